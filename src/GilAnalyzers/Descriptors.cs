@@ -1,0 +1,44 @@
+using Microsoft.CodeAnalysis;
+
+namespace GilAnalyzers
+{
+    /// <summary>
+    /// The one catalogue of GilAnalyzers diagnostics. Every descriptor is built by <see cref="Create"/>,
+    /// which sets the help link, the category and the default severity.
+    /// </summary>
+    public static class Descriptors
+    {
+        /// <summary>Rule pages live in the repository under docs/rules/{ID}.md.</summary>
+        public const string HelpLinkBase = "https://github.com/gilanalyzers/gilanalyzers/blob/main/docs/rules/";
+
+        public static readonly DiagnosticDescriptor SharedLockAroundCpuWork = Create(
+            DiagnosticIds.SharedLockAroundCpuWork,
+            title: "Shared lock serialises CPU-bound work",
+            messageFormat: "Lock on '{0}' serialises CPU-bound work ({1}) inside {2}; only one core can run it at a time",
+            description: "A lock that every parallel worker takes around CPU-heavy work turns a parallel loop into a "
+                + "sequential one: the workers queue for the lock and one core does the computing while the others wait. "
+                + "Compute outside the lock and keep only the shared-state update inside it, or accumulate per thread "
+                + "and merge once.");
+
+        internal static string HelpLink(string id) => HelpLinkBase + id + ".md";
+
+#pragma warning disable RS0030 // This is the one sanctioned place that constructs descriptors.
+        private static DiagnosticDescriptor Create(
+            string id,
+            string title,
+            string messageFormat,
+            string description,
+            DiagnosticSeverity defaultSeverity = DiagnosticSeverity.Warning,
+            string category = DiagnosticCategories.Performance)
+            => new DiagnosticDescriptor(
+                id,
+                title,
+                messageFormat,
+                category,
+                defaultSeverity,
+                isEnabledByDefault: true,
+                description: description,
+                helpLinkUri: HelpLink(id));
+#pragma warning restore RS0030
+    }
+}

@@ -1,0 +1,7 @@
+namespace GilAnalyzers
+{
+    internal static class DiagnosticCategories
+    {
+        public const string Performance = "Performance";
+    }
+}

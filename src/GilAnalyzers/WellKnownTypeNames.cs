@@ -1,0 +1,25 @@
+namespace GilAnalyzers
+{
+    /// <summary>Metadata names of the types the analysis core recognises.</summary>
+    internal static class WellKnownTypeNames
+    {
+        public const string Parallel = "System.Threading.Tasks.Parallel";
+        public const string ParallelEnumerable = "System.Linq.ParallelEnumerable";
+        public const string Task = "System.Threading.Tasks.Task";
+        public const string TaskFactory = "System.Threading.Tasks.TaskFactory";
+        public const string Thread = "System.Threading.Thread";
+        public const string ThreadPool = "System.Threading.ThreadPool";
+        public const string Monitor = "System.Threading.Monitor";
+        public const string Lock = "System.Threading.Lock";
+        public const string SemaphoreSlim = "System.Threading.SemaphoreSlim";
+        public const string Semaphore = "System.Threading.Semaphore";
+        public const string Mutex = "System.Threading.Mutex";
+        public const string Interlocked = "System.Threading.Interlocked";
+        public const string MethodImplAttribute = "System.Runtime.CompilerServices.MethodImplAttribute";
+        public const string Console = "System.Console";
+        public const string Stream = "System.IO.Stream";
+        public const string TextWriter = "System.IO.TextWriter";
+        public const string TextReader = "System.IO.TextReader";
+        public const string File = "System.IO.File";
+    }
+}
