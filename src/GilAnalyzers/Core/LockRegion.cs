@@ -87,6 +87,8 @@ namespace GilAnalyzers.Core
             }
 
             var type = method.ContainingType;
+            // WaitOne is declared on WaitHandle: what matters is the receiver's type.
+            var receiverType = invocation.Instance?.Type;
             LockKind kind;
             IOperation? lockedValue;
             var systemWide = false;
@@ -96,7 +98,7 @@ namespace GilAnalyzers.Core
                 lockedValue = ArgumentInOrder(invocation, 0);
             }
             else if ((KnownTypes.Is(type, types.SemaphoreSlim) && (method.Name == "Wait" || method.Name == "WaitAsync"))
-                     || (KnownTypes.Is(type, types.Semaphore) && method.Name == "WaitOne"))
+                     || (KnownTypes.Is(receiverType, types.Semaphore) && method.Name == "WaitOne"))
             {
                 kind = LockKind.Semaphore;
                 lockedValue = invocation.Instance;
@@ -105,7 +107,7 @@ namespace GilAnalyzers.Core
                     return null;
                 }
             }
-            else if (KnownTypes.Is(type, types.Mutex) && method.Name == "WaitOne")
+            else if (KnownTypes.Is(receiverType, types.Mutex) && method.Name == "WaitOne")
             {
                 kind = LockKind.Mutex;
                 lockedValue = invocation.Instance;

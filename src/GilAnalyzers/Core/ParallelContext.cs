@@ -92,7 +92,8 @@ namespace GilAnalyzers.Core
             launch = null;
             description = null;
             IOperation? node = function.Parent;
-            while (node is IDelegateCreationOperation || node is IConversionOperation)
+            // Parallel.Invoke(params Action[] actions) wraps its delegates in an array.
+            while (node is IDelegateCreationOperation || node is IConversionOperation || node is IArrayInitializerOperation || node is IArrayCreationOperation)
             {
                 node = node.Parent;
             }
