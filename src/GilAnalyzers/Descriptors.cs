@@ -20,6 +20,17 @@ namespace GilAnalyzers
                 + "Compute outside the lock and keep only the shared-state update inside it, or accumulate per thread "
                 + "and merge once.");
 
+        /// <summary>
+        /// GIL001 for a lock inside a method that parallel code calls: found once the whole compilation is seen, so it
+        /// is reported at compilation end (in the IDE: with full solution analysis).
+        /// </summary>
+        public static readonly DiagnosticDescriptor SharedLockAroundCpuWorkInCallee = Create(
+            DiagnosticIds.SharedLockAroundCpuWork,
+            title: SharedLockAroundCpuWork.Title.ToString(),
+            messageFormat: SharedLockAroundCpuWork.MessageFormat.ToString(),
+            description: SharedLockAroundCpuWork.Description.ToString(),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
         public static readonly DiagnosticDescriptor SynchronizedCpuMethod = Create(
             DiagnosticIds.SynchronizedCpuMethod,
             title: "Synchronized method does CPU-bound work",
@@ -38,7 +49,8 @@ namespace GilAnalyzers
             string messageFormat,
             string description,
             DiagnosticSeverity defaultSeverity = DiagnosticSeverity.Warning,
-            string category = DiagnosticCategories.Performance)
+            string category = DiagnosticCategories.Performance,
+            params string[] customTags)
             => new DiagnosticDescriptor(
                 id,
                 title,
@@ -47,7 +59,8 @@ namespace GilAnalyzers
                 defaultSeverity,
                 isEnabledByDefault: true,
                 description: description,
-                helpLinkUri: HelpLink(id));
+                helpLinkUri: HelpLink(id),
+                customTags: customTags);
 #pragma warning restore RS0030
     }
 }

@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -91,6 +94,58 @@ namespace GilAnalyzers.Core
         {
             launch = null;
             description = null;
+            return ArgumentOf(function) is { } argument
+                ? ClassifyArgument(argument, types, out launch, out description)
+                : Verdict.NotParallel;
+        }
+
+        /// <summary>
+        /// The delegates that <paramref name="launch"/> (a Parallel.*, PLINQ, Task.Run, new Thread … call) runs on many
+        /// threads at once: lambdas (<see cref="IAnonymousFunctionOperation"/>) and method groups
+        /// (<see cref="IMethodReferenceOperation"/>), each with its description for messages.
+        /// </summary>
+        public static IEnumerable<(IOperation Delegate, string Description)> HotDelegates(IOperation launch, KnownTypes types)
+        {
+            var arguments = launch switch
+            {
+                IInvocationOperation invocation => invocation.Arguments,
+                IObjectCreationOperation creation => creation.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            };
+            foreach (var argument in arguments)
+            {
+                if (ClassifyArgument(argument, types, out _, out var description) != Verdict.Hot)
+                {
+                    continue;
+                }
+
+                foreach (var target in DelegatesIn(argument.Value))
+                {
+                    yield return (target, description!);
+                }
+            }
+        }
+
+        private static IEnumerable<IOperation> DelegatesIn(IOperation value)
+        {
+            switch (value)
+            {
+                case IConversionOperation conversion:
+                    return DelegatesIn(conversion.Operand);
+                case IDelegateCreationOperation creation:
+                    return DelegatesIn(creation.Target);
+                case IAnonymousFunctionOperation:
+                case IMethodReferenceOperation:
+                    return new[] { value };
+                case IArrayCreationOperation { Initializer: { } initializer }:
+                    return initializer.ElementValues.SelectMany(DelegatesIn);
+                default:
+                    return Enumerable.Empty<IOperation>();
+            }
+        }
+
+        private static IArgumentOperation? ArgumentOf(IOperation function)
+        {
             IOperation? node = function.Parent;
             // Parallel.Invoke(params Action[] actions) wraps its delegates in an array.
             while (node is IDelegateCreationOperation || node is IConversionOperation || node is IArrayInitializerOperation || node is IArrayCreationOperation)
@@ -98,7 +153,14 @@ namespace GilAnalyzers.Core
                 node = node.Parent;
             }
 
-            if (node is not IArgumentOperation { Parameter: { } parameter } argument)
+            return node as IArgumentOperation;
+        }
+
+        private static Verdict ClassifyArgument(IArgumentOperation argument, KnownTypes types, out IOperation? launch, out string? description)
+        {
+            launch = null;
+            description = null;
+            if (argument.Parameter is not { } parameter)
             {
                 return Verdict.NotParallel;
             }
@@ -167,13 +229,7 @@ namespace GilAnalyzers.Core
 
         private static bool IsLinqLambda(IAnonymousFunctionOperation lambda)
         {
-            IOperation? node = lambda.Parent;
-            while (node is IDelegateCreationOperation || node is IConversionOperation)
-            {
-                node = node.Parent;
-            }
-
-            return node is IArgumentOperation { Parent: IInvocationOperation call }
+            return ArgumentOf(lambda) is { Parent: IInvocationOperation call }
                    && call.TargetMethod.ContainingType?.Name == "Enumerable"
                    && call.TargetMethod.ContainingNamespace?.ToDisplayString() == "System.Linq";
         }

@@ -87,7 +87,8 @@ namespace GilAnalyzers.Core
             return _summaries.GetOrAdd(method, summary);
         }
 
-        private IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
+        /// <summary>The operation tree of a source method's body (block or expression), or null.</summary>
+        public IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
         {
             if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.Length == 0)
             {

@@ -76,25 +76,27 @@ namespace GilAnalyzers.Rules
                 return;
             }
 
-            var cost = costModel.Analyze(region.Body, context.CancellationToken);
-            if (!cost.IsCpuBound || cost.Strength < GilOptions.MinWorkStrength(context.Options, region.Anchor.Syntax.SyntaxTree))
+            var cost = CostIfReportable(region, costModel, context.Options, context.CancellationToken);
+            if (cost is { } work)
             {
-                return;
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.SharedLockAroundCpuWork, region.Location, identity.Name, work.Reason, where));
             }
+        }
 
-            context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.SharedLockAroundCpuWork,
-                region.Location,
-                identity.Name,
-                cost.Reason,
-                where));
+        /// <summary>The region's cost when it is CPU-bound enough to report under the configured threshold.</summary>
+        internal static WorkCost? CostIfReportable(LockRegion region, WorkCostModel costModel, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+        {
+            var cost = costModel.Analyze(region.Body, cancellationToken);
+            return cost.IsCpuBound && cost.Strength >= GilOptions.MinWorkStrength(options, region.Anchor.Syntax.SyntaxTree)
+                ? cost
+                : null;
         }
 
         /// <summary>
         /// Double-checked or guarded one-time initialisation (<c>if (s_table == null) lock (s_gate) { if (s_table == null)
         /// s_table = Build(); }</c>) runs its work once, not once per caller: not a GIL.
         /// </summary>
-        private static bool IsLazyInitialisation(LockRegion region)
+        internal static bool IsLazyInitialisation(LockRegion region)
         {
             var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var operation in region.Body)
