@@ -71,9 +71,9 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
         // The run-unique version would otherwise pile up in the global packages folder.
         var globalCopy = GlobalPackagesCopy();
         TryDelete(globalCopy);
-        if (globalCopy is not null && !Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(globalCopy)!).Any())
+        if (globalCopy is not null)
         {
-            TryDelete(Path.GetDirectoryName(globalCopy));
+            TryDelete(Path.GetDirectoryName(globalCopy), recursive: false);
         }
 
         TryDelete(_workRoot);
@@ -114,7 +114,7 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
         return null;
     }
 
-    private static void TryDelete(string? directory)
+    private static void TryDelete(string? directory, bool recursive = true)
     {
         if (directory is null || !Directory.Exists(directory))
         {
@@ -123,11 +123,11 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
 
         try
         {
-            Directory.Delete(directory, recursive: true);
+            Directory.Delete(directory, recursive);
         }
         catch (IOException)
         {
-            // Best effort: a leftover temp folder must not fail the run.
+            // Best effort (and a non-empty folder is kept when not recursive): leftovers must not fail the run.
         }
         catch (UnauthorizedAccessException)
         {
