@@ -38,9 +38,17 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
         _workRoot = Directory.CreateTempSubdirectory("gil-it-").FullName;
         var feed = Path.Combine(_workRoot, "feed");
 
+        // Restore as a plain build would (a no-op after one), so the run-unique version never reaches the
+        // repository's restore outputs, which a concurrent build of the solution may be reading.
+        var restore = await DotNetCli.RunAsync(RepositoryPaths.Root, ["restore", RepositoryPaths.PackageProject, .. DotNetCli.QuietBuildArguments]);
+        if (restore.ExitCode != 0)
+        {
+            throw new InvalidOperationException("Restoring the GilAnalyzers package project failed. " + restore.Describe());
+        }
+
         var pack = await DotNetCli.RunAsync(
             RepositoryPaths.Root,
-            ["pack", RepositoryPaths.PackageProject, "-c", "Release", "-o", feed, "-p:PackageVersion=" + PackageVersion, .. DotNetCli.QuietBuildArguments]);
+            ["pack", RepositoryPaths.PackageProject, "--no-restore", "-c", "Release", "-o", feed, "-p:PackageVersion=" + PackageVersion, .. DotNetCli.QuietBuildArguments]);
         if (pack.ExitCode != 0)
         {
             throw new InvalidOperationException("Packing GilAnalyzers failed. " + pack.Describe());
@@ -54,10 +62,10 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
         }
 
         Consumer = ConsumerProject.Create(Path.Combine(_workRoot, "consumer"), feed, PackageVersion);
-        var restore = await Consumer.RestoreAsync();
-        if (restore.ExitCode != 0)
+        var consumerRestore = await Consumer.RestoreAsync();
+        if (consumerRestore.ExitCode != 0)
         {
-            throw new InvalidOperationException("Restoring the consumer project from the temporary feed failed. " + restore.Describe());
+            throw new InvalidOperationException("Restoring the consumer project from the temporary feed failed. " + consumerRestore.Describe());
         }
     }
 
