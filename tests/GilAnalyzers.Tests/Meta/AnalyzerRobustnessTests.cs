@@ -59,7 +59,7 @@ public sealed class AnalyzerRobustnessTests
     [MemberData(nameof(SourceNames))]
     public async Task Analyzers_run_without_exceptions(string sourceName)
     {
-        var run = await RunAllAnalyzersAsync(Sources[sourceName]);
+        var run = await RunAnalyzersAsync(RuleCatalog.CreateAnalyzers(), Sources[sourceName]);
 
         Assert.True(run.Exceptions.IsEmpty, $"On '{sourceName}':\n" + string.Join("\n", run.Exceptions));
         var failures = run.Diagnostics.Where(d => d.Id == "AD0001").ToList();
@@ -70,14 +70,23 @@ public sealed class AnalyzerRobustnessTests
     [Fact]
     public async Task Harness_sees_GIL001_on_complete_code()
     {
-        var run = await RunAllAnalyzersAsync(Header + "class C { " + Fields
+        var run = await RunAnalyzersAsync(RuleCatalog.CreateAnalyzers(), Header + "class C { " + Fields
             + " void M(int n) { Parallel.For(0, n, i => { lock (Gate) { for (int k = 0; k < n; k++) { total += k; } } }); } }");
 
         Assert.Empty(run.Exceptions);
         Assert.Contains(run.Diagnostics, d => d.Id == DiagnosticIds.SharedLockAroundCpuWork);
     }
 
-    private static async Task<AnalyzerRun> RunAllAnalyzersAsync(string source)
+    /// <summary>... and it really catches a throwing analyzer.</summary>
+    [Fact]
+    public async Task Harness_catches_an_analyzer_that_throws()
+    {
+        var run = await RunAnalyzersAsync([new ThrowingProbeAnalyzer()], Header + "class C { }");
+
+        Assert.True(!run.Exceptions.IsEmpty || run.Diagnostics.Any(d => d.Id == "AD0001"), "The throwing probe went unnoticed.");
+    }
+
+    private static async Task<AnalyzerRun> RunAnalyzersAsync(ImmutableArray<DiagnosticAnalyzer> analyzers, string source)
     {
         var references = await TestReferences.Net80.ResolveAsync(LanguageNames.CSharp, CancellationToken.None);
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Test.cs");
@@ -94,10 +103,26 @@ public sealed class AnalyzerRobustnessTests
             concurrentAnalysis: true,
             logAnalyzerExecutionTime: false);
         var diagnostics = await compilation
-            .WithAnalyzers(RuleCatalog.CreateAnalyzers(), options)
+            .WithAnalyzers(analyzers, options)
             .GetAnalyzerDiagnosticsAsync(CancellationToken.None);
         return new AnalyzerRun(diagnostics, exceptions.ToImmutableArray());
     }
+
+#pragma warning disable RS1001, RS1036, RS1038, RS2008 // A test probe handed straight to CompilationWithAnalyzers, never shipped or exported.
+    private sealed class ThrowingProbeAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Probe = new("PROBE01", "Probe", "Probe", "Test", DiagnosticSeverity.Warning, true);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Probe];
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterSyntaxTreeAction(_ => throw new InvalidOperationException("probe"));
+        }
+    }
+#pragma warning restore RS1001, RS1036, RS1038, RS2008
 
     private sealed record AnalyzerRun(ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<string> Exceptions);
 }
