@@ -9,21 +9,32 @@ namespace GilAnalyzers.Tests.Meta;
 /// </summary>
 public sealed class DocsTests
 {
-    public static TheoryData<string> DescriptorIds => new(RuleCatalog.Descriptors.Select(d => d.Id));
+    public static TheoryData<string> DescriptorIds => new(RuleCatalog.Rules.Select(d => d.Id));
 
     [Fact]
-    public void Catalogue_has_descriptors_with_unique_ids()
+    public void Descriptors_sharing_an_id_agree_on_what_users_see()
     {
         Assert.NotEmpty(RuleCatalog.Descriptors);
-        Assert.Equal(RuleCatalog.Descriptors.Length, RuleCatalog.Descriptors.Select(d => d.Id).Distinct().Count());
+        foreach (var rule in RuleCatalog.Descriptors.GroupBy(d => d.Id, StringComparer.Ordinal))
+        {
+            var first = rule.First();
+            Assert.All(rule, d =>
+            {
+                Assert.Equal(first.Title.ToString(), d.Title.ToString());
+                Assert.Equal(first.MessageFormat.ToString(), d.MessageFormat.ToString());
+                Assert.Equal(first.Category, d.Category);
+                Assert.Equal(first.DefaultSeverity, d.DefaultSeverity);
+                Assert.Equal(first.IsEnabledByDefault, d.IsEnabledByDefault);
+            });
+        }
     }
 
     [Theory]
     [MemberData(nameof(DescriptorIds))]
     public void Help_link_points_at_the_rule_page(string id)
     {
-        var descriptor = Descriptor(id);
-        Assert.Equal(Descriptors.HelpLinkBase + id + ".md", descriptor.HelpLinkUri);
+        Assert.All(RuleCatalog.Descriptors.Where(d => d.Id == id), descriptor =>
+            Assert.Equal(Descriptors.HelpLinkBase + id + ".md", descriptor.HelpLinkUri));
     }
 
     [Theory]
@@ -66,7 +77,7 @@ public sealed class DocsTests
     [Fact]
     public void Every_rule_page_belongs_to_a_descriptor()
     {
-        var ids = RuleCatalog.Descriptors.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var ids = RuleCatalog.Rules.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var orphans = Directory.Exists(RepositoryFiles.RulesDirectory)
             ? Directory.EnumerateFiles(RepositoryFiles.RulesDirectory, "GIL*.md")
                 .Select(Path.GetFileNameWithoutExtension)
@@ -81,7 +92,7 @@ public sealed class DocsTests
     {
         Assert.True(File.Exists(RepositoryFiles.Readme), $"{RepositoryFiles.Readme} is missing.");
         var readme = RepositoryFiles.ReadNormalized(RepositoryFiles.Readme);
-        var expected = RuleDocs.RuleTable(RuleCatalog.Descriptors, RuleCatalog.FixableIds);
+        var expected = RuleDocs.RuleTable(RuleCatalog.Rules, RuleCatalog.FixableIds);
         var current = RuleDocs.CurrentBlock(readme);
         Assert.True(current is not null, $"README.md has no '{RuleDocs.BeginMarker}' … '{RuleDocs.EndMarker}' block for the rule table.");
 
@@ -96,5 +107,5 @@ public sealed class DocsTests
             + $"Expected:\n{expected}\nActual:\n{current}");
     }
 
-    private static DiagnosticDescriptor Descriptor(string id) => RuleCatalog.Descriptors.Single(d => d.Id == id);
+    private static DiagnosticDescriptor Descriptor(string id) => RuleCatalog.Rules.Single(d => d.Id == id);
 }

@@ -13,13 +13,20 @@ public static class RuleCatalog
 
     public static Assembly CodeFixAssembly { get; } = Assembly.Load("GilAnalyzers.CodeFixes");
 
-    /// <summary>Every public static <see cref="DiagnosticDescriptor"/> field of <see cref="Descriptors"/>, ordered by ID.</summary>
+    /// <summary>
+    /// Every public static <see cref="DiagnosticDescriptor"/> field of <see cref="Descriptors"/>, ordered by ID. One rule
+    /// may have several (e.g. GIL001's compilation-end variant); they must agree on everything a user sees.
+    /// </summary>
     public static ImmutableArray<DiagnosticDescriptor> Descriptors { get; } =
         typeof(Descriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
             .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
             .OrderBy(d => d.Id, StringComparer.Ordinal)
             .ToImmutableArray();
+
+    /// <summary>One descriptor per rule ID (the first declared), ordered by ID: what the docs describe.</summary>
+    public static ImmutableArray<DiagnosticDescriptor> Rules { get; } =
+        Descriptors.GroupBy(d => d.Id, StringComparer.Ordinal).Select(g => g.First()).ToImmutableArray();
 
     public static ImmutableArray<Type> AnalyzerTypes { get; } = ConcreteSubclassesOf<DiagnosticAnalyzer>(AnalyzerAssembly);
 
