@@ -54,6 +54,20 @@ public sealed class ConsumerBuildTests(PackagedConsumerFixture fixture)
     }
 
     [Fact]
+    public async Task Package_adds_nothing_to_the_consumer_output()
+    {
+        var build = await fixture.GetDefaultBuildAsync();
+        Assert.True(build.Result.ExitCode == 0, build.Result.Describe());
+
+        var output = Path.Combine(fixture.Consumer.Directory, "bin", "Debug", "net10.0");
+        Assert.True(File.Exists(Path.Combine(output, "Consumer.dll")), $"The consumer's output is not in {output}. " + build.Result.Describe());
+        Assert.Empty(Directory.EnumerateFiles(output, "GilAnalyzers*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(output, "Microsoft.CodeAnalysis*", SearchOption.AllDirectories));
+        var deps = File.ReadAllText(Path.Combine(output, "Consumer.deps.json"));
+        Assert.DoesNotContain("GilAnalyzers", deps, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Warnaserror_fails_the_build_on_GIL001()
     {
         var result = await fixture.Consumer.BuildAsync("-warnaserror");
