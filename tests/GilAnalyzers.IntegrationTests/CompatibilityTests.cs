@@ -1,5 +1,6 @@
 using GilAnalyzers.IntegrationTests.Infrastructure;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace GilAnalyzers.IntegrationTests;
 
@@ -8,7 +9,7 @@ namespace GilAnalyzers.IntegrationTests;
 /// each at LangVersion 7.3 and latest. All six projects are built by one <c>dotnet build</c> (the client matrix).
 /// </summary>
 [Collection(PackagedConsumerCollection.Name)]
-public sealed class CompatibilityTests(PackagedConsumerFixture fixture)
+public sealed class CompatibilityTests(PackagedConsumerFixture fixture, ITestOutputHelper output)
 {
     public static TheoryData<string> Projects => new(
         "Net10Latest", "Net10CSharp73", "Net8Latest", "Net8CSharp73", "NetStandard20Latest", "NetStandard20CSharp73");
@@ -33,6 +34,8 @@ public sealed class CompatibilityTests(PackagedConsumerFixture fixture)
     {
         var clients = await fixture.GetClientWorkspaceAsync();
         var build = await clients.GetMatrixBuildAsync();
+        output.WriteLine($"one dotnet restore of all client consumers: {clients.RestoreElapsed.TotalSeconds:F1} s; "
+            + $"one dotnet build of the matrix ({clients.Presets.Count + 2 + clients.Compatibility.Count} projects): {build.Result.Elapsed.TotalSeconds:F1} s");
         Assert.DoesNotContain(build.Diagnostics, d => d.Id is "CS8032" or "CS8033" or "AD0001" or "CS9057");
         Assert.Equal(clients.Compatibility.Count, clients.Compatibility.Count(p => File.Exists(p.OutputAssembly)));
     }

@@ -81,6 +81,21 @@ public sealed class SeverityPresetTests(PackagedConsumerFixture fixture)
     }
 
     [Fact]
+    public async Task Strict_with_a_per_project_ErrorLog_writes_SARIF_with_error_level_into_a_new_folder()
+    {
+        var (build, project) = await BuildOf("Strict");
+        var sarifPath = Path.Combine(project.Directory, "artifacts", "sarif", project.Name + ".sarif");
+        Assert.True(File.Exists(sarifPath), $"No SARIF log at {sarifPath} (the package creates the ErrorLog folder). " + build.Result.Describe());
+
+        using var sarif = System.Text.Json.JsonDocument.Parse(File.ReadAllText(sarifPath));
+        Assert.Equal("2.1.0", sarif.RootElement.GetProperty("version").GetString());
+        var result = Assert.Single(
+            Assert.Single(sarif.RootElement.GetProperty("runs").EnumerateArray()).GetProperty("results").EnumerateArray(),
+            r => r.GetProperty("ruleId").GetString() == Id);
+        Assert.Equal("error", result.GetProperty("level").GetString());
+    }
+
+    [Fact]
     public async Task None_turns_every_GIL_rule_off_and_builds()
     {
         var (build, project) = await BuildOf("None");

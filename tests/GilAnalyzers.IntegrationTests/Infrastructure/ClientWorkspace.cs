@@ -27,6 +27,10 @@ public sealed class ClientWorkspace
 {
     public const string InvalidMode = "Everything";
 
+    /// <summary>The README's per-project SARIF setting, in a folder that does not exist before the build.</summary>
+    public const string StrictErrorLogProperty =
+        "<ErrorLog>$(MSBuildProjectDirectory)/artifacts/sarif/$(MSBuildProjectName).sarif,version=2.1</ErrorLog>";
+
     private readonly Lazy<Task<MatrixBuild>> _matrixBuild;
 
     private ClientWorkspace(string directory)
@@ -36,6 +40,9 @@ public sealed class ClientWorkspace
     }
 
     public string Directory { get; }
+
+    /// <summary>How long the one <c>dotnet restore</c> of every client consumer took.</summary>
+    public TimeSpan RestoreElapsed { get; private set; }
 
     public IReadOnlyList<ClientProject> Presets { get; private set; } = [];
 
@@ -68,11 +75,11 @@ public sealed class ClientWorkspace
         ConsumerProject.WriteIsolationFiles(directory, feedDirectory);
         ConsumerProject.Write(directory, ".editorconfig", "root = true\n\n[*.cs]\nindent_style = space\n");
 
-        ClientProject Add(string group, string name, string tfm, string langVersion, string? mode, string fileName, string source)
+        ClientProject Add(string group, string name, string tfm, string langVersion, string? mode, string fileName, string source, string extraProperties = "")
         {
             var projectDirectory = Path.Combine(directory, group, name);
             System.IO.Directory.CreateDirectory(projectDirectory);
-            var modeProperty = mode is null ? "" : $"\n    <GilAnalyzersMode>{mode}</GilAnalyzersMode>";
+            var modeProperty = (mode is null ? "" : $"\n    <GilAnalyzersMode>{mode}</GilAnalyzersMode>") + extraProperties;
             ConsumerProject.Write(projectDirectory, name + ".csproj", $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
@@ -90,14 +97,14 @@ public sealed class ClientWorkspace
             return new ClientProject(name, projectDirectory, tfm, langVersion, mode, Path.Combine(projectDirectory, fileName));
         }
 
-        ClientProject AddAntiPattern(string group, string name, string tfm, string langVersion, string? mode = null) =>
-            Add(group, name, tfm, langVersion, mode, "AntiPattern.cs", ConsumerSources.AntiPattern(name));
+        ClientProject AddAntiPattern(string group, string name, string tfm, string langVersion, string? mode = null, string extraProperties = "") =>
+            Add(group, name, tfm, langVersion, mode, "AntiPattern.cs", ConsumerSources.AntiPattern(name), extraProperties);
 
         workspace.Presets =
         [
             AddAntiPattern("presets", "PresetRecommended", "net10.0", "latest", "Recommended"),
             AddAntiPattern("presets", "PresetAll", "net10.0", "latest", "All"),
-            AddAntiPattern("presets", "PresetStrict", "net10.0", "latest", "Strict"),
+            AddAntiPattern("presets", "PresetStrict", "net10.0", "latest", "Strict", "\n    " + StrictErrorLogProperty),
             AddAntiPattern("presets", "PresetNone", "net10.0", "latest", "None"),
         ];
         workspace.StrictWithUserOverride = AddAntiPattern("presets", "PresetStrictUserOverride", "net10.0", "latest", "Strict");
@@ -129,6 +136,8 @@ public sealed class ClientWorkspace
         {
             throw new InvalidOperationException("Restoring the client consumer projects from the temporary feed failed. " + restore.Describe());
         }
+
+        workspace.RestoreElapsed = restore.Elapsed;
 
         return workspace;
     }
