@@ -32,7 +32,10 @@ public sealed class LanguageServerSession : IAsyncDisposable
         _rpc.StartListening();
     }
 
-    /// <summary>Milliseconds since the server process started.</summary>
+    /// <summary>How long <see cref="DisposeAsync"/> waits for each step of a polite shutdown before killing the tree.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time since the server process started.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
     /// <summary>Requests and notifications this client sent, by method.</summary>
@@ -51,7 +54,8 @@ public sealed class LanguageServerSession : IAsyncDisposable
         IEnumerable<string> arguments,
         string workingDirectory,
         IReadOnlyDictionary<string, string?> environment,
-        object csharpSettings)
+        object csharpSettings,
+        TimeSpan? shutdownTimeout = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -88,7 +92,7 @@ public sealed class LanguageServerSession : IAsyncDisposable
             throw new InvalidOperationException($"Could not start the language server `{fileName}` in {workingDirectory}: {e.Message}", e);
         }
 
-        var session = new LanguageServerSession(process, csharpSettings);
+        var session = new LanguageServerSession(process, csharpSettings) { ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(10) };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -106,14 +110,21 @@ public sealed class LanguageServerSession : IAsyncDisposable
     public async Task<JsonElement> RequestAsync(string method, object parameters, TimeSpan timeout)
     {
         _sent.AddOrUpdate(method, 1, (_, n) => n + 1);
-        using var deadline = new CancellationTokenSource(timeout);
+        using var cancel = new CancellationTokenSource();
+        var call = _rpc.InvokeWithParameterObjectAsync<JsonElement>(method, parameters, cancel.Token);
+
+        // A cancelled StreamJsonRpc call completes only when the server answers the $/cancelRequest, which a hung
+        // server never does: time out here instead, cancel the call, and leave it behind (its outcome observed).
+        if (await Task.WhenAny(call, Task.Delay(timeout)).ConfigureAwait(false) != call)
+        {
+            _ = call.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            cancel.Cancel();
+            throw new TimeoutException($"The language server did not answer `{method}` within {timeout.TotalSeconds:F0} s. {Describe()}");
+        }
+
         try
         {
-            return await _rpc.InvokeWithParameterObjectAsync<JsonElement>(method, parameters, deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            throw new TimeoutException($"The language server did not answer `{method}` within {timeout.TotalSeconds:F0} s. {Describe()}");
+            return await call.ConfigureAwait(false);
         }
         catch (ConnectionLostException e)
         {
@@ -148,9 +159,9 @@ public sealed class LanguageServerSession : IAsyncDisposable
         {
             if (!_process.HasExited && !_rpc.IsDisposed)
             {
-                await RequestAsync("shutdown", new { }, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+                await RequestAsync("shutdown", new { }, ShutdownTimeout).ConfigureAwait(false);
                 await NotifyAsync("exit", new { }).ConfigureAwait(false);
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                using var wait = new CancellationTokenSource(ShutdownTimeout);
                 await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
             }
         }
