@@ -1,0 +1,80 @@
+using System;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace GilAnalyzers.Processes;
+
+/// <summary>
+/// How arguments and results are serialised: System.Text.Json with public fields included (so value
+/// tuples and plain structs travel) and named floating-point literals allowed (NaN, Infinity).
+/// </summary>
+internal static class Payload
+{
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            IncludeFields = true,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+            MaxDepth = 256,
+        };
+        options.MakeReadOnly();
+        return options;
+    }
+
+    /// <summary>
+    /// Fails early, naming the type, when <paramref name="type"/> cannot make the trip to a worker and back.
+    /// </summary>
+    public static void EnsureSerialisable(Type type, string role, string method)
+    {
+        string? problem = null;
+        if (type == typeof(object))
+        {
+            problem = "'object' does not say what to rebuild on the other side; declare a concrete type";
+        }
+        else if (typeof(Delegate).IsAssignableFrom(type))
+        {
+            problem = "delegates cannot be serialised (the work itself must be the static method)";
+        }
+        else if (type.IsPointer || type.IsByRef || type == typeof(IntPtr) || type == typeof(UIntPtr))
+        {
+            problem = "pointers and handles only mean something inside one process";
+        }
+        else
+        {
+            JsonTypeInfo? info = null;
+            try
+            {
+                info = Options.GetTypeInfo(type);
+            }
+            catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException)
+            {
+                problem = ex.Message;
+            }
+
+            if (info is not null && info.Kind == JsonTypeInfoKind.Object)
+            {
+                if (type.IsInterface || type.IsAbstract)
+                {
+                    problem = "it is an interface or abstract class, which cannot be created on the other side; use a concrete type";
+                }
+                else if (info.Properties.Count == 0)
+                {
+                    problem = "it has no public properties or fields, so none of its state would reach the other side";
+                }
+            }
+        }
+
+        if (problem is not null)
+        {
+            throw new ArgumentException(
+                $"The {role} type '{type.FullName}' of '{method}' cannot be serialised to a worker process: {problem}. " +
+                "Arguments and results travel as JSON (System.Text.Json): use primitives, strings, arrays, " +
+                "lists, dictionaries, records or classes/structs with public properties or fields.");
+        }
+    }
+}
