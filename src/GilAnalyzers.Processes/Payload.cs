@@ -26,6 +26,34 @@ internal static class Payload
         return options;
     }
 
+    /// <summary>Writes the values as one JSON array; each value is serialised as <paramref name="type"/>.</summary>
+    /// <exception cref="PayloadItemException">A value could not be serialised (the index says which).</exception>
+    public static JsonElement SerializeArray(int count, Func<int, object?> valueAt, Type type)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Math.Max(256, count * 16));
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            for (int i = 0; i < count; i++)
+            {
+                object? value = valueAt(i);
+                try
+                {
+                    JsonSerializer.Serialize(writer, value, type, Options);
+                }
+                catch (Exception ex)
+                {
+                    throw new PayloadItemException(i, value?.GetType() ?? type, ex);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = Options.MaxDepth + 1 });
+        return JsonElement.ParseValue(ref reader);
+    }
+
     /// <summary>
     /// Fails early, naming the type, when <paramref name="type"/> cannot make the trip to a worker and back.
     /// </summary>
@@ -39,6 +67,11 @@ internal static class Payload
         else if (typeof(Delegate).IsAssignableFrom(type))
         {
             problem = "delegates cannot be serialised (the work itself must be the static method)";
+        }
+        else if (typeof(System.Threading.Tasks.Task).IsAssignableFrom(type) || type == typeof(System.Threading.Tasks.ValueTask) ||
+                 (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(System.Threading.Tasks.ValueTask<>)))
+        {
+            problem = "tasks cannot cross a process boundary; the work method must be synchronous and return the value itself";
         }
         else if (type.IsPointer || type.IsByRef || type == typeof(IntPtr) || type == typeof(UIntPtr))
         {
@@ -77,4 +110,19 @@ internal static class Payload
                 "lists, dictionaries, records or classes/structs with public properties or fields.");
         }
     }
+}
+
+/// <summary>A value of an array payload could not be serialised.</summary>
+internal sealed class PayloadItemException : Exception
+{
+    public PayloadItemException(int index, Type type, Exception inner)
+        : base(inner.Message, inner)
+    {
+        Index = index;
+        Type = type;
+    }
+
+    public int Index { get; }
+
+    public Type Type { get; }
 }

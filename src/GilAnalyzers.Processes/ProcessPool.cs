@@ -133,6 +133,54 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         return results[0];
     }
 
+    /// <summary>
+    /// Starts all <see cref="MaxWorkers"/> worker processes now (they otherwise start on first use) and
+    /// waits until each answers, so that the first map does not pay the start-up cost.
+    /// </summary>
+    /// <returns>The process ids of the ready workers.</returns>
+    public async Task<int[]> WarmUpAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        var acquired = new List<WorkerProcess>();
+        try
+        {
+            for (int i = 0; i < MaxWorkers; i++)
+            {
+                acquired.Add(await AcquireAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            var pids = new int[acquired.Count];
+            for (int i = 0; i < acquired.Count; i++)
+            {
+                WorkerProcess worker = acquired[i];
+                Task<int> ping = worker.PingAsync();
+                using CancellationTokenRegistration onCancel = cancellationToken.Register(static s => ((WorkerProcess)s!).Kill(KillReason.Cancelled), worker);
+                try
+                {
+                    pids[i] = await ping.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int? code = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                    throw new WorkerCrashedException(
+                        $"Worker process {worker.ProcessId} failed to start ({(code is int c ? DescribeExit(c) : ex.Message)}). Its standard error:" + Environment.NewLine + worker.StandardErrorTail(),
+                        -1, worker.ProcessId, code, worker.StandardErrorTail(), ex);
+                }
+            }
+
+            return pids;
+        }
+        finally
+        {
+            foreach (WorkerProcess worker in acquired)
+            {
+                bool alive = worker.KillReason == KillReason.None && !worker.HasExited;
+                Release(worker, alive, 0);
+            }
+        }
+    }
+
     /// <summary>Closes every worker's input (they exit), kills those still running after a short grace period, and waits for them.</summary>
     public void Dispose()
     {
@@ -231,20 +279,18 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
 
                 int start = c * chunkSize;
                 int count = Math.Min(chunkSize, n - start);
-                JsonElement[] payload = new JsonElement[count];
-                for (int i = 0; i < count; i++)
+                JsonElement payload;
+                try
                 {
-                    try
-                    {
-                        payload[i] = JsonSerializer.SerializeToElement(items[start + i], call.ParameterType, Payload.Options);
-                    }
-                    catch (Exception ex)
-                    {
-                        Record(start + i, new WorkSerializationException(
-                            $"Item {start + i} of type '{items[start + i]?.GetType().FullName ?? call.ParameterType.FullName}' could not be serialised for '{call.Display}': {ex.Message}",
-                            start + i, items[start + i]?.GetType() ?? call.ParameterType, ex));
-                        return;
-                    }
+                    payload = Payload.SerializeArray(count, i => items[start + i], call.ParameterType);
+                }
+                catch (PayloadItemException ex)
+                {
+                    int index = start + ex.Index;
+                    Record(index, new WorkSerializationException(
+                        $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}",
+                        index, ex.Type, ex.InnerException));
+                    return;
                 }
 
                 WorkerProcess worker;
@@ -266,28 +312,34 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                 try
                 {
                     var request = new ChunkRequest { Method = call.Identity, Items = payload };
-                    ItemOutcome[] outcomes = await RunOnWorkerAsync(worker, request, call, start, count, itemTimeout, cancellationToken).ConfigureAwait(false);
+                    ChunkResponse response = await RunOnWorkerAsync(worker, request, call, start, count, itemTimeout, cancellationToken).ConfigureAwait(false);
                     healthy = true;
-                    for (int i = 0; i < outcomes.Length && i < count; i++)
+                    var failed = new bool[count];
+                    foreach (ItemError error in response.Errors ?? [])
+                    {
+                        if (error.Index >= 0 && error.Index < count)
+                        {
+                            failed[error.Index] = true;
+                            Record(start + error.Index, Translate(error.Error, call, start + error.Index, worker.ProcessId));
+                        }
+                    }
+
+                    int i = 0;
+                    foreach (JsonElement element in response.Values.EnumerateArray())
                     {
                         int index = start + i;
-                        ItemOutcome outcome = outcomes[i];
-                        if (outcome.Error is RemoteError error)
+                        if (!failed[i++])
                         {
-                            Record(index, Translate(error, call, index, worker.ProcessId));
-                            continue;
-                        }
-
-                        try
-                        {
-                            object? value = outcome.Value is JsonElement element ? element.Deserialize(call.ReturnType, Payload.Options) : null;
-                            results[index] = (TOut)value!;
-                        }
-                        catch (Exception ex)
-                        {
-                            Record(index, new WorkSerializationException(
-                                $"The result of '{call.Display}' for item {index} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}",
-                                index, call.ReturnType, ex));
+                            try
+                            {
+                                results[index] = (TOut)element.Deserialize(call.ReturnType, Payload.Options)!;
+                            }
+                            catch (Exception ex)
+                            {
+                                Record(index, new WorkSerializationException(
+                                    $"The result of '{call.Display}' for item {index} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}",
+                                    index, call.ReturnType, ex));
+                            }
                         }
                     }
                 }
@@ -323,7 +375,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         return results;
     }
 
-    private static async Task<ItemOutcome[]> RunOnWorkerAsync(WorkerProcess worker, ChunkRequest request, Call call, int start, int count, TimeSpan? itemTimeout, CancellationToken cancellationToken)
+    private static async Task<ChunkResponse> RunOnWorkerAsync(WorkerProcess worker, ChunkRequest request, Call call, int start, int count, TimeSpan? itemTimeout, CancellationToken cancellationToken)
     {
         Task<ChunkResponse> pending = worker.RunChunkAsync(request);
         TimeSpan? chunkTimeout = itemTimeout is TimeSpan t ? TimeSpan.FromTicks(Math.Min(t.Ticks * count, TimeSpan.FromDays(30).Ticks)) : null;
@@ -333,12 +385,13 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         try
         {
             ChunkResponse response = await pending.ConfigureAwait(false);
-            if (response.Outcomes.Length != count)
+            int answered = response.Values.ValueKind == JsonValueKind.Array ? response.Values.GetArrayLength() : -1;
+            if (answered != count)
             {
-                throw new ProcessPoolException($"Worker process {worker.ProcessId} answered {response.Outcomes.Length} results for a chunk of {count} items.", start);
+                throw new ProcessPoolException($"Worker process {worker.ProcessId} answered {answered} results for a chunk of {count} items.", start);
             }
 
-            return response.Outcomes;
+            return response;
         }
         catch (Exception ex) when (ex is not ProcessPoolException)
         {

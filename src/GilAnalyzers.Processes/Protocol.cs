@@ -11,6 +11,7 @@ namespace GilAnalyzers.Processes;
 internal static class Protocol
 {
     public const string RunChunkMethod = "gil/runChunk";
+    public const string PingMethod = "gil/ping";
     public const string WorkerFlag = "--gil-worker";
     public const string ParentPidFlag = "--parent-pid";
 
@@ -38,21 +39,26 @@ internal sealed class WorkMethodIdentity
 internal sealed class ChunkRequest
 {
     public WorkMethodIdentity Method { get; set; } = new();
-    public JsonElement[] Items { get; set; } = [];
+
+    /// <summary>The chunk's items as one JSON array, each element serialised as the method's parameter type.</summary>
+    public JsonElement Items { get; set; }
 }
 
 internal sealed class ChunkResponse
 {
-    public ItemOutcome[] Outcomes { get; set; } = [];
+    /// <summary>One JSON array element per item: the result, or null where the item failed.</summary>
+    public JsonElement Values { get; set; }
+
+    /// <summary>The items that failed, by position in the chunk.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ItemError[]? Errors { get; set; }
 }
 
-internal sealed class ItemOutcome
+internal sealed class ItemError
 {
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonElement? Value { get; set; }
+    public int Index { get; set; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public RemoteError? Error { get; set; }
+    public RemoteError Error { get; set; } = new();
 }
 
 internal static class RemoteErrorKinds

@@ -78,6 +78,8 @@ internal sealed class WorkerProcess : IDisposable
     public Task<ChunkResponse> RunChunkAsync(ChunkRequest request) =>
         _rpc.InvokeAsync<ChunkResponse>(Protocol.RunChunkMethod, request);
 
+    public Task<int> PingAsync() => _rpc.InvokeAsync<int>(Protocol.PingMethod);
+
     /// <summary>Kills the worker (and anything it started); the first reason given wins.</summary>
     public void Kill(KillReason reason)
     {

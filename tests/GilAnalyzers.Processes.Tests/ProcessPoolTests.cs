@@ -82,6 +82,10 @@ public sealed class ProcessPoolTests
         var result = Assert.Throws<ArgumentException>(() => pool.Map<int, Opaque>(Work.ReturnsOpaque, [1]));
         Assert.Contains("result type 'GilAnalyzers.Processes.Tests.Opaque'", result.Message);
 
+        var task = Assert.Throws<ArgumentException>(() => pool.Map<int, Task<int>>(Work.Async, [1]));
+        Assert.Contains("'System.Threading.Tasks.Task`1", task.Message);
+        Assert.Contains("synchronous", task.Message);
+
         var handle = Assert.Throws<ArgumentException>(() => pool.Map<IntPtr, int>(Work.TakesHandle, [IntPtr.Zero]));
         Assert.Contains("'System.IntPtr'", handle.Message);
 
@@ -273,6 +277,19 @@ public sealed class ProcessPoolTests
         Assert.All(described, d => Assert.Contains(":GilAnalyzers.Processes.TestParent:", d));
         Assert.StartsWith("1:", described[0]);
         Assert.StartsWith("2:", described[1]);
+    }
+
+    [Fact]
+    public async Task WarmUp_starts_every_worker_and_maps_reuse_them()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2);
+
+        int[] ready = await pool.WarmUpAsync();
+
+        Assert.Equal(2, ready.Distinct().Count());
+        Assert.Equal(ready.Order(), pool.WorkerProcessIds.Order());
+        int[] used = await pool.MapAsync<int, int>(Work.SleepMilliseconds, [100, 100, 100, 100]);
+        Assert.All(used, p => Assert.Contains(p, ready));
     }
 
     [Fact]

@@ -41,6 +41,8 @@ public static class Work
 
     public static Opaque ReturnsOpaque(int x) => new();
 
+    public static Task<int> Async(int x) => Task.FromResult(x);
+
     public static int TakesHandle(IntPtr p) => 0;
 
     public static Frame Encode(Frame f) => f with { Values = f.Values.Select(v => v * 2).ToArray(), Name = f.Name.ToUpperInvariant() };

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -12,10 +13,16 @@ internal sealed class WorkerService
 {
     private readonly ConcurrentDictionary<string, ResolvedMethod> _methods = new(StringComparer.Ordinal);
 
+    /// <summary>Answers the worker's process id once it is ready to serve.</summary>
+    [JsonRpcMethod(Protocol.PingMethod)]
+    public int Ping() => Environment.ProcessId;
+
     [JsonRpcMethod(Protocol.RunChunkMethod)]
     public ChunkResponse RunChunk(ChunkRequest request)
     {
-        var outcomes = new ItemOutcome[request.Items.Length];
+        int count = request.Items.ValueKind == JsonValueKind.Array ? request.Items.GetArrayLength() : 0;
+        var results = new object?[count];
+        var errors = new List<ItemError>();
         ResolvedMethod method;
         try
         {
@@ -25,51 +32,88 @@ internal sealed class WorkerService
         catch (Exception ex)
         {
             var error = RemoteError.From(RemoteErrorKinds.Resolve, ex);
-            for (int i = 0; i < outcomes.Length; i++)
+            for (int i = 0; i < count; i++)
             {
-                outcomes[i] = new ItemOutcome { Error = error };
+                errors.Add(new ItemError { Index = i, Error = error });
             }
 
-            return new ChunkResponse { Outcomes = outcomes };
+            return new ChunkResponse { Values = Payload.SerializeArray(count, _ => null, typeof(object)), Errors = errors.ToArray() };
         }
 
         var args = new object?[1];
-        for (int i = 0; i < outcomes.Length; i++)
+        int index = 0;
+        var failed = new bool[count];
+        foreach (JsonElement item in request.Items.EnumerateArray())
         {
+            int i = index++;
             object? argument;
             try
             {
-                argument = request.Items[i].Deserialize(method.ParameterType, Payload.Options);
+                argument = item.Deserialize(method.ParameterType, Payload.Options);
             }
             catch (Exception ex)
             {
-                outcomes[i] = new ItemOutcome { Error = RemoteError.From(RemoteErrorKinds.Argument, ex) };
+                errors.Add(new ItemError { Index = i, Error = RemoteError.From(RemoteErrorKinds.Argument, ex) });
+                failed[i] = true;
                 continue;
             }
 
-            object? result;
             try
             {
                 args[0] = argument;
-                result = method.Method.Invoke(method.Target, BindingFlags.DoNotWrapExceptions, binder: null, args, culture: null);
+                results[i] = method.Method.Invoke(method.Target, BindingFlags.DoNotWrapExceptions, binder: null, args, culture: null);
             }
             catch (Exception ex)
             {
-                outcomes[i] = new ItemOutcome { Error = RemoteError.From(RemoteErrorKinds.Exception, ex) };
+                errors.Add(new ItemError { Index = i, Error = RemoteError.From(RemoteErrorKinds.Exception, ex) });
+                failed[i] = true;
+            }
+        }
+
+        // Serialise the results one by one first, so that one unserialisable result fails only its item.
+        var encoded = new byte[count][];
+        for (int i = 0; i < count; i++)
+        {
+            if (failed[i])
+            {
                 continue;
             }
 
             try
             {
-                outcomes[i] = new ItemOutcome { Value = JsonSerializer.SerializeToElement(result, method.ReturnType, Payload.Options) };
+                encoded[i] = JsonSerializer.SerializeToUtf8Bytes(results[i], method.ReturnType, Payload.Options);
             }
             catch (Exception ex)
             {
-                outcomes[i] = new ItemOutcome { Error = RemoteError.From(RemoteErrorKinds.Result, ex) };
+                errors.Add(new ItemError { Index = i, Error = RemoteError.From(RemoteErrorKinds.Result, ex) });
             }
         }
 
-        return new ChunkResponse { Outcomes = outcomes };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            writer.WriteStartArray();
+            foreach (byte[]? bytes in encoded)
+            {
+                if (bytes is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteRawValue(bytes, skipInputValidation: true);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = Payload.Options.MaxDepth + 1 });
+        return new ChunkResponse
+        {
+            Values = JsonElement.ParseValue(ref reader),
+            Errors = errors.Count == 0 ? null : errors.ToArray(),
+        };
     }
 
     private static ResolvedMethod Resolve(WorkMethodIdentity id)
