@@ -10,6 +10,16 @@ public static class Program
     /// <summary>Usage: TestParent workers N — starts N workers, prints "WORKERS pid..." and waits forever.</summary>
     public static int Main(string[] args)
     {
+        if (args.Length == 2 && args[0] == "exit-without-dispose" && int.TryParse(args[1], out int m))
+        {
+            // Returns from Main with live workers and no Dispose: process exit must not leave them behind.
+            var pool = new ProcessPool(maxWorkers: m);
+            pool.Map<int, int>(SlowPid, Enumerable.Range(0, m * 2));
+            Console.WriteLine("WORKERS " + string.Join(" ", pool.WorkerProcessIds));
+            Console.Out.Flush();
+            return 0;
+        }
+
         if (args.Length == 2 && args[0] == "workers" && int.TryParse(args[1], out int n))
         {
             var pool = new ProcessPool(maxWorkers: n);
@@ -23,7 +33,7 @@ public static class Program
             return 0;
         }
 
-        Console.Error.WriteLine("usage: GilAnalyzers.Processes.TestParent workers N");
+        Console.Error.WriteLine("usage: GilAnalyzers.Processes.TestParent (workers | exit-without-dispose) N");
         return 2;
     }
 

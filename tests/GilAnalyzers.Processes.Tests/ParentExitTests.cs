@@ -9,20 +9,7 @@ public sealed class ParentExitTests
     [Fact]
     public async Task Workers_exit_when_their_parent_is_killed()
     {
-        string dir = typeof(ParentExitTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "TestParentDirectory").Value!;
-        // Started through its apphost: Environment.ProcessPath is then not 'dotnet', which is the normal-app case.
-        string apphost = Path.Combine(dir, "GilAnalyzers.Processes.TestParent");
-        var psi = new ProcessStartInfo(apphost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("workers");
-        psi.ArgumentList.Add("2");
-
-        using var parent = Process.Start(psi)!;
+        using Process parent = StartParent("workers");
         var stderr = new System.Text.StringBuilder();
         parent.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
         parent.BeginErrorReadLine();
@@ -59,6 +46,47 @@ public sealed class ParentExitTests
         }
 
         Assert.True(gone, "worker processes outlived their killed parent");
+    }
+
+    [Fact]
+    public async Task Workers_exit_when_their_parent_returns_from_Main_without_Dispose()
+    {
+        using Process parent = StartParent("exit-without-dispose");
+        parent.BeginErrorReadLine();
+        Task<int[]> line = ReadWorkersLineAsync(parent);
+        Assert.True(await Task.WhenAny(line, Task.Delay(TimeSpan.FromSeconds(30))) == line, "the parent did not report its workers");
+        int[] workers = await line;
+        Assert.Equal(2, workers.Length);
+
+        await parent.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, parent.ExitCode);
+
+        bool gone = await ProcessInfo.WaitUntilGoneAsync(workers, TimeSpan.FromSeconds(5));
+        foreach (int w in workers.Where(ProcessInfo.IsAlive))
+        {
+            Process.GetProcessById(w).Kill();
+        }
+
+        Assert.True(gone, "worker processes outlived their parent's normal exit");
+    }
+
+    /// <summary>
+    /// Starts the helper through its apphost: Environment.ProcessPath is then not 'dotnet', which is how a
+    /// normal application runs (the test host itself runs under 'dotnet exec').
+    /// </summary>
+    private static Process StartParent(string mode)
+    {
+        string dir = typeof(ParentExitTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "TestParentDirectory").Value!;
+        var psi = new ProcessStartInfo(Path.Combine(dir, "GilAnalyzers.Processes.TestParent"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(mode);
+        psi.ArgumentList.Add("2");
+        return Process.Start(psi)!;
     }
 
     private static async Task<int[]> ReadWorkersLineAsync(Process parent)
