@@ -93,6 +93,23 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public async Task Values_that_fail_to_serialise_at_run_time_fail_their_item_naming_the_type()
+    {
+        using var pool = new ProcessPool(maxWorkers: 1);
+
+        var result = await Assert.ThrowsAsync<WorkSerializationException>(() => pool.MapAsync<int, Node>(Work.Cyclic, [0, 1, 2, 3]));
+        Assert.Equal(2, result.ItemIndex);
+        Assert.Contains("'GilAnalyzers.Processes.Tests.Node'", result.Message);
+
+        var argument = await Assert.ThrowsAsync<WorkSerializationException>(() => pool.MapAsync<Tricky, int>(Work.ReadsTricky, [new Tricky(1), new Tricky(-1)]));
+        Assert.Equal(1, argument.ItemIndex);
+        Assert.Contains("'GilAnalyzers.Processes.Tests.Tricky'", argument.Message);
+        Assert.Contains("no negative values", argument.Message);
+
+        Assert.Equal(new[] { 5 }, await pool.MapAsync<Tricky, int>(Work.ReadsTricky, [new Tricky(5)]));
+    }
+
+    [Fact]
     public async Task User_exception_comes_back_with_type_message_and_remote_stack()
     {
         using var pool = new ProcessPool(maxWorkers: 2);

@@ -41,6 +41,15 @@ public static class Work
 
     public static Opaque ReturnsOpaque(int x) => new();
 
+    public static Node Cyclic(int x)
+    {
+        var node = new Node { Value = x };
+        node.Next = x == 2 ? node : null;
+        return node;
+    }
+
+    public static int ReadsTricky(Tricky t) => t.Value;
+
     public static Task<int> Async(int x) => Task.FromResult(x);
 
     public static int TakesHandle(IntPtr p) => 0;
@@ -70,3 +79,28 @@ public sealed class Opaque
 }
 
 public sealed record Frame(string Name, int[] Values);
+
+public sealed class Node
+{
+    public int Value { get; set; }
+
+    public Node? Next { get; set; }
+}
+
+/// <summary>Serialisable in principle; its getter throws for negative values.</summary>
+public sealed class Tricky
+{
+    private readonly int _value;
+
+    public Tricky()
+    {
+    }
+
+    public Tricky(int value) => _value = value;
+
+    public int Value
+    {
+        get => _value < 0 ? throw new InvalidOperationException("no negative values") : _value;
+        init => _value = value;
+    }
+}
