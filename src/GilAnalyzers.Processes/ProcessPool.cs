@@ -100,8 +100,9 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// <param name="items">The inputs; enumerated once, up front.</param>
     /// <param name="chunkSize">Items sent to a worker per round trip. Larger chunks amortise the round trip for tiny items.</param>
     /// <param name="itemTimeout">
-    /// Time allowed per item. A chunk of n items is allowed n × this; past it the worker is killed and
-    /// replaced and the chunk's items fail with <see cref="WorkItemTimeoutException"/>.
+    /// Time allowed per item (also inside a chunk: the worker reports the late item). Past it the worker is
+    /// killed and replaced and the item fails with <see cref="WorkItemTimeoutException"/>; the unfinished
+    /// results of its chunk are lost with the worker.
     /// </param>
     /// <param name="cancellationToken">Cancels the map: no new chunk starts, workers running this map's chunks are killed (and replaced on demand) and the task ends as cancelled.</param>
     /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised.</exception>
@@ -311,7 +312,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                 bool healthy = false;
                 try
                 {
-                    var request = new ChunkRequest { Method = call.Identity, Items = payload };
+                    var request = new ChunkRequest { Method = call.Identity, Items = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
                     ChunkResponse response = await RunOnWorkerAsync(worker, request, call, start, count, itemTimeout, cancellationToken).ConfigureAwait(false);
                     healthy = true;
                     var failed = new bool[count];
@@ -378,7 +379,9 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     private static async Task<ChunkResponse> RunOnWorkerAsync(WorkerProcess worker, ChunkRequest request, Call call, int start, int count, TimeSpan? itemTimeout, CancellationToken cancellationToken)
     {
         Task<ChunkResponse> pending = worker.RunChunkAsync(request);
-        TimeSpan? chunkTimeout = itemTimeout is TimeSpan t ? TimeSpan.FromTicks(Math.Min(t.Ticks * count, TimeSpan.FromDays(30).Ticks)) : null;
+        // The worker reports the item that runs late (exact, even inside a chunk); this deadline for the
+        // whole chunk is the backstop for a worker too wedged to report.
+        TimeSpan? chunkTimeout = itemTimeout is TimeSpan t ? TimeSpan.FromTicks(Math.Min(t.Ticks * count + TimeSpan.FromSeconds(2).Ticks, TimeSpan.FromDays(30).Ticks)) : null;
         using var timeout = chunkTimeout is TimeSpan ct ? new CancellationTokenSource(ct) : null;
         using CancellationTokenRegistration onTimeout = timeout?.Token.Register(static s => ((WorkerProcess)s!).Kill(KillReason.Timeout), worker) ?? default;
         using CancellationTokenRegistration onCancel = cancellationToken.Register(static s => ((WorkerProcess)s!).Kill(KillReason.Cancelled), worker);
@@ -400,9 +403,17 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             switch (worker.KillReason)
             {
                 case KillReason.Timeout:
-                    string allowed = count == 1 ? Format(itemTimeout!.Value) : $"{count} × {Format(itemTimeout!.Value)} for the chunk";
+                    int late = worker.TimedOutIndex;
+                    if (late >= 0 && late < count)
+                    {
+                        string lost = count == 1 ? "" : $" The other unfinished results of its chunk (items {start}–{start + count - 1}) are lost with it.";
+                        throw new WorkItemTimeoutException(
+                            $"'{call.Display}' did not finish item {start + late} within {Format(itemTimeout!.Value)}; worker process {worker.ProcessId} was killed and will be replaced.{lost}",
+                            start + late, worker.ProcessId, itemTimeout!.Value);
+                    }
+
                     throw new WorkItemTimeoutException(
-                        $"'{call.Display}' did not finish {items} within {allowed}; worker process {worker.ProcessId} was killed and will be replaced.",
+                        $"'{call.Display}' did not finish {items} within {Format(chunkTimeout!.Value)} ({count} × {Format(itemTimeout!.Value)} and a 2 s margin) and the worker did not report which item was late; worker process {worker.ProcessId} was killed and will be replaced.",
                         start, worker.ProcessId, chunkTimeout!.Value);
                 case KillReason.Cancelled:
                     throw new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);

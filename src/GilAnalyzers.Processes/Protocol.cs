@@ -12,6 +12,8 @@ internal static class Protocol
 {
     public const string RunChunkMethod = "gil/runChunk";
     public const string PingMethod = "gil/ping";
+    /// <summary>Notification worker → pool: the item at this position of the running chunk is past its timeout.</summary>
+    public const string ItemTimedOutMethod = "gil/itemTimedOut";
     public const string WorkerFlag = "--gil-worker";
     public const string ParentPidFlag = "--parent-pid";
 
@@ -42,6 +44,10 @@ internal sealed class ChunkRequest
 
     /// <summary>The chunk's items as one JSON array, each element serialised as the method's parameter type.</summary>
     public JsonElement Items { get; set; }
+
+    /// <summary>Per-item timeout; the worker reports an item that runs past it, and the pool kills the worker.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ItemTimeoutMilliseconds { get; set; }
 }
 
 internal sealed class ChunkResponse

@@ -24,6 +24,7 @@ internal sealed class WorkerProcess : IDisposable
     private readonly JsonRpc _rpc;
     private readonly Queue<string> _stderrTail = new();
     private int _killReason;
+    private int _timedOutIndex = -1;
 
     private WorkerProcess(Process process, JsonRpc rpc)
     {
@@ -38,6 +39,9 @@ internal sealed class WorkerProcess : IDisposable
     public int ItemsRun { get; set; }
 
     public KillReason KillReason => (KillReason)Volatile.Read(ref _killReason);
+
+    /// <summary>Position in the running chunk of the item the worker reported as past its timeout, or -1.</summary>
+    public int TimedOutIndex => Volatile.Read(ref _timedOutIndex);
 
     public bool HasExited
     {
@@ -69,6 +73,7 @@ internal sealed class WorkerProcess : IDisposable
 
         var rpc = new JsonRpc(Protocol.CreateHandler(process.StandardInput.BaseStream, process.StandardOutput.BaseStream));
         var worker = new WorkerProcess(process, rpc);
+        rpc.AddLocalRpcMethod(Protocol.ItemTimedOutMethod, new Action<int>(worker.OnItemTimedOut));
         process.ErrorDataReceived += (_, e) => worker.OnStderr(e.Data);
         process.BeginErrorReadLine();
         rpc.StartListening();
@@ -77,6 +82,12 @@ internal sealed class WorkerProcess : IDisposable
 
     public Task<ChunkResponse> RunChunkAsync(ChunkRequest request) =>
         _rpc.InvokeAsync<ChunkResponse>(Protocol.RunChunkMethod, request);
+
+    private void OnItemTimedOut(int index)
+    {
+        Interlocked.CompareExchange(ref _timedOutIndex, index, -1);
+        Kill(KillReason.Timeout);
+    }
 
     public Task<int> PingAsync() => _rpc.InvokeAsync<int>(Protocol.PingMethod);
 

@@ -189,6 +189,24 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public async Task Hung_item_inside_a_chunk_is_named_exactly()
+    {
+        using var pool = new ProcessPool(maxWorkers: 1);
+        await pool.WarmUpAsync();
+        var watch = Stopwatch.StartNew();
+
+        var ex = await Assert.ThrowsAsync<WorkItemTimeoutException>(
+            () => pool.MapAsync<int, int>(Work.SleepMilliseconds, [1, 1, 1, 60_000, 1, 1, 1, 1, 1, 1], chunkSize: 10, itemTimeout: TimeSpan.FromMilliseconds(500)));
+
+        // Reported by the worker's watchdog well before the chunk's backstop (10 × 0.5 s + 2 s).
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6.5), watch.Elapsed.ToString());
+        Assert.Equal(3, ex.ItemIndex);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), ex.Timeout);
+        Assert.Contains("did not finish item 3 within 500 ms", ex.Message);
+        Assert.Equal(new[] { 2, 3 }, await pool.MapAsync<int, int>(Work.ThrowOnSeven, [2, 3], chunkSize: 2, itemTimeout: TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public void Ten_thousand_tiny_items_with_chunking()
     {
         using var pool = new ProcessPool(maxWorkers: 2);

@@ -52,7 +52,9 @@ internal static class WorkerHost
         }
 
         using var rpc = new JsonRpc(Protocol.CreateHandler(output, input));
-        rpc.AddLocalRpcTarget(new WorkerService());
+        var service = new WorkerService();
+        rpc.AddLocalRpcTarget(service);
+        service.Watchdog = new ItemWatchdog(index => rpc.NotifyAsync(Protocol.ItemTimedOutMethod, index));
         rpc.StartListening();
         try
         {

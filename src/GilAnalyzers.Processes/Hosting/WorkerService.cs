@@ -13,6 +13,9 @@ internal sealed class WorkerService
 {
     private readonly ConcurrentDictionary<string, ResolvedMethod> _methods = new(StringComparer.Ordinal);
 
+    /// <summary>Reports items that run past their timeout (set by the host before listening).</summary>
+    public ItemWatchdog? Watchdog { get; set; }
+
     /// <summary>Answers the worker's process id once it is ready to serve.</summary>
     [JsonRpcMethod(Protocol.PingMethod)]
     public int Ping() => Environment.ProcessId;
@@ -58,6 +61,11 @@ internal sealed class WorkerService
                 continue;
             }
 
+            if (request.ItemTimeoutMilliseconds is double timeout)
+            {
+                Watchdog?.Start(i, timeout);
+            }
+
             try
             {
                 args[0] = argument;
@@ -67,6 +75,10 @@ internal sealed class WorkerService
             {
                 errors.Add(new ItemError { Index = i, Error = RemoteError.From(RemoteErrorKinds.Exception, ex) });
                 failed[i] = true;
+            }
+            finally
+            {
+                Watchdog?.Stop();
             }
         }
 
