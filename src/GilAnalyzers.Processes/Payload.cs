@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Collections.Generic;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -26,20 +28,31 @@ internal static class Payload
         return options;
     }
 
-    /// <summary>Writes the values as one JSON array; each value is serialised as <paramref name="type"/>.</summary>
-    /// <exception cref="PayloadItemException">A value could not be serialised (the index says which).</exception>
-    public static JsonElement SerializeArray(int count, Func<int, object?> valueAt, Type type)
+    /// <summary>
+    /// Writes <paramref name="count"/> items from <paramref name="start"/> as one JSON array, each serialised
+    /// as <paramref name="type"/> (through the typed contract when <typeparamref name="T"/> is that type).
+    /// </summary>
+    /// <exception cref="PayloadItemException">An item could not be serialised (the index in the chunk says which).</exception>
+    public static JsonElement SerializeArray<T>(IReadOnlyList<T> items, int start, int count, Type type)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Math.Max(256, count * 16));
+        JsonTypeInfo<T>? typed = type == typeof(T) ? (JsonTypeInfo<T>)Options.GetTypeInfo(type) : null;
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, count * 16));
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
             for (int i = 0; i < count; i++)
             {
-                object? value = valueAt(i);
+                T value = items[start + i];
                 try
                 {
-                    JsonSerializer.Serialize(writer, value, type, Options);
+                    if (typed is not null)
+                    {
+                        JsonSerializer.Serialize(writer, value, typed);
+                    }
+                    else
+                    {
+                        JsonSerializer.Serialize(writer, value, type, Options);
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -50,6 +63,29 @@ internal static class Payload
             writer.WriteEndArray();
         }
 
+        return ToElement(buffer);
+    }
+
+    /// <summary>A JSON array of <paramref name="count"/> nulls.</summary>
+    public static JsonElement Nulls(int count)
+    {
+        var buffer = new ArrayBufferWriter<byte>(16 + count * 5);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            for (int i = 0; i < count; i++)
+            {
+                writer.WriteNullValue();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return ToElement(buffer);
+    }
+
+    public static JsonElement ToElement(ArrayBufferWriter<byte> buffer)
+    {
         var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = Options.MaxDepth + 1 });
         return JsonElement.ParseValue(ref reader);
     }

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -253,6 +254,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         Exception? firstError = null;
         object errorGate = new();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        JsonTypeInfo<TOut>? typedResult = call.ReturnType == typeof(TOut) ? (JsonTypeInfo<TOut>)Payload.Options.GetTypeInfo(typeof(TOut)) : null;
 
         void Record(int index, Exception ex)
         {
@@ -283,7 +285,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                 JsonElement payload;
                 try
                 {
-                    payload = Payload.SerializeArray(count, i => items[start + i], call.ParameterType);
+                    payload = Payload.SerializeArray(items, start, count, call.ParameterType);
                 }
                 catch (PayloadItemException ex)
                 {
@@ -333,7 +335,9 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                         {
                             try
                             {
-                                results[index] = (TOut)element.Deserialize(call.ReturnType, Payload.Options)!;
+                                results[index] = typedResult is not null
+                                    ? element.Deserialize(typedResult)!
+                                    : (TOut)element.Deserialize(call.ReturnType, Payload.Options)!;
                             }
                             catch (Exception ex)
                             {
