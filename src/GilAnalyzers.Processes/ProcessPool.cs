@@ -26,7 +26,7 @@ namespace GilAnalyzers.Processes;
 /// </remarks>
 public sealed class ProcessPool : IDisposable, IAsyncDisposable
 {
-    private static readonly Lazy<ProcessPool> s_shared = new(() => new ProcessPool(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<ProcessPool> s_shared = new(() => new ProcessPool { _isShared = true }, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly ConcurrentDictionary<ProcessPool, byte> s_live = new();
     private static int s_exitHookInstalled;
 
@@ -36,6 +36,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     private readonly SemaphoreSlim _slots;
     private readonly Lazy<WorkerLauncher> _launcher = new(WorkerLauncher.Create, LazyThreadSafetyMode.ExecutionAndPublication);
     private bool _disposed;
+    private bool _isShared;
 
     /// <summary>Creates a pool. No process starts until the first item is submitted.</summary>
     /// <param name="maxWorkers">Most worker processes alive at once; default <see cref="Environment.ProcessorCount"/>.</param>
@@ -184,8 +185,14 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Closes every worker's input (they exit), kills those still running after a short grace period, and waits for them.</summary>
+    /// <exception cref="InvalidOperationException">Called on <see cref="Shared"/>, which lives until the process exits.</exception>
     public void Dispose()
     {
+        if (_isShared)
+        {
+            throw new InvalidOperationException("ProcessPool.Shared cannot be disposed: other code may be using it, and it shuts its workers down when the process exits. Create your own ProcessPool to control its lifetime.");
+        }
+
         WorkerProcess[] idle;
         WorkerProcess[] busy;
         lock (_gate)
@@ -218,6 +225,11 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {
+        if (_isShared)
+        {
+            Dispose();
+        }
+
         return new ValueTask(Task.Run(Dispose));
     }
 

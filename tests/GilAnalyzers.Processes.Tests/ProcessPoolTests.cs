@@ -335,6 +335,9 @@ public sealed class ProcessPoolTests
     {
         Assert.Equal(Environment.ProcessorCount, ProcessPool.Shared.MaxWorkers);
         Assert.Equal(new[] { 1, 4, 9 }, ProcessPool.Shared.Map<int, int>(Work.Square, [1, 2, 3], chunkSize: 2));
+        Assert.Same(ProcessPool.Shared, ProcessPool.Shared);
+        Assert.Throws<InvalidOperationException>(() => ProcessPool.Shared.Dispose());
+        Assert.Equal(new[] { 16 }, ProcessPool.Shared.Map<int, int>(Work.Square, [4]));
     }
 
     private sealed class Instance(int k)
