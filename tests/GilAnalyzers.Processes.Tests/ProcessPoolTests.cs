@@ -154,8 +154,23 @@ public sealed class ProcessPoolTests
         using var pool = new ProcessPool(maxWorkers: 1);
         int pid = (await pool.MapAsync<int, int>(Work.Pid, [0]))[0];
 
-        Task<int> running = pool.RunAsync<int, int>(Work.SleepMilliseconds, 30_000);
-        await Task.Delay(300);
+        string marker = Path.Combine(Path.GetTempPath(), "gil-pool-test-" + Guid.NewGuid().ToString("N"));
+        Task<int> running = pool.RunAsync<string, int>(Work.SignalThenSleep, marker);
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!File.Exists(marker) && DateTime.UtcNow < deadline && !running.IsCompleted)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.True(File.Exists(marker), "the item never started");
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+
         Process.GetProcessById(pid).Kill();
 
         var crash = await Assert.ThrowsAsync<WorkerCrashedException>(() => running);

@@ -28,6 +28,14 @@ public static class Work
         return x;
     }
 
+    /// <summary>Creates the marker file (so the test knows the item is running), then sleeps 60 s.</summary>
+    public static int SignalThenSleep(string markerPath)
+    {
+        File.WriteAllText(markerPath, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Thread.Sleep(60_000);
+        return Environment.ProcessId;
+    }
+
     public static int SleepMilliseconds(int ms)
     {
         Thread.Sleep(ms);
