@@ -214,13 +214,13 @@ public sealed class ProcessPoolTests
         items[3] = 60_000;
 
         var ex = await Assert.ThrowsAsync<WorkItemTimeoutException>(
-            () => pool.MapAsync<int, int>(Work.SleepMilliseconds, items, chunkSize: 40, itemTimeout: TimeSpan.FromMilliseconds(300)));
+            () => pool.MapAsync<int, int>(Work.SleepMilliseconds, items, chunkSize: 40, itemTimeout: TimeSpan.FromMilliseconds(500)));
 
-        // Reported by the worker's watchdog, well before the chunk's backstop (40 × 0.3 s + 2 s = 14 s).
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), watch.Elapsed.ToString());
+        // Reported by the worker's watchdog, well before the chunk's backstop (40 × 0.5 s + 2 s = 22 s).
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), watch.Elapsed.ToString());
         Assert.Equal(3, ex.ItemIndex);
-        Assert.Equal(TimeSpan.FromMilliseconds(300), ex.Timeout);
-        Assert.Contains("did not finish item 3 within 300 ms", ex.Message);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), ex.Timeout);
+        Assert.Contains("did not finish item 3 within 500 ms", ex.Message);
         Assert.Equal(new[] { 2, 3 }, await pool.MapAsync<int, int>(Work.ThrowOnSeven, [2, 3], chunkSize: 2, itemTimeout: TimeSpan.FromSeconds(30)));
     }
 
