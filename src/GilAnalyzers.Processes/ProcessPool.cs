@@ -235,18 +235,30 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
 
     private static void KillAllOnExit()
     {
+        var killed = new List<WorkerProcess>();
         foreach (ProcessPool pool in s_live.Keys)
         {
-            WorkerProcess[] all;
             lock (pool._gate)
             {
                 pool._disposed = true;
-                all = pool._all.ToArray();
+                killed.AddRange(pool._all);
             }
+        }
 
-            foreach (WorkerProcess w in all)
+        foreach (WorkerProcess w in killed)
+        {
+            w.Kill(KillReason.Disposed);
+        }
+
+        // Wait (briefly) so that this process reaps them: a zombie handed to an init that does not reap
+        // would otherwise linger in the process table.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+        foreach (WorkerProcess w in killed)
+        {
+            TimeSpan left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !w.WaitForExit(left))
             {
-                w.Kill(KillReason.Disposed);
+                break;
             }
         }
     }

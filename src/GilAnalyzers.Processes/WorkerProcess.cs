@@ -124,6 +124,18 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        try
+        {
+            return _process.WaitForExit(timeout);
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
     public string StandardErrorTail()
     {
         lock (_stderrTail)
