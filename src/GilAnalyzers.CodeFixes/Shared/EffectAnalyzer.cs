@@ -645,7 +645,8 @@ namespace GilAnalyzers.CodeFixes.Shared
             return ns == "System.Security.Cryptography"
                 && method.Name == "HashData"
                 && method.Parameters.Length == 1
-                && method.ReturnType is IArrayTypeSymbol;
+                && method.ReturnType is IArrayTypeSymbol
+                && (method.Parameters[0].Type is IArrayTypeSymbol || method.Parameters[0].Type.Name == "ReadOnlySpan");
         }
 
         private void VisitUserOperator(IMethodSymbol? method, StateEffects effects, int depth)
