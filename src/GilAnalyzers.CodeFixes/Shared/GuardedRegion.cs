@@ -15,8 +15,9 @@ namespace GilAnalyzers.CodeFixes.Shared
     /// </summary>
     internal sealed class GuardedRegion
     {
-        private GuardedRegion(BlockSyntax container, StatementSyntax first, StatementSyntax last, ExpressionSyntax lockExpression, BlockSyntax body)
+        private GuardedRegion(BlockSyntax container, StatementSyntax first, StatementSyntax last, ExpressionSyntax lockExpression, BlockSyntax body, bool isWholeBody = false)
         {
+            IsWholeBody = isWholeBody;
             Container = container;
             First = first;
             Last = last;
@@ -41,14 +42,36 @@ namespace GilAnalyzers.CodeFixes.Shared
 
         public bool IsLockStatement => First is LockStatementSyntax;
 
+        /// <summary>
+        /// The region is a whole method body under a hidden lock (<c>MethodImplOptions.Synchronized</c>);
+        /// <see cref="Rebuild"/> then wraps statements in <c>lock (LockExpression)</c>.
+        /// </summary>
+        public bool IsWholeBody { get; }
+
+        /// <summary>A method body that runs under a lock the method does not spell out; rebuilt as <c>lock (newLock) { ... }</c>.</summary>
+        public static GuardedRegion? ForMethodBody(BlockSyntax body, ExpressionSyntax newLock)
+        {
+            if (body.Statements.Count == 0)
+            {
+                return null;
+            }
+
+            return new GuardedRegion(body, body.Statements.First(), body.Statements.Last(), newLock, body, isWholeBody: true);
+        }
+
         /// <summary>The statements of <see cref="Container"/> that make up the region.</summary>
         public IReadOnlyList<StatementSyntax> Statements
-            => First == Last ? new[] { First } : new[] { First, Last };
+            => IsWholeBody ? Container.Statements.ToArray() : First == Last ? new[] { First } : new[] { First, Last };
 
         /// <summary>The same lock around other statements.</summary>
         public StatementSyntax[] Rebuild(IEnumerable<StatementSyntax> body)
         {
             var block = SyntaxFactory.Block(body);
+            if (IsWholeBody)
+            {
+                return new StatementSyntax[] { SyntaxFactory.LockStatement(LockExpression, block) };
+            }
+
             if (First is LockStatementSyntax lockStatement)
             {
                 return new StatementSyntax[] { lockStatement.WithStatement(block.WithTriviaFrom(lockStatement.Statement)) };

@@ -81,8 +81,9 @@ namespace GilAnalyzers.CodeFixes.Shared
             _cancellationToken = cancellationToken;
             _effects = new EffectAnalyzer(model.Compilation, cancellationToken);
             _scope = _effects.ScopeOf(region.First);
-            _costModel = new WorkCostModel(KnownTypes.For(model.Compilation));
-            _otherRegions = SameLockRegions.Find(model, region, cancellationToken);
+            _costModel = WorkCostModel.For(KnownTypes.For(model.Compilation));
+            // A whole-body region gets a new private lock: nothing else takes it.
+            _otherRegions = region.IsWholeBody ? new List<GuardedRegion>() : SameLockRegions.Find(model, region, cancellationToken);
             _otherRegionsWrites = new StateEffects();
             foreach (var other in _otherRegions)
             {

@@ -17,7 +17,7 @@ public class SampleExecutionTests
     [InlineData("MonteCarlo", SharedLockAroundCpuWorkFixer.ThreadLocalKey)]
     [InlineData("Mandelbrot", SharedLockAroundCpuWorkFixer.MoveOutOfLockKey)]
     [InlineData("HashChain", SharedLockAroundCpuWorkFixer.MoveOutOfLockKey)]
-    [InlineData("Simulation", SynchronizedCpuMethodFixerKeys.NarrowLock)]
+    [InlineData("Simulation", SynchronizedCpuMethodFixer.NarrowLockKey)]
     public async Task FixedSample_ComputesTheSameResult(string name, string expectedFix)
     {
         var sample = SampleCatalog.All.Single(s => s.Name == name);
