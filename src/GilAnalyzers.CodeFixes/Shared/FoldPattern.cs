@@ -24,8 +24,9 @@ namespace GilAnalyzers.CodeFixes.Shared
     /// <summary>A statement recognised as folding a payload into a shared accumulator.</summary>
     internal sealed class FoldPattern
     {
-        private FoldPattern(FoldKind kind, ExpressionStatementSyntax statement, ExpressionSyntax target, ISymbol accumulator, ITypeSymbol type, ExpressionSyntax? payload, IOperation? payloadOperation, bool negate)
+        private FoldPattern(FoldKind kind, ExpressionStatementSyntax statement, ExpressionSyntax target, ISymbol accumulator, ITypeSymbol type, ExpressionSyntax? payload, IOperation? payloadOperation, bool negate, ExpressionSyntax? accumulatorArgument = null)
         {
+            AccumulatorArgument = accumulatorArgument;
             Kind = kind;
             Statement = statement;
             Target = target;
@@ -37,6 +38,9 @@ namespace GilAnalyzers.CodeFixes.Shared
         }
 
         public FoldKind Kind { get; }
+
+        /// <summary>For Max/Min: the accumulator as passed to Math.Max/Min.</summary>
+        public ExpressionSyntax? AccumulatorArgument { get; }
 
         public ExpressionStatementSyntax Statement { get; }
 
@@ -105,12 +109,12 @@ namespace GilAnalyzers.CodeFixes.Shared
                         var second = EffectAnalyzer.Unwrap(call.Arguments[1].Value);
                         if (SymbolEqualityComparer.Default.Equals(AccumulatorOf(first), accumulator) && !Mentions(second, accumulator))
                         {
-                            return new FoldPattern(kind, expressionStatement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[1].Value.Syntax, call.Arguments[1].Value, false);
+                            return new FoldPattern(kind, expressionStatement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[1].Value.Syntax, call.Arguments[1].Value, false, (ExpressionSyntax)call.Arguments[0].Value.Syntax);
                         }
 
                         if (SymbolEqualityComparer.Default.Equals(AccumulatorOf(second), accumulator) && !Mentions(first, accumulator))
                         {
-                            return new FoldPattern(kind, expressionStatement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[0].Value.Syntax, call.Arguments[0].Value, false);
+                            return new FoldPattern(kind, expressionStatement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[0].Value.Syntax, call.Arguments[0].Value, false, (ExpressionSyntax)call.Arguments[1].Value.Syntax);
                         }
 
                         return null;
@@ -173,8 +177,8 @@ namespace GilAnalyzers.CodeFixes.Shared
         /// <summary>The same fold with the accumulator replaced by <paramref name="newTarget"/>.</summary>
         public StatementSyntax WithTarget(ExpressionSyntax newTarget)
         {
-            var replaced = Statement.ReplaceNode(Target, newTarget.WithTriviaFrom(Target));
-            return replaced;
+            var nodes = AccumulatorArgument is null ? new SyntaxNode[] { Target } : new SyntaxNode[] { Target, AccumulatorArgument };
+            return Statement.ReplaceNodes(nodes, (original, _) => newTarget.WithTriviaFrom(original));
         }
 
         /// <summary>The identity of the fold as a C# expression, for a thread-local initial value.</summary>

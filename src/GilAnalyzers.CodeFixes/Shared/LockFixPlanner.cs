@@ -341,7 +341,8 @@ namespace GilAnalyzers.CodeFixes.Shared
                 return false;
             }
 
-            if (!payloadOperation.DescendantsAndSelf().Any(o => o is IInvocationOperation || o is IObjectCreationOperation || o is IArrayCreationOperation))
+            // Only a payload that calls something is worth a new local; building a pair or a tuple is not.
+            if (!payloadOperation.DescendantsAndSelf().Any(o => o is IInvocationOperation))
             {
                 return false;
             }
@@ -434,7 +435,7 @@ namespace GilAnalyzers.CodeFixes.Shared
 
             foreach (var fold in folds)
             {
-                if (fold.Statement.Ancestors().Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax))
+                if (fold.Statement.Ancestors().TakeWhile(a => a != statement).Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax))
                 {
                     return false;
                 }
@@ -648,7 +649,7 @@ namespace GilAnalyzers.CodeFixes.Shared
             }
 
             var mentions = bodyOperation.Descendants().Count(o => IsReferenceTo(o, accumulator));
-            if (mentions != folds.Count)
+            if (mentions != folds.Sum(f => f.Kind is FoldKind.Max or FoldKind.Min ? 2 : 1))
             {
                 return null;
             }
