@@ -115,10 +115,20 @@ namespace GilAnalyzers.CodeFixes
                     var remaining = operands.Except(synchronized).ToList();
                     if (remaining.Count == 0)
                     {
-                        var newList = list.Attributes.Count == 1 ? null : list.WithAttributes(list.Attributes.Remove(attribute));
-                        return newList is null
-                            ? method.RemoveNode(list, SyntaxRemoveOptions.KeepExteriorTrivia | SyntaxRemoveOptions.KeepLeadingTrivia)
-                            : method.ReplaceNode(list, newList);
+                        if (list.Attributes.Count > 1)
+                        {
+                            return method.ReplaceNode(list, list.WithAttributes(list.Attributes.Remove(attribute)));
+                        }
+
+                        // The list goes; what stood before it (indentation, comments) moves to the next token.
+                        var index = method.AttributeLists.IndexOf(list);
+                        var without = method.WithAttributeLists(method.AttributeLists.RemoveAt(index));
+                        if (index == 0)
+                        {
+                            without = without.WithLeadingTrivia(list.GetLeadingTrivia());
+                        }
+
+                        return without;
                     }
 
                     ExpressionSyntax combined = remaining[0].WithoutTrivia();

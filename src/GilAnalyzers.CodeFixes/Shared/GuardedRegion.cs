@@ -67,9 +67,17 @@ namespace GilAnalyzers.CodeFixes.Shared
         public StatementSyntax[] Rebuild(IEnumerable<StatementSyntax> body)
         {
             var block = SyntaxFactory.Block(body);
+            body = block.Statements;
             if (IsWholeBody)
             {
-                return new StatementSyntax[] { SyntaxFactory.LockStatement(LockExpression, block) };
+                var statements = body as IReadOnlyList<StatementSyntax> ?? body.ToList();
+                var indentation = statements.Count > 0 ? statements[0].GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)) : Enumerable.Empty<SyntaxTrivia>();
+                return new StatementSyntax[]
+                {
+                    SyntaxFactory.LockStatement(LockExpression, block)
+                        .WithLeadingTrivia(indentation)
+                        .WithTrailingTrivia(SyntaxFactory.EndOfLine("\n")),
+                };
             }
 
             if (First is LockStatementSyntax lockStatement)
