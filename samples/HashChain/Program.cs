@@ -7,8 +7,8 @@ namespace GilSamples.HashChain
 {
     /// <summary>
     /// Stretches one key per item with a chain of SHA-256 hashes (the shape of a password-hashing loop) and folds the
-    /// results into a digest. The anti-pattern (GIL001): a static SemaphoreSlim(1, 1) gate is held around the whole
-    /// hash chain, not just the digest update, so the items hash one at a time. XOR makes the digest independent of order.
+    /// results into a digest (a wrapping sum). The anti-pattern (GIL001): a static SemaphoreSlim(1, 1) gate is held around the whole
+    /// hash chain, not just the digest update, so the items hash one at a time. Unsigned wrapping addition makes the digest independent of order.
     /// </summary>
     public static class Sample
     {
@@ -37,7 +37,7 @@ namespace GilSamples.HashChain
                     }
 
                     ulong value = BitConverter.ToUInt64(block, 0);
-                    digest ^= value;
+                    digest += value;
                 }
                 finally
                 {

@@ -16,7 +16,7 @@ public class SampleExecutionTests
     [Theory]
     [InlineData("MonteCarlo", SharedLockAroundCpuWorkFixer.ThreadLocalKey)]
     [InlineData("Mandelbrot", SharedLockAroundCpuWorkFixer.MoveOutOfLockKey)]
-    [InlineData("HashChain", SharedLockAroundCpuWorkFixer.MoveOutOfLockKey)]
+    [InlineData("HashChain", SharedLockAroundCpuWorkFixer.ThreadLocalKey)]
     [InlineData("Simulation", SynchronizedCpuMethodFixer.NarrowLockKey)]
     public async Task FixedSample_ComputesTheSameResult(string name, string expectedFix)
     {

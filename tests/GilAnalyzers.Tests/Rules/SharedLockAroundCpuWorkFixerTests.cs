@@ -87,7 +87,7 @@ public class SharedLockAroundCpuWorkFixerTests
             static long hits;
             static int remaining;
             static double total;
-            static double best = double.MinValue;
+            static double factor;
             static readonly List<string> names = new List<string>();
         """ + members + """
 
@@ -256,6 +256,7 @@ public class SharedLockAroundCpuWorkFixerTests
     public async Task ThreadLocal_MaxOverForEachStartsFromNegativeInfinity()
     {
         await VerifyAsync("""
+                    double best = double.MinValue;
                     Parallel.ForEach(items, item =>
                     {
                         {|GIL001:lock (Gate)|}
@@ -266,6 +267,7 @@ public class SharedLockAroundCpuWorkFixerTests
                         }
                     });
             """, """
+                    double best = double.MinValue;
                     Parallel.ForEach<int, double>(items, () => double.NegativeInfinity, (item, loopState, localBest) =>
                     {
                         double s = 0;
@@ -476,14 +478,15 @@ public class SharedLockAroundCpuWorkFixerTests
     // ------------------------------------------------------------------ refusals: no code action at all
 
     [Theory]
-    [InlineData("reads a field the locked update writes", """
+    [InlineData("reads a captured variable the locked update writes", """
+                    double scale = 1;
                     Parallel.For(0, n, i =>
                     {
                         lock (Gate)
                         {
                             double r = 0;
-                            for (int k = 0; k < n; k++) r += total * k;
-                            total = r;
+                            for (int k = 0; k < n; k++) r += scale * k;
+                            scale = r;
                         }
                     });
             """)]
@@ -551,11 +554,11 @@ public class SharedLockAroundCpuWorkFixerTests
                         lock (Gate)
                         {
                             double s = 0;
-                            for (int k = 0; k < n; k++) s += best * k;
+                            for (int k = 0; k < n; k++) s += factor * k;
                             total += s;
                         }
                     });
-                    lock (Gate) { best = n; }
+                    lock (Gate) { factor = n; }
             """)]
     public async Task Refusal_NoActionOffered(string why, string body)
     {
