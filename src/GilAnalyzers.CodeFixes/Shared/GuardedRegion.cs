@@ -85,6 +85,11 @@ namespace GilAnalyzers.CodeFixes.Shared
                 return new StatementSyntax[] { lockStatement.WithStatement(block.WithTriviaFrom(lockStatement.Statement)) };
             }
 
+            if (First is UsingStatementSyntax usingStatement)
+            {
+                return new StatementSyntax[] { usingStatement.WithStatement(block.WithTriviaFrom(usingStatement.Statement)) };
+            }
+
             var tryStatement = (TryStatementSyntax)Last;
             return new StatementSyntax[] { First, tryStatement.WithBlock(block.WithTriviaFrom(tryStatement.Block)) };
         }
@@ -99,6 +104,14 @@ namespace GilAnalyzers.CodeFixes.Shared
                 {
                     case LockStatementSyntax lockStatement:
                         return FromLock(lockStatement);
+                    case UsingStatementSyntax usingStatement:
+                        var fromScope = FromEnterScope(usingStatement, model, cancellationToken);
+                        if (fromScope is not null)
+                        {
+                            return fromScope;
+                        }
+
+                        break;
                     case ExpressionStatementSyntax expressionStatement:
                         var fromAcquire = FromAcquire(expressionStatement, model, cancellationToken);
                         if (fromAcquire is not null)
@@ -143,6 +156,15 @@ namespace GilAnalyzers.CodeFixes.Shared
                         yield return region;
                     }
                 }
+                else if (descendant is UsingStatementSyntax usingStatement
+                         && usingStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "EnterScope" } })
+                {
+                    var region = FromEnterScope(usingStatement, model, cancellationToken);
+                    if (region is not null)
+                    {
+                        yield return region;
+                    }
+                }
                 else if (descendant is ExpressionStatementSyntax expressionStatement && LooksLikeAcquire(expressionStatement))
                 {
                     var region = FromAcquire(expressionStatement, model, cancellationToken);
@@ -163,6 +185,23 @@ namespace GilAnalyzers.CodeFixes.Shared
 
             var body = lockStatement.Statement as BlockSyntax ?? SyntaxFactory.Block(lockStatement.Statement);
             return new GuardedRegion(container, lockStatement, lockStatement, lockStatement.Expression, body);
+        }
+
+        /// <summary><c>using (gate.EnterScope()) { ... }</c> on a <c>System.Threading.Lock</c>.</summary>
+        private static GuardedRegion? FromEnterScope(UsingStatementSyntax usingStatement, SemanticModel model, CancellationToken cancellationToken)
+        {
+            if (usingStatement.Parent is not BlockSyntax container
+                || usingStatement.Declaration is not null
+                || usingStatement.Expression is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member, ArgumentList.Arguments.Count: 0 } call
+                || member.Name.Identifier.ValueText != "EnterScope"
+                || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method
+                || method.ContainingType?.ToDisplayString() != "System.Threading.Lock")
+            {
+                return null;
+            }
+
+            var body = usingStatement.Statement as BlockSyntax ?? SyntaxFactory.Block(usingStatement.Statement);
+            return new GuardedRegion(container, usingStatement, usingStatement, member.Expression, body);
         }
 
         private static bool LooksLikeAcquire(ExpressionStatementSyntax statement)
@@ -211,6 +250,10 @@ namespace GilAnalyzers.CodeFixes.Shared
                 case "System.Threading.Mutex" when acquireMethod.Name == "WaitOne" && acquireMethod.Parameters.Length == 0:
                     lockExpression = member.Expression;
                     expectedRelease = "ReleaseMutex";
+                    break;
+                case "System.Threading.Lock" when acquireMethod.Name == "Enter" && acquireMethod.Parameters.Length == 0:
+                    lockExpression = member.Expression;
+                    expectedRelease = "Exit";
                     break;
                 case "System.Threading.Monitor" when acquireMethod.Name == "Enter" && invocation.ArgumentList.Arguments.Count == 1:
                     lockExpression = invocation.ArgumentList.Arguments[0].Expression;

@@ -776,7 +776,7 @@ namespace GilAnalyzers.CodeFixes.Shared
             };
             var finallyLambda = SyntaxFactory.SimpleLambdaExpression(
                 SyntaxFactory.Parameter(SyntaxFactory.Identifier(localName)),
-                SyntaxFactory.Block(_region.Rebuild(new[] { mergeStatement }).Select(s => s.WithoutTrivia())));
+                SyntaxFactory.Block(_region.Rebuild(new[] { mergeStatement }).Select(s => s.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticMarker))));
 
             // Name the generic arguments: TLocal cannot always be inferred from the init lambda (0 is an int).
             var typeArguments = new List<TypeSyntax>();

@@ -620,4 +620,109 @@ public class SharedLockAroundCpuWorkFixerTests
             """));
         Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.ThreadLocalKey, Assert.Single(offers).Keys);
     }
+
+    [Fact]
+    public async Task MoveOut_LockEnterScopeOnNet9()
+    {
+        var test = new VerifyCS.Test
+        {
+            TestCode = Wrap("""
+                    Parallel.For(0, n, i =>
+                    {
+                        using ({|GIL001:Sync.EnterScope()|})
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                            total += s;
+                        }
+                    });
+            """, "    static readonly Lock Sync = new Lock();\n"),
+            FixedCode = Wrap("""
+                    Parallel.For(0, n, i =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        using (Sync.EnterScope())
+                        {
+                            total += s;
+                        }
+                    });
+            """, "    static readonly Lock Sync = new Lock();\n"),
+            CodeActionEquivalenceKey = SharedLockAroundCpuWorkFixer.MoveOutOfLockKey,
+            ReferenceAssemblies = TestReferences.Net90,
+        };
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ThreadLocal_MergesWithTheSameSemaphoreForm()
+    {
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:Sem.Wait()|};
+                        try
+                        {
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k ^ i;
+                            hits += c;
+                        }
+                        finally
+                        {
+                            Sem.Release();
+                        }
+                    });
+            """, """
+                    Parallel.For<long>(0, n, () => 0, (i, loopState, localHits) =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        localHits += c;
+                        return localHits;
+                    }, localHits =>
+                    {
+                        Sem.Wait();
+                        try
+                        {
+                            hits += localHits;
+                        }
+                        finally
+                        {
+                            Sem.Release();
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.ThreadLocalKey, LanguageVersion.CSharp7_3, "    static readonly SemaphoreSlim Sem = new SemaphoreSlim(1, 1);\n");
+    }
+
+    [Theory]
+    [InlineData("element writes through an array that may be shared", """
+                    var shared = new double[n];
+                    Parallel.For(0, n, i =>
+                    {
+                        var view = shared;
+                        lock (Gate)
+                        {
+                            for (int k = 0; k < n; k++) view[k] = Math.Sqrt(k * i);
+                            total += view[0];
+                        }
+                    });
+            """)]
+    [InlineData("a mutating call on a shared collection inside the computation", """
+                    var seen = new List<int>();
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) { s += Math.Sqrt(k * i); seen.Add(k); }
+                            total += s;
+                        }
+                    });
+            """)]
+    public async Task Refusal_NoActionOffered_Aliasing(string why, string body)
+    {
+        var offers = await CodeFixOffers.ForAsync(Wrap(body));
+        var gil001 = Assert.Single(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork);
+        Assert.True(gil001.Keys.Count == 0, why + ": offered " + string.Join(", ", gil001.Keys));
+    }
 }
