@@ -21,5 +21,20 @@ namespace GilAnalyzers
         public const string TextWriter = "System.IO.TextWriter";
         public const string TextReader = "System.IO.TextReader";
         public const string File = "System.IO.File";
+        public const string CountdownEvent = "System.Threading.CountdownEvent";
+        public const string ManualResetEvent = "System.Threading.ManualResetEvent";
+        public const string ManualResetEventSlim = "System.Threading.ManualResetEventSlim";
+        public const string WaitHandle = "System.Threading.WaitHandle";
+        public const string TaskCreationOptions = "System.Threading.Tasks.TaskCreationOptions";
+        public const string ThreadStaticAttribute = "System.ThreadStaticAttribute";
+        public const string ThreadLocal = "System.Threading.ThreadLocal`1";
+        public const string BlockingCollection = "System.Collections.Concurrent.BlockingCollection`1";
+        public const string Barrier = "System.Threading.Barrier";
+        public const string Enumerable = "System.Linq.Enumerable";
+        public const string ListOfT = "System.Collections.Generic.List`1";
+        public const string TaskOfT = "System.Threading.Tasks.Task`1";
+        public const string ValueTask = "System.Threading.Tasks.ValueTask";
+        public const string ValueTaskOfT = "System.Threading.Tasks.ValueTask`1";
+        public const string MathType = "System.Math";
     }
 }

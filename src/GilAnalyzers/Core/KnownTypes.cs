@@ -34,6 +34,21 @@ namespace GilAnalyzers.Core
             Stream = Get(WellKnownTypeNames.Stream);
             TextWriter = Get(WellKnownTypeNames.TextWriter);
             TextReader = Get(WellKnownTypeNames.TextReader);
+            CountdownEvent = Get(WellKnownTypeNames.CountdownEvent);
+            ManualResetEvent = Get(WellKnownTypeNames.ManualResetEvent);
+            ManualResetEventSlim = Get(WellKnownTypeNames.ManualResetEventSlim);
+            WaitHandle = Get(WellKnownTypeNames.WaitHandle);
+            TaskCreationOptions = Get(WellKnownTypeNames.TaskCreationOptions);
+            ThreadStaticAttribute = Get(WellKnownTypeNames.ThreadStaticAttribute);
+            ThreadLocal = Get(WellKnownTypeNames.ThreadLocal);
+            BlockingCollection = Get(WellKnownTypeNames.BlockingCollection);
+            Barrier = Get(WellKnownTypeNames.Barrier);
+            Enumerable = Get(WellKnownTypeNames.Enumerable);
+            ListOfT = Get(WellKnownTypeNames.ListOfT);
+            TaskOfT = Get(WellKnownTypeNames.TaskOfT);
+            ValueTask = Get(WellKnownTypeNames.ValueTask);
+            ValueTaskOfT = Get(WellKnownTypeNames.ValueTaskOfT);
+            MathType = Get(WellKnownTypeNames.MathType);
         }
 
         public Compilation Compilation { get; }
@@ -54,6 +69,21 @@ namespace GilAnalyzers.Core
         public INamedTypeSymbol? Stream { get; }
         public INamedTypeSymbol? TextWriter { get; }
         public INamedTypeSymbol? TextReader { get; }
+        public INamedTypeSymbol? CountdownEvent { get; }
+        public INamedTypeSymbol? ManualResetEvent { get; }
+        public INamedTypeSymbol? ManualResetEventSlim { get; }
+        public INamedTypeSymbol? WaitHandle { get; }
+        public INamedTypeSymbol? TaskCreationOptions { get; }
+        public INamedTypeSymbol? ThreadStaticAttribute { get; }
+        public INamedTypeSymbol? ThreadLocal { get; }
+        public INamedTypeSymbol? BlockingCollection { get; }
+        public INamedTypeSymbol? Barrier { get; }
+        public INamedTypeSymbol? Enumerable { get; }
+        public INamedTypeSymbol? ListOfT { get; }
+        public INamedTypeSymbol? TaskOfT { get; }
+        public INamedTypeSymbol? ValueTask { get; }
+        public INamedTypeSymbol? ValueTaskOfT { get; }
+        public INamedTypeSymbol? MathType { get; }
 
         public static KnownTypes For(Compilation compilation)
             => Cache.GetValue(compilation, c => new KnownTypes(c));
