@@ -671,6 +671,17 @@ namespace GilAnalyzers.Core
             private void Classify(IOperation expression, ThreadHandle handle, KnownTypes types)
             {
                 var parent = expression.Parent;
+                if (parent is ISimpleAssignmentOperation creationAssignment && creationAssignment.Target == expression)
+                {
+                    // threads[t] = new Thread(...): the creation itself (other assignments were ruled out by the handle).
+                    if (FanOutFacts.StripConversions(creationAssignment.Value) != handle.Creation)
+                    {
+                        FixBlocker ??= "the thread collection's elements are reassigned";
+                    }
+
+                    return;
+                }
+
                 if (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" } } add }
                     && handle.Loop is not null
                     && FanOutFacts.StripConversions(add.Instance!) is ILocalReferenceOperation)
