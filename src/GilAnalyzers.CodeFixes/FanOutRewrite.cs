@@ -225,9 +225,10 @@ namespace GilAnalyzers.CodeFixes
         private static void AppendBody(StringBuilder text, FanOutBody body, Layout layout)
         {
             var eol = layout.EndOfLine;
-            if (body.Parameter is not null)
+            if (body.Parameter is not null && body.Statements.Any(s => FanOutFacts.References(s, body.Parameter)))
             {
-                text.Append(layout.Inner).Append(body.Parameter.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))
+                var format = SymbolDisplayFormat.MinimallyQualifiedFormat.RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+                text.Append(layout.Inner).Append(body.Parameter.Type.ToDisplayString(format))
                     .Append(' ').Append(body.Parameter.Name).Append(" = ")
                     .Append(body.Argument?.Syntax.ToString() ?? "null").Append(';').Append(eol);
             }

@@ -376,6 +376,12 @@ namespace GilAnalyzers.Core
                 return Equals(a.ConstantValue.Value, b.ConstantValue.Value);
             }
 
+            if (a.Syntax.IsEquivalentTo(b.Syntax) && a is not IInvocationOperation)
+            {
+                // The same side-effect-free expression (n, data.Length) read twice, before anything runs.
+                return true;
+            }
+
             var sa = FanOutFacts.ReferencedSymbol(a);
             return sa is not null && SymbolEqualityComparer.Default.Equals(sa, FanOutFacts.ReferencedSymbol(b))
                    && (a is not IFieldReferenceOperation fa || fa.Instance is null or IInstanceReferenceOperation);
