@@ -40,7 +40,7 @@ namespace GilAnalyzers.CodeFixes
                 }
 
                 var types = KnownTypes.For(model.Compilation);
-                var plan = PoolFanOut.Find(FanOutFacts.FunctionRoot(launch), types, new WorkCostModel(types))
+                var plan = PoolFanOut.Find(FanOutFacts.FunctionRoot(launch), types, WorkCostModel.For(types))
                     .FirstOrDefault(f => f.Launch.Syntax.Span == launch.Syntax.Span)?.Plan;
                 if (plan is null)
                 {

@@ -43,7 +43,7 @@ namespace GilAnalyzers.CodeFixes
                 }
 
                 var types = KnownTypes.For(model.Compilation);
-                var fanOut = ThreadFanOut.Find(FanOutFacts.FunctionRoot(creation), types, new WorkCostModel(types))
+                var fanOut = ThreadFanOut.Find(FanOutFacts.FunctionRoot(creation), types, WorkCostModel.For(types))
                     .FirstOrDefault(f => f.Launch.Syntax.Span == creation.Syntax.Span);
                 var plan = fanOut?.Plan;
                 if (plan is null)

@@ -48,7 +48,7 @@ namespace GilAnalyzers.CodeFixes
                 }
 
                 var types = KnownTypes.For(model.Compilation);
-                var fanIn = AsyncFanIn.Analyze(join, types, new WorkCostModel(types));
+                var fanIn = AsyncFanIn.Analyze(join, types, WorkCostModel.For(types));
                 if (fanIn is null || fanIn.FixBlocker is not null)
                 {
                     continue;

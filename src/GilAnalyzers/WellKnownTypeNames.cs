@@ -21,6 +21,13 @@ namespace GilAnalyzers
         public const string TextWriter = "System.IO.TextWriter";
         public const string TextReader = "System.IO.TextReader";
         public const string File = "System.IO.File";
+        public const string MemoryStream = "System.IO.MemoryStream";
+        public const string Enumerable = "System.Linq.Enumerable";
+        public const string Array = "System.Array";
+        public const string List = "System.Collections.Generic.List`1";
+        public const string Regex = "System.Text.RegularExpressions.Regex";
+        public const string BigInteger = "System.Numerics.BigInteger";
+        public const string CancellationToken = "System.Threading.CancellationToken";
         public const string CountdownEvent = "System.Threading.CountdownEvent";
         public const string ManualResetEvent = "System.Threading.ManualResetEvent";
         public const string ManualResetEventSlim = "System.Threading.ManualResetEventSlim";
@@ -30,8 +37,6 @@ namespace GilAnalyzers
         public const string ThreadLocal = "System.Threading.ThreadLocal`1";
         public const string BlockingCollection = "System.Collections.Concurrent.BlockingCollection`1";
         public const string Barrier = "System.Threading.Barrier";
-        public const string Enumerable = "System.Linq.Enumerable";
-        public const string ListOfT = "System.Collections.Generic.List`1";
         public const string TaskOfT = "System.Threading.Tasks.Task`1";
         public const string ValueTask = "System.Threading.Tasks.ValueTask";
         public const string ValueTaskOfT = "System.Threading.Tasks.ValueTask`1";

@@ -22,24 +22,9 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            foreach (var reference in method.DeclaringSyntaxReferences)
-            {
-                if (reference.SyntaxTree != model.SyntaxTree)
-                {
-                    continue;
-                }
-
-                var operation = model.GetOperation(reference.GetSyntax());
-                IBlockOperation? block = operation switch
-                {
-                    IMethodBodyOperation body => body.BlockBody ?? body.ExpressionBody,
-                    ILocalFunctionOperation local => local.Body,
-                    _ => null,
-                };
-                return block is null ? null : Analyze(block, costModel, types);
-            }
-
-            return null;
+            return costModel.GetBody(method, System.Threading.CancellationToken.None) is IBlockOperation block
+                ? Analyze(block, costModel, types)
+                : null;
         }
 
         /// <summary>Walks the top-level statements until one contains an await that can yield.</summary>

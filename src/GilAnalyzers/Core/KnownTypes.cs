@@ -34,6 +34,13 @@ namespace GilAnalyzers.Core
             Stream = Get(WellKnownTypeNames.Stream);
             TextWriter = Get(WellKnownTypeNames.TextWriter);
             TextReader = Get(WellKnownTypeNames.TextReader);
+            MemoryStream = Get(WellKnownTypeNames.MemoryStream);
+            Enumerable = Get(WellKnownTypeNames.Enumerable);
+            Array = Get(WellKnownTypeNames.Array);
+            List = Get(WellKnownTypeNames.List);
+            Regex = Get(WellKnownTypeNames.Regex);
+            BigInteger = Get(WellKnownTypeNames.BigInteger);
+            CancellationToken = Get(WellKnownTypeNames.CancellationToken);
             CountdownEvent = Get(WellKnownTypeNames.CountdownEvent);
             ManualResetEvent = Get(WellKnownTypeNames.ManualResetEvent);
             ManualResetEventSlim = Get(WellKnownTypeNames.ManualResetEventSlim);
@@ -43,8 +50,6 @@ namespace GilAnalyzers.Core
             ThreadLocal = Get(WellKnownTypeNames.ThreadLocal);
             BlockingCollection = Get(WellKnownTypeNames.BlockingCollection);
             Barrier = Get(WellKnownTypeNames.Barrier);
-            Enumerable = Get(WellKnownTypeNames.Enumerable);
-            ListOfT = Get(WellKnownTypeNames.ListOfT);
             TaskOfT = Get(WellKnownTypeNames.TaskOfT);
             ValueTask = Get(WellKnownTypeNames.ValueTask);
             ValueTaskOfT = Get(WellKnownTypeNames.ValueTaskOfT);
@@ -69,6 +74,13 @@ namespace GilAnalyzers.Core
         public INamedTypeSymbol? Stream { get; }
         public INamedTypeSymbol? TextWriter { get; }
         public INamedTypeSymbol? TextReader { get; }
+        public INamedTypeSymbol? MemoryStream { get; }
+        public INamedTypeSymbol? Enumerable { get; }
+        public INamedTypeSymbol? Array { get; }
+        public INamedTypeSymbol? List { get; }
+        public INamedTypeSymbol? Regex { get; }
+        public INamedTypeSymbol? BigInteger { get; }
+        public INamedTypeSymbol? CancellationToken { get; }
         public INamedTypeSymbol? CountdownEvent { get; }
         public INamedTypeSymbol? ManualResetEvent { get; }
         public INamedTypeSymbol? ManualResetEventSlim { get; }
@@ -78,8 +90,6 @@ namespace GilAnalyzers.Core
         public INamedTypeSymbol? ThreadLocal { get; }
         public INamedTypeSymbol? BlockingCollection { get; }
         public INamedTypeSymbol? Barrier { get; }
-        public INamedTypeSymbol? Enumerable { get; }
-        public INamedTypeSymbol? ListOfT { get; }
         public INamedTypeSymbol? TaskOfT { get; }
         public INamedTypeSymbol? ValueTask { get; }
         public INamedTypeSymbol? ValueTaskOfT { get; }

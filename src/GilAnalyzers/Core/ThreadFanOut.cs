@@ -78,7 +78,9 @@ namespace GilAnalyzers.Core
                 return new WorkCost(WorkKind.IoBound, blocking);
             }
 
-            return costModel.Analyze(body ?? @delegate);
+            return @delegate is IMethodReferenceOperation reference
+                ? costModel.AnalyzeMethod(reference.Method)
+                : costModel.Analyze(body ?? @delegate);
         }
 
         /// <summary>A lambda's body, or a method group's body when it is declared in the same syntax tree.</summary>
@@ -90,20 +92,9 @@ namespace GilAnalyzers.Core
                     return function.Body;
                 case IMethodReferenceOperation reference:
                     var model = reference.SemanticModel;
-                    if (model is null)
-                    {
-                        return null;
-                    }
-
-                    foreach (var syntaxReference in reference.Method.OriginalDefinition.DeclaringSyntaxReferences)
-                    {
-                        if (syntaxReference.SyntaxTree == model.SyntaxTree)
-                        {
-                            return model.GetOperation(syntaxReference.GetSyntax());
-                        }
-                    }
-
-                    return null;
+                    return model is null
+                        ? null
+                        : WorkCostModel.For(KnownTypes.For(model.Compilation)).GetBody(reference.Method.OriginalDefinition, System.Threading.CancellationToken.None);
                 default:
                     return null;
             }

@@ -20,7 +20,7 @@ namespace GilAnalyzers.Rules
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
         {
-            var costModel = new WorkCostModel(types);
+            var costModel = WorkCostModel.For(types);
             context.RegisterOperationAction(c => AnalyzeCreation(c, types, costModel), OperationKind.ObjectCreation);
         }
 

@@ -298,7 +298,7 @@ public class RawThreadsCpuLoopAnalyzerTests
             {
                 static void Run()
                 {
-                    var threads = new Thread[{|CS1586:|}];
+                    var threads = new Thread{|CS1586:[]|};
                     threads[0] = new {|CS1729:Thread|}({|CS1002:|}{|CS1026:|}
                 }
             }
