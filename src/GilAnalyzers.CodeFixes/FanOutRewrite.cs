@@ -79,7 +79,8 @@ namespace GilAnalyzers.CodeFixes
                 }
             }
 
-            return editor.GetChangedDocument();
+            // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
+            return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Indentation of the new statement and the unit to indent its body by; the document's end of line.</summary>

@@ -85,7 +85,8 @@ namespace GilAnalyzers.CodeFixes
                 editor.ReplaceNode(site, replacement);
             }
 
-            return editor.GetChangedDocument();
+            // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
+            return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         private static string FreeName(SemanticModel model, int position, string name)

@@ -394,3 +394,42 @@ public class RawThreadsCpuLoopFixerTests
         await VerifyCS.VerifyCodeFixAsync(source, source, RawThreadsCpuLoopFixer.ParallelForRangeKey);
     }
 }
+
+public class RawThreadsCpuLoopFixerImportTests
+{
+    [Fact]
+    public async Task MissingTasksUsing_IsAdded()
+    {
+        var source = """
+            using System;
+            using System.Threading;
+
+            class C
+            {
+                static void Run(double[] data)
+                {
+                    var a = [|new Thread(() => { for (int i = 0; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); })|];
+                    var b = new Thread(() => { for (int i = 1; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); });
+                    a.Start();
+                    b.Start();
+                    a.Join();
+                    b.Join();
+                }
+            }
+            """;
+        var fixedSource = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            class C
+            {
+                static void Run(double[] data)
+                {
+                    Parallel.Invoke(() => { for (int i = 0; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); }, () => { for (int i = 1; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelInvokeKey);
+    }
+}
