@@ -67,6 +67,15 @@ namespace GilAnalyzers
                 + "Task.WhenAll / Task.WaitAll only waits for work that is already done. Starting each call with Task.Run "
                 + "runs the computations on the thread pool in parallel.");
 
+        public static readonly DiagnosticDescriptor ProcessGlobalStateUnderLock = Create(
+            DiagnosticIds.ProcessGlobalStateUnderLock,
+            title: "Lock guards process-global state around CPU-bound work; only processes can parallelise it",
+            messageFormat: "Lock on '{0}' serialises CPU-bound work ({1}) inside {2}, and {3}: threads cannot share that state, so only worker processes (GilAnalyzers.Processes) can run it in parallel",
+            description: "The locked computation itself depends on process-global state: static fields it both reads and "
+                + "writes (scratch buffers, a static random generator, a cache), native code, or types configured as not "
+                + "thread-safe. Narrowing the lock or per-thread accumulation would race. Separate processes each have their "
+                + "own statics and their own copy of native libraries: move the work to a process pool.");
+
         internal static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
 #pragma warning disable RS0030 // This is the one sanctioned place that constructs descriptors.

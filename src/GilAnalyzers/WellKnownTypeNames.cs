@@ -41,5 +41,6 @@ namespace GilAnalyzers
         public const string ValueTask = "System.Threading.Tasks.ValueTask";
         public const string ValueTaskOfT = "System.Threading.Tasks.ValueTask`1";
         public const string MathType = "System.Math";
+        public const string ProcessPool = "GilAnalyzers.Processes.ProcessPool";
     }
 }

@@ -54,6 +54,7 @@ namespace GilAnalyzers.Core
             ValueTask = Get(WellKnownTypeNames.ValueTask);
             ValueTaskOfT = Get(WellKnownTypeNames.ValueTaskOfT);
             MathType = Get(WellKnownTypeNames.MathType);
+            ProcessPool = Get(WellKnownTypeNames.ProcessPool);
         }
 
         public Compilation Compilation { get; }
@@ -94,6 +95,9 @@ namespace GilAnalyzers.Core
         public INamedTypeSymbol? ValueTask { get; }
         public INamedTypeSymbol? ValueTaskOfT { get; }
         public INamedTypeSymbol? MathType { get; }
+
+        /// <summary>GilAnalyzers.Processes' pool: present when the project references that package.</summary>
+        public INamedTypeSymbol? ProcessPool { get; }
 
         public static KnownTypes For(Compilation compilation)
             => Cache.GetValue(compilation, c => new KnownTypes(c));

@@ -492,8 +492,11 @@ namespace GilAnalyzers.Core
             switch (loop)
             {
                 case IForLoopOperation forLoop:
+                    // Both ends must be small constants: `for (k = 0; k < 4; k++)`, not `for (i = n; i > 0; i--)`.
                     return forLoop.Condition is IBinaryOperation condition
-                        && (IsSmallConstant(condition.RightOperand) || IsSmallConstant(condition.LeftOperand));
+                        && (IsSmallConstant(condition.RightOperand) || IsSmallConstant(condition.LeftOperand))
+                        && forLoop.Before.Length > 0
+                        && forLoop.Before.All(HasSmallConstantInitialValue);
                 case IForEachLoopOperation forEach:
                     var collection = forEach.Collection;
                     while (collection is IConversionOperation conversion)
@@ -504,6 +507,20 @@ namespace GilAnalyzers.Core
                     return collection is IArrayCreationOperation { Initializer: { } init } && init.ElementValues.Length <= SmallLoopLimit;
                 default:
                     // while / do-while: the trip count is not visible.
+                    return false;
+            }
+        }
+
+        private static bool HasSmallConstantInitialValue(IOperation before)
+        {
+            switch (before)
+            {
+                case IVariableDeclarationGroupOperation group:
+                    return group.Declarations.All(d => d.Declarators.All(v => v.Initializer is { } init && IsSmallConstant(init.Value))
+                        && (d.Initializer is null || IsSmallConstant(d.Initializer.Value)));
+                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment }:
+                    return IsSmallConstant(assignment.Value);
+                default:
                     return false;
             }
         }

@@ -35,7 +35,7 @@ namespace GilAnalyzers.Rules
 
             foreach (var fanOut in PoolFanOut.Find(FanOutFacts.FunctionRoot(launch), types, costModel))
             {
-                if (fanOut.Launch != launch)
+                if (fanOut.Launch != launch || fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, launch.Syntax.SyntaxTree))
                 {
                     continue;
                 }

@@ -34,7 +34,7 @@ namespace GilAnalyzers.Rules
 
             foreach (var fanOut in ThreadFanOut.Find(FanOutFacts.FunctionRoot(creation), types, costModel))
             {
-                if (fanOut.Launch != creation)
+                if (fanOut.Launch != creation || fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, creation.Syntax.SyntaxTree))
                 {
                     continue;
                 }

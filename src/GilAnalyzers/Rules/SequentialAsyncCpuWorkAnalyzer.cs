@@ -34,7 +34,7 @@ namespace GilAnalyzers.Rules
             }
 
             var fanIn = AsyncFanIn.Analyze(invocation, types, costModel);
-            if (fanIn is null)
+            if (fanIn is null || fanIn.Cost.Strength < GilOptions.MinWorkStrength(context.Options, invocation.Syntax.SyntaxTree))
             {
                 return;
             }

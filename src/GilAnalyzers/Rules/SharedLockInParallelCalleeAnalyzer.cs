@@ -35,26 +35,8 @@ namespace GilAnalyzers.Rules
                 OperationKind.Invocation,
                 OperationKind.ObjectCreation);
 
-            context.RegisterOperationAction(
-                c => CollectCandidate(c, LockRegionFinder.FromLockStatement((ILockOperation)c.Operation), types, costModel, candidates),
-                OperationKind.Lock);
-            context.RegisterOperationAction(
-                c =>
-                {
-                    var invocation = (IInvocationOperation)c.Operation;
-                    if (LockRegionFinder.IsAcquireName(invocation.TargetMethod.Name))
-                    {
-                        CollectCandidate(c, LockRegionFinder.FromAcquireCall(invocation, types), types, costModel, candidates);
-                    }
-                },
-                OperationKind.Invocation);
-            if (types.Lock is not null)
-            {
-                context.RegisterOperationAction(
-                    c => CollectCandidate(c, LockRegionFinder.FromUsing(c.Operation, types), types, costModel, candidates),
-                    OperationKind.Using,
-                    OperationKind.UsingDeclaration);
-            }
+            var globalState = GlobalStateModel.For(types);
+            SerialisedLockSite.RegisterLockRegions(context, types, (c, region) => CollectCandidate(c, region, types, costModel, globalState, candidates));
 
             context.RegisterCompilationEndAction(end =>
             {
@@ -96,19 +78,19 @@ namespace GilAnalyzers.Rules
         /// A lock on the instance (<c>this</c> or one of its fields) around CPU-bound work, outside any visible parallel
         /// delegate: reported if the method turns out to be called on a shared object from parallel code.
         /// </summary>
-        private static void CollectCandidate(OperationAnalysisContext context, LockRegion? region, KnownTypes types, WorkCostModel costModel, ConcurrentBag<Candidate> candidates)
+        private static void CollectCandidate(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel, GlobalStateModel globalState, ConcurrentBag<Candidate> candidates)
         {
-            if (region is null
-                || context.ContainingSymbol is not IMethodSymbol { IsStatic: false } method
+            if (context.ContainingSymbol is not IMethodSymbol { IsStatic: false } method
                 || !IsInstanceLock(region.LockedValue)
                 || ParallelContextFinder.FindEnclosing(region.Anchor, types) is not null
                 || ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types)
-                || SharedLockAroundCpuWorkAnalyzer.IsLazyInitialisation(region))
+                || SerialisedLockSite.IsLazyInitialisation(region))
             {
                 return;
             }
 
-            if (SharedLockAroundCpuWorkAnalyzer.CostIfReportable(region, costModel, context.Options, context.CancellationToken) is { } cost)
+            if (SerialisedLockSite.CostIfReportable(region, costModel, context.Options, context.CancellationToken) is { } cost
+                && globalState.FindEntanglement(region, context.Options, context.CancellationToken) is null)
             {
                 candidates.Add(new Candidate(method.OriginalDefinition, region.Location, LockSharing.Classify(region, null).Name, cost.Reason));
             }

@@ -29,6 +29,7 @@ public class WorkCostModelTests
     [InlineData("void Target(int n) { int s = 0; for (int i = 0; i < n; i++) s += i; }", "for loop", 1)]
     [InlineData("void Target(int[] a) { int s = 0; foreach (var x in a) foreach (var y in a) s += x * y; }", "nested loop, 2 levels", 2)]
     [InlineData("void Target(int x) { while (x > 1) x /= 2; }", "while loop", 1)]
+    [InlineData("void Target(int[] a) { for (int i = a.Length - 1; i > 0; i--) a[i] = a[i - 1]; }", "for loop", 1)]
     [InlineData("void Target(int[] a) { var s = a.Where(x => x > 0).Select(x => x * 2).Sum(); }", "LINQ pipeline", 1)]
     [InlineData("void Target(byte[] data) { var h = SHA256.HashData(data); }", "SHA256.HashData (hashing/cryptography)", 1)]
     [InlineData("void Target(string s) { var ok = Regex.IsMatch(s, \"a+b\"); }", "Regex.IsMatch (regex)", 1)]

@@ -305,4 +305,30 @@ public class RawThreadsCpuLoopAnalyzerTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    [Theory]
+    [InlineData("loop", true)]
+    [InlineData("nested_loop", false)]
+    public async Task MinWorkOption_IsHonoured(string value, bool reports)
+    {
+        var source = Usings + """
+            class C
+            {
+                static void Run(double[] data)
+                {
+                    var a = {|#0:new Thread(() => { for (int i = 0; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); })|};
+                    var b = new Thread(() => { for (int i = 1; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); });
+                    a.Start(); b.Start(); a.Join(); b.Join();
+                }
+            }
+            """;
+        var test = new VerifyCS.Test { TestCode = source };
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\ngil_analyzers.min_work = " + value + "\n"));
+        if (reports)
+        {
+            test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(DiagnosticIds.RawThreadsCpuLoop).WithLocation(0).WithArguments("2", "for loop", "Parallel.Invoke"));
+        }
+
+        await test.RunAsync(CancellationToken.None);
+    }
 }
