@@ -203,6 +203,12 @@ namespace GilAnalyzers.Core
                 }
             }
 
+            if (usage.Joins.Any(j => IsWithin(j, loop)))
+            {
+                // Each thread is joined before the next one starts: the original runs the partitions one at a time.
+                return "each thread is joined before the next one starts, so the partitions run one after another";
+            }
+
             var @delegate = handle.Delegate!;
             if (FanOutFacts.References(@delegate, index))
             {
@@ -271,6 +277,19 @@ namespace GilAnalyzers.Core
             var range = RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
             plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null);
             return null;
+        }
+
+        private static bool IsWithin(IOperation operation, IOperation ancestor)
+        {
+            for (var current = operation; current is not null; current = current.Parent)
+            {
+                if (current == ancestor)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static FanOut? AnalyzeExplicit(List<ThreadHandle> handles, IOperation root, KnownTypes types, WorkCostModel costModel)
@@ -363,6 +382,13 @@ namespace GilAnalyzers.Core
                 {
                     return "other code runs between creating and joining the threads";
                 }
+            }
+
+            var lastStart = workers.SelectMany(w => w.Usage.Starts).Max(st => block!.Operations.IndexOf(FanOutFacts.StatementIn(st, block!)!));
+            var firstJoin = workers.SelectMany(w => w.Usage.Joins).Min(j => block!.Operations.IndexOf(FanOutFacts.StatementIn(j, block!)!));
+            if (firstJoin < lastStart)
+            {
+                return "a thread is joined before another one starts, so the threads run one after another";
             }
 
             var anchor = block!.Operations[first];

@@ -363,6 +363,38 @@ public class RawThreadsCpuLoopFixerTests
     }
 
     [Fact]
+    public async Task ThreadsJoinedOneByOne_ReportWithoutFix()
+    {
+        var source = Usings + """
+            class C
+            {
+                static void Loop(double[] data)
+                {
+                    var threads = new Thread[2];
+                    for (int t = 0; t < 2; t++)
+                    {
+                        int id = t;
+                        threads[t] = [|new Thread(() => { for (int i = id; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); })|];
+                        threads[t].Start();
+                        threads[t].Join();
+                    }
+                }
+
+                static void Explicit(double[] data)
+                {
+                    var a = [|new Thread(() => { for (int i = 0; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); })|];
+                    var b = new Thread(() => { for (int i = 1; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); });
+                    a.Start();
+                    a.Join();
+                    b.Start();
+                    b.Join();
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
+
+    [Fact]
     public async Task FloatingPointAccumulator_OffersNoRangeFix()
     {
         var source = Usings + """
