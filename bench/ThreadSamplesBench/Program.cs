@@ -9,7 +9,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 // Usage: dotnet run -c Release --project bench/ThreadSamplesBench -- [--rounds N] [--print-after] [sample-name-filter]
 // For each GIL003-GIL005 sample: apply the fix with the real code fix provider, compile BEFORE and AFTER in Release,
 // run Sample.Run() (full size) alternately in collectible load contexts after one warm-up each, and print the
-// median wall time, CPU time / wall (effective cores), the speedup and whether the results are equal.
+// median wall time, CPU time / wall (effective cores), the speedup (ratio of medians, and median of the per-round
+// BEFORE/AFTER ratios, which is steadier on a shared machine) and whether the results are equal.
 var rounds = 3;
 var printAfter = false;
 var dry = false;
@@ -48,7 +49,7 @@ var samples = new (string Name, string Key)[]
 };
 
 Console.WriteLine($"cores: {Environment.ProcessorCount}, rounds: {rounds} (+1 warm-up each), medians");
-Console.WriteLine($"{"sample",-32} {"fix",-30} {"before s",9} {"cores",6} {"after s",9} {"cores",6} {"speedup",8}  equal");
+Console.WriteLine($"{"sample",-32} {"fix",-30} {"before s",9} {"cores",6} {"after s",9} {"cores",6} {"speedup",8} {"paired",8}  equal");
 var failed = false;
 foreach (var (name, key) in samples)
 {
@@ -94,10 +95,11 @@ foreach (var (name, key) in samples)
         var aw = Median(afterTimes.Select(t => t.Wall));
         var bc = Median(beforeTimes.Select(t => t.Cpu / t.Wall));
         var ac = Median(afterTimes.Select(t => t.Cpu / t.Wall));
+        var paired = Median(beforeTimes.Zip(afterTimes, (b, a) => b.Wall / a.Wall));
         var equal = Equals(beforeResult, afterResult);
         failed |= !equal;
-        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-32} {1,-30} {2,9:F3} {3,6:F2} {4,9:F3} {5,6:F2} {6,7:F2}x  {7}",
-            name, key, bw, bc, aw, ac, bw / aw, equal ? "yes" : $"NO ({beforeResult} vs {afterResult})"));
+        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-32} {1,-30} {2,9:F3} {3,6:F2} {4,9:F3} {5,6:F2} {6,7:F2}x {7,7:F2}x  {8}",
+            name, key, bw, bc, aw, ac, bw / aw, paired, equal ? "yes" : $"NO ({beforeResult} vs {afterResult})"));
     }
     catch (Exception e)
     {

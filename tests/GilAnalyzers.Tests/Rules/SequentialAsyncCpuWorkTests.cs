@@ -122,6 +122,27 @@ public class SequentialAsyncCpuWorkTests
     }
 
     [Fact]
+    public async Task CompletedAwaitsAreLookedThrough_Reports()
+    {
+        var source = Usings + """
+            class C
+            {
+                static async Task<long> SumAsync(int[] data)
+                {
+                    await Task.CompletedTask;
+                    long s = 0;
+                    foreach (var d in data) s += d * (long)d;
+                    return s;
+                }
+
+                static Task<long[]> Run(int[] a, int[] b) => {|#0:Task.WhenAll(SumAsync(a), SumAsync(b))|};
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.SequentialAsyncCpuWork).WithLocation(0).WithArguments("WhenAll", "2 calls", "SumAsync", "foreach loop"));
+    }
+
+    [Fact]
     public async Task GenuinelyAsyncIo_DoesNotReport()
     {
         var source = Usings + """
