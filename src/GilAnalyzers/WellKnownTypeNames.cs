@@ -21,5 +21,12 @@ namespace GilAnalyzers
         public const string TextWriter = "System.IO.TextWriter";
         public const string TextReader = "System.IO.TextReader";
         public const string File = "System.IO.File";
+        public const string MemoryStream = "System.IO.MemoryStream";
+        public const string Enumerable = "System.Linq.Enumerable";
+        public const string Array = "System.Array";
+        public const string List = "System.Collections.Generic.List`1";
+        public const string Regex = "System.Text.RegularExpressions.Regex";
+        public const string BigInteger = "System.Numerics.BigInteger";
+        public const string CancellationToken = "System.Threading.CancellationToken";
     }
 }

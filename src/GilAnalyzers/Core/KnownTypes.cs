@@ -34,6 +34,13 @@ namespace GilAnalyzers.Core
             Stream = Get(WellKnownTypeNames.Stream);
             TextWriter = Get(WellKnownTypeNames.TextWriter);
             TextReader = Get(WellKnownTypeNames.TextReader);
+            MemoryStream = Get(WellKnownTypeNames.MemoryStream);
+            Enumerable = Get(WellKnownTypeNames.Enumerable);
+            Array = Get(WellKnownTypeNames.Array);
+            List = Get(WellKnownTypeNames.List);
+            Regex = Get(WellKnownTypeNames.Regex);
+            BigInteger = Get(WellKnownTypeNames.BigInteger);
+            CancellationToken = Get(WellKnownTypeNames.CancellationToken);
         }
 
         public Compilation Compilation { get; }
@@ -54,6 +61,13 @@ namespace GilAnalyzers.Core
         public INamedTypeSymbol? Stream { get; }
         public INamedTypeSymbol? TextWriter { get; }
         public INamedTypeSymbol? TextReader { get; }
+        public INamedTypeSymbol? MemoryStream { get; }
+        public INamedTypeSymbol? Enumerable { get; }
+        public INamedTypeSymbol? Array { get; }
+        public INamedTypeSymbol? List { get; }
+        public INamedTypeSymbol? Regex { get; }
+        public INamedTypeSymbol? BigInteger { get; }
+        public INamedTypeSymbol? CancellationToken { get; }
 
         public static KnownTypes For(Compilation compilation)
             => Cache.GetValue(compilation, c => new KnownTypes(c));

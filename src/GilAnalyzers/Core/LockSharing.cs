@@ -48,6 +48,13 @@ namespace GilAnalyzers.Core
             return new LockIdentity(ClassifyScope(value, region), name);
         }
 
+        /// <summary>The identity of a lock region's lock; a named Mutex is process-global (machine-wide, in fact).</summary>
+        public static LockIdentity Classify(LockRegion region, IOperation? perWorkerRegion)
+        {
+            var identity = Classify(region.LockedValue, perWorkerRegion);
+            return region.IsSystemWide ? new LockIdentity(LockScope.ProcessGlobal, identity.Name) : identity;
+        }
+
         private static LockScope ClassifyScope(IOperation value, SyntaxNode? region)
         {
             switch (value)

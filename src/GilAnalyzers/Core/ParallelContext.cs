@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -6,11 +9,11 @@ namespace GilAnalyzers.Core
     /// <summary>A region of code that runs on many threads at once, and how it got there.</summary>
     internal sealed class ParallelContext
     {
-        public ParallelContext(string description, IOperation region, IInvocationOperation? launcher)
+        public ParallelContext(string description, IOperation region, IOperation launch)
         {
             Description = description;
             Region = region;
-            Launcher = launcher;
+            Launch = launch;
         }
 
         /// <summary>For messages: "a Parallel.For body".</summary>
@@ -19,64 +22,216 @@ namespace GilAnalyzers.Core
         /// <summary>The delegate that runs concurrently; its parameters and locals are per item or worker.</summary>
         public IOperation Region { get; }
 
-        /// <summary>The call that fans the region out (e.g. the Parallel.For invocation), if it is an invocation.</summary>
-        public IInvocationOperation? Launcher { get; }
+        /// <summary>The call or creation that fans the region out (Parallel.For, Task.Run, new Thread …).</summary>
+        public IOperation Launch { get; }
+
+        /// <summary>The fan-out call when it is an invocation (Parallel.*, PLINQ, Task.Run …); null for <c>new Thread(…)</c>.</summary>
+        public IInvocationOperation? Launcher => Launch as IInvocationOperation;
     }
 
     /// <summary>
-    /// Answers "does this code run on many threads at once?" by looking at the delegates that enclose an operation.
+    /// Answers "does this code run on many threads at once?" by looking at the delegates that enclose an operation:
+    /// bodies of Parallel.For/ForEach/ForEachAsync, Parallel.Invoke actions, PLINQ operators, and Task.Run /
+    /// TaskFactory.StartNew / new Task / new Thread / ThreadPool.QueueUserWorkItem delegates started in a loop.
     /// </summary>
     internal static class ParallelContextFinder
     {
         /// <summary>
         /// The nearest enclosing parallel region of <paramref name="operation"/>, or null. Stops at the first delegate
-        /// handed to a parallel API: if that delegate is not the hot body (e.g. localInit / localFinally, which run once
-        /// per worker), the code is not considered parallel.
+        /// handed to a parallel API: if that delegate is not the hot body (localInit / localFinally run once per
+        /// worker), the code is not considered parallel.
         /// </summary>
         public static ParallelContext? FindEnclosing(IOperation operation, KnownTypes types)
         {
             for (var current = operation.Parent; current is not null; current = current.Parent)
             {
-                if (current is IAnonymousFunctionOperation function
-                    && TryGetParallelLaunch(function, types, out var invocation, out var parameter))
+                if (current is IAnonymousFunctionOperation function)
                 {
-                    return IsHotParameter(parameter)
-                        ? new ParallelContext(Describe(invocation), function, invocation)
-                        : null;
+                    switch (Classify(function, types, out var launch, out var description))
+                    {
+                        case Verdict.Hot:
+                            return new ParallelContext(description!, function, launch!);
+                        case Verdict.ColdParallelDelegate:
+                            return null;
+                    }
                 }
             }
 
             return null;
         }
 
-        private static bool TryGetParallelLaunch(IAnonymousFunctionOperation function, KnownTypes types, out IInvocationOperation invocation, out IParameterSymbol parameter)
+        /// <summary>
+        /// Whether <paramref name="operation"/> sits in a delegate that a parallel API runs once per worker
+        /// (Parallel.For's localInit / localFinally): the place where per-worker results are merged under a lock.
+        /// </summary>
+        public static bool IsInOncePerWorkerDelegate(IOperation operation, KnownTypes types)
         {
-            invocation = null!;
-            parameter = null!;
-            IOperation? node = function.Parent;
-            while (node is IDelegateCreationOperation || node is IConversionOperation)
+            for (var current = operation.Parent; current is not null; current = current.Parent)
             {
-                node = node.Parent;
-            }
-
-            if (node is IArgumentOperation { Parameter: { } p, Parent: IInvocationOperation call }
-                && IsParallelLoop(call.TargetMethod, types))
-            {
-                invocation = call;
-                parameter = p;
-                return true;
+                if (current is IAnonymousFunctionOperation function)
+                {
+                    switch (Classify(function, types, out _, out _))
+                    {
+                        case Verdict.Hot:
+                            return false;
+                        case Verdict.ColdParallelDelegate:
+                            return true;
+                    }
+                }
             }
 
             return false;
         }
 
-        private static bool IsParallelLoop(IMethodSymbol method, KnownTypes types)
-            => KnownTypes.Is(method.ContainingType, types.Parallel)
-               && (method.Name == "For" || method.Name == "ForEach");
+        private enum Verdict
+        {
+            NotParallel,
+            Hot,
+            ColdParallelDelegate,
+        }
 
-        private static bool IsHotParameter(IParameterSymbol parameter) => parameter.Name == "body";
+        private static Verdict Classify(IAnonymousFunctionOperation function, KnownTypes types, out IOperation? launch, out string? description)
+        {
+            launch = null;
+            description = null;
+            return ArgumentOf(function) is { } argument
+                ? ClassifyArgument(argument, types, out launch, out description)
+                : Verdict.NotParallel;
+        }
 
-        private static string Describe(IInvocationOperation invocation)
-            => "a " + invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name + " body";
+        /// <summary>
+        /// The delegates that <paramref name="launch"/> (a Parallel.*, PLINQ, Task.Run, new Thread … call) runs on many
+        /// threads at once: lambdas (<see cref="IAnonymousFunctionOperation"/>) and method groups
+        /// (<see cref="IMethodReferenceOperation"/>), each with its description for messages.
+        /// </summary>
+        public static IEnumerable<(IOperation Delegate, string Description)> HotDelegates(IOperation launch, KnownTypes types)
+        {
+            var arguments = launch switch
+            {
+                IInvocationOperation invocation => invocation.Arguments,
+                IObjectCreationOperation creation => creation.Arguments,
+                _ => ImmutableArray<IArgumentOperation>.Empty,
+            };
+            foreach (var argument in arguments)
+            {
+                if (ClassifyArgument(argument, types, out _, out var description) != Verdict.Hot)
+                {
+                    continue;
+                }
+
+                foreach (var target in DelegatesIn(argument.Value))
+                {
+                    yield return (target, description!);
+                }
+            }
+        }
+
+        private static IEnumerable<IOperation> DelegatesIn(IOperation value)
+        {
+            switch (value)
+            {
+                case IConversionOperation conversion:
+                    return DelegatesIn(conversion.Operand);
+                case IDelegateCreationOperation creation:
+                    return DelegatesIn(creation.Target);
+                case IAnonymousFunctionOperation:
+                case IMethodReferenceOperation:
+                    return new[] { value };
+                case IArrayCreationOperation { Initializer: { } initializer }:
+                    return initializer.ElementValues.SelectMany(DelegatesIn);
+                default:
+                    return Enumerable.Empty<IOperation>();
+            }
+        }
+
+        private static IArgumentOperation? ArgumentOf(IOperation function)
+        {
+            IOperation? node = function.Parent;
+            // Parallel.Invoke(params Action[] actions) wraps its delegates in an array.
+            while (node is IDelegateCreationOperation || node is IConversionOperation || node is IArrayInitializerOperation || node is IArrayCreationOperation)
+            {
+                node = node.Parent;
+            }
+
+            return node as IArgumentOperation;
+        }
+
+        private static Verdict ClassifyArgument(IArgumentOperation argument, KnownTypes types, out IOperation? launch, out string? description)
+        {
+            launch = null;
+            description = null;
+            if (argument.Parameter is not { } parameter)
+            {
+                return Verdict.NotParallel;
+            }
+
+            switch (argument.Parent)
+            {
+                case IInvocationOperation call:
+                    var method = call.TargetMethod;
+                    var type = method.ContainingType;
+                    if (KnownTypes.Is(type, types.Parallel))
+                    {
+                        launch = call;
+                        description = "a Parallel." + method.Name + (method.Name == "Invoke" ? " action" : " body");
+                        return parameter.Name == "body" || parameter.Name == "actions" ? Verdict.Hot : Verdict.ColdParallelDelegate;
+                    }
+
+                    if (KnownTypes.Is(type, types.ParallelEnumerable))
+                    {
+                        launch = call;
+                        description = "a PLINQ " + method.Name + " delegate";
+                        return Verdict.Hot;
+                    }
+
+                    if ((KnownTypes.Is(type, types.Task) && method.Name == "Run")
+                        || (KnownTypes.Is(type, types.TaskFactory) && method.Name == "StartNew")
+                        || (KnownTypes.Is(type, types.ThreadPool) && method.Name.EndsWith("QueueUserWorkItem", System.StringComparison.Ordinal)))
+                    {
+                        launch = call;
+                        description = "a " + type.Name + "." + method.Name + " delegate started in a loop";
+                        return IsRepeated(call) ? Verdict.Hot : Verdict.NotParallel;
+                    }
+
+                    return Verdict.NotParallel;
+                case IObjectCreationOperation creation
+                    when KnownTypes.Is(creation.Type, types.Thread) || KnownTypes.Is(creation.Type, types.Task):
+                    launch = creation;
+                    description = "a " + creation.Type!.Name + " started in a loop";
+                    return IsRepeated(creation) ? Verdict.Hot : Verdict.NotParallel;
+                default:
+                    return Verdict.NotParallel;
+            }
+        }
+
+        /// <summary>
+        /// Whether a launch runs many times: inside a loop, or inside a LINQ lambda (<c>items.Select(x => Task.Run(…))</c>),
+        /// within the same method or lambda.
+        /// </summary>
+        private static bool IsRepeated(IOperation launch)
+        {
+            for (var current = launch.Parent; current is not null; current = current.Parent)
+            {
+                switch (current)
+                {
+                    case ILoopOperation:
+                        return true;
+                    case IAnonymousFunctionOperation lambda:
+                        return IsLinqLambda(lambda);
+                    case ILocalFunctionOperation:
+                    case IMethodBodyBaseOperation:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsLinqLambda(IAnonymousFunctionOperation lambda)
+        {
+            return ArgumentOf(lambda) is { Parent: IInvocationOperation call }
+                   && call.TargetMethod.ContainingType?.Name == "Enumerable"
+                   && call.TargetMethod.ContainingNamespace?.ToDisplayString() == "System.Linq";
+        }
     }
 }

@@ -6,38 +6,46 @@ namespace GilAnalyzers.Core
         /// <summary>A handful of assignments, a collection Add: cheap enough that a lock around it is fine.</summary>
         Light,
 
-        /// <summary>The model cannot tell (calls into code it does not know).</summary>
+        /// <summary>The model cannot tell (calls into code it cannot see, or past its depth bound).</summary>
         Unknown,
 
         /// <summary>Waits on I/O or time: a lock around it guards a shared resource, not computation.</summary>
         IoBound,
 
-        /// <summary>Burns CPU: loops whose trip count is not a small constant, heavy framework calls.</summary>
+        /// <summary>Burns CPU: loops whose trip count is not a small constant, recursion, heavy framework calls.</summary>
         CpuBound,
     }
 
     /// <summary>The verdict of <see cref="WorkCostModel"/> with the reason a message can quote.</summary>
     internal readonly struct WorkCost
     {
-        public WorkCost(WorkKind kind, string reason, int loopDepth = 0)
+        /// <summary>Strength of a single non-trivial loop, a LINQ pipeline or one heavy framework call.</summary>
+        public const int LoopStrength = 1;
+
+        /// <summary>Strength of nested loops, recursion, or a loop around heavy calls.</summary>
+        public const int NestedStrength = 2;
+
+        public WorkCost(WorkKind kind, string reason, int strength = 0)
         {
             Kind = kind;
             Reason = reason;
-            LoopDepth = loopDepth;
+            Strength = strength;
         }
 
         public WorkKind Kind { get; }
 
-        /// <summary>Human-readable cause, e.g. "nested loop, 2 levels" or "Console.WriteLine".</summary>
+        /// <summary>Human-readable cause, e.g. "nested loop, 2 levels" or "calls 'Hash' (SHA256.HashData)".</summary>
         public string Reason { get; }
 
-        /// <summary>Deepest nesting of non-trivial loops found.</summary>
-        public int LoopDepth { get; }
+        /// <summary>How heavy the CPU-bound work looks: 0 light, 1 a loop, 2+ nested loops / recursion (loop depth).</summary>
+        public int Strength { get; }
 
         public bool IsCpuBound => Kind == WorkKind.CpuBound;
 
         public static WorkCost Light { get; } = new WorkCost(WorkKind.Light, "light work");
 
-        public override string ToString() => Kind + ": " + Reason;
+        public static WorkCost Unknown(string reason) => new WorkCost(WorkKind.Unknown, reason);
+
+        public override string ToString() => Kind + " (" + Strength + "): " + Reason;
     }
 }

@@ -1,93 +1,483 @@
 using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace GilAnalyzers.Core
 {
     /// <summary>
-    /// Static cost model over IOperation: answers "is this code CPU-bound?" with a reason.
-    /// Loops whose trip count is not a small constant make code CPU-bound; I/O and waiting make it I/O-bound
-    /// (a lock around I/O guards a shared resource, which is fine); anything else is light.
+    /// Static cost model over IOperation: answers "is this code CPU-bound?" with a reason a message can quote.
+    /// <list type="bullet">
+    /// <item>Loops whose trip count is not a small constant, LINQ pipelines, recursion and known CPU-heavy framework
+    /// calls (hashing, compression, regex, sorting, serialisation) make code CPU-bound; nesting adds strength.</item>
+    /// <item>I/O and waiting (await, Console, streams, files, sockets, Thread.Sleep, Task.Delay) make it I/O-bound:
+    /// a lock around I/O guards a shared resource and is fine.</item>
+    /// <item>Calls into methods of the same compilation are summarised once per compilation (memoised, depth-bounded;
+    /// a cycle counts as recursion). Calls the model cannot see (virtual, interface, other assemblies) are unknown.</item>
+    /// </list>
+    /// One instance per compilation, shared by every analyzer: see <see cref="For"/>.
     /// </summary>
     internal sealed class WorkCostModel
     {
         /// <summary>A loop over at most this many iterations (a compile-time constant) counts as light.</summary>
-        public const int DefaultSmallLoopLimit = 16;
+        public const int SmallLoopLimit = 16;
+
+        /// <summary>How many callee summaries may be in progress at once along one call chain.</summary>
+        public const int MaxCalleeDepth = 6;
+
+        private const string RecursionReason = "recursion";
+
+        private static readonly ConditionalWeakTable<Compilation, WorkCostModel> Cache = new ConditionalWeakTable<Compilation, WorkCostModel>();
 
         private readonly KnownTypes _types;
-        private readonly int _smallLoopLimit;
+        private readonly ConcurrentDictionary<IMethodSymbol, WorkCost> _summaries =
+            new ConcurrentDictionary<IMethodSymbol, WorkCost>(SymbolEqualityComparer.Default);
 
-        public WorkCostModel(KnownTypes types, int smallLoopLimit = DefaultSmallLoopLimit)
+        private WorkCostModel(KnownTypes types)
         {
             _types = types;
-            _smallLoopLimit = smallLoopLimit;
         }
 
-        public WorkCost Analyze(IOperation? root)
+        public static WorkCostModel For(KnownTypes types)
+            => Cache.GetValue(types.Compilation, _ => new WorkCostModel(types));
+
+        public WorkCost Analyze(IOperation? root, CancellationToken cancellationToken = default)
+            => root is null ? WorkCost.Light : Analyze(ImmutableArray.Create(root), cancellationToken);
+
+        /// <summary>The cost of running <paramref name="operations"/> once, in order.</summary>
+        public WorkCost Analyze(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
+            => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken);
+
+        /// <summary>The memoised summary of a method of this compilation (Unknown when its body is not in source).</summary>
+        public WorkCost AnalyzeMethod(IMethodSymbol method, CancellationToken cancellationToken = default)
+            => Summarise(method, new Stack<IMethodSymbol>(), cancellationToken);
+
+        private WorkCost Summarise(IMethodSymbol method, Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
         {
-            if (root is null)
+            method = method.OriginalDefinition;
+            if (_summaries.TryGetValue(method, out var known))
             {
-                return WorkCost.Light;
+                return known;
             }
 
-            var walk = new Walk();
-            Visit(root, 0, ref walk);
-            if (walk.IoReason is not null)
+            if (callers.Contains(method, SymbolEqualityComparer.Default))
             {
-                return new WorkCost(WorkKind.IoBound, walk.IoReason);
+                return new WorkCost(WorkKind.CpuBound, RecursionReason, WorkCost.NestedStrength);
             }
 
-            if (walk.MaxLoopDepth >= 2)
+            if (callers.Count >= MaxCalleeDepth)
             {
-                return new WorkCost(WorkKind.CpuBound, "nested loop, " + walk.MaxLoopDepth + " levels", walk.MaxLoopDepth);
+                return WorkCost.Unknown("call chain too deep");
             }
 
-            if (walk.MaxLoopDepth == 1)
+            var body = GetBody(method, cancellationToken);
+            if (body is null)
             {
-                return new WorkCost(WorkKind.CpuBound, walk.LoopReason ?? "loop", 1);
+                return WorkCost.Unknown("no source for '" + method.Name + "'");
             }
 
-            return WorkCost.Light;
+            callers.Push(method);
+            var summary = AnalyzeCore(ImmutableArray.Create(body), callers, cancellationToken);
+            callers.Pop();
+            return _summaries.GetOrAdd(method, summary);
         }
 
-        private struct Walk
+        /// <summary>The operation tree of a source method's body (block or expression), or null.</summary>
+        public IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
         {
-            public int MaxLoopDepth;
-            public string? LoopReason;
-            public string? IoReason;
+            if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.Length == 0)
+            {
+                return null;
+            }
+
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var node = reference.GetSyntax(cancellationToken);
+                if (!_types.Compilation.ContainsSyntaxTree(node.SyntaxTree))
+                {
+                    continue;
+                }
+
+#pragma warning disable RS1030 // Callee summaries need the operation tree of another method; memoised once per method and compilation.
+                var model = _types.Compilation.GetSemanticModel(node.SyntaxTree);
+#pragma warning restore RS1030
+                var operation = model.GetOperation(node, cancellationToken);
+                switch (operation)
+                {
+                    case IMethodBodyBaseOperation { BlockBody: { } block }:
+                        return block;
+                    case IMethodBodyBaseOperation { ExpressionBody: { } expression }:
+                        return expression;
+                    case ILocalFunctionOperation { Body: { } localBody }:
+                        return localBody;
+                    case IAnonymousFunctionOperation { Body: { } lambdaBody }:
+                        return lambdaBody;
+                }
+            }
+
+            return null;
         }
 
-        private void Visit(IOperation operation, int loopDepth, ref Walk walk)
+        private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
+        {
+            var walk = new Walk(callers, cancellationToken);
+            foreach (var operation in operations)
+            {
+                Visit(operation, 0, walk);
+            }
+
+            return walk.Result();
+        }
+
+        private sealed class Walk
+        {
+            public Walk(Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
+            {
+                Callers = callers;
+                CancellationToken = cancellationToken;
+            }
+
+            public Stack<IMethodSymbol> Callers { get; }
+
+            public CancellationToken CancellationToken { get; }
+
+            public int MaxLoopDepth { get; private set; }
+
+            public string? LoopReason { get; private set; }
+
+            public int HeavyStrength { get; private set; }
+
+            public string? HeavyReason { get; private set; }
+
+            public string? IoReason { get; set; }
+
+            public bool SawUnknown { get; set; }
+
+            public void Loop(int depth, string reason)
+            {
+                if (depth > MaxLoopDepth)
+                {
+                    MaxLoopDepth = depth;
+                    LoopReason ??= reason;
+                }
+            }
+
+            public void Heavy(int strength, string reason)
+            {
+                if (strength > HeavyStrength)
+                {
+                    HeavyStrength = strength;
+                    HeavyReason = reason;
+                }
+            }
+
+            public WorkCost Result()
+            {
+                if (IoReason is not null)
+                {
+                    return new WorkCost(WorkKind.IoBound, IoReason);
+                }
+
+                if (MaxLoopDepth == 0 && HeavyStrength == 0)
+                {
+                    return SawUnknown ? WorkCost.Unknown("calls code the model cannot see") : WorkCost.Light;
+                }
+
+                if (HeavyStrength > MaxLoopDepth)
+                {
+                    return new WorkCost(WorkKind.CpuBound, HeavyReason!, HeavyStrength);
+                }
+
+                var reason = MaxLoopDepth >= 2 ? "nested loop, " + MaxLoopDepth + " levels" : LoopReason ?? "loop";
+                return new WorkCost(WorkKind.CpuBound, reason, MaxLoopDepth);
+            }
+        }
+
+        private void Visit(IOperation operation, int loopDepth, Walk walk)
         {
             if (walk.IoReason is not null)
             {
                 return;
             }
 
+            walk.CancellationToken.ThrowIfCancellationRequested();
             switch (operation)
             {
                 case IAwaitOperation:
                     walk.IoReason = "await";
                     return;
-                case IInvocationOperation invocation when IsIoOrWait(invocation.TargetMethod):
-                    walk.IoReason = invocation.TargetMethod.ContainingType.Name + "." + invocation.TargetMethod.Name;
+                case ILocalFunctionOperation:
+                    // A declaration runs nothing; calls to it are summarised where they happen.
+                    return;
+                case IInvocationOperation invocation:
+                    VisitInvocation(invocation, loopDepth, walk);
                     return;
                 case ILoopOperation loop when !IsSmallConstantLoop(loop):
                     loopDepth++;
-                    if (loopDepth > walk.MaxLoopDepth)
-                    {
-                        walk.MaxLoopDepth = loopDepth;
-                        walk.LoopReason ??= DescribeLoop(loop);
-                    }
-
+                    walk.Loop(loopDepth, DescribeLoop(loop));
                     break;
             }
 
+            VisitChildren(operation, loopDepth, walk);
+        }
+
+        private void VisitChildren(IOperation operation, int loopDepth, Walk walk)
+        {
             foreach (var child in operation.ChildOperations)
             {
-                Visit(child, loopDepth, ref walk);
+                Visit(child, loopDepth, walk);
             }
         }
+
+        private void VisitInvocation(IInvocationOperation invocation, int loopDepth, Walk walk)
+        {
+            var method = invocation.TargetMethod;
+            var classification = Classify(method, invocation.Instance?.Type);
+            switch (classification)
+            {
+                case CallKind.Io:
+                    walk.IoReason = Display(method);
+                    return;
+                case CallKind.Light:
+                    break;
+                case CallKind.Heavy:
+                    walk.Heavy(loopDepth + WorkCost.LoopStrength, Display(method) + " (" + HeavyCategory(method) + ")");
+                    break;
+                case CallKind.Linq:
+                    VisitLinq(invocation, loopDepth, walk);
+                    return;
+                case CallKind.Source:
+                    var summary = Summarise(method, walk.Callers, walk.CancellationToken);
+                    switch (summary.Kind)
+                    {
+                        case WorkKind.IoBound:
+                            walk.IoReason = "calls '" + method.Name + "' (" + summary.Reason + ")";
+                            return;
+                        case WorkKind.CpuBound:
+                            walk.Heavy(loopDepth + summary.Strength, DescribeCall(method.Name, summary.Reason));
+                            break;
+                        case WorkKind.Unknown:
+                            walk.SawUnknown = true;
+                            break;
+                    }
+
+                    break;
+                default:
+                    walk.SawUnknown = true;
+                    break;
+            }
+
+            VisitChildren(invocation, loopDepth, walk);
+        }
+
+        /// <summary>
+        /// A LINQ operator iterates its source: one loop level for the whole chain (a.Where().Select().Sum() is one
+        /// pass), one more for work inside its lambdas.
+        /// </summary>
+        private void VisitLinq(IInvocationOperation invocation, int loopDepth, Walk walk)
+        {
+            var depth = loopDepth + 1;
+            walk.Loop(depth, "LINQ pipeline");
+            var isFirst = true;
+            foreach (var argument in invocation.Arguments)
+            {
+                // The source of an extension call is the chain before it: same pass, same depth.
+                Visit(argument.Value, isFirst && invocation.TargetMethod.IsExtensionMethod ? loopDepth : depth, walk);
+                isFirst = false;
+            }
+
+            if (invocation.Instance is not null)
+            {
+                Visit(invocation.Instance, loopDepth, walk);
+            }
+        }
+
+        private enum CallKind
+        {
+            Unknown,
+            Light,
+            Io,
+            Heavy,
+            Linq,
+            Source,
+        }
+
+        private CallKind Classify(IMethodSymbol method, ITypeSymbol? receiverType)
+        {
+            var type = method.ContainingType;
+            if (type is null)
+            {
+                return CallKind.Unknown;
+            }
+
+            if (receiverType is INamedTypeSymbol receiver && IsInMemoryIo(receiver))
+            {
+                return CallKind.Light;
+            }
+
+            if (KnownTypes.Is(type, _types.Console)
+                || (KnownTypes.Is(type, _types.Thread) && (method.Name == "Sleep" || method.Name == "Join"))
+                || (KnownTypes.Is(type, _types.Task) && (method.Name == "Delay" || method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny")))
+            {
+                return CallKind.Io;
+            }
+
+            if (IsHeavyFramework(method))
+            {
+                return CallKind.Heavy;
+            }
+
+            if (KnownTypes.Is(type, _types.Enumerable) || KnownTypes.Is(type, _types.ParallelEnumerable))
+            {
+                return CallKind.Linq;
+            }
+
+            if (IsStreamLike(type) || IsIoNamespace(type))
+            {
+                return CallKind.Io;
+            }
+
+            if (method.MethodKind == MethodKind.LocalFunction
+                || (!method.IsVirtual && !method.IsAbstract && !method.IsOverride && type.TypeKind != TypeKind.Interface
+                    && method.DeclaringSyntaxReferences.Length > 0))
+            {
+                return method.IsExtern ? CallKind.Unknown : CallKind.Source;
+            }
+
+            return type.ContainingNamespace?.ToDisplayString() is { } ns && ns.StartsWith("System", StringComparison.Ordinal)
+                ? CallKind.Light
+                : CallKind.Unknown;
+        }
+
+        private bool IsHeavyFramework(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            if ((KnownTypes.Is(type, _types.Array) || KnownTypes.Is(type, _types.List)) && method.Name == "Sort")
+            {
+                return true;
+            }
+
+            if (KnownTypes.Is(type, _types.Regex))
+            {
+                return method.Name != "Escape" && method.Name != "Unescape" && method.MethodKind == MethodKind.Ordinary;
+            }
+
+            if (KnownTypes.Is(type, _types.BigInteger))
+            {
+                return method.Name == "Pow" || method.Name == "ModPow";
+            }
+
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            if (ns == "System.Security.Cryptography")
+            {
+                return method.MethodKind == MethodKind.Ordinary && !method.Name.StartsWith("Create", StringComparison.Ordinal);
+            }
+
+            if (ns == "System.IO.Compression")
+            {
+                return method.MethodKind == MethodKind.Ordinary && (method.Name.StartsWith("Write", StringComparison.Ordinal)
+                    || method.Name.StartsWith("Read", StringComparison.Ordinal) || method.Name.StartsWith("Copy", StringComparison.Ordinal)
+                    || method.Name.StartsWith("Compress", StringComparison.Ordinal) || method.Name.StartsWith("Decompress", StringComparison.Ordinal)
+                    || method.Name.StartsWith("TryCompress", StringComparison.Ordinal) || method.Name.StartsWith("TryDecompress", StringComparison.Ordinal));
+            }
+
+            if (ns == "System.Text.Json" && type.Name == "JsonSerializer")
+            {
+                return true;
+            }
+
+            return false;
+        }
+
+        private string HeavyCategory(IMethodSymbol method)
+        {
+            var type = method.ContainingType;
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            if (ns == "System.Security.Cryptography")
+            {
+                return "hashing/cryptography";
+            }
+
+            if (ns == "System.IO.Compression")
+            {
+                return "compression";
+            }
+
+            if (KnownTypes.Is(type, _types.Regex))
+            {
+                return "regex";
+            }
+
+            if (method.Name == "Sort")
+            {
+                return "sorting";
+            }
+
+            if (KnownTypes.Is(type, _types.BigInteger))
+            {
+                return "big-number arithmetic";
+            }
+
+            return "serialisation";
+        }
+
+        /// <summary>MemoryStream, StringWriter, StringReader (and types derived from them) do no I/O.</summary>
+        private bool IsInMemoryIo(INamedTypeSymbol type)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (KnownTypes.Is(t, _types.MemoryStream)
+                    || (t.ContainingNamespace?.ToDisplayString() == "System.IO" && (t.Name == "StringWriter" || t.Name == "StringReader")))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool IsStreamLike(INamedTypeSymbol type)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (KnownTypes.Is(t, _types.Stream) || KnownTypes.Is(t, _types.TextWriter) || KnownTypes.Is(t, _types.TextReader))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsIoNamespace(INamedTypeSymbol type)
+        {
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            return ns == "System.IO" || ns == "System.IO.Pipes" || ns == "System.IO.MemoryMappedFiles"
+                || ns == "System.Net" || ns.StartsWith("System.Net.", StringComparison.Ordinal)
+                || ns == "System.Data" || ns.StartsWith("System.Data.", StringComparison.Ordinal)
+                || ns.StartsWith("Microsoft.Data.", StringComparison.Ordinal);
+        }
+
+        /// <summary>"calls 'A' (for loop)", "calls 'A' → 'B' (nested loop, 2 levels)", "recursion in 'Fib'".</summary>
+        private static string DescribeCall(string name, string calleeReason)
+        {
+            var recursion = "recursion in '" + name + "'";
+            if (calleeReason == RecursionReason || calleeReason == recursion)
+            {
+                return recursion;
+            }
+
+            return calleeReason.StartsWith("calls '", StringComparison.Ordinal)
+                ? "calls '" + name + "' → " + calleeReason.Substring("calls ".Length)
+                : "calls '" + name + "' (" + calleeReason + ")";
+        }
+
+        private static string Display(IMethodSymbol method) => method.ContainingType.Name + "." + method.Name;
 
         private static string DescribeLoop(ILoopOperation loop) => loop.LoopKind switch
         {
@@ -97,13 +487,16 @@ namespace GilAnalyzers.Core
             _ => "loop",
         };
 
-        private bool IsSmallConstantLoop(ILoopOperation loop)
+        private static bool IsSmallConstantLoop(ILoopOperation loop)
         {
             switch (loop)
             {
                 case IForLoopOperation forLoop:
+                    // Both ends must be small constants: `for (k = 0; k < 4; k++)`, not `for (i = n; i > 0; i--)`.
                     return forLoop.Condition is IBinaryOperation condition
-                        && (IsSmallConstant(condition.RightOperand) || IsSmallConstant(condition.LeftOperand));
+                        && (IsSmallConstant(condition.RightOperand) || IsSmallConstant(condition.LeftOperand))
+                        && forLoop.Before.Length > 0
+                        && forLoop.Before.All(HasSmallConstantInitialValue);
                 case IForEachLoopOperation forEach:
                     var collection = forEach.Collection;
                     while (collection is IConversionOperation conversion)
@@ -111,14 +504,28 @@ namespace GilAnalyzers.Core
                         collection = conversion.Operand;
                     }
 
-                    return collection is IArrayCreationOperation { Initializer: { } init } && init.ElementValues.Length <= _smallLoopLimit;
+                    return collection is IArrayCreationOperation { Initializer: { } init } && init.ElementValues.Length <= SmallLoopLimit;
                 default:
                     // while / do-while: the trip count is not visible.
                     return false;
             }
         }
 
-        private bool IsSmallConstant(IOperation operand)
+        private static bool HasSmallConstantInitialValue(IOperation before)
+        {
+            switch (before)
+            {
+                case IVariableDeclarationGroupOperation group:
+                    return group.Declarations.All(d => d.Declarators.All(v => v.Initializer is { } init && IsSmallConstant(init.Value))
+                        && (d.Initializer is null || IsSmallConstant(d.Initializer.Value)));
+                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment }:
+                    return IsSmallConstant(assignment.Value);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsSmallConstant(IOperation operand)
         {
             var constant = operand.ConstantValue;
             if (!constant.HasValue || constant.Value is null)
@@ -126,52 +533,18 @@ namespace GilAnalyzers.Core
                 return false;
             }
 
-            try
+            switch (constant.Value)
             {
-                var value = Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture);
-                return Math.Abs(value) <= _smallLoopLimit;
+                case int i: return Math.Abs((long)i) <= SmallLoopLimit;
+                case long l: return l >= -SmallLoopLimit && l <= SmallLoopLimit;
+                case short s: return Math.Abs((int)s) <= SmallLoopLimit;
+                case byte b: return b <= SmallLoopLimit;
+                case sbyte sb: return Math.Abs((int)sb) <= SmallLoopLimit;
+                case uint ui: return ui <= SmallLoopLimit;
+                case ulong ul: return ul <= SmallLoopLimit;
+                case ushort us: return us <= SmallLoopLimit;
+                default: return false;
             }
-            catch (Exception e) when (e is FormatException || e is InvalidCastException || e is OverflowException)
-            {
-                return false;
-            }
-        }
-
-        private bool IsIoOrWait(IMethodSymbol method)
-        {
-            var type = method.ContainingType;
-            if (type is null)
-            {
-                return false;
-            }
-
-            if (KnownTypes.Is(type, _types.Console))
-            {
-                return true;
-            }
-
-            if (KnownTypes.Is(type, _types.Thread) && method.Name == "Sleep")
-            {
-                return true;
-            }
-
-            if (KnownTypes.Is(type, _types.Task) && (method.Name == "Delay" || method.Name == "Wait"))
-            {
-                return true;
-            }
-
-            for (var t = type; t is not null; t = t.BaseType)
-            {
-                if (KnownTypes.Is(t, _types.Stream) || KnownTypes.Is(t, _types.TextWriter) || KnownTypes.Is(t, _types.TextReader))
-                {
-                    return true;
-                }
-            }
-
-            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-            return ns == "System.IO" || ns.StartsWith("System.IO.", StringComparison.Ordinal)
-                || ns == "System.Net" || ns.StartsWith("System.Net.", StringComparison.Ordinal)
-                || ns.StartsWith("System.Data", StringComparison.Ordinal);
         }
     }
 }

@@ -1,14 +1,16 @@
 using System.Collections.Immutable;
 using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 
 namespace GilAnalyzers.Rules
 {
     /// <summary>
-    /// GIL001: a lock shared by all workers of a parallel loop, held around CPU-bound work, so only one core computes.
+    /// GIL001: a lock that every worker takes, held around CPU-bound work, so only one core computes.
+    /// Fires when a shared lock's region is CPU-bound inside parallel code (Parallel.*, PLINQ, tasks or threads
+    /// started in a loop), or when a process-global lock (static field, typeof, string literal, named Mutex) is
+    /// held around CPU-bound work anywhere: every thread that calls that code queues for it. Sites whose work is
+    /// entangled with process-global state are GIL006's instead.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SharedLockAroundCpuWorkAnalyzer : GilAnalyzer
@@ -16,58 +18,21 @@ namespace GilAnalyzers.Rules
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.SharedLockAroundCpuWork);
 
-        private protected override bool HasRequiredTypes(KnownTypes types) => types.Parallel is not null;
+        private protected override bool HasRequiredTypes(KnownTypes types) => types.Monitor is not null;
 
         private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
         {
-            var costModel = new WorkCostModel(types);
-            context.RegisterOperationAction(c => AnalyzeLock(c, types, costModel), OperationKind.Lock);
-        }
-
-        private static void AnalyzeLock(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
-        {
-            var lockOperation = (ILockOperation)context.Operation;
-            if (lockOperation.LockedValue is null || lockOperation.Body is null)
+            var costModel = WorkCostModel.For(types);
+            var globalState = GlobalStateModel.For(types);
+            SerialisedLockSite.RegisterLockRegions(context, types, (c, region) =>
             {
-                return;
-            }
-
-            var parallel = ParallelContextFinder.FindEnclosing(lockOperation, types);
-            if (parallel is null)
-            {
-                return;
-            }
-
-            var identity = LockSharing.Classify(lockOperation.LockedValue, parallel.Region);
-            if (!identity.IsShared)
-            {
-                return;
-            }
-
-            var cost = costModel.Analyze(lockOperation.Body);
-            if (!cost.IsCpuBound)
-            {
-                return;
-            }
-
-            context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.SharedLockAroundCpuWork,
-                LockHeaderLocation(lockOperation),
-                identity.Name,
-                cost.Reason,
-                parallel.Description));
-        }
-
-        /// <summary>The squiggle covers <c>lock (x)</c>, not the whole block.</summary>
-        private static Location LockHeaderLocation(ILockOperation lockOperation)
-        {
-            if (lockOperation.Syntax is LockStatementSyntax statement)
-            {
-                var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(statement.LockKeyword.SpanStart, statement.CloseParenToken.Span.End);
-                return Location.Create(statement.SyntaxTree, span);
-            }
-
-            return lockOperation.Syntax.GetLocation();
+                if (SerialisedLockSite.TryCreate(c, region, types, costModel) is { } site
+                    && globalState.FindEntanglement(site.Region, c.Options, c.CancellationToken) is null)
+                {
+                    c.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.SharedLockAroundCpuWork, region.Location, site.Identity.Name, site.Cost.Reason, site.Where));
+                }
+            });
         }
     }
 }

@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using GilAnalyzers.Core;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GilAnalyzers.Core
+{
+    /// <summary>
+    /// A GIL-shaped site: a shared lock held around CPU-bound work in parallel code, or a process-global lock held around
+    /// CPU-bound work anywhere. GIL001 reports the site; GIL006 reports it instead when the work is entangled with
+    /// process-global state.
+    /// </summary>
+    internal sealed class SerialisedLockSite
+    {
+        private SerialisedLockSite(LockRegion region, LockIdentity identity, WorkCost cost, string where)
+        {
+            Region = region;
+            Identity = identity;
+            Cost = cost;
+            Where = where;
+        }
+
+        public LockRegion Region { get; }
+
+        public LockIdentity Identity { get; }
+
+        public WorkCost Cost { get; }
+
+        /// <summary>For messages: "a Parallel.For body" or "'Encode', a process-wide lock that every calling thread queues for".</summary>
+        public string Where { get; }
+
+        /// <summary>
+        /// Registers one callback for every lock region in the compilation: <c>lock</c> statements, Monitor / one-slot
+        /// semaphore / Mutex / Lock acquisitions, and <c>using (gate.EnterScope())</c>.
+        /// </summary>
+        public static void RegisterLockRegions(CompilationStartAnalysisContext context, KnownTypes types, Action<OperationAnalysisContext, LockRegion> onRegion)
+        {
+            context.RegisterOperationAction(
+                c =>
+                {
+                    if (LockRegionFinder.FromLockStatement((ILockOperation)c.Operation) is { } region)
+                    {
+                        onRegion(c, region);
+                    }
+                },
+                OperationKind.Lock);
+            context.RegisterOperationAction(
+                c =>
+                {
+                    var invocation = (IInvocationOperation)c.Operation;
+                    if (LockRegionFinder.IsAcquireName(invocation.TargetMethod.Name)
+                        && LockRegionFinder.FromAcquireCall(invocation, types) is { } region)
+                    {
+                        onRegion(c, region);
+                    }
+                },
+                OperationKind.Invocation);
+            if (types.Lock is not null)
+            {
+                context.RegisterOperationAction(
+                    c =>
+                    {
+                        if (LockRegionFinder.FromUsing(c.Operation, types) is { } region)
+                        {
+                            onRegion(c, region);
+                        }
+                    },
+                    OperationKind.Using,
+                    OperationKind.UsingDeclaration);
+            }
+        }
+
+        /// <summary>The site when <paramref name="region"/> serialises CPU-bound work, else null.</summary>
+        public static SerialisedLockSite? TryCreate(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel)
+        {
+            var parallel = ParallelContextFinder.FindEnclosing(region.Anchor, types);
+            var identity = LockSharing.Classify(region, parallel?.Region);
+            if (!identity.IsShared)
+            {
+                return null;
+            }
+
+            string where;
+            if (parallel is not null)
+            {
+                where = parallel.Description;
+            }
+            else if (identity.Scope == LockScope.ProcessGlobal
+                     && !IsLazyInitialisation(region)
+                     && !ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types))
+            {
+                where = "'" + context.ContainingSymbol.Name + "', a process-wide lock that every calling thread queues for";
+            }
+            else
+            {
+                return null;
+            }
+
+            return CostIfReportable(region, costModel, context.Options, context.CancellationToken) is { } cost
+                ? new SerialisedLockSite(region, identity, cost, where)
+                : null;
+        }
+
+        /// <summary>The region's cost when it is CPU-bound enough to report under the configured threshold.</summary>
+        public static WorkCost? CostIfReportable(LockRegion region, WorkCostModel costModel, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+        {
+            var cost = costModel.Analyze(region.Body, cancellationToken);
+            return cost.IsCpuBound && cost.Strength >= GilOptions.MinWorkStrength(options, region.Anchor.Syntax.SyntaxTree)
+                ? cost
+                : null;
+        }
+
+        /// <summary>
+        /// Double-checked or guarded one-time initialisation (<c>if (s_table == null) lock (s_gate) { if (s_table == null)
+        /// s_table = Build(); }</c>) runs its work once, not once per caller: not a GIL.
+        /// </summary>
+        public static bool IsLazyInitialisation(LockRegion region)
+        {
+            var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in region.Body)
+            {
+                foreach (var descendant in operation.DescendantsAndSelf())
+                {
+                    switch (descendant)
+                    {
+                        case ICoalesceAssignmentOperation:
+                            return true;
+                        case IAssignmentOperation { Target: IMemberReferenceOperation member }:
+                            assigned.Add(member.Member);
+                            break;
+                    }
+                }
+            }
+
+            if (assigned.Count == 0)
+            {
+                return false;
+            }
+
+            // A guard inside the lock: its first statement tests state that the lock body assigns.
+            foreach (var operation in region.Body)
+            {
+                var first = operation is IBlockOperation { Operations.Length: > 0 } block ? block.Operations[0] : operation;
+                if (first is IConditionalOperation inner && ReadsAny(inner.Condition, assigned))
+                {
+                    return true;
+                }
+            }
+
+            // A guard around the lock.
+            for (var current = region.Anchor.Parent; current is not null && current is not IMethodBodyBaseOperation; current = current.Parent)
+            {
+                if (current is IConditionalOperation outer && ReadsAny(outer.Condition, assigned))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool ReadsAny(IOperation condition, HashSet<ISymbol> symbols)
+        {
+            foreach (var descendant in condition.DescendantsAndSelf())
+            {
+                if (descendant is IMemberReferenceOperation member && symbols.Contains(member.Member))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
