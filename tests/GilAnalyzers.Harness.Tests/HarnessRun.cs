@@ -11,9 +11,6 @@ namespace GilAnalyzers.Harness.Tests;
 /// <summary>Runs gil-bench in-process (same code path as the CLI, with a captured console) or as the real CLI.</summary>
 internal static class HarnessRun
 {
-    /// <summary>Shared by every test so builds of identical programs happen once per test run.</summary>
-    public static readonly string BuildCache = Path.Combine(Path.GetTempPath(), "gil-bench-tests-cache-" + Environment.ProcessId);
-
     public static async Task<(int ExitCode, string Output, BenchReport? Report)> InProcessAsync(string[] args, params CodeFixProvider[] extraProviders)
     {
         var writer = new StringWriter();

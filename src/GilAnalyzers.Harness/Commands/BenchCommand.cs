@@ -98,9 +98,17 @@ public sealed class BenchCommand
 
         // 3. Build both in Release, side by side.
         clock.Restart();
+        // Side by side when self-contained; one after the other when both copies would build the
+        // same referenced project (its obj folder cannot be shared by two concurrent builds).
+        bool parallel = !File.ReadAllText(bench.BeforeProject).Contains("<ProjectReference", StringComparison.OrdinalIgnoreCase);
         var (before, after) = await Step("building BEFORE and AFTER (Release)", async () =>
         {
             Task<BuildResult> b = BuildCache.BuildAsync(bench.BeforeProject, options.BuildCache, cancellationToken);
+            if (!parallel)
+            {
+                await b.ConfigureAwait(false);
+            }
+
             Task<BuildResult> a = BuildCache.BuildAsync(bench.AfterProject, options.BuildCache, cancellationToken);
             return (await b.ConfigureAwait(false), await a.ConfigureAwait(false));
         }).ConfigureAwait(false);

@@ -38,7 +38,7 @@ public static class ReportWriters
 
         string ci = s.CiLow is { } lo && s.CiHigh is { } hi ? $", {s.ConfidenceLevel * 100:0}% CI {lo.ToString("0.00", Inv)}–{hi.ToString("0.00", Inv)}" : "";
         string p = s.PValue is { } pv ? $", Mann–Whitney p = {pv.ToString("0.####", Inv)}" : "";
-        string verdict = s.Significant ? "significant" : "not significant";
+        string verdict = !s.Significant ? "not significant" : s.Median >= 1 ? "significant" : "significant: AFTER is slower";
         string amdahl = r.ParallelFraction is { } pf
             ? $"; Amdahl parallel fraction p ≈ {pf.ToString("0.00", Inv)} on {r.Machine.Cores} cores"
             : "";
