@@ -54,6 +54,16 @@ public static class Program
             {
                 rest.RemoveAt(0);
             }
+            else if (rest.Count > 0 && rest[0] == "samples")
+            {
+                rest.RemoveAt(0);
+                if (rest.Contains("--fixers"))
+                {
+                    engine = FixEngine.WithAssemblies(rest.Where((a, i) => i > 0 && rest[i - 1] == "--fixers").ToList());
+                }
+
+                return await new SamplesCommand(console, engine).RunAsync(rest, cancellationToken).ConfigureAwait(false);
+            }
 
             if (rest.Count == 0)
             {
@@ -66,6 +76,11 @@ public static class Program
             {
                 console.WriteLine(BenchOptions.Usage);
                 return ExitCodes.Ok;
+            }
+
+            if (options.Fixers.Count > 0)
+            {
+                engine = FixEngine.WithAssemblies(options.Fixers);
             }
 
             var command = new BenchCommand(console, engine);

@@ -10,6 +10,7 @@ public sealed class BenchOptions
     public string Input { get; set; } = "";
     public string? Entry { get; set; }
     public List<string> Fix { get; } = new();
+    public List<string> Fixers { get; } = new();
     public string? After { get; set; }
     public int Rounds { get; set; } = 5;
     public int Warmup { get; set; } = 1;
@@ -27,6 +28,8 @@ public sealed class BenchOptions
 
     public const string Usage = """
         Usage: gil-bench <input> [options] [-- program arguments]
+               gil-bench samples <folder> [options] [--markdown FILE] [--json FILE]
+                 (every subfolder with a .csproj or one .cs; per-sample options in its gil-bench.rsp)
 
           <input>                  a .csproj, a single-file C# program (app.cs), or a folder with one .csproj
 
@@ -35,6 +38,8 @@ public sealed class BenchOptions
                                    instead of the program's Main (whose stdout is compared)
           --fix ID|KEY             apply only fixes for this diagnostic id (GIL001) or with this
                                    equivalence key (GIL001.MoveOutOfLock); repeatable
+          --fixers ASSEMBLY        also use the analyzers and code fixes in this assembly (preferred
+                                   over GilAnalyzers' own); repeatable
           --after FILE|DIR         skip the fixers: AFTER is this file (single-file input, or the
                                    project file of that name) or this folder laid over the project
           --rounds N               measured runs per variant, alternating (default 5)
@@ -87,6 +92,7 @@ public sealed class BenchOptions
                     break;
                 case "--entry": o.Entry = Value(); break;
                 case "--fix": o.Fix.Add(Value()); break;
+                case "--fixers": o.Fixers.Add(Value()); break;
                 case "--after": o.After = Value(); break;
                 case "--rounds": o.Rounds = Int(a, Value(), min: 1); break;
                 case "--warmup": o.Warmup = Int(a, Value(), min: 0); break;
@@ -128,9 +134,9 @@ public sealed class BenchOptions
             throw new HarnessException(ExitCodes.BadUsage, "--chart needs a file ending in .svg or .png");
         }
 
-        if (o.After is not null && o.Fix.Count > 0)
+        if (o.After is not null && (o.Fix.Count > 0 || o.Fixers.Count > 0))
         {
-            throw new HarnessException(ExitCodes.BadUsage, "--after and --fix exclude each other: --after replaces the fixers");
+            throw new HarnessException(ExitCodes.BadUsage, "--after excludes --fix and --fixers: --after replaces the fixers");
         }
 
         if (o.IgnoreLines is not null)

@@ -64,7 +64,7 @@ public sealed class BenchCommand
         }
         else
         {
-            (changed, fixes, notFixed, assemblyName) = await FixAsync(bench, options, cancellationToken).ConfigureAwait(false);
+            (changed, fixes, notFixed, assemblyName) = await FixAsync(bench, options, timings, cancellationToken).ConfigureAwait(false);
         }
 
         timings.AnalyzeAndFixMs = clock.Elapsed.TotalMilliseconds;
@@ -190,15 +190,19 @@ public sealed class BenchCommand
     }
 
     private async Task<(Dictionary<string, string>, IReadOnlyList<FixEntry>, IReadOnlyList<UnfixedDiagnostic>, string?)> FixAsync(
-        Workbench bench, BenchOptions options, CancellationToken cancellationToken)
+        Workbench bench, BenchOptions options, HarnessTimings timings, CancellationToken cancellationToken)
     {
+        var clock = Stopwatch.StartNew();
         BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreAsync(bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
         if (!restore.Succeeded)
         {
             throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + Relativise(restore.Errors, bench));
         }
 
+        timings.RestoreMs = clock.Elapsed.TotalMilliseconds;
+        clock.Restart();
         var (workspace, project, warnings) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+        timings.OpenProjectMs = clock.Elapsed.TotalMilliseconds;
         using MSBuildWorkspace _ = workspace;
         foreach (string w in warnings.Take(5))
         {

@@ -51,16 +51,52 @@ public sealed class FixEngine
 
     public static Assembly CodeFixAssembly => Assembly.Load(new AssemblyName("GilAnalyzers.CodeFixes"));
 
-    internal static IEnumerable<DiagnosticAnalyzer> LoadAnalyzers() =>
-        ConcreteTypes<DiagnosticAnalyzer>(AnalyzerAssembly)
-            .Where(t => t.GetCustomAttributes<DiagnosticAnalyzerAttribute>().Any(a => a.Languages.Contains(LanguageNames.CSharp)))
-            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!);
+    internal static IEnumerable<DiagnosticAnalyzer> LoadAnalyzers() => AnalyzersIn(AnalyzerAssembly);
 
-    internal static IEnumerable<CodeFixProvider> LoadProviders() =>
-        ConcreteTypes<CodeFixProvider>(CodeFixAssembly)
+    internal static IEnumerable<CodeFixProvider> LoadProviders() => ProvidersIn(CodeFixAssembly);
+
+    /// <summary>An engine that also uses the analyzers and code fix providers of other assemblies (--fixers); theirs are preferred.</summary>
+    public static FixEngine WithAssemblies(IReadOnlyList<string> paths)
+    {
+        var analyzers = new List<DiagnosticAnalyzer>();
+        var providers = new List<CodeFixProvider>();
+        foreach (string path in paths)
+        {
+            Assembly assembly;
+            try
+            {
+                assembly = Assembly.LoadFrom(Path.GetFullPath(path));
+            }
+            catch (Exception ex) when (ex is IOException or BadImageFormatException or ArgumentException)
+            {
+                throw new Cli.HarnessException(Cli.ExitCodes.BadUsage, $"--fixers '{path}' is not a loadable .NET assembly: {ex.Message}");
+            }
+
+            if (assembly == AnalyzerAssembly || assembly == CodeFixAssembly)
+            {
+                continue;
+            }
+
+            analyzers.AddRange(AnalyzersIn(assembly));
+            providers.AddRange(ProvidersIn(assembly));
+        }
+
+        return new FixEngine(analyzers, providers);
+    }
+
+    private static IEnumerable<DiagnosticAnalyzer> AnalyzersIn(Assembly assembly) =>
+        ConcreteTypes<DiagnosticAnalyzer>(assembly)
+            .Where(t => t.GetCustomAttributes<DiagnosticAnalyzerAttribute>().Any(a => a.Languages.Contains(LanguageNames.CSharp)))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToList();
+
+    private static IEnumerable<CodeFixProvider> ProvidersIn(Assembly assembly) =>
+        ConcreteTypes<CodeFixProvider>(assembly)
             .Where(t => t.GetCustomAttributes<ExportCodeFixProviderAttribute>().Any(a => a.Languages.Contains(LanguageNames.CSharp)))
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
-            .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!);
+            .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
+            .ToList();
 
     private static IEnumerable<Type> ConcreteTypes<T>(Assembly assembly)
     {

@@ -82,7 +82,11 @@ public sealed record MachineInfo(int Cores, string Os, string Runtime, string Ar
 public sealed class HarnessTimings
 {
     public double PrepareMs { get; set; }
+
+    /// <summary>Restore + opening the project with MSBuildWorkspace + analysis + fixes (0 with --after).</summary>
     public double AnalyzeAndFixMs { get; set; }
+    public double RestoreMs { get; set; }
+    public double OpenProjectMs { get; set; }
     public double BuildMs { get; set; }
     public double BuildBeforeMs { get; set; }
     public double BuildAfterMs { get; set; }

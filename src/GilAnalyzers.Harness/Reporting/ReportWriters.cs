@@ -71,7 +71,7 @@ public static class ReportWriters
             : $"results: [red bold]DIFFERENT[/] ({Markup.Escape(r.ResultSource)}): {Markup.Escape(r.ResultDifference ?? "")}");
         console.MarkupLine(Markup.Escape(
             $"machine: {r.Machine.Cores} cores, {r.Machine.Os}, {r.Machine.Runtime}; harness overhead {Ms(r.Harness.OverheadMs)} " +
-            $"(prepare {Ms(r.Harness.PrepareMs)}, analysis+fix {Ms(r.Harness.AnalyzeAndFixMs)}, builds {Ms(r.Harness.BuildMs)}), runs {Ms(r.Harness.RunsMs)}"));
+            $"(prepare {Ms(r.Harness.PrepareMs)}, restore+open+analysis+fix {Ms(r.Harness.AnalyzeAndFixMs)} [restore {Ms(r.Harness.RestoreMs)}, open {Ms(r.Harness.OpenProjectMs)}], builds {Ms(r.Harness.BuildMs)}), runs {Ms(r.Harness.RunsMs)}"));
     }
 
     public static string Markdown(BenchReport r)
