@@ -72,3 +72,27 @@ public class UnifiedDiffTests
     [Fact]
     public void SameText_GivesNoDiff() => Assert.Equal("", UnifiedDiff.Create("a", "b", "x\ny\n", "x\ny\n"));
 }
+
+public class FileBasedProgramTests
+{
+    [Fact]
+    public void Directives_BecomeProjectItems_AndLinesStay()
+    {
+        string source = "#!/usr/bin/env dotnet\n#:package Humanizer@2.14.1\n#:property LangVersion=preview\nConsole.WriteLine(1);\n";
+        var (code, project) = GilAnalyzers.Harness.Inputs.FileBasedProgram.ToProject(source, "/src");
+
+        Assert.Equal(source.Split('\n').Length, code.Split('\n').Length);
+        Assert.Contains("// #:package Humanizer@2.14.1", code);
+        Assert.Contains("\nConsole.WriteLine(1);\n", code);
+        Assert.Contains("<PackageReference Include=\"Humanizer\" Version=\"2.14.1\" />", project);
+        Assert.Contains("<LangVersion>preview</LangVersion>", project);
+        Assert.Contains("<OutputType>Exe</OutputType>", project);
+    }
+
+    [Fact]
+    public void UnknownDirective_IsAUsageError()
+    {
+        var ex = Assert.Throws<GilAnalyzers.Harness.Cli.HarnessException>(() => GilAnalyzers.Harness.Inputs.FileBasedProgram.ToProject("#:bogus x\n", "/src"));
+        Assert.Equal(GilAnalyzers.Harness.Cli.ExitCodes.BadUsage, ex.ExitCode);
+    }
+}

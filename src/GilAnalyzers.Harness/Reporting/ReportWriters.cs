@@ -21,7 +21,7 @@ public static class ReportWriters
     public static string[] Row(string name, VariantStats s) => new[]
     {
         name,
-        $"{Ms(s.WallMs.Median)} ({Ms(s.WallMs.Min)}–{Ms(s.WallMs.Max)})",
+        $"{Ms(s.WallMs.Median)} ({Bare(s.WallMs.Min, s.WallMs.Median)}–{Bare(s.WallMs.Max, s.WallMs.Median)})",
         Ms(s.CpuMs.Median) + (s.ChildProcessCpuMs.Median > 0 ? $" (child processes {Ms(s.ChildProcessCpuMs.Median)})" : ""),
         s.EffectiveCores.ToString("0.00", Inv),
         Count(s.LockContentions),
@@ -110,6 +110,10 @@ public static class ReportWriters
 
     public static string Ms(double ms) =>
         double.IsNaN(ms) ? "n/a" : ms >= 10_000 ? (ms / 1000).ToString("0.0", Inv) + " s" : ms.ToString(ms >= 100 ? "0" : "0.0", Inv) + " ms";
+
+    /// <summary>A number in the same unit Ms() picked for <paramref name="reference"/>, without the unit.</summary>
+    private static string Bare(double ms, double reference) =>
+        double.IsNaN(ms) ? "n/a" : reference >= 10_000 ? (ms / 1000).ToString("0.0", Inv) : ms.ToString(reference >= 100 ? "0" : "0.0", Inv);
 
     private static string Count(double n) => n.ToString(n == Math.Floor(n) ? "N0" : "N1", Inv);
 
