@@ -28,5 +28,6 @@ namespace GilAnalyzers
         public const string Regex = "System.Text.RegularExpressions.Regex";
         public const string BigInteger = "System.Numerics.BigInteger";
         public const string CancellationToken = "System.Threading.CancellationToken";
+        public const string ProcessPool = "GilAnalyzers.Processes.ProcessPool";
     }
 }

@@ -41,6 +41,7 @@ namespace GilAnalyzers.Core
             Regex = Get(WellKnownTypeNames.Regex);
             BigInteger = Get(WellKnownTypeNames.BigInteger);
             CancellationToken = Get(WellKnownTypeNames.CancellationToken);
+            ProcessPool = Get(WellKnownTypeNames.ProcessPool);
         }
 
         public Compilation Compilation { get; }
@@ -68,6 +69,9 @@ namespace GilAnalyzers.Core
         public INamedTypeSymbol? Regex { get; }
         public INamedTypeSymbol? BigInteger { get; }
         public INamedTypeSymbol? CancellationToken { get; }
+
+        /// <summary>GilAnalyzers.Processes' pool: present when the project references that package.</summary>
+        public INamedTypeSymbol? ProcessPool { get; }
 
         public static KnownTypes For(Compilation compilation)
             => Cache.GetValue(compilation, c => new KnownTypes(c));

@@ -1,0 +1,57 @@
+using System.Collections;
+
+namespace GilAnalyzers.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Runs the real <c>dotnet</c> CLI as a child process with an environment that leaves nothing behind:
+/// no MSBuild node reuse and no compiler server (each build loads the analyzer afresh and no process
+/// outlives its build), English messages, and none of the MSBuild variables the test host inherited from
+/// the <c>dotnet test</c> that started it.
+/// </summary>
+public static class DotNetCli
+{
+    public static Task<ProcessResult> RunAsync(string workingDirectory, params string[] arguments) =>
+        ProcessRunner.RunAsync(DotNetPath, arguments, workingDirectory, Environment);
+
+    /// <summary>Arguments every build-like command gets.</summary>
+    public static readonly string[] QuietBuildArguments =
+    [
+        "-nodeReuse:false",
+        "-p:UseSharedCompilation=false",
+        "-tl:off",
+        "-clp:NoSummary",
+        "-v:minimal",
+    ];
+
+    private static string DotNetPath { get; } = ResolveDotNet();
+
+    private static IReadOnlyDictionary<string, string?> Environment { get; } = BuildEnvironment();
+
+    private static string ResolveDotNet()
+    {
+        // The test host runs under the same dotnet that `dotnet test` used; prefer it over whatever PATH finds.
+        var host = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
+    }
+
+    private static Dictionary<string, string?> BuildEnvironment()
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            var name = (string)entry.Key;
+            if (name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
+                || name.StartsWith("VSTEST_", StringComparison.OrdinalIgnoreCase))
+            {
+                environment[name] = null;
+            }
+        }
+
+        environment["MSBUILDDISABLENODEREUSE"] = "1";
+        environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        environment["DOTNET_NOLOGO"] = "1";
+        environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+        return environment;
+    }
+}
