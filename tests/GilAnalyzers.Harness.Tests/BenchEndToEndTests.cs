@@ -112,4 +112,19 @@ public class BenchEndToEndTests
         Assert.Equal(6, report!.Runs.Count);
         Assert.Equal(new[] { "before", "after", "before", "after", "after", "before" }, report.Runs.Select(r => r.Variant));
     }
+
+    [Fact]
+    public async Task RealCodeFixFromGilAnalyzersCodeFixes_IsFoundAndApplied()
+    {
+        using var dir = new TempFolder();
+        string app = dir.Write("app.cs", Programs.EntangledCodec);
+
+        var (code, output, report) = await HarnessRun.InProcessAsync(new[] { app, "--entry", "Runner.Run", "--rounds", "1", "--warmup", "0" });
+
+        Assert.True(code == ExitCodes.Ok, output);
+        Assert.Contains(report!.Fixes, f => f.Id == "GIL006" && f.EquivalenceKey == GilAnalyzers.CodeFixes.ProcessGlobalStateUnderLockFixer.ProcessPoolKey);
+        Assert.Contains("+", report.Diff);
+        Assert.Contains("ProcessPool.Shared.Map", report.Diff);
+        Assert.True(report.ResultsEqual);
+    }
 }

@@ -93,4 +93,68 @@ internal static class Programs
         }
 
         """;
+
+    /// <summary>
+    /// GIL006's shape (the locked work mutates static state), with an in-process stand-in for
+    /// GilAnalyzers.Processes.ProcessPool so the real GIL006 code fix applies and AFTER builds. `--entry Runner.Run`.
+    /// </summary>
+    public const string EntangledCodec = """
+        using System.Threading.Tasks;
+
+        Console.WriteLine(Runner.Run());
+
+        public static class Codec
+        {
+            private static readonly double[] s_window = new double[64];
+
+            public static double Encode(double[] frame)
+            {
+                System.Array.Clear(s_window, 0, s_window.Length);
+                double acc = 0;
+                for (int i = 0; i < frame.Length; i++)
+                {
+                    s_window[i % 64] += frame[i];
+                    acc += s_window[(i * 7) % 64];
+                }
+                return acc;
+            }
+        }
+
+        static class Runner
+        {
+            static readonly object Gate = new object();
+
+            public static double Run()
+            {
+                var frames = new double[16][];
+                for (int f = 0; f < frames.Length; f++)
+                {
+                    frames[f] = new double[200_000];
+                    for (int i = 0; i < frames[f].Length; i++) frames[f][i] = (i * 31 + f) % 97;
+                }
+
+                var outputs = new double[frames.Length];
+                Parallel.For(0, frames.Length, k =>
+                {
+                    lock (Gate)
+                    {
+                        outputs[k] = Codec.Encode(frames[k]);
+                    }
+                });
+                return outputs.Sum();
+            }
+        }
+
+        namespace GilAnalyzers.Processes
+        {
+            // Stand-in for the package: same surface, runs the items in this process.
+            public sealed class ProcessPool
+            {
+                public static ProcessPool Shared { get; } = new ProcessPool();
+                public TOut[] Map<TIn, TOut>(System.Func<TIn, TOut> work, System.Collections.Generic.IEnumerable<TIn> items, int chunkSize = 1, System.TimeSpan? itemTimeout = null, System.Threading.CancellationToken cancellationToken = default)
+                    => items.Select(work).ToArray();
+            }
+        }
+
+        """;
 }
