@@ -34,10 +34,22 @@ public static class ProjectLoader
         }
     }
 
+    /// <summary>Loading a project runs MSBuild's design-time build in a helper process; it gets this long.</summary>
+    public static readonly TimeSpan OpenTimeout = TimeSpan.FromMinutes(10);
+
     public static async Task<(MSBuildWorkspace Workspace, Project Project, IReadOnlyList<string> Warnings)> OpenAsync(string projectPath, CancellationToken cancellationToken)
     {
         EnsureMsBuildRegistered();
-        return await OpenCoreAsync(projectPath, cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(OpenTimeout);
+        try
+        {
+            return await OpenCoreAsync(projectPath, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HarnessException(ExitCodes.BadUsage, $"opening '{projectPath}' did not finish within {OpenTimeout.TotalMinutes} minutes");
+        }
     }
 
     // Separate method so the MSBuild-facing types load only after registration.
@@ -60,9 +72,15 @@ public static class ProjectLoader
 
             return (workspace, project, warnings);
         }
-        catch (Exception ex) when (ex is not HarnessException and not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Disposing stops MSBuildWorkspace's build host process.
             workspace.Dispose();
+            if (ex is HarnessException or OperationCanceledException)
+            {
+                throw;
+            }
+
             throw new HarnessException(ExitCodes.BadUsage, $"could not open '{projectPath}': {ex.Message}");
         }
     }
