@@ -4,8 +4,12 @@ using GilAnalyzers.Harness.Cli;
 namespace GilAnalyzers.Harness.Tests;
 
 /// <summary>Real `dotnet build`s and real child processes, through the same entry point as the CLI.</summary>
-public class BenchEndToEndTests
+public class BenchEndToEndTests : IClassFixture<BuildCacheFixture>
 {
+    private readonly BuildCacheFixture _cache;
+
+    public BenchEndToEndTests(BuildCacheFixture cache) => _cache = cache;
+
     [Fact]
     public async Task SingleFile_FixApplied_MeasuresAndWritesJsonMarkdownChart()
     {
@@ -83,7 +87,7 @@ public class BenchEndToEndTests
         dir.Write("wrong/Program.cs", Programs.ProjectProgram("s + 1"));
         string json = Path.Combine(dir.Path, "report.json");
 
-        var (code, output, report) = await HarnessRun.InProcessAsync(new[] { project, "--after", after, "--rounds", "1", "--warmup", "0", "--json", json });
+        var (code, output, report) = await HarnessRun.InProcessAsync(new[] { project, "--after", after, "--rounds", "1", "--warmup", "0", "--json", json, "--build-cache", _cache.Path });
 
         Assert.True(code == ExitCodes.ResultsUnequal, output);
         Assert.Contains("DIFFERENT", output);
@@ -105,7 +109,7 @@ public class BenchEndToEndTests
         dir.Write("Totals/Program.cs", Programs.ProjectProgram("s"));
         string after = dir.Write("Program.cs", Programs.ProjectProgram("s * 1"));
 
-        var (code, output, report) = await HarnessRun.InProcessAsync(new[] { project, "--after", after, "--rounds", "2", "--warmup", "1" });
+        var (code, output, report) = await HarnessRun.InProcessAsync(new[] { project, "--after", after, "--rounds", "2", "--warmup", "1", "--build-cache", _cache.Path });
 
         Assert.True(code == ExitCodes.Ok, output);
         Assert.Contains("results: equal (stdout)", output);
