@@ -725,4 +725,42 @@ public class SharedLockAroundCpuWorkFixerTests
         var gil001 = Assert.Single(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork);
         Assert.True(gil001.Keys.Count == 0, why + ": offered " + string.Join(", ", gil001.Keys));
     }
+
+    [Fact]
+    public async Task Refusal_ComputationReadsWhatASynchronizedMethodWritesUnderTheSameThisLock()
+    {
+        var source = Usings + """
+            using System.Runtime.CompilerServices;
+
+            class Model
+            {
+                private double _scale = 1;
+                private double _total;
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public void Rescale(double s) { _scale = s; }
+
+                public void Run(int n)
+                {
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (this)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += _scale * k;
+                            _total += s;
+                        }
+                    });
+                }
+            }
+            """;
+        var offers = await CodeFixOffers.ForAsync(source);
+        var gil001 = Assert.Single(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork);
+        Assert.Empty(gil001.Keys);
+
+        // Without the Synchronized writer the same code is fixable.
+        var withoutWriter = source.Replace("[MethodImpl(MethodImplOptions.Synchronized)]", string.Empty, StringComparison.Ordinal);
+        var offersWithout = await CodeFixOffers.ForAsync(withoutWriter);
+        Assert.Contains(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, Assert.Single(offersWithout, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork).Keys);
+    }
 }
