@@ -45,6 +45,7 @@ catch (DirectoryNotFoundException)
 }
 
 Console.WriteLine($"{Environment.ProcessorCount} cores, {rounds} round(s) per version, alternating BEFORE/AFTER; medians shown.");
+Console.WriteLine("cores = CPU time / wall time (effective cores busy); speedup = BEFORE wall / AFTER wall. Other load on the machine lowers both.");
 Console.WriteLine();
 var rows = new List<string[]>();
 var failed = false;
@@ -86,8 +87,8 @@ foreach (var sample in samples)
         {
             sample.Name,
             keys,
-            F(beforeWall), F(Median(beforeRuns.Select(r => r.Cpu))),
-            F(afterWall), F(Median(afterRuns.Select(r => r.Cpu))),
+            F(beforeWall), F(Median(beforeRuns.Select(r => r.Cpu))), F(Median(beforeRuns.Select(r => r.Cpu / r.Wall))),
+            F(afterWall), F(Median(afterRuns.Select(r => r.Cpu))), F(Median(afterRuns.Select(r => r.Cpu / r.Wall))),
             (beforeWall / afterWall).ToString("F2", CultureInfo.InvariantCulture) + "x",
             equal ? "equal" : "DIFFERENT: " + string.Join(" / ", results),
         });
@@ -95,11 +96,11 @@ foreach (var sample in samples)
     catch (Exception e) when (e is InvalidOperationException || e is IOException || e is MissingMethodException)
     {
         failed = true;
-        rows.Add(new[] { sample.Name, "error: " + e.Message.Split('\n')[0], "", "", "", "", "", "" });
+        rows.Add(new[] { sample.Name, "error: " + e.Message.Split('\n')[0], "", "", "", "", "", "", "", "" });
     }
 }
 
-var header = new[] { "sample", "fixes applied", "before wall s", "before cpu s", "after wall s", "after cpu s", "speedup", "result" };
+var header = new[] { "sample", "fixes applied", "before wall s", "before cpu s", "before cores", "after wall s", "after cpu s", "after cores", "speedup", "result" };
 var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
 Console.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))));
 foreach (var row in rows)
