@@ -707,6 +707,19 @@ public class SharedLockAroundCpuWorkFixerTests
                         }
                     });
             """)]
+    [InlineData("an array shared before the lock is filled by the computation", """
+                    var published = new List<double[]>();
+                    Parallel.For(0, n, i =>
+                    {
+                        var row = new double[n];
+                        lock (Gate) { published.Add(row); }
+                        lock (Gate)
+                        {
+                            for (int k = 0; k < n; k++) row[k] = Math.Sqrt(k * i);
+                            total += row[0];
+                        }
+                    });
+            """)]
     [InlineData("a mutating call on a shared collection inside the computation", """
                     var seen = new List<int>();
                     Parallel.For(0, n, i =>
