@@ -628,6 +628,12 @@ namespace GilAnalyzers.CodeFixes.Shared
                 return null;
             }
 
+            var lambdaOperation = _model.GetOperation(lambda, _cancellationToken);
+            if (lambdaOperation is null || lambdaOperation.HasErrors(_model.Compilation, _cancellationToken))
+            {
+                return null;
+            }
+
             // The lock object must still be reachable from localFinally.
             foreach (var identifier in _region.LockExpression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
             {
