@@ -776,4 +776,72 @@ public class SharedLockAroundCpuWorkFixerTests
         var offersWithout = await CodeFixOffers.ForAsync(withoutWriter);
         Assert.Contains(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, Assert.Single(offersWithout, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork).Keys);
     }
+
+    [Fact]
+    public async Task LockInAMethodThatParallelCodeCalls_MoveOutApplies()
+    {
+        var source = """
+            using System;
+            using System.Threading.Tasks;
+
+            class Simulation
+            {
+                private readonly object _sync = new object();
+                private double _energy;
+
+                public void Step(int i)
+                {
+                    {|#0:lock (_sync)|}
+                    {
+                        double e = 0;
+                        for (int k = 0; k < 10000; k++) e += Math.Sin(k * i);
+                        _energy += e;
+                    }
+                }
+            }
+
+            class Runner
+            {
+                static void Run(Simulation sim, int n) => Parallel.For(0, n, i => sim.Step(i));
+            }
+            """;
+        var fixedSource = """
+            using System;
+            using System.Threading.Tasks;
+
+            class Simulation
+            {
+                private readonly object _sync = new object();
+                private double _energy;
+
+                public void Step(int i)
+                {
+                    double e = 0;
+                    for (int k = 0; k < 10000; k++) e += Math.Sin(k * i);
+                    lock (_sync)
+                    {
+                        _energy += e;
+                    }
+                }
+            }
+
+            class Runner
+            {
+                static void Run(Simulation sim, int n) => Parallel.For(0, n, i => sim.Step(i));
+            }
+            """;
+        // The callee form is a compilation-end (non-local) diagnostic; the fix itself is local to the lock.
+        var test = new CSharpCodeFixVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer, SharedLockAroundCpuWorkFixer>.Test
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            CodeActionEquivalenceKey = SharedLockAroundCpuWorkFixer.MoveOutOfLockKey,
+            LanguageVersion = LanguageVersion.CSharp7_3,
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
+        };
+        test.ExpectedDiagnostics.Add(CSharpCodeFixVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer, SharedLockAroundCpuWorkFixer>
+            .Diagnostic(DiagnosticIds.SharedLockAroundCpuWork)
+            .WithLocation(0).WithArguments("_sync", "for loop", "'Step', called from a Parallel.For body"));
+        await test.RunAsync(CancellationToken.None);
+    }
 }
