@@ -844,4 +844,138 @@ public class SharedLockAroundCpuWorkFixerTests
             .WithLocation(0).WithArguments("_sync", "for loop", "'Step', called from a Parallel.For body"));
         await test.RunAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task ThreadLocal_KeepsParallelOptions()
+    {
+        await VerifyAsync("""
+                    var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+                    Parallel.For(0, n, options, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k ^ i;
+                            count -= c;
+                        }
+                    });
+            """, """
+                    var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+                    Parallel.For<long>(0, n, options, () => 0, (i, loopState, localCount) =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        localCount -= c;
+                        return localCount;
+                    }, localCount =>
+                    {
+                        lock (Gate)
+                        {
+                            count += localCount;
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.ThreadLocalKey);
+    }
+
+    [Theory]
+    [InlineData(SharedLockAroundCpuWorkFixer.ThreadLocalKey)]
+    [InlineData(SharedLockAroundCpuWorkFixer.InterlockedKey)]
+    public async Task FixAll_IntegerFoldsInTwoLoops(string key)
+    {
+        string Loops(string first, string second) => Usings + """
+            class C
+            {
+                static readonly object Gate = new object();
+                static long a;
+                static long b;
+
+                static void Run(int n)
+                {
+            """ + "\n" + first + "\n" + second + "\n" + """
+                }
+            }
+            """;
+        const string BeforeA = """
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k ^ i;
+                            a += c;
+                        }
+                    });
+            """;
+        const string BeforeB = """
+                    Parallel.For(0, n, j =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k & j;
+                            b += c;
+                        }
+                    });
+            """;
+        var threadLocal = Loops("""
+                    Parallel.For<long>(0, n, () => 0, (i, loopState, localA) =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        localA += c;
+                        return localA;
+                    }, localA =>
+                    {
+                        lock (Gate)
+                        {
+                            a += localA;
+                        }
+                    });
+            """, """
+                    Parallel.For<long>(0, n, () => 0, (j, loopState, localB) =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k & j;
+                        localB += c;
+                        return localB;
+                    }, localB =>
+                    {
+                        lock (Gate)
+                        {
+                            b += localB;
+                        }
+                    });
+            """);
+        var interlocked = Loops("""
+                    Parallel.For(0, n, i =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        Interlocked.Add(ref a, c);
+                    });
+            """, """
+                    Parallel.For(0, n, j =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k & j;
+                        Interlocked.Add(ref b, c);
+                    });
+            """);
+        var expected = key == SharedLockAroundCpuWorkFixer.ThreadLocalKey ? threadLocal : interlocked;
+
+        // Fixed one at a time, the second rewrite sees the first one's `loopState` in the method and picks another name;
+        // FixAll computes both from the original document.
+        var iterative = key == SharedLockAroundCpuWorkFixer.ThreadLocalKey
+            ? expected.Replace("(j, loopState, localB)", "(j, loopState2, localB)", StringComparison.Ordinal)
+            : expected;
+        var test = new VerifyCS.Test
+        {
+            TestCode = Loops(BeforeA, BeforeB),
+            FixedCode = iterative,
+            BatchFixedCode = expected,
+            CodeActionEquivalenceKey = key,
+            LanguageVersion = LanguageVersion.CSharp7_3,
+        };
+        await test.RunAsync(CancellationToken.None);
+    }
 }
