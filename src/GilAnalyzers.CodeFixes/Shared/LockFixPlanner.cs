@@ -628,6 +628,12 @@ namespace GilAnalyzers.CodeFixes.Shared
                 return null;
             }
 
+            // Inside another lock in the body, the fold is also guarded by that lock, which the merge would not take.
+            if (_region.First.Ancestors().TakeWhile(a => a != lambda).Any(a => a is LockStatementSyntax || a is UsingStatementSyntax || a is TryStatementSyntax))
+            {
+                return null;
+            }
+
             var lambdaOperation = _model.GetOperation(lambda, _cancellationToken);
             if (lambdaOperation is null || lambdaOperation.HasErrors(_model.Compilation, _cancellationToken))
             {

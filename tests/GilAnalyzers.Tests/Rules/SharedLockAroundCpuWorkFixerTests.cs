@@ -978,4 +978,26 @@ public class SharedLockAroundCpuWorkFixerTests
         };
         await test.RunAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task NestedInsideAnotherLock_NoThreadLocal()
+    {
+        var offers = await CodeFixOffers.ForAsync(Wrap("""
+                    var outer = new object();
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (outer)
+                        {
+                            lock (Gate)
+                            {
+                                long c = 0;
+                                for (int k = 0; k < n; k++) c += k ^ i;
+                                count += c;
+                            }
+                        }
+                    });
+            """));
+        Assert.All(offers.Where(o => o.Id == DiagnosticIds.SharedLockAroundCpuWork),
+            o => Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.ThreadLocalKey, o.Keys));
+    }
 }
