@@ -40,6 +40,33 @@ namespace GilAnalyzers
                 + "Remove the attribute and lock only the statements that touch shared state, or drop it if the method "
                 + "touches none.");
 
+        public static readonly DiagnosticDescriptor RawThreadsCpuLoop = Create(
+            DiagnosticIds.RawThreadsCpuLoop,
+            title: "Raw threads run a CPU-bound loop",
+            messageFormat: "{0} threads are created, started and joined by hand to run CPU-bound work ({1}); {2} lets the thread pool schedule and balance it across the cores",
+            description: "Hand-made threads that split CPU-bound work into fixed partitions pay a thread creation each, "
+                + "cannot rebalance when one partition is slower than the others, and oversubscribe the machine when "
+                + "the count does not match its cores. Parallel.For / Parallel.Invoke run the same work on the thread pool "
+                + "with dynamic partitioning. Note: an exception in the work then surfaces as an AggregateException from "
+                + "Parallel.* instead of crashing the process.");
+
+        public static readonly DiagnosticDescriptor HandRolledPoolFanOut = Create(
+            DiagnosticIds.HandRolledPoolFanOut,
+            title: "Hand-rolled thread-pool fan-out of CPU-bound work",
+            messageFormat: "{0} work items are fanned out with {1} to run CPU-bound work ({2}); Parallel.For does the same fan-out, join and exception propagation for you",
+            description: "Queuing CPU-bound work items by hand and joining them with a CountdownEvent, an array of events or "
+                + "LongRunning tasks re-implements Parallel.For without its dynamic partitioning, its exception "
+                + "propagation and its cheap join. LongRunning tasks even get a dedicated thread each.");
+
+        public static readonly DiagnosticDescriptor SequentialAsyncCpuWork = Create(
+            DiagnosticIds.SequentialAsyncCpuWork,
+            title: "CPU-bound async work awaited together runs sequentially",
+            messageFormat: "Task.{0} over {1} to '{2}' runs them one after another: '{2}' does CPU-bound work ({3}) before its first await that can yield; wrap each call in Task.Run",
+            description: "An async method runs synchronously on the caller's thread until its first await that actually yields. "
+                + "If it computes before that point, creating several of its tasks computes them one after another, and "
+                + "Task.WhenAll / Task.WaitAll only waits for work that is already done. Starting each call with Task.Run "
+                + "runs the computations on the thread pool in parallel.");
+
         public static readonly DiagnosticDescriptor ProcessGlobalStateUnderLock = Create(
             DiagnosticIds.ProcessGlobalStateUnderLock,
             title: "Lock guards process-global state around CPU-bound work; only processes can parallelise it",

@@ -28,5 +28,19 @@ namespace GilAnalyzers
         public const string Regex = "System.Text.RegularExpressions.Regex";
         public const string BigInteger = "System.Numerics.BigInteger";
         public const string CancellationToken = "System.Threading.CancellationToken";
+        public const string CountdownEvent = "System.Threading.CountdownEvent";
+        public const string ManualResetEvent = "System.Threading.ManualResetEvent";
+        public const string ManualResetEventSlim = "System.Threading.ManualResetEventSlim";
+        public const string WaitHandle = "System.Threading.WaitHandle";
+        public const string TaskCreationOptions = "System.Threading.Tasks.TaskCreationOptions";
+        public const string ThreadStaticAttribute = "System.ThreadStaticAttribute";
+        public const string ThreadLocal = "System.Threading.ThreadLocal`1";
+        public const string BlockingCollection = "System.Collections.Concurrent.BlockingCollection`1";
+        public const string Barrier = "System.Threading.Barrier";
+        public const string TaskOfT = "System.Threading.Tasks.Task`1";
+        public const string ValueTask = "System.Threading.Tasks.ValueTask";
+        public const string ValueTaskOfT = "System.Threading.Tasks.ValueTask`1";
+        public const string MathType = "System.Math";
+        public const string ProcessPool = "GilAnalyzers.Processes.ProcessPool";
     }
 }

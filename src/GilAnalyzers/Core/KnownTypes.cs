@@ -41,6 +41,20 @@ namespace GilAnalyzers.Core
             Regex = Get(WellKnownTypeNames.Regex);
             BigInteger = Get(WellKnownTypeNames.BigInteger);
             CancellationToken = Get(WellKnownTypeNames.CancellationToken);
+            CountdownEvent = Get(WellKnownTypeNames.CountdownEvent);
+            ManualResetEvent = Get(WellKnownTypeNames.ManualResetEvent);
+            ManualResetEventSlim = Get(WellKnownTypeNames.ManualResetEventSlim);
+            WaitHandle = Get(WellKnownTypeNames.WaitHandle);
+            TaskCreationOptions = Get(WellKnownTypeNames.TaskCreationOptions);
+            ThreadStaticAttribute = Get(WellKnownTypeNames.ThreadStaticAttribute);
+            ThreadLocal = Get(WellKnownTypeNames.ThreadLocal);
+            BlockingCollection = Get(WellKnownTypeNames.BlockingCollection);
+            Barrier = Get(WellKnownTypeNames.Barrier);
+            TaskOfT = Get(WellKnownTypeNames.TaskOfT);
+            ValueTask = Get(WellKnownTypeNames.ValueTask);
+            ValueTaskOfT = Get(WellKnownTypeNames.ValueTaskOfT);
+            MathType = Get(WellKnownTypeNames.MathType);
+            ProcessPool = Get(WellKnownTypeNames.ProcessPool);
         }
 
         public Compilation Compilation { get; }
@@ -68,6 +82,22 @@ namespace GilAnalyzers.Core
         public INamedTypeSymbol? Regex { get; }
         public INamedTypeSymbol? BigInteger { get; }
         public INamedTypeSymbol? CancellationToken { get; }
+        public INamedTypeSymbol? CountdownEvent { get; }
+        public INamedTypeSymbol? ManualResetEvent { get; }
+        public INamedTypeSymbol? ManualResetEventSlim { get; }
+        public INamedTypeSymbol? WaitHandle { get; }
+        public INamedTypeSymbol? TaskCreationOptions { get; }
+        public INamedTypeSymbol? ThreadStaticAttribute { get; }
+        public INamedTypeSymbol? ThreadLocal { get; }
+        public INamedTypeSymbol? BlockingCollection { get; }
+        public INamedTypeSymbol? Barrier { get; }
+        public INamedTypeSymbol? TaskOfT { get; }
+        public INamedTypeSymbol? ValueTask { get; }
+        public INamedTypeSymbol? ValueTaskOfT { get; }
+        public INamedTypeSymbol? MathType { get; }
+
+        /// <summary>GilAnalyzers.Processes' pool: present when the project references that package.</summary>
+        public INamedTypeSymbol? ProcessPool { get; }
 
         public static KnownTypes For(Compilation compilation)
             => Cache.GetValue(compilation, c => new KnownTypes(c));

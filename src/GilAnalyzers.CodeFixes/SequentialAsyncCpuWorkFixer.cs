@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using GilAnalyzers.Core;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace GilAnalyzers.CodeFixes
+{
+    /// <summary>
+    /// GIL005 fix: start each call awaited together with <c>Task.Run(() =&gt; call)</c>, keeping the
+    /// <c>Task.WhenAll</c> / <c>Task.WaitAll</c>, so the synchronous CPU-bound prefixes run on the thread pool in parallel.
+    /// Offered only when the call's receiver and arguments are values that cannot change before the task starts.
+    /// </summary>
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SequentialAsyncCpuWorkFixer)), Shared]
+    public sealed class SequentialAsyncCpuWorkFixer : CodeFixProvider
+    {
+        public const string TaskRunKey = "GIL005.TaskRun";
+
+        private const string TaskName = "System.Threading.Tasks.Task";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SequentialAsyncCpuWork);
+
+        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root is null || model is null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                if (FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, context.CancellationToken) is not IInvocationOperation join)
+                {
+                    continue;
+                }
+
+                var types = KnownTypes.For(model.Compilation);
+                var fanIn = AsyncFanIn.Analyze(join, types, WorkCostModel.For(types));
+                if (fanIn is null || fanIn.FixBlocker is not null)
+                {
+                    continue;
+                }
+
+                var document = context.Document;
+                context.RegisterCodeFix(
+                    CodeAction.Create("Start each call with Task.Run", c => ApplyAsync(document, fanIn, c), TaskRunKey),
+                    diagnostic);
+            }
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, AsyncFanIn fanIn, CancellationToken cancellationToken)
+        {
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            foreach (var call in fanIn.Calls)
+            {
+                var site = (ExpressionSyntax)call.Site.Syntax;
+                string text;
+                if (call.IsMethodGroup)
+                {
+                    var name = FreeName(editor.SemanticModel, site.SpanStart, "item");
+                    text = name + " => " + TaskName + ".Run(() => " + site + "(" + name + "))";
+                }
+                else
+                {
+                    text = TaskName + ".Run(() => " + site + ")";
+                }
+
+                var replacement = SyntaxFactory.ParseExpression(text);
+                var names = replacement.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Where(m => m.ToString() == TaskName).ToList();
+                replacement = replacement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
+                    .WithTriviaFrom(site);
+                editor.ReplaceNode(site, replacement);
+            }
+
+            // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
+            return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        private static string FreeName(SemanticModel model, int position, string name)
+        {
+            var candidate = name;
+            for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0; i++)
+            {
+                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return candidate;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace GilAnalyzers.CodeFixes.Shared
+{
+    /// <summary>
+    /// The other places that take the same lock as a region: what they write under it is what code moved out of
+    /// the region must not read. The search covers where the lock object can be named: the function for a local,
+    /// the type for a private field or <c>this</c>, the whole compilation otherwise.
+    /// </summary>
+    internal static class SameLockRegions
+    {
+        public static List<GuardedRegion> Find(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken)
+        {
+            var result = new List<GuardedRegion>();
+            var lockSymbol = model.GetSymbolInfo(region.LockExpression, cancellationToken).Symbol;
+            var isThisLock = region.LockExpression is ThisExpressionSyntax;
+            var containingType = model.GetEnclosingSymbol(region.First.SpanStart, cancellationToken)?.ContainingType;
+
+            IEnumerable<SyntaxNode> searchRoots;
+            if (lockSymbol is ILocalSymbol || lockSymbol is IParameterSymbol)
+            {
+                searchRoots = lockSymbol.ContainingSymbol.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken));
+            }
+            else if ((lockSymbol is not null && lockSymbol.DeclaredAccessibility == Accessibility.Private && lockSymbol.ContainingType is not null)
+                     || (isThisLock && containingType is not null))
+            {
+                var type = lockSymbol?.ContainingType ?? containingType!;
+                searchRoots = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken));
+            }
+            else
+            {
+                searchRoots = model.Compilation.SyntaxTrees.Select(t => t.GetRoot(cancellationToken));
+            }
+
+            foreach (var root in searchRoots)
+            {
+                var rootModel = root.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(root.SyntaxTree);
+                foreach (var other in GuardedRegion.FindAll(root, rootModel, cancellationToken))
+                {
+                    if (other.First == region.First)
+                    {
+                        continue;
+                    }
+
+                    if (SameLock(region, lockSymbol, other, rootModel, cancellationToken))
+                    {
+                        result.Add(other);
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        private static bool SameLock(GuardedRegion region, ISymbol? lockSymbol, GuardedRegion other, SemanticModel otherModel, CancellationToken cancellationToken)
+        {
+            if (lockSymbol is not null && !(region.LockExpression is ThisExpressionSyntax))
+            {
+                var otherSymbol = otherModel.GetSymbolInfo(other.LockExpression, cancellationToken).Symbol;
+                return SymbolEqualityComparer.Default.Equals(lockSymbol, otherSymbol);
+            }
+
+            // typeof(T), string literals, `this`: the same text names the same object (conservatively).
+            return SyntaxFactory.AreEquivalent(region.LockExpression, other.LockExpression);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System;
+
+namespace GilAnalyzers.Processes;
+
+/// <summary>Base class of the failures a <see cref="ProcessPool"/> reports for one work item.</summary>
+public class ProcessPoolException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ProcessPoolException(string message, int itemIndex = -1, Exception? inner = null)
+        : base(message, inner)
+    {
+        ItemIndex = itemIndex;
+    }
+
+    /// <summary>Index of the failed item in the input sequence, or -1 when not tied to one item.</summary>
+    public int ItemIndex { get; }
+}
+
+/// <summary>The work method threw in the worker process. Carries the remote type, message and stack trace.</summary>
+public sealed class RemoteWorkException : ProcessPoolException
+{
+    /// <summary>Creates the exception.</summary>
+    public RemoteWorkException(string message, int itemIndex, string remoteType, string remoteMessage, string? remoteStackTrace, string remoteDetail, int workerProcessId)
+        : base(message, itemIndex)
+    {
+        RemoteType = remoteType;
+        RemoteMessage = remoteMessage;
+        RemoteStackTrace = remoteStackTrace;
+        RemoteDetail = remoteDetail;
+        WorkerProcessId = workerProcessId;
+    }
+
+    /// <summary>Full name of the exception type thrown in the worker, e.g. <c>System.InvalidOperationException</c>.</summary>
+    public string RemoteType { get; }
+
+    /// <summary>Message of the exception thrown in the worker.</summary>
+    public string RemoteMessage { get; }
+
+    /// <summary>Stack trace of the exception in the worker process.</summary>
+    public string? RemoteStackTrace { get; }
+
+    /// <summary><c>ToString()</c> of the remote exception, including inner exceptions.</summary>
+    public string RemoteDetail { get; }
+
+    /// <summary>Process id of the worker that ran the item.</summary>
+    public int WorkerProcessId { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        base.ToString() + Environment.NewLine + "--- remote exception in worker process " + WorkerProcessId + " ---" +
+        Environment.NewLine + RemoteDetail;
+}
+
+/// <summary>The worker process died (crash, <c>Environment.FailFast</c>, killed from outside) while running the item.</summary>
+public sealed class WorkerCrashedException : ProcessPoolException
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkerCrashedException(string message, int itemIndex, int workerProcessId, int? exitCode, string standardErrorTail, Exception? inner = null)
+        : base(message, itemIndex, inner)
+    {
+        WorkerProcessId = workerProcessId;
+        ExitCode = exitCode;
+        StandardErrorTail = standardErrorTail;
+    }
+
+    /// <summary>Process id of the worker that died.</summary>
+    public int WorkerProcessId { get; }
+
+    /// <summary>Exit code of the worker, when it could be read (on Linux 128+N means killed by signal N).</summary>
+    public int? ExitCode { get; }
+
+    /// <summary>The last lines the worker wrote to its standard error before it died.</summary>
+    public string StandardErrorTail { get; }
+}
+
+/// <summary>The item ran past its timeout; its worker process was killed and will be replaced.</summary>
+public sealed class WorkItemTimeoutException : ProcessPoolException
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkItemTimeoutException(string message, int itemIndex, int workerProcessId, TimeSpan timeout)
+        : base(message, itemIndex)
+    {
+        WorkerProcessId = workerProcessId;
+        Timeout = timeout;
+    }
+
+    /// <summary>Process id of the worker that was killed.</summary>
+    public int WorkerProcessId { get; }
+
+    /// <summary>The time the item (or its chunk) was allowed.</summary>
+    public TimeSpan Timeout { get; }
+}
+
+/// <summary>An argument or a result could not be serialised or deserialised.</summary>
+public sealed class WorkSerializationException : ProcessPoolException
+{
+    /// <summary>Creates the exception.</summary>
+    public WorkSerializationException(string message, int itemIndex, Type? type, Exception? inner = null)
+        : base(message, itemIndex, inner)
+    {
+        Type = type;
+    }
+
+    /// <summary>The type that could not be serialised, when known in this process.</summary>
+    public Type? Type { get; }
+}

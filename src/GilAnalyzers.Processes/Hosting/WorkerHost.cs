@@ -1,0 +1,161 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using StreamJsonRpc;
+
+namespace GilAnalyzers.Processes.Hosting;
+
+/// <summary>
+/// The generic worker process: serves JSON-RPC on stdin/stdout, runs chunks of items through the
+/// requested static method, and exits when its input closes or its parent process dies.
+/// </summary>
+internal static class WorkerHost
+{
+    public static int Run(string[] args)
+    {
+        int parentPid = -1;
+        bool isWorker = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == Protocol.WorkerFlag)
+            {
+                isWorker = true;
+            }
+            else if (args[i] == Protocol.ParentPidFlag && i + 1 < args.Length &&
+                     int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid))
+            {
+                parentPid = pid;
+                i++;
+            }
+        }
+
+        if (!isWorker)
+        {
+            Console.Error.WriteLine(
+                "GilAnalyzers.Processes.dll is the worker host of GilAnalyzers.Processes.ProcessPool; " +
+                "it is started by the pool and is not meant to be run by hand.");
+            return 2;
+        }
+
+        // The RPC owns the real stdin/stdout. User code that prints goes to stderr instead, and user code
+        // that reads the console sees end of input, so neither can corrupt the message stream.
+        Stream input = Console.OpenStandardInput();
+        Stream output = Console.OpenStandardOutput();
+        Console.SetIn(TextReader.Null);
+        Console.SetOut(Console.Error);
+
+        if (parentPid > 0)
+        {
+            StartParentWatch(parentPid);
+        }
+
+        using var rpc = new JsonRpc(Protocol.CreateHandler(output, input));
+        var service = new WorkerService();
+        rpc.AddLocalRpcTarget(service);
+        service.Watchdog = new ItemWatchdog(index => rpc.NotifyAsync(Protocol.ItemTimedOutMethod, index));
+        rpc.StartListening();
+        try
+        {
+            rpc.Completion.GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            // The parent closed the pipe abruptly: nothing left to serve.
+        }
+
+        // Exit even if user code left foreground threads running.
+        Environment.Exit(0);
+        return 0;
+    }
+
+    private static void StartParentWatch(int parentPid)
+    {
+        DateTime? parentStart = TryGetStartTime(parentPid);
+        var thread = new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(500);
+                if (!IsParentAlive(parentPid, parentStart))
+                {
+                    Environment.Exit(3);
+                }
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "GilAnalyzers.Processes parent watch",
+        };
+        thread.Start();
+    }
+
+    private static bool IsParentAlive(int parentPid, DateTime? parentStart)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            // When the parent dies the kernel re-parents this process at once (even while the parent is a zombie).
+            int? ppid = ReadLinuxParentPid();
+            if (ppid is int actual)
+            {
+                return actual == parentPid;
+            }
+        }
+
+        try
+        {
+            using Process parent = Process.GetProcessById(parentPid);
+            return !parent.HasExited && (parentStart is null || TryGetStartTime(parent) == parentStart);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static int? ReadLinuxParentPid()
+    {
+        try
+        {
+            // /proc/self/stat: "pid (comm) state ppid ..." — comm may contain spaces and parentheses.
+            string stat = File.ReadAllText("/proc/self/stat");
+            int close = stat.LastIndexOf(')');
+            string[] fields = stat[(close + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTime? TryGetStartTime(int pid)
+    {
+        try
+        {
+            using Process p = Process.GetProcessById(pid);
+            return TryGetStartTime(p);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTime? TryGetStartTime(Process p)
+    {
+        try
+        {
+            return p.StartTime;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,621 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace GilAnalyzers.Processes;
+
+/// <summary>
+/// A pool of long-lived worker processes that run a static method over many items, the .NET counterpart
+/// of Python's <c>concurrent.futures.ProcessPoolExecutor</c>. Each worker is a separate process with its
+/// own statics and its own copy of any native library, so work that must be serialised by a lock inside
+/// one process runs in parallel across workers. Workers start lazily on first use and are reused.
+/// </summary>
+/// <remarks>
+/// The work is a static method (or a lambda that captures nothing) taking one item and returning one
+/// result; items and results travel as JSON (System.Text.Json). See docs/processes.md for the fault
+/// semantics: a user exception comes back as <see cref="RemoteWorkException"/>, a dead worker as
+/// <see cref="WorkerCrashedException"/>, an item past its timeout as <see cref="WorkItemTimeoutException"/>;
+/// in each case only the affected items fail, dead workers are replaced and the pool keeps working.
+/// </remarks>
+public sealed class ProcessPool : IDisposable, IAsyncDisposable
+{
+    private static readonly Lazy<ProcessPool> s_shared = new(() => new ProcessPool { _isShared = true }, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly ConcurrentDictionary<ProcessPool, byte> s_live = new();
+    private static int s_exitHookInstalled;
+
+    private readonly object _gate = new();
+    private readonly Stack<WorkerProcess> _idle = new();
+    private readonly HashSet<WorkerProcess> _all = new();
+    private readonly SemaphoreSlim _slots;
+    private readonly Lazy<WorkerLauncher> _launcher = new(WorkerLauncher.Create, LazyThreadSafetyMode.ExecutionAndPublication);
+    private bool _disposed;
+    private bool _isShared;
+
+    /// <summary>Creates a pool. No process starts until the first item is submitted.</summary>
+    /// <param name="maxWorkers">Most worker processes alive at once; default <see cref="Environment.ProcessorCount"/>.</param>
+    /// <param name="maxTasksPerWorker">
+    /// When set, a worker is retired and replaced after it has run this many items (a chunk is never
+    /// split, so a worker may run up to one chunk more). Like Python's <c>max_tasks_per_child</c>: bounds
+    /// leaks in legacy code.
+    /// </param>
+    public ProcessPool(int? maxWorkers = null, int? maxTasksPerWorker = null)
+    {
+        if (maxWorkers is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxWorkers), maxWorkers, "maxWorkers must be at least 1.");
+        }
+
+        if (maxTasksPerWorker is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTasksPerWorker), maxTasksPerWorker, "maxTasksPerWorker must be at least 1.");
+        }
+
+        MaxWorkers = maxWorkers ?? Environment.ProcessorCount;
+        MaxTasksPerWorker = maxTasksPerWorker;
+        _slots = new SemaphoreSlim(MaxWorkers, MaxWorkers);
+        s_live.TryAdd(this, 0);
+        if (Interlocked.Exchange(ref s_exitHookInstalled, 1) == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += static (_, _) => KillAllOnExit();
+        }
+    }
+
+    /// <summary>A process-wide pool with <see cref="Environment.ProcessorCount"/> workers, created on first use and shut down when the process exits.</summary>
+    public static ProcessPool Shared => s_shared.Value;
+
+    /// <summary>Most worker processes alive at once.</summary>
+    public int MaxWorkers { get; }
+
+    /// <summary>Items a worker runs before it is replaced, or null for no limit.</summary>
+    public int? MaxTasksPerWorker { get; }
+
+    /// <summary>Process ids of the worker processes alive now (busy or idle).</summary>
+    public IReadOnlyList<int> WorkerProcessIds
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _all.Where(w => !w.HasExited).Select(w => w.ProcessId).ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on every item in worker processes and returns the results in input
+    /// order. Blocks until all are done. See <see cref="MapAsync{TIn, TOut}"/>.
+    /// </summary>
+    public TOut[] Map<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default) =>
+        MapAsync(work, items, chunkSize, itemTimeout, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on every item in worker processes; the results are in input order.
+    /// </summary>
+    /// <param name="work">A static method (or non-capturing lambda) taking one item. Anything that captures state is rejected with <see cref="ArgumentException"/>.</param>
+    /// <param name="items">The inputs; enumerated once, up front.</param>
+    /// <param name="chunkSize">Items sent to a worker per round trip. Larger chunks amortise the round trip for tiny items.</param>
+    /// <param name="itemTimeout">
+    /// Time allowed per item (also inside a chunk: the worker reports the late item). Past it the worker is
+    /// killed and replaced and the item fails with <see cref="WorkItemTimeoutException"/>; the unfinished
+    /// results of its chunk are lost with the worker.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the map: no new chunk starts, workers running this map's chunks are killed (and replaced on demand) and the task ends as cancelled.</param>
+    /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised.</exception>
+    /// <exception cref="ProcessPoolException">The first failed item in input order (a <see cref="RemoteWorkException"/>, <see cref="WorkerCrashedException"/>, <see cref="WorkItemTimeoutException"/> or <see cref="WorkSerializationException"/>).</exception>
+    public Task<TOut[]> MapAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(items);
+        if (chunkSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "chunkSize must be at least 1.");
+        }
+
+        if (itemTimeout is TimeSpan t && t <= TimeSpan.Zero && t != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(itemTimeout), itemTimeout, "itemTimeout must be positive.");
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        Call call = Call.Create(work);
+        IReadOnlyList<TIn> list = items as IReadOnlyList<TIn> ?? items.ToList();
+        return MapCoreAsync<TIn, TOut>(call, list, chunkSize, itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on one item in a worker process (like <c>executor.submit</c>).</summary>
+    public async Task<TOut> RunAsync<TIn, TOut>(Func<TIn, TOut> work, TIn item, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        TOut[] results = await MapAsync(work, new[] { item }, 1, timeout, cancellationToken).ConfigureAwait(false);
+        return results[0];
+    }
+
+    /// <summary>
+    /// Starts all <see cref="MaxWorkers"/> worker processes now (they otherwise start on first use) and
+    /// waits until each answers, so that the first map does not pay the start-up cost.
+    /// </summary>
+    /// <returns>The process ids of the ready workers.</returns>
+    public async Task<int[]> WarmUpAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        var acquired = new List<WorkerProcess>();
+        try
+        {
+            for (int i = 0; i < MaxWorkers; i++)
+            {
+                acquired.Add(await AcquireAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            var pids = new int[acquired.Count];
+            for (int i = 0; i < acquired.Count; i++)
+            {
+                WorkerProcess worker = acquired[i];
+                Task<int> ping = worker.PingAsync();
+                using CancellationTokenRegistration onCancel = cancellationToken.Register(static s => ((WorkerProcess)s!).Kill(KillReason.Cancelled), worker);
+                try
+                {
+                    pids[i] = await ping.ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int? code = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                    throw new WorkerCrashedException(
+                        $"Worker process {worker.ProcessId} failed to start ({(code is int c ? DescribeExit(c) : ex.Message)}). Its standard error:" + Environment.NewLine + worker.StandardErrorTail(),
+                        -1, worker.ProcessId, code, worker.StandardErrorTail(), ex);
+                }
+            }
+
+            return pids;
+        }
+        finally
+        {
+            foreach (WorkerProcess worker in acquired)
+            {
+                bool alive = worker.KillReason == KillReason.None && !worker.HasExited;
+                Release(worker, alive, 0);
+            }
+        }
+    }
+
+    /// <summary>Closes every worker's input (they exit), kills those still running after a short grace period, and waits for them.</summary>
+    /// <exception cref="InvalidOperationException">Called on <see cref="Shared"/>, which lives until the process exits.</exception>
+    public void Dispose()
+    {
+        if (_isShared)
+        {
+            throw new InvalidOperationException("ProcessPool.Shared cannot be disposed: other code may be using it, and it shuts its workers down when the process exits. Create your own ProcessPool to control its lifetime.");
+        }
+
+        WorkerProcess[] idle;
+        WorkerProcess[] busy;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            idle = _idle.ToArray();
+            _idle.Clear();
+            busy = _all.Except(idle).ToArray();
+            _all.Clear();
+        }
+
+        s_live.TryRemove(this, out _);
+        foreach (WorkerProcess w in busy)
+        {
+            w.Kill(KillReason.Disposed);
+        }
+
+        Parallel.ForEach(idle.Concat(busy), w =>
+        {
+            w.Shutdown(TimeSpan.FromSeconds(2), KillReason.Disposed);
+            w.Dispose();
+        });
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        if (_isShared)
+        {
+            Dispose();
+        }
+
+        return new ValueTask(Task.Run(Dispose));
+    }
+
+    private static void KillAllOnExit()
+    {
+        var killed = new List<WorkerProcess>();
+        foreach (ProcessPool pool in s_live.Keys)
+        {
+            lock (pool._gate)
+            {
+                pool._disposed = true;
+                killed.AddRange(pool._all);
+            }
+        }
+
+        foreach (WorkerProcess w in killed)
+        {
+            w.Kill(KillReason.Disposed);
+        }
+
+        // Wait (briefly) so that this process reaps them: a zombie handed to an init that does not reap
+        // would otherwise linger in the process table.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+        foreach (WorkerProcess w in killed)
+        {
+            TimeSpan left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !w.WaitForExit(left))
+            {
+                break;
+            }
+        }
+    }
+
+    private async Task<TOut[]> MapCoreAsync<TIn, TOut>(Call call, IReadOnlyList<TIn> items, int chunkSize, TimeSpan? itemTimeout, CancellationToken cancellationToken)
+    {
+        int n = items.Count;
+        var results = new TOut[n];
+        if (n == 0)
+        {
+            return results;
+        }
+
+        int chunkCount = (n + chunkSize - 1) / chunkSize;
+        int nextChunk = -1;
+        int firstErrorIndex = int.MaxValue;
+        Exception? firstError = null;
+        object errorGate = new();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        JsonTypeInfo<TOut>? typedResult = call.ReturnType == typeof(TOut) ? (JsonTypeInfo<TOut>)Payload.Options.GetTypeInfo(typeof(TOut)) : null;
+
+        void Record(int index, Exception ex)
+        {
+            lock (errorGate)
+            {
+                if (index < firstErrorIndex)
+                {
+                    firstErrorIndex = index;
+                    firstError = ex;
+                }
+            }
+
+            stop.Cancel();
+        }
+
+        async Task LoopAsync()
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                int c = Interlocked.Increment(ref nextChunk);
+                if (c >= chunkCount)
+                {
+                    return;
+                }
+
+                int start = c * chunkSize;
+                int count = Math.Min(chunkSize, n - start);
+                JsonElement payload;
+                try
+                {
+                    payload = Payload.SerializeArray(items, start, count, call.ParameterType);
+                }
+                catch (PayloadItemException ex)
+                {
+                    int index = start + ex.Index;
+                    Record(index, new WorkSerializationException(
+                        $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}",
+                        index, ex.Type, ex.InnerException));
+                    return;
+                }
+
+                WorkerProcess worker;
+                try
+                {
+                    worker = await AcquireAsync(stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    Record(start, ex);
+                    return;
+                }
+
+                bool healthy = false;
+                try
+                {
+                    var request = new ChunkRequest { Method = call.Identity, Items = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
+                    ChunkResponse response = await RunOnWorkerAsync(worker, request, call, start, count, itemTimeout, cancellationToken).ConfigureAwait(false);
+                    healthy = true;
+                    var failed = new bool[count];
+                    foreach (ItemError error in response.Errors ?? [])
+                    {
+                        if (error.Index >= 0 && error.Index < count)
+                        {
+                            failed[error.Index] = true;
+                            Record(start + error.Index, Translate(error.Error, call, start + error.Index, worker.ProcessId));
+                        }
+                    }
+
+                    int i = 0;
+                    foreach (JsonElement element in response.Values.EnumerateArray())
+                    {
+                        int index = start + i;
+                        if (!failed[i++])
+                        {
+                            try
+                            {
+                                results[index] = typedResult is not null
+                                    ? element.Deserialize(typedResult)!
+                                    : (TOut)element.Deserialize(call.ReturnType, Payload.Options)!;
+                            }
+                            catch (Exception ex)
+                            {
+                                Record(index, new WorkSerializationException(
+                                    $"The result of '{call.Display}' for item {index} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}",
+                                    index, call.ReturnType, ex));
+                            }
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    Record(start, ex);
+                }
+                finally
+                {
+                    Release(worker, healthy, count);
+                }
+            }
+        }
+
+        int loops = Math.Min(MaxWorkers, chunkCount);
+        var tasks = new Task[loops];
+        for (int i = 0; i < loops; i++)
+        {
+            tasks[i] = Task.Run(LoopAsync, CancellationToken.None);
+        }
+
+        await Task.WhenAll(tasks).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (firstError is not null)
+        {
+            throw firstError;
+        }
+
+        return results;
+    }
+
+    private static async Task<ChunkResponse> RunOnWorkerAsync(WorkerProcess worker, ChunkRequest request, Call call, int start, int count, TimeSpan? itemTimeout, CancellationToken cancellationToken)
+    {
+        Task<ChunkResponse> pending = worker.RunChunkAsync(request);
+        // The worker reports the item that runs late (exact, even inside a chunk); this deadline for the
+        // whole chunk is the backstop for a worker too wedged to report.
+        TimeSpan? chunkTimeout = itemTimeout is TimeSpan t ? TimeSpan.FromTicks(Math.Min(t.Ticks * count + TimeSpan.FromSeconds(2).Ticks, TimeSpan.FromDays(30).Ticks)) : null;
+        using var timeout = chunkTimeout is TimeSpan ct ? new CancellationTokenSource(ct) : null;
+        using CancellationTokenRegistration onTimeout = timeout?.Token.Register(static s => ((WorkerProcess)s!).Kill(KillReason.Timeout), worker) ?? default;
+        using CancellationTokenRegistration onCancel = cancellationToken.Register(static s => ((WorkerProcess)s!).Kill(KillReason.Cancelled), worker);
+        try
+        {
+            ChunkResponse response = await pending.ConfigureAwait(false);
+            int answered = response.Values.ValueKind == JsonValueKind.Array ? response.Values.GetArrayLength() : -1;
+            if (answered != count)
+            {
+                throw new ProcessPoolException($"Worker process {worker.ProcessId} answered {answered} results for a chunk of {count} items.", start);
+            }
+
+            return response;
+        }
+        catch (Exception ex) when (ex is not ProcessPoolException)
+        {
+            int? exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            string items = count == 1 ? "item " + start.ToString(CultureInfo.InvariantCulture) : $"items {start}–{start + count - 1}";
+            switch (worker.KillReason)
+            {
+                case KillReason.Timeout:
+                    int late = worker.TimedOutIndex;
+                    if (late >= 0 && late < count)
+                    {
+                        string lost = count == 1 ? "" : $" The other unfinished results of its chunk (items {start}–{start + count - 1}) are lost with it.";
+                        throw new WorkItemTimeoutException(
+                            $"'{call.Display}' did not finish item {start + late} within {Format(itemTimeout!.Value)}; worker process {worker.ProcessId} was killed and will be replaced.{lost}",
+                            start + late, worker.ProcessId, itemTimeout!.Value);
+                    }
+
+                    throw new WorkItemTimeoutException(
+                        $"'{call.Display}' did not finish {items} within {Format(chunkTimeout!.Value)} ({count} × {Format(itemTimeout!.Value)} and a 2 s margin) and the worker did not report which item was late; worker process {worker.ProcessId} was killed and will be replaced.",
+                        start, worker.ProcessId, chunkTimeout!.Value);
+                case KillReason.Cancelled:
+                    throw new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);
+                case KillReason.Disposed:
+                    throw new ObjectDisposedException(nameof(ProcessPool), $"The process pool was disposed while worker process {worker.ProcessId} was running {items}.");
+            }
+
+            if (exitCode is null && !worker.HasExited)
+            {
+                worker.Kill(KillReason.Retired);
+                throw new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran {items} of '{call.Display}': {ex.Message}", start, ex);
+            }
+
+            string tail = worker.StandardErrorTail();
+            string how = exitCode is int code ? DescribeExit(code) : "exited";
+            throw new WorkerCrashedException(
+                $"Worker process {worker.ProcessId} {how} while running {items} of '{call.Display}'; the pool replaces it. " +
+                (tail.Length > 0 ? "Its last standard error output:" + Environment.NewLine + tail : "It wrote nothing to standard error."),
+                start, worker.ProcessId, exitCode, tail, ex);
+        }
+    }
+
+    private static string DescribeExit(int code)
+    {
+        if (!OperatingSystem.IsWindows() && code > 128 && code < 128 + 32)
+        {
+            int signal = code - 128;
+            string name = signal switch
+            {
+                4 => "SIGILL",
+                6 => "SIGABRT, e.g. Environment.FailFast or abort()",
+                7 => "SIGBUS",
+                8 => "SIGFPE",
+                9 => "SIGKILL",
+                11 => "SIGSEGV",
+                15 => "SIGTERM",
+                _ => "signal " + signal.ToString(CultureInfo.InvariantCulture),
+            };
+            return $"died with exit code {code} ({name})";
+        }
+
+        return $"exited with code {code}";
+    }
+
+    private static string Format(TimeSpan t) =>
+        t.TotalSeconds >= 1 ? t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s" : t.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture) + " ms";
+
+    private static ProcessPoolException Translate(RemoteError error, Call call, int index, int pid) => error.Kind switch
+    {
+        RemoteErrorKinds.Argument => new WorkSerializationException(
+            $"Worker process {pid} could not deserialise item {index} as '{call.ParameterType.FullName}' for '{call.Display}': {error.Type}: {error.Message}",
+            index, call.ParameterType),
+        RemoteErrorKinds.Result => new WorkSerializationException(
+            $"The result of '{call.Display}' for item {index} (declared '{call.ReturnType.FullName}') could not be serialised in worker process {pid}: {error.Type}: {error.Message}",
+            index, call.ReturnType),
+        RemoteErrorKinds.Resolve => new ProcessPoolException(
+            $"Worker process {pid} could not load '{call.Display}' from '{call.Identity.AssemblyPath}': {error.Type}: {error.Message}", index),
+        _ => new RemoteWorkException(
+            $"'{call.Display}' threw {error.Type} for item {index} in worker process {pid}: {error.Message}",
+            index, error.Type, error.Message, error.StackTrace, error.Detail, pid),
+    };
+
+    private async Task<WorkerProcess> AcquireAsync(CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                while (_idle.Count > 0)
+                {
+                    WorkerProcess candidate = _idle.Pop();
+                    if (!candidate.HasExited)
+                    {
+                        return candidate;
+                    }
+
+                    _all.Remove(candidate);
+                    candidate.Dispose();
+                }
+            }
+
+            WorkerProcess started = WorkerProcess.Start(_launcher.Value);
+            bool keep;
+            lock (_gate)
+            {
+                keep = !_disposed;
+                if (keep)
+                {
+                    _all.Add(started);
+                }
+            }
+
+            if (!keep)
+            {
+                started.Dispose();
+                throw new ObjectDisposedException(nameof(ProcessPool));
+            }
+
+            return started;
+        }
+        catch
+        {
+            _slots.Release();
+            throw;
+        }
+    }
+
+    private void Release(WorkerProcess worker, bool healthy, int itemsRun)
+    {
+        worker.ItemsRun += itemsRun;
+        bool retire = MaxTasksPerWorker is int max && worker.ItemsRun >= max;
+        bool keep = healthy && !retire && worker.KillReason == KillReason.None && !worker.HasExited;
+        bool disposed;
+        lock (_gate)
+        {
+            disposed = _disposed;
+            if (keep && !disposed)
+            {
+                _idle.Push(worker);
+            }
+            else
+            {
+                _all.Remove(worker);
+            }
+        }
+
+        if (!keep || disposed)
+        {
+            if (healthy && retire && !disposed)
+            {
+                // Let it exit on its own (input closed); kill it if it lingers.
+                _ = Task.Run(() =>
+                {
+                    worker.Shutdown(TimeSpan.FromSeconds(2), KillReason.Retired);
+                    worker.Dispose();
+                });
+            }
+            else if (!disposed)
+            {
+                worker.Dispose();
+            }
+        }
+
+        _slots.Release();
+    }
+
+    /// <summary>A validated work delegate.</summary>
+    private sealed class Call
+    {
+        private Call(WorkMethodIdentity identity, Type parameterType, Type returnType)
+        {
+            Identity = identity;
+            ParameterType = parameterType;
+            ReturnType = returnType;
+        }
+
+        public WorkMethodIdentity Identity { get; }
+
+        public Type ParameterType { get; }
+
+        public Type ReturnType { get; }
+
+        public string Display => Identity.Display;
+
+        public static Call Create(Delegate work)
+        {
+            (WorkMethodIdentity identity, MethodInfo method) = WorkMethod.Describe(work);
+            Type parameterType = method.GetParameters()[0].ParameterType;
+            Type returnType = method.ReturnType;
+            Payload.EnsureSerialisable(parameterType, "argument", identity.Display);
+            Payload.EnsureSerialisable(returnType, "result", identity.Display);
+            return new Call(identity, parameterType, returnType);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace GilAnalyzers.Processes;
+
+/// <summary>
+/// Checks that a work delegate can be re-created in another process and describes it for the worker.
+/// Accepted: a static method (including a non-capturing local function), and a lambda that captures
+/// nothing — C# compiles that to an instance method of the compiler's stateless singleton class
+/// (<c>&lt;&gt;c</c>), which the worker finds by metadata token and invokes on its own singleton.
+/// Rejected with <see cref="ArgumentException"/>: lambdas that capture, instance methods of objects,
+/// delegates bound to a first argument, multicast, generic and dynamic methods.
+/// </summary>
+internal static class WorkMethod
+{
+    public static (WorkMethodIdentity Identity, MethodInfo Method) Describe(Delegate work)
+    {
+        if (work is null)
+        {
+            throw new ArgumentNullException(nameof(work));
+        }
+
+        MethodInfo method = work.Method;
+        Type? declaring = method.DeclaringType;
+        string display = (declaring?.FullName ?? "?") + "." + method.Name;
+
+        if (work.GetInvocationList().Length != 1)
+        {
+            throw Reject(display, "it is a multicast delegate; pass one static method");
+        }
+
+        if (declaring is null || method.Module.Assembly.IsDynamic || method.GetType().Name.Contains("Dynamic", StringComparison.Ordinal))
+        {
+            throw Reject(display, "it is a dynamic method with no assembly on disk");
+        }
+
+        string location = method.Module.Assembly.Location;
+        if (string.IsNullOrEmpty(location))
+        {
+            throw Reject(display, $"its assembly '{method.Module.Assembly.GetName().Name}' was loaded from memory or a single-file bundle, so a worker process cannot load it from disk");
+        }
+
+        if (method.IsGenericMethod || declaring.IsGenericType || declaring.ContainsGenericParameters)
+        {
+            throw Reject(display, "generic methods and methods of generic types are not supported; wrap the call in a non-generic static method");
+        }
+
+        bool onSingleton = false;
+        if (method.IsStatic)
+        {
+            if (work.Target is not null)
+            {
+                throw Reject(display, "the delegate is bound to a first argument (e.g. an extension method called on an instance), which is state the worker cannot see");
+            }
+        }
+        else if (IsStatelessLambdaSingleton(declaring, work.Target))
+        {
+            onSingleton = true;
+        }
+        else if (declaring.IsDefined(typeof(CompilerGeneratedAttribute), false))
+        {
+            throw Reject(display,
+                $"it is a lambda or local function that captures variables (closure class '{declaring.Name}'); " +
+                "captured state does not exist in the worker process. Pass the data as the item instead, " +
+                "and make the lambda 'static' or use a static method");
+        }
+        else
+        {
+            throw Reject(display, $"it is an instance method of '{declaring.FullName}'; the object it is bound to does not exist in the worker process. Use a static method");
+        }
+
+        ParameterInfo[] parameters = method.GetParameters();
+        if (parameters.Length != 1 || parameters[0].ParameterType.IsByRef)
+        {
+            throw Reject(display, "the work method must take exactly one (by-value) parameter: the item");
+        }
+
+        var identity = new WorkMethodIdentity
+        {
+            AssemblyPath = location,
+            AssemblyName = method.Module.Assembly.FullName ?? "",
+            TypeName = declaring.FullName ?? declaring.Name,
+            MethodName = method.Name,
+            MetadataToken = method.MetadataToken,
+            OnLambdaSingleton = onSingleton,
+        };
+        return (identity, method);
+    }
+
+    /// <summary>
+    /// The C# compiler puts non-capturing lambdas on a nested class named <c>&lt;&gt;c</c> with no instance
+    /// fields and one static field holding its only instance; that instance carries no state.
+    /// </summary>
+    internal static bool IsStatelessLambdaSingleton(Type type, object? target)
+    {
+        if (target is null || target.GetType() != type || !type.IsDefined(typeof(CompilerGeneratedAttribute), false))
+        {
+            return false;
+        }
+
+        if (type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).Length != 0)
+        {
+            return false;
+        }
+
+        return FindSingletonField(type) is FieldInfo field && ReferenceEquals(field.GetValue(null), target);
+    }
+
+    internal static FieldInfo? FindSingletonField(Type type)
+    {
+        foreach (FieldInfo field in type.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            if (field.FieldType == type && field.IsInitOnly)
+            {
+                return field;
+            }
+        }
+
+        return null;
+    }
+
+    private static ArgumentException Reject(string display, string why) =>
+        new($"The work method '{display}' cannot run in a worker process: {why}.", "work");
+}

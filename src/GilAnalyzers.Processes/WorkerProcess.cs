@@ -1,0 +1,205 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Threading;
+using System.Threading.Tasks;
+using StreamJsonRpc;
+
+namespace GilAnalyzers.Processes;
+
+internal enum KillReason
+{
+    None,
+    Timeout,
+    Cancelled,
+    Disposed,
+    Retired,
+}
+
+/// <summary>The pool's handle on one worker process and its JSON-RPC connection.</summary>
+internal sealed class WorkerProcess : IDisposable
+{
+    private const int StderrTailLines = 100;
+    private readonly Process _process;
+    private readonly JsonRpc _rpc;
+    private readonly Queue<string> _stderrTail = new();
+    private int _killReason;
+    private int _timedOutIndex = -1;
+
+    private WorkerProcess(Process process, JsonRpc rpc)
+    {
+        _process = process;
+        _rpc = rpc;
+        ProcessId = process.Id;
+    }
+
+    public int ProcessId { get; }
+
+    /// <summary>Items this worker has run (for <c>maxTasksPerWorker</c> recycling).</summary>
+    public int ItemsRun { get; set; }
+
+    public KillReason KillReason => (KillReason)Volatile.Read(ref _killReason);
+
+    /// <summary>Position in the running chunk of the item the worker reported as past its timeout, or -1.</summary>
+    public int TimedOutIndex => Volatile.Read(ref _timedOutIndex);
+
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
+
+    public static WorkerProcess Start(WorkerLauncher launcher)
+    {
+        var process = new Process { StartInfo = launcher.CreateStartInfo(), EnableRaisingEvents = true };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception ex)
+        {
+            process.Dispose();
+            throw new ProcessPoolException($"Could not start a worker process ('{launcher.DotnetPath}'): {ex.Message}", inner: ex);
+        }
+
+        var rpc = new JsonRpc(Protocol.CreateHandler(process.StandardInput.BaseStream, process.StandardOutput.BaseStream));
+        var worker = new WorkerProcess(process, rpc);
+        rpc.AddLocalRpcMethod(Protocol.ItemTimedOutMethod, new Action<int>(worker.OnItemTimedOut));
+        process.ErrorDataReceived += (_, e) => worker.OnStderr(e.Data);
+        process.BeginErrorReadLine();
+        rpc.StartListening();
+        return worker;
+    }
+
+    public Task<ChunkResponse> RunChunkAsync(ChunkRequest request) =>
+        _rpc.InvokeAsync<ChunkResponse>(Protocol.RunChunkMethod, request);
+
+    private void OnItemTimedOut(int index)
+    {
+        Interlocked.CompareExchange(ref _timedOutIndex, index, -1);
+        Kill(KillReason.Timeout);
+    }
+
+    public Task<int> PingAsync() => _rpc.InvokeAsync<int>(Protocol.PingMethod);
+
+    /// <summary>Kills the worker (and anything it started); the first reason given wins.</summary>
+    public void Kill(KillReason reason)
+    {
+        Interlocked.CompareExchange(ref _killReason, (int)reason, (int)KillReason.None);
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>Waits for the process to end and returns its exit code, or null if it is still running.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        try
+        {
+            return _process.WaitForExit(timeout);
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
+    public string StandardErrorTail()
+    {
+        lock (_stderrTail)
+        {
+            return string.Join(Environment.NewLine, _stderrTail);
+        }
+    }
+
+    /// <summary>Closes the worker's input (it exits by itself), then kills it if it has not exited in time.</summary>
+    public void Shutdown(TimeSpan grace, KillReason reason)
+    {
+        Interlocked.CompareExchange(ref _killReason, (int)reason, (int)KillReason.None);
+        try
+        {
+            _rpc.Dispose();
+        }
+        catch (Exception)
+        {
+            // The pipe may already be broken; the kill below settles it.
+        }
+
+        try
+        {
+            if (!_process.WaitForExit(grace))
+            {
+                Kill(reason);
+                _process.WaitForExit(TimeSpan.FromSeconds(5));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill(KillReason.Disposed);
+        _rpc.Dispose();
+        _process.Dispose();
+    }
+
+    private void OnStderr(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_stderrTail)
+        {
+            _stderrTail.Enqueue(line);
+            while (_stderrTail.Count > StderrTailLines)
+            {
+                _stderrTail.Dequeue();
+            }
+        }
+
+        // Keep the user's diagnostics visible: the worker's stderr (and its Console.Out) goes to ours.
+        try
+        {
+            Console.Error.WriteLine("[worker " + ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "] " + line);
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or ObjectDisposedException)
+        {
+        }
+    }
+}

@@ -1,0 +1,393 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GilAnalyzers.Core
+{
+    /// <summary>
+    /// Small operation-tree facts shared by the hand-made fan-out finders (threads, pool items, tasks):
+    /// unwrapping delegates, finding the enclosing function, simple data flow on locals, and the
+    /// "does this delegate depend on its thread?" check that blocks a rewrite to Parallel.*.
+    /// </summary>
+    internal static class FanOutFacts
+    {
+        /// <summary>Strips conversions and delegate creations down to the lambda or method group.</summary>
+        public static IOperation? UnwrapDelegate(IOperation? operation)
+        {
+            while (true)
+            {
+                switch (operation)
+                {
+                    case IConversionOperation conversion:
+                        operation = conversion.Operand;
+                        continue;
+                    case IDelegateCreationOperation creation:
+                        operation = creation.Target;
+                        continue;
+                    case IAnonymousFunctionOperation:
+                    case IMethodReferenceOperation:
+                        return operation;
+                    default:
+                        return null;
+                }
+            }
+        }
+
+        public static IOperation StripConversions(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation;
+        }
+
+        /// <summary>The nearest enclosing function body: a lambda, a local function, or the method's root operation.</summary>
+        public static IOperation FunctionRoot(IOperation operation)
+        {
+            var current = operation;
+            while (current.Parent is not null)
+            {
+                if (current.Parent is IAnonymousFunctionOperation || current.Parent is ILocalFunctionOperation)
+                {
+                    return current.Parent;
+                }
+
+                current = current.Parent;
+            }
+
+            return current;
+        }
+
+        /// <summary>The innermost loop between <paramref name="operation"/> and <paramref name="root"/>, or null.</summary>
+        public static ILoopOperation? EnclosingLoop(IOperation operation, IOperation root)
+        {
+            for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation || current is ILocalFunctionOperation)
+                {
+                    return null;
+                }
+
+                if (current is ILoopOperation loop)
+                {
+                    return loop;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The statement that directly contains <paramref name="operation"/> inside <paramref name="block"/>, or null.</summary>
+        public static IOperation? StatementIn(IOperation operation, IBlockOperation block)
+        {
+            for (var current = operation; current is not null; current = current.Parent)
+            {
+                if (current.Parent == block)
+                {
+                    return current;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>All descendants of <paramref name="root"/> (including itself), without entering nested functions when asked.</summary>
+        public static IEnumerable<IOperation> Descendants(IOperation root, bool enterFunctions = true)
+        {
+            var stack = new Stack<IOperation>();
+            stack.Push(root);
+            while (stack.Count > 0)
+            {
+                var current = stack.Pop();
+                yield return current;
+                foreach (var child in current.ChildOperations.Reverse())
+                {
+                    if (!enterFunctions && (child is IAnonymousFunctionOperation || child is ILocalFunctionOperation))
+                    {
+                        continue;
+                    }
+
+                    stack.Push(child);
+                }
+            }
+        }
+
+        /// <summary>Whether <paramref name="local"/> is written anywhere in <paramref name="root"/> other than its own declaration.</summary>
+        public static bool IsWrittenAfterDeclaration(ILocalSymbol local, IOperation root)
+        {
+            foreach (var operation in Descendants(root))
+            {
+                if (operation is ILocalReferenceOperation reference
+                    && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                    && IsWrite(reference))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public static bool IsWrite(IOperation reference)
+        {
+            switch (reference.Parent)
+            {
+                case ISimpleAssignmentOperation assignment when assignment.Target == reference:
+                case ICompoundAssignmentOperation compound when compound.Target == reference:
+                case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
+                case IIncrementOrDecrementOperation:
+                case IDeconstructionAssignmentOperation:
+                    return true;
+                case ITupleOperation tuple when tuple.Parent is IDeconstructionAssignmentOperation:
+                    return true;
+                case IArgumentOperation { Parameter: { } parameter }:
+                    return parameter.RefKind == RefKind.Ref || parameter.RefKind == RefKind.Out;
+                default:
+                    return false;
+            }
+        }
+
+        public static bool References(IOperation root, ISymbol symbol)
+            => Descendants(root).Any(o => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(o), symbol));
+
+        public static ISymbol? ReferencedSymbol(IOperation operation) => operation switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            IFieldReferenceOperation field => field.Field,
+            _ => null,
+        };
+
+        /// <summary>
+        /// Why running <paramref name="body"/> on a pool thread instead of its own dedicated thread could change what it
+        /// does, or null when nothing in it depends on thread identity.
+        /// </summary>
+        public static string? ThreadAffinity(IOperation? body, KnownTypes types)
+        {
+            if (body is null)
+            {
+                return null;
+            }
+
+            foreach (var operation in Descendants(body))
+            {
+                switch (operation)
+                {
+                    case IPropertyReferenceOperation property when KnownTypes.Is(property.Property.ContainingType, types.Thread):
+                        return "it uses Thread." + property.Property.Name;
+                    case IInvocationOperation invocation when KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Thread)
+                                                              && invocation.TargetMethod.Name != "Sleep"
+                                                              && invocation.TargetMethod.Name != "SpinWait":
+                        return "it calls Thread." + invocation.TargetMethod.Name;
+                    case IFieldReferenceOperation field when HasThreadStatic(field.Field, types):
+                        return "it uses the [ThreadStatic] field '" + field.Field.Name + "'";
+                    case IFieldReferenceOperation field when KnownTypes.Is(field.Field.Type, types.ThreadLocal):
+                        return "it uses the ThreadLocal '" + field.Field.Name + "'";
+                    case ILocalReferenceOperation local when KnownTypes.Is(local.Local.Type, types.ThreadLocal):
+                        return "it uses the ThreadLocal '" + local.Local.Name + "'";
+                }
+            }
+
+            return null;
+        }
+
+        private static bool HasThreadStatic(IFieldSymbol field, KnownTypes types)
+            => types.ThreadStaticAttribute is not null
+               && field.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, types.ThreadStaticAttribute));
+
+        /// <summary>
+        /// A blocking wait the generic cost model does not know (wait handles, blocking queues, message loops):
+        /// a thread that waits like this is a consumer or a message loop, not a CPU worker.
+        /// </summary>
+        public static string? BlockingCall(IOperation? body, KnownTypes types)
+        {
+            if (body is null)
+            {
+                return null;
+            }
+
+            foreach (var operation in Descendants(body))
+            {
+                if (operation is not IInvocationOperation invocation)
+                {
+                    continue;
+                }
+
+                var method = invocation.TargetMethod;
+                var type = method.ContainingType;
+                if (type is null)
+                {
+                    continue;
+                }
+
+                if (DerivesFrom(type, types.WaitHandle)
+                    || KnownTypes.Is(type, types.BlockingCollection)
+                    || KnownTypes.Is(type, types.Barrier)
+                    || (KnownTypes.Is(type, types.Monitor) && method.Name == "Wait")
+                    || ((KnownTypes.Is(type, types.ManualResetEventSlim) || KnownTypes.Is(type, types.CountdownEvent) || KnownTypes.Is(type, types.SemaphoreSlim))
+                        && method.Name.StartsWith("Wait", System.StringComparison.Ordinal)))
+                {
+                    return type.Name + "." + method.Name;
+                }
+
+                var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+                if (ns.StartsWith("System.Windows", System.StringComparison.Ordinal)
+                    || ns.StartsWith("System.Threading.Channels", System.StringComparison.Ordinal)
+                    || ns == "System.Timers")
+                {
+                    return type.Name + "." + method.Name;
+                }
+            }
+
+            return null;
+        }
+
+        public static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (KnownTypes.Is(t, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// For <c>for (int i = 0; i &lt; bound; i++)</c>: the index local and the bound; otherwise false.
+        /// </summary>
+        public static bool IsZeroBasedCountingLoop(ILoopOperation loop, out ILocalSymbol index, out IOperation bound)
+        {
+            index = null!;
+            bound = null!;
+            if (loop is not IForLoopOperation forLoop
+                || forLoop.Before.Length != 1
+                || forLoop.AtLoopBottom.Length != 1
+                || forLoop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition)
+            {
+                return false;
+            }
+
+            if (forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
+                || declarations[0].Declarators.Length != 1)
+            {
+                return false;
+            }
+
+            var declarator = declarations[0].Declarators[0];
+            var initializer = declarator.Initializer ?? declarations[0].Initializer;
+            if (initializer is null
+                || StripConversions(initializer.Value).ConstantValue is not { HasValue: true, Value: 0 }
+                || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
+            {
+                return false;
+            }
+
+            if (StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
+                || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol))
+            {
+                return false;
+            }
+
+            var step = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
+            var isIncrement = step switch
+            {
+                IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
+                    => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+                ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value: { ConstantValue: { HasValue: true, Value: 1 } } }
+                    => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+                _ => false,
+            };
+            if (!isIncrement)
+            {
+                return false;
+            }
+
+            // The index must only be written by the loop's own increment.
+            foreach (var operation in Descendants(forLoop.Body))
+            {
+                if (operation is ILocalReferenceOperation reference
+                    && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol)
+                    && IsWrite(reference))
+                {
+                    return false;
+                }
+            }
+
+            index = declarator.Symbol;
+            bound = condition.RightOperand;
+            return true;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="value"/> can be evaluated later, on another thread, with the same result:
+        /// constants, parameters and locals never written after their declaration (within <paramref name="root"/>),
+        /// readonly fields, and arithmetic over those.
+        /// </summary>
+        public static bool IsStableValue(IOperation value, IOperation root, ISymbol? allowedChanging = null)
+        {
+            foreach (var operation in Descendants(value))
+            {
+                switch (operation)
+                {
+                    case ILiteralOperation:
+                    case IConversionOperation:
+                    case IBinaryOperation:
+                    case IUnaryOperation:
+                    case IInstanceReferenceOperation:
+                    case IDefaultValueOperation:
+                    case IConditionalOperation:
+                    case ITypeOfOperation:
+                    case ISizeOfOperation:
+                        continue;
+                    case IParameterReferenceOperation parameter:
+                        if (parameter.Parameter.RefKind != RefKind.None)
+                        {
+                            return false;
+                        }
+
+                        continue;
+                    case ILocalReferenceOperation local:
+                        if (SymbolEqualityComparer.Default.Equals(local.Local, allowedChanging))
+                        {
+                            continue;
+                        }
+
+                        if (local.Local.IsRef || IsWrittenAfterDeclaration(local.Local, root))
+                        {
+                            return false;
+                        }
+
+                        continue;
+                    case IFieldReferenceOperation field:
+                        if (!field.Field.IsReadOnly && !field.Field.IsConst)
+                        {
+                            return false;
+                        }
+
+                        continue;
+                    case IPropertyReferenceOperation { Property: { Name: "Length" or "Count" }, Instance: { } }:
+                        continue;
+                    case IArrayElementReferenceOperation:
+                        // Reads an element now rather than later: only stable if nobody writes the array in between,
+                        // which cannot be proven here.
+                        return false;
+                    default:
+                        if (operation.ConstantValue.HasValue)
+                        {
+                            continue;
+                        }
+
+                        return false;
+                }
+            }
+
+            return true;
+        }
+    }
+}

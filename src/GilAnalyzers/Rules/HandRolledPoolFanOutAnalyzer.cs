@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+using GilAnalyzers.Core;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace GilAnalyzers.Rules
+{
+    /// <summary>
+    /// GIL004: CPU-bound work items fanned out by hand — <c>ThreadPool.QueueUserWorkItem</c> joined by a
+    /// CountdownEvent / event array / Interlocked counter, or LongRunning / <c>new Task</c> chunks joined by
+    /// <c>Task.WaitAll</c> / <c>WhenAll</c>.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class HandRolledPoolFanOutAnalyzer : GilAnalyzer
+    {
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.HandRolledPoolFanOut);
+
+        private protected override bool HasRequiredTypes(KnownTypes types) => types.ThreadPool is not null || types.TaskFactory is not null;
+
+        private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
+        {
+            var costModel = WorkCostModel.For(types);
+            context.RegisterOperationAction(c => Analyze(c, types, costModel), OperationKind.Invocation, OperationKind.ObjectCreation);
+        }
+
+        private static void Analyze(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
+        {
+            var launch = context.Operation;
+            var type = launch is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation ? invocation.TargetMethod.ContainingType : launch.Type;
+            if (!KnownTypes.Is(type, types.ThreadPool) && !KnownTypes.Is(type, types.TaskFactory) && !KnownTypes.Is(type, types.Task))
+            {
+                return;
+            }
+
+            foreach (var fanOut in PoolFanOut.Find(FanOutFacts.FunctionRoot(launch), types, costModel))
+            {
+                if (fanOut.Launch != launch || fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, launch.Syntax.SyntaxTree))
+                {
+                    continue;
+                }
+
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.HandRolledPoolFanOut,
+                    launch.Syntax.GetLocation(),
+                    fanOut.Count,
+                    fanOut.Mechanism,
+                    fanOut.Cost.Reason));
+            }
+        }
+    }
+}

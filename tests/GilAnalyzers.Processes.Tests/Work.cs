@@ -1,0 +1,114 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace GilAnalyzers.Processes.Tests;
+
+/// <summary>Static work methods run in worker processes by the tests.</summary>
+public static class Work
+{
+    private static int s_counter;
+
+    public static int Square(int x) => x * x;
+
+    public static int Pid(int item) => Environment.ProcessId;
+
+    public static int IncrementStatic(int item) => ++s_counter;
+
+    public static int CounterInThisProcess => s_counter;
+
+    public static int ThrowOnSeven(int x) => x == 7 ? throw new InvalidOperationException("seven is not allowed") : x;
+
+    public static int FailFastOnMinusOne(int x)
+    {
+        if (x < 0)
+        {
+            Environment.FailFast("deliberate failure for item " + x);
+        }
+
+        Thread.Sleep(50);
+        return x;
+    }
+
+    /// <summary>Creates the marker file (so the test knows the item is running), then sleeps 60 s.</summary>
+    public static int SignalThenSleep(string markerPath)
+    {
+        File.WriteAllText(markerPath, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Thread.Sleep(60_000);
+        return Environment.ProcessId;
+    }
+
+    public static int SleepMilliseconds(int ms)
+    {
+        Thread.Sleep(ms);
+        return Environment.ProcessId;
+    }
+
+    [SuppressMessage("Style", "IDE0060", Justification = "the signature is what is tested")]
+    public static int TakesAction(Action a) => 0;
+
+    public static int TakesOpaque(Opaque o) => 0;
+
+    public static Opaque ReturnsOpaque(int x) => new();
+
+    public static Node Cyclic(int x)
+    {
+        var node = new Node { Value = x };
+        node.Next = x == 2 ? node : null;
+        return node;
+    }
+
+    public static int ReadsTricky(Tricky t) => t.Value;
+
+    public static Task<int> Async(int x) => Task.FromResult(x);
+
+    public static int TakesHandle(IntPtr p) => 0;
+
+    public static Frame Encode(Frame f) => f with { Values = f.Values.Select(v => v * 2).ToArray(), Name = f.Name.ToUpperInvariant() };
+
+    public static (int Sum, string Text) Tuple((int A, int B) pair) => (pair.A + pair.B, $"{pair.A}+{pair.B}");
+
+    public static double Half(double d) => d / 2;
+
+    public static string? Echo(string? s) => s;
+
+    public static int WritesToConsole(int x)
+    {
+        Console.WriteLine("this line must not corrupt the RPC stream " + x);
+        Console.Out.Flush();
+        return x + 1;
+    }
+}
+
+/// <summary>A type with no public state: nothing of it would reach the worker.</summary>
+public sealed class Opaque
+{
+    private readonly int _hidden = 42;
+
+    public override string ToString() => _hidden.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+public sealed record Frame(string Name, int[] Values);
+
+public sealed class Node
+{
+    public int Value { get; set; }
+
+    public Node? Next { get; set; }
+}
+
+/// <summary>Serialisable in principle; its getter throws for negative values.</summary>
+public sealed class Tricky
+{
+    private readonly int _value;
+
+    public Tricky()
+    {
+    }
+
+    public Tricky(int value) => _value = value;
+
+    public int Value
+    {
+        get => _value < 0 ? throw new InvalidOperationException("no negative values") : _value;
+        init => _value = value;
+    }
+}

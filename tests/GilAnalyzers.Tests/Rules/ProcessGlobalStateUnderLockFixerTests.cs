@@ -1,0 +1,281 @@
+using GilAnalyzers.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.ProcessGlobalStateUnderLockAnalyzer, GilAnalyzers.CodeFixes.ProcessGlobalStateUnderLockFixer>;
+
+namespace GilAnalyzers.Tests.Rules;
+
+public class ProcessGlobalStateUnderLockFixerTests
+{
+    /// <summary>The public surface of GilAnalyzers.Processes the fix calls (the package itself is tested on its own).</summary>
+    private const string PoolApi = """
+        namespace GilAnalyzers.Processes
+        {
+            public sealed class ProcessPool
+            {
+                public static ProcessPool Shared => throw null;
+                public TOut[] Map<TIn, TOut>(System.Func<TIn, TOut> work, System.Collections.Generic.IEnumerable<TIn> items, int chunkSize = 1, System.TimeSpan? itemTimeout = null, System.Threading.CancellationToken cancellationToken = default) => throw null;
+            }
+        }
+        """;
+
+    private const string Codec = """
+        public static class Codec
+        {
+            private static readonly double[] s_window = new double[64];
+
+            public static double Encode(double[] frame)
+            {
+                System.Array.Clear(s_window, 0, s_window.Length);
+                double acc = 0;
+                for (int i = 0; i < frame.Length; i++)
+                {
+                    s_window[i % 64] += frame[i];
+                    acc += s_window[(i * 7) % 64];
+                }
+                return acc;
+            }
+        }
+
+        """;
+
+    private static VerifyCS.Test Test(string source, string? fixedSource, LanguageVersion version = LanguageVersion.Latest)
+    {
+        var test = new VerifyCS.Test { LanguageVersion = version, CodeActionEquivalenceKey = ProcessGlobalStateUnderLockFixer.ProcessPoolKey };
+        test.TestState.Sources.Add(("/0/Test0.cs", source));
+        test.TestState.Sources.Add(("/0/Pool.cs", PoolApi));
+        if (fixedSource is not null)
+        {
+            test.FixedState.Sources.Add(("/0/Test0.cs", fixedSource));
+            test.FixedState.Sources.Add(("/0/Pool.cs", PoolApi));
+        }
+
+        return test;
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task ParallelForOverArrays_BecomesProcessPoolMap(LanguageVersion version)
+    {
+        var source = "using System.Threading.Tasks;\n" + Codec + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(double[][] frames, double[] outputs)
+                {
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            outputs[k] = Codec.Encode(frames[k]);
+                        }
+                    });
+                }
+            }
+            """;
+        var fixedSource = "using System.Threading.Tasks;\n" + Codec + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(double[][] frames, double[] outputs)
+                {
+                    {
+                        var results = GilAnalyzers.Processes.ProcessPool.Shared.Map(Codec.Encode, frames);
+                        for (int k = 0; k < frames.Length; k++) outputs[k] = results[k];
+                    }
+                }
+            }
+            """;
+        await Test(source, fixedSource, version).RunAsync();
+    }
+
+    [Fact]
+    public async Task ParallelForOverASubRange_MapsTheRangeInOrder()
+    {
+        var source = "using System.Threading.Tasks;\n" + Codec + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(double[][] frames, double[] outputs, int start, int end)
+                {
+                    Parallel.For(start, end, k =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            outputs[k] = Codec.Encode(frames[k]);
+                        }
+                    });
+                }
+            }
+            """;
+        var fixedSource = "using System.Threading.Tasks;\n" + Codec + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(double[][] frames, double[] outputs, int start, int end)
+                {
+                    {
+                        var results = GilAnalyzers.Processes.ProcessPool.Shared.Map(Codec.Encode, System.Linq.Enumerable.Select(System.Linq.Enumerable.Range(start, end - start), k => frames[k]));
+                        for (int k = start; k < end; k++) outputs[k] = results[k - start];
+                    }
+                }
+            }
+            """;
+        await Test(source, fixedSource).RunAsync();
+    }
+
+    [Fact]
+    public async Task ParallelForEachAddingToAList_BecomesAddRangeOfMap()
+    {
+        var source = "using System.Collections.Generic; using System.Threading.Tasks;\n" + Codec + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static List<double> Run(List<double[]> frames)
+                {
+                    var results = new List<double>();
+                    Parallel.ForEach(frames, frame =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            results.Add(Codec.Encode(frame));
+                        }
+                    });
+                    return results;
+                }
+            }
+            """;
+        var fixedSource = "using System.Collections.Generic; using System.Threading.Tasks;\n" + Codec + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static List<double> Run(List<double[]> frames)
+                {
+                    var results = new List<double>();
+                    results.AddRange(GilAnalyzers.Processes.ProcessPool.Shared.Map(Codec.Encode, frames));
+                    return results;
+                }
+            }
+            """;
+        await Test(source, fixedSource).RunAsync();
+    }
+
+    [Fact]
+    public async Task FixAll_RewritesEveryFanOut()
+    {
+        const string body = """
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            outputs[k] = Codec.Encode(frames[k]);
+                        }
+                    });
+            """;
+        const string fixedBody = """
+                    {
+                        var results = GilAnalyzers.Processes.ProcessPool.Shared.Map(Codec.Encode, frames);
+                        for (int k = 0; k < frames.Length; k++) outputs[k] = results[k];
+                    }
+            """;
+        var source = "using System.Threading.Tasks;\n" + Codec + "class Runner\n{\n    static readonly object Gate = new object();\n"
+            + "    static void A(double[][] frames, double[] outputs)\n    {\n" + body + "\n    }\n"
+            + "    static void B(double[][] frames, double[] outputs)\n    {\n" + body + "\n    }\n}\n";
+        var fixedSource = "using System.Threading.Tasks;\n" + Codec + "class Runner\n{\n    static readonly object Gate = new object();\n"
+            + "    static void A(double[][] frames, double[] outputs)\n    {\n" + fixedBody + "\n    }\n"
+            + "    static void B(double[][] frames, double[] outputs)\n    {\n" + fixedBody + "\n    }\n}\n";
+        var test = Test(source, fixedSource);
+        test.NumberOfFixAllIterations = 1;
+        await test.RunAsync();
+    }
+
+    [Theory]
+    [InlineData("no reset: the window carries over from item to item", "")]
+    [InlineData("read before the reset", "double first = s_window[0]; System.Array.Clear(s_window, 0, s_window.Length);")]
+    public async Task StateCarriedBetweenItems_OffersNoFix(string _, string start)
+    {
+        var codec = Codec.Replace("System.Array.Clear(s_window, 0, s_window.Length);", start);
+        var source = "using System.Threading.Tasks;\n" + codec + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(double[][] frames, double[] outputs)
+                {
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            outputs[k] = Codec.Encode(frames[k]);
+                        }
+                    });
+                }
+            }
+            """;
+        await Test(source, source).RunAsync();
+    }
+
+    [Fact]
+    public async Task WithoutTheProcessesPackage_OffersNoFix()
+    {
+        var source = "using System.Threading.Tasks;\n" + Codec + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(double[][] frames, double[] outputs)
+                {
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            outputs[k] = Codec.Encode(frames[k]);
+                        }
+                    });
+                }
+            }
+            """;
+        var test = new VerifyCS.Test { TestCode = source, FixedCode = source };
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task MoreThanOneCallOrExtraStatements_OffersNoFix()
+    {
+        var source = "using System.Threading.Tasks;\n" + Codec + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+                static int s_done;
+
+                static void Run(double[][] frames, double[] outputs)
+                {
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            outputs[k] = Codec.Encode(frames[k]) + Codec.Encode(frames[0]);
+                        }
+                    });
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        s_done++;
+                        {|GIL006:lock (Gate)|}
+                        {
+                            outputs[k] = Codec.Encode(frames[k]);
+                        }
+                    });
+                }
+            }
+            """;
+        await Test(source, source).RunAsync();
+    }
+}

@@ -1,0 +1,201 @@
+using GilAnalyzers.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.SequentialAsyncCpuWorkAnalyzer, GilAnalyzers.CodeFixes.SequentialAsyncCpuWorkFixer>;
+
+namespace GilAnalyzers.Tests.Rules;
+
+public class SequentialAsyncCpuWorkTests
+{
+    private const string Usings = "using System; using System.Collections.Generic; using System.IO; using System.Linq; using System.Net.Http; using System.Threading; using System.Threading.Tasks;\n";
+
+    private const string Crc = """
+            static async Task<uint> CrcAsync(byte[] data)
+            {
+                uint crc = 0xFFFFFFFF;
+                foreach (var b in data)
+                {
+                    crc ^= b;
+                    for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (uint)-(int)(crc & 1));
+                }
+                await Task.Yield();
+                return ~crc;
+            }
+        """;
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task WhenAllOverSelect_WrapsCallInTaskRun(LanguageVersion version)
+    {
+        var source = Usings + "class C\n{\n" + Crc + """
+
+                static async Task<uint[]> Run(List<byte[]> blocks)
+                {
+                    return await {|#0:Task.WhenAll(blocks.Select(b => CrcAsync(b)))|};
+                }
+            }
+            """;
+        var fixedSource = Usings + "class C\n{\n" + Crc + """
+
+                static async Task<uint[]> Run(List<byte[]> blocks)
+                {
+                    return await Task.WhenAll(blocks.Select(b => Task.Run(() => CrcAsync(b))));
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey, version,
+            VerifyCS.Diagnostic(DiagnosticIds.SequentialAsyncCpuWork).WithLocation(0)
+                .WithArguments("WhenAll", "one call per element of 'blocks'", "CrcAsync", "foreach loop"));
+    }
+
+    [Fact]
+    public async Task WhenAllOverMethodGroupSelectAndToArray_WrapsCall()
+    {
+        var source = Usings + "class C\n{\n" + Crc + """
+
+                static Task<uint[]> Run(byte[][] blocks)
+                {
+                    var tasks = blocks.Select(CrcAsync).ToArray();
+                    return [|Task.WhenAll(tasks)|];
+                }
+            }
+            """;
+        var fixedSource = Usings + "class C\n{\n" + Crc + """
+
+                static Task<uint[]> Run(byte[][] blocks)
+                {
+                    var tasks = blocks.Select(item => Task.Run(() => CrcAsync(item))).ToArray();
+                    return Task.WhenAll(tasks);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
+    }
+
+    [Fact]
+    public async Task WaitAllOverExplicitTasks_WrapsEachCall()
+    {
+        var source = Usings + "class C\n{\n" + Crc + """
+
+                static uint Run(byte[] a, byte[] b)
+                {
+                    var first = CrcAsync(a);
+                    var second = CrcAsync(b);
+                    {|#0:Task.WaitAll(first, second)|};
+                    return first.Result ^ second.Result;
+                }
+            }
+            """;
+        var fixedSource = Usings + "class C\n{\n" + Crc + """
+
+                static uint Run(byte[] a, byte[] b)
+                {
+                    var first = Task.Run(() => CrcAsync(a));
+                    var second = Task.Run(() => CrcAsync(b));
+                    Task.WaitAll(first, second);
+                    return first.Result ^ second.Result;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey, LanguageVersion.Latest,
+            VerifyCS.Diagnostic(DiagnosticIds.SequentialAsyncCpuWork).WithLocation(0)
+                .WithArguments("WaitAll", "2 calls", "CrcAsync", "foreach loop"));
+    }
+
+    [Fact]
+    public async Task FixAll_WrapsEveryJoin()
+    {
+        var source = Usings + "class C\n{\n" + Crc + """
+
+                static Task<uint[]> A(byte[][] blocks) => [|Task.WhenAll(blocks.Select(b => CrcAsync(b)))|];
+                static Task<uint[]> B(byte[] x, byte[] y) => [|Task.WhenAll(CrcAsync(x), CrcAsync(y))|];
+            }
+            """;
+        var fixedSource = Usings + "class C\n{\n" + Crc + """
+
+                static Task<uint[]> A(byte[][] blocks) => Task.WhenAll(blocks.Select(b => Task.Run(() => CrcAsync(b))));
+                static Task<uint[]> B(byte[] x, byte[] y) => Task.WhenAll(Task.Run(() => CrcAsync(x)), Task.Run(() => CrcAsync(y)));
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
+    }
+
+    [Fact]
+    public async Task GenuinelyAsyncIo_DoesNotReport()
+    {
+        var source = Usings + """
+            class C
+            {
+                static readonly HttpClient Http = new HttpClient();
+
+                static async Task<int> FetchAsync(string url)
+                {
+                    var text = await Http.GetStringAsync(url);
+                    int words = 0;
+                    foreach (var c in text) if (c == ' ') words++;
+                    return words;
+                }
+
+                static async Task<int> ReadAsync(string path)
+                {
+                    using (var reader = new StreamReader(path))
+                    {
+                        var text = await reader.ReadToEndAsync();
+                        return text.Length;
+                    }
+                }
+
+                static Task<int[]> Run(string[] urls, string path)
+                {
+                    Task.WaitAll(ReadAsync(path), ReadAsync(path));
+                    return Task.WhenAll(urls.Select(u => FetchAsync(u)));
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task LightPrefixOrNonAsyncOrAlreadyTaskRun_DoesNotReport()
+    {
+        var source = Usings + "class C\n{\n" + Crc + """
+
+                static async Task<int> LightAsync(int x)
+                {
+                    int y = x * 2;
+                    await Task.Delay(1);
+                    return y;
+                }
+
+                static Task<int> Sync(int[] data) { int s = 0; foreach (var d in data) s += d; return Task.FromResult(s); }
+
+                static async Task Run(byte[][] blocks, int[] data)
+                {
+                    await Task.WhenAll(LightAsync(1), LightAsync(2));
+                    await Task.WhenAll(Sync(data), Sync(data));
+                    await Task.WhenAll(blocks.Select(b => Task.Run(() => CrcAsync(b))));
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task ArgumentsThatChange_ReportWithoutFix()
+    {
+        var source = Usings + "class C\n{\n" + Crc + """
+
+                static Task<uint[]> Run(byte[][] blocks)
+                {
+                    byte[] current = blocks[0];
+                    var first = CrcAsync(current);
+                    current = blocks[1];
+                    var second = CrcAsync(current);
+                    return [|Task.WhenAll(first, second)|];
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
+}

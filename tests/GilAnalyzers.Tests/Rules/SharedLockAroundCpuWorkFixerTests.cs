@@ -1,0 +1,728 @@
+using GilAnalyzers.CodeFixes;
+using GilAnalyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.SharedLockAroundCpuWorkAnalyzer, GilAnalyzers.CodeFixes.SharedLockAroundCpuWorkFixer>;
+
+namespace GilAnalyzers.Tests.Rules;
+
+public class SharedLockAroundCpuWorkFixerTests
+{
+    private const string Usings = "using System;\nusing System.Collections.Generic;\nusing System.Threading;\nusing System.Threading.Tasks;\n";
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task MoveOut_HoistsLocalComputationAndKeepsUpdate(LanguageVersion version)
+    {
+        var source = Usings + """
+            class C
+            {
+                static readonly object Gate = new object();
+                static double total;
+
+                static double Heavy(int x)
+                {
+                    double s = 0;
+                    for (int k = 0; k < x; k++) s += Math.Sqrt(k);
+                    return s;
+                }
+
+                static void Run(int n)
+                {
+                    Parallel.For(0, n, i =>
+                    {
+                        {|#0:lock (Gate)|}
+                        {
+                            var r = Heavy(i);
+                            for (int k = 0; k < 1000; k++)
+                            {
+                                r = r * 0.5 + k;
+                            }
+                            total += r;
+                        }
+                    });
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class C
+            {
+                static readonly object Gate = new object();
+                static double total;
+
+                static double Heavy(int x)
+                {
+                    double s = 0;
+                    for (int k = 0; k < x; k++) s += Math.Sqrt(k);
+                    return s;
+                }
+
+                static void Run(int n)
+                {
+                    Parallel.For(0, n, i =>
+                    {
+                        var r = Heavy(i);
+                        for (int k = 0; k < 1000; k++)
+                        {
+                            r = r * 0.5 + k;
+                        }
+                        lock (Gate)
+                        {
+                            total += r;
+                        }
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, version,
+            VerifyCS.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0).WithArguments("Gate", "for loop", "a Parallel.For body"));
+    }
+
+    private static string Wrap(string body, string members = "") => Usings + """
+        class C
+        {
+            static readonly object Gate = new object();
+            static long count;
+            static long hits;
+            static int remaining;
+            static double total;
+            static double factor;
+            static readonly List<string> names = new List<string>();
+        """ + members + """
+
+            static void Run(int n, List<int> items)
+            {
+        """ + "\n" + body + "\n" + """
+            }
+        }
+        """;
+
+    private static Task VerifyAsync(string body, string fixedBody, string key, LanguageVersion version = LanguageVersion.Latest, string members = "")
+        => VerifyCS.VerifyCodeFixAsync(Wrap(body, members), Wrap(fixedBody, members), key, version);
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task MoveOut_ExtractsTheCallThatFeedsTheUpdate(LanguageVersion version)
+    {
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                            names.Add(s.ToString("F2"));
+                        }
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        var item = s.ToString("F2");
+                        lock (Gate)
+                        {
+                            names.Add(item);
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, version);
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task MoveOut_IntegerLoopAccumulatesIntoALocalAndAddsOnce(LanguageVersion version)
+    {
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            for (int k = 0; k < n; k++)
+                            {
+                                count += (k * i) % 7;
+                            }
+                        }
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        long countSum = 0;
+                        for (int k = 0; k < n; k++)
+                        {
+                            countSum += (k * i) % 7;
+                        }
+                        lock (Gate)
+                        {
+                            count += countSum;
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, version);
+    }
+
+    [Fact]
+    public async Task Interlocked_LoopSumBecomesOneInterlockedAdd()
+    {
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            for (int k = 0; k < n; k++)
+                            {
+                                count += (k * i) % 7;
+                            }
+                        }
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        long countSum = 0;
+                        for (int k = 0; k < n; k++)
+                        {
+                            countSum += (k * i) % 7;
+                        }
+                        Interlocked.Add(ref count, countSum);
+                    });
+            """, SharedLockAroundCpuWorkFixer.InterlockedKey);
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task Interlocked_LoneDecrementAfterLocalWork(LanguageVersion version)
+    {
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                            remaining--;
+                        }
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        Interlocked.Decrement(ref remaining);
+                    });
+            """, SharedLockAroundCpuWorkFixer.InterlockedKey, version);
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task ThreadLocal_IntegerSumUsesLocalInitAndLocalFinally(LanguageVersion version)
+    {
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            long inside = 0;
+                            for (int k = 0; k < n; k++)
+                            {
+                                if ((k ^ i) % 3 == 0) inside++;
+                            }
+                            hits += inside;
+                        }
+                    });
+            """, """
+                    Parallel.For<long>(0, n, () => 0, (i, loopState, localHits) =>
+                    {
+                        long inside = 0;
+                        for (int k = 0; k < n; k++)
+                        {
+                            if ((k ^ i) % 3 == 0) inside++;
+                        }
+                        localHits += inside;
+                        return localHits;
+                    }, localHits =>
+                    {
+                        lock (Gate)
+                        {
+                            hits += localHits;
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.ThreadLocalKey, version);
+    }
+
+    [Fact]
+    public async Task ThreadLocal_MaxOverForEachStartsFromNegativeInfinity()
+    {
+        await VerifyAsync("""
+                    double best = double.MinValue;
+                    Parallel.ForEach(items, item =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            double s = 0;
+                            for (int k = 0; k < item; k++) s += Math.Sin(k);
+                            best = Math.Max(best, s);
+                        }
+                    });
+            """, """
+                    double best = double.MinValue;
+                    Parallel.ForEach<int, double>(items, () => double.NegativeInfinity, (item, loopState, localBest) =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < item; k++) s += Math.Sin(k);
+                        localBest = Math.Max(localBest, s);
+                        return localBest;
+                    }, localBest =>
+                    {
+                        lock (Gate)
+                        {
+                            best = Math.Max(best, localBest);
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.ThreadLocalKey);
+    }
+
+    [Fact]
+    public async Task ThreadLocal_ListAddCollectsPerWorkerAndAddsRange()
+    {
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        if (i % 2 == 0) return;
+                        {|GIL001:lock (Gate)|}
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                            names.Add(s.ToString("F2"));
+                        }
+                    });
+            """, """
+                    Parallel.For<List<string>>(0, n, () => new List<string>(), (i, loopState, localNames) =>
+                    {
+                        if (i % 2 == 0) return localNames;
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        localNames.Add(s.ToString("F2"));
+                        return localNames;
+                    }, localNames =>
+                    {
+                        lock (Gate)
+                        {
+                            names.AddRange(localNames);
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.ThreadLocalKey);
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task MoveOut_SemaphoreSlimGate(LanguageVersion version)
+    {
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:Sem.Wait()|};
+                        try
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                            total = Math.Round(s);
+                        }
+                        finally
+                        {
+                            Sem.Release();
+                        }
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        var value = Math.Round(s);
+                        Sem.Wait();
+                        try
+                        {
+                            total = value;
+                        }
+                        finally
+                        {
+                            Sem.Release();
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, version, "    static readonly SemaphoreSlim Sem = new SemaphoreSlim(1, 1);\n");
+    }
+
+    [Fact]
+    public async Task MoveOut_MonitorEnterTryFinally()
+    {
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:Monitor.Enter(Gate)|};
+                        try
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                            total += s;
+                        }
+                        finally
+                        {
+                            Monitor.Exit(Gate);
+                        }
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        Monitor.Enter(Gate);
+                        try
+                        {
+                            total += s;
+                        }
+                        finally
+                        {
+                            Monitor.Exit(Gate);
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey);
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task FixAll_FixesEveryLockInTheDocument(LanguageVersion version)
+    {
+        var source = Usings + """
+            class C
+            {
+                static readonly object Gate = new object();
+                static double total;
+                static double other;
+
+                static void A(int n)
+                {
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                            total += s;
+                        }
+                    });
+                }
+
+                static void B(int n)
+                {
+                    Parallel.For(0, n, j =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += Math.Cos(k * j);
+                            other += s;
+                        }
+                    });
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class C
+            {
+                static readonly object Gate = new object();
+                static double total;
+                static double other;
+
+                static void A(int n)
+                {
+                    Parallel.For(0, n, i =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        lock (Gate)
+                        {
+                            total += s;
+                        }
+                    });
+                }
+
+                static void B(int n)
+                {
+                    Parallel.For(0, n, j =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Cos(k * j);
+                        lock (Gate)
+                        {
+                            other += s;
+                        }
+                    });
+                }
+            }
+            """;
+        var test = new VerifyCS.Test
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            BatchFixedCode = fixedSource,
+            CodeActionEquivalenceKey = SharedLockAroundCpuWorkFixer.MoveOutOfLockKey,
+            LanguageVersion = version,
+        };
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    // ------------------------------------------------------------------ refusals: no code action at all
+
+    [Theory]
+    [InlineData("reads a captured variable the locked update writes", """
+                    double scale = 1;
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            double r = 0;
+                            for (int k = 0; k < n; k++) r += scale * k;
+                            scale = r;
+                        }
+                    });
+            """)]
+    [InlineData("floating-point sum regrouped", """
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            for (int k = 0; k < n; k++) total += Math.Sqrt(k * i);
+                        }
+                    });
+            """)]
+    [InlineData("checked arithmetic", """
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            checked
+                            {
+                                for (int k = 0; k < n; k++) count += k * i;
+                            }
+                        }
+                    });
+            """)]
+    [InlineData("jump out of the locked loop", """
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            for (int k = 0; k < n; k++)
+                            {
+                                if (k * i == 42) return;
+                            }
+                            count++;
+                        }
+                    });
+            """)]
+    [InlineData("delegate call the analysis cannot see through", """
+                    Func<int, double> f = x => Math.Sqrt(x);
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += f(k);
+                            total += s;
+                        }
+                    });
+            """)]
+    [InlineData("shared write before the computation", """
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            remaining++;
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k ^ i;
+                            count += c;
+                        }
+                    });
+            """)]
+    [InlineData("the computation reads what another region on the same lock writes", """
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += factor * k;
+                            total += s;
+                        }
+                    });
+                    lock (Gate) { factor = n; }
+            """)]
+    public async Task Refusal_NoActionOffered(string why, string body)
+    {
+        var offers = await CodeFixOffers.ForAsync(Wrap(body));
+        var gil001 = Assert.Single(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork);
+        Assert.True(gil001.Keys.Count == 0, why + ": offered " + string.Join(", ", gil001.Keys));
+    }
+
+    [Fact]
+    public async Task DoubleAccumulator_OffersMoveOutButNotThreadLocal()
+    {
+        var offers = await CodeFixOffers.ForAsync(Wrap("""
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                            total += s;
+                        }
+                    });
+            """));
+        Assert.Equal(new string?[] { SharedLockAroundCpuWorkFixer.MoveOutOfLockKey }, Assert.Single(offers).Keys);
+    }
+
+    [Fact]
+    public async Task IntegerFold_PrefersThreadLocalThenInterlockedThenMoveOut()
+    {
+        var offers = await CodeFixOffers.ForAsync(Wrap("""
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k ^ i;
+                            count += c;
+                        }
+                    });
+            """));
+        Assert.Equal(
+            new string?[] { SharedLockAroundCpuWorkFixer.ThreadLocalKey, SharedLockAroundCpuWorkFixer.InterlockedKey, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey },
+            Assert.Single(offers).Keys);
+    }
+
+    [Fact]
+    public async Task AccumulatorReadElsewhereInTheBody_NoThreadLocal()
+    {
+        var offers = await CodeFixOffers.ForAsync(Wrap("""
+                    Parallel.For(0, n, i =>
+                    {
+                        if (count > 1000) return;
+                        lock (Gate)
+                        {
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k ^ i;
+                            count += c;
+                        }
+                    });
+            """));
+        Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.ThreadLocalKey, Assert.Single(offers).Keys);
+    }
+
+    [Fact]
+    public async Task MoveOut_LockEnterScopeOnNet9()
+    {
+        var test = new VerifyCS.Test
+        {
+            TestCode = Wrap("""
+                    Parallel.For(0, n, i =>
+                    {
+                        using ({|GIL001:Sync.EnterScope()|})
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                            total += s;
+                        }
+                    });
+            """, "    static readonly Lock Sync = new Lock();\n"),
+            FixedCode = Wrap("""
+                    Parallel.For(0, n, i =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        using (Sync.EnterScope())
+                        {
+                            total += s;
+                        }
+                    });
+            """, "    static readonly Lock Sync = new Lock();\n"),
+            CodeActionEquivalenceKey = SharedLockAroundCpuWorkFixer.MoveOutOfLockKey,
+            ReferenceAssemblies = TestReferences.Net90,
+        };
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ThreadLocal_MergesWithTheSameSemaphoreForm()
+    {
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:Sem.Wait()|};
+                        try
+                        {
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k ^ i;
+                            hits += c;
+                        }
+                        finally
+                        {
+                            Sem.Release();
+                        }
+                    });
+            """, """
+                    Parallel.For<long>(0, n, () => 0, (i, loopState, localHits) =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        localHits += c;
+                        return localHits;
+                    }, localHits =>
+                    {
+                        Sem.Wait();
+                        try
+                        {
+                            hits += localHits;
+                        }
+                        finally
+                        {
+                            Sem.Release();
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.ThreadLocalKey, LanguageVersion.CSharp7_3, "    static readonly SemaphoreSlim Sem = new SemaphoreSlim(1, 1);\n");
+    }
+
+    [Theory]
+    [InlineData("element writes through an array that may be shared", """
+                    var shared = new double[n];
+                    Parallel.For(0, n, i =>
+                    {
+                        var view = shared;
+                        lock (Gate)
+                        {
+                            for (int k = 0; k < n; k++) view[k] = Math.Sqrt(k * i);
+                            total += view[0];
+                        }
+                    });
+            """)]
+    [InlineData("a mutating call on a shared collection inside the computation", """
+                    var seen = new List<int>();
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) { s += Math.Sqrt(k * i); seen.Add(k); }
+                            total += s;
+                        }
+                    });
+            """)]
+    public async Task Refusal_NoActionOffered_Aliasing(string why, string body)
+    {
+        var offers = await CodeFixOffers.ForAsync(Wrap(body));
+        var gil001 = Assert.Single(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork);
+        Assert.True(gil001.Keys.Count == 0, why + ": offered " + string.Join(", ", gil001.Keys));
+    }
+}
