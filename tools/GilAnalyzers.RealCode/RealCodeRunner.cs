@@ -78,6 +78,9 @@ public sealed class RealCodeRunner
             {
                 await FixAllAsync(project, diagnostics, compilerDiagnostics, fixAll, report, cancellationToken);
             }
+
+            // The diagnostics point into this compilation's trees; keep it (and them) alive until the fixers ran.
+            GC.KeepAlive(compilation);
         }
 
         report.AnalyzerSeconds = report.AnalyzerTimes.Values.Sum(t => t.Seconds);
@@ -177,6 +180,14 @@ public sealed class RealCodeRunner
                     var document = project.GetDocument(diagnostic.Location.SourceTree);
                     if (document is null)
                     {
+                        continue;
+                    }
+
+                    if (await document.GetSyntaxTreeAsync(cancellationToken) != diagnostic.Location.SourceTree)
+                    {
+                        // Not the fixer's fault: the runner would hand it a diagnostic from another tree than the document's.
+                        var (staleFile, staleLine) = Where(diagnostic.Location, null);
+                        report.Failures.Add(new FailureEntry(project.Name, "runner: diagnostic tree is not the document's tree", staleFile, staleLine, "skipped"));
                         continue;
                     }
 
