@@ -19,5 +19,5 @@ mkdir -p "$work/package"
 (cd "$work/package" && unzip -q "$package" 'analyzers/*')
 echo "building the runner..." >&2
 dotnet build "$repo/tools/GilAnalyzers.RealCode" -c Release -v:q -nologo >&2
-"$repo/tools/GilAnalyzers.RealCode/bin/Release/net10.0/GilAnalyzers.RealCode" cost "$project" \
+"$repo/tools/GilAnalyzers.RealCode/bin/Release/net10.0/GilAnalyzers.RealCode" cost "$project" ${GIL_COST_WITHOUT_CA:+--without-ca} \
   --analyzers "$work/package/analyzers/dotnet/cs" ${GIL_COST_LOG:+--keep-log "$GIL_COST_LOG"}

@@ -18,6 +18,7 @@ public static class CostBenchmark
     {
         string? project = null, analyzers = null, keepLog = null, fromLog = null;
         var configuration = "Release";
+        var withoutCa = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value.");
@@ -27,6 +28,7 @@ public static class CostBenchmark
                 case "--analyzers": analyzers = Value(); break;
                 case "--keep-log": keepLog = Value(); break;
                 case "--from-log": fromLog = Value(); break;
+                case "--without-ca": withoutCa = true; break;
                 default:
                     if (args[i].StartsWith('-') || project is not null)
                     {
@@ -72,7 +74,9 @@ public static class CostBenchmark
             var buildArgs = new[]
             {
                 "build", Path.GetFullPath(project), "-c", configuration, "--no-incremental", "-nodeReuse:false",
-                "-p:ReportAnalyzer=true", "-p:RunAnalyzersDuringBuild=true", "-p:EnableNETAnalyzers=true", "-p:AnalysisMode=All",
+                "-p:ReportAnalyzer=true", "-p:RunAnalyzersDuringBuild=true",
+                withoutCa ? "-p:EnableNETAnalyzers=false" : "-p:EnableNETAnalyzers=true",
+                withoutCa ? "-p:AnalysisMode=Default" : "-p:AnalysisMode=All",
                 "-p:TreatWarningsAsErrors=false", "-p:CodeAnalysisTreatWarningsAsErrors=false",
                 $"-p:CustomAfterMicrosoftCommonTargets={targets}", "-v:d", "-clp:PerformanceSummary",
             };

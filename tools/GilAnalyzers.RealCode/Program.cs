@@ -10,11 +10,12 @@ Usage:
       --typing N    replay typing (every line prefix) of the N files with the most threading code; zero exceptions allowed
       --exclude RE  skip .csproj files whose path relative to <folder> matches RE
       --commit SHA  recorded in the report
-  GilAnalyzers.RealCode cost <project.csproj> [--configuration C] [--analyzers FOLDER] [--keep-log FILE]
+  GilAnalyzers.RealCode cost <project.csproj> [--configuration C] [--analyzers FOLDER] [--keep-log FILE] [--without-ca]
   GilAnalyzers.RealCode cost --from-log FILE
       Builds the project with -p:ReportAnalyzer=true, GilAnalyzers and the built-in CA analyzers (AnalysisMode=All),
       and prints each analyzer's time as a share of the compiler's time. --analyzers: folder with GilAnalyzers.dll
-      (default: the copy next to this tool); --from-log: re-read a kept detailed build log instead of building.
+      (default: the copy next to this tool); --from-log: re-read a kept detailed build log instead of building;
+      --without-ca: leave the CA analyzers out, so the share is of a plain compile.
 Exit codes: 0 no failures, 1 analyzer/fixer failures or new compiler errors from FixAll, 2 bad input.
 """;
 
