@@ -214,6 +214,10 @@ namespace GilAnalyzers.Core
                 case ILocalFunctionOperation:
                     // A declaration runs nothing; calls to it are summarised where they happen.
                     return;
+                case IAnonymousFunctionOperation lambda when !MayRunWhereCreated(lambda):
+                    // Creating a delegate runs nothing: a lambda stored in a field or local, or handed to a
+                    // constructor (new Timer(_ => Work(), ...), new Thread(...)) runs later, elsewhere.
+                    return;
                 case IInvocationOperation invocation:
                     VisitInvocation(invocation, loopDepth, walk);
                     return;
@@ -224,6 +228,21 @@ namespace GilAnalyzers.Core
             }
 
             VisitChildren(operation, loopDepth, walk);
+        }
+
+        /// <summary>
+        /// Whether a lambda may run where it is written: only when it is an argument of a method call (LINQ operators,
+        /// List.ForEach, Array.Sort comparisons and the like call it before returning).
+        /// </summary>
+        private static bool MayRunWhereCreated(IAnonymousFunctionOperation lambda)
+        {
+            var parent = lambda.Parent;
+            while (parent is IDelegateCreationOperation or IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IArgumentOperation { Parent: IInvocationOperation };
         }
 
         private void VisitChildren(IOperation operation, int loopDepth, Walk walk)
