@@ -56,4 +56,42 @@ public class RealCodeRegressionTests
     [Fact]
     public Task Lambda_created_under_lock_and_handed_to_a_constructor_is_not_work_under_the_lock_GIL006() =>
         VerifyGil006.VerifyAnalyzerAsync(TimerCreatedUnderLock);
+
+    /// <summary>
+    /// MonoGame-style pool (docs/real-world.md, fixer crash): another lock on the same object has a body without braces.
+    /// The GIL001 fixer used to ask the compilation about a synthesized block and threw; now it plans over the real
+    /// statement, and an unbraced region of its own is refused rather than rewritten.
+    /// </summary>
+    [Fact]
+    public async Task FixerSurvivesAnUnbracedLockBodyElsewhereAndRefusesAnUnbracedOne()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            static class Pool
+            {
+                static readonly object Gate = new object();
+                static readonly List<int> Items = new List<int>();
+                static double total;
+                static bool Any { get { lock (Gate) return Items.Count > 0; } }
+                static void Work(int[] data)
+                {
+                    lock (Gate)
+                    {
+                        foreach (var i in data)
+                            for (var k = 0; k < i; k++) { total += System.Math.Sqrt(k); }
+                    }
+                }
+                static void Unbraced(int[] data)
+                {
+                    lock (Gate)
+                        foreach (var i in data)
+                            for (var k = 0; k < i; k++) { total += System.Math.Sqrt(k); }
+                }
+            }
+            """;
+        var offers = await GilAnalyzers.Tests.Verifiers.CodeFixOffers.ForAsync(source);
+        Assert.Equal(2, offers.Count);
+        Assert.All(offers, o => Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, o.Id));
+        Assert.Empty(offers[1].Keys);
+    }
 }
