@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using GilAnalyzers.Harness.Cli;
+using Microsoft.Build.Locator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.MSBuild;
+
+namespace GilAnalyzers.Harness.Fixing;
+
+/// <summary>Opens a .csproj with MSBuildWorkspace (MSBuild found through MSBuildLocator).</summary>
+public static class ProjectLoader
+{
+    private static readonly object Gate = new();
+
+    /// <summary>Must run before any MSBuild type is touched; safe to call more than once.</summary>
+    public static void EnsureMsBuildRegistered()
+    {
+        lock (Gate)
+        {
+            if (!MSBuildLocator.IsRegistered && MSBuildLocator.CanRegister)
+            {
+                try
+                {
+                    MSBuildLocator.RegisterDefaults();
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw new HarnessException(ExitCodes.BadUsage, "no .NET SDK with MSBuild was found: " + ex.Message);
+                }
+            }
+        }
+    }
+
+    /// <summary>Loading a project runs MSBuild's design-time build in a helper process; it gets this long.</summary>
+    public static readonly TimeSpan OpenTimeout = TimeSpan.FromMinutes(10);
+
+    public static async Task<(MSBuildWorkspace Workspace, Project Project, IReadOnlyList<string> Warnings)> OpenAsync(string projectPath, CancellationToken cancellationToken)
+    {
+        EnsureMsBuildRegistered();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(OpenTimeout);
+        try
+        {
+            return await OpenCoreAsync(projectPath, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new HarnessException(ExitCodes.BadUsage, $"opening '{projectPath}' did not finish within {OpenTimeout.TotalMinutes} minutes");
+        }
+    }
+
+    // Separate method so the MSBuild-facing types load only after registration.
+    private static async Task<(MSBuildWorkspace, Project, IReadOnlyList<string>)> OpenCoreAsync(string projectPath, CancellationToken cancellationToken)
+    {
+        var properties = new Dictionary<string, string> { ["Configuration"] = "Release" };
+        MSBuildWorkspace workspace = MSBuildWorkspace.Create(properties);
+        try
+        {
+            Project project = await workspace.OpenProjectAsync(projectPath, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var warnings = workspace.Diagnostics
+                .Where(d => d.Kind == WorkspaceDiagnosticKind.Failure)
+                .Select(d => d.Message)
+                .Distinct()
+                .ToList();
+            if (project.Language != LanguageNames.CSharp)
+            {
+                throw new HarnessException(ExitCodes.BadUsage, $"'{projectPath}' is a {project.Language} project: gil-bench handles C# only");
+            }
+
+            return (workspace, project, warnings);
+        }
+        catch (Exception ex)
+        {
+            // Disposing stops MSBuildWorkspace's build host process.
+            workspace.Dispose();
+            if (ex is HarnessException or OperationCanceledException)
+            {
+                throw;
+            }
+
+            throw new HarnessException(ExitCodes.BadUsage, $"could not open '{projectPath}': {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using GilAnalyzers.Harness.Cli;
+using GilAnalyzers.Harness.Commands;
+using GilAnalyzers.Harness.Fixing;
+using GilAnalyzers.Harness.Running;
+using Spectre.Console;
+
+namespace GilAnalyzers.Harness;
+
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        // MSBuild must be located before any of its types load (MSBuildWorkspace in the commands).
+        ProjectLoader.EnsureMsBuildRegistered();
+
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ProcessRunner.ActiveProcesses.KillAll();
+        IAnsiConsole console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and CI: no 80-column wrapping of the table.
+            console.Profile.Width = Math.Max(console.Profile.Width, 160);
+        }
+
+        try
+        {
+            return await RunAsync(args, console, new FixEngine(), cts.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The whole CLI behind Main; tests call it with their own console and fix engine.</summary>
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, FixEngine engine, CancellationToken cancellationToken, Action<BenchCommand>? created = null)
+    {
+        try
+        {
+            ProjectLoader.EnsureMsBuildRegistered();
+            List<string> rest = args.ToList();
+            if (rest.Count > 0 && rest[0] == "bench")
+            {
+                rest.RemoveAt(0);
+            }
+            else if (rest.Count > 0 && rest[0] == "samples")
+            {
+                rest.RemoveAt(0);
+                if (rest.Contains("--fixers"))
+                {
+                    engine = FixEngine.WithAssemblies(rest.Where((a, i) => i > 0 && rest[i - 1] == "--fixers").ToList());
+                }
+
+                return await new SamplesCommand(console, engine).RunAsync(rest, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (rest.Count == 0)
+            {
+                console.WriteLine(BenchOptions.Usage);
+                return ExitCodes.BadUsage;
+            }
+
+            BenchOptions? options = BenchOptions.Parse(rest);
+            if (options is null)
+            {
+                console.WriteLine(BenchOptions.Usage);
+                return ExitCodes.Ok;
+            }
+
+            if (options.Fixers.Count > 0)
+            {
+                engine = FixEngine.WithAssemblies(options.Fixers);
+            }
+
+            var command = new BenchCommand(console, engine);
+            created?.Invoke(command);
+            return await command.RunAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HarnessException ex)
+        {
+            string label = ex.ExitCode switch
+            {
+                ExitCodes.NothingToFix => "[yellow]",
+                _ => "[red]error:[/] ",
+            };
+            console.MarkupLine("gil-bench: " + label + Markup.Escape(ex.Message) + (ex.ExitCode == ExitCodes.NothingToFix ? "[/]" : ""));
+            return ex.ExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLine("gil-bench: [yellow]cancelled[/]; child processes were stopped.");
+            return 130;
+        }
+        catch (Exception ex)
+        {
+            console.MarkupLine("gil-bench: [red]internal error[/] (a bug in gil-bench, please report it): " + Markup.Escape(ex.GetType().Name + ": " + ex.Message));
+            if (Environment.GetEnvironmentVariable("GILBENCH_DEBUG") == "1")
+            {
+                console.WriteLine(ex.ToString());
+            }
+            else
+            {
+                console.MarkupLine("[grey]set GILBENCH_DEBUG=1 to see the stack trace[/]");
+            }
+
+            return ExitCodes.InternalError;
+        }
+    }
+}

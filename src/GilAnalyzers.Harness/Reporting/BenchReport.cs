@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.InteropServices;
+using GilAnalyzers.Harness.Fixing;
+using GilAnalyzers.Harness.Running;
+
+namespace GilAnalyzers.Harness.Reporting;
+
+/// <summary>Everything gil-bench found; serialised as-is (camelCase) by --json.</summary>
+public sealed class BenchReport
+{
+    public string Tool { get; init; } = "gil-bench";
+    public string Input { get; init; } = "";
+    public string InputKind { get; init; } = "";
+    public string? Entry { get; init; }
+    public string ResultSource => Entry is null ? "stdout" : "return value";
+    public string AfterSource { get; init; } = "fixes";
+    public int Rounds { get; init; }
+    public int Warmup { get; init; }
+    public IReadOnlyList<FixEntry> Fixes { get; init; } = Array.Empty<FixEntry>();
+    public IReadOnlyList<UnfixedDiagnostic> NotFixed { get; init; } = Array.Empty<UnfixedDiagnostic>();
+    public string Diff { get; init; } = "";
+    public VariantStats? Before { get; set; }
+    public VariantStats? After { get; set; }
+    public SpeedupEntry? Speedup { get; set; }
+    public bool ResultsEqual { get; set; }
+    public string? ResultDifference { get; set; }
+    public double? ParallelFraction { get; set; }
+    public MachineInfo Machine { get; init; } = MachineInfo.Current();
+    public HarnessTimings Harness { get; init; } = new();
+    public IReadOnlyList<RunEntry> Runs { get; set; } = Array.Empty<RunEntry>();
+}
+
+public sealed record FixEntry(string Id, string Action, string? EquivalenceKey, string File, int Line);
+
+public sealed record RangeEntry(double Median, double Min, double Max);
+
+public sealed record MedianEntry(double Median);
+
+public sealed class VariantStats
+{
+    public RangeEntry WallMs { get; init; } = new(0, 0, 0);
+    public MedianEntry CpuMs { get; init; } = new(0);
+    public MedianEntry ChildProcessCpuMs { get; init; } = new(0);
+    public double EffectiveCores { get; init; }
+    public double LockContentions { get; init; }
+    public double WorkItems { get; init; }
+    public double AllocatedBytes { get; init; }
+
+    public static VariantStats From(IReadOnlyList<RunMeasurement> runs) => new()
+    {
+        WallMs = ToRange(Statistics.Summarise(runs.Select(r => r.WallMs).ToList())),
+        CpuMs = new MedianEntry(Statistics.Median(runs.Select(r => r.TotalCpuMs).ToList())),
+        ChildProcessCpuMs = new MedianEntry(Statistics.Median(runs.Select(r => r.ChildCpuMs).ToList())),
+        EffectiveCores = Statistics.Median(runs.Select(r => r.EffectiveCores).ToList()),
+        LockContentions = Statistics.Median(runs.Select(r => (double)r.LockContentions).ToList()),
+        WorkItems = Statistics.Median(runs.Select(r => (double)r.WorkItems).ToList()),
+        AllocatedBytes = Statistics.Median(runs.Select(r => (double)r.AllocatedBytes).ToList()),
+    };
+
+    private static RangeEntry ToRange(Summary s) => new(s.Median, s.Min, s.Max);
+}
+
+public sealed record SpeedupEntry(double Median, double? CiLow, double? CiHigh, double ConfidenceLevel, double? PValue, bool Significant, string Method)
+{
+    public static SpeedupEntry From(Speedup s) => new(
+        s.Median, Finite(s.CiLow), Finite(s.CiHigh), s.ConfidenceLevel, Finite(s.PValue), s.Significant, s.Method);
+
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+}
+
+public sealed record MachineInfo(int Cores, string Os, string Runtime, string Architecture)
+{
+    public static MachineInfo Current() => new(
+        Environment.ProcessorCount,
+        RuntimeInformation.OSDescription,
+        RuntimeInformation.FrameworkDescription,
+        RuntimeInformation.OSArchitecture.ToString());
+}
+
+public sealed class HarnessTimings
+{
+    public double PrepareMs { get; set; }
+
+    /// <summary>Restore + opening the project with MSBuildWorkspace + analysis + fixes (0 with --after).</summary>
+    public double AnalyzeAndFixMs { get; set; }
+    public double RestoreMs { get; set; }
+    public double OpenProjectMs { get; set; }
+    public double BuildMs { get; set; }
+    public double BuildBeforeMs { get; set; }
+    public double BuildAfterMs { get; set; }
+
+    /// <summary>The harness's own cost before any measured run: prepare + analysis + fixes + both compiles.</summary>
+    public double OverheadMs => PrepareMs + AnalyzeAndFixMs + BuildMs;
+
+    public double RunsMs { get; set; }
+}
+
+public sealed record RunEntry(string Variant, int Round, bool Warmup, double WallMs, double CpuMs, double ChildProcessCpuMs, double EffectiveCores, long LockContentions, long WorkItems, long AllocatedBytes)
+{
+    public static RunEntry From(RunMeasurement m) => new(
+        m.Variant == Running.Variant.Before ? "before" : "after", m.Round, m.Warmup, m.WallMs, m.TotalCpuMs, m.ChildCpuMs, m.EffectiveCores, m.LockContentions, m.WorkItems, m.AllocatedBytes);
+}
