@@ -23,6 +23,9 @@ public sealed class ContentionSite
 
     public double WaitMs { get; set; }
 
+    /// <summary>When the lock was taken inside a library method the user's code called (no lock statement of its own here): that method's name.</summary>
+    public string? Via { get; set; }
+
     /// <summary>"GIL001 at Program.cs:30" when a diagnostic covers the site; null when none does.</summary>
     public string? Diagnostic { get; set; }
 
@@ -96,7 +99,8 @@ public static class ContentionAnalysis
 
             string modulePath = address.ModuleFilePath ?? "";
             string methodName = ShortName(method.FullMethodName);
-            int ilOffset = calls.LockCall(modulePath, method.MethodToken, address.ILOffset, callee) ?? address.ILOffset;
+            int? lockCall = calls.LockCall(modulePath, method.MethodToken, address.ILOffset, callee);
+            int ilOffset = lockCall ?? address.ILOffset;
             (string File, int Line)? where = pdbs.Resolve(modulePath, method.MethodToken, ilOffset);
             if (where is null && !pdbs.HasPdb(modulePath))
             {
@@ -112,6 +116,7 @@ public static class ContentionAnalysis
                     File = where is { } w2 ? displayName(w2.File) : null,
                     Line = where?.Line,
                     Method = methodName,
+                    Via = lockCall is null && callee is not null && !IsLockMethod(callee) ? callee : null,
                 };
                 sites[key] = site;
             }
@@ -121,6 +126,8 @@ public static class ContentionAnalysis
 
         return null;
     }
+
+    private static bool IsLockMethod(string name) => name is "Enter" or "TryEnter" or "ReliableEnter" or "EnterScope";
 
     private static string MethodNameOnly(string fullName)
     {

@@ -70,7 +70,7 @@ public static class DiagnoseWriters
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static string SiteLine(ContentionSite s) =>
-        $"{(s.File is null ? "(no source line)" : s.File + ":" + s.Line)} in {s.Method} — {s.Count.ToString("N0", Inv)} contention{(s.Count == 1 ? "" : "s")}, {Wait(s.WaitMs)} waited";
+        $"{(s.File is null ? "(no source line)" : s.File + ":" + s.Line)} in {s.Method}{(s.Via is null ? "" : " (inside " + s.Via + ")")} — {s.Count.ToString("N0", Inv)} contention{(s.Count == 1 ? "" : "s")}, {Wait(s.WaitMs)} waited";
 
     private static string Wait(double ms) => ms >= 1000 ? (ms / 1000).ToString("0.00", Inv) + " s" : ms.ToString("0.0", Inv) + " ms";
 
