@@ -121,13 +121,14 @@ public sealed class DiagnoseCommand
         var timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
 
         OverheadEntry? overhead = null;
-        double plainWall = 0;
+        double plainWall = 0, plainCpu = 0;
         if (plainRun)
         {
             RunMeasurement plain = await Step("running the program once without tracing", () =>
                 runner.RunAsync(Variant.Before, 0, true, dll, options.Entry, options.ProgramArgs, timeout, cancellationToken)).ConfigureAwait(false);
             Fail(plain, "the plain run");
             plainWall = plain.WallMs;
+            plainCpu = plain.TotalCpuMs;
         }
 
         // 3. The diagnosed run.
@@ -160,7 +161,7 @@ public sealed class DiagnoseCommand
             Fail(run, "the diagnosed run");
             if (plainRun)
             {
-                overhead = new OverheadEntry(plainWall, run.WallMs, plainWall > 0 ? Math.Round(run.WallMs / plainWall, 3) : 0);
+                overhead = new OverheadEntry(plainWall, run.WallMs, plainWall > 0 ? Math.Round(run.WallMs / plainWall, 3) : 0, plainCpu, run.TotalCpuMs);
             }
 
             // 4. Contention sites from the trace, joined with the diagnostics.

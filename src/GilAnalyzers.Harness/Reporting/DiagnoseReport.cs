@@ -54,7 +54,7 @@ public sealed class ContentionSection
     public IReadOnlyList<ContentionSite> Sites { get; set; } = Array.Empty<ContentionSite>();
 }
 
-public sealed record OverheadEntry(double PlainWallMs, double DiagnosedWallMs, double Slowdown);
+public sealed record OverheadEntry(double PlainWallMs, double DiagnosedWallMs, double Slowdown, double PlainCpuMs, double DiagnosedCpuMs);
 
 public sealed class DiagnoseTimings
 {
@@ -123,7 +123,7 @@ public static class DiagnoseWriters
 
         if (r.Overhead is { } o)
         {
-            yield return $"tracing overhead: wall {ReportWriters.Ms(o.DiagnosedWallMs)} diagnosed vs {ReportWriters.Ms(o.PlainWallMs)} plain (×{o.Slowdown.ToString("0.00", Inv)})";
+            yield return $"tracing overhead: wall {ReportWriters.Ms(o.DiagnosedWallMs)} diagnosed vs {ReportWriters.Ms(o.PlainWallMs)} plain (×{o.Slowdown.ToString("0.00", Inv)}); CPU {ReportWriters.Ms(o.DiagnosedCpuMs)} vs {ReportWriters.Ms(o.PlainCpuMs)}";
         }
     }
 
