@@ -45,6 +45,8 @@ catch (DirectoryNotFoundException)
 }
 
 Console.WriteLine($"{Environment.ProcessorCount} cores, {rounds} round(s) per version, alternating BEFORE/AFTER; medians shown.");
+Console.WriteLine("cores = CPU time / wall time (effective cores busy); contentions = Monitor lock contentions during the run;");
+Console.WriteLine("speedup = BEFORE wall / AFTER wall. Other load on the machine lowers cores and speedup; the contention counts do not depend on it.");
 Console.WriteLine();
 var rows = new List<string[]>();
 var failed = false;
@@ -68,8 +70,8 @@ foreach (var sample in samples)
         beforeSample.Invoke(sample.TestSize);
         afterSample.Invoke(sample.TestSize);
 
-        var beforeRuns = new List<(double Wall, double Cpu, object? Result)>();
-        var afterRuns = new List<(double Wall, double Cpu, object? Result)>();
+        var beforeRuns = new List<(double Wall, double Cpu, long Contentions, object? Result)>();
+        var afterRuns = new List<(double Wall, double Cpu, long Contentions, object? Result)>();
         for (var round = 0; round < rounds; round++)
         {
             beforeRuns.Add(Measure(beforeSample));
@@ -86,8 +88,10 @@ foreach (var sample in samples)
         {
             sample.Name,
             keys,
-            F(beforeWall), F(Median(beforeRuns.Select(r => r.Cpu))),
-            F(afterWall), F(Median(afterRuns.Select(r => r.Cpu))),
+            F(beforeWall), F(Median(beforeRuns.Select(r => r.Cpu))), F(Median(beforeRuns.Select(r => r.Cpu / r.Wall))),
+            Median(beforeRuns.Select(r => (double)r.Contentions)).ToString("F0", CultureInfo.InvariantCulture),
+            F(afterWall), F(Median(afterRuns.Select(r => r.Cpu))), F(Median(afterRuns.Select(r => r.Cpu / r.Wall))),
+            Median(afterRuns.Select(r => (double)r.Contentions)).ToString("F0", CultureInfo.InvariantCulture),
             (beforeWall / afterWall).ToString("F2", CultureInfo.InvariantCulture) + "x",
             equal ? "equal" : "DIFFERENT: " + string.Join(" / ", results),
         });
@@ -95,11 +99,11 @@ foreach (var sample in samples)
     catch (Exception e) when (e is InvalidOperationException || e is IOException || e is MissingMethodException)
     {
         failed = true;
-        rows.Add(new[] { sample.Name, "error: " + e.Message.Split('\n')[0], "", "", "", "", "", "" });
+        rows.Add(new[] { sample.Name, "error: " + e.Message.Split('\n')[0], "", "", "", "", "", "", "", "", "", "" });
     }
 }
 
-var header = new[] { "sample", "fixes applied", "before wall s", "before cpu s", "after wall s", "after cpu s", "speedup", "result" };
+var header = new[] { "sample", "fixes applied", "before wall s", "before cpu s", "before cores", "before contentions", "after wall s", "after cpu s", "after cores", "after contentions", "speedup", "result" };
 var widths = header.Select((h, i) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[i].Length))).ToArray();
 Console.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))));
 foreach (var row in rows)
@@ -109,19 +113,20 @@ foreach (var row in rows)
 
 return failed ? 1 : 0;
 
-static (double Wall, double Cpu, object? Result) Measure(LoadedSample sample)
+static (double Wall, double Cpu, long Contentions, object? Result) Measure(LoadedSample sample)
 {
     GC.Collect();
     GC.WaitForPendingFinalizers();
     var process = Process.GetCurrentProcess();
     process.Refresh();
     var cpuBefore = process.TotalProcessorTime;
+    var contentionsBefore = Monitor.LockContentionCount;
     var watch = Stopwatch.StartNew();
     var result = sample.Invoke();
     watch.Stop();
     process.Refresh();
     var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-    return (watch.Elapsed.TotalSeconds, cpu, result);
+    return (watch.Elapsed.TotalSeconds, cpu, Monitor.LockContentionCount - contentionsBefore, result);
 }
 
 static double Median(IEnumerable<double> values)

@@ -14,6 +14,11 @@ public static class SampleCatalog
         new SampleInfo("Mandelbrot", "GilSamples.Mandelbrot.Sample.Run", 200),
         new SampleInfo("HashChain", "GilSamples.HashChain.Sample.Run", 40),
         new SampleInfo("Simulation", "GilSamples.Simulation.Sample.Run", 150),
+        new SampleInfo("GIL003.ThreadArraySumOfSquares", "Sample.Run", 2_000_003),
+        new SampleInfo("GIL003.TwoThreadFibonacci", "Sample.Run", 24),
+        new SampleInfo("GIL003.UnevenTriangularSplit", "Sample.Run", 3_001),
+        new SampleInfo("GIL004.ThreadPoolMatrixMultiply", "Sample.Run", 61),
+        new SampleInfo("GIL005.WhenAllCrc", "Sample.Run", 5),
     };
 
     /// <summary>The repository root: the nearest folder above <paramref name="start"/> that holds GilAnalyzers.sln.</summary>

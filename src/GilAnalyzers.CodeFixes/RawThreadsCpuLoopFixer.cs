@@ -60,15 +60,17 @@ namespace GilAnalyzers.CodeFixes
                     continue;
                 }
 
-                context.RegisterCodeFix(
-                    CodeAction.Create("Run the partitions with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForPartitionsKey),
-                    diagnostic);
+                // The whole-range rewrite comes first when it applies: it is the one that balances uneven partitions.
                 if (plan.Range is not null)
                 {
                     context.RegisterCodeFix(
                         CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Range, c), ParallelForRangeKey),
                         diagnostic);
                 }
+
+                context.RegisterCodeFix(
+                    CodeAction.Create("Run the partitions with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForPartitionsKey),
+                    diagnostic);
             }
         }
     }

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
+using GilAnalyzers.IntegrationTests.Infrastructure;
 using Xunit;
 
 namespace GilAnalyzers.IntegrationTests;
@@ -14,7 +15,7 @@ public sealed class PackageLayoutTests(PackagedConsumerFixture fixture)
     private const string CodeFixesDll = "analyzers/dotnet/cs/GilAnalyzers.CodeFixes.dll";
 
     [Fact]
-    public void Package_contains_exactly_the_two_analyzer_assemblies_and_the_readme()
+    public void Package_contains_exactly_the_two_analyzer_assemblies_the_presets_and_the_readme()
     {
         using var package = ZipFile.OpenRead(fixture.PackagePath);
         var content = package.Entries
@@ -23,8 +24,10 @@ public sealed class PackageLayoutTests(PackagedConsumerFixture fixture)
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        // When buildTransitive/ props or targets are added (severity presets), list them here too.
-        Assert.Equal(new[] { "README.md", CodeFixesDll, AnalyzerDll }.Order(StringComparer.Ordinal), content);
+        // buildTransitive/: the GilAnalyzersMode severity presets (see SeverityPresetTests).
+        var presets = new[] { "buildTransitive/GilAnalyzers.props", "buildTransitive/GilAnalyzers.targets" }
+            .Concat(SeverityPresets.ModesWithFiles.Select(mode => $"buildTransitive/config/GilAnalyzers.{mode}.globalconfig"));
+        Assert.Equal(new[] { "README.md", CodeFixesDll, AnalyzerDll }.Concat(presets).Order(StringComparer.Ordinal), content);
         Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith("lib/", StringComparison.OrdinalIgnoreCase));
         Assert.True(package.GetEntry("README.md")!.Length > 0, "The package README is empty.");
     }

@@ -14,11 +14,15 @@ namespace GilAnalyzers.IntegrationTests;
 public sealed class PackagedConsumerFixture : IAsyncLifetime
 {
     private readonly Lazy<Task<DefaultBuild>> _defaultBuild;
+    private readonly Lazy<Task<ClientWorkspace>> _clients;
     private string? _workRoot;
+    private string? _feed;
 
     public PackagedConsumerFixture()
     {
         _defaultBuild = new Lazy<Task<DefaultBuild>>(RunDefaultBuildAsync);
+        _clients = new Lazy<Task<ClientWorkspace>>(
+            () => ClientWorkspace.CreateAndRestoreAsync(Path.Combine(_workRoot!, "clients"), _feed!, PackageVersion));
     }
 
     /// <summary>The version this run packed: <c>0.1.0-it</c> + UTC timestamp + process id.</summary>
@@ -33,10 +37,13 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
 
     public Task<DefaultBuild> GetDefaultBuildAsync() => _defaultBuild.Value;
 
+    /// <summary>The consumers of the client tests (presets, compatibility, dotnet format, language server), restored once on first use.</summary>
+    public Task<ClientWorkspace> GetClientWorkspaceAsync() => _clients.Value;
+
     public async Task InitializeAsync()
     {
         _workRoot = Directory.CreateTempSubdirectory("gil-it-").FullName;
-        var feed = Path.Combine(_workRoot, "feed");
+        var feed = _feed = Path.Combine(_workRoot, "feed");
 
         // Restore as a plain build would (a no-op after one), so the run-unique version never reaches the
         // repository's restore outputs, which a concurrent build of the solution may be reading.

@@ -65,7 +65,7 @@ public sealed class ProcessRunnerTests
     }
 
     /// <summary>Gone, or a zombie waiting to be reaped (it no longer runs).</summary>
-    private static bool IsGone(int pid)
+    internal static bool IsGone(int pid)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)

@@ -238,6 +238,15 @@ namespace GilAnalyzers.CodeFixes.Shared
                 return false;
             }
 
+            // An object the code writes into must not have been shared before the lock: others could see the writes.
+            foreach (var written in effects.LocalWrites)
+            {
+                if (written is ILocalSymbol { Type.IsValueType: false } local && EscapesBefore(local, _region.First.SpanStart))
+                {
+                    return false;
+                }
+            }
+
             if (statement is LocalDeclarationStatementSyntax declaration
                 && (declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst))
             {
@@ -251,6 +260,43 @@ namespace GilAnalyzers.CodeFixes.Shared
             }
 
             return HasNoJumpsOut(statement);
+        }
+
+        /// <summary>
+        /// Whether the object in <paramref name="local"/> may be reachable from other threads before <paramref name="position"/>:
+        /// the local is used there other than to index it, access a member or call a method on it, or be assigned.
+        /// </summary>
+        private bool EscapesBefore(ILocalSymbol local, int position)
+        {
+            var function = _model.GetOperation(_scope.Function, _cancellationToken);
+            if (function is null)
+            {
+                return true;
+            }
+
+            foreach (var reference in function.Descendants().OfType<ILocalReferenceOperation>())
+            {
+                if (reference.Syntax.SpanStart >= position || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    continue;
+                }
+
+                var parent = reference.Parent;
+                var contained = parent switch
+                {
+                    IArrayElementReferenceOperation element => element.ArrayReference == reference,
+                    IMemberReferenceOperation member => member.Instance == reference,
+                    IInvocationOperation call => call.Instance == reference,
+                    ISimpleAssignmentOperation assignment => assignment.Target == reference,
+                    _ => false,
+                };
+                if (!contained)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private bool HasNoJumpsOut(StatementSyntax statement)
@@ -578,6 +624,18 @@ namespace GilAnalyzers.CodeFixes.Shared
                 || _model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol method
                 || method.ContainingType?.ToDisplayString() != "System.Threading.Tasks.Parallel"
                 || !IsSimpleLoopOverload(method))
+            {
+                return null;
+            }
+
+            // Inside another lock in the body, the fold is also guarded by that lock, which the merge would not take.
+            if (_region.First.Ancestors().TakeWhile(a => a != lambda).Any(a => a is LockStatementSyntax || a is UsingStatementSyntax || a is TryStatementSyntax))
+            {
+                return null;
+            }
+
+            var lambdaOperation = _model.GetOperation(lambda, _cancellationToken);
+            if (lambdaOperation is null || lambdaOperation.HasErrors(_model.Compilation, _cancellationToken))
             {
                 return null;
             }

@@ -54,8 +54,38 @@ namespace GilAnalyzers.CodeFixes.Shared
                 }
             }
 
+            // [MethodImpl(Synchronized)] methods lock `this` (instance) or `typeof(T)` (static) around their whole body.
+            var lockedType = isThisLock ? containingType
+                : region.LockExpression is TypeOfExpressionSyntax typeOf ? model.GetTypeInfo(typeOf.Type, cancellationToken).Type as INamedTypeSymbol
+                : null;
+            if (lockedType is not null)
+            {
+                foreach (var method in lockedType.GetMembers().OfType<IMethodSymbol>())
+                {
+                    if (method.IsStatic == isThisLock || (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) == 0
+                        && !HasSynchronizedAttribute(method))
+                    {
+                        continue;
+                    }
+
+                    foreach (var reference in method.DeclaringSyntaxReferences)
+                    {
+                        if (reference.GetSyntax(cancellationToken) is BaseMethodDeclarationSyntax { Body: { } body }
+                            && GuardedRegion.ForMethodBody(body, region.LockExpression) is { } synchronized)
+                        {
+                            result.Add(synchronized);
+                        }
+                    }
+                }
+            }
+
             return result;
         }
+
+        private static bool HasSynchronizedAttribute(IMethodSymbol method)
+            => method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.MethodImplAttribute"
+                && a.ConstructorArguments.Length == 1
+                && a.ConstructorArguments[0].Value is int flags && (flags & 0x20) != 0);
 
         private static bool SameLock(GuardedRegion region, ISymbol? lockSymbol, GuardedRegion other, SemanticModel otherModel, CancellationToken cancellationToken)
         {

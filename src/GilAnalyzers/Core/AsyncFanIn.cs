@@ -189,6 +189,12 @@ namespace GilAnalyzers.Core
             if (expression is ILocalReferenceOperation local && depth < 3 && !FanOutFacts.IsWrittenAfterDeclaration(local.Local, root))
             {
                 var initializer = InitializerOf(local.Local, root);
+                if (initializer is IObjectCreationOperation { Initializer: null } creation && creation.Type?.Name == "List")
+                {
+                    count = "the calls added to '" + local.Local.Name + "'";
+                    return CollectAdded(local.Local, root, calls);
+                }
+
                 return initializer is not null && CollectTasks(initializer, root, calls, depth + 1, out count);
             }
 
@@ -229,6 +235,47 @@ namespace GilAnalyzers.Core
                 default:
                     return false;
             }
+        }
+
+        /// <summary><c>var tasks = new List&lt;Task&gt;(); … tasks.Add(F(x)); … WhenAll(tasks)</c>: every Add must add a call.</summary>
+        private static bool CollectAdded(ILocalSymbol list, IOperation root, List<AsyncFanInCall> calls)
+        {
+            var found = false;
+            foreach (var operation in FanOutFacts.Descendants(root))
+            {
+                if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, list))
+                {
+                    continue;
+                }
+
+                if (reference.Parent is IInvocationOperation { TargetMethod: { Name: "Add" } } add && add.Instance == reference && add.Arguments.Length == 1)
+                {
+                    if (!CollectTask(add.Arguments[0].Value, root, calls, 0))
+                    {
+                        return false;
+                    }
+
+                    found = true;
+                    continue;
+                }
+
+                if (reference.Parent is IArgumentOperation { Parent: IInvocationOperation join }
+                    && (join.TargetMethod.Name == "WhenAll" || join.TargetMethod.Name == "WaitAll"))
+                {
+                    continue;
+                }
+
+                if (reference.Parent is IConversionOperation { Parent: IArgumentOperation { Parent: IInvocationOperation join2 } }
+                    && (join2.TargetMethod.Name == "WhenAll" || join2.TargetMethod.Name == "WaitAll"))
+                {
+                    continue;
+                }
+
+                // Used in another way (Count, indexer, passed along): not a plain fan-in.
+                return false;
+            }
+
+            return found;
         }
 
         private static IOperation? InitializerOf(ILocalSymbol local, IOperation root)

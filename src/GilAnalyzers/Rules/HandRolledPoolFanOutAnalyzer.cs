@@ -27,8 +27,11 @@ namespace GilAnalyzers.Rules
         private static void Analyze(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
         {
             var launch = context.Operation;
-            var type = launch is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation ? invocation.TargetMethod.ContainingType : launch.Type;
-            if (!KnownTypes.Is(type, types.ThreadPool) && !KnownTypes.Is(type, types.TaskFactory) && !KnownTypes.Is(type, types.Task))
+            var isLaunch = launch is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation
+                ? (KnownTypes.Is(invocation.TargetMethod.ContainingType, types.ThreadPool) && invocation.TargetMethod.Name.EndsWith("QueueUserWorkItem", System.StringComparison.Ordinal))
+                  || (KnownTypes.Is(invocation.TargetMethod.ContainingType, types.TaskFactory) && invocation.TargetMethod.Name == "StartNew")
+                : KnownTypes.Is(launch.Type, types.Task);
+            if (!isLaunch)
             {
                 return;
             }

@@ -35,26 +35,7 @@ public sealed class ConsumerProject
         var project = new ConsumerProject(directory);
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "Silenced"));
 
-        // Stop MSBuild and NuGet settings of folders above the temp directory from leaking in.
-        Write(directory, "Directory.Build.props", """
-            <Project>
-              <PropertyGroup>
-                <ImportDirectoryPackagesProps>false</ImportDirectoryPackagesProps>
-                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
-              </PropertyGroup>
-            </Project>
-            """);
-        Write(directory, "Directory.Build.targets", "<Project />\n");
-
-        // The folder feed is added to the machine's own sources (no <clear/>): other packages still restore as usual.
-        Write(directory, "nuget.config", $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="gilanalyzers-under-test" value="{feedDirectory}" />
-              </packageSources>
-            </configuration>
-            """);
+        WriteIsolationFiles(directory, feedDirectory);
 
         Write(directory, "Consumer.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -82,9 +63,38 @@ public sealed class ConsumerProject
             """);
 
         Write(directory, "AntiPattern.cs", ConsumerSources.AntiPattern("Consumer"));
-        Write(directory, "CorrectPattern.cs", ConsumerSources.CorrectPattern);
+        Write(directory, "CorrectPattern.cs", ConsumerSources.FixedPattern("Consumer", "CorrectPattern"));
         Write(Path.Combine(directory, "Silenced"), "AntiPattern.cs", ConsumerSources.AntiPattern("Consumer.Silenced"));
         return project;
+    }
+
+    /// <summary>
+    /// Writes the files that keep a consumer folder independent of its surroundings: Directory.Build.props/.targets
+    /// that stop MSBuild and central package management of folders above it from leaking in, and a nuget.config that
+    /// adds the folder feed with the package under test.
+    /// </summary>
+    public static void WriteIsolationFiles(string directory, string feedDirectory)
+    {
+        // Stop MSBuild and NuGet settings of folders above the temp directory from leaking in.
+        Write(directory, "Directory.Build.props", """
+            <Project>
+              <PropertyGroup>
+                <ImportDirectoryPackagesProps>false</ImportDirectoryPackagesProps>
+                <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+              </PropertyGroup>
+            </Project>
+            """);
+        Write(directory, "Directory.Build.targets", "<Project />\n");
+
+        // The folder feed is added to the machine's own sources (no <clear/>): other packages still restore as usual.
+        Write(directory, "nuget.config", $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="gilanalyzers-under-test" value="{feedDirectory}" />
+              </packageSources>
+            </configuration>
+            """);
     }
 
     public Task<ProcessResult> RestoreAsync() =>
@@ -94,6 +104,6 @@ public sealed class ConsumerProject
     public Task<ProcessResult> BuildAsync(params string[] extraArguments) =>
         DotNetCli.RunAsync(Directory, ["build", ProjectFile, "--no-restore", "--no-incremental", .. DotNetCli.QuietBuildArguments, .. extraArguments]);
 
-    private static void Write(string directory, string name, string text) =>
+    internal static void Write(string directory, string name, string text) =>
         File.WriteAllText(Path.Combine(directory, name), text.ReplaceLineEndings("\n"));
 }

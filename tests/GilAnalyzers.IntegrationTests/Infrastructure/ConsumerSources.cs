@@ -6,64 +6,115 @@ public static class ConsumerSources
     /// <summary>Where GIL001 squiggles: the <c>lock (x)</c> header.</summary>
     public const string LockMarker = "lock (Gate)";
 
-    /// <summary>GIL001's anti-pattern: every Parallel.For worker computes while holding the same static lock.</summary>
-    public static string AntiPattern(string ns) => $$"""
+    /// <summary>
+    /// GIL001's anti-pattern: every Parallel.For worker computes while holding the same static lock. Written in
+    /// C# 7.3 (block-scoped namespace, no newer syntax) so consumers of every language version compile it.
+    /// </summary>
+    public static string AntiPattern(string ns, string typeName = "AntiPattern") => $$"""
         using System;
         using System.Threading.Tasks;
 
-        namespace {{ns}};
-
-        public static class AntiPattern
+        namespace {{ns}}
         {
-            private static readonly object Gate = new object();
-            private static double total;
-
-            public static double Run(int n)
+            public static class {{typeName}}
             {
-                Parallel.For(0, n, i =>
+                private static readonly object Gate = new object();
+                private static double total;
+
+                public static double Run(int n)
                 {
-                    lock (Gate)
+                    Parallel.For(0, n, i =>
                     {
-                        for (int k = 0; k < 100000; k++)
+                        lock (Gate)
                         {
-                            total += Math.Sqrt(k + i);
+                            for (int k = 0; k < 100000; k++)
+                            {
+                                total += Math.Sqrt(k + i);
+                            }
                         }
-                    }
-                });
-                return total;
+                    });
+                    return total;
+                }
             }
         }
 
         """;
 
-    /// <summary>The same work done right: computed outside the lock, which guards only the shared update.</summary>
-    public const string CorrectPattern = """
+    /// <summary>
+    /// The shape GIL001's "move the computation out of the lock" fix handles most simply: the lock guards a call
+    /// to a CPU-heavy method whose result feeds the shared update. C# 7.3, so any consumer compiles it.
+    /// </summary>
+    public static string HeavyCallUnderLock(string ns) => $$"""
         using System;
         using System.Threading.Tasks;
 
-        namespace Consumer;
-
-        public static class CorrectPattern
+        namespace {{ns}}
         {
-            private static readonly object Gate = new object();
-            private static double total;
-
-            public static double Run(int n)
+            public static class HeavyCallUnderLock
             {
-                Parallel.For(0, n, i =>
+                private static readonly object Gate = new object();
+                private static double total;
+
+                public static double Run(int n)
                 {
-                    double local = 0;
-                    for (int k = 0; k < 100000; k++)
+                    Parallel.For(0, n, i =>
                     {
-                        local += Math.Sqrt(k + i);
+                        lock (Gate)
+                        {
+                            double local = Heavy(i);
+                            total += local;
+                        }
+                    });
+                    return total;
+                }
+
+                private static double Heavy(int seed)
+                {
+                    double sum = 0;
+                    for (int k = 0; k < 200000; k++)
+                    {
+                        sum += Math.Sqrt(k + seed);
                     }
 
-                    lock (Gate)
+                    return sum;
+                }
+            }
+        }
+
+        """;
+
+    /// <summary>
+    /// <see cref="AntiPattern"/> with the computation moved out of the lock (what the fixed file looks like),
+    /// under the same type name so an editor can swap one text for the other.
+    /// </summary>
+    public static string FixedPattern(string ns, string typeName) => $$"""
+        using System;
+        using System.Threading.Tasks;
+
+        namespace {{ns}}
+        {
+            public static class {{typeName}}
+            {
+                private static readonly object Gate = new object();
+                private static double total;
+
+                public static double Run(int n)
+                {
+                    Parallel.For(0, n, i =>
                     {
-                        total += local;
-                    }
-                });
-                return total;
+                        double local = 0;
+                        for (int k = 0; k < 100000; k++)
+                        {
+                            local += Math.Sqrt(k + i);
+                        }
+
+                        lock (Gate)
+                        {
+                            total += local;
+                        }
+                    });
+                    return total;
+                }
             }
         }
 

@@ -23,9 +23,11 @@ public static class DotNetCli
         "-v:minimal",
     ];
 
-    private static string DotNetPath { get; } = ResolveDotNet();
+    /// <summary>The <c>dotnet</c> executable the tests run (the one that runs <c>dotnet test</c>).</summary>
+    public static string DotNetPath { get; } = ResolveDotNet();
 
-    private static IReadOnlyDictionary<string, string?> Environment { get; } = BuildEnvironment();
+    /// <summary>The child environment: variables to set, and <c>null</c> for those to remove.</summary>
+    public static IReadOnlyDictionary<string, string?> Environment { get; } = BuildEnvironment();
 
     private static string ResolveDotNet()
     {

@@ -203,6 +203,18 @@ public class HandRolledPoolFanOutTests
                     }
                     await Task.WhenAll(tasks);
                 }
+
+                static void NewTaskStart(double[] data)
+                {
+                    var tasks = new Task[4];
+                    for (int t = 0; t < 4; t++)
+                    {
+                        int id = t;
+                        tasks[t] = [|new Task(() => { for (int i = id; i < data.Length; i += 4) data[i] = Math.Log(data[i]); })|];
+                        tasks[t].Start();
+                    }
+                    Task.WaitAll(tasks);
+                }
             }
             """;
         await VerifyCS.VerifyCodeFixAsync(source, source);
@@ -286,6 +298,12 @@ public class HandRolledPoolFanOutTests
                         ThreadPool.QueueUserWorkItem(_ => { sizes[index] = index; light.Signal(); });
                     }
                     light.Wait();
+
+                    for (int i = 0; i < 4; i++)
+                    {
+                        int index = i;
+                        ThreadPool.QueueUserWorkItem(_ => { for (int k = 0; k < sizes.Length; k++) sizes[k] += index; });
+                    }
 
                     var single = Task.Factory.StartNew(() => { for (int i = 0; i < sizes.Length; i++) sizes[i]++; }, TaskCreationOptions.LongRunning);
                     single.Wait();

@@ -395,6 +395,92 @@ public class RawThreadsCpuLoopFixerTests
     }
 
     [Fact]
+    public async Task CeilingChunkWithMathMinAndLockedMerge_ParallelForRange()
+    {
+        var source = Usings + """
+            class C
+            {
+                static readonly object Gate = new object();
+                static long total;
+
+                static void Run(int[] values, int workers)
+                {
+                    int chunk = (values.Length + workers - 1) / workers;
+                    var threads = new Thread[workers];
+                    for (int w = 0; w < workers; w++)
+                    {
+                        int start = w * chunk;
+                        int end = Math.Min(values.Length, start + chunk);
+                        threads[w] = [|new Thread(() =>
+                        {
+                            long sum = 0;
+                            for (int j = start; j < end; j++)
+                            {
+                                for (int k = 0; k < values[j]; k++) sum += k;
+                            }
+                            lock (Gate) { total += sum; }
+                        })|];
+                        threads[w].Start();
+                    }
+                    foreach (var thread in threads) thread.Join();
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class C
+            {
+                static readonly object Gate = new object();
+                static long total;
+
+                static void Run(int[] values, int workers)
+                {
+                    int chunk = (values.Length + workers - 1) / workers;
+                    Parallel.For<long>(0, values.Length, () => 0, (j, loopState, sum) =>
+                    {
+                        for (int k = 0; k < values[j]; k++) sum += k;
+                        return sum;
+                    }, sum =>
+                    {
+                        lock (Gate) { total += sum; }
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForRangeKey);
+    }
+
+    [Fact]
+    public async Task SplitThatDoesNotCoverTheRange_OffersNoRangeFix()
+    {
+        var source = Usings + """
+            class C
+            {
+                static long total;
+
+                static void Run(int n, int workers)
+                {
+                    int chunk = n / workers;
+                    var threads = new Thread[workers];
+                    for (int w = 0; w < workers; w++)
+                    {
+                        int start = w * chunk;
+                        int end = start + chunk;
+                        threads[w] = [|new Thread(() =>
+                        {
+                            long sum = 0;
+                            for (int j = start; j < end; j++) sum += j % 3;
+                            Interlocked.Add(ref total, sum);
+                        })|];
+                        threads[w].Start();
+                    }
+                    foreach (var thread in threads) thread.Join();
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source, RawThreadsCpuLoopFixer.ParallelForRangeKey);
+    }
+
+    [Fact]
     public async Task FloatingPointAccumulator_OffersNoRangeFix()
     {
         var source = Usings + """

@@ -122,6 +122,80 @@ public class SequentialAsyncCpuWorkTests
     }
 
     [Fact]
+    public async Task CompletedAwaitsAreLookedThrough_Reports()
+    {
+        var source = Usings + """
+            class C
+            {
+                static async Task<long> SumAsync(int[] data)
+                {
+                    await Task.CompletedTask;
+                    long s = 0;
+                    foreach (var d in data) s += d * (long)d;
+                    return s;
+                }
+
+                static Task<long[]> Run(int[] a, int[] b) => {|#0:Task.WhenAll(SumAsync(a), SumAsync(b))|};
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.SequentialAsyncCpuWork).WithLocation(0).WithArguments("WhenAll", "2 calls", "SumAsync", "foreach loop"));
+    }
+
+    [Fact]
+    public async Task ListFilledInForeach_WrapsEachAdd()
+    {
+        var source = Usings + "class C\n{\n" + Crc + """
+
+                static async Task<uint[]> Run(List<byte[]> blocks)
+                {
+                    var tasks = new List<Task<uint>>();
+                    foreach (var block in blocks)
+                    {
+                        tasks.Add(CrcAsync(block));
+                    }
+                    return await {|#0:Task.WhenAll(tasks)|};
+                }
+            }
+            """;
+        var fixedSource = Usings + "class C\n{\n" + Crc + """
+
+                static async Task<uint[]> Run(List<byte[]> blocks)
+                {
+                    var tasks = new List<Task<uint>>();
+                    foreach (var block in blocks)
+                    {
+                        tasks.Add(Task.Run(() => CrcAsync(block)));
+                    }
+                    return await Task.WhenAll(tasks);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey, LanguageVersion.Latest,
+            VerifyCS.Diagnostic(DiagnosticIds.SequentialAsyncCpuWork).WithLocation(0)
+                .WithArguments("WhenAll", "the calls added to 'tasks'", "CrcAsync", "foreach loop"));
+    }
+
+    [Fact]
+    public async Task ListFilledInForLoopFromArray_ReportsWithoutFix()
+    {
+        var source = Usings + "class C\n{\n" + Crc + """
+
+                static Task<uint[]> Run(byte[][] blocks)
+                {
+                    var tasks = new List<Task<uint>>();
+                    for (int i = 0; i < blocks.Length; i++)
+                    {
+                        tasks.Add(CrcAsync(blocks[i]));
+                    }
+                    return [|Task.WhenAll(tasks)|];
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
+
+    [Fact]
     public async Task GenuinelyAsyncIo_DoesNotReport()
     {
         var source = Usings + """

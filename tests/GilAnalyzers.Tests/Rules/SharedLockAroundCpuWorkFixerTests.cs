@@ -707,6 +707,19 @@ public class SharedLockAroundCpuWorkFixerTests
                         }
                     });
             """)]
+    [InlineData("an array shared before the lock is filled by the computation", """
+                    var published = new List<double[]>();
+                    Parallel.For(0, n, i =>
+                    {
+                        var row = new double[n];
+                        lock (Gate) { published.Add(row); }
+                        lock (Gate)
+                        {
+                            for (int k = 0; k < n; k++) row[k] = Math.Sqrt(k * i);
+                            total += row[0];
+                        }
+                    });
+            """)]
     [InlineData("a mutating call on a shared collection inside the computation", """
                     var seen = new List<int>();
                     Parallel.For(0, n, i =>
@@ -724,5 +737,267 @@ public class SharedLockAroundCpuWorkFixerTests
         var offers = await CodeFixOffers.ForAsync(Wrap(body));
         var gil001 = Assert.Single(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork);
         Assert.True(gil001.Keys.Count == 0, why + ": offered " + string.Join(", ", gil001.Keys));
+    }
+
+    [Fact]
+    public async Task Refusal_ComputationReadsWhatASynchronizedMethodWritesUnderTheSameThisLock()
+    {
+        var source = Usings + """
+            using System.Runtime.CompilerServices;
+
+            class Model
+            {
+                private double _scale = 1;
+                private double _total;
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public void Rescale(double s) { _scale = s; }
+
+                public void Run(int n)
+                {
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (this)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += _scale * k;
+                            _total += s;
+                        }
+                    });
+                }
+            }
+            """;
+        var offers = await CodeFixOffers.ForAsync(source);
+        var gil001 = Assert.Single(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork);
+        Assert.Empty(gil001.Keys);
+
+        // Without the Synchronized writer the same code is fixable.
+        var withoutWriter = source.Replace("[MethodImpl(MethodImplOptions.Synchronized)]", string.Empty, StringComparison.Ordinal);
+        var offersWithout = await CodeFixOffers.ForAsync(withoutWriter);
+        Assert.Contains(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, Assert.Single(offersWithout, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork).Keys);
+    }
+
+    [Fact]
+    public async Task LockInAMethodThatParallelCodeCalls_MoveOutApplies()
+    {
+        var source = """
+            using System;
+            using System.Threading.Tasks;
+
+            class Simulation
+            {
+                private readonly object _sync = new object();
+                private double _energy;
+
+                public void Step(int i)
+                {
+                    {|#0:lock (_sync)|}
+                    {
+                        double e = 0;
+                        for (int k = 0; k < 10000; k++) e += Math.Sin(k * i);
+                        _energy += e;
+                    }
+                }
+            }
+
+            class Runner
+            {
+                static void Run(Simulation sim, int n) => Parallel.For(0, n, i => sim.Step(i));
+            }
+            """;
+        var fixedSource = """
+            using System;
+            using System.Threading.Tasks;
+
+            class Simulation
+            {
+                private readonly object _sync = new object();
+                private double _energy;
+
+                public void Step(int i)
+                {
+                    double e = 0;
+                    for (int k = 0; k < 10000; k++) e += Math.Sin(k * i);
+                    lock (_sync)
+                    {
+                        _energy += e;
+                    }
+                }
+            }
+
+            class Runner
+            {
+                static void Run(Simulation sim, int n) => Parallel.For(0, n, i => sim.Step(i));
+            }
+            """;
+        // The callee form is a compilation-end (non-local) diagnostic; the fix itself is local to the lock.
+        var test = new CSharpCodeFixVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer, SharedLockAroundCpuWorkFixer>.Test
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            CodeActionEquivalenceKey = SharedLockAroundCpuWorkFixer.MoveOutOfLockKey,
+            LanguageVersion = LanguageVersion.CSharp7_3,
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
+        };
+        test.ExpectedDiagnostics.Add(CSharpCodeFixVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer, SharedLockAroundCpuWorkFixer>
+            .Diagnostic(DiagnosticIds.SharedLockAroundCpuWork)
+            .WithLocation(0).WithArguments("_sync", "for loop", "'Step', called from a Parallel.For body"));
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task ThreadLocal_KeepsParallelOptions()
+    {
+        await VerifyAsync("""
+                    var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+                    Parallel.For(0, n, options, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k ^ i;
+                            count -= c;
+                        }
+                    });
+            """, """
+                    var options = new ParallelOptions { MaxDegreeOfParallelism = 2 };
+                    Parallel.For<long>(0, n, options, () => 0, (i, loopState, localCount) =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        localCount -= c;
+                        return localCount;
+                    }, localCount =>
+                    {
+                        lock (Gate)
+                        {
+                            count += localCount;
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.ThreadLocalKey);
+    }
+
+    [Theory]
+    [InlineData(SharedLockAroundCpuWorkFixer.ThreadLocalKey)]
+    [InlineData(SharedLockAroundCpuWorkFixer.InterlockedKey)]
+    public async Task FixAll_IntegerFoldsInTwoLoops(string key)
+    {
+        string Loops(string first, string second) => Usings + """
+            class C
+            {
+                static readonly object Gate = new object();
+                static long a;
+                static long b;
+
+                static void Run(int n)
+                {
+            """ + "\n" + first + "\n" + second + "\n" + """
+                }
+            }
+            """;
+        const string BeforeA = """
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k ^ i;
+                            a += c;
+                        }
+                    });
+            """;
+        const string BeforeB = """
+                    Parallel.For(0, n, j =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            long c = 0;
+                            for (int k = 0; k < n; k++) c += k & j;
+                            b += c;
+                        }
+                    });
+            """;
+        var threadLocal = Loops("""
+                    Parallel.For<long>(0, n, () => 0, (i, loopState, localA) =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        localA += c;
+                        return localA;
+                    }, localA =>
+                    {
+                        lock (Gate)
+                        {
+                            a += localA;
+                        }
+                    });
+            """, """
+                    Parallel.For<long>(0, n, () => 0, (j, loopState, localB) =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k & j;
+                        localB += c;
+                        return localB;
+                    }, localB =>
+                    {
+                        lock (Gate)
+                        {
+                            b += localB;
+                        }
+                    });
+            """);
+        var interlocked = Loops("""
+                    Parallel.For(0, n, i =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        Interlocked.Add(ref a, c);
+                    });
+            """, """
+                    Parallel.For(0, n, j =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k & j;
+                        Interlocked.Add(ref b, c);
+                    });
+            """);
+        var expected = key == SharedLockAroundCpuWorkFixer.ThreadLocalKey ? threadLocal : interlocked;
+
+        // Fixed one at a time, the second rewrite sees the first one's `loopState` in the method and picks another name;
+        // FixAll computes both from the original document.
+        var iterative = key == SharedLockAroundCpuWorkFixer.ThreadLocalKey
+            ? expected.Replace("(j, loopState, localB)", "(j, loopState2, localB)", StringComparison.Ordinal)
+            : expected;
+        var test = new VerifyCS.Test
+        {
+            TestCode = Loops(BeforeA, BeforeB),
+            FixedCode = iterative,
+            BatchFixedCode = expected,
+            CodeActionEquivalenceKey = key,
+            LanguageVersion = LanguageVersion.CSharp7_3,
+        };
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task NestedInsideAnotherLock_NoThreadLocal()
+    {
+        var offers = await CodeFixOffers.ForAsync(Wrap("""
+                    var outer = new object();
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (outer)
+                        {
+                            lock (Gate)
+                            {
+                                long c = 0;
+                                for (int k = 0; k < n; k++) c += k ^ i;
+                                count += c;
+                            }
+                        }
+                    });
+            """));
+        Assert.All(offers.Where(o => o.Id == DiagnosticIds.SharedLockAroundCpuWork),
+            o => Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.ThreadLocalKey, o.Keys));
     }
 }
