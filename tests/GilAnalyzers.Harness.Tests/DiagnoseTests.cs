@@ -127,6 +127,23 @@ public class DiagnoseTests
     }
 
     [Fact]
+    public async Task Simulation_SynchronizedMethod_SiteIsTheMethod_JoinedToItsGil002()
+    {
+        string sample = Path.Combine(RepoRoot(), "samples", "Simulation");
+        string source = Path.Combine(sample, "Program.cs");
+        int firstStatement = LineOf(source, "double x = 0.1 + (particle % 97)");
+        var (code, output, report) = await RunAsync("diagnose", sample);
+
+        Assert.True(code == 0, output);
+        ContentionSite top = report!.Contention.Sites[0];
+        Assert.EndsWith(".Step", top.Method, StringComparison.Ordinal);
+        // The JIT takes a synchronized method's lock in its prologue: the site is the method's first statement.
+        Assert.Equal(firstStatement, top.Line);
+        Assert.StartsWith("GIL002 at Program.cs:", top.Diagnostic, StringComparison.Ordinal);
+        Assert.Empty(report.Uncovered);
+    }
+
+    [Fact]
     public async Task LightLockHitOften_IsNotCovered_AndTheUnreachedGil001IsNotExercised()
     {
         using var dir = new TempFolder();

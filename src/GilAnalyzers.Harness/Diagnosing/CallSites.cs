@@ -46,6 +46,27 @@ internal sealed class CallSites : IDisposable
         return before.Count > 0 ? before[^1].Offset : candidates.Count == 1 ? candidates[0].Offset : null;
     }
 
+    /// <summary>True for a [MethodImpl(Synchronized)] method: the JIT takes its lock in the prologue, before IL offset 0.</summary>
+    public bool IsSynchronized(string modulePath, int methodToken)
+    {
+        PEReader? pe = Module(modulePath);
+        if (pe is null || (methodToken >> 24) != 0x06)
+        {
+            return false;
+        }
+
+        try
+        {
+            MetadataReader md = pe.GetMetadataReader();
+            MethodDefinition def = md.GetMethodDefinition(MetadataTokens.MethodDefinitionHandle(methodToken & 0xFFFFFF));
+            return (def.ImplAttributes & MethodImplAttributes.Synchronized) != 0;
+        }
+        catch (Exception ex) when (ex is BadImageFormatException or ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private List<(int Offset, string Type, string Name)> Calls(string modulePath, int methodToken)
     {
         var result = new List<(int, string, string)>();

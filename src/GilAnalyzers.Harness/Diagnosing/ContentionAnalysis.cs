@@ -99,7 +99,8 @@ public static class ContentionAnalysis
 
             string modulePath = address.ModuleFilePath ?? "";
             string methodName = ShortName(method.FullMethodName);
-            int? lockCall = calls.LockCall(modulePath, method.MethodToken, address.ILOffset, callee);
+            int? lockCall = calls.LockCall(modulePath, method.MethodToken, address.ILOffset, callee)
+                ?? (calls.IsSynchronized(modulePath, method.MethodToken) ? 0 : null);
             int ilOffset = lockCall ?? address.ILOffset;
             (string File, int Line)? where = pdbs.Resolve(modulePath, method.MethodToken, ilOffset);
             if (where is null && !pdbs.HasPdb(modulePath))
