@@ -202,6 +202,18 @@ public class DiagnoseTests
     }
 
     [Fact]
+    public async Task UserCodeThrows_UnderTracing_ClearMessage_Exit5()
+    {
+        using var dir = new TempFolder();
+        string app = dir.Write("app.cs", Programs.Misbehaving);
+        var (code, output, _) = await RunAsync("diagnose", app, "--", "throw");
+
+        Assert.True(code == 5, output);
+        Assert.Contains("the diagnosed run: the program threw System.InvalidOperationException: boom-42", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BenchOnlyOption_IsBadUsage()
     {
         var (code, output, _) = await RunAsync("diagnose", "whatever.cs", "--rounds", "3");
