@@ -158,6 +158,11 @@ public sealed class DiagnoseCommand
             samplingStop.Cancel();
             await Task.WhenAll(recording, sampling).ConfigureAwait(false);
             timings.RunMs = clock.Elapsed.TotalMilliseconds;
+            if (recorder.KilledProcess)
+            {
+                throw new HarnessException(ExitCodes.BadUsage, recorder.Problem ?? "the runtime's diagnostics could not be reached");
+            }
+
             Fail(run, "the diagnosed run");
             if (plainRun)
             {

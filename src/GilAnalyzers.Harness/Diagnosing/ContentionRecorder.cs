@@ -38,6 +38,9 @@ public sealed class ContentionRecorder
     /// <summary>Null while recording or when it worked; otherwise why no trace could be recorded.</summary>
     public string? Problem { get; private set; }
 
+    /// <summary>True when attaching failed and the (possibly suspended) program was killed for it.</summary>
+    public bool KilledProcess { get; private set; }
+
     /// <summary>Completes when the session is running and the program was resumed (or attaching failed).</summary>
     public Task Attached => _attached.Task;
 
@@ -87,6 +90,9 @@ public sealed class ContentionRecorder
                     if (clock.Elapsed > AttachTimeout)
                     {
                         Problem = $"the program's diagnostic port did not appear within {AttachTimeout.TotalSeconds:0} s: the runtime's diagnostics look turned off (DOTNET_EnableDiagnostics=0?), so no lock contention could be recorded";
+                        // It may be waiting for us at start-up: do not leave it suspended until the run's timeout.
+                        KilledProcess = true;
+                        Running.ProcessRunner.KillTree(process);
                         return;
                     }
 
