@@ -143,6 +143,71 @@ public class DiagnoseTests
         Assert.Empty(report.Uncovered);
     }
 
+    /// <summary>MonteCarlo after GIL001's fix: per-worker counts merged once under the lock (localInit/localFinally).</summary>
+    private const string FixedMonteCarlo = """
+        using System.Threading.Tasks;
+
+        Console.WriteLine(Sample.Run(1500));
+
+        static class Sample
+        {
+            static readonly object Gate = new object();
+            static long hits;
+
+            public static long Run(int batches)
+            {
+                hits = 0;
+                Parallel.For(0, batches, () => 0L, (batch, _, inside) =>
+                {
+                    for (int k = 0; k < 50_000; k++)
+                    {
+                        ulong bits = Mix((ulong)batch * 50_000 + (ulong)k);
+                        double x = (bits >> 32) / 4294967296.0;
+                        double y = (bits & 0xFFFFFFFFUL) / 4294967296.0;
+                        if (x * x + y * y <= 1.0)
+                        {
+                            inside++;
+                        }
+                    }
+
+                    return inside;
+                }, inside =>
+                {
+                    lock (Gate)
+                    {
+                        hits += inside;
+                    }
+                });
+                return hits;
+            }
+
+            static ulong Mix(ulong z)
+            {
+                z += 0x9E3779B97F4A7C15UL;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                return z ^ (z >> 31);
+            }
+        }
+
+        """;
+
+    [Fact]
+    public async Task FixedMonteCarlo_NoDiagnostic_AndContentionAllButGone()
+    {
+        using var dir = new TempFolder();
+        string app = dir.Write("fixed.cs", FixedMonteCarlo);
+        var (code, output, report) = await RunAsync("diagnose", app);
+
+        Assert.True(code == 0, output);
+        Assert.True(report!.Contention.Recorded, output);
+        Assert.Empty(report.Diagnostics);
+        Assert.Empty(report.NotExercised);
+        // The merge lock is taken once per worker, not once per batch: at most a handful of waits.
+        Assert.True(report.Contention.Sites.Sum(s => s.Count) <= 2 * Environment.ProcessorCount + 4, output);
+        Assert.NotEmpty(report.Timeline);
+    }
+
     [Fact]
     public async Task LightLockHitOften_IsNotCovered_AndTheUnreachedGil001IsNotExercised()
     {
