@@ -42,6 +42,18 @@ namespace GilAnalyzers.CodeFixes.Shared
 
         public bool IsLockStatement => First is LockStatementSyntax;
 
+        /// <summary>Whether <see cref="Body"/> is a node of the document (false for a synthesized block around an unbraced body).</summary>
+        public bool BodyIsInTree => Body.SyntaxTree == First.SyntaxTree;
+
+        /// <summary>
+        /// The statements under the lock as nodes of the document's tree, for semantic queries. <see cref="Body"/> is a
+        /// synthesized, detached block when a <c>lock</c> statement's body has no braces; its statement is used then.
+        /// </summary>
+        public IReadOnlyList<StatementSyntax> StatementsInTree
+            => BodyIsInTree
+                ? Body.Statements
+                : First is LockStatementSyntax lockStatement ? new[] { lockStatement.Statement } : (IReadOnlyList<StatementSyntax>)System.Array.Empty<StatementSyntax>();
+
         /// <summary>
         /// The region is a whole method body under a hidden lock (<c>MethodImplOptions.Synchronized</c>);
         /// <see cref="Rebuild"/> then wraps statements in <c>lock (LockExpression)</c>.

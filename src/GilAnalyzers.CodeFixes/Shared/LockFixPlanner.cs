@@ -87,9 +87,9 @@ namespace GilAnalyzers.CodeFixes.Shared
             _otherRegionsWrites = new StateEffects();
             foreach (var other in _otherRegions)
             {
-                var otherModel = model.Compilation.GetSemanticModel(other.Body.SyntaxTree);
+                var otherModel = model.Compilation.GetSemanticModel(other.First.SyntaxTree);
                 var otherScope = _effects.ScopeOf(other.First);
-                foreach (var statement in other.Body.Statements)
+                foreach (var statement in other.StatementsInTree)
                 {
                     if (otherModel.GetOperation(statement, cancellationToken) is { } operation)
                     {
@@ -111,6 +111,12 @@ namespace GilAnalyzers.CodeFixes.Shared
 
         public MovePlan? PlanMoveOut()
         {
+            if (!_region.BodyIsInTree)
+            {
+                // `lock (g) statement;` without braces: rewritten by hand, not by this fix.
+                return null;
+            }
+
             var statements = _region.Body.Statements;
             if (statements.Count == 0)
             {
@@ -578,8 +584,8 @@ namespace GilAnalyzers.CodeFixes.Shared
         {
             foreach (var other in _otherRegions)
             {
-                var otherModel = _model.Compilation.GetSemanticModel(other.Body.SyntaxTree);
-                foreach (var identifier in other.Body.DescendantNodes().OfType<IdentifierNameSyntax>())
+                var otherModel = _model.Compilation.GetSemanticModel(other.First.SyntaxTree);
+                foreach (var identifier in other.StatementsInTree.SelectMany(s => s.DescendantNodes()).OfType<IdentifierNameSyntax>())
                 {
                     if (identifier.Identifier.ValueText == accumulator.Name
                         && SymbolEqualityComparer.Default.Equals(otherModel.GetSymbolInfo(identifier, _cancellationToken).Symbol, accumulator))
@@ -600,7 +606,8 @@ namespace GilAnalyzers.CodeFixes.Shared
         /// </summary>
         public ThreadLocalPlan? PlanThreadLocal()
         {
-            if (_scope.Function is not AnonymousFunctionExpressionSyntax lambda
+            if (!_region.BodyIsInTree
+                || _scope.Function is not AnonymousFunctionExpressionSyntax lambda
                 || lambda.Body is not BlockSyntax lambdaBody
                 || lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
             {

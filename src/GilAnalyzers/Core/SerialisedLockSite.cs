@@ -83,6 +83,7 @@ namespace GilAnalyzers.Core
             }
 
             string where;
+            var inParallelCode = parallel is not null;
             if (parallel is not null)
             {
                 where = parallel.Description;
@@ -98,18 +99,30 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            return CostIfReportable(region, costModel, context.Options, context.CancellationToken) is { } cost
+            return CostIfReportable(region, costModel, context.Options, context.CancellationToken, inParallelCode) is { } cost
                 ? new SerialisedLockSite(region, identity, cost, where)
                 : null;
         }
 
-        /// <summary>The region's cost when it is CPU-bound enough to report under the configured threshold.</summary>
-        public static WorkCost? CostIfReportable(LockRegion region, WorkCostModel costModel, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+        /// <summary>
+        /// The region's cost when it is CPU-bound enough to report under the configured threshold. With no parallel code in
+        /// sight (a process-wide lock in a library method) the bar is higher, for precision: the work must be nested loops,
+        /// recursion or heavier, and loops that walk the state the lock guards do not count (see
+        /// <see cref="WorkCostModel.AnalyzeComputation"/>). Real-code runs (docs/real-world.md) showed that such locks
+        /// mostly guard one pass over a shared collection.
+        /// </summary>
+        public static WorkCost? CostIfReportable(LockRegion region, WorkCostModel costModel, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken, bool inParallelCode = true)
         {
-            var cost = costModel.Analyze(region.Body, cancellationToken);
-            return cost.IsCpuBound && cost.Strength >= GilOptions.MinWorkStrength(options, region.Anchor.Syntax.SyntaxTree)
-                ? cost
-                : null;
+            var minimum = GilOptions.MinWorkStrength(options, region.Anchor.Syntax.SyntaxTree);
+            var cost = inParallelCode
+                ? costModel.Analyze(region.Body, cancellationToken)
+                : costModel.AnalyzeComputation(region.Body, cancellationToken);
+            if (!inParallelCode && minimum < WorkCost.NestedStrength)
+            {
+                minimum = WorkCost.NestedStrength;
+            }
+
+            return cost.IsCpuBound && cost.Strength >= minimum ? cost : null;
         }
 
         /// <summary>

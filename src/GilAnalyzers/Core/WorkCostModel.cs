@@ -53,6 +53,15 @@ namespace GilAnalyzers.Core
         public WorkCost Analyze(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
             => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken);
 
+        /// <summary>
+        /// The cost of <paramref name="operations"/> leaving out loops driven by shared state — a <c>foreach</c> over a field,
+        /// a <c>for</c>/<c>while</c> whose condition reads a field — together with their bodies. Under a lock with no parallel
+        /// code in sight such a loop is maintenance of the state the lock guards (prune a list, drain a queue, notify
+        /// subscribers), not computation that threads queue for. Callees are summarised as usual.
+        /// </summary>
+        public WorkCost AnalyzeComputation(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
+            => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, skipStateDrivenLoops: true);
+
         /// <summary>The memoised summary of a method of this compilation (Unknown when its body is not in source).</summary>
         public WorkCost AnalyzeMethod(IMethodSymbol method, CancellationToken cancellationToken = default)
             => Summarise(method, new Stack<IMethodSymbol>(), cancellationToken);
@@ -123,9 +132,9 @@ namespace GilAnalyzers.Core
             return null;
         }
 
-        private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
+        private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool skipStateDrivenLoops = false)
         {
-            var walk = new Walk(callers, cancellationToken);
+            var walk = new Walk(callers, cancellationToken) { SkipStateDrivenLoops = skipStateDrivenLoops };
             foreach (var operation in operations)
             {
                 Visit(operation, 0, walk);
@@ -145,6 +154,8 @@ namespace GilAnalyzers.Core
             public Stack<IMethodSymbol> Callers { get; }
 
             public CancellationToken CancellationToken { get; }
+
+            public bool SkipStateDrivenLoops { get; set; }
 
             public int MaxLoopDepth { get; private set; }
 
@@ -214,8 +225,14 @@ namespace GilAnalyzers.Core
                 case ILocalFunctionOperation:
                     // A declaration runs nothing; calls to it are summarised where they happen.
                     return;
+                case IAnonymousFunctionOperation lambda when !MayRunWhereCreated(lambda):
+                    // Creating a delegate runs nothing: a lambda stored in a field or local, or handed to a
+                    // constructor (new Timer(_ => Work(), ...), new Thread(...)) runs later, elsewhere.
+                    return;
                 case IInvocationOperation invocation:
                     VisitInvocation(invocation, loopDepth, walk);
+                    return;
+                case ILoopOperation loop when walk.SkipStateDrivenLoops && IsStateDriven(loop):
                     return;
                 case ILoopOperation loop when !IsSmallConstantLoop(loop):
                     loopDepth++;
@@ -224,6 +241,21 @@ namespace GilAnalyzers.Core
             }
 
             VisitChildren(operation, loopDepth, walk);
+        }
+
+        /// <summary>
+        /// Whether a lambda may run where it is written: only when it is an argument of a method call (LINQ operators,
+        /// List.ForEach, Array.Sort comparisons and the like call it before returning).
+        /// </summary>
+        private static bool MayRunWhereCreated(IAnonymousFunctionOperation lambda)
+        {
+            var parent = lambda.Parent;
+            while (parent is IDelegateCreationOperation or IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IArgumentOperation { Parent: IInvocationOperation };
         }
 
         private void VisitChildren(IOperation operation, int loopDepth, Walk walk)
@@ -486,6 +518,33 @@ namespace GilAnalyzers.Core
             LoopKind.While => "while loop",
             _ => "loop",
         };
+
+        /// <summary>A loop whose trip count comes from fields: <c>foreach (var x in _items)</c>, <c>while (_queue.Count &gt; 0)</c>.</summary>
+        private static bool IsStateDriven(ILoopOperation loop)
+        {
+            IOperation? driver = loop switch
+            {
+                IForEachLoopOperation forEach => forEach.Collection,
+                IForLoopOperation forLoop => forLoop.Condition,
+                IWhileLoopOperation whileLoop => whileLoop.Condition,
+                _ => null,
+            };
+            if (driver is null)
+            {
+                return false;
+            }
+
+            foreach (var operation in driver.DescendantsAndSelf())
+            {
+                if (operation is IFieldReferenceOperation
+                    || operation is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IFieldReferenceOperation })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         private static bool IsSmallConstantLoop(ILoopOperation loop)
         {

@@ -45,7 +45,11 @@ public static class ThreadFixPipeline
     /// Applies the action <paramref name="equivalenceKey"/> of <paramref name="fixer"/> to each diagnostic of
     /// <paramref name="analyzer"/> until none is left. Throws when the analyzer reports nothing or the action is missing.
     /// </summary>
-    public static async Task<string> ApplyFixAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider fixer, string equivalenceKey, CancellationToken cancellationToken = default)
+    public static Task<string> ApplyFixAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider fixer, string equivalenceKey, CancellationToken cancellationToken = default)
+        => ApplyFixAsync(source, analyzer, fixer, equivalenceKey, ImmutableArray<MetadataReference>.Empty, cancellationToken);
+
+    /// <summary>As above, compiling against <paramref name="additionalReferences"/> too (e.g. GilAnalyzers.Processes for GIL006).</summary>
+    public static async Task<string> ApplyFixAsync(string source, DiagnosticAnalyzer analyzer, CodeFixProvider fixer, string equivalenceKey, ImmutableArray<MetadataReference> additionalReferences, CancellationToken cancellationToken = default)
     {
         using var workspace = new AdhocWorkspace();
         var projectId = ProjectId.CreateNewId();
@@ -58,7 +62,7 @@ public static class ThreadFixPipeline
                 LanguageNames.CSharp,
                 compilationOptions: new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable),
                 parseOptions: new CSharpParseOptions(LanguageVersion.Latest),
-                metadataReferences: References.Value));
+                metadataReferences: References.Value.AddRange(additionalReferences)));
         var documentId = DocumentId.CreateNewId(projectId);
         solution = solution.AddDocument(documentId, "Program.cs", SourceText.From(source));
         var fixedAny = false;

@@ -67,23 +67,26 @@ public class ProcessGlobalStateUnderLockAnalyzerTests
                 private static readonly Random s_rng = new Random(42);
                 private static readonly object Gate = new object();
 
-                public static double Estimate(int samples)
+                public static double Estimate(int runs, int samples)
                 {
                     {|#0:lock (Gate)|}
                     {
                         int hits = 0;
-                        for (int i = 0; i < samples; i++)
+                        for (int r = 0; r < runs; r++)
                         {
-                            double x = s_rng.NextDouble(), y = s_rng.NextDouble();
-                            if (x * x + y * y <= 1) hits++;
+                            for (int i = 0; i < samples; i++)
+                            {
+                                double x = s_rng.NextDouble(), y = s_rng.NextDouble();
+                                if (x * x + y * y <= 1) hits++;
+                            }
                         }
-                        return 4.0 * hits / samples;
+                        return 4.0 * hits / (runs * samples);
                     }
                 }
             }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source,
-            Gil006("Gate", "for loop", "'Estimate', a process-wide lock that every calling thread queues for", "'MonteCarlo.s_rng' is read and written by the work"));
+            Gil006("Gate", "nested loop, 2 levels", "'Estimate', a process-wide lock that every calling thread queues for", "'MonteCarlo.s_rng' is read and written by the work"));
     }
 
     [Fact]

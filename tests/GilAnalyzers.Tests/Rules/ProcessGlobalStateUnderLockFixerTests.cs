@@ -1,4 +1,6 @@
 using GilAnalyzers.CodeFixes;
+using GilAnalyzers.Processes;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
@@ -8,17 +10,11 @@ namespace GilAnalyzers.Tests.Rules;
 
 public class ProcessGlobalStateUnderLockFixerTests
 {
-    /// <summary>The public surface of GilAnalyzers.Processes the fix calls (the package itself is tested on its own).</summary>
-    private const string PoolApi = """
-        namespace GilAnalyzers.Processes
-        {
-            public sealed class ProcessPool
-            {
-                public static ProcessPool Shared => throw null;
-                public TOut[] Map<TIn, TOut>(System.Func<TIn, TOut> work, System.Collections.Generic.IEnumerable<TIn> items, int chunkSize = 1, System.TimeSpan? itemTimeout = null, System.Threading.CancellationToken cancellationToken = default) => throw null;
-            }
-        }
-        """;
+    /// <summary>
+    /// The real GilAnalyzers.Processes assembly (net8.0, like the tests' reference assemblies), as a consumer
+    /// that references the package compiles against it.
+    /// </summary>
+    private static readonly MetadataReference PoolAssembly = MetadataReference.CreateFromFile(typeof(ProcessPool).Assembly.Location);
 
     private const string Codec = """
         public static class Codec
@@ -44,11 +40,11 @@ public class ProcessGlobalStateUnderLockFixerTests
     {
         var test = new VerifyCS.Test { LanguageVersion = version, CodeActionEquivalenceKey = ProcessGlobalStateUnderLockFixer.ProcessPoolKey };
         test.TestState.Sources.Add(("/0/Test0.cs", source));
-        test.TestState.Sources.Add(("/0/Pool.cs", PoolApi));
+        test.TestState.AdditionalReferences.Add(PoolAssembly);
         if (fixedSource is not null)
         {
             test.FixedState.Sources.Add(("/0/Test0.cs", fixedSource));
-            test.FixedState.Sources.Add(("/0/Pool.cs", PoolApi));
+            test.FixedState.AdditionalReferences.Add(PoolAssembly);
         }
 
         return test;

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using GilAnalyzers.CodeFixes;
+using GilAnalyzers.IntegrationTests.Infrastructure;
+using GilAnalyzers.Processes;
+using GilAnalyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace GilAnalyzers.Tests.Execution;
+
+/// <summary>
+/// GIL006's BEFORE/AFTER with real processes. The process pool starts workers that load the application's own
+/// assembly from disk (its deps.json and runtimeconfig.json), so an in-memory load context cannot run the AFTER:
+/// both versions of samples/GIL006.LegacyCodec are built with the real <c>dotnet build</c> into temporary projects
+/// and run as child processes at a reduced size, and must print the same result.
+/// </summary>
+public sealed class ProcessPoolSampleExecutionTests
+{
+    private const string SampleName = "GIL006.LegacyCodec";
+
+    /// <summary>Frames per run: a few per worker, so the pool really fans out, at a fraction of the full size.</summary>
+    private const string ReducedSize = "6";
+
+    [Fact]
+    public async Task FixedLegacyCodecSampleRunsInWorkerProcessesAndPrintsTheSameResult()
+    {
+        var before = ThreadFixPipeline.SampleSource(SampleName);
+        var after = await ThreadFixPipeline.ApplyFixAsync(
+            before,
+            new ProcessGlobalStateUnderLockAnalyzer(),
+            new ProcessGlobalStateUnderLockFixer(),
+            ProcessGlobalStateUnderLockFixer.ProcessPoolKey,
+            ImmutableArray.Create<MetadataReference>(MetadataReference.CreateFromFile(typeof(ProcessPool).Assembly.Location)));
+
+        Assert.Contains("ProcessPool.Shared.Map", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("lock (CodecGate)", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("Parallel.For(", after, StringComparison.Ordinal);
+
+        var root = Directory.CreateTempSubdirectory("gil006-exec-").FullName;
+        try
+        {
+            var beforeProject = WriteProject(Path.Combine(root, "before"), "LegacyCodecBefore", before);
+            var afterProject = WriteProject(Path.Combine(root, "after"), "LegacyCodecAfter", after);
+
+            // One after the other: both builds would otherwise build the referenced pool project at the same time.
+            var beforeDll = await BuildAsync(beforeProject);
+            var afterDll = await BuildAsync(afterProject);
+
+            var beforeRun = await DotNetCli.RunAsync(root, beforeDll, ReducedSize);
+            var afterRun = await DotNetCli.RunAsync(root, afterDll, ReducedSize);
+            Assert.True(beforeRun.ExitCode == 0, beforeRun.Describe());
+            Assert.True(afterRun.ExitCode == 0, afterRun.Describe());
+
+            var expected = ResultLine(beforeRun);
+            Assert.Equal(expected, ResultLine(afterRun));
+
+            // The size argument reaches the work: a different size gives a different result.
+            var other = await DotNetCli.RunAsync(root, afterDll, "5");
+            Assert.True(other.ExitCode == 0, other.Describe());
+            Assert.NotEqual(expected, ResultLine(other));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static string ResultLine(ProcessResult run)
+    {
+        var line = run.StandardOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .SingleOrDefault(l => l.StartsWith("combined: ", StringComparison.Ordinal));
+        Assert.True(line is not null, "No 'combined: …' line. " + run.Describe());
+        return line!;
+    }
+
+    /// <summary>A throwaway console project outside the repository, referencing the pool project as the sample does.</summary>
+    private static string WriteProject(string directory, string name, string source)
+    {
+        Directory.CreateDirectory(directory);
+        var pool = Path.Combine(ThreadFixPipeline.RepositoryRoot(), "src", "GilAnalyzers.Processes", "GilAnalyzers.Processes.csproj");
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>disable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <ProjectReference Include="{pool}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), source);
+        return Path.Combine(directory, name + ".csproj");
+    }
+
+    private static async Task<string> BuildAsync(string project)
+    {
+        var build = await DotNetCli.RunAsync(Path.GetDirectoryName(project)!, ["build", project, "-c", "Release", .. DotNetCli.QuietBuildArguments]);
+        Assert.True(build.ExitCode == 0, build.Describe());
+        var dll = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net10.0", Path.GetFileNameWithoutExtension(project) + ".dll");
+        Assert.True(File.Exists(dll), "Built, but " + dll + " is missing. " + build.Describe());
+        return dll;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.RegularExpressions;
+using GilAnalyzers.RealCode;
+
+const string Usage = """
+Usage:
+  GilAnalyzers.RealCode <folder> [--fixall] [--typing N] [--exclude REGEX] [--commit SHA] [--markdown FILE] [--json FILE]
+      Runs every GilAnalyzers analyzer over each project (*.csproj) under <folder> against the .NET 10 reference
+      assemblies (the projects' own NuGet dependencies are not restored; unresolved symbols are expected).
+      --fixall      apply FixAll per rule and equivalence key with every GilAnalyzers code fix; count new compiler errors
+      --typing N    replay typing (every line prefix) of the N files with the most threading code; zero exceptions allowed
+      --exclude RE  skip .csproj files whose path relative to <folder> matches RE
+      --commit SHA  recorded in the report
+  GilAnalyzers.RealCode cost <project.csproj> [--configuration C] [--analyzers FOLDER] [--keep-log FILE] [--without-ca]
+  GilAnalyzers.RealCode cost --from-log FILE
+      Builds the project with -p:ReportAnalyzer=true, GilAnalyzers and the built-in CA analyzers (AnalysisMode=All),
+      and prints each analyzer's time as a share of the compiler's time. --analyzers: folder with GilAnalyzers.dll
+      (default: the copy next to this tool); --from-log: re-read a kept detailed build log instead of building;
+      --without-ca: leave the CA analyzers out, so the share is of a plain compile.
+Exit codes: 0 no failures, 1 analyzer/fixer failures or new compiler errors from FixAll, 2 bad input.
+""";
+
+try
+{
+    if (args.Length == 0 || args[0] is "-h" or "--help")
+    {
+        Console.Error.WriteLine(Usage);
+        return args.Length == 0 ? 2 : 0;
+    }
+
+    if (args[0] == "cost")
+    {
+        return await CostBenchmark.RunAsync(args.Skip(1).ToArray(), Console.Out, Console.Error);
+    }
+
+    string? folder = null, markdown = null, json = null, commit = null;
+    Regex? exclude = null;
+    var fixAll = false;
+    var typing = 0;
+    for (var i = 0; i < args.Length; i++)
+    {
+        string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value.\n\n{Usage}");
+        switch (args[i])
+        {
+            case "--fixall": fixAll = true; break;
+            case "--typing":
+                var n = Value();
+                if (!int.TryParse(n, out typing) || typing < 0)
+                {
+                    throw new UsageException($"--typing needs a non-negative number of files, not '{n}'.");
+                }
+
+                break;
+            case "--exclude":
+                var pattern = Value();
+                try
+                {
+                    exclude = new Regex(pattern, RegexOptions.CultureInvariant);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new UsageException($"--exclude '{pattern}' is not a valid regular expression: {e.Message}");
+                }
+
+                break;
+            case "--commit": commit = Value(); break;
+            case "--markdown": markdown = Value(); break;
+            case "--json": json = Value(); break;
+            default:
+                if (args[i].StartsWith('-') || folder is not null)
+                {
+                    throw new UsageException($"Unexpected argument '{args[i]}'.\n\n{Usage}");
+                }
+
+                folder = args[i];
+                break;
+        }
+    }
+
+    if (folder is null)
+    {
+        throw new UsageException($"No folder given.\n\n{Usage}");
+    }
+
+    var root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+    if (!Directory.Exists(root))
+    {
+        throw new UsageException($"Folder not found: {folder}");
+    }
+
+    foreach (var output in new[] { markdown, json }.Where(o => o is not null))
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(output!));
+        if (!Directory.Exists(dir))
+        {
+            throw new UsageException($"Cannot write {output}: folder {dir} does not exist.");
+        }
+    }
+
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    };
+
+    var report = await new RealCodeRunner(new RunOptions(root, fixAll, typing, exclude, commit), Console.Error).RunAsync(cancel.Token);
+    if (markdown is not null)
+    {
+        await File.WriteAllTextAsync(markdown, report.ToMarkdown());
+    }
+
+    if (json is not null)
+    {
+        await File.WriteAllTextAsync(json, report.ToJson());
+    }
+
+    var newErrors = report.FixAll?.Sum(f => f.NewErrors) ?? 0;
+    Console.WriteLine($"{report.Projects.Count} compilations, {report.Files} files, {report.Lines:N0} lines; "
+        + $"diagnostics: {(report.DiagnosticsPerRule.Count == 0 ? "none" : string.Join(", ", report.DiagnosticsPerRule.Select(kv => $"{kv.Key} {kv.Value}")))}; "
+        + $"analyzers {report.AnalyzerSeconds:F2} s vs binding {report.CompilerSeconds:F1} s; "
+        + $"failures {report.Failures.Count}" + (report.FixAll is null ? "" : $"; FixAll new compiler errors {newErrors}"));
+    return report.Failures.Count > 0 || newErrors > 0 ? 1 : 0;
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine("error: " + e.Message);
+    return 2;
+}
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("cancelled");
+    return 130;
+}

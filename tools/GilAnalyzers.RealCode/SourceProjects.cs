@@ -1,0 +1,298 @@
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+
+namespace GilAnalyzers.RealCode;
+
+/// <summary>A project found on disk: its .csproj, the .cs files it owns by folder, and what its MSBuild files say.</summary>
+public sealed record SourceProject(
+    string Name,
+    string ProjectFile,
+    IReadOnlyList<string> Files,
+    LanguageVersion LanguageVersion,
+    IReadOnlyList<string> PreprocessorSymbols,
+    bool Nullable,
+    bool ImplicitUsings,
+    IReadOnlyList<string> ProjectReferences);
+
+/// <summary>
+/// Finds projects under a folder without MSBuild: each *.csproj owns the *.cs files below its folder (bin/obj and
+/// folders owned by a nested project excluded). Properties are read from the .csproj and the Directory.Build.props
+/// above it, unconditional ones only. The project's NuGet dependencies are not available; unresolved symbols are expected.
+/// </summary>
+public static class SourceProjects
+{
+    private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase) { "bin", "obj", ".git", "node_modules", ".vs" };
+
+    /// <summary>Symbols a net10.0 Release build defines.</summary>
+    public static readonly IReadOnlyList<string> FrameworkSymbols = new[]
+    {
+        "NET", "NETCOREAPP", "NET10_0", "RELEASE", "TRACE",
+        "NETCOREAPP1_0_OR_GREATER", "NETCOREAPP1_1_OR_GREATER", "NETCOREAPP2_0_OR_GREATER", "NETCOREAPP2_1_OR_GREATER",
+        "NETCOREAPP2_2_OR_GREATER", "NETCOREAPP3_0_OR_GREATER", "NETCOREAPP3_1_OR_GREATER", "NET5_0_OR_GREATER",
+        "NET6_0_OR_GREATER", "NET7_0_OR_GREATER", "NET8_0_OR_GREATER", "NET9_0_OR_GREATER", "NET10_0_OR_GREATER",
+    };
+
+    public static IReadOnlyList<SourceProject> Discover(string root, Regex? exclude, TextWriter log)
+    {
+        var projectFiles = EnumerateFiles(root, "*.csproj")
+            .Where(p => exclude is null || !exclude.IsMatch(Path.GetRelativePath(root, p)))
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .ToList();
+
+        // One owner per folder: the .csproj named like the folder, else the first by name.
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in projectFiles.GroupBy(p => Path.GetDirectoryName(p)!, StringComparer.Ordinal))
+        {
+            var folderName = Path.GetFileName(group.Key);
+            var chosen = group.FirstOrDefault(p => Path.GetFileNameWithoutExtension(p) == folderName) ?? group.First();
+            owners[group.Key] = chosen;
+            foreach (var skipped in group.Where(p => p != chosen))
+            {
+                log.WriteLine($"  skipping {Path.GetRelativePath(root, skipped)}: {Path.GetFileName(chosen)} owns the same folder (use --exclude to choose)");
+            }
+        }
+
+        var filesByOwner = owners.Values.ToDictionary(p => p, _ => new List<string>(), StringComparer.Ordinal);
+        var loose = new List<string>();
+        foreach (var file in EnumerateFiles(root, "*.cs"))
+        {
+            var owner = FindOwner(Path.GetDirectoryName(file)!, root, owners);
+            (owner is null ? loose : filesByOwner[owner]).Add(file);
+        }
+
+        var projects = new List<SourceProject>();
+        foreach (var (projectFile, files) in filesByOwner.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (files.Count == 0)
+            {
+                continue;
+            }
+
+            projects.Add(Read(projectFile, root, files));
+        }
+
+        if (loose.Count > 0)
+        {
+            log.WriteLine($"  {loose.Count} .cs files belong to no project; analysing them as one '(loose files)' compilation");
+            projects.Add(new SourceProject(
+                "(loose files)", Path.Combine(root, "(loose files)"), loose.OrderBy(f => f, StringComparer.Ordinal).ToList(),
+                LanguageVersion.Preview, FrameworkSymbols, Nullable: true, ImplicitUsings: false, Array.Empty<string>()));
+        }
+
+        return projects;
+    }
+
+    private static string? FindOwner(string directory, string root, Dictionary<string, string> owners)
+    {
+        for (var dir = directory; dir is not null && dir.Length >= root.Length; dir = Path.GetDirectoryName(dir))
+        {
+            if (owners.TryGetValue(dir, out var owner))
+            {
+                return owner;
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<string> EnumerateFiles(string root, string pattern)
+    {
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var dir = pending.Pop();
+            IEnumerable<string> files, subdirs;
+            try
+            {
+                files = Directory.EnumerateFiles(dir, pattern).ToList();
+                subdirs = Directory.EnumerateDirectories(dir).ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var f in files)
+            {
+                yield return f;
+            }
+
+            foreach (var d in subdirs.Where(d => !SkippedFolders.Contains(Path.GetFileName(d))))
+            {
+                pending.Push(d);
+            }
+        }
+    }
+
+    private static SourceProject Read(string projectFile, string root, List<string> files)
+    {
+        // Directory.Build.props from the root down to the project, then the project: later wins.
+        var chain = new List<string>();
+        for (var dir = Path.GetDirectoryName(projectFile); dir is not null && dir.Length >= root.Length; dir = Path.GetDirectoryName(dir))
+        {
+            var props = Path.Combine(dir, "Directory.Build.props");
+            if (File.Exists(props))
+            {
+                chain.Insert(0, props);
+            }
+        }
+
+        chain.Add(projectFile);
+        var properties = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var symbols = new List<string>(FrameworkSymbols);
+        var references = new List<string>();
+        foreach (var file in chain)
+        {
+            XDocument document;
+            try
+            {
+                document = XDocument.Load(file);
+            }
+            catch (Exception e) when (e is System.Xml.XmlException or IOException)
+            {
+                continue;
+            }
+
+            foreach (var element in document.Descendants())
+            {
+                if (element.Attribute("Condition") is not null || element.Parent?.Attribute("Condition") is not null)
+                {
+                    continue;
+                }
+
+                var name = element.Name.LocalName;
+                if (element.Parent?.Name.LocalName == "PropertyGroup")
+                {
+                    if (name == "DefineConstants")
+                    {
+                        symbols.AddRange(element.Value.Split(';', ',').Select(s => s.Trim()).Where(s => s.Length > 0 && !s.Contains("$(")));
+                    }
+                    else
+                    {
+                        properties[name] = element.Value.Trim();
+                    }
+                }
+                else if (name == "ProjectReference" && file == projectFile && element.Attribute("Include")?.Value is { } include)
+                {
+                    var path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(projectFile)!, include.Replace('\\', '/')));
+                    references.Add(path);
+                }
+            }
+        }
+
+        var languageVersion = LanguageVersion.Preview;
+        if (properties.TryGetValue("LangVersion", out var lang) && LanguageVersionFacts.TryParse(lang, out var parsed))
+        {
+            languageVersion = parsed;
+        }
+
+        var projectName = properties.TryGetValue("AssemblyName", out var assemblyName) && !assemblyName.Contains("$(")
+            ? assemblyName
+            : Path.GetFileNameWithoutExtension(projectFile);
+        return new SourceProject(
+            projectName,
+            projectFile,
+            files.OrderBy(f => f, StringComparer.Ordinal).ToList(),
+            languageVersion,
+            symbols.Distinct(StringComparer.Ordinal).ToList(),
+            Nullable: !properties.TryGetValue("Nullable", out var nullable) || !nullable.Equals("disable", StringComparison.OrdinalIgnoreCase),
+            ImplicitUsings: properties.TryGetValue("ImplicitUsings", out var usings)
+                && (usings.Equals("enable", StringComparison.OrdinalIgnoreCase) || usings.Equals("true", StringComparison.OrdinalIgnoreCase)),
+            references);
+    }
+
+    private const string ImplicitUsingsSource =
+        "global using global::System;\nglobal using global::System.Collections.Generic;\nglobal using global::System.IO;\n" +
+        "global using global::System.Linq;\nglobal using global::System.Net.Http;\nglobal using global::System.Threading;\n" +
+        "global using global::System.Threading.Tasks;\n";
+
+    /// <summary>
+    /// One AdhocWorkspace solution holding every project, with project references between them, so compilations see
+    /// each other's symbols. Reading the files happens here; unreadable files are reported and skipped.
+    /// </summary>
+    public static Solution BuildSolution(AdhocWorkspace workspace, IReadOnlyList<SourceProject> projects, IReadOnlyList<MetadataReference> frameworkReferences, TextWriter log)
+    {
+        var ids = projects.ToDictionary(p => p.ProjectFile, _ => ProjectId.CreateNewId(), StringComparer.Ordinal);
+        var solution = workspace.CurrentSolution;
+        foreach (var project in projects)
+        {
+            var id = ids[project.ProjectFile];
+            var parseOptions = new CSharpParseOptions(project.LanguageVersion, DocumentationMode.Parse, SourceCodeKind.Regular, project.PreprocessorSymbols);
+            var compilationOptions = new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                allowUnsafe: true,
+                nullableContextOptions: project.Nullable ? NullableContextOptions.Enable : NullableContextOptions.Disable,
+                concurrentBuild: false);
+            var projectReferences = project.ProjectReferences
+                .Where(r => ids.ContainsKey(r) && r != project.ProjectFile)
+                .Select(r => new ProjectReference(ids[r]))
+                .ToList();
+            solution = solution.AddProject(ProjectInfo.Create(
+                id, VersionStamp.Create(), project.Name, project.Name, LanguageNames.CSharp,
+                filePath: project.ProjectFile,
+                compilationOptions: compilationOptions,
+                parseOptions: parseOptions,
+                metadataReferences: frameworkReferences,
+                projectReferences: projectReferences));
+            foreach (var file in project.Files)
+            {
+                SourceText text;
+                try
+                {
+                    using var stream = File.OpenRead(file);
+                    text = SourceText.From(stream);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                {
+                    log.WriteLine($"  cannot read {file}: {e.Message}");
+                    continue;
+                }
+
+                solution = solution.AddDocument(DocumentId.CreateNewId(id), Path.GetFileName(file), text, filePath: file);
+            }
+
+            if (project.ImplicitUsings)
+            {
+                solution = solution.AddDocument(DocumentId.CreateNewId(id), "ImplicitUsings.g.cs", SourceText.From(ImplicitUsingsSource), filePath: Path.Combine(Path.GetDirectoryName(project.ProjectFile)!, "obj", "ImplicitUsings.g.cs"));
+            }
+        }
+
+        return RemoveReferenceCycles(solution);
+    }
+
+    private static Solution RemoveReferenceCycles(Solution solution)
+    {
+        // AdhocWorkspace refuses cycles when adding; AddProject with references does not check, so check here.
+        foreach (var project in solution.Projects.ToList())
+        {
+            foreach (var reference in solution.GetProject(project.Id)!.ProjectReferences.ToList())
+            {
+                if (Reaches(solution, reference.ProjectId, project.Id, new HashSet<ProjectId>()))
+                {
+                    solution = solution.RemoveProjectReference(project.Id, reference);
+                }
+            }
+        }
+
+        return solution;
+    }
+
+    private static bool Reaches(Solution solution, ProjectId from, ProjectId target, HashSet<ProjectId> seen)
+    {
+        if (from == target)
+        {
+            return true;
+        }
+
+        if (!seen.Add(from) || solution.GetProject(from) is not { } project)
+        {
+            return false;
+        }
+
+        return project.ProjectReferences.Any(r => Reaches(solution, r.ProjectId, target, seen));
+    }
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Analyzer cost benchmark: packs GilAnalyzers, adds the packed analyzer assemblies to a real project's build
+# (without editing it), builds it with -p:ReportAnalyzer=true next to the built-in CA analyzers (AnalysisMode=All),
+# and prints GilAnalyzers' time as a share of the Csc task time, per analyzer, beside the slowest CA analyzers.
+#   tools/measure-analyzer-cost.sh [path/to/project.csproj]   (default: tests/GilAnalyzers.Tests)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+project="${1:-$repo/tests/GilAnalyzers.Tests/GilAnalyzers.Tests.csproj}"
+if [[ ! -f "$project" ]]; then
+  echo "error: project file not found: $project" >&2
+  exit 2
+fi
+work="$(mktemp -d -t gil-cost-XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+echo "packing GilAnalyzers..." >&2
+dotnet pack "$repo/src/GilAnalyzers.Package" -c Release -o "$work/feed" -v:q -nologo >&2
+package="$(ls "$work"/feed/GilAnalyzers.*.nupkg | head -n1)"
+mkdir -p "$work/package"
+(cd "$work/package" && unzip -q "$package" 'analyzers/*')
+echo "building the runner..." >&2
+dotnet build "$repo/tools/GilAnalyzers.RealCode" -c Release -v:q -nologo >&2
+"$repo/tools/GilAnalyzers.RealCode/bin/Release/net10.0/GilAnalyzers.RealCode" cost "$project" ${GIL_COST_WITHOUT_CA:+--without-ca} \
+  --analyzers "$work/package/analyzers/dotnet/cs" ${GIL_COST_LOG:+--keep-log "$GIL_COST_LOG"}
