@@ -46,6 +46,9 @@ internal static class StartupHook
         Environment.SetEnvironmentVariable(OutVariable, null);
         Environment.SetEnvironmentVariable(EntryVariable, null);
         Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", null);
+        // gil-bench diagnose starts the program suspended until its tracing session is attached; the
+        // program's own child processes would wait forever for a session that never comes.
+        Environment.SetEnvironmentVariable("DOTNET_DefaultDiagnosticPortSuspend", null);
 
         s_outPath = outPath;
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>

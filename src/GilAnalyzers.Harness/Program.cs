@@ -44,7 +44,7 @@ public static class Program
     }
 
     /// <summary>The whole CLI behind Main; tests call it with their own console and fix engine.</summary>
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, FixEngine engine, CancellationToken cancellationToken, Action<BenchCommand>? created = null)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole console, FixEngine engine, CancellationToken cancellationToken, Action<BenchCommand>? created = null, Action<DiagnoseCommand>? diagnosed = null)
     {
         try
         {
@@ -63,6 +63,14 @@ public static class Program
                 }
 
                 return await new SamplesCommand(console, engine).RunAsync(rest, cancellationToken).ConfigureAwait(false);
+            }
+
+            else if (rest.Count > 0 && rest[0] == "diagnose")
+            {
+                rest.RemoveAt(0);
+                var diagnose = new DiagnoseCommand(console, engine);
+                diagnosed?.Invoke(diagnose);
+                return await diagnose.RunAsync(rest, cancellationToken).ConfigureAwait(false);
             }
 
             if (rest.Count == 0)

@@ -29,6 +29,8 @@ public sealed class BenchOptions
     public const string Usage = """
         Usage: gil-bench <input> [options] [-- program arguments]
                gil-bench samples <folder> [options] [--markdown FILE] [--json FILE]
+               gil-bench diagnose <input> [--entry M] [--timeout S] [--json F] [--markdown F] [--chart F]
+                 (run once: cores over time, contended locks with file:line, joined with GIL rules)
                  (every subfolder with a .csproj or one .cs; per-sample options in its gil-bench.rsp)
 
           <input>                  a .csproj, a single-file C# program (app.cs), or a folder with one .csproj

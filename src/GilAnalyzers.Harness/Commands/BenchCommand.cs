@@ -324,7 +324,7 @@ public sealed class BenchCommand
         return sb.ToString();
     }
 
-    private static string FindProgram(string outputDirectory, Workbench bench, string? assemblyName)
+    internal static string FindProgram(string outputDirectory, Workbench bench, string? assemblyName)
     {
         string[] candidates =
         {
@@ -443,7 +443,7 @@ public sealed class BenchCommand
         return (true, null);
     }
 
-    private static string Relativise(string text, Workbench bench) =>
+    internal static string Relativise(string text, Workbench bench) =>
         text.Replace(bench.BeforeDir + Path.DirectorySeparatorChar, "BEFORE/", StringComparison.Ordinal)
             .Replace(bench.AfterDir + Path.DirectorySeparatorChar, "AFTER/", StringComparison.Ordinal);
 

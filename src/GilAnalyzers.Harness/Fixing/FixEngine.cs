@@ -216,7 +216,7 @@ public sealed class FixEngine
         return new FixOutcome(solution, fixes, unfixed.Values.ToList(), seen);
     }
 
-    private async Task<CodeAction?> ChooseActionAsync(Document document, Diagnostic diagnostic, IReadOnlyCollection<string> only, CancellationToken cancellationToken)
+    internal async Task<CodeAction?> ChooseActionAsync(Document document, Diagnostic diagnostic, IReadOnlyCollection<string> only, CancellationToken cancellationToken)
     {
         foreach (CodeFixProvider provider in _providers)
         {

@@ -38,7 +38,8 @@ public static class ProcessRunner
         string workingDirectory,
         IReadOnlyDictionary<string, string?> environment,
         TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<Process>? onStarted = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -82,6 +83,7 @@ public static class ProcessRunner
         try
         {
             process.StandardInput.Close();
+            onStarted?.Invoke(process);
             Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
             Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
             bool timedOut = false;

@@ -70,7 +70,9 @@ public sealed class ProgramRunner
         string? entry,
         IReadOnlyList<string> programArgs,
         TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? extraEnvironment = null,
+        Action<System.Diagnostics.Process>? onStarted = null)
     {
         string outFile = Path.Combine(Path.GetTempPath(), "gil-bench-run-" + Guid.NewGuid().ToString("N") + ".json");
         var env = new Dictionary<string, string?>
@@ -80,12 +82,17 @@ public sealed class ProgramRunner
             ["GILBENCH_ENTRY"] = string.IsNullOrEmpty(entry) ? null : entry,
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
+        foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string?>())
+        {
+            env[key] = value;
+        }
+
         var args = new List<string> { assemblyPath };
         args.AddRange(programArgs);
         try
         {
             ProcessResult process = await ProcessRunner.RunAsync(
-                ProcessRunner.DotnetHost, args, Path.GetDirectoryName(assemblyPath)!, env, timeout, cancellationToken).ConfigureAwait(false);
+                ProcessRunner.DotnetHost, args, Path.GetDirectoryName(assemblyPath)!, env, timeout, cancellationToken, onStarted).ConfigureAwait(false);
             return Interpret(variant, round, warmup, entry, process, outFile, timeout);
         }
         finally
