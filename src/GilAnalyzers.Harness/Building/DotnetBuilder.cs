@@ -69,6 +69,10 @@ public static class DotnetBuilder
             "-p:StartupHookSupport=true",
             "-p:UseAppHost=false",
             "-p:GenerateDocumentationFile=false",
+            // Real source paths in the PDB: `diagnose` maps contended IL offsets to file:line and joins them with the
+            // analyzers' diagnostics. A CI build (ContinuousIntegrationBuild) would otherwise map them to "/_/".
+            "-p:DeterministicSourcePaths=false",
+            "-p:ContinuousIntegrationBuild=false",
         };
         args.AddRange(CommonProperties);
         return await RunAsync(args, projectPath, output, cancellationToken).ConfigureAwait(false);
