@@ -67,6 +67,13 @@ internal sealed class WorkerLauncher
             psi.ArgumentList.Add(arg);
         }
 
+        // A worker runs a few long, loop-heavy calls, then lives on: compile methods with loops optimised from the
+        // first call instead of starting them at tier 0 and waiting for on-stack replacement (unless the user chose).
+        if (Environment.GetEnvironmentVariable("DOTNET_TC_QuickJitForLoops") is null)
+        {
+            psi.Environment["DOTNET_TC_QuickJitForLoops"] = "0";
+        }
+
         return psi;
     }
 
