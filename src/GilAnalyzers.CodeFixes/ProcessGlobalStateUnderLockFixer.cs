@@ -347,7 +347,6 @@ namespace GilAnalyzers.CodeFixes
         private static bool Resets(IOperation statement, IFieldSymbol field)
         {
             bool IsField(IOperation? op) => op is IFieldReferenceOperation f && SymbolEqualityComparer.Default.Equals(f.Field.OriginalDefinition, field);
-            IOperation Unwrap(IOperation op) => op is IConversionOperation c ? Unwrap(c.Operand) : op;
 
             switch (statement)
             {
@@ -356,7 +355,7 @@ namespace GilAnalyzers.CodeFixes
                 case IExpressionStatementOperation { Operation: IInvocationOperation call }:
                     var name = call.TargetMethod.Name;
                     if (call.Instance is null && call.TargetMethod.ContainingType.SpecialType == SpecialType.System_Array
-                        && (name == "Clear" || name == "Fill") && call.Arguments.Length >= 1 && IsField(Unwrap(call.Arguments[0].Value))
+                        && (name == "Clear" || name == "Fill") && call.Arguments.Length >= 1 && IsField(FanOutFacts.StripConversions(call.Arguments[0].Value))
                         && (call.Arguments.Length <= 2 || name == "Clear" && call.Arguments.Length == 3 && IsFullRange(call, field)))
                     {
                         return name == "Clear" || !call.Arguments.Skip(1).Any(a => Touches(a.Value, field));
@@ -364,10 +363,10 @@ namespace GilAnalyzers.CodeFixes
 
                     if ((name == "Clear" || name == "Fill") && call.Instance is { } instance)
                     {
-                        var target = Unwrap(instance);
+                        var target = FanOutFacts.StripConversions(instance);
                         if (target is IInvocationOperation { TargetMethod.Name: "AsSpan", Arguments.Length: 1 } asSpan)
                         {
-                            target = Unwrap(asSpan.Arguments[0].Value);
+                            target = FanOutFacts.StripConversions(asSpan.Arguments[0].Value);
                         }
 
                         return IsField(target) && !call.Arguments.Any(a => Touches(a.Value, field));

@@ -102,14 +102,12 @@ namespace GilAnalyzers.Core
             "TryDequeue", "TryPop", "TryRemove", "TryTake", "Take", "TryUpdate", "AddOrUpdate", "GetOrAdd", "Set", "SetValue", "Reset",
             "Update", "TransformBlock", "TransformFinalBlock", "Fill", "Resize");
 
-        private readonly KnownTypes _types;
         private readonly WorkCostModel _costModel;
         private readonly ConcurrentDictionary<IMethodSymbol, GlobalStateSummary> _summaries =
             new ConcurrentDictionary<IMethodSymbol, GlobalStateSummary>(SymbolEqualityComparer.Default);
 
         private GlobalStateModel(KnownTypes types)
         {
-            _types = types;
             _costModel = WorkCostModel.For(types);
         }
 

@@ -277,12 +277,7 @@ namespace GilAnalyzers.Core
 
         private static string Normalize(IOperation operation)
         {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            var text = operation.Syntax.ToString();
+            var text = FanOutFacts.StripConversions(operation).Syntax.ToString();
             return text.StartsWith("this.", StringComparison.Ordinal) ? text.Substring(5) : text;
         }
 
@@ -307,12 +302,7 @@ namespace GilAnalyzers.Core
 
         private static IReadOnlyList<ArgumentSyntax>? InitializerArguments(IOperation instance)
         {
-            while (instance is IConversionOperation conversion)
-            {
-                instance = conversion.Operand;
-            }
-
-            ISymbol? symbol = instance switch
+            ISymbol? symbol = FanOutFacts.StripConversions(instance) switch
             {
                 IFieldReferenceOperation field => field.Field,
                 ILocalReferenceOperation local => local.Local,

@@ -42,7 +42,7 @@ namespace GilAnalyzers.Core
         /// <param name="perWorkerRegion">Code that runs once per item or worker (a parallel body); symbols declared in it are per item. May be null.</param>
         public static LockIdentity Classify(IOperation lockedValue, IOperation? perWorkerRegion)
         {
-            var value = Unwrap(lockedValue);
+            var value = FanOutFacts.StripConversions(lockedValue);
             var name = value.Syntax.ToString();
             var region = perWorkerRegion?.Syntax;
             return new LockIdentity(ClassifyScope(value, region), name);
@@ -112,7 +112,7 @@ namespace GilAnalyzers.Core
 
         /// <summary>An instance member's lock is as shared as the instance it hangs off.</summary>
         private static LockScope ScopeOfInstance(IOperation instance, SyntaxNode? region)
-            => ClassifyScope(Unwrap(instance), region);
+            => ClassifyScope(FanOutFacts.StripConversions(instance), region);
 
         private static bool SelectsByRegionSymbol(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, SyntaxNode? region)
         {
@@ -163,16 +163,6 @@ namespace GilAnalyzers.Core
             }
 
             return false;
-        }
-
-        private static IOperation Unwrap(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation;
         }
     }
 }

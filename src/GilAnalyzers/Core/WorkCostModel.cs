@@ -557,13 +557,7 @@ namespace GilAnalyzers.Core
                         && forLoop.Before.Length > 0
                         && forLoop.Before.All(HasSmallConstantInitialValue);
                 case IForEachLoopOperation forEach:
-                    var collection = forEach.Collection;
-                    while (collection is IConversionOperation conversion)
-                    {
-                        collection = conversion.Operand;
-                    }
-
-                    return collection is IArrayCreationOperation { Initializer: { } init } && init.ElementValues.Length <= SmallLoopLimit;
+                    return FanOutFacts.StripConversions(forEach.Collection) is IArrayCreationOperation { Initializer: { } init } && init.ElementValues.Length <= SmallLoopLimit;
                 default:
                     // while / do-while: the trip count is not visible.
                     return false;

@@ -98,12 +98,7 @@ namespace GilAnalyzers.Rules
 
         private static bool IsInstanceLock(IOperation lockedValue)
         {
-            while (lockedValue is IConversionOperation conversion)
-            {
-                lockedValue = conversion.Operand;
-            }
-
-            return lockedValue switch
+            return FanOutFacts.StripConversions(lockedValue) switch
             {
                 IInstanceReferenceOperation => true,
                 IFieldReferenceOperation { Field.IsStatic: false, Instance: IInstanceReferenceOperation } => true,
