@@ -100,6 +100,26 @@ namespace GilAnalyzers.Core
         }
 
         /// <summary>
+        /// A necessary condition for <see cref="HotDelegates"/> to find anything, on names alone: the call's containing type
+        /// or the created type is named like one of the parallel APIs. Resolves no type, so it is the filter to run on every
+        /// invocation and creation of a compilation.
+        /// </summary>
+        public static bool MayLaunch(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    var name = invocation.TargetMethod.ContainingType?.Name;
+                    return name == "Parallel" || name == "ParallelEnumerable" || name == "Task" || name == "TaskFactory" || name == "ThreadPool";
+                case IObjectCreationOperation creation:
+                    var typeName = creation.Type?.Name;
+                    return typeName == "Thread" || typeName == "Task";
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
         /// The delegates that <paramref name="launch"/> (a Parallel.*, PLINQ, Task.Run, new Thread … call) runs on many
         /// threads at once: lambdas (<see cref="IAnonymousFunctionOperation"/>) and method groups
         /// (<see cref="IMethodReferenceOperation"/>), each with its description for messages.

@@ -31,12 +31,24 @@ namespace GilAnalyzers.Rules
             var candidates = new ConcurrentBag<Candidate>();
 
             context.RegisterOperationAction(
-                c => CollectReachedMethods(c.Operation, types, costModel, reached, c.CancellationToken),
+                c =>
+                {
+                    // Names first: most invocations of a compilation are not parallel launches, and this resolves no type.
+                    if (ParallelContextFinder.MayLaunch(c.Operation) && HasRequiredTypes(types))
+                    {
+                        CollectReachedMethods(c.Operation, types, costModel, reached, c.CancellationToken);
+                    }
+                },
                 OperationKind.Invocation,
                 OperationKind.ObjectCreation);
 
-            var globalState = GlobalStateModel.For(types);
-            SerialisedLockSite.RegisterLockRegions(context, types, (c, region) => CollectCandidate(c, region, types, costModel, globalState, candidates));
+            SerialisedLockSite.RegisterLockRegions(context, types, (c, region) =>
+            {
+                if (HasRequiredTypes(types))
+                {
+                    CollectCandidate(c, region, types, costModel, GlobalStateModel.For(types), candidates);
+                }
+            });
 
             context.RegisterCompilationEndAction(end =>
             {
