@@ -92,7 +92,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// Runs <paramref name="work"/> on every item in worker processes and returns the results in input
     /// order. Blocks until all are done. See <see cref="MapAsync{TIn, TOut}"/>.
     /// </summary>
-    public TOut[] Map<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default) =>
+    public TOut[] Map<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default) =>
         MapAsync(work, items, chunkSize, itemTimeout, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>
@@ -100,7 +100,11 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// </summary>
     /// <param name="work">A static method (or non-capturing lambda) taking one item. Anything that captures state is rejected with <see cref="ArgumentException"/>.</param>
     /// <param name="items">The inputs; enumerated once, up front.</param>
-    /// <param name="chunkSize">Items sent to a worker per round trip. Larger chunks amortise the round trip for tiny items.</param>
+    /// <param name="chunkSize">
+    /// Items sent to a worker per round trip. Null (the default) chooses about four chunks per worker, as
+    /// Python's <c>multiprocessing.Pool.map</c> does: few round trips, still balanced when items differ in cost.
+    /// Use 1 for a handful of long items of very uneven cost; larger chunks amortise the round trip for tiny items.
+    /// </param>
     /// <param name="itemTimeout">
     /// Time allowed per item (also inside a chunk: the worker reports the late item). Past it the worker is
     /// killed and replaced and the item fails with <see cref="WorkItemTimeoutException"/>; the unfinished
@@ -109,11 +113,11 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// <param name="cancellationToken">Cancels the map: no new chunk starts, workers running this map's chunks are killed (and replaced on demand) and the task ends as cancelled.</param>
     /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised.</exception>
     /// <exception cref="ProcessPoolException">The first failed item in input order (a <see cref="RemoteWorkException"/>, <see cref="WorkerCrashedException"/>, <see cref="WorkItemTimeoutException"/> or <see cref="WorkSerializationException"/>).</exception>
-    public Task<TOut[]> MapAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
+    public Task<TOut[]> MapAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(items);
-        if (chunkSize < 1)
+        if (chunkSize is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "chunkSize must be at least 1.");
         }
@@ -126,7 +130,14 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
         Call call = Call.Create(work);
         IReadOnlyList<TIn> list = items as IReadOnlyList<TIn> ?? items.ToList();
-        return MapCoreAsync<TIn, TOut>(call, list, chunkSize, itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken);
+        return MapCoreAsync<TIn, TOut>(call, list, chunkSize ?? AutomaticChunkSize(list.Count, MaxWorkers), itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken);
+    }
+
+    /// <summary>About four chunks per worker (at least one item each), so a map costs few round trips.</summary>
+    internal static int AutomaticChunkSize(int items, int workers)
+    {
+        long chunks = 4L * workers;
+        return (int)Math.Max(1, (items + chunks - 1) / chunks);
     }
 
     /// <summary>Runs <paramref name="work"/> on one item in a worker process (like <c>executor.submit</c>).</summary>
@@ -272,7 +283,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             return results;
         }
 
-        int chunkCount = (n + chunkSize - 1) / chunkSize;
+        int chunkCount = (int)(((long)n + chunkSize - 1) / chunkSize);
         int nextChunk = -1;
         int firstErrorIndex = int.MaxValue;
         Exception? firstError = null;
@@ -304,6 +315,22 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                     return;
                 }
 
+                // Take a worker before serialising: a worker that has to be started boots meanwhile.
+                WorkerProcess worker;
+                try
+                {
+                    worker = await AcquireAsync(stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    Record(c * chunkSize, ex);
+                    return;
+                }
+
                 int start = c * chunkSize;
                 int count = Math.Min(chunkSize, n - start);
                 JsonElement payload;
@@ -317,21 +344,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                     Record(index, new WorkSerializationException(
                         $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}",
                         index, ex.Type, ex.InnerException));
-                    return;
-                }
-
-                WorkerProcess worker;
-                try
-                {
-                    worker = await AcquireAsync(stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    Record(start, ex);
+                    Release(worker, true, 0);
                     return;
                 }
 
