@@ -310,6 +310,17 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public void A_worker_runs_one_chunk_at_a_time_while_the_next_waits_queued()
+    {
+        using var pool = new ProcessPool(maxWorkers: 1);
+
+        // Chunks of one item: the pool keeps the next chunk queued at the worker while one runs.
+        int[] running = pool.Map<int, int>(Work.RunningAtEntry, Enumerable.Repeat(30, 12), chunkSize: 1);
+
+        Assert.All(running, r => Assert.Equal(1, r));
+    }
+
+    [Fact]
     public async Task Workers_are_recycled_after_maxTasksPerWorker()
     {
         using var pool = new ProcessPool(maxWorkers: 1, maxTasksPerWorker: 2);

@@ -12,6 +12,12 @@ internal sealed class WorkerService
 {
     private readonly ConcurrentDictionary<string, ChunkRunner> _runners = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Chunks run one at a time: the pool may queue the next chunk while one runs, and the user's code (the
+    /// reason it runs in a worker process) must never run twice at once here.
+    /// </summary>
+    private readonly object _runGate = new();
+
     /// <summary>Reports items that run past their timeout (set by the host before listening).</summary>
     public ItemWatchdog? Watchdog { get; set; }
 
@@ -21,6 +27,14 @@ internal sealed class WorkerService
 
     [JsonRpcMethod(Protocol.RunChunkMethod)]
     public ChunkResponse RunChunk(ChunkRequest request)
+    {
+        lock (_runGate)
+        {
+            return RunChunkAlone(request);
+        }
+    }
+
+    private ChunkResponse RunChunkAlone(ChunkRequest request)
     {
         ChunkRunner runner;
         try
