@@ -92,7 +92,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// Runs <paramref name="work"/> on every item in worker processes and returns the results in input
     /// order. Blocks until all are done. See <see cref="MapAsync{TIn, TOut}"/>.
     /// </summary>
-    public TOut[] Map<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default) =>
+    public TOut[] Map<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default) =>
         MapAsync(work, items, chunkSize, itemTimeout, cancellationToken).GetAwaiter().GetResult();
 
     /// <summary>
@@ -100,7 +100,11 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// </summary>
     /// <param name="work">A static method (or non-capturing lambda) taking one item. Anything that captures state is rejected with <see cref="ArgumentException"/>.</param>
     /// <param name="items">The inputs; enumerated once, up front.</param>
-    /// <param name="chunkSize">Items sent to a worker per round trip. Larger chunks amortise the round trip for tiny items.</param>
+    /// <param name="chunkSize">
+    /// Items sent to a worker per round trip. Null (the default) chooses about four chunks per worker, as
+    /// Python's <c>multiprocessing.Pool.map</c> does: few round trips, still balanced when items differ in cost.
+    /// Use 1 for a handful of long items of very uneven cost; larger chunks amortise the round trip for tiny items.
+    /// </param>
     /// <param name="itemTimeout">
     /// Time allowed per item (also inside a chunk: the worker reports the late item). Past it the worker is
     /// killed and replaced and the item fails with <see cref="WorkItemTimeoutException"/>; the unfinished
@@ -109,11 +113,11 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// <param name="cancellationToken">Cancels the map: no new chunk starts, workers running this map's chunks are killed (and replaced on demand) and the task ends as cancelled.</param>
     /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised.</exception>
     /// <exception cref="ProcessPoolException">The first failed item in input order (a <see cref="RemoteWorkException"/>, <see cref="WorkerCrashedException"/>, <see cref="WorkItemTimeoutException"/> or <see cref="WorkSerializationException"/>).</exception>
-    public Task<TOut[]> MapAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
+    public Task<TOut[]> MapAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(items);
-        if (chunkSize < 1)
+        if (chunkSize is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "chunkSize must be at least 1.");
         }
@@ -126,7 +130,14 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
         Call call = Call.Create(work);
         IReadOnlyList<TIn> list = items as IReadOnlyList<TIn> ?? items.ToList();
-        return MapCoreAsync<TIn, TOut>(call, list, chunkSize, itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken);
+        return MapCoreAsync<TIn, TOut>(call, list, chunkSize ?? AutomaticChunkSize(list.Count, MaxWorkers), itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken);
+    }
+
+    /// <summary>About four chunks per worker (at least one item each), so a map costs few round trips.</summary>
+    internal static int AutomaticChunkSize(int items, int workers)
+    {
+        long chunks = 4L * workers;
+        return (int)Math.Max(1, (items + chunks - 1) / chunks);
     }
 
     /// <summary>Runs <paramref name="work"/> on one item in a worker process (like <c>executor.submit</c>).</summary>
@@ -272,7 +283,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             return results;
         }
 
-        int chunkCount = (n + chunkSize - 1) / chunkSize;
+        int chunkCount = (int)(((long)n + chunkSize - 1) / chunkSize);
         int nextChunk = -1;
         int firstErrorIndex = int.MaxValue;
         Exception? firstError = null;
@@ -294,95 +305,149 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             stop.Cancel();
         }
 
+        void Collect(ChunkResponse response, int start, int count, int pid)
+        {
+            var failed = new bool[count];
+            foreach (ItemError error in response.Errors ?? [])
+            {
+                if (error.Index >= 0 && error.Index < count)
+                {
+                    failed[error.Index] = true;
+                    Record(start + error.Index, Translate(error.Error, call, start + error.Index, pid));
+                }
+            }
+
+            int i = 0;
+            foreach (JsonElement element in response.Values.EnumerateArray())
+            {
+                int index = start + i;
+                if (!failed[i++])
+                {
+                    try
+                    {
+                        results[index] = typedResult is not null
+                            ? element.Deserialize(typedResult)!
+                            : (TOut)element.Deserialize(call.ReturnType, Payload.Options)!;
+                    }
+                    catch (Exception ex)
+                    {
+                        Record(index, new WorkSerializationException(
+                            $"The result of '{call.Display}' for item {index} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}",
+                            index, call.ReturnType, ex));
+                    }
+                }
+            }
+        }
+
+        // One loop drives one worker at a time. Unless items have a timeout (whose backstop is timed from the
+        // send), it keeps two chunks in flight on its worker, which runs them one after the other: the worker
+        // does not sit idle for the round trip between chunks, and the parent serialises the next chunk while
+        // the current one runs.
+        int depth = itemTimeout is null ? 2 : 1;
+
         async Task LoopAsync()
         {
-            while (!stop.IsCancellationRequested)
+            var inFlight = new Queue<(int Start, int Count, Task<ChunkResponse> Response)>(depth);
+            WorkerProcess? worker = null;
+            int sent = 0;
+            bool healthy = true;
+            bool exhausted = false;
+            try
             {
-                int c = Interlocked.Increment(ref nextChunk);
-                if (c >= chunkCount)
+                while (true)
                 {
-                    return;
-                }
+                    while (!exhausted && inFlight.Count < depth && !stop.IsCancellationRequested && !(worker is not null && Retires(worker, sent)))
+                    {
+                        int c = Interlocked.Increment(ref nextChunk);
+                        if (c >= chunkCount)
+                        {
+                            exhausted = true;
+                            break;
+                        }
 
                 int start = c * chunkSize;
-                int count = Math.Min(chunkSize, n - start);
-                JsonElement payload;
-                try
-                {
-                    payload = Payload.SerializeArray(items, start, count, call.ParameterType);
-                }
-                catch (PayloadItemException ex)
-                {
-                    int index = start + ex.Index;
-                    Record(index, new WorkSerializationException(
-                        $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}",
-                        index, ex.Type, ex.InnerException));
-                    return;
-                }
-
-                WorkerProcess worker;
-                try
-                {
-                    worker = await AcquireAsync(stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    Record(start, ex);
-                    return;
-                }
-
-                bool healthy = false;
-                try
-                {
-                    var request = new ChunkRequest { Method = call.Identity, Items = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
-                    ChunkResponse response = await RunOnWorkerAsync(worker, request, call, start, count, itemTimeout, cancellationToken).ConfigureAwait(false);
-                    healthy = true;
-                    var failed = new bool[count];
-                    foreach (ItemError error in response.Errors ?? [])
-                    {
-                        if (error.Index >= 0 && error.Index < count)
+                        int count = Math.Min(chunkSize, n - start);
+                        if (worker is null)
                         {
-                            failed[error.Index] = true;
-                            Record(start + error.Index, Translate(error.Error, call, start + error.Index, worker.ProcessId));
-                        }
-                    }
-
-                    int i = 0;
-                    foreach (JsonElement element in response.Values.EnumerateArray())
-                    {
-                        int index = start + i;
-                        if (!failed[i++])
-                        {
+                            // Take a worker before serialising: a worker that has to be started boots meanwhile.
                             try
                             {
-                                results[index] = typedResult is not null
-                                    ? element.Deserialize(typedResult)!
-                                    : (TOut)element.Deserialize(call.ReturnType, Payload.Options)!;
+                                worker = await AcquireAsync(stop.Token).ConfigureAwait(false);
+                                healthy = true;
+                                sent = 0;
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                exhausted = true;
+                                break;
                             }
                             catch (Exception ex)
                             {
-                                Record(index, new WorkSerializationException(
-                                    $"The result of '{call.Display}' for item {index} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}",
-                                    index, call.ReturnType, ex));
+                                Record(start, ex);
+                                exhausted = true;
+                                break;
                             }
                         }
+
+                        JsonElement payload;
+                        try
+                        {
+                            payload = Payload.SerializeArray(items, start, count, call.ParameterType);
+                        }
+                        catch (PayloadItemException ex)
+                        {
+                            int index = start + ex.Index;
+                            Record(index, new WorkSerializationException(
+                                $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}",
+                                index, ex.Type, ex.InnerException));
+                            exhausted = true;
+                            break;
+                        }
+
+                        var request = new ChunkRequest { Method = call.Identity, Items = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
+                        inFlight.Enqueue((start, count, RunOnWorkerAsync(worker, request, call, start, count, itemTimeout, cancellationToken)));
+                        sent += count;
+                    }
+
+                    if (inFlight.Count == 0)
+                    {
+                        if (worker is not null)
+                        {
+                            // Out of chunks, stopped, or the worker has run its maxTasksPerWorker: give it back.
+                            WorkerProcess done = worker;
+                            worker = null;
+                            Release(done, healthy, sent);
+                        }
+
+                        if (exhausted || stop.IsCancellationRequested)
+                        {
+                            return;
+                        }
+
+                        continue;
+                    }
+
+                    (int chunkStart, int chunkItems, Task<ChunkResponse> pending) = inFlight.Dequeue();
+                    try
+                    {
+                        Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems, worker!.ProcessId);
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        healthy = false;
+                    }
+                    catch (Exception ex)
+                    {
+                        healthy = false;
+                        Record(chunkStart, ex);
                     }
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            }
+            finally
+            {
+                if (worker is not null)
                 {
-                    return;
-                }
-                catch (Exception ex)
-                {
-                    Record(start, ex);
-                }
-                finally
-                {
-                    Release(worker, healthy, count);
+                    Release(worker, false, sent);
                 }
             }
         }
@@ -550,6 +615,10 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>True when the worker has been sent its <c>maxTasksPerWorker</c> items (it finishes them, then retires).</summary>
+    private bool Retires(WorkerProcess worker, int sentNotReleased) =>
+        MaxTasksPerWorker is int max && worker.ItemsRun + sentNotReleased >= max;
 
     private void Release(WorkerProcess worker, bool healthy, int itemsRun)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using StreamJsonRpc;
 
 namespace GilAnalyzers.Processes;
@@ -19,9 +20,24 @@ internal static class Protocol
 
     public static IJsonRpcMessageHandler CreateHandler(System.IO.Stream writer, System.IO.Stream reader)
     {
-        var formatter = new SystemTextJsonFormatter();
+        // The message types' contracts come from the source generator: no reflection and no emitted accessors to
+        // compile while a worker starts (the parent and every worker would otherwise build them at run time).
+        var formatter = new SystemTextJsonFormatter
+        {
+            JsonSerializerOptions = new JsonSerializerOptions
+            {
+                TypeInfoResolver = JsonTypeInfoResolver.Combine(ProtocolJsonContext.Default, new DefaultJsonTypeInfoResolver()),
+            },
+        };
         return new HeaderDelimitedMessageHandler(writer, reader, formatter);
     }
+}
+
+[JsonSerializable(typeof(ChunkRequest))]
+[JsonSerializable(typeof(ChunkResponse))]
+[JsonSerializable(typeof(int))]
+internal sealed partial class ProtocolJsonContext : JsonSerializerContext
+{
 }
 
 /// <summary>Which static method to run, identified so that the worker can find exactly the same one.</summary>

@@ -238,6 +238,23 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public void Default_chunking_sends_about_four_chunks_per_worker()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2);
+
+        // 80 items, 2 workers: chunks of 80 / (4 × 2) = 10 items, each run by one worker.
+        int[] pids = pool.Map<int, int>(Work.Pid, Enumerable.Range(0, 80));
+
+        for (int block = 0; block < 8; block++)
+        {
+            Assert.Single(pids.Skip(block * 10).Take(10).Distinct());
+        }
+
+        Assert.Equal(2, pids.Distinct().Count());
+        Assert.Equal(new[] { 1, 1, 1, 2, 3, 13 }, new[] { 0, 1, 8, 9, 24, 100 }.Select(n => ProcessPool.AutomaticChunkSize(n, 2)));
+    }
+
+    [Fact]
     public async Task Dispose_leaves_no_child_process()
     {
         var pool = new ProcessPool(maxWorkers: 2);
@@ -290,6 +307,17 @@ public sealed class ProcessPoolTests
         Assert.True(await ProcessInfo.WaitUntilGoneAsync(pids, TimeSpan.FromSeconds(5)));
 
         Assert.Equal(new[] { 4, 9 }, pool.Map<int, int>(Work.Square, [2, 3]));
+    }
+
+    [Fact]
+    public void A_worker_runs_one_chunk_at_a_time_while_the_next_waits_queued()
+    {
+        using var pool = new ProcessPool(maxWorkers: 1);
+
+        // Chunks of one item: the pool keeps the next chunk queued at the worker while one runs.
+        int[] running = pool.Map<int, int>(Work.RunningAtEntry, Enumerable.Repeat(30, 12), chunkSize: 1);
+
+        Assert.All(running, r => Assert.Equal(1, r));
     }
 
     [Fact]

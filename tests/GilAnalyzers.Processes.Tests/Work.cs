@@ -36,6 +36,17 @@ public static class Work
         return Environment.ProcessId;
     }
 
+    private static int s_running;
+
+    /// <summary>Returns how many calls were running in this process when this one started (1 = alone).</summary>
+    public static int RunningAtEntry(int ms)
+    {
+        int running = Interlocked.Increment(ref s_running);
+        Thread.Sleep(ms);
+        Interlocked.Decrement(ref s_running);
+        return running;
+    }
+
     public static int SleepMilliseconds(int ms)
     {
         Thread.Sleep(ms);

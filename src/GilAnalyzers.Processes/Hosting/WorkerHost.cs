@@ -72,9 +72,11 @@ internal static class WorkerHost
 
     private static void StartParentWatch(int parentPid)
     {
-        DateTime? parentStart = TryGetStartTime(parentPid);
+        // On Linux the parent-pid check needs nothing else; elsewhere the parent's start time guards against
+        // a recycled pid (read once, off the start-up path).
         var thread = new Thread(() =>
         {
+            DateTime? parentStart = OperatingSystem.IsLinux() && ReadLinuxParentPid() is not null ? null : TryGetStartTime(parentPid);
             while (true)
             {
                 Thread.Sleep(500);

@@ -3,14 +3,28 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 using StreamJsonRpc;
 
 namespace GilAnalyzers.Processes.Hosting;
 
-/// <summary>The RPC target in the worker: runs one chunk of items through the user's method.</summary>
+/// <summary>
+/// The RPC target in the worker: runs chunks of items through the user's method, one at a time, on one
+/// dedicated thread. The pool may queue the next chunk while one runs; the user's code (the reason it runs
+/// in a worker process) never runs twice at once here, and it never occupies a thread-pool thread, which
+/// the RPC needs to read the next request and write the last answer while the work runs.
+/// </summary>
 internal sealed class WorkerService
 {
     private readonly ConcurrentDictionary<string, ChunkRunner> _runners = new(StringComparer.Ordinal);
+    private readonly BlockingCollection<(ChunkRequest Request, TaskCompletionSource<ChunkResponse> Done)> _queue = new();
+
+    public WorkerService()
+    {
+        var thread = new Thread(RunQueue) { IsBackground = true, Name = "GilAnalyzers.Processes work" };
+        thread.Start();
+    }
 
     /// <summary>Reports items that run past their timeout (set by the host before listening).</summary>
     public ItemWatchdog? Watchdog { get; set; }
@@ -20,7 +34,29 @@ internal sealed class WorkerService
     public int Ping() => Environment.ProcessId;
 
     [JsonRpcMethod(Protocol.RunChunkMethod)]
-    public ChunkResponse RunChunk(ChunkRequest request)
+    public Task<ChunkResponse> RunChunkAsync(ChunkRequest request)
+    {
+        var done = new TaskCompletionSource<ChunkResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Add((request, done));
+        return done.Task;
+    }
+
+    private void RunQueue()
+    {
+        foreach ((ChunkRequest request, TaskCompletionSource<ChunkResponse> done) in _queue.GetConsumingEnumerable())
+        {
+            try
+            {
+                done.SetResult(RunChunkAlone(request));
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        }
+    }
+
+    private ChunkResponse RunChunkAlone(ChunkRequest request)
     {
         ChunkRunner runner;
         try
