@@ -92,13 +92,16 @@ namespace GilAnalyzers.Core
             LockKind kind;
             IOperation? lockedValue;
             var systemWide = false;
-            if (KnownTypes.Is(type, types.Monitor) && (method.Name == "Enter" || method.Name == "TryEnter") && invocation.Arguments.Length > 0)
+            // In each test the method and type names come before KnownTypes.Is: they are necessary for it and resolve no type.
+            var name = method.Name;
+            var isEnter = name == "Enter" || name == "TryEnter";
+            if (isEnter && type?.Name == "Monitor" && KnownTypes.Is(type, types.Monitor) && invocation.Arguments.Length > 0)
             {
                 kind = LockKind.Monitor;
                 lockedValue = ArgumentInOrder(invocation, 0);
             }
-            else if ((KnownTypes.Is(type, types.SemaphoreSlim) && (method.Name == "Wait" || method.Name == "WaitAsync"))
-                     || (KnownTypes.Is(receiverType, types.Semaphore) && method.Name == "WaitOne"))
+            else if (((name == "Wait" || name == "WaitAsync") && type?.Name == "SemaphoreSlim" && KnownTypes.Is(type, types.SemaphoreSlim))
+                     || (name == "WaitOne" && receiverType?.Name == "Semaphore" && KnownTypes.Is(receiverType, types.Semaphore)))
             {
                 kind = LockKind.Semaphore;
                 lockedValue = invocation.Instance;
@@ -107,13 +110,13 @@ namespace GilAnalyzers.Core
                     return null;
                 }
             }
-            else if (KnownTypes.Is(receiverType, types.Mutex) && method.Name == "WaitOne")
+            else if (name == "WaitOne" && receiverType?.Name == "Mutex" && KnownTypes.Is(receiverType, types.Mutex))
             {
                 kind = LockKind.Mutex;
                 lockedValue = invocation.Instance;
                 systemWide = lockedValue is not null && IsNamedMutex(lockedValue);
             }
-            else if (KnownTypes.Is(type, types.Lock) && (method.Name == "Enter" || method.Name == "TryEnter"))
+            else if (isEnter && type?.Name == "Lock" && KnownTypes.Is(type, types.Lock))
             {
                 kind = LockKind.LockObject;
                 lockedValue = invocation.Instance;
@@ -137,11 +140,6 @@ namespace GilAnalyzers.Core
         /// <summary><c>using (gate.EnterScope()) { … }</c> and <c>using var scope = gate.EnterScope();</c>.</summary>
         public static LockRegion? FromUsing(IOperation operation, KnownTypes types)
         {
-            if (types.Lock is null)
-            {
-                return null;
-            }
-
             switch (operation)
             {
                 case IUsingOperation usingOperation when FindEnterScope(usingOperation.Resources, types) is { } call:
@@ -166,6 +164,7 @@ namespace GilAnalyzers.Core
 
             foreach (var operation in resources.DescendantsAndSelf())
             {
+                // The name first: it resolves no type (and without System.Threading.Lock in the references, Is is false).
                 if (operation is IInvocationOperation { Instance: not null } call
                     && call.TargetMethod.Name == "EnterScope"
                     && KnownTypes.Is(call.TargetMethod.ContainingType, types.Lock))

@@ -100,6 +100,26 @@ namespace GilAnalyzers.Core
         }
 
         /// <summary>
+        /// A necessary condition for <see cref="HotDelegates"/> to find anything, on names alone: the call's containing type
+        /// or the created type is named like one of the parallel APIs. Resolves no type, so it is the filter to run on every
+        /// invocation and creation of a compilation.
+        /// </summary>
+        public static bool MayLaunch(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    var name = invocation.TargetMethod.ContainingType?.Name;
+                    return name == "Parallel" || name == "ParallelEnumerable" || name == "Task" || name == "TaskFactory" || name == "ThreadPool";
+                case IObjectCreationOperation creation:
+                    var typeName = creation.Type?.Name;
+                    return typeName == "Thread" || typeName == "Task";
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
         /// The delegates that <paramref name="launch"/> (a Parallel.*, PLINQ, Task.Run, new Thread … call) runs on many
         /// threads at once: lambdas (<see cref="IAnonymousFunctionOperation"/>) and method groups
         /// (<see cref="IMethodReferenceOperation"/>), each with its description for messages.
@@ -170,32 +190,36 @@ namespace GilAnalyzers.Core
                 case IInvocationOperation call:
                     var method = call.TargetMethod;
                     var type = method.ContainingType;
-                    if (KnownTypes.Is(type, types.Parallel))
+                    // Each type test checks the simple name first (see MayLaunch): only the API actually called is resolved.
+                    var typeName = type?.Name;
+                    if (typeName == "Parallel" && KnownTypes.Is(type, types.Parallel))
                     {
                         launch = call;
                         description = "a Parallel." + method.Name + (method.Name == "Invoke" ? " action" : " body");
                         return parameter.Name == "body" || parameter.Name == "actions" ? Verdict.Hot : Verdict.ColdParallelDelegate;
                     }
 
-                    if (KnownTypes.Is(type, types.ParallelEnumerable))
+                    if (typeName == "ParallelEnumerable" && KnownTypes.Is(type, types.ParallelEnumerable))
                     {
                         launch = call;
                         description = "a PLINQ " + method.Name + " delegate";
                         return Verdict.Hot;
                     }
 
-                    if ((KnownTypes.Is(type, types.Task) && method.Name == "Run")
-                        || (KnownTypes.Is(type, types.TaskFactory) && method.Name == "StartNew")
-                        || (KnownTypes.Is(type, types.ThreadPool) && method.Name.EndsWith("QueueUserWorkItem", System.StringComparison.Ordinal)))
+                    if ((typeName == "Task" && method.Name == "Run" && KnownTypes.Is(type, types.Task))
+                        || (typeName == "TaskFactory" && method.Name == "StartNew" && KnownTypes.Is(type, types.TaskFactory))
+                        || (typeName == "ThreadPool" && method.Name.EndsWith("QueueUserWorkItem", System.StringComparison.Ordinal)
+                            && KnownTypes.Is(type, types.ThreadPool)))
                     {
                         launch = call;
-                        description = "a " + type.Name + "." + method.Name + " delegate started in a loop";
+                        description = "a " + typeName + "." + method.Name + " delegate started in a loop";
                         return IsRepeated(call) ? Verdict.Hot : Verdict.NotParallel;
                     }
 
                     return Verdict.NotParallel;
                 case IObjectCreationOperation creation
-                    when KnownTypes.Is(creation.Type, types.Thread) || KnownTypes.Is(creation.Type, types.Task):
+                    when (creation.Type?.Name == "Thread" && KnownTypes.Is(creation.Type, types.Thread))
+                         || (creation.Type?.Name == "Task" && KnownTypes.Is(creation.Type, types.Task)):
                     launch = creation;
                     description = "a " + creation.Type!.Name + " started in a loop";
                     return IsRepeated(creation) ? Verdict.Hot : Verdict.NotParallel;

@@ -57,19 +57,19 @@ namespace GilAnalyzers.Core
                     }
                 },
                 OperationKind.Invocation);
-            if (types.Lock is not null)
-            {
-                context.RegisterOperationAction(
-                    c =>
+            // Registered whatever the references: asking whether System.Threading.Lock exists here, at compilation start,
+            // would resolve a type before any code needs it (see GilAnalyzer). FromUsing looks for an EnterScope call by
+            // name before it resolves the type.
+            context.RegisterOperationAction(
+                c =>
+                {
+                    if (LockRegionFinder.FromUsing(c.Operation, types) is { } region)
                     {
-                        if (LockRegionFinder.FromUsing(c.Operation, types) is { } region)
-                        {
-                            onRegion(c, region);
-                        }
-                    },
-                    OperationKind.Using,
-                    OperationKind.UsingDeclaration);
-            }
+                        onRegion(c, region);
+                    }
+                },
+                OperationKind.Using,
+                OperationKind.UsingDeclaration);
         }
 
         /// <summary>The site when <paramref name="region"/> serialises CPU-bound work, else null.</summary>

@@ -352,9 +352,13 @@ namespace GilAnalyzers.Core
                 return CallKind.Light;
             }
 
-            if (KnownTypes.Is(type, _types.Console)
-                || (KnownTypes.Is(type, _types.Thread) && (method.Name == "Sleep" || method.Name == "Join"))
-                || (KnownTypes.Is(type, _types.Task) && (method.Name == "Delay" || method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny")))
+            // Every type test here checks the simple name first: it is necessary for KnownTypes.Is, and it keeps the model
+            // from resolving framework types (a walk over every referenced assembly each) for code that never uses them.
+            var typeName = type.Name;
+            if ((typeName == "Console" && KnownTypes.Is(type, _types.Console))
+                || (typeName == "Thread" && (method.Name == "Sleep" || method.Name == "Join") && KnownTypes.Is(type, _types.Thread))
+                || (typeName == "Task" && (method.Name == "Delay" || method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny")
+                    && KnownTypes.Is(type, _types.Task)))
             {
                 return CallKind.Io;
             }
@@ -364,7 +368,8 @@ namespace GilAnalyzers.Core
                 return CallKind.Heavy;
             }
 
-            if (KnownTypes.Is(type, _types.Enumerable) || KnownTypes.Is(type, _types.ParallelEnumerable))
+            if ((typeName == "Enumerable" && KnownTypes.Is(type, _types.Enumerable))
+                || (typeName == "ParallelEnumerable" && KnownTypes.Is(type, _types.ParallelEnumerable)))
             {
                 return CallKind.Linq;
             }
@@ -389,17 +394,19 @@ namespace GilAnalyzers.Core
         private bool IsHeavyFramework(IMethodSymbol method)
         {
             var type = method.ContainingType;
-            if ((KnownTypes.Is(type, _types.Array) || KnownTypes.Is(type, _types.List)) && method.Name == "Sort")
+            var typeName = type.Name;
+            if (method.Name == "Sort"
+                && ((typeName == "Array" && KnownTypes.Is(type, _types.Array)) || (typeName == "List" && KnownTypes.Is(type, _types.List))))
             {
                 return true;
             }
 
-            if (KnownTypes.Is(type, _types.Regex))
+            if (typeName == "Regex" && KnownTypes.Is(type, _types.Regex))
             {
                 return method.Name != "Escape" && method.Name != "Unescape" && method.MethodKind == MethodKind.Ordinary;
             }
 
-            if (KnownTypes.Is(type, _types.BigInteger))
+            if (typeName == "BigInteger" && KnownTypes.Is(type, _types.BigInteger))
             {
                 return method.Name == "Pow" || method.Name == "ModPow";
             }
@@ -440,7 +447,7 @@ namespace GilAnalyzers.Core
                 return "compression";
             }
 
-            if (KnownTypes.Is(type, _types.Regex))
+            if (type.Name == "Regex" && KnownTypes.Is(type, _types.Regex))
             {
                 return "regex";
             }
@@ -450,7 +457,7 @@ namespace GilAnalyzers.Core
                 return "sorting";
             }
 
-            if (KnownTypes.Is(type, _types.BigInteger))
+            if (type.Name == "BigInteger" && KnownTypes.Is(type, _types.BigInteger))
             {
                 return "big-number arithmetic";
             }
@@ -463,8 +470,9 @@ namespace GilAnalyzers.Core
         {
             for (var t = type; t is not null; t = t.BaseType)
             {
-                if (KnownTypes.Is(t, _types.MemoryStream)
-                    || (t.ContainingNamespace?.ToDisplayString() == "System.IO" && (t.Name == "StringWriter" || t.Name == "StringReader")))
+                var name = t.Name;
+                if ((name == "MemoryStream" && KnownTypes.Is(t, _types.MemoryStream))
+                    || ((name == "StringWriter" || name == "StringReader") && t.ContainingNamespace?.ToDisplayString() == "System.IO"))
                 {
                     return true;
                 }
@@ -477,7 +485,10 @@ namespace GilAnalyzers.Core
         {
             for (var t = type; t is not null; t = t.BaseType)
             {
-                if (KnownTypes.Is(t, _types.Stream) || KnownTypes.Is(t, _types.TextWriter) || KnownTypes.Is(t, _types.TextReader))
+                var name = t.Name;
+                if ((name == "Stream" && KnownTypes.Is(t, _types.Stream))
+                    || (name == "TextWriter" && KnownTypes.Is(t, _types.TextWriter))
+                    || (name == "TextReader" && KnownTypes.Is(t, _types.TextReader)))
                 {
                     return true;
                 }

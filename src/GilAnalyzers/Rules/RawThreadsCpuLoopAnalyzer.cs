@@ -27,7 +27,8 @@ namespace GilAnalyzers.Rules
         private static void AnalyzeCreation(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
         {
             var creation = (IObjectCreationOperation)context.Operation;
-            if (!KnownTypes.Is(creation.Type, types.Thread))
+            // The name first: necessary for the type check, and it resolves nothing.
+            if (creation.Type is not { Name: "Thread" } || !KnownTypes.Is(creation.Type, types.Thread))
             {
                 return;
             }

@@ -27,8 +27,9 @@ namespace GilAnalyzers.Rules
         private static void Analyze(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (!KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task)
-                || (invocation.TargetMethod.Name != "WhenAll" && invocation.TargetMethod.Name != "WaitAll"))
+            // The method name first: it resolves no type.
+            if ((invocation.TargetMethod.Name != "WhenAll" && invocation.TargetMethod.Name != "WaitAll")
+                || !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task))
             {
                 return;
             }

@@ -23,11 +23,11 @@ namespace GilAnalyzers.Rules
         private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
         {
             var costModel = WorkCostModel.For(types);
-            var globalState = GlobalStateModel.For(types);
             SerialisedLockSite.RegisterLockRegions(context, types, (c, region) =>
             {
-                if (SerialisedLockSite.TryCreate(c, region, types, costModel) is { } site
-                    && globalState.FindEntanglement(site.Region, c.Options, c.CancellationToken) is null)
+                if (HasRequiredTypes(types)
+                    && SerialisedLockSite.TryCreate(c, region, types, costModel) is { } site
+                    && GlobalStateModel.For(types).FindEntanglement(site.Region, c.Options, c.CancellationToken) is null)
                 {
                     c.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.SharedLockAroundCpuWork, region.Location, site.Identity.Name, site.Cost.Reason, site.Where));

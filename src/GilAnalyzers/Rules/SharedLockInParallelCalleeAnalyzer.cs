@@ -31,69 +31,111 @@ namespace GilAnalyzers.Rules
             var candidates = new ConcurrentBag<Candidate>();
 
             context.RegisterOperationAction(
-                c => CollectReachedMethods(c.Operation, types, costModel, reached, c.CancellationToken),
+                c =>
+                {
+                    // Names first: most invocations of a compilation are not parallel launches, and this resolves no type.
+                    if (ParallelContextFinder.MayLaunch(c.Operation) && HasRequiredTypes(types))
+                    {
+                        CollectReachedMethods(c.Operation, types, costModel, reached, c.CancellationToken);
+                    }
+                },
                 OperationKind.Invocation,
                 OperationKind.ObjectCreation);
 
-            var globalState = GlobalStateModel.For(types);
-            SerialisedLockSite.RegisterLockRegions(context, types, (c, region) => CollectCandidate(c, region, types, costModel, globalState, candidates));
+            // Candidates are only collected here (cheap checks on the operation tree); their cost and global-state
+            // analysis, which summarises callees and binds their bodies, waits for compilation end and runs only for the
+            // few methods that parallel code turned out to reach.
+            SerialisedLockSite.RegisterLockRegions(context, types, (c, region) =>
+            {
+                if (c.ContainingSymbol is IMethodSymbol { IsStatic: false } method
+                    && IsInstanceLock(region.LockedValue)
+                    && HasRequiredTypes(types))
+                {
+                    candidates.Add(new Candidate(method.OriginalDefinition, c.Operation.Syntax));
+                }
+            });
 
             context.RegisterCompilationEndAction(end =>
             {
+                if (reached.IsEmpty)
+                {
+                    return;
+                }
+
+                GlobalStateModel? globalState = null;
                 foreach (var candidate in candidates)
                 {
-                    if (reached.TryGetValue(candidate.Method, out var description))
+                    if (reached.TryGetValue(candidate.Method, out var description)
+                        && FindRegion(candidate.Syntax, types, end.CancellationToken) is { } region
+                        && Evaluate(region, types, costModel, globalState ??= GlobalStateModel.For(types), end.Options, end.CancellationToken) is { } reason)
                     {
                         end.ReportDiagnostic(Diagnostic.Create(
                             Descriptors.SharedLockAroundCpuWorkInCallee,
-                            candidate.Location,
-                            candidate.LockName,
-                            candidate.Reason,
+                            region.Location,
+                            LockSharing.Classify(region, null).Name,
+                            reason,
                             "'" + candidate.Method.Name + "', called from " + description));
                     }
                 }
             });
         }
 
+        /// <summary>
+        /// An instance lock in an instance method, to be reported if parallel code reaches the method. Keeps the syntax of
+        /// the operation that took the lock, not the operation: an operation holds its semantic model (every bound body of
+        /// its file) alive until compilation end.
+        /// </summary>
         private sealed class Candidate
         {
-            public Candidate(IMethodSymbol method, Location location, string lockName, string reason)
+            public Candidate(IMethodSymbol method, SyntaxNode syntax)
             {
                 Method = method;
-                Location = location;
-                LockName = lockName;
-                Reason = reason;
+                Syntax = syntax;
             }
 
             public IMethodSymbol Method { get; }
 
-            public Location Location { get; }
+            /// <summary>The lock statement, the acquiring call, or the using statement/declaration around EnterScope.</summary>
+            public SyntaxNode Syntax { get; }
+        }
 
-            public string LockName { get; }
+        /// <summary>The lock region of a candidate, found again from its syntax (as the lock callbacks found it).</summary>
+        private static LockRegion? FindRegion(SyntaxNode syntax, KnownTypes types, System.Threading.CancellationToken cancellationToken)
+        {
+            if (!types.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+            {
+                return null;
+            }
 
-            public string Reason { get; }
+#pragma warning disable RS1030 // Only for the few candidates that parallel code reaches, once, at compilation end.
+            var model = types.Compilation.GetSemanticModel(syntax.SyntaxTree);
+#pragma warning restore RS1030
+            return model.GetOperation(syntax, cancellationToken) switch
+            {
+                ILockOperation lockOperation => LockRegionFinder.FromLockStatement(lockOperation),
+                IInvocationOperation invocation => LockRegionFinder.FromAcquireCall(invocation, types),
+                { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => LockRegionFinder.FromUsing(usingOperation, types),
+                _ => null,
+            };
         }
 
         /// <summary>
         /// A lock on the instance (<c>this</c> or one of its fields) around CPU-bound work, outside any visible parallel
-        /// delegate: reported if the method turns out to be called on a shared object from parallel code.
+        /// delegate: the cost's reason when the method, called on a shared object from parallel code, is worth reporting.
         /// </summary>
-        private static void CollectCandidate(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel, GlobalStateModel globalState, ConcurrentBag<Candidate> candidates)
+        private static string? Evaluate(LockRegion region, KnownTypes types, WorkCostModel costModel, GlobalStateModel globalState, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
         {
-            if (context.ContainingSymbol is not IMethodSymbol { IsStatic: false } method
-                || !IsInstanceLock(region.LockedValue)
-                || ParallelContextFinder.FindEnclosing(region.Anchor, types) is not null
+            if (ParallelContextFinder.FindEnclosing(region.Anchor, types) is not null
                 || ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types)
                 || SerialisedLockSite.IsLazyInitialisation(region))
             {
-                return;
+                return null;
             }
 
-            if (SerialisedLockSite.CostIfReportable(region, costModel, context.Options, context.CancellationToken) is { } cost
-                && globalState.FindEntanglement(region, context.Options, context.CancellationToken) is null)
-            {
-                candidates.Add(new Candidate(method.OriginalDefinition, region.Location, LockSharing.Classify(region, null).Name, cost.Reason));
-            }
+            return SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken) is { } cost
+                   && globalState.FindEntanglement(region, options, cancellationToken) is null
+                ? cost.Reason
+                : null;
         }
 
         private static bool IsInstanceLock(IOperation lockedValue)

@@ -47,7 +47,10 @@ namespace GilAnalyzers.Rules
         {
             foreach (var attribute in method.GetAttributes())
             {
-                if (!KnownTypes.Is(attribute.AttributeClass, types.MethodImplAttribute) || attribute.ConstructorArguments.Length == 0)
+                // The name first: it resolves no type.
+                if (attribute.AttributeClass is not { Name: "MethodImplAttribute" } attributeClass
+                    || !KnownTypes.Is(attributeClass, types.MethodImplAttribute)
+                    || attribute.ConstructorArguments.Length == 0)
                 {
                     continue;
                 }

@@ -1,3 +1,4 @@
+using GilAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer>;
@@ -64,5 +65,117 @@ public class SharedLockInParallelCalleeAnalyzerTests
     public async Task PerItemObjectsOrSequentialCalls_DoNotReport(string launcher)
     {
         await VerifyCS.VerifyAnalyzerAsync(Source(launcher, expected: false));
+    }
+
+    // The analyzer keeps only the syntax of each candidate lock until compilation end and finds the region again there:
+    // each way of taking a lock must survive that round trip.
+    [Theory]
+    [InlineData("private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);", "{|#0:_gate.Wait()|}; try { WORK } finally { _gate.Release(); }", "_gate")]
+    [InlineData("private readonly object _gate = new object();", "{|#0:Monitor.Enter(_gate)|}; try { WORK } finally { Monitor.Exit(_gate); }", "_gate")]
+    [InlineData("private readonly object _gate = new object();", "if ({|#0:Monitor.TryEnter(_gate)|}) { WORK Monitor.Exit(_gate); }", "_gate")]
+    public async Task AcquireCallForms_Report(string field, string body, string lockName)
+    {
+        var source = """
+            using System; using System.Threading; using System.Threading.Tasks;
+            class Simulation
+            {
+                FIELD
+                private double _energy;
+
+                public void Step(int i)
+                {
+                    BODY
+                }
+            }
+            class Runner
+            {
+                static void Run(Simulation sim, int n) => Parallel.For(0, n, i => sim.Step(i));
+            }
+            """.Replace("FIELD", field).Replace("BODY", body)
+            .Replace("WORK", "double e = 0; for (int k = 0; k < 10000; k++) e += Math.Sin(k * i); _energy += e;");
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
+                .WithArguments(lockName, "for loop", "'Step', called from a Parallel.For body"));
+    }
+
+    [Fact]
+    public async Task LockEnterScopeInCallee_Reports()
+    {
+        var source = """
+            using System; using System.Threading; using System.Threading.Tasks;
+            class Simulation
+            {
+                private readonly Lock _gate = new();
+                private double _energy;
+
+                public void Step(int i)
+                {
+                    using ({|#0:_gate.EnterScope()|})
+                    {
+                        double e = 0;
+                        for (int k = 0; k < 10000; k++) e += Math.Sin(k * i);
+                        _energy += e;
+                    }
+                }
+
+                public void Declared(int i)
+                {
+                    using var scope = {|#1:_gate.EnterScope()|};
+                    double e = 0;
+                    for (int k = 0; k < 10000; k++) e += Math.Sin(k * i);
+                    _energy += e;
+                }
+            }
+            class Runner
+            {
+                static void Run(Simulation sim, int n) => Parallel.For(0, n, i => { sim.Step(i); sim.Declared(i); });
+            }
+            """;
+        var test = new VerifyCS.Test { TestCode = source, ReferenceAssemblies = TestReferences.Net90 };
+        test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
+            .WithArguments("_gate", "for loop", "'Step', called from a Parallel.For body"));
+        test.ExpectedDiagnostics.Add(VerifyCS.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(1)
+            .WithArguments("_gate", "for loop", "'Declared', called from a Parallel.For body"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task LazyInitialisationOrLockInOwnParallelLoop_DoNotReport()
+    {
+        var source = """
+            using System; using System.Threading; using System.Threading.Tasks;
+            class Simulation
+            {
+                private readonly object _sync = new object();
+                private double[] _table;
+                private double _energy;
+
+                public double[] Table(int n)
+                {
+                    if (_table == null)
+                    {
+                        lock (_sync)
+                        {
+                            if (_table == null)
+                            {
+                                var t = new double[n];
+                                for (int k = 0; k < n; k++) t[k] = Math.Sin(k);
+                                _table = t;
+                            }
+                        }
+                    }
+
+                    return _table;
+                }
+
+                public void Inner(int n) => Parallel.For(0, n, i => { {|#0:lock (_sync)|} { for (int k = 0; k < n; k++) _energy += k; } });
+            }
+            class Runner
+            {
+                static void Run(Simulation sim, int n) => Parallel.For(0, n, i => { sim.Table(n); sim.Inner(n); });
+            }
+            """;
+        // The lock inside Inner's own Parallel.For is the live GIL001 analyzer's, not the callee analyzer's.
+        await VerifyCS.VerifyAnalyzerAsync(source.Replace("{|#0:lock (_sync)|}", "lock (_sync)"));
     }
 }
