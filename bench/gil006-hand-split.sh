@@ -4,10 +4,10 @@
 #   hand split  two BEFORE processes at once, each on half the frames: the best a process split can do;
 #   AFTER       the code fix: ProcessPool.Shared.Map over worker processes.
 # The gap between "hand split" and AFTER is what the process pool costs (worker start-up, RPC, JSON).
-#   bench/gil006-hand-split.sh [frames (default 192, even)] [rounds (default 5)]
+#   bench/gil006-hand-split.sh [frames (default 288, even)] [rounds (default 5)]
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-frames="${1:-192}"
+frames="${1:-288}"
 rounds="${2:-5}"
 if ! [[ "$frames" =~ ^[0-9]+$ ]] || (( frames < 2 || frames % 2 != 0 )); then
   echo "error: frames must be an even number >= 2, got '$frames'" >&2
