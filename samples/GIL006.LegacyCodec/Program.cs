@@ -7,9 +7,9 @@ using System.Threading.Tasks;
 // core. The tables are reset at the start of every call (no information flows from one frame to the next), so
 // worker processes, each with its own statics, compute exactly the same results: the fix maps the frames over
 // GilAnalyzers.Processes.ProcessPool.
-// Size: 288 frames, about 9 s of single-core work, the scale at which a hand-written two-process split of it
-// reaches ~2x on 2 cores (worker start-up is then small beside the work, as in the batch jobs this fix is
-// meant for). bench/gil006-hand-split.sh measures that split beside the fix; docs/rules/GIL006.md has figures.
+// Size: 288 frames, about 9 s of single-core work, so that the worker processes' start-up (about half a second
+// on 2 cores) is small beside the work, as in the batch jobs this fix is meant for. bench/gil006-hand-split.sh
+// measures a hand-written two-process split beside the fix; docs/rules/GIL006.md has figures for several sizes.
 public static class Sample
 {
     public const int FullSize = 288;
