@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using GilAnalyzers.Harness.Cli;
@@ -25,6 +26,13 @@ public static class Program
             cts.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (a CI job cancelled, `kill`, `timeout`) stops the run the same way as Ctrl+C: the program under
+        // test is killed and the BEFORE/AFTER work folders are removed before gil-bench exits with 130.
+        using PosixSignalRegistration? onTerminate = TryRegister(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cts.Cancel();
+        });
         AppDomain.CurrentDomain.ProcessExit += (_, _) => ProcessRunner.ActiveProcesses.KillAll();
         IAnsiConsole console = AnsiConsole.Console;
         if (Console.IsOutputRedirected)
@@ -40,6 +48,18 @@ public static class Program
         finally
         {
             Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static PosixSignalRegistration? TryRegister(PosixSignal signal, Action<PosixSignalContext> handler)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(signal, handler);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
         }
     }
 

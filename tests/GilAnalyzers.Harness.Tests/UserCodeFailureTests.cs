@@ -79,6 +79,85 @@ public class UserCodeFailureTests : IClassFixture<BuildCacheFixture>
         Assert.Contains("type 'Nowhere' was not found", output2);
     }
 
+    [Fact]
+    public async Task Sigterm_StopsTheRun_KillsTheProgram_RemovesTheWorkFolders_Exit130()
+    {
+        // A project input: its BEFORE/AFTER work folders are created beside the project folder, where a user sees them.
+        using var dir = new TempFolder();
+        string project = dir.Write("Hang/Hang.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+            </Project>
+            """);
+        dir.Write("Hang/Program.cs", Programs.Misbehaving);
+        dir.Write("after/Program.cs", Programs.Misbehaving + "// AFTER\n");
+        string after = Path.Combine(dir.Path, "after");
+        string pidFile = Path.Combine(dir.Path, "pids.txt");
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "gil-bench.dll"), project, "--after", after, "--rounds", "1", "--warmup", "0",
+            "--timeout", "300", "--", "hang", pidFile,
+        })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var harness = System.Diagnostics.Process.Start(psi)!;
+        Task<string> stdout = harness.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = harness.StandardError.ReadToEndAsync();
+        try
+        {
+            // The program under test is running (and has started its own child) once it has written its pids.
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!(File.Exists(pidFile) && File.ReadAllText(pidFile).Contains(' ')) && !harness.HasExited && waited.Elapsed < TimeSpan.FromMinutes(3))
+            {
+                await Task.Delay(100);
+            }
+
+            if (!File.Exists(pidFile))
+            {
+                Assert.Fail("the program never started. " + await stdout + await stderr);
+            }
+
+            Assert.True(Directory.EnumerateDirectories(dir.Path, ".gilbench-*").Any(), "expected work folders while the run is going");
+
+            using (var kill = System.Diagnostics.Process.Start("kill", new[] { "-TERM", harness.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })!)
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await harness.WaitForExitAsync(cts.Token);
+        }
+        finally
+        {
+            if (!harness.HasExited)
+            {
+                harness.Kill(entireProcessTree: true);
+            }
+        }
+
+        string output = await stdout + await stderr;
+        Assert.True(harness.ExitCode == 130, $"exit {harness.ExitCode}: {output}");
+        Assert.Contains("cancelled", output);
+        foreach (int pid in File.ReadAllText(pidFile).Split(' ').Select(int.Parse))
+        {
+            Assert.False(IsAlive(pid), $"process {pid} survived SIGTERM to gil-bench");
+        }
+
+        Assert.Empty(Directory.EnumerateDirectories(dir.Path, ".gilbench-*"));
+    }
+
     private static bool IsAlive(int pid)
     {
         string stat = $"/proc/{pid}/stat";
