@@ -365,7 +365,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                             break;
                         }
 
-                int start = c * chunkSize;
+                        int start = c * chunkSize;
                         int count = Math.Min(chunkSize, n - start);
                         if (worker is null)
                         {

@@ -120,6 +120,18 @@ namespace GilAnalyzers.Core
         }
 
         /// <summary>
+        /// <c>Task.Factory.StartNew</c> or <c>ThreadPool.(Unsafe)QueueUserWorkItem</c>: a delegate handed to the thread pool.
+        /// Names first: they are necessary for the type tests and resolve no type.
+        /// </summary>
+        public static bool IsPoolLaunch(IMethodSymbol method, KnownTypes types)
+        {
+            var typeName = method.ContainingType?.Name;
+            return (typeName == "TaskFactory" && method.Name == "StartNew" && KnownTypes.Is(method.ContainingType, types.TaskFactory))
+                   || (typeName == "ThreadPool" && method.Name.EndsWith("QueueUserWorkItem", System.StringComparison.Ordinal)
+                       && KnownTypes.Is(method.ContainingType, types.ThreadPool));
+        }
+
+        /// <summary>
         /// The delegates that <paramref name="launch"/> (a Parallel.*, PLINQ, Task.Run, new Thread … call) runs on many
         /// threads at once: lambdas (<see cref="IAnonymousFunctionOperation"/>) and method groups
         /// (<see cref="IMethodReferenceOperation"/>), each with its description for messages.
@@ -206,10 +218,7 @@ namespace GilAnalyzers.Core
                         return Verdict.Hot;
                     }
 
-                    if ((typeName == "Task" && method.Name == "Run" && KnownTypes.Is(type, types.Task))
-                        || (typeName == "TaskFactory" && method.Name == "StartNew" && KnownTypes.Is(type, types.TaskFactory))
-                        || (typeName == "ThreadPool" && method.Name.EndsWith("QueueUserWorkItem", System.StringComparison.Ordinal)
-                            && KnownTypes.Is(type, types.ThreadPool)))
+                    if ((typeName == "Task" && method.Name == "Run" && KnownTypes.Is(type, types.Task)) || IsPoolLaunch(method, types))
                     {
                         launch = call;
                         description = "a " + typeName + "." + method.Name + " delegate started in a loop";

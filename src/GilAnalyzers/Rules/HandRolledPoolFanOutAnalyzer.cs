@@ -24,24 +24,12 @@ namespace GilAnalyzers.Rules
             context.RegisterOperationAction(c => Analyze(c, types, costModel), OperationKind.Invocation, OperationKind.ObjectCreation);
         }
 
-        private static bool IsLaunchCall(IMethodSymbol method, KnownTypes types)
-        {
-            var name = method.Name;
-            if (name == "StartNew")
-            {
-                return KnownTypes.Is(method.ContainingType, types.TaskFactory);
-            }
-
-            return name.EndsWith("QueueUserWorkItem", System.StringComparison.Ordinal)
-                   && KnownTypes.Is(method.ContainingType, types.ThreadPool);
-        }
-
         private void Analyze(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
         {
             var launch = context.Operation;
             // Names first: they are necessary for the type checks below and cost no symbol work or type resolution.
             var isLaunch = launch is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation
-                ? IsLaunchCall(invocation.TargetMethod, types)
+                ? ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
                 : launch.Type is { Name: "Task" } && KnownTypes.Is(launch.Type, types.Task);
             if (!isLaunch || !HasRequiredTypes(types))
             {
