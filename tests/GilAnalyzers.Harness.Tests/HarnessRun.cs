@@ -31,21 +31,7 @@ internal static class HarnessRun
     /// <summary>The real tool, as a child process: `dotnet gil-bench.dll args`.</summary>
     public static async Task<(int ExitCode, string Output)> CliAsync(params string[] args)
     {
-        string tool = Path.Combine(AppContext.BaseDirectory, "gil-bench.dll");
-        Assert.True(File.Exists(tool), "gil-bench.dll is not next to the tests: " + tool);
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add(tool);
-        foreach (string a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(psi)!;
+        using var process = StartCli(args);
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -60,6 +46,26 @@ internal static class HarnessRun
         }
 
         return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Starts the real tool as a child process (`dotnet gil-bench.dll args`), output redirected.</summary>
+    public static Process StartCli(params string[] args)
+    {
+        string tool = Path.Combine(AppContext.BaseDirectory, "gil-bench.dll");
+        Assert.True(File.Exists(tool), "gil-bench.dll is not next to the tests: " + tool);
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(tool);
+        foreach (string a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return Process.Start(psi)!;
     }
 }
 

@@ -97,22 +97,8 @@ public class UserCodeFailureTests : IClassFixture<BuildCacheFixture>
         dir.Write("after/Program.cs", Programs.Misbehaving + "// AFTER\n");
         string after = Path.Combine(dir.Path, "after");
         string pidFile = Path.Combine(dir.Path, "pids.txt");
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "gil-bench.dll"), project, "--after", after, "--rounds", "1", "--warmup", "0",
-            "--timeout", "300", "--", "hang", pidFile,
-        })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var harness = System.Diagnostics.Process.Start(psi)!;
+        using var harness = HarnessRun.StartCli(
+            project, "--after", after, "--rounds", "1", "--warmup", "0", "--timeout", "300", "--", "hang", pidFile);
         Task<string> stdout = harness.StandardOutput.ReadToEndAsync();
         Task<string> stderr = harness.StandardError.ReadToEndAsync();
         try
