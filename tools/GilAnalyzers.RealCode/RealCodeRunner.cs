@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
@@ -95,49 +94,36 @@ public sealed class RealCodeRunner
     private async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(
         Project project, Compilation compilation, ProjectEntry entry, RunReport report, CancellationToken cancellationToken)
     {
-        var exceptions = new ConcurrentQueue<(Exception Exception, DiagnosticAnalyzer Analyzer, Diagnostic Diagnostic)>();
-        var analyzerOptions = new CompilationWithAnalyzersOptions(
-            project.AnalyzerOptions,
-            onAnalyzerException: (exception, analyzer, diagnostic) => exceptions.Enqueue((exception, analyzer, diagnostic)),
-            concurrentAnalysis: false,
-            logAnalyzerExecutionTime: true,
-            reportSuppressedDiagnostics: false);
-        var withAnalyzers = compilation.WithAnalyzers(analyzers, analyzerOptions);
-        AnalysisResult result;
-        try
+        var pass = await AnalyzerPass.RunAsync(compilation, project.AnalyzerOptions, analyzers, cancellationToken);
+        if (pass.DriverFailure is { } driverFailure)
         {
-            result = await withAnalyzers.GetAnalysisResultAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            report.Failures.Add(new FailureEntry(project.Name, "analysis driver", null, null, Short(e)));
+            report.Failures.Add(new FailureEntry(project.Name, "analysis driver", null, null, Short(driverFailure)));
             return ImmutableArray<Diagnostic>.Empty;
         }
 
-        foreach (var (exception, analyzer, diagnostic) in exceptions)
+        foreach (var (exception, analyzer, diagnostic) in pass.Exceptions)
         {
             var (file, line) = Where(diagnostic.Location, exception);
             report.Failures.Add(new FailureEntry(project.Name, $"{analyzer.GetType().Name} threw", file, line, diagnostic.GetMessage() + "\n" + Short(exception)));
         }
 
-        var all = result.GetAllDiagnostics();
-        foreach (var ad0001 in all.Where(d => d.Id == "AD0001" && !exceptions.Any(e => e.Diagnostic.GetMessage() == d.GetMessage())))
+        foreach (var ad0001 in pass.UnexplainedAd0001)
         {
             var (file, line) = Where(ad0001.Location, null);
             report.Failures.Add(new FailureEntry(project.Name, "AD0001", file, line, ad0001.GetMessage()));
         }
 
-        foreach (var (analyzer, telemetry) in result.AnalyzerTelemetryInfo)
+        foreach (var (analyzer, time) in pass.Times)
         {
             var name = analyzer.GetType().Name;
-            var seconds = telemetry.ExecutionTime.TotalSeconds;
+            var seconds = time.TotalSeconds;
             entry.AnalyzerSeconds += seconds;
             report.AnalyzerTimes[name] = report.AnalyzerTimes.TryGetValue(name, out var previous)
                 ? previous with { Seconds = previous.Seconds + seconds }
                 : new AnalyzerTime(analyzer.SupportedDiagnostics.Select(d => d.Id).Distinct().ToList(), seconds);
         }
 
-        var found = all.Where(d => d.Id != "AD0001").OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start).ToImmutableArray();
+        var found = pass.Diagnostics;
         entry.Diagnostics = found.Length;
         foreach (var diagnostic in found)
         {

@@ -1,0 +1,306 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GilAnalyzers.RealCode.Corpus;
+
+public enum Outcome
+{
+    /// <summary>A flag row where an expected rule fired.</summary>
+    TruePositive,
+
+    /// <summary>A flag row where no expected rule fired (another rule may have: see <see cref="RowResult.Found"/>).</summary>
+    FalseNegative,
+
+    /// <summary>A none row where some rule fired.</summary>
+    FalsePositive,
+
+    /// <summary>A none row where no rule fired.</summary>
+    TrueNegative,
+
+    /// <summary>Not scored (no checkout, or the file belongs to no project); never counted.</summary>
+    Unscored,
+}
+
+public sealed record FoundDiagnostic(string Id, int Line, string Message);
+
+public sealed record RowResult(CorpusRow Row, Outcome Outcome, ReferenceMode? Mode, IReadOnlyList<FoundDiagnostic> Found, string? Why)
+{
+    public static RowResult Unscored(CorpusRow row, string why) => new(row, Outcome.Unscored, null, Array.Empty<FoundDiagnostic>(), why);
+
+    public static RowResult Scored(CorpusRow row, ReferenceMode mode, IReadOnlyList<FoundDiagnostic> found)
+    {
+        var outcome = row.IsFlag
+            ? found.Any(f => row.Expected.Contains(f.Id)) ? Outcome.TruePositive : Outcome.FalseNegative
+            : found.Count > 0 ? Outcome.FalsePositive : Outcome.TrueNegative;
+        return new RowResult(row, outcome, mode, found, null);
+    }
+
+    /// <summary>Rules that fired here but were not expected: false alarms of those rules (wrong rule on a flag row included).</summary>
+    public IEnumerable<string> UnexpectedRules => Found.Select(f => f.Id).Distinct().Where(id => !Row.Expected.Contains(id));
+}
+
+public sealed class ScoredProject
+{
+    public string Checkout { get; set; } = "";
+
+    public string ProjectFile { get; set; } = "";
+
+    [JsonConverter(typeof(JsonStringEnumConverter))]
+    public ReferenceMode Mode { get; set; }
+
+    public string? Note { get; set; }
+
+    public int CompilerErrors { get; set; }
+
+    public double CompilerSeconds { get; set; }
+
+    public double AnalyzerSeconds { get; set; }
+
+    public int Diagnostics { get; set; }
+}
+
+/// <summary>The rows scored under one way of compiling (framework-only or restored references).</summary>
+public sealed class CorpusRun
+{
+    [JsonConverter(typeof(JsonStringEnumConverter))]
+    public ReferenceMode Mode { get; set; }
+
+    public List<ScoredProject> Projects { get; } = new();
+
+    [JsonIgnore]
+    public List<RowResult> Rows { get; } = new();
+
+    public List<RowView> RowOutcomes => Rows.Select(r => new RowView(
+        r.Row.Set, r.Row.FileLine, r.Row.Where, r.Row.ExpectedText, r.Row.Shape, r.Outcome.ToString(), r.Mode?.ToString(),
+        r.Found.Select(f => $"{f.Id}@{f.Line}").ToList(), r.Why)).ToList();
+
+    public List<string> Unlabelled { get; } = new();
+
+    public List<string> Failures { get; } = new();
+
+    public SortedDictionary<string, double> AnalyzerSeconds { get; } = new(StringComparer.Ordinal);
+
+    public double CompilerSeconds => Projects.Sum(p => p.CompilerSeconds);
+
+    public Score Score(Func<RowResult, bool> filter) => Corpus.Score.Of(Rows.Where(filter));
+
+    public sealed record RowView(string Set, int Line, string Where, string Expected, string Shape, string Outcome, string? Mode, List<string> Found, string? Why);
+}
+
+/// <summary>Counts over rows: recall = TP / (TP + FN), precision = TP / (TP + FP).</summary>
+public sealed record Score(int TruePositives, int FalseNegatives, int FalsePositives, int TrueNegatives, int Unscored)
+{
+    public double? Recall => TruePositives + FalseNegatives == 0 ? null : (double)TruePositives / (TruePositives + FalseNegatives);
+
+    public double? Precision => TruePositives + FalsePositives == 0 ? null : (double)TruePositives / (TruePositives + FalsePositives);
+
+    public static Score Of(IEnumerable<RowResult> rows)
+    {
+        int tp = 0, fn = 0, fp = 0, tn = 0, unscored = 0;
+        foreach (var row in rows)
+        {
+            switch (row.Outcome)
+            {
+                case Outcome.TruePositive: tp++; break;
+                case Outcome.FalseNegative: fn++; break;
+                case Outcome.FalsePositive: fp++; break;
+                case Outcome.TrueNegative: tn++; break;
+                default: unscored++; break;
+            }
+        }
+
+        return new Score(tp, fn, fp, tn, unscored);
+    }
+
+    /// <summary>Per rule: TP/FN over rows expecting it; FP = rows where it fired unexpected (none rows and wrong-rule flag rows).</summary>
+    public static Score OfRule(IEnumerable<RowResult> rows, string rule)
+    {
+        int tp = 0, fn = 0, fp = 0, tn = 0, unscored = 0;
+        foreach (var row in rows)
+        {
+            if (row.Outcome == Outcome.Unscored)
+            {
+                unscored += row.Row.Expected.Contains(rule) ? 1 : 0;
+                continue;
+            }
+
+            var fired = row.Found.Any(f => f.Id == rule);
+            if (row.Row.Expected.Contains(rule))
+            {
+                if (row.Outcome == Outcome.TruePositive)
+                {
+                    tp++;
+                }
+                else
+                {
+                    fn++;
+                }
+            }
+            else if (fired)
+            {
+                fp++;
+            }
+            else if (!row.Row.IsFlag)
+            {
+                tn++;
+            }
+        }
+
+        return new Score(tp, fn, fp, tn, unscored);
+    }
+}
+
+/// <summary>Everything a corpus run found; JSON and Markdown.</summary>
+public sealed class CorpusReport
+{
+    public static readonly string[] Rules = { "GIL001", "GIL002", "GIL003", "GIL004", "GIL005", "GIL006" };
+
+    public string Checkouts { get; set; } = "";
+
+    public List<string> LabelFiles { get; set; } = new();
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public List<CorpusRun> Runs { get; } = new();
+
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    });
+
+    /// <summary>The headline lines for the console: one per run and label set.</summary>
+    public IEnumerable<string> Summary()
+    {
+        foreach (var run in Runs)
+        {
+            foreach (var set in LabelSets(run))
+            {
+                var s = run.Score(r => r.Row.Set == set);
+                yield return $"{run.Mode,-9} {set,-10} recall {Fmt(s.Recall)} precision {Fmt(s.Precision)}  "
+                    + $"(TP {s.TruePositives}, FN {s.FalseNegatives}, FP {s.FalsePositives}, TN {s.TrueNegatives}, unscored {s.Unscored})";
+            }
+
+            yield return $"{run.Mode,-9} analyzer exceptions {run.Failures.Count}; analyzers {run.AnalyzerSeconds.Values.Sum():F2} s vs binding {run.CompilerSeconds:F1} s; "
+                + $"{run.Unlabelled.Count} diagnostic(s) in labelled files outside any row";
+        }
+    }
+
+    public string ToMarkdown()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.AppendLine("# GilAnalyzers on the labelled real-code corpus");
+        md.AppendLine();
+        md.AppendLine(c, $"- labels: {string.Join(", ", LabelFiles.Select(f => $"`{f}`"))}; checkouts: `{Checkouts}`; run at {StartedAt:u}");
+        md.AppendLine();
+        foreach (var run in Runs)
+        {
+            var sets = LabelSets(run).ToList();
+            md.AppendLine(c, $"## References: {run.Mode}");
+            md.AppendLine();
+            var restored = run.Projects.Count(p => p.Mode == ReferenceMode.Restored);
+            md.AppendLine(c, $"{run.Projects.Count} compilations ({restored} with restored references), analyzer exceptions: **{run.Failures.Count}**, "
+                + $"analyzers {run.AnalyzerSeconds.Values.Sum():F2} s vs binding {run.CompilerSeconds:F1} s.");
+            md.AppendLine();
+            md.AppendLine("| set | rows | TP | FN | FP | TN | unscored | recall | precision |");
+            md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var set in sets.Append("all"))
+            {
+                var s = run.Score(r => set == "all" || r.Row.Set == set);
+                md.AppendLine(c, $"| {set} | {s.TruePositives + s.FalseNegatives + s.FalsePositives + s.TrueNegatives + s.Unscored} | {s.TruePositives} | {s.FalseNegatives} | {s.FalsePositives} | {s.TrueNegatives} | {s.Unscored} | {Fmt(s.Recall)} | {Fmt(s.Precision)} |");
+            }
+
+            md.AppendLine();
+            md.AppendLine("Per rule (FP: rows where the rule fired but was not expected):");
+            md.AppendLine();
+            md.AppendLine("| rule | " + string.Join(" | ", sets.Select(s => $"{s} TP/FN/FP | {s} recall | {s} precision")) + " |");
+            md.AppendLine("| --- | " + string.Join(" | ", sets.Select(_ => "---: | ---: | ---:")) + " |");
+            foreach (var rule in Rules)
+            {
+                md.Append(c, $"| {rule} ");
+                foreach (var set in sets)
+                {
+                    var s = Score.OfRule(run.Rows.Where(r => r.Row.Set == set), rule);
+                    md.Append(c, $"| {s.TruePositives}/{s.FalseNegatives}/{s.FalsePositives} | {Fmt(s.Recall)} | {Fmt(s.Precision)} ");
+                }
+
+                md.AppendLine("|");
+            }
+
+            md.AppendLine();
+            md.AppendLine("Per shape:");
+            md.AppendLine();
+            md.AppendLine("| shape | expected | rows | TP | FN | FP | TN | unscored |");
+            md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var group in run.Rows.GroupBy(r => (r.Row.Shape, Flag: r.Row.IsFlag)).OrderByDescending(g => g.Key.Flag).ThenBy(g => g.Key.Shape, StringComparer.Ordinal))
+            {
+                var s = Score.Of(group);
+                md.AppendLine(c, $"| {group.Key.Shape} | {(group.Key.Flag ? "flag" : "none")} | {group.Count()} | {s.TruePositives} | {s.FalseNegatives} | {s.FalsePositives} | {s.TrueNegatives} | {s.Unscored} |");
+            }
+
+            md.AppendLine();
+            md.AppendLine("Misses and false alarms:");
+            md.AppendLine();
+            md.AppendLine("| set | row | site | expected | shape | outcome | found |");
+            md.AppendLine("| --- | ---: | --- | --- | --- | --- | --- |");
+            foreach (var r in run.Rows.Where(r => r.Outcome is Outcome.FalseNegative or Outcome.FalsePositive or Outcome.Unscored).OrderBy(r => r.Row.Set).ThenBy(r => r.Row.FileLine))
+            {
+                var found = r.Outcome == Outcome.Unscored ? r.Why : string.Join(", ", r.Found.Select(f => $"{f.Id}@{f.Line}"));
+                md.AppendLine(c, $"| {r.Row.Set} | {r.Row.FileLine} | `{r.Row.Where}` | {r.Row.ExpectedText} | {r.Row.Shape} | {r.Outcome} | {found} |");
+            }
+
+            if (run.Failures.Count > 0)
+            {
+                md.AppendLine();
+                md.AppendLine("Analyzer exceptions:");
+                md.AppendLine();
+                foreach (var failure in run.Failures)
+                {
+                    md.AppendLine(c, $"- {failure}");
+                }
+            }
+
+            md.AppendLine();
+            md.AppendLine("Analyzer time (s):");
+            md.AppendLine();
+            md.AppendLine("| analyzer | seconds |");
+            md.AppendLine("| --- | ---: |");
+            foreach (var (analyzer, seconds) in run.AnalyzerSeconds)
+            {
+                md.AppendLine(c, $"| {analyzer} | {seconds:F3} |");
+            }
+
+            md.AppendLine();
+            md.AppendLine("Compilations:");
+            md.AppendLine();
+            md.AppendLine("| checkout | project | references | compiler errors | GIL diagnostics | note |");
+            md.AppendLine("| --- | --- | --- | ---: | ---: | --- |");
+            foreach (var p in run.Projects)
+            {
+                md.AppendLine(c, $"| {p.Checkout} | `{p.ProjectFile}` | {p.Mode} | {p.CompilerErrors} | {p.Diagnostics} | {p.Note} |");
+            }
+
+            if (run.Unlabelled.Count > 0)
+            {
+                md.AppendLine();
+                md.AppendLine("Diagnostics in labelled files outside every row (not counted; candidates for labels):");
+                md.AppendLine();
+                foreach (var u in run.Unlabelled)
+                {
+                    md.AppendLine(c, $"- `{u}`");
+                }
+            }
+
+            md.AppendLine();
+        }
+
+        return md.ToString();
+    }
+
+    private static IEnumerable<string> LabelSets(CorpusRun run) => run.Rows.Select(r => r.Row.Set).Distinct().OrderBy(s => s, StringComparer.Ordinal);
+
+    private static string Fmt(double? value) => value is null ? "–" : value.Value.ToString("F2", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,188 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace GilAnalyzers.RealCode.Corpus;
+
+/// <summary>How a project was compiled for scoring.</summary>
+public enum ReferenceMode
+{
+    /// <summary>Its .cs files by folder against the .NET 10 reference assemblies only (NuGet dependencies unresolved).</summary>
+    Framework,
+
+    /// <summary>Restored with <c>dotnet restore</c> and opened with MSBuildWorkspace: its real references.</summary>
+    Restored,
+}
+
+public sealed record CorpusOptions(string Checkouts, IReadOnlyList<string> LabelFiles, IReadOnlyList<ReferenceMode> Modes);
+
+/// <summary>
+/// Scores the analyzers against labelled real code: per checkout (one folder per repository and commit, made by the
+/// user — this fetches nothing), compiles each project that owns a labelled file, runs every analyzer and matches the
+/// diagnostics to the labelled line ranges.
+/// </summary>
+public sealed class CorpusScorer
+{
+    private readonly CorpusOptions options;
+    private readonly TextWriter log;
+    private readonly ImmutableArray<DiagnosticAnalyzer> analyzers = Catalog.CreateAnalyzers();
+
+    public CorpusScorer(CorpusOptions options, TextWriter log)
+    {
+        this.options = options;
+        this.log = log;
+    }
+
+    public async Task<CorpusReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var rows = options.LabelFiles.SelectMany(CorpusLabels.Read).ToList();
+        var report = new CorpusReport
+        {
+            Checkouts = options.Checkouts,
+            LabelFiles = options.LabelFiles.Select(f => Path.GetFileName(f)).ToList(),
+            StartedAt = DateTimeOffset.UtcNow,
+        };
+        var frameworkReferences = FrameworkReferences.Load();
+        foreach (var mode in options.Modes)
+        {
+            var run = new CorpusRun { Mode = mode };
+            foreach (var checkout in rows.GroupBy(r => r.CheckoutName).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await ScoreCheckoutAsync(checkout.Key, checkout.ToList(), mode, frameworkReferences, run, cancellationToken);
+            }
+
+            report.Runs.Add(run);
+        }
+
+        return report;
+    }
+
+    private async Task ScoreCheckoutAsync(
+        string name, List<CorpusRow> rows, ReferenceMode mode, ImmutableArray<MetadataReference> frameworkReferences, CorpusRun run, CancellationToken cancellationToken)
+    {
+        var root = Path.Combine(options.Checkouts, name);
+        if (!Directory.Exists(root))
+        {
+            log.WriteLine($"[{mode}] {name}: no checkout folder; {rows.Count} row(s) unscored");
+            run.Rows.AddRange(rows.Select(r => RowResult.Unscored(r, "no checkout folder " + name)));
+            return;
+        }
+
+        var projects = SourceProjects.Discover(root, exclude: null, TextWriter.Null);
+        var byFile = projects.SelectMany(p => p.Files.Select(f => (File: Path.GetRelativePath(root, f).Replace('\\', '/'), Project: p)))
+            .GroupBy(x => x.File, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Project, StringComparer.Ordinal);
+        var owners = new Dictionary<SourceProject, List<CorpusRow>>();
+        foreach (var row in rows)
+        {
+            if (!File.Exists(Path.Combine(root, row.Path)))
+            {
+                run.Rows.Add(RowResult.Unscored(row, "file not in the checkout"));
+            }
+            else if (!byFile.TryGetValue(row.Path, out var owner) || owner.Name == "(loose files)")
+            {
+                run.Rows.Add(RowResult.Unscored(row, "file belongs to no .csproj"));
+            }
+            else
+            {
+                (owners.TryGetValue(owner, out var list) ? list : owners[owner] = new List<CorpusRow>()).Add(row);
+            }
+        }
+
+        if (owners.Count == 0)
+        {
+            return;
+        }
+
+        using var workspace = new AdhocWorkspace();
+        var solution = SourceProjects.BuildSolution(workspace, projects, frameworkReferences, TextWriter.Null);
+        foreach (var (owner, ownerRows) in owners.OrderBy(kv => kv.Key.ProjectFile, StringComparer.Ordinal))
+        {
+            var relativeProject = Path.GetRelativePath(root, owner.ProjectFile);
+            var entry = new ScoredProject { Checkout = name, ProjectFile = relativeProject, Mode = ReferenceMode.Framework };
+            Compilation? compilation = null;
+            var analyzerOptions = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty);
+            if (mode == ReferenceMode.Restored)
+            {
+                var restored = await RestoredProjects.TryOpenAsync(owner.ProjectFile, cancellationToken);
+                if (restored.Compilation is not null && ownerRows.All(r => restored.Compilation.SyntaxTrees.Any(t => SameFile(t.FilePath, root, r.Path))))
+                {
+                    compilation = restored.Compilation;
+                    analyzerOptions = restored.AnalyzerOptions!;
+                    entry.Mode = ReferenceMode.Restored;
+                    entry.Note = restored.Note;
+                }
+                else
+                {
+                    entry.Note = "fell back to framework references: " + (restored.Note ?? "a labelled file is not in the restored project's compilation");
+                }
+            }
+
+            if (compilation is null)
+            {
+                var project = solution.Projects.First(p => p.FilePath == owner.ProjectFile);
+                compilation = (await project.GetCompilationAsync(cancellationToken))!;
+                analyzerOptions = project.AnalyzerOptions;
+            }
+
+            var binding = Stopwatch.StartNew();
+            entry.CompilerErrors = compilation.GetDiagnostics(cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
+            entry.CompilerSeconds = binding.Elapsed.TotalSeconds;
+            var pass = await AnalyzerPass.RunAsync(compilation, analyzerOptions, analyzers, cancellationToken);
+            entry.AnalyzerSeconds = pass.Times.Values.Sum(t => t.TotalSeconds);
+            foreach (var (analyzer, time) in pass.Times)
+            {
+                var key = analyzer.GetType().Name;
+                run.AnalyzerSeconds[key] = run.AnalyzerSeconds.GetValueOrDefault(key) + time.TotalSeconds;
+            }
+
+            if (pass.DriverFailure is not null)
+            {
+                run.Failures.Add($"{name}/{relativeProject}: analysis driver: {pass.DriverFailure.GetType().Name}: {pass.DriverFailure.Message}");
+            }
+
+            foreach (var (exception, analyzer, diagnostic) in pass.Exceptions)
+            {
+                run.Failures.Add($"{name}/{relativeProject}: {analyzer.GetType().Name} threw {exception.GetType().Name}: {exception.Message} ({diagnostic.Location.GetLineSpan()})");
+            }
+
+            foreach (var ad0001 in pass.UnexplainedAd0001)
+            {
+                run.Failures.Add($"{name}/{relativeProject}: AD0001 {ad0001.GetMessage()}");
+            }
+
+            var found = pass.Diagnostics
+                .Where(d => d.Location.IsInSource && d.Id.StartsWith("GIL", StringComparison.Ordinal))
+                .Select(d => (Diagnostic: d, File: Relative(d.Location.SourceTree!.FilePath, root), Line: d.Location.GetLineSpan().StartLinePosition.Line + 1))
+                .ToList();
+            entry.Diagnostics = found.Count;
+            run.Projects.Add(entry);
+            log.WriteLine($"[{mode}] {name} {relativeProject}: {entry.Mode}, {entry.CompilerErrors} compiler errors, {found.Count} GIL diagnostics, analyzers {entry.AnalyzerSeconds:F2} s");
+
+            foreach (var row in ownerRows)
+            {
+                var inRange = found.Where(f => f.File == row.Path && f.Line >= row.Start && f.Line <= row.End)
+                    .Select(f => new FoundDiagnostic(f.Diagnostic.Id, f.Line, f.Diagnostic.GetMessage()))
+                    .ToList();
+                run.Rows.Add(RowResult.Scored(row, entry.Mode, inRange));
+            }
+
+            // Diagnostics in labelled files that no row covers: candidates for new labels (never counted).
+            var labelledFiles = ownerRows.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+            foreach (var (diagnostic, file, line) in found.Where(f => labelledFiles.Contains(f.File)))
+            {
+                if (!rows.Any(r => r.Path == file && line >= r.Start && line <= r.End))
+                {
+                    run.Unlabelled.Add($"{name}:{file}:{line} {diagnostic.Id} {diagnostic.GetMessage()}");
+                }
+            }
+        }
+    }
+
+    private static bool SameFile(string? treePath, string root, string relative) =>
+        treePath is not null && Relative(treePath, root) == relative;
+
+    private static string Relative(string path, string root) => Path.GetRelativePath(root, path).Replace('\\', '/');
+}
