@@ -1,0 +1,157 @@
+using GilAnalyzers.RealCode;
+using GilAnalyzers.RealCode.Corpus;
+using Xunit;
+
+namespace GilAnalyzers.RealCode.Tests;
+
+/// <summary>The corpus scorer on a checkout written here: each outcome, the scores, and bad label files.</summary>
+public sealed class CorpusScorerTests : IDisposable
+{
+    private const string Commit = "0123456789abcdef0123456789abcdef01234567";
+
+    // Line numbers matter: the labels below point at them.
+    private const string Program = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public static class Work
+        {
+            private static readonly object Gate = new object();
+            private static double total;
+            private static long count;
+
+            public static void Heavy(int n)
+            {
+                Parallel.For(0, n, i =>
+                {
+                    lock (Gate)
+                    {
+                        double s = 0;
+                        for (int k = 0; k < 100000; k++) s += Math.Sqrt(k + i);
+                        total += s;
+                    }
+                });
+            }
+
+            public static void Light(int n)
+            {
+                Parallel.For(0, n, i =>
+                {
+                    double s = Math.Sqrt(i);
+                    lock (Gate)
+                    {
+                        total += s;
+                        count++;
+                    }
+                });
+            }
+
+            public static void HeavyAgain(int n)
+            {
+                Parallel.For(0, n, i =>
+                {
+                    lock (Gate)
+                    {
+                        for (int k = 0; k < n; k++) total += Math.Sin(k * i);
+                    }
+                });
+            }
+        }
+        """;
+
+    private readonly string root = Directory.CreateTempSubdirectory("gil-corpus-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    [Fact]
+    public async Task Scores_each_row_and_lists_unlabelled_diagnostics()
+    {
+        var checkout = Path.Combine(root, "checkouts", "someone+numerics@0123456789ab");
+        Directory.CreateDirectory(Path.Combine(checkout, "src"));
+        await File.WriteAllTextAsync(Path.Combine(checkout, "src", "Numerics.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>");
+        await File.WriteAllTextAsync(Path.Combine(checkout, "src", "Work.cs"), Program);
+        var labels = Path.Combine(root, "tuned.tsv");
+        await File.WriteAllLinesAsync(labels, new[]
+        {
+            "# comment lines and blank lines are skipped",
+            "",
+            Row("15-20", "GIL001", "lock-parallel-body"),          // the heavy lock: found
+            Row("29-33", "none", "short-update"),                  // the short update: quiet
+            Row("40-43", "none", "short-update"),                  // a real site labelled none: a false positive
+        });
+        var heldOut = Path.Combine(root, "held-out.tsv");
+        await File.WriteAllLinesAsync(heldOut, new[]
+        {
+            Row("27-27", "GIL003", "thread-array"),                // nothing there: a miss
+            "someone/absent\t" + Commit + "\tWork.cs\t1-2\tGIL001\tlock-parallel-body\tno checkout for it",
+        });
+
+        var report = await new CorpusScorer(new CorpusOptions(Path.Combine(root, "checkouts"), new[] { labels, heldOut }, new[] { ReferenceMode.Framework }), TextWriter.Null)
+            .RunAsync(CancellationToken.None);
+
+        var run = Assert.Single(report.Runs);
+        Assert.Empty(run.Failures);
+        var outcomes = run.Rows.OrderBy(r => r.Row.Set).ThenBy(r => r.Row.FileLine).Select(r => (r.Row.Set, r.Outcome)).ToList();
+        Assert.Equal(new[]
+        {
+            ("held-out", Outcome.FalseNegative), ("held-out", Outcome.Unscored),
+            ("tuned", Outcome.TruePositive), ("tuned", Outcome.TrueNegative), ("tuned", Outcome.FalsePositive),
+        }, outcomes);
+        var tuned = run.Score(r => r.Row.Set == "tuned");
+        Assert.Equal((1.0, 0.5), (tuned.Recall, tuned.Precision));
+        Assert.Equal(0.0, run.Score(r => r.Row.Set == "held-out").Recall);
+        Assert.Equal(1, Score.OfRule(run.Rows, "GIL001").FalsePositives);
+        Assert.Contains(run.Rows, r => r.Outcome == Outcome.Unscored && r.Why!.Contains("no checkout folder someone+absent@0123456789ab", StringComparison.Ordinal));
+        Assert.Empty(run.Unlabelled);
+        var markdown = report.ToMarkdown();
+        Assert.Contains("| tuned | 3 | 1 | 0 | 1 | 1 | 0 | 1.00 | 0.50 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| GIL001 | 0/0/0 | – | – | 1/0/1 | 1.00 | 0.50 |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Diagnostics_outside_every_row_are_listed_not_counted()
+    {
+        var checkout = Path.Combine(root, "checkouts", "someone+numerics@0123456789ab");
+        Directory.CreateDirectory(checkout);
+        await File.WriteAllTextAsync(Path.Combine(checkout, "Numerics.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\" />");
+        await File.WriteAllTextAsync(Path.Combine(checkout, "Work.cs"), Program);
+        var labels = Path.Combine(root, "tuned.tsv");
+        await File.WriteAllLinesAsync(labels, new[] { Row("15-20", "GIL001", "lock-parallel-body", path: "Work.cs") });
+
+        var report = await new CorpusScorer(new CorpusOptions(Path.Combine(root, "checkouts"), new[] { labels }, new[] { ReferenceMode.Framework }), TextWriter.Null)
+            .RunAsync(CancellationToken.None);
+
+        var unlabelled = Assert.Single(Assert.Single(report.Runs).Unlabelled);
+        Assert.StartsWith("someone+numerics@0123456789ab:Work.cs:41 GIL001", unlabelled, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("someone/numerics\t" + Commit + "\tWork.cs\t20-10\tGIL001\tx\tend before start", "bad repo")]
+    [InlineData("someone/numerics\t" + Commit + "\tWork.cs\t1-2\tGIL009\tx\tunknown rule", "GIL009")]
+    [InlineData("someone/numerics\t" + Commit + "\tWork.cs\t1-2\tnone\tx", "expected 7 tab-separated fields")]
+    public async Task Malformed_label_lines_are_named_by_line(string line, string message)
+    {
+        var labels = Path.Combine(root, "bad.tsv");
+        await File.WriteAllLinesAsync(labels, new[] { "# header", line });
+
+        var error = Assert.Throws<UsageException>(() => CorpusLabels.Read(labels));
+
+        Assert.Contains("bad.tsv:2", error.Message, StringComparison.Ordinal);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Overlapping_rows_are_refused()
+    {
+        var labels = Path.Combine(root, "tuned.tsv");
+        await File.WriteAllLinesAsync(labels, new[] { Row("10-20", "GIL001", "a"), Row("20-25", "none", "b") });
+
+        var error = Assert.Throws<UsageException>(() => CorpusLabels.Read(labels));
+
+        Assert.Contains("overlap", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Row(string lines, string expected, string shape, string path = "src/Work.cs") =>
+        $"someone/numerics\t{Commit}\t{path}\t{lines}\t{expected}\t{shape}\ta reason";
+}
