@@ -30,10 +30,15 @@ while IFS=$'\t' read -r repo commit; do
     echo "missing: $repo at $commit (no clone under $mirrors has that commit)" >&2
     missing=$((missing + 1)); continue
   fi
+  # A temporary index of the commit, then only the C# and MSBuild files out of it (mirrors may lack large blobs).
   mkdir -p "$dest.tmp"
-  git --git-dir="$gitdir" archive "$commit" \
-    | tar -x -C "$dest.tmp" --wildcards --no-anchored '*.cs' '*.csproj' '*.props' '*.targets' '*.sln' '*.slnx' '*.json' \
-        '*.config' '.editorconfig' '*.globalconfig' '*.snk' 2>/dev/null || true
+  index=$(mktemp)
+  GIT_INDEX_FILE=$index git --git-dir="$gitdir" read-tree "$commit"
+  GIT_INDEX_FILE=$index git --git-dir="$gitdir" ls-files -z \
+    | grep -zE '(\.(cs|csproj|props|targets|sln|slnx|json|config|globalconfig|snk)|(^|/)\.editorconfig)$' \
+    | GIT_INDEX_FILE=$index git --git-dir="$gitdir" --work-tree="$dest.tmp" checkout-index -z --stdin -f -q \
+    || echo "warning: $repo at ${commit:0:12}: some files are not in the clone (large blobs); left out" >&2
+  rm -f "$index"
   mv "$dest.tmp" "$dest"
   echo "checked out $repo at ${commit:0:12}"
 done < <(cat "$@" | grep -v '^#' | awk -F'\t' 'NF >= 2 { print $1 "\t" $2 }' | sort -u)
