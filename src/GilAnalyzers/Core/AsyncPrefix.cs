@@ -99,6 +99,12 @@ namespace GilAnalyzers.Core
 
                 foreach (var argument in call.Arguments)
                 {
+                    if (FanOutFacts.Descendants(argument.Value).Any(o => o is IAnonymousFunctionOperation || o is IMethodReferenceOperation))
+                    {
+                        // Task.Run(() => Work(x)): the delegate runs later, elsewhere; building it costs nothing.
+                        continue;
+                    }
+
                     var argumentCost = costModel.Analyze(argument.Value);
                     if (argumentCost.IsCpuBound)
                     {

@@ -321,6 +321,19 @@ public class RealAsyncLambdaFanInTests
                         await sink.WriteLineAsync(h.ToString());
                     })));
 
+                    await Task.WhenAll(ids.Select(async id => await Task.Run(() =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < 100000; k++) s += Math.Cos(k * id);
+                        return s;
+                    })));
+
+                    await Task.WhenAll(ids.Select(async id =>
+                    {
+                        var total = await Task.Run(() => Enumerable.Range(0, 100000).Sum(k => (long)k * id)).ConfigureAwait(false);
+                        await sink.WriteLineAsync(total.ToString());
+                    }));
+
                     var offloaded = new List<Task>();
                     foreach (var id in ids)
                     {
@@ -336,5 +349,55 @@ public class RealAsyncLambdaFanInTests
             }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task AsyncLambdaAwaitingWriteOfComputedBuffer_ComputationRunsBeforeTheAwait_Reports()
+    {
+        var source = Usings + """
+            class Packer
+            {
+                static byte[] Pack(int[] samples)
+                {
+                    var packed = new byte[samples.Length * 2];
+                    for (int i = 0; i < samples.Length; i++)
+                    {
+                        int v = samples[i];
+                        for (int bit = 0; bit < 16; bit++) v ^= (v << 1) & 0x5555;
+                        packed[2 * i] = (byte)v;
+                        packed[2 * i + 1] = (byte)(v >> 8);
+                    }
+                    return packed;
+                }
+
+                public static Task PackAll(IEnumerable<int[]> blocks, Stream sink)
+                {
+                    return [|Task.WhenAll(blocks.Select(async block => await sink.WriteAsync(Pack(block), 0, block.Length * 2)))|];
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Packer
+            {
+                static byte[] Pack(int[] samples)
+                {
+                    var packed = new byte[samples.Length * 2];
+                    for (int i = 0; i < samples.Length; i++)
+                    {
+                        int v = samples[i];
+                        for (int bit = 0; bit < 16; bit++) v ^= (v << 1) & 0x5555;
+                        packed[2 * i] = (byte)v;
+                        packed[2 * i + 1] = (byte)(v >> 8);
+                    }
+                    return packed;
+                }
+
+                public static Task PackAll(IEnumerable<int[]> blocks, Stream sink)
+                {
+                    return Task.WhenAll(blocks.Select(block => Task.Run(async () => await sink.WriteAsync(Pack(block), 0, block.Length * 2))));
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
     }
 }

@@ -332,4 +332,41 @@ public class RealPoolFanOutTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public async Task GenericQueueUserWorkItem_TupleStateAndCapturedCountdown_ReportsWithoutRewrite()
+    {
+        var source = Usings + """
+            class Convolver
+            {
+                public static void Run(double[][] rows, double[] kernel)
+                {
+                    using (var pending = new CountdownEvent(rows.Length))
+                    {
+                        for (int r = 0; r < rows.Length; r++)
+                        {
+                            {|#0:ThreadPool.QueueUserWorkItem(item =>
+                            {
+                                try
+                                {
+                                    var line = rows[item.Row];
+                                    for (int i = 0; i < line.Length; i++)
+                                        for (int k = 0; k < item.Taps.Length; k++) line[i] += item.Taps[k] * 0.001;
+                                }
+                                finally
+                                {
+                                    pending.Signal();
+                                }
+                            }, (Row: r, Taps: kernel), preferLocal: true)|};
+                        }
+                        pending.Wait();
+                    }
+                }
+            }
+            """;
+        // A tuple state is not a value the rewrite re-evaluates inside Parallel.For: reported, no action.
+        await VerifyCS.VerifyCodeFixAsync(source, source, null, LanguageVersion.Latest,
+            VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
+                .WithArguments("'rows.Length'", "ThreadPool.QueueUserWorkItem + CountdownEvent", "nested loop, 2 levels"));
+    }
 }
