@@ -54,6 +54,12 @@ namespace GilAnalyzers.Core
                     continue;
                 }
 
+                if (StartsTask(statement, types))
+                {
+                    // var pending = Task.Run(() => Work(x)): the work runs on the pool, not in the prefix.
+                    continue;
+                }
+
                 var cost = costModel.Analyze(statement);
                 if (cost.IsCpuBound)
                 {
@@ -62,6 +68,23 @@ namespace GilAnalyzers.Core
             }
 
             return null;
+        }
+
+        /// <summary>Whether the statement hands a delegate to <c>Task.Run</c>, <c>Task.Factory.StartNew</c> or a continuation.</summary>
+        private static bool StartsTask(IOperation statement, KnownTypes types)
+        {
+            foreach (var operation in FanOutFacts.Descendants(statement, enterFunctions: false))
+            {
+                if (operation is IInvocationOperation { TargetMethod: { Name: "Run" or "StartNew" or "ContinueWith" } invoked } invocation
+                    && (KnownTypes.Is(invoked.ContainingType, types.Task) || KnownTypes.Is(invoked.ContainingType, types.TaskFactory)
+                        || KnownTypes.Is(invoked.ContainingType?.OriginalDefinition, types.TaskOfT))
+                    && invocation.Arguments.Any(a => FanOutFacts.UnwrapDelegate(a.Value) is not null))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static WorkCost? BeforeAwait(IOperation statement, WorkCostModel costModel, KnownTypes types, int depth)

@@ -334,6 +334,18 @@ public class RealAsyncLambdaFanInTests
                         await sink.WriteLineAsync(total.ToString());
                     }));
 
+                    await Task.WhenAll(ids.Select(async id =>
+                    {
+                        var pending = Task.Run(() =>
+                        {
+                            long h = id;
+                            for (int r = 0; r < 100000; r++) h = h * 31 + r;
+                            return h;
+                        });
+                        await sink.WriteLineAsync("started " + id);
+                        await sink.WriteLineAsync((await pending).ToString());
+                    }));
+
                     var offloaded = new List<Task>();
                     foreach (var id in ids)
                     {
