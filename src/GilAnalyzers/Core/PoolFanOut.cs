@@ -78,7 +78,7 @@ namespace GilAnalyzers.Core
             }
 
             // How the caller learns that the items are done.
-            var join = FindQueuedJoin(queue, @delegate, lambdaBody, root, types);
+            var join = FindQueuedJoin(queue, @delegate, lambdaBody, root, types, costModel);
             if (join is null)
             {
                 return null;
@@ -172,11 +172,83 @@ namespace GilAnalyzers.Core
 
         private const string StateCarriedBlocker = "the join object travels in the work item's state";
 
-        private static QueuedJoin? FindQueuedJoin(IInvocationOperation queue, IOperation @delegate, IOperation lambdaBody, IOperation root, KnownTypes types)
+        /// <summary>Where the work item signals: its own body, or the one method it calls (<c>o =&gt; ((Job)o).Run()</c>).</summary>
+        private sealed class SignalSite
         {
+            public SignalSite(IOperation @delegate, IOperation callbackBody, IOperation signalBody, IInvocationOperation? helperCall, IOperation? receiver, IInvocationOperation queue, IOperation root)
+            {
+                Delegate = @delegate;
+                CallbackBody = callbackBody;
+                SignalBody = signalBody;
+                HelperCall = helperCall;
+                Receiver = receiver;
+                Queue = queue;
+                Root = root;
+            }
+
+            public IOperation Delegate { get; }
+
+            public IOperation CallbackBody { get; }
+
+            public IOperation SignalBody { get; }
+
+            /// <summary>The call from the callback into the method that signals, when the signals are there.</summary>
+            public IInvocationOperation? HelperCall { get; }
+
+            /// <summary>What <c>this</c> is in the body that signals (an instance method group's receiver, or the helper call's).</summary>
+            public IOperation? Receiver { get; }
+
+            public IInvocationOperation Queue { get; }
+
+            public IOperation Root { get; }
+        }
+
+        private static QueuedJoin? FindQueuedJoin(IInvocationOperation queue, IOperation @delegate, IOperation lambdaBody, IOperation root, KnownTypes types, WorkCostModel costModel)
+        {
+            var site = new SignalSite(@delegate, lambdaBody, lambdaBody, null, (@delegate as IMethodReferenceOperation)?.Instance, queue, root);
+            var join = FindQueuedJoin(site, types);
+            if (join is null && SingleCall(lambdaBody) is { } helper
+                && costModel.GetBody(helper.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } helperBody)
+            {
+                // ThreadPool.QueueUserWorkItem(o => ((Worker)o).Run()): the signal is in Run.
+                join = FindQueuedJoin(new SignalSite(@delegate, lambdaBody, helperBody, helper, helper.Instance, queue, root), types);
+            }
+
+            return join;
+        }
+
+        private static IInvocationOperation? SingleCall(IOperation body)
+        {
+            if (body is not IBlockOperation block)
+            {
+                return null;
+            }
+
+            IInvocationOperation? call = null;
+            foreach (var statement in block.Operations)
+            {
+                if (statement is IReturnOperation { IsImplicit: true, ReturnedValue: null })
+                {
+                    continue;
+                }
+
+                if (call is not null || statement is not IExpressionStatementOperation { Operation: IInvocationOperation invocation })
+                {
+                    return null;
+                }
+
+                call = invocation;
+            }
+
+            return call;
+        }
+
+        private static QueuedJoin? FindQueuedJoin(SignalSite site, KnownTypes types)
+        {
+            var root = site.Root;
             var signals = new List<IInvocationOperation>();
             var decrements = false;
-            foreach (var operation in FanOutFacts.Descendants(lambdaBody))
+            foreach (var operation in FanOutFacts.Descendants(site.SignalBody))
             {
                 if (operation is not IInvocationOperation invocation)
                 {
@@ -212,7 +284,7 @@ namespace GilAnalyzers.Core
                 }
 
                 // The join object may reach the work item through its state: a tuple, a small class, an array element.
-                var fromState = StateValue(target, @delegate, lambdaBody, queue, root, 0);
+                var fromState = StateValue(target, site, 0);
                 var carried = fromState is not null;
                 var resolved = fromState ?? target;
                 var blocker = carried ? StateCarriedBlocker : null;
@@ -304,9 +376,9 @@ namespace GilAnalyzers.Core
         /// <c>new Job { Done = done }</c>, <c>Tuple.Create(x, done)</c>), also through a local copy or cast
         /// (<c>var job = (Job)state;</c>). Null when it does not come from the state.
         /// </summary>
-        private static IOperation? StateValue(IOperation expression, IOperation @delegate, IOperation body, IInvocationOperation queue, IOperation root, int depth)
+        private static IOperation? StateValue(IOperation expression, SignalSite site, int depth)
         {
-            if (depth > 4)
+            if (depth > 5)
             {
                 return null;
             }
@@ -314,22 +386,58 @@ namespace GilAnalyzers.Core
             expression = FanOutFacts.StripConversions(expression);
             switch (expression)
             {
-                case IParameterReferenceOperation parameter when parameter.Parameter.Ordinal == 0 && IsCallbackParameter(parameter.Parameter, @delegate):
-                    var state = StateArgument(queue);
-                    return state is null ? null : CallerValue(state, root);
-                case ILocalReferenceOperation local when !FanOutFacts.IsWrittenAfterDeclaration(local.Local, body):
-                    var initializer = InitializerOf(local.Local, body);
-                    return initializer is null ? null : StateValue(initializer, @delegate, body, queue, root, depth + 1);
-                case IFieldReferenceOperation { Instance: { } instance } field when instance is not IInstanceReferenceOperation:
-                    var fieldContainer = StateValue(instance, @delegate, body, queue, root, depth + 1);
-                    return fieldContainer is null ? null : MemberValue(CallerValue(fieldContainer, root), field.Field);
-                case IPropertyReferenceOperation { Instance: { } instance, Arguments: { Length: 0 } } property when instance is not IInstanceReferenceOperation:
-                    var propertyContainer = StateValue(instance, @delegate, body, queue, root, depth + 1);
-                    return propertyContainer is null ? null : MemberValue(CallerValue(propertyContainer, root), property.Property);
+                case IParameterReferenceOperation parameter when parameter.Parameter.Ordinal == 0 && IsCallbackParameter(parameter.Parameter, site.Delegate):
+                    var state = StateArgument(site.Queue);
+                    return state is null ? null : CallerValue(state, site.Root);
+                case IParameterReferenceOperation parameter when site.HelperCall is { } helper
+                                                                 && parameter.Parameter.ContainingSymbol is IMethodSymbol owner
+                                                                 && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, helper.TargetMethod.OriginalDefinition):
+                    // Process(job) called from the callback: the argument the callback passes.
+                    foreach (var argument in helper.Arguments)
+                    {
+                        if (argument.Parameter?.Ordinal == parameter.Parameter.Ordinal)
+                        {
+                            return StateValue(argument.Value, site, depth + 1);
+                        }
+                    }
+
+                    return null;
+                case ILocalReferenceOperation local:
+                    var initializer = LocalCopy(local.Local, site.CallbackBody) ?? (site.SignalBody != site.CallbackBody ? LocalCopy(local.Local, site.SignalBody) : null);
+                    return initializer is null ? null : StateValue(initializer, site, depth + 1);
+                case IFieldReferenceOperation { Instance: { } instance } field:
+                    return MemberOfContainer(instance, field.Field, site, depth);
+                case IPropertyReferenceOperation { Instance: { } instance, Arguments: { Length: 0 } } property:
+                    return MemberOfContainer(instance, property.Property, site, depth);
                 default:
                     return null;
             }
         }
+
+        private static IOperation? MemberOfContainer(IOperation instance, ISymbol member, SignalSite site, int depth)
+        {
+            IOperation? container;
+            if (instance is IInstanceReferenceOperation)
+            {
+                // this.done in the method that signals: the receiver's member (new Worker(rows, done).Run).
+                if (site.Receiver is null || FanOutFacts.StripConversions(site.Receiver) is IInstanceReferenceOperation)
+                {
+                    return null;
+                }
+
+                container = StateValue(site.Receiver, site, depth + 1) ?? site.Receiver;
+            }
+            else
+            {
+                container = StateValue(instance, site, depth + 1);
+            }
+
+            return container is null ? null : MemberValue(CallerValue(container, site.Root), member);
+        }
+
+        /// <summary>The initialiser of a local declared in <paramref name="body"/> and never reassigned there.</summary>
+        private static IOperation? LocalCopy(ILocalSymbol local, IOperation body)
+            => FanOutFacts.IsWrittenAfterDeclaration(local, body) ? null : InitializerOf(local, body);
 
         private static bool IsCallbackParameter(IParameterSymbol parameter, IOperation @delegate)
         {

@@ -369,4 +369,122 @@ public class RealPoolFanOutTests
             VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
                 .WithArguments("'rows.Length'", "ThreadPool.QueueUserWorkItem + CountdownEvent", "nested loop, 2 levels"));
     }
+
+    [Fact]
+    public async Task WorkerObjectAsState_SignalInsideItsRunMethod_Reports()
+    {
+        var source = Usings + """
+            sealed class RowWorker
+            {
+                private readonly float[,] _grid;
+                private readonly int _row;
+                private readonly CountdownEvent _finished;
+
+                public RowWorker(float[,] grid, int row, CountdownEvent finished)
+                {
+                    _grid = grid;
+                    _row = row;
+                    _finished = finished;
+                }
+
+                public void Run()
+                {
+                    int width = _grid.GetLength(1);
+                    for (int x = 1; x < width - 1; x++)
+                        for (int pass = 0; pass < 8; pass++)
+                            _grid[_row, x] = (_grid[_row, x - 1] + _grid[_row, x] + _grid[_row, x + 1]) / 3f;
+                    _finished.Signal();
+                }
+            }
+
+            static class Relaxation
+            {
+                public static void Relax(float[,] grid)
+                {
+                    int rows = grid.GetLength(0);
+                    var finished = new CountdownEvent(rows);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var worker = new RowWorker(grid, r, finished);
+                        [|ThreadPool.QueueUserWorkItem(state => ((RowWorker)state).Run(), worker)|];
+                    }
+                    finished.Wait();
+                }
+
+                public static void RelaxGeneric(float[,] grid)
+                {
+                    int rows = grid.GetLength(0);
+                    var finished = new CountdownEvent(rows);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        [|ThreadPool.QueueUserWorkItem(w => w.Run(), new RowWorker(grid, r, finished), preferLocal: false)|];
+                    }
+                    finished.Wait();
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
+
+    [Fact]
+    public async Task WorkerObjectWithoutJoinOrDoingIo_DoesNotReport()
+    {
+        var source = Usings + """
+            sealed class Flusher
+            {
+                private readonly string _path;
+                private readonly string[] _lines;
+                private readonly ManualResetEvent _written;
+
+                public Flusher(string path, string[] lines, ManualResetEvent written) { _path = path; _lines = lines; _written = written; }
+
+                public void Flush()
+                {
+                    File.WriteAllLines(_path, _lines);
+                    _written.Set();
+                }
+            }
+
+            sealed class Squarer
+            {
+                private readonly double[] _values;
+                private readonly ManualResetEvent _done;
+
+                public Squarer(double[] values, ManualResetEvent done) { _values = values; _done = done; }
+
+                public void Square()
+                {
+                    for (int i = 0; i < _values.Length; i++)
+                        for (int k = 0; k < 8; k++) _values[i] = Math.Sqrt(_values[i] * _values[i] + k);
+                    _done.Set();
+                }
+            }
+
+            static class Jobs
+            {
+                public static void FlushAll(string[] paths, string[][] contents)
+                {
+                    var handles = new ManualResetEvent[paths.Length];
+                    for (int i = 0; i < paths.Length; i++)
+                    {
+                        handles[i] = new ManualResetEvent(false);
+                        var flusher = new Flusher(paths[i], contents[i], handles[i]);
+                        ThreadPool.QueueUserWorkItem(o => ((Flusher)o).Flush(), flusher);
+                    }
+                    WaitHandle.WaitAll(handles);
+                }
+
+                public static void SquareInBackground(double[][] blocks)
+                {
+                    // Nobody waits for the items: a background job, not a fan-out.
+                    for (int i = 0; i < blocks.Length; i++)
+                    {
+                        var squarer = new Squarer(blocks[i], new ManualResetEvent(false));
+                        ThreadPool.QueueUserWorkItem(o => ((Squarer)o).Square(), squarer);
+                    }
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
