@@ -412,4 +412,40 @@ public class RealAsyncLambdaFanInTests
             """;
         await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
     }
+
+    [Fact]
+    public async Task StaticAsyncLambda_KeepsStaticWhenWrapped()
+    {
+        var source = Usings + """
+            static class Checksums
+            {
+                public static async Task<int[]> Adler(IEnumerable<byte[]> files)
+                {
+                    return await [|Task.WhenAll(files.Select(static async bytes =>
+                    {
+                        int a = 1, b = 0;
+                        foreach (var x in bytes) { a = (a + x) % 65521; b = (b + a) % 65521; }
+                        await Task.Delay(0);
+                        return (b << 16) | a;
+                    }))|];
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            static class Checksums
+            {
+                public static async Task<int[]> Adler(IEnumerable<byte[]> files)
+                {
+                    return await Task.WhenAll(files.Select(static bytes => Task.Run(async () =>
+                    {
+                        int a = 1, b = 0;
+                        foreach (var x in bytes) { a = (a + x) % 65521; b = (b + a) % 65521; }
+                        await Task.Delay(0);
+                        return (b << 16) | a;
+                    })));
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
+    }
 }

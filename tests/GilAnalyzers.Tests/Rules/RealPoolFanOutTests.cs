@@ -10,8 +10,10 @@ public class RealPoolFanOutTests
 {
     private const string Usings = "using System; using System.Collections.Generic; using System.IO; using System.Linq; using System.Threading; using System.Threading.Tasks;\n";
 
-    [Fact]
-    public async Task GenericQueueUserWorkItem_CountdownInNamedTuple_ReportsWithoutFix()
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task GenericQueueUserWorkItem_CountdownInNamedTuple_ReportsWithoutFix(LanguageVersion version)
     {
         var source = Usings + """
             class Blur
@@ -37,7 +39,7 @@ public class RealPoolFanOutTests
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, source, null, LanguageVersion.Latest,
+        await VerifyCS.VerifyCodeFixAsync(source, source, null, version,
             VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
                 .WithArguments("'height'", "ThreadPool.QueueUserWorkItem + CountdownEvent", "for loop"));
     }
