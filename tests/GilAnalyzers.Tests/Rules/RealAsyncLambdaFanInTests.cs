@@ -448,4 +448,28 @@ public class RealAsyncLambdaFanInTests
             """;
         await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
     }
+
+    [Fact]
+    public async Task AsyncLambdaAwaitingUnresolvedDatabaseCallFirst_DoesNotReport()
+    {
+        // The real-code runner compiles without NuGet references: the data-access type is an error type.
+        var source = Usings + """
+            class Importer
+            {
+                private readonly {|CS0246:OrderStore|} _store;
+
+                public Importer({|CS0246:OrderStore|} store) { _store = store; }
+
+                public Task ImportAll(IEnumerable<int> ids) => Task.WhenAll(ids.Select(async id =>
+                {
+                    var order = await _store.LoadAsync(id).ConfigureAwait(false);
+                    long digest = 17;
+                    for (int pass = 0; pass < 64; pass++)
+                        for (int k = 0; k < 1024; k++) digest = digest * 31 + k + id;
+                    await _store.SaveDigestAsync(order, digest);
+                }));
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
