@@ -66,6 +66,12 @@ namespace GilAnalyzers.CodeFixes
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             foreach (var call in fanIn.Calls)
             {
+                if (call.IsAsyncLambda && call.Site.Syntax is LambdaExpressionSyntax lambda)
+                {
+                    editor.ReplaceNode(lambda, OffloadLambda(lambda));
+                    continue;
+                }
+
                 var site = (ExpressionSyntax)call.Site.Syntax;
                 string text;
                 if (call.IsMethodGroup)
@@ -87,6 +93,39 @@ namespace GilAnalyzers.CodeFixes
 
             // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
             return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary><c>async x =&gt; body</c> becomes <c>x =&gt; Task.Run(async () =&gt; body)</c>: the same body, started on the thread pool.</summary>
+        private static LambdaExpressionSyntax OffloadLambda(LambdaExpressionSyntax lambda)
+        {
+            var asyncKeyword = SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+            var inner = lambda.Block is { } block
+                ? SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), block)
+                : SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), lambda.ExpressionBody!.WithoutTrivia());
+            inner = inner.WithAsyncKeyword(asyncKeyword)
+                .WithArrowToken(lambda.ArrowToken);
+            var taskType = SyntaxFactory.ParseExpression(TaskName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+            var run = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, taskType, SyntaxFactory.IdentifierName("Run")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(inner))));
+
+            // Drop 'async' (keep 'static' and the rest), then give the lambda the Task.Run expression as its body.
+            // The line break after the arrow (before a block body) stays with the inner lambda's arrow.
+            var modifiers = SyntaxFactory.TokenList(lambda.Modifiers.Where(m => !m.IsKind(SyntaxKind.AsyncKeyword)));
+            var arrow = lambda.ArrowToken.WithTrailingTrivia(SyntaxFactory.Space);
+            LambdaExpressionSyntax result = lambda switch
+            {
+                SimpleLambdaExpressionSyntax simple => simple.WithModifiers(modifiers).WithArrowToken(arrow).WithBlock(null).WithExpressionBody(run),
+                ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.WithModifiers(modifiers).WithArrowToken(arrow).WithBlock(null).WithExpressionBody(run),
+                _ => lambda,
+            };
+            if (lambda.Modifiers.Count > 0 && modifiers.Count == 0)
+            {
+                // The async keyword carried the lambda's leading trivia.
+                result = result.WithLeadingTrivia(lambda.GetLeadingTrivia());
+            }
+
+            return result;
         }
 
         private static string FreeName(SemanticModel model, int position, string name)

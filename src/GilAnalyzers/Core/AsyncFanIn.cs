@@ -6,33 +6,45 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace GilAnalyzers.Core
 {
-    /// <summary>One call that produces a task awaited together with others (<c>ComputeAsync(x)</c>), or a method group in a Select.</summary>
+    /// <summary>
+    /// One call that produces a task awaited together with others (<c>ComputeAsync(x)</c>, <c>work(x)</c> on a delegate
+    /// holding an async lambda), a method group in a Select, or an async lambda that is the Select's selector.
+    /// </summary>
     internal sealed class AsyncFanInCall
     {
-        public AsyncFanInCall(IOperation site, IMethodSymbol method, bool isMethodGroup)
+        public AsyncFanInCall(IOperation site, IMethodSymbol method, bool isMethodGroup, string displayName)
         {
             Site = site;
             Method = method;
             IsMethodGroup = isMethodGroup;
+            DisplayName = displayName;
         }
 
-        /// <summary>The invocation, or the method reference passed to Select.</summary>
+        /// <summary>The invocation, the method reference passed to Select, or the async lambda passed to Select.</summary>
         public IOperation Site { get; }
 
+        /// <summary>The async method, local function or lambda whose synchronous prefix runs at the call.</summary>
         public IMethodSymbol Method { get; }
 
         public bool IsMethodGroup { get; }
+
+        /// <summary>The selector itself is an async lambda (<c>xs.Select(async x =&gt; …)</c>).</summary>
+        public bool IsAsyncLambda => Site is IAnonymousFunctionOperation;
+
+        /// <summary>The name for messages: the method's name, the delegate local's name, or <c>async x =&gt; …</c>.</summary>
+        public string DisplayName { get; }
     }
 
     /// <summary>A <c>Task.WhenAll</c> / <c>Task.WaitAll</c> over calls to async methods with a CPU-bound synchronous prefix.</summary>
     internal sealed class AsyncFanIn
     {
-        public AsyncFanIn(IInvocationOperation join, ImmutableArray<AsyncFanInCall> calls, string count, IMethodSymbol method, WorkCost cost, string? fixBlocker)
+        public AsyncFanIn(IInvocationOperation join, ImmutableArray<AsyncFanInCall> calls, string count, AsyncFanInCall heavy, WorkCost cost, string? fixBlocker)
         {
             Join = join;
             Calls = calls;
             Count = count;
-            Method = method;
+            Method = heavy.Method;
+            MethodName = heavy.DisplayName;
             Cost = cost;
             FixBlocker = fixBlocker;
         }
@@ -44,8 +56,11 @@ namespace GilAnalyzers.Core
         /// <summary>"3 calls" or "one call per element of 'blocks'".</summary>
         public string Count { get; }
 
-        /// <summary>The (first) CPU-bound async method.</summary>
+        /// <summary>The (first) CPU-bound async method, local function or lambda.</summary>
         public IMethodSymbol Method { get; }
+
+        /// <summary>Its name for messages (<c>async x =&gt; …</c> for a lambda).</summary>
+        public string MethodName { get; }
 
         public WorkCost Cost { get; }
 
@@ -103,14 +118,16 @@ namespace GilAnalyzers.Core
             }
 
             WorkCost? cost = null;
-            IMethodSymbol? heavy = null;
+            AsyncFanInCall? heavy = null;
             foreach (var call in calls)
             {
-                var prefix = AsyncPrefix.CpuBoundPrefix(call.Method, model, costModel, types);
+                var prefix = call.Site is IAnonymousFunctionOperation lambda
+                    ? AsyncPrefix.Analyze(lambda.Body, costModel, types)
+                    : AsyncPrefix.CpuBoundPrefix(call.Method, model, costModel, types);
                 if (prefix is not null)
                 {
                     cost = prefix;
-                    heavy = call.Method;
+                    heavy = call;
                     break;
                 }
             }
@@ -133,7 +150,28 @@ namespace GilAnalyzers.Core
         {
             if (!KnownTypes.Is(call.Method.ReturnType, types.Task) && !KnownTypes.Is(call.Method.ReturnType, types.TaskOfT))
             {
-                return "'" + call.Method.Name + "' does not return a Task";
+                return "'" + call.DisplayName + "' does not return a Task";
+            }
+
+            if (call.Site is IAnonymousFunctionOperation lambda)
+            {
+                // Rewritten to x => Task.Run(async () => body): the parameters are captured by the inner lambda.
+                if (lambda.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax lambdaSyntax
+                    || lambdaSyntax.AttributeLists.Count > 0
+                    || (lambdaSyntax is Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedLambdaExpressionSyntax { ReturnType: not null }))
+                {
+                    return "the async lambda has a form the fix does not rewrite";
+                }
+
+                foreach (var parameter in lambda.Symbol.Parameters)
+                {
+                    if (parameter.RefKind != RefKind.None)
+                    {
+                        return "the async lambda takes a ref parameter";
+                    }
+                }
+
+                return null;
             }
 
             if (call.IsMethodGroup)
@@ -145,19 +183,19 @@ namespace GilAnalyzers.Core
             var root = FanOutFacts.FunctionRoot(invocation);
             if (invocation.Instance is not null && !FanOutFacts.IsStableValue(invocation.Instance, root))
             {
-                return "the receiver of '" + call.Method.Name + "' could change before the task runs";
+                return "the receiver of '" + call.DisplayName + "' could change before the task runs";
             }
 
             foreach (var argument in invocation.Arguments)
             {
                 if (argument.Parameter?.RefKind != RefKind.None)
                 {
-                    return "'" + call.Method.Name + "' takes a ref argument";
+                    return "'" + call.DisplayName + "' takes a ref argument";
                 }
 
                 if (!FanOutFacts.IsStableValue(argument.Value, root))
                 {
-                    return "an argument of '" + call.Method.Name + "' could change before the task runs";
+                    return "an argument of '" + call.DisplayName + "' could change before the task runs";
                 }
             }
 
@@ -171,7 +209,17 @@ namespace GilAnalyzers.Core
             switch (expression)
             {
                 case IInvocationOperation invocation when IsSourceAsyncMethod(invocation.TargetMethod):
-                    calls.Add(new AsyncFanInCall(invocation, invocation.TargetMethod, false));
+                    calls.Add(new AsyncFanInCall(invocation, invocation.TargetMethod, false, invocation.TargetMethod.Name));
+                    return true;
+                case IInvocationOperation invocation when invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is not null:
+                    // work(x) on a delegate holding an async lambda (a local never reassigned, or the lambda itself).
+                    var lambda = AsyncLambdaOf(invocation.Instance, root, out var name);
+                    if (lambda is null)
+                    {
+                        return false;
+                    }
+
+                    calls.Add(new AsyncFanInCall(invocation, lambda.Symbol, false, name));
                     return true;
                 case ILocalReferenceOperation local when depth < 3 && !FanOutFacts.IsWrittenAfterDeclaration(local.Local, root):
                     var initializer = InitializerOf(local.Local, root);
@@ -219,15 +267,18 @@ namespace GilAnalyzers.Core
             switch (selector)
             {
                 case IMethodReferenceOperation reference when IsSourceAsyncMethod(reference.Method):
-                    calls.Add(new AsyncFanInCall(reference, reference.Method, true));
+                    calls.Add(new AsyncFanInCall(reference, reference.Method, true, reference.Method.Name));
+                    return true;
+                case IAnonymousFunctionOperation { Symbol: { IsAsync: true } } asyncLambda:
+                    // xs.Select(async x => { …; await …; }): the lambda's prefix runs inside Select's enumeration.
+                    calls.Add(new AsyncFanInCall(asyncLambda, asyncLambda.Symbol, false, LambdaName(asyncLambda)));
                     return true;
                 case IAnonymousFunctionOperation function:
                     var returned = function.Body.Operations.Length == 1 && function.Body.Operations[0] is IReturnOperation { ReturnedValue: { } value }
                         ? FanOutFacts.StripConversions(value)
                         : null;
-                    if (returned is IInvocationOperation call && IsSourceAsyncMethod(call.TargetMethod))
+                    if (returned is IInvocationOperation && CollectTask(returned, root, calls, 0))
                     {
-                        calls.Add(new AsyncFanInCall(call, call.TargetMethod, false));
                         return true;
                     }
 
@@ -276,6 +327,39 @@ namespace GilAnalyzers.Core
             }
 
             return found;
+        }
+
+        /// <summary>The async lambda a delegate expression holds: the lambda itself, or a local initialised with one and never reassigned.</summary>
+        private static IAnonymousFunctionOperation? AsyncLambdaOf(IOperation target, IOperation root, out string name)
+        {
+            name = string.Empty;
+            var unwrapped = FanOutFacts.UnwrapDelegate(target);
+            if (unwrapped is null && FanOutFacts.StripConversions(target) is ILocalReferenceOperation local
+                && !FanOutFacts.IsWrittenAfterDeclaration(local.Local, root))
+            {
+                unwrapped = FanOutFacts.UnwrapDelegate(InitializerOf(local.Local, root));
+                name = local.Local.Name;
+            }
+
+            if (unwrapped is not IAnonymousFunctionOperation { Symbol: { IsAsync: true } } lambda)
+            {
+                return null;
+            }
+
+            if (name.Length == 0)
+            {
+                name = LambdaName(lambda);
+            }
+
+            return lambda;
+        }
+
+        /// <summary><c>async x =&gt; …</c>: the lambda's header, for messages.</summary>
+        private static string LambdaName(IAnonymousFunctionOperation lambda)
+        {
+            var text = lambda.Syntax.ToString();
+            var arrow = text.IndexOf("=>", System.StringComparison.Ordinal);
+            return arrow < 0 ? "async lambda" : text.Substring(0, arrow + 2) + " ...";
         }
 
         private static IOperation? InitializerOf(ILocalSymbol local, IOperation root)

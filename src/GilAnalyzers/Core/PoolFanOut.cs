@@ -78,7 +78,7 @@ namespace GilAnalyzers.Core
             }
 
             // How the caller learns that the items are done.
-            var join = FindQueuedJoin(lambdaBody, root, types);
+            var join = FindQueuedJoin(queue, @delegate, lambdaBody, root, types, costModel);
             if (join is null)
             {
                 return null;
@@ -93,7 +93,11 @@ namespace GilAnalyzers.Core
             var count = FanOutFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
             string? blocker;
             FanOutPlan? plan = null;
-            if (join.Value.Countdown is null)
+            if (join.Value.Blocker is not null)
+            {
+                blocker = join.Value.Blocker;
+            }
+            else if (join.Value.Countdown is null)
             {
                 blocker = "only the CountdownEvent join is rewritten automatically";
             }
@@ -148,12 +152,16 @@ namespace GilAnalyzers.Core
 
         private readonly struct QueuedJoin
         {
-            public QueuedJoin(string mechanism, ILocalSymbol? countdown, ImmutableArray<IOperation> signalStatements)
+            public QueuedJoin(string mechanism, ILocalSymbol? countdown, ImmutableArray<IOperation> signalStatements, string? blocker = null)
             {
                 Mechanism = mechanism;
                 Countdown = countdown;
                 SignalStatements = signalStatements;
+                Blocker = blocker;
             }
+
+            /// <summary>Why the join cannot be rewritten even when it is a CountdownEvent (it travels in the work item's state).</summary>
+            public string? Blocker { get; }
 
             public string Mechanism { get; }
 
@@ -162,11 +170,85 @@ namespace GilAnalyzers.Core
             public ImmutableArray<IOperation> SignalStatements { get; }
         }
 
-        private static QueuedJoin? FindQueuedJoin(IOperation lambdaBody, IOperation root, KnownTypes types)
+        private const string StateCarriedBlocker = "the join object travels in the work item's state";
+
+        /// <summary>Where the work item signals: its own body, or the one method it calls (<c>o =&gt; ((Job)o).Run()</c>).</summary>
+        private sealed class SignalSite
         {
+            public SignalSite(IOperation @delegate, IOperation callbackBody, IOperation signalBody, IInvocationOperation? helperCall, IOperation? receiver, IInvocationOperation queue, IOperation root)
+            {
+                Delegate = @delegate;
+                CallbackBody = callbackBody;
+                SignalBody = signalBody;
+                HelperCall = helperCall;
+                Receiver = receiver;
+                Queue = queue;
+                Root = root;
+            }
+
+            public IOperation Delegate { get; }
+
+            public IOperation CallbackBody { get; }
+
+            public IOperation SignalBody { get; }
+
+            /// <summary>The call from the callback into the method that signals, when the signals are there.</summary>
+            public IInvocationOperation? HelperCall { get; }
+
+            /// <summary>What <c>this</c> is in the body that signals (an instance method group's receiver, or the helper call's).</summary>
+            public IOperation? Receiver { get; }
+
+            public IInvocationOperation Queue { get; }
+
+            public IOperation Root { get; }
+        }
+
+        private static QueuedJoin? FindQueuedJoin(IInvocationOperation queue, IOperation @delegate, IOperation lambdaBody, IOperation root, KnownTypes types, WorkCostModel costModel)
+        {
+            var site = new SignalSite(@delegate, lambdaBody, lambdaBody, null, (@delegate as IMethodReferenceOperation)?.Instance, queue, root);
+            var join = FindQueuedJoin(site, types);
+            if (join is null && SingleCall(lambdaBody) is { } helper
+                && costModel.GetBody(helper.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } helperBody)
+            {
+                // ThreadPool.QueueUserWorkItem(o => ((Worker)o).Run()): the signal is in Run.
+                join = FindQueuedJoin(new SignalSite(@delegate, lambdaBody, helperBody, helper, helper.Instance, queue, root), types);
+            }
+
+            return join;
+        }
+
+        private static IInvocationOperation? SingleCall(IOperation body)
+        {
+            if (body is not IBlockOperation block)
+            {
+                return null;
+            }
+
+            IInvocationOperation? call = null;
+            foreach (var statement in block.Operations)
+            {
+                if (statement is IReturnOperation { IsImplicit: true, ReturnedValue: null })
+                {
+                    continue;
+                }
+
+                if (call is not null || statement is not IExpressionStatementOperation { Operation: IInvocationOperation invocation })
+                {
+                    return null;
+                }
+
+                call = invocation;
+            }
+
+            return call;
+        }
+
+        private static QueuedJoin? FindQueuedJoin(SignalSite site, KnownTypes types)
+        {
+            var root = site.Root;
             var signals = new List<IInvocationOperation>();
             var decrements = false;
-            foreach (var operation in FanOutFacts.Descendants(lambdaBody))
+            foreach (var operation in FanOutFacts.Descendants(site.SignalBody))
             {
                 if (operation is not IInvocationOperation invocation)
                 {
@@ -196,31 +278,282 @@ namespace GilAnalyzers.Core
             foreach (var signal in signals)
             {
                 var target = signal.Instance is null ? null : FanOutFacts.StripConversions(signal.Instance);
+                if (target is null)
+                {
+                    continue;
+                }
+
+                // The join object may reach the work item through its state: a tuple, a small class, an array element.
+                var fromState = StateValue(target, site, 0);
+                var carried = fromState is not null;
+                var resolved = fromState ?? target;
+                var blocker = carried ? StateCarriedBlocker : null;
                 if (KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent))
                 {
-                    var symbol = target is null ? null : FanOutFacts.ReferencedSymbol(target);
+                    var symbol = FanOutFacts.ReferencedSymbol(resolved);
                     if (symbol is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && w.Instance is { } i && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(i)), symbol)))
                     {
-                        return new QueuedJoin("CountdownEvent", symbol as ILocalSymbol, signalStatements);
+                        return new QueuedJoin("CountdownEvent", carried ? null : symbol as ILocalSymbol, signalStatements, blocker);
                     }
+
+                    continue;
                 }
-                else if (target is IArrayElementReferenceOperation element)
+
+                var collection = EventCollection(resolved, root);
+                if (collection is not null
+                    && waits.Any(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
+                                      && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection)))
                 {
-                    var array = FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(element.ArrayReference));
-                    if (array is not null && waits.Any(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
-                                                            && w.Arguments.Length >= 1 && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(w.Arguments[0].Value)), array)))
-                    {
-                        return new QueuedJoin("ManualResetEvent[] + WaitHandle.WaitAll", null, signalStatements);
-                    }
+                    return new QueuedJoin("ManualResetEvent[] + WaitHandle.WaitAll", null, signalStatements, blocker);
                 }
-                else if (decrements && target is not null)
+
+                if (decrements)
                 {
-                    var symbol = FanOutFacts.ReferencedSymbol(target);
+                    var symbol = FanOutFacts.ReferencedSymbol(resolved);
                     if (symbol is not null && waits.Any(w => (w.TargetMethod.Name == "WaitOne" || w.TargetMethod.Name == "Wait") && w.Instance is { } i
                                                              && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(i)), symbol)))
                     {
-                        return new QueuedJoin("Interlocked counter + event", null, signalStatements);
+                        return new QueuedJoin("Interlocked counter + event", null, signalStatements, blocker);
                     }
+                }
+            }
+
+            return null;
+        }
+
+        private static bool References(IOperation expression, ISymbol symbol)
+        {
+            foreach (var operation in FanOutFacts.Descendants(expression, enterFunctions: false))
+            {
+                if (SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(operation), symbol))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// The collection an event belongs to: <c>events[i]</c>, <c>list[i]</c>, or a local stored with
+        /// <c>events.Add(e)</c> / <c>events[i] = e</c>.
+        /// </summary>
+        private static ISymbol? EventCollection(IOperation eventExpression, IOperation root)
+        {
+            switch (FanOutFacts.StripConversions(eventExpression))
+            {
+                case IArrayElementReferenceOperation element:
+                    return FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(element.ArrayReference));
+                case IPropertyReferenceOperation { Property: { IsIndexer: true }, Instance: { } list }:
+                    return FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(list));
+                case ILocalReferenceOperation local:
+                    foreach (var operation in FanOutFacts.Descendants(root, enterFunctions: false))
+                    {
+                        if (operation is IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance, Arguments: { Length: 1 } } add
+                            && FanOutFacts.StripConversions(add.Arguments[0].Value) is ILocalReferenceOperation added
+                            && SymbolEqualityComparer.Default.Equals(added.Local, local.Local))
+                        {
+                            return FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(instance));
+                        }
+
+                        if (operation is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation slot } store
+                            && FanOutFacts.StripConversions(store.Value) is ILocalReferenceOperation stored
+                            && SymbolEqualityComparer.Default.Equals(stored.Local, local.Local))
+                        {
+                            return FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(slot.ArrayReference));
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// What <paramref name="expression"/> (inside the work item) stands for in the queuing function when it reads the
+        /// item's state: the state argument itself, or one of its members (<c>s.Done</c> of <c>(i, done)</c>,
+        /// <c>new Job { Done = done }</c>, <c>Tuple.Create(x, done)</c>), also through a local copy or cast
+        /// (<c>var job = (Job)state;</c>). Null when it does not come from the state.
+        /// </summary>
+        private static IOperation? StateValue(IOperation expression, SignalSite site, int depth)
+        {
+            if (depth > 5)
+            {
+                return null;
+            }
+
+            expression = FanOutFacts.StripConversions(expression);
+            switch (expression)
+            {
+                case IParameterReferenceOperation parameter when parameter.Parameter.Ordinal == 0 && IsCallbackParameter(parameter.Parameter, site.Delegate):
+                    var state = StateArgument(site.Queue);
+                    return state is null ? null : CallerValue(state, site.Root);
+                case IParameterReferenceOperation parameter when site.HelperCall is { } helper
+                                                                 && parameter.Parameter.ContainingSymbol is IMethodSymbol owner
+                                                                 && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, helper.TargetMethod.OriginalDefinition):
+                    // Process(job) called from the callback: the argument the callback passes.
+                    foreach (var argument in helper.Arguments)
+                    {
+                        if (argument.Parameter?.Ordinal == parameter.Parameter.Ordinal)
+                        {
+                            return StateValue(argument.Value, site, depth + 1);
+                        }
+                    }
+
+                    return null;
+                case ILocalReferenceOperation local:
+                    var initializer = LocalCopy(local.Local, site.CallbackBody) ?? (site.SignalBody != site.CallbackBody ? LocalCopy(local.Local, site.SignalBody) : null);
+                    return initializer is null ? null : StateValue(initializer, site, depth + 1);
+                case IFieldReferenceOperation { Instance: { } instance } field:
+                    return MemberOfContainer(instance, field.Field, site, depth);
+                case IPropertyReferenceOperation { Instance: { } instance, Arguments: { Length: 0 } } property:
+                    return MemberOfContainer(instance, property.Property, site, depth);
+                default:
+                    return null;
+            }
+        }
+
+        private static IOperation? MemberOfContainer(IOperation instance, ISymbol member, SignalSite site, int depth)
+        {
+            IOperation? container;
+            if (instance is IInstanceReferenceOperation)
+            {
+                // this.done in the method that signals: the receiver's member (new Worker(rows, done).Run).
+                if (site.Receiver is null || FanOutFacts.StripConversions(site.Receiver) is IInstanceReferenceOperation)
+                {
+                    return null;
+                }
+
+                container = StateValue(site.Receiver, site, depth + 1) ?? site.Receiver;
+            }
+            else
+            {
+                container = StateValue(instance, site, depth + 1);
+            }
+
+            return container is null ? null : MemberValue(CallerValue(container, site.Root), member);
+        }
+
+        /// <summary>The initialiser of a local declared in <paramref name="body"/> and never reassigned there.</summary>
+        private static IOperation? LocalCopy(ILocalSymbol local, IOperation body)
+            => FanOutFacts.IsWrittenAfterDeclaration(local, body) ? null : InitializerOf(local, body);
+
+        private static bool IsCallbackParameter(IParameterSymbol parameter, IOperation @delegate)
+        {
+            IMethodSymbol? method = @delegate switch
+            {
+                IAnonymousFunctionOperation function => function.Symbol,
+                IMethodReferenceOperation reference => reference.Method,
+                _ => null,
+            };
+            return method is not null && parameter.ContainingSymbol is IMethodSymbol owner
+                   && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, method.OriginalDefinition);
+        }
+
+        /// <summary>The <c>state</c> argument of <c>QueueUserWorkItem(callback, state[, preferLocal])</c>.</summary>
+        private static IOperation? StateArgument(IInvocationOperation queue)
+        {
+            foreach (var argument in queue.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == 1 && argument.ArgumentKind == ArgumentKind.Explicit)
+                {
+                    return FanOutFacts.StripConversions(argument.Value);
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A local of the queuing function read in place of its (never reassigned) initialiser.</summary>
+        private static IOperation CallerValue(IOperation value, IOperation root)
+        {
+            value = FanOutFacts.StripConversions(value);
+            if (value is ILocalReferenceOperation local && !FanOutFacts.IsWrittenAfterDeclaration(local.Local, root)
+                && InitializerOf(local.Local, root) is { } initializer
+                && FanOutFacts.StripConversions(initializer) is ITupleOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation or IInvocationOperation)
+            {
+                return FanOutFacts.StripConversions(initializer);
+            }
+
+            return value;
+        }
+
+        /// <summary>The value a tuple, object creation or <c>Tuple.Create</c> gives <paramref name="member"/>.</summary>
+        private static IOperation? MemberValue(IOperation container, ISymbol member)
+        {
+            switch (container)
+            {
+                case ITupleOperation tuple:
+                    var index = TupleIndex(member);
+                    return index >= 0 && index < tuple.Elements.Length ? FanOutFacts.StripConversions(tuple.Elements[index]) : null;
+                case IInvocationOperation { TargetMethod: { Name: "Create" } } create
+                    when create.TargetMethod.ContainingType?.Name is "Tuple" or "ValueTuple":
+                    var itemIndex = TupleIndex(member);
+                    return itemIndex >= 0 && itemIndex < create.Arguments.Length ? FanOutFacts.StripConversions(create.Arguments[itemIndex].Value) : null;
+                case IAnonymousObjectCreationOperation anonymous:
+                    foreach (var initializer in anonymous.Initializers)
+                    {
+                        if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment && target.Property.Name == member.Name)
+                        {
+                            return FanOutFacts.StripConversions(assignment.Value);
+                        }
+                    }
+
+                    return null;
+                case IObjectCreationOperation creation:
+                    if (creation.Initializer is { } objectInitializer)
+                    {
+                        foreach (var initializer in objectInitializer.Initializers)
+                        {
+                            if (initializer is ISimpleAssignmentOperation assignment
+                                && (assignment.Target is IFieldReferenceOperation { Field: var f } && f.Name == member.Name
+                                    || assignment.Target is IPropertyReferenceOperation { Property: var p } && p.Name == member.Name))
+                            {
+                                return FanOutFacts.StripConversions(assignment.Value);
+                            }
+                        }
+                    }
+
+                    if (creation.Type?.Name is "Tuple" or "ValueTuple")
+                    {
+                        var tupleIndex = TupleIndex(member);
+                        return tupleIndex >= 0 && tupleIndex < creation.Arguments.Length ? FanOutFacts.StripConversions(creation.Arguments[tupleIndex].Value) : null;
+                    }
+
+                    // new Job(rows, done): the constructor parameter named like the member (Done / done / _done).
+                    var name = member.Name.TrimStart('_');
+                    foreach (var argument in creation.Arguments)
+                    {
+                        if (argument.Parameter is { } parameter && string.Equals(parameter.Name.TrimStart('_'), name, System.StringComparison.OrdinalIgnoreCase))
+                        {
+                            return FanOutFacts.StripConversions(argument.Value);
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>0-based position of a tuple member (<c>Item2</c>, or a named element of a value tuple), or -1.</summary>
+        private static int TupleIndex(ISymbol member)
+        {
+            var name = member is IFieldSymbol { CorrespondingTupleField: { } item } ? item.Name : member.Name;
+            return name.Length > 4 && name.StartsWith("Item", System.StringComparison.Ordinal)
+                   && int.TryParse(name.Substring(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position)
+                ? position - 1
+                : -1;
+        }
+
+        private static IOperation? InitializerOf(ILocalSymbol local, IOperation root)
+        {
+            foreach (var operation in FanOutFacts.Descendants(root))
+            {
+                if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                {
+                    return (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
                 }
             }
 
@@ -403,12 +736,9 @@ namespace GilAnalyzers.Core
                 parent = parent.Parent;
             }
 
-            ILocalSymbol? collection = parent switch
-            {
-                ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array } } => array.Local,
-                IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: ILocalReferenceOperation list } } => list.Local,
-                _ => null,
-            };
+            // Where the task goes: tasks[i] = ..., tasks.Add(...), directly or through a local (var t = ...; tasks.Add(t)),
+            // into a local or a field. Only a local filled directly is rewritten.
+            var collection = TaskCollection(parent, root);
             if (collection is null)
             {
                 return null;
@@ -421,7 +751,7 @@ namespace GilAnalyzers.Core
                     && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task)
                     && (invocation.TargetMethod.Name == "WaitAll" || invocation.TargetMethod.Name == "WhenAll")
                     && invocation.Arguments.Length >= 1
-                    && FanOutFacts.Descendants(invocation.Arguments[0].Value).OfType<ILocalReferenceOperation>().Any(r => SymbolEqualityComparer.Default.Equals(r.Local, collection)))
+                    && References(invocation.Arguments[0].Value, collection))
                 {
                     join = invocation;
                 }
@@ -447,12 +777,58 @@ namespace GilAnalyzers.Core
 
             var count = FanOutFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
             FanOutPlan? plan = null;
-            var blocker = launch is IInvocationOperation startNew && join.TargetMethod.Name == "WaitAll"
-                ? PlanTasks(startNew, loop, @delegate, collection, join, root, types, out plan)
+            var blocker = collection is not ILocalSymbol localCollection || !IsDirectStore(parent)
+                ? "the tasks are not stored straight into a local array or list"
+                : launch is IInvocationOperation startNew && join.TargetMethod.Name == "WaitAll"
+                ? PlanTasks(startNew, loop, @delegate, localCollection, join, root, types, out plan)
                 : join.TargetMethod.Name == "WhenAll"
                     ? "the tasks are awaited; Parallel.For would block the caller"
                     : "only Task.Factory.StartNew chunks are rewritten automatically";
             return new FanOut(FanOutShape.Loop, launch, count, cost, mechanism + " + Task." + join.TargetMethod.Name, plan, blocker);
+        }
+
+        private static bool IsDirectStore(IOperation? parent)
+            => parent is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation } }
+               || parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: ILocalReferenceOperation } };
+
+        /// <summary>The array or list (local or field) a started task is stored into, directly or through a local.</summary>
+        private static ISymbol? TaskCollection(IOperation? parent, IOperation root)
+        {
+            switch (parent)
+            {
+                case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: var array } }:
+                    return FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(array));
+                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } list } }:
+                    return FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(list));
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    // var worker = Task.Factory.StartNew(...); workers.Add(worker);
+                    foreach (var operation in FanOutFacts.Descendants(root, enterFunctions: false))
+                    {
+                        if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
+                        {
+                            var use = reference.Parent;
+                            while (use is IConversionOperation)
+                            {
+                                use = use.Parent;
+                            }
+
+                            if (use is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation target } store
+                                && FanOutFacts.StripConversions(store.Value) == reference)
+                            {
+                                return FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(target.ArrayReference));
+                            }
+
+                            if (use is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance } })
+                            {
+                                return FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(instance));
+                            }
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
         }
 
         private static string? PlanTasks(IInvocationOperation startNew, ILoopOperation loop, IOperation @delegate, ILocalSymbol collection, IInvocationOperation join, IOperation root, KnownTypes types, out FanOutPlan? plan)

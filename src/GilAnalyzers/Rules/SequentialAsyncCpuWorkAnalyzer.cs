@@ -45,7 +45,7 @@ namespace GilAnalyzers.Rules
                 invocation.Syntax.GetLocation(),
                 invocation.TargetMethod.Name,
                 fanIn.Count,
-                fanIn.Method.Name,
+                fanIn.MethodName,
                 fanIn.Cost.Reason));
         }
     }
