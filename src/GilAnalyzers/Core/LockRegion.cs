@@ -476,11 +476,38 @@ namespace GilAnalyzers.Core
         /// </summary>
         private static List<SeparatedSyntaxList<ArgumentSyntax>>? Creations(IOperation instance)
         {
-            ISymbol? symbol = FanOutFacts.StripConversions(instance) switch
+            var values = AssignedValues(instance);
+            if (values is null)
+            {
+                return null;
+            }
+
+            var result = new List<SeparatedSyntaxList<ArgumentSyntax>>(values.Count);
+            foreach (var value in values)
+            {
+                if (ArgumentsOf(value) is not { } arguments)
+                {
+                    return null;
+                }
+
+                result.Add(arguments);
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// The values a field, property or local named by <paramref name="reference"/> is given in source: its initialiser,
+        /// or, for a field or property declared without one, the right-hand sides of every simple assignment to it in its
+        /// type (matched by name, so a compound assignment or none at all gives null: the value is not in sight).
+        /// </summary>
+        internal static List<ExpressionSyntax>? AssignedValues(IOperation reference)
+        {
+            ISymbol? symbol = FanOutFacts.StripConversions(reference) switch
             {
                 IFieldReferenceOperation field => field.Field,
                 ILocalReferenceOperation local => local.Local,
-                IPropertyReferenceOperation property => property.Property,
+                IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property,
                 _ => null,
             };
             if (symbol is null)
@@ -488,10 +515,9 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            var result = new List<SeparatedSyntaxList<ArgumentSyntax>>();
-            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            foreach (var declaration in symbol.DeclaringSyntaxReferences)
             {
-                var node = reference.GetSyntax();
+                var node = declaration.GetSyntax();
                 var initializer = node switch
                 {
                     VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
@@ -500,7 +526,7 @@ namespace GilAnalyzers.Core
                 };
                 if (initializer is not null)
                 {
-                    return ArgumentsOf(initializer) is { } arguments ? new List<SeparatedSyntaxList<ArgumentSyntax>> { arguments } : null;
+                    return new List<ExpressionSyntax> { initializer };
                 }
             }
 
@@ -509,7 +535,7 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            // A field assigned in a constructor: every assignment in the type must be a one-slot creation.
+            var result = new List<ExpressionSyntax>();
             foreach (var typeReference in symbol.ContainingType.DeclaringSyntaxReferences)
             {
                 foreach (var assignment in typeReference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
@@ -520,12 +546,12 @@ namespace GilAnalyzers.Core
                         continue;
                     }
 
-                    if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || ArgumentsOf(assignment.Right) is not { } arguments)
+                    if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
                     {
                         return null;
                     }
 
-                    result.Add(arguments);
+                    result.Add(assignment.Right);
                 }
             }
 
