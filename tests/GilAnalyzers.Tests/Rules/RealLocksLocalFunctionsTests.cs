@@ -219,4 +219,34 @@ public class RealLocksLocalFunctionsTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public async Task DelegateLocalHandedToParallelForEach_Reports()
+    {
+        var source = Usings + """
+            class Resizer
+            {
+                public static void ResizeAll(List<float[]> images, int scale)
+                {
+                    var encoderLock = new object();
+                    Action<float[]> resize = image =>
+                    {
+                        bool taken = false;
+                        try
+                        {
+                            {|#0:Monitor.Enter(encoderLock, ref taken)|};
+                            for (int p = 0; p < image.Length; p++) image[p] = MathF.Round(image[p] * scale) / scale;
+                        }
+                        finally
+                        {
+                            if (taken) Monitor.Exit(encoderLock);
+                        }
+                    };
+
+                    Parallel.ForEach(images, resize);
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source, Gil001(0, "encoderLock", "for loop", "'resize', run as a Parallel.ForEach body"));
+    }
 }

@@ -193,4 +193,28 @@ public class RealLocksStripesTests
             Gil001(0, "s_gates[0]", "nested loop, 2 levels", "'Crunch', a process-wide lock that every calling thread queues for"),
             Gil001(1, "s_gates[shard % s_gates.Length]", "nested loop, 2 levels", "'CrunchShard', a process-wide lock that every calling thread queues for"));
     }
+
+    [Fact]
+    public async Task CollectionExpressionStripes_PickedByBucket_Report()
+    {
+        var source = Usings + """
+            class Buckets
+            {
+                private readonly object[] _gates = [new object(), new object(), new object()];
+
+                public void Fill(int[] keys, double[][] tables)
+                {
+                    Parallel.ForEach(keys, key =>
+                    {
+                        var bucket = key % 3;
+                        {|#0:lock (_gates[bucket])|}
+                        {
+                            for (int i = 0; i < tables[bucket].Length; i++) tables[bucket][i] += Math.Sin(key * i);
+                        }
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source, Gil001(0, "_gates[bucket]", "for loop", "a Parallel.ForEach body"));
+    }
 }
