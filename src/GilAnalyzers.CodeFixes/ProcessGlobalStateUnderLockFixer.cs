@@ -103,8 +103,14 @@ namespace GilAnalyzers.CodeFixes
                 return null;
             }
 
+            // Only a `lock` statement is rewritten, and only the one the diagnostic is on (not a lock around another form).
             var lockStatement = root.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<LockStatementSyntax>().FirstOrDefault();
-            if (lockStatement?.Parent is not BlockSyntax { Statements.Count: 1 } lambdaBlock
+            if (lockStatement is null || span.Start != lockStatement.LockKeyword.SpanStart)
+            {
+                return null;
+            }
+
+            if (lockStatement.Parent is not BlockSyntax { Statements.Count: 1 } lambdaBlock
                 || lambdaBlock.Parent is not AnonymousFunctionExpressionSyntax lambda
                 || lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax fanOutCall } }
                 || fanOutCall.Parent is not ExpressionStatementSyntax fanOutStatement

@@ -14,6 +14,8 @@ namespace GilAnalyzers
         public const string SemaphoreSlim = "System.Threading.SemaphoreSlim";
         public const string Semaphore = "System.Threading.Semaphore";
         public const string Mutex = "System.Threading.Mutex";
+        public const string ReaderWriterLockSlim = "System.Threading.ReaderWriterLockSlim";
+        public const string ReaderWriterLock = "System.Threading.ReaderWriterLock";
         public const string Interlocked = "System.Threading.Interlocked";
         public const string MethodImplAttribute = "System.Runtime.CompilerServices.MethodImplAttribute";
         public const string Console = "System.Console";

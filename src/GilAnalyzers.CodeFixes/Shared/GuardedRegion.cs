@@ -146,7 +146,9 @@ namespace GilAnalyzers.CodeFixes.Shared
                         break;
                 }
 
-                if (current is MemberDeclarationSyntax)
+                // The diagnostic sits in the statement that takes the lock: past it (an `if (!gate.Wait(t)) throw …;`
+                // guard, a lambda, an enclosing lock) the region is one the fixes do not know how to rewrite.
+                if (current is StatementSyntax || current is MemberDeclarationSyntax)
                 {
                     break;
                 }

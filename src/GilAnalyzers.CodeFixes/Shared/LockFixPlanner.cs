@@ -85,6 +85,12 @@ namespace GilAnalyzers.CodeFixes.Shared
             // A whole-body region gets a new private lock: nothing else takes it.
             _otherRegions = region.IsWholeBody ? new List<GuardedRegion>() : SameLockRegions.Find(model, region, cancellationToken);
             _otherRegionsWrites = new StateEffects();
+            if (SameLockRegions.WhyIncomplete(model, region, cancellationToken) is { } incomplete)
+            {
+                // Other code may take the same lock under another name: what it writes is unknown.
+                _otherRegionsWrites.MarkUnknown(incomplete);
+            }
+
             foreach (var other in _otherRegions)
             {
                 var otherModel = model.Compilation.GetSemanticModel(other.First.SyntaxTree);

@@ -82,6 +82,42 @@ namespace GilAnalyzers.CodeFixes.Shared
             return result;
         }
 
+        /// <summary>
+        /// Why <see cref="Find"/> cannot list every place that takes the region's lock, or null when it can: a lock object
+        /// passed in as a parameter (its callers may lock it under other names), one picked from an array or list of
+        /// stripes (the other stripes' indices are not comparable), or one returned by a call.
+        /// </summary>
+        public static string? WhyIncomplete(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken)
+        {
+            if (region.IsWholeBody)
+            {
+                return null;
+            }
+
+            var expression = region.LockExpression;
+            while (expression is ParenthesizedExpressionSyntax parenthesized)
+            {
+                expression = parenthesized.Expression;
+            }
+
+            switch (expression)
+            {
+                case ThisExpressionSyntax:
+                case TypeOfExpressionSyntax:
+                case LiteralExpressionSyntax:
+                    return null;
+                case ElementAccessExpressionSyntax:
+                    return "lock picked from stripes";
+            }
+
+            return model.GetSymbolInfo(expression, cancellationToken).Symbol switch
+            {
+                IParameterSymbol => "lock object passed in",
+                ILocalSymbol or IFieldSymbol or IPropertySymbol => null,
+                _ => "lock object not named by a variable",
+            };
+        }
+
         private static bool HasSynchronizedAttribute(IMethodSymbol method)
             => method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.MethodImplAttribute"
                 && a.ConstructorArguments.Length == 1

@@ -26,6 +26,8 @@ namespace GilAnalyzers.Core
         private readonly Lazy<INamedTypeSymbol?> _semaphoreSlim;
         private readonly Lazy<INamedTypeSymbol?> _semaphore;
         private readonly Lazy<INamedTypeSymbol?> _mutex;
+        private readonly Lazy<INamedTypeSymbol?> _readerWriterLockSlim;
+        private readonly Lazy<INamedTypeSymbol?> _readerWriterLock;
         private readonly Lazy<INamedTypeSymbol?> _interlocked;
         private readonly Lazy<INamedTypeSymbol?> _methodImplAttribute;
         private readonly Lazy<INamedTypeSymbol?> _console;
@@ -72,6 +74,8 @@ namespace GilAnalyzers.Core
             _semaphoreSlim = Lazy(() => Get(WellKnownTypeNames.SemaphoreSlim));
             _semaphore = Lazy(() => Get(WellKnownTypeNames.Semaphore));
             _mutex = Lazy(() => Get(WellKnownTypeNames.Mutex));
+            _readerWriterLockSlim = Lazy(() => Get(WellKnownTypeNames.ReaderWriterLockSlim));
+            _readerWriterLock = Lazy(() => Get(WellKnownTypeNames.ReaderWriterLock));
             _interlocked = Lazy(() => Get(WellKnownTypeNames.Interlocked));
             _methodImplAttribute = Lazy(() => Get(WellKnownTypeNames.MethodImplAttribute));
             _console = Lazy(() => Get(WellKnownTypeNames.Console));
@@ -113,6 +117,8 @@ namespace GilAnalyzers.Core
         public INamedTypeSymbol? SemaphoreSlim => _semaphoreSlim.Value;
         public INamedTypeSymbol? Semaphore => _semaphore.Value;
         public INamedTypeSymbol? Mutex => _mutex.Value;
+        public INamedTypeSymbol? ReaderWriterLockSlim => _readerWriterLockSlim.Value;
+        public INamedTypeSymbol? ReaderWriterLock => _readerWriterLock.Value;
         public INamedTypeSymbol? Interlocked => _interlocked.Value;
         public INamedTypeSymbol? MethodImplAttribute => _methodImplAttribute.Value;
         public INamedTypeSymbol? Console => _console.Value;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -25,6 +26,12 @@ namespace GilAnalyzers.Core
 
         /// <summary><c>using (gate.EnterScope())</c> or <c>gate.Enter() … gate.Exit()</c> on a System.Threading.Lock.</summary>
         LockObject,
+
+        /// <summary>
+        /// The exclusive side of a reader/writer lock: <c>ReaderWriterLockSlim.EnterWriteLock/EnterUpgradeableReadLock</c>
+        /// (and their TryEnter forms), <c>ReaderWriterLock.AcquireWriterLock</c>. Read locks are shared and never a region.
+        /// </summary>
+        ReaderWriter,
     }
 
     /// <summary>A piece of code that runs while holding one lock.</summary>
@@ -75,7 +82,38 @@ namespace GilAnalyzers.Core
 
         /// <summary>Cheap name filter before any symbol work.</summary>
         public static bool IsAcquireName(string name)
-            => name == "Enter" || name == "TryEnter" || name == "Wait" || name == "WaitAsync" || name == "WaitOne";
+            => name == "Enter" || name == "TryEnter" || name == "Wait" || name == "WaitAsync" || name == "WaitOne"
+               || IsReaderWriterAcquireName(name);
+
+        /// <summary>The exclusive acquisitions of a reader/writer lock (never <c>EnterReadLock</c>: readers run together).</summary>
+        private static bool IsReaderWriterAcquireName(string name)
+            => name == "EnterWriteLock" || name == "TryEnterWriteLock" || name == "EnterUpgradeableReadLock"
+               || name == "TryEnterUpgradeableReadLock" || name == "AcquireWriterLock";
+
+        /// <summary>The call names that release a lock taken by <paramref name="acquireName"/> on a lock of <paramref name="kind"/>.</summary>
+        private static string[] ReleaseNames(LockKind kind, string acquireName)
+        {
+            switch (kind)
+            {
+                case LockKind.Semaphore:
+                    return SemaphoreReleases;
+                case LockKind.Mutex:
+                    return MutexReleases;
+                case LockKind.ReaderWriter:
+                    return acquireName == "AcquireWriterLock" ? WriterLockReleases
+                        : acquireName.EndsWith("UpgradeableReadLock", StringComparison.Ordinal) ? UpgradeableReleases
+                        : WriteLockReleases;
+                default:
+                    return ExitReleases;
+            }
+        }
+
+        private static readonly string[] SemaphoreReleases = { "Release" };
+        private static readonly string[] MutexReleases = { "ReleaseMutex" };
+        private static readonly string[] ExitReleases = { "Exit" };
+        private static readonly string[] WriteLockReleases = { "ExitWriteLock" };
+        private static readonly string[] UpgradeableReleases = { "ExitUpgradeableReadLock" };
+        private static readonly string[] WriterLockReleases = { "ReleaseWriterLock", "ReleaseLock" };
 
         /// <summary>A call that acquires a lock: Monitor.Enter/TryEnter, a one-slot semaphore's Wait, Mutex.WaitOne, Lock.Enter.</summary>
         public static LockRegion? FromAcquireCall(IInvocationOperation invocation, KnownTypes types)
@@ -109,6 +147,8 @@ namespace GilAnalyzers.Core
                 {
                     return null;
                 }
+
+                systemWide = receiverType?.Name == "Semaphore" && IsNamedSemaphore(lockedValue);
             }
             else if (name == "WaitOne" && receiverType?.Name == "Mutex" && KnownTypes.Is(receiverType, types.Mutex))
             {
@@ -121,6 +161,13 @@ namespace GilAnalyzers.Core
                 kind = LockKind.LockObject;
                 lockedValue = invocation.Instance;
             }
+            else if (IsReaderWriterAcquireName(name)
+                     && ((type?.Name == "ReaderWriterLockSlim" && KnownTypes.Is(type, types.ReaderWriterLockSlim))
+                         || (type?.Name == "ReaderWriterLock" && KnownTypes.Is(type, types.ReaderWriterLock))))
+            {
+                kind = LockKind.ReaderWriter;
+                lockedValue = invocation.Instance;
+            }
             else
             {
                 return null;
@@ -131,7 +178,7 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            var body = FindBodyAfterAcquire(invocation, lockedValue);
+            var body = FindBodyAfterAcquire(invocation, lockedValue, ReleaseNames(kind, name));
             return body.IsDefaultOrEmpty
                 ? null
                 : new LockRegion(kind, invocation, lockedValue, body, invocation.Syntax.GetLocation(), systemWide);
@@ -192,14 +239,28 @@ namespace GilAnalyzers.Core
         /// <summary>
         /// The statements that run after the acquiring call and before the matching release:
         /// <c>if (TryEnter(x)) { … }</c> → the if branch; <c>Enter(x); try { … } finally { Exit(x); }</c> → the try body;
+        /// <c>if (!gate.Wait(timeout)) throw …; try { … } finally { gate.Release(); }</c> → the try body after the guard;
         /// otherwise the following statements of the same block, up to the first statement that releases the lock.
         /// </summary>
-        private static ImmutableArray<IOperation> FindBodyAfterAcquire(IInvocationOperation invocation, IOperation lockedValue)
+        private static ImmutableArray<IOperation> FindBodyAfterAcquire(IInvocationOperation invocation, IOperation lockedValue, string[] releaseNames)
         {
             IOperation current = invocation;
-            while (current.Parent is IAwaitOperation || current.Parent is IConversionOperation)
+            while (true)
             {
-                current = current.Parent;
+                var parent = current.Parent;
+                if (parent is IAwaitOperation || parent is IConversionOperation)
+                {
+                    current = parent;
+                }
+                else if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == current)
+                {
+                    // await gate.WaitAsync().ConfigureAwait(false)
+                    current = parent;
+                }
+                else
+                {
+                    break;
+                }
             }
 
             if (current.Parent is IConditionalOperation { WhenTrue: { } whenTrue } conditional && conditional.Condition == current)
@@ -207,7 +268,28 @@ namespace GilAnalyzers.Core
                 return ImmutableArray.Create(whenTrue);
             }
 
-            if (current.Parent is not IExpressionStatementOperation statement || statement.Parent is not IBlockOperation block)
+            IOperation statement;
+            if (IsNegated(current, out var negation) && negation.Parent is IConditionalOperation { WhenFalse: null } guard
+                && guard.Condition == negation && Exits(guard.WhenTrue))
+            {
+                // if (!gate.Wait(timeout)) throw new TimeoutException(); — the lock is held after the guard.
+                statement = guard;
+            }
+            else if (current.Parent is IExpressionStatementOperation expressionStatement)
+            {
+                statement = expressionStatement;
+            }
+            else if (current.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } })
+            {
+                // var taken = gate.Wait(timeout); try { if (taken) … } finally { if (taken) gate.Release(); }
+                statement = group;
+            }
+            else
+            {
+                return default;
+            }
+
+            if (statement.Parent is not IBlockOperation block)
             {
                 return default;
             }
@@ -220,7 +302,7 @@ namespace GilAnalyzers.Core
 
             var lockText = Normalize(lockedValue);
             if (index + 1 < block.Operations.Length && block.Operations[index + 1] is ITryOperation { Finally: { } @finally } tryOperation
-                && ContainsRelease(@finally, lockText))
+                && ContainsRelease(@finally, lockText, releaseNames))
             {
                 return ImmutableArray.Create<IOperation>(tryOperation.Body);
             }
@@ -228,7 +310,7 @@ namespace GilAnalyzers.Core
             var builder = ImmutableArray.CreateBuilder<IOperation>();
             for (var i = index + 1; i < block.Operations.Length; i++)
             {
-                if (ContainsRelease(block.Operations[i], lockText))
+                if (ContainsRelease(block.Operations[i], lockText, releaseNames))
                 {
                     break;
                 }
@@ -237,6 +319,47 @@ namespace GilAnalyzers.Core
             }
 
             return builder.ToImmutable();
+        }
+
+        /// <summary><c>!acquire</c> or <c>acquire == false</c>.</summary>
+        private static bool IsNegated(IOperation acquire, out IOperation negation)
+        {
+            switch (acquire.Parent)
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    negation = not;
+                    return true;
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals
+                    when (equals.LeftOperand == acquire ? equals.RightOperand : equals.LeftOperand) is ILiteralOperation { ConstantValue: { HasValue: true, Value: false } }:
+                    negation = equals;
+                    return true;
+                default:
+                    negation = acquire;
+                    return false;
+            }
+        }
+
+        /// <summary>Whether a guard's branch leaves the block: it ends in throw, return, break, continue or goto.</summary>
+        private static bool Exits(IOperation? branch)
+        {
+            while (branch is IBlockOperation block)
+            {
+                if (block.Operations.Length == 0)
+                {
+                    return false;
+                }
+
+                branch = block.Operations[block.Operations.Length - 1];
+            }
+
+            return branch switch
+            {
+                IThrowOperation => true,
+                IExpressionStatementOperation { Operation: IThrowOperation } => true,
+                IReturnOperation => true,
+                IBranchOperation => true,
+                _ => false,
+            };
         }
 
         private static ImmutableArray<IOperation> StatementsAfter(IOperation statement)
@@ -250,22 +373,24 @@ namespace GilAnalyzers.Core
             return index < 0 ? default : ImmutableArray.Create(block.Operations, index + 1, block.Operations.Length - index - 1);
         }
 
-        private static bool ContainsRelease(IOperation operation, string lockText)
+        private static bool ContainsRelease(IOperation operation, string lockText, string[] releaseNames)
         {
             foreach (var descendant in operation.DescendantsAndSelf())
             {
-                if (descendant is not IInvocationOperation call)
+                if (descendant is not IInvocationOperation call || System.Array.IndexOf(releaseNames, call.TargetMethod.Name) < 0)
                 {
                     continue;
                 }
 
-                var name = call.TargetMethod.Name;
-                if (name == "Exit" && call.Instance is null && call.Arguments.Length > 0 && Normalize(call.Arguments[0].Value) == lockText)
+                if (call.Instance is null)
                 {
-                    return true;
+                    // Monitor.Exit(x)
+                    if (call.Arguments.Length > 0 && Normalize(call.Arguments[0].Value) == lockText)
+                    {
+                        return true;
+                    }
                 }
-
-                if ((name == "Release" || name == "ReleaseMutex" || name == "Exit") && call.Instance is not null && Normalize(call.Instance) == lockText)
+                else if (Normalize(call.Instance) == lockText)
                 {
                     return true;
                 }
@@ -280,32 +405,109 @@ namespace GilAnalyzers.Core
             return text.StartsWith("this.", StringComparison.Ordinal) ? text.Substring(5) : text;
         }
 
-        /// <summary>A semaphore declared with one slot: <c>new SemaphoreSlim(1, 1)</c> or <c>new SemaphoreSlim(1)</c>.</summary>
+        /// <summary>
+        /// A semaphore created with one slot: <c>new SemaphoreSlim(1, 1)</c>, <c>new SemaphoreSlim(1)</c>,
+        /// <c>new Semaphore(initialCount: 1, maximumCount: 1)</c>, at the initialiser or, for a field or property without
+        /// one, at every assignment of it in its type. Any other count, or a creation not in sight, is not a lock.
+        /// </summary>
         private static bool IsSingleSlotGate(IOperation instance)
         {
-            var arguments = InitializerArguments(instance);
-            if (arguments is null || arguments.Count == 0 || !IsLiteralOne(arguments[0].Expression))
+            var creations = Creations(instance);
+            if (creations is null)
             {
                 return false;
             }
 
-            return arguments.Count == 1 || IsLiteralOne(arguments[1].Expression);
+            foreach (var arguments in creations)
+            {
+                var initial = ArgumentAt(arguments, 0, "initialCount");
+                var maximum = ArgumentAt(arguments, 1, "maxCount") ?? ArgumentAt(arguments, 1, "maximumCount");
+                if (initial is null || !IsLiteralOne(initial) || (arguments.Count > 1 && (maximum is null || !IsLiteralOne(maximum))))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary><c>new Mutex(false, "Global\\name")</c>: a named mutex is shared machine-wide.</summary>
-        private static bool IsNamedMutex(IOperation instance)
+        private static bool IsNamedMutex(IOperation instance) => HasName(instance, 1, "name");
+
+        /// <summary><c>new Semaphore(1, 1, "name")</c>: a named semaphore is shared machine-wide.</summary>
+        private static bool IsNamedSemaphore(IOperation instance) => HasName(instance, 2, "name");
+
+        private static bool HasName(IOperation instance, int ordinal, string parameterName)
         {
-            var arguments = InitializerArguments(instance);
-            return arguments is not null && arguments.Count >= 2;
+            var creations = Creations(instance);
+            if (creations is null)
+            {
+                return false;
+            }
+
+            foreach (var arguments in creations)
+            {
+                if (ArgumentAt(arguments, ordinal, parameterName) is { } name && !name.IsKind(SyntaxKind.NullLiteralExpression))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
-        private static IReadOnlyList<ArgumentSyntax>? InitializerArguments(IOperation instance)
+        private static ExpressionSyntax? ArgumentAt(SeparatedSyntaxList<ArgumentSyntax> arguments, int ordinal, string name)
         {
-            ISymbol? symbol = FanOutFacts.StripConversions(instance) switch
+            for (var i = 0; i < arguments.Count; i++)
+            {
+                var argument = arguments[i];
+                if (argument.NameColon is { } nameColon ? nameColon.Name.Identifier.ValueText == name : i == ordinal)
+                {
+                    return argument.Expression;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The argument lists of the creations that the lock variable can hold: its initialiser, or, for a field or
+        /// property declared without one, every assignment to it in its type (null if one of them is not a creation).
+        /// </summary>
+        private static List<SeparatedSyntaxList<ArgumentSyntax>>? Creations(IOperation instance)
+        {
+            var values = AssignedValues(instance);
+            if (values is null)
+            {
+                return null;
+            }
+
+            var result = new List<SeparatedSyntaxList<ArgumentSyntax>>(values.Count);
+            foreach (var value in values)
+            {
+                if (ArgumentsOf(value) is not { } arguments)
+                {
+                    return null;
+                }
+
+                result.Add(arguments);
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// The values a field, property or local named by <paramref name="reference"/> is given in source: its initialiser,
+        /// or, for a field or property declared without one, the right-hand sides of every simple assignment to it in its
+        /// type (matched by name, so a compound assignment or none at all gives null: the value is not in sight).
+        /// </summary>
+        internal static List<ExpressionSyntax>? AssignedValues(IOperation reference)
+        {
+            ISymbol? symbol = FanOutFacts.StripConversions(reference) switch
             {
                 IFieldReferenceOperation field => field.Field,
                 ILocalReferenceOperation local => local.Local,
-                IPropertyReferenceOperation property => property.Property,
+                IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property,
                 _ => null,
             };
             if (symbol is null)
@@ -313,26 +515,56 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            foreach (var reference in symbol.DeclaringSyntaxReferences)
+            foreach (var declaration in symbol.DeclaringSyntaxReferences)
             {
-                var node = reference.GetSyntax();
+                var node = declaration.GetSyntax();
                 var initializer = node switch
                 {
                     VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
                     PropertyDeclarationSyntax property => property.Initializer?.Value,
                     _ => null,
                 };
-                switch (initializer)
+                if (initializer is not null)
                 {
-                    case ObjectCreationExpressionSyntax creation when creation.ArgumentList is not null:
-                        return creation.ArgumentList.Arguments;
-                    case ImplicitObjectCreationExpressionSyntax implicitCreation:
-                        return implicitCreation.ArgumentList.Arguments;
+                    return new List<ExpressionSyntax> { initializer };
                 }
             }
 
-            return null;
+            if (symbol is ILocalSymbol || symbol.ContainingType is null)
+            {
+                return null;
+            }
+
+            var result = new List<ExpressionSyntax>();
+            foreach (var typeReference in symbol.ContainingType.DeclaringSyntaxReferences)
+            {
+                foreach (var assignment in typeReference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax, Name: { } member } ? member : assignment.Left as SimpleNameSyntax;
+                    if (target is null || target.Identifier.ValueText != symbol.Name)
+                    {
+                        continue;
+                    }
+
+                    if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
+                    {
+                        return null;
+                    }
+
+                    result.Add(assignment.Right);
+                }
+            }
+
+            return result.Count == 0 ? null : result;
         }
+
+        private static SeparatedSyntaxList<ArgumentSyntax>? ArgumentsOf(ExpressionSyntax expression)
+            => expression switch
+            {
+                ObjectCreationExpressionSyntax { ArgumentList: { } list } => list.Arguments,
+                ImplicitObjectCreationExpressionSyntax implicitCreation => implicitCreation.ArgumentList.Arguments,
+                _ => null,
+            };
 
         private static bool IsLiteralOne(ExpressionSyntax expression)
             => expression is LiteralExpressionSyntax literal

@@ -42,7 +42,15 @@ namespace GilAnalyzers.Core
         /// worker), the code is not considered parallel.
         /// </summary>
         public static ParallelContext? FindEnclosing(IOperation operation, KnownTypes types)
+            => FindEnclosing(operation, types, 0);
+
+        /// <summary>How many local functions or delegate locals deep a call from parallel code is still followed.</summary>
+        private const int MaxIndirection = 2;
+
+        private static ParallelContext? FindEnclosing(IOperation operation, KnownTypes types, int depth)
         {
+            // The innermost local function or delegate local around the operation: parallel code may call it.
+            IOperation? callable = null;
             for (var current = operation.Parent; current is not null; current = current.Parent)
             {
                 if (current is IAnonymousFunctionOperation function)
@@ -54,10 +62,112 @@ namespace GilAnalyzers.Core
                         case Verdict.ColdParallelDelegate:
                             return null;
                     }
+
+                    if (callable is null && StoredLocal(function) is not null)
+                    {
+                        callable = function;
+                    }
+                }
+                else if (current is ILocalFunctionOperation && callable is null)
+                {
+                    callable = current;
+                }
+            }
+
+            return callable is not null && depth < MaxIndirection ? FindCaller(callable, types, depth) : null;
+        }
+
+        /// <summary><c>Action&lt;int&gt; step = i => { … };</c>: the local a lambda is stored in, or null.</summary>
+        private static ILocalSymbol? StoredLocal(IAnonymousFunctionOperation function)
+        {
+            IOperation? node = function.Parent;
+            while (node is IDelegateCreationOperation || node is IConversionOperation)
+            {
+                node = node.Parent;
+            }
+
+            return node is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol : null;
+        }
+
+        /// <summary>
+        /// A local function or a lambda stored in a local, run by parallel code of the same method: called from a parallel
+        /// delegate (<c>Parallel.For(0, n, i => Accumulate(i))</c>) or handed to a parallel API itself
+        /// (<c>Parallel.For(0, n, Accumulate)</c>). The region is the callable: its parameters and locals are per call, the
+        /// locals it captures are shared by every worker.
+        /// </summary>
+        private static ParallelContext? FindCaller(IOperation callable, KnownTypes types, int depth)
+        {
+            ISymbol? symbol;
+            string name;
+            if (callable is ILocalFunctionOperation localFunction)
+            {
+                symbol = localFunction.Symbol;
+                name = localFunction.Symbol.Name;
+            }
+            else
+            {
+                var local = StoredLocal((IAnonymousFunctionOperation)callable);
+                symbol = local;
+                name = local?.Name ?? string.Empty;
+            }
+
+            if (symbol is null)
+            {
+                return null;
+            }
+
+            var root = callable;
+            while (root.Parent is not null)
+            {
+                root = root.Parent;
+            }
+
+            foreach (var descendant in root.Descendants())
+            {
+                IOperation? use = descendant switch
+                {
+                    IInvocationOperation call when SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, symbol) => call,
+                    IInvocationOperation { Instance: ILocalReferenceOperation target } call when SymbolEqualityComparer.Default.Equals(target.Local, symbol) => call,
+                    IMethodReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Method.OriginalDefinition, symbol) => reference,
+                    ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, symbol) && !(reference.Parent is IInvocationOperation) => reference,
+                    _ => null,
+                };
+                if (use is null || IsInside(use, callable))
+                {
+                    continue;
+                }
+
+                ParallelContext? context = null;
+                if (use is IInvocationOperation)
+                {
+                    context = FindEnclosing(use, types, depth + 1);
+                }
+                else if (ArgumentOf(use) is { } argument && ClassifyArgument(argument, types, out var launch, out var description) == Verdict.Hot)
+                {
+                    // Parallel.For(0, n, Accumulate): the callable is the parallel body itself.
+                    return new ParallelContext("'" + name + "', run as " + description, callable, launch!);
+                }
+
+                if (context is not null)
+                {
+                    return new ParallelContext("'" + name + "', called from " + context.Description, callable, context.Launch);
                 }
             }
 
             return null;
+        }
+
+        private static bool IsInside(IOperation operation, IOperation container)
+        {
+            for (var current = operation; current is not null; current = current.Parent)
+            {
+                if (current == container)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>

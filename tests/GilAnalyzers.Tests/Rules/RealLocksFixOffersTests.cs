@@ -1,0 +1,186 @@
+using GilAnalyzers.CodeFixes;
+using GilAnalyzers.Tests.Verifiers;
+using Xunit;
+
+namespace GilAnalyzers.Tests.Rules;
+
+/// <summary>
+/// The fixes on the lock forms GIL001 newly reports: where the rewrite cannot keep every Release and try/finally, or
+/// cannot see every place that takes the same lock, no action is offered.
+/// </summary>
+public class RealLocksFixOffersTests
+{
+    private const string Usings = "using System; using System.Collections.Generic; using System.Linq; using System.Threading; using System.Threading.Tasks;\n";
+
+    [Fact]
+    public async Task GuardedSemaphore_WriteLock_ZeroTimeoutGate_OfferNothing()
+    {
+        var source = Usings + """
+            class Jobs
+            {
+                private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
+                private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+                private double _total;
+
+                public void Run(double[][] rows)
+                {
+                    Parallel.For(0, rows.Length, r =>
+                    {
+                        if (!_gate.Wait(TimeSpan.FromSeconds(1))) throw new TimeoutException();
+                        try
+                        {
+                            double s = 0;
+                            for (int i = 0; i < rows[r].Length; i++) s += Math.Sqrt(rows[r][i]);
+                            _total += s;
+                        }
+                        finally { _gate.Release(); }
+                    });
+
+                    Parallel.For(0, rows.Length, r =>
+                    {
+                        _rw.EnterWriteLock();
+                        try
+                        {
+                            double s = 0;
+                            for (int i = 0; i < rows[r].Length; i++) s += Math.Log(1 + rows[r][i]);
+                            _total += s;
+                        }
+                        finally { _rw.ExitWriteLock(); }
+                    });
+
+                    Parallel.For(0, rows.Length, r =>
+                    {
+                        if (_gate.Wait(0))
+                        {
+                            try
+                            {
+                                double s = 0;
+                                for (int i = 0; i < rows[r].Length; i++) s += Math.Exp(-rows[r][i]);
+                                _total += s;
+                            }
+                            finally { _gate.Release(); }
+                        }
+                    });
+                }
+            }
+            """;
+        var offers = await CodeFixOffers.ForAsync(source);
+        Assert.Equal(3, offers.Count);
+        Assert.All(offers, o =>
+        {
+            Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, o.Id);
+            Assert.Empty(o.Keys);
+        });
+    }
+
+    [Fact]
+    public async Task GuardInsideAnOuterLock_IsNotFixedAsTheOuterLock()
+    {
+        var source = Usings + """
+            class Nested
+            {
+                private readonly object _outer = new object();
+                private readonly SemaphoreSlim _inner = new SemaphoreSlim(1, 1);
+                public long[] Run(int[][] grid)
+                {
+                    var sums = new long[grid.Length];
+                    lock (_outer)
+                    {
+                        Parallel.For(0, grid.Length, g =>
+                        {
+                            if (!_inner.Wait(100)) throw new TimeoutException();
+                            try
+                            {
+                                long h = 0;
+                                for (int i = 0; i < grid[g].Length; i++) h += grid[g][i] * (long)grid[g][i];
+                                sums[g] = h;
+                            }
+                            finally { _inner.Release(); }
+                        });
+                    }
+                    return sums;
+                }
+            }
+            """;
+        var offers = await CodeFixOffers.ForAsync(source);
+        // Only the guarded semaphore is reported; its fix must not rewrite the enclosing `lock (_outer)` instead.
+        var site = Assert.Single(offers);
+        Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, site.Id);
+        Assert.Empty(site.Keys);
+    }
+
+    [Fact]
+    public async Task StripedLock_DoesNotHoistReadsOfStateOtherStripesWrite()
+    {
+        var source = Usings + """
+            class Scorer
+            {
+                private readonly object[] _locks = { new object(), new object(), new object(), new object() };
+                private readonly double[] _weights = new double[256];
+                private readonly double[] _results = new double[4096];
+
+                public void Score(int n)
+                {
+                    Parallel.For(0, n, i =>
+                    {
+                        int stripe = i % _locks.Length;
+                        lock (_locks[stripe])
+                        {
+                            double s = 0;
+                            for (int j = 0; j < _weights.Length; j++) s += _weights[j] * i;
+                            _results[i % 4096] = s;
+                        }
+                    });
+                }
+
+                public void Update(int k, double w)
+                {
+                    lock (_locks[k & 3])
+                    {
+                        _weights[k & 255] = w;
+                    }
+                }
+            }
+            """;
+        var offers = await CodeFixOffers.ForAsync(source);
+        var site = Assert.Single(offers);
+        Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, site.Id);
+        Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, site.Keys);
+        Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.ThreadLocalKey, site.Keys);
+    }
+
+    [Fact]
+    public async Task LockInLocalFunction_OffersNoThreadLocalRewrite()
+    {
+        var source = Usings + """
+            class Pi
+            {
+                public static double Estimate(int batches, int perBatch)
+                {
+                    long inside = 0;
+                    var gate = new object();
+
+                    void Batch(int b)
+                    {
+                        lock (gate)
+                        {
+                            var rng = new Random(b);
+                            for (int k = 0; k < perBatch; k++)
+                            {
+                                double x = rng.NextDouble(), y = rng.NextDouble();
+                                if (x * x + y * y <= 1) inside++;
+                            }
+                        }
+                    }
+
+                    Parallel.For(0, batches, b => Batch(b));
+                    return 4.0 * inside / ((long)batches * perBatch);
+                }
+            }
+            """;
+        var offers = await CodeFixOffers.ForAsync(source);
+        var site = Assert.Single(offers);
+        Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, site.Id);
+        Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.ThreadLocalKey, site.Keys);
+    }
+}
