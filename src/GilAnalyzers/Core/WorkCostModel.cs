@@ -154,6 +154,8 @@ namespace GilAnalyzers.Core
 
         private sealed class Walk
         {
+            private bool _loopReasonIsNest;
+
             public Walk(Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
             {
                 Callers = callers;
@@ -189,10 +191,37 @@ namespace GilAnalyzers.Core
                 if (depth > MaxLoopDepth)
                 {
                     MaxLoopDepth = depth;
-                    LoopReason ??= reason;
+                    if (LoopReason is null)
+                    {
+                        LoopReason = reason;
+                        _loopReasonIsNest = nestReason is not null;
+                    }
+
                     DeepNestReason = nestReason;
                 }
             }
+
+            /// <summary>
+            /// A further constant loop inside the deepest constant nest adds iterations but no level: the message gives the
+            /// whole nest's count (three loops of 8: "nested loops, 512 iterations").
+            /// </summary>
+            public void RefineNest(int depth, string nestReason)
+            {
+                if (depth != MaxLoopDepth || depth == 0)
+                {
+                    return;
+                }
+
+                if (depth >= 2 && DeepNestReason is not null)
+                {
+                    DeepNestReason = nestReason;
+                }
+                else if (depth == 1 && _loopReasonIsNest)
+                {
+                    LoopReason = nestReason;
+                }
+            }
+
 
             public void Heavy(int strength, string reason)
             {
@@ -295,16 +324,22 @@ namespace GilAnalyzers.Core
             var loops = nest.ConstantLoops + 1;
             if (pending <= SmallLoopLimit)
             {
+                if (nest.Depth > 0 && iterations >= 0)
+                {
+                    walk.RefineNest(nest.Depth, NestReason(iterations));
+                }
+
                 return new Nest(nest.Depth, pending, iterations, loops);
             }
 
             var depth = nest.Depth + 1;
-            var nestReason = iterations >= 0 && loops >= 2
-                ? "nested loops, " + iterations.ToString("N0", CultureInfo.InvariantCulture) + " iterations"
-                : null;
+            var nestReason = iterations >= 0 && loops >= 2 ? NestReason(iterations) : null;
             walk.Loop(depth, nestReason ?? DescribeLoop(loop), nestReason);
             return new Nest(depth, 1, iterations, loops);
         }
+
+        private static string NestReason(long iterations)
+            => "nested loops, " + iterations.ToString("N0", CultureInfo.InvariantCulture) + " iterations";
 
         private static long Multiply(long a, long b) => a > 0 && b > long.MaxValue / 4 / a ? long.MaxValue / 4 : a * b;
 
