@@ -70,6 +70,7 @@ public class RealCostFalseAlarmTests
                 private readonly object _schedGate = new object();
                 private readonly Queue<WorkItem> _incoming = new Queue<WorkItem>();
                 private readonly HashSet<int> _started = new HashSet<int>();
+                private readonly Dictionary<int, int> _owners = new Dictionary<int, int>();
 
                 public void Pump(int workers)
                 {
@@ -83,7 +84,7 @@ public class RealCostFalseAlarmTests
                                 if (_started.Add(item.Id) && item.Next != null) _incoming.Enqueue(item.Next);
                             }
                             foreach (var id in _started)
-                                if (id == w) Console.Beep();
+                                if (id == w) _owners[id] = w;
                         }
                     });
                 }
@@ -273,6 +274,7 @@ public class RealCostFalseAlarmTests
                 private readonly object _rankGate = new object();
                 private readonly List<double> _samples = new List<double>();
                 private double[] _snapshot = new double[0];
+                private List<double> _window = new List<double>();
                 private List<double> _leaders = new List<double>();
 
                 public void Record(double[] readings)
@@ -282,7 +284,8 @@ public class RealCostFalseAlarmTests
                         lock (_samplesGate)
                         {
                             _samples.Add(readings[i]);
-                            _snapshot = _samples.ToArray();
+                            _snapshot = _samples.AsEnumerable().Reverse().Take(64).ToArray();
+                            _window = _snapshot.ToList();
                         }
 
                         {|#0:lock (_rankGate)|}
