@@ -840,7 +840,8 @@ namespace GilAnalyzers.Core
         /// <item>the collection holds objects, not numbers: its element type is not a numeric primitive, <c>bool</c>,
         /// <c>char</c>, a System.Numerics value, or an array of those. A <c>double[] _pixels</c>, a <c>List&lt;float&gt;</c>,
         /// a <c>float[,]</c> or a <c>double[][]</c> of rows is data, and a loop over it is work, however light each
-        /// step;</item>
+        /// step. Queues, stacks, sets and linked lists are bookkeeping whatever they hold (see
+        /// <see cref="IsBookkeepingShape"/>);</item>
         /// <item>the work per element is light: the body, walked alone, has no non-trivial loop, no LINQ pipeline, no heavy
         /// framework call and no CPU-bound callee. A loop over a queue of jobs that runs each job's computation is work.</item>
         /// </list>
@@ -926,10 +927,37 @@ namespace GilAnalyzers.Core
             {
                 case IArrayTypeSymbol array:
                     return IsNumber(array.ElementType) || (array.ElementType is IArrayTypeSymbol inner && IsNumber(inner.ElementType));
-                case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named:
+                case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named when !IsBookkeepingShape(named.Name):
                     var element = named.TypeArguments[0];
                     return IsNumber(element) || (element is IArrayTypeSymbol rows && IsNumber(rows.ElementType));
                 case INamedTypeSymbol { SpecialType: SpecialType.System_String }:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// Queues, stacks, sets and linked lists hold pending work, membership or order — bookkeeping, whatever their element
+        /// type (a <c>HashSet&lt;int&gt;</c> of seen ids, a <c>Queue&lt;long&gt;</c> of ticket numbers). Numeric data lives in
+        /// arrays and lists.
+        /// </summary>
+        private static bool IsBookkeepingShape(string typeName)
+        {
+            switch (typeName)
+            {
+                case "Queue":
+                case "Stack":
+                case "HashSet":
+                case "SortedSet":
+                case "ISet":
+                case "IReadOnlySet":
+                case "LinkedList":
+                case "ConcurrentQueue":
+                case "ConcurrentStack":
+                case "ConcurrentBag":
+                case "IProducerConsumerCollection":
+                case "BlockingCollection":
                     return true;
                 default:
                     return false;

@@ -266,6 +266,16 @@ public class RealCostModelTests
         readonly List<int> _seen = new List<int>();
         void Target() { while (_inbox.TryDequeue(out var job)) _seen.Add(job.Id); }
         """)]
+    [InlineData("""
+        readonly HashSet<int> _claimed = new HashSet<int>();
+        readonly Queue<long> _tickets = new Queue<long>();
+        long _served;
+        void Target(int worker)
+        {
+            foreach (var id in _claimed) if (id == worker) _served++;
+            while (_tickets.Count > 0) _served = _tickets.Dequeue();
+        }
+        """)]
     public async Task GuardedCollectionBookkeeping_IsLightUnderALock(string members)
     {
         Assert.Equal(WorkKind.Light, (await Cost(members, lockBody: true)).Kind);
