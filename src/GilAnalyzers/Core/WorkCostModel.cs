@@ -39,6 +39,10 @@ namespace GilAnalyzers.Core
         private readonly ConcurrentDictionary<IMethodSymbol, WorkCost> _summaries =
             new ConcurrentDictionary<IMethodSymbol, WorkCost>(SymbolEqualityComparer.Default);
 
+        /// <summary>Summaries of methods called on the same object (or type) from code that holds a lock: see <see cref="AnalyzeLockBody"/>.</summary>
+        private readonly ConcurrentDictionary<IMethodSymbol, WorkCost> _lockBodySummaries =
+            new ConcurrentDictionary<IMethodSymbol, WorkCost>(SymbolEqualityComparer.Default);
+
         private WorkCostModel(KnownTypes types)
         {
             _types = types;
@@ -75,10 +79,11 @@ namespace GilAnalyzers.Core
         public WorkCost AnalyzeMethod(IMethodSymbol method, CancellationToken cancellationToken = default)
             => Summarise(method, new Stack<IMethodSymbol>(), cancellationToken);
 
-        private WorkCost Summarise(IMethodSymbol method, Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
+        private WorkCost Summarise(IMethodSymbol method, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool lockBody = false)
         {
             method = method.OriginalDefinition;
-            if (_summaries.TryGetValue(method, out var known))
+            var summaries = lockBody ? _lockBodySummaries : _summaries;
+            if (summaries.TryGetValue(method, out var known))
             {
                 return known;
             }
@@ -100,9 +105,9 @@ namespace GilAnalyzers.Core
             }
 
             callers.Push(method);
-            var summary = AnalyzeCore(ImmutableArray.Create(body), callers, cancellationToken);
+            var summary = AnalyzeCore(ImmutableArray.Create(body), callers, cancellationToken, lockBody: lockBody);
             callers.Pop();
-            return _summaries.GetOrAdd(method, summary);
+            return summaries.GetOrAdd(method, summary);
         }
 
         /// <summary>The operation tree of a source method's body (block or expression), or null.</summary>
@@ -413,7 +418,9 @@ namespace GilAnalyzers.Core
                     VisitLinq(invocation, nest, walk);
                     return;
                 case CallKind.Source:
-                    var summary = Summarise(method, walk.Callers, walk.CancellationToken);
+                    // A helper of the same object or type called while the lock is held walks the same guarded state
+                    // (lock (_gate) { Prune(); }): it is costed as lock body too.
+                    var summary = Summarise(method, walk.Callers, walk.CancellationToken, walk.LockBody && IsCallOnSameState(invocation));
                     switch (summary.Kind)
                     {
                         case WorkKind.IoBound:
@@ -435,6 +442,10 @@ namespace GilAnalyzers.Core
 
             VisitChildren(invocation, nest, walk);
         }
+
+        /// <summary>A call on this object (<c>Prune()</c>, <c>this.Prune()</c>), a static helper or a local function.</summary>
+        private static bool IsCallOnSameState(IInvocationOperation invocation)
+            => invocation.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
         /// <summary>
         /// A LINQ operator iterates its source: one loop level for the whole chain (a.Where().Select().Sum() is one
@@ -836,7 +847,7 @@ namespace GilAnalyzers.Core
         /// <list type="number">
         /// <item>the loop is driven by a field (or a property of this object): it is the foreach collection, or the
         /// <c>Count</c>/<c>Length</c> read or the <c>TryDequeue</c>/<c>TryPop</c>/<c>TryTake</c>/<c>Any</c> call in the
-        /// loop condition;</item>
+        /// loop condition (or a for loop's initialiser, for a backwards walk);</item>
         /// <item>the collection holds objects, not numbers: its element type is not a numeric primitive, <c>bool</c>,
         /// <c>char</c>, a System.Numerics value, or an array of those. A <c>double[] _pixels</c>, a <c>List&lt;float&gt;</c>,
         /// a <c>float[,]</c> or a <c>double[][]</c> of rows is data, and a loop over it is work, however light each
@@ -845,6 +856,8 @@ namespace GilAnalyzers.Core
         /// <item>the work per element is light: the body, walked alone, has no non-trivial loop, no LINQ pipeline, no heavy
         /// framework call and no CPU-bound callee. A loop over a queue of jobs that runs each job's computation is work.</item>
         /// </list>
+        /// Helpers called on the same object from the lock body (<c>lock (_gate) { Prune(); }</c>) are costed by the same
+        /// rule: they walk the same guarded state.
         /// Unresolved element types count as objects (the rule never needs a resolved symbol to stay quiet).
         /// </summary>
         private bool IsGuardedCollectionLoop(ILoopOperation loop, Walk walk)
@@ -852,7 +865,8 @@ namespace GilAnalyzers.Core
             var collection = loop switch
             {
                 IForEachLoopOperation forEach => AsStateCollection(forEach.Collection),
-                IForLoopOperation forLoop => StateCollectionIn(forLoop.Condition),
+                // A backwards walk reads the size in its initialiser: for (i = _items.Count - 1; i >= 0; i--).
+                IForLoopOperation forLoop => StateCollectionIn(forLoop.Condition) ?? forLoop.Before.Select(StateCollectionIn).FirstOrDefault(c => c is not null),
                 IWhileLoopOperation whileLoop => StateCollectionIn(whileLoop.Condition),
                 _ => null,
             };

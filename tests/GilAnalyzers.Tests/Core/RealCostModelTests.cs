@@ -276,6 +276,11 @@ public class RealCostModelTests
             while (_tickets.Count > 0) _served = _tickets.Dequeue();
         }
         """)]
+    [InlineData("""
+        readonly List<Job> _leases = new List<Job>();
+        void Target(int now) { lock (_leases) { Expire(now); } }
+        void Expire(int now) { for (int i = _leases.Count - 1; i >= 0; i--) if (_leases[i].Priority < now) _leases.RemoveAt(i); }
+        """)]
     public async Task GuardedCollectionBookkeeping_IsLightUnderALock(string members)
     {
         Assert.Equal(WorkKind.Light, (await Cost(members, lockBody: true)).Kind);
@@ -315,6 +320,11 @@ public class RealCostModelTests
                 for (int i = 0; i < e.Moves.Length; i++) e.Moves[i] = e.Moves[i] * 31 + i;
         }
         """, "nested loop, 2 levels", 2)]
+    [InlineData("""
+        readonly double[] _weights = new double[4096];
+        void Target(double lr) { Decay(lr); }
+        void Decay(double lr) { for (int i = 0; i < _weights.Length; i++) _weights[i] *= 1 - lr; }
+        """, "calls 'Decay' (for loop)", 1)]
     public async Task DataLoopsUnderALock_StillCount(string members, string reason, int strength)
     {
         var cost = await Cost(members, lockBody: true);
