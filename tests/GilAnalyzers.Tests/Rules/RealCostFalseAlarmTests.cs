@@ -471,6 +471,52 @@ public class RealCostFalseAlarmTests
             Gil002.Diagnostic(DiagnosticIds.SynchronizedCpuMethod).WithLocation(1).WithArguments("RebuildLut", "nested loops, 4,096 iterations", "the instance"));
     }
 
+    [Theory]
+    [InlineData("loop", true, true)]
+    [InlineData("nested_loop", false, true)]
+    [InlineData("3", false, false)]
+    public async Task MinWork_ComparesConstantNestsLikeVariableLoops(string minWork, bool boardReports, bool cubeReports)
+    {
+        var source = Usings + """
+            class Engine
+            {
+                private readonly int[,] _board = new int[8, 8];
+                private readonly int[,,,] _table = new int[8, 8, 8, 8];
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public void {|#0:ClearBoard|}()
+                {
+                    for (int r = 0; r < 8; r++)
+                        for (int c = 0; c < 8; c++)
+                            _board[r, c] = 0;
+                }
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public void {|#1:ResetTable|}()
+                {
+                    for (int a = 0; a < 8; a++)
+                        for (int b = 0; b < 8; b++)
+                            for (int c = 0; c < 8; c++)
+                                for (int d = 0; d < 8; d++)
+                                    _table[a, b, c, d] = -1;
+                }
+            }
+            """;
+        var test = new Gil002.Test { TestCode = source };
+        test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\ngil_analyzers.min_work = " + minWork + "\n"));
+        if (boardReports)
+        {
+            test.ExpectedDiagnostics.Add(Gil002.Diagnostic(DiagnosticIds.SynchronizedCpuMethod).WithLocation(0).WithArguments("ClearBoard", "nested loops, 64 iterations", "the instance"));
+        }
+
+        if (cubeReports)
+        {
+            test.ExpectedDiagnostics.Add(Gil002.Diagnostic(DiagnosticIds.SynchronizedCpuMethod).WithLocation(1).WithArguments("ResetTable", "nested loops, 4,096 iterations", "the instance"));
+        }
+
+        await test.RunAsync(CancellationToken.None);
+    }
+
     // ---- GIL004: coordination threads whose waiting is in helpers ----
 
     [Fact]
