@@ -806,8 +806,8 @@ namespace GilAnalyzers.Core
             => ns is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
         /// <summary>
-        /// A spin-wait: a <c>while</c>/<c>do</c> loop with an empty body whose condition only reads state
-        /// (<c>while (!_ready) { }</c>, <c>while (Volatile.Read(ref _flag) == 0) ;</c>,
+        /// A spin-wait: a <c>while</c>/<c>do</c> loop with an empty body whose condition only reads shared state — a field,
+        /// Volatile / Interlocked — without advancing anything (<c>while (!_ready) { }</c>, <c>while (Volatile.Read(ref _flag) == 0) ;</c>,
         /// <c>while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) { }</c>).
         /// </summary>
         private static bool IsSpinWait(ILoopOperation loop)
@@ -817,17 +817,32 @@ namespace GilAnalyzers.Core
                 return false;
             }
 
+            var readsSharedState = false;
             foreach (var operation in condition.DescendantsAndSelf())
             {
-                if (operation is IInvocationOperation invocation
-                    && !((invocation.TargetMethod.ContainingType?.Name is "Volatile" or "Interlocked")
-                         && IsSystemThreading(invocation.TargetMethod.ContainingType.ContainingNamespace)))
+                switch (operation)
                 {
-                    return false;
+                    case IInvocationOperation invocation:
+                        if (!((invocation.TargetMethod.ContainingType?.Name is "Volatile" or "Interlocked")
+                              && IsSystemThreading(invocation.TargetMethod.ContainingType.ContainingNamespace)))
+                        {
+                            return false;
+                        }
+
+                        readsSharedState = true;
+                        break;
+                    case IIncrementOrDecrementOperation:
+                    case IAssignmentOperation:
+                    case IArrayElementReferenceOperation:
+                        // A scan (while (text[pos++] != ' ') ;) advances through data: that is work.
+                        return false;
+                    case IFieldReferenceOperation:
+                        readsSharedState = true;
+                        break;
                 }
             }
 
-            return true;
+            return readsSharedState;
         }
 
         private static bool IsEmpty(IOperation? body) => body switch

@@ -212,6 +212,8 @@ public class RealCostModelTests
     [InlineData("void Target(int x) { while (x > 1) x = x % 2 == 0 ? x / 2 : 3 * x + 1; }", "while loop")]
     [InlineData("int[] _perm = new int[10]; void Target() { while (NextPermutation(_perm)) ; } static bool NextPermutation(int[] p) { int i = p.Length - 2; while (i >= 0 && p[i] >= p[i + 1]) i--; return i >= 0; }", "calls 'NextPermutation' (while loop)")]
     [InlineData("readonly object _gate = new object(); void Target(double[] a) { lock (_gate) { Monitor.Pulse(_gate); } for (int i = 0; i < a.Length; i++) a[i] = Math.Sqrt(a[i]); }", "for loop")]
+    [InlineData("int Target(string text) { int pos = 0; while (text[pos++] != ' ') ; return pos; }", "while loop")]
+    [InlineData("int _cursor; char[] _buffer = new char[256]; void Target() { while (_buffer[_cursor] == ' ') { _cursor++; } }", "while loop")]
     public async Task LoopsThatComputeOrSignal_AreNotWaiting(string members, string reason)
     {
         var cost = await Cost(members);
