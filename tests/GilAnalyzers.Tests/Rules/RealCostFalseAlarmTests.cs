@@ -4,6 +4,7 @@ using Gil001 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.
 using Gil001Callee = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer>;
 using Gil002 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SynchronizedCpuMethodAnalyzer>;
 using Gil004 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.RawThreadsCpuLoopAnalyzer>;
+using Gil005 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.HandRolledPoolFanOutAnalyzer>;
 
 namespace GilAnalyzers.Tests.Rules;
 
@@ -619,5 +620,70 @@ public class RealCostFalseAlarmTests
             """;
         await Gil004.VerifyAnalyzerAsync(source,
             Gil004.Diagnostic(DiagnosticIds.RawThreadsCpuLoop).WithLocation(0).WithArguments("'n'", "calls 'Integrate' (for loop)", "Parallel.For"));
+    }
+
+    // ---- GIL005: pool work items whose waiting is in a helper ----
+
+    [Fact]
+    public async Task PoolItemsThatWaitInAHelper_DoNotReport_ButComputingItemsDo()
+    {
+        var source = Usings + """
+            class Stages
+            {
+                private readonly object _gate = new object();
+                private int _released;
+
+                public void Hold(int count)
+                {
+                    using (var done = new CountdownEvent(count))
+                    {
+                        for (int i = 0; i < count; i++)
+                        {
+                            int ticket = i;
+                            ThreadPool.QueueUserWorkItem(_ =>
+                            {
+                                try { AwaitRelease(ticket); }
+                                finally { done.Signal(); }
+                            });
+                        }
+                        done.Wait();
+                    }
+                }
+
+                public void Smooth(double[] signal, int count)
+                {
+                    using (var done = new CountdownEvent(count))
+                    {
+                        for (int i = 0; i < count; i++)
+                        {
+                            int part = i;
+                            {|#0:ThreadPool.QueueUserWorkItem(_ =>
+                            {
+                                try { SmoothPart(signal, part, count); }
+                                finally { done.Signal(); }
+                            })|};
+                        }
+                        done.Wait();
+                    }
+                }
+
+                private void AwaitRelease(int ticket) => Block(ticket);
+
+                private void Block(int ticket)
+                {
+                    lock (_gate)
+                    {
+                        while (_released <= ticket) Monitor.Wait(_gate);
+                    }
+                }
+
+                private static void SmoothPart(double[] s, int part, int parts)
+                {
+                    for (int k = part; k < s.Length - 1; k += parts) s[k] = (s[k] + s[k + 1]) * 0.5;
+                }
+            }
+            """;
+        await Gil005.VerifyAnalyzerAsync(source,
+            Gil005.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0).WithArguments("'count'", "ThreadPool.QueueUserWorkItem + CountdownEvent", "calls 'SmoothPart' (for loop)"));
     }
 }
