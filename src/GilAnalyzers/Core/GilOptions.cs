@@ -7,6 +7,10 @@ namespace GilAnalyzers.Core
     /// Options read from .editorconfig / .globalconfig.
     /// <c>gil_analyzers.min_work = loop | nested_loop</c> (or a number, 1 = a loop, 2 = nested loops / recursion):
     /// the least CPU-bound work that a rule reports. Default: <c>loop</c>.
+    /// The number is compared with <see cref="WorkCost.Strength"/>: one level per loop whose trip count is not a small
+    /// constant (more than <see cref="WorkCostModel.SmallLoopLimit"/> iterations), LINQ pass or heavy framework call; loops
+    /// with constant bounds count by the product of their trip counts, one level each time it passes the limit (two
+    /// nested loops of 8 — 64 iterations — are a loop; four — 4,096 — are nested loops; 3 × 3 is nothing).
     /// </summary>
     internal static class GilOptions
     {

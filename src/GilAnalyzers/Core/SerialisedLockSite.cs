@@ -109,13 +109,15 @@ namespace GilAnalyzers.Core
         /// sight (a process-wide lock in a library method) the bar is higher, for precision: the work must be nested loops,
         /// recursion or heavier, and loops that walk the state the lock guards do not count (see
         /// <see cref="WorkCostModel.AnalyzeComputation"/>). Real-code runs (docs/real-world.md) showed that such locks
-        /// mostly guard one pass over a shared collection.
+        /// mostly guard one pass over a shared collection. In parallel code the bookkeeping of the lock's own small collections
+        /// (a job queue drained, a top-N list, subscribers) and the rare "new best found" branch do not count either (see
+        /// <see cref="WorkCostModel.AnalyzeLockBody"/>); a loop over a numeric data field does.
         /// </summary>
         public static WorkCost? CostIfReportable(LockRegion region, WorkCostModel costModel, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken, bool inParallelCode = true)
         {
             var minimum = GilOptions.MinWorkStrength(options, region.Anchor.Syntax.SyntaxTree);
             var cost = inParallelCode
-                ? costModel.Analyze(region.Body, cancellationToken)
+                ? costModel.AnalyzeLockBody(region.Body, cancellationToken)
                 : costModel.AnalyzeComputation(region.Body, cancellationToken);
             if (!inParallelCode && minimum < WorkCost.NestedStrength)
             {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -38,6 +39,10 @@ namespace GilAnalyzers.Core
         private readonly ConcurrentDictionary<IMethodSymbol, WorkCost> _summaries =
             new ConcurrentDictionary<IMethodSymbol, WorkCost>(SymbolEqualityComparer.Default);
 
+        /// <summary>Summaries of methods called on the same object (or type) from code that holds a lock: see <see cref="AnalyzeLockBody"/>.</summary>
+        private readonly ConcurrentDictionary<IMethodSymbol, WorkCost> _lockBodySummaries =
+            new ConcurrentDictionary<IMethodSymbol, WorkCost>(SymbolEqualityComparer.Default);
+
         private WorkCostModel(KnownTypes types)
         {
             _types = types;
@@ -60,16 +65,25 @@ namespace GilAnalyzers.Core
         /// subscribers), not computation that threads queue for. Callees are summarised as usual.
         /// </summary>
         public WorkCost AnalyzeComputation(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
-            => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, skipStateDrivenLoops: true);
+            => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, skipStateDrivenLoops: true, lockBody: true);
+
+        /// <summary>
+        /// The cost of code that runs while a lock is held (a lock body, a <c>[MethodImpl(Synchronized)]</c> method): as
+        /// <see cref="Analyze(IEnumerable{IOperation}, CancellationToken)"/>, but bookkeeping of the state the lock guards
+        /// is not computation — see <see cref="IsGuardedCollectionLoop"/> and <see cref="IsRareUpdateBranch"/>.
+        /// </summary>
+        public WorkCost AnalyzeLockBody(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
+            => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, lockBody: true);
 
         /// <summary>The memoised summary of a method of this compilation (Unknown when its body is not in source).</summary>
         public WorkCost AnalyzeMethod(IMethodSymbol method, CancellationToken cancellationToken = default)
             => Summarise(method, new Stack<IMethodSymbol>(), cancellationToken);
 
-        private WorkCost Summarise(IMethodSymbol method, Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
+        private WorkCost Summarise(IMethodSymbol method, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool lockBody = false)
         {
             method = method.OriginalDefinition;
-            if (_summaries.TryGetValue(method, out var known))
+            var summaries = lockBody ? _lockBodySummaries : _summaries;
+            if (summaries.TryGetValue(method, out var known))
             {
                 return known;
             }
@@ -91,9 +105,9 @@ namespace GilAnalyzers.Core
             }
 
             callers.Push(method);
-            var summary = AnalyzeCore(ImmutableArray.Create(body), callers, cancellationToken);
+            var summary = AnalyzeCore(ImmutableArray.Create(body), callers, cancellationToken, lockBody: lockBody);
             callers.Pop();
-            return _summaries.GetOrAdd(method, summary);
+            return summaries.GetOrAdd(method, summary);
         }
 
         /// <summary>The operation tree of a source method's body (block or expression), or null.</summary>
@@ -132,12 +146,12 @@ namespace GilAnalyzers.Core
             return null;
         }
 
-        private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool skipStateDrivenLoops = false)
+        private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool skipStateDrivenLoops = false, bool lockBody = false)
         {
-            var walk = new Walk(callers, cancellationToken) { SkipStateDrivenLoops = skipStateDrivenLoops };
+            var walk = new Walk(callers, cancellationToken) { SkipStateDrivenLoops = skipStateDrivenLoops, LockBody = lockBody };
             foreach (var operation in operations)
             {
-                Visit(operation, 0, walk);
+                Visit(operation, Nest.None, walk);
             }
 
             return walk.Result();
@@ -145,6 +159,8 @@ namespace GilAnalyzers.Core
 
         private sealed class Walk
         {
+            private bool _loopReasonIsNest;
+
             public Walk(Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
             {
                 Callers = callers;
@@ -157,9 +173,15 @@ namespace GilAnalyzers.Core
 
             public bool SkipStateDrivenLoops { get; set; }
 
+            /// <summary>The code runs under a lock: guarded-collection loops and rare update branches are bookkeeping.</summary>
+            public bool LockBody { get; set; }
+
             public int MaxLoopDepth { get; private set; }
 
             public string? LoopReason { get; private set; }
+
+            /// <summary>The reason for the deepest nest when it is made of constant-bound loops ("nested loops, 4,096 iterations").</summary>
+            public string? DeepNestReason { get; private set; }
 
             public int HeavyStrength { get; private set; }
 
@@ -169,14 +191,42 @@ namespace GilAnalyzers.Core
 
             public bool SawUnknown { get; set; }
 
-            public void Loop(int depth, string reason)
+            public void Loop(int depth, string reason, string? nestReason = null)
             {
                 if (depth > MaxLoopDepth)
                 {
                     MaxLoopDepth = depth;
-                    LoopReason ??= reason;
+                    if (LoopReason is null)
+                    {
+                        LoopReason = reason;
+                        _loopReasonIsNest = nestReason is not null;
+                    }
+
+                    DeepNestReason = nestReason;
                 }
             }
+
+            /// <summary>
+            /// A further constant loop inside the deepest constant nest adds iterations but no level: the message gives the
+            /// whole nest's count (three loops of 8: "nested loops, 512 iterations").
+            /// </summary>
+            public void RefineNest(int depth, string nestReason)
+            {
+                if (depth != MaxLoopDepth || depth == 0)
+                {
+                    return;
+                }
+
+                if (depth >= 2 && DeepNestReason is not null)
+                {
+                    DeepNestReason = nestReason;
+                }
+                else if (depth == 1 && _loopReasonIsNest)
+                {
+                    LoopReason = nestReason;
+                }
+            }
+
 
             public void Heavy(int strength, string reason)
             {
@@ -204,12 +254,12 @@ namespace GilAnalyzers.Core
                     return new WorkCost(WorkKind.CpuBound, HeavyReason!, HeavyStrength);
                 }
 
-                var reason = MaxLoopDepth >= 2 ? "nested loop, " + MaxLoopDepth + " levels" : LoopReason ?? "loop";
+                var reason = MaxLoopDepth >= 2 ? DeepNestReason ?? "nested loop, " + MaxLoopDepth + " levels" : LoopReason ?? "loop";
                 return new WorkCost(WorkKind.CpuBound, reason, MaxLoopDepth);
             }
         }
 
-        private void Visit(IOperation operation, int loopDepth, Walk walk)
+        private void Visit(IOperation operation, Nest nest, Walk walk)
         {
             if (walk.IoReason is not null)
             {
@@ -230,17 +280,101 @@ namespace GilAnalyzers.Core
                     // constructor (new Timer(_ => Work(), ...), new Thread(...)) runs later, elsewhere.
                     return;
                 case IInvocationOperation invocation:
-                    VisitInvocation(invocation, loopDepth, walk);
+                    VisitInvocation(invocation, nest, walk);
                     return;
                 case ILoopOperation loop when walk.SkipStateDrivenLoops && IsStateDriven(loop):
                     return;
-                case ILoopOperation loop when !IsSmallConstantLoop(loop):
-                    loopDepth++;
-                    walk.Loop(loopDepth, DescribeLoop(loop));
+                case ILoopOperation loop when IsSpinWait(loop):
+                    walk.IoReason = "spin-wait loop";
+                    return;
+                case ILoopOperation loop when walk.LockBody && IsGuardedCollectionLoop(loop, walk):
+                    return;
+                case ILoopOperation loop:
+                    nest = EnterLoop(loop, nest, walk);
                     break;
+                case IConditionalOperation conditional when walk.LockBody && IsRareUpdateBranch(conditional):
+                    Visit(conditional.Condition, nest, walk);
+                    if (conditional.WhenFalse is { } whenFalse)
+                    {
+                        Visit(whenFalse, nest, walk);
+                    }
+
+                    return;
             }
 
-            VisitChildren(operation, loopDepth, walk);
+            VisitChildren(operation, nest, walk);
+        }
+
+        /// <summary>
+        /// The nest inside <paramref name="loop"/>. Loops with constant bounds multiply: they are free while the product of
+        /// their trip counts (since the last counted level) stays within <see cref="SmallLoopLimit"/> — <c>for (i &lt; 3)
+        /// for (j &lt; 3)</c> is light — and each time the product passes it, one loop level counts: two nested loops of 8
+        /// (64 iterations) are one level like any non-trivial loop, four of 8 (4,096 iterations) are two, like nested
+        /// loops. A loop whose trip count is not a compile-time constant always counts one level. So the strength, and the
+        /// <see cref="GilOptions.MinWorkKey"/> threshold compared with it, means the same for constant and variable bounds:
+        /// 1 = more than <see cref="SmallLoopLimit"/> iterations, 2 = a loop of such loops.
+        /// </summary>
+        private static Nest EnterLoop(ILoopOperation loop, Nest nest, Walk walk)
+        {
+            var trips = ConstantTripCount(loop);
+            if (trips < 0)
+            {
+                var deeper = new Nest(nest.Depth + 1, 1, -1, nest.ConstantLoops);
+                walk.Loop(deeper.Depth, DescribeLoop(loop));
+                return deeper;
+            }
+
+            var pending = Multiply(nest.Pending, trips);
+            var iterations = nest.Iterations < 0 ? -1 : Multiply(nest.Iterations, trips);
+            var loops = nest.ConstantLoops + 1;
+            if (pending <= SmallLoopLimit)
+            {
+                if (nest.Depth > 0 && iterations >= 0)
+                {
+                    walk.RefineNest(nest.Depth, NestReason(iterations));
+                }
+
+                return new Nest(nest.Depth, pending, iterations, loops);
+            }
+
+            var depth = nest.Depth + 1;
+            var nestReason = iterations >= 0 && loops >= 2 ? NestReason(iterations) : null;
+            walk.Loop(depth, nestReason ?? DescribeLoop(loop), nestReason);
+            return new Nest(depth, 1, iterations, loops);
+        }
+
+        private static string NestReason(long iterations)
+            => "nested loops, " + iterations.ToString("N0", CultureInfo.InvariantCulture) + " iterations";
+
+        private static long Multiply(long a, long b) => a > 0 && b > long.MaxValue / 4 / a ? long.MaxValue / 4 : a * b;
+
+        /// <summary>Where a walk is in its loop nest.</summary>
+        private readonly struct Nest
+        {
+            public Nest(int depth, long pending, long iterations, int constantLoops)
+            {
+                Depth = depth;
+                Pending = pending;
+                Iterations = iterations;
+                ConstantLoops = constantLoops;
+            }
+
+            public static Nest None => new Nest(0, 1, 1, 0);
+
+            /// <summary>Loop levels counted so far: the strength of work done here.</summary>
+            public int Depth { get; }
+
+            /// <summary>Product of the trip counts of enclosing constant-bound loops not yet counted as a level.</summary>
+            public long Pending { get; }
+
+            /// <summary>Product of the trip counts of all enclosing loops when every one is constant-bound, else -1.</summary>
+            public long Iterations { get; }
+
+            /// <summary>How many enclosing loops are constant-bound.</summary>
+            public int ConstantLoops { get; }
+
+            /// <summary>One more level of variable trip count (a LINQ operator's pass, a variable-bound loop).</summary>
+            public Nest Deeper() => new Nest(Depth + 1, 1, -1, ConstantLoops);
         }
 
         /// <summary>
@@ -258,15 +392,15 @@ namespace GilAnalyzers.Core
             return parent is IArgumentOperation { Parent: IInvocationOperation };
         }
 
-        private void VisitChildren(IOperation operation, int loopDepth, Walk walk)
+        private void VisitChildren(IOperation operation, Nest nest, Walk walk)
         {
             foreach (var child in operation.ChildOperations)
             {
-                Visit(child, loopDepth, walk);
+                Visit(child, nest, walk);
             }
         }
 
-        private void VisitInvocation(IInvocationOperation invocation, int loopDepth, Walk walk)
+        private void VisitInvocation(IInvocationOperation invocation, Nest nest, Walk walk)
         {
             var method = invocation.TargetMethod;
             var classification = Classify(method, invocation.Instance?.Type);
@@ -278,20 +412,22 @@ namespace GilAnalyzers.Core
                 case CallKind.Light:
                     break;
                 case CallKind.Heavy:
-                    walk.Heavy(loopDepth + WorkCost.LoopStrength, Display(method) + " (" + HeavyCategory(method) + ")");
+                    walk.Heavy(nest.Depth + WorkCost.LoopStrength, Display(method) + " (" + HeavyCategory(method) + ")");
                     break;
                 case CallKind.Linq:
-                    VisitLinq(invocation, loopDepth, walk);
+                    VisitLinq(invocation, nest, walk);
                     return;
                 case CallKind.Source:
-                    var summary = Summarise(method, walk.Callers, walk.CancellationToken);
+                    // A helper of the same object or type called while the lock is held walks the same guarded state
+                    // (lock (_gate) { Prune(); }): it is costed as lock body too.
+                    var summary = Summarise(method, walk.Callers, walk.CancellationToken, walk.LockBody && IsCallOnSameState(invocation));
                     switch (summary.Kind)
                     {
                         case WorkKind.IoBound:
                             walk.IoReason = "calls '" + method.Name + "' (" + summary.Reason + ")";
                             return;
                         case WorkKind.CpuBound:
-                            walk.Heavy(loopDepth + summary.Strength, DescribeCall(method.Name, summary.Reason));
+                            walk.Heavy(nest.Depth + summary.Strength, DescribeCall(method.Name, summary.Reason));
                             break;
                         case WorkKind.Unknown:
                             walk.SawUnknown = true;
@@ -304,28 +440,92 @@ namespace GilAnalyzers.Core
                     break;
             }
 
-            VisitChildren(invocation, loopDepth, walk);
+            VisitChildren(invocation, nest, walk);
         }
+
+        /// <summary>A call on this object (<c>Prune()</c>, <c>this.Prune()</c>), a static helper or a local function.</summary>
+        private static bool IsCallOnSameState(IInvocationOperation invocation)
+            => invocation.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
         /// <summary>
         /// A LINQ operator iterates its source: one loop level for the whole chain (a.Where().Select().Sum() is one
         /// pass), one more for work inside its lambdas.
         /// </summary>
-        private void VisitLinq(IInvocationOperation invocation, int loopDepth, Walk walk)
+        private void VisitLinq(IInvocationOperation invocation, Nest nest, Walk walk)
         {
-            var depth = loopDepth + 1;
-            walk.Loop(depth, "LINQ pipeline");
+            // A copy or a look at one element (list.ToList(), items.ToArray(), queue.First()) is not a pass of computation:
+            // its source chain and its lambdas count, the operator itself does not.
+            var deeper = nest.Deeper();
+            if (!IsCopyOrPeek(invocation))
+            {
+                walk.Loop(deeper.Depth, "LINQ pipeline");
+            }
+
             var isFirst = true;
             foreach (var argument in invocation.Arguments)
             {
                 // The source of an extension call is the chain before it: same pass, same depth.
-                Visit(argument.Value, isFirst && invocation.TargetMethod.IsExtensionMethod ? loopDepth : depth, walk);
+                Visit(argument.Value, isFirst && invocation.TargetMethod.IsExtensionMethod ? nest : deeper, walk);
                 isFirst = false;
             }
 
             if (invocation.Instance is not null)
             {
-                Visit(invocation.Instance, loopDepth, walk);
+                Visit(invocation.Instance, nest, walk);
+            }
+        }
+
+        /// <summary>
+        /// LINQ operators that copy a sequence or read one element rather than compute over it: <c>ToArray</c>,
+        /// <c>ToList</c>, <c>ToHashSet</c>, <c>ToDictionary</c>, <c>AsEnumerable</c>, <c>Cast</c>, <c>Concat</c>,
+        /// <c>Skip</c>/<c>Take</c>, <c>Reverse</c>, and <c>First</c>/<c>Last</c>/<c>Any</c>/<c>Count</c>/<c>ElementAt</c>
+        /// without a predicate. Select / Where / OrderBy / GroupBy / Aggregate / Sum and the like are computation.
+        /// </summary>
+        private static bool IsCopyOrPeek(IInvocationOperation invocation)
+        {
+            switch (invocation.TargetMethod.Name)
+            {
+                case "ToArray":
+                case "ToList":
+                case "ToHashSet":
+                case "ToDictionary":
+                case "AsEnumerable":
+                case "Cast":
+                case "OfType":
+                case "Concat":
+                case "Append":
+                case "Prepend":
+                case "Skip":
+                case "Take":
+                case "SkipLast":
+                case "TakeLast":
+                case "Reverse":
+                case "DefaultIfEmpty":
+                case "ElementAt":
+                case "ElementAtOrDefault":
+                    return true;
+                case "Any":
+                case "Count":
+                case "LongCount":
+                case "First":
+                case "FirstOrDefault":
+                case "Last":
+                case "LastOrDefault":
+                case "Single":
+                case "SingleOrDefault":
+                    // Without a predicate: the source alone (plus, at most, a default value).
+                    foreach (var argument in invocation.Arguments)
+                    {
+                        if (FanOutFacts.StripConversions(argument.Value) is IAnonymousFunctionOperation or IDelegateCreationOperation
+                            || argument.Value.Type?.TypeKind == TypeKind.Delegate)
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                default:
+                    return false;
             }
         }
 
@@ -356,9 +556,9 @@ namespace GilAnalyzers.Core
             // from resolving framework types (a walk over every referenced assembly each) for code that never uses them.
             var typeName = type.Name;
             if ((typeName == "Console" && KnownTypes.Is(type, _types.Console))
-                || (typeName == "Thread" && (method.Name == "Sleep" || method.Name == "Join") && KnownTypes.Is(type, _types.Thread))
                 || (typeName == "Task" && (method.Name == "Delay" || method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny")
-                    && KnownTypes.Is(type, _types.Task)))
+                    && KnownTypes.Is(type, _types.Task))
+                || IsWaitingCall(method, type))
             {
                 return CallKind.Io;
             }
@@ -557,40 +757,435 @@ namespace GilAnalyzers.Core
             return false;
         }
 
-        private static bool IsSmallConstantLoop(ILoopOperation loop)
+        /// <summary>
+        /// Waiting, not computing: <c>Thread.Sleep/Join/SpinWait/Yield</c>, <c>Monitor.Wait</c>, <c>SpinWait.SpinOnce/SpinUntil</c>,
+        /// <c>WaitOne/WaitAll/WaitAny/SignalAndWait</c> on wait handles, and <c>Wait</c> on the slim events, semaphores,
+        /// countdowns and barriers of System.Threading. A loop around such a call (<c>while (!done) Monitor.Wait(gate)</c>)
+        /// waits; so does a method whose body does, and its callers — they summarise as I/O-bound like a Sleep. Matched by
+        /// name in System.Threading, so it holds however the types resolve.
+        /// </summary>
+        private static bool IsWaitingCall(IMethodSymbol method, INamedTypeSymbol type)
+        {
+            var name = method.Name;
+            switch (type.Name)
+            {
+                case "Thread":
+                    if (name != "Sleep" && name != "Join" && name != "SpinWait" && name != "Yield")
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "Monitor":
+                    if (name != "Wait")
+                    {
+                        return false;
+                    }
+
+                    break;
+                case "SpinWait":
+                    if (name != "SpinOnce" && name != "SpinUntil")
+                    {
+                        return false;
+                    }
+
+                    break;
+                default:
+                    if (name != "Wait" && name != "WaitOne" && name != "WaitAll" && name != "WaitAny" && name != "SignalAndWait")
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+
+            return IsSystemThreading(type.ContainingNamespace);
+        }
+
+        private static bool IsSystemThreading(INamespaceSymbol? ns)
+            => ns is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+        /// <summary>
+        /// A spin-wait: a <c>while</c>/<c>do</c> loop with an empty body whose condition only reads shared state — a field,
+        /// Volatile / Interlocked — without advancing anything (<c>while (!_ready) { }</c>, <c>while (Volatile.Read(ref _flag) == 0) ;</c>,
+        /// <c>while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) { }</c>).
+        /// </summary>
+        private static bool IsSpinWait(ILoopOperation loop)
+        {
+            if (loop is not IWhileLoopOperation { Condition: { } condition } || !IsEmpty(loop.Body))
+            {
+                return false;
+            }
+
+            var readsSharedState = false;
+            foreach (var operation in condition.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation invocation:
+                        if (!((invocation.TargetMethod.ContainingType?.Name is "Volatile" or "Interlocked")
+                              && IsSystemThreading(invocation.TargetMethod.ContainingType.ContainingNamespace)))
+                        {
+                            return false;
+                        }
+
+                        readsSharedState = true;
+                        break;
+                    case IIncrementOrDecrementOperation:
+                    case IAssignmentOperation:
+                    case IArrayElementReferenceOperation:
+                        // A scan (while (text[pos++] != ' ') ;) advances through data: that is work.
+                        return false;
+                    case IFieldReferenceOperation:
+                        readsSharedState = true;
+                        break;
+                }
+            }
+
+            return readsSharedState;
+        }
+
+        private static bool IsEmpty(IOperation? body) => body switch
+        {
+            null => true,
+            IEmptyOperation => true,
+            IBlockOperation block => block.Operations.All(IsEmpty),
+            _ => false,
+        };
+
+        /// <summary>
+        /// A loop over a small collection that the lock guards — bookkeeping, not computation (see
+        /// <see cref="AnalyzeLockBody"/>): a scheduler queue drained (<c>while (_queue.Count &gt; 0)</c>,
+        /// <c>while (_pending.TryDequeue(out var job))</c>), a top-N list searched for an insertion point
+        /// (<c>for (i = 0; i &lt; _best.Count; i++)</c>), subscribers notified or a registry scanned
+        /// (<c>foreach (var s in _subscribers)</c>). The rule, chosen for what tells them apart in real code:
+        /// <list type="number">
+        /// <item>the loop is driven by a field (or a property of this object): it is the foreach collection, or the
+        /// <c>Count</c>/<c>Length</c> read or the <c>TryDequeue</c>/<c>TryPop</c>/<c>TryTake</c>/<c>Any</c> call in the
+        /// loop condition (or a for loop's initialiser, for a backwards walk);</item>
+        /// <item>the collection holds objects, not numbers: its element type is not a numeric primitive, <c>bool</c>,
+        /// <c>char</c>, a System.Numerics value, or an array of those. A <c>double[] _pixels</c>, a <c>List&lt;float&gt;</c>,
+        /// a <c>float[,]</c> or a <c>double[][]</c> of rows is data, and a loop over it is work, however light each
+        /// step. Queues, stacks, sets and linked lists are bookkeeping whatever they hold (see
+        /// <see cref="IsBookkeepingShape"/>);</item>
+        /// <item>the work per element is light: the body, walked alone, has no non-trivial loop, no LINQ pipeline, no heavy
+        /// framework call and no CPU-bound callee. A loop over a queue of jobs that runs each job's computation is work.</item>
+        /// </list>
+        /// Helpers called on the same object from the lock body (<c>lock (_gate) { Prune(); }</c>) are costed by the same
+        /// rule: they walk the same guarded state.
+        /// Unresolved element types count as objects (the rule never needs a resolved symbol to stay quiet).
+        /// </summary>
+        private bool IsGuardedCollectionLoop(ILoopOperation loop, Walk walk)
+        {
+            var collection = loop switch
+            {
+                IForEachLoopOperation forEach => AsStateCollection(forEach.Collection),
+                // A backwards walk reads the size in its initialiser: for (i = _items.Count - 1; i >= 0; i--).
+                IForLoopOperation forLoop => StateCollectionIn(forLoop.Condition) ?? forLoop.Before.Select(StateCollectionIn).FirstOrDefault(c => c is not null),
+                IWhileLoopOperation whileLoop => StateCollectionIn(whileLoop.Condition),
+                _ => null,
+            };
+            if (collection?.Type is not { } collectionType || HoldsNumbers(collectionType))
+            {
+                return false;
+            }
+
+            var body = new Walk(walk.Callers, walk.CancellationToken);
+            Visit(loop.Body, Nest.None, body);
+            if (loop is IForLoopOperation { AtLoopBottom: var bottom })
+            {
+                foreach (var step in bottom)
+                {
+                    Visit(step, Nest.None, body);
+                }
+            }
+
+            var cost = body.Result();
+            return cost.Kind is WorkKind.Light or WorkKind.Unknown;
+        }
+
+        /// <summary>The field or this-property that <paramref name="operation"/> reads as a whole collection, or null.</summary>
+        private static IMemberReferenceOperation? AsStateCollection(IOperation? operation)
+        {
+            if (operation is null)
+            {
+                return null;
+            }
+
+            return FanOutFacts.StripConversions(operation) switch
+            {
+                IFieldReferenceOperation field => field,
+                IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IFieldReferenceOperation, Arguments.Length: 0 } property => property,
+                _ => null,
+            };
+        }
+
+        /// <summary>In a loop condition: the collection of <c>_c.Count</c>, <c>_c.Length</c>, <c>_c.TryDequeue(out x)</c> and the like.</summary>
+        private static IMemberReferenceOperation? StateCollectionIn(IOperation? condition)
+        {
+            if (condition is null)
+            {
+                return null;
+            }
+
+            foreach (var operation in condition.DescendantsAndSelf())
+            {
+                switch (operation)
+                {
+                    case IPropertyReferenceOperation { Property.Name: "Count" or "Length" or "LongLength" } count
+                        when AsStateCollection(count.Instance) is { } owner:
+                        return owner;
+                    case IInvocationOperation { TargetMethod.Name: "TryDequeue" or "TryPop" or "TryTake" or "TryPeek" or "Any" or "Count" } call:
+                        var source = call.Instance ?? (call.Arguments.Length > 0 && call.TargetMethod.IsExtensionMethod ? call.Arguments[0].Value : null);
+                        if (AsStateCollection(source) is { } queue)
+                        {
+                            return queue;
+                        }
+
+                        break;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Whether a collection type holds numbers (an array, list, span… of numeric, bool or char elements, or rows of them).</summary>
+        private static bool HoldsNumbers(ITypeSymbol type)
+        {
+            switch (type)
+            {
+                case IArrayTypeSymbol array:
+                    return IsNumber(array.ElementType) || (array.ElementType is IArrayTypeSymbol inner && IsNumber(inner.ElementType));
+                case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named when !IsBookkeepingShape(named.Name):
+                    var element = named.TypeArguments[0];
+                    return IsNumber(element) || (element is IArrayTypeSymbol rows && IsNumber(rows.ElementType));
+                case INamedTypeSymbol { SpecialType: SpecialType.System_String }:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// Queues, stacks, sets and linked lists hold pending work, membership or order — bookkeeping, whatever their element
+        /// type (a <c>HashSet&lt;int&gt;</c> of seen ids, a <c>Queue&lt;long&gt;</c> of ticket numbers). Numeric data lives in
+        /// arrays and lists.
+        /// </summary>
+        private static bool IsBookkeepingShape(string typeName)
+        {
+            switch (typeName)
+            {
+                case "Queue":
+                case "Stack":
+                case "HashSet":
+                case "SortedSet":
+                case "ISet":
+                case "IReadOnlySet":
+                case "LinkedList":
+                case "ConcurrentQueue":
+                case "ConcurrentStack":
+                case "ConcurrentBag":
+                case "IProducerConsumerCollection":
+                case "BlockingCollection":
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsNumber(ITypeSymbol type)
+        {
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_Boolean:
+                case SpecialType.System_Char:
+                case SpecialType.System_SByte:
+                case SpecialType.System_Byte:
+                case SpecialType.System_Int16:
+                case SpecialType.System_UInt16:
+                case SpecialType.System_Int32:
+                case SpecialType.System_UInt32:
+                case SpecialType.System_Int64:
+                case SpecialType.System_UInt64:
+                case SpecialType.System_Decimal:
+                case SpecialType.System_Single:
+                case SpecialType.System_Double:
+                case SpecialType.System_IntPtr:
+                case SpecialType.System_UIntPtr:
+                    return true;
+            }
+
+            return type.ContainingNamespace is { Name: "Numerics", ContainingNamespace.Name: "System" } && type.IsValueType;
+        }
+
+        /// <summary>
+        /// The members along a compared value's access chain rooted in this object or a static (<c>_bestScore</c>;
+        /// <c>_best.Score</c>; <c>_top[^1].Score</c>), unless the value is a size (<c>_queue.Count &gt;= BatchSize</c> is a batch flush, not a new best).
+        /// </summary>
+        private static void AddComparedMembers(IOperation side, ref HashSet<ISymbol>? compared)
+        {
+            List<ISymbol>? chain = null;
+            for (var current = (IOperation?)FanOutFacts.StripConversions(side); current is not null;)
+            {
+                switch (current)
+                {
+                    case IMemberReferenceOperation member:
+                        if (member.Member.Name is "Count" or "Length" or "LongLength")
+                        {
+                            return;
+                        }
+
+                        (chain ??= new List<ISymbol>()).Add(member.Member);
+                        current = member.Instance;
+                        break;
+                    case IArrayElementReferenceOperation element:
+                        current = element.ArrayReference;
+                        break;
+                    case IConversionOperation conversion:
+                        current = conversion.Operand;
+                        break;
+                    case IInstanceReferenceOperation:
+                        current = null;
+                        break;
+                    default:
+                        // Rooted in a local, a parameter or a call: not the state the lock guards.
+                        return;
+                }
+            }
+
+            if (chain is not null)
+            {
+                compared ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                compared.UnionWith(chain);
+            }
+        }
+
+        /// <summary>
+        /// A branch taken only when a new best (or a new record) is found: <c>if (score &gt; _bestScore) { _bestScore = score;
+        /// _bestBoard = board.Clone(); … }</c>, <c>if (candidate.Cost &lt; _best.Cost) _best = candidate.Copy();</c>. Its
+        /// condition compares (&lt;, &gt;, &lt;=, &gt;=) against a member that the branch itself updates (assigns, or calls
+        /// a method on, such as <c>_top.Insert</c>), so it runs a handful of times over a whole search while the cheap compare
+        /// runs every time: under a lock its work is not what the threads queue for. Only the branch is left out; the
+        /// condition and the else branch count.
+        /// </summary>
+        private static bool IsRareUpdateBranch(IConditionalOperation conditional)
+        {
+            HashSet<ISymbol>? compared = null;
+            foreach (var operation in conditional.Condition.DescendantsAndSelf())
+            {
+                if (operation is IBinaryOperation
+                    {
+                        OperatorKind: BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual
+                            or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual,
+                    } comparison)
+                {
+                    AddComparedMembers(comparison.LeftOperand, ref compared);
+                    AddComparedMembers(comparison.RightOperand, ref compared);
+                }
+            }
+
+            if (compared is null)
+            {
+                return false;
+            }
+
+            foreach (var operation in conditional.WhenTrue.DescendantsAndSelf())
+            {
+                var updated = operation switch
+                {
+                    IAssignmentOperation { Target: IMemberReferenceOperation target } => target.Member,
+                    IInvocationOperation { Instance: IMemberReferenceOperation receiver } => receiver.Member,
+                    _ => null,
+                };
+                if (updated is not null && compared.Contains(updated))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Largest trip count taken as a constant; beyond it the loop is simply not constant-bound.</summary>
+        private const long MaxConstantTrips = 1_000_000;
+
+        /// <summary>
+        /// The trip count of a loop whose bounds are compile-time constants — <c>for (int k = 0; k &lt; 8; k++)</c>,
+        /// <c>for (r = 1; r &lt;= Size; r++)</c> with a <c>const</c>, <c>foreach (var d in new[] { 1, 2, 3 })</c> — or -1.
+        /// The step is taken as 1 (an over-estimate for larger steps).
+        /// </summary>
+        private static long ConstantTripCount(ILoopOperation loop)
         {
             switch (loop)
             {
-                case IForLoopOperation forLoop:
-                    // Both ends must be small constants: `for (k = 0; k < 4; k++)`, not `for (i = n; i > 0; i--)`.
-                    return forLoop.Condition is IBinaryOperation condition
-                        && (IsSmallConstant(condition.RightOperand) || IsSmallConstant(condition.LeftOperand))
-                        && forLoop.Before.Length > 0
-                        && forLoop.Before.All(HasSmallConstantInitialValue);
+                case IForLoopOperation { Condition: IBinaryOperation condition } forLoop when forLoop.Before.Length > 0:
+                    IOperation variableSide;
+                    long bound;
+                    if (TryConstant(condition.RightOperand, out bound))
+                    {
+                        variableSide = condition.LeftOperand;
+                    }
+                    else if (TryConstant(condition.LeftOperand, out bound))
+                    {
+                        variableSide = condition.RightOperand;
+                    }
+                    else
+                    {
+                        return -1;
+                    }
+
+                    if (FanOutFacts.StripConversions(variableSide) is not ILocalReferenceOperation local
+                        || !TryInitialValue(forLoop.Before, local.Local, out var start))
+                    {
+                        return -1;
+                    }
+
+                    var inclusive = condition.OperatorKind is BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThanOrEqual;
+                    var trips = Math.Abs(bound - start) + (inclusive ? 1 : 0);
+                    return trips <= MaxConstantTrips ? trips : -1;
                 case IForEachLoopOperation forEach:
-                    return FanOutFacts.StripConversions(forEach.Collection) is IArrayCreationOperation { Initializer: { } init } && init.ElementValues.Length <= SmallLoopLimit;
+                    return FanOutFacts.StripConversions(forEach.Collection) is IArrayCreationOperation { Initializer: { } init }
+                        ? init.ElementValues.Length
+                        : -1;
                 default:
                     // while / do-while: the trip count is not visible.
-                    return false;
+                    return -1;
             }
         }
 
-        private static bool HasSmallConstantInitialValue(IOperation before)
+        private static bool TryInitialValue(ImmutableArray<IOperation> before, ILocalSymbol local, out long value)
         {
-            switch (before)
+            value = 0;
+            foreach (var operation in before)
             {
-                case IVariableDeclarationGroupOperation group:
-                    return group.Declarations.All(d => d.Declarators.All(v => v.Initializer is { } init && IsSmallConstant(init.Value))
-                        && (d.Initializer is null || IsSmallConstant(d.Initializer.Value)));
-                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment }:
-                    return IsSmallConstant(assignment.Value);
-                default:
-                    return false;
+                switch (operation)
+                {
+                    case IVariableDeclarationGroupOperation group:
+                        foreach (var declaration in group.Declarations)
+                        {
+                            foreach (var declarator in declaration.Declarators)
+                            {
+                                if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                                {
+                                    var init = declarator.Initializer ?? declaration.Initializer;
+                                    return init is not null && TryConstant(init.Value, out value);
+                                }
+                            }
+                        }
+
+                        break;
+                    case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment }
+                        when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                        return TryConstant(assignment.Value, out value);
+                }
             }
+
+            return false;
         }
 
-        private static bool IsSmallConstant(IOperation operand)
+        private static bool TryConstant(IOperation operand, out long value)
         {
+            value = 0;
             var constant = operand.ConstantValue;
             if (!constant.HasValue || constant.Value is null)
             {
@@ -599,14 +1194,15 @@ namespace GilAnalyzers.Core
 
             switch (constant.Value)
             {
-                case int i: return Math.Abs((long)i) <= SmallLoopLimit;
-                case long l: return l >= -SmallLoopLimit && l <= SmallLoopLimit;
-                case short s: return Math.Abs((int)s) <= SmallLoopLimit;
-                case byte b: return b <= SmallLoopLimit;
-                case sbyte sb: return Math.Abs((int)sb) <= SmallLoopLimit;
-                case uint ui: return ui <= SmallLoopLimit;
-                case ulong ul: return ul <= SmallLoopLimit;
-                case ushort us: return us <= SmallLoopLimit;
+                case int i: value = i; return true;
+                case long l: value = l; return l > -MaxConstantTrips * 4 && l < MaxConstantTrips * 4;
+                case short s: value = s; return true;
+                case byte b: value = b; return true;
+                case sbyte sb: value = sb; return true;
+                case uint ui: value = ui; return true;
+                case ulong ul: value = (long)Math.Min(ul, (ulong)MaxConstantTrips * 4); return true;
+                case ushort us: value = us; return true;
+                case char c: value = c; return true;
                 default: return false;
             }
         }

@@ -7,7 +7,8 @@ namespace GilAnalyzers.Rules
 {
     /// <summary>
     /// GIL002: <c>[MethodImpl(MethodImplOptions.Synchronized)]</c> on a method whose body is CPU-bound. The attribute
-    /// is a hidden lock on <c>this</c> (or on the type, for a static method) around the whole body.
+    /// is a hidden lock on <c>this</c> (or on the type, for a static method) around the whole body, so the body is costed
+    /// as a lock body: bookkeeping of the object's own small collections and rare "new best" branches are not CPU work.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SynchronizedCpuMethodAnalyzer : GilAnalyzer
@@ -30,7 +31,7 @@ namespace GilAnalyzers.Rules
                     return;
                 }
 
-                var cost = costModel.Analyze(c.OperationBlocks, c.CancellationToken);
+                var cost = costModel.AnalyzeLockBody(c.OperationBlocks, c.CancellationToken);
                 var location = method.Locations.Length > 0 ? method.Locations[0] : null;
                 if (!cost.IsCpuBound || location is null || !location.IsInSource
                     || cost.Strength < GilOptions.MinWorkStrength(c.Options, location.SourceTree!))
