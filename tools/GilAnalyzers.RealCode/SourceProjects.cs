@@ -229,6 +229,7 @@ public static class SourceProjects
                 concurrentBuild: false);
             var projectReferences = project.ProjectReferences
                 .Where(r => ids.ContainsKey(r) && r != project.ProjectFile)
+                .Distinct(StringComparer.Ordinal)
                 .Select(r => new ProjectReference(ids[r]))
                 .ToList();
             solution = solution.AddProject(ProjectInfo.Create(

@@ -50,7 +50,17 @@ public sealed class CorpusScorer
             foreach (var checkout in rows.GroupBy(r => r.CheckoutName).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await ScoreCheckoutAsync(checkout.Key, checkout.ToList(), mode, frameworkReferences, run, cancellationToken);
+                try
+                {
+                    await ScoreCheckoutAsync(checkout.Key, checkout.ToList(), mode, frameworkReferences, run, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The scorer's own failure on one checkout (not an analyzer's): its rows stay unscored, with the reason.
+                    log.WriteLine($"[{mode}] {checkout.Key}: could not be scored: {e.GetType().Name}: {e.Message}");
+                    var scored = run.Rows.Select(r => r.Row).ToHashSet();
+                    run.Rows.AddRange(checkout.Where(r => !scored.Contains(r)).Select(r => RowResult.Unscored(r, $"scorer failed: {e.GetType().Name}: {e.Message}")));
+                }
             }
 
             report.Runs.Add(run);
