@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GilAnalyzers.Rules
 {
     /// <summary>
-    /// GIL003: two or more <c>Thread</c>s created, started and joined in one method to run CPU-bound work — a hand-made
+    /// GIL003: two or more <c>Thread</c>s created (directly or by a small helper), started and joined to run CPU-bound work — a hand-made
     /// Parallel.For / Parallel.Invoke with static partitions and a thread creation per partition.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -22,6 +22,7 @@ namespace GilAnalyzers.Rules
         {
             var costModel = WorkCostModel.For(types);
             context.RegisterOperationAction(c => AnalyzeCreation(c, types, costModel), OperationKind.ObjectCreation);
+            context.RegisterOperationAction(c => AnalyzeHelperCall(c, types, costModel), OperationKind.Invocation);
         }
 
         private static void AnalyzeCreation(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
@@ -33,9 +34,26 @@ namespace GilAnalyzers.Rules
                 return;
             }
 
-            foreach (var fanOut in ThreadFanOut.Find(FanOutFacts.FunctionRoot(creation), types, costModel))
+            Report(context, creation, types, costModel);
+        }
+
+        /// <summary>A call of a small helper that makes (and maybe starts) a worker thread: <c>threads[i] = StartWorker(i);</c>.</summary>
+        private static void AnalyzeHelperCall(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
+        {
+            var invocation = (IInvocationOperation)context.Operation;
+            if (!ThreadFanOut.IsHelperCandidate(invocation.TargetMethod, types))
             {
-                if (fanOut.Launch != creation || fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, creation.Syntax.SyntaxTree))
+                return;
+            }
+
+            Report(context, invocation, types, costModel);
+        }
+
+        private static void Report(OperationAnalysisContext context, IOperation site, KnownTypes types, WorkCostModel costModel)
+        {
+            foreach (var fanOut in ThreadFanOut.Find(FanOutFacts.FunctionRoot(site), types, costModel))
+            {
+                if (fanOut.Launch != site || fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, site.Syntax.SyntaxTree))
                 {
                     continue;
                 }
@@ -43,7 +61,7 @@ namespace GilAnalyzers.Rules
                 var suggestion = fanOut.Shape == FanOutShape.Explicit ? "Parallel.Invoke" : "Parallel.For";
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.RawThreadsCpuLoop,
-                    creation.Syntax.GetLocation(),
+                    site.Syntax.GetLocation(),
                     fanOut.Count,
                     fanOut.Cost.Reason,
                     suggestion));
