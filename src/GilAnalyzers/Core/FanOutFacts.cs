@@ -404,12 +404,16 @@ namespace GilAnalyzers.Core
             {
                 case IArrayTypeSymbol array:
                     return IsThread(array.ElementType, types) || (depth < 2 && HoldsThreads(array.ElementType, types, depth + 1));
-                case INamedTypeSymbol { IsGenericType: true } named:
-                    foreach (var argument in named.TypeArguments)
+                case INamedTypeSymbol named:
+                    // Dictionary<Thread, T>.KeyCollection: the type arguments are the containing type's.
+                    for (var current = named; current is not null; current = current.ContainingType)
                     {
-                        if (IsThread(argument, types) || (depth < 2 && HoldsThreads(argument, types, depth + 1)))
+                        foreach (var argument in current.TypeArguments)
                         {
-                            return true;
+                            if (IsThread(argument, types) || (depth < 2 && HoldsThreads(argument, types, depth + 1)))
+                            {
+                                return true;
+                            }
                         }
                     }
 
