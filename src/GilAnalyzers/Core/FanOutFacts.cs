@@ -303,6 +303,12 @@ namespace GilAnalyzers.Core
                             return "SpinWait.SpinOnce";
                         }
 
+                        if (IsInputWait(type, method.Name))
+                        {
+                            // Console input, sockets, listeners, pipes: the thread waits for a peer, however much it computes after.
+                            return type.Name + "." + method.Name;
+                        }
+
                         if ((type.Name == "Task" || type.Name == "ValueTask")
                             && (method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny" || method.Name == "Delay" || method.Name == "GetResult"))
                         {
@@ -332,6 +338,24 @@ namespace GilAnalyzers.Core
             }
 
             return null;
+        }
+
+        private static bool IsInputWait(INamedTypeSymbol type, string name)
+        {
+            if (type.Name == "Console")
+            {
+                return name.StartsWith("Read", System.StringComparison.Ordinal);
+            }
+
+            if (name == "WaitForConnection" || name == "WaitForConnectionAsync")
+            {
+                return true;
+            }
+
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            return (ns == "System.Net" || ns.StartsWith("System.Net.", System.StringComparison.Ordinal))
+                   && (name.StartsWith("Accept", System.StringComparison.Ordinal) || name.StartsWith("Receive", System.StringComparison.Ordinal)
+                       || name.StartsWith("Read", System.StringComparison.Ordinal) || name == "GetContext" || name.StartsWith("Get", System.StringComparison.Ordinal) && name.EndsWith("Async", System.StringComparison.Ordinal));
         }
 
         private static bool IsWaitingThreadMethod(string name)

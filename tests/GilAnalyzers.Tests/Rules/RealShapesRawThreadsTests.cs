@@ -703,6 +703,39 @@ public class RealShapesRawThreadsTests
             """);
     }
 
+    [Fact]
+    public async Task ConnectionThreadsThatComputeAfterReceiving_DoNotReport()
+    {
+        await Quiet("""
+            using System.Net;
+            using System.Net.Sockets;
+            class HashServer
+            {
+                public static void Serve(TcpListener listener, int handlers)
+                {
+                    var threads = new Thread[handlers];
+                    for (int h = 0; h < handlers; h++)
+                    {
+                        threads[h] = new Thread(() =>
+                        {
+                            using (var client = listener.AcceptTcpClient())
+                            {
+                                var buffer = new byte[4096];
+                                int read = client.GetStream().Read(buffer, 0, buffer.Length);
+                                uint hash = 0;
+                                for (int round = 0; round < 1000; round++)
+                                    for (int i = 0; i < read; i++) hash = hash * 31 + buffer[i];
+                                client.GetStream().Write(BitConverter.GetBytes(hash), 0, 4);
+                            }
+                        });
+                        threads[h].Start();
+                    }
+                    foreach (var t in threads) t.Join();
+                }
+            }
+            """);
+    }
+
     // ---- coordination threads whose waiting is one or more calls deep ----
 
     [Fact]
