@@ -122,6 +122,12 @@ namespace GilAnalyzers.Core
                 return new WorkCost(WorkKind.IoBound, waiting);
             }
 
+            if (body is not null && RunsUntilStopped(body, 0, costModel))
+            {
+                // while (!_stop) { ... }: a service thread that works until told to stop, not one partition of a finite job.
+                return new WorkCost(WorkKind.IoBound, "runs until stopped");
+            }
+
             var cost = @delegate is IMethodReferenceOperation reference
                 ? costModel.AnalyzeMethod(reference.Method)
                 : costModel.Analyze(body ?? @delegate);
@@ -135,6 +141,47 @@ namespace GilAnalyzers.Core
             return split.Cpu >= WorkCost.LoopStrength && split.Cpu > split.Io
                 ? new WorkCost(WorkKind.CpuBound, split.CpuReason!, split.Cpu)
                 : cost;
+        }
+
+        /// <summary>
+        /// A body whose main loop runs while a flag says so: <c>while (!_stopping)</c>, <c>while (running)</c>,
+        /// <c>while (!token.IsCancellationRequested)</c> — directly, or in the one method the body calls.
+        /// </summary>
+        private static bool RunsUntilStopped(IOperation body, int trampolines, WorkCostModel costModel)
+        {
+            var statements = body is IBlockOperation block
+                ? block.Operations.Where(o => !(o is IReturnOperation { IsImplicit: true })).ToList()
+                : new List<IOperation> { body };
+            foreach (var statement in statements)
+            {
+                switch (statement)
+                {
+                    case IWhileLoopOperation { Condition: { } condition } when IsStopFlag(condition):
+                        return true;
+                    case IExpressionStatementOperation { Operation: IInvocationOperation call } when trampolines < TrampolineDepth && statements.Count == 1:
+                        var callee = call.TargetMethod;
+                        var calleeBody = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+                            ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+                            : null;
+                        return calleeBody is not null && RunsUntilStopped(calleeBody, trampolines + 1, costModel);
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsStopFlag(IOperation condition)
+        {
+            var value = FanOutFacts.StripConversions(condition);
+            if (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                value = FanOutFacts.StripConversions(not.Operand);
+            }
+
+            return value.Type?.SpecialType == SpecialType.System_Boolean
+                   && (value is IFieldReferenceOperation
+                       || value is IPropertyReferenceOperation { Property: { Name: "IsCancellationRequested" } }
+                       || value is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation });
         }
 
         /// <summary>The deepest CPU-bound work and the deepest I/O call of a thread body, in loop levels.</summary>

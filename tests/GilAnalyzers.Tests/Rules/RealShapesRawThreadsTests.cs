@@ -736,6 +736,74 @@ public class RealShapesRawThreadsTests
             """);
     }
 
+    [Fact]
+    public async Task ServiceThreadsThatComputeUntilStopped_DoNotReport()
+    {
+        await Quiet("""
+            class Miner
+            {
+                private volatile bool _stopping;
+                private readonly List<Thread> _crew = new List<Thread>();
+                private long _best;
+
+                public void Start(int threads)
+                {
+                    for (int i = 0; i < threads; i++)
+                    {
+                        int seed = i;
+                        var t = new Thread(() => Grind(seed));
+                        _crew.Add(t);
+                        t.Start();
+                    }
+                }
+
+                public void Stop() { _stopping = true; foreach (var t in _crew) t.Join(); }
+
+                private void Grind(int seed)
+                {
+                    long nonce = seed;
+                    while (!_stopping)
+                    {
+                        long h = nonce;
+                        for (int r = 0; r < 64; r++) h = h * 6364136223846793005L + 1442695040888963407L;
+                        if (h > Interlocked.Read(ref _best)) Interlocked.Exchange(ref _best, h);
+                        nonce += 1 << 8;
+                    }
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task WorkStealingWorkersLoopingOnAnIndex_Report()
+    {
+        await Reports("""
+            class Tiles
+            {
+                public static void Render(int[][] tiles, int workers)
+                {
+                    int next = -1;
+                    var crew = new Thread[workers];
+                    for (int w = 0; w < workers; w++)
+                    {
+                        crew[w] = {|#0:new Thread(() =>
+                        {
+                            while (true)
+                            {
+                                int index = Interlocked.Increment(ref next);
+                                if (index >= tiles.Length) break;
+                                var tile = tiles[index];
+                                for (int p = 0; p < tile.Length; p++) tile[p] = (tile[p] * 17 + p) % 255;
+                            }
+                        })|};
+                        crew[w].Start();
+                    }
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """, LanguageVersion.Latest, "'workers'", "nested loop, 2 levels");
+    }
+
     // ---- coordination threads whose waiting is one or more calls deep ----
 
     [Fact]
