@@ -248,6 +248,9 @@ namespace GilAnalyzers.Core
         /// <summary>How many source callees deep <see cref="WaitingCall"/> follows calls.</summary>
         public const int WaitingCallDepth = 4;
 
+        /// <summary>At most this many callee bodies are read by one <see cref="WaitingCall"/> (it stays cheap on large engines).</summary>
+        public const int WaitingCallBudget = 64;
+
         /// <summary>
         /// Where a thread body waits rather than computes — a blocking wait (<see cref="BlockingCall"/>), <c>Thread.Sleep</c> /
         /// <c>Yield</c> / <c>SpinWait</c> / <c>Join</c>, <c>Task.Wait</c> / <c>Delay</c> / <c>Result</c>, <c>await</c>, or a spin loop
@@ -316,6 +319,7 @@ namespace GilAnalyzers.Core
                         }
 
                         if (depth < WaitingCallDepth
+                            && visited.Count < WaitingCallBudget
                             && (method.MethodKind == MethodKind.LocalFunction || (!method.IsVirtual && !method.IsAbstract && !method.IsOverride))
                             && method.DeclaringSyntaxReferences.Length > 0
                             && visited.Add(method.OriginalDefinition))

@@ -58,7 +58,18 @@ namespace GilAnalyzers.Core
                     continue;
                 }
 
-                if (handle.Loop is not null)
+                if (handle.QueryRoot is not null)
+                {
+                    if (seenCollections.Add(handle.Collection!))
+                    {
+                        var queryFanOut = AnalyzeQuery(handle, types, costModel);
+                        if (queryFanOut is not null)
+                        {
+                            results.Add(queryFanOut);
+                        }
+                    }
+                }
+                else if (handle.Loop is not null)
                 {
                     if (handle.Collection is not null && seenCollections.Add(handle.Collection))
                     {
@@ -315,6 +326,21 @@ namespace GilAnalyzers.Core
                 default:
                     return null;
             }
+        }
+
+        /// <summary><c>var threads = Enumerable.Range(0, n).Select(i =&gt; new Thread(...)).ToList();</c> then started and joined.</summary>
+        private static FanOut? AnalyzeQuery(ThreadHandle handle, KnownTypes types, WorkCostModel costModel)
+        {
+            var usage = ThreadUsage.Collect(handle, handle.QueryRoot!, types);
+            if ((usage.Starts.Count == 0 && !handle.StartedByHelper) || usage.Joins.Count == 0 || usage.NotACpuWorker || handle.Delegate is null)
+            {
+                return null;
+            }
+
+            var cost = ThreadCost(handle.Delegate, costModel, types);
+            return cost.IsCpuBound
+                ? new FanOut(FanOutShape.Loop, handle.Site, handle.QueryCount!, cost, "new Thread", null, handle.ShapeBlocker)
+                : null;
         }
 
         private static FanOut? AnalyzeLoop(ThreadHandle handle, IOperation root, KnownTypes types, WorkCostModel costModel)
@@ -740,8 +766,10 @@ namespace GilAnalyzers.Core
         /// </summary>
         private sealed class ThreadHandle
         {
-            private ThreadHandle(IOperation site, IOperation? @delegate, ILoopOperation? loop, ILoopOperation? outerLoop, ISymbol? collection, ILocalSymbol? local, IOperation? declaration, bool startedByHelper, string? shapeBlocker)
+            private ThreadHandle(IOperation site, IOperation? @delegate, ILoopOperation? loop, ILoopOperation? outerLoop, ISymbol? collection, ILocalSymbol? local, IOperation? declaration, bool startedByHelper, string? shapeBlocker, IOperation? queryRoot = null, string? queryCount = null)
             {
+                QueryRoot = queryRoot;
+                QueryCount = queryCount;
                 Site = site;
                 Delegate = @delegate;
                 Loop = loop;
@@ -772,7 +800,13 @@ namespace GilAnalyzers.Core
             /// <summary>Explicit shape: the declaration statement of <see cref="Local"/>.</summary>
             public IOperation? Declaration { get; }
 
-            /// <summary>The helper that makes the thread also starts it.</summary>
+            /// <summary>Threads made by a LINQ <c>Select</c>: the function that holds the query (where they are started and joined).</summary>
+            public IOperation? QueryRoot { get; }
+
+            /// <summary>How many threads the query makes, as written.</summary>
+            public string? QueryCount { get; }
+
+            /// <summary>The helper (or the query's selector) that makes the thread also starts it.</summary>
             public bool StartedByHelper { get; }
 
             /// <summary>Why the shape itself (a field, a helper, a named thread...) keeps the rewrite from being offered.</summary>
@@ -834,6 +868,11 @@ namespace GilAnalyzers.Core
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned }:
                         local = assigned.Local;
                         break;
+                }
+
+                if (loop is null && root is IAnonymousFunctionOperation selector && TryQuery(selector, site, parent, local, out var query))
+                {
+                    return new ThreadHandle(site, @delegate, null, null, query.Collection, null, null, query.Started, shapeBlocker ?? "the threads are made by a LINQ query", query.Root, query.Count);
                 }
 
                 if (collection is null && local is null)
@@ -907,6 +946,89 @@ namespace GilAnalyzers.Core
                 }
 
                 return true;
+            }
+
+            /// <summary>
+            /// The selector of <c>Enumerable.Range(0, n).Select(i =&gt; new Thread(...)).ToList()</c> (or <c>.ToArray()</c>) stored
+            /// into a local or a field: the threads' collection, how many, and whether the selector starts them.
+            /// </summary>
+            private static bool TryQuery(IAnonymousFunctionOperation selector, IOperation site, IOperation? parent, ILocalSymbol? local, out (ISymbol Collection, IOperation Root, string Count, bool Started) query)
+            {
+                query = default;
+                var returned = parent is IReturnOperation returnedSite && FanOutFacts.StripConversions(returnedSite.ReturnedValue!) == site;
+                var started = false;
+                if (!returned && local is not null)
+                {
+                    foreach (var operation in FanOutFacts.Descendants(selector.Body, enterFunctions: false))
+                    {
+                        if (operation is IReturnOperation { ReturnedValue: { } value } && FanOutFacts.StripConversions(value) is ILocalReferenceOperation back
+                            && SymbolEqualityComparer.Default.Equals(back.Local, local))
+                        {
+                            returned = true;
+                        }
+                        else if (operation is IInvocationOperation { TargetMethod: { Name: "Start" }, Instance: ILocalReferenceOperation startedLocal }
+                                 && SymbolEqualityComparer.Default.Equals(startedLocal.Local, local))
+                        {
+                            started = true;
+                        }
+                    }
+                }
+
+                if (!returned)
+                {
+                    return false;
+                }
+
+                IOperation current = selector;
+                while (current.Parent is IDelegateCreationOperation || current.Parent is IConversionOperation)
+                {
+                    current = current.Parent;
+                }
+
+                if (current.Parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Select" } } select } || select.Arguments.Length != 2)
+                {
+                    return false;
+                }
+
+                var count = "several";
+                if (FanOutFacts.StripConversions(select.Arguments[0].Value) is IInvocationOperation { TargetMethod: { Name: "Range" } } range
+                    && range.Arguments.Length == 2
+                    && FanOutFacts.StripConversions(range.Arguments[0].Value).ConstantValue is { HasValue: true, Value: 0 })
+                {
+                    count = Describe(range.Arguments[1].Value);
+                }
+
+                current = select;
+                while (true)
+                {
+                    var up = current.Parent;
+                    while (up is IConversionOperation)
+                    {
+                        current = up;
+                        up = up.Parent;
+                    }
+
+                    if (up is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "ToList" or "ToArray" } } materialised })
+                    {
+                        current = materialised;
+                        continue;
+                    }
+
+                    ISymbol? collection = up switch
+                    {
+                        IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                        ISimpleAssignmentOperation assignment when assignment.Value == current => Storage(assignment.Target),
+                        _ => null,
+                    };
+                    if (collection is null || current == select)
+                    {
+                        // A lazy query re-creates the threads each time it is enumerated: not followed.
+                        return false;
+                    }
+
+                    query = (collection, FanOutFacts.FunctionRoot(selector), count, started);
+                    return true;
+                }
             }
 
             /// <summary>The lambda or method group a thread runs; a local holding one (never reassigned) is followed.</summary>

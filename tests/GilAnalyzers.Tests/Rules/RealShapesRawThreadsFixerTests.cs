@@ -273,6 +273,21 @@ public class RealShapesRawThreadsFixerTests
             """
         },
         {
+            "threads made by a LINQ query",
+            """
+            using System.Linq;
+            class C
+            {
+                static void Run(double[] values)
+                {
+                    var crew = Enumerable.Range(0, 4).Select(me => new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); })).ToArray();
+                    foreach (var t in crew) t.Start();
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """
+        },
+        {
             "fan-out repeated inside an outer loop",
             """
             class C

@@ -468,6 +468,70 @@ public class RealShapesRawThreadsTests
             """, LanguageVersion.Latest, "2", "for loop", "Parallel.Invoke");
     }
 
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task ThreadsMadeByALinqQuery_Report(LanguageVersion version)
+    {
+        await Reports("""
+            class NBody
+            {
+                public static void Step(double[] x, double[] v, int workers)
+                {
+                    var crew = Enumerable.Range(0, workers)
+                        .Select(w => {|#0:new Thread(() =>
+                        {
+                            for (int i = w; i < x.Length; i += workers)
+                            {
+                                double f = 0;
+                                for (int j = 0; j < x.Length; j++) if (j != i) f += 1.0 / (x[j] - x[i]);
+                                v[i] += f;
+                            }
+                        })|})
+                        .ToList();
+                    crew.ForEach(t => t.Start());
+                    crew.ForEach(t => t.Join());
+                }
+            }
+            """, version, "'workers'", "nested loop, 2 levels");
+    }
+
+    [Fact]
+    public async Task ThreadsStartedInsideTheQuerySelector_Report()
+    {
+        await Reports("""
+            class Sorter
+            {
+                public static void SortRuns(int[][] runs)
+                {
+                    Thread[] sorters = runs.Select(run =>
+                    {
+                        var t = {|#0:new Thread(() => Array.Sort(run))|};
+                        t.Start();
+                        return t;
+                    }).ToArray();
+                    foreach (var t in sorters) t.Join();
+                }
+            }
+            """, LanguageVersion.Latest, "several", "Array.Sort (sorting)");
+    }
+
+    [Fact]
+    public async Task LazyQueryOfThreads_DoesNotReport()
+    {
+        await Quiet("""
+            class Lazy
+            {
+                public static void Run(int[] data)
+                {
+                    var crew = Enumerable.Range(0, 4).Select(w => new Thread(() => { for (int i = w; i < data.Length; i += 4) data[i] *= 2; }));
+                    foreach (var t in crew) t.Start();
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """);
+    }
+
     [Fact]
     public async Task HelperWhoseThreadsAreNeverJoined_DoesNotReport()
     {
