@@ -803,6 +803,9 @@ namespace GilAnalyzers.Core
             /// <summary>Threads made by a LINQ <c>Select</c>: the function that holds the query (where they are started and joined).</summary>
             public IOperation? QueryRoot { get; }
 
+            /// <summary>The thread is this property / field of each object stored in <see cref="Collection"/>.</summary>
+            public ISymbol? Member { get; private set; }
+
             /// <summary>How many threads the query makes, as written.</summary>
             public string? QueryCount { get; }
 
@@ -850,8 +853,16 @@ namespace GilAnalyzers.Core
                 ISymbol? collection = null;
                 ILocalSymbol? local = null;
                 IOperation? declaration = null;
+                ISymbol? member = null;
                 switch (parent)
                 {
+                    case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } held, Parent: IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation holder } }
+                        when loop is not null && StoredInto(holder) is { } holders:
+                        // list.Add(new WorkerState { Id = i, Thread = new Thread(Run) }): the thread is a member of each stored object.
+                        collection = holders;
+                        member = held.Member;
+                        shapeBlocker ??= "the threads are kept in the '" + held.Member.Name + "' member of per-thread objects";
+                        break;
                     case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element }:
                         collection = Storage(element.ArrayReference);
                         break;
@@ -915,7 +926,25 @@ namespace GilAnalyzers.Core
                     }
                 }
 
-                return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker);
+                return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member };
+            }
+
+            /// <summary>The collection an object is stored into right where it is created: <c>states.Add(new State { ... })</c>.</summary>
+            private static ISymbol? StoredInto(IOperation created)
+            {
+                var parent = created.Parent;
+                while (parent is IConversionOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                return parent switch
+                {
+                    IArgumentOperation { Parent: IInvocationOperation store } when IsStoreMethod(store.TargetMethod.Name) => Storage(store.Instance),
+                    ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } => Storage(element.ArrayReference),
+                    ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer } => Storage(indexer.Instance),
+                    _ => null,
+                };
             }
 
             /// <summary>
@@ -1269,6 +1298,7 @@ namespace GilAnalyzers.Core
                 private readonly KnownTypes _types;
                 private readonly HashSet<ISymbol> _threadSymbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
                 private readonly HashSet<ISymbol> _containerSymbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                private readonly HashSet<ISymbol> _holderSymbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
                 private readonly HashSet<IOperation> _seenThreads = new HashSet<IOperation>();
                 private readonly HashSet<IOperation> _seenContainers = new HashSet<IOperation>();
                 private readonly List<IOperation> _extraScopes = new List<IOperation>();
@@ -1317,7 +1347,7 @@ namespace GilAnalyzers.Core
                     var scopesAdded = 0;
                     for (var pass = 0; pass < 4; pass++)
                     {
-                        var known = _threadSymbols.Count + _containerSymbols.Count;
+                        var known = _threadSymbols.Count + _containerSymbols.Count + _holderSymbols.Count;
                         foreach (var operation in all)
                         {
                             if (operation is IVariableDeclaratorOperation declarator)
@@ -1336,7 +1366,11 @@ namespace GilAnalyzers.Core
                                 continue;
                             }
 
-                            if (_containerSymbols.Contains(symbol))
+                            if (_holderSymbols.Contains(symbol))
+                            {
+                                Holder(operation);
+                            }
+                            else if (_containerSymbols.Contains(symbol))
                             {
                                 Container(operation, SymbolEqualityComparer.Default.Equals(symbol, _handle.Collection));
                             }
@@ -1351,7 +1385,7 @@ namespace GilAnalyzers.Core
                             all.AddRange(FanOutFacts.Descendants(_extraScopes[scopesAdded++]));
                         }
 
-                        if (known == _threadSymbols.Count + _containerSymbols.Count && scopesAdded == _extraScopes.Count && pass > 0)
+                        if (known == _threadSymbols.Count + _containerSymbols.Count + _holderSymbols.Count && scopesAdded == _extraScopes.Count && pass > 0)
                         {
                             break;
                         }
@@ -1458,7 +1492,11 @@ namespace GilAnalyzers.Core
                         case IForEachLoopOperation forEach when forEach.Collection == outer:
                             foreach (var local in forEach.Locals)
                             {
-                                if (FanOutFacts.IsThread(local.Type, _types) || (isCollection && local.Type.TypeKind == TypeKind.Error))
+                                if (IsHolder(local.Type))
+                                {
+                                    _holderSymbols.Add(local);
+                                }
+                                else if (FanOutFacts.IsThread(local.Type, _types) || (isCollection && local.Type.TypeKind == TypeKind.Error))
                                 {
                                     _threadSymbols.Add(local);
                                 }
@@ -1501,8 +1539,33 @@ namespace GilAnalyzers.Core
                     }
                 }
 
+                /// <summary>An object that holds one thread in <see cref="ThreadHandle.Member"/>.</summary>
+                private bool IsHolder(ITypeSymbol? type)
+                    => _handle.Member is { } member && type is not null && SymbolEqualityComparer.Default.Equals(type, member.ContainingType);
+
+                private void Holder(IOperation expression)
+                {
+                    var outer = expression;
+                    while (outer.Parent is IConversionOperation)
+                    {
+                        outer = outer.Parent;
+                    }
+
+                    if (outer.Parent is IMemberReferenceOperation reference && reference.Instance == outer
+                        && SymbolEqualityComparer.Default.Equals(reference.Member, _handle.Member))
+                    {
+                        AddThread(reference);
+                    }
+                }
+
                 private void Derived(IOperation value, bool legacy)
                 {
+                    if (IsHolder(value.Type))
+                    {
+                        Holder(value);
+                        return;
+                    }
+
                     if (FanOutFacts.IsThread(value.Type, _types) || (legacy && value.Type?.TypeKind == TypeKind.Error))
                     {
                         AddThread(value);
@@ -1543,7 +1606,11 @@ namespace GilAnalyzers.Core
                             // threads.ForEach(t => t.Join()); Array.ForEach(threads, t => t.Join());
                             foreach (var parameter in function.Symbol.Parameters)
                             {
-                                if (FanOutFacts.IsThread(parameter.Type, _types))
+                                if (IsHolder(parameter.Type))
+                                {
+                                    _holderSymbols.Add(parameter);
+                                }
+                                else if (FanOutFacts.IsThread(parameter.Type, _types))
                                 {
                                     _threadSymbols.Add(parameter);
                                 }

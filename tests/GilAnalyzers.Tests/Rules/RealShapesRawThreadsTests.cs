@@ -380,6 +380,69 @@ public class RealShapesRawThreadsTests
     }
 
     [Fact]
+    public async Task ThreadKeptInAMemberOfPerWorkerObjects_Reports()
+    {
+        await Reports("""
+            class Tracer
+            {
+                sealed class Job
+                {
+                    public int Index;
+                    public List<int> Rows;
+                    public Thread Runner { get; set; }
+                }
+
+                private int[] _image;
+                private int _width;
+
+                public void Render(int width, int height, int workers)
+                {
+                    _width = width;
+                    _image = new int[width * height];
+                    var jobs = new List<Job>();
+                    for (int w = 0; w < workers; w++)
+                    {
+                        jobs.Add(new Job { Index = w, Rows = new List<int>(), Runner = {|#0:new Thread(new ParameterizedThreadStart(Trace))|} });
+                    }
+                    for (int y = 0; y < height; y++) jobs[y % workers].Rows.Add(y);
+                    foreach (var job in jobs) job.Runner.Start(job);
+                    foreach (var job in jobs) job.Runner.Join();
+                }
+
+                private void Trace(object state)
+                {
+                    var job = (Job)state;
+                    foreach (int y in job.Rows)
+                        for (int x = 0; x < _width; x++)
+                            _image[y * _width + x] = (int)(Math.Atan2(y, x + 1) * 1000);
+                }
+            }
+            """, LanguageVersion.Latest, "'workers'", "nested loop, 2 levels");
+    }
+
+    [Fact]
+    public async Task ThreadMemberOfObjectsNeverJoined_DoesNotReport()
+    {
+        await Quiet("""
+            class Tracer
+            {
+                sealed class Job { public Thread Runner; public int Index; }
+
+                public static void Fire(int workers, int[] data)
+                {
+                    var jobs = new List<Job>();
+                    for (int w = 0; w < workers; w++)
+                    {
+                        int me = w;
+                        jobs.Add(new Job { Index = w, Runner = new Thread(() => { for (int i = me; i < data.Length; i += workers) data[i]++; }) });
+                    }
+                    foreach (var job in jobs) job.Runner.Start();
+                }
+            }
+            """);
+    }
+
+    [Fact]
     public async Task ThreadsQueuedAndDequeuedToJoin_Reports()
     {
         await Reports("""
