@@ -246,10 +246,14 @@ namespace GilAnalyzers.Core
         }
 
         /// <summary>How many source callees deep <see cref="WaitingCall"/> follows calls.</summary>
-        public const int WaitingCallDepth = 4;
+        public const int WaitingCallDepth = 3;
 
         /// <summary>At most this many callee bodies are read by one <see cref="WaitingCall"/> (it stays cheap on large engines).</summary>
-        public const int WaitingCallBudget = 64;
+        public const int WaitingCallBudget = 32;
+
+        /// <summary>Per compilation: whether (and where) a source method waits, as <see cref="WaitingCall"/> found it ("" = it does not).</summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>> MethodWaits =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>>();
 
         /// <summary>
         /// Where a thread body waits rather than computes — a blocking wait (<see cref="BlockingCall"/>), <c>Thread.Sleep</c> /
@@ -324,16 +328,23 @@ namespace GilAnalyzers.Core
                             && method.DeclaringSyntaxReferences.Length > 0
                             && visited.Add(method.OriginalDefinition))
                         {
-                            var calleeBody = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
-                            if (calleeBody is not null)
+                            var memo = MethodWaits.GetValue(types.Compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default));
+                            if (!memo.TryGetValue(method.OriginalDefinition, out var deep))
                             {
-                                var deep = WaitingCall(calleeBody, types, costModel, visited, depth + 1);
-                                if (deep is not null)
+                                var calleeBody = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
+                                deep = (calleeBody is null ? null : WaitingCall(calleeBody, types, costModel, visited, depth + 1)) ?? string.Empty;
+                                if (depth == 0)
                                 {
-                                    return deep.StartsWith("calls '", System.StringComparison.Ordinal)
-                                        ? "calls '" + method.Name + "' → " + deep.Substring("calls ".Length)
-                                        : "calls '" + method.Name + "' (" + deep + ")";
+                                    // Found with the whole depth budget: the same answer for every caller.
+                                    memo.TryAdd(method.OriginalDefinition, deep);
                                 }
+                            }
+
+                            if (deep.Length != 0)
+                            {
+                                return deep.StartsWith("calls '", System.StringComparison.Ordinal)
+                                    ? "calls '" + method.Name + "' → " + deep.Substring("calls ".Length)
+                                    : "calls '" + method.Name + "' (" + deep + ")";
                             }
                         }
 

@@ -127,6 +127,15 @@ namespace GilAnalyzers.Core
         public static WorkCost ThreadCost(IOperation @delegate, WorkCostModel costModel, KnownTypes types)
         {
             var body = DelegateBody(@delegate);
+            var cost = @delegate is IMethodReferenceOperation reference
+                ? costModel.AnalyzeMethod(reference.Method)
+                : costModel.Analyze(body ?? @delegate);
+            if (cost.Kind != WorkKind.IoBound && cost.Kind != WorkKind.CpuBound)
+            {
+                // Light or unknown: not reported whatever waits in it; the callee walk below is not needed.
+                return cost;
+            }
+
             var waiting = FanOutFacts.WaitingCall(body ?? @delegate, types, costModel);
             if (waiting is not null)
             {
@@ -139,9 +148,6 @@ namespace GilAnalyzers.Core
                 return new WorkCost(WorkKind.IoBound, "runs until stopped");
             }
 
-            var cost = @delegate is IMethodReferenceOperation reference
-                ? costModel.AnalyzeMethod(reference.Method)
-                : costModel.Analyze(body ?? @delegate);
             if (cost.Kind != WorkKind.IoBound || body is null)
             {
                 return cost;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -21,11 +22,13 @@ namespace GilAnalyzers.Rules
         private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
         {
             var costModel = WorkCostModel.For(types);
-            context.RegisterOperationAction(c => AnalyzeCreation(c, types, costModel), OperationKind.ObjectCreation);
-            context.RegisterOperationAction(c => AnalyzeHelperCall(c, types, costModel), OperationKind.Invocation);
+            // Every thread site of a function asks for the same fan-outs: found once per function (weakly held).
+            var found = new ConditionalWeakTable<IOperation, Box>();
+            context.RegisterOperationAction(c => AnalyzeCreation(c, types, costModel, found), OperationKind.ObjectCreation);
+            context.RegisterOperationAction(c => AnalyzeHelperCall(c, types, costModel, found), OperationKind.Invocation);
         }
 
-        private static void AnalyzeCreation(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
+        private static void AnalyzeCreation(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel, ConditionalWeakTable<IOperation, Box> found)
         {
             var creation = (IObjectCreationOperation)context.Operation;
             // The name first: necessary for the type check, and it resolves nothing.
@@ -34,11 +37,11 @@ namespace GilAnalyzers.Rules
                 return;
             }
 
-            Report(context, creation, types, costModel);
+            Report(context, creation, types, costModel, found);
         }
 
         /// <summary>A call of a small helper that makes (and maybe starts) a worker thread: <c>threads[i] = StartWorker(i);</c>.</summary>
-        private static void AnalyzeHelperCall(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
+        private static void AnalyzeHelperCall(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel, ConditionalWeakTable<IOperation, Box> found)
         {
             var invocation = (IInvocationOperation)context.Operation;
             if (!ThreadFanOut.IsHelperCandidate(invocation.TargetMethod, types))
@@ -46,12 +49,21 @@ namespace GilAnalyzers.Rules
                 return;
             }
 
-            Report(context, invocation, types, costModel);
+            Report(context, invocation, types, costModel, found);
         }
 
-        private static void Report(OperationAnalysisContext context, IOperation site, KnownTypes types, WorkCostModel costModel)
+        private sealed class Box
         {
-            foreach (var fanOut in ThreadFanOut.Find(FanOutFacts.FunctionRoot(site), types, costModel))
+            public Box(ImmutableArray<FanOut> fanOuts) => FanOuts = fanOuts;
+
+            public ImmutableArray<FanOut> FanOuts { get; }
+        }
+
+        private static void Report(OperationAnalysisContext context, IOperation site, KnownTypes types, WorkCostModel costModel, ConditionalWeakTable<IOperation, Box> found)
+        {
+            var root = FanOutFacts.FunctionRoot(site);
+            var fanOuts = found.GetValue(root, r => new Box(ThreadFanOut.Find(r, types, costModel))).FanOuts;
+            foreach (var fanOut in fanOuts)
             {
                 if (fanOut.Launch != site || fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, site.Syntax.SyntaxTree))
                 {
