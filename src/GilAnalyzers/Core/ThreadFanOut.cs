@@ -252,10 +252,28 @@ namespace GilAnalyzers.Core
 
                     return;
                 case ILoopOperation loop:
-                    var inner = depth + (IsSmallConstantLoop(loop) ? 0 : 1);
+                    var small = IsSmallConstantLoop(loop);
+                    var inner = depth + (small ? 0 : 1);
                     foreach (var child in loop.ChildOperations)
                     {
                         SplitCost(child, inner, trampolines, costModel, ref split);
+                    }
+
+                    if (!small && loop.Body is IBlockOperation loopBlock
+                        && loopBlock.Operations.Any(o => !(o is IConditionalOperation) && costModel.Analyze(o).Kind != WorkKind.IoBound))
+                    {
+                        // The iterations compute besides the I/O: the loop itself is work at its own level.
+                        split.AddCpu(inner, inner >= 2 ? "nested loop, " + inner.ToString(System.Globalization.CultureInfo.InvariantCulture) + " levels" : "loop");
+                    }
+
+                    return;
+                case IConditionalOperation { WhenTrue: IBlockOperation { Operations: { Length: > 0 } exit } } branch when depth > 0 && LeavesLoop(exit[exit.Length - 1]) is { } levels:
+                    // if (failed) { Console.WriteLine(...); break; }: runs once, when the loop ends, not once per iteration.
+                    SplitCost(branch.Condition, depth, trampolines, costModel, ref split);
+                    SplitCost(branch.WhenTrue, levels == int.MaxValue ? 0 : System.Math.Max(0, depth - levels), trampolines, costModel, ref split);
+                    if (branch.WhenFalse is not null)
+                    {
+                        SplitCost(branch.WhenFalse, depth, trampolines, costModel, ref split);
                     }
 
                     return;
@@ -292,9 +310,74 @@ namespace GilAnalyzers.Core
                     SplitCost(calleeBody, depth, trampolines + 1, costModel, ref split);
                     return;
                 default:
+                    // A statement whose only I/O is inside one source call (`var c = tracer.Calculate(x, y);`): where the time
+                    // goes is decided inside that callee, at this statement's loop level.
+                    if (trampolines < TrampolineDepth && SoleIoCallee(operation, costModel) is { } calleeOfIo)
+                    {
+                        SplitCost(calleeOfIo, depth, trampolines + 1, costModel, ref split);
+                        return;
+                    }
+
                     split.AddIo(depth);
                     return;
             }
+        }
+
+        /// <summary>How many loop levels a branch's last statement leaves: 1 for <c>break</c>, all for <c>return</c> / <c>throw</c>.</summary>
+        private static int? LeavesLoop(IOperation last)
+            => last switch
+            {
+                IBranchOperation { BranchKind: BranchKind.Break } => 1,
+                IReturnOperation => int.MaxValue,
+                IThrowOperation => int.MaxValue,
+                IExpressionStatementOperation { Operation: IThrowOperation } => int.MaxValue,
+                _ => null,
+            };
+
+        /// <summary>The body of the one source method through which <paramref name="statement"/> does I/O, when there is exactly one.</summary>
+        private static IOperation? SoleIoCallee(IOperation statement, WorkCostModel costModel)
+        {
+            IInvocationOperation? sole = null;
+            foreach (var operation in FanOutFacts.Descendants(statement, enterFunctions: false))
+            {
+                if (operation is not IInvocationOperation call || costModel.Analyze(call).Kind != WorkKind.IoBound)
+                {
+                    continue;
+                }
+
+                if (sole is not null && !IsWithin(call, sole) && !IsWithin(sole, call))
+                {
+                    return null;
+                }
+
+                // Keep the innermost I/O call of a nested chain: Process(Read(x)) is decided by Read.
+                sole = sole is null || IsWithin(call, sole) ? call : sole;
+            }
+
+            if (sole is null)
+            {
+                return null;
+            }
+
+            var callee = sole.TargetMethod;
+            var body = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+                ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+                : null;
+            if (body is null)
+            {
+                return null;
+            }
+
+            // The call's arguments must not do I/O themselves.
+            foreach (var argument in sole.Arguments)
+            {
+                if (costModel.Analyze(argument.Value).Kind == WorkKind.IoBound)
+                {
+                    return null;
+                }
+            }
+
+            return body;
         }
 
         private static string DeeperReason(WorkCost cost, int depth)

@@ -803,6 +803,82 @@ public class RealShapesRawThreadsTests
     }
 
     [Fact]
+    public async Task CalleeThatLogsOnARareErrorInsideItsComputeLoop_Reports()
+    {
+        await Reports("""
+            class Geodesics
+            {
+                private readonly int[] _pixels;
+                private readonly int _width;
+
+                public Geodesics(int width, int height) { _width = width; _pixels = new int[width * height]; }
+
+                public void Render(int workers)
+                {
+                    var pool = new Thread[workers];
+                    for (int w = 0; w < workers; w++)
+                    {
+                        int band = w;
+                        pool[w] = {|#0:new Thread(() =>
+                        {
+                            for (int y = band; y < _pixels.Length / _width; y += workers)
+                                for (int x = 0; x < _width; x++)
+                                {
+                                    int colour = Integrate(x, y);
+                                    _pixels[y * _width + x] = colour;
+                                }
+                        })|};
+                        pool[w].Start();
+                    }
+                    foreach (var t in pool) t.Join();
+                }
+
+                private static int Integrate(int x, int y)
+                {
+                    double r = x + 1, v = y;
+                    for (int step = 0; step < 10000; step++)
+                    {
+                        v -= 1 / (r * r);
+                        r += v * 1e-3;
+                        if (double.IsNaN(r)) { Console.WriteLine("solution not converging"); break; }
+                    }
+                    return (int)r;
+                }
+            }
+            """, LanguageVersion.Latest, "'workers'", "nested loop, 3 levels");
+    }
+
+    [Fact]
+    public async Task CalleeThatReadsAFilePerPixel_DoesNotReport()
+    {
+        await Quiet("""
+            class Tiles
+            {
+                public static void Render(int[] pixels, int width, int workers, string folder)
+                {
+                    var pool = new Thread[workers];
+                    for (int w = 0; w < workers; w++)
+                    {
+                        int band = w;
+                        pool[w] = new Thread(() =>
+                        {
+                            for (int i = band; i < pixels.Length; i += workers)
+                            {
+                                int value = Lookup(folder, i);
+                                pixels[i] = value;
+                            }
+                        });
+                        pool[w].Start();
+                    }
+                    foreach (var t in pool) t.Join();
+                }
+
+                private static int Lookup(string folder, int i) => File.ReadAllText(Path.Combine(folder, i + ".txt")).Length;
+            }
+            """);
+    }
+
+    [Fact]
     public async Task ReadingEachFileWithLightWork_DoesNotReport()
     {
         await Quiet("""
