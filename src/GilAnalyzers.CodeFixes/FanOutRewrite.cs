@@ -263,6 +263,61 @@ namespace GilAnalyzers.CodeFixes
             return Reindent(statement.Syntax.ToFullString(), layout.Inner, layout.EndOfLine);
         }
 
+        /// <summary>
+        /// Whether code the rewrite keeps (the bound, the per-partition statements, the bodies, the range) names a local whose
+        /// declaration the rewrite removes — <c>Parallel.For(0, threads.Length, ...)</c> after <c>var threads = ...</c> is gone
+        /// would not compile. The fixers offer no action then.
+        /// </summary>
+        public static bool KeepsRemovedLocal(FanOutPlan plan)
+        {
+            var removed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var statement in plan.Removed)
+            {
+                foreach (var operation in FanOutFacts.Descendants(statement, enterFunctions: false))
+                {
+                    if (operation is IVariableDeclaratorOperation declarator)
+                    {
+                        removed.Add(declarator.Symbol);
+                    }
+                }
+            }
+
+            if (removed.Count == 0)
+            {
+                return false;
+            }
+
+            var kept = new List<IOperation>();
+            if (plan.Bound is not null)
+            {
+                kept.Add(plan.Bound);
+            }
+
+            kept.AddRange(plan.PreStatements);
+            foreach (var body in plan.Bodies)
+            {
+                kept.AddRange(body.Statements);
+                kept.Add(body.Delegate);
+                if (body.Argument is not null)
+                {
+                    kept.Add(body.Argument);
+                }
+            }
+
+            if (plan.Range is { } range)
+            {
+                kept.Add(range.End);
+                kept.Add(range.LoopBody);
+                kept.AddRange(range.Merges);
+                if (range.AccumulatorInitializer is not null)
+                {
+                    kept.Add(range.AccumulatorInitializer);
+                }
+            }
+
+            return kept.Any(k => FanOutFacts.Descendants(k).Any(o => o is ILocalReferenceOperation local && removed.Contains(local.Local)));
+        }
+
         /// <summary>Re-runs the analysis for the operation under a diagnostic.</summary>
         public static IOperation? OperationAt(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)
         {

@@ -46,8 +46,10 @@ namespace GilAnalyzers.CodeFixes
                 var fanOut = ThreadFanOut.Find(FanOutFacts.FunctionRoot(creation), types, WorkCostModel.For(types))
                     .FirstOrDefault(f => f.Launch.Syntax.Span == creation.Syntax.Span);
                 var plan = fanOut?.Plan;
-                if (plan is null)
+                if (plan is null || FanOutRewrite.KeepsRemovedLocal(plan))
                 {
+                    // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
+                    // partition...). A plan whose kept code names a removed local would not compile.
                     continue;
                 }
 

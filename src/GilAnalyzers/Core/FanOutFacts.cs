@@ -245,6 +245,273 @@ namespace GilAnalyzers.Core
             return null;
         }
 
+        /// <summary>How many source callees deep <see cref="WaitingCall"/> follows calls.</summary>
+        public const int WaitingCallDepth = 3;
+
+        /// <summary>At most this many callee bodies are read by one <see cref="WaitingCall"/> (it stays cheap on large engines).</summary>
+        public const int WaitingCallBudget = 32;
+
+        /// <summary>Per compilation: whether (and where) a source method waits, as <see cref="WaitingCall"/> found it ("" = it does not).</summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>> MethodWaits =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>>();
+
+        /// <summary>
+        /// Where a thread body waits rather than computes — a blocking wait (<see cref="BlockingCall"/>), <c>Thread.Sleep</c> /
+        /// <c>Yield</c> / <c>SpinWait</c> / <c>Join</c>, <c>Task.Wait</c> / <c>Delay</c> / <c>Result</c>, <c>await</c>, or a spin loop
+        /// that only polls — in <paramref name="body"/> or in source methods it calls, up to <see cref="WaitingCallDepth"/>
+        /// calls deep. A thread that waits like this coordinates (a consumer, a scheduler, a worker loop fed by others): it
+        /// is not one partition of a CPU-bound split. Null when nothing waits.
+        /// </summary>
+        public static string? WaitingCall(IOperation? body, KnownTypes types, WorkCostModel costModel)
+        {
+            if (body is null)
+            {
+                return null;
+            }
+
+            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            return WaitingCall(body, types, costModel, visited, 0);
+        }
+
+        private static string? WaitingCall(IOperation body, KnownTypes types, WorkCostModel costModel, HashSet<IMethodSymbol> visited, int depth)
+        {
+            var direct = BlockingCall(body, types);
+            if (direct is not null)
+            {
+                return direct;
+            }
+
+            foreach (var operation in Descendants(body))
+            {
+                switch (operation)
+                {
+                    case IAwaitOperation:
+                        return "await";
+                    case ILoopOperation loop when IsSpinLoop(loop, types):
+                        return "a spin-wait loop";
+                    case IPropertyReferenceOperation { Property: { Name: "Result" } } result
+                        when result.Property.ContainingType is { Name: "Task" or "ValueTask" }:
+                        return "Task.Result";
+                    case IInvocationOperation invocation:
+                        var method = invocation.TargetMethod;
+                        var type = method.ContainingType;
+                        if (type is null)
+                        {
+                            break;
+                        }
+
+                        if (type.Name == "Thread" && IsWaitingThreadMethod(method.Name) && KnownTypes.Is(type, types.Thread))
+                        {
+                            return "Thread." + method.Name;
+                        }
+
+                        if (type.Name == "SpinWait" && method.Name == "SpinOnce")
+                        {
+                            return "SpinWait.SpinOnce";
+                        }
+
+                        if (IsInputWait(type, method.Name))
+                        {
+                            // Console input, sockets, listeners, pipes: the thread waits for a peer, however much it computes after.
+                            return type.Name + "." + method.Name;
+                        }
+
+                        if ((type.Name == "Task" || type.Name == "ValueTask")
+                            && (method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny" || method.Name == "Delay" || method.Name == "GetResult"))
+                        {
+                            return type.Name + "." + method.Name;
+                        }
+
+                        if (depth < WaitingCallDepth
+                            && visited.Count < WaitingCallBudget
+                            && (method.MethodKind == MethodKind.LocalFunction || (!method.IsVirtual && !method.IsAbstract && !method.IsOverride))
+                            && method.DeclaringSyntaxReferences.Length > 0
+                            && visited.Add(method.OriginalDefinition))
+                        {
+                            var memo = MethodWaits.GetValue(types.Compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default));
+                            if (!memo.TryGetValue(method.OriginalDefinition, out var deep))
+                            {
+                                var calleeBody = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
+                                deep = (calleeBody is null ? null : WaitingCall(calleeBody, types, costModel, visited, depth + 1)) ?? string.Empty;
+                                if (depth == 0)
+                                {
+                                    // Found with the whole depth budget: the same answer for every caller.
+                                    memo.TryAdd(method.OriginalDefinition, deep);
+                                }
+                            }
+
+                            if (deep.Length != 0)
+                            {
+                                return deep.StartsWith("calls '", System.StringComparison.Ordinal)
+                                    ? "calls '" + method.Name + "' → " + deep.Substring("calls ".Length)
+                                    : "calls '" + method.Name + "' (" + deep + ")";
+                            }
+                        }
+
+                        break;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool IsInputWait(INamedTypeSymbol type, string name)
+        {
+            if (type.Name == "Console")
+            {
+                return name.StartsWith("Read", System.StringComparison.Ordinal);
+            }
+
+            if (name == "WaitForConnection" || name == "WaitForConnectionAsync")
+            {
+                return true;
+            }
+
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            return (ns == "System.Net" || ns.StartsWith("System.Net.", System.StringComparison.Ordinal))
+                   && (name.StartsWith("Accept", System.StringComparison.Ordinal) || name.StartsWith("Receive", System.StringComparison.Ordinal)
+                       || name.StartsWith("Read", System.StringComparison.Ordinal) || name == "GetContext" || name.StartsWith("Get", System.StringComparison.Ordinal) && name.EndsWith("Async", System.StringComparison.Ordinal));
+        }
+
+        private static bool IsWaitingThreadMethod(string name)
+            => name == "Sleep" || name == "Yield" || name == "SpinWait" || name == "Join";
+
+        /// <summary>
+        /// A loop that only polls: <c>while (!ready) { }</c>, <c>while (Volatile.Read(ref flag) == 0) Thread.Yield();</c>,
+        /// <c>do spinner.SpinOnce(); while (pending &gt; 0);</c> — its body does no work besides waiting.
+        /// </summary>
+        public static bool IsSpinLoop(ILoopOperation loop, KnownTypes types)
+        {
+            var condition = loop switch
+            {
+                IWhileLoopOperation whileLoop => whileLoop.Condition,
+                IForLoopOperation forLoop => forLoop.Condition,
+                _ => null,
+            };
+            if (condition is null || condition.ConstantValue.HasValue)
+            {
+                return false;
+            }
+
+            foreach (var operation in Descendants(loop.Body))
+            {
+                switch (operation)
+                {
+                    case IBlockOperation:
+                    case IEmptyOperation:
+                    case IExpressionStatementOperation:
+                    case IBranchOperation:
+                    case ILiteralOperation:
+                    case IArgumentOperation:
+                    case IConversionOperation:
+                    case ILocalReferenceOperation:
+                    case IFieldReferenceOperation:
+                    case IInstanceReferenceOperation:
+                        continue;
+                    case IInvocationOperation invocation:
+                        var type = invocation.TargetMethod.ContainingType;
+                        var name = invocation.TargetMethod.Name;
+                        if (type is not null
+                            && ((type.Name == "Thread" && (name == "Yield" || name == "SpinWait" || name == "Sleep" || name == "MemoryBarrier") && KnownTypes.Is(type, types.Thread))
+                                || (type.Name == "SpinWait" && name == "SpinOnce")
+                                || type.Name == "Volatile"
+                                || type.Name == "Interlocked"))
+                        {
+                            continue;
+                        }
+
+                        return false;
+                    default:
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Whether <paramref name="type"/> is <c>System.Threading.Thread</c> (the name is tested first: it resolves nothing).</summary>
+        public static bool IsThread(ITypeSymbol? type, KnownTypes types)
+            => type is { Name: "Thread" } && KnownTypes.Is(type, types.Thread);
+
+        /// <summary>
+        /// Whether values of <paramref name="type"/> hold threads: <c>Thread[]</c>, <c>List&lt;Thread&gt;</c>,
+        /// <c>Dictionary&lt;Thread, T&gt;</c>, <c>KeyValuePair&lt;int, Thread&gt;</c>, <c>IEnumerable&lt;Thread&gt;</c>...
+        /// </summary>
+        public static bool HoldsThreads(ITypeSymbol? type, KnownTypes types, int depth = 0)
+        {
+            switch (type)
+            {
+                case IArrayTypeSymbol array:
+                    return IsThread(array.ElementType, types) || (depth < 2 && HoldsThreads(array.ElementType, types, depth + 1));
+                case INamedTypeSymbol named:
+                    // Dictionary<Thread, T>.KeyCollection: the type arguments are the containing type's.
+                    for (var current = named; current is not null; current = current.ContainingType)
+                    {
+                        foreach (var argument in current.TypeArguments)
+                        {
+                            if (IsThread(argument, types) || (depth < 2 && HoldsThreads(argument, types, depth + 1)))
+                            {
+                                return true;
+                            }
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// <c>for (int i = k; i &lt; bound; i++)</c> (or <c>i += 1</c>) with a constant integer start <c>k</c>:
+        /// the index, the start and the bound; the index is written only by the loop's own increment.
+        /// </summary>
+        public static bool IsCountingLoop(ILoopOperation loop, out ILocalSymbol index, out int start, out IOperation bound)
+        {
+            index = null!;
+            bound = null!;
+            start = 0;
+            if (loop is not IForLoopOperation forLoop
+                || forLoop.Before.Length != 1
+                || forLoop.AtLoopBottom.Length != 1
+                || forLoop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
+                || forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
+                || declarations[0].Declarators.Length != 1)
+            {
+                return false;
+            }
+
+            var declarator = declarations[0].Declarators[0];
+            var initializer = declarator.Initializer ?? declarations[0].Initializer;
+            if (initializer is null
+                || StripConversions(initializer.Value).ConstantValue is not { HasValue: true, Value: int first }
+                || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32
+                || StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
+                || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol))
+            {
+                return false;
+            }
+
+            var step = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
+            var isIncrement = step switch
+            {
+                IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
+                    => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+                ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value: { ConstantValue: { HasValue: true, Value: 1 } } }
+                    => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+                _ => false,
+            };
+            if (!isIncrement || IsWrittenAfterDeclaration(declarator.Symbol, forLoop.Body))
+            {
+                return false;
+            }
+
+            index = declarator.Symbol;
+            start = first;
+            bound = condition.RightOperand;
+            return true;
+        }
+
         public static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
         {
             for (var t = type; t is not null; t = t.BaseType)

@@ -2,18 +2,24 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace GilAnalyzers.Core
 {
     /// <summary>
-    /// Finds raw-thread fan-outs in one function: two or more <c>Thread</c>s created (in a loop into an array or list,
-    /// or as explicit locals), started and joined in the same function, and plans the rewrite to
-    /// <c>Parallel.For</c> / <c>Parallel.Invoke</c> when it keeps behaviour.
+    /// Finds raw-thread fan-outs in one function: two or more <c>Thread</c>s created (in a loop into an array, list,
+    /// dictionary or other collection — a local or a field of the type —, or as explicit locals), directly or through a
+    /// small helper that wraps <c>new Thread(...)</c>, started and joined (in the same function, or for threads kept in a
+    /// field, in any method of the type), and plans the rewrite to <c>Parallel.For</c> / <c>Parallel.Invoke</c> when it
+    /// keeps behaviour.
     /// </summary>
     internal static class ThreadFanOut
     {
-        /// <summary>Every CPU-bound raw-thread fan-out whose threads are created directly in <paramref name="functionRoot"/>.</summary>
+        /// <summary>How many helper calls deep <see cref="ThreadCost"/> follows a body that only calls one method.</summary>
+        private const int TrampolineDepth = 2;
+
+        /// <summary>Every CPU-bound raw-thread fan-out whose threads are created (or obtained from a helper) directly in <paramref name="functionRoot"/>.</summary>
         public static ImmutableArray<FanOut> Find(IOperation functionRoot, KnownTypes types, WorkCostModel costModel)
         {
             if (types.Thread is null)
@@ -21,28 +27,49 @@ namespace GilAnalyzers.Core
                 return ImmutableArray<FanOut>.Empty;
             }
 
-            var creations = FanOutFacts.Descendants(functionRoot, enterFunctions: false)
-                .OfType<IObjectCreationOperation>()
-                .Where(c => KnownTypes.Is(c.Type, types.Thread))
-                .OrderBy(c => c.Syntax.SpanStart)
-                .ToList();
-            if (creations.Count == 0)
+            var sites = new List<IOperation>();
+            foreach (var operation in FanOutFacts.Descendants(functionRoot, enterFunctions: false))
+            {
+                switch (operation)
+                {
+                    case IObjectCreationOperation creation when FanOutFacts.IsThread(creation.Type, types):
+                        sites.Add(creation);
+                        break;
+                    case IInvocationOperation invocation when IsHelperCandidate(invocation.TargetMethod, types):
+                        sites.Add(invocation);
+                        break;
+                }
+            }
+
+            if (sites.Count == 0)
             {
                 return ImmutableArray<FanOut>.Empty;
             }
 
+            sites.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
             var results = ImmutableArray.CreateBuilder<FanOut>();
             var explicitThreads = new List<ThreadHandle>();
-            var seenCollections = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            foreach (var creation in creations)
+            var seenCollections = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var site in sites)
             {
-                var handle = ThreadHandle.Create(creation, functionRoot, types);
+                var handle = ThreadHandle.Create(site, functionRoot, types, costModel);
                 if (handle is null)
                 {
                     continue;
                 }
 
-                if (handle.Loop is not null)
+                if (handle.QueryRoot is not null)
+                {
+                    if (seenCollections.Add(handle.Collection!))
+                    {
+                        var queryFanOut = AnalyzeQuery(handle, types, costModel);
+                        if (queryFanOut is not null)
+                        {
+                            results.Add(queryFanOut);
+                        }
+                    }
+                }
+                else if (handle.Loop is not null)
                 {
                     if (handle.Collection is not null && seenCollections.Add(handle.Collection))
                     {
@@ -68,6 +95,14 @@ namespace GilAnalyzers.Core
             return results.ToImmutable();
         }
 
+        /// <summary>A call that may return a thread made by a small helper of this compilation (the name is tested first).</summary>
+        public static bool IsHelperCandidate(IMethodSymbol method, KnownTypes types)
+            => method.ReturnType is { Name: "Thread" } returnType
+               && method.DeclaringSyntaxReferences.Length > 0
+               && !method.IsAbstract
+               && !method.IsVirtual
+               && FanOutFacts.IsThread(returnType, types);
+
         /// <summary>The CPU cost of what a thread / work item runs, or an I/O-bound verdict when it blocks.</summary>
         public static WorkCost DelegateCost(IOperation @delegate, WorkCostModel costModel, KnownTypes types)
         {
@@ -82,6 +117,288 @@ namespace GilAnalyzers.Core
                 ? costModel.AnalyzeMethod(reference.Method)
                 : costModel.Analyze(body ?? @delegate);
         }
+
+        /// <summary>
+        /// What a raw thread's body spends its time on. Waiting anywhere in it — a blocking wait, a sleep, a spin loop, also
+        /// a few source calls deep — makes it a coordination thread (I/O-bound verdict). Otherwise a little I/O up front or
+        /// around the work (check a file, read a config, print progress once per outer iteration) does not decide: when the
+        /// CPU-bound part runs at a deeper loop level than every I/O call, the time goes to the CPU.
+        /// </summary>
+        public static WorkCost ThreadCost(IOperation @delegate, WorkCostModel costModel, KnownTypes types)
+        {
+            var body = DelegateBody(@delegate);
+            var cost = @delegate is IMethodReferenceOperation reference
+                ? costModel.AnalyzeMethod(reference.Method)
+                : costModel.Analyze(body ?? @delegate);
+            if (cost.Kind != WorkKind.IoBound && cost.Kind != WorkKind.CpuBound)
+            {
+                // Light or unknown: not reported whatever waits in it; the callee walk below is not needed.
+                return cost;
+            }
+
+            var waiting = FanOutFacts.WaitingCall(body ?? @delegate, types, costModel);
+            if (waiting is not null)
+            {
+                return new WorkCost(WorkKind.IoBound, waiting);
+            }
+
+            if (body is not null && RunsUntilStopped(body, 0, costModel))
+            {
+                // while (!_stop) { ... }: a service thread that works until told to stop, not one partition of a finite job.
+                return new WorkCost(WorkKind.IoBound, "runs until stopped");
+            }
+
+            if (cost.Kind != WorkKind.IoBound || body is null)
+            {
+                return cost;
+            }
+
+            var split = new CostSplit();
+            SplitCost(body, 0, 0, costModel, ref split);
+            return split.Cpu >= WorkCost.LoopStrength && split.Cpu > split.Io
+                ? new WorkCost(WorkKind.CpuBound, split.CpuReason!, split.Cpu)
+                : cost;
+        }
+
+        /// <summary>
+        /// A body whose main loop runs while a flag says so: <c>while (!_stopping)</c>, <c>while (running)</c>,
+        /// <c>while (!token.IsCancellationRequested)</c> — directly, or in the one method the body calls.
+        /// </summary>
+        private static bool RunsUntilStopped(IOperation body, int trampolines, WorkCostModel costModel)
+        {
+            var statements = body is IBlockOperation block
+                ? block.Operations.Where(o => !(o is IReturnOperation { IsImplicit: true })).ToList()
+                : new List<IOperation> { body };
+            foreach (var statement in statements)
+            {
+                switch (statement)
+                {
+                    case IWhileLoopOperation { Condition: { } condition } when IsStopFlag(condition):
+                        return true;
+                    case IExpressionStatementOperation { Operation: IInvocationOperation call } when trampolines < TrampolineDepth && statements.Count == 1:
+                        var callee = call.TargetMethod;
+                        var calleeBody = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+                            ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+                            : null;
+                        return calleeBody is not null && RunsUntilStopped(calleeBody, trampolines + 1, costModel);
+                }
+            }
+
+            return false;
+        }
+
+        private static bool IsStopFlag(IOperation condition)
+        {
+            var value = FanOutFacts.StripConversions(condition);
+            if (value is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+            {
+                value = FanOutFacts.StripConversions(not.Operand);
+            }
+
+            return value.Type?.SpecialType == SpecialType.System_Boolean
+                   && (value is IFieldReferenceOperation
+                       || value is IPropertyReferenceOperation { Property: { Name: "IsCancellationRequested" } }
+                       || value is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation });
+        }
+
+        /// <summary>The deepest CPU-bound work and the deepest I/O call of a thread body, in loop levels.</summary>
+        private struct CostSplit
+        {
+            public int Cpu;
+            public string? CpuReason;
+            public int Io;
+            public bool HasIo;
+
+            public void AddCpu(int strength, string reason)
+            {
+                if (strength > Cpu)
+                {
+                    Cpu = strength;
+                    CpuReason = reason;
+                }
+            }
+
+            public void AddIo(int depth)
+            {
+                if (!HasIo || depth > Io)
+                {
+                    Io = depth;
+                    HasIo = true;
+                }
+            }
+        }
+
+        private static void SplitCost(IOperation operation, int depth, int trampolines, WorkCostModel costModel, ref CostSplit split)
+        {
+            var cost = costModel.Analyze(operation);
+            switch (cost.Kind)
+            {
+                case WorkKind.CpuBound:
+                    split.AddCpu(depth + cost.Strength, depth == 0 ? cost.Reason : DeeperReason(cost, depth));
+                    return;
+                case WorkKind.IoBound:
+                    break;
+                default:
+                    return;
+            }
+
+            switch (operation)
+            {
+                case IBlockOperation block:
+                    foreach (var statement in block.Operations)
+                    {
+                        SplitCost(statement, depth, trampolines, costModel, ref split);
+                    }
+
+                    return;
+                case ILoopOperation loop:
+                    var small = IsSmallConstantLoop(loop);
+                    var inner = depth + (small ? 0 : 1);
+                    foreach (var child in loop.ChildOperations)
+                    {
+                        SplitCost(child, inner, trampolines, costModel, ref split);
+                    }
+
+                    if (!small && loop.Body is IBlockOperation loopBlock
+                        && loopBlock.Operations.Any(o => !(o is IConditionalOperation) && costModel.Analyze(o).Kind != WorkKind.IoBound))
+                    {
+                        // The iterations compute besides the I/O: the loop itself is work at its own level.
+                        split.AddCpu(inner, inner >= 2 ? "nested loop, " + inner.ToString(System.Globalization.CultureInfo.InvariantCulture) + " levels" : "loop");
+                    }
+
+                    return;
+                case IConditionalOperation { WhenTrue: IBlockOperation { Operations: { Length: > 0 } exit } } branch when depth > 0 && LeavesLoop(exit[exit.Length - 1]) is { } levels:
+                    // if (failed) { Console.WriteLine(...); break; }: runs once, when the loop ends, not once per iteration.
+                    SplitCost(branch.Condition, depth, trampolines, costModel, ref split);
+                    SplitCost(branch.WhenTrue, levels == int.MaxValue ? 0 : System.Math.Max(0, depth - levels), trampolines, costModel, ref split);
+                    if (branch.WhenFalse is not null)
+                    {
+                        SplitCost(branch.WhenFalse, depth, trampolines, costModel, ref split);
+                    }
+
+                    return;
+                case IConditionalOperation:
+                case ITryOperation:
+                case IUsingOperation:
+                case ILockOperation:
+                case ISwitchOperation:
+                case ISwitchCaseOperation:
+                case ILabeledOperation:
+                case IVariableDeclarationGroupOperation { Declarations: { Length: > 1 } }:
+                    foreach (var child in operation.ChildOperations)
+                    {
+                        SplitCost(child, depth, trampolines, costModel, ref split);
+                    }
+
+                    return;
+                case IExpressionStatementOperation { Operation: IInvocationOperation call } when trampolines < TrampolineDepth:
+                    var callee = call.TargetMethod;
+                    var calleeBody = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+                        ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+                        : null;
+                    if (calleeBody is null)
+                    {
+                        split.AddIo(depth);
+                        return;
+                    }
+
+                    foreach (var argument in call.Arguments)
+                    {
+                        SplitCost(argument.Value, depth, trampolines, costModel, ref split);
+                    }
+
+                    SplitCost(calleeBody, depth, trampolines + 1, costModel, ref split);
+                    return;
+                default:
+                    // A statement whose only I/O is inside one source call (`var c = tracer.Calculate(x, y);`): where the time
+                    // goes is decided inside that callee, at this statement's loop level.
+                    if (trampolines < TrampolineDepth && SoleIoCallee(operation, costModel) is { } calleeOfIo)
+                    {
+                        SplitCost(calleeOfIo, depth, trampolines + 1, costModel, ref split);
+                        return;
+                    }
+
+                    split.AddIo(depth);
+                    return;
+            }
+        }
+
+        /// <summary>How many loop levels a branch's last statement leaves: 1 for <c>break</c>, all for <c>return</c> / <c>throw</c>.</summary>
+        private static int? LeavesLoop(IOperation last)
+            => last switch
+            {
+                IBranchOperation { BranchKind: BranchKind.Break } => 1,
+                IReturnOperation => int.MaxValue,
+                IThrowOperation => int.MaxValue,
+                IExpressionStatementOperation { Operation: IThrowOperation } => int.MaxValue,
+                _ => null,
+            };
+
+        /// <summary>The body of the one source method through which <paramref name="statement"/> does I/O, when there is exactly one.</summary>
+        private static IOperation? SoleIoCallee(IOperation statement, WorkCostModel costModel)
+        {
+            IInvocationOperation? sole = null;
+            foreach (var operation in FanOutFacts.Descendants(statement, enterFunctions: false))
+            {
+                if (operation is not IInvocationOperation call || costModel.Analyze(call).Kind != WorkKind.IoBound)
+                {
+                    continue;
+                }
+
+                if (sole is not null && !IsWithin(call, sole) && !IsWithin(sole, call))
+                {
+                    return null;
+                }
+
+                // Keep the innermost I/O call of a nested chain: Process(Read(x)) is decided by Read.
+                sole = sole is null || IsWithin(call, sole) ? call : sole;
+            }
+
+            if (sole is null)
+            {
+                return null;
+            }
+
+            var callee = sole.TargetMethod;
+            var body = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+                ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+                : null;
+            if (body is null)
+            {
+                return null;
+            }
+
+            // The call's arguments must not do I/O themselves.
+            foreach (var argument in sole.Arguments)
+            {
+                if (costModel.Analyze(argument.Value).Kind == WorkKind.IoBound)
+                {
+                    return null;
+                }
+            }
+
+            return body;
+        }
+
+        private static string DeeperReason(WorkCost cost, int depth)
+        {
+            var reason = cost.Reason;
+            return reason.EndsWith(" loop", System.StringComparison.Ordinal) || reason == "loop" || reason == "LINQ pipeline"
+                   || reason.StartsWith("nested loop", System.StringComparison.Ordinal)
+                ? "nested loop, " + (depth + cost.Strength).ToString(System.Globalization.CultureInfo.InvariantCulture) + " levels"
+                : reason;
+        }
+
+        /// <summary><c>for (int k = 0; k &lt; 4; k++)</c>: both ends small constants (the cost model's notion of a light loop).</summary>
+        private static bool IsSmallConstantLoop(ILoopOperation loop)
+            => loop is IForLoopOperation { Condition: IBinaryOperation condition } forLoop
+               && IsSmall(condition.RightOperand.ConstantValue)
+               && forLoop.Before.Length == 1
+               && forLoop.Before[0] is IVariableDeclarationGroupOperation group
+               && group.Declarations.All(d => d.Declarators.All(v => v.Initializer is { } init && IsSmall(init.Value.ConstantValue)));
+
+        private static bool IsSmall(Optional<object?> constant)
+            => constant.HasValue && constant.Value is int value && value >= -WorkCostModel.SmallLoopLimit && value <= WorkCostModel.SmallLoopLimit;
 
         /// <summary>A lambda's body, or a method group's body when it is declared in the same syntax tree.</summary>
         public static IOperation? DelegateBody(IOperation @delegate)
@@ -100,28 +417,59 @@ namespace GilAnalyzers.Core
             }
         }
 
+        /// <summary><c>var threads = Enumerable.Range(0, n).Select(i =&gt; new Thread(...)).ToList();</c> then started and joined.</summary>
+        private static FanOut? AnalyzeQuery(ThreadHandle handle, KnownTypes types, WorkCostModel costModel)
+        {
+            var usage = ThreadUsage.Collect(handle, handle.QueryRoot!, types);
+            if ((usage.Starts.Count == 0 && !handle.StartedByHelper) || usage.Joins.Count == 0 || usage.NotACpuWorker || handle.Delegate is null)
+            {
+                return null;
+            }
+
+            var cost = ThreadCost(handle.Delegate, costModel, types);
+            return cost.IsCpuBound
+                ? new FanOut(FanOutShape.Loop, handle.Site, handle.QueryCount!, cost, "new Thread", null, handle.ShapeBlocker)
+                : null;
+        }
+
         private static FanOut? AnalyzeLoop(ThreadHandle handle, IOperation root, KnownTypes types, WorkCostModel costModel)
         {
             var usage = ThreadUsage.Collect(handle, root, types);
-            if (usage.Starts.Count == 0 || usage.Joins.Count == 0 || usage.NotACpuWorker)
+            if ((usage.Starts.Count == 0 && !handle.StartedByHelper) || usage.Joins.Count == 0 || usage.NotACpuWorker)
             {
                 return null;
             }
 
             var loop = handle.Loop!;
+            if (handle.OuterLoop is not null && usage.Joins.Any(j => !IsWithin(j, handle.OuterLoop)))
+            {
+                // Threads created in nested loops and joined elsewhere: not one partitioning.
+                return null;
+            }
+
             string count;
             IOperation? bound = null;
             ILocalSymbol? index = null;
-            if (FanOutFacts.IsZeroBasedCountingLoop(loop, out var loopIndex, out var loopBound))
+            if (FanOutFacts.IsCountingLoop(loop, out var loopIndex, out var start, out var loopBound))
             {
-                index = loopIndex;
-                bound = loopBound;
-                if (loopBound.ConstantValue is { HasValue: true, Value: int n } && n < 2)
+                if (loopBound.ConstantValue is { HasValue: true, Value: int n } && n - start < 2)
                 {
                     return null;
                 }
 
-                count = Describe(loopBound);
+                if (start == 0)
+                {
+                    index = loopIndex;
+                    bound = loopBound;
+                    count = Describe(loopBound);
+                }
+                else
+                {
+                    // for (int i = 1; i < n; i++): the calling thread usually runs partition 0 itself.
+                    count = loopBound.ConstantValue is { HasValue: true, Value: int constant }
+                        ? (constant - start).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        : "'" + FanOutFacts.StripConversions(loopBound).Syntax + " - " + start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "'";
+                }
             }
             else
             {
@@ -134,20 +482,20 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            var cost = DelegateCost(@delegate, costModel, types);
+            var cost = ThreadCost(@delegate, costModel, types);
             if (!cost.IsCpuBound)
             {
                 return null;
             }
 
-            var blocker = usage.FixBlocker;
+            var blocker = handle.ShapeBlocker ?? usage.FixBlocker;
             FanOutPlan? plan = null;
             if (blocker is null)
             {
                 blocker = PlanLoop(handle, usage, index, bound, root, types, out plan);
             }
 
-            return new FanOut(FanOutShape.Loop, handle.Creation, count, cost, "new Thread", plan, blocker);
+            return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker);
         }
 
         private static string? PlanLoop(ThreadHandle handle, ThreadUsage usage, ILocalSymbol? index, IOperation? bound, IOperation root, KnownTypes types, out FanOutPlan? plan)
@@ -171,7 +519,7 @@ namespace GilAnalyzers.Core
 
             // The loop body: per-iteration declarations, the creation, then only starts / list adds.
             var pre = ImmutableArray.CreateBuilder<IOperation>();
-            var creationStatement = FanOutFacts.StatementIn(handle.Creation, loopBody);
+            var creationStatement = FanOutFacts.StatementIn(handle.Site, loopBody);
             if (creationStatement is null)
             {
                 return "the thread is created inside a nested statement";
@@ -274,6 +622,29 @@ namespace GilAnalyzers.Core
                 }
             }
 
+            // The collection's declaration goes away: the rewrite must not keep code that still names it
+            // (`Parallel.For(0, threads.Length, ...)` after `var threads = new Thread[n]` is gone would not compile).
+            var collection = handle.Collection!;
+            if (FanOutFacts.References(bound, collection))
+            {
+                var size = FanOutFacts.Descendants(usage.CollectionDeclaration!).OfType<IArrayCreationOperation>().FirstOrDefault();
+                if (size is null
+                    || size.DimensionSizes.Length != 1
+                    || !SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(bound) is IPropertyReferenceOperation { Property: { Name: "Length" } } length ? FanOutFacts.StripConversions(length.Instance!) : bound), collection)
+                    || !FanOutFacts.IsStableValue(size.DimensionSizes[0], root))
+                {
+                    return "the thread count is read from the thread collection, which the rewrite removes";
+                }
+
+                bound = size.DimensionSizes[0];
+            }
+
+            if (pre.Any(s => FanOutFacts.References(s, collection)) || FanOutFacts.References(@delegate, collection)
+                || (argument is not null && FanOutFacts.References(argument, collection)))
+            {
+                return "the threads' work uses the thread collection, which the rewrite removes";
+            }
+
             var range = RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
             plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null);
             return null;
@@ -298,12 +669,12 @@ namespace GilAnalyzers.Core
             foreach (var handle in handles)
             {
                 var usage = ThreadUsage.Collect(handle, root, types);
-                if (usage.Starts.Count == 0 || usage.Joins.Count == 0 || usage.NotACpuWorker || handle.Delegate is null)
+                if ((usage.Starts.Count == 0 && !handle.StartedByHelper) || usage.Joins.Count == 0 || usage.NotACpuWorker || handle.Delegate is null)
                 {
                     continue;
                 }
 
-                var cost = DelegateCost(handle.Delegate, costModel, types);
+                var cost = ThreadCost(handle.Delegate, costModel, types);
                 if (!cost.IsCpuBound)
                 {
                     continue;
@@ -318,7 +689,7 @@ namespace GilAnalyzers.Core
             }
 
             var blocker = PlanExplicit(workers, root, types, out var plan);
-            return new FanOut(FanOutShape.Explicit, workers[0].Handle.Creation, workers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), workers[0].Cost, "new Thread", plan, blocker);
+            return new FanOut(FanOutShape.Explicit, workers[0].Handle.Site, workers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), workers[0].Cost, "new Thread", plan, blocker);
         }
 
         private static string? PlanExplicit(List<(ThreadHandle Handle, ThreadUsage Usage, WorkCost Cost)> workers, IOperation root, KnownTypes types, out FanOutPlan? plan)
@@ -329,9 +700,10 @@ namespace GilAnalyzers.Core
             IBlockOperation? block = null;
             foreach (var (handle, usage, _) in workers)
             {
-                if (usage.FixBlocker is not null)
+                var blocker = handle.ShapeBlocker ?? usage.FixBlocker;
+                if (blocker is not null)
                 {
-                    return usage.FixBlocker;
+                    return blocker;
                 }
 
                 if (usage.HasStartArgumentOutsideLoop)
@@ -476,27 +848,40 @@ namespace GilAnalyzers.Core
             return "'" + value.Syntax + "'";
         }
 
-        /// <summary>Where one <c>new Thread(...)</c> goes: an array / list element created in a loop, or an explicit local.</summary>
+
+        /// <summary>
+        /// Where one thread goes: a <c>new Thread(...)</c> (or a helper call returning one) stored into an array / list /
+        /// dictionary / queue element in a loop, or into an explicit local.
+        /// </summary>
         private sealed class ThreadHandle
         {
-            private ThreadHandle(IObjectCreationOperation creation, IOperation? @delegate, ILoopOperation? loop, ILocalSymbol? collection, ILocalSymbol? local, IOperation? declaration)
+            private ThreadHandle(IOperation site, IOperation? @delegate, ILoopOperation? loop, ILoopOperation? outerLoop, ISymbol? collection, ILocalSymbol? local, IOperation? declaration, bool startedByHelper, string? shapeBlocker, IOperation? queryRoot = null, string? queryCount = null)
             {
-                Creation = creation;
+                QueryRoot = queryRoot;
+                QueryCount = queryCount;
+                Site = site;
                 Delegate = @delegate;
                 Loop = loop;
+                OuterLoop = outerLoop;
                 Collection = collection;
                 Local = local;
                 Declaration = declaration;
+                StartedByHelper = startedByHelper;
+                ShapeBlocker = shapeBlocker;
             }
 
-            public IObjectCreationOperation Creation { get; }
+            /// <summary>The <c>new Thread(...)</c>, or the call of the helper that makes the thread: where the diagnostic goes.</summary>
+            public IOperation Site { get; }
 
             public IOperation? Delegate { get; }
 
             public ILoopOperation? Loop { get; }
 
-            /// <summary>The array or list the loop puts the threads in.</summary>
-            public ILocalSymbol? Collection { get; }
+            /// <summary>A loop around the creation loop (the fan-out repeats, e.g. once per generation or frame).</summary>
+            public ILoopOperation? OuterLoop { get; }
+
+            /// <summary>The array, list, dictionary... (a local, or a field of the type) the loop puts the threads in.</summary>
+            public ISymbol? Collection { get; }
 
             /// <summary>The local the thread is stored in (explicit threads, or the loop's temporary).</summary>
             public ILocalSymbol? Local { get; }
@@ -504,41 +889,77 @@ namespace GilAnalyzers.Core
             /// <summary>Explicit shape: the declaration statement of <see cref="Local"/>.</summary>
             public IOperation? Declaration { get; }
 
-            public static ThreadHandle? Create(IObjectCreationOperation creation, IOperation root, KnownTypes types)
+            /// <summary>Threads made by a LINQ <c>Select</c>: the function that holds the query (where they are started and joined).</summary>
+            public IOperation? QueryRoot { get; }
+
+            /// <summary>The thread is this property / field of each object stored in <see cref="Collection"/>.</summary>
+            public ISymbol? Member { get; private set; }
+
+            /// <summary>How many threads the query makes, as written.</summary>
+            public string? QueryCount { get; }
+
+            /// <summary>The helper (or the query's selector) that makes the thread also starts it.</summary>
+            public bool StartedByHelper { get; }
+
+            /// <summary>Why the shape itself (a field, a helper, a named thread...) keeps the rewrite from being offered.</summary>
+            public string? ShapeBlocker { get; }
+
+            public static ThreadHandle? Create(IOperation site, IOperation root, KnownTypes types, WorkCostModel costModel)
             {
-                if (creation.Arguments.Length != 1)
+                IOperation? @delegate;
+                var startedByHelper = false;
+                string? shapeBlocker = null;
+                if (site is IObjectCreationOperation creation)
                 {
-                    // new Thread(start, maxStackSize): a custom stack size is deliberate.
+                    if (!IsPlainWorkerCreation(creation, out shapeBlocker))
+                    {
+                        return null;
+                    }
+
+                    @delegate = ResolveDelegate(creation.Arguments[0].Value, root, ref shapeBlocker);
+                }
+                else if (site is IInvocationOperation call)
+                {
+                    if (!Helper.TryResolve(call, types, costModel, out @delegate, out startedByHelper))
+                    {
+                        return null;
+                    }
+
+                    shapeBlocker = "the threads are made by the helper '" + call.TargetMethod.Name + "'";
+                }
+                else
+                {
                     return null;
                 }
 
-                if (creation.Initializer is not null)
-                {
-                    // new Thread(...) { IsBackground = true, Priority = ... }: configured threads are not plain workers.
-                    return null;
-                }
-
-                var @delegate = FanOutFacts.UnwrapDelegate(creation.Arguments[0].Value);
-                var loop = FanOutFacts.EnclosingLoop(creation, root);
-                var parent = creation.Parent;
+                var loop = FanOutFacts.EnclosingLoop(site, root);
+                var parent = site.Parent;
                 while (parent is IConversionOperation)
                 {
                     parent = parent.Parent;
                 }
 
-                ILocalSymbol? collection = null;
+                ISymbol? collection = null;
                 ILocalSymbol? local = null;
                 IOperation? declaration = null;
+                ISymbol? member = null;
                 switch (parent)
                 {
-                    case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array } }:
-                        collection = array.Local;
+                    case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } held, Parent: IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation holder } }
+                        when loop is not null && StoredInto(holder) is { } holders:
+                        // list.Add(new WorkerState { Id = i, Thread = new Thread(Run) }): the thread is a member of each stored object.
+                        collection = holders;
+                        member = held.Member;
+                        shapeBlocker ??= "the threads are kept in the '" + held.Member.Name + "' member of per-thread objects";
                         break;
-                    case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Instance: ILocalReferenceOperation list, Property: { IsIndexer: true } } }:
-                        collection = list.Local;
+                    case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element }:
+                        collection = Storage(element.ArrayReference);
                         break;
-                    case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: ILocalReferenceOperation list } }:
-                        collection = list.Local;
+                    case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer }:
+                        collection = Storage(indexer.Instance);
+                        break;
+                    case IArgumentOperation { Parent: IInvocationOperation store } when IsStoreMethod(store.TargetMethod.Name):
+                        collection = Storage(store.Instance);
                         break;
                     case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                         local = declarator.Symbol;
@@ -547,42 +968,372 @@ namespace GilAnalyzers.Core
                     case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned }:
                         local = assigned.Local;
                         break;
-                    default:
-                        return null;
                 }
 
-                if (loop is not null && collection is null && local is not null)
+                if (loop is null && root is IAnonymousFunctionOperation selector && TryQuery(selector, site, parent, local, out var query))
                 {
-                    // var t = new Thread(...); list.Add(t); inside the loop.
-                    foreach (var operation in FanOutFacts.Descendants(loop.Body, enterFunctions: false))
-                    {
-                        if (operation is IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: ILocalReferenceOperation list } add
-                            && add.Arguments.Length == 1
-                            && FanOutFacts.StripConversions(add.Arguments[0].Value) is ILocalReferenceOperation added
-                            && SymbolEqualityComparer.Default.Equals(added.Local, local))
-                        {
-                            collection = list.Local;
-                        }
-                    }
+                    return new ThreadHandle(site, @delegate, null, null, query.Collection, null, null, query.Started, shapeBlocker ?? "the threads are made by a LINQ query", query.Root, query.Count);
+                }
 
+                if (collection is null && local is null)
+                {
+                    return null;
+                }
+
+                if (loop is not null && collection is null)
+                {
+                    // var t = new Thread(...); threads.Add(t); / threads[i] = t; / workers[t] = state; inside the loop.
+                    collection = CollectionOfLocal(loop.Body, local!);
                     if (collection is null)
                     {
                         return null;
                     }
                 }
 
-                if (loop is null && local is null)
+                if (collection is IFieldSymbol field)
                 {
-                    return null;
+                    shapeBlocker ??= "the threads are kept in the field '" + field.Name + "'";
+                }
+                else if (collection is ILocalSymbol collectionLocal && !IsListOrArray(collectionLocal.Type))
+                {
+                    shapeBlocker ??= "the threads are kept in a " + collectionLocal.Type.Name;
                 }
 
-                if (loop is not null && FanOutFacts.EnclosingLoop(loop, root) is not null)
+                ILoopOperation? outerLoop = null;
+                if (loop is not null)
                 {
-                    // Nested creation loops: not a simple partitioning.
-                    return null;
+                    outerLoop = FanOutFacts.EnclosingLoop(loop, root);
+                    if (outerLoop is not null)
+                    {
+                        if (collection is IFieldSymbol)
+                        {
+                            // Nested creation loops filling one field: not a simple partitioning.
+                            return null;
+                        }
+
+                        shapeBlocker ??= "the fan-out is repeated inside an outer loop";
+                    }
                 }
 
-                return new ThreadHandle(creation, @delegate, loop, collection, local, declaration);
+                return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member };
+            }
+
+            /// <summary>The collection an object is stored into right where it is created: <c>states.Add(new State { ... })</c>.</summary>
+            private static ISymbol? StoredInto(IOperation created)
+            {
+                var parent = created.Parent;
+                while (parent is IConversionOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                return parent switch
+                {
+                    IArgumentOperation { Parent: IInvocationOperation store } when IsStoreMethod(store.TargetMethod.Name) => Storage(store.Instance),
+                    ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } => Storage(element.ArrayReference),
+                    ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer } => Storage(indexer.Instance),
+                    _ => null,
+                };
+            }
+
+            /// <summary>
+            /// A thread built to be a plain worker: one start delegate (no custom stack size), no object initializer except
+            /// a name or a priority (which only the rewrite cares about).
+            /// </summary>
+            public static bool IsPlainWorkerCreation(IObjectCreationOperation creation, out string? shapeBlocker)
+            {
+                shapeBlocker = null;
+                if (creation.Arguments.Length != 1)
+                {
+                    // new Thread(start, maxStackSize): a custom stack size is deliberate.
+                    return false;
+                }
+
+                if (creation.Initializer is { } initializer)
+                {
+                    // new Thread(...) { IsBackground = true, ... }: background / configured threads are not plain workers.
+                    foreach (var member in initializer.Initializers)
+                    {
+                        if (member is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "Name" or "Priority" } } })
+                        {
+                            return false;
+                        }
+                    }
+
+                    shapeBlocker = "the threads are given a name or a priority";
+                }
+
+                return true;
+            }
+
+            /// <summary>
+            /// The selector of <c>Enumerable.Range(0, n).Select(i =&gt; new Thread(...)).ToList()</c> (or <c>.ToArray()</c>) stored
+            /// into a local or a field: the threads' collection, how many, and whether the selector starts them.
+            /// </summary>
+            private static bool TryQuery(IAnonymousFunctionOperation selector, IOperation site, IOperation? parent, ILocalSymbol? local, out (ISymbol Collection, IOperation Root, string Count, bool Started) query)
+            {
+                query = default;
+                var returned = parent is IReturnOperation returnedSite && FanOutFacts.StripConversions(returnedSite.ReturnedValue!) == site;
+                var started = false;
+                if (!returned && local is not null)
+                {
+                    foreach (var operation in FanOutFacts.Descendants(selector.Body, enterFunctions: false))
+                    {
+                        if (operation is IReturnOperation { ReturnedValue: { } value } && FanOutFacts.StripConversions(value) is ILocalReferenceOperation back
+                            && SymbolEqualityComparer.Default.Equals(back.Local, local))
+                        {
+                            returned = true;
+                        }
+                        else if (operation is IInvocationOperation { TargetMethod: { Name: "Start" }, Instance: ILocalReferenceOperation startedLocal }
+                                 && SymbolEqualityComparer.Default.Equals(startedLocal.Local, local))
+                        {
+                            started = true;
+                        }
+                    }
+                }
+
+                if (!returned)
+                {
+                    return false;
+                }
+
+                IOperation current = selector;
+                while (current.Parent is IDelegateCreationOperation || current.Parent is IConversionOperation)
+                {
+                    current = current.Parent;
+                }
+
+                if (current.Parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Select" } } select } || select.Arguments.Length != 2)
+                {
+                    return false;
+                }
+
+                var count = "several";
+                if (FanOutFacts.StripConversions(select.Arguments[0].Value) is IInvocationOperation { TargetMethod: { Name: "Range" } } range
+                    && range.Arguments.Length == 2
+                    && FanOutFacts.StripConversions(range.Arguments[0].Value).ConstantValue is { HasValue: true, Value: 0 })
+                {
+                    count = Describe(range.Arguments[1].Value);
+                }
+
+                current = select;
+                while (true)
+                {
+                    var up = current.Parent;
+                    while (up is IConversionOperation)
+                    {
+                        current = up;
+                        up = up.Parent;
+                    }
+
+                    if (up is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "ToList" or "ToArray" } } materialised })
+                    {
+                        current = materialised;
+                        continue;
+                    }
+
+                    ISymbol? collection = up switch
+                    {
+                        IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                        ISimpleAssignmentOperation assignment when assignment.Value == current => Storage(assignment.Target),
+                        _ => null,
+                    };
+                    if (collection is null || current == select)
+                    {
+                        // A lazy query re-creates the threads each time it is enumerated: not followed.
+                        return false;
+                    }
+
+                    query = (collection, FanOutFacts.FunctionRoot(selector), count, started);
+                    return true;
+                }
+            }
+
+            /// <summary>The lambda or method group a thread runs; a local holding one (never reassigned) is followed.</summary>
+            private static IOperation? ResolveDelegate(IOperation argument, IOperation root, ref string? shapeBlocker)
+            {
+                var direct = FanOutFacts.UnwrapDelegate(argument);
+                if (direct is not null)
+                {
+                    return direct;
+                }
+
+                var value = FanOutFacts.StripConversions(argument);
+                if (value is IDelegateCreationOperation wrapped)
+                {
+                    value = FanOutFacts.StripConversions(wrapped.Target);
+                }
+
+                if (value is ILocalReferenceOperation reference && !FanOutFacts.IsWrittenAfterDeclaration(reference.Local, root))
+                {
+                    foreach (var operation in FanOutFacts.Descendants(root, enterFunctions: false))
+                    {
+                        if (operation is IVariableDeclaratorOperation declarator
+                            && SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local)
+                            && declarator.Initializer is { } initializer)
+                        {
+                            shapeBlocker ??= "the thread's delegate is held in the local '" + reference.Local.Name + "'";
+                            return FanOutFacts.UnwrapDelegate(initializer.Value);
+                        }
+                    }
+                }
+
+                return null;
+            }
+
+            /// <summary>A local, or a field of this instance / type, holding the threads.</summary>
+            public static ISymbol? Storage(IOperation? instance)
+            {
+                switch (instance is null ? null : FanOutFacts.StripConversions(instance))
+                {
+                    case ILocalReferenceOperation local:
+                        return local.Local;
+                    case IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field:
+                        return field.Field;
+                    default:
+                        return null;
+                }
+            }
+
+            public static bool IsStoreMethod(string name)
+                => name == "Add" || name == "Enqueue" || name == "Push" || name == "TryAdd" || name == "Insert" || name == "AddLast" || name == "AddFirst";
+
+            private static bool IsListOrArray(ITypeSymbol type)
+                => type is IArrayTypeSymbol || type is INamedTypeSymbol { Name: "List", Arity: 1 };
+
+            private static ISymbol? CollectionOfLocal(IOperation loopBody, ILocalSymbol local)
+            {
+                foreach (var operation in FanOutFacts.Descendants(loopBody, enterFunctions: false))
+                {
+                    if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    {
+                        continue;
+                    }
+
+                    IOperation current = reference;
+                    while (current.Parent is IConversionOperation)
+                    {
+                        current = current.Parent;
+                    }
+
+                    switch (current.Parent)
+                    {
+                        case IArgumentOperation { Parent: IInvocationOperation store } when IsStoreMethod(store.TargetMethod.Name):
+                            return Storage(store.Instance);
+                        case IArgumentOperation { Parent: IPropertyReferenceOperation { Property: { IsIndexer: true } } keyed }
+                            when keyed.Parent is ISimpleAssignmentOperation keyAssignment && keyAssignment.Target == keyed:
+                            return Storage(keyed.Instance);
+                        case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } assignment when assignment.Value == current:
+                            return Storage(element.ArrayReference);
+                        case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer } assignment when assignment.Value == current:
+                            return Storage(indexer.Instance);
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// A small method of the compilation that makes a worker thread and returns it (and may start it):
+        /// <c>Thread Spawn(int id) { var t = new Thread(() =&gt; Work(id)); t.Start(); return t; }</c>.
+        /// </summary>
+        private static class Helper
+        {
+            public static bool TryResolve(IInvocationOperation call, KnownTypes types, WorkCostModel costModel, out IOperation? @delegate, out bool started)
+            {
+                @delegate = null;
+                started = false;
+                var method = call.TargetMethod;
+                var body = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
+                if (body is null)
+                {
+                    return false;
+                }
+
+                IObjectCreationOperation? creation = null;
+                var returns = new List<IOperation>();
+                foreach (var operation in FanOutFacts.Descendants(body, enterFunctions: false))
+                {
+                    switch (operation)
+                    {
+                        case IObjectCreationOperation candidate when FanOutFacts.IsThread(candidate.Type, types):
+                            if (creation is not null)
+                            {
+                                return false;
+                            }
+
+                            creation = candidate;
+                            break;
+                        case IReturnOperation { ReturnedValue: { } value }:
+                            returns.Add(FanOutFacts.StripConversions(value));
+                            break;
+                    }
+                }
+
+                if (creation is null || !ThreadHandle.IsPlainWorkerCreation(creation, out _))
+                {
+                    return false;
+                }
+
+                // An expression-bodied helper: `Thread Make(int i) => new Thread(...);`
+                if (returns.Count == 0 && FanOutFacts.StripConversions(body) == creation)
+                {
+                    returns.Add(creation);
+                }
+
+                var parent = creation.Parent;
+                while (parent is IConversionOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                var local = parent switch
+                {
+                    IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } => assigned.Local,
+                    _ => null,
+                };
+                if (returns.Count == 0
+                    || !returns.All(r => r == creation || (local is not null && r is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, local))))
+                {
+                    return false;
+                }
+
+                if (local is not null)
+                {
+                    foreach (var operation in FanOutFacts.Descendants(body))
+                    {
+                        if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                        {
+                            continue;
+                        }
+
+                        switch (reference.Parent)
+                        {
+                            case IInvocationOperation { TargetMethod: { Name: "Start" } } start when start.Instance == reference:
+                                started = true;
+                                break;
+                            case IInvocationOperation { TargetMethod: { Name: "SetApartmentState" or "TrySetApartmentState" } }:
+                                return false;
+                            case IPropertyReferenceOperation { Property: { Name: "IsBackground" or "ApartmentState" } }:
+                                return false;
+                        }
+                    }
+                }
+
+                var argument = creation.Arguments[0].Value;
+                @delegate = FanOutFacts.UnwrapDelegate(argument);
+                if (@delegate is null
+                    && FanOutFacts.StripConversions(argument) is IParameterReferenceOperation parameter
+                    && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method.OriginalDefinition))
+                {
+                    // Thread Spawn(ThreadStart work) { ... new Thread(work) ... }: the caller's delegate runs.
+                    var passed = call.Arguments.FirstOrDefault(a => a.Parameter is { } p && p.Ordinal == parameter.Parameter.Ordinal);
+                    @delegate = passed is null ? null : FanOutFacts.UnwrapDelegate(passed.Value);
+                }
+
+                return @delegate is not null;
             }
         }
 
@@ -612,72 +1363,10 @@ namespace GilAnalyzers.Core
 
             public static ThreadUsage Collect(ThreadHandle handle, IOperation root, KnownTypes types)
             {
-                var usage = new ThreadUsage();
-                var threadExpressions = new List<IOperation>();
-                var foreachLocals = new Dictionary<ILocalSymbol, IForEachLoopOperation>(SymbolEqualityComparer.Default);
-                var all = FanOutFacts.Descendants(root).ToList();
-
-                foreach (var operation in all)
-                {
-                    if (operation is IVariableDeclaratorOperation declarator
-                        && (SymbolEqualityComparer.Default.Equals(declarator.Symbol, handle.Collection)))
-                    {
-                        usage.CollectionDeclaration = declarator.Parent?.Parent;
-                        continue;
-                    }
-
-                    if (operation is not ILocalReferenceOperation reference)
-                    {
-                        continue;
-                    }
-
-                    if (handle.Collection is not null && SymbolEqualityComparer.Default.Equals(reference.Local, handle.Collection))
-                    {
-                        var parent = reference.Parent;
-                        switch (parent)
-                        {
-                            case IArrayElementReferenceOperation element when element.ArrayReference == reference:
-                                threadExpressions.Add(element);
-                                break;
-                            case IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer when indexer.Instance == reference:
-                                threadExpressions.Add(indexer);
-                                break;
-                            case IPropertyReferenceOperation { Property: { Name: "Length" or "Count" } }:
-                                break;
-                            case IInvocationOperation { TargetMethod: { Name: "Add" } } add when add.Instance == reference:
-                                break;
-                            case IConversionOperation { Parent: IForEachLoopOperation loop } when loop.Collection == parent:
-                            case IForEachLoopOperation loop2 when loop2.Collection == reference:
-                                var forEach = (IForEachLoopOperation)(parent is IForEachLoopOperation f ? f : parent!.Parent!);
-                                foreach (var local in forEach.Locals)
-                                {
-                                    foreachLocals[local] = forEach;
-                                }
-
-                                break;
-                            default:
-                                usage.FixBlocker ??= "the thread collection '" + handle.Collection.Name + "' is used for more than starting and joining";
-                                break;
-                        }
-                    }
-                    else if (handle.Local is not null && SymbolEqualityComparer.Default.Equals(reference.Local, handle.Local))
-                    {
-                        if (!FanOutFacts.IsWrite(reference))
-                        {
-                            threadExpressions.Add(reference);
-                        }
-                    }
-                }
-
-                foreach (var operation in all)
-                {
-                    if (operation is ILocalReferenceOperation reference && foreachLocals.ContainsKey(reference.Local))
-                    {
-                        threadExpressions.Add(reference);
-                    }
-                }
-
-                foreach (var expression in threadExpressions)
+                var collector = new Collector(handle, types);
+                collector.Run(root);
+                var usage = collector.Usage;
+                foreach (var expression in collector.ThreadExpressions)
                 {
                     usage.Classify(expression, handle, types);
                 }
@@ -685,13 +1374,367 @@ namespace GilAnalyzers.Core
                 return usage;
             }
 
+            /// <summary>
+            /// Follows the threads from where they are stored to where they are started and joined: elements of the
+            /// collection, foreach variables, <c>Keys</c> / <c>Values</c> / <c>Key</c>, <c>Dequeue()</c>, <c>ToArray()</c>,
+            /// lambda parameters of <c>ForEach(t =&gt; t.Join())</c>, helpers that take the collection (<c>JoinAll(threads)</c>).
+            /// Only the shapes the rewrite knows leave <see cref="FixBlocker"/> unset.
+            /// </summary>
+            private sealed class Collector
+            {
+                private const int MaxExtraScopes = 4;
+                private readonly ThreadHandle _handle;
+                private readonly KnownTypes _types;
+                private readonly HashSet<ISymbol> _threadSymbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                private readonly HashSet<ISymbol> _containerSymbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                private readonly HashSet<ISymbol> _holderSymbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                private readonly HashSet<IOperation> _seenThreads = new HashSet<IOperation>();
+                private readonly HashSet<IOperation> _seenContainers = new HashSet<IOperation>();
+                private readonly List<IOperation> _extraScopes = new List<IOperation>();
+
+                public Collector(ThreadHandle handle, KnownTypes types)
+                {
+                    _handle = handle;
+                    _types = types;
+                    if (handle.Collection is not null)
+                    {
+                        _containerSymbols.Add(handle.Collection);
+                    }
+
+                    if (handle.Local is not null)
+                    {
+                        _threadSymbols.Add(handle.Local);
+                    }
+                }
+
+                public ThreadUsage Usage { get; } = new ThreadUsage();
+
+                public List<IOperation> ThreadExpressions { get; } = new List<IOperation>();
+
+                private string CollectionBlocker => "the thread collection '" + (_handle.Collection?.Name ?? "?") + "' is used for more than starting and joining";
+
+                public void Run(IOperation root)
+                {
+                    var all = new List<IOperation>();
+                    foreach (var scope in Scopes(root))
+                    {
+                        all.AddRange(FanOutFacts.Descendants(scope));
+                    }
+
+                    // The creation stored and started in one expression: (threads[i] = new Thread(...)).Start();
+                    var parent = _handle.Site.Parent;
+                    while (parent is IConversionOperation)
+                    {
+                        parent = parent.Parent;
+                    }
+
+                    if (parent is ISimpleAssignmentOperation stored && stored.Parent is IInvocationOperation started && started.Instance == stored)
+                    {
+                        AddThread(stored);
+                    }
+
+                    var scopesAdded = 0;
+                    for (var pass = 0; pass < 4; pass++)
+                    {
+                        var known = _threadSymbols.Count + _containerSymbols.Count + _holderSymbols.Count;
+                        foreach (var operation in all)
+                        {
+                            if (operation is IVariableDeclaratorOperation declarator)
+                            {
+                                if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, _handle.Collection))
+                                {
+                                    Usage.CollectionDeclaration = declarator.Parent?.Parent;
+                                }
+
+                                continue;
+                            }
+
+                            var symbol = Referenced(operation);
+                            if (symbol is null)
+                            {
+                                continue;
+                            }
+
+                            if (_holderSymbols.Contains(symbol))
+                            {
+                                Holder(operation);
+                            }
+                            else if (_containerSymbols.Contains(symbol))
+                            {
+                                Container(operation, SymbolEqualityComparer.Default.Equals(symbol, _handle.Collection));
+                            }
+                            else if (_threadSymbols.Contains(symbol) && !FanOutFacts.IsWrite(operation))
+                            {
+                                AddThread(operation);
+                            }
+                        }
+
+                        while (scopesAdded < _extraScopes.Count)
+                        {
+                            all.AddRange(FanOutFacts.Descendants(_extraScopes[scopesAdded++]));
+                        }
+
+                        if (known == _threadSymbols.Count + _containerSymbols.Count + _holderSymbols.Count && scopesAdded == _extraScopes.Count && pass > 0)
+                        {
+                            break;
+                        }
+                    }
+
+                    ThreadExpressions.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
+                }
+
+                /// <summary>The function, or for threads kept in a field every method and accessor of the type (in this file).</summary>
+                private IEnumerable<IOperation> Scopes(IOperation root)
+                {
+                    if (_handle.Collection is not IFieldSymbol field || _handle.Site.SemanticModel is not { } model)
+                    {
+                        yield return root;
+                        yield break;
+                    }
+
+                    var tree = _handle.Site.Syntax.SyntaxTree;
+                    foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+                    {
+                        if (reference.SyntaxTree != tree || reference.GetSyntax() is not TypeDeclarationSyntax type)
+                        {
+                            continue;
+                        }
+
+                        foreach (var member in type.Members)
+                        {
+                            switch (member)
+                            {
+                                case BaseMethodDeclarationSyntax method when model.GetOperation(method) is { } body:
+                                    yield return body;
+                                    break;
+                                case BasePropertyDeclarationSyntax { AccessorList: { } accessors }:
+                                    foreach (var accessor in accessors.Accessors)
+                                    {
+                                        if (model.GetOperation(accessor) is { } accessorBody)
+                                        {
+                                            yield return accessorBody;
+                                        }
+                                    }
+
+                                    break;
+                            }
+                        }
+                    }
+                }
+
+                private static ISymbol? Referenced(IOperation operation) => operation switch
+                {
+                    ILocalReferenceOperation local => local.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => field.Field,
+                    _ => null,
+                };
+
+                private void AddThread(IOperation expression)
+                {
+                    if (_seenThreads.Add(expression))
+                    {
+                        ThreadExpressions.Add(expression);
+                    }
+                }
+
+                private void Block() => Usage.FixBlocker ??= CollectionBlocker;
+
+                private void Container(IOperation expression, bool isCollection)
+                {
+                    if (!_seenContainers.Add(expression))
+                    {
+                        return;
+                    }
+
+                    var outer = expression;
+                    while (outer.Parent is IConversionOperation)
+                    {
+                        outer = outer.Parent;
+                    }
+
+                    switch (outer.Parent)
+                    {
+                        case IArrayElementReferenceOperation element when element.ArrayReference == outer:
+                            Derived(element, legacy: isCollection);
+                            break;
+                        case IPropertyReferenceOperation property when property.Instance == outer:
+                            if (!property.Property.IsIndexer && (property.Property.Name == "Length" || property.Property.Name == "Count"))
+                            {
+                                break;
+                            }
+
+                            Derived(property, legacy: isCollection && property.Property.IsIndexer);
+                            break;
+                        case IInvocationOperation invocation when invocation.Instance == outer:
+                            if (ThreadHandle.IsStoreMethod(invocation.TargetMethod.Name))
+                            {
+                                // threads.Add(...) / queue.Enqueue(...): the creation loop's bookkeeping, seen from the thread's side.
+                                break;
+                            }
+
+                            Invocation(invocation, null);
+                            break;
+                        case IArgumentOperation { Parent: IInvocationOperation invocation } argument:
+                            Invocation(invocation, argument);
+                            break;
+                        case IForEachLoopOperation forEach when forEach.Collection == outer:
+                            foreach (var local in forEach.Locals)
+                            {
+                                if (IsHolder(local.Type))
+                                {
+                                    _holderSymbols.Add(local);
+                                }
+                                else if (FanOutFacts.IsThread(local.Type, _types) || (isCollection && local.Type.TypeKind == TypeKind.Error))
+                                {
+                                    _threadSymbols.Add(local);
+                                }
+                                else if (FanOutFacts.HoldsThreads(local.Type, _types))
+                                {
+                                    _containerSymbols.Add(local);
+                                    Block();
+                                }
+                            }
+
+                            if (!isCollection)
+                            {
+                                Block();
+                            }
+
+                            break;
+                        case ISimpleAssignmentOperation assignment when assignment.Target == outer:
+                            // _workers = new Thread[n]: a field (re)created before the fan-out.
+                            if (!(expression is IFieldReferenceOperation))
+                            {
+                                Block();
+                            }
+
+                            break;
+                        case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation alias }:
+                            if (FanOutFacts.HoldsThreads(alias.Symbol.Type, _types))
+                            {
+                                _containerSymbols.Add(alias.Symbol);
+                            }
+
+                            Block();
+                            break;
+                        case ISimpleAssignmentOperation assignment when assignment.Value == outer && ThreadHandle.Storage(assignment.Target) is ILocalSymbol alias:
+                            _containerSymbols.Add(alias);
+                            Block();
+                            break;
+                        default:
+                            Block();
+                            break;
+                    }
+                }
+
+                /// <summary>An object that holds one thread in <see cref="ThreadHandle.Member"/>.</summary>
+                private bool IsHolder(ITypeSymbol? type)
+                    => _handle.Member is { } member && type is not null && SymbolEqualityComparer.Default.Equals(type, member.ContainingType);
+
+                private void Holder(IOperation expression)
+                {
+                    var outer = expression;
+                    while (outer.Parent is IConversionOperation)
+                    {
+                        outer = outer.Parent;
+                    }
+
+                    if (outer.Parent is IMemberReferenceOperation reference && reference.Instance == outer
+                        && SymbolEqualityComparer.Default.Equals(reference.Member, _handle.Member))
+                    {
+                        AddThread(reference);
+                    }
+                }
+
+                private void Derived(IOperation value, bool legacy)
+                {
+                    if (IsHolder(value.Type))
+                    {
+                        Holder(value);
+                        return;
+                    }
+
+                    if (FanOutFacts.IsThread(value.Type, _types) || (legacy && value.Type?.TypeKind == TypeKind.Error))
+                    {
+                        AddThread(value);
+                        if (!legacy)
+                        {
+                            Block();
+                        }
+                    }
+                    else if (FanOutFacts.HoldsThreads(value.Type, _types))
+                    {
+                        Block();
+                        Container(value, isCollection: false);
+                    }
+                    else if (legacy)
+                    {
+                        Block();
+                    }
+                }
+
+                private void Invocation(IInvocationOperation invocation, IArgumentOperation? argument)
+                {
+                    Block();
+                    if (FanOutFacts.IsThread(invocation.Type, _types))
+                    {
+                        // queue.Dequeue(), threads.First(), stack.Pop()
+                        AddThread(invocation);
+                    }
+                    else if (FanOutFacts.HoldsThreads(invocation.Type, _types))
+                    {
+                        // dict.Keys.ToArray(), threads.Where(...), list.ToList()
+                        Container(invocation, isCollection: false);
+                    }
+
+                    foreach (var other in invocation.Arguments)
+                    {
+                        if (FanOutFacts.UnwrapDelegate(other.Value) is IAnonymousFunctionOperation function)
+                        {
+                            // threads.ForEach(t => t.Join()); Array.ForEach(threads, t => t.Join());
+                            foreach (var parameter in function.Symbol.Parameters)
+                            {
+                                if (IsHolder(parameter.Type))
+                                {
+                                    _holderSymbols.Add(parameter);
+                                }
+                                else if (FanOutFacts.IsThread(parameter.Type, _types))
+                                {
+                                    _threadSymbols.Add(parameter);
+                                }
+                                else if (FanOutFacts.HoldsThreads(parameter.Type, _types))
+                                {
+                                    _containerSymbols.Add(parameter);
+                                }
+                            }
+                        }
+                    }
+
+                    // JoinAll(threads): a helper of the compilation that joins what it is given.
+                    if (argument?.Parameter is { } target
+                        && _extraScopes.Count < MaxExtraScopes
+                        && FanOutFacts.HoldsThreads(target.Type, _types)
+                        && _containerSymbols.Add(target.OriginalDefinition)
+                        && invocation.SemanticModel is { } model)
+                    {
+                        var body = WorkCostModel.For(KnownTypes.For(model.Compilation)).GetBody(invocation.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None);
+                        if (body is not null)
+                        {
+                            _extraScopes.Add(body);
+                        }
+                    }
+                }
+            }
+
+
             private void Classify(IOperation expression, ThreadHandle handle, KnownTypes types)
             {
                 var parent = expression.Parent;
                 if (parent is ISimpleAssignmentOperation creationAssignment && creationAssignment.Target == expression)
                 {
                     // threads[t] = new Thread(...): the creation itself (other assignments were ruled out by the handle).
-                    if (FanOutFacts.StripConversions(creationAssignment.Value) != handle.Creation)
+                    if (FanOutFacts.StripConversions(creationAssignment.Value) != handle.Site)
                     {
                         FixBlocker ??= "the thread collection's elements are reassigned";
                     }
@@ -699,11 +1742,28 @@ namespace GilAnalyzers.Core
                     return;
                 }
 
-                if (parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" } } add }
+                if (parent is IArgumentOperation { Parent: IInvocationOperation add }
                     && handle.Loop is not null
-                    && FanOutFacts.StripConversions(add.Instance!) is ILocalReferenceOperation)
+                    && ThreadHandle.IsStoreMethod(add.TargetMethod.Name)
+                    && ThreadHandle.Storage(add.Instance) is not null)
                 {
+                    // threads.Add(t); queue.Enqueue(t); workers.Add(t, state);
+                    if (add.TargetMethod.Name != "Add" || add.Arguments.Length != 1)
+                    {
+                        FixBlocker ??= "the threads are kept in a collection the rewrite does not know";
+                    }
+
                     NoteStatement(add, handle, start: false, join: false);
+                    return;
+                }
+
+                if (handle.Loop is not null
+                    && (parent is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation or IPropertyReferenceOperation { Property: { IsIndexer: true } } } stored && stored.Value == expression
+                        || parent is IArgumentOperation { Parent: IPropertyReferenceOperation { Property: { IsIndexer: true }, Parent: ISimpleAssignmentOperation } }))
+                {
+                    // threads[i] = t; / workers[t] = state;
+                    FixBlocker ??= "the threads are stored into the collection after their creation";
+                    NoteStatement(parent is ISimpleAssignmentOperation direct ? direct : parent.Parent!.Parent!, handle, start: false, join: false);
                     return;
                 }
 

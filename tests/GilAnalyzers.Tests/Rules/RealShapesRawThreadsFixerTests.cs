@@ -1,0 +1,322 @@
+using GilAnalyzers.CodeFixes;
+using GilAnalyzers.Tests.Verifiers;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.RawThreadsCpuLoopAnalyzer, GilAnalyzers.CodeFixes.RawThreadsCpuLoopFixer>;
+
+namespace GilAnalyzers.Tests.Rules;
+
+/// <summary>
+/// GIL003 fixes on the real-code shapes of issue 14: rewritten only when the result compiles and keeps behaviour
+/// (the thread count read from the removed array is replaced by the array's size), refused otherwise.
+/// </summary>
+public class RealShapesRawThreadsFixerTests
+{
+    private const string Usings = "using System; using System.Collections.Generic; using System.Threading; using System.Threading.Tasks;\n";
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task BoundReadFromTheRemovedArray_UsesTheArraySize(LanguageVersion version)
+    {
+        var source = Usings + """
+            class Squares
+            {
+                public static void Fill(double[] values, int workerCount)
+                {
+                    var pool = new Thread[workerCount];
+                    for (int w = 0; w < pool.Length; w++)
+                    {
+                        int slot = w;
+                        pool[w] = [|new Thread(() =>
+                        {
+                            for (int i = slot; i < values.Length; i += workerCount) values[i] = Math.Sqrt(values[i]);
+                        })|];
+                        pool[w].Start();
+                    }
+                    for (int w = 0; w < pool.Length; w++) pool[w].Join();
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Squares
+            {
+                public static void Fill(double[] values, int workerCount)
+                {
+                    Parallel.For(0, workerCount, w =>
+                    {
+                        int slot = w;
+                        for (int i = slot; i < values.Length; i += workerCount) values[i] = Math.Sqrt(values[i]);
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForPartitionsKey, version);
+    }
+
+    [Fact]
+    public async Task StoredAndStartedInOneExpression_ParallelForPartitions()
+    {
+        var source = Usings + """
+            class Squares
+            {
+                public static void Fill(double[] values, int lanes)
+                {
+                    var workers = new Thread[lanes];
+                    for (int l = 0; l < lanes; l++)
+                    {
+                        int lane = l;
+                        (workers[l] = [|new Thread(() => { for (int i = lane; i < values.Length; i += lanes) values[i] = Math.Sqrt(values[i]); })|]).Start();
+                    }
+                    foreach (var worker in workers) worker.Join();
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Squares
+            {
+                public static void Fill(double[] values, int lanes)
+                {
+                    Parallel.For(0, lanes, l =>
+                    {
+                        int lane = l;
+                        for (int i = lane; i < values.Length; i += lanes) values[i] = Math.Sqrt(values[i]);
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForPartitionsKey);
+    }
+
+    public static TheoryData<string, string> RefusedShapes => new TheoryData<string, string>
+    {
+        {
+            "bound read from an array whose size is not stable",
+            """
+            class C
+            {
+                static void Run(double[] values)
+                {
+                    var crew = new Thread[Environment.ProcessorCount];
+                    for (int w = 0; w < crew.Length; w++)
+                    {
+                        int me = w;
+                        crew[w] = new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); });
+                        crew[w].Start();
+                    }
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """
+        },
+        {
+            "partition count read from the thread array inside the work",
+            """
+            class C
+            {
+                static void Run(double[] values, int n)
+                {
+                    var crew = new Thread[n];
+                    for (int w = 0; w < n; w++)
+                    {
+                        int me = w;
+                        int stride = crew.Length;
+                        crew[w] = new Thread(() => { for (int i = me; i < values.Length; i += stride) values[i] = Math.Sqrt(values[i]); });
+                        crew[w].Start();
+                    }
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """
+        },
+        {
+            "threads kept in a static field",
+            """
+            static class C
+            {
+                static Thread[] s_workers;
+                static readonly double[] s_values = new double[1 << 20];
+
+                public static void Begin()
+                {
+                    s_workers = new Thread[4];
+                    for (int w = 0; w < 4; w++)
+                    {
+                        int me = w;
+                        s_workers[w] = new Thread(() => { for (int i = me; i < s_values.Length; i += 4) s_values[i] = Math.Sqrt(s_values[i]); });
+                        s_workers[w].Start();
+                    }
+                    foreach (var t in s_workers) t.Join();
+                }
+            }
+            """
+        },
+        {
+            "the calling thread runs partition zero",
+            """
+            class C
+            {
+                static void Run(double[] values, int parts)
+                {
+                    var helpers = new Thread[parts];
+                    for (int p = 1; p < parts; p++)
+                    {
+                        int part = p;
+                        helpers[p] = new Thread(() => Part(values, part, parts));
+                        helpers[p].Start();
+                    }
+                    Part(values, 0, parts);
+                    for (int p = 1; p < parts; p++) helpers[p].Join();
+                }
+
+                static void Part(double[] values, int part, int parts) { for (int i = part; i < values.Length; i += parts) values[i] = Math.Sqrt(values[i]); }
+            }
+            """
+        },
+        {
+            "the calling thread runs the last partition between start and join",
+            """
+            class C
+            {
+                static void Run(double[] values, int parts)
+                {
+                    var helpers = new Thread[parts - 1];
+                    for (int p = 0; p < parts - 1; p++)
+                    {
+                        int part = p;
+                        helpers[p] = new Thread(() => Part(values, part, parts));
+                        helpers[p].Start();
+                    }
+                    Part(values, parts - 1, parts);
+                    foreach (var h in helpers) h.Join();
+                }
+
+                static void Part(double[] values, int part, int parts) { for (int i = part; i < values.Length; i += parts) values[i] = Math.Sqrt(values[i]); }
+            }
+            """
+        },
+        {
+            "threads made by a helper",
+            """
+            class C
+            {
+                static void Run(double[] values)
+                {
+                    var running = new List<Thread>();
+                    for (int w = 0; w < 4; w++) running.Add(Launch(values, w));
+                    foreach (var t in running) t.Join();
+                }
+
+                static Thread Launch(double[] values, int me)
+                {
+                    var t = new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); });
+                    t.Start();
+                    return t;
+                }
+            }
+            """
+        },
+        {
+            "threads keyed in a dictionary",
+            """
+            class C
+            {
+                static void Run(double[] values)
+                {
+                    var owners = new Dictionary<Thread, int>();
+                    for (int w = 0; w < 4; w++)
+                    {
+                        int me = w;
+                        var t = new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); });
+                        owners.Add(t, me);
+                        t.Start();
+                    }
+                    foreach (var pair in owners) pair.Key.Join();
+                }
+            }
+            """
+        },
+        {
+            "named threads",
+            """
+            class C
+            {
+                static void Run(double[] values)
+                {
+                    var crew = new Thread[4];
+                    for (int w = 0; w < 4; w++)
+                    {
+                        int me = w;
+                        crew[w] = new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); }) { Name = "sqrt-" + me };
+                        crew[w].Start();
+                    }
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """
+        },
+        {
+            "delegate held in a local",
+            """
+            class C
+            {
+                static void Run(double[] values)
+                {
+                    int next = -1;
+                    ThreadStart work = () => { int i; while ((i = Interlocked.Increment(ref next)) < values.Length) values[i] = Math.Sqrt(values[i]); };
+                    var crew = new Thread[4];
+                    for (int w = 0; w < 4; w++) crew[w] = new Thread(work);
+                    foreach (var t in crew) t.Start();
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """
+        },
+        {
+            "threads made by a LINQ query",
+            """
+            using System.Linq;
+            class C
+            {
+                static void Run(double[] values)
+                {
+                    var crew = Enumerable.Range(0, 4).Select(me => new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); })).ToArray();
+                    foreach (var t in crew) t.Start();
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """
+        },
+        {
+            "fan-out repeated inside an outer loop",
+            """
+            class C
+            {
+                static void Run(double[] values, int generations)
+                {
+                    for (int g = 0; g < generations; g++)
+                    {
+                        var crew = new Thread[4];
+                        for (int w = 0; w < 4; w++)
+                        {
+                            int me = w;
+                            crew[w] = new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i] + 1); });
+                            crew[w].Start();
+                        }
+                        foreach (var t in crew) t.Join();
+                    }
+                }
+            }
+            """
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedShapes))]
+    public async Task ShapesTheRewriteCannotKeep_ReportWithoutAction(string shape, string source)
+    {
+        var offers = await CodeFixOffers.ForAsync(Usings + source);
+        var gil003 = Assert.Single(offers, o => o.Id == DiagnosticIds.RawThreadsCpuLoop);
+        Assert.True(gil003.Keys.Count == 0, shape + ": offered " + string.Join(", ", gil003.Keys));
+    }
+}
