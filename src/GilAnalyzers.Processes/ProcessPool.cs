@@ -140,12 +140,33 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         return (int)Math.Max(1, (items + chunks - 1) / chunks);
     }
 
-    /// <summary>Runs <paramref name="work"/> on one item in a worker process (like <c>executor.submit</c>).</summary>
-    public async Task<TOut> RunAsync<TIn, TOut>(Func<TIn, TOut> work, TIn item, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Submits one call of <paramref name="work"/> on <paramref name="item"/> to a worker process and returns
+    /// its result as a task — Python's <c>executor.submit(fn, arg)</c>, whose future is the task here.
+    /// Concurrent submissions share the pool's workers; each runs on its own (no chunking).
+    /// </summary>
+    /// <param name="work">A static method (or non-capturing lambda) taking one item.</param>
+    /// <param name="item">The argument.</param>
+    /// <param name="timeout">Time allowed for the call; past it the worker is killed and replaced and the task fails with <see cref="WorkItemTimeoutException"/>.</param>
+    /// <param name="cancellationToken">Cancels the call: if it is running, its worker is killed (and replaced on demand); the task ends as cancelled.</param>
+    /// <returns>The result; faults with the same <see cref="ProcessPoolException"/> types as <see cref="MapAsync{TIn, TOut}"/> (item index 0).</returns>
+    /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised (thrown at the call, before anything runs).</exception>
+    public Task<TOut> SubmitAsync<TIn, TOut>(Func<TIn, TOut> work, TIn item, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        TOut[] results = await MapAsync(work, new[] { item }, 1, timeout, cancellationToken).ConfigureAwait(false);
-        return results[0];
+        Task<TOut[]> one = MapAsync(work, new[] { item }, 1, timeout, cancellationToken);
+        return FirstAsync(one);
+
+        static async Task<TOut> FirstAsync(Task<TOut[]> results) => (await results.ConfigureAwait(false))[0];
     }
+
+    /// <summary>The same as <see cref="SubmitAsync{TIn, TOut}"/> (its earlier name, kept for existing callers).</summary>
+    /// <param name="work">A static method (or non-capturing lambda) taking one item.</param>
+    /// <param name="item">The argument.</param>
+    /// <param name="timeout">Time allowed for the call.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The result.</returns>
+    public Task<TOut> RunAsync<TIn, TOut>(Func<TIn, TOut> work, TIn item, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SubmitAsync(work, item, timeout, cancellationToken);
 
     /// <summary>
     /// Starts all <see cref="MaxWorkers"/> worker processes now (they otherwise start on first use) and
