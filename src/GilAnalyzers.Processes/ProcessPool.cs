@@ -35,8 +35,10 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     private readonly HashSet<WorkerProcess> _all = new();
     private readonly SemaphoreSlim _slots;
     private readonly Lazy<WorkerLauncher> _launcher = new(WorkerLauncher.Create, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly WorkMethodIdentity? _initializer;
     private bool _disposed;
     private bool _isShared;
+    private BrokenProcessPoolException? _broken;
 
     /// <summary>Creates a pool. No process starts until the first item is submitted.</summary>
     /// <param name="maxWorkers">Most worker processes alive at once; default <see cref="Environment.ProcessorCount"/>.</param>
@@ -45,7 +47,15 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// split, so a worker may run up to one chunk more). Like Python's <c>max_tasks_per_child</c>: bounds
     /// leaks in legacy code.
     /// </param>
-    public ProcessPool(int? maxWorkers = null, int? maxTasksPerWorker = null)
+    /// <param name="initializer">
+    /// A static method (or non-capturing lambda) that every worker process runs once, before its first item
+    /// and on the thread that runs the items — load a model, open a native library, fill a static cache. Like
+    /// Python's <c>ProcessPoolExecutor(initializer=...)</c>. If it throws (or the worker dies in it) the pool
+    /// is broken: running and waiting calls fail with <see cref="BrokenProcessPoolException"/> naming it and
+    /// its exception, every worker is stopped, and later calls fail at once with the same cause.
+    /// </param>
+    /// <exception cref="ArgumentException">The initializer captures state or takes parameters (it must be able to run in another process).</exception>
+    public ProcessPool(int? maxWorkers = null, int? maxTasksPerWorker = null, Action? initializer = null)
     {
         if (maxWorkers is <= 0)
         {
@@ -55,6 +65,11 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         if (maxTasksPerWorker is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(maxTasksPerWorker), maxTasksPerWorker, "maxTasksPerWorker must be at least 1.");
+        }
+
+        if (initializer is not null)
+        {
+            _initializer = WorkMethod.Describe(initializer, parameterCount: 0, parameterName: nameof(initializer)).Identity;
         }
 
         MaxWorkers = maxWorkers ?? Environment.ProcessorCount;
@@ -75,6 +90,9 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
 
     /// <summary>Items a worker runs before it is replaced, or null for no limit.</summary>
     public int? MaxTasksPerWorker { get; }
+
+    /// <summary>True once the pool's initializer has failed (see <see cref="BrokenProcessPoolException"/>); every call then fails at once.</summary>
+    public bool IsBroken => Volatile.Read(ref _broken) is not null;
 
     /// <summary>Process ids of the worker processes alive now (busy or idle).</summary>
     public IReadOnlyList<int> WorkerProcessIds
@@ -112,7 +130,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// </param>
     /// <param name="cancellationToken">Cancels the map: no new chunk starts, workers running this map's chunks are killed (and replaced on demand) and the task ends as cancelled.</param>
     /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised.</exception>
-    /// <exception cref="ProcessPoolException">The first failed item in input order (a <see cref="RemoteWorkException"/>, <see cref="WorkerCrashedException"/>, <see cref="WorkItemTimeoutException"/> or <see cref="WorkSerializationException"/>).</exception>
+    /// <exception cref="ProcessPoolException">The first failed item in input order (a <see cref="RemoteWorkException"/>, <see cref="WorkerCrashedException"/>, <see cref="WorkItemTimeoutException"/> or <see cref="WorkSerializationException"/>), or <see cref="BrokenProcessPoolException"/> when the pool's initializer failed.</exception>
     public Task<TOut[]> MapAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -128,6 +146,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         }
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        ThrowIfBroken();
         Call call = Call.Create(work);
         IReadOnlyList<TIn> list = items as IReadOnlyList<TIn> ?? items.ToList();
         return MapCoreAsync<TIn, TOut>(call, list, chunkSize ?? AutomaticChunkSize(list.Count, MaxWorkers), itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken);
@@ -176,6 +195,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     public async Task<int[]> WarmUpAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        ThrowIfBroken();
         var acquired = new List<WorkerProcess>();
         try
         {
@@ -202,6 +222,8 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                         $"Worker process {worker.ProcessId} failed to start ({(code is int c ? DescribeExit(c) : ex.Message)}). Its standard error:" + Environment.NewLine + worker.StandardErrorTail(),
                         -1, worker.ProcessId, code, worker.StandardErrorTail(), ex);
                 }
+
+                await EnsureInitializedAsync(worker, cancellationToken).ConfigureAwait(false);
             }
 
             return pids;
@@ -490,8 +512,14 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         return results;
     }
 
-    private static async Task<ChunkResponse> RunOnWorkerAsync(WorkerProcess worker, ChunkRequest request, Call call, int start, int count, TimeSpan? itemTimeout, CancellationToken cancellationToken)
+    private async Task<ChunkResponse> RunOnWorkerAsync(WorkerProcess worker, ChunkRequest request, Call call, int start, int count, TimeSpan? itemTimeout, CancellationToken cancellationToken)
     {
+        if (worker.Initialization is not null)
+        {
+            using CancellationTokenRegistration onCancelInit = cancellationToken.Register(static s => ((WorkerProcess)s!).Kill(KillReason.Cancelled), worker);
+            await EnsureInitializedAsync(worker, cancellationToken).ConfigureAwait(false);
+        }
+
         Task<ChunkResponse> pending = worker.RunChunkAsync(request);
         // The worker reports the item that runs late (exact, even inside a chunk); this deadline for the
         // whole chunk is the backstop for a worker too wedged to report.
@@ -533,6 +561,8 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                     throw new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);
                 case KillReason.Disposed:
                     throw new ObjectDisposedException(nameof(ProcessPool), $"The process pool was disposed while worker process {worker.ProcessId} was running {items}.");
+                case KillReason.Broken when Volatile.Read(ref _broken) is BrokenProcessPoolException broken:
+                    throw broken.Copy();
             }
 
             if (exitCode is null && !worker.HasExited)
@@ -548,6 +578,103 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                 (tail.Length > 0 ? "Its last standard error output:" + Environment.NewLine + tail : "It wrote nothing to standard error."),
                 start, worker.ProcessId, exitCode, tail, ex);
         }
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (Volatile.Read(ref _broken) is BrokenProcessPoolException broken)
+        {
+            throw broken.Copy();
+        }
+    }
+
+    /// <summary>
+    /// Waits for the worker's answer to the initializer (sent when it started). A failed initializer breaks
+    /// the pool: this throws <see cref="BrokenProcessPoolException"/> and stops every worker.
+    /// </summary>
+    private async Task EnsureInitializedAsync(WorkerProcess worker, CancellationToken cancellationToken)
+    {
+        if (worker.Initialization is not Task<InitializeResponse> initialization || _initializer is null)
+        {
+            return;
+        }
+
+        string display = _initializer.Display;
+        InitializeResponse response;
+        try
+        {
+            response = await initialization.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            switch (worker.KillReason)
+            {
+                case KillReason.Cancelled:
+                    throw new OperationCanceledException("The call was cancelled while the worker ran its initializer; the worker was stopped.", ex, cancellationToken);
+                case KillReason.Disposed:
+                    throw new ObjectDisposedException(nameof(ProcessPool), $"The process pool was disposed while worker process {worker.ProcessId} ran its initializer.");
+                case KillReason.Broken when Volatile.Read(ref _broken) is BrokenProcessPoolException broken:
+                    throw broken.Copy();
+                case KillReason.None:
+                    break;
+                default:
+                    throw new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran the initializer '{display}': {ex.Message}", -1, ex);
+            }
+
+            int? exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            string tail = worker.StandardErrorTail();
+            string how = exitCode is int code ? DescribeExit(code) : "stopped answering";
+            throw Break(new BrokenProcessPoolException(
+                $"The process pool is broken: worker process {worker.ProcessId} {how} while running the pool's initializer '{display}'. " +
+                "No work runs in this pool any more (running and waiting calls fail with this exception, later ones at once); dispose it and create a new one." +
+                (tail.Length > 0 ? " Its last standard error output:" + Environment.NewLine + tail : ""),
+                display, worker.ProcessId, null, null, null, exitCode, tail));
+        }
+
+        if (response.Error is RemoteError error)
+        {
+            string what = error.Kind == RemoteErrorKinds.Resolve ? "could not be loaded" : "threw " + error.Type;
+            string detail = error.Kind == RemoteErrorKinds.Resolve ? error.Type + ": " + error.Message : error.Message;
+            throw Break(new BrokenProcessPoolException(
+                $"The process pool is broken: its initializer '{display}' {what} in worker process {worker.ProcessId}: {detail} " +
+                "No work runs in this pool any more (running and waiting calls fail with this exception, later ones at once); dispose it and create a new one.",
+                display, worker.ProcessId, error.Type, error.Message, error.Detail, null, worker.StandardErrorTail()));
+        }
+    }
+
+    /// <summary>Marks the pool broken (the first cause wins), stops every worker, and returns the exception to throw.</summary>
+    private BrokenProcessPoolException Break(BrokenProcessPoolException cause)
+    {
+        WorkerProcess[] idle;
+        WorkerProcess[] busy;
+        BrokenProcessPoolException broken;
+        lock (_gate)
+        {
+            _broken ??= cause;
+            broken = _broken;
+            idle = _idle.ToArray();
+            _idle.Clear();
+            foreach (WorkerProcess w in idle)
+            {
+                _all.Remove(w);
+            }
+
+            busy = _all.ToArray();
+        }
+
+        foreach (WorkerProcess w in busy)
+        {
+            w.Kill(KillReason.Broken);
+        }
+
+        foreach (WorkerProcess w in idle)
+        {
+            w.Kill(KillReason.Broken);
+            w.WaitForExit(TimeSpan.FromSeconds(5));
+            w.Dispose();
+        }
+
+        return broken.Copy();
     }
 
     private static string DescribeExit(int code)
@@ -598,6 +725,11 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_broken is not null)
+                {
+                    throw _broken.Copy();
+                }
+
                 while (_idle.Count > 0)
                 {
                     WorkerProcess candidate = _idle.Pop();
@@ -612,6 +744,12 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             }
 
             WorkerProcess started = WorkerProcess.Start(_launcher.Value);
+            if (_initializer is not null)
+            {
+                // Sent first; the pool waits for its answer before it sends the worker a chunk.
+                started.StartInitialize(_initializer);
+            }
+
             bool keep;
             lock (_gate)
             {
@@ -650,6 +788,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         lock (_gate)
         {
             disposed = _disposed;
+            keep &= _broken is null;
             if (keep && !disposed)
             {
                 _idle.Push(worker);
