@@ -36,6 +36,12 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     private readonly SemaphoreSlim _slots;
     private readonly Lazy<WorkerLauncher> _launcher = new(WorkerLauncher.Create, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly WorkMethodIdentity? _initializer;
+    private readonly CancellationTokenSource _pending = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _activeCalls;
+    /// <summary>Set by Dispose/Shutdown/Terminate: no new call is accepted (calls already made go on).</summary>
+    private bool _closed;
+    /// <summary>Set once the workers are being stopped: no worker is handed out any more.</summary>
     private bool _disposed;
     private bool _isShared;
     private BrokenProcessPoolException? _broken;
@@ -145,11 +151,45 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(itemTimeout), itemTimeout, "itemTimeout must be positive.");
         }
 
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed), this);
         ThrowIfBroken();
         Call call = Call.Create(work);
         IReadOnlyList<TIn> list = items as IReadOnlyList<TIn> ?? items.ToList();
-        return MapCoreAsync<TIn, TOut>(call, list, chunkSize ?? AutomaticChunkSize(list.Count, MaxWorkers), itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken);
+        EnterCall();
+        return ExitCallWhenDone(MapCoreAsync<TIn, TOut>(call, list, chunkSize ?? AutomaticChunkSize(list.Count, MaxWorkers), itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken));
+    }
+
+    /// <summary>Counts a call the pool has accepted: shutting down waits for it. Throws once the pool is closed.</summary>
+    private void EnterCall()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            _activeCalls++;
+        }
+    }
+
+    private void ExitCall()
+    {
+        lock (_gate)
+        {
+            if (--_activeCalls == 0 && _closed)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    private async Task<T> ExitCallWhenDone<T>(Task<T> call)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        finally
+        {
+            ExitCall();
+        }
     }
 
     /// <summary>About four chunks per worker (at least one item each), so a map costs few round trips.</summary>
@@ -192,16 +232,25 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// waits until each answers, so that the first map does not pay the start-up cost.
     /// </summary>
     /// <returns>The process ids of the ready workers.</returns>
-    public async Task<int[]> WarmUpAsync(CancellationToken cancellationToken = default)
+    public Task<int[]> WarmUpAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed), this);
         ThrowIfBroken();
+        EnterCall();
+        return ExitCallWhenDone(WarmUpCoreAsync(cancellationToken));
+    }
+
+    private async Task<int[]> WarmUpCoreAsync(CancellationToken cancellationToken)
+    {
         var acquired = new List<WorkerProcess>();
         try
         {
-            for (int i = 0; i < MaxWorkers; i++)
+            using (var acquiring = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token))
             {
-                acquired.Add(await AcquireAsync(cancellationToken).ConfigureAwait(false));
+                for (int i = 0; i < MaxWorkers; i++)
+                {
+                    acquired.Add(await AcquireAsync(acquiring.Token).ConfigureAwait(false));
+                }
             }
 
             var pids = new int[acquired.Count];
@@ -238,15 +287,106 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Closes every worker's input (they exit), kills those still running after a short grace period, and waits for them.</summary>
+    /// <summary>
+    /// Shuts the pool down and waits: no new call is accepted, the calls already made run to completion
+    /// (including their items that have not started), then every worker's input is closed (it exits) and
+    /// workers still there after 2 s are killed. The same as <see cref="Shutdown"/> with <c>cancelPending: false</c>;
+    /// Python's <c>executor.shutdown(wait=True)</c> and the end of a <c>with</c> block.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Called on <see cref="Shared"/>, which lives until the process exits.</exception>
-    public void Dispose()
+    public void Dispose() => Shutdown(cancelPending: false);
+
+    /// <summary>The same as <see cref="Dispose"/>, without blocking a thread while the calls finish.</summary>
+    /// <returns>Completes when every call has finished and every worker has exited.</returns>
+    public ValueTask DisposeAsync() => new(ShutdownAsync(cancelPending: false));
+
+    /// <summary>
+    /// Shuts the pool down and waits until every worker process has exited. No new call is accepted
+    /// (<see cref="ObjectDisposedException"/>). Work already running finishes; with
+    /// <paramref name="cancelPending"/> the work that has not started is cancelled instead of run — a call
+    /// waiting for a worker ends as cancelled (<see cref="OperationCanceledException"/>), a map stops sending
+    /// chunks (a chunk already handed to a worker counts as started). Python's
+    /// <c>executor.shutdown(wait=True, cancel_futures=True)</c>.
+    /// </summary>
+    /// <param name="cancelPending">Cancel what has not started instead of running it.</param>
+    /// <exception cref="InvalidOperationException">Called on <see cref="Shared"/>.</exception>
+    public void Shutdown(bool cancelPending = false) => ShutdownAsync(cancelPending).GetAwaiter().GetResult();
+
+    /// <summary>The same as <see cref="Shutdown"/>, without blocking a thread.</summary>
+    /// <param name="cancelPending">Cancel what has not started instead of running it.</param>
+    /// <returns>Completes when the calls have finished (or been cancelled) and every worker has exited.</returns>
+    /// <exception cref="InvalidOperationException">Called on <see cref="Shared"/>.</exception>
+    public async Task ShutdownAsync(bool cancelPending = false)
+    {
+        ThrowIfShared();
+        lock (_gate)
+        {
+            _closed = true;
+            if (_activeCalls == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
+        if (cancelPending)
+        {
+            _pending.Cancel();
+        }
+
+        await _drained.Task.ConfigureAwait(false);
+        await Task.Run(StopWorkers).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops the pool now: kills every worker process (and anything it started) at once and waits until they
+    /// are gone. Running items fail with <see cref="ObjectDisposedException"/>, calls that have not started
+    /// fail the same way, and no new call is accepted. Like <c>multiprocessing.Pool.terminate()</c> or loky's
+    /// <c>shutdown(kill_workers=True)</c>. Safe to call while <see cref="Dispose"/> or <see cref="Shutdown"/> waits
+    /// in another thread: that wait then ends.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called on <see cref="Shared"/>.</exception>
+    public void Terminate()
+    {
+        ThrowIfShared();
+        WorkerProcess[] all;
+        lock (_gate)
+        {
+            _closed = true;
+            _disposed = true;
+            all = _all.ToArray();
+            _idle.Clear();
+            _all.Clear();
+            if (_activeCalls == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
+        s_live.TryRemove(this, out _);
+        _pending.Cancel();
+        foreach (WorkerProcess w in all)
+        {
+            w.Kill(KillReason.Disposed);
+        }
+
+        foreach (WorkerProcess w in all)
+        {
+            w.WaitForExit(TimeSpan.FromSeconds(5));
+            w.Dispose();
+        }
+    }
+
+    private void ThrowIfShared()
     {
         if (_isShared)
         {
-            throw new InvalidOperationException("ProcessPool.Shared cannot be disposed: other code may be using it, and it shuts its workers down when the process exits. Create your own ProcessPool to control its lifetime.");
+            throw new InvalidOperationException("ProcessPool.Shared cannot be disposed, shut down or terminated: other code may be using it, and it shuts its workers down when the process exits. Create your own ProcessPool to control its lifetime.");
         }
+    }
 
+    /// <summary>After the calls have drained: closes every worker's input (they exit), kills those still running after 2 s, and waits for them.</summary>
+    private void StopWorkers()
+    {
         WorkerProcess[] idle;
         WorkerProcess[] busy;
         lock (_gate)
@@ -276,17 +416,6 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         });
     }
 
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync()
-    {
-        if (_isShared)
-        {
-            Dispose();
-        }
-
-        return new ValueTask(Task.Run(Dispose));
-    }
-
     private static void KillAllOnExit()
     {
         var killed = new List<WorkerProcess>();
@@ -294,6 +423,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         {
             lock (pool._gate)
             {
+                pool._closed = true;
                 pool._disposed = true;
                 killed.AddRange(pool._all);
             }
@@ -331,7 +461,9 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         int firstErrorIndex = int.MaxValue;
         Exception? firstError = null;
         object errorGate = new();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Stopped by the caller's token, the first failure, or a shutdown that cancels what has not started.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
+        int finishedChunks = 0;
         JsonTypeInfo<TOut>? typedResult = call.ReturnType == typeof(TOut) ? (JsonTypeInfo<TOut>)Payload.Options.GetTypeInfo(typeof(TOut)) : null;
 
         void Record(int index, Exception ex)
@@ -471,6 +603,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                     }
 
                     (int chunkStart, int chunkItems, Task<ChunkResponse> pending) = inFlight.Dequeue();
+                    Interlocked.Increment(ref finishedChunks);
                     try
                     {
                         Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems, worker!.ProcessId);
@@ -507,6 +640,17 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         if (firstError is not null)
         {
             throw firstError;
+        }
+
+        if (Volatile.Read(ref finishedChunks) < chunkCount)
+        {
+            // Items that never started: the pool was shut down with cancelPending, or terminated.
+            if (Volatile.Read(ref _disposed))
+            {
+                throw new ObjectDisposedException(nameof(ProcessPool), "The process pool was terminated before all items of the call ran.");
+            }
+
+            throw new OperationCanceledException("The process pool was shut down with cancelPending: true before all items of the call started.", _pending.Token);
         }
 
         return results;
@@ -560,7 +704,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                 case KillReason.Cancelled:
                     throw new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);
                 case KillReason.Disposed:
-                    throw new ObjectDisposedException(nameof(ProcessPool), $"The process pool was disposed while worker process {worker.ProcessId} was running {items}.");
+                    throw new ObjectDisposedException(nameof(ProcessPool), $"The process pool was terminated while worker process {worker.ProcessId} was running {items}.");
                 case KillReason.Broken when Volatile.Read(ref _broken) is BrokenProcessPoolException broken:
                     throw broken.Copy();
             }

@@ -110,4 +110,95 @@ public sealed class PoolApiTests
         Assert.False(ProcessInfo.IsAlive(ex.WorkerProcessId));
         Assert.Throws<BrokenProcessPoolException>(() => pool.Map<int, int>(Work.Square, [1]));
     }
+
+    [Fact]
+    public async Task Dispose_waits_for_running_and_waiting_calls_then_no_worker_is_left()
+    {
+        var pool = new ProcessPool(maxWorkers: 1);
+        int pid = (await pool.WarmUpAsync())[0];
+        Task<int> running = pool.SubmitAsync<int, int>(Work.SleepMilliseconds, 700);
+        Task<int[]> waiting = pool.MapAsync<int, int>(Work.Square, [2, 3]); // runs before or after it, on the only worker
+
+        pool.Dispose();
+
+        Assert.True(running.IsCompletedSuccessfully);
+        Assert.Equal(pid, await running);
+        Assert.True(waiting.IsCompletedSuccessfully);
+        Assert.Equal(new[] { 4, 9 }, await waiting);
+        Assert.False(ProcessInfo.IsAlive(pid), $"worker {pid} still alive after Dispose");
+        Assert.Empty(pool.WorkerProcessIds);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => pool.SubmitAsync<int, int>(Work.Square, 1));
+    }
+
+    [Fact]
+    public async Task Shutdown_with_cancelPending_finishes_running_work_and_cancels_what_has_not_started()
+    {
+        var pool = new ProcessPool(maxWorkers: 1);
+        string marker = Path.Combine(Path.GetTempPath(), "gil-pool-shutdown-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Task<int> running = pool.SubmitAsync<string, int>(Work.MarkThenSleep, marker + "|1000");
+            await WaitForFileAsync(marker, running);
+            Task<int[]> waitingMap = pool.MapAsync<int, int>(Work.Square, [1, 2, 3]); // wait for the only worker
+            Task<int> waitingCall = pool.SubmitAsync<int, int>(Work.Square, 4);
+            int pid = Assert.Single(pool.WorkerProcessIds);
+
+            await pool.ShutdownAsync(cancelPending: true);
+
+            Assert.Equal(pid, await running);
+            Assert.True(waitingMap.IsCanceled, waitingMap.Status + " " + waitingMap.Exception);
+            Assert.True(waitingCall.IsCanceled);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waitingCall);
+            Assert.False(ProcessInfo.IsAlive(pid), $"worker {pid} still alive after Shutdown");
+            Assert.Throws<ObjectDisposedException>(() => pool.Map<int, int>(Work.Square, [1]));
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+    }
+
+    [Fact]
+    public async Task Terminate_kills_running_work_now_and_no_worker_is_left()
+    {
+        var pool = new ProcessPool(maxWorkers: 2);
+        Task<int>[] running = [pool.SubmitAsync<int, int>(Work.SleepMilliseconds, 60_000), pool.SubmitAsync<int, int>(Work.SleepMilliseconds, 60_000)];
+        Task<int> waiting = pool.SubmitAsync<int, int>(Work.Square, 5);
+        while (pool.WorkerProcessIds.Count < 2)
+        {
+            await Task.Delay(20);
+        }
+
+        int[] pids = [.. pool.WorkerProcessIds];
+        var watch = Stopwatch.StartNew();
+        pool.Terminate();
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
+        Assert.All(pids, p => Assert.False(ProcessInfo.IsAlive(p), $"worker {p} still alive after Terminate"));
+        foreach (Task<int> call in running.Append(waiting))
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => call);
+        }
+
+        Assert.Empty(pool.WorkerProcessIds);
+        pool.Dispose(); // harmless afterwards
+    }
+
+    [Fact]
+    public void The_shared_pool_cannot_be_shut_down_or_terminated()
+    {
+        Assert.Throws<InvalidOperationException>(() => ProcessPool.Shared.Shutdown(cancelPending: true));
+        Assert.Throws<InvalidOperationException>(() => ProcessPool.Shared.Terminate());
+    }
+
+    private static async Task WaitForFileAsync(string path, Task running)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!File.Exists(path) && DateTime.UtcNow < deadline && !running.IsCompleted)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(File.Exists(path), "the item never started");
+    }
 }

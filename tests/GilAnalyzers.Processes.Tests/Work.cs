@@ -74,6 +74,15 @@ public static class Work
         return Environment.ProcessId;
     }
 
+    /// <summary>"path|ms": creates the marker file (so the test knows the item runs), sleeps ms, returns the PID.</summary>
+    public static int MarkThenSleep(string spec)
+    {
+        string[] parts = spec.Split('|');
+        File.WriteAllText(parts[0], "");
+        Thread.Sleep(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        return Environment.ProcessId;
+    }
+
     private static int s_running;
 
     /// <summary>Returns how many calls were running in this process when this one started (1 = alone).</summary>
