@@ -24,7 +24,7 @@ namespace GilAnalyzers.Processes;
 /// <see cref="WorkerCrashedException"/>, an item past its timeout as <see cref="WorkItemTimeoutException"/>;
 /// in each case only the affected items fail, dead workers are replaced and the pool keeps working.
 /// </remarks>
-public sealed class ProcessPool : IDisposable, IAsyncDisposable
+public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
 {
     private static readonly Lazy<ProcessPool> s_shared = new(() => new ProcessPool { _isShared = true }, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly ConcurrentDictionary<ProcessPool, byte> s_live = new();

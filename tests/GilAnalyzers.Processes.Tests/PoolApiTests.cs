@@ -191,6 +191,122 @@ public sealed class PoolApiTests
         Assert.Throws<InvalidOperationException>(() => ProcessPool.Shared.Terminate());
     }
 
+    [Fact]
+    public async Task MapUnorderedAsync_yields_results_as_they_complete_with_their_index()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2);
+        await pool.WarmUpAsync();
+        int[] input = [1500, 1, 2, 3, 4, 5, 6];
+
+        var seen = new List<(int Index, int Value)>();
+        await foreach ((int Index, int Value) result in pool.MapUnorderedAsync<int, int>(Work.SleepAndEcho, input))
+        {
+            seen.Add(result);
+        }
+
+        Assert.Equal(Enumerable.Range(0, input.Length), seen.Select(r => r.Index).Order());
+        Assert.All(seen, r => Assert.Equal(input[r.Index], r.Value));
+        // The slow first item comes back after the quick ones the other worker ran meanwhile (its own worker
+        // has at most the next item queued behind it).
+        Assert.True(seen.FindIndex(r => r.Index == 0) >= 4, string.Join(" ", seen));
+    }
+
+    [Fact]
+    public async Task MapUnorderedAsync_reads_a_million_item_input_lazily_within_bufferSize()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2);
+        var input = new CountingInput(1_000_000);
+        const int bufferSize = 100;
+
+        int received = 0;
+        await foreach ((int index, int value) in pool.MapUnorderedAsync<int, int>(Work.Square, input, chunkSize: 10, bufferSize: bufferSize))
+        {
+            Assert.Equal(index * index, value);
+            // Before this result was handed over, `received` results had been; each gave one place back.
+            Assert.True(input.Pulled <= received + bufferSize, $"pulled {input.Pulled} items with {received} results received");
+            if (++received == 300)
+            {
+                break;
+            }
+        }
+
+        Assert.True(input.Pulled <= 300 + bufferSize, $"pulled {input.Pulled}");
+        Assert.True(input.Disposed, "the input enumerator was not disposed");
+        Assert.Equal(new[] { 4 }, await pool.MapAsync<int, int>(Work.Square, [2]));
+    }
+
+    [Fact]
+    public async Task MapUnorderedAsync_ends_with_the_failing_items_exception_after_the_results_before_it()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2);
+        var seen = new List<int>();
+
+        var ex = await Assert.ThrowsAsync<RemoteWorkException>(async () =>
+        {
+            await foreach ((int index, int value) in pool.MapUnorderedAsync<int, int>(Work.ThrowOnSeven, Enumerable.Range(0, 40)))
+            {
+                Assert.Equal(index, value);
+                seen.Add(index);
+            }
+        });
+
+        Assert.Equal(7, ex.ItemIndex);
+        Assert.Equal("seven is not allowed", ex.RemoteMessage);
+        Assert.DoesNotContain(7, seen);
+        Assert.True(seen.Count < 39, $"{seen.Count} results: the map went on past the failure");
+        Assert.Equal(new[] { 1, 2 }, await pool.MapAsync<int, int>(Work.ThrowOnSeven, [1, 2]));
+    }
+
+    [Fact]
+    public async Task MapUnorderedAsync_cancelled_through_WithCancellation_kills_the_running_worker()
+    {
+        using var pool = new ProcessPool(maxWorkers: 1);
+        int pid = (await pool.WarmUpAsync())[0];
+        using var cts = new CancellationTokenSource();
+        var watch = Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach ((int index, _) in pool.MapUnorderedAsync<int, int>(Work.SleepAndEcho, [5, 60_000, 60_000]).WithCancellation(cts.Token))
+            {
+                Assert.Equal(0, index);
+                cts.Cancel();
+            }
+        });
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), watch.Elapsed.ToString());
+        Assert.True(await ProcessInfo.WaitUntilGoneAsync([pid], TimeSpan.FromSeconds(5)), $"worker {pid} still runs the cancelled item");
+        Assert.Equal(new[] { 9 }, await pool.MapAsync<int, int>(Work.Square, [3]));
+    }
+
+    /// <summary>0, 1, 2, … counting how far it has been enumerated.</summary>
+    private sealed class CountingInput(int count) : IEnumerable<int>
+    {
+        private int _pulled;
+
+        public int Pulled => Volatile.Read(ref _pulled);
+
+        public bool Disposed { get; private set; }
+
+        public IEnumerator<int> GetEnumerator()
+        {
+            try
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    Interlocked.Increment(ref _pulled);
+                    yield return i;
+                }
+            }
+            finally
+            {
+                Disposed = true;
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
     private static async Task WaitForFileAsync(string path, Task running)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -94,6 +94,13 @@ public static class Work
         return running;
     }
 
+    /// <summary>Sleeps the given milliseconds and returns them.</summary>
+    public static int SleepAndEcho(int ms)
+    {
+        Thread.Sleep(ms);
+        return ms;
+    }
+
     public static int SleepMilliseconds(int ms)
     {
         Thread.Sleep(ms);
