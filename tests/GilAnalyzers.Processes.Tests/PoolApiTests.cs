@@ -163,17 +163,22 @@ public sealed class PoolApiTests
     {
         var pool = new ProcessPool(maxWorkers: 2);
         Task<int>[] running = [pool.SubmitAsync<int, int>(Work.SleepMilliseconds, 60_000), pool.SubmitAsync<int, int>(Work.SleepMilliseconds, 60_000)];
-        Task<int> waiting = pool.SubmitAsync<int, int>(Work.Square, 5);
         while (pool.WorkerProcessIds.Count < 2)
         {
             await Task.Delay(20);
         }
 
+        Task<int> waiting = pool.SubmitAsync<int, int>(Work.Square, 5); // both workers are taken: it waits
+
         int[] pids = [.. pool.WorkerProcessIds];
+        Task disposing = Task.Run(pool.Dispose); // waits for the 60 s items...
+        await Task.Delay(100);
+        Assert.False(disposing.IsCompleted);
         var watch = Stopwatch.StartNew();
         pool.Terminate();
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), watch.Elapsed.ToString());
+        await disposing.WaitAsync(TimeSpan.FromSeconds(10)); // ...until Terminate ends them
         Assert.All(pids, p => Assert.False(ProcessInfo.IsAlive(p), $"worker {p} still alive after Terminate"));
         foreach (Task<int> call in running.Append(waiting))
         {
@@ -182,6 +187,7 @@ public sealed class PoolApiTests
 
         Assert.Empty(pool.WorkerProcessIds);
         pool.Dispose(); // harmless afterwards
+        Assert.Throws<ObjectDisposedException>(() => pool.Map<int, int>(Work.Square, [1]));
     }
 
     [Fact]
