@@ -261,6 +261,29 @@ public sealed class PoolApiTests
         Assert.DoesNotContain(7, seen);
         Assert.True(seen.Count < 39, $"{seen.Count} results: the map went on past the failure");
         Assert.Equal(new[] { 1, 2 }, await pool.MapAsync<int, int>(Work.ThrowOnSeven, [1, 2]));
+
+        // An exception from the input itself ends the stream with that exception; an empty input yields nothing.
+        var fromInput = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+        {
+            await foreach (var _ in pool.MapUnorderedAsync<int, int>(Work.Square, ThrowsAfter(3)))
+            {
+            }
+        });
+        Assert.Equal("the input failed after 3 items", fromInput.Message);
+        await foreach (var _ in pool.MapUnorderedAsync<int, int>(Work.Square, []))
+        {
+            Assert.Fail("an empty input yielded a result");
+        }
+    }
+
+    private static IEnumerable<int> ThrowsAfter(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            yield return i;
+        }
+
+        throw new InvalidOperationException($"the input failed after {count} items");
     }
 
     [Fact]
