@@ -104,3 +104,56 @@ public sealed class WorkSerializationException : ProcessPoolException
     /// <summary>The type that could not be serialised, when known in this process.</summary>
     public Type? Type { get; }
 }
+
+/// <summary>
+/// The pool is broken: the initializer given to its constructor failed in a worker process (it threw, or
+/// the worker died while running it). Like Python's <c>concurrent.futures.process.BrokenProcessPool</c>: the
+/// calls running or waiting fail with it, every worker is stopped, and every later call fails at once with
+/// the same cause. Dispose the pool and create a new one.
+/// </summary>
+public sealed class BrokenProcessPoolException : ProcessPoolException
+{
+    /// <summary>Creates the exception.</summary>
+    public BrokenProcessPoolException(string message, string initializer, int workerProcessId, string? remoteType, string? remoteMessage, string? remoteDetail, int? exitCode, string standardErrorTail)
+        : base(message)
+    {
+        Initializer = initializer;
+        WorkerProcessId = workerProcessId;
+        RemoteType = remoteType;
+        RemoteMessage = remoteMessage;
+        RemoteDetail = remoteDetail;
+        ExitCode = exitCode;
+        StandardErrorTail = standardErrorTail;
+    }
+
+    /// <summary>The initializer that failed, as <c>Namespace.Type.Method</c>.</summary>
+    public string Initializer { get; }
+
+    /// <summary>Process id of the worker in which it failed.</summary>
+    public int WorkerProcessId { get; }
+
+    /// <summary>Full name of the exception the initializer threw (e.g. <c>System.IO.FileNotFoundException</c>), or null when the worker died instead.</summary>
+    public string? RemoteType { get; }
+
+    /// <summary>Message of the exception the initializer threw, or null when the worker died instead.</summary>
+    public string? RemoteMessage { get; }
+
+    /// <summary><c>ToString()</c> of the initializer's exception in the worker (type, message, stack trace, inner exceptions), or null.</summary>
+    public string? RemoteDetail { get; }
+
+    /// <summary>Exit code of the worker when it died running the initializer (on Linux 128+N means signal N), otherwise null.</summary>
+    public int? ExitCode { get; }
+
+    /// <summary>The last lines the worker wrote to its standard error.</summary>
+    public string StandardErrorTail { get; }
+
+    /// <summary>A new exception with the same cause, so each failing call throws its own instance.</summary>
+    internal BrokenProcessPoolException Copy() =>
+        new(Message, Initializer, WorkerProcessId, RemoteType, RemoteMessage, RemoteDetail, ExitCode, StandardErrorTail);
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        RemoteDetail is null
+            ? base.ToString()
+            : base.ToString() + Environment.NewLine + "--- initializer exception in worker process " + WorkerProcessId + " ---" + Environment.NewLine + RemoteDetail;
+}

@@ -24,7 +24,7 @@ namespace GilAnalyzers.Processes;
 /// <see cref="WorkerCrashedException"/>, an item past its timeout as <see cref="WorkItemTimeoutException"/>;
 /// in each case only the affected items fail, dead workers are replaced and the pool keeps working.
 /// </remarks>
-public sealed class ProcessPool : IDisposable, IAsyncDisposable
+public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
 {
     private static readonly Lazy<ProcessPool> s_shared = new(() => new ProcessPool { _isShared = true }, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly ConcurrentDictionary<ProcessPool, byte> s_live = new();
@@ -35,8 +35,16 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     private readonly HashSet<WorkerProcess> _all = new();
     private readonly SemaphoreSlim _slots;
     private readonly Lazy<WorkerLauncher> _launcher = new(WorkerLauncher.Create, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly WorkMethodIdentity? _initializer;
+    private readonly CancellationTokenSource _pending = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _activeCalls;
+    /// <summary>Set by Dispose/Shutdown/Terminate: no new call is accepted (calls already made go on).</summary>
+    private bool _closed;
+    /// <summary>Set once the workers are being stopped: no worker is handed out any more.</summary>
     private bool _disposed;
     private bool _isShared;
+    private BrokenProcessPoolException? _broken;
 
     /// <summary>Creates a pool. No process starts until the first item is submitted.</summary>
     /// <param name="maxWorkers">Most worker processes alive at once; default <see cref="Environment.ProcessorCount"/>.</param>
@@ -45,7 +53,15 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// split, so a worker may run up to one chunk more). Like Python's <c>max_tasks_per_child</c>: bounds
     /// leaks in legacy code.
     /// </param>
-    public ProcessPool(int? maxWorkers = null, int? maxTasksPerWorker = null)
+    /// <param name="initializer">
+    /// A static method (or non-capturing lambda) that every worker process runs once, before its first item
+    /// and on the thread that runs the items — load a model, open a native library, fill a static cache. Like
+    /// Python's <c>ProcessPoolExecutor(initializer=...)</c>. If it throws (or the worker dies in it) the pool
+    /// is broken: running and waiting calls fail with <see cref="BrokenProcessPoolException"/> naming it and
+    /// its exception, every worker is stopped, and later calls fail at once with the same cause.
+    /// </param>
+    /// <exception cref="ArgumentException">The initializer captures state or takes parameters (it must be able to run in another process).</exception>
+    public ProcessPool(int? maxWorkers = null, int? maxTasksPerWorker = null, Action? initializer = null)
     {
         if (maxWorkers is <= 0)
         {
@@ -55,6 +71,11 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         if (maxTasksPerWorker is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(maxTasksPerWorker), maxTasksPerWorker, "maxTasksPerWorker must be at least 1.");
+        }
+
+        if (initializer is not null)
+        {
+            _initializer = WorkMethod.Describe(initializer, parameterCount: 0, parameterName: nameof(initializer)).Identity;
         }
 
         MaxWorkers = maxWorkers ?? Environment.ProcessorCount;
@@ -75,6 +96,9 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
 
     /// <summary>Items a worker runs before it is replaced, or null for no limit.</summary>
     public int? MaxTasksPerWorker { get; }
+
+    /// <summary>True once the pool's initializer has failed (see <see cref="BrokenProcessPoolException"/>); every call then fails at once.</summary>
+    public bool IsBroken => Volatile.Read(ref _broken) is not null;
 
     /// <summary>Process ids of the worker processes alive now (busy or idle).</summary>
     public IReadOnlyList<int> WorkerProcessIds
@@ -112,7 +136,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
     /// </param>
     /// <param name="cancellationToken">Cancels the map: no new chunk starts, workers running this map's chunks are killed (and replaced on demand) and the task ends as cancelled.</param>
     /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised.</exception>
-    /// <exception cref="ProcessPoolException">The first failed item in input order (a <see cref="RemoteWorkException"/>, <see cref="WorkerCrashedException"/>, <see cref="WorkItemTimeoutException"/> or <see cref="WorkSerializationException"/>).</exception>
+    /// <exception cref="ProcessPoolException">The first failed item in input order (a <see cref="RemoteWorkException"/>, <see cref="WorkerCrashedException"/>, <see cref="WorkItemTimeoutException"/> or <see cref="WorkSerializationException"/>), or <see cref="BrokenProcessPoolException"/> when the pool's initializer failed.</exception>
     public Task<TOut[]> MapAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
@@ -127,10 +151,45 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(itemTimeout), itemTimeout, "itemTimeout must be positive.");
         }
 
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed), this);
+        ThrowIfBroken();
         Call call = Call.Create(work);
         IReadOnlyList<TIn> list = items as IReadOnlyList<TIn> ?? items.ToList();
-        return MapCoreAsync<TIn, TOut>(call, list, chunkSize ?? AutomaticChunkSize(list.Count, MaxWorkers), itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken);
+        EnterCall();
+        return ExitCallWhenDone(MapCoreAsync<TIn, TOut>(call, list, chunkSize ?? AutomaticChunkSize(list.Count, MaxWorkers), itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken));
+    }
+
+    /// <summary>Counts a call the pool has accepted: shutting down waits for it. Throws once the pool is closed.</summary>
+    private void EnterCall()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            _activeCalls++;
+        }
+    }
+
+    private void ExitCall()
+    {
+        lock (_gate)
+        {
+            if (--_activeCalls == 0 && _closed)
+            {
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    private async Task<T> ExitCallWhenDone<T>(Task<T> call)
+    {
+        try
+        {
+            return await call.ConfigureAwait(false);
+        }
+        finally
+        {
+            ExitCall();
+        }
     }
 
     /// <summary>About four chunks per worker (at least one item each), so a map costs few round trips.</summary>
@@ -140,27 +199,58 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         return (int)Math.Max(1, (items + chunks - 1) / chunks);
     }
 
-    /// <summary>Runs <paramref name="work"/> on one item in a worker process (like <c>executor.submit</c>).</summary>
-    public async Task<TOut> RunAsync<TIn, TOut>(Func<TIn, TOut> work, TIn item, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Submits one call of <paramref name="work"/> on <paramref name="item"/> to a worker process and returns
+    /// its result as a task — Python's <c>executor.submit(fn, arg)</c>, whose future is the task here.
+    /// Concurrent submissions share the pool's workers; each runs on its own (no chunking).
+    /// </summary>
+    /// <param name="work">A static method (or non-capturing lambda) taking one item.</param>
+    /// <param name="item">The argument.</param>
+    /// <param name="timeout">Time allowed for the call; past it the worker is killed and replaced and the task fails with <see cref="WorkItemTimeoutException"/>.</param>
+    /// <param name="cancellationToken">Cancels the call: if it is running, its worker is killed (and replaced on demand); the task ends as cancelled.</param>
+    /// <returns>The result; faults with the same <see cref="ProcessPoolException"/> types as <see cref="MapAsync{TIn, TOut}"/> (item index 0).</returns>
+    /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised (thrown at the call, before anything runs).</exception>
+    public Task<TOut> SubmitAsync<TIn, TOut>(Func<TIn, TOut> work, TIn item, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
-        TOut[] results = await MapAsync(work, new[] { item }, 1, timeout, cancellationToken).ConfigureAwait(false);
-        return results[0];
+        Task<TOut[]> one = MapAsync(work, new[] { item }, 1, timeout, cancellationToken);
+        return FirstAsync(one);
+
+        static async Task<TOut> FirstAsync(Task<TOut[]> results) => (await results.ConfigureAwait(false))[0];
     }
+
+    /// <summary>The same as <see cref="SubmitAsync{TIn, TOut}"/> (its earlier name, kept for existing callers).</summary>
+    /// <param name="work">A static method (or non-capturing lambda) taking one item.</param>
+    /// <param name="item">The argument.</param>
+    /// <param name="timeout">Time allowed for the call.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The result.</returns>
+    public Task<TOut> RunAsync<TIn, TOut>(Func<TIn, TOut> work, TIn item, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        SubmitAsync(work, item, timeout, cancellationToken);
 
     /// <summary>
     /// Starts all <see cref="MaxWorkers"/> worker processes now (they otherwise start on first use) and
     /// waits until each answers, so that the first map does not pay the start-up cost.
     /// </summary>
     /// <returns>The process ids of the ready workers.</returns>
-    public async Task<int[]> WarmUpAsync(CancellationToken cancellationToken = default)
+    public Task<int[]> WarmUpAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed), this);
+        ThrowIfBroken();
+        EnterCall();
+        return ExitCallWhenDone(WarmUpCoreAsync(cancellationToken));
+    }
+
+    private async Task<int[]> WarmUpCoreAsync(CancellationToken cancellationToken)
+    {
         var acquired = new List<WorkerProcess>();
         try
         {
-            for (int i = 0; i < MaxWorkers; i++)
+            using (var acquiring = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token))
             {
-                acquired.Add(await AcquireAsync(cancellationToken).ConfigureAwait(false));
+                for (int i = 0; i < MaxWorkers; i++)
+                {
+                    acquired.Add(await AcquireAsync(acquiring.Token).ConfigureAwait(false));
+                }
             }
 
             var pids = new int[acquired.Count];
@@ -181,6 +271,8 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                         $"Worker process {worker.ProcessId} failed to start ({(code is int c ? DescribeExit(c) : ex.Message)}). Its standard error:" + Environment.NewLine + worker.StandardErrorTail(),
                         -1, worker.ProcessId, code, worker.StandardErrorTail(), ex);
                 }
+
+                await EnsureInitializedAsync(worker, cancellationToken).ConfigureAwait(false);
             }
 
             return pids;
@@ -195,15 +287,106 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>Closes every worker's input (they exit), kills those still running after a short grace period, and waits for them.</summary>
+    /// <summary>
+    /// Shuts the pool down and waits: no new call is accepted, the calls already made run to completion
+    /// (including their items that have not started), then every worker's input is closed (it exits) and
+    /// workers still there after 2 s are killed. The same as <see cref="Shutdown"/> with <c>cancelPending: false</c>;
+    /// Python's <c>executor.shutdown(wait=True)</c> and the end of a <c>with</c> block.
+    /// </summary>
     /// <exception cref="InvalidOperationException">Called on <see cref="Shared"/>, which lives until the process exits.</exception>
-    public void Dispose()
+    public void Dispose() => Shutdown(cancelPending: false);
+
+    /// <summary>The same as <see cref="Dispose"/>, without blocking a thread while the calls finish.</summary>
+    /// <returns>Completes when every call has finished and every worker has exited.</returns>
+    public ValueTask DisposeAsync() => new(ShutdownAsync(cancelPending: false));
+
+    /// <summary>
+    /// Shuts the pool down and waits until every worker process has exited. No new call is accepted
+    /// (<see cref="ObjectDisposedException"/>). Work already running finishes; with
+    /// <paramref name="cancelPending"/> the work that has not started is cancelled instead of run — a call
+    /// waiting for a worker ends as cancelled (<see cref="OperationCanceledException"/>), a map stops sending
+    /// chunks (a chunk already handed to a worker counts as started). Python's
+    /// <c>executor.shutdown(wait=True, cancel_futures=True)</c>.
+    /// </summary>
+    /// <param name="cancelPending">Cancel what has not started instead of running it.</param>
+    /// <exception cref="InvalidOperationException">Called on <see cref="Shared"/>.</exception>
+    public void Shutdown(bool cancelPending = false) => ShutdownAsync(cancelPending).GetAwaiter().GetResult();
+
+    /// <summary>The same as <see cref="Shutdown"/>, without blocking a thread.</summary>
+    /// <param name="cancelPending">Cancel what has not started instead of running it.</param>
+    /// <returns>Completes when the calls have finished (or been cancelled) and every worker has exited.</returns>
+    /// <exception cref="InvalidOperationException">Called on <see cref="Shared"/>.</exception>
+    public async Task ShutdownAsync(bool cancelPending = false)
+    {
+        ThrowIfShared();
+        lock (_gate)
+        {
+            _closed = true;
+            if (_activeCalls == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
+        if (cancelPending)
+        {
+            _pending.Cancel();
+        }
+
+        await _drained.Task.ConfigureAwait(false);
+        await Task.Run(StopWorkers).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops the pool now: kills every worker process (and anything it started) at once and waits until they
+    /// are gone. Running items fail with <see cref="ObjectDisposedException"/>, calls that have not started
+    /// fail the same way, and no new call is accepted. Like <c>multiprocessing.Pool.terminate()</c> or loky's
+    /// <c>shutdown(kill_workers=True)</c>. Safe to call while <see cref="Dispose"/> or <see cref="Shutdown"/> waits
+    /// in another thread: that wait then ends.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called on <see cref="Shared"/>.</exception>
+    public void Terminate()
+    {
+        ThrowIfShared();
+        WorkerProcess[] all;
+        lock (_gate)
+        {
+            _closed = true;
+            _disposed = true;
+            all = _all.ToArray();
+            _idle.Clear();
+            _all.Clear();
+            if (_activeCalls == 0)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
+        s_live.TryRemove(this, out _);
+        _pending.Cancel();
+        foreach (WorkerProcess w in all)
+        {
+            w.Kill(KillReason.Disposed);
+        }
+
+        foreach (WorkerProcess w in all)
+        {
+            w.WaitForExit(TimeSpan.FromSeconds(5));
+            w.Dispose();
+        }
+    }
+
+    private void ThrowIfShared()
     {
         if (_isShared)
         {
-            throw new InvalidOperationException("ProcessPool.Shared cannot be disposed: other code may be using it, and it shuts its workers down when the process exits. Create your own ProcessPool to control its lifetime.");
+            throw new InvalidOperationException("ProcessPool.Shared cannot be disposed, shut down or terminated: other code may be using it, and it shuts its workers down when the process exits. Create your own ProcessPool to control its lifetime.");
         }
+    }
 
+    /// <summary>After the calls have drained: closes every worker's input (they exit), kills those still running after 2 s, and waits for them.</summary>
+    private void StopWorkers()
+    {
         WorkerProcess[] idle;
         WorkerProcess[] busy;
         lock (_gate)
@@ -233,17 +416,6 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         });
     }
 
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync()
-    {
-        if (_isShared)
-        {
-            Dispose();
-        }
-
-        return new ValueTask(Task.Run(Dispose));
-    }
-
     private static void KillAllOnExit()
     {
         var killed = new List<WorkerProcess>();
@@ -251,6 +423,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         {
             lock (pool._gate)
             {
+                pool._closed = true;
                 pool._disposed = true;
                 killed.AddRange(pool._all);
             }
@@ -288,7 +461,9 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         int firstErrorIndex = int.MaxValue;
         Exception? firstError = null;
         object errorGate = new();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Stopped by the caller's token, the first failure, or a shutdown that cancels what has not started.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
+        int finishedChunks = 0;
         JsonTypeInfo<TOut>? typedResult = call.ReturnType == typeof(TOut) ? (JsonTypeInfo<TOut>)Payload.Options.GetTypeInfo(typeof(TOut)) : null;
 
         void Record(int index, Exception ex)
@@ -428,6 +603,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                     }
 
                     (int chunkStart, int chunkItems, Task<ChunkResponse> pending) = inFlight.Dequeue();
+                    Interlocked.Increment(ref finishedChunks);
                     try
                     {
                         Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems, worker!.ProcessId);
@@ -466,11 +642,28 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             throw firstError;
         }
 
+        if (Volatile.Read(ref finishedChunks) < chunkCount)
+        {
+            // Items that never started: the pool was shut down with cancelPending, or terminated.
+            if (Volatile.Read(ref _disposed))
+            {
+                throw new ObjectDisposedException(nameof(ProcessPool), "The process pool was terminated before all items of the call ran.");
+            }
+
+            throw new OperationCanceledException("The process pool was shut down with cancelPending: true before all items of the call started.", _pending.Token);
+        }
+
         return results;
     }
 
-    private static async Task<ChunkResponse> RunOnWorkerAsync(WorkerProcess worker, ChunkRequest request, Call call, int start, int count, TimeSpan? itemTimeout, CancellationToken cancellationToken)
+    private async Task<ChunkResponse> RunOnWorkerAsync(WorkerProcess worker, ChunkRequest request, Call call, int start, int count, TimeSpan? itemTimeout, CancellationToken cancellationToken)
     {
+        if (worker.Initialization is not null)
+        {
+            using CancellationTokenRegistration onCancelInit = cancellationToken.Register(static s => ((WorkerProcess)s!).Kill(KillReason.Cancelled), worker);
+            await EnsureInitializedAsync(worker, cancellationToken).ConfigureAwait(false);
+        }
+
         Task<ChunkResponse> pending = worker.RunChunkAsync(request);
         // The worker reports the item that runs late (exact, even inside a chunk); this deadline for the
         // whole chunk is the backstop for a worker too wedged to report.
@@ -511,7 +704,9 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                 case KillReason.Cancelled:
                     throw new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);
                 case KillReason.Disposed:
-                    throw new ObjectDisposedException(nameof(ProcessPool), $"The process pool was disposed while worker process {worker.ProcessId} was running {items}.");
+                    throw new ObjectDisposedException(nameof(ProcessPool), $"The process pool was terminated while worker process {worker.ProcessId} was running {items}.");
+                case KillReason.Broken when Volatile.Read(ref _broken) is BrokenProcessPoolException broken:
+                    throw broken.Copy();
             }
 
             if (exitCode is null && !worker.HasExited)
@@ -527,6 +722,103 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
                 (tail.Length > 0 ? "Its last standard error output:" + Environment.NewLine + tail : "It wrote nothing to standard error."),
                 start, worker.ProcessId, exitCode, tail, ex);
         }
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (Volatile.Read(ref _broken) is BrokenProcessPoolException broken)
+        {
+            throw broken.Copy();
+        }
+    }
+
+    /// <summary>
+    /// Waits for the worker's answer to the initializer (sent when it started). A failed initializer breaks
+    /// the pool: this throws <see cref="BrokenProcessPoolException"/> and stops every worker.
+    /// </summary>
+    private async Task EnsureInitializedAsync(WorkerProcess worker, CancellationToken cancellationToken)
+    {
+        if (worker.Initialization is not Task<InitializeResponse> initialization || _initializer is null)
+        {
+            return;
+        }
+
+        string display = _initializer.Display;
+        InitializeResponse response;
+        try
+        {
+            response = await initialization.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            switch (worker.KillReason)
+            {
+                case KillReason.Cancelled:
+                    throw new OperationCanceledException("The call was cancelled while the worker ran its initializer; the worker was stopped.", ex, cancellationToken);
+                case KillReason.Disposed:
+                    throw new ObjectDisposedException(nameof(ProcessPool), $"The process pool was disposed while worker process {worker.ProcessId} ran its initializer.");
+                case KillReason.Broken when Volatile.Read(ref _broken) is BrokenProcessPoolException broken:
+                    throw broken.Copy();
+                case KillReason.None:
+                    break;
+                default:
+                    throw new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran the initializer '{display}': {ex.Message}", -1, ex);
+            }
+
+            int? exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            string tail = worker.StandardErrorTail();
+            string how = exitCode is int code ? DescribeExit(code) : "stopped answering";
+            throw Break(new BrokenProcessPoolException(
+                $"The process pool is broken: worker process {worker.ProcessId} {how} while running the pool's initializer '{display}'. " +
+                "No work runs in this pool any more (running and waiting calls fail with this exception, later ones at once); dispose it and create a new one." +
+                (tail.Length > 0 ? " Its last standard error output:" + Environment.NewLine + tail : ""),
+                display, worker.ProcessId, null, null, null, exitCode, tail));
+        }
+
+        if (response.Error is RemoteError error)
+        {
+            string what = error.Kind == RemoteErrorKinds.Resolve ? "could not be loaded" : "threw " + error.Type;
+            string detail = error.Kind == RemoteErrorKinds.Resolve ? error.Type + ": " + error.Message : error.Message;
+            throw Break(new BrokenProcessPoolException(
+                $"The process pool is broken: its initializer '{display}' {what} in worker process {worker.ProcessId}: {detail} " +
+                "No work runs in this pool any more (running and waiting calls fail with this exception, later ones at once); dispose it and create a new one.",
+                display, worker.ProcessId, error.Type, error.Message, error.Detail, null, worker.StandardErrorTail()));
+        }
+    }
+
+    /// <summary>Marks the pool broken (the first cause wins), stops every worker, and returns the exception to throw.</summary>
+    private BrokenProcessPoolException Break(BrokenProcessPoolException cause)
+    {
+        WorkerProcess[] idle;
+        WorkerProcess[] busy;
+        BrokenProcessPoolException broken;
+        lock (_gate)
+        {
+            _broken ??= cause;
+            broken = _broken;
+            idle = _idle.ToArray();
+            _idle.Clear();
+            foreach (WorkerProcess w in idle)
+            {
+                _all.Remove(w);
+            }
+
+            busy = _all.ToArray();
+        }
+
+        foreach (WorkerProcess w in busy)
+        {
+            w.Kill(KillReason.Broken);
+        }
+
+        foreach (WorkerProcess w in idle)
+        {
+            w.Kill(KillReason.Broken);
+            w.WaitForExit(TimeSpan.FromSeconds(5));
+            w.Dispose();
+        }
+
+        return broken.Copy();
     }
 
     private static string DescribeExit(int code)
@@ -577,6 +869,11 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_broken is not null)
+                {
+                    throw _broken.Copy();
+                }
+
                 while (_idle.Count > 0)
                 {
                     WorkerProcess candidate = _idle.Pop();
@@ -591,6 +888,12 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
             }
 
             WorkerProcess started = WorkerProcess.Start(_launcher.Value);
+            if (_initializer is not null)
+            {
+                // Sent first; the pool waits for its answer before it sends the worker a chunk.
+                started.StartInitialize(_initializer);
+            }
+
             bool keep;
             lock (_gate)
             {
@@ -629,6 +932,7 @@ public sealed class ProcessPool : IDisposable, IAsyncDisposable
         lock (_gate)
         {
             disposed = _disposed;
+            keep &= _broken is null;
             if (keep && !disposed)
             {
                 _idle.Push(worker);

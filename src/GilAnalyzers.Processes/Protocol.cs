@@ -13,6 +13,8 @@ internal static class Protocol
 {
     public const string RunChunkMethod = "gil/runChunk";
     public const string PingMethod = "gil/ping";
+    /// <summary>Pool → worker, once, first: run the pool's initializer (on the work thread, before any chunk).</summary>
+    public const string InitializeMethod = "gil/initialize";
     /// <summary>Notification worker → pool: the item at this position of the running chunk is past its timeout.</summary>
     public const string ItemTimedOutMethod = "gil/itemTimedOut";
     public const string WorkerFlag = "--gil-worker";
@@ -36,6 +38,8 @@ internal static class Protocol
 [JsonSerializable(typeof(ChunkRequest))]
 [JsonSerializable(typeof(ChunkResponse))]
 [JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(WorkMethodIdentity))]
+[JsonSerializable(typeof(InitializeResponse))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext
 {
 }
@@ -74,6 +78,13 @@ internal sealed class ChunkResponse
     /// <summary>The items that failed, by position in the chunk.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ItemError[]? Errors { get; set; }
+}
+
+internal sealed class InitializeResponse
+{
+    /// <summary>Null when the initializer ran; otherwise why it failed (kind exception or resolve).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RemoteError? Error { get; set; }
 }
 
 internal sealed class ItemError

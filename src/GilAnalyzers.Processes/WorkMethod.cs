@@ -14,8 +14,11 @@ namespace GilAnalyzers.Processes;
 /// </summary>
 internal static class WorkMethod
 {
-    public static (WorkMethodIdentity Identity, MethodInfo Method) Describe(Delegate work)
+    public static (WorkMethodIdentity Identity, MethodInfo Method) Describe(Delegate work, int parameterCount = 1, string parameterName = "work")
     {
+        ArgumentException Reject(string display, string why) =>
+            new($"The {(parameterName == "work" ? "work method" : parameterName)} '{display}' cannot run in a worker process: {why}.", parameterName);
+
         if (work is null)
         {
             throw new ArgumentNullException(nameof(work));
@@ -71,9 +74,14 @@ internal static class WorkMethod
         }
 
         ParameterInfo[] parameters = method.GetParameters();
-        if (parameters.Length != 1 || parameters[0].ParameterType.IsByRef)
+        if (parameterCount == 1 && (parameters.Length != 1 || parameters[0].ParameterType.IsByRef))
         {
             throw Reject(display, "the work method must take exactly one (by-value) parameter: the item");
+        }
+
+        if (parameterCount == 0 && parameters.Length != 0)
+        {
+            throw Reject(display, "it must take no parameters");
         }
 
         var identity = new WorkMethodIdentity
@@ -119,7 +127,4 @@ internal static class WorkMethod
 
         return null;
     }
-
-    private static ArgumentException Reject(string display, string why) =>
-        new($"The work method '{display}' cannot run in a worker process: {why}.", "work");
 }

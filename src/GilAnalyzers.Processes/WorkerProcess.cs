@@ -14,6 +14,8 @@ internal enum KillReason
     Cancelled,
     Disposed,
     Retired,
+    /// <summary>The pool is broken (an initializer failed): every worker is stopped.</summary>
+    Broken,
 }
 
 /// <summary>The pool's handle on one worker process and its JSON-RPC connection.</summary>
@@ -88,6 +90,13 @@ internal sealed class WorkerProcess : IDisposable
         Interlocked.CompareExchange(ref _timedOutIndex, index, -1);
         Kill(KillReason.Timeout);
     }
+
+    /// <summary>The answer to the initializer request, or null when the pool has no initializer.</summary>
+    public Task<InitializeResponse>? Initialization { get; private set; }
+
+    /// <summary>Sends the initializer request; the worker runs it before any chunk sent after it.</summary>
+    public void StartInitialize(WorkMethodIdentity initializer) =>
+        Initialization = _rpc.InvokeAsync<InitializeResponse>(Protocol.InitializeMethod, initializer);
 
     public Task<int> PingAsync() => _rpc.InvokeAsync<int>(Protocol.PingMethod);
 

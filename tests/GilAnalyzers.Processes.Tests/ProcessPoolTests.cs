@@ -271,23 +271,6 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
-    public async Task Dispose_while_an_item_runs_kills_its_worker()
-    {
-        var pool = new ProcessPool(maxWorkers: 1);
-        Task<int> running = pool.RunAsync<int, int>(Work.SleepMilliseconds, 60_000);
-        while (pool.WorkerProcessIds.Count == 0)
-        {
-            await Task.Delay(20);
-        }
-
-        int pid = pool.WorkerProcessIds[0];
-        pool.Dispose();
-
-        await Assert.ThrowsAsync<ObjectDisposedException>(() => running);
-        Assert.False(ProcessInfo.IsAlive(pid));
-    }
-
-    [Fact]
     public async Task Cancellation_stops_the_map_and_its_workers()
     {
         using var pool = new ProcessPool(maxWorkers: 2);

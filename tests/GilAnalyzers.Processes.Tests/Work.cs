@@ -9,6 +9,44 @@ public static class Work
 
     public static int Square(int x) => x * x;
 
+    private static int s_inits;
+    private static string? s_model;
+
+    /// <summary>An initializer: counts its runs in this process and "loads a model" into a static.</summary>
+    public static void LoadModel()
+    {
+        s_inits++;
+        s_model = "model@" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>"inits:model:item" as seen by the worker that runs the item.</summary>
+    public static string UseModel(int x) => $"{s_inits}:{s_model}:{x}";
+
+    public static string? ModelInThisProcess => s_model;
+
+    /// <summary>Set by a test: the folder where failing initializers leave a file named after their PID.</summary>
+    public const string InitPidFolderVariable = "GIL_TEST_INIT_PID_FOLDER";
+
+    private static void RecordInitPid()
+    {
+        if (Environment.GetEnvironmentVariable(InitPidFolderVariable) is { Length: > 0 } folder)
+        {
+            File.WriteAllText(Path.Combine(folder, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)), "");
+        }
+    }
+
+    public static void InitFails()
+    {
+        RecordInitPid();
+        throw new FileNotFoundException("model.bin was not found", "model.bin");
+    }
+
+    public static void InitFailsFast()
+    {
+        RecordInitPid();
+        Environment.FailFast("the initializer gave up");
+    }
+
     public static int Pid(int item) => Environment.ProcessId;
 
     public static int IncrementStatic(int item) => ++s_counter;
@@ -36,6 +74,15 @@ public static class Work
         return Environment.ProcessId;
     }
 
+    /// <summary>"path|ms": creates the marker file (so the test knows the item runs), sleeps ms, returns the PID.</summary>
+    public static int MarkThenSleep(string spec)
+    {
+        string[] parts = spec.Split('|');
+        File.WriteAllText(parts[0], "");
+        Thread.Sleep(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        return Environment.ProcessId;
+    }
+
     private static int s_running;
 
     /// <summary>Returns how many calls were running in this process when this one started (1 = alone).</summary>
@@ -45,6 +92,13 @@ public static class Work
         Thread.Sleep(ms);
         Interlocked.Decrement(ref s_running);
         return running;
+    }
+
+    /// <summary>Sleeps the given milliseconds and returns them.</summary>
+    public static int SleepAndEcho(int ms)
+    {
+        Thread.Sleep(ms);
+        return ms;
     }
 
     public static int SleepMilliseconds(int ms)

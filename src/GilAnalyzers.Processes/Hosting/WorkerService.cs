@@ -18,7 +18,7 @@ namespace GilAnalyzers.Processes.Hosting;
 internal sealed class WorkerService
 {
     private readonly ConcurrentDictionary<string, ChunkRunner> _runners = new(StringComparer.Ordinal);
-    private readonly BlockingCollection<(ChunkRequest Request, TaskCompletionSource<ChunkResponse> Done)> _queue = new();
+    private readonly BlockingCollection<Action> _queue = new();
 
     public WorkerService()
     {
@@ -34,25 +34,59 @@ internal sealed class WorkerService
     public int Ping() => Environment.ProcessId;
 
     [JsonRpcMethod(Protocol.RunChunkMethod)]
-    public Task<ChunkResponse> RunChunkAsync(ChunkRequest request)
-    {
-        var done = new TaskCompletionSource<ChunkResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Add((request, done));
-        return done.Task;
-    }
+    public Task<ChunkResponse> RunChunkAsync(ChunkRequest request) => Enqueue(() => RunChunkAlone(request));
 
-    private void RunQueue()
+    /// <summary>
+    /// Runs the pool's initializer on the work thread, before any chunk (the pool sends it first and waits
+    /// for its answer before it sends a chunk), so thread-affine state it sets up is the work's.
+    /// </summary>
+    [JsonRpcMethod(Protocol.InitializeMethod)]
+    public Task<InitializeResponse> InitializeAsync(WorkMethodIdentity method) => Enqueue(() =>
     {
-        foreach ((ChunkRequest request, TaskCompletionSource<ChunkResponse> done) in _queue.GetConsumingEnumerable())
+        Action initializer;
+        try
+        {
+            (MethodInfo resolved, object? target) = ResolveMethod(method);
+            initializer = resolved.CreateDelegate<Action>(target);
+        }
+        catch (Exception ex)
+        {
+            return new InitializeResponse { Error = RemoteError.From(RemoteErrorKinds.Resolve, ex) };
+        }
+
+        try
+        {
+            initializer();
+            return new InitializeResponse();
+        }
+        catch (Exception ex)
+        {
+            return new InitializeResponse { Error = RemoteError.From(RemoteErrorKinds.Exception, ex) };
+        }
+    });
+
+    private Task<T> Enqueue<T>(Func<T> run)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _queue.Add(() =>
         {
             try
             {
-                done.SetResult(RunChunkAlone(request));
+                done.SetResult(run());
             }
             catch (Exception ex)
             {
                 done.SetException(ex);
             }
+        });
+        return done.Task;
+    }
+
+    private void RunQueue()
+    {
+        foreach (Action run in _queue.GetConsumingEnumerable())
+        {
+            run();
         }
     }
 
@@ -81,6 +115,12 @@ internal sealed class WorkerService
     }
 
     private static ChunkRunner Resolve(WorkMethodIdentity id)
+    {
+        (MethodInfo method, object? target) = ResolveMethod(id);
+        return ChunkRunner.Create(method, target);
+    }
+
+    private static (MethodInfo Method, object? Target) ResolveMethod(WorkMethodIdentity id)
     {
         Assembly assembly = UserAssemblies.Load(id.AssemblyPath, id.AssemblyName);
         MethodBase? resolved = null;
@@ -119,6 +159,6 @@ internal sealed class WorkerService
             target = field.GetValue(null);
         }
 
-        return ChunkRunner.Create(method, target);
+        return (method, target);
     }
 }

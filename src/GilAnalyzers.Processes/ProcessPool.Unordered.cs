@@ -1,0 +1,403 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+
+namespace GilAnalyzers.Processes;
+
+public sealed partial class ProcessPool
+{
+    /// <summary>
+    /// Runs <paramref name="work"/> on every item in worker processes and yields each result as soon as it
+    /// is back, with the index of its item — Python's <c>pool.imap_unordered</c> and
+    /// <c>concurrent.futures.as_completed</c>. The input is read lazily: at most <paramref name="bufferSize"/>
+    /// items are taken from it whose results have not yet been yielded, so an endless or million-item
+    /// sequence is never materialised (Python 3.14's <c>executor.map(..., buffersize=n)</c>).
+    /// </summary>
+    /// <param name="work">A static method (or non-capturing lambda) taking one item. Anything that captures state is rejected with <see cref="ArgumentException"/> at the call.</param>
+    /// <param name="items">The inputs; enumerated once, lazily, as workers need chunks (never from two threads at once).</param>
+    /// <param name="chunkSize">Items sent to a worker per round trip (default 1, like <c>imap_unordered</c>); use larger chunks for tiny items.</param>
+    /// <param name="bufferSize">
+    /// Most items taken from <paramref name="items"/> whose results have not been yielded yet (in workers, on
+    /// the way, or waiting for the consumer). At least <paramref name="chunkSize"/>; default 4 ×
+    /// <see cref="MaxWorkers"/> × <paramref name="chunkSize"/>, enough to keep every worker busy. A slow
+    /// consumer holds the workers back instead of letting results pile up.
+    /// </param>
+    /// <param name="itemTimeout">Time allowed per item, as for <see cref="MapAsync{TIn, TOut}"/>.</param>
+    /// <param name="cancellationToken">Cancels the map (also through <c>WithCancellation</c>): no new chunk starts, workers running its chunks are killed (and replaced on demand), and the enumeration throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>
+    /// (Index, Value) pairs in completion order. A failed item ends the enumeration with its exception (the
+    /// same <see cref="ProcessPoolException"/> types as <see cref="MapAsync{TIn, TOut}"/>) when it comes back;
+    /// results that came back before it have been yielded. Leaving the loop early (or a failure) stops new
+    /// chunks; chunks already running finish before the enumeration's disposal completes.
+    /// </returns>
+    /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised (thrown at the call).</exception>
+    public IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, int? bufferSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(items);
+        if (chunkSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "chunkSize must be at least 1.");
+        }
+
+        if (bufferSize is int b && b < chunkSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bufferSize), bufferSize, "bufferSize must be at least chunkSize.");
+        }
+
+        if (itemTimeout is TimeSpan t && t <= TimeSpan.Zero && t != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(itemTimeout), itemTimeout, "itemTimeout must be positive.");
+        }
+
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed), this);
+        ThrowIfBroken();
+        Call call = Call.Create(work);
+        int buffer = bufferSize ?? (int)Math.Min(int.MaxValue, 4L * MaxWorkers * chunkSize);
+        return MapUnorderedCoreAsync<TIn, TOut>(call, items, chunkSize, buffer, itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken, default);
+    }
+
+    private async IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedCoreAsync<TIn, TOut>(
+        Call call, IEnumerable<TIn> items, int chunkSize, int bufferSize, TimeSpan? itemTimeout, CancellationToken callToken,
+        [EnumeratorCancellation] CancellationToken enumerationToken)
+    {
+        EnterCall();
+        using var user = CancellationTokenSource.CreateLinkedTokenSource(callToken, enumerationToken);
+        CancellationToken cancellationToken = user.Token;
+        // Stopped by the caller, by a failure or an early exit of the consumer, or by a shutdown that cancels what has not started.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
+        var channel = Channel.CreateUnbounded<(int Index, TOut Value, Exception? Error)>(new UnboundedChannelOptions { SingleReader = true });
+        var budget = new ItemBudget(bufferSize);
+        JsonTypeInfo<TOut>? typedResult = call.ReturnType == typeof(TOut) ? (JsonTypeInfo<TOut>)Payload.Options.GetTypeInfo(typeof(TOut)) : null;
+        object inputGate = new();
+        IEnumerator<TIn>? input = null;
+        bool inputDone = false;
+        int pulled = 0;
+        int accounted = 0;
+        int depth = itemTimeout is null ? 2 : 1;
+        Task? loops = null;
+
+        void Fail(int index, Exception ex)
+        {
+            channel.Writer.TryWrite((index, default!, ex));
+            stop.Cancel();
+        }
+
+        // Takes the next chunk from the input (never from two threads at once).
+        (int Start, TIn[] Chunk) Pull()
+        {
+            lock (inputGate)
+            {
+                if (inputDone)
+                {
+                    return (pulled, []);
+                }
+
+                var chunk = new List<TIn>(chunkSize);
+                try
+                {
+                    input ??= items.GetEnumerator();
+                    while (chunk.Count < chunkSize && input.MoveNext())
+                    {
+                        chunk.Add(input.Current);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    inputDone = true;
+                    Fail(pulled + chunk.Count, ex);
+                    return (pulled, []);
+                }
+
+                inputDone = chunk.Count < chunkSize;
+                int start = pulled;
+                pulled += chunk.Count;
+                return (start, chunk.ToArray());
+            }
+        }
+
+        void Collect(ChunkResponse response, int start, int count, int pid)
+        {
+            var failed = new Exception?[count];
+            foreach (ItemError error in response.Errors ?? [])
+            {
+                if (error.Index >= 0 && error.Index < count)
+                {
+                    failed[error.Index] = Translate(error.Error, call, start + error.Index, pid);
+                }
+            }
+
+            int i = 0;
+            foreach (JsonElement element in response.Values.EnumerateArray())
+            {
+                int index = start + i;
+                Exception? error = failed[i++];
+                if (error is null)
+                {
+                    try
+                    {
+                        TOut value = typedResult is not null ? element.Deserialize(typedResult)! : (TOut)element.Deserialize(call.ReturnType, Payload.Options)!;
+                        channel.Writer.TryWrite((index, value, null));
+                    }
+                    catch (Exception ex)
+                    {
+                        error = new WorkSerializationException(
+                            $"The result of '{call.Display}' for item {index} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}",
+                            index, call.ReturnType, ex);
+                    }
+                }
+
+                if (error is not null)
+                {
+                    Fail(index, error);
+                }
+            }
+
+            Interlocked.Add(ref accounted, count);
+        }
+
+        async Task LoopAsync()
+        {
+            var inFlight = new Queue<(int Start, int Count, Task<ChunkResponse> Response)>(depth);
+            WorkerProcess? worker = null;
+            int sent = 0;
+            bool healthy = true;
+            try
+            {
+                while (true)
+                {
+                    while (!Volatile.Read(ref inputDone) && inFlight.Count < depth && !stop.IsCancellationRequested && !(worker is not null && Retires(worker, sent)))
+                    {
+                        if (!budget.TryTake(chunkSize))
+                        {
+                            if (inFlight.Count > 0)
+                            {
+                                break; // collect first: its results give the budget back
+                            }
+
+                            if (worker is not null)
+                            {
+                                // Do not hold a worker while the consumer catches up.
+                                Release(worker, healthy, sent);
+                                worker = null;
+                            }
+
+                            try
+                            {
+                                await budget.TakeAsync(chunkSize, stop.Token).ConfigureAwait(false);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                break;
+                            }
+                        }
+
+                        (int start, TIn[] chunk) = Pull();
+                        budget.Give(chunkSize - chunk.Length);
+                        if (chunk.Length == 0)
+                        {
+                            break;
+                        }
+
+                        if (worker is null)
+                        {
+                            try
+                            {
+                                worker = await AcquireAsync(stop.Token).ConfigureAwait(false);
+                                healthy = true;
+                                sent = 0;
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                break;
+                            }
+                            catch (Exception ex)
+                            {
+                                Fail(start, ex);
+                                break;
+                            }
+                        }
+
+                        JsonElement payload;
+                        try
+                        {
+                            payload = Payload.SerializeArray(chunk, 0, chunk.Length, call.ParameterType);
+                        }
+                        catch (PayloadItemException ex)
+                        {
+                            int index = start + ex.Index;
+                            Fail(index, new WorkSerializationException(
+                                $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}",
+                                index, ex.Type, ex.InnerException));
+                            break;
+                        }
+
+                        var request = new ChunkRequest { Method = call.Identity, Items = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
+                        inFlight.Enqueue((start, chunk.Length, RunOnWorkerAsync(worker, request, call, start, chunk.Length, itemTimeout, cancellationToken)));
+                        sent += chunk.Length;
+                    }
+
+                    if (inFlight.Count == 0)
+                    {
+                        if (worker is not null)
+                        {
+                            WorkerProcess done = worker;
+                            worker = null;
+                            Release(done, healthy, sent);
+                        }
+
+                        if (Volatile.Read(ref inputDone) || stop.IsCancellationRequested)
+                        {
+                            return;
+                        }
+
+                        continue;
+                    }
+
+                    (int chunkStart, int chunkItems, Task<ChunkResponse> pending) = inFlight.Dequeue();
+                    try
+                    {
+                        Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems, worker!.ProcessId);
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        healthy = false;
+                    }
+                    catch (Exception ex)
+                    {
+                        healthy = false;
+                        Fail(chunkStart, ex);
+                    }
+                }
+            }
+            finally
+            {
+                if (worker is not null)
+                {
+                    Release(worker, false, sent);
+                }
+            }
+        }
+
+        try
+        {
+            var tasks = new Task[MaxWorkers];
+            for (int i = 0; i < tasks.Length; i++)
+            {
+                tasks[i] = Task.Run(LoopAsync, CancellationToken.None);
+            }
+
+            loops = Task.WhenAll(tasks);
+            _ = loops.ContinueWith(static (_, w) => ((ChannelWriter<(int, TOut, Exception?)>)w!).TryComplete(), channel.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+            while (await channel.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out (int Index, TOut Value, Exception? Error) entry))
+                {
+                    if (entry.Error is not null)
+                    {
+                        throw entry.Error;
+                    }
+
+                    budget.Give(1);
+                    yield return (entry.Index, entry.Value);
+                }
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!Volatile.Read(ref inputDone) || Volatile.Read(ref accounted) < Volatile.Read(ref pulled))
+            {
+                // Items that never ran: the pool was shut down with cancelPending, or terminated.
+                if (Volatile.Read(ref _disposed))
+                {
+                    throw new ObjectDisposedException(nameof(ProcessPool), "The process pool was terminated before all items of the call ran.");
+                }
+
+                throw new OperationCanceledException("The process pool was shut down with cancelPending: true before all items of the call started.", _pending.Token);
+            }
+        }
+        finally
+        {
+            // No new chunks (the consumer left early, or an item failed); chunks already running finish.
+            stop.Cancel();
+            if (loops is not null)
+            {
+                await loops.ConfigureAwait(false);
+            }
+
+            lock (inputGate)
+            {
+                input?.Dispose();
+                inputDone = true;
+            }
+
+            ExitCall();
+        }
+    }
+
+    /// <summary>How many more items a streaming map may take from its input; given back as results are yielded.</summary>
+    private sealed class ItemBudget(int size)
+    {
+        private readonly object _gate = new();
+        private int _available = size;
+        private TaskCompletionSource? _changed;
+
+        public bool TryTake(int n)
+        {
+            lock (_gate)
+            {
+                if (_available < n)
+                {
+                    return false;
+                }
+
+                _available -= n;
+                return true;
+            }
+        }
+
+        public async Task TakeAsync(int n, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                Task changed;
+                lock (_gate)
+                {
+                    if (_available >= n)
+                    {
+                        _available -= n;
+                        return;
+                    }
+
+                    _changed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    changed = _changed.Task;
+                }
+
+                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public void Give(int n)
+        {
+            if (n <= 0)
+            {
+                return;
+            }
+
+            TaskCompletionSource? changed;
+            lock (_gate)
+            {
+                _available += n;
+                changed = _changed;
+                _changed = null;
+            }
+
+            changed?.TrySetResult();
+        }
+    }
+}
