@@ -715,7 +715,7 @@ public class RealShapesRawThreadsTests
                     }
                 }
             }
-            """, LanguageVersion.Latest, "'lanes'", "calls 'Filter' (for loop)");
+            """, LanguageVersion.Latest, "'lanes'", "calls 'Filter' (nested loop, 2 levels)");
     }
 
     [Fact]
