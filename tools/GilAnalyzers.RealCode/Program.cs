@@ -100,14 +100,7 @@ try
         throw new UsageException($"Folder not found: {folder}");
     }
 
-    foreach (var output in new[] { markdown, json }.Where(o => o is not null))
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(output!));
-        if (!Directory.Exists(dir))
-        {
-            throw new UsageException($"Cannot write {output}: folder {dir} does not exist.");
-        }
-    }
+    ReportFiles.EnsureFoldersExist(markdown, json);
 
     using var cancel = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>

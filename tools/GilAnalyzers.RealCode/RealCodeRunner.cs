@@ -380,3 +380,20 @@ public sealed class UsageException : Exception
     {
     }
 }
+
+/// <summary>The report files a command was asked to write (Markdown, JSON): checked before any work starts.</summary>
+public static class ReportFiles
+{
+    /// <summary>Throws a <see cref="UsageException"/> for the first file whose folder does not exist; null entries are skipped.</summary>
+    public static void EnsureFoldersExist(params string?[] files)
+    {
+        foreach (var file in files.Where(f => f is not null))
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(file!));
+            if (!Directory.Exists(dir))
+            {
+                throw new UsageException($"Cannot write {file}: folder {dir} does not exist.");
+            }
+        }
+    }
+}

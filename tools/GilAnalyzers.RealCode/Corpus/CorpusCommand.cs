@@ -46,14 +46,7 @@ public static class CorpusCommand
             throw new UsageException($"Checkouts folder not found: {checkouts}");
         }
 
-        foreach (var file in new[] { markdown, json }.Where(f => f is not null))
-        {
-            var dir = Path.GetDirectoryName(Path.GetFullPath(file!));
-            if (!Directory.Exists(dir))
-            {
-                throw new UsageException($"Cannot write {file}: folder {dir} does not exist.");
-            }
-        }
+        ReportFiles.EnsureFoldersExist(markdown, json);
 
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
