@@ -1,3 +1,4 @@
+using GilAnalyzers.Harness.Diagnosing;
 using GilAnalyzers.Harness.Reporting;
 using GilAnalyzers.Harness.Running;
 
@@ -94,5 +95,32 @@ public class FileBasedProgramTests
     {
         var ex = Assert.Throws<GilAnalyzers.Harness.Cli.HarnessException>(() => GilAnalyzers.Harness.Inputs.FileBasedProgram.ToProject("#:bogus x\n", "/src"));
         Assert.Equal(GilAnalyzers.Harness.Cli.ExitCodes.BadUsage, ex.ExitCode);
+    }
+}
+
+public class UncoveredSiteTests
+{
+    private static ContentionSite Site(string method, double waitMs, string? diagnostic = null) =>
+        new() { Method = method, WaitMs = waitMs, Count = 1, Diagnostic = diagnostic };
+
+    [Fact]
+    public void OneOffRuntimeWait_BesideACoveredHotLock_IsNotARecallGap()
+    {
+        var sites = new[] { Site("Simulation.Step", 4200, "GIL002 at Program.cs:28"), Site("Sample.Run", 0.4) };
+        Assert.Empty(ContentionAnalysis.Uncovered(sites));
+    }
+
+    [Fact]
+    public void MaterialSiteWithoutDiagnostic_IsListed_CoveredOnesAreNot()
+    {
+        var sites = new[] { Site("A.Hot", 900, "GIL001 at A.cs:3"), Site("B.Missed", 300), Site("C.Tiny", 1) };
+        Assert.Equal(new[] { "B.Missed" }, ContentionAnalysis.Uncovered(sites).Select(s => s.Method));
+    }
+
+    [Fact]
+    public void NoWaitRecorded_EverySiteWithoutDiagnosticIsListed()
+    {
+        var sites = new[] { Site("A.One", 0), Site("B.Two", 0, "GIL001 at B.cs:1") };
+        Assert.Equal(new[] { "A.One" }, ContentionAnalysis.Uncovered(sites).Select(s => s.Method));
     }
 }

@@ -198,7 +198,7 @@ public sealed class DiagnoseCommand
                 ShareBelowThreshold = Math.Round(CpuTimeline.ShareBelow(points, 1.2), 3),
                 Contention = contention,
                 Diagnostics = findings,
-                Uncovered = contention.Sites.Where(s => s.Diagnostic is null).ToList(),
+                Uncovered = ContentionAnalysis.Uncovered(contention.Sites),
                 NotExercised = contention.Recorded ? findings.Where(f => !f.Exercised).ToList() : Array.Empty<StaticFinding>(),
                 Overhead = overhead,
                 Harness = timings,

@@ -128,6 +128,17 @@ public static class ContentionAnalysis
         return null;
     }
 
+    /// <summary>
+    /// The sites no diagnostic covers that matter: at least <paramref name="minShare"/> of the run's total lock wait. A
+    /// one-off wait inside the runtime's own machinery (Parallel.For's scheduler, the type loader) reached from a user frame
+    /// is not a recall gap of the rules, and listing it would bury the ones that are.
+    /// </summary>
+    public static List<ContentionSite> Uncovered(IReadOnlyList<ContentionSite> sites, double minShare = 0.01)
+    {
+        double total = sites.Sum(s => s.WaitMs);
+        return sites.Where(s => s.Diagnostic is null && (total <= 0 || s.WaitMs >= minShare * total)).ToList();
+    }
+
     private static bool IsLockMethod(string name) => name is "Enter" or "TryEnter" or "ReliableEnter" or "EnterScope";
 
     private static string MethodNameOnly(string fullName)
