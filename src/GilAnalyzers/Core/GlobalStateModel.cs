@@ -211,9 +211,12 @@ namespace GilAnalyzers.Core
                             when IsWritten(instanceField):
                             mutatesInstance = true;
                             break;
+                        case IInvalidOperation invalid when NativeWork.UnresolvedWrapperCall(invalid) is { } unresolvedNative:
+                            native ??= unresolvedNative;
+                            break;
                         case IInvocationOperation invocation:
                             var method = invocation.TargetMethod;
-                            if (IsNative(method))
+                            if (NativeWork.IsNative(method))
                             {
                                 native ??= method.Name;
                             }
@@ -333,24 +336,6 @@ namespace GilAnalyzers.Core
 
             var typeName = field.Type.OriginalDefinition.ToDisplayString();
             return typeName == "System.Threading.ThreadLocal<T>" || typeName == "System.Threading.AsyncLocal<T>";
-        }
-
-        private static bool IsNative(IMethodSymbol method)
-        {
-            if (method.GetDllImportData() is not null)
-            {
-                return true;
-            }
-
-            foreach (var attribute in method.GetAttributes())
-            {
-                if (attribute.AttributeClass?.Name == "LibraryImportAttribute")
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
 
         private static bool IsFramework(INamedTypeSymbol type)

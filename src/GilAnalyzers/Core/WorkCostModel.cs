@@ -279,6 +279,12 @@ namespace GilAnalyzers.Core
                     // Creating a delegate runs nothing: a lambda stored in a field or local, or handed to a
                     // constructor (new Timer(_ => Work(), ...), new Thread(...)) runs later, elsewhere.
                     return;
+                case IInvocationOperation or IInvalidOperation when NativeWork.BulkNativeCall(operation) is { } native:
+                    // Bulk work in a native library (a codec conversion, a model load, a GDI+/Cairo draw): as heavy as a
+                    // loop nest over the data handed over, which the model cannot see.
+                    walk.Heavy(nest.Depth + WorkCost.NestedStrength, "'" + native + "' (bulk work in a native library)");
+                    VisitChildren(operation, nest, walk);
+                    return;
                 case IInvocationOperation invocation:
                     VisitInvocation(invocation, nest, walk);
                     return;

@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GilAnalyzers.Core
+{
+    /// <summary>
+    /// Calls into native code and into managed wrappers of native libraries (GDI+, Cairo, Skia, OpenCV, ImageMagick,
+    /// TensorFlow, ONNX Runtime, GDAL, Tesseract, Pdfium): which are native, and which of them do bulk work.
+    /// <para>
+    /// A process-wide lock around such a call is the typical guard of a library that is not thread-safe: threads queue
+    /// for it and only processes would run it in parallel (GIL006). Whether the call is heavy cannot be seen from the
+    /// caller; its name says it in practice (<c>acmStreamConvert</c>, <c>TF_LoadSessionFromSavedModel</c>,
+    /// <c>Graphics.DrawImage</c>, <c>Context.BlendSurface</c> against <c>acmStreamClose</c>, <c>GetPixel</c>,
+    /// <c>PrepareHeader</c>). The model reads the words of the name: one bulk-work verb and no bookkeeping word.
+    /// </para>
+    /// Works on unresolved code too (a project compiled without its packages): the receiver's type name and the called
+    /// name are all it needs.
+    /// </summary>
+    internal static class NativeWork
+    {
+        /// <summary>Words that name work proportional to the data handed over.</summary>
+        private static readonly HashSet<string> BulkVerbs = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "Convert", "Encode", "Decode", "Compress", "Decompress", "Render", "Draw", "Blend", "Paint", "Resample", "Resize",
+            "Process", "Run", "Infer", "Inference", "Predict", "Train", "Fit", "Recognize", "Recognise", "Detect", "Filter",
+            "Blur", "Convolve", "Hash", "Encrypt", "Decrypt", "Load", "Compile", "Solve", "Clone", "Composite", "Rasterize",
+            "Transcode", "Inflate", "Deflate", "Evaluate", "Forward", "Import",
+        };
+
+        /// <summary>Words of bookkeeping calls, cheap whatever else the name says.</summary>
+        private static readonly HashSet<string> BookkeepingWords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "Get", "Set", "Is", "Has", "Close", "Free", "Release", "Prepare", "Unprepare", "Open", "Destroy", "Delete",
+            "Dispose", "Init", "Initialize", "Initialise", "Size", "Count", "Length", "Handle", "Flags", "Status", "Error",
+            "Version", "Register", "Unregister", "Lock", "Unlock", "Reset", "Query", "Info", "Callback", "Abort", "Cancel",
+            "Pixel", "Flush",
+        };
+
+        /// <summary>Namespaces of managed wrappers over native libraries that are not thread-safe as a rule.</summary>
+        private static readonly string[] WrapperNamespaces =
+        {
+            "System.Drawing", "SkiaSharp", "Cairo", "OpenCvSharp", "Emgu.CV", "ImageMagick", "Tensorflow", "TensorFlow",
+            "Microsoft.ML.OnnxRuntime", "OSGeo", "Tesseract", "PdfiumViewer", "Pdfium", "FFmpeg", "Leptonica",
+        };
+
+        /// <summary>Type names of such wrappers, for code compiled without the package (the type does not resolve).</summary>
+        private static readonly HashSet<string> WrapperTypeNames = new HashSet<string>(StringComparer.Ordinal)
+        {
+            "Graphics", "Bitmap", "Metafile", "SKCanvas", "SKBitmap", "SKSurface", "SKImage", "SKPicture", "SKPixmap", "Mat",
+            "UMat", "Cv2", "CvInvoke", "MagickImage", "MagickImageCollection", "ImageSurface", "InferenceSession",
+            "TesseractEngine", "PdfDocument", "Gdal", "Ogr",
+        };
+
+        /// <summary>A P/Invoke entry point (<c>[DllImport]</c> or <c>[LibraryImport]</c>).</summary>
+        public static bool IsPInvoke(IMethodSymbol method)
+        {
+            if (!method.IsExtern && !method.IsStatic)
+            {
+                return false;
+            }
+
+            if (method.GetDllImportData() is not null)
+            {
+                return true;
+            }
+
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (attribute.AttributeClass?.Name == "LibraryImportAttribute")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A P/Invoke or a member of a native library's managed wrapper.</summary>
+        public static bool IsNative(IMethodSymbol method)
+            => IsPInvoke(method) || (method.ContainingType is { } type && IsWrapperType(type));
+
+        /// <summary>
+        /// The called name when <paramref name="operation"/> is a native call that does bulk work (see the class summary),
+        /// else null. Handles resolved calls and calls left unresolved because a package is missing.
+        /// </summary>
+        public static string? BulkNativeCall(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    var method = invocation.TargetMethod;
+                    return IsNative(method) && NamesBulkWork(method.Name) ? method.Name : null;
+                case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
+                    return NamesBulkWork(name) ? name : null;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The called name of an unresolved call on a native wrapper (<c>graphics.DrawImage(..)</c> with no System.Drawing reference).</summary>
+        public static string? UnresolvedWrapperCall(IInvalidOperation invalid)
+        {
+            if (invalid.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
+            {
+                return null;
+            }
+
+            // The receiver is a child of the call, or of the member access under it (an operation of kind None).
+            foreach (var child in ReceiverCandidates(invalid, access))
+            {
+                if (child.Syntax == access.Expression)
+                {
+                    if ((child.Type is { } receiverType && (IsWrapperType(receiverType) || WrapperTypeNames.Contains(receiverType.Name)))
+                        || (child is ILocalReferenceOperation local && IsMadeByWrapper(local.Local)))
+                    {
+                        return access.Name.Identifier.ValueText;
+                    }
+
+                    break;
+                }
+            }
+
+            // A static call on an unresolved wrapper class: Cv2.Resize(..), CvInvoke.GaussianBlur(..).
+            return access.Expression is IdentifierNameSyntax identifier && WrapperTypeNames.Contains(identifier.Identifier.ValueText)
+                ? access.Name.Identifier.ValueText
+                : null;
+        }
+
+        private static IEnumerable<IOperation> ReceiverCandidates(IInvalidOperation invalid, MemberAccessExpressionSyntax access)
+        {
+            foreach (var child in invalid.ChildOperations)
+            {
+                if (child.Syntax == access)
+                {
+                    foreach (var grandchild in child.ChildOperations)
+                    {
+                        yield return grandchild;
+                    }
+                }
+                else
+                {
+                    yield return child;
+                }
+            }
+        }
+
+        /// <summary>
+        /// <c>var g = Graphics.FromImage(..)</c> or <c>var m = new Mat(..)</c> with the package missing: the local's type does
+        /// not resolve (not even to a name), but its initializer names the wrapper.
+        /// </summary>
+        private static bool IsMadeByWrapper(ILocalSymbol local)
+        {
+            if (local.DeclaringSyntaxReferences.Length != 1
+                || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value })
+            {
+                return false;
+            }
+
+            var named = value switch
+            {
+                ObjectCreationExpressionSyntax creation => creation.Type,
+                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax factory } => factory.Expression,
+                _ => null,
+            };
+            return named switch
+            {
+                IdentifierNameSyntax identifier => WrapperTypeNames.Contains(identifier.Identifier.ValueText),
+                QualifiedNameSyntax qualified => WrapperTypeNames.Contains(qualified.Right.Identifier.ValueText),
+                _ => false,
+            };
+        }
+
+        /// <summary>One bulk-work verb among the name's words and no bookkeeping word ("acmStreamConvert", not "acmStreamClose").</summary>
+        public static bool NamesBulkWork(string name)
+        {
+            var bulk = false;
+            foreach (var word in Words(name))
+            {
+                if (BookkeepingWords.Contains(word))
+                {
+                    return false;
+                }
+
+                bulk |= BulkVerbs.Contains(word);
+            }
+
+            return bulk;
+        }
+
+        private static bool IsWrapperType(ITypeSymbol type)
+        {
+            if (type.TypeKind != TypeKind.Class || type.ContainingNamespace is not { IsGlobalNamespace: false } ns)
+            {
+                return false;
+            }
+
+            var name = ns.ToDisplayString();
+            foreach (var prefix in WrapperNamespaces)
+            {
+                if (name.StartsWith(prefix, StringComparison.Ordinal)
+                    && (name.Length == prefix.Length || name[prefix.Length] == '.'))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>"TF_LoadSessionFromSavedModel" → TF, Load, Session, From, Saved, Model; "acmStreamConvert" → acm, Stream, Convert.</summary>
+        private static IEnumerable<string> Words(string name)
+        {
+            var start = 0;
+            for (var i = 1; i <= name.Length; i++)
+            {
+                var boundary = i == name.Length
+                    || name[i] == '_'
+                    || (char.IsUpper(name[i]) && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1]))))
+                    || (char.IsDigit(name[i]) != char.IsDigit(name[i - 1]));
+                if (!boundary)
+                {
+                    continue;
+                }
+
+                if (i > start && name[start] != '_')
+                {
+                    yield return name.Substring(start, i - start);
+                }
+
+                start = i < name.Length && name[i] == '_' ? i + 1 : i;
+            }
+        }
+    }
+}

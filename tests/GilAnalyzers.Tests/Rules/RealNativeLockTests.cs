@@ -1,0 +1,243 @@
+using GilAnalyzers.Core;
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Verify001 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SharedLockAroundCpuWorkAnalyzer>;
+using Verify006 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.ProcessGlobalStateUnderLockAnalyzer>;
+
+namespace GilAnalyzers.Tests.Rules;
+
+/// <summary>
+/// GIL006 on the native-lock shape of real code: a process-wide lock taken because a native library (a codec, a model
+/// runtime, GDI+, Cairo, OpenCV) is not thread-safe, held around a call that does bulk work. The look-alikes stay quiet:
+/// the same lock around a cheap native call (close a handle, prepare a header, read one pixel), a one-time load.
+/// </summary>
+public class RealNativeLockTests
+{
+    private const string Usings = "using System; using System.Runtime.InteropServices; using System.Threading.Tasks;\n";
+
+    private static DiagnosticResult Gil006(int location, string gate, string call, string where, string entanglement)
+        => Verify006.Diagnostic(DiagnosticIds.ProcessGlobalStateUnderLock).WithLocation(location)
+            .WithArguments(gate, "'" + call + "' (bulk work in a native library)", where, "the work calls native code ('" + entanglement + "')");
+
+    private const string CodecInterop = Usings + """
+        static class CodecInterop
+        {
+            private static readonly object CodecGate = new object();
+
+            [DllImport("libcodec", EntryPoint = "codecStreamConvert")]
+            private static extern int NativeStreamConvert(IntPtr stream, byte[] source, byte[] target, int flags);
+
+            [DllImport("libcodec", EntryPoint = "codecStreamClose")]
+            private static extern int NativeStreamClose(IntPtr stream);
+
+            [DllImport("libcodec", EntryPoint = "codecStreamPrepareHeader")]
+            private static extern int NativeStreamPrepareHeader(IntPtr stream, byte[] header);
+
+            public static int StreamConvert(IntPtr stream, byte[] source, byte[] target, int flags)
+            {
+                {|#0:lock (CodecGate)|} return NativeStreamConvert(stream, source, target, flags);
+            }
+
+            public static int StreamClose(IntPtr stream)
+            {
+                lock (CodecGate) return NativeStreamClose(stream);
+            }
+
+            public static int StreamPrepareHeader(IntPtr stream, byte[] header)
+            {
+                lock (CodecGate) { return NativeStreamPrepareHeader(stream, header); }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ProcessWideLockAroundBulkPInvoke_IsGil006_CheapCallsUnderTheSameLockAreQuiet()
+    {
+        await Verify006.VerifyAnalyzerAsync(
+            CodecInterop,
+            Gil006(0, "CodecGate", "NativeStreamConvert", "'StreamConvert', a process-wide lock that every calling thread queues for", "NativeStreamConvert"));
+        await Verify001.VerifyAnalyzerAsync(CodecInterop);
+    }
+
+    [Fact]
+    public async Task ModelLoadUnderProcessWideLock_Reports_LazyOneTimeLoadDoesNot()
+    {
+        var source = Usings + """
+            static class Locks { public static readonly object ProcessWide = new object(); }
+
+            static class ModelApi
+            {
+                [DllImport("modelrt")] public static extern IntPtr MR_NewGraph();
+                [DllImport("modelrt")] public static extern IntPtr MR_LoadSessionFromSavedModel(IntPtr options, string path, string[] tags, int tagCount, IntPtr graph);
+            }
+
+            sealed class ModelSession
+            {
+                private static IntPtr s_shared;
+                private static readonly object SharedGate = new object();
+                private readonly IntPtr _handle;
+                private ModelSession(IntPtr handle) { _handle = handle; }
+
+                // Every request that loads a model queues here.
+                public static ModelSession Load(string path)
+                {
+                    {|#0:lock (Locks.ProcessWide)|}
+                    {
+                        var graph = ModelApi.MR_NewGraph();
+                        var tags = new[] { "serve" };
+                        return new ModelSession(ModelApi.MR_LoadSessionFromSavedModel(IntPtr.Zero, path, tags, tags.Length, graph));
+                    }
+                }
+
+                // Loaded once for the process: the second caller finds it done.
+                public static IntPtr Shared(string path)
+                {
+                    if (s_shared == IntPtr.Zero)
+                    {
+                        lock (SharedGate)
+                        {
+                            if (s_shared == IntPtr.Zero)
+                            {
+                                s_shared = ModelApi.MR_LoadSessionFromSavedModel(IntPtr.Zero, path, new[] { "serve" }, 1, ModelApi.MR_NewGraph());
+                            }
+                        }
+                    }
+
+                    return s_shared;
+                }
+            }
+            """;
+        await Verify006.VerifyAnalyzerAsync(
+            source,
+            Gil006(0, "Locks.ProcessWide", "MR_LoadSessionFromSavedModel", "'Load', a process-wide lock that every calling thread queues for", "MR_NewGraph"));
+    }
+
+    [Fact]
+    public async Task GdiDrawUnderSharedLock_InRenderWorkers_WithoutTheDrawingPackage_Reports()
+    {
+        // Compiled as the real-code runner compiles a project whose packages are missing: Graphics does not resolve.
+        var source = """
+            using System.Drawing;
+            using System.Threading.Tasks;
+
+            sealed class Thumbnails
+            {
+                private static readonly object DrawGate = new object();
+
+                public void Render(Bitmap[] sources, Bitmap[] targets)
+                {
+                    Parallel.For(0, sources.Length, i =>
+                    {
+                        using var graphics = Graphics.FromImage(targets[i]);
+                        {|#0:lock (DrawGate)|}
+                        {
+                            graphics.DrawImage(sources[i], 0, 0, targets[i].Width, targets[i].Height);
+                        }
+                    });
+                }
+
+                public Color Probe(Bitmap bitmap, int x, int y)
+                {
+                    lock (DrawGate)
+                    {
+                        return bitmap.GetPixel(x, y);
+                    }
+                }
+            }
+            """;
+        var test = new Verify006.Test { TestCode = source, CompilerDiagnostics = CompilerDiagnostics.None };
+        // The lambda does not bind either (its body has errors), so the lock is seen as process-wide, not as in a Parallel.For.
+        test.ExpectedDiagnostics.Add(Gil006(0, "DrawGate", "DrawImage", "'Render', a process-wide lock that every calling thread queues for", "DrawImage"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task CairoBlendUnderStaticLock_FromRenderThreads_Reports_ClearAloneDoesNot()
+    {
+        var source = """
+            using System.Threading.Tasks;
+
+            namespace Cairo
+            {
+                public class Surface { }
+                public class Context : System.IDisposable
+                {
+                    public Context(Surface target) { }
+                    public void Clear() { }
+                    public void BlendSurface(Surface source, int mode) { }
+                    public void Dispose() { }
+                }
+            }
+
+            sealed class CloudsEffect
+            {
+                private static readonly object RenderGate = new object();
+
+                public void Render(Cairo.Surface[] tiles, Cairo.Surface clouds)
+                {
+                    Parallel.ForEach(tiles, tile =>
+                    {
+                        {|#0:lock (RenderGate)|}
+                        {
+                            using var g = new Cairo.Context(tile);
+                            g.Clear();
+                            g.BlendSurface(clouds, 3);
+                        }
+                    });
+                }
+
+                public void Reset(Cairo.Surface[] tiles)
+                {
+                    Parallel.ForEach(tiles, tile =>
+                    {
+                        lock (RenderGate)
+                        {
+                            using var g = new Cairo.Context(tile);
+                            g.Clear();
+                        }
+                    });
+                }
+            }
+            """;
+        await Verify006.VerifyAnalyzerAsync(source, Gil006(0, "RenderGate", "BlendSurface", "a Parallel.ForEach body", "Clear"));
+        await Verify001.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task BulkNativeCallUnderALockOnlyItsOwnInstanceTakes_IsQuiet()
+    {
+        var source = Usings + """
+            sealed class Decoder
+            {
+                private readonly object _gate = new object();
+                private readonly IntPtr _handle;
+
+                [DllImport("libcodec")] private static extern int codec_decode_frame(IntPtr handle, byte[] input, byte[] output);
+
+                public int Decode(byte[] input, byte[] output)
+                {
+                    lock (_gate) { return codec_decode_frame(_handle, input, output); }
+                }
+            }
+            """;
+        await Verify006.VerifyAnalyzerAsync(source);
+        await Verify001.VerifyAnalyzerAsync(source);
+    }
+
+    [Theory]
+    [InlineData("acmStreamConvert", true)]
+    [InlineData("TF_LoadSessionFromSavedModel", true)]
+    [InlineData("DrawImage", true)]
+    [InlineData("BlendSurface", true)]
+    [InlineData("codec_decode_frame", true)]
+    [InlineData("acmStreamClose", false)]
+    [InlineData("acmStreamPrepareHeader", false)]
+    [InlineData("GetPixel", false)]
+    [InlineData("SetPixel", false)]
+    [InlineData("LockBits", false)]
+    [InlineData("Clear", false)]
+    [InlineData("TF_GetVersion", false)]
+    [InlineData("ReleaseHandle", false)]
+    public void NamesBulkWork_ReadsTheWordsOfTheName(string name, bool expected)
+        => Assert.Equal(expected, NativeWork.NamesBulkWork(name));
+}
