@@ -40,6 +40,14 @@ namespace GilAnalyzers
                 + "Remove the attribute and lock only the statements that touch shared state, or drop it if the method "
                 + "touches none.");
 
+        /// <summary>GIL002 for a synchronized method that parallel code calls on one shared object: found at compilation end.</summary>
+        public static readonly DiagnosticDescriptor SynchronizedCpuMethodReached = Create(
+            DiagnosticIds.SynchronizedCpuMethod,
+            title: SynchronizedCpuMethod.Title.ToString(),
+            messageFormat: SynchronizedCpuMethod.MessageFormat.ToString(),
+            description: SynchronizedCpuMethod.Description.ToString(),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
         public static readonly DiagnosticDescriptor RawThreadsCpuLoop = Create(
             DiagnosticIds.RawThreadsCpuLoop,
             title: "Raw threads run a CPU-bound loop",

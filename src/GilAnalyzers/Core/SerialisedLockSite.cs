@@ -107,7 +107,7 @@ namespace GilAnalyzers.Core
         /// <summary>
         /// The region's cost when it is CPU-bound enough to report under the configured threshold. With no parallel code in
         /// sight (a process-wide lock in a library method) the bar is higher, for precision: the work must be nested loops,
-        /// recursion or heavier, and loops that walk the state the lock guards do not count (see
+        /// recursion, a bulk library call (hashing, compression, serialisation, native bulk work) or heavier, and loops that walk the state the lock guards do not count (see
         /// <see cref="WorkCostModel.AnalyzeComputation"/>). Real-code runs (docs/real-world.md) showed that such locks
         /// mostly guard one pass over a shared collection. In parallel code the bookkeeping of the lock's own small collections
         /// (a job queue drained, a top-N list, subscribers) and the rare "new best found" branch do not count either (see
@@ -119,7 +119,9 @@ namespace GilAnalyzers.Core
             var cost = inParallelCode
                 ? costModel.AnalyzeLockBody(region.Body, cancellationToken)
                 : costModel.AnalyzeComputation(region.Body, cancellationToken);
-            if (!inParallelCode && minimum < WorkCost.NestedStrength)
+            // A hash, a compression or a native codec call processes the caller's data, not the state the lock guards: one
+            // such call is heavy enough to queue every calling thread.
+            if (!inParallelCode && minimum < WorkCost.NestedStrength && !cost.BulkData)
             {
                 minimum = WorkCost.NestedStrength;
             }
@@ -131,10 +133,16 @@ namespace GilAnalyzers.Core
         /// Double-checked or guarded one-time initialisation (<c>if (s_table == null) lock (s_gate) { if (s_table == null)
         /// s_table = Build(); }</c>) runs its work once, not once per caller: not a GIL.
         /// </summary>
-        public static bool IsLazyInitialisation(LockRegion region)
+        public static bool IsLazyInitialisation(LockRegion region) => IsLazyInitialisation(region.Body, region.Anchor);
+
+        /// <summary>
+        /// As <see cref="IsLazyInitialisation(LockRegion)"/> for code that runs under a lock: <paramref name="body"/>, taken
+        /// at <paramref name="anchor"/> (null for a whole <c>[MethodImpl(Synchronized)]</c> method, guarded by its first statement).
+        /// </summary>
+        public static bool IsLazyInitialisation(IEnumerable<IOperation> body, IOperation? anchor)
         {
             var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (var operation in region.Body)
+            foreach (var operation in body)
             {
                 foreach (var descendant in operation.DescendantsAndSelf())
                 {
@@ -155,7 +163,7 @@ namespace GilAnalyzers.Core
             }
 
             // A guard inside the lock: its first statement tests state that the lock body assigns.
-            foreach (var operation in region.Body)
+            foreach (var operation in body)
             {
                 var first = operation is IBlockOperation { Operations.Length: > 0 } block ? block.Operations[0] : operation;
                 if (first is IConditionalOperation inner && ReadsAny(inner.Condition, assigned))
@@ -165,7 +173,7 @@ namespace GilAnalyzers.Core
             }
 
             // A guard around the lock.
-            for (var current = region.Anchor.Parent; current is not null && current is not IMethodBodyBaseOperation; current = current.Parent)
+            for (var current = anchor?.Parent; current is not null && current is not IMethodBodyBaseOperation; current = current.Parent)
             {
                 if (current is IConditionalOperation outer && ReadsAny(outer.Condition, assigned))
                 {

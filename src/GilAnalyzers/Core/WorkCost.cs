@@ -25,12 +25,19 @@ namespace GilAnalyzers.Core
         /// <summary>Strength of nested loops, recursion, or a loop around heavy calls.</summary>
         public const int NestedStrength = 2;
 
-        public WorkCost(WorkKind kind, string reason, int strength = 0)
+        public WorkCost(WorkKind kind, string reason, int strength = 0, bool bulkData = false)
         {
             Kind = kind;
             Reason = reason;
             Strength = strength;
+            BulkData = bulkData;
         }
+
+        /// <summary>
+        /// The strongest work is a library call that processes the data handed to it (hashing, compression, serialisation,
+        /// bulk work in a native library): heavy whatever loops surround it, and never a walk over the state a lock guards.
+        /// </summary>
+        public bool BulkData { get; }
 
         public WorkKind Kind { get; }
 

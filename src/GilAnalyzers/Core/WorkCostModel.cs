@@ -228,12 +228,16 @@ namespace GilAnalyzers.Core
             }
 
 
-            public void Heavy(int strength, string reason)
+            /// <summary>The strongest heavy call processes data handed to a library: see <see cref="WorkCost.BulkData"/>.</summary>
+            public bool HeavyIsBulk { get; private set; }
+
+            public void Heavy(int strength, string reason, bool bulkData = false)
             {
                 if (strength > HeavyStrength)
                 {
                     HeavyStrength = strength;
                     HeavyReason = reason;
+                    HeavyIsBulk = bulkData;
                 }
             }
 
@@ -251,7 +255,7 @@ namespace GilAnalyzers.Core
 
                 if (HeavyStrength > MaxLoopDepth)
                 {
-                    return new WorkCost(WorkKind.CpuBound, HeavyReason!, HeavyStrength);
+                    return new WorkCost(WorkKind.CpuBound, HeavyReason!, HeavyStrength, HeavyIsBulk);
                 }
 
                 var reason = MaxLoopDepth >= 2 ? DeepNestReason ?? "nested loop, " + MaxLoopDepth + " levels" : LoopReason ?? "loop";
@@ -282,7 +286,7 @@ namespace GilAnalyzers.Core
                 case IInvocationOperation or IInvalidOperation when NativeWork.BulkNativeCall(operation) is { } native:
                     // Bulk work in a native library (a codec conversion, a model load, a GDI+/Cairo draw): as heavy as a
                     // loop nest over the data handed over, which the model cannot see.
-                    walk.Heavy(nest.Depth + WorkCost.NestedStrength, "'" + native + "' (bulk work in a native library)");
+                    walk.Heavy(nest.Depth + WorkCost.NestedStrength, "'" + native + "' (bulk work in a native library)", bulkData: true);
                     VisitChildren(operation, nest, walk);
                     return;
                 case IInvocationOperation invocation:
@@ -418,7 +422,8 @@ namespace GilAnalyzers.Core
                 case CallKind.Light:
                     break;
                 case CallKind.Heavy:
-                    walk.Heavy(nest.Depth + WorkCost.LoopStrength, Display(method) + " (" + HeavyCategory(method) + ")");
+                    var category = HeavyCategory(method);
+                    walk.Heavy(nest.Depth + WorkCost.LoopStrength, Display(method) + " (" + category + ")", IsBulkCategory(category));
                     break;
                 case CallKind.Linq:
                     VisitLinq(invocation, nest, walk);
@@ -433,7 +438,7 @@ namespace GilAnalyzers.Core
                             walk.IoReason = "calls '" + method.Name + "' (" + summary.Reason + ")";
                             return;
                         case WorkKind.CpuBound:
-                            walk.Heavy(nest.Depth + summary.Strength, DescribeCall(method.Name, summary.Reason));
+                            walk.Heavy(nest.Depth + summary.Strength, DescribeCall(method.Name, summary.Reason), summary.BulkData);
                             break;
                         case WorkKind.Unknown:
                             walk.SawUnknown = true;
@@ -638,6 +643,9 @@ namespace GilAnalyzers.Core
 
             return false;
         }
+
+        private static bool IsBulkCategory(string category)
+            => category == "hashing/cryptography" || category == "compression" || category == "serialisation";
 
         private string HeavyCategory(IMethodSymbol method)
         {

@@ -18,9 +18,6 @@ namespace GilAnalyzers.Rules
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
     {
-        /// <summary>How many calls deep from the parallel delegate a lock is still found.</summary>
-        public const int MaxCallDepth = 3;
-
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.SharedLockAroundCpuWorkInCallee);
 
@@ -29,7 +26,7 @@ namespace GilAnalyzers.Rules
         private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
         {
             var costModel = WorkCostModel.For(types);
-            var reached = new Reached();
+            var reached = ParallelReach.For(context.Compilation);
             var candidates = new ConcurrentBag<Candidate>();
 
             context.RegisterOperationAction(
@@ -38,7 +35,7 @@ namespace GilAnalyzers.Rules
                     // Names first: most invocations of a compilation are not parallel launches, and this resolves no type.
                     if (ParallelContextFinder.MayLaunch(c.Operation) && HasRequiredTypes(types))
                     {
-                        CollectReachedMethods(c.Operation, types, costModel, reached, c.CancellationToken);
+                        reached.Collect(c.Operation, types, costModel, c.CancellationToken);
                     }
                 },
                 OperationKind.Invocation,
@@ -144,8 +141,7 @@ namespace GilAnalyzers.Rules
                 : null;
         }
 
-        /// <summary>A lock rooted in the instance (<c>this</c>, <c>_sync</c>, <c>_owner.Sync</c>).</summary>
-        private const int ThisRoot = -1;
+        private const int ThisRoot = ParallelReach.ThisRoot;
 
         /// <summary>
         /// What the lock object hangs off through instance fields and properties: the instance (<see cref="ThisRoot"/>, in an
@@ -176,196 +172,5 @@ namespace GilAnalyzers.Rules
             }
         }
 
-        /// <summary>
-        /// The methods parallel code reaches, and on what: the instance shared by every worker, or parameters every worker
-        /// passes the same object for. Written from many operation callbacks, read at compilation end.
-        /// </summary>
-        private sealed class Reached
-        {
-            private readonly ConcurrentDictionary<IMethodSymbol, string> _onSharedInstance = new ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default);
-            private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), string> _withSharedArgument = new ConcurrentDictionary<(IMethodSymbol, int), string>(new MethodOrdinalComparer());
-
-            public bool IsEmpty => _onSharedInstance.IsEmpty && _withSharedArgument.IsEmpty;
-
-            public void Add(IMethodSymbol method, int root, string description)
-            {
-                if (root == ThisRoot)
-                {
-                    _onSharedInstance.TryAdd(method, description);
-                }
-                else
-                {
-                    _withSharedArgument.TryAdd((method, root), description);
-                }
-            }
-
-            public bool TryGet(IMethodSymbol method, int root, out string description)
-                => root == ThisRoot
-                    ? _onSharedInstance.TryGetValue(method, out description!)
-                    : _withSharedArgument.TryGetValue((method, root), out description!);
-
-            private sealed class MethodOrdinalComparer : IEqualityComparer<(IMethodSymbol Method, int Ordinal)>
-            {
-                public bool Equals((IMethodSymbol Method, int Ordinal) x, (IMethodSymbol Method, int Ordinal) y)
-                    => x.Ordinal == y.Ordinal && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
-
-                public int GetHashCode((IMethodSymbol Method, int Ordinal) obj)
-                    => (SymbolEqualityComparer.Default.GetHashCode(obj.Method) * 31) + obj.Ordinal;
-            }
-        }
-
-        /// <summary>A method reached from parallel code: whether its instance is shared, and which of its parameters are.</summary>
-        private readonly struct Reach
-        {
-            public Reach(IMethodSymbol method, int depth, bool sharedInstance, ImmutableArray<int> sharedParameters)
-            {
-                Method = method;
-                Depth = depth;
-                SharedInstance = sharedInstance;
-                SharedParameters = sharedParameters;
-            }
-
-            public IMethodSymbol Method { get; }
-
-            public int Depth { get; }
-
-            public bool SharedInstance { get; }
-
-            public ImmutableArray<int> SharedParameters { get; }
-
-            /// <summary>What is shared, for telling apart two reaches of one method.</summary>
-            public string Sharing => (SharedInstance ? "this" : "") + ":" + string.Join(",", SharedParameters);
-        }
-
-        /// <summary>
-        /// From a parallel launch, the methods its hot delegates call on one shared object or with a shared object as an
-        /// argument, and (up to <see cref="MaxCallDepth"/>) the methods those call on <c>this</c> or pass the shared
-        /// objects on to.
-        /// </summary>
-        private static void CollectReachedMethods(IOperation launch, KnownTypes types, WorkCostModel costModel, Reached reached, System.Threading.CancellationToken cancellationToken)
-        {
-            foreach (var (target, description) in ParallelContextFinder.HotDelegates(launch, types))
-            {
-                var work = new Queue<Reach>();
-                switch (target)
-                {
-                    case IMethodReferenceOperation reference when IsSharedReceiver(reference.Instance, null):
-                        work.Enqueue(new Reach(reference.Method.OriginalDefinition, 1, true, ImmutableArray<int>.Empty));
-                        break;
-                    case IAnonymousFunctionOperation lambda:
-                        foreach (var reach in SharedCalls(lambda.Body, 1, operand => IsSharedReceiver(operand, lambda)))
-                        {
-                            work.Enqueue(reach);
-                        }
-
-                        break;
-                }
-
-                var seen = new Dictionary<IMethodSymbol, HashSet<string>>(SymbolEqualityComparer.Default);
-                while (work.Count > 0)
-                {
-                    var reach = work.Dequeue();
-                    if (!seen.TryGetValue(reach.Method, out var sharings))
-                    {
-                        seen[reach.Method] = sharings = new HashSet<string>(System.StringComparer.Ordinal);
-                    }
-
-                    if (!sharings.Add(reach.Sharing))
-                    {
-                        continue;
-                    }
-
-                    if (reach.SharedInstance)
-                    {
-                        reached.Add(reach.Method, ThisRoot, description);
-                    }
-
-                    foreach (var ordinal in reach.SharedParameters)
-                    {
-                        reached.Add(reach.Method, ordinal, description);
-                    }
-
-                    if (reach.Depth >= MaxCallDepth || costModel.GetBody(reach.Method, cancellationToken) is not { } body)
-                    {
-                        continue;
-                    }
-
-                    var caller = reach;
-                    foreach (var next in SharedCalls(body, reach.Depth + 1, operand => IsRootedInShared(operand, caller)))
-                    {
-                        work.Enqueue(next);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The calls in <paramref name="body"/> to source methods whose receiver or some reference-typed argument
-        /// <paramref name="isShared"/> says is the same object for every worker.
-        /// </summary>
-        private static IEnumerable<Reach> SharedCalls(IOperation body, int depth, System.Func<IOperation, bool> isShared)
-        {
-            foreach (var operation in body.DescendantsAndSelf())
-            {
-                if (operation is not IInvocationOperation { TargetMethod: { } method } call
-                    || method.DeclaringSyntaxReferences.Length == 0
-                    || method.MethodKind == MethodKind.LocalFunction)
-                {
-                    continue;
-                }
-
-                var sharedInstance = !method.IsStatic && call.Instance is not null && isShared(call.Instance);
-                var parameters = ImmutableArray.CreateBuilder<int>();
-                foreach (var argument in call.Arguments)
-                {
-                    if (argument.Parameter is { RefKind: RefKind.None } parameter && !parameter.Type.IsValueType
-                        && argument.ArgumentKind == ArgumentKind.Explicit && isShared(argument.Value))
-                    {
-                        parameters.Add(parameter.Ordinal);
-                    }
-                }
-
-                if (sharedInstance || parameters.Count > 0)
-                {
-                    yield return new Reach(method.OriginalDefinition, depth, sharedInstance, parameters.ToImmutable());
-                }
-            }
-        }
-
-        /// <summary>In a reached method: <c>this</c> (or what hangs off it) when its instance is shared, or a shared parameter.</summary>
-        private static bool IsRootedInShared(IOperation operand, Reach caller)
-        {
-            var value = FanOutFacts.StripConversions(operand);
-            while (true)
-            {
-                switch (value)
-                {
-                    case IInstanceReferenceOperation:
-                        return caller.SharedInstance;
-                    case IParameterReferenceOperation parameter:
-                        return caller.SharedParameters.Contains(parameter.Parameter.Ordinal)
-                               && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, caller.Method);
-                    case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
-                        value = FanOutFacts.StripConversions(instance);
-                        break;
-                    case IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0, Instance: { } instance }:
-                        value = FanOutFacts.StripConversions(instance);
-                        break;
-                    default:
-                        return false;
-                }
-            }
-        }
-
-        private static bool IsSharedReceiver(IOperation? receiver, IOperation? region)
-        {
-            if (receiver is null)
-            {
-                return false;
-            }
-
-            var scope = LockSharing.Classify(receiver, region).Scope;
-            return scope == LockScope.Shared || scope == LockScope.ProcessGlobal;
-        }
     }
 }

@@ -375,6 +375,8 @@ public class RealCostFalseAlarmTests
 
     // ---- GIL002: [MethodImpl(Synchronized)] ----
 
+    private const string Shared = "the instance, shared by a Parallel.For body";
+
     [Theory]
     [InlineData(LanguageVersion.CSharp7_3)]
     [InlineData(LanguageVersion.Latest)]
@@ -430,7 +432,8 @@ public class RealCostFalseAlarmTests
                 [MethodImpl(MethodImplOptions.Synchronized)]
                 public IObserver[] Snapshot() => _observers.ToArray();
             }
-            """;
+            """ + SynchronizedCpuMethodFixerTests.Driver(
+                "hub.Publish(\"t\"); hub.FireDue(i); hub.Rewind(2); hub.Offer(i, new string[0]); hub.Snapshot();", "var hub = new EventHub();");
         await Gil002.VerifyAnalyzerAsync(source, version);
     }
 
@@ -466,10 +469,10 @@ public class RealCostFalseAlarmTests
                             m[r, c] = 0;
                 }
             }
-            """;
+            """ + SynchronizedCpuMethodFixerTests.Driver("canvas.Fade(0.1f); canvas.RebuildLut(2); canvas.Clear3x3(new float[3, 3]);", "var canvas = new Canvas();");
         await Gil002.VerifyAnalyzerAsync(source,
-            Gil002.Diagnostic(DiagnosticIds.SynchronizedCpuMethod).WithLocation(0).WithArguments("Fade", "for loop", "the instance"),
-            Gil002.Diagnostic(DiagnosticIds.SynchronizedCpuMethod).WithLocation(1).WithArguments("RebuildLut", "nested loops, 4,096 iterations", "the instance"));
+            Gil002.Diagnostic(Descriptors.SynchronizedCpuMethodReached).WithLocation(0).WithArguments("Fade", "for loop", Shared),
+            Gil002.Diagnostic(Descriptors.SynchronizedCpuMethodReached).WithLocation(1).WithArguments("RebuildLut", "nested loops, 4,096 iterations", Shared));
     }
 
     [Theory]
@@ -502,17 +505,17 @@ public class RealCostFalseAlarmTests
                                     _table[a, b, c, d] = -1;
                 }
             }
-            """;
+            """ + SynchronizedCpuMethodFixerTests.Driver("engine.ClearBoard(); engine.ResetTable();", "var engine = new Engine();");
         var test = new Gil002.Test { TestCode = source };
         test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\ngil_analyzers.min_work = " + minWork + "\n"));
         if (boardReports)
         {
-            test.ExpectedDiagnostics.Add(Gil002.Diagnostic(DiagnosticIds.SynchronizedCpuMethod).WithLocation(0).WithArguments("ClearBoard", "nested loops, 64 iterations", "the instance"));
+            test.ExpectedDiagnostics.Add(Gil002.Diagnostic(Descriptors.SynchronizedCpuMethodReached).WithLocation(0).WithArguments("ClearBoard", "nested loops, 64 iterations", Shared));
         }
 
         if (cubeReports)
         {
-            test.ExpectedDiagnostics.Add(Gil002.Diagnostic(DiagnosticIds.SynchronizedCpuMethod).WithLocation(1).WithArguments("ResetTable", "nested loops, 4,096 iterations", "the instance"));
+            test.ExpectedDiagnostics.Add(Gil002.Diagnostic(Descriptors.SynchronizedCpuMethodReached).WithLocation(1).WithArguments("ResetTable", "nested loops, 4,096 iterations", Shared));
         }
 
         await test.RunAsync(CancellationToken.None);

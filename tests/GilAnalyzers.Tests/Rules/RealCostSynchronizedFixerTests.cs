@@ -16,6 +16,8 @@ public class RealCostSynchronizedFixerTests
     {
         var test = new VerifyCS.Test
         {
+            // Reported at compilation end, once the parallel caller in Driver.cs is seen (a non-local diagnostic).
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
             TestCode = """
                 using System;
                 using System.Runtime.CompilerServices;
@@ -61,6 +63,9 @@ public class RealCostSynchronizedFixerTests
                 """,
             CodeActionEquivalenceKey = SynchronizedCpuMethodFixer.NarrowLockKey,
         };
+        var driver = SynchronizedCpuMethodFixerTests.Driver("tally.Fold(new double[16]);", "var tally = new Tally();");
+        test.TestState.Sources.Add(("Driver.cs", driver));
+        test.FixedState.Sources.Add(("Driver.cs", driver));
         await test.RunAsync(CancellationToken.None);
     }
 
@@ -85,7 +90,7 @@ public class RealCostSynchronizedFixerTests
                     _version++;
                 }
             }
-            """);
+            """ + SynchronizedCpuMethodFixerTests.Driver("palette.Rebuild(2);", "var palette = new Palette();"));
         var only = Assert.Single(offers);
         Assert.Equal(DiagnosticIds.SynchronizedCpuMethod, only.Id);
         Assert.Empty(only.Keys);

@@ -28,11 +28,17 @@ public class SynchronizedCpuMethodAnalyzerTests
                     _energy += e;
                     return e;
                 }
+
+                public static void Run(int steps)
+                {
+                    var simulation = new Simulation();
+                    Parallel.For(0, steps, i => simulation.Step(200));
+                }
             }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source, version,
-            VerifyCS.Diagnostic(DiagnosticIds.SynchronizedCpuMethod).WithLocation(0)
-                .WithArguments("Step", "nested loop, 2 levels", "the instance"));
+            VerifyCS.Diagnostic(Descriptors.SynchronizedCpuMethodReached).WithLocation(0)
+                .WithArguments("Step", "nested loop, 2 levels", "the instance, shared by a Parallel.For body"));
     }
 
     [Fact]
@@ -43,11 +49,13 @@ public class SynchronizedCpuMethodAnalyzerTests
             {
                 [MethodImpl(MethodImplOptions.Synchronized | MethodImplOptions.NoInlining)]
                 public static int {|#0:Checksum|}(byte[] data) => data.Aggregate(0, (a, b) => a * 31 + b);
+
+                public static void All(byte[][] blocks, int[] sums) => Parallel.For(0, blocks.Length, i => sums[i] = Checksum(blocks[i]));
             }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source,
-            VerifyCS.Diagnostic(DiagnosticIds.SynchronizedCpuMethod).WithLocation(0)
-                .WithArguments("Checksum", "LINQ pipeline", "the type 'Codec'"));
+            VerifyCS.Diagnostic(Descriptors.SynchronizedCpuMethodReached).WithLocation(0)
+                .WithArguments("Checksum", "LINQ pipeline", "the type 'Codec', called from a Parallel.For body"));
     }
 
     [Fact]
@@ -61,10 +69,17 @@ public class SynchronizedCpuMethodAnalyzerTests
 
                 private static long Fib(int n) => n < 2 ? n : Fib(n - 1) + Fib(n - 2);
             }
+
+            class Host
+            {
+                private readonly C _worker = new C();
+
+                public long[] All(int[] inputs) => inputs.AsParallel().AsOrdered().Select(n => _worker.Run(n)).ToArray();
+            }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source,
-            VerifyCS.Diagnostic(DiagnosticIds.SynchronizedCpuMethod).WithLocation(0)
-                .WithArguments("Run", "recursion in 'Fib'", "the instance"));
+            VerifyCS.Diagnostic(Descriptors.SynchronizedCpuMethodReached).WithLocation(0)
+                .WithArguments("Run", "recursion in 'Fib'", "the instance, shared by a PLINQ Select delegate"));
     }
 
     [Fact]
@@ -99,10 +114,95 @@ public class SynchronizedCpuMethodAnalyzerTests
             {
                 [MethodImpl(MethodImplOptions.Synchronized)]
                 public int Sum(int[] a) { int s = 0; foreach (var x in a) s += x; return s; }
+
+                public void All(int[][] rows, int[] sums) => Parallel.For(0, rows.Length, i => sums[i] = Sum(rows[i]));
             }
             """;
         var test = new VerifyCS.Test { TestCode = source };
         test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*.cs]\ngil_analyzers.min_work = nested_loop\n"));
         await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task InstanceMethodNoParallelCodeShares_IsQuiet_PerIterationAndPerStreamObjects()
+    {
+        // The hidden lock is on the instance: a fresh object per iteration, or one per stream that one reader pulls, never
+        // meets a second thread.
+        var source = Usings + """
+            sealed class FrameDecoder
+            {
+                private readonly int[] _table = new int[4096];
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public int Decode(byte[] frame)
+                {
+                    int acc = 0;
+                    for (int i = 0; i < frame.Length; i++)
+                        for (int bit = 0; bit < 8; bit++)
+                            acc = _table[(acc + (frame[i] >> bit)) & 4095];
+                    return acc;
+                }
+            }
+
+            static class Pipeline
+            {
+                public static int[] DecodeAll(byte[][] frames)
+                {
+                    var results = new int[frames.Length];
+                    Parallel.For(0, frames.Length, i => results[i] = new FrameDecoder().Decode(frames[i]));
+                    return results;
+                }
+
+                public static int DecodeStream(byte[][] frames)
+                {
+                    var decoder = new FrameDecoder();
+                    int last = 0;
+                    foreach (var frame in frames) last = decoder.Decode(frame);
+                    return last;
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task StaticHeavyMethod_ReportsWithoutCallers_LazyTableBuildDoesNot()
+    {
+        // A static synchronized method locks the type: a process-wide lock, reported under GIL001's process-wide bar.
+        var source = Usings + """
+            static class Curve
+            {
+                private static int[] s_table;
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public static long {|#0:ScalarMultiply|}(int[] k, int[] point)
+                {
+                    long acc = 0;
+                    for (int i = 0; i < k.Length; i++)
+                        for (int j = 0; j < point.Length; j++)
+                            acc = (acc * 31 + k[i] * point[j]) % 1_000_000_007;
+                    return acc;
+                }
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public static int[] Table()
+                {
+                    if (s_table != null)
+                    {
+                        return s_table;
+                    }
+
+                    var table = new int[256 * 16];
+                    for (int i = 0; i < 256; i++)
+                        for (int j = 0; j < 16; j++)
+                            table[i * 16 + j] = i * j;
+                    s_table = table;
+                    return s_table;
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(Descriptors.SynchronizedCpuMethod).WithLocation(0)
+                .WithArguments("ScalarMultiply", "nested loop, 2 levels", "the type 'Curve'"));
     }
 }

@@ -10,15 +10,28 @@ public class SynchronizedCpuMethodFixerTests
 {
     private const string Usings = "using System;\nusing System.Linq;\nusing System.Runtime.CompilerServices;\nusing System.Threading;\n";
 
-    private static async Task VerifyAsync(string source, string fixedSource, string key, LanguageVersion version = LanguageVersion.Latest, bool net9 = false)
+    /// <summary>
+    /// GIL002 needs evidence that threads meet on the hidden lock: a second file whose Parallel.For calls the method
+    /// (<paramref name="calls"/>, statements run by every iteration, the loop variable is <c>i</c>; shared objects are
+    /// declared in <paramref name="setup"/>).
+    /// </summary>
+    internal static string Driver(string calls, string setup = "")
+        => "static class ParallelDriver\n{\n    public static void Run()\n    {\n        " + setup
+            + "\n        System.Threading.Tasks.Parallel.For(0, 8, i => { " + calls + " });\n    }\n}\n";
+
+    private static async Task VerifyAsync(string source, string fixedSource, string key, string driver, LanguageVersion version = LanguageVersion.Latest, bool net9 = false)
     {
         var test = new VerifyCS.Test
         {
+            // Reported at compilation end, once the parallel caller in Driver.cs is seen (a non-local diagnostic).
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
             TestCode = Usings + source,
             FixedCode = Usings + fixedSource,
             CodeActionEquivalenceKey = key,
             LanguageVersion = version,
         };
+        test.TestState.Sources.Add(("Driver.cs", driver));
+        test.FixedState.Sources.Add(("Driver.cs", driver));
         if (net9)
         {
             test.ReferenceAssemblies = TestReferences.Net90;
@@ -59,7 +72,7 @@ public class SynchronizedCpuMethodFixerTests
                     return sum;
                 }
             }
-            """, SynchronizedCpuMethodFixer.RemoveSynchronizedKey, version);
+            """, SynchronizedCpuMethodFixer.RemoveSynchronizedKey, Driver("Integrator.Integrate(1000);"), version);
     }
 
     [Fact]
@@ -77,7 +90,7 @@ public class SynchronizedCpuMethodFixerTests
                 [MethodImpl(MethodImplOptions.NoInlining)]
                 public static int Checksum(byte[] data) => data.Aggregate(0, (a, b) => a * 31 + b);
             }
-            """, SynchronizedCpuMethodFixer.RemoveSynchronizedKey);
+            """, SynchronizedCpuMethodFixer.RemoveSynchronizedKey, Driver("Codec.Checksum(new byte[64]);"));
     }
 
     [Theory]
@@ -120,7 +133,7 @@ public class SynchronizedCpuMethodFixerTests
                     }
                 }
             }
-            """, SynchronizedCpuMethodFixer.NarrowLockKey, version);
+            """, SynchronizedCpuMethodFixer.NarrowLockKey, Driver("simulation.Step(10);", "var simulation = new Simulation();"), version);
     }
 
     [Fact]
@@ -161,7 +174,7 @@ public class SynchronizedCpuMethodFixerTests
                     }
                 }
             }
-            """, SynchronizedCpuMethodFixer.NarrowLockKey, LanguageVersion.Latest, net9: true);
+            """, SynchronizedCpuMethodFixer.NarrowLockKey, Driver("Stats.Record(new int[64]);"), LanguageVersion.Latest, net9: true);
     }
 
     [Fact]
@@ -202,7 +215,7 @@ public class SynchronizedCpuMethodFixerTests
                     }
                 }
             }
-            """, SynchronizedCpuMethodFixer.NarrowLockKey, LanguageVersion.CSharp12, net9: true);
+            """, SynchronizedCpuMethodFixer.NarrowLockKey, Driver("Stats.Record(new int[64]);"), LanguageVersion.CSharp12, net9: true);
     }
 
     [Fact]
@@ -262,6 +275,8 @@ public class SynchronizedCpuMethodFixerTests
             """;
         var test = new VerifyCS.Test
         {
+            // Reported at compilation end, once the parallel caller in Driver.cs is seen (a non-local diagnostic).
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
             TestCode = Usings + source,
             FixedCode = Usings + fixedSource,
             BatchFixedCode = Usings + fixedSource,
@@ -270,6 +285,10 @@ public class SynchronizedCpuMethodFixerTests
             NumberOfFixAllIterations = 2,
             NumberOfFixAllInDocumentIterations = 2,
         };
+        var driver = Driver("a.Add(i); B.Sum(i);", "var a = new A();");
+        test.TestState.Sources.Add(("Driver.cs", driver));
+        test.FixedState.Sources.Add(("Driver.cs", driver));
+        test.BatchFixedState.Sources.Add(("Driver.cs", driver));
         await test.RunAsync(CancellationToken.None);
     }
 
@@ -338,7 +357,8 @@ public class SynchronizedCpuMethodFixerTests
             """)]
     public async Task Refusal_NoActionOffered(string why, string source)
     {
-        var offers = await CodeFixOffers.ForAsync(Usings + source);
+        var method = System.Text.RegularExpressions.Regex.Match(source, @"Synchronized\)\]\s+public void (\w+)\(int n\)").Groups[1].Value;
+        var offers = await CodeFixOffers.ForAsync(Usings + source + "\n" + Driver("c." + method + "(i);", "var c = new C();"));
         var gil002 = Assert.Single(offers, o => o.Id == DiagnosticIds.SynchronizedCpuMethod);
         Assert.True(gil002.Keys.Count == 0, why + ": offered " + string.Join(", ", gil002.Keys));
     }
