@@ -57,7 +57,10 @@ namespace GilAnalyzers.Core
         /// <summary>A P/Invoke entry point (<c>[DllImport]</c> or <c>[LibraryImport]</c>).</summary>
         public static bool IsPInvoke(IMethodSymbol method)
         {
-            if (!method.IsExtern && !method.IsStatic)
+            // [DllImport] methods are extern, in source and in metadata; a [LibraryImport] method is a static partial of the
+            // user's (its extern part is generated). Anything else (Math.Sin, a framework static) is answered without
+            // decoding attributes.
+            if (!method.IsStatic || (!method.IsExtern && method.DeclaringSyntaxReferences.Length == 0))
             {
                 return false;
             }

@@ -625,7 +625,9 @@ namespace GilAnalyzers.Core
             var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
             if (ns == "System.Security.Cryptography")
             {
-                return method.MethodKind == MethodKind.Ordinary && !method.Name.StartsWith("Create", StringComparison.Ordinal);
+                // A random-number generator fills the few bytes asked for (a nonce, an int): not bulk work.
+                return method.MethodKind == MethodKind.Ordinary && !method.Name.StartsWith("Create", StringComparison.Ordinal)
+                    && !IsRandomNumberGenerator(type);
             }
 
             if (ns == "System.IO.Compression")
@@ -639,6 +641,19 @@ namespace GilAnalyzers.Core
             if (ns == "System.Text.Json" && type.Name == "JsonSerializer")
             {
                 return true;
+            }
+
+            return false;
+        }
+
+        private static bool IsRandomNumberGenerator(INamedTypeSymbol type)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                if (t.Name == "RandomNumberGenerator" || t.Name == "RNGCryptoServiceProvider")
+                {
+                    return true;
+                }
             }
 
             return false;

@@ -110,3 +110,42 @@ public class RealLocksBulkCallTests
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
 }
+
+/// <summary>A cryptographic random-number generator fills a few bytes: a lock around it is a short update.</summary>
+public class RealLocksRandomGeneratorTests
+{
+    [Fact]
+    public async Task RejectionSamplingFromASharedCryptoRng_UnderStaticLock_IsQuiet()
+    {
+        var source = """
+            using System;
+            using System.Security.Cryptography;
+
+            static class SecureRandom
+            {
+                private static readonly object RandomGate = new object();
+                private static readonly RandomNumberGenerator Rng = RandomNumberGenerator.Create();
+                private static readonly byte[] Buffer4 = new byte[4];
+
+                public static int Next(int minValue, int maxValue)
+                {
+                    long diff = maxValue - minValue;
+                    lock (RandomGate)
+                    {
+                        while (true)
+                        {
+                            Rng.GetBytes(Buffer4);
+                            uint rand = BitConverter.ToUInt32(Buffer4, 0);
+                            long max = 1 + (long)uint.MaxValue;
+                            if (rand < max - max % diff)
+                            {
+                                return (int)(minValue + rand % diff);
+                            }
+                        }
+                    }
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+}

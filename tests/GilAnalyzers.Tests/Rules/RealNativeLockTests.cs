@@ -241,3 +241,30 @@ public class RealNativeLockTests
     public void NamesBulkWork_ReadsTheWordsOfTheName(string name, bool expected)
         => Assert.Equal(expected, NativeWork.NamesBulkWork(name));
 }
+
+/// <summary>The GIL006 fixer on native-lock sites: a native handle or a drawing context cannot move to a worker process.</summary>
+public class RealNativeLockFixOfferTests
+{
+    [Fact]
+    public async Task CodecHandleUnderProcessWideLock_NoRewriteOffered()
+    {
+        var source = "using System; using System.Runtime.InteropServices;\n" + """
+            static class CodecInterop
+            {
+                private static readonly object CodecGate = new object();
+
+                [DllImport("libcodec")]
+                private static extern int codecStreamConvert(IntPtr stream, byte[] source, byte[] target, int flags);
+
+                public static int StreamConvert(IntPtr stream, byte[] source, byte[] target, int flags)
+                {
+                    lock (CodecGate) return codecStreamConvert(stream, source, target, flags);
+                }
+            }
+            """;
+        var offers = await GilAnalyzers.Tests.Verifiers.CodeFixOffers.ForAsync(source);
+        var gil006 = Assert.Single(offers);
+        Assert.Equal(DiagnosticIds.ProcessGlobalStateUnderLock, gil006.Id);
+        Assert.Empty(gil006.Keys);
+    }
+}
