@@ -4,8 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -19,7 +17,7 @@ namespace GilAnalyzers.Processes;
 /// </summary>
 /// <remarks>
 /// The work is a static method (or a lambda that captures nothing) taking one item and returning one
-/// result; items and results travel as JSON (System.Text.Json). See docs/processes.md for the fault
+/// result; items and results travel as MessagePack. See docs/processes.md for the fault
 /// semantics: a user exception comes back as <see cref="RemoteWorkException"/>, a dead worker as
 /// <see cref="WorkerCrashedException"/>, an item past its timeout as <see cref="WorkItemTimeoutException"/>;
 /// in each case only the affected items fail, dead workers are replaced and the pool keeps working.
@@ -464,7 +462,6 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
         // Stopped by the caller's token, the first failure, or a shutdown that cancels what has not started.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
         int finishedChunks = 0;
-        JsonTypeInfo<TOut>? typedResult = call.ReturnType == typeof(TOut) ? (JsonTypeInfo<TOut>)Payload.Options.GetTypeInfo(typeof(TOut)) : null;
 
         void Record(int index, Exception ex)
         {
@@ -493,16 +490,17 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
             }
 
             int i = 0;
-            foreach (JsonElement element in response.Values.EnumerateArray())
+            var values = new MessagePack.MessagePackReader(response.Values);
+            int valueCount = values.ReadArrayHeader();
+            for (int v = 0; v < valueCount && v < count; v++)
             {
+                ReadOnlyMemory<byte> element = Protocol.Raw(ref values);
                 int index = start + i;
                 if (!failed[i++])
                 {
                     try
                     {
-                        results[index] = typedResult is not null
-                            ? element.Deserialize(typedResult)!
-                            : (TOut)element.Deserialize(call.ReturnType, Payload.Options)!;
+                        results[index] = Payload.Deserialize<TOut>(element, call.ReturnType);
                     }
                     catch (Exception ex)
                     {
@@ -564,7 +562,7 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
                             }
                         }
 
-                        JsonElement payload;
+                        ReadOnlyMemory<byte> payload;
                         try
                         {
                             payload = Payload.SerializeArray(items, start, count, call.ParameterType);
@@ -674,7 +672,7 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
         try
         {
             ChunkResponse response = await pending.ConfigureAwait(false);
-            int answered = response.Values.ValueKind == JsonValueKind.Array ? response.Values.GetArrayLength() : -1;
+            int answered = Payload.ArrayLength(response.Values);
             if (answered != count)
             {
                 throw new ProcessPoolException($"Worker process {worker.ProcessId} answered {answered} results for a chunk of {count} items.", start);
