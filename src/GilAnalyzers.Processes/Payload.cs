@@ -11,7 +11,7 @@ namespace GilAnalyzers.Processes;
 
 /// <summary>
 /// How arguments and results are serialised: MessagePack (MessagePack-CSharp, contractless: public properties
-/// and fields, records through their constructors), so <c>byte[]</c> travels as MessagePack binary and numbers as
+/// and fields, records through their constructors; see <see cref="DepthLimitedResolver"/>), so <c>byte[]</c> travels as MessagePack binary and numbers as
 /// numbers. <c>int</c>, <c>long</c>, <c>double</c>, <c>float</c>, <c>bool</c>, <c>string</c>, <c>byte[]</c> and arrays
 /// of those numbers are written directly with the same bytes MessagePack's own formatters write, so a worker
 /// whose items are of those types never builds the resolvers (tens of milliseconds of start-up).
@@ -102,8 +102,16 @@ internal static class Payload
     }
 
     /// <summary>MessagePackSerializer wraps what a formatter throws; the cause is what the user needs.</summary>
-    public static Exception Unwrap(Exception ex) =>
-        ex is MessagePackSerializationException { InnerException: Exception inner } && ex.Message.StartsWith("Failed to ", StringComparison.Ordinal) ? inner : ex;
+    public static Exception Unwrap(Exception ex)
+    {
+        while (ex.InnerException is Exception inner &&
+               (ex is TypeInitializationException || (ex is MessagePackSerializationException && ex.Message.StartsWith("Failed to ", StringComparison.Ordinal))))
+        {
+            ex = inner;
+        }
+
+        return ex;
+    }
 
     /// <summary>
     /// Fails early, naming the type, when <paramref name="type"/> cannot make the trip to a worker and back.
@@ -140,7 +148,7 @@ internal static class Payload
                 object? formatter = null;
                 try
                 {
-                    formatter = ContractlessStandardResolver.Instance.GetFormatterDynamic(type);
+                    formatter = DepthLimitedResolver.Inner(type).GetFormatterDynamic(type);
                     if (formatter is null)
                     {
                         problem = "MessagePack has no formatter for it";
@@ -148,12 +156,14 @@ internal static class Payload
                 }
                 catch (Exception ex)
                 {
-                    problem = (ex is TypeInitializationException { InnerException: Exception inner } ? inner : ex).Message.TrimEnd('.');
+                    problem = Unwrap(ex).Message.TrimEnd('.');
                 }
 
-                if (formatter is not null && formatter.GetType().Assembly.IsDynamic && !type.IsEnum && !collection && !HasPublicState(type))
+                if (formatter is not null && formatter.GetType().Assembly.IsDynamic && !type.IsEnum && !collection && !HasState(type))
                 {
-                    problem = "it has no public properties or fields, so none of its state would reach the other side";
+                    problem = type.IsVisible
+                        ? "it has no public properties or fields, so none of its state would reach the other side"
+                        : "it has no fields or properties, so none of its state would reach the other side";
                 }
             }
         }
@@ -167,14 +177,15 @@ internal static class Payload
         }
     }
 
-    private static bool HasPublicState(Type type)
+    private static bool HasState(Type type)
     {
-        foreach (FieldInfo _ in type.GetFields(BindingFlags.Instance | BindingFlags.Public))
+        BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | (type.IsVisible ? 0 : BindingFlags.NonPublic);
+        foreach (FieldInfo _ in type.GetFields(flags))
         {
             return true;
         }
 
-        foreach (PropertyInfo p in type.GetProperties(BindingFlags.Instance | BindingFlags.Public))
+        foreach (PropertyInfo p in type.GetProperties(flags))
         {
             if (p.GetMethod is not null && p.GetIndexParameters().Length == 0)
             {
@@ -186,7 +197,12 @@ internal static class Payload
     }
 }
 
-/// <summary>The resolver of <see cref="Payload.Options"/>: contractless, with a depth limit on serialisation so a reference cycle fails its item instead of overflowing the stack.</summary>
+/// <summary>
+/// The resolver of <see cref="Payload.Options"/>: contractless — public properties and fields of public types; every
+/// field and property of a non-public type (an <c>internal record</c>), which MessagePack can only build through its
+/// "allow private" resolver — with a depth limit on serialisation, so a reference cycle fails its item instead of
+/// overflowing the stack.
+/// </summary>
 internal sealed class DepthLimitedResolver : IFormatterResolver
 {
     public const int MaxDepth = 256;
@@ -198,9 +214,13 @@ internal sealed class DepthLimitedResolver : IFormatterResolver
 
     public IMessagePackFormatter<T>? GetFormatter<T>() => Cache<T>.Formatter;
 
+    /// <summary>The MessagePack resolver that builds the formatter of <paramref name="type"/>.</summary>
+    public static IFormatterResolver Inner(Type type) =>
+        type.IsVisible ? ContractlessStandardResolver.Instance : ContractlessStandardResolverAllowPrivate.Instance;
+
     private static class Cache<T>
     {
-        public static readonly IMessagePackFormatter<T>? Formatter = Wrap(ContractlessStandardResolver.Instance.GetFormatter<T>());
+        public static readonly IMessagePackFormatter<T>? Formatter = Wrap(Inner(typeof(T)).GetFormatter<T>());
 
         private static IMessagePackFormatter<T>? Wrap(IMessagePackFormatter<T>? inner) =>
             inner is null || typeof(T).IsValueType || typeof(T) == typeof(string) || typeof(T) == typeof(byte[]) ? inner : new Limited<T>(inner);
