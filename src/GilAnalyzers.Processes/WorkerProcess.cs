@@ -39,6 +39,9 @@ internal sealed class WorkerProcess : IDisposable
 
     public int ProcessId { get; }
 
+    /// <summary>When the worker last went idle (<see cref="Environment.TickCount64"/>), for the idle timeout.</summary>
+    public long IdleSince { get; set; }
+
     /// <summary>Items this worker has run (for <c>maxTasksPerWorker</c> recycling).</summary>
     public int ItemsRun { get; set; }
 
