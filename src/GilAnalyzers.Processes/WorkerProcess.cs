@@ -19,7 +19,7 @@ internal enum KillReason
     Broken,
 }
 
-/// <summary>The pool's handle on one worker process and its JSON-RPC connection.</summary>
+/// <summary>The pool's handle on one worker process and its connection (<see cref="WorkerConnection"/>).</summary>
 internal sealed class WorkerProcess : IDisposable
 {
     private const int StderrTailLines = 100;
