@@ -5,13 +5,30 @@ using GilAnalyzers.Processes;
 namespace GilAnalyzers.Processes.Bench;
 
 /// <summary>
-/// Prints the pool's fixed costs — cold worker start, warm round trip per item unchunked and chunked,
-/// items per second — and the same figures for Python's ProcessPoolExecutor when python3 is present.
+/// Prints the pool's fixed costs — cold worker start (with where it goes), warm round trip per item unchunked and
+/// chunked, items per second, a 48 KiB byte[] there and back — beside the same figures for Python's
+/// ProcessPoolExecutor with each start method (fork, forkserver, spawn) when python3 is present.
 /// Usage: dotnet run -c Release --project bench/GilAnalyzers.Processes.Bench [-- --quick]
 /// </summary>
 public static class Program
 {
     public static int Square(int x) => x * x;
+
+    /// <summary>The 48 KiB payload row: the bytes go to the worker and come back unchanged.</summary>
+    public static byte[] Echo(byte[] data) => data;
+
+    private static readonly string[] s_milestones = ["spawn", "spawned", "main", "listening", "request", "resolved", "ran", "answered"];
+
+    private static readonly string[] s_segments =
+    [
+        "process spawn (fork + exec of dotnet)",
+        "host + runtime start, to the worker's Main",
+        "Main: console streams, parent watch, work thread",
+        "first request read and decoded",
+        "load the work's assembly, resolve the method",
+        "run the first chunk (decode, call, encode)",
+        "answer back to the pool, pool reads it",
+    ];
 
     public static int Main(string[] args)
     {
@@ -20,16 +37,20 @@ public static class Program
         int coldRounds = quick ? 3 : 7;
         int unchunkedItems = quick ? 2_000 : 10_000;
         int chunkedItems = quick ? 200_000 : 1_000_000;
+        int bytesItems = quick ? 200 : 1_000;
         const int chunk = 1_000;
 
         Console.WriteLine($"GilAnalyzers.Processes pool benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, work = x*x on an int");
+        Console.WriteLine($"load average at the start: {LoadAverage()}");
         Console.WriteLine();
 
-        var rows = new List<(string Name, string Ours, string Python)>();
-
         // Cold start: a fresh pool, first item round trip (process start + runtime start + connection + one call).
+        // The workers write their start-up milestones (GIL_PROCESSES_STARTUP_TRACE) for the breakdown below.
+        string traceDir = Directory.CreateTempSubdirectory("gil-pool-startup-").FullName;
+        Environment.SetEnvironmentVariable("GIL_PROCESSES_STARTUP_TRACE", traceDir);
         var cold = new List<double>();
         var coldCpu = new List<double>();
+        var traced = new List<int>();
         for (int i = 0; i < coldRounds; i++)
         {
             using var pool = new ProcessPool(maxWorkers: 1);
@@ -38,7 +59,13 @@ public static class Program
             cold.Add(sw.Elapsed.TotalMilliseconds);
             using Process worker = Process.GetProcessById(pool.WorkerProcessIds[0]);
             coldCpu.Add(worker.TotalProcessorTime.TotalMilliseconds);
+            traced.Add(worker.Id);
         }
+
+        Environment.SetEnvironmentVariable("GIL_PROCESSES_STARTUP_TRACE", null);
+        Thread.Sleep(200); // the pool writes its "answered" mark from a continuation
+        List<(string Segment, double Wall, double? Cpu)> breakdown = StartupBreakdown(traceDir, traced);
+        Directory.Delete(traceDir, recursive: true);
 
         double coldAll;
         {
@@ -49,12 +76,13 @@ public static class Program
         }
 
         // Warm: one worker → sequential round trip per item; all workers → throughput.
-        double warmRt1, warmChunk1, warmRtN, warmChunkN;
+        double warmRt1, warmChunk1, warmRtN, warmChunkN, bytes1;
         {
             using var pool = new ProcessPool(maxWorkers: 1);
             Warm(pool);
             warmRt1 = PerItemMicros(pool, unchunkedItems, 1);
             warmChunk1 = PerItemMicros(pool, chunkedItems, chunk);
+            bytes1 = BytesRoundTripMicros(pool, bytesItems);
         }
 
         {
@@ -64,36 +92,58 @@ public static class Program
             warmChunkN = PerItemMicros(pool, chunkedItems, chunk);
         }
 
-        PythonFigures? py = RunPython(workers, coldRounds, unchunkedItems, chunkedItems, chunk);
+        string[] methods = ["fork", "forkserver", "spawn"];
+        var py = new Dictionary<string, PythonFigures?>();
+        foreach (string method in methods)
+        {
+            py[method] = RunPython(method, workers, coldRounds, unchunkedItems, chunkedItems, chunk, bytesItems);
+        }
 
-        rows.Add(("cold start, 1 worker, first item (median ms)", Ms(Median(cold)), py is null ? "-" : Ms(py.ColdMs)));
-        rows.Add(("  CPU time the worker spent on it (median ms)", Ms(Median(coldCpu)), "-"));
-        rows.Add(($"cold start, {workers} workers, first {workers} items (ms)", Ms(coldAll), py is null ? "-" : Ms(py.ColdAllMs)));
-        rows.Add(("warm round trip per item, unchunked, 1 worker (µs)", Us(warmRt1), py is null ? "-" : Us(py.Rt1Us)));
-        rows.Add(($"warm per item, chunksize {chunk}, 1 worker (µs)", Us(warmChunk1), py is null ? "-" : Us(py.Chunk1Us)));
-        rows.Add(($"warm per item, unchunked, {workers} workers (µs)", Us(warmRtN), py is null ? "-" : Us(py.RtNUs)));
-        rows.Add(($"warm per item, chunksize {chunk}, {workers} workers (µs)", Us(warmChunkN), py is null ? "-" : Us(py.ChunkNUs)));
-        rows.Add(($"items per second, unchunked, {workers} workers", PerSec(warmRtN), py is null ? "-" : PerSec(py.RtNUs)));
-        rows.Add(($"items per second, chunksize {chunk}, {workers} workers", PerSec(warmChunkN), py is null ? "-" : PerSec(py.ChunkNUs)));
+        var rows = new List<(string Name, string Ours, string Fork, string Forkserver, string Spawn)>();
+        string P(string method, Func<PythonFigures, string> f) => py[method] is PythonFigures p ? f(p) : "-";
+        void Row(string name, string ours, Func<PythonFigures, string> python) =>
+            rows.Add((name, ours, P("fork", python), P("forkserver", python), P("spawn", python)));
+
+        Row("cold start, 1 worker, first item (median ms)", Ms(Median(cold)), p => Ms(p.ColdMs));
+        Row("  CPU time of the worker until then (median ms)", Ms(Median(coldCpu)), p => p.StartMethod == "forkserver" ? "-" : Ms(p.ColdCpuMs));
+        Row($"cold start, {workers} workers, first {workers} items (ms)", Ms(coldAll), p => Ms(p.ColdAllMs));
+        Row("warm round trip per item, unchunked, 1 worker (µs)", Us(warmRt1), p => Us(p.Rt1Us));
+        Row($"warm per item, chunksize {chunk}, 1 worker (µs)", Us(warmChunk1), p => Us(p.Chunk1Us));
+        Row($"warm per item, unchunked, {workers} workers (µs)", Us(warmRtN), p => Us(p.RtNUs));
+        Row($"warm per item, chunksize {chunk}, {workers} workers (µs)", Us(warmChunkN), p => Us(p.ChunkNUs));
+        Row($"items per second, unchunked, {workers} workers", PerSec(warmRtN), p => PerSec(p.RtNUs));
+        Row($"items per second, chunksize {chunk}, {workers} workers", PerSec(warmChunkN), p => PerSec(p.ChunkNUs));
+        Row("48 KiB byte[] there and back, unchunked, 1 worker (µs)", Us(bytes1), p => Us(p.Bytes1Us));
 
         int w0 = rows.Max(r => r.Name.Length);
-        Console.WriteLine($"{"measure".PadRight(w0)}  {"GilAnalyzers.Processes",24}  {"Python ProcessPoolExecutor",27}");
-        Console.WriteLine(new string('-', w0 + 2 + 24 + 2 + 27));
-        foreach (var (name, ours, python) in rows)
+        const int w1 = 22, w2 = 13;
+        Console.WriteLine($"{"measure".PadRight(w0)}  {"GilAnalyzers.Processes",w1}  {"Python fork",w2}  {"forkserver",w2}  {"spawn",w2}");
+        Console.WriteLine(new string('-', w0 + 2 + w1 + 3 * (2 + w2)));
+        foreach (var (name, ours, fork, forkserver, spawn) in rows)
         {
-            Console.WriteLine($"{name.PadRight(w0)}  {ours,24}  {python,27}");
+            Console.WriteLine($"{name.PadRight(w0)}  {ours,w1}  {fork,w2}  {forkserver,w2}  {spawn,w2}");
         }
 
         Console.WriteLine();
-        Console.WriteLine($"load average at the end: {LoadAverage()} (figures stretch with load; the CPU row does not)");
-        Console.WriteLine($"items: unchunked {unchunkedItems:N0}, chunked {chunkedItems:N0}; cold start = median of {coldRounds} fresh pools.");
-        if (py is null)
+        Console.WriteLine($"Where a worker's cold start goes (median over the {traced.Count} fresh pools above; wall time of each step, and the worker's CPU in it):");
+        Console.WriteLine($"  {"step",-50}  {"wall",9}  {"worker CPU",10}");
+        foreach (var (segment, wall, cpu) in breakdown)
         {
-            Console.WriteLine("python3 not found (or failed): Python column left empty.");
+            Console.WriteLine($"  {segment,-50}  {Ms(wall),9}  {(cpu is double c ? Ms(c) : "-"),10}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"load average at the end: {LoadAverage()} (wall-clock figures stretch with load; CPU figures much less)");
+        Console.WriteLine($"items: unchunked {unchunkedItems:N0}, chunked {chunkedItems:N0}, 48 KiB frames {bytesItems:N0}; cold start = median of {coldRounds} fresh pools.");
+        if (py.Values.FirstOrDefault(p => p is not null) is not PythonFigures any)
+        {
+            Console.WriteLine("python3 not found (or failed): Python columns left empty.");
         }
         else
         {
-            Console.WriteLine($"Python: {py.Version}, start method '{py.StartMethod}', same work and item counts.");
+            Console.WriteLine($"Python {any.Version}: concurrent.futures.ProcessPoolExecutor(mp_context=get_context(method)), same work and item counts;");
+            Console.WriteLine("its worker CPU is what the pool's child processes used until the first result (RUSAGE_CHILDREN after shutdown);");
+            Console.WriteLine("forkserver's workers are children of the server, not of the pool's process, so that is not seen ('-').");
         }
 
         return 0;
@@ -132,24 +182,101 @@ public static class Program
         return Median(runs);
     }
 
-    private sealed record PythonFigures(string Version, string StartMethod, double ColdMs, double ColdAllMs, double Rt1Us, double Chunk1Us, double RtNUs, double ChunkNUs);
+    /// <summary>Median over 3 runs of the time per 48 KiB frame sent to one worker and back, unchunked.</summary>
+    private static double BytesRoundTripMicros(ProcessPool pool, int items)
+    {
+        var random = new Random(48);
+        byte[][] frames = Enumerable.Range(0, items).Select(_ => { var b = new byte[48 * 1024]; random.NextBytes(b); return b; }).ToArray();
+        pool.Map<byte[], byte[]>(Echo, frames.Take(50), chunkSize: 1);
+        var runs = new List<double>();
+        for (int r = 0; r < 3; r++)
+        {
+            var sw = Stopwatch.StartNew();
+            byte[][] back = pool.Map<byte[], byte[]>(Echo, frames, chunkSize: 1);
+            runs.Add(sw.Elapsed.TotalMicroseconds / items);
+            if (!back[^1].AsSpan().SequenceEqual(frames[^1]))
+            {
+                throw new InvalidOperationException("wrong bytes");
+            }
+        }
 
-    private static PythonFigures? RunPython(int workers, int coldRounds, int unchunked, int chunked, int chunk)
+        return Median(runs);
+    }
+
+    /// <summary>Medians of the steps between the start-up milestones of the traced workers.</summary>
+    private static List<(string Segment, double Wall, double? Cpu)> StartupBreakdown(string dir, List<int> pids)
+    {
+        var wall = new List<double>[s_segments.Length];
+        var cpu = new List<double>[s_segments.Length];
+        for (int i = 0; i < s_segments.Length; i++)
+        {
+            wall[i] = [];
+            cpu[i] = [];
+        }
+
+        foreach (int pid in pids)
+        {
+            string file = Path.Combine(dir, pid.ToString(CultureInfo.InvariantCulture) + ".txt");
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
+            var marks = new Dictionary<string, (long Ticks, long CpuMicros)>();
+            foreach (string line in File.ReadAllLines(file))
+            {
+                string[] f = line.Split(' ');
+                marks.TryAdd(f[0], (long.Parse(f[1], CultureInfo.InvariantCulture), long.Parse(f[2], CultureInfo.InvariantCulture)));
+            }
+
+            long lastCpu = 0;
+            for (int i = 0; i < s_segments.Length; i++)
+            {
+                if (marks.TryGetValue(s_milestones[i], out var from) && marks.TryGetValue(s_milestones[i + 1], out var to))
+                {
+                    wall[i].Add((to.Ticks - from.Ticks) * 1000.0 / Stopwatch.Frequency);
+                    if (to.CpuMicros >= 0)
+                    {
+                        cpu[i].Add((to.CpuMicros - lastCpu) / 1000.0);
+                        lastCpu = to.CpuMicros;
+                    }
+                }
+            }
+        }
+
+        var rows = new List<(string, double, double?)>();
+        for (int i = 0; i < s_segments.Length; i++)
+        {
+            if (wall[i].Count > 0)
+            {
+                rows.Add((s_segments[i], Median(wall[i]), cpu[i].Count > 0 ? Median(cpu[i]) : null));
+            }
+        }
+
+        return rows;
+    }
+
+    private sealed record PythonFigures(string Version, string StartMethod, double ColdMs, double ColdCpuMs, double ColdAllMs, double Rt1Us, double Chunk1Us, double RtNUs, double ChunkNUs, double Bytes1Us);
+
+    private static PythonFigures? RunPython(string method, int workers, int coldRounds, int unchunked, int chunked, int chunk, int bytesItems)
     {
         const string script = """
-import sys, time, statistics, multiprocessing
+import sys, os, time, statistics, resource, multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 def square(x):
     return x * x
 
-def per_item_us(ex, n, chunksize):
+def echo(b):
+    return b
+
+def per_item_us(ex, fn, items, chunksize, check):
     runs = []
     for _ in range(3):
         t = time.perf_counter()
-        out = list(ex.map(square, range(n), chunksize=chunksize))
-        assert out[-1] == (n - 1) * (n - 1)
-        runs.append((time.perf_counter() - t) * 1e6 / n)
+        out = list(ex.map(fn, items, chunksize=chunksize))
+        assert check(out)
+        runs.append((time.perf_counter() - t) * 1e6 / len(items))
     return statistics.median(runs)
 
 def warm(ex):
@@ -158,27 +285,38 @@ def warm(ex):
         list(ex.map(square, range(500), chunksize=1))
         list(ex.map(square, range(20000), chunksize=1000))
 
+def children_cpu_ms():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1e3
+
 if __name__ == "__main__":
-    workers, cold_rounds, unchunked, chunked, chunk = map(int, sys.argv[1:6])
-    cold = []
+    method = sys.argv[1]
+    workers, cold_rounds, unchunked, chunked, chunk, nbytes = map(int, sys.argv[2:8])
+    ctx = multiprocessing.get_context(method)
+    cold, cold_cpu = [], []
     for _ in range(cold_rounds):
+        before = children_cpu_ms()
         t = time.perf_counter()
-        with ProcessPoolExecutor(max_workers=1) as ex:
+        with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as ex:
             ex.submit(square, 1).result()
             cold.append((time.perf_counter() - t) * 1e3)
+        cold_cpu.append(children_cpu_ms() - before)
     t = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as ex:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
         list(ex.map(square, range(workers)))
         cold_all = (time.perf_counter() - t) * 1e3
-    with ProcessPoolExecutor(max_workers=1) as ex:
+    frames = [os.urandom(48 * 1024) for _ in range(nbytes)]
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as ex:
         warm(ex)
-        rt1 = per_item_us(ex, unchunked, 1)
-        ch1 = per_item_us(ex, chunked, chunk)
-    with ProcessPoolExecutor(max_workers=workers) as ex:
+        rt1 = per_item_us(ex, square, range(unchunked), 1, lambda o: o[-1] == (unchunked - 1) ** 2)
+        ch1 = per_item_us(ex, square, range(chunked), chunk, lambda o: o[-1] == (chunked - 1) ** 2)
+        list(ex.map(echo, frames[:50]))
+        by1 = per_item_us(ex, echo, frames, 1, lambda o: o[-1] == frames[-1])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
         warm(ex)
-        rtn = per_item_us(ex, unchunked, 1)
-        chn = per_item_us(ex, chunked, chunk)
-    print(sys.version.split()[0], multiprocessing.get_start_method(), statistics.median(cold), cold_all, rt1, ch1, rtn, chn)
+        rtn = per_item_us(ex, square, range(unchunked), 1, lambda o: o[-1] == (unchunked - 1) ** 2)
+        chn = per_item_us(ex, square, range(chunked), chunk, lambda o: o[-1] == (chunked - 1) ** 2)
+    print(sys.version.split()[0], method, statistics.median(cold), statistics.median(cold_cpu), cold_all, rt1, ch1, rtn, chn, by1)
 """;
         string path = Path.Combine(Path.GetTempPath(), "gil-pool-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".py");
         try
@@ -186,7 +324,8 @@ if __name__ == "__main__":
             File.WriteAllText(path, script);
             var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             psi.ArgumentList.Add(path);
-            foreach (int a in new[] { workers, coldRounds, unchunked, chunked, chunk })
+            psi.ArgumentList.Add(method);
+            foreach (int a in new[] { workers, coldRounds, unchunked, chunked, chunk, bytesItems })
             {
                 psi.ArgumentList.Add(a.ToString(CultureInfo.InvariantCulture));
             }
@@ -197,13 +336,13 @@ if __name__ == "__main__":
             p.WaitForExit();
             if (p.ExitCode != 0)
             {
-                Console.Error.WriteLine("python3 failed: " + err.Result);
+                Console.Error.WriteLine($"python3 ({method}) failed: " + err.Result);
                 return null;
             }
 
             string[] f = output.Trim().Split(' ');
             double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-            return new PythonFigures(f[0], f[1], D(2), D(3), D(4), D(5), D(6), D(7));
+            return new PythonFigures(f[0], f[1], D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9));
         }
         catch (System.ComponentModel.Win32Exception)
         {

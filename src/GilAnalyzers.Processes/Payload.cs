@@ -1,93 +1,116 @@
 using System;
 using System.Buffers;
+using System.Collections;
 using System.Collections.Generic;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
+using System.Reflection;
+using MessagePack;
+using MessagePack.Formatters;
+using MessagePack.Resolvers;
 
 namespace GilAnalyzers.Processes;
 
 /// <summary>
-/// How arguments and results are serialised: System.Text.Json with public fields included (so value
-/// tuples and plain structs travel) and named floating-point literals allowed (NaN, Infinity).
+/// How arguments and results are serialised: MessagePack (MessagePack-CSharp, contractless: public properties
+/// and fields, records through their constructors; see <see cref="DepthLimitedResolver"/>), so <c>byte[]</c> travels as MessagePack binary and numbers as
+/// numbers. <c>int</c>, <c>long</c>, <c>double</c>, <c>float</c>, <c>bool</c>, <c>string</c>, <c>byte[]</c> and arrays
+/// of those numbers are written directly with the same bytes MessagePack's own formatters write, so a worker
+/// whose items are of those types never builds the resolvers (tens of milliseconds of start-up).
 /// </summary>
 internal static class Payload
 {
-    public static readonly JsonSerializerOptions Options = CreateOptions();
+    /// <summary>The serializer options (built on first use of a type outside the direct ones).</summary>
+    public static MessagePackSerializerOptions Options => StandardOptions.Value;
 
-    private static JsonSerializerOptions CreateOptions()
+    private static class StandardOptions
     {
-        var options = new JsonSerializerOptions
-        {
-            IncludeFields = true,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
-            MaxDepth = 256,
-        };
-        options.MakeReadOnly();
-        return options;
+        public static readonly MessagePackSerializerOptions Value = MessagePackSerializerOptions.Standard.WithResolver(DepthLimitedResolver.Instance);
     }
 
     /// <summary>
-    /// Writes <paramref name="count"/> items from <paramref name="start"/> as one JSON array, each serialised
-    /// as <paramref name="type"/> (through the typed contract when <typeparamref name="T"/> is that type).
+    /// Writes <paramref name="count"/> items from <paramref name="start"/> as one MessagePack array, each serialised
+    /// as <paramref name="type"/> (through the typed codec when <typeparamref name="T"/> is that type).
     /// </summary>
     /// <exception cref="PayloadItemException">An item could not be serialised (the index in the chunk says which).</exception>
-    public static JsonElement SerializeArray<T>(IReadOnlyList<T> items, int start, int count, Type type)
+    public static ReadOnlyMemory<byte> SerializeArray<T>(IReadOnlyList<T> items, int start, int count, Type type)
     {
-        JsonTypeInfo<T>? typed = type == typeof(T) ? (JsonTypeInfo<T>)Options.GetTypeInfo(type) : null;
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, count * 16));
-        using (var writer = new Utf8JsonWriter(buffer))
+        Codec<T>? typed = type == typeof(T) ? Codec<T>.Instance : null;
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, count * 8));
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(count);
+        for (int i = 0; i < count; i++)
         {
-            writer.WriteStartArray();
-            for (int i = 0; i < count; i++)
+            T value = items[start + i];
+            try
             {
-                T value = items[start + i];
-                try
+                if (typed is not null)
                 {
-                    if (typed is not null)
-                    {
-                        JsonSerializer.Serialize(writer, value, typed);
-                    }
-                    else
-                    {
-                        JsonSerializer.Serialize(writer, value, type, Options);
-                    }
+                    typed.Write(ref writer, value);
                 }
-                catch (Exception ex)
+                else
                 {
-                    throw new PayloadItemException(i, value?.GetType() ?? type, ex);
+                    MessagePackSerializer.Serialize(type, ref writer, value, Options);
                 }
             }
-
-            writer.WriteEndArray();
-        }
-
-        return ToElement(buffer);
-    }
-
-    /// <summary>A JSON array of <paramref name="count"/> nulls.</summary>
-    public static JsonElement Nulls(int count)
-    {
-        var buffer = new ArrayBufferWriter<byte>(16 + count * 5);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            for (int i = 0; i < count; i++)
+            catch (Exception ex)
             {
-                writer.WriteNullValue();
+                throw new PayloadItemException(i, value?.GetType() ?? type, Unwrap(ex));
             }
-
-            writer.WriteEndArray();
         }
 
-        return ToElement(buffer);
+        writer.Flush();
+        return buffer.WrittenMemory;
     }
 
-    public static JsonElement ToElement(ArrayBufferWriter<byte> buffer)
+    /// <summary>Reads one value written as <paramref name="type"/> (the typed codec when <typeparamref name="T"/> is that type).</summary>
+    public static T Deserialize<T>(ReadOnlyMemory<byte> bytes, Type type)
     {
-        var reader = new Utf8JsonReader(buffer.WrittenSpan, new JsonReaderOptions { MaxDepth = Options.MaxDepth + 1 });
-        return JsonElement.ParseValue(ref reader);
+        var reader = new MessagePackReader(bytes);
+        return type == typeof(T) ? Codec<T>.Instance.Read(ref reader) : (T)MessagePackSerializer.Deserialize(type, ref reader, Options)!;
+    }
+
+    /// <summary>A MessagePack array of <paramref name="count"/> nils.</summary>
+    public static ReadOnlyMemory<byte> Nulls(int count)
+    {
+        var buffer = new ArrayBufferWriter<byte>(8 + count);
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(count);
+        for (int i = 0; i < count; i++)
+        {
+            writer.WriteNil();
+        }
+
+        writer.Flush();
+        return buffer.WrittenMemory;
+    }
+
+    /// <summary>The element count of a MessagePack array, or -1 when the bytes are not one.</summary>
+    public static int ArrayLength(ReadOnlyMemory<byte> bytes)
+    {
+        try
+        {
+            var reader = new MessagePackReader(bytes);
+            return reader.NextMessagePackType == MessagePackType.Array ? reader.ReadArrayHeader() : -1;
+        }
+        catch (MessagePackSerializationException)
+        {
+            return -1;
+        }
+        catch (System.IO.EndOfStreamException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>MessagePackSerializer wraps what a formatter throws; the cause is what the user needs.</summary>
+    public static Exception Unwrap(Exception ex)
+    {
+        while (ex.InnerException is Exception inner &&
+               (ex is TypeInitializationException || (ex is MessagePackSerializationException && ex.Message.StartsWith("Failed to ", StringComparison.Ordinal))))
+        {
+            ex = inner;
+        }
+
+        return ex;
     }
 
     /// <summary>
@@ -113,27 +136,34 @@ internal static class Payload
         {
             problem = "pointers and handles only mean something inside one process";
         }
-        else
+        else if (!Codec.IsDirect(type))
         {
-            JsonTypeInfo? info = null;
-            try
+            bool collection = typeof(IEnumerable).IsAssignableFrom(type);
+            if (!collection && (type.IsInterface || type.IsAbstract))
             {
-                info = Options.GetTypeInfo(type);
+                problem = "it is an interface or abstract class, which cannot be created on the other side; use a concrete type";
             }
-            catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException)
+            else
             {
-                problem = ex.Message;
-            }
-
-            if (info is not null && info.Kind == JsonTypeInfoKind.Object)
-            {
-                if (type.IsInterface || type.IsAbstract)
+                object? formatter = null;
+                try
                 {
-                    problem = "it is an interface or abstract class, which cannot be created on the other side; use a concrete type";
+                    formatter = DepthLimitedResolver.Inner(type).GetFormatterDynamic(type);
+                    if (formatter is null)
+                    {
+                        problem = "MessagePack has no formatter for it";
+                    }
                 }
-                else if (info.Properties.Count == 0)
+                catch (Exception ex)
                 {
-                    problem = "it has no public properties or fields, so none of its state would reach the other side";
+                    problem = Unwrap(ex).Message.TrimEnd('.');
+                }
+
+                if (formatter is not null && formatter.GetType().Assembly.IsDynamic && !type.IsEnum && !collection && !HasState(type))
+                {
+                    problem = type.IsVisible
+                        ? "it has no public properties or fields, so none of its state would reach the other side"
+                        : "it has no fields or properties, so none of its state would reach the other side";
                 }
             }
         }
@@ -142,8 +172,314 @@ internal static class Payload
         {
             throw new ArgumentException(
                 $"The {role} type '{type.FullName}' of '{method}' cannot be serialised to a worker process: {problem}. " +
-                "Arguments and results travel as JSON (System.Text.Json): use primitives, strings, arrays, " +
-                "lists, dictionaries, records or classes/structs with public properties or fields.");
+                "Arguments and results travel as MessagePack (MessagePack-CSharp, contractless): use primitives, strings, byte[], arrays, " +
+                "lists, dictionaries, tuples, records or public classes/structs with public properties or fields.");
+        }
+    }
+
+    private static bool HasState(Type type)
+    {
+        BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | (type.IsVisible ? 0 : BindingFlags.NonPublic);
+        foreach (FieldInfo _ in type.GetFields(flags))
+        {
+            return true;
+        }
+
+        foreach (PropertyInfo p in type.GetProperties(flags))
+        {
+            if (p.GetMethod is not null && p.GetIndexParameters().Length == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>
+/// The resolver of <see cref="Payload.Options"/>: contractless — public properties and fields of public types; every
+/// field and property of a non-public type (an <c>internal record</c>), which MessagePack can only build through its
+/// "allow private" resolver — with a depth limit on serialisation, so a reference cycle fails its item instead of
+/// overflowing the stack.
+/// </summary>
+internal sealed class DepthLimitedResolver : IFormatterResolver
+{
+    public const int MaxDepth = 256;
+
+    public static readonly DepthLimitedResolver Instance = new();
+
+    [ThreadStatic]
+    private static int t_depth;
+
+    public IMessagePackFormatter<T>? GetFormatter<T>() => Cache<T>.Formatter;
+
+    /// <summary>The MessagePack resolver that builds the formatter of <paramref name="type"/>.</summary>
+    public static IFormatterResolver Inner(Type type) =>
+        type.IsVisible ? ContractlessStandardResolver.Instance : ContractlessStandardResolverAllowPrivate.Instance;
+
+    private static class Cache<T>
+    {
+        public static readonly IMessagePackFormatter<T>? Formatter = Wrap(Inner(typeof(T)).GetFormatter<T>());
+
+        private static IMessagePackFormatter<T>? Wrap(IMessagePackFormatter<T>? inner) =>
+            inner is null || typeof(T).IsValueType || typeof(T) == typeof(string) || typeof(T) == typeof(byte[]) ? inner : new Limited<T>(inner);
+    }
+
+    private sealed class Limited<T> : IMessagePackFormatter<T>
+    {
+        private readonly IMessagePackFormatter<T> _inner;
+
+        public Limited(IMessagePackFormatter<T> inner) => _inner = inner;
+
+        public void Serialize(ref MessagePackWriter writer, T value, MessagePackSerializerOptions options)
+        {
+            if (++t_depth > MaxDepth)
+            {
+                t_depth = 0;
+                throw new MessagePackSerializationException(
+                    $"The object graph of '{typeof(T).FullName}' is nested deeper than {MaxDepth} levels; does it contain a reference cycle? Object identity is not kept, so cycles cannot be serialised.");
+            }
+
+            try
+            {
+                _inner.Serialize(ref writer, value, options);
+            }
+            finally
+            {
+                if (t_depth > 0)
+                {
+                    t_depth--;
+                }
+            }
+        }
+
+        public T Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options) => _inner.Deserialize(ref reader, options);
+    }
+}
+
+/// <summary>Writes and reads one payload type.</summary>
+internal abstract class Codec<T>
+{
+    public static readonly Codec<T> Instance = (Codec.Direct(typeof(T)) as Codec<T>) ?? new FormatterCodec<T>();
+
+    public abstract void Write(ref MessagePackWriter writer, T value);
+
+    public abstract T Read(ref MessagePackReader reader);
+
+    private sealed class FormatterCodec<TValue> : Codec<TValue>
+    {
+        private readonly IMessagePackFormatter<TValue> _formatter = Payload.Options.Resolver.GetFormatterWithVerify<TValue>();
+
+        public override void Write(ref MessagePackWriter writer, TValue value) => _formatter.Serialize(ref writer, value, Payload.Options);
+
+        public override TValue Read(ref MessagePackReader reader) => _formatter.Deserialize(ref reader, Payload.Options);
+    }
+}
+
+/// <summary>The types written directly (the same bytes as MessagePack's built-in formatters).</summary>
+internal static class Codec
+{
+    public static bool IsDirect(Type type) => Direct(type) is not null;
+
+    public static object? Direct(Type type)
+    {
+        if (type == typeof(int)) return new Int32Codec();
+        if (type == typeof(long)) return new Int64Codec();
+        if (type == typeof(double)) return new DoubleCodec();
+        if (type == typeof(float)) return new SingleCodec();
+        if (type == typeof(bool)) return new BooleanCodec();
+        if (type == typeof(string)) return new StringCodec();
+        if (type == typeof(byte[])) return new BytesCodec();
+        if (type == typeof(int[])) return new Int32ArrayCodec();
+        if (type == typeof(long[])) return new Int64ArrayCodec();
+        if (type == typeof(double[])) return new DoubleArrayCodec();
+        if (type == typeof(float[])) return new SingleArrayCodec();
+        return null;
+    }
+
+    private sealed class Int32Codec : Codec<int>
+    {
+        public override void Write(ref MessagePackWriter writer, int value) => writer.Write(value);
+
+        public override int Read(ref MessagePackReader reader) => reader.ReadInt32();
+    }
+
+    private sealed class Int64Codec : Codec<long>
+    {
+        public override void Write(ref MessagePackWriter writer, long value) => writer.Write(value);
+
+        public override long Read(ref MessagePackReader reader) => reader.ReadInt64();
+    }
+
+    private sealed class DoubleCodec : Codec<double>
+    {
+        public override void Write(ref MessagePackWriter writer, double value) => writer.Write(value);
+
+        public override double Read(ref MessagePackReader reader) => reader.ReadDouble();
+    }
+
+    private sealed class SingleCodec : Codec<float>
+    {
+        public override void Write(ref MessagePackWriter writer, float value) => writer.Write(value);
+
+        public override float Read(ref MessagePackReader reader) => reader.ReadSingle();
+    }
+
+    private sealed class BooleanCodec : Codec<bool>
+    {
+        public override void Write(ref MessagePackWriter writer, bool value) => writer.Write(value);
+
+        public override bool Read(ref MessagePackReader reader) => reader.ReadBoolean();
+    }
+
+    private sealed class StringCodec : Codec<string>
+    {
+        public override void Write(ref MessagePackWriter writer, string value) => writer.Write(value);
+
+        public override string Read(ref MessagePackReader reader) => reader.ReadString()!;
+    }
+
+    private sealed class BytesCodec : Codec<byte[]>
+    {
+        public override void Write(ref MessagePackWriter writer, byte[] value) => writer.Write(value);
+
+        public override byte[] Read(ref MessagePackReader reader) => reader.ReadBytes() is ReadOnlySequence<byte> bytes ? bytes.ToArray() : null!;
+    }
+
+    private sealed class Int32ArrayCodec : Codec<int[]>
+    {
+        public override void Write(ref MessagePackWriter writer, int[] value)
+        {
+            if (value is null)
+            {
+                writer.WriteNil();
+                return;
+            }
+
+            writer.WriteArrayHeader(value.Length);
+            foreach (int v in value)
+            {
+                writer.Write(v);
+            }
+        }
+
+        public override int[] Read(ref MessagePackReader reader)
+        {
+            if (reader.TryReadNil())
+            {
+                return null!;
+            }
+
+            var values = new int[reader.ReadArrayHeader()];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.ReadInt32();
+            }
+
+            return values;
+        }
+    }
+
+    private sealed class Int64ArrayCodec : Codec<long[]>
+    {
+        public override void Write(ref MessagePackWriter writer, long[] value)
+        {
+            if (value is null)
+            {
+                writer.WriteNil();
+                return;
+            }
+
+            writer.WriteArrayHeader(value.Length);
+            foreach (long v in value)
+            {
+                writer.Write(v);
+            }
+        }
+
+        public override long[] Read(ref MessagePackReader reader)
+        {
+            if (reader.TryReadNil())
+            {
+                return null!;
+            }
+
+            var values = new long[reader.ReadArrayHeader()];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.ReadInt64();
+            }
+
+            return values;
+        }
+    }
+
+    private sealed class DoubleArrayCodec : Codec<double[]>
+    {
+        public override void Write(ref MessagePackWriter writer, double[] value)
+        {
+            if (value is null)
+            {
+                writer.WriteNil();
+                return;
+            }
+
+            writer.WriteArrayHeader(value.Length);
+            foreach (double v in value)
+            {
+                writer.Write(v);
+            }
+        }
+
+        public override double[] Read(ref MessagePackReader reader)
+        {
+            if (reader.TryReadNil())
+            {
+                return null!;
+            }
+
+            var values = new double[reader.ReadArrayHeader()];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.ReadDouble();
+            }
+
+            return values;
+        }
+    }
+
+    private sealed class SingleArrayCodec : Codec<float[]>
+    {
+        public override void Write(ref MessagePackWriter writer, float[] value)
+        {
+            if (value is null)
+            {
+                writer.WriteNil();
+                return;
+            }
+
+            writer.WriteArrayHeader(value.Length);
+            foreach (float v in value)
+            {
+                writer.Write(v);
+            }
+        }
+
+        public override float[] Read(ref MessagePackReader reader)
+        {
+            if (reader.TryReadNil())
+            {
+                return null!;
+            }
+
+            var values = new float[reader.ReadArrayHeader()];
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.ReadSingle();
+            }
+
+            return values;
         }
     }
 }

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
@@ -73,7 +71,6 @@ public sealed partial class ProcessPool
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
         var channel = Channel.CreateUnbounded<(int Index, TOut Value, Exception? Error)>(new UnboundedChannelOptions { SingleReader = true });
         var budget = new ItemBudget(bufferSize);
-        JsonTypeInfo<TOut>? typedResult = call.ReturnType == typeof(TOut) ? (JsonTypeInfo<TOut>)Payload.Options.GetTypeInfo(typeof(TOut)) : null;
         object inputGate = new();
         IEnumerator<TIn>? input = null;
         bool inputDone = false;
@@ -133,15 +130,18 @@ public sealed partial class ProcessPool
             }
 
             int i = 0;
-            foreach (JsonElement element in response.Values.EnumerateArray())
+            var values = new MessagePack.MessagePackReader(response.Values);
+            int valueCount = values.ReadArrayHeader();
+            for (int v = 0; v < valueCount && v < count; v++)
             {
+                ReadOnlyMemory<byte> element = Protocol.Raw(ref values);
                 int index = start + i;
                 Exception? error = failed[i++];
                 if (error is null)
                 {
                     try
                     {
-                        TOut value = typedResult is not null ? element.Deserialize(typedResult)! : (TOut)element.Deserialize(call.ReturnType, Payload.Options)!;
+                        TOut value = Payload.Deserialize<TOut>(element, call.ReturnType);
                         channel.Writer.TryWrite((index, value, null));
                     }
                     catch (Exception ex)
@@ -223,7 +223,7 @@ public sealed partial class ProcessPool
                             }
                         }
 
-                        JsonElement payload;
+                        ReadOnlyMemory<byte> payload;
                         try
                         {
                             payload = Payload.SerializeArray(chunk, 0, chunk.Length, call.ParameterType);

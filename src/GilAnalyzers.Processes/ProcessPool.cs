@@ -4,8 +4,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -19,14 +17,17 @@ namespace GilAnalyzers.Processes;
 /// </summary>
 /// <remarks>
 /// The work is a static method (or a lambda that captures nothing) taking one item and returning one
-/// result; items and results travel as JSON (System.Text.Json). See docs/processes.md for the fault
+/// result; items and results travel as MessagePack. See docs/processes.md for the fault
 /// semantics: a user exception comes back as <see cref="RemoteWorkException"/>, a dead worker as
 /// <see cref="WorkerCrashedException"/>, an item past its timeout as <see cref="WorkItemTimeoutException"/>;
 /// in each case only the affected items fail, dead workers are replaced and the pool keeps working.
 /// </remarks>
 public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
 {
-    private static readonly Lazy<ProcessPool> s_shared = new(() => new ProcessPool { _isShared = true }, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<ProcessPool> s_shared = new(() => new ProcessPool(idleTimeout: SharedIdleTimeoutDefault) { _isShared = true }, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The idle timeout <see cref="Shared"/> starts with: five minutes, as loky's reusable executor.</summary>
+    public static readonly TimeSpan SharedIdleTimeoutDefault = TimeSpan.FromMinutes(5);
     private static readonly ConcurrentDictionary<ProcessPool, byte> s_live = new();
     private static int s_exitHookInstalled;
 
@@ -45,6 +46,8 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
     private bool _disposed;
     private bool _isShared;
     private BrokenProcessPoolException? _broken;
+    private long _idleTimeoutTicks = -1;
+    private Timer? _idleTimer;
 
     /// <summary>Creates a pool. No process starts until the first item is submitted.</summary>
     /// <param name="maxWorkers">Most worker processes alive at once; default <see cref="Environment.ProcessorCount"/>.</param>
@@ -60,8 +63,13 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
     /// is broken: running and waiting calls fail with <see cref="BrokenProcessPoolException"/> naming it and
     /// its exception, every worker is stopped, and later calls fail at once with the same cause.
     /// </param>
+    /// <param name="idleTimeout">
+    /// When set, a worker that has waited this long for work exits (its input is closed), and a new one starts
+    /// on the next call — loky's reusable executor. Null (the default) keeps idle workers until the pool is
+    /// disposed. Can be changed later through <see cref="IdleTimeout"/>.
+    /// </param>
     /// <exception cref="ArgumentException">The initializer captures state or takes parameters (it must be able to run in another process).</exception>
-    public ProcessPool(int? maxWorkers = null, int? maxTasksPerWorker = null, Action? initializer = null)
+    public ProcessPool(int? maxWorkers = null, int? maxTasksPerWorker = null, Action? initializer = null, TimeSpan? idleTimeout = null)
     {
         if (maxWorkers is <= 0)
         {
@@ -80,6 +88,7 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
 
         MaxWorkers = maxWorkers ?? Environment.ProcessorCount;
         MaxTasksPerWorker = maxTasksPerWorker;
+        IdleTimeout = idleTimeout;
         _slots = new SemaphoreSlim(MaxWorkers, MaxWorkers);
         s_live.TryAdd(this, 0);
         if (Interlocked.Exchange(ref s_exitHookInstalled, 1) == 0)
@@ -88,7 +97,11 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
         }
     }
 
-    /// <summary>A process-wide pool with <see cref="Environment.ProcessorCount"/> workers, created on first use and shut down when the process exits.</summary>
+    /// <summary>
+    /// A process-wide pool with <see cref="Environment.ProcessorCount"/> workers, created on first use and shut down
+    /// when the process exits. Its workers exit after <see cref="SharedIdleTimeoutDefault"/> (five minutes) without
+    /// work and are started again by the next call; set <see cref="IdleTimeout"/> on it to change that.
+    /// </summary>
     public static ProcessPool Shared => s_shared.Value;
 
     /// <summary>Most worker processes alive at once.</summary>
@@ -96,6 +109,29 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
 
     /// <summary>Items a worker runs before it is replaced, or null for no limit.</summary>
     public int? MaxTasksPerWorker { get; }
+
+    /// <summary>
+    /// How long a worker may wait for work before it exits, or null (the default) to keep idle workers for the
+    /// pool's lifetime. Workers that exit this way are started again on demand by the next call (they pay the
+    /// cold start again, and run the initializer again). May be changed at any time, also on
+    /// <see cref="Shared"/> (<c>ProcessPool.Shared.IdleTimeout = TimeSpan.FromMinutes(5)</c>); the new value
+    /// applies to workers idle now.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to zero or a negative time (other than <see cref="Timeout.InfiniteTimeSpan"/>, which means null).</exception>
+    public TimeSpan? IdleTimeout
+    {
+        get => Volatile.Read(ref _idleTimeoutTicks) is long ticks and >= 0 ? TimeSpan.FromTicks(ticks) : null;
+        set
+        {
+            if (value is TimeSpan t && t <= TimeSpan.Zero && t != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "IdleTimeout must be positive (or null for none).");
+            }
+
+            Volatile.Write(ref _idleTimeoutTicks, value is TimeSpan v && v != Timeout.InfiniteTimeSpan ? v.Ticks : -1);
+            ScheduleIdleCheck();
+        }
+    }
 
     /// <summary>True once the pool's initializer has failed (see <see cref="BrokenProcessPoolException"/>); every call then fails at once.</summary>
     public bool IsBroken => Volatile.Read(ref _broken) is not null;
@@ -363,6 +399,7 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
         }
 
         s_live.TryRemove(this, out _);
+        _idleTimer?.Dispose();
         _pending.Cancel();
         foreach (WorkerProcess w in all)
         {
@@ -404,6 +441,7 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
         }
 
         s_live.TryRemove(this, out _);
+        _idleTimer?.Dispose();
         foreach (WorkerProcess w in busy)
         {
             w.Kill(KillReason.Disposed);
@@ -464,7 +502,6 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
         // Stopped by the caller's token, the first failure, or a shutdown that cancels what has not started.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
         int finishedChunks = 0;
-        JsonTypeInfo<TOut>? typedResult = call.ReturnType == typeof(TOut) ? (JsonTypeInfo<TOut>)Payload.Options.GetTypeInfo(typeof(TOut)) : null;
 
         void Record(int index, Exception ex)
         {
@@ -493,16 +530,17 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
             }
 
             int i = 0;
-            foreach (JsonElement element in response.Values.EnumerateArray())
+            var values = new MessagePack.MessagePackReader(response.Values);
+            int valueCount = values.ReadArrayHeader();
+            for (int v = 0; v < valueCount && v < count; v++)
             {
+                ReadOnlyMemory<byte> element = Protocol.Raw(ref values);
                 int index = start + i;
                 if (!failed[i++])
                 {
                     try
                     {
-                        results[index] = typedResult is not null
-                            ? element.Deserialize(typedResult)!
-                            : (TOut)element.Deserialize(call.ReturnType, Payload.Options)!;
+                        results[index] = Payload.Deserialize<TOut>(element, call.ReturnType);
                     }
                     catch (Exception ex)
                     {
@@ -564,7 +602,7 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
                             }
                         }
 
-                        JsonElement payload;
+                        ReadOnlyMemory<byte> payload;
                         try
                         {
                             payload = Payload.SerializeArray(items, start, count, call.ParameterType);
@@ -674,7 +712,7 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
         try
         {
             ChunkResponse response = await pending.ConfigureAwait(false);
-            int answered = response.Values.ValueKind == JsonValueKind.Array ? response.Values.GetArrayLength() : -1;
+            int answered = Payload.ArrayLength(response.Values);
             if (answered != count)
             {
                 throw new ProcessPoolException($"Worker process {worker.ProcessId} answered {answered} results for a chunk of {count} items.", start);
@@ -935,6 +973,7 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
             keep &= _broken is null;
             if (keep && !disposed)
             {
+                worker.IdleSince = Environment.TickCount64;
                 _idle.Push(worker);
             }
             else
@@ -961,6 +1000,86 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
         }
 
         _slots.Release();
+        if (keep && !disposed)
+        {
+            ScheduleIdleCheck();
+        }
+    }
+
+    /// <summary>Arms the idle check for the worker that will reach the idle timeout first (when there is a timeout and an idle worker).</summary>
+    private void ScheduleIdleCheck()
+    {
+        long ticks = Volatile.Read(ref _idleTimeoutTicks);
+        if (ticks < 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_disposed || _idle.Count == 0)
+            {
+                return;
+            }
+
+            long oldest = long.MaxValue;
+            foreach (WorkerProcess w in _idle)
+            {
+                oldest = Math.Min(oldest, w.IdleSince);
+            }
+
+            long due = Math.Max(1, oldest + (long)TimeSpan.FromTicks(ticks).TotalMilliseconds - Environment.TickCount64 + 5);
+            _idleTimer ??= new Timer(static s => ((ProcessPool)s!).RetireIdleWorkers(), this, Timeout.Infinite, Timeout.Infinite);
+            _idleTimer.Change(Math.Min(due, int.MaxValue - 1), Timeout.Infinite);
+        }
+    }
+
+    /// <summary>Closes the input of every worker idle for at least <see cref="IdleTimeout"/> (they exit), then re-arms the check.</summary>
+    private void RetireIdleWorkers()
+    {
+        long ticks = Volatile.Read(ref _idleTimeoutTicks);
+        if (ticks < 0)
+        {
+            return;
+        }
+
+        long limit = (long)TimeSpan.FromTicks(ticks).TotalMilliseconds;
+        long now = Environment.TickCount64;
+        var retired = new List<WorkerProcess>();
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            // The stack holds the most recently used worker on top; keep those still within the timeout in order.
+            WorkerProcess[] idle = _idle.ToArray();
+            _idle.Clear();
+            for (int i = idle.Length - 1; i >= 0; i--)
+            {
+                if (now - idle[i].IdleSince >= limit)
+                {
+                    retired.Add(idle[i]);
+                    _all.Remove(idle[i]);
+                }
+                else
+                {
+                    _idle.Push(idle[i]);
+                }
+            }
+        }
+
+        foreach (WorkerProcess worker in retired)
+        {
+            _ = Task.Run(() =>
+            {
+                worker.Shutdown(TimeSpan.FromSeconds(2), KillReason.Retired);
+                worker.Dispose();
+            });
+        }
+
+        ScheduleIdleCheck();
     }
 
     /// <summary>A validated work delegate.</summary>

@@ -1,47 +1,217 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
-using StreamJsonRpc;
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using MessagePack;
 
 namespace GilAnalyzers.Processes;
 
 /// <summary>
-/// The messages exchanged between the pool and a worker process. They travel as JSON-RPC 2.0 requests
-/// (StreamJsonRpc, Content-Length framing, System.Text.Json formatter) over the worker's stdin/stdout.
+/// The messages between the pool and a worker process, over the worker's stdin/stdout. Each message is one
+/// frame: a 4-byte little-endian length, then one MessagePack value (written and read with MessagePack-CSharp's
+/// <see cref="MessagePackWriter"/>/<see cref="MessagePackReader"/>). Items and results are embedded as MessagePack
+/// arrays, so bytes travel as bytes. The shapes:
+/// <list type="bullet">
+/// <item>request, pool → worker: <c>[0, id, method, ...arguments]</c> (ping: none; initialize: identity; run chunk: identity, item timeout in ms or nil, items);</item>
+/// <item>response, worker → pool: <c>[1, id, body]</c> (ping: pid; initialize: nil or error; run chunk: [values, nil or [[index, error]...]]);</item>
+/// <item>notification, worker → pool: <c>[2, method, argument]</c> (item timed out: its position in the chunk);</item>
+/// <item>failure, worker → pool: <c>[3, id, message]</c>, when the worker could not handle a request at all.</item>
+/// </list>
+/// A JSON-RPC connection (StreamJsonRpc) was used before; its start-up in every worker cost about two thirds of a
+/// worker's cold start (docs/processes.md, "Start-up").
 /// </summary>
 internal static class Protocol
 {
-    public const string RunChunkMethod = "gil/runChunk";
-    public const string PingMethod = "gil/ping";
+    public const int Request = 0;
+    public const int Response = 1;
+    public const int Notification = 2;
+    public const int Failure = 3;
+
+    public const int PingMethod = 1;
     /// <summary>Pool → worker, once, first: run the pool's initializer (on the work thread, before any chunk).</summary>
-    public const string InitializeMethod = "gil/initialize";
+    public const int InitializeMethod = 2;
+    public const int RunChunkMethod = 3;
+
     /// <summary>Notification worker → pool: the item at this position of the running chunk is past its timeout.</summary>
-    public const string ItemTimedOutMethod = "gil/itemTimedOut";
+    public const int ItemTimedOutMethod = 1;
+
     public const string WorkerFlag = "--gil-worker";
     public const string ParentPidFlag = "--parent-pid";
 
-    public static IJsonRpcMessageHandler CreateHandler(System.IO.Stream writer, System.IO.Stream reader)
-    {
-        // The message types' contracts come from the source generator: no reflection and no emitted accessors to
-        // compile while a worker starts (the parent and every worker would otherwise build them at run time).
-        var formatter = new SystemTextJsonFormatter
-        {
-            JsonSerializerOptions = new JsonSerializerOptions
-            {
-                TypeInfoResolver = JsonTypeInfoResolver.Combine(ProtocolJsonContext.Default, new DefaultJsonTypeInfoResolver()),
-            },
-        };
-        return new HeaderDelimitedMessageHandler(writer, reader, formatter);
-    }
-}
+    /// <summary>Largest frame accepted (a sanity bound against a corrupted stream, not a payload limit one meets).</summary>
+    public const int MaxFrameLength = int.MaxValue - 64;
 
-[JsonSerializable(typeof(ChunkRequest))]
-[JsonSerializable(typeof(ChunkResponse))]
-[JsonSerializable(typeof(int))]
-[JsonSerializable(typeof(WorkMethodIdentity))]
-[JsonSerializable(typeof(InitializeResponse))]
-internal sealed partial class ProtocolJsonContext : JsonSerializerContext
-{
+    public static void WriteIdentity(ref MessagePackWriter writer, WorkMethodIdentity id)
+    {
+        writer.WriteArrayHeader(6);
+        writer.Write(id.AssemblyPath);
+        writer.Write(id.AssemblyName);
+        writer.Write(id.TypeName);
+        writer.Write(id.MethodName);
+        writer.Write(id.MetadataToken);
+        writer.Write(id.OnLambdaSingleton);
+    }
+
+    public static WorkMethodIdentity ReadIdentity(ref MessagePackReader reader)
+    {
+        int count = reader.ReadArrayHeader();
+        var id = new WorkMethodIdentity
+        {
+            AssemblyPath = reader.ReadString() ?? "",
+            AssemblyName = reader.ReadString() ?? "",
+            TypeName = reader.ReadString() ?? "",
+            MethodName = reader.ReadString() ?? "",
+            MetadataToken = reader.ReadInt32(),
+            OnLambdaSingleton = reader.ReadBoolean(),
+        };
+        for (int i = 6; i < count; i++)
+        {
+            reader.Skip();
+        }
+
+        return id;
+    }
+
+    public static void WriteError(ref MessagePackWriter writer, RemoteError? error)
+    {
+        if (error is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+
+        writer.WriteArrayHeader(5);
+        writer.Write(error.Kind);
+        writer.Write(error.Type);
+        writer.Write(error.Message);
+        writer.Write(error.StackTrace);
+        writer.Write(error.Detail);
+    }
+
+    public static RemoteError? ReadError(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        int count = reader.ReadArrayHeader();
+        var error = new RemoteError
+        {
+            Kind = reader.ReadString() ?? RemoteErrorKinds.Exception,
+            Type = reader.ReadString() ?? "",
+            Message = reader.ReadString() ?? "",
+            StackTrace = reader.ReadString(),
+            Detail = reader.ReadString() ?? "",
+        };
+        for (int i = 5; i < count; i++)
+        {
+            reader.Skip();
+        }
+
+        return error;
+    }
+
+    public static void WriteChunkResponse(ref MessagePackWriter writer, ChunkResponse response)
+    {
+        writer.WriteArrayHeader(2);
+        writer.WriteRaw(response.Values.Span);
+        if (response.Errors is null)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            writer.WriteArrayHeader(response.Errors.Length);
+            foreach (ItemError e in response.Errors)
+            {
+                writer.WriteArrayHeader(2);
+                writer.Write(e.Index);
+                WriteError(ref writer, e.Error);
+            }
+        }
+    }
+
+    public static ChunkResponse ReadChunkResponse(ref MessagePackReader reader)
+    {
+        int count = reader.ReadArrayHeader();
+        var response = new ChunkResponse { Values = Raw(ref reader) };
+        if (!reader.TryReadNil())
+        {
+            var errors = new ItemError[reader.ReadArrayHeader()];
+            for (int i = 0; i < errors.Length; i++)
+            {
+                reader.ReadArrayHeader();
+                errors[i] = new ItemError { Index = reader.ReadInt32(), Error = ReadError(ref reader) ?? new RemoteError() };
+            }
+
+            response.Errors = errors;
+        }
+
+        for (int i = 2; i < count; i++)
+        {
+            reader.Skip();
+        }
+
+        return response;
+    }
+
+    /// <summary>The next MessagePack value as its own bytes (no copy when the frame is one buffer).</summary>
+    public static ReadOnlyMemory<byte> Raw(ref MessagePackReader reader)
+    {
+        ReadOnlySequence<byte> raw = reader.ReadRaw();
+        return raw.IsSingleSegment ? raw.First : raw.ToArray();
+    }
+
+    /// <summary>Starts one frame: room for the length prefix; the message is written after it.</summary>
+    public static ArrayBufferWriter<byte> StartFrame(int sizeHint = 256)
+    {
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(64, sizeHint));
+        buffer.GetSpan(4);
+        buffer.Advance(4);
+        return buffer;
+    }
+
+    /// <summary>Fills in the length prefix of a frame built with <see cref="StartFrame"/> and returns its bytes.</summary>
+    public static ReadOnlyMemory<byte> EndFrame(ArrayBufferWriter<byte> buffer)
+    {
+        ReadOnlyMemory<byte> frame = buffer.WrittenMemory;
+        BinaryPrimitives.WriteInt32LittleEndian(System.Runtime.InteropServices.MemoryMarshal.AsMemory(frame).Span, frame.Length - 4);
+        return frame;
+    }
+
+    /// <summary>Reads one frame's body, or null at the end of the stream.</summary>
+    public static byte[]? ReadFrame(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[4];
+        int got = 0;
+        while (got < 4)
+        {
+            int n = stream.Read(header[got..]);
+            if (n == 0)
+            {
+                if (got == 0)
+                {
+                    return null;
+                }
+
+                throw new EndOfStreamException("The stream ended inside a frame header.");
+            }
+
+            got += n;
+        }
+
+        int length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        if (length < 0 || length > MaxFrameLength)
+        {
+            throw new InvalidDataException($"Corrupted frame length {length}.");
+        }
+
+        byte[] body = new byte[length];
+        stream.ReadExactly(body);
+        return body;
+    }
 }
 
 /// <summary>Which static method to run, identified so that the worker can find exactly the same one.</summary>
@@ -62,28 +232,25 @@ internal sealed class ChunkRequest
 {
     public WorkMethodIdentity Method { get; set; } = new();
 
-    /// <summary>The chunk's items as one JSON array, each element serialised as the method's parameter type.</summary>
-    public JsonElement Items { get; set; }
+    /// <summary>The chunk's items as one MessagePack array, each element serialised as the method's parameter type.</summary>
+    public ReadOnlyMemory<byte> Items { get; set; }
 
     /// <summary>Per-item timeout; the worker reports an item that runs past it, and the pool kills the worker.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? ItemTimeoutMilliseconds { get; set; }
 }
 
 internal sealed class ChunkResponse
 {
-    /// <summary>One JSON array element per item: the result, or null where the item failed.</summary>
-    public JsonElement Values { get; set; }
+    /// <summary>One MessagePack array element per item: the result, or nil where the item failed.</summary>
+    public ReadOnlyMemory<byte> Values { get; set; }
 
     /// <summary>The items that failed, by position in the chunk.</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ItemError[]? Errors { get; set; }
 }
 
 internal sealed class InitializeResponse
 {
     /// <summary>Null when the initializer ran; otherwise why it failed (kind exception or resolve).</summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public RemoteError? Error { get; set; }
 }
 
@@ -98,7 +265,7 @@ internal static class RemoteErrorKinds
 {
     /// <summary>The user's method threw.</summary>
     public const string Exception = "exception";
-    /// <summary>The worker could not turn the JSON argument back into the parameter type.</summary>
+    /// <summary>The worker could not turn the bytes back into the parameter type.</summary>
     public const string Argument = "argument";
     /// <summary>The worker could not serialise the method's result.</summary>
     public const string Result = "result";
@@ -122,4 +289,13 @@ internal sealed class RemoteError
         StackTrace = ex.StackTrace,
         Detail = ex.ToString(),
     };
+}
+
+/// <summary>The worker's side of the connection broke the protocol or failed a request outright.</summary>
+internal sealed class WorkerProtocolException : Exception
+{
+    public WorkerProtocolException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
 }

@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
-using StreamJsonRpc;
+using GilAnalyzers.Processes.Diagnostics;
+using MessagePack;
 
 namespace GilAnalyzers.Processes;
 
@@ -18,24 +19,28 @@ internal enum KillReason
     Broken,
 }
 
-/// <summary>The pool's handle on one worker process and its JSON-RPC connection.</summary>
+/// <summary>The pool's handle on one worker process and its connection (<see cref="WorkerConnection"/>).</summary>
 internal sealed class WorkerProcess : IDisposable
 {
     private const int StderrTailLines = 100;
     private readonly Process _process;
-    private readonly JsonRpc _rpc;
+    private readonly WorkerConnection _rpc;
     private readonly Queue<string> _stderrTail = new();
     private int _killReason;
     private int _timedOutIndex = -1;
+    private int _traced;
 
-    private WorkerProcess(Process process, JsonRpc rpc)
+    private WorkerProcess(Process process)
     {
         _process = process;
-        _rpc = rpc;
         ProcessId = process.Id;
+        _rpc = new WorkerConnection(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, OnItemTimedOut);
     }
 
     public int ProcessId { get; }
+
+    /// <summary>When the worker last went idle (<see cref="Environment.TickCount64"/>), for the idle timeout.</summary>
+    public long IdleSince { get; set; }
 
     /// <summary>Items this worker has run (for <c>maxTasksPerWorker</c> recycling).</summary>
     public int ItemsRun { get; set; }
@@ -63,9 +68,15 @@ internal sealed class WorkerProcess : IDisposable
     public static WorkerProcess Start(WorkerLauncher launcher)
     {
         var process = new Process { StartInfo = launcher.CreateStartInfo(), EnableRaisingEvents = true };
+        long spawn = Stopwatch.GetTimestamp();
         try
         {
             process.Start();
+            if (StartupTrace.Enabled)
+            {
+                StartupTrace.MarkWorker(process.Id, "spawn", spawn);
+                StartupTrace.MarkWorker(process.Id, "spawned", Stopwatch.GetTimestamp());
+            }
         }
         catch (Exception ex)
         {
@@ -73,17 +84,42 @@ internal sealed class WorkerProcess : IDisposable
             throw new ProcessPoolException($"Could not start a worker process ('{launcher.DotnetPath}'): {ex.Message}", inner: ex);
         }
 
-        var rpc = new JsonRpc(Protocol.CreateHandler(process.StandardInput.BaseStream, process.StandardOutput.BaseStream));
-        var worker = new WorkerProcess(process, rpc);
-        rpc.AddLocalRpcMethod(Protocol.ItemTimedOutMethod, new Action<int>(worker.OnItemTimedOut));
+        var worker = new WorkerProcess(process);
         process.ErrorDataReceived += (_, e) => worker.OnStderr(e.Data);
         process.BeginErrorReadLine();
-        rpc.StartListening();
+        worker._rpc.StartReading(worker.ProcessId);
         return worker;
     }
 
-    public Task<ChunkResponse> RunChunkAsync(ChunkRequest request) =>
-        _rpc.InvokeAsync<ChunkResponse>(Protocol.RunChunkMethod, request);
+    public Task<ChunkResponse> RunChunkAsync(ChunkRequest request)
+    {
+        Task<ChunkResponse> response = _rpc.InvokeAsync(
+            Protocol.RunChunkMethod,
+            3,
+            request,
+            static (ref MessagePackWriter w, ChunkRequest r) =>
+            {
+                Protocol.WriteIdentity(ref w, r.Method);
+                if (r.ItemTimeoutMilliseconds is double timeout)
+                {
+                    w.Write(timeout);
+                }
+                else
+                {
+                    w.WriteNil();
+                }
+
+                w.WriteRaw(r.Items.Span);
+            },
+            static (ref MessagePackReader r) => Protocol.ReadChunkResponse(ref r),
+            request.Items.Length + 512);
+        if (StartupTrace.Enabled && Interlocked.Exchange(ref _traced, 1) == 0)
+        {
+            _ = response.ContinueWith(static (_, pid) => StartupTrace.MarkWorker((int)pid!, "answered", Stopwatch.GetTimestamp()), ProcessId, TaskScheduler.Default);
+        }
+
+        return response;
+    }
 
     private void OnItemTimedOut(int index)
     {
@@ -96,9 +132,19 @@ internal sealed class WorkerProcess : IDisposable
 
     /// <summary>Sends the initializer request; the worker runs it before any chunk sent after it.</summary>
     public void StartInitialize(WorkMethodIdentity initializer) =>
-        Initialization = _rpc.InvokeAsync<InitializeResponse>(Protocol.InitializeMethod, initializer);
+        Initialization = _rpc.InvokeAsync(
+            Protocol.InitializeMethod,
+            1,
+            initializer,
+            static (ref MessagePackWriter w, WorkMethodIdentity id) => Protocol.WriteIdentity(ref w, id),
+            static (ref MessagePackReader r) => new InitializeResponse { Error = Protocol.ReadError(ref r) });
 
-    public Task<int> PingAsync() => _rpc.InvokeAsync<int>(Protocol.PingMethod);
+    public Task<int> PingAsync() => _rpc.InvokeAsync(
+        Protocol.PingMethod,
+        0,
+        0,
+        static (ref MessagePackWriter w, int _) => { },
+        static (ref MessagePackReader r) => r.ReadInt32());
 
     /// <summary>Kills the worker (and anything it started); the first reason given wins.</summary>
     public void Kill(KillReason reason)

@@ -346,4 +346,49 @@ public sealed class PoolApiTests
 
         Assert.True(File.Exists(path), "the item never started");
     }
+
+    [Fact]
+    public async Task Idle_workers_exit_after_the_idle_timeout_and_the_next_call_starts_new_ones()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2, idleTimeout: TimeSpan.FromMilliseconds(300));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), pool.IdleTimeout);
+
+        int[] first = pool.Map<int, int>(Work.Pid, [0, 1, 2, 3], chunkSize: 1);
+        int[] started = [.. first.Distinct()];
+        Assert.True(await ProcessInfo.WaitUntilGoneAsync(started, TimeSpan.FromSeconds(10)), "idle workers still alive: " + string.Join(",", started));
+        Assert.Empty(pool.WorkerProcessIds);
+
+        // The next call starts new workers on demand.
+        int[] second = pool.Map<int, int>(Work.Pid, [0, 1], chunkSize: 1);
+        Assert.Empty(second.Intersect(started));
+        Assert.All(second, pid => Assert.True(ProcessInfo.IsAlive(pid)));
+
+        // No timeout: idle workers stay.
+        pool.IdleTimeout = null;
+        await Task.Delay(700);
+        Assert.All(second.Distinct(), pid => Assert.True(ProcessInfo.IsAlive(pid)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pool.IdleTimeout = TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task Shared_pool_workers_exit_when_idle_and_are_recreated_on_demand()
+    {
+        TimeSpan? before = ProcessPool.Shared.IdleTimeout;
+        Assert.Equal(ProcessPool.SharedIdleTimeoutDefault, before);
+        Assert.Equal(TimeSpan.FromMinutes(5), before);
+        try
+        {
+            ProcessPool.Shared.IdleTimeout = TimeSpan.FromMilliseconds(300);
+            int[] first = [.. ProcessPool.Shared.Map<int, int>(Work.Pid, [0, 1], chunkSize: 1).Distinct()];
+            Assert.True(await ProcessInfo.WaitUntilGoneAsync(first, TimeSpan.FromSeconds(10)), "shared idle workers still alive: " + string.Join(",", first));
+
+            int[] again = ProcessPool.Shared.Map<int, int>(Work.Pid, [0], chunkSize: 1);
+            Assert.DoesNotContain(again[0], first);
+            Assert.Equal(new[] { 81 }, ProcessPool.Shared.Map<int, int>(Work.Square, [9]));
+        }
+        finally
+        {
+            ProcessPool.Shared.IdleTimeout = before;
+        }
+    }
 }

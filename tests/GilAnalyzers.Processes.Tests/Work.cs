@@ -177,3 +177,35 @@ public sealed class Tricky
         init => _value = value;
     }
 }
+
+/// <summary>Binary payload work: bytes, numeric arrays and a record carrying bytes.</summary>
+public static class BinaryWork
+{
+    /// <summary>Reverses the bytes (a real transformation, so an echo cannot pass by accident).</summary>
+    public static byte[] Reverse(byte[] data)
+    {
+        var copy = (byte[])data.Clone();
+        Array.Reverse(copy);
+        return copy;
+    }
+
+    public static double[] Scale(double[] values) => values.Select(v => v * 2).ToArray();
+
+    public static long[] Negate(long[] values) => values.Select(v => -v).ToArray();
+
+    public static Packet Stamp(Packet p) => p with { Body = Reverse(p.Body), Sizes = [.. p.Sizes, p.Body.Length] };
+
+    internal static InternalPoint Mirror(InternalPoint p) => new(-p.X, -p.Y);
+
+    public static int TakesHolder(HoldsAction h) => h.Callback is null ? 0 : 1;
+}
+
+public sealed record Packet(string Name, byte[] Body, List<int> Sizes, Dictionary<string, double> Stats);
+
+internal sealed record InternalPoint(int X, int Y);
+
+/// <summary>Public, with public state, but a member (a delegate) that MessagePack cannot rebuild.</summary>
+public sealed class HoldsAction
+{
+    public Action? Callback { get; set; } = () => { };
+}

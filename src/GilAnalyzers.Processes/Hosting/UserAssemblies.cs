@@ -83,7 +83,7 @@ internal static class UserAssemblies
 
         protected override Assembly? Load(AssemblyName assemblyName)
         {
-            // Share what the worker already has (the framework, this library, StreamJsonRpc...), so types
+            // Share what the worker already has (the framework, this library, MessagePack...), so types
             // and statics of those are the same as the host's.
             if (assemblyName.Name is string simple && _shared.ContainsKey(simple))
             {

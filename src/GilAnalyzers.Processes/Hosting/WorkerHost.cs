@@ -3,18 +3,19 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Threading;
-using StreamJsonRpc;
+using GilAnalyzers.Processes.Diagnostics;
 
 namespace GilAnalyzers.Processes.Hosting;
 
 /// <summary>
-/// The generic worker process: serves JSON-RPC on stdin/stdout, runs chunks of items through the
+/// The generic worker process: answers the pool's requests (<see cref="Protocol"/>) on stdin/stdout, runs chunks of items through the
 /// requested static method, and exits when its input closes or its parent process dies.
 /// </summary>
 internal static class WorkerHost
 {
     public static int Run(string[] args)
     {
+        StartupTrace.Mark("main");
         int parentPid = -1;
         bool isWorker = false;
         for (int i = 0; i < args.Length; i++)
@@ -42,7 +43,7 @@ internal static class WorkerHost
         // The RPC owns the real stdin/stdout. User code that prints goes to stderr instead, and user code
         // that reads the console sees end of input, so neither can corrupt the message stream.
         Stream input = Console.OpenStandardInput();
-        Stream output = Console.OpenStandardOutput();
+        Stream stdout = Console.OpenStandardOutput();
         Console.SetIn(TextReader.Null);
         Console.SetOut(Console.Error);
 
@@ -51,14 +52,18 @@ internal static class WorkerHost
             StartParentWatch(parentPid);
         }
 
-        using var rpc = new JsonRpc(Protocol.CreateHandler(output, input));
-        var service = new WorkerService();
-        rpc.AddLocalRpcTarget(service);
-        service.Watchdog = new ItemWatchdog(index => rpc.NotifyAsync(Protocol.ItemTimedOutMethod, index));
-        rpc.StartListening();
+        var output = new FrameOutput(stdout);
+        var service = new WorkerService(output);
+        service.Watchdog = new ItemWatchdog(output.NotifyItemTimedOut);
+        StartupTrace.Mark("listening");
         try
         {
-            rpc.Completion.GetAwaiter().GetResult();
+            // Requests are read here, one after the other; chunks and the initializer run on the service's
+            // work thread, so the next request is read (and queued) while one runs.
+            while (Protocol.ReadFrame(input) is byte[] frame)
+            {
+                service.Dispatch(frame);
+            }
         }
         catch (Exception)
         {

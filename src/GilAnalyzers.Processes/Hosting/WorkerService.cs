@@ -2,10 +2,11 @@ using System;
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
+using System.IO;
+using MessagePack;
 using System.Threading;
 using System.Threading.Tasks;
-using StreamJsonRpc;
+using GilAnalyzers.Processes.Diagnostics;
 
 namespace GilAnalyzers.Processes.Hosting;
 
@@ -19,29 +20,80 @@ internal sealed class WorkerService
 {
     private readonly ConcurrentDictionary<string, ChunkRunner> _runners = new(StringComparer.Ordinal);
     private readonly BlockingCollection<Action> _queue = new();
+    private readonly FrameOutput _output;
 
-    public WorkerService()
+    public WorkerService(FrameOutput output)
     {
+        _output = output;
         var thread = new Thread(RunQueue) { IsBackground = true, Name = "GilAnalyzers.Processes work" };
         thread.Start();
     }
 
-    /// <summary>Reports items that run past their timeout (set by the host before listening).</summary>
+    /// <summary>Reports items that run past their timeout (set by the host before it reads requests).</summary>
     public ItemWatchdog? Watchdog { get; set; }
 
-    /// <summary>Answers the worker's process id once it is ready to serve.</summary>
-    [JsonRpcMethod(Protocol.PingMethod)]
-    public int Ping() => Environment.ProcessId;
+    /// <summary>Handles one request frame: answers a ping at once, queues the initializer and chunks for the work thread.</summary>
+    public void Dispatch(byte[] frame)
+    {
+        StartupTrace.MarkOnce("request", 0);
+        int id = -1;
+        try
+        {
+            var reader = new MessagePackReader(frame);
+            int count = reader.ReadArrayHeader();
+            if (count < 3 || reader.ReadInt32() != Protocol.Request)
+            {
+                return;
+            }
 
-    [JsonRpcMethod(Protocol.RunChunkMethod)]
-    public Task<ChunkResponse> RunChunkAsync(ChunkRequest request) => Enqueue(() => RunChunkAlone(request));
+            id = reader.ReadInt32();
+            int method = reader.ReadInt32();
+            switch (method)
+            {
+                case Protocol.PingMethod:
+                    _output.Respond(id, Environment.ProcessId, static (ref MessagePackWriter w, int pid) => w.Write(pid));
+                    break;
+                case Protocol.InitializeMethod:
+                {
+                    WorkMethodIdentity initializer = Protocol.ReadIdentity(ref reader);
+                    int requestId = id;
+                    _queue.Add(() => _output.Respond(requestId, Initialize(initializer), static (ref MessagePackWriter w, RemoteError? e) => Protocol.WriteError(ref w, e)));
+                    break;
+                }
+
+                case Protocol.RunChunkMethod:
+                {
+                    var request = new ChunkRequest { Method = Protocol.ReadIdentity(ref reader) };
+                    request.ItemTimeoutMilliseconds = reader.TryReadNil() ? null : reader.ReadDouble();
+                    request.Items = Protocol.Raw(ref reader);
+                    int requestId = id;
+                    _queue.Add(() =>
+                    {
+                        ChunkResponse response = RunChunkAlone(request);
+                        _output.Respond(requestId, response, static (ref MessagePackWriter w, ChunkResponse r) => Protocol.WriteChunkResponse(ref w, r), response.Values.Length + 256);
+                    });
+                    break;
+                }
+
+                default:
+                    _output.Fail(id, "unknown method " + method.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is not IOException)
+        {
+            if (id >= 0)
+            {
+                _output.Fail(id, ex.ToString());
+            }
+        }
+    }
 
     /// <summary>
     /// Runs the pool's initializer on the work thread, before any chunk (the pool sends it first and waits
     /// for its answer before it sends a chunk), so thread-affine state it sets up is the work's.
     /// </summary>
-    [JsonRpcMethod(Protocol.InitializeMethod)]
-    public Task<InitializeResponse> InitializeAsync(WorkMethodIdentity method) => Enqueue(() =>
+    private static RemoteError? Initialize(WorkMethodIdentity method)
     {
         Action initializer;
         try
@@ -51,42 +103,32 @@ internal sealed class WorkerService
         }
         catch (Exception ex)
         {
-            return new InitializeResponse { Error = RemoteError.From(RemoteErrorKinds.Resolve, ex) };
+            return RemoteError.From(RemoteErrorKinds.Resolve, ex);
         }
 
         try
         {
             initializer();
-            return new InitializeResponse();
+            return null;
         }
         catch (Exception ex)
         {
-            return new InitializeResponse { Error = RemoteError.From(RemoteErrorKinds.Exception, ex) };
+            return RemoteError.From(RemoteErrorKinds.Exception, ex);
         }
-    });
-
-    private Task<T> Enqueue<T>(Func<T> run)
-    {
-        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _queue.Add(() =>
-        {
-            try
-            {
-                done.SetResult(run());
-            }
-            catch (Exception ex)
-            {
-                done.SetException(ex);
-            }
-        });
-        return done.Task;
     }
 
     private void RunQueue()
     {
         foreach (Action run in _queue.GetConsumingEnumerable())
         {
-            run();
+            try
+            {
+                run();
+            }
+            catch (IOException)
+            {
+                // The pool closed the pipe: the reader sees the end and the worker exits.
+            }
         }
     }
 
@@ -100,7 +142,7 @@ internal sealed class WorkerService
         }
         catch (Exception ex)
         {
-            int count = request.Items.ValueKind == JsonValueKind.Array ? request.Items.GetArrayLength() : 0;
+            int count = Payload.ArrayLength(request.Items);
             var error = RemoteError.From(RemoteErrorKinds.Resolve, ex);
             var errors = new ItemError[count];
             for (int i = 0; i < count; i++)
@@ -111,7 +153,10 @@ internal sealed class WorkerService
             return new ChunkResponse { Values = Payload.Nulls(count), Errors = errors };
         }
 
-        return runner.Run(request, Watchdog);
+        StartupTrace.MarkOnce("resolved", 1);
+        ChunkResponse response = runner.Run(request, Watchdog);
+        StartupTrace.MarkOnce("ran", 2);
+        return response;
     }
 
     private static ChunkRunner Resolve(WorkMethodIdentity id)

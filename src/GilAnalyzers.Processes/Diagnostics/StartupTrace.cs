@@ -1,0 +1,92 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace GilAnalyzers.Processes.Diagnostics;
+
+/// <summary>
+/// Start-up milestones of worker processes, written only when the environment variable
+/// <see cref="Variable"/> names a folder (the pool benchmark sets it): one file per worker,
+/// <c>&lt;pid&gt;.txt</c>, one line per milestone — name, monotonic timestamp (Stopwatch ticks, the same
+/// clock in the parent and the worker on Linux), CPU time of the process so far in microseconds. The pool
+/// writes the worker's spawn to the same file. Off, it costs one environment read per process.
+/// </summary>
+internal static class StartupTrace
+{
+    public const string Variable = "GIL_PROCESSES_STARTUP_TRACE";
+
+    private static readonly string? s_folder = ReadFolder();
+    private static int s_marks;
+
+    public static bool Enabled => s_folder is not null;
+
+    /// <summary>Records a milestone of this process (the worker).</summary>
+    public static void Mark(string name)
+    {
+        if (s_folder is not null)
+        {
+            Write(Environment.ProcessId, name, Stopwatch.GetTimestamp(), CpuMicroseconds());
+        }
+    }
+
+    /// <summary>Records a milestone once per process (the first request, the first chunk...).</summary>
+    public static void MarkOnce(string name, int bit)
+    {
+        if (s_folder is not null && (System.Threading.Interlocked.Or(ref s_marks, 1 << bit) & (1 << bit)) == 0)
+        {
+            Mark(name);
+        }
+    }
+
+    /// <summary>Records a milestone of a worker, from the pool (the parent).</summary>
+    public static void MarkWorker(int workerPid, string name, long timestamp)
+    {
+        if (s_folder is not null)
+        {
+            Write(workerPid, name, timestamp, -1);
+        }
+    }
+
+    private static void Write(int pid, string name, long timestamp, long cpuMicros)
+    {
+        try
+        {
+            File.AppendAllText(
+                Path.Combine(s_folder!, pid.ToString(CultureInfo.InvariantCulture) + ".txt"),
+                name + " " + timestamp.ToString(CultureInfo.InvariantCulture) + " " + cpuMicros.ToString(CultureInfo.InvariantCulture) + "\n");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string? ReadFolder() =>
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } folder && Directory.Exists(folder) ? folder : null;
+
+    private static long CpuMicroseconds()
+    {
+        if (OperatingSystem.IsLinux() && getrusage(0, out RUsage usage) == 0)
+        {
+            return (usage.UserSeconds + usage.SystemSeconds) * 1_000_000 + usage.UserMicros + usage.SystemMicros;
+        }
+
+        using Process self = Process.GetCurrentProcess();
+        return (long)self.TotalProcessorTime.TotalMicroseconds;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RUsage
+    {
+        public long UserSeconds;
+        public long UserMicros;
+        public long SystemSeconds;
+        public long SystemMicros;
+        // maxrss ... nivcsw: 14 longs the trace does not read.
+        private readonly long _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14;
+    }
+
+    [DllImport("libc", SetLastError = false)]
+    private static extern int getrusage(int who, out RUsage usage);
+}
