@@ -171,7 +171,7 @@ public sealed class ProcessesPackageFixture : IAsyncLifetime
 public sealed class ProcessesPackageTests(ProcessesPackageFixture fixture) : IClassFixture<ProcessesPackageFixture>
 {
     [Fact]
-    public void Package_holds_the_net8_library_and_its_docs_and_depends_on_StreamJsonRpc()
+    public void Package_holds_the_net8_library_and_its_docs_and_depends_on_MessagePack_only()
     {
         using var package = ZipFile.OpenRead(fixture.PackagePath);
         var lib = package.Entries.Select(e => e.FullName).Where(n => n.StartsWith("lib/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
@@ -184,7 +184,9 @@ public sealed class ProcessesPackageTests(ProcessesPackageFixture fixture) : ICl
         Assert.Equal("GilAnalyzers.Processes", metadata.Elements().Single(e => e.Name.LocalName == "id").Value);
         Assert.Equal(fixture.PackageVersion, metadata.Elements().Single(e => e.Name.LocalName == "version").Value);
         var dependencies = metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")?.Value).ToList();
-        Assert.Contains("StreamJsonRpc", dependencies);
+        // Frames and payloads are MessagePack since issue 18; the JSON-RPC stack is no longer a dependency.
+        Assert.Contains("MessagePack", dependencies);
+        Assert.DoesNotContain("StreamJsonRpc", dependencies);
     }
 
     [Theory]
