@@ -292,6 +292,11 @@ namespace GilAnalyzers.Core
                 case IInvocationOperation invocation:
                     VisitInvocation(invocation, nest, walk);
                     return;
+                case IObjectCreationOperation { Constructor: { IsImplicitlyDeclared: false, DeclaringSyntaxReferences.Length: > 0 } constructor }:
+                    // new Comparison(a, b) runs its constructor here: a source constructor counts like a call to a source method.
+                    VisitSourceCall(constructor, constructor.ContainingType.Name, nest, walk, onSameState: false);
+                    VisitChildren(operation, nest, walk);
+                    return;
                 case ILoopOperation loop when walk.SkipStateDrivenLoops && IsStateDriven(loop):
                     return;
                 case ILoopOperation loop when IsSpinWait(loop):
@@ -416,6 +421,10 @@ namespace GilAnalyzers.Core
             var classification = Classify(method, invocation.Instance?.Type);
             switch (classification)
             {
+                case CallKind.Io when nest.Depth == 0 && IsConsoleWrite(method):
+                    // A progress line printed once, before or after the work, is not where the time goes: the work is. A
+                    // console write inside a loop is (and stays I/O).
+                    break;
                 case CallKind.Io:
                     walk.IoReason = Display(method);
                     return;
@@ -431,18 +440,9 @@ namespace GilAnalyzers.Core
                 case CallKind.Source:
                     // A helper of the same object or type called while the lock is held walks the same guarded state
                     // (lock (_gate) { Prune(); }): it is costed as lock body too.
-                    var summary = Summarise(method, walk.Callers, walk.CancellationToken, walk.LockBody && IsCallOnSameState(invocation));
-                    switch (summary.Kind)
+                    if (!VisitSourceCall(method, method.Name, nest, walk, walk.LockBody && IsCallOnSameState(invocation)))
                     {
-                        case WorkKind.IoBound:
-                            walk.IoReason = "calls '" + method.Name + "' (" + summary.Reason + ")";
-                            return;
-                        case WorkKind.CpuBound:
-                            walk.Heavy(nest.Depth + summary.Strength, DescribeCall(method.Name, summary.Reason), summary.BulkData);
-                            break;
-                        case WorkKind.Unknown:
-                            walk.SawUnknown = true;
-                            break;
+                        return;
                     }
 
                     break;
@@ -453,6 +453,30 @@ namespace GilAnalyzers.Core
 
             VisitChildren(invocation, nest, walk);
         }
+
+        /// <summary>Adds the summary of a source method (or constructor) called here; false when it waits (the walk is over).</summary>
+        private bool VisitSourceCall(IMethodSymbol method, string name, Nest nest, Walk walk, bool onSameState)
+        {
+            var summary = Summarise(method, walk.Callers, walk.CancellationToken, onSameState);
+            switch (summary.Kind)
+            {
+                case WorkKind.IoBound:
+                    walk.IoReason = "calls '" + name + "' (" + summary.Reason + ")";
+                    return false;
+                case WorkKind.CpuBound:
+                    walk.Heavy(nest.Depth + summary.Strength, DescribeCall(name, summary.Reason), summary.BulkData);
+                    break;
+                case WorkKind.Unknown:
+                    walk.SawUnknown = true;
+                    break;
+            }
+
+            return true;
+        }
+
+        private bool IsConsoleWrite(IMethodSymbol method)
+            => method.ContainingType is { Name: "Console" } type && KnownTypes.Is(type, _types.Console)
+               && method.Name.StartsWith("Write", StringComparison.Ordinal);
 
         /// <summary>A call on this object (<c>Prune()</c>, <c>this.Prune()</c>), a static helper or a local function.</summary>
         private static bool IsCallOnSameState(IInvocationOperation invocation)
