@@ -71,14 +71,15 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            var lambdaBody = ThreadFanOut.DelegateBody(@delegate);
-            if (lambdaBody is null)
+            // job.Execute on a local typed as an interface or base class: the method of the object the local holds.
+            var callback = CallbackMethod(@delegate, root, costModel, out var lambdaBody);
+            if (lambdaBody is null || callback is null)
             {
                 return null;
             }
 
             // How the caller learns that the items are done.
-            var join = FindQueuedJoin(queue, @delegate, lambdaBody, root, types, costModel);
+            var join = FindQueuedJoin(queue, @delegate, callback, lambdaBody, root, types, costModel);
             if (join is null)
             {
                 return null;
@@ -130,7 +131,150 @@ namespace GilAnalyzers.Core
                 }
             }
 
-            return costModel.Analyze(body is IAnonymousFunctionOperation ? body : body);
+            if (LaunchesWork(body, types))
+            {
+                // An item that queues or starts more work (a dispatcher) is not itself the computation.
+                return new WorkCost(WorkKind.Light, "the work item only hands work on");
+            }
+
+            var cost = costModel.Analyze(body);
+            if (cost.Kind != WorkKind.IoBound)
+            {
+                return cost;
+            }
+
+            // Some I/O in the item does not decide by itself: a loop that reads a chunk and compresses it spends its time
+            // compressing. CPU-bound when the computation runs at a deeper loop level than every local I/O call; any
+            // network or database call keeps the item I/O-bound.
+            var split = new ItemSplit();
+            Split(body, 0, 0, costModel, types, ref split);
+            return !split.Remote && split.Cpu >= WorkCost.LoopStrength && split.Cpu > split.Io
+                ? new WorkCost(WorkKind.CpuBound, split.CpuReason!, split.Cpu)
+                : cost;
+        }
+
+        /// <summary>How many source calls deep <see cref="Split"/> follows a work item.</summary>
+        private const int SplitCallDepth = 2;
+
+        /// <summary>The deepest CPU-bound work and the deepest I/O call of a work item, in loop levels.</summary>
+        private struct ItemSplit
+        {
+            public int Cpu;
+            public string? CpuReason;
+            public int Io;
+            public bool Remote;
+
+            public void AddCpu(int strength, string reason)
+            {
+                if (strength > Cpu)
+                {
+                    Cpu = strength;
+                    CpuReason = reason;
+                }
+            }
+        }
+
+        private static void Split(IOperation operation, int depth, int calls, WorkCostModel costModel, KnownTypes types, ref ItemSplit split)
+        {
+            var cost = costModel.Analyze(operation);
+            if (cost.Kind == WorkKind.CpuBound)
+            {
+                split.AddCpu(depth + cost.Strength, depth == 0 ? cost.Reason : cost.Reason + " in a loop");
+                return;
+            }
+
+            if (cost.Kind != WorkKind.IoBound || split.Remote)
+            {
+                return;
+            }
+
+            switch (operation)
+            {
+                case IBlockOperation:
+                case IConditionalOperation:
+                case ITryOperation:
+                case IUsingOperation:
+                case ILockOperation:
+                case ISwitchOperation:
+                case ISwitchCaseOperation:
+                case IVariableDeclarationGroupOperation:
+                case IVariableDeclarationOperation:
+                case IVariableDeclaratorOperation:
+                case IVariableInitializerOperation:
+                case IExpressionStatementOperation:
+                case IReturnOperation:
+                case ISimpleAssignmentOperation:
+                case IBinaryOperation:
+                case IConversionOperation:
+                case IArgumentOperation:
+                    foreach (var child in operation.ChildOperations)
+                    {
+                        Split(child, depth, calls, costModel, types, ref split);
+                    }
+
+                    return;
+                case ILoopOperation loop:
+                    foreach (var child in loop.ChildOperations)
+                    {
+                        Split(child, depth + 1, calls, costModel, types, ref split);
+                    }
+
+                    return;
+                case IInvocationOperation call:
+                    var callee = call.TargetMethod;
+                    if (IsRemoteIo(callee))
+                    {
+                        split.Remote = true;
+                        return;
+                    }
+
+                    var calleeBody = calls < SplitCallDepth && (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
+                        ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+                        : null;
+                    foreach (var argument in call.Arguments)
+                    {
+                        Split(argument, depth, calls, costModel, types, ref split);
+                    }
+
+                    if (calleeBody is not null)
+                    {
+                        Split(calleeBody, depth, calls + 1, costModel, types, ref split);
+                    }
+                    else
+                    {
+                        split.Io = System.Math.Max(split.Io, depth);
+                    }
+
+                    return;
+                default:
+                    split.Io = System.Math.Max(split.Io, depth);
+                    return;
+            }
+        }
+
+        /// <summary>Network, web and database calls: time spent waiting on another machine.</summary>
+        private static bool IsRemoteIo(IMethodSymbol method)
+        {
+            var ns = method.ContainingType?.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            return ns.StartsWith("System.Net", System.StringComparison.Ordinal)
+                   || ns.StartsWith("System.Data", System.StringComparison.Ordinal)
+                   || ns.StartsWith("Microsoft.Data", System.StringComparison.Ordinal);
+        }
+
+        /// <summary>Whether <paramref name="body"/> queues or starts further work itself (not inside a nested lambda).</summary>
+        private static bool LaunchesWork(IOperation body, KnownTypes types)
+        {
+            foreach (var operation in FanOutFacts.Descendants(body, enterFunctions: false))
+            {
+                if (operation is IInvocationOperation invocation
+                    && (ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
+                        || (invocation.TargetMethod.Name == "Run" && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsWithin(IOperation operation, IOperation ancestor)
@@ -148,7 +292,11 @@ namespace GilAnalyzers.Core
 
         private static bool IsSignal(IInvocationOperation invocation, KnownTypes types)
             => invocation.TargetMethod.Name == "Set" || invocation.TargetMethod.Name == "Signal"
-               || KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Interlocked);
+               || KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Interlocked) || IsMonitorPulse(invocation, types);
+
+        private static bool IsMonitorPulse(IInvocationOperation invocation, KnownTypes types)
+            => (invocation.TargetMethod.Name == "Pulse" || invocation.TargetMethod.Name == "PulseAll")
+               && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Monitor);
 
         private readonly struct QueuedJoin
         {
@@ -175,9 +323,10 @@ namespace GilAnalyzers.Core
         /// <summary>Where the work item signals: its own body, or the one method it calls (<c>o =&gt; ((Job)o).Run()</c>).</summary>
         private sealed class SignalSite
         {
-            public SignalSite(IOperation @delegate, IOperation callbackBody, IOperation signalBody, IInvocationOperation? helperCall, IOperation? receiver, IInvocationOperation queue, IOperation root)
+            public SignalSite(IOperation @delegate, IMethodSymbol callback, IOperation callbackBody, IOperation signalBody, IInvocationOperation? helperCall, IOperation? receiver, IInvocationOperation queue, IOperation root)
             {
                 Delegate = @delegate;
+                Callback = callback;
                 CallbackBody = callbackBody;
                 SignalBody = signalBody;
                 HelperCall = helperCall;
@@ -187,6 +336,9 @@ namespace GilAnalyzers.Core
             }
 
             public IOperation Delegate { get; }
+
+            /// <summary>The method the work item runs (the lambda's symbol, or the implementation a method group resolves to).</summary>
+            public IMethodSymbol Callback { get; }
 
             public IOperation CallbackBody { get; }
 
@@ -203,18 +355,75 @@ namespace GilAnalyzers.Core
             public IOperation Root { get; }
         }
 
-        private static QueuedJoin? FindQueuedJoin(IInvocationOperation queue, IOperation @delegate, IOperation lambdaBody, IOperation root, KnownTypes types, WorkCostModel costModel)
+        private static QueuedJoin? FindQueuedJoin(IInvocationOperation queue, IOperation @delegate, IMethodSymbol callback, IOperation lambdaBody, IOperation root, KnownTypes types, WorkCostModel costModel)
         {
-            var site = new SignalSite(@delegate, lambdaBody, lambdaBody, null, (@delegate as IMethodReferenceOperation)?.Instance, queue, root);
+            var site = new SignalSite(@delegate, callback, lambdaBody, lambdaBody, null, (@delegate as IMethodReferenceOperation)?.Instance, queue, root);
             var join = FindQueuedJoin(site, types);
             if (join is null && SingleCall(lambdaBody) is { } helper
                 && costModel.GetBody(helper.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } helperBody)
             {
                 // ThreadPool.QueueUserWorkItem(o => ((Worker)o).Run()): the signal is in Run.
-                join = FindQueuedJoin(new SignalSite(@delegate, lambdaBody, helperBody, helper, helper.Instance, queue, root), types);
+                join = FindQueuedJoin(new SignalSite(@delegate, callback, lambdaBody, helperBody, helper, helper.Instance, queue, root), types);
             }
 
             return join;
+        }
+
+        /// <summary>
+        /// The method a work item runs and its body: the lambda, the method group's method, or — for a method group on a
+        /// local typed as an interface or base class (<c>IJob job = new Deflate(..); QueueUserWorkItem(job.Run)</c>) — the
+        /// implementation in the class the local is created with. Null when it cannot be seen.
+        /// </summary>
+        private static IMethodSymbol? CallbackMethod(IOperation @delegate, IOperation root, WorkCostModel costModel, out IOperation? body)
+        {
+            body = null;
+            switch (@delegate)
+            {
+                case IAnonymousFunctionOperation function:
+                    body = function.Body;
+                    return function.Symbol;
+                case IMethodReferenceOperation reference:
+                    var method = reference.Method;
+                    if ((method.IsAbstract || method.IsVirtual) && reference.Instance is { } instance
+                        && CallerValue(instance, root) is IObjectCreationOperation { Type: INamedTypeSymbol created }
+                        && ImplementationIn(created, method) is { } implementation)
+                    {
+                        method = implementation;
+                    }
+
+                    body = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
+                    return method;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The method of <paramref name="type"/> that a call to <paramref name="method"/> (interface, abstract or virtual) runs.</summary>
+        private static IMethodSymbol? ImplementationIn(INamedTypeSymbol type, IMethodSymbol method)
+        {
+            if (method.ContainingType?.TypeKind == TypeKind.Interface)
+            {
+                return type.FindImplementationForInterfaceMember(method) as IMethodSymbol;
+            }
+
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers(method.Name))
+                {
+                    if (member is IMethodSymbol candidate && !candidate.IsAbstract)
+                    {
+                        for (var overridden = candidate; overridden is not null; overridden = overridden.OverriddenMethod)
+                        {
+                            if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, method.OriginalDefinition))
+                            {
+                                return candidate;
+                            }
+                        }
+                    }
+                }
+            }
+
+            return null;
         }
 
         private static IInvocationOperation? SingleCall(IOperation body)
@@ -257,7 +466,8 @@ namespace GilAnalyzers.Core
 
                 var type = invocation.TargetMethod.ContainingType;
                 if ((KnownTypes.Is(type, types.CountdownEvent) && invocation.TargetMethod.Name == "Signal")
-                    || ((FanOutFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set"))
+                    || ((FanOutFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set")
+                    || (IsMonitorPulse(invocation, types) && invocation.Arguments.Length == 1))
                 {
                     signals.Add(invocation);
                 }
@@ -277,7 +487,9 @@ namespace GilAnalyzers.Core
             var waits = FanOutFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
             foreach (var signal in signals)
             {
-                var target = signal.Instance is null ? null : FanOutFacts.StripConversions(signal.Instance);
+                var monitor = IsMonitorPulse(signal, types);
+                var targetExpression = monitor ? signal.Arguments[0].Value : signal.Instance;
+                var target = targetExpression is null ? null : FanOutFacts.StripConversions(targetExpression);
                 if (target is null)
                 {
                     continue;
@@ -288,6 +500,20 @@ namespace GilAnalyzers.Core
                 var carried = fromState is not null;
                 var resolved = fromState ?? target;
                 var blocker = carried ? StateCarriedBlocker : null;
+                if (monitor)
+                {
+                    // lock (gate) { pending--; Monitor.Pulse(gate); } in the item, while (pending > 0) Monitor.Wait(gate) in the caller.
+                    var gate = FanOutFacts.ReferencedSymbol(resolved);
+                    if (gate is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && KnownTypes.Is(w.TargetMethod.ContainingType, types.Monitor)
+                                                           && w.Arguments.Length >= 1
+                                                           && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(w.Arguments[0].Value)), gate)))
+                    {
+                        return new QueuedJoin("pending counter + Monitor.Wait", null, signalStatements, blocker);
+                    }
+
+                    continue;
+                }
+
                 if (KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent))
                 {
                     var symbol = FanOutFacts.ReferencedSymbol(resolved);
@@ -347,6 +573,14 @@ namespace GilAnalyzers.Core
                 case IPropertyReferenceOperation { Property: { IsIndexer: true }, Instance: { } list }:
                     return FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(list));
                 case ILocalReferenceOperation local:
+                    if (!FanOutFacts.IsWrittenAfterDeclaration(local.Local, root)
+                        && InitializerOf(local.Local, root) is { } elementValue
+                        && FanOutFacts.StripConversions(elementValue) is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property: { IsIndexer: true } })
+                    {
+                        // var done = events[j]; ... done.Set() in the item.
+                        return EventCollection(elementValue, root);
+                    }
+
                     foreach (var operation in FanOutFacts.Descendants(root, enterFunctions: false))
                     {
                         if (operation is IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance, Arguments: { Length: 1 } } add
@@ -386,7 +620,7 @@ namespace GilAnalyzers.Core
             expression = FanOutFacts.StripConversions(expression);
             switch (expression)
             {
-                case IParameterReferenceOperation parameter when parameter.Parameter.Ordinal == 0 && IsCallbackParameter(parameter.Parameter, site.Delegate):
+                case IParameterReferenceOperation parameter when parameter.Parameter.Ordinal == 0 && IsCallbackParameter(parameter.Parameter, site.Callback):
                     var state = StateArgument(site.Queue);
                     return state is null ? null : CallerValue(state, site.Root);
                 case IParameterReferenceOperation parameter when site.HelperCall is { } helper
@@ -405,6 +639,14 @@ namespace GilAnalyzers.Core
                 case ILocalReferenceOperation local:
                     var initializer = LocalCopy(local.Local, site.CallbackBody) ?? (site.SignalBody != site.CallbackBody ? LocalCopy(local.Local, site.SignalBody) : null);
                     return initializer is null ? null : StateValue(initializer, site, depth + 1);
+                case IArrayElementReferenceOperation { Indices: { Length: 1 } indices } element
+                    when indices[0].ConstantValue is { HasValue: true, Value: int slot }:
+                    // ((object[])state)[1]: the element the queuing code put at that position.
+                    var array = StateValue(element.ArrayReference, site, depth + 1);
+                    return array is not null && CallerValue(array, site.Root) is IArrayCreationOperation { Initializer: { } items }
+                                             && slot >= 0 && slot < items.ElementValues.Length
+                        ? FanOutFacts.StripConversions(items.ElementValues[slot])
+                        : null;
                 case IFieldReferenceOperation { Instance: { } instance } field:
                     return MemberOfContainer(instance, field.Field, site, depth);
                 case IPropertyReferenceOperation { Instance: { } instance, Arguments: { Length: 0 } } property:
@@ -439,17 +681,9 @@ namespace GilAnalyzers.Core
         private static IOperation? LocalCopy(ILocalSymbol local, IOperation body)
             => FanOutFacts.IsWrittenAfterDeclaration(local, body) ? null : InitializerOf(local, body);
 
-        private static bool IsCallbackParameter(IParameterSymbol parameter, IOperation @delegate)
-        {
-            IMethodSymbol? method = @delegate switch
-            {
-                IAnonymousFunctionOperation function => function.Symbol,
-                IMethodReferenceOperation reference => reference.Method,
-                _ => null,
-            };
-            return method is not null && parameter.ContainingSymbol is IMethodSymbol owner
-                   && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, method.OriginalDefinition);
-        }
+        private static bool IsCallbackParameter(IParameterSymbol parameter, IMethodSymbol callback)
+            => parameter.ContainingSymbol is IMethodSymbol owner
+               && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, callback.OriginalDefinition);
 
         /// <summary>The <c>state</c> argument of <c>QueueUserWorkItem(callback, state[, preferLocal])</c>.</summary>
         private static IOperation? StateArgument(IInvocationOperation queue)
@@ -471,7 +705,7 @@ namespace GilAnalyzers.Core
             value = FanOutFacts.StripConversions(value);
             if (value is ILocalReferenceOperation local && !FanOutFacts.IsWrittenAfterDeclaration(local.Local, root)
                 && InitializerOf(local.Local, root) is { } initializer
-                && FanOutFacts.StripConversions(initializer) is ITupleOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation or IInvocationOperation)
+                && FanOutFacts.StripConversions(initializer) is ITupleOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation or IInvocationOperation or IArrayCreationOperation)
             {
                 return FanOutFacts.StripConversions(initializer);
             }
