@@ -23,6 +23,8 @@ namespace GilAnalyzers.Core
                 FanOut? fanOut = operation switch
                 {
                     IInvocationOperation invocation when IsQueueUserWorkItem(invocation, types) => AnalyzeQueued(invocation, functionRoot, types, costModel),
+                    IInvocationOperation invocation when IsWrapperCandidate(invocation.TargetMethod) && WrapperOf(invocation.TargetMethod, types, costModel) is { } wrapper
+                        => AnalyzeWrapped(invocation, wrapper, functionRoot, types, costModel),
                     IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)"),
                     IObjectCreationOperation creation when KnownTypes.Is(creation.Type, types.Task) && creation.Arguments.Length >= 1 => AnalyzeTasks(creation, creation.Arguments[0].Value, functionRoot, types, costModel, "new Task(...).Start()"),
                     _ => null,
@@ -34,6 +36,279 @@ namespace GilAnalyzers.Core
             }
 
             return results.ToImmutable();
+        }
+
+        /// <summary>
+        /// Cheap symbol checks before <see cref="WrapperOf"/>: a method of the user's (not abstract, not virtual) with a delegate
+        /// parameter — the shape of <c>void Spawn(Action work) =&gt; ThreadPool.QueueUserWorkItem(_ =&gt; { work(); done.Signal(); })</c>.
+        /// </summary>
+        public static bool IsWrapperCandidate(IMethodSymbol method)
+        {
+            if (method.IsAbstract || method.IsVirtual || method.IsExtern || method.Parameters.Length == 0 || method.Parameters.Length > 4
+                || (method.MethodKind != MethodKind.Ordinary && method.MethodKind != MethodKind.LocalFunction)
+                || method.DeclaringSyntaxReferences.Length == 0)
+            {
+                return false;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Type.TypeKind == TypeKind.Delegate)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A small method of the user's that queues the delegate it is given as one thread-pool work item.</summary>
+        internal sealed class QueueWrapper
+        {
+            public QueueWrapper(IMethodSymbol method, IParameterSymbol work, IInvocationOperation queue, IOperation? queuedBody)
+            {
+                Method = method;
+                Work = work;
+                Queue = queue;
+                QueuedBody = queuedBody;
+            }
+
+            public IMethodSymbol Method { get; }
+
+            /// <summary>The delegate parameter whose argument is the work item.</summary>
+            public IParameterSymbol Work { get; }
+
+            public IInvocationOperation Queue { get; }
+
+            /// <summary>The lambda body the wrapper queues around the work (where it may signal), or null when it queues the delegate itself.</summary>
+            public IOperation? QueuedBody { get; }
+        }
+
+        private static readonly QueueWrapper NotAWrapper = new QueueWrapper(null!, null!, null!, null);
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>> Wrappers =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>>();
+
+        /// <summary>At most this many statements in a method that only wraps QueueUserWorkItem.</summary>
+        private const int WrapperStatementLimit = 4;
+
+        /// <summary>The wrapper facts of <paramref name="method"/> (memoised per compilation), or null when it does not wrap one work item.</summary>
+        public static QueueWrapper? WrapperOf(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
+        {
+            method = method.OriginalDefinition;
+            var cache = Wrappers.GetValue(types.Compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>(SymbolEqualityComparer.Default));
+            var wrapper = cache.GetOrAdd(method, m => FindWrapper(m, types, costModel) ?? NotAWrapper);
+            return wrapper == NotAWrapper ? null : wrapper;
+        }
+
+        private static QueueWrapper? FindWrapper(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
+        {
+            var body = costModel.GetBody(method, System.Threading.CancellationToken.None);
+            if (body is null || (body is IBlockOperation block && block.Operations.Length > WrapperStatementLimit))
+            {
+                return null;
+            }
+
+            IInvocationOperation? queue = null;
+            foreach (var operation in FanOutFacts.Descendants(body, enterFunctions: false))
+            {
+                if (operation is ILoopOperation)
+                {
+                    return null;
+                }
+
+                if (operation is IInvocationOperation invocation && IsQueueUserWorkItem(invocation, types))
+                {
+                    if (queue is not null)
+                    {
+                        return null;
+                    }
+
+                    queue = invocation;
+                }
+            }
+
+            if (queue is null)
+            {
+                return null;
+            }
+
+            var queued = FanOutFacts.UnwrapDelegate(queue.Arguments[0].Value);
+            if (queued is null && FanOutFacts.StripConversions(queue.Arguments[0].Value) is IParameterReferenceOperation direct
+                && direct.Parameter.Type.TypeKind == TypeKind.Delegate)
+            {
+                // QueueUserWorkItem(callback): the caller's delegate is the work item itself.
+                return new QueueWrapper(method, direct.Parameter, queue, null);
+            }
+
+            if (queued is not IAnonymousFunctionOperation lambda)
+            {
+                return null;
+            }
+
+            // _ => { try { work(); } finally { done.Signal(); } }: the lambda invokes exactly one delegate parameter of the wrapper.
+            IParameterSymbol? work = null;
+            foreach (var operation in FanOutFacts.Descendants(lambda.Body, enterFunctions: false))
+            {
+                if (operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke }, Instance: { } target }
+                    && FanOutFacts.StripConversions(target) is IParameterReferenceOperation parameter
+                    && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol?.OriginalDefinition, method))
+                {
+                    if (work is not null && !SymbolEqualityComparer.Default.Equals(work, parameter.Parameter))
+                    {
+                        return null;
+                    }
+
+                    work = parameter.Parameter;
+                }
+            }
+
+            return work is null ? null : new QueueWrapper(method, work, queue, lambda.Body);
+        }
+
+        /// <summary><c>for (…) Spawn(() =&gt; Work(i));</c> then a wait: the wrapper's work items fanned out by hand.</summary>
+        private static FanOut? AnalyzeWrapped(IInvocationOperation call, QueueWrapper wrapper, IOperation root, KnownTypes types, WorkCostModel costModel)
+        {
+            var loop = FanOutFacts.EnclosingLoop(call, root);
+            if (loop is null)
+            {
+                return null;
+            }
+
+            IOperation? workArgument = null;
+            foreach (var argument in call.Arguments)
+            {
+                if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, wrapper.Work))
+                {
+                    workArgument = argument.Value;
+                }
+            }
+
+            var @delegate = workArgument is null ? null : FanOutFacts.UnwrapDelegate(workArgument);
+            IOperation? workBody = null;
+            if (@delegate is null || CallbackMethod(@delegate, root, costModel, out workBody) is null || workBody is null)
+            {
+                return null;
+            }
+
+            // The signals: in the wrapper's queued lambda (on a field, or a parameter the caller passes) or in the caller's work.
+            var signals = new List<(IInvocationOperation Signal, IOperation Target)>();
+            CollectSignals(workBody, call, wrapper, types, signals);
+            if (wrapper.QueuedBody is not null)
+            {
+                CollectSignals(wrapper.QueuedBody, call, wrapper, types, signals);
+            }
+
+            var mechanism = WrappedJoin(signals, root, types);
+            if (mechanism is null)
+            {
+                return null;
+            }
+
+            var signalStatements = signals.Select(s => (IOperation)(s.Signal.Parent is IExpressionStatementOperation st ? st : s.Signal)).ToImmutableArray();
+            var cost = ItemCost(@delegate, workBody, signalStatements, costModel, types);
+            if (!cost.IsCpuBound)
+            {
+                return null;
+            }
+
+            var count = FanOutFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
+            return new FanOut(FanOutShape.Loop, call, count, cost, "'" + wrapper.Method.Name + "' (ThreadPool." + wrapper.Queue.TargetMethod.Name + ") + " + mechanism, null,
+                "the work items are queued through '" + wrapper.Method.Name + "'");
+        }
+
+        private static void CollectSignals(IOperation body, IInvocationOperation call, QueueWrapper wrapper, KnownTypes types, List<(IInvocationOperation, IOperation)> signals)
+        {
+            foreach (var operation in FanOutFacts.Descendants(body))
+            {
+                if (operation is not IInvocationOperation invocation)
+                {
+                    continue;
+                }
+
+                var type = invocation.TargetMethod.ContainingType;
+                IOperation? target = null;
+                if ((KnownTypes.Is(type, types.CountdownEvent) && invocation.TargetMethod.Name == "Signal")
+                    || ((FanOutFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set"))
+                {
+                    target = invocation.Instance;
+                }
+                else if (IsMonitorPulse(invocation, types) && invocation.Arguments.Length == 1)
+                {
+                    target = invocation.Arguments[0].Value;
+                }
+
+                if (target is null)
+                {
+                    continue;
+                }
+
+                target = FanOutFacts.StripConversions(target);
+                if (target is IParameterReferenceOperation parameter
+                    && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol?.OriginalDefinition, wrapper.Method))
+                {
+                    // Spawn(work, latch): the caller's argument.
+                    target = null;
+                    foreach (var argument in call.Arguments)
+                    {
+                        if (argument.Parameter?.Ordinal == parameter.Parameter.Ordinal)
+                        {
+                            target = FanOutFacts.StripConversions(argument.Value);
+                        }
+                    }
+                }
+
+                if (target is not null)
+                {
+                    signals.Add((invocation, target));
+                }
+            }
+        }
+
+        /// <summary>How the caller waits for the signals of wrapped work items, or null when it does not in this function.</summary>
+        private static string? WrappedJoin(List<(IInvocationOperation Signal, IOperation Target)> signals, IOperation root, KnownTypes types)
+        {
+            if (signals.Count == 0)
+            {
+                return null;
+            }
+
+            var waits = FanOutFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
+            foreach (var (signal, target) in signals)
+            {
+                var symbol = FanOutFacts.ReferencedSymbol(target);
+                if (symbol is null)
+                {
+                    continue;
+                }
+
+                if (IsMonitorPulse(signal, types))
+                {
+                    if (waits.Any(w => w.TargetMethod.Name == "Wait" && KnownTypes.Is(w.TargetMethod.ContainingType, types.Monitor) && w.Arguments.Length >= 1
+                                       && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(w.Arguments[0].Value)), symbol)))
+                    {
+                        return "pending counter + Monitor.Wait";
+                    }
+
+                    continue;
+                }
+
+                if (waits.Any(w => (w.TargetMethod.Name == "Wait" || w.TargetMethod.Name == "WaitOne") && w.Instance is { } i
+                                   && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(i)), symbol)))
+                {
+                    return KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent) ? "CountdownEvent" : "counter + event";
+                }
+
+                var collection = EventCollection(target, root);
+                if (collection is not null
+                    && waits.Any(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
+                                      && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection)))
+                {
+                    return "ManualResetEvent[] + WaitHandle.WaitAll";
+                }
+            }
+
+            return null;
         }
 
         private static bool IsQueueUserWorkItem(IInvocationOperation invocation, KnownTypes types)
@@ -222,7 +497,7 @@ namespace GilAnalyzers.Core
                     return;
                 case IInvocationOperation call:
                     var callee = call.TargetMethod;
-                    if (IsRemoteIo(callee))
+                    if (IsRemoteIo(callee) || (call.Instance?.Type is { } receiver && IsRemoteIoType(receiver)))
                     {
                         split.Remote = true;
                         return;
@@ -231,6 +506,11 @@ namespace GilAnalyzers.Core
                     var calleeBody = calls < SplitCallDepth && (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
                         ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
                         : null;
+                    if (call.Instance is not null)
+                    {
+                        Split(call.Instance, depth, calls, costModel, types, ref split);
+                    }
+
                     foreach (var argument in call.Arguments)
                     {
                         Split(argument, depth, calls, costModel, types, ref split);
@@ -253,9 +533,11 @@ namespace GilAnalyzers.Core
         }
 
         /// <summary>Network, web and database calls: time spent waiting on another machine.</summary>
-        private static bool IsRemoteIo(IMethodSymbol method)
+        private static bool IsRemoteIo(IMethodSymbol method) => method.ContainingType is { } type && IsRemoteIoType(type);
+
+        private static bool IsRemoteIoType(ITypeSymbol type)
         {
-            var ns = method.ContainingType?.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
             return ns.StartsWith("System.Net", System.StringComparison.Ordinal)
                    || ns.StartsWith("System.Data", System.StringComparison.Ordinal)
                    || ns.StartsWith("Microsoft.Data", System.StringComparison.Ordinal);
