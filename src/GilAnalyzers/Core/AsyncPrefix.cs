@@ -401,6 +401,18 @@ namespace GilAnalyzers.Core
                     }
                 }
 
+                // Source order, so that messages quote the first override as written.
+                foreach (var list in map.Values)
+                {
+                    list.Sort((a, b) =>
+                    {
+                        var la = a.Locations.FirstOrDefault();
+                        var lb = b.Locations.FirstOrDefault();
+                        var byFile = string.CompareOrdinal(la?.SourceTree?.FilePath, lb?.SourceTree?.FilePath);
+                        return byFile != 0 ? byFile : (la?.SourceSpan.Start ?? 0).CompareTo(lb?.SourceSpan.Start ?? 0);
+                    });
+                }
+
                 return map;
             }
 
