@@ -401,12 +401,13 @@ namespace GilAnalyzers.Core
             => method.OriginalDefinition.IsAsync && method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0;
 
         /// <summary>
-        /// An async method of the user's, or a Task-returning one whose prefix <see cref="AsyncPrefix"/> can judge: an abstract or
-        /// interface method (through its overrides), or a plain method that computes and returns <c>Task.FromResult</c>.
+        /// An async method of the user's, or an abstract or interface Task method of the user's, whose prefix
+        /// <see cref="AsyncPrefix"/> judges through its overrides and implementations.
         /// </summary>
         private static bool IsTaskMethod(IMethodSymbol method, KnownTypes types)
             => IsSourceAsyncMethod(method)
-               || (method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0 && method.MethodKind is MethodKind.Ordinary or MethodKind.LocalFunction
+               || (method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0 && method.MethodKind == MethodKind.Ordinary
+                   && (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
                    && AsyncPrefix.ReturnsTask(method.OriginalDefinition, types));
     }
 }

@@ -18,7 +18,7 @@ namespace GilAnalyzers.Core
         public static WorkCost? CpuBoundPrefix(IMethodSymbol method, SemanticModel model, WorkCostModel costModel, KnownTypes types)
             => CpuBoundPrefix(method, costModel, types, 0);
 
-        private static WorkCost? CpuBoundPrefix(IMethodSymbol method, WorkCostModel costModel, KnownTypes types, int depth)
+        private static WorkCost? CpuBoundPrefix(IMethodSymbol method, WorkCostModel costModel, KnownTypes types, int depth, bool asOverride = false)
         {
             method = method.OriginalDefinition;
             if (method.ReturnsVoid || depth > 2 || !ReturnsTask(method, types))
@@ -40,8 +40,9 @@ namespace GilAnalyzers.Core
 
             if (!method.IsAsync)
             {
-                // Task<double> Score() { ...compute...; return Task.FromResult(x); }: the whole body runs in the call.
-                return ReturnsOnlyCompletedTasks(body, types) && costModel.Analyze(body) is { IsCpuBound: true } whole ? whole : null;
+                // override Task<double> Score() { ...compute...; return Task.FromResult(x); }: the whole body runs in the call.
+                // Only as the override of an abstract or interface method: a plain non-async method is left alone.
+                return asOverride && ReturnsOnlyCompletedTasks(body, types) && costModel.Analyze(body) is { IsCpuBound: true } whole ? whole : null;
             }
 
             return body is IBlockOperation block
@@ -91,7 +92,7 @@ namespace GilAnalyzers.Core
             WorkCost? first = null;
             foreach (var candidate in overrides)
             {
-                var prefix = CpuBoundPrefix(candidate, costModel, types, depth + 1);
+                var prefix = CpuBoundPrefix(candidate, costModel, types, depth + 1, asOverride: true);
                 if (prefix is null)
                 {
                     return null;

@@ -133,29 +133,37 @@ public class RealAsync2OverridesRecursionTests
     }
 
     [Fact]
-    public async Task PlainTaskMethodReturningFromResult_TasksCollectedInList_Reports()
+    public async Task InterfaceMethodWhoseImplementationReturnsFromResult_TasksCollectedInList_Reports()
     {
         var source = Usings + """
-            static class Checksums
+            interface IChecksum
             {
-                static Task<long> ChecksumAsync(byte[] block)
+                Task<long> ComputeAsync(byte[] block);
+            }
+
+            sealed class PolynomialChecksum : IChecksum
+            {
+                public Task<long> ComputeAsync(byte[] block)
                 {
                     long h = 17;
                     for (int i = 0; i < block.Length; i++) h = h * 31 + block[i];
                     return Task.FromResult(h);
                 }
+            }
 
-                public static async Task<long[]> AllAsync(List<byte[]> blocks)
+            static class Checksums
+            {
+                public static async Task<long[]> AllAsync(IChecksum checksum, List<byte[]> blocks)
                 {
                     var pending = new List<Task<long>>();
-                    foreach (var block in blocks) pending.Add(ChecksumAsync(block));
+                    foreach (var block in blocks) pending.Add(checksum.ComputeAsync(block));
                     return await {|#0:Task.WhenAll(pending)|};
                 }
             }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source,
             VerifyCS.Diagnostic(DiagnosticIds.SequentialAsyncCpuWork).WithLocation(0)
-                .WithArguments("WhenAll", "the calls added to 'pending'", "ChecksumAsync", "for loop"));
+                .WithArguments("WhenAll", "the calls added to 'pending'", "ComputeAsync", "for loop"));
     }
 
     [Fact]
