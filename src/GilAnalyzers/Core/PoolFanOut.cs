@@ -640,12 +640,12 @@ namespace GilAnalyzers.Core
         private static QueuedJoin? FindQueuedJoin(IInvocationOperation queue, IOperation @delegate, IMethodSymbol callback, IOperation lambdaBody, IOperation root, KnownTypes types, WorkCostModel costModel)
         {
             var site = new SignalSite(@delegate, callback, lambdaBody, lambdaBody, null, (@delegate as IMethodReferenceOperation)?.Instance, queue, root);
-            var join = FindQueuedJoin(site, types);
+            var join = FindQueuedJoin(site, types, costModel);
             if (join is null && SingleCall(lambdaBody) is { } helper
                 && costModel.GetBody(helper.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } helperBody)
             {
                 // ThreadPool.QueueUserWorkItem(o => ((Worker)o).Run()): the signal is in Run.
-                join = FindQueuedJoin(new SignalSite(@delegate, callback, lambdaBody, helperBody, helper, helper.Instance, queue, root), types);
+                join = FindQueuedJoin(new SignalSite(@delegate, callback, lambdaBody, helperBody, helper, helper.Instance, queue, root), types, costModel);
             }
 
             return join;
@@ -734,7 +734,33 @@ namespace GilAnalyzers.Core
             return call;
         }
 
-        private static QueuedJoin? FindQueuedJoin(SignalSite site, KnownTypes types)
+        /// <summary>
+        /// Whether the work item's CPU-bound work is done when <paramref name="signal"/> runs: no CPU-bound statement follows it
+        /// in any block between it and <paramref name="body"/> (an item that sets 'started' and then computes is not joined).
+        /// </summary>
+        private static bool SignalsCompletion(IOperation signal, IOperation body, WorkCostModel costModel)
+        {
+            for (var current = signal; current is not null && current != body; current = current.Parent)
+            {
+                if (current.Parent is IBlockOperation block)
+                {
+                    var after = false;
+                    foreach (var statement in block.Operations)
+                    {
+                        if (after && costModel.Analyze(statement).IsCpuBound)
+                        {
+                            return false;
+                        }
+
+                        after |= statement == current;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        private static QueuedJoin? FindQueuedJoin(SignalSite site, KnownTypes types, WorkCostModel costModel)
         {
             var root = site.Root;
             var signals = new List<IInvocationOperation>();
@@ -751,7 +777,10 @@ namespace GilAnalyzers.Core
                     || ((FanOutFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set")
                     || (IsMonitorPulse(invocation, types) && invocation.Arguments.Length == 1))
                 {
-                    signals.Add(invocation);
+                    if (SignalsCompletion(invocation, site.SignalBody, costModel))
+                    {
+                        signals.Add(invocation);
+                    }
                 }
 
                 if (KnownTypes.Is(type, types.Interlocked) && (invocation.TargetMethod.Name == "Decrement" || invocation.TargetMethod.Name == "Increment"))
@@ -1047,10 +1076,50 @@ namespace GilAnalyzers.Core
                         }
                     }
 
+                    // new Job(rows, finished) whose constructor says _signal = finished: the argument for that parameter.
+                    var assigned = ConstructorParameterFor(creation, member);
+                    if (assigned is not null)
+                    {
+                        foreach (var argument in creation.Arguments)
+                        {
+                            if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, assigned.OriginalDefinition))
+                            {
+                                return FanOutFacts.StripConversions(argument.Value);
+                            }
+                        }
+                    }
+
                     return null;
                 default:
                     return null;
             }
+        }
+
+        /// <summary>The constructor parameter that <paramref name="creation"/>'s constructor assigns to <paramref name="member"/> (<c>_done = finished;</c>).</summary>
+        private static IParameterSymbol? ConstructorParameterFor(IObjectCreationOperation creation, ISymbol member)
+        {
+            if (creation.Constructor is not { } constructor || creation.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            var body = WorkCostModel.For(KnownTypes.For(model.Compilation)).GetBody(constructor.OriginalDefinition, System.Threading.CancellationToken.None);
+            if (body is null)
+            {
+                return null;
+            }
+
+            foreach (var operation in FanOutFacts.Descendants(body, enterFunctions: false))
+            {
+                if (operation is ISimpleAssignmentOperation assignment
+                    && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(assignment.Target) ?? (assignment.Target as IPropertyReferenceOperation)?.Property, member.OriginalDefinition)
+                    && FanOutFacts.StripConversions(assignment.Value) is IParameterReferenceOperation parameter)
+                {
+                    return parameter.Parameter;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>0-based position of a tuple member (<c>Item2</c>, or a named element of a value tuple), or -1.</summary>

@@ -600,4 +600,80 @@ public class RealPool2JoinShapesTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    private const string Fibonacci = """
+        sealed class FibJob
+        {
+            private readonly int _n;
+            private readonly ManualResetEvent _signal;
+            private readonly ManualResetEvent _started;
+            public long Value;
+
+            public FibJob(int n, ManualResetEvent finished, ManualResetEvent started)
+            {
+                _n = n;
+                _signal = finished;
+                _started = started;
+            }
+
+            public void Callback(object index)
+            {
+                _started.Set();
+                Value = Fib(_n);
+                _signal.Set();
+            }
+
+            static long Fib(int n) => n <= 1 ? n : Fib(n - 1) + Fib(n - 2);
+        }
+
+        """;
+
+    [Fact]
+    public async Task JobObjectWhoseConstructorStoresTheEventUnderAnotherName_Reports()
+    {
+        var source = Usings + Fibonacci + """
+            static class Driver
+            {
+                public static long[] Run(int count)
+                {
+                    var finished = new ManualResetEvent[count];
+                    var jobs = new FibJob[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        finished[i] = new ManualResetEvent(false);
+                        var job = new FibJob(25 + i % 5, finished[i], new ManualResetEvent(false));
+                        jobs[i] = job;
+                        {|#0:ThreadPool.QueueUserWorkItem(new WaitCallback(job.Callback), i)|};
+                    }
+                    WaitHandle.WaitAll(finished);
+                    return jobs.Select(j => j.Value).ToArray();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
+                .WithArguments("'count'", "ThreadPool.QueueUserWorkItem + ManualResetEvent[] + WaitHandle.WaitAll", "recursion in 'Fib'"));
+    }
+
+    [Fact]
+    public async Task JobObject_CallerWaitsOnlyForTheStartedEvents_NoDiagnostic()
+    {
+        var source = Usings + Fibonacci + """
+            static class Driver
+            {
+                public static void Launch(int count)
+                {
+                    var started = new ManualResetEvent[count];
+                    for (int i = 0; i < count; i++)
+                    {
+                        started[i] = new ManualResetEvent(false);
+                        var job = new FibJob(25, new ManualResetEvent(false), started[i]);
+                        ThreadPool.QueueUserWorkItem(job.Callback, i);
+                    }
+                    WaitHandle.WaitAll(started);
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
