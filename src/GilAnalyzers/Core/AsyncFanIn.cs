@@ -88,25 +88,26 @@ namespace GilAnalyzers.Core
             var calls = new List<AsyncFanInCall>();
             string count;
             var argument = FanOutFacts.StripConversions(join.Arguments[0].Value);
-            if (join.Arguments[0].ArgumentKind == ArgumentKind.ParamArray && argument is IArrayCreationOperation { Initializer: { } initializer })
+            var elements = ParamsElements(join, argument);
+            if (!elements.IsDefault)
             {
-                foreach (var element in initializer.ElementValues)
+                foreach (var element in elements)
                 {
-                    if (!CollectTask(element, root, calls, 0))
+                    if (!CollectTask(element, root, calls, 0, types))
                     {
                         return null;
                     }
                 }
 
-                count = initializer.ElementValues.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " calls";
-                if (initializer.ElementValues.Length < 2)
+                count = elements.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " calls";
+                if (elements.Length < 2)
                 {
                     return null;
                 }
             }
             else
             {
-                if (!CollectTasks(argument, root, calls, 0, out count))
+                if (!CollectTasks(argument, root, calls, 0, out count, types))
                 {
                     return null;
                 }
@@ -144,6 +145,27 @@ namespace GilAnalyzers.Core
             }
 
             return new AsyncFanIn(join, calls.ToImmutableArray(), count, heavy, cost.Value, blocker);
+        }
+
+        /// <summary>
+        /// The tasks listed in the call, <c>Task.WhenAll(a, b)</c>: a params array, or — against .NET 9+ references, where the
+        /// compiler picks the <c>params ReadOnlySpan&lt;Task&gt;</c> overload — the collection the compiler builds (its children
+        /// are the elements). Default when the argument is one collection expression of the user's.
+        /// </summary>
+        private static ImmutableArray<IOperation> ParamsElements(IInvocationOperation join, IOperation argument)
+        {
+            if (join.Arguments[0].ArgumentKind == ArgumentKind.ParamArray && argument is IArrayCreationOperation { Initializer: { } initializer })
+            {
+                return initializer.ElementValues;
+            }
+
+            if (join.Arguments.Length == 1 && join.Arguments[0].ArgumentKind != ArgumentKind.Explicit
+                && argument.Type is INamedTypeSymbol { Name: "ReadOnlySpan" })
+            {
+                return argument.ChildOperations.ToImmutableArray();
+            }
+
+            return default;
         }
 
         private static string? FindFixBlocker(AsyncFanInCall call, KnownTypes types)
@@ -203,12 +225,12 @@ namespace GilAnalyzers.Core
         }
 
         /// <summary>One task expression: a call, or a local initialised by a call and never reassigned.</summary>
-        private static bool CollectTask(IOperation expression, IOperation root, List<AsyncFanInCall> calls, int depth)
+        private static bool CollectTask(IOperation expression, IOperation root, List<AsyncFanInCall> calls, int depth, KnownTypes types)
         {
             expression = FanOutFacts.StripConversions(expression);
             switch (expression)
             {
-                case IInvocationOperation invocation when IsSourceAsyncMethod(invocation.TargetMethod):
+                case IInvocationOperation invocation when IsTaskMethod(invocation.TargetMethod, types):
                     calls.Add(new AsyncFanInCall(invocation, invocation.TargetMethod, false, invocation.TargetMethod.Name));
                     return true;
                 case IInvocationOperation invocation when invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is not null:
@@ -223,14 +245,14 @@ namespace GilAnalyzers.Core
                     return true;
                 case ILocalReferenceOperation local when depth < 3 && !FanOutFacts.IsWrittenAfterDeclaration(local.Local, root):
                     var initializer = InitializerOf(local.Local, root);
-                    return initializer is not null && CollectTask(initializer, root, calls, depth + 1);
+                    return initializer is not null && CollectTask(initializer, root, calls, depth + 1, types);
                 default:
                     return false;
             }
         }
 
         /// <summary>A sequence of tasks: <c>xs.Select(x =&gt; F(x))</c> (+ ToArray/ToList), or a local holding one.</summary>
-        private static bool CollectTasks(IOperation expression, IOperation root, List<AsyncFanInCall> calls, int depth, out string count)
+        private static bool CollectTasks(IOperation expression, IOperation root, List<AsyncFanInCall> calls, int depth, out string count, KnownTypes types)
         {
             count = "the calls";
             expression = FanOutFacts.StripConversions(expression);
@@ -240,10 +262,10 @@ namespace GilAnalyzers.Core
                 if (initializer is IObjectCreationOperation { Initializer: null } creation && creation.Type?.Name == "List")
                 {
                     count = "the calls added to '" + local.Local.Name + "'";
-                    return CollectAdded(local.Local, root, calls);
+                    return CollectAdded(local.Local, root, calls, types);
                 }
 
-                return initializer is not null && CollectTasks(initializer, root, calls, depth + 1, out count);
+                return initializer is not null && CollectTasks(initializer, root, calls, depth + 1, out count, types);
             }
 
             if (expression is not IInvocationOperation invocation || invocation.TargetMethod.ContainingType?.ToDisplayString() != "System.Linq.Enumerable")
@@ -253,7 +275,7 @@ namespace GilAnalyzers.Core
 
             if ((invocation.TargetMethod.Name == "ToArray" || invocation.TargetMethod.Name == "ToList") && invocation.Arguments.Length == 1)
             {
-                return CollectTasks(invocation.Arguments[0].Value, root, calls, depth + 1, out count);
+                return CollectTasks(invocation.Arguments[0].Value, root, calls, depth + 1, out count, types);
             }
 
             if (invocation.TargetMethod.Name != "Select" || invocation.Arguments.Length != 2)
@@ -266,7 +288,7 @@ namespace GilAnalyzers.Core
             var selector = FanOutFacts.UnwrapDelegate(invocation.Arguments[1].Value);
             switch (selector)
             {
-                case IMethodReferenceOperation reference when IsSourceAsyncMethod(reference.Method):
+                case IMethodReferenceOperation reference when IsTaskMethod(reference.Method, types):
                     calls.Add(new AsyncFanInCall(reference, reference.Method, true, reference.Method.Name));
                     return true;
                 case IAnonymousFunctionOperation { Symbol: { IsAsync: true } } asyncLambda:
@@ -277,7 +299,7 @@ namespace GilAnalyzers.Core
                     var returned = function.Body.Operations.Length == 1 && function.Body.Operations[0] is IReturnOperation { ReturnedValue: { } value }
                         ? FanOutFacts.StripConversions(value)
                         : null;
-                    if (returned is IInvocationOperation && CollectTask(returned, root, calls, 0))
+                    if (returned is IInvocationOperation && CollectTask(returned, root, calls, 0, types))
                     {
                         return true;
                     }
@@ -289,7 +311,7 @@ namespace GilAnalyzers.Core
         }
 
         /// <summary><c>var tasks = new List&lt;Task&gt;(); … tasks.Add(F(x)); … WhenAll(tasks)</c>: every Add must add a call.</summary>
-        private static bool CollectAdded(ILocalSymbol list, IOperation root, List<AsyncFanInCall> calls)
+        private static bool CollectAdded(ILocalSymbol list, IOperation root, List<AsyncFanInCall> calls, KnownTypes types)
         {
             var found = false;
             foreach (var operation in FanOutFacts.Descendants(root))
@@ -301,7 +323,7 @@ namespace GilAnalyzers.Core
 
                 if (reference.Parent is IInvocationOperation { TargetMethod: { Name: "Add" } } add && add.Instance == reference && add.Arguments.Length == 1)
                 {
-                    if (!CollectTask(add.Arguments[0].Value, root, calls, 0))
+                    if (!CollectTask(add.Arguments[0].Value, root, calls, 0, types))
                     {
                         return false;
                     }
@@ -377,5 +399,15 @@ namespace GilAnalyzers.Core
 
         private static bool IsSourceAsyncMethod(IMethodSymbol method)
             => method.OriginalDefinition.IsAsync && method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0;
+
+        /// <summary>
+        /// An async method of the user's, or an abstract or interface Task method of the user's, whose prefix
+        /// <see cref="AsyncPrefix"/> judges through its overrides and implementations.
+        /// </summary>
+        private static bool IsTaskMethod(IMethodSymbol method, KnownTypes types)
+            => IsSourceAsyncMethod(method)
+               || (method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0 && method.MethodKind == MethodKind.Ordinary
+                   && (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
+                   && AsyncPrefix.ReturnsTask(method.OriginalDefinition, types));
     }
 }

@@ -23,6 +23,8 @@ namespace GilAnalyzers.Core
                 FanOut? fanOut = operation switch
                 {
                     IInvocationOperation invocation when IsQueueUserWorkItem(invocation, types) => AnalyzeQueued(invocation, functionRoot, types, costModel),
+                    IInvocationOperation invocation when IsWrapperCandidate(invocation.TargetMethod) && WrapperOf(invocation.TargetMethod, types, costModel) is { } wrapper
+                        => AnalyzeWrapped(invocation, wrapper, functionRoot, types, costModel),
                     IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)"),
                     IObjectCreationOperation creation when KnownTypes.Is(creation.Type, types.Task) && creation.Arguments.Length >= 1 => AnalyzeTasks(creation, creation.Arguments[0].Value, functionRoot, types, costModel, "new Task(...).Start()"),
                     _ => null,
@@ -34,6 +36,279 @@ namespace GilAnalyzers.Core
             }
 
             return results.ToImmutable();
+        }
+
+        /// <summary>
+        /// Cheap symbol checks before <see cref="WrapperOf"/>: a method of the user's (not abstract, not virtual) with a delegate
+        /// parameter — the shape of <c>void Spawn(Action work) =&gt; ThreadPool.QueueUserWorkItem(_ =&gt; { work(); done.Signal(); })</c>.
+        /// </summary>
+        public static bool IsWrapperCandidate(IMethodSymbol method)
+        {
+            if (method.IsAbstract || method.IsVirtual || method.IsExtern || method.Parameters.Length == 0 || method.Parameters.Length > 4
+                || (method.MethodKind != MethodKind.Ordinary && method.MethodKind != MethodKind.LocalFunction)
+                || method.DeclaringSyntaxReferences.Length == 0)
+            {
+                return false;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.Type.TypeKind == TypeKind.Delegate)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>A small method of the user's that queues the delegate it is given as one thread-pool work item.</summary>
+        internal sealed class QueueWrapper
+        {
+            public QueueWrapper(IMethodSymbol method, IParameterSymbol work, IInvocationOperation queue, IOperation? queuedBody)
+            {
+                Method = method;
+                Work = work;
+                Queue = queue;
+                QueuedBody = queuedBody;
+            }
+
+            public IMethodSymbol Method { get; }
+
+            /// <summary>The delegate parameter whose argument is the work item.</summary>
+            public IParameterSymbol Work { get; }
+
+            public IInvocationOperation Queue { get; }
+
+            /// <summary>The lambda body the wrapper queues around the work (where it may signal), or null when it queues the delegate itself.</summary>
+            public IOperation? QueuedBody { get; }
+        }
+
+        private static readonly QueueWrapper NotAWrapper = new QueueWrapper(null!, null!, null!, null);
+
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>> Wrappers =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>>();
+
+        /// <summary>At most this many statements in a method that only wraps QueueUserWorkItem.</summary>
+        private const int WrapperStatementLimit = 4;
+
+        /// <summary>The wrapper facts of <paramref name="method"/> (memoised per compilation), or null when it does not wrap one work item.</summary>
+        public static QueueWrapper? WrapperOf(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
+        {
+            method = method.OriginalDefinition;
+            var cache = Wrappers.GetValue(types.Compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>(SymbolEqualityComparer.Default));
+            var wrapper = cache.GetOrAdd(method, m => FindWrapper(m, types, costModel) ?? NotAWrapper);
+            return wrapper == NotAWrapper ? null : wrapper;
+        }
+
+        private static QueueWrapper? FindWrapper(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
+        {
+            var body = costModel.GetBody(method, System.Threading.CancellationToken.None);
+            if (body is null || (body is IBlockOperation block && block.Operations.Length > WrapperStatementLimit))
+            {
+                return null;
+            }
+
+            IInvocationOperation? queue = null;
+            foreach (var operation in FanOutFacts.Descendants(body, enterFunctions: false))
+            {
+                if (operation is ILoopOperation)
+                {
+                    return null;
+                }
+
+                if (operation is IInvocationOperation invocation && IsQueueUserWorkItem(invocation, types))
+                {
+                    if (queue is not null)
+                    {
+                        return null;
+                    }
+
+                    queue = invocation;
+                }
+            }
+
+            if (queue is null)
+            {
+                return null;
+            }
+
+            var queued = FanOutFacts.UnwrapDelegate(queue.Arguments[0].Value);
+            if (queued is null && FanOutFacts.StripConversions(queue.Arguments[0].Value) is IParameterReferenceOperation direct
+                && direct.Parameter.Type.TypeKind == TypeKind.Delegate)
+            {
+                // QueueUserWorkItem(callback): the caller's delegate is the work item itself.
+                return new QueueWrapper(method, direct.Parameter, queue, null);
+            }
+
+            if (queued is not IAnonymousFunctionOperation lambda)
+            {
+                return null;
+            }
+
+            // _ => { try { work(); } finally { done.Signal(); } }: the lambda invokes exactly one delegate parameter of the wrapper.
+            IParameterSymbol? work = null;
+            foreach (var operation in FanOutFacts.Descendants(lambda.Body, enterFunctions: false))
+            {
+                if (operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke }, Instance: { } target }
+                    && FanOutFacts.StripConversions(target) is IParameterReferenceOperation parameter
+                    && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol?.OriginalDefinition, method))
+                {
+                    if (work is not null && !SymbolEqualityComparer.Default.Equals(work, parameter.Parameter))
+                    {
+                        return null;
+                    }
+
+                    work = parameter.Parameter;
+                }
+            }
+
+            return work is null ? null : new QueueWrapper(method, work, queue, lambda.Body);
+        }
+
+        /// <summary><c>for (…) Spawn(() =&gt; Work(i));</c> then a wait: the wrapper's work items fanned out by hand.</summary>
+        private static FanOut? AnalyzeWrapped(IInvocationOperation call, QueueWrapper wrapper, IOperation root, KnownTypes types, WorkCostModel costModel)
+        {
+            var loop = FanOutFacts.EnclosingLoop(call, root);
+            if (loop is null)
+            {
+                return null;
+            }
+
+            IOperation? workArgument = null;
+            foreach (var argument in call.Arguments)
+            {
+                if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, wrapper.Work))
+                {
+                    workArgument = argument.Value;
+                }
+            }
+
+            var @delegate = workArgument is null ? null : FanOutFacts.UnwrapDelegate(workArgument);
+            IOperation? workBody = null;
+            if (@delegate is null || CallbackMethod(@delegate, root, costModel, out workBody) is null || workBody is null)
+            {
+                return null;
+            }
+
+            // The signals: in the wrapper's queued lambda (on a field, or a parameter the caller passes) or in the caller's work.
+            var signals = new List<(IInvocationOperation Signal, IOperation Target)>();
+            CollectSignals(workBody, call, wrapper, types, signals);
+            if (wrapper.QueuedBody is not null)
+            {
+                CollectSignals(wrapper.QueuedBody, call, wrapper, types, signals);
+            }
+
+            var mechanism = WrappedJoin(signals, root, types);
+            if (mechanism is null)
+            {
+                return null;
+            }
+
+            var signalStatements = signals.Select(s => (IOperation)(s.Signal.Parent is IExpressionStatementOperation st ? st : s.Signal)).ToImmutableArray();
+            var cost = ItemCost(@delegate, workBody, signalStatements, costModel, types);
+            if (!cost.IsCpuBound)
+            {
+                return null;
+            }
+
+            var count = FanOutFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
+            return new FanOut(FanOutShape.Loop, call, count, cost, "'" + wrapper.Method.Name + "' (ThreadPool." + wrapper.Queue.TargetMethod.Name + ") + " + mechanism, null,
+                "the work items are queued through '" + wrapper.Method.Name + "'");
+        }
+
+        private static void CollectSignals(IOperation body, IInvocationOperation call, QueueWrapper wrapper, KnownTypes types, List<(IInvocationOperation, IOperation)> signals)
+        {
+            foreach (var operation in FanOutFacts.Descendants(body))
+            {
+                if (operation is not IInvocationOperation invocation)
+                {
+                    continue;
+                }
+
+                var type = invocation.TargetMethod.ContainingType;
+                IOperation? target = null;
+                if ((KnownTypes.Is(type, types.CountdownEvent) && invocation.TargetMethod.Name == "Signal")
+                    || ((FanOutFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set"))
+                {
+                    target = invocation.Instance;
+                }
+                else if (IsMonitorPulse(invocation, types) && invocation.Arguments.Length == 1)
+                {
+                    target = invocation.Arguments[0].Value;
+                }
+
+                if (target is null)
+                {
+                    continue;
+                }
+
+                target = FanOutFacts.StripConversions(target);
+                if (target is IParameterReferenceOperation parameter
+                    && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol?.OriginalDefinition, wrapper.Method))
+                {
+                    // Spawn(work, latch): the caller's argument.
+                    target = null;
+                    foreach (var argument in call.Arguments)
+                    {
+                        if (argument.Parameter?.Ordinal == parameter.Parameter.Ordinal)
+                        {
+                            target = FanOutFacts.StripConversions(argument.Value);
+                        }
+                    }
+                }
+
+                if (target is not null)
+                {
+                    signals.Add((invocation, target));
+                }
+            }
+        }
+
+        /// <summary>How the caller waits for the signals of wrapped work items, or null when it does not in this function.</summary>
+        private static string? WrappedJoin(List<(IInvocationOperation Signal, IOperation Target)> signals, IOperation root, KnownTypes types)
+        {
+            if (signals.Count == 0)
+            {
+                return null;
+            }
+
+            var waits = FanOutFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
+            foreach (var (signal, target) in signals)
+            {
+                var symbol = FanOutFacts.ReferencedSymbol(target);
+                if (symbol is null)
+                {
+                    continue;
+                }
+
+                if (IsMonitorPulse(signal, types))
+                {
+                    if (waits.Any(w => w.TargetMethod.Name == "Wait" && KnownTypes.Is(w.TargetMethod.ContainingType, types.Monitor) && w.Arguments.Length >= 1
+                                       && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(w.Arguments[0].Value)), symbol)))
+                    {
+                        return "pending counter + Monitor.Wait";
+                    }
+
+                    continue;
+                }
+
+                if (waits.Any(w => (w.TargetMethod.Name == "Wait" || w.TargetMethod.Name == "WaitOne") && w.Instance is { } i
+                                   && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(i)), symbol)))
+                {
+                    return KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent) ? "CountdownEvent" : "counter + event";
+                }
+
+                var collection = EventCollection(target, root);
+                if (collection is not null
+                    && waits.Any(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
+                                      && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection)))
+                {
+                    return "ManualResetEvent[] + WaitHandle.WaitAll";
+                }
+            }
+
+            return null;
         }
 
         private static bool IsQueueUserWorkItem(IInvocationOperation invocation, KnownTypes types)
@@ -71,14 +346,15 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            var lambdaBody = ThreadFanOut.DelegateBody(@delegate);
-            if (lambdaBody is null)
+            // job.Execute on a local typed as an interface or base class: the method of the object the local holds.
+            var callback = CallbackMethod(@delegate, root, costModel, out var lambdaBody);
+            if (lambdaBody is null || callback is null)
             {
                 return null;
             }
 
             // How the caller learns that the items are done.
-            var join = FindQueuedJoin(queue, @delegate, lambdaBody, root, types, costModel);
+            var join = FindQueuedJoin(queue, @delegate, callback, lambdaBody, root, types, costModel);
             if (join is null)
             {
                 return null;
@@ -130,7 +406,157 @@ namespace GilAnalyzers.Core
                 }
             }
 
-            return costModel.Analyze(body is IAnonymousFunctionOperation ? body : body);
+            if (LaunchesWork(body, types))
+            {
+                // An item that queues or starts more work (a dispatcher) is not itself the computation.
+                return new WorkCost(WorkKind.Light, "the work item only hands work on");
+            }
+
+            var cost = costModel.Analyze(body);
+            if (cost.Kind != WorkKind.IoBound)
+            {
+                return cost;
+            }
+
+            // Some I/O in the item does not decide by itself: a loop that reads a chunk and compresses it spends its time
+            // compressing. CPU-bound when the computation runs at a deeper loop level than every local I/O call; any
+            // network or database call keeps the item I/O-bound.
+            var split = new ItemSplit();
+            Split(body, 0, 0, costModel, types, ref split);
+            return !split.Remote && split.Cpu >= WorkCost.LoopStrength && split.Cpu > split.Io
+                ? new WorkCost(WorkKind.CpuBound, split.CpuReason!, split.Cpu)
+                : cost;
+        }
+
+        /// <summary>How many source calls deep <see cref="Split"/> follows a work item.</summary>
+        private const int SplitCallDepth = 2;
+
+        /// <summary>The deepest CPU-bound work and the deepest I/O call of a work item, in loop levels.</summary>
+        private struct ItemSplit
+        {
+            public int Cpu;
+            public string? CpuReason;
+            public int Io;
+            public bool Remote;
+
+            public void AddCpu(int strength, string reason)
+            {
+                if (strength > Cpu)
+                {
+                    Cpu = strength;
+                    CpuReason = reason;
+                }
+            }
+        }
+
+        private static void Split(IOperation operation, int depth, int calls, WorkCostModel costModel, KnownTypes types, ref ItemSplit split)
+        {
+            var cost = costModel.Analyze(operation);
+            if (cost.Kind == WorkKind.CpuBound)
+            {
+                split.AddCpu(depth + cost.Strength, depth == 0 ? cost.Reason : cost.Reason + " in a loop");
+                return;
+            }
+
+            if (cost.Kind != WorkKind.IoBound || split.Remote)
+            {
+                return;
+            }
+
+            switch (operation)
+            {
+                case IBlockOperation:
+                case IConditionalOperation:
+                case ITryOperation:
+                case IUsingOperation:
+                case ILockOperation:
+                case ISwitchOperation:
+                case ISwitchCaseOperation:
+                case IVariableDeclarationGroupOperation:
+                case IVariableDeclarationOperation:
+                case IVariableDeclaratorOperation:
+                case IVariableInitializerOperation:
+                case IExpressionStatementOperation:
+                case IReturnOperation:
+                case ISimpleAssignmentOperation:
+                case IBinaryOperation:
+                case IConversionOperation:
+                case IArgumentOperation:
+                    foreach (var child in operation.ChildOperations)
+                    {
+                        Split(child, depth, calls, costModel, types, ref split);
+                    }
+
+                    return;
+                case ILoopOperation loop:
+                    foreach (var child in loop.ChildOperations)
+                    {
+                        Split(child, depth + 1, calls, costModel, types, ref split);
+                    }
+
+                    return;
+                case IInvocationOperation call:
+                    var callee = call.TargetMethod;
+                    if (IsRemoteIo(callee) || (call.Instance?.Type is { } receiver && IsRemoteIoType(receiver)))
+                    {
+                        split.Remote = true;
+                        return;
+                    }
+
+                    var calleeBody = calls < SplitCallDepth && (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
+                        ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+                        : null;
+                    if (call.Instance is not null)
+                    {
+                        Split(call.Instance, depth, calls, costModel, types, ref split);
+                    }
+
+                    foreach (var argument in call.Arguments)
+                    {
+                        Split(argument, depth, calls, costModel, types, ref split);
+                    }
+
+                    if (calleeBody is not null)
+                    {
+                        Split(calleeBody, depth, calls + 1, costModel, types, ref split);
+                    }
+                    else
+                    {
+                        split.Io = System.Math.Max(split.Io, depth);
+                    }
+
+                    return;
+                default:
+                    split.Io = System.Math.Max(split.Io, depth);
+                    return;
+            }
+        }
+
+        /// <summary>Network, web and database calls: time spent waiting on another machine.</summary>
+        private static bool IsRemoteIo(IMethodSymbol method) => method.ContainingType is { } type && IsRemoteIoType(type);
+
+        private static bool IsRemoteIoType(ITypeSymbol type)
+        {
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            return ns.StartsWith("System.Net", System.StringComparison.Ordinal)
+                   || ns.StartsWith("System.Data", System.StringComparison.Ordinal)
+                   || ns.StartsWith("Microsoft.Data", System.StringComparison.Ordinal);
+        }
+
+        /// <summary>Whether <paramref name="body"/> queues or starts further work itself (not inside a nested lambda).</summary>
+        private static bool LaunchesWork(IOperation body, KnownTypes types)
+        {
+            foreach (var operation in FanOutFacts.Descendants(body, enterFunctions: false))
+            {
+                if (operation is IInvocationOperation invocation
+                    && (ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
+                        || (invocation.TargetMethod.Name == "Run" && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsWithin(IOperation operation, IOperation ancestor)
@@ -148,7 +574,11 @@ namespace GilAnalyzers.Core
 
         private static bool IsSignal(IInvocationOperation invocation, KnownTypes types)
             => invocation.TargetMethod.Name == "Set" || invocation.TargetMethod.Name == "Signal"
-               || KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Interlocked);
+               || KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Interlocked) || IsMonitorPulse(invocation, types);
+
+        private static bool IsMonitorPulse(IInvocationOperation invocation, KnownTypes types)
+            => (invocation.TargetMethod.Name == "Pulse" || invocation.TargetMethod.Name == "PulseAll")
+               && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Monitor);
 
         private readonly struct QueuedJoin
         {
@@ -175,9 +605,10 @@ namespace GilAnalyzers.Core
         /// <summary>Where the work item signals: its own body, or the one method it calls (<c>o =&gt; ((Job)o).Run()</c>).</summary>
         private sealed class SignalSite
         {
-            public SignalSite(IOperation @delegate, IOperation callbackBody, IOperation signalBody, IInvocationOperation? helperCall, IOperation? receiver, IInvocationOperation queue, IOperation root)
+            public SignalSite(IOperation @delegate, IMethodSymbol callback, IOperation callbackBody, IOperation signalBody, IInvocationOperation? helperCall, IOperation? receiver, IInvocationOperation queue, IOperation root)
             {
                 Delegate = @delegate;
+                Callback = callback;
                 CallbackBody = callbackBody;
                 SignalBody = signalBody;
                 HelperCall = helperCall;
@@ -187,6 +618,9 @@ namespace GilAnalyzers.Core
             }
 
             public IOperation Delegate { get; }
+
+            /// <summary>The method the work item runs (the lambda's symbol, or the implementation a method group resolves to).</summary>
+            public IMethodSymbol Callback { get; }
 
             public IOperation CallbackBody { get; }
 
@@ -203,18 +637,75 @@ namespace GilAnalyzers.Core
             public IOperation Root { get; }
         }
 
-        private static QueuedJoin? FindQueuedJoin(IInvocationOperation queue, IOperation @delegate, IOperation lambdaBody, IOperation root, KnownTypes types, WorkCostModel costModel)
+        private static QueuedJoin? FindQueuedJoin(IInvocationOperation queue, IOperation @delegate, IMethodSymbol callback, IOperation lambdaBody, IOperation root, KnownTypes types, WorkCostModel costModel)
         {
-            var site = new SignalSite(@delegate, lambdaBody, lambdaBody, null, (@delegate as IMethodReferenceOperation)?.Instance, queue, root);
-            var join = FindQueuedJoin(site, types);
+            var site = new SignalSite(@delegate, callback, lambdaBody, lambdaBody, null, (@delegate as IMethodReferenceOperation)?.Instance, queue, root);
+            var join = FindQueuedJoin(site, types, costModel);
             if (join is null && SingleCall(lambdaBody) is { } helper
                 && costModel.GetBody(helper.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } helperBody)
             {
                 // ThreadPool.QueueUserWorkItem(o => ((Worker)o).Run()): the signal is in Run.
-                join = FindQueuedJoin(new SignalSite(@delegate, lambdaBody, helperBody, helper, helper.Instance, queue, root), types);
+                join = FindQueuedJoin(new SignalSite(@delegate, callback, lambdaBody, helperBody, helper, helper.Instance, queue, root), types, costModel);
             }
 
             return join;
+        }
+
+        /// <summary>
+        /// The method a work item runs and its body: the lambda, the method group's method, or — for a method group on a
+        /// local typed as an interface or base class (<c>IJob job = new Deflate(..); QueueUserWorkItem(job.Run)</c>) — the
+        /// implementation in the class the local is created with. Null when it cannot be seen.
+        /// </summary>
+        private static IMethodSymbol? CallbackMethod(IOperation @delegate, IOperation root, WorkCostModel costModel, out IOperation? body)
+        {
+            body = null;
+            switch (@delegate)
+            {
+                case IAnonymousFunctionOperation function:
+                    body = function.Body;
+                    return function.Symbol;
+                case IMethodReferenceOperation reference:
+                    var method = reference.Method;
+                    if ((method.IsAbstract || method.IsVirtual) && reference.Instance is { } instance
+                        && CallerValue(instance, root) is IObjectCreationOperation { Type: INamedTypeSymbol created }
+                        && ImplementationIn(created, method) is { } implementation)
+                    {
+                        method = implementation;
+                    }
+
+                    body = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
+                    return method;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The method of <paramref name="type"/> that a call to <paramref name="method"/> (interface, abstract or virtual) runs.</summary>
+        private static IMethodSymbol? ImplementationIn(INamedTypeSymbol type, IMethodSymbol method)
+        {
+            if (method.ContainingType?.TypeKind == TypeKind.Interface)
+            {
+                return type.FindImplementationForInterfaceMember(method) as IMethodSymbol;
+            }
+
+            for (var current = type; current is not null; current = current.BaseType)
+            {
+                foreach (var member in current.GetMembers(method.Name))
+                {
+                    if (member is IMethodSymbol candidate && !candidate.IsAbstract)
+                    {
+                        for (var overridden = candidate; overridden is not null; overridden = overridden.OverriddenMethod)
+                        {
+                            if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, method.OriginalDefinition))
+                            {
+                                return candidate;
+                            }
+                        }
+                    }
+                }
+            }
+
+            return null;
         }
 
         private static IInvocationOperation? SingleCall(IOperation body)
@@ -243,7 +734,33 @@ namespace GilAnalyzers.Core
             return call;
         }
 
-        private static QueuedJoin? FindQueuedJoin(SignalSite site, KnownTypes types)
+        /// <summary>
+        /// Whether the work item's CPU-bound work is done when <paramref name="signal"/> runs: no CPU-bound statement follows it
+        /// in any block between it and <paramref name="body"/> (an item that sets 'started' and then computes is not joined).
+        /// </summary>
+        private static bool SignalsCompletion(IOperation signal, IOperation body, WorkCostModel costModel)
+        {
+            for (var current = signal; current is not null && current != body; current = current.Parent)
+            {
+                if (current.Parent is IBlockOperation block)
+                {
+                    var after = false;
+                    foreach (var statement in block.Operations)
+                    {
+                        if (after && costModel.Analyze(statement).IsCpuBound)
+                        {
+                            return false;
+                        }
+
+                        after |= statement == current;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        private static QueuedJoin? FindQueuedJoin(SignalSite site, KnownTypes types, WorkCostModel costModel)
         {
             var root = site.Root;
             var signals = new List<IInvocationOperation>();
@@ -257,9 +774,13 @@ namespace GilAnalyzers.Core
 
                 var type = invocation.TargetMethod.ContainingType;
                 if ((KnownTypes.Is(type, types.CountdownEvent) && invocation.TargetMethod.Name == "Signal")
-                    || ((FanOutFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set"))
+                    || ((FanOutFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set")
+                    || (IsMonitorPulse(invocation, types) && invocation.Arguments.Length == 1))
                 {
-                    signals.Add(invocation);
+                    if (SignalsCompletion(invocation, site.SignalBody, costModel))
+                    {
+                        signals.Add(invocation);
+                    }
                 }
 
                 if (KnownTypes.Is(type, types.Interlocked) && (invocation.TargetMethod.Name == "Decrement" || invocation.TargetMethod.Name == "Increment"))
@@ -277,7 +798,9 @@ namespace GilAnalyzers.Core
             var waits = FanOutFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
             foreach (var signal in signals)
             {
-                var target = signal.Instance is null ? null : FanOutFacts.StripConversions(signal.Instance);
+                var monitor = IsMonitorPulse(signal, types);
+                var targetExpression = monitor ? signal.Arguments[0].Value : signal.Instance;
+                var target = targetExpression is null ? null : FanOutFacts.StripConversions(targetExpression);
                 if (target is null)
                 {
                     continue;
@@ -288,6 +811,20 @@ namespace GilAnalyzers.Core
                 var carried = fromState is not null;
                 var resolved = fromState ?? target;
                 var blocker = carried ? StateCarriedBlocker : null;
+                if (monitor)
+                {
+                    // lock (gate) { pending--; Monitor.Pulse(gate); } in the item, while (pending > 0) Monitor.Wait(gate) in the caller.
+                    var gate = FanOutFacts.ReferencedSymbol(resolved);
+                    if (gate is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && KnownTypes.Is(w.TargetMethod.ContainingType, types.Monitor)
+                                                           && w.Arguments.Length >= 1
+                                                           && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(w.Arguments[0].Value)), gate)))
+                    {
+                        return new QueuedJoin("pending counter + Monitor.Wait", null, signalStatements, blocker);
+                    }
+
+                    continue;
+                }
+
                 if (KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent))
                 {
                     var symbol = FanOutFacts.ReferencedSymbol(resolved);
@@ -347,6 +884,14 @@ namespace GilAnalyzers.Core
                 case IPropertyReferenceOperation { Property: { IsIndexer: true }, Instance: { } list }:
                     return FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(list));
                 case ILocalReferenceOperation local:
+                    if (!FanOutFacts.IsWrittenAfterDeclaration(local.Local, root)
+                        && InitializerOf(local.Local, root) is { } elementValue
+                        && FanOutFacts.StripConversions(elementValue) is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property: { IsIndexer: true } })
+                    {
+                        // var done = events[j]; ... done.Set() in the item.
+                        return EventCollection(elementValue, root);
+                    }
+
                     foreach (var operation in FanOutFacts.Descendants(root, enterFunctions: false))
                     {
                         if (operation is IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance, Arguments: { Length: 1 } } add
@@ -386,7 +931,7 @@ namespace GilAnalyzers.Core
             expression = FanOutFacts.StripConversions(expression);
             switch (expression)
             {
-                case IParameterReferenceOperation parameter when parameter.Parameter.Ordinal == 0 && IsCallbackParameter(parameter.Parameter, site.Delegate):
+                case IParameterReferenceOperation parameter when parameter.Parameter.Ordinal == 0 && IsCallbackParameter(parameter.Parameter, site.Callback):
                     var state = StateArgument(site.Queue);
                     return state is null ? null : CallerValue(state, site.Root);
                 case IParameterReferenceOperation parameter when site.HelperCall is { } helper
@@ -405,6 +950,14 @@ namespace GilAnalyzers.Core
                 case ILocalReferenceOperation local:
                     var initializer = LocalCopy(local.Local, site.CallbackBody) ?? (site.SignalBody != site.CallbackBody ? LocalCopy(local.Local, site.SignalBody) : null);
                     return initializer is null ? null : StateValue(initializer, site, depth + 1);
+                case IArrayElementReferenceOperation { Indices: { Length: 1 } indices } element
+                    when indices[0].ConstantValue is { HasValue: true, Value: int slot }:
+                    // ((object[])state)[1]: the element the queuing code put at that position.
+                    var array = StateValue(element.ArrayReference, site, depth + 1);
+                    return array is not null && CallerValue(array, site.Root) is IArrayCreationOperation { Initializer: { } items }
+                                             && slot >= 0 && slot < items.ElementValues.Length
+                        ? FanOutFacts.StripConversions(items.ElementValues[slot])
+                        : null;
                 case IFieldReferenceOperation { Instance: { } instance } field:
                     return MemberOfContainer(instance, field.Field, site, depth);
                 case IPropertyReferenceOperation { Instance: { } instance, Arguments: { Length: 0 } } property:
@@ -439,17 +992,9 @@ namespace GilAnalyzers.Core
         private static IOperation? LocalCopy(ILocalSymbol local, IOperation body)
             => FanOutFacts.IsWrittenAfterDeclaration(local, body) ? null : InitializerOf(local, body);
 
-        private static bool IsCallbackParameter(IParameterSymbol parameter, IOperation @delegate)
-        {
-            IMethodSymbol? method = @delegate switch
-            {
-                IAnonymousFunctionOperation function => function.Symbol,
-                IMethodReferenceOperation reference => reference.Method,
-                _ => null,
-            };
-            return method is not null && parameter.ContainingSymbol is IMethodSymbol owner
-                   && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, method.OriginalDefinition);
-        }
+        private static bool IsCallbackParameter(IParameterSymbol parameter, IMethodSymbol callback)
+            => parameter.ContainingSymbol is IMethodSymbol owner
+               && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, callback.OriginalDefinition);
 
         /// <summary>The <c>state</c> argument of <c>QueueUserWorkItem(callback, state[, preferLocal])</c>.</summary>
         private static IOperation? StateArgument(IInvocationOperation queue)
@@ -471,7 +1016,7 @@ namespace GilAnalyzers.Core
             value = FanOutFacts.StripConversions(value);
             if (value is ILocalReferenceOperation local && !FanOutFacts.IsWrittenAfterDeclaration(local.Local, root)
                 && InitializerOf(local.Local, root) is { } initializer
-                && FanOutFacts.StripConversions(initializer) is ITupleOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation or IInvocationOperation)
+                && FanOutFacts.StripConversions(initializer) is ITupleOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation or IInvocationOperation or IArrayCreationOperation)
             {
                 return FanOutFacts.StripConversions(initializer);
             }
@@ -531,10 +1076,50 @@ namespace GilAnalyzers.Core
                         }
                     }
 
+                    // new Job(rows, finished) whose constructor says _signal = finished: the argument for that parameter.
+                    var assigned = ConstructorParameterFor(creation, member);
+                    if (assigned is not null)
+                    {
+                        foreach (var argument in creation.Arguments)
+                        {
+                            if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, assigned.OriginalDefinition))
+                            {
+                                return FanOutFacts.StripConversions(argument.Value);
+                            }
+                        }
+                    }
+
                     return null;
                 default:
                     return null;
             }
+        }
+
+        /// <summary>The constructor parameter that <paramref name="creation"/>'s constructor assigns to <paramref name="member"/> (<c>_done = finished;</c>).</summary>
+        private static IParameterSymbol? ConstructorParameterFor(IObjectCreationOperation creation, ISymbol member)
+        {
+            if (creation.Constructor is not { } constructor || creation.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            var body = WorkCostModel.For(KnownTypes.For(model.Compilation)).GetBody(constructor.OriginalDefinition, System.Threading.CancellationToken.None);
+            if (body is null)
+            {
+                return null;
+            }
+
+            foreach (var operation in FanOutFacts.Descendants(body, enterFunctions: false))
+            {
+                if (operation is ISimpleAssignmentOperation assignment
+                    && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(assignment.Target) ?? (assignment.Target as IPropertyReferenceOperation)?.Property, member.OriginalDefinition)
+                    && FanOutFacts.StripConversions(assignment.Value) is IParameterReferenceOperation parameter)
+                {
+                    return parameter.Parameter;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>0-based position of a tuple member (<c>Item2</c>, or a named element of a value tuple), or -1.</summary>

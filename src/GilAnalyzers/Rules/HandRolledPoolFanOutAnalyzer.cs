@@ -30,6 +30,8 @@ namespace GilAnalyzers.Rules
             // Names first: they are necessary for the type checks below and cost no symbol work or type resolution.
             var isLaunch = launch is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation
                 ? ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
+                  || (PoolFanOut.IsWrapperCandidate(invocation.TargetMethod) && FanOutFacts.EnclosingLoop(invocation, FanOutFacts.FunctionRoot(invocation)) is not null
+                      && PoolFanOut.WrapperOf(invocation.TargetMethod, types, costModel) is not null)
                 : launch.Type is { Name: "Task" } && KnownTypes.Is(launch.Type, types.Task);
             if (!isLaunch || !HasRequiredTypes(types))
             {
