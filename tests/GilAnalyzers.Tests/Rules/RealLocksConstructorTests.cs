@@ -127,6 +127,6 @@ public class RealLocksProgressLineTests
             source,
             GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer>
                 .Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
-                .WithArguments("_gate", "for loop", "'DoSomeWork', called from threads started in a loop"));
+                .WithArguments("_gate", "for loop", "'DoSomeWork', called from a Thread started in a loop"));
     }
 }
