@@ -27,7 +27,19 @@ namespace GilAnalyzers.Core
             "Convert", "Encode", "Decode", "Compress", "Decompress", "Render", "Draw", "Blend", "Paint", "Resample", "Resize",
             "Process", "Run", "Infer", "Inference", "Predict", "Train", "Fit", "Recognize", "Recognise", "Detect", "Filter",
             "Blur", "Convolve", "Hash", "Encrypt", "Decrypt", "Load", "Compile", "Solve", "Clone", "Composite", "Rasterize",
-            "Transcode", "Inflate", "Deflate", "Evaluate", "Forward", "Import",
+            "Transcode", "Inflate", "Deflate", "Evaluate", "Forward", "Import", "Extract", "Classify", "Segment", "Track",
+            "Detector", "Recognizer", "Recogniser", "Encoder", "Decoder", "Converter", "Renderer", "Compressor", "Extractor",
+            "Predictor", "Classifier", "Tracker", "Simulate", "Collide", "Optimize", "Optimise", "Analyze", "Analyse",
+        };
+
+        /// <summary>
+        /// Words of calls that hand data over without processing it in bulk: with one of these, a P/Invoke that takes an
+        /// array or a structure by reference is not assumed to do bulk work.
+        /// </summary>
+        private static readonly HashSet<string> HandOverWords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "Add", "Append", "Insert", "Remove", "Attach", "Detach", "Bind", "Copy", "Read", "Write", "Finish", "Begin", "End",
+            "Start", "Stop", "Create", "New", "Alloc", "Allocate", "Make", "Put", "Push", "Pop", "Send", "Receive",
         };
 
         /// <summary>Words of bookkeeping calls, cheap whatever else the name says.</summary>
@@ -95,7 +107,12 @@ namespace GilAnalyzers.Core
             {
                 case IInvocationOperation invocation:
                     var method = invocation.TargetMethod;
-                    return IsNative(method) && NamesBulkWork(method.Name) ? method.Name : null;
+                    if (!IsNative(method))
+                    {
+                        return null;
+                    }
+
+                    return NamesBulkWork(method.Name) || (IsPInvoke(method) && TakesDataToProcess(method)) ? method.Name : null;
                 case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
                     return NamesBulkWork(name) ? name : null;
                 default:
@@ -174,6 +191,43 @@ namespace GilAnalyzers.Core
                 QualifiedNameSyntax qualified => WrapperTypeNames.Contains(qualified.Right.Identifier.ValueText),
                 _ => false,
             };
+        }
+
+        /// <summary>
+        /// A P/Invoke whose name says nothing either way (<c>FaceMark(handle, ref image, …)</c>, <c>AntiSpoofing(…)</c>) but
+        /// that takes data to work on — an array, a pointer, a structure by reference — and whose name has no bookkeeping
+        /// or hand-over word (<c>GetInfo</c>, <c>AddInputList</c>, <c>CopyBuffer</c>).
+        /// </summary>
+        private static bool TakesDataToProcess(IMethodSymbol method)
+        {
+            var data = false;
+            foreach (var parameter in method.Parameters)
+            {
+                var type = parameter.Type;
+                if ((type is IArrayTypeSymbol { ElementType.SpecialType: not SpecialType.System_String })
+                    || (type is IPointerTypeSymbol { PointedAtType.SpecialType: not SpecialType.System_Void })
+                    || (parameter.RefKind != RefKind.None && type.TypeKind == TypeKind.Struct && type.SpecialType == SpecialType.None
+                        && type.Name != "IntPtr" && type.Name != "UIntPtr" && type.Name != "Guid"))
+                {
+                    data = true;
+                    break;
+                }
+            }
+
+            if (!data)
+            {
+                return false;
+            }
+
+            foreach (var word in Words(method.Name))
+            {
+                if (BookkeepingWords.Contains(word) || HandOverWords.Contains(word))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>One bulk-work verb among the name's words and no bookkeeping word ("acmStreamConvert", not "acmStreamClose").</summary>

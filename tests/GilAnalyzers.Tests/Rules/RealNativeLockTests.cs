@@ -224,12 +224,63 @@ public class RealNativeLockTests
         await Verify001.VerifyAnalyzerAsync(source);
     }
 
+    [Fact]
+    public async Task PInvokeTakingAnImageByReference_UnderAStaticLock_Reports_FreeAndHandOverCallsDoNot()
+    {
+        var source = Usings + """
+            [StructLayout(LayoutKind.Sequential)]
+            struct FaceImage { public int Width; public int Height; public int Channels; public IntPtr Data; }
+
+            [StructLayout(LayoutKind.Sequential)]
+            struct Output { public IntPtr Oper; public int Index; }
+
+            static class VisionNative
+            {
+                [DllImport("vision")] public static extern IntPtr FaceMark(IntPtr handle, ref FaceImage image, ref int size);
+                [DllImport("vision")] public static extern void Free(IntPtr ptr);
+                [DllImport("vision")] public static extern void AddInputList(IntPtr op, Output[] inputs, int count);
+            }
+
+            sealed class Landmarker
+            {
+                private static readonly object Locker = new object();
+                private readonly IntPtr _handle;
+
+                public IntPtr Mark(FaceImage image)
+                {
+                    {|#0:lock (Locker)|}
+                    {
+                        int size = 0;
+                        return VisionNative.FaceMark(_handle, ref image, ref size);
+                    }
+                }
+
+                public void Release(IntPtr ptr)
+                {
+                    lock (Locker) { VisionNative.Free(ptr); }
+                }
+
+                public void Wire(IntPtr op, Output[] inputs)
+                {
+                    lock (Locker) { VisionNative.AddInputList(op, inputs, inputs.Length); }
+                }
+            }
+            """;
+        await Verify006.VerifyAnalyzerAsync(
+            source,
+            Verify006.Diagnostic(DiagnosticIds.ProcessGlobalStateUnderLock).WithLocation(0).WithArguments(
+                "Locker", "'FaceMark' (bulk work in a native library)", "'Mark', a process-wide lock that every calling thread queues for",
+                "the work calls native code ('FaceMark')"));
+    }
+
     [Theory]
     [InlineData("acmStreamConvert", true)]
     [InlineData("TF_LoadSessionFromSavedModel", true)]
     [InlineData("DrawImage", true)]
     [InlineData("BlendSurface", true)]
     [InlineData("codec_decode_frame", true)]
+    [InlineData("FaceDetector", true)]
+    [InlineData("FaceRecognizerExtract", true)]
     [InlineData("acmStreamClose", false)]
     [InlineData("acmStreamPrepareHeader", false)]
     [InlineData("GetPixel", false)]
