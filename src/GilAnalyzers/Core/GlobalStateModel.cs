@@ -129,6 +129,11 @@ namespace GilAnalyzers.Core
                 return new Entanglement("the work calls native code ('" + state.NativeCall + "')", state);
             }
 
+            if (NativeWork.NativeLockName(region.LockedValue) is { } library)
+            {
+                return new Entanglement("the lock guards a native library ('" + library + "')", state);
+            }
+
             if (!state.CalledTypes.IsEmpty && ReadPatterns(options, region.Anchor.Syntax.SyntaxTree) is { Length: > 0 } patterns)
             {
                 foreach (var type in state.CalledTypes.OrderBy(t => t, StringComparer.Ordinal))
@@ -213,6 +218,9 @@ namespace GilAnalyzers.Core
                             break;
                         case IInvalidOperation invalid when NativeWork.UnresolvedWrapperCall(invalid) is { } unresolvedNative:
                             native ??= unresolvedNative;
+                            break;
+                        case IInvalidOperation invalid when NativeWork.NativeCandidate(invalid) is { } candidate:
+                            native ??= candidate.Name;
                             break;
                         case IInvocationOperation invocation:
                             var method = invocation.TargetMethod;

@@ -115,6 +115,8 @@ namespace GilAnalyzers.Core
                     return NamesBulkWork(method.Name) || (IsPInvoke(method) && TakesDataToProcess(method)) ? method.Name : null;
                 case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
                     return NamesBulkWork(name) ? name : null;
+                case IInvalidOperation invalid when NativeCandidate(invalid) is { } candidate:
+                    return NamesBulkWork(candidate.Name) || TakesDataToProcess(candidate) ? candidate.Name : null;
                 default:
                     return null;
             }
@@ -165,6 +167,28 @@ namespace GilAnalyzers.Core
                     yield return child;
                 }
             }
+        }
+
+        /// <summary>
+        /// The P/Invoke an unresolved call was meant for: <c>c_api.TF_LoadSessionFromSavedModel(opt.Handle, …)</c> whose
+        /// arguments do not bind (a type from a missing package) still names its one candidate.
+        /// </summary>
+        public static IMethodSymbol? NativeCandidate(IInvalidOperation invalid)
+        {
+            if (invalid.Syntax is not InvocationExpressionSyntax || invalid.SemanticModel is not { } model)
+            {
+                return null;
+            }
+
+            foreach (var candidate in model.GetSymbolInfo(invalid.Syntax).CandidateSymbols)
+            {
+                if (candidate is IMethodSymbol method && IsPInvoke(method))
+                {
+                    return method;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>
@@ -228,6 +252,44 @@ namespace GilAnalyzers.Core
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// A lock taken on a native library itself (<c>lock (PdfiumNativeLibrary.Instance)</c>, <c>lock (NativeMethods.Sync)</c>,
+        /// <c>lock (s_interopGate)</c>): the lock exists because that library is not thread-safe.
+        /// </summary>
+        public static string? NativeLockName(IOperation lockedValue)
+        {
+            var value = lockedValue;
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            string?[] names =
+            {
+                value.Type?.Name,
+                (value as IMemberReferenceOperation)?.Member.Name,
+                (value as IMemberReferenceOperation)?.Member.ContainingType?.Name,
+            };
+            foreach (var name in names)
+            {
+                if (name is null)
+                {
+                    continue;
+                }
+
+                foreach (var word in Words(name))
+                {
+                    if (word.Equals("Native", StringComparison.OrdinalIgnoreCase) || word.Equals("Interop", StringComparison.OrdinalIgnoreCase)
+                        || word.Equals("PInvoke", StringComparison.OrdinalIgnoreCase) || word.Equals("Unmanaged", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return name;
+                    }
+                }
+            }
+
+            return null;
         }
 
         /// <summary>One bulk-work verb among the name's words and no bookkeeping word ("acmStreamConvert", not "acmStreamClose").</summary>

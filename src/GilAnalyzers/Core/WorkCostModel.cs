@@ -609,7 +609,7 @@ namespace GilAnalyzers.Core
                 return CallKind.Linq;
             }
 
-            if (IsStreamLike(type) || IsIoNamespace(type))
+            if (IsStreamLike(type) || (IsIoNamespace(type) && !IsPathArithmetic(type)))
             {
                 return CallKind.Io;
             }
@@ -749,6 +749,10 @@ namespace GilAnalyzers.Core
 
             return false;
         }
+
+        /// <summary>System.IO.Path only computes strings (GetFullPath, Combine, GetExtension): no I/O.</summary>
+        private static bool IsPathArithmetic(INamedTypeSymbol type)
+            => type.Name == "Path" && type.ContainingNamespace?.ToDisplayString() == "System.IO";
 
         private static bool IsIoNamespace(INamedTypeSymbol type)
         {

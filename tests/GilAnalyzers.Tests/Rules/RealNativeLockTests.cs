@@ -273,6 +273,92 @@ public class RealNativeLockTests
                 "the work calls native code ('FaceMark')"));
     }
 
+    [Fact]
+    public async Task ModelLoadWithTypesFromAMissingPackage_StillReports()
+    {
+        // As the real-code runner compiles a binding whose generated protobuf types are missing: Status, SessionOptions,
+        // TF_Buffer and the exception type do not resolve.
+        var source = Usings + """
+            using System.Runtime.CompilerServices;
+
+            static class Locks { public static readonly object ProcessWide = new object(); }
+
+            static partial class c_api
+            {
+                [DllImport("modelrt")] public static extern IntPtr MR_NewGraph();
+                [DllImport("modelrt")] public static extern IntPtr MR_LoadSessionFromSavedModel(SafeOptionsHandle options, IntPtr runOptions, string path, string[] tags, int tagCount, IntPtr graph, ref MR_Buffer metaGraph, SafeStatusHandle status);
+            }
+
+            sealed class Session
+            {
+                private Session(IntPtr handle) { }
+
+                [MethodImpl(MethodImplOptions.NoOptimization)]
+                public static Session LoadFromSavedModel(string path)
+                {
+                    {|#0:lock (Locks.ProcessWide)|}
+                    {
+                        var graph = c_api.MR_NewGraph();
+                        using var status = new Status();
+                        var opt = new SessionOptions();
+                        var tags = new string[] { "serve" };
+                        var buffer = new MR_Buffer();
+                        IntPtr sess;
+                        try
+                        {
+                            sess = c_api.MR_LoadSessionFromSavedModel(opt.Handle, IntPtr.Zero, path, tags, tags.Length, graph, ref buffer, status.Handle);
+                            status.Check(true);
+                        }
+                        catch (ModelException ex) when (ex.Message.Contains("Could not find SavedModel"))
+                        {
+                            sess = c_api.MR_LoadSessionFromSavedModel(opt.Handle, IntPtr.Zero, System.IO.Path.GetFullPath(path), tags, tags.Length, graph, ref buffer, status.Handle);
+                        }
+
+                        return new Session(sess);
+                    }
+                }
+            }
+            """;
+        var test = new Verify006.Test { TestCode = source, CompilerDiagnostics = CompilerDiagnostics.None };
+        // System.IO.Path.GetFullPath in the retry only computes a string: it does not make the load I/O-bound.
+        test.ExpectedDiagnostics.Add(Gil006(0, "Locks.ProcessWide", "MR_LoadSessionFromSavedModel", "'LoadFromSavedModel', a process-wide lock that every calling thread queues for", "MR_NewGraph"));
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task LockOnTheNativeLibraryObject_IsGil006_EvenThroughManagedCalls()
+    {
+        // The library is bound through function pointers (no [DllImport] in sight); the lock names it.
+        var source = Usings + """
+            sealed class PdfEngineNativeLibrary
+            {
+                public static PdfEngineNativeLibrary Instance { get; } = new PdfEngineNativeLibrary();
+                public int RenderPixel(int page, int x, int y) => (page * 31 + x * 17 + y) & 0xFF;
+            }
+
+            static class Renderer
+            {
+                public static byte[] Render(int page, int width, int height)
+                {
+                    var pixels = new byte[width * height];
+                    {|#0:lock (PdfEngineNativeLibrary.Instance)|}
+                    {
+                        for (int y = 0; y < height; y++)
+                            for (int x = 0; x < width; x++)
+                                pixels[y * width + x] = (byte)PdfEngineNativeLibrary.Instance.RenderPixel(page, x, y);
+                    }
+
+                    return pixels;
+                }
+            }
+            """;
+        await Verify006.VerifyAnalyzerAsync(
+            source,
+            Verify006.Diagnostic(DiagnosticIds.ProcessGlobalStateUnderLock).WithLocation(0).WithArguments(
+                "PdfEngineNativeLibrary.Instance", "nested loop, 2 levels", "'Render', a process-wide lock that every calling thread queues for",
+                "the lock guards a native library ('PdfEngineNativeLibrary')"));
+    }
+
     [Theory]
     [InlineData("acmStreamConvert", true)]
     [InlineData("TF_LoadSessionFromSavedModel", true)]
