@@ -97,11 +97,17 @@ namespace GilAnalyzers.Core
 
         /// <summary>A call that may return a thread made by a small helper of this compilation (the name is tested first).</summary>
         public static bool IsHelperCandidate(IMethodSymbol method, KnownTypes types)
-            => method.ReturnType is { Name: "Thread" } returnType
+            => method.ReturnType is { } returnType
+               && (returnType.Name == "Thread" || IsThreadCollectionName(returnType))
                && method.DeclaringSyntaxReferences.Length > 0
                && !method.IsAbstract
                && !method.IsVirtual
-               && FanOutFacts.IsThread(returnType, types);
+               && (FanOutFacts.IsThread(returnType, types) || FanOutFacts.HoldsThreads(returnType, types));
+
+        /// <summary><c>Thread[]</c>, <c>List&lt;Thread&gt;</c> and the like, by name only (resolves nothing).</summary>
+        private static bool IsThreadCollectionName(ITypeSymbol type)
+            => type is IArrayTypeSymbol { ElementType: { Name: "Thread" } }
+               || (type is INamedTypeSymbol { IsGenericType: true } named && named.TypeArguments.Length == 1 && named.TypeArguments[0].Name == "Thread");
 
         /// <summary>The CPU cost of what a thread / work item runs, or an I/O-bound verdict when it blocks.</summary>
         public static WorkCost DelegateCost(IOperation @delegate, WorkCostModel costModel, KnownTypes types)
@@ -920,6 +926,11 @@ namespace GilAnalyzers.Core
                 }
                 else if (site is IInvocationOperation call)
                 {
+                    if (!FanOutFacts.IsThread(call.TargetMethod.ReturnType, types))
+                    {
+                        return CreateFromCollectionHelper(call, root, types, costModel);
+                    }
+
                     if (!Helper.TryResolve(call, types, costModel, out @delegate, out startedByHelper))
                     {
                         return null;
@@ -1016,6 +1027,40 @@ namespace GilAnalyzers.Core
                 }
 
                 return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member };
+            }
+
+            /// <summary>
+            /// <c>var workers = StartWorkers(n);</c> where the helper creates (and usually starts) one thread per iteration of a
+            /// loop, puts them in a local collection and returns it: the caller's local is the thread collection, joined there.
+            /// </summary>
+            private static ThreadHandle? CreateFromCollectionHelper(IInvocationOperation call, IOperation root, KnownTypes types, WorkCostModel costModel)
+            {
+                if (FanOutFacts.EnclosingLoop(call, root) is not null
+                    || !Helper.TryResolveCollection(call, types, costModel, out var @delegate, out var started))
+                {
+                    return null;
+                }
+
+                var parent = call.Parent;
+                while (parent is IConversionOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                ISymbol? collection = parent switch
+                {
+                    IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } => local.Local,
+                    ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field } => field.Field,
+                    _ => null,
+                };
+                if (collection is null)
+                {
+                    return null;
+                }
+
+                return new ThreadHandle(call, @delegate, null, null, collection, null, null, started,
+                    "the threads are made by the helper '" + call.TargetMethod.Name + "'", root, "several");
             }
 
             /// <summary>The collection an object is stored into right where it is created: <c>states.Add(new State { ... })</c>.</summary>
@@ -1240,6 +1285,107 @@ namespace GilAnalyzers.Core
         /// </summary>
         private static class Helper
         {
+            /// <summary>
+            /// A helper that returns a local collection of threads, each made by the one <c>new Thread(...)</c> in a loop of its
+            /// body and stored in that collection (<c>list.Add(t)</c>, <c>array[i] = ...</c>); plain workers only.
+            /// </summary>
+            public static bool TryResolveCollection(IInvocationOperation call, KnownTypes types, WorkCostModel costModel, out IOperation? @delegate, out bool started)
+            {
+                @delegate = null;
+                started = false;
+                var method = call.TargetMethod;
+                var body = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
+                if (body is null)
+                {
+                    return false;
+                }
+
+                IObjectCreationOperation? creation = null;
+                ISymbol? returned = null;
+                foreach (var operation in FanOutFacts.Descendants(body, enterFunctions: false))
+                {
+                    switch (operation)
+                    {
+                        case IObjectCreationOperation candidate when FanOutFacts.IsThread(candidate.Type, types):
+                            if (creation is not null)
+                            {
+                                return false;
+                            }
+
+                            creation = candidate;
+                            break;
+                        case IReturnOperation { ReturnedValue: { } value }:
+                            if (FanOutFacts.StripConversions(value) is not ILocalReferenceOperation back
+                                || (returned is not null && !SymbolEqualityComparer.Default.Equals(returned, back.Local)))
+                            {
+                                return false;
+                            }
+
+                            returned = back.Local;
+                            break;
+                        case IInvocationOperation { TargetMethod: { Name: "SetApartmentState" or "TrySetApartmentState" } }:
+                        case IPropertyReferenceOperation { Property: { Name: "IsBackground" or "ApartmentState" } }:
+                            return false;
+                        case IInvocationOperation { TargetMethod: { Name: "Start" } } start when FanOutFacts.IsThread(start.Instance?.Type, types):
+                            started = true;
+                            break;
+                    }
+                }
+
+                if (creation is null || returned is null || !ThreadHandle.IsPlainWorkerCreation(creation, out _)
+                    || FanOutFacts.EnclosingLoop(creation, body) is not { } loop)
+                {
+                    return false;
+                }
+
+                // The creation goes into the returned collection, directly or through a per-iteration local.
+                var parent = creation.Parent;
+                while (parent is IConversionOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                var store = parent switch
+                {
+                    ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } => ThreadHandle.Storage(element.ArrayReference),
+                    ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer } => ThreadHandle.Storage(indexer.Instance),
+                    IArgumentOperation { Parent: IInvocationOperation add } when ThreadHandle.IsStoreMethod(add.TargetMethod.Name) => ThreadHandle.Storage(add.Instance),
+                    IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => StoredLocal(loop.Body, declarator.Symbol),
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } => StoredLocal(loop.Body, assigned.Local),
+                    _ => null,
+                };
+                if (!SymbolEqualityComparer.Default.Equals(store, returned))
+                {
+                    return false;
+                }
+
+                var argument = creation.Arguments[0].Value;
+                @delegate = FanOutFacts.UnwrapDelegate(argument);
+                return @delegate is not null;
+            }
+
+            /// <summary>The collection a per-iteration thread local is added to: <c>list.Add(t)</c> / <c>array[i] = t</c>.</summary>
+            private static ISymbol? StoredLocal(IOperation loopBody, ILocalSymbol local)
+            {
+                foreach (var operation in FanOutFacts.Descendants(loopBody, enterFunctions: false))
+                {
+                    if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    {
+                        continue;
+                    }
+
+                    switch (reference.Parent)
+                    {
+                        case IArgumentOperation { Parent: IInvocationOperation add } when ThreadHandle.IsStoreMethod(add.TargetMethod.Name):
+                            return ThreadHandle.Storage(add.Instance);
+                        case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } assignment when assignment.Value == reference:
+                            return ThreadHandle.Storage(element.ArrayReference);
+                    }
+                }
+
+                return null;
+            }
+
             public static bool TryResolve(IInvocationOperation call, KnownTypes types, WorkCostModel costModel, out IOperation? @delegate, out bool started)
             {
                 @delegate = null;
