@@ -314,7 +314,7 @@ public class RealThreads2ShapesTests
                     return total;
                 }
             }
-            """, "'workers'", "nested loop, 2 levels");
+            """, "'workers'", "calls 'IsPrime' (for loop)");
     }
 
     [Fact]
