@@ -340,4 +340,60 @@ public class RealThreads2ShapesTests
             }
             """);
     }
+
+    [Fact]
+    public async Task OneThreadPlusTheCallingThreadCopyingFiles_DoesNotReport()
+    {
+        // The same two-way split, but each part copies a file: I/O, not CPU work.
+        await Quiet("""
+            class Mirror
+            {
+                static void CopyAll(string[] files, int from, int to, string target)
+                {
+                    for (int i = from; i < to; i++) File.Copy(files[i], Path.Combine(target, Path.GetFileName(files[i])), true);
+                }
+
+                public static void Run(string[] files, string target)
+                {
+                    int mid = files.Length / 2;
+                    var other = new Thread(() => CopyAll(files, 0, mid, target));
+                    other.Start();
+                    CopyAll(files, mid, files.Length, target);
+                    other.Join();
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task HelperReturningBackgroundThreads_DoesNotReport()
+    {
+        await Quiet("""
+            class Crunchers
+            {
+                readonly double[] data = new double[1 << 20];
+
+                void Crunch(int first, int step)
+                {
+                    for (int i = first; i < data.Length; i += step) data[i] = Math.Sqrt(i) * Math.Sin(i);
+                }
+
+                List<Thread> Launch(int count)
+                {
+                    var all = new List<Thread>();
+                    for (int w = 0; w < count; w++)
+                    {
+                        int first = w;
+                        var t = new Thread(() => Crunch(first, count));
+                        t.IsBackground = true;
+                        all.Add(t);
+                        t.Start();
+                    }
+                    return all;
+                }
+
+                public void Run() { var crew = Launch(4); foreach (var t in crew) t.Join(); }
+            }
+            """);
+    }
 }
