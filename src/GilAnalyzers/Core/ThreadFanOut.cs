@@ -71,7 +71,7 @@ namespace GilAnalyzers.Core
                 }
                 else if (handle.Loop is not null)
                 {
-                    if (handle.Collection is not null && seenCollections.Add(handle.Collection))
+                    if (handle.Collection is null || seenCollections.Add(handle.Collection))
                     {
                         var loopFanOut = AnalyzeLoop(handle, functionRoot, types, costModel);
                         if (loopFanOut is not null)
@@ -97,11 +97,17 @@ namespace GilAnalyzers.Core
 
         /// <summary>A call that may return a thread made by a small helper of this compilation (the name is tested first).</summary>
         public static bool IsHelperCandidate(IMethodSymbol method, KnownTypes types)
-            => method.ReturnType is { Name: "Thread" } returnType
+            => method.ReturnType is { } returnType
+               && (returnType.Name == "Thread" || IsThreadCollectionName(returnType))
                && method.DeclaringSyntaxReferences.Length > 0
                && !method.IsAbstract
                && !method.IsVirtual
-               && FanOutFacts.IsThread(returnType, types);
+               && (FanOutFacts.IsThread(returnType, types) || FanOutFacts.HoldsThreads(returnType, types));
+
+        /// <summary><c>Thread[]</c>, <c>List&lt;Thread&gt;</c> and the like, by name only (resolves nothing).</summary>
+        private static bool IsThreadCollectionName(ITypeSymbol type)
+            => type is IArrayTypeSymbol { ElementType: { Name: "Thread" } }
+               || (type is INamedTypeSymbol { IsGenericType: true } named && named.TypeArguments.Length == 1 && named.TypeArguments[0].Name == "Thread");
 
         /// <summary>The CPU cost of what a thread / work item runs, or an I/O-bound verdict when it blocks.</summary>
         public static WorkCost DelegateCost(IOperation @delegate, WorkCostModel costModel, KnownTypes types)
@@ -421,7 +427,7 @@ namespace GilAnalyzers.Core
         private static FanOut? AnalyzeQuery(ThreadHandle handle, KnownTypes types, WorkCostModel costModel)
         {
             var usage = ThreadUsage.Collect(handle, handle.QueryRoot!, types);
-            if ((usage.Starts.Count == 0 && !handle.StartedByHelper) || usage.Joins.Count == 0 || usage.NotACpuWorker || handle.Delegate is null)
+            if ((usage.Starts.Count == 0 && !handle.StartedByHelper) || usage.NotACpuWorker || handle.Delegate is null || !IsJoined(usage, handle, handle.QueryRoot!, types))
             {
                 return null;
             }
@@ -435,7 +441,7 @@ namespace GilAnalyzers.Core
         private static FanOut? AnalyzeLoop(ThreadHandle handle, IOperation root, KnownTypes types, WorkCostModel costModel)
         {
             var usage = ThreadUsage.Collect(handle, root, types);
-            if ((usage.Starts.Count == 0 && !handle.StartedByHelper) || usage.Joins.Count == 0 || usage.NotACpuWorker)
+            if ((usage.Starts.Count == 0 && !handle.StartedByHelper) || !IsJoined(usage, handle, root, types) || usage.NotACpuWorker)
             {
                 return null;
             }
@@ -488,7 +494,7 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            var blocker = handle.ShapeBlocker ?? usage.FixBlocker;
+            var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (usage.Joins.Count == 0 ? "the threads signal a CountdownEvent instead of being joined" : null);
             FanOutPlan? plan = null;
             if (blocker is null)
             {
@@ -665,22 +671,37 @@ namespace GilAnalyzers.Core
 
         private static FanOut? AnalyzeExplicit(List<ThreadHandle> handles, IOperation root, KnownTypes types, WorkCostModel costModel)
         {
-            var workers = new List<(ThreadHandle Handle, ThreadUsage Usage, WorkCost Cost)>();
+            // The shape first (started and joined), then the cost walk — only when it can lead to a report.
+            var candidates = new List<(ThreadHandle Handle, ThreadUsage Usage)>();
             foreach (var handle in handles)
             {
                 var usage = ThreadUsage.Collect(handle, root, types);
-                if ((usage.Starts.Count == 0 && !handle.StartedByHelper) || usage.Joins.Count == 0 || usage.NotACpuWorker || handle.Delegate is null)
+                if ((usage.Starts.Count == 0 && !handle.StartedByHelper) || !IsJoined(usage, handle, root, types) || usage.NotACpuWorker || handle.Delegate is null)
                 {
                     continue;
                 }
 
-                var cost = ThreadCost(handle.Delegate, costModel, types);
-                if (!cost.IsCpuBound)
-                {
-                    continue;
-                }
+                candidates.Add((handle, usage));
+            }
 
-                workers.Add((handle, usage, cost));
+            if (candidates.Count == 1)
+            {
+                return AnalyzeCallerRunsOtherPart(candidates[0].Handle, candidates[0].Usage, costModel, types);
+            }
+
+            if (candidates.Count < 2)
+            {
+                return null;
+            }
+
+            var workers = new List<(ThreadHandle Handle, ThreadUsage Usage, WorkCost Cost)>();
+            foreach (var (handle, usage) in candidates)
+            {
+                var cost = ThreadCost(handle.Delegate!, costModel, types);
+                if (cost.IsCpuBound)
+                {
+                    workers.Add((handle, usage, cost));
+                }
             }
 
             if (workers.Count < 2)
@@ -688,8 +709,117 @@ namespace GilAnalyzers.Core
                 return null;
             }
 
-            var blocker = PlanExplicit(workers, root, types, out var plan);
-            return new FanOut(FanOutShape.Explicit, workers[0].Handle.Site, workers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), workers[0].Cost, "new Thread", plan, blocker);
+            FanOutPlan? plan = null;
+            var blocker = workers.Any(w => w.Usage.Joins.Count == 0) ? "the threads signal a CountdownEvent instead of being joined" : PlanExplicit(workers, root, types, out plan);
+            return new FanOut(FanOutShape.Explicit, workers[0].Handle.Site, workers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), workers[0].Cost, "new Thread", blocker is null ? plan : null, blocker);
+        }
+
+        /// <summary>
+        /// One thread started on one part of the work while the calling thread runs the same method on another part, then
+        /// joins it: <c>var t = new Thread(() =&gt; Sort(a, 0, mid)); t.Start(); Sort(a, mid, n); t.Join();</c> — a two-way split.
+        /// </summary>
+        private static FanOut? AnalyzeCallerRunsOtherPart(ThreadHandle handle, ThreadUsage usage, WorkCostModel costModel, KnownTypes types)
+        {
+            if (usage.Starts.Count != 1 || usage.Joins.Count != 1 || handle.Local is null || SoleCallee(handle.Delegate!) is not { } callee)
+            {
+                return null;
+            }
+
+            var start = usage.Starts[0].Parent as IExpressionStatementOperation;
+            var join = usage.Joins[0].Parent as IExpressionStatementOperation;
+            if (start?.Parent is not IBlockOperation block || join?.Parent != block)
+            {
+                return null;
+            }
+
+            var first = block.Operations.IndexOf(start);
+            var last = block.Operations.IndexOf(join);
+            var callerRunsIt = false;
+            for (var i = first + 1; i < last; i++)
+            {
+                if (SoleCallee(block.Operations[i]) is { } inline && SymbolEqualityComparer.Default.Equals(inline.OriginalDefinition, callee.OriginalDefinition))
+                {
+                    callerRunsIt = true;
+                }
+            }
+
+            if (!callerRunsIt)
+            {
+                return null;
+            }
+
+            var cost = ThreadCost(handle.Delegate!, costModel, types);
+            return cost.IsCpuBound
+                ? new FanOut(FanOutShape.Explicit, handle.Site, "2", cost, "new Thread", null, "the calling thread runs one of the parts itself")
+                : null;
+        }
+
+        /// <summary>
+        /// The method a delegate or statement does nothing but call: a method group, a lambda whose body is one call
+        /// (or one assignment of a call's result), <c>Sort(a, 0, mid);</c>, <c>right = Sum(a, mid, n);</c>.
+        /// </summary>
+        private static IMethodSymbol? SoleCallee(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IMethodReferenceOperation reference:
+                    return reference.Method;
+                case IAnonymousFunctionOperation function:
+                    var statements = function.Body.Operations.Where(o => !(o is IReturnOperation { IsImplicit: true, ReturnedValue: null })).ToList();
+                    return statements.Count == 1 ? SoleCallee(statements[0]) : null;
+                case IExpressionStatementOperation { Operation: IInvocationOperation call }:
+                    return call.TargetMethod;
+                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Value: { } value } } when FanOutFacts.StripConversions(value) is IInvocationOperation assigned:
+                    return assigned.TargetMethod;
+                case IReturnOperation { ReturnedValue: { } returned } when FanOutFacts.StripConversions(returned) is IInvocationOperation result:
+                    return result.TargetMethod;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>Joined with <c>Join</c>, or each thread signals a <c>CountdownEvent</c> the function then waits on.</summary>
+        private static bool IsJoined(ThreadUsage usage, ThreadHandle handle, IOperation root, KnownTypes types)
+            => usage.Joins.Count > 0 || (handle.Delegate is not null && JoinedByCountdown(handle.Delegate, root, types));
+
+        /// <summary>
+        /// <c>done.Signal()</c> in the thread body and <c>done.Wait()</c> in the function that starts the threads, on the same
+        /// <c>CountdownEvent</c>: a join written without <c>Join</c>.
+        /// </summary>
+        private static bool JoinedByCountdown(IOperation @delegate, IOperation root, KnownTypes types)
+        {
+            if (@delegate is not IAnonymousFunctionOperation function)
+            {
+                return false;
+            }
+
+            ISymbol? signalled = null;
+            foreach (var operation in FanOutFacts.Descendants(function.Body, enterFunctions: false))
+            {
+                if (operation is IInvocationOperation { TargetMethod: { Name: "Signal", ContainingType: { Name: "CountdownEvent" } countdown } } signal
+                    && KnownTypes.Is(countdown, types.CountdownEvent)
+                    && signal.Instance is not null)
+                {
+                    signalled = FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(signal.Instance));
+                    break;
+                }
+            }
+
+            if (signalled is null)
+            {
+                return false;
+            }
+
+            foreach (var operation in FanOutFacts.Descendants(root, enterFunctions: false))
+            {
+                if (operation is IInvocationOperation { TargetMethod: { Name: "Wait", ContainingType: { Name: "CountdownEvent" } }, Instance: { } waited }
+                    && SymbolEqualityComparer.Default.Equals(FanOutFacts.ReferencedSymbol(FanOutFacts.StripConversions(waited)), signalled))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string? PlanExplicit(List<(ThreadHandle Handle, ThreadUsage Usage, WorkCost Cost)> workers, IOperation root, KnownTypes types, out FanOutPlan? plan)
@@ -920,6 +1050,11 @@ namespace GilAnalyzers.Core
                 }
                 else if (site is IInvocationOperation call)
                 {
+                    if (!FanOutFacts.IsThread(call.TargetMethod.ReturnType, types))
+                    {
+                        return CreateFromCollectionHelper(call, root, types, costModel);
+                    }
+
                     if (!Helper.TryResolve(call, types, costModel, out @delegate, out startedByHelper))
                     {
                         return null;
@@ -977,7 +1112,11 @@ namespace GilAnalyzers.Core
 
                 if (collection is null && local is null)
                 {
-                    return null;
+                    // new Thread(...).Start() in a loop: kept nowhere, so only a CountdownEvent the threads signal can join them.
+                    return loop is not null && parent is IInvocationOperation { TargetMethod: { Name: "Start" } } started && started.Instance is not null
+                           && FanOutFacts.StripConversions(started.Instance) == site && @delegate is not null && JoinedByCountdown(@delegate, root, types)
+                        ? new ThreadHandle(site, @delegate, loop, FanOutFacts.EnclosingLoop(loop, root), null, null, null, startedByHelper, shapeBlocker ?? "the threads are kept nowhere")
+                        : null;
                 }
 
                 if (loop is not null && collection is null)
@@ -986,7 +1125,10 @@ namespace GilAnalyzers.Core
                     collection = CollectionOfLocal(loop.Body, local!);
                     if (collection is null)
                     {
-                        return null;
+                        // var t = new Thread(...); t.Start(); kept nowhere: joined only through a CountdownEvent the threads signal.
+                        return @delegate is not null && JoinedByCountdown(@delegate, root, types)
+                            ? new ThreadHandle(site, @delegate, loop, FanOutFacts.EnclosingLoop(loop, root), null, local, null, startedByHelper, shapeBlocker ?? "the threads are kept nowhere")
+                            : null;
                     }
                 }
 
@@ -1016,6 +1158,40 @@ namespace GilAnalyzers.Core
                 }
 
                 return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member };
+            }
+
+            /// <summary>
+            /// <c>var workers = StartWorkers(n);</c> where the helper creates (and usually starts) one thread per iteration of a
+            /// loop, puts them in a local collection and returns it: the caller's local is the thread collection, joined there.
+            /// </summary>
+            private static ThreadHandle? CreateFromCollectionHelper(IInvocationOperation call, IOperation root, KnownTypes types, WorkCostModel costModel)
+            {
+                if (FanOutFacts.EnclosingLoop(call, root) is not null
+                    || !Helper.TryResolveCollection(call, types, costModel, out var @delegate, out var started))
+                {
+                    return null;
+                }
+
+                var parent = call.Parent;
+                while (parent is IConversionOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                ISymbol? collection = parent switch
+                {
+                    IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } => local.Local,
+                    ISimpleAssignmentOperation { Target: IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field } => field.Field,
+                    _ => null,
+                };
+                if (collection is null)
+                {
+                    return null;
+                }
+
+                return new ThreadHandle(call, @delegate, null, null, collection, null, null, started,
+                    "the threads are made by the helper '" + call.TargetMethod.Name + "'", root, "several");
             }
 
             /// <summary>The collection an object is stored into right where it is created: <c>states.Add(new State { ... })</c>.</summary>
@@ -1240,6 +1416,107 @@ namespace GilAnalyzers.Core
         /// </summary>
         private static class Helper
         {
+            /// <summary>
+            /// A helper that returns a local collection of threads, each made by the one <c>new Thread(...)</c> in a loop of its
+            /// body and stored in that collection (<c>list.Add(t)</c>, <c>array[i] = ...</c>); plain workers only.
+            /// </summary>
+            public static bool TryResolveCollection(IInvocationOperation call, KnownTypes types, WorkCostModel costModel, out IOperation? @delegate, out bool started)
+            {
+                @delegate = null;
+                started = false;
+                var method = call.TargetMethod;
+                var body = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
+                if (body is null)
+                {
+                    return false;
+                }
+
+                IObjectCreationOperation? creation = null;
+                ISymbol? returned = null;
+                foreach (var operation in FanOutFacts.Descendants(body, enterFunctions: false))
+                {
+                    switch (operation)
+                    {
+                        case IObjectCreationOperation candidate when FanOutFacts.IsThread(candidate.Type, types):
+                            if (creation is not null)
+                            {
+                                return false;
+                            }
+
+                            creation = candidate;
+                            break;
+                        case IReturnOperation { ReturnedValue: { } value }:
+                            if (FanOutFacts.StripConversions(value) is not ILocalReferenceOperation back
+                                || (returned is not null && !SymbolEqualityComparer.Default.Equals(returned, back.Local)))
+                            {
+                                return false;
+                            }
+
+                            returned = back.Local;
+                            break;
+                        case IInvocationOperation { TargetMethod: { Name: "SetApartmentState" or "TrySetApartmentState" } }:
+                        case IPropertyReferenceOperation { Property: { Name: "IsBackground" or "ApartmentState" } }:
+                            return false;
+                        case IInvocationOperation { TargetMethod: { Name: "Start" } } start when FanOutFacts.IsThread(start.Instance?.Type, types):
+                            started = true;
+                            break;
+                    }
+                }
+
+                if (creation is null || returned is null || !ThreadHandle.IsPlainWorkerCreation(creation, out _)
+                    || FanOutFacts.EnclosingLoop(creation, body) is not { } loop)
+                {
+                    return false;
+                }
+
+                // The creation goes into the returned collection, directly or through a per-iteration local.
+                var parent = creation.Parent;
+                while (parent is IConversionOperation)
+                {
+                    parent = parent.Parent;
+                }
+
+                var store = parent switch
+                {
+                    ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } => ThreadHandle.Storage(element.ArrayReference),
+                    ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer } => ThreadHandle.Storage(indexer.Instance),
+                    IArgumentOperation { Parent: IInvocationOperation add } when ThreadHandle.IsStoreMethod(add.TargetMethod.Name) => ThreadHandle.Storage(add.Instance),
+                    IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => StoredLocal(loop.Body, declarator.Symbol),
+                    ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } => StoredLocal(loop.Body, assigned.Local),
+                    _ => null,
+                };
+                if (!SymbolEqualityComparer.Default.Equals(store, returned))
+                {
+                    return false;
+                }
+
+                var argument = creation.Arguments[0].Value;
+                @delegate = FanOutFacts.UnwrapDelegate(argument);
+                return @delegate is not null;
+            }
+
+            /// <summary>The collection a per-iteration thread local is added to: <c>list.Add(t)</c> / <c>array[i] = t</c>.</summary>
+            private static ISymbol? StoredLocal(IOperation loopBody, ILocalSymbol local)
+            {
+                foreach (var operation in FanOutFacts.Descendants(loopBody, enterFunctions: false))
+                {
+                    if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                    {
+                        continue;
+                    }
+
+                    switch (reference.Parent)
+                    {
+                        case IArgumentOperation { Parent: IInvocationOperation add } when ThreadHandle.IsStoreMethod(add.TargetMethod.Name):
+                            return ThreadHandle.Storage(add.Instance);
+                        case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } assignment when assignment.Value == reference:
+                            return ThreadHandle.Storage(element.ArrayReference);
+                    }
+                }
+
+                return null;
+            }
+
             public static bool TryResolve(IInvocationOperation call, KnownTypes types, WorkCostModel costModel, out IOperation? @delegate, out bool started)
             {
                 @delegate = null;
@@ -1431,6 +1708,12 @@ namespace GilAnalyzers.Core
                     if (parent is ISimpleAssignmentOperation stored && stored.Parent is IInvocationOperation started && started.Instance == stored)
                     {
                         AddThread(stored);
+                    }
+                    else if (parent is IInvocationOperation { TargetMethod: { Name: "Start" } } direct && direct.Instance is not null
+                             && FanOutFacts.StripConversions(direct.Instance) == _handle.Site)
+                    {
+                        // new Thread(...).Start(): the creation itself is the only reference to the thread.
+                        AddThread(_handle.Site);
                     }
 
                     var scopesAdded = 0;

@@ -1,5 +1,6 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -11,6 +12,11 @@ namespace GilAnalyzers.Rules
     /// GIL003: two or more <c>Thread</c>s created (directly or by a small helper), started and joined to run CPU-bound work — a hand-made
     /// Parallel.For / Parallel.Invoke with static partitions and a thread creation per partition.
     /// </summary>
+    /// <remarks>
+    /// Cost: one callback per member body (not one per invocation or object creation), and a member whose source text names
+    /// neither <c>Thread</c> nor <c>Join</c> is left before any operation is looked at — nearly every member of a real code
+    /// base. Each function holding a thread site is analysed once.
+    /// </remarks>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
     {
@@ -22,61 +28,116 @@ namespace GilAnalyzers.Rules
         private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
         {
             var costModel = WorkCostModel.For(types);
-            // Every thread site of a function asks for the same fan-outs: found once per function (weakly held).
-            var found = new ConditionalWeakTable<IOperation, Box>();
-            context.RegisterOperationAction(c => AnalyzeCreation(c, types, costModel, found), OperationKind.ObjectCreation);
-            context.RegisterOperationAction(c => AnalyzeHelperCall(c, types, costModel, found), OperationKind.Invocation);
+            var mentions = new ThreadMentions();
+            context.RegisterOperationBlockAction(c => AnalyzeBlocks(c, types, costModel, mentions));
         }
 
-        private static void AnalyzeCreation(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel, ConditionalWeakTable<IOperation, Box> found)
+        private static void AnalyzeBlocks(OperationBlockAnalysisContext context, KnownTypes types, WorkCostModel costModel, ThreadMentions mentions)
         {
-            var creation = (IObjectCreationOperation)context.Operation;
-            // The name first: necessary for the type check, and it resolves nothing.
-            if (creation.Type is not { Name: "Thread" } || !KnownTypes.Is(creation.Type, types.Thread))
+            HashSet<IOperation>? roots = null;
+            foreach (var block in context.OperationBlocks)
             {
-                return;
-            }
-
-            Report(context, creation, types, costModel, found);
-        }
-
-        /// <summary>A call of a small helper that makes (and maybe starts) a worker thread: <c>threads[i] = StartWorker(i);</c>.</summary>
-        private static void AnalyzeHelperCall(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel, ConditionalWeakTable<IOperation, Box> found)
-        {
-            var invocation = (IInvocationOperation)context.Operation;
-            if (!ThreadFanOut.IsHelperCandidate(invocation.TargetMethod, types))
-            {
-                return;
-            }
-
-            Report(context, invocation, types, costModel, found);
-        }
-
-        private sealed class Box
-        {
-            public Box(ImmutableArray<FanOut> fanOuts) => FanOuts = fanOuts;
-
-            public ImmutableArray<FanOut> FanOuts { get; }
-        }
-
-        private static void Report(OperationAnalysisContext context, IOperation site, KnownTypes types, WorkCostModel costModel, ConditionalWeakTable<IOperation, Box> found)
-        {
-            var root = FanOutFacts.FunctionRoot(site);
-            var fanOuts = found.GetValue(root, r => new Box(ThreadFanOut.Find(r, types, costModel))).FanOuts;
-            foreach (var fanOut in fanOuts)
-            {
-                if (fanOut.Launch != site || fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, site.Syntax.SyntaxTree))
+                if (!mentions.In(block.Syntax))
                 {
                     continue;
                 }
 
-                var suggestion = fanOut.Shape == FanOutShape.Explicit ? "Parallel.Invoke" : "Parallel.For";
-                context.ReportDiagnostic(Diagnostic.Create(
-                    Descriptors.RawThreadsCpuLoop,
-                    site.Syntax.GetLocation(),
-                    fanOut.Count,
-                    fanOut.Cost.Reason,
-                    suggestion));
+                foreach (var operation in FanOutFacts.Descendants(block))
+                {
+                    var isSite = operation switch
+                    {
+                        // The name first: necessary for the type check, and it resolves nothing.
+                        IObjectCreationOperation { Type: { Name: "Thread" } } creation => FanOutFacts.IsThread(creation.Type, types),
+                        IInvocationOperation invocation => ThreadFanOut.IsHelperCandidate(invocation.TargetMethod, types),
+                        _ => false,
+                    };
+                    if (!isSite)
+                    {
+                        continue;
+                    }
+
+                    // Every thread site of a function asks for the same fan-outs: found once per function.
+                    var root = FanOutFacts.FunctionRoot(operation);
+                    roots ??= new HashSet<IOperation>();
+                    if (!roots.Add(root))
+                    {
+                        continue;
+                    }
+
+                    foreach (var fanOut in ThreadFanOut.Find(root, types, costModel))
+                    {
+                        Report(context, fanOut);
+                    }
+                }
+            }
+        }
+
+        private static void Report(OperationBlockAnalysisContext context, FanOut fanOut)
+        {
+            var site = fanOut.Launch;
+            if (fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, site.Syntax.SyntaxTree))
+            {
+                return;
+            }
+
+            var suggestion = fanOut.Shape == FanOutShape.Explicit ? "Parallel.Invoke" : "Parallel.For";
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.RawThreadsCpuLoop,
+                site.Syntax.GetLocation(),
+                fanOut.Count,
+                fanOut.Cost.Reason,
+                suggestion));
+        }
+
+        /// <summary>
+        /// Where a syntax tree's text says <c>Thread</c> or <c>Join</c> (a creation, a thread collection, a join of threads a
+        /// helper made), found once per tree by an ordinal search of the text the compiler already holds — no syntax or
+        /// semantic work. Comments and longer names (<c>ThreadPool</c>) match too; the operation walk decides.
+        /// </summary>
+        private sealed class ThreadMentions
+        {
+            private readonly ConcurrentDictionary<SyntaxTree, int[]> _positions = new ConcurrentDictionary<SyntaxTree, int[]>();
+
+            public bool In(SyntaxNode node)
+            {
+                var positions = _positions.GetOrAdd(node.SyntaxTree, Find);
+                if (positions.Length == 0)
+                {
+                    return false;
+                }
+
+                // The first mention at or after the node's start, then whether it lies inside the node.
+                var span = node.Span;
+                var index = System.Array.BinarySearch(positions, span.Start);
+                if (index < 0)
+                {
+                    index = ~index;
+                }
+
+                return index < positions.Length && positions[index] < span.End;
+            }
+
+            private static int[] Find(SyntaxTree tree)
+            {
+                var text = tree.GetText().ToString();
+                List<int>? found = null;
+                Add(text, "Thread", ref found);
+                Add(text, "Join", ref found);
+                if (found is null)
+                {
+                    return System.Array.Empty<int>();
+                }
+
+                found.Sort();
+                return found.ToArray();
+            }
+
+            private static void Add(string text, string word, ref List<int>? found)
+            {
+                for (var at = text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
+                {
+                    (found ??= new List<int>()).Add(at);
+                }
             }
         }
     }
