@@ -39,7 +39,8 @@ namespace GilAnalyzers.Core
         private static readonly HashSet<string> HandOverWords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         {
             "Add", "Append", "Insert", "Remove", "Attach", "Detach", "Bind", "Copy", "Read", "Write", "Finish", "Begin", "End",
-            "Start", "Stop", "Create", "New", "Alloc", "Allocate", "Make", "Put", "Push", "Pop", "Send", "Receive",
+            "Start", "Stop", "Create", "New", "Alloc", "Allocate", "Make", "Put", "Push", "Pop", "Send", "Receive", "Log",
+            "Format", "Print", "Message", "Trace",
         };
 
         /// <summary>Words of bookkeeping calls, cheap whatever else the name says.</summary>

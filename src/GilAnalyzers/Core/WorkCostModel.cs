@@ -430,6 +430,9 @@ namespace GilAnalyzers.Core
                     return;
                 case CallKind.Light:
                     break;
+                case CallKind.Heavy when HashesAString(invocation):
+                    // md5.ComputeHash(Encoding.UTF8.GetBytes(url)): a key, a path, a name — microseconds, not bulk work.
+                    break;
                 case CallKind.Heavy:
                     var category = HeavyCategory(method);
                     walk.Heavy(nest.Depth + WorkCost.LoopStrength, Display(method) + " (" + category + ")", IsBulkCategory(category));
@@ -665,6 +668,29 @@ namespace GilAnalyzers.Core
             if (ns == "System.Text.Json" && type.Name == "JsonSerializer")
             {
                 return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>A hash or cipher call whose data is the bytes of one string (<c>Encoding.UTF8.GetBytes(s)</c>).</summary>
+        private static bool HashesAString(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                var value = argument.Value;
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                if (value is IInvocationOperation { TargetMethod: { Name: "GetBytes" } getBytes } call
+                    && getBytes.ContainingType?.Name.EndsWith("Encoding", StringComparison.Ordinal) == true
+                    && call.Arguments.Length == 1
+                    && call.Arguments[0].Value.Type?.SpecialType == SpecialType.System_String)
+                {
+                    return true;
+                }
             }
 
             return false;
