@@ -59,6 +59,8 @@ namespace GilAnalyzers.Core
             "Microsoft.ML.OnnxRuntime", "OSGeo", "Tesseract", "PdfiumViewer", "Pdfium", "FFmpeg", "Leptonica",
         };
 
+        private static readonly string[][] WrapperNamespaceParts = Array.ConvertAll(WrapperNamespaces, n => n.Split('.'));
+
         /// <summary>Type names of such wrappers, for code compiled without the package (the type does not resolve).</summary>
         private static readonly HashSet<string> WrapperTypeNames = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -73,7 +75,7 @@ namespace GilAnalyzers.Core
             // [DllImport] methods are extern, in source and in metadata; a [LibraryImport] method is a static partial of the
             // user's (its extern part is generated). Anything else (Math.Sin, a framework static) is answered without
             // decoding attributes.
-            if (!method.IsStatic || (!method.IsExtern && method.DeclaringSyntaxReferences.Length == 0))
+            if (!method.IsStatic || (!method.IsExtern && !method.IsPartialDefinition))
             {
                 return false;
             }
@@ -317,11 +319,21 @@ namespace GilAnalyzers.Core
                 return false;
             }
 
-            var name = ns.ToDisplayString();
-            foreach (var prefix in WrapperNamespaces)
+            // The outermost three namespace names, without building the display string: this runs for every call the
+            // cost and global-state models walk.
+            string? first = null, second = null, third = null;
+            for (var current = ns; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
             {
-                if (name.StartsWith(prefix, StringComparison.Ordinal)
-                    && (name.Length == prefix.Length || name[prefix.Length] == '.'))
+                third = second;
+                second = first;
+                first = current.Name;
+            }
+
+            foreach (var parts in WrapperNamespaceParts)
+            {
+                if (parts[0] == first
+                    && (parts.Length < 2 || parts[1] == second)
+                    && (parts.Length < 3 || parts[2] == third))
                 {
                     return true;
                 }
