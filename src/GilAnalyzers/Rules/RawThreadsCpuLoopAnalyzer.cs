@@ -136,9 +136,33 @@ namespace GilAnalyzers.Rules
             {
                 for (var at = text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
                 {
-                    (found ??= new List<int>()).Add(at);
+                    if (!IsOtherName(text, at, word))
+                    {
+                        (found ??= new List<int>()).Add(at);
+                    }
                 }
             }
+
+            /// <summary>
+            /// Mentions that name something else: string.Join (the commonest Join by far), System.Threading, ThreadPool,
+            /// ThreadLocal, ThreadStatic. A member that only has these has no thread fan-out of its own.
+            /// </summary>
+            private static bool IsOtherName(string text, int at, string word)
+            {
+                var end = at + word.Length;
+                if (word == "Join")
+                {
+                    return Preceded(text, at, "string.") || Preceded(text, at, "String.");
+                }
+
+                return Followed(text, end, "ing") || Followed(text, end, "Pool") || Followed(text, end, "Local") || Followed(text, end, "Static");
+            }
+
+            private static bool Preceded(string text, int at, string prefix)
+                => at >= prefix.Length && string.CompareOrdinal(text, at - prefix.Length, prefix, 0, prefix.Length) == 0;
+
+            private static bool Followed(string text, int end, string suffix)
+                => end + suffix.Length <= text.Length && string.CompareOrdinal(text, end, suffix, 0, suffix.Length) == 0;
         }
     }
 }
