@@ -401,13 +401,13 @@ namespace GilAnalyzers.Core
             => method.OriginalDefinition.IsAsync && method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0;
 
         /// <summary>
-        /// An async method of the user's, or an abstract or interface Task method of the user's, whose prefix
-        /// <see cref="AsyncPrefix"/> judges through its overrides and implementations.
+        /// An async method of the user's, or another Task method of the user's: an abstract or interface one, whose prefix
+        /// <see cref="AsyncPrefix"/> judges through its overrides and implementations, or a plain one that computes and
+        /// returns a completed task (judged there too; one that returns another task stays quiet).
         /// </summary>
         private static bool IsTaskMethod(IMethodSymbol method, KnownTypes types)
             => IsSourceAsyncMethod(method)
                || (method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0 && method.MethodKind == MethodKind.Ordinary
-                   && (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
                    && AsyncPrefix.ReturnsTask(method.OriginalDefinition, types));
     }
 }

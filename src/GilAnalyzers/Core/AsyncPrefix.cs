@@ -18,7 +18,7 @@ namespace GilAnalyzers.Core
         public static WorkCost? CpuBoundPrefix(IMethodSymbol method, SemanticModel model, WorkCostModel costModel, KnownTypes types)
             => CpuBoundPrefix(method, costModel, types, 0);
 
-        private static WorkCost? CpuBoundPrefix(IMethodSymbol method, WorkCostModel costModel, KnownTypes types, int depth, bool asOverride = false)
+        private static WorkCost? CpuBoundPrefix(IMethodSymbol method, WorkCostModel costModel, KnownTypes types, int depth)
         {
             method = method.OriginalDefinition;
             if (method.ReturnsVoid || depth > 2 || !ReturnsTask(method, types))
@@ -40,9 +40,9 @@ namespace GilAnalyzers.Core
 
             if (!method.IsAsync)
             {
-                // override Task<double> Score() { ...compute...; return Task.FromResult(x); }: the whole body runs in the call.
-                // Only as the override of an abstract or interface method: a plain non-async method is left alone.
-                return asOverride && ReturnsOnlyCompletedTasks(body, types) && costModel.Analyze(body) is { IsCpuBound: true } whole ? whole : null;
+                // Task<double> Score() { ...compute...; return Task.FromResult(x); } (an override or a plain method): the whole
+                // body runs in the call, so "starting" several and awaiting them together computes them one after another.
+                return ReturnsOnlyCompletedTasks(body, types) && costModel.Analyze(body) is { IsCpuBound: true } whole ? whole : null;
             }
 
             return body is IBlockOperation block
@@ -92,7 +92,7 @@ namespace GilAnalyzers.Core
             WorkCost? first = null;
             foreach (var candidate in overrides)
             {
-                var prefix = CpuBoundPrefix(candidate, costModel, types, depth + 1, asOverride: true);
+                var prefix = CpuBoundPrefix(candidate, costModel, types, depth + 1);
                 if (prefix is null)
                 {
                     return null;

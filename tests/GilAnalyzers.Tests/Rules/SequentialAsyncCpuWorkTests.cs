@@ -104,6 +104,43 @@ public class SequentialAsyncCpuWorkTests
     }
 
     [Fact]
+    public async Task PlainTaskReturningMethodThatComputesAndReturnsFromResult_ReportsAndWraps()
+    {
+        // Not async, no await: the whole body runs inside the call, so the "parallel" scores run one after another.
+        var source = Usings + """
+            class Scorer
+            {
+                static Task<double> ScoreAsync(double[] genes)
+                {
+                    double fitness = 0;
+                    for (int i = 0; i < genes.Length; i++)
+                        fitness += Math.Sin(genes[i]) * Math.Cos(genes[i] * 0.5);
+                    return Task.FromResult(fitness);
+                }
+
+                static Task<double[]> ScoreAll(double[][] population) => {|#0:Task.WhenAll(population.Select(g => ScoreAsync(g)))|};
+            }
+            """;
+        var fixedSource = Usings + """
+            class Scorer
+            {
+                static Task<double> ScoreAsync(double[] genes)
+                {
+                    double fitness = 0;
+                    for (int i = 0; i < genes.Length; i++)
+                        fitness += Math.Sin(genes[i]) * Math.Cos(genes[i] * 0.5);
+                    return Task.FromResult(fitness);
+                }
+
+                static Task<double[]> ScoreAll(double[][] population) => Task.WhenAll(population.Select(g => Task.Run(() => ScoreAsync(g))));
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey, LanguageVersion.Latest,
+            VerifyCS.Diagnostic(DiagnosticIds.SequentialAsyncCpuWork).WithLocation(0)
+                .WithArguments("WhenAll", "one call per element of 'population'", "ScoreAsync", "for loop"));
+    }
+
+    [Fact]
     public async Task FixAll_WrapsEveryJoin()
     {
         var source = Usings + "class C\n{\n" + Crc + """
@@ -242,7 +279,7 @@ public class SequentialAsyncCpuWorkTests
                     return y;
                 }
 
-                static Task<int> Sync(int[] data) { int s = 0; foreach (var d in data) s += d; return Task.FromResult(s); }
+                static Task<int> Sync(int[] data) => Task.Run(() => { int s = 0; foreach (var d in data) s += d; return s; });
 
                 static async Task Run(byte[][] blocks, int[] data)
                 {
