@@ -263,11 +263,7 @@ namespace GilAnalyzers.Core
         /// </summary>
         public static string? NativeLockName(IOperation lockedValue)
         {
-            var value = lockedValue;
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            var value = FanOutFacts.StripConversions(lockedValue);
 
             string?[] names =
             {

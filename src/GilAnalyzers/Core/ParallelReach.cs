@@ -212,16 +212,29 @@ namespace GilAnalyzers.Core
         /// <summary>In a reached method: <c>this</c> (or what hangs off it) when its instance is shared, or a shared parameter.</summary>
         private static bool IsRootedInShared(IOperation operand, Reach caller)
         {
-            var value = FanOutFacts.StripConversions(operand);
+            switch (InstanceChainRoot(operand))
+            {
+                case IInstanceReferenceOperation:
+                    return caller.SharedInstance;
+                case IParameterReferenceOperation parameter:
+                    return caller.SharedParameters.Contains(parameter.Parameter.Ordinal)
+                           && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, caller.Method);
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>
+        /// What <paramref name="value"/> hangs off through instance fields and parameterless instance properties:
+        /// <c>_owner.Sync</c> → <c>this</c>, <c>state.Gate</c> → the parameter <c>state</c> (conversions stripped).
+        /// </summary>
+        public static IOperation InstanceChainRoot(IOperation value)
+        {
+            value = FanOutFacts.StripConversions(value);
             while (true)
             {
                 switch (value)
                 {
-                    case IInstanceReferenceOperation:
-                        return caller.SharedInstance;
-                    case IParameterReferenceOperation parameter:
-                        return caller.SharedParameters.Contains(parameter.Parameter.Ordinal)
-                               && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, caller.Method);
                     case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
                         value = FanOutFacts.StripConversions(instance);
                         break;
@@ -229,7 +242,7 @@ namespace GilAnalyzers.Core
                         value = FanOutFacts.StripConversions(instance);
                         break;
                     default:
-                        return false;
+                        return value;
                 }
             }
         }

@@ -678,13 +678,7 @@ namespace GilAnalyzers.Core
         {
             foreach (var argument in invocation.Arguments)
             {
-                var value = argument.Value;
-                while (value is IConversionOperation conversion)
-                {
-                    value = conversion.Operand;
-                }
-
-                if (value is IInvocationOperation { TargetMethod: { Name: "GetBytes" } getBytes } call
+                if (FanOutFacts.StripConversions(argument.Value) is IInvocationOperation { TargetMethod: { Name: "GetBytes" } getBytes } call
                     && getBytes.ContainingType?.Name.EndsWith("Encoding", StringComparison.Ordinal) == true
                     && call.Arguments.Length == 1
                     && call.Arguments[0].Value.Type?.SpecialType == SpecialType.System_String)

@@ -149,26 +149,16 @@ namespace GilAnalyzers.Rules
         /// </summary>
         private static int? LockRoot(IOperation lockedValue, IMethodSymbol method)
         {
-            var value = FanOutFacts.StripConversions(lockedValue);
-            while (true)
+            switch (ParallelReach.InstanceChainRoot(lockedValue))
             {
-                switch (value)
-                {
-                    case IInstanceReferenceOperation:
-                        return method.IsStatic ? null : ThisRoot;
-                    case IParameterReferenceOperation parameter
-                        when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method)
-                             && parameter.Parameter.RefKind == RefKind.None && !parameter.Parameter.Type.IsValueType:
-                        return parameter.Parameter.Ordinal;
-                    case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
-                        value = FanOutFacts.StripConversions(instance);
-                        break;
-                    case IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0, Instance: { } instance }:
-                        value = FanOutFacts.StripConversions(instance);
-                        break;
-                    default:
-                        return null;
-                }
+                case IInstanceReferenceOperation:
+                    return method.IsStatic ? null : ThisRoot;
+                case IParameterReferenceOperation parameter
+                    when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method)
+                         && parameter.Parameter.RefKind == RefKind.None && !parameter.Parameter.Type.IsValueType:
+                    return parameter.Parameter.Ordinal;
+                default:
+                    return null;
             }
         }
 
