@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -71,6 +73,35 @@ namespace GilAnalyzers.Core
                 OperationKind.Using,
                 OperationKind.UsingDeclaration);
         }
+
+        /// <summary>
+        /// The site of <paramref name="region"/> and its entanglement with process-global state, classified once per region
+        /// and compilation: GIL001 reports the site when nothing is entangled, GIL006 when something is. Both analyzers
+        /// ask for the same region; the second gets the first one's verdict (strings only: a cached operation would keep
+        /// its semantic model alive).
+        /// </summary>
+        public static LockSiteVerdict? Classify(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel)
+        {
+            var verdicts = Verdicts.GetValue(types.Compilation, _ => new ConcurrentDictionary<SyntaxNode, LockSiteVerdict>());
+            var key = region.Anchor.Syntax;
+            if (verdicts.TryGetValue(key, out var known))
+            {
+                return known.IsSite ? known : null;
+            }
+
+            var verdict = LockSiteVerdict.NotASite;
+            if (TryCreate(context, region, types, costModel) is { } site)
+            {
+                var entanglement = GlobalStateModel.For(types).FindEntanglement(site.Region, context.Options, context.CancellationToken);
+                verdict = new LockSiteVerdict(site.Identity.Name, site.Cost.Reason, site.Where, entanglement?.Description);
+            }
+
+            verdicts.TryAdd(key, verdict);
+            return verdict.IsSite ? verdict : null;
+        }
+
+        private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxNode, LockSiteVerdict>> Verdicts =
+            new ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxNode, LockSiteVerdict>>();
 
         /// <summary>The site when <paramref name="region"/> serialises CPU-bound work, else null.</summary>
         public static SerialisedLockSite? TryCreate(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel)
@@ -196,5 +227,32 @@ namespace GilAnalyzers.Core
 
             return false;
         }
+    }
+
+    /// <summary>What GIL001 and GIL006 report about one lock region: the message's arguments, and the entanglement with
+    /// process-global state that makes it GIL006's (null: GIL001's).</summary>
+    internal sealed class LockSiteVerdict
+    {
+        public static readonly LockSiteVerdict NotASite = new LockSiteVerdict(string.Empty, string.Empty, string.Empty, null, isSite: false);
+
+        public LockSiteVerdict(string lockName, string reason, string where, string? entanglement, bool isSite = true)
+        {
+            LockName = lockName;
+            Reason = reason;
+            Where = where;
+            Entanglement = entanglement;
+            IsSite = isSite;
+        }
+
+        public bool IsSite { get; }
+
+        public string LockName { get; }
+
+        public string Reason { get; }
+
+        public string Where { get; }
+
+        /// <summary>Why only processes help (GIL006), or null (GIL001).</summary>
+        public string? Entanglement { get; }
     }
 }

@@ -24,16 +24,15 @@ namespace GilAnalyzers.Rules
             SerialisedLockSite.RegisterLockRegions(context, types, (c, region) =>
             {
                 if (HasRequiredTypes(types)
-                    && SerialisedLockSite.TryCreate(c, region, types, costModel) is { } site
-                    && GlobalStateModel.For(types).FindEntanglement(site.Region, c.Options, c.CancellationToken) is { } entanglement)
+                    && SerialisedLockSite.Classify(c, region, types, costModel) is { Entanglement: { } entanglement } site)
                 {
                     c.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.ProcessGlobalStateUnderLock,
                         region.Location,
-                        site.Identity.Name,
-                        site.Cost.Reason,
+                        site.LockName,
+                        site.Reason,
                         site.Where,
-                        entanglement.Description));
+                        entanglement));
                 }
             });
         }

@@ -26,11 +26,10 @@ namespace GilAnalyzers.Rules
             SerialisedLockSite.RegisterLockRegions(context, types, (c, region) =>
             {
                 if (HasRequiredTypes(types)
-                    && SerialisedLockSite.TryCreate(c, region, types, costModel) is { } site
-                    && GlobalStateModel.For(types).FindEntanglement(site.Region, c.Options, c.CancellationToken) is null)
+                    && SerialisedLockSite.Classify(c, region, types, costModel) is { Entanglement: null } site)
                 {
                     c.ReportDiagnostic(Diagnostic.Create(
-                        Descriptors.SharedLockAroundCpuWork, region.Location, site.Identity.Name, site.Cost.Reason, site.Where));
+                        Descriptors.SharedLockAroundCpuWork, region.Location, site.LockName, site.Reason, site.Where));
                 }
             });
         }

@@ -77,6 +77,53 @@ public sealed class AnalyzerRobustnessTests
         Assert.Contains(run.Diagnostics, d => d.Id == DiagnosticIds.SharedLockAroundCpuWork);
     }
 
+    /// <summary>
+    /// GIL001 and GIL006 share one classification of each lock region (one verdict per region and compilation): run
+    /// together, each region is reported once, by the rule it belongs to, exactly as each analyzer reports it alone.
+    /// </summary>
+    [Fact]
+    public async Task Gil001_and_Gil006_run_together_report_each_region_once_as_each_alone()
+    {
+        const string source = Header + """
+            static class Codec
+            {
+                static readonly double[] s_window = new double[256];
+                public static double Encode(double[] frame)
+                {
+                    double acc = 0;
+                    for (int i = 0; i < frame.Length; i++) { s_window[i % 256] = frame[i] + s_window[(i + 1) % 256]; acc += s_window[i % 256]; }
+                    return acc;
+                }
+            }
+            class C
+            {
+                static readonly object Gate = new object();
+                static readonly object Other = new object();
+                static double total;
+                void M(double[][] frames, double[] outputs)
+                {
+                    Parallel.For(0, frames.Length, k => { lock (Gate) { outputs[k] = Codec.Encode(frames[k]); } });
+                    Parallel.For(0, frames.Length, k => { lock (Other) { for (int j = 0; j < frames[k].Length; j++) total += Math.Sqrt(frames[k][j]); } });
+                }
+            }
+            """;
+        static string Where(Diagnostic d) => d.Id + "@" + d.Location.GetLineSpan().StartLinePosition;
+
+        var together = await RunAnalyzersAsync(RuleCatalog.CreateAnalyzers(), source);
+        var gil001 = await RunAnalyzersAsync([new GilAnalyzers.Rules.SharedLockAroundCpuWorkAnalyzer()], source);
+        var gil006 = await RunAnalyzersAsync([new GilAnalyzers.Rules.ProcessGlobalStateUnderLockAnalyzer()], source);
+
+        Assert.Empty(together.Exceptions);
+        var lockSites = together.Diagnostics
+            .Where(d => d.Id is DiagnosticIds.SharedLockAroundCpuWork or DiagnosticIds.ProcessGlobalStateUnderLock)
+            .Select(Where).OrderBy(x => x).ToList();
+        Assert.Equal(2, lockSites.Count);
+        Assert.Single(gil001.Diagnostics);
+        Assert.Single(gil006.Diagnostics);
+        Assert.NotEqual(gil001.Diagnostics[0].Location.SourceSpan, gil006.Diagnostics[0].Location.SourceSpan);
+        Assert.Equal(new[] { Where(gil001.Diagnostics[0]), Where(gil006.Diagnostics[0]) }.OrderBy(x => x), lockSites);
+    }
+
     /// <summary>... and it really catches a throwing analyzer.</summary>
     [Fact]
     public async Task Harness_catches_an_analyzer_that_throws()
