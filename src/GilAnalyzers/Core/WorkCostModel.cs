@@ -981,8 +981,8 @@ namespace GilAnalyzers.Core
             return cost.Kind is WorkKind.Light or WorkKind.Unknown;
         }
 
-        /// <summary>The field or this-property that <paramref name="operation"/> reads as a whole collection, or null.</summary>
-        private static IMemberReferenceOperation? AsStateCollection(IOperation? operation)
+        /// <summary>The field, this-property or captured local that <paramref name="operation"/> reads as a whole collection, or null.</summary>
+        private static IOperation? AsStateCollection(IOperation? operation)
         {
             if (operation is null)
             {
@@ -993,12 +993,35 @@ namespace GilAnalyzers.Core
             {
                 IFieldReferenceOperation field => field,
                 IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IFieldReferenceOperation, Arguments.Length: 0 } property => property,
+                ILocalReferenceOperation local when IsCapturedBy(local) => local,
                 _ => null,
             };
         }
 
-        /// <summary>In a loop condition: the collection of <c>_c.Count</c>, <c>_c.Length</c>, <c>_c.TryDequeue(out x)</c> and the like.</summary>
-        private static IMemberReferenceOperation? StateCollectionIn(IOperation? condition)
+        /// <summary>
+        /// A local of an enclosing method read inside a lambda or local function (<c>input</c> in <c>Pull() { lock (gate) {
+        /// while (input.MoveNext()) … } }</c>): state that every caller of the function shares, as a field would be.
+        /// </summary>
+        private static bool IsCapturedBy(ILocalReferenceOperation reference)
+        {
+            for (var current = reference.Parent; current is not null; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    var declaration = reference.Local.DeclaringSyntaxReferences;
+                    return declaration.Length > 0 && !current.Syntax.Span.Contains(declaration[0].Span)
+                           && current.Syntax.SyntaxTree == declaration[0].SyntaxTree;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// In a loop condition: the collection of <c>_c.Count</c>, <c>_c.Length</c>, <c>_c.TryDequeue(out x)</c> and the like,
+        /// or the shared enumerator of <c>_input.MoveNext()</c> (a batch pulled from one source that workers take turns on).
+        /// </summary>
+        private static IOperation? StateCollectionIn(IOperation? condition)
         {
             if (condition is null)
             {
@@ -1012,7 +1035,7 @@ namespace GilAnalyzers.Core
                     case IPropertyReferenceOperation { Property.Name: "Count" or "Length" or "LongLength" } count
                         when AsStateCollection(count.Instance) is { } owner:
                         return owner;
-                    case IInvocationOperation { TargetMethod.Name: "TryDequeue" or "TryPop" or "TryTake" or "TryPeek" or "Any" or "Count" } call:
+                    case IInvocationOperation { TargetMethod.Name: "TryDequeue" or "TryPop" or "TryTake" or "TryPeek" or "Any" or "Count" or "MoveNext" } call:
                         var source = call.Instance ?? (call.Arguments.Length > 0 && call.TargetMethod.IsExtensionMethod ? call.Arguments[0].Value : null);
                         if (AsStateCollection(source) is { } queue)
                         {

@@ -94,6 +94,101 @@ public class RealCostFalseAlarmTests
         await Gil001.VerifyAnalyzerAsync(source);
     }
 
+    /// <summary>
+    /// Workers take turns pulling the next batch from one shared input (an enumerator, a captured queue) under the lock:
+    /// the loop walks the state the lock guards and its body only moves items — the bookkeeping every batching
+    /// producer–consumer has, not CPU work, also when the gate and the source are locals captured by a local function.
+    /// </summary>
+    [Fact]
+    public async Task BatchPulledFromSharedEnumeratorOrCapturedQueue_DoesNotReport()
+    {
+        var source = Usings + """
+            sealed class Order { public int Id; public double[] Lines; }
+            class Batcher
+            {
+                private readonly object _feedGate = new object();
+                private IEnumerator<Order> _feed;
+
+                public double RunAll(IEnumerable<Order> orders, int workers, int batch)
+                {
+                    _feed = orders.GetEnumerator();
+                    object gate = new object();
+                    var pending = new Queue<Order>(orders);
+                    double total = 0;
+
+                    List<Order> Next()
+                    {
+                        var taken = new List<Order>(batch);
+                        lock (gate)
+                        {
+                            while (taken.Count < batch && pending.Count > 0)
+                                taken.Add(pending.Dequeue());
+                        }
+                        return taken;
+                    }
+
+                    var tasks = new List<Task>();
+                    for (int w = 0; w < workers; w++)
+                    {
+                        tasks.Add(Task.Run(() =>
+                        {
+                            for (var part = Next(); part.Count > 0; part = Next())
+                                foreach (var o in part) Price(o);
+                            List<Order> mine;
+                            do
+                            {
+                                mine = new List<Order>(batch);
+                                lock (_feedGate)
+                                {
+                                    while (mine.Count < batch && _feed.MoveNext())
+                                        mine.Add(_feed.Current);
+                                }
+                                foreach (var o in mine) Price(o);
+                            } while (mine.Count > 0);
+                        }));
+                    }
+                    Task.WaitAll(tasks.ToArray());
+                    return total;
+                }
+
+                private static double Price(Order o)
+                {
+                    double s = 0;
+                    for (int i = 0; i < o.Lines.Length; i++) s += Math.Round(o.Lines[i] * 1.2, 2);
+                    return s;
+                }
+            }
+            """;
+        await Gil001.VerifyAnalyzerAsync(source);
+    }
+
+    /// <summary>A captured local array of numbers walked under the lock is data, not bookkeeping: still reported.</summary>
+    [Fact]
+    public async Task CapturedNumericArrayLoopUnderLockInLocalFunction_StillReports()
+    {
+        var source = Usings + """
+            class Mixer
+            {
+                public void Mix(float[][] layers)
+                {
+                    object gate = new object();
+                    var frame = new float[1920 * 1080];
+                    void Add(float[] layer)
+                    {
+                        {|#0:lock (gate)|}
+                        {
+                            for (int p = 0; p < frame.Length; p++)
+                                frame[p] = frame[p] * 0.9f + layer[p] * 0.1f;
+                        }
+                    }
+                    Parallel.For(0, layers.Length, li => Add(layers[li]));
+                }
+            }
+            """;
+        await Gil001.VerifyAnalyzerAsync(source,
+            Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0).WithArguments("gate", "for loop", "'Add', called from a Parallel.For body"));
+    }
+
     [Fact]
     public async Task PixelArrayFieldLoopUnderLockInParallelFor_StillReports()
     {
