@@ -1,7 +1,6 @@
-namespace GilAnalyzers
+namespace GilAnalyzers;
+
+internal static class DiagnosticCategories
 {
-    internal static class DiagnosticCategories
-    {
-        public const string Performance = "Performance";
-    }
+    public const string Performance = "Performance";
 }

@@ -12,331 +12,330 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 
-namespace GilAnalyzers.CodeFixes
+namespace GilAnalyzers.CodeFixes;
+
+/// <summary>How a <see cref="FanOutPlan"/> is written back: which Parallel.* call replaces the hand-made fan-out.</summary>
+internal enum FanOutRewriteKind
 {
-    /// <summary>How a <see cref="FanOutPlan"/> is written back: which Parallel.* call replaces the hand-made fan-out.</summary>
-    internal enum FanOutRewriteKind
+    /// <summary><c>Parallel.For(0, n, i =&gt; { partition i })</c>.</summary>
+    Partitions,
+
+    /// <summary><c>Parallel.For(0, N, j =&gt; body)</c> (with localInit / localFinally for an accumulator).</summary>
+    Range,
+
+    /// <summary><c>Parallel.Invoke(a, b, ...)</c>.</summary>
+    Invoke,
+}
+
+/// <summary>Turns a <see cref="FanOutPlan"/> computed by the analysis core into a syntax edit.</summary>
+internal static class FanOutRewrite
+{
+    private const string ParallelName = "System.Threading.Tasks.Parallel";
+
+    public static async Task<Document> ApplyAsync(Document document, FanOutPlan plan, FanOutRewriteKind kind, CancellationToken cancellationToken)
     {
-        /// <summary><c>Parallel.For(0, n, i =&gt; { partition i })</c>.</summary>
-        Partitions,
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var model = editor.SemanticModel;
+        var anchor = (StatementSyntax)plan.Anchor.Syntax;
+        var usingStatement = plan.UnwrapUsing?.Syntax as UsingStatementSyntax;
+        var outer = (StatementSyntax?)usingStatement ?? anchor;
+        var layout = new Layout(IndentationOf(outer), EndOfLine(outer));
+        var text = kind switch
+        {
+            FanOutRewriteKind.Range => RangeText(plan, model, anchor.SpanStart, layout),
+            FanOutRewriteKind.Invoke => InvokeText(plan),
+            _ => PartitionsText(plan, layout),
+        };
+        var replacement = Annotate(SyntaxFactory.ParseStatement(text))
+            .WithLeadingTrivia(outer.GetLeadingTrivia())
+            .WithTrailingTrivia(outer.GetTrailingTrivia());
 
-        /// <summary><c>Parallel.For(0, N, j =&gt; body)</c> (with localInit / localFinally for an accumulator).</summary>
-        Range,
+        if (usingStatement is not null && usingStatement.Statement is BlockSyntax usingBlock)
+        {
+            var removedSyntax = new HashSet<SyntaxNode>(plan.Removed.Select(r => r.Syntax));
+            var kept = new List<SyntaxNode>();
+            foreach (var statement in usingBlock.Statements)
+            {
+                if (statement == anchor)
+                {
+                    kept.Add(kept.Count == 0 ? replacement : replacement.WithLeadingTrivia(SyntaxFactory.Whitespace(layout.Indent)));
+                }
+                else if (!removedSyntax.Contains(statement))
+                {
+                    var moved = SyntaxFactory.ParseStatement(layout.Indent + Reindent(statement.ToFullString().Trim('\r', '\n'), layout.Indent, layout.EndOfLine).TrimStart() + layout.EndOfLine);
+                    kept.Add(kept.Count == 0 ? moved.WithLeadingTrivia(outer.GetLeadingTrivia()) : moved);
+                }
+            }
 
-        /// <summary><c>Parallel.Invoke(a, b, ...)</c>.</summary>
-        Invoke,
+            editor.InsertBefore(usingStatement, kept);
+            editor.RemoveNode(usingStatement, SyntaxRemoveOptions.KeepUnbalancedDirectives);
+        }
+        else
+        {
+            editor.ReplaceNode(anchor, replacement);
+            foreach (var removed in plan.Removed)
+            {
+                editor.RemoveNode(removed.Syntax, SyntaxRemoveOptions.KeepUnbalancedDirectives);
+            }
+        }
+
+        // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
+        return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Turns a <see cref="FanOutPlan"/> computed by the analysis core into a syntax edit.</summary>
-    internal static class FanOutRewrite
+    /// <summary>Indentation of the new statement and the unit to indent its body by; the document's end of line.</summary>
+    private readonly struct Layout
     {
-        private const string ParallelName = "System.Threading.Tasks.Parallel";
-
-        public static async Task<Document> ApplyAsync(Document document, FanOutPlan plan, FanOutRewriteKind kind, CancellationToken cancellationToken)
+        public Layout(string indent, string endOfLine)
         {
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            var model = editor.SemanticModel;
-            var anchor = (StatementSyntax)plan.Anchor.Syntax;
-            var usingStatement = plan.UnwrapUsing?.Syntax as UsingStatementSyntax;
-            var outer = (StatementSyntax?)usingStatement ?? anchor;
-            var layout = new Layout(IndentationOf(outer), EndOfLine(outer));
-            var text = kind switch
-            {
-                FanOutRewriteKind.Range => RangeText(plan, model, anchor.SpanStart, layout),
-                FanOutRewriteKind.Invoke => InvokeText(plan),
-                _ => PartitionsText(plan, layout),
-            };
-            var replacement = Annotate(SyntaxFactory.ParseStatement(text))
-                .WithLeadingTrivia(outer.GetLeadingTrivia())
-                .WithTrailingTrivia(outer.GetTrailingTrivia());
+            Indent = indent;
+            EndOfLine = endOfLine;
+            Unit = indent.Contains("\t") ? "\t" : "    ";
+        }
 
-            if (usingStatement is not null && usingStatement.Statement is BlockSyntax usingBlock)
+        public string Indent { get; }
+
+        public string Unit { get; }
+
+        public string EndOfLine { get; }
+
+        public string Inner => Indent + Unit;
+    }
+
+    private static string IndentationOf(SyntaxNode statement)
+    {
+        var trivia = statement.GetLeadingTrivia();
+        return trivia.Count > 0 && trivia[trivia.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? trivia[trivia.Count - 1].ToString() : string.Empty;
+    }
+
+    private static string EndOfLine(SyntaxNode statement)
+    {
+        var text = statement.SyntaxTree.GetText().ToString();
+        return text.Contains("\r\n") ? "\r\n" : "\n";
+    }
+
+    /// <summary>Moves a (possibly multi-line) statement to <paramref name="indent"/>, keeping its inner relative indentation.</summary>
+    private static string Reindent(string text, string indent, string endOfLine)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n').ToList();
+        while (lines.Count > 0 && lines[0].Trim().Length == 0)
+        {
+            lines.RemoveAt(0);
+        }
+
+        while (lines.Count > 0 && lines[lines.Count - 1].Trim().Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        if (lines.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var baseline = lines[0].Length - lines[0].TrimStart().Length;
+        var result = new StringBuilder();
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            if (line.Trim().Length == 0)
             {
-                var removedSyntax = new HashSet<SyntaxNode>(plan.Removed.Select(r => r.Syntax));
-                var kept = new List<SyntaxNode>();
-                foreach (var statement in usingBlock.Statements)
+                result.Append(endOfLine);
+                continue;
+            }
+
+            var own = line.Length - line.TrimStart().Length;
+            result.Append(indent).Append(line.Substring(System.Math.Min(own, baseline)).TrimEnd());
+            if (i < lines.Count - 1)
+            {
+                result.Append(endOfLine);
+            }
+        }
+
+        return result.ToString();
+    }
+
+    private static StatementSyntax Annotate(StatementSyntax statement)
+    {
+        var names = statement.DescendantNodes().OfType<MemberAccessExpressionSyntax>()
+            .Where(m => m.ToString() == ParallelName)
+            .ToList();
+        return statement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+    }
+
+    private static string PartitionsText(FanOutPlan plan, Layout layout)
+    {
+        var index = plan.Index!.Name;
+        var eol = layout.EndOfLine;
+        var body = new StringBuilder();
+        body.Append(layout.Indent).Append('{').Append(eol);
+        foreach (var statement in plan.PreStatements)
+        {
+            body.Append(StatementText(statement, layout)).Append(eol);
+        }
+
+        AppendBody(body, plan.Bodies[0], layout);
+        body.Append(layout.Indent).Append('}');
+        return ParallelName + ".For(0, " + plan.Bound!.Syntax + ", " + index + " =>" + eol + body + ");";
+    }
+
+    private static string InvokeText(FanOutPlan plan)
+    {
+        var actions = plan.Bodies.Select(b => b.Delegate.Syntax.ToString());
+        return ParallelName + ".Invoke(" + string.Join(", ", actions) + ");";
+    }
+
+    private static string RangeText(FanOutPlan plan, SemanticModel model, int position, Layout layout)
+    {
+        var range = plan.Range!;
+        var eol = layout.EndOfLine;
+        var j = range.LoopIndex.Name;
+        var loopStatements = range.LoopBody.Syntax is BlockSyntax block ? block.Statements.Cast<SyntaxNode>().ToList() : new List<SyntaxNode> { range.LoopBody.Syntax };
+        var loopBody = string.Concat(loopStatements.Select(s => Reindent(s.ToFullString(), layout.Inner, eol) + eol));
+        if (range.Accumulator is null)
+        {
+            return ParallelName + ".For(0, " + range.End.Syntax + ", " + j + " =>" + eol + layout.Indent + "{" + eol + loopBody + layout.Indent + "});";
+        }
+
+        var acc = range.Accumulator.Name;
+        var type = range.Accumulator.Type.ToMinimalDisplayString(model, position);
+        var state = FreeName(model, position, "loopState", range.LoopBody.Syntax);
+        var merges = string.Concat(range.Merges.Select(m => Reindent(m.Syntax.ToFullString(), layout.Inner, eol) + eol));
+        return ParallelName + ".For<" + type + ">(0, " + range.End.Syntax + ", () => " + range.AccumulatorInitializer!.Syntax + ", (" + j + ", " + state + ", " + acc + ") =>" + eol
+               + layout.Indent + "{" + eol
+               + loopBody
+               + layout.Inner + "return " + acc + ";" + eol
+               + layout.Indent + "}, " + acc + " =>" + eol
+               + layout.Indent + "{" + eol
+               + merges
+               + layout.Indent + "});";
+    }
+
+    private static string FreeName(SemanticModel model, int position, string name, SyntaxNode body)
+    {
+        var candidate = name;
+        for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0
+                        || body.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == candidate); i++)
+        {
+            candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return candidate;
+    }
+
+    private static void AppendBody(StringBuilder text, FanOutBody body, Layout layout)
+    {
+        var eol = layout.EndOfLine;
+        if (body.Parameter is not null && body.Statements.Any(s => OperationFacts.References(s, body.Parameter)))
+        {
+            var format = SymbolDisplayFormat.MinimallyQualifiedFormat.RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+            text.Append(layout.Inner).Append(body.Parameter.Type.ToDisplayString(format))
+                .Append(' ').Append(body.Parameter.Name).Append(" = ")
+                .Append(body.Argument?.Syntax.ToString() ?? "null").Append(';').Append(eol);
+        }
+
+        if (body.MethodGroup is not null)
+        {
+            text.Append(layout.Inner).Append(body.MethodGroup.Syntax).Append('(');
+            if (body.MethodGroup.Method.Parameters.Length == 1)
+            {
+                text.Append(body.Argument?.Syntax.ToString() ?? "null");
+            }
+
+            text.Append(");").Append(eol);
+            return;
+        }
+
+        foreach (var statement in body.Statements)
+        {
+            text.Append(StatementText(statement, layout)).Append(eol);
+        }
+    }
+
+    private static string StatementText(IOperation statement, Layout layout)
+    {
+        if (statement.Syntax is ExpressionSyntax expression)
+        {
+            // The body of an expression lambda: `() => work(x)`.
+            return layout.Inner + expression + ";";
+        }
+
+        return Reindent(statement.Syntax.ToFullString(), layout.Inner, layout.EndOfLine);
+    }
+
+    /// <summary>
+    /// Whether code the rewrite keeps (the bound, the per-partition statements, the bodies, the range) names a local whose
+    /// declaration the rewrite removes — <c>Parallel.For(0, threads.Length, ...)</c> after <c>var threads = ...</c> is gone
+    /// would not compile. The fixers offer no action then.
+    /// </summary>
+    public static bool KeepsRemovedLocal(FanOutPlan plan)
+    {
+        var removed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var statement in plan.Removed)
+        {
+            foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator)
                 {
-                    if (statement == anchor)
-                    {
-                        kept.Add(kept.Count == 0 ? replacement : replacement.WithLeadingTrivia(SyntaxFactory.Whitespace(layout.Indent)));
-                    }
-                    else if (!removedSyntax.Contains(statement))
-                    {
-                        var moved = SyntaxFactory.ParseStatement(layout.Indent + Reindent(statement.ToFullString().Trim('\r', '\n'), layout.Indent, layout.EndOfLine).TrimStart() + layout.EndOfLine);
-                        kept.Add(kept.Count == 0 ? moved.WithLeadingTrivia(outer.GetLeadingTrivia()) : moved);
-                    }
-                }
-
-                editor.InsertBefore(usingStatement, kept);
-                editor.RemoveNode(usingStatement, SyntaxRemoveOptions.KeepUnbalancedDirectives);
-            }
-            else
-            {
-                editor.ReplaceNode(anchor, replacement);
-                foreach (var removed in plan.Removed)
-                {
-                    editor.RemoveNode(removed.Syntax, SyntaxRemoveOptions.KeepUnbalancedDirectives);
-                }
-            }
-
-            // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
-            return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>Indentation of the new statement and the unit to indent its body by; the document's end of line.</summary>
-        private readonly struct Layout
-        {
-            public Layout(string indent, string endOfLine)
-            {
-                Indent = indent;
-                EndOfLine = endOfLine;
-                Unit = indent.Contains("\t") ? "\t" : "    ";
-            }
-
-            public string Indent { get; }
-
-            public string Unit { get; }
-
-            public string EndOfLine { get; }
-
-            public string Inner => Indent + Unit;
-        }
-
-        private static string IndentationOf(SyntaxNode statement)
-        {
-            var trivia = statement.GetLeadingTrivia();
-            return trivia.Count > 0 && trivia[trivia.Count - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? trivia[trivia.Count - 1].ToString() : string.Empty;
-        }
-
-        private static string EndOfLine(SyntaxNode statement)
-        {
-            var text = statement.SyntaxTree.GetText().ToString();
-            return text.Contains("\r\n") ? "\r\n" : "\n";
-        }
-
-        /// <summary>Moves a (possibly multi-line) statement to <paramref name="indent"/>, keeping its inner relative indentation.</summary>
-        private static string Reindent(string text, string indent, string endOfLine)
-        {
-            var lines = text.Replace("\r\n", "\n").Split('\n').ToList();
-            while (lines.Count > 0 && lines[0].Trim().Length == 0)
-            {
-                lines.RemoveAt(0);
-            }
-
-            while (lines.Count > 0 && lines[lines.Count - 1].Trim().Length == 0)
-            {
-                lines.RemoveAt(lines.Count - 1);
-            }
-
-            if (lines.Count == 0)
-            {
-                return string.Empty;
-            }
-
-            var baseline = lines[0].Length - lines[0].TrimStart().Length;
-            var result = new StringBuilder();
-            for (var i = 0; i < lines.Count; i++)
-            {
-                var line = lines[i];
-                if (line.Trim().Length == 0)
-                {
-                    result.Append(endOfLine);
-                    continue;
-                }
-
-                var own = line.Length - line.TrimStart().Length;
-                result.Append(indent).Append(line.Substring(System.Math.Min(own, baseline)).TrimEnd());
-                if (i < lines.Count - 1)
-                {
-                    result.Append(endOfLine);
-                }
-            }
-
-            return result.ToString();
-        }
-
-        private static StatementSyntax Annotate(StatementSyntax statement)
-        {
-            var names = statement.DescendantNodes().OfType<MemberAccessExpressionSyntax>()
-                .Where(m => m.ToString() == ParallelName)
-                .ToList();
-            return statement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
-        }
-
-        private static string PartitionsText(FanOutPlan plan, Layout layout)
-        {
-            var index = plan.Index!.Name;
-            var eol = layout.EndOfLine;
-            var body = new StringBuilder();
-            body.Append(layout.Indent).Append('{').Append(eol);
-            foreach (var statement in plan.PreStatements)
-            {
-                body.Append(StatementText(statement, layout)).Append(eol);
-            }
-
-            AppendBody(body, plan.Bodies[0], layout);
-            body.Append(layout.Indent).Append('}');
-            return ParallelName + ".For(0, " + plan.Bound!.Syntax + ", " + index + " =>" + eol + body + ");";
-        }
-
-        private static string InvokeText(FanOutPlan plan)
-        {
-            var actions = plan.Bodies.Select(b => b.Delegate.Syntax.ToString());
-            return ParallelName + ".Invoke(" + string.Join(", ", actions) + ");";
-        }
-
-        private static string RangeText(FanOutPlan plan, SemanticModel model, int position, Layout layout)
-        {
-            var range = plan.Range!;
-            var eol = layout.EndOfLine;
-            var j = range.LoopIndex.Name;
-            var loopStatements = range.LoopBody.Syntax is BlockSyntax block ? block.Statements.Cast<SyntaxNode>().ToList() : new List<SyntaxNode> { range.LoopBody.Syntax };
-            var loopBody = string.Concat(loopStatements.Select(s => Reindent(s.ToFullString(), layout.Inner, eol) + eol));
-            if (range.Accumulator is null)
-            {
-                return ParallelName + ".For(0, " + range.End.Syntax + ", " + j + " =>" + eol + layout.Indent + "{" + eol + loopBody + layout.Indent + "});";
-            }
-
-            var acc = range.Accumulator.Name;
-            var type = range.Accumulator.Type.ToMinimalDisplayString(model, position);
-            var state = FreeName(model, position, "loopState", range.LoopBody.Syntax);
-            var merges = string.Concat(range.Merges.Select(m => Reindent(m.Syntax.ToFullString(), layout.Inner, eol) + eol));
-            return ParallelName + ".For<" + type + ">(0, " + range.End.Syntax + ", () => " + range.AccumulatorInitializer!.Syntax + ", (" + j + ", " + state + ", " + acc + ") =>" + eol
-                   + layout.Indent + "{" + eol
-                   + loopBody
-                   + layout.Inner + "return " + acc + ";" + eol
-                   + layout.Indent + "}, " + acc + " =>" + eol
-                   + layout.Indent + "{" + eol
-                   + merges
-                   + layout.Indent + "});";
-        }
-
-        private static string FreeName(SemanticModel model, int position, string name, SyntaxNode body)
-        {
-            var candidate = name;
-            for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0
-                            || body.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == candidate); i++)
-            {
-                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return candidate;
-        }
-
-        private static void AppendBody(StringBuilder text, FanOutBody body, Layout layout)
-        {
-            var eol = layout.EndOfLine;
-            if (body.Parameter is not null && body.Statements.Any(s => OperationFacts.References(s, body.Parameter)))
-            {
-                var format = SymbolDisplayFormat.MinimallyQualifiedFormat.RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
-                text.Append(layout.Inner).Append(body.Parameter.Type.ToDisplayString(format))
-                    .Append(' ').Append(body.Parameter.Name).Append(" = ")
-                    .Append(body.Argument?.Syntax.ToString() ?? "null").Append(';').Append(eol);
-            }
-
-            if (body.MethodGroup is not null)
-            {
-                text.Append(layout.Inner).Append(body.MethodGroup.Syntax).Append('(');
-                if (body.MethodGroup.Method.Parameters.Length == 1)
-                {
-                    text.Append(body.Argument?.Syntax.ToString() ?? "null");
-                }
-
-                text.Append(");").Append(eol);
-                return;
-            }
-
-            foreach (var statement in body.Statements)
-            {
-                text.Append(StatementText(statement, layout)).Append(eol);
-            }
-        }
-
-        private static string StatementText(IOperation statement, Layout layout)
-        {
-            if (statement.Syntax is ExpressionSyntax expression)
-            {
-                // The body of an expression lambda: `() => work(x)`.
-                return layout.Inner + expression + ";";
-            }
-
-            return Reindent(statement.Syntax.ToFullString(), layout.Inner, layout.EndOfLine);
-        }
-
-        /// <summary>
-        /// Whether code the rewrite keeps (the bound, the per-partition statements, the bodies, the range) names a local whose
-        /// declaration the rewrite removes — <c>Parallel.For(0, threads.Length, ...)</c> after <c>var threads = ...</c> is gone
-        /// would not compile. The fixers offer no action then.
-        /// </summary>
-        public static bool KeepsRemovedLocal(FanOutPlan plan)
-        {
-            var removed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (var statement in plan.Removed)
-            {
-                foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
-                {
-                    if (operation is IVariableDeclaratorOperation declarator)
-                    {
-                        removed.Add(declarator.Symbol);
-                    }
+                    removed.Add(declarator.Symbol);
                 }
             }
-
-            if (removed.Count == 0)
-            {
-                return false;
-            }
-
-            var kept = new List<IOperation>();
-            if (plan.Bound is not null)
-            {
-                kept.Add(plan.Bound);
-            }
-
-            kept.AddRange(plan.PreStatements);
-            foreach (var body in plan.Bodies)
-            {
-                kept.AddRange(body.Statements);
-                kept.Add(body.Delegate);
-                if (body.Argument is not null)
-                {
-                    kept.Add(body.Argument);
-                }
-            }
-
-            if (plan.Range is { } range)
-            {
-                kept.Add(range.End);
-                kept.Add(range.LoopBody);
-                kept.AddRange(range.Merges);
-                if (range.AccumulatorInitializer is not null)
-                {
-                    kept.Add(range.AccumulatorInitializer);
-                }
-            }
-
-            return kept.Any(k => OperationFacts.Descendants(k).Any(o => o is ILocalReferenceOperation local && removed.Contains(local.Local)));
         }
 
-        /// <summary>Re-runs the analysis for the operation under a diagnostic.</summary>
-        public static IOperation? OperationAt(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)
+        if (removed.Count == 0)
         {
-            var node = root.FindNode(span, getInnermostNodeForTie: true);
-            for (var current = node; current is not null; current = current.Parent)
-            {
-                if (current.Span != span)
-                {
-                    break;
-                }
+            return false;
+        }
 
-                var operation = model.GetOperation(current, cancellationToken);
-                if (operation is not null && operation.Syntax.Span == span)
-                {
-                    return operation;
-                }
+        var kept = new List<IOperation>();
+        if (plan.Bound is not null)
+        {
+            kept.Add(plan.Bound);
+        }
+
+        kept.AddRange(plan.PreStatements);
+        foreach (var body in plan.Bodies)
+        {
+            kept.AddRange(body.Statements);
+            kept.Add(body.Delegate);
+            if (body.Argument is not null)
+            {
+                kept.Add(body.Argument);
+            }
+        }
+
+        if (plan.Range is { } range)
+        {
+            kept.Add(range.End);
+            kept.Add(range.LoopBody);
+            kept.AddRange(range.Merges);
+            if (range.AccumulatorInitializer is not null)
+            {
+                kept.Add(range.AccumulatorInitializer);
+            }
+        }
+
+        return kept.Any(k => OperationFacts.Descendants(k).Any(o => o is ILocalReferenceOperation local && removed.Contains(local.Local)));
+    }
+
+    /// <summary>Re-runs the analysis for the operation under a diagnostic.</summary>
+    public static IOperation? OperationAt(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)
+    {
+        var node = root.FindNode(span, getInnermostNodeForTie: true);
+        for (var current = node; current is not null; current = current.Parent)
+        {
+            if (current.Span != span)
+            {
+                break;
             }
 
-            return null;
+            var operation = model.GetOperation(current, cancellationToken);
+            if (operation is not null && operation.Syntax.Span == span)
+            {
+                return operation;
+            }
         }
+
+        return null;
     }
 }

@@ -13,148 +13,147 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
-namespace GilAnalyzers.CodeFixes
+namespace GilAnalyzers.CodeFixes;
+
+/// <summary>
+/// GIL001 fixes: move the computation out of the lock, accumulate per worker (localInit/localFinally), or replace a
+/// lone integer update with Interlocked. Each is offered only when the rewrite provably keeps the behaviour.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SharedLockAroundCpuWorkFixer)), Shared]
+public sealed class SharedLockAroundCpuWorkFixer : CodeFixProvider
 {
-    /// <summary>
-    /// GIL001 fixes: move the computation out of the lock, accumulate per worker (localInit/localFinally), or replace a
-    /// lone integer update with Interlocked. Each is offered only when the rewrite provably keeps the behaviour.
-    /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SharedLockAroundCpuWorkFixer)), Shared]
-    public sealed class SharedLockAroundCpuWorkFixer : CodeFixProvider
+    public const string MoveOutOfLockKey = "GIL001.MoveOutOfLock";
+    public const string ThreadLocalKey = "GIL001.ThreadLocal";
+    public const string InterlockedKey = "GIL001.Interlocked";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SharedLockAroundCpuWork);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        public const string MoveOutOfLockKey = "GIL001.MoveOutOfLock";
-        public const string ThreadLocalKey = "GIL001.ThreadLocal";
-        public const string InterlockedKey = "GIL001.Interlocked";
-
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SharedLockAroundCpuWork);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        var document = context.Document;
+        var cancellationToken = context.CancellationToken;
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
         {
-            var document = context.Document;
-            var cancellationToken = context.CancellationToken;
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                var region = GuardedRegion.Find(root, diagnostic.Location.SourceSpan, model, cancellationToken);
-                if (region is null)
-                {
-                    continue;
-                }
-
-                var planner = new LockFixPlanner(model, region, cancellationToken);
-                var move = planner.PlanMoveOut();
-                var threadLocal = planner.PlanThreadLocal();
-                var actions = new List<CodeAction>();
-                var numericFold = threadLocal is not null && !IsCollectingFold(region, model, cancellationToken);
-
-                if (threadLocal is not null && numericFold)
-                {
-                    actions.Add(ThreadLocalAction(document, root, threadLocal));
-                }
-
-                if (move?.Interlocked is not null)
-                {
-                    actions.Add(CodeAction.Create(
-                        "Compute outside the lock and update with Interlocked",
-                        _ => Task.FromResult(document.WithSyntaxRoot(ApplyInterlocked(root, region, move))),
-                        InterlockedKey));
-                }
-
-                if (move is not null)
-                {
-                    actions.Add(CodeAction.Create(
-                        "Move the computation out of the lock",
-                        _ => Task.FromResult(document.WithSyntaxRoot(ApplyMove(root, region, move))),
-                        MoveOutOfLockKey));
-                }
-
-                if (threadLocal is not null && !numericFold)
-                {
-                    actions.Add(ThreadLocalAction(document, root, threadLocal));
-                }
-
-                foreach (var action in actions)
-                {
-                    context.RegisterCodeFix(action, diagnostic);
-                }
-            }
+            return;
         }
 
-        private static CodeAction ThreadLocalAction(Document document, SyntaxNode root, ThreadLocalPlan plan)
-            => CodeAction.Create(
-                "Accumulate per worker and merge once (localInit/localFinally)",
-                _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(plan.Invocation, plan.Replacement.WithAdditionalAnnotations(Formatter.Annotation)))),
-                ThreadLocalKey);
-
-        private static bool IsCollectingFold(GuardedRegion region, SemanticModel model, CancellationToken cancellationToken)
-            => region.Body.Statements.Any(s => FoldPattern.Match(s, model, cancellationToken)?.Kind == FoldKind.Collect);
-
-        private static SyntaxNode ApplyMove(SyntaxNode root, GuardedRegion region, MovePlan plan)
+        foreach (var diagnostic in context.Diagnostics)
         {
-            var replacement = plan.Hoisted.Select(Prepare)
-                .Concat(region.Rebuild(plan.Kept.Select(Prepare)).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)));
-            return ReplaceRegion(root, region, replacement);
-        }
-
-        private static SyntaxNode ApplyInterlocked(SyntaxNode root, GuardedRegion region, MovePlan plan)
-        {
-            var update = plan.Interlocked!;
-            var interlocked = SyntaxFactory.ParseExpression("global::System.Threading.Interlocked")
-                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-            string method;
-            var arguments = new List<ArgumentSyntax>
+            var region = GuardedRegion.Find(root, diagnostic.Location.SourceSpan, model, cancellationToken);
+            if (region is null)
             {
-                SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), update.Target),
-            };
-            if (update.Delta is null)
-            {
-                method = update.Negate ? "Decrement" : "Increment";
-            }
-            else
-            {
-                method = "Add";
-                var delta = update.Negate
-                    ? SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, SyntaxFactory.ParenthesizedExpression(update.Delta).WithAdditionalAnnotations(Simplifier.Annotation))
-                    : update.Delta;
-                arguments.Add(SyntaxFactory.Argument(delta));
+                continue;
             }
 
-            var call = SyntaxFactory.ExpressionStatement(
-                SyntaxFactory.InvocationExpression(
-                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, interlocked, SyntaxFactory.IdentifierName(method)),
-                    SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments))));
-            var replacement = plan.Hoisted.Select(Prepare).Concat(new[] { Prepare(call) });
-            return ReplaceRegion(root, region, replacement);
-        }
+            var planner = new LockFixPlanner(model, region, cancellationToken);
+            var move = planner.PlanMoveOut();
+            var threadLocal = planner.PlanThreadLocal();
+            var actions = new List<CodeAction>();
+            var numericFold = threadLocal is not null && !IsCollectingFold(region, model, cancellationToken);
 
-        private static StatementSyntax Prepare(StatementSyntax statement)
-            => statement.WithAdditionalAnnotations(Formatter.Annotation);
-
-        /// <summary>Puts <paramref name="replacement"/> where the region's statements were, keeping the region's leading trivia.</summary>
-        internal static SyntaxNode ReplaceRegion(SyntaxNode root, GuardedRegion region, IEnumerable<StatementSyntax> replacement)
-        {
-            var statements = region.Container.Statements;
-            var firstIndex = statements.IndexOf(region.First);
-            var lastIndex = statements.IndexOf(region.Last);
-            var newStatements = replacement.ToList();
-            if (newStatements.Count > 0)
+            if (threadLocal is not null && numericFold)
             {
-                newStatements[0] = newStatements[0].WithLeadingTrivia(region.First.GetLeadingTrivia());
-                var lastNew = newStatements.Count - 1;
-                newStatements[lastNew] = newStatements[lastNew].WithTrailingTrivia(region.Last.GetTrailingTrivia());
+                actions.Add(ThreadLocalAction(document, root, threadLocal));
             }
 
-            var list = statements.Take(firstIndex).Concat(newStatements).Concat(statements.Skip(lastIndex + 1));
-            var newContainer = region.Container.WithStatements(SyntaxFactory.List(list));
-            return root.ReplaceNode(region.Container, newContainer);
+            if (move?.Interlocked is not null)
+            {
+                actions.Add(CodeAction.Create(
+                    "Compute outside the lock and update with Interlocked",
+                    _ => Task.FromResult(document.WithSyntaxRoot(ApplyInterlocked(root, region, move))),
+                    InterlockedKey));
+            }
+
+            if (move is not null)
+            {
+                actions.Add(CodeAction.Create(
+                    "Move the computation out of the lock",
+                    _ => Task.FromResult(document.WithSyntaxRoot(ApplyMove(root, region, move))),
+                    MoveOutOfLockKey));
+            }
+
+            if (threadLocal is not null && !numericFold)
+            {
+                actions.Add(ThreadLocalAction(document, root, threadLocal));
+            }
+
+            foreach (var action in actions)
+            {
+                context.RegisterCodeFix(action, diagnostic);
+            }
         }
+    }
+
+    private static CodeAction ThreadLocalAction(Document document, SyntaxNode root, ThreadLocalPlan plan)
+        => CodeAction.Create(
+            "Accumulate per worker and merge once (localInit/localFinally)",
+            _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(plan.Invocation, plan.Replacement.WithAdditionalAnnotations(Formatter.Annotation)))),
+            ThreadLocalKey);
+
+    private static bool IsCollectingFold(GuardedRegion region, SemanticModel model, CancellationToken cancellationToken)
+        => region.Body.Statements.Any(s => FoldPattern.Match(s, model, cancellationToken)?.Kind == FoldKind.Collect);
+
+    private static SyntaxNode ApplyMove(SyntaxNode root, GuardedRegion region, MovePlan plan)
+    {
+        var replacement = plan.Hoisted.Select(Prepare)
+            .Concat(region.Rebuild(plan.Kept.Select(Prepare)).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)));
+        return ReplaceRegion(root, region, replacement);
+    }
+
+    private static SyntaxNode ApplyInterlocked(SyntaxNode root, GuardedRegion region, MovePlan plan)
+    {
+        var update = plan.Interlocked!;
+        var interlocked = SyntaxFactory.ParseExpression("global::System.Threading.Interlocked")
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        string method;
+        var arguments = new List<ArgumentSyntax>
+        {
+            SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), update.Target),
+        };
+        if (update.Delta is null)
+        {
+            method = update.Negate ? "Decrement" : "Increment";
+        }
+        else
+        {
+            method = "Add";
+            var delta = update.Negate
+                ? SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, SyntaxFactory.ParenthesizedExpression(update.Delta).WithAdditionalAnnotations(Simplifier.Annotation))
+                : update.Delta;
+            arguments.Add(SyntaxFactory.Argument(delta));
+        }
+
+        var call = SyntaxFactory.ExpressionStatement(
+            SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, interlocked, SyntaxFactory.IdentifierName(method)),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments))));
+        var replacement = plan.Hoisted.Select(Prepare).Concat(new[] { Prepare(call) });
+        return ReplaceRegion(root, region, replacement);
+    }
+
+    private static StatementSyntax Prepare(StatementSyntax statement)
+        => statement.WithAdditionalAnnotations(Formatter.Annotation);
+
+    /// <summary>Puts <paramref name="replacement"/> where the region's statements were, keeping the region's leading trivia.</summary>
+    internal static SyntaxNode ReplaceRegion(SyntaxNode root, GuardedRegion region, IEnumerable<StatementSyntax> replacement)
+    {
+        var statements = region.Container.Statements;
+        var firstIndex = statements.IndexOf(region.First);
+        var lastIndex = statements.IndexOf(region.Last);
+        var newStatements = replacement.ToList();
+        if (newStatements.Count > 0)
+        {
+            newStatements[0] = newStatements[0].WithLeadingTrivia(region.First.GetLeadingTrivia());
+            var lastNew = newStatements.Count - 1;
+            newStatements[lastNew] = newStatements[lastNew].WithTrailingTrivia(region.Last.GetTrailingTrivia());
+        }
+
+        var list = statements.Take(firstIndex).Concat(newStatements).Concat(statements.Skip(lastIndex + 1));
+        var newContainer = region.Container.WithStatements(SyntaxFactory.List(list));
+        return root.ReplaceNode(region.Container, newContainer);
     }
 }

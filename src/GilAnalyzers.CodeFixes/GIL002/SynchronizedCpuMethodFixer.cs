@@ -13,306 +13,305 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 
-namespace GilAnalyzers.CodeFixes
+namespace GilAnalyzers.CodeFixes;
+
+/// <summary>
+/// GIL002 fixes for <c>[MethodImpl(MethodImplOptions.Synchronized)]</c> on CPU-bound methods: drop the attribute
+/// when the method touches no shared mutable state; otherwise drop it and lock a private lock object around only the
+/// statements that update shared state, after moving the computation in front of them.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SynchronizedCpuMethodFixer)), Shared]
+public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
 {
-    /// <summary>
-    /// GIL002 fixes for <c>[MethodImpl(MethodImplOptions.Synchronized)]</c> on CPU-bound methods: drop the attribute
-    /// when the method touches no shared mutable state; otherwise drop it and lock a private lock object around only the
-    /// statements that update shared state, after moving the computation in front of them.
-    /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SynchronizedCpuMethodFixer)), Shared]
-    public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
+    public const string RemoveSynchronizedKey = "GIL002.RemoveSynchronized";
+    public const string NarrowLockKey = "GIL002.NarrowLock";
+
+    /// <summary>LanguageVersion.CSharp13, which the Roslyn this assembly builds against does not name yet.</summary>
+    private const int CSharp13 = 1300;
+
+    private const string MethodImplAttributeName = "System.Runtime.CompilerServices.MethodImplAttribute";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SynchronizedCpuMethod);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        public const string RemoveSynchronizedKey = "GIL002.RemoveSynchronized";
-        public const string NarrowLockKey = "GIL002.NarrowLock";
-
-        /// <summary>LanguageVersion.CSharp13, which the Roslyn this assembly builds against does not name yet.</summary>
-        private const int CSharp13 = 1300;
-
-        private const string MethodImplAttributeName = "System.Runtime.CompilerServices.MethodImplAttribute";
-
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SynchronizedCpuMethod);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        var document = context.Document;
+        var cancellationToken = context.CancellationToken;
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
         {
-            var document = context.Document;
-            var cancellationToken = context.CancellationToken;
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            var method = root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>();
+            if (method is null || model.GetDeclaredSymbol(method, cancellationToken) is not IMethodSymbol symbol)
             {
-                return;
+                continue;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            var withoutAttribute = RemoveSynchronizedFlag(method, model, cancellationToken);
+            if (withoutAttribute is null || SharesTheHiddenLock(method, symbol, model, cancellationToken)
+                || method.Modifiers.Any(SyntaxKind.AsyncKeyword) || method.DescendantNodes().Any(n => n is YieldStatementSyntax))
             {
-                var method = root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>();
-                if (method is null || model.GetDeclaredSymbol(method, cancellationToken) is not IMethodSymbol symbol)
+                continue;
+            }
+
+            if (TouchesNoSharedMutableState(method, model, cancellationToken))
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Remove MethodImplOptions.Synchronized (the method touches no shared mutable state)",
+                        _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, withoutAttribute.WithAdditionalAnnotations(Formatter.Annotation)))),
+                        RemoveSynchronizedKey),
+                    diagnostic);
+                continue;
+            }
+
+            var narrowed = NarrowLock(method, withoutAttribute, symbol, model, cancellationToken);
+            if (narrowed is not null)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Replace MethodImplOptions.Synchronized with a private lock around the shared-state update",
+                        _ => Task.FromResult(document.WithSyntaxRoot(narrowed(root))),
+                        NarrowLockKey),
+                    diagnostic);
+            }
+        }
+    }
+
+    /// <summary>The method without the Synchronized flag (the attribute goes when it was the only option); null when the attribute is not a plain flags expression.</summary>
+    private static MethodDeclarationSyntax? RemoveSynchronizedFlag(MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var list in method.AttributeLists)
+        {
+            foreach (var attribute in list.Attributes)
+            {
+                if (model.GetSymbolInfo(attribute, cancellationToken).Symbol?.ContainingType?.ToDisplayString() != MethodImplAttributeName
+                    || attribute.ArgumentList is not { Arguments.Count: 1 } arguments)
                 {
                     continue;
                 }
 
-                var withoutAttribute = RemoveSynchronizedFlag(method, model, cancellationToken);
-                if (withoutAttribute is null || SharesTheHiddenLock(method, symbol, model, cancellationToken)
-                    || method.Modifiers.Any(SyntaxKind.AsyncKeyword) || method.DescendantNodes().Any(n => n is YieldStatementSyntax))
+                var argument = arguments.Arguments[0].Expression;
+                var operands = FlagOperands(argument);
+                var synchronized = operands.Where(o => IsSynchronizedMember(o, model, cancellationToken)).ToList();
+                if (synchronized.Count == 0)
                 {
                     continue;
                 }
 
-                if (TouchesNoSharedMutableState(method, model, cancellationToken))
+                if (operands.Any(o => !IsMethodImplOptionsMember(o, model, cancellationToken)))
                 {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            "Remove MethodImplOptions.Synchronized (the method touches no shared mutable state)",
-                            _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, withoutAttribute.WithAdditionalAnnotations(Formatter.Annotation)))),
-                            RemoveSynchronizedKey),
-                        diagnostic);
-                    continue;
+                    // Numeric or computed flags: too clever to edit safely.
+                    return null;
                 }
 
-                var narrowed = NarrowLock(method, withoutAttribute, symbol, model, cancellationToken);
-                if (narrowed is not null)
+                var remaining = operands.Except(synchronized).ToList();
+                if (remaining.Count == 0)
                 {
-                    context.RegisterCodeFix(
-                        CodeAction.Create(
-                            "Replace MethodImplOptions.Synchronized with a private lock around the shared-state update",
-                            _ => Task.FromResult(document.WithSyntaxRoot(narrowed(root))),
-                            NarrowLockKey),
-                        diagnostic);
+                    if (list.Attributes.Count > 1)
+                    {
+                        return method.ReplaceNode(list, list.WithAttributes(list.Attributes.Remove(attribute)));
+                    }
+
+                    // The list goes; what stood before it (indentation, comments) moves to the next token.
+                    var index = method.AttributeLists.IndexOf(list);
+                    var without = method.WithAttributeLists(method.AttributeLists.RemoveAt(index));
+                    if (index == 0)
+                    {
+                        without = without.WithLeadingTrivia(list.GetLeadingTrivia());
+                    }
+
+                    return without;
                 }
+
+                ExpressionSyntax combined = remaining[0].WithoutTrivia();
+                foreach (var operand in remaining.Skip(1))
+                {
+                    combined = SyntaxFactory.BinaryExpression(SyntaxKind.BitwiseOrExpression, combined, operand.WithoutTrivia());
+                }
+
+                return method.ReplaceNode(argument, combined.WithTriviaFrom(argument));
             }
         }
 
-        /// <summary>The method without the Synchronized flag (the attribute goes when it was the only option); null when the attribute is not a plain flags expression.</summary>
-        private static MethodDeclarationSyntax? RemoveSynchronizedFlag(MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
+        return null;
+    }
+
+    private static List<ExpressionSyntax> FlagOperands(ExpressionSyntax expression)
+    {
+        var operands = new List<ExpressionSyntax>();
+        void Collect(ExpressionSyntax e)
         {
-            foreach (var list in method.AttributeLists)
+            if (e is BinaryExpressionSyntax binary && binary.IsKind(SyntaxKind.BitwiseOrExpression))
             {
-                foreach (var attribute in list.Attributes)
-                {
-                    if (model.GetSymbolInfo(attribute, cancellationToken).Symbol?.ContainingType?.ToDisplayString() != MethodImplAttributeName
-                        || attribute.ArgumentList is not { Arguments.Count: 1 } arguments)
-                    {
-                        continue;
-                    }
-
-                    var argument = arguments.Arguments[0].Expression;
-                    var operands = FlagOperands(argument);
-                    var synchronized = operands.Where(o => IsSynchronizedMember(o, model, cancellationToken)).ToList();
-                    if (synchronized.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    if (operands.Any(o => !IsMethodImplOptionsMember(o, model, cancellationToken)))
-                    {
-                        // Numeric or computed flags: too clever to edit safely.
-                        return null;
-                    }
-
-                    var remaining = operands.Except(synchronized).ToList();
-                    if (remaining.Count == 0)
-                    {
-                        if (list.Attributes.Count > 1)
-                        {
-                            return method.ReplaceNode(list, list.WithAttributes(list.Attributes.Remove(attribute)));
-                        }
-
-                        // The list goes; what stood before it (indentation, comments) moves to the next token.
-                        var index = method.AttributeLists.IndexOf(list);
-                        var without = method.WithAttributeLists(method.AttributeLists.RemoveAt(index));
-                        if (index == 0)
-                        {
-                            without = without.WithLeadingTrivia(list.GetLeadingTrivia());
-                        }
-
-                        return without;
-                    }
-
-                    ExpressionSyntax combined = remaining[0].WithoutTrivia();
-                    foreach (var operand in remaining.Skip(1))
-                    {
-                        combined = SyntaxFactory.BinaryExpression(SyntaxKind.BitwiseOrExpression, combined, operand.WithoutTrivia());
-                    }
-
-                    return method.ReplaceNode(argument, combined.WithTriviaFrom(argument));
-                }
+                Collect(binary.Left);
+                Collect(binary.Right);
             }
-
-            return null;
+            else if (e is ParenthesizedExpressionSyntax parenthesized)
+            {
+                Collect(parenthesized.Expression);
+            }
+            else
+            {
+                operands.Add(e);
+            }
         }
 
-        private static List<ExpressionSyntax> FlagOperands(ExpressionSyntax expression)
+        Collect(expression);
+        return operands;
+    }
+
+    private static bool IsMethodImplOptionsMember(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
+        => model.GetSymbolInfo(expression, cancellationToken).Symbol is IFieldSymbol { ContainingType: { } type }
+           && type.ToDisplayString() == "System.Runtime.CompilerServices.MethodImplOptions";
+
+    private static bool IsSynchronizedMember(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
+        => IsMethodImplOptionsMember(expression, model, cancellationToken)
+           && model.GetSymbolInfo(expression, cancellationToken).Symbol?.Name == "Synchronized";
+
+    /// <summary>
+    /// Other code that takes the same hidden lock (another Synchronized method of the same kind, <c>lock (this)</c>,
+    /// <c>lock (typeof(T))</c>, Monitor on them) relies on excluding this method; a private lock would break that.
+    /// </summary>
+    private static bool SharesTheHiddenLock(MethodDeclarationSyntax method, IMethodSymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var type = symbol.ContainingType;
+        foreach (var member in type.GetMembers().OfType<IMethodSymbol>())
         {
-            var operands = new List<ExpressionSyntax>();
-            void Collect(ExpressionSyntax e)
+            if (SymbolEqualityComparer.Default.Equals(member, symbol) || member.IsStatic != symbol.IsStatic)
             {
-                if (e is BinaryExpressionSyntax binary && binary.IsKind(SyntaxKind.BitwiseOrExpression))
-                {
-                    Collect(binary.Left);
-                    Collect(binary.Right);
-                }
-                else if (e is ParenthesizedExpressionSyntax parenthesized)
-                {
-                    Collect(parenthesized.Expression);
-                }
-                else
-                {
-                    operands.Add(e);
-                }
+                continue;
             }
 
-            Collect(expression);
-            return operands;
+            if ((member.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) != 0
+                || member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == MethodImplAttributeName
+                    && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int flags && (flags & 0x20) != 0))
+            {
+                return true;
+            }
         }
 
-        private static bool IsMethodImplOptionsMember(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
-            => model.GetSymbolInfo(expression, cancellationToken).Symbol is IFieldSymbol { ContainingType: { } type }
-               && type.ToDisplayString() == "System.Runtime.CompilerServices.MethodImplOptions";
-
-        private static bool IsSynchronizedMember(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
-            => IsMethodImplOptionsMember(expression, model, cancellationToken)
-               && model.GetSymbolInfo(expression, cancellationToken).Symbol?.Name == "Synchronized";
-
-        /// <summary>
-        /// Other code that takes the same hidden lock (another Synchronized method of the same kind, <c>lock (this)</c>,
-        /// <c>lock (typeof(T))</c>, Monitor on them) relies on excluding this method; a private lock would break that.
-        /// </summary>
-        private static bool SharesTheHiddenLock(MethodDeclarationSyntax method, IMethodSymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+        foreach (var reference in type.DeclaringSyntaxReferences)
         {
-            var type = symbol.ContainingType;
-            foreach (var member in type.GetMembers().OfType<IMethodSymbol>())
+            var typeSyntax = reference.GetSyntax(cancellationToken);
+            var typeModel = typeSyntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(typeSyntax.SyntaxTree);
+            foreach (var node in typeSyntax.DescendantNodes())
             {
-                if (SymbolEqualityComparer.Default.Equals(member, symbol) || member.IsStatic != symbol.IsStatic)
+                ExpressionSyntax? locked = node switch
+                {
+                    LockStatementSyntax l => l.Expression,
+                    InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter" } } call
+                        when call.ArgumentList.Arguments.Count > 0 => call.ArgumentList.Arguments[0].Expression,
+                    _ => null,
+                };
+                if (locked is null)
                 {
                     continue;
                 }
 
-                if ((member.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) != 0
-                    || member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == MethodImplAttributeName
-                        && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int flags && (flags & 0x20) != 0))
+                if (symbol.IsStatic ? locked is TypeOfExpressionSyntax typeOf && SymbolEqualityComparer.Default.Equals(typeModel.GetTypeInfo(typeOf.Type, cancellationToken).Type, type)
+                                    : locked is ThisExpressionSyntax)
                 {
                     return true;
                 }
             }
+        }
 
-            foreach (var reference in type.DeclaringSyntaxReferences)
-            {
-                var typeSyntax = reference.GetSyntax(cancellationToken);
-                var typeModel = typeSyntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(typeSyntax.SyntaxTree);
-                foreach (var node in typeSyntax.DescendantNodes())
-                {
-                    ExpressionSyntax? locked = node switch
-                    {
-                        LockStatementSyntax l => l.Expression,
-                        InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter" } } call
-                            when call.ArgumentList.Arguments.Count > 0 => call.ArgumentList.Arguments[0].Expression,
-                        _ => null,
-                    };
-                    if (locked is null)
-                    {
-                        continue;
-                    }
+        return false;
+    }
 
-                    if (symbol.IsStatic ? locked is TypeOfExpressionSyntax typeOf && SymbolEqualityComparer.Default.Equals(typeModel.GetTypeInfo(typeOf.Type, cancellationToken).Type, type)
-                                        : locked is ThisExpressionSyntax)
-                    {
-                        return true;
-                    }
-                }
-            }
-
+    private static bool TouchesNoSharedMutableState(MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
+    {
+        SyntaxNode? body = (SyntaxNode?)method.Body ?? method.ExpressionBody;
+        if (body is null || model.GetOperation(method, cancellationToken) is not { } operation)
+        {
             return false;
         }
 
-        private static bool TouchesNoSharedMutableState(MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
+        var analyzer = new StateEffectsWalker(model.Compilation, cancellationToken);
+        var effects = analyzer.Analyze(operation, analyzer.ScopeOf(body));
+        if (effects.HasSharedWrites)
         {
-            SyntaxNode? body = (SyntaxNode?)method.Body ?? method.ExpressionBody;
-            if (body is null || model.GetOperation(method, cancellationToken) is not { } operation)
-            {
-                return false;
-            }
-
-            var analyzer = new StateEffectsWalker(model.Compilation, cancellationToken);
-            var effects = analyzer.Analyze(operation, analyzer.ScopeOf(body));
-            if (effects.HasSharedWrites)
-            {
-                return false;
-            }
-
-            return effects.SharedReads.All(StateEffects.IsImmutableAfterConstruction);
+            return false;
         }
 
-        private static System.Func<SyntaxNode, SyntaxNode>? NarrowLock(MethodDeclarationSyntax method, MethodDeclarationSyntax withoutAttribute, IMethodSymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+        return effects.SharedReads.All(StateEffects.IsImmutableAfterConstruction);
+    }
+
+    private static System.Func<SyntaxNode, SyntaxNode>? NarrowLock(MethodDeclarationSyntax method, MethodDeclarationSyntax withoutAttribute, IMethodSymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (method.Body is null || method.Parent is not TypeDeclarationSyntax typeDeclaration)
         {
-            if (method.Body is null || method.Parent is not TypeDeclarationSyntax typeDeclaration)
-            {
-                return null;
-            }
-
-            // System.Threading.Lock only where the target framework has it and the language (C# 13) locks on it properly.
-            var useLockType = GilAnalyzers.Core.KnownTypes.For(model.Compilation).Lock is not null
-                && (int)((CSharpParseOptions)method.SyntaxTree.Options).LanguageVersion >= CSharp13;
-            var fieldName = FreshMemberName(symbol, (symbol.IsStatic ? "s_" : "_") + char.ToLowerInvariant(symbol.Name[0]) + symbol.Name.Substring(1) + "Lock");
-            var lockReference = SyntaxFactory.IdentifierName(fieldName);
-            var region = GuardedRegion.ForMethodBody(method.Body, lockReference);
-            if (region is null)
-            {
-                return null;
-            }
-
-            var plan = new LockFixPlanner(model, region, cancellationToken).PlanMoveOut();
-            if (plan is null)
-            {
-                return null;
-            }
-
-            var newStatements = plan.Hoisted.Concat(region.Rebuild(plan.Kept)).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation));
-            var newMethod = withoutAttribute.WithBody(withoutAttribute.Body!.WithStatements(SyntaxFactory.List(newStatements)))
-                .WithAdditionalAnnotations(Formatter.Annotation);
-
-            var lockType = useLockType
-                ? SyntaxFactory.ParseTypeName("global::System.Threading.Lock").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)
-                : SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.ObjectKeyword));
-            var modifiers = new List<SyntaxToken> { SyntaxFactory.Token(SyntaxKind.PrivateKeyword) };
-            if (symbol.IsStatic)
-            {
-                modifiers.Add(SyntaxFactory.Token(SyntaxKind.StaticKeyword));
-            }
-
-            modifiers.Add(SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword));
-            var field = SyntaxFactory.FieldDeclaration(
-                    SyntaxFactory.VariableDeclaration(lockType,
-                        SyntaxFactory.SingletonSeparatedList(
-                            SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(fieldName))
-                                .WithInitializer(SyntaxFactory.EqualsValueClause(
-                                    SyntaxFactory.ObjectCreationExpression(lockType, SyntaxFactory.ArgumentList(), null))))))
-                .WithModifiers(SyntaxFactory.TokenList(modifiers))
-                .WithAdditionalAnnotations(Formatter.Annotation);
-
-            return root =>
-            {
-                var tracked = root.TrackNodes(method);
-                var current = tracked.GetCurrentNode(method)!;
-                var type = (TypeDeclarationSyntax)current.Parent!;
-                var index = type.Members.IndexOf(current);
-                var newType = type.WithMembers(type.Members.Replace(current, newMethod).Insert(index, field));
-                return tracked.ReplaceNode(type, newType);
-            };
+            return null;
         }
 
-        private static string FreshMemberName(IMethodSymbol method, string name)
+        // System.Threading.Lock only where the target framework has it and the language (C# 13) locks on it properly.
+        var useLockType = GilAnalyzers.Core.KnownTypes.For(model.Compilation).Lock is not null
+            && (int)((CSharpParseOptions)method.SyntaxTree.Options).LanguageVersion >= CSharp13;
+        var fieldName = FreshMemberName(symbol, (symbol.IsStatic ? "s_" : "_") + char.ToLowerInvariant(symbol.Name[0]) + symbol.Name.Substring(1) + "Lock");
+        var lockReference = SyntaxFactory.IdentifierName(fieldName);
+        var region = GuardedRegion.ForMethodBody(method.Body, lockReference);
+        if (region is null)
         {
-            var taken = new HashSet<string>(method.ContainingType.GetMembers().Select(m => m.Name));
-            var candidate = name;
-            for (var i = 2; taken.Contains(candidate); i++)
-            {
-                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return candidate;
+            return null;
         }
+
+        var plan = new LockFixPlanner(model, region, cancellationToken).PlanMoveOut();
+        if (plan is null)
+        {
+            return null;
+        }
+
+        var newStatements = plan.Hoisted.Concat(region.Rebuild(plan.Kept)).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation));
+        var newMethod = withoutAttribute.WithBody(withoutAttribute.Body!.WithStatements(SyntaxFactory.List(newStatements)))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+        var lockType = useLockType
+            ? SyntaxFactory.ParseTypeName("global::System.Threading.Lock").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)
+            : SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.ObjectKeyword));
+        var modifiers = new List<SyntaxToken> { SyntaxFactory.Token(SyntaxKind.PrivateKeyword) };
+        if (symbol.IsStatic)
+        {
+            modifiers.Add(SyntaxFactory.Token(SyntaxKind.StaticKeyword));
+        }
+
+        modifiers.Add(SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword));
+        var field = SyntaxFactory.FieldDeclaration(
+                SyntaxFactory.VariableDeclaration(lockType,
+                    SyntaxFactory.SingletonSeparatedList(
+                        SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(fieldName))
+                            .WithInitializer(SyntaxFactory.EqualsValueClause(
+                                SyntaxFactory.ObjectCreationExpression(lockType, SyntaxFactory.ArgumentList(), null))))))
+            .WithModifiers(SyntaxFactory.TokenList(modifiers))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+
+        return root =>
+        {
+            var tracked = root.TrackNodes(method);
+            var current = tracked.GetCurrentNode(method)!;
+            var type = (TypeDeclarationSyntax)current.Parent!;
+            var index = type.Members.IndexOf(current);
+            var newType = type.WithMembers(type.Members.Replace(current, newMethod).Insert(index, field));
+            return tracked.ReplaceNode(type, newType);
+        };
+    }
+
+    private static string FreshMemberName(IMethodSymbol method, string name)
+    {
+        var taken = new HashSet<string>(method.ContainingType.GetMembers().Select(m => m.Name));
+        var candidate = name;
+        for (var i = 2; taken.Contains(candidate); i++)
+        {
+            candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return candidate;
     }
 }

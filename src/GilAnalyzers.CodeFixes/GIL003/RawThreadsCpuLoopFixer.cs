@@ -7,73 +7,72 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
-namespace GilAnalyzers.CodeFixes
+namespace GilAnalyzers.CodeFixes;
+
+/// <summary>
+/// GIL003 fixes: Parallel.For over the same partitions; Parallel.For over the whole range when each partition is a
+/// plain range split (so the scheduler balances uneven work); Parallel.Invoke for a fixed set of explicit threads.
+/// No action when the threads' identity, configuration or captured loop variable could make the rewrite differ.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RawThreadsCpuLoopFixer)), Shared]
+public sealed class RawThreadsCpuLoopFixer : CodeFixProvider
 {
-    /// <summary>
-    /// GIL003 fixes: Parallel.For over the same partitions; Parallel.For over the whole range when each partition is a
-    /// plain range split (so the scheduler balances uneven work); Parallel.Invoke for a fixed set of explicit threads.
-    /// No action when the threads' identity, configuration or captured loop variable could make the rewrite differ.
-    /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RawThreadsCpuLoopFixer)), Shared]
-    public sealed class RawThreadsCpuLoopFixer : CodeFixProvider
+    public const string ParallelForPartitionsKey = "GIL003.ParallelForPartitions";
+    public const string ParallelForRangeKey = "GIL003.ParallelForRange";
+    public const string ParallelInvokeKey = "GIL003.ParallelInvoke";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawThreadsCpuLoop);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        public const string ParallelForPartitionsKey = "GIL003.ParallelForPartitions";
-        public const string ParallelForRangeKey = "GIL003.ParallelForRange";
-        public const string ParallelInvokeKey = "GIL003.ParallelInvoke";
-
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawThreadsCpuLoop);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            var creation = FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, context.CancellationToken);
+            if (creation is null)
             {
-                return;
+                continue;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            var types = KnownTypes.For(model.Compilation);
+            var fanOut = ThreadFanOut.Find(OperationFacts.FunctionRoot(creation), types, WorkCostModel.For(types))
+                .FirstOrDefault(f => f.Launch.Syntax.Span == creation.Syntax.Span);
+            var plan = fanOut?.Plan;
+            if (plan is null || FanOutRewrite.KeepsRemovedLocal(plan))
             {
-                var creation = FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, context.CancellationToken);
-                if (creation is null)
-                {
-                    continue;
-                }
+                // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
+                // partition...). A plan whose kept code names a removed local would not compile.
+                continue;
+            }
 
-                var types = KnownTypes.For(model.Compilation);
-                var fanOut = ThreadFanOut.Find(OperationFacts.FunctionRoot(creation), types, WorkCostModel.For(types))
-                    .FirstOrDefault(f => f.Launch.Syntax.Span == creation.Syntax.Span);
-                var plan = fanOut?.Plan;
-                if (plan is null || FanOutRewrite.KeepsRemovedLocal(plan))
-                {
-                    // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
-                    // partition...). A plan whose kept code names a removed local would not compile.
-                    continue;
-                }
-
-                var document = context.Document;
-                if (fanOut!.Shape == FanOutShape.Explicit)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Run the threads' work with Parallel.Invoke", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Invoke, c), ParallelInvokeKey),
-                        diagnostic);
-                    continue;
-                }
-
-                // The whole-range rewrite comes first when it applies: it is the one that balances uneven partitions.
-                if (plan.Range is not null)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Range, c), ParallelForRangeKey),
-                        diagnostic);
-                }
-
+            var document = context.Document;
+            if (fanOut!.Shape == FanOutShape.Explicit)
+            {
                 context.RegisterCodeFix(
-                    CodeAction.Create("Run the partitions with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForPartitionsKey),
+                    CodeAction.Create("Run the threads' work with Parallel.Invoke", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Invoke, c), ParallelInvokeKey),
+                    diagnostic);
+                continue;
+            }
+
+            // The whole-range rewrite comes first when it applies: it is the one that balances uneven partitions.
+            if (plan.Range is not null)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Range, c), ParallelForRangeKey),
                     diagnostic);
             }
+
+            context.RegisterCodeFix(
+                CodeAction.Create("Run the partitions with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForPartitionsKey),
+                diagnostic);
         }
     }
 }

@@ -13,130 +13,129 @@ using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 
-namespace GilAnalyzers.CodeFixes
+namespace GilAnalyzers.CodeFixes;
+
+/// <summary>
+/// GIL005 fix: start each call awaited together with <c>Task.Run(() =&gt; call)</c>, keeping the
+/// <c>Task.WhenAll</c> / <c>Task.WaitAll</c>, so the synchronous CPU-bound prefixes run on the thread pool in parallel.
+/// Offered only when the call's receiver and arguments are values that cannot change before the task starts.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SequentialAsyncCpuWorkFixer)), Shared]
+public sealed class SequentialAsyncCpuWorkFixer : CodeFixProvider
 {
-    /// <summary>
-    /// GIL005 fix: start each call awaited together with <c>Task.Run(() =&gt; call)</c>, keeping the
-    /// <c>Task.WhenAll</c> / <c>Task.WaitAll</c>, so the synchronous CPU-bound prefixes run on the thread pool in parallel.
-    /// Offered only when the call's receiver and arguments are values that cannot change before the task starts.
-    /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SequentialAsyncCpuWorkFixer)), Shared]
-    public sealed class SequentialAsyncCpuWorkFixer : CodeFixProvider
+    public const string TaskRunKey = "GIL005.TaskRun";
+
+    private const string TaskName = "System.Threading.Tasks.Task";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SequentialAsyncCpuWork);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        public const string TaskRunKey = "GIL005.TaskRun";
-
-        private const string TaskName = "System.Threading.Tasks.Task";
-
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SequentialAsyncCpuWork);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return;
-            }
-
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, context.CancellationToken) is not IInvocationOperation join)
-                {
-                    continue;
-                }
-
-                var types = KnownTypes.For(model.Compilation);
-                var fanIn = AsyncFanIn.Analyze(join, types, WorkCostModel.For(types));
-                if (fanIn is null || fanIn.FixBlocker is not null)
-                {
-                    continue;
-                }
-
-                var document = context.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create("Start each call with Task.Run", c => ApplyAsync(document, fanIn, c), TaskRunKey),
-                    diagnostic);
-            }
+            return;
         }
 
-        private static async Task<Document> ApplyAsync(Document document, AsyncFanIn fanIn, CancellationToken cancellationToken)
+        foreach (var diagnostic in context.Diagnostics)
         {
-            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-            foreach (var call in fanIn.Calls)
+            if (FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, context.CancellationToken) is not IInvocationOperation join)
             {
-                if (call.IsAsyncLambda && call.Site.Syntax is LambdaExpressionSyntax lambda)
-                {
-                    editor.ReplaceNode(lambda, OffloadLambda(lambda));
-                    continue;
-                }
-
-                var site = (ExpressionSyntax)call.Site.Syntax;
-                string text;
-                if (call.IsMethodGroup)
-                {
-                    var name = FreeName(editor.SemanticModel, site.SpanStart, "item");
-                    text = name + " => " + TaskName + ".Run(() => " + site + "(" + name + "))";
-                }
-                else
-                {
-                    text = TaskName + ".Run(() => " + site + ")";
-                }
-
-                var replacement = SyntaxFactory.ParseExpression(text);
-                var names = replacement.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Where(m => m.ToString() == TaskName).ToList();
-                replacement = replacement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
-                    .WithTriviaFrom(site);
-                editor.ReplaceNode(site, replacement);
+                continue;
             }
 
-            // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
-            return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary><c>async x =&gt; body</c> becomes <c>x =&gt; Task.Run(async () =&gt; body)</c>: the same body, started on the thread pool.</summary>
-        private static LambdaExpressionSyntax OffloadLambda(LambdaExpressionSyntax lambda)
-        {
-            var asyncKeyword = SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space);
-            var inner = lambda.Block is { } block
-                ? SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), block)
-                : SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), lambda.ExpressionBody!.WithoutTrivia());
-            inner = inner.WithAsyncKeyword(asyncKeyword)
-                .WithArrowToken(lambda.ArrowToken);
-            var taskType = SyntaxFactory.ParseExpression(TaskName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-            var run = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, taskType, SyntaxFactory.IdentifierName("Run")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(inner))));
-
-            // Drop 'async' (keep 'static' and the rest), then give the lambda the Task.Run expression as its body.
-            // The line break after the arrow (before a block body) stays with the inner lambda's arrow.
-            var modifiers = SyntaxFactory.TokenList(lambda.Modifiers.Where(m => !m.IsKind(SyntaxKind.AsyncKeyword)));
-            var arrow = lambda.ArrowToken.WithTrailingTrivia(SyntaxFactory.Space);
-            LambdaExpressionSyntax result = lambda switch
+            var types = KnownTypes.For(model.Compilation);
+            var fanIn = AsyncFanIn.Analyze(join, types, WorkCostModel.For(types));
+            if (fanIn is null || fanIn.FixBlocker is not null)
             {
-                SimpleLambdaExpressionSyntax simple => simple.WithModifiers(modifiers).WithArrowToken(arrow).WithBlock(null).WithExpressionBody(run),
-                ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.WithModifiers(modifiers).WithArrowToken(arrow).WithBlock(null).WithExpressionBody(run),
-                _ => lambda,
-            };
-            if (lambda.Modifiers.Count > 0 && modifiers.Count == 0)
-            {
-                // The async keyword carried the lambda's leading trivia.
-                result = result.WithLeadingTrivia(lambda.GetLeadingTrivia());
+                continue;
             }
 
-            return result;
+            var document = context.Document;
+            context.RegisterCodeFix(
+                CodeAction.Create("Start each call with Task.Run", c => ApplyAsync(document, fanIn, c), TaskRunKey),
+                diagnostic);
         }
+    }
 
-        private static string FreeName(SemanticModel model, int position, string name)
+    private static async Task<Document> ApplyAsync(Document document, AsyncFanIn fanIn, CancellationToken cancellationToken)
+    {
+        var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        foreach (var call in fanIn.Calls)
         {
-            var candidate = name;
-            for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0; i++)
+            if (call.IsAsyncLambda && call.Site.Syntax is LambdaExpressionSyntax lambda)
             {
-                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                editor.ReplaceNode(lambda, OffloadLambda(lambda));
+                continue;
             }
 
-            return candidate;
+            var site = (ExpressionSyntax)call.Site.Syntax;
+            string text;
+            if (call.IsMethodGroup)
+            {
+                var name = FreeName(editor.SemanticModel, site.SpanStart, "item");
+                text = name + " => " + TaskName + ".Run(() => " + site + "(" + name + "))";
+            }
+            else
+            {
+                text = TaskName + ".Run(() => " + site + ")";
+            }
+
+            var replacement = SyntaxFactory.ParseExpression(text);
+            var names = replacement.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Where(m => m.ToString() == TaskName).ToList();
+            replacement = replacement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
+                .WithTriviaFrom(site);
+            editor.ReplaceNode(site, replacement);
         }
+
+        // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
+        return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>async x =&gt; body</c> becomes <c>x =&gt; Task.Run(async () =&gt; body)</c>: the same body, started on the thread pool.</summary>
+    private static LambdaExpressionSyntax OffloadLambda(LambdaExpressionSyntax lambda)
+    {
+        var asyncKeyword = SyntaxFactory.Token(SyntaxKind.AsyncKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+        var inner = lambda.Block is { } block
+            ? SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), block)
+            : SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), lambda.ExpressionBody!.WithoutTrivia());
+        inner = inner.WithAsyncKeyword(asyncKeyword)
+            .WithArrowToken(lambda.ArrowToken);
+        var taskType = SyntaxFactory.ParseExpression(TaskName).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        var run = SyntaxFactory.InvocationExpression(
+            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, taskType, SyntaxFactory.IdentifierName("Run")),
+            SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(inner))));
+
+        // Drop 'async' (keep 'static' and the rest), then give the lambda the Task.Run expression as its body.
+        // The line break after the arrow (before a block body) stays with the inner lambda's arrow.
+        var modifiers = SyntaxFactory.TokenList(lambda.Modifiers.Where(m => !m.IsKind(SyntaxKind.AsyncKeyword)));
+        var arrow = lambda.ArrowToken.WithTrailingTrivia(SyntaxFactory.Space);
+        LambdaExpressionSyntax result = lambda switch
+        {
+            SimpleLambdaExpressionSyntax simple => simple.WithModifiers(modifiers).WithArrowToken(arrow).WithBlock(null).WithExpressionBody(run),
+            ParenthesizedLambdaExpressionSyntax parenthesized => parenthesized.WithModifiers(modifiers).WithArrowToken(arrow).WithBlock(null).WithExpressionBody(run),
+            _ => lambda,
+        };
+        if (lambda.Modifiers.Count > 0 && modifiers.Count == 0)
+        {
+            // The async keyword carried the lambda's leading trivia.
+            result = result.WithLeadingTrivia(lambda.GetLeadingTrivia());
+        }
+
+        return result;
+    }
+
+    private static string FreeName(SemanticModel model, int position, string name)
+    {
+        var candidate = name;
+        for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0; i++)
+        {
+            candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return candidate;
     }
 }

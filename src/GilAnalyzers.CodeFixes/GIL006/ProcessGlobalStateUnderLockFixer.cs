@@ -14,388 +14,387 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 
-namespace GilAnalyzers.CodeFixes
+namespace GilAnalyzers.CodeFixes;
+
+/// <summary>
+/// GIL006: move a locked per-item computation to worker processes with <c>GilAnalyzers.Processes.ProcessPool</c>.
+/// Offered for the two fan-outs whose locked region computes one value per item with one static method:
+/// <c>Parallel.For(from, to, k =&gt; { lock (g) { outputs[k] = M(inputs[k]); } })</c> and
+/// <c>Parallel.ForEach(items, x =&gt; { lock (g) { results.Add(M(x)); } })</c>. Refused unless the project references
+/// GilAnalyzers.Processes and every static field the work reads and writes is provably reset at the start of each
+/// call (a scratch buffer), so per-process copies cannot change the results; native code and configured types are
+/// refused because their hidden state cannot be checked.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProcessGlobalStateUnderLockFixer)), Shared]
+public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
 {
-    /// <summary>
-    /// GIL006: move a locked per-item computation to worker processes with <c>GilAnalyzers.Processes.ProcessPool</c>.
-    /// Offered for the two fan-outs whose locked region computes one value per item with one static method:
-    /// <c>Parallel.For(from, to, k =&gt; { lock (g) { outputs[k] = M(inputs[k]); } })</c> and
-    /// <c>Parallel.ForEach(items, x =&gt; { lock (g) { results.Add(M(x)); } })</c>. Refused unless the project references
-    /// GilAnalyzers.Processes and every static field the work reads and writes is provably reset at the start of each
-    /// call (a scratch buffer), so per-process copies cannot change the results; native code and configured types are
-    /// refused because their hidden state cannot be checked.
-    /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProcessGlobalStateUnderLockFixer)), Shared]
-    public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
+    public const string ProcessPoolKey = "GIL006.ProcessPool";
+
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ProcessGlobalStateUnderLock);
+
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        public const string ProcessPoolKey = "GIL006.ProcessPool";
-
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ProcessGlobalStateUnderLock);
-
-        public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null || model is null)
         {
-            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null || model is null)
+            return;
+        }
+
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            var plan = Plan(root, model, diagnostic.Location.SourceSpan, context.CancellationToken);
+            if (plan is null)
             {
-                return;
+                continue;
             }
 
-            foreach (var diagnostic in context.Diagnostics)
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    "Run the work in worker processes (ProcessPool.Map)",
+                    ct => ApplyAsync(context.Document, plan, ct),
+                    ProcessPoolKey),
+                diagnostic);
+        }
+    }
+
+    private sealed class RewritePlan
+    {
+        public RewritePlan(ExpressionStatementSyntax fanOut, StatementSyntax replacement)
+        {
+            FanOut = fanOut;
+            Replacement = replacement;
+        }
+
+        public ExpressionStatementSyntax FanOut { get; }
+
+        public StatementSyntax Replacement { get; }
+    }
+
+    private static async Task<Document> ApplyAsync(Document document, RewritePlan plan, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return document;
+        }
+
+        var current = root.FindNode(plan.FanOut.Span, getInnermostNodeForTie: false)
+            .AncestorsAndSelf().OfType<ExpressionStatementSyntax>().FirstOrDefault(s => s.Span == plan.FanOut.Span);
+        if (current is null)
+        {
+            return document;
+        }
+
+        var replacement = plan.Replacement
+            .WithLeadingTrivia(current.GetLeadingTrivia())
+            .WithTrailingTrivia(current.GetTrailingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
+        return document.WithSyntaxRoot(root.ReplaceNode(current, replacement));
+    }
+
+    private static RewritePlan? Plan(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)
+    {
+        var types = KnownTypes.For(model.Compilation);
+        if (types.ProcessPool is null || types.Parallel is null)
+        {
+            return null;
+        }
+
+        // Only a `lock` statement is rewritten, and only the one the diagnostic is on (not a lock around another form).
+        var lockStatement = root.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<LockStatementSyntax>().FirstOrDefault();
+        if (lockStatement is null || span.Start != lockStatement.LockKeyword.SpanStart)
+        {
+            return null;
+        }
+
+        if (lockStatement.Parent is not BlockSyntax { Statements.Count: 1 } lambdaBlock
+            || lambdaBlock.Parent is not AnonymousFunctionExpressionSyntax lambda
+            || lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax fanOutCall } }
+            || fanOutCall.Parent is not ExpressionStatementSyntax fanOutStatement
+            || model.GetOperation(fanOutCall, cancellationToken) is not IInvocationOperation fanOut
+            || !KnownTypes.Is(fanOut.TargetMethod.ContainingType, types.Parallel)
+            || model.GetOperation(lockStatement, cancellationToken) is not ILockOperation lockOperation
+            || SingleStatement(lockStatement.Statement) is not ExpressionStatementSyntax work
+            || !(model.GetDeclaredSymbol(lambdaParameter(lambda), cancellationToken) is IParameterSymbol itemParameter))
+        {
+            return null;
+        }
+
+        var statement = fanOut.TargetMethod.Name switch
+        {
+            "For" when fanOut.Arguments.Length == 3 => PlanFor(model, fanOutCall, work, itemParameter, types, cancellationToken),
+            "ForEach" when fanOut.Arguments.Length == 2 => PlanForEach(model, fanOutCall, work, itemParameter, types, cancellationToken),
+            _ => null,
+        };
+        if (statement is null || !StateIsResetPerItem(model, lockOperation, cancellationToken))
+        {
+            return null;
+        }
+
+        return new RewritePlan(fanOutStatement, statement);
+
+        static ParameterSyntax lambdaParameter(AnonymousFunctionExpressionSyntax function) => function switch
+        {
+            SimpleLambdaExpressionSyntax simple => simple.Parameter,
+            ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } parenthesized => parenthesized.ParameterList.Parameters[0],
+            _ => SyntaxFactory.Parameter(SyntaxFactory.Identifier("__none")),
+        };
+    }
+
+    private static StatementSyntax? SingleStatement(StatementSyntax statement)
+        => statement is BlockSyntax block ? (block.Statements.Count == 1 ? block.Statements[0] : null) : statement;
+
+    /// <summary><c>outputs[k] = M(inputs[k]);</c> under <c>Parallel.For(from, to, k =&gt; …)</c>.</summary>
+    private static StatementSyntax? PlanFor(SemanticModel model, InvocationExpressionSyntax call, ExpressionStatementSyntax work, IParameterSymbol index, KnownTypes types, CancellationToken cancellationToken)
+    {
+        if (work.Expression is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment
+            || assignment.Left is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } output
+            || !IsReferenceTo(model, output.ArgumentList.Arguments[0].Expression, index, cancellationToken)
+            || assignment.Right is not InvocationExpressionSyntax workCall
+            || workCall.ArgumentList.Arguments.Count != 1
+            || workCall.ArgumentList.Arguments[0].Expression is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } input
+            || !IsReferenceTo(model, input.ArgumentList.Arguments[0].Expression, index, cancellationToken)
+            || !IsStableReference(model, output.Expression, cancellationToken)
+            || !IsStableReference(model, input.Expression, cancellationToken)
+            || WorkMethod(model, workCall, cancellationToken) is not { } method)
+        {
+            return null;
+        }
+
+        var from = call.ArgumentList.Arguments[0].Expression;
+        var to = call.ArgumentList.Arguments[1].Expression;
+        if (!IsStableReference(model, from, cancellationToken) || !IsStableReference(model, to, cancellationToken))
+        {
+            return null;
+        }
+
+        var resultsName = UniqueName(model, call.SpanStart, "results");
+        var i = UniqueName(model, call.SpanStart, index.Name);
+        var fromIsZero = model.GetConstantValue(from, cancellationToken) is { HasValue: true, Value: 0 };
+        var items = fromIsZero && IsLengthOf(model, to, input.Expression, cancellationToken)
+            ? input.Expression.WithoutTrivia().ToString()
+            : $"global::System.Linq.Enumerable.Select(global::System.Linq.Enumerable.Range({from}, {Parenthesize(to)} - {Parenthesize(from)}), {i} => {input.Expression}[{i}])";
+        var offset = fromIsZero ? string.Empty : " - " + Parenthesize(from);
+        var text = "{\n"
+            + $"var {resultsName} = {MapCall(method, items)};\n"
+            + $"for (int {i} = {from}; {i} < {to}; {i}++) {output.Expression}[{i}] = {resultsName}[{i}{offset}];\n"
+            + "}";
+        return SyntaxFactory.ParseStatement(text);
+    }
+
+    /// <summary><c>results.Add(M(item));</c> under <c>Parallel.ForEach(items, item =&gt; …)</c>: the pool keeps the items' order.</summary>
+    private static StatementSyntax? PlanForEach(SemanticModel model, InvocationExpressionSyntax call, ExpressionStatementSyntax work, IParameterSymbol item, KnownTypes types, CancellationToken cancellationToken)
+    {
+        if (work.Expression is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Add" } add } addCall
+            || addCall.ArgumentList.Arguments.Count != 1
+            || addCall.ArgumentList.Arguments[0].Expression is not InvocationExpressionSyntax workCall
+            || workCall.ArgumentList.Arguments.Count != 1
+            || !IsReferenceTo(model, workCall.ArgumentList.Arguments[0].Expression, item, cancellationToken)
+            || !IsStableReference(model, add.Expression, cancellationToken)
+            || model.GetSymbolInfo(addCall, cancellationToken).Symbol is not IMethodSymbol addMethod
+            || addMethod.ContainingType.GetMembers("AddRange").IsEmpty
+            || WorkMethod(model, workCall, cancellationToken) is not { } method)
+        {
+            return null;
+        }
+
+        var source = call.ArgumentList.Arguments[0].Expression;
+        if (!IsStableReference(model, source, cancellationToken))
+        {
+            return null;
+        }
+
+        return SyntaxFactory.ParseStatement($"{add.Expression}.AddRange({MapCall(method, source.ToString())});");
+    }
+
+    private static string MapCall(IMethodSymbol method, string items)
+    {
+        var format = SymbolDisplayFormat.FullyQualifiedFormat;
+        var input = method.Parameters[0].Type.ToDisplayString(format);
+        var output = method.ReturnType.ToDisplayString(format);
+        var target = method.ContainingType.ToDisplayString(format) + "." + method.Name;
+        return $"global::GilAnalyzers.Processes.ProcessPool.Shared.Map<{input}, {output}>({target}, {items})";
+    }
+
+    /// <summary>A static, non-generic method with one by-value parameter and a result: what a worker process can run.</summary>
+    private static IMethodSymbol? WorkMethod(SemanticModel model, InvocationExpressionSyntax call, CancellationToken cancellationToken)
+    {
+        return model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol
+        {
+            IsStatic: true,
+            IsGenericMethod: false,
+            ReturnsVoid: false,
+            ReturnsByRef: false,
+            ReturnsByRefReadonly: false,
+            MethodKind: MethodKind.Ordinary,
+            Parameters.Length: 1,
+        } method
+            && method.Parameters[0].RefKind == RefKind.None
+            && !method.IsExtensionMethod
+            && !method.ContainingType.IsGenericType
+            && method.ContainingType.DeclaredAccessibility != Accessibility.Private
+            && method.DeclaredAccessibility != Accessibility.Private
+            ? method
+            : null;
+    }
+
+    private static bool IsReferenceTo(SemanticModel model, ExpressionSyntax expression, ISymbol symbol, CancellationToken cancellationToken)
+        => expression is IdentifierNameSyntax && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(expression, cancellationToken).Symbol, symbol);
+
+    /// <summary>Evaluating it twice, or earlier, gives the same value: literals, locals, parameters, fields, <c>.Length</c>/<c>.Count</c>.</summary>
+    private static bool IsStableReference(SemanticModel model, ExpressionSyntax expression, CancellationToken cancellationToken)
+    {
+        if (model.GetConstantValue(expression, cancellationToken).HasValue)
+        {
+            return true;
+        }
+
+        switch (expression)
+        {
+            case IdentifierNameSyntax:
+            case ThisExpressionSyntax:
+                return model.GetSymbolInfo(expression, cancellationToken).Symbol is ILocalSymbol or IParameterSymbol or IFieldSymbol;
+            case MemberAccessExpressionSyntax member:
+                var symbol = model.GetSymbolInfo(member, cancellationToken).Symbol;
+                var stable = symbol is IFieldSymbol
+                    || (symbol is IPropertySymbol { Name: "Length" or "Count" } && member.Expression is not null);
+                return stable && (member.Expression is ThisExpressionSyntax || IsStableReference(model, member.Expression!, cancellationToken)
+                    || model.GetSymbolInfo(member.Expression!, cancellationToken).Symbol is INamedTypeSymbol);
+            case ParenthesizedExpressionSyntax parenthesized:
+                return IsStableReference(model, parenthesized.Expression, cancellationToken);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsLengthOf(SemanticModel model, ExpressionSyntax bound, ExpressionSyntax array, CancellationToken cancellationToken)
+        => bound is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" or "Count" } member
+           && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(member.Expression, cancellationToken).Symbol, model.GetSymbolInfo(array, cancellationToken).Symbol)
+           && model.GetSymbolInfo(array, cancellationToken).Symbol is not null;
+
+    private static string Parenthesize(ExpressionSyntax expression)
+        => expression is IdentifierNameSyntax or LiteralExpressionSyntax or MemberAccessExpressionSyntax ? expression.ToString() : "(" + expression + ")";
+
+    private static string UniqueName(SemanticModel model, int position, string baseName)
+    {
+        var name = baseName;
+        for (var n = 1; !model.LookupSymbols(position, name: name).IsEmpty; n++)
+        {
+            name = baseName + n;
+        }
+
+        return name;
+    }
+
+    /// <summary>
+    /// Per-process copies of global state keep results only when no information flows from one item to the next:
+    /// every static field the work reads and writes must be reset by the work method before anything else touches it.
+    /// </summary>
+    private static bool StateIsResetPerItem(SemanticModel model, ILockOperation lockOperation, CancellationToken cancellationToken)
+    {
+        var types = KnownTypes.For(model.Compilation);
+        var state = GlobalStateModel.For(types).Summarise(new[] { lockOperation.Body }, cancellationToken);
+        var entangled = state.Entangled.ToList();
+        if (state.NativeCall is not null || entangled.Count == 0)
+        {
+            return false;
+        }
+
+        var costModel = WorkCostModel.For(types);
+        var methods = lockOperation.Body.DescendantsAndSelf().OfType<IInvocationOperation>()
+            .Select(i => i.TargetMethod.OriginalDefinition)
+            .Where(m => m.DeclaringSyntaxReferences.Length > 0)
+            .Distinct(SymbolEqualityComparer.Default)
+            .Cast<IMethodSymbol>()
+            .ToList();
+        foreach (var field in entangled)
+        {
+            var resetSomewhere = false;
+            foreach (var method in methods)
             {
-                var plan = Plan(root, model, diagnostic.Location.SourceSpan, context.CancellationToken);
-                if (plan is null)
+                if (costModel.GetBody(method, cancellationToken) is not IBlockOperation body)
                 {
                     continue;
                 }
 
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Run the work in worker processes (ProcessPool.Map)",
-                        ct => ApplyAsync(context.Document, plan, ct),
-                        ProcessPoolKey),
-                    diagnostic);
-            }
-        }
+                var first = body.Operations.FirstOrDefault(op => Touches(op, field));
+                if (first is null)
+                {
+                    continue;
+                }
 
-        private sealed class RewritePlan
-        {
-            public RewritePlan(ExpressionStatementSyntax fanOut, StatementSyntax replacement)
-            {
-                FanOut = fanOut;
-                Replacement = replacement;
-            }
-
-            public ExpressionStatementSyntax FanOut { get; }
-
-            public StatementSyntax Replacement { get; }
-        }
-
-        private static async Task<Document> ApplyAsync(Document document, RewritePlan plan, CancellationToken cancellationToken)
-        {
-            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return document;
-            }
-
-            var current = root.FindNode(plan.FanOut.Span, getInnermostNodeForTie: false)
-                .AncestorsAndSelf().OfType<ExpressionStatementSyntax>().FirstOrDefault(s => s.Span == plan.FanOut.Span);
-            if (current is null)
-            {
-                return document;
-            }
-
-            var replacement = plan.Replacement
-                .WithLeadingTrivia(current.GetLeadingTrivia())
-                .WithTrailingTrivia(current.GetTrailingTrivia())
-                .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
-            return document.WithSyntaxRoot(root.ReplaceNode(current, replacement));
-        }
-
-        private static RewritePlan? Plan(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)
-        {
-            var types = KnownTypes.For(model.Compilation);
-            if (types.ProcessPool is null || types.Parallel is null)
-            {
-                return null;
-            }
-
-            // Only a `lock` statement is rewritten, and only the one the diagnostic is on (not a lock around another form).
-            var lockStatement = root.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<LockStatementSyntax>().FirstOrDefault();
-            if (lockStatement is null || span.Start != lockStatement.LockKeyword.SpanStart)
-            {
-                return null;
-            }
-
-            if (lockStatement.Parent is not BlockSyntax { Statements.Count: 1 } lambdaBlock
-                || lambdaBlock.Parent is not AnonymousFunctionExpressionSyntax lambda
-                || lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax fanOutCall } }
-                || fanOutCall.Parent is not ExpressionStatementSyntax fanOutStatement
-                || model.GetOperation(fanOutCall, cancellationToken) is not IInvocationOperation fanOut
-                || !KnownTypes.Is(fanOut.TargetMethod.ContainingType, types.Parallel)
-                || model.GetOperation(lockStatement, cancellationToken) is not ILockOperation lockOperation
-                || SingleStatement(lockStatement.Statement) is not ExpressionStatementSyntax work
-                || !(model.GetDeclaredSymbol(lambdaParameter(lambda), cancellationToken) is IParameterSymbol itemParameter))
-            {
-                return null;
-            }
-
-            var statement = fanOut.TargetMethod.Name switch
-            {
-                "For" when fanOut.Arguments.Length == 3 => PlanFor(model, fanOutCall, work, itemParameter, types, cancellationToken),
-                "ForEach" when fanOut.Arguments.Length == 2 => PlanForEach(model, fanOutCall, work, itemParameter, types, cancellationToken),
-                _ => null,
-            };
-            if (statement is null || !StateIsResetPerItem(model, lockOperation, cancellationToken))
-            {
-                return null;
-            }
-
-            return new RewritePlan(fanOutStatement, statement);
-
-            static ParameterSyntax lambdaParameter(AnonymousFunctionExpressionSyntax function) => function switch
-            {
-                SimpleLambdaExpressionSyntax simple => simple.Parameter,
-                ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } parenthesized => parenthesized.ParameterList.Parameters[0],
-                _ => SyntaxFactory.Parameter(SyntaxFactory.Identifier("__none")),
-            };
-        }
-
-        private static StatementSyntax? SingleStatement(StatementSyntax statement)
-            => statement is BlockSyntax block ? (block.Statements.Count == 1 ? block.Statements[0] : null) : statement;
-
-        /// <summary><c>outputs[k] = M(inputs[k]);</c> under <c>Parallel.For(from, to, k =&gt; …)</c>.</summary>
-        private static StatementSyntax? PlanFor(SemanticModel model, InvocationExpressionSyntax call, ExpressionStatementSyntax work, IParameterSymbol index, KnownTypes types, CancellationToken cancellationToken)
-        {
-            if (work.Expression is not AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment
-                || assignment.Left is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } output
-                || !IsReferenceTo(model, output.ArgumentList.Arguments[0].Expression, index, cancellationToken)
-                || assignment.Right is not InvocationExpressionSyntax workCall
-                || workCall.ArgumentList.Arguments.Count != 1
-                || workCall.ArgumentList.Arguments[0].Expression is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } input
-                || !IsReferenceTo(model, input.ArgumentList.Arguments[0].Expression, index, cancellationToken)
-                || !IsStableReference(model, output.Expression, cancellationToken)
-                || !IsStableReference(model, input.Expression, cancellationToken)
-                || WorkMethod(model, workCall, cancellationToken) is not { } method)
-            {
-                return null;
-            }
-
-            var from = call.ArgumentList.Arguments[0].Expression;
-            var to = call.ArgumentList.Arguments[1].Expression;
-            if (!IsStableReference(model, from, cancellationToken) || !IsStableReference(model, to, cancellationToken))
-            {
-                return null;
-            }
-
-            var resultsName = UniqueName(model, call.SpanStart, "results");
-            var i = UniqueName(model, call.SpanStart, index.Name);
-            var fromIsZero = model.GetConstantValue(from, cancellationToken) is { HasValue: true, Value: 0 };
-            var items = fromIsZero && IsLengthOf(model, to, input.Expression, cancellationToken)
-                ? input.Expression.WithoutTrivia().ToString()
-                : $"global::System.Linq.Enumerable.Select(global::System.Linq.Enumerable.Range({from}, {Parenthesize(to)} - {Parenthesize(from)}), {i} => {input.Expression}[{i}])";
-            var offset = fromIsZero ? string.Empty : " - " + Parenthesize(from);
-            var text = "{\n"
-                + $"var {resultsName} = {MapCall(method, items)};\n"
-                + $"for (int {i} = {from}; {i} < {to}; {i}++) {output.Expression}[{i}] = {resultsName}[{i}{offset}];\n"
-                + "}";
-            return SyntaxFactory.ParseStatement(text);
-        }
-
-        /// <summary><c>results.Add(M(item));</c> under <c>Parallel.ForEach(items, item =&gt; …)</c>: the pool keeps the items' order.</summary>
-        private static StatementSyntax? PlanForEach(SemanticModel model, InvocationExpressionSyntax call, ExpressionStatementSyntax work, IParameterSymbol item, KnownTypes types, CancellationToken cancellationToken)
-        {
-            if (work.Expression is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Add" } add } addCall
-                || addCall.ArgumentList.Arguments.Count != 1
-                || addCall.ArgumentList.Arguments[0].Expression is not InvocationExpressionSyntax workCall
-                || workCall.ArgumentList.Arguments.Count != 1
-                || !IsReferenceTo(model, workCall.ArgumentList.Arguments[0].Expression, item, cancellationToken)
-                || !IsStableReference(model, add.Expression, cancellationToken)
-                || model.GetSymbolInfo(addCall, cancellationToken).Symbol is not IMethodSymbol addMethod
-                || addMethod.ContainingType.GetMembers("AddRange").IsEmpty
-                || WorkMethod(model, workCall, cancellationToken) is not { } method)
-            {
-                return null;
-            }
-
-            var source = call.ArgumentList.Arguments[0].Expression;
-            if (!IsStableReference(model, source, cancellationToken))
-            {
-                return null;
-            }
-
-            return SyntaxFactory.ParseStatement($"{add.Expression}.AddRange({MapCall(method, source.ToString())});");
-        }
-
-        private static string MapCall(IMethodSymbol method, string items)
-        {
-            var format = SymbolDisplayFormat.FullyQualifiedFormat;
-            var input = method.Parameters[0].Type.ToDisplayString(format);
-            var output = method.ReturnType.ToDisplayString(format);
-            var target = method.ContainingType.ToDisplayString(format) + "." + method.Name;
-            return $"global::GilAnalyzers.Processes.ProcessPool.Shared.Map<{input}, {output}>({target}, {items})";
-        }
-
-        /// <summary>A static, non-generic method with one by-value parameter and a result: what a worker process can run.</summary>
-        private static IMethodSymbol? WorkMethod(SemanticModel model, InvocationExpressionSyntax call, CancellationToken cancellationToken)
-        {
-            return model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol
-            {
-                IsStatic: true,
-                IsGenericMethod: false,
-                ReturnsVoid: false,
-                ReturnsByRef: false,
-                ReturnsByRefReadonly: false,
-                MethodKind: MethodKind.Ordinary,
-                Parameters.Length: 1,
-            } method
-                && method.Parameters[0].RefKind == RefKind.None
-                && !method.IsExtensionMethod
-                && !method.ContainingType.IsGenericType
-                && method.ContainingType.DeclaredAccessibility != Accessibility.Private
-                && method.DeclaredAccessibility != Accessibility.Private
-                ? method
-                : null;
-        }
-
-        private static bool IsReferenceTo(SemanticModel model, ExpressionSyntax expression, ISymbol symbol, CancellationToken cancellationToken)
-            => expression is IdentifierNameSyntax && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(expression, cancellationToken).Symbol, symbol);
-
-        /// <summary>Evaluating it twice, or earlier, gives the same value: literals, locals, parameters, fields, <c>.Length</c>/<c>.Count</c>.</summary>
-        private static bool IsStableReference(SemanticModel model, ExpressionSyntax expression, CancellationToken cancellationToken)
-        {
-            if (model.GetConstantValue(expression, cancellationToken).HasValue)
-            {
-                return true;
-            }
-
-            switch (expression)
-            {
-                case IdentifierNameSyntax:
-                case ThisExpressionSyntax:
-                    return model.GetSymbolInfo(expression, cancellationToken).Symbol is ILocalSymbol or IParameterSymbol or IFieldSymbol;
-                case MemberAccessExpressionSyntax member:
-                    var symbol = model.GetSymbolInfo(member, cancellationToken).Symbol;
-                    var stable = symbol is IFieldSymbol
-                        || (symbol is IPropertySymbol { Name: "Length" or "Count" } && member.Expression is not null);
-                    return stable && (member.Expression is ThisExpressionSyntax || IsStableReference(model, member.Expression!, cancellationToken)
-                        || model.GetSymbolInfo(member.Expression!, cancellationToken).Symbol is INamedTypeSymbol);
-                case ParenthesizedExpressionSyntax parenthesized:
-                    return IsStableReference(model, parenthesized.Expression, cancellationToken);
-                default:
+                if (!Resets(first, field))
+                {
                     return false;
-            }
-        }
+                }
 
-        private static bool IsLengthOf(SemanticModel model, ExpressionSyntax bound, ExpressionSyntax array, CancellationToken cancellationToken)
-            => bound is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" or "Count" } member
-               && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(member.Expression, cancellationToken).Symbol, model.GetSymbolInfo(array, cancellationToken).Symbol)
-               && model.GetSymbolInfo(array, cancellationToken).Symbol is not null;
-
-        private static string Parenthesize(ExpressionSyntax expression)
-            => expression is IdentifierNameSyntax or LiteralExpressionSyntax or MemberAccessExpressionSyntax ? expression.ToString() : "(" + expression + ")";
-
-        private static string UniqueName(SemanticModel model, int position, string baseName)
-        {
-            var name = baseName;
-            for (var n = 1; !model.LookupSymbols(position, name: name).IsEmpty; n++)
-            {
-                name = baseName + n;
+                resetSomewhere = true;
             }
 
-            return name;
-        }
-
-        /// <summary>
-        /// Per-process copies of global state keep results only when no information flows from one item to the next:
-        /// every static field the work reads and writes must be reset by the work method before anything else touches it.
-        /// </summary>
-        private static bool StateIsResetPerItem(SemanticModel model, ILockOperation lockOperation, CancellationToken cancellationToken)
-        {
-            var types = KnownTypes.For(model.Compilation);
-            var state = GlobalStateModel.For(types).Summarise(new[] { lockOperation.Body }, cancellationToken);
-            var entangled = state.Entangled.ToList();
-            if (state.NativeCall is not null || entangled.Count == 0)
+            if (!resetSomewhere)
             {
                 return false;
             }
-
-            var costModel = WorkCostModel.For(types);
-            var methods = lockOperation.Body.DescendantsAndSelf().OfType<IInvocationOperation>()
-                .Select(i => i.TargetMethod.OriginalDefinition)
-                .Where(m => m.DeclaringSyntaxReferences.Length > 0)
-                .Distinct(SymbolEqualityComparer.Default)
-                .Cast<IMethodSymbol>()
-                .ToList();
-            foreach (var field in entangled)
-            {
-                var resetSomewhere = false;
-                foreach (var method in methods)
-                {
-                    if (costModel.GetBody(method, cancellationToken) is not IBlockOperation body)
-                    {
-                        continue;
-                    }
-
-                    var first = body.Operations.FirstOrDefault(op => Touches(op, field));
-                    if (first is null)
-                    {
-                        continue;
-                    }
-
-                    if (!Resets(first, field))
-                    {
-                        return false;
-                    }
-
-                    resetSomewhere = true;
-                }
-
-                if (!resetSomewhere)
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
-        private static bool Touches(IOperation operation, IFieldSymbol field)
-            => operation.DescendantsAndSelf().OfType<IFieldReferenceOperation>().Any(f => SymbolEqualityComparer.Default.Equals(f.Field.OriginalDefinition, field));
-
-        /// <summary>
-        /// <c>s = new …;</c>, <c>Array.Clear(s)</c>, <c>Array.Fill(s, v)</c>, <c>s.AsSpan().Clear()/Fill(v)</c>,
-        /// <c>s.Clear()</c>, or <c>for (int i = 0; i &lt; s.Length; i++) s[i] = e;</c> with <c>e</c> not reading s.
-        /// </summary>
-        private static bool Resets(IOperation statement, IFieldSymbol field)
-        {
-            bool IsField(IOperation? op) => op is IFieldReferenceOperation f && SymbolEqualityComparer.Default.Equals(f.Field.OriginalDefinition, field);
-
-            switch (statement)
-            {
-                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment }:
-                    return IsField(assignment.Target) && !Touches(assignment.Value, field);
-                case IExpressionStatementOperation { Operation: IInvocationOperation call }:
-                    var name = call.TargetMethod.Name;
-                    if (call.Instance is null && call.TargetMethod.ContainingType.SpecialType == SpecialType.System_Array
-                        && (name == "Clear" || name == "Fill") && call.Arguments.Length >= 1 && IsField(OperationFacts.StripConversions(call.Arguments[0].Value))
-                        && (call.Arguments.Length <= 2 || name == "Clear" && call.Arguments.Length == 3 && IsFullRange(call, field)))
-                    {
-                        return name == "Clear" || !call.Arguments.Skip(1).Any(a => Touches(a.Value, field));
-                    }
-
-                    if ((name == "Clear" || name == "Fill") && call.Instance is { } instance)
-                    {
-                        var target = OperationFacts.StripConversions(instance);
-                        if (target is IInvocationOperation { TargetMethod.Name: "AsSpan", Arguments.Length: 1 } asSpan)
-                        {
-                            target = OperationFacts.StripConversions(asSpan.Arguments[0].Value);
-                        }
-
-                        return IsField(target) && !call.Arguments.Any(a => Touches(a.Value, field));
-                    }
-
-                    return false;
-                case IForLoopOperation loop:
-                    return loop.Body is IBlockOperation { Operations.Length: 1 } or IExpressionStatementOperation
-                        && (loop.Body is IBlockOperation b ? b.Operations[0] : loop.Body) is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation write }
-                        && write.Target is IArrayElementReferenceOperation element && IsField(element.ArrayReference)
-                        && !Touches(write.Value, field)
-                        && loop.Condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
-                        && condition.RightOperand is IPropertyReferenceOperation { Property.Name: "Length" } length && IsField(length.Instance)
-                        && loop.Before.Length == 1 && loop.Before[0] is IVariableDeclarationGroupOperation group
-                        && group.Declarations.SelectMany(d => d.Declarators).SingleOrDefault()?.Initializer?.Value.ConstantValue is { HasValue: true, Value: 0 };
-                default:
-                    return false;
-            }
-        }
-
-        private static bool IsFullRange(IInvocationOperation call, IFieldSymbol field)
-            => call.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 }
-               && call.Arguments[2].Value is IPropertyReferenceOperation { Property.Name: "Length", Instance: IFieldReferenceOperation f }
-               && SymbolEqualityComparer.Default.Equals(f.Field.OriginalDefinition, field);
+        return true;
     }
+
+    private static bool Touches(IOperation operation, IFieldSymbol field)
+        => operation.DescendantsAndSelf().OfType<IFieldReferenceOperation>().Any(f => SymbolEqualityComparer.Default.Equals(f.Field.OriginalDefinition, field));
+
+    /// <summary>
+    /// <c>s = new …;</c>, <c>Array.Clear(s)</c>, <c>Array.Fill(s, v)</c>, <c>s.AsSpan().Clear()/Fill(v)</c>,
+    /// <c>s.Clear()</c>, or <c>for (int i = 0; i &lt; s.Length; i++) s[i] = e;</c> with <c>e</c> not reading s.
+    /// </summary>
+    private static bool Resets(IOperation statement, IFieldSymbol field)
+    {
+        bool IsField(IOperation? op) => op is IFieldReferenceOperation f && SymbolEqualityComparer.Default.Equals(f.Field.OriginalDefinition, field);
+
+        switch (statement)
+        {
+            case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment }:
+                return IsField(assignment.Target) && !Touches(assignment.Value, field);
+            case IExpressionStatementOperation { Operation: IInvocationOperation call }:
+                var name = call.TargetMethod.Name;
+                if (call.Instance is null && call.TargetMethod.ContainingType.SpecialType == SpecialType.System_Array
+                    && (name == "Clear" || name == "Fill") && call.Arguments.Length >= 1 && IsField(OperationFacts.StripConversions(call.Arguments[0].Value))
+                    && (call.Arguments.Length <= 2 || name == "Clear" && call.Arguments.Length == 3 && IsFullRange(call, field)))
+                {
+                    return name == "Clear" || !call.Arguments.Skip(1).Any(a => Touches(a.Value, field));
+                }
+
+                if ((name == "Clear" || name == "Fill") && call.Instance is { } instance)
+                {
+                    var target = OperationFacts.StripConversions(instance);
+                    if (target is IInvocationOperation { TargetMethod.Name: "AsSpan", Arguments.Length: 1 } asSpan)
+                    {
+                        target = OperationFacts.StripConversions(asSpan.Arguments[0].Value);
+                    }
+
+                    return IsField(target) && !call.Arguments.Any(a => Touches(a.Value, field));
+                }
+
+                return false;
+            case IForLoopOperation loop:
+                return loop.Body is IBlockOperation { Operations.Length: 1 } or IExpressionStatementOperation
+                    && (loop.Body is IBlockOperation b ? b.Operations[0] : loop.Body) is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation write }
+                    && write.Target is IArrayElementReferenceOperation element && IsField(element.ArrayReference)
+                    && !Touches(write.Value, field)
+                    && loop.Condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
+                    && condition.RightOperand is IPropertyReferenceOperation { Property.Name: "Length" } length && IsField(length.Instance)
+                    && loop.Before.Length == 1 && loop.Before[0] is IVariableDeclarationGroupOperation group
+                    && group.Declarations.SelectMany(d => d.Declarators).SingleOrDefault()?.Initializer?.Value.ConstantValue is { HasValue: true, Value: 0 };
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsFullRange(IInvocationOperation call, IFieldSymbol field)
+        => call.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 }
+           && call.Arguments[2].Value is IPropertyReferenceOperation { Property.Name: "Length", Instance: IFieldReferenceOperation f }
+           && SymbolEqualityComparer.Default.Equals(f.Field.OriginalDefinition, field);
 }

@@ -3,200 +3,199 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.CodeFixes.Locks
+namespace GilAnalyzers.CodeFixes.Locks;
+
+/// <summary>How a statement folds a value into an accumulator.</summary>
+internal enum FoldKind
 {
-    /// <summary>How a statement folds a value into an accumulator.</summary>
-    internal enum FoldKind
+    /// <summary><c>acc += e</c>, <c>acc -= e</c>, <c>acc++</c>, <c>acc--</c> on an integer: wrapping addition is associative and commutative.</summary>
+    Sum,
+
+    /// <summary><c>acc = Math.Max(acc, e)</c>.</summary>
+    Max,
+
+    /// <summary><c>acc = Math.Min(acc, e)</c>.</summary>
+    Min,
+
+    /// <summary><c>list.Add(e)</c> on a <c>List&lt;T&gt;</c>.</summary>
+    Collect,
+}
+
+/// <summary>A statement recognised as folding a payload into a shared accumulator.</summary>
+internal sealed class FoldPattern
+{
+    private FoldPattern(FoldKind kind, ExpressionStatementSyntax statement, ExpressionSyntax target, ISymbol accumulator, ITypeSymbol type, ExpressionSyntax? payload, IOperation? payloadOperation, bool negate, ExpressionSyntax? accumulatorArgument = null)
     {
-        /// <summary><c>acc += e</c>, <c>acc -= e</c>, <c>acc++</c>, <c>acc--</c> on an integer: wrapping addition is associative and commutative.</summary>
-        Sum,
-
-        /// <summary><c>acc = Math.Max(acc, e)</c>.</summary>
-        Max,
-
-        /// <summary><c>acc = Math.Min(acc, e)</c>.</summary>
-        Min,
-
-        /// <summary><c>list.Add(e)</c> on a <c>List&lt;T&gt;</c>.</summary>
-        Collect,
+        AccumulatorArgument = accumulatorArgument;
+        Kind = kind;
+        Statement = statement;
+        Target = target;
+        Accumulator = accumulator;
+        Type = type;
+        Payload = payload;
+        PayloadOperation = payloadOperation;
+        Negate = negate;
     }
 
-    /// <summary>A statement recognised as folding a payload into a shared accumulator.</summary>
-    internal sealed class FoldPattern
+    public FoldKind Kind { get; }
+
+    /// <summary>For Max/Min: the accumulator as passed to Math.Max/Min.</summary>
+    public ExpressionSyntax? AccumulatorArgument { get; }
+
+    public ExpressionStatementSyntax Statement { get; }
+
+    /// <summary>The accumulator as written (<c>total</c>, <c>this.total</c>, <c>C.total</c>).</summary>
+    public ExpressionSyntax Target { get; }
+
+    /// <summary>The field or local folded into.</summary>
+    public ISymbol Accumulator { get; }
+
+    /// <summary>The accumulator's type.</summary>
+    public ITypeSymbol Type { get; }
+
+    /// <summary>The value folded in; null for <c>++</c> / <c>--</c> (one).</summary>
+    public ExpressionSyntax? Payload { get; }
+
+    public IOperation? PayloadOperation { get; }
+
+    /// <summary>The payload is subtracted (<c>-=</c>, <c>--</c>).</summary>
+    public bool Negate { get; }
+
+    /// <summary>Integer types whose unchecked addition wraps, so any grouping of the adds gives the same result.</summary>
+    public static bool IsIntegerSumType(ITypeSymbol type)
+        => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64;
+
+    public static FoldPattern? Match(StatementSyntax statement, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {
-        private FoldPattern(FoldKind kind, ExpressionStatementSyntax statement, ExpressionSyntax target, ISymbol accumulator, ITypeSymbol type, ExpressionSyntax? payload, IOperation? payloadOperation, bool negate, ExpressionSyntax? accumulatorArgument = null)
+        if (statement is not ExpressionStatementSyntax expressionStatement)
         {
-            AccumulatorArgument = accumulatorArgument;
-            Kind = kind;
-            Statement = statement;
-            Target = target;
-            Accumulator = accumulator;
-            Type = type;
-            Payload = payload;
-            PayloadOperation = payloadOperation;
-            Negate = negate;
+            return null;
         }
 
-        public FoldKind Kind { get; }
-
-        /// <summary>For Max/Min: the accumulator as passed to Math.Max/Min.</summary>
-        public ExpressionSyntax? AccumulatorArgument { get; }
-
-        public ExpressionStatementSyntax Statement { get; }
-
-        /// <summary>The accumulator as written (<c>total</c>, <c>this.total</c>, <c>C.total</c>).</summary>
-        public ExpressionSyntax Target { get; }
-
-        /// <summary>The field or local folded into.</summary>
-        public ISymbol Accumulator { get; }
-
-        /// <summary>The accumulator's type.</summary>
-        public ITypeSymbol Type { get; }
-
-        /// <summary>The value folded in; null for <c>++</c> / <c>--</c> (one).</summary>
-        public ExpressionSyntax? Payload { get; }
-
-        public IOperation? PayloadOperation { get; }
-
-        /// <summary>The payload is subtracted (<c>-=</c>, <c>--</c>).</summary>
-        public bool Negate { get; }
-
-        /// <summary>Integer types whose unchecked addition wraps, so any grouping of the adds gives the same result.</summary>
-        public static bool IsIntegerSumType(ITypeSymbol type)
-            => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64;
-
-        public static FoldPattern? Match(StatementSyntax statement, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+        var operation = model.GetOperation(expressionStatement.Expression, cancellationToken);
+        switch (operation)
         {
-            if (statement is not ExpressionStatementSyntax expressionStatement)
-            {
-                return null;
-            }
-
-            var operation = model.GetOperation(expressionStatement.Expression, cancellationToken);
-            switch (operation)
-            {
-                case ICompoundAssignmentOperation compound
-                    when (compound.OperatorKind == BinaryOperatorKind.Add || compound.OperatorKind == BinaryOperatorKind.Subtract)
-                         && !compound.IsChecked && compound.OperatorMethod is null
-                         && compound.Target.Type is { } type && IsIntegerSumType(type)
-                         && AccumulatorOf(compound.Target) is { } accumulator
-                         && expressionStatement.Expression is AssignmentExpressionSyntax assignment:
-                    return new FoldPattern(FoldKind.Sum, expressionStatement, assignment.Left, accumulator, type, assignment.Right, compound.Value,
-                        compound.OperatorKind == BinaryOperatorKind.Subtract);
-                case IIncrementOrDecrementOperation increment
-                    when !increment.IsChecked && increment.OperatorMethod is null
-                         && increment.Target.Type is { } type && IsIntegerSumType(type)
-                         && AccumulatorOf(increment.Target) is { } accumulator:
-                    var target = expressionStatement.Expression switch
-                    {
-                        PostfixUnaryExpressionSyntax postfix => postfix.Operand,
-                        PrefixUnaryExpressionSyntax prefix => prefix.Operand,
-                        _ => null,
-                    };
-                    return target is null ? null : new FoldPattern(FoldKind.Sum, expressionStatement, target, accumulator, type, null, null,
-                        increment.Kind == OperationKind.Decrement);
-                case ISimpleAssignmentOperation simple
-                    when AccumulatorOf(simple.Target) is { } accumulator
-                         && simple.Value is IInvocationOperation { TargetMethod: { Name: "Max" or "Min", ContainingType: { } mathType } } call
-                         && mathType.ToDisplayString() == "System.Math"
-                         && call.Arguments.Length == 2
-                         && simple.Target.Type is { } type && IsNumeric(type)
-                         && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ReturnType, type)
-                         && expressionStatement.Expression is AssignmentExpressionSyntax assignment:
-                    {
-                        var kind = call.TargetMethod.Name == "Max" ? FoldKind.Max : FoldKind.Min;
-                        var first = StateEffectsWalker.Unwrap(call.Arguments[0].Value);
-                        var second = StateEffectsWalker.Unwrap(call.Arguments[1].Value);
-                        if (SymbolEqualityComparer.Default.Equals(AccumulatorOf(first), accumulator) && !Mentions(second, accumulator))
-                        {
-                            return new FoldPattern(kind, expressionStatement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[1].Value.Syntax, call.Arguments[1].Value, false, (ExpressionSyntax)call.Arguments[0].Value.Syntax);
-                        }
-
-                        if (SymbolEqualityComparer.Default.Equals(AccumulatorOf(second), accumulator) && !Mentions(first, accumulator))
-                        {
-                            return new FoldPattern(kind, expressionStatement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[0].Value.Syntax, call.Arguments[0].Value, false, (ExpressionSyntax)call.Arguments[1].Value.Syntax);
-                        }
-
-                        return null;
-                    }
-
-                case IInvocationOperation { TargetMethod: { Name: "Add" } method, Instance: { } instance } invocation
-                    when invocation.Arguments.Length == 1
-                         && method.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
-                         && AccumulatorOf(instance) is { } accumulator
-                         && instance.Type is { } listType
-                         && expressionStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }:
-                    return new FoldPattern(FoldKind.Collect, expressionStatement, member.Expression, accumulator, listType,
-                        (ExpressionSyntax)invocation.Arguments[0].Value.Syntax, invocation.Arguments[0].Value, false);
-                default:
-                    return null;
-            }
-        }
-
-        /// <summary>The field or local an accumulator expression names: <c>x</c>, <c>this.x</c>, <c>C.x</c>.</summary>
-        public static ISymbol? AccumulatorOf(IOperation? operation)
-        {
-            operation = operation is null ? null : StateEffectsWalker.Unwrap(operation);
-            switch (operation)
-            {
-                case IFieldReferenceOperation field when field.Instance is null || field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
-                    return field.Field;
-                case ILocalReferenceOperation local when local.Local.RefKind == RefKind.None:
-                    return local.Local;
-                default:
-                    return null;
-            }
-        }
-
-        public static bool Mentions(IOperation operation, ISymbol symbol)
-        {
-            foreach (var descendant in operation.DescendantsAndSelf())
-            {
-                ISymbol? referenced = descendant switch
+            case ICompoundAssignmentOperation compound
+                when (compound.OperatorKind == BinaryOperatorKind.Add || compound.OperatorKind == BinaryOperatorKind.Subtract)
+                     && !compound.IsChecked && compound.OperatorMethod is null
+                     && compound.Target.Type is { } type && IsIntegerSumType(type)
+                     && AccumulatorOf(compound.Target) is { } accumulator
+                     && expressionStatement.Expression is AssignmentExpressionSyntax assignment:
+                return new FoldPattern(FoldKind.Sum, expressionStatement, assignment.Left, accumulator, type, assignment.Right, compound.Value,
+                    compound.OperatorKind == BinaryOperatorKind.Subtract);
+            case IIncrementOrDecrementOperation increment
+                when !increment.IsChecked && increment.OperatorMethod is null
+                     && increment.Target.Type is { } type && IsIntegerSumType(type)
+                     && AccumulatorOf(increment.Target) is { } accumulator:
+                var target = expressionStatement.Expression switch
                 {
-                    IFieldReferenceOperation field => field.Field,
-                    ILocalReferenceOperation local => local.Local,
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    IPropertyReferenceOperation property => property.Property,
+                    PostfixUnaryExpressionSyntax postfix => postfix.Operand,
+                    PrefixUnaryExpressionSyntax prefix => prefix.Operand,
                     _ => null,
                 };
-                if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol))
+                return target is null ? null : new FoldPattern(FoldKind.Sum, expressionStatement, target, accumulator, type, null, null,
+                    increment.Kind == OperationKind.Decrement);
+            case ISimpleAssignmentOperation simple
+                when AccumulatorOf(simple.Target) is { } accumulator
+                     && simple.Value is IInvocationOperation { TargetMethod: { Name: "Max" or "Min", ContainingType: { } mathType } } call
+                     && mathType.ToDisplayString() == "System.Math"
+                     && call.Arguments.Length == 2
+                     && simple.Target.Type is { } type && IsNumeric(type)
+                     && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ReturnType, type)
+                     && expressionStatement.Expression is AssignmentExpressionSyntax assignment:
                 {
-                    return true;
+                    var kind = call.TargetMethod.Name == "Max" ? FoldKind.Max : FoldKind.Min;
+                    var first = StateEffectsWalker.Unwrap(call.Arguments[0].Value);
+                    var second = StateEffectsWalker.Unwrap(call.Arguments[1].Value);
+                    if (SymbolEqualityComparer.Default.Equals(AccumulatorOf(first), accumulator) && !Mentions(second, accumulator))
+                    {
+                        return new FoldPattern(kind, expressionStatement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[1].Value.Syntax, call.Arguments[1].Value, false, (ExpressionSyntax)call.Arguments[0].Value.Syntax);
+                    }
+
+                    if (SymbolEqualityComparer.Default.Equals(AccumulatorOf(second), accumulator) && !Mentions(first, accumulator))
+                    {
+                        return new FoldPattern(kind, expressionStatement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[0].Value.Syntax, call.Arguments[0].Value, false, (ExpressionSyntax)call.Arguments[1].Value.Syntax);
+                    }
+
+                    return null;
                 }
-            }
 
-            return false;
+            case IInvocationOperation { TargetMethod: { Name: "Add" } method, Instance: { } instance } invocation
+                when invocation.Arguments.Length == 1
+                     && method.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
+                     && AccumulatorOf(instance) is { } accumulator
+                     && instance.Type is { } listType
+                     && expressionStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }:
+                return new FoldPattern(FoldKind.Collect, expressionStatement, member.Expression, accumulator, listType,
+                    (ExpressionSyntax)invocation.Arguments[0].Value.Syntax, invocation.Arguments[0].Value, false);
+            default:
+                return null;
         }
+    }
 
-        private static bool IsNumeric(ITypeSymbol type)
-            => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64
-               or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte
-               or SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal;
-
-        /// <summary>The same fold with the accumulator replaced by <paramref name="newTarget"/>.</summary>
-        public StatementSyntax WithTarget(ExpressionSyntax newTarget)
+    /// <summary>The field or local an accumulator expression names: <c>x</c>, <c>this.x</c>, <c>C.x</c>.</summary>
+    public static ISymbol? AccumulatorOf(IOperation? operation)
+    {
+        operation = operation is null ? null : StateEffectsWalker.Unwrap(operation);
+        switch (operation)
         {
-            var nodes = AccumulatorArgument is null ? new SyntaxNode[] { Target } : new SyntaxNode[] { Target, AccumulatorArgument };
-            return Statement.ReplaceNodes(nodes, (original, _) => newTarget.WithTriviaFrom(original));
+            case IFieldReferenceOperation field when field.Instance is null || field.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                return field.Field;
+            case ILocalReferenceOperation local when local.Local.RefKind == RefKind.None:
+                return local.Local;
+            default:
+                return null;
         }
+    }
 
-        /// <summary>The identity of the fold as a C# expression, for a thread-local initial value.</summary>
-        public ExpressionSyntax IdentityValue(TypeSyntax typeSyntax)
+    public static bool Mentions(IOperation operation, ISymbol symbol)
+    {
+        foreach (var descendant in operation.DescendantsAndSelf())
         {
-            switch (Kind)
+            ISymbol? referenced = descendant switch
             {
-                case FoldKind.Sum:
-                    return SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0));
-                case FoldKind.Collect:
-                    return SyntaxFactory.ObjectCreationExpression(typeSyntax, SyntaxFactory.ArgumentList(), null);
-                default:
-                    var floating = Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
-                    var member = Kind == FoldKind.Max
-                        ? (floating ? "NegativeInfinity" : "MinValue")
-                        : (floating ? "PositiveInfinity" : "MaxValue");
-                    return SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, typeSyntax, SyntaxFactory.IdentifierName(member));
+                IFieldReferenceOperation field => field.Field,
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IPropertyReferenceOperation property => property.Property,
+                _ => null,
+            };
+            if (referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol))
+            {
+                return true;
             }
+        }
+
+        return false;
+    }
+
+    private static bool IsNumeric(ITypeSymbol type)
+        => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64
+           or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Byte or SpecialType.System_SByte
+           or SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal;
+
+    /// <summary>The same fold with the accumulator replaced by <paramref name="newTarget"/>.</summary>
+    public StatementSyntax WithTarget(ExpressionSyntax newTarget)
+    {
+        var nodes = AccumulatorArgument is null ? new SyntaxNode[] { Target } : new SyntaxNode[] { Target, AccumulatorArgument };
+        return Statement.ReplaceNodes(nodes, (original, _) => newTarget.WithTriviaFrom(original));
+    }
+
+    /// <summary>The identity of the fold as a C# expression, for a thread-local initial value.</summary>
+    public ExpressionSyntax IdentityValue(TypeSyntax typeSyntax)
+    {
+        switch (Kind)
+        {
+            case FoldKind.Sum:
+                return SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0));
+            case FoldKind.Collect:
+                return SyntaxFactory.ObjectCreationExpression(typeSyntax, SyntaxFactory.ArgumentList(), null);
+            default:
+                var floating = Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+                var member = Kind == FoldKind.Max
+                    ? (floating ? "NegativeInfinity" : "MinValue")
+                    : (floating ? "PositiveInfinity" : "MaxValue");
+                return SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, typeSyntax, SyntaxFactory.IdentifierName(member));
         }
     }
 }

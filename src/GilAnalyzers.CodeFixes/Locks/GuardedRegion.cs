@@ -6,290 +6,289 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
-namespace GilAnalyzers.CodeFixes.Locks
+namespace GilAnalyzers.CodeFixes.Locks;
+
+/// <summary>
+/// Statements that run while a lock is held, in one of the shapes the fixes can rewrite:
+/// <c>lock (x) { ... }</c>, or an acquire call followed by <c>try { ... } finally { release }</c>
+/// (<c>SemaphoreSlim.Wait/Release</c>, <c>Semaphore/Mutex.WaitOne/Release(Mutex)</c>, <c>Monitor.Enter/Exit</c>).
+/// </summary>
+internal sealed class GuardedRegion
 {
-    /// <summary>
-    /// Statements that run while a lock is held, in one of the shapes the fixes can rewrite:
-    /// <c>lock (x) { ... }</c>, or an acquire call followed by <c>try { ... } finally { release }</c>
-    /// (<c>SemaphoreSlim.Wait/Release</c>, <c>Semaphore/Mutex.WaitOne/Release(Mutex)</c>, <c>Monitor.Enter/Exit</c>).
-    /// </summary>
-    internal sealed class GuardedRegion
+    private GuardedRegion(BlockSyntax container, StatementSyntax first, StatementSyntax last, ExpressionSyntax lockExpression, BlockSyntax body, bool isWholeBody = false)
     {
-        private GuardedRegion(BlockSyntax container, StatementSyntax first, StatementSyntax last, ExpressionSyntax lockExpression, BlockSyntax body, bool isWholeBody = false)
+        IsWholeBody = isWholeBody;
+        Container = container;
+        First = first;
+        Last = last;
+        LockExpression = lockExpression;
+        Body = body;
+    }
+
+    /// <summary>The block that holds the region's statements.</summary>
+    public BlockSyntax Container { get; }
+
+    /// <summary>The first statement of the region in <see cref="Container"/> (the lock statement or the acquire call).</summary>
+    public StatementSyntax First { get; }
+
+    /// <summary>The last statement of the region in <see cref="Container"/> (the lock or try statement).</summary>
+    public StatementSyntax Last { get; }
+
+    /// <summary>The object locked on, as written.</summary>
+    public ExpressionSyntax LockExpression { get; }
+
+    /// <summary>The statements run under the lock.</summary>
+    public BlockSyntax Body { get; }
+
+    public bool IsLockStatement => First is LockStatementSyntax;
+
+    /// <summary>Whether <see cref="Body"/> is a node of the document (false for a synthesized block around an unbraced body).</summary>
+    public bool BodyIsInTree => Body.SyntaxTree == First.SyntaxTree;
+
+    /// <summary>
+    /// The statements under the lock as nodes of the document's tree, for semantic queries. <see cref="Body"/> is a
+    /// synthesized, detached block when a <c>lock</c> statement's body has no braces; its statement is used then.
+    /// </summary>
+    public IReadOnlyList<StatementSyntax> StatementsInTree
+        => BodyIsInTree
+            ? Body.Statements
+            : First is LockStatementSyntax lockStatement ? new[] { lockStatement.Statement } : (IReadOnlyList<StatementSyntax>)System.Array.Empty<StatementSyntax>();
+
+    /// <summary>
+    /// The region is a whole method body under a hidden lock (<c>MethodImplOptions.Synchronized</c>);
+    /// <see cref="Rebuild"/> then wraps statements in <c>lock (LockExpression)</c>.
+    /// </summary>
+    public bool IsWholeBody { get; }
+
+    /// <summary>A method body that runs under a lock the method does not spell out; rebuilt as <c>lock (newLock) { ... }</c>.</summary>
+    public static GuardedRegion? ForMethodBody(BlockSyntax body, ExpressionSyntax newLock)
+    {
+        if (body.Statements.Count == 0)
         {
-            IsWholeBody = isWholeBody;
-            Container = container;
-            First = first;
-            Last = last;
-            LockExpression = lockExpression;
-            Body = body;
-        }
-
-        /// <summary>The block that holds the region's statements.</summary>
-        public BlockSyntax Container { get; }
-
-        /// <summary>The first statement of the region in <see cref="Container"/> (the lock statement or the acquire call).</summary>
-        public StatementSyntax First { get; }
-
-        /// <summary>The last statement of the region in <see cref="Container"/> (the lock or try statement).</summary>
-        public StatementSyntax Last { get; }
-
-        /// <summary>The object locked on, as written.</summary>
-        public ExpressionSyntax LockExpression { get; }
-
-        /// <summary>The statements run under the lock.</summary>
-        public BlockSyntax Body { get; }
-
-        public bool IsLockStatement => First is LockStatementSyntax;
-
-        /// <summary>Whether <see cref="Body"/> is a node of the document (false for a synthesized block around an unbraced body).</summary>
-        public bool BodyIsInTree => Body.SyntaxTree == First.SyntaxTree;
-
-        /// <summary>
-        /// The statements under the lock as nodes of the document's tree, for semantic queries. <see cref="Body"/> is a
-        /// synthesized, detached block when a <c>lock</c> statement's body has no braces; its statement is used then.
-        /// </summary>
-        public IReadOnlyList<StatementSyntax> StatementsInTree
-            => BodyIsInTree
-                ? Body.Statements
-                : First is LockStatementSyntax lockStatement ? new[] { lockStatement.Statement } : (IReadOnlyList<StatementSyntax>)System.Array.Empty<StatementSyntax>();
-
-        /// <summary>
-        /// The region is a whole method body under a hidden lock (<c>MethodImplOptions.Synchronized</c>);
-        /// <see cref="Rebuild"/> then wraps statements in <c>lock (LockExpression)</c>.
-        /// </summary>
-        public bool IsWholeBody { get; }
-
-        /// <summary>A method body that runs under a lock the method does not spell out; rebuilt as <c>lock (newLock) { ... }</c>.</summary>
-        public static GuardedRegion? ForMethodBody(BlockSyntax body, ExpressionSyntax newLock)
-        {
-            if (body.Statements.Count == 0)
-            {
-                return null;
-            }
-
-            return new GuardedRegion(body, body.Statements.First(), body.Statements.Last(), newLock, body, isWholeBody: true);
-        }
-
-        /// <summary>The statements of <see cref="Container"/> that make up the region.</summary>
-        public IReadOnlyList<StatementSyntax> Statements
-            => IsWholeBody ? Container.Statements.ToArray() : First == Last ? new[] { First } : new[] { First, Last };
-
-        /// <summary>The same lock around other statements.</summary>
-        public StatementSyntax[] Rebuild(IEnumerable<StatementSyntax> body)
-        {
-            var block = SyntaxFactory.Block(body);
-            body = block.Statements;
-            if (IsWholeBody)
-            {
-                var statements = body as IReadOnlyList<StatementSyntax> ?? body.ToList();
-                var indentation = statements.Count > 0 ? statements[0].GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)) : Enumerable.Empty<SyntaxTrivia>();
-                return new StatementSyntax[]
-                {
-                    SyntaxFactory.LockStatement(LockExpression, block)
-                        .WithLeadingTrivia(indentation)
-                        .WithTrailingTrivia(SyntaxFactory.EndOfLine("\n")),
-                };
-            }
-
-            if (First is LockStatementSyntax lockStatement)
-            {
-                return new StatementSyntax[] { lockStatement.WithStatement(block.WithTriviaFrom(lockStatement.Statement)) };
-            }
-
-            if (First is UsingStatementSyntax usingStatement)
-            {
-                return new StatementSyntax[] { usingStatement.WithStatement(block.WithTriviaFrom(usingStatement.Statement)) };
-            }
-
-            var tryStatement = (TryStatementSyntax)Last;
-            return new StatementSyntax[] { First, tryStatement.WithBlock(block.WithTriviaFrom(tryStatement.Block)) };
-        }
-
-        /// <summary>The region a diagnostic at <paramref name="span"/> points at, or null.</summary>
-        public static GuardedRegion? Find(SyntaxNode root, TextSpan span, SemanticModel model, CancellationToken cancellationToken)
-        {
-            var node = root.FindNode(span, getInnermostNodeForTie: true);
-            for (var current = node; current is not null; current = current.Parent)
-            {
-                switch (current)
-                {
-                    case LockStatementSyntax lockStatement:
-                        return FromLock(lockStatement);
-                    case UsingStatementSyntax usingStatement:
-                        var fromScope = FromEnterScope(usingStatement, model, cancellationToken);
-                        if (fromScope is not null)
-                        {
-                            return fromScope;
-                        }
-
-                        break;
-                    case ExpressionStatementSyntax expressionStatement:
-                        var fromAcquire = FromAcquire(expressionStatement, model, cancellationToken);
-                        if (fromAcquire is not null)
-                        {
-                            return fromAcquire;
-                        }
-
-                        break;
-                    case TryStatementSyntax tryStatement when tryStatement.Parent is BlockSyntax block:
-                        var index = block.Statements.IndexOf(tryStatement);
-                        if (index > 0 && block.Statements[index - 1] is ExpressionStatementSyntax acquire)
-                        {
-                            var fromTry = FromAcquire(acquire, model, cancellationToken);
-                            if (fromTry is not null && fromTry.Last == tryStatement)
-                            {
-                                return fromTry;
-                            }
-                        }
-
-                        break;
-                }
-
-                // The diagnostic sits in the statement that takes the lock: past it (an `if (!gate.Wait(t)) throw …;`
-                // guard, a lambda, an enclosing lock) the region is one the fixes do not know how to rewrite.
-                if (current is StatementSyntax || current is MemberDeclarationSyntax)
-                {
-                    break;
-                }
-            }
-
             return null;
         }
 
-        /// <summary>Every region under <paramref name="node"/>.</summary>
-        public static IEnumerable<GuardedRegion> FindAll(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+        return new GuardedRegion(body, body.Statements.First(), body.Statements.Last(), newLock, body, isWholeBody: true);
+    }
+
+    /// <summary>The statements of <see cref="Container"/> that make up the region.</summary>
+    public IReadOnlyList<StatementSyntax> Statements
+        => IsWholeBody ? Container.Statements.ToArray() : First == Last ? new[] { First } : new[] { First, Last };
+
+    /// <summary>The same lock around other statements.</summary>
+    public StatementSyntax[] Rebuild(IEnumerable<StatementSyntax> body)
+    {
+        var block = SyntaxFactory.Block(body);
+        body = block.Statements;
+        if (IsWholeBody)
         {
-            foreach (var descendant in node.DescendantNodesAndSelf())
+            var statements = body as IReadOnlyList<StatementSyntax> ?? body.ToList();
+            var indentation = statements.Count > 0 ? statements[0].GetLeadingTrivia().Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)) : Enumerable.Empty<SyntaxTrivia>();
+            return new StatementSyntax[]
             {
-                if (descendant is LockStatementSyntax lockStatement)
-                {
-                    var region = FromLock(lockStatement);
-                    if (region is not null)
+                SyntaxFactory.LockStatement(LockExpression, block)
+                    .WithLeadingTrivia(indentation)
+                    .WithTrailingTrivia(SyntaxFactory.EndOfLine("\n")),
+            };
+        }
+
+        if (First is LockStatementSyntax lockStatement)
+        {
+            return new StatementSyntax[] { lockStatement.WithStatement(block.WithTriviaFrom(lockStatement.Statement)) };
+        }
+
+        if (First is UsingStatementSyntax usingStatement)
+        {
+            return new StatementSyntax[] { usingStatement.WithStatement(block.WithTriviaFrom(usingStatement.Statement)) };
+        }
+
+        var tryStatement = (TryStatementSyntax)Last;
+        return new StatementSyntax[] { First, tryStatement.WithBlock(block.WithTriviaFrom(tryStatement.Block)) };
+    }
+
+    /// <summary>The region a diagnostic at <paramref name="span"/> points at, or null.</summary>
+    public static GuardedRegion? Find(SyntaxNode root, TextSpan span, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var node = root.FindNode(span, getInnermostNodeForTie: true);
+        for (var current = node; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case LockStatementSyntax lockStatement:
+                    return FromLock(lockStatement);
+                case UsingStatementSyntax usingStatement:
+                    var fromScope = FromEnterScope(usingStatement, model, cancellationToken);
+                    if (fromScope is not null)
                     {
-                        yield return region;
+                        return fromScope;
                     }
-                }
-                else if (descendant is UsingStatementSyntax usingStatement
-                         && usingStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "EnterScope" } })
-                {
-                    var region = FromEnterScope(usingStatement, model, cancellationToken);
-                    if (region is not null)
+
+                    break;
+                case ExpressionStatementSyntax expressionStatement:
+                    var fromAcquire = FromAcquire(expressionStatement, model, cancellationToken);
+                    if (fromAcquire is not null)
                     {
-                        yield return region;
+                        return fromAcquire;
                     }
-                }
-                else if (descendant is ExpressionStatementSyntax expressionStatement && LooksLikeAcquire(expressionStatement))
-                {
-                    var region = FromAcquire(expressionStatement, model, cancellationToken);
-                    if (region is not null)
+
+                    break;
+                case TryStatementSyntax tryStatement when tryStatement.Parent is BlockSyntax block:
+                    var index = block.Statements.IndexOf(tryStatement);
+                    if (index > 0 && block.Statements[index - 1] is ExpressionStatementSyntax acquire)
                     {
-                        yield return region;
+                        var fromTry = FromAcquire(acquire, model, cancellationToken);
+                        if (fromTry is not null && fromTry.Last == tryStatement)
+                        {
+                            return fromTry;
+                        }
                     }
+
+                    break;
+            }
+
+            // The diagnostic sits in the statement that takes the lock: past it (an `if (!gate.Wait(t)) throw …;`
+            // guard, a lambda, an enclosing lock) the region is one the fixes do not know how to rewrite.
+            if (current is StatementSyntax || current is MemberDeclarationSyntax)
+            {
+                break;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Every region under <paramref name="node"/>.</summary>
+    public static IEnumerable<GuardedRegion> FindAll(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var descendant in node.DescendantNodesAndSelf())
+        {
+            if (descendant is LockStatementSyntax lockStatement)
+            {
+                var region = FromLock(lockStatement);
+                if (region is not null)
+                {
+                    yield return region;
+                }
+            }
+            else if (descendant is UsingStatementSyntax usingStatement
+                     && usingStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "EnterScope" } })
+            {
+                var region = FromEnterScope(usingStatement, model, cancellationToken);
+                if (region is not null)
+                {
+                    yield return region;
+                }
+            }
+            else if (descendant is ExpressionStatementSyntax expressionStatement && LooksLikeAcquire(expressionStatement))
+            {
+                var region = FromAcquire(expressionStatement, model, cancellationToken);
+                if (region is not null)
+                {
+                    yield return region;
                 }
             }
         }
+    }
 
-        private static GuardedRegion? FromLock(LockStatementSyntax lockStatement)
+    private static GuardedRegion? FromLock(LockStatementSyntax lockStatement)
+    {
+        if (lockStatement.Parent is not BlockSyntax container)
         {
-            if (lockStatement.Parent is not BlockSyntax container)
-            {
-                return null;
-            }
-
-            var body = lockStatement.Statement as BlockSyntax ?? SyntaxFactory.Block(lockStatement.Statement);
-            return new GuardedRegion(container, lockStatement, lockStatement, lockStatement.Expression, body);
+            return null;
         }
 
-        /// <summary><c>using (gate.EnterScope()) { ... }</c> on a <c>System.Threading.Lock</c>.</summary>
-        private static GuardedRegion? FromEnterScope(UsingStatementSyntax usingStatement, SemanticModel model, CancellationToken cancellationToken)
-        {
-            if (usingStatement.Parent is not BlockSyntax container
-                || usingStatement.Declaration is not null
-                || usingStatement.Expression is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member, ArgumentList.Arguments.Count: 0 } call
-                || member.Name.Identifier.ValueText != "EnterScope"
-                || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method
-                || method.ContainingType?.ToDisplayString() != "System.Threading.Lock")
-            {
-                return null;
-            }
+        var body = lockStatement.Statement as BlockSyntax ?? SyntaxFactory.Block(lockStatement.Statement);
+        return new GuardedRegion(container, lockStatement, lockStatement, lockStatement.Expression, body);
+    }
 
-            var body = usingStatement.Statement as BlockSyntax ?? SyntaxFactory.Block(usingStatement.Statement);
-            return new GuardedRegion(container, usingStatement, usingStatement, member.Expression, body);
+    /// <summary><c>using (gate.EnterScope()) { ... }</c> on a <c>System.Threading.Lock</c>.</summary>
+    private static GuardedRegion? FromEnterScope(UsingStatementSyntax usingStatement, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (usingStatement.Parent is not BlockSyntax container
+            || usingStatement.Declaration is not null
+            || usingStatement.Expression is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member, ArgumentList.Arguments.Count: 0 } call
+            || member.Name.Identifier.ValueText != "EnterScope"
+            || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method
+            || method.ContainingType?.ToDisplayString() != "System.Threading.Lock")
+        {
+            return null;
         }
 
-        private static bool LooksLikeAcquire(ExpressionStatementSyntax statement)
-            => statement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }
-               && (member.Name.Identifier.ValueText is "Wait" or "WaitOne" or "Enter");
+        var body = usingStatement.Statement as BlockSyntax ?? SyntaxFactory.Block(usingStatement.Statement);
+        return new GuardedRegion(container, usingStatement, usingStatement, member.Expression, body);
+    }
 
-        private static GuardedRegion? FromAcquire(ExpressionStatementSyntax acquire, SemanticModel model, CancellationToken cancellationToken)
+    private static bool LooksLikeAcquire(ExpressionStatementSyntax statement)
+        => statement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }
+           && (member.Name.Identifier.ValueText is "Wait" or "WaitOne" or "Enter");
+
+    private static GuardedRegion? FromAcquire(ExpressionStatementSyntax acquire, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (acquire.Parent is not BlockSyntax container
+            || acquire.Expression is not InvocationExpressionSyntax invocation
+            || invocation.Expression is not MemberAccessExpressionSyntax member)
         {
-            if (acquire.Parent is not BlockSyntax container
-                || acquire.Expression is not InvocationExpressionSyntax invocation
-                || invocation.Expression is not MemberAccessExpressionSyntax member)
-            {
-                return null;
-            }
-
-            var index = container.Statements.IndexOf(acquire);
-            if (index < 0 || index + 1 >= container.Statements.Count
-                || container.Statements[index + 1] is not TryStatementSyntax tryStatement
-                || tryStatement.Catches.Count > 0
-                || tryStatement.Finally is null
-                || tryStatement.Finally.Block.Statements.Count != 1
-                || tryStatement.Finally.Block.Statements[0] is not ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release })
-            {
-                return null;
-            }
-
-            if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol acquireMethod
-                || model.GetSymbolInfo(release, cancellationToken).Symbol is not IMethodSymbol releaseMethod)
-            {
-                return null;
-            }
-
-            var typeName = acquireMethod.ContainingType?.ToDisplayString();
-            ExpressionSyntax? lockExpression = null;
-            string? expectedRelease = null;
-            switch (typeName)
-            {
-                case "System.Threading.SemaphoreSlim" when acquireMethod.Name == "Wait" && acquireMethod.Parameters.Length == 0:
-                    lockExpression = member.Expression;
-                    expectedRelease = "Release";
-                    break;
-                case "System.Threading.Semaphore" when acquireMethod.Name == "WaitOne" && acquireMethod.Parameters.Length == 0:
-                    lockExpression = member.Expression;
-                    expectedRelease = "Release";
-                    break;
-                case "System.Threading.Mutex" when acquireMethod.Name == "WaitOne" && acquireMethod.Parameters.Length == 0:
-                    lockExpression = member.Expression;
-                    expectedRelease = "ReleaseMutex";
-                    break;
-                case "System.Threading.Lock" when acquireMethod.Name == "Enter" && acquireMethod.Parameters.Length == 0:
-                    lockExpression = member.Expression;
-                    expectedRelease = "Exit";
-                    break;
-                case "System.Threading.Monitor" when acquireMethod.Name == "Enter" && invocation.ArgumentList.Arguments.Count == 1:
-                    lockExpression = invocation.ArgumentList.Arguments[0].Expression;
-                    expectedRelease = "Exit";
-                    break;
-            }
-
-            if (lockExpression is null || releaseMethod.Name != expectedRelease || releaseMethod.Parameters.Length > 1)
-            {
-                return null;
-            }
-
-            ExpressionSyntax? releasedOn = releaseMethod.IsStatic
-                ? release.ArgumentList.Arguments.FirstOrDefault()?.Expression
-                : (release.Expression as MemberAccessExpressionSyntax)?.Expression;
-            if (releasedOn is null || !SyntaxFactory.AreEquivalent(releasedOn, lockExpression)
-                || (!releaseMethod.IsStatic && release.ArgumentList.Arguments.Count > 0))
-            {
-                return null;
-            }
-
-            return new GuardedRegion(container, acquire, tryStatement, lockExpression, tryStatement.Block);
+            return null;
         }
+
+        var index = container.Statements.IndexOf(acquire);
+        if (index < 0 || index + 1 >= container.Statements.Count
+            || container.Statements[index + 1] is not TryStatementSyntax tryStatement
+            || tryStatement.Catches.Count > 0
+            || tryStatement.Finally is null
+            || tryStatement.Finally.Block.Statements.Count != 1
+            || tryStatement.Finally.Block.Statements[0] is not ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release })
+        {
+            return null;
+        }
+
+        if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol acquireMethod
+            || model.GetSymbolInfo(release, cancellationToken).Symbol is not IMethodSymbol releaseMethod)
+        {
+            return null;
+        }
+
+        var typeName = acquireMethod.ContainingType?.ToDisplayString();
+        ExpressionSyntax? lockExpression = null;
+        string? expectedRelease = null;
+        switch (typeName)
+        {
+            case "System.Threading.SemaphoreSlim" when acquireMethod.Name == "Wait" && acquireMethod.Parameters.Length == 0:
+                lockExpression = member.Expression;
+                expectedRelease = "Release";
+                break;
+            case "System.Threading.Semaphore" when acquireMethod.Name == "WaitOne" && acquireMethod.Parameters.Length == 0:
+                lockExpression = member.Expression;
+                expectedRelease = "Release";
+                break;
+            case "System.Threading.Mutex" when acquireMethod.Name == "WaitOne" && acquireMethod.Parameters.Length == 0:
+                lockExpression = member.Expression;
+                expectedRelease = "ReleaseMutex";
+                break;
+            case "System.Threading.Lock" when acquireMethod.Name == "Enter" && acquireMethod.Parameters.Length == 0:
+                lockExpression = member.Expression;
+                expectedRelease = "Exit";
+                break;
+            case "System.Threading.Monitor" when acquireMethod.Name == "Enter" && invocation.ArgumentList.Arguments.Count == 1:
+                lockExpression = invocation.ArgumentList.Arguments[0].Expression;
+                expectedRelease = "Exit";
+                break;
+        }
+
+        if (lockExpression is null || releaseMethod.Name != expectedRelease || releaseMethod.Parameters.Length > 1)
+        {
+            return null;
+        }
+
+        ExpressionSyntax? releasedOn = releaseMethod.IsStatic
+            ? release.ArgumentList.Arguments.FirstOrDefault()?.Expression
+            : (release.Expression as MemberAccessExpressionSyntax)?.Expression;
+        if (releasedOn is null || !SyntaxFactory.AreEquivalent(releasedOn, lockExpression)
+            || (!releaseMethod.IsStatic && release.ArgumentList.Arguments.Count > 0))
+        {
+            return null;
+        }
+
+        return new GuardedRegion(container, acquire, tryStatement, lockExpression, tryStatement.Block);
     }
 }

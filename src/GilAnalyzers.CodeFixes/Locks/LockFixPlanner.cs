@@ -7,933 +7,932 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.CodeFixes.Locks
+namespace GilAnalyzers.CodeFixes.Locks;
+
+/// <summary>The statements of a rewritten region: what runs before the lock, and what stays inside it.</summary>
+internal sealed class MovePlan
 {
-    /// <summary>The statements of a rewritten region: what runs before the lock, and what stays inside it.</summary>
-    internal sealed class MovePlan
+    public MovePlan(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked)
     {
-        public MovePlan(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked)
-        {
-            Hoisted = hoisted;
-            Kept = kept;
-            Interlocked = interlocked;
-        }
-
-        public List<StatementSyntax> Hoisted { get; }
-
-        public List<StatementSyntax> Kept { get; }
-
-        /// <summary>Set when what stays inside is one integer update that <c>Interlocked</c> can do without the lock.</summary>
-        public InterlockedUpdate? Interlocked { get; }
+        Hoisted = hoisted;
+        Kept = kept;
+        Interlocked = interlocked;
     }
 
-    /// <summary><c>target += delta</c> (or ++/--) on an int or long, ready to become an Interlocked call.</summary>
-    internal sealed class InterlockedUpdate
+    public List<StatementSyntax> Hoisted { get; }
+
+    public List<StatementSyntax> Kept { get; }
+
+    /// <summary>Set when what stays inside is one integer update that <c>Interlocked</c> can do without the lock.</summary>
+    public InterlockedUpdate? Interlocked { get; }
+}
+
+/// <summary><c>target += delta</c> (or ++/--) on an int or long, ready to become an Interlocked call.</summary>
+internal sealed class InterlockedUpdate
+{
+    public InterlockedUpdate(ExpressionSyntax target, ExpressionSyntax? delta, bool negate)
     {
-        public InterlockedUpdate(ExpressionSyntax target, ExpressionSyntax? delta, bool negate)
-        {
-            Target = target;
-            Delta = delta;
-            Negate = negate;
-        }
-
-        public ExpressionSyntax Target { get; }
-
-        public ExpressionSyntax? Delta { get; }
-
-        public bool Negate { get; }
+        Target = target;
+        Delta = delta;
+        Negate = negate;
     }
 
-    /// <summary>Parallel.For/ForEach rewritten to the localInit/body/localFinally overload.</summary>
-    internal sealed class ThreadLocalPlan
+    public ExpressionSyntax Target { get; }
+
+    public ExpressionSyntax? Delta { get; }
+
+    public bool Negate { get; }
+}
+
+/// <summary>Parallel.For/ForEach rewritten to the localInit/body/localFinally overload.</summary>
+internal sealed class ThreadLocalPlan
+{
+    public ThreadLocalPlan(InvocationExpressionSyntax invocation, InvocationExpressionSyntax replacement)
     {
-        public ThreadLocalPlan(InvocationExpressionSyntax invocation, InvocationExpressionSyntax replacement)
+        Invocation = invocation;
+        Replacement = replacement;
+    }
+
+    public InvocationExpressionSyntax Invocation { get; }
+
+    public InvocationExpressionSyntax Replacement { get; }
+}
+
+/// <summary>
+/// Decides, for one guarded region, which rewrites keep the program's behaviour, and builds them.
+/// Every check that fails makes the corresponding plan null: no code action is offered for it.
+/// </summary>
+internal sealed class LockFixPlanner
+{
+    private readonly SemanticModel _model;
+    private readonly GuardedRegion _region;
+    private readonly StateEffectsWalker _effects;
+    private readonly ThreadScope _scope;
+    private readonly WorkCostModel _costModel;
+    private readonly CancellationToken _cancellationToken;
+    private readonly StateEffects _otherRegionsWrites;
+    private readonly HashSet<string> _usedNames;
+    private readonly List<GuardedRegion> _otherRegions;
+
+    public LockFixPlanner(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken)
+    {
+        _model = model;
+        _region = region;
+        _cancellationToken = cancellationToken;
+        _effects = new StateEffectsWalker(model.Compilation, cancellationToken);
+        _scope = _effects.ScopeOf(region.First);
+        _costModel = WorkCostModel.For(KnownTypes.For(model.Compilation));
+        // A whole-body region gets a new private lock: nothing else takes it.
+        _otherRegions = region.IsWholeBody ? new List<GuardedRegion>() : SameLockRegions.Find(model, region, cancellationToken);
+        _otherRegionsWrites = new StateEffects();
+        if (SameLockRegions.WhyIncomplete(model, region, cancellationToken) is { } incomplete)
         {
-            Invocation = invocation;
-            Replacement = replacement;
+            // Other code may take the same lock under another name: what it writes is unknown.
+            _otherRegionsWrites.MarkUnknown(incomplete);
         }
 
-        public InvocationExpressionSyntax Invocation { get; }
+        foreach (var other in _otherRegions)
+        {
+            var otherModel = model.Compilation.GetSemanticModel(other.First.SyntaxTree);
+            var otherScope = _effects.ScopeOf(other.First);
+            foreach (var statement in other.StatementsInTree)
+            {
+                if (otherModel.GetOperation(statement, cancellationToken) is { } operation)
+                {
+                    _otherRegionsWrites.UnionWith(_effects.Analyze(operation, otherScope));
+                }
+                else
+                {
+                    _otherRegionsWrites.MarkUnknown("unbound statement");
+                }
+            }
+        }
 
-        public InvocationExpressionSyntax Replacement { get; }
+        _usedNames = NamesInScope(model, region, cancellationToken);
+    }
+
+    public ThreadScope Scope => _scope;
+
+    // ---------------------------------------------------------------- move out of the lock
+
+    public MovePlan? PlanMoveOut()
+    {
+        if (!_region.BodyIsInTree)
+        {
+            // `lock (g) statement;` without braces: rewritten by hand, not by this fix.
+            return null;
+        }
+
+        var statements = _region.Body.Statements;
+        if (statements.Count == 0)
+        {
+            return null;
+        }
+
+        var effects = new List<StateEffects>();
+        foreach (var statement in statements)
+        {
+            var operation = _model.GetOperation(statement, _cancellationToken);
+            if (operation is null || operation.HasErrors(_model.Compilation, _cancellationToken))
+            {
+                return null;
+            }
+
+            effects.Add(_effects.Analyze(operation, _scope));
+        }
+
+        // The hoistable prefix: statements that write only thread-own locals.
+        var prefix = 0;
+        while (prefix < statements.Count && IsHoistable(statements[prefix], effects[prefix]))
+        {
+            prefix++;
+        }
+
+        // Whatever stays under the lock, plus the other regions on the same lock, is what the hoisted code must not read.
+        var writesUnderLock = WritesOf(effects, prefix, statements.Count);
+        var safe = 0;
+        while (safe < prefix && !effects[safe].ReadsAnythingWrittenBy(writesUnderLock))
+        {
+            safe++;
+        }
+
+        prefix = safe;
+        var hoisted = new List<StatementSyntax>();
+        for (var i = 0; i < prefix; i++)
+        {
+            hoisted.Add(statements[i]);
+        }
+
+        if (DeclaresConflictingNames(hoisted))
+        {
+            return null;
+        }
+
+        var kept = new List<StatementSyntax>();
+        var keptOperations = new List<IOperation>();
+        var rest = prefix;
+        InterlockedUpdate? interlocked = null;
+        if (rest < statements.Count)
+        {
+            var first = statements[rest];
+            var writesOfOthers = WritesOf(effects, rest + 1, statements.Count);
+            if (TryAccumulateLoop(first, writesOfOthers, out var declaration, out var loop, out var merge, out var mergeUpdate))
+            {
+                hoisted.Add(declaration);
+                hoisted.Add(loop);
+                kept.Add(merge);
+                interlocked = mergeUpdate;
+                rest++;
+            }
+            else if (TryExtractPayload(first, writesUnderLock, out var extracted, out var remaining, out var update))
+            {
+                hoisted.Add(extracted);
+                kept.Add(remaining);
+                interlocked = update;
+                rest++;
+            }
+            else if (rest == statements.Count - 1)
+            {
+                // A lone integer update left as it was can still become Interlocked.
+                interlocked = AsInterlocked(first, null);
+            }
+        }
+
+        if (hoisted.Count == 0)
+        {
+            return null;
+        }
+
+        for (var i = rest; i < statements.Count; i++)
+        {
+            kept.Add(statements[i]);
+            keptOperations.Add(_model.GetOperation(statements[i], _cancellationToken)!);
+        }
+
+        if (kept.Count == 0)
+        {
+            // Nothing shared is written: the lock guards nothing this code needs; removing it is not this fix's call.
+            return null;
+        }
+
+        foreach (var operation in keptOperations)
+        {
+            if (_costModel.Analyze(operation).IsCpuBound)
+            {
+                return null;
+            }
+        }
+
+        if (kept.Count != 1)
+        {
+            interlocked = null;
+        }
+
+        return new MovePlan(hoisted, kept, interlocked);
+    }
+
+    private StateEffects WritesOf(List<StateEffects> effects, int from, int to)
+    {
+        var writes = new StateEffects();
+        writes.UnionWith(_otherRegionsWrites);
+        for (var i = from; i < to; i++)
+        {
+            writes.UnionWith(effects[i]);
+        }
+
+        return writes;
+    }
+
+    private bool IsHoistable(StatementSyntax statement, StateEffects effects)
+    {
+        if (effects.HasSharedWrites)
+        {
+            return false;
+        }
+
+        // An object the code writes into must not have been shared before the lock: others could see the writes.
+        foreach (var written in effects.LocalWrites)
+        {
+            if (written is ILocalSymbol { Type.IsValueType: false } local && EscapesBefore(local, _region.First.SpanStart))
+            {
+                return false;
+            }
+        }
+
+        if (statement is LocalDeclarationStatementSyntax declaration
+            && (declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst))
+        {
+            return declaration.IsConst;
+        }
+
+        if (statement is LocalFunctionStatementSyntax || statement is UsingStatementSyntax || statement is FixedStatementSyntax
+            || statement is LockStatementSyntax || statement is LabeledStatementSyntax)
+        {
+            return false;
+        }
+
+        return HasNoJumpsOut(statement);
     }
 
     /// <summary>
-    /// Decides, for one guarded region, which rewrites keep the program's behaviour, and builds them.
-    /// Every check that fails makes the corresponding plan null: no code action is offered for it.
+    /// Whether the object in <paramref name="local"/> may be reachable from other threads before <paramref name="position"/>:
+    /// the local is used there other than to index it, access a member or call a method on it, or be assigned.
     /// </summary>
-    internal sealed class LockFixPlanner
+    private bool EscapesBefore(ILocalSymbol local, int position)
     {
-        private readonly SemanticModel _model;
-        private readonly GuardedRegion _region;
-        private readonly StateEffectsWalker _effects;
-        private readonly ThreadScope _scope;
-        private readonly WorkCostModel _costModel;
-        private readonly CancellationToken _cancellationToken;
-        private readonly StateEffects _otherRegionsWrites;
-        private readonly HashSet<string> _usedNames;
-        private readonly List<GuardedRegion> _otherRegions;
-
-        public LockFixPlanner(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken)
+        var function = _model.GetOperation(_scope.Function, _cancellationToken);
+        if (function is null)
         {
-            _model = model;
-            _region = region;
-            _cancellationToken = cancellationToken;
-            _effects = new StateEffectsWalker(model.Compilation, cancellationToken);
-            _scope = _effects.ScopeOf(region.First);
-            _costModel = WorkCostModel.For(KnownTypes.For(model.Compilation));
-            // A whole-body region gets a new private lock: nothing else takes it.
-            _otherRegions = region.IsWholeBody ? new List<GuardedRegion>() : SameLockRegions.Find(model, region, cancellationToken);
-            _otherRegionsWrites = new StateEffects();
-            if (SameLockRegions.WhyIncomplete(model, region, cancellationToken) is { } incomplete)
-            {
-                // Other code may take the same lock under another name: what it writes is unknown.
-                _otherRegionsWrites.MarkUnknown(incomplete);
-            }
-
-            foreach (var other in _otherRegions)
-            {
-                var otherModel = model.Compilation.GetSemanticModel(other.First.SyntaxTree);
-                var otherScope = _effects.ScopeOf(other.First);
-                foreach (var statement in other.StatementsInTree)
-                {
-                    if (otherModel.GetOperation(statement, cancellationToken) is { } operation)
-                    {
-                        _otherRegionsWrites.UnionWith(_effects.Analyze(operation, otherScope));
-                    }
-                    else
-                    {
-                        _otherRegionsWrites.MarkUnknown("unbound statement");
-                    }
-                }
-            }
-
-            _usedNames = NamesInScope(model, region, cancellationToken);
+            return true;
         }
 
-        public ThreadScope Scope => _scope;
-
-        // ---------------------------------------------------------------- move out of the lock
-
-        public MovePlan? PlanMoveOut()
+        foreach (var reference in function.Descendants().OfType<ILocalReferenceOperation>())
         {
-            if (!_region.BodyIsInTree)
+            if (reference.Syntax.SpanStart >= position || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
             {
-                // `lock (g) statement;` without braces: rewritten by hand, not by this fix.
-                return null;
+                continue;
             }
 
-            var statements = _region.Body.Statements;
-            if (statements.Count == 0)
+            var parent = reference.Parent;
+            var contained = parent switch
             {
-                return null;
-            }
-
-            var effects = new List<StateEffects>();
-            foreach (var statement in statements)
-            {
-                var operation = _model.GetOperation(statement, _cancellationToken);
-                if (operation is null || operation.HasErrors(_model.Compilation, _cancellationToken))
-                {
-                    return null;
-                }
-
-                effects.Add(_effects.Analyze(operation, _scope));
-            }
-
-            // The hoistable prefix: statements that write only thread-own locals.
-            var prefix = 0;
-            while (prefix < statements.Count && IsHoistable(statements[prefix], effects[prefix]))
-            {
-                prefix++;
-            }
-
-            // Whatever stays under the lock, plus the other regions on the same lock, is what the hoisted code must not read.
-            var writesUnderLock = WritesOf(effects, prefix, statements.Count);
-            var safe = 0;
-            while (safe < prefix && !effects[safe].ReadsAnythingWrittenBy(writesUnderLock))
-            {
-                safe++;
-            }
-
-            prefix = safe;
-            var hoisted = new List<StatementSyntax>();
-            for (var i = 0; i < prefix; i++)
-            {
-                hoisted.Add(statements[i]);
-            }
-
-            if (DeclaresConflictingNames(hoisted))
-            {
-                return null;
-            }
-
-            var kept = new List<StatementSyntax>();
-            var keptOperations = new List<IOperation>();
-            var rest = prefix;
-            InterlockedUpdate? interlocked = null;
-            if (rest < statements.Count)
-            {
-                var first = statements[rest];
-                var writesOfOthers = WritesOf(effects, rest + 1, statements.Count);
-                if (TryAccumulateLoop(first, writesOfOthers, out var declaration, out var loop, out var merge, out var mergeUpdate))
-                {
-                    hoisted.Add(declaration);
-                    hoisted.Add(loop);
-                    kept.Add(merge);
-                    interlocked = mergeUpdate;
-                    rest++;
-                }
-                else if (TryExtractPayload(first, writesUnderLock, out var extracted, out var remaining, out var update))
-                {
-                    hoisted.Add(extracted);
-                    kept.Add(remaining);
-                    interlocked = update;
-                    rest++;
-                }
-                else if (rest == statements.Count - 1)
-                {
-                    // A lone integer update left as it was can still become Interlocked.
-                    interlocked = AsInterlocked(first, null);
-                }
-            }
-
-            if (hoisted.Count == 0)
-            {
-                return null;
-            }
-
-            for (var i = rest; i < statements.Count; i++)
-            {
-                kept.Add(statements[i]);
-                keptOperations.Add(_model.GetOperation(statements[i], _cancellationToken)!);
-            }
-
-            if (kept.Count == 0)
-            {
-                // Nothing shared is written: the lock guards nothing this code needs; removing it is not this fix's call.
-                return null;
-            }
-
-            foreach (var operation in keptOperations)
-            {
-                if (_costModel.Analyze(operation).IsCpuBound)
-                {
-                    return null;
-                }
-            }
-
-            if (kept.Count != 1)
-            {
-                interlocked = null;
-            }
-
-            return new MovePlan(hoisted, kept, interlocked);
-        }
-
-        private StateEffects WritesOf(List<StateEffects> effects, int from, int to)
-        {
-            var writes = new StateEffects();
-            writes.UnionWith(_otherRegionsWrites);
-            for (var i = from; i < to; i++)
-            {
-                writes.UnionWith(effects[i]);
-            }
-
-            return writes;
-        }
-
-        private bool IsHoistable(StatementSyntax statement, StateEffects effects)
-        {
-            if (effects.HasSharedWrites)
-            {
-                return false;
-            }
-
-            // An object the code writes into must not have been shared before the lock: others could see the writes.
-            foreach (var written in effects.LocalWrites)
-            {
-                if (written is ILocalSymbol { Type.IsValueType: false } local && EscapesBefore(local, _region.First.SpanStart))
-                {
-                    return false;
-                }
-            }
-
-            if (statement is LocalDeclarationStatementSyntax declaration
-                && (declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst))
-            {
-                return declaration.IsConst;
-            }
-
-            if (statement is LocalFunctionStatementSyntax || statement is UsingStatementSyntax || statement is FixedStatementSyntax
-                || statement is LockStatementSyntax || statement is LabeledStatementSyntax)
-            {
-                return false;
-            }
-
-            return HasNoJumpsOut(statement);
-        }
-
-        /// <summary>
-        /// Whether the object in <paramref name="local"/> may be reachable from other threads before <paramref name="position"/>:
-        /// the local is used there other than to index it, access a member or call a method on it, or be assigned.
-        /// </summary>
-        private bool EscapesBefore(ILocalSymbol local, int position)
-        {
-            var function = _model.GetOperation(_scope.Function, _cancellationToken);
-            if (function is null)
+                IArrayElementReferenceOperation element => element.ArrayReference == reference,
+                IMemberReferenceOperation member => member.Instance == reference,
+                IInvocationOperation call => call.Instance == reference,
+                ISimpleAssignmentOperation assignment => assignment.Target == reference,
+                _ => false,
+            };
+            if (!contained)
             {
                 return true;
             }
+        }
 
-            foreach (var reference in function.Descendants().OfType<ILocalReferenceOperation>())
+        return false;
+    }
+
+    private bool HasNoJumpsOut(StatementSyntax statement)
+    {
+        if (statement.DescendantNodesAndSelf().Any(n => n is YieldStatementSyntax || n is AwaitExpressionSyntax || n is GotoStatementSyntax))
+        {
+            return false;
+        }
+
+        var flow = _model.AnalyzeControlFlow(statement);
+        return flow is not null && flow.Succeeded && flow.EndPointIsReachable && flow.ExitPoints.IsEmpty && flow.ReturnStatements.IsEmpty;
+    }
+
+    private bool DeclaresConflictingNames(List<StatementSyntax> hoisted)
+    {
+        var declared = new HashSet<string>();
+        foreach (var statement in hoisted)
+        {
+            if (statement is LocalDeclarationStatementSyntax declaration)
             {
-                if (reference.Syntax.SpanStart >= position || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                foreach (var variable in declaration.Declaration.Variables)
                 {
-                    continue;
+                    declared.Add(variable.Identifier.ValueText);
                 }
+            }
+        }
 
-                var parent = reference.Parent;
-                var contained = parent switch
-                {
-                    IArrayElementReferenceOperation element => element.ArrayReference == reference,
-                    IMemberReferenceOperation member => member.Instance == reference,
-                    IInvocationOperation call => call.Instance == reference,
-                    ISimpleAssignmentOperation assignment => assignment.Target == reference,
-                    _ => false,
-                };
-                if (!contained)
+        if (declared.Count == 0)
+        {
+            return false;
+        }
+
+        // Names declared elsewhere in the block the statements move to would clash once they share a scope.
+        foreach (var node in _region.Container.DescendantNodes())
+        {
+            if (_region.Statements.Any(s => s.FullSpan.Contains(node.Span)))
+            {
+                continue;
+            }
+
+            var name = node switch
+            {
+                VariableDeclaratorSyntax v => v.Identifier.ValueText,
+                ParameterSyntax p => p.Identifier.ValueText,
+                SingleVariableDesignationSyntax d => d.Identifier.ValueText,
+                ForEachStatementSyntax f => f.Identifier.ValueText,
+                CatchDeclarationSyntax c => c.Identifier.ValueText,
+                LocalFunctionStatementSyntax l => l.Identifier.ValueText,
+                _ => null,
+            };
+            if (name is not null && declared.Contains(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>acc op= Heavy(x)</c>, <c>acc = Math.Max(acc, Heavy(x))</c>, <c>list.Add(Heavy(x))</c>: compute the payload
+    /// into a new local before the lock and keep only the update inside.
+    /// </summary>
+    private bool TryExtractPayload(StatementSyntax statement, StateEffects writesUnderLock, out StatementSyntax extracted, out StatementSyntax remaining, out InterlockedUpdate? update)
+    {
+        extracted = null!;
+        remaining = null!;
+        update = null;
+        var fold = FoldPattern.Match(statement, _model, _cancellationToken);
+        ExpressionSyntax? payload = fold?.Payload;
+        IOperation? payloadOperation = fold?.PayloadOperation;
+        if (fold is null && statement is ExpressionStatementSyntax expressionStatement)
+        {
+            // Any shared assignment `x = E` / `x op= E`.
+            var operation = _model.GetOperation(expressionStatement.Expression, _cancellationToken);
+            if (operation is IAssignmentOperation assignment && expressionStatement.Expression is AssignmentExpressionSyntax syntax
+                && assignment is not IDeconstructionAssignmentOperation
+                && (assignment is not ICompoundAssignmentOperation compound || compound.OperatorMethod is null))
+            {
+                payload = syntax.Right;
+                payloadOperation = assignment.Value;
+            }
+        }
+
+        if (payload is null || payloadOperation is null || payloadOperation.Type is null
+            || payloadOperation.Type.IsAnonymousType || payloadOperation.Type.TypeKind == TypeKind.Error)
+        {
+            return false;
+        }
+
+        // Only a payload that calls something is worth a new local; building a pair or a tuple is not.
+        if (!payloadOperation.DescendantsAndSelf().Any(o => o is IInvocationOperation))
+        {
+            return false;
+        }
+
+        // A payload whose natural type differs from what it converts to (a lambda, null, a target-typed new) cannot move into `var`.
+        var natural = _model.GetTypeInfo(payload, _cancellationToken).Type;
+        if (natural is null || natural.TypeKind == TypeKind.Error)
+        {
+            return false;
+        }
+
+        var payloadEffects = _effects.Analyze(payloadOperation, _scope);
+        if (payloadEffects.HasSharedWrites || payloadEffects.ReadsAnythingWrittenBy(writesUnderLock))
+        {
+            return false;
+        }
+
+        if (payload.DescendantNodesAndSelf().Any(n => n is AwaitExpressionSyntax || n is ThrowExpressionSyntax || n is DeclarationExpressionSyntax))
+        {
+            return false;
+        }
+
+        var name = FreshName(fold?.Kind == FoldKind.Collect ? "item" : "value");
+        extracted = SyntaxFactory.LocalDeclarationStatement(
+            SyntaxFactory.VariableDeclaration(
+                SyntaxFactory.IdentifierName("var"),
+                SyntaxFactory.SingletonSeparatedList(
+                    SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
+                        .WithInitializer(SyntaxFactory.EqualsValueClause(payload.WithoutTrivia())))));
+        var reference = SyntaxFactory.IdentifierName(name);
+        remaining = statement.ReplaceNode(payload, reference.WithTriviaFrom(payload));
+        if (fold is not null && fold.Kind == FoldKind.Sum)
+        {
+            update = InterlockedFor(fold, reference);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A loop under the lock that only adds into one shared integer: sum into a new local before the lock and add
+    /// the total once inside. Unchecked integer addition wraps, so the grouping does not change the result.
+    /// Floating-point sums are refused: regrouping changes the rounding.
+    /// </summary>
+    private bool TryAccumulateLoop(StatementSyntax statement, StateEffects writesOfOthers, out StatementSyntax declaration, out StatementSyntax loop, out StatementSyntax merge, out InterlockedUpdate? update)
+    {
+        declaration = null!;
+        loop = null!;
+        merge = null!;
+        update = null;
+        if (statement is not (ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax))
+        {
+            return false;
+        }
+
+        var operation = _model.GetOperation(statement, _cancellationToken);
+        if (operation is null || !HasNoJumpsOut(statement))
+        {
+            return false;
+        }
+
+        var effects = _effects.Analyze(operation, _scope);
+        if (effects.Unknown || effects.SharedWrites.Count != 1)
+        {
+            return false;
+        }
+
+        var accumulator = effects.SharedWrites.First();
+        var folds = new List<FoldPattern>();
+        foreach (var candidate in statement.DescendantNodes().OfType<ExpressionStatementSyntax>())
+        {
+            var fold = FoldPattern.Match(candidate, _model, _cancellationToken);
+            if (fold is not null && fold.Kind == FoldKind.Sum && SymbolEqualityComparer.Default.Equals(fold.Accumulator, accumulator))
+            {
+                folds.Add(fold);
+            }
+        }
+
+        if (folds.Count == 0)
+        {
+            return false;
+        }
+
+        // The accumulator may appear only as the target of those folds.
+        var mentions = operation.Descendants().Count(o => IsReferenceTo(o, accumulator));
+        if (mentions != folds.Count)
+        {
+            return false;
+        }
+
+        foreach (var fold in folds)
+        {
+            if (fold.Statement.Ancestors().TakeWhile(a => a != statement).Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax))
+            {
+                return false;
+            }
+        }
+
+        var reads = new StateEffects();
+        reads.SharedReads.UnionWith(effects.SharedReads);
+        reads.SharedReads.Remove(accumulator);
+        if (reads.ReadsAnythingWrittenBy(writesOfOthers))
+        {
+            return false;
+        }
+
+        var type = folds[0].Type;
+        var typeSyntax = SyntaxFactory.ParseTypeName(type.ToMinimalDisplayString(_model, _region.First.SpanStart));
+        var name = FreshName(BaseName(accumulator.Name) + "Sum");
+        var local = SyntaxFactory.IdentifierName(name);
+        declaration = SyntaxFactory.LocalDeclarationStatement(
+            SyntaxFactory.VariableDeclaration(typeSyntax,
+                SyntaxFactory.SingletonSeparatedList(
+                    SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
+                        .WithInitializer(SyntaxFactory.EqualsValueClause(
+                            SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0)))))));
+        loop = statement.ReplaceNodes(folds.Select(f => f.Target), (original, _) => local.WithTriviaFrom(original));
+        var target = folds[0].Target.WithoutTrivia();
+        merge = SyntaxFactory.ExpressionStatement(
+            SyntaxFactory.AssignmentExpression(SyntaxKind.AddAssignmentExpression, target, local));
+        if (type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 && !MentionedInOtherRegions(accumulator))
+        {
+            update = new InterlockedUpdate(target, local, false);
+        }
+
+        return true;
+    }
+
+    private static bool IsReferenceTo(IOperation operation, ISymbol symbol)
+    {
+        ISymbol? referenced = operation switch
+        {
+            IFieldReferenceOperation field => field.Field,
+            ILocalReferenceOperation local => local.Local,
+            _ => null,
+        };
+        return referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol);
+    }
+
+    // ---------------------------------------------------------------- Interlocked
+
+    private InterlockedUpdate? AsInterlocked(StatementSyntax statement, ExpressionSyntax? replacedPayload)
+    {
+        var fold = FoldPattern.Match(statement, _model, _cancellationToken);
+        if (fold is null || fold.Kind != FoldKind.Sum)
+        {
+            return null;
+        }
+
+        if (fold.PayloadOperation is not null)
+        {
+            var effects = _effects.Analyze(fold.PayloadOperation, _scope);
+            var writes = new StateEffects();
+            writes.UnionWith(_otherRegionsWrites);
+            writes.SharedWrites.Add(fold.Accumulator);
+            if (effects.HasSharedWrites || effects.ReadsAnythingWrittenBy(writes))
+            {
+                return null;
+            }
+        }
+
+        return InterlockedFor(fold, replacedPayload ?? fold.Payload);
+    }
+
+    private InterlockedUpdate? InterlockedFor(FoldPattern fold, ExpressionSyntax? payload)
+    {
+        if (fold.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)
+            || MentionedInOtherRegions(fold.Accumulator))
+        {
+            return null;
+        }
+
+        // Interlocked needs a variable it can take by ref: a field of this object or the type, or a local.
+        if (fold.Accumulator is IFieldSymbol { IsReadOnly: true })
+        {
+            return null;
+        }
+
+        return new InterlockedUpdate(fold.Target.WithoutTrivia(), payload?.WithoutTrivia(), fold.Negate);
+    }
+
+    /// <summary>
+    /// Another region on the same lock reads or writes the accumulator: it relies on seeing the accumulator and its
+    /// other state change together, which Interlocked outside the lock would no longer guarantee.
+    /// </summary>
+    private bool MentionedInOtherRegions(ISymbol accumulator)
+    {
+        foreach (var other in _otherRegions)
+        {
+            var otherModel = _model.Compilation.GetSemanticModel(other.First.SyntaxTree);
+            foreach (var identifier in other.StatementsInTree.SelectMany(s => s.DescendantNodes()).OfType<IdentifierNameSyntax>())
+            {
+                if (identifier.Identifier.ValueText == accumulator.Name
+                    && SymbolEqualityComparer.Default.Equals(otherModel.GetSymbolInfo(identifier, _cancellationToken).Symbol, accumulator))
                 {
                     return true;
                 }
             }
-
-            return false;
         }
 
-        private bool HasNoJumpsOut(StatementSyntax statement)
-        {
-            if (statement.DescendantNodesAndSelf().Any(n => n is YieldStatementSyntax || n is AwaitExpressionSyntax || n is GotoStatementSyntax))
-            {
-                return false;
-            }
+        return false;
+    }
 
-            var flow = _model.AnalyzeControlFlow(statement);
-            return flow is not null && flow.Succeeded && flow.EndPointIsReachable && flow.ExitPoints.IsEmpty && flow.ReturnStatements.IsEmpty;
+    // ---------------------------------------------------------------- thread-local accumulation
+
+    /// <summary>
+    /// Parallel.For/ForEach (simple overloads) whose locked part folds into one shared accumulator: the
+    /// localInit/body/localFinally overload folds into a per-worker local and merges it under the lock once per worker.
+    /// </summary>
+    public ThreadLocalPlan? PlanThreadLocal()
+    {
+        if (!_region.BodyIsInTree
+            || _scope.Function is not AnonymousFunctionExpressionSyntax lambda
+            || lambda.Body is not BlockSyntax lambdaBody
+            || lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
+        {
+            return null;
         }
 
-        private bool DeclaresConflictingNames(List<StatementSyntax> hoisted)
+        ParameterSyntax? itemParameter = lambda switch
         {
-            var declared = new HashSet<string>();
-            foreach (var statement in hoisted)
-            {
-                if (statement is LocalDeclarationStatementSyntax declaration)
-                {
-                    foreach (var variable in declaration.Declaration.Variables)
-                    {
-                        declared.Add(variable.Identifier.ValueText);
-                    }
-                }
-            }
-
-            if (declared.Count == 0)
-            {
-                return false;
-            }
-
-            // Names declared elsewhere in the block the statements move to would clash once they share a scope.
-            foreach (var node in _region.Container.DescendantNodes())
-            {
-                if (_region.Statements.Any(s => s.FullSpan.Contains(node.Span)))
-                {
-                    continue;
-                }
-
-                var name = node switch
-                {
-                    VariableDeclaratorSyntax v => v.Identifier.ValueText,
-                    ParameterSyntax p => p.Identifier.ValueText,
-                    SingleVariableDesignationSyntax d => d.Identifier.ValueText,
-                    ForEachStatementSyntax f => f.Identifier.ValueText,
-                    CatchDeclarationSyntax c => c.Identifier.ValueText,
-                    LocalFunctionStatementSyntax l => l.Identifier.ValueText,
-                    _ => null,
-                };
-                if (name is not null && declared.Contains(name))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            SimpleLambdaExpressionSyntax simple => simple.Parameter,
+            ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } parenthesized => parenthesized.ParameterList.Parameters[0],
+            _ => null,
+        };
+        if (itemParameter is null || itemParameter.Type is not null || itemParameter.Modifiers.Count > 0)
+        {
+            return null;
         }
 
-        /// <summary>
-        /// <c>acc op= Heavy(x)</c>, <c>acc = Math.Max(acc, Heavy(x))</c>, <c>list.Add(Heavy(x))</c>: compute the payload
-        /// into a new local before the lock and keep only the update inside.
-        /// </summary>
-        private bool TryExtractPayload(StatementSyntax statement, StateEffects writesUnderLock, out StatementSyntax extracted, out StatementSyntax remaining, out InterlockedUpdate? update)
+        if (lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } argumentList } bodyArgument
+            || argumentList.Arguments.Last() != bodyArgument
+            || bodyArgument.NameColon is not null
+            || _model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol method
+            || method.ContainingType?.ToDisplayString() != "System.Threading.Tasks.Parallel"
+            || !IsSimpleLoopOverload(method))
         {
-            extracted = null!;
-            remaining = null!;
-            update = null;
+            return null;
+        }
+
+        // Inside another lock in the body, the fold is also guarded by that lock, which the merge would not take.
+        if (_region.First.Ancestors().TakeWhile(a => a != lambda).Any(a => a is LockStatementSyntax || a is UsingStatementSyntax || a is TryStatementSyntax))
+        {
+            return null;
+        }
+
+        var lambdaOperation = _model.GetOperation(lambda, _cancellationToken);
+        if (lambdaOperation is null || lambdaOperation.HasErrors(_model.Compilation, _cancellationToken))
+        {
+            return null;
+        }
+
+        // The lock object must still be reachable from localFinally.
+        foreach (var identifier in _region.LockExpression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+        {
+            var symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
+            if (symbol is ILocalSymbol or IParameterSymbol && _scope.IsOwn(symbol!))
+            {
+                return null;
+            }
+        }
+
+        // Every locked statement is either a fold into the one accumulator or thread-own computation.
+        var folds = new List<FoldPattern>();
+        var computations = new List<StateEffects>();
+        foreach (var statement in _region.Body.Statements)
+        {
             var fold = FoldPattern.Match(statement, _model, _cancellationToken);
-            ExpressionSyntax? payload = fold?.Payload;
-            IOperation? payloadOperation = fold?.PayloadOperation;
-            if (fold is null && statement is ExpressionStatementSyntax expressionStatement)
+            if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
             {
-                // Any shared assignment `x = E` / `x op= E`.
-                var operation = _model.GetOperation(expressionStatement.Expression, _cancellationToken);
-                if (operation is IAssignmentOperation assignment && expressionStatement.Expression is AssignmentExpressionSyntax syntax
-                    && assignment is not IDeconstructionAssignmentOperation
-                    && (assignment is not ICompoundAssignmentOperation compound || compound.OperatorMethod is null))
+                folds.Add(fold);
+                if (fold.PayloadOperation is not null)
                 {
-                    payload = syntax.Right;
-                    payloadOperation = assignment.Value;
+                    computations.Add(_effects.Analyze(fold.PayloadOperation, _scope));
                 }
-            }
 
-            if (payload is null || payloadOperation is null || payloadOperation.Type is null
-                || payloadOperation.Type.IsAnonymousType || payloadOperation.Type.TypeKind == TypeKind.Error)
-            {
-                return false;
-            }
-
-            // Only a payload that calls something is worth a new local; building a pair or a tuple is not.
-            if (!payloadOperation.DescendantsAndSelf().Any(o => o is IInvocationOperation))
-            {
-                return false;
-            }
-
-            // A payload whose natural type differs from what it converts to (a lambda, null, a target-typed new) cannot move into `var`.
-            var natural = _model.GetTypeInfo(payload, _cancellationToken).Type;
-            if (natural is null || natural.TypeKind == TypeKind.Error)
-            {
-                return false;
-            }
-
-            var payloadEffects = _effects.Analyze(payloadOperation, _scope);
-            if (payloadEffects.HasSharedWrites || payloadEffects.ReadsAnythingWrittenBy(writesUnderLock))
-            {
-                return false;
-            }
-
-            if (payload.DescendantNodesAndSelf().Any(n => n is AwaitExpressionSyntax || n is ThrowExpressionSyntax || n is DeclarationExpressionSyntax))
-            {
-                return false;
-            }
-
-            var name = FreshName(fold?.Kind == FoldKind.Collect ? "item" : "value");
-            extracted = SyntaxFactory.LocalDeclarationStatement(
-                SyntaxFactory.VariableDeclaration(
-                    SyntaxFactory.IdentifierName("var"),
-                    SyntaxFactory.SingletonSeparatedList(
-                        SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
-                            .WithInitializer(SyntaxFactory.EqualsValueClause(payload.WithoutTrivia())))));
-            var reference = SyntaxFactory.IdentifierName(name);
-            remaining = statement.ReplaceNode(payload, reference.WithTriviaFrom(payload));
-            if (fold is not null && fold.Kind == FoldKind.Sum)
-            {
-                update = InterlockedFor(fold, reference);
-            }
-
-            return true;
-        }
-
-        /// <summary>
-        /// A loop under the lock that only adds into one shared integer: sum into a new local before the lock and add
-        /// the total once inside. Unchecked integer addition wraps, so the grouping does not change the result.
-        /// Floating-point sums are refused: regrouping changes the rounding.
-        /// </summary>
-        private bool TryAccumulateLoop(StatementSyntax statement, StateEffects writesOfOthers, out StatementSyntax declaration, out StatementSyntax loop, out StatementSyntax merge, out InterlockedUpdate? update)
-        {
-            declaration = null!;
-            loop = null!;
-            merge = null!;
-            update = null;
-            if (statement is not (ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax))
-            {
-                return false;
+                continue;
             }
 
             var operation = _model.GetOperation(statement, _cancellationToken);
-            if (operation is null || !HasNoJumpsOut(statement))
+            if (operation is null)
             {
-                return false;
+                return null;
             }
 
             var effects = _effects.Analyze(operation, _scope);
-            if (effects.Unknown || effects.SharedWrites.Count != 1)
+            if (!IsHoistable(statement, effects))
             {
-                return false;
+                return null;
             }
 
-            var accumulator = effects.SharedWrites.First();
-            var folds = new List<FoldPattern>();
-            foreach (var candidate in statement.DescendantNodes().OfType<ExpressionStatementSyntax>())
-            {
-                var fold = FoldPattern.Match(candidate, _model, _cancellationToken);
-                if (fold is not null && fold.Kind == FoldKind.Sum && SymbolEqualityComparer.Default.Equals(fold.Accumulator, accumulator))
-                {
-                    folds.Add(fold);
-                }
-            }
-
-            if (folds.Count == 0)
-            {
-                return false;
-            }
-
-            // The accumulator may appear only as the target of those folds.
-            var mentions = operation.Descendants().Count(o => IsReferenceTo(o, accumulator));
-            if (mentions != folds.Count)
-            {
-                return false;
-            }
-
-            foreach (var fold in folds)
-            {
-                if (fold.Statement.Ancestors().TakeWhile(a => a != statement).Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax))
-                {
-                    return false;
-                }
-            }
-
-            var reads = new StateEffects();
-            reads.SharedReads.UnionWith(effects.SharedReads);
-            reads.SharedReads.Remove(accumulator);
-            if (reads.ReadsAnythingWrittenBy(writesOfOthers))
-            {
-                return false;
-            }
-
-            var type = folds[0].Type;
-            var typeSyntax = SyntaxFactory.ParseTypeName(type.ToMinimalDisplayString(_model, _region.First.SpanStart));
-            var name = FreshName(BaseName(accumulator.Name) + "Sum");
-            var local = SyntaxFactory.IdentifierName(name);
-            declaration = SyntaxFactory.LocalDeclarationStatement(
-                SyntaxFactory.VariableDeclaration(typeSyntax,
-                    SyntaxFactory.SingletonSeparatedList(
-                        SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
-                            .WithInitializer(SyntaxFactory.EqualsValueClause(
-                                SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0)))))));
-            loop = statement.ReplaceNodes(folds.Select(f => f.Target), (original, _) => local.WithTriviaFrom(original));
-            var target = folds[0].Target.WithoutTrivia();
-            merge = SyntaxFactory.ExpressionStatement(
-                SyntaxFactory.AssignmentExpression(SyntaxKind.AddAssignmentExpression, target, local));
-            if (type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 && !MentionedInOtherRegions(accumulator))
-            {
-                update = new InterlockedUpdate(target, local, false);
-            }
-
-            return true;
+            computations.Add(effects);
         }
 
-        private static bool IsReferenceTo(IOperation operation, ISymbol symbol)
+        if (folds.Count == 0)
         {
-            ISymbol? referenced = operation switch
-            {
-                IFieldReferenceOperation field => field.Field,
-                ILocalReferenceOperation local => local.Local,
-                _ => null,
-            };
-            return referenced is not null && SymbolEqualityComparer.Default.Equals(referenced, symbol);
+            return null;
         }
 
-        // ---------------------------------------------------------------- Interlocked
-
-        private InterlockedUpdate? AsInterlocked(StatementSyntax statement, ExpressionSyntax? replacedPayload)
+        var accumulator = folds[0].Accumulator;
+        var kind = folds[0].Kind;
+        if (folds.Any(f => f.Kind != kind || !SymbolEqualityComparer.Default.Equals(f.Accumulator, accumulator)))
         {
-            var fold = FoldPattern.Match(statement, _model, _cancellationToken);
-            if (fold is null || fold.Kind != FoldKind.Sum)
-            {
-                return null;
-            }
-
-            if (fold.PayloadOperation is not null)
-            {
-                var effects = _effects.Analyze(fold.PayloadOperation, _scope);
-                var writes = new StateEffects();
-                writes.UnionWith(_otherRegionsWrites);
-                writes.SharedWrites.Add(fold.Accumulator);
-                if (effects.HasSharedWrites || effects.ReadsAnythingWrittenBy(writes))
-                {
-                    return null;
-                }
-            }
-
-            return InterlockedFor(fold, replacedPayload ?? fold.Payload);
+            return null;
         }
 
-        private InterlockedUpdate? InterlockedFor(FoldPattern fold, ExpressionSyntax? payload)
+        if (accumulator is ILocalSymbol && _scope.IsOwn(accumulator))
         {
-            if (fold.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)
-                || MentionedInOtherRegions(fold.Accumulator))
-            {
-                return null;
-            }
-
-            // Interlocked needs a variable it can take by ref: a field of this object or the type, or a local.
-            if (fold.Accumulator is IFieldSymbol { IsReadOnly: true })
-            {
-                return null;
-            }
-
-            return new InterlockedUpdate(fold.Target.WithoutTrivia(), payload?.WithoutTrivia(), fold.Negate);
+            return null;
         }
 
-        /// <summary>
-        /// Another region on the same lock reads or writes the accumulator: it relies on seeing the accumulator and its
-        /// other state change together, which Interlocked outside the lock would no longer guarantee.
-        /// </summary>
-        private bool MentionedInOtherRegions(ISymbol accumulator)
+        // The accumulator appears nowhere in the body except as the folds' target.
+        var bodyOperation = _model.GetOperation(lambdaBody, _cancellationToken);
+        if (bodyOperation is null)
         {
-            foreach (var other in _otherRegions)
-            {
-                var otherModel = _model.Compilation.GetSemanticModel(other.First.SyntaxTree);
-                foreach (var identifier in other.StatementsInTree.SelectMany(s => s.DescendantNodes()).OfType<IdentifierNameSyntax>())
-                {
-                    if (identifier.Identifier.ValueText == accumulator.Name
-                        && SymbolEqualityComparer.Default.Equals(otherModel.GetSymbolInfo(identifier, _cancellationToken).Symbol, accumulator))
-                    {
-                        return true;
-                    }
-                }
-            }
-
-            return false;
+            return null;
         }
 
-        // ---------------------------------------------------------------- thread-local accumulation
-
-        /// <summary>
-        /// Parallel.For/ForEach (simple overloads) whose locked part folds into one shared accumulator: the
-        /// localInit/body/localFinally overload folds into a per-worker local and merges it under the lock once per worker.
-        /// </summary>
-        public ThreadLocalPlan? PlanThreadLocal()
+        var mentions = bodyOperation.Descendants().Count(o => IsReferenceTo(o, accumulator));
+        if (mentions != folds.Sum(f => f.Kind is FoldKind.Max or FoldKind.Min ? 2 : 1))
         {
-            if (!_region.BodyIsInTree
-                || _scope.Function is not AnonymousFunctionExpressionSyntax lambda
-                || lambda.Body is not BlockSyntax lambdaBody
-                || lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword))
-            {
-                return null;
-            }
-
-            ParameterSyntax? itemParameter = lambda switch
-            {
-                SimpleLambdaExpressionSyntax simple => simple.Parameter,
-                ParenthesizedLambdaExpressionSyntax { ParameterList.Parameters.Count: 1 } parenthesized => parenthesized.ParameterList.Parameters[0],
-                _ => null,
-            };
-            if (itemParameter is null || itemParameter.Type is not null || itemParameter.Modifiers.Count > 0)
-            {
-                return null;
-            }
-
-            if (lambda.Parent is not ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax invocation } argumentList } bodyArgument
-                || argumentList.Arguments.Last() != bodyArgument
-                || bodyArgument.NameColon is not null
-                || _model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol method
-                || method.ContainingType?.ToDisplayString() != "System.Threading.Tasks.Parallel"
-                || !IsSimpleLoopOverload(method))
-            {
-                return null;
-            }
-
-            // Inside another lock in the body, the fold is also guarded by that lock, which the merge would not take.
-            if (_region.First.Ancestors().TakeWhile(a => a != lambda).Any(a => a is LockStatementSyntax || a is UsingStatementSyntax || a is TryStatementSyntax))
-            {
-                return null;
-            }
-
-            var lambdaOperation = _model.GetOperation(lambda, _cancellationToken);
-            if (lambdaOperation is null || lambdaOperation.HasErrors(_model.Compilation, _cancellationToken))
-            {
-                return null;
-            }
-
-            // The lock object must still be reachable from localFinally.
-            foreach (var identifier in _region.LockExpression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
-            {
-                var symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
-                if (symbol is ILocalSymbol or IParameterSymbol && _scope.IsOwn(symbol!))
-                {
-                    return null;
-                }
-            }
-
-            // Every locked statement is either a fold into the one accumulator or thread-own computation.
-            var folds = new List<FoldPattern>();
-            var computations = new List<StateEffects>();
-            foreach (var statement in _region.Body.Statements)
-            {
-                var fold = FoldPattern.Match(statement, _model, _cancellationToken);
-                if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
-                {
-                    folds.Add(fold);
-                    if (fold.PayloadOperation is not null)
-                    {
-                        computations.Add(_effects.Analyze(fold.PayloadOperation, _scope));
-                    }
-
-                    continue;
-                }
-
-                var operation = _model.GetOperation(statement, _cancellationToken);
-                if (operation is null)
-                {
-                    return null;
-                }
-
-                var effects = _effects.Analyze(operation, _scope);
-                if (!IsHoistable(statement, effects))
-                {
-                    return null;
-                }
-
-                computations.Add(effects);
-            }
-
-            if (folds.Count == 0)
-            {
-                return null;
-            }
-
-            var accumulator = folds[0].Accumulator;
-            var kind = folds[0].Kind;
-            if (folds.Any(f => f.Kind != kind || !SymbolEqualityComparer.Default.Equals(f.Accumulator, accumulator)))
-            {
-                return null;
-            }
-
-            if (accumulator is ILocalSymbol && _scope.IsOwn(accumulator))
-            {
-                return null;
-            }
-
-            // The accumulator appears nowhere in the body except as the folds' target.
-            var bodyOperation = _model.GetOperation(lambdaBody, _cancellationToken);
-            if (bodyOperation is null)
-            {
-                return null;
-            }
-
-            var mentions = bodyOperation.Descendants().Count(o => IsReferenceTo(o, accumulator));
-            if (mentions != folds.Sum(f => f.Kind is FoldKind.Max or FoldKind.Min ? 2 : 1))
-            {
-                return null;
-            }
-
-            var writes = new StateEffects();
-            writes.UnionWith(_otherRegionsWrites);
-            writes.SharedWrites.Add(accumulator);
-            foreach (var computation in computations)
-            {
-                if (computation.HasSharedWrites || computation.ReadsAnythingWrittenBy(writes))
-                {
-                    return null;
-                }
-            }
-
-            if (lambdaBody.DescendantNodes().Any(n => n is ReturnStatementSyntax { Expression: not null } r && EnclosingFunction(r) == lambda))
-            {
-                return null;
-            }
-
-            return BuildThreadLocal(invocation, method, lambda, lambdaBody, itemParameter, folds);
+            return null;
         }
 
-        private static ExpressionSyntax MathCallee(ExpressionSyntax expression)
+        var writes = new StateEffects();
+        writes.UnionWith(_otherRegionsWrites);
+        writes.SharedWrites.Add(accumulator);
+        foreach (var computation in computations)
         {
-            while (expression is ParenthesizedExpressionSyntax parenthesized)
+            if (computation.HasSharedWrites || computation.ReadsAnythingWrittenBy(writes))
             {
-                expression = parenthesized.Expression;
+                return null;
             }
-
-            return ((InvocationExpressionSyntax)expression).Expression.WithoutTrivia();
         }
 
-        private static SyntaxNode? EnclosingFunction(SyntaxNode node)
-            => node.Ancestors().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax);
-
-        private static bool IsSimpleLoopOverload(IMethodSymbol method)
+        if (lambdaBody.DescendantNodes().Any(n => n is ReturnStatementSyntax { Expression: not null } r && EnclosingFunction(r) == lambda))
         {
-            if (method.IsGenericMethod && method.Name == "For")
-            {
-                return false;
-            }
-
-            var last = method.Parameters.LastOrDefault();
-            if (last is null || last.Name != "body" || last.Type is not INamedTypeSymbol { Name: "Action", TypeArguments.Length: 1 })
-            {
-                return false;
-            }
-
-            var count = method.Parameters.Length;
-            if (method.Name == "For")
-            {
-                return (count == 3 || (count == 4 && method.Parameters[2].Type.Name == "ParallelOptions"))
-                       && method.Parameters[0].Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
-            }
-
-            if (method.Name == "ForEach")
-            {
-                return method.TypeArguments.Length == 1
-                       && method.Parameters[0].Type is INamedTypeSymbol { Name: "IEnumerable" }
-                       && (count == 2 || (count == 3 && method.Parameters[1].Type.Name == "ParallelOptions"));
-            }
-
-            return false;
+            return null;
         }
 
-        private ThreadLocalPlan BuildThreadLocal(InvocationExpressionSyntax invocation, IMethodSymbol method, AnonymousFunctionExpressionSyntax lambda,
-            BlockSyntax lambdaBody, ParameterSyntax itemParameter, List<FoldPattern> folds)
-        {
-            var fold = folds[0];
-            var position = invocation.SpanStart;
-            var typeSyntax = SyntaxFactory.ParseTypeName(fold.Type.ToMinimalDisplayString(_model, position));
-            var localName = FreshName("local" + Capitalise(BaseName(fold.Accumulator.Name)));
-            var stateName = FreshName("loopState");
-            var local = SyntaxFactory.IdentifierName(localName);
-
-            // Body: the locked statements run unlocked, folding into the local; every exit returns the local.
-            var regionReplacement = _region.Body.Statements
-                .Select(s => folds.FirstOrDefault(f => f.Statement == s) is { } f ? f.WithTarget(local) : s)
-                .ToList();
-            var newBody = lambdaBody.TrackNodes(_region.Statements.Concat(
-                lambdaBody.DescendantNodes().OfType<ReturnStatementSyntax>().Where(r => EnclosingFunction(r) == lambda)));
-            foreach (var ret in lambdaBody.DescendantNodes().OfType<ReturnStatementSyntax>().Where(r => EnclosingFunction(r) == lambda))
-            {
-                var current = newBody.GetCurrentNode(ret)!;
-                newBody = newBody.ReplaceNode(current, current.WithExpression(local.WithLeadingTrivia(SyntaxFactory.Space)));
-            }
-
-            var firstCurrent = newBody.GetCurrentNode(_region.First)!;
-            newBody = newBody.InsertNodesBefore(firstCurrent, regionReplacement);
-            foreach (var statement in _region.Statements)
-            {
-                newBody = newBody.RemoveNode(newBody.GetCurrentNode(statement)!, SyntaxRemoveOptions.KeepNoTrivia)!;
-            }
-
-            var last = newBody.Statements.LastOrDefault();
-            if (last is not ReturnStatementSyntax && last is not ThrowStatementSyntax)
-            {
-                newBody = newBody.AddStatements(SyntaxFactory.ReturnStatement(local));
-            }
-
-            var bodyLambda = SyntaxFactory.ParenthesizedLambdaExpression(
-                SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[]
-                {
-                    SyntaxFactory.Parameter(itemParameter.Identifier.WithoutTrivia()),
-                    SyntaxFactory.Parameter(SyntaxFactory.Identifier(stateName)),
-                    SyntaxFactory.Parameter(SyntaxFactory.Identifier(localName)),
-                })),
-                newBody);
-
-            var initLambda = SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), fold.IdentityValue(typeSyntax));
-
-            ExpressionSyntax target = fold.Target.WithoutTrivia();
-            StatementSyntax mergeStatement = fold.Kind switch
-            {
-                FoldKind.Sum => SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(SyntaxKind.AddAssignmentExpression, target, local)),
-                FoldKind.Collect => SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
-                    SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName("AddRange")),
-                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(local))))),
-                _ => SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, target,
-                    SyntaxFactory.InvocationExpression(
-                        MathCallee(((AssignmentExpressionSyntax)fold.Statement.Expression).Right),
-                        SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { SyntaxFactory.Argument(target), SyntaxFactory.Argument(local) }))))),
-            };
-            var finallyLambda = SyntaxFactory.SimpleLambdaExpression(
-                SyntaxFactory.Parameter(SyntaxFactory.Identifier(localName)),
-                SyntaxFactory.Block(_region.Rebuild(new[] { mergeStatement }).Select(s => s.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticMarker))));
-
-            // Name the generic arguments: TLocal cannot always be inferred from the init lambda (0 is an int).
-            var typeArguments = new List<TypeSyntax>();
-            if (method.Name == "ForEach")
-            {
-                typeArguments.Add(SyntaxFactory.ParseTypeName(method.TypeArguments[0].ToMinimalDisplayString(_model, position)));
-            }
-
-            typeArguments.Add(typeSyntax);
-            var name = SyntaxFactory.GenericName(SyntaxFactory.Identifier(method.Name), SyntaxFactory.TypeArgumentList(SyntaxFactory.SeparatedList(typeArguments)));
-            ExpressionSyntax callee = invocation.Expression switch
-            {
-                MemberAccessExpressionSyntax member => member.WithName(name),
-                _ => name,
-            };
-
-            var arguments = invocation.ArgumentList.Arguments.Take(invocation.ArgumentList.Arguments.Count - 1).ToList();
-            arguments.Add(SyntaxFactory.Argument(initLambda));
-            arguments.Add(SyntaxFactory.Argument(bodyLambda));
-            arguments.Add(SyntaxFactory.Argument(finallyLambda));
-            var replacement = SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)))
-                .WithTriviaFrom(invocation);
-            return new ThreadLocalPlan(invocation, replacement);
-        }
-
-        // ---------------------------------------------------------------- names
-
-        private string FreshName(string baseName)
-        {
-            var name = baseName;
-            for (var i = 2; _usedNames.Contains(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
-            {
-                name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            _usedNames.Add(name);
-            return name;
-        }
-
-        private static string BaseName(string name)
-        {
-            var trimmed = name.TrimStart('_');
-            if (trimmed.StartsWith("s_", System.StringComparison.Ordinal) || trimmed.StartsWith("m_", System.StringComparison.Ordinal))
-            {
-                trimmed = trimmed.Substring(2);
-            }
-
-            if (trimmed.Length == 0)
-            {
-                return "acc";
-            }
-
-            return char.ToLowerInvariant(trimmed[0]) + trimmed.Substring(1);
-        }
-
-        private static string Capitalise(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
-
-        private static HashSet<string> NamesInScope(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken)
-        {
-            var names = new HashSet<string>();
-            foreach (var symbol in model.LookupSymbols(region.First.SpanStart))
-            {
-                names.Add(symbol.Name);
-            }
-
-            var member = region.First.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() ?? (SyntaxNode)region.Container;
-            foreach (var token in member.DescendantTokens())
-            {
-                if (token.IsKind(SyntaxKind.IdentifierToken))
-                {
-                    names.Add(token.ValueText);
-                }
-            }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            return names;
-        }
+        return BuildThreadLocal(invocation, method, lambda, lambdaBody, itemParameter, folds);
     }
 
-    internal static class OperationExtensions
+    private static ExpressionSyntax MathCallee(ExpressionSyntax expression)
     {
-        public static bool HasErrors(this IOperation operation, Compilation compilation, CancellationToken cancellationToken)
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
         {
-            _ = compilation;
-            cancellationToken.ThrowIfCancellationRequested();
-            return operation.DescendantsAndSelf().Any(o => o is IInvalidOperation);
+            expression = parenthesized.Expression;
         }
+
+        return ((InvocationExpressionSyntax)expression).Expression.WithoutTrivia();
+    }
+
+    private static SyntaxNode? EnclosingFunction(SyntaxNode node)
+        => node.Ancestors().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax);
+
+    private static bool IsSimpleLoopOverload(IMethodSymbol method)
+    {
+        if (method.IsGenericMethod && method.Name == "For")
+        {
+            return false;
+        }
+
+        var last = method.Parameters.LastOrDefault();
+        if (last is null || last.Name != "body" || last.Type is not INamedTypeSymbol { Name: "Action", TypeArguments.Length: 1 })
+        {
+            return false;
+        }
+
+        var count = method.Parameters.Length;
+        if (method.Name == "For")
+        {
+            return (count == 3 || (count == 4 && method.Parameters[2].Type.Name == "ParallelOptions"))
+                   && method.Parameters[0].Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
+        }
+
+        if (method.Name == "ForEach")
+        {
+            return method.TypeArguments.Length == 1
+                   && method.Parameters[0].Type is INamedTypeSymbol { Name: "IEnumerable" }
+                   && (count == 2 || (count == 3 && method.Parameters[1].Type.Name == "ParallelOptions"));
+        }
+
+        return false;
+    }
+
+    private ThreadLocalPlan BuildThreadLocal(InvocationExpressionSyntax invocation, IMethodSymbol method, AnonymousFunctionExpressionSyntax lambda,
+        BlockSyntax lambdaBody, ParameterSyntax itemParameter, List<FoldPattern> folds)
+    {
+        var fold = folds[0];
+        var position = invocation.SpanStart;
+        var typeSyntax = SyntaxFactory.ParseTypeName(fold.Type.ToMinimalDisplayString(_model, position));
+        var localName = FreshName("local" + Capitalise(BaseName(fold.Accumulator.Name)));
+        var stateName = FreshName("loopState");
+        var local = SyntaxFactory.IdentifierName(localName);
+
+        // Body: the locked statements run unlocked, folding into the local; every exit returns the local.
+        var regionReplacement = _region.Body.Statements
+            .Select(s => folds.FirstOrDefault(f => f.Statement == s) is { } f ? f.WithTarget(local) : s)
+            .ToList();
+        var newBody = lambdaBody.TrackNodes(_region.Statements.Concat(
+            lambdaBody.DescendantNodes().OfType<ReturnStatementSyntax>().Where(r => EnclosingFunction(r) == lambda)));
+        foreach (var ret in lambdaBody.DescendantNodes().OfType<ReturnStatementSyntax>().Where(r => EnclosingFunction(r) == lambda))
+        {
+            var current = newBody.GetCurrentNode(ret)!;
+            newBody = newBody.ReplaceNode(current, current.WithExpression(local.WithLeadingTrivia(SyntaxFactory.Space)));
+        }
+
+        var firstCurrent = newBody.GetCurrentNode(_region.First)!;
+        newBody = newBody.InsertNodesBefore(firstCurrent, regionReplacement);
+        foreach (var statement in _region.Statements)
+        {
+            newBody = newBody.RemoveNode(newBody.GetCurrentNode(statement)!, SyntaxRemoveOptions.KeepNoTrivia)!;
+        }
+
+        var last = newBody.Statements.LastOrDefault();
+        if (last is not ReturnStatementSyntax && last is not ThrowStatementSyntax)
+        {
+            newBody = newBody.AddStatements(SyntaxFactory.ReturnStatement(local));
+        }
+
+        var bodyLambda = SyntaxFactory.ParenthesizedLambdaExpression(
+            SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Parameter(itemParameter.Identifier.WithoutTrivia()),
+                SyntaxFactory.Parameter(SyntaxFactory.Identifier(stateName)),
+                SyntaxFactory.Parameter(SyntaxFactory.Identifier(localName)),
+            })),
+            newBody);
+
+        var initLambda = SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), fold.IdentityValue(typeSyntax));
+
+        ExpressionSyntax target = fold.Target.WithoutTrivia();
+        StatementSyntax mergeStatement = fold.Kind switch
+        {
+            FoldKind.Sum => SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(SyntaxKind.AddAssignmentExpression, target, local)),
+            FoldKind.Collect => SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName("AddRange")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(local))))),
+            _ => SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, target,
+                SyntaxFactory.InvocationExpression(
+                    MathCallee(((AssignmentExpressionSyntax)fold.Statement.Expression).Right),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { SyntaxFactory.Argument(target), SyntaxFactory.Argument(local) }))))),
+        };
+        var finallyLambda = SyntaxFactory.SimpleLambdaExpression(
+            SyntaxFactory.Parameter(SyntaxFactory.Identifier(localName)),
+            SyntaxFactory.Block(_region.Rebuild(new[] { mergeStatement }).Select(s => s.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticMarker))));
+
+        // Name the generic arguments: TLocal cannot always be inferred from the init lambda (0 is an int).
+        var typeArguments = new List<TypeSyntax>();
+        if (method.Name == "ForEach")
+        {
+            typeArguments.Add(SyntaxFactory.ParseTypeName(method.TypeArguments[0].ToMinimalDisplayString(_model, position)));
+        }
+
+        typeArguments.Add(typeSyntax);
+        var name = SyntaxFactory.GenericName(SyntaxFactory.Identifier(method.Name), SyntaxFactory.TypeArgumentList(SyntaxFactory.SeparatedList(typeArguments)));
+        ExpressionSyntax callee = invocation.Expression switch
+        {
+            MemberAccessExpressionSyntax member => member.WithName(name),
+            _ => name,
+        };
+
+        var arguments = invocation.ArgumentList.Arguments.Take(invocation.ArgumentList.Arguments.Count - 1).ToList();
+        arguments.Add(SyntaxFactory.Argument(initLambda));
+        arguments.Add(SyntaxFactory.Argument(bodyLambda));
+        arguments.Add(SyntaxFactory.Argument(finallyLambda));
+        var replacement = SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)))
+            .WithTriviaFrom(invocation);
+        return new ThreadLocalPlan(invocation, replacement);
+    }
+
+    // ---------------------------------------------------------------- names
+
+    private string FreshName(string baseName)
+    {
+        var name = baseName;
+        for (var i = 2; _usedNames.Contains(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
+        {
+            name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        _usedNames.Add(name);
+        return name;
+    }
+
+    private static string BaseName(string name)
+    {
+        var trimmed = name.TrimStart('_');
+        if (trimmed.StartsWith("s_", System.StringComparison.Ordinal) || trimmed.StartsWith("m_", System.StringComparison.Ordinal))
+        {
+            trimmed = trimmed.Substring(2);
+        }
+
+        if (trimmed.Length == 0)
+        {
+            return "acc";
+        }
+
+        return char.ToLowerInvariant(trimmed[0]) + trimmed.Substring(1);
+    }
+
+    private static string Capitalise(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+    private static HashSet<string> NamesInScope(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>();
+        foreach (var symbol in model.LookupSymbols(region.First.SpanStart))
+        {
+            names.Add(symbol.Name);
+        }
+
+        var member = region.First.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() ?? (SyntaxNode)region.Container;
+        foreach (var token in member.DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken))
+            {
+                names.Add(token.ValueText);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return names;
+    }
+}
+
+internal static class OperationExtensions
+{
+    public static bool HasErrors(this IOperation operation, Compilation compilation, CancellationToken cancellationToken)
+    {
+        _ = compilation;
+        cancellationToken.ThrowIfCancellationRequested();
+        return operation.DescendantsAndSelf().Any(o => o is IInvalidOperation);
     }
 }

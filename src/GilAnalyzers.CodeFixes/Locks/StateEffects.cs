@@ -1,79 +1,68 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
-namespace GilAnalyzers.CodeFixes.Locks
+namespace GilAnalyzers.CodeFixes.Locks;
+
+/// <summary>
+/// What a piece of code does to state that other threads can see: the shared symbols it reads and writes.
+/// Thread-own locals (declared in the running function, or created fresh there) are tracked separately,
+/// because reordering code that only touches them cannot be observed by another thread.
+/// </summary>
+internal sealed class StateEffects
 {
-    /// <summary>
-    /// What a piece of code does to state that other threads can see: the shared symbols it reads and writes.
-    /// Thread-own locals (declared in the running function, or created fresh there) are tracked separately,
-    /// because reordering code that only touches them cannot be observed by another thread.
-    /// </summary>
-    internal sealed class StateEffects
+    /// <summary>Fields, properties, captured locals and parameters read.</summary>
+    public HashSet<ISymbol> SharedReads { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+    /// <summary>Fields, properties, captured locals and parameters written (or mutated through a call).</summary>
+    public HashSet<ISymbol> SharedWrites { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+    /// <summary>Thread-own locals and parameters read.</summary>
+    public HashSet<ISymbol> LocalReads { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+    /// <summary>Thread-own locals and parameters written.</summary>
+    public HashSet<ISymbol> LocalWrites { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+    /// <summary>The code calls or writes something the analysis cannot see through; it may touch anything.</summary>
+    public bool Unknown { get; private set; }
+
+    /// <summary>Why <see cref="Unknown"/> was set, for debugging and tests.</summary>
+    public string? UnknownReason { get; private set; }
+
+    public bool HasSharedWrites => Unknown || SharedWrites.Count > 0;
+
+    public void MarkUnknown(string reason)
     {
-        /// <summary>Fields, properties, captured locals and parameters read.</summary>
-        public HashSet<ISymbol> SharedReads { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-
-        /// <summary>Fields, properties, captured locals and parameters written (or mutated through a call).</summary>
-        public HashSet<ISymbol> SharedWrites { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-
-        /// <summary>Thread-own locals and parameters read.</summary>
-        public HashSet<ISymbol> LocalReads { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-
-        /// <summary>Thread-own locals and parameters written.</summary>
-        public HashSet<ISymbol> LocalWrites { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-
-        /// <summary>The code calls or writes something the analysis cannot see through; it may touch anything.</summary>
-        public bool Unknown { get; private set; }
-
-        /// <summary>Why <see cref="Unknown"/> was set, for debugging and tests.</summary>
-        public string? UnknownReason { get; private set; }
-
-        public bool HasSharedWrites => Unknown || SharedWrites.Count > 0;
-
-        public void MarkUnknown(string reason)
+        if (!Unknown)
         {
-            if (!Unknown)
-            {
-                Unknown = true;
-                UnknownReason = reason;
-            }
+            Unknown = true;
+            UnknownReason = reason;
         }
+    }
 
-        public void UnionWith(StateEffects other)
+    public void UnionWith(StateEffects other)
+    {
+        SharedReads.UnionWith(other.SharedReads);
+        SharedWrites.UnionWith(other.SharedWrites);
+        if (other.Unknown)
         {
-            SharedReads.UnionWith(other.SharedReads);
-            SharedWrites.UnionWith(other.SharedWrites);
-            if (other.Unknown)
-            {
-                MarkUnknown(other.UnknownReason ?? "unknown");
-            }
+            MarkUnknown(other.UnknownReason ?? "unknown");
         }
+    }
 
-        /// <summary>The callee's effects seen from a caller: its own locals are invisible.</summary>
-        public void UnionSharedWith(StateEffects callee) => UnionWith(callee);
+    /// <summary>The callee's effects seen from a caller: its own locals are invisible.</summary>
+    public void UnionSharedWith(StateEffects callee) => UnionWith(callee);
 
-        /// <summary>
-        /// True when code with these effects may read something that <paramref name="writers"/> write: reordering the two
-        /// across a lock boundary could then change what is read.
-        /// </summary>
-        public bool ReadsAnythingWrittenBy(StateEffects writers)
+    /// <summary>
+    /// True when code with these effects may read something that <paramref name="writers"/> write: reordering the two
+    /// across a lock boundary could then change what is read.
+    /// </summary>
+    public bool ReadsAnythingWrittenBy(StateEffects writers)
+    {
+        if (writers.Unknown)
         {
-            if (writers.Unknown)
-            {
-                foreach (var read in SharedReads)
-                {
-                    if (!IsImmutableAfterConstruction(read))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            }
-
             foreach (var read in SharedReads)
             {
-                if (writers.SharedWrites.Contains(read))
+                if (!IsImmutableAfterConstruction(read))
                 {
                     return true;
                 }
@@ -82,40 +71,50 @@ namespace GilAnalyzers.CodeFixes.Locks
             return false;
         }
 
-        /// <summary>A readonly field of a primitive, enum or string type: nobody can change it once the object is built.</summary>
-        internal static bool IsImmutableAfterConstruction(ISymbol symbol)
+        foreach (var read in SharedReads)
         {
-            if (symbol is IFieldSymbol field && (field.IsConst || field.IsReadOnly))
+            if (writers.SharedWrites.Contains(read))
             {
-                var type = field.Type;
-                return type.TypeKind == TypeKind.Enum || IsValueOrString(type.SpecialType);
+                return true;
             }
-
-            return false;
         }
 
-        internal static bool IsValueOrString(SpecialType type)
+        return false;
+    }
+
+    /// <summary>A readonly field of a primitive, enum or string type: nobody can change it once the object is built.</summary>
+    internal static bool IsImmutableAfterConstruction(ISymbol symbol)
+    {
+        if (symbol is IFieldSymbol field && (field.IsConst || field.IsReadOnly))
         {
-            switch (type)
-            {
-                case SpecialType.System_Boolean:
-                case SpecialType.System_Char:
-                case SpecialType.System_SByte:
-                case SpecialType.System_Byte:
-                case SpecialType.System_Int16:
-                case SpecialType.System_UInt16:
-                case SpecialType.System_Int32:
-                case SpecialType.System_UInt32:
-                case SpecialType.System_Int64:
-                case SpecialType.System_UInt64:
-                case SpecialType.System_Decimal:
-                case SpecialType.System_Single:
-                case SpecialType.System_Double:
-                case SpecialType.System_String:
-                    return true;
-                default:
-                    return false;
-            }
+            var type = field.Type;
+            return type.TypeKind == TypeKind.Enum || IsValueOrString(type.SpecialType);
+        }
+
+        return false;
+    }
+
+    internal static bool IsValueOrString(SpecialType type)
+    {
+        switch (type)
+        {
+            case SpecialType.System_Boolean:
+            case SpecialType.System_Char:
+            case SpecialType.System_SByte:
+            case SpecialType.System_Byte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_Int32:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_Int64:
+            case SpecialType.System_UInt64:
+            case SpecialType.System_Decimal:
+            case SpecialType.System_Single:
+            case SpecialType.System_Double:
+            case SpecialType.System_String:
+                return true;
+            default:
+                return false;
         }
     }
 }

@@ -6,814 +6,813 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.CodeFixes.Locks
+namespace GilAnalyzers.CodeFixes.Locks;
+
+/// <summary>
+/// Computes <see cref="StateEffects"/> over IOperation trees, seeing through calls into methods of the same
+/// compilation (summarised once per analyzer instance, depth-bounded; recursion counts as unknown) and a short
+/// list of framework APIs known to touch nothing but their arguments. Everything else it cannot see through makes
+/// the effects <see cref="StateEffects.Unknown"/>: the fixes then refuse, which is the point.
+/// </summary>
+internal sealed class StateEffectsWalker
 {
-    /// <summary>
-    /// Computes <see cref="StateEffects"/> over IOperation trees, seeing through calls into methods of the same
-    /// compilation (summarised once per analyzer instance, depth-bounded; recursion counts as unknown) and a short
-    /// list of framework APIs known to touch nothing but their arguments. Everything else it cannot see through makes
-    /// the effects <see cref="StateEffects.Unknown"/>: the fixes then refuse, which is the point.
-    /// </summary>
-    internal sealed class StateEffectsWalker
+    private const int MaxCallDepth = 8;
+
+    /// <summary>Framework types whose static members only compute from their arguments.</summary>
+    private static readonly HashSet<string> PureStaticTypes = new HashSet<string>(StringComparer.Ordinal)
     {
-        private const int MaxCallDepth = 8;
+        "System.Math", "System.MathF", "System.BitConverter", "System.Numerics.BitOperations",
+        "System.Boolean", "System.Char", "System.SByte", "System.Byte", "System.Int16", "System.UInt16",
+        "System.Int32", "System.UInt32", "System.Int64", "System.UInt64", "System.Single", "System.Double",
+        "System.Decimal", "System.String", "System.Linq.Enumerable", "System.Guid", "System.TimeSpan",
+        "System.Numerics.Complex", "System.Numerics.Vector", "System.HashCode",
+    };
 
-        /// <summary>Framework types whose static members only compute from their arguments.</summary>
-        private static readonly HashSet<string> PureStaticTypes = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>Framework types whose instances cannot change, so instance calls on them are pure.</summary>
+    private static readonly HashSet<string> ImmutableTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "System.String", "System.Numerics.Complex", "System.Numerics.BigInteger", "System.TimeSpan", "System.DateTime",
+        "System.Guid", "System.Decimal",
+    };
+
+    /// <summary>Framework instance methods that only read their receiver.</summary>
+    private static readonly HashSet<string> ReadOnlyMethodNames = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Contains", "ContainsKey", "ContainsValue", "TryGetValue", "GetValueOrDefault", "IndexOf", "LastIndexOf",
+        "Equals", "GetHashCode", "ToString", "CompareTo", "ToArray", "AsSpan", "AsMemory", "Slice", "StartsWith",
+        "EndsWith", "Substring", "GetType", "CopyTo",
+    };
+
+    private readonly Compilation _compilation;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<IMethodSymbol, StateEffects> _summaries = new Dictionary<IMethodSymbol, StateEffects>(SymbolEqualityComparer.Default);
+    private readonly HashSet<IMethodSymbol> _inProgress = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+    private readonly Dictionary<SyntaxNode, HashSet<ILocalSymbol>> _freshLocals = new Dictionary<SyntaxNode, HashSet<ILocalSymbol>>();
+
+    public StateEffectsWalker(Compilation compilation, CancellationToken cancellationToken)
+    {
+        _compilation = compilation;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>The effects of <paramref name="operations"/>, run inside the function <paramref name="scope"/>.</summary>
+    public StateEffects Analyze(IEnumerable<IOperation> operations, ThreadScope scope)
+    {
+        var effects = new StateEffects();
+        foreach (var operation in operations)
         {
-            "System.Math", "System.MathF", "System.BitConverter", "System.Numerics.BitOperations",
-            "System.Boolean", "System.Char", "System.SByte", "System.Byte", "System.Int16", "System.UInt16",
-            "System.Int32", "System.UInt32", "System.Int64", "System.UInt64", "System.Single", "System.Double",
-            "System.Decimal", "System.String", "System.Linq.Enumerable", "System.Guid", "System.TimeSpan",
-            "System.Numerics.Complex", "System.Numerics.Vector", "System.HashCode",
-        };
-
-        /// <summary>Framework types whose instances cannot change, so instance calls on them are pure.</summary>
-        private static readonly HashSet<string> ImmutableTypes = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "System.String", "System.Numerics.Complex", "System.Numerics.BigInteger", "System.TimeSpan", "System.DateTime",
-            "System.Guid", "System.Decimal",
-        };
-
-        /// <summary>Framework instance methods that only read their receiver.</summary>
-        private static readonly HashSet<string> ReadOnlyMethodNames = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "Contains", "ContainsKey", "ContainsValue", "TryGetValue", "GetValueOrDefault", "IndexOf", "LastIndexOf",
-            "Equals", "GetHashCode", "ToString", "CompareTo", "ToArray", "AsSpan", "AsMemory", "Slice", "StartsWith",
-            "EndsWith", "Substring", "GetType", "CopyTo",
-        };
-
-        private readonly Compilation _compilation;
-        private readonly CancellationToken _cancellationToken;
-        private readonly Dictionary<IMethodSymbol, StateEffects> _summaries = new Dictionary<IMethodSymbol, StateEffects>(SymbolEqualityComparer.Default);
-        private readonly HashSet<IMethodSymbol> _inProgress = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        private readonly Dictionary<SyntaxNode, HashSet<ILocalSymbol>> _freshLocals = new Dictionary<SyntaxNode, HashSet<ILocalSymbol>>();
-
-        public StateEffectsWalker(Compilation compilation, CancellationToken cancellationToken)
-        {
-            _compilation = compilation;
-            _cancellationToken = cancellationToken;
+            Visit(operation, effects, scope, 0);
         }
 
-        /// <summary>The effects of <paramref name="operations"/>, run inside the function <paramref name="scope"/>.</summary>
-        public StateEffects Analyze(IEnumerable<IOperation> operations, ThreadScope scope)
-        {
-            var effects = new StateEffects();
-            foreach (var operation in operations)
-            {
-                Visit(operation, effects, scope, 0);
-            }
+        return effects;
+    }
 
-            return effects;
+    public StateEffects Analyze(IOperation operation, ThreadScope scope) => Analyze(new[] { operation }, scope);
+
+    /// <summary>The innermost function (lambda, local function, method, accessor) around <paramref name="node"/>.</summary>
+    public ThreadScope ScopeOf(SyntaxNode node)
+    {
+        for (var current = node; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case AnonymousFunctionExpressionSyntax:
+                case LocalFunctionStatementSyntax:
+                case BaseMethodDeclarationSyntax:
+                case AccessorDeclarationSyntax:
+                    return new ThreadScope(current, current is ConstructorDeclarationSyntax, this);
+            }
         }
 
-        public StateEffects Analyze(IOperation operation, ThreadScope scope) => Analyze(new[] { operation }, scope);
+        return new ThreadScope(node.SyntaxTree.GetRoot(_cancellationToken), false, this);
+    }
 
-        /// <summary>The innermost function (lambda, local function, method, accessor) around <paramref name="node"/>.</summary>
-        public ThreadScope ScopeOf(SyntaxNode node)
+    internal bool IsFresh(ILocalSymbol local, ThreadScope scope)
+    {
+        if (!_freshLocals.TryGetValue(scope.Function, out var fresh))
         {
-            for (var current = node; current is not null; current = current.Parent)
-            {
-                switch (current)
-                {
-                    case AnonymousFunctionExpressionSyntax:
-                    case LocalFunctionStatementSyntax:
-                    case BaseMethodDeclarationSyntax:
-                    case AccessorDeclarationSyntax:
-                        return new ThreadScope(current, current is ConstructorDeclarationSyntax, this);
-                }
-            }
-
-            return new ThreadScope(node.SyntaxTree.GetRoot(_cancellationToken), false, this);
+            fresh = ComputeFreshLocals(scope.Function);
+            _freshLocals[scope.Function] = fresh;
         }
 
-        internal bool IsFresh(ILocalSymbol local, ThreadScope scope)
+        return fresh.Contains(local);
+    }
+
+    private HashSet<ILocalSymbol> ComputeFreshLocals(SyntaxNode function)
+    {
+        var fresh = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        var spoiled = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        var model = _compilation.GetSemanticModel(function.SyntaxTree);
+        var root = model.GetOperation(function, _cancellationToken);
+        if (root is null)
         {
-            if (!_freshLocals.TryGetValue(scope.Function, out var fresh))
-            {
-                fresh = ComputeFreshLocals(scope.Function);
-                _freshLocals[scope.Function] = fresh;
-            }
-
-            return fresh.Contains(local);
-        }
-
-        private HashSet<ILocalSymbol> ComputeFreshLocals(SyntaxNode function)
-        {
-            var fresh = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            var spoiled = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            var model = _compilation.GetSemanticModel(function.SyntaxTree);
-            var root = model.GetOperation(function, _cancellationToken);
-            if (root is null)
-            {
-                return fresh;
-            }
-
-            foreach (var operation in root.DescendantsAndSelf())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation declarator when declarator.Symbol.RefKind == RefKind.None:
-                        var init = declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value;
-                        if (init is not null)
-                        {
-                            (IsCreation(init) ? fresh : spoiled).Add(declarator.Symbol);
-                        }
-
-                        break;
-                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
-                        (IsCreation(assignment.Value) ? fresh : spoiled).Add(target.Local);
-                        break;
-                    case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target }:
-                        spoiled.Add(target.Local);
-                        break;
-                    case IDeconstructionAssignmentOperation deconstruction:
-                        foreach (var local in deconstruction.Target.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
-                        {
-                            spoiled.Add(local.Local);
-                        }
-
-                        break;
-                    case IArgumentOperation { Value: ILocalReferenceOperation argument } arg when arg.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
-                        spoiled.Add(argument.Local);
-                        break;
-                    case IDeclarationExpressionOperation declaration:
-                        foreach (var local in declaration.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
-                        {
-                            spoiled.Add(local.Local);
-                        }
-
-                        break;
-                    case IForEachLoopOperation forEach:
-                        foreach (var local in forEach.Locals)
-                        {
-                            spoiled.Add(local);
-                        }
-
-                        break;
-                }
-            }
-
-            fresh.ExceptWith(spoiled);
             return fresh;
         }
 
-        private static bool IsCreation(IOperation value)
+        foreach (var operation in root.DescendantsAndSelf())
         {
-            value = Unwrap(value);
-            return value is IArrayCreationOperation || value is IObjectCreationOperation || value is IAnonymousObjectCreationOperation;
-        }
-
-        internal static IOperation Unwrap(IOperation operation)
-        {
-            while (true)
-            {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        continue;
-                    case IParenthesizedOperation parenthesized:
-                        operation = parenthesized.Operand;
-                        continue;
-                    default:
-                        return operation;
-                }
-            }
-        }
-
-        private void Visit(IOperation? operation, StateEffects effects, ThreadScope scope, int depth)
-        {
-            if (operation is null)
-            {
-                return;
-            }
-
-            _cancellationToken.ThrowIfCancellationRequested();
             switch (operation)
             {
-                case ISimpleAssignmentOperation assignment:
-                    RecordWrite(assignment.Target, effects, scope, depth);
-                    VisitTargetParts(assignment.Target, effects, scope, depth);
-                    Visit(assignment.Value, effects, scope, depth);
-                    return;
-                case ICompoundAssignmentOperation compound:
-                    RecordWrite(compound.Target, effects, scope, depth);
-                    Visit(compound.Target, effects, scope, depth);
-                    Visit(compound.Value, effects, scope, depth);
-                    VisitUserOperator(compound.OperatorMethod, effects, depth);
-                    return;
-                case IIncrementOrDecrementOperation increment:
-                    RecordWrite(increment.Target, effects, scope, depth);
-                    Visit(increment.Target, effects, scope, depth);
-                    VisitUserOperator(increment.OperatorMethod, effects, depth);
-                    return;
+                case IVariableDeclaratorOperation declarator when declarator.Symbol.RefKind == RefKind.None:
+                    var init = declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value;
+                    if (init is not null)
+                    {
+                        (IsCreation(init) ? fresh : spoiled).Add(declarator.Symbol);
+                    }
+
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
+                    (IsCreation(assignment.Value) ? fresh : spoiled).Add(target.Local);
+                    break;
+                case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target }:
+                    spoiled.Add(target.Local);
+                    break;
                 case IDeconstructionAssignmentOperation deconstruction:
-                    RecordTupleWrites(deconstruction.Target, effects, scope, depth);
-                    Visit(deconstruction.Value, effects, scope, depth);
-                    return;
-                case IArgumentOperation argument:
-                    if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+                    foreach (var local in deconstruction.Target.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
                     {
-                        RecordWrite(argument.Value, effects, scope, depth);
-                        VisitTargetParts(argument.Value, effects, scope, depth);
-                        if (argument.Parameter.RefKind == RefKind.Ref)
-                        {
-                            Visit(argument.Value, effects, scope, depth);
-                        }
-
-                        return;
+                        spoiled.Add(local.Local);
                     }
 
-                    Visit(argument.Value, effects, scope, depth);
-                    return;
-                case IInvocationOperation invocation:
-                    VisitInvocation(invocation, effects, scope, depth);
-                    return;
-                case IObjectCreationOperation creation:
-                    if (creation.Constructor is { } constructor && IsInSource(constructor))
-                    {
-                        AddCallee(constructor, effects, depth);
-                    }
-
-                    foreach (var argument in creation.Arguments)
-                    {
-                        Visit(argument, effects, scope, depth);
-                    }
-
-                    if (creation.Initializer is not null)
-                    {
-                        foreach (var initializer in creation.Initializer.Initializers)
-                        {
-                            VisitInitializer(initializer, effects, scope, depth);
-                        }
-                    }
-
-                    return;
-                case ILocalReferenceOperation local:
-                    (scope.IsOwn(local.Local) ? effects.LocalReads : effects.SharedReads).Add(local.Local);
-                    return;
-                case IParameterReferenceOperation parameter:
-                    (scope.IsOwn(parameter.Parameter) ? effects.LocalReads : effects.SharedReads).Add(parameter.Parameter);
-                    return;
-                case IFieldReferenceOperation field:
-                    if (!field.Field.IsConst)
-                    {
-                        if (IsOwnReceiver(field.Instance, scope, out var own))
-                        {
-                            AddIfAny(effects.LocalReads, own);
-                        }
-                        else
-                        {
-                            effects.SharedReads.Add(field.Field);
-                        }
-                    }
-
-                    Visit(field.Instance, effects, scope, depth);
-                    return;
-                case IPropertyReferenceOperation property:
-                    {
-                        if (IsOwnReceiver(property.Instance, scope, out var own))
-                        {
-                            AddIfAny(effects.LocalReads, own);
-                        }
-                        else
-                        {
-                            effects.SharedReads.Add(property.Property);
-                        }
-
-                        if (property.Property.GetMethod is { } getter && IsInSource(getter) && !IsAutoProperty(property.Property))
-                        {
-                            AddCallee(getter, effects, depth);
-                        }
-
-                        Visit(property.Instance, effects, scope, depth);
-                        foreach (var argument in property.Arguments)
-                        {
-                            Visit(argument, effects, scope, depth);
-                        }
-
-                        return;
-                    }
-
-                case IEventReferenceOperation:
-                case IEventAssignmentOperation:
-                case IDynamicInvocationOperation:
-                case IDynamicMemberReferenceOperation:
-                case IDynamicIndexerAccessOperation:
-                case IDynamicObjectCreationOperation:
-                case IFunctionPointerInvocationOperation:
-                case IAddressOfOperation:
-                case IInvalidOperation:
-                    effects.MarkUnknown(operation.Kind.ToString());
-                    return;
-                case ILocalFunctionOperation:
-                    // Declared here, analysed where it is called.
-                    return;
-                case IUnaryOperation unary:
-                    VisitUserOperator(unary.OperatorMethod, effects, depth);
                     break;
-                case IBinaryOperation binary:
-                    VisitUserOperator(binary.OperatorMethod, effects, depth);
+                case IArgumentOperation { Value: ILocalReferenceOperation argument } arg when arg.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
+                    spoiled.Add(argument.Local);
                     break;
+                case IDeclarationExpressionOperation declaration:
+                    foreach (var local in declaration.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
+                    {
+                        spoiled.Add(local.Local);
+                    }
+
+                    break;
+                case IForEachLoopOperation forEach:
+                    foreach (var local in forEach.Locals)
+                    {
+                        spoiled.Add(local);
+                    }
+
+                    break;
+            }
+        }
+
+        fresh.ExceptWith(spoiled);
+        return fresh;
+    }
+
+    private static bool IsCreation(IOperation value)
+    {
+        value = Unwrap(value);
+        return value is IArrayCreationOperation || value is IObjectCreationOperation || value is IAnonymousObjectCreationOperation;
+    }
+
+    internal static IOperation Unwrap(IOperation operation)
+    {
+        while (true)
+        {
+            switch (operation)
+            {
                 case IConversionOperation conversion:
-                    VisitUserOperator(conversion.OperatorMethod, effects, depth);
-                    break;
-            }
-
-            foreach (var child in operation.ChildOperations)
-            {
-                Visit(child, effects, scope, depth);
-            }
-        }
-
-        private void VisitInitializer(IOperation initializer, StateEffects effects, ThreadScope scope, int depth)
-        {
-            // Member initializers write the fresh object; only their values and any calls (collection Add) matter.
-            switch (initializer)
-            {
-                case ISimpleAssignmentOperation assignment:
-                    Visit(assignment.Value, effects, scope, depth);
-                    if (assignment.Target is IPropertyReferenceOperation { Property: { SetMethod: { } setter } property } && IsInSource(setter) && !IsAutoProperty(property))
-                    {
-                        AddCallee(setter, effects, depth);
-                    }
-
-                    return;
-                case IInvocationOperation invocation:
-                    foreach (var argument in invocation.Arguments)
-                    {
-                        Visit(argument, effects, scope, depth);
-                    }
-
-                    if (IsInSource(invocation.TargetMethod))
-                    {
-                        AddCallee(invocation.TargetMethod, effects, depth);
-                    }
-
-                    return;
+                    operation = conversion.Operand;
+                    continue;
+                case IParenthesizedOperation parenthesized:
+                    operation = parenthesized.Operand;
+                    continue;
                 default:
-                    Visit(initializer, effects, scope, depth);
-                    return;
+                    return operation;
             }
         }
+    }
 
-        private void VisitTargetParts(IOperation target, StateEffects effects, ThreadScope scope, int depth)
+    private void Visit(IOperation? operation, StateEffects effects, ThreadScope scope, int depth)
+    {
+        if (operation is null)
         {
-            switch (target)
-            {
-                case IFieldReferenceOperation field:
-                    Visit(field.Instance, effects, scope, depth);
-                    break;
-                case IPropertyReferenceOperation property:
+            return;
+        }
+
+        _cancellationToken.ThrowIfCancellationRequested();
+        switch (operation)
+        {
+            case ISimpleAssignmentOperation assignment:
+                RecordWrite(assignment.Target, effects, scope, depth);
+                VisitTargetParts(assignment.Target, effects, scope, depth);
+                Visit(assignment.Value, effects, scope, depth);
+                return;
+            case ICompoundAssignmentOperation compound:
+                RecordWrite(compound.Target, effects, scope, depth);
+                Visit(compound.Target, effects, scope, depth);
+                Visit(compound.Value, effects, scope, depth);
+                VisitUserOperator(compound.OperatorMethod, effects, depth);
+                return;
+            case IIncrementOrDecrementOperation increment:
+                RecordWrite(increment.Target, effects, scope, depth);
+                Visit(increment.Target, effects, scope, depth);
+                VisitUserOperator(increment.OperatorMethod, effects, depth);
+                return;
+            case IDeconstructionAssignmentOperation deconstruction:
+                RecordTupleWrites(deconstruction.Target, effects, scope, depth);
+                Visit(deconstruction.Value, effects, scope, depth);
+                return;
+            case IArgumentOperation argument:
+                if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+                {
+                    RecordWrite(argument.Value, effects, scope, depth);
+                    VisitTargetParts(argument.Value, effects, scope, depth);
+                    if (argument.Parameter.RefKind == RefKind.Ref)
+                    {
+                        Visit(argument.Value, effects, scope, depth);
+                    }
+
+                    return;
+                }
+
+                Visit(argument.Value, effects, scope, depth);
+                return;
+            case IInvocationOperation invocation:
+                VisitInvocation(invocation, effects, scope, depth);
+                return;
+            case IObjectCreationOperation creation:
+                if (creation.Constructor is { } constructor && IsInSource(constructor))
+                {
+                    AddCallee(constructor, effects, depth);
+                }
+
+                foreach (var argument in creation.Arguments)
+                {
+                    Visit(argument, effects, scope, depth);
+                }
+
+                if (creation.Initializer is not null)
+                {
+                    foreach (var initializer in creation.Initializer.Initializers)
+                    {
+                        VisitInitializer(initializer, effects, scope, depth);
+                    }
+                }
+
+                return;
+            case ILocalReferenceOperation local:
+                (scope.IsOwn(local.Local) ? effects.LocalReads : effects.SharedReads).Add(local.Local);
+                return;
+            case IParameterReferenceOperation parameter:
+                (scope.IsOwn(parameter.Parameter) ? effects.LocalReads : effects.SharedReads).Add(parameter.Parameter);
+                return;
+            case IFieldReferenceOperation field:
+                if (!field.Field.IsConst)
+                {
+                    if (IsOwnReceiver(field.Instance, scope, out var own))
+                    {
+                        AddIfAny(effects.LocalReads, own);
+                    }
+                    else
+                    {
+                        effects.SharedReads.Add(field.Field);
+                    }
+                }
+
+                Visit(field.Instance, effects, scope, depth);
+                return;
+            case IPropertyReferenceOperation property:
+                {
+                    if (IsOwnReceiver(property.Instance, scope, out var own))
+                    {
+                        AddIfAny(effects.LocalReads, own);
+                    }
+                    else
+                    {
+                        effects.SharedReads.Add(property.Property);
+                    }
+
+                    if (property.Property.GetMethod is { } getter && IsInSource(getter) && !IsAutoProperty(property.Property))
+                    {
+                        AddCallee(getter, effects, depth);
+                    }
+
                     Visit(property.Instance, effects, scope, depth);
                     foreach (var argument in property.Arguments)
                     {
                         Visit(argument, effects, scope, depth);
                     }
 
-                    break;
-                case IArrayElementReferenceOperation element:
-                    Visit(element.ArrayReference, effects, scope, depth);
-                    foreach (var index in element.Indices)
-                    {
-                        Visit(index, effects, scope, depth);
-                    }
+                    return;
+                }
 
-                    break;
-            }
+            case IEventReferenceOperation:
+            case IEventAssignmentOperation:
+            case IDynamicInvocationOperation:
+            case IDynamicMemberReferenceOperation:
+            case IDynamicIndexerAccessOperation:
+            case IDynamicObjectCreationOperation:
+            case IFunctionPointerInvocationOperation:
+            case IAddressOfOperation:
+            case IInvalidOperation:
+                effects.MarkUnknown(operation.Kind.ToString());
+                return;
+            case ILocalFunctionOperation:
+                // Declared here, analysed where it is called.
+                return;
+            case IUnaryOperation unary:
+                VisitUserOperator(unary.OperatorMethod, effects, depth);
+                break;
+            case IBinaryOperation binary:
+                VisitUserOperator(binary.OperatorMethod, effects, depth);
+                break;
+            case IConversionOperation conversion:
+                VisitUserOperator(conversion.OperatorMethod, effects, depth);
+                break;
         }
 
-        private void RecordTupleWrites(IOperation target, StateEffects effects, ThreadScope scope, int depth)
+        foreach (var child in operation.ChildOperations)
         {
-            switch (target)
-            {
-                case ITupleOperation tuple:
-                    foreach (var element in tuple.Elements)
+            Visit(child, effects, scope, depth);
+        }
+    }
+
+    private void VisitInitializer(IOperation initializer, StateEffects effects, ThreadScope scope, int depth)
+    {
+        // Member initializers write the fresh object; only their values and any calls (collection Add) matter.
+        switch (initializer)
+        {
+            case ISimpleAssignmentOperation assignment:
+                Visit(assignment.Value, effects, scope, depth);
+                if (assignment.Target is IPropertyReferenceOperation { Property: { SetMethod: { } setter } property } && IsInSource(setter) && !IsAutoProperty(property))
+                {
+                    AddCallee(setter, effects, depth);
+                }
+
+                return;
+            case IInvocationOperation invocation:
+                foreach (var argument in invocation.Arguments)
+                {
+                    Visit(argument, effects, scope, depth);
+                }
+
+                if (IsInSource(invocation.TargetMethod))
+                {
+                    AddCallee(invocation.TargetMethod, effects, depth);
+                }
+
+                return;
+            default:
+                Visit(initializer, effects, scope, depth);
+                return;
+        }
+    }
+
+    private void VisitTargetParts(IOperation target, StateEffects effects, ThreadScope scope, int depth)
+    {
+        switch (target)
+        {
+            case IFieldReferenceOperation field:
+                Visit(field.Instance, effects, scope, depth);
+                break;
+            case IPropertyReferenceOperation property:
+                Visit(property.Instance, effects, scope, depth);
+                foreach (var argument in property.Arguments)
+                {
+                    Visit(argument, effects, scope, depth);
+                }
+
+                break;
+            case IArrayElementReferenceOperation element:
+                Visit(element.ArrayReference, effects, scope, depth);
+                foreach (var index in element.Indices)
+                {
+                    Visit(index, effects, scope, depth);
+                }
+
+                break;
+        }
+    }
+
+    private void RecordTupleWrites(IOperation target, StateEffects effects, ThreadScope scope, int depth)
+    {
+        switch (target)
+        {
+            case ITupleOperation tuple:
+                foreach (var element in tuple.Elements)
+                {
+                    RecordTupleWrites(element, effects, scope, depth);
+                }
+
+                break;
+            case IDeclarationExpressionOperation declaration:
+                RecordTupleWrites(declaration.Expression, effects, scope, depth);
+                break;
+            default:
+                RecordWrite(target, effects, scope, depth);
+                VisitTargetParts(target, effects, scope, depth);
+                break;
+        }
+    }
+
+    private void RecordWrite(IOperation target, StateEffects effects, ThreadScope scope, int depth)
+    {
+        target = Unwrap(target);
+        switch (target)
+        {
+            case ILocalReferenceOperation local:
+                (scope.IsOwn(local.Local) ? effects.LocalWrites : effects.SharedWrites).Add(local.Local);
+                return;
+            case IParameterReferenceOperation parameter:
+                (scope.IsOwn(parameter.Parameter) ? effects.LocalWrites : effects.SharedWrites).Add(parameter.Parameter);
+                return;
+            case IFieldReferenceOperation field:
+                {
+                    if (IsOwnReceiver(field.Instance, scope, out var own))
                     {
-                        RecordTupleWrites(element, effects, scope, depth);
+                        AddIfAny(effects.LocalWrites, own);
+                    }
+                    else
+                    {
+                        effects.SharedWrites.Add(field.Field);
                     }
 
-                    break;
-                case IDeclarationExpressionOperation declaration:
-                    RecordTupleWrites(declaration.Expression, effects, scope, depth);
-                    break;
-                default:
-                    RecordWrite(target, effects, scope, depth);
-                    VisitTargetParts(target, effects, scope, depth);
-                    break;
-            }
-        }
+                    return;
+                }
 
-        private void RecordWrite(IOperation target, StateEffects effects, ThreadScope scope, int depth)
-        {
-            target = Unwrap(target);
-            switch (target)
-            {
-                case ILocalReferenceOperation local:
-                    (scope.IsOwn(local.Local) ? effects.LocalWrites : effects.SharedWrites).Add(local.Local);
-                    return;
-                case IParameterReferenceOperation parameter:
-                    (scope.IsOwn(parameter.Parameter) ? effects.LocalWrites : effects.SharedWrites).Add(parameter.Parameter);
-                    return;
-                case IFieldReferenceOperation field:
+            case IPropertyReferenceOperation property:
+                {
+                    if (IsOwnReceiver(property.Instance, scope, out var own) && IsAutoProperty(property.Property))
                     {
-                        if (IsOwnReceiver(field.Instance, scope, out var own))
-                        {
-                            AddIfAny(effects.LocalWrites, own);
-                        }
-                        else
-                        {
-                            effects.SharedWrites.Add(field.Field);
-                        }
-
+                        AddIfAny(effects.LocalWrites, own);
                         return;
                     }
 
-                case IPropertyReferenceOperation property:
-                    {
-                        if (IsOwnReceiver(property.Instance, scope, out var own) && IsAutoProperty(property.Property))
-                        {
-                            AddIfAny(effects.LocalWrites, own);
-                            return;
-                        }
-
-                        effects.SharedWrites.Add(property.Property);
-                        if (property.Property.SetMethod is { } setter && IsInSource(setter))
-                        {
-                            if (!IsAutoProperty(property.Property))
-                            {
-                                AddCallee(setter, effects, depth);
-                            }
-                        }
-                        else if (property.Instance is not null && !property.Property.IsStatic)
-                        {
-                            // A framework indexer or setter on a shared receiver mutates the receiver.
-                            RecordReceiverMutation(property.Instance, effects, scope);
-                        }
-                        else
-                        {
-                            effects.MarkUnknown("static framework property set");
-                        }
-
-                        return;
-                    }
-
-                case IArrayElementReferenceOperation element:
-                    RecordReceiverMutation(element.ArrayReference, effects, scope);
-                    return;
-                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }:
-                case IDiscardOperation:
-                    return;
-                case IDeclarationExpressionOperation declaration:
-                    RecordTupleWrites(declaration.Expression, effects, scope, depth);
-                    return;
-                case ITupleOperation tuple:
-                    RecordTupleWrites(tuple, effects, scope, depth);
-                    return;
-                default:
-                    effects.MarkUnknown("write to " + target.Kind);
-                    return;
-            }
-        }
-
-        /// <summary>Something mutates the object <paramref name="receiver"/> refers to (an element write, a mutating call).</summary>
-        private void RecordReceiverMutation(IOperation receiver, StateEffects effects, ThreadScope scope)
-        {
-            receiver = Unwrap(receiver);
-            switch (receiver)
-            {
-                case ILocalReferenceOperation local when scope.IsOwn(local.Local) && (scope.IsFresh(local.Local) || local.Local.Type.IsValueType):
-                    effects.LocalWrites.Add(local.Local);
-                    return;
-                case IParameterReferenceOperation parameter when scope.IsOwn(parameter.Parameter) && parameter.Parameter.Type.IsValueType:
-                    effects.LocalWrites.Add(parameter.Parameter);
-                    return;
-                case ILocalReferenceOperation local when !scope.IsOwn(local.Local):
-                    effects.SharedWrites.Add(local.Local);
-                    return;
-                case IParameterReferenceOperation parameter when !scope.IsOwn(parameter.Parameter):
-                    effects.SharedWrites.Add(parameter.Parameter);
-                    return;
-                case IFieldReferenceOperation field:
-                    {
-                        if (IsOwnReceiver(field.Instance, scope, out var own) && field.Field.Type.IsValueType)
-                        {
-                            AddIfAny(effects.LocalWrites, own);
-                        }
-                        else
-                        {
-                            effects.SharedWrites.Add(field.Field);
-                        }
-
-                        return;
-                    }
-
-                case IPropertyReferenceOperation property:
                     effects.SharedWrites.Add(property.Property);
+                    if (property.Property.SetMethod is { } setter && IsInSource(setter))
+                    {
+                        if (!IsAutoProperty(property.Property))
+                        {
+                            AddCallee(setter, effects, depth);
+                        }
+                    }
+                    else if (property.Instance is not null && !property.Property.IsStatic)
+                    {
+                        // A framework indexer or setter on a shared receiver mutates the receiver.
+                        RecordReceiverMutation(property.Instance, effects, scope);
+                    }
+                    else
+                    {
+                        effects.MarkUnknown("static framework property set");
+                    }
+
                     return;
-                case IArrayElementReferenceOperation element:
-                    RecordReceiverMutation(element.ArrayReference, effects, scope);
+                }
+
+            case IArrayElementReferenceOperation element:
+                RecordReceiverMutation(element.ArrayReference, effects, scope);
+                return;
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }:
+            case IDiscardOperation:
+                return;
+            case IDeclarationExpressionOperation declaration:
+                RecordTupleWrites(declaration.Expression, effects, scope, depth);
+                return;
+            case ITupleOperation tuple:
+                RecordTupleWrites(tuple, effects, scope, depth);
+                return;
+            default:
+                effects.MarkUnknown("write to " + target.Kind);
+                return;
+        }
+    }
+
+    /// <summary>Something mutates the object <paramref name="receiver"/> refers to (an element write, a mutating call).</summary>
+    private void RecordReceiverMutation(IOperation receiver, StateEffects effects, ThreadScope scope)
+    {
+        receiver = Unwrap(receiver);
+        switch (receiver)
+        {
+            case ILocalReferenceOperation local when scope.IsOwn(local.Local) && (scope.IsFresh(local.Local) || local.Local.Type.IsValueType):
+                effects.LocalWrites.Add(local.Local);
+                return;
+            case IParameterReferenceOperation parameter when scope.IsOwn(parameter.Parameter) && parameter.Parameter.Type.IsValueType:
+                effects.LocalWrites.Add(parameter.Parameter);
+                return;
+            case ILocalReferenceOperation local when !scope.IsOwn(local.Local):
+                effects.SharedWrites.Add(local.Local);
+                return;
+            case IParameterReferenceOperation parameter when !scope.IsOwn(parameter.Parameter):
+                effects.SharedWrites.Add(parameter.Parameter);
+                return;
+            case IFieldReferenceOperation field:
+                {
+                    if (IsOwnReceiver(field.Instance, scope, out var own) && field.Field.Type.IsValueType)
+                    {
+                        AddIfAny(effects.LocalWrites, own);
+                    }
+                    else
+                    {
+                        effects.SharedWrites.Add(field.Field);
+                    }
+
                     return;
-                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when scope.IsConstructor:
-                    return;
-                default:
-                    // A thread-own local that may alias shared state, a call result, `this`: cannot tell what it mutates.
-                    effects.MarkUnknown("mutation through " + receiver.Syntax);
-                    return;
-            }
+                }
+
+            case IPropertyReferenceOperation property:
+                effects.SharedWrites.Add(property.Property);
+                return;
+            case IArrayElementReferenceOperation element:
+                RecordReceiverMutation(element.ArrayReference, effects, scope);
+                return;
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when scope.IsConstructor:
+                return;
+            default:
+                // A thread-own local that may alias shared state, a call result, `this`: cannot tell what it mutates.
+                effects.MarkUnknown("mutation through " + receiver.Syntax);
+                return;
+        }
+    }
+
+    /// <summary>
+    /// Whether a member access through <paramref name="instance"/> stays invisible to other threads: a value-type
+    /// local (the member is part of the variable), a local that holds an object created in this function, or the
+    /// object under construction. <paramref name="local"/> is the local it goes through, when there is one.
+    /// </summary>
+    private static bool IsOwnReceiver(IOperation? instance, ThreadScope scope, out ISymbol? local)
+    {
+        local = null;
+        if (instance is null)
+        {
+            return false;
         }
 
-        /// <summary>
-        /// Whether a member access through <paramref name="instance"/> stays invisible to other threads: a value-type
-        /// local (the member is part of the variable), a local that holds an object created in this function, or the
-        /// object under construction. <paramref name="local"/> is the local it goes through, when there is one.
-        /// </summary>
-        private static bool IsOwnReceiver(IOperation? instance, ThreadScope scope, out ISymbol? local)
+        instance = Unwrap(instance);
+        switch (instance)
         {
-            local = null;
-            if (instance is null)
-            {
+            case ILocalReferenceOperation reference when scope.IsOwn(reference.Local) && (reference.Local.Type.IsValueType || scope.IsFresh(reference.Local)):
+                local = reference.Local;
+                return true;
+            case IParameterReferenceOperation parameter when scope.IsOwn(parameter.Parameter) && parameter.Parameter.Type.IsValueType:
+                local = parameter.Parameter;
+                return true;
+            case IFieldReferenceOperation field when field.Field.Type.IsValueType:
+                return IsOwnReceiver(field.Instance, scope, out local);
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }:
+                return true;
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when scope.IsConstructor:
+                return true;
+            default:
                 return false;
-            }
+        }
+    }
 
-            instance = Unwrap(instance);
-            switch (instance)
-            {
-                case ILocalReferenceOperation reference when scope.IsOwn(reference.Local) && (reference.Local.Type.IsValueType || scope.IsFresh(reference.Local)):
-                    local = reference.Local;
-                    return true;
-                case IParameterReferenceOperation parameter when scope.IsOwn(parameter.Parameter) && parameter.Parameter.Type.IsValueType:
-                    local = parameter.Parameter;
-                    return true;
-                case IFieldReferenceOperation field when field.Field.Type.IsValueType:
-                    return IsOwnReceiver(field.Instance, scope, out local);
-                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }:
-                    return true;
-                case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when scope.IsConstructor:
-                    return true;
-                default:
-                    return false;
-            }
+    private void VisitInvocation(IInvocationOperation invocation, StateEffects effects, ThreadScope scope, int depth)
+    {
+        Visit(invocation.Instance, effects, scope, depth);
+        foreach (var argument in invocation.Arguments)
+        {
+            Visit(argument, effects, scope, depth);
         }
 
-        private void VisitInvocation(IInvocationOperation invocation, StateEffects effects, ThreadScope scope, int depth)
+        var method = invocation.TargetMethod;
+        if (method.MethodKind == MethodKind.DelegateInvoke)
         {
-            Visit(invocation.Instance, effects, scope, depth);
-            foreach (var argument in invocation.Arguments)
-            {
-                Visit(argument, effects, scope, depth);
-            }
+            effects.MarkUnknown("delegate call");
+            return;
+        }
 
-            var method = invocation.TargetMethod;
-            if (method.MethodKind == MethodKind.DelegateInvoke)
+        if (IsInSource(method))
+        {
+            if (method.MethodKind == MethodKind.LocalFunction && invocation.Syntax.SyntaxTree == scope.Function.SyntaxTree)
             {
-                effects.MarkUnknown("delegate call");
+                AddLocalFunction(method, effects, scope, depth);
                 return;
             }
 
-            if (IsInSource(method))
+            AddCallee(method, effects, depth);
+            return;
+        }
+
+        var type = method.ContainingType?.OriginalDefinition.ToDisplayString() ?? string.Empty;
+        if (method.IsStatic)
+        {
+            if (PureStaticTypes.Contains(type) || IsPureHashCall(method))
             {
-                if (method.MethodKind == MethodKind.LocalFunction && invocation.Syntax.SyntaxTree == scope.Function.SyntaxTree)
+                return;
+            }
+
+            effects.MarkUnknown("framework call " + type + "." + method.Name);
+            return;
+        }
+
+        if (invocation.Instance is null)
+        {
+            effects.MarkUnknown("call " + method.Name);
+            return;
+        }
+
+        if (ImmutableTypes.Contains(type) || IsPrimitive(method.ContainingType))
+        {
+            // Instance methods of primitives and immutable types cannot mutate shared state.
+            return;
+        }
+
+        if (ReadOnlyMethodNames.Contains(method.Name) && !(method.Name == "CopyTo" && invocation.Arguments.Length > 0 && !IsOwnDestination(invocation.Arguments[0].Value, scope)))
+        {
+            return;
+        }
+
+        RecordReceiverMutation(invocation.Instance, effects, scope);
+    }
+
+    private static bool IsPrimitive(INamedTypeSymbol? type)
+        => type is not null && StateEffects.IsValueOrString(type.SpecialType);
+
+    private static void AddIfAny(HashSet<ISymbol> set, ISymbol? symbol)
+    {
+        if (symbol is not null)
+        {
+            set.Add(symbol);
+        }
+    }
+
+    private static bool IsOwnDestination(IOperation destination, ThreadScope scope)
+    {
+        var value = Unwrap(destination);
+        if (value is IInvocationOperation { Instance: { } instance } && (value as IInvocationOperation)!.TargetMethod.Name == "AsSpan")
+        {
+            value = Unwrap(instance);
+        }
+
+        return value is ILocalReferenceOperation local && scope.IsOwn(local.Local) && scope.IsFresh(local.Local);
+    }
+
+    /// <summary>One-shot hashing helpers (<c>SHA256.HashData(byte[])</c> and friends) return a new array.</summary>
+    private static bool IsPureHashCall(IMethodSymbol method)
+    {
+        var ns = method.ContainingNamespace?.ToDisplayString();
+        return ns == "System.Security.Cryptography"
+            && method.Name == "HashData"
+            && method.Parameters.Length == 1
+            && method.ReturnType is IArrayTypeSymbol
+            && (method.Parameters[0].Type is IArrayTypeSymbol || method.Parameters[0].Type.Name == "ReadOnlySpan");
+    }
+
+    private void VisitUserOperator(IMethodSymbol? method, StateEffects effects, int depth)
+    {
+        if (method is not null && IsInSource(method))
+        {
+            AddCallee(method, effects, depth);
+        }
+    }
+
+    private void AddLocalFunction(IMethodSymbol function, StateEffects effects, ThreadScope scope, int depth)
+    {
+        if (depth >= MaxCallDepth || !_inProgress.Add(function))
+        {
+            effects.MarkUnknown("recursion or deep calls");
+            return;
+        }
+
+        try
+        {
+            foreach (var reference in function.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(_cancellationToken);
+                var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
+                if (model.GetOperation(syntax, _cancellationToken) is ILocalFunctionOperation operation)
                 {
-                    AddLocalFunction(method, effects, scope, depth);
-                    return;
-                }
-
-                AddCallee(method, effects, depth);
-                return;
-            }
-
-            var type = method.ContainingType?.OriginalDefinition.ToDisplayString() ?? string.Empty;
-            if (method.IsStatic)
-            {
-                if (PureStaticTypes.Contains(type) || IsPureHashCall(method))
-                {
-                    return;
-                }
-
-                effects.MarkUnknown("framework call " + type + "." + method.Name);
-                return;
-            }
-
-            if (invocation.Instance is null)
-            {
-                effects.MarkUnknown("call " + method.Name);
-                return;
-            }
-
-            if (ImmutableTypes.Contains(type) || IsPrimitive(method.ContainingType))
-            {
-                // Instance methods of primitives and immutable types cannot mutate shared state.
-                return;
-            }
-
-            if (ReadOnlyMethodNames.Contains(method.Name) && !(method.Name == "CopyTo" && invocation.Arguments.Length > 0 && !IsOwnDestination(invocation.Arguments[0].Value, scope)))
-            {
-                return;
-            }
-
-            RecordReceiverMutation(invocation.Instance, effects, scope);
-        }
-
-        private static bool IsPrimitive(INamedTypeSymbol? type)
-            => type is not null && StateEffects.IsValueOrString(type.SpecialType);
-
-        private static void AddIfAny(HashSet<ISymbol> set, ISymbol? symbol)
-        {
-            if (symbol is not null)
-            {
-                set.Add(symbol);
-            }
-        }
-
-        private static bool IsOwnDestination(IOperation destination, ThreadScope scope)
-        {
-            var value = Unwrap(destination);
-            if (value is IInvocationOperation { Instance: { } instance } && (value as IInvocationOperation)!.TargetMethod.Name == "AsSpan")
-            {
-                value = Unwrap(instance);
-            }
-
-            return value is ILocalReferenceOperation local && scope.IsOwn(local.Local) && scope.IsFresh(local.Local);
-        }
-
-        /// <summary>One-shot hashing helpers (<c>SHA256.HashData(byte[])</c> and friends) return a new array.</summary>
-        private static bool IsPureHashCall(IMethodSymbol method)
-        {
-            var ns = method.ContainingNamespace?.ToDisplayString();
-            return ns == "System.Security.Cryptography"
-                && method.Name == "HashData"
-                && method.Parameters.Length == 1
-                && method.ReturnType is IArrayTypeSymbol
-                && (method.Parameters[0].Type is IArrayTypeSymbol || method.Parameters[0].Type.Name == "ReadOnlySpan");
-        }
-
-        private void VisitUserOperator(IMethodSymbol? method, StateEffects effects, int depth)
-        {
-            if (method is not null && IsInSource(method))
-            {
-                AddCallee(method, effects, depth);
-            }
-        }
-
-        private void AddLocalFunction(IMethodSymbol function, StateEffects effects, ThreadScope scope, int depth)
-        {
-            if (depth >= MaxCallDepth || !_inProgress.Add(function))
-            {
-                effects.MarkUnknown("recursion or deep calls");
-                return;
-            }
-
-            try
-            {
-                foreach (var reference in function.DeclaringSyntaxReferences)
-                {
-                    var syntax = reference.GetSyntax(_cancellationToken);
-                    var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
-                    if (model.GetOperation(syntax, _cancellationToken) is ILocalFunctionOperation operation)
-                    {
-                        // Captured locals keep the caller's scope: they are shared exactly when they are for the caller.
-                        Visit(operation.Body, effects, scope, depth + 1);
-                        Visit(operation.IgnoredBody, effects, scope, depth + 1);
-                    }
+                    // Captured locals keep the caller's scope: they are shared exactly when they are for the caller.
+                    Visit(operation.Body, effects, scope, depth + 1);
+                    Visit(operation.IgnoredBody, effects, scope, depth + 1);
                 }
             }
-            finally
-            {
-                _inProgress.Remove(function);
-            }
+        }
+        finally
+        {
+            _inProgress.Remove(function);
+        }
+    }
+
+    private void AddCallee(IMethodSymbol method, StateEffects effects, int depth)
+    {
+        effects.UnionSharedWith(Summarize(method.OriginalDefinition, depth + 1));
+    }
+
+    private StateEffects Summarize(IMethodSymbol method, int depth)
+    {
+        if (_summaries.TryGetValue(method, out var known))
+        {
+            return known;
         }
 
-        private void AddCallee(IMethodSymbol method, StateEffects effects, int depth)
+        var effects = new StateEffects();
+        if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern
+            || method.ContainingType?.TypeKind == TypeKind.Interface)
         {
-            effects.UnionSharedWith(Summarize(method.OriginalDefinition, depth + 1));
-        }
-
-        private StateEffects Summarize(IMethodSymbol method, int depth)
-        {
-            if (_summaries.TryGetValue(method, out var known))
-            {
-                return known;
-            }
-
-            var effects = new StateEffects();
-            if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern
-                || method.ContainingType?.TypeKind == TypeKind.Interface)
-            {
-                effects.MarkUnknown("overridable or external method " + method.Name);
-                return effects;
-            }
-
-            if (depth > MaxCallDepth || !_inProgress.Add(method))
-            {
-                effects.MarkUnknown("recursion or deep calls");
-                return effects;
-            }
-
-            try
-            {
-                var analysed = false;
-                foreach (var reference in method.DeclaringSyntaxReferences)
-                {
-                    var syntax = reference.GetSyntax(_cancellationToken);
-                    if (syntax is BaseMethodDeclarationSyntax { Body: null, ExpressionBody: null }
-                        || syntax is AccessorDeclarationSyntax { Body: null, ExpressionBody: null })
-                    {
-                        continue;
-                    }
-
-                    var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
-                    var body = model.GetOperation(syntax, _cancellationToken);
-                    if (body is null)
-                    {
-                        continue;
-                    }
-
-                    analysed = true;
-                    var scope = ScopeOf(syntax);
-                    Visit(body, effects, scope, depth);
-                }
-
-                if (!analysed && method.MethodKind != MethodKind.Constructor)
-                {
-                    effects.MarkUnknown("no body for " + method.Name);
-                }
-            }
-            finally
-            {
-                _inProgress.Remove(method);
-            }
-
-            // Results computed under a cycle guard of some caller are still sound (the cycle made them unknown).
-            _summaries[method] = effects;
+            effects.MarkUnknown("overridable or external method " + method.Name);
             return effects;
         }
 
-        private static bool IsInSource(IMethodSymbol method)
-            => method.Locations.Length > 0 && method.Locations[0].IsInSource;
-
-        private static bool IsAutoProperty(IPropertySymbol property)
+        if (depth > MaxCallDepth || !_inProgress.Add(method))
         {
-            if (!property.Locations.Any(l => l.IsInSource))
-            {
-                return false;
-            }
+            effects.MarkUnknown("recursion or deep calls");
+            return effects;
+        }
 
-            foreach (var reference in property.DeclaringSyntaxReferences)
+        try
+        {
+            var analysed = false;
+            foreach (var reference in method.DeclaringSyntaxReferences)
             {
-                if (reference.GetSyntax() is PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null }
-                    && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null))
+                var syntax = reference.GetSyntax(_cancellationToken);
+                if (syntax is BaseMethodDeclarationSyntax { Body: null, ExpressionBody: null }
+                    || syntax is AccessorDeclarationSyntax { Body: null, ExpressionBody: null })
                 {
-                    return true;
+                    continue;
                 }
+
+                var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
+                var body = model.GetOperation(syntax, _cancellationToken);
+                if (body is null)
+                {
+                    continue;
+                }
+
+                analysed = true;
+                var scope = ScopeOf(syntax);
+                Visit(body, effects, scope, depth);
             }
 
+            if (!analysed && method.MethodKind != MethodKind.Constructor)
+            {
+                effects.MarkUnknown("no body for " + method.Name);
+            }
+        }
+        finally
+        {
+            _inProgress.Remove(method);
+        }
+
+        // Results computed under a cycle guard of some caller are still sound (the cycle made them unknown).
+        _summaries[method] = effects;
+        return effects;
+    }
+
+    private static bool IsInSource(IMethodSymbol method)
+        => method.Locations.Length > 0 && method.Locations[0].IsInSource;
+
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        if (!property.Locations.Any(l => l.IsInSource))
+        {
             return false;
         }
-    }
 
-    /// <summary>The function whose own locals are invisible to other threads.</summary>
-    internal sealed class ThreadScope
-    {
-        private readonly StateEffectsWalker _analyzer;
-
-        public ThreadScope(SyntaxNode function, bool isConstructor, StateEffectsWalker analyzer)
+        foreach (var reference in property.DeclaringSyntaxReferences)
         {
-            Function = function;
-            IsConstructor = isConstructor;
-            _analyzer = analyzer;
-        }
-
-        public SyntaxNode Function { get; }
-
-        public bool IsConstructor { get; }
-
-        /// <summary>A by-value local or parameter declared inside <see cref="Function"/>.</summary>
-        public bool IsOwn(ISymbol symbol)
-        {
-            switch (symbol)
+            if (reference.GetSyntax() is PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null }
+                && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null))
             {
-                case ILocalSymbol local when local.RefKind != RefKind.None:
-                    return false;
-                case IParameterSymbol parameter when parameter.RefKind != RefKind.None:
-                    return false;
-                case ILocalSymbol:
-                case IParameterSymbol:
-                    foreach (var reference in symbol.DeclaringSyntaxReferences)
-                    {
-                        if (reference.SyntaxTree == Function.SyntaxTree && Function.FullSpan.Contains(reference.Span))
-                        {
-                            return true;
-                        }
-                    }
-
-                    return false;
-                default:
-                    return false;
+                return true;
             }
         }
 
-        public bool IsFresh(ILocalSymbol local) => _analyzer.IsFresh(local, this);
+        return false;
     }
+}
+
+/// <summary>The function whose own locals are invisible to other threads.</summary>
+internal sealed class ThreadScope
+{
+    private readonly StateEffectsWalker _analyzer;
+
+    public ThreadScope(SyntaxNode function, bool isConstructor, StateEffectsWalker analyzer)
+    {
+        Function = function;
+        IsConstructor = isConstructor;
+        _analyzer = analyzer;
+    }
+
+    public SyntaxNode Function { get; }
+
+    public bool IsConstructor { get; }
+
+    /// <summary>A by-value local or parameter declared inside <see cref="Function"/>.</summary>
+    public bool IsOwn(ISymbol symbol)
+    {
+        switch (symbol)
+        {
+            case ILocalSymbol local when local.RefKind != RefKind.None:
+                return false;
+            case IParameterSymbol parameter when parameter.RefKind != RefKind.None:
+                return false;
+            case ILocalSymbol:
+            case IParameterSymbol:
+                foreach (var reference in symbol.DeclaringSyntaxReferences)
+                {
+                    if (reference.SyntaxTree == Function.SyntaxTree && Function.FullSpan.Contains(reference.Span))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    public bool IsFresh(ILocalSymbol local) => _analyzer.IsFresh(local, this);
 }

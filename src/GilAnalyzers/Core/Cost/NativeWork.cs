@@ -4,362 +4,361 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Core
+namespace GilAnalyzers.Core;
+
+/// <summary>
+/// Calls into native code and into managed wrappers of native libraries (GDI+, Cairo, Skia, OpenCV, ImageMagick,
+/// TensorFlow, ONNX Runtime, GDAL, Tesseract, Pdfium): which are native, and which of them do bulk work.
+/// <para>
+/// A process-wide lock around such a call is the typical guard of a library that is not thread-safe: threads queue
+/// for it and only processes would run it in parallel (GIL006). Whether the call is heavy cannot be seen from the
+/// caller; its name says it in practice (<c>acmStreamConvert</c>, <c>TF_LoadSessionFromSavedModel</c>,
+/// <c>Graphics.DrawImage</c>, <c>Context.BlendSurface</c> against <c>acmStreamClose</c>, <c>GetPixel</c>,
+/// <c>PrepareHeader</c>). The model reads the words of the name: one bulk-work verb and no bookkeeping word.
+/// </para>
+/// Works on unresolved code too (a project compiled without its packages): the receiver's type name and the called
+/// name are all it needs.
+/// </summary>
+internal static class NativeWork
 {
-    /// <summary>
-    /// Calls into native code and into managed wrappers of native libraries (GDI+, Cairo, Skia, OpenCV, ImageMagick,
-    /// TensorFlow, ONNX Runtime, GDAL, Tesseract, Pdfium): which are native, and which of them do bulk work.
-    /// <para>
-    /// A process-wide lock around such a call is the typical guard of a library that is not thread-safe: threads queue
-    /// for it and only processes would run it in parallel (GIL006). Whether the call is heavy cannot be seen from the
-    /// caller; its name says it in practice (<c>acmStreamConvert</c>, <c>TF_LoadSessionFromSavedModel</c>,
-    /// <c>Graphics.DrawImage</c>, <c>Context.BlendSurface</c> against <c>acmStreamClose</c>, <c>GetPixel</c>,
-    /// <c>PrepareHeader</c>). The model reads the words of the name: one bulk-work verb and no bookkeeping word.
-    /// </para>
-    /// Works on unresolved code too (a project compiled without its packages): the receiver's type name and the called
-    /// name are all it needs.
-    /// </summary>
-    internal static class NativeWork
+    /// <summary>Words that name work proportional to the data handed over.</summary>
+    private static readonly HashSet<string> BulkVerbs = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        /// <summary>Words that name work proportional to the data handed over.</summary>
-        private static readonly HashSet<string> BulkVerbs = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        "Convert", "Encode", "Decode", "Compress", "Decompress", "Render", "Draw", "Blend", "Paint", "Resample", "Resize",
+        "Process", "Run", "Infer", "Inference", "Predict", "Train", "Fit", "Recognize", "Recognise", "Detect", "Filter",
+        "Blur", "Convolve", "Hash", "Encrypt", "Decrypt", "Load", "Compile", "Solve", "Clone", "Composite", "Rasterize",
+        "Transcode", "Inflate", "Deflate", "Evaluate", "Forward", "Import", "Extract", "Classify", "Segment", "Track",
+        "Detector", "Recognizer", "Recogniser", "Encoder", "Decoder", "Converter", "Renderer", "Compressor", "Extractor",
+        "Predictor", "Classifier", "Tracker", "Simulate", "Collide", "Optimize", "Optimise", "Analyze", "Analyse",
+    };
+
+    /// <summary>
+    /// Words of calls that hand data over without processing it in bulk: with one of these, a P/Invoke that takes an
+    /// array or a structure by reference is not assumed to do bulk work.
+    /// </summary>
+    private static readonly HashSet<string> HandOverWords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Add", "Append", "Insert", "Remove", "Attach", "Detach", "Bind", "Copy", "Read", "Write", "Finish", "Begin", "End",
+        "Start", "Stop", "Create", "New", "Alloc", "Allocate", "Make", "Put", "Push", "Pop", "Send", "Receive", "Log",
+        "Format", "Print", "Message", "Trace",
+    };
+
+    /// <summary>Words of bookkeeping calls, cheap whatever else the name says.</summary>
+    private static readonly HashSet<string> BookkeepingWords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Get", "Set", "Is", "Has", "Close", "Free", "Release", "Prepare", "Unprepare", "Open", "Destroy", "Delete",
+        "Dispose", "Init", "Initialize", "Initialise", "Size", "Count", "Length", "Handle", "Flags", "Status", "Error",
+        "Version", "Register", "Unregister", "Lock", "Unlock", "Reset", "Query", "Info", "Callback", "Abort", "Cancel",
+        "Pixel", "Flush",
+    };
+
+    /// <summary>Namespaces of managed wrappers over native libraries that are not thread-safe as a rule.</summary>
+    private static readonly string[] WrapperNamespaces =
+    {
+        "System.Drawing", "SkiaSharp", "Cairo", "OpenCvSharp", "Emgu.CV", "ImageMagick", "Tensorflow", "TensorFlow",
+        "Microsoft.ML.OnnxRuntime", "OSGeo", "Tesseract", "PdfiumViewer", "Pdfium", "FFmpeg", "Leptonica",
+    };
+
+    private static readonly string[][] WrapperNamespaceParts = Array.ConvertAll(WrapperNamespaces, n => n.Split('.'));
+
+    /// <summary>Type names of such wrappers, for code compiled without the package (the type does not resolve).</summary>
+    private static readonly HashSet<string> WrapperTypeNames = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "Graphics", "Bitmap", "Metafile", "SKCanvas", "SKBitmap", "SKSurface", "SKImage", "SKPicture", "SKPixmap", "Mat",
+        "UMat", "Cv2", "CvInvoke", "MagickImage", "MagickImageCollection", "ImageSurface", "InferenceSession",
+        "TesseractEngine", "PdfDocument", "Gdal", "Ogr",
+    };
+
+    /// <summary>A P/Invoke entry point (<c>[DllImport]</c> or <c>[LibraryImport]</c>).</summary>
+    public static bool IsPInvoke(IMethodSymbol method)
+    {
+        // [DllImport] methods are extern, in source and in metadata; a [LibraryImport] method is a static partial of the
+        // user's (its extern part is generated). Anything else (Math.Sin, a framework static) is answered without
+        // decoding attributes.
+        if (!method.IsStatic || (!method.IsExtern && !method.IsPartialDefinition))
         {
-            "Convert", "Encode", "Decode", "Compress", "Decompress", "Render", "Draw", "Blend", "Paint", "Resample", "Resize",
-            "Process", "Run", "Infer", "Inference", "Predict", "Train", "Fit", "Recognize", "Recognise", "Detect", "Filter",
-            "Blur", "Convolve", "Hash", "Encrypt", "Decrypt", "Load", "Compile", "Solve", "Clone", "Composite", "Rasterize",
-            "Transcode", "Inflate", "Deflate", "Evaluate", "Forward", "Import", "Extract", "Classify", "Segment", "Track",
-            "Detector", "Recognizer", "Recogniser", "Encoder", "Decoder", "Converter", "Renderer", "Compressor", "Extractor",
-            "Predictor", "Classifier", "Tracker", "Simulate", "Collide", "Optimize", "Optimise", "Analyze", "Analyse",
-        };
-
-        /// <summary>
-        /// Words of calls that hand data over without processing it in bulk: with one of these, a P/Invoke that takes an
-        /// array or a structure by reference is not assumed to do bulk work.
-        /// </summary>
-        private static readonly HashSet<string> HandOverWords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        {
-            "Add", "Append", "Insert", "Remove", "Attach", "Detach", "Bind", "Copy", "Read", "Write", "Finish", "Begin", "End",
-            "Start", "Stop", "Create", "New", "Alloc", "Allocate", "Make", "Put", "Push", "Pop", "Send", "Receive", "Log",
-            "Format", "Print", "Message", "Trace",
-        };
-
-        /// <summary>Words of bookkeeping calls, cheap whatever else the name says.</summary>
-        private static readonly HashSet<string> BookkeepingWords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-        {
-            "Get", "Set", "Is", "Has", "Close", "Free", "Release", "Prepare", "Unprepare", "Open", "Destroy", "Delete",
-            "Dispose", "Init", "Initialize", "Initialise", "Size", "Count", "Length", "Handle", "Flags", "Status", "Error",
-            "Version", "Register", "Unregister", "Lock", "Unlock", "Reset", "Query", "Info", "Callback", "Abort", "Cancel",
-            "Pixel", "Flush",
-        };
-
-        /// <summary>Namespaces of managed wrappers over native libraries that are not thread-safe as a rule.</summary>
-        private static readonly string[] WrapperNamespaces =
-        {
-            "System.Drawing", "SkiaSharp", "Cairo", "OpenCvSharp", "Emgu.CV", "ImageMagick", "Tensorflow", "TensorFlow",
-            "Microsoft.ML.OnnxRuntime", "OSGeo", "Tesseract", "PdfiumViewer", "Pdfium", "FFmpeg", "Leptonica",
-        };
-
-        private static readonly string[][] WrapperNamespaceParts = Array.ConvertAll(WrapperNamespaces, n => n.Split('.'));
-
-        /// <summary>Type names of such wrappers, for code compiled without the package (the type does not resolve).</summary>
-        private static readonly HashSet<string> WrapperTypeNames = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "Graphics", "Bitmap", "Metafile", "SKCanvas", "SKBitmap", "SKSurface", "SKImage", "SKPicture", "SKPixmap", "Mat",
-            "UMat", "Cv2", "CvInvoke", "MagickImage", "MagickImageCollection", "ImageSurface", "InferenceSession",
-            "TesseractEngine", "PdfDocument", "Gdal", "Ogr",
-        };
-
-        /// <summary>A P/Invoke entry point (<c>[DllImport]</c> or <c>[LibraryImport]</c>).</summary>
-        public static bool IsPInvoke(IMethodSymbol method)
-        {
-            // [DllImport] methods are extern, in source and in metadata; a [LibraryImport] method is a static partial of the
-            // user's (its extern part is generated). Anything else (Math.Sin, a framework static) is answered without
-            // decoding attributes.
-            if (!method.IsStatic || (!method.IsExtern && !method.IsPartialDefinition))
-            {
-                return false;
-            }
-
-            if (method.GetDllImportData() is not null)
-            {
-                return true;
-            }
-
-            foreach (var attribute in method.GetAttributes())
-            {
-                if (attribute.AttributeClass?.Name == "LibraryImportAttribute")
-                {
-                    return true;
-                }
-            }
-
             return false;
         }
 
-        /// <summary>A P/Invoke or a member of a native library's managed wrapper.</summary>
-        public static bool IsNative(IMethodSymbol method)
-            => IsPInvoke(method) || (method.ContainingType is { } type && IsWrapperType(type));
-
-        /// <summary>
-        /// The called name when <paramref name="operation"/> is a native call that does bulk work (see the class summary),
-        /// else null. Handles resolved calls and calls left unresolved because a package is missing.
-        /// </summary>
-        public static string? BulkNativeCall(IOperation operation)
+        if (method.GetDllImportData() is not null)
         {
-            switch (operation)
-            {
-                case IInvocationOperation invocation:
-                    var method = invocation.TargetMethod;
-                    if (!IsNative(method))
-                    {
-                        return null;
-                    }
-
-                    return NamesBulkWork(method.Name) || (IsPInvoke(method) && TakesDataToProcess(method)) ? method.Name : null;
-                case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
-                    return NamesBulkWork(name) ? name : null;
-                case IInvalidOperation invalid when NativeCandidate(invalid) is { } candidate:
-                    return NamesBulkWork(candidate.Name) || TakesDataToProcess(candidate) ? candidate.Name : null;
-                default:
-                    return null;
-            }
-        }
-
-        /// <summary>The called name of an unresolved call on a native wrapper (<c>graphics.DrawImage(..)</c> with no System.Drawing reference).</summary>
-        public static string? UnresolvedWrapperCall(IInvalidOperation invalid)
-        {
-            if (invalid.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
-            {
-                return null;
-            }
-
-            // The receiver is a child of the call, or of the member access under it (an operation of kind None).
-            foreach (var child in ReceiverCandidates(invalid, access))
-            {
-                if (child.Syntax == access.Expression)
-                {
-                    if ((child.Type is { } receiverType && (IsWrapperType(receiverType) || WrapperTypeNames.Contains(receiverType.Name)))
-                        || (child is ILocalReferenceOperation local && IsMadeByWrapper(local.Local)))
-                    {
-                        return access.Name.Identifier.ValueText;
-                    }
-
-                    break;
-                }
-            }
-
-            // A static call on an unresolved wrapper class: Cv2.Resize(..), CvInvoke.GaussianBlur(..).
-            return access.Expression is IdentifierNameSyntax identifier && WrapperTypeNames.Contains(identifier.Identifier.ValueText)
-                ? access.Name.Identifier.ValueText
-                : null;
-        }
-
-        private static IEnumerable<IOperation> ReceiverCandidates(IInvalidOperation invalid, MemberAccessExpressionSyntax access)
-        {
-            foreach (var child in invalid.ChildOperations)
-            {
-                if (child.Syntax == access)
-                {
-                    foreach (var grandchild in child.ChildOperations)
-                    {
-                        yield return grandchild;
-                    }
-                }
-                else
-                {
-                    yield return child;
-                }
-            }
-        }
-
-        /// <summary>
-        /// The P/Invoke an unresolved call was meant for: <c>c_api.TF_LoadSessionFromSavedModel(opt.Handle, …)</c> whose
-        /// arguments do not bind (a type from a missing package) still names its one candidate.
-        /// </summary>
-        public static IMethodSymbol? NativeCandidate(IInvalidOperation invalid)
-        {
-            if (invalid.Syntax is not InvocationExpressionSyntax || invalid.SemanticModel is not { } model)
-            {
-                return null;
-            }
-
-            foreach (var candidate in model.GetSymbolInfo(invalid.Syntax).CandidateSymbols)
-            {
-                if (candidate is IMethodSymbol method && IsPInvoke(method))
-                {
-                    return method;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>
-        /// <c>var g = Graphics.FromImage(..)</c> or <c>var m = new Mat(..)</c> with the package missing: the local's type does
-        /// not resolve (not even to a name), but its initializer names the wrapper.
-        /// </summary>
-        private static bool IsMadeByWrapper(ILocalSymbol local)
-        {
-            if (local.DeclaringSyntaxReferences.Length != 1
-                || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value })
-            {
-                return false;
-            }
-
-            var named = value switch
-            {
-                ObjectCreationExpressionSyntax creation => creation.Type,
-                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax factory } => factory.Expression,
-                _ => null,
-            };
-            return named switch
-            {
-                IdentifierNameSyntax identifier => WrapperTypeNames.Contains(identifier.Identifier.ValueText),
-                QualifiedNameSyntax qualified => WrapperTypeNames.Contains(qualified.Right.Identifier.ValueText),
-                _ => false,
-            };
-        }
-
-        /// <summary>
-        /// A P/Invoke whose name says nothing either way (<c>FaceMark(handle, ref image, …)</c>, <c>AntiSpoofing(…)</c>) but
-        /// that takes data to work on — an array, a pointer, a structure by reference — and whose name has no bookkeeping
-        /// or hand-over word (<c>GetInfo</c>, <c>AddInputList</c>, <c>CopyBuffer</c>).
-        /// </summary>
-        private static bool TakesDataToProcess(IMethodSymbol method)
-        {
-            var data = false;
-            foreach (var parameter in method.Parameters)
-            {
-                var type = parameter.Type;
-                if ((type is IArrayTypeSymbol { ElementType.SpecialType: not SpecialType.System_String })
-                    || (type is IPointerTypeSymbol { PointedAtType.SpecialType: not SpecialType.System_Void })
-                    || (parameter.RefKind != RefKind.None && type.TypeKind == TypeKind.Struct && type.SpecialType == SpecialType.None
-                        && type.Name != "IntPtr" && type.Name != "UIntPtr" && type.Name != "Guid"))
-                {
-                    data = true;
-                    break;
-                }
-            }
-
-            if (!data)
-            {
-                return false;
-            }
-
-            foreach (var word in Words(method.Name))
-            {
-                if (BookkeepingWords.Contains(word) || HandOverWords.Contains(word))
-                {
-                    return false;
-                }
-            }
-
             return true;
         }
 
-        /// <summary>
-        /// A lock taken on a native library itself (<c>lock (PdfiumNativeLibrary.Instance)</c>, <c>lock (NativeMethods.Sync)</c>,
-        /// <c>lock (s_interopGate)</c>): the lock exists because that library is not thread-safe.
-        /// </summary>
-        public static string? NativeLockName(IOperation lockedValue)
+        foreach (var attribute in method.GetAttributes())
         {
-            var value = OperationFacts.StripConversions(lockedValue);
-
-            string?[] names =
+            if (attribute.AttributeClass?.Name == "LibraryImportAttribute")
             {
-                value.Type?.Name,
-                (value as IMemberReferenceOperation)?.Member.Name,
-                (value as IMemberReferenceOperation)?.Member.ContainingType?.Name,
-            };
-            foreach (var name in names)
-            {
-                if (name is null)
-                {
-                    continue;
-                }
-
-                foreach (var word in Words(name))
-                {
-                    if (word.Equals("Native", StringComparison.OrdinalIgnoreCase) || word.Equals("Interop", StringComparison.OrdinalIgnoreCase)
-                        || word.Equals("PInvoke", StringComparison.OrdinalIgnoreCase) || word.Equals("Unmanaged", StringComparison.OrdinalIgnoreCase))
-                    {
-                        return name;
-                    }
-                }
+                return true;
             }
+        }
 
+        return false;
+    }
+
+    /// <summary>A P/Invoke or a member of a native library's managed wrapper.</summary>
+    public static bool IsNative(IMethodSymbol method)
+        => IsPInvoke(method) || (method.ContainingType is { } type && IsWrapperType(type));
+
+    /// <summary>
+    /// The called name when <paramref name="operation"/> is a native call that does bulk work (see the class summary),
+    /// else null. Handles resolved calls and calls left unresolved because a package is missing.
+    /// </summary>
+    public static string? BulkNativeCall(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation invocation:
+                var method = invocation.TargetMethod;
+                if (!IsNative(method))
+                {
+                    return null;
+                }
+
+                return NamesBulkWork(method.Name) || (IsPInvoke(method) && TakesDataToProcess(method)) ? method.Name : null;
+            case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
+                return NamesBulkWork(name) ? name : null;
+            case IInvalidOperation invalid when NativeCandidate(invalid) is { } candidate:
+                return NamesBulkWork(candidate.Name) || TakesDataToProcess(candidate) ? candidate.Name : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The called name of an unresolved call on a native wrapper (<c>graphics.DrawImage(..)</c> with no System.Drawing reference).</summary>
+    public static string? UnresolvedWrapperCall(IInvalidOperation invalid)
+    {
+        if (invalid.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access })
+        {
             return null;
         }
 
-        /// <summary>One bulk-work verb among the name's words and no bookkeeping word ("acmStreamConvert", not "acmStreamClose").</summary>
-        public static bool NamesBulkWork(string name)
+        // The receiver is a child of the call, or of the member access under it (an operation of kind None).
+        foreach (var child in ReceiverCandidates(invalid, access))
         {
-            var bulk = false;
-            foreach (var word in Words(name))
+            if (child.Syntax == access.Expression)
             {
-                if (BookkeepingWords.Contains(word))
+                if ((child.Type is { } receiverType && (IsWrapperType(receiverType) || WrapperTypeNames.Contains(receiverType.Name)))
+                    || (child is ILocalReferenceOperation local && IsMadeByWrapper(local.Local)))
                 {
-                    return false;
+                    return access.Name.Identifier.ValueText;
                 }
 
-                bulk |= BulkVerbs.Contains(word);
+                break;
             }
-
-            return bulk;
         }
 
-        private static bool IsWrapperType(ITypeSymbol type)
+        // A static call on an unresolved wrapper class: Cv2.Resize(..), CvInvoke.GaussianBlur(..).
+        return access.Expression is IdentifierNameSyntax identifier && WrapperTypeNames.Contains(identifier.Identifier.ValueText)
+            ? access.Name.Identifier.ValueText
+            : null;
+    }
+
+    private static IEnumerable<IOperation> ReceiverCandidates(IInvalidOperation invalid, MemberAccessExpressionSyntax access)
+    {
+        foreach (var child in invalid.ChildOperations)
         {
-            if (type.TypeKind != TypeKind.Class || type.ContainingNamespace is not { IsGlobalNamespace: false } ns)
+            if (child.Syntax == access)
+            {
+                foreach (var grandchild in child.ChildOperations)
+                {
+                    yield return grandchild;
+                }
+            }
+            else
+            {
+                yield return child;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The P/Invoke an unresolved call was meant for: <c>c_api.TF_LoadSessionFromSavedModel(opt.Handle, …)</c> whose
+    /// arguments do not bind (a type from a missing package) still names its one candidate.
+    /// </summary>
+    public static IMethodSymbol? NativeCandidate(IInvalidOperation invalid)
+    {
+        if (invalid.Syntax is not InvocationExpressionSyntax || invalid.SemanticModel is not { } model)
+        {
+            return null;
+        }
+
+        foreach (var candidate in model.GetSymbolInfo(invalid.Syntax).CandidateSymbols)
+        {
+            if (candidate is IMethodSymbol method && IsPInvoke(method))
+            {
+                return method;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <c>var g = Graphics.FromImage(..)</c> or <c>var m = new Mat(..)</c> with the package missing: the local's type does
+    /// not resolve (not even to a name), but its initializer names the wrapper.
+    /// </summary>
+    private static bool IsMadeByWrapper(ILocalSymbol local)
+    {
+        if (local.DeclaringSyntaxReferences.Length != 1
+            || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value })
+        {
+            return false;
+        }
+
+        var named = value switch
+        {
+            ObjectCreationExpressionSyntax creation => creation.Type,
+            InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax factory } => factory.Expression,
+            _ => null,
+        };
+        return named switch
+        {
+            IdentifierNameSyntax identifier => WrapperTypeNames.Contains(identifier.Identifier.ValueText),
+            QualifiedNameSyntax qualified => WrapperTypeNames.Contains(qualified.Right.Identifier.ValueText),
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// A P/Invoke whose name says nothing either way (<c>FaceMark(handle, ref image, …)</c>, <c>AntiSpoofing(…)</c>) but
+    /// that takes data to work on — an array, a pointer, a structure by reference — and whose name has no bookkeeping
+    /// or hand-over word (<c>GetInfo</c>, <c>AddInputList</c>, <c>CopyBuffer</c>).
+    /// </summary>
+    private static bool TakesDataToProcess(IMethodSymbol method)
+    {
+        var data = false;
+        foreach (var parameter in method.Parameters)
+        {
+            var type = parameter.Type;
+            if ((type is IArrayTypeSymbol { ElementType.SpecialType: not SpecialType.System_String })
+                || (type is IPointerTypeSymbol { PointedAtType.SpecialType: not SpecialType.System_Void })
+                || (parameter.RefKind != RefKind.None && type.TypeKind == TypeKind.Struct && type.SpecialType == SpecialType.None
+                    && type.Name != "IntPtr" && type.Name != "UIntPtr" && type.Name != "Guid"))
+            {
+                data = true;
+                break;
+            }
+        }
+
+        if (!data)
+        {
+            return false;
+        }
+
+        foreach (var word in Words(method.Name))
+        {
+            if (BookkeepingWords.Contains(word) || HandOverWords.Contains(word))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A lock taken on a native library itself (<c>lock (PdfiumNativeLibrary.Instance)</c>, <c>lock (NativeMethods.Sync)</c>,
+    /// <c>lock (s_interopGate)</c>): the lock exists because that library is not thread-safe.
+    /// </summary>
+    public static string? NativeLockName(IOperation lockedValue)
+    {
+        var value = OperationFacts.StripConversions(lockedValue);
+
+        string?[] names =
+        {
+            value.Type?.Name,
+            (value as IMemberReferenceOperation)?.Member.Name,
+            (value as IMemberReferenceOperation)?.Member.ContainingType?.Name,
+        };
+        foreach (var name in names)
+        {
+            if (name is null)
+            {
+                continue;
+            }
+
+            foreach (var word in Words(name))
+            {
+                if (word.Equals("Native", StringComparison.OrdinalIgnoreCase) || word.Equals("Interop", StringComparison.OrdinalIgnoreCase)
+                    || word.Equals("PInvoke", StringComparison.OrdinalIgnoreCase) || word.Equals("Unmanaged", StringComparison.OrdinalIgnoreCase))
+                {
+                    return name;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One bulk-work verb among the name's words and no bookkeeping word ("acmStreamConvert", not "acmStreamClose").</summary>
+    public static bool NamesBulkWork(string name)
+    {
+        var bulk = false;
+        foreach (var word in Words(name))
+        {
+            if (BookkeepingWords.Contains(word))
             {
                 return false;
             }
 
-            // The outermost three namespace names, without building the display string: this runs for every call the
-            // cost and global-state models walk.
-            string? first = null, second = null, third = null;
-            for (var current = ns; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
-            {
-                third = second;
-                second = first;
-                first = current.Name;
-            }
+            bulk |= BulkVerbs.Contains(word);
+        }
 
-            foreach (var parts in WrapperNamespaceParts)
-            {
-                if (parts[0] == first
-                    && (parts.Length < 2 || parts[1] == second)
-                    && (parts.Length < 3 || parts[2] == third))
-                {
-                    return true;
-                }
-            }
+        return bulk;
+    }
 
+    private static bool IsWrapperType(ITypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class || type.ContainingNamespace is not { IsGlobalNamespace: false } ns)
+        {
             return false;
         }
 
-        /// <summary>"TF_LoadSessionFromSavedModel" → TF, Load, Session, From, Saved, Model; "acmStreamConvert" → acm, Stream, Convert.</summary>
-        private static IEnumerable<string> Words(string name)
+        // The outermost three namespace names, without building the display string: this runs for every call the
+        // cost and global-state models walk.
+        string? first = null, second = null, third = null;
+        for (var current = ns; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
         {
-            var start = 0;
-            for (var i = 1; i <= name.Length; i++)
+            third = second;
+            second = first;
+            first = current.Name;
+        }
+
+        foreach (var parts in WrapperNamespaceParts)
+        {
+            if (parts[0] == first
+                && (parts.Length < 2 || parts[1] == second)
+                && (parts.Length < 3 || parts[2] == third))
             {
-                var boundary = i == name.Length
-                    || name[i] == '_'
-                    || (char.IsUpper(name[i]) && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1]))))
-                    || (char.IsDigit(name[i]) != char.IsDigit(name[i - 1]));
-                if (!boundary)
-                {
-                    continue;
-                }
-
-                if (i > start && name[start] != '_')
-                {
-                    yield return name.Substring(start, i - start);
-                }
-
-                start = i < name.Length && name[i] == '_' ? i + 1 : i;
+                return true;
             }
+        }
+
+        return false;
+    }
+
+    /// <summary>"TF_LoadSessionFromSavedModel" → TF, Load, Session, From, Saved, Model; "acmStreamConvert" → acm, Stream, Convert.</summary>
+    private static IEnumerable<string> Words(string name)
+    {
+        var start = 0;
+        for (var i = 1; i <= name.Length; i++)
+        {
+            var boundary = i == name.Length
+                || name[i] == '_'
+                || (char.IsUpper(name[i]) && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1]))))
+                || (char.IsDigit(name[i]) != char.IsDigit(name[i - 1]));
+            if (!boundary)
+            {
+                continue;
+            }
+
+            if (i > start && name[start] != '_')
+            {
+                yield return name.Substring(start, i - start);
+            }
+
+            start = i < name.Length && name[i] == '_' ? i + 1 : i;
         }
     }
 }

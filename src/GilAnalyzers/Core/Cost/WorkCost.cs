@@ -1,58 +1,57 @@
-namespace GilAnalyzers.Core
+namespace GilAnalyzers.Core;
+
+/// <summary>What a piece of code spends its time on, as far as the static cost model can tell.</summary>
+internal enum WorkKind
 {
-    /// <summary>What a piece of code spends its time on, as far as the static cost model can tell.</summary>
-    internal enum WorkKind
+    /// <summary>A handful of assignments, a collection Add: cheap enough that a lock around it is fine.</summary>
+    Light,
+
+    /// <summary>The model cannot tell (calls into code it cannot see, or past its depth bound).</summary>
+    Unknown,
+
+    /// <summary>Waits on I/O or time: a lock around it guards a shared resource, not computation.</summary>
+    IoBound,
+
+    /// <summary>Burns CPU: loops whose trip count is not a small constant, recursion, heavy framework calls.</summary>
+    CpuBound,
+}
+
+/// <summary>The verdict of <see cref="WorkCostModel"/> with the reason a message can quote.</summary>
+internal readonly struct WorkCost
+{
+    /// <summary>Strength of a single non-trivial loop, a LINQ pipeline or one heavy framework call.</summary>
+    public const int LoopStrength = 1;
+
+    /// <summary>Strength of nested loops, recursion, or a loop around heavy calls.</summary>
+    public const int NestedStrength = 2;
+
+    public WorkCost(WorkKind kind, string reason, int strength = 0, bool bulkData = false)
     {
-        /// <summary>A handful of assignments, a collection Add: cheap enough that a lock around it is fine.</summary>
-        Light,
-
-        /// <summary>The model cannot tell (calls into code it cannot see, or past its depth bound).</summary>
-        Unknown,
-
-        /// <summary>Waits on I/O or time: a lock around it guards a shared resource, not computation.</summary>
-        IoBound,
-
-        /// <summary>Burns CPU: loops whose trip count is not a small constant, recursion, heavy framework calls.</summary>
-        CpuBound,
+        Kind = kind;
+        Reason = reason;
+        Strength = strength;
+        BulkData = bulkData;
     }
 
-    /// <summary>The verdict of <see cref="WorkCostModel"/> with the reason a message can quote.</summary>
-    internal readonly struct WorkCost
-    {
-        /// <summary>Strength of a single non-trivial loop, a LINQ pipeline or one heavy framework call.</summary>
-        public const int LoopStrength = 1;
+    /// <summary>
+    /// The strongest work is a library call that processes the data handed to it (hashing, compression, serialisation,
+    /// bulk work in a native library): heavy whatever loops surround it, and never a walk over the state a lock guards.
+    /// </summary>
+    public bool BulkData { get; }
 
-        /// <summary>Strength of nested loops, recursion, or a loop around heavy calls.</summary>
-        public const int NestedStrength = 2;
+    public WorkKind Kind { get; }
 
-        public WorkCost(WorkKind kind, string reason, int strength = 0, bool bulkData = false)
-        {
-            Kind = kind;
-            Reason = reason;
-            Strength = strength;
-            BulkData = bulkData;
-        }
+    /// <summary>Human-readable cause, e.g. "nested loop, 2 levels" or "calls 'Hash' (SHA256.HashData)".</summary>
+    public string Reason { get; }
 
-        /// <summary>
-        /// The strongest work is a library call that processes the data handed to it (hashing, compression, serialisation,
-        /// bulk work in a native library): heavy whatever loops surround it, and never a walk over the state a lock guards.
-        /// </summary>
-        public bool BulkData { get; }
+    /// <summary>How heavy the CPU-bound work looks: 0 light, 1 a loop, 2+ nested loops / recursion (loop depth).</summary>
+    public int Strength { get; }
 
-        public WorkKind Kind { get; }
+    public bool IsCpuBound => Kind == WorkKind.CpuBound;
 
-        /// <summary>Human-readable cause, e.g. "nested loop, 2 levels" or "calls 'Hash' (SHA256.HashData)".</summary>
-        public string Reason { get; }
+    public static WorkCost Light { get; } = new WorkCost(WorkKind.Light, "light work");
 
-        /// <summary>How heavy the CPU-bound work looks: 0 light, 1 a loop, 2+ nested loops / recursion (loop depth).</summary>
-        public int Strength { get; }
+    public static WorkCost Unknown(string reason) => new WorkCost(WorkKind.Unknown, reason);
 
-        public bool IsCpuBound => Kind == WorkKind.CpuBound;
-
-        public static WorkCost Light { get; } = new WorkCost(WorkKind.Light, "light work");
-
-        public static WorkCost Unknown(string reason) => new WorkCost(WorkKind.Unknown, reason);
-
-        public override string ToString() => Kind + " (" + Strength + "): " + Reason;
-    }
+    public override string ToString() => Kind + " (" + Strength + "): " + Reason;
 }

@@ -9,1302 +9,1301 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Core
+namespace GilAnalyzers.Core;
+
+/// <summary>
+/// Static cost model over IOperation: answers "is this code CPU-bound?" with a reason a message can quote.
+/// <list type="bullet">
+/// <item>Loops whose trip count is not a small constant, LINQ pipelines, recursion and known CPU-heavy framework
+/// calls (hashing, compression, regex, sorting, serialisation) make code CPU-bound; nesting adds strength.</item>
+/// <item>I/O and waiting (await, Console, streams, files, sockets, Thread.Sleep, Task.Delay) make it I/O-bound:
+/// a lock around I/O guards a shared resource and is fine.</item>
+/// <item>Calls into methods of the same compilation are summarised once per compilation (memoised, depth-bounded;
+/// a cycle counts as recursion). Calls the model cannot see (virtual, interface, other assemblies) are unknown.</item>
+/// </list>
+/// One instance per compilation, shared by every analyzer: see <see cref="For"/>.
+/// </summary>
+internal sealed class WorkCostModel
 {
-    /// <summary>
-    /// Static cost model over IOperation: answers "is this code CPU-bound?" with a reason a message can quote.
-    /// <list type="bullet">
-    /// <item>Loops whose trip count is not a small constant, LINQ pipelines, recursion and known CPU-heavy framework
-    /// calls (hashing, compression, regex, sorting, serialisation) make code CPU-bound; nesting adds strength.</item>
-    /// <item>I/O and waiting (await, Console, streams, files, sockets, Thread.Sleep, Task.Delay) make it I/O-bound:
-    /// a lock around I/O guards a shared resource and is fine.</item>
-    /// <item>Calls into methods of the same compilation are summarised once per compilation (memoised, depth-bounded;
-    /// a cycle counts as recursion). Calls the model cannot see (virtual, interface, other assemblies) are unknown.</item>
-    /// </list>
-    /// One instance per compilation, shared by every analyzer: see <see cref="For"/>.
-    /// </summary>
-    internal sealed class WorkCostModel
+    /// <summary>A loop over at most this many iterations (a compile-time constant) counts as light.</summary>
+    public const int SmallLoopLimit = 16;
+
+    /// <summary>How many callee summaries may be in progress at once along one call chain.</summary>
+    public const int MaxCalleeDepth = 6;
+
+    private const string RecursionReason = "recursion";
+
+    private static readonly ConditionalWeakTable<Compilation, WorkCostModel> Cache = new ConditionalWeakTable<Compilation, WorkCostModel>();
+
+    private readonly KnownTypes _types;
+    private readonly ConcurrentDictionary<IMethodSymbol, WorkCost> _summaries =
+        new ConcurrentDictionary<IMethodSymbol, WorkCost>(SymbolEqualityComparer.Default);
+
+    /// <summary>Summaries of methods called on the same object (or type) from code that holds a lock: see <see cref="AnalyzeLockBody"/>.</summary>
+    private readonly ConcurrentDictionary<IMethodSymbol, WorkCost> _lockBodySummaries =
+        new ConcurrentDictionary<IMethodSymbol, WorkCost>(SymbolEqualityComparer.Default);
+
+    private WorkCostModel(KnownTypes types)
     {
-        /// <summary>A loop over at most this many iterations (a compile-time constant) counts as light.</summary>
-        public const int SmallLoopLimit = 16;
+        _types = types;
+    }
 
-        /// <summary>How many callee summaries may be in progress at once along one call chain.</summary>
-        public const int MaxCalleeDepth = 6;
+    public static WorkCostModel For(KnownTypes types)
+        => Cache.GetValue(types.Compilation, _ => new WorkCostModel(types));
 
-        private const string RecursionReason = "recursion";
+    public WorkCost Analyze(IOperation? root, CancellationToken cancellationToken = default)
+        => root is null ? WorkCost.Light : Analyze(ImmutableArray.Create(root), cancellationToken);
 
-        private static readonly ConditionalWeakTable<Compilation, WorkCostModel> Cache = new ConditionalWeakTable<Compilation, WorkCostModel>();
+    /// <summary>The cost of running <paramref name="operations"/> once, in order.</summary>
+    public WorkCost Analyze(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
+        => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken);
 
-        private readonly KnownTypes _types;
-        private readonly ConcurrentDictionary<IMethodSymbol, WorkCost> _summaries =
-            new ConcurrentDictionary<IMethodSymbol, WorkCost>(SymbolEqualityComparer.Default);
+    /// <summary>
+    /// The cost of <paramref name="operations"/> leaving out loops driven by shared state — a <c>foreach</c> over a field,
+    /// a <c>for</c>/<c>while</c> whose condition reads a field — together with their bodies. Under a lock with no parallel
+    /// code in sight such a loop is maintenance of the state the lock guards (prune a list, drain a queue, notify
+    /// subscribers), not computation that threads queue for. Callees are summarised as usual.
+    /// </summary>
+    public WorkCost AnalyzeComputation(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
+        => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, skipStateDrivenLoops: true, lockBody: true);
 
-        /// <summary>Summaries of methods called on the same object (or type) from code that holds a lock: see <see cref="AnalyzeLockBody"/>.</summary>
-        private readonly ConcurrentDictionary<IMethodSymbol, WorkCost> _lockBodySummaries =
-            new ConcurrentDictionary<IMethodSymbol, WorkCost>(SymbolEqualityComparer.Default);
+    /// <summary>
+    /// The cost of code that runs while a lock is held (a lock body, a <c>[MethodImpl(Synchronized)]</c> method): as
+    /// <see cref="Analyze(IEnumerable{IOperation}, CancellationToken)"/>, but bookkeeping of the state the lock guards
+    /// is not computation — see <see cref="IsGuardedCollectionLoop"/> and <see cref="IsRareUpdateBranch"/>.
+    /// </summary>
+    public WorkCost AnalyzeLockBody(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
+        => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, lockBody: true);
 
-        private WorkCostModel(KnownTypes types)
+    /// <summary>The memoised summary of a method of this compilation (Unknown when its body is not in source).</summary>
+    public WorkCost AnalyzeMethod(IMethodSymbol method, CancellationToken cancellationToken = default)
+        => Summarise(method, new Stack<IMethodSymbol>(), cancellationToken);
+
+    private WorkCost Summarise(IMethodSymbol method, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool lockBody = false)
+    {
+        method = method.OriginalDefinition;
+        var summaries = lockBody ? _lockBodySummaries : _summaries;
+        if (summaries.TryGetValue(method, out var known))
         {
-            _types = types;
+            return known;
         }
 
-        public static WorkCostModel For(KnownTypes types)
-            => Cache.GetValue(types.Compilation, _ => new WorkCostModel(types));
-
-        public WorkCost Analyze(IOperation? root, CancellationToken cancellationToken = default)
-            => root is null ? WorkCost.Light : Analyze(ImmutableArray.Create(root), cancellationToken);
-
-        /// <summary>The cost of running <paramref name="operations"/> once, in order.</summary>
-        public WorkCost Analyze(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
-            => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken);
-
-        /// <summary>
-        /// The cost of <paramref name="operations"/> leaving out loops driven by shared state — a <c>foreach</c> over a field,
-        /// a <c>for</c>/<c>while</c> whose condition reads a field — together with their bodies. Under a lock with no parallel
-        /// code in sight such a loop is maintenance of the state the lock guards (prune a list, drain a queue, notify
-        /// subscribers), not computation that threads queue for. Callees are summarised as usual.
-        /// </summary>
-        public WorkCost AnalyzeComputation(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
-            => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, skipStateDrivenLoops: true, lockBody: true);
-
-        /// <summary>
-        /// The cost of code that runs while a lock is held (a lock body, a <c>[MethodImpl(Synchronized)]</c> method): as
-        /// <see cref="Analyze(IEnumerable{IOperation}, CancellationToken)"/>, but bookkeeping of the state the lock guards
-        /// is not computation — see <see cref="IsGuardedCollectionLoop"/> and <see cref="IsRareUpdateBranch"/>.
-        /// </summary>
-        public WorkCost AnalyzeLockBody(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
-            => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, lockBody: true);
-
-        /// <summary>The memoised summary of a method of this compilation (Unknown when its body is not in source).</summary>
-        public WorkCost AnalyzeMethod(IMethodSymbol method, CancellationToken cancellationToken = default)
-            => Summarise(method, new Stack<IMethodSymbol>(), cancellationToken);
-
-        private WorkCost Summarise(IMethodSymbol method, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool lockBody = false)
+        if (callers.Contains(method, SymbolEqualityComparer.Default))
         {
-            method = method.OriginalDefinition;
-            var summaries = lockBody ? _lockBodySummaries : _summaries;
-            if (summaries.TryGetValue(method, out var known))
-            {
-                return known;
-            }
-
-            if (callers.Contains(method, SymbolEqualityComparer.Default))
-            {
-                return new WorkCost(WorkKind.CpuBound, RecursionReason, WorkCost.NestedStrength);
-            }
-
-            if (callers.Count >= MaxCalleeDepth)
-            {
-                return WorkCost.Unknown("call chain too deep");
-            }
-
-            var body = GetBody(method, cancellationToken);
-            if (body is null)
-            {
-                return WorkCost.Unknown("no source for '" + method.Name + "'");
-            }
-
-            callers.Push(method);
-            var summary = AnalyzeCore(ImmutableArray.Create(body), callers, cancellationToken, lockBody: lockBody);
-            callers.Pop();
-            return summaries.GetOrAdd(method, summary);
+            return new WorkCost(WorkKind.CpuBound, RecursionReason, WorkCost.NestedStrength);
         }
 
-        /// <summary>The operation tree of a source method's body (block or expression), or null.</summary>
-        public IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
+        if (callers.Count >= MaxCalleeDepth)
         {
-            if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.Length == 0)
-            {
-                return null;
-            }
+            return WorkCost.Unknown("call chain too deep");
+        }
 
-            foreach (var reference in method.DeclaringSyntaxReferences)
-            {
-                var node = reference.GetSyntax(cancellationToken);
-                if (!_types.Compilation.ContainsSyntaxTree(node.SyntaxTree))
-                {
-                    continue;
-                }
+        var body = GetBody(method, cancellationToken);
+        if (body is null)
+        {
+            return WorkCost.Unknown("no source for '" + method.Name + "'");
+        }
 
-#pragma warning disable RS1030 // Callee summaries need the operation tree of another method; memoised once per method and compilation.
-                var model = _types.Compilation.GetSemanticModel(node.SyntaxTree);
-#pragma warning restore RS1030
-                var operation = model.GetOperation(node, cancellationToken);
-                switch (operation)
-                {
-                    case IMethodBodyBaseOperation { BlockBody: { } block }:
-                        return block;
-                    case IMethodBodyBaseOperation { ExpressionBody: { } expression }:
-                        return expression;
-                    case ILocalFunctionOperation { Body: { } localBody }:
-                        return localBody;
-                    case IAnonymousFunctionOperation { Body: { } lambdaBody }:
-                        return lambdaBody;
-                }
-            }
+        callers.Push(method);
+        var summary = AnalyzeCore(ImmutableArray.Create(body), callers, cancellationToken, lockBody: lockBody);
+        callers.Pop();
+        return summaries.GetOrAdd(method, summary);
+    }
 
+    /// <summary>The operation tree of a source method's body (block or expression), or null.</summary>
+    public IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        if (method.IsAbstract || method.IsExtern || method.DeclaringSyntaxReferences.Length == 0)
+        {
             return null;
         }
 
-        private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool skipStateDrivenLoops = false, bool lockBody = false)
+        foreach (var reference in method.DeclaringSyntaxReferences)
         {
-            var walk = new Walk(callers, cancellationToken) { SkipStateDrivenLoops = skipStateDrivenLoops, LockBody = lockBody };
-            foreach (var operation in operations)
+            var node = reference.GetSyntax(cancellationToken);
+            if (!_types.Compilation.ContainsSyntaxTree(node.SyntaxTree))
             {
-                Visit(operation, Nest.None, walk);
+                continue;
             }
 
-            return walk.Result();
-        }
-
-        private sealed class Walk
-        {
-            private bool _loopReasonIsNest;
-
-            public Walk(Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
+#pragma warning disable RS1030 // Callee summaries need the operation tree of another method; memoised once per method and compilation.
+            var model = _types.Compilation.GetSemanticModel(node.SyntaxTree);
+#pragma warning restore RS1030
+            var operation = model.GetOperation(node, cancellationToken);
+            switch (operation)
             {
-                Callers = callers;
-                CancellationToken = cancellationToken;
-            }
-
-            public Stack<IMethodSymbol> Callers { get; }
-
-            public CancellationToken CancellationToken { get; }
-
-            public bool SkipStateDrivenLoops { get; set; }
-
-            /// <summary>The code runs under a lock: guarded-collection loops and rare update branches are bookkeeping.</summary>
-            public bool LockBody { get; set; }
-
-            public int MaxLoopDepth { get; private set; }
-
-            public string? LoopReason { get; private set; }
-
-            /// <summary>The reason for the deepest nest when it is made of constant-bound loops ("nested loops, 4,096 iterations").</summary>
-            public string? DeepNestReason { get; private set; }
-
-            public int HeavyStrength { get; private set; }
-
-            public string? HeavyReason { get; private set; }
-
-            public string? IoReason { get; set; }
-
-            public bool SawUnknown { get; set; }
-
-            public void Loop(int depth, string reason, string? nestReason = null)
-            {
-                if (depth > MaxLoopDepth)
-                {
-                    MaxLoopDepth = depth;
-                    if (LoopReason is null)
-                    {
-                        LoopReason = reason;
-                        _loopReasonIsNest = nestReason is not null;
-                    }
-
-                    DeepNestReason = nestReason;
-                }
-            }
-
-            /// <summary>
-            /// A further constant loop inside the deepest constant nest adds iterations but no level: the message gives the
-            /// whole nest's count (three loops of 8: "nested loops, 512 iterations").
-            /// </summary>
-            public void RefineNest(int depth, string nestReason)
-            {
-                if (depth != MaxLoopDepth || depth == 0)
-                {
-                    return;
-                }
-
-                if (depth >= 2 && DeepNestReason is not null)
-                {
-                    DeepNestReason = nestReason;
-                }
-                else if (depth == 1 && _loopReasonIsNest)
-                {
-                    LoopReason = nestReason;
-                }
-            }
-
-
-            /// <summary>The strongest heavy call processes data handed to a library: see <see cref="WorkCost.BulkData"/>.</summary>
-            public bool HeavyIsBulk { get; private set; }
-
-            public void Heavy(int strength, string reason, bool bulkData = false)
-            {
-                if (strength > HeavyStrength)
-                {
-                    HeavyStrength = strength;
-                    HeavyReason = reason;
-                    HeavyIsBulk = bulkData;
-                }
-            }
-
-            public WorkCost Result()
-            {
-                if (IoReason is not null)
-                {
-                    return new WorkCost(WorkKind.IoBound, IoReason);
-                }
-
-                if (MaxLoopDepth == 0 && HeavyStrength == 0)
-                {
-                    return SawUnknown ? WorkCost.Unknown("calls code the model cannot see") : WorkCost.Light;
-                }
-
-                if (HeavyStrength > MaxLoopDepth)
-                {
-                    return new WorkCost(WorkKind.CpuBound, HeavyReason!, HeavyStrength, HeavyIsBulk);
-                }
-
-                var reason = MaxLoopDepth >= 2 ? DeepNestReason ?? "nested loop, " + MaxLoopDepth + " levels" : LoopReason ?? "loop";
-                return new WorkCost(WorkKind.CpuBound, reason, MaxLoopDepth);
+                case IMethodBodyBaseOperation { BlockBody: { } block }:
+                    return block;
+                case IMethodBodyBaseOperation { ExpressionBody: { } expression }:
+                    return expression;
+                case ILocalFunctionOperation { Body: { } localBody }:
+                    return localBody;
+                case IAnonymousFunctionOperation { Body: { } lambdaBody }:
+                    return lambdaBody;
             }
         }
 
-        private void Visit(IOperation operation, Nest nest, Walk walk)
+        return null;
+    }
+
+    private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool skipStateDrivenLoops = false, bool lockBody = false)
+    {
+        var walk = new Walk(callers, cancellationToken) { SkipStateDrivenLoops = skipStateDrivenLoops, LockBody = lockBody };
+        foreach (var operation in operations)
         {
-            if (walk.IoReason is not null)
+            Visit(operation, Nest.None, walk);
+        }
+
+        return walk.Result();
+    }
+
+    private sealed class Walk
+    {
+        private bool _loopReasonIsNest;
+
+        public Walk(Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
+        {
+            Callers = callers;
+            CancellationToken = cancellationToken;
+        }
+
+        public Stack<IMethodSymbol> Callers { get; }
+
+        public CancellationToken CancellationToken { get; }
+
+        public bool SkipStateDrivenLoops { get; set; }
+
+        /// <summary>The code runs under a lock: guarded-collection loops and rare update branches are bookkeeping.</summary>
+        public bool LockBody { get; set; }
+
+        public int MaxLoopDepth { get; private set; }
+
+        public string? LoopReason { get; private set; }
+
+        /// <summary>The reason for the deepest nest when it is made of constant-bound loops ("nested loops, 4,096 iterations").</summary>
+        public string? DeepNestReason { get; private set; }
+
+        public int HeavyStrength { get; private set; }
+
+        public string? HeavyReason { get; private set; }
+
+        public string? IoReason { get; set; }
+
+        public bool SawUnknown { get; set; }
+
+        public void Loop(int depth, string reason, string? nestReason = null)
+        {
+            if (depth > MaxLoopDepth)
+            {
+                MaxLoopDepth = depth;
+                if (LoopReason is null)
+                {
+                    LoopReason = reason;
+                    _loopReasonIsNest = nestReason is not null;
+                }
+
+                DeepNestReason = nestReason;
+            }
+        }
+
+        /// <summary>
+        /// A further constant loop inside the deepest constant nest adds iterations but no level: the message gives the
+        /// whole nest's count (three loops of 8: "nested loops, 512 iterations").
+        /// </summary>
+        public void RefineNest(int depth, string nestReason)
+        {
+            if (depth != MaxLoopDepth || depth == 0)
             {
                 return;
             }
 
-            walk.CancellationToken.ThrowIfCancellationRequested();
-            switch (operation)
+            if (depth >= 2 && DeepNestReason is not null)
             {
-                case IAwaitOperation:
-                    walk.IoReason = "await";
-                    return;
-                case ILocalFunctionOperation:
-                    // A declaration runs nothing; calls to it are summarised where they happen.
-                    return;
-                case IAnonymousFunctionOperation lambda when !MayRunWhereCreated(lambda):
-                    // Creating a delegate runs nothing: a lambda stored in a field or local, or handed to a
-                    // constructor (new Timer(_ => Work(), ...), new Thread(...)) runs later, elsewhere.
-                    return;
-                case IInvocationOperation or IInvalidOperation when NativeWork.BulkNativeCall(operation) is { } native:
-                    // Bulk work in a native library (a codec conversion, a model load, a GDI+/Cairo draw): as heavy as a
-                    // loop nest over the data handed over, which the model cannot see.
-                    walk.Heavy(nest.Depth + WorkCost.NestedStrength, "'" + native + "' (bulk work in a native library)", bulkData: true);
-                    VisitChildren(operation, nest, walk);
-                    return;
-                case IInvocationOperation invocation:
-                    VisitInvocation(invocation, nest, walk);
-                    return;
-                case IObjectCreationOperation { Constructor: { IsImplicitlyDeclared: false, DeclaringSyntaxReferences.Length: > 0 } constructor }:
-                    // new Comparison(a, b) runs its constructor here: a source constructor counts like a call to a source method.
-                    VisitSourceCall(constructor, constructor.ContainingType.Name, nest, walk, onSameState: false);
-                    VisitChildren(operation, nest, walk);
-                    return;
-                case ILoopOperation loop when walk.SkipStateDrivenLoops && IsStateDriven(loop):
-                    return;
-                case ILoopOperation loop when IsSpinWait(loop):
-                    walk.IoReason = "spin-wait loop";
-                    return;
-                case ILoopOperation loop when walk.LockBody && IsGuardedCollectionLoop(loop, walk):
-                    return;
-                case ILoopOperation loop:
-                    nest = EnterLoop(loop, nest, walk);
-                    break;
-                case IConditionalOperation conditional when walk.LockBody && IsRareUpdateBranch(conditional):
-                    Visit(conditional.Condition, nest, walk);
-                    if (conditional.WhenFalse is { } whenFalse)
-                    {
-                        Visit(whenFalse, nest, walk);
-                    }
-
-                    return;
+                DeepNestReason = nestReason;
             }
-
-            VisitChildren(operation, nest, walk);
+            else if (depth == 1 && _loopReasonIsNest)
+            {
+                LoopReason = nestReason;
+            }
         }
 
-        /// <summary>
-        /// The nest inside <paramref name="loop"/>. Loops with constant bounds multiply: they are free while the product of
-        /// their trip counts (since the last counted level) stays within <see cref="SmallLoopLimit"/> — <c>for (i &lt; 3)
-        /// for (j &lt; 3)</c> is light — and each time the product passes it, one loop level counts: two nested loops of 8
-        /// (64 iterations) are one level like any non-trivial loop, four of 8 (4,096 iterations) are two, like nested
-        /// loops. A loop whose trip count is not a compile-time constant always counts one level. So the strength, and the
-        /// <see cref="GilOptions.MinWorkKey"/> threshold compared with it, means the same for constant and variable bounds:
-        /// 1 = more than <see cref="SmallLoopLimit"/> iterations, 2 = a loop of such loops.
-        /// </summary>
-        private static Nest EnterLoop(ILoopOperation loop, Nest nest, Walk walk)
+
+        /// <summary>The strongest heavy call processes data handed to a library: see <see cref="WorkCost.BulkData"/>.</summary>
+        public bool HeavyIsBulk { get; private set; }
+
+        public void Heavy(int strength, string reason, bool bulkData = false)
         {
-            var trips = ConstantTripCount(loop);
-            if (trips < 0)
+            if (strength > HeavyStrength)
             {
-                var deeper = new Nest(nest.Depth + 1, 1, -1, nest.ConstantLoops);
-                walk.Loop(deeper.Depth, DescribeLoop(loop));
-                return deeper;
+                HeavyStrength = strength;
+                HeavyReason = reason;
+                HeavyIsBulk = bulkData;
+            }
+        }
+
+        public WorkCost Result()
+        {
+            if (IoReason is not null)
+            {
+                return new WorkCost(WorkKind.IoBound, IoReason);
             }
 
-            var pending = Multiply(nest.Pending, trips);
-            var iterations = nest.Iterations < 0 ? -1 : Multiply(nest.Iterations, trips);
-            var loops = nest.ConstantLoops + 1;
-            if (pending <= SmallLoopLimit)
+            if (MaxLoopDepth == 0 && HeavyStrength == 0)
             {
-                if (nest.Depth > 0 && iterations >= 0)
+                return SawUnknown ? WorkCost.Unknown("calls code the model cannot see") : WorkCost.Light;
+            }
+
+            if (HeavyStrength > MaxLoopDepth)
+            {
+                return new WorkCost(WorkKind.CpuBound, HeavyReason!, HeavyStrength, HeavyIsBulk);
+            }
+
+            var reason = MaxLoopDepth >= 2 ? DeepNestReason ?? "nested loop, " + MaxLoopDepth + " levels" : LoopReason ?? "loop";
+            return new WorkCost(WorkKind.CpuBound, reason, MaxLoopDepth);
+        }
+    }
+
+    private void Visit(IOperation operation, Nest nest, Walk walk)
+    {
+        if (walk.IoReason is not null)
+        {
+            return;
+        }
+
+        walk.CancellationToken.ThrowIfCancellationRequested();
+        switch (operation)
+        {
+            case IAwaitOperation:
+                walk.IoReason = "await";
+                return;
+            case ILocalFunctionOperation:
+                // A declaration runs nothing; calls to it are summarised where they happen.
+                return;
+            case IAnonymousFunctionOperation lambda when !MayRunWhereCreated(lambda):
+                // Creating a delegate runs nothing: a lambda stored in a field or local, or handed to a
+                // constructor (new Timer(_ => Work(), ...), new Thread(...)) runs later, elsewhere.
+                return;
+            case IInvocationOperation or IInvalidOperation when NativeWork.BulkNativeCall(operation) is { } native:
+                // Bulk work in a native library (a codec conversion, a model load, a GDI+/Cairo draw): as heavy as a
+                // loop nest over the data handed over, which the model cannot see.
+                walk.Heavy(nest.Depth + WorkCost.NestedStrength, "'" + native + "' (bulk work in a native library)", bulkData: true);
+                VisitChildren(operation, nest, walk);
+                return;
+            case IInvocationOperation invocation:
+                VisitInvocation(invocation, nest, walk);
+                return;
+            case IObjectCreationOperation { Constructor: { IsImplicitlyDeclared: false, DeclaringSyntaxReferences.Length: > 0 } constructor }:
+                // new Comparison(a, b) runs its constructor here: a source constructor counts like a call to a source method.
+                VisitSourceCall(constructor, constructor.ContainingType.Name, nest, walk, onSameState: false);
+                VisitChildren(operation, nest, walk);
+                return;
+            case ILoopOperation loop when walk.SkipStateDrivenLoops && IsStateDriven(loop):
+                return;
+            case ILoopOperation loop when IsSpinWait(loop):
+                walk.IoReason = "spin-wait loop";
+                return;
+            case ILoopOperation loop when walk.LockBody && IsGuardedCollectionLoop(loop, walk):
+                return;
+            case ILoopOperation loop:
+                nest = EnterLoop(loop, nest, walk);
+                break;
+            case IConditionalOperation conditional when walk.LockBody && IsRareUpdateBranch(conditional):
+                Visit(conditional.Condition, nest, walk);
+                if (conditional.WhenFalse is { } whenFalse)
                 {
-                    walk.RefineNest(nest.Depth, NestReason(iterations));
+                    Visit(whenFalse, nest, walk);
                 }
 
-                return new Nest(nest.Depth, pending, iterations, loops);
-            }
-
-            var depth = nest.Depth + 1;
-            var nestReason = iterations >= 0 && loops >= 2 ? NestReason(iterations) : null;
-            walk.Loop(depth, nestReason ?? DescribeLoop(loop), nestReason);
-            return new Nest(depth, 1, iterations, loops);
+                return;
         }
 
-        private static string NestReason(long iterations)
-            => "nested loops, " + iterations.ToString("N0", CultureInfo.InvariantCulture) + " iterations";
+        VisitChildren(operation, nest, walk);
+    }
 
-        private static long Multiply(long a, long b) => a > 0 && b > long.MaxValue / 4 / a ? long.MaxValue / 4 : a * b;
-
-        /// <summary>Where a walk is in its loop nest.</summary>
-        private readonly struct Nest
+    /// <summary>
+    /// The nest inside <paramref name="loop"/>. Loops with constant bounds multiply: they are free while the product of
+    /// their trip counts (since the last counted level) stays within <see cref="SmallLoopLimit"/> — <c>for (i &lt; 3)
+    /// for (j &lt; 3)</c> is light — and each time the product passes it, one loop level counts: two nested loops of 8
+    /// (64 iterations) are one level like any non-trivial loop, four of 8 (4,096 iterations) are two, like nested
+    /// loops. A loop whose trip count is not a compile-time constant always counts one level. So the strength, and the
+    /// <see cref="GilOptions.MinWorkKey"/> threshold compared with it, means the same for constant and variable bounds:
+    /// 1 = more than <see cref="SmallLoopLimit"/> iterations, 2 = a loop of such loops.
+    /// </summary>
+    private static Nest EnterLoop(ILoopOperation loop, Nest nest, Walk walk)
+    {
+        var trips = ConstantTripCount(loop);
+        if (trips < 0)
         {
-            public Nest(int depth, long pending, long iterations, int constantLoops)
-            {
-                Depth = depth;
-                Pending = pending;
-                Iterations = iterations;
-                ConstantLoops = constantLoops;
-            }
-
-            public static Nest None => new Nest(0, 1, 1, 0);
-
-            /// <summary>Loop levels counted so far: the strength of work done here.</summary>
-            public int Depth { get; }
-
-            /// <summary>Product of the trip counts of enclosing constant-bound loops not yet counted as a level.</summary>
-            public long Pending { get; }
-
-            /// <summary>Product of the trip counts of all enclosing loops when every one is constant-bound, else -1.</summary>
-            public long Iterations { get; }
-
-            /// <summary>How many enclosing loops are constant-bound.</summary>
-            public int ConstantLoops { get; }
-
-            /// <summary>One more level of variable trip count (a LINQ operator's pass, a variable-bound loop).</summary>
-            public Nest Deeper() => new Nest(Depth + 1, 1, -1, ConstantLoops);
+            var deeper = new Nest(nest.Depth + 1, 1, -1, nest.ConstantLoops);
+            walk.Loop(deeper.Depth, DescribeLoop(loop));
+            return deeper;
         }
 
-        /// <summary>
-        /// Whether a lambda may run where it is written: only when it is an argument of a method call (LINQ operators,
-        /// List.ForEach, Array.Sort comparisons and the like call it before returning).
-        /// </summary>
-        private static bool MayRunWhereCreated(IAnonymousFunctionOperation lambda)
+        var pending = Multiply(nest.Pending, trips);
+        var iterations = nest.Iterations < 0 ? -1 : Multiply(nest.Iterations, trips);
+        var loops = nest.ConstantLoops + 1;
+        if (pending <= SmallLoopLimit)
         {
-            var parent = lambda.Parent;
-            while (parent is IDelegateCreationOperation or IConversionOperation)
+            if (nest.Depth > 0 && iterations >= 0)
             {
-                parent = parent.Parent;
+                walk.RefineNest(nest.Depth, NestReason(iterations));
             }
 
-            return parent is IArgumentOperation { Parent: IInvocationOperation };
+            return new Nest(nest.Depth, pending, iterations, loops);
         }
 
-        private void VisitChildren(IOperation operation, Nest nest, Walk walk)
+        var depth = nest.Depth + 1;
+        var nestReason = iterations >= 0 && loops >= 2 ? NestReason(iterations) : null;
+        walk.Loop(depth, nestReason ?? DescribeLoop(loop), nestReason);
+        return new Nest(depth, 1, iterations, loops);
+    }
+
+    private static string NestReason(long iterations)
+        => "nested loops, " + iterations.ToString("N0", CultureInfo.InvariantCulture) + " iterations";
+
+    private static long Multiply(long a, long b) => a > 0 && b > long.MaxValue / 4 / a ? long.MaxValue / 4 : a * b;
+
+    /// <summary>Where a walk is in its loop nest.</summary>
+    private readonly struct Nest
+    {
+        public Nest(int depth, long pending, long iterations, int constantLoops)
         {
-            foreach (var child in operation.ChildOperations)
-            {
-                Visit(child, nest, walk);
-            }
+            Depth = depth;
+            Pending = pending;
+            Iterations = iterations;
+            ConstantLoops = constantLoops;
         }
 
-        private void VisitInvocation(IInvocationOperation invocation, Nest nest, Walk walk)
+        public static Nest None => new Nest(0, 1, 1, 0);
+
+        /// <summary>Loop levels counted so far: the strength of work done here.</summary>
+        public int Depth { get; }
+
+        /// <summary>Product of the trip counts of enclosing constant-bound loops not yet counted as a level.</summary>
+        public long Pending { get; }
+
+        /// <summary>Product of the trip counts of all enclosing loops when every one is constant-bound, else -1.</summary>
+        public long Iterations { get; }
+
+        /// <summary>How many enclosing loops are constant-bound.</summary>
+        public int ConstantLoops { get; }
+
+        /// <summary>One more level of variable trip count (a LINQ operator's pass, a variable-bound loop).</summary>
+        public Nest Deeper() => new Nest(Depth + 1, 1, -1, ConstantLoops);
+    }
+
+    /// <summary>
+    /// Whether a lambda may run where it is written: only when it is an argument of a method call (LINQ operators,
+    /// List.ForEach, Array.Sort comparisons and the like call it before returning).
+    /// </summary>
+    private static bool MayRunWhereCreated(IAnonymousFunctionOperation lambda)
+    {
+        var parent = lambda.Parent;
+        while (parent is IDelegateCreationOperation or IConversionOperation)
         {
-            var method = invocation.TargetMethod;
-            var classification = Classify(method, invocation.Instance?.Type);
-            switch (classification)
-            {
-                case CallKind.Io when nest.Depth == 0 && IsConsoleWrite(method):
-                    // A progress line printed once, before or after the work, is not where the time goes: the work is. A
-                    // console write inside a loop is (and stays I/O).
-                    break;
-                case CallKind.Io:
-                    walk.IoReason = Display(method);
+            parent = parent.Parent;
+        }
+
+        return parent is IArgumentOperation { Parent: IInvocationOperation };
+    }
+
+    private void VisitChildren(IOperation operation, Nest nest, Walk walk)
+    {
+        foreach (var child in operation.ChildOperations)
+        {
+            Visit(child, nest, walk);
+        }
+    }
+
+    private void VisitInvocation(IInvocationOperation invocation, Nest nest, Walk walk)
+    {
+        var method = invocation.TargetMethod;
+        var classification = Classify(method, invocation.Instance?.Type);
+        switch (classification)
+        {
+            case CallKind.Io when nest.Depth == 0 && IsConsoleWrite(method):
+                // A progress line printed once, before or after the work, is not where the time goes: the work is. A
+                // console write inside a loop is (and stays I/O).
+                break;
+            case CallKind.Io:
+                walk.IoReason = Display(method);
+                return;
+            case CallKind.Light:
+                break;
+            case CallKind.Heavy when HashesAString(invocation):
+                // md5.ComputeHash(Encoding.UTF8.GetBytes(url)): a key, a path, a name — microseconds, not bulk work.
+                break;
+            case CallKind.Heavy:
+                var category = HeavyCategory(method);
+                walk.Heavy(nest.Depth + WorkCost.LoopStrength, Display(method) + " (" + category + ")", IsBulkCategory(category));
+                break;
+            case CallKind.Linq:
+                VisitLinq(invocation, nest, walk);
+                return;
+            case CallKind.Source:
+                // A helper of the same object or type called while the lock is held walks the same guarded state
+                // (lock (_gate) { Prune(); }): it is costed as lock body too.
+                if (!VisitSourceCall(method, method.Name, nest, walk, walk.LockBody && IsCallOnSameState(invocation)))
+                {
                     return;
-                case CallKind.Light:
-                    break;
-                case CallKind.Heavy when HashesAString(invocation):
-                    // md5.ComputeHash(Encoding.UTF8.GetBytes(url)): a key, a path, a name — microseconds, not bulk work.
-                    break;
-                case CallKind.Heavy:
-                    var category = HeavyCategory(method);
-                    walk.Heavy(nest.Depth + WorkCost.LoopStrength, Display(method) + " (" + category + ")", IsBulkCategory(category));
-                    break;
-                case CallKind.Linq:
-                    VisitLinq(invocation, nest, walk);
-                    return;
-                case CallKind.Source:
-                    // A helper of the same object or type called while the lock is held walks the same guarded state
-                    // (lock (_gate) { Prune(); }): it is costed as lock body too.
-                    if (!VisitSourceCall(method, method.Name, nest, walk, walk.LockBody && IsCallOnSameState(invocation)))
+                }
+
+                break;
+            default:
+                walk.SawUnknown = true;
+                break;
+        }
+
+        VisitChildren(invocation, nest, walk);
+    }
+
+    /// <summary>Adds the summary of a source method (or constructor) called here; false when it waits (the walk is over).</summary>
+    private bool VisitSourceCall(IMethodSymbol method, string name, Nest nest, Walk walk, bool onSameState)
+    {
+        var summary = Summarise(method, walk.Callers, walk.CancellationToken, onSameState);
+        switch (summary.Kind)
+        {
+            case WorkKind.IoBound:
+                walk.IoReason = "calls '" + name + "' (" + summary.Reason + ")";
+                return false;
+            case WorkKind.CpuBound:
+                walk.Heavy(nest.Depth + summary.Strength, DescribeCall(name, summary.Reason), summary.BulkData);
+                break;
+            case WorkKind.Unknown:
+                walk.SawUnknown = true;
+                break;
+        }
+
+        return true;
+    }
+
+    private bool IsConsoleWrite(IMethodSymbol method)
+        => method.ContainingType is { Name: "Console" } type && KnownTypes.Is(type, _types.Console)
+           && method.Name.StartsWith("Write", StringComparison.Ordinal);
+
+    /// <summary>A call on this object (<c>Prune()</c>, <c>this.Prune()</c>), a static helper or a local function.</summary>
+    private static bool IsCallOnSameState(IInvocationOperation invocation)
+        => invocation.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+    /// <summary>
+    /// A LINQ operator iterates its source: one loop level for the whole chain (a.Where().Select().Sum() is one
+    /// pass), one more for work inside its lambdas.
+    /// </summary>
+    private void VisitLinq(IInvocationOperation invocation, Nest nest, Walk walk)
+    {
+        // A copy or a look at one element (list.ToList(), items.ToArray(), queue.First()) is not a pass of computation:
+        // its source chain and its lambdas count, the operator itself does not.
+        var deeper = nest.Deeper();
+        if (!IsCopyOrPeek(invocation))
+        {
+            walk.Loop(deeper.Depth, "LINQ pipeline");
+        }
+
+        var isFirst = true;
+        foreach (var argument in invocation.Arguments)
+        {
+            // The source of an extension call is the chain before it: same pass, same depth.
+            Visit(argument.Value, isFirst && invocation.TargetMethod.IsExtensionMethod ? nest : deeper, walk);
+            isFirst = false;
+        }
+
+        if (invocation.Instance is not null)
+        {
+            Visit(invocation.Instance, nest, walk);
+        }
+    }
+
+    /// <summary>
+    /// LINQ operators that copy a sequence or read one element rather than compute over it: <c>ToArray</c>,
+    /// <c>ToList</c>, <c>ToHashSet</c>, <c>ToDictionary</c>, <c>AsEnumerable</c>, <c>Cast</c>, <c>Concat</c>,
+    /// <c>Skip</c>/<c>Take</c>, <c>Reverse</c>, and <c>First</c>/<c>Last</c>/<c>Any</c>/<c>Count</c>/<c>ElementAt</c>
+    /// without a predicate. Select / Where / OrderBy / GroupBy / Aggregate / Sum and the like are computation.
+    /// </summary>
+    private static bool IsCopyOrPeek(IInvocationOperation invocation)
+    {
+        switch (invocation.TargetMethod.Name)
+        {
+            case "ToArray":
+            case "ToList":
+            case "ToHashSet":
+            case "ToDictionary":
+            case "AsEnumerable":
+            case "Cast":
+            case "OfType":
+            case "Concat":
+            case "Append":
+            case "Prepend":
+            case "Skip":
+            case "Take":
+            case "SkipLast":
+            case "TakeLast":
+            case "Reverse":
+            case "DefaultIfEmpty":
+            case "ElementAt":
+            case "ElementAtOrDefault":
+                return true;
+            case "Any":
+            case "Count":
+            case "LongCount":
+            case "First":
+            case "FirstOrDefault":
+            case "Last":
+            case "LastOrDefault":
+            case "Single":
+            case "SingleOrDefault":
+                // Without a predicate: the source alone (plus, at most, a default value).
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (OperationFacts.StripConversions(argument.Value) is IAnonymousFunctionOperation or IDelegateCreationOperation
+                        || argument.Value.Type?.TypeKind == TypeKind.Delegate)
                     {
-                        return;
+                        return false;
                     }
+                }
 
-                    break;
-                default:
-                    walk.SawUnknown = true;
-                    break;
-            }
+                return true;
+            default:
+                return false;
+        }
+    }
 
-            VisitChildren(invocation, nest, walk);
+    private enum CallKind
+    {
+        Unknown,
+        Light,
+        Io,
+        Heavy,
+        Linq,
+        Source,
+    }
+
+    private CallKind Classify(IMethodSymbol method, ITypeSymbol? receiverType)
+    {
+        var type = method.ContainingType;
+        if (type is null)
+        {
+            return CallKind.Unknown;
         }
 
-        /// <summary>Adds the summary of a source method (or constructor) called here; false when it waits (the walk is over).</summary>
-        private bool VisitSourceCall(IMethodSymbol method, string name, Nest nest, Walk walk, bool onSameState)
+        if (receiverType is INamedTypeSymbol receiver && IsInMemoryIo(receiver))
         {
-            var summary = Summarise(method, walk.Callers, walk.CancellationToken, onSameState);
-            switch (summary.Kind)
-            {
-                case WorkKind.IoBound:
-                    walk.IoReason = "calls '" + name + "' (" + summary.Reason + ")";
-                    return false;
-                case WorkKind.CpuBound:
-                    walk.Heavy(nest.Depth + summary.Strength, DescribeCall(name, summary.Reason), summary.BulkData);
-                    break;
-                case WorkKind.Unknown:
-                    walk.SawUnknown = true;
-                    break;
-            }
+            return CallKind.Light;
+        }
 
+        // Every type test here checks the simple name first: it is necessary for KnownTypes.Is, and it keeps the model
+        // from resolving framework types (a walk over every referenced assembly each) for code that never uses them.
+        var typeName = type.Name;
+        if ((typeName == "Console" && KnownTypes.Is(type, _types.Console))
+            || (typeName == "Task" && (method.Name == "Delay" || method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny")
+                && KnownTypes.Is(type, _types.Task))
+            || IsWaitingCall(method, type))
+        {
+            return CallKind.Io;
+        }
+
+        if (IsHeavyFramework(method))
+        {
+            return CallKind.Heavy;
+        }
+
+        if ((typeName == "Enumerable" && KnownTypes.Is(type, _types.Enumerable))
+            || (typeName == "ParallelEnumerable" && KnownTypes.Is(type, _types.ParallelEnumerable)))
+        {
+            return CallKind.Linq;
+        }
+
+        if (IsStreamLike(type) || (IsIoNamespace(type) && !IsPathArithmetic(type)))
+        {
+            return CallKind.Io;
+        }
+
+        if (method.MethodKind == MethodKind.LocalFunction
+            || (!method.IsVirtual && !method.IsAbstract && !method.IsOverride && type.TypeKind != TypeKind.Interface
+                && method.DeclaringSyntaxReferences.Length > 0))
+        {
+            return method.IsExtern ? CallKind.Unknown : CallKind.Source;
+        }
+
+        return type.ContainingNamespace?.ToDisplayString() is { } ns && ns.StartsWith("System", StringComparison.Ordinal)
+            ? CallKind.Light
+            : CallKind.Unknown;
+    }
+
+    private bool IsHeavyFramework(IMethodSymbol method)
+    {
+        var type = method.ContainingType;
+        var typeName = type.Name;
+        if (method.Name == "Sort"
+            && ((typeName == "Array" && KnownTypes.Is(type, _types.Array)) || (typeName == "List" && KnownTypes.Is(type, _types.List))))
+        {
             return true;
         }
 
-        private bool IsConsoleWrite(IMethodSymbol method)
-            => method.ContainingType is { Name: "Console" } type && KnownTypes.Is(type, _types.Console)
-               && method.Name.StartsWith("Write", StringComparison.Ordinal);
-
-        /// <summary>A call on this object (<c>Prune()</c>, <c>this.Prune()</c>), a static helper or a local function.</summary>
-        private static bool IsCallOnSameState(IInvocationOperation invocation)
-            => invocation.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
-
-        /// <summary>
-        /// A LINQ operator iterates its source: one loop level for the whole chain (a.Where().Select().Sum() is one
-        /// pass), one more for work inside its lambdas.
-        /// </summary>
-        private void VisitLinq(IInvocationOperation invocation, Nest nest, Walk walk)
+        if (typeName == "Regex" && KnownTypes.Is(type, _types.Regex))
         {
-            // A copy or a look at one element (list.ToList(), items.ToArray(), queue.First()) is not a pass of computation:
-            // its source chain and its lambdas count, the operator itself does not.
-            var deeper = nest.Deeper();
-            if (!IsCopyOrPeek(invocation))
-            {
-                walk.Loop(deeper.Depth, "LINQ pipeline");
-            }
+            return method.Name != "Escape" && method.Name != "Unescape" && method.MethodKind == MethodKind.Ordinary;
+        }
 
-            var isFirst = true;
-            foreach (var argument in invocation.Arguments)
-            {
-                // The source of an extension call is the chain before it: same pass, same depth.
-                Visit(argument.Value, isFirst && invocation.TargetMethod.IsExtensionMethod ? nest : deeper, walk);
-                isFirst = false;
-            }
+        if (typeName == "BigInteger" && KnownTypes.Is(type, _types.BigInteger))
+        {
+            return method.Name == "Pow" || method.Name == "ModPow";
+        }
 
-            if (invocation.Instance is not null)
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        if (ns == "System.Security.Cryptography")
+        {
+            // A random-number generator fills the few bytes asked for (a nonce, an int): not bulk work.
+            return method.MethodKind == MethodKind.Ordinary && !method.Name.StartsWith("Create", StringComparison.Ordinal)
+                && !IsRandomNumberGenerator(type);
+        }
+
+        if (ns == "System.IO.Compression")
+        {
+            return method.MethodKind == MethodKind.Ordinary && (method.Name.StartsWith("Write", StringComparison.Ordinal)
+                || method.Name.StartsWith("Read", StringComparison.Ordinal) || method.Name.StartsWith("Copy", StringComparison.Ordinal)
+                || method.Name.StartsWith("Compress", StringComparison.Ordinal) || method.Name.StartsWith("Decompress", StringComparison.Ordinal)
+                || method.Name.StartsWith("TryCompress", StringComparison.Ordinal) || method.Name.StartsWith("TryDecompress", StringComparison.Ordinal));
+        }
+
+        if (ns == "System.Text.Json" && type.Name == "JsonSerializer")
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A hash or cipher call whose data is the bytes of one string (<c>Encoding.UTF8.GetBytes(s)</c>).</summary>
+    private static bool HashesAString(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (OperationFacts.StripConversions(argument.Value) is IInvocationOperation { TargetMethod: { Name: "GetBytes" } getBytes } call
+                && getBytes.ContainingType?.Name.EndsWith("Encoding", StringComparison.Ordinal) == true
+                && call.Arguments.Length == 1
+                && call.Arguments[0].Value.Type?.SpecialType == SpecialType.System_String)
             {
-                Visit(invocation.Instance, nest, walk);
+                return true;
             }
         }
 
-        /// <summary>
-        /// LINQ operators that copy a sequence or read one element rather than compute over it: <c>ToArray</c>,
-        /// <c>ToList</c>, <c>ToHashSet</c>, <c>ToDictionary</c>, <c>AsEnumerable</c>, <c>Cast</c>, <c>Concat</c>,
-        /// <c>Skip</c>/<c>Take</c>, <c>Reverse</c>, and <c>First</c>/<c>Last</c>/<c>Any</c>/<c>Count</c>/<c>ElementAt</c>
-        /// without a predicate. Select / Where / OrderBy / GroupBy / Aggregate / Sum and the like are computation.
-        /// </summary>
-        private static bool IsCopyOrPeek(IInvocationOperation invocation)
-        {
-            switch (invocation.TargetMethod.Name)
-            {
-                case "ToArray":
-                case "ToList":
-                case "ToHashSet":
-                case "ToDictionary":
-                case "AsEnumerable":
-                case "Cast":
-                case "OfType":
-                case "Concat":
-                case "Append":
-                case "Prepend":
-                case "Skip":
-                case "Take":
-                case "SkipLast":
-                case "TakeLast":
-                case "Reverse":
-                case "DefaultIfEmpty":
-                case "ElementAt":
-                case "ElementAtOrDefault":
-                    return true;
-                case "Any":
-                case "Count":
-                case "LongCount":
-                case "First":
-                case "FirstOrDefault":
-                case "Last":
-                case "LastOrDefault":
-                case "Single":
-                case "SingleOrDefault":
-                    // Without a predicate: the source alone (plus, at most, a default value).
-                    foreach (var argument in invocation.Arguments)
-                    {
-                        if (OperationFacts.StripConversions(argument.Value) is IAnonymousFunctionOperation or IDelegateCreationOperation
-                            || argument.Value.Type?.TypeKind == TypeKind.Delegate)
-                        {
-                            return false;
-                        }
-                    }
+        return false;
+    }
 
-                    return true;
-                default:
+    private static bool IsRandomNumberGenerator(INamedTypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.Name == "RandomNumberGenerator" || t.Name == "RNGCryptoServiceProvider")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsBulkCategory(string category)
+        => category == "hashing/cryptography" || category == "compression" || category == "serialisation";
+
+    private string HeavyCategory(IMethodSymbol method)
+    {
+        var type = method.ContainingType;
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        if (ns == "System.Security.Cryptography")
+        {
+            return "hashing/cryptography";
+        }
+
+        if (ns == "System.IO.Compression")
+        {
+            return "compression";
+        }
+
+        if (type.Name == "Regex" && KnownTypes.Is(type, _types.Regex))
+        {
+            return "regex";
+        }
+
+        if (method.Name == "Sort")
+        {
+            return "sorting";
+        }
+
+        if (type.Name == "BigInteger" && KnownTypes.Is(type, _types.BigInteger))
+        {
+            return "big-number arithmetic";
+        }
+
+        return "serialisation";
+    }
+
+    /// <summary>MemoryStream, StringWriter, StringReader (and types derived from them) do no I/O.</summary>
+    private bool IsInMemoryIo(INamedTypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            var name = t.Name;
+            if ((name == "MemoryStream" && KnownTypes.Is(t, _types.MemoryStream))
+                || ((name == "StringWriter" || name == "StringReader") && t.ContainingNamespace?.ToDisplayString() == "System.IO"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsStreamLike(INamedTypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            var name = t.Name;
+            if ((name == "Stream" && KnownTypes.Is(t, _types.Stream))
+                || (name == "TextWriter" && KnownTypes.Is(t, _types.TextWriter))
+                || (name == "TextReader" && KnownTypes.Is(t, _types.TextReader)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>System.IO.Path only computes strings (GetFullPath, Combine, GetExtension): no I/O.</summary>
+    private static bool IsPathArithmetic(INamedTypeSymbol type)
+        => type.Name == "Path" && type.ContainingNamespace?.ToDisplayString() == "System.IO";
+
+    private static bool IsIoNamespace(INamedTypeSymbol type)
+    {
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        return ns == "System.IO" || ns == "System.IO.Pipes" || ns == "System.IO.MemoryMappedFiles"
+            || ns == "System.Net" || ns.StartsWith("System.Net.", StringComparison.Ordinal)
+            || ns == "System.Data" || ns.StartsWith("System.Data.", StringComparison.Ordinal)
+            || ns.StartsWith("Microsoft.Data.", StringComparison.Ordinal);
+    }
+
+    /// <summary>"calls 'A' (for loop)", "calls 'A' → 'B' (nested loop, 2 levels)", "recursion in 'Fib'".</summary>
+    private static string DescribeCall(string name, string calleeReason)
+    {
+        var recursion = "recursion in '" + name + "'";
+        if (calleeReason == RecursionReason || calleeReason == recursion)
+        {
+            return recursion;
+        }
+
+        return calleeReason.StartsWith("calls '", StringComparison.Ordinal)
+            ? "calls '" + name + "' → " + calleeReason.Substring("calls ".Length)
+            : "calls '" + name + "' (" + calleeReason + ")";
+    }
+
+    private static string Display(IMethodSymbol method) => method.ContainingType.Name + "." + method.Name;
+
+    private static string DescribeLoop(ILoopOperation loop) => loop.LoopKind switch
+    {
+        LoopKind.For => "for loop",
+        LoopKind.ForEach => "foreach loop",
+        LoopKind.While => "while loop",
+        _ => "loop",
+    };
+
+    /// <summary>A loop whose trip count comes from fields: <c>foreach (var x in _items)</c>, <c>while (_queue.Count &gt; 0)</c>.</summary>
+    private static bool IsStateDriven(ILoopOperation loop)
+    {
+        IOperation? driver = loop switch
+        {
+            IForEachLoopOperation forEach => forEach.Collection,
+            IForLoopOperation forLoop => forLoop.Condition,
+            IWhileLoopOperation whileLoop => whileLoop.Condition,
+            _ => null,
+        };
+        if (driver is null)
+        {
+            return false;
+        }
+
+        foreach (var operation in driver.DescendantsAndSelf())
+        {
+            if (operation is IFieldReferenceOperation
+                || operation is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IFieldReferenceOperation })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Waiting, not computing: <c>Thread.Sleep/Join/SpinWait/Yield</c>, <c>Monitor.Wait</c>, <c>SpinWait.SpinOnce/SpinUntil</c>,
+    /// <c>WaitOne/WaitAll/WaitAny/SignalAndWait</c> on wait handles, and <c>Wait</c> on the slim events, semaphores,
+    /// countdowns and barriers of System.Threading. A loop around such a call (<c>while (!done) Monitor.Wait(gate)</c>)
+    /// waits; so does a method whose body does, and its callers — they summarise as I/O-bound like a Sleep. Matched by
+    /// name in System.Threading, so it holds however the types resolve.
+    /// </summary>
+    private static bool IsWaitingCall(IMethodSymbol method, INamedTypeSymbol type)
+    {
+        var name = method.Name;
+        switch (type.Name)
+        {
+            case "Thread":
+                if (name != "Sleep" && name != "Join" && name != "SpinWait" && name != "Yield")
+                {
                     return false;
-            }
-        }
-
-        private enum CallKind
-        {
-            Unknown,
-            Light,
-            Io,
-            Heavy,
-            Linq,
-            Source,
-        }
-
-        private CallKind Classify(IMethodSymbol method, ITypeSymbol? receiverType)
-        {
-            var type = method.ContainingType;
-            if (type is null)
-            {
-                return CallKind.Unknown;
-            }
-
-            if (receiverType is INamedTypeSymbol receiver && IsInMemoryIo(receiver))
-            {
-                return CallKind.Light;
-            }
-
-            // Every type test here checks the simple name first: it is necessary for KnownTypes.Is, and it keeps the model
-            // from resolving framework types (a walk over every referenced assembly each) for code that never uses them.
-            var typeName = type.Name;
-            if ((typeName == "Console" && KnownTypes.Is(type, _types.Console))
-                || (typeName == "Task" && (method.Name == "Delay" || method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny")
-                    && KnownTypes.Is(type, _types.Task))
-                || IsWaitingCall(method, type))
-            {
-                return CallKind.Io;
-            }
-
-            if (IsHeavyFramework(method))
-            {
-                return CallKind.Heavy;
-            }
-
-            if ((typeName == "Enumerable" && KnownTypes.Is(type, _types.Enumerable))
-                || (typeName == "ParallelEnumerable" && KnownTypes.Is(type, _types.ParallelEnumerable)))
-            {
-                return CallKind.Linq;
-            }
-
-            if (IsStreamLike(type) || (IsIoNamespace(type) && !IsPathArithmetic(type)))
-            {
-                return CallKind.Io;
-            }
-
-            if (method.MethodKind == MethodKind.LocalFunction
-                || (!method.IsVirtual && !method.IsAbstract && !method.IsOverride && type.TypeKind != TypeKind.Interface
-                    && method.DeclaringSyntaxReferences.Length > 0))
-            {
-                return method.IsExtern ? CallKind.Unknown : CallKind.Source;
-            }
-
-            return type.ContainingNamespace?.ToDisplayString() is { } ns && ns.StartsWith("System", StringComparison.Ordinal)
-                ? CallKind.Light
-                : CallKind.Unknown;
-        }
-
-        private bool IsHeavyFramework(IMethodSymbol method)
-        {
-            var type = method.ContainingType;
-            var typeName = type.Name;
-            if (method.Name == "Sort"
-                && ((typeName == "Array" && KnownTypes.Is(type, _types.Array)) || (typeName == "List" && KnownTypes.Is(type, _types.List))))
-            {
-                return true;
-            }
-
-            if (typeName == "Regex" && KnownTypes.Is(type, _types.Regex))
-            {
-                return method.Name != "Escape" && method.Name != "Unescape" && method.MethodKind == MethodKind.Ordinary;
-            }
-
-            if (typeName == "BigInteger" && KnownTypes.Is(type, _types.BigInteger))
-            {
-                return method.Name == "Pow" || method.Name == "ModPow";
-            }
-
-            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-            if (ns == "System.Security.Cryptography")
-            {
-                // A random-number generator fills the few bytes asked for (a nonce, an int): not bulk work.
-                return method.MethodKind == MethodKind.Ordinary && !method.Name.StartsWith("Create", StringComparison.Ordinal)
-                    && !IsRandomNumberGenerator(type);
-            }
-
-            if (ns == "System.IO.Compression")
-            {
-                return method.MethodKind == MethodKind.Ordinary && (method.Name.StartsWith("Write", StringComparison.Ordinal)
-                    || method.Name.StartsWith("Read", StringComparison.Ordinal) || method.Name.StartsWith("Copy", StringComparison.Ordinal)
-                    || method.Name.StartsWith("Compress", StringComparison.Ordinal) || method.Name.StartsWith("Decompress", StringComparison.Ordinal)
-                    || method.Name.StartsWith("TryCompress", StringComparison.Ordinal) || method.Name.StartsWith("TryDecompress", StringComparison.Ordinal));
-            }
-
-            if (ns == "System.Text.Json" && type.Name == "JsonSerializer")
-            {
-                return true;
-            }
-
-            return false;
-        }
-
-        /// <summary>A hash or cipher call whose data is the bytes of one string (<c>Encoding.UTF8.GetBytes(s)</c>).</summary>
-        private static bool HashesAString(IInvocationOperation invocation)
-        {
-            foreach (var argument in invocation.Arguments)
-            {
-                if (OperationFacts.StripConversions(argument.Value) is IInvocationOperation { TargetMethod: { Name: "GetBytes" } getBytes } call
-                    && getBytes.ContainingType?.Name.EndsWith("Encoding", StringComparison.Ordinal) == true
-                    && call.Arguments.Length == 1
-                    && call.Arguments[0].Value.Type?.SpecialType == SpecialType.System_String)
-                {
-                    return true;
                 }
-            }
 
-            return false;
-        }
-
-        private static bool IsRandomNumberGenerator(INamedTypeSymbol type)
-        {
-            for (var t = type; t is not null; t = t.BaseType)
-            {
-                if (t.Name == "RandomNumberGenerator" || t.Name == "RNGCryptoServiceProvider")
+                break;
+            case "Monitor":
+                if (name != "Wait")
                 {
-                    return true;
+                    return false;
                 }
-            }
 
-            return false;
-        }
-
-        private static bool IsBulkCategory(string category)
-            => category == "hashing/cryptography" || category == "compression" || category == "serialisation";
-
-        private string HeavyCategory(IMethodSymbol method)
-        {
-            var type = method.ContainingType;
-            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-            if (ns == "System.Security.Cryptography")
-            {
-                return "hashing/cryptography";
-            }
-
-            if (ns == "System.IO.Compression")
-            {
-                return "compression";
-            }
-
-            if (type.Name == "Regex" && KnownTypes.Is(type, _types.Regex))
-            {
-                return "regex";
-            }
-
-            if (method.Name == "Sort")
-            {
-                return "sorting";
-            }
-
-            if (type.Name == "BigInteger" && KnownTypes.Is(type, _types.BigInteger))
-            {
-                return "big-number arithmetic";
-            }
-
-            return "serialisation";
-        }
-
-        /// <summary>MemoryStream, StringWriter, StringReader (and types derived from them) do no I/O.</summary>
-        private bool IsInMemoryIo(INamedTypeSymbol type)
-        {
-            for (var t = type; t is not null; t = t.BaseType)
-            {
-                var name = t.Name;
-                if ((name == "MemoryStream" && KnownTypes.Is(t, _types.MemoryStream))
-                    || ((name == "StringWriter" || name == "StringReader") && t.ContainingNamespace?.ToDisplayString() == "System.IO"))
+                break;
+            case "SpinWait":
+                if (name != "SpinOnce" && name != "SpinUntil")
                 {
-                    return true;
+                    return false;
                 }
-            }
 
-            return false;
-        }
-
-        private bool IsStreamLike(INamedTypeSymbol type)
-        {
-            for (var t = type; t is not null; t = t.BaseType)
-            {
-                var name = t.Name;
-                if ((name == "Stream" && KnownTypes.Is(t, _types.Stream))
-                    || (name == "TextWriter" && KnownTypes.Is(t, _types.TextWriter))
-                    || (name == "TextReader" && KnownTypes.Is(t, _types.TextReader)))
+                break;
+            default:
+                if (name != "Wait" && name != "WaitOne" && name != "WaitAll" && name != "WaitAny" && name != "SignalAndWait")
                 {
-                    return true;
+                    return false;
                 }
-            }
 
+                break;
+        }
+
+        return IsSystemThreading(type.ContainingNamespace);
+    }
+
+    private static bool IsSystemThreading(INamespaceSymbol? ns)
+        => ns is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+    /// <summary>
+    /// A spin-wait: a <c>while</c>/<c>do</c> loop with an empty body whose condition only reads shared state — a field,
+    /// Volatile / Interlocked — without advancing anything (<c>while (!_ready) { }</c>, <c>while (Volatile.Read(ref _flag) == 0) ;</c>,
+    /// <c>while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) { }</c>).
+    /// </summary>
+    private static bool IsSpinWait(ILoopOperation loop)
+    {
+        if (loop is not IWhileLoopOperation { Condition: { } condition } || !IsEmpty(loop.Body))
+        {
             return false;
         }
 
-        /// <summary>System.IO.Path only computes strings (GetFullPath, Combine, GetExtension): no I/O.</summary>
-        private static bool IsPathArithmetic(INamedTypeSymbol type)
-            => type.Name == "Path" && type.ContainingNamespace?.ToDisplayString() == "System.IO";
-
-        private static bool IsIoNamespace(INamedTypeSymbol type)
+        var readsSharedState = false;
+        foreach (var operation in condition.DescendantsAndSelf())
         {
-            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-            return ns == "System.IO" || ns == "System.IO.Pipes" || ns == "System.IO.MemoryMappedFiles"
-                || ns == "System.Net" || ns.StartsWith("System.Net.", StringComparison.Ordinal)
-                || ns == "System.Data" || ns.StartsWith("System.Data.", StringComparison.Ordinal)
-                || ns.StartsWith("Microsoft.Data.", StringComparison.Ordinal);
-        }
-
-        /// <summary>"calls 'A' (for loop)", "calls 'A' → 'B' (nested loop, 2 levels)", "recursion in 'Fib'".</summary>
-        private static string DescribeCall(string name, string calleeReason)
-        {
-            var recursion = "recursion in '" + name + "'";
-            if (calleeReason == RecursionReason || calleeReason == recursion)
+            switch (operation)
             {
-                return recursion;
-            }
+                case IInvocationOperation invocation:
+                    if (!((invocation.TargetMethod.ContainingType?.Name is "Volatile" or "Interlocked")
+                          && IsSystemThreading(invocation.TargetMethod.ContainingType.ContainingNamespace)))
+                    {
+                        return false;
+                    }
 
-            return calleeReason.StartsWith("calls '", StringComparison.Ordinal)
-                ? "calls '" + name + "' → " + calleeReason.Substring("calls ".Length)
-                : "calls '" + name + "' (" + calleeReason + ")";
+                    readsSharedState = true;
+                    break;
+                case IIncrementOrDecrementOperation:
+                case IAssignmentOperation:
+                case IArrayElementReferenceOperation:
+                    // A scan (while (text[pos++] != ' ') ;) advances through data: that is work.
+                    return false;
+                case IFieldReferenceOperation:
+                    readsSharedState = true;
+                    break;
+            }
         }
 
-        private static string Display(IMethodSymbol method) => method.ContainingType.Name + "." + method.Name;
+        return readsSharedState;
+    }
 
-        private static string DescribeLoop(ILoopOperation loop) => loop.LoopKind switch
+    private static bool IsEmpty(IOperation? body) => body switch
+    {
+        null => true,
+        IEmptyOperation => true,
+        IBlockOperation block => block.Operations.All(IsEmpty),
+        _ => false,
+    };
+
+    /// <summary>
+    /// A loop over a small collection that the lock guards — bookkeeping, not computation (see
+    /// <see cref="AnalyzeLockBody"/>): a scheduler queue drained (<c>while (_queue.Count &gt; 0)</c>,
+    /// <c>while (_pending.TryDequeue(out var job))</c>), a top-N list searched for an insertion point
+    /// (<c>for (i = 0; i &lt; _best.Count; i++)</c>), subscribers notified or a registry scanned
+    /// (<c>foreach (var s in _subscribers)</c>). The rule, chosen for what tells them apart in real code:
+    /// <list type="number">
+    /// <item>the loop is driven by a field (or a property of this object): it is the foreach collection, or the
+    /// <c>Count</c>/<c>Length</c> read or the <c>TryDequeue</c>/<c>TryPop</c>/<c>TryTake</c>/<c>Any</c> call in the
+    /// loop condition (or a for loop's initialiser, for a backwards walk);</item>
+    /// <item>the collection holds objects, not numbers: its element type is not a numeric primitive, <c>bool</c>,
+    /// <c>char</c>, a System.Numerics value, or an array of those. A <c>double[] _pixels</c>, a <c>List&lt;float&gt;</c>,
+    /// a <c>float[,]</c> or a <c>double[][]</c> of rows is data, and a loop over it is work, however light each
+    /// step. Queues, stacks, sets and linked lists are bookkeeping whatever they hold (see
+    /// <see cref="IsBookkeepingShape"/>);</item>
+    /// <item>the work per element is light: the body, walked alone, has no non-trivial loop, no LINQ pipeline, no heavy
+    /// framework call and no CPU-bound callee. A loop over a queue of jobs that runs each job's computation is work.</item>
+    /// </list>
+    /// Helpers called on the same object from the lock body (<c>lock (_gate) { Prune(); }</c>) are costed by the same
+    /// rule: they walk the same guarded state.
+    /// Unresolved element types count as objects (the rule never needs a resolved symbol to stay quiet).
+    /// </summary>
+    private bool IsGuardedCollectionLoop(ILoopOperation loop, Walk walk)
+    {
+        var collection = loop switch
         {
-            LoopKind.For => "for loop",
-            LoopKind.ForEach => "foreach loop",
-            LoopKind.While => "while loop",
-            _ => "loop",
+            IForEachLoopOperation forEach => AsStateCollection(forEach.Collection),
+            // A backwards walk reads the size in its initialiser: for (i = _items.Count - 1; i >= 0; i--).
+            IForLoopOperation forLoop => StateCollectionIn(forLoop.Condition) ?? forLoop.Before.Select(StateCollectionIn).FirstOrDefault(c => c is not null),
+            IWhileLoopOperation whileLoop => StateCollectionIn(whileLoop.Condition),
+            _ => null,
         };
-
-        /// <summary>A loop whose trip count comes from fields: <c>foreach (var x in _items)</c>, <c>while (_queue.Count &gt; 0)</c>.</summary>
-        private static bool IsStateDriven(ILoopOperation loop)
+        if (collection?.Type is not { } collectionType || HoldsNumbers(collectionType))
         {
-            IOperation? driver = loop switch
-            {
-                IForEachLoopOperation forEach => forEach.Collection,
-                IForLoopOperation forLoop => forLoop.Condition,
-                IWhileLoopOperation whileLoop => whileLoop.Condition,
-                _ => null,
-            };
-            if (driver is null)
-            {
-                return false;
-            }
-
-            foreach (var operation in driver.DescendantsAndSelf())
-            {
-                if (operation is IFieldReferenceOperation
-                    || operation is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IFieldReferenceOperation })
-                {
-                    return true;
-                }
-            }
-
             return false;
         }
 
-        /// <summary>
-        /// Waiting, not computing: <c>Thread.Sleep/Join/SpinWait/Yield</c>, <c>Monitor.Wait</c>, <c>SpinWait.SpinOnce/SpinUntil</c>,
-        /// <c>WaitOne/WaitAll/WaitAny/SignalAndWait</c> on wait handles, and <c>Wait</c> on the slim events, semaphores,
-        /// countdowns and barriers of System.Threading. A loop around such a call (<c>while (!done) Monitor.Wait(gate)</c>)
-        /// waits; so does a method whose body does, and its callers — they summarise as I/O-bound like a Sleep. Matched by
-        /// name in System.Threading, so it holds however the types resolve.
-        /// </summary>
-        private static bool IsWaitingCall(IMethodSymbol method, INamedTypeSymbol type)
+        var body = new Walk(walk.Callers, walk.CancellationToken);
+        Visit(loop.Body, Nest.None, body);
+        if (loop is IForLoopOperation { AtLoopBottom: var bottom })
         {
-            var name = method.Name;
-            switch (type.Name)
+            foreach (var step in bottom)
             {
-                case "Thread":
-                    if (name != "Sleep" && name != "Join" && name != "SpinWait" && name != "Yield")
-                    {
-                        return false;
-                    }
-
-                    break;
-                case "Monitor":
-                    if (name != "Wait")
-                    {
-                        return false;
-                    }
-
-                    break;
-                case "SpinWait":
-                    if (name != "SpinOnce" && name != "SpinUntil")
-                    {
-                        return false;
-                    }
-
-                    break;
-                default:
-                    if (name != "Wait" && name != "WaitOne" && name != "WaitAll" && name != "WaitAny" && name != "SignalAndWait")
-                    {
-                        return false;
-                    }
-
-                    break;
+                Visit(step, Nest.None, body);
             }
-
-            return IsSystemThreading(type.ContainingNamespace);
         }
 
-        private static bool IsSystemThreading(INamespaceSymbol? ns)
-            => ns is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+        var cost = body.Result();
+        return cost.Kind is WorkKind.Light or WorkKind.Unknown;
+    }
 
-        /// <summary>
-        /// A spin-wait: a <c>while</c>/<c>do</c> loop with an empty body whose condition only reads shared state — a field,
-        /// Volatile / Interlocked — without advancing anything (<c>while (!_ready) { }</c>, <c>while (Volatile.Read(ref _flag) == 0) ;</c>,
-        /// <c>while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) { }</c>).
-        /// </summary>
-        private static bool IsSpinWait(ILoopOperation loop)
+    /// <summary>The field, this-property or captured local that <paramref name="operation"/> reads as a whole collection, or null.</summary>
+    private static IOperation? AsStateCollection(IOperation? operation)
+    {
+        if (operation is null)
         {
-            if (loop is not IWhileLoopOperation { Condition: { } condition } || !IsEmpty(loop.Body))
-            {
-                return false;
-            }
-
-            var readsSharedState = false;
-            foreach (var operation in condition.DescendantsAndSelf())
-            {
-                switch (operation)
-                {
-                    case IInvocationOperation invocation:
-                        if (!((invocation.TargetMethod.ContainingType?.Name is "Volatile" or "Interlocked")
-                              && IsSystemThreading(invocation.TargetMethod.ContainingType.ContainingNamespace)))
-                        {
-                            return false;
-                        }
-
-                        readsSharedState = true;
-                        break;
-                    case IIncrementOrDecrementOperation:
-                    case IAssignmentOperation:
-                    case IArrayElementReferenceOperation:
-                        // A scan (while (text[pos++] != ' ') ;) advances through data: that is work.
-                        return false;
-                    case IFieldReferenceOperation:
-                        readsSharedState = true;
-                        break;
-                }
-            }
-
-            return readsSharedState;
-        }
-
-        private static bool IsEmpty(IOperation? body) => body switch
-        {
-            null => true,
-            IEmptyOperation => true,
-            IBlockOperation block => block.Operations.All(IsEmpty),
-            _ => false,
-        };
-
-        /// <summary>
-        /// A loop over a small collection that the lock guards — bookkeeping, not computation (see
-        /// <see cref="AnalyzeLockBody"/>): a scheduler queue drained (<c>while (_queue.Count &gt; 0)</c>,
-        /// <c>while (_pending.TryDequeue(out var job))</c>), a top-N list searched for an insertion point
-        /// (<c>for (i = 0; i &lt; _best.Count; i++)</c>), subscribers notified or a registry scanned
-        /// (<c>foreach (var s in _subscribers)</c>). The rule, chosen for what tells them apart in real code:
-        /// <list type="number">
-        /// <item>the loop is driven by a field (or a property of this object): it is the foreach collection, or the
-        /// <c>Count</c>/<c>Length</c> read or the <c>TryDequeue</c>/<c>TryPop</c>/<c>TryTake</c>/<c>Any</c> call in the
-        /// loop condition (or a for loop's initialiser, for a backwards walk);</item>
-        /// <item>the collection holds objects, not numbers: its element type is not a numeric primitive, <c>bool</c>,
-        /// <c>char</c>, a System.Numerics value, or an array of those. A <c>double[] _pixels</c>, a <c>List&lt;float&gt;</c>,
-        /// a <c>float[,]</c> or a <c>double[][]</c> of rows is data, and a loop over it is work, however light each
-        /// step. Queues, stacks, sets and linked lists are bookkeeping whatever they hold (see
-        /// <see cref="IsBookkeepingShape"/>);</item>
-        /// <item>the work per element is light: the body, walked alone, has no non-trivial loop, no LINQ pipeline, no heavy
-        /// framework call and no CPU-bound callee. A loop over a queue of jobs that runs each job's computation is work.</item>
-        /// </list>
-        /// Helpers called on the same object from the lock body (<c>lock (_gate) { Prune(); }</c>) are costed by the same
-        /// rule: they walk the same guarded state.
-        /// Unresolved element types count as objects (the rule never needs a resolved symbol to stay quiet).
-        /// </summary>
-        private bool IsGuardedCollectionLoop(ILoopOperation loop, Walk walk)
-        {
-            var collection = loop switch
-            {
-                IForEachLoopOperation forEach => AsStateCollection(forEach.Collection),
-                // A backwards walk reads the size in its initialiser: for (i = _items.Count - 1; i >= 0; i--).
-                IForLoopOperation forLoop => StateCollectionIn(forLoop.Condition) ?? forLoop.Before.Select(StateCollectionIn).FirstOrDefault(c => c is not null),
-                IWhileLoopOperation whileLoop => StateCollectionIn(whileLoop.Condition),
-                _ => null,
-            };
-            if (collection?.Type is not { } collectionType || HoldsNumbers(collectionType))
-            {
-                return false;
-            }
-
-            var body = new Walk(walk.Callers, walk.CancellationToken);
-            Visit(loop.Body, Nest.None, body);
-            if (loop is IForLoopOperation { AtLoopBottom: var bottom })
-            {
-                foreach (var step in bottom)
-                {
-                    Visit(step, Nest.None, body);
-                }
-            }
-
-            var cost = body.Result();
-            return cost.Kind is WorkKind.Light or WorkKind.Unknown;
-        }
-
-        /// <summary>The field, this-property or captured local that <paramref name="operation"/> reads as a whole collection, or null.</summary>
-        private static IOperation? AsStateCollection(IOperation? operation)
-        {
-            if (operation is null)
-            {
-                return null;
-            }
-
-            return OperationFacts.StripConversions(operation) switch
-            {
-                IFieldReferenceOperation field => field,
-                IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IFieldReferenceOperation, Arguments.Length: 0 } property => property,
-                ILocalReferenceOperation local when IsCapturedBy(local) => local,
-                _ => null,
-            };
-        }
-
-        /// <summary>
-        /// A local of an enclosing method read inside a lambda or local function (<c>input</c> in <c>Pull() { lock (gate) {
-        /// while (input.MoveNext()) … } }</c>): state that every caller of the function shares, as a field would be.
-        /// </summary>
-        private static bool IsCapturedBy(ILocalReferenceOperation reference)
-        {
-            for (var current = reference.Parent; current is not null; current = current.Parent)
-            {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    var declaration = reference.Local.DeclaringSyntaxReferences;
-                    return declaration.Length > 0 && !current.Syntax.Span.Contains(declaration[0].Span)
-                           && current.Syntax.SyntaxTree == declaration[0].SyntaxTree;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// In a loop condition: the collection of <c>_c.Count</c>, <c>_c.Length</c>, <c>_c.TryDequeue(out x)</c> and the like,
-        /// or the shared enumerator of <c>_input.MoveNext()</c> (a batch pulled from one source that workers take turns on).
-        /// </summary>
-        private static IOperation? StateCollectionIn(IOperation? condition)
-        {
-            if (condition is null)
-            {
-                return null;
-            }
-
-            foreach (var operation in condition.DescendantsAndSelf())
-            {
-                switch (operation)
-                {
-                    case IPropertyReferenceOperation { Property.Name: "Count" or "Length" or "LongLength" } count
-                        when AsStateCollection(count.Instance) is { } owner:
-                        return owner;
-                    case IInvocationOperation { TargetMethod.Name: "TryDequeue" or "TryPop" or "TryTake" or "TryPeek" or "Any" or "Count" or "MoveNext" } call:
-                        var source = call.Instance ?? (call.Arguments.Length > 0 && call.TargetMethod.IsExtensionMethod ? call.Arguments[0].Value : null);
-                        if (AsStateCollection(source) is { } queue)
-                        {
-                            return queue;
-                        }
-
-                        break;
-                }
-            }
-
             return null;
         }
 
-        /// <summary>Whether a collection type holds numbers (an array, list, span… of numeric, bool or char elements, or rows of them).</summary>
-        private static bool HoldsNumbers(ITypeSymbol type)
+        return OperationFacts.StripConversions(operation) switch
         {
-            switch (type)
+            IFieldReferenceOperation field => field,
+            IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IFieldReferenceOperation, Arguments.Length: 0 } property => property,
+            ILocalReferenceOperation local when IsCapturedBy(local) => local,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// A local of an enclosing method read inside a lambda or local function (<c>input</c> in <c>Pull() { lock (gate) {
+    /// while (input.MoveNext()) … } }</c>): state that every caller of the function shares, as a field would be.
+    /// </summary>
+    private static bool IsCapturedBy(ILocalReferenceOperation reference)
+    {
+        for (var current = reference.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
-                case IArrayTypeSymbol array:
-                    return IsNumber(array.ElementType) || (array.ElementType is IArrayTypeSymbol inner && IsNumber(inner.ElementType));
-                case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named when !IsBookkeepingShape(named.Name):
-                    var element = named.TypeArguments[0];
-                    return IsNumber(element) || (element is IArrayTypeSymbol rows && IsNumber(rows.ElementType));
-                case INamedTypeSymbol { SpecialType: SpecialType.System_String }:
-                    return true;
-                default:
-                    return false;
+                var declaration = reference.Local.DeclaringSyntaxReferences;
+                return declaration.Length > 0 && !current.Syntax.Span.Contains(declaration[0].Span)
+                       && current.Syntax.SyntaxTree == declaration[0].SyntaxTree;
             }
         }
 
-        /// <summary>
-        /// Queues, stacks, sets and linked lists hold pending work, membership or order — bookkeeping, whatever their element
-        /// type (a <c>HashSet&lt;int&gt;</c> of seen ids, a <c>Queue&lt;long&gt;</c> of ticket numbers). Numeric data lives in
-        /// arrays and lists.
-        /// </summary>
-        private static bool IsBookkeepingShape(string typeName)
+        return false;
+    }
+
+    /// <summary>
+    /// In a loop condition: the collection of <c>_c.Count</c>, <c>_c.Length</c>, <c>_c.TryDequeue(out x)</c> and the like,
+    /// or the shared enumerator of <c>_input.MoveNext()</c> (a batch pulled from one source that workers take turns on).
+    /// </summary>
+    private static IOperation? StateCollectionIn(IOperation? condition)
+    {
+        if (condition is null)
         {
-            switch (typeName)
-            {
-                case "Queue":
-                case "Stack":
-                case "HashSet":
-                case "SortedSet":
-                case "ISet":
-                case "IReadOnlySet":
-                case "LinkedList":
-                case "ConcurrentQueue":
-                case "ConcurrentStack":
-                case "ConcurrentBag":
-                case "IProducerConsumerCollection":
-                case "BlockingCollection":
-                    return true;
-                default:
-                    return false;
-            }
+            return null;
         }
 
-        private static bool IsNumber(ITypeSymbol type)
+        foreach (var operation in condition.DescendantsAndSelf())
         {
-            switch (type.SpecialType)
+            switch (operation)
             {
-                case SpecialType.System_Boolean:
-                case SpecialType.System_Char:
-                case SpecialType.System_SByte:
-                case SpecialType.System_Byte:
-                case SpecialType.System_Int16:
-                case SpecialType.System_UInt16:
-                case SpecialType.System_Int32:
-                case SpecialType.System_UInt32:
-                case SpecialType.System_Int64:
-                case SpecialType.System_UInt64:
-                case SpecialType.System_Decimal:
-                case SpecialType.System_Single:
-                case SpecialType.System_Double:
-                case SpecialType.System_IntPtr:
-                case SpecialType.System_UIntPtr:
-                    return true;
-            }
-
-            return type.ContainingNamespace is { Name: "Numerics", ContainingNamespace.Name: "System" } && type.IsValueType;
-        }
-
-        /// <summary>
-        /// The members along a compared value's access chain rooted in this object or a static (<c>_bestScore</c>;
-        /// <c>_best.Score</c>; <c>_top[^1].Score</c>), unless the value is a size (<c>_queue.Count &gt;= BatchSize</c> is a batch flush, not a new best).
-        /// </summary>
-        private static void AddComparedMembers(IOperation side, ref HashSet<ISymbol>? compared)
-        {
-            List<ISymbol>? chain = null;
-            for (var current = (IOperation?)OperationFacts.StripConversions(side); current is not null;)
-            {
-                switch (current)
-                {
-                    case IMemberReferenceOperation member:
-                        if (member.Member.Name is "Count" or "Length" or "LongLength")
-                        {
-                            return;
-                        }
-
-                        (chain ??= new List<ISymbol>()).Add(member.Member);
-                        current = member.Instance;
-                        break;
-                    case IArrayElementReferenceOperation element:
-                        current = element.ArrayReference;
-                        break;
-                    case IConversionOperation conversion:
-                        current = conversion.Operand;
-                        break;
-                    case IInstanceReferenceOperation:
-                        current = null;
-                        break;
-                    default:
-                        // Rooted in a local, a parameter or a call: not the state the lock guards.
-                        return;
-                }
-            }
-
-            if (chain is not null)
-            {
-                compared ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-                compared.UnionWith(chain);
-            }
-        }
-
-        /// <summary>
-        /// A branch taken only when a new best (or a new record) is found: <c>if (score &gt; _bestScore) { _bestScore = score;
-        /// _bestBoard = board.Clone(); … }</c>, <c>if (candidate.Cost &lt; _best.Cost) _best = candidate.Copy();</c>. Its
-        /// condition compares (&lt;, &gt;, &lt;=, &gt;=) against a member that the branch itself updates (assigns, or calls
-        /// a method on, such as <c>_top.Insert</c>), so it runs a handful of times over a whole search while the cheap compare
-        /// runs every time: under a lock its work is not what the threads queue for. Only the branch is left out; the
-        /// condition and the else branch count.
-        /// </summary>
-        private static bool IsRareUpdateBranch(IConditionalOperation conditional)
-        {
-            HashSet<ISymbol>? compared = null;
-            foreach (var operation in conditional.Condition.DescendantsAndSelf())
-            {
-                if (operation is IBinaryOperation
+                case IPropertyReferenceOperation { Property.Name: "Count" or "Length" or "LongLength" } count
+                    when AsStateCollection(count.Instance) is { } owner:
+                    return owner;
+                case IInvocationOperation { TargetMethod.Name: "TryDequeue" or "TryPop" or "TryTake" or "TryPeek" or "Any" or "Count" or "MoveNext" } call:
+                    var source = call.Instance ?? (call.Arguments.Length > 0 && call.TargetMethod.IsExtensionMethod ? call.Arguments[0].Value : null);
+                    if (AsStateCollection(source) is { } queue)
                     {
-                        OperatorKind: BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual
-                            or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual,
-                    } comparison)
-                {
-                    AddComparedMembers(comparison.LeftOperand, ref compared);
-                    AddComparedMembers(comparison.RightOperand, ref compared);
-                }
-            }
+                        return queue;
+                    }
 
-            if (compared is null)
-            {
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a collection type holds numbers (an array, list, span… of numeric, bool or char elements, or rows of them).</summary>
+    private static bool HoldsNumbers(ITypeSymbol type)
+    {
+        switch (type)
+        {
+            case IArrayTypeSymbol array:
+                return IsNumber(array.ElementType) || (array.ElementType is IArrayTypeSymbol inner && IsNumber(inner.ElementType));
+            case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named when !IsBookkeepingShape(named.Name):
+                var element = named.TypeArguments[0];
+                return IsNumber(element) || (element is IArrayTypeSymbol rows && IsNumber(rows.ElementType));
+            case INamedTypeSymbol { SpecialType: SpecialType.System_String }:
+                return true;
+            default:
                 return false;
-            }
+        }
+    }
 
-            foreach (var operation in conditional.WhenTrue.DescendantsAndSelf())
+    /// <summary>
+    /// Queues, stacks, sets and linked lists hold pending work, membership or order — bookkeeping, whatever their element
+    /// type (a <c>HashSet&lt;int&gt;</c> of seen ids, a <c>Queue&lt;long&gt;</c> of ticket numbers). Numeric data lives in
+    /// arrays and lists.
+    /// </summary>
+    private static bool IsBookkeepingShape(string typeName)
+    {
+        switch (typeName)
+        {
+            case "Queue":
+            case "Stack":
+            case "HashSet":
+            case "SortedSet":
+            case "ISet":
+            case "IReadOnlySet":
+            case "LinkedList":
+            case "ConcurrentQueue":
+            case "ConcurrentStack":
+            case "ConcurrentBag":
+            case "IProducerConsumerCollection":
+            case "BlockingCollection":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsNumber(ITypeSymbol type)
+    {
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Boolean:
+            case SpecialType.System_Char:
+            case SpecialType.System_SByte:
+            case SpecialType.System_Byte:
+            case SpecialType.System_Int16:
+            case SpecialType.System_UInt16:
+            case SpecialType.System_Int32:
+            case SpecialType.System_UInt32:
+            case SpecialType.System_Int64:
+            case SpecialType.System_UInt64:
+            case SpecialType.System_Decimal:
+            case SpecialType.System_Single:
+            case SpecialType.System_Double:
+            case SpecialType.System_IntPtr:
+            case SpecialType.System_UIntPtr:
+                return true;
+        }
+
+        return type.ContainingNamespace is { Name: "Numerics", ContainingNamespace.Name: "System" } && type.IsValueType;
+    }
+
+    /// <summary>
+    /// The members along a compared value's access chain rooted in this object or a static (<c>_bestScore</c>;
+    /// <c>_best.Score</c>; <c>_top[^1].Score</c>), unless the value is a size (<c>_queue.Count &gt;= BatchSize</c> is a batch flush, not a new best).
+    /// </summary>
+    private static void AddComparedMembers(IOperation side, ref HashSet<ISymbol>? compared)
+    {
+        List<ISymbol>? chain = null;
+        for (var current = (IOperation?)OperationFacts.StripConversions(side); current is not null;)
+        {
+            switch (current)
             {
-                var updated = operation switch
-                {
-                    IAssignmentOperation { Target: IMemberReferenceOperation target } => target.Member,
-                    IInvocationOperation { Instance: IMemberReferenceOperation receiver } => receiver.Member,
-                    _ => null,
-                };
-                if (updated is not null && compared.Contains(updated))
-                {
-                    return true;
-                }
-            }
+                case IMemberReferenceOperation member:
+                    if (member.Member.Name is "Count" or "Length" or "LongLength")
+                    {
+                        return;
+                    }
 
+                    (chain ??= new List<ISymbol>()).Add(member.Member);
+                    current = member.Instance;
+                    break;
+                case IArrayElementReferenceOperation element:
+                    current = element.ArrayReference;
+                    break;
+                case IConversionOperation conversion:
+                    current = conversion.Operand;
+                    break;
+                case IInstanceReferenceOperation:
+                    current = null;
+                    break;
+                default:
+                    // Rooted in a local, a parameter or a call: not the state the lock guards.
+                    return;
+            }
+        }
+
+        if (chain is not null)
+        {
+            compared ??= new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            compared.UnionWith(chain);
+        }
+    }
+
+    /// <summary>
+    /// A branch taken only when a new best (or a new record) is found: <c>if (score &gt; _bestScore) { _bestScore = score;
+    /// _bestBoard = board.Clone(); … }</c>, <c>if (candidate.Cost &lt; _best.Cost) _best = candidate.Copy();</c>. Its
+    /// condition compares (&lt;, &gt;, &lt;=, &gt;=) against a member that the branch itself updates (assigns, or calls
+    /// a method on, such as <c>_top.Insert</c>), so it runs a handful of times over a whole search while the cheap compare
+    /// runs every time: under a lock its work is not what the threads queue for. Only the branch is left out; the
+    /// condition and the else branch count.
+    /// </summary>
+    private static bool IsRareUpdateBranch(IConditionalOperation conditional)
+    {
+        HashSet<ISymbol>? compared = null;
+        foreach (var operation in conditional.Condition.DescendantsAndSelf())
+        {
+            if (operation is IBinaryOperation
+                {
+                    OperatorKind: BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual
+                        or BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual,
+                } comparison)
+            {
+                AddComparedMembers(comparison.LeftOperand, ref compared);
+                AddComparedMembers(comparison.RightOperand, ref compared);
+            }
+        }
+
+        if (compared is null)
+        {
             return false;
         }
 
-        /// <summary>Largest trip count taken as a constant; beyond it the loop is simply not constant-bound.</summary>
-        private const long MaxConstantTrips = 1_000_000;
-
-        /// <summary>
-        /// The trip count of a loop whose bounds are compile-time constants — <c>for (int k = 0; k &lt; 8; k++)</c>,
-        /// <c>for (r = 1; r &lt;= Size; r++)</c> with a <c>const</c>, <c>foreach (var d in new[] { 1, 2, 3 })</c> — or -1.
-        /// The step is taken as 1 (an over-estimate for larger steps).
-        /// </summary>
-        private static long ConstantTripCount(ILoopOperation loop)
+        foreach (var operation in conditional.WhenTrue.DescendantsAndSelf())
         {
-            switch (loop)
+            var updated = operation switch
             {
-                case IForLoopOperation { Condition: IBinaryOperation condition } forLoop when forLoop.Before.Length > 0:
-                    IOperation variableSide;
-                    long bound;
-                    if (TryConstant(condition.RightOperand, out bound))
-                    {
-                        variableSide = condition.LeftOperand;
-                    }
-                    else if (TryConstant(condition.LeftOperand, out bound))
-                    {
-                        variableSide = condition.RightOperand;
-                    }
-                    else
-                    {
-                        return -1;
-                    }
-
-                    if (OperationFacts.StripConversions(variableSide) is not ILocalReferenceOperation local
-                        || !TryInitialValue(forLoop.Before, local.Local, out var start))
-                    {
-                        return -1;
-                    }
-
-                    var inclusive = condition.OperatorKind is BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThanOrEqual;
-                    var trips = Math.Abs(bound - start) + (inclusive ? 1 : 0);
-                    return trips <= MaxConstantTrips ? trips : -1;
-                case IForEachLoopOperation forEach:
-                    return OperationFacts.StripConversions(forEach.Collection) is IArrayCreationOperation { Initializer: { } init }
-                        ? init.ElementValues.Length
-                        : -1;
-                default:
-                    // while / do-while: the trip count is not visible.
-                    return -1;
+                IAssignmentOperation { Target: IMemberReferenceOperation target } => target.Member,
+                IInvocationOperation { Instance: IMemberReferenceOperation receiver } => receiver.Member,
+                _ => null,
+            };
+            if (updated is not null && compared.Contains(updated))
+            {
+                return true;
             }
         }
 
-        private static bool TryInitialValue(ImmutableArray<IOperation> before, ILocalSymbol local, out long value)
+        return false;
+    }
+
+    /// <summary>Largest trip count taken as a constant; beyond it the loop is simply not constant-bound.</summary>
+    private const long MaxConstantTrips = 1_000_000;
+
+    /// <summary>
+    /// The trip count of a loop whose bounds are compile-time constants — <c>for (int k = 0; k &lt; 8; k++)</c>,
+    /// <c>for (r = 1; r &lt;= Size; r++)</c> with a <c>const</c>, <c>foreach (var d in new[] { 1, 2, 3 })</c> — or -1.
+    /// The step is taken as 1 (an over-estimate for larger steps).
+    /// </summary>
+    private static long ConstantTripCount(ILoopOperation loop)
+    {
+        switch (loop)
         {
-            value = 0;
-            foreach (var operation in before)
-            {
-                switch (operation)
+            case IForLoopOperation { Condition: IBinaryOperation condition } forLoop when forLoop.Before.Length > 0:
+                IOperation variableSide;
+                long bound;
+                if (TryConstant(condition.RightOperand, out bound))
                 {
-                    case IVariableDeclarationGroupOperation group:
-                        foreach (var declaration in group.Declarations)
+                    variableSide = condition.LeftOperand;
+                }
+                else if (TryConstant(condition.LeftOperand, out bound))
+                {
+                    variableSide = condition.RightOperand;
+                }
+                else
+                {
+                    return -1;
+                }
+
+                if (OperationFacts.StripConversions(variableSide) is not ILocalReferenceOperation local
+                    || !TryInitialValue(forLoop.Before, local.Local, out var start))
+                {
+                    return -1;
+                }
+
+                var inclusive = condition.OperatorKind is BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThanOrEqual;
+                var trips = Math.Abs(bound - start) + (inclusive ? 1 : 0);
+                return trips <= MaxConstantTrips ? trips : -1;
+            case IForEachLoopOperation forEach:
+                return OperationFacts.StripConversions(forEach.Collection) is IArrayCreationOperation { Initializer: { } init }
+                    ? init.ElementValues.Length
+                    : -1;
+            default:
+                // while / do-while: the trip count is not visible.
+                return -1;
+        }
+    }
+
+    private static bool TryInitialValue(ImmutableArray<IOperation> before, ILocalSymbol local, out long value)
+    {
+        value = 0;
+        foreach (var operation in before)
+        {
+            switch (operation)
+            {
+                case IVariableDeclarationGroupOperation group:
+                    foreach (var declaration in group.Declarations)
+                    {
+                        foreach (var declarator in declaration.Declarators)
                         {
-                            foreach (var declarator in declaration.Declarators)
+                            if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
                             {
-                                if (SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
-                                {
-                                    var init = declarator.Initializer ?? declaration.Initializer;
-                                    return init is not null && TryConstant(init.Value, out value);
-                                }
+                                var init = declarator.Initializer ?? declaration.Initializer;
+                                return init is not null && TryConstant(init.Value, out value);
                             }
                         }
+                    }
 
-                        break;
-                    case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment }
-                        when SymbolEqualityComparer.Default.Equals(target.Local, local):
-                        return TryConstant(assignment.Value, out value);
-                }
+                    break;
+                case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment }
+                    when SymbolEqualityComparer.Default.Equals(target.Local, local):
+                    return TryConstant(assignment.Value, out value);
             }
+        }
 
+        return false;
+    }
+
+    private static bool TryConstant(IOperation operand, out long value)
+    {
+        value = 0;
+        var constant = operand.ConstantValue;
+        if (!constant.HasValue || constant.Value is null)
+        {
             return false;
         }
 
-        private static bool TryConstant(IOperation operand, out long value)
+        switch (constant.Value)
         {
-            value = 0;
-            var constant = operand.ConstantValue;
-            if (!constant.HasValue || constant.Value is null)
-            {
-                return false;
-            }
-
-            switch (constant.Value)
-            {
-                case int i: value = i; return true;
-                case long l: value = l; return l > -MaxConstantTrips * 4 && l < MaxConstantTrips * 4;
-                case short s: value = s; return true;
-                case byte b: value = b; return true;
-                case sbyte sb: value = sb; return true;
-                case uint ui: value = ui; return true;
-                case ulong ul: value = (long)Math.Min(ul, (ulong)MaxConstantTrips * 4); return true;
-                case ushort us: value = us; return true;
-                case char c: value = c; return true;
-                default: return false;
-            }
+            case int i: value = i; return true;
+            case long l: value = l; return l > -MaxConstantTrips * 4 && l < MaxConstantTrips * 4;
+            case short s: value = s; return true;
+            case byte b: value = b; return true;
+            case sbyte sb: value = sb; return true;
+            case uint ui: value = ui; return true;
+            case ulong ul: value = (long)Math.Min(ul, (ulong)MaxConstantTrips * 4); return true;
+            case ushort us: value = us; return true;
+            case char c: value = c; return true;
+            default: return false;
         }
     }
 }

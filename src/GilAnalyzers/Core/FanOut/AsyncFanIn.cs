@@ -4,410 +4,409 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Core
+namespace GilAnalyzers.Core;
+
+/// <summary>
+/// One call that produces a task awaited together with others (<c>ComputeAsync(x)</c>, <c>work(x)</c> on a delegate
+/// holding an async lambda), a method group in a Select, or an async lambda that is the Select's selector.
+/// </summary>
+internal sealed class AsyncFanInCall
 {
+    public AsyncFanInCall(IOperation site, IMethodSymbol method, bool isMethodGroup, string displayName)
+    {
+        Site = site;
+        Method = method;
+        IsMethodGroup = isMethodGroup;
+        DisplayName = displayName;
+    }
+
+    /// <summary>The invocation, the method reference passed to Select, or the async lambda passed to Select.</summary>
+    public IOperation Site { get; }
+
+    /// <summary>The async method, local function or lambda whose synchronous prefix runs at the call.</summary>
+    public IMethodSymbol Method { get; }
+
+    public bool IsMethodGroup { get; }
+
+    /// <summary>The selector itself is an async lambda (<c>xs.Select(async x =&gt; …)</c>).</summary>
+    public bool IsAsyncLambda => Site is IAnonymousFunctionOperation;
+
+    /// <summary>The name for messages: the method's name, the delegate local's name, or <c>async x =&gt; …</c>.</summary>
+    public string DisplayName { get; }
+}
+
+/// <summary>A <c>Task.WhenAll</c> / <c>Task.WaitAll</c> over calls to async methods with a CPU-bound synchronous prefix.</summary>
+internal sealed class AsyncFanIn
+{
+    public AsyncFanIn(IInvocationOperation join, ImmutableArray<AsyncFanInCall> calls, string count, AsyncFanInCall heavy, WorkCost cost, string? fixBlocker)
+    {
+        Join = join;
+        Calls = calls;
+        Count = count;
+        Method = heavy.Method;
+        MethodName = heavy.DisplayName;
+        Cost = cost;
+        FixBlocker = fixBlocker;
+    }
+
+    public IInvocationOperation Join { get; }
+
+    public ImmutableArray<AsyncFanInCall> Calls { get; }
+
+    /// <summary>"3 calls" or "one call per element of 'blocks'".</summary>
+    public string Count { get; }
+
+    /// <summary>The (first) CPU-bound async method, local function or lambda.</summary>
+    public IMethodSymbol Method { get; }
+
+    /// <summary>Its name for messages (<c>async x =&gt; …</c> for a lambda).</summary>
+    public string MethodName { get; }
+
+    public WorkCost Cost { get; }
+
+    public string? FixBlocker { get; }
+
     /// <summary>
-    /// One call that produces a task awaited together with others (<c>ComputeAsync(x)</c>, <c>work(x)</c> on a delegate
-    /// holding an async lambda), a method group in a Select, or an async lambda that is the Select's selector.
+    /// Finds the calls that <paramref name="join"/> waits for and reports them when at least one targets an async method of
+    /// this tree whose synchronous prefix is CPU-bound.
     /// </summary>
-    internal sealed class AsyncFanInCall
+    public static AsyncFanIn? Analyze(IInvocationOperation join, KnownTypes types, WorkCostModel costModel)
     {
-        public AsyncFanInCall(IOperation site, IMethodSymbol method, bool isMethodGroup, string displayName)
+        var method = join.TargetMethod;
+        if (!KnownTypes.Is(method.ContainingType, types.Task) || (method.Name != "WhenAll" && method.Name != "WaitAll") || join.Arguments.Length == 0)
         {
-            Site = site;
-            Method = method;
-            IsMethodGroup = isMethodGroup;
-            DisplayName = displayName;
+            return null;
         }
 
-        /// <summary>The invocation, the method reference passed to Select, or the async lambda passed to Select.</summary>
-        public IOperation Site { get; }
+        var model = join.SemanticModel;
+        if (model is null)
+        {
+            return null;
+        }
 
-        /// <summary>The async method, local function or lambda whose synchronous prefix runs at the call.</summary>
-        public IMethodSymbol Method { get; }
+        var root = OperationFacts.FunctionRoot(join);
+        var calls = new List<AsyncFanInCall>();
+        string count;
+        var argument = OperationFacts.StripConversions(join.Arguments[0].Value);
+        var elements = ParamsElements(join, argument);
+        if (!elements.IsDefault)
+        {
+            foreach (var element in elements)
+            {
+                if (!CollectTask(element, root, calls, 0, types))
+                {
+                    return null;
+                }
+            }
 
-        public bool IsMethodGroup { get; }
+            count = elements.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " calls";
+            if (elements.Length < 2)
+            {
+                return null;
+            }
+        }
+        else
+        {
+            if (!CollectTasks(argument, root, calls, 0, out count, types))
+            {
+                return null;
+            }
+        }
 
-        /// <summary>The selector itself is an async lambda (<c>xs.Select(async x =&gt; …)</c>).</summary>
-        public bool IsAsyncLambda => Site is IAnonymousFunctionOperation;
+        if (calls.Count == 0)
+        {
+            return null;
+        }
 
-        /// <summary>The name for messages: the method's name, the delegate local's name, or <c>async x =&gt; …</c>.</summary>
-        public string DisplayName { get; }
+        WorkCost? cost = null;
+        AsyncFanInCall? heavy = null;
+        foreach (var call in calls)
+        {
+            var prefix = call.Site is IAnonymousFunctionOperation lambda
+                ? AsyncPrefix.Analyze(lambda.Body, costModel, types)
+                : AsyncPrefix.CpuBoundPrefix(call.Method, model, costModel, types);
+            if (prefix is not null)
+            {
+                cost = prefix;
+                heavy = call;
+                break;
+            }
+        }
+
+        if (cost is null || heavy is null)
+        {
+            return null;
+        }
+
+        string? blocker = null;
+        foreach (var call in calls)
+        {
+            blocker ??= FindFixBlocker(call, types);
+        }
+
+        return new AsyncFanIn(join, calls.ToImmutableArray(), count, heavy, cost.Value, blocker);
     }
 
-    /// <summary>A <c>Task.WhenAll</c> / <c>Task.WaitAll</c> over calls to async methods with a CPU-bound synchronous prefix.</summary>
-    internal sealed class AsyncFanIn
+    /// <summary>
+    /// The tasks listed in the call, <c>Task.WhenAll(a, b)</c>: a params array, or — against .NET 9+ references, where the
+    /// compiler picks the <c>params ReadOnlySpan&lt;Task&gt;</c> overload — the collection the compiler builds (its children
+    /// are the elements). Default when the argument is one collection expression of the user's.
+    /// </summary>
+    private static ImmutableArray<IOperation> ParamsElements(IInvocationOperation join, IOperation argument)
     {
-        public AsyncFanIn(IInvocationOperation join, ImmutableArray<AsyncFanInCall> calls, string count, AsyncFanInCall heavy, WorkCost cost, string? fixBlocker)
+        if (join.Arguments[0].ArgumentKind == ArgumentKind.ParamArray && argument is IArrayCreationOperation { Initializer: { } initializer })
         {
-            Join = join;
-            Calls = calls;
-            Count = count;
-            Method = heavy.Method;
-            MethodName = heavy.DisplayName;
-            Cost = cost;
-            FixBlocker = fixBlocker;
+            return initializer.ElementValues;
         }
 
-        public IInvocationOperation Join { get; }
-
-        public ImmutableArray<AsyncFanInCall> Calls { get; }
-
-        /// <summary>"3 calls" or "one call per element of 'blocks'".</summary>
-        public string Count { get; }
-
-        /// <summary>The (first) CPU-bound async method, local function or lambda.</summary>
-        public IMethodSymbol Method { get; }
-
-        /// <summary>Its name for messages (<c>async x =&gt; …</c> for a lambda).</summary>
-        public string MethodName { get; }
-
-        public WorkCost Cost { get; }
-
-        public string? FixBlocker { get; }
-
-        /// <summary>
-        /// Finds the calls that <paramref name="join"/> waits for and reports them when at least one targets an async method of
-        /// this tree whose synchronous prefix is CPU-bound.
-        /// </summary>
-        public static AsyncFanIn? Analyze(IInvocationOperation join, KnownTypes types, WorkCostModel costModel)
+        if (join.Arguments.Length == 1 && join.Arguments[0].ArgumentKind != ArgumentKind.Explicit
+            && argument.Type is INamedTypeSymbol { Name: "ReadOnlySpan" })
         {
-            var method = join.TargetMethod;
-            if (!KnownTypes.Is(method.ContainingType, types.Task) || (method.Name != "WhenAll" && method.Name != "WaitAll") || join.Arguments.Length == 0)
-            {
-                return null;
-            }
-
-            var model = join.SemanticModel;
-            if (model is null)
-            {
-                return null;
-            }
-
-            var root = OperationFacts.FunctionRoot(join);
-            var calls = new List<AsyncFanInCall>();
-            string count;
-            var argument = OperationFacts.StripConversions(join.Arguments[0].Value);
-            var elements = ParamsElements(join, argument);
-            if (!elements.IsDefault)
-            {
-                foreach (var element in elements)
-                {
-                    if (!CollectTask(element, root, calls, 0, types))
-                    {
-                        return null;
-                    }
-                }
-
-                count = elements.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + " calls";
-                if (elements.Length < 2)
-                {
-                    return null;
-                }
-            }
-            else
-            {
-                if (!CollectTasks(argument, root, calls, 0, out count, types))
-                {
-                    return null;
-                }
-            }
-
-            if (calls.Count == 0)
-            {
-                return null;
-            }
-
-            WorkCost? cost = null;
-            AsyncFanInCall? heavy = null;
-            foreach (var call in calls)
-            {
-                var prefix = call.Site is IAnonymousFunctionOperation lambda
-                    ? AsyncPrefix.Analyze(lambda.Body, costModel, types)
-                    : AsyncPrefix.CpuBoundPrefix(call.Method, model, costModel, types);
-                if (prefix is not null)
-                {
-                    cost = prefix;
-                    heavy = call;
-                    break;
-                }
-            }
-
-            if (cost is null || heavy is null)
-            {
-                return null;
-            }
-
-            string? blocker = null;
-            foreach (var call in calls)
-            {
-                blocker ??= FindFixBlocker(call, types);
-            }
-
-            return new AsyncFanIn(join, calls.ToImmutableArray(), count, heavy, cost.Value, blocker);
+            return argument.ChildOperations.ToImmutableArray();
         }
 
-        /// <summary>
-        /// The tasks listed in the call, <c>Task.WhenAll(a, b)</c>: a params array, or — against .NET 9+ references, where the
-        /// compiler picks the <c>params ReadOnlySpan&lt;Task&gt;</c> overload — the collection the compiler builds (its children
-        /// are the elements). Default when the argument is one collection expression of the user's.
-        /// </summary>
-        private static ImmutableArray<IOperation> ParamsElements(IInvocationOperation join, IOperation argument)
+        return default;
+    }
+
+    private static string? FindFixBlocker(AsyncFanInCall call, KnownTypes types)
+    {
+        if (!KnownTypes.Is(call.Method.ReturnType, types.Task) && !KnownTypes.Is(call.Method.ReturnType, types.TaskOfT))
         {
-            if (join.Arguments[0].ArgumentKind == ArgumentKind.ParamArray && argument is IArrayCreationOperation { Initializer: { } initializer })
-            {
-                return initializer.ElementValues;
-            }
-
-            if (join.Arguments.Length == 1 && join.Arguments[0].ArgumentKind != ArgumentKind.Explicit
-                && argument.Type is INamedTypeSymbol { Name: "ReadOnlySpan" })
-            {
-                return argument.ChildOperations.ToImmutableArray();
-            }
-
-            return default;
+            return "'" + call.DisplayName + "' does not return a Task";
         }
 
-        private static string? FindFixBlocker(AsyncFanInCall call, KnownTypes types)
+        if (call.Site is IAnonymousFunctionOperation lambda)
         {
-            if (!KnownTypes.Is(call.Method.ReturnType, types.Task) && !KnownTypes.Is(call.Method.ReturnType, types.TaskOfT))
+            // Rewritten to x => Task.Run(async () => body): the parameters are captured by the inner lambda.
+            if (lambda.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax lambdaSyntax
+                || lambdaSyntax.AttributeLists.Count > 0
+                || (lambdaSyntax is Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedLambdaExpressionSyntax { ReturnType: not null }))
             {
-                return "'" + call.DisplayName + "' does not return a Task";
+                return "the async lambda has a form the fix does not rewrite";
             }
 
-            if (call.Site is IAnonymousFunctionOperation lambda)
+            foreach (var parameter in lambda.Symbol.Parameters)
             {
-                // Rewritten to x => Task.Run(async () => body): the parameters are captured by the inner lambda.
-                if (lambda.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax lambdaSyntax
-                    || lambdaSyntax.AttributeLists.Count > 0
-                    || (lambdaSyntax is Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedLambdaExpressionSyntax { ReturnType: not null }))
+                if (parameter.RefKind != RefKind.None)
                 {
-                    return "the async lambda has a form the fix does not rewrite";
-                }
-
-                foreach (var parameter in lambda.Symbol.Parameters)
-                {
-                    if (parameter.RefKind != RefKind.None)
-                    {
-                        return "the async lambda takes a ref parameter";
-                    }
-                }
-
-                return null;
-            }
-
-            if (call.IsMethodGroup)
-            {
-                return call.Method.Parameters.Length == 1 ? null : "the method group takes more than one argument";
-            }
-
-            var invocation = (IInvocationOperation)call.Site;
-            var root = OperationFacts.FunctionRoot(invocation);
-            if (invocation.Instance is not null && !OperationFacts.IsStableValue(invocation.Instance, root))
-            {
-                return "the receiver of '" + call.DisplayName + "' could change before the task runs";
-            }
-
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.Parameter?.RefKind != RefKind.None)
-                {
-                    return "'" + call.DisplayName + "' takes a ref argument";
-                }
-
-                if (!OperationFacts.IsStableValue(argument.Value, root))
-                {
-                    return "an argument of '" + call.DisplayName + "' could change before the task runs";
+                    return "the async lambda takes a ref parameter";
                 }
             }
 
             return null;
         }
 
-        /// <summary>One task expression: a call, or a local initialised by a call and never reassigned.</summary>
-        private static bool CollectTask(IOperation expression, IOperation root, List<AsyncFanInCall> calls, int depth, KnownTypes types)
+        if (call.IsMethodGroup)
         {
-            expression = OperationFacts.StripConversions(expression);
-            switch (expression)
-            {
-                case IInvocationOperation invocation when IsTaskMethod(invocation.TargetMethod, types):
-                    calls.Add(new AsyncFanInCall(invocation, invocation.TargetMethod, false, invocation.TargetMethod.Name));
-                    return true;
-                case IInvocationOperation invocation when invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is not null:
-                    // work(x) on a delegate holding an async lambda (a local never reassigned, or the lambda itself).
-                    var lambda = AsyncLambdaOf(invocation.Instance, root, out var name);
-                    if (lambda is null)
-                    {
-                        return false;
-                    }
+            return call.Method.Parameters.Length == 1 ? null : "the method group takes more than one argument";
+        }
 
-                    calls.Add(new AsyncFanInCall(invocation, lambda.Symbol, false, name));
-                    return true;
-                case ILocalReferenceOperation local when depth < 3 && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root):
-                    var initializer = InitializerOf(local.Local, root);
-                    return initializer is not null && CollectTask(initializer, root, calls, depth + 1, types);
-                default:
-                    return false;
+        var invocation = (IInvocationOperation)call.Site;
+        var root = OperationFacts.FunctionRoot(invocation);
+        if (invocation.Instance is not null && !OperationFacts.IsStableValue(invocation.Instance, root))
+        {
+            return "the receiver of '" + call.DisplayName + "' could change before the task runs";
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.RefKind != RefKind.None)
+            {
+                return "'" + call.DisplayName + "' takes a ref argument";
+            }
+
+            if (!OperationFacts.IsStableValue(argument.Value, root))
+            {
+                return "an argument of '" + call.DisplayName + "' could change before the task runs";
             }
         }
 
-        /// <summary>A sequence of tasks: <c>xs.Select(x =&gt; F(x))</c> (+ ToArray/ToList), or a local holding one.</summary>
-        private static bool CollectTasks(IOperation expression, IOperation root, List<AsyncFanInCall> calls, int depth, out string count, KnownTypes types)
+        return null;
+    }
+
+    /// <summary>One task expression: a call, or a local initialised by a call and never reassigned.</summary>
+    private static bool CollectTask(IOperation expression, IOperation root, List<AsyncFanInCall> calls, int depth, KnownTypes types)
+    {
+        expression = OperationFacts.StripConversions(expression);
+        switch (expression)
         {
-            count = "the calls";
-            expression = OperationFacts.StripConversions(expression);
-            if (expression is ILocalReferenceOperation local && depth < 3 && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root))
-            {
+            case IInvocationOperation invocation when IsTaskMethod(invocation.TargetMethod, types):
+                calls.Add(new AsyncFanInCall(invocation, invocation.TargetMethod, false, invocation.TargetMethod.Name));
+                return true;
+            case IInvocationOperation invocation when invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke && invocation.Instance is not null:
+                // work(x) on a delegate holding an async lambda (a local never reassigned, or the lambda itself).
+                var lambda = AsyncLambdaOf(invocation.Instance, root, out var name);
+                if (lambda is null)
+                {
+                    return false;
+                }
+
+                calls.Add(new AsyncFanInCall(invocation, lambda.Symbol, false, name));
+                return true;
+            case ILocalReferenceOperation local when depth < 3 && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root):
                 var initializer = InitializerOf(local.Local, root);
-                if (initializer is IObjectCreationOperation { Initializer: null } creation && creation.Type?.Name == "List")
+                return initializer is not null && CollectTask(initializer, root, calls, depth + 1, types);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A sequence of tasks: <c>xs.Select(x =&gt; F(x))</c> (+ ToArray/ToList), or a local holding one.</summary>
+    private static bool CollectTasks(IOperation expression, IOperation root, List<AsyncFanInCall> calls, int depth, out string count, KnownTypes types)
+    {
+        count = "the calls";
+        expression = OperationFacts.StripConversions(expression);
+        if (expression is ILocalReferenceOperation local && depth < 3 && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root))
+        {
+            var initializer = InitializerOf(local.Local, root);
+            if (initializer is IObjectCreationOperation { Initializer: null } creation && creation.Type?.Name == "List")
+            {
+                count = "the calls added to '" + local.Local.Name + "'";
+                return CollectAdded(local.Local, root, calls, types);
+            }
+
+            return initializer is not null && CollectTasks(initializer, root, calls, depth + 1, out count, types);
+        }
+
+        if (expression is not IInvocationOperation invocation || invocation.TargetMethod.ContainingType?.ToDisplayString() != "System.Linq.Enumerable")
+        {
+            return false;
+        }
+
+        if ((invocation.TargetMethod.Name == "ToArray" || invocation.TargetMethod.Name == "ToList") && invocation.Arguments.Length == 1)
+        {
+            return CollectTasks(invocation.Arguments[0].Value, root, calls, depth + 1, out count, types);
+        }
+
+        if (invocation.TargetMethod.Name != "Select" || invocation.Arguments.Length != 2)
+        {
+            return false;
+        }
+
+        var source = OperationFacts.StripConversions(invocation.Arguments[0].Value);
+        count = "one call per element of '" + source.Syntax + "'";
+        var selector = OperationFacts.UnwrapDelegate(invocation.Arguments[1].Value);
+        switch (selector)
+        {
+            case IMethodReferenceOperation reference when IsTaskMethod(reference.Method, types):
+                calls.Add(new AsyncFanInCall(reference, reference.Method, true, reference.Method.Name));
+                return true;
+            case IAnonymousFunctionOperation { Symbol: { IsAsync: true } } asyncLambda:
+                // xs.Select(async x => { …; await …; }): the lambda's prefix runs inside Select's enumeration.
+                calls.Add(new AsyncFanInCall(asyncLambda, asyncLambda.Symbol, false, LambdaName(asyncLambda)));
+                return true;
+            case IAnonymousFunctionOperation function:
+                var returned = function.Body.Operations.Length == 1 && function.Body.Operations[0] is IReturnOperation { ReturnedValue: { } value }
+                    ? OperationFacts.StripConversions(value)
+                    : null;
+                if (returned is IInvocationOperation && CollectTask(returned, root, calls, 0, types))
                 {
-                    count = "the calls added to '" + local.Local.Name + "'";
-                    return CollectAdded(local.Local, root, calls, types);
-                }
-
-                return initializer is not null && CollectTasks(initializer, root, calls, depth + 1, out count, types);
-            }
-
-            if (expression is not IInvocationOperation invocation || invocation.TargetMethod.ContainingType?.ToDisplayString() != "System.Linq.Enumerable")
-            {
-                return false;
-            }
-
-            if ((invocation.TargetMethod.Name == "ToArray" || invocation.TargetMethod.Name == "ToList") && invocation.Arguments.Length == 1)
-            {
-                return CollectTasks(invocation.Arguments[0].Value, root, calls, depth + 1, out count, types);
-            }
-
-            if (invocation.TargetMethod.Name != "Select" || invocation.Arguments.Length != 2)
-            {
-                return false;
-            }
-
-            var source = OperationFacts.StripConversions(invocation.Arguments[0].Value);
-            count = "one call per element of '" + source.Syntax + "'";
-            var selector = OperationFacts.UnwrapDelegate(invocation.Arguments[1].Value);
-            switch (selector)
-            {
-                case IMethodReferenceOperation reference when IsTaskMethod(reference.Method, types):
-                    calls.Add(new AsyncFanInCall(reference, reference.Method, true, reference.Method.Name));
                     return true;
-                case IAnonymousFunctionOperation { Symbol: { IsAsync: true } } asyncLambda:
-                    // xs.Select(async x => { …; await …; }): the lambda's prefix runs inside Select's enumeration.
-                    calls.Add(new AsyncFanInCall(asyncLambda, asyncLambda.Symbol, false, LambdaName(asyncLambda)));
-                    return true;
-                case IAnonymousFunctionOperation function:
-                    var returned = function.Body.Operations.Length == 1 && function.Body.Operations[0] is IReturnOperation { ReturnedValue: { } value }
-                        ? OperationFacts.StripConversions(value)
-                        : null;
-                    if (returned is IInvocationOperation && CollectTask(returned, root, calls, 0, types))
-                    {
-                        return true;
-                    }
-
-                    return false;
-                default:
-                    return false;
-            }
-        }
-
-        /// <summary><c>var tasks = new List&lt;Task&gt;(); … tasks.Add(F(x)); … WhenAll(tasks)</c>: every Add must add a call.</summary>
-        private static bool CollectAdded(ILocalSymbol list, IOperation root, List<AsyncFanInCall> calls, KnownTypes types)
-        {
-            var found = false;
-            foreach (var operation in OperationFacts.Descendants(root))
-            {
-                if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, list))
-                {
-                    continue;
                 }
 
-                if (reference.Parent is IInvocationOperation { TargetMethod: { Name: "Add" } } add && add.Instance == reference && add.Arguments.Length == 1)
-                {
-                    if (!CollectTask(add.Arguments[0].Value, root, calls, 0, types))
-                    {
-                        return false;
-                    }
-
-                    found = true;
-                    continue;
-                }
-
-                if (reference.Parent is IArgumentOperation { Parent: IInvocationOperation join }
-                    && (join.TargetMethod.Name == "WhenAll" || join.TargetMethod.Name == "WaitAll"))
-                {
-                    continue;
-                }
-
-                if (reference.Parent is IConversionOperation { Parent: IArgumentOperation { Parent: IInvocationOperation join2 } }
-                    && (join2.TargetMethod.Name == "WhenAll" || join2.TargetMethod.Name == "WaitAll"))
-                {
-                    continue;
-                }
-
-                // Used in another way (Count, indexer, passed along): not a plain fan-in.
                 return false;
-            }
-
-            return found;
+            default:
+                return false;
         }
+    }
 
-        /// <summary>The async lambda a delegate expression holds: the lambda itself, or a local initialised with one and never reassigned.</summary>
-        private static IAnonymousFunctionOperation? AsyncLambdaOf(IOperation target, IOperation root, out string name)
+    /// <summary><c>var tasks = new List&lt;Task&gt;(); … tasks.Add(F(x)); … WhenAll(tasks)</c>: every Add must add a call.</summary>
+    private static bool CollectAdded(ILocalSymbol list, IOperation root, List<AsyncFanInCall> calls, KnownTypes types)
+    {
+        var found = false;
+        foreach (var operation in OperationFacts.Descendants(root))
         {
-            name = string.Empty;
-            var unwrapped = OperationFacts.UnwrapDelegate(target);
-            if (unwrapped is null && OperationFacts.StripConversions(target) is ILocalReferenceOperation local
-                && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root))
+            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, list))
             {
-                unwrapped = OperationFacts.UnwrapDelegate(InitializerOf(local.Local, root));
-                name = local.Local.Name;
+                continue;
             }
 
-            if (unwrapped is not IAnonymousFunctionOperation { Symbol: { IsAsync: true } } lambda)
+            if (reference.Parent is IInvocationOperation { TargetMethod: { Name: "Add" } } add && add.Instance == reference && add.Arguments.Length == 1)
             {
-                return null;
-            }
-
-            if (name.Length == 0)
-            {
-                name = LambdaName(lambda);
-            }
-
-            return lambda;
-        }
-
-        /// <summary><c>async x =&gt; …</c>: the lambda's header, for messages.</summary>
-        private static string LambdaName(IAnonymousFunctionOperation lambda)
-        {
-            var text = lambda.Syntax.ToString();
-            var arrow = text.IndexOf("=>", System.StringComparison.Ordinal);
-            return arrow < 0 ? "async lambda" : text.Substring(0, arrow + 2) + " ...";
-        }
-
-        private static IOperation? InitializerOf(ILocalSymbol local, IOperation root)
-        {
-            foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
-            {
-                if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                if (!CollectTask(add.Arguments[0].Value, root, calls, 0, types))
                 {
-                    return (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
+                    return false;
                 }
+
+                found = true;
+                continue;
             }
 
+            if (reference.Parent is IArgumentOperation { Parent: IInvocationOperation join }
+                && (join.TargetMethod.Name == "WhenAll" || join.TargetMethod.Name == "WaitAll"))
+            {
+                continue;
+            }
+
+            if (reference.Parent is IConversionOperation { Parent: IArgumentOperation { Parent: IInvocationOperation join2 } }
+                && (join2.TargetMethod.Name == "WhenAll" || join2.TargetMethod.Name == "WaitAll"))
+            {
+                continue;
+            }
+
+            // Used in another way (Count, indexer, passed along): not a plain fan-in.
+            return false;
+        }
+
+        return found;
+    }
+
+    /// <summary>The async lambda a delegate expression holds: the lambda itself, or a local initialised with one and never reassigned.</summary>
+    private static IAnonymousFunctionOperation? AsyncLambdaOf(IOperation target, IOperation root, out string name)
+    {
+        name = string.Empty;
+        var unwrapped = OperationFacts.UnwrapDelegate(target);
+        if (unwrapped is null && OperationFacts.StripConversions(target) is ILocalReferenceOperation local
+            && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root))
+        {
+            unwrapped = OperationFacts.UnwrapDelegate(InitializerOf(local.Local, root));
+            name = local.Local.Name;
+        }
+
+        if (unwrapped is not IAnonymousFunctionOperation { Symbol: { IsAsync: true } } lambda)
+        {
             return null;
         }
 
-        private static bool IsSourceAsyncMethod(IMethodSymbol method)
-            => method.OriginalDefinition.IsAsync && method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0;
+        if (name.Length == 0)
+        {
+            name = LambdaName(lambda);
+        }
 
-        /// <summary>
-        /// An async method of the user's, or another Task method of the user's: an abstract or interface one, whose prefix
-        /// <see cref="AsyncPrefix"/> judges through its overrides and implementations, or a plain one that computes and
-        /// returns a completed task (judged there too; one that returns another task stays quiet).
-        /// </summary>
-        private static bool IsTaskMethod(IMethodSymbol method, KnownTypes types)
-            => IsSourceAsyncMethod(method)
-               || (method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0 && method.MethodKind == MethodKind.Ordinary
-                   && AsyncPrefix.ReturnsTask(method.OriginalDefinition, types));
+        return lambda;
     }
+
+    /// <summary><c>async x =&gt; …</c>: the lambda's header, for messages.</summary>
+    private static string LambdaName(IAnonymousFunctionOperation lambda)
+    {
+        var text = lambda.Syntax.ToString();
+        var arrow = text.IndexOf("=>", System.StringComparison.Ordinal);
+        return arrow < 0 ? "async lambda" : text.Substring(0, arrow + 2) + " ...";
+    }
+
+    private static IOperation? InitializerOf(ILocalSymbol local, IOperation root)
+    {
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+            {
+                return (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsSourceAsyncMethod(IMethodSymbol method)
+        => method.OriginalDefinition.IsAsync && method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0;
+
+    /// <summary>
+    /// An async method of the user's, or another Task method of the user's: an abstract or interface one, whose prefix
+    /// <see cref="AsyncPrefix"/> judges through its overrides and implementations, or a plain one that computes and
+    /// returns a completed task (judged there too; one that returns another task stays quiet).
+    /// </summary>
+    private static bool IsTaskMethod(IMethodSymbol method, KnownTypes types)
+        => IsSourceAsyncMethod(method)
+           || (method.OriginalDefinition.DeclaringSyntaxReferences.Length > 0 && method.MethodKind == MethodKind.Ordinary
+               && AsyncPrefix.ReturnsTask(method.OriginalDefinition, types));
 }

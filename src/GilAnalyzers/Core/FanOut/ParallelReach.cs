@@ -4,258 +4,257 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Core
+namespace GilAnalyzers.Core;
+
+/// <summary>
+/// The methods of a compilation that parallel code reaches, and on what: the instance shared by every worker (a
+/// captured local, a field: <c>Parallel.For(0, n, i =&gt; sim.Step(i))</c>), or parameters every worker passes the same
+/// object for; followed up to <see cref="MaxCallDepth"/> calls deep through calls on <c>this</c> or on the shared
+/// objects. Written from many operation callbacks (<see cref="Collect"/>), read at compilation end (<see cref="TryGet"/>):
+/// the evidence that a lock on the instance, or a <c>[MethodImpl(Synchronized)]</c> method, is taken by many workers at once.
+/// </summary>
+internal sealed class ParallelReach
 {
-    /// <summary>
-    /// The methods of a compilation that parallel code reaches, and on what: the instance shared by every worker (a
-    /// captured local, a field: <c>Parallel.For(0, n, i =&gt; sim.Step(i))</c>), or parameters every worker passes the same
-    /// object for; followed up to <see cref="MaxCallDepth"/> calls deep through calls on <c>this</c> or on the shared
-    /// objects. Written from many operation callbacks (<see cref="Collect"/>), read at compilation end (<see cref="TryGet"/>):
-    /// the evidence that a lock on the instance, or a <c>[MethodImpl(Synchronized)]</c> method, is taken by many workers at once.
-    /// </summary>
-    internal sealed class ParallelReach
+    /// <summary>How many calls deep from the parallel delegate a method is still found.</summary>
+    public const int MaxCallDepth = 3;
+
+    /// <summary>A lock rooted in the instance (<c>this</c>, <c>_sync</c>, <c>_owner.Sync</c>).</summary>
+    public const int ThisRoot = -1;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, ParallelReach> Cache =
+        new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, ParallelReach>();
+
+    /// <summary>Launches collected, or being collected, by any analyzer: each is walked once, and a second asker waits for it.</summary>
+    private readonly ConcurrentDictionary<SyntaxNode, System.Lazy<bool>> _launches = new ConcurrentDictionary<SyntaxNode, System.Lazy<bool>>();
+
+    private readonly ConcurrentDictionary<IMethodSymbol, string> _onSharedInstance = new ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), string> _withSharedArgument = new ConcurrentDictionary<(IMethodSymbol, int), string>(new MethodOrdinalComparer());
+
+    /// <summary>One per compilation, shared by the analyzers that need it (GIL001 in callees, GIL002).</summary>
+    public static ParallelReach For(Compilation compilation) => Cache.GetValue(compilation, _ => new ParallelReach());
+
+    public bool IsEmpty => _onSharedInstance.IsEmpty && _withSharedArgument.IsEmpty;
+
+    /// <summary>Where parallel code reaches <paramref name="method"/> with <paramref name="root"/> (<see cref="ThisRoot"/> or a parameter ordinal) shared.</summary>
+    public bool TryGet(IMethodSymbol method, int root, out string description)
+        => root == ThisRoot
+            ? _onSharedInstance.TryGetValue(method, out description!)
+            : _withSharedArgument.TryGetValue((method, root), out description!);
+
+    private void Add(IMethodSymbol method, int root, string description)
     {
-        /// <summary>How many calls deep from the parallel delegate a method is still found.</summary>
-        public const int MaxCallDepth = 3;
-
-        /// <summary>A lock rooted in the instance (<c>this</c>, <c>_sync</c>, <c>_owner.Sync</c>).</summary>
-        public const int ThisRoot = -1;
-
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, ParallelReach> Cache =
-            new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, ParallelReach>();
-
-        /// <summary>Launches collected, or being collected, by any analyzer: each is walked once, and a second asker waits for it.</summary>
-        private readonly ConcurrentDictionary<SyntaxNode, System.Lazy<bool>> _launches = new ConcurrentDictionary<SyntaxNode, System.Lazy<bool>>();
-
-        private readonly ConcurrentDictionary<IMethodSymbol, string> _onSharedInstance = new ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default);
-        private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), string> _withSharedArgument = new ConcurrentDictionary<(IMethodSymbol, int), string>(new MethodOrdinalComparer());
-
-        /// <summary>One per compilation, shared by the analyzers that need it (GIL001 in callees, GIL002).</summary>
-        public static ParallelReach For(Compilation compilation) => Cache.GetValue(compilation, _ => new ParallelReach());
-
-        public bool IsEmpty => _onSharedInstance.IsEmpty && _withSharedArgument.IsEmpty;
-
-        /// <summary>Where parallel code reaches <paramref name="method"/> with <paramref name="root"/> (<see cref="ThisRoot"/> or a parameter ordinal) shared.</summary>
-        public bool TryGet(IMethodSymbol method, int root, out string description)
-            => root == ThisRoot
-                ? _onSharedInstance.TryGetValue(method, out description!)
-                : _withSharedArgument.TryGetValue((method, root), out description!);
-
-        private void Add(IMethodSymbol method, int root, string description)
+        if (root == ThisRoot)
         {
-            if (root == ThisRoot)
-            {
-                _onSharedInstance.TryAdd(method, description);
-            }
-            else
-            {
-                _withSharedArgument.TryAdd((method, root), description);
-            }
+            _onSharedInstance.TryAdd(method, description);
+        }
+        else
+        {
+            _withSharedArgument.TryAdd((method, root), description);
+        }
+    }
+
+    private sealed class MethodOrdinalComparer : IEqualityComparer<(IMethodSymbol Method, int Ordinal)>
+    {
+        public bool Equals((IMethodSymbol Method, int Ordinal) x, (IMethodSymbol Method, int Ordinal) y)
+            => x.Ordinal == y.Ordinal && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
+
+        public int GetHashCode((IMethodSymbol Method, int Ordinal) obj)
+            => (SymbolEqualityComparer.Default.GetHashCode(obj.Method) * 31) + obj.Ordinal;
+    }
+
+    /// <summary>A method reached from parallel code: whether its instance is shared, and which of its parameters are.</summary>
+    private readonly struct Reach
+    {
+        public Reach(IMethodSymbol method, int depth, bool sharedInstance, ImmutableArray<int> sharedParameters)
+        {
+            Method = method;
+            Depth = depth;
+            SharedInstance = sharedInstance;
+            SharedParameters = sharedParameters;
         }
 
-        private sealed class MethodOrdinalComparer : IEqualityComparer<(IMethodSymbol Method, int Ordinal)>
-        {
-            public bool Equals((IMethodSymbol Method, int Ordinal) x, (IMethodSymbol Method, int Ordinal) y)
-                => x.Ordinal == y.Ordinal && SymbolEqualityComparer.Default.Equals(x.Method, y.Method);
+        public IMethodSymbol Method { get; }
 
-            public int GetHashCode((IMethodSymbol Method, int Ordinal) obj)
-                => (SymbolEqualityComparer.Default.GetHashCode(obj.Method) * 31) + obj.Ordinal;
-        }
+        public int Depth { get; }
 
-        /// <summary>A method reached from parallel code: whether its instance is shared, and which of its parameters are.</summary>
-        private readonly struct Reach
-        {
-            public Reach(IMethodSymbol method, int depth, bool sharedInstance, ImmutableArray<int> sharedParameters)
-            {
-                Method = method;
-                Depth = depth;
-                SharedInstance = sharedInstance;
-                SharedParameters = sharedParameters;
-            }
+        public bool SharedInstance { get; }
 
-            public IMethodSymbol Method { get; }
+        public ImmutableArray<int> SharedParameters { get; }
 
-            public int Depth { get; }
+        /// <summary>What is shared, for telling apart two reaches of one method.</summary>
+        public string Sharing => (SharedInstance ? "this" : "") + ":" + string.Join(",", SharedParameters);
+    }
 
-            public bool SharedInstance { get; }
-
-            public ImmutableArray<int> SharedParameters { get; }
-
-            /// <summary>What is shared, for telling apart two reaches of one method.</summary>
-            public string Sharing => (SharedInstance ? "this" : "") + ":" + string.Join(",", SharedParameters);
-        }
-
-        /// <summary>
-        /// From a parallel launch, the methods its hot delegates call on one shared object or with a shared object as an
-        /// argument, and (up to <see cref="MaxCallDepth"/>) the methods those call on <c>this</c> or pass the shared
-        /// objects on to.
-        /// </summary>
-        public void Collect(IOperation launch, KnownTypes types, WorkCostModel costModel, System.Threading.CancellationToken cancellationToken)
-        {
-            var once = _launches.GetOrAdd(
-                launch.Syntax,
-                _ => new System.Lazy<bool>(
-                    () =>
-                    {
-                        try
-                        {
-                            CollectCore(launch, types, costModel, cancellationToken);
-                        }
-                        catch (System.OperationCanceledException)
-                        {
-                            // Not done: the next analysis of this compilation walks it again.
-                            _launches.TryRemove(launch.Syntax, out System.Lazy<bool>? _);
-                            throw;
-                        }
-
-                        return true;
-                    },
-                    System.Threading.LazyThreadSafetyMode.ExecutionAndPublication));
-            _ = once.Value;
-        }
-
-        private void CollectCore(IOperation launch, KnownTypes types, WorkCostModel costModel, System.Threading.CancellationToken cancellationToken)
-        {
-            foreach (var (target, description) in ParallelContextFinder.HotDelegates(launch, types))
-            {
-                var work = new Queue<Reach>();
-                switch (target)
+    /// <summary>
+    /// From a parallel launch, the methods its hot delegates call on one shared object or with a shared object as an
+    /// argument, and (up to <see cref="MaxCallDepth"/>) the methods those call on <c>this</c> or pass the shared
+    /// objects on to.
+    /// </summary>
+    public void Collect(IOperation launch, KnownTypes types, WorkCostModel costModel, System.Threading.CancellationToken cancellationToken)
+    {
+        var once = _launches.GetOrAdd(
+            launch.Syntax,
+            _ => new System.Lazy<bool>(
+                () =>
                 {
-                    case IMethodReferenceOperation reference when reference.Method.IsStatic || IsSharedReceiver(reference.Instance, null):
-                        work.Enqueue(new Reach(reference.Method.OriginalDefinition, 1, true, ImmutableArray<int>.Empty));
-                        break;
-                    case IAnonymousFunctionOperation lambda:
-                        foreach (var reach in SharedCalls(lambda.Body, 1, operand => IsSharedReceiver(operand, lambda)))
-                        {
-                            work.Enqueue(reach);
-                        }
+                    try
+                    {
+                        CollectCore(launch, types, costModel, cancellationToken);
+                    }
+                    catch (System.OperationCanceledException)
+                    {
+                        // Not done: the next analysis of this compilation walks it again.
+                        _launches.TryRemove(launch.Syntax, out System.Lazy<bool>? _);
+                        throw;
+                    }
 
-                        break;
+                    return true;
+                },
+                System.Threading.LazyThreadSafetyMode.ExecutionAndPublication));
+        _ = once.Value;
+    }
+
+    private void CollectCore(IOperation launch, KnownTypes types, WorkCostModel costModel, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var (target, description) in ParallelContextFinder.HotDelegates(launch, types))
+        {
+            var work = new Queue<Reach>();
+            switch (target)
+            {
+                case IMethodReferenceOperation reference when reference.Method.IsStatic || IsSharedReceiver(reference.Instance, null):
+                    work.Enqueue(new Reach(reference.Method.OriginalDefinition, 1, true, ImmutableArray<int>.Empty));
+                    break;
+                case IAnonymousFunctionOperation lambda:
+                    foreach (var reach in SharedCalls(lambda.Body, 1, operand => IsSharedReceiver(operand, lambda)))
+                    {
+                        work.Enqueue(reach);
+                    }
+
+                    break;
+            }
+
+            var seen = new Dictionary<IMethodSymbol, HashSet<string>>(SymbolEqualityComparer.Default);
+            while (work.Count > 0)
+            {
+                var reach = work.Dequeue();
+                if (!seen.TryGetValue(reach.Method, out var sharings))
+                {
+                    seen[reach.Method] = sharings = new HashSet<string>(System.StringComparer.Ordinal);
                 }
 
-                var seen = new Dictionary<IMethodSymbol, HashSet<string>>(SymbolEqualityComparer.Default);
-                while (work.Count > 0)
-                {
-                    var reach = work.Dequeue();
-                    if (!seen.TryGetValue(reach.Method, out var sharings))
-                    {
-                        seen[reach.Method] = sharings = new HashSet<string>(System.StringComparer.Ordinal);
-                    }
-
-                    if (!sharings.Add(reach.Sharing))
-                    {
-                        continue;
-                    }
-
-                    if (reach.SharedInstance)
-                    {
-                        Add(reach.Method, ThisRoot, description);
-                    }
-
-                    foreach (var ordinal in reach.SharedParameters)
-                    {
-                        Add(reach.Method, ordinal, description);
-                    }
-
-                    // A static method called from the delegate is reached too (its [MethodImpl(Synchronized)] lock is the type's,
-                    // shared by every worker), but nothing it calls is on a shared object unless it was handed one.
-                    if (reach.Depth >= MaxCallDepth
-                        || (reach.Method.IsStatic && reach.SharedParameters.IsEmpty)
-                        || costModel.GetBody(reach.Method, cancellationToken) is not { } body)
-                    {
-                        continue;
-                    }
-
-                    var caller = reach;
-                    foreach (var next in SharedCalls(body, reach.Depth + 1, operand => IsRootedInShared(operand, caller)))
-                    {
-                        work.Enqueue(next);
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// The calls in <paramref name="body"/> to source methods whose receiver or some reference-typed argument
-        /// <paramref name="isShared"/> says is the same object for every worker.
-        /// </summary>
-        private static IEnumerable<Reach> SharedCalls(IOperation body, int depth, System.Func<IOperation, bool> isShared)
-        {
-            foreach (var operation in body.DescendantsAndSelf())
-            {
-                if (operation is not IInvocationOperation { TargetMethod: { } method } call
-                    || method.DeclaringSyntaxReferences.Length == 0
-                    || method.MethodKind == MethodKind.LocalFunction)
+                if (!sharings.Add(reach.Sharing))
                 {
                     continue;
                 }
 
-                // A static method counts as called on what every worker shares: the type.
-                var sharedInstance = method.IsStatic ? depth == 1 : call.Instance is not null && isShared(call.Instance);
-                var parameters = ImmutableArray.CreateBuilder<int>();
-                foreach (var argument in call.Arguments)
+                if (reach.SharedInstance)
                 {
-                    if (argument.Parameter is { RefKind: RefKind.None } parameter && !parameter.Type.IsValueType
-                        && argument.ArgumentKind == ArgumentKind.Explicit && isShared(argument.Value))
-                    {
-                        parameters.Add(parameter.Ordinal);
-                    }
+                    Add(reach.Method, ThisRoot, description);
                 }
 
-                if (sharedInstance || parameters.Count > 0)
+                foreach (var ordinal in reach.SharedParameters)
                 {
-                    yield return new Reach(method.OriginalDefinition, depth, sharedInstance, parameters.ToImmutable());
+                    Add(reach.Method, ordinal, description);
                 }
-            }
-        }
 
-        /// <summary>In a reached method: <c>this</c> (or what hangs off it) when its instance is shared, or a shared parameter.</summary>
-        private static bool IsRootedInShared(IOperation operand, Reach caller)
-        {
-            switch (InstanceChainRoot(operand))
-            {
-                case IInstanceReferenceOperation:
-                    return caller.SharedInstance;
-                case IParameterReferenceOperation parameter:
-                    return caller.SharedParameters.Contains(parameter.Parameter.Ordinal)
-                           && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, caller.Method);
-                default:
-                    return false;
-            }
-        }
-
-        /// <summary>
-        /// What <paramref name="value"/> hangs off through instance fields and parameterless instance properties:
-        /// <c>_owner.Sync</c> → <c>this</c>, <c>state.Gate</c> → the parameter <c>state</c> (conversions stripped).
-        /// </summary>
-        public static IOperation InstanceChainRoot(IOperation value)
-        {
-            value = OperationFacts.StripConversions(value);
-            while (true)
-            {
-                switch (value)
+                // A static method called from the delegate is reached too (its [MethodImpl(Synchronized)] lock is the type's,
+                // shared by every worker), but nothing it calls is on a shared object unless it was handed one.
+                if (reach.Depth >= MaxCallDepth
+                    || (reach.Method.IsStatic && reach.SharedParameters.IsEmpty)
+                    || costModel.GetBody(reach.Method, cancellationToken) is not { } body)
                 {
-                    case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
-                        value = OperationFacts.StripConversions(instance);
-                        break;
-                    case IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0, Instance: { } instance }:
-                        value = OperationFacts.StripConversions(instance);
-                        break;
-                    default:
-                        return value;
+                    continue;
+                }
+
+                var caller = reach;
+                foreach (var next in SharedCalls(body, reach.Depth + 1, operand => IsRootedInShared(operand, caller)))
+                {
+                    work.Enqueue(next);
                 }
             }
         }
+    }
 
-        private static bool IsSharedReceiver(IOperation? receiver, IOperation? region)
+    /// <summary>
+    /// The calls in <paramref name="body"/> to source methods whose receiver or some reference-typed argument
+    /// <paramref name="isShared"/> says is the same object for every worker.
+    /// </summary>
+    private static IEnumerable<Reach> SharedCalls(IOperation body, int depth, System.Func<IOperation, bool> isShared)
+    {
+        foreach (var operation in body.DescendantsAndSelf())
         {
-            if (receiver is null)
+            if (operation is not IInvocationOperation { TargetMethod: { } method } call
+                || method.DeclaringSyntaxReferences.Length == 0
+                || method.MethodKind == MethodKind.LocalFunction)
             {
+                continue;
+            }
+
+            // A static method counts as called on what every worker shares: the type.
+            var sharedInstance = method.IsStatic ? depth == 1 : call.Instance is not null && isShared(call.Instance);
+            var parameters = ImmutableArray.CreateBuilder<int>();
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.Parameter is { RefKind: RefKind.None } parameter && !parameter.Type.IsValueType
+                    && argument.ArgumentKind == ArgumentKind.Explicit && isShared(argument.Value))
+                {
+                    parameters.Add(parameter.Ordinal);
+                }
+            }
+
+            if (sharedInstance || parameters.Count > 0)
+            {
+                yield return new Reach(method.OriginalDefinition, depth, sharedInstance, parameters.ToImmutable());
+            }
+        }
+    }
+
+    /// <summary>In a reached method: <c>this</c> (or what hangs off it) when its instance is shared, or a shared parameter.</summary>
+    private static bool IsRootedInShared(IOperation operand, Reach caller)
+    {
+        switch (InstanceChainRoot(operand))
+        {
+            case IInstanceReferenceOperation:
+                return caller.SharedInstance;
+            case IParameterReferenceOperation parameter:
+                return caller.SharedParameters.Contains(parameter.Parameter.Ordinal)
+                       && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, caller.Method);
+            default:
                 return false;
-            }
-
-            var scope = LockSharing.Classify(receiver, region).Scope;
-            return scope == LockScope.Shared || scope == LockScope.ProcessGlobal;
         }
+    }
+
+    /// <summary>
+    /// What <paramref name="value"/> hangs off through instance fields and parameterless instance properties:
+    /// <c>_owner.Sync</c> → <c>this</c>, <c>state.Gate</c> → the parameter <c>state</c> (conversions stripped).
+    /// </summary>
+    public static IOperation InstanceChainRoot(IOperation value)
+    {
+        value = OperationFacts.StripConversions(value);
+        while (true)
+        {
+            switch (value)
+            {
+                case IFieldReferenceOperation { Field.IsStatic: false, Instance: { } instance }:
+                    value = OperationFacts.StripConversions(instance);
+                    break;
+                case IPropertyReferenceOperation { Property.IsStatic: false, Arguments.Length: 0, Instance: { } instance }:
+                    value = OperationFacts.StripConversions(instance);
+                    break;
+                default:
+                    return value;
+            }
+        }
+    }
+
+    private static bool IsSharedReceiver(IOperation? receiver, IOperation? region)
+    {
+        if (receiver is null)
+        {
+            return false;
+        }
+
+        var scope = LockSharing.Classify(receiver, region).Scope;
+        return scope == LockScope.Shared || scope == LockScope.ProcessGlobal;
     }
 }

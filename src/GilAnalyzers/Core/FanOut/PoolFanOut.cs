@@ -4,1504 +4,1503 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Core
+namespace GilAnalyzers.Core;
+
+/// <summary>
+/// Finds hand-rolled thread-pool fan-outs in one function: a loop queuing CPU-bound work items with
+/// <c>ThreadPool.(Unsafe)QueueUserWorkItem</c> joined by a <c>CountdownEvent</c>, a <c>ManualResetEvent(Slim)[]</c>
+/// + <c>WaitHandle.WaitAll</c>, or an <c>Interlocked</c> counter + event; or a loop of
+/// <c>Task.Factory.StartNew(..., LongRunning)</c> / <c>new Task(...).Start()</c> chunks joined by
+/// <c>Task.WaitAll</c> / <c>Task.WhenAll</c>. Plans the rewrite to <c>Parallel.For</c> when it keeps behaviour.
+/// </summary>
+internal static class PoolFanOut
 {
-    /// <summary>
-    /// Finds hand-rolled thread-pool fan-outs in one function: a loop queuing CPU-bound work items with
-    /// <c>ThreadPool.(Unsafe)QueueUserWorkItem</c> joined by a <c>CountdownEvent</c>, a <c>ManualResetEvent(Slim)[]</c>
-    /// + <c>WaitHandle.WaitAll</c>, or an <c>Interlocked</c> counter + event; or a loop of
-    /// <c>Task.Factory.StartNew(..., LongRunning)</c> / <c>new Task(...).Start()</c> chunks joined by
-    /// <c>Task.WaitAll</c> / <c>Task.WhenAll</c>. Plans the rewrite to <c>Parallel.For</c> when it keeps behaviour.
-    /// </summary>
-    internal static class PoolFanOut
+    public static ImmutableArray<FanOut> Find(IOperation functionRoot, KnownTypes types, WorkCostModel costModel)
     {
-        public static ImmutableArray<FanOut> Find(IOperation functionRoot, KnownTypes types, WorkCostModel costModel)
+        var results = ImmutableArray.CreateBuilder<FanOut>();
+        foreach (var operation in OperationFacts.Descendants(functionRoot, enterFunctions: false))
         {
-            var results = ImmutableArray.CreateBuilder<FanOut>();
-            foreach (var operation in OperationFacts.Descendants(functionRoot, enterFunctions: false))
+            FanOut? fanOut = operation switch
             {
-                FanOut? fanOut = operation switch
-                {
-                    IInvocationOperation invocation when IsQueueUserWorkItem(invocation, types) => AnalyzeQueued(invocation, functionRoot, types, costModel),
-                    IInvocationOperation invocation when IsWrapperCandidate(invocation.TargetMethod) && WrapperOf(invocation.TargetMethod, types, costModel) is { } wrapper
-                        => AnalyzeWrapped(invocation, wrapper, functionRoot, types, costModel),
-                    IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)"),
-                    IObjectCreationOperation creation when KnownTypes.Is(creation.Type, types.Task) && creation.Arguments.Length >= 1 => AnalyzeTasks(creation, creation.Arguments[0].Value, functionRoot, types, costModel, "new Task(...).Start()"),
-                    _ => null,
-                };
-                if (fanOut is not null)
-                {
-                    results.Add(fanOut);
-                }
+                IInvocationOperation invocation when IsQueueUserWorkItem(invocation, types) => AnalyzeQueued(invocation, functionRoot, types, costModel),
+                IInvocationOperation invocation when IsWrapperCandidate(invocation.TargetMethod) && WrapperOf(invocation.TargetMethod, types, costModel) is { } wrapper
+                    => AnalyzeWrapped(invocation, wrapper, functionRoot, types, costModel),
+                IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)"),
+                IObjectCreationOperation creation when KnownTypes.Is(creation.Type, types.Task) && creation.Arguments.Length >= 1 => AnalyzeTasks(creation, creation.Arguments[0].Value, functionRoot, types, costModel, "new Task(...).Start()"),
+                _ => null,
+            };
+            if (fanOut is not null)
+            {
+                results.Add(fanOut);
             }
-
-            return results.ToImmutable();
         }
 
-        /// <summary>
-        /// Cheap symbol checks before <see cref="WrapperOf"/>: a method of the user's (not abstract, not virtual) with a delegate
-        /// parameter — the shape of <c>void Spawn(Action work) =&gt; ThreadPool.QueueUserWorkItem(_ =&gt; { work(); done.Signal(); })</c>.
-        /// </summary>
-        public static bool IsWrapperCandidate(IMethodSymbol method)
+        return results.ToImmutable();
+    }
+
+    /// <summary>
+    /// Cheap symbol checks before <see cref="WrapperOf"/>: a method of the user's (not abstract, not virtual) with a delegate
+    /// parameter — the shape of <c>void Spawn(Action work) =&gt; ThreadPool.QueueUserWorkItem(_ =&gt; { work(); done.Signal(); })</c>.
+    /// </summary>
+    public static bool IsWrapperCandidate(IMethodSymbol method)
+    {
+        if (method.IsAbstract || method.IsVirtual || method.IsExtern || method.Parameters.Length == 0 || method.Parameters.Length > 4
+            || (method.MethodKind != MethodKind.Ordinary && method.MethodKind != MethodKind.LocalFunction)
+            || method.DeclaringSyntaxReferences.Length == 0)
         {
-            if (method.IsAbstract || method.IsVirtual || method.IsExtern || method.Parameters.Length == 0 || method.Parameters.Length > 4
-                || (method.MethodKind != MethodKind.Ordinary && method.MethodKind != MethodKind.LocalFunction)
-                || method.DeclaringSyntaxReferences.Length == 0)
-            {
-                return false;
-            }
-
-            foreach (var parameter in method.Parameters)
-            {
-                if (parameter.Type.TypeKind == TypeKind.Delegate)
-                {
-                    return true;
-                }
-            }
-
             return false;
         }
 
-        /// <summary>A small method of the user's that queues the delegate it is given as one thread-pool work item.</summary>
-        internal sealed class QueueWrapper
+        foreach (var parameter in method.Parameters)
         {
-            public QueueWrapper(IMethodSymbol method, IParameterSymbol work, IInvocationOperation queue, IOperation? queuedBody)
+            if (parameter.Type.TypeKind == TypeKind.Delegate)
             {
-                Method = method;
-                Work = work;
-                Queue = queue;
-                QueuedBody = queuedBody;
+                return true;
             }
-
-            public IMethodSymbol Method { get; }
-
-            /// <summary>The delegate parameter whose argument is the work item.</summary>
-            public IParameterSymbol Work { get; }
-
-            public IInvocationOperation Queue { get; }
-
-            /// <summary>The lambda body the wrapper queues around the work (where it may signal), or null when it queues the delegate itself.</summary>
-            public IOperation? QueuedBody { get; }
         }
 
-        private static readonly QueueWrapper NotAWrapper = new QueueWrapper(null!, null!, null!, null);
+        return false;
+    }
 
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>> Wrappers =
-            new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>>();
-
-        /// <summary>At most this many statements in a method that only wraps QueueUserWorkItem.</summary>
-        private const int WrapperStatementLimit = 4;
-
-        /// <summary>The wrapper facts of <paramref name="method"/> (memoised per compilation), or null when it does not wrap one work item.</summary>
-        public static QueueWrapper? WrapperOf(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
+    /// <summary>A small method of the user's that queues the delegate it is given as one thread-pool work item.</summary>
+    internal sealed class QueueWrapper
+    {
+        public QueueWrapper(IMethodSymbol method, IParameterSymbol work, IInvocationOperation queue, IOperation? queuedBody)
         {
-            method = method.OriginalDefinition;
-            var cache = Wrappers.GetValue(types.Compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>(SymbolEqualityComparer.Default));
-            var wrapper = cache.GetOrAdd(method, m => FindWrapper(m, types, costModel) ?? NotAWrapper);
-            return wrapper == NotAWrapper ? null : wrapper;
+            Method = method;
+            Work = work;
+            Queue = queue;
+            QueuedBody = queuedBody;
         }
 
-        private static QueueWrapper? FindWrapper(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
+        public IMethodSymbol Method { get; }
+
+        /// <summary>The delegate parameter whose argument is the work item.</summary>
+        public IParameterSymbol Work { get; }
+
+        public IInvocationOperation Queue { get; }
+
+        /// <summary>The lambda body the wrapper queues around the work (where it may signal), or null when it queues the delegate itself.</summary>
+        public IOperation? QueuedBody { get; }
+    }
+
+    private static readonly QueueWrapper NotAWrapper = new QueueWrapper(null!, null!, null!, null);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>> Wrappers =
+        new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>>();
+
+    /// <summary>At most this many statements in a method that only wraps QueueUserWorkItem.</summary>
+    private const int WrapperStatementLimit = 4;
+
+    /// <summary>The wrapper facts of <paramref name="method"/> (memoised per compilation), or null when it does not wrap one work item.</summary>
+    public static QueueWrapper? WrapperOf(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
+    {
+        method = method.OriginalDefinition;
+        var cache = Wrappers.GetValue(types.Compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, QueueWrapper>(SymbolEqualityComparer.Default));
+        var wrapper = cache.GetOrAdd(method, m => FindWrapper(m, types, costModel) ?? NotAWrapper);
+        return wrapper == NotAWrapper ? null : wrapper;
+    }
+
+    private static QueueWrapper? FindWrapper(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
+    {
+        var body = costModel.GetBody(method, System.Threading.CancellationToken.None);
+        if (body is null || (body is IBlockOperation block && block.Operations.Length > WrapperStatementLimit))
         {
-            var body = costModel.GetBody(method, System.Threading.CancellationToken.None);
-            if (body is null || (body is IBlockOperation block && block.Operations.Length > WrapperStatementLimit))
+            return null;
+        }
+
+        IInvocationOperation? queue = null;
+        foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
+        {
+            if (operation is ILoopOperation)
             {
                 return null;
             }
 
-            IInvocationOperation? queue = null;
-            foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
+            if (operation is IInvocationOperation invocation && IsQueueUserWorkItem(invocation, types))
             {
-                if (operation is ILoopOperation)
+                if (queue is not null)
                 {
                     return null;
                 }
 
-                if (operation is IInvocationOperation invocation && IsQueueUserWorkItem(invocation, types))
-                {
-                    if (queue is not null)
-                    {
-                        return null;
-                    }
-
-                    queue = invocation;
-                }
-            }
-
-            if (queue is null)
-            {
-                return null;
-            }
-
-            var queued = OperationFacts.UnwrapDelegate(queue.Arguments[0].Value);
-            if (queued is null && OperationFacts.StripConversions(queue.Arguments[0].Value) is IParameterReferenceOperation direct
-                && direct.Parameter.Type.TypeKind == TypeKind.Delegate)
-            {
-                // QueueUserWorkItem(callback): the caller's delegate is the work item itself.
-                return new QueueWrapper(method, direct.Parameter, queue, null);
-            }
-
-            if (queued is not IAnonymousFunctionOperation lambda)
-            {
-                return null;
-            }
-
-            // _ => { try { work(); } finally { done.Signal(); } }: the lambda invokes exactly one delegate parameter of the wrapper.
-            IParameterSymbol? work = null;
-            foreach (var operation in OperationFacts.Descendants(lambda.Body, enterFunctions: false))
-            {
-                if (operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke }, Instance: { } target }
-                    && OperationFacts.StripConversions(target) is IParameterReferenceOperation parameter
-                    && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol?.OriginalDefinition, method))
-                {
-                    if (work is not null && !SymbolEqualityComparer.Default.Equals(work, parameter.Parameter))
-                    {
-                        return null;
-                    }
-
-                    work = parameter.Parameter;
-                }
-            }
-
-            return work is null ? null : new QueueWrapper(method, work, queue, lambda.Body);
-        }
-
-        /// <summary><c>for (…) Spawn(() =&gt; Work(i));</c> then a wait: the wrapper's work items fanned out by hand.</summary>
-        private static FanOut? AnalyzeWrapped(IInvocationOperation call, QueueWrapper wrapper, IOperation root, KnownTypes types, WorkCostModel costModel)
-        {
-            var loop = OperationFacts.EnclosingLoop(call, root);
-            if (loop is null)
-            {
-                return null;
-            }
-
-            IOperation? workArgument = null;
-            foreach (var argument in call.Arguments)
-            {
-                if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, wrapper.Work))
-                {
-                    workArgument = argument.Value;
-                }
-            }
-
-            var @delegate = workArgument is null ? null : OperationFacts.UnwrapDelegate(workArgument);
-            IOperation? workBody = null;
-            if (@delegate is null || CallbackMethod(@delegate, root, costModel, out workBody) is null || workBody is null)
-            {
-                return null;
-            }
-
-            // The signals: in the wrapper's queued lambda (on a field, or a parameter the caller passes) or in the caller's work.
-            var signals = new List<(IInvocationOperation Signal, IOperation Target)>();
-            CollectSignals(workBody, call, wrapper, types, signals);
-            if (wrapper.QueuedBody is not null)
-            {
-                CollectSignals(wrapper.QueuedBody, call, wrapper, types, signals);
-            }
-
-            var mechanism = WrappedJoin(signals, root, types);
-            if (mechanism is null)
-            {
-                return null;
-            }
-
-            var signalStatements = signals.Select(s => (IOperation)(s.Signal.Parent is IExpressionStatementOperation st ? st : s.Signal)).ToImmutableArray();
-            var cost = ItemCost(@delegate, workBody, signalStatements, costModel, types);
-            if (!cost.IsCpuBound)
-            {
-                return null;
-            }
-
-            var count = OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
-            return new FanOut(FanOutShape.Loop, call, count, cost, "'" + wrapper.Method.Name + "' (ThreadPool." + wrapper.Queue.TargetMethod.Name + ") + " + mechanism, null,
-                "the work items are queued through '" + wrapper.Method.Name + "'");
-        }
-
-        private static void CollectSignals(IOperation body, IInvocationOperation call, QueueWrapper wrapper, KnownTypes types, List<(IInvocationOperation, IOperation)> signals)
-        {
-            foreach (var operation in OperationFacts.Descendants(body))
-            {
-                if (operation is not IInvocationOperation invocation)
-                {
-                    continue;
-                }
-
-                var type = invocation.TargetMethod.ContainingType;
-                IOperation? target = null;
-                if ((KnownTypes.Is(type, types.CountdownEvent) && invocation.TargetMethod.Name == "Signal")
-                    || ((OperationFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set"))
-                {
-                    target = invocation.Instance;
-                }
-                else if (IsMonitorPulse(invocation, types) && invocation.Arguments.Length == 1)
-                {
-                    target = invocation.Arguments[0].Value;
-                }
-
-                if (target is null)
-                {
-                    continue;
-                }
-
-                target = OperationFacts.StripConversions(target);
-                if (target is IParameterReferenceOperation parameter
-                    && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol?.OriginalDefinition, wrapper.Method))
-                {
-                    // Spawn(work, latch): the caller's argument.
-                    target = null;
-                    foreach (var argument in call.Arguments)
-                    {
-                        if (argument.Parameter?.Ordinal == parameter.Parameter.Ordinal)
-                        {
-                            target = OperationFacts.StripConversions(argument.Value);
-                        }
-                    }
-                }
-
-                if (target is not null)
-                {
-                    signals.Add((invocation, target));
-                }
+                queue = invocation;
             }
         }
 
-        /// <summary>How the caller waits for the signals of wrapped work items, or null when it does not in this function.</summary>
-        private static string? WrappedJoin(List<(IInvocationOperation Signal, IOperation Target)> signals, IOperation root, KnownTypes types)
+        if (queue is null)
         {
-            if (signals.Count == 0)
-            {
-                return null;
-            }
-
-            var waits = OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
-            foreach (var (signal, target) in signals)
-            {
-                var symbol = OperationFacts.ReferencedSymbol(target);
-                if (symbol is null)
-                {
-                    continue;
-                }
-
-                if (IsMonitorPulse(signal, types))
-                {
-                    if (waits.Any(w => w.TargetMethod.Name == "Wait" && KnownTypes.Is(w.TargetMethod.ContainingType, types.Monitor) && w.Arguments.Length >= 1
-                                       && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(w.Arguments[0].Value)), symbol)))
-                    {
-                        return "pending counter + Monitor.Wait";
-                    }
-
-                    continue;
-                }
-
-                if (waits.Any(w => (w.TargetMethod.Name == "Wait" || w.TargetMethod.Name == "WaitOne") && w.Instance is { } i
-                                   && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol)))
-                {
-                    return KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent) ? "CountdownEvent" : "counter + event";
-                }
-
-                var collection = EventCollection(target, root);
-                if (collection is not null
-                    && waits.Any(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
-                                      && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection)))
-                {
-                    return "ManualResetEvent[] + WaitHandle.WaitAll";
-                }
-            }
-
             return null;
         }
 
-        private static bool IsQueueUserWorkItem(IInvocationOperation invocation, KnownTypes types)
-            => KnownTypes.Is(invocation.TargetMethod.ContainingType, types.ThreadPool)
-               && (invocation.TargetMethod.Name == "QueueUserWorkItem" || invocation.TargetMethod.Name == "UnsafeQueueUserWorkItem")
-               && invocation.Arguments.Length >= 1;
-
-        private static bool IsLongRunningStartNew(IInvocationOperation invocation, KnownTypes types)
+        var queued = OperationFacts.UnwrapDelegate(queue.Arguments[0].Value);
+        if (queued is null && OperationFacts.StripConversions(queue.Arguments[0].Value) is IParameterReferenceOperation direct
+            && direct.Parameter.Type.TypeKind == TypeKind.Delegate)
         {
-            if (!KnownTypes.Is(invocation.TargetMethod.ContainingType, types.TaskFactory) || invocation.TargetMethod.Name != "StartNew")
+            // QueueUserWorkItem(callback): the caller's delegate is the work item itself.
+            return new QueueWrapper(method, direct.Parameter, queue, null);
+        }
+
+        if (queued is not IAnonymousFunctionOperation lambda)
+        {
+            return null;
+        }
+
+        // _ => { try { work(); } finally { done.Signal(); } }: the lambda invokes exactly one delegate parameter of the wrapper.
+        IParameterSymbol? work = null;
+        foreach (var operation in OperationFacts.Descendants(lambda.Body, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke }, Instance: { } target }
+                && OperationFacts.StripConversions(target) is IParameterReferenceOperation parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol?.OriginalDefinition, method))
             {
-                return false;
+                if (work is not null && !SymbolEqualityComparer.Default.Equals(work, parameter.Parameter))
+                {
+                    return null;
+                }
+
+                work = parameter.Parameter;
+            }
+        }
+
+        return work is null ? null : new QueueWrapper(method, work, queue, lambda.Body);
+    }
+
+    /// <summary><c>for (…) Spawn(() =&gt; Work(i));</c> then a wait: the wrapper's work items fanned out by hand.</summary>
+    private static FanOut? AnalyzeWrapped(IInvocationOperation call, QueueWrapper wrapper, IOperation root, KnownTypes types, WorkCostModel costModel)
+    {
+        var loop = OperationFacts.EnclosingLoop(call, root);
+        if (loop is null)
+        {
+            return null;
+        }
+
+        IOperation? workArgument = null;
+        foreach (var argument in call.Arguments)
+        {
+            if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, wrapper.Work))
+            {
+                workArgument = argument.Value;
+            }
+        }
+
+        var @delegate = workArgument is null ? null : OperationFacts.UnwrapDelegate(workArgument);
+        IOperation? workBody = null;
+        if (@delegate is null || CallbackMethod(@delegate, root, costModel, out workBody) is null || workBody is null)
+        {
+            return null;
+        }
+
+        // The signals: in the wrapper's queued lambda (on a field, or a parameter the caller passes) or in the caller's work.
+        var signals = new List<(IInvocationOperation Signal, IOperation Target)>();
+        CollectSignals(workBody, call, wrapper, types, signals);
+        if (wrapper.QueuedBody is not null)
+        {
+            CollectSignals(wrapper.QueuedBody, call, wrapper, types, signals);
+        }
+
+        var mechanism = WrappedJoin(signals, root, types);
+        if (mechanism is null)
+        {
+            return null;
+        }
+
+        var signalStatements = signals.Select(s => (IOperation)(s.Signal.Parent is IExpressionStatementOperation st ? st : s.Signal)).ToImmutableArray();
+        var cost = ItemCost(@delegate, workBody, signalStatements, costModel, types);
+        if (!cost.IsCpuBound)
+        {
+            return null;
+        }
+
+        var count = OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
+        return new FanOut(FanOutShape.Loop, call, count, cost, "'" + wrapper.Method.Name + "' (ThreadPool." + wrapper.Queue.TargetMethod.Name + ") + " + mechanism, null,
+            "the work items are queued through '" + wrapper.Method.Name + "'");
+    }
+
+    private static void CollectSignals(IOperation body, IInvocationOperation call, QueueWrapper wrapper, KnownTypes types, List<(IInvocationOperation, IOperation)> signals)
+    {
+        foreach (var operation in OperationFacts.Descendants(body))
+        {
+            if (operation is not IInvocationOperation invocation)
+            {
+                continue;
             }
 
-            foreach (var argument in invocation.Arguments)
+            var type = invocation.TargetMethod.ContainingType;
+            IOperation? target = null;
+            if ((KnownTypes.Is(type, types.CountdownEvent) && invocation.TargetMethod.Name == "Signal")
+                || ((OperationFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set"))
             {
-                if (KnownTypes.Is(argument.Value.Type, types.TaskCreationOptions)
-                    && argument.Value.ConstantValue is { HasValue: true, Value: int flags }
-                    && (flags & 2) != 0)
+                target = invocation.Instance;
+            }
+            else if (IsMonitorPulse(invocation, types) && invocation.Arguments.Length == 1)
+            {
+                target = invocation.Arguments[0].Value;
+            }
+
+            if (target is null)
+            {
+                continue;
+            }
+
+            target = OperationFacts.StripConversions(target);
+            if (target is IParameterReferenceOperation parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol?.OriginalDefinition, wrapper.Method))
+            {
+                // Spawn(work, latch): the caller's argument.
+                target = null;
+                foreach (var argument in call.Arguments)
                 {
-                    // TaskCreationOptions.LongRunning == 2: a dedicated thread per task.
-                    return true;
+                    if (argument.Parameter?.Ordinal == parameter.Parameter.Ordinal)
+                    {
+                        target = OperationFacts.StripConversions(argument.Value);
+                    }
                 }
             }
 
+            if (target is not null)
+            {
+                signals.Add((invocation, target));
+            }
+        }
+    }
+
+    /// <summary>How the caller waits for the signals of wrapped work items, or null when it does not in this function.</summary>
+    private static string? WrappedJoin(List<(IInvocationOperation Signal, IOperation Target)> signals, IOperation root, KnownTypes types)
+    {
+        if (signals.Count == 0)
+        {
+            return null;
+        }
+
+        var waits = OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
+        foreach (var (signal, target) in signals)
+        {
+            var symbol = OperationFacts.ReferencedSymbol(target);
+            if (symbol is null)
+            {
+                continue;
+            }
+
+            if (IsMonitorPulse(signal, types))
+            {
+                if (waits.Any(w => w.TargetMethod.Name == "Wait" && KnownTypes.Is(w.TargetMethod.ContainingType, types.Monitor) && w.Arguments.Length >= 1
+                                   && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(w.Arguments[0].Value)), symbol)))
+                {
+                    return "pending counter + Monitor.Wait";
+                }
+
+                continue;
+            }
+
+            if (waits.Any(w => (w.TargetMethod.Name == "Wait" || w.TargetMethod.Name == "WaitOne") && w.Instance is { } i
+                               && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol)))
+            {
+                return KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent) ? "CountdownEvent" : "counter + event";
+            }
+
+            var collection = EventCollection(target, root);
+            if (collection is not null
+                && waits.Any(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
+                                  && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection)))
+            {
+                return "ManualResetEvent[] + WaitHandle.WaitAll";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsQueueUserWorkItem(IInvocationOperation invocation, KnownTypes types)
+        => KnownTypes.Is(invocation.TargetMethod.ContainingType, types.ThreadPool)
+           && (invocation.TargetMethod.Name == "QueueUserWorkItem" || invocation.TargetMethod.Name == "UnsafeQueueUserWorkItem")
+           && invocation.Arguments.Length >= 1;
+
+    private static bool IsLongRunningStartNew(IInvocationOperation invocation, KnownTypes types)
+    {
+        if (!KnownTypes.Is(invocation.TargetMethod.ContainingType, types.TaskFactory) || invocation.TargetMethod.Name != "StartNew")
+        {
             return false;
         }
 
-        private static FanOut? AnalyzeQueued(IInvocationOperation queue, IOperation root, KnownTypes types, WorkCostModel costModel)
+        foreach (var argument in invocation.Arguments)
         {
-            var loop = OperationFacts.EnclosingLoop(queue, root);
-            var @delegate = OperationFacts.UnwrapDelegate(queue.Arguments[0].Value);
-            if (loop is null || @delegate is null)
+            if (KnownTypes.Is(argument.Value.Type, types.TaskCreationOptions)
+                && argument.Value.ConstantValue is { HasValue: true, Value: int flags }
+                && (flags & 2) != 0)
             {
-                return null;
+                // TaskCreationOptions.LongRunning == 2: a dedicated thread per task.
+                return true;
             }
-
-            // job.Execute on a local typed as an interface or base class: the method of the object the local holds.
-            var callback = CallbackMethod(@delegate, root, costModel, out var lambdaBody);
-            if (lambdaBody is null || callback is null)
-            {
-                return null;
-            }
-
-            // How the caller learns that the items are done.
-            var join = FindQueuedJoin(queue, @delegate, callback, lambdaBody, root, types, costModel);
-            if (join is null)
-            {
-                return null;
-            }
-
-            var cost = ItemCost(@delegate, lambdaBody, join.Value.SignalStatements, costModel, types);
-            if (!cost.IsCpuBound)
-            {
-                return null;
-            }
-
-            var count = OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
-            string? blocker;
-            FanOutPlan? plan = null;
-            if (join.Value.Blocker is not null)
-            {
-                blocker = join.Value.Blocker;
-            }
-            else if (join.Value.Countdown is null)
-            {
-                blocker = "only the CountdownEvent join is rewritten automatically";
-            }
-            else
-            {
-                blocker = PlanQueued(queue, loop, @delegate, join.Value.Countdown, join.Value.SignalStatements, root, types, out plan);
-            }
-
-            return new FanOut(FanOutShape.Loop, queue, count, cost, "ThreadPool." + queue.TargetMethod.Name + " + " + join.Value.Mechanism, plan, blocker);
         }
 
-        /// <summary>The cost of a work item without its completion signalling.</summary>
-        private static WorkCost ItemCost(IOperation @delegate, IOperation body, ImmutableArray<IOperation> signals, WorkCostModel costModel, KnownTypes types)
+        return false;
+    }
+
+    private static FanOut? AnalyzeQueued(IInvocationOperation queue, IOperation root, KnownTypes types, WorkCostModel costModel)
+    {
+        var loop = OperationFacts.EnclosingLoop(queue, root);
+        var @delegate = OperationFacts.UnwrapDelegate(queue.Arguments[0].Value);
+        if (loop is null || @delegate is null)
         {
-            // The signal itself (Set / Signal) is not a blocking wait; look at what else the item does.
-            foreach (var operation in OperationFacts.Descendants(body))
-            {
-                if (signals.Contains(operation))
-                {
-                    continue;
-                }
-
-                if (operation is IInvocationOperation invocation && !signals.Any(s => IsWithin(invocation, s)))
-                {
-                    var blocking = OperationFacts.BlockingCall(invocation, types);
-                    if (blocking is not null && !IsSignal(invocation, types))
-                    {
-                        return new WorkCost(WorkKind.IoBound, blocking);
-                    }
-                }
-            }
-
-            if (LaunchesWork(body, types))
-            {
-                // An item that queues or starts more work (a dispatcher) is not itself the computation.
-                return new WorkCost(WorkKind.Light, "the work item only hands work on");
-            }
-
-            var cost = costModel.Analyze(body);
-            if (cost.Kind != WorkKind.IoBound)
-            {
-                return cost;
-            }
-
-            // Some I/O in the item does not decide by itself: a loop that reads a chunk and compresses it spends its time
-            // compressing. CPU-bound when the computation runs at a deeper loop level than every local I/O call; any
-            // network or database call keeps the item I/O-bound.
-            var split = new ItemSplit();
-            Split(body, 0, 0, costModel, types, ref split);
-            return !split.Remote && split.Cpu >= WorkCost.LoopStrength && split.Cpu > split.Io
-                ? new WorkCost(WorkKind.CpuBound, split.CpuReason!, split.Cpu)
-                : cost;
+            return null;
         }
 
-        /// <summary>How many source calls deep <see cref="Split"/> follows a work item.</summary>
-        private const int SplitCallDepth = 2;
-
-        /// <summary>The deepest CPU-bound work and the deepest I/O call of a work item, in loop levels.</summary>
-        private struct ItemSplit
+        // job.Execute on a local typed as an interface or base class: the method of the object the local holds.
+        var callback = CallbackMethod(@delegate, root, costModel, out var lambdaBody);
+        if (lambdaBody is null || callback is null)
         {
-            public int Cpu;
-            public string? CpuReason;
-            public int Io;
-            public bool Remote;
+            return null;
+        }
 
-            public void AddCpu(int strength, string reason)
+        // How the caller learns that the items are done.
+        var join = FindQueuedJoin(queue, @delegate, callback, lambdaBody, root, types, costModel);
+        if (join is null)
+        {
+            return null;
+        }
+
+        var cost = ItemCost(@delegate, lambdaBody, join.Value.SignalStatements, costModel, types);
+        if (!cost.IsCpuBound)
+        {
+            return null;
+        }
+
+        var count = OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
+        string? blocker;
+        FanOutPlan? plan = null;
+        if (join.Value.Blocker is not null)
+        {
+            blocker = join.Value.Blocker;
+        }
+        else if (join.Value.Countdown is null)
+        {
+            blocker = "only the CountdownEvent join is rewritten automatically";
+        }
+        else
+        {
+            blocker = PlanQueued(queue, loop, @delegate, join.Value.Countdown, join.Value.SignalStatements, root, types, out plan);
+        }
+
+        return new FanOut(FanOutShape.Loop, queue, count, cost, "ThreadPool." + queue.TargetMethod.Name + " + " + join.Value.Mechanism, plan, blocker);
+    }
+
+    /// <summary>The cost of a work item without its completion signalling.</summary>
+    private static WorkCost ItemCost(IOperation @delegate, IOperation body, ImmutableArray<IOperation> signals, WorkCostModel costModel, KnownTypes types)
+    {
+        // The signal itself (Set / Signal) is not a blocking wait; look at what else the item does.
+        foreach (var operation in OperationFacts.Descendants(body))
+        {
+            if (signals.Contains(operation))
             {
-                if (strength > Cpu)
+                continue;
+            }
+
+            if (operation is IInvocationOperation invocation && !signals.Any(s => IsWithin(invocation, s)))
+            {
+                var blocking = OperationFacts.BlockingCall(invocation, types);
+                if (blocking is not null && !IsSignal(invocation, types))
                 {
-                    Cpu = strength;
-                    CpuReason = reason;
+                    return new WorkCost(WorkKind.IoBound, blocking);
                 }
             }
         }
 
-        private static void Split(IOperation operation, int depth, int calls, WorkCostModel costModel, KnownTypes types, ref ItemSplit split)
+        if (LaunchesWork(body, types))
         {
-            var cost = costModel.Analyze(operation);
-            if (cost.Kind == WorkKind.CpuBound)
+            // An item that queues or starts more work (a dispatcher) is not itself the computation.
+            return new WorkCost(WorkKind.Light, "the work item only hands work on");
+        }
+
+        var cost = costModel.Analyze(body);
+        if (cost.Kind != WorkKind.IoBound)
+        {
+            return cost;
+        }
+
+        // Some I/O in the item does not decide by itself: a loop that reads a chunk and compresses it spends its time
+        // compressing. CPU-bound when the computation runs at a deeper loop level than every local I/O call; any
+        // network or database call keeps the item I/O-bound.
+        var split = new ItemSplit();
+        Split(body, 0, 0, costModel, types, ref split);
+        return !split.Remote && split.Cpu >= WorkCost.LoopStrength && split.Cpu > split.Io
+            ? new WorkCost(WorkKind.CpuBound, split.CpuReason!, split.Cpu)
+            : cost;
+    }
+
+    /// <summary>How many source calls deep <see cref="Split"/> follows a work item.</summary>
+    private const int SplitCallDepth = 2;
+
+    /// <summary>The deepest CPU-bound work and the deepest I/O call of a work item, in loop levels.</summary>
+    private struct ItemSplit
+    {
+        public int Cpu;
+        public string? CpuReason;
+        public int Io;
+        public bool Remote;
+
+        public void AddCpu(int strength, string reason)
+        {
+            if (strength > Cpu)
             {
-                split.AddCpu(depth + cost.Strength, depth == 0 ? cost.Reason : cost.Reason + " in a loop");
+                Cpu = strength;
+                CpuReason = reason;
+            }
+        }
+    }
+
+    private static void Split(IOperation operation, int depth, int calls, WorkCostModel costModel, KnownTypes types, ref ItemSplit split)
+    {
+        var cost = costModel.Analyze(operation);
+        if (cost.Kind == WorkKind.CpuBound)
+        {
+            split.AddCpu(depth + cost.Strength, depth == 0 ? cost.Reason : cost.Reason + " in a loop");
+            return;
+        }
+
+        if (cost.Kind != WorkKind.IoBound || split.Remote)
+        {
+            return;
+        }
+
+        switch (operation)
+        {
+            case IBlockOperation:
+            case IConditionalOperation:
+            case ITryOperation:
+            case IUsingOperation:
+            case ILockOperation:
+            case ISwitchOperation:
+            case ISwitchCaseOperation:
+            case IVariableDeclarationGroupOperation:
+            case IVariableDeclarationOperation:
+            case IVariableDeclaratorOperation:
+            case IVariableInitializerOperation:
+            case IExpressionStatementOperation:
+            case IReturnOperation:
+            case ISimpleAssignmentOperation:
+            case IBinaryOperation:
+            case IConversionOperation:
+            case IArgumentOperation:
+                foreach (var child in operation.ChildOperations)
+                {
+                    Split(child, depth, calls, costModel, types, ref split);
+                }
+
                 return;
-            }
+            case ILoopOperation loop:
+                foreach (var child in loop.ChildOperations)
+                {
+                    Split(child, depth + 1, calls, costModel, types, ref split);
+                }
 
-            if (cost.Kind != WorkKind.IoBound || split.Remote)
-            {
                 return;
-            }
-
-            switch (operation)
-            {
-                case IBlockOperation:
-                case IConditionalOperation:
-                case ITryOperation:
-                case IUsingOperation:
-                case ILockOperation:
-                case ISwitchOperation:
-                case ISwitchCaseOperation:
-                case IVariableDeclarationGroupOperation:
-                case IVariableDeclarationOperation:
-                case IVariableDeclaratorOperation:
-                case IVariableInitializerOperation:
-                case IExpressionStatementOperation:
-                case IReturnOperation:
-                case ISimpleAssignmentOperation:
-                case IBinaryOperation:
-                case IConversionOperation:
-                case IArgumentOperation:
-                    foreach (var child in operation.ChildOperations)
-                    {
-                        Split(child, depth, calls, costModel, types, ref split);
-                    }
-
+            case IInvocationOperation call:
+                var callee = call.TargetMethod;
+                if (IsRemoteIo(callee) || (call.Instance?.Type is { } receiver && IsRemoteIoType(receiver)))
+                {
+                    split.Remote = true;
                     return;
-                case ILoopOperation loop:
-                    foreach (var child in loop.ChildOperations)
-                    {
-                        Split(child, depth + 1, calls, costModel, types, ref split);
-                    }
+                }
 
-                    return;
-                case IInvocationOperation call:
-                    var callee = call.TargetMethod;
-                    if (IsRemoteIo(callee) || (call.Instance?.Type is { } receiver && IsRemoteIoType(receiver)))
-                    {
-                        split.Remote = true;
-                        return;
-                    }
+                var calleeBody = calls < SplitCallDepth && (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
+                    ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+                    : null;
+                if (call.Instance is not null)
+                {
+                    Split(call.Instance, depth, calls, costModel, types, ref split);
+                }
 
-                    var calleeBody = calls < SplitCallDepth && (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
-                        ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
-                        : null;
-                    if (call.Instance is not null)
-                    {
-                        Split(call.Instance, depth, calls, costModel, types, ref split);
-                    }
+                foreach (var argument in call.Arguments)
+                {
+                    Split(argument, depth, calls, costModel, types, ref split);
+                }
 
-                    foreach (var argument in call.Arguments)
-                    {
-                        Split(argument, depth, calls, costModel, types, ref split);
-                    }
-
-                    if (calleeBody is not null)
-                    {
-                        Split(calleeBody, depth, calls + 1, costModel, types, ref split);
-                    }
-                    else
-                    {
-                        split.Io = System.Math.Max(split.Io, depth);
-                    }
-
-                    return;
-                default:
+                if (calleeBody is not null)
+                {
+                    Split(calleeBody, depth, calls + 1, costModel, types, ref split);
+                }
+                else
+                {
                     split.Io = System.Math.Max(split.Io, depth);
-                    return;
-            }
-        }
-
-        /// <summary>Network, web and database calls: time spent waiting on another machine.</summary>
-        private static bool IsRemoteIo(IMethodSymbol method) => method.ContainingType is { } type && IsRemoteIoType(type);
-
-        private static bool IsRemoteIoType(ITypeSymbol type)
-        {
-            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-            return ns.StartsWith("System.Net", System.StringComparison.Ordinal)
-                   || ns.StartsWith("System.Data", System.StringComparison.Ordinal)
-                   || ns.StartsWith("Microsoft.Data", System.StringComparison.Ordinal);
-        }
-
-        /// <summary>Whether <paramref name="body"/> queues or starts further work itself (not inside a nested lambda).</summary>
-        private static bool LaunchesWork(IOperation body, KnownTypes types)
-        {
-            foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
-            {
-                if (operation is IInvocationOperation invocation
-                    && (ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
-                        || (invocation.TargetMethod.Name == "Run" && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task))))
-                {
-                    return true;
                 }
-            }
 
-            return false;
+                return;
+            default:
+                split.Io = System.Math.Max(split.Io, depth);
+                return;
+        }
+    }
+
+    /// <summary>Network, web and database calls: time spent waiting on another machine.</summary>
+    private static bool IsRemoteIo(IMethodSymbol method) => method.ContainingType is { } type && IsRemoteIoType(type);
+
+    private static bool IsRemoteIoType(ITypeSymbol type)
+    {
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        return ns.StartsWith("System.Net", System.StringComparison.Ordinal)
+               || ns.StartsWith("System.Data", System.StringComparison.Ordinal)
+               || ns.StartsWith("Microsoft.Data", System.StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether <paramref name="body"/> queues or starts further work itself (not inside a nested lambda).</summary>
+    private static bool LaunchesWork(IOperation body, KnownTypes types)
+    {
+        foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation invocation
+                && (ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
+                    || (invocation.TargetMethod.Name == "Run" && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task))))
+            {
+                return true;
+            }
         }
 
-        private static bool IsWithin(IOperation operation, IOperation ancestor)
+        return false;
+    }
+
+    private static bool IsWithin(IOperation operation, IOperation ancestor)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
         {
-            for (var current = operation; current is not null; current = current.Parent)
+            if (current == ancestor)
             {
-                if (current == ancestor)
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsSignal(IInvocationOperation invocation, KnownTypes types)
+        => invocation.TargetMethod.Name == "Set" || invocation.TargetMethod.Name == "Signal"
+           || KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Interlocked) || IsMonitorPulse(invocation, types);
+
+    private static bool IsMonitorPulse(IInvocationOperation invocation, KnownTypes types)
+        => (invocation.TargetMethod.Name == "Pulse" || invocation.TargetMethod.Name == "PulseAll")
+           && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Monitor);
+
+    private readonly struct QueuedJoin
+    {
+        public QueuedJoin(string mechanism, ILocalSymbol? countdown, ImmutableArray<IOperation> signalStatements, string? blocker = null)
+        {
+            Mechanism = mechanism;
+            Countdown = countdown;
+            SignalStatements = signalStatements;
+            Blocker = blocker;
+        }
+
+        /// <summary>Why the join cannot be rewritten even when it is a CountdownEvent (it travels in the work item's state).</summary>
+        public string? Blocker { get; }
+
+        public string Mechanism { get; }
+
+        public ILocalSymbol? Countdown { get; }
+
+        public ImmutableArray<IOperation> SignalStatements { get; }
+    }
+
+    private const string StateCarriedBlocker = "the join object travels in the work item's state";
+
+    /// <summary>Where the work item signals: its own body, or the one method it calls (<c>o =&gt; ((Job)o).Run()</c>).</summary>
+    private sealed class SignalSite
+    {
+        public SignalSite(IOperation @delegate, IMethodSymbol callback, IOperation callbackBody, IOperation signalBody, IInvocationOperation? helperCall, IOperation? receiver, IInvocationOperation queue, IOperation root)
+        {
+            Delegate = @delegate;
+            Callback = callback;
+            CallbackBody = callbackBody;
+            SignalBody = signalBody;
+            HelperCall = helperCall;
+            Receiver = receiver;
+            Queue = queue;
+            Root = root;
+        }
+
+        public IOperation Delegate { get; }
+
+        /// <summary>The method the work item runs (the lambda's symbol, or the implementation a method group resolves to).</summary>
+        public IMethodSymbol Callback { get; }
+
+        public IOperation CallbackBody { get; }
+
+        public IOperation SignalBody { get; }
+
+        /// <summary>The call from the callback into the method that signals, when the signals are there.</summary>
+        public IInvocationOperation? HelperCall { get; }
+
+        /// <summary>What <c>this</c> is in the body that signals (an instance method group's receiver, or the helper call's).</summary>
+        public IOperation? Receiver { get; }
+
+        public IInvocationOperation Queue { get; }
+
+        public IOperation Root { get; }
+    }
+
+    private static QueuedJoin? FindQueuedJoin(IInvocationOperation queue, IOperation @delegate, IMethodSymbol callback, IOperation lambdaBody, IOperation root, KnownTypes types, WorkCostModel costModel)
+    {
+        var site = new SignalSite(@delegate, callback, lambdaBody, lambdaBody, null, (@delegate as IMethodReferenceOperation)?.Instance, queue, root);
+        var join = FindQueuedJoin(site, types, costModel);
+        if (join is null && SingleCall(lambdaBody) is { } helper
+            && costModel.GetBody(helper.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } helperBody)
+        {
+            // ThreadPool.QueueUserWorkItem(o => ((Worker)o).Run()): the signal is in Run.
+            join = FindQueuedJoin(new SignalSite(@delegate, callback, lambdaBody, helperBody, helper, helper.Instance, queue, root), types, costModel);
+        }
+
+        return join;
+    }
+
+    /// <summary>
+    /// The method a work item runs and its body: the lambda, the method group's method, or — for a method group on a
+    /// local typed as an interface or base class (<c>IJob job = new Deflate(..); QueueUserWorkItem(job.Run)</c>) — the
+    /// implementation in the class the local is created with. Null when it cannot be seen.
+    /// </summary>
+    private static IMethodSymbol? CallbackMethod(IOperation @delegate, IOperation root, WorkCostModel costModel, out IOperation? body)
+    {
+        body = null;
+        switch (@delegate)
+        {
+            case IAnonymousFunctionOperation function:
+                body = function.Body;
+                return function.Symbol;
+            case IMethodReferenceOperation reference:
+                var method = reference.Method;
+                if ((method.IsAbstract || method.IsVirtual) && reference.Instance is { } instance
+                    && CallerValue(instance, root) is IObjectCreationOperation { Type: INamedTypeSymbol created }
+                    && ImplementationIn(created, method) is { } implementation)
                 {
-                    return true;
+                    method = implementation;
                 }
-            }
 
-            return false;
+                body = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
+                return method;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The method of <paramref name="type"/> that a call to <paramref name="method"/> (interface, abstract or virtual) runs.</summary>
+    private static IMethodSymbol? ImplementationIn(INamedTypeSymbol type, IMethodSymbol method)
+    {
+        if (method.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            return type.FindImplementationForInterfaceMember(method) as IMethodSymbol;
         }
 
-        private static bool IsSignal(IInvocationOperation invocation, KnownTypes types)
-            => invocation.TargetMethod.Name == "Set" || invocation.TargetMethod.Name == "Signal"
-               || KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Interlocked) || IsMonitorPulse(invocation, types);
-
-        private static bool IsMonitorPulse(IInvocationOperation invocation, KnownTypes types)
-            => (invocation.TargetMethod.Name == "Pulse" || invocation.TargetMethod.Name == "PulseAll")
-               && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Monitor);
-
-        private readonly struct QueuedJoin
+        for (var current = type; current is not null; current = current.BaseType)
         {
-            public QueuedJoin(string mechanism, ILocalSymbol? countdown, ImmutableArray<IOperation> signalStatements, string? blocker = null)
+            foreach (var member in current.GetMembers(method.Name))
             {
-                Mechanism = mechanism;
-                Countdown = countdown;
-                SignalStatements = signalStatements;
-                Blocker = blocker;
-            }
-
-            /// <summary>Why the join cannot be rewritten even when it is a CountdownEvent (it travels in the work item's state).</summary>
-            public string? Blocker { get; }
-
-            public string Mechanism { get; }
-
-            public ILocalSymbol? Countdown { get; }
-
-            public ImmutableArray<IOperation> SignalStatements { get; }
-        }
-
-        private const string StateCarriedBlocker = "the join object travels in the work item's state";
-
-        /// <summary>Where the work item signals: its own body, or the one method it calls (<c>o =&gt; ((Job)o).Run()</c>).</summary>
-        private sealed class SignalSite
-        {
-            public SignalSite(IOperation @delegate, IMethodSymbol callback, IOperation callbackBody, IOperation signalBody, IInvocationOperation? helperCall, IOperation? receiver, IInvocationOperation queue, IOperation root)
-            {
-                Delegate = @delegate;
-                Callback = callback;
-                CallbackBody = callbackBody;
-                SignalBody = signalBody;
-                HelperCall = helperCall;
-                Receiver = receiver;
-                Queue = queue;
-                Root = root;
-            }
-
-            public IOperation Delegate { get; }
-
-            /// <summary>The method the work item runs (the lambda's symbol, or the implementation a method group resolves to).</summary>
-            public IMethodSymbol Callback { get; }
-
-            public IOperation CallbackBody { get; }
-
-            public IOperation SignalBody { get; }
-
-            /// <summary>The call from the callback into the method that signals, when the signals are there.</summary>
-            public IInvocationOperation? HelperCall { get; }
-
-            /// <summary>What <c>this</c> is in the body that signals (an instance method group's receiver, or the helper call's).</summary>
-            public IOperation? Receiver { get; }
-
-            public IInvocationOperation Queue { get; }
-
-            public IOperation Root { get; }
-        }
-
-        private static QueuedJoin? FindQueuedJoin(IInvocationOperation queue, IOperation @delegate, IMethodSymbol callback, IOperation lambdaBody, IOperation root, KnownTypes types, WorkCostModel costModel)
-        {
-            var site = new SignalSite(@delegate, callback, lambdaBody, lambdaBody, null, (@delegate as IMethodReferenceOperation)?.Instance, queue, root);
-            var join = FindQueuedJoin(site, types, costModel);
-            if (join is null && SingleCall(lambdaBody) is { } helper
-                && costModel.GetBody(helper.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } helperBody)
-            {
-                // ThreadPool.QueueUserWorkItem(o => ((Worker)o).Run()): the signal is in Run.
-                join = FindQueuedJoin(new SignalSite(@delegate, callback, lambdaBody, helperBody, helper, helper.Instance, queue, root), types, costModel);
-            }
-
-            return join;
-        }
-
-        /// <summary>
-        /// The method a work item runs and its body: the lambda, the method group's method, or — for a method group on a
-        /// local typed as an interface or base class (<c>IJob job = new Deflate(..); QueueUserWorkItem(job.Run)</c>) — the
-        /// implementation in the class the local is created with. Null when it cannot be seen.
-        /// </summary>
-        private static IMethodSymbol? CallbackMethod(IOperation @delegate, IOperation root, WorkCostModel costModel, out IOperation? body)
-        {
-            body = null;
-            switch (@delegate)
-            {
-                case IAnonymousFunctionOperation function:
-                    body = function.Body;
-                    return function.Symbol;
-                case IMethodReferenceOperation reference:
-                    var method = reference.Method;
-                    if ((method.IsAbstract || method.IsVirtual) && reference.Instance is { } instance
-                        && CallerValue(instance, root) is IObjectCreationOperation { Type: INamedTypeSymbol created }
-                        && ImplementationIn(created, method) is { } implementation)
-                    {
-                        method = implementation;
-                    }
-
-                    body = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
-                    return method;
-                default:
-                    return null;
-            }
-        }
-
-        /// <summary>The method of <paramref name="type"/> that a call to <paramref name="method"/> (interface, abstract or virtual) runs.</summary>
-        private static IMethodSymbol? ImplementationIn(INamedTypeSymbol type, IMethodSymbol method)
-        {
-            if (method.ContainingType?.TypeKind == TypeKind.Interface)
-            {
-                return type.FindImplementationForInterfaceMember(method) as IMethodSymbol;
-            }
-
-            for (var current = type; current is not null; current = current.BaseType)
-            {
-                foreach (var member in current.GetMembers(method.Name))
+                if (member is IMethodSymbol candidate && !candidate.IsAbstract)
                 {
-                    if (member is IMethodSymbol candidate && !candidate.IsAbstract)
+                    for (var overridden = candidate; overridden is not null; overridden = overridden.OverriddenMethod)
                     {
-                        for (var overridden = candidate; overridden is not null; overridden = overridden.OverriddenMethod)
+                        if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, method.OriginalDefinition))
                         {
-                            if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, method.OriginalDefinition))
-                            {
-                                return candidate;
-                            }
+                            return candidate;
                         }
                     }
                 }
             }
+        }
 
+        return null;
+    }
+
+    private static IInvocationOperation? SingleCall(IOperation body)
+    {
+        if (body is not IBlockOperation block)
+        {
             return null;
         }
 
-        private static IInvocationOperation? SingleCall(IOperation body)
+        IInvocationOperation? call = null;
+        foreach (var statement in block.Operations)
         {
-            if (body is not IBlockOperation block)
+            if (statement is IReturnOperation { IsImplicit: true, ReturnedValue: null })
+            {
+                continue;
+            }
+
+            if (call is not null || statement is not IExpressionStatementOperation { Operation: IInvocationOperation invocation })
             {
                 return null;
             }
 
-            IInvocationOperation? call = null;
-            foreach (var statement in block.Operations)
-            {
-                if (statement is IReturnOperation { IsImplicit: true, ReturnedValue: null })
-                {
-                    continue;
-                }
-
-                if (call is not null || statement is not IExpressionStatementOperation { Operation: IInvocationOperation invocation })
-                {
-                    return null;
-                }
-
-                call = invocation;
-            }
-
-            return call;
+            call = invocation;
         }
 
-        /// <summary>
-        /// Whether the work item's CPU-bound work is done when <paramref name="signal"/> runs: no CPU-bound statement follows it
-        /// in any block between it and <paramref name="body"/> (an item that sets 'started' and then computes is not joined).
-        /// </summary>
-        private static bool SignalsCompletion(IOperation signal, IOperation body, WorkCostModel costModel)
-        {
-            for (var current = signal; current is not null && current != body; current = current.Parent)
-            {
-                if (current.Parent is IBlockOperation block)
-                {
-                    var after = false;
-                    foreach (var statement in block.Operations)
-                    {
-                        if (after && costModel.Analyze(statement).IsCpuBound)
-                        {
-                            return false;
-                        }
+        return call;
+    }
 
-                        after |= statement == current;
+    /// <summary>
+    /// Whether the work item's CPU-bound work is done when <paramref name="signal"/> runs: no CPU-bound statement follows it
+    /// in any block between it and <paramref name="body"/> (an item that sets 'started' and then computes is not joined).
+    /// </summary>
+    private static bool SignalsCompletion(IOperation signal, IOperation body, WorkCostModel costModel)
+    {
+        for (var current = signal; current is not null && current != body; current = current.Parent)
+        {
+            if (current.Parent is IBlockOperation block)
+            {
+                var after = false;
+                foreach (var statement in block.Operations)
+                {
+                    if (after && costModel.Analyze(statement).IsCpuBound)
+                    {
+                        return false;
                     }
+
+                    after |= statement == current;
                 }
             }
-
-            return true;
         }
 
-        private static QueuedJoin? FindQueuedJoin(SignalSite site, KnownTypes types, WorkCostModel costModel)
+        return true;
+    }
+
+    private static QueuedJoin? FindQueuedJoin(SignalSite site, KnownTypes types, WorkCostModel costModel)
+    {
+        var root = site.Root;
+        var signals = new List<IInvocationOperation>();
+        var decrements = false;
+        foreach (var operation in OperationFacts.Descendants(site.SignalBody))
         {
-            var root = site.Root;
-            var signals = new List<IInvocationOperation>();
-            var decrements = false;
-            foreach (var operation in OperationFacts.Descendants(site.SignalBody))
+            if (operation is not IInvocationOperation invocation)
             {
-                if (operation is not IInvocationOperation invocation)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                var type = invocation.TargetMethod.ContainingType;
-                if ((KnownTypes.Is(type, types.CountdownEvent) && invocation.TargetMethod.Name == "Signal")
-                    || ((OperationFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set")
-                    || (IsMonitorPulse(invocation, types) && invocation.Arguments.Length == 1))
+            var type = invocation.TargetMethod.ContainingType;
+            if ((KnownTypes.Is(type, types.CountdownEvent) && invocation.TargetMethod.Name == "Signal")
+                || ((OperationFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim)) && invocation.TargetMethod.Name == "Set")
+                || (IsMonitorPulse(invocation, types) && invocation.Arguments.Length == 1))
+            {
+                if (SignalsCompletion(invocation, site.SignalBody, costModel))
                 {
-                    if (SignalsCompletion(invocation, site.SignalBody, costModel))
-                    {
-                        signals.Add(invocation);
-                    }
-                }
-
-                if (KnownTypes.Is(type, types.Interlocked) && (invocation.TargetMethod.Name == "Decrement" || invocation.TargetMethod.Name == "Increment"))
-                {
-                    decrements = true;
+                    signals.Add(invocation);
                 }
             }
 
-            if (signals.Count == 0)
+            if (KnownTypes.Is(type, types.Interlocked) && (invocation.TargetMethod.Name == "Decrement" || invocation.TargetMethod.Name == "Increment"))
+            {
+                decrements = true;
+            }
+        }
+
+        if (signals.Count == 0)
+        {
+            return null;
+        }
+
+        var signalStatements = signals.Select(s => (IOperation)(s.Parent is IExpressionStatementOperation st ? st : s)).ToImmutableArray();
+        var waits = OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
+        foreach (var signal in signals)
+        {
+            var monitor = IsMonitorPulse(signal, types);
+            var targetExpression = monitor ? signal.Arguments[0].Value : signal.Instance;
+            var target = targetExpression is null ? null : OperationFacts.StripConversions(targetExpression);
+            if (target is null)
+            {
+                continue;
+            }
+
+            // The join object may reach the work item through its state: a tuple, a small class, an array element.
+            var fromState = StateValue(target, site, 0);
+            var carried = fromState is not null;
+            var resolved = fromState ?? target;
+            var blocker = carried ? StateCarriedBlocker : null;
+            if (monitor)
+            {
+                // lock (gate) { pending--; Monitor.Pulse(gate); } in the item, while (pending > 0) Monitor.Wait(gate) in the caller.
+                var gate = OperationFacts.ReferencedSymbol(resolved);
+                if (gate is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && KnownTypes.Is(w.TargetMethod.ContainingType, types.Monitor)
+                                                       && w.Arguments.Length >= 1
+                                                       && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(w.Arguments[0].Value)), gate)))
+                {
+                    return new QueuedJoin("pending counter + Monitor.Wait", null, signalStatements, blocker);
+                }
+
+                continue;
+            }
+
+            if (KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent))
+            {
+                var symbol = OperationFacts.ReferencedSymbol(resolved);
+                if (symbol is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && w.Instance is { } i && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol)))
+                {
+                    return new QueuedJoin("CountdownEvent", carried ? null : symbol as ILocalSymbol, signalStatements, blocker);
+                }
+
+                continue;
+            }
+
+            var collection = EventCollection(resolved, root);
+            if (collection is not null
+                && waits.Any(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
+                                  && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection)))
+            {
+                return new QueuedJoin("ManualResetEvent[] + WaitHandle.WaitAll", null, signalStatements, blocker);
+            }
+
+            if (decrements)
+            {
+                var symbol = OperationFacts.ReferencedSymbol(resolved);
+                if (symbol is not null && waits.Any(w => (w.TargetMethod.Name == "WaitOne" || w.TargetMethod.Name == "Wait") && w.Instance is { } i
+                                                         && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol)))
+                {
+                    return new QueuedJoin("Interlocked counter + event", null, signalStatements, blocker);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool References(IOperation expression, ISymbol symbol)
+    {
+        foreach (var operation in OperationFacts.Descendants(expression, enterFunctions: false))
+        {
+            if (SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(operation), symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The collection an event belongs to: <c>events[i]</c>, <c>list[i]</c>, or a local stored with
+    /// <c>events.Add(e)</c> / <c>events[i] = e</c>.
+    /// </summary>
+    private static ISymbol? EventCollection(IOperation eventExpression, IOperation root)
+    {
+        switch (OperationFacts.StripConversions(eventExpression))
+        {
+            case IArrayElementReferenceOperation element:
+                return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(element.ArrayReference));
+            case IPropertyReferenceOperation { Property: { IsIndexer: true }, Instance: { } list }:
+                return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(list));
+            case ILocalReferenceOperation local:
+                if (!OperationFacts.IsWrittenAfterDeclaration(local.Local, root)
+                    && InitializerOf(local.Local, root) is { } elementValue
+                    && OperationFacts.StripConversions(elementValue) is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property: { IsIndexer: true } })
+                {
+                    // var done = events[j]; ... done.Set() in the item.
+                    return EventCollection(elementValue, root);
+                }
+
+                foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+                {
+                    if (operation is IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance, Arguments: { Length: 1 } } add
+                        && OperationFacts.StripConversions(add.Arguments[0].Value) is ILocalReferenceOperation added
+                        && SymbolEqualityComparer.Default.Equals(added.Local, local.Local))
+                    {
+                        return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance));
+                    }
+
+                    if (operation is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation slot } store
+                        && OperationFacts.StripConversions(store.Value) is ILocalReferenceOperation stored
+                        && SymbolEqualityComparer.Default.Equals(stored.Local, local.Local))
+                    {
+                        return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(slot.ArrayReference));
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// What <paramref name="expression"/> (inside the work item) stands for in the queuing function when it reads the
+    /// item's state: the state argument itself, or one of its members (<c>s.Done</c> of <c>(i, done)</c>,
+    /// <c>new Job { Done = done }</c>, <c>Tuple.Create(x, done)</c>), also through a local copy or cast
+    /// (<c>var job = (Job)state;</c>). Null when it does not come from the state.
+    /// </summary>
+    private static IOperation? StateValue(IOperation expression, SignalSite site, int depth)
+    {
+        if (depth > 5)
+        {
+            return null;
+        }
+
+        expression = OperationFacts.StripConversions(expression);
+        switch (expression)
+        {
+            case IParameterReferenceOperation parameter when parameter.Parameter.Ordinal == 0 && IsCallbackParameter(parameter.Parameter, site.Callback):
+                var state = StateArgument(site.Queue);
+                return state is null ? null : CallerValue(state, site.Root);
+            case IParameterReferenceOperation parameter when site.HelperCall is { } helper
+                                                             && parameter.Parameter.ContainingSymbol is IMethodSymbol owner
+                                                             && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, helper.TargetMethod.OriginalDefinition):
+                // Process(job) called from the callback: the argument the callback passes.
+                foreach (var argument in helper.Arguments)
+                {
+                    if (argument.Parameter?.Ordinal == parameter.Parameter.Ordinal)
+                    {
+                        return StateValue(argument.Value, site, depth + 1);
+                    }
+                }
+
+                return null;
+            case ILocalReferenceOperation local:
+                var initializer = LocalCopy(local.Local, site.CallbackBody) ?? (site.SignalBody != site.CallbackBody ? LocalCopy(local.Local, site.SignalBody) : null);
+                return initializer is null ? null : StateValue(initializer, site, depth + 1);
+            case IArrayElementReferenceOperation { Indices: { Length: 1 } indices } element
+                when indices[0].ConstantValue is { HasValue: true, Value: int slot }:
+                // ((object[])state)[1]: the element the queuing code put at that position.
+                var array = StateValue(element.ArrayReference, site, depth + 1);
+                return array is not null && CallerValue(array, site.Root) is IArrayCreationOperation { Initializer: { } items }
+                                         && slot >= 0 && slot < items.ElementValues.Length
+                    ? OperationFacts.StripConversions(items.ElementValues[slot])
+                    : null;
+            case IFieldReferenceOperation { Instance: { } instance } field:
+                return MemberOfContainer(instance, field.Field, site, depth);
+            case IPropertyReferenceOperation { Instance: { } instance, Arguments: { Length: 0 } } property:
+                return MemberOfContainer(instance, property.Property, site, depth);
+            default:
+                return null;
+        }
+    }
+
+    private static IOperation? MemberOfContainer(IOperation instance, ISymbol member, SignalSite site, int depth)
+    {
+        IOperation? container;
+        if (instance is IInstanceReferenceOperation)
+        {
+            // this.done in the method that signals: the receiver's member (new Worker(rows, done).Run).
+            if (site.Receiver is null || OperationFacts.StripConversions(site.Receiver) is IInstanceReferenceOperation)
             {
                 return null;
             }
 
-            var signalStatements = signals.Select(s => (IOperation)(s.Parent is IExpressionStatementOperation st ? st : s)).ToImmutableArray();
-            var waits = OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
-            foreach (var signal in signals)
-            {
-                var monitor = IsMonitorPulse(signal, types);
-                var targetExpression = monitor ? signal.Arguments[0].Value : signal.Instance;
-                var target = targetExpression is null ? null : OperationFacts.StripConversions(targetExpression);
-                if (target is null)
-                {
-                    continue;
-                }
-
-                // The join object may reach the work item through its state: a tuple, a small class, an array element.
-                var fromState = StateValue(target, site, 0);
-                var carried = fromState is not null;
-                var resolved = fromState ?? target;
-                var blocker = carried ? StateCarriedBlocker : null;
-                if (monitor)
-                {
-                    // lock (gate) { pending--; Monitor.Pulse(gate); } in the item, while (pending > 0) Monitor.Wait(gate) in the caller.
-                    var gate = OperationFacts.ReferencedSymbol(resolved);
-                    if (gate is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && KnownTypes.Is(w.TargetMethod.ContainingType, types.Monitor)
-                                                           && w.Arguments.Length >= 1
-                                                           && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(w.Arguments[0].Value)), gate)))
-                    {
-                        return new QueuedJoin("pending counter + Monitor.Wait", null, signalStatements, blocker);
-                    }
-
-                    continue;
-                }
-
-                if (KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent))
-                {
-                    var symbol = OperationFacts.ReferencedSymbol(resolved);
-                    if (symbol is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && w.Instance is { } i && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol)))
-                    {
-                        return new QueuedJoin("CountdownEvent", carried ? null : symbol as ILocalSymbol, signalStatements, blocker);
-                    }
-
-                    continue;
-                }
-
-                var collection = EventCollection(resolved, root);
-                if (collection is not null
-                    && waits.Any(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
-                                      && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection)))
-                {
-                    return new QueuedJoin("ManualResetEvent[] + WaitHandle.WaitAll", null, signalStatements, blocker);
-                }
-
-                if (decrements)
-                {
-                    var symbol = OperationFacts.ReferencedSymbol(resolved);
-                    if (symbol is not null && waits.Any(w => (w.TargetMethod.Name == "WaitOne" || w.TargetMethod.Name == "Wait") && w.Instance is { } i
-                                                             && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol)))
-                    {
-                        return new QueuedJoin("Interlocked counter + event", null, signalStatements, blocker);
-                    }
-                }
-            }
-
-            return null;
+            container = StateValue(site.Receiver, site, depth + 1) ?? site.Receiver;
+        }
+        else
+        {
+            container = StateValue(instance, site, depth + 1);
         }
 
-        private static bool References(IOperation expression, ISymbol symbol)
+        return container is null ? null : MemberValue(CallerValue(container, site.Root), member);
+    }
+
+    /// <summary>The initialiser of a local declared in <paramref name="body"/> and never reassigned there.</summary>
+    private static IOperation? LocalCopy(ILocalSymbol local, IOperation body)
+        => OperationFacts.IsWrittenAfterDeclaration(local, body) ? null : InitializerOf(local, body);
+
+    private static bool IsCallbackParameter(IParameterSymbol parameter, IMethodSymbol callback)
+        => parameter.ContainingSymbol is IMethodSymbol owner
+           && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, callback.OriginalDefinition);
+
+    /// <summary>The <c>state</c> argument of <c>QueueUserWorkItem(callback, state[, preferLocal])</c>.</summary>
+    private static IOperation? StateArgument(IInvocationOperation queue)
+    {
+        foreach (var argument in queue.Arguments)
         {
-            foreach (var operation in OperationFacts.Descendants(expression, enterFunctions: false))
+            if (argument.Parameter?.Ordinal == 1 && argument.ArgumentKind == ArgumentKind.Explicit)
             {
-                if (SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(operation), symbol))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// The collection an event belongs to: <c>events[i]</c>, <c>list[i]</c>, or a local stored with
-        /// <c>events.Add(e)</c> / <c>events[i] = e</c>.
-        /// </summary>
-        private static ISymbol? EventCollection(IOperation eventExpression, IOperation root)
-        {
-            switch (OperationFacts.StripConversions(eventExpression))
-            {
-                case IArrayElementReferenceOperation element:
-                    return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(element.ArrayReference));
-                case IPropertyReferenceOperation { Property: { IsIndexer: true }, Instance: { } list }:
-                    return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(list));
-                case ILocalReferenceOperation local:
-                    if (!OperationFacts.IsWrittenAfterDeclaration(local.Local, root)
-                        && InitializerOf(local.Local, root) is { } elementValue
-                        && OperationFacts.StripConversions(elementValue) is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property: { IsIndexer: true } })
-                    {
-                        // var done = events[j]; ... done.Set() in the item.
-                        return EventCollection(elementValue, root);
-                    }
-
-                    foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
-                    {
-                        if (operation is IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance, Arguments: { Length: 1 } } add
-                            && OperationFacts.StripConversions(add.Arguments[0].Value) is ILocalReferenceOperation added
-                            && SymbolEqualityComparer.Default.Equals(added.Local, local.Local))
-                        {
-                            return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance));
-                        }
-
-                        if (operation is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation slot } store
-                            && OperationFacts.StripConversions(store.Value) is ILocalReferenceOperation stored
-                            && SymbolEqualityComparer.Default.Equals(stored.Local, local.Local))
-                        {
-                            return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(slot.ArrayReference));
-                        }
-                    }
-
-                    return null;
-                default:
-                    return null;
+                return OperationFacts.StripConversions(argument.Value);
             }
         }
 
-        /// <summary>
-        /// What <paramref name="expression"/> (inside the work item) stands for in the queuing function when it reads the
-        /// item's state: the state argument itself, or one of its members (<c>s.Done</c> of <c>(i, done)</c>,
-        /// <c>new Job { Done = done }</c>, <c>Tuple.Create(x, done)</c>), also through a local copy or cast
-        /// (<c>var job = (Job)state;</c>). Null when it does not come from the state.
-        /// </summary>
-        private static IOperation? StateValue(IOperation expression, SignalSite site, int depth)
+        return null;
+    }
+
+    /// <summary>A local of the queuing function read in place of its (never reassigned) initialiser.</summary>
+    private static IOperation CallerValue(IOperation value, IOperation root)
+    {
+        value = OperationFacts.StripConversions(value);
+        if (value is ILocalReferenceOperation local && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root)
+            && InitializerOf(local.Local, root) is { } initializer
+            && OperationFacts.StripConversions(initializer) is ITupleOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation or IInvocationOperation or IArrayCreationOperation)
         {
-            if (depth > 5)
-            {
+            return OperationFacts.StripConversions(initializer);
+        }
+
+        return value;
+    }
+
+    /// <summary>The value a tuple, object creation or <c>Tuple.Create</c> gives <paramref name="member"/>.</summary>
+    private static IOperation? MemberValue(IOperation container, ISymbol member)
+    {
+        switch (container)
+        {
+            case ITupleOperation tuple:
+                var index = TupleIndex(member);
+                return index >= 0 && index < tuple.Elements.Length ? OperationFacts.StripConversions(tuple.Elements[index]) : null;
+            case IInvocationOperation { TargetMethod: { Name: "Create" } } create
+                when create.TargetMethod.ContainingType?.Name is "Tuple" or "ValueTuple":
+                var itemIndex = TupleIndex(member);
+                return itemIndex >= 0 && itemIndex < create.Arguments.Length ? OperationFacts.StripConversions(create.Arguments[itemIndex].Value) : null;
+            case IAnonymousObjectCreationOperation anonymous:
+                foreach (var initializer in anonymous.Initializers)
+                {
+                    if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment && target.Property.Name == member.Name)
+                    {
+                        return OperationFacts.StripConversions(assignment.Value);
+                    }
+                }
+
                 return null;
-            }
-
-            expression = OperationFacts.StripConversions(expression);
-            switch (expression)
-            {
-                case IParameterReferenceOperation parameter when parameter.Parameter.Ordinal == 0 && IsCallbackParameter(parameter.Parameter, site.Callback):
-                    var state = StateArgument(site.Queue);
-                    return state is null ? null : CallerValue(state, site.Root);
-                case IParameterReferenceOperation parameter when site.HelperCall is { } helper
-                                                                 && parameter.Parameter.ContainingSymbol is IMethodSymbol owner
-                                                                 && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, helper.TargetMethod.OriginalDefinition):
-                    // Process(job) called from the callback: the argument the callback passes.
-                    foreach (var argument in helper.Arguments)
-                    {
-                        if (argument.Parameter?.Ordinal == parameter.Parameter.Ordinal)
-                        {
-                            return StateValue(argument.Value, site, depth + 1);
-                        }
-                    }
-
-                    return null;
-                case ILocalReferenceOperation local:
-                    var initializer = LocalCopy(local.Local, site.CallbackBody) ?? (site.SignalBody != site.CallbackBody ? LocalCopy(local.Local, site.SignalBody) : null);
-                    return initializer is null ? null : StateValue(initializer, site, depth + 1);
-                case IArrayElementReferenceOperation { Indices: { Length: 1 } indices } element
-                    when indices[0].ConstantValue is { HasValue: true, Value: int slot }:
-                    // ((object[])state)[1]: the element the queuing code put at that position.
-                    var array = StateValue(element.ArrayReference, site, depth + 1);
-                    return array is not null && CallerValue(array, site.Root) is IArrayCreationOperation { Initializer: { } items }
-                                             && slot >= 0 && slot < items.ElementValues.Length
-                        ? OperationFacts.StripConversions(items.ElementValues[slot])
-                        : null;
-                case IFieldReferenceOperation { Instance: { } instance } field:
-                    return MemberOfContainer(instance, field.Field, site, depth);
-                case IPropertyReferenceOperation { Instance: { } instance, Arguments: { Length: 0 } } property:
-                    return MemberOfContainer(instance, property.Property, site, depth);
-                default:
-                    return null;
-            }
-        }
-
-        private static IOperation? MemberOfContainer(IOperation instance, ISymbol member, SignalSite site, int depth)
-        {
-            IOperation? container;
-            if (instance is IInstanceReferenceOperation)
-            {
-                // this.done in the method that signals: the receiver's member (new Worker(rows, done).Run).
-                if (site.Receiver is null || OperationFacts.StripConversions(site.Receiver) is IInstanceReferenceOperation)
+            case IObjectCreationOperation creation:
+                if (creation.Initializer is { } objectInitializer)
                 {
-                    return null;
-                }
-
-                container = StateValue(site.Receiver, site, depth + 1) ?? site.Receiver;
-            }
-            else
-            {
-                container = StateValue(instance, site, depth + 1);
-            }
-
-            return container is null ? null : MemberValue(CallerValue(container, site.Root), member);
-        }
-
-        /// <summary>The initialiser of a local declared in <paramref name="body"/> and never reassigned there.</summary>
-        private static IOperation? LocalCopy(ILocalSymbol local, IOperation body)
-            => OperationFacts.IsWrittenAfterDeclaration(local, body) ? null : InitializerOf(local, body);
-
-        private static bool IsCallbackParameter(IParameterSymbol parameter, IMethodSymbol callback)
-            => parameter.ContainingSymbol is IMethodSymbol owner
-               && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, callback.OriginalDefinition);
-
-        /// <summary>The <c>state</c> argument of <c>QueueUserWorkItem(callback, state[, preferLocal])</c>.</summary>
-        private static IOperation? StateArgument(IInvocationOperation queue)
-        {
-            foreach (var argument in queue.Arguments)
-            {
-                if (argument.Parameter?.Ordinal == 1 && argument.ArgumentKind == ArgumentKind.Explicit)
-                {
-                    return OperationFacts.StripConversions(argument.Value);
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>A local of the queuing function read in place of its (never reassigned) initialiser.</summary>
-        private static IOperation CallerValue(IOperation value, IOperation root)
-        {
-            value = OperationFacts.StripConversions(value);
-            if (value is ILocalReferenceOperation local && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root)
-                && InitializerOf(local.Local, root) is { } initializer
-                && OperationFacts.StripConversions(initializer) is ITupleOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation or IInvocationOperation or IArrayCreationOperation)
-            {
-                return OperationFacts.StripConversions(initializer);
-            }
-
-            return value;
-        }
-
-        /// <summary>The value a tuple, object creation or <c>Tuple.Create</c> gives <paramref name="member"/>.</summary>
-        private static IOperation? MemberValue(IOperation container, ISymbol member)
-        {
-            switch (container)
-            {
-                case ITupleOperation tuple:
-                    var index = TupleIndex(member);
-                    return index >= 0 && index < tuple.Elements.Length ? OperationFacts.StripConversions(tuple.Elements[index]) : null;
-                case IInvocationOperation { TargetMethod: { Name: "Create" } } create
-                    when create.TargetMethod.ContainingType?.Name is "Tuple" or "ValueTuple":
-                    var itemIndex = TupleIndex(member);
-                    return itemIndex >= 0 && itemIndex < create.Arguments.Length ? OperationFacts.StripConversions(create.Arguments[itemIndex].Value) : null;
-                case IAnonymousObjectCreationOperation anonymous:
-                    foreach (var initializer in anonymous.Initializers)
+                    foreach (var initializer in objectInitializer.Initializers)
                     {
-                        if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } assignment && target.Property.Name == member.Name)
+                        if (initializer is ISimpleAssignmentOperation assignment
+                            && (assignment.Target is IFieldReferenceOperation { Field: var f } && f.Name == member.Name
+                                || assignment.Target is IPropertyReferenceOperation { Property: var p } && p.Name == member.Name))
                         {
                             return OperationFacts.StripConversions(assignment.Value);
                         }
                     }
+                }
 
-                    return null;
-                case IObjectCreationOperation creation:
-                    if (creation.Initializer is { } objectInitializer)
+                if (creation.Type?.Name is "Tuple" or "ValueTuple")
+                {
+                    var tupleIndex = TupleIndex(member);
+                    return tupleIndex >= 0 && tupleIndex < creation.Arguments.Length ? OperationFacts.StripConversions(creation.Arguments[tupleIndex].Value) : null;
+                }
+
+                // new Job(rows, done): the constructor parameter named like the member (Done / done / _done).
+                var name = member.Name.TrimStart('_');
+                foreach (var argument in creation.Arguments)
+                {
+                    if (argument.Parameter is { } parameter && string.Equals(parameter.Name.TrimStart('_'), name, System.StringComparison.OrdinalIgnoreCase))
                     {
-                        foreach (var initializer in objectInitializer.Initializers)
-                        {
-                            if (initializer is ISimpleAssignmentOperation assignment
-                                && (assignment.Target is IFieldReferenceOperation { Field: var f } && f.Name == member.Name
-                                    || assignment.Target is IPropertyReferenceOperation { Property: var p } && p.Name == member.Name))
-                            {
-                                return OperationFacts.StripConversions(assignment.Value);
-                            }
-                        }
+                        return OperationFacts.StripConversions(argument.Value);
                     }
+                }
 
-                    if (creation.Type?.Name is "Tuple" or "ValueTuple")
-                    {
-                        var tupleIndex = TupleIndex(member);
-                        return tupleIndex >= 0 && tupleIndex < creation.Arguments.Length ? OperationFacts.StripConversions(creation.Arguments[tupleIndex].Value) : null;
-                    }
-
-                    // new Job(rows, done): the constructor parameter named like the member (Done / done / _done).
-                    var name = member.Name.TrimStart('_');
+                // new Job(rows, finished) whose constructor says _signal = finished: the argument for that parameter.
+                var assigned = ConstructorParameterFor(creation, member);
+                if (assigned is not null)
+                {
                     foreach (var argument in creation.Arguments)
                     {
-                        if (argument.Parameter is { } parameter && string.Equals(parameter.Name.TrimStart('_'), name, System.StringComparison.OrdinalIgnoreCase))
+                        if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, assigned.OriginalDefinition))
                         {
                             return OperationFacts.StripConversions(argument.Value);
                         }
                     }
-
-                    // new Job(rows, finished) whose constructor says _signal = finished: the argument for that parameter.
-                    var assigned = ConstructorParameterFor(creation, member);
-                    if (assigned is not null)
-                    {
-                        foreach (var argument in creation.Arguments)
-                        {
-                            if (SymbolEqualityComparer.Default.Equals(argument.Parameter?.OriginalDefinition, assigned.OriginalDefinition))
-                            {
-                                return OperationFacts.StripConversions(argument.Value);
-                            }
-                        }
-                    }
-
-                    return null;
-                default:
-                    return null;
-            }
-        }
-
-        /// <summary>The constructor parameter that <paramref name="creation"/>'s constructor assigns to <paramref name="member"/> (<c>_done = finished;</c>).</summary>
-        private static IParameterSymbol? ConstructorParameterFor(IObjectCreationOperation creation, ISymbol member)
-        {
-            if (creation.Constructor is not { } constructor || creation.SemanticModel is not { } model)
-            {
-                return null;
-            }
-
-            var body = WorkCostModel.For(KnownTypes.For(model.Compilation)).GetBody(constructor.OriginalDefinition, System.Threading.CancellationToken.None);
-            if (body is null)
-            {
-                return null;
-            }
-
-            foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
-            {
-                if (operation is ISimpleAssignmentOperation assignment
-                    && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(assignment.Target) ?? (assignment.Target as IPropertyReferenceOperation)?.Property, member.OriginalDefinition)
-                    && OperationFacts.StripConversions(assignment.Value) is IParameterReferenceOperation parameter)
-                {
-                    return parameter.Parameter;
                 }
-            }
 
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The constructor parameter that <paramref name="creation"/>'s constructor assigns to <paramref name="member"/> (<c>_done = finished;</c>).</summary>
+    private static IParameterSymbol? ConstructorParameterFor(IObjectCreationOperation creation, ISymbol member)
+    {
+        if (creation.Constructor is not { } constructor || creation.SemanticModel is not { } model)
+        {
             return null;
         }
 
-        /// <summary>0-based position of a tuple member (<c>Item2</c>, or a named element of a value tuple), or -1.</summary>
-        private static int TupleIndex(ISymbol member)
+        var body = WorkCostModel.For(KnownTypes.For(model.Compilation)).GetBody(constructor.OriginalDefinition, System.Threading.CancellationToken.None);
+        if (body is null)
         {
-            var name = member is IFieldSymbol { CorrespondingTupleField: { } item } ? item.Name : member.Name;
-            return name.Length > 4 && name.StartsWith("Item", System.StringComparison.Ordinal)
-                   && int.TryParse(name.Substring(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position)
-                ? position - 1
-                : -1;
-        }
-
-        private static IOperation? InitializerOf(ILocalSymbol local, IOperation root)
-        {
-            foreach (var operation in OperationFacts.Descendants(root))
-            {
-                if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
-                {
-                    return (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
-                }
-            }
-
             return null;
         }
 
-        private static string? PlanQueued(IInvocationOperation queue, ILoopOperation loop, IOperation @delegate, ILocalSymbol countdown, ImmutableArray<IOperation> signals, IOperation root, KnownTypes types, out FanOutPlan? plan)
+        foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
         {
-            plan = null;
-            if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound))
+            if (operation is ISimpleAssignmentOperation assignment
+                && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(assignment.Target) ?? (assignment.Target as IPropertyReferenceOperation)?.Property, member.OriginalDefinition)
+                && OperationFacts.StripConversions(assignment.Value) is IParameterReferenceOperation parameter)
             {
-                return "the items are not queued by a 'for (int i = 0; i < n; i++)' loop";
-            }
-
-            if (!OperationFacts.IsStableValue(bound, root))
-            {
-                return "the item count can change while the items run";
-            }
-
-            if (signals.Length != 1 || @delegate is not IAnonymousFunctionOperation function)
-            {
-                return "the work item signals completion more than once";
-            }
-
-            var signal = signals[0];
-            var statements = function.Body.Operations.Where(s => !(s is IReturnOperation { IsImplicit: true, ReturnedValue: null })).ToList();
-            ImmutableArray<IOperation> work;
-            if (statements.Count > 0 && statements[statements.Count - 1] == signal)
-            {
-                work = statements.Take(statements.Count - 1).ToImmutableArray();
-            }
-            else if (statements.Count == 1
-                     && statements[0] is ITryOperation { Catches: { Length: 0 }, Finally: { Operations: { Length: 1 } } finallyBlock } tryOperation
-                     && finallyBlock.Operations[0] == signal)
-            {
-                work = tryOperation.Body.Operations;
-            }
-            else
-            {
-                return "the completion signal is not the work item's last statement";
-            }
-
-            if (work.Any(s => OperationFacts.Descendants(s).Any(o => o is IReturnOperation)))
-            {
-                return "the work item returns early";
-            }
-
-            if (OperationFacts.References(function, index))
-            {
-                return "the work item reads the loop variable '" + index.Name + "', which changes while it runs";
-            }
-
-            var affinity = OperationFacts.ThreadAffinity(function.Body, types);
-            if (affinity is not null)
-            {
-                return "the work item depends on its thread (" + affinity + ")";
-            }
-
-            IParameterSymbol? parameter = function.Symbol.Parameters.Length == 1 ? function.Symbol.Parameters[0] : null;
-            IOperation? argument = queue.Arguments.Length >= 2 ? queue.Arguments[1].Value : null;
-            if (argument is not null && !OperationFacts.IsStableValue(argument, root, index))
-            {
-                return "the state passed to the work item cannot be evaluated later with the same value";
-            }
-
-            if (queue.Parent is not IExpressionStatementOperation queueStatement || loop.Body is not IBlockOperation loopBody || queueStatement.Parent != loopBody
-                || loopBody.Operations[loopBody.Operations.Length - 1] != queueStatement)
-            {
-                return "the loop does more than queue the work item";
-            }
-
-            var pre = loopBody.Operations.Take(loopBody.Operations.Length - 1).ToImmutableArray();
-            if (pre.Any(s => !ThreadFanOut.IsPureDeclaration(s, types)))
-            {
-                return "the loop does more than declare per-item values before queuing";
-            }
-
-            if (loop.Parent is not IBlockOperation block)
-            {
-                return "the loop is not a plain statement";
-            }
-
-            // The countdown: declared in this block, or a using whose block holds the loop; waited right after the loop.
-            var removed = new List<IOperation>();
-            IUsingOperation? usingOperation = null;
-            var uses = OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>().Where(r => SymbolEqualityComparer.Default.Equals(r.Local, countdown)).ToList();
-            IOperation? declaration = null;
-            foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
-            {
-                if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, countdown))
-                {
-                    declaration = declarator.Parent?.Parent;
-                    var initial = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
-                    if (initial is not IObjectCreationOperation { Arguments: { Length: 1 } } creation || !SameCount(creation.Arguments[0].Value, bound))
-                    {
-                        return "the CountdownEvent's initial count is not the loop's item count";
-                    }
-                }
-            }
-
-            if (declaration?.Parent is IUsingOperation usingStatement && usingStatement.Body == block)
-            {
-                usingOperation = usingStatement;
-            }
-            else if (declaration is not null && declaration.Parent == block)
-            {
-                removed.Add(declaration);
-            }
-            else if (declaration?.Parent is IUsingDeclarationOperation usingDeclaration && usingDeclaration.Parent == block)
-            {
-                removed.Add(usingDeclaration);
-            }
-            else
-            {
-                return "the CountdownEvent is not a local of the block that queues the items";
-            }
-
-            foreach (var use in uses)
-            {
-                if (use.Parent is IInvocationOperation { TargetMethod: { Name: "Signal" } } signalCall && signals.Contains(signalCall.Parent!))
-                {
-                    continue;
-                }
-
-                if (use.Parent is IInvocationOperation { TargetMethod: { Name: "Wait" or "Dispose" }, Arguments: { Length: 0 } } waitCall
-                    && waitCall.Parent is IExpressionStatementOperation waitStatement && waitStatement.Parent == block)
-                {
-                    removed.Add(waitStatement);
-                    continue;
-                }
-
-                return "the CountdownEvent is used for more than signalling and waiting";
-            }
-
-            var loopPosition = block.Operations.IndexOf(loop);
-            var after = removed.Where(s => s.Parent == block && block.Operations.IndexOf(s) > loopPosition).Select(s => block.Operations.IndexOf(s)).ToList();
-            if (after.Count == 0 || block.Operations.IndexOf(removed.First(s => s is IExpressionStatementOperation)) != loopPosition + 1)
-            {
-                return "other code runs while the work items run";
-            }
-
-            var body = new FanOutBody(work, null, parameter, argument, @delegate);
-            plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, usingOperation);
-            return null;
-        }
-
-        private static bool SameCount(IOperation a, IOperation b)
-        {
-            a = OperationFacts.StripConversions(a);
-            b = OperationFacts.StripConversions(b);
-            if (a.ConstantValue.HasValue && b.ConstantValue.HasValue)
-            {
-                return Equals(a.ConstantValue.Value, b.ConstantValue.Value);
-            }
-
-            if (a.Syntax.IsEquivalentTo(b.Syntax) && a is not IInvocationOperation)
-            {
-                // The same side-effect-free expression (n, data.Length) read twice, before anything runs.
-                return true;
-            }
-
-            var sa = OperationFacts.ReferencedSymbol(a);
-            return sa is not null && SymbolEqualityComparer.Default.Equals(sa, OperationFacts.ReferencedSymbol(b))
-                   && (a is not IFieldReferenceOperation fa || fa.Instance is null or IInstanceReferenceOperation);
-        }
-
-        private static FanOut? AnalyzeTasks(IOperation launch, IOperation delegateArgument, IOperation root, KnownTypes types, WorkCostModel costModel, string mechanism)
-        {
-            var loop = OperationFacts.EnclosingLoop(launch, root);
-            var @delegate = OperationFacts.UnwrapDelegate(delegateArgument);
-            if (loop is null || @delegate is null)
-            {
-                return null;
-            }
-
-            // Where the task goes: tasks[i] = ..., tasks.Add(...).
-            var parent = launch.Parent;
-            while (parent is IConversionOperation)
-            {
-                parent = parent.Parent;
-            }
-
-            // Where the task goes: tasks[i] = ..., tasks.Add(...), directly or through a local (var t = ...; tasks.Add(t)),
-            // into a local or a field. Only a local filled directly is rewritten.
-            var collection = TaskCollection(parent, root);
-            if (collection is null)
-            {
-                return null;
-            }
-
-            IInvocationOperation? join = null;
-            foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
-            {
-                if (operation is IInvocationOperation invocation
-                    && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task)
-                    && (invocation.TargetMethod.Name == "WaitAll" || invocation.TargetMethod.Name == "WhenAll")
-                    && invocation.Arguments.Length >= 1
-                    && References(invocation.Arguments[0].Value, collection))
-                {
-                    join = invocation;
-                }
-            }
-
-            if (join is null)
-            {
-                return null;
-            }
-
-            if (launch is IObjectCreationOperation
-                && !OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().Any(i => i.TargetMethod.Name == "Start" && KnownTypes.Is(i.TargetMethod.ContainingType, types.Task)))
-            {
-                return null;
-            }
-
-            var body = ThreadFanOut.DelegateBody(@delegate);
-            var cost = ThreadFanOut.DelegateCost(@delegate, costModel, types);
-            if (!cost.IsCpuBound || body is null)
-            {
-                return null;
-            }
-
-            var count = OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
-            FanOutPlan? plan = null;
-            var blocker = collection is not ILocalSymbol localCollection || !IsDirectStore(parent)
-                ? "the tasks are not stored straight into a local array or list"
-                : launch is IInvocationOperation startNew && join.TargetMethod.Name == "WaitAll"
-                ? PlanTasks(startNew, loop, @delegate, localCollection, join, root, types, out plan)
-                : join.TargetMethod.Name == "WhenAll"
-                    ? "the tasks are awaited; Parallel.For would block the caller"
-                    : "only Task.Factory.StartNew chunks are rewritten automatically";
-            return new FanOut(FanOutShape.Loop, launch, count, cost, mechanism + " + Task." + join.TargetMethod.Name, plan, blocker);
-        }
-
-        private static bool IsDirectStore(IOperation? parent)
-            => parent is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation } }
-               || parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: ILocalReferenceOperation } };
-
-        /// <summary>The array or list (local or field) a started task is stored into, directly or through a local.</summary>
-        private static ISymbol? TaskCollection(IOperation? parent, IOperation root)
-        {
-            switch (parent)
-            {
-                case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: var array } }:
-                    return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(array));
-                case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } list } }:
-                    return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(list));
-                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                    // var worker = Task.Factory.StartNew(...); workers.Add(worker);
-                    foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
-                    {
-                        if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
-                        {
-                            var use = reference.Parent;
-                            while (use is IConversionOperation)
-                            {
-                                use = use.Parent;
-                            }
-
-                            if (use is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation target } store
-                                && OperationFacts.StripConversions(store.Value) == reference)
-                            {
-                                return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(target.ArrayReference));
-                            }
-
-                            if (use is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance } })
-                            {
-                                return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance));
-                            }
-                        }
-                    }
-
-                    return null;
-                default:
-                    return null;
+                return parameter.Parameter;
             }
         }
 
-        private static string? PlanTasks(IInvocationOperation startNew, ILoopOperation loop, IOperation @delegate, ILocalSymbol collection, IInvocationOperation join, IOperation root, KnownTypes types, out FanOutPlan? plan)
+        return null;
+    }
+
+    /// <summary>0-based position of a tuple member (<c>Item2</c>, or a named element of a value tuple), or -1.</summary>
+    private static int TupleIndex(ISymbol member)
+    {
+        var name = member is IFieldSymbol { CorrespondingTupleField: { } item } ? item.Name : member.Name;
+        return name.Length > 4 && name.StartsWith("Item", System.StringComparison.Ordinal)
+               && int.TryParse(name.Substring(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position)
+            ? position - 1
+            : -1;
+    }
+
+    private static IOperation? InitializerOf(ILocalSymbol local, IOperation root)
+    {
+        foreach (var operation in OperationFacts.Descendants(root))
         {
-            plan = null;
-            if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound) || !OperationFacts.IsStableValue(bound, root))
+            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
             {
-                return "the tasks are not started by a 'for (int i = 0; i < n; i++)' loop";
+                return (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
             }
+        }
 
-            if (OperationFacts.References(@delegate, index))
-            {
-                return "the task reads the loop variable '" + index.Name + "', which changes while it runs";
-            }
+        return null;
+    }
 
-            var affinity = OperationFacts.ThreadAffinity(ThreadFanOut.DelegateBody(@delegate), types);
-            if (affinity is not null)
-            {
-                return "the task depends on its thread (" + affinity + ")";
-            }
+    private static string? PlanQueued(IInvocationOperation queue, ILoopOperation loop, IOperation @delegate, ILocalSymbol countdown, ImmutableArray<IOperation> signals, IOperation root, KnownTypes types, out FanOutPlan? plan)
+    {
+        plan = null;
+        if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound))
+        {
+            return "the items are not queued by a 'for (int i = 0; i < n; i++)' loop";
+        }
 
-            IOperation? argument = null;
-            if (startNew.Arguments.Length >= 2 && startNew.TargetMethod.Parameters[1].Name == "state")
+        if (!OperationFacts.IsStableValue(bound, root))
+        {
+            return "the item count can change while the items run";
+        }
+
+        if (signals.Length != 1 || @delegate is not IAnonymousFunctionOperation function)
+        {
+            return "the work item signals completion more than once";
+        }
+
+        var signal = signals[0];
+        var statements = function.Body.Operations.Where(s => !(s is IReturnOperation { IsImplicit: true, ReturnedValue: null })).ToList();
+        ImmutableArray<IOperation> work;
+        if (statements.Count > 0 && statements[statements.Count - 1] == signal)
+        {
+            work = statements.Take(statements.Count - 1).ToImmutableArray();
+        }
+        else if (statements.Count == 1
+                 && statements[0] is ITryOperation { Catches: { Length: 0 }, Finally: { Operations: { Length: 1 } } finallyBlock } tryOperation
+                 && finallyBlock.Operations[0] == signal)
+        {
+            work = tryOperation.Body.Operations;
+        }
+        else
+        {
+            return "the completion signal is not the work item's last statement";
+        }
+
+        if (work.Any(s => OperationFacts.Descendants(s).Any(o => o is IReturnOperation)))
+        {
+            return "the work item returns early";
+        }
+
+        if (OperationFacts.References(function, index))
+        {
+            return "the work item reads the loop variable '" + index.Name + "', which changes while it runs";
+        }
+
+        var affinity = OperationFacts.ThreadAffinity(function.Body, types);
+        if (affinity is not null)
+        {
+            return "the work item depends on its thread (" + affinity + ")";
+        }
+
+        IParameterSymbol? parameter = function.Symbol.Parameters.Length == 1 ? function.Symbol.Parameters[0] : null;
+        IOperation? argument = queue.Arguments.Length >= 2 ? queue.Arguments[1].Value : null;
+        if (argument is not null && !OperationFacts.IsStableValue(argument, root, index))
+        {
+            return "the state passed to the work item cannot be evaluated later with the same value";
+        }
+
+        if (queue.Parent is not IExpressionStatementOperation queueStatement || loop.Body is not IBlockOperation loopBody || queueStatement.Parent != loopBody
+            || loopBody.Operations[loopBody.Operations.Length - 1] != queueStatement)
+        {
+            return "the loop does more than queue the work item";
+        }
+
+        var pre = loopBody.Operations.Take(loopBody.Operations.Length - 1).ToImmutableArray();
+        if (pre.Any(s => !ThreadFanOut.IsPureDeclaration(s, types)))
+        {
+            return "the loop does more than declare per-item values before queuing";
+        }
+
+        if (loop.Parent is not IBlockOperation block)
+        {
+            return "the loop is not a plain statement";
+        }
+
+        // The countdown: declared in this block, or a using whose block holds the loop; waited right after the loop.
+        var removed = new List<IOperation>();
+        IUsingOperation? usingOperation = null;
+        var uses = OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>().Where(r => SymbolEqualityComparer.Default.Equals(r.Local, countdown)).ToList();
+        IOperation? declaration = null;
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, countdown))
             {
-                argument = startNew.Arguments[1].Value;
-                if (!OperationFacts.IsStableValue(argument, root, index))
+                declaration = declarator.Parent?.Parent;
+                var initial = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
+                if (initial is not IObjectCreationOperation { Arguments: { Length: 1 } } creation || !SameCount(creation.Arguments[0].Value, bound))
                 {
-                    return "the state passed to the task cannot be evaluated later with the same value";
+                    return "the CountdownEvent's initial count is not the loop's item count";
                 }
             }
+        }
 
-            if (startNew.Arguments.Any(a => a.Parameter?.Name == "cancellationToken" && !(a.Value is IDefaultValueOperation || a.Value is IPropertyReferenceOperation { Property: { Name: "None" } })))
-            {
-                return "the tasks take a cancellation token";
-            }
-
-            var body = ThreadFanOut.BodyOf(@delegate, argument);
-            if (body is null)
-            {
-                return "the task returns a value";
-            }
-
-            var statement = OperationFacts.StatementIn(startNew, loop.Body as IBlockOperation ?? (IBlockOperation)loop.Body.Parent!);
-            if (loop.Body is not IBlockOperation loopBody || statement is null || loopBody.Operations[loopBody.Operations.Length - 1] != statement)
-            {
-                return "the loop does more than start the task";
-            }
-
-            var pre = loopBody.Operations.Take(loopBody.Operations.Length - 1).ToImmutableArray();
-            if (pre.Any(s => !ThreadFanOut.IsPureDeclaration(s, types)))
-            {
-                return "the loop does more than declare per-task values before starting it";
-            }
-
-            if (loop.Parent is not IBlockOperation block)
-            {
-                return "the loop is not a plain statement";
-            }
-
-            var removed = new List<IOperation>();
-            if (join.Parent is not IExpressionStatementOperation joinStatement || joinStatement.Parent != block
-                || block.Operations.IndexOf(joinStatement) != block.Operations.IndexOf(loop) + 1)
-            {
-                return "other code runs while the tasks run";
-            }
-
-            removed.Add(joinStatement);
-            foreach (var reference in OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>().Where(r => SymbolEqualityComparer.Default.Equals(r.Local, collection)))
-            {
-                if (OperationFacts.StatementIn(reference, loopBody) == statement || OperationFacts.StatementIn(reference, block) == joinStatement)
-                {
-                    continue;
-                }
-
-                return "the tasks are used after the join";
-            }
-
-            var declaration = OperationFacts.Descendants(root, enterFunctions: false).OfType<IVariableDeclaratorOperation>()
-                .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, collection))?.Parent?.Parent;
-            if (declaration is null || declaration.Parent != block
-                || OperationFacts.Descendants(declaration).Any(o => o is IInvocationOperation))
-            {
-                return "the task collection is not a local created in the same block";
-            }
-
+        if (declaration?.Parent is IUsingOperation usingStatement && usingStatement.Body == block)
+        {
+            usingOperation = usingStatement;
+        }
+        else if (declaration is not null && declaration.Parent == block)
+        {
             removed.Add(declaration);
-            plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, null);
+        }
+        else if (declaration?.Parent is IUsingDeclarationOperation usingDeclaration && usingDeclaration.Parent == block)
+        {
+            removed.Add(usingDeclaration);
+        }
+        else
+        {
+            return "the CountdownEvent is not a local of the block that queues the items";
+        }
+
+        foreach (var use in uses)
+        {
+            if (use.Parent is IInvocationOperation { TargetMethod: { Name: "Signal" } } signalCall && signals.Contains(signalCall.Parent!))
+            {
+                continue;
+            }
+
+            if (use.Parent is IInvocationOperation { TargetMethod: { Name: "Wait" or "Dispose" }, Arguments: { Length: 0 } } waitCall
+                && waitCall.Parent is IExpressionStatementOperation waitStatement && waitStatement.Parent == block)
+            {
+                removed.Add(waitStatement);
+                continue;
+            }
+
+            return "the CountdownEvent is used for more than signalling and waiting";
+        }
+
+        var loopPosition = block.Operations.IndexOf(loop);
+        var after = removed.Where(s => s.Parent == block && block.Operations.IndexOf(s) > loopPosition).Select(s => block.Operations.IndexOf(s)).ToList();
+        if (after.Count == 0 || block.Operations.IndexOf(removed.First(s => s is IExpressionStatementOperation)) != loopPosition + 1)
+        {
+            return "other code runs while the work items run";
+        }
+
+        var body = new FanOutBody(work, null, parameter, argument, @delegate);
+        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, usingOperation);
+        return null;
+    }
+
+    private static bool SameCount(IOperation a, IOperation b)
+    {
+        a = OperationFacts.StripConversions(a);
+        b = OperationFacts.StripConversions(b);
+        if (a.ConstantValue.HasValue && b.ConstantValue.HasValue)
+        {
+            return Equals(a.ConstantValue.Value, b.ConstantValue.Value);
+        }
+
+        if (a.Syntax.IsEquivalentTo(b.Syntax) && a is not IInvocationOperation)
+        {
+            // The same side-effect-free expression (n, data.Length) read twice, before anything runs.
+            return true;
+        }
+
+        var sa = OperationFacts.ReferencedSymbol(a);
+        return sa is not null && SymbolEqualityComparer.Default.Equals(sa, OperationFacts.ReferencedSymbol(b))
+               && (a is not IFieldReferenceOperation fa || fa.Instance is null or IInstanceReferenceOperation);
+    }
+
+    private static FanOut? AnalyzeTasks(IOperation launch, IOperation delegateArgument, IOperation root, KnownTypes types, WorkCostModel costModel, string mechanism)
+    {
+        var loop = OperationFacts.EnclosingLoop(launch, root);
+        var @delegate = OperationFacts.UnwrapDelegate(delegateArgument);
+        if (loop is null || @delegate is null)
+        {
             return null;
         }
+
+        // Where the task goes: tasks[i] = ..., tasks.Add(...).
+        var parent = launch.Parent;
+        while (parent is IConversionOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        // Where the task goes: tasks[i] = ..., tasks.Add(...), directly or through a local (var t = ...; tasks.Add(t)),
+        // into a local or a field. Only a local filled directly is rewritten.
+        var collection = TaskCollection(parent, root);
+        if (collection is null)
+        {
+            return null;
+        }
+
+        IInvocationOperation? join = null;
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation invocation
+                && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task)
+                && (invocation.TargetMethod.Name == "WaitAll" || invocation.TargetMethod.Name == "WhenAll")
+                && invocation.Arguments.Length >= 1
+                && References(invocation.Arguments[0].Value, collection))
+            {
+                join = invocation;
+            }
+        }
+
+        if (join is null)
+        {
+            return null;
+        }
+
+        if (launch is IObjectCreationOperation
+            && !OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().Any(i => i.TargetMethod.Name == "Start" && KnownTypes.Is(i.TargetMethod.ContainingType, types.Task)))
+        {
+            return null;
+        }
+
+        var body = ThreadFanOut.DelegateBody(@delegate);
+        var cost = ThreadFanOut.DelegateCost(@delegate, costModel, types);
+        if (!cost.IsCpuBound || body is null)
+        {
+            return null;
+        }
+
+        var count = OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
+        FanOutPlan? plan = null;
+        var blocker = collection is not ILocalSymbol localCollection || !IsDirectStore(parent)
+            ? "the tasks are not stored straight into a local array or list"
+            : launch is IInvocationOperation startNew && join.TargetMethod.Name == "WaitAll"
+            ? PlanTasks(startNew, loop, @delegate, localCollection, join, root, types, out plan)
+            : join.TargetMethod.Name == "WhenAll"
+                ? "the tasks are awaited; Parallel.For would block the caller"
+                : "only Task.Factory.StartNew chunks are rewritten automatically";
+        return new FanOut(FanOutShape.Loop, launch, count, cost, mechanism + " + Task." + join.TargetMethod.Name, plan, blocker);
+    }
+
+    private static bool IsDirectStore(IOperation? parent)
+        => parent is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation } }
+           || parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: ILocalReferenceOperation } };
+
+    /// <summary>The array or list (local or field) a started task is stored into, directly or through a local.</summary>
+    private static ISymbol? TaskCollection(IOperation? parent, IOperation root)
+    {
+        switch (parent)
+        {
+            case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: var array } }:
+                return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(array));
+            case IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } list } }:
+                return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(list));
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                // var worker = Task.Factory.StartNew(...); workers.Add(worker);
+                foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+                {
+                    if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol))
+                    {
+                        var use = reference.Parent;
+                        while (use is IConversionOperation)
+                        {
+                            use = use.Parent;
+                        }
+
+                        if (use is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation target } store
+                            && OperationFacts.StripConversions(store.Value) == reference)
+                        {
+                            return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(target.ArrayReference));
+                        }
+
+                        if (use is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance } })
+                        {
+                            return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance));
+                        }
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static string? PlanTasks(IInvocationOperation startNew, ILoopOperation loop, IOperation @delegate, ILocalSymbol collection, IInvocationOperation join, IOperation root, KnownTypes types, out FanOutPlan? plan)
+    {
+        plan = null;
+        if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound) || !OperationFacts.IsStableValue(bound, root))
+        {
+            return "the tasks are not started by a 'for (int i = 0; i < n; i++)' loop";
+        }
+
+        if (OperationFacts.References(@delegate, index))
+        {
+            return "the task reads the loop variable '" + index.Name + "', which changes while it runs";
+        }
+
+        var affinity = OperationFacts.ThreadAffinity(ThreadFanOut.DelegateBody(@delegate), types);
+        if (affinity is not null)
+        {
+            return "the task depends on its thread (" + affinity + ")";
+        }
+
+        IOperation? argument = null;
+        if (startNew.Arguments.Length >= 2 && startNew.TargetMethod.Parameters[1].Name == "state")
+        {
+            argument = startNew.Arguments[1].Value;
+            if (!OperationFacts.IsStableValue(argument, root, index))
+            {
+                return "the state passed to the task cannot be evaluated later with the same value";
+            }
+        }
+
+        if (startNew.Arguments.Any(a => a.Parameter?.Name == "cancellationToken" && !(a.Value is IDefaultValueOperation || a.Value is IPropertyReferenceOperation { Property: { Name: "None" } })))
+        {
+            return "the tasks take a cancellation token";
+        }
+
+        var body = ThreadFanOut.BodyOf(@delegate, argument);
+        if (body is null)
+        {
+            return "the task returns a value";
+        }
+
+        var statement = OperationFacts.StatementIn(startNew, loop.Body as IBlockOperation ?? (IBlockOperation)loop.Body.Parent!);
+        if (loop.Body is not IBlockOperation loopBody || statement is null || loopBody.Operations[loopBody.Operations.Length - 1] != statement)
+        {
+            return "the loop does more than start the task";
+        }
+
+        var pre = loopBody.Operations.Take(loopBody.Operations.Length - 1).ToImmutableArray();
+        if (pre.Any(s => !ThreadFanOut.IsPureDeclaration(s, types)))
+        {
+            return "the loop does more than declare per-task values before starting it";
+        }
+
+        if (loop.Parent is not IBlockOperation block)
+        {
+            return "the loop is not a plain statement";
+        }
+
+        var removed = new List<IOperation>();
+        if (join.Parent is not IExpressionStatementOperation joinStatement || joinStatement.Parent != block
+            || block.Operations.IndexOf(joinStatement) != block.Operations.IndexOf(loop) + 1)
+        {
+            return "other code runs while the tasks run";
+        }
+
+        removed.Add(joinStatement);
+        foreach (var reference in OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>().Where(r => SymbolEqualityComparer.Default.Equals(r.Local, collection)))
+        {
+            if (OperationFacts.StatementIn(reference, loopBody) == statement || OperationFacts.StatementIn(reference, block) == joinStatement)
+            {
+                continue;
+            }
+
+            return "the tasks are used after the join";
+        }
+
+        var declaration = OperationFacts.Descendants(root, enterFunctions: false).OfType<IVariableDeclaratorOperation>()
+            .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, collection))?.Parent?.Parent;
+        if (declaration is null || declaration.Parent != block
+            || OperationFacts.Descendants(declaration).Any(o => o is IInvocationOperation))
+        {
+            return "the task collection is not a local created in the same block";
+        }
+
+        removed.Add(declaration);
+        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, null);
+        return null;
     }
 }

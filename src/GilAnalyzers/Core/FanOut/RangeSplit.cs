@@ -4,525 +4,524 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Core
+namespace GilAnalyzers.Core;
+
+/// <summary>
+/// The rewrite of a statically range-split fan-out to one <c>Parallel.For</c> over the whole range:
+/// <c>for (j = 0; j &lt; N; j++) body</c>, with an optional per-partition accumulator that becomes the
+/// thread-local value of the <c>localInit</c>/<c>localFinally</c> overload.
+/// </summary>
+internal sealed class RangeSplitPlan
 {
-    /// <summary>
-    /// The rewrite of a statically range-split fan-out to one <c>Parallel.For</c> over the whole range:
-    /// <c>for (j = 0; j &lt; N; j++) body</c>, with an optional per-partition accumulator that becomes the
-    /// thread-local value of the <c>localInit</c>/<c>localFinally</c> overload.
-    /// </summary>
-    internal sealed class RangeSplitPlan
+    public RangeSplitPlan(ILocalSymbol loopIndex, IOperation end, IOperation loopBody, ILocalSymbol? accumulator, IOperation? accumulatorInitializer, ImmutableArray<IOperation> merges)
     {
-        public RangeSplitPlan(ILocalSymbol loopIndex, IOperation end, IOperation loopBody, ILocalSymbol? accumulator, IOperation? accumulatorInitializer, ImmutableArray<IOperation> merges)
-        {
-            LoopIndex = loopIndex;
-            End = end;
-            LoopBody = loopBody;
-            Accumulator = accumulator;
-            AccumulatorInitializer = accumulatorInitializer;
-            Merges = merges;
-        }
-
-        /// <summary>The inner loop's index (<c>j</c>); it becomes the Parallel.For index.</summary>
-        public ILocalSymbol LoopIndex { get; }
-
-        /// <summary>The whole range's end, <c>N</c>; the range starts at 0.</summary>
-        public IOperation End { get; }
-
-        public IOperation LoopBody { get; }
-
-        public ILocalSymbol? Accumulator { get; }
-
-        public IOperation? AccumulatorInitializer { get; }
-
-        /// <summary>The statements after the inner loop that fold the accumulator into shared state (become localFinally).</summary>
-        public ImmutableArray<IOperation> Merges { get; }
+        LoopIndex = loopIndex;
+        End = end;
+        LoopBody = loopBody;
+        Accumulator = accumulator;
+        AccumulatorInitializer = accumulatorInitializer;
+        Merges = merges;
     }
 
-    /// <summary>
-    /// Recognises partitions that are a plain range split of one index loop: the partition index <c>p</c> of
-    /// <c>T</c> partitions runs <c>for (j = start; j &lt; end; j++)</c> where start/end are computed from <c>p</c>
-    /// in one of the usual ways, so the partitions together cover exactly <c>[0, N)</c>:
-    /// <list type="bullet">
-    /// <item><c>start = p * chunk; end = p == T - 1 ? N : start + chunk</c> with <c>chunk = N / T</c>;</item>
-    /// <item><c>start = p * chunk; end = Math.Min(N, start + chunk)</c> with <c>chunk = (N + T - 1) / T</c>;</item>
-    /// <item><c>start = p * N / T; end = (p + 1) * N / T</c>.</item>
-    /// </list>
-    /// </summary>
-    internal static class RangeSplit
+    /// <summary>The inner loop's index (<c>j</c>); it becomes the Parallel.For index.</summary>
+    public ILocalSymbol LoopIndex { get; }
+
+    /// <summary>The whole range's end, <c>N</c>; the range starts at 0.</summary>
+    public IOperation End { get; }
+
+    public IOperation LoopBody { get; }
+
+    public ILocalSymbol? Accumulator { get; }
+
+    public IOperation? AccumulatorInitializer { get; }
+
+    /// <summary>The statements after the inner loop that fold the accumulator into shared state (become localFinally).</summary>
+    public ImmutableArray<IOperation> Merges { get; }
+}
+
+/// <summary>
+/// Recognises partitions that are a plain range split of one index loop: the partition index <c>p</c> of
+/// <c>T</c> partitions runs <c>for (j = start; j &lt; end; j++)</c> where start/end are computed from <c>p</c>
+/// in one of the usual ways, so the partitions together cover exactly <c>[0, N)</c>:
+/// <list type="bullet">
+/// <item><c>start = p * chunk; end = p == T - 1 ? N : start + chunk</c> with <c>chunk = N / T</c>;</item>
+/// <item><c>start = p * chunk; end = Math.Min(N, start + chunk)</c> with <c>chunk = (N + T - 1) / T</c>;</item>
+/// <item><c>start = p * N / T; end = (p + 1) * N / T</c>.</item>
+/// </list>
+/// </summary>
+internal static class RangeSplit
+{
+    public static RangeSplitPlan? Plan(ILocalSymbol partition, IOperation partitionCount, ImmutableArray<IOperation> preStatements, FanOutBody body, IOperation root, KnownTypes types)
     {
-        public static RangeSplitPlan? Plan(ILocalSymbol partition, IOperation partitionCount, ImmutableArray<IOperation> preStatements, FanOutBody body, IOperation root, KnownTypes types)
+        if (body.MethodGroup is not null || body.Parameter is not null)
         {
-            if (body.MethodGroup is not null || body.Parameter is not null)
-            {
-                return null;
-            }
-
-            var statements = preStatements.AddRange(body.Statements);
-            var loops = statements.OfType<IForLoopOperation>().ToList();
-            if (loops.Count != 1)
-            {
-                return null;
-            }
-
-            var loop = loops[0];
-            var loopPosition = statements.IndexOf(loop);
-            var partitionLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-            foreach (var statement in statements.Take(loopPosition))
-            {
-                if (statement is not IVariableDeclarationGroupOperation group)
-                {
-                    return null;
-                }
-
-                foreach (var declarator in group.Declarations.SelectMany(d => d.Declarators))
-                {
-                    partitionLocals.Add(declarator.Symbol);
-                }
-            }
-
-            if (!IsCountingLoop(loop, out var j, out var start, out var end))
-            {
-                return null;
-            }
-
-            var matcher = new Matcher(root, statements);
-            var n = MatchRange(matcher, partition, partitionCount, start, end);
-            if (n is null || n.Type?.SpecialType != SpecialType.System_Int32)
-            {
-                return null;
-            }
-
-            // N must mean the same thing outside the partition.
-            if (OperationFacts.Descendants(n).Any(o => o is ILocalReferenceOperation l && (partitionLocals.Contains(l.Local) || SymbolEqualityComparer.Default.Equals(l.Local, partition)))
-                || !OperationFacts.IsStableValue(n, root))
-            {
-                return null;
-            }
-
-            // Which partition locals the loop body uses: at most one, and it must be an integral sum accumulator.
-            ILocalSymbol? accumulator = null;
-            IOperation? accumulatorInitializer = null;
-            foreach (var operation in OperationFacts.Descendants(loop.Body))
-            {
-                if (operation is ILocalReferenceOperation local && partitionLocals.Contains(local.Local))
-                {
-                    if (accumulator is not null && !SymbolEqualityComparer.Default.Equals(accumulator, local.Local))
-                    {
-                        return null;
-                    }
-
-                    accumulator = local.Local;
-                    if (!(local.Parent is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } add && add.Target == local && !OperationFacts.References(add.Value, local.Local)))
-                    {
-                        return null;
-                    }
-                }
-
-                if (operation is ILocalReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Local, partition))
-                {
-                    return null;
-                }
-
-                if (!IsSafeInRangeLoop(operation, loop.Body, j))
-                {
-                    return null;
-                }
-            }
-
-            if (accumulator is not null)
-            {
-                if (!IsIntegral(accumulator.Type))
-                {
-                    // Floating-point sums depend on the grouping: the result could change.
-                    return null;
-                }
-
-                accumulatorInitializer = InitializerOf(accumulator, statements);
-                if (accumulatorInitializer is null || !accumulatorInitializer.ConstantValue.HasValue)
-                {
-                    return null;
-                }
-            }
-
-            // After the loop: only merges of the accumulator into shared state.
-            var merges = statements.Skip(loopPosition + 1).ToImmutableArray();
-            if (accumulator is null ? merges.Length != 0 : merges.Length == 0)
-            {
-                return null;
-            }
-
-            foreach (var merge in merges)
-            {
-                if (!IsMerge(merge, accumulator!, types))
-                {
-                    return null;
-                }
-
-                foreach (var operation in OperationFacts.Descendants(merge))
-                {
-                    if (operation is ILocalReferenceOperation local
-                        && (SymbolEqualityComparer.Default.Equals(local.Local, partition)
-                            || (partitionLocals.Contains(local.Local) && !SymbolEqualityComparer.Default.Equals(local.Local, accumulator))))
-                    {
-                        return null;
-                    }
-                }
-            }
-
-            return new RangeSplitPlan(j, n, loop.Body, accumulator, accumulatorInitializer, merges);
-        }
-
-        private static bool IsIntegral(ITypeSymbol type) => type.SpecialType switch
-        {
-            SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => true,
-            _ => false,
-        };
-
-        private static IOperation? InitializerOf(ILocalSymbol local, ImmutableArray<IOperation> statements)
-        {
-            foreach (var statement in statements)
-            {
-                foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
-                {
-                    if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
-                    {
-                        return (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
-                    }
-                }
-            }
-
             return null;
         }
 
-        /// <summary><c>Interlocked.Add(ref total, acc);</c> or <c>lock (gate) { total += acc; }</c>.</summary>
-        private static bool IsMerge(IOperation statement, ILocalSymbol accumulator, KnownTypes types)
+        var statements = preStatements.AddRange(body.Statements);
+        var loops = statements.OfType<IForLoopOperation>().ToList();
+        if (loops.Count != 1)
         {
-            switch (statement)
+            return null;
+        }
+
+        var loop = loops[0];
+        var loopPosition = statements.IndexOf(loop);
+        var partitionLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        foreach (var statement in statements.Take(loopPosition))
+        {
+            if (statement is not IVariableDeclarationGroupOperation group)
             {
-                case IExpressionStatementOperation { Operation: IInvocationOperation invocation }
-                    when KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Interlocked)
-                         && invocation.TargetMethod.Name == "Add"
-                         && invocation.Arguments.Length == 2
-                         && OperationFacts.StripConversions(invocation.Arguments[1].Value) is ILocalReferenceOperation added
-                         && SymbolEqualityComparer.Default.Equals(added.Local, accumulator):
-                    return true;
-                case ILockOperation lockOperation:
-                    var inner = lockOperation.Body is IBlockOperation { Operations: { Length: 1 } } block ? block.Operations[0] : lockOperation.Body;
-                    return inner is IExpressionStatementOperation { Operation: ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } add }
-                           && add.Target is not ILocalReferenceOperation
-                           && OperationFacts.StripConversions(add.Value) is ILocalReferenceOperation value
-                           && SymbolEqualityComparer.Default.Equals(value.Local, accumulator);
-                default:
-                    return false;
+                return null;
+            }
+
+            foreach (var declarator in group.Declarations.SelectMany(d => d.Declarators))
+            {
+                partitionLocals.Add(declarator.Symbol);
             }
         }
 
-        /// <summary>
-        /// What a body can do when its iterations are spread over workers: no jumps out of the loop, no writes to
-        /// locals declared outside it (except the accumulator, checked separately), array writes only at index j.
-        /// </summary>
-        private static bool IsSafeInRangeLoop(IOperation operation, IOperation body, ILocalSymbol j)
+        if (!IsCountingLoop(loop, out var j, out var start, out var end))
         {
-            switch (operation)
-            {
-                case IBranchOperation:
-                case IReturnOperation:
-                case IAwaitOperation:
-                    return false;
-                case ILocalReferenceOperation local when OperationFacts.IsWrite(local):
-                    if (SymbolEqualityComparer.Default.Equals(local.Local, j))
-                    {
-                        return false;
-                    }
+            return null;
+        }
 
-                    // Locals declared inside the body are per iteration; the accumulator is checked by the caller.
-                    return IsDeclaredIn(local.Local, body) || local.Parent is ICompoundAssignmentOperation;
-                case IArrayElementReferenceOperation element when OperationFacts.IsWrite(element):
-                    return element.Indices.Length == 1
-                           && OperationFacts.StripConversions(element.Indices[0]) is ILocalReferenceOperation index
-                           && SymbolEqualityComparer.Default.Equals(index.Local, j);
-                case IParameterReferenceOperation parameter when OperationFacts.IsWrite(parameter):
-                case IFieldReferenceOperation field when OperationFacts.IsWrite(field) && !(field.Parent?.Parent is IExpressionStatementOperation && IsInsideLock(field)):
-                    return false;
-                default:
-                    return true;
+        var matcher = new Matcher(root, statements);
+        var n = MatchRange(matcher, partition, partitionCount, start, end);
+        if (n is null || n.Type?.SpecialType != SpecialType.System_Int32)
+        {
+            return null;
+        }
+
+        // N must mean the same thing outside the partition.
+        if (OperationFacts.Descendants(n).Any(o => o is ILocalReferenceOperation l && (partitionLocals.Contains(l.Local) || SymbolEqualityComparer.Default.Equals(l.Local, partition)))
+            || !OperationFacts.IsStableValue(n, root))
+        {
+            return null;
+        }
+
+        // Which partition locals the loop body uses: at most one, and it must be an integral sum accumulator.
+        ILocalSymbol? accumulator = null;
+        IOperation? accumulatorInitializer = null;
+        foreach (var operation in OperationFacts.Descendants(loop.Body))
+        {
+            if (operation is ILocalReferenceOperation local && partitionLocals.Contains(local.Local))
+            {
+                if (accumulator is not null && !SymbolEqualityComparer.Default.Equals(accumulator, local.Local))
+                {
+                    return null;
+                }
+
+                accumulator = local.Local;
+                if (!(local.Parent is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } add && add.Target == local && !OperationFacts.References(add.Value, local.Local)))
+                {
+                    return null;
+                }
+            }
+
+            if (operation is ILocalReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Local, partition))
+            {
+                return null;
+            }
+
+            if (!IsSafeInRangeLoop(operation, loop.Body, j))
+            {
+                return null;
             }
         }
 
-        private static bool IsInsideLock(IOperation operation)
+        if (accumulator is not null)
         {
-            for (var current = operation.Parent; current is not null; current = current.Parent)
+            if (!IsIntegral(accumulator.Type))
             {
-                if (current is ILockOperation)
+                // Floating-point sums depend on the grouping: the result could change.
+                return null;
+            }
+
+            accumulatorInitializer = InitializerOf(accumulator, statements);
+            if (accumulatorInitializer is null || !accumulatorInitializer.ConstantValue.HasValue)
+            {
+                return null;
+            }
+        }
+
+        // After the loop: only merges of the accumulator into shared state.
+        var merges = statements.Skip(loopPosition + 1).ToImmutableArray();
+        if (accumulator is null ? merges.Length != 0 : merges.Length == 0)
+        {
+            return null;
+        }
+
+        foreach (var merge in merges)
+        {
+            if (!IsMerge(merge, accumulator!, types))
+            {
+                return null;
+            }
+
+            foreach (var operation in OperationFacts.Descendants(merge))
+            {
+                if (operation is ILocalReferenceOperation local
+                    && (SymbolEqualityComparer.Default.Equals(local.Local, partition)
+                        || (partitionLocals.Contains(local.Local) && !SymbolEqualityComparer.Default.Equals(local.Local, accumulator))))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return new RangeSplitPlan(j, n, loop.Body, accumulator, accumulatorInitializer, merges);
+    }
+
+    private static bool IsIntegral(ITypeSymbol type) => type.SpecialType switch
+    {
+        SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64 => true,
+        _ => false,
+    };
+
+    private static IOperation? InitializerOf(ILocalSymbol local, ImmutableArray<IOperation> statements)
+    {
+        foreach (var statement in statements)
+        {
+            foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+                {
+                    return (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>Interlocked.Add(ref total, acc);</c> or <c>lock (gate) { total += acc; }</c>.</summary>
+    private static bool IsMerge(IOperation statement, ILocalSymbol accumulator, KnownTypes types)
+    {
+        switch (statement)
+        {
+            case IExpressionStatementOperation { Operation: IInvocationOperation invocation }
+                when KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Interlocked)
+                     && invocation.TargetMethod.Name == "Add"
+                     && invocation.Arguments.Length == 2
+                     && OperationFacts.StripConversions(invocation.Arguments[1].Value) is ILocalReferenceOperation added
+                     && SymbolEqualityComparer.Default.Equals(added.Local, accumulator):
+                return true;
+            case ILockOperation lockOperation:
+                var inner = lockOperation.Body is IBlockOperation { Operations: { Length: 1 } } block ? block.Operations[0] : lockOperation.Body;
+                return inner is IExpressionStatementOperation { Operation: ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } add }
+                       && add.Target is not ILocalReferenceOperation
+                       && OperationFacts.StripConversions(add.Value) is ILocalReferenceOperation value
+                       && SymbolEqualityComparer.Default.Equals(value.Local, accumulator);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// What a body can do when its iterations are spread over workers: no jumps out of the loop, no writes to
+    /// locals declared outside it (except the accumulator, checked separately), array writes only at index j.
+    /// </summary>
+    private static bool IsSafeInRangeLoop(IOperation operation, IOperation body, ILocalSymbol j)
+    {
+        switch (operation)
+        {
+            case IBranchOperation:
+            case IReturnOperation:
+            case IAwaitOperation:
+                return false;
+            case ILocalReferenceOperation local when OperationFacts.IsWrite(local):
+                if (SymbolEqualityComparer.Default.Equals(local.Local, j))
+                {
+                    return false;
+                }
+
+                // Locals declared inside the body are per iteration; the accumulator is checked by the caller.
+                return IsDeclaredIn(local.Local, body) || local.Parent is ICompoundAssignmentOperation;
+            case IArrayElementReferenceOperation element when OperationFacts.IsWrite(element):
+                return element.Indices.Length == 1
+                       && OperationFacts.StripConversions(element.Indices[0]) is ILocalReferenceOperation index
+                       && SymbolEqualityComparer.Default.Equals(index.Local, j);
+            case IParameterReferenceOperation parameter when OperationFacts.IsWrite(parameter):
+            case IFieldReferenceOperation field when OperationFacts.IsWrite(field) && !(field.Parent?.Parent is IExpressionStatementOperation && IsInsideLock(field)):
+                return false;
+            default:
+                return true;
+        }
+    }
+
+    private static bool IsInsideLock(IOperation operation)
+    {
+        for (var current = operation.Parent; current is not null; current = current.Parent)
+        {
+            if (current is ILockOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDeclaredIn(ILocalSymbol local, IOperation body)
+        => local.DeclaringSyntaxReferences.Any(r => body.Syntax.Span.Contains(r.Span));
+
+    private static bool IsCountingLoop(IForLoopOperation loop, out ILocalSymbol index, out IOperation start, out IOperation end)
+    {
+        index = null!;
+        start = null!;
+        end = null!;
+        if (loop.Before.Length != 1
+            || loop.AtLoopBottom.Length != 1
+            || loop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
+            || loop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
+            || declarations[0].Declarators.Length != 1)
+        {
+            return false;
+        }
+
+        var declarator = declarations[0].Declarators[0];
+        var initializer = declarator.Initializer ?? declarations[0].Initializer;
+        if (initializer is null
+            || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32
+            || OperationFacts.StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
+            || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol))
+        {
+            return false;
+        }
+
+        var step = loop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : loop.AtLoopBottom[0];
+        if (!(step is IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
+              && SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol)))
+        {
+            return false;
+        }
+
+        index = declarator.Symbol;
+        start = initializer.Value;
+        end = condition.RightOperand;
+        return true;
+    }
+
+    /// <summary>Returns N when [start, end) for partition p of T is one of the recognised splits of [0, N).</summary>
+    private static IOperation? MatchRange(Matcher m, ILocalSymbol p, IOperation t, IOperation start, IOperation end)
+    {
+        var s = m.Resolve(start);
+        var e = m.Resolve(end);
+
+        // start = p * N / T; end = (p + 1) * N / T
+        if (m.IsBinary(s, BinaryOperatorKind.Divide, out var sNum, out var sDen) && m.Same(sDen, t)
+            && m.IsBinary(sNum, BinaryOperatorKind.Multiply, out var a, out var b)
+            && m.IsBinary(e, BinaryOperatorKind.Divide, out var eNum, out var eDen) && m.Same(eDen, t)
+            && m.IsBinary(eNum, BinaryOperatorKind.Multiply, out var c, out var d))
+        {
+            IOperation? n = m.IsLocal(a, p) ? b : m.IsLocal(b, p) ? a : null;
+            if (n is not null && ((m.IsPlusOne(c, p) && m.Same(d, n)) || (m.IsPlusOne(d, p) && m.Same(c, n))))
+            {
+                return n;
+            }
+        }
+
+        // start = p * chunk
+        if (!m.IsBinary(s, BinaryOperatorKind.Multiply, out var x, out var y))
+        {
+            return null;
+        }
+
+        var chunk = m.IsLocal(x, p) ? y : m.IsLocal(y, p) ? x : null;
+        if (chunk is null)
+        {
+            return null;
+        }
+
+        bool IsNextStart(IOperation candidate)
+        {
+            candidate = m.Resolve(candidate);
+            if (m.IsBinary(candidate, BinaryOperatorKind.Add, out var l, out var r))
+            {
+                if ((m.Same(l, start) && m.Same(r, chunk)) || (m.Same(r, start) && m.Same(l, chunk)))
                 {
                     return true;
                 }
+            }
+
+            if (m.IsBinary(candidate, BinaryOperatorKind.Multiply, out l, out r))
+            {
+                return (m.IsPlusOne(l, p) && m.Same(r, chunk)) || (m.IsPlusOne(r, p) && m.Same(l, chunk));
             }
 
             return false;
         }
 
-        private static bool IsDeclaredIn(ILocalSymbol local, IOperation body)
-            => local.DeclaringSyntaxReferences.Any(r => body.Syntax.Span.Contains(r.Span));
-
-        private static bool IsCountingLoop(IForLoopOperation loop, out ILocalSymbol index, out IOperation start, out IOperation end)
+        // end = p == T - 1 ? N : next    (or p < T - 1 ? next : N),  chunk = N / T
+        if (e is IConditionalOperation { WhenFalse: { } whenFalse } conditional
+            && m.Resolve(conditional.Condition) is IBinaryOperation test)
         {
-            index = null!;
-            start = null!;
-            end = null!;
-            if (loop.Before.Length != 1
-                || loop.AtLoopBottom.Length != 1
-                || loop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
-                || loop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
-                || declarations[0].Declarators.Length != 1)
+            IOperation? n = null;
+            var testsLast = (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t))
+                            || (m.IsLocal(test.RightOperand, p) && m.IsMinusOne(test.LeftOperand, t));
+            if (testsLast && test.OperatorKind == BinaryOperatorKind.Equals && IsNextStart(whenFalse))
             {
-                return false;
+                n = conditional.WhenTrue;
+            }
+            else if (testsLast && test.OperatorKind == BinaryOperatorKind.NotEquals && IsNextStart(conditional.WhenTrue))
+            {
+                n = whenFalse;
+            }
+            else if (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t) && test.OperatorKind == BinaryOperatorKind.LessThan && IsNextStart(conditional.WhenTrue))
+            {
+                n = whenFalse;
             }
 
-            var declarator = declarations[0].Declarators[0];
-            var initializer = declarator.Initializer ?? declarations[0].Initializer;
-            if (initializer is null
-                || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32
-                || OperationFacts.StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
-                || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol))
+            if (n is not null
+                && m.IsBinary(m.Resolve(chunk), BinaryOperatorKind.Divide, out var num, out var den)
+                && m.Same(num, n) && m.Same(den, t))
             {
-                return false;
-            }
-
-            var step = loop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : loop.AtLoopBottom[0];
-            if (!(step is IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
-                  && SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol)))
-            {
-                return false;
-            }
-
-            index = declarator.Symbol;
-            start = initializer.Value;
-            end = condition.RightOperand;
-            return true;
-        }
-
-        /// <summary>Returns N when [start, end) for partition p of T is one of the recognised splits of [0, N).</summary>
-        private static IOperation? MatchRange(Matcher m, ILocalSymbol p, IOperation t, IOperation start, IOperation end)
-        {
-            var s = m.Resolve(start);
-            var e = m.Resolve(end);
-
-            // start = p * N / T; end = (p + 1) * N / T
-            if (m.IsBinary(s, BinaryOperatorKind.Divide, out var sNum, out var sDen) && m.Same(sDen, t)
-                && m.IsBinary(sNum, BinaryOperatorKind.Multiply, out var a, out var b)
-                && m.IsBinary(e, BinaryOperatorKind.Divide, out var eNum, out var eDen) && m.Same(eDen, t)
-                && m.IsBinary(eNum, BinaryOperatorKind.Multiply, out var c, out var d))
-            {
-                IOperation? n = m.IsLocal(a, p) ? b : m.IsLocal(b, p) ? a : null;
-                if (n is not null && ((m.IsPlusOne(c, p) && m.Same(d, n)) || (m.IsPlusOne(d, p) && m.Same(c, n))))
-                {
-                    return n;
-                }
-            }
-
-            // start = p * chunk
-            if (!m.IsBinary(s, BinaryOperatorKind.Multiply, out var x, out var y))
-            {
-                return null;
-            }
-
-            var chunk = m.IsLocal(x, p) ? y : m.IsLocal(y, p) ? x : null;
-            if (chunk is null)
-            {
-                return null;
-            }
-
-            bool IsNextStart(IOperation candidate)
-            {
-                candidate = m.Resolve(candidate);
-                if (m.IsBinary(candidate, BinaryOperatorKind.Add, out var l, out var r))
-                {
-                    if ((m.Same(l, start) && m.Same(r, chunk)) || (m.Same(r, start) && m.Same(l, chunk)))
-                    {
-                        return true;
-                    }
-                }
-
-                if (m.IsBinary(candidate, BinaryOperatorKind.Multiply, out l, out r))
-                {
-                    return (m.IsPlusOne(l, p) && m.Same(r, chunk)) || (m.IsPlusOne(r, p) && m.Same(l, chunk));
-                }
-
-                return false;
-            }
-
-            // end = p == T - 1 ? N : next    (or p < T - 1 ? next : N),  chunk = N / T
-            if (e is IConditionalOperation { WhenFalse: { } whenFalse } conditional
-                && m.Resolve(conditional.Condition) is IBinaryOperation test)
-            {
-                IOperation? n = null;
-                var testsLast = (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t))
-                                || (m.IsLocal(test.RightOperand, p) && m.IsMinusOne(test.LeftOperand, t));
-                if (testsLast && test.OperatorKind == BinaryOperatorKind.Equals && IsNextStart(whenFalse))
-                {
-                    n = conditional.WhenTrue;
-                }
-                else if (testsLast && test.OperatorKind == BinaryOperatorKind.NotEquals && IsNextStart(conditional.WhenTrue))
-                {
-                    n = whenFalse;
-                }
-                else if (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t) && test.OperatorKind == BinaryOperatorKind.LessThan && IsNextStart(conditional.WhenTrue))
-                {
-                    n = whenFalse;
-                }
-
-                if (n is not null
-                    && m.IsBinary(m.Resolve(chunk), BinaryOperatorKind.Divide, out var num, out var den)
-                    && m.Same(num, n) && m.Same(den, t))
-                {
-                    return n;
-                }
-
-                return null;
-            }
-
-            // end = Math.Min(N, next), chunk = (N + T - 1) / T
-            if (e is IInvocationOperation { TargetMethod: { Name: "Min", ContainingType: { Name: "Math" } } } min && min.Arguments.Length == 2)
-            {
-                var first = min.Arguments[0].Value;
-                var second = min.Arguments[1].Value;
-                var n = IsNextStart(first) ? second : IsNextStart(second) ? first : null;
-                if (n is not null
-                    && m.IsBinary(m.Resolve(chunk), BinaryOperatorKind.Divide, out var num, out var den) && m.Same(den, t)
-                    && m.IsCeilingNumerator(num, n, t))
-                {
-                    return n;
-                }
+                return n;
             }
 
             return null;
         }
 
-        /// <summary>Structural equality of integer expressions, seeing through locals assigned once.</summary>
-        private sealed class Matcher
+        // end = Math.Min(N, next), chunk = (N + T - 1) / T
+        if (e is IInvocationOperation { TargetMethod: { Name: "Min", ContainingType: { Name: "Math" } } } min && min.Arguments.Length == 2)
         {
-            private readonly IOperation _root;
-            private readonly Dictionary<ILocalSymbol, IOperation?> _initializers = new Dictionary<ILocalSymbol, IOperation?>(SymbolEqualityComparer.Default);
-
-            public Matcher(IOperation root, ImmutableArray<IOperation> partitionStatements)
+            var first = min.Arguments[0].Value;
+            var second = min.Arguments[1].Value;
+            var n = IsNextStart(first) ? second : IsNextStart(second) ? first : null;
+            if (n is not null
+                && m.IsBinary(m.Resolve(chunk), BinaryOperatorKind.Divide, out var num, out var den) && m.Same(den, t)
+                && m.IsCeilingNumerator(num, n, t))
             {
-                _root = root;
-                foreach (var operation in OperationFacts.Descendants(root).Concat(partitionStatements.SelectMany(s => OperationFacts.Descendants(s))))
+                return n;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Structural equality of integer expressions, seeing through locals assigned once.</summary>
+    private sealed class Matcher
+    {
+        private readonly IOperation _root;
+        private readonly Dictionary<ILocalSymbol, IOperation?> _initializers = new Dictionary<ILocalSymbol, IOperation?>(SymbolEqualityComparer.Default);
+
+        public Matcher(IOperation root, ImmutableArray<IOperation> partitionStatements)
+        {
+            _root = root;
+            foreach (var operation in OperationFacts.Descendants(root).Concat(partitionStatements.SelectMany(s => OperationFacts.Descendants(s))))
+            {
+                if (operation is IVariableDeclaratorOperation declarator && !_initializers.ContainsKey(declarator.Symbol))
                 {
-                    if (operation is IVariableDeclaratorOperation declarator && !_initializers.ContainsKey(declarator.Symbol))
-                    {
-                        _initializers[declarator.Symbol] = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
-                    }
+                    _initializers[declarator.Symbol] = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
                 }
             }
+        }
 
-            public IOperation Resolve(IOperation operation)
+        public IOperation Resolve(IOperation operation)
+        {
+            for (var depth = 0; depth < 8; depth++)
             {
-                for (var depth = 0; depth < 8; depth++)
+                operation = OperationFacts.StripConversions(operation);
+                if (operation is ILocalReferenceOperation local
+                    && _initializers.TryGetValue(local.Local, out var initializer)
+                    && initializer is not null
+                    && !local.Local.IsRef
+                    && !OperationFacts.IsWrittenAfterDeclaration(local.Local, _root))
                 {
-                    operation = OperationFacts.StripConversions(operation);
-                    if (operation is ILocalReferenceOperation local
-                        && _initializers.TryGetValue(local.Local, out var initializer)
-                        && initializer is not null
-                        && !local.Local.IsRef
-                        && !OperationFacts.IsWrittenAfterDeclaration(local.Local, _root))
-                    {
-                        operation = initializer;
-                        continue;
-                    }
-
-                    break;
+                    operation = initializer;
+                    continue;
                 }
 
-                return operation;
+                break;
             }
 
-            public bool IsLocal(IOperation operation, ILocalSymbol local)
-                => Resolve(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+            return operation;
+        }
 
-            public bool IsBinary(IOperation operation, BinaryOperatorKind kind, out IOperation left, out IOperation right)
+        public bool IsLocal(IOperation operation, ILocalSymbol local)
+            => Resolve(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+        public bool IsBinary(IOperation operation, BinaryOperatorKind kind, out IOperation left, out IOperation right)
+        {
+            left = null!;
+            right = null!;
+            if (Resolve(operation) is IBinaryOperation binary && binary.OperatorKind == kind && !binary.IsChecked)
             {
-                left = null!;
-                right = null!;
-                if (Resolve(operation) is IBinaryOperation binary && binary.OperatorKind == kind && !binary.IsChecked)
-                {
-                    left = binary.LeftOperand;
-                    right = binary.RightOperand;
-                    return true;
-                }
-
-                return false;
+                left = binary.LeftOperand;
+                right = binary.RightOperand;
+                return true;
             }
 
-            public bool IsPlusOne(IOperation operation, ILocalSymbol p)
-                => IsBinary(operation, BinaryOperatorKind.Add, out var l, out var r)
-                   && ((IsLocal(l, p) && IsConstant(r, 1)) || (IsLocal(r, p) && IsConstant(l, 1)));
+            return false;
+        }
 
-            public bool IsMinusOne(IOperation operation, IOperation t)
-                => IsBinary(operation, BinaryOperatorKind.Subtract, out var l, out var r) && Same(l, t) && IsConstant(r, 1);
+        public bool IsPlusOne(IOperation operation, ILocalSymbol p)
+            => IsBinary(operation, BinaryOperatorKind.Add, out var l, out var r)
+               && ((IsLocal(l, p) && IsConstant(r, 1)) || (IsLocal(r, p) && IsConstant(l, 1)));
 
-            /// <summary><c>N + T - 1</c> or <c>N + (T - 1)</c> or <c>N - 1 + T</c>.</summary>
-            public bool IsCeilingNumerator(IOperation operation, IOperation n, IOperation t)
+        public bool IsMinusOne(IOperation operation, IOperation t)
+            => IsBinary(operation, BinaryOperatorKind.Subtract, out var l, out var r) && Same(l, t) && IsConstant(r, 1);
+
+        /// <summary><c>N + T - 1</c> or <c>N + (T - 1)</c> or <c>N - 1 + T</c>.</summary>
+        public bool IsCeilingNumerator(IOperation operation, IOperation n, IOperation t)
+        {
+            if (IsBinary(operation, BinaryOperatorKind.Subtract, out var l, out var r) && IsConstant(r, 1)
+                && IsBinary(l, BinaryOperatorKind.Add, out var a, out var b))
             {
-                if (IsBinary(operation, BinaryOperatorKind.Subtract, out var l, out var r) && IsConstant(r, 1)
-                    && IsBinary(l, BinaryOperatorKind.Add, out var a, out var b))
-                {
-                    return (Same(a, n) && Same(b, t)) || (Same(a, t) && Same(b, n));
-                }
-
-                if (IsBinary(operation, BinaryOperatorKind.Add, out l, out r))
-                {
-                    return (Same(l, n) && IsMinusOne(r, t)) || (Same(r, n) && IsMinusOne(l, t));
-                }
-
-                return false;
+                return (Same(a, n) && Same(b, t)) || (Same(a, t) && Same(b, n));
             }
 
-            public bool IsConstant(IOperation operation, int value)
-                => Resolve(operation).ConstantValue is { HasValue: true, Value: int v } && v == value;
-
-            public bool Same(IOperation a, IOperation b)
+            if (IsBinary(operation, BinaryOperatorKind.Add, out l, out r))
             {
-                a = Resolve(a);
-                b = Resolve(b);
-                if (a.ConstantValue.HasValue || b.ConstantValue.HasValue)
-                {
-                    return a.ConstantValue.HasValue && b.ConstantValue.HasValue && Equals(a.ConstantValue.Value, b.ConstantValue.Value);
-                }
-
-                switch (a)
-                {
-                    case ILocalReferenceOperation la when b is ILocalReferenceOperation lb:
-                        return SymbolEqualityComparer.Default.Equals(la.Local, lb.Local);
-                    case IParameterReferenceOperation pa when b is IParameterReferenceOperation pb:
-                        return SymbolEqualityComparer.Default.Equals(pa.Parameter, pb.Parameter);
-                    case IFieldReferenceOperation fa when b is IFieldReferenceOperation fb:
-                        return SymbolEqualityComparer.Default.Equals(fa.Field, fb.Field) && SameInstance(fa.Instance, fb.Instance);
-                    case IPropertyReferenceOperation qa when b is IPropertyReferenceOperation qb:
-                        return SymbolEqualityComparer.Default.Equals(qa.Property, qb.Property) && qa.Arguments.Length == 0 && qb.Arguments.Length == 0 && SameInstance(qa.Instance, qb.Instance);
-                    case IBinaryOperation ba when b is IBinaryOperation bb:
-                        return ba.OperatorKind == bb.OperatorKind && Same(ba.LeftOperand, bb.LeftOperand) && Same(ba.RightOperand, bb.RightOperand);
-                    default:
-                        return false;
-                }
+                return (Same(l, n) && IsMinusOne(r, t)) || (Same(r, n) && IsMinusOne(l, t));
             }
 
-            private bool SameInstance(IOperation? a, IOperation? b)
+            return false;
+        }
+
+        public bool IsConstant(IOperation operation, int value)
+            => Resolve(operation).ConstantValue is { HasValue: true, Value: int v } && v == value;
+
+        public bool Same(IOperation a, IOperation b)
+        {
+            a = Resolve(a);
+            b = Resolve(b);
+            if (a.ConstantValue.HasValue || b.ConstantValue.HasValue)
             {
-                if (a is null || b is null)
-                {
-                    return a is null && b is null;
-                }
-
-                if (a is IInstanceReferenceOperation && b is IInstanceReferenceOperation)
-                {
-                    return true;
-                }
-
-                return Same(a, b);
+                return a.ConstantValue.HasValue && b.ConstantValue.HasValue && Equals(a.ConstantValue.Value, b.ConstantValue.Value);
             }
+
+            switch (a)
+            {
+                case ILocalReferenceOperation la when b is ILocalReferenceOperation lb:
+                    return SymbolEqualityComparer.Default.Equals(la.Local, lb.Local);
+                case IParameterReferenceOperation pa when b is IParameterReferenceOperation pb:
+                    return SymbolEqualityComparer.Default.Equals(pa.Parameter, pb.Parameter);
+                case IFieldReferenceOperation fa when b is IFieldReferenceOperation fb:
+                    return SymbolEqualityComparer.Default.Equals(fa.Field, fb.Field) && SameInstance(fa.Instance, fb.Instance);
+                case IPropertyReferenceOperation qa when b is IPropertyReferenceOperation qb:
+                    return SymbolEqualityComparer.Default.Equals(qa.Property, qb.Property) && qa.Arguments.Length == 0 && qb.Arguments.Length == 0 && SameInstance(qa.Instance, qb.Instance);
+                case IBinaryOperation ba when b is IBinaryOperation bb:
+                    return ba.OperatorKind == bb.OperatorKind && Same(ba.LeftOperand, bb.LeftOperand) && Same(ba.RightOperand, bb.RightOperand);
+                default:
+                    return false;
+            }
+        }
+
+        private bool SameInstance(IOperation? a, IOperation? b)
+        {
+            if (a is null || b is null)
+            {
+                return a is null && b is null;
+            }
+
+            if (a is IInstanceReferenceOperation && b is IInstanceReferenceOperation)
+            {
+                return true;
+            }
+
+            return Same(a, b);
         }
     }
 }

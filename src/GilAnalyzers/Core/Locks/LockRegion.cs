@@ -7,568 +7,567 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Core
+namespace GilAnalyzers.Core;
+
+/// <summary>How the code takes its lock.</summary>
+internal enum LockKind
 {
-    /// <summary>How the code takes its lock.</summary>
-    internal enum LockKind
+    /// <summary><c>lock (x) { … }</c>, on an object or a System.Threading.Lock.</summary>
+    Statement,
+
+    /// <summary><c>Monitor.Enter/TryEnter(x) … Monitor.Exit(x)</c>.</summary>
+    Monitor,
+
+    /// <summary>A <c>SemaphoreSlim</c>/<c>Semaphore</c> created with one slot: <c>Wait … Release</c>.</summary>
+    Semaphore,
+
+    /// <summary><c>Mutex.WaitOne … ReleaseMutex</c>.</summary>
+    Mutex,
+
+    /// <summary><c>using (gate.EnterScope())</c> or <c>gate.Enter() … gate.Exit()</c> on a System.Threading.Lock.</summary>
+    LockObject,
+
+    /// <summary>
+    /// The exclusive side of a reader/writer lock: <c>ReaderWriterLockSlim.EnterWriteLock/EnterUpgradeableReadLock</c>
+    /// (and their TryEnter forms), <c>ReaderWriterLock.AcquireWriterLock</c>. Read locks are shared and never a region.
+    /// </summary>
+    ReaderWriter,
+}
+
+/// <summary>A piece of code that runs while holding one lock.</summary>
+internal sealed class LockRegion
+{
+    public LockRegion(LockKind kind, IOperation anchor, IOperation lockedValue, ImmutableArray<IOperation> body, Location location, bool isSystemWide)
     {
-        /// <summary><c>lock (x) { … }</c>, on an object or a System.Threading.Lock.</summary>
-        Statement,
-
-        /// <summary><c>Monitor.Enter/TryEnter(x) … Monitor.Exit(x)</c>.</summary>
-        Monitor,
-
-        /// <summary>A <c>SemaphoreSlim</c>/<c>Semaphore</c> created with one slot: <c>Wait … Release</c>.</summary>
-        Semaphore,
-
-        /// <summary><c>Mutex.WaitOne … ReleaseMutex</c>.</summary>
-        Mutex,
-
-        /// <summary><c>using (gate.EnterScope())</c> or <c>gate.Enter() … gate.Exit()</c> on a System.Threading.Lock.</summary>
-        LockObject,
-
-        /// <summary>
-        /// The exclusive side of a reader/writer lock: <c>ReaderWriterLockSlim.EnterWriteLock/EnterUpgradeableReadLock</c>
-        /// (and their TryEnter forms), <c>ReaderWriterLock.AcquireWriterLock</c>. Read locks are shared and never a region.
-        /// </summary>
-        ReaderWriter,
+        Kind = kind;
+        Anchor = anchor;
+        LockedValue = lockedValue;
+        Body = body;
+        Location = location;
+        IsSystemWide = isSystemWide;
     }
 
-    /// <summary>A piece of code that runs while holding one lock.</summary>
-    internal sealed class LockRegion
+    public LockKind Kind { get; }
+
+    /// <summary>The lock statement, or the call that acquires the lock.</summary>
+    public IOperation Anchor { get; }
+
+    /// <summary>The expression naming the lock object.</summary>
+    public IOperation LockedValue { get; }
+
+    /// <summary>The operations executed while the lock is held, in order.</summary>
+    public ImmutableArray<IOperation> Body { get; }
+
+    /// <summary>Where the squiggle goes: <c>lock (x)</c> or the acquiring call.</summary>
+    public Location Location { get; }
+
+    /// <summary>A named Mutex: shared by every process on the machine.</summary>
+    public bool IsSystemWide { get; }
+}
+
+/// <summary>Recognises the ways C# code takes a lock and finds the code that runs under it.</summary>
+internal static class LockRegionFinder
+{
+    public static LockRegion? FromLockStatement(ILockOperation operation)
     {
-        public LockRegion(LockKind kind, IOperation anchor, IOperation lockedValue, ImmutableArray<IOperation> body, Location location, bool isSystemWide)
+        if (operation.LockedValue is null || operation.Body is null || operation.Syntax is not LockStatementSyntax statement)
         {
-            Kind = kind;
-            Anchor = anchor;
-            LockedValue = lockedValue;
-            Body = body;
-            Location = location;
-            IsSystemWide = isSystemWide;
-        }
-
-        public LockKind Kind { get; }
-
-        /// <summary>The lock statement, or the call that acquires the lock.</summary>
-        public IOperation Anchor { get; }
-
-        /// <summary>The expression naming the lock object.</summary>
-        public IOperation LockedValue { get; }
-
-        /// <summary>The operations executed while the lock is held, in order.</summary>
-        public ImmutableArray<IOperation> Body { get; }
-
-        /// <summary>Where the squiggle goes: <c>lock (x)</c> or the acquiring call.</summary>
-        public Location Location { get; }
-
-        /// <summary>A named Mutex: shared by every process on the machine.</summary>
-        public bool IsSystemWide { get; }
-    }
-
-    /// <summary>Recognises the ways C# code takes a lock and finds the code that runs under it.</summary>
-    internal static class LockRegionFinder
-    {
-        public static LockRegion? FromLockStatement(ILockOperation operation)
-        {
-            if (operation.LockedValue is null || operation.Body is null || operation.Syntax is not LockStatementSyntax statement)
-            {
-                return null;
-            }
-
-            var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(statement.LockKeyword.SpanStart, statement.CloseParenToken.Span.End);
-            return new LockRegion(LockKind.Statement, operation, operation.LockedValue, ImmutableArray.Create(operation.Body),
-                Location.Create(statement.SyntaxTree, span), isSystemWide: false);
-        }
-
-        /// <summary>Cheap name filter before any symbol work.</summary>
-        public static bool IsAcquireName(string name)
-            => name == "Enter" || name == "TryEnter" || name == "Wait" || name == "WaitAsync" || name == "WaitOne"
-               || IsReaderWriterAcquireName(name);
-
-        /// <summary>The exclusive acquisitions of a reader/writer lock (never <c>EnterReadLock</c>: readers run together).</summary>
-        private static bool IsReaderWriterAcquireName(string name)
-            => name == "EnterWriteLock" || name == "TryEnterWriteLock" || name == "EnterUpgradeableReadLock"
-               || name == "TryEnterUpgradeableReadLock" || name == "AcquireWriterLock";
-
-        /// <summary>The call names that release a lock taken by <paramref name="acquireName"/> on a lock of <paramref name="kind"/>.</summary>
-        private static string[] ReleaseNames(LockKind kind, string acquireName)
-        {
-            switch (kind)
-            {
-                case LockKind.Semaphore:
-                    return SemaphoreReleases;
-                case LockKind.Mutex:
-                    return MutexReleases;
-                case LockKind.ReaderWriter:
-                    return acquireName == "AcquireWriterLock" ? WriterLockReleases
-                        : acquireName.EndsWith("UpgradeableReadLock", StringComparison.Ordinal) ? UpgradeableReleases
-                        : WriteLockReleases;
-                default:
-                    return ExitReleases;
-            }
-        }
-
-        private static readonly string[] SemaphoreReleases = { "Release" };
-        private static readonly string[] MutexReleases = { "ReleaseMutex" };
-        private static readonly string[] ExitReleases = { "Exit" };
-        private static readonly string[] WriteLockReleases = { "ExitWriteLock" };
-        private static readonly string[] UpgradeableReleases = { "ExitUpgradeableReadLock" };
-        private static readonly string[] WriterLockReleases = { "ReleaseWriterLock", "ReleaseLock" };
-
-        /// <summary>A call that acquires a lock: Monitor.Enter/TryEnter, a one-slot semaphore's Wait, Mutex.WaitOne, Lock.Enter.</summary>
-        public static LockRegion? FromAcquireCall(IInvocationOperation invocation, KnownTypes types)
-        {
-            var method = invocation.TargetMethod;
-            if (!IsAcquireName(method.Name))
-            {
-                return null;
-            }
-
-            var type = method.ContainingType;
-            // WaitOne is declared on WaitHandle: what matters is the receiver's type.
-            var receiverType = invocation.Instance?.Type;
-            LockKind kind;
-            IOperation? lockedValue;
-            var systemWide = false;
-            // In each test the method and type names come before KnownTypes.Is: they are necessary for it and resolve no type.
-            var name = method.Name;
-            var isEnter = name == "Enter" || name == "TryEnter";
-            if (isEnter && type?.Name == "Monitor" && KnownTypes.Is(type, types.Monitor) && invocation.Arguments.Length > 0)
-            {
-                kind = LockKind.Monitor;
-                lockedValue = ArgumentInOrder(invocation, 0);
-            }
-            else if (((name == "Wait" || name == "WaitAsync") && type?.Name == "SemaphoreSlim" && KnownTypes.Is(type, types.SemaphoreSlim))
-                     || (name == "WaitOne" && receiverType?.Name == "Semaphore" && KnownTypes.Is(receiverType, types.Semaphore)))
-            {
-                kind = LockKind.Semaphore;
-                lockedValue = invocation.Instance;
-                if (lockedValue is null || !IsSingleSlotGate(lockedValue))
-                {
-                    return null;
-                }
-
-                systemWide = receiverType?.Name == "Semaphore" && IsNamedSemaphore(lockedValue);
-            }
-            else if (name == "WaitOne" && receiverType?.Name == "Mutex" && KnownTypes.Is(receiverType, types.Mutex))
-            {
-                kind = LockKind.Mutex;
-                lockedValue = invocation.Instance;
-                systemWide = lockedValue is not null && IsNamedMutex(lockedValue);
-            }
-            else if (isEnter && type?.Name == "Lock" && KnownTypes.Is(type, types.Lock))
-            {
-                kind = LockKind.LockObject;
-                lockedValue = invocation.Instance;
-            }
-            else if (IsReaderWriterAcquireName(name)
-                     && ((type?.Name == "ReaderWriterLockSlim" && KnownTypes.Is(type, types.ReaderWriterLockSlim))
-                         || (type?.Name == "ReaderWriterLock" && KnownTypes.Is(type, types.ReaderWriterLock))))
-            {
-                kind = LockKind.ReaderWriter;
-                lockedValue = invocation.Instance;
-            }
-            else
-            {
-                return null;
-            }
-
-            if (lockedValue is null)
-            {
-                return null;
-            }
-
-            var body = FindBodyAfterAcquire(invocation, lockedValue, ReleaseNames(kind, name));
-            return body.IsDefaultOrEmpty
-                ? null
-                : new LockRegion(kind, invocation, lockedValue, body, invocation.Syntax.GetLocation(), systemWide);
-        }
-
-        /// <summary><c>using (gate.EnterScope()) { … }</c> and <c>using var scope = gate.EnterScope();</c>.</summary>
-        public static LockRegion? FromUsing(IOperation operation, KnownTypes types)
-        {
-            switch (operation)
-            {
-                case IUsingOperation usingOperation when FindEnterScope(usingOperation.Resources, types) is { } call:
-                    return new LockRegion(LockKind.LockObject, call, call.Instance!, ImmutableArray.Create(usingOperation.Body),
-                        call.Syntax.GetLocation(), isSystemWide: false);
-                case IUsingDeclarationOperation declaration when FindEnterScope(declaration.DeclarationGroup, types) is { } call:
-                    var rest = StatementsAfter(declaration);
-                    return rest.IsDefaultOrEmpty
-                        ? null
-                        : new LockRegion(LockKind.LockObject, call, call.Instance!, rest, call.Syntax.GetLocation(), isSystemWide: false);
-                default:
-                    return null;
-            }
-        }
-
-        private static IInvocationOperation? FindEnterScope(IOperation? resources, KnownTypes types)
-        {
-            if (resources is null)
-            {
-                return null;
-            }
-
-            foreach (var operation in resources.DescendantsAndSelf())
-            {
-                // The name first: it resolves no type (and without System.Threading.Lock in the references, Is is false).
-                if (operation is IInvocationOperation { Instance: not null } call
-                    && call.TargetMethod.Name == "EnterScope"
-                    && KnownTypes.Is(call.TargetMethod.ContainingType, types.Lock))
-                {
-                    return call;
-                }
-            }
-
             return null;
         }
 
-        private static IOperation? ArgumentInOrder(IInvocationOperation invocation, int ordinal)
-        {
-            foreach (var argument in invocation.Arguments)
-            {
-                if (argument.Parameter?.Ordinal == ordinal)
-                {
-                    return argument.Value;
-                }
-            }
+        var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(statement.LockKeyword.SpanStart, statement.CloseParenToken.Span.End);
+        return new LockRegion(LockKind.Statement, operation, operation.LockedValue, ImmutableArray.Create(operation.Body),
+            Location.Create(statement.SyntaxTree, span), isSystemWide: false);
+    }
 
+    /// <summary>Cheap name filter before any symbol work.</summary>
+    public static bool IsAcquireName(string name)
+        => name == "Enter" || name == "TryEnter" || name == "Wait" || name == "WaitAsync" || name == "WaitOne"
+           || IsReaderWriterAcquireName(name);
+
+    /// <summary>The exclusive acquisitions of a reader/writer lock (never <c>EnterReadLock</c>: readers run together).</summary>
+    private static bool IsReaderWriterAcquireName(string name)
+        => name == "EnterWriteLock" || name == "TryEnterWriteLock" || name == "EnterUpgradeableReadLock"
+           || name == "TryEnterUpgradeableReadLock" || name == "AcquireWriterLock";
+
+    /// <summary>The call names that release a lock taken by <paramref name="acquireName"/> on a lock of <paramref name="kind"/>.</summary>
+    private static string[] ReleaseNames(LockKind kind, string acquireName)
+    {
+        switch (kind)
+        {
+            case LockKind.Semaphore:
+                return SemaphoreReleases;
+            case LockKind.Mutex:
+                return MutexReleases;
+            case LockKind.ReaderWriter:
+                return acquireName == "AcquireWriterLock" ? WriterLockReleases
+                    : acquireName.EndsWith("UpgradeableReadLock", StringComparison.Ordinal) ? UpgradeableReleases
+                    : WriteLockReleases;
+            default:
+                return ExitReleases;
+        }
+    }
+
+    private static readonly string[] SemaphoreReleases = { "Release" };
+    private static readonly string[] MutexReleases = { "ReleaseMutex" };
+    private static readonly string[] ExitReleases = { "Exit" };
+    private static readonly string[] WriteLockReleases = { "ExitWriteLock" };
+    private static readonly string[] UpgradeableReleases = { "ExitUpgradeableReadLock" };
+    private static readonly string[] WriterLockReleases = { "ReleaseWriterLock", "ReleaseLock" };
+
+    /// <summary>A call that acquires a lock: Monitor.Enter/TryEnter, a one-slot semaphore's Wait, Mutex.WaitOne, Lock.Enter.</summary>
+    public static LockRegion? FromAcquireCall(IInvocationOperation invocation, KnownTypes types)
+    {
+        var method = invocation.TargetMethod;
+        if (!IsAcquireName(method.Name))
+        {
             return null;
         }
 
-        /// <summary>
-        /// The statements that run after the acquiring call and before the matching release:
-        /// <c>if (TryEnter(x)) { … }</c> → the if branch; <c>Enter(x); try { … } finally { Exit(x); }</c> → the try body;
-        /// <c>if (!gate.Wait(timeout)) throw …; try { … } finally { gate.Release(); }</c> → the try body after the guard;
-        /// otherwise the following statements of the same block, up to the first statement that releases the lock.
-        /// </summary>
-        private static ImmutableArray<IOperation> FindBodyAfterAcquire(IInvocationOperation invocation, IOperation lockedValue, string[] releaseNames)
+        var type = method.ContainingType;
+        // WaitOne is declared on WaitHandle: what matters is the receiver's type.
+        var receiverType = invocation.Instance?.Type;
+        LockKind kind;
+        IOperation? lockedValue;
+        var systemWide = false;
+        // In each test the method and type names come before KnownTypes.Is: they are necessary for it and resolve no type.
+        var name = method.Name;
+        var isEnter = name == "Enter" || name == "TryEnter";
+        if (isEnter && type?.Name == "Monitor" && KnownTypes.Is(type, types.Monitor) && invocation.Arguments.Length > 0)
         {
-            IOperation current = invocation;
-            while (true)
+            kind = LockKind.Monitor;
+            lockedValue = ArgumentInOrder(invocation, 0);
+        }
+        else if (((name == "Wait" || name == "WaitAsync") && type?.Name == "SemaphoreSlim" && KnownTypes.Is(type, types.SemaphoreSlim))
+                 || (name == "WaitOne" && receiverType?.Name == "Semaphore" && KnownTypes.Is(receiverType, types.Semaphore)))
+        {
+            kind = LockKind.Semaphore;
+            lockedValue = invocation.Instance;
+            if (lockedValue is null || !IsSingleSlotGate(lockedValue))
             {
-                var parent = current.Parent;
-                if (parent is IAwaitOperation || parent is IConversionOperation)
-                {
-                    current = parent;
-                }
-                else if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == current)
-                {
-                    // await gate.WaitAsync().ConfigureAwait(false)
-                    current = parent;
-                }
-                else
-                {
-                    break;
-                }
+                return null;
             }
 
-            if (current.Parent is IConditionalOperation { WhenTrue: { } whenTrue } conditional && conditional.Condition == current)
-            {
-                return ImmutableArray.Create(whenTrue);
-            }
+            systemWide = receiverType?.Name == "Semaphore" && IsNamedSemaphore(lockedValue);
+        }
+        else if (name == "WaitOne" && receiverType?.Name == "Mutex" && KnownTypes.Is(receiverType, types.Mutex))
+        {
+            kind = LockKind.Mutex;
+            lockedValue = invocation.Instance;
+            systemWide = lockedValue is not null && IsNamedMutex(lockedValue);
+        }
+        else if (isEnter && type?.Name == "Lock" && KnownTypes.Is(type, types.Lock))
+        {
+            kind = LockKind.LockObject;
+            lockedValue = invocation.Instance;
+        }
+        else if (IsReaderWriterAcquireName(name)
+                 && ((type?.Name == "ReaderWriterLockSlim" && KnownTypes.Is(type, types.ReaderWriterLockSlim))
+                     || (type?.Name == "ReaderWriterLock" && KnownTypes.Is(type, types.ReaderWriterLock))))
+        {
+            kind = LockKind.ReaderWriter;
+            lockedValue = invocation.Instance;
+        }
+        else
+        {
+            return null;
+        }
 
-            IOperation statement;
-            if (IsNegated(current, out var negation) && negation.Parent is IConditionalOperation { WhenFalse: null } guard
-                && guard.Condition == negation && Exits(guard.WhenTrue))
+        if (lockedValue is null)
+        {
+            return null;
+        }
+
+        var body = FindBodyAfterAcquire(invocation, lockedValue, ReleaseNames(kind, name));
+        return body.IsDefaultOrEmpty
+            ? null
+            : new LockRegion(kind, invocation, lockedValue, body, invocation.Syntax.GetLocation(), systemWide);
+    }
+
+    /// <summary><c>using (gate.EnterScope()) { … }</c> and <c>using var scope = gate.EnterScope();</c>.</summary>
+    public static LockRegion? FromUsing(IOperation operation, KnownTypes types)
+    {
+        switch (operation)
+        {
+            case IUsingOperation usingOperation when FindEnterScope(usingOperation.Resources, types) is { } call:
+                return new LockRegion(LockKind.LockObject, call, call.Instance!, ImmutableArray.Create(usingOperation.Body),
+                    call.Syntax.GetLocation(), isSystemWide: false);
+            case IUsingDeclarationOperation declaration when FindEnterScope(declaration.DeclarationGroup, types) is { } call:
+                var rest = StatementsAfter(declaration);
+                return rest.IsDefaultOrEmpty
+                    ? null
+                    : new LockRegion(LockKind.LockObject, call, call.Instance!, rest, call.Syntax.GetLocation(), isSystemWide: false);
+            default:
+                return null;
+        }
+    }
+
+    private static IInvocationOperation? FindEnterScope(IOperation? resources, KnownTypes types)
+    {
+        if (resources is null)
+        {
+            return null;
+        }
+
+        foreach (var operation in resources.DescendantsAndSelf())
+        {
+            // The name first: it resolves no type (and without System.Threading.Lock in the references, Is is false).
+            if (operation is IInvocationOperation { Instance: not null } call
+                && call.TargetMethod.Name == "EnterScope"
+                && KnownTypes.Is(call.TargetMethod.ContainingType, types.Lock))
             {
-                // if (!gate.Wait(timeout)) throw new TimeoutException(); — the lock is held after the guard.
-                statement = guard;
+                return call;
             }
-            else if (current.Parent is IExpressionStatementOperation expressionStatement)
+        }
+
+        return null;
+    }
+
+    private static IOperation? ArgumentInOrder(IInvocationOperation invocation, int ordinal)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == ordinal)
             {
-                statement = expressionStatement;
+                return argument.Value;
             }
-            else if (current.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } })
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The statements that run after the acquiring call and before the matching release:
+    /// <c>if (TryEnter(x)) { … }</c> → the if branch; <c>Enter(x); try { … } finally { Exit(x); }</c> → the try body;
+    /// <c>if (!gate.Wait(timeout)) throw …; try { … } finally { gate.Release(); }</c> → the try body after the guard;
+    /// otherwise the following statements of the same block, up to the first statement that releases the lock.
+    /// </summary>
+    private static ImmutableArray<IOperation> FindBodyAfterAcquire(IInvocationOperation invocation, IOperation lockedValue, string[] releaseNames)
+    {
+        IOperation current = invocation;
+        while (true)
+        {
+            var parent = current.Parent;
+            if (parent is IAwaitOperation || parent is IConversionOperation)
             {
-                // var taken = gate.Wait(timeout); try { if (taken) … } finally { if (taken) gate.Release(); }
-                statement = group;
+                current = parent;
+            }
+            else if (parent is IInvocationOperation { TargetMethod.Name: "ConfigureAwait" } configure && configure.Instance == current)
+            {
+                // await gate.WaitAsync().ConfigureAwait(false)
+                current = parent;
             }
             else
             {
-                return default;
-            }
-
-            if (statement.Parent is not IBlockOperation block)
-            {
-                return default;
-            }
-
-            var index = block.Operations.IndexOf(statement);
-            if (index < 0)
-            {
-                return default;
-            }
-
-            var lockText = Normalize(lockedValue);
-            if (index + 1 < block.Operations.Length && block.Operations[index + 1] is ITryOperation { Finally: { } @finally } tryOperation
-                && ContainsRelease(@finally, lockText, releaseNames))
-            {
-                return ImmutableArray.Create<IOperation>(tryOperation.Body);
-            }
-
-            var builder = ImmutableArray.CreateBuilder<IOperation>();
-            for (var i = index + 1; i < block.Operations.Length; i++)
-            {
-                if (ContainsRelease(block.Operations[i], lockText, releaseNames))
-                {
-                    break;
-                }
-
-                builder.Add(block.Operations[i]);
-            }
-
-            return builder.ToImmutable();
-        }
-
-        /// <summary><c>!acquire</c> or <c>acquire == false</c>.</summary>
-        private static bool IsNegated(IOperation acquire, out IOperation negation)
-        {
-            switch (acquire.Parent)
-            {
-                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                    negation = not;
-                    return true;
-                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals
-                    when (equals.LeftOperand == acquire ? equals.RightOperand : equals.LeftOperand) is ILiteralOperation { ConstantValue: { HasValue: true, Value: false } }:
-                    negation = equals;
-                    return true;
-                default:
-                    negation = acquire;
-                    return false;
+                break;
             }
         }
 
-        /// <summary>Whether a guard's branch leaves the block: it ends in throw, return, break, continue or goto.</summary>
-        private static bool Exits(IOperation? branch)
+        if (current.Parent is IConditionalOperation { WhenTrue: { } whenTrue } conditional && conditional.Condition == current)
         {
-            while (branch is IBlockOperation block)
-            {
-                if (block.Operations.Length == 0)
-                {
-                    return false;
-                }
+            return ImmutableArray.Create(whenTrue);
+        }
 
-                branch = block.Operations[block.Operations.Length - 1];
+        IOperation statement;
+        if (IsNegated(current, out var negation) && negation.Parent is IConditionalOperation { WhenFalse: null } guard
+            && guard.Condition == negation && Exits(guard.WhenTrue))
+        {
+            // if (!gate.Wait(timeout)) throw new TimeoutException(); — the lock is held after the guard.
+            statement = guard;
+        }
+        else if (current.Parent is IExpressionStatementOperation expressionStatement)
+        {
+            statement = expressionStatement;
+        }
+        else if (current.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } })
+        {
+            // var taken = gate.Wait(timeout); try { if (taken) … } finally { if (taken) gate.Release(); }
+            statement = group;
+        }
+        else
+        {
+            return default;
+        }
+
+        if (statement.Parent is not IBlockOperation block)
+        {
+            return default;
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        if (index < 0)
+        {
+            return default;
+        }
+
+        var lockText = Normalize(lockedValue);
+        if (index + 1 < block.Operations.Length && block.Operations[index + 1] is ITryOperation { Finally: { } @finally } tryOperation
+            && ContainsRelease(@finally, lockText, releaseNames))
+        {
+            return ImmutableArray.Create<IOperation>(tryOperation.Body);
+        }
+
+        var builder = ImmutableArray.CreateBuilder<IOperation>();
+        for (var i = index + 1; i < block.Operations.Length; i++)
+        {
+            if (ContainsRelease(block.Operations[i], lockText, releaseNames))
+            {
+                break;
             }
 
-            return branch switch
+            builder.Add(block.Operations[i]);
+        }
+
+        return builder.ToImmutable();
+    }
+
+    /// <summary><c>!acquire</c> or <c>acquire == false</c>.</summary>
+    private static bool IsNegated(IOperation acquire, out IOperation negation)
+    {
+        switch (acquire.Parent)
+        {
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                negation = not;
+                return true;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals
+                when (equals.LeftOperand == acquire ? equals.RightOperand : equals.LeftOperand) is ILiteralOperation { ConstantValue: { HasValue: true, Value: false } }:
+                negation = equals;
+                return true;
+            default:
+                negation = acquire;
+                return false;
+        }
+    }
+
+    /// <summary>Whether a guard's branch leaves the block: it ends in throw, return, break, continue or goto.</summary>
+    private static bool Exits(IOperation? branch)
+    {
+        while (branch is IBlockOperation block)
+        {
+            if (block.Operations.Length == 0)
             {
-                IThrowOperation => true,
-                IExpressionStatementOperation { Operation: IThrowOperation } => true,
-                IReturnOperation => true,
-                IBranchOperation => true,
-                _ => false,
+                return false;
+            }
+
+            branch = block.Operations[block.Operations.Length - 1];
+        }
+
+        return branch switch
+        {
+            IThrowOperation => true,
+            IExpressionStatementOperation { Operation: IThrowOperation } => true,
+            IReturnOperation => true,
+            IBranchOperation => true,
+            _ => false,
+        };
+    }
+
+    private static ImmutableArray<IOperation> StatementsAfter(IOperation statement)
+    {
+        if (statement.Parent is not IBlockOperation block)
+        {
+            return default;
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        return index < 0 ? default : ImmutableArray.Create(block.Operations, index + 1, block.Operations.Length - index - 1);
+    }
+
+    private static bool ContainsRelease(IOperation operation, string lockText, string[] releaseNames)
+    {
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            if (descendant is not IInvocationOperation call || System.Array.IndexOf(releaseNames, call.TargetMethod.Name) < 0)
+            {
+                continue;
+            }
+
+            if (call.Instance is null)
+            {
+                // Monitor.Exit(x)
+                if (call.Arguments.Length > 0 && Normalize(call.Arguments[0].Value) == lockText)
+                {
+                    return true;
+                }
+            }
+            else if (Normalize(call.Instance) == lockText)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Normalize(IOperation operation)
+    {
+        var text = OperationFacts.StripConversions(operation).Syntax.ToString();
+        return text.StartsWith("this.", StringComparison.Ordinal) ? text.Substring(5) : text;
+    }
+
+    /// <summary>
+    /// A semaphore created with one slot: <c>new SemaphoreSlim(1, 1)</c>, <c>new SemaphoreSlim(1)</c>,
+    /// <c>new Semaphore(initialCount: 1, maximumCount: 1)</c>, at the initialiser or, for a field or property without
+    /// one, at every assignment of it in its type. Any other count, or a creation not in sight, is not a lock.
+    /// </summary>
+    private static bool IsSingleSlotGate(IOperation instance)
+    {
+        var creations = Creations(instance);
+        if (creations is null)
+        {
+            return false;
+        }
+
+        foreach (var arguments in creations)
+        {
+            var initial = ArgumentAt(arguments, 0, "initialCount");
+            var maximum = ArgumentAt(arguments, 1, "maxCount") ?? ArgumentAt(arguments, 1, "maximumCount");
+            if (initial is null || !IsLiteralOne(initial) || (arguments.Count > 1 && (maximum is null || !IsLiteralOne(maximum))))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><c>new Mutex(false, "Global\\name")</c>: a named mutex is shared machine-wide.</summary>
+    private static bool IsNamedMutex(IOperation instance) => HasName(instance, 1, "name");
+
+    /// <summary><c>new Semaphore(1, 1, "name")</c>: a named semaphore is shared machine-wide.</summary>
+    private static bool IsNamedSemaphore(IOperation instance) => HasName(instance, 2, "name");
+
+    private static bool HasName(IOperation instance, int ordinal, string parameterName)
+    {
+        var creations = Creations(instance);
+        if (creations is null)
+        {
+            return false;
+        }
+
+        foreach (var arguments in creations)
+        {
+            if (ArgumentAt(arguments, ordinal, parameterName) is { } name && !name.IsKind(SyntaxKind.NullLiteralExpression))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ExpressionSyntax? ArgumentAt(SeparatedSyntaxList<ArgumentSyntax> arguments, int ordinal, string name)
+    {
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i];
+            if (argument.NameColon is { } nameColon ? nameColon.Name.Identifier.ValueText == name : i == ordinal)
+            {
+                return argument.Expression;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The argument lists of the creations that the lock variable can hold: its initialiser, or, for a field or
+    /// property declared without one, every assignment to it in its type (null if one of them is not a creation).
+    /// </summary>
+    private static List<SeparatedSyntaxList<ArgumentSyntax>>? Creations(IOperation instance)
+    {
+        var values = AssignedValues(instance);
+        if (values is null)
+        {
+            return null;
+        }
+
+        var result = new List<SeparatedSyntaxList<ArgumentSyntax>>(values.Count);
+        foreach (var value in values)
+        {
+            if (ArgumentsOf(value) is not { } arguments)
+            {
+                return null;
+            }
+
+            result.Add(arguments);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The values a field, property or local named by <paramref name="reference"/> is given in source: its initialiser,
+    /// or, for a field or property declared without one, the right-hand sides of every simple assignment to it in its
+    /// type (matched by name, so a compound assignment or none at all gives null: the value is not in sight).
+    /// </summary>
+    internal static List<ExpressionSyntax>? AssignedValues(IOperation reference)
+    {
+        ISymbol? symbol = OperationFacts.StripConversions(reference) switch
+        {
+            IFieldReferenceOperation field => field.Field,
+            ILocalReferenceOperation local => local.Local,
+            IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property,
+            _ => null,
+        };
+        if (symbol is null)
+        {
+            return null;
+        }
+
+        foreach (var declaration in symbol.DeclaringSyntaxReferences)
+        {
+            var node = declaration.GetSyntax();
+            var initializer = node switch
+            {
+                VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
+                PropertyDeclarationSyntax property => property.Initializer?.Value,
+                _ => null,
             };
-        }
-
-        private static ImmutableArray<IOperation> StatementsAfter(IOperation statement)
-        {
-            if (statement.Parent is not IBlockOperation block)
+            if (initializer is not null)
             {
-                return default;
+                return new List<ExpressionSyntax> { initializer };
             }
-
-            var index = block.Operations.IndexOf(statement);
-            return index < 0 ? default : ImmutableArray.Create(block.Operations, index + 1, block.Operations.Length - index - 1);
         }
 
-        private static bool ContainsRelease(IOperation operation, string lockText, string[] releaseNames)
+        if (symbol is ILocalSymbol || symbol.ContainingType is null)
         {
-            foreach (var descendant in operation.DescendantsAndSelf())
+            return null;
+        }
+
+        var result = new List<ExpressionSyntax>();
+        foreach (var typeReference in symbol.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var assignment in typeReference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
             {
-                if (descendant is not IInvocationOperation call || System.Array.IndexOf(releaseNames, call.TargetMethod.Name) < 0)
+                var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax, Name: { } member } ? member : assignment.Left as SimpleNameSyntax;
+                if (target is null || target.Identifier.ValueText != symbol.Name)
                 {
                     continue;
                 }
 
-                if (call.Instance is null)
-                {
-                    // Monitor.Exit(x)
-                    if (call.Arguments.Length > 0 && Normalize(call.Arguments[0].Value) == lockText)
-                    {
-                        return true;
-                    }
-                }
-                else if (Normalize(call.Instance) == lockText)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static string Normalize(IOperation operation)
-        {
-            var text = OperationFacts.StripConversions(operation).Syntax.ToString();
-            return text.StartsWith("this.", StringComparison.Ordinal) ? text.Substring(5) : text;
-        }
-
-        /// <summary>
-        /// A semaphore created with one slot: <c>new SemaphoreSlim(1, 1)</c>, <c>new SemaphoreSlim(1)</c>,
-        /// <c>new Semaphore(initialCount: 1, maximumCount: 1)</c>, at the initialiser or, for a field or property without
-        /// one, at every assignment of it in its type. Any other count, or a creation not in sight, is not a lock.
-        /// </summary>
-        private static bool IsSingleSlotGate(IOperation instance)
-        {
-            var creations = Creations(instance);
-            if (creations is null)
-            {
-                return false;
-            }
-
-            foreach (var arguments in creations)
-            {
-                var initial = ArgumentAt(arguments, 0, "initialCount");
-                var maximum = ArgumentAt(arguments, 1, "maxCount") ?? ArgumentAt(arguments, 1, "maximumCount");
-                if (initial is null || !IsLiteralOne(initial) || (arguments.Count > 1 && (maximum is null || !IsLiteralOne(maximum))))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        /// <summary><c>new Mutex(false, "Global\\name")</c>: a named mutex is shared machine-wide.</summary>
-        private static bool IsNamedMutex(IOperation instance) => HasName(instance, 1, "name");
-
-        /// <summary><c>new Semaphore(1, 1, "name")</c>: a named semaphore is shared machine-wide.</summary>
-        private static bool IsNamedSemaphore(IOperation instance) => HasName(instance, 2, "name");
-
-        private static bool HasName(IOperation instance, int ordinal, string parameterName)
-        {
-            var creations = Creations(instance);
-            if (creations is null)
-            {
-                return false;
-            }
-
-            foreach (var arguments in creations)
-            {
-                if (ArgumentAt(arguments, ordinal, parameterName) is { } name && !name.IsKind(SyntaxKind.NullLiteralExpression))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private static ExpressionSyntax? ArgumentAt(SeparatedSyntaxList<ArgumentSyntax> arguments, int ordinal, string name)
-        {
-            for (var i = 0; i < arguments.Count; i++)
-            {
-                var argument = arguments[i];
-                if (argument.NameColon is { } nameColon ? nameColon.Name.Identifier.ValueText == name : i == ordinal)
-                {
-                    return argument.Expression;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>
-        /// The argument lists of the creations that the lock variable can hold: its initialiser, or, for a field or
-        /// property declared without one, every assignment to it in its type (null if one of them is not a creation).
-        /// </summary>
-        private static List<SeparatedSyntaxList<ArgumentSyntax>>? Creations(IOperation instance)
-        {
-            var values = AssignedValues(instance);
-            if (values is null)
-            {
-                return null;
-            }
-
-            var result = new List<SeparatedSyntaxList<ArgumentSyntax>>(values.Count);
-            foreach (var value in values)
-            {
-                if (ArgumentsOf(value) is not { } arguments)
+                if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
                 {
                     return null;
                 }
 
-                result.Add(arguments);
+                result.Add(assignment.Right);
             }
-
-            return result;
         }
 
-        /// <summary>
-        /// The values a field, property or local named by <paramref name="reference"/> is given in source: its initialiser,
-        /// or, for a field or property declared without one, the right-hand sides of every simple assignment to it in its
-        /// type (matched by name, so a compound assignment or none at all gives null: the value is not in sight).
-        /// </summary>
-        internal static List<ExpressionSyntax>? AssignedValues(IOperation reference)
-        {
-            ISymbol? symbol = OperationFacts.StripConversions(reference) switch
-            {
-                IFieldReferenceOperation field => field.Field,
-                ILocalReferenceOperation local => local.Local,
-                IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property,
-                _ => null,
-            };
-            if (symbol is null)
-            {
-                return null;
-            }
-
-            foreach (var declaration in symbol.DeclaringSyntaxReferences)
-            {
-                var node = declaration.GetSyntax();
-                var initializer = node switch
-                {
-                    VariableDeclaratorSyntax declarator => declarator.Initializer?.Value,
-                    PropertyDeclarationSyntax property => property.Initializer?.Value,
-                    _ => null,
-                };
-                if (initializer is not null)
-                {
-                    return new List<ExpressionSyntax> { initializer };
-                }
-            }
-
-            if (symbol is ILocalSymbol || symbol.ContainingType is null)
-            {
-                return null;
-            }
-
-            var result = new List<ExpressionSyntax>();
-            foreach (var typeReference in symbol.ContainingType.DeclaringSyntaxReferences)
-            {
-                foreach (var assignment in typeReference.GetSyntax().DescendantNodes().OfType<AssignmentExpressionSyntax>())
-                {
-                    var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax, Name: { } member } ? member : assignment.Left as SimpleNameSyntax;
-                    if (target is null || target.Identifier.ValueText != symbol.Name)
-                    {
-                        continue;
-                    }
-
-                    if (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression))
-                    {
-                        return null;
-                    }
-
-                    result.Add(assignment.Right);
-                }
-            }
-
-            return result.Count == 0 ? null : result;
-        }
-
-        private static SeparatedSyntaxList<ArgumentSyntax>? ArgumentsOf(ExpressionSyntax expression)
-            => expression switch
-            {
-                ObjectCreationExpressionSyntax { ArgumentList: { } list } => list.Arguments,
-                ImplicitObjectCreationExpressionSyntax implicitCreation => implicitCreation.ArgumentList.Arguments,
-                _ => null,
-            };
-
-        private static bool IsLiteralOne(ExpressionSyntax expression)
-            => expression is LiteralExpressionSyntax literal
-               && literal.IsKind(SyntaxKind.NumericLiteralExpression)
-               && literal.Token.Value is int value && value == 1;
+        return result.Count == 0 ? null : result;
     }
+
+    private static SeparatedSyntaxList<ArgumentSyntax>? ArgumentsOf(ExpressionSyntax expression)
+        => expression switch
+        {
+            ObjectCreationExpressionSyntax { ArgumentList: { } list } => list.Arguments,
+            ImplicitObjectCreationExpressionSyntax implicitCreation => implicitCreation.ArgumentList.Arguments,
+            _ => null,
+        };
+
+    private static bool IsLiteralOne(ExpressionSyntax expression)
+        => expression is LiteralExpressionSyntax literal
+           && literal.IsKind(SyntaxKind.NumericLiteralExpression)
+           && literal.Token.Value is int value && value == 1;
 }

@@ -7,252 +7,251 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Core
+namespace GilAnalyzers.Core;
+
+/// <summary>
+/// A GIL-shaped site: a shared lock held around CPU-bound work in parallel code, or a process-global lock held around
+/// CPU-bound work anywhere. GIL001 reports the site; GIL006 reports it instead when the work is entangled with
+/// process-global state.
+/// </summary>
+internal sealed class SerialisedLockSite
 {
+    private SerialisedLockSite(LockRegion region, LockIdentity identity, WorkCost cost, string where)
+    {
+        Region = region;
+        Identity = identity;
+        Cost = cost;
+        Where = where;
+    }
+
+    public LockRegion Region { get; }
+
+    public LockIdentity Identity { get; }
+
+    public WorkCost Cost { get; }
+
+    /// <summary>For messages: "a Parallel.For body" or "'Encode', a process-wide lock that every calling thread queues for".</summary>
+    public string Where { get; }
+
     /// <summary>
-    /// A GIL-shaped site: a shared lock held around CPU-bound work in parallel code, or a process-global lock held around
-    /// CPU-bound work anywhere. GIL001 reports the site; GIL006 reports it instead when the work is entangled with
-    /// process-global state.
+    /// Registers one callback for every lock region in the compilation: <c>lock</c> statements, Monitor / one-slot
+    /// semaphore / Mutex / Lock acquisitions, and <c>using (gate.EnterScope())</c>.
     /// </summary>
-    internal sealed class SerialisedLockSite
+    public static void RegisterLockRegions(CompilationStartAnalysisContext context, KnownTypes types, Action<OperationAnalysisContext, LockRegion> onRegion)
     {
-        private SerialisedLockSite(LockRegion region, LockIdentity identity, WorkCost cost, string where)
-        {
-            Region = region;
-            Identity = identity;
-            Cost = cost;
-            Where = where;
-        }
-
-        public LockRegion Region { get; }
-
-        public LockIdentity Identity { get; }
-
-        public WorkCost Cost { get; }
-
-        /// <summary>For messages: "a Parallel.For body" or "'Encode', a process-wide lock that every calling thread queues for".</summary>
-        public string Where { get; }
-
-        /// <summary>
-        /// Registers one callback for every lock region in the compilation: <c>lock</c> statements, Monitor / one-slot
-        /// semaphore / Mutex / Lock acquisitions, and <c>using (gate.EnterScope())</c>.
-        /// </summary>
-        public static void RegisterLockRegions(CompilationStartAnalysisContext context, KnownTypes types, Action<OperationAnalysisContext, LockRegion> onRegion)
-        {
-            context.RegisterOperationAction(
-                c =>
+        context.RegisterOperationAction(
+            c =>
+            {
+                if (LockRegionFinder.FromLockStatement((ILockOperation)c.Operation) is { } region)
                 {
-                    if (LockRegionFinder.FromLockStatement((ILockOperation)c.Operation) is { } region)
-                    {
-                        onRegion(c, region);
-                    }
-                },
-                OperationKind.Lock);
-            context.RegisterOperationAction(
-                c =>
+                    onRegion(c, region);
+                }
+            },
+            OperationKind.Lock);
+        context.RegisterOperationAction(
+            c =>
+            {
+                var invocation = (IInvocationOperation)c.Operation;
+                if (LockRegionFinder.IsAcquireName(invocation.TargetMethod.Name)
+                    && LockRegionFinder.FromAcquireCall(invocation, types) is { } region)
                 {
-                    var invocation = (IInvocationOperation)c.Operation;
-                    if (LockRegionFinder.IsAcquireName(invocation.TargetMethod.Name)
-                        && LockRegionFinder.FromAcquireCall(invocation, types) is { } region)
-                    {
-                        onRegion(c, region);
-                    }
-                },
-                OperationKind.Invocation);
-            // Registered whatever the references: asking whether System.Threading.Lock exists here, at compilation start,
-            // would resolve a type before any code needs it (see GilAnalyzer). FromUsing looks for an EnterScope call by
-            // name before it resolves the type.
-            context.RegisterOperationAction(
-                c =>
+                    onRegion(c, region);
+                }
+            },
+            OperationKind.Invocation);
+        // Registered whatever the references: asking whether System.Threading.Lock exists here, at compilation start,
+        // would resolve a type before any code needs it (see GilAnalyzer). FromUsing looks for an EnterScope call by
+        // name before it resolves the type.
+        context.RegisterOperationAction(
+            c =>
+            {
+                if (LockRegionFinder.FromUsing(c.Operation, types) is { } region)
                 {
-                    if (LockRegionFinder.FromUsing(c.Operation, types) is { } region)
-                    {
-                        onRegion(c, region);
-                    }
-                },
-                OperationKind.Using,
-                OperationKind.UsingDeclaration);
+                    onRegion(c, region);
+                }
+            },
+            OperationKind.Using,
+            OperationKind.UsingDeclaration);
+    }
+
+    /// <summary>
+    /// The site of <paramref name="region"/> and its entanglement with process-global state, classified once per region
+    /// and compilation: GIL001 reports the site when nothing is entangled, GIL006 when something is. Both analyzers
+    /// ask for the same region; the second gets the first one's verdict (strings only: a cached operation would keep
+    /// its semantic model alive).
+    /// </summary>
+    public static LockSiteVerdict? Classify(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel)
+    {
+        var verdicts = Verdicts.GetValue(types.Compilation, _ => new ConcurrentDictionary<SyntaxNode, LockSiteVerdict>());
+        var key = region.Anchor.Syntax;
+        if (verdicts.TryGetValue(key, out var known))
+        {
+            return known.IsSite ? known : null;
         }
 
-        /// <summary>
-        /// The site of <paramref name="region"/> and its entanglement with process-global state, classified once per region
-        /// and compilation: GIL001 reports the site when nothing is entangled, GIL006 when something is. Both analyzers
-        /// ask for the same region; the second gets the first one's verdict (strings only: a cached operation would keep
-        /// its semantic model alive).
-        /// </summary>
-        public static LockSiteVerdict? Classify(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel)
+        var verdict = LockSiteVerdict.NotASite;
+        if (TryCreate(context, region, types, costModel) is { } site)
         {
-            var verdicts = Verdicts.GetValue(types.Compilation, _ => new ConcurrentDictionary<SyntaxNode, LockSiteVerdict>());
-            var key = region.Anchor.Syntax;
-            if (verdicts.TryGetValue(key, out var known))
-            {
-                return known.IsSite ? known : null;
-            }
-
-            var verdict = LockSiteVerdict.NotASite;
-            if (TryCreate(context, region, types, costModel) is { } site)
-            {
-                var entanglement = GlobalStateModel.For(types).FindEntanglement(site.Region, context.Options, context.CancellationToken);
-                verdict = new LockSiteVerdict(site.Identity.Name, site.Cost.Reason, site.Where, entanglement?.Description);
-            }
-
-            verdicts.TryAdd(key, verdict);
-            return verdict.IsSite ? verdict : null;
+            var entanglement = GlobalStateModel.For(types).FindEntanglement(site.Region, context.Options, context.CancellationToken);
+            verdict = new LockSiteVerdict(site.Identity.Name, site.Cost.Reason, site.Where, entanglement?.Description);
         }
 
-        private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxNode, LockSiteVerdict>> Verdicts =
-            new ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxNode, LockSiteVerdict>>();
+        verdicts.TryAdd(key, verdict);
+        return verdict.IsSite ? verdict : null;
+    }
 
-        /// <summary>The site when <paramref name="region"/> serialises CPU-bound work, else null.</summary>
-        public static SerialisedLockSite? TryCreate(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel)
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxNode, LockSiteVerdict>> Verdicts =
+        new ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxNode, LockSiteVerdict>>();
+
+    /// <summary>The site when <paramref name="region"/> serialises CPU-bound work, else null.</summary>
+    public static SerialisedLockSite? TryCreate(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel)
+    {
+        var parallel = ParallelContextFinder.FindEnclosing(region.Anchor, types);
+        var identity = LockSharing.Classify(region, parallel?.Region);
+        if (!identity.IsShared)
         {
-            var parallel = ParallelContextFinder.FindEnclosing(region.Anchor, types);
-            var identity = LockSharing.Classify(region, parallel?.Region);
-            if (!identity.IsShared)
-            {
-                return null;
-            }
-
-            string where;
-            var inParallelCode = parallel is not null;
-            if (parallel is not null)
-            {
-                where = parallel.Description;
-            }
-            else if (identity.Scope == LockScope.ProcessGlobal
-                     && !IsLazyInitialisation(region)
-                     && !ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types))
-            {
-                where = "'" + context.ContainingSymbol.Name + "', a process-wide lock that every calling thread queues for";
-            }
-            else
-            {
-                return null;
-            }
-
-            return CostIfReportable(region, costModel, context.Options, context.CancellationToken, inParallelCode) is { } cost
-                ? new SerialisedLockSite(region, identity, cost, where)
-                : null;
+            return null;
         }
 
-        /// <summary>
-        /// The region's cost when it is CPU-bound enough to report under the configured threshold. With no parallel code in
-        /// sight (a process-wide lock in a library method) the bar is higher, for precision: the work must be nested loops,
-        /// recursion, a bulk library call (hashing, compression, serialisation, native bulk work) or heavier, and loops that walk the state the lock guards do not count (see
-        /// <see cref="WorkCostModel.AnalyzeComputation"/>). Real-code runs (docs/real-world.md) showed that such locks
-        /// mostly guard one pass over a shared collection. In parallel code the bookkeeping of the lock's own small collections
-        /// (a job queue drained, a top-N list, subscribers) and the rare "new best found" branch do not count either (see
-        /// <see cref="WorkCostModel.AnalyzeLockBody"/>); a loop over a numeric data field does.
-        /// </summary>
-        public static WorkCost? CostIfReportable(LockRegion region, WorkCostModel costModel, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken, bool inParallelCode = true)
+        string where;
+        var inParallelCode = parallel is not null;
+        if (parallel is not null)
         {
-            var minimum = GilOptions.MinWorkStrength(options, region.Anchor.Syntax.SyntaxTree);
-            var cost = inParallelCode
-                ? costModel.AnalyzeLockBody(region.Body, cancellationToken)
-                : costModel.AnalyzeComputation(region.Body, cancellationToken);
-            // A hash, a compression or a native codec call processes the caller's data, not the state the lock guards: one
-            // such call is heavy enough to queue every calling thread.
-            if (!inParallelCode && minimum < WorkCost.NestedStrength && !cost.BulkData)
-            {
-                minimum = WorkCost.NestedStrength;
-            }
-
-            return cost.IsCpuBound && cost.Strength >= minimum ? cost : null;
+            where = parallel.Description;
+        }
+        else if (identity.Scope == LockScope.ProcessGlobal
+                 && !IsLazyInitialisation(region)
+                 && !ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types))
+        {
+            where = "'" + context.ContainingSymbol.Name + "', a process-wide lock that every calling thread queues for";
+        }
+        else
+        {
+            return null;
         }
 
-        /// <summary>
-        /// Double-checked or guarded one-time initialisation (<c>if (s_table == null) lock (s_gate) { if (s_table == null)
-        /// s_table = Build(); }</c>) runs its work once, not once per caller: not a GIL.
-        /// </summary>
-        public static bool IsLazyInitialisation(LockRegion region) => IsLazyInitialisation(region.Body, region.Anchor);
+        return CostIfReportable(region, costModel, context.Options, context.CancellationToken, inParallelCode) is { } cost
+            ? new SerialisedLockSite(region, identity, cost, where)
+            : null;
+    }
 
-        /// <summary>
-        /// As <see cref="IsLazyInitialisation(LockRegion)"/> for code that runs under a lock: <paramref name="body"/>, taken
-        /// at <paramref name="anchor"/> (null for a whole <c>[MethodImpl(Synchronized)]</c> method, guarded by its first statement).
-        /// </summary>
-        public static bool IsLazyInitialisation(IEnumerable<IOperation> body, IOperation? anchor)
+    /// <summary>
+    /// The region's cost when it is CPU-bound enough to report under the configured threshold. With no parallel code in
+    /// sight (a process-wide lock in a library method) the bar is higher, for precision: the work must be nested loops,
+    /// recursion, a bulk library call (hashing, compression, serialisation, native bulk work) or heavier, and loops that walk the state the lock guards do not count (see
+    /// <see cref="WorkCostModel.AnalyzeComputation"/>). Real-code runs (docs/real-world.md) showed that such locks
+    /// mostly guard one pass over a shared collection. In parallel code the bookkeeping of the lock's own small collections
+    /// (a job queue drained, a top-N list, subscribers) and the rare "new best found" branch do not count either (see
+    /// <see cref="WorkCostModel.AnalyzeLockBody"/>); a loop over a numeric data field does.
+    /// </summary>
+    public static WorkCost? CostIfReportable(LockRegion region, WorkCostModel costModel, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken, bool inParallelCode = true)
+    {
+        var minimum = GilOptions.MinWorkStrength(options, region.Anchor.Syntax.SyntaxTree);
+        var cost = inParallelCode
+            ? costModel.AnalyzeLockBody(region.Body, cancellationToken)
+            : costModel.AnalyzeComputation(region.Body, cancellationToken);
+        // A hash, a compression or a native codec call processes the caller's data, not the state the lock guards: one
+        // such call is heavy enough to queue every calling thread.
+        if (!inParallelCode && minimum < WorkCost.NestedStrength && !cost.BulkData)
         {
-            var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (var operation in body)
+            minimum = WorkCost.NestedStrength;
+        }
+
+        return cost.IsCpuBound && cost.Strength >= minimum ? cost : null;
+    }
+
+    /// <summary>
+    /// Double-checked or guarded one-time initialisation (<c>if (s_table == null) lock (s_gate) { if (s_table == null)
+    /// s_table = Build(); }</c>) runs its work once, not once per caller: not a GIL.
+    /// </summary>
+    public static bool IsLazyInitialisation(LockRegion region) => IsLazyInitialisation(region.Body, region.Anchor);
+
+    /// <summary>
+    /// As <see cref="IsLazyInitialisation(LockRegion)"/> for code that runs under a lock: <paramref name="body"/>, taken
+    /// at <paramref name="anchor"/> (null for a whole <c>[MethodImpl(Synchronized)]</c> method, guarded by its first statement).
+    /// </summary>
+    public static bool IsLazyInitialisation(IEnumerable<IOperation> body, IOperation? anchor)
+    {
+        var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in body)
+        {
+            foreach (var descendant in operation.DescendantsAndSelf())
             {
-                foreach (var descendant in operation.DescendantsAndSelf())
+                switch (descendant)
                 {
-                    switch (descendant)
-                    {
-                        case ICoalesceAssignmentOperation:
-                            return true;
-                        case IAssignmentOperation { Target: IMemberReferenceOperation member }:
-                            assigned.Add(member.Member);
-                            break;
-                    }
+                    case ICoalesceAssignmentOperation:
+                        return true;
+                    case IAssignmentOperation { Target: IMemberReferenceOperation member }:
+                        assigned.Add(member.Member);
+                        break;
                 }
             }
+        }
 
-            if (assigned.Count == 0)
-            {
-                return false;
-            }
-
-            // A guard inside the lock: its first statement tests state that the lock body assigns.
-            foreach (var operation in body)
-            {
-                var first = operation is IBlockOperation { Operations.Length: > 0 } block ? block.Operations[0] : operation;
-                if (first is IConditionalOperation inner && ReadsAny(inner.Condition, assigned))
-                {
-                    return true;
-                }
-            }
-
-            // A guard around the lock.
-            for (var current = anchor?.Parent; current is not null && current is not IMethodBodyBaseOperation; current = current.Parent)
-            {
-                if (current is IConditionalOperation outer && ReadsAny(outer.Condition, assigned))
-                {
-                    return true;
-                }
-            }
-
+        if (assigned.Count == 0)
+        {
             return false;
         }
 
-        private static bool ReadsAny(IOperation condition, HashSet<ISymbol> symbols)
+        // A guard inside the lock: its first statement tests state that the lock body assigns.
+        foreach (var operation in body)
         {
-            foreach (var descendant in condition.DescendantsAndSelf())
+            var first = operation is IBlockOperation { Operations.Length: > 0 } block ? block.Operations[0] : operation;
+            if (first is IConditionalOperation inner && ReadsAny(inner.Condition, assigned))
             {
-                if (descendant is IMemberReferenceOperation member && symbols.Contains(member.Member))
-                {
-                    return true;
-                }
+                return true;
             }
-
-            return false;
         }
-    }
 
-    /// <summary>What GIL001 and GIL006 report about one lock region: the message's arguments, and the entanglement with
-    /// process-global state that makes it GIL006's (null: GIL001's).</summary>
-    internal sealed class LockSiteVerdict
-    {
-        public static readonly LockSiteVerdict NotASite = new LockSiteVerdict(string.Empty, string.Empty, string.Empty, null, isSite: false);
-
-        public LockSiteVerdict(string lockName, string reason, string where, string? entanglement, bool isSite = true)
+        // A guard around the lock.
+        for (var current = anchor?.Parent; current is not null && current is not IMethodBodyBaseOperation; current = current.Parent)
         {
-            LockName = lockName;
-            Reason = reason;
-            Where = where;
-            Entanglement = entanglement;
-            IsSite = isSite;
+            if (current is IConditionalOperation outer && ReadsAny(outer.Condition, assigned))
+            {
+                return true;
+            }
         }
 
-        public bool IsSite { get; }
-
-        public string LockName { get; }
-
-        public string Reason { get; }
-
-        public string Where { get; }
-
-        /// <summary>Why only processes help (GIL006), or null (GIL001).</summary>
-        public string? Entanglement { get; }
+        return false;
     }
+
+    private static bool ReadsAny(IOperation condition, HashSet<ISymbol> symbols)
+    {
+        foreach (var descendant in condition.DescendantsAndSelf())
+        {
+            if (descendant is IMemberReferenceOperation member && symbols.Contains(member.Member))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>What GIL001 and GIL006 report about one lock region: the message's arguments, and the entanglement with
+/// process-global state that makes it GIL006's (null: GIL001's).</summary>
+internal sealed class LockSiteVerdict
+{
+    public static readonly LockSiteVerdict NotASite = new LockSiteVerdict(string.Empty, string.Empty, string.Empty, null, isSite: false);
+
+    public LockSiteVerdict(string lockName, string reason, string where, string? entanglement, bool isSite = true)
+    {
+        LockName = lockName;
+        Reason = reason;
+        Where = where;
+        Entanglement = entanglement;
+        IsSite = isSite;
+    }
+
+    public bool IsSite { get; }
+
+    public string LockName { get; }
+
+    public string Reason { get; }
+
+    public string Where { get; }
+
+    /// <summary>Why only processes help (GIL006), or null (GIL001).</summary>
+    public string? Entanglement { get; }
 }

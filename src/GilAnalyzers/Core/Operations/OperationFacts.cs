@@ -3,457 +3,421 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Core
+namespace GilAnalyzers.Core;
+
+/// <summary>
+/// Small operation-tree facts shared by the hand-made fan-out finders (threads, pool items, tasks):
+/// unwrapping delegates, finding the enclosing function, simple data flow on locals, and the
+/// "does this delegate depend on its thread?" check that blocks a rewrite to Parallel.*.
+/// </summary>
+internal static class OperationFacts
 {
-    /// <summary>
-    /// Small operation-tree facts shared by the hand-made fan-out finders (threads, pool items, tasks):
-    /// unwrapping delegates, finding the enclosing function, simple data flow on locals, and the
-    /// "does this delegate depend on its thread?" check that blocks a rewrite to Parallel.*.
-    /// </summary>
-    internal static class OperationFacts
+    /// <summary>Strips conversions and delegate creations down to the lambda or method group.</summary>
+    public static IOperation? UnwrapDelegate(IOperation? operation)
     {
-        /// <summary>Strips conversions and delegate creations down to the lambda or method group.</summary>
-        public static IOperation? UnwrapDelegate(IOperation? operation)
+        while (true)
         {
-            while (true)
+            switch (operation)
             {
-                switch (operation)
-                {
-                    case IConversionOperation conversion:
-                        operation = conversion.Operand;
-                        continue;
-                    case IDelegateCreationOperation creation:
-                        operation = creation.Target;
-                        continue;
-                    case IAnonymousFunctionOperation:
-                    case IMethodReferenceOperation:
-                        return operation;
-                    default:
-                        return null;
-                }
-            }
-        }
-
-        public static IOperation StripConversions(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation;
-        }
-
-        /// <summary>The nearest enclosing function body: a lambda, a local function, or the method's root operation.</summary>
-        public static IOperation FunctionRoot(IOperation operation)
-        {
-            var current = operation;
-            while (current.Parent is not null)
-            {
-                if (current.Parent is IAnonymousFunctionOperation || current.Parent is ILocalFunctionOperation)
-                {
-                    return current.Parent;
-                }
-
-                current = current.Parent;
-            }
-
-            return current;
-        }
-
-        /// <summary>The innermost loop between <paramref name="operation"/> and <paramref name="root"/>, or null.</summary>
-        public static ILoopOperation? EnclosingLoop(IOperation operation, IOperation root)
-        {
-            for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
-            {
-                if (current is IAnonymousFunctionOperation || current is ILocalFunctionOperation)
-                {
-                    return null;
-                }
-
-                if (current is ILoopOperation loop)
-                {
-                    return loop;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>The statement that directly contains <paramref name="operation"/> inside <paramref name="block"/>, or null.</summary>
-        public static IOperation? StatementIn(IOperation operation, IBlockOperation block)
-        {
-            for (var current = operation; current is not null; current = current.Parent)
-            {
-                if (current.Parent == block)
-                {
-                    return current;
-                }
-            }
-
-            return null;
-        }
-
-        /// <summary>All descendants of <paramref name="root"/> (including itself), without entering nested functions when asked.</summary>
-        public static IEnumerable<IOperation> Descendants(IOperation root, bool enterFunctions = true)
-        {
-            var stack = new Stack<IOperation>();
-            stack.Push(root);
-            while (stack.Count > 0)
-            {
-                var current = stack.Pop();
-                yield return current;
-                foreach (var child in current.ChildOperations.Reverse())
-                {
-                    if (!enterFunctions && (child is IAnonymousFunctionOperation || child is ILocalFunctionOperation))
-                    {
-                        continue;
-                    }
-
-                    stack.Push(child);
-                }
-            }
-        }
-
-        /// <summary>Whether <paramref name="local"/> is written anywhere in <paramref name="root"/> other than its own declaration.</summary>
-        public static bool IsWrittenAfterDeclaration(ILocalSymbol local, IOperation root)
-        {
-            foreach (var operation in Descendants(root))
-            {
-                if (operation is ILocalReferenceOperation reference
-                    && SymbolEqualityComparer.Default.Equals(reference.Local, local)
-                    && IsWrite(reference))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        public static bool IsWrite(IOperation reference)
-        {
-            switch (reference.Parent)
-            {
-                case ISimpleAssignmentOperation assignment when assignment.Target == reference:
-                case ICompoundAssignmentOperation compound when compound.Target == reference:
-                case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
-                case IIncrementOrDecrementOperation:
-                case IDeconstructionAssignmentOperation:
-                    return true;
-                case ITupleOperation tuple when tuple.Parent is IDeconstructionAssignmentOperation:
-                    return true;
-                case IArgumentOperation { Parameter: { } parameter }:
-                    return parameter.RefKind == RefKind.Ref || parameter.RefKind == RefKind.Out;
+                case IConversionOperation conversion:
+                    operation = conversion.Operand;
+                    continue;
+                case IDelegateCreationOperation creation:
+                    operation = creation.Target;
+                    continue;
+                case IAnonymousFunctionOperation:
+                case IMethodReferenceOperation:
+                    return operation;
                 default:
-                    return false;
+                    return null;
             }
         }
+    }
 
-        public static bool References(IOperation root, ISymbol symbol)
-            => Descendants(root).Any(o => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(o), symbol));
-
-        public static ISymbol? ReferencedSymbol(IOperation operation) => operation switch
+    public static IOperation StripConversions(IOperation operation)
+    {
+        while (operation is IConversionOperation conversion)
         {
-            ILocalReferenceOperation local => local.Local,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            IFieldReferenceOperation field => field.Field,
-            _ => null,
-        };
+            operation = conversion.Operand;
+        }
 
-        /// <summary>
-        /// Why running <paramref name="body"/> on a pool thread instead of its own dedicated thread could change what it
-        /// does, or null when nothing in it depends on thread identity.
-        /// </summary>
-        public static string? ThreadAffinity(IOperation? body, KnownTypes types)
+        return operation;
+    }
+
+    /// <summary>The nearest enclosing function body: a lambda, a local function, or the method's root operation.</summary>
+    public static IOperation FunctionRoot(IOperation operation)
+    {
+        var current = operation;
+        while (current.Parent is not null)
         {
-            if (body is null)
+            if (current.Parent is IAnonymousFunctionOperation || current.Parent is ILocalFunctionOperation)
+            {
+                return current.Parent;
+            }
+
+            current = current.Parent;
+        }
+
+        return current;
+    }
+
+    /// <summary>The innermost loop between <paramref name="operation"/> and <paramref name="root"/>, or null.</summary>
+    public static ILoopOperation? EnclosingLoop(IOperation operation, IOperation root)
+    {
+        for (var current = operation.Parent; current is not null && current != root; current = current.Parent)
+        {
+            if (current is IAnonymousFunctionOperation || current is ILocalFunctionOperation)
             {
                 return null;
             }
 
-            foreach (var operation in Descendants(body))
+            if (current is ILoopOperation loop)
             {
-                switch (operation)
-                {
-                    case IPropertyReferenceOperation property when KnownTypes.Is(property.Property.ContainingType, types.Thread):
-                        return "it uses Thread." + property.Property.Name;
-                    case IInvocationOperation invocation when KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Thread)
-                                                              && invocation.TargetMethod.Name != "Sleep"
-                                                              && invocation.TargetMethod.Name != "SpinWait":
-                        return "it calls Thread." + invocation.TargetMethod.Name;
-                    case IFieldReferenceOperation field when HasThreadStatic(field.Field, types):
-                        return "it uses the [ThreadStatic] field '" + field.Field.Name + "'";
-                    case IFieldReferenceOperation field when KnownTypes.Is(field.Field.Type, types.ThreadLocal):
-                        return "it uses the ThreadLocal '" + field.Field.Name + "'";
-                    case ILocalReferenceOperation local when KnownTypes.Is(local.Local.Type, types.ThreadLocal):
-                        return "it uses the ThreadLocal '" + local.Local.Name + "'";
-                }
+                return loop;
             }
-
-            return null;
         }
 
-        private static bool HasThreadStatic(IFieldSymbol field, KnownTypes types)
-            => types.ThreadStaticAttribute is not null
-               && field.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, types.ThreadStaticAttribute));
+        return null;
+    }
 
-        /// <summary>
-        /// A blocking wait the generic cost model does not know (wait handles, blocking queues, message loops):
-        /// a thread that waits like this is a consumer or a message loop, not a CPU worker.
-        /// </summary>
-        public static string? BlockingCall(IOperation? body, KnownTypes types)
+    /// <summary>The statement that directly contains <paramref name="operation"/> inside <paramref name="block"/>, or null.</summary>
+    public static IOperation? StatementIn(IOperation operation, IBlockOperation block)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
         {
-            if (body is null)
+            if (current.Parent == block)
             {
-                return null;
+                return current;
             }
+        }
 
-            foreach (var operation in Descendants(body))
+        return null;
+    }
+
+    /// <summary>All descendants of <paramref name="root"/> (including itself), without entering nested functions when asked.</summary>
+    public static IEnumerable<IOperation> Descendants(IOperation root, bool enterFunctions = true)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            yield return current;
+            foreach (var child in current.ChildOperations.Reverse())
             {
-                if (operation is not IInvocationOperation invocation)
+                if (!enterFunctions && (child is IAnonymousFunctionOperation || child is ILocalFunctionOperation))
                 {
                     continue;
                 }
 
-                var method = invocation.TargetMethod;
-                var type = method.ContainingType;
-                if (type is null)
-                {
-                    continue;
-                }
-
-                if (DerivesFrom(type, types.WaitHandle)
-                    || KnownTypes.Is(type, types.BlockingCollection)
-                    || KnownTypes.Is(type, types.Barrier)
-                    || (KnownTypes.Is(type, types.Monitor) && method.Name == "Wait")
-                    || ((KnownTypes.Is(type, types.ManualResetEventSlim) || KnownTypes.Is(type, types.CountdownEvent) || KnownTypes.Is(type, types.SemaphoreSlim))
-                        && method.Name.StartsWith("Wait", System.StringComparison.Ordinal)))
-                {
-                    return type.Name + "." + method.Name;
-                }
-
-                var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-                if (ns.StartsWith("System.Windows", System.StringComparison.Ordinal)
-                    || ns.StartsWith("System.Threading.Channels", System.StringComparison.Ordinal)
-                    || ns == "System.Timers")
-                {
-                    return type.Name + "." + method.Name;
-                }
+                stack.Push(child);
             }
-
-            return null;
         }
+    }
 
-        /// <summary>How many source callees deep <see cref="WaitingCall"/> follows calls.</summary>
-        public const int WaitingCallDepth = 3;
-
-        /// <summary>At most this many callee bodies are read by one <see cref="WaitingCall"/> (it stays cheap on large engines).</summary>
-        public const int WaitingCallBudget = 32;
-
-        /// <summary>Per compilation: whether (and where) a source method waits, as <see cref="WaitingCall"/> found it ("" = it does not).</summary>
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>> MethodWaits =
-            new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>>();
-
-        /// <summary>
-        /// Where a thread body waits rather than computes — a blocking wait (<see cref="BlockingCall"/>), <c>Thread.Sleep</c> /
-        /// <c>Yield</c> / <c>SpinWait</c> / <c>Join</c>, <c>Task.Wait</c> / <c>Delay</c> / <c>Result</c>, <c>await</c>, or a spin loop
-        /// that only polls — in <paramref name="body"/> or in source methods it calls, up to <see cref="WaitingCallDepth"/>
-        /// calls deep. A thread that waits like this coordinates (a consumer, a scheduler, a worker loop fed by others): it
-        /// is not one partition of a CPU-bound split. Null when nothing waits.
-        /// </summary>
-        public static string? WaitingCall(IOperation? body, KnownTypes types, WorkCostModel costModel)
+    /// <summary>Whether <paramref name="local"/> is written anywhere in <paramref name="root"/> other than its own declaration.</summary>
+    public static bool IsWrittenAfterDeclaration(ILocalSymbol local, IOperation root)
+    {
+        foreach (var operation in Descendants(root))
         {
-            if (body is null)
-            {
-                return null;
-            }
-
-            var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-            return WaitingCall(body, types, costModel, visited, 0);
-        }
-
-        private static string? WaitingCall(IOperation body, KnownTypes types, WorkCostModel costModel, HashSet<IMethodSymbol> visited, int depth)
-        {
-            var direct = BlockingCall(body, types);
-            if (direct is not null)
-            {
-                return direct;
-            }
-
-            foreach (var operation in Descendants(body))
-            {
-                switch (operation)
-                {
-                    case IAwaitOperation:
-                        return "await";
-                    case ILoopOperation loop when IsSpinLoop(loop, types):
-                        return "a spin-wait loop";
-                    case IPropertyReferenceOperation { Property: { Name: "Result" } } result
-                        when result.Property.ContainingType is { Name: "Task" or "ValueTask" }:
-                        return "Task.Result";
-                    case IInvocationOperation invocation:
-                        var method = invocation.TargetMethod;
-                        var type = method.ContainingType;
-                        if (type is null)
-                        {
-                            break;
-                        }
-
-                        if (type.Name == "Thread" && IsWaitingThreadMethod(method.Name) && KnownTypes.Is(type, types.Thread))
-                        {
-                            return "Thread." + method.Name;
-                        }
-
-                        if (type.Name == "SpinWait" && method.Name == "SpinOnce")
-                        {
-                            return "SpinWait.SpinOnce";
-                        }
-
-                        if (IsInputWait(type, method.Name))
-                        {
-                            // Console input, sockets, listeners, pipes: the thread waits for a peer, however much it computes after.
-                            return type.Name + "." + method.Name;
-                        }
-
-                        if ((type.Name == "Task" || type.Name == "ValueTask")
-                            && (method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny" || method.Name == "Delay" || method.Name == "GetResult"))
-                        {
-                            return type.Name + "." + method.Name;
-                        }
-
-                        if (depth < WaitingCallDepth
-                            && visited.Count < WaitingCallBudget
-                            && (method.MethodKind == MethodKind.LocalFunction || (!method.IsVirtual && !method.IsAbstract && !method.IsOverride))
-                            && method.DeclaringSyntaxReferences.Length > 0
-                            && visited.Add(method.OriginalDefinition))
-                        {
-                            var memo = MethodWaits.GetValue(types.Compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default));
-                            if (!memo.TryGetValue(method.OriginalDefinition, out var deep))
-                            {
-                                var calleeBody = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
-                                deep = (calleeBody is null ? null : WaitingCall(calleeBody, types, costModel, visited, depth + 1)) ?? string.Empty;
-                                if (depth == 0)
-                                {
-                                    // Found with the whole depth budget: the same answer for every caller.
-                                    memo.TryAdd(method.OriginalDefinition, deep);
-                                }
-                            }
-
-                            if (deep.Length != 0)
-                            {
-                                return deep.StartsWith("calls '", System.StringComparison.Ordinal)
-                                    ? "calls '" + method.Name + "' → " + deep.Substring("calls ".Length)
-                                    : "calls '" + method.Name + "' (" + deep + ")";
-                            }
-                        }
-
-                        break;
-                }
-            }
-
-            return null;
-        }
-
-        private static bool IsInputWait(INamedTypeSymbol type, string name)
-        {
-            if (type.Name == "Console")
-            {
-                return name.StartsWith("Read", System.StringComparison.Ordinal);
-            }
-
-            if (name == "WaitForConnection" || name == "WaitForConnectionAsync")
+            if (operation is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local)
+                && IsWrite(reference))
             {
                 return true;
             }
-
-            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
-            return (ns == "System.Net" || ns.StartsWith("System.Net.", System.StringComparison.Ordinal))
-                   && (name.StartsWith("Accept", System.StringComparison.Ordinal) || name.StartsWith("Receive", System.StringComparison.Ordinal)
-                       || name.StartsWith("Read", System.StringComparison.Ordinal) || name == "GetContext" || name.StartsWith("Get", System.StringComparison.Ordinal) && name.EndsWith("Async", System.StringComparison.Ordinal));
         }
 
-        private static bool IsWaitingThreadMethod(string name)
-            => name == "Sleep" || name == "Yield" || name == "SpinWait" || name == "Join";
+        return false;
+    }
 
-        /// <summary>
-        /// A loop that only polls: <c>while (!ready) { }</c>, <c>while (Volatile.Read(ref flag) == 0) Thread.Yield();</c>,
-        /// <c>do spinner.SpinOnce(); while (pending &gt; 0);</c> — its body does no work besides waiting.
-        /// </summary>
-        public static bool IsSpinLoop(ILoopOperation loop, KnownTypes types)
+    public static bool IsWrite(IOperation reference)
+    {
+        switch (reference.Parent)
         {
-            var condition = loop switch
-            {
-                IWhileLoopOperation whileLoop => whileLoop.Condition,
-                IForLoopOperation forLoop => forLoop.Condition,
-                _ => null,
-            };
-            if (condition is null || condition.ConstantValue.HasValue)
-            {
+            case ISimpleAssignmentOperation assignment when assignment.Target == reference:
+            case ICompoundAssignmentOperation compound when compound.Target == reference:
+            case ICoalesceAssignmentOperation coalesce when coalesce.Target == reference:
+            case IIncrementOrDecrementOperation:
+            case IDeconstructionAssignmentOperation:
+                return true;
+            case ITupleOperation tuple when tuple.Parent is IDeconstructionAssignmentOperation:
+                return true;
+            case IArgumentOperation { Parameter: { } parameter }:
+                return parameter.RefKind == RefKind.Ref || parameter.RefKind == RefKind.Out;
+            default:
                 return false;
+        }
+    }
+
+    public static bool References(IOperation root, ISymbol symbol)
+        => Descendants(root).Any(o => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(o), symbol));
+
+    public static ISymbol? ReferencedSymbol(IOperation operation) => operation switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        IFieldReferenceOperation field => field.Field,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Why running <paramref name="body"/> on a pool thread instead of its own dedicated thread could change what it
+    /// does, or null when nothing in it depends on thread identity.
+    /// </summary>
+    public static string? ThreadAffinity(IOperation? body, KnownTypes types)
+    {
+        if (body is null)
+        {
+            return null;
+        }
+
+        foreach (var operation in Descendants(body))
+        {
+            switch (operation)
+            {
+                case IPropertyReferenceOperation property when KnownTypes.Is(property.Property.ContainingType, types.Thread):
+                    return "it uses Thread." + property.Property.Name;
+                case IInvocationOperation invocation when KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Thread)
+                                                          && invocation.TargetMethod.Name != "Sleep"
+                                                          && invocation.TargetMethod.Name != "SpinWait":
+                    return "it calls Thread." + invocation.TargetMethod.Name;
+                case IFieldReferenceOperation field when HasThreadStatic(field.Field, types):
+                    return "it uses the [ThreadStatic] field '" + field.Field.Name + "'";
+                case IFieldReferenceOperation field when KnownTypes.Is(field.Field.Type, types.ThreadLocal):
+                    return "it uses the ThreadLocal '" + field.Field.Name + "'";
+                case ILocalReferenceOperation local when KnownTypes.Is(local.Local.Type, types.ThreadLocal):
+                    return "it uses the ThreadLocal '" + local.Local.Name + "'";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HasThreadStatic(IFieldSymbol field, KnownTypes types)
+        => types.ThreadStaticAttribute is not null
+           && field.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, types.ThreadStaticAttribute));
+
+    /// <summary>
+    /// A blocking wait the generic cost model does not know (wait handles, blocking queues, message loops):
+    /// a thread that waits like this is a consumer or a message loop, not a CPU worker.
+    /// </summary>
+    public static string? BlockingCall(IOperation? body, KnownTypes types)
+    {
+        if (body is null)
+        {
+            return null;
+        }
+
+        foreach (var operation in Descendants(body))
+        {
+            if (operation is not IInvocationOperation invocation)
+            {
+                continue;
             }
 
-            foreach (var operation in Descendants(loop.Body))
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType;
+            if (type is null)
             {
-                switch (operation)
-                {
-                    case IBlockOperation:
-                    case IEmptyOperation:
-                    case IExpressionStatementOperation:
-                    case IBranchOperation:
-                    case ILiteralOperation:
-                    case IArgumentOperation:
-                    case IConversionOperation:
-                    case ILocalReferenceOperation:
-                    case IFieldReferenceOperation:
-                    case IInstanceReferenceOperation:
-                        continue;
-                    case IInvocationOperation invocation:
-                        var type = invocation.TargetMethod.ContainingType;
-                        var name = invocation.TargetMethod.Name;
-                        if (type is not null
-                            && ((type.Name == "Thread" && (name == "Yield" || name == "SpinWait" || name == "Sleep" || name == "MemoryBarrier") && KnownTypes.Is(type, types.Thread))
-                                || (type.Name == "SpinWait" && name == "SpinOnce")
-                                || type.Name == "Volatile"
-                                || type.Name == "Interlocked"))
+                continue;
+            }
+
+            if (DerivesFrom(type, types.WaitHandle)
+                || KnownTypes.Is(type, types.BlockingCollection)
+                || KnownTypes.Is(type, types.Barrier)
+                || (KnownTypes.Is(type, types.Monitor) && method.Name == "Wait")
+                || ((KnownTypes.Is(type, types.ManualResetEventSlim) || KnownTypes.Is(type, types.CountdownEvent) || KnownTypes.Is(type, types.SemaphoreSlim))
+                    && method.Name.StartsWith("Wait", System.StringComparison.Ordinal)))
+            {
+                return type.Name + "." + method.Name;
+            }
+
+            var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+            if (ns.StartsWith("System.Windows", System.StringComparison.Ordinal)
+                || ns.StartsWith("System.Threading.Channels", System.StringComparison.Ordinal)
+                || ns == "System.Timers")
+            {
+                return type.Name + "." + method.Name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>How many source callees deep <see cref="WaitingCall"/> follows calls.</summary>
+    public const int WaitingCallDepth = 3;
+
+    /// <summary>At most this many callee bodies are read by one <see cref="WaitingCall"/> (it stays cheap on large engines).</summary>
+    public const int WaitingCallBudget = 32;
+
+    /// <summary>Per compilation: whether (and where) a source method waits, as <see cref="WaitingCall"/> found it ("" = it does not).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>> MethodWaits =
+        new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>>();
+
+    /// <summary>
+    /// Where a thread body waits rather than computes — a blocking wait (<see cref="BlockingCall"/>), <c>Thread.Sleep</c> /
+    /// <c>Yield</c> / <c>SpinWait</c> / <c>Join</c>, <c>Task.Wait</c> / <c>Delay</c> / <c>Result</c>, <c>await</c>, or a spin loop
+    /// that only polls — in <paramref name="body"/> or in source methods it calls, up to <see cref="WaitingCallDepth"/>
+    /// calls deep. A thread that waits like this coordinates (a consumer, a scheduler, a worker loop fed by others): it
+    /// is not one partition of a CPU-bound split. Null when nothing waits.
+    /// </summary>
+    public static string? WaitingCall(IOperation? body, KnownTypes types, WorkCostModel costModel)
+    {
+        if (body is null)
+        {
+            return null;
+        }
+
+        var visited = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        return WaitingCall(body, types, costModel, visited, 0);
+    }
+
+    private static string? WaitingCall(IOperation body, KnownTypes types, WorkCostModel costModel, HashSet<IMethodSymbol> visited, int depth)
+    {
+        var direct = BlockingCall(body, types);
+        if (direct is not null)
+        {
+            return direct;
+        }
+
+        foreach (var operation in Descendants(body))
+        {
+            switch (operation)
+            {
+                case IAwaitOperation:
+                    return "await";
+                case ILoopOperation loop when IsSpinLoop(loop, types):
+                    return "a spin-wait loop";
+                case IPropertyReferenceOperation { Property: { Name: "Result" } } result
+                    when result.Property.ContainingType is { Name: "Task" or "ValueTask" }:
+                    return "Task.Result";
+                case IInvocationOperation invocation:
+                    var method = invocation.TargetMethod;
+                    var type = method.ContainingType;
+                    if (type is null)
+                    {
+                        break;
+                    }
+
+                    if (type.Name == "Thread" && IsWaitingThreadMethod(method.Name) && KnownTypes.Is(type, types.Thread))
+                    {
+                        return "Thread." + method.Name;
+                    }
+
+                    if (type.Name == "SpinWait" && method.Name == "SpinOnce")
+                    {
+                        return "SpinWait.SpinOnce";
+                    }
+
+                    if (IsInputWait(type, method.Name))
+                    {
+                        // Console input, sockets, listeners, pipes: the thread waits for a peer, however much it computes after.
+                        return type.Name + "." + method.Name;
+                    }
+
+                    if ((type.Name == "Task" || type.Name == "ValueTask")
+                        && (method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny" || method.Name == "Delay" || method.Name == "GetResult"))
+                    {
+                        return type.Name + "." + method.Name;
+                    }
+
+                    if (depth < WaitingCallDepth
+                        && visited.Count < WaitingCallBudget
+                        && (method.MethodKind == MethodKind.LocalFunction || (!method.IsVirtual && !method.IsAbstract && !method.IsOverride))
+                        && method.DeclaringSyntaxReferences.Length > 0
+                        && visited.Add(method.OriginalDefinition))
+                    {
+                        var memo = MethodWaits.GetValue(types.Compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default));
+                        if (!memo.TryGetValue(method.OriginalDefinition, out var deep))
                         {
-                            continue;
+                            var calleeBody = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
+                            deep = (calleeBody is null ? null : WaitingCall(calleeBody, types, costModel, visited, depth + 1)) ?? string.Empty;
+                            if (depth == 0)
+                            {
+                                // Found with the whole depth budget: the same answer for every caller.
+                                memo.TryAdd(method.OriginalDefinition, deep);
+                            }
                         }
 
-                        return false;
-                    default:
-                        return false;
-                }
-            }
+                        if (deep.Length != 0)
+                        {
+                            return deep.StartsWith("calls '", System.StringComparison.Ordinal)
+                                ? "calls '" + method.Name + "' → " + deep.Substring("calls ".Length)
+                                : "calls '" + method.Name + "' (" + deep + ")";
+                        }
+                    }
 
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsInputWait(INamedTypeSymbol type, string name)
+    {
+        if (type.Name == "Console")
+        {
+            return name.StartsWith("Read", System.StringComparison.Ordinal);
+        }
+
+        if (name == "WaitForConnection" || name == "WaitForConnectionAsync")
+        {
             return true;
         }
 
-        /// <summary>Whether <paramref name="type"/> is <c>System.Threading.Thread</c> (the name is tested first: it resolves nothing).</summary>
-        public static bool IsThread(ITypeSymbol? type, KnownTypes types)
-            => type is { Name: "Thread" } && KnownTypes.Is(type, types.Thread);
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        return (ns == "System.Net" || ns.StartsWith("System.Net.", System.StringComparison.Ordinal))
+               && (name.StartsWith("Accept", System.StringComparison.Ordinal) || name.StartsWith("Receive", System.StringComparison.Ordinal)
+                   || name.StartsWith("Read", System.StringComparison.Ordinal) || name == "GetContext" || name.StartsWith("Get", System.StringComparison.Ordinal) && name.EndsWith("Async", System.StringComparison.Ordinal));
+    }
 
-        /// <summary>
-        /// Whether values of <paramref name="type"/> hold threads: <c>Thread[]</c>, <c>List&lt;Thread&gt;</c>,
-        /// <c>Dictionary&lt;Thread, T&gt;</c>, <c>KeyValuePair&lt;int, Thread&gt;</c>, <c>IEnumerable&lt;Thread&gt;</c>...
-        /// </summary>
-        public static bool HoldsThreads(ITypeSymbol? type, KnownTypes types, int depth = 0)
+    private static bool IsWaitingThreadMethod(string name)
+        => name == "Sleep" || name == "Yield" || name == "SpinWait" || name == "Join";
+
+    /// <summary>
+    /// A loop that only polls: <c>while (!ready) { }</c>, <c>while (Volatile.Read(ref flag) == 0) Thread.Yield();</c>,
+    /// <c>do spinner.SpinOnce(); while (pending &gt; 0);</c> — its body does no work besides waiting.
+    /// </summary>
+    public static bool IsSpinLoop(ILoopOperation loop, KnownTypes types)
+    {
+        var condition = loop switch
         {
-            switch (type)
+            IWhileLoopOperation whileLoop => whileLoop.Condition,
+            IForLoopOperation forLoop => forLoop.Condition,
+            _ => null,
+        };
+        if (condition is null || condition.ConstantValue.HasValue)
+        {
+            return false;
+        }
+
+        foreach (var operation in Descendants(loop.Body))
+        {
+            switch (operation)
             {
-                case IArrayTypeSymbol array:
-                    return IsThread(array.ElementType, types) || (depth < 2 && HoldsThreads(array.ElementType, types, depth + 1));
-                case INamedTypeSymbol named:
-                    // Dictionary<Thread, T>.KeyCollection: the type arguments are the containing type's.
-                    for (var current = named; current is not null; current = current.ContainingType)
+                case IBlockOperation:
+                case IEmptyOperation:
+                case IExpressionStatementOperation:
+                case IBranchOperation:
+                case ILiteralOperation:
+                case IArgumentOperation:
+                case IConversionOperation:
+                case ILocalReferenceOperation:
+                case IFieldReferenceOperation:
+                case IInstanceReferenceOperation:
+                    continue;
+                case IInvocationOperation invocation:
+                    var type = invocation.TargetMethod.ContainingType;
+                    var name = invocation.TargetMethod.Name;
+                    if (type is not null
+                        && ((type.Name == "Thread" && (name == "Yield" || name == "SpinWait" || name == "Sleep" || name == "MemoryBarrier") && KnownTypes.Is(type, types.Thread))
+                            || (type.Name == "SpinWait" && name == "SpinOnce")
+                            || type.Name == "Volatile"
+                            || type.Name == "Interlocked"))
                     {
-                        foreach (var argument in current.TypeArguments)
-                        {
-                            if (IsThread(argument, types) || (depth < 2 && HoldsThreads(argument, types, depth + 1)))
-                            {
-                                return true;
-                            }
-                        }
+                        continue;
                     }
 
                     return false;
@@ -462,199 +426,234 @@ namespace GilAnalyzers.Core
             }
         }
 
-        /// <summary>
-        /// <c>for (int i = k; i &lt; bound; i++)</c> (or <c>i += 1</c>) with a constant integer start <c>k</c>:
-        /// the index, the start and the bound; the index is written only by the loop's own increment.
-        /// </summary>
-        public static bool IsCountingLoop(ILoopOperation loop, out ILocalSymbol index, out int start, out IOperation bound)
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="type"/> is <c>System.Threading.Thread</c> (the name is tested first: it resolves nothing).</summary>
+    public static bool IsThread(ITypeSymbol? type, KnownTypes types)
+        => type is { Name: "Thread" } && KnownTypes.Is(type, types.Thread);
+
+    /// <summary>
+    /// Whether values of <paramref name="type"/> hold threads: <c>Thread[]</c>, <c>List&lt;Thread&gt;</c>,
+    /// <c>Dictionary&lt;Thread, T&gt;</c>, <c>KeyValuePair&lt;int, Thread&gt;</c>, <c>IEnumerable&lt;Thread&gt;</c>...
+    /// </summary>
+    public static bool HoldsThreads(ITypeSymbol? type, KnownTypes types, int depth = 0)
+    {
+        switch (type)
         {
-            index = null!;
-            bound = null!;
-            start = 0;
-            if (loop is not IForLoopOperation forLoop
-                || forLoop.Before.Length != 1
-                || forLoop.AtLoopBottom.Length != 1
-                || forLoop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
-                || forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
-                || declarations[0].Declarators.Length != 1)
-            {
-                return false;
-            }
-
-            var declarator = declarations[0].Declarators[0];
-            var initializer = declarator.Initializer ?? declarations[0].Initializer;
-            if (initializer is null
-                || StripConversions(initializer.Value).ConstantValue is not { HasValue: true, Value: int first }
-                || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32
-                || StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
-                || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol))
-            {
-                return false;
-            }
-
-            var step = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
-            var isIncrement = step switch
-            {
-                IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
-                    => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
-                ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value: { ConstantValue: { HasValue: true, Value: 1 } } }
-                    => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
-                _ => false,
-            };
-            if (!isIncrement || IsWrittenAfterDeclaration(declarator.Symbol, forLoop.Body))
-            {
-                return false;
-            }
-
-            index = declarator.Symbol;
-            start = first;
-            bound = condition.RightOperand;
-            return true;
-        }
-
-        public static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
-        {
-            for (var t = type; t is not null; t = t.BaseType)
-            {
-                if (KnownTypes.Is(t, baseType))
+            case IArrayTypeSymbol array:
+                return IsThread(array.ElementType, types) || (depth < 2 && HoldsThreads(array.ElementType, types, depth + 1));
+            case INamedTypeSymbol named:
+                // Dictionary<Thread, T>.KeyCollection: the type arguments are the containing type's.
+                for (var current = named; current is not null; current = current.ContainingType)
                 {
-                    return true;
+                    foreach (var argument in current.TypeArguments)
+                    {
+                        if (IsThread(argument, types) || (depth < 2 && HoldsThreads(argument, types, depth + 1)))
+                        {
+                            return true;
+                        }
+                    }
                 }
-            }
 
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// <c>for (int i = k; i &lt; bound; i++)</c> (or <c>i += 1</c>) with a constant integer start <c>k</c>:
+    /// the index, the start and the bound; the index is written only by the loop's own increment.
+    /// </summary>
+    public static bool IsCountingLoop(ILoopOperation loop, out ILocalSymbol index, out int start, out IOperation bound)
+    {
+        index = null!;
+        bound = null!;
+        start = 0;
+        if (loop is not IForLoopOperation forLoop
+            || forLoop.Before.Length != 1
+            || forLoop.AtLoopBottom.Length != 1
+            || forLoop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
+            || forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
+            || declarations[0].Declarators.Length != 1)
+        {
             return false;
         }
 
-        /// <summary>
-        /// For <c>for (int i = 0; i &lt; bound; i++)</c>: the index local and the bound; otherwise false.
-        /// </summary>
-        public static bool IsZeroBasedCountingLoop(ILoopOperation loop, out ILocalSymbol index, out IOperation bound)
+        var declarator = declarations[0].Declarators[0];
+        var initializer = declarator.Initializer ?? declarations[0].Initializer;
+        if (initializer is null
+            || StripConversions(initializer.Value).ConstantValue is not { HasValue: true, Value: int first }
+            || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32
+            || StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
+            || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol))
         {
-            index = null!;
-            bound = null!;
-            if (loop is not IForLoopOperation forLoop
-                || forLoop.Before.Length != 1
-                || forLoop.AtLoopBottom.Length != 1
-                || forLoop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition)
+            return false;
+        }
+
+        var step = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
+        var isIncrement = step switch
+        {
+            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
+                => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value: { ConstantValue: { HasValue: true, Value: 1 } } }
+                => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+            _ => false,
+        };
+        if (!isIncrement || IsWrittenAfterDeclaration(declarator.Symbol, forLoop.Body))
+        {
+            return false;
+        }
+
+        index = declarator.Symbol;
+        start = first;
+        bound = condition.RightOperand;
+        return true;
+    }
+
+    public static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (KnownTypes.Is(t, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// For <c>for (int i = 0; i &lt; bound; i++)</c>: the index local and the bound; otherwise false.
+    /// </summary>
+    public static bool IsZeroBasedCountingLoop(ILoopOperation loop, out ILocalSymbol index, out IOperation bound)
+    {
+        index = null!;
+        bound = null!;
+        if (loop is not IForLoopOperation forLoop
+            || forLoop.Before.Length != 1
+            || forLoop.AtLoopBottom.Length != 1
+            || forLoop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition)
+        {
+            return false;
+        }
+
+        if (forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
+            || declarations[0].Declarators.Length != 1)
+        {
+            return false;
+        }
+
+        var declarator = declarations[0].Declarators[0];
+        var initializer = declarator.Initializer ?? declarations[0].Initializer;
+        if (initializer is null
+            || StripConversions(initializer.Value).ConstantValue is not { HasValue: true, Value: 0 }
+            || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
+        {
+            return false;
+        }
+
+        if (StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
+            || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol))
+        {
+            return false;
+        }
+
+        var step = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
+        var isIncrement = step switch
+        {
+            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
+                => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value: { ConstantValue: { HasValue: true, Value: 1 } } }
+                => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+            _ => false,
+        };
+        if (!isIncrement)
+        {
+            return false;
+        }
+
+        // The index must only be written by the loop's own increment.
+        foreach (var operation in Descendants(forLoop.Body))
+        {
+            if (operation is ILocalReferenceOperation reference
+                && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol)
+                && IsWrite(reference))
             {
                 return false;
             }
+        }
 
-            if (forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
-                || declarations[0].Declarators.Length != 1)
-            {
-                return false;
-            }
+        index = declarator.Symbol;
+        bound = condition.RightOperand;
+        return true;
+    }
 
-            var declarator = declarations[0].Declarators[0];
-            var initializer = declarator.Initializer ?? declarations[0].Initializer;
-            if (initializer is null
-                || StripConversions(initializer.Value).ConstantValue is not { HasValue: true, Value: 0 }
-                || declarator.Symbol.Type.SpecialType != SpecialType.System_Int32)
+    /// <summary>
+    /// Whether <paramref name="value"/> can be evaluated later, on another thread, with the same result:
+    /// constants, parameters and locals never written after their declaration (within <paramref name="root"/>),
+    /// readonly fields, and arithmetic over those.
+    /// </summary>
+    public static bool IsStableValue(IOperation value, IOperation root, ISymbol? allowedChanging = null)
+    {
+        foreach (var operation in Descendants(value))
+        {
+            switch (operation)
             {
-                return false;
-            }
+                case ILiteralOperation:
+                case IConversionOperation:
+                case IBinaryOperation:
+                case IUnaryOperation:
+                case IInstanceReferenceOperation:
+                case IDefaultValueOperation:
+                case IConditionalOperation:
+                case ITypeOfOperation:
+                case ISizeOfOperation:
+                    continue;
+                case IParameterReferenceOperation parameter:
+                    if (parameter.Parameter.RefKind != RefKind.None)
+                    {
+                        return false;
+                    }
 
-            if (StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
-                || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol))
-            {
-                return false;
-            }
+                    continue;
+                case ILocalReferenceOperation local:
+                    if (SymbolEqualityComparer.Default.Equals(local.Local, allowedChanging))
+                    {
+                        continue;
+                    }
 
-            var step = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
-            var isIncrement = step switch
-            {
-                IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
-                    => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
-                ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value: { ConstantValue: { HasValue: true, Value: 1 } } }
-                    => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
-                _ => false,
-            };
-            if (!isIncrement)
-            {
-                return false;
-            }
+                    if (local.Local.IsRef || IsWrittenAfterDeclaration(local.Local, root))
+                    {
+                        return false;
+                    }
 
-            // The index must only be written by the loop's own increment.
-            foreach (var operation in Descendants(forLoop.Body))
-            {
-                if (operation is ILocalReferenceOperation reference
-                    && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol)
-                    && IsWrite(reference))
-                {
+                    continue;
+                case IFieldReferenceOperation field:
+                    if (!field.Field.IsReadOnly && !field.Field.IsConst)
+                    {
+                        return false;
+                    }
+
+                    continue;
+                case IPropertyReferenceOperation { Property: { Name: "Length" or "Count" }, Instance: { } }:
+                    continue;
+                case IArrayElementReferenceOperation:
+                    // Reads an element now rather than later: only stable if nobody writes the array in between,
+                    // which cannot be proven here.
                     return false;
-                }
-            }
+                default:
+                    if (operation.ConstantValue.HasValue)
+                    {
+                        continue;
+                    }
 
-            index = declarator.Symbol;
-            bound = condition.RightOperand;
-            return true;
+                    return false;
+            }
         }
 
-        /// <summary>
-        /// Whether <paramref name="value"/> can be evaluated later, on another thread, with the same result:
-        /// constants, parameters and locals never written after their declaration (within <paramref name="root"/>),
-        /// readonly fields, and arithmetic over those.
-        /// </summary>
-        public static bool IsStableValue(IOperation value, IOperation root, ISymbol? allowedChanging = null)
-        {
-            foreach (var operation in Descendants(value))
-            {
-                switch (operation)
-                {
-                    case ILiteralOperation:
-                    case IConversionOperation:
-                    case IBinaryOperation:
-                    case IUnaryOperation:
-                    case IInstanceReferenceOperation:
-                    case IDefaultValueOperation:
-                    case IConditionalOperation:
-                    case ITypeOfOperation:
-                    case ISizeOfOperation:
-                        continue;
-                    case IParameterReferenceOperation parameter:
-                        if (parameter.Parameter.RefKind != RefKind.None)
-                        {
-                            return false;
-                        }
-
-                        continue;
-                    case ILocalReferenceOperation local:
-                        if (SymbolEqualityComparer.Default.Equals(local.Local, allowedChanging))
-                        {
-                            continue;
-                        }
-
-                        if (local.Local.IsRef || IsWrittenAfterDeclaration(local.Local, root))
-                        {
-                            return false;
-                        }
-
-                        continue;
-                    case IFieldReferenceOperation field:
-                        if (!field.Field.IsReadOnly && !field.Field.IsConst)
-                        {
-                            return false;
-                        }
-
-                        continue;
-                    case IPropertyReferenceOperation { Property: { Name: "Length" or "Count" }, Instance: { } }:
-                        continue;
-                    case IArrayElementReferenceOperation:
-                        // Reads an element now rather than later: only stable if nobody writes the array in between,
-                        // which cannot be proven here.
-                        return false;
-                    default:
-                        if (operation.ConstantValue.HasValue)
-                        {
-                            continue;
-                        }
-
-                        return false;
-                }
-            }
-
-            return true;
-        }
+        return true;
     }
 }

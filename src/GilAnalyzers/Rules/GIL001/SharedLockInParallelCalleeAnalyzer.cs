@@ -6,161 +6,160 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Rules
+namespace GilAnalyzers.Rules;
+
+/// <summary>
+/// GIL001 for the lock that is not visibly in parallel code: an instance lock (<c>lock (_sync)</c>, <c>lock (this)</c>,
+/// <c>lock (_owner.Sync)</c>) around CPU-bound work in a method that a Parallel.For body, a PLINQ delegate or threads
+/// started in a loop call on one shared object; or a lock on a parameter (<c>lock (sync)</c>, <c>lock (state.Gate)</c>)
+/// that parallel code passes the same object for every worker (a captured local, a field). Needs the call graph of the
+/// whole compilation, so it reports at compilation end.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
 {
-    /// <summary>
-    /// GIL001 for the lock that is not visibly in parallel code: an instance lock (<c>lock (_sync)</c>, <c>lock (this)</c>,
-    /// <c>lock (_owner.Sync)</c>) around CPU-bound work in a method that a Parallel.For body, a PLINQ delegate or threads
-    /// started in a loop call on one shared object; or a lock on a parameter (<c>lock (sync)</c>, <c>lock (state.Gate)</c>)
-    /// that parallel code passes the same object for every worker (a captured local, a field). Needs the call graph of the
-    /// whole compilation, so it reports at compilation end.
-    /// </summary>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.SharedLockAroundCpuWorkInCallee);
+
+    private protected override bool HasRequiredTypes(KnownTypes types) => types.Monitor is not null;
+
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.SharedLockAroundCpuWorkInCallee);
+        var costModel = WorkCostModel.For(types);
+        var reached = ParallelReach.For(context.Compilation);
+        var candidates = new ConcurrentBag<Candidate>();
 
-        private protected override bool HasRequiredTypes(KnownTypes types) => types.Monitor is not null;
+        context.RegisterOperationAction(
+            c =>
+            {
+                // Names first: most invocations of a compilation are not parallel launches, and this resolves no type.
+                if (ParallelContextFinder.MayLaunch(c.Operation) && HasRequiredTypes(types))
+                {
+                    reached.Collect(c.Operation, types, costModel, c.CancellationToken);
+                }
+            },
+            OperationKind.Invocation,
+            OperationKind.ObjectCreation);
 
-        private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
+        // Candidates are only collected here (cheap checks on the operation tree); their cost and global-state
+        // analysis, which summarises callees and binds their bodies, waits for compilation end and runs only for the
+        // few methods that parallel code turned out to reach.
+        SerialisedLockSite.RegisterLockRegions(context, types, (c, region) =>
         {
-            var costModel = WorkCostModel.For(types);
-            var reached = ParallelReach.For(context.Compilation);
-            var candidates = new ConcurrentBag<Candidate>();
-
-            context.RegisterOperationAction(
-                c =>
-                {
-                    // Names first: most invocations of a compilation are not parallel launches, and this resolves no type.
-                    if (ParallelContextFinder.MayLaunch(c.Operation) && HasRequiredTypes(types))
-                    {
-                        reached.Collect(c.Operation, types, costModel, c.CancellationToken);
-                    }
-                },
-                OperationKind.Invocation,
-                OperationKind.ObjectCreation);
-
-            // Candidates are only collected here (cheap checks on the operation tree); their cost and global-state
-            // analysis, which summarises callees and binds their bodies, waits for compilation end and runs only for the
-            // few methods that parallel code turned out to reach.
-            SerialisedLockSite.RegisterLockRegions(context, types, (c, region) =>
+            if (c.ContainingSymbol is IMethodSymbol method
+                && LockRoot(region.LockedValue, method) is { } root
+                && HasRequiredTypes(types))
             {
-                if (c.ContainingSymbol is IMethodSymbol method
-                    && LockRoot(region.LockedValue, method) is { } root
-                    && HasRequiredTypes(types))
-                {
-                    candidates.Add(new Candidate(method.OriginalDefinition, root, c.Operation.Syntax));
-                }
-            });
+                candidates.Add(new Candidate(method.OriginalDefinition, root, c.Operation.Syntax));
+            }
+        });
 
-            context.RegisterCompilationEndAction(end =>
-            {
-                if (reached.IsEmpty)
-                {
-                    return;
-                }
-
-                GlobalStateModel? globalState = null;
-                foreach (var candidate in candidates)
-                {
-                    if (reached.TryGet(candidate.Method, candidate.Root, out var description)
-                        && FindRegion(candidate.Syntax, types, end.CancellationToken) is { } region
-                        && Evaluate(region, types, costModel, globalState ??= GlobalStateModel.For(types), end.Options, end.CancellationToken) is { } reason)
-                    {
-                        end.ReportDiagnostic(Diagnostic.Create(
-                            Descriptors.SharedLockAroundCpuWorkInCallee,
-                            region.Location,
-                            LockSharing.Classify(region, null).Name,
-                            reason,
-                            "'" + candidate.Method.Name + "', called from " + description));
-                    }
-                }
-            });
-        }
-
-        /// <summary>
-        /// An instance lock in an instance method, to be reported if parallel code reaches the method. Keeps the syntax of
-        /// the operation that took the lock, not the operation: an operation holds its semantic model (every bound body of
-        /// its file) alive until compilation end.
-        /// </summary>
-        private sealed class Candidate
+        context.RegisterCompilationEndAction(end =>
         {
-            public Candidate(IMethodSymbol method, int root, SyntaxNode syntax)
+            if (reached.IsEmpty)
             {
-                Method = method;
-                Root = root;
-                Syntax = syntax;
+                return;
             }
 
-            public IMethodSymbol Method { get; }
+            GlobalStateModel? globalState = null;
+            foreach (var candidate in candidates)
+            {
+                if (reached.TryGet(candidate.Method, candidate.Root, out var description)
+                    && FindRegion(candidate.Syntax, types, end.CancellationToken) is { } region
+                    && Evaluate(region, types, costModel, globalState ??= GlobalStateModel.For(types), end.Options, end.CancellationToken) is { } reason)
+                {
+                    end.ReportDiagnostic(Diagnostic.Create(
+                        Descriptors.SharedLockAroundCpuWorkInCallee,
+                        region.Location,
+                        LockSharing.Classify(region, null).Name,
+                        reason,
+                        "'" + candidate.Method.Name + "', called from " + description));
+                }
+            }
+        });
+    }
 
-            /// <summary>What the lock hangs off: <see cref="ThisRoot"/>, or the ordinal of a parameter.</summary>
-            public int Root { get; }
-
-            /// <summary>The lock statement, the acquiring call, or the using statement/declaration around EnterScope.</summary>
-            public SyntaxNode Syntax { get; }
+    /// <summary>
+    /// An instance lock in an instance method, to be reported if parallel code reaches the method. Keeps the syntax of
+    /// the operation that took the lock, not the operation: an operation holds its semantic model (every bound body of
+    /// its file) alive until compilation end.
+    /// </summary>
+    private sealed class Candidate
+    {
+        public Candidate(IMethodSymbol method, int root, SyntaxNode syntax)
+        {
+            Method = method;
+            Root = root;
+            Syntax = syntax;
         }
 
-        /// <summary>The lock region of a candidate, found again from its syntax (as the lock callbacks found it).</summary>
-        private static LockRegion? FindRegion(SyntaxNode syntax, KnownTypes types, System.Threading.CancellationToken cancellationToken)
+        public IMethodSymbol Method { get; }
+
+        /// <summary>What the lock hangs off: <see cref="ThisRoot"/>, or the ordinal of a parameter.</summary>
+        public int Root { get; }
+
+        /// <summary>The lock statement, the acquiring call, or the using statement/declaration around EnterScope.</summary>
+        public SyntaxNode Syntax { get; }
+    }
+
+    /// <summary>The lock region of a candidate, found again from its syntax (as the lock callbacks found it).</summary>
+    private static LockRegion? FindRegion(SyntaxNode syntax, KnownTypes types, System.Threading.CancellationToken cancellationToken)
+    {
+        if (!types.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
         {
-            if (!types.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
-            {
-                return null;
-            }
+            return null;
+        }
 
 #pragma warning disable RS1030 // Only for the few candidates that parallel code reaches, once, at compilation end.
-            var model = types.Compilation.GetSemanticModel(syntax.SyntaxTree);
+        var model = types.Compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030
-            return model.GetOperation(syntax, cancellationToken) switch
-            {
-                ILockOperation lockOperation => LockRegionFinder.FromLockStatement(lockOperation),
-                IInvocationOperation invocation => LockRegionFinder.FromAcquireCall(invocation, types),
-                { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => LockRegionFinder.FromUsing(usingOperation, types),
-                _ => null,
-            };
-        }
-
-        /// <summary>
-        /// A lock on the instance (<c>this</c> or one of its fields) around CPU-bound work, outside any visible parallel
-        /// delegate: the cost's reason when the method, called on a shared object from parallel code, is worth reporting.
-        /// </summary>
-        private static string? Evaluate(LockRegion region, KnownTypes types, WorkCostModel costModel, GlobalStateModel globalState, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+        return model.GetOperation(syntax, cancellationToken) switch
         {
-            if (ParallelContextFinder.FindEnclosing(region.Anchor, types) is not null
-                || ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types)
-                || SerialisedLockSite.IsLazyInitialisation(region))
-            {
-                return null;
-            }
-
-            return SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken) is { } cost
-                   && globalState.FindEntanglement(region, options, cancellationToken) is null
-                ? cost.Reason
-                : null;
-        }
-
-        private const int ThisRoot = ParallelReach.ThisRoot;
-
-        /// <summary>
-        /// What the lock object hangs off through instance fields and properties: the instance (<see cref="ThisRoot"/>, in an
-        /// instance method) or a parameter of <paramref name="method"/> (its ordinal); null for anything else.
-        /// </summary>
-        private static int? LockRoot(IOperation lockedValue, IMethodSymbol method)
-        {
-            switch (ParallelReach.InstanceChainRoot(lockedValue))
-            {
-                case IInstanceReferenceOperation:
-                    return method.IsStatic ? null : ThisRoot;
-                case IParameterReferenceOperation parameter
-                    when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method)
-                         && parameter.Parameter.RefKind == RefKind.None && !parameter.Parameter.Type.IsValueType:
-                    return parameter.Parameter.Ordinal;
-                default:
-                    return null;
-            }
-        }
-
+            ILockOperation lockOperation => LockRegionFinder.FromLockStatement(lockOperation),
+            IInvocationOperation invocation => LockRegionFinder.FromAcquireCall(invocation, types),
+            { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => LockRegionFinder.FromUsing(usingOperation, types),
+            _ => null,
+        };
     }
+
+    /// <summary>
+    /// A lock on the instance (<c>this</c> or one of its fields) around CPU-bound work, outside any visible parallel
+    /// delegate: the cost's reason when the method, called on a shared object from parallel code, is worth reporting.
+    /// </summary>
+    private static string? Evaluate(LockRegion region, KnownTypes types, WorkCostModel costModel, GlobalStateModel globalState, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+    {
+        if (ParallelContextFinder.FindEnclosing(region.Anchor, types) is not null
+            || ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types)
+            || SerialisedLockSite.IsLazyInitialisation(region))
+        {
+            return null;
+        }
+
+        return SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken) is { } cost
+               && globalState.FindEntanglement(region, options, cancellationToken) is null
+            ? cost.Reason
+            : null;
+    }
+
+    private const int ThisRoot = ParallelReach.ThisRoot;
+
+    /// <summary>
+    /// What the lock object hangs off through instance fields and properties: the instance (<see cref="ThisRoot"/>, in an
+    /// instance method) or a parameter of <paramref name="method"/> (its ordinal); null for anything else.
+    /// </summary>
+    private static int? LockRoot(IOperation lockedValue, IMethodSymbol method)
+    {
+        switch (ParallelReach.InstanceChainRoot(lockedValue))
+        {
+            case IInstanceReferenceOperation:
+                return method.IsStatic ? null : ThisRoot;
+            case IParameterReferenceOperation parameter
+                when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method)
+                     && parameter.Parameter.RefKind == RefKind.None && !parameter.Parameter.Type.IsValueType:
+                return parameter.Parameter.Ordinal;
+            default:
+                return null;
+        }
+    }
+
 }

@@ -6,163 +6,162 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Rules
+namespace GilAnalyzers.Rules;
+
+/// <summary>
+/// GIL003: two or more <c>Thread</c>s created (directly or by a small helper), started and joined to run CPU-bound work — a hand-made
+/// Parallel.For / Parallel.Invoke with static partitions and a thread creation per partition.
+/// </summary>
+/// <remarks>
+/// Cost: one callback per member body (not one per invocation or object creation), and a member whose source text names
+/// neither <c>Thread</c> nor <c>Join</c> is left before any operation is looked at — nearly every member of a real code
+/// base. Each function holding a thread site is analysed once.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
 {
-    /// <summary>
-    /// GIL003: two or more <c>Thread</c>s created (directly or by a small helper), started and joined to run CPU-bound work — a hand-made
-    /// Parallel.For / Parallel.Invoke with static partitions and a thread creation per partition.
-    /// </summary>
-    /// <remarks>
-    /// Cost: one callback per member body (not one per invocation or object creation), and a member whose source text names
-    /// neither <c>Thread</c> nor <c>Join</c> is left before any operation is looked at — nearly every member of a real code
-    /// base. Each function holding a thread site is analysed once.
-    /// </remarks>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.RawThreadsCpuLoop);
+
+    private protected override bool HasRequiredTypes(KnownTypes types) => types.Thread is not null;
+
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.RawThreadsCpuLoop);
+        var costModel = WorkCostModel.For(types);
+        var mentions = new ThreadMentions();
+        context.RegisterOperationBlockAction(c => AnalyzeBlocks(c, types, costModel, mentions));
+    }
 
-        private protected override bool HasRequiredTypes(KnownTypes types) => types.Thread is not null;
-
-        private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
+    private static void AnalyzeBlocks(OperationBlockAnalysisContext context, KnownTypes types, WorkCostModel costModel, ThreadMentions mentions)
+    {
+        HashSet<IOperation>? roots = null;
+        foreach (var block in context.OperationBlocks)
         {
-            var costModel = WorkCostModel.For(types);
-            var mentions = new ThreadMentions();
-            context.RegisterOperationBlockAction(c => AnalyzeBlocks(c, types, costModel, mentions));
-        }
-
-        private static void AnalyzeBlocks(OperationBlockAnalysisContext context, KnownTypes types, WorkCostModel costModel, ThreadMentions mentions)
-        {
-            HashSet<IOperation>? roots = null;
-            foreach (var block in context.OperationBlocks)
+            if (!mentions.In(block.Syntax))
             {
-                if (!mentions.In(block.Syntax))
+                continue;
+            }
+
+            foreach (var operation in OperationFacts.Descendants(block))
+            {
+                var isSite = operation switch
+                {
+                    // The name first: necessary for the type check, and it resolves nothing.
+                    IObjectCreationOperation { Type: { Name: "Thread" } } creation => OperationFacts.IsThread(creation.Type, types),
+                    IInvocationOperation invocation => ThreadFanOut.IsHelperCandidate(invocation.TargetMethod, types),
+                    _ => false,
+                };
+                if (!isSite)
                 {
                     continue;
                 }
 
-                foreach (var operation in OperationFacts.Descendants(block))
+                // Every thread site of a function asks for the same fan-outs: found once per function.
+                var root = OperationFacts.FunctionRoot(operation);
+                roots ??= new HashSet<IOperation>();
+                if (!roots.Add(root))
                 {
-                    var isSite = operation switch
-                    {
-                        // The name first: necessary for the type check, and it resolves nothing.
-                        IObjectCreationOperation { Type: { Name: "Thread" } } creation => OperationFacts.IsThread(creation.Type, types),
-                        IInvocationOperation invocation => ThreadFanOut.IsHelperCandidate(invocation.TargetMethod, types),
-                        _ => false,
-                    };
-                    if (!isSite)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    // Every thread site of a function asks for the same fan-outs: found once per function.
-                    var root = OperationFacts.FunctionRoot(operation);
-                    roots ??= new HashSet<IOperation>();
-                    if (!roots.Add(root))
-                    {
-                        continue;
-                    }
-
-                    foreach (var fanOut in ThreadFanOut.Find(root, types, costModel))
-                    {
-                        Report(context, fanOut);
-                    }
+                foreach (var fanOut in ThreadFanOut.Find(root, types, costModel))
+                {
+                    Report(context, fanOut);
                 }
             }
         }
+    }
 
-        private static void Report(OperationBlockAnalysisContext context, FanOut fanOut)
+    private static void Report(OperationBlockAnalysisContext context, FanOut fanOut)
+    {
+        var site = fanOut.Launch;
+        if (fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, site.Syntax.SyntaxTree))
         {
-            var site = fanOut.Launch;
-            if (fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, site.Syntax.SyntaxTree))
+            return;
+        }
+
+        var suggestion = fanOut.Shape == FanOutShape.Explicit ? "Parallel.Invoke" : "Parallel.For";
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.RawThreadsCpuLoop,
+            site.Syntax.GetLocation(),
+            fanOut.Count,
+            fanOut.Cost.Reason,
+            suggestion));
+    }
+
+    /// <summary>
+    /// Where a syntax tree's text says <c>Thread</c> or <c>Join</c> (a creation, a thread collection, a join of threads a
+    /// helper made), found once per tree by an ordinal search of the text the compiler already holds — no syntax or
+    /// semantic work. Comments and longer names (<c>ThreadPool</c>) match too; the operation walk decides.
+    /// </summary>
+    private sealed class ThreadMentions
+    {
+        private readonly ConcurrentDictionary<SyntaxTree, int[]> _positions = new ConcurrentDictionary<SyntaxTree, int[]>();
+
+        public bool In(SyntaxNode node)
+        {
+            var positions = _positions.GetOrAdd(node.SyntaxTree, Find);
+            if (positions.Length == 0)
             {
-                return;
+                return false;
             }
 
-            var suggestion = fanOut.Shape == FanOutShape.Explicit ? "Parallel.Invoke" : "Parallel.For";
-            context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.RawThreadsCpuLoop,
-                site.Syntax.GetLocation(),
-                fanOut.Count,
-                fanOut.Cost.Reason,
-                suggestion));
+            // The first mention at or after the node's start, then whether it lies inside the node.
+            var span = node.Span;
+            var index = System.Array.BinarySearch(positions, span.Start);
+            if (index < 0)
+            {
+                index = ~index;
+            }
+
+            return index < positions.Length && positions[index] < span.End;
+        }
+
+        private static int[] Find(SyntaxTree tree)
+        {
+            var text = tree.GetText().ToString();
+            List<int>? found = null;
+            Add(text, "Thread", ref found);
+            Add(text, "Join", ref found);
+            if (found is null)
+            {
+                return System.Array.Empty<int>();
+            }
+
+            found.Sort();
+            return found.ToArray();
+        }
+
+        private static void Add(string text, string word, ref List<int>? found)
+        {
+            for (var at = text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
+            {
+                if (!IsOtherName(text, at, word))
+                {
+                    (found ??= new List<int>()).Add(at);
+                }
+            }
         }
 
         /// <summary>
-        /// Where a syntax tree's text says <c>Thread</c> or <c>Join</c> (a creation, a thread collection, a join of threads a
-        /// helper made), found once per tree by an ordinal search of the text the compiler already holds — no syntax or
-        /// semantic work. Comments and longer names (<c>ThreadPool</c>) match too; the operation walk decides.
+        /// Mentions that name something else: string.Join (the commonest Join by far), System.Threading, ThreadPool,
+        /// ThreadLocal, ThreadStatic. A member that only has these has no thread fan-out of its own.
         /// </summary>
-        private sealed class ThreadMentions
+        private static bool IsOtherName(string text, int at, string word)
         {
-            private readonly ConcurrentDictionary<SyntaxTree, int[]> _positions = new ConcurrentDictionary<SyntaxTree, int[]>();
-
-            public bool In(SyntaxNode node)
+            var end = at + word.Length;
+            if (word == "Join")
             {
-                var positions = _positions.GetOrAdd(node.SyntaxTree, Find);
-                if (positions.Length == 0)
-                {
-                    return false;
-                }
-
-                // The first mention at or after the node's start, then whether it lies inside the node.
-                var span = node.Span;
-                var index = System.Array.BinarySearch(positions, span.Start);
-                if (index < 0)
-                {
-                    index = ~index;
-                }
-
-                return index < positions.Length && positions[index] < span.End;
+                return Preceded(text, at, "string.") || Preceded(text, at, "String.");
             }
 
-            private static int[] Find(SyntaxTree tree)
-            {
-                var text = tree.GetText().ToString();
-                List<int>? found = null;
-                Add(text, "Thread", ref found);
-                Add(text, "Join", ref found);
-                if (found is null)
-                {
-                    return System.Array.Empty<int>();
-                }
-
-                found.Sort();
-                return found.ToArray();
-            }
-
-            private static void Add(string text, string word, ref List<int>? found)
-            {
-                for (var at = text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
-                {
-                    if (!IsOtherName(text, at, word))
-                    {
-                        (found ??= new List<int>()).Add(at);
-                    }
-                }
-            }
-
-            /// <summary>
-            /// Mentions that name something else: string.Join (the commonest Join by far), System.Threading, ThreadPool,
-            /// ThreadLocal, ThreadStatic. A member that only has these has no thread fan-out of its own.
-            /// </summary>
-            private static bool IsOtherName(string text, int at, string word)
-            {
-                var end = at + word.Length;
-                if (word == "Join")
-                {
-                    return Preceded(text, at, "string.") || Preceded(text, at, "String.");
-                }
-
-                return Followed(text, end, "ing") || Followed(text, end, "Pool") || Followed(text, end, "Local") || Followed(text, end, "Static");
-            }
-
-            private static bool Preceded(string text, int at, string prefix)
-                => at >= prefix.Length && string.CompareOrdinal(text, at - prefix.Length, prefix, 0, prefix.Length) == 0;
-
-            private static bool Followed(string text, int end, string suffix)
-                => end + suffix.Length <= text.Length && string.CompareOrdinal(text, end, suffix, 0, suffix.Length) == 0;
+            return Followed(text, end, "ing") || Followed(text, end, "Pool") || Followed(text, end, "Local") || Followed(text, end, "Static");
         }
+
+        private static bool Preceded(string text, int at, string prefix)
+            => at >= prefix.Length && string.CompareOrdinal(text, at - prefix.Length, prefix, 0, prefix.Length) == 0;
+
+        private static bool Followed(string text, int end, string suffix)
+            => end + suffix.Length <= text.Length && string.CompareOrdinal(text, end, suffix, 0, suffix.Length) == 0;
     }
 }

@@ -4,49 +4,48 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace GilAnalyzers.Rules
+namespace GilAnalyzers.Rules;
+
+/// <summary>
+/// GIL005: <c>Task.WhenAll</c> / <c>Task.WaitAll</c> over calls to async methods that compute before their first
+/// await that can yield: each call finishes its computation before the next call starts.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SequentialAsyncCpuWorkAnalyzer : GilAnalyzer
 {
-    /// <summary>
-    /// GIL005: <c>Task.WhenAll</c> / <c>Task.WaitAll</c> over calls to async methods that compute before their first
-    /// await that can yield: each call finishes its computation before the next call starts.
-    /// </summary>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class SequentialAsyncCpuWorkAnalyzer : GilAnalyzer
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.SequentialAsyncCpuWork);
+
+    private protected override bool HasRequiredTypes(KnownTypes types) => types.Task is not null;
+
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.SequentialAsyncCpuWork);
+        var costModel = WorkCostModel.For(types);
+        context.RegisterOperationAction(c => Analyze(c, types, costModel), OperationKind.Invocation);
+    }
 
-        private protected override bool HasRequiredTypes(KnownTypes types) => types.Task is not null;
-
-        private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        // The method name first: it resolves no type.
+        if ((invocation.TargetMethod.Name != "WhenAll" && invocation.TargetMethod.Name != "WaitAll")
+            || !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task))
         {
-            var costModel = WorkCostModel.For(types);
-            context.RegisterOperationAction(c => Analyze(c, types, costModel), OperationKind.Invocation);
+            return;
         }
 
-        private static void Analyze(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
+        var fanIn = AsyncFanIn.Analyze(invocation, types, costModel);
+        if (fanIn is null || fanIn.Cost.Strength < GilOptions.MinWorkStrength(context.Options, invocation.Syntax.SyntaxTree))
         {
-            var invocation = (IInvocationOperation)context.Operation;
-            // The method name first: it resolves no type.
-            if ((invocation.TargetMethod.Name != "WhenAll" && invocation.TargetMethod.Name != "WaitAll")
-                || !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task))
-            {
-                return;
-            }
-
-            var fanIn = AsyncFanIn.Analyze(invocation, types, costModel);
-            if (fanIn is null || fanIn.Cost.Strength < GilOptions.MinWorkStrength(context.Options, invocation.Syntax.SyntaxTree))
-            {
-                return;
-            }
-
-            context.ReportDiagnostic(Diagnostic.Create(
-                Descriptors.SequentialAsyncCpuWork,
-                invocation.Syntax.GetLocation(),
-                invocation.TargetMethod.Name,
-                fanIn.Count,
-                fanIn.MethodName,
-                fanIn.Cost.Reason));
+            return;
         }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            Descriptors.SequentialAsyncCpuWork,
+            invocation.Syntax.GetLocation(),
+            invocation.TargetMethod.Name,
+            fanIn.Count,
+            fanIn.MethodName,
+            fanIn.Cost.Reason));
     }
 }
