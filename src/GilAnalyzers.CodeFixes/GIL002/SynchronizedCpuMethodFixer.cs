@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GilAnalyzers.CodeFixes.Locks;
+using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -183,6 +184,7 @@ public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
     private static bool SharesTheHiddenLock(MethodDeclarationSyntax method, IMethodSymbol symbol, SemanticModel model, CancellationToken cancellationToken)
     {
         var type = symbol.ContainingType;
+        var types = KnownTypes.For(model.Compilation);
         foreach (var member in type.GetMembers().OfType<IMethodSymbol>())
         {
             if (SymbolEqualityComparer.Default.Equals(member, symbol) || member.IsStatic != symbol.IsStatic)
@@ -190,9 +192,7 @@ public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
                 continue;
             }
 
-            if ((member.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) != 0
-                || member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == MethodImplAttributeName
-                    && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int flags && (flags & 0x20) != 0))
+            if (SynchronizedMethods.IsSynchronized(member, types))
             {
                 return true;
             }
@@ -202,20 +202,9 @@ public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
         {
             var typeSyntax = reference.GetSyntax(cancellationToken);
             var typeModel = typeSyntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(typeSyntax.SyntaxTree);
-            foreach (var node in typeSyntax.DescendantNodes())
+            foreach (var region in LockRegionFinder.FindAll(typeModel, typeSyntax, types, cancellationToken))
             {
-                ExpressionSyntax? locked = node switch
-                {
-                    LockStatementSyntax l => l.Expression,
-                    InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Enter" or "TryEnter" } } call
-                        when call.ArgumentList.Arguments.Count > 0 => call.ArgumentList.Arguments[0].Expression,
-                    _ => null,
-                };
-                if (locked is null)
-                {
-                    continue;
-                }
-
+                var locked = region.LockedValue.Syntax;
                 if (symbol.IsStatic ? locked is TypeOfExpressionSyntax typeOf && SymbolEqualityComparer.Default.Equals(typeModel.GetTypeInfo(typeOf.Type, cancellationToken).Type, type)
                                     : locked is ThisExpressionSyntax)
                 {

@@ -1,9 +1,11 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
 
 namespace GilAnalyzers.CodeFixes.Locks;
@@ -157,39 +159,6 @@ internal sealed class GuardedRegion
         return null;
     }
 
-    /// <summary>Every region under <paramref name="node"/>.</summary>
-    public static IEnumerable<GuardedRegion> FindAll(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken)
-    {
-        foreach (var descendant in node.DescendantNodesAndSelf())
-        {
-            if (descendant is LockStatementSyntax lockStatement)
-            {
-                var region = FromLock(lockStatement);
-                if (region is not null)
-                {
-                    yield return region;
-                }
-            }
-            else if (descendant is UsingStatementSyntax usingStatement
-                     && usingStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "EnterScope" } })
-            {
-                var region = FromEnterScope(usingStatement, model, cancellationToken);
-                if (region is not null)
-                {
-                    yield return region;
-                }
-            }
-            else if (descendant is ExpressionStatementSyntax expressionStatement && LooksLikeAcquire(expressionStatement))
-            {
-                var region = FromAcquire(expressionStatement, model, cancellationToken);
-                if (region is not null)
-                {
-                    yield return region;
-                }
-            }
-        }
-    }
-
     private static GuardedRegion? FromLock(LockStatementSyntax lockStatement)
     {
         if (lockStatement.Parent is not BlockSyntax container)
@@ -201,32 +170,29 @@ internal sealed class GuardedRegion
         return new GuardedRegion(container, lockStatement, lockStatement, lockStatement.Expression, body);
     }
 
-    /// <summary><c>using (gate.EnterScope()) { ... }</c> on a <c>System.Threading.Lock</c>.</summary>
+    /// <summary><c>using (gate.EnterScope()) { ... }</c> on a <c>System.Threading.Lock</c>, as the analyzers recognise it.</summary>
     private static GuardedRegion? FromEnterScope(UsingStatementSyntax usingStatement, SemanticModel model, CancellationToken cancellationToken)
     {
         if (usingStatement.Parent is not BlockSyntax container
             || usingStatement.Declaration is not null
-            || usingStatement.Expression is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member, ArgumentList.Arguments.Count: 0 } call
-            || member.Name.Identifier.ValueText != "EnterScope"
-            || model.GetSymbolInfo(call, cancellationToken).Symbol is not IMethodSymbol method
-            || method.ContainingType?.ToDisplayString() != "System.Threading.Lock")
+            || LockRegionFinder.FromSyntax(model, usingStatement, KnownTypes.For(model.Compilation), cancellationToken) is not { Kind: LockKind.LockObject } region
+            || region.LockedValue.Syntax is not ExpressionSyntax lockExpression)
         {
             return null;
         }
 
         var body = usingStatement.Statement as BlockSyntax ?? SyntaxFactory.Block(usingStatement.Statement);
-        return new GuardedRegion(container, usingStatement, usingStatement, member.Expression, body);
+        return new GuardedRegion(container, usingStatement, usingStatement, lockExpression, body);
     }
 
-    private static bool LooksLikeAcquire(ExpressionStatementSyntax statement)
-        => statement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }
-           && (member.Name.Identifier.ValueText is "Wait" or "WaitOne" or "Enter");
-
+    /// <summary>
+    /// An acquiring call that the analyzers recognise as taking a lock, in the one shape the fixes rewrite: the call as a
+    /// statement, then <c>try { … } finally { release; }</c> with nothing else in the finally and no catch.
+    /// </summary>
     private static GuardedRegion? FromAcquire(ExpressionStatementSyntax acquire, SemanticModel model, CancellationToken cancellationToken)
     {
         if (acquire.Parent is not BlockSyntax container
-            || acquire.Expression is not InvocationExpressionSyntax invocation
-            || invocation.Expression is not MemberAccessExpressionSyntax member)
+            || acquire.Expression is not InvocationExpressionSyntax invocation)
         {
             return null;
         }
@@ -242,40 +208,26 @@ internal sealed class GuardedRegion
             return null;
         }
 
-        if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol acquireMethod
+        if (LockRegionFinder.FromSyntax(model, invocation, KnownTypes.For(model.Compilation), cancellationToken) is not { } region
+            || region.Anchor is not IInvocationOperation { TargetMethod: var acquireMethod }
+            || region.Body.Length != 1 || region.Body[0].Syntax != tryStatement.Block
+            || region.LockedValue.Syntax is not ExpressionSyntax lockExpression
             || model.GetSymbolInfo(release, cancellationToken).Symbol is not IMethodSymbol releaseMethod)
         {
             return null;
         }
 
-        var typeName = acquireMethod.ContainingType?.ToDisplayString();
-        ExpressionSyntax? lockExpression = null;
-        string? expectedRelease = null;
-        switch (typeName)
+        // The rewrite keeps the acquiring statement as written and rebuilds the try: only the plain forms, whose release
+        // takes no argument but the lock (Monitor.Exit(x)) or none.
+        var expectedRelease = region.Kind switch
         {
-            case "System.Threading.SemaphoreSlim" when acquireMethod.Name == "Wait" && acquireMethod.Parameters.Length == 0:
-                lockExpression = member.Expression;
-                expectedRelease = "Release";
-                break;
-            case "System.Threading.Semaphore" when acquireMethod.Name == "WaitOne" && acquireMethod.Parameters.Length == 0:
-                lockExpression = member.Expression;
-                expectedRelease = "Release";
-                break;
-            case "System.Threading.Mutex" when acquireMethod.Name == "WaitOne" && acquireMethod.Parameters.Length == 0:
-                lockExpression = member.Expression;
-                expectedRelease = "ReleaseMutex";
-                break;
-            case "System.Threading.Lock" when acquireMethod.Name == "Enter" && acquireMethod.Parameters.Length == 0:
-                lockExpression = member.Expression;
-                expectedRelease = "Exit";
-                break;
-            case "System.Threading.Monitor" when acquireMethod.Name == "Enter" && invocation.ArgumentList.Arguments.Count == 1:
-                lockExpression = invocation.ArgumentList.Arguments[0].Expression;
-                expectedRelease = "Exit";
-                break;
-        }
-
-        if (lockExpression is null || releaseMethod.Name != expectedRelease || releaseMethod.Parameters.Length > 1)
+            LockKind.Semaphore when acquireMethod.Name is "Wait" or "WaitOne" && acquireMethod.Parameters.Length == 0 => "Release",
+            LockKind.Mutex when acquireMethod.Parameters.Length == 0 => "ReleaseMutex",
+            LockKind.LockObject when acquireMethod.Name == "Enter" && acquireMethod.Parameters.Length == 0 => "Exit",
+            LockKind.Monitor when acquireMethod.Name == "Enter" && invocation.ArgumentList.Arguments.Count == 1 => "Exit",
+            _ => null,
+        };
+        if (expectedRelease is null || releaseMethod.Name != expectedRelease || releaseMethod.Parameters.Length > 1)
         {
             return null;
         }

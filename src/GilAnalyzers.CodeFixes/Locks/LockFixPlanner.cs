@@ -72,7 +72,7 @@ internal sealed class LockFixPlanner
     private readonly CancellationToken _cancellationToken;
     private readonly StateEffects _otherRegionsWrites;
     private readonly HashSet<string> _usedNames;
-    private readonly List<GuardedRegion> _otherRegions;
+    private readonly List<SameLockRegions.OtherRegion> _otherRegions;
 
     public LockFixPlanner(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken)
     {
@@ -83,7 +83,7 @@ internal sealed class LockFixPlanner
         _scope = _effects.ScopeOf(region.First);
         _costModel = WorkCostModel.For(KnownTypes.For(model.Compilation));
         // A whole-body region gets a new private lock: nothing else takes it.
-        _otherRegions = region.IsWholeBody ? new List<GuardedRegion>() : SameLockRegions.Find(model, region, cancellationToken);
+        _otherRegions = region.IsWholeBody ? new List<SameLockRegions.OtherRegion>() : SameLockRegions.Find(model, region, cancellationToken);
         _otherRegionsWrites = new StateEffects();
         if (SameLockRegions.WhyIncomplete(model, region, cancellationToken) is { } incomplete)
         {
@@ -93,9 +93,9 @@ internal sealed class LockFixPlanner
 
         foreach (var other in _otherRegions)
         {
-            var otherModel = model.Compilation.GetSemanticModel(other.First.SyntaxTree);
-            var otherScope = _effects.ScopeOf(other.First);
-            foreach (var statement in other.StatementsInTree)
+            var otherModel = other.Taken.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(other.Taken.SyntaxTree);
+            var otherScope = _effects.ScopeOf(other.Taken);
+            foreach (var statement in other.Statements)
             {
                 if (otherModel.GetOperation(statement, cancellationToken) is { } operation)
                 {
@@ -590,8 +590,8 @@ internal sealed class LockFixPlanner
     {
         foreach (var other in _otherRegions)
         {
-            var otherModel = _model.Compilation.GetSemanticModel(other.First.SyntaxTree);
-            foreach (var identifier in other.StatementsInTree.SelectMany(s => s.DescendantNodes()).OfType<IdentifierNameSyntax>())
+            var otherModel = other.Taken.SyntaxTree == _model.SyntaxTree ? _model : _model.Compilation.GetSemanticModel(other.Taken.SyntaxTree);
+            foreach (var identifier in other.Statements.SelectMany(s => s.DescendantNodesAndSelf()).OfType<IdentifierNameSyntax>())
             {
                 if (identifier.Identifier.ValueText == accumulator.Name
                     && SymbolEqualityComparer.Default.Equals(otherModel.GetSymbolInfo(identifier, _cancellationToken).Symbol, accumulator))

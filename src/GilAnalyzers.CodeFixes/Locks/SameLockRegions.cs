@@ -1,3 +1,4 @@
+using GilAnalyzers.Core;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -14,9 +15,30 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// </summary>
 internal static class SameLockRegions
 {
-    public static List<GuardedRegion> Find(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken)
+    /// <summary>Code that runs under the same lock elsewhere: where it is taken, and the statements that run under it.</summary>
+    internal sealed class OtherRegion
     {
-        var result = new List<GuardedRegion>();
+        public OtherRegion(SyntaxNode taken, IReadOnlyList<SyntaxNode> statements)
+        {
+            Taken = taken;
+            Statements = statements;
+        }
+
+        /// <summary>The lock statement, the acquiring call, or the first statement of a synchronized method.</summary>
+        public SyntaxNode Taken { get; }
+
+        public IReadOnlyList<SyntaxNode> Statements { get; }
+    }
+
+    /// <summary>
+    /// Every other region of the lock, found by the analyzers' own recognisers (<see cref="LockRegionFinder.FindAll"/>), so
+    /// every form the analyzers see — guard forms, <c>Monitor.Enter(x, ref taken)</c>, reader/writer write locks, locks
+    /// whose statement is not in a block — also counts here, not only the forms the fixes can rewrite.
+    /// </summary>
+    public static List<OtherRegion> Find(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken)
+    {
+        var result = new List<OtherRegion>();
+        var types = KnownTypes.For(model.Compilation);
         var lockSymbol = model.GetSymbolInfo(region.LockExpression, cancellationToken).Symbol;
         var isThisLock = region.LockExpression is ThisExpressionSyntax;
         var containingType = model.GetEnclosingSymbol(region.First.SpanStart, cancellationToken)?.ContainingType;
@@ -40,16 +62,17 @@ internal static class SameLockRegions
         foreach (var root in searchRoots)
         {
             var rootModel = root.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(root.SyntaxTree);
-            foreach (var other in GuardedRegion.FindAll(root, rootModel, cancellationToken))
+            foreach (var other in LockRegionFinder.FindAll(rootModel, root, types, cancellationToken))
             {
-                if (other.First == region.First)
+                var taken = other.Anchor.Syntax;
+                if (IsTheRegionItself(region, taken))
                 {
                     continue;
                 }
 
-                if (SameLock(region, lockSymbol, other, rootModel, cancellationToken))
+                if (other.LockedValue.Syntax is ExpressionSyntax otherLock && SameLock(region, lockSymbol, otherLock, rootModel, cancellationToken))
                 {
-                    result.Add(other);
+                    result.Add(new OtherRegion(taken, other.Body.Select(o => o.Syntax).ToArray()));
                 }
             }
         }
@@ -62,24 +85,42 @@ internal static class SameLockRegions
         {
             foreach (var method in lockedType.GetMembers().OfType<IMethodSymbol>())
             {
-                if (method.IsStatic == isThisLock || (method.MethodImplementationFlags & System.Reflection.MethodImplAttributes.Synchronized) == 0
-                    && !HasSynchronizedAttribute(method))
+                if (method.IsStatic == isThisLock || !SynchronizedMethods.IsSynchronized(method, types))
                 {
                     continue;
                 }
 
                 foreach (var reference in method.DeclaringSyntaxReferences)
                 {
-                    if (reference.GetSyntax(cancellationToken) is BaseMethodDeclarationSyntax { Body: { } body }
-                        && GuardedRegion.ForMethodBody(body, region.LockExpression) is { } synchronized)
+                    if (reference.GetSyntax(cancellationToken) is BaseMethodDeclarationSyntax { Body: { Statements.Count: > 0 } body })
                     {
-                        result.Add(synchronized);
+                        result.Add(new OtherRegion(body.Statements[0], body.Statements.ToArray()));
                     }
                 }
             }
         }
 
         return result;
+    }
+
+    /// <summary>Whether <paramref name="taken"/> (where another region takes its lock) is where <paramref name="region"/> takes it.</summary>
+    private static bool IsTheRegionItself(GuardedRegion region, SyntaxNode taken)
+    {
+        if (taken.SyntaxTree != region.First.SyntaxTree)
+        {
+            return false;
+        }
+
+        if (taken == region.First)
+        {
+            return true;
+        }
+
+        // The acquiring call in `gate.Wait();` or the EnterScope call in `using (gate.EnterScope())`: inside the region's
+        // first statement, before its body.
+        return region.First is not LockStatementSyntax
+               && region.First.Span.Contains(taken.Span)
+               && !(region.BodyIsInTree && region.Body.Span.Contains(taken.Span));
     }
 
     /// <summary>
@@ -118,20 +159,15 @@ internal static class SameLockRegions
         };
     }
 
-    private static bool HasSynchronizedAttribute(IMethodSymbol method)
-        => method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Runtime.CompilerServices.MethodImplAttribute"
-            && a.ConstructorArguments.Length == 1
-            && a.ConstructorArguments[0].Value is int flags && (flags & 0x20) != 0);
-
-    private static bool SameLock(GuardedRegion region, ISymbol? lockSymbol, GuardedRegion other, SemanticModel otherModel, CancellationToken cancellationToken)
+    private static bool SameLock(GuardedRegion region, ISymbol? lockSymbol, ExpressionSyntax otherLock, SemanticModel otherModel, CancellationToken cancellationToken)
     {
         if (lockSymbol is not null && !(region.LockExpression is ThisExpressionSyntax))
         {
-            var otherSymbol = otherModel.GetSymbolInfo(other.LockExpression, cancellationToken).Symbol;
+            var otherSymbol = otherModel.GetSymbolInfo(otherLock, cancellationToken).Symbol;
             return SymbolEqualityComparer.Default.Equals(lockSymbol, otherSymbol);
         }
 
         // typeof(T), string literals, `this`: the same text names the same object (conservatively).
-        return SyntaxFactory.AreEquivalent(region.LockExpression, other.LockExpression);
+        return SyntaxFactory.AreEquivalent(region.LockExpression, otherLock);
     }
 }

@@ -80,6 +80,45 @@ internal static class LockRegionFinder
             Location.Create(statement.SyntaxTree, span), isSystemWide: false);
     }
 
+    /// <summary>
+    /// The region whose lock statement, acquiring call or <c>using</c> is <paramref name="syntax"/>, found again from the
+    /// syntax with the same recognisers the analyzers' operation callbacks use (for compilation-end analysis and for the
+    /// code fixes, which start from a diagnostic's span).
+    /// </summary>
+    public static LockRegion? FromSyntax(SemanticModel model, SyntaxNode syntax, KnownTypes types, System.Threading.CancellationToken cancellationToken)
+        => model.GetOperation(syntax, cancellationToken) switch
+        {
+            ILockOperation lockOperation => FromLockStatement(lockOperation),
+            IInvocationOperation invocation when IsAcquireName(invocation.TargetMethod.Name) => FromAcquireCall(invocation, types),
+            { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => FromUsing(usingOperation, types),
+            _ => null,
+        };
+
+    /// <summary>
+    /// Every lock region whose taking syntax lies under <paramref name="root"/> (a member, a type, a whole tree): the same
+    /// forms the analyzers recognise — <c>lock</c>, Monitor, one-slot semaphores, Mutex, Lock, the exclusive side of
+    /// reader/writer locks, guard forms such as <c>if (!gate.Wait(t)) throw …;</c>. Syntax names filter first; only
+    /// candidates are bound.
+    /// </summary>
+    public static IEnumerable<LockRegion> FindAll(SemanticModel model, SyntaxNode root, KnownTypes types, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var node in root.DescendantNodesAndSelf())
+        {
+            var candidate = node switch
+            {
+                LockStatementSyntax => true,
+                UsingStatementSyntax { Expression: InvocationExpressionSyntax } => true,
+                LocalDeclarationStatementSyntax { UsingKeyword.RawKind: > 0 } => true,
+                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => IsAcquireName(member.Name.Identifier.ValueText),
+                _ => false,
+            };
+            if (candidate && FromSyntax(model, node, types, cancellationToken) is { } region)
+            {
+                yield return region;
+            }
+        }
+    }
+
     /// <summary>Cheap name filter before any symbol work.</summary>
     public static bool IsAcquireName(string name)
         => name == "Enter" || name == "TryEnter" || name == "Wait" || name == "WaitAsync" || name == "WaitOne"

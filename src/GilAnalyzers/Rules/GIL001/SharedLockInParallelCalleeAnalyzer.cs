@@ -113,13 +113,7 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
 #pragma warning disable RS1030 // Only for the few candidates that parallel code reaches, once, at compilation end.
         var model = types.Compilation.GetSemanticModel(syntax.SyntaxTree);
 #pragma warning restore RS1030
-        return model.GetOperation(syntax, cancellationToken) switch
-        {
-            ILockOperation lockOperation => LockRegionFinder.FromLockStatement(lockOperation),
-            IInvocationOperation invocation => LockRegionFinder.FromAcquireCall(invocation, types),
-            { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => LockRegionFinder.FromUsing(usingOperation, types),
-            _ => null,
-        };
+        return LockRegionFinder.FromSyntax(model, syntax, types, cancellationToken);
     }
 
     /// <summary>

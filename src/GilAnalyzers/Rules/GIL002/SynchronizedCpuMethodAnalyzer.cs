@@ -22,8 +22,6 @@ namespace GilAnalyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SynchronizedCpuMethodAnalyzer : GilAnalyzer
 {
-    /// <summary>MethodImplOptions.Synchronized.</summary>
-    private const int SynchronizedFlag = 0x20;
 
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.SynchronizedCpuMethod, Descriptors.SynchronizedCpuMethodReached);
@@ -50,7 +48,7 @@ public sealed class SynchronizedCpuMethodAnalyzer : GilAnalyzer
         context.RegisterOperationBlockAction(c =>
         {
             if (c.OwningSymbol is not IMethodSymbol method || c.OperationBlocks.IsEmpty
-                || method.Locations.Length == 0 || !method.Locations[0].IsInSource || !IsSynchronized(method, types)
+                || method.Locations.Length == 0 || !method.Locations[0].IsInSource || !SynchronizedMethods.IsSynchronized(method, types)
                 || SerialisedLockSite.IsLazyInitialisation(c.OperationBlocks, null))
             {
                 return;
@@ -97,33 +95,5 @@ public sealed class SynchronizedCpuMethodAnalyzer : GilAnalyzer
                 }
             }
         });
-    }
-
-    internal static bool IsSynchronized(IMethodSymbol method, KnownTypes types)
-    {
-        foreach (var attribute in method.GetAttributes())
-        {
-            // The name first: it resolves no type.
-            if (attribute.AttributeClass is not { Name: "MethodImplAttribute" } attributeClass
-                || !KnownTypes.Is(attributeClass, types.MethodImplAttribute)
-                || attribute.ConstructorArguments.Length == 0)
-            {
-                continue;
-            }
-
-            var value = attribute.ConstructorArguments[0].Value;
-            var flags = value switch
-            {
-                int i => i,
-                short s => s,
-                _ => 0,
-            };
-            if ((flags & SynchronizedFlag) != 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

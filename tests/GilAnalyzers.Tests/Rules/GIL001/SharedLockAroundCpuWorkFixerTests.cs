@@ -560,6 +560,39 @@ public class SharedLockAroundCpuWorkFixerTests
                     });
                     lock (Gate) { factor = n; }
             """)]
+    [InlineData("another region on the same lock, written as a statement under an if, writes what the computation reads", """
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += factor * k;
+                            total += s;
+                        }
+                    });
+                    if (n > 1) lock (Gate) factor = n;
+            """)]
+    [InlineData("another region on the same lock, taken with Monitor.Enter(Gate, ref taken), writes what the computation reads", """
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += factor * k;
+                            total += s;
+                        }
+                    });
+                    bool taken = false;
+                    try
+                    {
+                        Monitor.Enter(Gate, ref taken);
+                        factor = n;
+                    }
+                    finally
+                    {
+                        if (taken) Monitor.Exit(Gate);
+                    }
+            """)]
     public async Task Refusal_NoActionOffered(string why, string body)
     {
         var offers = await CodeFixOffers.ForAsync(Wrap(body));
