@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -33,14 +34,6 @@ internal sealed class StateEffectsWalker
     {
         "System.String", "System.Numerics.Complex", "System.Numerics.BigInteger", "System.TimeSpan", "System.DateTime",
         "System.Guid", "System.Decimal",
-    };
-
-    /// <summary>Framework instance methods that only read their receiver.</summary>
-    private static readonly HashSet<string> ReadOnlyMethodNames = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "Contains", "ContainsKey", "ContainsValue", "TryGetValue", "GetValueOrDefault", "IndexOf", "LastIndexOf",
-        "Equals", "GetHashCode", "ToString", "CompareTo", "ToArray", "AsSpan", "AsMemory", "Slice", "StartsWith",
-        "EndsWith", "Substring", "GetType", "CopyTo",
     };
 
     private readonly Compilation _compilation;
@@ -608,7 +601,7 @@ internal sealed class StateEffectsWalker
             return;
         }
 
-        if (ReadOnlyMethodNames.Contains(method.Name) && !(method.Name == "CopyTo" && invocation.Arguments.Length > 0 && !IsOwnDestination(invocation.Arguments[0].Value, scope)))
+        if (FrameworkMethods.ReadOnlyOnReceiver.Contains(method.Name) && !(method.Name == "CopyTo" && invocation.Arguments.Length > 0 && !IsOwnDestination(invocation.Arguments[0].Value, scope)))
         {
             return;
         }

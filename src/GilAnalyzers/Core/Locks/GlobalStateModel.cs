@@ -92,11 +92,6 @@ internal sealed class GlobalStateModel
     private static readonly ImmutableHashSet<string> AccumulatingMethods =
         ImmutableHashSet.Create(StringComparer.Ordinal, "Add", "AddRange", "Enqueue", "Push", "TryAdd", "Increment", "Append");
 
-    private static readonly ImmutableHashSet<string> ReadingMethods = ImmutableHashSet.Create(StringComparer.Ordinal,
-        "TryGetValue", "ContainsKey", "ContainsValue", "Contains", "IndexOf", "LastIndexOf", "GetValueOrDefault", "ToString",
-        "Equals", "GetHashCode", "CompareTo", "CopyTo", "ToArray", "ToList", "GetEnumerator", "Get", "Peek", "TryPeek", "Clone",
-        "AsSpan", "AsMemory", "GetLength", "GetUpperBound", "GetLowerBound", "Count", "Any");
-
     private static readonly ImmutableHashSet<string> MutatingFrameworkMethods = ImmutableHashSet.Create(StringComparer.Ordinal,
         "Clear", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "Insert", "InsertRange", "Sort", "Reverse", "Dequeue", "Pop",
         "TryDequeue", "TryPop", "TryRemove", "TryTake", "Take", "TryUpdate", "AddOrUpdate", "GetOrAdd", "Set", "SetValue", "Reset",
@@ -308,7 +303,7 @@ internal sealed class GlobalStateModel
     /// </summary>
     private bool IsMutatingCall(IMethodSymbol method, Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
     {
-        if (AccumulatingMethods.Contains(method.Name) || ReadingMethods.Contains(method.Name))
+        if (AccumulatingMethods.Contains(method.Name) || FrameworkMethods.ReadOnlyOnReceiver.Contains(method.Name))
         {
             return false;
         }
