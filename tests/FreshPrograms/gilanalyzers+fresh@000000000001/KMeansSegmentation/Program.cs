@@ -85,11 +85,29 @@ public sealed class KMeans
         var sums = new double[_k][];
         var counts = new int[_k];
         for (int c = 0; c < _k; c++) sums[c] = new double[dims];
-        for (int i = 0; i < points.Length; i++)
-        {
-            counts[labels[i]]++;
-            for (int j = 0; j < dims; j++) sums[labels[i]][j] += points[i][j];
-        }
+        var mergeLock = new object();
+
+        Parallel.For(0, points.Length,
+            () => (Sums: new double[_k * dims], Counts: new int[_k]),
+            (i, _, local) =>
+            {
+                int c = labels[i];
+                local.Counts[c]++;
+                for (int j = 0; j < dims; j++) local.Sums[c * dims + j] += points[i][j];
+                return local;
+            },
+            local =>
+            {
+                lock (mergeLock)
+                {
+                    for (int c = 0; c < _k; c++)
+                    {
+                        counts[c] += local.Counts[c];
+                        for (int j = 0; j < dims; j++) sums[c][j] += local.Sums[c * dims + j];
+                    }
+                }
+            });
+
         for (int c = 0; c < _k; c++)
         {
             for (int j = 0; j < dims; j++) sums[c][j] /= Math.Max(1, counts[c]);

@@ -86,6 +86,18 @@ public static class Program
                 return;
             }
 
+            if (index == 0)
+            {
+                // keep the grid's rows together in the log
+                lock (Console.Out)
+                {
+                    for (int r = 0; r < 9; r++)
+                    {
+                        Console.WriteLine(string.Join(' ', solution.Skip(r * 9).Take(9)));
+                    }
+                }
+            }
+
             lock (hardestLock)
             {
                 if (steps > hardestSteps)
