@@ -418,7 +418,11 @@ internal sealed class WorkCostModel
     private void VisitInvocation(IInvocationOperation invocation, Nest nest, Walk walk)
     {
         var method = invocation.TargetMethod;
-        var classification = Classify(method, invocation.Instance?.Type);
+        // Taking a lock (Monitor.Enter, a one-slot semaphore's Wait, Mutex.WaitOne) is not waiting for I/O or a signal:
+        // the time goes to the work done under it, which the walk goes on to count.
+        var classification = LockRegionFinder.IsAcquireName(method.Name) && LockRegionFinder.FromAcquireCall(invocation, _types) is not null
+            ? CallKind.Light
+            : Classify(method, invocation.Instance?.Type);
         switch (classification)
         {
             case CallKind.Io when nest.Depth == 0 && IsConsoleWrite(method):
@@ -1055,10 +1059,10 @@ internal sealed class WorkCostModel
         switch (type)
         {
             case IArrayTypeSymbol array:
-                return IsNumber(array.ElementType) || (array.ElementType is IArrayTypeSymbol inner && IsNumber(inner.ElementType));
+                return IsNumericData(array.ElementType) || (array.ElementType is IArrayTypeSymbol inner && IsNumericData(inner.ElementType));
             case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named when !IsBookkeepingShape(named.Name):
                 var element = named.TypeArguments[0];
-                return IsNumber(element) || (element is IArrayTypeSymbol rows && IsNumber(rows.ElementType));
+                return IsNumericData(element) || (element is IArrayTypeSymbol rows && IsNumericData(rows.ElementType));
             case INamedTypeSymbol { SpecialType: SpecialType.System_String }:
                 return true;
             default:
@@ -1091,6 +1095,38 @@ internal sealed class WorkCostModel
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// A number, or a struct made of numbers (<c>struct Particle { Vector2 Position; float Mass; }</c>, a pixel, a
+    /// complex sample): an array of them is numeric data like an array of doubles, not the lock's bookkeeping.
+    /// </summary>
+    private static bool IsNumericData(ITypeSymbol type) => IsNumber(type) || IsNumericStruct(type, depth: 0);
+
+    private static bool IsNumericStruct(ITypeSymbol type, int depth)
+    {
+        if (type.TypeKind != TypeKind.Struct || depth > 2 || type.SpecialType != SpecialType.None)
+        {
+            return false;
+        }
+
+        var fields = 0;
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not IFieldSymbol { IsStatic: false, IsConst: false } field)
+            {
+                continue;
+            }
+
+            if (!IsNumber(field.Type) && !IsNumericStruct(field.Type, depth + 1))
+            {
+                return false;
+            }
+
+            fields++;
+        }
+
+        return fields > 0;
     }
 
     private static bool IsNumber(ITypeSymbol type)

@@ -189,6 +189,96 @@ public class RealCostFalseAlarmTests
             Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0).WithArguments("gate", "for loop", "'Add', called from a Parallel.For body"));
     }
 
+    /// <summary>
+    /// Taking a lock is not waiting: a callee whose work runs under its own one-slot semaphore (here inside a nested
+    /// Parallel.For) is CPU work for the caller's lock, which reprices under Monitor.Enter/try/finally.
+    /// </summary>
+    [Fact]
+    public async Task MonitorEnterAroundCalleeThatComputesUnderItsOwnGate_Reports()
+    {
+        var source = Usings + """
+            static class Pricer
+            {
+                static readonly SemaphoreSlim EngineGate = new SemaphoreSlim(1, 1);
+                public static double Price(double spot, int seed)
+                {
+                    double sum = 0;
+                    Parallel.For(0, 16, batch =>
+                    {
+                        {|#1:EngineGate.Wait()|};
+                        try
+                        {
+                            var rng = new Random(seed + batch);
+                            for (int p = 0; p < 4000; p++) sum += Math.Max(spot * Math.Exp(rng.NextDouble()) - 100, 0);
+                        }
+                        finally { EngineGate.Release(); }
+                    });
+                    return sum;
+                }
+
+                public static void Greeks(List<double> spots, List<double> deltas)
+                {
+                    var bookLock = new object();
+                    Parallel.ForEach(spots, spot =>
+                    {
+                        {|#0:Monitor.Enter(bookLock)|};
+                        try
+                        {
+                            double up = Price(spot * 1.01, 11), down = Price(spot * 0.99, 11);
+                            deltas.Add((up - down) / (spot * 0.02));
+                        }
+                        finally { Monitor.Exit(bookLock); }
+                    });
+                }
+            }
+            """;
+        await Gil001.VerifyAnalyzerAsync(source,
+            Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(1).WithArguments("EngineGate", "for loop", "a Parallel.For body"),
+            Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0).WithArguments("bookLock", "calls 'Price' (for loop)", "a Parallel.ForEach body"));
+    }
+
+    /// <summary>An array of structs made of numbers (particles, pixels) walked under the lock is data: reported.</summary>
+    [Fact]
+    public async Task LoopOverArrayOfNumericStructsUnderLock_Reports_ButStructsHoldingReferencesDoNot()
+    {
+        var source = Usings + """
+            struct Body { public double X, Y; public double Mass; }
+            struct Listener { public Action<int> Callback; public int Id; }
+            class World
+            {
+                private readonly object _forceGate = new object();
+                private readonly object _listenerGate = new object();
+                private readonly Body[] _bodies = new Body[4096];
+                private readonly Listener[] _listeners = new Listener[8];
+                private readonly double[] _fx = new double[4096];
+
+                public void Step()
+                {
+                    Parallel.For(0, _bodies.Length, i =>
+                    {
+                        {|#0:lock (_forceGate)|}
+                        {
+                            double f = 0;
+                            for (int j = 0; j < _bodies.Length; j++)
+                            {
+                                double dx = _bodies[j].X - _bodies[i].X, dy = _bodies[j].Y - _bodies[i].Y;
+                                f += _bodies[j].Mass / (dx * dx + dy * dy + 0.01);
+                            }
+                            _fx[i] = f;
+                        }
+                        lock (_listenerGate)
+                        {
+                            for (int k = 0; k < _listeners.Length; k++)
+                                if (_listeners[k].Id == i) _listeners[k].Id = -1;
+                        }
+                    });
+                }
+            }
+            """;
+        await Gil001.VerifyAnalyzerAsync(source,
+            Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0).WithArguments("_forceGate", "for loop", "a Parallel.For body"));
+    }
+
     [Fact]
     public async Task PixelArrayFieldLoopUnderLockInParallelFor_StillReports()
     {
