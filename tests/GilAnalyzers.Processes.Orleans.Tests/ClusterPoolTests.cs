@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace GilAnalyzers.Processes.Orleans.Tests;
+
+[CollectionDefinition("cluster", DisableParallelization = true)]
+public sealed class ClusterCollection
+{
+}
+
+/// <summary>Real silo processes of this test application on loopback (localhost membership).</summary>
+[Collection("cluster")]
+public sealed class ClusterPoolTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Three_silos_map_ten_thousand_items_equal_to_a_local_run_in_order_on_every_silo()
+    {
+        await using LocalCluster cluster = await LocalCluster.StartAsync(3);
+        await using var pool = new ClusterPool(cluster.PoolOptions());
+        await cluster.WaitUntilSeenAsync(pool);
+        int[] items = Enumerable.Range(0, 10_000).ToArray();
+
+        long[][] remote = await pool.MapAsync<int, long[]>(ClusterWork.MixOnSilo, items, chunkSize: 100);
+
+        long[] local;
+        await using (var processes = new ProcessPool(maxWorkers: 2))
+        {
+            local = await processes.MapAsync<int, long>(ClusterWork.Mix, items);
+        }
+
+        Assert.Equal(local, remote.Select(r => r[0]).ToArray());
+        var ran = remote.Select(r => (int)r[1]).ToHashSet();
+        output.WriteLine("silos that ran items: " + string.Join(", ", ran));
+        Assert.Equal(cluster.Silos.Select(s => s.ProcessId).ToHashSet(), ran);
+    }
+
+    [Fact]
+    public async Task A_silo_killed_mid_map_has_its_chunks_run_again_and_every_result_comes_back_once_in_order()
+    {
+        await using LocalCluster cluster = await LocalCluster.StartAsync(3);
+        await using var pool = new ClusterPool(cluster.PoolOptions());
+        await cluster.WaitUntilSeenAsync(pool);
+        int[] items = Enumerable.Range(0, 1200).ToArray();
+        SiloProcess victim = cluster.Silos[2]; // not the primary, which holds the localhost membership table
+
+        var watch = Stopwatch.StartNew();
+        Task<long[][]> map = pool.MapAsync<int, long[]>(ClusterWork.SlowMixOnSilo, items, chunkSize: 10);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(map.IsCompleted, "the map finished before the silo was killed; make it longer");
+        victim.Kill();
+        output.WriteLine($"killed silo {victim.Address} (pid {victim.ProcessId}) at {watch.Elapsed.TotalSeconds:0.0} s");
+
+        long[][] results = await map.WaitAsync(TimeSpan.FromSeconds(90));
+        output.WriteLine($"map done at {watch.Elapsed.TotalSeconds:0.0} s");
+
+        Assert.Equal(items.Length, results.Length);
+        Assert.Equal(items.Select(ClusterWork.Mix).ToArray(), results.Select(r => r[0]).ToArray());
+        var ranBy = results.GroupBy(r => (int)r[1]).ToDictionary(g => g.Key, g => g.Count());
+        output.WriteLine("results per silo process: " + string.Join(", ", ranBy.Select(kv => $"{kv.Key}: {kv.Value}")));
+        Assert.True(ranBy.ContainsKey(victim.ProcessId), "the killed silo had delivered results before it died");
+        Assert.True(ranBy.Keys.Count(pid => pid != victim.ProcessId) == 2, "the two other silos finished the map");
+        Assert.False(LocalCluster.IsRunning(victim.ProcessId));
+    }
+
+    [Fact]
+    public async Task A_silo_that_joins_mid_map_receives_work()
+    {
+        await using LocalCluster cluster = await LocalCluster.StartAsync(1);
+        await using var pool = new ClusterPool(cluster.PoolOptions());
+        int[] items = Enumerable.Range(0, 1500).ToArray();
+
+        Task<long[][]> map = pool.MapAsync<int, long[]>(ClusterWork.SlowMixOnSilo, items, chunkSize: 5);
+        SiloProcess late = await cluster.AddSiloAsync();
+        Assert.False(map.IsCompleted, "the map finished before the late silo joined; make it longer");
+        long[][] results = await map.WaitAsync(TimeSpan.FromSeconds(120));
+
+        Assert.Equal(items.Select(ClusterWork.Mix).ToArray(), results.Select(r => r[0]).ToArray());
+        int byLate = results.Count(r => r[1] == late.ProcessId);
+        output.WriteLine($"late silo {late.ProcessId} ran {byLate} of {items.Length} items");
+        Assert.True(byLate > 0, "the late joiner ran items");
+    }
+
+    [Fact]
+    public async Task Losing_every_silo_fails_the_map_with_a_clear_exception_not_a_hang()
+    {
+        await using LocalCluster cluster = await LocalCluster.StartAsync(2);
+        await using var pool = new ClusterPool(cluster.PoolOptions(noSiloTimeout: TimeSpan.FromSeconds(5)));
+        int[] items = Enumerable.Range(0, 5000).ToArray();
+
+        Task<long[][]> map = pool.MapAsync<int, long[]>(ClusterWork.SlowMixOnSilo, items, chunkSize: 5);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var watch = Stopwatch.StartNew();
+        foreach (SiloProcess silo in cluster.Silos)
+        {
+            silo.Kill();
+        }
+
+        var error = await Assert.ThrowsAnyAsync<ProcessPoolException>(() => map.WaitAsync(TimeSpan.FromSeconds(60)));
+        output.WriteLine($"after {watch.Elapsed.TotalSeconds:0.0} s: {error.GetType().Name}: {error.Message}");
+        Assert.True(error is ClusterUnavailableException or ClusterWorkLostException, error.ToString());
+        Assert.Contains("silo", error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_the_work_on_the_silos()
+    {
+        await using LocalCluster cluster = await LocalCluster.StartAsync(2);
+        await using var pool = new ClusterPool(cluster.PoolOptions());
+        string folder = Directory.CreateTempSubdirectory("gil-cancel-").FullName;
+        try
+        {
+            string[] items = Enumerable.Range(0, 400).Select(i => folder + "|" + i).ToArray();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            var watch = Stopwatch.StartNew();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pool.MapAsync<string, int>(ClusterWork.SpinThenMark, items, chunkSize: 10, cancellationToken: cts.Token));
+            double ended = watch.Elapsed.TotalSeconds;
+            int atCancel = Directory.GetFiles(folder).Length;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            int later = Directory.GetFiles(folder).Length;
+            output.WriteLine($"cancelled after {ended:0.00} s; {atCancel} items done then, {later} two seconds later (of {items.Length})");
+            Assert.True(ended < 4, "the map ended soon after the cancellation");
+            Assert.True(atCancel > 0, "items ran before the cancellation");
+            // Items already running finish (cancellation stops a chunk between items), and one may start before the
+            // cancellation message arrives: at most two per work thread (2 silos × 2 threads), where ~40 would run without it.
+            Assert.True(later - atCancel <= 8, $"work went on after the cancellation: {later - atCancel} more items");
+            Assert.True(later < items.Length / 2);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_throwing_item_comes_back_with_its_type_message_and_remote_stack_the_first_in_input_order()
+    {
+        await using LocalCluster cluster = await LocalCluster.StartAsync(1);
+        await using var pool = new ClusterPool(cluster.PoolOptions());
+
+        var error = await Assert.ThrowsAsync<RemoteWorkException>(() => pool.MapAsync<int, int>(ClusterWork.FailAt37, Enumerable.Range(0, 200), chunkSize: 7));
+
+        Assert.Equal(37, error.ItemIndex);
+        Assert.Equal("System.InvalidOperationException", error.RemoteType);
+        Assert.Equal("item 37 is bad", error.RemoteMessage);
+        Assert.Contains(nameof(ClusterWork.FailAt37), error.RemoteStackTrace);
+        Assert.Equal(cluster.Silos[0].ProcessId, error.WorkerProcessId);
+        Assert.Equal(7, await pool.SubmitAsync<int, int>(ClusterWork.FailAt37, 7));
+        var streamed = new List<(int Index, int Value)>();
+        await foreach ((int Index, int Value) pair in pool.MapUnorderedAsync<int, int>(ClusterWork.FailAt37, Enumerable.Range(0, 30), chunkSize: 4))
+        {
+            streamed.Add(pair);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 30), streamed.OrderBy(p => p.Index).Select(p => p.Value));
+    }
+}
