@@ -12,56 +12,74 @@ using MessagePack;
 namespace GilAnalyzers.Processes.Orleans;
 
 /// <summary>
-/// The silo's work threads. Chunks run on dedicated threads, never on the thread pool that Orleans needs for
-/// messaging and membership probes: a silo busy with CPU-bound work keeps answering its peers, so it is not
-/// declared dead because it is busy. At most <see cref="Workers"/> chunks run at once; the others wait in a queue
-/// (and leave it when their call is cancelled).
+/// Runs the silo's chunks in a local <see cref="ProcessPool"/>: worker processes of the application, each with its own
+/// statics and native libraries, one item at a time per process — the same isolation GIL006's fix relies on, so work
+/// that is not thread-safe stays correct on a silo, and a silo uses every core of its machine. Cancelling a chunk stops
+/// the worker processes running it (the local pool's cancellation); a silo that dies takes its workers with it (they
+/// watch their parent).
 /// </summary>
 public sealed class ChunkExecutor : IDisposable
 {
-    private readonly BlockingCollection<Job> _queue = new();
-    private readonly ConcurrentDictionary<(string Assembly, Guid Mvid, int Token), ClusterChunkRunner> _runners = new();
-    private readonly string _silo;
+    private readonly ConcurrentDictionary<(string Assembly, Guid Mvid, int Token), PoolChunkRunner> _runners = new();
     private readonly ConcurrentDictionary<long, byte> _held = new();
+    private readonly ProcessPool _pool;
+    private readonly string _silo;
 
-    /// <summary>Starts <paramref name="workers"/> work threads.</summary>
-    /// <param name="workers">Chunks run at once; defaults to <see cref="Environment.ProcessorCount"/>.</param>
+    /// <summary>Creates the executor with a local pool of <paramref name="workers"/> worker processes.</summary>
+    /// <param name="workers">Worker processes; defaults to <see cref="Environment.ProcessorCount"/>.</param>
     /// <param name="silo">The silo's address, reported with each outcome.</param>
     public ChunkExecutor(int? workers, string silo)
     {
         Workers = Math.Max(1, workers ?? Environment.ProcessorCount);
         _silo = silo;
+        _pool = new ProcessPool(maxWorkers: Workers);
         Info = new SiloInfo { Workers = Workers, ProcessId = Environment.ProcessId, MachineName = Environment.MachineName };
-        for (int i = 0; i < Workers; i++)
-        {
-            new Thread(RunQueue) { IsBackground = true, Name = "GilAnalyzers.Processes.Orleans work " + i }.Start();
-        }
     }
 
-    /// <summary>Chunks run at once.</summary>
+    /// <summary>Worker processes of the silo.</summary>
     public int Workers { get; }
 
     /// <summary>What this silo offers.</summary>
     public SiloInfo Info { get; }
 
-    /// <summary>Queues the chunk and completes with its outcome (cancelled when <paramref name="cancellationToken"/> fires first).</summary>
+    /// <summary>Runs the chunk in the silo's worker processes.</summary>
     /// <param name="work">The chunk.</param>
-    /// <param name="cancellationToken">Stops the chunk: removed from the queue, or stopped between items.</param>
+    /// <param name="cancellationToken">Stops the chunk (its worker processes are stopped and replaced).</param>
     /// <returns>The outcome.</returns>
-    public Task<ChunkOutcome> RunAsync(ChunkWork work, CancellationToken cancellationToken)
+    public async Task<ChunkOutcome> RunAsync(ChunkWork work, CancellationToken cancellationToken)
     {
-        var job = new Job(work, cancellationToken);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<ChunkOutcome>(cancellationToken);
-        }
-
+        cancellationToken.ThrowIfCancellationRequested();
         _held[work.CallId] = 0;
-        _queue.Add(job);
-        return job.Completion.Task;
+        try
+        {
+            PoolChunkRunner runner;
+            try
+            {
+                WorkRef m = work.Method;
+                runner = _runners.GetOrAdd((m.AssemblyName, m.ModuleVersionId, m.MetadataToken), _ => PoolChunkRunner.Create(WorkResolver.Resolve(m)));
+            }
+            catch (Exception ex)
+            {
+                int count = Math.Max(0, Payload.ArrayLength(work.Items));
+                var failures = new ItemFailure[count];
+                for (int i = 0; i < count; i++)
+                {
+                    failures[i] = ItemFailure.From(i, FailureKinds.Resolve, ex);
+                }
+
+                return new ChunkOutcome { Values = Payload.Nulls(count).ToArray(), Failures = failures, ProcessId = Environment.ProcessId, Silo = _silo };
+            }
+
+            (byte[] values, ItemFailure[]? errors) = await runner.RunAsync(_pool, work.Items, cancellationToken).ConfigureAwait(false);
+            return new ChunkOutcome { Values = values, Failures = errors, ProcessId = Environment.ProcessId, Silo = _silo };
+        }
+        finally
+        {
+            _held.TryRemove(work.CallId, out _);
+        }
     }
 
-    /// <summary>For each call id: true while the chunk call is queued or running here.</summary>
+    /// <summary>For each call id: true while the chunk call is running here.</summary>
     /// <param name="callIds">The ids.</param>
     /// <returns>One flag per id.</returns>
     public bool[] Holds(long[] callIds)
@@ -75,74 +93,8 @@ public sealed class ChunkExecutor : IDisposable
         return held;
     }
 
-    /// <summary>Stops the work threads once the queue is empty.</summary>
-    public void Dispose() => _queue.CompleteAdding();
-
-    private void RunQueue()
-    {
-        foreach (Job job in _queue.GetConsumingEnumerable())
-        {
-            if (job.Cancellation.IsCancellationRequested)
-            {
-                _held.TryRemove(job.Work.CallId, out _);
-                job.Completion.TrySetCanceled(job.Cancellation);
-                continue;
-            }
-
-            // Released after the outcome is set: the answer is on its way once the chunk is no longer held.
-            using var release = new Releaser(_held, job.Work.CallId);
-            try
-            {
-                job.Completion.TrySetResult(Run(job.Work, job.Cancellation));
-            }
-            catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
-            {
-                job.Completion.TrySetCanceled(job.Cancellation);
-            }
-            catch (Exception ex)
-            {
-                job.Completion.TrySetException(ex);
-            }
-        }
-    }
-
-    private ChunkOutcome Run(ChunkWork work, CancellationToken cancellationToken)
-    {
-        ClusterChunkRunner runner;
-        try
-        {
-            WorkRef m = work.Method;
-            runner = _runners.GetOrAdd((m.AssemblyName, m.ModuleVersionId, m.MetadataToken), _ => ClusterChunkRunner.Create(WorkResolver.Resolve(m)));
-        }
-        catch (Exception ex)
-        {
-            int count = Payload.ArrayLength(work.Items);
-            var failures = new ItemFailure[Math.Max(0, count)];
-            for (int i = 0; i < failures.Length; i++)
-            {
-                failures[i] = ItemFailure.From(i, FailureKinds.Resolve, ex);
-            }
-
-            return new ChunkOutcome { Values = Payload.Nulls(failures.Length).ToArray(), Failures = failures, ProcessId = Environment.ProcessId, Silo = _silo };
-        }
-
-        (byte[] values, ItemFailure[]? errors) = runner.Run(work.Items, cancellationToken);
-        return new ChunkOutcome { Values = values, Failures = errors, ProcessId = Environment.ProcessId, Silo = _silo };
-    }
-
-    private readonly struct Releaser(ConcurrentDictionary<long, byte> held, long id) : IDisposable
-    {
-        public void Dispose() => held.TryRemove(id, out _);
-    }
-
-    private sealed class Job(ChunkWork work, CancellationToken cancellation)
-    {
-        public ChunkWork Work { get; } = work;
-
-        public CancellationToken Cancellation { get; } = cancellation;
-
-        public TaskCompletionSource<ChunkOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    /// <summary>Stops the worker processes.</summary>
+    public void Dispose() => _pool.Terminate();
 }
 
 /// <summary>Finds the work method in the silo: the application's own assembly (loaded, or resolved through its deps.json), checked to be the client's build.</summary>
@@ -214,79 +166,85 @@ internal static class WorkResolver
     }
 }
 
-/// <summary>Runs chunks through one resolved work method (the local pool's chunk format), checking cancellation between items.</summary>
-internal abstract class ClusterChunkRunner
+/// <summary>Runs chunks (the local pool's item bytes) through one resolved work method in the silo's local process pool.</summary>
+internal abstract class PoolChunkRunner
 {
-    public abstract (byte[] Values, ItemFailure[]? Failures) Run(byte[] items, CancellationToken cancellationToken);
+    public abstract Task<(byte[] Values, ItemFailure[]? Failures)> RunAsync(ProcessPool pool, byte[] items, CancellationToken cancellationToken);
 
-    public static ClusterChunkRunner Create((MethodInfo Method, object? Target) resolved)
+    public static PoolChunkRunner Create((MethodInfo Method, object? Target) resolved)
     {
         Type parameter = resolved.Method.GetParameters()[0].ParameterType;
-        Type runner = typeof(ClusterChunkRunner<,>).MakeGenericType(parameter, resolved.Method.ReturnType);
-        return (ClusterChunkRunner)Activator.CreateInstance(runner, resolved.Method, resolved.Target)!;
+        Type runner = typeof(PoolChunkRunner<,>).MakeGenericType(parameter, resolved.Method.ReturnType);
+        return (PoolChunkRunner)Activator.CreateInstance(runner, resolved.Method, resolved.Target)!;
     }
 }
 
-internal sealed class ClusterChunkRunner<TIn, TOut> : ClusterChunkRunner
+internal sealed class PoolChunkRunner<TIn, TOut> : PoolChunkRunner
 {
     private readonly Func<TIn, TOut> _work;
 
-    public ClusterChunkRunner(MethodInfo method, object? target) => _work = method.CreateDelegate<Func<TIn, TOut>>(target);
+    public PoolChunkRunner(MethodInfo method, object? target) => _work = method.CreateDelegate<Func<TIn, TOut>>(target);
 
-    public override (byte[] Values, ItemFailure[]? Failures) Run(byte[] items, CancellationToken cancellationToken)
+    public override async Task<(byte[] Values, ItemFailure[]? Failures)> RunAsync(ProcessPool pool, byte[] items, CancellationToken cancellationToken)
     {
-        List<ItemFailure>? failures = null;
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, items.Length));
-        var scratch = new ArrayBufferWriter<byte>(64);
-        var reader = new MessagePackReader(items);
-        int count = reader.ReadArrayHeader();
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(count);
-        for (int index = 0; index < count; index++)
+        TIn[] arguments;
+        int count;
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            ReadOnlySequence<byte> raw = reader.ReadRaw();
-            TIn argument;
-            try
+            var reader = new MessagePackReader(items);
+            count = reader.ReadArrayHeader();
+            arguments = new TIn[count];
+            for (int index = 0; index < count; index++)
             {
-                var one = new MessagePackReader(raw);
-                argument = Codec<TIn>.Instance.Read(ref one);
-            }
-            catch (Exception ex)
-            {
-                (failures ??= new()).Add(ItemFailure.From(index, FailureKinds.Argument, Payload.Unwrap(ex)));
-                writer.WriteNil();
-                continue;
-            }
-
-            TOut result;
-            try
-            {
-                result = _work(argument);
-            }
-            catch (Exception ex)
-            {
-                (failures ??= new()).Add(ItemFailure.From(index, FailureKinds.Exception, ex));
-                writer.WriteNil();
-                continue;
-            }
-
-            try
-            {
-                scratch.ResetWrittenCount();
-                var one = new MessagePackWriter(scratch);
-                Codec<TOut>.Instance.Write(ref one, result);
-                one.Flush();
-                writer.WriteRaw(scratch.WrittenSpan);
-            }
-            catch (Exception ex)
-            {
-                (failures ??= new()).Add(ItemFailure.From(index, FailureKinds.Result, Payload.Unwrap(ex)));
-                writer.WriteNil();
+                ReadOnlySequence<byte> raw = reader.ReadRaw();
+                try
+                {
+                    var one = new MessagePackReader(raw);
+                    arguments[index] = Codec<TIn>.Instance.Read(ref one);
+                }
+                catch (Exception ex)
+                {
+                    return (Payload.Nulls(count).ToArray(), [ItemFailure.From(index, FailureKinds.Argument, Payload.Unwrap(ex))]);
+                }
             }
         }
 
+        TOut[] results;
+        try
+        {
+            results = await pool.MapAsync(_work, arguments, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RemoteWorkException ex)
+        {
+            var failure = new ItemFailure
+            {
+                Index = Math.Max(0, ex.ItemIndex),
+                Kind = FailureKinds.Exception,
+                Type = ex.RemoteType,
+                Message = ex.RemoteMessage,
+                StackTrace = ex.RemoteStackTrace,
+                Detail = ex.RemoteDetail,
+            };
+            return (Payload.Nulls(count).ToArray(), [failure]);
+        }
+        catch (WorkSerializationException ex)
+        {
+            return (Payload.Nulls(count).ToArray(), [ItemFailure.From(Math.Max(0, ex.ItemIndex), FailureKinds.Result, ex)]);
+        }
+        catch (ProcessPoolException ex) when (ex is not BrokenProcessPoolException)
+        {
+            // A worker process died or ran past its time: the item fails with the local pool's exception.
+            return (Payload.Nulls(count).ToArray(), [ItemFailure.From(Math.Max(0, ex.ItemIndex), FailureKinds.Exception, ex)]);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, items.Length));
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(count);
+        for (int i = 0; i < count; i++)
+        {
+            Codec<TOut>.Instance.Write(ref writer, results[i]);
+        }
+
         writer.Flush();
-        return (buffer.WrittenSpan.ToArray(), failures?.ToArray());
+        return (buffer.WrittenSpan.ToArray(), null);
     }
 }

@@ -213,9 +213,9 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
             for (int i = 0; i < valueCount && i < job.Count; i++)
             {
                 ReadOnlyMemory<byte> element = Protocol.Raw(ref reader);
-                if (failed[i])
+                if (!ok)
                 {
-                    continue;
+                    break; // a failed chunk carries no other results (the silo's pool stopped it): the map fails anyway
                 }
 
                 try
@@ -327,6 +327,11 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
             for (int i = 0; i < valueCount && i < job.Count; i++)
             {
                 ReadOnlyMemory<byte> element = Protocol.Raw(ref reader);
+                if (!ok)
+                {
+                    break; // a failed chunk carries no other results: the enumeration ends with the failure
+                }
+
                 if (!failed[i])
                 {
                     try

@@ -56,6 +56,7 @@ public sealed class BackendSelectionTests(ITestOutputHelper output)
         });
 
         Assert.Equal("backend local", local[0]);
+        Assert.Matches("^processes [0-9]+$", local[2]); // one parent: the app's own local pool
         Assert.Equal("backend ClusterPool", remote[0]);
         Assert.StartsWith("checksum ", local[1]);
         Assert.Equal(local[1], remote[1]);

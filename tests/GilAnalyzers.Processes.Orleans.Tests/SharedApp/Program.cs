@@ -24,7 +24,12 @@ public static class LegacyEncoder
         return sum;
     }
 
-    public static int WhoRuns(int frame) => Environment.ProcessId;
+    /// <summary>The process that started the worker running this item: the app itself locally, a silo on a cluster.</summary>
+    public static int WhoRuns(int frame)
+    {
+        string stat = File.ReadAllText("/proc/self/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
 
 public static class Program
