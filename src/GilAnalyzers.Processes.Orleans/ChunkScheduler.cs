@@ -83,13 +83,25 @@ internal sealed class ChunkScheduler
         var suspendedUntil = new Dictionary<SiloAddress, DateTime>();
         var lanes = new List<Task>();
         DateTime? noSiloSince = null;
+        DateTime? unreadSince = null;
         CancellationToken stop = _stop.Token;
         try
         {
             while (!_finished.Task.IsCompleted && !stop.IsCancellationRequested)
             {
-                IReadOnlyCollection<SiloAddress> active = await _pool.ActiveSilosAsync(_client, stop).ConfigureAwait(false);
+                // When the membership cannot be read this round, keep the silos as they are: their own calls tell
+                // whether they are still there (a failed call marks its silo lost).
+                IReadOnlyCollection<SiloAddress>? read = await _pool.TryActiveSilosAsync(_client, stop).ConfigureAwait(false);
+                IReadOnlyCollection<SiloAddress> active = read ?? slots.Keys.ToArray();
                 DateTime now = DateTime.UtcNow;
+                unreadSince = read is null ? unreadSince ?? now : null;
+                if (unreadSince is DateTime since && now - since > options.NoSiloTimeout)
+                {
+                    // No gateway has answered for the whole timeout: the cluster is gone (or unreachable from here).
+                    _errors.Record(-1, _pool.NoSilo());
+                    break;
+                }
+
                 foreach (KeyValuePair<SiloAddress, Slot> entry in slots.ToArray())
                 {
                     if (!active.Contains(entry.Key) || entry.Value.Lost)

@@ -264,7 +264,19 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
         {
             for (int i = 0; i < chunkSize; i++)
             {
-                await budget.WaitAsync(laneToken).ConfigureAwait(false);
+                try
+                {
+                    await budget.WaitAsync(laneToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    if (i > 0)
+                    {
+                        budget.Release(i); // give back what this lane took before it was stopped
+                    }
+
+                    throw;
+                }
             }
 
             var chunk = new List<TIn>(chunkSize);
@@ -418,7 +430,11 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
         : $"ADO.NET membership ({Options.Invariant}), cluster id '{Options.ClusterId}'";
 
     /// <summary>The active silos in the cluster's membership, or none when no gateway answers.</summary>
-    internal async Task<IReadOnlyCollection<SiloAddress>> ActiveSilosAsync(IClusterClient client, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyCollection<SiloAddress>> ActiveSilosAsync(IClusterClient client, CancellationToken cancellationToken) =>
+        await TryActiveSilosAsync(client, cancellationToken).ConfigureAwait(false) ?? (IReadOnlyCollection<SiloAddress>)Array.Empty<SiloAddress>();
+
+    /// <summary>The active silos in the cluster's membership, or null when the membership could not be read (no gateway answered in 5 s).</summary>
+    internal async Task<IReadOnlyCollection<SiloAddress>?> TryActiveSilosAsync(IClusterClient client, CancellationToken cancellationToken)
     {
         try
         {
@@ -428,7 +444,7 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return Array.Empty<SiloAddress>();
+            return null;
         }
     }
 
