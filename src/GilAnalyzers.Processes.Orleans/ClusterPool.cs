@@ -422,7 +422,7 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
 
     internal ClusterUnavailableException NoSilo(Exception? inner = null) => new(
         $"No silo of the Orleans cluster ({Describe()}) answered for {Options.NoSiloTimeout.TotalSeconds:0.#} s, so the map cannot run. " +
-        "Start silos (docs/cluster.md), check the membership settings, or unset GILANALYZERS_POOL_BACKEND to use local worker processes.",
+        "Start silos (docs/cluster.md), check the membership settings and that the client uses the silos' TLS certificate (or none when they use none), or unset GILANALYZERS_POOL_BACKEND to use local worker processes.",
         -1, inner);
 
     internal string Describe() => Options.Membership == ClusterMembership.Localhost
@@ -516,6 +516,12 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
                         o.ServiceId = options.ServiceId;
                     });
                     client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+                    if (options.TlsCertificatePath is string certificatePath)
+                    {
+                        var certificate = ClusterTls.Load(certificatePath, options.TlsCertificatePassword);
+                        client.UseTls(o => ClusterTls.Configure(o, certificate));
+                    }
+
                     client.Configure<ClientMessagingOptions>(o =>
                     {
                         o.ResponseTimeout = options.ResponseTimeout;

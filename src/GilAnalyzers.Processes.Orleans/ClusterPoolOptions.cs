@@ -57,6 +57,12 @@ public sealed class ClusterPoolOptions
     /// <summary>Chunks in flight per work thread of a silo (the next one travels while one runs). Default 2.</summary>
     public int ChunksInFlightPerWorker { get; set; } = 2;
 
+    /// <summary>The cluster's TLS certificate (PKCS#12 file with its private key), or null for plain TCP. Silos and clients must all use the same one (see docs/cluster.md, "TLS").</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="TlsCertificatePath"/>, if any.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
     /// <summary>Longest time the client waits for one chunk's answer when no item timeout is given. Default 30 minutes (a lost silo is noticed through membership much sooner).</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
@@ -64,7 +70,7 @@ public sealed class ClusterPoolOptions
     /// Reads the options from settings by short name (<see cref="IWorkerPoolBackendFactory"/> passes the environment
     /// variables <c>GILANALYZERS_POOL_&lt;NAME&gt;</c>): <c>MEMBERSHIP</c> (<c>localhost</c>, or <c>postgres</c>/<c>adonet</c>),
     /// <c>GATEWAYS</c> (comma-separated <c>port</c> or <c>host:port</c>), <c>CONNECTION</c>, <c>INVARIANT</c>,
-    /// <c>CLUSTER_ID</c>, <c>SERVICE_ID</c>, <c>NO_SILO_TIMEOUT</c> (seconds).
+    /// <c>CLUSTER_ID</c>, <c>SERVICE_ID</c>, <c>NO_SILO_TIMEOUT</c> (seconds), <c>TLS_CERT</c>, <c>TLS_PASSWORD</c>.
     /// </summary>
     /// <param name="setting">Reads one setting, null when unset.</param>
     /// <returns>The options.</returns>
@@ -93,6 +99,8 @@ public sealed class ClusterPoolOptions
         options.Invariant = setting("INVARIANT") ?? options.Invariant;
         options.ClusterId = setting("CLUSTER_ID") ?? options.ClusterId;
         options.ServiceId = setting("SERVICE_ID") ?? options.ServiceId;
+        options.TlsCertificatePath = setting("TLS_CERT") ?? options.TlsCertificatePath;
+        options.TlsCertificatePassword = setting("TLS_PASSWORD") ?? options.TlsCertificatePassword;
         if (setting("NO_SILO_TIMEOUT") is string seconds)
         {
             options.NoSiloTimeout = TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture));

@@ -53,14 +53,20 @@ public sealed class ClusterSiloOptions
     /// <summary>When set, the silo exits as soon as this process is gone (tests and benchmarks start silos this way: no orphans).</summary>
     public int? ParentProcessId { get; set; }
 
+    /// <summary>The cluster's TLS certificate (PKCS#12 with private key), or null for plain TCP; the same file on every silo and client.</summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="TlsCertificatePath"/>, if any.</summary>
+    public string? TlsCertificatePassword { get; set; }
+
     /// <summary>Probe period of the membership protocol: a silo that misses 3 probes in a row is voted dead. Default 1 s (Orleans' own default is 5 s).</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Reads the options from command-line arguments (<c>--membership localhost|postgres</c>, <c>--silo-port</c>,
     /// <c>--gateway-port</c>, <c>--primary-port</c>, <c>--connection</c>, <c>--invariant</c>, <c>--cluster-id</c>,
-    /// <c>--service-id</c>, <c>--advertise</c>, <c>--listen</c>, <c>--workers</c>, <c>--parent-pid</c>), with the environment
-    /// variables <c>GILANALYZERS_POOL_MEMBERSHIP</c>, <c>_CONNECTION</c>, <c>_INVARIANT</c>, <c>_CLUSTER_ID</c>, <c>_SERVICE_ID</c> as defaults,
+    /// <c>--service-id</c>, <c>--advertise</c>, <c>--listen</c>, <c>--workers</c>, <c>--parent-pid</c>, <c>--tls-cert</c>, <c>--tls-password</c>), with the environment
+    /// variables <c>GILANALYZERS_POOL_MEMBERSHIP</c>, <c>_CONNECTION</c>, <c>_INVARIANT</c>, <c>_CLUSTER_ID</c>, <c>_SERVICE_ID</c>, <c>_TLS_CERT</c>, <c>_TLS_PASSWORD</c> as defaults,
     /// so one set of variables configures the client and the silos.
     /// </summary>
     /// <param name="args">The arguments after <c>silo</c>.</param>
@@ -76,6 +82,8 @@ public sealed class ClusterSiloOptions
             Invariant = shared.Invariant,
             ClusterId = shared.ClusterId,
             ServiceId = shared.ServiceId,
+            TlsCertificatePath = shared.TlsCertificatePath,
+            TlsCertificatePassword = shared.TlsCertificatePassword,
         };
         for (int i = 0; i < args.Count; i++)
         {
@@ -105,6 +113,8 @@ public sealed class ClusterSiloOptions
                 case "--workers": options.Workers = Int(); break;
                 case "--parent-pid": options.ParentProcessId = Int(); break;
                 case "--probe-timeout-ms": options.ProbeTimeout = TimeSpan.FromMilliseconds(Int()); break;
+                case "--tls-cert": options.TlsCertificatePath = Value(); break;
+                case "--tls-password": options.TlsCertificatePassword = Value(); break;
                 default: throw new ArgumentException($"Unknown argument '{name}'.");
             }
         }
@@ -206,6 +216,12 @@ public static class ClusterSilo
                 o.ResponseTimeout = TimeSpan.FromMinutes(30);
                 o.ResponseTimeoutWithDebugger = TimeSpan.FromMinutes(30);
             });
+            if (options.TlsCertificatePath is string certificatePath)
+            {
+                var certificate = ClusterTls.Load(certificatePath, options.TlsCertificatePassword);
+                silo.UseTls(o => ClusterTls.Configure(o, certificate));
+            }
+
             silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>();
             silo.Services.AddSingleton(sp => new ChunkExecutor(options.Workers, sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToString()));
         });

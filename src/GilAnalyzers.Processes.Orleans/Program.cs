@@ -14,7 +14,7 @@ internal static class Program
             Console.Error.WriteLine(
                 "usage: dotnet exec --depsfile MyApp.deps.json --runtimeconfig MyApp.runtimeconfig.json GilAnalyzers.Processes.Orleans.dll silo " +
                 "[--membership localhost|postgres] [--silo-port 11111] [--gateway-port 30000] [--primary-port P] [--connection CS] " +
-                "[--cluster-id ID] [--service-id ID] [--advertise IP] [--listen IP] [--workers N] [--parent-pid PID]" + Environment.NewLine +
+                "[--cluster-id ID] [--service-id ID] [--advertise IP] [--listen IP] [--workers N] [--parent-pid PID] [--tls-cert FILE.pfx] [--tls-password P]" + Environment.NewLine +
                 "Runs a silo of the GilAnalyzers.Processes cluster with the application's own assemblies (docs/cluster.md).");
             return 2;
         }

@@ -112,6 +112,8 @@ public sealed class SiloProcess : IDisposable
         Add("--listen", options.ListenAddress?.ToString());
         Add("--workers", options.Workers?.ToString(CultureInfo.InvariantCulture));
         Add("--parent-pid", options.ParentProcessId?.ToString(CultureInfo.InvariantCulture));
+        Add("--tls-cert", options.TlsCertificatePath);
+        Add("--tls-password", options.TlsCertificatePassword);
         Add("--probe-timeout-ms", ((int)options.ProbeTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
         return (WorkerLauncher.FindDotnet(), args);
 
