@@ -189,11 +189,12 @@ public sealed class SiloProcess : IDisposable
     }
 
     /// <summary>Kills the silo at once (SIGKILL on Linux) and waits for it to be gone.</summary>
-    public void Kill()
+    /// <param name="entireProcessTree">Also kill its worker processes at once (otherwise they notice their silo is gone and exit within about half a second).</param>
+    public void Kill(bool entireProcessTree = true)
     {
         try
         {
-            _process.Kill(entireProcessTree: true);
+            _process.Kill(entireProcessTree);
             _process.WaitForExit(10_000);
         }
         catch (InvalidOperationException)

@@ -47,7 +47,8 @@ public sealed class ClusterPoolTests(ITestOutputHelper output)
         Task<long[][]> map = pool.MapAsync<int, long[]>(ClusterWork.SlowMixOnSilo, items, chunkSize: 10);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.False(map.IsCompleted, "the map finished before the silo was killed; make it longer");
-        victim.Kill();
+        int[] victimWorkers = LocalCluster.WorkerPidsOf(victim.ProcessId);
+        victim.Kill(entireProcessTree: false); // SIGKILL of the silo alone: its worker processes must notice and exit
         output.WriteLine($"killed silo {victim.Address} (pid {victim.ProcessId}) at {watch.Elapsed.TotalSeconds:0.0} s");
 
         long[][] results = await map.WaitAsync(TimeSpan.FromSeconds(90));
@@ -60,6 +61,9 @@ public sealed class ClusterPoolTests(ITestOutputHelper output)
         Assert.True(ranBy.ContainsKey(victim.ProcessId), "the killed silo had delivered results before it died");
         Assert.True(ranBy.Keys.Count(pid => pid != victim.ProcessId) == 2, "the two other silos finished the map");
         Assert.False(LocalCluster.IsRunning(victim.ProcessId));
+        Assert.NotEmpty(victimWorkers);
+        LocalCluster.AssertNoWorkersLeft(victim.ProcessId);
+        Assert.All(victimWorkers, pid => Assert.False(LocalCluster.IsRunning(pid), $"worker {pid} of the killed silo is still running"));
     }
 
     [Fact]
@@ -67,7 +71,7 @@ public sealed class ClusterPoolTests(ITestOutputHelper output)
     {
         await using LocalCluster cluster = await LocalCluster.StartAsync(1);
         await using var pool = new ClusterPool(cluster.PoolOptions());
-        int[] items = Enumerable.Range(0, 1500).ToArray();
+        int[] items = Enumerable.Range(0, 2500).ToArray();
 
         Task<long[][]> map = pool.MapAsync<int, long[]>(ClusterWork.SlowMixOnSilo, items, chunkSize: 5);
         SiloProcess late = await cluster.AddSiloAsync();

@@ -123,9 +123,54 @@ internal sealed class LocalCluster : IAsyncDisposable
         foreach (SiloProcess silo in all)
         {
             Assert.False(IsRunning(silo.ProcessId), $"silo process {silo.ProcessId} is still running");
+            AssertNoWorkersLeft(silo.ProcessId);
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The worker processes a silo's local pool started (they carry <c>--parent-pid &lt;silo&gt;</c>).</summary>
+    public static int[] WorkerPidsOf(int siloPid)
+    {
+        var found = new List<int>();
+        string marker = "--parent-pid\0" + siloPid.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\0";
+        foreach (string dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline"));
+                if (cmdline.Contains("--gil-worker", StringComparison.Ordinal) && (cmdline + "\0").Contains(marker, StringComparison.Ordinal) && IsRunning(pid))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found.ToArray();
+    }
+
+    /// <summary>Asserts that no worker process of the silo is left (waiting up to 5 s for them to notice).</summary>
+    public static void AssertNoWorkersLeft(int siloPid)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        int[] left;
+        while ((left = WorkerPidsOf(siloPid)).Length > 0 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(100);
+        }
+
+        Assert.True(left.Length == 0, $"worker processes of silo {siloPid} are still running: {string.Join(", ", left)}");
     }
 
     public static bool IsRunning(int pid)
