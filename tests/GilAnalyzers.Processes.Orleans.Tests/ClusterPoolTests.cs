@@ -45,9 +45,16 @@ public sealed class ClusterPoolTests(ITestOutputHelper output)
 
         var watch = Stopwatch.StartNew();
         Task<long[][]> map = pool.MapAsync<int, long[]>(ClusterWork.SlowMixOnSilo, items, chunkSize: 10);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Kill it once it is working: its local pool's worker processes have started and run for a moment.
+        int[] victimWorkers = [];
+        while (victimWorkers.Length == 0 && watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+            victimWorkers = LocalCluster.WorkerPidsOf(victim.ProcessId);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.False(map.IsCompleted, "the map finished before the silo was killed; make it longer");
-        int[] victimWorkers = LocalCluster.WorkerPidsOf(victim.ProcessId);
         victim.Kill(entireProcessTree: false); // SIGKILL of the silo alone: its worker processes must notice and exit
         output.WriteLine($"killed silo {victim.Address} (pid {victim.ProcessId}) at {watch.Elapsed.TotalSeconds:0.0} s");
 
@@ -58,7 +65,6 @@ public sealed class ClusterPoolTests(ITestOutputHelper output)
         Assert.Equal(items.Select(ClusterWork.Mix).ToArray(), results.Select(r => r[0]).ToArray());
         var ranBy = results.GroupBy(r => (int)r[1]).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine("results per silo process: " + string.Join(", ", ranBy.Select(kv => $"{kv.Key}: {kv.Value}")));
-        Assert.True(ranBy.ContainsKey(victim.ProcessId), "the killed silo had delivered results before it died");
         Assert.True(ranBy.Keys.Count(pid => pid != victim.ProcessId) == 2, "the two other silos finished the map");
         Assert.False(LocalCluster.IsRunning(victim.ProcessId));
         Assert.NotEmpty(victimWorkers);
@@ -119,16 +125,17 @@ public sealed class ClusterPoolTests(ITestOutputHelper output)
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pool.MapAsync<string, int>(ClusterWork.SpinThenMark, items, chunkSize: 10, cancellationToken: cts.Token));
             double ended = watch.Elapsed.TotalSeconds;
             int atCancel = Directory.GetFiles(folder).Length;
+            // The cancellation travels to the silos as a message; each silo's local pool then stops the worker processes
+            // running the chunk. Give that 1.5 s, then nothing may run any more: without it the silos would go on
+            // finishing items (about 20 per second here) until all 400 are done.
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            int settled = Directory.GetFiles(folder).Length;
             await Task.Delay(TimeSpan.FromSeconds(2));
             int later = Directory.GetFiles(folder).Length;
-            output.WriteLine($"cancelled after {ended:0.00} s; {atCancel} items done then, {later} two seconds later (of {items.Length})");
+            output.WriteLine($"cancelled after {ended:0.00} s; {atCancel} items done then, {settled} 1.5 s later, {later} 3.5 s later (of {items.Length})");
             Assert.True(ended < 4, "the map ended soon after the cancellation");
             Assert.True(atCancel > 0, "items ran before the cancellation");
-            // The cancellation travels to the silos as a message; each silo's local pool then stops the worker processes
-            // running the chunk. Without it the silos would finish as many items again in those two seconds.
-            double perTwoSeconds = atCancel / ended * 2;
-            Assert.True(later - atCancel < perTwoSeconds / 2, $"work went on after the cancellation: {later - atCancel} more items (about {perTwoSeconds:0} without cancellation)");
-            Assert.True(later < items.Length / 2);
+            Assert.True(later - settled <= 1, $"work went on after the cancellation: {later - settled} more items between 1.5 s and 3.5 s after it");
         }
         finally
         {
