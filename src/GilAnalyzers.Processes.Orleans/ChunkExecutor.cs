@@ -70,7 +70,8 @@ public sealed class ChunkExecutor : IDisposable
                 return new ChunkOutcome { Values = Payload.Nulls(count).ToArray(), Failures = failures, ProcessId = Environment.ProcessId, Silo = _silo };
             }
 
-            (byte[] values, ItemFailure[]? errors) = await runner.RunAsync(_pool, work.Items, cancellationToken).ConfigureAwait(false);
+            TimeSpan? itemTimeout = work.ItemTimeoutMilliseconds is double ms ? TimeSpan.FromMilliseconds(ms) : null;
+            (byte[] values, ItemFailure[]? errors) = await runner.RunAsync(_pool, work.Items, itemTimeout, cancellationToken).ConfigureAwait(false);
             return new ChunkOutcome { Values = values, Failures = errors, ProcessId = Environment.ProcessId, Silo = _silo };
         }
         finally
@@ -169,7 +170,7 @@ internal static class WorkResolver
 /// <summary>Runs chunks (the local pool's item bytes) through one resolved work method in the silo's local process pool.</summary>
 internal abstract class PoolChunkRunner
 {
-    public abstract Task<(byte[] Values, ItemFailure[]? Failures)> RunAsync(ProcessPool pool, byte[] items, CancellationToken cancellationToken);
+    public abstract Task<(byte[] Values, ItemFailure[]? Failures)> RunAsync(ProcessPool pool, byte[] items, TimeSpan? itemTimeout, CancellationToken cancellationToken);
 
     public static PoolChunkRunner Create((MethodInfo Method, object? Target) resolved)
     {
@@ -185,7 +186,7 @@ internal sealed class PoolChunkRunner<TIn, TOut> : PoolChunkRunner
 
     public PoolChunkRunner(MethodInfo method, object? target) => _work = method.CreateDelegate<Func<TIn, TOut>>(target);
 
-    public override async Task<(byte[] Values, ItemFailure[]? Failures)> RunAsync(ProcessPool pool, byte[] items, CancellationToken cancellationToken)
+    public override async Task<(byte[] Values, ItemFailure[]? Failures)> RunAsync(ProcessPool pool, byte[] items, TimeSpan? itemTimeout, CancellationToken cancellationToken)
     {
         TIn[] arguments;
         int count;
@@ -211,7 +212,7 @@ internal sealed class PoolChunkRunner<TIn, TOut> : PoolChunkRunner
         TOut[] results;
         try
         {
-            results = await pool.MapAsync(_work, arguments, cancellationToken: cancellationToken).ConfigureAwait(false);
+            results = await pool.MapAsync(_work, arguments, itemTimeout: itemTimeout, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (RemoteWorkException ex)
         {
@@ -225,6 +226,10 @@ internal sealed class PoolChunkRunner<TIn, TOut> : PoolChunkRunner
                 Detail = ex.RemoteDetail,
             };
             return (Payload.Nulls(count).ToArray(), [failure]);
+        }
+        catch (WorkItemTimeoutException ex)
+        {
+            return (Payload.Nulls(count).ToArray(), [ItemFailure.From(Math.Max(0, ex.ItemIndex), FailureKinds.Timeout, ex)]);
         }
         catch (WorkSerializationException ex)
         {

@@ -205,7 +205,7 @@ internal sealed class ChunkScheduler
                 slot.Calls[callId] = inFlight;
                 try
                 {
-                    outcome = await grain.RunChunkAsync(new ChunkWork { Method = _call.Method, Items = job.Items, Start = job.Start, CallId = callId }, call.Token).ConfigureAwait(false);
+                    outcome = await grain.RunChunkAsync(new ChunkWork { Method = _call.Method, Items = job.Items, Start = job.Start, CallId = callId, ItemTimeoutMilliseconds = _itemTimeout?.TotalMilliseconds }, call.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {

@@ -203,7 +203,7 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
                 if (failure.Index >= 0 && failure.Index < job.Count)
                 {
                     failed[failure.Index] = true;
-                    errors.Record(job.Start + failure.Index, Translate(failure, call, job.Start + failure.Index, outcome));
+                    errors.Record(job.Start + failure.Index, Translate(failure, call, job.Start + failure.Index, outcome, itemTimeout));
                     ok = false;
                 }
             }
@@ -329,7 +329,7 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
                 if (failure.Index >= 0 && failure.Index < job.Count)
                 {
                     failed[failure.Index] = true;
-                    errors.Record(job.Start + failure.Index, Translate(failure, call, job.Start + failure.Index, outcome));
+                    errors.Record(job.Start + failure.Index, Translate(failure, call, job.Start + failure.Index, outcome, itemTimeout));
                     ok = false;
                 }
             }
@@ -559,7 +559,7 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
         }
     }
 
-    private static ProcessPoolException Translate(ItemFailure failure, Call call, int index, ChunkOutcome outcome) => failure.Kind switch
+    private static ProcessPoolException Translate(ItemFailure failure, Call call, int index, ChunkOutcome outcome, TimeSpan? itemTimeout) => failure.Kind switch
     {
         FailureKinds.Argument => new WorkSerializationException(
             $"Silo {outcome.Silo} (process {outcome.ProcessId}) could not deserialise item {index} as '{call.ParameterType.FullName}' for '{call.Display}': {failure.Type}: {failure.Message}",
@@ -567,6 +567,9 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
         FailureKinds.Result => new WorkSerializationException(
             $"The result of '{call.Display}' for item {index} (declared '{call.ReturnType.FullName}') could not be serialised on silo {outcome.Silo} (process {outcome.ProcessId}): {failure.Type}: {failure.Message}",
             index, call.ReturnType),
+        FailureKinds.Timeout => new WorkItemTimeoutException(
+            $"'{call.Display}' did not finish item {index} within {(itemTimeout ?? TimeSpan.Zero).TotalSeconds:0.###} s on silo {outcome.Silo} (process {outcome.ProcessId}); the silo's worker process running it was killed and will be replaced.",
+            index, outcome.ProcessId, itemTimeout ?? TimeSpan.Zero),
         FailureKinds.Resolve => new ProcessPoolException(
             $"Silo {outcome.Silo} (process {outcome.ProcessId}) could not load '{call.Display}': {failure.Type}: {failure.Message}", index),
         _ => new RemoteWorkException(

@@ -47,6 +47,9 @@ public sealed class ChunkWork
 
     /// <summary>Identifies this call of the chunk, so the client can ask the silo whether it still holds it.</summary>
     [Id(3)] public long CallId { get; init; }
+
+    /// <summary>Time allowed per item, in milliseconds, or null: the silo's local pool kills the worker running a late item.</summary>
+    [Id(4)] public double? ItemTimeoutMilliseconds { get; init; }
 }
 
 /// <summary>A silo's answer for one chunk.</summary>
@@ -119,4 +122,5 @@ internal static class FailureKinds
     public const string Argument = "argument";
     public const string Result = "result";
     public const string Resolve = "resolve";
+    public const string Timeout = "timeout";
 }

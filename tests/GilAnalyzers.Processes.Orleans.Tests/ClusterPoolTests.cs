@@ -164,5 +164,13 @@ public sealed class ClusterPoolTests(ITestOutputHelper output)
         }
 
         Assert.Equal(Enumerable.Range(0, 30), streamed.OrderBy(p => p.Index).Select(p => p.Value));
+
+        // A late item: the silo's local pool kills the worker running it, and the map fails with that item's timeout.
+        var watch = Stopwatch.StartNew();
+        var late = await Assert.ThrowsAsync<WorkItemTimeoutException>(() => pool.MapAsync<int, int>(ClusterWork.StuckAt5, Enumerable.Range(0, 20), chunkSize: 10, itemTimeout: TimeSpan.FromSeconds(1)));
+        output.WriteLine($"after {watch.Elapsed.TotalSeconds:0.0} s: {late.Message}");
+        Assert.Equal(5, late.ItemIndex);
+        Assert.Equal(TimeSpan.FromSeconds(1), late.Timeout);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20));
     }
 }

@@ -49,6 +49,17 @@ public static class ClusterWork
         return [Mix(x), ParentProcessId()];
     }
 
+    /// <summary>Item 5 spins for a minute, the others return at once.</summary>
+    public static int StuckAt5(int x)
+    {
+        if (x == 5)
+        {
+            Spin(60_000);
+        }
+
+        return x;
+    }
+
     public static int FailAt37(int x) => x == 37 || x == 90 ? throw new InvalidOperationException($"item {x} is bad") : x;
 
     /// <summary>~100 ms of CPU, then a file named after the item in the folder: "folder|index".</summary>
