@@ -36,6 +36,11 @@ public sealed partial class ProcessPool
     /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised (thrown at the call).</exception>
     public IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, int? bufferSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
     {
+        if (_backend is not null)
+        {
+            return _backend.MapUnorderedAsync(work, items, chunkSize, bufferSize, itemTimeout, cancellationToken);
+        }
+
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(items);
         if (chunkSize < 1)

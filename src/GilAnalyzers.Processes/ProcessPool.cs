@@ -22,9 +22,9 @@ namespace GilAnalyzers.Processes;
 /// <see cref="WorkerCrashedException"/>, an item past its timeout as <see cref="WorkItemTimeoutException"/>;
 /// in each case only the affected items fail, dead workers are replaced and the pool keeps working.
 /// </remarks>
-public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
+public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDisposable
 {
-    private static readonly Lazy<ProcessPool> s_shared = new(() => new ProcessPool(idleTimeout: SharedIdleTimeoutDefault) { _isShared = true }, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<ProcessPool> s_shared = new(CreateShared, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The idle timeout <see cref="Shared"/> starts with: five minutes, as loky's reusable executor.</summary>
     public static readonly TimeSpan SharedIdleTimeoutDefault = TimeSpan.FromMinutes(5);
@@ -48,6 +48,8 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
     private BrokenProcessPoolException? _broken;
     private long _idleTimeoutTicks = -1;
     private Timer? _idleTimer;
+    /// <summary>Set on <see cref="Shared"/> when <see cref="WorkerPoolBackend.EnvironmentVariable"/> names a backend: every map goes there.</summary>
+    private IWorkerPool? _backend;
 
     /// <summary>Creates a pool. No process starts until the first item is submitted.</summary>
     /// <param name="maxWorkers">Most worker processes alive at once; default <see cref="Environment.ProcessorCount"/>.</param>
@@ -102,7 +104,28 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
     /// when the process exits. Its workers exit after <see cref="SharedIdleTimeoutDefault"/> (five minutes) without
     /// work and are started again by the next call; set <see cref="IdleTimeout"/> on it to change that.
     /// </summary>
+    /// <remarks>
+    /// By configuration only, <see cref="Shared"/> can run its maps on another backend: with the environment variable
+    /// <c>GILANALYZERS_POOL_BACKEND=orleans</c> (and the package GilAnalyzers.Processes.Orleans referenced by the
+    /// application) <see cref="Map{TIn, TOut}"/>, <see cref="MapAsync{TIn, TOut}"/>, <see cref="MapUnorderedAsync{TIn, TOut}"/>
+    /// and <see cref="SubmitAsync{TIn, TOut}"/> run on an Orleans cluster, with no change to the calling code (see
+    /// <see cref="WorkerPoolBackend"/>). A backend that is asked for but cannot be loaded makes this property throw
+    /// <see cref="PoolBackendException"/> (every time), rather than silently running locally.
+    /// </remarks>
+    /// <exception cref="PoolBackendException">The configured backend cannot be loaded or configured.</exception>
     public static ProcessPool Shared => s_shared.Value;
+
+    /// <summary>
+    /// What runs this pool's maps: <see cref="WorkerPoolBackend.Local"/> (worker processes on this machine), or, for
+    /// <see cref="Shared"/> with a configured backend, that backend's type name (e.g. <c>ClusterPool</c>).
+    /// </summary>
+    public string Backend => _backend?.GetType().Name ?? WorkerPoolBackend.Local;
+
+    private static ProcessPool CreateShared()
+    {
+        IWorkerPool? backend = WorkerPoolBackend.CreateFromEnvironment();
+        return new ProcessPool(idleTimeout: SharedIdleTimeoutDefault) { _isShared = true, _backend = backend };
+    }
 
     /// <summary>Most worker processes alive at once.</summary>
     public int MaxWorkers { get; }
@@ -175,6 +198,11 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
     /// <exception cref="ProcessPoolException">The first failed item in input order (a <see cref="RemoteWorkException"/>, <see cref="WorkerCrashedException"/>, <see cref="WorkItemTimeoutException"/> or <see cref="WorkSerializationException"/>), or <see cref="BrokenProcessPoolException"/> when the pool's initializer failed.</exception>
     public Task<TOut[]> MapAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
     {
+        if (_backend is not null)
+        {
+            return _backend.MapAsync(work, items, chunkSize, itemTimeout, cancellationToken);
+        }
+
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(items);
         if (chunkSize is < 1)
@@ -248,6 +276,11 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
     /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised (thrown at the call, before anything runs).</exception>
     public Task<TOut> SubmitAsync<TIn, TOut>(Func<TIn, TOut> work, TIn item, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        if (_backend is not null)
+        {
+            return _backend.SubmitAsync(work, item, timeout, cancellationToken);
+        }
+
         Task<TOut[]> one = MapAsync(work, new[] { item }, 1, timeout, cancellationToken);
         return FirstAsync(one);
 
@@ -270,6 +303,11 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
     /// <returns>The process ids of the ready workers.</returns>
     public Task<int[]> WarmUpAsync(CancellationToken cancellationToken = default)
     {
+        if (_backend is not null)
+        {
+            return Task.FromResult(Array.Empty<int>()); // the backend's workers are not this pool's processes
+        }
+
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed), this);
         ThrowIfBroken();
         EnterCall();
@@ -456,6 +494,24 @@ public sealed partial class ProcessPool : IDisposable, IAsyncDisposable
 
     private static void KillAllOnExit()
     {
+        if (s_shared.IsValueCreated && s_shared.Value._backend is IWorkerPool backend)
+        {
+            // Disconnect the backend's client (briefly: the process is exiting).
+            Task disconnect = backend switch
+            {
+                IAsyncDisposable asyncDisposable => Task.Run(async () => await asyncDisposable.DisposeAsync().ConfigureAwait(false)),
+                IDisposable disposable => Task.Run(disposable.Dispose),
+                _ => Task.CompletedTask,
+            };
+            try
+            {
+                disconnect.Wait(TimeSpan.FromSeconds(2));
+            }
+            catch (AggregateException)
+            {
+            }
+        }
+
         var killed = new List<WorkerProcess>();
         foreach (ProcessPool pool in s_live.Keys)
         {

@@ -1,0 +1,650 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace GilAnalyzers.Processes.Orleans;
+
+/// <summary>
+/// The pool's surface (<see cref="IWorkerPool"/>) on a Microsoft Orleans cluster: the same static work methods, items
+/// chunked the same way and serialised with the same bytes as <see cref="ProcessPool"/>, run on the work threads of the
+/// cluster's silos (the user's own application in silo mode, see <see cref="ClusterSilo"/>). Results come back in input
+/// order; a silo lost mid-map has its chunks run again on the others (every result exactly once); silos that join
+/// mid-map get work; losing every silo fails the map with <see cref="ClusterUnavailableException"/>.
+/// </summary>
+public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
+{
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private readonly Dictionary<SiloAddress, SiloInfo> _infos = new();
+    private IHost? _host;
+    private IClusterClient? _client;
+    private bool _disposed;
+
+    /// <summary>Creates the pool; it connects to the cluster on first use.</summary>
+    /// <param name="options">Where the cluster is.</param>
+    public ClusterPool(ClusterPoolOptions options)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+    }
+
+    /// <summary>Where the cluster is, and how lost silos are treated.</summary>
+    public ClusterPoolOptions Options { get; }
+
+    /// <summary>Creates a pool and connects it to the cluster.</summary>
+    /// <param name="options">Where the cluster is.</param>
+    /// <param name="cancellationToken">Cancels the connection.</param>
+    /// <returns>The connected pool.</returns>
+    public static async Task<ClusterPool> ConnectAsync(ClusterPoolOptions options, CancellationToken cancellationToken = default)
+    {
+        var pool = new ClusterPool(options);
+        await pool.ClientAsync(cancellationToken).ConfigureAwait(false);
+        return pool;
+    }
+
+    /// <summary>The active silos now, with their work threads and process ids.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>One entry per active silo.</returns>
+    public async Task<IReadOnlyList<ClusterSiloStatus>> GetSilosAsync(CancellationToken cancellationToken = default)
+    {
+        IClusterClient client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<ClusterSiloStatus>();
+        foreach (SiloAddress silo in await ActiveSilosAsync(client, cancellationToken).ConfigureAwait(false))
+        {
+            if (await InfoAsync(client, silo, cancellationToken).ConfigureAwait(false) is SiloInfo info)
+            {
+                list.Add(new ClusterSiloStatus(silo.ToString(), info.ProcessId, info.Workers, info.MachineName));
+            }
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public TOut[] Map<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default) =>
+        MapAsync(work, items, chunkSize, itemTimeout, cancellationToken).GetAwaiter().GetResult();
+
+    /// <inheritdoc/>
+    public Task<TOut> SubmitAsync<TIn, TOut>(Func<TIn, TOut> work, TIn item, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        Task<TOut[]> one = MapAsync(work, new[] { item }, 1, timeout, cancellationToken);
+        return FirstAsync(one);
+
+        static async Task<TOut> FirstAsync(Task<TOut[]> results) => (await results.ConfigureAwait(false))[0];
+    }
+
+    /// <inheritdoc/>
+    public Task<TOut[]> MapAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(items);
+        if (chunkSize is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "chunkSize must be at least 1.");
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Call call = Call.Create(work);
+        IReadOnlyList<TIn> list = items as IReadOnlyList<TIn> ?? items.ToList();
+        return MapCoreAsync<TIn, TOut>(call, list, chunkSize, NormaliseTimeout(itemTimeout), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, int? bufferSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(items);
+        if (chunkSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "chunkSize must be at least 1.");
+        }
+
+        if (bufferSize is int b && b < chunkSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bufferSize), bufferSize, "bufferSize must be at least chunkSize.");
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Call call = Call.Create(work);
+        return MapUnorderedCoreAsync<TIn, TOut>(call, items, chunkSize, bufferSize, NormaliseTimeout(itemTimeout), cancellationToken, default);
+    }
+
+    /// <summary>Disconnects the client (the silos keep running).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Disconnects the client (the silos keep running).</summary>
+    /// <returns>Completes when the client has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        if (_host is IHost host)
+        {
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await host.StopAsync(stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // The cluster may be gone already.
+            }
+
+            host.Dispose();
+        }
+    }
+
+    private static TimeSpan? NormaliseTimeout(TimeSpan? itemTimeout)
+    {
+        if (itemTimeout is TimeSpan t && t <= TimeSpan.Zero && t != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(itemTimeout), itemTimeout, "itemTimeout must be positive.");
+        }
+
+        return itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout;
+    }
+
+    private async Task<TOut[]> MapCoreAsync<TIn, TOut>(Call call, IReadOnlyList<TIn> items, int? chunkSize, TimeSpan? itemTimeout, CancellationToken cancellationToken)
+    {
+        int n = items.Count;
+        var results = new TOut[n];
+        if (n == 0)
+        {
+            return results;
+        }
+
+        IClusterClient client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        int size = chunkSize ?? ProcessPool.AutomaticChunkSize(n, await TotalWorkersAsync(client, cancellationToken).ConfigureAwait(false));
+        int chunkCount = (int)(((long)n + size - 1) / size);
+        int nextChunk = -1;
+        var errors = new FirstError();
+
+        ValueTask<ChunkJob?> Next(CancellationToken _)
+        {
+            int c = Interlocked.Increment(ref nextChunk);
+            if (c >= chunkCount)
+            {
+                return new ValueTask<ChunkJob?>((ChunkJob?)null);
+            }
+
+            int start = c * size;
+            int count = Math.Min(size, n - start);
+            try
+            {
+                return new ValueTask<ChunkJob?>(new ChunkJob(start, count, Payload.SerializeArray(items, start, count, call.ParameterType).ToArray()));
+            }
+            catch (PayloadItemException ex)
+            {
+                int index = start + ex.Index;
+                throw new WorkSerializationException(
+                    $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}", index, ex.Type, ex.InnerException);
+            }
+        }
+
+        bool Done(ChunkJob job, ChunkOutcome outcome)
+        {
+            bool ok = true;
+            var failed = new bool[job.Count];
+            foreach (ItemFailure failure in outcome.Failures ?? [])
+            {
+                if (failure.Index >= 0 && failure.Index < job.Count)
+                {
+                    failed[failure.Index] = true;
+                    errors.Record(job.Start + failure.Index, Translate(failure, call, job.Start + failure.Index, outcome, itemTimeout));
+                    ok = false;
+                }
+            }
+
+            var reader = new MessagePack.MessagePackReader(outcome.Values);
+            int valueCount = reader.ReadArrayHeader();
+            for (int i = 0; i < valueCount && i < job.Count; i++)
+            {
+                ReadOnlyMemory<byte> element = Protocol.Raw(ref reader);
+                if (!ok)
+                {
+                    break; // a failed chunk carries no other results (the silo's pool stopped it): the map fails anyway
+                }
+
+                try
+                {
+                    results[job.Start + i] = Payload.Deserialize<TOut>(element, call.ReturnType);
+                }
+                catch (Exception ex)
+                {
+                    errors.Record(job.Start + i, new WorkSerializationException(
+                        $"The result of '{call.Display}' for item {job.Start + i} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}", job.Start + i, call.ReturnType, ex));
+                    ok = false;
+                }
+            }
+
+            return ok;
+        }
+
+        var scheduler = new ChunkScheduler(this, client, call, Next, Done, errors, itemTimeout, cancellationToken);
+        await scheduler.RunAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (errors.Error is Exception error)
+        {
+            throw error;
+        }
+
+        return results;
+    }
+
+    private async IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedCoreAsync<TIn, TOut>(
+        Call call, IEnumerable<TIn> items, int chunkSize, int? bufferSize, TimeSpan? itemTimeout, CancellationToken callToken,
+        [EnumeratorCancellation] CancellationToken enumerationToken)
+    {
+        using var user = CancellationTokenSource.CreateLinkedTokenSource(callToken, enumerationToken);
+        CancellationToken cancellationToken = user.Token;
+        IClusterClient client = await ClientAsync(cancellationToken).ConfigureAwait(false);
+        int buffer = bufferSize ?? (int)Math.Min(int.MaxValue, 4L * Math.Max(1, await TotalWorkersAsync(client, cancellationToken).ConfigureAwait(false)) * chunkSize);
+        var budget = new SemaphoreSlim(buffer, buffer);
+        var channel = Channel.CreateUnbounded<(int Index, TOut Value)>(new UnboundedChannelOptions { SingleReader = true });
+        var errors = new FirstError();
+        object inputGate = new();
+        IEnumerator<TIn>? input = null;
+        bool inputDone = false;
+        int pulled = 0;
+
+        async ValueTask<ChunkJob?> Next(CancellationToken laneToken)
+        {
+            for (int i = 0; i < chunkSize; i++)
+            {
+                try
+                {
+                    await budget.WaitAsync(laneToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    if (i > 0)
+                    {
+                        budget.Release(i); // give back what this lane took before it was stopped
+                    }
+
+                    throw;
+                }
+            }
+
+            var chunk = new List<TIn>(chunkSize);
+            int start;
+            lock (inputGate)
+            {
+                if (!inputDone)
+                {
+                    input ??= items.GetEnumerator();
+                    while (chunk.Count < chunkSize && input.MoveNext())
+                    {
+                        chunk.Add(input.Current);
+                    }
+
+                    inputDone = chunk.Count < chunkSize;
+                }
+
+                start = pulled;
+                pulled += chunk.Count;
+            }
+
+            if (chunk.Count < chunkSize)
+            {
+                budget.Release(chunkSize - chunk.Count);
+            }
+
+            if (chunk.Count == 0)
+            {
+                return null;
+            }
+
+            try
+            {
+                return new ChunkJob(start, chunk.Count, Payload.SerializeArray(chunk, 0, chunk.Count, call.ParameterType).ToArray());
+            }
+            catch (PayloadItemException ex)
+            {
+                int index = start + ex.Index;
+                throw new WorkSerializationException(
+                    $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}", index, ex.Type, ex.InnerException);
+            }
+        }
+
+        bool Done(ChunkJob job, ChunkOutcome outcome)
+        {
+            bool ok = true;
+            var failed = new bool[job.Count];
+            foreach (ItemFailure failure in outcome.Failures ?? [])
+            {
+                if (failure.Index >= 0 && failure.Index < job.Count)
+                {
+                    failed[failure.Index] = true;
+                    errors.Record(job.Start + failure.Index, Translate(failure, call, job.Start + failure.Index, outcome, itemTimeout));
+                    ok = false;
+                }
+            }
+
+            var reader = new MessagePack.MessagePackReader(outcome.Values);
+            int valueCount = reader.ReadArrayHeader();
+            for (int i = 0; i < valueCount && i < job.Count; i++)
+            {
+                ReadOnlyMemory<byte> element = Protocol.Raw(ref reader);
+                if (!ok)
+                {
+                    break; // a failed chunk carries no other results: the enumeration ends with the failure
+                }
+
+                if (!failed[i])
+                {
+                    try
+                    {
+                        channel.Writer.TryWrite((job.Start + i, Payload.Deserialize<TOut>(element, call.ReturnType)));
+                    }
+                    catch (Exception ex)
+                    {
+                        errors.Record(job.Start + i, new WorkSerializationException(
+                            $"The result of '{call.Display}' for item {job.Start + i} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}", job.Start + i, call.ReturnType, ex));
+                        ok = false;
+                    }
+                }
+            }
+
+            return ok;
+        }
+
+        var scheduler = new ChunkScheduler(this, client, call, Next, Done, errors, itemTimeout, cancellationToken);
+        Task running = scheduler.RunAsync();
+        _ = running.ContinueWith(static (_, w) => ((ChannelWriter<(int, TOut)>)w!).TryComplete(), channel.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out (int Index, TOut Value) entry))
+                {
+                    budget.Release();
+                    yield return entry;
+                }
+            }
+
+            await running.ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (errors.Error is Exception error)
+            {
+                throw error;
+            }
+        }
+        finally
+        {
+            scheduler.Stop();
+            await running.ConfigureAwait(false);
+            lock (inputGate)
+            {
+                input?.Dispose();
+                inputDone = true;
+            }
+        }
+    }
+
+    private async Task<int> TotalWorkersAsync(IClusterClient client, CancellationToken cancellationToken)
+    {
+        DateTime deadline = DateTime.UtcNow + Options.NoSiloTimeout;
+        while (true)
+        {
+            int total = 0;
+            foreach (SiloAddress silo in await ActiveSilosAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                total += (await InfoAsync(client, silo, cancellationToken).ConfigureAwait(false))?.Workers ?? 0;
+            }
+
+            if (total > 0)
+            {
+                return total;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw NoSilo();
+            }
+
+            await Task.Delay(Options.MembershipPollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal ClusterUnavailableException NoSilo(Exception? inner = null) => new(
+        $"No silo of the Orleans cluster ({Describe()}) answered for {Options.NoSiloTimeout.TotalSeconds:0.#} s, so the map cannot run. " +
+        "Start silos (docs/cluster.md), check the membership settings and that the client uses the silos' TLS certificate (or none when they use none), or unset GILANALYZERS_POOL_BACKEND to use local worker processes.",
+        -1, inner);
+
+    internal string Describe() => Options.Membership == ClusterMembership.Localhost
+        ? "localhost membership, gateways " + string.Join(", ", Options.GatewaysOrDefault())
+        : $"ADO.NET membership ({Options.Invariant}), cluster id '{Options.ClusterId}'";
+
+    /// <summary>The active silos in the cluster's membership, or none when no gateway answers.</summary>
+    internal async Task<IReadOnlyCollection<SiloAddress>> ActiveSilosAsync(IClusterClient client, CancellationToken cancellationToken) =>
+        await TryActiveSilosAsync(client, cancellationToken).ConfigureAwait(false) ?? (IReadOnlyCollection<SiloAddress>)Array.Empty<SiloAddress>();
+
+    /// <summary>The active silos in the cluster's membership, or null when the membership could not be read (no gateway answered in 5 s).</summary>
+    internal async Task<IReadOnlyCollection<SiloAddress>?> TryActiveSilosAsync(IClusterClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Dictionary<SiloAddress, SiloStatus> hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)
+                .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            return hosts.Keys;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A silo's work threads and process id (asked once per silo), or null when it does not answer.</summary>
+    internal async Task<SiloInfo?> InfoAsync(IClusterClient client, SiloAddress silo, CancellationToken cancellationToken)
+    {
+        lock (_infos)
+        {
+            if (_infos.TryGetValue(silo, out SiloInfo? known))
+            {
+                return known;
+            }
+        }
+
+        try
+        {
+            SiloInfo info = await client.GetGrain<IChunkWorkerGrain>(SiloPinnedPlacement.Key(silo, "info")).GetSiloInfoAsync()
+                .WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            lock (_infos)
+            {
+                _infos[silo] = info;
+            }
+
+            return info;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private async Task<IClusterClient> ClientAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _client) is IClusterClient ready)
+        {
+            return ready;
+        }
+
+        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_client is IClusterClient connected)
+            {
+                return connected;
+            }
+
+            ClusterPoolOptions options = Options;
+            DateTime deadline = DateTime.UtcNow + options.NoSiloTimeout;
+            IHost host = new HostBuilder()
+                .UseOrleansClient(client =>
+                {
+                    if (options.Membership == ClusterMembership.Localhost)
+                    {
+                        client.UseStaticClustering(options.GatewaysOrDefault().ToArray());
+                    }
+                    else
+                    {
+                        client.UseAdoNetClustering(o =>
+                        {
+                            o.Invariant = options.Invariant;
+                            o.ConnectionString = options.ConnectionString;
+                        });
+                    }
+
+                    client.Configure<ClusterOptions>(o =>
+                    {
+                        o.ClusterId = options.ClusterId;
+                        o.ServiceId = options.ServiceId;
+                    });
+                    client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+                    if (options.TlsCertificatePath is string certificatePath)
+                    {
+                        var certificate = ClusterTls.Load(certificatePath, options.TlsCertificatePassword);
+                        client.UseTls(o => ClusterTls.Configure(o, certificate));
+                    }
+
+                    client.Configure<ClientMessagingOptions>(o =>
+                    {
+                        o.ResponseTimeout = options.ResponseTimeout;
+                        o.ResponseTimeoutWithDebugger = options.ResponseTimeout;
+                    });
+                    client.UseConnectionRetryFilter(async (exception, token) =>
+                    {
+                        if (DateTime.UtcNow > deadline)
+                        {
+                            return false;
+                        }
+
+                        await Task.Delay(500, token).ConfigureAwait(false);
+                        return true;
+                    });
+                })
+                .Build();
+            try
+            {
+                await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                host.Dispose();
+                throw NoSilo(ex);
+            }
+
+            _host = host;
+            Volatile.Write(ref _client, host.Services.GetRequiredService<IClusterClient>());
+            return _client!;
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    private static ProcessPoolException Translate(ItemFailure failure, Call call, int index, ChunkOutcome outcome, TimeSpan? itemTimeout) => failure.Kind switch
+    {
+        FailureKinds.Argument => new WorkSerializationException(
+            $"Silo {outcome.Silo} (process {outcome.ProcessId}) could not deserialise item {index} as '{call.ParameterType.FullName}' for '{call.Display}': {failure.Type}: {failure.Message}",
+            index, call.ParameterType),
+        FailureKinds.Result => new WorkSerializationException(
+            $"The result of '{call.Display}' for item {index} (declared '{call.ReturnType.FullName}') could not be serialised on silo {outcome.Silo} (process {outcome.ProcessId}): {failure.Type}: {failure.Message}",
+            index, call.ReturnType),
+        FailureKinds.Timeout => new WorkItemTimeoutException(
+            $"'{call.Display}' did not finish item {index} within {(itemTimeout ?? TimeSpan.Zero).TotalSeconds:0.###} s on silo {outcome.Silo} (process {outcome.ProcessId}); the silo's worker process running it was killed and will be replaced.",
+            index, outcome.ProcessId, itemTimeout ?? TimeSpan.Zero),
+        FailureKinds.Resolve => new ProcessPoolException(
+            $"Silo {outcome.Silo} (process {outcome.ProcessId}) could not load '{call.Display}': {failure.Type}: {failure.Message}", index),
+        _ => new RemoteWorkException(
+            $"'{call.Display}' threw {failure.Type} for item {index} on silo {outcome.Silo} (process {outcome.ProcessId}): {failure.Message}",
+            index, failure.Type, failure.Message, failure.StackTrace, failure.Detail, outcome.ProcessId),
+    };
+
+    /// <summary>A validated work delegate and its description for the silos.</summary>
+    internal sealed class Call
+    {
+        private Call(WorkRef method, Type parameterType, Type returnType)
+        {
+            Method = method;
+            ParameterType = parameterType;
+            ReturnType = returnType;
+        }
+
+        public WorkRef Method { get; }
+
+        public Type ParameterType { get; }
+
+        public Type ReturnType { get; }
+
+        public string Display => Method.Display;
+
+        public static Call Create(Delegate work)
+        {
+            (WorkMethodIdentity identity, MethodInfo method) = WorkMethod.Describe(work);
+            Type parameterType = method.GetParameters()[0].ParameterType;
+            Type returnType = method.ReturnType;
+            Payload.EnsureSerialisable(parameterType, "argument", identity.Display);
+            Payload.EnsureSerialisable(returnType, "result", identity.Display);
+            var reference = new WorkRef
+            {
+                AssemblyName = identity.AssemblyName,
+                AssemblyPath = identity.AssemblyPath,
+                ModuleVersionId = method.Module.ModuleVersionId,
+                TypeName = identity.TypeName,
+                MethodName = identity.MethodName,
+                MetadataToken = identity.MetadataToken,
+                OnLambdaSingleton = identity.OnLambdaSingleton,
+            };
+            return new Call(reference, parameterType, returnType);
+        }
+    }
+
+    /// <summary>The failure of the lowest item index seen so far.</summary>
+    internal sealed class FirstError
+    {
+        private readonly object _gate = new();
+        private int _index = int.MaxValue;
+
+        public Exception? Error { get; private set; }
+
+        public event Action? Recorded;
+
+        public void Record(int index, Exception error)
+        {
+            lock (_gate)
+            {
+                if (index < _index)
+                {
+                    _index = index;
+                    Error = error;
+                }
+            }
+
+            Recorded?.Invoke();
+        }
+    }
+}
+
+/// <summary>One active silo of the cluster.</summary>
+/// <param name="Address">The silo's address.</param>
+/// <param name="ProcessId">The silo's process id.</param>
+/// <param name="Workers">Chunks it runs at once.</param>
+/// <param name="MachineName">Its host name.</param>
+public sealed record ClusterSiloStatus(string Address, int ProcessId, int Workers, string MachineName);
