@@ -189,6 +189,12 @@ internal sealed class WorkCostModel
 
         public string? IoReason { get; set; }
 
+        /// <summary>
+        /// A blocking or I/O call made once, outside every loop (a config read up front, a result handed to a writer
+        /// queue at the end): the body is I/O-bound only when its CPU part is lighter than a loop nest.
+        /// </summary>
+        public string? ShallowIoReason { get; set; }
+
         public bool SawUnknown { get; set; }
 
         public void Loop(int depth, string reason, string? nestReason = null)
@@ -246,6 +252,12 @@ internal sealed class WorkCostModel
             if (IoReason is not null)
             {
                 return new WorkCost(WorkKind.IoBound, IoReason);
+            }
+
+            // Where the time goes: one call outside the loops against a nest of loops (or bulk work nested as deep).
+            if (ShallowIoReason is not null && MaxLoopDepth < WorkCost.NestedStrength && HeavyStrength < WorkCost.NestedStrength)
+            {
+                return new WorkCost(WorkKind.IoBound, ShallowIoReason);
             }
 
             if (MaxLoopDepth == 0 && HeavyStrength == 0)
@@ -428,6 +440,9 @@ internal sealed class WorkCostModel
             case CallKind.Io when nest.Depth == 0 && IsConsoleWrite(method):
                 // A progress line printed once, before or after the work, is not where the time goes: the work is. A
                 // console write inside a loop is (and stays I/O).
+                break;
+            case CallKind.Io when nest.Depth == 0:
+                walk.ShallowIoReason ??= Display(method);
                 break;
             case CallKind.Io:
                 walk.IoReason = Display(method);

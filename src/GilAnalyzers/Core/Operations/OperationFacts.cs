@@ -223,9 +223,13 @@ internal static class OperationFacts
                 continue;
             }
 
-            if (DerivesFrom(type, types.WaitHandle)
-                || KnownTypes.Is(type, types.BlockingCollection)
-                || KnownTypes.Is(type, types.Barrier)
+            // Only the calls that wait: an event's Set, a queue's Add (a hand-off at the end of the work) or CompleteAdding
+            // signal others and return.
+            var name = method.Name;
+            if ((DerivesFrom(type, types.WaitHandle) && (name.StartsWith("Wait", System.StringComparison.Ordinal) || name == "SignalAndWait"))
+                || (KnownTypes.Is(type, types.BlockingCollection) && (name.StartsWith("Take", System.StringComparison.Ordinal)
+                    || name.StartsWith("TryTake", System.StringComparison.Ordinal) || name == "GetConsumingEnumerable"))
+                || (KnownTypes.Is(type, types.Barrier) && name == "SignalAndWait")
                 || (KnownTypes.Is(type, types.Monitor) && method.Name == "Wait")
                 || ((KnownTypes.Is(type, types.ManualResetEventSlim) || KnownTypes.Is(type, types.CountdownEvent) || KnownTypes.Is(type, types.SemaphoreSlim))
                     && method.Name.StartsWith("Wait", System.StringComparison.Ordinal)))
@@ -235,7 +239,8 @@ internal static class OperationFacts
 
             var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
             if (ns.StartsWith("System.Windows", System.StringComparison.Ordinal)
-                || ns.StartsWith("System.Threading.Channels", System.StringComparison.Ordinal)
+                || (ns.StartsWith("System.Threading.Channels", System.StringComparison.Ordinal)
+                    && (name.Contains("Read") || name.Contains("Wait") || name == "WriteAsync"))
                 || ns == "System.Timers")
             {
                 return type.Name + "." + method.Name;

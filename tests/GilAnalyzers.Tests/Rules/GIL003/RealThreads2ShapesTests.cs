@@ -396,4 +396,65 @@ public class RealThreads2ShapesTests
             }
             """);
     }
+    // ---- where the time goes: one blocking call outside the loops does not make a computing thread I/O-bound ----
+
+    [Fact]
+    public async Task ThreadPerCurrencyHandingItsReportLineToABoundedQueue_Reports()
+    {
+        await Reports("""
+            class Curves
+            {
+                static double[] Discount(string ccy)
+                {
+                    var z = new double[400];
+                    for (int i = 0; i < z.Length; i++)
+                        for (int k = 0; k < 2000; k++) z[i] += Math.Exp(-k * 0.001 * i) / (1 + ccy.Length);
+                    return z;
+                }
+
+                public static void Run(string[] ccys, Dictionary<string, double[]> curves, System.Collections.Concurrent.BlockingCollection<string> report)
+                {
+                    var pricers = new List<Thread>();
+                    foreach (var ccy in ccys)
+                    {
+                        var t = {|#0:new Thread(() =>
+                        {
+                            var z = Discount(ccy);
+                            lock (curves) curves[ccy] = z;
+                            report.Add(ccy + " " + z[0]);
+                        })|};
+                        t.Start();
+                        pricers.Add(t);
+                    }
+                    pricers.ForEach(t => t.Join());
+                }
+            }
+            """, "several", "calls 'Discount' (nested loop, 2 levels)");
+    }
+
+    [Fact]
+    public async Task ThreadsWhoseLoopsDoIo_StayQuiet()
+    {
+        await Quiet("""
+            class Loaders
+            {
+                public static void Run(string[] paths, Dictionary<string, int> sizes)
+                {
+                    var readers = new List<Thread>();
+                    foreach (var path in paths)
+                    {
+                        var t = new Thread(() =>
+                        {
+                            int lines = 0;
+                            foreach (var line in File.ReadLines(path)) lines += line.Length > 0 ? 1 : 0;
+                            lock (sizes) sizes[path] = lines;
+                        });
+                        t.Start();
+                        readers.Add(t);
+                    }
+                    foreach (var t in readers) t.Join();
+                }
+            }
+            """);
+    }
 }
