@@ -910,6 +910,27 @@ internal static class PoolFanOut
                 }
 
                 return null;
+            case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol } member:
+                // job.Done.Set() in the item, with handles[i] = jobs[i].Done (or handles.Add(job.Done)) in the caller: the
+                // event is a member of each work item, collected into the array or list that WaitAll waits on.
+                foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+                {
+                    if (operation is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation slot } store
+                        && OperationFacts.StripConversions(store.Value) is IMemberReferenceOperation storedMember
+                        && SymbolEqualityComparer.Default.Equals(storedMember.Member, member.Member))
+                    {
+                        return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(slot.ArrayReference));
+                    }
+
+                    if (operation is IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance, Arguments: { Length: 1 } } add
+                        && OperationFacts.StripConversions(add.Arguments[0].Value) is IMemberReferenceOperation addedMember
+                        && SymbolEqualityComparer.Default.Equals(addedMember.Member, member.Member))
+                    {
+                        return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance));
+                    }
+                }
+
+                return null;
             default:
                 return null;
         }

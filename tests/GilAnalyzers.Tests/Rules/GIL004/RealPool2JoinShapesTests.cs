@@ -676,4 +676,73 @@ public class RealPool2JoinShapesTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+    /// <summary>
+    /// Each job object carries its own event: the caller collects <c>jobs[i].Done</c> into the array WaitAll waits on and
+    /// queues a method group with the job as state; the item sets <c>job.Done</c> when its work is done.
+    /// </summary>
+    [Fact]
+    public async Task EventCarriedByEachJobObject_CollectedForWaitAll_Reports()
+    {
+        var source = Usings + """
+            sealed class ScaleJob { public int[] Source; public int Width, Height; public int[] Scaled; public ManualResetEvent Done; }
+            class Thumbnails
+            {
+                public void ScaleAll(IList<ScaleJob> jobs)
+                {
+                    var handles = new WaitHandle[jobs.Count];
+                    for (int i = 0; i < jobs.Count; i++)
+                    {
+                        jobs[i].Done = new ManualResetEvent(false);
+                        handles[i] = jobs[i].Done;
+                        {|#0:ThreadPool.QueueUserWorkItem(Scale, jobs[i])|};
+                    }
+                    WaitHandle.WaitAll(handles);
+                }
+
+                private static void Scale(object state)
+                {
+                    var job = (ScaleJob)state;
+                    job.Scaled = new int[job.Source.Length / 4];
+                    for (int y = 0; y < job.Height / 2; y++)
+                        for (int x = 0; x < job.Width / 2; x++)
+                            job.Scaled[y * (job.Width / 2) + x] = (job.Source[2 * y * job.Width + 2 * x] + job.Source[2 * y * job.Width + 2 * x + 1]) / 2;
+                    job.Done.Set();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
+                .WithArguments("'jobs.Count'", "ThreadPool.QueueUserWorkItem + ManualResetEvent[] + WaitHandle.WaitAll", "nested loop, 2 levels"));
+    }
+
+    /// <summary>The same jobs, but each item only copies a reference before signalling: too little work to report.</summary>
+    [Fact]
+    public async Task EventCarriedByEachJobObject_LightItems_StayQuiet()
+    {
+        var source = Usings + """
+            sealed class ScaleJob { public int[] Source; public int[] Scaled; public ManualResetEvent Done; }
+            class Thumbnails
+            {
+                public void ScaleAll(IList<ScaleJob> jobs)
+                {
+                    var handles = new WaitHandle[jobs.Count];
+                    for (int i = 0; i < jobs.Count; i++)
+                    {
+                        jobs[i].Done = new ManualResetEvent(false);
+                        handles[i] = jobs[i].Done;
+                        ThreadPool.QueueUserWorkItem(Scale, jobs[i]);
+                    }
+                    WaitHandle.WaitAll(handles);
+                }
+
+                private static void Scale(object state)
+                {
+                    var job = (ScaleJob)state;
+                    job.Scaled = job.Source;
+                    job.Done.Set();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
