@@ -75,7 +75,7 @@ internal sealed class FirstActionFixAllProvider : FixAllProvider
         foreach (var diagnostic in diagnostics)
         {
             if (!ids.Contains(diagnostic.Id) || diagnostic.Location.SourceTree is not { } tree
-                || context.Solution.GetDocumentId(tree) is not { } documentId)
+                || DocumentOf(context.Solution, tree) is not { } documentId)
             {
                 continue;
             }
@@ -89,6 +89,20 @@ internal sealed class FirstActionFixAllProvider : FixAllProvider
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The document of a diagnostic's tree. Hosts may analyse compilations whose trees are not the solution's own (dotnet
+    /// format does): then the document with the tree's file path.
+    /// </summary>
+    private static DocumentId? DocumentOf(Solution solution, SyntaxTree tree)
+    {
+        if (solution.GetDocumentId(tree) is { } id)
+        {
+            return id;
+        }
+
+        return string.IsNullOrEmpty(tree.FilePath) ? null : solution.GetDocumentIdsWithFilePath(tree.FilePath).FirstOrDefault();
     }
 
     private static async Task<Solution> FixAsync(Solution solution, CodeFixProvider fixer, Dictionary<DocumentId, List<Diagnostic>> byDocument, CancellationToken cancellationToken)

@@ -61,6 +61,11 @@ public sealed class ClientWorkspace
 
     public string FormatSolution => Path.Combine(Directory, "format.slnx");
 
+    /// <summary>Two projects for <c>dotnet format</c> where a site without a code action comes first (see <see cref="MixedFormatProjects"/>).</summary>
+    public IReadOnlyList<ClientProject> MixedFormatProjects { get; private set; } = [];
+
+    public string MixedFormatSolution => Path.Combine(Directory, "mixed.slnx");
+
     public string AllSolution => Path.Combine(Directory, "all.slnx");
 
     /// <summary>Where GIL001 is reported in every file made from <see cref="ConsumerSources.AntiPattern"/>.</summary>
@@ -124,12 +129,21 @@ public sealed class ClientWorkspace
             Add("format", "FormatNet10Latest", "net10.0", "latest", null, "HeavyCallUnderLock.cs", ConsumerSources.HeavyCallUnderLock("FormatNet10Latest")),
             Add("format", "FormatNet8CSharp73", "net8.0", "7.3", null, "HeavyCallUnderLock.cs", ConsumerSources.HeavyCallUnderLock("FormatNet8CSharp73")),
         ];
+        // An unfixable GIL001 site in every project, the only one in the first: dotnet format meets a site with no action
+        // before the fixable one in the second project.
+        workspace.MixedFormatProjects =
+        [
+            Add("mixed", "MixedA", "net10.0", "latest", null, "Refused.cs", ConsumerSources.RefusedGil001("MixedA")),
+            Add("mixed", "MixedB", "net10.0", "latest", null, "Refused.cs", ConsumerSources.RefusedGil001("MixedB")),
+        ];
+        ConsumerProject.Write(workspace.MixedFormatProjects[1].Directory, "HeavyCallUnderLock.cs", ConsumerSources.HeavyCallUnderLock("MixedB"));
         workspace.LanguageServerProject = AddAntiPattern("lsp", "LspConsumer", "net10.0", "latest");
 
         var matrix = workspace.Presets.Append(workspace.StrictWithUserOverride).Append(workspace.InvalidModeProject).Concat(workspace.Compatibility).ToList();
         WriteSolution(directory, workspace.MatrixSolution, matrix);
         WriteSolution(directory, workspace.FormatSolution, workspace.FormatProjects);
-        WriteSolution(directory, workspace.AllSolution, matrix.Concat(workspace.FormatProjects).Append(workspace.LanguageServerProject));
+        WriteSolution(directory, workspace.MixedFormatSolution, workspace.MixedFormatProjects);
+        WriteSolution(directory, workspace.AllSolution, matrix.Concat(workspace.FormatProjects).Concat(workspace.MixedFormatProjects).Append(workspace.LanguageServerProject));
 
         var restore = await DotNetCli.RunAsync(directory, ["restore", workspace.AllSolution, .. DotNetCli.QuietBuildArguments]);
         if (restore.ExitCode != 0)

@@ -44,6 +44,41 @@ public static class ConsumerSources
     /// The shape GIL001's "move the computation out of the lock" fix handles most simply: the lock guards a call
     /// to a CPU-heavy method whose result feeds the shared update. C# 7.3, so any consumer compiles it.
     /// </summary>
+    /// <summary>
+    /// A GIL001 site whose fix is refused: the locked computation reads <c>factor</c>, which another region on the same lock
+    /// writes, so nothing may move out of the lock.
+    /// </summary>
+    public static string RefusedGil001(string ns) => $$"""
+        using System;
+        using System.Threading.Tasks;
+
+        namespace {{ns}}
+        {
+            public static class Refused
+            {
+                private static readonly object Gate = new object();
+                private static double total;
+                private static double factor = 1;
+
+                public static double Run(int n)
+                {
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            double s = 0;
+                            for (int k = 0; k < n; k++) s += factor * k;
+                            total += s;
+                        }
+                    });
+                    lock (Gate) { factor = n; }
+                    return total;
+                }
+            }
+        }
+
+        """;
+
     public static string HeavyCallUnderLock(string ns) => $$"""
         using System;
         using System.Threading.Tasks;
