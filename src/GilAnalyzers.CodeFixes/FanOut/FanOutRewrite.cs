@@ -315,7 +315,21 @@ internal static class FanOutRewrite
             }
         }
 
-        return kept.Any(k => OperationFacts.Descendants(k).Any(o => o is ILocalReferenceOperation local && removed.Contains(local.Local)));
+        if (kept.Any(k => OperationFacts.Descendants(k).Any(o => o is ILocalReferenceOperation local && removed.Contains(local.Local))))
+        {
+            return true;
+        }
+
+        // Code the rewrite does not touch may name it too: int chunk = data.Length / threads.Length; before the fan-out.
+        var removedSpans = plan.Removed.Select(r => r.Syntax.Span).Append(plan.Anchor.Syntax.Span).ToList();
+        var root = plan.Removed[0];
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        return OperationFacts.Descendants(root).Any(o => o is ILocalReferenceOperation local && removed.Contains(local.Local)
+                                                         && !removedSpans.Any(span => span.Contains(o.Syntax.Span)));
     }
 
     /// <summary>Re-runs the analysis for the operation under a diagnostic.</summary>

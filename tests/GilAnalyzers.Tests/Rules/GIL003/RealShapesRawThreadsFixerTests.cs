@@ -130,6 +130,26 @@ public class RealShapesRawThreadsFixerTests
             """
         },
         {
+            "thread array read by code the rewrite does not touch (the chunk size before the fan-out)",
+            """
+            class C
+            {
+                static void Run(double[] values)
+                {
+                    var crew = new Thread[4];
+                    int chunk = values.Length / crew.Length;
+                    for (int w = 0; w < 4; w++)
+                    {
+                        int me = w;
+                        crew[w] = new Thread(() => { for (int i = me * chunk; i < (me + 1) * chunk; i++) values[i] = Math.Sqrt(values[i]); });
+                        crew[w].Start();
+                    }
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """
+        },
+        {
             "threads kept in a static field",
             """
             static class C
