@@ -79,6 +79,11 @@ internal static class FanOutRewrite
             }
         }
 
+        foreach (var (read, size) in OutsideLengthReads(plan, out _))
+        {
+            editor.ReplaceNode(read, size.WithTriviaFrom(read));
+        }
+
         // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
         return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
@@ -320,17 +325,98 @@ internal static class FanOutRewrite
             return true;
         }
 
-        // Code the rewrite does not touch may name it too: int chunk = data.Length / threads.Length; before the fan-out.
-        var removedSpans = plan.Removed.Select(r => r.Syntax.Span).Append(plan.Anchor.Syntax.Span).ToList();
+        // Code the rewrite does not touch may name it too: int chunk = data.Length / threads.Length; before the fan-out. A
+        // length read of an array whose size stays the same is rewritten to that size (see OutsideLengthReads); any other
+        // use keeps no action.
+        var substitutions = OutsideLengthReads(plan, out var blocked);
+        return blocked;
+    }
+
+    /// <summary>
+    /// Reads of a removed array's length by code the rewrite keeps as it is (<c>threads.Length</c> in a chunk size computed
+    /// before the fan-out), each with the array's size expression to write instead — when that size is a constant or a
+    /// local or parameter never written after its declaration. <paramref name="blocked"/> is set when a removed local is
+    /// used there in any other way, or its size is not stable.
+    /// </summary>
+    public static List<(SyntaxNode Read, ExpressionSyntax Size)> OutsideLengthReads(FanOutPlan plan, out bool blocked)
+    {
+        var result = new List<(SyntaxNode, ExpressionSyntax)>();
+        blocked = false;
+        var sizes = new Dictionary<ISymbol, ExpressionSyntax?>(SymbolEqualityComparer.Default);
+        foreach (var statement in plan.Removed)
+        {
+            foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator)
+                {
+                    sizes[declarator.Symbol] = StableArraySize(declarator);
+                }
+            }
+        }
+
+        if (sizes.Count == 0 || plan.Removed.IsDefaultOrEmpty)
+        {
+            return result;
+        }
+
+        var rewritten = plan.Removed.Select(r => r.Syntax.Span).Append(plan.Anchor.Syntax.Span).ToList();
         var root = plan.Removed[0];
         while (root.Parent is not null)
         {
             root = root.Parent;
         }
 
-        return OperationFacts.Descendants(root).Any(o => o is ILocalReferenceOperation local && removed.Contains(local.Local)
-                                                         && !removedSpans.Any(span => span.Contains(o.Syntax.Span)));
+        foreach (var operation in OperationFacts.Descendants(root))
+        {
+            if (operation is not ILocalReferenceOperation local || !sizes.TryGetValue(local.Local, out var size)
+                || rewritten.Any(span => span.Contains(operation.Syntax.Span)))
+            {
+                continue;
+            }
+
+            if (size is not null && local.Parent is IPropertyReferenceOperation { Property.Name: "Length" } length)
+            {
+                result.Add((length.Syntax, size));
+            }
+            else
+            {
+                blocked = true;
+            }
+        }
+
+        return result;
     }
+
+    /// <summary><c>new Thread[4]</c>, <c>new Thread[n]</c> with <c>n</c> a parameter or local never written after its declaration.</summary>
+    private static ExpressionSyntax? StableArraySize(IVariableDeclaratorOperation declarator)
+    {
+        var initializer = declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
+        if (initializer is null || OperationFacts.StripConversions(initializer) is not IArrayCreationOperation { DimensionSizes.Length: 1 } creation)
+        {
+            return null;
+        }
+
+        var size = OperationFacts.StripConversions(creation.DimensionSizes[0]);
+        var root = declarator;
+        IOperation top = declarator;
+        while (top.Parent is not null)
+        {
+            top = top.Parent;
+        }
+
+        var stable = size.ConstantValue.HasValue
+                     || (size is IParameterReferenceOperation parameter && !IsParameterWritten(parameter.Parameter, top))
+                     || (size is ILocalReferenceOperation sizeLocal && !OperationFacts.IsWrittenAfterDeclaration(sizeLocal.Local, top));
+        return stable && size.Syntax is ExpressionSyntax expression ? expression.WithoutTrivia() : null;
+    }
+
+    private static bool IsParameterWritten(IParameterSymbol parameter, IOperation root)
+        => parameter.RefKind != RefKind.None
+           || OperationFacts.Descendants(root).Any(o => o is IParameterReferenceOperation reference
+                                                       && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter)
+                                                       && (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference
+                                                           || reference.Parent is IIncrementOrDecrementOperation
+                                                           || reference.Parent is IArgumentOperation { Parameter.RefKind: not RefKind.None }));
 
     /// <summary>Re-runs the analysis for the operation under a diagnostic.</summary>
     public static IOperation? OperationAt(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)

@@ -54,6 +54,52 @@ public class RealShapesRawThreadsFixerTests
         await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForPartitionsKey, version);
     }
 
+    /// <summary>
+    /// The chunk size is computed from the thread array before the fan-out (<c>values.Length / crew.Length</c>): the
+    /// array goes away, so that read becomes the array's size (a constant or an unchanged local) — the fix compiles.
+    /// </summary>
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task LengthReadBeforeTheFanOut_BecomesTheArraySize(LanguageVersion version)
+    {
+        var source = Usings + """
+            class Roots
+            {
+                public static void Fill(double[] values, int lanes)
+                {
+                    var crew = new Thread[lanes];
+                    int chunk = values.Length / crew.Length;
+                    for (int w = 0; w < crew.Length; w++)
+                    {
+                        int me = w;
+                        crew[w] = [|new Thread(() =>
+                        {
+                            for (int i = me * chunk; i < (me + 1) * chunk; i++) values[i] = Math.Sqrt(values[i]);
+                        })|];
+                        crew[w].Start();
+                    }
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Roots
+            {
+                public static void Fill(double[] values, int lanes)
+                {
+                    int chunk = values.Length / lanes;
+                    Parallel.For(0, lanes, w =>
+                    {
+                        int me = w;
+                        for (int i = me * chunk; i < (me + 1) * chunk; i++) values[i] = Math.Sqrt(values[i]);
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForPartitionsKey, version);
+    }
+
     [Fact]
     public async Task StoredAndStartedInOneExpression_ParallelForPartitions()
     {
@@ -130,15 +176,16 @@ public class RealShapesRawThreadsFixerTests
             """
         },
         {
-            "thread array read by code the rewrite does not touch (the chunk size before the fan-out)",
+            "thread array whose length code outside the rewrite reads, sized by a local that changes",
             """
             class C
             {
-                static void Run(double[] values)
+                static void Run(double[] values, int n)
                 {
-                    var crew = new Thread[4];
+                    var crew = new Thread[n];
+                    n = n + 1;
                     int chunk = values.Length / crew.Length;
-                    for (int w = 0; w < 4; w++)
+                    for (int w = 0; w < crew.Length; w++)
                     {
                         int me = w;
                         crew[w] = new Thread(() => { for (int i = me * chunk; i < (me + 1) * chunk; i++) values[i] = Math.Sqrt(values[i]); });
