@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -7,27 +8,40 @@ using System.Runtime.InteropServices;
 namespace GilAnalyzers.Processes.Diagnostics;
 
 /// <summary>
-/// Start-up milestones of worker processes, written only when the environment variable
+/// Start-up milestones of worker processes, recorded only when the environment variable
 /// <see cref="Variable"/> names a folder (the pool benchmark sets it): one file per worker,
 /// <c>&lt;pid&gt;.txt</c>, one line per milestone — name, monotonic timestamp (Stopwatch ticks, the same
 /// clock in the parent and the worker on Linux), CPU time of the process so far in microseconds. The pool
-/// writes the worker's spawn to the same file. Off, it costs one environment read per process.
+/// writes the worker's spawn to the same file. A worker keeps its milestones in memory and writes them when it
+/// exits (its input closed, e.g. the pool disposed), so the trace adds no file I/O to the start-up it measures;
+/// a worker that is killed leaves no trace. Off, it costs one environment read per process.
 /// </summary>
 internal static class StartupTrace
 {
     public const string Variable = "GIL_PROCESSES_STARTUP_TRACE";
 
     private static readonly string? s_folder = ReadFolder();
+    private static readonly List<string> s_pending = new();
     private static int s_marks;
 
     public static bool Enabled => s_folder is not null;
 
-    /// <summary>Records a milestone of this process (the worker).</summary>
+    /// <summary>Records a milestone of this process (the worker); written to the file when the process exits.</summary>
     public static void Mark(string name)
     {
         if (s_folder is not null)
         {
-            Write(Environment.ProcessId, name, Stopwatch.GetTimestamp(), CpuMicroseconds());
+            long timestamp = Stopwatch.GetTimestamp();
+            long cpu = CpuMicroseconds();
+            lock (s_pending)
+            {
+                if (s_pending.Count == 0)
+                {
+                    AppDomain.CurrentDomain.ProcessExit += static (_, _) => Flush();
+                }
+
+                s_pending.Add(Line(name, timestamp, cpu));
+            }
         }
     }
 
@@ -49,13 +63,28 @@ internal static class StartupTrace
         }
     }
 
-    private static void Write(int pid, string name, long timestamp, long cpuMicros)
+    private static string Line(string name, long timestamp, long cpuMicros) =>
+        name + " " + timestamp.ToString(CultureInfo.InvariantCulture) + " " + cpuMicros.ToString(CultureInfo.InvariantCulture) + "\n";
+
+    private static void Write(int pid, string name, long timestamp, long cpuMicros) => Append(pid, Line(name, timestamp, cpuMicros));
+
+    private static void Flush()
+    {
+        string text;
+        lock (s_pending)
+        {
+            text = string.Concat(s_pending);
+            s_pending.Clear();
+        }
+
+        Append(Environment.ProcessId, text);
+    }
+
+    private static void Append(int pid, string text)
     {
         try
         {
-            File.AppendAllText(
-                Path.Combine(s_folder!, pid.ToString(CultureInfo.InvariantCulture) + ".txt"),
-                name + " " + timestamp.ToString(CultureInfo.InvariantCulture) + " " + cpuMicros.ToString(CultureInfo.InvariantCulture) + "\n");
+            File.AppendAllText(Path.Combine(s_folder!, pid.ToString(CultureInfo.InvariantCulture) + ".txt"), text);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -40,12 +40,13 @@ internal static class WorkerHost
             return 2;
         }
 
-        // The RPC owns the real stdin/stdout. User code that prints goes to stderr instead, and user code
-        // that reads the console sees end of input, so neither can corrupt the message stream.
+        // The frames own the real stdin/stdout. User code that prints goes to stderr instead (Console.Error is
+        // created on its first use), and user code that reads the console sees end of input, so neither can
+        // corrupt the message stream.
         Stream input = Console.OpenStandardInput();
         Stream stdout = Console.OpenStandardOutput();
         Console.SetIn(TextReader.Null);
-        Console.SetOut(Console.Error);
+        Console.SetOut(new StandardErrorWriter());
 
         if (parentPid > 0)
         {
