@@ -14,7 +14,8 @@ namespace GilAnalyzers.Processes.Diagnostics;
 /// clock in the parent and the worker on Linux), CPU time of the process so far in microseconds. The pool
 /// writes the worker's spawn to the same file. A worker keeps its milestones in memory and writes them when it
 /// exits (its input closed, e.g. the pool disposed), so the trace adds no file I/O to the start-up it measures;
-/// a worker that is killed leaves no trace. Off, it costs one environment read per process.
+/// a worker that is killed leaves no trace. Off, it costs one environment read per worker process and one per
+/// worker started.
 /// </summary>
 internal static class StartupTrace
 {
@@ -24,7 +25,11 @@ internal static class StartupTrace
     private static readonly List<string> s_pending = new();
     private static int s_marks;
 
-    public static bool Enabled => s_folder is not null;
+    /// <summary>
+    /// Whether the pool (the parent) traces the worker it is starting now: read at each start, so that a process can
+    /// trace some of its pools and not others (the benchmark measures its cold starts untraced, then traced).
+    /// </summary>
+    public static bool Enabled => ReadFolder() is not null;
 
     /// <summary>Records a milestone of this process (the worker); written to the file when the process exits.</summary>
     public static void Mark(string name)
@@ -57,16 +62,14 @@ internal static class StartupTrace
     /// <summary>Records a milestone of a worker, from the pool (the parent).</summary>
     public static void MarkWorker(int workerPid, string name, long timestamp)
     {
-        if (s_folder is not null)
+        if (ReadFolder() is string folder)
         {
-            Write(workerPid, name, timestamp, -1);
+            Append(folder, workerPid, Line(name, timestamp, -1));
         }
     }
 
     private static string Line(string name, long timestamp, long cpuMicros) =>
         name + " " + timestamp.ToString(CultureInfo.InvariantCulture) + " " + cpuMicros.ToString(CultureInfo.InvariantCulture) + "\n";
-
-    private static void Write(int pid, string name, long timestamp, long cpuMicros) => Append(pid, Line(name, timestamp, cpuMicros));
 
     private static void Flush()
     {
@@ -77,14 +80,14 @@ internal static class StartupTrace
             s_pending.Clear();
         }
 
-        Append(Environment.ProcessId, text);
+        Append(s_folder!, Environment.ProcessId, text);
     }
 
-    private static void Append(int pid, string text)
+    private static void Append(string folder, int pid, string text)
     {
         try
         {
-            File.AppendAllText(Path.Combine(s_folder!, pid.ToString(CultureInfo.InvariantCulture) + ".txt"), text);
+            File.AppendAllText(Path.Combine(folder, pid.ToString(CultureInfo.InvariantCulture) + ".txt"), text);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
