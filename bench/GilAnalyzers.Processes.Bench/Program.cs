@@ -17,12 +17,13 @@ public static class Program
     /// <summary>The 48 KiB payload row: the bytes go to the worker and come back unchanged.</summary>
     public static byte[] Echo(byte[] data) => data;
 
-    private static readonly string[] s_milestones = ["spawn", "spawned", "main", "listening", "request", "resolved", "ran", "answered"];
+    private static readonly string[] s_milestones = ["spawn", "spawned", "main", "traced", "listening", "request", "resolved", "ran", "answered"];
 
     private static readonly string[] s_segments =
     [
         "process spawn (fork + exec of dotnet)",
         "host + runtime start, to the worker's Main",
+        "(the trace's own set-up; untraced workers skip it)",
         "Main: console streams, parent watch, work thread",
         "first request read and decoded",
         "load the work's assembly, resolve the method",

@@ -109,7 +109,7 @@ internal sealed class WorkerLauncher
         return File.Exists(own) ? own : null;
     }
 
-    private static bool DescribesDirectory(string appDir, string hostDir)
+    internal static bool DescribesDirectory(string appDir, string hostDir)
     {
         if (SameDirectory(appDir, hostDir))
         {

@@ -21,6 +21,9 @@ internal static class StartupTrace
 {
     public const string Variable = "GIL_PROCESSES_STARTUP_TRACE";
 
+    /// <summary>The milestone written right after a worker's first one, once the trace has set itself up.</summary>
+    public const string TracedMilestone = "traced";
+
     private static readonly string? s_folder = ReadFolder();
     private static readonly List<string> s_pending = new();
     private static int s_marks;
@@ -40,12 +43,16 @@ internal static class StartupTrace
             long cpu = CpuMicroseconds();
             lock (s_pending)
             {
-                if (s_pending.Count == 0)
+                bool first = s_pending.Count == 0;
+                s_pending.Add(Line(name, timestamp, cpu));
+                if (first)
                 {
                     AppDomain.CurrentDomain.ProcessExit += static (_, _) => Flush();
-                }
 
-                s_pending.Add(Line(name, timestamp, cpu));
+                    // What the trace itself cost the first time (a P/Invoke stub, the exit handler...), which an
+                    // untraced worker does not pay: its own milestone, so no step of the start-up is charged with it.
+                    s_pending.Add(Line(TracedMilestone, Stopwatch.GetTimestamp(), CpuMicroseconds()));
+                }
             }
         }
     }

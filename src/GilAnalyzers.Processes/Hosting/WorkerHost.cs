@@ -40,13 +40,8 @@ internal static class WorkerHost
             return 2;
         }
 
-        // The frames own the real stdin/stdout. User code that prints goes to stderr instead (Console.Error is
-        // created on its first use), and user code that reads the console sees end of input, so neither can
-        // corrupt the message stream.
-        Stream input = Console.OpenStandardInput();
-        Stream stdout = Console.OpenStandardOutput();
-        Console.SetIn(TextReader.Null);
-        Console.SetOut(new StandardErrorWriter());
+        // The frames own the real stdin/stdout; user code that prints or reads the console cannot reach them.
+        (Stream input, Stream stdout) = FrameStreams.Open();
 
         if (parentPid > 0)
         {
