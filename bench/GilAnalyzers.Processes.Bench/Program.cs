@@ -24,7 +24,7 @@ public static class Program
         "process spawn (fork + exec of dotnet)",
         "host + runtime start, to the worker's Main",
         "(the trace's own set-up; untraced workers skip it)",
-        "Main: console streams, parent watch, work thread",
+        "Main: frame descriptors, parent watch, work thread",
         "first request read and decoded",
         "load the work's assembly, resolve the method",
         "run the first chunk (decode, call, encode)",
