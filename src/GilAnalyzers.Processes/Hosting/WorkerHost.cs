@@ -73,11 +73,12 @@ internal static class WorkerHost
 
     private static void StartParentWatch(int parentPid)
     {
-        // On Linux the parent-pid check needs nothing else; elsewhere the parent's start time guards against
-        // a recycled pid (read once, off the start-up path).
+        // On Linux the parent-pid check needs nothing else, and its first read waits for the first tick (no file read
+        // while the worker starts); elsewhere the parent's start time guards against a recycled pid (read once, off
+        // the start-up path).
         var thread = new Thread(() =>
         {
-            DateTime? parentStart = OperatingSystem.IsLinux() && ReadLinuxParentPid() is not null ? null : TryGetStartTime(parentPid);
+            DateTime? parentStart = OperatingSystem.IsLinux() ? null : TryGetStartTime(parentPid);
             while (true)
             {
                 Thread.Sleep(500);
