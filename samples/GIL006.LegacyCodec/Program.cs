@@ -7,9 +7,10 @@ using System.Threading.Tasks;
 // core. The tables are reset at the start of every call (no information flows from one frame to the next), so
 // worker processes, each with its own statics, compute exactly the same results: the fix maps the frames over
 // GilAnalyzers.Processes.ProcessPool.
-// Size: 288 frames, about 9 s of single-core work, so that the worker processes' start-up (about half a second
-// on 2 cores) is small beside the work, as in the batch jobs this fix is meant for. bench/gil006-hand-split.sh
-// measures a hand-written two-process split beside the fix; docs/rules/GIL006.md has figures for several sizes.
+// Size: 288 frames, about 8 s of single-core work, as in the batch jobs this fix is meant for; the pool's fixed
+// costs (a worker starts in ~40 ms of CPU; the parent serialises the frames) are small beside it.
+// bench/gil006-hand-split.sh measures a hand-written two-process split beside the fix; docs/rules/GIL006.md has
+// figures for several sizes.
 public static class Sample
 {
     public const int FullSize = 288;

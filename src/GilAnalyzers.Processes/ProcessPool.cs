@@ -613,6 +613,7 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         // does not sit idle for the round trip between chunks, and the parent serialises the next chunk while
         // the current one runs.
         int depth = itemTimeout is null ? 2 : 1;
+        int loops = Math.Min(MaxWorkers, chunkCount);
 
         async Task LoopAsync()
         {
@@ -625,7 +626,10 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             {
                 while (true)
                 {
-                    while (!exhausted && inFlight.Count < depth && !stop.IsCancellationRequested && !(worker is not null && Retires(worker, sent)))
+                    // Near the end a chunk queued behind a running one could wait while another worker sits idle, so a
+                    // second chunk goes in flight only while more chunks are left than there are loops to take them.
+                    while (!exhausted && inFlight.Count < (chunkCount - Volatile.Read(ref nextChunk) - 1 > loops ? depth : 1) &&
+                           !stop.IsCancellationRequested && !(worker is not null && Retires(worker, sent)))
                     {
                         int c = Interlocked.Increment(ref nextChunk);
                         if (c >= chunkCount)
@@ -722,7 +726,6 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             }
         }
 
-        int loops = Math.Min(MaxWorkers, chunkCount);
         var tasks = new Task[loops];
         for (int i = 0; i < loops; i++)
         {

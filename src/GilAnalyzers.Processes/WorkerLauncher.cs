@@ -86,14 +86,18 @@ internal sealed class WorkerLauncher
         }
     }
 
-    /// <summary>The application's deps.json, when it describes the directory this library was loaded from.</summary>
+    /// <summary>
+    /// The application's deps.json, when it describes the directory this library was loaded from: the application's
+    /// own directory, or below it the runtime-specific folder the host chose the library from (the package's
+    /// ReadyToRun image, <c>runtimes/linux-x64/lib/net8.0/</c>).
+    /// </summary>
     private static string? FindDepsFile(string hostDir, string hostDll)
     {
         if (AppContext.GetData("APP_CONTEXT_DEPS_FILES") is string depsFiles)
         {
             foreach (string candidate in depsFiles.Split(';', StringSplitOptions.RemoveEmptyEntries))
             {
-                if (File.Exists(candidate) && SameDirectory(Path.GetDirectoryName(Path.GetFullPath(candidate))!, hostDir))
+                if (File.Exists(candidate) && DescribesDirectory(Path.GetDirectoryName(Path.GetFullPath(candidate))!, hostDir))
                 {
                     return candidate;
                 }
@@ -103,6 +107,17 @@ internal sealed class WorkerLauncher
         // Our own deps.json (present when the library's project output is used directly).
         string own = Path.ChangeExtension(hostDll, ".deps.json");
         return File.Exists(own) ? own : null;
+    }
+
+    internal static bool DescribesDirectory(string appDir, string hostDir)
+    {
+        if (SameDirectory(appDir, hostDir))
+        {
+            return true;
+        }
+
+        string runtimes = Path.Combine(Path.TrimEndingDirectorySeparator(Path.GetFullPath(appDir)), "runtimes") + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(hostDir).StartsWith(runtimes, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 
     private static string FindRuntimeConfig(string? depsFile, string hostDll)

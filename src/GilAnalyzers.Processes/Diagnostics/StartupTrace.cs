@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
@@ -7,27 +8,52 @@ using System.Runtime.InteropServices;
 namespace GilAnalyzers.Processes.Diagnostics;
 
 /// <summary>
-/// Start-up milestones of worker processes, written only when the environment variable
+/// Start-up milestones of worker processes, recorded only when the environment variable
 /// <see cref="Variable"/> names a folder (the pool benchmark sets it): one file per worker,
 /// <c>&lt;pid&gt;.txt</c>, one line per milestone — name, monotonic timestamp (Stopwatch ticks, the same
 /// clock in the parent and the worker on Linux), CPU time of the process so far in microseconds. The pool
-/// writes the worker's spawn to the same file. Off, it costs one environment read per process.
+/// writes the worker's spawn to the same file. A worker keeps its milestones in memory and writes them when it
+/// exits (its input closed, e.g. the pool disposed), so the trace adds no file I/O to the start-up it measures;
+/// a worker that is killed leaves no trace. Off, it costs one environment read per worker process and one per
+/// worker started.
 /// </summary>
 internal static class StartupTrace
 {
     public const string Variable = "GIL_PROCESSES_STARTUP_TRACE";
 
+    /// <summary>The milestone written right after a worker's first one, once the trace has set itself up.</summary>
+    public const string TracedMilestone = "traced";
+
     private static readonly string? s_folder = ReadFolder();
+    private static readonly List<string> s_pending = new();
     private static int s_marks;
 
-    public static bool Enabled => s_folder is not null;
+    /// <summary>
+    /// Whether the pool (the parent) traces the worker it is starting now: read at each start, so that a process can
+    /// trace some of its pools and not others (the benchmark measures its cold starts untraced, then traced).
+    /// </summary>
+    public static bool Enabled => ReadFolder() is not null;
 
-    /// <summary>Records a milestone of this process (the worker).</summary>
+    /// <summary>Records a milestone of this process (the worker); written to the file when the process exits.</summary>
     public static void Mark(string name)
     {
         if (s_folder is not null)
         {
-            Write(Environment.ProcessId, name, Stopwatch.GetTimestamp(), CpuMicroseconds());
+            long timestamp = Stopwatch.GetTimestamp();
+            long cpu = CpuMicroseconds();
+            lock (s_pending)
+            {
+                bool first = s_pending.Count == 0;
+                s_pending.Add(Line(name, timestamp, cpu));
+                if (first)
+                {
+                    AppDomain.CurrentDomain.ProcessExit += static (_, _) => Flush();
+
+                    // What the trace itself cost the first time (a P/Invoke stub, the exit handler...), which an
+                    // untraced worker does not pay: its own milestone, so no step of the start-up is charged with it.
+                    s_pending.Add(Line(TracedMilestone, Stopwatch.GetTimestamp(), CpuMicroseconds()));
+                }
+            }
         }
     }
 
@@ -43,19 +69,32 @@ internal static class StartupTrace
     /// <summary>Records a milestone of a worker, from the pool (the parent).</summary>
     public static void MarkWorker(int workerPid, string name, long timestamp)
     {
-        if (s_folder is not null)
+        if (ReadFolder() is string folder)
         {
-            Write(workerPid, name, timestamp, -1);
+            Append(folder, workerPid, Line(name, timestamp, -1));
         }
     }
 
-    private static void Write(int pid, string name, long timestamp, long cpuMicros)
+    private static string Line(string name, long timestamp, long cpuMicros) =>
+        name + " " + timestamp.ToString(CultureInfo.InvariantCulture) + " " + cpuMicros.ToString(CultureInfo.InvariantCulture) + "\n";
+
+    private static void Flush()
+    {
+        string text;
+        lock (s_pending)
+        {
+            text = string.Concat(s_pending);
+            s_pending.Clear();
+        }
+
+        Append(s_folder!, Environment.ProcessId, text);
+    }
+
+    private static void Append(string folder, int pid, string text)
     {
         try
         {
-            File.AppendAllText(
-                Path.Combine(s_folder!, pid.ToString(CultureInfo.InvariantCulture) + ".txt"),
-                name + " " + timestamp.ToString(CultureInfo.InvariantCulture) + " " + cpuMicros.ToString(CultureInfo.InvariantCulture) + "\n");
+            File.AppendAllText(Path.Combine(folder, pid.ToString(CultureInfo.InvariantCulture) + ".txt"), text);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

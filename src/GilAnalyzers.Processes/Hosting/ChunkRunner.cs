@@ -6,11 +6,13 @@ using MessagePack;
 
 namespace GilAnalyzers.Processes.Hosting;
 
-/// <summary>Runs chunks through one resolved work method.</summary>
+/// <summary>
+/// Runs chunks through one resolved work method. The loop over a chunk's items is here, not generic, so it is
+/// compiled once (ahead of time in the ReadyToRun image where there is one); only the per-item step, which has no
+/// loop, is generic over the method's types and jitted per worker — quickly, at tier 0.
+/// </summary>
 internal abstract class ChunkRunner
 {
-    public abstract ChunkResponse Run(ChunkRequest request, ItemWatchdog? watchdog);
-
     /// <summary>A runner typed on the method's parameter and return types: a direct delegate call, typed codecs.</summary>
     public static ChunkRunner Create(MethodInfo method, object? target)
     {
@@ -18,6 +20,48 @@ internal abstract class ChunkRunner
         Type runner = typeof(ChunkRunner<,>).MakeGenericType(parameter, method.ReturnType);
         return (ChunkRunner)Activator.CreateInstance(runner, method, target)!;
     }
+
+    public ChunkResponse Run(ChunkRequest request, ItemWatchdog? watchdog)
+    {
+        List<ItemError>? errors = null;
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, request.Items.Length));
+        var scratch = new ArrayBufferWriter<byte>(64);
+        var items = new MessagePackReader(request.Items);
+        int count = items.ReadArrayHeader();
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(count);
+        for (int index = 0; index < count; index++)
+        {
+            // Each item is read where it starts, so one that fails to deserialise fails only itself: the reader
+            // goes back to the item's start and skips it whole.
+            MessagePackReader start = items;
+            scratch.ResetWrittenCount();
+            Exception? failure = RunItem(ref items, scratch, index, request.ItemTimeoutMilliseconds, watchdog, out string? kind);
+            if (failure is null)
+            {
+                writer.WriteRaw(scratch.WrittenSpan);
+                continue;
+            }
+
+            if (kind == RemoteErrorKinds.Argument)
+            {
+                items = start;
+                items.Skip();
+            }
+
+            (errors ??= new()).Add(new ItemError { Index = index, Error = RemoteError.From(kind!, failure) });
+            writer.WriteNil();
+        }
+
+        writer.Flush();
+        return new ChunkResponse { Values = buffer.WrittenMemory, Errors = errors?.ToArray() };
+    }
+
+    /// <summary>
+    /// Reads one item from <paramref name="items"/>, runs the work on it and writes the result to <paramref name="result"/>;
+    /// or returns what failed, with its <paramref name="kind"/> (argument, exception, result).
+    /// </summary>
+    protected abstract Exception? RunItem(ref MessagePackReader items, ArrayBufferWriter<byte> result, int index, double? timeoutMilliseconds, ItemWatchdog? watchdog, out string? kind);
 }
 
 internal sealed class ChunkRunner<TIn, TOut> : ChunkRunner
@@ -29,70 +73,53 @@ internal sealed class ChunkRunner<TIn, TOut> : ChunkRunner
         _work = method.CreateDelegate<Func<TIn, TOut>>(target);
     }
 
-    public override ChunkResponse Run(ChunkRequest request, ItemWatchdog? watchdog)
+    protected override Exception? RunItem(ref MessagePackReader items, ArrayBufferWriter<byte> result, int index, double? timeoutMilliseconds, ItemWatchdog? watchdog, out string? kind)
     {
-        List<ItemError>? errors = null;
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, request.Items.Length));
-        var scratch = new ArrayBufferWriter<byte>(64);
-        var items = new MessagePackReader(request.Items);
-        int count = items.ReadArrayHeader();
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(count);
-        for (int index = 0; index < count; index++)
+        TIn argument;
+        try
         {
-            // Each item is read from its own bytes, so one that fails to deserialise fails only itself.
-            ReadOnlySequence<byte> raw = items.ReadRaw();
-            TIn argument;
-            try
-            {
-                var reader = new MessagePackReader(raw);
-                argument = Codec<TIn>.Instance.Read(ref reader);
-            }
-            catch (Exception ex)
-            {
-                (errors ??= new()).Add(new ItemError { Index = index, Error = RemoteError.From(RemoteErrorKinds.Argument, Payload.Unwrap(ex)) });
-                writer.WriteNil();
-                continue;
-            }
-
-            TOut result;
-            if (request.ItemTimeoutMilliseconds is double timeout)
-            {
-                watchdog?.Start(index, timeout);
-            }
-
-            try
-            {
-                result = _work(argument);
-            }
-            catch (Exception ex)
-            {
-                (errors ??= new()).Add(new ItemError { Index = index, Error = RemoteError.From(RemoteErrorKinds.Exception, ex) });
-                writer.WriteNil();
-                continue;
-            }
-            finally
-            {
-                watchdog?.Stop();
-            }
-
-            // Serialise into scratch space first, so one unserialisable result fails only its own item.
-            try
-            {
-                scratch.ResetWrittenCount();
-                var one = new MessagePackWriter(scratch);
-                Codec<TOut>.Instance.Write(ref one, result);
-                one.Flush();
-                writer.WriteRaw(scratch.WrittenSpan);
-            }
-            catch (Exception ex)
-            {
-                (errors ??= new()).Add(new ItemError { Index = index, Error = RemoteError.From(RemoteErrorKinds.Result, Payload.Unwrap(ex)) });
-                writer.WriteNil();
-            }
+            argument = Codec<TIn>.Instance.Read(ref items);
+        }
+        catch (Exception ex)
+        {
+            kind = RemoteErrorKinds.Argument;
+            return Payload.Unwrap(ex);
         }
 
-        writer.Flush();
-        return new ChunkResponse { Values = buffer.WrittenMemory, Errors = errors?.ToArray() };
+        TOut value;
+        if (timeoutMilliseconds is double timeout)
+        {
+            watchdog?.Start(index, timeout);
+        }
+
+        try
+        {
+            value = _work(argument);
+        }
+        catch (Exception ex)
+        {
+            kind = RemoteErrorKinds.Exception;
+            return ex;
+        }
+        finally
+        {
+            watchdog?.Stop();
+        }
+
+        // Serialised into the caller's scratch space first, so one unserialisable result fails only its own item.
+        try
+        {
+            var writer = new MessagePackWriter(result);
+            Codec<TOut>.Instance.Write(ref writer, value);
+            writer.Flush();
+        }
+        catch (Exception ex)
+        {
+            kind = RemoteErrorKinds.Result;
+            return Payload.Unwrap(ex);
+        }
+
+        kind = null;
+        return null;
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
@@ -16,12 +15,27 @@ namespace GilAnalyzers.Processes.Hosting;
 /// </summary>
 internal static class UserAssemblies
 {
-    private static readonly ConcurrentDictionary<string, Assembly> s_loaded = new(PathComparer);
+    private static readonly Dictionary<string, Assembly> s_loaded = new(PathComparer);
     private static readonly Lazy<Dictionary<string, string>> s_tpa = new(ReadTrustedPlatformAssemblies);
 
     private static StringComparer PathComparer => OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
-    public static Assembly Load(string path, string fullName) => s_loaded.GetOrAdd(Path.GetFullPath(path), p => LoadCore(p, fullName));
+    private static StringComparison PathComparison => OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    public static Assembly Load(string path, string fullName)
+    {
+        string full = Path.GetFullPath(path);
+        lock (s_loaded)
+        {
+            if (!s_loaded.TryGetValue(full, out Assembly? assembly))
+            {
+                assembly = LoadCore(full, fullName);
+                s_loaded.Add(full, assembly);
+            }
+
+            return assembly;
+        }
+    }
 
     private static Assembly LoadCore(string path, string fullName)
     {
@@ -39,13 +53,36 @@ internal static class UserAssemblies
             }
         }
 
-        if (name.Name is string simple && s_tpa.Value.TryGetValue(simple, out string? tpaPath) && PathComparer.Equals(Path.GetFullPath(tpaPath), path))
+        // The usual case: the application's deps.json lists the assembly (the worker runs with it), so it is on
+        // the trusted platform assemblies list at this very path: a plain search of the list first, no parsing;
+        // then by name, for a listed path written another way.
+        if (IsTrustedPlatformAssembly(path) ||
+            (name.Name is string simple && s_tpa.Value.TryGetValue(simple, out string? tpaPath) && PathComparer.Equals(Path.GetFullPath(tpaPath), path)))
         {
             return AssemblyLoadContext.Default.LoadFromAssemblyName(name);
         }
 
         var context = new WorkLoadContext(path, s_tpa.Value);
         return context.LoadFromAssemblyPath(path);
+    }
+
+    private static bool IsTrustedPlatformAssembly(string path)
+    {
+        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is not string tpa)
+        {
+            return false;
+        }
+
+        for (int at = tpa.IndexOf(path, PathComparison); at >= 0; at = tpa.IndexOf(path, at + 1, PathComparison))
+        {
+            int end = at + path.Length;
+            if ((at == 0 || tpa[at - 1] == Path.PathSeparator) && (end == tpa.Length || tpa[end] == Path.PathSeparator))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static Dictionary<string, string> ReadTrustedPlatformAssemblies()

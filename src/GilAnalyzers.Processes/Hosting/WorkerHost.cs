@@ -40,12 +40,8 @@ internal static class WorkerHost
             return 2;
         }
 
-        // The RPC owns the real stdin/stdout. User code that prints goes to stderr instead, and user code
-        // that reads the console sees end of input, so neither can corrupt the message stream.
-        Stream input = Console.OpenStandardInput();
-        Stream stdout = Console.OpenStandardOutput();
-        Console.SetIn(TextReader.Null);
-        Console.SetOut(Console.Error);
+        // The frames own the real stdin/stdout; user code that prints or reads the console cannot reach them.
+        (Stream input, Stream stdout) = FrameStreams.Open();
 
         if (parentPid > 0)
         {
@@ -77,11 +73,12 @@ internal static class WorkerHost
 
     private static void StartParentWatch(int parentPid)
     {
-        // On Linux the parent-pid check needs nothing else; elsewhere the parent's start time guards against
-        // a recycled pid (read once, off the start-up path).
+        // On Linux the parent-pid check needs nothing else, and its first read waits for the first tick (no file read
+        // while the worker starts); elsewhere the parent's start time guards against a recycled pid (read once, off
+        // the start-up path).
         var thread = new Thread(() =>
         {
-            DateTime? parentStart = OperatingSystem.IsLinux() && ReadLinuxParentPid() is not null ? null : TryGetStartTime(parentPid);
+            DateTime? parentStart = OperatingSystem.IsLinux() ? null : TryGetStartTime(parentPid);
             while (true)
             {
                 Thread.Sleep(500);

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.IO;
@@ -18,8 +18,10 @@ namespace GilAnalyzers.Processes.Hosting;
 /// </summary>
 internal sealed class WorkerService
 {
-    private readonly ConcurrentDictionary<string, ChunkRunner> _runners = new(StringComparer.Ordinal);
-    private readonly BlockingCollection<Action> _queue = new();
+    // Both used on the work thread only, apart from the queue's hand-over (under its own lock). Plain collections:
+    // the concurrent ones would load System.Collections.Concurrent and jit their code in every worker's start-up.
+    private readonly Dictionary<string, ChunkRunner> _runners = new(StringComparer.Ordinal);
+    private readonly Queue<Action> _queue = new();
     private readonly FrameOutput _output;
 
     public WorkerService(FrameOutput output)
@@ -57,7 +59,7 @@ internal sealed class WorkerService
                 {
                     WorkMethodIdentity initializer = Protocol.ReadIdentity(ref reader);
                     int requestId = id;
-                    _queue.Add(() => _output.Respond(requestId, Initialize(initializer), static (ref MessagePackWriter w, RemoteError? e) => Protocol.WriteError(ref w, e)));
+                    Enqueue(() => _output.Respond(requestId, Initialize(initializer), static (ref MessagePackWriter w, RemoteError? e) => Protocol.WriteError(ref w, e)));
                     break;
                 }
 
@@ -65,9 +67,11 @@ internal sealed class WorkerService
                 {
                     var request = new ChunkRequest { Method = Protocol.ReadIdentity(ref reader) };
                     request.ItemTimeoutMilliseconds = reader.TryReadNil() ? null : reader.ReadDouble();
-                    request.Items = Protocol.Raw(ref reader);
+                    // The items are the request's last element: the rest of the frame, taken as it is (no
+                    // skipping through it to find its end).
+                    request.Items = frame.AsMemory(checked((int)reader.Consumed));
                     int requestId = id;
-                    _queue.Add(() =>
+                    Enqueue(() =>
                     {
                         ChunkResponse response = RunChunkAlone(request);
                         _output.Respond(requestId, response, static (ref MessagePackWriter w, ChunkResponse r) => Protocol.WriteChunkResponse(ref w, r), response.Values.Length + 256);
@@ -117,10 +121,30 @@ internal sealed class WorkerService
         }
     }
 
+    private void Enqueue(Action run)
+    {
+        lock (_queue)
+        {
+            _queue.Enqueue(run);
+            Monitor.Pulse(_queue);
+        }
+    }
+
     private void RunQueue()
     {
-        foreach (Action run in _queue.GetConsumingEnumerable())
+        while (true)
         {
+            Action run;
+            lock (_queue)
+            {
+                while (_queue.Count == 0)
+                {
+                    Monitor.Wait(_queue);
+                }
+
+                run = _queue.Dequeue();
+            }
+
             try
             {
                 run();
@@ -138,7 +162,11 @@ internal sealed class WorkerService
         try
         {
             string key = request.Method.AssemblyPath + "|" + request.Method.MetadataToken.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            runner = _runners.GetOrAdd(key, _ => Resolve(request.Method));
+            if (!_runners.TryGetValue(key, out runner!))
+            {
+                runner = Resolve(request.Method);
+                _runners.Add(key, runner);
+            }
         }
         catch (Exception ex)
         {
