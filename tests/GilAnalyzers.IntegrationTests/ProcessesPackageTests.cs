@@ -171,12 +171,14 @@ public sealed class ProcessesPackageFixture : IAsyncLifetime
 public sealed class ProcessesPackageTests(ProcessesPackageFixture fixture) : IClassFixture<ProcessesPackageFixture>
 {
     [Fact]
-    public void Package_holds_the_net8_library_and_its_docs_and_depends_on_MessagePack_only()
+    public void Package_holds_the_net8_library_its_docs_and_the_linux_x64_image_and_depends_on_MessagePack_only()
     {
         using var package = ZipFile.OpenRead(fixture.PackagePath);
         var lib = package.Entries.Select(e => e.FullName).Where(n => n.StartsWith("lib/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(new[] { "lib/net8.0/GilAnalyzers.Processes.dll", "lib/net8.0/GilAnalyzers.Processes.xml" }, lib);
         Assert.DoesNotContain(package.Entries, e => e.FullName.EndsWith(".runtimeconfig.json", StringComparison.Ordinal));
+        // The ReadyToRun image (issue 18) ships for linux-x64 beside the IL, never in lib/ (another platform would reject it).
+        Assert.Contains(package.Entries, e => e.FullName == "runtimes/linux-x64/lib/net8.0/GilAnalyzers.Processes.dll");
 
         var nuspec = Assert.Single(package.Entries, e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
         using var stream = nuspec.Open();
