@@ -186,7 +186,11 @@ public sealed class DiagnoseCommand
             }
 
             timings.TraceAnalysisMs = clock.Elapsed.TotalMilliseconds;
-            var points = timeline.Points;
+            // A run that ends before the sampler's first 50 ms interval (a fast program, or a sampler started late on a
+            // loaded machine) leaves no samples: the run's own CPU over its wall time is then the one point.
+            IReadOnlyList<TimelinePoint> points = timeline.Points.Count > 0 || run.WallMs <= 0
+                ? timeline.Points
+                : [new TimelinePoint(Math.Round(run.WallMs, 1), Math.Round(run.TotalCpuMs / run.WallMs, 3))];
             var report = new DiagnoseReport
             {
                 Input = Path.GetFullPath(options.Input),
