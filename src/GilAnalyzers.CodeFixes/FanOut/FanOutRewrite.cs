@@ -328,7 +328,7 @@ internal static class FanOutRewrite
         // Code the rewrite does not touch may name it too: int chunk = data.Length / threads.Length; before the fan-out. A
         // length read of an array whose size stays the same is rewritten to that size (see OutsideLengthReads); any other
         // use keeps no action.
-        var substitutions = OutsideLengthReads(plan, out var blocked);
+        OutsideLengthReads(plan, out var blocked);
         return blocked;
     }
 
@@ -360,13 +360,7 @@ internal static class FanOutRewrite
         }
 
         var rewritten = plan.Removed.Select(r => r.Syntax.Span).Append(plan.Anchor.Syntax.Span).ToList();
-        var root = plan.Removed[0];
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        foreach (var operation in OperationFacts.Descendants(root))
+        foreach (var operation in OperationFacts.Descendants(OperationFacts.TreeRoot(plan.Removed[0])))
         {
             if (operation is not ILocalReferenceOperation local || !sizes.TryGetValue(local.Local, out var size)
                 || rewritten.Any(span => span.Contains(operation.Syntax.Span)))
@@ -397,13 +391,7 @@ internal static class FanOutRewrite
         }
 
         var size = OperationFacts.StripConversions(creation.DimensionSizes[0]);
-        var root = declarator;
-        IOperation top = declarator;
-        while (top.Parent is not null)
-        {
-            top = top.Parent;
-        }
-
+        var top = OperationFacts.TreeRoot(declarator);
         var stable = size.ConstantValue.HasValue
                      || (size is IParameterReferenceOperation parameter && !IsParameterWritten(parameter.Parameter, top))
                      || (size is ILocalReferenceOperation sizeLocal && !OperationFacts.IsWrittenAfterDeclaration(sizeLocal.Local, top));
@@ -414,9 +402,7 @@ internal static class FanOutRewrite
         => parameter.RefKind != RefKind.None
            || OperationFacts.Descendants(root).Any(o => o is IParameterReferenceOperation reference
                                                        && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter)
-                                                       && (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference
-                                                           || reference.Parent is IIncrementOrDecrementOperation
-                                                           || reference.Parent is IArgumentOperation { Parameter.RefKind: not RefKind.None }));
+                                                       && OperationFacts.IsWrite(reference));
 
     /// <summary>Re-runs the analysis for the operation under a diagnostic.</summary>
     public static IOperation? OperationAt(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)

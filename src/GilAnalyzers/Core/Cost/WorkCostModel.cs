@@ -1023,17 +1023,15 @@ internal sealed class WorkCostModel
     /// </summary>
     private static bool IsCapturedBy(ILocalReferenceOperation reference)
     {
-        for (var current = reference.Parent; current is not null; current = current.Parent)
+        var function = OperationFacts.FunctionRoot(reference);
+        if (function is not (IAnonymousFunctionOperation or ILocalFunctionOperation))
         {
-            if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                var declaration = reference.Local.DeclaringSyntaxReferences;
-                return declaration.Length > 0 && !current.Syntax.Span.Contains(declaration[0].Span)
-                       && current.Syntax.SyntaxTree == declaration[0].SyntaxTree;
-            }
+            return false;
         }
 
-        return false;
+        var declaration = reference.Local.DeclaringSyntaxReferences;
+        return declaration.Length > 0 && !function.Syntax.Span.Contains(declaration[0].Span)
+               && function.Syntax.SyntaxTree == declaration[0].SyntaxTree;
     }
 
     /// <summary>

@@ -116,13 +116,7 @@ internal static class ParallelContextFinder
             return null;
         }
 
-        var root = callable;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        foreach (var descendant in root.Descendants())
+        foreach (var descendant in OperationFacts.TreeRoot(callable).Descendants())
         {
             IOperation? use = descendant switch
             {

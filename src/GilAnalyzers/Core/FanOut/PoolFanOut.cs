@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -875,6 +876,28 @@ internal static class PoolFanOut
     /// The collection an event belongs to: <c>events[i]</c>, <c>list[i]</c>, or a local stored with
     /// <c>events.Add(e)</c> / <c>events[i] = e</c>.
     /// </summary>
+    /// <summary>
+    /// The array or list that code under <paramref name="root"/> (not inside lambdas) stores a matching value into:
+    /// <c>slots[i] = value</c> or <c>list.Add(value)</c>, the first one in tree order.
+    /// </summary>
+    private static ISymbol? CollectionStoring(IOperation root, Func<IOperation, bool> isTheValue)
+    {
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            switch (operation)
+            {
+                case IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance, Arguments: { Length: 1 } } add
+                    when isTheValue(OperationFacts.StripConversions(add.Arguments[0].Value)):
+                    return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance));
+                case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation slot } store
+                    when isTheValue(OperationFacts.StripConversions(store.Value)):
+                    return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(slot.ArrayReference));
+            }
+        }
+
+        return null;
+    }
+
     private static ISymbol? EventCollection(IOperation eventExpression, IOperation root)
     {
         switch (OperationFacts.StripConversions(eventExpression))
@@ -892,45 +915,11 @@ internal static class PoolFanOut
                     return EventCollection(elementValue, root);
                 }
 
-                foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
-                {
-                    if (operation is IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance, Arguments: { Length: 1 } } add
-                        && OperationFacts.StripConversions(add.Arguments[0].Value) is ILocalReferenceOperation added
-                        && SymbolEqualityComparer.Default.Equals(added.Local, local.Local))
-                    {
-                        return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance));
-                    }
-
-                    if (operation is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation slot } store
-                        && OperationFacts.StripConversions(store.Value) is ILocalReferenceOperation stored
-                        && SymbolEqualityComparer.Default.Equals(stored.Local, local.Local))
-                    {
-                        return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(slot.ArrayReference));
-                    }
-                }
-
-                return null;
+                return CollectionStoring(root, value => value is ILocalReferenceOperation stored && SymbolEqualityComparer.Default.Equals(stored.Local, local.Local));
             case IMemberReferenceOperation { Member: IFieldSymbol or IPropertySymbol } member:
                 // job.Done.Set() in the item, with handles[i] = jobs[i].Done (or handles.Add(job.Done)) in the caller: the
                 // event is a member of each work item, collected into the array or list that WaitAll waits on.
-                foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
-                {
-                    if (operation is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation slot } store
-                        && OperationFacts.StripConversions(store.Value) is IMemberReferenceOperation storedMember
-                        && SymbolEqualityComparer.Default.Equals(storedMember.Member, member.Member))
-                    {
-                        return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(slot.ArrayReference));
-                    }
-
-                    if (operation is IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: { } instance, Arguments: { Length: 1 } } add
-                        && OperationFacts.StripConversions(add.Arguments[0].Value) is IMemberReferenceOperation addedMember
-                        && SymbolEqualityComparer.Default.Equals(addedMember.Member, member.Member))
-                    {
-                        return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance));
-                    }
-                }
-
-                return null;
+                return CollectionStoring(root, value => value is IMemberReferenceOperation stored && SymbolEqualityComparer.Default.Equals(stored.Member, member.Member));
             default:
                 return null;
         }

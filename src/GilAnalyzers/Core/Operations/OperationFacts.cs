@@ -44,6 +44,18 @@ internal static class OperationFacts
         return operation;
     }
 
+    /// <summary>The root of the operation tree <paramref name="operation"/> belongs to (the member's body).</summary>
+    public static IOperation TreeRoot(IOperation operation)
+    {
+        var root = operation;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        return root;
+    }
+
     /// <summary>The nearest enclosing function body: a lambda, a local function, or the method's root operation.</summary>
     public static IOperation FunctionRoot(IOperation operation)
     {
