@@ -37,6 +37,42 @@ internal sealed class ParallelReach
 
     /// <summary>Where parallel code reaches <paramref name="method"/> with <paramref name="root"/> (<see cref="ThisRoot"/> or a parameter ordinal) shared.</summary>
     public bool TryGet(IMethodSymbol method, int root, out string description)
+    {
+        if (TryGetExact(method, root, out description))
+        {
+            return true;
+        }
+
+        // Reached through virtual dispatch: parallel code calls the abstract, virtual or interface method on the shared
+        // object (oracle.Invoke(q) on a field typed as the base class); this method is what runs when the object is this type.
+        for (var overridden = method.OverriddenMethod; overridden is not null; overridden = overridden.OverriddenMethod)
+        {
+            if (TryGetExact(overridden.OriginalDefinition, root, out description))
+            {
+                return true;
+            }
+        }
+
+        if (method.ContainingType is { } type && method.DeclaredAccessibility == Accessibility.Public && !method.IsStatic)
+        {
+            foreach (var @interface in type.AllInterfaces)
+            {
+                foreach (var member in @interface.GetMembers(method.Name))
+                {
+                    if (member is IMethodSymbol interfaceMethod
+                        && SymbolEqualityComparer.Default.Equals(type.FindImplementationForInterfaceMember(interfaceMethod)?.OriginalDefinition, method)
+                        && TryGetExact(interfaceMethod.OriginalDefinition, root, out description))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private bool TryGetExact(IMethodSymbol method, int root, out string description)
         => root == ThisRoot
             ? _onSharedInstance.TryGetValue(method, out description!)
             : _withSharedArgument.TryGetValue((method, root), out description!);
@@ -119,13 +155,24 @@ internal sealed class ParallelReach
         foreach (var (target, description) in ParallelContextFinder.HotDelegates(launch, types))
         {
             var work = new Queue<Reach>();
+            // The object every worker is handed as its state: QueueUserWorkItem(Run, job), new Thread(Run) … t.Start(job).
+            var sharedState = SharesState(launch);
             switch (target)
             {
-                case IMethodReferenceOperation reference when reference.Method.IsStatic || IsSharedReceiver(reference.Instance, null):
-                    work.Enqueue(new Reach(reference.Method.OriginalDefinition, 1, true, ImmutableArray<int>.Empty));
+                case IMethodReferenceOperation reference:
+                    var sharedInstance = reference.Method.IsStatic || IsSharedReceiver(reference.Instance, null);
+                    var stateParameters = sharedState && reference.Method.Parameters.Length == 1 && !reference.Method.Parameters[0].Type.IsValueType
+                        ? ImmutableArray.Create(0)
+                        : ImmutableArray<int>.Empty;
+                    if (sharedInstance || !stateParameters.IsEmpty)
+                    {
+                        work.Enqueue(new Reach(reference.Method.OriginalDefinition, 1, sharedInstance, stateParameters));
+                    }
+
                     break;
                 case IAnonymousFunctionOperation lambda:
-                    foreach (var reach in SharedCalls(lambda.Body, 1, operand => IsSharedReceiver(operand, lambda)))
+                    var stateParameter = sharedState && lambda.Symbol.Parameters.Length == 1 ? lambda.Symbol.Parameters[0] : null;
+                    foreach (var reach in SharedCalls(lambda.Body, 1, operand => IsSharedReceiver(operand, lambda) || IsRootedInParameter(operand, stateParameter, 0)))
                     {
                         work.Enqueue(reach);
                     }
@@ -210,7 +257,9 @@ internal sealed class ParallelReach
     }
 
     /// <summary>In a reached method: <c>this</c> (or what hangs off it) when its instance is shared, or a shared parameter.</summary>
-    private static bool IsRootedInShared(IOperation operand, Reach caller)
+    private static bool IsRootedInShared(IOperation operand, Reach caller) => IsRootedInShared(operand, caller, 0);
+
+    private static bool IsRootedInShared(IOperation operand, Reach caller, int aliases)
     {
         switch (InstanceChainRoot(operand))
         {
@@ -219,9 +268,144 @@ internal sealed class ParallelReach
             case IParameterReferenceOperation parameter:
                 return caller.SharedParameters.Contains(parameter.Parameter.Ordinal)
                        && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, caller.Method);
+            case ILocalReferenceOperation local when aliases < MaxAliases && AliasedValue(local) is { } value:
+                // var job = (Job)state; job.Run(): the local names the shared object.
+                return IsRootedInShared(value, caller, aliases + 1);
             default:
                 return false;
         }
+    }
+
+    /// <summary>Whether <paramref name="operand"/> hangs off <paramref name="parameter"/> (directly or through a local copy).</summary>
+    private static bool IsRootedInParameter(IOperation operand, IParameterSymbol? parameter, int aliases)
+    {
+        if (parameter is null)
+        {
+            return false;
+        }
+
+        switch (InstanceChainRoot(operand))
+        {
+            case IParameterReferenceOperation reference:
+                return SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter);
+            case ILocalReferenceOperation local when aliases < MaxAliases && AliasedValue(local) is { } value:
+                return IsRootedInParameter(value, parameter, aliases + 1);
+            default:
+                return false;
+        }
+    }
+
+    private const int MaxAliases = 3;
+
+    /// <summary>The initialiser of a local that is never written again in its function (<c>var job = (Job)state;</c>), or null.</summary>
+    private static IOperation? AliasedValue(ILocalReferenceOperation reference)
+    {
+        var root = OperationFacts.FunctionRoot(reference);
+        if (OperationFacts.IsWrittenAfterDeclaration(reference.Local, root))
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local))
+            {
+                return declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the launch hands every worker the same state object: the <c>state</c> argument of
+    /// <c>ThreadPool.QueueUserWorkItem</c> / <c>Task.Factory.StartNew</c>, or the argument of <c>Start</c> on the thread
+    /// <c>new Thread(Run)</c> creates — declared outside the loop that starts the workers.
+    /// </summary>
+    private static bool SharesState(IOperation launch)
+    {
+        switch (launch)
+        {
+            case IInvocationOperation invocation:
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.ArgumentKind == ArgumentKind.Explicit && argument.Parameter is { Name: "state" })
+                    {
+                        return IsSameForEveryWorker(argument.Value, invocation);
+                    }
+                }
+
+                return false;
+            case IObjectCreationOperation creation:
+                return ThreadStartArgument(creation) is { } start && IsSameForEveryWorker(start.Argument, start.Call);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsSameForEveryWorker(IOperation state, IOperation site)
+    {
+        state = OperationFacts.StripConversions(state);
+        if (state is ILiteralOperation)
+        {
+            return false;
+        }
+
+        var root = OperationFacts.FunctionRoot(site);
+        var loop = OperationFacts.EnclosingLoop(site, root);
+        var scope = LockSharing.Classify(state, loop).Scope;
+        return scope == LockScope.Shared || scope == LockScope.ProcessGlobal;
+    }
+
+    /// <summary>The <c>Start(state)</c> call on the thread <paramref name="creation"/> makes, found in the creating function.</summary>
+    private static (IInvocationOperation Call, IOperation Argument)? ThreadStartArgument(IObjectCreationOperation creation)
+    {
+        IOperation node = creation;
+        while (node.Parent is IConversionOperation or IParenthesizedOperation)
+        {
+            node = node.Parent;
+        }
+
+        ISymbol? holder = null;
+        switch (node.Parent)
+        {
+            case IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 1 } direct when direct.Instance == node:
+                return (direct, direct.Arguments[0].Value);
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                holder = declarator.Symbol;
+                break;
+            case ISimpleAssignmentOperation assignment when assignment.Value == node:
+                holder = HolderOf(assignment.Target);
+                break;
+        }
+
+        if (holder is null)
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(OperationFacts.FunctionRoot(creation), enterFunctions: false))
+        {
+            if (operation is IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 1, Instance: { } instance } start
+                && SymbolEqualityComparer.Default.Equals(HolderOf(instance), holder))
+            {
+                return (start, start.Arguments[0].Value);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The local, field or collection a thread is kept in: <c>t</c>, <c>_worker</c>, <c>threads[i]</c>.</summary>
+    private static ISymbol? HolderOf(IOperation value)
+    {
+        value = OperationFacts.StripConversions(value);
+        return value switch
+        {
+            IArrayElementReferenceOperation element => OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(element.ArrayReference)),
+            IPropertyReferenceOperation { Arguments.Length: > 0, Instance: { } list } => OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(list)),
+            _ => OperationFacts.ReferencedSymbol(value),
+        };
     }
 
     /// <summary>

@@ -603,6 +603,8 @@ internal static class PoolFanOut
 
     private const string StateCarriedBlocker = "the join object travels in the work item's state";
 
+    private const string HelperSignalBlocker = "the work item signals in the method it calls, not in its own body";
+
     /// <summary>Where the work item signals: its own body, or the one method it calls (<c>o =&gt; ((Job)o).Run()</c>).</summary>
     private sealed class SignalSite
     {
@@ -811,7 +813,11 @@ internal static class PoolFanOut
             var fromState = StateValue(target, site, 0);
             var carried = fromState is not null;
             var resolved = fromState ?? target;
-            var blocker = carried ? StateCarriedBlocker : null;
+            var blocker = !carried ? null
+                : site.HelperCall is not null && target is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol owner }
+                  && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, site.HelperCall.TargetMethod.OriginalDefinition)
+                    ? HelperSignalBlocker
+                    : StateCarriedBlocker;
             if (monitor)
             {
                 // lock (gate) { pending--; Monitor.Pulse(gate); } in the item, while (pending > 0) Monitor.Wait(gate) in the caller.
@@ -952,7 +958,14 @@ internal static class PoolFanOut
                 {
                     if (argument.Parameter?.Ordinal == parameter.Parameter.Ordinal)
                     {
-                        return StateValue(argument.Value, site, depth + 1);
+                        // Check(n, done) with 'done' captured from the queuing method: the caller's own local or field.
+                        return StateValue(argument.Value, site, depth + 1)
+                               ?? (OperationFacts.StripConversions(argument.Value) is { } passed
+                                   && passed is ILocalReferenceOperation or IFieldReferenceOperation
+                                   && OperationFacts.ReferencedSymbol(passed) is { } symbol
+                                   && !IsDeclaredIn(symbol, site.CallbackBody)
+                                       ? passed
+                                       : null);
                     }
                 }
 
@@ -1001,6 +1014,20 @@ internal static class PoolFanOut
     /// <summary>The initialiser of a local declared in <paramref name="body"/> and never reassigned there.</summary>
     private static IOperation? LocalCopy(ILocalSymbol local, IOperation body)
         => OperationFacts.IsWrittenAfterDeclaration(local, body) ? null : InitializerOf(local, body);
+
+    /// <summary>Whether <paramref name="symbol"/> is a local declared inside <paramref name="body"/> (not captured from outside it).</summary>
+    private static bool IsDeclaredIn(ISymbol symbol, IOperation body)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == body.Syntax.SyntaxTree && body.Syntax.Span.Contains(reference.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsCallbackParameter(IParameterSymbol parameter, IMethodSymbol callback)
         => parameter.ContainingSymbol is IMethodSymbol owner

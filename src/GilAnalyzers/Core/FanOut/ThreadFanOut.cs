@@ -796,11 +796,21 @@ internal static class ThreadFanOut
         ISymbol? signalled = null;
         foreach (var operation in OperationFacts.Descendants(function.Body, enterFunctions: false))
         {
-            if (operation is IInvocationOperation { TargetMethod: { Name: "Signal", ContainingType: { Name: "CountdownEvent" } countdown } } signal
-                && KnownTypes.Is(countdown, types.CountdownEvent)
-                && signal.Instance is not null)
+            if (operation is not IInvocationOperation invocation)
             {
-                signalled = OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(signal.Instance));
+                continue;
+            }
+
+            if (IsCountdownSignal(invocation, types))
+            {
+                signalled = OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(invocation.Instance!));
+                break;
+            }
+
+            // () => CheckRange(lo, hi, done): the helper signals the event it is handed.
+            if (SignalledArgument(invocation, types) is { } passed)
+            {
+                signalled = passed;
                 break;
             }
         }
@@ -820,6 +830,51 @@ internal static class ThreadFanOut
         }
 
         return false;
+    }
+
+    private static bool IsCountdownSignal(IInvocationOperation invocation, KnownTypes types)
+        => invocation is { TargetMethod: { Name: "Signal", ContainingType: { Name: "CountdownEvent" } countdown }, Instance: not null }
+           && KnownTypes.Is(countdown, types.CountdownEvent);
+
+    /// <summary>
+    /// The local or field passed to a source method of this compilation that signals it (<c>Check(lo, hi, done)</c> where
+    /// <c>Check</c> ends with <c>done.Signal()</c> on that parameter), or null.
+    /// </summary>
+    private static ISymbol? SignalledArgument(IInvocationOperation call, KnownTypes types)
+    {
+        var candidates = new List<(IParameterSymbol Parameter, ISymbol Passed)>();
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter is { } parameter && KnownTypes.Is(parameter.Type, types.CountdownEvent)
+                && OperationFacts.StripConversions(argument.Value) is ILocalReferenceOperation or IFieldReferenceOperation
+                && OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(argument.Value)) is { } passed)
+            {
+                candidates.Add((parameter, passed));
+            }
+        }
+
+        if (candidates.Count == 0
+            || WorkCostModel.For(types).GetBody(call.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is not { } body)
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation signal && IsCountdownSignal(signal, types)
+                && OperationFacts.StripConversions(signal.Instance!) is IParameterReferenceOperation signalledParameter)
+            {
+                foreach (var (parameter, passed) in candidates)
+                {
+                    if (parameter.Ordinal == signalledParameter.Parameter.Ordinal)
+                    {
+                        return passed;
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     private static string? PlanExplicit(List<(ThreadHandle Handle, ThreadUsage Usage, WorkCost Cost)> workers, IOperation root, KnownTypes types, out FanOutPlan? plan)

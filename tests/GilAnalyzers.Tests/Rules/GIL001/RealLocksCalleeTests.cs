@@ -217,4 +217,181 @@ public class RealLocksCalleeTests
         await VerifyCS.VerifyAnalyzerAsync(source);
         await Verify006.VerifyAnalyzerAsync(source);
     }
+
+    // ---- the shared object handed to every worker as its state, and reached through virtual dispatch ----
+
+    private const string Tally = """
+        sealed class Tally
+        {
+            private readonly object _gate = new object();
+            public long Rounds = 50000;
+
+            public long Work()
+            {
+                long acc = 0;
+                {|#0:lock (_gate)|}
+                {
+                    Console.WriteLine("worker " + Thread.CurrentThread.ManagedThreadId + " holds the lock");
+                    for (long k = 0; k < Rounds; k++) acc += k * 7 % 13;
+                    Console.WriteLine("worker done: " + acc);
+                }
+                return acc;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ThreadStartStateSharedByEveryThread_CastToLocal_Reports()
+    {
+        var source = Usings + Tally + """
+            static class Bench
+            {
+                static void Run(object state)
+                {
+                    var tally = (Tally)state;
+                    for (int r = 0; r < 4; r++) tally.Work();
+                }
+
+                public static void Start(int threads)
+                {
+                    var shared = new Tally();
+                    var started = new List<Thread>();
+                    for (int i = 0; i < threads; i++)
+                    {
+                        var t = new Thread(Run);
+                        t.Start(shared);
+                        started.Add(t);
+                    }
+                    foreach (var t in started) t.Join();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source, Gil001(0, "_gate", "for loop", "'Work', called from a Thread started in a loop"));
+    }
+
+    [Fact]
+    public async Task ThreadPoolStateSharedByEveryItem_LambdaParameter_Reports()
+    {
+        var source = Usings + Tally + """
+            static class Bench
+            {
+                public static void Start(int items, CountdownEvent done)
+                {
+                    var shared = new Tally();
+                    for (int i = 0; i < items; i++)
+                        ThreadPool.QueueUserWorkItem(o => { ((Tally)o).Work(); done.Signal(); }, shared);
+                    done.Wait();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source, Gil001(0, "_gate", "for loop", "'Work', called from a ThreadPool.QueueUserWorkItem delegate started in a loop"));
+    }
+
+    [Fact]
+    public async Task ThreadStartStateMadeForEachThread_NoDiagnostic()
+    {
+        var source = Usings + Tally.Replace("{|#0:", "").Replace("|}", "") + """
+            static class Bench
+            {
+                static void Run(object state)
+                {
+                    var tally = (Tally)state;
+                    tally.Work();
+                }
+
+                public static void Start(int threads)
+                {
+                    var started = new List<Thread>();
+                    for (int i = 0; i < threads; i++)
+                    {
+                        var own = new Tally();
+                        var t = new Thread(Run);
+                        t.Start(own);
+                        started.Add(t);
+                    }
+                    foreach (var t in started) t.Join();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    private const string Mixers = """
+        abstract class Mixer { public abstract double Mix(double[] row); }
+
+        interface IRanker { double Rank(double[] row); }
+
+        sealed class PairMixer : Mixer
+        {
+            private readonly object _sync = new object();
+            public override double Mix(double[] row)
+            {
+                {|#0:lock (_sync)|}
+                {
+                    double s = 0;
+                    for (int i = 0; i < row.Length; i++) for (int j = 0; j < row.Length; j++) s += row[i] * row[j];
+                    return s;
+                }
+            }
+        }
+
+        sealed class PairRanker : IRanker
+        {
+            private readonly object _sync = new object();
+            public double Rank(double[] row)
+            {
+                {|#1:lock (_sync)|}
+                {
+                    double s = 0;
+                    for (int i = 0; i < row.Length; i++) for (int j = i; j < row.Length; j++) s += row[i] - row[j];
+                    return s;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task OverrideAndInterfaceImplementationCalledOnASharedField_Report()
+    {
+        var source = Usings + Mixers + """
+            sealed class Pipeline
+            {
+                private readonly Mixer _mixer = new PairMixer();
+                private readonly IRanker _ranker;
+                public Pipeline(IRanker ranker) { _ranker = ranker; }
+
+                public double[] Score(List<double[]> rows)
+                {
+                    var scores = new double[rows.Count];
+                    Parallel.For(0, rows.Count, i => scores[i] = _mixer.Mix(rows[i]) + _ranker.Rank(rows[i]));
+                    return scores;
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            Gil001(0, "_sync", "nested loop, 2 levels", "'Mix', called from a Parallel.For body"),
+            Gil001(1, "_sync", "nested loop, 2 levels", "'Rank', called from a Parallel.For body"));
+    }
+
+    [Fact]
+    public async Task OverrideCalledOnAnObjectMadeForEachItem_NoDiagnostic()
+    {
+        var source = Usings + Mixers.Replace("{|#0:", "").Replace("{|#1:", "").Replace("|}", "") + """
+            sealed class Pipeline
+            {
+                public double[] Score(List<double[]> rows)
+                {
+                    var scores = new double[rows.Count];
+                    Parallel.For(0, rows.Count, i =>
+                    {
+                        Mixer mixer = new PairMixer();
+                        IRanker ranker = new PairRanker();
+                        scores[i] = mixer.Mix(rows[i]) + ranker.Rank(rows[i]);
+                    });
+                    return scores;
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }

@@ -457,4 +457,75 @@ public class RealThreads2ShapesTests
             }
             """);
     }
+
+    [Fact]
+    public async Task ThreadsRunningAHelperThatSignalsTheCountdownItIsPassed_Reports()
+    {
+        await Reports("""
+            class RangeScan
+            {
+                static void Scan(float from, float to, int[] hits, int slot, CountdownEvent finished)
+                {
+                    int found = 0;
+                    for (int n = (int)from; n <= to; n++)
+                    {
+                        int root = (int)Math.Sqrt(n);
+                        bool composite = false;
+                        for (int d = 2; d <= root; d++) if (n % d == 0) composite = true;
+                        if (!composite) found++;
+                    }
+                    hits[slot] = found;
+                    if (from != to) finished.Signal();
+                }
+
+                public static int Run(int lo, int hi)
+                {
+                    const int parts = 12;
+                    var hits = new int[parts];
+                    var finished = new CountdownEvent(parts);
+                    float step = (hi - lo) / (float)parts;
+                    for (int p = 0; p < parts; p++)
+                    {
+                        float a = lo + p * step, b = lo + (p + 1) * step;
+                        int slot = p;
+                        var worker = {|#0:new Thread(() => Scan(a, b, hits, slot, finished))|};
+                        worker.Start();
+                    }
+                    finished.Wait();
+                    return hits.Sum();
+                }
+            }
+            """, "12", "calls 'Scan' (nested loop, 2 levels)");
+    }
+
+    [Fact]
+    public async Task ThreadsRunningAHelperThatIsPassedTheCountdownButNeverSignals_DoesNotReport()
+    {
+        // The helper takes the event but only reads its count; nothing joins the threads.
+        await Quiet("""
+            class RangeScan
+            {
+                static void Scan(int from, int to, int[] hits, int slot, CountdownEvent finished)
+                {
+                    int found = 0;
+                    for (int n = from; n <= to; n++) for (int d = 2; d * d <= n; d++) if (n % d == 0) found++;
+                    hits[slot] = found + finished.CurrentCount;
+                }
+
+                public static void Run(int lo, int hi)
+                {
+                    const int parts = 12;
+                    var hits = new int[parts];
+                    var finished = new CountdownEvent(parts);
+                    for (int p = 0; p < parts; p++)
+                    {
+                        int a = lo + p, b = hi, slot = p;
+                        var worker = new Thread(() => Scan(a, b, hits, slot, finished));
+                        worker.Start();
+                    }
+                    finished.Wait();
+                }
+            }
+            """);
+    }
 }

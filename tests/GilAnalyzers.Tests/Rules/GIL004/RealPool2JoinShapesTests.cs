@@ -745,4 +745,68 @@ public class RealPool2JoinShapesTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public async Task ItemCallsHelperThatSignalsTheCapturedCountdown_Reports()
+    {
+        var source = Usings + """
+            class PrimeTable
+            {
+                static readonly bool[] isPrime = new bool[200001];
+
+                static void Test(long n, CountdownEvent pending)
+                {
+                    bool prime = n > 1;
+                    long root = (long)Math.Sqrt(n);
+                    for (long d = 2; d <= root; d++) if (n % d == 0) prime = false;
+                    isPrime[n] = prime;
+                    if (prime) Console.Write(n + " ");
+                    pending.Signal();
+                }
+
+                public static void Fill(int lo, int hi)
+                {
+                    var pending = new CountdownEvent(hi - lo + 1);
+                    for (int i = lo; i <= hi; i++)
+                    {
+                        int n = i;
+                        {|#0:ThreadPool.QueueUserWorkItem(_ => Test(n, pending))|};
+                    }
+                    pending.Wait();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
+                .WithArguments("several", "ThreadPool.QueueUserWorkItem + CountdownEvent", "calls 'Test' (for loop)"));
+    }
+
+    [Fact]
+    public async Task ItemCallsHelperThatSignalsTheCapturedCountdownAfterReadingAFile_NoDiagnostic()
+    {
+        var source = Usings + """
+            class Digests
+            {
+                static readonly long[] sizes = new long[64];
+
+                static void Measure(string path, int slot, CountdownEvent pending)
+                {
+                    sizes[slot] = File.ReadAllBytes(path).LongLength;
+                    pending.Signal();
+                }
+
+                public static void Fill(string[] paths)
+                {
+                    var pending = new CountdownEvent(paths.Length);
+                    for (int i = 0; i < paths.Length; i++)
+                    {
+                        int slot = i;
+                        ThreadPool.QueueUserWorkItem(_ => Measure(paths[slot], slot, pending));
+                    }
+                    pending.Wait();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
