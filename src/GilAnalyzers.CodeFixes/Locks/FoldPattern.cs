@@ -1,3 +1,4 @@
+using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,6 +20,12 @@ internal enum FoldKind
 
     /// <summary><c>list.Add(e)</c> on a <c>List&lt;T&gt;</c>.</summary>
     Collect,
+
+    /// <summary>
+    /// <c>counts[k] = counts.TryGetValue(k, out var c) ? c + e : e</c> or <c>counts[k] = counts.GetValueOrDefault(k) + e</c>
+    /// on a <c>Dictionary&lt;TKey, TValue&gt;</c> of integers: a per-key wrapping sum, merged key by key.
+    /// </summary>
+    KeyedSum,
 }
 
 /// <summary>A statement recognised as folding a payload into a shared accumulator.</summary>
@@ -120,6 +127,12 @@ internal sealed class FoldPattern
                     return null;
                 }
 
+            case ISimpleAssignmentOperation keyedAssignment
+                when KeyedSum.Match(keyedAssignment) is { } keyed
+                     && AccumulatorOf(keyed.Dictionary) is { } accumulator
+                     && SymbolEqualityComparer.Default.Equals(AccumulatorOf(keyed.LookupReceiver), accumulator):
+                return new FoldPattern(FoldKind.KeyedSum, expressionStatement, (ExpressionSyntax)keyed.Dictionary.Syntax, accumulator, keyed.Dictionary.Type!,
+                    (ExpressionSyntax)keyed.Payload.Syntax, keyed.Payload, false, (ExpressionSyntax)keyed.LookupReceiver.Syntax);
             case IInvocationOperation { TargetMethod: { Name: "Add" } method, Instance: { } instance } invocation
                 when invocation.Arguments.Length == 1
                      && method.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
@@ -189,6 +202,7 @@ internal sealed class FoldPattern
             case FoldKind.Sum:
                 return SyntaxFactory.LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(0));
             case FoldKind.Collect:
+            case FoldKind.KeyedSum:
                 return SyntaxFactory.ObjectCreationExpression(typeSyntax, SyntaxFactory.ArgumentList(), null);
             default:
                 var floating = Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single;

@@ -680,6 +680,27 @@ internal sealed class LockFixPlanner
                 continue;
             }
 
+            // foreach (var w in words) counts[w] = …: a loop over the worker's own data whose every statement folds.
+            if (LoopOfFolds(statement) is { } loop)
+            {
+                if (_model.GetOperation(loop.Loop.Expression, _cancellationToken) is not { } collection)
+                {
+                    return null;
+                }
+
+                computations.Add(_effects.Analyze(collection, _scope));
+                foreach (var inner in loop.Folds)
+                {
+                    folds.Add(inner);
+                    if (inner.PayloadOperation is not null)
+                    {
+                        computations.Add(_effects.Analyze(inner.PayloadOperation, _scope));
+                    }
+                }
+
+                continue;
+            }
+
             var operation = _model.GetOperation(statement, _cancellationToken);
             if (operation is null)
             {
@@ -720,7 +741,7 @@ internal sealed class LockFixPlanner
         }
 
         var mentions = bodyOperation.Descendants().Count(o => IsReferenceTo(o, accumulator));
-        if (mentions != folds.Sum(f => f.Kind is FoldKind.Max or FoldKind.Min ? 2 : 1))
+        if (mentions != folds.Sum(f => f.AccumulatorArgument is null ? 1 : 2))
         {
             return null;
         }
@@ -742,6 +763,33 @@ internal sealed class LockFixPlanner
         }
 
         return BuildThreadLocal(invocation, method, lambda, lambdaBody, itemParameter, folds);
+    }
+
+    /// <summary>
+    /// A <c>foreach</c> whose body is one fold or a block of folds (<c>foreach (var w in words) counts[w] = …;</c>), with
+    /// a simple loop variable; null otherwise.
+    /// </summary>
+    private (ForEachStatementSyntax Loop, List<FoldPattern> Folds)? LoopOfFolds(StatementSyntax statement)
+    {
+        if (statement is not ForEachStatementSyntax loop || loop.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
+        {
+            return null;
+        }
+
+        var body = loop.Statement is BlockSyntax block ? block.Statements.ToList() : new List<StatementSyntax> { loop.Statement };
+        var folds = new List<FoldPattern>();
+        foreach (var inner in body)
+        {
+            var fold = FoldPattern.Match(inner, _model, _cancellationToken);
+            if (fold is null || (fold.Kind == FoldKind.Sum && !FoldPattern.IsIntegerSumType(fold.Type)))
+            {
+                return null;
+            }
+
+            folds.Add(fold);
+        }
+
+        return folds.Count == 0 ? null : (loop, folds);
     }
 
     private static ExpressionSyntax MathCallee(ExpressionSyntax expression)
@@ -799,7 +847,9 @@ internal sealed class LockFixPlanner
 
         // Body: the locked statements run unlocked, folding into the local; every exit returns the local.
         var regionReplacement = _region.Body.Statements
-            .Select(s => folds.FirstOrDefault(f => f.Statement == s) is { } f ? f.WithTarget(local) : s)
+            .Select(s => s.ReplaceNodes(
+                folds.Where(f => s.Contains(f.Statement)).Select(f => f.Statement),
+                (original, _) => folds.First(f => f.Statement == original).WithTarget(local)))
             .ToList();
         var newBody = lambdaBody.TrackNodes(_region.Statements.Concat(
             lambdaBody.DescendantNodes().OfType<ReturnStatementSyntax>().Where(r => EnclosingFunction(r) == lambda)));
@@ -837,6 +887,7 @@ internal sealed class LockFixPlanner
         StatementSyntax mergeStatement = fold.Kind switch
         {
             FoldKind.Sum => SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(SyntaxKind.AddAssignmentExpression, target, local)),
+            FoldKind.KeyedSum => KeyedMerge(target, local),
             FoldKind.Collect => SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
                 SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName("AddRange")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(local))))),
@@ -871,6 +922,16 @@ internal sealed class LockFixPlanner
         var replacement = SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)))
             .WithTriviaFrom(invocation);
         return new ThreadLocalPlan(invocation, replacement);
+    }
+
+    /// <summary><c>foreach (var pair in local) target[pair.Key] = target.TryGetValue(pair.Key, out var sum) ? sum + pair.Value : pair.Value;</c></summary>
+    private StatementSyntax KeyedMerge(ExpressionSyntax target, IdentifierNameSyntax local)
+    {
+        var pair = FreshName("pair");
+        var sum = FreshName("sum");
+        return SyntaxFactory.ParseStatement(
+            "foreach (var " + pair + " in " + local.Identifier.ValueText + ") " + target + "[" + pair + ".Key] = " + target + ".TryGetValue(" + pair + ".Key, out var "
+            + sum + ") ? " + sum + " + " + pair + ".Value : " + pair + ".Value;");
     }
 
     // ---------------------------------------------------------------- names

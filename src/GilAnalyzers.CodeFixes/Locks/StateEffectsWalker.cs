@@ -585,6 +585,12 @@ internal sealed class StateEffectsWalker
                 return;
             }
 
+            // counts.GetValueOrDefault(k): an extension that only reads the dictionary it is called on.
+            if (type == "System.Collections.Generic.CollectionExtensions" && method.Name == "GetValueOrDefault")
+            {
+                return;
+            }
+
             effects.MarkUnknown("framework call " + type + "." + method.Name);
             return;
         }

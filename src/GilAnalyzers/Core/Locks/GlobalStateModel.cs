@@ -264,6 +264,13 @@ internal sealed class GlobalStateModel
     private Use Classify(IFieldReferenceOperation reference, Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
     {
         var parent = reference.Parent;
+        // s_counts[w] = s_counts.TryGetValue(w, out var c) ? c + 1 : 1: only added to, key by key, like s_total += n.
+        if (parent is IPropertyReferenceOperation { Property.IsIndexer: true } or IInvocationOperation or IConversionOperation or IArgumentOperation
+            && KeyedSum.IsPartOf(reference))
+        {
+            return Use.Accumulate;
+        }
+
         switch (parent)
         {
             case ISimpleAssignmentOperation assignment when assignment.Target == reference:
