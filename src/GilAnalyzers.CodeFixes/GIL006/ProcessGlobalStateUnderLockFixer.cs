@@ -155,11 +155,23 @@ public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
             || !IsReferenceTo(model, output.ArgumentList.Arguments[0].Expression, index, cancellationToken)
             || assignment.Right is not InvocationExpressionSyntax workCall
             || workCall.ArgumentList.Arguments.Count != 1
-            || workCall.ArgumentList.Arguments[0].Expression is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } input
-            || !IsReferenceTo(model, input.ArgumentList.Arguments[0].Expression, index, cancellationToken)
             || !IsStableReference(model, output.Expression, cancellationToken)
-            || !IsStableReference(model, input.Expression, cancellationToken)
             || WorkMethod(model, workCall, cancellationToken) is not { } method)
+        {
+            return null;
+        }
+
+        // outputs[k] = M(inputs[k]) maps the inputs; outputs[k] = M(k) maps the indices themselves.
+        var argument = workCall.ArgumentList.Arguments[0].Expression;
+        var input = argument as ElementAccessExpressionSyntax;
+        var byIndex = input is null
+                      && IsReferenceTo(model, argument, index, cancellationToken)
+                      && index.Type.SpecialType == SpecialType.System_Int32
+                      && method.Parameters[0].Type.SpecialType == SpecialType.System_Int32;
+        if (!byIndex
+            && (input is not { ArgumentList.Arguments.Count: 1 }
+                || !IsReferenceTo(model, input.ArgumentList.Arguments[0].Expression, index, cancellationToken)
+                || !IsStableReference(model, input.Expression, cancellationToken)))
         {
             return null;
         }
@@ -174,9 +186,14 @@ public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
         var resultsName = UniqueName(model, call.SpanStart, "results");
         var i = UniqueName(model, call.SpanStart, index.Name);
         var fromIsZero = model.GetConstantValue(from, cancellationToken) is { HasValue: true, Value: 0 };
-        var items = fromIsZero && IsLengthOf(model, to, input.Expression, cancellationToken)
-            ? input.Expression.WithoutTrivia().ToString()
-            : $"global::System.Linq.Enumerable.Select(global::System.Linq.Enumerable.Range({from}, {Parenthesize(to)} - {Parenthesize(from)}), {i} => {input.Expression}[{i}])";
+        var range = fromIsZero
+            ? $"global::System.Linq.Enumerable.Range(0, {to})"
+            : $"global::System.Linq.Enumerable.Range({from}, {Parenthesize(to)} - {Parenthesize(from)})";
+        var items = byIndex
+            ? range
+            : fromIsZero && IsLengthOf(model, to, input!.Expression, cancellationToken)
+                ? input.Expression.WithoutTrivia().ToString()
+                : $"global::System.Linq.Enumerable.Select({range}, {i} => {input!.Expression}[{i}])";
         var offset = fromIsZero ? string.Empty : " - " + Parenthesize(from);
         var text = "{\n"
             + $"var {resultsName} = {MapCall(method, items)};\n"

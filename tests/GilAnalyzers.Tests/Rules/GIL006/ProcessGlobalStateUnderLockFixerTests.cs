@@ -126,6 +126,93 @@ public class ProcessGlobalStateUnderLockFixerTests
         await Test(source, fixedSource).RunAsync();
     }
 
+    private const string Solver = """
+        public static class Solver
+        {
+            private static readonly long[] s_scratch = new long[32];
+
+            public static long Solve(int seed)
+            {
+                System.Array.Clear(s_scratch, 0, s_scratch.Length);
+                long best = 0;
+                for (int step = 0; step < 10000; step++)
+                {
+                    s_scratch[(seed + step) % 32] += step ^ seed;
+                    best = System.Math.Max(best, s_scratch[(step * 5) % 32]);
+                }
+                return best;
+            }
+        }
+
+        """;
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task ParallelForWhoseItemIsTheIndex_MapsTheRange(LanguageVersion version)
+    {
+        var source = "using System.Threading.Tasks;\n" + Solver + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static long[] Run(int count)
+                {
+                    var results = new long[count];
+                    Parallel.For(0, count, i =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            results[i] = Solver.Solve(i);
+                        }
+                    });
+                    return results;
+                }
+            }
+            """;
+        var fixedSource = "using System.Threading.Tasks;\n" + Solver + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static long[] Run(int count)
+                {
+                    var results = new long[count];
+                    {
+                        var results1 = GilAnalyzers.Processes.ProcessPool.Shared.Map(Solver.Solve, System.Linq.Enumerable.Range(0, count));
+                        for (int i = 0; i < count; i++) results[i] = results1[i];
+                    }
+                    return results;
+                }
+            }
+            """;
+        await Test(source, fixedSource, version).RunAsync();
+    }
+
+    [Fact]
+    public async Task ParallelForWhoseItemIsALongIndex_OffersNoFix()
+    {
+        // Enumerable.Range counts in int: a long index is not rewritten.
+        var source = "using System.Threading.Tasks;\n" + Solver.Replace("Solve(int seed)", "Solve(long seed)") + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(long count, long[] results)
+                {
+                    Parallel.For(0L, count, i =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            results[i] = Solver.Solve(i);
+                        }
+                    });
+                }
+            }
+            """;
+        await Test(source, null).RunAsync();
+    }
+
     [Fact]
     public async Task ParallelForEachAddingToAList_BecomesAddRangeOfMap()
     {
