@@ -262,7 +262,7 @@ internal sealed class LockFixPlanner
         if (statement is LocalDeclarationStatementSyntax declaration
             && (declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst))
         {
-            return declaration.IsConst;
+            return declaration.IsConst || (HasNoJumpsOut(statement) && DisposesOnlyCryptography(declaration));
         }
 
         if (statement is LocalFunctionStatementSyntax || statement is UsingStatementSyntax || statement is FixedStatementSyntax
@@ -272,6 +272,25 @@ internal sealed class LockFixPlanner
         }
 
         return HasNoJumpsOut(statement);
+    }
+
+    /// <summary>
+    /// <c>using var sha = SHA256.Create();</c>: hoisted out of the lock, the hasher is disposed at the end of the enclosing
+    /// block instead of the locked one — later, but disposing a cryptography object only frees its own buffers and
+    /// handles, nothing any other statement observes. Other disposables (a writer that flushes on dispose) stay refused.
+    /// </summary>
+    private bool DisposesOnlyCryptography(LocalDeclarationStatementSyntax declaration)
+    {
+        foreach (var variable in declaration.Declaration.Variables)
+        {
+            if (_model.GetDeclaredSymbol(variable, _cancellationToken) is not ILocalSymbol { Type: { } type }
+                || type.ContainingNamespace?.ToDisplayString() != "System.Security.Cryptography")
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -154,7 +154,35 @@ internal sealed class StateEffectsWalker
     private static bool IsCreation(IOperation value)
     {
         value = Unwrap(value);
-        return value is IArrayCreationOperation || value is IObjectCreationOperation || value is IAnonymousObjectCreationOperation;
+        return value is IArrayCreationOperation || value is IObjectCreationOperation || value is IAnonymousObjectCreationOperation
+               || IsFrameworkFactory(value);
+    }
+
+    /// <summary>
+    /// A framework factory that returns a new instance of its own type family: <c>SHA256.Create()</c>,
+    /// <c>Aes.Create()</c>, <c>Stopwatch.StartNew()</c>, <c>Channel.CreateBounded&lt;T&gt;(n)</c> — the same as <c>new</c>.
+    /// Source methods are not trusted this way (they may return a cached object).
+    /// </summary>
+    private static bool IsFrameworkFactory(IOperation value)
+        => value is IInvocationOperation { Instance: null, TargetMethod: { IsStatic: true, DeclaringSyntaxReferences.Length: 0 } method }
+           && (method.Name is "Create" or "StartNew" || method.Name.StartsWith("Create", System.StringComparison.Ordinal))
+           && method.ContainingType is { } type
+           && type.ContainingNamespace?.ToDisplayString() is { } ns
+           && (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal))
+           && method.ReturnType is INamedTypeSymbol returned
+           && (SymbolEqualityComparer.Default.Equals(returned.OriginalDefinition, type.OriginalDefinition) || DerivesFrom(type, returned) || DerivesFrom(returned, type));
+
+    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol ancestor)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     internal static IOperation Unwrap(IOperation operation)
@@ -581,6 +609,12 @@ internal sealed class StateEffectsWalker
         if (method.IsStatic)
         {
             if (PureStaticTypes.Contains(type) || IsPureHashCall(method))
+            {
+                return;
+            }
+
+            // SHA256.Create(), Stopwatch.StartNew(): a new object of the type's own family, touching nothing shared.
+            if (IsFrameworkFactory(invocation))
             {
                 return;
             }
