@@ -94,6 +94,9 @@ internal static class PoolFanOut
     private const int WrapperStatementLimit = 4;
 
     /// <summary>The wrapper facts of <paramref name="method"/> (memoised per compilation), or null when it does not wrap one work item.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, TextMentions> QueueMentions =
+        new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, TextMentions>();
+
     public static QueueWrapper? WrapperOf(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
     {
         method = method.OriginalDefinition;
@@ -104,6 +107,19 @@ internal static class PoolFanOut
 
     private static QueueWrapper? FindWrapper(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
     {
+        // Binding another method's body is the expensive part: only a body that names the pool's queue call is bound.
+        var mentions = QueueMentions.GetValue(types.Compilation, _ => new TextMentions("QueueUserWorkItem"));
+        var declared = false;
+        foreach (var reference in method.DeclaringSyntaxReferences)
+        {
+            declared |= mentions.In(reference);
+        }
+
+        if (!declared)
+        {
+            return null;
+        }
+
         var body = costModel.GetBody(method, System.Threading.CancellationToken.None);
         if (body is null || (body is IBlockOperation block && block.Operations.Length > WrapperStatementLimit))
         {

@@ -145,11 +145,19 @@ public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
 
         /// <summary>
         /// Mentions that name something else: string.Join (the commonest Join by far), System.Threading, ThreadPool,
-        /// ThreadLocal, ThreadStatic. A member that only has these has no thread fan-out of its own.
+        /// ThreadLocal, ThreadStatic and any other name that only starts with the word. A member that only has these has
+        /// no thread fan-out of its own.
         /// </summary>
         private static bool IsOtherName(string text, int at, string word)
         {
             var end = at + word.Length;
+            // ThreadFanOut, Threads, ManagedThreadId, JoinAll, Joined: a longer name. (A longer name that ends in the
+            // word — CreateThread(…), a helper that returns a thread — still counts.)
+            if (end < text.Length && (char.IsLetterOrDigit(text[end]) || text[end] == '_'))
+            {
+                return true;
+            }
+
             if (word == "Join")
             {
                 return Preceded(text, at, "string.") || Preceded(text, at, "String.");
