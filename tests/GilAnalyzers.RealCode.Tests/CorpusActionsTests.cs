@@ -147,7 +147,7 @@ public sealed class CorpusActionsTests : IDisposable
             Assert.Equal(FirstActionResult.BrokeBuild, p.First);
             Assert.True(p.NewErrors > 0);
             Assert.Contains(p.NewErrorSamples, e => e.Contains("CS0103", StringComparison.Ordinal));
-            Assert.Contains(p.FixerExceptions, e => e.StartsWith("ThrowingFixer.RegisterCodeFixesAsync threw InvalidOperationException", StringComparison.Ordinal));
+            Assert.Contains(p.FixerExceptions, e => e.StartsWith("ThrowingFixer.RegisterCodeFixesAsync threw InvalidOperationException: asked and failed (at GilAnalyzers.RealCode.Tests.", StringComparison.Ordinal));
         });
         Assert.Equal(2, run.FixerFailures.Count);
         Assert.Equal(new ActionCoverage("tuned", "all", 2, 2, 2, 0, 2, 0, 2), run.ActionCoverage!.Single(c => c.Rule == "all"));

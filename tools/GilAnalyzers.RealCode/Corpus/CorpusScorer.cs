@@ -234,7 +234,7 @@ public sealed class CorpusScorer
         }
 
         var offered = await CodeFixCalls.ActionsAsync(document, diagnostic, fixers, cancellationToken);
-        var exceptions = offered.Failures.Select(f => $"{f.Fixer.GetType().Name}.RegisterCodeFixesAsync threw {f.Exception.GetType().Name}: {f.Exception.Message}").ToList();
+        var exceptions = offered.Failures.Select(f => $"{f.Fixer.GetType().Name}.RegisterCodeFixesAsync threw {f.Exception.GetType().Name}: {f.Exception.Message}{OurFrame(f.Exception)}").ToList();
         var keys = offered.Actions.Select(a => a.Key).ToList();
         FirstActionResult? first = null;
         var newErrors = 0;
@@ -266,12 +266,19 @@ public sealed class CorpusScorer
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 first = FirstActionResult.Failed;
-                exceptions.Add($"{action.Fixer.GetType().Name} '{action.Key}' threw {e.GetType().Name}: {e.Message}");
+                exceptions.Add($"{action.Fixer.GetType().Name} '{action.Key}' threw {e.GetType().Name}: {e.Message}{OurFrame(e)}");
             }
         }
 
         run.FixerFailures.AddRange(exceptions.Select(e => $"{site}: {e}"));
         return new ActionProbe(diagnostic.Id, line, keys, offered.Actions.Count > 0 ? offered.Actions[0].Fixer.GetType().Name : null, first, newErrors, samples, exceptions);
+    }
+
+    /// <summary>" (at …)": the innermost stack frame in GilAnalyzers' own code, so a report names where a fixer failed.</summary>
+    private static string OurFrame(Exception e)
+    {
+        var frame = e.StackTrace?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("at GilAnalyzers.", StringComparison.Ordinal));
+        return frame is null ? "" : $" ({frame})";
     }
 
     private static bool SameFile(string? treePath, string root, string relative) =>
