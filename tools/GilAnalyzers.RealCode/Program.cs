@@ -11,20 +11,22 @@ Usage:
       --typing N    replay typing (every line prefix) of the N files with the most threading code; zero exceptions allowed
       --exclude RE  skip .csproj files whose path relative to <folder> matches RE
       --commit SHA  recorded in the report
-  GilAnalyzers.RealCode corpus <checkouts> --labels FILE [--labels FILE…] [--references framework|restored|both] [--markdown FILE] [--json FILE]
+  GilAnalyzers.RealCode corpus <checkouts> --labels FILE [--labels FILE…] [--references framework|restored|both] [--actions] [--markdown FILE] [--json FILE]
       Scores every analyzer against labelled real code. <checkouts> holds one folder per repository and commit,
       named owner+name@<first 12 hex of the commit> (tools/corpus-checkouts.sh makes them from git clones); nothing is
       fetched. Each label file is tab-separated: repo, commit, path, start-end, expected rule or none, shape, reason.
       Prints recall and precision per label file (e.g. tuned, held-out), per rule and per shape, the analyzer exceptions
       and time. --references restored: restore each project and compile it with its real references (MSBuildWorkspace),
       falling back to framework references where that fails; both: score both ways.
+      --actions: on every true positive, ask every GilAnalyzers fixer for its code actions (as the IDE and dotnet format
+      do), apply the first one alone and count the compiler errors it adds; reported per label file and rule.
   GilAnalyzers.RealCode cost <project.csproj> [--configuration C] [--analyzers FOLDER] [--keep-log FILE] [--without-ca]
   GilAnalyzers.RealCode cost --from-log FILE
       Builds the project with -p:ReportAnalyzer=true, GilAnalyzers and the built-in CA analyzers (AnalysisMode=All),
       and prints each analyzer's time as a share of the compiler's time. --analyzers: folder with GilAnalyzers.dll
       (default: the copy next to this tool); --from-log: re-read a kept detailed build log instead of building;
       --without-ca: leave the CA analyzers out, so the share is of a plain compile.
-Exit codes: 0 no failures, 1 analyzer/fixer failures (exceptions) or new compiler errors from FixAll, 2 bad input.
+Exit codes: 0 no failures, 1 analyzer/fixer failures (exceptions) or new compiler errors from FixAll or a first action, 2 bad input.
 """;
 
 try

@@ -144,7 +144,7 @@ public sealed class RealCodeRunner
         Project project, ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> compilerDiagnostics,
         List<FixAllEntry> entries, RunReport report, CancellationToken cancellationToken)
     {
-        var errorsBefore = ErrorsPerFile(compilerDiagnostics);
+        var errorsBefore = CodeFixCalls.ErrorsPerFile(compilerDiagnostics);
         foreach (var group in diagnostics.GroupBy(d => d.Id))
         {
             var ruleDiagnostics = group.ToImmutableArray();
@@ -177,19 +177,15 @@ public sealed class RealCodeRunner
                         continue;
                     }
 
-                    var actions = new List<CodeAction>();
-                    try
-                    {
-                        await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (a, _) => actions.Add(a), cancellationToken));
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
+                    var offered = await CodeFixCalls.ActionsAsync(document, diagnostic, new[] { fixer }, cancellationToken);
+                    foreach (var (_, e) in offered.Failures)
                     {
                         var (file, line) = Where(diagnostic.Location, e);
                         report.Failures.Add(new FailureEntry(project.Name, $"{fixer.GetType().Name}.RegisterCodeFixesAsync", file, line, Short(e)));
                     }
 
-                    offeredNone += actions.Count == 0 ? 1 : 0;
-                    foreach (var key in actions.Select(a => a.EquivalenceKey ?? "(null)").Distinct())
+                    offeredNone += offered.Actions.Count == 0 ? 1 : 0;
+                    foreach (var key in offered.Actions.Select(a => a.Key).Distinct())
                     {
                         keys[key] = keys.GetValueOrDefault(key) + 1;
                     }
@@ -248,15 +244,14 @@ public sealed class RealCodeRunner
                 return;
             }
 
-            var operations = await action.GetOperationsAsync(cancellationToken);
-            var apply = operations.OfType<ApplyChangesOperation>().FirstOrDefault();
-            if (apply is null)
+            var (result, whyNot) = await CodeFixCalls.ChangedSolutionAsync(action, cancellationToken);
+            if (result is null)
             {
-                entry.Note = Join(entry.Note, "FixAll action has no ApplyChangesOperation");
+                entry.Note = Join(entry.Note, "FixAll: " + whyNot);
                 return;
             }
 
-            changed = apply.ChangedSolution;
+            changed = result;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -268,27 +263,14 @@ public sealed class RealCodeRunner
         var changes = changed.GetChanges(project.Solution);
         var changedDocuments = changes.GetProjectChanges().SelectMany(p => p.GetChangedDocuments().Concat(p.GetAddedDocuments())).ToList();
         entry.ChangedDocuments = changedDocuments.Count;
-        var newProject = changed.GetProject(project.Id)!;
-        var newCompilation = (await newProject.GetCompilationAsync(cancellationToken))!;
-        var errorsAfter = ErrorsPerFile(newCompilation.GetDiagnostics(cancellationToken));
-        entry.ErrorsBefore = errorsBefore.Values.Sum(v => v.Count);
-        entry.ErrorsAfter = errorsAfter.Values.Sum(v => v.Count);
-        foreach (var (file, after) in errorsAfter)
+        var added = await CodeFixCalls.AddedErrorsAsync(changed, project.Id, errorsBefore, samplesPerFile: 5, cancellationToken);
+        entry.ErrorsBefore = added.Before;
+        entry.ErrorsAfter = added.After;
+        entry.NewErrors = added.New;
+        foreach (var error in added.Samples)
         {
-            var before = errorsBefore.GetValueOrDefault(file) ?? new List<Diagnostic>();
-            var added = after.Count - before.Count;
-            if (added <= 0)
-            {
-                continue;
-            }
-
-            entry.NewErrors += added;
-            var known = before.Select(d => d.Id + d.GetMessage()).ToHashSet(StringComparer.Ordinal);
-            foreach (var error in after.Where(d => !known.Contains(d.Id + d.GetMessage())).Take(5))
-            {
-                var span = error.Location.GetLineSpan();
-                entry.NewErrorSamples.Add($"{Relative(span.Path)}:{span.StartLinePosition.Line + 1}: {error.Id} {error.GetMessage()}");
-            }
+            var span = error.Location.GetLineSpan();
+            entry.NewErrorSamples.Add($"{Relative(span.Path)}:{span.StartLinePosition.Line + 1}: {error.Id} {error.GetMessage()}");
         }
     }
 
@@ -325,11 +307,6 @@ public sealed class RealCodeRunner
 
         return entries;
     }
-
-    private static Dictionary<string, List<Diagnostic>> ErrorsPerFile(ImmutableArray<Diagnostic> diagnostics) =>
-        diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
-            .GroupBy(d => d.Location.SourceTree?.FilePath ?? "(no file)", StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
     private (string? File, int? Line) Where(Location location, Exception? exception)
     {

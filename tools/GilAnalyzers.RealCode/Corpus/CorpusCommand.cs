@@ -7,6 +7,7 @@ public static class CorpusCommand
     {
         string? checkouts = null, markdown = null, json = null;
         var labels = new List<string>();
+        var actions = false;
         var modes = new List<ReferenceMode> { ReferenceMode.Framework };
         for (var i = 0; i < args.Length; i++)
         {
@@ -16,6 +17,7 @@ public static class CorpusCommand
                 case "--labels": labels.Add(Value()); break;
                 case "--markdown": markdown = Value(); break;
                 case "--json": json = Value(); break;
+                case "--actions": actions = true; break;
                 case "--references":
                     modes = Value() switch
                     {
@@ -54,7 +56,7 @@ public static class CorpusCommand
             e.Cancel = true;
             cancel.Cancel();
         };
-        var options = new CorpusOptions(Path.GetFullPath(checkouts), labels.Select(Path.GetFullPath).ToList(), modes);
+        var options = new CorpusOptions(Path.GetFullPath(checkouts), labels.Select(Path.GetFullPath).ToList(), modes, actions);
         var report = await new CorpusScorer(options, log).RunAsync(cancel.Token);
         if (markdown is not null)
         {
@@ -77,6 +79,8 @@ public static class CorpusCommand
             return 2;
         }
 
-        return report.Runs.Any(r => r.Failures.Count > 0) ? 1 : 0;
+        // Like --fixall: an exception from an analyzer or a fixer, or a first action that broke the build, fails the run.
+        return report.Runs.Any(r => r.Failures.Count > 0 || r.FixerFailures.Count > 0
+            || (r.ActionCoverage?.Any(a => a.Rule == "all" && a.FirstBrokeBuild > 0) ?? false)) ? 1 : 0;
     }
 }

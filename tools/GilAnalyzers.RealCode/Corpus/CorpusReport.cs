@@ -25,8 +25,71 @@ public enum Outcome
 
 public sealed record FoundDiagnostic(string Id, int Line, string Message);
 
+/// <summary>What applying a true positive's first code action (the one FixAll and <c>dotnet format</c> apply) gave.</summary>
+public enum FirstActionResult
+{
+    /// <summary>Applied; the project has no more compiler errors in any file than before.</summary>
+    Clean,
+
+    /// <summary>Applied; some file of the project has more compiler errors than before.</summary>
+    BrokeBuild,
+
+    /// <summary>The action changed no document.</summary>
+    NoChange,
+
+    /// <summary>The action threw or gave no change operation (see <see cref="ActionProbe.FixerExceptions"/>).</summary>
+    Failed,
+}
+
+/// <summary>
+/// The code actions every GilAnalyzers fixer offers for one true-positive diagnostic (equivalence keys in registration
+/// order), and what applying the first one did to the project's compiler errors.
+/// </summary>
+public sealed record ActionProbe(
+    string Id,
+    int Line,
+    IReadOnlyList<string> Keys,
+    string? FirstFixer,
+    [property: JsonConverter(typeof(JsonStringEnumConverter))] FirstActionResult? First,
+    int NewErrors,
+    IReadOnlyList<string> NewErrorSamples,
+    IReadOnlyList<string> FixerExceptions)
+{
+    public bool Offered => Keys.Count > 0;
+}
+
+/// <summary>Code-action coverage of the true positives of one label set and rule (<see cref="Rule"/> "all": every rule).</summary>
+public sealed record ActionCoverage(
+    string Set, string Rule, int TruePositiveRows, int Diagnostics, int WithAction, int FirstClean, int FirstBrokeBuild, int FirstNoChangeOrFailed, int FixerExceptions)
+{
+    /// <summary>Diagnostics with at least one code action / true-positive diagnostics.</summary>
+    public double? ActionRate => Diagnostics == 0 ? null : (double)WithAction / Diagnostics;
+
+    public static ActionCoverage Of(string set, string rule, IEnumerable<RowResult> rows)
+    {
+        var probes = new List<ActionProbe>();
+        var tpRows = 0;
+        foreach (var row in rows.Where(r => r.Outcome == Outcome.TruePositive && r.Actions is not null))
+        {
+            var mine = row.Actions!.Where(a => rule == "all" || a.Id == rule).ToList();
+            tpRows += mine.Count > 0 ? 1 : 0;
+            probes.AddRange(mine);
+        }
+
+        return new ActionCoverage(
+            set, rule, tpRows, probes.Count, probes.Count(p => p.Offered),
+            probes.Count(p => p.First == FirstActionResult.Clean),
+            probes.Count(p => p.First == FirstActionResult.BrokeBuild),
+            probes.Count(p => p.First is FirstActionResult.NoChange or FirstActionResult.Failed),
+            probes.Sum(p => p.FixerExceptions.Count));
+    }
+}
+
 public sealed record RowResult(CorpusRow Row, Outcome Outcome, ReferenceMode? Mode, IReadOnlyList<FoundDiagnostic> Found, string? Why)
 {
+    /// <summary>On a true positive scored with code actions: one probe per diagnostic of an expected rule in the range.</summary>
+    public IReadOnlyList<ActionProbe>? Actions { get; init; }
+
     public static RowResult Unscored(CorpusRow row, string why) => new(row, Outcome.Unscored, null, Array.Empty<FoundDiagnostic>(), why);
 
     public static RowResult Scored(CorpusRow row, ReferenceMode mode, IReadOnlyList<FoundDiagnostic> found)
@@ -74,7 +137,7 @@ public sealed class CorpusRun
 
     public List<RowView> RowOutcomes => Rows.Select(r => new RowView(
         r.Row.Set, r.Row.FileLine, r.Row.Where, r.Row.ExpectedText, r.Row.Shape, r.Outcome.ToString(), r.Mode?.ToString(),
-        r.Found.Select(f => $"{f.Id}@{f.Line}").ToList(), r.Why)).ToList();
+        r.Found.Select(f => $"{f.Id}@{f.Line}").ToList(), r.Why, r.Actions)).ToList();
 
     public List<string> Unlabelled { get; } = new();
 
@@ -86,7 +149,25 @@ public sealed class CorpusRun
 
     public Score Score(Func<RowResult, bool> filter) => Corpus.Score.Of(Rows.Where(filter));
 
-    public sealed record RowView(string Set, int Line, string Where, string Expected, string Shape, string Outcome, string? Mode, List<string> Found, string? Why);
+    /// <summary>Whether the true positives' code actions were asked for and their first actions applied (<c>--actions</c>).</summary>
+    public bool ActionsMeasured { get; set; }
+
+    /// <summary>Time spent asking fixers for actions, applying first actions and re-compiling.</summary>
+    public double ActionSeconds { get; set; }
+
+    /// <summary>Fixer exceptions and runner problems met while measuring code actions, with the site.</summary>
+    public List<string> FixerFailures { get; } = new();
+
+    /// <summary>Per label set and rule (and "all"), when <see cref="ActionsMeasured"/>.</summary>
+    public List<ActionCoverage>? ActionCoverage => !ActionsMeasured ? null
+        : Rows.Select(r => r.Row.Set).Distinct().OrderBy(s => s, StringComparer.Ordinal)
+            .SelectMany(set => CorpusReport.Rules.Append("all").Select(rule => Corpus.ActionCoverage.Of(set, rule, Rows.Where(r => r.Row.Set == set))))
+            .Where(c => c.Rule == "all" || c.Diagnostics > 0)
+            .ToList();
+
+    public sealed record RowView(
+        string Set, int Line, string Where, string Expected, string Shape, string Outcome, string? Mode, List<string> Found, string? Why,
+        IReadOnlyList<ActionProbe>? Actions = null);
 }
 
 /// <summary>Counts over rows: recall = TP / (TP + FN), precision = TP / (TP + FP).</summary>
@@ -183,6 +264,17 @@ public sealed class CorpusReport
                     + $"(TP {s.TruePositives}, FN {s.FalseNegatives}, FP {s.FalsePositives}, TN {s.TrueNegatives}, unscored {s.Unscored})";
             }
 
+            if (run.ActionsMeasured)
+            {
+                foreach (var a in run.ActionCoverage!.Where(a => a.Rule == "all"))
+                {
+                    yield return $"{run.Mode,-9} {a.Set,-10} code actions on {a.Diagnostics} true-positive diagnostic(s): {a.WithAction} with an action ({Fmt(a.ActionRate)}); "
+                        + $"first action: {a.FirstClean} clean, {a.FirstBrokeBuild} broke the build, {a.FirstNoChangeOrFailed} no change or failed; fixer exceptions {a.FixerExceptions}";
+                }
+
+                yield return $"{run.Mode,-9} code actions measured in {run.ActionSeconds:F1} s";
+            }
+
             yield return $"{run.Mode,-9} analyzer exceptions {run.Failures.Count}; analyzers {run.AnalyzerSeconds.Values.Sum():F2} s vs binding {run.CompilerSeconds:F1} s; "
                 + $"{run.Unlabelled.Count} diagnostic(s) in labelled files outside any row";
         }
@@ -242,6 +334,11 @@ public sealed class CorpusReport
             }
 
             md.AppendLine();
+            if (run.ActionsMeasured)
+            {
+                AppendActions(md, run);
+            }
+
             md.AppendLine("Misses and false alarms:");
             md.AppendLine();
             md.AppendLine("| set | row | site | expected | shape | outcome | found |");
@@ -298,6 +395,67 @@ public sealed class CorpusReport
         }
 
         return md.ToString();
+    }
+
+    private static void AppendActions(StringBuilder md, CorpusRun run)
+    {
+        var c = CultureInfo.InvariantCulture;
+        md.AppendLine(c, $"Code actions on true-positive diagnostics (every GilAnalyzers fixer asked through a CodeFixContext on the project's "
+            + $"workspace document; the first action is the one FixAll and `dotnet format` apply; it is applied alone and the project re-compiled), "
+            + $"{run.ActionSeconds:F1} s:");
+        md.AppendLine();
+        md.AppendLine("| set | rule | TP rows | TP diagnostics | with ≥1 action | action rate | first action: 0 new errors | first action broke the build | no change / failed | fixer exceptions |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var a in run.ActionCoverage!)
+        {
+            md.AppendLine(c, $"| {a.Set} | {a.Rule} | {a.TruePositiveRows} | {a.Diagnostics} | {a.WithAction} | {Fmt(a.ActionRate)} | {a.FirstClean} | {a.FirstBrokeBuild} | {a.FirstNoChangeOrFailed} | {a.FixerExceptions} |");
+        }
+
+        md.AppendLine();
+        var probed = run.Rows.Where(r => r.Actions is not null).OrderBy(r => r.Row.Set, StringComparer.Ordinal).ThenBy(r => r.Row.FileLine)
+            .SelectMany(r => r.Actions!.Select(a => (Row: r.Row, Probe: a))).ToList();
+        var broke = probed.Where(p => p.Probe.First is FirstActionResult.BrokeBuild or FirstActionResult.NoChange or FirstActionResult.Failed).ToList();
+        if (broke.Count > 0)
+        {
+            md.AppendLine("First actions that broke the build, changed nothing or failed:");
+            md.AppendLine();
+            md.AppendLine("| set | row | site | diagnostic | first action | result | new errors |");
+            md.AppendLine("| --- | ---: | --- | --- | --- | --- | --- |");
+            foreach (var (row, probe) in broke)
+            {
+                var errors = string.Join("<br>", probe.NewErrorSamples.Concat(probe.FixerExceptions).Select(e => e.Replace('|', '/')));
+                md.AppendLine(c, $"| {row.Set} | {row.FileLine} | `{row.Where}` | {probe.Id}@{probe.Line} | `{probe.Keys[0]}` | {probe.First} | {probe.NewErrors}: {errors} |");
+            }
+
+            md.AppendLine();
+        }
+
+        var none = probed.Where(p => !p.Probe.Offered).ToList();
+        if (none.Count > 0)
+        {
+            md.AppendLine("True-positive diagnostics with no code action:");
+            md.AppendLine();
+            md.AppendLine("| set | row | site | shape | diagnostic |");
+            md.AppendLine("| --- | ---: | --- | --- | --- |");
+            foreach (var (row, probe) in none)
+            {
+                md.AppendLine(c, $"| {row.Set} | {row.FileLine} | `{row.Where}` | {row.Shape} | {probe.Id}@{probe.Line}{(probe.FixerExceptions.Count > 0 ? " (fixer threw)" : "")} |");
+            }
+
+            md.AppendLine();
+        }
+
+        if (run.FixerFailures.Count > 0)
+        {
+            md.AppendLine("Fixer exceptions:");
+            md.AppendLine();
+            foreach (var failure in run.FixerFailures)
+            {
+                md.AppendLine(c, $"- {failure}");
+            }
+
+            md.AppendLine();
+        }
     }
 
     private static IEnumerable<string> LabelSets(CorpusRun run) => run.Rows.Select(r => r.Row.Set).Distinct().OrderBy(s => s, StringComparer.Ordinal);

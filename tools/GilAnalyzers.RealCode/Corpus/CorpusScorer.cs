@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace GilAnalyzers.RealCode.Corpus;
@@ -15,7 +16,8 @@ public enum ReferenceMode
     Restored,
 }
 
-public sealed record CorpusOptions(string Checkouts, IReadOnlyList<string> LabelFiles, IReadOnlyList<ReferenceMode> Modes);
+/// <param name="Actions">On every true positive, ask the fixers for code actions and apply the first (<c>--actions</c>).</param>
+public sealed record CorpusOptions(string Checkouts, IReadOnlyList<string> LabelFiles, IReadOnlyList<ReferenceMode> Modes, bool Actions = false);
 
 /// <summary>
 /// Scores the analyzers against labelled real code: per checkout (one folder per repository and commit, made by the
@@ -27,11 +29,19 @@ public sealed class CorpusScorer
     private readonly CorpusOptions options;
     private readonly TextWriter log;
     private readonly ImmutableArray<DiagnosticAnalyzer> analyzers = Catalog.CreateAnalyzers();
+    private readonly ImmutableArray<CodeFixProvider> fixers;
 
     public CorpusScorer(CorpusOptions options, TextWriter log)
+        : this(options, log, Catalog.CreateFixers())
+    {
+    }
+
+    /// <summary>With the code fix providers to ask (tests hand in their own; the command uses every GilAnalyzers fixer).</summary>
+    public CorpusScorer(CorpusOptions options, TextWriter log, ImmutableArray<CodeFixProvider> fixers)
     {
         this.options = options;
         this.log = log;
+        this.fixers = fixers;
     }
 
     public async Task<CorpusReport> RunAsync(CancellationToken cancellationToken)
@@ -46,7 +56,7 @@ public sealed class CorpusScorer
         var frameworkReferences = FrameworkReferences.Load();
         foreach (var mode in options.Modes)
         {
-            var run = new CorpusRun { Mode = mode };
+            var run = new CorpusRun { Mode = mode, ActionsMeasured = options.Actions };
             foreach (var checkout in rows.GroupBy(r => r.CheckoutName).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -113,6 +123,7 @@ public sealed class CorpusScorer
             var relativeProject = Path.GetRelativePath(root, owner.ProjectFile);
             var entry = new ScoredProject { Checkout = name, ProjectFile = relativeProject, Mode = ReferenceMode.Framework };
             Compilation? compilation = null;
+            Project? project = null;
             var analyzerOptions = new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty);
             if (mode == ReferenceMode.Restored)
             {
@@ -120,6 +131,7 @@ public sealed class CorpusScorer
                 if (restored.Compilation is not null && ownerRows.All(r => restored.Compilation.SyntaxTrees.Any(t => SameFile(t.FilePath, root, r.Path))))
                 {
                     compilation = restored.Compilation;
+                    project = restored.Project;
                     analyzerOptions = restored.AnalyzerOptions!;
                     entry.Mode = ReferenceMode.Restored;
                     entry.Note = restored.Note;
@@ -132,13 +144,14 @@ public sealed class CorpusScorer
 
             if (compilation is null)
             {
-                var project = solution.Projects.First(p => p.FilePath == owner.ProjectFile);
+                project = solution.Projects.First(p => p.FilePath == owner.ProjectFile);
                 compilation = (await project.GetCompilationAsync(cancellationToken))!;
                 analyzerOptions = project.AnalyzerOptions;
             }
 
             var binding = Stopwatch.StartNew();
-            entry.CompilerErrors = compilation.GetDiagnostics(cancellationToken).Count(d => d.Severity == DiagnosticSeverity.Error);
+            var compilerDiagnostics = compilation.GetDiagnostics(cancellationToken);
+            entry.CompilerErrors = compilerDiagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
             entry.CompilerSeconds = binding.Elapsed.TotalSeconds;
             var pass = await AnalyzerPass.RunAsync(compilation, analyzerOptions, analyzers, cancellationToken);
             entry.AnalyzerSeconds = pass.Times.Values.Sum(t => t.TotalSeconds);
@@ -171,12 +184,26 @@ public sealed class CorpusScorer
             run.Projects.Add(entry);
             log.WriteLine($"[{mode}] {name} {relativeProject}: {entry.Mode}, {entry.CompilerErrors} compiler errors, {found.Count} GIL diagnostics, analyzers {entry.AnalyzerSeconds:F2} s");
 
+            var errorsBefore = CodeFixCalls.ErrorsPerFile(compilerDiagnostics);
             foreach (var row in ownerRows)
             {
-                var inRange = found.Where(f => f.File == row.Path && f.Line >= row.Start && f.Line <= row.End)
-                    .Select(f => new FoundDiagnostic(f.Diagnostic.Id, f.Line, f.Diagnostic.GetMessage()))
-                    .ToList();
-                run.Rows.Add(RowResult.Scored(row, entry.Mode, inRange));
+                var inRangeDiagnostics = found.Where(f => f.File == row.Path && f.Line >= row.Start && f.Line <= row.End).ToList();
+                var inRange = inRangeDiagnostics.Select(f => new FoundDiagnostic(f.Diagnostic.Id, f.Line, f.Diagnostic.GetMessage())).ToList();
+                var result = RowResult.Scored(row, entry.Mode, inRange);
+                if (options.Actions && result.Outcome == Outcome.TruePositive && project is not null)
+                {
+                    var watch = Stopwatch.StartNew();
+                    var probes = new List<ActionProbe>();
+                    foreach (var (diagnostic, _, line) in inRangeDiagnostics.Where(f => row.Expected.Contains(f.Diagnostic.Id)))
+                    {
+                        probes.Add(await ProbeAsync(project, diagnostic, line, errorsBefore, $"{name}/{row.Path}:{line} {diagnostic.Id}", run, cancellationToken));
+                    }
+
+                    run.ActionSeconds += watch.Elapsed.TotalSeconds;
+                    result = result with { Actions = probes };
+                }
+
+                run.Rows.Add(result);
             }
 
             // Diagnostics in labelled files that no row covers: candidates for new labels (never counted).
@@ -189,6 +216,69 @@ public sealed class CorpusScorer
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Asks every fixer for the diagnostic's code actions on the project's document, as the IDE and <c>dotnet format</c>
+    /// do, then applies the first action alone and counts the compiler errors it added to the project. A throwing fixer
+    /// is recorded (in the probe and the run's fixer failures), never rethrown.
+    /// </summary>
+    private async Task<ActionProbe> ProbeAsync(
+        Project project, Diagnostic diagnostic, int line, Dictionary<string, List<Diagnostic>> errorsBefore, string site, CorpusRun run, CancellationToken cancellationToken)
+    {
+        var document = project.GetDocument(diagnostic.Location.SourceTree);
+        if (document is null)
+        {
+            run.FixerFailures.Add($"{site}: runner: the diagnostic's tree is no document of the project; no fixer asked");
+            return new ActionProbe(diagnostic.Id, line, Array.Empty<string>(), null, null, 0, Array.Empty<string>(), new[] { "runner: tree is no document of the project" });
+        }
+
+        var offered = await CodeFixCalls.ActionsAsync(document, diagnostic, fixers, cancellationToken);
+        var exceptions = offered.Failures.Select(f => $"{f.Fixer.GetType().Name}.RegisterCodeFixesAsync threw {f.Exception.GetType().Name}: {f.Exception.Message}{OurFrame(f.Exception)}").ToList();
+        var keys = offered.Actions.Select(a => a.Key).ToList();
+        FirstActionResult? first = null;
+        var newErrors = 0;
+        var samples = new List<string>();
+        if (offered.Actions.Count > 0)
+        {
+            var action = offered.Actions[0];
+            try
+            {
+                var (changed, whyNot) = await CodeFixCalls.ChangedSolutionAsync(action.Action, cancellationToken);
+                if (changed is null)
+                {
+                    first = FirstActionResult.Failed;
+                    exceptions.Add($"{action.Fixer.GetType().Name} '{action.Key}': {whyNot}");
+                }
+                else if (!changed.GetChanges(project.Solution).GetProjectChanges().Any(p =>
+                             p.GetChangedDocuments(onlyGetDocumentsWithTextChanges: true).Any() || p.GetAddedDocuments().Any() || p.GetRemovedDocuments().Any()))
+                {
+                    first = FirstActionResult.NoChange;
+                }
+                else
+                {
+                    var added = await CodeFixCalls.AddedErrorsAsync(changed, project.Id, errorsBefore, samplesPerFile: 3, cancellationToken);
+                    newErrors = added.New;
+                    first = added.New == 0 ? FirstActionResult.Clean : FirstActionResult.BrokeBuild;
+                    samples.AddRange(added.Samples.Select(e => $"{Path.GetFileName(e.Location.SourceTree?.FilePath)}:{e.Location.GetLineSpan().StartLinePosition.Line + 1}: {e.Id} {e.GetMessage()}"));
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                first = FirstActionResult.Failed;
+                exceptions.Add($"{action.Fixer.GetType().Name} '{action.Key}' threw {e.GetType().Name}: {e.Message}{OurFrame(e)}");
+            }
+        }
+
+        run.FixerFailures.AddRange(exceptions.Select(e => $"{site}: {e}"));
+        return new ActionProbe(diagnostic.Id, line, keys, offered.Actions.Count > 0 ? offered.Actions[0].Fixer.GetType().Name : null, first, newErrors, samples, exceptions);
+    }
+
+    /// <summary>" (at …)": the innermost stack frame in GilAnalyzers' own code, so a report names where a fixer failed.</summary>
+    private static string OurFrame(Exception e)
+    {
+        var frame = e.StackTrace?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("at GilAnalyzers.", StringComparison.Ordinal));
+        return frame is null ? "" : $" ({frame})";
     }
 
     private static bool SameFile(string? treePath, string root, string relative) =>

@@ -7,7 +7,11 @@ using Microsoft.CodeAnalysis.MSBuild;
 namespace GilAnalyzers.RealCode.Corpus;
 
 /// <summary>What opening a project with its real references gave: a compilation, or why not (then the caller falls back).</summary>
-public sealed record RestoredProject(Compilation? Compilation, AnalyzerOptions? AnalyzerOptions, string? Note);
+public sealed record RestoredProject(Compilation? Compilation, AnalyzerOptions? AnalyzerOptions, string? Note)
+{
+    /// <summary>The project the compilation came from (its documents hold the compilation's trees): where fixers are asked.</summary>
+    public Project? Project { get; init; }
+}
 
 /// <summary>
 /// Compiles a project with its real references: <c>dotnet restore</c> (NuGet by package name, as on this machine), then
@@ -61,7 +65,7 @@ public static class RestoredProjects
             var compilation = await project.GetCompilationAsync(cancellationToken);
             return compilation is null
                 ? new RestoredProject(null, null, "no compilation")
-                : new RestoredProject(compilation, project.AnalyzerOptions, $"restored: {project.Name}, {project.MetadataReferences.Count} references");
+                : new RestoredProject(compilation, project.AnalyzerOptions, $"restored: {project.Name}, {project.MetadataReferences.Count} references") { Project = project };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

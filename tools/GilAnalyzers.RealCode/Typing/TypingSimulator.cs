@@ -215,16 +215,12 @@ public sealed class TypingSimulator
     private static async Task<int> AskFixerAsync(
         CodeFixProvider fixer, Document document, Diagnostic diagnostic, int cut, int line, List<TypingFailure> failures, CancellationToken cancellationToken)
     {
-        var actions = new List<CodeAction>();
-        var stage = $"{fixer.GetType().Name}.RegisterCodeFixesAsync for {diagnostic.Id}";
-        try
+        var offered = await CodeFixCalls.ActionsAsync(document, diagnostic, new[] { fixer }, cancellationToken).ConfigureAwait(false);
+        var actions = offered.Actions.Select(a => a.Action).ToList();
+        if (offered.Failures.Count > 0)
         {
-            var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), cancellationToken);
-            await fixer.RegisterCodeFixesAsync(context).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            failures.Add(new TypingFailure(document.FilePath ?? document.Name, cut, line, stage, Describe(exception)));
+            var stage = $"{fixer.GetType().Name}.RegisterCodeFixesAsync for {diagnostic.Id}";
+            failures.Add(new TypingFailure(document.FilePath ?? document.Name, cut, line, stage, Describe(offered.Failures[0].Exception)));
             return actions.Count;
         }
 
