@@ -201,6 +201,11 @@ public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             var typeSyntax = reference.GetSyntax(cancellationToken);
+            if (!model.Compilation.ContainsSyntaxTree(typeSyntax.SyntaxTree))
+            {
+                continue;
+            }
+
             var typeModel = typeSyntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(typeSyntax.SyntaxTree);
             foreach (var region in LockRegionFinder.FindAll(typeModel, typeSyntax, types, cancellationToken))
             {

@@ -93,6 +93,13 @@ internal sealed class LockFixPlanner
 
         foreach (var other in _otherRegions)
         {
+            if (!model.Compilation.ContainsSyntaxTree(other.Taken.SyntaxTree))
+            {
+                // A region in a referenced project (a [MethodImpl(Synchronized)] method of its type): not analysable here.
+                _otherRegionsWrites.MarkUnknown("a region on the same lock in another project");
+                continue;
+            }
+
             var otherModel = other.Taken.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(other.Taken.SyntaxTree);
             var otherScope = _effects.ScopeOf(other.Taken);
             foreach (var statement in other.Statements)
@@ -609,6 +616,11 @@ internal sealed class LockFixPlanner
     {
         foreach (var other in _otherRegions)
         {
+            if (!_model.Compilation.ContainsSyntaxTree(other.Taken.SyntaxTree))
+            {
+                return true;
+            }
+
             var otherModel = other.Taken.SyntaxTree == _model.SyntaxTree ? _model : _model.Compilation.GetSemanticModel(other.Taken.SyntaxTree);
             foreach (var identifier in other.Statements.SelectMany(s => s.DescendantNodesAndSelf()).OfType<IdentifierNameSyntax>())
             {

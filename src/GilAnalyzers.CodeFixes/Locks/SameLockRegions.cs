@@ -61,6 +61,11 @@ internal static class SameLockRegions
 
         foreach (var root in searchRoots)
         {
+            if (!model.Compilation.ContainsSyntaxTree(root.SyntaxTree))
+            {
+                continue;
+            }
+
             var rootModel = root.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(root.SyntaxTree);
             foreach (var other in LockRegionFinder.FindAll(rootModel, root, types, cancellationToken))
             {

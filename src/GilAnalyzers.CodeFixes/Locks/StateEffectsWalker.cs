@@ -95,6 +95,11 @@ internal sealed class StateEffectsWalker
     {
         var fresh = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         var spoiled = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        if (!_compilation.ContainsSyntaxTree(function.SyntaxTree))
+        {
+            return fresh;
+        }
+
         var model = _compilation.GetSemanticModel(function.SyntaxTree);
         var root = model.GetOperation(function, _cancellationToken);
         if (root is null)
@@ -703,6 +708,12 @@ internal sealed class StateEffectsWalker
             foreach (var reference in function.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax(_cancellationToken);
+                if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+                {
+                    effects.MarkUnknown("'" + function.Name + "' is in another project");
+                    continue;
+                }
+
                 var model = _compilation.GetSemanticModel(syntax.SyntaxTree);
                 if (model.GetOperation(syntax, _cancellationToken) is ILocalFunctionOperation operation)
                 {
@@ -753,6 +764,13 @@ internal sealed class StateEffectsWalker
                 if (syntax is BaseMethodDeclarationSyntax { Body: null, ExpressionBody: null }
                     || syntax is AccessorDeclarationSyntax { Body: null, ExpressionBody: null })
                 {
+                    continue;
+                }
+
+                if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+                {
+                    // Source of a referenced project (a CompilationReference in the IDE): not bound here.
+                    effects.MarkUnknown("'" + method.Name + "' is in another project");
                     continue;
                 }
 
