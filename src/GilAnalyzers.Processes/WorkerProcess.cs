@@ -152,7 +152,11 @@ internal sealed class WorkerProcess : IDisposable
         Interlocked.CompareExchange(ref _killReason, (int)reason, (int)KillReason.None);
         try
         {
-            _process.Kill(entireProcessTree: true);
+            // Not once it has exited: its pid may belong to another process by now.
+            if (!_process.HasExited && !ProcessTree.TryKill(ProcessId))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
         {
