@@ -177,27 +177,61 @@ internal static class Protocol
         return raw.IsSingleSegment ? raw.First : raw.ToArray();
     }
 
-    /// <summary>Starts one frame: room for the length prefix; the message is written after it.</summary>
-    public static ArrayBufferWriter<byte> StartFrame(int sizeHint = 256)
+    /// <summary>
+    /// Starts one frame in a rented buffer: room for the length prefix; the message is written after it. Dispose the
+    /// writer once the frame has been written out.
+    /// </summary>
+    public static PooledBufferWriter StartFrame(int sizeHint = 256)
     {
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(64, sizeHint));
+        var buffer = new PooledBufferWriter(sizeHint + 4);
         buffer.GetSpan(4);
         buffer.Advance(4);
         return buffer;
     }
 
     /// <summary>Fills in the length prefix of a frame built with <see cref="StartFrame"/> and returns its bytes.</summary>
-    public static ReadOnlyMemory<byte> EndFrame(ArrayBufferWriter<byte> buffer)
+    public static ReadOnlySpan<byte> EndFrame(PooledBufferWriter buffer)
     {
-        ReadOnlyMemory<byte> frame = buffer.WrittenMemory;
-        BinaryPrimitives.WriteInt32LittleEndian(System.Runtime.InteropServices.MemoryMarshal.AsMemory(frame).Span, frame.Length - 4);
+        Span<byte> frame = buffer.WrittenSpanForUpdate;
+        BinaryPrimitives.WriteInt32LittleEndian(frame, frame.Length - 4);
         return frame;
     }
 
-    /// <summary>Reads one frame's body, or null at the end of the stream.</summary>
-    public static byte[]? ReadFrame(Stream stream)
+    /// <summary>
+    /// Reads one frame's body into an array rented from <see cref="ArrayPool{T}.Shared"/> (longer than the body; its
+    /// <paramref name="length"/> says how much is the body), or null at the end of the stream. The caller returns the array.
+    /// </summary>
+    public static byte[]? ReadFramePooled(Stream stream, out int length)
     {
+        length = 0;
         Span<byte> header = stackalloc byte[4];
+        if (!ReadHeader(stream, header))
+        {
+            return null;
+        }
+
+        length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        if (length < 0 || length > MaxFrameLength)
+        {
+            throw new InvalidDataException($"Corrupted frame length {length}.");
+        }
+
+        byte[] body = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+        try
+        {
+            stream.ReadExactly(body, 0, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(body);
+            throw;
+        }
+
+        return body;
+    }
+
+    private static bool ReadHeader(Stream stream, Span<byte> header)
+    {
         int got = 0;
         while (got < 4)
         {
@@ -206,13 +240,25 @@ internal static class Protocol
             {
                 if (got == 0)
                 {
-                    return null;
+                    return false;
                 }
 
                 throw new EndOfStreamException("The stream ended inside a frame header.");
             }
 
             got += n;
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads one frame's body, or null at the end of the stream.</summary>
+    public static byte[]? ReadFrame(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[4];
+        if (!ReadHeader(stream, header))
+        {
+            return null;
         }
 
         int length = BinaryPrimitives.ReadInt32LittleEndian(header);
@@ -248,6 +294,9 @@ internal sealed class ChunkRequest
     /// <summary>The chunk's items as one MessagePack array, each element serialised as the method's parameter type.</summary>
     public ReadOnlyMemory<byte> Items { get; set; }
 
+    /// <summary>The rented buffer that holds <see cref="Items"/>, if any: returned once the request has been written out (pool) or run (worker).</summary>
+    public IDisposable? ItemsLease { get; set; }
+
     /// <summary>Per-item timeout; the worker reports an item that runs past it, and the pool kills the worker.</summary>
     public double? ItemTimeoutMilliseconds { get; set; }
 }
@@ -259,6 +308,9 @@ internal sealed class ChunkResponse
 
     /// <summary>The items that failed, by position in the chunk.</summary>
     public ItemError[]? Errors { get; set; }
+
+    /// <summary>The rented buffer that holds <see cref="Values"/> in the worker, if any: returned once the answer has been written out.</summary>
+    public IDisposable? ValuesLease { get; set; }
 }
 
 internal sealed class InitializeResponse
