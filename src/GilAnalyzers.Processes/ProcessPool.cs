@@ -806,44 +806,54 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         }
         catch (Exception ex) when (ex is not ProcessPoolException)
         {
-            int? exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-            string items = count == 1 ? "item " + start.ToString(CultureInfo.InvariantCulture) : $"items {start}–{start + count - 1}";
-            switch (worker.KillReason)
-            {
-                case KillReason.Timeout:
-                    int late = worker.TimedOutIndex;
-                    if (late >= 0 && late < count)
-                    {
-                        string lost = count == 1 ? "" : $" The other unfinished results of its chunk (items {start}–{start + count - 1}) are lost with it.";
-                        throw new WorkItemTimeoutException(
-                            $"'{call.Display}' did not finish item {start + late} within {Format(itemTimeout!.Value)}; worker process {worker.ProcessId} was killed and will be replaced.{lost}",
-                            start + late, worker.ProcessId, itemTimeout!.Value);
-                    }
-
-                    throw new WorkItemTimeoutException(
-                        $"'{call.Display}' did not finish {items} within {Format(chunkTimeout!.Value)} ({count} × {Format(itemTimeout!.Value)} and a 2 s margin) and the worker did not report which item was late; worker process {worker.ProcessId} was killed and will be replaced.",
-                        start, worker.ProcessId, chunkTimeout!.Value);
-                case KillReason.Cancelled:
-                    throw new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);
-                case KillReason.Disposed:
-                    throw new ObjectDisposedException(nameof(ProcessPool), $"The process pool was terminated while worker process {worker.ProcessId} was running {items}.");
-                case KillReason.Broken when Volatile.Read(ref _broken) is BrokenProcessPoolException broken:
-                    throw broken.Copy();
-            }
-
-            if (exitCode is null && !worker.HasExited)
-            {
-                worker.Kill(KillReason.Retired);
-                throw new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran {items} of '{call.Display}': {ex.Message}", start, ex);
-            }
-
-            string tail = worker.StandardErrorTail();
-            string how = exitCode is int code ? DescribeExit(code) : "exited";
-            throw new WorkerCrashedException(
-                $"Worker process {worker.ProcessId} {how} while running {items} of '{call.Display}'; the pool replaces it. " +
-                (tail.Length > 0 ? "Its last standard error output:" + Environment.NewLine + tail : "It wrote nothing to standard error."),
-                start, worker.ProcessId, exitCode, tail, ex);
+            throw await ChunkFailureAsync(worker, ex, call, start, count, itemTimeout, chunkTimeout, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// What a chunk whose answer never came fails with (timeout, cancellation, termination, a dead worker). Kept out of
+    /// <see cref="RunOnWorkerAsync"/>, which runs for every chunk: the runtime recompiles a method at tier 1 once it has
+    /// run 30 times, and the smaller the per-chunk code, the less CPU that costs the parent of a map of many chunks.
+    /// </summary>
+    private async Task<Exception> ChunkFailureAsync(WorkerProcess worker, Exception ex, Call call, int start, int count, TimeSpan? itemTimeout, TimeSpan? chunkTimeout, CancellationToken cancellationToken)
+    {
+        int? exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        string items = count == 1 ? "item " + start.ToString(CultureInfo.InvariantCulture) : $"items {start}–{start + count - 1}";
+        switch (worker.KillReason)
+        {
+            case KillReason.Timeout:
+                int late = worker.TimedOutIndex;
+                if (late >= 0 && late < count)
+                {
+                    string lost = count == 1 ? "" : $" The other unfinished results of its chunk (items {start}–{start + count - 1}) are lost with it.";
+                    return new WorkItemTimeoutException(
+                        $"'{call.Display}' did not finish item {start + late} within {Format(itemTimeout!.Value)}; worker process {worker.ProcessId} was killed and will be replaced.{lost}",
+                        start + late, worker.ProcessId, itemTimeout!.Value);
+                }
+
+                return new WorkItemTimeoutException(
+                    $"'{call.Display}' did not finish {items} within {Format(chunkTimeout!.Value)} ({count} × {Format(itemTimeout!.Value)} and a 2 s margin) and the worker did not report which item was late; worker process {worker.ProcessId} was killed and will be replaced.",
+                    start, worker.ProcessId, chunkTimeout!.Value);
+            case KillReason.Cancelled:
+                return new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);
+            case KillReason.Disposed:
+                return new ObjectDisposedException(nameof(ProcessPool), $"The process pool was terminated while worker process {worker.ProcessId} was running {items}.");
+            case KillReason.Broken when Volatile.Read(ref _broken) is BrokenProcessPoolException broken:
+                return broken.Copy();
+        }
+
+        if (exitCode is null && !worker.HasExited)
+        {
+            worker.Kill(KillReason.Retired);
+            return new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran {items} of '{call.Display}': {ex.Message}", start, ex);
+        }
+
+        string tail = worker.StandardErrorTail();
+        string how = exitCode is int code ? DescribeExit(code) : "exited";
+        return new WorkerCrashedException(
+            $"Worker process {worker.ProcessId} {how} while running {items} of '{call.Display}'; the pool replaces it. " +
+            (tail.Length > 0 ? "Its last standard error output:" + Environment.NewLine + tail : "It wrote nothing to standard error."),
+            start, worker.ProcessId, exitCode, tail, ex);
     }
 
     private void ThrowIfBroken()

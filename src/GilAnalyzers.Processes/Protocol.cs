@@ -42,18 +42,54 @@ internal static class Protocol
     /// <summary>Largest frame accepted (a sanity bound against a corrupted stream, not a payload limit one meets).</summary>
     public const int MaxFrameLength = int.MaxValue - 64;
 
-    public static void WriteIdentity(ref MessagePackWriter writer, WorkMethodIdentity id)
+    public static void WriteIdentity(ref MessagePackWriter writer, WorkMethodIdentity id) => WriteIdentity(ref writer, id, 0);
+
+    /// <summary>
+    /// Writes a method's identity; with a <paramref name="number"/> (not 0) the worker remembers it under that number, and
+    /// later requests name the method by the number alone (<see cref="ReadMethod"/>).
+    /// </summary>
+    public static void WriteIdentity(ref MessagePackWriter writer, WorkMethodIdentity id, int number)
     {
-        writer.WriteArrayHeader(6);
+        writer.WriteArrayHeader(number == 0 ? 6 : 7);
         writer.Write(id.AssemblyPath);
         writer.Write(id.AssemblyName);
         writer.Write(id.TypeName);
         writer.Write(id.MethodName);
         writer.Write(id.MetadataToken);
         writer.Write(id.OnLambdaSingleton);
+        if (number != 0)
+        {
+            writer.Write(number);
+        }
     }
 
-    public static WorkMethodIdentity ReadIdentity(ref MessagePackReader reader)
+    /// <summary>
+    /// Reads the method of a chunk request: an identity (remembered in <paramref name="known"/> when it carries a number),
+    /// or the number of one sent before.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A number no identity was sent for.</exception>
+    public static WorkMethodIdentity ReadMethod(ref MessagePackReader reader, Dictionary<int, WorkMethodIdentity> known)
+    {
+        if (reader.NextMessagePackType == MessagePackType.Integer)
+        {
+            int number = reader.ReadInt32();
+            return known.TryGetValue(number, out WorkMethodIdentity? method)
+                ? method
+                : throw new InvalidDataException($"The request names method number {number}, which this worker was never sent.");
+        }
+
+        MessagePackReader peek = reader;
+        bool numbered = peek.ReadArrayHeader() > 6;
+        WorkMethodIdentity id = ReadIdentityFields(ref reader, numbered, out int given);
+        if (numbered)
+        {
+            known[given] = id;
+        }
+
+        return id;
+    }
+
+    private static WorkMethodIdentity ReadIdentityFields(ref MessagePackReader reader, bool numbered, out int number)
     {
         int count = reader.ReadArrayHeader();
         var id = new WorkMethodIdentity
@@ -65,13 +101,17 @@ internal static class Protocol
             MetadataToken = reader.ReadInt32(),
             OnLambdaSingleton = reader.ReadBoolean(),
         };
-        if (count > 6)
+        number = numbered ? reader.ReadInt32() : 0;
+        int read = numbered ? 7 : 6;
+        if (count > read)
         {
-            SkipRest(ref reader, count - 6);
+            SkipRest(ref reader, count - read);
         }
 
         return id;
     }
+
+    public static WorkMethodIdentity ReadIdentity(ref MessagePackReader reader) => ReadIdentityFields(ref reader, numbered: false, out _);
 
     public static void WriteError(ref MessagePackWriter writer, RemoteError? error)
     {

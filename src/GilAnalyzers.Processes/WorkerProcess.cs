@@ -26,6 +26,8 @@ internal sealed class WorkerProcess : IDisposable
     private readonly Process _process;
     private readonly WorkerConnection _rpc;
     private readonly Queue<string> _stderrTail = new();
+    /// <summary>Methods this worker has been sent, by their number in the protocol (see <see cref="RunChunkAsync"/>).</summary>
+    private readonly Dictionary<(string AssemblyPath, int MetadataToken, bool OnLambdaSingleton), int> _methodIds = new();
     private int _killReason;
     private int _timedOutIndex = -1;
     private int _traced;
@@ -93,26 +95,54 @@ internal sealed class WorkerProcess : IDisposable
 
     public Task<ChunkResponse> RunChunkAsync(ChunkRequest request)
     {
-        Task<ChunkResponse> response = _rpc.InvokeAsync(
-            Protocol.RunChunkMethod,
-            3,
-            request,
-            static (ref MessagePackWriter w, ChunkRequest r) =>
+        // The method's identity (four strings) goes to a worker once, with a number; later chunks name it by the number.
+        // Decided and written under one lock, so a chunk that names a method never reaches the worker before the one
+        // that defines it.
+        Task<ChunkResponse> response;
+        lock (_methodIds)
+        {
+            WorkMethodIdentity method = request.Method;
+            var key = (method.AssemblyPath, method.MetadataToken, method.OnLambdaSingleton);
+            bool known = _methodIds.TryGetValue(key, out int methodId);
+            if (!known)
             {
-                Protocol.WriteIdentity(ref w, r.Method);
-                if (r.ItemTimeoutMilliseconds is double timeout)
-                {
-                    w.Write(timeout);
-                }
-                else
-                {
-                    w.WriteNil();
-                }
+                methodId = _methodIds.Count + 1;
+            }
 
-                w.WriteRaw(r.Items.Span);
-            },
-            static (ref MessagePackReader r) => Protocol.ReadChunkResponse(ref r),
-            request.Items.Length + 512);
+            response = _rpc.InvokeAsync(
+                Protocol.RunChunkMethod,
+                3,
+                (Request: request, MethodId: methodId, Known: known),
+                static (ref MessagePackWriter w, (ChunkRequest Request, int MethodId, bool Known) s) =>
+                {
+                    if (s.Known)
+                    {
+                        w.Write(s.MethodId);
+                    }
+                    else
+                    {
+                        Protocol.WriteIdentity(ref w, s.Request.Method, s.MethodId);
+                    }
+
+                    if (s.Request.ItemTimeoutMilliseconds is double timeout)
+                    {
+                        w.Write(timeout);
+                    }
+                    else
+                    {
+                        w.WriteNil();
+                    }
+
+                    w.WriteRaw(s.Request.Items.Span);
+                },
+                static (ref MessagePackReader r) => Protocol.ReadChunkResponse(ref r),
+                request.Items.Length + 512);
+            if (!known)
+            {
+                _methodIds[key] = methodId;
+            }
+        }
+
         if (StartupTrace.Enabled && Interlocked.Exchange(ref _traced, 1) == 0)
         {
             _ = response.ContinueWith(static (_, pid) => StartupTrace.MarkWorker((int)pid!, "answered", Stopwatch.GetTimestamp()), ProcessId, TaskScheduler.Default);

@@ -82,6 +82,29 @@ public sealed class ChunkingTests
     }
 
     [Fact]
+    public async Task Several_methods_on_the_same_workers_each_run_the_right_one()
+    {
+        // A worker is sent a method's identity with its first chunk and a number after that: maps of different
+        // methods, one after the other and at the same time, must each still run their own method.
+        using var pool = new ProcessPool(maxWorkers: 2);
+        int[] input = [.. Enumerable.Range(-50, 100)];
+
+        for (int round = 0; round < 3; round++)
+        {
+            Task<int[]> squares = pool.MapAsync<int, int>(Work.Square, input, chunkSize: 3);
+            Task<int[]> odd = pool.MapAsync<int, int>(Work.ThrowOnSeven, input.Where(x => x != 7).ToArray(), chunkSize: 5);
+            Task<string[]> names = pool.MapAsync<int, string>(x => "n" + x, input, chunkSize: 7);
+
+            Assert.Equal(input.Select(x => x * x), await squares);
+            Assert.Equal(input.Where(x => x != 7), await odd);
+            Assert.Equal(input.Select(x => "n" + x), await names);
+        }
+
+        var failed = await Assert.ThrowsAsync<RemoteWorkException>(() => pool.MapAsync<int, int>(Work.ThrowOnSeven, [1, 7], chunkSize: 1));
+        Assert.Equal(1, failed.ItemIndex);
+    }
+
+    [Fact]
     public async Task Large_items_of_changing_sizes_round_trip_through_reused_buffers()
     {
         using var pool = new ProcessPool(maxWorkers: 2);

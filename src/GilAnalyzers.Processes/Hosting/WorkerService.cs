@@ -23,6 +23,8 @@ internal sealed class WorkerService
     // the concurrent ones would load System.Collections.Concurrent and jit their code in every worker's start-up.
     private readonly Dictionary<string, ChunkRunner> _runners = new(StringComparer.Ordinal);
     private readonly Queue<Action> _queue = new();
+    // The methods the pool has numbered (read on the request thread only).
+    private readonly Dictionary<int, WorkMethodIdentity> _methods = new();
     private readonly FrameOutput _output;
 
     public WorkerService(FrameOutput output)
@@ -71,7 +73,7 @@ internal sealed class WorkerService
 
                 case Protocol.RunChunkMethod:
                 {
-                    var request = new ChunkRequest { Method = Protocol.ReadIdentity(ref reader) };
+                    var request = new ChunkRequest { Method = Protocol.ReadMethod(ref reader, _methods) };
                     request.ItemTimeoutMilliseconds = reader.TryReadNil() ? null : reader.ReadDouble();
                     // The items are the request's last element: the rest of the frame, taken as it is (no
                     // skipping through it to find its end).
