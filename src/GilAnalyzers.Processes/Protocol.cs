@@ -64,16 +64,16 @@ internal static class Protocol
     }
 
     /// <summary>
-    /// Reads the method of a chunk request: an identity (remembered in <paramref name="known"/> when it carries a number),
-    /// or the number of one sent before.
+    /// Reads the method of a chunk request: an identity (remembered in <paramref name="known"/>, at its number − 1, when it
+    /// carries a number), or the number of one sent before.
     /// </summary>
     /// <exception cref="InvalidDataException">A number no identity was sent for.</exception>
-    public static WorkMethodIdentity ReadMethod(ref MessagePackReader reader, Dictionary<int, WorkMethodIdentity> known)
+    public static WorkMethodIdentity ReadMethod(ref MessagePackReader reader, List<WorkMethodIdentity?> known)
     {
-        if (reader.NextMessagePackType == MessagePackType.Integer)
+        if (reader.NextCode is not (>= MessagePackCode.MinFixArray and <= MessagePackCode.MaxFixArray) and not MessagePackCode.Array16 and not MessagePackCode.Array32)
         {
             int number = reader.ReadInt32();
-            return known.TryGetValue(number, out WorkMethodIdentity? method)
+            return number >= 1 && number <= known.Count && known[number - 1] is WorkMethodIdentity method
                 ? method
                 : throw new InvalidDataException($"The request names method number {number}, which this worker was never sent.");
         }
@@ -81,9 +81,15 @@ internal static class Protocol
         MessagePackReader peek = reader;
         bool numbered = peek.ReadArrayHeader() > 6;
         WorkMethodIdentity id = ReadIdentityFields(ref reader, numbered, out int given);
-        if (numbered)
+        if (numbered && given >= 1)
         {
-            known[given] = id;
+            // Numbers are given 1, 2, 3... in the order the pool sends them; a list indexed by them is enough.
+            while (known.Count < given)
+            {
+                known.Add(null);
+            }
+
+            known[given - 1] = id;
         }
 
         return id;
@@ -325,6 +331,19 @@ internal sealed class WorkMethodIdentity
     public bool OnLambdaSingleton { get; set; }
 
     public string Display => TypeName + "." + MethodName;
+
+    /// <summary>Equal when they name the same method of the same assembly file (what a worker resolves).</summary>
+    public static IEqualityComparer<WorkMethodIdentity> SameMethod { get; } = new SameMethodComparer();
+
+    private sealed class SameMethodComparer : IEqualityComparer<WorkMethodIdentity>
+    {
+        public bool Equals(WorkMethodIdentity? x, WorkMethodIdentity? y) =>
+            ReferenceEquals(x, y) ||
+            (x is not null && y is not null && x.MetadataToken == y.MetadataToken && x.OnLambdaSingleton == y.OnLambdaSingleton &&
+             string.Equals(x.AssemblyPath, y.AssemblyPath, StringComparison.Ordinal));
+
+        public int GetHashCode(WorkMethodIdentity obj) => HashCode.Combine(obj.MetadataToken, obj.AssemblyPath.Length);
+    }
 }
 
 internal sealed class ChunkRequest
@@ -339,6 +358,12 @@ internal sealed class ChunkRequest
 
     /// <summary>Per-item timeout; the worker reports an item that runs past it, and the pool kills the worker.</summary>
     public double? ItemTimeoutMilliseconds { get; set; }
+
+    /// <summary>The number the worker knows <see cref="Method"/> by (set when the request is sent).</summary>
+    public int MethodNumber { get; set; }
+
+    /// <summary>Whether the worker already has <see cref="Method"/> under <see cref="MethodNumber"/> (else the identity is sent).</summary>
+    public bool MethodKnown { get; set; }
 }
 
 internal sealed class ChunkResponse

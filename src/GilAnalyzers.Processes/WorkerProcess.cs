@@ -27,7 +27,7 @@ internal sealed class WorkerProcess : IDisposable
     private readonly WorkerConnection _rpc;
     private readonly Queue<string> _stderrTail = new();
     /// <summary>Methods this worker has been sent, by their number in the protocol (see <see cref="RunChunkAsync"/>).</summary>
-    private readonly Dictionary<(string AssemblyPath, int MetadataToken, bool OnLambdaSingleton), int> _methodIds = new();
+    private readonly Dictionary<WorkMethodIdentity, int> _methodIds = new(WorkMethodIdentity.SameMethod);
     private int _killReason;
     private int _timedOutIndex = -1;
     private int _traced;
@@ -98,33 +98,35 @@ internal sealed class WorkerProcess : IDisposable
         // The method's identity (four strings) goes to a worker once, with a number; later chunks name it by the number.
         // Decided and written under one lock, so a chunk that names a method never reaches the worker before the one
         // that defines it.
+        // (Reference types only in the generic code here: the ReadyToRun image holds their shared code, where a value-tuple
+        // key or state would be jitted in every application on its first chunk.)
         Task<ChunkResponse> response;
         lock (_methodIds)
         {
-            WorkMethodIdentity method = request.Method;
-            var key = (method.AssemblyPath, method.MetadataToken, method.OnLambdaSingleton);
-            bool known = _methodIds.TryGetValue(key, out int methodId);
+            bool known = _methodIds.TryGetValue(request.Method, out int methodId);
             if (!known)
             {
                 methodId = _methodIds.Count + 1;
             }
 
+            request.MethodNumber = methodId;
+            request.MethodKnown = known;
             response = _rpc.InvokeAsync(
                 Protocol.RunChunkMethod,
                 3,
-                (Request: request, MethodId: methodId, Known: known),
-                static (ref MessagePackWriter w, (ChunkRequest Request, int MethodId, bool Known) s) =>
+                request,
+                static (ref MessagePackWriter w, ChunkRequest r) =>
                 {
-                    if (s.Known)
+                    if (r.MethodKnown)
                     {
-                        w.Write(s.MethodId);
+                        w.Write(r.MethodNumber);
                     }
                     else
                     {
-                        Protocol.WriteIdentity(ref w, s.Request.Method, s.MethodId);
+                        Protocol.WriteIdentity(ref w, r.Method, r.MethodNumber);
                     }
 
-                    if (s.Request.ItemTimeoutMilliseconds is double timeout)
+                    if (r.ItemTimeoutMilliseconds is double timeout)
                     {
                         w.Write(timeout);
                     }
@@ -133,13 +135,13 @@ internal sealed class WorkerProcess : IDisposable
                         w.WriteNil();
                     }
 
-                    w.WriteRaw(s.Request.Items.Span);
+                    w.WriteRaw(r.Items.Span);
                 },
                 static (ref MessagePackReader r) => Protocol.ReadChunkResponse(ref r),
                 request.Items.Length + 512);
             if (!known)
             {
-                _methodIds[key] = methodId;
+                _methodIds[request.Method] = methodId;
             }
         }
 

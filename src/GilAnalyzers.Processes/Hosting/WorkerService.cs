@@ -24,7 +24,7 @@ internal sealed class WorkerService
     private readonly Dictionary<string, ChunkRunner> _runners = new(StringComparer.Ordinal);
     private readonly Queue<Action> _queue = new();
     // The methods the pool has numbered (read on the request thread only).
-    private readonly Dictionary<int, WorkMethodIdentity> _methods = new();
+    private readonly List<WorkMethodIdentity?> _methods = new();
     private readonly FrameOutput _output;
 
     public WorkerService(FrameOutput output)
