@@ -3,7 +3,10 @@
 #   BEFORE      the legacy codec under its global lock in Parallel.For: one core;
 #   hand split  two BEFORE processes at once, each on half the frames: the best a process split can do;
 #   AFTER       the code fix: ProcessPool.Shared.Map over worker processes.
-# The gap between "hand split" and AFTER is what the process pool costs (worker start-up, RPC, JSON).
+# The gap between "hand split" and AFTER is what the process pool costs (one more runtime, worker start-up, the
+# frames through pipes, the parent's own work, the tail of the map). hyperfine's User/System figures count the
+# parent and its worker processes. Where AFTER's time goes, process by process and thread by thread:
+#   python3 bench/GilAnalyzers.Processes.Bench/cpu-timeline.py -- dotnet <after dir>/GIL006.LegacyCodec.dll 288
 #   bench/gil006-hand-split.sh [frames (default 288, even)] [rounds (default 5)]
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

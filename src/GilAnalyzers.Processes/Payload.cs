@@ -61,6 +61,50 @@ internal static class Payload
         return buffer.WrittenMemory;
     }
 
+    /// <summary>
+    /// The same as <see cref="SerializeArray{T}(IReadOnlyList{T}, int, int, Type)"/>, into a rented buffer of about
+    /// <paramref name="sizeHint"/> bytes (the caller disposes it once the bytes have been sent): a map's chunks reuse
+    /// the same memory instead of taking fresh large arrays for every chunk.
+    /// </summary>
+    /// <exception cref="PayloadItemException">An item could not be serialised (the index in the chunk says which).</exception>
+    public static PooledBufferWriter SerializeArrayPooled<T>(IReadOnlyList<T> items, int start, int count, Type type, int sizeHint)
+    {
+        Codec<T>? typed = type == typeof(T) ? Codec<T>.Instance : null;
+        var buffer = new PooledBufferWriter(Math.Max(256, sizeHint));
+        try
+        {
+            var writer = new MessagePackWriter(buffer);
+            writer.WriteArrayHeader(count);
+            for (int i = 0; i < count; i++)
+            {
+                T value = items[start + i];
+                try
+                {
+                    if (typed is not null)
+                    {
+                        typed.Write(ref writer, value);
+                    }
+                    else
+                    {
+                        MessagePackSerializer.Serialize(type, ref writer, value, Options);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    throw new PayloadItemException(i, value?.GetType() ?? type, Unwrap(ex));
+                }
+            }
+
+            writer.Flush();
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Reads one value written as <paramref name="type"/> (the typed codec when <typeparamref name="T"/> is that type).</summary>
     public static T Deserialize<T>(ReadOnlyMemory<byte> bytes, Type type)
     {

@@ -220,7 +220,8 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         Call call = Call.Create(work);
         IReadOnlyList<TIn> list = items as IReadOnlyList<TIn> ?? items.ToList();
         EnterCall();
-        return ExitCallWhenDone(MapCoreAsync<TIn, TOut>(call, list, chunkSize ?? AutomaticChunkSize(list.Count, MaxWorkers), itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken));
+        ChunkPlan plan = chunkSize is int size ? ChunkPlan.Fixed(list.Count, size) : ChunkPlan.Guided(list.Count, MaxWorkers);
+        return ExitCallWhenDone(MapCoreAsync<TIn, TOut>(call, list, plan, itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken));
     }
 
     /// <summary>Counts a call the pool has accepted: shutting down waits for it. Throws once the pool is closed.</summary>
@@ -256,7 +257,10 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         }
     }
 
-    /// <summary>About four chunks per worker (at least one item each), so a map costs few round trips.</summary>
+    /// <summary>
+    /// About four chunks per worker (at least one item each), so a map costs few round trips: the size of a map's first
+    /// chunks when the caller gives none (later ones shrink, see <see cref="ChunkPlan"/>).
+    /// </summary>
     internal static int AutomaticChunkSize(int items, int workers)
     {
         long chunks = 4L * workers;
@@ -541,7 +545,7 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         }
     }
 
-    private async Task<TOut[]> MapCoreAsync<TIn, TOut>(Call call, IReadOnlyList<TIn> items, int chunkSize, TimeSpan? itemTimeout, CancellationToken cancellationToken)
+    private async Task<TOut[]> MapCoreAsync<TIn, TOut>(Call call, IReadOnlyList<TIn> items, ChunkPlan plan, TimeSpan? itemTimeout, CancellationToken cancellationToken)
     {
         int n = items.Count;
         var results = new TOut[n];
@@ -550,14 +554,14 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             return results;
         }
 
-        int chunkCount = (int)(((long)n + chunkSize - 1) / chunkSize);
-        int nextChunk = -1;
         int firstErrorIndex = int.MaxValue;
         Exception? firstError = null;
         object errorGate = new();
         // Stopped by the caller's token, the first failure, or a shutdown that cancels what has not started.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
-        int finishedChunks = 0;
+        int finishedItems = 0;
+        // Serialised bytes per item of the last chunk: the next chunk's buffer is rented at its expected size.
+        int bytesPerItem = 16;
 
         void Record(int index, Exception ex)
         {
@@ -613,11 +617,21 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         // does not sit idle for the round trip between chunks, and the parent serialises the next chunk while
         // the current one runs.
         int depth = itemTimeout is null ? 2 : 1;
-        int loops = Math.Min(MaxWorkers, chunkCount);
+        int loops = MaxWorkers;
+        {
+            // As many loops as workers, but no more than there are chunks.
+            int chunks = 0;
+            for (int left = n; left > 0 && chunks < MaxWorkers; chunks++)
+            {
+                left -= plan.Size(left);
+            }
+
+            loops = Math.Max(1, chunks);
+        }
 
         async Task LoopAsync()
         {
-            var inFlight = new Queue<(int Start, int Count, Task<ChunkResponse> Response)>(depth);
+            var inFlight = new Queue<(int Start, int Count, bool Bridge, Task<ChunkResponse> Response)>(depth);
             WorkerProcess? worker = null;
             int sent = 0;
             bool healthy = true;
@@ -628,18 +642,17 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                 {
                     // Near the end a chunk queued behind a running one could wait while another worker sits idle, so a
                     // second chunk goes in flight only while more chunks are left than there are loops to take them.
-                    while (!exhausted && inFlight.Count < (chunkCount - Volatile.Read(ref nextChunk) - 1 > loops ? depth : 1) &&
+                    while (!exhausted && inFlight.Count < (plan.MoreChunksLeftThan(loops) ? depth : 1) &&
                            !stop.IsCancellationRequested && !(worker is not null && Retires(worker, sent)))
                     {
-                        int c = Interlocked.Increment(ref nextChunk);
-                        if (c >= chunkCount)
+                        // A chunk queued behind a running full one is a small bridge (guided plans; see ChunkPlan).
+                        bool bridge = inFlight.Count == 1 && !inFlight.Peek().Bridge;
+                        if (!plan.TryTake(bridge, out int start, out int count))
                         {
                             exhausted = true;
                             break;
                         }
 
-                        int start = c * chunkSize;
-                        int count = Math.Min(chunkSize, n - start);
                         if (worker is null)
                         {
                             // Take a worker before serialising: a worker that has to be started boots meanwhile.
@@ -662,10 +675,11 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                             }
                         }
 
-                        ReadOnlyMemory<byte> payload;
+                        PooledBufferWriter payload;
                         try
                         {
-                            payload = Payload.SerializeArray(items, start, count, call.ParameterType);
+                            payload = Payload.SerializeArrayPooled(items, start, count, call.ParameterType, (int)Math.Min(int.MaxValue / 2, ((long)Volatile.Read(ref bytesPerItem) * count) + 64));
+                            Volatile.Write(ref bytesPerItem, Math.Max(1, payload.WrittenCount / count));
                         }
                         catch (PayloadItemException ex)
                         {
@@ -677,8 +691,8 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                             break;
                         }
 
-                        var request = new ChunkRequest { Method = call.Identity, Items = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
-                        inFlight.Enqueue((start, count, RunOnWorkerAsync(worker, request, call, start, count, itemTimeout, cancellationToken)));
+                        var request = new ChunkRequest { Method = call.Identity, Items = payload.WrittenMemory, ItemsLease = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
+                        inFlight.Enqueue((start, count, bridge, RunOnWorkerAsync(worker, request, call, start, count, itemTimeout, cancellationToken)));
                         sent += count;
                     }
 
@@ -700,8 +714,8 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                         continue;
                     }
 
-                    (int chunkStart, int chunkItems, Task<ChunkResponse> pending) = inFlight.Dequeue();
-                    Interlocked.Increment(ref finishedChunks);
+                    (int chunkStart, int chunkItems, _, Task<ChunkResponse> pending) = inFlight.Dequeue();
+                    Interlocked.Add(ref finishedItems, chunkItems);
                     try
                     {
                         Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems, worker!.ProcessId);
@@ -739,7 +753,7 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             throw firstError;
         }
 
-        if (Volatile.Read(ref finishedChunks) < chunkCount)
+        if (Volatile.Read(ref finishedItems) < n)
         {
             // Items that never started: the pool was shut down with cancelPending, or terminated.
             if (Volatile.Read(ref _disposed))
@@ -761,7 +775,18 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             await EnsureInitializedAsync(worker, cancellationToken).ConfigureAwait(false);
         }
 
-        Task<ChunkResponse> pending = worker.RunChunkAsync(request);
+        Task<ChunkResponse> pending;
+        try
+        {
+            pending = worker.RunChunkAsync(request);
+        }
+        finally
+        {
+            // The frame has been written to the worker (RunChunkAsync writes it before it returns): the items' buffer goes back.
+            request.ItemsLease?.Dispose();
+            request.ItemsLease = null;
+        }
+
         // The worker reports the item that runs late (exact, even inside a chunk); this deadline for the
         // whole chunk is the backstop for a worker too wedged to report.
         TimeSpan? chunkTimeout = itemTimeout is TimeSpan t ? TimeSpan.FromTicks(Math.Min(t.Ticks * count + TimeSpan.FromSeconds(2).Ticks, TimeSpan.FromDays(30).Ticks)) : null;
@@ -781,44 +806,54 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         }
         catch (Exception ex) when (ex is not ProcessPoolException)
         {
-            int? exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-            string items = count == 1 ? "item " + start.ToString(CultureInfo.InvariantCulture) : $"items {start}–{start + count - 1}";
-            switch (worker.KillReason)
-            {
-                case KillReason.Timeout:
-                    int late = worker.TimedOutIndex;
-                    if (late >= 0 && late < count)
-                    {
-                        string lost = count == 1 ? "" : $" The other unfinished results of its chunk (items {start}–{start + count - 1}) are lost with it.";
-                        throw new WorkItemTimeoutException(
-                            $"'{call.Display}' did not finish item {start + late} within {Format(itemTimeout!.Value)}; worker process {worker.ProcessId} was killed and will be replaced.{lost}",
-                            start + late, worker.ProcessId, itemTimeout!.Value);
-                    }
-
-                    throw new WorkItemTimeoutException(
-                        $"'{call.Display}' did not finish {items} within {Format(chunkTimeout!.Value)} ({count} × {Format(itemTimeout!.Value)} and a 2 s margin) and the worker did not report which item was late; worker process {worker.ProcessId} was killed and will be replaced.",
-                        start, worker.ProcessId, chunkTimeout!.Value);
-                case KillReason.Cancelled:
-                    throw new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);
-                case KillReason.Disposed:
-                    throw new ObjectDisposedException(nameof(ProcessPool), $"The process pool was terminated while worker process {worker.ProcessId} was running {items}.");
-                case KillReason.Broken when Volatile.Read(ref _broken) is BrokenProcessPoolException broken:
-                    throw broken.Copy();
-            }
-
-            if (exitCode is null && !worker.HasExited)
-            {
-                worker.Kill(KillReason.Retired);
-                throw new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran {items} of '{call.Display}': {ex.Message}", start, ex);
-            }
-
-            string tail = worker.StandardErrorTail();
-            string how = exitCode is int code ? DescribeExit(code) : "exited";
-            throw new WorkerCrashedException(
-                $"Worker process {worker.ProcessId} {how} while running {items} of '{call.Display}'; the pool replaces it. " +
-                (tail.Length > 0 ? "Its last standard error output:" + Environment.NewLine + tail : "It wrote nothing to standard error."),
-                start, worker.ProcessId, exitCode, tail, ex);
+            throw await ChunkFailureAsync(worker, ex, call, start, count, itemTimeout, chunkTimeout, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// What a chunk whose answer never came fails with (timeout, cancellation, termination, a dead worker). Kept out of
+    /// <see cref="RunOnWorkerAsync"/>, which runs for every chunk: the runtime recompiles a method at tier 1 once it has
+    /// run 30 times, and the smaller the per-chunk code, the less CPU that costs the parent of a map of many chunks.
+    /// </summary>
+    private async Task<Exception> ChunkFailureAsync(WorkerProcess worker, Exception ex, Call call, int start, int count, TimeSpan? itemTimeout, TimeSpan? chunkTimeout, CancellationToken cancellationToken)
+    {
+        int? exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        string items = count == 1 ? "item " + start.ToString(CultureInfo.InvariantCulture) : $"items {start}–{start + count - 1}";
+        switch (worker.KillReason)
+        {
+            case KillReason.Timeout:
+                int late = worker.TimedOutIndex;
+                if (late >= 0 && late < count)
+                {
+                    string lost = count == 1 ? "" : $" The other unfinished results of its chunk (items {start}–{start + count - 1}) are lost with it.";
+                    return new WorkItemTimeoutException(
+                        $"'{call.Display}' did not finish item {start + late} within {Format(itemTimeout!.Value)}; worker process {worker.ProcessId} was killed and will be replaced.{lost}",
+                        start + late, worker.ProcessId, itemTimeout!.Value);
+                }
+
+                return new WorkItemTimeoutException(
+                    $"'{call.Display}' did not finish {items} within {Format(chunkTimeout!.Value)} ({count} × {Format(itemTimeout!.Value)} and a 2 s margin) and the worker did not report which item was late; worker process {worker.ProcessId} was killed and will be replaced.",
+                    start, worker.ProcessId, chunkTimeout!.Value);
+            case KillReason.Cancelled:
+                return new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);
+            case KillReason.Disposed:
+                return new ObjectDisposedException(nameof(ProcessPool), $"The process pool was terminated while worker process {worker.ProcessId} was running {items}.");
+            case KillReason.Broken when Volatile.Read(ref _broken) is BrokenProcessPoolException broken:
+                return broken.Copy();
+        }
+
+        if (exitCode is null && !worker.HasExited)
+        {
+            worker.Kill(KillReason.Retired);
+            return new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran {items} of '{call.Display}': {ex.Message}", start, ex);
+        }
+
+        string tail = worker.StandardErrorTail();
+        string how = exitCode is int code ? DescribeExit(code) : "exited";
+        return new WorkerCrashedException(
+            $"Worker process {worker.ProcessId} {how} while running {items} of '{call.Display}'; the pool replaces it. " +
+            (tail.Length > 0 ? "Its last standard error output:" + Environment.NewLine + tail : "It wrote nothing to standard error."),
+            start, worker.ProcessId, exitCode, tail, ex);
     }
 
     private void ThrowIfBroken()

@@ -42,18 +42,60 @@ internal static class Protocol
     /// <summary>Largest frame accepted (a sanity bound against a corrupted stream, not a payload limit one meets).</summary>
     public const int MaxFrameLength = int.MaxValue - 64;
 
-    public static void WriteIdentity(ref MessagePackWriter writer, WorkMethodIdentity id)
+    public static void WriteIdentity(ref MessagePackWriter writer, WorkMethodIdentity id) => WriteIdentity(ref writer, id, 0);
+
+    /// <summary>
+    /// Writes a method's identity; with a <paramref name="number"/> (not 0) the worker remembers it under that number, and
+    /// later requests name the method by the number alone (<see cref="ReadMethod"/>).
+    /// </summary>
+    public static void WriteIdentity(ref MessagePackWriter writer, WorkMethodIdentity id, int number)
     {
-        writer.WriteArrayHeader(6);
+        writer.WriteArrayHeader(number == 0 ? 6 : 7);
         writer.Write(id.AssemblyPath);
         writer.Write(id.AssemblyName);
         writer.Write(id.TypeName);
         writer.Write(id.MethodName);
         writer.Write(id.MetadataToken);
         writer.Write(id.OnLambdaSingleton);
+        if (number != 0)
+        {
+            writer.Write(number);
+        }
     }
 
-    public static WorkMethodIdentity ReadIdentity(ref MessagePackReader reader)
+    /// <summary>
+    /// Reads the method of a chunk request: an identity (remembered in <paramref name="known"/>, at its number − 1, when it
+    /// carries a number), or the number of one sent before.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A number no identity was sent for.</exception>
+    public static WorkMethodIdentity ReadMethod(ref MessagePackReader reader, List<WorkMethodIdentity?> known)
+    {
+        if (reader.NextCode is not (>= MessagePackCode.MinFixArray and <= MessagePackCode.MaxFixArray) and not MessagePackCode.Array16 and not MessagePackCode.Array32)
+        {
+            int number = reader.ReadInt32();
+            return number >= 1 && number <= known.Count && known[number - 1] is WorkMethodIdentity method
+                ? method
+                : throw new InvalidDataException($"The request names method number {number}, which this worker was never sent.");
+        }
+
+        MessagePackReader peek = reader;
+        bool numbered = peek.ReadArrayHeader() > 6;
+        WorkMethodIdentity id = ReadIdentityFields(ref reader, numbered, out int given);
+        if (numbered && given >= 1)
+        {
+            // Numbers are given 1, 2, 3... in the order the pool sends them; a list indexed by them is enough.
+            while (known.Count < given)
+            {
+                known.Add(null);
+            }
+
+            known[given - 1] = id;
+        }
+
+        return id;
+    }
+
+    private static WorkMethodIdentity ReadIdentityFields(ref MessagePackReader reader, bool numbered, out int number)
     {
         int count = reader.ReadArrayHeader();
         var id = new WorkMethodIdentity
@@ -65,13 +107,17 @@ internal static class Protocol
             MetadataToken = reader.ReadInt32(),
             OnLambdaSingleton = reader.ReadBoolean(),
         };
-        if (count > 6)
+        number = numbered ? reader.ReadInt32() : 0;
+        int read = numbered ? 7 : 6;
+        if (count > read)
         {
-            SkipRest(ref reader, count - 6);
+            SkipRest(ref reader, count - read);
         }
 
         return id;
     }
+
+    public static WorkMethodIdentity ReadIdentity(ref MessagePackReader reader) => ReadIdentityFields(ref reader, numbered: false, out _);
 
     public static void WriteError(ref MessagePackWriter writer, RemoteError? error)
     {
@@ -177,27 +223,61 @@ internal static class Protocol
         return raw.IsSingleSegment ? raw.First : raw.ToArray();
     }
 
-    /// <summary>Starts one frame: room for the length prefix; the message is written after it.</summary>
-    public static ArrayBufferWriter<byte> StartFrame(int sizeHint = 256)
+    /// <summary>
+    /// Starts one frame in a rented buffer: room for the length prefix; the message is written after it. Dispose the
+    /// writer once the frame has been written out.
+    /// </summary>
+    public static PooledBufferWriter StartFrame(int sizeHint = 256)
     {
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(64, sizeHint));
+        var buffer = new PooledBufferWriter(sizeHint + 4);
         buffer.GetSpan(4);
         buffer.Advance(4);
         return buffer;
     }
 
     /// <summary>Fills in the length prefix of a frame built with <see cref="StartFrame"/> and returns its bytes.</summary>
-    public static ReadOnlyMemory<byte> EndFrame(ArrayBufferWriter<byte> buffer)
+    public static ReadOnlySpan<byte> EndFrame(PooledBufferWriter buffer)
     {
-        ReadOnlyMemory<byte> frame = buffer.WrittenMemory;
-        BinaryPrimitives.WriteInt32LittleEndian(System.Runtime.InteropServices.MemoryMarshal.AsMemory(frame).Span, frame.Length - 4);
+        Span<byte> frame = buffer.WrittenSpanForUpdate;
+        BinaryPrimitives.WriteInt32LittleEndian(frame, frame.Length - 4);
         return frame;
     }
 
-    /// <summary>Reads one frame's body, or null at the end of the stream.</summary>
-    public static byte[]? ReadFrame(Stream stream)
+    /// <summary>
+    /// Reads one frame's body into an array rented from <see cref="ArrayPool{T}.Shared"/> (longer than the body; its
+    /// <paramref name="length"/> says how much is the body), or null at the end of the stream. The caller returns the array.
+    /// </summary>
+    public static byte[]? ReadFramePooled(Stream stream, out int length)
     {
+        length = 0;
         Span<byte> header = stackalloc byte[4];
+        if (!ReadHeader(stream, header))
+        {
+            return null;
+        }
+
+        length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        if (length < 0 || length > MaxFrameLength)
+        {
+            throw new InvalidDataException($"Corrupted frame length {length}.");
+        }
+
+        byte[] body = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+        try
+        {
+            stream.ReadExactly(body, 0, length);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(body);
+            throw;
+        }
+
+        return body;
+    }
+
+    private static bool ReadHeader(Stream stream, Span<byte> header)
+    {
         int got = 0;
         while (got < 4)
         {
@@ -206,13 +286,25 @@ internal static class Protocol
             {
                 if (got == 0)
                 {
-                    return null;
+                    return false;
                 }
 
                 throw new EndOfStreamException("The stream ended inside a frame header.");
             }
 
             got += n;
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads one frame's body, or null at the end of the stream.</summary>
+    public static byte[]? ReadFrame(Stream stream)
+    {
+        Span<byte> header = stackalloc byte[4];
+        if (!ReadHeader(stream, header))
+        {
+            return null;
         }
 
         int length = BinaryPrimitives.ReadInt32LittleEndian(header);
@@ -239,6 +331,19 @@ internal sealed class WorkMethodIdentity
     public bool OnLambdaSingleton { get; set; }
 
     public string Display => TypeName + "." + MethodName;
+
+    /// <summary>Equal when they name the same method of the same assembly file (what a worker resolves).</summary>
+    public static IEqualityComparer<WorkMethodIdentity> SameMethod { get; } = new SameMethodComparer();
+
+    private sealed class SameMethodComparer : IEqualityComparer<WorkMethodIdentity>
+    {
+        public bool Equals(WorkMethodIdentity? x, WorkMethodIdentity? y) =>
+            ReferenceEquals(x, y) ||
+            (x is not null && y is not null && x.MetadataToken == y.MetadataToken && x.OnLambdaSingleton == y.OnLambdaSingleton &&
+             string.Equals(x.AssemblyPath, y.AssemblyPath, StringComparison.Ordinal));
+
+        public int GetHashCode(WorkMethodIdentity obj) => HashCode.Combine(obj.MetadataToken, obj.AssemblyPath.Length);
+    }
 }
 
 internal sealed class ChunkRequest
@@ -248,8 +353,17 @@ internal sealed class ChunkRequest
     /// <summary>The chunk's items as one MessagePack array, each element serialised as the method's parameter type.</summary>
     public ReadOnlyMemory<byte> Items { get; set; }
 
+    /// <summary>The rented buffer that holds <see cref="Items"/>, if any: returned once the request has been written out (pool) or run (worker).</summary>
+    public IDisposable? ItemsLease { get; set; }
+
     /// <summary>Per-item timeout; the worker reports an item that runs past it, and the pool kills the worker.</summary>
     public double? ItemTimeoutMilliseconds { get; set; }
+
+    /// <summary>The number the worker knows <see cref="Method"/> by (set when the request is sent).</summary>
+    public int MethodNumber { get; set; }
+
+    /// <summary>Whether the worker already has <see cref="Method"/> under <see cref="MethodNumber"/> (else the identity is sent).</summary>
+    public bool MethodKnown { get; set; }
 }
 
 internal sealed class ChunkResponse
@@ -259,6 +373,9 @@ internal sealed class ChunkResponse
 
     /// <summary>The items that failed, by position in the chunk.</summary>
     public ItemError[]? Errors { get; set; }
+
+    /// <summary>The rented buffer that holds <see cref="Values"/> in the worker, if any: returned once the answer has been written out.</summary>
+    public IDisposable? ValuesLease { get; set; }
 }
 
 internal sealed class InitializeResponse

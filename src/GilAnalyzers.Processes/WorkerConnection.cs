@@ -49,7 +49,7 @@ internal sealed class WorkerConnection : IDisposable
     {
         var pending = new Pending<T>(read);
         int id = Interlocked.Increment(ref _nextId);
-        ArrayBufferWriter<byte> buffer = Protocol.StartFrame(sizeHint);
+        using PooledBufferWriter buffer = Protocol.StartFrame(sizeHint);
         var writer = new MessagePackWriter(buffer);
         try
         {
@@ -75,8 +75,7 @@ internal sealed class WorkerConnection : IDisposable
                     throw new IOException("The connection to the worker is closed: " + closed.Message, closed);
                 }
 
-                ReadOnlyMemory<byte> frame = Protocol.EndFrame(buffer);
-                _toWorker.Write(frame.Span);
+                _toWorker.Write(Protocol.EndFrame(buffer));
                 _toWorker.Flush();
             }
         }
@@ -88,6 +87,7 @@ internal sealed class WorkerConnection : IDisposable
             }
         }
 
+        // The frame has been written out (or failed): its buffer goes back to the pool here.
         return pending.Task;
     }
 

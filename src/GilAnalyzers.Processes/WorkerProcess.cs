@@ -26,6 +26,8 @@ internal sealed class WorkerProcess : IDisposable
     private readonly Process _process;
     private readonly WorkerConnection _rpc;
     private readonly Queue<string> _stderrTail = new();
+    /// <summary>Methods this worker has been sent, by their number in the protocol (see <see cref="RunChunkAsync"/>).</summary>
+    private readonly Dictionary<WorkMethodIdentity, int> _methodIds = new(WorkMethodIdentity.SameMethod);
     private int _killReason;
     private int _timedOutIndex = -1;
     private int _traced;
@@ -93,26 +95,56 @@ internal sealed class WorkerProcess : IDisposable
 
     public Task<ChunkResponse> RunChunkAsync(ChunkRequest request)
     {
-        Task<ChunkResponse> response = _rpc.InvokeAsync(
-            Protocol.RunChunkMethod,
-            3,
-            request,
-            static (ref MessagePackWriter w, ChunkRequest r) =>
+        // The method's identity (four strings) goes to a worker once, with a number; later chunks name it by the number.
+        // Decided and written under one lock, so a chunk that names a method never reaches the worker before the one
+        // that defines it.
+        // (Reference types only in the generic code here: the ReadyToRun image holds their shared code, where a value-tuple
+        // key or state would be jitted in every application on its first chunk.)
+        Task<ChunkResponse> response;
+        lock (_methodIds)
+        {
+            bool known = _methodIds.TryGetValue(request.Method, out int methodId);
+            if (!known)
             {
-                Protocol.WriteIdentity(ref w, r.Method);
-                if (r.ItemTimeoutMilliseconds is double timeout)
-                {
-                    w.Write(timeout);
-                }
-                else
-                {
-                    w.WriteNil();
-                }
+                methodId = _methodIds.Count + 1;
+            }
 
-                w.WriteRaw(r.Items.Span);
-            },
-            static (ref MessagePackReader r) => Protocol.ReadChunkResponse(ref r),
-            request.Items.Length + 512);
+            request.MethodNumber = methodId;
+            request.MethodKnown = known;
+            response = _rpc.InvokeAsync(
+                Protocol.RunChunkMethod,
+                3,
+                request,
+                static (ref MessagePackWriter w, ChunkRequest r) =>
+                {
+                    if (r.MethodKnown)
+                    {
+                        w.Write(r.MethodNumber);
+                    }
+                    else
+                    {
+                        Protocol.WriteIdentity(ref w, r.Method, r.MethodNumber);
+                    }
+
+                    if (r.ItemTimeoutMilliseconds is double timeout)
+                    {
+                        w.Write(timeout);
+                    }
+                    else
+                    {
+                        w.WriteNil();
+                    }
+
+                    w.WriteRaw(r.Items.Span);
+                },
+                static (ref MessagePackReader r) => Protocol.ReadChunkResponse(ref r),
+                request.Items.Length + 512);
+            if (!known)
+            {
+                _methodIds[request.Method] = methodId;
+            }
+        }
+
         if (StartupTrace.Enabled && Interlocked.Exchange(ref _traced, 1) == 0)
         {
             _ = response.ContinueWith(static (_, pid) => StartupTrace.MarkWorker((int)pid!, "answered", Stopwatch.GetTimestamp()), ProcessId, TaskScheduler.Default);
@@ -152,7 +184,11 @@ internal sealed class WorkerProcess : IDisposable
         Interlocked.CompareExchange(ref _killReason, (int)reason, (int)KillReason.None);
         try
         {
-            _process.Kill(entireProcessTree: true);
+            // Not once it has exited: its pid may belong to another process by now.
+            if (!_process.HasExited && !ProcessTree.TryKill(ProcessId))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
         }
         catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
         {

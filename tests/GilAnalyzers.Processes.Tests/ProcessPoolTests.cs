@@ -238,18 +238,15 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
-    public void Default_chunking_sends_about_four_chunks_per_worker()
+    public void Default_chunking_starts_at_about_four_chunks_per_worker()
     {
         using var pool = new ProcessPool(maxWorkers: 2);
 
-        // 80 items, 2 workers: chunks of 80 / (4 × 2) = 10 items, each run by one worker.
+        // 80 items, 2 workers: the first chunk is 80 / (4 × 2) = 10 items, run by one worker; later chunks shrink
+        // (ChunkingTests has the sizes).
         int[] pids = pool.Map<int, int>(Work.Pid, Enumerable.Range(0, 80));
 
-        for (int block = 0; block < 8; block++)
-        {
-            Assert.Single(pids.Skip(block * 10).Take(10).Distinct());
-        }
-
+        Assert.Single(pids.Take(10).Distinct());
         Assert.Equal(2, pids.Distinct().Count());
         Assert.Equal(new[] { 1, 1, 1, 2, 3, 13 }, new[] { 0, 1, 8, 9, 24, 100 }.Select(n => ProcessPool.AutomaticChunkSize(n, 2)));
     }

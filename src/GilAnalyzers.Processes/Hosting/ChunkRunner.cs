@@ -24,10 +24,12 @@ internal abstract class ChunkRunner
     public ChunkResponse Run(ChunkRequest request, ItemWatchdog? watchdog)
     {
         List<ItemError>? errors = null;
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(256, request.Items.Length));
-        var scratch = new ArrayBufferWriter<byte>(64);
         var items = new MessagePackReader(request.Items);
         int count = items.ReadArrayHeader();
+        // Rented, and sized for the results, not the items (a chunk of 48 KiB frames that returns numbers used to take a
+        // fresh buffer as large as its 1.7 MB of input); it grows when results are large.
+        var buffer = new PooledBufferWriter(256 + (count * 16));
+        var scratch = new ArrayBufferWriter<byte>(64);
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(count);
         for (int index = 0; index < count; index++)
@@ -54,7 +56,7 @@ internal abstract class ChunkRunner
         }
 
         writer.Flush();
-        return new ChunkResponse { Values = buffer.WrittenMemory, Errors = errors?.ToArray() };
+        return new ChunkResponse { Values = buffer.WrittenMemory, Errors = errors?.ToArray(), ValuesLease = buffer };
     }
 
     /// <summary>

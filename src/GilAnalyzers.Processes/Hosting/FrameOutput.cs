@@ -16,7 +16,7 @@ internal sealed class FrameOutput
     /// <summary>Sends a response: <c>[1, id, body]</c>, the body written by <paramref name="writeBody"/>.</summary>
     public void Respond<T>(int id, T body, WriteArguments<T> writeBody, int sizeHint = 256)
     {
-        ArrayBufferWriter<byte> buffer = Protocol.StartFrame(sizeHint);
+        using PooledBufferWriter buffer = Protocol.StartFrame(sizeHint);
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(3);
         writer.Write(Protocol.Response);
@@ -29,7 +29,7 @@ internal sealed class FrameOutput
     /// <summary>Sends <c>[3, id, message]</c>: the request could not be handled at all.</summary>
     public void Fail(int id, string message)
     {
-        ArrayBufferWriter<byte> buffer = Protocol.StartFrame();
+        using PooledBufferWriter buffer = Protocol.StartFrame();
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(3);
         writer.Write(Protocol.Failure);
@@ -41,7 +41,7 @@ internal sealed class FrameOutput
 
     public void NotifyItemTimedOut(int index)
     {
-        ArrayBufferWriter<byte> buffer = Protocol.StartFrame(16);
+        using PooledBufferWriter buffer = Protocol.StartFrame(16);
         var writer = new MessagePackWriter(buffer);
         writer.WriteArrayHeader(3);
         writer.Write(Protocol.Notification);
@@ -51,12 +51,11 @@ internal sealed class FrameOutput
         Send(buffer);
     }
 
-    private void Send(ArrayBufferWriter<byte> buffer)
+    private void Send(PooledBufferWriter buffer)
     {
-        ReadOnlyMemory<byte> frame = Protocol.EndFrame(buffer);
         lock (_gate)
         {
-            _stream.Write(frame.Span);
+            _stream.Write(Protocol.EndFrame(buffer));
             _stream.Flush();
         }
     }

@@ -56,9 +56,10 @@ internal static class WorkerHost
         {
             // Requests are read here, one after the other; chunks and the initializer run on the service's
             // work thread, so the next request is read (and queued) while one runs.
-            while (Protocol.ReadFrame(input) is byte[] frame)
+            // Frames are read into rented arrays (a chunk of large items is megabytes); the service returns each.
+            while (Protocol.ReadFramePooled(input, out int length) is byte[] frame)
             {
-                service.Dispatch(frame);
+                service.Dispatch(frame, length);
             }
         }
         catch (Exception)

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -22,6 +23,8 @@ internal sealed class WorkerService
     // the concurrent ones would load System.Collections.Concurrent and jit their code in every worker's start-up.
     private readonly Dictionary<string, ChunkRunner> _runners = new(StringComparer.Ordinal);
     private readonly Queue<Action> _queue = new();
+    // The methods the pool has numbered (read on the request thread only).
+    private readonly List<WorkMethodIdentity?> _methods = new();
     private readonly FrameOutput _output;
 
     public WorkerService(FrameOutput output)
@@ -34,14 +37,19 @@ internal sealed class WorkerService
     /// <summary>Reports items that run past their timeout (set by the host before it reads requests).</summary>
     public ItemWatchdog? Watchdog { get; set; }
 
-    /// <summary>Handles one request frame: answers a ping at once, queues the initializer and chunks for the work thread.</summary>
-    public void Dispatch(byte[] frame)
+    /// <summary>
+    /// Handles one request frame: answers a ping at once, queues the initializer and chunks for the work thread.
+    /// <paramref name="frame"/> is rented from <see cref="ArrayPool{T}.Shared"/> (its first <paramref name="length"/>
+    /// bytes are the frame); it goes back to the pool here, or once its chunk has run.
+    /// </summary>
+    public void Dispatch(byte[] frame, int length)
     {
         StartupTrace.MarkOnce("request", 0);
         int id = -1;
+        bool kept = false;
         try
         {
-            var reader = new MessagePackReader(frame);
+            var reader = new MessagePackReader(frame.AsMemory(0, length));
             int count = reader.ReadArrayHeader();
             if (count < 3 || reader.ReadInt32() != Protocol.Request)
             {
@@ -65,15 +73,27 @@ internal sealed class WorkerService
 
                 case Protocol.RunChunkMethod:
                 {
-                    var request = new ChunkRequest { Method = Protocol.ReadIdentity(ref reader) };
+                    var request = new ChunkRequest { Method = Protocol.ReadMethod(ref reader, _methods) };
                     request.ItemTimeoutMilliseconds = reader.TryReadNil() ? null : reader.ReadDouble();
                     // The items are the request's last element: the rest of the frame, taken as it is (no
                     // skipping through it to find its end).
-                    request.Items = frame.AsMemory(checked((int)reader.Consumed));
+                    int consumed = checked((int)reader.Consumed);
+                    request.Items = frame.AsMemory(consumed, length - consumed);
                     int requestId = id;
+                    kept = true;
                     Enqueue(() =>
                     {
-                        ChunkResponse response = RunChunkAlone(request);
+                        ChunkResponse response;
+                        try
+                        {
+                            response = RunChunkAlone(request);
+                        }
+                        finally
+                        {
+                            ArrayPool<byte>.Shared.Return(frame);
+                        }
+
+                        using IDisposable? values = response.ValuesLease;
                         _output.Respond(requestId, response, static (ref MessagePackWriter w, ChunkResponse r) => Protocol.WriteChunkResponse(ref w, r), response.Values.Length + 256);
                     });
                     break;
@@ -89,6 +109,13 @@ internal sealed class WorkerService
             if (id >= 0)
             {
                 _output.Fail(id, ex.ToString());
+            }
+        }
+        finally
+        {
+            if (!kept)
+            {
+                ArrayPool<byte>.Shared.Return(frame);
             }
         }
     }

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace GilAnalyzers.Processes.Tests;
+
+/// <summary>
+/// Automatic chunks shrink toward the end of a map (guided scheduling), so workers finish together; chunks the caller
+/// sizes stay that size. Chunk buffers are rented and reused from chunk to chunk and map to map.
+/// </summary>
+public sealed class ChunkingTests
+{
+    [Fact]
+    public void Guided_chunks_start_at_the_automatic_size_and_shrink_to_a_sixteenth_of_it()
+    {
+        ChunkPlan plan = ChunkPlan.Guided(288, 2);
+        var sizes = new List<int>();
+        int expectedStart = 0;
+        while (plan.TryTake(false, out int start, out int count))
+        {
+            Assert.Equal(expectedStart, start);
+            expectedStart += count;
+            sizes.Add(count);
+        }
+
+        Assert.Equal(288, expectedStart);
+        Assert.Equal(new[] { 36, 36, 36, 36, 36, 27, 21, 15, 12, 9, 6, 5, 4, 3, 3, 3 }, sizes);
+
+        // A bridge (a chunk queued behind a running full one) is a quarter of the chunk, at least the minimum.
+        ChunkPlan bridged = ChunkPlan.Guided(288, 2);
+        Assert.True(bridged.TryTake(false, out _, out int full) && full == 36);
+        Assert.True(bridged.TryTake(true, out int bridgeStart, out int bridge) && bridgeStart == 36 && bridge == 9);
+        Assert.True(bridged.TryTake(true, out _, out int small));
+        Assert.Equal(9, small);
+
+        // A million tiny items still go in a few dozen round trips.
+        ChunkPlan tiny = ChunkPlan.Guided(1_000_000, 2);
+        int chunks = 0;
+        while (tiny.TryTake(false, out _, out _))
+        {
+            chunks++;
+        }
+
+        Assert.InRange(chunks, 8, 24);
+    }
+
+    [Fact]
+    public void Fixed_chunks_keep_the_callers_size()
+    {
+        ChunkPlan plan = ChunkPlan.Fixed(10, 4);
+        var sizes = new List<int>();
+        while (plan.TryTake(true, out _, out int count))
+        {
+            sizes.Add(count);
+        }
+
+        Assert.Equal(new[] { 4, 4, 2 }, sizes); // bridges too: the caller's size is the size
+        Assert.False(ChunkPlan.Fixed(10, 4).MoreChunksLeftThan(3));
+        Assert.True(ChunkPlan.Fixed(10, 4).MoreChunksLeftThan(2));
+    }
+
+    [Fact]
+    public async Task With_automatic_chunks_a_slower_worker_does_not_hold_up_the_end_of_the_map()
+    {
+        // The worker that runs the first chunk (items 0–11: 96 ÷ (4 × 2)) runs every item twice as slowly as the other.
+        // With fixed chunks of 12 it still had a whole chunk queued behind its first one, and finished 190–350 ms after
+        // the fast worker (four runs); shrinking chunks and small chunks queued behind running ones let both finish
+        // within about one slow item (0–53 ms in four runs).
+        using var pool = new ProcessPool(maxWorkers: 2);
+        await pool.WarmUpAsync();
+
+        (int Pid, long Finished)[] runs = (await pool.MapAsync<int, string>(ChunkingWork.FirstChunkWorkerIsSlow, Enumerable.Range(0, 96)))
+            .Select(r => r.Split(' '))
+            .Select(p => (int.Parse(p[0]), long.Parse(p[1])))
+            .ToArray();
+
+        var lastByWorker = runs.GroupBy(r => r.Pid).ToDictionary(g => g.Key, g => g.Max(r => r.Finished));
+        Assert.Equal(2, lastByWorker.Count);
+        double gapMs = Stopwatch.GetElapsedTime(lastByWorker.Values.Min(), lastByWorker.Values.Max()).TotalMilliseconds;
+
+        // One slow item is 30 ms; a fixed chunk of slow items 360 ms.
+        Assert.True(gapMs < 100, $"the workers finished {gapMs:0} ms apart");
+    }
+
+    [Fact]
+    public async Task Several_methods_on_the_same_workers_each_run_the_right_one()
+    {
+        // A worker is sent a method's identity with its first chunk and a number after that: maps of different
+        // methods, one after the other and at the same time, must each still run their own method.
+        using var pool = new ProcessPool(maxWorkers: 2);
+        int[] input = [.. Enumerable.Range(-50, 100)];
+
+        for (int round = 0; round < 3; round++)
+        {
+            Task<int[]> squares = pool.MapAsync<int, int>(Work.Square, input, chunkSize: 3);
+            Task<int[]> odd = pool.MapAsync<int, int>(Work.ThrowOnSeven, input.Where(x => x != 7).ToArray(), chunkSize: 5);
+            Task<string[]> names = pool.MapAsync<int, string>(x => "n" + x, input, chunkSize: 7);
+
+            Assert.Equal(input.Select(x => x * x), await squares);
+            Assert.Equal(input.Where(x => x != 7), await odd);
+            Assert.Equal(input.Select(x => "n" + x), await names);
+        }
+
+        var failed = await Assert.ThrowsAsync<RemoteWorkException>(() => pool.MapAsync<int, int>(Work.ThrowOnSeven, [1, 7], chunkSize: 1));
+        Assert.Equal(1, failed.ItemIndex);
+    }
+
+    [Fact]
+    public async Task Large_items_of_changing_sizes_round_trip_through_reused_buffers()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2);
+        var random = new Random(1818);
+
+        // Several maps, chunks of falling and rising sizes: a rented buffer that held a larger chunk before must carry
+        // exactly the bytes of the next one.
+        foreach (int[] sizes in new[] { new[] { 300_000, 70_000, 5, 0, 120_000 }, new[] { 9, 1, 250_000 }, new[] { 48 * 1024 } })
+        {
+            byte[][] frames = [.. Enumerable.Range(0, 40).Select(i => { var b = new byte[sizes[i % sizes.Length]]; random.NextBytes(b); return b; })];
+
+            byte[][] back = await pool.MapAsync<byte[], byte[]>(BinaryWork.Reverse, frames);
+            byte[][] single = await pool.MapAsync<byte[], byte[]>(BinaryWork.Reverse, frames, chunkSize: 1);
+            byte[][] whole = await pool.MapAsync<byte[], byte[]>(BinaryWork.Reverse, frames, chunkSize: 40);
+
+            for (int i = 0; i < frames.Length; i++)
+            {
+                byte[] expected = [.. frames[i].Reverse()];
+                Assert.Equal(expected, back[i]);
+                Assert.Equal(expected, single[i]);
+                Assert.Equal(expected, whole[i]);
+            }
+        }
+    }
+}
+
+public static class ChunkingWork
+{
+    private static bool s_slow;
+
+    /// <summary>Sleeps 15 ms, or 30 ms in the worker that ran items 0–11; returns "pid finished-timestamp".</summary>
+    public static string FirstChunkWorkerIsSlow(int index)
+    {
+        s_slow |= index < 12;
+        Thread.Sleep(s_slow ? 30 : 15);
+        return Environment.ProcessId + " " + Stopwatch.GetTimestamp();
+    }
+}
