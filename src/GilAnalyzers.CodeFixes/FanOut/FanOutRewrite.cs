@@ -181,7 +181,9 @@ internal static class FanOutRewrite
 
         AppendBody(body, plan.Bodies[0], layout);
         body.Append(layout.Indent).Append('}');
-        return ParallelName + ".For(0, " + plan.Bound!.Syntax + ", " + index + " =>" + eol + body + ");";
+        return plan.Items is not null
+            ? ParallelName + ".ForEach(" + plan.Items.Syntax + ", " + index + " =>" + eol + body + ");"
+            : ParallelName + ".For(0, " + plan.Bound!.Syntax + ", " + index + " =>" + eol + body + ");";
     }
 
     private static string InvokeText(FanOutPlan plan)
@@ -296,6 +298,11 @@ internal static class FanOutRewrite
         if (plan.Bound is not null)
         {
             kept.Add(plan.Bound);
+        }
+
+        if (plan.Items is not null)
+        {
+            kept.Add(plan.Items);
         }
 
         kept.AddRange(plan.PreStatements);

@@ -19,6 +19,7 @@ public sealed class RawThreadsCpuLoopFixer : CodeFixProvider
 {
     public const string ParallelForPartitionsKey = "GIL003.ParallelForPartitions";
     public const string ParallelForRangeKey = "GIL003.ParallelForRange";
+    public const string ParallelForEachItemsKey = "GIL003.ParallelForEachItems";
     public const string ParallelInvokeKey = "GIL003.ParallelInvoke";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawThreadsCpuLoop);
@@ -68,6 +69,14 @@ public sealed class RawThreadsCpuLoopFixer : CodeFixProvider
                 context.RegisterCodeFix(
                     CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Range, c), ParallelForRangeKey),
                     diagnostic);
+            }
+
+            if (plan.Items is not null)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create("Run the items with Parallel.ForEach", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForEachItemsKey),
+                    diagnostic);
+                continue;
             }
 
             context.RegisterCodeFix(

@@ -89,8 +89,10 @@ internal sealed class FanOutPlan
         ImmutableArray<IOperation> preStatements,
         ImmutableArray<FanOutBody> bodies,
         RangeSplitPlan? range,
-        IUsingOperation? unwrapUsing)
+        IUsingOperation? unwrapUsing,
+        IOperation? items = null)
     {
+        Items = items;
         Anchor = anchor;
         Removed = removed;
         Index = index;
@@ -123,4 +125,10 @@ internal sealed class FanOutPlan
 
     /// <summary>A <c>using (var done = new CountdownEvent(n)) { ... }</c> whose block replaces it.</summary>
     public IUsingOperation? UnwrapUsing { get; }
+
+    /// <summary>
+    /// The foreach shape: the items one thread was started for each (<see cref="Index"/> is then the loop variable and
+    /// <see cref="Bound"/> null), rewritten as <c>Parallel.ForEach(items, x =&gt; …)</c>.
+    /// </summary>
+    public IOperation? Items { get; }
 }

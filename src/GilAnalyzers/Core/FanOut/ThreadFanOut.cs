@@ -508,12 +508,18 @@ internal static class ThreadFanOut
     {
         plan = null;
         var loop = handle.Loop!;
-        if (index is null || bound is null)
+        IOperation? source = null;
+        if ((index is null || bound is null) && ForEachSource(loop, root, types) is { } items)
         {
-            return "the threads are not created by a 'for (int i = 0; i < n; i++)' loop";
+            // foreach (var desk in desks) { new Thread(…).Start(); … }: one thread per item → Parallel.ForEach over the items.
+            (index, source) = items;
+        }
+        else if (index is null || bound is null)
+        {
+            return "the threads are not created by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
         }
 
-        if (!OperationFacts.IsStableValue(bound, root))
+        if (bound is not null && !OperationFacts.IsStableValue(bound, root))
         {
             return "the thread count can change while the threads run";
         }
@@ -564,7 +570,7 @@ internal static class ThreadFanOut
         }
 
         var @delegate = handle.Delegate!;
-        if (OperationFacts.References(@delegate, index))
+        if (source is null && OperationFacts.References(@delegate, index))
         {
             return "the thread reads the loop variable '" + index.Name + "', which changes while the thread runs";
         }
@@ -631,7 +637,12 @@ internal static class ThreadFanOut
         // The collection's declaration goes away: the rewrite must not keep code that still names it
         // (`Parallel.For(0, threads.Length, ...)` after `var threads = new Thread[n]` is gone would not compile).
         var collection = handle.Collection!;
-        if (OperationFacts.References(bound, collection))
+        if (source is not null && OperationFacts.References(source, collection))
+        {
+            return "the threads' work uses the thread collection, which the rewrite removes";
+        }
+
+        if (bound is not null && OperationFacts.References(bound, collection))
         {
             var size = OperationFacts.Descendants(usage.CollectionDeclaration!).OfType<IArrayCreationOperation>().FirstOrDefault();
             if (size is null
@@ -651,9 +662,36 @@ internal static class ThreadFanOut
             return "the threads' work uses the thread collection, which the rewrite removes";
         }
 
-        var range = RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
-        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null);
+        var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
         return null;
+    }
+
+    /// <summary>
+    /// The loop variable and the items of <c>foreach (var x in items)</c> when <c>Parallel.ForEach(items, x =&gt; …)</c>
+    /// runs the same iterations: a <c>var</c> loop variable (no conversion), items that are an <c>IEnumerable&lt;T&gt;</c>
+    /// (not only something with a <c>GetEnumerator</c> pattern) and not changed while the threads run.
+    /// </summary>
+    private static (ILocalSymbol Variable, IOperation Items)? ForEachSource(ILoopOperation loop, IOperation root, KnownTypes types)
+    {
+        if (loop is not IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation declarator } forEach
+            || forEach.IsAsynchronous
+            || forEach.Syntax is not ForEachStatementSyntax { Type.IsVar: true })
+        {
+            return null;
+        }
+
+        var items = OperationFacts.StripConversions(forEach.Collection);
+        if (items.Type is not { } itemsType
+            || !(itemsType is IArrayTypeSymbol { Rank: 1 }
+                 || itemsType.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+                 || itemsType.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+            || !OperationFacts.IsStableValue(items, root))
+        {
+            return null;
+        }
+
+        return (declarator.Symbol, items);
     }
 
     private static bool IsWithin(IOperation operation, IOperation ancestor)
@@ -1291,7 +1329,12 @@ internal static class ThreadFanOut
                     }
                 }
 
-                shapeBlocker = "the threads are given a name or a priority";
+                // A name only labels the thread for a debugger: pool threads have none, and a body that reads its own
+                // thread is refused by the thread-affinity check. A priority changes scheduling: the fix keeps away.
+                if (initializer.Initializers.Any(m => m is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Priority" } }))
+                {
+                    shapeBlocker = "the threads are given a priority";
+                }
             }
 
             return true;
@@ -1985,6 +2028,29 @@ internal static class ThreadFanOut
                 }
             }
 
+            /// <summary><c>threads.ForEach(t =&gt; t.Join())</c> / <c>Array.ForEach(threads, t =&gt; t.Join())</c>: a join loop the rewrite removes.</summary>
+            private static bool IsForEachJoin(IInvocationOperation invocation)
+            {
+                if (invocation.TargetMethod.Name != "ForEach" || invocation.Parent is not IExpressionStatementOperation)
+                {
+                    return false;
+                }
+
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (OperationFacts.UnwrapDelegate(argument.Value) is IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } lambda)
+                    {
+                        var work = lambda.Body.Operations.Where(o => o is not IReturnOperation { ReturnedValue: null, IsImplicit: true }).ToList();
+                        return work.Count == 1
+                               && work[0] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Join", Arguments.Length: 0, Instance: { } joined } }
+                               && OperationFacts.StripConversions(joined) is IParameterReferenceOperation parameter
+                               && SymbolEqualityComparer.Default.Equals(parameter.Parameter, lambda.Symbol.Parameters[0]);
+                    }
+                }
+
+                return false;
+            }
+
             private void Derived(IOperation value, bool legacy)
             {
                 if (IsHolder(value.Type))
@@ -2014,7 +2080,11 @@ internal static class ThreadFanOut
 
             private void Invocation(IInvocationOperation invocation, IArgumentOperation? argument)
             {
-                Block();
+                if (!IsForEachJoin(invocation))
+                {
+                    Block();
+                }
+
                 if (OperationFacts.IsThread(invocation.Type, _types))
                 {
                     // queue.Dequeue(), threads.First(), stack.Pop()
@@ -2199,11 +2269,39 @@ internal static class ThreadFanOut
             {
                 outer = directLoop;
             }
+            else if (join && ForEachJoinStatement(statement) is { } forEachJoin)
+            {
+                outer = forEachJoin;
+            }
 
             if (!OutsideStatements.Contains(outer))
             {
                 OutsideStatements.Add(outer);
             }
+        }
+
+        /// <summary>
+        /// <c>threads.ForEach(t =&gt; t.Join());</c> / <c>Array.ForEach(threads, t =&gt; t.Join());</c>: the statement that
+        /// calls ForEach with a lambda whose only work is this join on its parameter.
+        /// </summary>
+        private static IOperation? ForEachJoinStatement(IOperation joinStatement)
+        {
+            if (joinStatement.Parent is not IBlockOperation lambdaBody
+                || lambdaBody.Operations.Count(o => o is not IReturnOperation { ReturnedValue: null, IsImplicit: true }) != 1
+                || lambdaBody.Parent is not IAnonymousFunctionOperation lambda)
+            {
+                return null;
+            }
+
+            IOperation current = lambda;
+            while (current.Parent is IDelegateCreationOperation or IConversionOperation)
+            {
+                current = current.Parent;
+            }
+
+            return current.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ForEach", Parent: IExpressionStatementOperation forEachStatement } }
+                ? forEachStatement
+                : null;
         }
 
         private static bool IsInside(IOperation operation, IOperation ancestor)

@@ -304,7 +304,7 @@ public class RealShapesRawThreadsFixerTests
             """
         },
         {
-            "named threads",
+            "threads with a priority",
             """
             class C
             {
@@ -314,7 +314,7 @@ public class RealShapesRawThreadsFixerTests
                     for (int w = 0; w < 4; w++)
                     {
                         int me = w;
-                        crew[w] = new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); }) { Name = "sqrt-" + me };
+                        crew[w] = new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); }) { Priority = ThreadPriority.AboveNormal };
                         crew[w].Start();
                     }
                     foreach (var t in crew) t.Join();
