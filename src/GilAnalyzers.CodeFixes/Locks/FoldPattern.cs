@@ -69,8 +69,7 @@ internal sealed class FoldPattern
     public bool Negate { get; }
 
     /// <summary>Integer types whose unchecked addition wraps, so any grouping of the adds gives the same result.</summary>
-    public static bool IsIntegerSumType(ITypeSymbol type)
-        => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64;
+    public static bool IsIntegerSumType(ITypeSymbol type) => KeyedSum.IsWrappingIntegerType(type);
 
     public static FoldPattern? Match(StatementSyntax statement, SemanticModel model, System.Threading.CancellationToken cancellationToken)
     {

@@ -175,20 +175,7 @@ internal sealed class StateEffectsWalker
            && type.ContainingNamespace?.ToDisplayString() is { } ns
            && (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal))
            && method.ReturnType is INamedTypeSymbol returned
-           && (SymbolEqualityComparer.Default.Equals(returned.OriginalDefinition, type.OriginalDefinition) || DerivesFrom(type, returned) || DerivesFrom(returned, type));
-
-    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol ancestor)
-    {
-        for (var current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, ancestor.OriginalDefinition))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+           && (OperationFacts.DerivesFrom(type, returned.OriginalDefinition) || OperationFacts.DerivesFrom(returned, type.OriginalDefinition));
 
     internal static IOperation Unwrap(IOperation operation)
     {

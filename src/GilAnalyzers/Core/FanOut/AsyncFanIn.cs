@@ -244,7 +244,7 @@ internal sealed class AsyncFanIn
                 calls.Add(new AsyncFanInCall(invocation, lambda.Symbol, false, name));
                 return true;
             case ILocalReferenceOperation local when depth < 3 && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root):
-                var initializer = InitializerOf(local.Local, root);
+                var initializer = OperationFacts.InitializerOf(local.Local, root, enterFunctions: false);
                 return initializer is not null && CollectTask(initializer, root, calls, depth + 1, types);
             default:
                 return false;
@@ -258,7 +258,7 @@ internal sealed class AsyncFanIn
         expression = OperationFacts.StripConversions(expression);
         if (expression is ILocalReferenceOperation local && depth < 3 && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root))
         {
-            var initializer = InitializerOf(local.Local, root);
+            var initializer = OperationFacts.InitializerOf(local.Local, root, enterFunctions: false);
             if (initializer is IObjectCreationOperation { Initializer: null } creation && creation.Type?.Name == "List")
             {
                 count = "the calls added to '" + local.Local.Name + "'";
@@ -359,7 +359,7 @@ internal sealed class AsyncFanIn
         if (unwrapped is null && OperationFacts.StripConversions(target) is ILocalReferenceOperation local
             && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root))
         {
-            unwrapped = OperationFacts.UnwrapDelegate(InitializerOf(local.Local, root));
+            unwrapped = OperationFacts.UnwrapDelegate(OperationFacts.InitializerOf(local.Local, root, enterFunctions: false));
             name = local.Local.Name;
         }
 
@@ -382,19 +382,6 @@ internal sealed class AsyncFanIn
         var text = lambda.Syntax.ToString();
         var arrow = text.IndexOf("=>", System.StringComparison.Ordinal);
         return arrow < 0 ? "async lambda" : text.Substring(0, arrow + 2) + " ...";
-    }
-
-    private static IOperation? InitializerOf(ILocalSymbol local, IOperation root)
-    {
-        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
-        {
-            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
-            {
-                return (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
-            }
-        }
-
-        return null;
     }
 
     private static bool IsSourceAsyncMethod(IMethodSymbol method)

@@ -172,7 +172,7 @@ internal sealed class ParallelReach
                     break;
                 case IAnonymousFunctionOperation lambda:
                     var stateParameter = sharedState && lambda.Symbol.Parameters.Length == 1 ? lambda.Symbol.Parameters[0] : null;
-                    foreach (var reach in SharedCalls(lambda.Body, 1, operand => IsSharedReceiver(operand, lambda) || IsRootedInParameter(operand, stateParameter, 0)))
+                    foreach (var reach in SharedCalls(lambda.Body, 1, operand => IsSharedReceiver(operand, lambda) || IsRootedInParameter(operand, stateParameter)))
                     {
                         work.Enqueue(reach);
                     }
@@ -257,41 +257,36 @@ internal sealed class ParallelReach
     }
 
     /// <summary>In a reached method: <c>this</c> (or what hangs off it) when its instance is shared, or a shared parameter.</summary>
-    private static bool IsRootedInShared(IOperation operand, Reach caller) => IsRootedInShared(operand, caller, 0);
-
-    private static bool IsRootedInShared(IOperation operand, Reach caller, int aliases)
-    {
-        switch (InstanceChainRoot(operand))
+    private static bool IsRootedInShared(IOperation operand, Reach caller)
+        => IsRootedIn(operand, root => root switch
         {
-            case IInstanceReferenceOperation:
-                return caller.SharedInstance;
-            case IParameterReferenceOperation parameter:
-                return caller.SharedParameters.Contains(parameter.Parameter.Ordinal)
-                       && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, caller.Method);
-            case ILocalReferenceOperation local when aliases < MaxAliases && AliasedValue(local) is { } value:
-                // var job = (Job)state; job.Run(): the local names the shared object.
-                return IsRootedInShared(value, caller, aliases + 1);
-            default:
-                return false;
-        }
-    }
+            IInstanceReferenceOperation => caller.SharedInstance,
+            IParameterReferenceOperation parameter => caller.SharedParameters.Contains(parameter.Parameter.Ordinal)
+                                                      && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, caller.Method),
+            _ => false,
+        });
 
     /// <summary>Whether <paramref name="operand"/> hangs off <paramref name="parameter"/> (directly or through a local copy).</summary>
-    private static bool IsRootedInParameter(IOperation operand, IParameterSymbol? parameter, int aliases)
-    {
-        if (parameter is null)
-        {
-            return false;
-        }
+    private static bool IsRootedInParameter(IOperation operand, IParameterSymbol? parameter)
+        => parameter is not null
+           && IsRootedIn(operand, root => root is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter));
 
-        switch (InstanceChainRoot(operand))
+    /// <summary>
+    /// Whether what <paramref name="operand"/> hangs off (<see cref="InstanceChainRoot"/>) satisfies <paramref name="isShared"/>,
+    /// following locals that only copy another value (<c>var job = (Job)state; job.Run()</c>) up to <see cref="MaxAliases"/> deep.
+    /// </summary>
+    private static bool IsRootedIn(IOperation operand, System.Func<IOperation, bool> isShared)
+    {
+        for (var aliases = 0; ; aliases++)
         {
-            case IParameterReferenceOperation reference:
-                return SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter);
-            case ILocalReferenceOperation local when aliases < MaxAliases && AliasedValue(local) is { } value:
-                return IsRootedInParameter(value, parameter, aliases + 1);
-            default:
-                return false;
+            var root = InstanceChainRoot(operand);
+            if (root is ILocalReferenceOperation local && aliases < MaxAliases && AliasedValue(local) is { } value)
+            {
+                operand = value;
+                continue;
+            }
+
+            return isShared(root);
         }
     }
 
@@ -306,15 +301,7 @@ internal sealed class ParallelReach
             return null;
         }
 
-        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
-        {
-            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local))
-            {
-                return declarator.Initializer?.Value ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer?.Value;
-            }
-        }
-
-        return null;
+        return OperationFacts.InitializerOf(reference.Local, root, enterFunctions: false);
     }
 
     /// <summary>

@@ -108,7 +108,7 @@ internal static class PoolFanOut
     private static QueueWrapper? FindWrapper(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
     {
         // Binding another method's body is the expensive part: only a body that names the pool's queue call is bound.
-        var mentions = QueueMentions.GetValue(types.Compilation, _ => new TextMentions("QueueUserWorkItem"));
+        var mentions = QueueMentions.GetValue(types.Compilation, _ => new TextMentions(new[] { "QueueUserWorkItem" }));
         var declared = false;
         foreach (var reference in method.DeclaringSyntaxReferences)
         {
@@ -930,7 +930,7 @@ internal static class PoolFanOut
                 return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(list));
             case ILocalReferenceOperation local:
                 if (!OperationFacts.IsWrittenAfterDeclaration(local.Local, root)
-                    && InitializerOf(local.Local, root) is { } elementValue
+                    && OperationFacts.InitializerOf(local.Local, root) is { } elementValue
                     && OperationFacts.StripConversions(elementValue) is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property: { IsIndexer: true } })
                 {
                     // var done = events[j]; ... done.Set() in the item.
@@ -979,7 +979,7 @@ internal static class PoolFanOut
                                ?? (OperationFacts.StripConversions(argument.Value) is { } passed
                                    && passed is ILocalReferenceOperation or IFieldReferenceOperation
                                    && OperationFacts.ReferencedSymbol(passed) is { } symbol
-                                   && !IsDeclaredIn(symbol, site.CallbackBody)
+                                   && !OperationFacts.IsDeclaredIn(symbol, site.CallbackBody)
                                        ? passed
                                        : null);
                     }
@@ -1029,21 +1029,7 @@ internal static class PoolFanOut
 
     /// <summary>The initialiser of a local declared in <paramref name="body"/> and never reassigned there.</summary>
     private static IOperation? LocalCopy(ILocalSymbol local, IOperation body)
-        => OperationFacts.IsWrittenAfterDeclaration(local, body) ? null : InitializerOf(local, body);
-
-    /// <summary>Whether <paramref name="symbol"/> is a local declared inside <paramref name="body"/> (not captured from outside it).</summary>
-    private static bool IsDeclaredIn(ISymbol symbol, IOperation body)
-    {
-        foreach (var reference in symbol.DeclaringSyntaxReferences)
-        {
-            if (reference.SyntaxTree == body.Syntax.SyntaxTree && body.Syntax.Span.Contains(reference.Span))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => OperationFacts.IsWrittenAfterDeclaration(local, body) ? null : OperationFacts.InitializerOf(local, body);
 
     private static bool IsCallbackParameter(IParameterSymbol parameter, IMethodSymbol callback)
         => parameter.ContainingSymbol is IMethodSymbol owner
@@ -1068,7 +1054,7 @@ internal static class PoolFanOut
     {
         value = OperationFacts.StripConversions(value);
         if (value is ILocalReferenceOperation local && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root)
-            && InitializerOf(local.Local, root) is { } initializer
+            && OperationFacts.InitializerOf(local.Local, root) is { } initializer
             && OperationFacts.StripConversions(initializer) is ITupleOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation or IInvocationOperation or IArrayCreationOperation)
         {
             return OperationFacts.StripConversions(initializer);
@@ -1183,19 +1169,6 @@ internal static class PoolFanOut
                && int.TryParse(name.Substring(4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position)
             ? position - 1
             : -1;
-    }
-
-    private static IOperation? InitializerOf(ILocalSymbol local, IOperation root)
-    {
-        foreach (var operation in OperationFacts.Descendants(root))
-        {
-            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
-            {
-                return (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
-            }
-        }
-
-        return null;
     }
 
     private static string? PlanQueued(IInvocationOperation queue, ILoopOperation loop, IOperation @delegate, ILocalSymbol countdown, ImmutableArray<IOperation> signals, IOperation root, KnownTypes types, out FanOutPlan? plan)

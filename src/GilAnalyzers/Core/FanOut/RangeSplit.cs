@@ -237,7 +237,7 @@ internal static class RangeSplit
                 }
 
                 // Locals declared inside the body are per iteration; the accumulator is checked by the caller.
-                return IsDeclaredIn(local.Local, body) || local.Parent is ICompoundAssignmentOperation;
+                return OperationFacts.IsDeclaredIn(local.Local, body) || local.Parent is ICompoundAssignmentOperation;
             case IArrayElementReferenceOperation element when OperationFacts.IsWrite(element):
                 return element.Indices.Length == 1
                        && OperationFacts.StripConversions(element.Indices[0]) is ILocalReferenceOperation index
@@ -262,9 +262,6 @@ internal static class RangeSplit
 
         return false;
     }
-
-    private static bool IsDeclaredIn(ILocalSymbol local, IOperation body)
-        => local.DeclaringSyntaxReferences.Any(r => body.Syntax.Span.Contains(r.Span));
 
     private static bool IsCountingLoop(IForLoopOperation loop, out ILocalSymbol index, out IOperation start, out IOperation end)
     {

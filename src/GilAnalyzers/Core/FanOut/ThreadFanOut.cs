@@ -2028,29 +2028,6 @@ internal static class ThreadFanOut
                 }
             }
 
-            /// <summary><c>threads.ForEach(t =&gt; t.Join())</c> / <c>Array.ForEach(threads, t =&gt; t.Join())</c>: a join loop the rewrite removes.</summary>
-            private static bool IsForEachJoin(IInvocationOperation invocation)
-            {
-                if (invocation.TargetMethod.Name != "ForEach" || invocation.Parent is not IExpressionStatementOperation)
-                {
-                    return false;
-                }
-
-                foreach (var argument in invocation.Arguments)
-                {
-                    if (OperationFacts.UnwrapDelegate(argument.Value) is IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } lambda)
-                    {
-                        var work = lambda.Body.Operations.Where(o => o is not IReturnOperation { ReturnedValue: null, IsImplicit: true }).ToList();
-                        return work.Count == 1
-                               && work[0] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Join", Arguments.Length: 0, Instance: { } joined } }
-                               && OperationFacts.StripConversions(joined) is IParameterReferenceOperation parameter
-                               && SymbolEqualityComparer.Default.Equals(parameter.Parameter, lambda.Symbol.Parameters[0]);
-                    }
-                }
-
-                return false;
-            }
-
             private void Derived(IOperation value, bool legacy)
             {
                 if (IsHolder(value.Type))
@@ -2282,13 +2259,11 @@ internal static class ThreadFanOut
 
         /// <summary>
         /// <c>threads.ForEach(t =&gt; t.Join());</c> / <c>Array.ForEach(threads, t =&gt; t.Join());</c>: the statement that
-        /// calls ForEach with a lambda whose only work is this join on its parameter.
+        /// calls ForEach with the lambda <paramref name="joinStatement"/> is the body of.
         /// </summary>
         private static IOperation? ForEachJoinStatement(IOperation joinStatement)
         {
-            if (joinStatement.Parent is not IBlockOperation lambdaBody
-                || lambdaBody.Operations.Count(o => o is not IReturnOperation { ReturnedValue: null, IsImplicit: true }) != 1
-                || lambdaBody.Parent is not IAnonymousFunctionOperation lambda)
+            if (joinStatement.Parent is not IBlockOperation { Parent: IAnonymousFunctionOperation lambda })
             {
                 return null;
             }
@@ -2299,9 +2274,32 @@ internal static class ThreadFanOut
                 current = current.Parent;
             }
 
-            return current.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ForEach", Parent: IExpressionStatementOperation forEachStatement } }
-                ? forEachStatement
+            return current.Parent is IArgumentOperation { Parent: IInvocationOperation forEach } && IsForEachJoin(forEach)
+                ? forEach.Parent
                 : null;
+        }
+
+        /// <summary><c>threads.ForEach(t =&gt; t.Join())</c> / <c>Array.ForEach(threads, t =&gt; t.Join())</c>: a join loop the rewrite removes.</summary>
+        private static bool IsForEachJoin(IInvocationOperation invocation)
+        {
+            if (invocation.TargetMethod.Name != "ForEach" || invocation.Parent is not IExpressionStatementOperation)
+            {
+                return false;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (OperationFacts.UnwrapDelegate(argument.Value) is IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } lambda)
+                {
+                    var work = lambda.Body.Operations.Where(o => o is not IReturnOperation { ReturnedValue: null, IsImplicit: true }).ToList();
+                    return work.Count == 1
+                           && work[0] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Join", Arguments.Length: 0, Instance: { } joined } }
+                           && OperationFacts.StripConversions(joined) is IParameterReferenceOperation parameter
+                           && SymbolEqualityComparer.Default.Equals(parameter.Parameter, lambda.Symbol.Parameters[0]);
+                }
+            }
+
+            return false;
         }
 
         private static bool IsInside(IOperation operation, IOperation ancestor)

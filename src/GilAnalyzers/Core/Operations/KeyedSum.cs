@@ -54,7 +54,7 @@ internal sealed class KeyedSum
                 var payload = left is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, old) ? right
                     : right is ILocalReferenceOperation r && SymbolEqualityComparer.Default.Equals(r.Local, old) ? left
                     : null;
-                return payload is not null && SameExpression(payload, whenFalse) && !Mentions(payload, old) && Independent(dictionary, payload, key)
+                return payload is not null && SameExpression(payload, whenFalse) && !OperationFacts.References(payload, old) && Independent(dictionary, payload, key)
                     ? new KeyedSum(dictionary, receiver, key, payload)
                     : null;
             }
@@ -100,12 +100,16 @@ internal sealed class KeyedSum
     public static bool IsIntegerDictionary(ITypeSymbol? type)
         => type is INamedTypeSymbol { TypeArguments.Length: 2 } named
            && named.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.Dictionary<TKey, TValue>"
-           && named.TypeArguments[1].SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64;
+           && IsWrappingIntegerType(named.TypeArguments[1]);
+
+    /// <summary>Integer types whose unchecked addition wraps, so any grouping of the adds gives the same result.</summary>
+    public static bool IsWrappingIntegerType(ITypeSymbol type)
+        => type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32 or SpecialType.System_UInt64;
 
     private static bool Independent(IOperation dictionary, IOperation payload, IOperation key)
     {
         var symbol = OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(dictionary));
-        return symbol is not null && !Mentions(payload, symbol) && !Mentions(key, symbol);
+        return symbol is not null && !OperationFacts.References(payload, symbol) && !OperationFacts.References(key, symbol);
     }
 
     private static ILocalSymbol? OutLocal(IOperation argument)
@@ -125,17 +129,4 @@ internal sealed class KeyedSum
     /// <summary>The same expression written twice (<c>k</c> in the indexer and in the lookup), compared as text.</summary>
     private static bool SameExpression(IOperation a, IOperation b)
         => OperationFacts.StripConversions(a).Syntax.ToString().Trim() == OperationFacts.StripConversions(b).Syntax.ToString().Trim();
-
-    private static bool Mentions(IOperation operation, ISymbol symbol)
-    {
-        foreach (var descendant in operation.DescendantsAndSelf())
-        {
-            if (SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(descendant), symbol))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

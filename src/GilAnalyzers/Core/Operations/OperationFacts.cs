@@ -162,6 +162,34 @@ internal static class OperationFacts
         }
     }
 
+    /// <summary>The initial value of <paramref name="local"/> where <paramref name="root"/> declares it, or null.</summary>
+    public static IOperation? InitializerOf(ILocalSymbol local, IOperation root, bool enterFunctions = true)
+    {
+        foreach (var operation in Descendants(root, enterFunctions))
+        {
+            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+            {
+                return (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="symbol"/> (a local) is declared inside <paramref name="body"/>'s syntax.</summary>
+    public static bool IsDeclaredIn(ISymbol symbol, IOperation body)
+    {
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree == body.Syntax.SyntaxTree && body.Syntax.Span.Contains(reference.Span))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static bool References(IOperation root, ISymbol symbol)
         => Descendants(root).Any(o => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(o), symbol));
 

@@ -5,22 +5,30 @@ using Microsoft.CodeAnalysis;
 namespace GilAnalyzers.Core;
 
 /// <summary>
-/// Where a syntax tree's text contains one word, found once per tree by an ordinal search of the text the compiler
-/// already holds: a filter that costs no syntax, binding or operation work, run before binding another method's body
-/// (comments and longer names match too; the operation walk that follows decides).
+/// Where a syntax tree's text contains some words, found once per tree by an ordinal search of the text the compiler
+/// already holds: a filter that costs no syntax, binding or operation work (before binding another method's body, or
+/// walking a member's operations). Comments match too; the operation walk that follows decides.
 /// </summary>
 internal sealed class TextMentions
 {
-    private readonly string _word;
+    private readonly string[] _words;
+    private readonly System.Func<string, int, string, bool>? _isOtherName;
     private readonly ConcurrentDictionary<SyntaxTree, int[]> _positions = new ConcurrentDictionary<SyntaxTree, int[]>();
 
-    public TextMentions(string word)
+    /// <param name="words">The words looked for.</param>
+    /// <param name="isOtherName">Given the text, a match's position and its word: true when the match names something else
+    /// (<c>string.Join</c>, <c>ThreadPool</c>) and does not count.</param>
+    public TextMentions(string[] words, System.Func<string, int, string, bool>? isOtherName = null)
     {
-        _word = word;
+        _words = words;
+        _isOtherName = isOtherName;
     }
 
-    /// <summary>Whether the word occurs inside the text of <paramref name="reference"/> (a declaration's syntax).</summary>
+    /// <summary>Whether a word occurs inside the text of <paramref name="reference"/> (a declaration's syntax).</summary>
     public bool In(SyntaxReference reference) => In(reference.SyntaxTree, reference.Span);
+
+    /// <summary>Whether a word occurs inside <paramref name="node"/>'s text.</summary>
+    public bool In(SyntaxNode node) => In(node.SyntaxTree, node.Span);
 
     public bool In(SyntaxTree tree, Microsoft.CodeAnalysis.Text.TextSpan span)
     {
@@ -30,6 +38,7 @@ internal sealed class TextMentions
             return false;
         }
 
+        // The first mention at or after the span's start, then whether it lies inside the span.
         var index = System.Array.BinarySearch(positions, span.Start);
         if (index < 0)
         {
@@ -43,11 +52,23 @@ internal sealed class TextMentions
     {
         var text = tree.GetText().ToString();
         List<int>? found = null;
-        for (var at = text.IndexOf(_word, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(_word, at + _word.Length, System.StringComparison.Ordinal))
+        foreach (var word in _words)
         {
-            (found ??= new List<int>()).Add(at);
+            for (var at = text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
+            {
+                if (_isOtherName is null || !_isOtherName(text, at, word))
+                {
+                    (found ??= new List<int>()).Add(at);
+                }
+            }
         }
 
-        return found is null ? System.Array.Empty<int>() : found.ToArray();
+        if (found is null)
+        {
+            return System.Array.Empty<int>();
+        }
+
+        found.Sort();
+        return found.ToArray();
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using GilAnalyzers.Core;
@@ -28,11 +27,11 @@ public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
     private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
         var costModel = WorkCostModel.For(types);
-        var mentions = new ThreadMentions();
+        var mentions = ThreadMentions.Create();
         context.RegisterOperationBlockAction(c => AnalyzeBlocks(c, types, costModel, mentions));
     }
 
-    private static void AnalyzeBlocks(OperationBlockAnalysisContext context, KnownTypes types, WorkCostModel costModel, ThreadMentions mentions)
+    private static void AnalyzeBlocks(OperationBlockAnalysisContext context, KnownTypes types, WorkCostModel costModel, TextMentions mentions)
     {
         HashSet<IOperation>? roots = null;
         foreach (var block in context.OperationBlocks)
@@ -92,56 +91,11 @@ public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
     /// <summary>
     /// Where a syntax tree's text says <c>Thread</c> or <c>Join</c> (a creation, a thread collection, a join of threads a
     /// helper made), found once per tree by an ordinal search of the text the compiler already holds — no syntax or
-    /// semantic work. Comments and longer names (<c>ThreadPool</c>) match too; the operation walk decides.
+    /// semantic work. Comments match too; the operation walk decides.
     /// </summary>
-    private sealed class ThreadMentions
+    private static class ThreadMentions
     {
-        private readonly ConcurrentDictionary<SyntaxTree, int[]> _positions = new ConcurrentDictionary<SyntaxTree, int[]>();
-
-        public bool In(SyntaxNode node)
-        {
-            var positions = _positions.GetOrAdd(node.SyntaxTree, Find);
-            if (positions.Length == 0)
-            {
-                return false;
-            }
-
-            // The first mention at or after the node's start, then whether it lies inside the node.
-            var span = node.Span;
-            var index = System.Array.BinarySearch(positions, span.Start);
-            if (index < 0)
-            {
-                index = ~index;
-            }
-
-            return index < positions.Length && positions[index] < span.End;
-        }
-
-        private static int[] Find(SyntaxTree tree)
-        {
-            var text = tree.GetText().ToString();
-            List<int>? found = null;
-            Add(text, "Thread", ref found);
-            Add(text, "Join", ref found);
-            if (found is null)
-            {
-                return System.Array.Empty<int>();
-            }
-
-            found.Sort();
-            return found.ToArray();
-        }
-
-        private static void Add(string text, string word, ref List<int>? found)
-        {
-            for (var at = text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
-            {
-                if (!IsOtherName(text, at, word))
-                {
-                    (found ??= new List<int>()).Add(at);
-                }
-            }
-        }
+        public static TextMentions Create() => new TextMentions(new[] { "Thread", "Join" }, IsOtherName);
 
         /// <summary>
         /// Mentions that name something else: string.Join (the commonest Join by far), System.Threading, ThreadPool,
@@ -158,18 +112,10 @@ public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
                 return true;
             }
 
-            if (word == "Join")
-            {
-                return Preceded(text, at, "string.") || Preceded(text, at, "String.");
-            }
-
-            return Followed(text, end, "ing") || Followed(text, end, "Pool") || Followed(text, end, "Local") || Followed(text, end, "Static");
+            return word == "Join" && (Preceded(text, at, "string.") || Preceded(text, at, "String."));
         }
 
         private static bool Preceded(string text, int at, string prefix)
             => at >= prefix.Length && string.CompareOrdinal(text, at - prefix.Length, prefix, 0, prefix.Length) == 0;
-
-        private static bool Followed(string text, int end, string suffix)
-            => end + suffix.Length <= text.Length && string.CompareOrdinal(text, end, suffix, 0, suffix.Length) == 0;
     }
 }
