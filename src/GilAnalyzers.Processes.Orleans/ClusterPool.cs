@@ -175,12 +175,13 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
         ValueTask<ChunkJob?> Next(CancellationToken _)
         {
             int c = Interlocked.Increment(ref nextChunk);
-            if (c >= chunkCount)
+            int start = c * size;
+            if (c >= chunkCount || start > errors.Index)
             {
+                // Past the end, or past an item that already failed: results after it are not wanted.
                 return new ValueTask<ChunkJob?>((ChunkJob?)null);
             }
 
-            int start = c * size;
             int count = Math.Min(size, n - start);
             try
             {
@@ -203,7 +204,7 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
                 if (failure.Index >= 0 && failure.Index < job.Count)
                 {
                     failed[failure.Index] = true;
-                    errors.Record(job.Start + failure.Index, Translate(failure, call, job.Start + failure.Index, outcome, itemTimeout));
+                    errors.Record(job.Start + failure.Index, Translate(failure, call, job.Start + failure.Index, outcome, itemTimeout), stop: false);
                     ok = false;
                 }
             }
@@ -626,18 +627,28 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
 
         public event Action? Recorded;
 
-        public void Record(int index, Exception error)
+        /// <summary>The lowest failing item index so far (<see cref="int.MaxValue"/> while none failed).</summary>
+        public int Index => Volatile.Read(ref _index);
+
+        /// <summary>
+        /// Records a failure. <paramref name="stop"/> false: an item failed in a chunk that completed — the map goes on
+        /// only with chunks before it, so a failure earlier in input order still in flight is the one reported.
+        /// </summary>
+        public void Record(int index, Exception error, bool stop = true)
         {
             lock (_gate)
             {
                 if (index < _index)
                 {
-                    _index = index;
+                    Volatile.Write(ref _index, index);
                     Error = error;
                 }
             }
 
-            Recorded?.Invoke();
+            if (stop)
+            {
+                Recorded?.Invoke();
+            }
         }
     }
 }
