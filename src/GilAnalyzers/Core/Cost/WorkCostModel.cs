@@ -1280,7 +1280,8 @@ internal sealed class WorkCostModel
                 }
                 else
                 {
-                    return -1;
+                    // for (i = 0; i < args.Length; i++) over an argument list.
+                    return IsArgumentListLength(condition.RightOperand) || IsArgumentListLength(condition.LeftOperand) ? ArgumentListTrips : -1;
                 }
 
                 if (OperationFacts.StripConversions(variableSide) is not ILocalReferenceOperation local
@@ -1293,14 +1294,33 @@ internal sealed class WorkCostModel
                 var trips = Math.Abs(bound - start) + (inclusive ? 1 : 0);
                 return trips <= MaxConstantTrips ? trips : -1;
             case IForEachLoopOperation forEach:
-                return OperationFacts.StripConversions(forEach.Collection) is IArrayCreationOperation { Initializer: { } init }
-                    ? init.ElementValues.Length
-                    : -1;
+                return OperationFacts.StripConversions(forEach.Collection) switch
+                {
+                    IArrayCreationOperation { Initializer: { } init } => init.ElementValues.Length,
+                    var collection when IsArgumentList(collection) => ArgumentListTrips,
+                    _ => -1,
+                };
             default:
                 // while / do-while: the trip count is not visible.
                 return -1;
         }
     }
+
+    /// <summary>
+    /// The trip count taken for a walk over an argument list: a <c>params</c> parameter (<c>new Candidates(key, match)</c>
+    /// passes one) or an <c>object[]</c> parameter (format arguments, the cells of one row). Callers pass a handful; a
+    /// loop over one is as light as a loop of this many, and only counts when nested in others.
+    /// </summary>
+    private const long ArgumentListTrips = 4;
+
+    private static bool IsArgumentList(IOperation collection)
+        => collection is IParameterReferenceOperation { Parameter: { } parameter }
+           && (parameter.IsParams || parameter.Type is IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Object });
+
+    /// <summary><c>args.Length</c> of an argument list (see <see cref="IsArgumentList"/>).</summary>
+    private static bool IsArgumentListLength(IOperation bound)
+        => OperationFacts.StripConversions(bound) is IPropertyReferenceOperation { Property.Name: "Length" or "Count", Instance: { } instance }
+           && IsArgumentList(OperationFacts.StripConversions(instance));
 
     private static bool TryInitialValue(ImmutableArray<IOperation> before, ILocalSymbol local, out long value)
     {

@@ -371,16 +371,45 @@ internal sealed class ParallelReach
             return null;
         }
 
-        foreach (var operation in OperationFacts.Descendants(OperationFacts.FunctionRoot(creation), enterFunctions: false))
+        // The thread may be started later from the list it was added to: threads.Add(t); … foreach (var w in threads) w.Start(job);
+        var root = OperationFacts.FunctionRoot(creation);
+        var holders = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { holder };
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation { TargetMethod.Name: "Add", Arguments.Length: 1, Instance: { } list } add
+                && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(add.Arguments[0].Value)), holder)
+                && OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(list)) is { } listSymbol)
+            {
+                holders.Add(listSymbol);
+            }
+        }
+
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
         {
             if (operation is IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 1, Instance: { } instance } start
-                && SymbolEqualityComparer.Default.Equals(HolderOf(instance), holder))
+                && HolderOf(instance) is { } startedFrom
+                && (holders.Contains(startedFrom) || IsIterationOver(startedFrom, start, holders)))
             {
                 return (start, start.Arguments[0].Value);
             }
         }
 
         return null;
+    }
+
+    /// <summary>Whether <paramref name="local"/> is the variable of a foreach around <paramref name="use"/> that walks one of <paramref name="collections"/>.</summary>
+    private static bool IsIterationOver(ISymbol local, IOperation use, HashSet<ISymbol> collections)
+    {
+        for (var current = use.Parent; current is not null; current = current.Parent)
+        {
+            if (current is IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation declarator } forEach
+                && SymbolEqualityComparer.Default.Equals(declarator.Symbol, local))
+            {
+                return OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(forEach.Collection)) is { } walked && collections.Contains(walked);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The local, field or collection a thread is kept in: <c>t</c>, <c>_worker</c>, <c>threads[i]</c>.</summary>

@@ -120,7 +120,7 @@ internal sealed class SerialisedLockSite
             where = parallel.Description;
         }
         else if (identity.Scope == LockScope.ProcessGlobal
-                 && !IsLazyInitialisation(region)
+                 && !IsLazyInitialisation(region, processWideLock: true)
                  && !ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types))
         {
             where = "'" + context.ContainingSymbol.Name + "', a process-wide lock that every calling thread queues for";
@@ -164,28 +164,48 @@ internal sealed class SerialisedLockSite
     /// Double-checked or guarded one-time initialisation (<c>if (s_table == null) lock (s_gate) { if (s_table == null)
     /// s_table = Build(); }</c>) runs its work once, not once per caller: not a GIL.
     /// </summary>
-    public static bool IsLazyInitialisation(LockRegion region) => IsLazyInitialisation(region.Body, region.Anchor);
+    /// <remarks>
+    /// With <paramref name="processWideLock"/> (a static lock), initialising a member of the instance
+    /// (<c>lock (s_gate) { return _image ??= Decode(_bytes); }</c>) runs once per instance, and every instance's first
+    /// caller queues on the one lock: that is not one-time initialisation.
+    /// </remarks>
+    public static bool IsLazyInitialisation(LockRegion region, bool processWideLock = false) => IsLazyInitialisation(region.Body, region.Anchor, processWideLock);
 
     /// <summary>
-    /// As <see cref="IsLazyInitialisation(LockRegion)"/> for code that runs under a lock: <paramref name="body"/>, taken
+    /// As <see cref="IsLazyInitialisation(LockRegion, bool)"/> for code that runs under a lock: <paramref name="body"/>, taken
     /// at <paramref name="anchor"/> (null for a whole <c>[MethodImpl(Synchronized)]</c> method, guarded by its first statement).
     /// </summary>
-    public static bool IsLazyInitialisation(IEnumerable<IOperation> body, IOperation? anchor)
+    public static bool IsLazyInitialisation(IEnumerable<IOperation> body, IOperation? anchor, bool processWideLock = false)
     {
         var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var coalesces = false;
+        var perInstance = true;
         foreach (var operation in body)
         {
             foreach (var descendant in operation.DescendantsAndSelf())
             {
                 switch (descendant)
                 {
-                    case ICoalesceAssignmentOperation:
-                        return true;
+                    case ICoalesceAssignmentOperation coalesce:
+                        coalesces = true;
+                        perInstance &= IsInstanceMemberOfThis(coalesce.Target);
+                        break;
                     case IAssignmentOperation { Target: IMemberReferenceOperation member }:
                         assigned.Add(member.Member);
+                        perInstance &= IsInstanceMemberOfThis(member);
                         break;
                 }
             }
+        }
+
+        if (processWideLock && perInstance && (coalesces || assigned.Count > 0))
+        {
+            return false;
+        }
+
+        if (coalesces)
+        {
+            return true;
         }
 
         if (assigned.Count == 0)
@@ -214,6 +234,10 @@ internal sealed class SerialisedLockSite
 
         return false;
     }
+
+    /// <summary>A field or property of <c>this</c> instance (<c>_image</c>, <c>this.Cache</c>).</summary>
+    private static bool IsInstanceMemberOfThis(IOperation target)
+        => OperationFacts.StripConversions(target) is IMemberReferenceOperation { Member.IsStatic: false, Instance: IInstanceReferenceOperation };
 
     private static bool ReadsAny(IOperation condition, HashSet<ISymbol> symbols)
     {

@@ -1,0 +1,241 @@
+using Microsoft.CodeAnalysis.Testing;
+using Xunit;
+using Gil001 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SharedLockAroundCpuWorkAnalyzer>;
+using Gil001Callee = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer>;
+using Gil002 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SynchronizedCpuMethodAnalyzer>;
+
+namespace GilAnalyzers.Tests.Rules;
+
+/// <summary>
+/// Issue 14, fourth round (shapes from the tuned corpus half, written in our own words): a loop over an argument list
+/// (a <c>params</c> array, an <c>object[]</c> of format arguments or cells) is a handful of steps, not data; threads
+/// collected in a list and started from it later with one shared state object reach that object's locks; and a
+/// process-wide lock held while each instance initialises its own member is not one-time initialisation.
+/// </summary>
+public class ArgumentListsAndHandOffTests
+{
+    private const string Usings = "using System; using System.Collections.Generic; using System.Collections.Concurrent; using System.Linq; using System.Runtime.CompilerServices; using System.Threading; using System.Threading.Tasks;\n";
+
+    // ---- argument lists ----
+
+    [Fact]
+    public async Task SynchronizedAddBuildingAnEntryFromParamsMatches_DoesNotReport()
+    {
+        var source = Usings + """
+            sealed class Hit { public readonly int Score; public Hit(int score) { Score = score; } }
+            sealed class Bucket
+            {
+                private readonly ConcurrentDictionary<int, Hit> _best = new ConcurrentDictionary<int, Hit>();
+                public Bucket(int key, params Hit[] hits) { foreach (var h in hits) Offer(key, h); }
+                public void Offer(int key, Hit h) => _best.AddOrUpdate(key, h, (k, old) => old.Score >= h.Score ? old : h);
+            }
+            class Tally
+            {
+                private readonly Dictionary<int, Bucket> _buckets = new Dictionary<int, Bucket>();
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public void Record(int sequence, int key, int score)
+                {
+                    var hit = new Hit(score);
+                    if (!_buckets.TryGetValue(sequence, out var bucket)) _buckets.Add(sequence, new Bucket(key, hit));
+                    else bucket.Offer(key, hit);
+                }
+
+                public static Tally Run(int[] sequences)
+                {
+                    var tally = new Tally();
+                    Parallel.ForEach(sequences, s => tally.Record(s, s % 11, s * 5));
+                    return tally;
+                }
+            }
+            """;
+        await Gil002.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task SynchronizedRowFormattingOverObjectCells_DoesNotReport()
+    {
+        var source = Usings + """
+            class CsvLog
+            {
+                private readonly System.Text.StringBuilder _text = new System.Text.StringBuilder();
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                private void WriteRow(object[] cells)
+                {
+                    var parts = new string[cells.Length];
+                    for (int i = 0; i < cells.Length; i++)
+                    {
+                        object cell = cells[i];
+                        if (cell is string) cell = "'" + cell + "'";
+                        parts[i] = cell.ToString();
+                    }
+                    _text.AppendLine(string.Join(";", parts));
+                }
+
+                public void LogAll(int[] runs)
+                {
+                    Parallel.ForEach(runs, r => WriteRow(new object[] { r, r * 0.5, "run" + r }));
+                }
+            }
+            """;
+        await Gil002.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task SynchronizedRowFormattingOverNumericSamples_Reports()
+    {
+        var source = Usings + """
+            class CsvLog
+            {
+                private readonly System.Text.StringBuilder _text = new System.Text.StringBuilder();
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                private void {|#0:WriteRow|}(double[] samples)
+                {
+                    var parts = new string[samples.Length];
+                    for (int i = 0; i < samples.Length; i++)
+                    {
+                        parts[i] = Math.Round(samples[i], 3).ToString();
+                    }
+                    _text.AppendLine(string.Join(";", parts));
+                }
+
+                public void LogAll(double[][] runs)
+                {
+                    Parallel.ForEach(runs, r => WriteRow(r));
+                }
+            }
+            """;
+        await Gil002.VerifyAnalyzerAsync(source, Gil002.Diagnostic(Descriptors.SynchronizedCpuMethodReached).WithLocation(0).WithArguments("WriteRow", "for loop", "the instance, shared by a Parallel.ForEach body"));
+    }
+
+    // ---- threads started from the list they were collected in ----
+
+    private const string CrunchClass = """
+        public class Crunch
+        {
+            private readonly object _gate = new object();
+            public long Amount = 50000;
+            public long Step()
+            {
+                long result = 0;
+                {|#0:lock (_gate)|}
+                {
+                    int x = 7;
+                    for (long l = 0; l < Amount; l++)
+                    {
+                        x = x + (int)l;
+                        if (l % 3 == 0) result = x * 31 + l;
+                    }
+                }
+                return result;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ThreadsStartedFromTheirListWithOneSharedState_Reports()
+    {
+        var source = Usings + CrunchClass + """
+
+            public static class Runner
+            {
+                public static void Start(int count)
+                {
+                    var crunch = new Crunch();
+                    var workers = new List<Thread>();
+                    for (int i = 0; i < count; i++)
+                    {
+                        var t = new Thread(Loop);
+                        workers.Add(t);
+                    }
+                    foreach (var w in workers)
+                    {
+                        w.Start(crunch);
+                    }
+                    foreach (var w in workers) w.Join();
+                }
+
+                private static void Loop(object state)
+                {
+                    var c = (Crunch)state;
+                    for (int round = 0; round < 100; round++) c.Step();
+                }
+            }
+            """;
+        await Gil001Callee.VerifyAnalyzerAsync(source, Gil001Callee.Diagnostic(Descriptors.SharedLockAroundCpuWorkInCallee).WithLocation(0).WithArguments("_gate", "for loop", "'Step', called from a Thread started in a loop"));
+    }
+
+    [Fact]
+    public async Task ThreadsStartedFromTheirListEachWithItsOwnState_DoesNotReport()
+    {
+        var source = Usings + CrunchClass.Replace("{|#0:lock (_gate)|}", "lock (_gate)") + """
+
+            public static class Runner
+            {
+                public static void Start(int count)
+                {
+                    var workers = new List<Thread>();
+                    for (int i = 0; i < count; i++)
+                    {
+                        var t = new Thread(Loop);
+                        workers.Add(t);
+                    }
+                    foreach (var w in workers)
+                    {
+                        w.Start(new Crunch());
+                    }
+                    foreach (var w in workers) w.Join();
+                }
+
+                private static void Loop(object state)
+                {
+                    var c = (Crunch)state;
+                    for (int round = 0; round < 100; round++) c.Step();
+                }
+            }
+            """;
+        await Gil001Callee.VerifyAnalyzerAsync(source);
+    }
+
+    // ---- per-instance initialisation under a process-wide lock ----
+
+    private const string AssetTemplate = """
+        public sealed class Asset
+        {
+            private static readonly object Locker = new object();
+            private readonly byte[] _bytes;
+            private MEMBER double[] _decoded;
+            public Asset(byte[] b) { _bytes = b; }
+            public double[] Decoded(byte[] source)
+            {
+                LOCK
+                {
+                    return _decoded ??= Decode(source);
+                }
+            }
+            private static double[] Decode(byte[] b)
+            {
+                var r = new double[b.Length];
+                for (int i = 0; i < b.Length; i++)
+                    for (int k = 0; k < b.Length; k++) r[(i + k) % r.Length] += Math.Sqrt(b[i] * (k + 1));
+                return r;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task InstanceMemberInitialisedUnderStaticLock_Reports()
+    {
+        var source = Usings + AssetTemplate.Replace("MEMBER ", string.Empty).Replace("LOCK", "{|#0:lock (Locker)|}");
+        await Gil001.VerifyAnalyzerAsync(source, Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0).WithArguments("Locker", "calls 'Decode' (nested loop, 2 levels)", "'Decoded', a process-wide lock that every calling thread queues for"));
+    }
+
+    [Fact]
+    public async Task StaticMemberInitialisedOnceUnderStaticLock_DoesNotReport()
+    {
+        var source = Usings + AssetTemplate.Replace("MEMBER ", "static ").Replace("LOCK", "lock (Locker)");
+        await Gil001.VerifyAnalyzerAsync(source);
+    }
+}
