@@ -49,7 +49,7 @@ internal static class NativeWork
         "Get", "Set", "Is", "Has", "Close", "Free", "Release", "Prepare", "Unprepare", "Open", "Destroy", "Delete",
         "Dispose", "Init", "Initialize", "Initialise", "Size", "Count", "Length", "Handle", "Flags", "Status", "Error",
         "Version", "Register", "Unregister", "Lock", "Unlock", "Reset", "Query", "Info", "Callback", "Abort", "Cancel",
-        "Pixel", "Flush",
+        "Pixel", "Flush", "Details", "Detail", "Caps", "Capabilities", "Properties", "Metadata", "Enum",
     };
 
     /// <summary>Namespaces of managed wrappers over native libraries that are not thread-safe as a rule.</summary>

@@ -316,9 +316,23 @@ internal sealed class WorkCostModel
                 return;
             case ILoopOperation loop when walk.LockBody && IsGuardedCollectionLoop(loop, walk):
                 return;
+            case ILoopOperation loop when walk.LockBody && IsElementwiseMerge(loop):
+                // Adding a vector computed outside the lock into the shared one: one cheap pass per merge.
+                return;
             case ILoopOperation loop:
+                var outer = nest;
                 nest = EnterLoop(loop, nest, walk);
-                break;
+                // What a loop evaluates once, before its first iteration — a foreach's collection, a for loop's
+                // initialisers — runs at the depth around it: foreach (var k in _keys.Where(p).ToArray()) is one pass
+                // for the query and one for the body, not a nest.
+                foreach (var child in loop.ChildOperations)
+                {
+                    var once = (loop is IForEachLoopOperation forEach && child == forEach.Collection)
+                               || (loop is IForLoopOperation forLoop && forLoop.Before.Contains(child));
+                    Visit(child, once ? outer : nest, walk);
+                }
+
+                return;
             case IConditionalOperation conditional when walk.LockBody && IsRareUpdateBranch(conditional):
                 Visit(conditional.Condition, nest, walk);
                 if (conditional.WhenFalse is { } whenFalse)
@@ -999,6 +1013,56 @@ internal sealed class WorkCostModel
         var cost = body.Result();
         return cost.Kind is WorkKind.Light or WorkKind.Unknown;
     }
+
+    /// <summary>
+    /// A merge of a local vector into a shared one, the whole body one element-wise update indexed by the loop's
+    /// counter: <c>for (j = 0; j &lt; estimate.Length; j++) gradient[j] += estimate[j];</c> (also <c>a[j] = a[j] + b[j]</c>,
+    /// <c>Math.Max</c>). The added vector is a local that a call computed (<c>double[] estimate = calc.Gradient();</c>):
+    /// that computation ran outside this loop and is costed where it ran, and the merge is a fraction of it. A vector
+    /// that is the item itself (a layer blended into a frame) is not computed anywhere else: its pass is the work.
+    /// </summary>
+    private static bool IsElementwiseMerge(ILoopOperation loop)
+    {
+        if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out _))
+        {
+            return false;
+        }
+
+        var body = loop.Body is IBlockOperation { Operations.Length: 1 } block ? block.Operations[0] : loop.Body;
+        if (body is not IExpressionStatementOperation { Operation: IAssignmentOperation assignment }
+            || OperationFacts.StripConversions(assignment.Target) is not IArrayElementReferenceOperation target
+            || !IsIndexedBy(target, index))
+        {
+            return false;
+        }
+
+        var targetArray = OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(target.ArrayReference));
+        var root = OperationFacts.FunctionRoot(loop);
+        var sourceRead = false;
+        foreach (var operation in assignment.Value.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IArrayElementReferenceOperation element when IsIndexedBy(element, index):
+                    sourceRead |= OperationFacts.StripConversions(element.ArrayReference) is ILocalReferenceOperation source
+                                  && !SymbolEqualityComparer.Default.Equals(source.Local, targetArray)
+                                  && OperationFacts.InitializerOf(source.Local, root) is { } init
+                                  && OperationFacts.StripConversions(init) is IInvocationOperation;
+                    break;
+                case IInvocationOperation { TargetMethod: { Name: "Max" or "Min" or "Abs", ContainingType.Name: "Math" } }:
+                    break;
+                case IInvocationOperation or IObjectCreationOperation or ILoopOperation:
+                    return false;
+            }
+        }
+
+        return sourceRead;
+    }
+
+    private static bool IsIndexedBy(IArrayElementReferenceOperation element, ILocalSymbol index)
+        => element.Indices.Length == 1
+           && OperationFacts.StripConversions(element.Indices[0]) is ILocalReferenceOperation local
+           && SymbolEqualityComparer.Default.Equals(local.Local, index);
 
     /// <summary>The field, this-property or captured local that <paramref name="operation"/> reads as a whole collection, or null.</summary>
     private static IOperation? AsStateCollection(IOperation? operation)

@@ -3,6 +3,7 @@ using Xunit;
 using Gil001 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SharedLockAroundCpuWorkAnalyzer>;
 using Gil001Callee = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer>;
 using Gil002 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SynchronizedCpuMethodAnalyzer>;
+using Gil006 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.ProcessGlobalStateUnderLockAnalyzer>;
 
 namespace GilAnalyzers.Tests.Rules;
 
@@ -237,5 +238,123 @@ public class ArgumentListsAndHandOffTests
     {
         var source = Usings + AssetTemplate.Replace("MEMBER ", "static ").Replace("LOCK", "lock (Locker)");
         await Gil001.VerifyAnalyzerAsync(source);
+    }
+
+    // ---- what a loop evaluates once ----
+
+    private const string Absorber = """
+        static class Absorber
+        {
+            private static readonly object Gate = new object();
+            private static double Total;
+
+            public static void Absorb(double[][] rows)
+            {
+                LOCK
+                {
+                    foreach (var row in rows.Where(r => r.Length > 0).ToArray())
+                    {
+                        BODY
+                    }
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task LoopOverAFilteredCopy_IsOnePass_DoesNotReport()
+    {
+        var source = Usings + Absorber.Replace("LOCK", "lock (Gate)").Replace("BODY", "Total += row.Length;");
+        await Gil001.VerifyAnalyzerAsync(source);
+        await Gil006.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task LoopOverAFilteredCopyWithANestedPassPerItem_Reports()
+    {
+        var source = Usings + Absorber.Replace("LOCK", "{|#0:lock (Gate)|}").Replace("BODY", "for (int i = 0; i < row.Length; i++) Total += Math.Sqrt(row[i]);");
+        await Gil001.VerifyAnalyzerAsync(source, Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
+            .WithArguments("Gate", "nested loop, 2 levels", "'Absorb', a process-wide lock that every calling thread queues for"));
+    }
+
+    // ---- native metadata queries ----
+
+    private const string AudioCodec = """
+        [StructLayout(LayoutKind.Sequential)] struct CodecDetails { public int Size; public int Flags; }
+        [StructLayout(LayoutKind.Sequential)] struct StreamHeader { public IntPtr Source; public int SourceLength; public IntPtr Dest; public int DestLength; }
+        static class Codec
+        {
+            private static readonly object CodecLock = new object();
+            [DllImport("codec.dll")] private static extern int codec_driver_details(IntPtr driver, ref CodecDetails details, int reserved);
+            [DllImport("codec.dll")] private static extern int codec_stream_convert(IntPtr stream, ref StreamHeader header, int flags);
+
+            public static int DriverDetails(IntPtr driver, ref CodecDetails details)
+            {
+                LOCK_A return codec_driver_details(driver, ref details, 0);
+            }
+
+            public static int StreamConvert(IntPtr stream, ref StreamHeader header)
+            {
+                LOCK_B return codec_stream_convert(stream, ref header, 0);
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task NativeDetailsQueryUnderStaticLock_DoesNotReport_ConversionDoes()
+    {
+        var source = "using System; using System.Runtime.InteropServices;\n" + AudioCodec
+            .Replace("LOCK_A", "lock (CodecLock)")
+            .Replace("LOCK_B", "{|#0:lock (CodecLock)|}");
+        await Gil006.VerifyAnalyzerAsync(source, Gil006.Diagnostic(DiagnosticIds.ProcessGlobalStateUnderLock).WithLocation(0)
+            .WithArguments("CodecLock", "'codec_stream_convert' (bulk work in a native library)", "'StreamConvert', a process-wide lock that every calling thread queues for", "the work calls native code ('codec_stream_convert')"));
+    }
+
+    // ---- element-wise merges ----
+
+    private const string GradientSum = """
+        class Trainer
+        {
+            private readonly object _sumLock = new object();
+            public double[] Weights = new double[512];
+
+            private double[] Estimate(double[] sample)
+            {
+                var g = new double[Weights.Length];
+                for (int j = 0; j < g.Length; j++)
+                    for (int k = 0; k < sample.Length; k++) g[j] += Weights[j] * sample[k];
+                return g;
+            }
+
+            public double[] Epoch(double[][] samples)
+            {
+                var gradient = new double[Weights.Length];
+                Parallel.For(0, samples.Length, i =>
+                {
+                    double[] estimate = Estimate(samples[i]);
+                    LOCK
+                    {
+                        for (int j = 0; j < estimate.Length; j++)
+                            MERGE;
+                    }
+                });
+                return gradient;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task VectorComputedOutsideTheLockMergedUnderIt_DoesNotReport()
+    {
+        var source = Usings + GradientSum.Replace("LOCK", "lock (_sumLock)").Replace("MERGE", "gradient[j] += estimate[j]");
+        await Gil001.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task MergeThatComputesPerElementUnderTheLock_Reports()
+    {
+        var source = Usings + GradientSum.Replace("LOCK", "{|#0:lock (_sumLock)|}").Replace("MERGE", "gradient[j] += Math.Tanh(estimate[j]) * Weights[j]");
+        await Gil001.VerifyAnalyzerAsync(source, Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
+            .WithArguments("_sumLock", "for loop", "a Parallel.For body"));
     }
 }
