@@ -2,6 +2,8 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
+// The namespace is the one these had in the integration tests' infrastructure, so the tests that use them (there and in
+// GilAnalyzers.Tests) compile unchanged.
 namespace GilAnalyzers.IntegrationTests.Infrastructure;
 
 /// <summary>What a finished child process left behind.</summary>

@@ -1,5 +1,7 @@
 using System.Collections;
 
+// The namespace is the one these had in the integration tests' infrastructure, so the tests that use them (there and in
+// GilAnalyzers.Tests) compile unchanged.
 namespace GilAnalyzers.IntegrationTests.Infrastructure;
 
 /// <summary>
