@@ -30,7 +30,10 @@ public sealed record FixLoopOptions
 {
     public static FixLoopOptions Default { get; } = new();
 
-    /// <summary>Diagnostic ids or equivalence keys (case-insensitive) to apply; empty: every diagnostic, its first action.</summary>
+    /// <summary>
+    /// Diagnostic ids or equivalence keys (case-insensitive) to apply, as gil-bench's --fix names them; empty: every
+    /// diagnostic, its first action.
+    /// </summary>
     public IReadOnlyCollection<string> Only { get; init; } = Array.Empty<string>();
 
     /// <summary>The most fixes applied; the loop stops there (<see cref="FixLoopResult.ReachedBound"/>).</summary>
@@ -206,7 +209,7 @@ public sealed class FixLoop
             var action = whyNot is null ? await ChooseActionAsync(document!, diagnostic, options.Only, options.Strict, cancellationToken).ConfigureAwait(false) : null;
             if (whyNot is null && action is null)
             {
-                whyNot = options.Only.Count > 0 ? "no code action matches the requested ids or keys" : "no code fix is offered for it";
+                whyNot = options.Only.Count > 0 ? "no code action matches --fix" : "no code fix is offered for it";
             }
 
             var changed = action is null ? null : (await CodeFixCalls.ChangedSolutionAsync(action, cancellationToken).ConfigureAwait(false)).Changed;
