@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using GilAnalyzers.RealCode.Typing;
+using GilAnalyzers.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -17,8 +18,8 @@ public sealed class RealCodeRunner
 {
     private readonly RunOptions options;
     private readonly TextWriter log;
-    private readonly ImmutableArray<DiagnosticAnalyzer> analyzers = Catalog.CreateAnalyzers();
-    private readonly ImmutableArray<CodeFixProvider> fixers = Catalog.CreateFixers();
+    private readonly ImmutableArray<DiagnosticAnalyzer> analyzers = GilCatalog.CreateAnalyzers();
+    private readonly ImmutableArray<CodeFixProvider> fixers = GilCatalog.CreateFixers();
 
     public RealCodeRunner(RunOptions options, TextWriter log)
     {

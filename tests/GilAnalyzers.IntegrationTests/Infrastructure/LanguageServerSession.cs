@@ -57,31 +57,7 @@ public sealed class LanguageServerSession : IAsyncDisposable
         object csharpSettings,
         TimeSpan? shutdownTimeout = null)
     {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(name);
-            }
-            else
-            {
-                startInfo.Environment[name] = value;
-            }
-        }
-
+        var startInfo = ProcessRunner.CreateStartInfo(fileName, arguments, workingDirectory, environment);
         var process = new Process { StartInfo = startInfo };
         try
         {

@@ -1,8 +1,7 @@
-using System.Collections.Immutable;
-using GilAnalyzers.CodeFixes;
 using GilAnalyzers.IntegrationTests.Infrastructure;
 using GilAnalyzers.Processes;
-using GilAnalyzers.Rules;
+using GilAnalyzers.SamplesBench;
+using GilAnalyzers.Testing;
 using Microsoft.CodeAnalysis;
 using Xunit;
 
@@ -16,22 +15,22 @@ namespace GilAnalyzers.Tests.Execution;
 /// </summary>
 public sealed class ProcessPoolSampleExecutionTests
 {
-    private const string SampleName = "GIL006.LegacyCodec";
+    private static readonly SampleInfo Sample = SampleCatalog.Named("GIL006.LegacyCodec");
 
     /// <summary>Frames per run: a few per worker, so the pool really fans out, at a fraction of the full size.</summary>
-    private const string ReducedSize = "6";
+    private static readonly string ReducedSize = Sample.TestSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task FixedLegacyCodecSampleRunsInWorkerProcessesAndPrintsTheSameResult()
     {
-        var before = ThreadFixPipeline.SampleSource(SampleName);
-        var after = await ThreadFixPipeline.ApplyFixAsync(
+        var before = Sample.ReadSource();
+        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(
             before,
-            new ProcessGlobalStateUnderLockAnalyzer(),
-            new ProcessGlobalStateUnderLockFixer(),
-            ProcessGlobalStateUnderLockFixer.ProcessPoolKey,
-            ImmutableArray.Create<MetadataReference>(MetadataReference.CreateFromFile(typeof(ProcessPool).Assembly.Location)));
+            only: [Sample.PreferredFix],
+            additionalReferences: [MetadataReference.CreateFromFile(typeof(ProcessPool).Assembly.Location)]);
+        var after = outcome.Source;
 
+        Assert.Contains(outcome.Applied, applied => applied.EquivalenceKey == Sample.PreferredFix);
         Assert.Contains("ProcessPool.Shared.Map", after, StringComparison.Ordinal);
         Assert.DoesNotContain("lock (CodecGate)", after, StringComparison.Ordinal);
         Assert.DoesNotContain("Parallel.For(", after, StringComparison.Ordinal);
@@ -83,7 +82,7 @@ public sealed class ProcessPoolSampleExecutionTests
     private static string WriteProject(string directory, string name, string source)
     {
         Directory.CreateDirectory(directory);
-        var pool = Path.Combine(ThreadFixPipeline.RepositoryRoot(), "src", "GilAnalyzers.Processes", "GilAnalyzers.Processes.csproj");
+        var pool = Repository.Combine("src", "GilAnalyzers.Processes", "GilAnalyzers.Processes.csproj");
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(directory, "Directory.Build.targets"), "<Project />\n");
         File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""

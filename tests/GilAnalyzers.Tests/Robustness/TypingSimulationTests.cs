@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using GilAnalyzers.RealCode.Typing;
-using GilAnalyzers.Tests.Meta;
+using GilAnalyzers.Testing;
 using GilAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -212,7 +212,7 @@ public sealed class TypingSimulationTests
 
         foreach (var file in SampleFiles())
         {
-            data.Add("sample: " + Path.GetRelativePath(RepositoryFiles.Root, file).Replace('\\', '/'));
+            data.Add("sample: " + Path.GetRelativePath(Repository.Root, file).Replace('\\', '/'));
         }
 
         return data;
@@ -221,7 +221,7 @@ public sealed class TypingSimulationTests
     /// <summary>Every .cs file under samples/ (bin/obj left out), whatever samples exist when the tests run.</summary>
     private static IEnumerable<string> SampleFiles()
     {
-        var samples = Path.Combine(RepositoryFiles.Root, "samples");
+        var samples = Path.Combine(Repository.Root, "samples");
         if (!Directory.Exists(samples))
         {
             return Array.Empty<string>();
@@ -238,7 +238,7 @@ public sealed class TypingSimulationTests
         if (input.StartsWith(sample, StringComparison.Ordinal))
         {
             var relative = input.Substring(sample.Length);
-            return (relative, File.ReadAllText(Path.Combine(RepositoryFiles.Root, relative)));
+            return (relative, File.ReadAllText(Path.Combine(Repository.Root, relative)));
         }
 
         var name = input.Substring("snippet: ".Length);
@@ -251,8 +251,8 @@ public sealed class TypingSimulationTests
     {
         var (path, text) = Load(input);
         var simulator = new TypingSimulator(
-            RuleCatalog.CreateAnalyzers(),
-            CreateFixers(),
+            GilCatalog.CreateAnalyzers(),
+            GilCatalog.CreateFixers(),
             await References.Value,
             ParseOptions,
             MaxPrefixesPerFile);
@@ -269,7 +269,7 @@ public sealed class TypingSimulationTests
     [Fact]
     public async Task The_simulation_reaches_diagnostics_on_complete_code()
     {
-        var simulator = new TypingSimulator(RuleCatalog.CreateAnalyzers(), CreateFixers(), await References.Value, ParseOptions, MaxPrefixesPerFile);
+        var simulator = new TypingSimulator(GilCatalog.CreateAnalyzers(), GilCatalog.CreateFixers(), await References.Value, ParseOptions, MaxPrefixesPerFile);
 
         var result = await simulator.SimulateAsync("gil001.cs", Snippets["lock around nested loop in Parallel.For"], CancellationToken.None);
 
@@ -307,9 +307,6 @@ public sealed class TypingSimulationTests
         var big = string.Concat(Enumerable.Repeat("int x = 1; int y = (2);\n", 1000));
         Assert.InRange(TypingSimulator.CutPoints(big, ParseOptions, 50).Count, 2, 50);
     }
-
-    private static ImmutableArray<CodeFixProvider> CreateFixers() =>
-        RuleCatalog.CodeFixProviderTypes.Select(t => (CodeFixProvider)Activator.CreateInstance(t)!).ToImmutableArray();
 
 #pragma warning disable RS1001, RS1016, RS1036, RS1038, RS2008 // Test probes handed straight to the simulator, never shipped or exported.
     private sealed class ThrowsOnSecondLockAnalyzer : DiagnosticAnalyzer

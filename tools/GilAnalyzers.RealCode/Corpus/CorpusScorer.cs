@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using GilAnalyzers.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -28,11 +29,11 @@ public sealed class CorpusScorer
 {
     private readonly CorpusOptions options;
     private readonly TextWriter log;
-    private readonly ImmutableArray<DiagnosticAnalyzer> analyzers = Catalog.CreateAnalyzers();
+    private readonly ImmutableArray<DiagnosticAnalyzer> analyzers = GilCatalog.CreateAnalyzers();
     private readonly ImmutableArray<CodeFixProvider> fixers;
 
     public CorpusScorer(CorpusOptions options, TextWriter log)
-        : this(options, log, Catalog.CreateFixers())
+        : this(options, log, GilCatalog.CreateFixers())
     {
     }
 

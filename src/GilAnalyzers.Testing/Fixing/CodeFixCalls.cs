@@ -3,9 +3,9 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
-namespace GilAnalyzers.RealCode;
+namespace GilAnalyzers.Testing;
 
-/// <summary>A code action a fixer offered for one diagnostic, in the order it was registered.</summary>
+/// <summary>A code action a fixer offered for one diagnostic, in the order it was registered (nested actions flattened).</summary>
 public sealed record OfferedAction(CodeFixProvider Fixer, CodeAction Action)
 {
     public string Key => Action.EquivalenceKey ?? "(null)";
@@ -18,14 +18,17 @@ public sealed record OfferedActions(IReadOnlyList<OfferedAction> Actions, IReadO
 public sealed record AddedErrors(int Before, int After, int New, IReadOnlyList<Diagnostic> Samples);
 
 /// <summary>
-/// The fixer calls the IDE and <c>dotnet format</c> make, in one place for every mode of the tool: ask fixers for a
-/// diagnostic's code actions through a <see cref="CodeFixContext"/> on the workspace document, take a code action's
-/// changed solution from its <see cref="ApplyChangesOperation"/>, and count the compiler errors a change added to a
-/// project. Fixer exceptions are returned, never thrown.
+/// The fixer calls the IDE and <c>dotnet format</c> make, in one place for the fix loop, the typing simulation and every
+/// mode of the real-code tool: ask fixers for a diagnostic's code actions through a <see cref="CodeFixContext"/> on the
+/// workspace document, take a code action's changed solution from its <see cref="ApplyChangesOperation"/>, and count
+/// the compiler errors a change added to a project. Fixer exceptions are returned, never thrown.
 /// </summary>
 public static class CodeFixCalls
 {
-    /// <summary>Asks each fixer that handles the diagnostic's rule for its code actions on <paramref name="document"/>.</summary>
+    /// <summary>
+    /// Asks each fixer that handles the diagnostic's rule for its code actions on <paramref name="document"/>, in fixer
+    /// order. An action with nested actions (a submenu in the IDE) stands for its leaves: they are what can be applied.
+    /// </summary>
     public static async Task<OfferedActions> ActionsAsync(
         Document document, Diagnostic diagnostic, IEnumerable<CodeFixProvider> fixers, CancellationToken cancellationToken)
     {
@@ -36,7 +39,7 @@ public static class CodeFixCalls
             var offered = new List<OfferedAction>();
             try
             {
-                await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (a, _) => offered.Add(new OfferedAction(fixer, a)), cancellationToken));
+                await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (a, _) => offered.AddRange(Leaves(a).Select(leaf => new OfferedAction(fixer, leaf))), cancellationToken));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -48,6 +51,9 @@ public static class CodeFixCalls
 
         return new OfferedActions(actions, failures);
     }
+
+    private static IEnumerable<CodeAction> Leaves(CodeAction action) =>
+        action.NestedActions.IsDefaultOrEmpty ? new[] { action } : action.NestedActions.SelectMany(Leaves);
 
     /// <summary>
     /// The solution a code action leaves (what applying it in the IDE or <c>dotnet format</c> gives), or null with why

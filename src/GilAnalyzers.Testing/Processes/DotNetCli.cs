@@ -1,5 +1,7 @@
 using System.Collections;
 
+// The namespace is the one these had in the integration tests' infrastructure, so the tests that use them (there and in
+// GilAnalyzers.Tests) compile unchanged.
 namespace GilAnalyzers.IntegrationTests.Infrastructure;
 
 /// <summary>
@@ -23,7 +25,10 @@ public static class DotNetCli
         "-v:minimal",
     ];
 
-    /// <summary>The <c>dotnet</c> executable the tests run (the one that runs <c>dotnet test</c>).</summary>
+    /// <summary>
+    /// The <c>dotnet</c> host: the one running this process if it runs under it (a test host started by
+    /// <c>dotnet test</c>, a program started as <c>dotnet program.dll</c>), else <c>DOTNET_HOST_PATH</c>, else whatever PATH finds.
+    /// </summary>
     public static string DotNetPath { get; } = ResolveDotNet();
 
     /// <summary>The child environment: variables to set, and <c>null</c> for those to remove.</summary>
@@ -31,7 +36,12 @@ public static class DotNetCli
 
     private static string ResolveDotNet()
     {
-        // The test host runs under the same dotnet that `dotnet test` used; prefer it over whatever PATH finds.
+        var self = System.Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            return self;
+        }
+
         var host = System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
         return !string.IsNullOrEmpty(host) && File.Exists(host) ? host : "dotnet";
     }

@@ -1,27 +1,7 @@
 using System.Collections.Immutable;
-using System.Reflection;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace GilAnalyzers.RealCode;
-
-/// <summary>Every analyzer of GilAnalyzers.dll and every code fix provider of GilAnalyzers.CodeFixes.dll, by reflection.</summary>
-public static class Catalog
-{
-    public static ImmutableArray<DiagnosticAnalyzer> CreateAnalyzers() =>
-        Create<DiagnosticAnalyzer>(typeof(GilAnalyzers.Descriptors).Assembly);
-
-    public static ImmutableArray<CodeFixProvider> CreateFixers() =>
-        Create<CodeFixProvider>(Assembly.Load("GilAnalyzers.CodeFixes"));
-
-    private static ImmutableArray<T> Create<T>(Assembly assembly) =>
-        assembly.GetTypes()
-            .Where(t => t.IsClass && !t.IsAbstract && typeof(T).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
-            .OrderBy(t => t.FullName, StringComparer.Ordinal)
-            .Select(t => (T)Activator.CreateInstance(t)!)
-            .ToImmutableArray();
-}
 
 /// <summary>The .NET reference assemblies this machine's SDK ships (Microsoft.NETCore.App.Ref and, if present, Microsoft.AspNetCore.App.Ref).</summary>
 public static class FrameworkReferences

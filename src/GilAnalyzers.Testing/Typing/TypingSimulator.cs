@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using GilAnalyzers.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -12,8 +13,9 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
-// This file is compiled into the real-code runner and, linked, into the test suite (TypingSimulationTests),
-// so the IDE-typing simulation is one piece of code. Keep it to APIs both Roslyn 4.14 and 5.12 have.
+// The IDE-typing simulation of the real-code runner (option --typing) and of the test suite (TypingSimulationTests):
+// one piece of code in the kit. It runs under Roslyn 4.14 (tests) and 5.12 (tools): keep to APIs both have.
+// The namespace is the one it had in the real-code runner, so the tests written against it compile unchanged.
 namespace GilAnalyzers.RealCode.Typing;
 
 /// <summary>One exception seen while the file was being "typed": where (prefix length, line), in what, and the message.</summary>
