@@ -8,7 +8,7 @@ namespace GilAnalyzers.Processes.Bench;
 /// Prints the pool's fixed costs — cold worker start (with where it goes), warm round trip per item unchunked and
 /// chunked, items per second, a 48 KiB byte[] there and back — beside the same figures for Python's
 /// ProcessPoolExecutor with each start method (fork, forkserver, spawn) when python3 is present.
-/// Usage: dotnet run -c Release --project bench/GilAnalyzers.Processes.Bench [-- --quick]
+/// Usage: dotnet run -c Release --project bench/GilAnalyzers.Processes.Bench [-- --quick] [--large-only]
 /// </summary>
 public static class Program
 {
@@ -16,6 +16,9 @@ public static class Program
 
     /// <summary>The 48 KiB payload row: the bytes go to the worker and come back unchanged.</summary>
     public static byte[] Echo(byte[] data) => data;
+
+    /// <summary>The large double[] rows: the numbers go to the worker and come back unchanged.</summary>
+    public static double[] EchoDoubles(double[] data) => data;
 
     private static readonly string[] s_milestones = ["spawn", "spawned", "main", "traced", "listening", "request", "resolved", "ran", "answered"];
 
@@ -40,6 +43,29 @@ public static class Program
         int chunkedItems = quick ? 200_000 : 1_000_000;
         int bytesItems = quick ? 200 : 1_000;
         const int chunk = 1_000;
+
+        if (args.Contains("--large-only"))
+        {
+            // Only the large-array rows (pipes against the shared-memory prototype), for quick comparisons.
+            Console.WriteLine($"load average at the start: {LoadAverage()}");
+            foreach ((string kind, int mib) in new[] { ("byte[]", 1), ("byte[]", 16), ("double[]", 1), ("double[]", 16) })
+            {
+                int count = quick ? (mib == 1 ? 10 : 3) : (mib == 1 ? 40 : 8);
+                var pipes = LargeRoundTrip(kind, mib, count, shared: false);
+                var shared = LargeRoundTrip(kind, mib, count, shared: true);
+                string rawText = "";
+                if (kind == "double[]")
+                {
+                    var raw = LargeRoundTrip(kind, mib, count, shared: false, raw: true);
+                    rawText = $"  raw bytes in the pipes {Ms(raw.Wall),10} (CPU {Ms(raw.Cpu),9})";
+                }
+
+                Console.WriteLine($"{mib,2} MiB {kind,-8} pipes {Ms(pipes.Wall),10} (CPU {Ms(pipes.Cpu),9})  shared memory {Ms(shared.Wall),10} (CPU {Ms(shared.Cpu),9}){rawText}");
+            }
+
+            Console.WriteLine($"load average at the end: {LoadAverage()}");
+            return 0;
+        }
 
         Console.WriteLine($"GilAnalyzers.Processes pool benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, work = x*x on an int");
         Console.WriteLine($"load average at the start: {LoadAverage()}");
@@ -99,6 +125,17 @@ public static class Program
             warmChunkN = PerItemMicros(pool, chunkedItems, chunk);
         }
 
+        // Large arrays, 1 MiB and 16 MiB, one worker, one array per round trip: through the pipes as they are, then
+        // through shared memory (the prototype behind GIL_PROCESSES_SHARED_MEMORY=1, read by the pool and its workers).
+        var large = new List<(string Name, (double Wall, double Cpu) Pipes, (double Wall, double Cpu) Shared)>();
+        foreach ((string kind, int mib) in new[] { ("byte[]", 1), ("byte[]", 16), ("double[]", 1), ("double[]", 16) })
+        {
+            int count = quick ? (mib == 1 ? 10 : 3) : (mib == 1 ? 40 : 8);
+            var pipes = LargeRoundTrip(kind, mib, count, shared: false);
+            var shared = LargeRoundTrip(kind, mib, count, shared: true);
+            large.Add(($"{mib} MiB {kind} there and back, 1 worker (median ms)", pipes, shared));
+        }
+
         string[] methods = ["fork", "forkserver", "spawn"];
         var py = new Dictionary<string, PythonFigures?>();
         foreach (string method in methods)
@@ -121,6 +158,14 @@ public static class Program
         Row($"items per second, unchunked, {workers} workers", PerSec(warmRtN), p => PerSec(p.RtNUs));
         Row($"items per second, chunksize {chunk}, {workers} workers", PerSec(warmChunkN), p => PerSec(p.ChunkNUs));
         Row("48 KiB byte[] there and back, unchunked, 1 worker (µs)", Us(bytes1), p => Us(p.Bytes1Us));
+        for (int i = 0; i < large.Count; i++)
+        {
+            int at = i;
+            Row(large[i].Name, Ms(large[i].Pipes.Wall), p => Ms(p.LargeMs[at]));
+            Row("  CPU of pool and worker per round trip (ms)", Ms(large[i].Pipes.Cpu), _ => "-");
+            Row("  through shared memory (prototype), median ms", Ms(large[i].Shared.Wall), _ => "-");
+            Row("  through shared memory (prototype), CPU ms", Ms(large[i].Shared.Cpu), _ => "-");
+        }
 
         int w0 = rows.Max(r => r.Name.Length);
         const int w1 = 22, w2 = 13;
@@ -142,6 +187,7 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine($"load average at the end: {LoadAverage()} (wall-clock figures stretch with load; CPU figures much less)");
         Console.WriteLine($"items: unchunked {unchunkedItems:N0}, chunked {chunkedItems:N0}, 48 KiB frames {bytesItems:N0}; cold start = median of {coldRounds} fresh pools.");
+        Console.WriteLine($"large arrays: {(quick ? "10 of 1 MiB, 3 of 16 MiB" : "40 of 1 MiB, 8 of 16 MiB")} per row, one per round trip, median; Python's double[] is array.array('d') (pickled as its bytes).");
         if (py.Values.FirstOrDefault(p => p is not null) is not PythonFigures any)
         {
             Console.WriteLine("python3 not found (or failed): Python columns left empty.");
@@ -244,6 +290,88 @@ public static class Program
         return Median(runs);
     }
 
+    /// <summary>
+    /// Median time of one large array (byte[] or double[] of <paramref name="mib"/> MiB) to one warm worker and back, over
+    /// <paramref name="count"/> arrays sent one per round trip; with <paramref name="shared"/> through the shared-memory
+    /// prototype (the variable is set before the pool starts its worker, which inherits it). Checks the last array came
+    /// back equal and that no shared-memory file is left behind.
+    /// </summary>
+
+    /// <summary>
+    /// Also the CPU time per round trip of the parent and the worker together (their threads' run time,
+    /// /proc/PID/task/TID/schedstat), which a loaded machine stretches much less than wall time. With
+    /// <paramref name="raw"/>, a large double[] crosses the pipes as its raw bytes (GIL_PROCESSES_SHARED_MEMORY=raw).
+    /// </summary>
+    private static (double Wall, double Cpu) LargeRoundTrip(string kind, int mib, int count, bool shared, bool raw = false)
+    {
+        Environment.SetEnvironmentVariable("GIL_PROCESSES_SHARED_MEMORY", shared ? "1" : raw ? "raw" : null);
+        try
+        {
+            var random = new Random(mib);
+            var runs = new List<double>();
+            double cpu;
+            using (var pool = new ProcessPool(maxWorkers: 1))
+            {
+                using Process self = Process.GetCurrentProcess();
+                Process? worker = null;
+                double cpuBefore = 0;
+                void StartCpu()
+                {
+                    worker ??= Process.GetProcessById(pool.WorkerProcessIds[0]);
+                    cpuBefore = CpuMilliseconds(self) + CpuMilliseconds(worker);
+                }
+
+                if (kind == "byte[]")
+                {
+                    byte[][] arrays = [.. Enumerable.Range(0, count).Select(_ => { var b = new byte[mib << 20]; random.NextBytes(b); return b; })];
+                    pool.Map<byte[], byte[]>(Echo, arrays.Take(2), chunkSize: 1);
+                    StartCpu();
+                    foreach (byte[] one in arrays)
+                    {
+                        var sw = Stopwatch.StartNew();
+                        byte[] back = pool.Map<byte[], byte[]>(Echo, [one])[0];
+                        runs.Add(sw.Elapsed.TotalMilliseconds);
+                        if (!back.AsSpan().SequenceEqual(one))
+                        {
+                            throw new InvalidOperationException("wrong bytes");
+                        }
+                    }
+                }
+                else
+                {
+                    double[][] arrays = [.. Enumerable.Range(0, count).Select(_ => { var d = new double[(mib << 20) / sizeof(double)]; for (int i = 0; i < d.Length; i++) d[i] = random.NextDouble(); return d; })];
+                    pool.Map<double[], double[]>(EchoDoubles, arrays.Take(2), chunkSize: 1);
+                    StartCpu();
+                    foreach (double[] one in arrays)
+                    {
+                        var sw = Stopwatch.StartNew();
+                        double[] back = pool.Map<double[], double[]>(EchoDoubles, [one])[0];
+                        runs.Add(sw.Elapsed.TotalMilliseconds);
+                        if (!back.AsSpan().SequenceEqual(one))
+                        {
+                            throw new InvalidOperationException("wrong doubles");
+                        }
+                    }
+                }
+
+                // Includes the result checks in the parent, the same for both paths.
+                cpu = (CpuMilliseconds(self) + CpuMilliseconds(worker!) - cpuBefore) / count;
+                worker!.Dispose();
+            }
+
+            if (Directory.Exists("/dev/shm") && Directory.EnumerateFiles("/dev/shm", "gil-shm-*").Any())
+            {
+                throw new InvalidOperationException("shared-memory files left in /dev/shm: " + string.Join(", ", Directory.EnumerateFiles("/dev/shm", "gil-shm-*")));
+            }
+
+            return (Median(runs), cpu);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GIL_PROCESSES_SHARED_MEMORY", null);
+        }
+    }
+
     /// <summary>Medians of the steps between the start-up milestones of the traced workers.</summary>
     private static List<(string Segment, double Wall, double? Cpu)> StartupBreakdown(string dir, List<int> pids)
     {
@@ -297,12 +425,12 @@ public static class Program
         return rows;
     }
 
-    private sealed record PythonFigures(string Version, string StartMethod, double ColdMs, double ColdCpuMs, double ColdAllMs, double Rt1Us, double Chunk1Us, double RtNUs, double ChunkNUs, double Bytes1Us);
+    private sealed record PythonFigures(string Version, string StartMethod, double ColdMs, double ColdCpuMs, double ColdAllMs, double Rt1Us, double Chunk1Us, double RtNUs, double ChunkNUs, double Bytes1Us, double[] LargeMs);
 
     private static PythonFigures? RunPython(string method, int workers, int coldRounds, int unchunked, int chunked, int chunk, int bytesItems)
     {
         const string script = """
-import sys, os, time, statistics, resource, multiprocessing
+import sys, os, time, statistics, resource, multiprocessing, random, array
 from concurrent.futures import ProcessPoolExecutor
 
 def square(x):
@@ -356,11 +484,27 @@ if __name__ == "__main__":
         ch1 = per_item_us(ex, square, range(chunked), chunk, lambda o: o[-1] == (chunked - 1) ** 2)
         list(ex.map(echo, frames[:50]))
         by1 = per_item_us(ex, echo, frames, 1, lambda o: o[-1] == frames[-1])
+        large = []
+        for kind, mib in (("bytes", 1), ("bytes", 16), ("doubles", 1), ("doubles", 16)):
+            count = (40 if mib == 1 else 8) if nbytes >= 1000 else (10 if mib == 1 else 3)
+            if kind == "bytes":
+                arrays = [os.urandom(mib << 20) for _ in range(count)]
+            else:
+                rnd = random.Random(mib)
+                arrays = [array.array("d", (rnd.random() for _ in range((mib << 20) // 8))) for _ in range(count)]
+            ex.submit(echo, arrays[0]).result()
+            runs = []
+            for a in arrays:
+                t = time.perf_counter()
+                back = ex.submit(echo, a).result()
+                runs.append((time.perf_counter() - t) * 1e3)
+                assert back == a
+            large.append(statistics.median(runs))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
         warm(ex)
         rtn = per_item_us(ex, square, range(unchunked), 1, lambda o: o[-1] == (unchunked - 1) ** 2)
         chn = per_item_us(ex, square, range(chunked), chunk, lambda o: o[-1] == (chunked - 1) ** 2)
-    print(sys.version.split()[0], method, statistics.median(cold), statistics.median(cold_cpu), cold_all, rt1, ch1, rtn, chn, by1)
+    print(sys.version.split()[0], method, statistics.median(cold), statistics.median(cold_cpu), cold_all, rt1, ch1, rtn, chn, by1, *large)
 """;
         string path = Path.Combine(Path.GetTempPath(), "gil-pool-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".py");
         try
@@ -386,7 +530,7 @@ if __name__ == "__main__":
 
             string[] f = output.Trim().Split(' ');
             double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-            return new PythonFigures(f[0], f[1], D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9));
+            return new PythonFigures(f[0], f[1], D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), [D(10), D(11), D(12), D(13)]);
         }
         catch (System.ComponentModel.Win32Exception)
         {
