@@ -46,21 +46,12 @@ public static class Program
 
         if (args.Contains("--large-only"))
         {
-            // Only the large-array rows (pipes against the shared-memory prototype), for quick comparisons.
+            // Only the large-array rows, for quick comparisons.
             Console.WriteLine($"load average at the start: {LoadAverage()}");
-            foreach ((string kind, int mib) in new[] { ("byte[]", 1), ("byte[]", 16), ("double[]", 1), ("double[]", 16) })
+            foreach ((string kind, int mib) in LargeRows)
             {
-                int count = quick ? (mib == 1 ? 10 : 3) : (mib == 1 ? 40 : 8);
-                var pipes = LargeRoundTrip(kind, mib, count, shared: false);
-                var shared = LargeRoundTrip(kind, mib, count, shared: true);
-                string rawText = "";
-                if (kind == "double[]")
-                {
-                    var raw = LargeRoundTrip(kind, mib, count, shared: false, raw: true);
-                    rawText = $"  raw bytes in the pipes {Ms(raw.Wall),10} (CPU {Ms(raw.Cpu),9})";
-                }
-
-                Console.WriteLine($"{mib,2} MiB {kind,-8} pipes {Ms(pipes.Wall),10} (CPU {Ms(pipes.Cpu),9})  shared memory {Ms(shared.Wall),10} (CPU {Ms(shared.Cpu),9}){rawText}");
+                var one = LargeRoundTrip(kind, mib, LargeCount(mib, quick));
+                Console.WriteLine($"{mib,2} MiB {kind,-8} {Ms(one.Wall),10} (CPU of pool and worker {Ms(one.Cpu),9})");
             }
 
             Console.WriteLine($"load average at the end: {LoadAverage()}");
@@ -125,15 +116,11 @@ public static class Program
             warmChunkN = PerItemMicros(pool, chunkedItems, chunk);
         }
 
-        // Large arrays, 1 MiB and 16 MiB, one worker, one array per round trip: through the pipes as they are, then
-        // through shared memory (the prototype behind GIL_PROCESSES_SHARED_MEMORY=1, read by the pool and its workers).
-        var large = new List<(string Name, (double Wall, double Cpu) Pipes, (double Wall, double Cpu) Shared)>();
-        foreach ((string kind, int mib) in new[] { ("byte[]", 1), ("byte[]", 16), ("double[]", 1), ("double[]", 16) })
+        // Large arrays, 1 MiB and 16 MiB, one worker, one array per round trip (docs/processes.md, "Large payloads").
+        var large = new List<(string Name, (double Wall, double Cpu) Figures)>();
+        foreach ((string kind, int mib) in LargeRows)
         {
-            int count = quick ? (mib == 1 ? 10 : 3) : (mib == 1 ? 40 : 8);
-            var pipes = LargeRoundTrip(kind, mib, count, shared: false);
-            var shared = LargeRoundTrip(kind, mib, count, shared: true);
-            large.Add(($"{mib} MiB {kind} there and back, 1 worker (median ms)", pipes, shared));
+            large.Add(($"{mib} MiB {kind} there and back, 1 worker (median ms)", LargeRoundTrip(kind, mib, LargeCount(mib, quick))));
         }
 
         string[] methods = ["fork", "forkserver", "spawn"];
@@ -161,10 +148,8 @@ public static class Program
         for (int i = 0; i < large.Count; i++)
         {
             int at = i;
-            Row(large[i].Name, Ms(large[i].Pipes.Wall), p => Ms(p.LargeMs[at]));
-            Row("  CPU of pool and worker per round trip (ms)", Ms(large[i].Pipes.Cpu), _ => "-");
-            Row("  through shared memory (prototype), median ms", Ms(large[i].Shared.Wall), _ => "-");
-            Row("  through shared memory (prototype), CPU ms", Ms(large[i].Shared.Cpu), _ => "-");
+            Row(large[i].Name, Ms(large[i].Figures.Wall), p => Ms(p.LargeMs[at]));
+            Row("  CPU of pool and worker per round trip (mean ms)", Ms(large[i].Figures.Cpu), _ => "-");
         }
 
         int w0 = rows.Max(r => r.Name.Length);
@@ -290,86 +275,71 @@ public static class Program
         return Median(runs);
     }
 
+    private static readonly (string Kind, int Mib)[] LargeRows = [("byte[]", 1), ("byte[]", 16), ("double[]", 1), ("double[]", 16)];
+
+    private static int LargeCount(int mib, bool quick) => quick ? (mib == 1 ? 10 : 3) : (mib == 1 ? 40 : 8);
+
     /// <summary>
     /// Median time of one large array (byte[] or double[] of <paramref name="mib"/> MiB) to one warm worker and back, over
-    /// <paramref name="count"/> arrays sent one per round trip; with <paramref name="shared"/> through the shared-memory
-    /// prototype (the variable is set before the pool starts its worker, which inherits it). Checks the last array came
-    /// back equal and that no shared-memory file is left behind.
+    /// <paramref name="count"/> arrays sent one per round trip (each checked equal when it is back), and the mean CPU time
+    /// per round trip of the parent and the worker together (their threads' run time, /proc/PID/task/TID/schedstat,
+    /// result checks included), which a loaded machine stretches much less than wall time.
     /// </summary>
-
-    /// <summary>
-    /// Also the CPU time per round trip of the parent and the worker together (their threads' run time,
-    /// /proc/PID/task/TID/schedstat), which a loaded machine stretches much less than wall time. With
-    /// <paramref name="raw"/>, a large double[] crosses the pipes as its raw bytes (GIL_PROCESSES_SHARED_MEMORY=raw).
-    /// </summary>
-    private static (double Wall, double Cpu) LargeRoundTrip(string kind, int mib, int count, bool shared, bool raw = false)
+    private static (double Wall, double Cpu) LargeRoundTrip(string kind, int mib, int count)
     {
-        Environment.SetEnvironmentVariable("GIL_PROCESSES_SHARED_MEMORY", shared ? "1" : raw ? "raw" : null);
-        try
+        var random = new Random(mib);
+        var runs = new List<double>();
+        double cpu;
+        using (var pool = new ProcessPool(maxWorkers: 1))
         {
-            var random = new Random(mib);
-            var runs = new List<double>();
-            double cpu;
-            using (var pool = new ProcessPool(maxWorkers: 1))
+            using Process self = Process.GetCurrentProcess();
+            Process? worker = null;
+            double cpuBefore = 0;
+            void StartCpu()
             {
-                using Process self = Process.GetCurrentProcess();
-                Process? worker = null;
-                double cpuBefore = 0;
-                void StartCpu()
-                {
-                    worker ??= Process.GetProcessById(pool.WorkerProcessIds[0]);
-                    cpuBefore = CpuMilliseconds(self) + CpuMilliseconds(worker);
-                }
-
-                if (kind == "byte[]")
-                {
-                    byte[][] arrays = [.. Enumerable.Range(0, count).Select(_ => { var b = new byte[mib << 20]; random.NextBytes(b); return b; })];
-                    pool.Map<byte[], byte[]>(Echo, arrays.Take(2), chunkSize: 1);
-                    StartCpu();
-                    foreach (byte[] one in arrays)
-                    {
-                        var sw = Stopwatch.StartNew();
-                        byte[] back = pool.Map<byte[], byte[]>(Echo, [one])[0];
-                        runs.Add(sw.Elapsed.TotalMilliseconds);
-                        if (!back.AsSpan().SequenceEqual(one))
-                        {
-                            throw new InvalidOperationException("wrong bytes");
-                        }
-                    }
-                }
-                else
-                {
-                    double[][] arrays = [.. Enumerable.Range(0, count).Select(_ => { var d = new double[(mib << 20) / sizeof(double)]; for (int i = 0; i < d.Length; i++) d[i] = random.NextDouble(); return d; })];
-                    pool.Map<double[], double[]>(EchoDoubles, arrays.Take(2), chunkSize: 1);
-                    StartCpu();
-                    foreach (double[] one in arrays)
-                    {
-                        var sw = Stopwatch.StartNew();
-                        double[] back = pool.Map<double[], double[]>(EchoDoubles, [one])[0];
-                        runs.Add(sw.Elapsed.TotalMilliseconds);
-                        if (!back.AsSpan().SequenceEqual(one))
-                        {
-                            throw new InvalidOperationException("wrong doubles");
-                        }
-                    }
-                }
-
-                // Includes the result checks in the parent, the same for both paths.
-                cpu = (CpuMilliseconds(self) + CpuMilliseconds(worker!) - cpuBefore) / count;
-                worker!.Dispose();
+                worker ??= Process.GetProcessById(pool.WorkerProcessIds[0]);
+                cpuBefore = CpuMilliseconds(self) + CpuMilliseconds(worker);
             }
 
-            if (Directory.Exists("/dev/shm") && Directory.EnumerateFiles("/dev/shm", "gil-shm-*").Any())
+            if (kind == "byte[]")
             {
-                throw new InvalidOperationException("shared-memory files left in /dev/shm: " + string.Join(", ", Directory.EnumerateFiles("/dev/shm", "gil-shm-*")));
+                byte[][] arrays = [.. Enumerable.Range(0, count).Select(_ => { var b = new byte[mib << 20]; random.NextBytes(b); return b; })];
+                pool.Map<byte[], byte[]>(Echo, arrays.Take(2), chunkSize: 1);
+                StartCpu();
+                foreach (byte[] one in arrays)
+                {
+                    var sw = Stopwatch.StartNew();
+                    byte[] back = pool.Map<byte[], byte[]>(Echo, [one])[0];
+                    runs.Add(sw.Elapsed.TotalMilliseconds);
+                    if (!back.AsSpan().SequenceEqual(one))
+                    {
+                        throw new InvalidOperationException("wrong bytes");
+                    }
+                }
+            }
+            else
+            {
+                double[][] arrays = [.. Enumerable.Range(0, count).Select(_ => { var d = new double[(mib << 20) / sizeof(double)]; for (int i = 0; i < d.Length; i++) d[i] = random.NextDouble(); return d; })];
+                pool.Map<double[], double[]>(EchoDoubles, arrays.Take(2), chunkSize: 1);
+                StartCpu();
+                foreach (double[] one in arrays)
+                {
+                    var sw = Stopwatch.StartNew();
+                    double[] back = pool.Map<double[], double[]>(EchoDoubles, [one])[0];
+                    runs.Add(sw.Elapsed.TotalMilliseconds);
+                    if (!back.AsSpan().SequenceEqual(one))
+                    {
+                        throw new InvalidOperationException("wrong doubles");
+                    }
+                }
             }
 
-            return (Median(runs), cpu);
+            // Includes the result checks in the parent.
+            cpu = (CpuMilliseconds(self) + CpuMilliseconds(worker!) - cpuBefore) / count;
+            worker!.Dispose();
         }
-        finally
-        {
-            Environment.SetEnvironmentVariable("GIL_PROCESSES_SHARED_MEMORY", null);
-        }
+
+        return (Median(runs), cpu);
     }
 
     /// <summary>Medians of the steps between the start-up milestones of the traced workers.</summary>

@@ -386,26 +386,9 @@ internal static class Codec
 
     private sealed class BytesCodec : Codec<byte[]>
     {
-        public override void Write(ref MessagePackWriter writer, byte[] value)
-        {
-            if (value is not null && SharedMemoryPayload.Use(value.Length))
-            {
-                SharedMemoryPayload.Write(ref writer, value);
-                return;
-            }
+        public override void Write(ref MessagePackWriter writer, byte[] value) => writer.Write(value);
 
-            writer.Write(value);
-        }
-
-        public override byte[] Read(ref MessagePackReader reader)
-        {
-            if (SharedMemoryPayload.IsNext(ref reader))
-            {
-                return SharedMemoryPayload.Read<byte>(ref reader);
-            }
-
-            return reader.ReadBytes() is ReadOnlySequence<byte> bytes ? bytes.ToArray() : null!;
-        }
+        public override byte[] Read(ref MessagePackReader reader) => reader.ReadBytes() is ReadOnlySequence<byte> bytes ? bytes.ToArray() : null!;
     }
 
     private sealed class Int32ArrayCodec : Codec<int[]>
@@ -486,18 +469,6 @@ internal static class Codec
                 return;
             }
 
-            if (SharedMemoryPayload.Use((long)value.Length * sizeof(double)))
-            {
-                SharedMemoryPayload.Write(ref writer, value);
-                return;
-            }
-
-            if (SharedMemoryPayload.UseRaw((long)value.Length * sizeof(double)))
-            {
-                SharedMemoryPayload.WriteRaw(ref writer, value);
-                return;
-            }
-
             writer.WriteArrayHeader(value.Length);
             foreach (double v in value)
             {
@@ -510,16 +481,6 @@ internal static class Codec
             if (reader.TryReadNil())
             {
                 return null!;
-            }
-
-            if (SharedMemoryPayload.IsRawNext(ref reader))
-            {
-                return SharedMemoryPayload.ReadRaw<double>(ref reader);
-            }
-
-            if (SharedMemoryPayload.IsNext(ref reader))
-            {
-                return SharedMemoryPayload.Read<double>(ref reader);
             }
 
             var values = new double[reader.ReadArrayHeader()];

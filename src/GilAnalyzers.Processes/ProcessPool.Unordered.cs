@@ -229,8 +229,6 @@ public sealed partial class ProcessPool
                         }
 
                         ReadOnlyMemory<byte> payload;
-                        List<string>? shared;
-                        SharedMemoryPayload.BeginCapture();
                         try
                         {
                             payload = Payload.SerializeArray(chunk, 0, chunk.Length, call.ParameterType);
@@ -243,12 +241,8 @@ public sealed partial class ProcessPool
                                 index, ex.Type, ex.InnerException));
                             break;
                         }
-                        finally
-                        {
-                            shared = SharedMemoryPayload.EndCapture();
-                        }
 
-                        var request = new ChunkRequest { Method = call.Identity, Items = payload, SharedFiles = shared, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
+                        var request = new ChunkRequest { Method = call.Identity, Items = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
                         inFlight.Enqueue((start, chunk.Length, RunOnWorkerAsync(worker, request, call, start, chunk.Length, itemTimeout, cancellationToken)));
                         sent += chunk.Length;
                     }

@@ -676,8 +676,6 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                         }
 
                         PooledBufferWriter payload;
-                        List<string>? shared;
-                        SharedMemoryPayload.BeginCapture();
                         try
                         {
                             payload = Payload.SerializeArrayPooled(items, start, count, call.ParameterType, (int)Math.Min(int.MaxValue / 2, ((long)Volatile.Read(ref bytesPerItem) * count) + 64));
@@ -692,12 +690,8 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                             exhausted = true;
                             break;
                         }
-                        finally
-                        {
-                            shared = SharedMemoryPayload.EndCapture();
-                        }
 
-                        var request = new ChunkRequest { Method = call.Identity, Items = payload.WrittenMemory, ItemsLease = payload, SharedFiles = shared, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
+                        var request = new ChunkRequest { Method = call.Identity, Items = payload.WrittenMemory, ItemsLease = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
                         inFlight.Enqueue((start, count, bridge, RunOnWorkerAsync(worker, request, call, start, count, itemTimeout, cancellationToken)));
                         sent += count;
                     }
@@ -801,16 +795,7 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         using CancellationTokenRegistration onCancel = cancellationToken.Register(static s => ((WorkerProcess)s!).Kill(KillReason.Cancelled), worker);
         try
         {
-            ChunkResponse response;
-            try
-            {
-                response = await pending.ConfigureAwait(false);
-            }
-            finally
-            {
-                SharedMemoryPayload.Delete(request.SharedFiles);
-            }
-
+            ChunkResponse response = await pending.ConfigureAwait(false);
             int answered = Payload.ArrayLength(response.Values);
             if (answered != count)
             {

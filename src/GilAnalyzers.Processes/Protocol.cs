@@ -356,9 +356,6 @@ internal sealed class ChunkRequest
     /// <summary>The rented buffer that holds <see cref="Items"/>, if any: returned once the request has been written out (pool) or run (worker).</summary>
     public IDisposable? ItemsLease { get; set; }
 
-    /// <summary>Shared-memory files written for the items (prototype, <see cref="SharedMemoryPayload"/>): deleted once the chunk is answered or failed.</summary>
-    public List<string>? SharedFiles { get; set; }
-
     /// <summary>Per-item timeout; the worker reports an item that runs past it, and the pool kills the worker.</summary>
     public double? ItemTimeoutMilliseconds { get; set; }
 

@@ -265,12 +265,6 @@ internal sealed class WorkerProcess : IDisposable
     {
         Kill(KillReason.Disposed);
         _rpc.Dispose();
-        if (SharedMemoryPayload.Enabled && WaitForExit(TimeSpan.FromSeconds(2)))
-        {
-            // Result files in shared memory (prototype) the worker wrote and the pool never read.
-            SharedMemoryPayload.DeleteAllOf(ProcessId);
-        }
-
         _process.Dispose();
     }
 

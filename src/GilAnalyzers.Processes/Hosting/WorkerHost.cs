@@ -67,9 +67,6 @@ internal static class WorkerHost
             // The parent closed the pipe abruptly: nothing left to serve.
         }
 
-        // Result files in shared memory (prototype) that the pool never read.
-        SharedMemoryPayload.DeleteAllOf(Environment.ProcessId);
-
         // Exit even if user code left foreground threads running.
         Environment.Exit(0);
         return 0;
