@@ -617,17 +617,8 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         // does not sit idle for the round trip between chunks, and the parent serialises the next chunk while
         // the current one runs.
         int depth = itemTimeout is null ? 2 : 1;
-        int loops = MaxWorkers;
-        {
-            // As many loops as workers, but no more than there are chunks.
-            int chunks = 0;
-            for (int left = n; left > 0 && chunks < MaxWorkers; chunks++)
-            {
-                left -= plan.Size(left);
-            }
-
-            loops = Math.Max(1, chunks);
-        }
+        // As many loops as workers, but no more than there are chunks.
+        int loops = Math.Max(1, plan.CountChunks(MaxWorkers));
 
         async Task LoopAsync()
         {

@@ -143,3 +143,94 @@ public static class ChunkingWork
         return Environment.ProcessId + " " + Stopwatch.GetTimestamp();
     }
 }
+
+/// <summary>
+/// MapUnorderedAsync cuts its chunks with the planner MapAsync uses (ChunkPlan): shrinking automatic chunks for an input
+/// that says its length, the caller's size when given, one item per chunk for a lazy sequence; its input stays lazy.
+/// </summary>
+public sealed class UnorderedChunkingTests
+{
+    private static List<int> Sizes(ChunkPlan plan, int most = 10_000)
+    {
+        var sizes = new List<int>();
+        while (sizes.Count < most && plan.TryTake(false, out _, out int count))
+        {
+            sizes.Add(count);
+        }
+
+        return sizes;
+    }
+
+    private static IEnumerable<int> Lazy(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            yield return i;
+        }
+    }
+
+    [Fact]
+    public void The_unordered_map_plans_its_chunks_as_Map_does()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2); // starts no process
+
+        // An input that says its length: the guided chunks of MapAsync, item for item.
+        List<int> guided = Sizes(ChunkPlan.Guided(288, 2));
+        Assert.Equal(guided, Sizes(pool.PlanUnordered(Enumerable.Range(0, 288).ToArray(), null)));
+        Assert.Equal(guided, Sizes(pool.PlanUnordered(Enumerable.Range(0, 288), null)));
+        Assert.Equal(guided, Sizes(pool.PlanUnordered(new List<int>(Enumerable.Range(0, 288)), null)));
+        Assert.Equal(new[] { 36, 36, 36, 36, 36, 27, 21, 15, 12, 9, 6, 5, 4, 3, 3, 3 }, guided);
+
+        // The caller's size is the size.
+        Assert.Equal(new[] { 100, 100, 88 }, Sizes(pool.PlanUnordered(new int[288], 100)));
+
+        // A lazy sequence: its length is known at its end only; chunks of one (or the caller's size) until then.
+        ChunkPlan open = pool.PlanUnordered(Lazy(5), null);
+        Assert.Equal(new[] { 1, 1, 1 }, Sizes(open, most: 3));
+        open.End(5);
+        Assert.Equal(new[] { 1, 1 }, Sizes(open));
+        ChunkPlan openSized = pool.PlanUnordered(Lazy(25), 10);
+        Assert.True(openSized.TryTake(false, out int s0, out int c0) && s0 == 0 && c0 == 10);
+        Assert.True(openSized.TryTake(false, out int s1, out int c1) && s1 == 10 && c1 == 10);
+        Assert.True(openSized.TryTake(false, out int s2, out int c2) && s2 == 20 && c2 == 10); // the reader finds 5
+        openSized.End(25);
+        Assert.False(openSized.TryTake(false, out _, out _));
+
+        // A chunk is never larger than the buffer the caller allows.
+        ChunkPlan plan = ChunkPlan.Guided(1_000, 2);
+        Assert.True(plan.TryTake(false, most: 40, out int start, out int count) && start == 0 && count == 40);
+    }
+
+    [Fact]
+    public async Task Automatic_chunks_return_every_result_once_and_a_slower_worker_does_not_hold_up_the_end()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2);
+        await pool.WarmUpAsync();
+
+        // Every index exactly once, with its own result.
+        var squares = new Dictionary<int, int>();
+        int[] input = [.. Enumerable.Range(0, 5_000)];
+        await foreach ((int index, int value) in pool.MapUnorderedAsync<int, int>(Work.Square, input))
+        {
+            squares.Add(index, value);
+        }
+
+        Assert.Equal(input.Length, squares.Count);
+        Assert.All(squares, r => Assert.Equal(input[r.Key] * input[r.Key], r.Value));
+
+        // The worker that ran items 0–11 runs every later item twice as slowly; with shrinking chunks (and small ones
+        // queued behind running ones) both workers finish within about one slow item of each other, as in MapAsync.
+        var finished = new List<(int Pid, long At)>();
+        await foreach ((_, string result) in pool.MapUnorderedAsync<int, string>(ChunkingWork.FirstChunkWorkerIsSlow, Enumerable.Range(0, 96)))
+        {
+            string[] p = result.Split(' ');
+            finished.Add((int.Parse(p[0]), long.Parse(p[1])));
+        }
+
+        Assert.Equal(96, finished.Count);
+        var lastByWorker = finished.GroupBy(r => r.Pid).ToDictionary(g => g.Key, g => g.Max(r => r.At));
+        Assert.Equal(2, lastByWorker.Count);
+        double gapMs = Stopwatch.GetElapsedTime(lastByWorker.Values.Min(), lastByWorker.Values.Max()).TotalMilliseconds;
+        Assert.True(gapMs < 100, $"the workers finished {gapMs:0} ms apart");
+    }
+}
