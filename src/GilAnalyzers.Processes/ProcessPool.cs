@@ -790,7 +790,11 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             int answered = Payload.ArrayLength(response.Values);
             if (answered != count)
             {
-                throw new ProcessPoolException($"Worker process {worker.ProcessId} answered {answered} results for a chunk of {count} items.", start);
+                throw new ProcessPoolException($"Worker process {worker.ProcessId} answered {answered} results for a chunk of {count} items.", count == 1 ? start : -1)
+                {
+                    FirstItemIndex = start,
+                    LastItemIndex = start + count - 1,
+                };
             }
 
             return response;
@@ -810,6 +814,9 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
     {
         int? exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
         string items = count == 1 ? "item " + start.ToString(CultureInfo.InvariantCulture) : $"items {start}–{start + count - 1}";
+        // A chunk's results come back together: when it fails as a whole, the item at fault is known only for a chunk of one.
+        int known = count == 1 ? start : -1;
+        int last = start + count - 1;
         switch (worker.KillReason)
         {
             case KillReason.Timeout:
@@ -824,7 +831,11 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
 
                 return new WorkItemTimeoutException(
                     $"'{call.Display}' did not finish {items} within {Format(chunkTimeout!.Value)} ({count} × {Format(itemTimeout!.Value)} and a 2 s margin) and the worker did not report which item was late; worker process {worker.ProcessId} was killed and will be replaced.",
-                    start, worker.ProcessId, chunkTimeout!.Value);
+                    known, worker.ProcessId, chunkTimeout!.Value)
+                {
+                    FirstItemIndex = start,
+                    LastItemIndex = last,
+                };
             case KillReason.Cancelled:
                 return new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);
             case KillReason.Disposed:
@@ -836,15 +847,26 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         if (exitCode is null && !worker.HasExited)
         {
             worker.Kill(KillReason.Retired);
-            return new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran {items} of '{call.Display}': {ex.Message}", start, ex);
+            return new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran {items} of '{call.Display}': {ex.Message}", known, ex)
+            {
+                FirstItemIndex = start,
+                LastItemIndex = last,
+            };
         }
 
         string tail = worker.StandardErrorTail();
         string how = exitCode is int code ? DescribeExit(code) : "exited";
+        string which = count == 1
+            ? ""
+            : $" (one chunk; which of these items it was running is not known, as a chunk's results come back together: ItemIndex is -1, FirstItemIndex {start} and LastItemIndex {last}; with chunkSize: 1 a crash names its item)";
         return new WorkerCrashedException(
-            $"Worker process {worker.ProcessId} {how} while running {items} of '{call.Display}'; the pool replaces it. " +
+            $"Worker process {worker.ProcessId} {how} while running {items} of '{call.Display}'{which}; the pool replaces it. " +
             (tail.Length > 0 ? "Its last standard error output:" + Environment.NewLine + tail : "It wrote nothing to standard error."),
-            start, worker.ProcessId, exitCode, tail, ex);
+            known, worker.ProcessId, exitCode, tail, ex)
+        {
+            FirstItemIndex = start,
+            LastItemIndex = last,
+        };
     }
 
     private void ThrowIfBroken()

@@ -233,4 +233,73 @@ public sealed class UnorderedChunkingTests
         double gapMs = Stopwatch.GetElapsedTime(lastByWorker.Values.Min(), lastByWorker.Values.Max()).TotalMilliseconds;
         Assert.True(gapMs < 100, $"the workers finished {gapMs:0} ms apart");
     }
+
+    [Fact]
+    public async Task A_crash_in_an_automatic_chunk_is_reported_by_its_chunk_and_no_worker_is_left()
+    {
+        var pool = new ProcessPool(maxWorkers: 2);
+        int[] started = await pool.WarmUpAsync();
+        int[] input = [.. Enumerable.Range(0, 400).Select(i => i == 250 ? -1 : i)];
+        var seen = new HashSet<int>();
+
+        var crash = await Assert.ThrowsAsync<WorkerCrashedException>(async () =>
+        {
+            await foreach ((int index, int value) in pool.MapUnorderedAsync<int, int>(Work.FailFastOnNegative, input))
+            {
+                Assert.Equal(input[index], value);
+                Assert.True(seen.Add(index), $"item {index} came back twice");
+            }
+        });
+
+        // Item 250 ran in a chunk of several: the crash names the chunk, not an item of it.
+        Assert.Equal(-1, crash.ItemIndex);
+        Assert.InRange(250, crash.FirstItemIndex, crash.LastItemIndex);
+        Assert.True(crash.LastItemIndex > crash.FirstItemIndex, $"{crash.FirstItemIndex}–{crash.LastItemIndex}");
+        Assert.Contains("is not known", crash.Message);
+        Assert.Contains("deliberate crash for item -1", crash.StandardErrorTail);
+        Assert.DoesNotContain(250, seen);
+
+        // The pool goes on, and after Dispose no worker it ever started is alive (by PID).
+        int[] after = pool.Map<int, int>(Work.Pid, [0, 1, 2, 3], chunkSize: 1);
+        int[] all = [.. started, .. after, crash.WorkerProcessId];
+        pool.Dispose();
+        Assert.True(await ProcessInfo.WaitUntilGoneAsync(all, TimeSpan.FromSeconds(5)), "workers still alive: " + string.Join(",", all.Where(ProcessInfo.IsAlive)));
+    }
+}
+
+/// <summary>A worker that dies inside a chunk of several items: the failure must not name an item that did not crash it.</summary>
+public sealed class ChunkCrashTests
+{
+    [Fact]
+    public async Task A_crash_in_the_middle_of_a_chunk_does_not_name_the_chunks_first_item()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2);
+        int[] input = [.. Enumerable.Range(0, 200).Select(i => i == 137 ? -1 : i)];
+
+        // Chunks of 50: item 137 is in the middle of items 100–149. Before, this was "ItemIndex 100".
+        var crash = await Assert.ThrowsAsync<WorkerCrashedException>(() => pool.MapAsync<int, int>(Work.FailFastOnNegative, input, chunkSize: 50));
+        Assert.Equal(-1, crash.ItemIndex);
+        Assert.Equal(100, crash.FirstItemIndex);
+        Assert.Equal(149, crash.LastItemIndex);
+        Assert.Equal(134, crash.ExitCode);
+        Assert.Contains("items 100–149", crash.Message);
+        Assert.Contains("which of these items it was running is not known", crash.Message);
+        Assert.DoesNotContain("item 100 ", crash.Message);
+
+        // Automatic chunks: whatever chunk it fell in, the crash gives that chunk and no item of it.
+        var automatic = await Assert.ThrowsAsync<WorkerCrashedException>(() => pool.MapAsync<int, int>(Work.FailFastOnNegative, input));
+        Assert.Equal(-1, automatic.ItemIndex);
+        Assert.InRange(137, automatic.FirstItemIndex, automatic.LastItemIndex);
+        Assert.True(automatic.LastItemIndex > automatic.FirstItemIndex);
+
+        // A chunk of one item names it (chunkSize: 1, SubmitAsync).
+        var alone = await Assert.ThrowsAsync<WorkerCrashedException>(() => pool.MapAsync<int, int>(Work.FailFastOnNegative, input, chunkSize: 1));
+        Assert.Equal(137, alone.ItemIndex);
+        Assert.Equal(137, alone.FirstItemIndex);
+        Assert.Equal(137, alone.LastItemIndex);
+        Assert.Contains("item 137 of", alone.Message);
+
+        // The pool has replaced its workers.
+        Assert.Equal(input.Where(x => x >= 0).Take(10), await pool.MapAsync<int, int>(Work.FailFastOnNegative, input.Take(10)));
+    }
 }

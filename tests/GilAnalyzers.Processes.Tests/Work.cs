@@ -66,6 +66,17 @@ public static class Work
         return x;
     }
 
+    /// <summary><see cref="Environment.FailFast(string)"/> on a negative item (the worker dies); any other item comes back at once.</summary>
+    public static int FailFastOnNegative(int x)
+    {
+        if (x < 0)
+        {
+            Environment.FailFast("deliberate crash for item " + x);
+        }
+
+        return x;
+    }
+
     /// <summary>Creates the marker file (so the test knows the item is running), then sleeps 60 s.</summary>
     public static int SignalThenSleep(string markerPath)
     {
