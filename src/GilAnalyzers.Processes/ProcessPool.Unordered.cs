@@ -201,11 +201,13 @@ public sealed partial class ProcessPool
 
         async Task LoopAsync()
         {
-            var inFlight = new Queue<(int Start, int Count, bool Bridge, Task<ChunkResponse> Response)>(depth);
+            var inFlight = new Queue<(int Start, TIn[] Items, bool Bridge, Task<ChunkResponse> Response)>(depth);
             WorkerProcess? worker = null;
             int sent = 0;
             bool healthy = true;
             bool exhausted = false;
+            // A crash inside a chunk of several items, to look for its item once this loop has given its dead worker back.
+            (WorkerCrashedException Crash, int Start, TIn[] Items)? locate = null;
             try
             {
                 while (true)
@@ -289,7 +291,7 @@ public sealed partial class ProcessPool
                         }
 
                         var request = new ChunkRequest { Method = call.Identity, Items = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
-                        inFlight.Enqueue((start, chunk.Length, bridge, RunOnWorkerAsync(worker, request, call, start, chunk.Length, itemTimeout, cancellationToken)));
+                        inFlight.Enqueue((start, chunk, bridge, RunOnWorkerAsync(worker, request, call, start, chunk.Length, itemTimeout, cancellationToken)));
                         sent += chunk.Length;
                     }
 
@@ -302,6 +304,13 @@ public sealed partial class ProcessPool
                             Release(done, healthy, sent);
                         }
 
+                        if (locate is { } search)
+                        {
+                            locate = null;
+                            (int index, Exception found) = await LocateCrashAsync(call, search.Items, 0, search.Start, search.Items.Length, search.Crash, itemTimeout, cancellationToken).ConfigureAwait(false);
+                            Fail(index, found);
+                        }
+
                         if (exhausted || stop.IsCancellationRequested)
                         {
                             return;
@@ -310,19 +319,31 @@ public sealed partial class ProcessPool
                         continue;
                     }
 
-                    (int chunkStart, int chunkItems, _, Task<ChunkResponse> pending) = inFlight.Dequeue();
+                    (int chunkStart, TIn[] chunkItems, _, Task<ChunkResponse> pending) = inFlight.Dequeue();
                     try
                     {
-                        Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems, worker!.ProcessId);
+                        Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems.Length, worker!.ProcessId);
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                     {
                         healthy = false;
                     }
+                    catch (WorkerCrashedException crash) when (crash.ItemIndex < 0 && locate is null && FindCrashingItem && !cancellationToken.IsCancellationRequested)
+                    {
+                        // No new chunks (as for any failure); the search runs once the dead worker is given back.
+                        healthy = false;
+                        locate = (crash, chunkStart, chunkItems);
+                        stop.Cancel();
+                    }
                     catch (Exception ex)
                     {
                         healthy = false;
-                        Fail(chunkStart, ex);
+                        if (locate is null)
+                        {
+                            Fail(chunkStart, ex);
+                        }
+
+                        // Otherwise: a chunk queued behind the one that crashed the worker, lost with it (never ran).
                     }
                 }
             }

@@ -50,6 +50,7 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
     private Timer? _idleTimer;
     /// <summary>Set on <see cref="Shared"/> when <see cref="WorkerPoolBackend.EnvironmentVariable"/> names a backend: every map goes there.</summary>
     private IWorkerPool? _backend;
+    private bool _findCrashingItem;
 
     /// <summary>Creates a pool. No process starts until the first item is submitted.</summary>
     /// <param name="maxWorkers">Most worker processes alive at once; default <see cref="Environment.ProcessorCount"/>.</param>
@@ -154,6 +155,21 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             Volatile.Write(ref _idleTimeoutTicks, value is TimeSpan v && v != Timeout.InfiniteTimeSpan ? v.Ticks : -1);
             ScheduleIdleCheck();
         }
+    }
+
+    /// <summary>
+    /// When a worker dies while running a chunk of several items (so the item at fault is not known, see
+    /// <see cref="WorkerCrashedException"/>), re-run that chunk's items one at a time on a fresh worker process to find the
+    /// one that crashes it, and report that item (<see cref="ProcessPoolException.ItemIndex"/>) instead of the chunk.
+    /// Off by default: the items of the chunk before the crashing one run a second time (their side effects too), and the
+    /// search costs a worker start and one round trip per item. If none crashes again, the chunk is reported as before,
+    /// saying so. Applies to <see cref="MapAsync{TIn, TOut}"/>, <see cref="Map{TIn, TOut}"/> and
+    /// <see cref="MapUnorderedAsync{TIn, TOut}"/>; may be changed at any time (read when a crash is handled).
+    /// </summary>
+    public bool FindCrashingItem
+    {
+        get => Volatile.Read(ref _findCrashingItem);
+        set => Volatile.Write(ref _findCrashingItem, value);
     }
 
     /// <summary>True once the pool's initializer has failed (see <see cref="BrokenProcessPoolException"/>); every call then fails at once.</summary>
@@ -627,6 +643,8 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             int sent = 0;
             bool healthy = true;
             bool exhausted = false;
+            // A crash inside a chunk of several items, to look for its item once this loop has given its dead worker back.
+            (WorkerCrashedException Crash, int Start, int Count)? locate = null;
             try
             {
                 while (true)
@@ -697,6 +715,13 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                             Release(done, healthy, sent);
                         }
 
+                        if (locate is { } search)
+                        {
+                            locate = null;
+                            (int index, Exception found) = await LocateCrashAsync(call, items, search.Start, search.Start, search.Count, search.Crash, itemTimeout, cancellationToken).ConfigureAwait(false);
+                            Record(index, found);
+                        }
+
                         if (exhausted || stop.IsCancellationRequested)
                         {
                             return;
@@ -715,10 +740,22 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                     {
                         healthy = false;
                     }
+                    catch (WorkerCrashedException crash) when (crash.ItemIndex < 0 && locate is null && FindCrashingItem && !cancellationToken.IsCancellationRequested)
+                    {
+                        // No new chunks (as for any failure); the search runs once the dead worker is given back.
+                        healthy = false;
+                        locate = (crash, chunkStart, chunkItems);
+                        stop.Cancel();
+                    }
                     catch (Exception ex)
                     {
                         healthy = false;
-                        Record(chunkStart, ex);
+                        if (locate is null)
+                        {
+                            Record(chunkStart, ex);
+                        }
+
+                        // Otherwise: a chunk queued behind the one that crashed the worker, lost with it (never ran).
                     }
                 }
             }
@@ -756,6 +793,64 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Looks for the item that crashed a worker during a chunk (<see cref="FindCrashingItem"/>): runs the chunk's items one at
+    /// a time, in order, on a fresh worker, until one crashes it; returns that crash (with its item) and its index, or the
+    /// chunk's crash (saying the items did not crash again) and the chunk's start. <paramref name="items"/> holds the chunk
+    /// from <paramref name="offset"/>; <paramref name="start"/> is the index of its first item in the input.
+    /// </summary>
+    private async Task<(int Index, Exception Error)> LocateCrashAsync<TIn>(Call call, IReadOnlyList<TIn> items, int offset, int start, int count, WorkerCrashedException crash, TimeSpan? itemTimeout, CancellationToken cancellationToken)
+    {
+        string chunk = $"items {start}–{start + count - 1}";
+        using var searching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
+        WorkerProcess? worker = null;
+        int ran = 0;
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                worker ??= await AcquireAsync(searching.Token, fresh: true).ConfigureAwait(false);
+                PooledBufferWriter payload = Payload.SerializeArrayPooled(items, offset + i, 1, call.ParameterType, 256);
+                var request = new ChunkRequest { Method = call.Identity, Items = payload.WrittenMemory, ItemsLease = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
+                try
+                {
+                    await RunOnWorkerAsync(worker, request, call, start + i, 1, itemTimeout, searching.Token).ConfigureAwait(false);
+                    ran++;
+                }
+                catch (WorkerCrashedException again)
+                {
+                    WorkerProcess dead = worker;
+                    worker = null;
+                    Release(dead, false, ran);
+                    string before = i == 0 ? "" : $" (items {start}–{start + i - 1} ran a second time)";
+                    return (start + i, new WorkerCrashedException(
+                        $"Item {start + i} crashes the worker: found by re-running {chunk} one at a time on a fresh worker{before}, after worker process {crash.WorkerProcessId} died during that chunk (FindCrashingItem). " + again.Message,
+                        start + i, again.WorkerProcessId, again.ExitCode, again.StandardErrorTail, crash));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or ProcessPoolException or PayloadItemException)
+        {
+            // Cancelled, shut down, or another failure while searching: report the chunk, as without the search.
+            return (start, crash);
+        }
+        finally
+        {
+            if (worker is not null)
+            {
+                Release(worker, true, ran);
+            }
+        }
+
+        return (start, new WorkerCrashedException(
+            crash.Message + $" Re-running {chunk} one at a time on a fresh worker did not crash it again (FindCrashingItem): the crash depends on more than one item, on state, or on timing.",
+            -1, crash.WorkerProcessId, crash.ExitCode, crash.StandardErrorTail, crash.InnerException)
+        {
+            FirstItemIndex = crash.FirstItemIndex,
+            LastItemIndex = crash.LastItemIndex,
+        });
     }
 
     private async Task<ChunkResponse> RunOnWorkerAsync(WorkerProcess worker, ChunkRequest request, Call call, int start, int count, TimeSpan? itemTimeout, CancellationToken cancellationToken)
@@ -1006,11 +1101,16 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             index, error.Type, error.Message, error.StackTrace, error.Detail, pid),
     };
 
-    private async Task<WorkerProcess> AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes an idle worker, or starts one. With <paramref name="fresh"/> a new process is always started (an idle worker is
+    /// retired to make room for it, so the pool keeps to <see cref="MaxWorkers"/> processes).
+    /// </summary>
+    private async Task<WorkerProcess> AcquireAsync(CancellationToken cancellationToken, bool fresh = false)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            WorkerProcess? retired = null;
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
@@ -1022,14 +1122,31 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                 while (_idle.Count > 0)
                 {
                     WorkerProcess candidate = _idle.Pop();
-                    if (!candidate.HasExited)
+                    if (!candidate.HasExited && !fresh)
                     {
                         return candidate;
                     }
 
                     _all.Remove(candidate);
-                    candidate.Dispose();
+                    if (candidate.HasExited)
+                    {
+                        candidate.Dispose();
+                    }
+                    else
+                    {
+                        retired = candidate;
+                        break;
+                    }
                 }
+            }
+
+            if (retired is not null)
+            {
+                _ = Task.Run(() =>
+                {
+                    retired.Shutdown(TimeSpan.FromSeconds(2), KillReason.Retired);
+                    retired.Dispose();
+                });
             }
 
             WorkerProcess started = WorkerProcess.Start(_launcher.Value);

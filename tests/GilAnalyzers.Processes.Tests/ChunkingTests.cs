@@ -303,3 +303,86 @@ public sealed class ChunkCrashTests
         Assert.Equal(input.Where(x => x >= 0).Take(10), await pool.MapAsync<int, int>(Work.FailFastOnNegative, input.Take(10)));
     }
 }
+
+/// <summary>FindCrashingItem: a crash inside a chunk is looked for item by item on a fresh worker (opt-in).</summary>
+public sealed class FindCrashingItemTests
+{
+    [Fact]
+    public async Task The_chunk_is_rerun_one_item_at_a_time_and_the_crash_names_its_item()
+    {
+        var pool = new ProcessPool(maxWorkers: 2) { FindCrashingItem = true };
+        var pids = new HashSet<int>(await pool.WarmUpAsync());
+        int[] input = [.. Enumerable.Range(0, 200).Select(i => i == 137 ? -1 : i)];
+
+        var crash = await Assert.ThrowsAsync<WorkerCrashedException>(() => pool.MapAsync<int, int>(Work.FailFastOnNegative, input, chunkSize: 50));
+        Assert.Equal(137, crash.ItemIndex);
+        Assert.Equal(137, crash.FirstItemIndex);
+        Assert.Equal(137, crash.LastItemIndex);
+        Assert.Equal(134, crash.ExitCode);
+        Assert.Contains("Item 137 crashes the worker: found by re-running items 100–149 one at a time on a fresh worker (items 100–136 ran a second time)", crash.Message);
+        Assert.Contains("deliberate crash for item -1", crash.StandardErrorTail);
+        // The chunk's own crash is kept as the inner exception.
+        var chunk = Assert.IsType<WorkerCrashedException>(crash.InnerException);
+        Assert.Equal(-1, chunk.ItemIndex);
+        Assert.Equal(100, chunk.FirstItemIndex);
+        Assert.Equal(149, chunk.LastItemIndex);
+        Assert.NotEqual(chunk.WorkerProcessId, crash.WorkerProcessId); // found on another (fresh) worker
+        pids.Add(chunk.WorkerProcessId);
+        pids.Add(crash.WorkerProcessId);
+
+        // The same for an unordered map with automatic chunks.
+        var unordered = await Assert.ThrowsAsync<WorkerCrashedException>(async () =>
+        {
+            await foreach ((int index, int value) in pool.MapUnorderedAsync<int, int>(Work.FailFastOnNegative, input))
+            {
+                Assert.Equal(input[index], value);
+            }
+        });
+        Assert.Equal(137, unordered.ItemIndex);
+        Assert.Contains("Item 137 crashes the worker: found by re-running items ", unordered.Message);
+        pids.Add(unordered.WorkerProcessId);
+        pids.Add(((WorkerCrashedException)unordered.InnerException!).WorkerProcessId);
+
+        // Off (the default), the chunk is reported.
+        pool.FindCrashingItem = false;
+        var off = await Assert.ThrowsAsync<WorkerCrashedException>(() => pool.MapAsync<int, int>(Work.FailFastOnNegative, input, chunkSize: 50));
+        Assert.Equal(-1, off.ItemIndex);
+        Assert.Equal(100, off.FirstItemIndex);
+
+        // The pool works on, and no worker it started is left after Dispose.
+        foreach (int pid in pool.Map<int, int>(Work.Pid, [0, 1, 2, 3], chunkSize: 1))
+        {
+            pids.Add(pid);
+        }
+
+        pool.Dispose();
+        Assert.True(await ProcessInfo.WaitUntilGoneAsync(pids, TimeSpan.FromSeconds(5)), "workers still alive: " + string.Join(",", pids.Where(ProcessInfo.IsAlive)));
+    }
+
+    [Fact]
+    public async Task A_crash_that_does_not_repeat_is_reported_by_its_chunk_saying_so()
+    {
+        string file = Path.Combine(Path.GetTempPath(), "gil-crash-once-" + Guid.NewGuid().ToString("N"));
+        Environment.SetEnvironmentVariable(Work.CrashOnceFileVariable, file); // inherited by the workers started now
+        try
+        {
+            using var pool = new ProcessPool(maxWorkers: 1) { FindCrashingItem = true };
+            int[] input = [.. Enumerable.Range(0, 40).Select(i => i == 25 ? -1 : i)];
+
+            var crash = await Assert.ThrowsAsync<WorkerCrashedException>(() => pool.MapAsync<int, int>(Work.FailFastOnceOnNegative, input, chunkSize: 20));
+            Assert.Equal(-1, crash.ItemIndex);
+            Assert.Equal(20, crash.FirstItemIndex);
+            Assert.Equal(39, crash.LastItemIndex);
+            Assert.Contains("Re-running items 20–39 one at a time on a fresh worker did not crash it again", crash.Message);
+            Assert.True(File.Exists(file));
+
+            // The item no longer crashes: the pool (one worker, re-started) maps everything.
+            Assert.Equal(input, await pool.MapAsync<int, int>(Work.FailFastOnceOnNegative, input, chunkSize: 20));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Work.CrashOnceFileVariable, null);
+            File.Delete(file);
+        }
+    }
+}

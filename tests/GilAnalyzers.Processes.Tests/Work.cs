@@ -77,6 +77,21 @@ public static class Work
         return x;
     }
 
+    /// <summary>Set by a test: a file path; <see cref="FailFastOnceOnNegative"/> crashes only while it does not exist (and creates it).</summary>
+    public const string CrashOnceFileVariable = "GIL_TEST_CRASH_ONCE_FILE";
+
+    /// <summary>Like <see cref="FailFastOnNegative"/>, but a negative item crashes the worker only the first time (a crash that does not repeat).</summary>
+    public static int FailFastOnceOnNegative(int x)
+    {
+        if (x < 0 && Environment.GetEnvironmentVariable(CrashOnceFileVariable) is { Length: > 0 } file && !File.Exists(file))
+        {
+            File.WriteAllText(file, "");
+            Environment.FailFast("deliberate one-time crash for item " + x);
+        }
+
+        return x;
+    }
+
     /// <summary>Creates the marker file (so the test knows the item is running), then sleeps 60 s.</summary>
     public static int SignalThenSleep(string markerPath)
     {
