@@ -219,6 +219,16 @@ public static class BinaryWork
 
     public static long[] Negate(long[] values) => values.Select(v => -v).ToArray();
 
+    public static float[] Halve(float[] values) => values.Select(v => v / 2).ToArray();
+
+    /// <summary>0, 0.5, 1, ... (n values): a double[] result, also called through a Func with a wider result type.</summary>
+    public static double[] Ramp(int n) => [.. Enumerable.Range(0, n).Select(i => i * 0.5)];
+
+    /// <summary>The large-array round trip: the same array back.</summary>
+    public static double[] SameDoubles(double[] values) => values;
+
+    public static byte[] SameBytes(byte[] values) => values;
+
     public static Packet Stamp(Packet p) => p with { Body = Reverse(p.Body), Sizes = [.. p.Sizes, p.Body.Length] };
 
     internal static InternalPoint Mirror(InternalPoint p) => new(-p.X, -p.Y);
