@@ -8,7 +8,7 @@ namespace GilAnalyzers.Processes.Bench;
 /// Prints the pool's fixed costs — cold worker start (with where it goes), warm round trip per item unchunked and
 /// chunked, items per second, a 48 KiB byte[] there and back — beside the same figures for Python's
 /// ProcessPoolExecutor with each start method (fork, forkserver, spawn) when python3 is present.
-/// Usage: dotnet run -c Release --project bench/GilAnalyzers.Processes.Bench [-- --quick]
+/// Usage: dotnet run -c Release --project bench/GilAnalyzers.Processes.Bench [-- --quick] [--large-only]
 /// </summary>
 public static class Program
 {
@@ -16,6 +16,9 @@ public static class Program
 
     /// <summary>The 48 KiB payload row: the bytes go to the worker and come back unchanged.</summary>
     public static byte[] Echo(byte[] data) => data;
+
+    /// <summary>The large double[] rows: the numbers go to the worker and come back unchanged.</summary>
+    public static double[] EchoDoubles(double[] data) => data;
 
     private static readonly string[] s_milestones = ["spawn", "spawned", "main", "traced", "listening", "request", "resolved", "ran", "answered"];
 
@@ -40,6 +43,20 @@ public static class Program
         int chunkedItems = quick ? 200_000 : 1_000_000;
         int bytesItems = quick ? 200 : 1_000;
         const int chunk = 1_000;
+
+        if (args.Contains("--large-only"))
+        {
+            // Only the large-array rows, for quick comparisons.
+            Console.WriteLine($"load average at the start: {LoadAverage()}");
+            foreach ((string kind, int mib) in LargeRows)
+            {
+                var one = LargeRoundTrip(kind, mib, LargeCount(mib, quick));
+                Console.WriteLine($"{mib,2} MiB {kind,-8} {Ms(one.Wall),10} (CPU of pool and worker {Ms(one.Cpu),9})");
+            }
+
+            Console.WriteLine($"load average at the end: {LoadAverage()}");
+            return 0;
+        }
 
         Console.WriteLine($"GilAnalyzers.Processes pool benchmark — {Environment.ProcessorCount} cores, .NET {Environment.Version}, work = x*x on an int");
         Console.WriteLine($"load average at the start: {LoadAverage()}");
@@ -99,6 +116,13 @@ public static class Program
             warmChunkN = PerItemMicros(pool, chunkedItems, chunk);
         }
 
+        // Large arrays, 1 MiB and 16 MiB, one worker, one array per round trip (docs/processes.md, "Large payloads").
+        var large = new List<(string Name, (double Wall, double Cpu) Figures)>();
+        foreach ((string kind, int mib) in LargeRows)
+        {
+            large.Add(($"{mib} MiB {kind} there and back, 1 worker (median ms)", LargeRoundTrip(kind, mib, LargeCount(mib, quick))));
+        }
+
         string[] methods = ["fork", "forkserver", "spawn"];
         var py = new Dictionary<string, PythonFigures?>();
         foreach (string method in methods)
@@ -121,6 +145,12 @@ public static class Program
         Row($"items per second, unchunked, {workers} workers", PerSec(warmRtN), p => PerSec(p.RtNUs));
         Row($"items per second, chunksize {chunk}, {workers} workers", PerSec(warmChunkN), p => PerSec(p.ChunkNUs));
         Row("48 KiB byte[] there and back, unchunked, 1 worker (µs)", Us(bytes1), p => Us(p.Bytes1Us));
+        for (int i = 0; i < large.Count; i++)
+        {
+            int at = i;
+            Row(large[i].Name, Ms(large[i].Figures.Wall), p => Ms(p.LargeMs[at]));
+            Row("  CPU of pool and worker per round trip (mean ms)", Ms(large[i].Figures.Cpu), _ => "-");
+        }
 
         int w0 = rows.Max(r => r.Name.Length);
         const int w1 = 22, w2 = 13;
@@ -142,6 +172,7 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine($"load average at the end: {LoadAverage()} (wall-clock figures stretch with load; CPU figures much less)");
         Console.WriteLine($"items: unchunked {unchunkedItems:N0}, chunked {chunkedItems:N0}, 48 KiB frames {bytesItems:N0}; cold start = median of {coldRounds} fresh pools.");
+        Console.WriteLine($"large arrays: {(quick ? "10 of 1 MiB, 3 of 16 MiB" : "40 of 1 MiB, 8 of 16 MiB")} per row, one per round trip, median; Python's double[] is array.array('d') (pickled as its bytes).");
         if (py.Values.FirstOrDefault(p => p is not null) is not PythonFigures any)
         {
             Console.WriteLine("python3 not found (or failed): Python columns left empty.");
@@ -244,6 +275,73 @@ public static class Program
         return Median(runs);
     }
 
+    private static readonly (string Kind, int Mib)[] LargeRows = [("byte[]", 1), ("byte[]", 16), ("double[]", 1), ("double[]", 16)];
+
+    private static int LargeCount(int mib, bool quick) => quick ? (mib == 1 ? 10 : 3) : (mib == 1 ? 40 : 8);
+
+    /// <summary>
+    /// Median time of one large array (byte[] or double[] of <paramref name="mib"/> MiB) to one warm worker and back, over
+    /// <paramref name="count"/> arrays sent one per round trip (each checked equal when it is back), and the mean CPU time
+    /// per round trip of the parent and the worker together (their threads' run time, /proc/PID/task/TID/schedstat,
+    /// result checks included), which a loaded machine stretches much less than wall time.
+    /// </summary>
+    private static (double Wall, double Cpu) LargeRoundTrip(string kind, int mib, int count)
+    {
+        var random = new Random(mib);
+        var runs = new List<double>();
+        double cpu;
+        using (var pool = new ProcessPool(maxWorkers: 1))
+        {
+            using Process self = Process.GetCurrentProcess();
+            Process? worker = null;
+            double cpuBefore = 0;
+            void StartCpu()
+            {
+                worker ??= Process.GetProcessById(pool.WorkerProcessIds[0]);
+                cpuBefore = CpuMilliseconds(self) + CpuMilliseconds(worker);
+            }
+
+            if (kind == "byte[]")
+            {
+                byte[][] arrays = [.. Enumerable.Range(0, count).Select(_ => { var b = new byte[mib << 20]; random.NextBytes(b); return b; })];
+                pool.Map<byte[], byte[]>(Echo, arrays.Take(2), chunkSize: 1);
+                StartCpu();
+                foreach (byte[] one in arrays)
+                {
+                    var sw = Stopwatch.StartNew();
+                    byte[] back = pool.Map<byte[], byte[]>(Echo, [one])[0];
+                    runs.Add(sw.Elapsed.TotalMilliseconds);
+                    if (!back.AsSpan().SequenceEqual(one))
+                    {
+                        throw new InvalidOperationException("wrong bytes");
+                    }
+                }
+            }
+            else
+            {
+                double[][] arrays = [.. Enumerable.Range(0, count).Select(_ => { var d = new double[(mib << 20) / sizeof(double)]; for (int i = 0; i < d.Length; i++) d[i] = random.NextDouble(); return d; })];
+                pool.Map<double[], double[]>(EchoDoubles, arrays.Take(2), chunkSize: 1);
+                StartCpu();
+                foreach (double[] one in arrays)
+                {
+                    var sw = Stopwatch.StartNew();
+                    double[] back = pool.Map<double[], double[]>(EchoDoubles, [one])[0];
+                    runs.Add(sw.Elapsed.TotalMilliseconds);
+                    if (!back.AsSpan().SequenceEqual(one))
+                    {
+                        throw new InvalidOperationException("wrong doubles");
+                    }
+                }
+            }
+
+            // Includes the result checks in the parent.
+            cpu = (CpuMilliseconds(self) + CpuMilliseconds(worker!) - cpuBefore) / count;
+            worker!.Dispose();
+        }
+
+        return (Median(runs), cpu);
+    }
+
     /// <summary>Medians of the steps between the start-up milestones of the traced workers.</summary>
     private static List<(string Segment, double Wall, double? Cpu)> StartupBreakdown(string dir, List<int> pids)
     {
@@ -297,12 +395,12 @@ public static class Program
         return rows;
     }
 
-    private sealed record PythonFigures(string Version, string StartMethod, double ColdMs, double ColdCpuMs, double ColdAllMs, double Rt1Us, double Chunk1Us, double RtNUs, double ChunkNUs, double Bytes1Us);
+    private sealed record PythonFigures(string Version, string StartMethod, double ColdMs, double ColdCpuMs, double ColdAllMs, double Rt1Us, double Chunk1Us, double RtNUs, double ChunkNUs, double Bytes1Us, double[] LargeMs);
 
     private static PythonFigures? RunPython(string method, int workers, int coldRounds, int unchunked, int chunked, int chunk, int bytesItems)
     {
         const string script = """
-import sys, os, time, statistics, resource, multiprocessing
+import sys, os, time, statistics, resource, multiprocessing, random, array
 from concurrent.futures import ProcessPoolExecutor
 
 def square(x):
@@ -356,11 +454,27 @@ if __name__ == "__main__":
         ch1 = per_item_us(ex, square, range(chunked), chunk, lambda o: o[-1] == (chunked - 1) ** 2)
         list(ex.map(echo, frames[:50]))
         by1 = per_item_us(ex, echo, frames, 1, lambda o: o[-1] == frames[-1])
+        large = []
+        for kind, mib in (("bytes", 1), ("bytes", 16), ("doubles", 1), ("doubles", 16)):
+            count = (40 if mib == 1 else 8) if nbytes >= 1000 else (10 if mib == 1 else 3)
+            if kind == "bytes":
+                arrays = [os.urandom(mib << 20) for _ in range(count)]
+            else:
+                rnd = random.Random(mib)
+                arrays = [array.array("d", (rnd.random() for _ in range((mib << 20) // 8))) for _ in range(count)]
+            ex.submit(echo, arrays[0]).result()
+            runs = []
+            for a in arrays:
+                t = time.perf_counter()
+                back = ex.submit(echo, a).result()
+                runs.append((time.perf_counter() - t) * 1e3)
+                assert back == a
+            large.append(statistics.median(runs))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as ex:
         warm(ex)
         rtn = per_item_us(ex, square, range(unchunked), 1, lambda o: o[-1] == (unchunked - 1) ** 2)
         chn = per_item_us(ex, square, range(chunked), chunk, lambda o: o[-1] == (chunked - 1) ** 2)
-    print(sys.version.split()[0], method, statistics.median(cold), statistics.median(cold_cpu), cold_all, rt1, ch1, rtn, chn, by1)
+    print(sys.version.split()[0], method, statistics.median(cold), statistics.median(cold_cpu), cold_all, rt1, ch1, rtn, chn, by1, *large)
 """;
         string path = Path.Combine(Path.GetTempPath(), "gil-pool-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".py");
         try
@@ -386,7 +500,7 @@ if __name__ == "__main__":
 
             string[] f = output.Trim().Split(' ');
             double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
-            return new PythonFigures(f[0], f[1], D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9));
+            return new PythonFigures(f[0], f[1], D(2), D(3), D(4), D(5), D(6), D(7), D(8), D(9), [D(10), D(11), D(12), D(13)]);
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -237,8 +237,11 @@ internal sealed class PoolChunkRunner<TIn, TOut> : PoolChunkRunner
         }
         catch (ProcessPoolException ex) when (ex is not BrokenProcessPoolException)
         {
-            // A worker process died or ran past its time: the item fails with the local pool's exception.
-            return (Payload.Nulls(count).ToArray(), [ItemFailure.From(Math.Max(0, ex.ItemIndex), FailureKinds.Exception, ex)]);
+            // A worker process died or ran past its time: the item fails with the local pool's exception. A worker that died
+            // during a local chunk of several items does not say which (ItemIndex -1): the failure is put on the chunk's
+            // first item, and the local exception's message, carried along, says that the item at fault is not known.
+            int index = ex.ItemIndex >= 0 ? ex.ItemIndex : Math.Max(0, ex.FirstItemIndex);
+            return (Payload.Nulls(count).ToArray(), [ItemFailure.From(index, FailureKinds.Exception, ex)]);
         }
 
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, items.Length));

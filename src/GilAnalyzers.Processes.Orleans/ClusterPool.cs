@@ -99,7 +99,13 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc/>
-    public IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, int? bufferSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
+    /// <remarks>Without a <paramref name="chunkSize"/> the cluster sends one item per chunk.</remarks>
+    public IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, int? bufferSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
+    {
+        return MapUnorderedAsync(work, items, chunkSize ?? 1, bufferSize, itemTimeout, cancellationToken);
+    }
+
+    private IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize, int? bufferSize, TimeSpan? itemTimeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(items);

@@ -10,10 +10,25 @@ public class ProcessPoolException : Exception
         : base(message, inner)
     {
         ItemIndex = itemIndex;
+        FirstItemIndex = itemIndex;
+        LastItemIndex = itemIndex;
     }
 
-    /// <summary>Index of the failed item in the input sequence, or -1 when not tied to one item.</summary>
+    /// <summary>
+    /// Index of the failed item in the input sequence, or -1 when the failure is not tied to one known item: not to an
+    /// item at all, or to a chunk of several items of which the pool cannot tell the one at fault (a worker that died
+    /// while running them; then <see cref="FirstItemIndex"/> and <see cref="LastItemIndex"/> give the chunk).
+    /// </summary>
     public int ItemIndex { get; }
+
+    /// <summary>
+    /// The first of the items the failure may belong to: <see cref="ItemIndex"/> when that is known, the first item of the
+    /// chunk when only the chunk is (see <see cref="ItemIndex"/>), or -1.
+    /// </summary>
+    public int FirstItemIndex { get; init; }
+
+    /// <summary>The last of the items the failure may belong to (see <see cref="FirstItemIndex"/>), or -1.</summary>
+    public int LastItemIndex { get; init; }
 }
 
 /// <summary>The work method threw in the worker process. Carries the remote type, message and stack trace.</summary>
@@ -51,7 +66,12 @@ public sealed class RemoteWorkException : ProcessPoolException
         Environment.NewLine + RemoteDetail;
 }
 
-/// <summary>The worker process died (crash, <c>Environment.FailFast</c>, killed from outside) while running the item.</summary>
+/// <summary>
+/// The worker process died (crash, <c>Environment.FailFast</c>, killed from outside) while running the item — or, when it
+/// was running a chunk of several items, while running one of them: a chunk's results come back together, so which one is
+/// not known; <see cref="ProcessPoolException.ItemIndex"/> is then -1 and <see cref="ProcessPoolException.FirstItemIndex"/>
+/// and <see cref="ProcessPoolException.LastItemIndex"/> give the chunk.
+/// </summary>
 public sealed class WorkerCrashedException : ProcessPoolException
 {
     /// <summary>Creates the exception.</summary>

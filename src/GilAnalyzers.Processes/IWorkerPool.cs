@@ -38,12 +38,12 @@ public interface IWorkerPool
     /// <summary>Yields (index, result) pairs as results come back, reading <paramref name="items"/> lazily.</summary>
     /// <param name="work">A static method (or non-capturing lambda) taking one item.</param>
     /// <param name="items">The inputs; enumerated once, lazily.</param>
-    /// <param name="chunkSize">Items per round trip.</param>
+    /// <param name="chunkSize">Items per round trip; null lets the backend choose.</param>
     /// <param name="bufferSize">Most items taken from the input whose results have not been yielded yet; null lets the backend choose.</param>
     /// <param name="itemTimeout">Time allowed per item.</param>
     /// <param name="cancellationToken">Cancels the map.</param>
     /// <returns>(Index, Value) pairs in completion order.</returns>
-    IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, int? bufferSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, int? bufferSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>Runs one call of <paramref name="work"/> on <paramref name="item"/>; the task is its future.</summary>
     /// <param name="work">A static method (or non-capturing lambda) taking one item.</param>

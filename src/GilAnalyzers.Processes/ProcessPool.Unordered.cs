@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Channels;
@@ -18,12 +19,19 @@ public sealed partial class ProcessPool
     /// </summary>
     /// <param name="work">A static method (or non-capturing lambda) taking one item. Anything that captures state is rejected with <see cref="ArgumentException"/> at the call.</param>
     /// <param name="items">The inputs; enumerated once, lazily, as workers need chunks (never from two threads at once).</param>
-    /// <param name="chunkSize">Items sent to a worker per round trip (default 1, like <c>imap_unordered</c>); use larger chunks for tiny items.</param>
+    /// <param name="chunkSize">
+    /// Items sent to a worker per round trip; every chunk has that size. Null (the default) chooses as
+    /// <see cref="MapAsync{TIn, TOut}"/> does — about four chunks per worker, shrinking toward the end — when
+    /// <paramref name="items"/> says its length without being enumerated (arrays, lists, collections,
+    /// <c>Enumerable.Range</c>); for a lazy sequence, whose length is unknown until its end, one item per chunk, like
+    /// <c>imap_unordered</c>. Pass larger chunks for tiny items of a lazy sequence.
+    /// </param>
     /// <param name="bufferSize">
     /// Most items taken from <paramref name="items"/> whose results have not been yielded yet (in workers, on
     /// the way, or waiting for the consumer). At least <paramref name="chunkSize"/>; default 4 ×
-    /// <see cref="MaxWorkers"/> × <paramref name="chunkSize"/>, enough to keep every worker busy. A slow
-    /// consumer holds the workers back instead of letting results pile up.
+    /// <see cref="MaxWorkers"/> × the largest chunk, enough to keep every worker busy (with automatic chunks of a
+    /// collection that is about its whole length). A chunk is never larger than this. A slow consumer holds the
+    /// workers back instead of letting results pile up.
     /// </param>
     /// <param name="itemTimeout">Time allowed per item, as for <see cref="MapAsync{TIn, TOut}"/>.</param>
     /// <param name="cancellationToken">Cancels the map (also through <c>WithCancellation</c>): no new chunk starts, workers running its chunks are killed (and replaced on demand), and the enumeration throws <see cref="OperationCanceledException"/>.</param>
@@ -34,7 +42,7 @@ public sealed partial class ProcessPool
     /// chunks; chunks already running finish before the enumeration's disposal completes.
     /// </returns>
     /// <exception cref="ArgumentException">The work delegate captures state, or an argument/result type cannot be serialised (thrown at the call).</exception>
-    public IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int chunkSize = 1, int? bufferSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedAsync<TIn, TOut>(Func<TIn, TOut> work, IEnumerable<TIn> items, int? chunkSize = null, int? bufferSize = null, TimeSpan? itemTimeout = null, CancellationToken cancellationToken = default)
     {
         if (_backend is not null)
         {
@@ -43,12 +51,12 @@ public sealed partial class ProcessPool
 
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(items);
-        if (chunkSize < 1)
+        if (chunkSize is < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(chunkSize), chunkSize, "chunkSize must be at least 1.");
         }
 
-        if (bufferSize is int b && b < chunkSize)
+        if (bufferSize is int b && b < (chunkSize ?? 1))
         {
             throw new ArgumentOutOfRangeException(nameof(bufferSize), bufferSize, "bufferSize must be at least chunkSize.");
         }
@@ -61,12 +69,22 @@ public sealed partial class ProcessPool
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed), this);
         ThrowIfBroken();
         Call call = Call.Create(work);
-        int buffer = bufferSize ?? (int)Math.Min(int.MaxValue, 4L * MaxWorkers * chunkSize);
-        return MapUnorderedCoreAsync<TIn, TOut>(call, items, chunkSize, buffer, itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken, default);
+        return MapUnorderedCoreAsync<TIn, TOut>(call, items, chunkSize, bufferSize, itemTimeout == Timeout.InfiniteTimeSpan ? null : itemTimeout, cancellationToken, default);
     }
 
+    /// <summary>
+    /// The chunks of a streaming map, from the planner <see cref="MapAsync{TIn, TOut}"/> uses: with a chunk size, chunks of
+    /// that size; without one, the same shrinking chunks as <see cref="MapAsync{TIn, TOut}"/> when the input says its
+    /// length without being enumerated (an array, a list, a collection, <c>Enumerable.Range</c>...), and chunks of one item
+    /// (as Python's <c>imap_unordered</c>) when it does not (a lazy sequence, whose length is known only at its end).
+    /// </summary>
+    internal ChunkPlan PlanUnordered<TIn>(IEnumerable<TIn> items, int? chunkSize) =>
+        Enumerable.TryGetNonEnumeratedCount(items, out int count)
+            ? chunkSize is int size ? ChunkPlan.Fixed(count, size) : ChunkPlan.Guided(count, MaxWorkers)
+            : ChunkPlan.Open(chunkSize ?? 1);
+
     private async IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedCoreAsync<TIn, TOut>(
-        Call call, IEnumerable<TIn> items, int chunkSize, int bufferSize, TimeSpan? itemTimeout, CancellationToken callToken,
+        Call call, IEnumerable<TIn> items, int? chunkSize, int? bufferSize, TimeSpan? itemTimeout, CancellationToken callToken,
         [EnumeratorCancellation] CancellationToken enumerationToken)
     {
         EnterCall();
@@ -75,14 +93,19 @@ public sealed partial class ProcessPool
         // Stopped by the caller, by a failure or an early exit of the consumer, or by a shutdown that cancels what has not started.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
         var channel = Channel.CreateUnbounded<(int Index, TOut Value, Exception? Error)>(new UnboundedChannelOptions { SingleReader = true });
-        var budget = new ItemBudget(bufferSize);
+        // Planned when the enumeration starts (the input's length then).
+        ChunkPlan plan = PlanUnordered(items, chunkSize);
+        int buffer = bufferSize ?? (int)Math.Min(int.MaxValue, 4L * MaxWorkers * plan.MaxChunk);
+        var budget = new ItemBudget(buffer);
         object inputGate = new();
         IEnumerator<TIn>? input = null;
         bool inputDone = false;
         int pulled = 0;
         int accounted = 0;
         int depth = itemTimeout is null ? 2 : 1;
-        Task? loops = null;
+        // As many loops as workers, but no more than there are chunks.
+        int loops = Math.Max(1, plan.CountChunks(MaxWorkers));
+        Task? running = null;
 
         void Fail(int index, Exception ex)
         {
@@ -90,36 +113,46 @@ public sealed partial class ProcessPool
             stop.Cancel();
         }
 
-        // Takes the next chunk from the input (never from two threads at once).
-        (int Start, TIn[] Chunk) Pull()
+        // Takes the next chunk of the plan and reads its items from the input, in plan order (never from two threads at
+        // once); at most `most` items (the budget taken for it). Empty when the plan or the input is exhausted.
+        (int Start, TIn[] Chunk) Pull(bool bridge, int most)
         {
             lock (inputGate)
             {
-                if (inputDone)
+                if (inputDone || !plan.TryTake(bridge, most, out int start, out int count))
                 {
+                    inputDone = true;
                     return (pulled, []);
                 }
 
-                var chunk = new List<TIn>(chunkSize);
+                var chunk = new TIn[count];
+                int got = 0;
                 try
                 {
                     input ??= items.GetEnumerator();
-                    while (chunk.Count < chunkSize && input.MoveNext())
+                    while (got < count && input.MoveNext())
                     {
-                        chunk.Add(input.Current);
+                        chunk[got++] = input.Current;
                     }
                 }
                 catch (Exception ex)
                 {
                     inputDone = true;
-                    Fail(pulled + chunk.Count, ex);
+                    plan.End(start + got);
+                    Fail(start + got, ex);
                     return (pulled, []);
                 }
 
-                inputDone = chunk.Count < chunkSize;
-                int start = pulled;
-                pulled += chunk.Count;
-                return (start, chunk.ToArray());
+                if (got < count)
+                {
+                    // The input ended (an open plan learns its length here).
+                    inputDone = true;
+                    plan.End(start + got);
+                    Array.Resize(ref chunk, got);
+                }
+
+                pulled += got;
+                return (start, chunk);
             }
         }
 
@@ -168,17 +201,31 @@ public sealed partial class ProcessPool
 
         async Task LoopAsync()
         {
-            var inFlight = new Queue<(int Start, int Count, Task<ChunkResponse> Response)>(depth);
+            var inFlight = new Queue<(int Start, TIn[] Items, bool Bridge, Task<ChunkResponse> Response)>(depth);
             WorkerProcess? worker = null;
             int sent = 0;
             bool healthy = true;
+            bool exhausted = false;
+            // A crash inside a chunk of several items, to look for its item once this loop has given its dead worker back.
+            (WorkerCrashedException Crash, int Start, TIn[] Items)? locate = null;
             try
             {
                 while (true)
                 {
-                    while (!Volatile.Read(ref inputDone) && inFlight.Count < depth && !stop.IsCancellationRequested && !(worker is not null && Retires(worker, sent)))
+                    // As in MapAsync: a second chunk goes in flight only while more chunks are left than loops to take
+                    // them, and a chunk queued behind a running full one is a small bridge (automatic sizes).
+                    while (!exhausted && inFlight.Count < (plan.MoreChunksLeftThan(loops) ? depth : 1) &&
+                           !stop.IsCancellationRequested && !(worker is not null && Retires(worker, sent)))
                     {
-                        if (!budget.TryTake(chunkSize))
+                        bool bridge = inFlight.Count == 1 && !inFlight.Peek().Bridge;
+                        int want = Math.Min(plan.PeekSize(bridge), buffer);
+                        if (want <= 0)
+                        {
+                            exhausted = true;
+                            break;
+                        }
+
+                        if (!budget.TryTake(want))
                         {
                             if (inFlight.Count > 0)
                             {
@@ -194,7 +241,7 @@ public sealed partial class ProcessPool
 
                             try
                             {
-                                await budget.TakeAsync(chunkSize, stop.Token).ConfigureAwait(false);
+                                await budget.TakeAsync(want, stop.Token).ConfigureAwait(false);
                             }
                             catch (OperationCanceledException)
                             {
@@ -202,10 +249,11 @@ public sealed partial class ProcessPool
                             }
                         }
 
-                        (int start, TIn[] chunk) = Pull();
-                        budget.Give(chunkSize - chunk.Length);
+                        (int start, TIn[] chunk) = Pull(bridge, want);
+                        budget.Give(want - chunk.Length);
                         if (chunk.Length == 0)
                         {
+                            exhausted = true;
                             break;
                         }
 
@@ -243,7 +291,7 @@ public sealed partial class ProcessPool
                         }
 
                         var request = new ChunkRequest { Method = call.Identity, Items = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
-                        inFlight.Enqueue((start, chunk.Length, RunOnWorkerAsync(worker, request, call, start, chunk.Length, itemTimeout, cancellationToken)));
+                        inFlight.Enqueue((start, chunk, bridge, RunOnWorkerAsync(worker, request, call, start, chunk.Length, itemTimeout, cancellationToken)));
                         sent += chunk.Length;
                     }
 
@@ -256,7 +304,14 @@ public sealed partial class ProcessPool
                             Release(done, healthy, sent);
                         }
 
-                        if (Volatile.Read(ref inputDone) || stop.IsCancellationRequested)
+                        if (locate is { } search)
+                        {
+                            locate = null;
+                            (int index, Exception found) = await LocateCrashAsync(call, search.Items, 0, search.Start, search.Items.Length, search.Crash, itemTimeout, cancellationToken).ConfigureAwait(false);
+                            Fail(index, found);
+                        }
+
+                        if (exhausted || stop.IsCancellationRequested)
                         {
                             return;
                         }
@@ -264,19 +319,31 @@ public sealed partial class ProcessPool
                         continue;
                     }
 
-                    (int chunkStart, int chunkItems, Task<ChunkResponse> pending) = inFlight.Dequeue();
+                    (int chunkStart, TIn[] chunkItems, _, Task<ChunkResponse> pending) = inFlight.Dequeue();
                     try
                     {
-                        Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems, worker!.ProcessId);
+                        Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems.Length, worker!.ProcessId);
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                     {
                         healthy = false;
                     }
+                    catch (WorkerCrashedException crash) when (crash.ItemIndex < 0 && locate is null && FindCrashingItem && !cancellationToken.IsCancellationRequested)
+                    {
+                        // No new chunks (as for any failure); the search runs once the dead worker is given back.
+                        healthy = false;
+                        locate = (crash, chunkStart, chunkItems);
+                        stop.Cancel();
+                    }
                     catch (Exception ex)
                     {
                         healthy = false;
-                        Fail(chunkStart, ex);
+                        if (locate is null)
+                        {
+                            Fail(chunkStart, ex);
+                        }
+
+                        // Otherwise: a chunk queued behind the one that crashed the worker, lost with it (never ran).
                     }
                 }
             }
@@ -291,14 +358,14 @@ public sealed partial class ProcessPool
 
         try
         {
-            var tasks = new Task[MaxWorkers];
+            var tasks = new Task[loops];
             for (int i = 0; i < tasks.Length; i++)
             {
                 tasks[i] = Task.Run(LoopAsync, CancellationToken.None);
             }
 
-            loops = Task.WhenAll(tasks);
-            _ = loops.ContinueWith(static (_, w) => ((ChannelWriter<(int, TOut, Exception?)>)w!).TryComplete(), channel.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            running = Task.WhenAll(tasks);
+            _ = running.ContinueWith(static (_, w) => ((ChannelWriter<(int, TOut, Exception?)>)w!).TryComplete(), channel.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
             while (await channel.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
@@ -315,7 +382,7 @@ public sealed partial class ProcessPool
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            if (!Volatile.Read(ref inputDone) || Volatile.Read(ref accounted) < Volatile.Read(ref pulled))
+            if (plan.PeekSize(false) > 0 || Volatile.Read(ref accounted) < Volatile.Read(ref pulled))
             {
                 // Items that never ran: the pool was shut down with cancelPending, or terminated.
                 if (Volatile.Read(ref _disposed))
@@ -330,9 +397,9 @@ public sealed partial class ProcessPool
         {
             // No new chunks (the consumer left early, or an item failed); chunks already running finish.
             stop.Cancel();
-            if (loops is not null)
+            if (running is not null)
             {
-                await loops.ConfigureAwait(false);
+                await running.ConfigureAwait(false);
             }
 
             lock (inputGate)

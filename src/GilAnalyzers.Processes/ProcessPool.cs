@@ -50,6 +50,7 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
     private Timer? _idleTimer;
     /// <summary>Set on <see cref="Shared"/> when <see cref="WorkerPoolBackend.EnvironmentVariable"/> names a backend: every map goes there.</summary>
     private IWorkerPool? _backend;
+    private bool _findCrashingItem;
 
     /// <summary>Creates a pool. No process starts until the first item is submitted.</summary>
     /// <param name="maxWorkers">Most worker processes alive at once; default <see cref="Environment.ProcessorCount"/>.</param>
@@ -154,6 +155,21 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             Volatile.Write(ref _idleTimeoutTicks, value is TimeSpan v && v != Timeout.InfiniteTimeSpan ? v.Ticks : -1);
             ScheduleIdleCheck();
         }
+    }
+
+    /// <summary>
+    /// When a worker dies while running a chunk of several items (so the item at fault is not known, see
+    /// <see cref="WorkerCrashedException"/>), re-run that chunk's items one at a time on a fresh worker process to find the
+    /// one that crashes it, and report that item (<see cref="ProcessPoolException.ItemIndex"/>) instead of the chunk.
+    /// Off by default: the items of the chunk before the crashing one run a second time (their side effects too), and the
+    /// search costs a worker start and one round trip per item. If none crashes again, the chunk is reported as before,
+    /// saying so. Applies to <see cref="MapAsync{TIn, TOut}"/>, <see cref="Map{TIn, TOut}"/> and
+    /// <see cref="MapUnorderedAsync{TIn, TOut}"/>; may be changed at any time (read when a crash is handled).
+    /// </summary>
+    public bool FindCrashingItem
+    {
+        get => Volatile.Read(ref _findCrashingItem);
+        set => Volatile.Write(ref _findCrashingItem, value);
     }
 
     /// <summary>True once the pool's initializer has failed (see <see cref="BrokenProcessPoolException"/>); every call then fails at once.</summary>
@@ -617,17 +633,8 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         // does not sit idle for the round trip between chunks, and the parent serialises the next chunk while
         // the current one runs.
         int depth = itemTimeout is null ? 2 : 1;
-        int loops = MaxWorkers;
-        {
-            // As many loops as workers, but no more than there are chunks.
-            int chunks = 0;
-            for (int left = n; left > 0 && chunks < MaxWorkers; chunks++)
-            {
-                left -= plan.Size(left);
-            }
-
-            loops = Math.Max(1, chunks);
-        }
+        // As many loops as workers, but no more than there are chunks.
+        int loops = Math.Max(1, plan.CountChunks(MaxWorkers));
 
         async Task LoopAsync()
         {
@@ -636,6 +643,8 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             int sent = 0;
             bool healthy = true;
             bool exhausted = false;
+            // A crash inside a chunk of several items, to look for its item once this loop has given its dead worker back.
+            (WorkerCrashedException Crash, int Start, int Count)? locate = null;
             try
             {
                 while (true)
@@ -706,6 +715,13 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                             Release(done, healthy, sent);
                         }
 
+                        if (locate is { } search)
+                        {
+                            locate = null;
+                            (int index, Exception found) = await LocateCrashAsync(call, items, search.Start, search.Start, search.Count, search.Crash, itemTimeout, cancellationToken).ConfigureAwait(false);
+                            Record(index, found);
+                        }
+
                         if (exhausted || stop.IsCancellationRequested)
                         {
                             return;
@@ -724,10 +740,22 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                     {
                         healthy = false;
                     }
+                    catch (WorkerCrashedException crash) when (crash.ItemIndex < 0 && locate is null && FindCrashingItem && !cancellationToken.IsCancellationRequested)
+                    {
+                        // No new chunks (as for any failure); the search runs once the dead worker is given back.
+                        healthy = false;
+                        locate = (crash, chunkStart, chunkItems);
+                        stop.Cancel();
+                    }
                     catch (Exception ex)
                     {
                         healthy = false;
-                        Record(chunkStart, ex);
+                        if (locate is null)
+                        {
+                            Record(chunkStart, ex);
+                        }
+
+                        // Otherwise: a chunk queued behind the one that crashed the worker, lost with it (never ran).
                     }
                 }
             }
@@ -767,6 +795,64 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         return results;
     }
 
+    /// <summary>
+    /// Looks for the item that crashed a worker during a chunk (<see cref="FindCrashingItem"/>): runs the chunk's items one at
+    /// a time, in order, on a fresh worker, until one crashes it; returns that crash (with its item) and its index, or the
+    /// chunk's crash (saying the items did not crash again) and the chunk's start. <paramref name="items"/> holds the chunk
+    /// from <paramref name="offset"/>; <paramref name="start"/> is the index of its first item in the input.
+    /// </summary>
+    private async Task<(int Index, Exception Error)> LocateCrashAsync<TIn>(Call call, IReadOnlyList<TIn> items, int offset, int start, int count, WorkerCrashedException crash, TimeSpan? itemTimeout, CancellationToken cancellationToken)
+    {
+        string chunk = $"items {start}–{start + count - 1}";
+        using var searching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
+        WorkerProcess? worker = null;
+        int ran = 0;
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                worker ??= await AcquireAsync(searching.Token, fresh: true).ConfigureAwait(false);
+                PooledBufferWriter payload = Payload.SerializeArrayPooled(items, offset + i, 1, call.ParameterType, 256);
+                var request = new ChunkRequest { Method = call.Identity, Items = payload.WrittenMemory, ItemsLease = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
+                try
+                {
+                    await RunOnWorkerAsync(worker, request, call, start + i, 1, itemTimeout, searching.Token).ConfigureAwait(false);
+                    ran++;
+                }
+                catch (WorkerCrashedException again)
+                {
+                    WorkerProcess dead = worker;
+                    worker = null;
+                    Release(dead, false, ran);
+                    string before = i == 0 ? "" : $" (items {start}–{start + i - 1} ran a second time)";
+                    return (start + i, new WorkerCrashedException(
+                        $"Item {start + i} crashes the worker: found by re-running {chunk} one at a time on a fresh worker{before}, after worker process {crash.WorkerProcessId} died during that chunk (FindCrashingItem). " + again.Message,
+                        start + i, again.WorkerProcessId, again.ExitCode, again.StandardErrorTail, crash));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or ProcessPoolException or PayloadItemException)
+        {
+            // Cancelled, shut down, or another failure while searching: report the chunk, as without the search.
+            return (start, crash);
+        }
+        finally
+        {
+            if (worker is not null)
+            {
+                Release(worker, true, ran);
+            }
+        }
+
+        return (start, new WorkerCrashedException(
+            crash.Message + $" Re-running {chunk} one at a time on a fresh worker did not crash it again (FindCrashingItem): the crash depends on more than one item, on state, or on timing.",
+            -1, crash.WorkerProcessId, crash.ExitCode, crash.StandardErrorTail, crash.InnerException)
+        {
+            FirstItemIndex = crash.FirstItemIndex,
+            LastItemIndex = crash.LastItemIndex,
+        });
+    }
+
     private async Task<ChunkResponse> RunOnWorkerAsync(WorkerProcess worker, ChunkRequest request, Call call, int start, int count, TimeSpan? itemTimeout, CancellationToken cancellationToken)
     {
         if (worker.Initialization is not null)
@@ -799,7 +885,11 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             int answered = Payload.ArrayLength(response.Values);
             if (answered != count)
             {
-                throw new ProcessPoolException($"Worker process {worker.ProcessId} answered {answered} results for a chunk of {count} items.", start);
+                throw new ProcessPoolException($"Worker process {worker.ProcessId} answered {answered} results for a chunk of {count} items.", count == 1 ? start : -1)
+                {
+                    FirstItemIndex = start,
+                    LastItemIndex = start + count - 1,
+                };
             }
 
             return response;
@@ -819,6 +909,9 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
     {
         int? exitCode = await worker.WaitForExitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
         string items = count == 1 ? "item " + start.ToString(CultureInfo.InvariantCulture) : $"items {start}–{start + count - 1}";
+        // A chunk's results come back together: when it fails as a whole, the item at fault is known only for a chunk of one.
+        int known = count == 1 ? start : -1;
+        int last = start + count - 1;
         switch (worker.KillReason)
         {
             case KillReason.Timeout:
@@ -833,7 +926,11 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
 
                 return new WorkItemTimeoutException(
                     $"'{call.Display}' did not finish {items} within {Format(chunkTimeout!.Value)} ({count} × {Format(itemTimeout!.Value)} and a 2 s margin) and the worker did not report which item was late; worker process {worker.ProcessId} was killed and will be replaced.",
-                    start, worker.ProcessId, chunkTimeout!.Value);
+                    known, worker.ProcessId, chunkTimeout!.Value)
+                {
+                    FirstItemIndex = start,
+                    LastItemIndex = last,
+                };
             case KillReason.Cancelled:
                 return new OperationCanceledException("The map was cancelled; the worker running it was stopped.", ex, cancellationToken);
             case KillReason.Disposed:
@@ -845,15 +942,26 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         if (exitCode is null && !worker.HasExited)
         {
             worker.Kill(KillReason.Retired);
-            return new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran {items} of '{call.Display}': {ex.Message}", start, ex);
+            return new ProcessPoolException($"The connection to worker process {worker.ProcessId} failed while it ran {items} of '{call.Display}': {ex.Message}", known, ex)
+            {
+                FirstItemIndex = start,
+                LastItemIndex = last,
+            };
         }
 
         string tail = worker.StandardErrorTail();
         string how = exitCode is int code ? DescribeExit(code) : "exited";
+        string which = count == 1
+            ? ""
+            : $" (one chunk; which of these items it was running is not known, as a chunk's results come back together: ItemIndex is -1, FirstItemIndex {start} and LastItemIndex {last}; with chunkSize: 1 a crash names its item)";
         return new WorkerCrashedException(
-            $"Worker process {worker.ProcessId} {how} while running {items} of '{call.Display}'; the pool replaces it. " +
+            $"Worker process {worker.ProcessId} {how} while running {items} of '{call.Display}'{which}; the pool replaces it. " +
             (tail.Length > 0 ? "Its last standard error output:" + Environment.NewLine + tail : "It wrote nothing to standard error."),
-            start, worker.ProcessId, exitCode, tail, ex);
+            known, worker.ProcessId, exitCode, tail, ex)
+        {
+            FirstItemIndex = start,
+            LastItemIndex = last,
+        };
     }
 
     private void ThrowIfBroken()
@@ -993,11 +1101,16 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
             index, error.Type, error.Message, error.StackTrace, error.Detail, pid),
     };
 
-    private async Task<WorkerProcess> AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes an idle worker, or starts one. With <paramref name="fresh"/> a new process is always started (an idle worker is
+    /// retired to make room for it, so the pool keeps to <see cref="MaxWorkers"/> processes).
+    /// </summary>
+    private async Task<WorkerProcess> AcquireAsync(CancellationToken cancellationToken, bool fresh = false)
     {
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            WorkerProcess? retired = null;
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
@@ -1009,14 +1122,31 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
                 while (_idle.Count > 0)
                 {
                     WorkerProcess candidate = _idle.Pop();
-                    if (!candidate.HasExited)
+                    if (!candidate.HasExited && !fresh)
                     {
                         return candidate;
                     }
 
                     _all.Remove(candidate);
-                    candidate.Dispose();
+                    if (candidate.HasExited)
+                    {
+                        candidate.Dispose();
+                    }
+                    else
+                    {
+                        retired = candidate;
+                        break;
+                    }
                 }
+            }
+
+            if (retired is not null)
+            {
+                _ = Task.Run(() =>
+                {
+                    retired.Shutdown(TimeSpan.FromSeconds(2), KillReason.Retired);
+                    retired.Dispose();
+                });
             }
 
             WorkerProcess started = WorkerProcess.Start(_launcher.Value);

@@ -50,3 +50,44 @@ public sealed class PayloadTests
         Assert.Contains("System.Action", ex.Message);
     }
 }
+
+/// <summary>
+/// Large arrays cross the pipes (docs/processes.md, "Large payloads"): byte[] as MessagePack binary, double[] and float[]
+/// as one block of raw bytes; each comes back equal, bit for bit.
+/// </summary>
+public sealed class LargePayloadTests
+{
+    [Fact]
+    public async Task Arrays_of_1_and_16_MiB_come_back_equal_from_real_workers()
+    {
+        using var pool = new ProcessPool(maxWorkers: 2);
+        var random = new Random(1816);
+        foreach (int mib in new[] { 1, 16 })
+        {
+            var bytes = new byte[mib << 20];
+            random.NextBytes(bytes);
+            var doubles = new double[(mib << 20) / sizeof(double)];
+            for (int i = 0; i < doubles.Length; i++)
+            {
+                doubles[i] = BitConverter.Int64BitsToDouble(random.NextInt64()); // any bit pattern: NaN payloads, subnormals, -0.0
+            }
+
+            byte[][] bytesBack = await pool.MapAsync<byte[], byte[]>(BinaryWork.SameBytes, [bytes, bytes], chunkSize: 1);
+            double[][] doublesBack = await pool.MapAsync<double[], double[]>(BinaryWork.SameDoubles, [doubles, doubles]);
+            Assert.All(bytesBack, back => Assert.True(back.AsSpan().SequenceEqual(bytes)));
+            Assert.All(doublesBack, back => Assert.True(MemoryMarshalBits(back).SequenceEqual(MemoryMarshalBits(doubles)), $"{mib} MiB double[] changed"));
+        }
+
+        float[] floats = [1.5f, float.NaN, -0.0f, float.Epsilon, float.MaxValue];
+        Assert.Equal(new[] { 0.75f, float.NaN, -0.0f, 0f, float.MaxValue / 2 }, (await pool.MapAsync<float[], float[]>(BinaryWork.Halve, [floats]))[0]);
+        Assert.Null((await pool.MapAsync<double[], double[]>(BinaryWork.SameDoubles, [null!]))[0]);
+
+        // A method returning double[] through a Func with a wider result type reads the worker's bytes the same way.
+        IReadOnlyList<double>[] ramps = await pool.MapAsync<int, IReadOnlyList<double>>(BinaryWork.Ramp, [0, 3, 200_000]);
+        Assert.Empty(ramps[0]);
+        Assert.Equal(new[] { 0.0, 0.5, 1.0 }, ramps[1]);
+        Assert.Equal(99_999.5, ramps[2][^1]);
+    }
+
+    private static long[] MemoryMarshalBits(double[] values) => [.. values.Select(BitConverter.DoubleToInt64Bits)];
+}

@@ -66,6 +66,32 @@ public static class Work
         return x;
     }
 
+    /// <summary><see cref="Environment.FailFast(string)"/> on a negative item (the worker dies); any other item comes back at once.</summary>
+    public static int FailFastOnNegative(int x)
+    {
+        if (x < 0)
+        {
+            Environment.FailFast("deliberate crash for item " + x);
+        }
+
+        return x;
+    }
+
+    /// <summary>Set by a test: a file path; <see cref="FailFastOnceOnNegative"/> crashes only while it does not exist (and creates it).</summary>
+    public const string CrashOnceFileVariable = "GIL_TEST_CRASH_ONCE_FILE";
+
+    /// <summary>Like <see cref="FailFastOnNegative"/>, but a negative item crashes the worker only the first time (a crash that does not repeat).</summary>
+    public static int FailFastOnceOnNegative(int x)
+    {
+        if (x < 0 && Environment.GetEnvironmentVariable(CrashOnceFileVariable) is { Length: > 0 } file && !File.Exists(file))
+        {
+            File.WriteAllText(file, "");
+            Environment.FailFast("deliberate one-time crash for item " + x);
+        }
+
+        return x;
+    }
+
     /// <summary>Creates the marker file (so the test knows the item is running), then sleeps 60 s.</summary>
     public static int SignalThenSleep(string markerPath)
     {
@@ -192,6 +218,16 @@ public static class BinaryWork
     public static double[] Scale(double[] values) => values.Select(v => v * 2).ToArray();
 
     public static long[] Negate(long[] values) => values.Select(v => -v).ToArray();
+
+    public static float[] Halve(float[] values) => values.Select(v => v / 2).ToArray();
+
+    /// <summary>0, 0.5, 1, ... (n values): a double[] result, also called through a Func with a wider result type.</summary>
+    public static double[] Ramp(int n) => [.. Enumerable.Range(0, n).Select(i => i * 0.5)];
+
+    /// <summary>The large-array round trip: the same array back.</summary>
+    public static double[] SameDoubles(double[] values) => values;
+
+    public static byte[] SameBytes(byte[] values) => values;
 
     public static Packet Stamp(Packet p) => p with { Body = Reverse(p.Body), Sizes = [.. p.Sizes, p.Body.Length] };
 
