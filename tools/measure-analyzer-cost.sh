@@ -3,6 +3,8 @@
 # (without editing it), builds it with -p:ReportAnalyzer=true next to the built-in CA analyzers (AnalysisMode=All),
 # and prints GilAnalyzers' time as a share of the Csc task time, per analyzer, beside the slowest CA analyzers.
 #   tools/measure-analyzer-cost.sh [path/to/project.csproj]   (default: tests/GilAnalyzers.Tests)
+#   GIL_COST_WITHOUT_CA=1: plain compile (no CA analyzers); GIL_COST_SERVER=1: compiler server, second of two builds
+#   (without it each project gets a fresh compiler process that also pays the analyzers' JIT)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 project="${1:-$repo/tests/GilAnalyzers.Tests/GilAnalyzers.Tests.csproj}"
@@ -19,5 +21,5 @@ mkdir -p "$work/package"
 (cd "$work/package" && unzip -q "$package" 'analyzers/*')
 echo "building the runner..." >&2
 dotnet build "$repo/tools/GilAnalyzers.RealCode" -c Release -v:q -nologo >&2
-"$repo/tools/GilAnalyzers.RealCode/bin/Release/net10.0/GilAnalyzers.RealCode" cost "$project" ${GIL_COST_WITHOUT_CA:+--without-ca} \
+"$repo/tools/GilAnalyzers.RealCode/bin/Release/net10.0/GilAnalyzers.RealCode" cost "$project" ${GIL_COST_WITHOUT_CA:+--without-ca} ${GIL_COST_SERVER:+--compiler-server} \
   --analyzers "$work/package/analyzers/dotnet/cs" ${GIL_COST_LOG:+--keep-log "$GIL_COST_LOG"}

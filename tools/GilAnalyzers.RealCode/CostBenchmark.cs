@@ -19,6 +19,7 @@ public static class CostBenchmark
         string? project = null, analyzers = null, keepLog = null, fromLog = null;
         var configuration = "Release";
         var withoutCa = false;
+        var compilerServer = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value.");
@@ -29,6 +30,7 @@ public static class CostBenchmark
                 case "--keep-log": keepLog = Value(); break;
                 case "--from-log": fromLog = Value(); break;
                 case "--without-ca": withoutCa = true; break;
+                case "--compiler-server": compilerServer = true; break;
                 default:
                     if (args[i].StartsWith('-') || project is not null)
                     {
@@ -79,7 +81,33 @@ public static class CostBenchmark
                 withoutCa ? "-p:AnalysisMode=Default" : "-p:AnalysisMode=All",
                 "-p:TreatWarningsAsErrors=false", "-p:CodeAnalysisTreatWarningsAsErrors=false",
                 $"-p:CustomAfterMicrosoftCommonTargets={targets}", "-v:d", "-clp:PerformanceSummary",
+                // Fresh compiler process per project (this machine's default, UseSharedCompilation=false in the
+                // environment), or the compiler server `dotnet build` uses by default elsewhere.
+                compilerServer ? "-p:UseSharedCompilation=true" : "-p:UseSharedCompilation=false",
             };
+            if (compilerServer)
+            {
+                // Warm-up: the same build once, so the server has loaded the analyzers (same paths) and compiled their
+                // code before the measured build — the steady state of an edit-build loop or a solution's later projects.
+                error.WriteLine("warm-up build (compiler server)...");
+                var warm = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                foreach (var a in buildArgs)
+                {
+                    warm.ArgumentList.Add(a);
+                }
+
+                using var warmProcess = Process.Start(warm) ?? throw new UsageException("Could not start dotnet.");
+                var drainOut = warmProcess.StandardOutput.ReadToEndAsync();
+                var drainErr = warmProcess.StandardError.ReadToEndAsync();
+                await warmProcess.WaitForExitAsync();
+                await Task.WhenAll(drainOut, drainErr);
+                if (warmProcess.ExitCode != 0)
+                {
+                    error.WriteLine($"error: the warm-up build failed (exit {warmProcess.ExitCode})");
+                    return 1;
+                }
+            }
+
             error.WriteLine($"dotnet {string.Join(' ', buildArgs)}");
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in buildArgs)
@@ -116,7 +144,7 @@ public static class CostBenchmark
             }
 
             var result = Parse(await File.ReadAllLinesAsync(log));
-            Print(result, project, output);
+            Print(result, project + (compilerServer ? " [compiler server, warm: second build]" : " [a fresh compiler process per project]"), output);
             return 0;
         }
         finally

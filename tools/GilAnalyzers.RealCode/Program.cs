@@ -20,12 +20,16 @@ Usage:
       falling back to framework references where that fails; both: score both ways.
       --actions: on every true positive, ask every GilAnalyzers fixer for its code actions (as the IDE and dotnet format
       do), apply the first one alone and count the compiler errors it adds; reported per label file and rule.
-  GilAnalyzers.RealCode cost <project.csproj> [--configuration C] [--analyzers FOLDER] [--keep-log FILE] [--without-ca]
+  GilAnalyzers.RealCode cost <project.csproj> [--configuration C] [--analyzers FOLDER] [--keep-log FILE] [--without-ca] [--compiler-server]
   GilAnalyzers.RealCode cost --from-log FILE
       Builds the project with -p:ReportAnalyzer=true, GilAnalyzers and the built-in CA analyzers (AnalysisMode=All),
       and prints each analyzer's time as a share of the compiler's time. --analyzers: folder with GilAnalyzers.dll
       (default: the copy next to this tool); --from-log: re-read a kept detailed build log instead of building;
       --without-ca: leave the CA analyzers out, so the share is of a plain compile.
+      --compiler-server: build through the compiler server (dotnet build's default; off in this machine's environment)
+      and measure the second of two identical builds: analyzers loaded and their code compiled once, as in an edit-build
+      loop or the later projects of a solution. Without it every project gets a fresh compiler process, which also
+      pays the JIT of every analyzer.
 Exit codes: 0 no failures, 1 analyzer/fixer failures (exceptions) or new compiler errors from FixAll or a first action, 2 bad input.
 """;
 

@@ -110,6 +110,18 @@ internal sealed class WorkCostModel
         return summaries.GetOrAdd(method, summary);
     }
 
+    /// <summary>
+    /// One semantic model per syntax tree for this compilation: a model keeps what it has bound, so the many readers of
+    /// a callee's body (the cost model in both modes, the global-state model, parallel reach, the fan-out shapes) bind
+    /// it once instead of once each. The models live as long as the compilation, like this cost model.
+    /// </summary>
+    public SemanticModel ModelFor(SyntaxTree tree)
+#pragma warning disable RS1030 // Callee bodies need the semantic model of another tree; one per tree and compilation.
+        => _models.GetOrAdd(tree, t => _types.Compilation.GetSemanticModel(t));
+#pragma warning restore RS1030
+
+    private readonly ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
+
     /// <summary>The operation tree of a source method's body (block or expression), or null.</summary>
     public IOperation? GetBody(IMethodSymbol method, CancellationToken cancellationToken)
     {
@@ -126,10 +138,7 @@ internal sealed class WorkCostModel
                 continue;
             }
 
-#pragma warning disable RS1030 // Callee summaries need the operation tree of another method; memoised once per method and compilation.
-            var model = _types.Compilation.GetSemanticModel(node.SyntaxTree);
-#pragma warning restore RS1030
-            var operation = model.GetOperation(node, cancellationToken);
+            var operation = ModelFor(node.SyntaxTree).GetOperation(node, cancellationToken);
             switch (operation)
             {
                 case IMethodBodyBaseOperation { BlockBody: { } block }:

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -6,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using System.Runtime.CompilerServices;
 
 namespace GilAnalyzers.Core;
 
@@ -554,6 +556,22 @@ internal static class LockRegionFinder
             return null;
         }
 
+        // One answer per symbol and compilation: the walk over the declaring type's assignments is the costly part, and
+        // a gate is waited on in many places (a pool's semaphore, each of its acquisitions).
+        if (reference.SemanticModel?.Compilation is not { } compilation)
+        {
+            return FindAssignedValues(symbol);
+        }
+
+        var known = AssignedValuesCache.GetValue(compilation, _ => new ConcurrentDictionary<ISymbol, List<ExpressionSyntax>?>(SymbolEqualityComparer.Default));
+        return known.GetOrAdd(symbol, FindAssignedValues);
+    }
+
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<ISymbol, List<ExpressionSyntax>?>> AssignedValuesCache =
+        new ConditionalWeakTable<Compilation, ConcurrentDictionary<ISymbol, List<ExpressionSyntax>?>>();
+
+    private static List<ExpressionSyntax>? FindAssignedValues(ISymbol symbol)
+    {
         foreach (var declaration in symbol.DeclaringSyntaxReferences)
         {
             var node = declaration.GetSyntax();

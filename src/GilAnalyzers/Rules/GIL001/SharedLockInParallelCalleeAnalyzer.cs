@@ -110,9 +110,7 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
             return null;
         }
 
-#pragma warning disable RS1030 // Only for the few candidates that parallel code reaches, once, at compilation end.
-        var model = types.Compilation.GetSemanticModel(syntax.SyntaxTree);
-#pragma warning restore RS1030
+        var model = WorkCostModel.For(types).ModelFor(syntax.SyntaxTree);
         return LockRegionFinder.FromSyntax(model, syntax, types, cancellationToken);
     }
 
