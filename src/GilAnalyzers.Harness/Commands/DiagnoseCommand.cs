@@ -27,10 +27,11 @@ namespace GilAnalyzers.Harness.Commands;
 public sealed class DiagnoseCommand
 {
     public const string Usage = """
-        Usage: gil-bench diagnose <input> [options] [-- program arguments]
+        Usage: gil-bench diagnose [<input>] [options] [-- program arguments]
 
           Builds the program (no fix), runs it once and shows where it is serialised: cores busy over
           time, contended locks with file:line, and which of them GilAnalyzers' rules report.
+          <input> as for the bench (a .csproj, an app.cs, a folder); default: the current folder.
 
           --entry NS.Type.Method   run this static parameterless method instead of Main
           --timeout SECONDS        the run is killed past this (default 120)
@@ -64,7 +65,7 @@ public sealed class DiagnoseCommand
     {
         int dashDash = args.ToList().IndexOf("--");
         var own = dashDash < 0 ? args.ToList() : args.Take(dashDash).ToList();
-        if (own.Count == 0)
+        if (own.Count == 0 && !Workbench.HoldsInput(Environment.CurrentDirectory))
         {
             _console.WriteLine(Usage);
             return ExitCodes.BadUsage;

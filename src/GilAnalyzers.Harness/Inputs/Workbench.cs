@@ -61,6 +61,20 @@ public sealed class Workbench : IDisposable
 
     public bool Keep { get; set; }
 
+    /// <summary>True when <paramref name="folder"/> is an input on its own: it holds one .csproj, or no .csproj and one .cs file.</summary>
+    public static bool HoldsInput(string folder)
+    {
+        try
+        {
+            int projects = Directory.GetFiles(folder, "*.csproj").Length;
+            return projects == 1 || (projects == 0 && Directory.GetFiles(folder, "*.cs").Length == 1);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static Workbench Create(string input)
     {
         string full = Path.GetFullPath(input);
