@@ -137,7 +137,8 @@ public sealed class BenchCommand
 
         // 5. Results and statistics.
         var comparer = new ResultComparer(options.Tolerance, options.IgnoreLines);
-        var (equal, difference) = CompareResults(runs, comparer);
+        var (verdict, difference) = CompareResults(runs, comparer);
+        bool equal = verdict == ResultVerdict.Equal;
         var measuredBefore = runs.Where(r => !r.Warmup && r.Variant == Variant.Before).ToList();
         var measuredAfter = runs.Where(r => !r.Warmup && r.Variant == Variant.After).ToList();
         Speedup speedup = Statistics.Compare(measuredBefore.Select(r => r.WallMs).ToList(), measuredAfter.Select(r => r.WallMs).ToList());
@@ -156,6 +157,7 @@ public sealed class BenchCommand
             After = VariantStats.From(measuredAfter),
             Speedup = SpeedupEntry.From(speedup),
             ResultsEqual = equal,
+            ResultsComparable = verdict != ResultVerdict.BeforeNotDeterministic,
             ResultDifference = difference,
             ParallelFraction = Statistics.ParallelFraction(speedup.Median, Environment.ProcessorCount),
             Harness = timings,
@@ -180,10 +182,15 @@ public sealed class BenchCommand
             ChartWriter.Write(options.ChartPath, report);
         }
 
-        if (!equal)
+        switch (verdict)
         {
-            _console.MarkupLine("[red bold]BEFORE and AFTER produce different results: the AFTER version is not a faithful rewrite.[/]");
-            return ExitCodes.ResultsUnequal;
+            case ResultVerdict.BeforeNotDeterministic:
+                // The program's own output changes from run to run: nothing can be said about AFTER, so blame neither.
+                _console.MarkupLine("[yellow bold]" + Markup.Escape(VerdictLine(verdict)) + "[/]");
+                return ExitCodes.BadUsage;
+            case ResultVerdict.AfterDiffers:
+                _console.MarkupLine("[red bold]" + Markup.Escape(VerdictLine(verdict)) + "[/]");
+                return ExitCodes.ResultsUnequal;
         }
 
         return ExitCodes.Ok;
@@ -421,14 +428,24 @@ public sealed class BenchCommand
         return runs;
     }
 
-    private static (bool Equal, string? Difference) CompareResults(List<RunMeasurement> runs, ResultComparer comparer)
+    /// <summary>The closing line of a run whose results are not equal.</summary>
+    internal static string VerdictLine(ResultVerdict verdict) => verdict switch
+    {
+        ResultVerdict.BeforeNotDeterministic =>
+            "BEFORE's own output changes from run to run, so BEFORE and AFTER could not be compared: the timings stand, the fix is neither confirmed nor blamed. Ignore the changing lines with --ignore-lines REGEX, or compare a return value with --entry.",
+        ResultVerdict.AfterDiffers => "BEFORE and AFTER produce different results: the AFTER version is not a faithful rewrite.",
+        _ => "",
+    };
+
+    internal static (ResultVerdict Verdict, string? Difference) CompareResults(IReadOnlyList<RunMeasurement> runs, ResultComparer comparer)
     {
         RunMeasurement reference = runs.First(r => r.Variant == Variant.Before);
         foreach (RunMeasurement r in runs.Where(r => r.Variant == Variant.Before))
         {
             if (comparer.Difference(reference.Result, r.Result) is { } d)
             {
-                return (false, $"BEFORE itself is not deterministic (run {r.Round}: {d}); use --ignore-lines or --entry to compare what matters");
+                return (ResultVerdict.BeforeNotDeterministic,
+                    $"BEFORE itself is not deterministic: {Label(reference)} and {Label(r)} differ at {d}");
             }
         }
 
@@ -436,11 +453,13 @@ public sealed class BenchCommand
         {
             if (comparer.Difference(reference.Result, r.Result) is { } d)
             {
-                return (false, $"AFTER {(r.Warmup ? "warm-up" : "round")} {r.Round} differs from BEFORE: {d}");
+                return (ResultVerdict.AfterDiffers, $"{Label(r)} differs from BEFORE: {d}");
             }
         }
 
-        return (true, null);
+        return (ResultVerdict.Equal, null);
+
+        static string Label(RunMeasurement m) => $"{(m.Variant == Variant.Before ? "BEFORE" : "AFTER")} {(m.Warmup ? "warm-up" : "round")} {m.Round}";
     }
 
     internal static string Relativise(string text, Workbench bench) =>
@@ -457,4 +476,16 @@ public sealed class BenchCommand
         _console.MarkupLine(Markup.Escape("» " + title));
         return await work().ConfigureAwait(false);
     }
+}
+
+/// <summary>How the results of BEFORE and AFTER compare.</summary>
+internal enum ResultVerdict
+{
+    Equal,
+
+    /// <summary>BEFORE's runs disagree among themselves: AFTER cannot be judged.</summary>
+    BeforeNotDeterministic,
+
+    /// <summary>BEFORE agrees with itself and AFTER differs from it.</summary>
+    AfterDiffers,
 }

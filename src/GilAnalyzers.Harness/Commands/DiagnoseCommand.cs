@@ -204,7 +204,8 @@ public sealed class DiagnoseCommand
                 Contention = contention,
                 Diagnostics = findings,
                 Uncovered = ContentionAnalysis.Uncovered(contention.Sites),
-                NotExercised = contention.Recorded ? findings.Where(f => !f.Exercised).ToList() : Array.Empty<StaticFinding>(),
+                NotExercised = DiagnoseReport.NotExercisedOf(findings, contention.Recorded),
+                NotLockRules = findings.Where(f => !f.LockRule).ToList(),
                 Overhead = overhead,
                 Harness = timings,
             };

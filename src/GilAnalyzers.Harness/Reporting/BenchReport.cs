@@ -25,6 +25,9 @@ public sealed class BenchReport
     public VariantStats? After { get; set; }
     public SpeedupEntry? Speedup { get; set; }
     public bool ResultsEqual { get; set; }
+
+    /// <summary>False when BEFORE's own runs gave different results: then nothing is said of AFTER.</summary>
+    public bool ResultsComparable { get; set; } = true;
     public string? ResultDifference { get; set; }
     public double? ParallelFraction { get; set; }
     public MachineInfo Machine { get; init; } = MachineInfo.Current();
@@ -44,9 +47,11 @@ public sealed class VariantStats
     public MedianEntry CpuMs { get; init; } = new(0);
     public MedianEntry ChildProcessCpuMs { get; init; } = new(0);
     public double EffectiveCores { get; init; }
-    public double LockContentions { get; init; }
-    public double WorkItems { get; init; }
-    public double AllocatedBytes { get; init; }
+
+    /// <summary>Counts are the lower median of the runs (Statistics.LowerMedian): always a count one run really had.</summary>
+    public long LockContentions { get; init; }
+    public long WorkItems { get; init; }
+    public long AllocatedBytes { get; init; }
 
     public static VariantStats From(IReadOnlyList<RunMeasurement> runs) => new()
     {
@@ -54,9 +59,9 @@ public sealed class VariantStats
         CpuMs = new MedianEntry(Statistics.Median(runs.Select(r => r.TotalCpuMs).ToList())),
         ChildProcessCpuMs = new MedianEntry(Statistics.Median(runs.Select(r => r.ChildCpuMs).ToList())),
         EffectiveCores = Statistics.Median(runs.Select(r => r.EffectiveCores).ToList()),
-        LockContentions = Statistics.Median(runs.Select(r => (double)r.LockContentions).ToList()),
-        WorkItems = Statistics.Median(runs.Select(r => (double)r.WorkItems).ToList()),
-        AllocatedBytes = Statistics.Median(runs.Select(r => (double)r.AllocatedBytes).ToList()),
+        LockContentions = Statistics.LowerMedian(runs.Select(r => r.LockContentions).ToList()),
+        WorkItems = Statistics.LowerMedian(runs.Select(r => r.WorkItems).ToList()),
+        AllocatedBytes = Statistics.LowerMedian(runs.Select(r => r.AllocatedBytes).ToList()),
     };
 
     private static RangeEntry ToRange(Summary s) => new(s.Median, s.Min, s.Max);

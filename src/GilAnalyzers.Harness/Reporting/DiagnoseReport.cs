@@ -35,8 +35,15 @@ public sealed class DiagnoseReport
     /// <summary>Contended sites no GilAnalyzers diagnostic covers.</summary>
     public IReadOnlyList<ContentionSite> Uncovered { get; set; } = Array.Empty<ContentionSite>();
 
-    /// <summary>Diagnostics whose region saw no contention in this run.</summary>
+    /// <summary>Diagnostics of lock rules whose region saw no contention in this run.</summary>
     public IReadOnlyList<StaticFinding> NotExercised { get; set; } = Array.Empty<StaticFinding>();
+
+    /// <summary>Diagnostics of rules that take no lock (GIL003–GIL005): contention cannot confirm them; the core usage is their measure.</summary>
+    public IReadOnlyList<StaticFinding> NotLockRules { get; set; } = Array.Empty<StaticFinding>();
+
+    /// <summary>The lock-rule diagnostics no contended site fell in (none when contention was not recorded).</summary>
+    public static IReadOnlyList<StaticFinding> NotExercisedOf(IEnumerable<StaticFinding> findings, bool recorded) =>
+        recorded ? findings.Where(f => f.LockRule && !f.Exercised).ToList() : Array.Empty<StaticFinding>();
 
     /// <summary>With --plain-run: the same program run once without tracing, for the tracing overhead.</summary>
     public OverheadEntry? Overhead { get; set; }
@@ -121,6 +128,11 @@ public static class DiagnoseWriters
             yield return $"not exercised: {f.Id} at {f.File}:{f.Line} (lines {f.RegionStartLine}–{f.RegionEndLine} saw no contention in this run)";
         }
 
+        foreach (StaticFinding f in r.NotLockRules)
+        {
+            yield return $"not a lock rule: {f.Id} at {f.File}:{f.Line} takes no lock, so contention cannot confirm it; the core usage above is its measure";
+        }
+
         if (r.Overhead is { } o)
         {
             yield return $"tracing overhead: wall {ReportWriters.Ms(o.DiagnosedWallMs)} diagnosed vs {ReportWriters.Ms(o.PlainWallMs)} plain (×{o.Slowdown.ToString("0.00", Inv)}); CPU {ReportWriters.Ms(o.DiagnosedCpuMs)} vs {ReportWriters.Ms(o.PlainCpuMs)}";
@@ -162,6 +174,11 @@ public static class DiagnoseWriters
         foreach (StaticFinding f in r.NotExercised)
         {
             sb.Append(CultureInfo.InvariantCulture, $"- not exercised: {f.Id} at {f.File}:{f.Line}\n");
+        }
+
+        foreach (StaticFinding f in r.NotLockRules)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"- not a lock rule (contention cannot confirm it; see the core usage): {f.Id} at {f.File}:{f.Line}\n");
         }
 
         return sb.ToString();

@@ -68,7 +68,9 @@ public static class ReportWriters
         console.MarkupLine(Markup.Escape(SpeedupLine(r)));
         console.MarkupLine(r.ResultsEqual
             ? $"results: [green]equal[/] ({Markup.Escape(r.ResultSource)})"
-            : $"results: [red bold]DIFFERENT[/] ({Markup.Escape(r.ResultSource)}): {Markup.Escape(r.ResultDifference ?? "")}");
+            : !r.ResultsComparable
+                ? $"results: [yellow bold]not comparable[/] ({Markup.Escape(r.ResultSource)}): {Markup.Escape(r.ResultDifference ?? "")}"
+                : $"results: [red bold]DIFFERENT[/] ({Markup.Escape(r.ResultSource)}): {Markup.Escape(r.ResultDifference ?? "")}");
         console.MarkupLine(Markup.Escape(
             $"machine: {r.Machine.Cores} cores, {r.Machine.Os}, {r.Machine.Runtime}; harness overhead {Ms(r.Harness.OverheadMs)} " +
             $"(prepare {Ms(r.Harness.PrepareMs)}, restore+open+analysis+fix {Ms(r.Harness.AnalyzeAndFixMs)} [restore {Ms(r.Harness.RestoreMs)}, open {Ms(r.Harness.OpenProjectMs)}], builds {Ms(r.Harness.BuildMs)}), runs {Ms(r.Harness.RunsMs)}"));
@@ -90,7 +92,7 @@ public static class ReportWriters
         }
 
         sb.Append('\n').Append(SpeedupLine(r)).Append("  \n");
-        sb.Append("Results ").Append(r.ResultsEqual ? "equal" : "**DIFFERENT**: " + r.ResultDifference).Append(" (").Append(r.ResultSource).Append(").  \n");
+        sb.Append("Results ").Append(r.ResultsEqual ? "equal" : !r.ResultsComparable ? "**not comparable**: " + r.ResultDifference : "**DIFFERENT**: " + r.ResultDifference).Append(" (").Append(r.ResultSource).Append(").  \n");
         sb.Append(CultureInfo.InvariantCulture, $"{r.Rounds} rounds after {r.Warmup} warm-up, alternating; {r.Machine.Cores} cores, {r.Machine.Os}, {r.Machine.Runtime}.\n");
         return sb.ToString();
     }
@@ -115,7 +117,7 @@ public static class ReportWriters
     private static string Bare(double ms, double reference) =>
         double.IsNaN(ms) ? "n/a" : reference >= 10_000 ? (ms / 1000).ToString("0.0", Inv) : ms.ToString(reference >= 100 ? "0" : "0.0", Inv);
 
-    private static string Count(double n) => n.ToString(n == Math.Floor(n) ? "N0" : "N1", Inv);
+    private static string Count(long n) => n.ToString("N0", Inv);
 
     public static string Bytes(double bytes)
     {
