@@ -132,7 +132,9 @@ public sealed class BenchCommand
 
         // 4. Runs, alternating, after warm-up.
         clock.Restart();
+        double? loadAverageStart = MachineLoad.LoadAverage();
         List<RunMeasurement> runs = await RunAllAsync(options, beforeDll, afterDll, cancellationToken).ConfigureAwait(false);
+        double? loadAverageEnd = MachineLoad.LoadAverage();
         timings.RunsMs = clock.Elapsed.TotalMilliseconds;
 
         // 5. Results and statistics.
@@ -160,6 +162,7 @@ public sealed class BenchCommand
             ResultsComparable = verdict != ResultVerdict.BeforeNotDeterministic,
             ResultDifference = difference,
             ParallelFraction = Statistics.ParallelFraction(speedup.Median, Environment.ProcessorCount),
+            Load = LoadEntry.From(measuredBefore.Concat(measuredAfter).ToList(), loadAverageStart, loadAverageEnd, Environment.ProcessorCount),
             Harness = timings,
             Runs = runs.Select(RunEntry.From).ToList(),
         };
@@ -398,7 +401,8 @@ public sealed class BenchCommand
                 runs.Add(m);
                 if (!_live)
                 {
-                    _console.MarkupLine(Markup.Escape($"  {label}: wall {ReportWriters.Ms(m.WallMs)}, CPU {ReportWriters.Ms(m.TotalCpuMs)}, {m.EffectiveCores:0.00} cores"));
+                    string others = m.OthersCores is { } o ? $"; other processes {o:0.00} cores" : "";
+                    _console.MarkupLine(Markup.Escape($"  {label}: wall {ReportWriters.Ms(m.WallMs)}, CPU {ReportWriters.Ms(m.TotalCpuMs)}, {m.EffectiveCores:0.00} cores{others}"));
                 }
             }
         }

@@ -31,6 +31,9 @@ public sealed class BenchReport
     public string? ResultDifference { get; set; }
     public double? ParallelFraction { get; set; }
     public MachineInfo Machine { get; init; } = MachineInfo.Current();
+
+    /// <summary>How busy the machine was with other work during the runs, and whether the figures can be trusted.</summary>
+    public LoadEntry? Load { get; set; }
     public HarnessTimings Harness { get; init; } = new();
     public IReadOnlyList<RunEntry> Runs { get; set; } = Array.Empty<RunEntry>();
 }
@@ -102,8 +105,28 @@ public sealed class HarnessTimings
     public double RunsMs { get; set; }
 }
 
-public sealed record RunEntry(string Variant, int Round, bool Warmup, double WallMs, double CpuMs, double ChildProcessCpuMs, double EffectiveCores, long LockContentions, long WorkItems, long AllocatedBytes)
+public sealed record RunEntry(string Variant, int Round, bool Warmup, double WallMs, double CpuMs, double ChildProcessCpuMs, double EffectiveCores, long LockContentions, long WorkItems, long AllocatedBytes, double? OthersCores = null)
 {
     public static RunEntry From(RunMeasurement m) => new(
-        m.Variant == Running.Variant.Before ? "before" : "after", m.Round, m.Warmup, m.WallMs, m.TotalCpuMs, m.ChildCpuMs, m.EffectiveCores, m.LockContentions, m.WorkItems, m.AllocatedBytes);
+        m.Variant == Running.Variant.Before ? "before" : "after", m.Round, m.Warmup, m.WallMs, m.TotalCpuMs, m.ChildCpuMs, m.EffectiveCores, m.LockContentions, m.WorkItems, m.AllocatedBytes, m.OthersCores);
+}
+
+/// <summary>
+/// The machine's load around the measured runs: the 1-minute load average before and after them, and the cores other
+/// processes used during each run (mean and max over the measured runs). Not trustworthy when others took more than
+/// MachineLoad.UntrustworthyShareOfCores of the cores on average; null verdict when it could not be measured.
+/// </summary>
+public sealed record LoadEntry(double? LoadAverageStart, double? LoadAverageEnd, double? OthersCoresMean, double? OthersCoresMax, bool? Trustworthy)
+{
+    public static LoadEntry From(IReadOnlyList<RunMeasurement> measured, double? loadAverageStart, double? loadAverageEnd, int cores)
+    {
+        var others = measured.Where(m => m.OthersCores is not null).Select(m => m.OthersCores!.Value).ToList();
+        if (others.Count == 0)
+        {
+            return new LoadEntry(loadAverageStart, loadAverageEnd, null, null, null);
+        }
+
+        double mean = Math.Round(others.Average(), 2);
+        return new LoadEntry(loadAverageStart, loadAverageEnd, mean, Math.Round(others.Max(), 2), mean <= MachineLoad.UntrustworthyShareOfCores * cores);
+    }
 }

@@ -93,7 +93,12 @@ public static class DiagnoseWriters
         if (r.Run is { } run)
         {
             yield return $"run: wall {ReportWriters.Ms(run.WallMs)}, CPU {ReportWriters.Ms(run.CpuMs)}, " +
-                         $"lock contentions {run.LockContentions.ToString("N0", Inv)} (Monitor.LockContentionCount), thread-pool work items {run.WorkItems.ToString("N0", Inv)}, alloc {ReportWriters.Bytes(run.AllocatedBytes)}";
+                         $"lock contentions {run.LockContentions.ToString("N0", Inv)} (Monitor.LockContentionCount), thread-pool work items {run.WorkItems.ToString("N0", Inv)}, alloc {ReportWriters.Bytes(run.AllocatedBytes)}" +
+                         (run.OthersCores is { } othersInRun ? $"; other processes used {othersInRun.ToString("0.00", Inv)} of the {r.Machine.Cores} cores" : "");
+            if (run.OthersCores is { } others && others > Running.MachineLoad.UntrustworthyShareOfCores * r.Machine.Cores)
+            {
+                yield return $"figures not trustworthy: other processes used {others.ToString("0.00", Inv)} of the {r.Machine.Cores} cores during the run, so the core usage and waits above include the competition — rerun on an idle machine";
+            }
         }
 
         if (!r.Contention.Recorded)
@@ -145,7 +150,7 @@ public static class DiagnoseWriters
         {
             string escaped = Markup.Escape(line);
             console.MarkupLine(line.StartsWith("confirmed", StringComparison.Ordinal) ? "[green]" + escaped + "[/]"
-                : line.StartsWith("not covered", StringComparison.Ordinal) ? "[yellow]" + escaped + "[/]"
+                : line.StartsWith("not covered", StringComparison.Ordinal) || line.StartsWith("figures not trustworthy", StringComparison.Ordinal) ? "[yellow]" + escaped + "[/]"
                 : escaped);
         }
     }

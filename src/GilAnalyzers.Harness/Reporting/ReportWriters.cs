@@ -71,9 +71,36 @@ public static class ReportWriters
             : !r.ResultsComparable
                 ? $"results: [yellow bold]not comparable[/] ({Markup.Escape(r.ResultSource)}): {Markup.Escape(r.ResultDifference ?? "")}"
                 : $"results: [red bold]DIFFERENT[/] ({Markup.Escape(r.ResultSource)}): {Markup.Escape(r.ResultDifference ?? "")}");
+        if (LoadLine(r) is { } load)
+        {
+            console.MarkupLine(r.Load?.Trustworthy == false ? "[yellow bold]" + Markup.Escape(load) + "[/]" : Markup.Escape(load));
+        }
+
         console.MarkupLine(Markup.Escape(
             $"machine: {r.Machine.Cores} cores, {r.Machine.Os}, {r.Machine.Runtime}; harness overhead {Ms(r.Harness.OverheadMs)} " +
             $"(prepare {Ms(r.Harness.PrepareMs)}, restore+open+analysis+fix {Ms(r.Harness.AnalyzeAndFixMs)} [restore {Ms(r.Harness.RestoreMs)}, open {Ms(r.Harness.OpenProjectMs)}], builds {Ms(r.Harness.BuildMs)}), runs {Ms(r.Harness.RunsMs)}"));
+    }
+
+    /// <summary>The load during the runs, as a warning when the figures are not trustworthy; null when nothing was measured.</summary>
+    public static string? LoadLine(BenchReport r)
+    {
+        if (r.Load is not { } l)
+        {
+            return null;
+        }
+
+        string average = l.LoadAverageStart is { } s && l.LoadAverageEnd is { } e
+            ? $"load average {s.ToString("0.00", Inv)} → {e.ToString("0.00", Inv)}"
+            : "load average not available";
+        if (l.OthersCoresMean is not { } mean)
+        {
+            return $"load: {average}; the CPU other processes used during the runs could not be measured (Linux /proc only)";
+        }
+
+        string others = $"other processes used {mean.ToString("0.00", Inv)} of the {r.Machine.Cores} cores on average during the runs (max {l.OthersCoresMax!.Value.ToString("0.00", Inv)}; {average})";
+        return l.Trustworthy == false
+            ? $"figures not trustworthy: {others}; the timings measure the competition as much as the code — rerun on an idle machine"
+            : $"load: {others}";
     }
 
     public static string Markdown(BenchReport r)
@@ -94,6 +121,11 @@ public static class ReportWriters
         sb.Append('\n').Append(SpeedupLine(r)).Append("  \n");
         sb.Append("Results ").Append(r.ResultsEqual ? "equal" : !r.ResultsComparable ? "**not comparable**: " + r.ResultDifference : "**DIFFERENT**: " + r.ResultDifference).Append(" (").Append(r.ResultSource).Append(").  \n");
         sb.Append(CultureInfo.InvariantCulture, $"{r.Rounds} rounds after {r.Warmup} warm-up, alternating; {r.Machine.Cores} cores, {r.Machine.Os}, {r.Machine.Runtime}.\n");
+        if (LoadLine(r) is { } load)
+        {
+            sb.Append(r.Load?.Trustworthy == false ? "**" + load + "**" : load).Append('\n');
+        }
+
         return sb.ToString();
     }
 
