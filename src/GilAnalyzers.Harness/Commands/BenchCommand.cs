@@ -46,10 +46,15 @@ public sealed class BenchCommand
             throw new HarnessException(ExitCodes.BadUsage, $"--after '{options.After}' does not exist");
         }
 
-        var timings = new HarnessTimings();
+        var timings = new HarnessTimings { LoadAverage = MachineLoad.LoadAverage() };
+        CpuSnapshot? overheadStart = MachineLoad.Take();
         var clock = Stopwatch.StartNew();
         using Workbench bench = await Step("preparing work folders", () => Task.FromResult(Workbench.Create(options.Input))).ConfigureAwait(false);
         bench.Keep = options.Keep;
+        // AFTER starts as a plain copy, so that one restore serves both copies; the fixed files are written over it later.
+        bench.CreateAfter(new Dictionary<string, string>());
+        string[] projects = { bench.BeforeProject, bench.AfterProject };
+        string solution = DotnetBuilder.WriteSolution(projects, bench.SolutionDir);
         timings.PrepareMs = clock.Elapsed.TotalMilliseconds;
 
         // 1. AFTER: the fixers' output, or the user's own version.
@@ -64,7 +69,7 @@ public sealed class BenchCommand
         }
         else
         {
-            (changed, fixes, notFixed, assemblyName) = await FixAsync(bench, options, timings, cancellationToken).ConfigureAwait(false);
+            (changed, fixes, notFixed, assemblyName) = await FixAsync(bench, solution, options, timings, cancellationToken).ConfigureAwait(false);
         }
 
         timings.AnalyzeAndFixMs = clock.Elapsed.TotalMilliseconds;
@@ -90,19 +95,40 @@ public sealed class BenchCommand
             _console.WriteLine();
         }
 
-        bench.CreateAfter(changed);
+        bench.WriteAfterFiles(changed);
+        // A changed project, props, targets or NuGet file needs AFTER restored again; so does a run that never restored (--after).
+        // A restore of its own, with no build properties: restored with them, a referenced project would be restored
+        // (and then rebuilt) differently from the user's own build.
+        if (options.After is not null
+            || changed.Keys.Any(f => Path.GetExtension(f).ToLowerInvariant() is ".csproj" or ".props" or ".targets" or ".config" or ".json"))
+        {
+            var restoreClock = Stopwatch.StartNew();
+            BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreSolutionAsync(solution, bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+            timings.LateRestoreMs = restoreClock.Elapsed.TotalMilliseconds;
+            if (!restore.Succeeded)
+            {
+                throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + Relativise(restore.Errors, bench));
+            }
+        }
+
         if (options.Keep)
         {
             _console.MarkupLine($"work folders kept: [blue]{Markup.Escape(bench.BeforeDir)}[/] and [blue]{Markup.Escape(bench.AfterDir)}[/]");
         }
 
-        // 3. Build both in Release, side by side.
+        // 3. Build both in Release: one MSBuild invocation over both copies (parallel, a shared reference built once).
         clock.Restart();
-        // Side by side when self-contained; one after the other when both copies would build the
-        // same referenced project (its obj folder cannot be shared by two concurrent builds).
-        bool parallel = !File.ReadAllText(bench.BeforeProject).Contains("<ProjectReference", StringComparison.OrdinalIgnoreCase);
         var (before, after) = await Step("building BEFORE and AFTER (Release)", async () =>
         {
+            if (options.BuildCache is null)
+            {
+                IReadOnlyList<BuildResult> both = await DotnetBuilder.BuildTogetherAsync(solution, projects, restore: false, cancellationToken).ConfigureAwait(false);
+                return (both[0], both[1]);
+            }
+
+            // The build cache keys each copy on its own: one after the other when both copies would build the same
+            // referenced project (its obj folder cannot be shared by two concurrent builds).
+            bool parallel = !File.ReadAllText(bench.BeforeProject).Contains("<ProjectReference", StringComparison.OrdinalIgnoreCase);
             Task<BuildResult> b = BuildCache.BuildAsync(bench.BeforeProject, options.BuildCache, cancellationToken);
             if (!parallel)
             {
@@ -129,6 +155,7 @@ public sealed class BenchCommand
 
         string beforeDll = FindProgram(before.OutputDirectory, bench, assemblyName);
         string afterDll = FindProgram(after.OutputDirectory, bench, assemblyName);
+        timings.OverheadCpuMs = MachineLoad.CpuMs(overheadStart, MachineLoad.Take());
 
         // 4. Runs, alternating, after warm-up.
         clock.Restart();
@@ -200,10 +227,10 @@ public sealed class BenchCommand
     }
 
     private async Task<(Dictionary<string, string>, IReadOnlyList<FixEntry>, IReadOnlyList<UnfixedDiagnostic>, string?)> FixAsync(
-        Workbench bench, BenchOptions options, HarnessTimings timings, CancellationToken cancellationToken)
+        Workbench bench, string solution, BenchOptions options, HarnessTimings timings, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreAsync(bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreSolutionAsync(solution, bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
         if (!restore.Succeeded)
         {
             throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + Relativise(restore.Errors, bench));

@@ -110,7 +110,7 @@ public sealed class DiagnoseCommand
 
         // 2. One Release build.
         clock.Restart();
-        BuildResult build = await Step("building (Release)", () => BuildCache.BuildAsync(bench.BeforeProject, null, cancellationToken)).ConfigureAwait(false);
+        BuildResult build = (await Step("building (Release)", () => DotnetBuilder.BuildTogetherAsync(Solution(bench), new[] { bench.BeforeProject }, restore: false, cancellationToken)).ConfigureAwait(false))[0];
         timings.BuildMs = clock.Elapsed.TotalMilliseconds;
         if (!build.Succeeded)
         {
@@ -258,7 +258,7 @@ public sealed class DiagnoseCommand
 
     private async Task<(List<StaticFinding>, string?)> AnalyzeAsync(Workbench bench, BenchOptions options, Func<string, string> display, CancellationToken cancellationToken)
     {
-        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreAsync(bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreSolutionAsync(Solution(bench), bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
         if (!restore.Succeeded)
         {
             throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + BenchCommand.Relativise(restore.Errors, bench));
@@ -275,6 +275,11 @@ public sealed class DiagnoseCommand
         _console.MarkupLine(Markup.Escape($"analyzers: {findings.Count} diagnostic(s): " + string.Join(", ", findings.Select(f => $"{f.Id} at {f.File}:{f.Line}"))));
         return (findings, project.AssemblyName);
     }
+
+    /// <summary>The one-project solution the build goes through (analyzer-only project references dropped, as for the bench).</summary>
+    private static string Solution(Workbench bench) => Path.Combine(bench.SolutionDir, "gil-bench.slnx") is { } path && File.Exists(path)
+        ? path
+        : DotnetBuilder.WriteSolution(new[] { bench.BeforeProject }, bench.SolutionDir);
 
     private async Task<T> Step<T>(string title, Func<Task<T>> work)
     {

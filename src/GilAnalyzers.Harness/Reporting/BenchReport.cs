@@ -100,7 +100,16 @@ public sealed class HarnessTimings
     public double BuildAfterMs { get; set; }
 
     /// <summary>The harness's own cost before any measured run: prepare + analysis + fixes + both compiles.</summary>
-    public double OverheadMs => PrepareMs + AnalyzeAndFixMs + BuildMs;
+    public double OverheadMs => PrepareMs + AnalyzeAndFixMs + LateRestoreMs + BuildMs;
+
+    /// <summary>A restore after the fixes: with --after (no fixers ran), or when a fix changed a project or props file.</summary>
+    public double LateRestoreMs { get; set; }
+
+    /// <summary>CPU spent on that overhead: gil-bench's own and its reaped child processes' (restore, workspace host, builds); null off Linux.</summary>
+    public double? OverheadCpuMs { get; set; }
+
+    /// <summary>The 1-minute load average when the run started (the overhead is wall time: a busy machine stretches it).</summary>
+    public double? LoadAverage { get; set; }
 
     public double RunsMs { get; set; }
 }

@@ -76,9 +76,18 @@ public static class ReportWriters
             console.MarkupLine(r.Load?.Trustworthy == false ? "[yellow bold]" + Markup.Escape(load) + "[/]" : Markup.Escape(load));
         }
 
-        console.MarkupLine(Markup.Escape(
-            $"machine: {r.Machine.Cores} cores, {r.Machine.Os}, {r.Machine.Runtime}; harness overhead {Ms(r.Harness.OverheadMs)} " +
-            $"(prepare {Ms(r.Harness.PrepareMs)}, restore+open+analysis+fix {Ms(r.Harness.AnalyzeAndFixMs)} [restore {Ms(r.Harness.RestoreMs)}, open {Ms(r.Harness.OpenProjectMs)}], builds {Ms(r.Harness.BuildMs)}), runs {Ms(r.Harness.RunsMs)}"));
+        console.MarkupLine(Markup.Escape($"machine: {r.Machine.Cores} cores, {r.Machine.Os}, {r.Machine.Runtime}"));
+        console.MarkupLine(Markup.Escape(OverheadLine(r)));
+    }
+
+    /// <summary>What gil-bench itself cost before the first measured run, with its CPU and the load it ran under.</summary>
+    public static string OverheadLine(BenchReport r)
+    {
+        HarnessTimings h = r.Harness;
+        string cpu = h.OverheadCpuMs is { } c ? $"CPU {Ms(c)}, " : "";
+        string load = h.LoadAverage is { } l ? $"load average {l.ToString("0.00", Inv)} at the start" : "load not measured";
+        return $"harness overhead {Ms(h.OverheadMs)} ({cpu}{load}): prepare {Ms(h.PrepareMs)}, restore {Ms(h.RestoreMs + h.LateRestoreMs)}, open {Ms(h.OpenProjectMs)}, " +
+               $"analysis+fix {Ms(Math.Max(0, h.AnalyzeAndFixMs - h.RestoreMs - h.OpenProjectMs))}, builds {Ms(h.BuildMs)}; runs {Ms(h.RunsMs)}";
     }
 
     /// <summary>The load during the runs, as a warning when the figures are not trustworthy; null when nothing was measured.</summary>

@@ -73,6 +73,12 @@ public static class MachineLoad
         return Math.Round(Math.Max(0, busy - own) / seconds, 3);
     }
 
+    /// <summary>gil-bench's own CPU plus that of the processes it started and reaped (restore, workspace host, builds) between two snapshots.</summary>
+    public static double? CpuMs(CpuSnapshot? start, CpuSnapshot? end) =>
+        start is { } a && end is { } b
+            ? Math.Round((b.SelfTicks + b.ReapedChildrenTicks - a.SelfTicks - a.ReapedChildrenTicks) * 1000 / TicksPerSecond, 0)
+            : null;
+
     /// <summary>The 1-minute load average, or null off Linux.</summary>
     public static double? LoadAverage()
     {
