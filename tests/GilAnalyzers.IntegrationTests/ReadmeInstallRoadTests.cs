@@ -11,8 +11,9 @@ namespace GilAnalyzers.IntegrationTests;
 /// <c>dotnet gil-bench diagnose</c> from the app's own folder, then <c>dotnet format</c> fixes the code and the build is
 /// clean. Every command the test runs must appear in README.md as written there (with <c>$GIL/artifacts</c> standing
 /// for the packed folder), so the README and the test cannot drift apart.
-/// The app's restores, the tool and its packages live in a temporary NuGet packages folder (NUGET_PACKAGES), so an
-/// earlier run's 0.1.0 can never be served in place of this run's pack.
+/// The app's restores, the tool and its packages live in a temporary NuGet packages folder (NUGET_PACKAGES) and CLI home
+/// (DOTNET_CLI_HOME: the local-tool resolver cache), so an earlier run's 0.1.0 can never be served in place of this run's
+/// pack.
 /// In the packed-consumer collection: its tests pack from the same repository folders, one at a time.
 /// </summary>
 [Collection(PackagedConsumerCollection.Name)]
@@ -61,10 +62,12 @@ public sealed class ReadmeInstallRoadTests(ITestOutputHelper output)
             string artifacts = Path.Combine(root, "artifacts");
             string app = Path.Combine(root, "MyApp");
 
-            // The app's side of the road gets its own NuGet packages folder: a fresh install every run.
+            // The app's side of the road gets its own NuGet packages folder and its own CLI home (where `dotnet` caches
+            // which folder a local tool's command runs from): a fresh install every run, never an earlier run's copy.
             var userEnvironment = new Dictionary<string, string?>(DotNetCli.Environment, StringComparer.Ordinal)
             {
                 ["NUGET_PACKAGES"] = Path.Combine(root, "nuget-packages"),
+                ["DOTNET_CLI_HOME"] = Path.Combine(root, "cli-home"),
                 // MSBuild reads environment variables as properties: no compiler server outlives the test.
                 ["UseSharedCompilation"] = "false",
             };
