@@ -125,6 +125,17 @@ public static class DotnetBuilder
     }
 
     /// <summary>
+    /// The properties that make a design-time build (the workspace opening the program) drop analyzer-only project
+    /// references as gil-bench's builds do: GilAnalyzers' own analyzers run in-process, the project's are not used, so
+    /// loading those projects (the samples reference GilAnalyzers itself) is wasted time.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> WorkspaceProperties(string solution) => new Dictionary<string, string>
+    {
+        ["GilBenchBuild"] = "true",
+        ["CustomAfterMicrosoftCommonTargets"] = Path.Combine(Path.GetDirectoryName(solution)!, "gil-bench.isolation.targets"),
+    };
+
+    /// <summary>
     /// One `dotnet restore` for every project of the solution, run from the first project's folder: the SDK is the one
     /// the user's global.json picks, as for their own builds (the solution itself lives in a temp folder).
     /// </summary>

@@ -238,7 +238,7 @@ public sealed class BenchCommand
 
         timings.RestoreMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
-        var (workspace, project, warnings) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+        var (workspace, project, warnings) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken, DotnetBuilder.WorkspaceProperties(solution))).ConfigureAwait(false);
         timings.OpenProjectMs = clock.Elapsed.TotalMilliseconds;
         using MSBuildWorkspace _ = workspace;
         foreach (string w in warnings.Take(5))

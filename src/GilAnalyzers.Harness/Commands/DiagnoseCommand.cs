@@ -264,7 +264,7 @@ public sealed class DiagnoseCommand
             throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + BenchCommand.Relativise(restore.Errors, bench));
         }
 
-        var (workspace, project, _) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+        var (workspace, project, _) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken, DotnetBuilder.WorkspaceProperties(Solution(bench)))).ConfigureAwait(false);
         using MSBuildWorkspace _ = workspace;
         if (project.CompilationOptions?.OutputKind is not (OutputKind.ConsoleApplication or OutputKind.WindowsApplication))
         {
