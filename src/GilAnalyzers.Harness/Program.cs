@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using GilAnalyzers.Harness.Cli;
 using GilAnalyzers.Harness.Commands;
 using GilAnalyzers.Harness.Fixing;
+using GilAnalyzers.Harness.Inputs;
 using GilAnalyzers.Harness.Running;
 using Spectre.Console;
 
@@ -93,8 +94,9 @@ public static class Program
                 return await diagnose.RunAsync(rest, cancellationToken).ConfigureAwait(false);
             }
 
-            if (rest.Count == 0)
+            if (rest.Count == 0 && !Workbench.HoldsInput(Environment.CurrentDirectory))
             {
+                // `gil-bench` alone runs on the current folder's project; in a folder without one it shows the usage.
                 console.WriteLine(BenchOptions.Usage);
                 return ExitCodes.BadUsage;
             }

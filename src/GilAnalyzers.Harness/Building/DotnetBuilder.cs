@@ -27,9 +27,45 @@ public sealed record BuildResult(bool Succeeded, string OutputDirectory, string 
 /// `dotnet restore` / `dotnet build -c Release` of a work folder. No node reuse and no shared
 /// compiler server, so the build leaves no process behind; analyzers off and warnings not errors,
 /// since only the produced code matters for timing; startup hooks allowed for the measurement shim.
+/// BEFORE and AFTER are restored together and built together, in one MSBuild invocation over a generated
+/// solution (BuildTogetherAsync): one MSBuild start, shared evaluation, a shared referenced project built once.
 /// </summary>
 public static class DotnetBuilder
 {
+    /// <summary>The properties gil-bench builds a program with (global: they reach the program's project only; see IsolationTargets).</summary>
+    private static readonly string[] BuildProperties =
+    {
+        "-p:TreatWarningsAsErrors=false",
+        "-p:RunAnalyzers=false",
+        "-p:StartupHookSupport=true",
+        "-p:UseAppHost=false",
+        "-p:GenerateDocumentationFile=false",
+        // Real source paths in the PDB: `diagnose` maps contended IL offsets to file:line and joins them with the
+        // analyzers' diagnostics. A CI build (ContinuousIntegrationBuild) would otherwise map them to "/_/".
+        "-p:DeterministicSourcePaths=false",
+        "-p:ContinuousIntegrationBuild=false",
+    };
+
+    /// <summary>
+    /// Imported into the programs' builds (CustomAfterMicrosoftCommonTargets). With analyzers off, a project reference
+    /// that only supplies an analyzer (OutputItemType Analyzer, ReferenceOutputAssembly false: the samples' reference to
+    /// GilAnalyzers itself) is not needed, so it is dropped rather than built; every other reference is built with the
+    /// global properties it would get from a plain build of the user's project, so gil-bench's properties never make
+    /// it rebuild (and never leave it rebuilt for the user's next build).
+    /// </summary>
+    internal const string IsolationTargets = """
+        <Project>
+          <Target Name="_GilBenchTrimProjectReferences" BeforeTargets="AssignProjectConfiguration;_SplitProjectReferencesByFileExistence" Condition="'$(GilBenchBuild)' == 'true'">
+            <ItemGroup>
+              <ProjectReference Remove="@(ProjectReference)" Condition="'%(ProjectReference.OutputItemType)' == 'Analyzer' and '%(ProjectReference.ReferenceOutputAssembly)' == 'false'" />
+              <ProjectReference>
+                <GlobalPropertiesToRemove>%(ProjectReference.GlobalPropertiesToRemove);GilBenchBuild;OutDir;ShouldUnsetParentConfigurationAndPlatform;CustomAfterMicrosoftCommonTargets;TreatWarningsAsErrors;RunAnalyzers;StartupHookSupport;UseAppHost;GenerateDocumentationFile;DeterministicSourcePaths;ContinuousIntegrationBuild</GlobalPropertiesToRemove>
+              </ProjectReference>
+            </ItemGroup>
+          </Target>
+        </Project>
+        """;
+
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(10);
 
     private static readonly string[] CommonProperties =
@@ -61,21 +97,112 @@ public static class DotnetBuilder
     public static async Task<BuildResult> BuildAsync(string projectPath, CancellationToken cancellationToken)
     {
         string output = Path.Combine(Path.GetDirectoryName(projectPath)!, "bin", "gil-bench");
-        var args = new List<string>
-        {
-            "build", projectPath, "-c", "Release", "-o", output, "-v:q",
-            "-p:TreatWarningsAsErrors=false",
-            "-p:RunAnalyzers=false",
-            "-p:StartupHookSupport=true",
-            "-p:UseAppHost=false",
-            "-p:GenerateDocumentationFile=false",
-            // Real source paths in the PDB: `diagnose` maps contended IL offsets to file:line and joins them with the
-            // analyzers' diagnostics. A CI build (ContinuousIntegrationBuild) would otherwise map them to "/_/".
-            "-p:DeterministicSourcePaths=false",
-            "-p:ContinuousIntegrationBuild=false",
-        };
+        var args = new List<string> { "build", projectPath, "-c", "Release", "-o", output, "-v:q" };
+        args.AddRange(BuildProperties);
         args.AddRange(CommonProperties);
         return await RunAsync(args, projectPath, output, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes the solution of the given projects (and the isolation targets) into <paramref name="workDir"/>; returns its
+    /// path. Each project sits in its own solution folder, so two copies of one project (same name) can stand side by side.
+    /// </summary>
+    public static string WriteSolution(IReadOnlyList<string> projects, string workDir)
+    {
+        Directory.CreateDirectory(workDir);
+        var sb = new System.Text.StringBuilder("<Solution>\n");
+        for (int i = 0; i < projects.Count; i++)
+        {
+            sb.Append("  <Folder Name=\"/v").Append(i).Append("/\">\n    <Project Path=\"")
+              .Append(System.Security.SecurityElement.Escape(Path.GetFullPath(projects[i]))).Append("\" />\n  </Folder>\n");
+        }
+
+        sb.Append("</Solution>\n");
+        string solution = Path.Combine(workDir, "gil-bench.slnx");
+        File.WriteAllText(solution, sb.ToString());
+        File.WriteAllText(Path.Combine(workDir, "gil-bench.isolation.targets"), IsolationTargets);
+        return solution;
+    }
+
+    /// <summary>
+    /// The properties that make a design-time build (the workspace opening the program) drop analyzer-only project
+    /// references as gil-bench's builds do: GilAnalyzers' own analyzers run in-process, the project's are not used, so
+    /// loading those projects (the samples reference GilAnalyzers itself) is wasted time.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> WorkspaceProperties(string solution) => new Dictionary<string, string>
+    {
+        ["GilBenchBuild"] = "true",
+        ["CustomAfterMicrosoftCommonTargets"] = Path.Combine(Path.GetDirectoryName(solution)!, "gil-bench.isolation.targets"),
+    };
+
+    /// <summary>
+    /// One `dotnet restore` for every project of the solution, run from the first project's folder: the SDK is the one
+    /// the user's global.json picks, as for their own builds (the solution itself lives in a temp folder).
+    /// </summary>
+    public static async Task<BuildResult> RestoreSolutionAsync(string solution, string workingProject, CancellationToken cancellationToken)
+    {
+        var args = new List<string> { "restore", solution, "-v:q" };
+        args.AddRange(CommonProperties);
+        return await RunAsync(args, workingProject, outputDirectory: "", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One `dotnet build` of the solution (MSBuild builds its projects in parallel; a project they share is built
+    /// once): a result per project, in order, each with its own output folder and the errors that name its folder.
+    /// </summary>
+    public static async Task<IReadOnlyList<BuildResult>> BuildTogetherAsync(string solution, IReadOnlyList<string> projects, bool restore, CancellationToken cancellationToken)
+    {
+        var args = new List<string> { "build", solution, "-c", "Release", "-v:m", "-tl:off", "-m" };
+        if (!restore)
+        {
+            args.Add("--no-restore");
+        }
+
+        args.AddRange(BuildProperties);
+        // Relative: each program lands in its own folder's bin/gil-bench, as with `-o` for one project (--keep users rely on it).
+        args.Add("-p:OutDir=bin/gil-bench/");
+        args.Add("-p:GilBenchBuild=true");
+        // A solution build unsets Configuration for references outside the solution (they would build in Debug): a
+        // referenced library must be built in Release, as with `dotnet build -c Release` of the program alone.
+        args.Add("-p:ShouldUnsetParentConfigurationAndPlatform=false");
+        args.Add("-p:CustomAfterMicrosoftCommonTargets=" + Path.Combine(Path.GetDirectoryName(solution)!, "gil-bench.isolation.targets"));
+        args.AddRange(CommonProperties);
+        // From the first project's folder, so the user's global.json picks the SDK.
+        BuildResult all = await RunAsync(args, projects[0], "", cancellationToken).ConfigureAwait(false);
+        return Split(all, projects);
+    }
+
+    /// <summary>Each project's share of one build of several: its "Name -> path.dll" line and the error lines that name its folder.</summary>
+    internal static IReadOnlyList<BuildResult> Split(BuildResult all, IReadOnlyList<string> projects)
+    {
+        string[] lines = all.Log.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        string[] folders = projects.Select(p => Path.GetDirectoryName(Path.GetFullPath(p))! + Path.DirectorySeparatorChar).ToArray();
+        var errors = lines.Where(l => l.Contains(": error ", StringComparison.Ordinal)).ToList();
+        bool unattributed = errors.Any(e => !folders.Any(f => e.Contains(f, StringComparison.Ordinal)));
+        var results = new List<BuildResult>();
+        foreach (string folder in folders)
+        {
+            string? output = null;
+            foreach (string line in lines)
+            {
+                int arrow = line.IndexOf(" -> ", StringComparison.Ordinal);
+                if (arrow > 0)
+                {
+                    string path = line.Substring(arrow + 4).Trim();
+                    if (path.StartsWith(folder, StringComparison.Ordinal) && path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+                    {
+                        output = Path.GetDirectoryName(path);
+                    }
+                }
+            }
+
+            bool mine = errors.Any(e => e.Contains(folder, StringComparison.Ordinal));
+            bool succeeded = output is not null && !mine && !unattributed && (all.Succeeded || errors.Count > 0);
+            string log = succeeded || errors.Count == 0 ? all.Log : string.Join("\n", errors.Where(e => e.Contains(folder, StringComparison.Ordinal) || !folders.Any(f => e.Contains(f, StringComparison.Ordinal))));
+            results.Add(new BuildResult(succeeded, output ?? "", log.Length > 0 ? log : all.Log, all.Elapsed));
+        }
+
+        return results;
     }
 
     private static async Task<BuildResult> RunAsync(List<string> args, string projectPath, string outputDirectory, CancellationToken cancellationToken)

@@ -27,13 +27,14 @@ public sealed class BenchOptions
     public List<string> ProgramArgs { get; } = new();
 
     public const string Usage = """
-        Usage: gil-bench <input> [options] [-- program arguments]
+        Usage: gil-bench [<input>] [options] [-- program arguments]
                gil-bench samples <folder> [options] [--markdown FILE] [--json FILE]
-               gil-bench diagnose <input> [--entry M] [--timeout S] [--json F] [--markdown F] [--chart F]
-                 (run once: cores over time, contended locks with file:line, joined with GIL rules)
                  (every subfolder with a .csproj or one .cs; per-sample options in its gil-bench.rsp)
+               gil-bench diagnose [<input>] [--entry M] [--timeout S] [--json F] [--markdown F] [--chart F]
+                 (run once: cores over time, contended locks with file:line, joined with GIL rules)
 
-          <input>                  a .csproj, a single-file C# program (app.cs), or a folder with one .csproj
+          <input>                  a .csproj, a single-file C# program (app.cs), or a folder with one .csproj;
+                                   default: the current folder
 
         Options:
           --entry NS.Type.Method   time this static parameterless method (its return value is compared)
@@ -59,7 +60,7 @@ public sealed class BenchOptions
           --keep                   keep the BEFORE/AFTER build folders (their paths are printed)
           -h, --help               this text
 
-        Exit codes: 0 ok, 1 internal error, 2 bad usage or input, 3 nothing to fix,
+        Exit codes: 0 ok, 1 internal error, 2 bad usage or input (also: BEFORE not deterministic), 3 nothing to fix,
                     4 results differ, 5 user code failed (threw, non-zero exit, timeout, AFTER does not build)
         """;
 
@@ -126,7 +127,13 @@ public sealed class BenchOptions
 
         if (input is null)
         {
-            throw new HarnessException(ExitCodes.BadUsage, "no input given: pass a .csproj, an app.cs, or a folder (see gil-bench --help)");
+            // No input: the current folder, which is how a user runs the tool in their own project's folder.
+            if (!Inputs.Workbench.HoldsInput(Environment.CurrentDirectory))
+            {
+                throw new HarnessException(ExitCodes.BadUsage, "no input given and the current folder holds no .csproj (nor a single .cs file): pass a .csproj, an app.cs, or a folder (see gil-bench --help)");
+            }
+
+            input = ".";
         }
 
         if (o.ChartPath is not null

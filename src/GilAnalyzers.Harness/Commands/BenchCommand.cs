@@ -46,10 +46,15 @@ public sealed class BenchCommand
             throw new HarnessException(ExitCodes.BadUsage, $"--after '{options.After}' does not exist");
         }
 
-        var timings = new HarnessTimings();
+        var timings = new HarnessTimings { LoadAverage = MachineLoad.LoadAverage() };
+        CpuSnapshot? overheadStart = MachineLoad.Take();
         var clock = Stopwatch.StartNew();
         using Workbench bench = await Step("preparing work folders", () => Task.FromResult(Workbench.Create(options.Input))).ConfigureAwait(false);
         bench.Keep = options.Keep;
+        // AFTER starts as a plain copy, so that one restore serves both copies; the fixed files are written over it later.
+        bench.CreateAfter(new Dictionary<string, string>());
+        string[] projects = { bench.BeforeProject, bench.AfterProject };
+        string solution = DotnetBuilder.WriteSolution(projects, bench.SolutionDir);
         timings.PrepareMs = clock.Elapsed.TotalMilliseconds;
 
         // 1. AFTER: the fixers' output, or the user's own version.
@@ -64,7 +69,7 @@ public sealed class BenchCommand
         }
         else
         {
-            (changed, fixes, notFixed, assemblyName) = await FixAsync(bench, options, timings, cancellationToken).ConfigureAwait(false);
+            (changed, fixes, notFixed, assemblyName) = await FixAsync(bench, solution, options, timings, cancellationToken).ConfigureAwait(false);
         }
 
         timings.AnalyzeAndFixMs = clock.Elapsed.TotalMilliseconds;
@@ -90,19 +95,40 @@ public sealed class BenchCommand
             _console.WriteLine();
         }
 
-        bench.CreateAfter(changed);
+        bench.WriteAfterFiles(changed);
+        // A changed project, props, targets or NuGet file needs AFTER restored again; so does a run that never restored (--after).
+        // A restore of its own, with no build properties: restored with them, a referenced project would be restored
+        // (and then rebuilt) differently from the user's own build.
+        if (options.After is not null
+            || changed.Keys.Any(f => Path.GetExtension(f).ToLowerInvariant() is ".csproj" or ".props" or ".targets" or ".config" or ".json"))
+        {
+            var restoreClock = Stopwatch.StartNew();
+            BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreSolutionAsync(solution, bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+            timings.LateRestoreMs = restoreClock.Elapsed.TotalMilliseconds;
+            if (!restore.Succeeded)
+            {
+                throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + Relativise(restore.Errors, bench));
+            }
+        }
+
         if (options.Keep)
         {
             _console.MarkupLine($"work folders kept: [blue]{Markup.Escape(bench.BeforeDir)}[/] and [blue]{Markup.Escape(bench.AfterDir)}[/]");
         }
 
-        // 3. Build both in Release, side by side.
+        // 3. Build both in Release: one MSBuild invocation over both copies (parallel, a shared reference built once).
         clock.Restart();
-        // Side by side when self-contained; one after the other when both copies would build the
-        // same referenced project (its obj folder cannot be shared by two concurrent builds).
-        bool parallel = !File.ReadAllText(bench.BeforeProject).Contains("<ProjectReference", StringComparison.OrdinalIgnoreCase);
         var (before, after) = await Step("building BEFORE and AFTER (Release)", async () =>
         {
+            if (options.BuildCache is null)
+            {
+                IReadOnlyList<BuildResult> both = await DotnetBuilder.BuildTogetherAsync(solution, projects, restore: false, cancellationToken).ConfigureAwait(false);
+                return (both[0], both[1]);
+            }
+
+            // The build cache keys each copy on its own: one after the other when both copies would build the same
+            // referenced project (its obj folder cannot be shared by two concurrent builds).
+            bool parallel = !File.ReadAllText(bench.BeforeProject).Contains("<ProjectReference", StringComparison.OrdinalIgnoreCase);
             Task<BuildResult> b = BuildCache.BuildAsync(bench.BeforeProject, options.BuildCache, cancellationToken);
             if (!parallel)
             {
@@ -129,15 +155,19 @@ public sealed class BenchCommand
 
         string beforeDll = FindProgram(before.OutputDirectory, bench, assemblyName);
         string afterDll = FindProgram(after.OutputDirectory, bench, assemblyName);
+        timings.OverheadCpuMs = MachineLoad.CpuMs(overheadStart, MachineLoad.Take());
 
         // 4. Runs, alternating, after warm-up.
         clock.Restart();
+        double? loadAverageStart = MachineLoad.LoadAverage();
         List<RunMeasurement> runs = await RunAllAsync(options, beforeDll, afterDll, cancellationToken).ConfigureAwait(false);
+        double? loadAverageEnd = MachineLoad.LoadAverage();
         timings.RunsMs = clock.Elapsed.TotalMilliseconds;
 
         // 5. Results and statistics.
         var comparer = new ResultComparer(options.Tolerance, options.IgnoreLines);
-        var (equal, difference) = CompareResults(runs, comparer);
+        var (verdict, difference) = CompareResults(runs, comparer);
+        bool equal = verdict == ResultVerdict.Equal;
         var measuredBefore = runs.Where(r => !r.Warmup && r.Variant == Variant.Before).ToList();
         var measuredAfter = runs.Where(r => !r.Warmup && r.Variant == Variant.After).ToList();
         Speedup speedup = Statistics.Compare(measuredBefore.Select(r => r.WallMs).ToList(), measuredAfter.Select(r => r.WallMs).ToList());
@@ -156,8 +186,10 @@ public sealed class BenchCommand
             After = VariantStats.From(measuredAfter),
             Speedup = SpeedupEntry.From(speedup),
             ResultsEqual = equal,
+            ResultsComparable = verdict != ResultVerdict.BeforeNotDeterministic,
             ResultDifference = difference,
             ParallelFraction = Statistics.ParallelFraction(speedup.Median, Environment.ProcessorCount),
+            Load = LoadEntry.From(measuredBefore.Concat(measuredAfter).ToList(), loadAverageStart, loadAverageEnd, Environment.ProcessorCount),
             Harness = timings,
             Runs = runs.Select(RunEntry.From).ToList(),
         };
@@ -180,20 +212,25 @@ public sealed class BenchCommand
             ChartWriter.Write(options.ChartPath, report);
         }
 
-        if (!equal)
+        switch (verdict)
         {
-            _console.MarkupLine("[red bold]BEFORE and AFTER produce different results: the AFTER version is not a faithful rewrite.[/]");
-            return ExitCodes.ResultsUnequal;
+            case ResultVerdict.BeforeNotDeterministic:
+                // The program's own output changes from run to run: nothing can be said about AFTER, so blame neither.
+                _console.MarkupLine("[yellow bold]" + Markup.Escape(VerdictLine(verdict)) + "[/]");
+                return ExitCodes.BadUsage;
+            case ResultVerdict.AfterDiffers:
+                _console.MarkupLine("[red bold]" + Markup.Escape(VerdictLine(verdict)) + "[/]");
+                return ExitCodes.ResultsUnequal;
         }
 
         return ExitCodes.Ok;
     }
 
     private async Task<(Dictionary<string, string>, IReadOnlyList<FixEntry>, IReadOnlyList<UnfixedDiagnostic>, string?)> FixAsync(
-        Workbench bench, BenchOptions options, HarnessTimings timings, CancellationToken cancellationToken)
+        Workbench bench, string solution, BenchOptions options, HarnessTimings timings, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreAsync(bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreSolutionAsync(solution, bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
         if (!restore.Succeeded)
         {
             throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + Relativise(restore.Errors, bench));
@@ -201,7 +238,7 @@ public sealed class BenchCommand
 
         timings.RestoreMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
-        var (workspace, project, warnings) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+        var (workspace, project, warnings) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken, DotnetBuilder.WorkspaceProperties(solution))).ConfigureAwait(false);
         timings.OpenProjectMs = clock.Elapsed.TotalMilliseconds;
         using MSBuildWorkspace _ = workspace;
         foreach (string w in warnings.Take(5))
@@ -391,7 +428,8 @@ public sealed class BenchCommand
                 runs.Add(m);
                 if (!_live)
                 {
-                    _console.MarkupLine(Markup.Escape($"  {label}: wall {ReportWriters.Ms(m.WallMs)}, CPU {ReportWriters.Ms(m.TotalCpuMs)}, {m.EffectiveCores:0.00} cores"));
+                    string others = m.OthersCores is { } o ? $"; other processes {o:0.00} cores" : "";
+                    _console.MarkupLine(Markup.Escape($"  {label}: wall {ReportWriters.Ms(m.WallMs)}, CPU {ReportWriters.Ms(m.TotalCpuMs)}, {m.EffectiveCores:0.00} cores{others}"));
                 }
             }
         }
@@ -421,14 +459,24 @@ public sealed class BenchCommand
         return runs;
     }
 
-    private static (bool Equal, string? Difference) CompareResults(List<RunMeasurement> runs, ResultComparer comparer)
+    /// <summary>The closing line of a run whose results are not equal.</summary>
+    internal static string VerdictLine(ResultVerdict verdict) => verdict switch
+    {
+        ResultVerdict.BeforeNotDeterministic =>
+            "BEFORE's own output changes from run to run, so BEFORE and AFTER could not be compared: the timings stand, the fix is neither confirmed nor blamed. Ignore the changing lines with --ignore-lines REGEX, or compare a return value with --entry.",
+        ResultVerdict.AfterDiffers => "BEFORE and AFTER produce different results: the AFTER version is not a faithful rewrite.",
+        _ => "",
+    };
+
+    internal static (ResultVerdict Verdict, string? Difference) CompareResults(IReadOnlyList<RunMeasurement> runs, ResultComparer comparer)
     {
         RunMeasurement reference = runs.First(r => r.Variant == Variant.Before);
         foreach (RunMeasurement r in runs.Where(r => r.Variant == Variant.Before))
         {
             if (comparer.Difference(reference.Result, r.Result) is { } d)
             {
-                return (false, $"BEFORE itself is not deterministic (run {r.Round}: {d}); use --ignore-lines or --entry to compare what matters");
+                return (ResultVerdict.BeforeNotDeterministic,
+                    $"BEFORE itself is not deterministic: {Label(reference)} and {Label(r)} differ at {d}");
             }
         }
 
@@ -436,11 +484,13 @@ public sealed class BenchCommand
         {
             if (comparer.Difference(reference.Result, r.Result) is { } d)
             {
-                return (false, $"AFTER {(r.Warmup ? "warm-up" : "round")} {r.Round} differs from BEFORE: {d}");
+                return (ResultVerdict.AfterDiffers, $"{Label(r)} differs from BEFORE: {d}");
             }
         }
 
-        return (true, null);
+        return (ResultVerdict.Equal, null);
+
+        static string Label(RunMeasurement m) => $"{(m.Variant == Variant.Before ? "BEFORE" : "AFTER")} {(m.Warmup ? "warm-up" : "round")} {m.Round}";
     }
 
     internal static string Relativise(string text, Workbench bench) =>
@@ -457,4 +507,16 @@ public sealed class BenchCommand
         _console.MarkupLine(Markup.Escape("» " + title));
         return await work().ConfigureAwait(false);
     }
+}
+
+/// <summary>How the results of BEFORE and AFTER compare.</summary>
+internal enum ResultVerdict
+{
+    Equal,
+
+    /// <summary>BEFORE's runs disagree among themselves: AFTER cannot be judged.</summary>
+    BeforeNotDeterministic,
+
+    /// <summary>BEFORE agrees with itself and AFTER differs from it.</summary>
+    AfterDiffers,
 }

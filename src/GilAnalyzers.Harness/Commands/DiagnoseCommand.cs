@@ -27,10 +27,11 @@ namespace GilAnalyzers.Harness.Commands;
 public sealed class DiagnoseCommand
 {
     public const string Usage = """
-        Usage: gil-bench diagnose <input> [options] [-- program arguments]
+        Usage: gil-bench diagnose [<input>] [options] [-- program arguments]
 
           Builds the program (no fix), runs it once and shows where it is serialised: cores busy over
           time, contended locks with file:line, and which of them GilAnalyzers' rules report.
+          <input> as for the bench (a .csproj, an app.cs, a folder); default: the current folder.
 
           --entry NS.Type.Method   run this static parameterless method instead of Main
           --timeout SECONDS        the run is killed past this (default 120)
@@ -64,7 +65,7 @@ public sealed class DiagnoseCommand
     {
         int dashDash = args.ToList().IndexOf("--");
         var own = dashDash < 0 ? args.ToList() : args.Take(dashDash).ToList();
-        if (own.Count == 0)
+        if (own.Count == 0 && !Workbench.HoldsInput(Environment.CurrentDirectory))
         {
             _console.WriteLine(Usage);
             return ExitCodes.BadUsage;
@@ -109,7 +110,7 @@ public sealed class DiagnoseCommand
 
         // 2. One Release build.
         clock.Restart();
-        BuildResult build = await Step("building (Release)", () => BuildCache.BuildAsync(bench.BeforeProject, null, cancellationToken)).ConfigureAwait(false);
+        BuildResult build = (await Step("building (Release)", () => DotnetBuilder.BuildTogetherAsync(Solution(bench), new[] { bench.BeforeProject }, restore: false, cancellationToken)).ConfigureAwait(false))[0];
         timings.BuildMs = clock.Elapsed.TotalMilliseconds;
         if (!build.Succeeded)
         {
@@ -203,7 +204,8 @@ public sealed class DiagnoseCommand
                 Contention = contention,
                 Diagnostics = findings,
                 Uncovered = ContentionAnalysis.Uncovered(contention.Sites),
-                NotExercised = contention.Recorded ? findings.Where(f => !f.Exercised).ToList() : Array.Empty<StaticFinding>(),
+                NotExercised = DiagnoseReport.NotExercisedOf(findings, contention.Recorded),
+                NotLockRules = findings.Where(f => !f.LockRule).ToList(),
                 Overhead = overhead,
                 Harness = timings,
             };
@@ -256,13 +258,13 @@ public sealed class DiagnoseCommand
 
     private async Task<(List<StaticFinding>, string?)> AnalyzeAsync(Workbench bench, BenchOptions options, Func<string, string> display, CancellationToken cancellationToken)
     {
-        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreAsync(bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreSolutionAsync(Solution(bench), bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
         if (!restore.Succeeded)
         {
             throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + BenchCommand.Relativise(restore.Errors, bench));
         }
 
-        var (workspace, project, _) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
+        var (workspace, project, _) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken, DotnetBuilder.WorkspaceProperties(Solution(bench)))).ConfigureAwait(false);
         using MSBuildWorkspace _ = workspace;
         if (project.CompilationOptions?.OutputKind is not (OutputKind.ConsoleApplication or OutputKind.WindowsApplication))
         {
@@ -273,6 +275,11 @@ public sealed class DiagnoseCommand
         _console.MarkupLine(Markup.Escape($"analyzers: {findings.Count} diagnostic(s): " + string.Join(", ", findings.Select(f => $"{f.Id} at {f.File}:{f.Line}"))));
         return (findings, project.AssemblyName);
     }
+
+    /// <summary>The one-project solution the build goes through (analyzer-only project references dropped, as for the bench).</summary>
+    private static string Solution(Workbench bench) => Path.Combine(bench.SolutionDir, "gil-bench.slnx") is { } path && File.Exists(path)
+        ? path
+        : DotnetBuilder.WriteSolution(new[] { bench.BeforeProject }, bench.SolutionDir);
 
     private async Task<T> Step<T>(string title, Func<Task<T>> work)
     {

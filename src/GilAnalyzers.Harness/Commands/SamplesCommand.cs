@@ -178,7 +178,7 @@ public sealed class SamplesCommand
             sb.Append(inv, $"| {o.Name} | {fixes} | {ReportWriters.Ms(r.Before.WallMs.Median)} | {ReportWriters.Ms(r.After.WallMs.Median)} | ");
             sb.Append(inv, $"×{s.Median:0.00}{ci}{(s.Significant ? "" : " n.s.")} | {(s.PValue is { } p ? p.ToString("0.####", inv) : "n/a")} | ");
             sb.Append(inv, $"{r.Before.EffectiveCores:0.00} → {r.After.EffectiveCores:0.00} | {r.Before.LockContentions:0} → {r.After.LockContentions:0} | ");
-            sb.Append(r.ResultsEqual ? "equal" : "**DIFFERENT**").Append(" |\n");
+            sb.Append(r.ResultsEqual ? "equal" : !r.ResultsComparable ? "**not comparable** (BEFORE not deterministic)" : "**DIFFERENT**").Append(" |\n");
         }
 
         return sb.ToString();

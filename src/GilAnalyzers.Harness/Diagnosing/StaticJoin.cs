@@ -33,6 +33,13 @@ public sealed class StaticFinding
     /// <summary>True when a contended site of this run lies in the region.</summary>
     public bool Exercised { get; set; }
 
+    /// <summary>
+    /// True for the rules about a lock (GIL001 shared lock, GIL002 synchronized method, GIL006 lock around global
+    /// state): contention events can confirm them. GIL003–GIL005 (raw threads, hand-rolled fan-out, sequential async)
+    /// take no lock, so a run without contention says nothing about them.
+    /// </summary>
+    public bool LockRule => Id is "GIL001" or "GIL002" or "GIL006";
+
     internal string FullPath { get; set; } = "";
 }
 

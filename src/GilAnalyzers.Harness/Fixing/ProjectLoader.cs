@@ -37,14 +37,14 @@ public static class ProjectLoader
     /// <summary>Loading a project runs MSBuild's design-time build in a helper process; it gets this long.</summary>
     public static readonly TimeSpan OpenTimeout = TimeSpan.FromMinutes(10);
 
-    public static async Task<(MSBuildWorkspace Workspace, Project Project, IReadOnlyList<string> Warnings)> OpenAsync(string projectPath, CancellationToken cancellationToken)
+    public static async Task<(MSBuildWorkspace Workspace, Project Project, IReadOnlyList<string> Warnings)> OpenAsync(string projectPath, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? properties = null)
     {
         EnsureMsBuildRegistered();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(OpenTimeout);
         try
         {
-            return await OpenCoreAsync(projectPath, timeout.Token).ConfigureAwait(false);
+            return await OpenCoreAsync(projectPath, properties, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -53,9 +53,14 @@ public static class ProjectLoader
     }
 
     // Separate method so the MSBuild-facing types load only after registration.
-    private static async Task<(MSBuildWorkspace, Project, IReadOnlyList<string>)> OpenCoreAsync(string projectPath, CancellationToken cancellationToken)
+    private static async Task<(MSBuildWorkspace, Project, IReadOnlyList<string>)> OpenCoreAsync(string projectPath, IReadOnlyDictionary<string, string>? extra, CancellationToken cancellationToken)
     {
         var properties = new Dictionary<string, string> { ["Configuration"] = "Release" };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            properties[key] = value;
+        }
+
         MSBuildWorkspace workspace = MSBuildWorkspace.Create(properties);
         try
         {

@@ -61,6 +61,25 @@ public sealed class Workbench : IDisposable
 
     public bool Keep { get; set; }
 
+    private string? _solutionDir;
+
+    /// <summary>A folder of our own, outside the user's tree, for the generated solution that builds the copies together.</summary>
+    public string SolutionDir => _solutionDir ??= NewTempRoot();
+
+    /// <summary>True when <paramref name="folder"/> is an input on its own: it holds one .csproj, or no .csproj and one .cs file.</summary>
+    public static bool HoldsInput(string folder)
+    {
+        try
+        {
+            int projects = Directory.GetFiles(folder, "*.csproj").Length;
+            return projects == 1 || (projects == 0 && Directory.GetFiles(folder, "*.cs").Length == 1);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static Workbench Create(string input)
     {
         string full = Path.GetFullPath(input);
@@ -144,6 +163,12 @@ public sealed class Workbench : IDisposable
     public void CreateAfter(IReadOnlyDictionary<string, string> changedFiles)
     {
         CopyTree(BeforeDir, AfterDir);
+        WriteAfterFiles(changedFiles);
+    }
+
+    /// <summary>Writes the given files (relative path → text) over the AFTER folder made earlier by CreateAfter.</summary>
+    public void WriteAfterFiles(IReadOnlyDictionary<string, string> changedFiles)
+    {
         foreach (var (relative, text) in changedFiles)
         {
             string target = Path.GetFullPath(Path.Combine(AfterDir, relative));
@@ -165,6 +190,11 @@ public sealed class Workbench : IDisposable
 
     public void Dispose()
     {
+        if (_solutionDir is not null)
+        {
+            TryDelete(_solutionDir);
+        }
+
         if (Keep)
         {
             return;

@@ -25,9 +25,15 @@ public sealed class BenchReport
     public VariantStats? After { get; set; }
     public SpeedupEntry? Speedup { get; set; }
     public bool ResultsEqual { get; set; }
+
+    /// <summary>False when BEFORE's own runs gave different results: then nothing is said of AFTER.</summary>
+    public bool ResultsComparable { get; set; } = true;
     public string? ResultDifference { get; set; }
     public double? ParallelFraction { get; set; }
     public MachineInfo Machine { get; init; } = MachineInfo.Current();
+
+    /// <summary>How busy the machine was with other work during the runs, and whether the figures can be trusted.</summary>
+    public LoadEntry? Load { get; set; }
     public HarnessTimings Harness { get; init; } = new();
     public IReadOnlyList<RunEntry> Runs { get; set; } = Array.Empty<RunEntry>();
 }
@@ -44,9 +50,11 @@ public sealed class VariantStats
     public MedianEntry CpuMs { get; init; } = new(0);
     public MedianEntry ChildProcessCpuMs { get; init; } = new(0);
     public double EffectiveCores { get; init; }
-    public double LockContentions { get; init; }
-    public double WorkItems { get; init; }
-    public double AllocatedBytes { get; init; }
+
+    /// <summary>Counts are the lower median of the runs (Statistics.LowerMedian): always a count one run really had.</summary>
+    public long LockContentions { get; init; }
+    public long WorkItems { get; init; }
+    public long AllocatedBytes { get; init; }
 
     public static VariantStats From(IReadOnlyList<RunMeasurement> runs) => new()
     {
@@ -54,9 +62,9 @@ public sealed class VariantStats
         CpuMs = new MedianEntry(Statistics.Median(runs.Select(r => r.TotalCpuMs).ToList())),
         ChildProcessCpuMs = new MedianEntry(Statistics.Median(runs.Select(r => r.ChildCpuMs).ToList())),
         EffectiveCores = Statistics.Median(runs.Select(r => r.EffectiveCores).ToList()),
-        LockContentions = Statistics.Median(runs.Select(r => (double)r.LockContentions).ToList()),
-        WorkItems = Statistics.Median(runs.Select(r => (double)r.WorkItems).ToList()),
-        AllocatedBytes = Statistics.Median(runs.Select(r => (double)r.AllocatedBytes).ToList()),
+        LockContentions = Statistics.LowerMedian(runs.Select(r => r.LockContentions).ToList()),
+        WorkItems = Statistics.LowerMedian(runs.Select(r => r.WorkItems).ToList()),
+        AllocatedBytes = Statistics.LowerMedian(runs.Select(r => r.AllocatedBytes).ToList()),
     };
 
     private static RangeEntry ToRange(Summary s) => new(s.Median, s.Min, s.Max);
@@ -92,13 +100,42 @@ public sealed class HarnessTimings
     public double BuildAfterMs { get; set; }
 
     /// <summary>The harness's own cost before any measured run: prepare + analysis + fixes + both compiles.</summary>
-    public double OverheadMs => PrepareMs + AnalyzeAndFixMs + BuildMs;
+    public double OverheadMs => PrepareMs + AnalyzeAndFixMs + LateRestoreMs + BuildMs;
+
+    /// <summary>A restore after the fixes: with --after (no fixers ran), or when a fix changed a project or props file.</summary>
+    public double LateRestoreMs { get; set; }
+
+    /// <summary>CPU spent on that overhead: gil-bench's own and its reaped child processes' (restore, workspace host, builds); null off Linux.</summary>
+    public double? OverheadCpuMs { get; set; }
+
+    /// <summary>The 1-minute load average when the run started (the overhead is wall time: a busy machine stretches it).</summary>
+    public double? LoadAverage { get; set; }
 
     public double RunsMs { get; set; }
 }
 
-public sealed record RunEntry(string Variant, int Round, bool Warmup, double WallMs, double CpuMs, double ChildProcessCpuMs, double EffectiveCores, long LockContentions, long WorkItems, long AllocatedBytes)
+public sealed record RunEntry(string Variant, int Round, bool Warmup, double WallMs, double CpuMs, double ChildProcessCpuMs, double EffectiveCores, long LockContentions, long WorkItems, long AllocatedBytes, double? OthersCores = null)
 {
     public static RunEntry From(RunMeasurement m) => new(
-        m.Variant == Running.Variant.Before ? "before" : "after", m.Round, m.Warmup, m.WallMs, m.TotalCpuMs, m.ChildCpuMs, m.EffectiveCores, m.LockContentions, m.WorkItems, m.AllocatedBytes);
+        m.Variant == Running.Variant.Before ? "before" : "after", m.Round, m.Warmup, m.WallMs, m.TotalCpuMs, m.ChildCpuMs, m.EffectiveCores, m.LockContentions, m.WorkItems, m.AllocatedBytes, m.OthersCores);
+}
+
+/// <summary>
+/// The machine's load around the measured runs: the 1-minute load average before and after them, and the cores other
+/// processes used during each run (mean and max over the measured runs). Not trustworthy when others took more than
+/// MachineLoad.UntrustworthyShareOfCores of the cores on average; null verdict when it could not be measured.
+/// </summary>
+public sealed record LoadEntry(double? LoadAverageStart, double? LoadAverageEnd, double? OthersCoresMean, double? OthersCoresMax, bool? Trustworthy)
+{
+    public static LoadEntry From(IReadOnlyList<RunMeasurement> measured, double? loadAverageStart, double? loadAverageEnd, int cores)
+    {
+        var others = measured.Where(m => m.OthersCores is not null).Select(m => m.OthersCores!.Value).ToList();
+        if (others.Count == 0)
+        {
+            return new LoadEntry(loadAverageStart, loadAverageEnd, null, null, null);
+        }
+
+        double mean = Math.Round(others.Average(), 2);
+        return new LoadEntry(loadAverageStart, loadAverageEnd, mean, Math.Round(others.Max(), 2), mean <= MachineLoad.UntrustworthyShareOfCores * cores);
+    }
 }

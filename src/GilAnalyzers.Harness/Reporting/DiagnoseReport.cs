@@ -35,8 +35,15 @@ public sealed class DiagnoseReport
     /// <summary>Contended sites no GilAnalyzers diagnostic covers.</summary>
     public IReadOnlyList<ContentionSite> Uncovered { get; set; } = Array.Empty<ContentionSite>();
 
-    /// <summary>Diagnostics whose region saw no contention in this run.</summary>
+    /// <summary>Diagnostics of lock rules whose region saw no contention in this run.</summary>
     public IReadOnlyList<StaticFinding> NotExercised { get; set; } = Array.Empty<StaticFinding>();
+
+    /// <summary>Diagnostics of rules that take no lock (GIL003–GIL005): contention cannot confirm them; the core usage is their measure.</summary>
+    public IReadOnlyList<StaticFinding> NotLockRules { get; set; } = Array.Empty<StaticFinding>();
+
+    /// <summary>The lock-rule diagnostics no contended site fell in (none when contention was not recorded).</summary>
+    public static IReadOnlyList<StaticFinding> NotExercisedOf(IEnumerable<StaticFinding> findings, bool recorded) =>
+        recorded ? findings.Where(f => f.LockRule && !f.Exercised).ToList() : Array.Empty<StaticFinding>();
 
     /// <summary>With --plain-run: the same program run once without tracing, for the tracing overhead.</summary>
     public OverheadEntry? Overhead { get; set; }
@@ -86,7 +93,12 @@ public static class DiagnoseWriters
         if (r.Run is { } run)
         {
             yield return $"run: wall {ReportWriters.Ms(run.WallMs)}, CPU {ReportWriters.Ms(run.CpuMs)}, " +
-                         $"lock contentions {run.LockContentions.ToString("N0", Inv)} (Monitor.LockContentionCount), thread-pool work items {run.WorkItems.ToString("N0", Inv)}, alloc {ReportWriters.Bytes(run.AllocatedBytes)}";
+                         $"lock contentions {run.LockContentions.ToString("N0", Inv)} (Monitor.LockContentionCount), thread-pool work items {run.WorkItems.ToString("N0", Inv)}, alloc {ReportWriters.Bytes(run.AllocatedBytes)}" +
+                         (run.OthersCores is { } othersInRun ? $"; other processes used {othersInRun.ToString("0.00", Inv)} of the {r.Machine.Cores} cores" : "");
+            if (run.OthersCores is { } others && others > Running.MachineLoad.UntrustworthyShareOfCores * r.Machine.Cores)
+            {
+                yield return $"figures not trustworthy: other processes used {others.ToString("0.00", Inv)} of the {r.Machine.Cores} cores during the run, so the core usage and waits above include the competition — rerun on an idle machine";
+            }
         }
 
         if (!r.Contention.Recorded)
@@ -121,6 +133,11 @@ public static class DiagnoseWriters
             yield return $"not exercised: {f.Id} at {f.File}:{f.Line} (lines {f.RegionStartLine}–{f.RegionEndLine} saw no contention in this run)";
         }
 
+        foreach (StaticFinding f in r.NotLockRules)
+        {
+            yield return $"not a lock rule: {f.Id} at {f.File}:{f.Line} takes no lock, so contention cannot confirm it; the core usage above is its measure";
+        }
+
         if (r.Overhead is { } o)
         {
             yield return $"tracing overhead: wall {ReportWriters.Ms(o.DiagnosedWallMs)} diagnosed vs {ReportWriters.Ms(o.PlainWallMs)} plain (×{o.Slowdown.ToString("0.00", Inv)}); CPU {ReportWriters.Ms(o.DiagnosedCpuMs)} vs {ReportWriters.Ms(o.PlainCpuMs)}";
@@ -133,7 +150,7 @@ public static class DiagnoseWriters
         {
             string escaped = Markup.Escape(line);
             console.MarkupLine(line.StartsWith("confirmed", StringComparison.Ordinal) ? "[green]" + escaped + "[/]"
-                : line.StartsWith("not covered", StringComparison.Ordinal) ? "[yellow]" + escaped + "[/]"
+                : line.StartsWith("not covered", StringComparison.Ordinal) || line.StartsWith("figures not trustworthy", StringComparison.Ordinal) ? "[yellow]" + escaped + "[/]"
                 : escaped);
         }
     }
@@ -162,6 +179,11 @@ public static class DiagnoseWriters
         foreach (StaticFinding f in r.NotExercised)
         {
             sb.Append(CultureInfo.InvariantCulture, $"- not exercised: {f.Id} at {f.File}:{f.Line}\n");
+        }
+
+        foreach (StaticFinding f in r.NotLockRules)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"- not a lock rule (contention cannot confirm it; see the core usage): {f.Id} at {f.File}:{f.Line}\n");
         }
 
         return sb.ToString();

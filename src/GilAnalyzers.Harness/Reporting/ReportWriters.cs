@@ -68,10 +68,48 @@ public static class ReportWriters
         console.MarkupLine(Markup.Escape(SpeedupLine(r)));
         console.MarkupLine(r.ResultsEqual
             ? $"results: [green]equal[/] ({Markup.Escape(r.ResultSource)})"
-            : $"results: [red bold]DIFFERENT[/] ({Markup.Escape(r.ResultSource)}): {Markup.Escape(r.ResultDifference ?? "")}");
-        console.MarkupLine(Markup.Escape(
-            $"machine: {r.Machine.Cores} cores, {r.Machine.Os}, {r.Machine.Runtime}; harness overhead {Ms(r.Harness.OverheadMs)} " +
-            $"(prepare {Ms(r.Harness.PrepareMs)}, restore+open+analysis+fix {Ms(r.Harness.AnalyzeAndFixMs)} [restore {Ms(r.Harness.RestoreMs)}, open {Ms(r.Harness.OpenProjectMs)}], builds {Ms(r.Harness.BuildMs)}), runs {Ms(r.Harness.RunsMs)}"));
+            : !r.ResultsComparable
+                ? $"results: [yellow bold]not comparable[/] ({Markup.Escape(r.ResultSource)}): {Markup.Escape(r.ResultDifference ?? "")}"
+                : $"results: [red bold]DIFFERENT[/] ({Markup.Escape(r.ResultSource)}): {Markup.Escape(r.ResultDifference ?? "")}");
+        if (LoadLine(r) is { } load)
+        {
+            console.MarkupLine(r.Load?.Trustworthy == false ? "[yellow bold]" + Markup.Escape(load) + "[/]" : Markup.Escape(load));
+        }
+
+        console.MarkupLine(Markup.Escape($"machine: {r.Machine.Cores} cores, {r.Machine.Os}, {r.Machine.Runtime}"));
+        console.MarkupLine(Markup.Escape(OverheadLine(r)));
+    }
+
+    /// <summary>What gil-bench itself cost before the first measured run, with its CPU and the load it ran under.</summary>
+    public static string OverheadLine(BenchReport r)
+    {
+        HarnessTimings h = r.Harness;
+        string cpu = h.OverheadCpuMs is { } c ? $"CPU {Ms(c)}, " : "";
+        string load = h.LoadAverage is { } l ? $"load average {l.ToString("0.00", Inv)} at the start" : "load not measured";
+        return $"harness overhead {Ms(h.OverheadMs)} ({cpu}{load}): prepare {Ms(h.PrepareMs)}, restore {Ms(h.RestoreMs + h.LateRestoreMs)}, open {Ms(h.OpenProjectMs)}, " +
+               $"analysis+fix {Ms(Math.Max(0, h.AnalyzeAndFixMs - h.RestoreMs - h.OpenProjectMs))}, builds {Ms(h.BuildMs)}; runs {Ms(h.RunsMs)}";
+    }
+
+    /// <summary>The load during the runs, as a warning when the figures are not trustworthy; null when nothing was measured.</summary>
+    public static string? LoadLine(BenchReport r)
+    {
+        if (r.Load is not { } l)
+        {
+            return null;
+        }
+
+        string average = l.LoadAverageStart is { } s && l.LoadAverageEnd is { } e
+            ? $"load average {s.ToString("0.00", Inv)} → {e.ToString("0.00", Inv)}"
+            : "load average not available";
+        if (l.OthersCoresMean is not { } mean)
+        {
+            return $"load: {average}; the CPU other processes used during the runs could not be measured (Linux /proc only)";
+        }
+
+        string others = $"other processes used {mean.ToString("0.00", Inv)} of the {r.Machine.Cores} cores on average during the runs (max {l.OthersCoresMax!.Value.ToString("0.00", Inv)}; {average})";
+        return l.Trustworthy == false
+            ? $"figures not trustworthy: {others}; the timings measure the competition as much as the code — rerun on an idle machine"
+            : $"load: {others}";
     }
 
     public static string Markdown(BenchReport r)
@@ -90,8 +128,13 @@ public static class ReportWriters
         }
 
         sb.Append('\n').Append(SpeedupLine(r)).Append("  \n");
-        sb.Append("Results ").Append(r.ResultsEqual ? "equal" : "**DIFFERENT**: " + r.ResultDifference).Append(" (").Append(r.ResultSource).Append(").  \n");
+        sb.Append("Results ").Append(r.ResultsEqual ? "equal" : !r.ResultsComparable ? "**not comparable**: " + r.ResultDifference : "**DIFFERENT**: " + r.ResultDifference).Append(" (").Append(r.ResultSource).Append(").  \n");
         sb.Append(CultureInfo.InvariantCulture, $"{r.Rounds} rounds after {r.Warmup} warm-up, alternating; {r.Machine.Cores} cores, {r.Machine.Os}, {r.Machine.Runtime}.\n");
+        if (LoadLine(r) is { } load)
+        {
+            sb.Append(r.Load?.Trustworthy == false ? "**" + load + "**" : load).Append('\n');
+        }
+
         return sb.ToString();
     }
 
@@ -115,7 +158,7 @@ public static class ReportWriters
     private static string Bare(double ms, double reference) =>
         double.IsNaN(ms) ? "n/a" : reference >= 10_000 ? (ms / 1000).ToString("0.0", Inv) : ms.ToString(reference >= 100 ? "0" : "0.0", Inv);
 
-    private static string Count(double n) => n.ToString(n == Math.Floor(n) ? "N0" : "N1", Inv);
+    private static string Count(long n) => n.ToString("N0", Inv);
 
     public static string Bytes(double bytes)
     {

@@ -27,6 +27,22 @@ public static class Statistics
     public static double Median(IReadOnlyList<double> values) =>
         values.Count == 0 ? double.NaN : SimpleQuantileEstimator.Instance.Quantile(new Sample(values.ToArray()), Probability.Median).NominalValue;
 
+    /// <summary>
+    /// The median of counts as a count: the middle value of an odd number of runs, the smaller of the two middle values
+    /// of an even number (never "23.5 contentions", which no run had). 0 for no runs.
+    /// </summary>
+    public static long LowerMedian(IReadOnlyList<long> values)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        long[] sorted = values.ToArray();
+        Array.Sort(sorted);
+        return sorted[(sorted.Length - 1) / 2];
+    }
+
     public static Summary Summarise(IReadOnlyList<double> values) =>
         values.Count == 0 ? new Summary(double.NaN, double.NaN, double.NaN) : new Summary(Median(values), values.Min(), values.Max());
 

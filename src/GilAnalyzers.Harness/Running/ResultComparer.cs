@@ -50,11 +50,17 @@ public sealed class ResultComparer
         var numbersB = Number.Matches(b).Select(m => m.Value).ToList();
         if (skeletonA.Length == skeletonB.Length && numbersA.Count == numbersB.Count && skeletonA.SequenceEqual(skeletonB, StringComparer.Ordinal))
         {
+            var matchesA = Number.Matches(a);
             for (int i = 0; i < numbersA.Count; i++)
             {
                 if (!NumbersMatch(numbersA[i], numbersB[i]))
                 {
-                    return $"number {i + 1} differs: {numbersA[i]} vs {numbersB[i]}";
+                    // Same text around the numbers, so the number sits on the same line in both: quote that line.
+                    int line = LineOf(a, matchesA[i].Index);
+                    string[] la = a.Split('\n');
+                    string[] lb = b.Split('\n');
+                    string y = line < lb.Length ? lb[line] : "<end>";
+                    return $"line {line + 1}: '{Clip(la[line])}' vs '{Clip(y)}' ({numbersA[i]} vs {numbersB[i]})";
                 }
             }
 
@@ -81,6 +87,20 @@ public sealed class ResultComparer
 
         double scale = Math.Max(Math.Abs(dx), Math.Abs(dy));
         return Math.Abs(dx - dy) <= _tolerance * scale;
+    }
+
+    private static int LineOf(string text, int index)
+    {
+        int line = 0;
+        for (int i = 0; i < index; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+            }
+        }
+
+        return line;
     }
 
     private static string FirstDifferentLine(string a, string b)

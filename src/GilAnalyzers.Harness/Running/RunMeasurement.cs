@@ -43,6 +43,9 @@ public sealed record RunMeasurement(
     public double TotalCpuMs => CpuMs + ChildCpuMs;
 
     public double EffectiveCores => WallMs > 0 ? TotalCpuMs / WallMs : 0;
+
+    /// <summary>Cores other processes of the machine used during this run (MachineLoad); null where not measurable.</summary>
+    public double? OthersCores { get; init; }
 }
 
 /// <summary>Starts one built program under the measurement shim and reads what it measured.</summary>
@@ -91,9 +94,12 @@ public sealed class ProgramRunner
         args.AddRange(programArgs);
         try
         {
+            CpuSnapshot? start = MachineLoad.Take();
             ProcessResult process = await ProcessRunner.RunAsync(
                 ProcessRunner.DotnetHost, args, Path.GetDirectoryName(assemblyPath)!, env, timeout, cancellationToken, onStarted).ConfigureAwait(false);
-            return Interpret(variant, round, warmup, entry, process, outFile, timeout);
+            CpuSnapshot? end = MachineLoad.Take();
+            RunMeasurement measured = Interpret(variant, round, warmup, entry, process, outFile, timeout);
+            return measured with { OthersCores = MachineLoad.OthersCores(start, end, measured.TotalCpuMs) };
         }
         finally
         {
