@@ -9,6 +9,7 @@ using GilAnalyzers.Harness.Commands;
 using GilAnalyzers.Harness.Fixing;
 using GilAnalyzers.Harness.Inputs;
 using GilAnalyzers.Harness.Running;
+using GilAnalyzers.IntegrationTests.Infrastructure;
 using Spectre.Console;
 
 namespace GilAnalyzers.Harness;

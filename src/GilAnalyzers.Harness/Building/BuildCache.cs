@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using GilAnalyzers.IntegrationTests.Infrastructure;
 
 namespace GilAnalyzers.Harness.Building;
 
@@ -65,7 +66,7 @@ public static class BuildCache
         void Add(string s) => sha.AppendData(Encoding.UTF8.GetBytes(s + "\0"));
         Add(Path.GetFileName(projectPath));
         Add(typeof(BuildCache).Assembly.ManifestModule.ModuleVersionId.ToString());
-        string host = Running.ProcessRunner.DotnetHost;
+        string host = DotNetCli.DotNetPath;
         Add(host + (File.Exists(host) ? File.GetLastWriteTimeUtc(host).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""));
         foreach (string file in Files(root).OrderBy(f => f, StringComparer.Ordinal))
         {

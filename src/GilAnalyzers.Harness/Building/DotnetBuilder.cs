@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GilAnalyzers.Harness.Running;
+using GilAnalyzers.IntegrationTests.Infrastructure;
 
 namespace GilAnalyzers.Harness.Building;
 
@@ -209,7 +210,7 @@ public static class DotnetBuilder
     {
         var stopwatch = Stopwatch.StartNew();
         ProcessResult result = await ProcessRunner.RunAsync(
-            ProcessRunner.DotnetHost, args, Path.GetDirectoryName(projectPath)!, Environment, BuildTimeout, cancellationToken).ConfigureAwait(false);
+            DotNetCli.DotNetPath, args, Path.GetDirectoryName(projectPath)!, Environment, BuildTimeout, cancellationToken).ConfigureAwait(false);
         string log = result.StandardOutput + result.StandardError;
         if (result.TimedOut)
         {

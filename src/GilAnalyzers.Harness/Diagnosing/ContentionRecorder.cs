@@ -5,6 +5,7 @@ using System.Diagnostics.Tracing;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using GilAnalyzers.IntegrationTests.Infrastructure;
 using Microsoft.Diagnostics.NETCore.Client;
 
 namespace GilAnalyzers.Harness.Diagnosing;
@@ -92,7 +93,7 @@ public sealed class ContentionRecorder
                         Problem = $"the program's diagnostic port did not appear within {AttachTimeout.TotalSeconds:0} s: the runtime's diagnostics look turned off (DOTNET_EnableDiagnostics=0?), so no lock contention could be recorded";
                         // It may be waiting for us at start-up: do not leave it suspended until the run's timeout.
                         KilledProcess = true;
-                        Running.ProcessRunner.KillTree(process);
+                        ProcessRunner.KillTree(process);
                         return;
                     }
 

@@ -4,6 +4,7 @@ using System.IO;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using GilAnalyzers.IntegrationTests.Infrastructure;
 
 namespace GilAnalyzers.Harness.Running;
 
@@ -96,7 +97,7 @@ public sealed class ProgramRunner
         {
             CpuSnapshot? start = MachineLoad.Take();
             ProcessResult process = await ProcessRunner.RunAsync(
-                ProcessRunner.DotnetHost, args, Path.GetDirectoryName(assemblyPath)!, env, timeout, cancellationToken, onStarted).ConfigureAwait(false);
+                DotNetCli.DotNetPath, args, Path.GetDirectoryName(assemblyPath)!, env, timeout, cancellationToken, onStarted).ConfigureAwait(false);
             CpuSnapshot? end = MachineLoad.Take();
             RunMeasurement measured = Interpret(variant, round, warmup, entry, process, outFile, timeout);
             return measured with { OthersCores = MachineLoad.OthersCores(start, end, measured.TotalCpuMs) };
