@@ -146,6 +146,10 @@ internal static class AsyncPrefix
 
     private static WorkCost? Analyze(IBlockOperation block, WorkCostModel costModel, KnownTypes types, int depth, IMethodSymbol? self)
     {
+        // The statements before the first await that yields are costed together, so that where their time goes decides:
+        // naming a cache file from a hash of the URL next to Directory.CreateDirectory and File.Exists is I/O-bound, a
+        // loop nest next to one file check is not (see WorkCostModel's shallow-I/O rule).
+        var prefix = new System.Collections.Generic.List<IOperation>();
         foreach (var statement in block.Operations)
         {
             var awaits = AwaitsIn(statement, types, out var yields);
@@ -159,7 +163,7 @@ internal static class AsyncPrefix
                 // What runs before the first await that yields, when that await is not inside a loop of the statement:
                 // the awaited call's arguments and, for an async method of this compilation, its own synchronous prefix
                 // (`await EncodeAsync(Compress(x))`). Work elsewhere in the statement is not counted: quiet beats guessing.
-                return BeforeAwait(statement, costModel, types, depth);
+                return PrefixCost(prefix, costModel) ?? BeforeAwait(statement, costModel, types, depth);
             }
 
             if (awaits)
@@ -174,15 +178,14 @@ internal static class AsyncPrefix
                 continue;
             }
 
-            var cost = costModel.Analyze(statement);
-            if (cost.IsCpuBound)
-            {
-                return cost;
-            }
+            prefix.Add(statement);
         }
 
-        return null;
+        return PrefixCost(prefix, costModel);
     }
+
+    private static WorkCost? PrefixCost(System.Collections.Generic.List<IOperation> statements, WorkCostModel costModel)
+        => statements.Count > 0 && costModel.Analyze(statements) is { IsCpuBound: true } cost ? cost : null;
 
     /// <summary>Whether the statement hands a delegate to <c>Task.Run</c>, <c>Task.Factory.StartNew</c> or a continuation.</summary>
     private static bool StartsTask(IOperation statement, KnownTypes types)

@@ -4,6 +4,7 @@ using Gil001 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.
 using Gil001Callee = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer>;
 using Gil002 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SynchronizedCpuMethodAnalyzer>;
 using Gil006 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.ProcessGlobalStateUnderLockAnalyzer>;
+using Gil005 = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.SequentialAsyncCpuWorkAnalyzer>;
 
 namespace GilAnalyzers.Tests.Rules;
 
@@ -357,4 +358,52 @@ public class ArgumentListsAndHandOffTests
         await Gil001.VerifyAnalyzerAsync(source, Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
             .WithArguments("_sumLock", "for loop", "a Parallel.For body"));
     }
+
+    // ---- GIL005: an async prefix costed as a whole ----
+
+    private const string CachedFetch = """
+        static class Fetcher
+        {
+            private static readonly string Root = Path.Combine(Path.GetTempPath(), "fetch-cache");
+
+            public static async Task<string> FetchAsync(string url, CancellationToken token)
+            {
+                string path = Path.Combine(Root, NameFor(url) + ".bin");
+                Directory.CreateDirectory(Root);
+                PREFIX
+                if (!File.Exists(path))
+                {
+                    await File.WriteAllTextAsync(path, url, token);
+                }
+                return path;
+            }
+
+            private static string NameFor(string url)
+            {
+                byte[] hash = MD5.HashData(Encoding.UTF8.GetBytes(url));
+                return string.Concat(Enumerable.Range(0, hash.Length / 2).Select(i => ((byte)(hash[i] * 23 + hash[i + 1])).ToString("x2")));
+            }
+
+            public static async Task<string[]> BothAsync(CancellationToken token)
+                => await {|#0:Task.WhenAll(FetchAsync("a", token), FetchAsync("b", token))|};
+        }
+        """;
+
+    private const string AsyncUsings = "using System; using System.IO; using System.Linq; using System.Security.Cryptography; using System.Text; using System.Threading; using System.Threading.Tasks;\n";
+
+    [Fact]
+    public async Task CacheNameHashedNextToFileSystemChecksBeforeTheFirstAwait_DoesNotReport()
+    {
+        var source = AsyncUsings + CachedFetch.Replace("PREFIX", string.Empty).Replace("{|#0:", string.Empty).Replace("|};", ";");
+        await Gil005.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task LoopNestBeforeTheFirstAwait_NextToTheSameChecks_Reports()
+    {
+        var source = AsyncUsings + CachedFetch.Replace("PREFIX", "var grid = new double[256, 256]; for (int r = 0; r < 256; r++) for (int c = 0; c < 256; c++) grid[r, c] = Math.Sqrt(r * c + url.Length);");
+        await Gil005.VerifyAnalyzerAsync(source, Gil005.Diagnostic(DiagnosticIds.SequentialAsyncCpuWork).WithLocation(0)
+            .WithArguments("WhenAll", "2 calls", "FetchAsync", "nested loops, 65,536 iterations"));
+    }
 }
+
