@@ -82,7 +82,7 @@ public sealed class SharedLockAroundCpuWorkFixer : CodeFixProvider, IExplainingF
         if (move is not null)
         {
             actions.Add(CodeAction.Create(
-                "Move the computation out of the lock",
+                move.DropLock ? "Move the computation out of the lock and drop the lock (it then guards no shared state)" : "Move the computation out of the lock",
                 _ => Task.FromResult(document.WithSyntaxRoot(ApplyMove(root, region, move))),
                 MoveOutOfLockKey));
         }
@@ -109,8 +109,9 @@ public sealed class SharedLockAroundCpuWorkFixer : CodeFixProvider, IExplainingF
 
     private static SyntaxNode ApplyMove(SyntaxNode root, GuardedRegion region, MovePlan plan)
     {
+        var kept = plan.DropLock ? plan.Kept.Select(Prepare) : region.Rebuild(plan.Kept.Select(Prepare));
         var replacement = plan.Hoisted.Select(Prepare)
-            .Concat(region.Rebuild(plan.Kept.Select(Prepare)).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)));
+            .Concat(kept.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)));
         return ReplaceRegion(root, region, replacement);
     }
 

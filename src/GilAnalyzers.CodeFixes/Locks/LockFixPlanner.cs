@@ -13,12 +13,19 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// <summary>The statements of a rewritten region: what runs before the lock, and what stays inside it.</summary>
 internal sealed class MovePlan
 {
-    public MovePlan(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked)
+    public MovePlan(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked, bool dropLock = false)
     {
         Hoisted = hoisted;
         Kept = kept;
         Interlocked = interlocked;
+        DropLock = dropLock;
     }
+
+    /// <summary>
+    /// What stays touches no shared state at all (<c>return outage / years;</c> once the simulation moved out): the lock
+    /// guards nothing, so the rewrite leaves it out.
+    /// </summary>
+    public bool DropLock { get; }
 
     public List<StatementSyntax> Hoisted { get; }
 
@@ -269,7 +276,14 @@ internal sealed class LockFixPlanner
             interlocked = null;
         }
 
-        return new MovePlan(hoisted, kept, interlocked);
+        // Nothing was rewritten into the kept part and it reads and writes only thread-own state: no lock is needed.
+        var guardsNothing = !_region.IsWholeBody && rest == prefix;
+        for (var i = rest; guardsNothing && i < statements.Count; i++)
+        {
+            guardsNothing = !effects[i].HasSharedWrites && effects[i].SharedReads.All(StateEffects.IsImmutableAfterConstruction);
+        }
+
+        return new MovePlan(hoisted, kept, interlocked, guardsNothing);
     }
 
     private StateEffects WritesOf(List<StateEffects> effects, int from, int to)

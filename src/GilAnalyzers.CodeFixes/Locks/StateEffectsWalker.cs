@@ -471,6 +471,19 @@ internal sealed class StateEffectsWalker
                         return;
                     }
 
+                    // cameFrom[next] = at on a dictionary this function created: a framework setter changes only that object.
+                    if (own is ILocalSymbol { Type.IsValueType: false } ownObject
+                        && property.Property.SetMethod is { } frameworkSetter && !IsInSource(frameworkSetter))
+                    {
+                        effects.LocalWrites.Add(ownObject);
+                        foreach (var argument in property.Arguments)
+                        {
+                            Visit(argument, effects, scope, depth);
+                        }
+
+                        return;
+                    }
+
                     // span[i] = v on a Span<T> over this function's own memory (stackalloc, a new array).
                     if (property.Property.IsIndexer
                         && property.Property.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Span<T>"

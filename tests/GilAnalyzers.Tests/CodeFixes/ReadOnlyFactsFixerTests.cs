@@ -384,4 +384,75 @@ public class ReadOnlyFactsFixerTests
         var crc = Assert.Single(offers);
         Assert.Empty(crc.Keys);
     }
+
+    // ------------------------------------------------------------ framework setters on the callee's own objects
+
+    private static string Planner(string cacheWrite) => Usings + """
+        public readonly record struct Spot(int X, int Y);
+
+        public sealed class Board
+        {
+            private readonly Dictionary<Spot, int> _seen = new Dictionary<Spot, int>();
+
+            public int Route(Spot from, Spot to)
+            {
+                var cost = new Dictionary<Spot, int>();
+                var frontier = new Queue<Spot>();
+                cost[from] = 0;
+                frontier.Enqueue(from);
+                while (frontier.Count > 0)
+                {
+                    var at = frontier.Dequeue();
+                    if (at == to) break;
+                    foreach (var next in new[] { new Spot(at.X + 1, at.Y), new Spot(at.X, at.Y + 1) })
+                    {
+                        if (next.X > 200 || next.Y > 200 || cost.ContainsKey(next)) continue;
+                        cost[next] = cost[at] + 1;
+                        frontier.Enqueue(next);
+                    }
+                }
+        """ + cacheWrite + "\n" + """
+                return cost.TryGetValue(to, out var c) ? c : -1;
+            }
+        }
+
+        class Agents
+        {
+            private readonly object _gate = new object();
+            public int Planned;
+
+            public void Replan(Board board, List<Spot> targets)
+            {
+                Parallel.ForEach(targets, target =>
+                {
+                    int steps;
+                    lock (_gate)
+                    {
+                        steps = board.Route(new Spot(0, 0), target);
+                        Planned += steps;
+                    }
+                });
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task CalleeFillsADictionaryItCreated_MovesOut()
+    {
+        var offers = await CodeFixOffers.ForAsync(Planner(string.Empty));
+
+        var (id, keys) = Assert.Single(offers);
+        Assert.Equal("GIL001", id);
+        Assert.Contains(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, keys);
+    }
+
+    [Fact]
+    public async Task CalleeAlsoFillsADictionaryOfTheObject_IsRefused()
+    {
+        var offers = await CodeFixOffers.ForAsync(Planner("        _seen[to] = cost.Count;"));
+
+        var (id, keys) = Assert.Single(offers);
+        Assert.Equal("GIL001", id);
+        Assert.Empty(keys);
+    }
 }
