@@ -253,8 +253,11 @@ internal sealed class LockFixPlanner
 
         if (kept.Count == 0)
         {
-            // Nothing shared is written: the lock guards nothing this code needs; removing it is not this fix's call.
-            return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "nothing shared is written under the lock");
+            // Nothing shared is written: every statement moves out and the lock guards nothing. A method-wide hidden lock
+            // (GIL002) is the removal fix's business.
+            return _region.IsWholeBody
+                ? _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "nothing shared is written under the lock")
+                : new MovePlan(hoisted, kept, null, dropLock: true);
         }
 
         foreach (var operation in keptOperations)
