@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GilAnalyzers.CodeFixes.Locks;
+using GilAnalyzers.CodeFixes.Refusals;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -20,7 +21,7 @@ namespace GilAnalyzers.CodeFixes;
 /// lone integer update with Interlocked. Each is offered only when the rewrite provably keeps the behaviour.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SharedLockAroundCpuWorkFixer)), Shared]
-public sealed class SharedLockAroundCpuWorkFixer : CodeFixProvider
+public sealed class SharedLockAroundCpuWorkFixer : CodeFixProvider, IExplainingFixer
 {
     public const string MoveOutOfLockKey = "GIL001.MoveOutOfLock";
     public const string ThreadLocalKey = "GIL001.ThreadLocal";
@@ -32,59 +33,68 @@ public sealed class SharedLockAroundCpuWorkFixer : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var document = context.Document;
-        var cancellationToken = context.CancellationToken;
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
+
+    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+    {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (root is null || model is null)
         {
+            why.Add(NoFixReasons.NotFound);
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var region = GuardedRegion.Find(root, diagnostic.Location.SourceSpan, model, cancellationToken);
+        if (region is null)
         {
-            var region = GuardedRegion.Find(root, diagnostic.Location.SourceSpan, model, cancellationToken);
-            if (region is null)
-            {
-                continue;
-            }
+            why.Add(NoFixReasons.LockShape);
+            return;
+        }
 
-            var planner = new LockFixPlanner(model, region, cancellationToken);
-            var move = planner.PlanMoveOut();
-            var threadLocal = planner.PlanThreadLocal();
-            var actions = new List<CodeAction>();
-            var numericFold = threadLocal is not null && !IsCollectingFold(region, model, cancellationToken);
+        var planner = new LockFixPlanner(model, region, cancellationToken, why);
+        var move = planner.PlanMoveOut();
+        var threadLocal = planner.PlanThreadLocal();
+        var actions = new List<CodeAction>();
+        var numericFold = threadLocal is not null && !IsCollectingFold(region, model, cancellationToken);
 
-            if (threadLocal is not null && numericFold)
-            {
-                actions.Add(ThreadLocalAction(document, root, threadLocal));
-            }
+        if (threadLocal is not null && numericFold)
+        {
+            actions.Add(ThreadLocalAction(document, root, threadLocal));
+        }
 
-            if (move?.Interlocked is not null)
-            {
-                actions.Add(CodeAction.Create(
-                    "Compute outside the lock and update with Interlocked",
-                    _ => Task.FromResult(document.WithSyntaxRoot(ApplyInterlocked(root, region, move))),
-                    InterlockedKey));
-            }
+        if (move?.Interlocked is not null)
+        {
+            actions.Add(CodeAction.Create(
+                "Compute outside the lock and update with Interlocked",
+                _ => Task.FromResult(document.WithSyntaxRoot(ApplyInterlocked(root, region, move))),
+                InterlockedKey));
+        }
 
-            if (move is not null)
-            {
-                actions.Add(CodeAction.Create(
-                    "Move the computation out of the lock",
-                    _ => Task.FromResult(document.WithSyntaxRoot(ApplyMove(root, region, move))),
-                    MoveOutOfLockKey));
-            }
+        if (move is not null)
+        {
+            actions.Add(CodeAction.Create(
+                move.DropLock ? "Move the computation out of the lock and drop the lock (it then guards no shared state)" : "Move the computation out of the lock",
+                _ => Task.FromResult(document.WithSyntaxRoot(ApplyMove(root, region, move))),
+                MoveOutOfLockKey));
+        }
 
-            if (threadLocal is not null && !numericFold)
-            {
-                actions.Add(ThreadLocalAction(document, root, threadLocal));
-            }
+        if (threadLocal is not null && !numericFold)
+        {
+            actions.Add(ThreadLocalAction(document, root, threadLocal));
+        }
 
-            foreach (var action in actions)
-            {
-                context.RegisterCodeFix(action, diagnostic);
-            }
+        foreach (var action in actions)
+        {
+            register(action);
         }
     }
 
@@ -99,8 +109,9 @@ public sealed class SharedLockAroundCpuWorkFixer : CodeFixProvider
 
     private static SyntaxNode ApplyMove(SyntaxNode root, GuardedRegion region, MovePlan plan)
     {
+        var kept = plan.DropLock ? plan.Kept.Select(Prepare) : region.Rebuild(plan.Kept.Select(Prepare));
         var replacement = plan.Hoisted.Select(Prepare)
-            .Concat(region.Rebuild(plan.Kept.Select(Prepare)).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)));
+            .Concat(kept.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)));
         return ReplaceRegion(root, region, replacement);
     }
 

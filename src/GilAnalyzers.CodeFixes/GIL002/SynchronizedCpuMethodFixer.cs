@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GilAnalyzers.CodeFixes.Locks;
+using GilAnalyzers.CodeFixes.Refusals;
 using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -22,7 +23,7 @@ namespace GilAnalyzers.CodeFixes;
 /// statements that update shared state, after moving the computation in front of them.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SynchronizedCpuMethodFixer)), Shared]
-public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
+public sealed class SynchronizedCpuMethodFixer : CodeFixProvider, IExplainingFixer
 {
     public const string RemoveSynchronizedKey = "GIL002.RemoveSynchronized";
     public const string NarrowLockKey = "GIL002.NarrowLock";
@@ -38,51 +39,69 @@ public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var document = context.Document;
-        var cancellationToken = context.CancellationToken;
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
+
+    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+    {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+        var method = root?.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>();
+        if (root is null || model is null || method is null || model.GetDeclaredSymbol(method, cancellationToken) is not IMethodSymbol symbol)
         {
+            why.Add(NoFixReasons.NotFound);
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var withoutAttribute = RemoveSynchronizedFlag(method, model, cancellationToken);
+        if (withoutAttribute is null)
         {
-            var method = root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>();
-            if (method is null || model.GetDeclaredSymbol(method, cancellationToken) is not IMethodSymbol symbol)
-            {
-                continue;
-            }
+            why.Add(NoFixReasons.SynchronizedShape, "the MethodImpl flags are not plain MethodImplOptions members");
+            return;
+        }
 
-            var withoutAttribute = RemoveSynchronizedFlag(method, model, cancellationToken);
-            if (withoutAttribute is null || SharesTheHiddenLock(method, symbol, model, cancellationToken)
-                || method.Modifiers.Any(SyntaxKind.AsyncKeyword) || method.DescendantNodes().Any(n => n is YieldStatementSyntax))
-            {
-                continue;
-            }
+        if (method.Modifiers.Any(SyntaxKind.AsyncKeyword) || method.DescendantNodes().Any(n => n is YieldStatementSyntax))
+        {
+            why.Add(NoFixReasons.SynchronizedShape, method.Modifiers.Any(SyntaxKind.AsyncKeyword) ? "an async method" : "an iterator");
+            return;
+        }
 
-            if (TouchesNoSharedMutableState(method, model, cancellationToken))
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Remove MethodImplOptions.Synchronized (the method touches no shared mutable state)",
-                        _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, withoutAttribute.WithAdditionalAnnotations(Formatter.Annotation)))),
-                        RemoveSynchronizedKey),
-                    diagnostic);
-                continue;
-            }
+        var (sharer, explicitLock) = HiddenLockSharer(symbol, model, cancellationToken);
 
-            var narrowed = NarrowLock(method, withoutAttribute, symbol, model, cancellationToken);
-            if (narrowed is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Replace MethodImplOptions.Synchronized with a private lock around the shared-state update",
-                        _ => Task.FromResult(document.WithSyntaxRoot(narrowed(root))),
-                        NarrowLockKey),
-                    diagnostic);
-            }
+        // A method that touches no shared mutable state needs no exclusion, from itself or from anything else taking the
+        // hidden lock: removing the flag is safe even beside other Synchronized methods, as long as what they write cannot
+        // reach it through its arguments.
+        var touched = SharedMutableStateTouched(method, model, cancellationToken);
+        if (touched is null
+            && (sharer is null || (!explicitLock && OthersWriteOnlyWhatItCannotSee(symbol, model, why, cancellationToken))))
+        {
+            register(CodeAction.Create(
+                "Remove MethodImplOptions.Synchronized (the method touches no shared mutable state)",
+                _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, withoutAttribute.WithAdditionalAnnotations(Formatter.Annotation)))),
+                RemoveSynchronizedKey));
+            return;
+        }
+
+        if (sharer is not null)
+        {
+            why.Add(NoFixReasons.HiddenLockShared, sharer + (touched is null ? string.Empty : "; the method " + touched));
+            return;
+        }
+
+        var narrowed = NarrowLock(method, withoutAttribute, symbol, model, why, cancellationToken);
+        if (narrowed is not null)
+        {
+            register(CodeAction.Create(
+                "Replace MethodImplOptions.Synchronized with a private lock around the shared-state update",
+                _ => Task.FromResult(document.WithSyntaxRoot(narrowed(root))),
+                NarrowLockKey));
         }
     }
 
@@ -180,24 +199,12 @@ public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
     /// <summary>
     /// Other code that takes the same hidden lock (another Synchronized method of the same kind, <c>lock (this)</c>,
     /// <c>lock (typeof(T))</c>, Monitor on them) relies on excluding this method; a private lock would break that.
+    /// Returns what shares it, and whether that is an explicit lock region (checked first) rather than a Synchronized method.
     /// </summary>
-    private static bool SharesTheHiddenLock(MethodDeclarationSyntax method, IMethodSymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+    private static (string? Sharer, bool Explicit) HiddenLockSharer(IMethodSymbol symbol, SemanticModel model, CancellationToken cancellationToken)
     {
         var type = symbol.ContainingType;
         var types = KnownTypes.For(model.Compilation);
-        foreach (var member in type.GetMembers().OfType<IMethodSymbol>())
-        {
-            if (SymbolEqualityComparer.Default.Equals(member, symbol) || member.IsStatic != symbol.IsStatic)
-            {
-                continue;
-            }
-
-            if (SynchronizedMethods.IsSynchronized(member, types))
-            {
-                return true;
-            }
-        }
-
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             var typeSyntax = reference.GetSyntax(cancellationToken);
@@ -213,37 +220,128 @@ public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
                 if (symbol.IsStatic ? locked is TypeOfExpressionSyntax typeOf && SymbolEqualityComparer.Default.Equals(typeModel.GetTypeInfo(typeOf.Type, cancellationToken).Type, type)
                                     : locked is ThisExpressionSyntax)
                 {
-                    return true;
+                    return ("lock on '" + locked + "'", true);
                 }
             }
         }
 
-        return false;
+        foreach (var member in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (SymbolEqualityComparer.Default.Equals(member, symbol) || member.IsStatic != symbol.IsStatic)
+            {
+                continue;
+            }
+
+            if (SynchronizedMethods.IsSynchronized(member, types))
+            {
+                return ("Synchronized method '" + member.Name + "'", false);
+            }
+        }
+
+        return (null, false);
     }
 
-    private static bool TouchesNoSharedMutableState(MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
+    /// <summary>
+    /// Beside other Synchronized methods of the type (and no explicit <c>lock (this)</c> / <c>lock (typeof(T))</c> in it,
+    /// which <see cref="HiddenLockSharer"/> reports first): every sibling's writes are
+    /// known, and either plain values (numbers, strings: nothing another method can be handed) or objects the method cannot
+    /// be handed, because it takes no argument of a reference type but string. Then nothing it reads is written under the
+    /// hidden lock, and dropping it from this method changes no value any code sees.
+    /// </summary>
+    private static bool OthersWriteOnlyWhatItCannotSee(IMethodSymbol symbol, SemanticModel model, Refusal why, CancellationToken cancellationToken)
+    {
+        var types = KnownTypes.For(model.Compilation);
+        var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
+        var takesObjects = symbol.Parameters.Any(p => !p.Type.IsValueType && p.Type.SpecialType != SpecialType.System_String);
+        foreach (var member in symbol.ContainingType.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (SymbolEqualityComparer.Default.Equals(member, symbol) || member.IsStatic != symbol.IsStatic
+                || !SynchronizedMethods.IsSynchronized(member, types))
+            {
+                continue;
+            }
+
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(cancellationToken);
+                if (!model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+                {
+                    why.Add(NoFixReasons.HiddenLockShared, "Synchronized method '" + member.Name + "' is in another project");
+                    return false;
+                }
+
+                var memberModel = syntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(syntax.SyntaxTree);
+                SyntaxNode? body = syntax switch
+                {
+                    BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
+                    AccessorDeclarationSyntax a => (SyntaxNode?)a.Body ?? a.ExpressionBody,
+                    _ => null,
+                };
+                if (body is null || memberModel.GetOperation(syntax, cancellationToken) is not { } operation)
+                {
+                    why.Add(NoFixReasons.HiddenLockShared, "Synchronized member '" + member.Name + "' has no body to analyse");
+                    return false;
+                }
+
+                var effects = walker.Analyze(operation, walker.ScopeOf(body));
+                if (effects.Unknown)
+                {
+                    why.Add(NoFixReasons.HiddenLockShared, "Synchronized method '" + member.Name + "': " + effects.UnknownReason);
+                    return false;
+                }
+
+                foreach (var written in effects.SharedWrites)
+                {
+                    var writtenType = written switch
+                    {
+                        IFieldSymbol f => f.Type,
+                        IPropertySymbol p => p.Type,
+                        ILocalSymbol l => l.Type,
+                        IParameterSymbol p => p.Type,
+                        _ => null,
+                    };
+                    if (takesObjects && (writtenType is null || !(writtenType.IsValueType || writtenType.SpecialType == SpecialType.System_String)))
+                    {
+                        why.Add(NoFixReasons.HiddenLockShared, "Synchronized method '" + member.Name + "' changes '" + written.Name + "', which could be passed in");
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>What shared mutable state the method touches ("writes '_total'", "reads '_scale'"); null when none.</summary>
+    private static string? SharedMutableStateTouched(MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
     {
         SyntaxNode? body = (SyntaxNode?)method.Body ?? method.ExpressionBody;
         if (body is null || model.GetOperation(method, cancellationToken) is not { } operation)
         {
-            return false;
+            return "has no body to analyse";
         }
 
         var analyzer = new StateEffectsWalker(model.Compilation, cancellationToken);
         var effects = analyzer.Analyze(operation, analyzer.ScopeOf(body));
-        if (effects.HasSharedWrites)
+        if (effects.Unknown)
         {
-            return false;
+            return "may touch anything: " + effects.UnknownReason;
         }
 
-        return effects.SharedReads.All(StateEffects.IsImmutableAfterConstruction);
+        if (effects.SharedWrites.Count > 0)
+        {
+            return "writes '" + effects.SharedWrites.First().Name + "'";
+        }
+
+        var read = effects.SharedReads.FirstOrDefault(r => !StateEffects.IsImmutableAfterConstruction(r));
+        return read is null ? null : "reads '" + read.Name + "'";
     }
 
-    private static System.Func<SyntaxNode, SyntaxNode>? NarrowLock(MethodDeclarationSyntax method, MethodDeclarationSyntax withoutAttribute, IMethodSymbol symbol, SemanticModel model, CancellationToken cancellationToken)
+    private static System.Func<SyntaxNode, SyntaxNode>? NarrowLock(MethodDeclarationSyntax method, MethodDeclarationSyntax withoutAttribute, IMethodSymbol symbol, SemanticModel model, Refusal why, CancellationToken cancellationToken)
     {
         if (method.Body is null || method.Parent is not TypeDeclarationSyntax typeDeclaration)
         {
-            return null;
+            return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.ExpressionBodyWrites);
         }
 
         // System.Threading.Lock only where the target framework has it and the language (C# 13) locks on it properly.
@@ -254,10 +352,10 @@ public sealed class SynchronizedCpuMethodFixer : CodeFixProvider
         var region = GuardedRegion.ForMethodBody(method.Body, lockReference);
         if (region is null)
         {
-            return null;
+            return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.NothingToMove, "the method body is empty");
         }
 
-        var plan = new LockFixPlanner(model, region, cancellationToken).PlanMoveOut();
+        var plan = new LockFixPlanner(model, region, cancellationToken, why).PlanMoveOut();
         if (plan is null)
         {
             return null;

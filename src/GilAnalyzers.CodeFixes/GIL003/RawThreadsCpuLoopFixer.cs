@@ -7,6 +7,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
+using GilAnalyzers.CodeFixes.Refusals;
+
 namespace GilAnalyzers.CodeFixes;
 
 /// <summary>
@@ -15,7 +17,7 @@ namespace GilAnalyzers.CodeFixes;
 /// No action when the threads' identity, configuration or captured loop variable could make the rewrite differ.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RawThreadsCpuLoopFixer)), Shared]
-public sealed class RawThreadsCpuLoopFixer : CodeFixProvider
+public sealed class RawThreadsCpuLoopFixer : CodeFixProvider, IExplainingFixer
 {
     public const string ParallelForPartitionsKey = "GIL003.ParallelForPartitions";
     public const string ParallelForRangeKey = "GIL003.ParallelForRange";
@@ -28,60 +30,70 @@ public sealed class RawThreadsCpuLoopFixer : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
+        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
+
+    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (root is null || model is null)
         {
+            why.Add(NoFixReasons.NotFound);
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var creation = FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, cancellationToken);
+        if (creation is null)
         {
-            var creation = FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, context.CancellationToken);
-            if (creation is null)
-            {
-                continue;
-            }
-
-            var types = KnownTypes.For(model.Compilation);
-            var fanOut = ThreadFanOut.Find(OperationFacts.FunctionRoot(creation), types, WorkCostModel.For(types))
-                .FirstOrDefault(f => f.Launch.Syntax.Span == creation.Syntax.Span);
-            var plan = fanOut?.Plan;
-            if (plan is null || FanOutRewrite.KeepsRemovedLocal(plan))
-            {
-                // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
-                // partition...). A plan whose kept code names a removed local would not compile.
-                continue;
-            }
-
-            var document = context.Document;
-            if (fanOut!.Shape == FanOutShape.Explicit)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Run the threads' work with Parallel.Invoke", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Invoke, c), ParallelInvokeKey),
-                    diagnostic);
-                continue;
-            }
-
-            // The whole-range rewrite comes first when it applies: it is the one that balances uneven partitions.
-            if (plan.Range is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Range, c), ParallelForRangeKey),
-                    diagnostic);
-            }
-
-            if (plan.Items is not null)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Run the items with Parallel.ForEach", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForEachItemsKey),
-                    diagnostic);
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create("Run the partitions with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForPartitionsKey),
-                diagnostic);
+            why.Add(NoFixReasons.NotFound);
+            return;
         }
+
+        var types = KnownTypes.For(model.Compilation);
+        var fanOut = ThreadFanOut.Find(OperationFacts.FunctionRoot(creation), types, WorkCostModel.For(types))
+            .FirstOrDefault(f => f.Launch.Syntax.Span == creation.Syntax.Span);
+        var plan = fanOut?.Plan;
+        if (plan is null)
+        {
+            // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
+            // partition...).
+            why.Add(NoFixReasons.ThreadShape);
+            return;
+        }
+
+        if (FanOutRewrite.KeepsRemovedLocal(plan))
+        {
+            // A plan whose kept code names a removed local would not compile.
+            why.Add(NoFixReasons.RemovedLocalStillRead);
+            return;
+        }
+
+        if (fanOut!.Shape == FanOutShape.Explicit)
+        {
+            register(CodeAction.Create("Run the threads' work with Parallel.Invoke", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Invoke, c), ParallelInvokeKey));
+            return;
+        }
+
+        // The whole-range rewrite comes first when it applies: it is the one that balances uneven partitions.
+        if (plan.Range is not null)
+        {
+            register(CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Range, c), ParallelForRangeKey));
+        }
+
+        if (plan.Items is not null)
+        {
+            register(CodeAction.Create("Run the items with Parallel.ForEach", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForEachItemsKey));
+            return;
+        }
+
+        register(CodeAction.Create("Run the partitions with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForPartitionsKey));
     }
 }

@@ -7,6 +7,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 
+using GilAnalyzers.CodeFixes.Refusals;
+
 namespace GilAnalyzers.CodeFixes;
 
 /// <summary>
@@ -14,7 +16,7 @@ namespace GilAnalyzers.CodeFixes;
 /// CountdownEvent / task array and the wait go away.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HandRolledPoolFanOutFixer)), Shared]
-public sealed class HandRolledPoolFanOutFixer : CodeFixProvider
+public sealed class HandRolledPoolFanOutFixer : CodeFixProvider, IExplainingFixer
 {
     public const string ParallelForKey = "GIL004.ParallelFor";
 
@@ -24,33 +26,42 @@ public sealed class HandRolledPoolFanOutFixer : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
+        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
+
+    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (root is null || model is null)
         {
+            why.Add(NoFixReasons.NotFound);
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        var launch = FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, cancellationToken);
+        if (launch is null)
         {
-            var launch = FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, context.CancellationToken);
-            if (launch is null)
-            {
-                continue;
-            }
-
-            var types = KnownTypes.For(model.Compilation);
-            var plan = PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, WorkCostModel.For(types))
-                .FirstOrDefault(f => f.Launch.Syntax.Span == launch.Syntax.Span)?.Plan;
-            if (plan is null)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create("Run the work items with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForKey),
-                diagnostic);
+            why.Add(NoFixReasons.NotFound);
+            return;
         }
+
+        var types = KnownTypes.For(model.Compilation);
+        var plan = PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, WorkCostModel.For(types))
+            .FirstOrDefault(f => f.Launch.Syntax.Span == launch.Syntax.Span)?.Plan;
+        if (plan is null)
+        {
+            why.Add(NoFixReasons.PoolShape);
+            return;
+        }
+
+        register(CodeAction.Create("Run the work items with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForKey));
     }
 }

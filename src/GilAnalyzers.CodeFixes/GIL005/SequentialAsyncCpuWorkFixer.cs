@@ -13,6 +13,8 @@ using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 
+using GilAnalyzers.CodeFixes.Refusals;
+
 namespace GilAnalyzers.CodeFixes;
 
 /// <summary>
@@ -21,7 +23,7 @@ namespace GilAnalyzers.CodeFixes;
 /// Offered only when the call's receiver and arguments are values that cannot change before the task starts.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SequentialAsyncCpuWorkFixer)), Shared]
-public sealed class SequentialAsyncCpuWorkFixer : CodeFixProvider
+public sealed class SequentialAsyncCpuWorkFixer : CodeFixProvider, IExplainingFixer
 {
     public const string TaskRunKey = "GIL005.TaskRun";
 
@@ -33,32 +35,47 @@ public sealed class SequentialAsyncCpuWorkFixer : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
+        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
+
+    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (root is null || model is null)
         {
+            why.Add(NoFixReasons.NotFound);
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
+        if (FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, cancellationToken) is not IInvocationOperation join)
         {
-            if (FanOutRewrite.OperationAt(root, model, diagnostic.Location.SourceSpan, context.CancellationToken) is not IInvocationOperation join)
-            {
-                continue;
-            }
-
-            var types = KnownTypes.For(model.Compilation);
-            var fanIn = AsyncFanIn.Analyze(join, types, WorkCostModel.For(types));
-            if (fanIn is null || fanIn.FixBlocker is not null)
-            {
-                continue;
-            }
-
-            var document = context.Document;
-            context.RegisterCodeFix(
-                CodeAction.Create("Start each call with Task.Run", c => ApplyAsync(document, fanIn, c), TaskRunKey),
-                diagnostic);
+            why.Add(NoFixReasons.NotFound);
+            return;
         }
+
+        var types = KnownTypes.For(model.Compilation);
+        var fanIn = AsyncFanIn.Analyze(join, types, WorkCostModel.For(types));
+        if (fanIn is null)
+        {
+            why.Add(NoFixReasons.FanInShape);
+            return;
+        }
+
+        if (fanIn.FixBlocker is not null)
+        {
+            why.Add(NoFixReasons.FanInBlocked, fanIn.FixBlocker);
+            return;
+        }
+
+        register(CodeAction.Create("Start each call with Task.Run", c => ApplyAsync(document, fanIn, c), TaskRunKey));
     }
 
     private static async Task<Document> ApplyAsync(Document document, AsyncFanIn fanIn, CancellationToken cancellationToken)

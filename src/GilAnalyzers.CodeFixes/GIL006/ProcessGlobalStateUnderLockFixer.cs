@@ -14,6 +14,8 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 
+using GilAnalyzers.CodeFixes.Refusals;
+
 namespace GilAnalyzers.CodeFixes;
 
 /// <summary>
@@ -26,7 +28,7 @@ namespace GilAnalyzers.CodeFixes;
 /// refused because their hidden state cannot be checked.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProcessGlobalStateUnderLockFixer)), Shared]
-public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
+public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider, IExplainingFixer
 {
     public const string ProcessPoolKey = "GIL006.ProcessPool";
 
@@ -36,28 +38,36 @@ public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
+
+    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
         if (root is null || model is null)
+        {
+            why.Add(NoFixReasons.NotFound);
+            return;
+        }
+
+        var plan = Plan(root, model, diagnostic.Location.SourceSpan, why, cancellationToken);
+        if (plan is null)
         {
             return;
         }
 
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            var plan = Plan(root, model, diagnostic.Location.SourceSpan, context.CancellationToken);
-            if (plan is null)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Run the work in worker processes (ProcessPool.Map)",
-                    ct => ApplyAsync(context.Document, plan, ct),
-                    ProcessPoolKey),
-                diagnostic);
-        }
+        register(CodeAction.Create(
+            "Run the work in worker processes (ProcessPool.Map)",
+            ct => ApplyAsync(document, plan, ct),
+            ProcessPoolKey));
     }
 
     private sealed class RewritePlan
@@ -95,19 +105,19 @@ public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
         return document.WithSyntaxRoot(root.ReplaceNode(current, replacement));
     }
 
-    private static RewritePlan? Plan(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)
+    private static RewritePlan? Plan(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, Refusal why, CancellationToken cancellationToken)
     {
         var types = KnownTypes.For(model.Compilation);
         if (types.ProcessPool is null || types.Parallel is null)
         {
-            return null;
+            return why.Refuse<RewritePlan>(NoFixReasons.NoProcessPool);
         }
 
         // Only a `lock` statement is rewritten, and only the one the diagnostic is on (not a lock around another form).
         var lockStatement = root.FindNode(span, getInnermostNodeForTie: true).AncestorsAndSelf().OfType<LockStatementSyntax>().FirstOrDefault();
         if (lockStatement is null || span.Start != lockStatement.LockKeyword.SpanStart)
         {
-            return null;
+            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, "the lock is not a lock statement");
         }
 
         if (lockStatement.Parent is not BlockSyntax { Statements.Count: 1 } lambdaBlock
@@ -120,7 +130,8 @@ public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
             || SingleStatement(lockStatement.Statement) is not ExpressionStatementSyntax work
             || !(model.GetDeclaredSymbol(lambdaParameter(lambda), cancellationToken) is IParameterSymbol itemParameter))
         {
-            return null;
+            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape,
+                "the lock must be the only statement of a Parallel.For/ForEach lambda, around one statement");
         }
 
         var statement = fanOut.TargetMethod.Name switch
@@ -129,7 +140,13 @@ public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
             "ForEach" when fanOut.Arguments.Length == 2 => PlanForEach(model, fanOutCall, work, itemParameter, types, cancellationToken),
             _ => null,
         };
-        if (statement is null || !StateIsResetPerItem(model, lockOperation, cancellationToken))
+        if (statement is null)
+        {
+            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape,
+                "the locked statement is not outputs[k] = M(inputs[k]), outputs[k] = M(k) or results.Add(M(item)) with a static one-argument M over stable collections");
+        }
+
+        if (!StateIsResetPerItem(model, lockOperation, why, cancellationToken))
         {
             return null;
         }
@@ -310,13 +327,20 @@ public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
     /// Per-process copies of global state keep results only when no information flows from one item to the next:
     /// every static field the work reads and writes must be reset by the work method before anything else touches it.
     /// </summary>
-    private static bool StateIsResetPerItem(SemanticModel model, ILockOperation lockOperation, CancellationToken cancellationToken)
+    private static bool StateIsResetPerItem(SemanticModel model, ILockOperation lockOperation, Refusal why, CancellationToken cancellationToken)
     {
         var types = KnownTypes.For(model.Compilation);
         var state = GlobalStateModel.For(types).Summarise(new[] { lockOperation.Body }, cancellationToken);
         var entangled = state.Entangled.ToList();
-        if (state.NativeCall is not null || entangled.Count == 0)
+        if (state.NativeCall is not null)
         {
+            why.Add(NoFixReasons.NativeState, state.NativeCall);
+            return false;
+        }
+
+        if (entangled.Count == 0)
+        {
+            why.Add(NoFixReasons.StateCarriedBetweenItems, "no static field the work both reads and writes was found (configured or hidden state)");
             return false;
         }
 
@@ -345,6 +369,7 @@ public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
 
                 if (!Resets(first, field))
                 {
+                    why.Add(NoFixReasons.StateCarriedBetweenItems, "'" + field.Name + "' is used before '" + method.Name + "' resets it");
                     return false;
                 }
 
@@ -353,6 +378,7 @@ public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider
 
             if (!resetSomewhere)
             {
+                why.Add(NoFixReasons.StateCarriedBetweenItems, "'" + field.Name + "'");
                 return false;
             }
         }

@@ -26,13 +26,20 @@ internal enum FoldKind
     /// on a <c>Dictionary&lt;TKey, TValue&gt;</c> of integers: a per-key wrapping sum, merged key by key.
     /// </summary>
     KeyedSum,
+
+    /// <summary>
+    /// <c>hist[v]++</c>, <c>sums[c] += e</c> on a one-dimensional array of integers (a histogram, per-bucket totals): a
+    /// per-element wrapping sum, merged element by element.
+    /// </summary>
+    ArraySum,
 }
 
 /// <summary>A statement recognised as folding a payload into a shared accumulator.</summary>
 internal sealed class FoldPattern
 {
-    private FoldPattern(FoldKind kind, ExpressionStatementSyntax statement, ExpressionSyntax target, ISymbol accumulator, ITypeSymbol type, ExpressionSyntax? payload, IOperation? payloadOperation, bool negate, ExpressionSyntax? accumulatorArgument = null)
+    private FoldPattern(FoldKind kind, ExpressionStatementSyntax statement, ExpressionSyntax target, ISymbol accumulator, ITypeSymbol type, ExpressionSyntax? payload, IOperation? payloadOperation, bool negate, ExpressionSyntax? accumulatorArgument = null, IOperation? index = null)
     {
+        Index = index;
         AccumulatorArgument = accumulatorArgument;
         Kind = kind;
         Statement = statement;
@@ -45,6 +52,9 @@ internal sealed class FoldPattern
     }
 
     public FoldKind Kind { get; }
+
+    /// <summary>For <see cref="FoldKind.ArraySum"/>: the element index (<c>v</c> in <c>hist[v]++</c>).</summary>
+    public IOperation? Index { get; }
 
     /// <summary>For Max/Min: the accumulator as passed to Math.Max/Min.</summary>
     public ExpressionSyntax? AccumulatorArgument { get; }
@@ -89,6 +99,19 @@ internal sealed class FoldPattern
                      && expressionStatement.Expression is AssignmentExpressionSyntax assignment:
                 return new FoldPattern(FoldKind.Sum, expressionStatement, assignment.Left, accumulator, type, assignment.Right, compound.Value,
                     compound.OperatorKind == BinaryOperatorKind.Subtract);
+            case ICompoundAssignmentOperation compound
+                when (compound.OperatorKind == BinaryOperatorKind.Add || compound.OperatorKind == BinaryOperatorKind.Subtract)
+                     && !compound.IsChecked && compound.OperatorMethod is null
+                     && ArrayElement(compound.Target) is { } element
+                     && expressionStatement.Expression is AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax access } assignment:
+                return new FoldPattern(FoldKind.ArraySum, expressionStatement, access.Expression, element.Accumulator, element.Type, assignment.Right, compound.Value,
+                    compound.OperatorKind == BinaryOperatorKind.Subtract, index: element.Index);
+            case IIncrementOrDecrementOperation increment
+                when !increment.IsChecked && increment.OperatorMethod is null
+                     && ArrayElement(increment.Target) is { } element
+                     && ((expressionStatement.Expression as PostfixUnaryExpressionSyntax)?.Operand ?? (expressionStatement.Expression as PrefixUnaryExpressionSyntax)?.Operand) is ElementAccessExpressionSyntax access:
+                return new FoldPattern(FoldKind.ArraySum, expressionStatement, access.Expression, element.Accumulator, element.Type, null, null,
+                    increment.Kind == OperationKind.Decrement, index: element.Index);
             case IIncrementOrDecrementOperation increment
                 when !increment.IsChecked && increment.OperatorMethod is null
                      && increment.Target.Type is { } type && IsIntegerSumType(type)
@@ -143,6 +166,20 @@ internal sealed class FoldPattern
             default:
                 return null;
         }
+    }
+
+    /// <summary><c>a[i]</c> of a one-dimensional integer array held in a field or local: the array, its type and the index.</summary>
+    private static (ISymbol Accumulator, ITypeSymbol Type, IOperation Index)? ArrayElement(IOperation target)
+    {
+        if (target is IArrayElementReferenceOperation { Indices.Length: 1 } element
+            && element.ArrayReference.Type is IArrayTypeSymbol { Rank: 1 } arrayType
+            && IsIntegerSumType(arrayType.ElementType)
+            && AccumulatorOf(element.ArrayReference) is { } accumulator)
+        {
+            return (accumulator, arrayType, element.Indices[0]);
+        }
+
+        return null;
     }
 
     /// <summary>The field or local an accumulator expression names: <c>x</c>, <c>this.x</c>, <c>C.x</c>.</summary>
@@ -203,6 +240,12 @@ internal sealed class FoldPattern
             case FoldKind.Collect:
             case FoldKind.KeyedSum:
                 return SyntaxFactory.ObjectCreationExpression(typeSyntax, SyntaxFactory.ArgumentList(), null);
+            case FoldKind.ArraySum:
+                // new long[sums.Length]: each worker's own buckets, as many as the shared array has.
+                return SyntaxFactory.ArrayCreationExpression(
+                    SyntaxFactory.ArrayType(((ArrayTypeSyntax)typeSyntax).ElementType,
+                        SyntaxFactory.SingletonList(SyntaxFactory.ArrayRankSpecifier(SyntaxFactory.SingletonSeparatedList<ExpressionSyntax>(
+                            SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Target.WithoutTrivia(), SyntaxFactory.IdentifierName("Length")))))));
             default:
                 var floating = Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
                 var member = Kind == FoldKind.Max

@@ -191,8 +191,10 @@ internal sealed class GuardedRegion
     /// </summary>
     private static GuardedRegion? FromAcquire(ExpressionStatementSyntax acquire, SemanticModel model, CancellationToken cancellationToken)
     {
+        // await gate.WaitAsync(); — the awaited acquire of a one-slot SemaphoreSlim (without ConfigureAwait or a timeout).
+        var awaited = acquire.Expression is AwaitExpressionSyntax { Expression: InvocationExpressionSyntax asyncAcquire } ? asyncAcquire : null;
         if (acquire.Parent is not BlockSyntax container
-            || acquire.Expression is not InvocationExpressionSyntax invocation)
+            || (awaited ?? acquire.Expression) is not InvocationExpressionSyntax invocation)
         {
             return null;
         }
@@ -221,7 +223,8 @@ internal sealed class GuardedRegion
         // takes no argument but the lock (Monitor.Exit(x)) or none.
         var expectedRelease = region.Kind switch
         {
-            LockKind.Semaphore when acquireMethod.Name is "Wait" or "WaitOne" && acquireMethod.Parameters.Length == 0 => "Release",
+            LockKind.Semaphore when acquireMethod.Name is "Wait" or "WaitOne" && acquireMethod.Parameters.Length == 0 && awaited is null => "Release",
+            LockKind.Semaphore when acquireMethod.Name == "WaitAsync" && acquireMethod.Parameters.Length == 0 && awaited is not null => "Release",
             LockKind.Mutex when acquireMethod.Parameters.Length == 0 => "ReleaseMutex",
             LockKind.LockObject when acquireMethod.Name == "Enter" && acquireMethod.Parameters.Length == 0 => "Exit",
             LockKind.Monitor when acquireMethod.Name == "Enter" && invocation.ArgumentList.Arguments.Count == 1 => "Exit",

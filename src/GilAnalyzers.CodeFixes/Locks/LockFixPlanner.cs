@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using GilAnalyzers.CodeFixes.Refusals;
 using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -12,12 +13,19 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// <summary>The statements of a rewritten region: what runs before the lock, and what stays inside it.</summary>
 internal sealed class MovePlan
 {
-    public MovePlan(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked)
+    public MovePlan(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked, bool dropLock = false)
     {
         Hoisted = hoisted;
         Kept = kept;
         Interlocked = interlocked;
+        DropLock = dropLock;
     }
+
+    /// <summary>
+    /// What stays touches no shared state at all (<c>return outage / years;</c> once the simulation moved out): the lock
+    /// guards nothing, so the rewrite leaves it out.
+    /// </summary>
+    public bool DropLock { get; }
 
     public List<StatementSyntax> Hoisted { get; }
 
@@ -73,9 +81,12 @@ internal sealed class LockFixPlanner
     private readonly StateEffects _otherRegionsWrites;
     private readonly HashSet<string> _usedNames;
     private readonly List<SameLockRegions.OtherRegion> _otherRegions;
+    private readonly Refusal _why;
+    private (NoFixReason Reason, string? Detail)? _extractBlocker;
 
-    public LockFixPlanner(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken)
+    public LockFixPlanner(SemanticModel model, GuardedRegion region, CancellationToken cancellationToken, Refusal? why = null)
     {
+        _why = why ?? Refusal.Ignored;
         _model = model;
         _region = region;
         _cancellationToken = cancellationToken;
@@ -127,13 +138,13 @@ internal sealed class LockFixPlanner
         if (!_region.BodyIsInTree)
         {
             // `lock (g) statement;` without braces: rewritten by hand, not by this fix.
-            return null;
+            return _why.Refuse<MovePlan>(NoFixReasons.LockShape, "a lock statement whose body has no braces");
         }
 
         var statements = _region.Body.Statements;
         if (statements.Count == 0)
         {
-            return null;
+            return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "the locked block is empty");
         }
 
         var effects = new List<StateEffects>();
@@ -142,7 +153,7 @@ internal sealed class LockFixPlanner
             var operation = _model.GetOperation(statement, _cancellationToken);
             if (operation is null || operation.HasErrors(_model.Compilation, _cancellationToken))
             {
-                return null;
+                return _why.Refuse<MovePlan>(NoFixReasons.DoesNotCompile, Excerpt(statement));
             }
 
             effects.Add(_effects.Analyze(operation, _scope));
@@ -155,12 +166,20 @@ internal sealed class LockFixPlanner
             prefix++;
         }
 
+        // Why the prefix stops where it does, reported only if nothing at all can move.
+        var stop = prefix < statements.Count ? HoistBlocker(statements[prefix], effects[prefix]) : null;
+
         // Whatever stays under the lock, plus the other regions on the same lock, is what the hoisted code must not read.
         var writesUnderLock = WritesOf(effects, prefix, statements.Count);
         var safe = 0;
         while (safe < prefix && !effects[safe].ReadsAnythingWrittenBy(writesUnderLock))
         {
             safe++;
+        }
+
+        if (safe < prefix)
+        {
+            stop = (NoFixReasons.ReadsLockedState, ConflictDetail(effects[safe], writesUnderLock));
         }
 
         prefix = safe;
@@ -172,7 +191,7 @@ internal sealed class LockFixPlanner
 
         if (DeclaresConflictingNames(hoisted))
         {
-            return null;
+            return _why.Refuse<MovePlan>(NoFixReasons.NameClash);
         }
 
         var kept = new List<StatementSyntax>();
@@ -207,6 +226,22 @@ internal sealed class LockFixPlanner
 
         if (hoisted.Count == 0)
         {
+            // The reason the first statement had to stay, then why its value could not be computed in front of the lock.
+            if (stop is { } blocker)
+            {
+                _why.Add(blocker.Reason, blocker.Detail);
+            }
+
+            if (_extractBlocker is { } extractBlocker && (stop is null || extractBlocker.Reason != NoFixReasons.NothingToMove))
+            {
+                _why.Add(extractBlocker.Reason, extractBlocker.Detail);
+            }
+
+            if (stop is null && _extractBlocker is null)
+            {
+                _why.Add(NoFixReasons.NothingToMove);
+            }
+
             return null;
         }
 
@@ -218,15 +253,24 @@ internal sealed class LockFixPlanner
 
         if (kept.Count == 0)
         {
-            // Nothing shared is written: the lock guards nothing this code needs; removing it is not this fix's call.
-            return null;
+            // Nothing shared is written: every statement moves out and the lock guards nothing. A method-wide hidden lock
+            // (GIL002) is the removal fix's business.
+            return _region.IsWholeBody
+                ? _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "nothing shared is written under the lock")
+                : new MovePlan(hoisted, kept, null, dropLock: true);
         }
 
         foreach (var operation in keptOperations)
         {
             if (_costModel.Analyze(operation).IsCpuBound)
             {
-                return null;
+                // Say first why the heavy statement could not leave with the rest.
+                if (stop is { } heavyBlocker && heavyBlocker.Reason != NoFixReasons.NothingToMove)
+                {
+                    _why.Add(heavyBlocker.Reason, heavyBlocker.Detail);
+                }
+
+                return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "what stays locked is CPU-bound: " + Excerpt(operation.Syntax));
             }
         }
 
@@ -235,7 +279,14 @@ internal sealed class LockFixPlanner
             interlocked = null;
         }
 
-        return new MovePlan(hoisted, kept, interlocked);
+        // Nothing was rewritten into the kept part and it reads and writes only thread-own state: no lock is needed.
+        var guardsNothing = !_region.IsWholeBody && rest == prefix;
+        for (var i = rest; guardsNothing && i < statements.Count; i++)
+        {
+            guardsNothing = !effects[i].HasSharedWrites && effects[i].SharedReads.All(StateEffects.IsImmutableAfterConstruction);
+        }
+
+        return new MovePlan(hoisted, kept, interlocked, guardsNothing);
     }
 
     private StateEffects WritesOf(List<StateEffects> effects, int from, int to)
@@ -250,11 +301,19 @@ internal sealed class LockFixPlanner
         return writes;
     }
 
-    private bool IsHoistable(StatementSyntax statement, StateEffects effects)
+    private bool IsHoistable(StatementSyntax statement, StateEffects effects) => HoistBlocker(statement, effects) is null;
+
+    /// <summary>Why <paramref name="statement"/> cannot run in front of the lock; null when it can.</summary>
+    private (NoFixReason Reason, string? Detail)? HoistBlocker(StatementSyntax statement, StateEffects effects)
     {
+        if (effects.Unknown)
+        {
+            return (NoFixReasons.OpaqueCall, effects.UnknownReason);
+        }
+
         if (effects.HasSharedWrites)
         {
-            return false;
+            return (NoFixReasons.NothingToMove, "the locked block starts with a write to shared state ('" + effects.SharedWrites.First().Name + "'): " + Excerpt(statement));
         }
 
         // An object the code writes into must not have been shared before the lock: others could see the writes.
@@ -262,23 +321,52 @@ internal sealed class LockFixPlanner
         {
             if (written is ILocalSymbol { Type.IsValueType: false } local && EscapesBefore(local, _region.First.SpanStart))
             {
-                return false;
+                return (NoFixReasons.SharedBeforeLock, "'" + local.Name + "'");
             }
         }
 
         if (statement is LocalDeclarationStatementSyntax declaration
             && (declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst))
         {
-            return declaration.IsConst || (HasNoJumpsOut(statement) && DisposesOnlyCryptography(declaration));
+            return declaration.IsConst || (HasNoJumpsOut(statement) && DisposesOnlyCryptography(declaration))
+                ? null
+                : (NoFixReasons.JumpsOut, Excerpt(statement));
         }
 
         if (statement is LocalFunctionStatementSyntax || statement is UsingStatementSyntax || statement is FixedStatementSyntax
             || statement is LockStatementSyntax || statement is LabeledStatementSyntax)
         {
-            return false;
+            return (NoFixReasons.JumpsOut, Excerpt(statement));
         }
 
-        return HasNoJumpsOut(statement);
+        return HasNoJumpsOut(statement) ? null : (NoFixReasons.JumpsOut, Excerpt(statement));
+    }
+
+    /// <summary>The first shared symbol <paramref name="reader"/> reads that <paramref name="writers"/> may write.</summary>
+    private static string ConflictDetail(StateEffects reader, StateEffects writers)
+    {
+        foreach (var read in reader.SharedReads)
+        {
+            if (writers.SharedWrites.Contains(read) || (writers.Unknown && !StateEffects.IsImmutableAfterConstruction(read)))
+            {
+                return "'" + read.Name + "'" + (writers.Unknown && !writers.SharedWrites.Contains(read) ? " (" + writers.UnknownReason + " under the lock)" : string.Empty);
+            }
+        }
+
+        return string.Empty;
+    }
+
+    /// <summary>The first line of a node's text, at most 60 characters, for a reason's detail.</summary>
+    internal static string Excerpt(SyntaxNode node)
+    {
+        var text = node.ToString();
+        var end = text.IndexOfAny(new[] { '\r', '\n' });
+        if (end >= 0)
+        {
+            text = text.Substring(0, end).TrimEnd() + " …";
+        }
+
+        return text.Length > 60 ? text.Substring(0, 57) + "…" : text;
     }
 
     /// <summary>
@@ -422,12 +510,14 @@ internal sealed class LockFixPlanner
         if (payload is null || payloadOperation is null || payloadOperation.Type is null
             || payloadOperation.Type.IsAnonymousType || payloadOperation.Type.TypeKind == TypeKind.Error)
         {
+            _extractBlocker = (NoFixReasons.NothingToMove, null);
             return false;
         }
 
         // Only a payload that calls something is worth a new local; building a pair or a tuple is not.
         if (!payloadOperation.DescendantsAndSelf().Any(o => o is IInvocationOperation))
         {
+            _extractBlocker = (NoFixReasons.NothingToMove, "the value stored calls nothing: " + Excerpt(payload));
             return false;
         }
 
@@ -435,17 +525,32 @@ internal sealed class LockFixPlanner
         var natural = _model.GetTypeInfo(payload, _cancellationToken).Type;
         if (natural is null || natural.TypeKind == TypeKind.Error)
         {
+            _extractBlocker = (NoFixReasons.NothingToMove, "the value stored has no type of its own: " + Excerpt(payload));
             return false;
         }
 
         var payloadEffects = _effects.Analyze(payloadOperation, _scope);
-        if (payloadEffects.HasSharedWrites || payloadEffects.ReadsAnythingWrittenBy(writesUnderLock))
+        if (payloadEffects.Unknown)
         {
+            _extractBlocker = (NoFixReasons.OpaqueCall, payloadEffects.UnknownReason);
+            return false;
+        }
+
+        if (payloadEffects.HasSharedWrites)
+        {
+            _extractBlocker = (NoFixReasons.NothingToMove, "computing the value stored writes shared state: " + Excerpt(payload));
+            return false;
+        }
+
+        if (payloadEffects.ReadsAnythingWrittenBy(writesUnderLock))
+        {
+            _extractBlocker = (NoFixReasons.ReadsLockedState, ConflictDetail(payloadEffects, writesUnderLock));
             return false;
         }
 
         if (payload.DescendantNodesAndSelf().Any(n => n is AwaitExpressionSyntax || n is ThrowExpressionSyntax || n is DeclarationExpressionSyntax))
         {
+            _extractBlocker = (NoFixReasons.JumpsOut, Excerpt(payload));
             return false;
         }
 
@@ -672,25 +777,30 @@ internal sealed class LockFixPlanner
             return null;
         }
 
+        var loopName = "Parallel." + method.Name;
+
         // Inside another lock in the body, the fold is also guarded by that lock, which the merge would not take.
         if (_region.First.Ancestors().TakeWhile(a => a != lambda).Any(a => a is LockStatementSyntax || a is UsingStatementSyntax || a is TryStatementSyntax))
         {
-            return null;
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the lock is inside another lock, using or try in the " + loopName + " body");
         }
 
         var lambdaOperation = _model.GetOperation(lambda, _cancellationToken);
         if (lambdaOperation is null || lambdaOperation.HasErrors(_model.Compilation, _cancellationToken))
         {
-            return null;
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, "the " + loopName + " body");
         }
 
-        // The lock object must still be reachable from localFinally.
-        foreach (var identifier in _region.LockExpression.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+        // The lock object must still be reachable from localFinally. A striped lock (lock (locks[c]) { sums[c] += … }) is
+        // taken per element by the merge, so only its array must be.
+        var striped = StripedLock();
+        var lockObjectParts = striped is null ? _region.LockExpression : striped.Expression;
+        foreach (var identifier in lockObjectParts.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
         {
             var symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
             if (symbol is ILocalSymbol or IParameterSymbol && _scope.IsOwn(symbol!))
             {
-                return null;
+                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the lock object '" + symbol!.Name + "' is made in the loop body");
             }
         }
 
@@ -708,6 +818,11 @@ internal sealed class LockFixPlanner
                     computations.Add(_effects.Analyze(fold.PayloadOperation, _scope));
                 }
 
+                if (fold.Index is not null)
+                {
+                    computations.Add(_effects.Analyze(fold.Index, _scope));
+                }
+
                 continue;
             }
 
@@ -716,7 +831,7 @@ internal sealed class LockFixPlanner
             {
                 if (_model.GetOperation(loop.Loop.Expression, _cancellationToken) is not { } collection)
                 {
-                    return null;
+                    return _why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, Excerpt(loop.Loop.Expression));
                 }
 
                 computations.Add(_effects.Analyze(collection, _scope));
@@ -727,6 +842,11 @@ internal sealed class LockFixPlanner
                     {
                         computations.Add(_effects.Analyze(inner.PayloadOperation, _scope));
                     }
+
+                    if (inner.Index is not null)
+                    {
+                        computations.Add(_effects.Analyze(inner.Index, _scope));
+                    }
                 }
 
                 continue;
@@ -735,13 +855,20 @@ internal sealed class LockFixPlanner
             var operation = _model.GetOperation(statement, _cancellationToken);
             if (operation is null)
             {
-                return null;
+                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, Excerpt(statement));
+            }
+
+            if (NonIntegerSum(operation) is { } regrouped)
+            {
+                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, regrouped);
             }
 
             var effects = _effects.Analyze(operation, _scope);
-            if (!IsHoistable(statement, effects))
+            if (HoistBlocker(statement, effects) is { } blocker)
             {
-                return null;
+                return blocker.Reason == NoFixReasons.NothingToMove
+                    ? _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "a locked statement neither folds nor only computes: " + Excerpt(statement))
+                    : _why.Refuse<ThreadLocalPlan>(blocker.Reason, blocker.Detail);
             }
 
             computations.Add(effects);
@@ -749,32 +876,51 @@ internal sealed class LockFixPlanner
 
         if (folds.Count == 0)
         {
-            return null;
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "no locked statement folds into an accumulator");
         }
 
         var accumulator = folds[0].Accumulator;
         var kind = folds[0].Kind;
         if (folds.Any(f => f.Kind != kind || !SymbolEqualityComparer.Default.Equals(f.Accumulator, accumulator)))
         {
-            return null;
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, "more than one accumulator or kind of fold");
+        }
+
+        if (kind == FoldKind.ArraySum
+            && folds.Any(f => StateEffectsWalker.Unwrap(f.Index!) is IParameterReferenceOperation p && p.Parameter.Name == itemParameter.Identifier.ValueText))
+        {
+            // results[i] += …: one slot per item, not buckets; a per-worker copy of the whole array would only cost memory.
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "each item updates its own slot of '" + accumulator.Name + "'");
+        }
+
+        if (kind == FoldKind.ArraySum && MentionedInOtherRegions(accumulator))
+        {
+            // Other code under the lock reads the buckets while the loop runs: it would see them fill only per worker.
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "another region on the same lock uses '" + accumulator.Name + "'");
+        }
+
+        if (striped is not null
+            && (kind != FoldKind.ArraySum || folds.Any(f => f.Index is null || !SyntaxFactory.AreEquivalent(f.Index.Syntax, striped.ArgumentList.Arguments[0].Expression))))
+        {
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the lock is chosen per item but the folds do not use the same index");
         }
 
         if (accumulator is ILocalSymbol && _scope.IsOwn(accumulator))
         {
-            return null;
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the accumulator '" + accumulator.Name + "' is declared in the loop body");
         }
 
         // The accumulator appears nowhere in the body except as the folds' target.
         var bodyOperation = _model.GetOperation(lambdaBody, _cancellationToken);
         if (bodyOperation is null)
         {
-            return null;
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, "the " + loopName + " body");
         }
 
         var mentions = bodyOperation.Descendants().Count(o => IsReferenceTo(o, accumulator));
         if (mentions != folds.Sum(f => f.AccumulatorArgument is null ? 1 : 2))
         {
-            return null;
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, "the accumulator '" + accumulator.Name + "' is read elsewhere in the loop body");
         }
 
         var writes = new StateEffects();
@@ -782,18 +928,64 @@ internal sealed class LockFixPlanner
         writes.SharedWrites.Add(accumulator);
         foreach (var computation in computations)
         {
-            if (computation.HasSharedWrites || computation.ReadsAnythingWrittenBy(writes))
+            if (computation.Unknown)
             {
-                return null;
+                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.OpaqueCall, computation.UnknownReason);
+            }
+
+            if (computation.HasSharedWrites)
+            {
+                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the folded values are computed by code that writes shared state");
+            }
+
+            if (computation.ReadsAnythingWrittenBy(writes))
+            {
+                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.ReadsLockedState, ConflictDetail(computation, writes));
             }
         }
 
         if (lambdaBody.DescendantNodes().Any(n => n is ReturnStatementSyntax { Expression: not null } r && EnclosingFunction(r) == lambda))
         {
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.JumpsOut, "the loop body returns a value");
+        }
+
+        return BuildThreadLocal(invocation, method, lambda, lambdaBody, itemParameter, folds, striped);
+    }
+
+    /// <summary><c>lock (locks[c])</c>: a lock statement on one element of an array picked by one index; null otherwise.</summary>
+    private ElementAccessExpressionSyntax? StripedLock()
+        => _region.IsLockStatement
+           && _region.LockExpression is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } element
+           && _model.GetTypeInfo(element.Expression, _cancellationToken).Type is IArrayTypeSymbol { Rank: 1 }
+            ? element
+            : null;
+
+    /// <summary><c>acc += e</c> on a floating-point or decimal accumulator, or in checked code: a regrouped sum could differ.</summary>
+    private static string? NonIntegerSum(IOperation operation)
+    {
+        if (operation is IExpressionStatementOperation statement)
+        {
+            operation = statement.Operation;
+        }
+
+        ITypeSymbol? type = operation switch
+        {
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound => compound.Target.Type,
+            IIncrementOrDecrementOperation increment => increment.Target.Type,
+            _ => null,
+        };
+        if (type is null)
+        {
             return null;
         }
 
-        return BuildThreadLocal(invocation, method, lambda, lambdaBody, itemParameter, folds);
+        var isChecked = operation is ICompoundAssignmentOperation { IsChecked: true } or IIncrementOrDecrementOperation { IsChecked: true };
+        if (type.SpecialType is SpecialType.System_Double or SpecialType.System_Single or SpecialType.System_Decimal)
+        {
+            return "a " + type.ToDisplayString() + " sum: " + Excerpt(operation.Syntax);
+        }
+
+        return isChecked ? "a checked sum: " + Excerpt(operation.Syntax) : null;
     }
 
     /// <summary>
@@ -867,7 +1059,7 @@ internal sealed class LockFixPlanner
     }
 
     private ThreadLocalPlan BuildThreadLocal(InvocationExpressionSyntax invocation, IMethodSymbol method, AnonymousFunctionExpressionSyntax lambda,
-        BlockSyntax lambdaBody, ParameterSyntax itemParameter, List<FoldPattern> folds)
+        BlockSyntax lambdaBody, ParameterSyntax itemParameter, List<FoldPattern> folds, ElementAccessExpressionSyntax? striped)
     {
         var fold = folds[0];
         var position = invocation.SpanStart;
@@ -919,6 +1111,7 @@ internal sealed class LockFixPlanner
         {
             FoldKind.Sum => SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(SyntaxKind.AddAssignmentExpression, target, local)),
             FoldKind.KeyedSum => KeyedMerge(target, local),
+            FoldKind.ArraySum => ArrayMerge(target, local, striped),
             FoldKind.Collect => SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
                 SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, SyntaxFactory.IdentifierName("AddRange")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(local))))),
@@ -929,7 +1122,7 @@ internal sealed class LockFixPlanner
         };
         var finallyLambda = SyntaxFactory.SimpleLambdaExpression(
             SyntaxFactory.Parameter(SyntaxFactory.Identifier(localName)),
-            SyntaxFactory.Block(_region.Rebuild(new[] { mergeStatement }).Select(s => s.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticMarker))));
+            SyntaxFactory.Block((striped is null ? _region.Rebuild(new[] { mergeStatement }) : new[] { mergeStatement }).Select(s => s.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticMarker))));
 
         // Name the generic arguments: TLocal cannot always be inferred from the init lambda (0 is an int).
         var typeArguments = new List<TypeSyntax>();
@@ -953,6 +1146,24 @@ internal sealed class LockFixPlanner
         var replacement = SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)))
             .WithTriviaFrom(invocation);
         return new ThreadLocalPlan(invocation, replacement);
+    }
+
+    /// <summary>
+    /// <c>for (int k = 0; k &lt; local.Length; k++) target[k] += local[k];</c> under the region's lock; for a striped lock,
+    /// each element under its own stripe: <c>for (…) { lock (locks[k]) { target[k] += local[k]; } }</c>.
+    /// </summary>
+    private StatementSyntax ArrayMerge(ExpressionSyntax target, IdentifierNameSyntax local, ElementAccessExpressionSyntax? striped)
+    {
+        var k = FreshName("k");
+        var add = target + "[" + k + "] += " + local.Identifier.ValueText + "[" + k + "];";
+        var header = "for (int " + k + " = 0; " + k + " < " + local.Identifier.ValueText + ".Length; " + k + "++) ";
+        if (striped is null)
+        {
+            return SyntaxFactory.ParseStatement(header + add);
+        }
+
+        // Written over several lines: the formatter keeps a lambda block that fits on one line as it is.
+        return SyntaxFactory.ParseStatement(header.TrimEnd() + "\n{\nlock (" + striped.Expression.WithoutTrivia() + "[" + k + "])\n{\n" + add + "\n}\n}\n");
     }
 
     /// <summary><c>foreach (var pair in local) target[pair.Key] = target.TryGetValue(pair.Key, out var sum) ? sum + pair.Value : pair.Value;</c></summary>

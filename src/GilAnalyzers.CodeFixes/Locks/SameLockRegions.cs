@@ -39,7 +39,10 @@ internal static class SameLockRegions
     {
         var result = new List<OtherRegion>();
         var types = KnownTypes.For(model.Compilation);
-        var lockSymbol = model.GetSymbolInfo(region.LockExpression, cancellationToken).Symbol;
+        // A striped lock (locks[c]) may be the same object as any other element of the same array: regions on any
+        // element of it count, found through the array's variable.
+        var stripes = StripesOf(region.LockExpression);
+        var lockSymbol = model.GetSymbolInfo(stripes ?? region.LockExpression, cancellationToken).Symbol;
         var isThisLock = region.LockExpression is ThisExpressionSyntax;
         var containingType = model.GetEnclosingSymbol(region.First.SpanStart, cancellationToken)?.ContainingType;
 
@@ -75,7 +78,11 @@ internal static class SameLockRegions
                     continue;
                 }
 
-                if (other.LockedValue.Syntax is ExpressionSyntax otherLock && SameLock(region, lockSymbol, otherLock, rootModel, cancellationToken))
+                if (other.LockedValue.Syntax is ExpressionSyntax otherLock
+                    && (stripes is null
+                        ? SameLock(region, lockSymbol, otherLock, rootModel, cancellationToken)
+                        : StripesOf(otherLock) is { } otherStripes && lockSymbol is not null
+                          && SymbolEqualityComparer.Default.Equals(lockSymbol, rootModel.GetSymbolInfo(otherStripes, cancellationToken).Symbol)))
                 {
                     result.Add(new OtherRegion(taken, other.Body.Select(o => o.Syntax).ToArray()));
                 }
@@ -152,8 +159,13 @@ internal static class SameLockRegions
             case TypeOfExpressionSyntax:
             case LiteralExpressionSyntax:
                 return null;
-            case ElementAccessExpressionSyntax:
-                return "lock picked from stripes";
+            case ElementAccessExpressionSyntax element:
+                // Stripes of an array named by a field or local: Find lists the regions on every element of it.
+                return StripesOf(element) is { } stripes
+                       && model.GetSymbolInfo(stripes, cancellationToken).Symbol is ILocalSymbol or IFieldSymbol
+                       && model.GetTypeInfo(stripes, cancellationToken).Type is IArrayTypeSymbol
+                    ? null
+                    : "lock picked from stripes";
         }
 
         return model.GetSymbolInfo(expression, cancellationToken).Symbol switch
@@ -162,6 +174,17 @@ internal static class SameLockRegions
             ILocalSymbol or IFieldSymbol or IPropertySymbol => null,
             _ => "lock object not named by a variable",
         };
+    }
+
+    /// <summary>The array of <c>locks[c]</c> (one index), or null for any other lock expression.</summary>
+    private static ExpressionSyntax? StripesOf(ExpressionSyntax lockExpression)
+    {
+        while (lockExpression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            lockExpression = parenthesized.Expression;
+        }
+
+        return lockExpression is ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } element ? element.Expression : null;
     }
 
     private static bool SameLock(GuardedRegion region, ISymbol? lockSymbol, ExpressionSyntax otherLock, SemanticModel otherModel, CancellationToken cancellationToken)

@@ -82,9 +82,20 @@ internal sealed class StateEffects
         return false;
     }
 
-    /// <summary>A readonly field of a primitive, enum or string type: nobody can change it once the object is built.</summary>
+    /// <summary>
+    /// A readonly field of a primitive, enum or string type, or the length of an array or string: nobody can change it once
+    /// the object is built.
+    /// </summary>
     internal static bool IsImmutableAfterConstruction(ISymbol symbol)
     {
+        // An array's or a string's length is fixed when it is made.
+        if (symbol is IPropertySymbol { IsStatic: false, ContainingType.SpecialType: var owner, Name: var name }
+            && ((owner == SpecialType.System_Array && name is "Length" or "LongLength" or "Rank")
+                || (owner == SpecialType.System_String && name == "Length")))
+        {
+            return true;
+        }
+
         if (symbol is IFieldSymbol field && (field.IsConst || field.IsReadOnly))
         {
             var type = field.Type;

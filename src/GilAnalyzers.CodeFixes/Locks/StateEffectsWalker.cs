@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -41,6 +42,7 @@ internal sealed class StateEffectsWalker
     private readonly Dictionary<IMethodSymbol, StateEffects> _summaries = new Dictionary<IMethodSymbol, StateEffects>(SymbolEqualityComparer.Default);
     private readonly HashSet<IMethodSymbol> _inProgress = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
     private readonly Dictionary<SyntaxNode, HashSet<ILocalSymbol>> _freshLocals = new Dictionary<SyntaxNode, HashSet<ILocalSymbol>>();
+    private readonly Dictionary<IFieldSymbol, bool> _lookupTables = new Dictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
 
     public StateEffectsWalker(Compilation compilation, CancellationToken cancellationToken)
     {
@@ -126,9 +128,13 @@ internal sealed class StateEffectsWalker
                     spoiled.Add(target.Local);
                     break;
                 case IDeconstructionAssignmentOperation deconstruction:
+                    // The locals the tuple assigns; a local only indexed there ((a[0], a[j]) = (a[j], a[0])) keeps its object.
                     foreach (var local in deconstruction.Target.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
                     {
-                        spoiled.Add(local.Local);
+                        if (local.Parent is not IArrayElementReferenceOperation element || element.ArrayReference != local)
+                        {
+                            spoiled.Add(local.Local);
+                        }
                     }
 
                     break;
@@ -159,9 +165,23 @@ internal sealed class StateEffectsWalker
     private static bool IsCreation(IOperation value)
     {
         value = Unwrap(value);
+        if (value.Syntax is StackAllocArrayCreationExpressionSyntax or ImplicitStackAllocArrayCreationExpressionSyntax)
+        {
+            // Span<int> s = stackalloc int[n]: memory of this call's own stack frame.
+            return true;
+        }
+
         return value is IArrayCreationOperation || value is IObjectCreationOperation || value is IAnonymousObjectCreationOperation
-               || IsFrameworkFactory(value);
+               || IsFrameworkFactory(value) || IsCopyingLinqCall(value);
     }
+
+    /// <summary>
+    /// <c>xs.ToArray()</c>, <c>ToList()</c>, <c>ToHashSet()</c>, <c>ToDictionary(…)</c> of <c>System.Linq.Enumerable</c>: a new
+    /// collection every call (an empty <c>ToArray()</c> may be the shared empty array, which has no element to write).
+    /// </summary>
+    private static bool IsCopyingLinqCall(IOperation value)
+        => value is IInvocationOperation { TargetMethod: { IsStatic: true, Name: "ToArray" or "ToList" or "ToHashSet" or "ToDictionary" } method }
+           && method.ContainingType?.ToDisplayString() == "System.Linq.Enumerable";
 
     /// <summary>
     /// A framework factory that returns a new instance of its own type family: <c>SHA256.Create()</c>,
@@ -276,7 +296,7 @@ internal sealed class StateEffectsWalker
                     {
                         AddIfAny(effects.LocalReads, own);
                     }
-                    else
+                    else if (!IsLookupTable(field.Field))
                     {
                         effects.SharedReads.Add(field.Field);
                     }
@@ -451,6 +471,34 @@ internal sealed class StateEffectsWalker
                         return;
                     }
 
+                    // cameFrom[next] = at on a dictionary this function created: a framework setter changes only that object.
+                    if (own is ILocalSymbol { Type.IsValueType: false } ownObject
+                        && property.Property.SetMethod is { } frameworkSetter && !IsInSource(frameworkSetter))
+                    {
+                        effects.LocalWrites.Add(ownObject);
+                        foreach (var argument in property.Arguments)
+                        {
+                            Visit(argument, effects, scope, depth);
+                        }
+
+                        return;
+                    }
+
+                    // span[i] = v on a Span<T> over this function's own memory (stackalloc, a new array).
+                    if (property.Property.IsIndexer
+                        && property.Property.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Span<T>"
+                        && property.Instance is { } spanInstance && Unwrap(spanInstance) is ILocalReferenceOperation span
+                        && scope.IsOwn(span.Local) && scope.IsFresh(span.Local))
+                    {
+                        effects.LocalWrites.Add(span.Local);
+                        foreach (var argument in property.Arguments)
+                        {
+                            Visit(argument, effects, scope, depth);
+                        }
+
+                        return;
+                    }
+
                     effects.SharedWrites.Add(property.Property);
                     if (property.Property.SetMethod is { } setter && IsInSource(setter))
                     {
@@ -585,6 +633,11 @@ internal sealed class StateEffectsWalker
             return;
         }
 
+        if (IsSynthesizedRecordEquality(method))
+        {
+            return;
+        }
+
         if (IsInSource(method))
         {
             if (method.MethodKind == MethodKind.LocalFunction && invocation.Syntax.SyntaxTree == scope.Function.SyntaxTree)
@@ -674,8 +727,37 @@ internal sealed class StateEffectsWalker
             && (method.Parameters[0].Type is IArrayTypeSymbol || method.Parameters[0].Type.Name == "ReadOnlySpan");
     }
 
+    /// <summary>
+    /// The compiler-written <c>==</c>, <c>!=</c>, <c>Equals</c> and <c>GetHashCode</c> of a record whose fields are all numbers,
+    /// strings or enums: they only read the two values' fields (no user code runs), like a primitive comparison.
+    /// </summary>
+    private static bool IsSynthesizedRecordEquality(IMethodSymbol method)
+    {
+        if (!method.IsImplicitlyDeclared || method.ContainingType is not { IsRecord: true } record
+            || method.Name is not ("op_Equality" or "op_Inequality" or "Equals" or "GetHashCode"))
+        {
+            return false;
+        }
+
+        foreach (var member in record.GetMembers())
+        {
+            if (member is IFieldSymbol { IsStatic: false } field
+                && field.Type.TypeKind != TypeKind.Enum && !StateEffects.IsValueOrString(field.Type.SpecialType))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private void VisitUserOperator(IMethodSymbol? method, StateEffects effects, int depth)
     {
+        if (method is not null && IsSynthesizedRecordEquality(method))
+        {
+            return;
+        }
+
         if (method is not null && IsInSource(method))
         {
             AddCallee(method, effects, depth);
@@ -791,6 +873,100 @@ internal sealed class StateEffectsWalker
     private static bool IsInSource(IMethodSymbol method)
         => method.Locations.Length > 0 && method.Locations[0].IsInSource;
 
+    /// <summary>
+    /// A private readonly array field that its type only ever indexes to read (<c>Table[i]</c>, <c>Table.Length</c>) and
+    /// assigns in its declaration or constructors: a lookup table (CRC table, S-box, precomputed weights) whose elements
+    /// nobody changes once the type is initialised, so reading it is like reading a constant.
+    /// </summary>
+    private bool IsLookupTable(IFieldSymbol field)
+    {
+        // Elements of numbers, strings or enums: reading one cannot reach anything else that changes.
+        if (!field.IsReadOnly || field.DeclaredAccessibility != Accessibility.Private || field.Type is not IArrayTypeSymbol { ElementType: var element }
+            || !(element.TypeKind == TypeKind.Enum || StateEffects.IsValueOrString(element.SpecialType))
+            || field.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        if (_lookupTables.TryGetValue(field, out var known))
+        {
+            return known;
+        }
+
+        var result = true;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax(_cancellationToken);
+            if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+            {
+                result = false;
+                break;
+            }
+
+            SemanticModel? model = null;
+            foreach (var identifier in syntax.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (identifier.Identifier.ValueText != field.Name)
+                {
+                    continue;
+                }
+
+                model ??= _compilation.GetSemanticModel(syntax.SyntaxTree);
+                if (!SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, _cancellationToken).Symbol, field))
+                {
+                    continue;
+                }
+
+                if (!IsReadOnlyTableUse(identifier))
+                {
+                    result = false;
+                    break;
+                }
+            }
+
+            if (!result)
+            {
+                break;
+            }
+        }
+
+        _lookupTables[field] = result;
+        return result;
+    }
+
+    /// <summary><c>T[i]</c> read (not assigned, incremented or passed by ref), <c>T.Length</c>, or <c>T = …</c> in a constructor.</summary>
+    private static bool IsReadOnlyTableUse(IdentifierNameSyntax identifier)
+    {
+        SyntaxNode node = identifier;
+        if (node.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax or IdentifierNameSyntax } qualified && qualified.Name == identifier)
+        {
+            node = qualified;
+        }
+
+        switch (node.Parent)
+        {
+            case MemberAccessExpressionSyntax member when member.Expression == node:
+                return member.Name.Identifier.ValueText is "Length" or "LongLength" or "Rank";
+            case ElementAccessExpressionSyntax element when element.Expression == node:
+                var parent = element.Parent;
+                if (parent is AssignmentExpressionSyntax assignment && assignment.Left == element)
+                {
+                    return false;
+                }
+
+                if (parent is PostfixUnaryExpressionSyntax or PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression })
+                {
+                    return false;
+                }
+
+                return !(parent is ArgumentSyntax { RefKindKeyword.RawKind: not (int)SyntaxKind.None } || parent is RefExpressionSyntax);
+            case AssignmentExpressionSyntax store when store.Left == node && store.IsKind(SyntaxKind.SimpleAssignmentExpression):
+                return node.Ancestors().Any(a => a is ConstructorDeclarationSyntax);
+            default:
+                return false;
+        }
+    }
+
     private static bool IsAutoProperty(IPropertySymbol property)
     {
         if (!property.Locations.Any(l => l.IsInSource))
@@ -802,6 +978,12 @@ internal sealed class StateEffectsWalker
         {
             if (reference.GetSyntax() is PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null }
                 && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null))
+            {
+                return true;
+            }
+
+            // A positional record's property (record R(int X)): the compiler writes it as an auto-property.
+            if (reference.GetSyntax() is ParameterSyntax { Parent: ParameterListSyntax { Parent: RecordDeclarationSyntax } })
             {
                 return true;
             }

@@ -1,0 +1,95 @@
+namespace GilAnalyzers.CodeFixes.Refusals;
+
+/// <summary>
+/// The catalogue of reasons a GilAnalyzers fixer gives for offering no code action. Every entry is documented in its
+/// rule's page (docs/rules/GIL00x.md, "When no fix is offered, and why"); a test checks that each id appears there.
+/// The lock rewrites shared by GIL001 and GIL002 (move out, per-worker fold, Interlocked) give GIL001's reasons.
+/// </summary>
+internal static class NoFixReasons
+{
+    // ------------------------------------------------------------ GIL001 (and the lock rewrites GIL002 reuses)
+
+    public static readonly NoFixReason LockShape = new("GIL001-N1",
+        "the lock is not in a form the fixes rewrite (a lock statement in a block, using (x.EnterScope()), or an acquire call followed by try/finally release)");
+
+    public static readonly NoFixReason ReadsLockedState = new("GIL001-N2",
+        "the work reads state that is written under the same lock");
+
+    public static readonly NoFixReason OpaqueCall = new("GIL001-N3",
+        "the work calls or writes something the analysis cannot see through, so it may touch shared state");
+
+    public static readonly NoFixReason JumpsOut = new("GIL001-N4",
+        "the work jumps out of the locked block (return, goto, break, yield, await) or declares what cannot move (using, local function)");
+
+    public static readonly NoFixReason Regrouping = new("GIL001-N5",
+        "a per-worker fold would regroup a floating-point, decimal or checked sum, or fold more than one accumulator");
+
+    public static readonly NoFixReason SharedBeforeLock = new("GIL001-N6",
+        "the work writes into an object that other threads may already see");
+
+    public static readonly NoFixReason NothingToMove = new("GIL001-N7",
+        "nothing in front of the shared update can leave the lock, or what stays locked is itself CPU-bound");
+
+    public static readonly NoFixReason DoesNotCompile = new("GIL001-N8",
+        "the locked code has compiler errors or unresolved symbols");
+
+    public static readonly NoFixReason NameClash = new("GIL001-N9",
+        "a moved local's name is declared again elsewhere in the enclosing block");
+
+    public static readonly NoFixReason NotAParallelLoopFold = new("GIL001-N10",
+        "no per-worker fold: the lock is not in the body of a simple Parallel.For/ForEach, or its statements do not all fold into one accumulator");
+
+    // ------------------------------------------------------------ GIL002
+
+    public static readonly NoFixReason HiddenLockShared = new("GIL002-N1",
+        "other code in the type takes the same hidden lock (another Synchronized method, lock (this) or lock (typeof(T))) and the method touches shared state");
+
+    public static readonly NoFixReason SynchronizedShape = new("GIL002-N2",
+        "the method is async or an iterator, or its MethodImpl flags are not plain MethodImplOptions members");
+
+    public static readonly NoFixReason ExpressionBodyWrites = new("GIL002-N3",
+        "an expression-bodied method that writes shared state (only the removal applies to those)");
+
+    // ------------------------------------------------------------ GIL003
+
+    public static readonly NoFixReason ThreadShape = new("GIL003-N1",
+        "the threads are not in a shape the rewrite keeps (threads in fields or made by helpers, configured threads, the calling thread running a partition, work that uses the thread's identity)");
+
+    public static readonly NoFixReason RemovedLocalStillRead = new("GIL003-N2",
+        "code kept by the rewrite still reads the thread array or list it would remove");
+
+    // ------------------------------------------------------------ GIL004
+
+    public static readonly NoFixReason PoolShape = new("GIL004-N1",
+        "the work items are not in a shape the rewrite keeps (items made by helpers, state shared between items, a join the rewrite cannot remove)");
+
+    // ------------------------------------------------------------ GIL005
+
+    public static readonly NoFixReason FanInShape = new("GIL005-N1",
+        "the awaited calls are not in a shape the rewrite keeps");
+
+    public static readonly NoFixReason FanInBlocked = new("GIL005-N2",
+        "a call cannot be started with Task.Run as written (it returns no Task, takes a ref argument, or its receiver or an argument could change before the task runs)");
+
+    // ------------------------------------------------------------ GIL006
+
+    public static readonly NoFixReason NoProcessPool = new("GIL006-N1",
+        "the project does not reference GilAnalyzers.Processes (or System.Threading.Tasks.Parallel is missing)");
+
+    public static readonly NoFixReason ProcessFanOutShape = new("GIL006-N2",
+        "the locked work is not one call of a static method per item in a Parallel.For/ForEach lambda whose only statement is the lock");
+
+    public static readonly NoFixReason StateCarriedBetweenItems = new("GIL006-N3",
+        "a static field the work reads and writes is not reset at the start of each call, so per-process copies could change the results");
+
+    public static readonly NoFixReason NativeState = new("GIL006-N4",
+        "the work calls native code (P/Invoke), whose hidden state cannot be checked");
+
+    // ------------------------------------------------------------ any rule
+
+    public static readonly NoFixReason NotFound = new("GIL000-N1",
+        "the fixer found no code at the diagnostic's location (the document changed since it was analysed)");
+
+    public static readonly NoFixReason Unexplained = new("GIL000-N2",
+        "the fixer refused without naming a reason (a gap in GilAnalyzers: please report the site)");
+}

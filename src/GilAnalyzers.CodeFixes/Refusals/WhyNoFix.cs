@@ -1,0 +1,73 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+
+using GilAnalyzers.CodeFixes.Refusals;
+
+namespace GilAnalyzers.CodeFixes;
+
+/// <summary>A GilAnalyzers fixer that can say, per site, why it offers nothing.</summary>
+internal interface IExplainingFixer
+{
+    /// <summary>
+    /// Registers the site's code actions, best first, through <paramref name="register"/>; every rewrite that is refused
+    /// adds its reason to <paramref name="why"/>.
+    /// </summary>
+    Task RegisterAsync(Document document, Diagnostic diagnostic, Action<CodeAction> register, Refusal why, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Why a GilAnalyzers diagnostic has no code fix. The fixers never put a do-nothing action in the light bulb; a tool
+/// that lists unfixed sites (gil-bench, the real-code runner, your own script over an MSBuildWorkspace) asks here
+/// instead and prints the answer: <c>GIL001-N3: the work calls or writes something the analysis cannot see through,
+/// so it may touch shared state (call Price)</c>. Each id is documented in the rule's page.
+/// </summary>
+public static class WhyNoFix
+{
+    /// <summary>
+    /// The documented reasons (<c>GIL00x-Nk: title (detail)</c>, joined with "; ") why no GilAnalyzers code action is
+    /// offered for <paramref name="diagnostic"/> in <paramref name="document"/>; null when one is offered, or when the
+    /// diagnostic is not one of GilAnalyzers' rules.
+    /// </summary>
+    public static async Task<string?> ExplainAsync(Document document, Diagnostic diagnostic, CancellationToken cancellationToken = default)
+    {
+        if (document is null || diagnostic is null)
+        {
+            throw new ArgumentNullException(document is null ? nameof(document) : nameof(diagnostic));
+        }
+
+        var fixer = FixerFor(diagnostic.Id);
+        if (fixer is null)
+        {
+            return null;
+        }
+
+        var why = Refusal.Recording();
+        var offered = false;
+        await fixer.RegisterAsync(document, diagnostic, _ => offered = true, why, cancellationToken).ConfigureAwait(false);
+        if (offered)
+        {
+            return null;
+        }
+
+        if (why.Reasons.Count == 0)
+        {
+            why.Add(NoFixReasons.Unexplained);
+        }
+
+        return why.ToString();
+    }
+
+    private static IExplainingFixer? FixerFor(string id) => id switch
+    {
+        DiagnosticIds.SharedLockAroundCpuWork => new SharedLockAroundCpuWorkFixer(),
+        DiagnosticIds.SynchronizedCpuMethod => new SynchronizedCpuMethodFixer(),
+        DiagnosticIds.RawThreadsCpuLoop => new RawThreadsCpuLoopFixer(),
+        DiagnosticIds.HandRolledPoolFanOut => new HandRolledPoolFanOutFixer(),
+        DiagnosticIds.SequentialAsyncCpuWork => new SequentialAsyncCpuWorkFixer(),
+        DiagnosticIds.ProcessGlobalStateUnderLock => new ProcessGlobalStateUnderLockFixer(),
+        _ => null,
+    };
+}
