@@ -209,7 +209,10 @@ public sealed class FixLoop
             var action = whyNot is null ? await ChooseActionAsync(document!, diagnostic, options.Only, options.Strict, cancellationToken).ConfigureAwait(false) : null;
             if (whyNot is null && action is null)
             {
-                whyNot = options.Only.Count > 0 ? "no code action matches --fix" : "no code fix is offered for it";
+                // The fixer's documented reason (GIL00x-Nk: …, see docs/rules) instead of a bare "no fix".
+                var why = options.Only.Count > 0 ? null
+                    : await GilAnalyzers.CodeFixes.WhyNoFix.ExplainAsync(document!, diagnostic, cancellationToken).ConfigureAwait(false);
+                whyNot = options.Only.Count > 0 ? "no code action matches --fix" : why is null ? "no code fix is offered for it" : "no code fix: " + why;
             }
 
             var changed = action is null ? null : (await CodeFixCalls.ChangedSolutionAsync(action, cancellationToken).ConfigureAwait(false)).Changed;

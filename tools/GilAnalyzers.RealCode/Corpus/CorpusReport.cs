@@ -56,6 +56,9 @@ public sealed record ActionProbe(
     IReadOnlyList<string> FixerExceptions)
 {
     public bool Offered => Keys.Count > 0;
+
+    /// <summary>Why no GilAnalyzers fixer offered an action (WhyNoFix.ExplainAsync: documented reason ids); null when one did.</summary>
+    public string? WhyNoFix { get; init; }
 }
 
 /// <summary>Code-action coverage of the true positives of one label set and rule (<see cref="Rule"/> "all": every rule).</summary>
@@ -435,11 +438,11 @@ public sealed class CorpusReport
         {
             md.AppendLine("True-positive diagnostics with no code action:");
             md.AppendLine();
-            md.AppendLine("| set | row | site | shape | diagnostic |");
-            md.AppendLine("| --- | ---: | --- | --- | --- |");
+            md.AppendLine("| set | row | site | shape | diagnostic | why no fix |");
+            md.AppendLine("| --- | ---: | --- | --- | --- | --- |");
             foreach (var (row, probe) in none)
             {
-                md.AppendLine(c, $"| {row.Set} | {row.FileLine} | `{row.Where}` | {row.Shape} | {probe.Id}@{probe.Line}{(probe.FixerExceptions.Count > 0 ? " (fixer threw)" : "")} |");
+                md.AppendLine(c, $"| {row.Set} | {row.FileLine} | `{row.Where}` | {row.Shape} | {probe.Id}@{probe.Line}{(probe.FixerExceptions.Count > 0 ? " (fixer threw)" : "")} | {(probe.WhyNoFix ?? string.Empty).Replace("|", "/", StringComparison.Ordinal)} |");
             }
 
             md.AppendLine();

@@ -271,8 +271,24 @@ public sealed class CorpusScorer
             }
         }
 
+        string? whyNoFix = null;
+        if (offered.Actions.Count == 0 && offered.Failures.Count == 0)
+        {
+            try
+            {
+                whyNoFix = await GilAnalyzers.CodeFixes.WhyNoFix.ExplainAsync(document, diagnostic, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                exceptions.Add($"WhyNoFix.ExplainAsync threw {e.GetType().Name}: {e.Message}{OurFrame(e)}");
+            }
+        }
+
         run.FixerFailures.AddRange(exceptions.Select(e => $"{site}: {e}"));
-        return new ActionProbe(diagnostic.Id, line, keys, offered.Actions.Count > 0 ? offered.Actions[0].Fixer.GetType().Name : null, first, newErrors, samples, exceptions);
+        return new ActionProbe(diagnostic.Id, line, keys, offered.Actions.Count > 0 ? offered.Actions[0].Fixer.GetType().Name : null, first, newErrors, samples, exceptions)
+        {
+            WhyNoFix = whyNoFix,
+        };
     }
 
     /// <summary>" (at …)": the innermost stack frame in GilAnalyzers' own code, so a report names where a fixer failed.</summary>
