@@ -285,8 +285,10 @@ internal sealed class GlobalStateModel
                 return element.Parent switch
                 {
                     ISimpleAssignmentOperation a when a.Target == element => Use.Write,
-                    ICompoundAssignmentOperation c when c.Target == element => Use.ReadWrite,
-                    IIncrementOrDecrementOperation => Use.ReadWrite,
+                    // s_histogram[v]++ / s_sums[c] += x: only added to, slot by slot, like s_total += n.
+                    ICompoundAssignmentOperation c when c.Target == element
+                        => c.OperatorKind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract ? Use.Accumulate : Use.ReadWrite,
+                    IIncrementOrDecrementOperation => Use.Accumulate,
                     _ => Use.Read,
                 };
             case IPropertyReferenceOperation property when property.Instance == reference:

@@ -405,5 +405,47 @@ public class ArgumentListsAndHandOffTests
         await Gil005.VerifyAnalyzerAsync(source, Gil005.Diagnostic(DiagnosticIds.SequentialAsyncCpuWork).WithLocation(0)
             .WithArguments("WhenAll", "2 calls", "FetchAsync", "nested loops, 65,536 iterations"));
     }
+
+    // ---- a static array only added into is accumulation, not process-global entanglement ----
+
+    private const string LumaHistogram = """
+        static class Luma
+        {
+            private static readonly object HistGate = new object();
+            private static readonly long[] Histogram = new long[256];
+
+            public static void Count(byte[][] rows)
+            {
+                Parallel.For(0, rows.Length, r =>
+                {
+                    var row = rows[r];
+                    LOCK
+                    {
+                        for (int x = 0; x < row.Length; x++)
+                        {
+                            UPDATE;
+                        }
+                    }
+                });
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task StaticHistogramOnlyAddedInto_IsGil001_NotGil006()
+    {
+        var source = Usings + LumaHistogram.Replace("LOCK", "{|#0:lock (HistGate)|}").Replace("UPDATE", "Histogram[row[x]]++");
+        await Gil001.VerifyAnalyzerAsync(source, Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
+            .WithArguments("HistGate", "for loop", "a Parallel.For body"));
+        await Gil006.VerifyAnalyzerAsync(source.Replace("{|#0:", string.Empty).Replace("|}", string.Empty));
+    }
+
+    [Fact]
+    public async Task StaticTableReadAndWritten_StaysGil006()
+    {
+        var source = Usings + LumaHistogram.Replace("LOCK", "{|#0:lock (HistGate)|}").Replace("UPDATE", "Histogram[row[x]] = Histogram[(row[x] + 1) & 255] + 1");
+        await Gil006.VerifyAnalyzerAsync(source, Gil006.Diagnostic(DiagnosticIds.ProcessGlobalStateUnderLock).WithLocation(0)
+            .WithArguments("HistGate", "for loop", "a Parallel.For body", "'Luma.Histogram' is read and written by the work"));
+    }
 }
 
