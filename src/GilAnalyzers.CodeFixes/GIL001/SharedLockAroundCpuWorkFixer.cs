@@ -21,7 +21,7 @@ namespace GilAnalyzers.CodeFixes;
 /// lone integer update with Interlocked. Each is offered only when the rewrite provably keeps the behaviour.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SharedLockAroundCpuWorkFixer)), Shared]
-public sealed class SharedLockAroundCpuWorkFixer : CodeFixProvider, IExplainingFixer
+public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
 {
     public const string MoveOutOfLockKey = "GIL001.MoveOutOfLock";
     public const string ThreadLocalKey = "GIL001.ThreadLocal";
@@ -31,19 +31,8 @@ public sealed class SharedLockAroundCpuWorkFixer : CodeFixProvider, IExplainingF
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <inheritdoc/>
-    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
-        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
-
-    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+    private protected override async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

@@ -23,7 +23,7 @@ namespace GilAnalyzers.CodeFixes;
 /// statements that update shared state, after moving the computation in front of them.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SynchronizedCpuMethodFixer)), Shared]
-public sealed class SynchronizedCpuMethodFixer : CodeFixProvider, IExplainingFixer
+public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
 {
     public const string RemoveSynchronizedKey = "GIL002.RemoveSynchronized";
     public const string NarrowLockKey = "GIL002.NarrowLock";
@@ -37,19 +37,8 @@ public sealed class SynchronizedCpuMethodFixer : CodeFixProvider, IExplainingFix
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <inheritdoc/>
-    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
-        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
-
-    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+    private protected override async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

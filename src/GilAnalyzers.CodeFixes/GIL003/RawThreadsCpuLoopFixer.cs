@@ -17,7 +17,7 @@ namespace GilAnalyzers.CodeFixes;
 /// No action when the threads' identity, configuration or captured loop variable could make the rewrite differ.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(RawThreadsCpuLoopFixer)), Shared]
-public sealed class RawThreadsCpuLoopFixer : CodeFixProvider, IExplainingFixer
+public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
 {
     public const string ParallelForPartitionsKey = "GIL003.ParallelForPartitions";
     public const string ParallelForRangeKey = "GIL003.ParallelForRange";
@@ -28,19 +28,8 @@ public sealed class RawThreadsCpuLoopFixer : CodeFixProvider, IExplainingFixer
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <inheritdoc/>
-    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
-        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
-
-    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
+    private protected override async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

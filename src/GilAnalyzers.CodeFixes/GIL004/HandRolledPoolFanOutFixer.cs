@@ -16,7 +16,7 @@ namespace GilAnalyzers.CodeFixes;
 /// CountdownEvent / task array and the wait go away.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HandRolledPoolFanOutFixer)), Shared]
-public sealed class HandRolledPoolFanOutFixer : CodeFixProvider, IExplainingFixer
+public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
 {
     public const string ParallelForKey = "GIL004.ParallelFor";
 
@@ -24,19 +24,8 @@ public sealed class HandRolledPoolFanOutFixer : CodeFixProvider, IExplainingFixe
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <inheritdoc/>
-    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
-        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
-
-    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
+    private protected override async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

@@ -23,7 +23,7 @@ namespace GilAnalyzers.CodeFixes;
 /// Offered only when the call's receiver and arguments are values that cannot change before the task starts.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SequentialAsyncCpuWorkFixer)), Shared]
-public sealed class SequentialAsyncCpuWorkFixer : CodeFixProvider, IExplainingFixer
+public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
 {
     public const string TaskRunKey = "GIL005.TaskRun";
 
@@ -33,19 +33,8 @@ public sealed class SequentialAsyncCpuWorkFixer : CodeFixProvider, IExplainingFi
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <inheritdoc/>
-    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
-        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
-
-    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
+    private protected override async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, System.Threading.CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

@@ -28,7 +28,7 @@ namespace GilAnalyzers.CodeFixes;
 /// refused because their hidden state cannot be checked.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProcessGlobalStateUnderLockFixer)), Shared]
-public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider, IExplainingFixer
+public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
 {
     public const string ProcessPoolKey = "GIL006.ProcessPool";
 
@@ -36,19 +36,8 @@ public sealed class ProcessGlobalStateUnderLockFixer : CodeFixProvider, IExplain
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
 
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <inheritdoc/>
-    async Task IExplainingFixer.RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
-        => await RegisterAsync(document, diagnostic, register, why, cancellationToken).ConfigureAwait(false);
-
-    private static async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+    private protected override async Task RegisterAsync(Document document, Diagnostic diagnostic, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);

@@ -3,19 +3,41 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 
 using GilAnalyzers.CodeFixes.Refusals;
 
 namespace GilAnalyzers.CodeFixes;
 
-/// <summary>A GilAnalyzers fixer that can say, per site, why it offers nothing.</summary>
-internal interface IExplainingFixer
+/// <summary>
+/// A GilAnalyzers fixer that can say, per site, why it offers nothing. Each rule's fixer writes one
+/// <see cref="RegisterAsync"/>; the light bulb (<see cref="RegisterCodeFixesAsync"/>) and <see cref="WhyNoFix"/> both
+/// go through it, the light bulb ignoring the reasons.
+/// </summary>
+public abstract class ExplainingCodeFixProvider : CodeFixProvider
 {
+    private protected ExplainingCodeFixProvider()
+    {
+    }
+
+    /// <inheritdoc/>
+    public sealed override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            await RegisterAsync(context.Document, diagnostic, action => context.RegisterCodeFix(action, diagnostic), Refusal.Ignored, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Registers the site's code actions, best first, through <paramref name="register"/>; every rewrite that is refused
     /// adds its reason to <paramref name="why"/>.
     /// </summary>
-    Task RegisterAsync(Document document, Diagnostic diagnostic, Action<CodeAction> register, Refusal why, CancellationToken cancellationToken);
+    private protected abstract Task RegisterAsync(Document document, Diagnostic diagnostic, Action<CodeAction> register, Refusal why, CancellationToken cancellationToken);
+
+    /// <summary>For <see cref="WhyNoFix"/>: <see cref="RegisterAsync"/> with the reasons recorded.</summary>
+    internal Task ExplainAsync(Document document, Diagnostic diagnostic, Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+        => RegisterAsync(document, diagnostic, register, why, cancellationToken);
 }
 
 /// <summary>
@@ -46,7 +68,7 @@ public static class WhyNoFix
 
         var why = Refusal.Recording();
         var offered = false;
-        await fixer.RegisterAsync(document, diagnostic, _ => offered = true, why, cancellationToken).ConfigureAwait(false);
+        await fixer.ExplainAsync(document, diagnostic, _ => offered = true, why, cancellationToken).ConfigureAwait(false);
         if (offered)
         {
             return null;
@@ -60,7 +82,7 @@ public static class WhyNoFix
         return why.ToString();
     }
 
-    private static IExplainingFixer? FixerFor(string id) => id switch
+    private static ExplainingCodeFixProvider? FixerFor(string id) => id switch
     {
         DiagnosticIds.SharedLockAroundCpuWork => new SharedLockAroundCpuWorkFixer(),
         DiagnosticIds.SynchronizedCpuMethod => new SynchronizedCpuMethodFixer(),
