@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using GilAnalyzers.IntegrationTests.Infrastructure;
 
 namespace GilAnalyzers.RealCode;
 
@@ -90,20 +91,11 @@ public static class CostBenchmark
                 // Warm-up: the same build once, so the server has loaded the analyzers (same paths) and compiled their
                 // code before the measured build — the steady state of an edit-build loop or a solution's later projects.
                 error.WriteLine("warm-up build (compiler server)...");
-                var warm = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-                foreach (var a in buildArgs)
+                var warm = await ProcessRunner.RunAsync(
+                    DotNetCli.DotNetPath, buildArgs, Directory.GetCurrentDirectory(), environment: null, TimeSpan.FromHours(1), CancellationToken.None);
+                if (warm.ExitCode != 0 || warm.TimedOut)
                 {
-                    warm.ArgumentList.Add(a);
-                }
-
-                using var warmProcess = Process.Start(warm) ?? throw new UsageException("Could not start dotnet.");
-                var drainOut = warmProcess.StandardOutput.ReadToEndAsync();
-                var drainErr = warmProcess.StandardError.ReadToEndAsync();
-                await warmProcess.WaitForExitAsync();
-                await Task.WhenAll(drainOut, drainErr);
-                if (warmProcess.ExitCode != 0)
-                {
-                    error.WriteLine($"error: the warm-up build failed (exit {warmProcess.ExitCode})");
+                    error.WriteLine($"error: the warm-up build failed ({(warm.TimedOut ? "timed out" : $"exit {warm.ExitCode}")})");
                     return 1;
                 }
             }
