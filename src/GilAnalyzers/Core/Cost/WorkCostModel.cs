@@ -206,6 +206,13 @@ internal sealed class WorkCostModel
 
         public bool SawUnknown { get; set; }
 
+        /// <summary>
+        /// Open-ended loops (<c>while</c>, <c>do</c>, <c>for</c> without a condition) around the operation being visited: a
+        /// <c>Thread.SpinWait</c> inside one backs off while waiting for a condition; outside every such loop it only burns
+        /// the CPU for its count (demos and benchmarks stand it in for work).
+        /// </summary>
+        public int OpenLoops { get; set; }
+
         public void Loop(int depth, string reason, string? nestReason = null)
         {
             if (depth > MaxLoopDepth)
@@ -330,6 +337,8 @@ internal sealed class WorkCostModel
                 return;
             case ILoopOperation loop:
                 var outer = nest;
+                var open = loop is IWhileLoopOperation or IForLoopOperation { Condition: null };
+                walk.OpenLoops += open ? 1 : 0;
                 nest = EnterLoop(loop, nest, walk);
                 // What a loop evaluates once, before its first iteration — a foreach's collection, a for loop's
                 // initialisers — runs at the depth around it: foreach (var k in _keys.Where(p).ToArray()) is one pass
@@ -341,6 +350,7 @@ internal sealed class WorkCostModel
                     Visit(child, once ? outer : nest, walk);
                 }
 
+                walk.OpenLoops -= open ? 1 : 0;
                 return;
             case IConditionalOperation conditional when walk.LockBody && IsRareUpdateBranch(conditional):
                 Visit(conditional.Condition, nest, walk);
@@ -442,6 +452,28 @@ internal sealed class WorkCostModel
         return parent is IArgumentOperation { Parent: IInvocationOperation };
     }
 
+    private static bool IsThreadSpinWait(IMethodSymbol method)
+        => method.Name == "SpinWait" && method.ContainingType is { Name: "Thread" } type && IsSystemThreading(type.ContainingNamespace);
+
+    /// <summary>
+    /// <c>Thread.SpinWait(n)</c> outside a waiting loop keeps the core busy for n spins, like a constant loop of n trips: it
+    /// counts a level once the trips of the constant loops around it pass <see cref="SmallLoopLimit"/>; a count that is not a
+    /// constant counts a level.
+    /// </summary>
+    private static void SpinFor(IInvocationOperation invocation, Nest nest, Walk walk)
+    {
+        var spins = invocation.Arguments.Length == 1 && invocation.Arguments[0].Value.ConstantValue is { HasValue: true, Value: int count }
+            ? count
+            : -1;
+        if (spins >= 0 && Multiply(nest.Pending, spins) <= SmallLoopLimit)
+        {
+            return;
+        }
+
+        var what = spins >= 0 ? "Thread.SpinWait(" + spins.ToString(CultureInfo.InvariantCulture) + ")" : "Thread.SpinWait";
+        walk.Heavy(nest.Depth + WorkCost.LoopStrength, what + " spinning the CPU");
+    }
+
     private void VisitChildren(IOperation operation, Nest nest, Walk walk)
     {
         foreach (var child in operation.ChildOperations)
@@ -453,6 +485,13 @@ internal sealed class WorkCostModel
     private void VisitInvocation(IInvocationOperation invocation, Nest nest, Walk walk)
     {
         var method = invocation.TargetMethod;
+        if (walk.OpenLoops == 0 && IsThreadSpinWait(method))
+        {
+            SpinFor(invocation, nest, walk);
+            VisitChildren(invocation, nest, walk);
+            return;
+        }
+
         // Taking a lock (Monitor.Enter, a one-slot semaphore's Wait, Mutex.WaitOne) is not waiting for I/O or a signal:
         // the time goes to the work done under it, which the walk goes on to count.
         var classification = LockRegionFinder.IsAcquireName(method.Name) && LockRegionFinder.FromAcquireCall(invocation, _types) is not null

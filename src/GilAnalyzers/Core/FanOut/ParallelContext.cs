@@ -141,6 +141,11 @@ internal static class ParallelContextFinder
                 // Parallel.For(0, n, Accumulate): the callable is the parallel body itself.
                 return new ParallelContext("'" + name + "', run as " + description, callable, launch!);
             }
+            else if (CollectedFor(use) is { } collection && ParallelInvokeOf(OperationFacts.TreeRoot(callable), collection, types) is { } invoke)
+            {
+                // var all = new List<Action>(); for (…) all.Add(work); Parallel.Invoke(all.ToArray());
+                return new ParallelContext("'" + name + "', run as a Parallel.Invoke action", callable, invoke);
+            }
 
             if (context is not null)
             {
@@ -149,6 +154,71 @@ internal static class ParallelContextFinder
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The local collection a delegate value is put into: <c>actions.Add(work)</c>, <c>actions[i] = work</c>. Null
+    /// otherwise.
+    /// </summary>
+    private static ILocalSymbol? CollectedFor(IOperation use)
+    {
+        var node = use.Parent;
+        while (node is IConversionOperation or IDelegateCreationOperation)
+        {
+            node = node.Parent;
+        }
+
+        return node switch
+        {
+            IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Add", Instance: ILocalReferenceOperation list } } => list.Local,
+            ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array } } => array.Local,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// A <c>Parallel.Invoke</c> under <paramref name="root"/> that runs the delegates of <paramref name="collection"/>:
+    /// handed the array itself or a copy (<c>Parallel.Invoke(actions)</c>, <c>Parallel.Invoke(list.ToArray())</c>).
+    /// </summary>
+    private static IOperation? ParallelInvokeOf(IOperation root, ILocalSymbol collection, KnownTypes types)
+    {
+        foreach (var descendant in root.Descendants())
+        {
+            if (descendant is not IInvocationOperation { TargetMethod.Name: "Invoke", Arguments.Length: 1 } invoke
+                || invoke.TargetMethod.ContainingType is not { Name: "Parallel" } type)
+            {
+                continue;
+            }
+
+            var value = Unwrap(invoke.Arguments[0].Value);
+            if (value is IArrayCreationOperation { Initializer.ElementValues.Length: 1 } wrapped)
+            {
+                value = Unwrap(wrapped.Initializer.ElementValues[0]);
+            }
+
+            if (value is IInvocationOperation { TargetMethod.Name: "ToArray" } copy)
+            {
+                value = Unwrap(copy.Instance ?? (copy.Arguments.Length == 1 ? copy.Arguments[0].Value : copy));
+            }
+
+            if (value is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, collection)
+                && KnownTypes.Is(type, types.Parallel))
+            {
+                return invoke;
+            }
+        }
+
+        return null;
+    }
+
+    private static IOperation Unwrap(IOperation value)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        return value;
     }
 
     private static bool IsInside(IOperation operation, IOperation container)

@@ -345,7 +345,8 @@ internal static class OperationFacts
                         break;
                     }
 
-                    if (type.Name == "Thread" && IsWaitingThreadMethod(method.Name) && KnownTypes.Is(type, types.Thread))
+                    if (type.Name == "Thread" && IsWaitingThreadMethod(method.Name) && KnownTypes.Is(type, types.Thread)
+                        && (method.Name != "SpinWait" || InsideOpenEndedLoop(invocation, body)))
                     {
                         return "Thread." + method.Name;
                     }
@@ -418,6 +419,69 @@ internal static class OperationFacts
                    || name.StartsWith("Read", System.StringComparison.Ordinal) || name == "GetContext" || name.StartsWith("Get", System.StringComparison.Ordinal) && name.EndsWith("Async", System.StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A <c>for</c> loop that counts (<c>for (int i = from; i &lt; to; i++)</c>): its condition reads only locals that its
+    /// own increment advances, and constants or other locals — it ends after a number of trips, it does not poll state
+    /// that another thread changes.
+    /// </summary>
+    private static bool IsCountingLoop(IForLoopOperation? loop, IOperation condition)
+    {
+        if (loop is null || loop.AtLoopBottom.IsEmpty)
+        {
+            return false;
+        }
+
+        var advancesSomething = false;
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IFieldReferenceOperation:
+                case IPropertyReferenceOperation:
+                case IInvocationOperation:
+                    return false;
+                case ILocalReferenceOperation local:
+                    foreach (var step in loop.AtLoopBottom)
+                    {
+                        foreach (var node in step.DescendantsAndSelf())
+                        {
+                            if ((node is IIncrementOrDecrementOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, local.Local))
+                                || (node is IAssignmentOperation { Target: ILocalReferenceOperation assigned } && SymbolEqualityComparer.Default.Equals(assigned.Local, local.Local)))
+                            {
+                                advancesSomething = true;
+                            }
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return advancesSomething;
+    }
+
+    /// <summary>
+    /// Inside a <c>while</c>, <c>do</c> or condition-less <c>for</c> loop within <paramref name="body"/>: where a
+    /// <c>Thread.SpinWait</c> backs off while waiting for a condition. Outside one it only burns the CPU for its count.
+    /// </summary>
+    public static bool InsideOpenEndedLoop(IOperation operation, IOperation body)
+    {
+        for (var parent = operation.Parent; parent is not null && parent != body; parent = parent.Parent)
+        {
+            if (parent is IWhileLoopOperation or IForLoopOperation { Condition: null })
+            {
+                return true;
+            }
+
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
     private static bool IsWaitingThreadMethod(string name)
         => name == "Sleep" || name == "Yield" || name == "SpinWait" || name == "Join";
 
@@ -433,7 +497,7 @@ internal static class OperationFacts
             IForLoopOperation forLoop => forLoop.Condition,
             _ => null,
         };
-        if (condition is null || condition.ConstantValue.HasValue)
+        if (condition is null || condition.ConstantValue.HasValue || IsCountingLoop(loop as IForLoopOperation, condition))
         {
             return false;
         }
