@@ -30,6 +30,10 @@ internal static class NativeWork
         "Transcode", "Inflate", "Deflate", "Evaluate", "Forward", "Import", "Extract", "Classify", "Segment", "Track",
         "Detector", "Recognizer", "Recogniser", "Encoder", "Decoder", "Converter", "Renderer", "Compressor", "Extractor",
         "Predictor", "Classifier", "Tracker", "Simulate", "Collide", "Optimize", "Optimise", "Analyze", "Analyse",
+        // Text layout and shaping, font matching, geometry and simulation steps, image transforms: the work of text
+        // engines (Skia paragraphs, HarfBuzz, Fontconfig), physics engines and imaging libraries.
+        "Layout", "Shape", "Match", "Transform", "Warp", "Scale", "Sort", "Search", "Step", "Integrate", "Tessellate",
+        "Triangulate", "Rasterise", "Stroke", "Fill",
     };
 
     /// <summary>
@@ -115,11 +119,14 @@ internal static class NativeWork
                     return null;
                 }
 
-                return NamesBulkWork(method.Name) || (IsPInvoke(method) && TakesDataToProcess(method)) ? method.Name : null;
+                return (NamesBulkWork(method.Name) && !(IsPInvoke(method) && TakesOnlyScalars(method)))
+                       || (IsPInvoke(method) && TakesDataToProcess(method))
+                    ? method.Name
+                    : null;
             case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
                 return NamesBulkWork(name) ? name : null;
             case IInvalidOperation invalid when NativeCandidate(invalid) is { } candidate:
-                return NamesBulkWork(candidate.Name) || TakesDataToProcess(candidate) ? candidate.Name : null;
+                return (NamesBulkWork(candidate.Name) && !TakesOnlyScalars(candidate)) || TakesDataToProcess(candidate) ? candidate.Name : null;
             default:
                 return null;
         }
@@ -218,6 +225,31 @@ internal static class NativeWork
             QualifiedNameSyntax qualified => WrapperTypeNames.Contains(qualified.Right.Identifier.ValueText),
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// A P/Invoke of numbers only (<c>transform(int value)</c>, <c>scale(double x)</c>): whatever its name, it works on the
+    /// values handed over, not on a native object or buffer — per-value work, not bulk work.
+    /// </summary>
+    private static bool TakesOnlyScalars(IMethodSymbol method)
+    {
+        if (method.Parameters.IsEmpty)
+        {
+            // Works on what the library holds (a global model, a current context): the name decides.
+            return false;
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind != RefKind.None
+                || parameter.Type.SpecialType is SpecialType.None or SpecialType.System_IntPtr or SpecialType.System_UIntPtr
+                    or SpecialType.System_String or SpecialType.System_Object)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

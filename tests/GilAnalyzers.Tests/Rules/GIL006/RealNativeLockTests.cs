@@ -377,6 +377,48 @@ public class RealNativeLockTests
     [InlineData("ReleaseHandle", false)]
     public void NamesBulkWork_ReadsTheWordsOfTheName(string name, bool expected)
         => Assert.Equal(expected, NativeWork.NamesBulkWork(name));
+
+    private const string TextEngine = Usings + """
+        static class TextApi
+        {
+            [DllImport("textengine")] public static extern void text_paragraph_plan_layout(IntPtr paragraph, float width);
+            [DllImport("textengine")] public static extern float text_paragraph_get_layout_width(IntPtr paragraph);
+            [DllImport("textengine")] public static extern void text_world_step(IntPtr world, float dt);
+        }
+        sealed class TextParagraph
+        {
+            public IntPtr Handle;
+            public void PlanLayout(float width) => TextApi.text_paragraph_plan_layout(Handle, width);
+            public float LayoutWidth() => TextApi.text_paragraph_get_layout_width(Handle);
+        }
+        sealed class TextBox
+        {
+            private static readonly object LayoutGate = new object();
+            private readonly TextParagraph _paragraph = new TextParagraph();
+            public void Measure(float width)
+            {
+                {|#0:lock (LayoutGate)|}
+                    _paragraph.PlanLayout(width);
+            }
+            public float Width()
+            {
+                lock (LayoutGate)
+                    return _paragraph.LayoutWidth();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ProcessWideLockAroundLayoutInNativeTextEngine_IsGil006_LayoutGetterIsQuiet()
+    {
+        await Verify006.VerifyAnalyzerAsync(
+            TextEngine,
+            Verify006.Diagnostic(DiagnosticIds.ProcessGlobalStateUnderLock).WithLocation(0).WithArguments(
+                "LayoutGate",
+                "calls 'PlanLayout' ('text_paragraph_plan_layout' (bulk work in a native library))",
+                "'Measure', a process-wide lock that every calling thread queues for",
+                "the work calls native code ('text_paragraph_plan_layout')"));
+    }
 }
 
 /// <summary>The GIL006 fixer on native-lock sites: a native handle or a drawing context cannot move to a worker process.</summary>
