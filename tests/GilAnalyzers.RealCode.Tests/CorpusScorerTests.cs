@@ -110,6 +110,32 @@ public sealed class CorpusScorerTests : IDisposable
     }
 
     [Fact]
+    public async Task Files_no_csproj_owns_are_scored_as_a_project_of_their_folder()
+    {
+        // A repository whose projects a build tool generates (Prebuild, CMake): no .csproj in the checkout. The row's
+        // folder is compiled on its own; a second folder with a clashing type must not leak into it.
+        var checkout = Path.Combine(root, "checkouts", "someone+numerics@0123456789ab");
+        Directory.CreateDirectory(Path.Combine(checkout, "src", "Physics"));
+        Directory.CreateDirectory(Path.Combine(checkout, "tools"));
+        await File.WriteAllTextAsync(Path.Combine(checkout, "src", "Work.cs"), Program);
+        await File.WriteAllTextAsync(Path.Combine(checkout, "src", "Physics", "Helper.cs"), "public static class Helper { public static int One => 1; }");
+        await File.WriteAllTextAsync(Path.Combine(checkout, "tools", "Work.cs"), "public static class Work { }");
+        var labels = Path.Combine(root, "tuned.tsv");
+        await File.WriteAllLinesAsync(labels, new[] { Row("15-20", "GIL001", "lock-parallel-body"), Row("29-33", "none", "short-update") });
+
+        var report = await new CorpusScorer(new CorpusOptions(Path.Combine(root, "checkouts"), new[] { labels }, new[] { ReferenceMode.Framework }), TextWriter.Null)
+            .RunAsync(CancellationToken.None);
+
+        var run = Assert.Single(report.Runs);
+        Assert.Empty(run.Failures);
+        Assert.Equal(new[] { Outcome.TruePositive, Outcome.TrueNegative }, run.Rows.OrderBy(r => r.Row.Start).Select(r => r.Outcome));
+        var project = Assert.Single(run.Projects);
+        Assert.Equal("src/(loose files)", project.ProjectFile);
+        Assert.Equal(0, project.CompilerErrors);
+        Assert.Contains("no .csproj", project.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Diagnostics_outside_every_row_are_listed_not_counted()
     {
         var checkout = Path.Combine(root, "checkouts", "someone+numerics@0123456789ab");

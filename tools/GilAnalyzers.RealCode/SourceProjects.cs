@@ -35,6 +35,22 @@ public static class SourceProjects
         "NET6_0_OR_GREATER", "NET7_0_OR_GREATER", "NET8_0_OR_GREATER", "NET9_0_OR_GREATER", "NET10_0_OR_GREATER",
     };
 
+    /// <summary>The name of the project that holds the .cs files no .csproj owns.</summary>
+    public const string LooseFilesName = "(loose files)";
+
+    /// <summary>
+    /// The loose files (see <see cref="LooseFilesName"/>) under <paramref name="folder"/> (relative to
+    /// <paramref name="root"/>) as a project of their own: a folder of a repository whose projects a build tool
+    /// generates is usually one project.
+    /// </summary>
+    public static SourceProject LooseFolder(SourceProject loose, string root, string folder)
+    {
+        var prefix = Path.Combine(root, folder) + Path.DirectorySeparatorChar;
+        var files = loose.Files.Where(f => f.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var name = LooseFilesName + " " + folder;
+        return loose with { Name = name, ProjectFile = Path.Combine(root, folder, LooseFilesName), Files = files };
+    }
+
     public static IReadOnlyList<SourceProject> Discover(string root, Regex? exclude, TextWriter log)
     {
         var projectFiles = EnumerateFiles(root, "*.csproj")
@@ -78,7 +94,7 @@ public static class SourceProjects
         {
             log.WriteLine($"  {loose.Count} .cs files belong to no project; analysing them as one '(loose files)' compilation");
             projects.Add(new SourceProject(
-                "(loose files)", Path.Combine(root, "(loose files)"), loose.OrderBy(f => f, StringComparer.Ordinal).ToList(),
+                LooseFilesName, Path.Combine(root, LooseFilesName), loose.OrderBy(f => f, StringComparer.Ordinal).ToList(),
                 LanguageVersion.Preview, FrameworkSymbols, Nullable: true, ImplicitUsings: false, Array.Empty<string>()));
         }
 
