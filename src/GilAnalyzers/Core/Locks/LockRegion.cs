@@ -34,6 +34,9 @@ internal enum LockKind
     /// (and their TryEnter forms), <c>ReaderWriterLock.AcquireWriterLock</c>. Read locks are shared and never a region.
     /// </summary>
     ReaderWriter,
+
+    /// <summary><c>spin.Enter(ref taken) … spin.Exit()</c> on a System.Threading.SpinLock: a lock whose waiters burn the CPU.</summary>
+    SpinLock,
 }
 
 /// <summary>A piece of code that runs while holding one lock.</summary>
@@ -156,7 +159,7 @@ internal static class LockRegionFinder
     private static readonly string[] UpgradeableReleases = { "ExitUpgradeableReadLock" };
     private static readonly string[] WriterLockReleases = { "ReleaseWriterLock", "ReleaseLock" };
 
-    /// <summary>A call that acquires a lock: Monitor.Enter/TryEnter, a one-slot semaphore's Wait, Mutex.WaitOne, Lock.Enter.</summary>
+    /// <summary>A call that acquires a lock: Monitor.Enter/TryEnter, a one-slot semaphore's Wait, Mutex.WaitOne, Lock.Enter, SpinLock.Enter.</summary>
     public static LockRegion? FromAcquireCall(IInvocationOperation invocation, KnownTypes types)
     {
         var method = invocation.TargetMethod;
@@ -200,6 +203,11 @@ internal static class LockRegionFinder
         else if (isEnter && type?.Name == "Lock" && KnownTypes.Is(type, types.Lock))
         {
             kind = LockKind.LockObject;
+            lockedValue = invocation.Instance;
+        }
+        else if (isEnter && type?.Name == "SpinLock" && type.ContainingNamespace is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
+        {
+            kind = LockKind.SpinLock;
             lockedValue = invocation.Instance;
         }
         else if (IsReaderWriterAcquireName(name)

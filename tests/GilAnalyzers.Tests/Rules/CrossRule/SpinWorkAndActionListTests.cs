@@ -8,7 +8,7 @@ namespace GilAnalyzers.Tests.Rules;
 /// <summary>
 /// Issue 14, fifth round: <c>Thread.SpinWait(n)</c> outside a waiting loop keeps the core busy (lock and thread
 /// demos stand it in for work), while inside a <c>while</c>/<c>do</c> loop it backs off and waits; and delegates
-/// collected into a list or array that <c>Parallel.Invoke</c> then runs are parallel bodies.
+/// collected into a list or array that <c>Parallel.Invoke</c> then runs are parallel bodies; a <c>SpinLock</c> is a lock.
 /// </summary>
 public class SpinWorkAndActionListTests
 {
@@ -187,5 +187,42 @@ public class SpinWorkAndActionListTests
             """;
         await Gil003.VerifyAnalyzerAsync(busy, Gil003.Diagnostic(DiagnosticIds.RawThreadsCpuLoop).WithLocation(0).WithArguments("'count'", "Thread.SpinWait(50) spinning the CPU", "Parallel.For"));
         await Gil003.VerifyAnalyzerAsync(waiting);
+    }
+
+    [Fact]
+    public async Task SpinLockAroundCpuWorkInParallelBody_Reports_SpinLockAroundShortUpdate_DoesNot()
+    {
+        var source = Usings + """
+            class Sampler
+            {
+                private static SpinLock _spin = new SpinLock(false);
+                private static double _sum;
+                private static long _hits;
+
+                public static void Heavy(int n) => Parallel.For(0, n, i =>
+                {
+                    bool taken = false;
+                    try
+                    {
+                        {|#0:_spin.Enter(ref taken)|};
+                        for (int k = 0; k < 40_000; k++) _sum += Math.Sqrt(k + i);
+                    }
+                    finally
+                    {
+                        if (taken) _spin.Exit();
+                    }
+                });
+
+                public static void Light(int n) => Parallel.For(0, n, i =>
+                {
+                    double v = Math.Sqrt(i);
+                    bool taken = false;
+                    _spin.Enter(ref taken);
+                    try { _sum += v; _hits++; }
+                    finally { if (taken) _spin.Exit(false); }
+                });
+            }
+            """;
+        await Gil001.VerifyAnalyzerAsync(source, Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0).WithArguments("_spin", "for loop", "a Parallel.For body"));
     }
 }
