@@ -404,11 +404,85 @@ internal static class ParallelContextFinder
                 when (creation.Type?.Name == "Thread" && KnownTypes.Is(creation.Type, types.Thread))
                      || (creation.Type?.Name == "Task" && KnownTypes.Is(creation.Type, types.Task)):
                 launch = creation;
-                description = "a " + creation.Type!.Name + " started in a loop";
-                return IsRepeated(creation) ? Verdict.Hot : Verdict.NotParallel;
+                if (IsRepeated(creation))
+                {
+                    description = "a " + creation.Type!.Name + " started in a loop";
+                    return Verdict.Hot;
+                }
+
+                if (SharesLockWithSibling(creation, argument.Value))
+                {
+                    description = "a " + creation.Type!.Name + " started beside another that takes the same lock";
+                    return Verdict.Hot;
+                }
+
+                return Verdict.NotParallel;
             default:
                 return Verdict.NotParallel;
         }
+    }
+
+    /// <summary>
+    /// Threads written out one by one (<c>var a = new Thread(() => { lock (g) … }); var b = new Thread(() => { lock (g) … });</c>):
+    /// the thread created by <paramref name="launch"/> runs beside another thread of the same function whose delegate
+    /// takes a lock on the same expression, or runs the same method. Only then do the two contend.
+    /// </summary>
+    private static bool SharesLockWithSibling(IObjectCreationOperation launch, IOperation value)
+    {
+        var mine = DelegateShape(value);
+        if (mine.Method is null && mine.Locks is null)
+        {
+            return false;
+        }
+
+        foreach (var other in OperationFacts.FunctionRoot(launch).Descendants())
+        {
+            if (other == launch || other is not IObjectCreationOperation { Type.Name: "Thread", Arguments.Length: > 0 } sibling)
+            {
+                continue;
+            }
+
+            var theirs = DelegateShape(sibling.Arguments[0].Value);
+            if ((mine.Method is not null && SymbolEqualityComparer.Default.Equals(mine.Method, theirs.Method))
+                || (mine.Locks is not null && theirs.Locks is not null && mine.Locks.Overlaps(theirs.Locks)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The method a thread delegate runs (a method group), or the lock expressions its lambda takes directly.</summary>
+    private static (IMethodSymbol? Method, HashSet<string>? Locks) DelegateShape(IOperation value)
+    {
+        foreach (var target in DelegatesIn(value))
+        {
+            switch (target)
+            {
+                case IMethodReferenceOperation reference:
+                    return (reference.Method.OriginalDefinition, null);
+                case IAnonymousFunctionOperation lambda:
+                    HashSet<string>? locks = null;
+                    foreach (var operation in lambda.Body.Descendants())
+                    {
+                        var locked = operation switch
+                        {
+                            ILockOperation statement => statement.LockedValue,
+                            IInvocationOperation { TargetMethod: { Name: "Enter" or "TryEnter", ContainingType.Name: "Monitor" } } enter when enter.Arguments.Length > 0 => enter.Arguments[0].Value,
+                            _ => null,
+                        };
+                        if (locked is not null)
+                        {
+                            (locks ??= new HashSet<string>(System.StringComparer.Ordinal)).Add(locked.Syntax.ToString());
+                        }
+                    }
+
+                    return (null, locks);
+            }
+        }
+
+        return (null, null);
     }
 
     /// <summary>
