@@ -395,8 +395,19 @@ internal static class ParallelContextFinder
                 if ((typeName == "Task" && method.Name == "Run" && KnownTypes.Is(type, types.Task)) || IsPoolLaunch(method, types))
                 {
                     launch = call;
-                    description = "a " + typeName + "." + method.Name + " delegate started in a loop";
-                    return IsRepeated(call) ? Verdict.Hot : Verdict.NotParallel;
+                    if (IsRepeated(call))
+                    {
+                        description = "a " + typeName + "." + method.Name + " delegate started in a loop";
+                        return Verdict.Hot;
+                    }
+
+                    if (SharesLockWithSibling(call, argument.Value))
+                    {
+                        description = "a " + typeName + "." + method.Name + " delegate started beside another that takes the same lock";
+                        return Verdict.Hot;
+                    }
+
+                    return Verdict.NotParallel;
                 }
 
                 return Verdict.NotParallel;
@@ -423,11 +434,11 @@ internal static class ParallelContextFinder
     }
 
     /// <summary>
-    /// Threads written out one by one (<c>var a = new Thread(() => { lock (g) … }); var b = new Thread(() => { lock (g) … });</c>):
-    /// the thread created by <paramref name="launch"/> runs beside another thread of the same function whose delegate
+    /// Threads or tasks written out one by one (<c>var a = new Thread(() => { lock (g) … }); var b = new Thread(() => { lock (g) … });</c>,
+    /// two <c>Task.Run</c>s): what <paramref name="launch"/> starts runs beside another thread or task of the same function whose delegate
     /// takes a lock on the same expression, or runs the same method. Only then do the two contend.
     /// </summary>
-    private static bool SharesLockWithSibling(IObjectCreationOperation launch, IOperation value)
+    private static bool SharesLockWithSibling(IOperation launch, IOperation value)
     {
         var mine = DelegateShape(value);
         if (mine.Method is null && mine.Locks is null)
@@ -437,12 +448,20 @@ internal static class ParallelContextFinder
 
         foreach (var other in OperationFacts.FunctionRoot(launch).Descendants())
         {
-            if (other == launch || other is not IObjectCreationOperation { Type.Name: "Thread", Arguments.Length: > 0 } sibling)
+            // Another thread, Task.Run or StartNew of the same function, by name (no type is resolved for this test).
+            var started = other switch
+            {
+                IObjectCreationOperation { Type.Name: "Thread", Arguments.Length: > 0 } thread => thread.Arguments[0].Value,
+                IInvocationOperation { TargetMethod.Name: "Run" or "StartNew", TargetMethod.ContainingType.Name: "Task" or "TaskFactory", Arguments.Length: > 0 } task
+                    => task.Arguments[0].Value,
+                _ => null,
+            };
+            if (other == launch || started is null)
             {
                 continue;
             }
 
-            var theirs = DelegateShape(sibling.Arguments[0].Value);
+            var theirs = DelegateShape(started);
             if ((mine.Method is not null && SymbolEqualityComparer.Default.Equals(mine.Method, theirs.Method))
                 || (mine.Locks is not null && theirs.Locks is not null && mine.Locks.Overlaps(theirs.Locks)))
             {

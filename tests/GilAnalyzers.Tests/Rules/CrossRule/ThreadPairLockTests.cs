@@ -11,7 +11,7 @@ namespace GilAnalyzers.Tests.Rules;
 /// </summary>
 public class ThreadPairLockTests
 {
-    private const string Usings = "using System; using System.Threading;\n";
+    private const string Usings = "using System; using System.Threading; using System.Threading.Tasks;\n";
 
     [Fact]
     public async Task TwoThreadsTakingTheSameLockAroundCpuWork_Report()
@@ -82,5 +82,33 @@ public class ThreadPairLockTests
             }
             """;
         await Gil001.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task TwoTaskRunsOnTheSameLock_Report_OneTaskRunDoesNot()
+    {
+        var source = Usings + """
+            class Halves
+            {
+                private static readonly object Sync = new object();
+                private static double _total;
+
+                public static async Task Pair(double[] data)
+                {
+                    int mid = data.Length / 2;
+                    var first = Task.Run(() => { {|#0:lock (Sync)|} { for (int i = 0; i < mid; i++) _total += Math.Sqrt(data[i]); } });
+                    var second = Task.Run(() => { {|#1:lock (Sync)|} { for (int i = mid; i < data.Length; i++) _total += Math.Sqrt(data[i]); } });
+                    await Task.WhenAll(first, second);
+                }
+
+                public static Task Single(double[] data)
+                    => Task.Run(() => { lock (Sync) { for (int i = 0; i < data.Length; i++) _total += Math.Sqrt(data[i]); } });
+            }
+            """;
+        const string where = "a Task.Run delegate started beside another that takes the same lock";
+        await Gil001.VerifyAnalyzerAsync(
+            source,
+            Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0).WithArguments("Sync", "for loop", where),
+            Gil001.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(1).WithArguments("Sync", "for loop", where));
     }
 }
