@@ -21,7 +21,17 @@ internal sealed class ChunkJob(int start, int count, byte[] items)
 
     public int Attempts;
 
-    public string Describe() => Count == 1 ? "item " + Start.ToString(CultureInfo.InvariantCulture) : $"items {Start}–{Start + Count - 1}";
+    /// <summary>The chunk's last item.</summary>
+    public int Last => Start + Count - 1;
+
+    /// <summary>The item a failure of the whole chunk belongs to: its only item, or -1 (not known) for a chunk of several.</summary>
+    public int KnownItem => Count == 1 ? Start : -1;
+
+    public string Describe() => Count == 1 ? "item " + Start.ToString(CultureInfo.InvariantCulture) : $"items {Start}–{Last}";
+
+    /// <summary>For the message of a failure of the whole chunk: that the item at fault is not known (empty for a chunk of one).</summary>
+    public string WhichUnknown() =>
+        Count == 1 ? "" : $" Which of these items is at fault is not known: ItemIndex is -1, FirstItemIndex {Start} and LastItemIndex {Last}.";
 }
 
 /// <summary>
@@ -290,8 +300,12 @@ internal sealed class ChunkScheduler
             if (inFlight.TimedOut)
             {
                 _errors.Record(job.Start, new WorkItemTimeoutException(
-                    $"'{_call.Display}' did not finish {job.Describe()} within {limit!.Value.TotalSeconds:0.###} s ({job.Count} × {_itemTimeout!.Value.TotalSeconds:0.###} s and a 2 s margin) on silo {slot.Address} (process {slot.Info.ProcessId}); the chunk was cancelled there (cancellation stops it between items, not inside one).",
-                    job.Start, slot.Info.ProcessId, limit.Value));
+                    $"'{_call.Display}' did not finish {job.Describe()} within {limit!.Value.TotalSeconds:0.###} s ({job.Count} × {_itemTimeout!.Value.TotalSeconds:0.###} s and a 2 s margin) on silo {slot.Address} (process {slot.Info.ProcessId}); the chunk was cancelled there (cancellation stops it between items, not inside one).{job.WhichUnknown()}",
+                    job.KnownItem, slot.Info.ProcessId, limit.Value)
+                {
+                    FirstItemIndex = job.Start,
+                    LastItemIndex = job.Last,
+                });
                 return (null, false);
             }
 
@@ -343,8 +357,12 @@ internal sealed class ChunkScheduler
         if (job.Attempts >= Math.Max(1, _pool.Options.MaxAttemptsPerChunk))
         {
             _errors.Record(job.Start, new ClusterWorkLostException(
-                $"{char.ToUpperInvariant(job.Describe()[0])}{job.Describe()[1..]} of '{_call.Display}' ran on {job.Attempts} silos that were lost before they answered (last: {slot.Address}, process {slot.Info.ProcessId}: {cause.GetType().Name}: {cause.Message}).",
-                job.Start, cause));
+                $"{char.ToUpperInvariant(job.Describe()[0])}{job.Describe()[1..]} of '{_call.Display}' ran on {job.Attempts} silos that were lost before they answered (last: {slot.Address}, process {slot.Info.ProcessId}: {cause.GetType().Name}: {cause.Message}).{job.WhichUnknown()}",
+                job.KnownItem, cause)
+            {
+                FirstItemIndex = job.Start,
+                LastItemIndex = job.Last,
+            });
             return;
         }
 

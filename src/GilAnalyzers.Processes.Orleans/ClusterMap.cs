@@ -47,7 +47,10 @@ internal abstract class ClusterMap<TOut>
         {
             if (failure.Index >= 0 && failure.Index < job.Count)
             {
-                Errors.Record(job.Start + failure.Index, Translate(failure, Call, job.Start + failure.Index, outcome, ItemTimeout), _stopOnItemFailure);
+                // A failure the silo could not tie to one item covers items Index–LastIndex of the chunk; it is ordered by the first.
+                int index = job.Start + failure.Index;
+                int last = failure.LastIndex is int through && through > failure.Index ? job.Start + Math.Min(through, job.Count - 1) : index;
+                Errors.Record(index, Translate(failure, index, last, outcome), _stopOnItemFailure);
                 ok = false;
             }
         }
@@ -96,23 +99,82 @@ internal abstract class ClusterMap<TOut>
         }
     }
 
-    private static ProcessPoolException Translate(ItemFailure failure, ClusterPool.Call call, int index, ChunkOutcome outcome, TimeSpan? itemTimeout) => failure.Kind switch
+    /// <summary>
+    /// The exception for a failure of items <paramref name="index"/>–<paramref name="last"/> (one item when they are equal):
+    /// the same types as the local pool's, with the map's item indexes and the silo named.
+    /// </summary>
+    private ProcessPoolException Translate(ItemFailure failure, int index, int last, ChunkOutcome outcome)
     {
-        FailureKinds.Argument => new WorkSerializationException(
-            $"Silo {outcome.Silo} (process {outcome.ProcessId}) could not deserialise item {index} as '{call.ParameterType.FullName}' for '{call.Display}': {failure.Type}: {failure.Message}",
-            index, call.ParameterType),
-        FailureKinds.Result => new WorkSerializationException(
-            $"The result of '{call.Display}' for item {index} (declared '{call.ReturnType.FullName}') could not be serialised on silo {outcome.Silo} (process {outcome.ProcessId}): {failure.Type}: {failure.Message}",
-            index, call.ReturnType),
-        FailureKinds.Timeout => new WorkItemTimeoutException(
-            $"'{call.Display}' did not finish item {index} within {(itemTimeout ?? TimeSpan.Zero).TotalSeconds:0.###} s on silo {outcome.Silo} (process {outcome.ProcessId}); the silo's worker process running it was killed and will be replaced.",
-            index, outcome.ProcessId, itemTimeout ?? TimeSpan.Zero),
-        FailureKinds.Resolve => new ProcessPoolException(
-            $"Silo {outcome.Silo} (process {outcome.ProcessId}) could not load '{call.Display}': {failure.Type}: {failure.Message}", index),
-        _ => new RemoteWorkException(
-            $"'{call.Display}' threw {failure.Type} for item {index} on silo {outcome.Silo} (process {outcome.ProcessId}): {failure.Message}",
-            index, failure.Type, failure.Message, failure.StackTrace, failure.Detail, outcome.ProcessId),
-    };
+        string silo = $"silo {outcome.Silo} (process {outcome.ProcessId})";
+        if (last > index && failure.Kind is FailureKinds.Crash or FailureKinds.Timeout or FailureKinds.Pool)
+        {
+            return TranslateRange(failure, index, last, silo, outcome);
+        }
+
+        return failure.Kind switch
+        {
+            FailureKinds.Argument => new WorkSerializationException(
+                $"Silo {outcome.Silo} (process {outcome.ProcessId}) could not deserialise item {index} as '{Call.ParameterType.FullName}' for '{Call.Display}': {failure.Type}: {failure.Message}",
+                index, Call.ParameterType),
+            FailureKinds.Result => new WorkSerializationException(
+                $"The result of '{Call.Display}' for item {index} (declared '{Call.ReturnType.FullName}') could not be serialised on silo {outcome.Silo} (process {outcome.ProcessId}): {failure.Type}: {failure.Message}",
+                index, Call.ReturnType),
+            FailureKinds.Timeout => new WorkItemTimeoutException(
+                $"'{Call.Display}' did not finish item {index} within {(ItemTimeout ?? TimeSpan.Zero).TotalSeconds:0.###} s on silo {outcome.Silo} (process {outcome.ProcessId}); the silo's worker process running it was killed and will be replaced.",
+                index, failure.WorkerProcessId ?? outcome.ProcessId, ItemTimeout ?? TimeSpan.Zero),
+            FailureKinds.Resolve => new ProcessPoolException(
+                $"Silo {outcome.Silo} (process {outcome.ProcessId}) could not load '{Call.Display}': {failure.Type}: {failure.Message}", index),
+            FailureKinds.Crash => new WorkerCrashedException(
+                $"Worker process {failure.WorkerProcessId} of {silo} {HowItEnded(failure)} while running item {index} of '{Call.Display}'; the silo's pool replaces it. {StandardError(failure)}",
+                index, failure.WorkerProcessId ?? -1, failure.ExitCode, failure.StandardErrorTail ?? ""),
+            FailureKinds.Pool => new ProcessPoolException(
+                $"The process pool of {silo} failed while running item {index} of '{Call.Display}': {failure.Type}: {failure.Message} (the silo counts the items of its chunk from 0, item {index - failure.Index} here)", index),
+            _ => new RemoteWorkException(
+                $"'{Call.Display}' threw {failure.Type} for item {index} on silo {outcome.Silo} (process {outcome.ProcessId}): {failure.Message}",
+                index, failure.Type, failure.Message, failure.StackTrace, failure.Detail, outcome.ProcessId),
+        };
+    }
+
+    /// <summary>
+    /// A failure the silo's local pool could not tie to one of items <paramref name="index"/>–<paramref name="last"/> (they
+    /// ran in one local chunk, whose results come back together): <see cref="ProcessPoolException.ItemIndex"/> -1 and the
+    /// items in <see cref="ProcessPoolException.FirstItemIndex"/>–<see cref="ProcessPoolException.LastItemIndex"/>, as the
+    /// local pool reports a crash inside a chunk. The local message is not quoted: its item numbers count from the chunk's start.
+    /// </summary>
+    private ProcessPoolException TranslateRange(ItemFailure failure, int index, int last, string silo, ChunkOutcome outcome)
+    {
+        string unknown = $"which of these items it was running is not known, as a chunk's results come back together: ItemIndex is -1, FirstItemIndex {index} and LastItemIndex {last}";
+        return failure.Kind switch
+        {
+            FailureKinds.Crash => new WorkerCrashedException(
+                $"Worker process {failure.WorkerProcessId} of {silo} {HowItEnded(failure)} while running items {index}–{last} of '{Call.Display}' " +
+                $"(one chunk of the silo's local pool; {unknown}; with chunkSize: 1 a crash names its item); the silo's pool replaces it. {StandardError(failure)}",
+                -1, failure.WorkerProcessId ?? -1, failure.ExitCode, failure.StandardErrorTail ?? "")
+            {
+                FirstItemIndex = index,
+                LastItemIndex = last,
+            },
+            FailureKinds.Timeout => new WorkItemTimeoutException(
+                $"'{Call.Display}' did not finish items {index}–{last} on {silo} in time ({(ItemTimeout ?? TimeSpan.Zero).TotalSeconds:0.###} s per item) and the silo's worker process {failure.WorkerProcessId} " +
+                $"did not report which item was late ({unknown}); it was killed and will be replaced.",
+                -1, failure.WorkerProcessId ?? outcome.ProcessId, ItemTimeout ?? TimeSpan.Zero)
+            {
+                FirstItemIndex = index,
+                LastItemIndex = last,
+            },
+            _ => new ProcessPoolException(
+                $"The process pool of {silo} failed while running items {index}–{last} of '{Call.Display}' ({unknown}): {failure.Type}.", -1)
+            {
+                FirstItemIndex = index,
+                LastItemIndex = last,
+            },
+        };
+    }
+
+    private static string HowItEnded(ItemFailure failure) => failure.ExitCode is int code ? ProcessPool.DescribeExit(code) : "exited";
+
+    private static string StandardError(ItemFailure failure) =>
+        string.IsNullOrEmpty(failure.StandardErrorTail) ? "It wrote nothing to standard error." : "Its last standard error output:" + Environment.NewLine + failure.StandardErrorTail;
 }
 
 /// <summary><c>MapAsync</c> on the cluster: fixed chunks of a list, results written by index.</summary>

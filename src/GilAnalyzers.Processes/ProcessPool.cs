@@ -857,7 +857,7 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         return broken.Copy();
     }
 
-    private static string DescribeExit(int code)
+    internal static string DescribeExit(int code)
     {
         if (!OperatingSystem.IsWindows() && code > 128 && code < 128 + 32)
         {
