@@ -8,7 +8,7 @@ namespace GilAnalyzers.Processes.Bench;
 /// Prints the pool's fixed costs — cold worker start (with where it goes), warm round trip per item unchunked and
 /// chunked, items per second, a 48 KiB byte[] there and back — beside the same figures for Python's
 /// ProcessPoolExecutor with each start method (fork, forkserver, spawn) when python3 is present.
-/// Usage: dotnet run -c Release --project bench/GilAnalyzers.Processes.Bench [-- --quick] [--large-only]
+/// Usage: dotnet run -c Release --project bench/GilAnalyzers.Processes.Bench [-- --quick] [--large-only | --warm-only]
 /// </summary>
 public static class Program
 {
@@ -43,6 +43,14 @@ public static class Program
         int chunkedItems = quick ? 200_000 : 1_000_000;
         int bytesItems = quick ? 200 : 1_000;
         const int chunk = 1_000;
+
+        if (args.Contains("--warm-only"))
+        {
+            // Only the warm per-item rows, with the CPU they cost: for before/after comparisons of the pool's per-chunk code
+            // on a loaded machine, where wall time stretches with the load and CPU time much less.
+            WarmOnly(workers, unchunkedItems, chunkedItems, chunk);
+            return 0;
+        }
 
         if (args.Contains("--large-only"))
         {
@@ -233,6 +241,50 @@ public static class Program
             pool.Map<int, int>(Square, Enumerable.Range(0, 500), chunkSize: 1);
             pool.Map<int, int>(Square, Enumerable.Range(0, 20_000), chunkSize: 1_000);
         }
+    }
+
+    /// <summary>
+    /// The four warm per-item rows (1 and all workers, unchunked and chunked), each the median of 7 maps after a warm-up:
+    /// wall time per item, and CPU time per item of this process and of the workers together (their threads' run time).
+    /// </summary>
+    private static void WarmOnly(int workers, int unchunkedItems, int chunkedItems, int chunk)
+    {
+        Console.WriteLine($"load average at the start: {LoadAverage()}");
+        Console.WriteLine($"{"row",-44}  {"wall/item",10}  {"CPU/item (pool + workers)",26}");
+        foreach (int w in new[] { 1, workers })
+        {
+            using var pool = new ProcessPool(maxWorkers: w);
+            Warm(pool);
+            foreach ((int items, int size, string name) in new[] { (unchunkedItems, 1, "unchunked"), (chunkedItems, chunk, $"chunksize {chunk}") })
+            {
+                int[] input = Enumerable.Range(0, items).ToArray();
+                var walls = new List<double>();
+                var cpus = new List<double>();
+                using Process self = Process.GetCurrentProcess();
+                for (int r = 0; r < 7; r++)
+                {
+                    Process[] running = [.. pool.WorkerProcessIds.Select(Process.GetProcessById)];
+                    double cpuBefore = CpuMilliseconds(self) + running.Sum(CpuMilliseconds);
+                    var sw = Stopwatch.StartNew();
+                    int[] output = pool.Map<int, int>(Square, input, size);
+                    walls.Add(sw.Elapsed.TotalMicroseconds / items);
+                    cpus.Add((CpuMilliseconds(self) + running.Sum(CpuMilliseconds) - cpuBefore) * 1000 / items);
+                    if (output[^1] != input[^1] * input[^1])
+                    {
+                        throw new InvalidOperationException("wrong result");
+                    }
+
+                    foreach (Process p in running)
+                    {
+                        p.Dispose();
+                    }
+                }
+
+                Console.WriteLine($"{$"warm per item, {name}, {w} worker{(w == 1 ? "" : "s")}",-44}  {Us(Median(walls)),10}  {Us(Median(cpus)),26}");
+            }
+        }
+
+        Console.WriteLine($"load average at the end: {LoadAverage()}");
     }
 
     /// <summary>Median over 3 runs of the time per item.</summary>

@@ -229,19 +229,22 @@ internal sealed class PoolChunkRunner<TIn, TOut> : PoolChunkRunner
         }
         catch (WorkItemTimeoutException ex)
         {
-            return (Payload.Nulls(count).ToArray(), [ItemFailure.From(Math.Max(0, ex.ItemIndex), FailureKinds.Timeout, ex)]);
+            return (Payload.Nulls(count).ToArray(), [ItemFailure.FromPool(ex, FailureKinds.Timeout, count)]);
         }
         catch (WorkSerializationException ex)
         {
             return (Payload.Nulls(count).ToArray(), [ItemFailure.From(Math.Max(0, ex.ItemIndex), FailureKinds.Result, ex)]);
         }
+        catch (WorkerCrashedException ex)
+        {
+            // A worker process died: on the item when the local pool knows it (a local chunk of one item), otherwise on the
+            // local chunk's items (ItemIndex -1, FirstItemIndex–LastItemIndex), which the client reports as the local pool does.
+            return (Payload.Nulls(count).ToArray(), [ItemFailure.FromPool(ex, FailureKinds.Crash, count)]);
+        }
         catch (ProcessPoolException ex) when (ex is not BrokenProcessPoolException)
         {
-            // A worker process died or ran past its time: the item fails with the local pool's exception. A worker that died
-            // during a local chunk of several items does not say which (ItemIndex -1): the failure is put on the chunk's
-            // first item, and the local exception's message, carried along, says that the item at fault is not known.
-            int index = ex.ItemIndex >= 0 ? ex.ItemIndex : Math.Max(0, ex.FirstItemIndex);
-            return (Payload.Nulls(count).ToArray(), [ItemFailure.From(index, FailureKinds.Exception, ex)]);
+            // Another failure of the local pool (e.g. the connection to a worker process broke during a chunk).
+            return (Payload.Nulls(count).ToArray(), [ItemFailure.FromPool(ex, FailureKinds.Pool, count)]);
         }
 
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, items.Length));

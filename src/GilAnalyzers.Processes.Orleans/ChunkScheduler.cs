@@ -21,7 +21,17 @@ internal sealed class ChunkJob(int start, int count, byte[] items)
 
     public int Attempts;
 
-    public string Describe() => Count == 1 ? "item " + Start.ToString(CultureInfo.InvariantCulture) : $"items {Start}–{Start + Count - 1}";
+    /// <summary>The chunk's last item.</summary>
+    public int Last => Start + Count - 1;
+
+    /// <summary>The item a failure of the whole chunk belongs to: its only item, or -1 (not known) for a chunk of several.</summary>
+    public int KnownItem => Count == 1 ? Start : -1;
+
+    public string Describe() => Count == 1 ? "item " + Start.ToString(CultureInfo.InvariantCulture) : $"items {Start}–{Last}";
+
+    /// <summary>For the message of a failure of the whole chunk: that the item at fault is not known (empty for a chunk of one).</summary>
+    public string WhichUnknown() =>
+        Count == 1 ? "" : $" Which of these items is at fault is not known: ItemIndex is -1, FirstItemIndex {Start} and LastItemIndex {Last}.";
 }
 
 /// <summary>
@@ -48,6 +58,12 @@ internal sealed class ChunkScheduler
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _outstanding;
     private volatile bool _exhausted;
+    // The membership as the map's run loop last read it (touched by RunAsync only).
+    private readonly Dictionary<SiloAddress, Slot> _slots = new();
+    private readonly Dictionary<SiloAddress, DateTime> _suspendedUntil = new();
+    private readonly List<Task> _lanes = new();
+    private DateTime? _noSiloSince;
+    private DateTime? _unreadSince;
 
     public ChunkScheduler(
         ClusterPool pool, IClusterClient client, ClusterPool.Call call, Func<CancellationToken, ValueTask<ChunkJob?>> next,
@@ -76,85 +92,25 @@ internal sealed class ChunkScheduler
         }
     }
 
+    /// <summary>
+    /// Runs the map until every chunk's results are in, it fails, or it is cancelled: reads the membership every
+    /// <see cref="ClusterPoolOptions.MembershipPollInterval"/> (<see cref="PollMembershipAsync"/>), then stops every lane.
+    /// </summary>
     public async Task RunAsync()
     {
-        ClusterPoolOptions options = _pool.Options;
-        var slots = new Dictionary<SiloAddress, Slot>();
-        var suspendedUntil = new Dictionary<SiloAddress, DateTime>();
-        var lanes = new List<Task>();
-        DateTime? noSiloSince = null;
-        DateTime? unreadSince = null;
         CancellationToken stop = _stop.Token;
         try
         {
             while (!_finished.Task.IsCompleted && !stop.IsCancellationRequested)
             {
-                // When the membership cannot be read this round, keep the silos as they are: their own calls tell
-                // whether they are still there (a failed call marks its silo lost).
-                IReadOnlyCollection<SiloAddress>? read = await _pool.TryActiveSilosAsync(_client, stop).ConfigureAwait(false);
-                IReadOnlyCollection<SiloAddress> active = read ?? slots.Keys.ToArray();
-                DateTime now = DateTime.UtcNow;
-                unreadSince = read is null ? unreadSince ?? now : null;
-                if (unreadSince is DateTime since && now - since > options.NoSiloTimeout)
+                if (!await PollMembershipAsync(stop).ConfigureAwait(false))
                 {
-                    // No gateway has answered for the whole timeout: the cluster is gone (or unreachable from here).
-                    _errors.Record(-1, _pool.NoSilo());
                     break;
-                }
-
-                foreach (KeyValuePair<SiloAddress, Slot> entry in slots.ToArray())
-                {
-                    if (!active.Contains(entry.Key) || entry.Value.Lost)
-                    {
-                        entry.Value.Cancel();
-                        slots.Remove(entry.Key);
-                        if (entry.Value.Lost)
-                        {
-                            suspendedUntil[entry.Key] = now + TimeSpan.FromSeconds(1);
-                        }
-                    }
-                }
-
-                foreach (SiloAddress silo in active)
-                {
-                    if (slots.ContainsKey(silo) || (suspendedUntil.TryGetValue(silo, out DateTime until) && until > now))
-                    {
-                        continue;
-                    }
-
-                    if (await _pool.InfoAsync(_client, silo, stop).ConfigureAwait(false) is not SiloInfo info)
-                    {
-                        continue;
-                    }
-
-                    var slot = new Slot(silo, info, stop);
-                    slots[silo] = slot;
-                    int count = Math.Max(1, info.Workers * Math.Max(1, options.ChunksInFlightPerWorker));
-                    for (int lane = 0; lane < count; lane++)
-                    {
-                        string key = SiloPinnedPlacement.Key(silo, lane.ToString(CultureInfo.InvariantCulture));
-                        lanes.Add(Task.Run(() => LaneAsync(slot, key), CancellationToken.None));
-                    }
-                }
-
-                await Task.WhenAll(slots.Values.Select(slot => CheckHeldAsync(slot, stop))).ConfigureAwait(false);
-                if (slots.Count == 0)
-                {
-                    noSiloSince ??= now;
-                    if (now - noSiloSince.Value > options.NoSiloTimeout)
-                    {
-                        _errors.Record(-1, _pool.NoSilo());
-                        break;
-                    }
-                }
-                else
-                {
-                    noSiloSince = null;
                 }
 
                 try
                 {
-                    await Task.WhenAny(_finished.Task, Task.Delay(options.MembershipPollInterval, stop)).ConfigureAwait(false);
+                    await Task.WhenAny(_finished.Task, Task.Delay(_pool.Options.MembershipPollInterval, stop)).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -168,17 +124,100 @@ internal sealed class ChunkScheduler
         finally
         {
             Stop();
-            foreach (Slot slot in slots.Values)
+            foreach (Slot slot in _slots.Values)
             {
                 slot.Cancel();
             }
 
-            await Task.WhenAll(lanes).ConfigureAwait(false);
+            await Task.WhenAll(_lanes).ConfigureAwait(false);
             _errors.Recorded -= Stop;
             _stop.Dispose();
         }
     }
 
+    /// <summary>
+    /// One reading of the membership: silos that left lose their lanes, silos that joined get lanes, every silo is asked
+    /// which calls it still holds. False when the cluster is gone — no gateway answered, or no silo was there, for the
+    /// whole <see cref="ClusterPoolOptions.NoSiloTimeout"/> (the map's failure is then recorded).
+    /// </summary>
+    private async Task<bool> PollMembershipAsync(CancellationToken stop)
+    {
+        // When the membership cannot be read this round, keep the silos as they are: their own calls tell whether they
+        // are still there (a failed call marks its silo lost).
+        IReadOnlyCollection<SiloAddress>? read = await _pool.TryActiveSilosAsync(_client, stop).ConfigureAwait(false);
+        IReadOnlyCollection<SiloAddress> active = read ?? _slots.Keys.ToArray();
+        DateTime now = DateTime.UtcNow;
+        _unreadSince = read is null ? _unreadSince ?? now : null;
+        if (_unreadSince is DateTime since && now - since > _pool.Options.NoSiloTimeout)
+        {
+            // No gateway has answered for the whole timeout: the cluster is gone (or unreachable from here).
+            _errors.Record(-1, _pool.NoSilo());
+            return false;
+        }
+
+        DropLeftSilos(active, now);
+        await AddJoinedSilosAsync(active, now, stop).ConfigureAwait(false);
+        await Task.WhenAll(_slots.Values.Select(slot => CheckHeldAsync(slot, stop))).ConfigureAwait(false);
+        if (_slots.Count > 0)
+        {
+            _noSiloSince = null;
+            return true;
+        }
+
+        _noSiloSince ??= now;
+        if (now - _noSiloSince.Value > _pool.Options.NoSiloTimeout)
+        {
+            _errors.Record(-1, _pool.NoSilo());
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Cancels the lanes of silos no longer active or marked lost; a lost silo gets no work for a second.</summary>
+    private void DropLeftSilos(IReadOnlyCollection<SiloAddress> active, DateTime now)
+    {
+        foreach (KeyValuePair<SiloAddress, Slot> entry in _slots.ToArray())
+        {
+            if (!active.Contains(entry.Key) || entry.Value.Lost)
+            {
+                entry.Value.Cancel();
+                _slots.Remove(entry.Key);
+                if (entry.Value.Lost)
+                {
+                    _suspendedUntil[entry.Key] = now + TimeSpan.FromSeconds(1);
+                }
+            }
+        }
+    }
+
+    /// <summary>Starts lanes (work threads × chunks in flight per worker) on each active silo that has none and answers.</summary>
+    private async Task AddJoinedSilosAsync(IReadOnlyCollection<SiloAddress> active, DateTime now, CancellationToken stop)
+    {
+        foreach (SiloAddress silo in active)
+        {
+            if (_slots.ContainsKey(silo) || (_suspendedUntil.TryGetValue(silo, out DateTime until) && until > now))
+            {
+                continue;
+            }
+
+            if (await _pool.InfoAsync(_client, silo, stop).ConfigureAwait(false) is not SiloInfo info)
+            {
+                continue;
+            }
+
+            var slot = new Slot(silo, info, stop);
+            _slots[silo] = slot;
+            int count = Math.Max(1, info.Workers * Math.Max(1, _pool.Options.ChunksInFlightPerWorker));
+            for (int lane = 0; lane < count; lane++)
+            {
+                string key = SiloPinnedPlacement.Key(silo, lane.ToString(CultureInfo.InvariantCulture));
+                _lanes.Add(Task.Run(() => LaneAsync(slot, key), CancellationToken.None));
+            }
+        }
+    }
+
+    /// <summary>Takes chunks one at a time and runs each on the lane's grain, until the map has no more or the silo is lost.</summary>
     private async Task LaneAsync(Slot slot, string key)
     {
         IChunkWorkerGrain grain = _client.GetGrain<IChunkWorkerGrain>(key);
@@ -194,51 +233,15 @@ internal sealed class ChunkScheduler
                 }
 
                 job.Attempts++;
-                long callId = Interlocked.Increment(ref s_callIds);
-                using var call = CancellationTokenSource.CreateLinkedTokenSource(token);
-                var inFlight = new InFlight(call);
-                TimeSpan? limit = _itemTimeout is TimeSpan t ? TimeSpan.FromTicks(Math.Min(t.Ticks * job.Count + TimeSpan.FromSeconds(2).Ticks, TimeSpan.FromDays(30).Ticks)) : null;
-                using var timer = limit is TimeSpan l ? new CancellationTokenSource(l) : null;
-                using CancellationTokenRegistration onTimeout = timer?.Token.Register(static s => ((InFlight)s!).TimeOut(), inFlight) ?? default;
-
-                ChunkOutcome outcome;
-                slot.Calls[callId] = inFlight;
-                try
+                (ChunkOutcome? outcome, bool goOn) = await CallAsync(slot, grain, job).ConfigureAwait(false);
+                if (outcome is null)
                 {
-                    outcome = await grain.RunChunkAsync(new ChunkWork { Method = _call.Method, Items = job.Items, Start = job.Start, CallId = callId, ItemTimeoutMilliseconds = _itemTimeout?.TotalMilliseconds }, call.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    if (_stop.IsCancellationRequested)
+                    if (goOn)
                     {
-                        return; // the map is over (finished, failed or cancelled)
-                    }
-
-                    if (inFlight.Lost && !token.IsCancellationRequested)
-                    {
-                        // The silo is alive but no longer holds the call: the request or its answer was lost on the
-                        // way (e.g. through the gateway of a silo that died). Run the chunk again; this lane goes on.
-                        Requeue(job, slot, ex);
                         continue;
                     }
 
-                    if (inFlight.TimedOut)
-                    {
-                        _errors.Record(job.Start, new WorkItemTimeoutException(
-                            $"'{_call.Display}' did not finish {job.Describe()} within {limit!.Value.TotalSeconds:0.###} s ({job.Count} × {_itemTimeout!.Value.TotalSeconds:0.###} s and a 2 s margin) on silo {slot.Address} (process {slot.Info.ProcessId}); the chunk was cancelled there (cancellation stops it between items, not inside one).",
-                            job.Start, slot.Info.ProcessId, limit.Value));
-                        return;
-                    }
-
-                    // The silo left the membership (its lanes were cancelled), or the call failed on the way: the
-                    // chunk goes back to the queue, and the silo gets no work until the membership shows it again.
-                    slot.MarkLost();
-                    Requeue(job, slot, ex);
                     return;
-                }
-                finally
-                {
-                    slot.Calls.TryRemove(callId, out _);
                 }
 
                 _done(job, outcome);
@@ -256,6 +259,65 @@ internal sealed class ChunkScheduler
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>
+    /// Runs one chunk on the lane's grain: its outcome, or null when the call failed — then GoOn says whether the lane
+    /// takes another chunk (the call was lost on the way and its chunk was queued again) or ends (the map is over, the
+    /// chunk timed out, or the silo is lost and the chunk went back to the queue for another silo).
+    /// </summary>
+    private async Task<(ChunkOutcome? Outcome, bool GoOn)> CallAsync(Slot slot, IChunkWorkerGrain grain, ChunkJob job)
+    {
+        CancellationToken token = slot.Token;
+        long callId = Interlocked.Increment(ref s_callIds);
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(token);
+        var inFlight = new InFlight(call);
+        TimeSpan? limit = _itemTimeout is TimeSpan t ? TimeSpan.FromTicks(Math.Min(t.Ticks * job.Count + TimeSpan.FromSeconds(2).Ticks, TimeSpan.FromDays(30).Ticks)) : null;
+        using var timer = limit is TimeSpan l ? new CancellationTokenSource(l) : null;
+        using CancellationTokenRegistration onTimeout = timer?.Token.Register(static s => ((InFlight)s!).TimeOut(), inFlight) ?? default;
+        slot.Calls[callId] = inFlight;
+        try
+        {
+            var work = new ChunkWork { Method = _call.Method, Items = job.Items, Start = job.Start, CallId = callId, ItemTimeoutMilliseconds = _itemTimeout?.TotalMilliseconds };
+            return (await grain.RunChunkAsync(work, call.Token).ConfigureAwait(false), true);
+        }
+        catch (Exception ex)
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return (null, false); // the map is over (finished, failed or cancelled)
+            }
+
+            if (inFlight.Lost && !token.IsCancellationRequested)
+            {
+                // The silo is alive but no longer holds the call: the request or its answer was lost on the way (e.g.
+                // through the gateway of a silo that died). Run the chunk again; this lane goes on.
+                Requeue(job, slot, ex);
+                return (null, true);
+            }
+
+            if (inFlight.TimedOut)
+            {
+                _errors.Record(job.Start, new WorkItemTimeoutException(
+                    $"'{_call.Display}' did not finish {job.Describe()} within {limit!.Value.TotalSeconds:0.###} s ({job.Count} × {_itemTimeout!.Value.TotalSeconds:0.###} s and a 2 s margin) on silo {slot.Address} (process {slot.Info.ProcessId}); the chunk was cancelled there (cancellation stops it between items, not inside one).{job.WhichUnknown()}",
+                    job.KnownItem, slot.Info.ProcessId, limit.Value)
+                {
+                    FirstItemIndex = job.Start,
+                    LastItemIndex = job.Last,
+                });
+                return (null, false);
+            }
+
+            // The silo left the membership (its lanes were cancelled), or the call failed on the way: the chunk goes back
+            // to the queue, and the silo gets no work until the membership shows it again.
+            slot.MarkLost();
+            Requeue(job, slot, ex);
+            return (null, false);
+        }
+        finally
+        {
+            slot.Calls.TryRemove(callId, out _);
         }
     }
 
@@ -295,8 +357,12 @@ internal sealed class ChunkScheduler
         if (job.Attempts >= Math.Max(1, _pool.Options.MaxAttemptsPerChunk))
         {
             _errors.Record(job.Start, new ClusterWorkLostException(
-                $"{char.ToUpperInvariant(job.Describe()[0])}{job.Describe()[1..]} of '{_call.Display}' ran on {job.Attempts} silos that were lost before they answered (last: {slot.Address}, process {slot.Info.ProcessId}: {cause.GetType().Name}: {cause.Message}).",
-                job.Start, cause));
+                $"{char.ToUpperInvariant(job.Describe()[0])}{job.Describe()[1..]} of '{_call.Display}' ran on {job.Attempts} silos that were lost before they answered (last: {slot.Address}, process {slot.Info.ProcessId}: {cause.GetType().Name}: {cause.Message}).{job.WhichUnknown()}",
+                job.KnownItem, cause)
+            {
+                FirstItemIndex = job.Start,
+                LastItemIndex = job.Last,
+            });
             return;
         }
 

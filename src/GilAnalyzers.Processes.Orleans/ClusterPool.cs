@@ -166,89 +166,23 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
     private async Task<TOut[]> MapCoreAsync<TIn, TOut>(Call call, IReadOnlyList<TIn> items, int? chunkSize, TimeSpan? itemTimeout, CancellationToken cancellationToken)
     {
         int n = items.Count;
-        var results = new TOut[n];
         if (n == 0)
         {
-            return results;
+            return new TOut[0];
         }
 
         IClusterClient client = await ClientAsync(cancellationToken).ConfigureAwait(false);
         int size = chunkSize ?? ProcessPool.AutomaticChunkSize(n, await TotalWorkersAsync(client, cancellationToken).ConfigureAwait(false));
-        int chunkCount = (int)(((long)n + size - 1) / size);
-        int nextChunk = -1;
-        var errors = new FirstError();
-
-        ValueTask<ChunkJob?> Next(CancellationToken _)
-        {
-            int c = Interlocked.Increment(ref nextChunk);
-            int start = c * size;
-            if (c >= chunkCount || start > errors.Index)
-            {
-                // Past the end, or past an item that already failed: results after it are not wanted.
-                return new ValueTask<ChunkJob?>((ChunkJob?)null);
-            }
-
-            int count = Math.Min(size, n - start);
-            try
-            {
-                return new ValueTask<ChunkJob?>(new ChunkJob(start, count, Payload.SerializeArray(items, start, count, call.ParameterType).ToArray()));
-            }
-            catch (PayloadItemException ex)
-            {
-                int index = start + ex.Index;
-                throw new WorkSerializationException(
-                    $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}", index, ex.Type, ex.InnerException);
-            }
-        }
-
-        bool Done(ChunkJob job, ChunkOutcome outcome)
-        {
-            bool ok = true;
-            var failed = new bool[job.Count];
-            foreach (ItemFailure failure in outcome.Failures ?? [])
-            {
-                if (failure.Index >= 0 && failure.Index < job.Count)
-                {
-                    failed[failure.Index] = true;
-                    errors.Record(job.Start + failure.Index, Translate(failure, call, job.Start + failure.Index, outcome, itemTimeout), stop: false);
-                    ok = false;
-                }
-            }
-
-            var reader = new MessagePack.MessagePackReader(outcome.Values);
-            int valueCount = reader.ReadArrayHeader();
-            for (int i = 0; i < valueCount && i < job.Count; i++)
-            {
-                ReadOnlyMemory<byte> element = Protocol.Raw(ref reader);
-                if (!ok)
-                {
-                    break; // a failed chunk carries no other results (the silo's pool stopped it): the map fails anyway
-                }
-
-                try
-                {
-                    results[job.Start + i] = Payload.Deserialize<TOut>(element, call.ReturnType);
-                }
-                catch (Exception ex)
-                {
-                    errors.Record(job.Start + i, new WorkSerializationException(
-                        $"The result of '{call.Display}' for item {job.Start + i} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}", job.Start + i, call.ReturnType, ex));
-                    ok = false;
-                }
-            }
-
-            return ok;
-        }
-
-        var scheduler = new ChunkScheduler(this, client, call, Next, Done, errors, itemTimeout, cancellationToken);
+        var map = new OrderedClusterMap<TIn, TOut>(call, items, size, itemTimeout);
+        var scheduler = new ChunkScheduler(this, client, call, map.NextAsync, map.Done, map.Errors, itemTimeout, cancellationToken);
         await scheduler.RunAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (errors.Error is Exception error)
+        if (map.Errors.Error is Exception error)
         {
             throw error;
         }
 
-        return results;
+        return map.Results;
     }
 
     private async IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedCoreAsync<TIn, TOut>(
@@ -259,133 +193,25 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
         CancellationToken cancellationToken = user.Token;
         IClusterClient client = await ClientAsync(cancellationToken).ConfigureAwait(false);
         int buffer = bufferSize ?? (int)Math.Min(int.MaxValue, 4L * Math.Max(1, await TotalWorkersAsync(client, cancellationToken).ConfigureAwait(false)) * chunkSize);
-        var budget = new SemaphoreSlim(buffer, buffer);
-        var channel = Channel.CreateUnbounded<(int Index, TOut Value)>(new UnboundedChannelOptions { SingleReader = true });
-        var errors = new FirstError();
-        object inputGate = new();
-        IEnumerator<TIn>? input = null;
-        bool inputDone = false;
-        int pulled = 0;
-
-        async ValueTask<ChunkJob?> Next(CancellationToken laneToken)
-        {
-            for (int i = 0; i < chunkSize; i++)
-            {
-                try
-                {
-                    await budget.WaitAsync(laneToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    if (i > 0)
-                    {
-                        budget.Release(i); // give back what this lane took before it was stopped
-                    }
-
-                    throw;
-                }
-            }
-
-            var chunk = new List<TIn>(chunkSize);
-            int start;
-            lock (inputGate)
-            {
-                if (!inputDone)
-                {
-                    input ??= items.GetEnumerator();
-                    while (chunk.Count < chunkSize && input.MoveNext())
-                    {
-                        chunk.Add(input.Current);
-                    }
-
-                    inputDone = chunk.Count < chunkSize;
-                }
-
-                start = pulled;
-                pulled += chunk.Count;
-            }
-
-            if (chunk.Count < chunkSize)
-            {
-                budget.Release(chunkSize - chunk.Count);
-            }
-
-            if (chunk.Count == 0)
-            {
-                return null;
-            }
-
-            try
-            {
-                return new ChunkJob(start, chunk.Count, Payload.SerializeArray(chunk, 0, chunk.Count, call.ParameterType).ToArray());
-            }
-            catch (PayloadItemException ex)
-            {
-                int index = start + ex.Index;
-                throw new WorkSerializationException(
-                    $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}", index, ex.Type, ex.InnerException);
-            }
-        }
-
-        bool Done(ChunkJob job, ChunkOutcome outcome)
-        {
-            bool ok = true;
-            var failed = new bool[job.Count];
-            foreach (ItemFailure failure in outcome.Failures ?? [])
-            {
-                if (failure.Index >= 0 && failure.Index < job.Count)
-                {
-                    failed[failure.Index] = true;
-                    errors.Record(job.Start + failure.Index, Translate(failure, call, job.Start + failure.Index, outcome, itemTimeout));
-                    ok = false;
-                }
-            }
-
-            var reader = new MessagePack.MessagePackReader(outcome.Values);
-            int valueCount = reader.ReadArrayHeader();
-            for (int i = 0; i < valueCount && i < job.Count; i++)
-            {
-                ReadOnlyMemory<byte> element = Protocol.Raw(ref reader);
-                if (!ok)
-                {
-                    break; // a failed chunk carries no other results: the enumeration ends with the failure
-                }
-
-                if (!failed[i])
-                {
-                    try
-                    {
-                        channel.Writer.TryWrite((job.Start + i, Payload.Deserialize<TOut>(element, call.ReturnType)));
-                    }
-                    catch (Exception ex)
-                    {
-                        errors.Record(job.Start + i, new WorkSerializationException(
-                            $"The result of '{call.Display}' for item {job.Start + i} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}", job.Start + i, call.ReturnType, ex));
-                        ok = false;
-                    }
-                }
-            }
-
-            return ok;
-        }
-
-        var scheduler = new ChunkScheduler(this, client, call, Next, Done, errors, itemTimeout, cancellationToken);
+        var map = new UnorderedClusterMap<TIn, TOut>(call, items, chunkSize, buffer, itemTimeout);
+        var scheduler = new ChunkScheduler(this, client, call, map.NextAsync, map.Done, map.Errors, itemTimeout, cancellationToken);
         Task running = scheduler.RunAsync();
-        _ = running.ContinueWith(static (_, w) => ((ChannelWriter<(int, TOut)>)w!).TryComplete(), channel.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = running.ContinueWith(static (_, w) => ((ChannelWriter<(int, TOut)>)w!).TryComplete(), map.Results.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            while (await channel.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            ChannelReader<(int Index, TOut Value)> results = map.Results.Reader;
+            while (await results.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                while (channel.Reader.TryRead(out (int Index, TOut Value) entry))
+                while (results.TryRead(out (int Index, TOut Value) entry))
                 {
-                    budget.Release();
+                    map.Yielded();
                     yield return entry;
                 }
             }
 
             await running.ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            if (errors.Error is Exception error)
+            if (map.Errors.Error is Exception error)
             {
                 throw error;
             }
@@ -394,11 +220,7 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
         {
             scheduler.Stop();
             await running.ConfigureAwait(false);
-            lock (inputGate)
-            {
-                input?.Dispose();
-                inputDone = true;
-            }
+            map.CloseInput();
         }
     }
 
@@ -499,53 +321,7 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
                 return connected;
             }
 
-            ClusterPoolOptions options = Options;
-            DateTime deadline = DateTime.UtcNow + options.NoSiloTimeout;
-            IHost host = new HostBuilder()
-                .UseOrleansClient(client =>
-                {
-                    if (options.Membership == ClusterMembership.Localhost)
-                    {
-                        client.UseStaticClustering(options.GatewaysOrDefault().ToArray());
-                    }
-                    else
-                    {
-                        client.UseAdoNetClustering(o =>
-                        {
-                            o.Invariant = options.Invariant;
-                            o.ConnectionString = options.ConnectionString;
-                        });
-                    }
-
-                    client.Configure<ClusterOptions>(o =>
-                    {
-                        o.ClusterId = options.ClusterId;
-                        o.ServiceId = options.ServiceId;
-                    });
-                    client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
-                    if (options.TlsCertificatePath is string certificatePath)
-                    {
-                        var certificate = ClusterTls.Load(certificatePath, options.TlsCertificatePassword);
-                        client.UseTls(o => ClusterTls.Configure(o, certificate));
-                    }
-
-                    client.Configure<ClientMessagingOptions>(o =>
-                    {
-                        o.ResponseTimeout = options.ResponseTimeout;
-                        o.ResponseTimeoutWithDebugger = options.ResponseTimeout;
-                    });
-                    client.UseConnectionRetryFilter(async (exception, token) =>
-                    {
-                        if (DateTime.UtcNow > deadline)
-                        {
-                            return false;
-                        }
-
-                        await Task.Delay(500, token).ConfigureAwait(false);
-                        return true;
-                    });
-                })
-                .Build();
+            IHost host = BuildClientHost(Options, DateTime.UtcNow + Options.NoSiloTimeout);
             try
             {
                 await host.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -566,23 +342,53 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
         }
     }
 
-    private static ProcessPoolException Translate(ItemFailure failure, Call call, int index, ChunkOutcome outcome, TimeSpan? itemTimeout) => failure.Kind switch
-    {
-        FailureKinds.Argument => new WorkSerializationException(
-            $"Silo {outcome.Silo} (process {outcome.ProcessId}) could not deserialise item {index} as '{call.ParameterType.FullName}' for '{call.Display}': {failure.Type}: {failure.Message}",
-            index, call.ParameterType),
-        FailureKinds.Result => new WorkSerializationException(
-            $"The result of '{call.Display}' for item {index} (declared '{call.ReturnType.FullName}') could not be serialised on silo {outcome.Silo} (process {outcome.ProcessId}): {failure.Type}: {failure.Message}",
-            index, call.ReturnType),
-        FailureKinds.Timeout => new WorkItemTimeoutException(
-            $"'{call.Display}' did not finish item {index} within {(itemTimeout ?? TimeSpan.Zero).TotalSeconds:0.###} s on silo {outcome.Silo} (process {outcome.ProcessId}); the silo's worker process running it was killed and will be replaced.",
-            index, outcome.ProcessId, itemTimeout ?? TimeSpan.Zero),
-        FailureKinds.Resolve => new ProcessPoolException(
-            $"Silo {outcome.Silo} (process {outcome.ProcessId}) could not load '{call.Display}': {failure.Type}: {failure.Message}", index),
-        _ => new RemoteWorkException(
-            $"'{call.Display}' threw {failure.Type} for item {index} on silo {outcome.Silo} (process {outcome.ProcessId}): {failure.Message}",
-            index, failure.Type, failure.Message, failure.StackTrace, failure.Detail, outcome.ProcessId),
-    };
+    /// <summary>The Orleans client host for <paramref name="options"/>; it retries its first connection until <paramref name="deadline"/>.</summary>
+    private static IHost BuildClientHost(ClusterPoolOptions options, DateTime deadline) =>
+        new HostBuilder()
+            .UseOrleansClient(client =>
+            {
+                if (options.Membership == ClusterMembership.Localhost)
+                {
+                    client.UseStaticClustering(options.GatewaysOrDefault().ToArray());
+                }
+                else
+                {
+                    client.UseAdoNetClustering(o =>
+                    {
+                        o.Invariant = options.Invariant;
+                        o.ConnectionString = options.ConnectionString;
+                    });
+                }
+
+                client.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+                if (options.TlsCertificatePath is string certificatePath)
+                {
+                    var certificate = ClusterTls.Load(certificatePath, options.TlsCertificatePassword);
+                    client.UseTls(o => ClusterTls.Configure(o, certificate));
+                }
+
+                client.Configure<ClientMessagingOptions>(o =>
+                {
+                    o.ResponseTimeout = options.ResponseTimeout;
+                    o.ResponseTimeoutWithDebugger = options.ResponseTimeout;
+                });
+                client.UseConnectionRetryFilter(async (exception, token) =>
+                {
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        return false;
+                    }
+
+                    await Task.Delay(500, token).ConfigureAwait(false);
+                    return true;
+                });
+            })
+            .Build();
 
     /// <summary>A validated work delegate and its description for the silos.</summary>
     internal sealed class Call

@@ -69,14 +69,21 @@ public sealed class ChunkOutcome
     [Id(3)] public string Silo { get; init; } = "";
 }
 
-/// <summary>One failed item of a chunk, with the remote exception.</summary>
+/// <summary>
+/// One failed item of a chunk, with the remote exception — or, when the silo's local pool cannot tell which item failed
+/// (a worker process that died while running a local chunk of several items), the items it may be, from
+/// <see cref="Index"/> to <see cref="LastIndex"/>.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed class ItemFailure
 {
-    /// <summary>Position of the item in its chunk.</summary>
+    /// <summary>Position of the item in its chunk; with <see cref="LastIndex"/>, the first of the items the failure may belong to.</summary>
     [Id(0)] public int Index { get; init; }
 
-    /// <summary>exception (the method threw), argument / result (serialisation), resolve (method not found on the silo).</summary>
+    /// <summary>
+    /// exception (the method threw), argument / result (serialisation), resolve (method not found on the silo), timeout
+    /// (an item ran late), crash (a worker process of the silo died), pool (another failure of the silo's local pool).
+    /// </summary>
     [Id(1)] public string Kind { get; init; } = "";
 
     /// <summary>Full name of the exception type.</summary>
@@ -91,6 +98,22 @@ public sealed class ItemFailure
     /// <summary><c>ToString()</c> of the remote exception.</summary>
     [Id(5)] public string Detail { get; init; } = "";
 
+    /// <summary>
+    /// Null when the failure is of the item at <see cref="Index"/>. Otherwise the last position of the items the failure
+    /// may belong to: which of <see cref="Index"/>–<see cref="LastIndex"/> is at fault is not known. (A client that does not
+    /// read this field puts the failure on <see cref="Index"/>, as before it existed.)
+    /// </summary>
+    [Id(6)] public int? LastIndex { get; init; }
+
+    /// <summary>For crash, timeout and pool failures: the silo's worker process that died or was killed.</summary>
+    [Id(7)] public int? WorkerProcessId { get; init; }
+
+    /// <summary>For a crash: the worker process's exit code, when it could be read (on Linux 128+N means signal N).</summary>
+    [Id(8)] public int? ExitCode { get; init; }
+
+    /// <summary>For a crash: the last lines the worker process wrote to its standard error.</summary>
+    [Id(9)] public string? StandardErrorTail { get; init; }
+
     internal static ItemFailure From(int index, string kind, Exception ex) => new()
     {
         Index = index,
@@ -100,6 +123,37 @@ public sealed class ItemFailure
         StackTrace = ex.StackTrace,
         Detail = ex.ToString(),
     };
+
+    /// <summary>
+    /// A failure of the silo's local pool for a chunk of <paramref name="count"/> items: of its item when the local pool
+    /// names one, otherwise of the items it gives (<see cref="ProcessPoolException.FirstItemIndex"/>–<see cref="ProcessPoolException.LastItemIndex"/>),
+    /// or of the whole chunk when it gives none — never of an item it does not name.
+    /// </summary>
+    internal static ItemFailure FromPool(ProcessPoolException ex, string kind, int count)
+    {
+        int last = Math.Max(0, count - 1);
+        bool known = ex.ItemIndex >= 0 && ex.ItemIndex <= last;
+        int first = known ? ex.ItemIndex : ex.FirstItemIndex >= 0 && ex.FirstItemIndex <= last ? ex.FirstItemIndex : 0;
+        int? through = known ? null : ex.FirstItemIndex >= 0 && ex.LastItemIndex >= first && ex.LastItemIndex <= last ? ex.LastItemIndex : last;
+        return new ItemFailure
+        {
+            Index = first,
+            LastIndex = through == first ? null : through,
+            Kind = kind,
+            Type = ex.GetType().FullName ?? ex.GetType().Name,
+            Message = ex.Message,
+            StackTrace = ex.StackTrace,
+            Detail = ex.ToString(),
+            WorkerProcessId = ex switch
+            {
+                WorkerCrashedException crash => crash.WorkerProcessId,
+                WorkItemTimeoutException late => late.WorkerProcessId,
+                _ => null,
+            },
+            ExitCode = (ex as WorkerCrashedException)?.ExitCode,
+            StandardErrorTail = (ex as WorkerCrashedException)?.StandardErrorTail,
+        };
+    }
 }
 
 /// <summary>What a silo offers the pool.</summary>
@@ -123,4 +177,6 @@ internal static class FailureKinds
     public const string Result = "result";
     public const string Resolve = "resolve";
     public const string Timeout = "timeout";
+    public const string Crash = "crash";
+    public const string Pool = "pool";
 }

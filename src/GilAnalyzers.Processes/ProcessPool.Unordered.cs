@@ -83,6 +83,7 @@ public sealed partial class ProcessPool
             ? chunkSize is int size ? ChunkPlan.Fixed(count, size) : ChunkPlan.Guided(count, MaxWorkers)
             : ChunkPlan.Open(chunkSize ?? 1);
 
+    /// <summary>Runs a streaming map (<see cref="UnorderedMap{TIn, TOut}"/>, driven by <see cref="ChunkLoop{TIn, TOut}"/>s) and yields its results as they come back.</summary>
     private async IAsyncEnumerable<(int Index, TOut Value)> MapUnorderedCoreAsync<TIn, TOut>(
         Call call, IEnumerable<TIn> items, int? chunkSize, int? bufferSize, TimeSpan? itemTimeout, CancellationToken callToken,
         [EnumeratorCancellation] CancellationToken enumerationToken)
@@ -90,325 +91,199 @@ public sealed partial class ProcessPool
         EnterCall();
         using var user = CancellationTokenSource.CreateLinkedTokenSource(callToken, enumerationToken);
         CancellationToken cancellationToken = user.Token;
-        // Stopped by the caller, by a failure or an early exit of the consumer, or by a shutdown that cancels what has not started.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
-        var channel = Channel.CreateUnbounded<(int Index, TOut Value, Exception? Error)>(new UnboundedChannelOptions { SingleReader = true });
         // Planned when the enumeration starts (the input's length then).
-        ChunkPlan plan = PlanUnordered(items, chunkSize);
-        int buffer = bufferSize ?? (int)Math.Min(int.MaxValue, 4L * MaxWorkers * plan.MaxChunk);
-        var budget = new ItemBudget(buffer);
-        object inputGate = new();
-        IEnumerator<TIn>? input = null;
-        bool inputDone = false;
-        int pulled = 0;
-        int accounted = 0;
-        int depth = itemTimeout is null ? 2 : 1;
-        // As many loops as workers, but no more than there are chunks.
-        int loops = Math.Max(1, plan.CountChunks(MaxWorkers));
+        using var map = new UnorderedMap<TIn, TOut>(this, call, items, PlanUnordered(items, chunkSize), bufferSize, itemTimeout, cancellationToken);
         Task? running = null;
-
-        void Fail(int index, Exception ex)
-        {
-            channel.Writer.TryWrite((index, default!, ex));
-            stop.Cancel();
-        }
-
-        // Takes the next chunk of the plan and reads its items from the input, in plan order (never from two threads at
-        // once); at most `most` items (the budget taken for it). Empty when the plan or the input is exhausted.
-        (int Start, TIn[] Chunk) Pull(bool bridge, int most)
-        {
-            lock (inputGate)
-            {
-                if (inputDone || !plan.TryTake(bridge, most, out int start, out int count))
-                {
-                    inputDone = true;
-                    return (pulled, []);
-                }
-
-                var chunk = new TIn[count];
-                int got = 0;
-                try
-                {
-                    input ??= items.GetEnumerator();
-                    while (got < count && input.MoveNext())
-                    {
-                        chunk[got++] = input.Current;
-                    }
-                }
-                catch (Exception ex)
-                {
-                    inputDone = true;
-                    plan.End(start + got);
-                    Fail(start + got, ex);
-                    return (pulled, []);
-                }
-
-                if (got < count)
-                {
-                    // The input ended (an open plan learns its length here).
-                    inputDone = true;
-                    plan.End(start + got);
-                    Array.Resize(ref chunk, got);
-                }
-
-                pulled += got;
-                return (start, chunk);
-            }
-        }
-
-        void Collect(ChunkResponse response, int start, int count, int pid)
-        {
-            var failed = new Exception?[count];
-            foreach (ItemError error in response.Errors ?? [])
-            {
-                if (error.Index >= 0 && error.Index < count)
-                {
-                    failed[error.Index] = Translate(error.Error, call, start + error.Index, pid);
-                }
-            }
-
-            int i = 0;
-            var values = new MessagePack.MessagePackReader(response.Values);
-            int valueCount = values.ReadArrayHeader();
-            for (int v = 0; v < valueCount && v < count; v++)
-            {
-                ReadOnlyMemory<byte> element = Protocol.Raw(ref values);
-                int index = start + i;
-                Exception? error = failed[i++];
-                if (error is null)
-                {
-                    try
-                    {
-                        TOut value = Payload.Deserialize<TOut>(element, call.ReturnType);
-                        channel.Writer.TryWrite((index, value, null));
-                    }
-                    catch (Exception ex)
-                    {
-                        error = new WorkSerializationException(
-                            $"The result of '{call.Display}' for item {index} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}",
-                            index, call.ReturnType, ex);
-                    }
-                }
-
-                if (error is not null)
-                {
-                    Fail(index, error);
-                }
-            }
-
-            Interlocked.Add(ref accounted, count);
-        }
-
-        async Task LoopAsync()
-        {
-            var inFlight = new Queue<(int Start, TIn[] Items, bool Bridge, Task<ChunkResponse> Response)>(depth);
-            WorkerProcess? worker = null;
-            int sent = 0;
-            bool healthy = true;
-            bool exhausted = false;
-            // A crash inside a chunk of several items, to look for its item once this loop has given its dead worker back.
-            (WorkerCrashedException Crash, int Start, TIn[] Items)? locate = null;
-            try
-            {
-                while (true)
-                {
-                    // As in MapAsync: a second chunk goes in flight only while more chunks are left than loops to take
-                    // them, and a chunk queued behind a running full one is a small bridge (automatic sizes).
-                    while (!exhausted && inFlight.Count < (plan.MoreChunksLeftThan(loops) ? depth : 1) &&
-                           !stop.IsCancellationRequested && !(worker is not null && Retires(worker, sent)))
-                    {
-                        bool bridge = inFlight.Count == 1 && !inFlight.Peek().Bridge;
-                        int want = Math.Min(plan.PeekSize(bridge), buffer);
-                        if (want <= 0)
-                        {
-                            exhausted = true;
-                            break;
-                        }
-
-                        if (!budget.TryTake(want))
-                        {
-                            if (inFlight.Count > 0)
-                            {
-                                break; // collect first: its results give the budget back
-                            }
-
-                            if (worker is not null)
-                            {
-                                // Do not hold a worker while the consumer catches up.
-                                Release(worker, healthy, sent);
-                                worker = null;
-                            }
-
-                            try
-                            {
-                                await budget.TakeAsync(want, stop.Token).ConfigureAwait(false);
-                            }
-                            catch (OperationCanceledException)
-                            {
-                                break;
-                            }
-                        }
-
-                        (int start, TIn[] chunk) = Pull(bridge, want);
-                        budget.Give(want - chunk.Length);
-                        if (chunk.Length == 0)
-                        {
-                            exhausted = true;
-                            break;
-                        }
-
-                        if (worker is null)
-                        {
-                            try
-                            {
-                                worker = await AcquireAsync(stop.Token).ConfigureAwait(false);
-                                healthy = true;
-                                sent = 0;
-                            }
-                            catch (OperationCanceledException)
-                            {
-                                break;
-                            }
-                            catch (Exception ex)
-                            {
-                                Fail(start, ex);
-                                break;
-                            }
-                        }
-
-                        ReadOnlyMemory<byte> payload;
-                        try
-                        {
-                            payload = Payload.SerializeArray(chunk, 0, chunk.Length, call.ParameterType);
-                        }
-                        catch (PayloadItemException ex)
-                        {
-                            int index = start + ex.Index;
-                            Fail(index, new WorkSerializationException(
-                                $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}",
-                                index, ex.Type, ex.InnerException));
-                            break;
-                        }
-
-                        var request = new ChunkRequest { Method = call.Identity, Items = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
-                        inFlight.Enqueue((start, chunk, bridge, RunOnWorkerAsync(worker, request, call, start, chunk.Length, itemTimeout, cancellationToken)));
-                        sent += chunk.Length;
-                    }
-
-                    if (inFlight.Count == 0)
-                    {
-                        if (worker is not null)
-                        {
-                            WorkerProcess done = worker;
-                            worker = null;
-                            Release(done, healthy, sent);
-                        }
-
-                        if (locate is { } search)
-                        {
-                            locate = null;
-                            (int index, Exception found) = await LocateCrashAsync(call, search.Items, 0, search.Start, search.Items.Length, search.Crash, itemTimeout, cancellationToken).ConfigureAwait(false);
-                            Fail(index, found);
-                        }
-
-                        if (exhausted || stop.IsCancellationRequested)
-                        {
-                            return;
-                        }
-
-                        continue;
-                    }
-
-                    (int chunkStart, TIn[] chunkItems, _, Task<ChunkResponse> pending) = inFlight.Dequeue();
-                    try
-                    {
-                        Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems.Length, worker!.ProcessId);
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        healthy = false;
-                    }
-                    catch (WorkerCrashedException crash) when (crash.ItemIndex < 0 && locate is null && FindCrashingItem && !cancellationToken.IsCancellationRequested)
-                    {
-                        // No new chunks (as for any failure); the search runs once the dead worker is given back.
-                        healthy = false;
-                        locate = (crash, chunkStart, chunkItems);
-                        stop.Cancel();
-                    }
-                    catch (Exception ex)
-                    {
-                        healthy = false;
-                        if (locate is null)
-                        {
-                            Fail(chunkStart, ex);
-                        }
-
-                        // Otherwise: a chunk queued behind the one that crashed the worker, lost with it (never ran).
-                    }
-                }
-            }
-            finally
-            {
-                if (worker is not null)
-                {
-                    Release(worker, false, sent);
-                }
-            }
-        }
-
         try
         {
-            var tasks = new Task[loops];
-            for (int i = 0; i < tasks.Length; i++)
+            running = map.RunLoopsAsync();
+            _ = running.ContinueWith(static (_, w) => ((ChannelWriter<(int, TOut, Exception?)>)w!).TryComplete(), map.Results.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            ChannelReader<(int Index, TOut Value, Exception? Error)> results = map.Results.Reader;
+            while (await results.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                tasks[i] = Task.Run(LoopAsync, CancellationToken.None);
-            }
-
-            running = Task.WhenAll(tasks);
-            _ = running.ContinueWith(static (_, w) => ((ChannelWriter<(int, TOut, Exception?)>)w!).TryComplete(), channel.Writer, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-
-            while (await channel.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                while (channel.Reader.TryRead(out (int Index, TOut Value, Exception? Error) entry))
+                while (results.TryRead(out (int Index, TOut Value, Exception? Error) entry))
                 {
                     if (entry.Error is not null)
                     {
                         throw entry.Error;
                     }
 
-                    budget.Give(1);
+                    map.Yielded();
                     yield return (entry.Index, entry.Value);
                 }
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            if (plan.PeekSize(false) > 0 || Volatile.Read(ref accounted) < Volatile.Read(ref pulled))
+            if (!map.AllRan)
             {
-                // Items that never ran: the pool was shut down with cancelPending, or terminated.
-                if (Volatile.Read(ref _disposed))
-                {
-                    throw new ObjectDisposedException(nameof(ProcessPool), "The process pool was terminated before all items of the call ran.");
-                }
-
-                throw new OperationCanceledException("The process pool was shut down with cancelPending: true before all items of the call started.", _pending.Token);
+                throw ItemsNeverRan();
             }
         }
         finally
         {
             // No new chunks (the consumer left early, or an item failed); chunks already running finish.
-            stop.Cancel();
+            map.Stop.Cancel();
             if (running is not null)
             {
                 await running.ConfigureAwait(false);
             }
 
-            lock (inputGate)
+            map.CloseInput();
+            ExitCall();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="MapUnorderedAsync{TIn, TOut}"/>'s map: chunks read lazily from the input (never from two threads at once)
+    /// within an <see cref="ItemBudget"/> of items taken and not yet yielded; results and failures go to a channel in the
+    /// order they come back.
+    /// </summary>
+    private sealed class UnorderedMap<TIn, TOut> : MapRun<TIn, TOut>
+    {
+        private readonly IEnumerable<TIn> _items;
+        private readonly int _buffer;
+        private readonly ItemBudget _budget;
+        private readonly object _inputGate = new();
+        private IEnumerator<TIn>? _input;
+        private bool _inputDone;
+        private int _pulled;
+        private int _accounted;
+
+        public UnorderedMap(ProcessPool pool, Call call, IEnumerable<TIn> items, ChunkPlan plan, int? bufferSize, TimeSpan? itemTimeout, CancellationToken cancellationToken)
+            : base(pool, call, plan, itemTimeout, cancellationToken)
+        {
+            _items = items;
+            _buffer = bufferSize ?? (int)Math.Min(int.MaxValue, 4L * pool.MaxWorkers * plan.MaxChunk);
+            _budget = new ItemBudget(_buffer);
+        }
+
+        public Channel<(int Index, TOut Value, Exception? Error)> Results { get; } =
+            Channel.CreateUnbounded<(int Index, TOut Value, Exception? Error)>(new UnboundedChannelOptions { SingleReader = true });
+
+        /// <summary>True when every chunk of the plan was taken and every item taken was answered.</summary>
+        public bool AllRan => Plan.PeekSize(false) <= 0 && Volatile.Read(ref _accounted) >= Volatile.Read(ref _pulled);
+
+        /// <summary>A result was handed to the consumer: its item goes back to the budget.</summary>
+        public void Yielded() => _budget.Give(1);
+
+        public override async ValueTask<TakenChunk<TIn>?> TakeAsync(ChunkLoop<TIn, TOut> loop, bool bridge)
+        {
+            int want = Math.Min(Plan.PeekSize(bridge), _buffer);
+            if (want <= 0)
             {
-                input?.Dispose();
-                inputDone = true;
+                loop.Exhausted = true;
+                return null;
             }
 
-            ExitCall();
+            if (!_budget.TryTake(want))
+            {
+                if (loop.InFlightCount > 0)
+                {
+                    return null; // collect first: its results give the budget back
+                }
+
+                // Do not hold a worker while the consumer catches up.
+                loop.ReleaseWorker();
+                try
+                {
+                    await _budget.TakeAsync(want, Stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+            }
+
+            (int start, TIn[] chunk) = Pull(bridge, want);
+            _budget.Give(want - chunk.Length);
+            if (chunk.Length == 0)
+            {
+                loop.Exhausted = true;
+                return null;
+            }
+
+            return new TakenChunk<TIn>(start, chunk.Length, chunk, 0);
+        }
+
+        public override ChunkRequest? Serialise(in TakenChunk<TIn> chunk)
+        {
+            ReadOnlyMemory<byte> payload;
+            try
+            {
+                payload = Payload.SerializeArray(chunk.Source, chunk.Offset, chunk.Count, Call.ParameterType);
+            }
+            catch (PayloadItemException ex)
+            {
+                FailSerialisation(chunk.Start, ex);
+                return null;
+            }
+
+            return new ChunkRequest { Method = Call.Identity, Items = payload, ItemTimeoutMilliseconds = ItemTimeout?.TotalMilliseconds };
+        }
+
+        protected override void Deliver(int index, TOut value) => Results.Writer.TryWrite((index, value, null));
+
+        public override void Fail(int index, Exception error)
+        {
+            Results.Writer.TryWrite((index, default!, error));
+            Stop.Cancel();
+        }
+
+        protected override void OnCollected(int count) => Interlocked.Add(ref _accounted, count);
+
+        /// <summary>Disposes the input's enumerator; no chunk is read from it any more.</summary>
+        public void CloseInput()
+        {
+            lock (_inputGate)
+            {
+                _input?.Dispose();
+                _inputDone = true;
+            }
+        }
+
+        /// <summary>
+        /// Takes the next chunk of the plan and reads its items from the input, in plan order (never from two threads at
+        /// once); at most <paramref name="most"/> items (the budget taken for it). Empty when the plan or the input is exhausted.
+        /// </summary>
+        private (int Start, TIn[] Chunk) Pull(bool bridge, int most)
+        {
+            lock (_inputGate)
+            {
+                if (_inputDone || !Plan.TryTake(bridge, most, out int start, out int count))
+                {
+                    _inputDone = true;
+                    return (_pulled, []);
+                }
+
+                var chunk = new TIn[count];
+                int got = 0;
+                try
+                {
+                    _input ??= _items.GetEnumerator();
+                    while (got < count && _input.MoveNext())
+                    {
+                        chunk[got++] = _input.Current;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    _inputDone = true;
+                    Plan.End(start + got);
+                    Fail(start + got, ex);
+                    return (_pulled, []);
+                }
+
+                if (got < count)
+                {
+                    // The input ended (an open plan learns its length here).
+                    _inputDone = true;
+                    Plan.End(start + got);
+                    Array.Resize(ref chunk, got);
+                }
+
+                _pulled += got;
+                return (start, chunk);
+            }
         }
     }
 

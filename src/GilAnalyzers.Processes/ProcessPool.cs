@@ -561,239 +561,35 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         }
     }
 
+    /// <summary>Runs an ordered map (<see cref="OrderedMap{TIn, TOut}"/>, driven by <see cref="ChunkLoop{TIn, TOut}"/>s) and returns its results or its first failure.</summary>
     private async Task<TOut[]> MapCoreAsync<TIn, TOut>(Call call, IReadOnlyList<TIn> items, ChunkPlan plan, TimeSpan? itemTimeout, CancellationToken cancellationToken)
     {
-        int n = items.Count;
-        var results = new TOut[n];
-        if (n == 0)
+        if (items.Count == 0)
         {
-            return results;
+            return new TOut[0];
         }
 
-        int firstErrorIndex = int.MaxValue;
-        Exception? firstError = null;
-        object errorGate = new();
-        // Stopped by the caller's token, the first failure, or a shutdown that cancels what has not started.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _pending.Token);
-        int finishedItems = 0;
-        // Serialised bytes per item of the last chunk: the next chunk's buffer is rented at its expected size.
-        int bytesPerItem = 16;
-
-        void Record(int index, Exception ex)
-        {
-            lock (errorGate)
-            {
-                if (index < firstErrorIndex)
-                {
-                    firstErrorIndex = index;
-                    firstError = ex;
-                }
-            }
-
-            stop.Cancel();
-        }
-
-        void Collect(ChunkResponse response, int start, int count, int pid)
-        {
-            var failed = new bool[count];
-            foreach (ItemError error in response.Errors ?? [])
-            {
-                if (error.Index >= 0 && error.Index < count)
-                {
-                    failed[error.Index] = true;
-                    Record(start + error.Index, Translate(error.Error, call, start + error.Index, pid));
-                }
-            }
-
-            int i = 0;
-            var values = new MessagePack.MessagePackReader(response.Values);
-            int valueCount = values.ReadArrayHeader();
-            for (int v = 0; v < valueCount && v < count; v++)
-            {
-                ReadOnlyMemory<byte> element = Protocol.Raw(ref values);
-                int index = start + i;
-                if (!failed[i++])
-                {
-                    try
-                    {
-                        results[index] = Payload.Deserialize<TOut>(element, call.ReturnType);
-                    }
-                    catch (Exception ex)
-                    {
-                        Record(index, new WorkSerializationException(
-                            $"The result of '{call.Display}' for item {index} could not be deserialised as '{call.ReturnType.FullName}': {ex.Message}",
-                            index, call.ReturnType, ex));
-                    }
-                }
-            }
-        }
-
-        // One loop drives one worker at a time. Unless items have a timeout (whose backstop is timed from the
-        // send), it keeps two chunks in flight on its worker, which runs them one after the other: the worker
-        // does not sit idle for the round trip between chunks, and the parent serialises the next chunk while
-        // the current one runs.
-        int depth = itemTimeout is null ? 2 : 1;
-        // As many loops as workers, but no more than there are chunks.
-        int loops = Math.Max(1, plan.CountChunks(MaxWorkers));
-
-        async Task LoopAsync()
-        {
-            var inFlight = new Queue<(int Start, int Count, bool Bridge, Task<ChunkResponse> Response)>(depth);
-            WorkerProcess? worker = null;
-            int sent = 0;
-            bool healthy = true;
-            bool exhausted = false;
-            // A crash inside a chunk of several items, to look for its item once this loop has given its dead worker back.
-            (WorkerCrashedException Crash, int Start, int Count)? locate = null;
-            try
-            {
-                while (true)
-                {
-                    // Near the end a chunk queued behind a running one could wait while another worker sits idle, so a
-                    // second chunk goes in flight only while more chunks are left than there are loops to take them.
-                    while (!exhausted && inFlight.Count < (plan.MoreChunksLeftThan(loops) ? depth : 1) &&
-                           !stop.IsCancellationRequested && !(worker is not null && Retires(worker, sent)))
-                    {
-                        // A chunk queued behind a running full one is a small bridge (guided plans; see ChunkPlan).
-                        bool bridge = inFlight.Count == 1 && !inFlight.Peek().Bridge;
-                        if (!plan.TryTake(bridge, out int start, out int count))
-                        {
-                            exhausted = true;
-                            break;
-                        }
-
-                        if (worker is null)
-                        {
-                            // Take a worker before serialising: a worker that has to be started boots meanwhile.
-                            try
-                            {
-                                worker = await AcquireAsync(stop.Token).ConfigureAwait(false);
-                                healthy = true;
-                                sent = 0;
-                            }
-                            catch (OperationCanceledException)
-                            {
-                                exhausted = true;
-                                break;
-                            }
-                            catch (Exception ex)
-                            {
-                                Record(start, ex);
-                                exhausted = true;
-                                break;
-                            }
-                        }
-
-                        PooledBufferWriter payload;
-                        try
-                        {
-                            payload = Payload.SerializeArrayPooled(items, start, count, call.ParameterType, (int)Math.Min(int.MaxValue / 2, ((long)Volatile.Read(ref bytesPerItem) * count) + 64));
-                            Volatile.Write(ref bytesPerItem, Math.Max(1, payload.WrittenCount / count));
-                        }
-                        catch (PayloadItemException ex)
-                        {
-                            int index = start + ex.Index;
-                            Record(index, new WorkSerializationException(
-                                $"Item {index} of type '{ex.Type.FullName}' could not be serialised for '{call.Display}': {ex.Message}",
-                                index, ex.Type, ex.InnerException));
-                            exhausted = true;
-                            break;
-                        }
-
-                        var request = new ChunkRequest { Method = call.Identity, Items = payload.WrittenMemory, ItemsLease = payload, ItemTimeoutMilliseconds = itemTimeout?.TotalMilliseconds };
-                        inFlight.Enqueue((start, count, bridge, RunOnWorkerAsync(worker, request, call, start, count, itemTimeout, cancellationToken)));
-                        sent += count;
-                    }
-
-                    if (inFlight.Count == 0)
-                    {
-                        if (worker is not null)
-                        {
-                            // Out of chunks, stopped, or the worker has run its maxTasksPerWorker: give it back.
-                            WorkerProcess done = worker;
-                            worker = null;
-                            Release(done, healthy, sent);
-                        }
-
-                        if (locate is { } search)
-                        {
-                            locate = null;
-                            (int index, Exception found) = await LocateCrashAsync(call, items, search.Start, search.Start, search.Count, search.Crash, itemTimeout, cancellationToken).ConfigureAwait(false);
-                            Record(index, found);
-                        }
-
-                        if (exhausted || stop.IsCancellationRequested)
-                        {
-                            return;
-                        }
-
-                        continue;
-                    }
-
-                    (int chunkStart, int chunkItems, _, Task<ChunkResponse> pending) = inFlight.Dequeue();
-                    Interlocked.Add(ref finishedItems, chunkItems);
-                    try
-                    {
-                        Collect(await pending.ConfigureAwait(false), chunkStart, chunkItems, worker!.ProcessId);
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        healthy = false;
-                    }
-                    catch (WorkerCrashedException crash) when (crash.ItemIndex < 0 && locate is null && FindCrashingItem && !cancellationToken.IsCancellationRequested)
-                    {
-                        // No new chunks (as for any failure); the search runs once the dead worker is given back.
-                        healthy = false;
-                        locate = (crash, chunkStart, chunkItems);
-                        stop.Cancel();
-                    }
-                    catch (Exception ex)
-                    {
-                        healthy = false;
-                        if (locate is null)
-                        {
-                            Record(chunkStart, ex);
-                        }
-
-                        // Otherwise: a chunk queued behind the one that crashed the worker, lost with it (never ran).
-                    }
-                }
-            }
-            finally
-            {
-                if (worker is not null)
-                {
-                    Release(worker, false, sent);
-                }
-            }
-        }
-
-        var tasks = new Task[loops];
-        for (int i = 0; i < loops; i++)
-        {
-            tasks[i] = Task.Run(LoopAsync, CancellationToken.None);
-        }
-
-        await Task.WhenAll(tasks).ConfigureAwait(false);
+        using var map = new OrderedMap<TIn, TOut>(this, call, items, plan, itemTimeout, cancellationToken);
+        await map.RunLoopsAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
-        if (firstError is not null)
+        if (map.FirstError is Exception firstError)
         {
             throw firstError;
         }
 
-        if (Volatile.Read(ref finishedItems) < n)
+        if (map.FinishedItems < items.Count)
         {
-            // Items that never started: the pool was shut down with cancelPending, or terminated.
-            if (Volatile.Read(ref _disposed))
-            {
-                throw new ObjectDisposedException(nameof(ProcessPool), "The process pool was terminated before all items of the call ran.");
-            }
-
-            throw new OperationCanceledException("The process pool was shut down with cancelPending: true before all items of the call started.", _pending.Token);
+            throw ItemsNeverRan();
         }
 
-        return results;
+        return map.Results;
     }
+
+    /// <summary>What a map whose items did not all run fails with: the pool was shut down with cancelPending, or terminated.</summary>
+    private Exception ItemsNeverRan() =>
+        Volatile.Read(ref _disposed)
+            ? new ObjectDisposedException(nameof(ProcessPool), "The process pool was terminated before all items of the call ran.")
+            : new OperationCanceledException("The process pool was shut down with cancelPending: true before all items of the call started.", _pending.Token);
 
     /// <summary>
     /// Looks for the item that crashed a worker during a chunk (<see cref="FindCrashingItem"/>): runs the chunk's items one at
@@ -1061,7 +857,7 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         return broken.Copy();
     }
 
-    private static string DescribeExit(int code)
+    internal static string DescribeExit(int code)
     {
         if (!OperatingSystem.IsWindows() && code > 128 && code < 128 + 32)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using GilAnalyzers.IntegrationTests.Infrastructure;
+using GilAnalyzers.Testing.Processes;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using GilAnalyzers.IntegrationTests.Infrastructure;
+using GilAnalyzers.Testing.Processes;
 using Xunit;
 
 namespace GilAnalyzers.IntegrationTests;

@@ -1,4 +1,4 @@
-using GilAnalyzers.IntegrationTests.Infrastructure;
+using GilAnalyzers.Testing.Processes;
 using Xunit;
 
 namespace GilAnalyzers.IntegrationTests;

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using System.Xml.Linq;
 using GilAnalyzers.IntegrationTests.Infrastructure;
+using GilAnalyzers.Testing.Processes;
 using Xunit;
 
 namespace GilAnalyzers.IntegrationTests;

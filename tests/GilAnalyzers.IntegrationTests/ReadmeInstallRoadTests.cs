@@ -1,4 +1,5 @@
 using GilAnalyzers.IntegrationTests.Infrastructure;
+using GilAnalyzers.Testing.Processes;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -173,4 +173,51 @@ public sealed class ClusterPoolTests(ITestOutputHelper output)
         Assert.Equal(TimeSpan.FromSeconds(1), late.Timeout);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20));
     }
+
+    [Fact]
+    public async Task A_worker_that_dies_inside_a_chunk_gives_the_chunks_items_as_the_local_pool_does_never_an_innocent_item()
+    {
+        await using LocalCluster cluster = await LocalCluster.StartAsync(1);
+        await using var pool = new ClusterPool(cluster.PoolOptions());
+        int siloPid = cluster.Silos[0].ProcessId;
+
+        // Cluster chunks of 40: item 41 is the second item of items 40–79, which the silo's local pool (2 worker processes)
+        // runs in local chunks of several items. Before, this came back as a RemoteWorkException of item 40, an innocent item.
+        var crash = await Assert.ThrowsAsync<WorkerCrashedException>(() => pool.MapAsync<int, int>(ClusterWork.FailFastAt41, Enumerable.Range(0, 80), chunkSize: 40));
+        output.WriteLine(crash.Message);
+        Assert.Equal(-1, crash.ItemIndex);
+        Assert.InRange(41, crash.FirstItemIndex, crash.LastItemIndex);
+        Assert.True(crash.FirstItemIndex >= 40 && crash.LastItemIndex <= 79, $"{crash.FirstItemIndex}–{crash.LastItemIndex} is not within the cluster chunk 40–79");
+        Assert.True(crash.LastItemIndex > crash.FirstItemIndex, $"{crash.FirstItemIndex}–{crash.LastItemIndex}");
+        Assert.Contains($"items {crash.FirstItemIndex}–{crash.LastItemIndex} of", crash.Message);
+        Assert.Contains("which of these items it was running is not known", crash.Message);
+        Assert.DoesNotContain($"item {crash.FirstItemIndex} ", crash.Message);
+        Assert.Equal(134, crash.ExitCode);
+        Assert.Contains("SIGABRT", crash.Message);
+        Assert.Contains("deliberate crash for item 41", crash.StandardErrorTail);
+        Assert.NotEqual(siloPid, crash.WorkerProcessId);
+        Assert.True(crash.WorkerProcessId > 0);
+
+        // The streaming map reports it the same way.
+        var streamed = await Assert.ThrowsAsync<WorkerCrashedException>(async () =>
+        {
+            await foreach ((int Index, int Value) _ in pool.MapUnorderedAsync<int, int>(ClusterWork.FailFastAt41, Enumerable.Range(0, 80), chunkSize: 40))
+            {
+            }
+        });
+        Assert.Equal(-1, streamed.ItemIndex);
+        Assert.InRange(41, streamed.FirstItemIndex, streamed.LastItemIndex);
+        Assert.True(streamed.LastItemIndex > streamed.FirstItemIndex);
+
+        // A cluster chunk of one item is a local chunk of one: the crash names its item.
+        var alone = await Assert.ThrowsAsync<WorkerCrashedException>(() => pool.MapAsync<int, int>(ClusterWork.FailFastAt41, Enumerable.Range(0, 80), chunkSize: 1));
+        Assert.Equal(41, alone.ItemIndex);
+        Assert.Equal(41, alone.FirstItemIndex);
+        Assert.Equal(41, alone.LastItemIndex);
+        Assert.Contains("item 41 of", alone.Message);
+        Assert.Equal(134, alone.ExitCode);
+
+        // The silo replaced its worker processes: the next map runs.
+        Assert.Equal(Enumerable.Range(0, 40), await pool.MapAsync<int, int>(ClusterWork.FailFastAt41, Enumerable.Range(0, 40), chunkSize: 10));
+    }
 }

@@ -60,6 +60,17 @@ public static class ClusterWork
         return x;
     }
 
+    /// <summary><see cref="Environment.FailFast(string)"/> on item 41 (the silo's worker process running it dies); any other item comes back at once.</summary>
+    public static int FailFastAt41(int x)
+    {
+        if (x == 41)
+        {
+            Environment.FailFast("deliberate crash for item " + x);
+        }
+
+        return x;
+    }
+
     public static int FailAt37(int x) => x == 37 || x == 90 ? throw new InvalidOperationException($"item {x} is bad") : x;
 
     /// <summary>~100 ms of CPU, then a file named after the item in the folder: "folder|index".</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using GilAnalyzers.IntegrationTests.Infrastructure;
+using GilAnalyzers.Testing.Processes;
 
 namespace GilAnalyzers.RealCode;
 

@@ -55,7 +55,7 @@ public sealed record FixLoopOptions
 /// position) that has a code action, apply its preferred action (the first registered, or the one named in
 /// <see cref="FixLoopOptions.Only"/>), analyze again, and repeat until nothing fixable is left or the bound is reached. A
 /// diagnostic reported again after its own fix, or whose action changes nothing, is set aside as unfixed. Used by the
-/// execution tests (through <see cref="GilAnalyzers.SamplesBench.SampleFixPipeline"/> for a single source) and meant for
+/// execution tests (through <see cref="Programs.SampleFixPipeline"/> for a single source) and meant for
 /// the harness's fixing stage.
 /// </summary>
 public sealed class FixLoop

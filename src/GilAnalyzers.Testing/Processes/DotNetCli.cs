@@ -2,7 +2,7 @@ using System.Collections;
 
 // The namespace is the one these had in the integration tests' infrastructure, so the tests that use them (there and in
 // GilAnalyzers.Tests) compile unchanged.
-namespace GilAnalyzers.IntegrationTests.Infrastructure;
+namespace GilAnalyzers.Testing.Processes;
 
 /// <summary>
 /// Runs the real <c>dotnet</c> CLI as a child process with an environment that leaves nothing behind:

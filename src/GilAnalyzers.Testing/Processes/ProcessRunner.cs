@@ -4,7 +4,7 @@ using System.Text;
 
 // The namespace is the one these had in the integration tests' infrastructure, so the tests that use them (there and in
 // GilAnalyzers.Tests) compile unchanged.
-namespace GilAnalyzers.IntegrationTests.Infrastructure;
+namespace GilAnalyzers.Testing.Processes;
 
 /// <summary>What a finished child process left behind.</summary>
 public sealed record ProcessResult(string CommandLine, string WorkingDirectory, int ExitCode, string StandardOutput, string StandardError, TimeSpan Elapsed)

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Reflection;
 using System.Runtime.Loader;
-using GilAnalyzers.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -12,7 +11,7 @@ using Microsoft.CodeAnalysis.Text;
 
 // The namespace is the one this class had when it lived in the samples benchmark: the tests written against it
 // (code-fix tests, verifiers, execution tests) compile unchanged. Everything new in the kit is GilAnalyzers.Testing.
-namespace GilAnalyzers.SamplesBench;
+namespace GilAnalyzers.Testing.Programs;
 
 /// <summary>The source after fixing, the fixes that got it there, and the GIL diagnostics still reported.</summary>
 public sealed record FixOutcome(string Source, IReadOnlyList<AppliedFix> Applied, IReadOnlyList<Diagnostic> RemainingDiagnostics);

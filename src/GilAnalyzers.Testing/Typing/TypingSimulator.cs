@@ -5,7 +5,6 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using GilAnalyzers.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -16,7 +15,7 @@ using Microsoft.CodeAnalysis.Text;
 // The IDE-typing simulation of the real-code runner (option --typing) and of the test suite (TypingSimulationTests):
 // one piece of code in the kit. It runs under Roslyn 4.14 (tests) and 5.12 (tools): keep to APIs both have.
 // The namespace is the one it had in the real-code runner, so the tests written against it compile unchanged.
-namespace GilAnalyzers.RealCode.Typing;
+namespace GilAnalyzers.Testing.Typing;
 
 /// <summary>One exception seen while the file was being "typed": where (prefix length, line), in what, and the message.</summary>
 public sealed record TypingFailure(string Path, int PrefixLength, int Line, string Stage, string Message)

@@ -1,3 +1,5 @@
+using GilAnalyzers.Testing.Processes;
+
 namespace GilAnalyzers.IntegrationTests.Infrastructure;
 
 /// <summary>One small consumer project of the <see cref="ClientWorkspace"/>.</summary>

@@ -1,3 +1,5 @@
+using GilAnalyzers.Testing.Processes;
+
 namespace GilAnalyzers.IntegrationTests.Infrastructure;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using GilAnalyzers.Testing.Processes;
 using StreamJsonRpc;
 
 namespace GilAnalyzers.IntegrationTests.Infrastructure;

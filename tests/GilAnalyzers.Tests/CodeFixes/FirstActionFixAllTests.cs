@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using GilAnalyzers.CodeFixes;
-using GilAnalyzers.SamplesBench;
+using GilAnalyzers.Testing.Programs;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;

@@ -1,5 +1,5 @@
 using GilAnalyzers.CodeFixes;
-using GilAnalyzers.SamplesBench;
+using GilAnalyzers.Testing.Programs;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;

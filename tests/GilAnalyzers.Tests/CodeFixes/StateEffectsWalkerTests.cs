@@ -1,5 +1,5 @@
 using GilAnalyzers.CodeFixes.Locks;
-using GilAnalyzers.SamplesBench;
+using GilAnalyzers.Testing.Programs;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;

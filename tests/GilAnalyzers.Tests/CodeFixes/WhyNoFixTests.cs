@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using GilAnalyzers.CodeFixes;
-using GilAnalyzers.SamplesBench;
+using GilAnalyzers.Testing.Programs;
 using GilAnalyzers.Tests.Meta;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;

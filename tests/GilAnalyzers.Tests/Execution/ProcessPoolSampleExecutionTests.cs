@@ -1,7 +1,7 @@
-using GilAnalyzers.IntegrationTests.Infrastructure;
 using GilAnalyzers.Processes;
-using GilAnalyzers.SamplesBench;
 using GilAnalyzers.Testing;
+using GilAnalyzers.Testing.Processes;
+using GilAnalyzers.Testing.Programs;
 using Microsoft.CodeAnalysis;
 using Xunit;
 

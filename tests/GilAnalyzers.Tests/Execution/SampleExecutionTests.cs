@@ -1,6 +1,6 @@
 using GilAnalyzers.CodeFixes;
-using GilAnalyzers.SamplesBench;
 using GilAnalyzers.Testing;
+using GilAnalyzers.Testing.Programs;
 using Xunit;
 
 namespace GilAnalyzers.Tests.Execution;

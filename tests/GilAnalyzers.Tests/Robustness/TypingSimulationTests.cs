@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using GilAnalyzers.RealCode.Typing;
 using GilAnalyzers.Testing;
+using GilAnalyzers.Testing.Typing;
 using GilAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;

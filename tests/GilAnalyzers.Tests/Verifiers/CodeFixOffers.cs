@@ -1,4 +1,4 @@
-using GilAnalyzers.SamplesBench;
+using GilAnalyzers.Testing.Programs;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Host.Mef;

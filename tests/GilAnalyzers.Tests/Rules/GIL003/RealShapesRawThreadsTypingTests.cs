@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using GilAnalyzers.CodeFixes;
-using GilAnalyzers.RealCode.Typing;
 using GilAnalyzers.Rules;
+using GilAnalyzers.Testing.Typing;
 using GilAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
