@@ -9,7 +9,7 @@ using GilAnalyzers.Harness.Commands;
 using GilAnalyzers.Harness.Fixing;
 using GilAnalyzers.Harness.Inputs;
 using GilAnalyzers.Harness.Running;
-using GilAnalyzers.IntegrationTests.Infrastructure;
+using GilAnalyzers.Testing.Processes;
 using Spectre.Console;
 
 namespace GilAnalyzers.Harness;

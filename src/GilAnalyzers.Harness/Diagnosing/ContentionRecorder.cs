@@ -5,7 +5,7 @@ using System.Diagnostics.Tracing;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-using GilAnalyzers.IntegrationTests.Infrastructure;
+using GilAnalyzers.Testing.Processes;
 using Microsoft.Diagnostics.NETCore.Client;
 
 namespace GilAnalyzers.Harness.Diagnosing;
