@@ -102,7 +102,44 @@ internal static class NativeWork
 
     /// <summary>A P/Invoke or a member of a native library's managed wrapper.</summary>
     public static bool IsNative(IMethodSymbol method)
-        => IsPInvoke(method) || (method.ContainingType is { } type && IsWrapperType(type));
+        => IsPInvoke(method) || (method.ContainingType is { } type && IsWrapperType(type)) || IsNativeDelegateInvoke(method);
+
+    /// <summary>
+    /// The Invoke of a delegate type marked <c>[UnmanagedFunctionPointer]</c>: a native entry point loaded at run time
+    /// (<c>NativeLibrary.GetExport</c> + <c>Marshal.GetDelegateForFunctionPointer</c>) and called through a delegate.
+    /// </summary>
+    private static bool IsNativeDelegateInvoke(IMethodSymbol method)
+    {
+        if (method.MethodKind != MethodKind.DelegateInvoke || method.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name == "UnmanagedFunctionPointerAttribute")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The name a native call goes by: the method's, or for a native delegate the field, property or local it is
+    /// called through (<c>FPDF_RenderPageStatic(…)</c>, not <c>Invoke</c>).
+    /// </summary>
+    public static string NativeName(IInvocationOperation invocation)
+        => invocation.TargetMethod.MethodKind == MethodKind.DelegateInvoke
+            ? invocation.Instance switch
+            {
+                IMemberReferenceOperation member => member.Member.Name,
+                ILocalReferenceOperation local => local.Local.Name,
+                IParameterReferenceOperation parameter => parameter.Parameter.Name,
+                _ => invocation.TargetMethod.Name,
+            }
+            : invocation.TargetMethod.Name;
 
     /// <summary>
     /// The called name when <paramref name="operation"/> is a native call that does bulk work (see the class summary),
@@ -119,14 +156,16 @@ internal static class NativeWork
                     return null;
                 }
 
-                return (NamesBulkWork(method.Name) && !(IsPInvoke(method) && TakesOnlyScalars(method)))
-                       || (IsPInvoke(method) && TakesDataToProcess(method))
-                    ? method.Name
+                var called = NativeName(invocation);
+                var entryPoint = IsPInvoke(method) || IsNativeDelegateInvoke(method);
+                return (NamesBulkWork(called) && !(entryPoint && TakesOnlyScalars(method)))
+                       || (entryPoint && TakesDataToProcess(method, called))
+                    ? called
                     : null;
             case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
                 return NamesBulkWork(name) ? name : null;
             case IInvalidOperation invalid when NativeCandidate(invalid) is { } candidate:
-                return (NamesBulkWork(candidate.Name) && !TakesOnlyScalars(candidate)) || TakesDataToProcess(candidate) ? candidate.Name : null;
+                return (NamesBulkWork(candidate.Name) && !TakesOnlyScalars(candidate)) || TakesDataToProcess(candidate, candidate.Name) ? candidate.Name : null;
             default:
                 return null;
         }
@@ -257,7 +296,7 @@ internal static class NativeWork
     /// that takes data to work on — an array, a pointer, a structure by reference — and whose name has no bookkeeping
     /// or hand-over word (<c>GetInfo</c>, <c>AddInputList</c>, <c>CopyBuffer</c>).
     /// </summary>
-    private static bool TakesDataToProcess(IMethodSymbol method)
+    private static bool TakesDataToProcess(IMethodSymbol method, string name)
     {
         var data = false;
         foreach (var parameter in method.Parameters)
@@ -278,7 +317,7 @@ internal static class NativeWork
             return false;
         }
 
-        foreach (var word in Words(method.Name))
+        foreach (var word in Words(name))
         {
             if (BookkeepingWords.Contains(word) || HandOverWords.Contains(word))
             {

@@ -221,7 +221,7 @@ internal sealed class GlobalStateModel
                         var method = invocation.TargetMethod;
                         if (NativeWork.IsNative(method))
                         {
-                            native ??= method.Name;
+                            native ??= NativeWork.NativeName(invocation);
                         }
                         else if (method.DeclaringSyntaxReferences.Length > 0 && !method.IsVirtual && !method.IsAbstract)
                         {

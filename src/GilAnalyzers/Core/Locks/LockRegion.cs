@@ -95,6 +95,7 @@ internal static class LockRegionFinder
         {
             ILockOperation lockOperation => FromLockStatement(lockOperation),
             IInvocationOperation invocation when IsAcquireName(invocation.TargetMethod.Name) => FromAcquireCall(invocation, types),
+            IInvocationOperation invocation when MayBeRunnerCall(invocation.Syntax) => FromRunnerCall(invocation, types, cancellationToken),
             { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => FromUsing(usingOperation, types),
             _ => null,
         };
@@ -122,6 +123,107 @@ internal static class LockRegionFinder
                 yield return region;
             }
         }
+    }
+
+    /// <summary>
+    /// A call that hands a lambda to a source method which runs it under a process-wide lock and does nothing else:
+    /// <c>GdiLock.Run(() => { … })</c> where <c>static void Run(Action a) { lock (Sync) { a(); } }</c>. The region is the
+    /// lambda, held under the runner's lock; the squiggle goes on the call. Only static locks: the runner's instance is
+    /// not the caller's.
+    /// </summary>
+    public static LockRegion? FromRunnerCall(IInvocationOperation invocation, KnownTypes types, System.Threading.CancellationToken cancellationToken)
+    {
+        var method = invocation.TargetMethod;
+        if (method.DeclaringSyntaxReferences.Length != 1 || method.IsVirtual || method.IsAbstract || method.IsOverride
+            || invocation.Arguments.Length == 0 || !types.Compilation.ContainsSyntaxTree(method.DeclaringSyntaxReferences[0].SyntaxTree))
+        {
+            return null;
+        }
+
+        IAnonymousFunctionOperation? lambda = null;
+        IParameterSymbol? parameter = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            var value = argument.Value;
+            while (value is IConversionOperation or IDelegateCreationOperation)
+            {
+                value = value is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)value).Target;
+            }
+
+            if (value is IAnonymousFunctionOperation function && argument.Parameter is { } target)
+            {
+                if (lambda is not null)
+                {
+                    return null;
+                }
+
+                lambda = function;
+                parameter = target;
+            }
+        }
+
+        if (lambda is null || parameter is null
+            || WorkCostModel.For(types).GetBody(method.OriginalDefinition, cancellationToken) is not { } body
+            || RunnerLock(body, parameter.OriginalDefinition) is not { } locked)
+        {
+            return null;
+        }
+
+        var location = invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }
+            ? Location.Create(invocation.Syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(member.SpanStart, member.Name.Span.End))
+            : invocation.Syntax.GetLocation();
+        return new LockRegion(LockKind.Statement, invocation, locked, ImmutableArray.Create<IOperation>(lambda.Body), location, isSystemWide: false);
+    }
+
+    /// <summary>
+    /// The static field a runner's body locks when that body is only <c>lock (Field) { p(); }</c> (or <c>return p();</c>,
+    /// <c>p.Invoke()</c>) for its delegate parameter <paramref name="parameter"/>; else null.
+    /// </summary>
+    private static IOperation? RunnerLock(IOperation body, IParameterSymbol parameter)
+    {
+        var statement = body is IBlockOperation { Operations.Length: 1 } block ? block.Operations[0] : body;
+        if (statement is not ILockOperation { LockedValue: { } lockedValue, Body: { } lockBody }
+            || OperationFacts.StripConversions(lockedValue) is not IFieldReferenceOperation { Field.IsStatic: true })
+        {
+            return null;
+        }
+
+        var inner = lockBody is IBlockOperation { Operations.Length: 1 } innerBlock ? innerBlock.Operations[0] : lockBody;
+        var call = inner switch
+        {
+            IExpressionStatementOperation expression => expression.Operation,
+            IReturnOperation { ReturnedValue: { } returned } => returned,
+            _ => null,
+        };
+        while (call is IConversionOperation conversion)
+        {
+            call = conversion.Operand;
+        }
+
+        return call is IInvocationOperation { Instance: IParameterReferenceOperation invoked } delegateCall
+               && delegateCall.TargetMethod.MethodKind == MethodKind.DelegateInvoke
+               && SymbolEqualityComparer.Default.Equals(invoked.Parameter.OriginalDefinition, parameter)
+            ? lockedValue
+            : null;
+    }
+
+    /// <summary>Cheap syntax filter for <see cref="FromRunnerCall"/>: a call with a lambda among its arguments.</summary>
+    public static bool MayBeRunnerCall(SyntaxNode syntax)
+    {
+        if (syntax is not InvocationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments })
+        {
+            return false;
+        }
+
+        foreach (var argument in arguments)
+        {
+            if (argument.Expression is LambdaExpressionSyntax or AnonymousMethodExpressionSyntax)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Cheap name filter before any symbol work.</summary>

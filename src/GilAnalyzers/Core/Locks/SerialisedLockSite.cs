@@ -57,6 +57,11 @@ internal sealed class SerialisedLockSite
                 {
                     onRegion(c, region);
                 }
+                else if (LockRegionFinder.MayBeRunnerCall(invocation.Syntax)
+                         && LockRegionFinder.FromRunnerCall(invocation, types, c.CancellationToken) is { } runnerRegion)
+                {
+                    onRegion(c, runnerRegion);
+                }
             },
             OperationKind.Invocation);
         // Registered whatever the references: asking whether System.Threading.Lock exists here, at compilation start,

@@ -224,10 +224,16 @@ public class SharedLockAroundCpuWorkFormsTests
                 private readonly object _sync = new object();
                 private long _sum;
 
-                Task Run(int n)
+                // One launch per function: nothing runs beside it that takes the same lock (two launches of one function
+                // on the same lock do contend: ThreadPairLockTests).
+                void Start(int n)
                 {
                     var t = new Thread(() => { lock (_sync) { for (int k = 0; k < n; k++) _sum += k; } });
                     t.Start();
+                }
+
+                Task Run(int n)
+                {
                     return Task.Run(() => { lock (_sync) { for (int k = 0; k < n; k++) _sum -= k; } });
                 }
             }

@@ -378,6 +378,51 @@ public class RealNativeLockTests
     public void NamesBulkWork_ReadsTheWordsOfTheName(string name, bool expected)
         => Assert.Equal(expected, NativeWork.NamesBulkWork(name));
 
+    private const string LoadedAtRunTime = Usings + """
+        static class PdfBridge
+        {
+            private static readonly object Sync = new object();
+
+            [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+            private delegate void RenderPageDelegate(IntPtr bitmap, IntPtr page, int width, int height);
+            [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+            private delegate int PageCountDelegate(IntPtr document);
+
+            private static RenderPageDelegate PdfRenderPageBitmap { get; set; }
+            private static PageCountDelegate PdfGetPageCount { get; set; }
+
+            public static void Load(IntPtr library)
+            {
+                PdfRenderPageBitmap = Marshal.GetDelegateForFunctionPointer<RenderPageDelegate>(NativeLibrary.GetExport(library, "pdf_render_page_bitmap"));
+                PdfGetPageCount = Marshal.GetDelegateForFunctionPointer<PageCountDelegate>(NativeLibrary.GetExport(library, "pdf_get_page_count"));
+            }
+
+            public static void Render(IntPtr bitmap, IntPtr page, int width, int height)
+            {
+                {|#0:lock (Sync)|}
+                {
+                    PdfRenderPageBitmap(bitmap, page, width, height);
+                }
+            }
+
+            public static int Pages(IntPtr document)
+            {
+                lock (Sync)
+                {
+                    return PdfGetPageCount(document);
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task NativeEntryPointLoadedAtRunTimeDoingBulkWork_IsGil006_CheapOneIsQuiet()
+    {
+        await Verify006.VerifyAnalyzerAsync(
+            LoadedAtRunTime,
+            Gil006(0, "Sync", "PdfRenderPageBitmap", "'Render', a process-wide lock that every calling thread queues for", "PdfRenderPageBitmap"));
+    }
+
     private const string TextEngine = Usings + """
         static class TextApi
         {
