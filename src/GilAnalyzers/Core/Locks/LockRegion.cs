@@ -162,7 +162,9 @@ internal static class LockRegionFinder
             }
         }
 
+        // The callee's syntax first: only a body that is one lock statement is bound.
         if (lambda is null || parameter is null
+            || method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body.Statements: { Count: 1 } statements } || statements[0] is not LockStatementSyntax
             || WorkCostModel.For(types).GetBody(method.OriginalDefinition, cancellationToken) is not { } body
             || RunnerLock(body, parameter.OriginalDefinition) is not { } locked)
         {
