@@ -60,9 +60,18 @@ public static class DotnetBuilder
             <ItemGroup>
               <ProjectReference Remove="@(ProjectReference)" Condition="'%(ProjectReference.OutputItemType)' == 'Analyzer' and '%(ProjectReference.ReferenceOutputAssembly)' == 'false'" />
               <ProjectReference>
-                <GlobalPropertiesToRemove>%(ProjectReference.GlobalPropertiesToRemove);GilBenchBuild;OutDir;ShouldUnsetParentConfigurationAndPlatform;CustomAfterMicrosoftCommonTargets;TreatWarningsAsErrors;RunAnalyzers;StartupHookSupport;UseAppHost;GenerateDocumentationFile;DeterministicSourcePaths;ContinuousIntegrationBuild</GlobalPropertiesToRemove>
+                <GlobalPropertiesToRemove>%(ProjectReference.GlobalPropertiesToRemove);GilBenchBuild;OutDir;ShouldUnsetParentConfigurationAndPlatform;CustomAfterMicrosoftCommonTargets;TreatWarningsAsErrors;RunAnalyzers;StartupHookSupport;UseAppHost;GenerateDocumentationFile;DeterministicSourcePaths;ContinuousIntegrationBuild;GilBenchCommandLineProject;GilBenchCommandLineFile</GlobalPropertiesToRemove>
               </ProjectReference>
             </ItemGroup>
+          </Target>
+          <Target Name="_GilBenchSkipCompiler">
+            <PropertyGroup>
+              <SkipCompilerExecution>true</SkipCompilerExecution>
+              <ProvideCommandLineArgs>true</ProvideCommandLineArgs>
+            </PropertyGroup>
+          </Target>
+          <Target Name="GilBenchCommandLine" Condition="'$(MSBuildProjectFullPath)' == '$(GilBenchCommandLineProject)'" DependsOnTargets="_GilBenchSkipCompiler;Compile">
+            <WriteLinesToFile File="$(GilBenchCommandLineFile)" Lines="@(CscCommandLineArgs)" Overwrite="true" />
           </Target>
         </Project>
         """;
@@ -126,6 +135,38 @@ public static class DotnetBuilder
     }
 
     /// <summary>
+    /// One `dotnet build -t:GilBenchCommandLine` of the solution: restores every project of it (so the build later runs
+    /// with --no-restore) and, for <paramref name="project"/> only, runs the compile targets without the compiler (as an
+    /// IDE's design-time build does: SkipCompilerExecution, ProvideCommandLineArgs) to write the compiler's command line
+    /// into <paramref name="commandLineFile"/>, one argument a line: the sources, references, options and analyzer
+    /// config files that the workspace is made from (<see cref="Fixing.ProjectLoader.OpenFromCommandLine"/>). One
+    /// process instead of a restore and a workspace build host. Projects it references are built, with the properties
+    /// gil-bench's build gives them, so that build finds them up to date.
+    /// </summary>
+    public static async Task<BuildResult> RestoreAndDescribeAsync(string solution, string project, string commandLineFile, CancellationToken cancellationToken)
+    {
+        var args = new List<string> { "build", solution, "-t:GilBenchCommandLine", "-c", "Release", "-v:q", "-tl:off", "-m:1" };
+        args.AddRange(BuildProperties);
+        args.AddRange(SolutionProperties(solution));
+        args.Add("-p:GilBenchCommandLineProject=" + Path.GetFullPath(project));
+        args.Add("-p:GilBenchCommandLineFile=" + Path.GetFullPath(commandLineFile));
+        args.AddRange(CommonProperties);
+        return await RunAsync(args, project, outputDirectory: "", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The properties of a build of gil-bench's solution (see <see cref="BuildTogetherAsync"/>).</summary>
+    private static IEnumerable<string> SolutionProperties(string solution) => new[]
+    {
+        // Relative: each program lands in its own folder's bin/gil-bench, as with `-o` for one project (--keep users rely on it).
+        "-p:OutDir=bin/gil-bench/",
+        "-p:GilBenchBuild=true",
+        // A solution build unsets Configuration for references outside the solution (they would build in Debug): a
+        // referenced library must be built in Release, as with `dotnet build -c Release` of the program alone.
+        "-p:ShouldUnsetParentConfigurationAndPlatform=false",
+        "-p:CustomAfterMicrosoftCommonTargets=" + Path.Combine(Path.GetDirectoryName(solution)!, "gil-bench.isolation.targets"),
+    };
+
+    /// <summary>
     /// The properties that make a design-time build (the workspace opening the program) drop analyzer-only project
     /// references as gil-bench's builds do: GilAnalyzers' own analyzers run in-process, the project's are not used, so
     /// loading those projects (the samples reference GilAnalyzers itself) is wasted time.
@@ -153,20 +194,14 @@ public static class DotnetBuilder
     /// </summary>
     public static async Task<IReadOnlyList<BuildResult>> BuildTogetherAsync(string solution, IReadOnlyList<string> projects, bool restore, CancellationToken cancellationToken)
     {
-        var args = new List<string> { "build", solution, "-c", "Release", "-v:m", "-tl:off", "-m" };
+        var args = new List<string> { "build", solution, "-c", "Release", "-v:m", "-tl:off", "-m:1" };
         if (!restore)
         {
             args.Add("--no-restore");
         }
 
         args.AddRange(BuildProperties);
-        // Relative: each program lands in its own folder's bin/gil-bench, as with `-o` for one project (--keep users rely on it).
-        args.Add("-p:OutDir=bin/gil-bench/");
-        args.Add("-p:GilBenchBuild=true");
-        // A solution build unsets Configuration for references outside the solution (they would build in Debug): a
-        // referenced library must be built in Release, as with `dotnet build -c Release` of the program alone.
-        args.Add("-p:ShouldUnsetParentConfigurationAndPlatform=false");
-        args.Add("-p:CustomAfterMicrosoftCommonTargets=" + Path.Combine(Path.GetDirectoryName(solution)!, "gil-bench.isolation.targets"));
+        args.AddRange(SolutionProperties(solution));
         args.AddRange(CommonProperties);
         // From the first project's folder, so the user's global.json picks the SDK.
         BuildResult all = await RunAsync(args, projects[0], "", cancellationToken).ConfigureAwait(false);

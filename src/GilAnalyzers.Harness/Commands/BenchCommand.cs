@@ -13,7 +13,6 @@ using GilAnalyzers.Harness.Inputs;
 using GilAnalyzers.Harness.Reporting;
 using GilAnalyzers.Harness.Running;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.MSBuild;
 using Spectre.Console;
 
 namespace GilAnalyzers.Harness.Commands;
@@ -28,6 +27,7 @@ public sealed class BenchCommand
     private readonly IAnsiConsole _console;
     private readonly FixEngine _engine;
     private readonly bool _live;
+    private readonly Dictionary<string, double> _stageCpu = new(StringComparer.Ordinal);
 
     public BenchCommand(IAnsiConsole console, FixEngine engine)
     {
@@ -156,6 +156,7 @@ public sealed class BenchCommand
         string beforeDll = FindProgram(before.OutputDirectory, bench, assemblyName);
         string afterDll = FindProgram(after.OutputDirectory, bench, assemblyName);
         timings.OverheadCpuMs = MachineLoad.CpuMs(overheadStart, MachineLoad.Take());
+        timings.CpuMsByStage = new Dictionary<string, double>(_stageCpu, StringComparer.Ordinal);
 
         // 4. Runs, alternating, after warm-up.
         clock.Restart();
@@ -230,21 +231,18 @@ public sealed class BenchCommand
         Workbench bench, string solution, BenchOptions options, HarnessTimings timings, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreSolutionAsync(solution, bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
-        if (!restore.Succeeded)
+        string commandLineFile = Path.Combine(bench.SolutionDir, "before.csc.rsp");
+        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreAndDescribeAsync(solution, bench.BeforeProject, commandLineFile, cancellationToken)).ConfigureAwait(false);
+        if (!restore.Succeeded || !File.Exists(commandLineFile))
         {
             throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + Relativise(restore.Errors, bench));
         }
 
         timings.RestoreMs = clock.Elapsed.TotalMilliseconds;
         clock.Restart();
-        var (workspace, project, warnings) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken, DotnetBuilder.WorkspaceProperties(solution))).ConfigureAwait(false);
+        var (workspace, project) = await Step("opening the project", () => Task.FromResult(ProjectLoader.OpenFromCommandLine(bench.BeforeProject, File.ReadAllLines(commandLineFile)))).ConfigureAwait(false);
         timings.OpenProjectMs = clock.Elapsed.TotalMilliseconds;
-        using MSBuildWorkspace _ = workspace;
-        foreach (string w in warnings.Take(5))
-        {
-            _console.MarkupLine($"[yellow]workspace:[/] {Markup.Escape(Relativise(w, bench))}");
-        }
+        using Workspace _ = workspace;
 
         if (project.CompilationOptions?.OutputKind is not (OutputKind.ConsoleApplication or OutputKind.WindowsApplication))
         {
@@ -499,13 +497,24 @@ public sealed class BenchCommand
 
     private async Task<T> Step<T>(string title, Func<Task<T>> work)
     {
-        if (_live)
+        CpuSnapshot? start = MachineLoad.Take();
+        try
         {
-            return await _console.Status().Spinner(Spinner.Known.Dots).StartAsync(title + "…", _ => work()).ConfigureAwait(false);
-        }
+            if (_live)
+            {
+                return await _console.Status().Spinner(Spinner.Known.Dots).StartAsync(title + "…", _ => work()).ConfigureAwait(false);
+            }
 
-        _console.MarkupLine(Markup.Escape("» " + title));
-        return await work().ConfigureAwait(false);
+            _console.MarkupLine(Markup.Escape("» " + title));
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (MachineLoad.CpuMs(start, MachineLoad.Take()) is { } cpu)
+            {
+                _stageCpu[title] = cpu;
+            }
+        }
     }
 }
 

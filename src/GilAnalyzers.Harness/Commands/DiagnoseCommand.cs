@@ -13,7 +13,6 @@ using GilAnalyzers.Harness.Inputs;
 using GilAnalyzers.Harness.Reporting;
 using GilAnalyzers.Harness.Running;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.MSBuild;
 using Spectre.Console;
 
 namespace GilAnalyzers.Harness.Commands;
@@ -258,14 +257,15 @@ public sealed class DiagnoseCommand
 
     private async Task<(List<StaticFinding>, string?)> AnalyzeAsync(Workbench bench, BenchOptions options, Func<string, string> display, CancellationToken cancellationToken)
     {
-        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreSolutionAsync(Solution(bench), bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
-        if (!restore.Succeeded)
+        string commandLineFile = Path.Combine(bench.SolutionDir, "before.csc.rsp");
+        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreAndDescribeAsync(Solution(bench), bench.BeforeProject, commandLineFile, cancellationToken)).ConfigureAwait(false);
+        if (!restore.Succeeded || !File.Exists(commandLineFile))
         {
             throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + BenchCommand.Relativise(restore.Errors, bench));
         }
 
-        var (workspace, project, _) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken, DotnetBuilder.WorkspaceProperties(Solution(bench)))).ConfigureAwait(false);
-        using MSBuildWorkspace _ = workspace;
+        var (workspace, project) = await Step("opening the project", () => Task.FromResult(ProjectLoader.OpenFromCommandLine(bench.BeforeProject, File.ReadAllLines(commandLineFile)))).ConfigureAwait(false);
+        using Workspace _ = workspace;
         if (project.CompilationOptions?.OutputKind is not (OutputKind.ConsoleApplication or OutputKind.WindowsApplication))
         {
             throw new HarnessException(ExitCodes.BadUsage, $"'{options.Input}' is not an executable project (OutputType Exe): gil-bench runs programs");

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -10,7 +11,11 @@ using Microsoft.CodeAnalysis.MSBuild;
 
 namespace GilAnalyzers.Harness.Fixing;
 
-/// <summary>Opens a .csproj with MSBuildWorkspace (MSBuild found through MSBuildLocator).</summary>
+/// <summary>
+/// Makes the Roslyn project the analyzers and fixes work on: from the compiler's command line that gil-bench's restore
+/// step wrote (<see cref="OpenFromCommandLine"/>), or by opening a .csproj with MSBuildWorkspace (MSBuild found through
+/// MSBuildLocator; a design-time build in a build host process of its own).
+/// </summary>
 public static class ProjectLoader
 {
     private static readonly object Gate = new();
@@ -49,6 +54,29 @@ public static class ProjectLoader
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new HarnessException(ExitCodes.BadUsage, $"opening '{projectPath}' did not finish within {OpenTimeout.TotalMinutes} minutes");
+        }
+    }
+
+    /// <summary>
+    /// The project a compiler command line describes (one argument a line, as MSBuild's Csc task gives it: sources,
+    /// references, analyzers and generators, analyzer config files, options), in an in-memory workspace, with the
+    /// .csproj as its file path (fixes name files relative to it). The same facts MSBuildWorkspace gets from its
+    /// design-time build, without its build host.
+    /// </summary>
+    public static (Workspace Workspace, Project Project) OpenFromCommandLine(string projectPath, IReadOnlyList<string> commandLine)
+    {
+        var workspace = new AdhocWorkspace();
+        try
+        {
+            ProjectInfo info = CommandLineProject.CreateProjectInfo(
+                Path.GetFileNameWithoutExtension(projectPath), LanguageNames.CSharp, commandLine, Path.GetDirectoryName(projectPath)!, workspace);
+            Project project = workspace.AddProject(info.WithFilePath(projectPath));
+            return (workspace, project);
+        }
+        catch
+        {
+            workspace.Dispose();
+            throw;
         }
     }
 
