@@ -18,9 +18,6 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // MSBuild must be located before any of its types load (MSBuildWorkspace in the commands).
-        ProjectLoader.EnsureMsBuildRegistered();
-
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -70,7 +67,6 @@ public static class Program
     {
         try
         {
-            ProjectLoader.EnsureMsBuildRegistered();
             List<string> rest = args.ToList();
             if (rest.Count > 0 && rest[0] == "bench")
             {
