@@ -28,8 +28,9 @@ public sealed record BuildResult(bool Succeeded, string OutputDirectory, string 
 /// `dotnet restore` / `dotnet build -c Release` of a work folder. No node reuse and no shared
 /// compiler server, so the build leaves no process behind; analyzers off and warnings not errors,
 /// since only the produced code matters for timing; startup hooks allowed for the measurement shim.
-/// BEFORE and AFTER are restored together and built together, in one MSBuild invocation over a generated
-/// solution (BuildTogetherAsync): one MSBuild start, shared evaluation, a shared referenced project built once.
+/// BEFORE and AFTER are restored together, in the MSBuild invocation that also writes BEFORE's compiler command line
+/// (RestoreAndDescribeAsync), and built together in one more over a generated solution (BuildTogetherAsync): one MSBuild
+/// start each, shared evaluation, a shared referenced project built once.
 /// </summary>
 public static class DotnetBuilder
 {
@@ -97,13 +98,6 @@ public static class DotnetBuilder
         ["GILBENCH_ENTRY"] = null,
     };
 
-    public static async Task<BuildResult> RestoreAsync(string projectPath, CancellationToken cancellationToken)
-    {
-        var args = new List<string> { "restore", projectPath, "-v:q" };
-        args.AddRange(CommonProperties);
-        return await RunAsync(args, projectPath, outputDirectory: "", cancellationToken).ConfigureAwait(false);
-    }
-
     public static async Task<BuildResult> BuildAsync(string projectPath, CancellationToken cancellationToken)
     {
         string output = Path.Combine(Path.GetDirectoryName(projectPath)!, "bin", "gil-bench");
@@ -164,17 +158,6 @@ public static class DotnetBuilder
         // referenced library must be built in Release, as with `dotnet build -c Release` of the program alone.
         "-p:ShouldUnsetParentConfigurationAndPlatform=false",
         "-p:CustomAfterMicrosoftCommonTargets=" + Path.Combine(Path.GetDirectoryName(solution)!, "gil-bench.isolation.targets"),
-    };
-
-    /// <summary>
-    /// The properties that make a design-time build (the workspace opening the program) drop analyzer-only project
-    /// references as gil-bench's builds do: GilAnalyzers' own analyzers run in-process, the project's are not used, so
-    /// loading those projects (the samples reference GilAnalyzers itself) is wasted time.
-    /// </summary>
-    public static IReadOnlyDictionary<string, string> WorkspaceProperties(string solution) => new Dictionary<string, string>
-    {
-        ["GilBenchBuild"] = "true",
-        ["CustomAfterMicrosoftCommonTargets"] = Path.Combine(Path.GetDirectoryName(solution)!, "gil-bench.isolation.targets"),
     };
 
     /// <summary>
