@@ -18,9 +18,6 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        // MSBuild must be located before any of its types load (MSBuildWorkspace in the commands).
-        ProjectLoader.EnsureMsBuildRegistered();
-
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -70,53 +67,7 @@ public static class Program
     {
         try
         {
-            ProjectLoader.EnsureMsBuildRegistered();
-            List<string> rest = args.ToList();
-            if (rest.Count > 0 && rest[0] == "bench")
-            {
-                rest.RemoveAt(0);
-            }
-            else if (rest.Count > 0 && rest[0] == "samples")
-            {
-                rest.RemoveAt(0);
-                if (rest.Contains("--fixers"))
-                {
-                    engine = FixEngine.WithAssemblies(rest.Where((a, i) => i > 0 && rest[i - 1] == "--fixers").ToList());
-                }
-
-                return await new SamplesCommand(console, engine).RunAsync(rest, cancellationToken).ConfigureAwait(false);
-            }
-
-            else if (rest.Count > 0 && rest[0] == "diagnose")
-            {
-                rest.RemoveAt(0);
-                var diagnose = new DiagnoseCommand(console, engine);
-                diagnosed?.Invoke(diagnose);
-                return await diagnose.RunAsync(rest, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (rest.Count == 0 && !Workbench.HoldsInput(Environment.CurrentDirectory))
-            {
-                // `gil-bench` alone runs on the current folder's project; in a folder without one it shows the usage.
-                console.WriteLine(BenchOptions.Usage);
-                return ExitCodes.BadUsage;
-            }
-
-            BenchOptions? options = BenchOptions.Parse(rest);
-            if (options is null)
-            {
-                console.WriteLine(BenchOptions.Usage);
-                return ExitCodes.Ok;
-            }
-
-            if (options.Fixers.Count > 0)
-            {
-                engine = FixEngine.WithAssemblies(options.Fixers);
-            }
-
-            var command = new BenchCommand(console, engine);
-            created?.Invoke(command);
-            return await command.RunAsync(options, cancellationToken).ConfigureAwait(false);
+            return await DispatchAsync(args, console, engine, cancellationToken, created, diagnosed).ConfigureAwait(false);
         }
         catch (HarnessException ex)
         {
@@ -147,5 +98,55 @@ public static class Program
 
             return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>The command the first argument names (`samples`, `diagnose`, `bench` or none: the bench), run with the rest.</summary>
+    private static async Task<int> DispatchAsync(IReadOnlyList<string> args, IAnsiConsole console, FixEngine engine, CancellationToken cancellationToken, Action<BenchCommand>? created, Action<DiagnoseCommand>? diagnosed)
+    {
+        List<string> rest = args.ToList();
+        if (rest.Count > 0 && rest[0] == "bench")
+        {
+            rest.RemoveAt(0);
+        }
+        else if (rest.Count > 0 && rest[0] == "samples")
+        {
+            rest.RemoveAt(0);
+            if (rest.Contains("--fixers"))
+            {
+                engine = FixEngine.WithAssemblies(rest.Where((a, i) => i > 0 && rest[i - 1] == "--fixers").ToList());
+            }
+
+            return await new SamplesCommand(console, engine).RunAsync(rest, cancellationToken).ConfigureAwait(false);
+        }
+        else if (rest.Count > 0 && rest[0] == "diagnose")
+        {
+            rest.RemoveAt(0);
+            var diagnose = new DiagnoseCommand(console, engine);
+            diagnosed?.Invoke(diagnose);
+            return await diagnose.RunAsync(rest, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (rest.Count == 0 && !Workbench.HoldsInput(Environment.CurrentDirectory))
+        {
+            // `gil-bench` alone runs on the current folder's project; in a folder without one it shows the usage.
+            console.WriteLine(BenchOptions.Usage);
+            return ExitCodes.BadUsage;
+        }
+
+        BenchOptions? options = BenchOptions.Parse(rest);
+        if (options is null)
+        {
+            console.WriteLine(BenchOptions.Usage);
+            return ExitCodes.Ok;
+        }
+
+        if (options.Fixers.Count > 0)
+        {
+            engine = FixEngine.WithAssemblies(options.Fixers);
+        }
+
+        var command = new BenchCommand(console, engine);
+        created?.Invoke(command);
+        return await command.RunAsync(options, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -28,8 +28,9 @@ public sealed record BuildResult(bool Succeeded, string OutputDirectory, string 
 /// `dotnet restore` / `dotnet build -c Release` of a work folder. No node reuse and no shared
 /// compiler server, so the build leaves no process behind; analyzers off and warnings not errors,
 /// since only the produced code matters for timing; startup hooks allowed for the measurement shim.
-/// BEFORE and AFTER are restored together and built together, in one MSBuild invocation over a generated
-/// solution (BuildTogetherAsync): one MSBuild start, shared evaluation, a shared referenced project built once.
+/// BEFORE and AFTER are restored together, in the MSBuild invocation that also writes BEFORE's compiler command line
+/// (RestoreAndDescribeAsync), and built together in one more over a generated solution (BuildTogetherAsync): one MSBuild
+/// start each, shared evaluation, a shared referenced project built once.
 /// </summary>
 public static class DotnetBuilder
 {
@@ -60,9 +61,18 @@ public static class DotnetBuilder
             <ItemGroup>
               <ProjectReference Remove="@(ProjectReference)" Condition="'%(ProjectReference.OutputItemType)' == 'Analyzer' and '%(ProjectReference.ReferenceOutputAssembly)' == 'false'" />
               <ProjectReference>
-                <GlobalPropertiesToRemove>%(ProjectReference.GlobalPropertiesToRemove);GilBenchBuild;OutDir;ShouldUnsetParentConfigurationAndPlatform;CustomAfterMicrosoftCommonTargets;TreatWarningsAsErrors;RunAnalyzers;StartupHookSupport;UseAppHost;GenerateDocumentationFile;DeterministicSourcePaths;ContinuousIntegrationBuild</GlobalPropertiesToRemove>
+                <GlobalPropertiesToRemove>%(ProjectReference.GlobalPropertiesToRemove);GilBenchBuild;OutDir;ShouldUnsetParentConfigurationAndPlatform;CustomAfterMicrosoftCommonTargets;TreatWarningsAsErrors;RunAnalyzers;StartupHookSupport;UseAppHost;GenerateDocumentationFile;DeterministicSourcePaths;ContinuousIntegrationBuild;GilBenchCommandLineProject;GilBenchCommandLineFile</GlobalPropertiesToRemove>
               </ProjectReference>
             </ItemGroup>
+          </Target>
+          <Target Name="_GilBenchSkipCompiler">
+            <PropertyGroup>
+              <SkipCompilerExecution>true</SkipCompilerExecution>
+              <ProvideCommandLineArgs>true</ProvideCommandLineArgs>
+            </PropertyGroup>
+          </Target>
+          <Target Name="GilBenchCommandLine" Condition="'$(MSBuildProjectFullPath)' == '$(GilBenchCommandLineProject)'" DependsOnTargets="_GilBenchSkipCompiler;Compile">
+            <WriteLinesToFile File="$(GilBenchCommandLineFile)" Lines="@(CscCommandLineArgs)" Overwrite="true" />
           </Target>
         </Project>
         """;
@@ -87,13 +97,6 @@ public static class DotnetBuilder
         ["GILBENCH_OUT"] = null,
         ["GILBENCH_ENTRY"] = null,
     };
-
-    public static async Task<BuildResult> RestoreAsync(string projectPath, CancellationToken cancellationToken)
-    {
-        var args = new List<string> { "restore", projectPath, "-v:q" };
-        args.AddRange(CommonProperties);
-        return await RunAsync(args, projectPath, outputDirectory: "", cancellationToken).ConfigureAwait(false);
-    }
 
     public static async Task<BuildResult> BuildAsync(string projectPath, CancellationToken cancellationToken)
     {
@@ -126,14 +129,35 @@ public static class DotnetBuilder
     }
 
     /// <summary>
-    /// The properties that make a design-time build (the workspace opening the program) drop analyzer-only project
-    /// references as gil-bench's builds do: GilAnalyzers' own analyzers run in-process, the project's are not used, so
-    /// loading those projects (the samples reference GilAnalyzers itself) is wasted time.
+    /// One `dotnet build -t:GilBenchCommandLine` of the solution: restores every project of it (so the build later runs
+    /// with --no-restore) and, for <paramref name="project"/> only, runs the compile targets without the compiler (as an
+    /// IDE's design-time build does: SkipCompilerExecution, ProvideCommandLineArgs) to write the compiler's command line
+    /// into <paramref name="commandLineFile"/>, one argument a line: the sources, references, options and analyzer
+    /// config files that the workspace is made from (<see cref="Fixing.ProjectLoader.OpenFromCommandLine"/>). One
+    /// process instead of a restore and a workspace build host. Projects it references are built, with the properties
+    /// gil-bench's build gives them, so that build finds them up to date.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> WorkspaceProperties(string solution) => new Dictionary<string, string>
+    public static async Task<BuildResult> RestoreAndDescribeAsync(string solution, string project, string commandLineFile, CancellationToken cancellationToken)
     {
-        ["GilBenchBuild"] = "true",
-        ["CustomAfterMicrosoftCommonTargets"] = Path.Combine(Path.GetDirectoryName(solution)!, "gil-bench.isolation.targets"),
+        var args = new List<string> { "build", solution, "-t:GilBenchCommandLine", "-c", "Release", "-v:q", "-tl:off", "-m:1" };
+        args.AddRange(BuildProperties);
+        args.AddRange(SolutionProperties(solution));
+        args.Add("-p:GilBenchCommandLineProject=" + Path.GetFullPath(project));
+        args.Add("-p:GilBenchCommandLineFile=" + Path.GetFullPath(commandLineFile));
+        args.AddRange(CommonProperties);
+        return await RunAsync(args, project, outputDirectory: "", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The properties of a build of gil-bench's solution (see <see cref="BuildTogetherAsync"/>).</summary>
+    private static IEnumerable<string> SolutionProperties(string solution) => new[]
+    {
+        // Relative: each program lands in its own folder's bin/gil-bench, as with `-o` for one project (--keep users rely on it).
+        "-p:OutDir=bin/gil-bench/",
+        "-p:GilBenchBuild=true",
+        // A solution build unsets Configuration for references outside the solution (they would build in Debug): a
+        // referenced library must be built in Release, as with `dotnet build -c Release` of the program alone.
+        "-p:ShouldUnsetParentConfigurationAndPlatform=false",
+        "-p:CustomAfterMicrosoftCommonTargets=" + Path.Combine(Path.GetDirectoryName(solution)!, "gil-bench.isolation.targets"),
     };
 
     /// <summary>
@@ -153,20 +177,14 @@ public static class DotnetBuilder
     /// </summary>
     public static async Task<IReadOnlyList<BuildResult>> BuildTogetherAsync(string solution, IReadOnlyList<string> projects, bool restore, CancellationToken cancellationToken)
     {
-        var args = new List<string> { "build", solution, "-c", "Release", "-v:m", "-tl:off", "-m" };
+        var args = new List<string> { "build", solution, "-c", "Release", "-v:m", "-tl:off", "-m:1" };
         if (!restore)
         {
             args.Add("--no-restore");
         }
 
         args.AddRange(BuildProperties);
-        // Relative: each program lands in its own folder's bin/gil-bench, as with `-o` for one project (--keep users rely on it).
-        args.Add("-p:OutDir=bin/gil-bench/");
-        args.Add("-p:GilBenchBuild=true");
-        // A solution build unsets Configuration for references outside the solution (they would build in Debug): a
-        // referenced library must be built in Release, as with `dotnet build -c Release` of the program alone.
-        args.Add("-p:ShouldUnsetParentConfigurationAndPlatform=false");
-        args.Add("-p:CustomAfterMicrosoftCommonTargets=" + Path.Combine(Path.GetDirectoryName(solution)!, "gil-bench.isolation.targets"));
+        args.AddRange(SolutionProperties(solution));
         args.AddRange(CommonProperties);
         // From the first project's folder, so the user's global.json picks the SDK.
         BuildResult all = await RunAsync(args, projects[0], "", cancellationToken).ConfigureAwait(false);

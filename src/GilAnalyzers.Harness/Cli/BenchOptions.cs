@@ -93,23 +93,12 @@ public sealed class BenchOptions
                     }
 
                     break;
-                case "--entry": o.Entry = Value(); break;
-                case "--fix": o.Fix.Add(Value()); break;
-                case "--fixers": o.Fixers.Add(Value()); break;
-                case "--after": o.After = Value(); break;
-                case "--rounds": o.Rounds = Int(a, Value(), min: 1); break;
-                case "--warmup": o.Warmup = Int(a, Value(), min: 0); break;
-                case "--timeout": o.TimeoutSeconds = Number(a, Value(), min: 0.1); break;
-                case "--tolerance": o.Tolerance = Number(a, Value(), min: 0); break;
-                case "--ignore-lines": o.IgnoreLines = Value(); break;
-                case "--max-fixes": o.MaxFixes = Int(a, Value(), min: 1); break;
-                case "--json": o.JsonPath = Value(); break;
-                case "--markdown": o.MarkdownPath = Value(); break;
-                case "--chart": o.ChartPath = Value(); break;
-                case "--keep": o.Keep = true; break;
-                case "--build-cache": o.BuildCache = Value(); break;
-                case "--no-diff": o.NoDiff = true; break;
                 default:
+                    if (o.Apply(a, Value))
+                    {
+                        break;
+                    }
+
                     if (a.StartsWith('-') && a.Length > 1)
                     {
                         throw new HarnessException(ExitCodes.BadUsage, $"unknown option {a} (see gil-bench --help)");
@@ -125,43 +114,75 @@ public sealed class BenchOptions
             }
         }
 
-        if (input is null)
-        {
-            // No input: the current folder, which is how a user runs the tool in their own project's folder.
-            if (!Inputs.Workbench.HoldsInput(Environment.CurrentDirectory))
-            {
-                throw new HarnessException(ExitCodes.BadUsage, "no input given and the current folder holds no .csproj (nor a single .cs file): pass a .csproj, an app.cs, or a folder (see gil-bench --help)");
-            }
+        o.Input = input ?? CurrentFolderInput();
+        o.Validate();
+        return o;
+    }
 
-            input = ".";
+    /// <summary>Sets the option <paramref name="a"/> (reading its value through <paramref name="value"/>); false when it is not an option.</summary>
+    private bool Apply(string a, Func<string> value)
+    {
+        switch (a)
+        {
+            case "--entry": Entry = value(); break;
+            case "--fix": Fix.Add(value()); break;
+            case "--fixers": Fixers.Add(value()); break;
+            case "--after": After = value(); break;
+            case "--rounds": Rounds = Int(a, value(), min: 1); break;
+            case "--warmup": Warmup = Int(a, value(), min: 0); break;
+            case "--timeout": TimeoutSeconds = Number(a, value(), min: 0.1); break;
+            case "--tolerance": Tolerance = Number(a, value(), min: 0); break;
+            case "--ignore-lines": IgnoreLines = value(); break;
+            case "--max-fixes": MaxFixes = Int(a, value(), min: 1); break;
+            case "--json": JsonPath = value(); break;
+            case "--markdown": MarkdownPath = value(); break;
+            case "--chart": ChartPath = value(); break;
+            case "--keep": Keep = true; break;
+            case "--build-cache": BuildCache = value(); break;
+            case "--no-diff": NoDiff = true; break;
+            default: return false;
         }
 
-        if (o.ChartPath is not null
-            && !o.ChartPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)
-            && !o.ChartPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+        return true;
+    }
+
+    /// <summary>No input: the current folder, which is how a user runs the tool in their own project's folder.</summary>
+    private static string CurrentFolderInput()
+    {
+        if (!Inputs.Workbench.HoldsInput(Environment.CurrentDirectory))
+        {
+            throw new HarnessException(ExitCodes.BadUsage, "no input given and the current folder holds no .csproj (nor a single .cs file): pass a .csproj, an app.cs, or a folder (see gil-bench --help)");
+        }
+
+        return ".";
+    }
+
+    /// <summary>The checks across options, once all are read.</summary>
+    private void Validate()
+    {
+        if (ChartPath is not null
+            && !ChartPath.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)
+            && !ChartPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
         {
             throw new HarnessException(ExitCodes.BadUsage, "--chart needs a file ending in .svg or .png");
         }
 
-        if (o.After is not null && (o.Fix.Count > 0 || o.Fixers.Count > 0))
+        if (After is not null && (Fix.Count > 0 || Fixers.Count > 0))
         {
             throw new HarnessException(ExitCodes.BadUsage, "--after excludes --fix and --fixers: --after replaces the fixers");
         }
 
-        if (o.IgnoreLines is not null)
+        if (IgnoreLines is not null)
         {
             try
             {
-                _ = new System.Text.RegularExpressions.Regex(o.IgnoreLines);
+                _ = new System.Text.RegularExpressions.Regex(IgnoreLines);
             }
             catch (ArgumentException ex)
             {
                 throw new HarnessException(ExitCodes.BadUsage, $"--ignore-lines is not a valid regular expression: {ex.Message}");
             }
         }
-
-        o.Input = input;
-        return o;
     }
 
     private static int Int(string option, string value, int min)

@@ -12,8 +12,8 @@ using GilAnalyzers.Harness.Fixing;
 using GilAnalyzers.Harness.Inputs;
 using GilAnalyzers.Harness.Reporting;
 using GilAnalyzers.Harness.Running;
+using GilAnalyzers.Harness.Stages;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.MSBuild;
 using Spectre.Console;
 
 namespace GilAnalyzers.Harness.Commands;
@@ -45,11 +45,6 @@ public sealed class DiagnoseCommand
                     5 user code failed (threw, non-zero exit, timed out)
         """;
 
-    private static readonly HashSet<string> BenchOnly = new(StringComparer.Ordinal)
-    {
-        "--fix", "--fixers", "--after", "--rounds", "--warmup", "--tolerance", "--ignore-lines", "--max-fixes", "--no-diff", "--build-cache",
-    };
-
     private readonly IAnsiConsole _console;
     private readonly FixEngine _engine;
 
@@ -61,39 +56,41 @@ public sealed class DiagnoseCommand
 
     public DiagnoseReport? Report { get; private set; }
 
+    /// <summary>The diagnosed run, with the trace recorder and the CPU sampler that watched it.</summary>
+    private sealed record TracedRun(RunMeasurement Run, ContentionRecorder Recorder, CpuTimeline Timeline);
+
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         int dashDash = args.ToList().IndexOf("--");
-        var own = dashDash < 0 ? args.ToList() : args.Take(dashDash).ToList();
-        if (own.Count == 0 && !Workbench.HoldsInput(Environment.CurrentDirectory))
+        int ownCount = dashDash < 0 ? args.Count : dashDash;
+        if (ownCount == 0 && !Workbench.HoldsInput(Environment.CurrentDirectory))
         {
             _console.WriteLine(Usage);
             return ExitCodes.BadUsage;
         }
 
-        if (own.FirstOrDefault(BenchOnly.Contains) is { } wrong)
-        {
-            throw new HarnessException(ExitCodes.BadUsage, $"{wrong} is an option of the bench, not of diagnose (see gil-bench diagnose --help)");
-        }
-
-        bool plainRun = own.Remove("--plain-run");
-        var rest = own.Concat(dashDash < 0 ? Enumerable.Empty<string>() : args.Skip(dashDash)).ToList();
-        BenchOptions? options = BenchOptions.Parse(rest);
+        DiagnoseOptions? options = DiagnoseOptions.Parse(args);
         if (options is null)
         {
             _console.WriteLine(Usage);
             return ExitCodes.Ok;
         }
 
+        return await RunAsync(options, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> RunAsync(DiagnoseOptions options, CancellationToken cancellationToken)
+    {
         if (ContentionRecorder.DisabledBy() is { } switchOff)
         {
             throw new HarnessException(ExitCodes.BadUsage,
                 $"the .NET runtime's diagnostics are turned off in this environment ({switchOff}): diagnose needs them to record lock contention over EventPipe. Unset it and run again.");
         }
 
+        var steps = new StepRunner(_console, live: false);
         var timings = new DiagnoseTimings();
         var clock = Stopwatch.StartNew();
-        using Workbench bench = await Step("preparing the work folder", () => Task.FromResult(Workbench.Create(options.Input))).ConfigureAwait(false);
+        using Workbench bench = await steps.RunAsync("preparing the work folder", () => Task.FromResult(Workbench.Create(options.Input))).ConfigureAwait(false);
         bench.Keep = options.Keep;
         timings.PrepareMs = clock.Elapsed.TotalMilliseconds;
         if (options.Keep)
@@ -102,131 +99,58 @@ public sealed class DiagnoseCommand
         }
 
         string Display(string full) => bench.DisplayName(Path.GetRelativePath(bench.BeforeDir, full));
+        // The one-project solution the build goes through (analyzer-only project references dropped, as for the bench).
+        string solution = DotnetBuilder.WriteSolution(new[] { bench.BeforeProject }, bench.SolutionDir);
 
         // 1. The analyzers over the program as it is.
         clock.Restart();
-        var (findings, assemblyName) = await AnalyzeAsync(bench, options, Display, cancellationToken).ConfigureAwait(false);
+        var (findings, assemblyName) = await AnalyzeAsync(bench, solution, options, Display, steps, cancellationToken).ConfigureAwait(false);
         timings.AnalyzeMs = clock.Elapsed.TotalMilliseconds;
 
         // 2. One Release build.
         clock.Restart();
-        BuildResult build = (await Step("building (Release)", () => DotnetBuilder.BuildTogetherAsync(Solution(bench), new[] { bench.BeforeProject }, restore: false, cancellationToken)).ConfigureAwait(false))[0];
+        BuildResult build = await BuildStage.BuildBeforeAsync(bench, solution, steps, cancellationToken).ConfigureAwait(false);
         timings.BuildMs = clock.Elapsed.TotalMilliseconds;
-        if (!build.Succeeded)
-        {
-            throw new HarnessException(ExitCodes.BadUsage, "the input does not build:" + Environment.NewLine + BenchCommand.Relativise(build.Errors, bench));
-        }
-
-        string dll = BenchCommand.FindProgram(build.OutputDirectory, bench, assemblyName);
+        string dll = BuildStage.FindProgram(build.OutputDirectory, bench, assemblyName);
         var runner = new ProgramRunner();
-        var timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
-
-        OverheadEntry? overhead = null;
-        double plainWall = 0, plainCpu = 0;
-        if (plainRun)
+        RunMeasurement? plain = null;
+        if (options.PlainRun)
         {
-            RunMeasurement plain = await Step("running the program once without tracing", () =>
-                runner.RunAsync(Variant.Before, 0, true, dll, options.Entry, options.ProgramArgs, timeout, cancellationToken)).ConfigureAwait(false);
-            Fail(plain, "the plain run");
-            plainWall = plain.WallMs;
-            plainCpu = plain.TotalCpuMs;
+            plain = await steps.RunAsync("running the program once without tracing", () =>
+                runner.RunAsync(Variant.Before, 0, true, dll, options.Entry, options.ProgramArgs, TimeSpan.FromSeconds(options.TimeoutSeconds), cancellationToken)).ConfigureAwait(false);
+            RunStage.ThrowIfFailed(plain, "the plain run");
         }
 
+        return await TraceAndReportAsync(runner, dll, plain, findings, Display, bench, options, timings, steps, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Steps 3 and 4: the diagnosed run, its trace read and joined with the diagnostics, and the report.</summary>
+    private async Task<int> TraceAndReportAsync(
+        ProgramRunner runner, string dll, RunMeasurement? plain, List<StaticFinding> findings, Func<string, string> display,
+        Workbench bench, DiagnoseOptions options, DiagnoseTimings timings, StepRunner steps, CancellationToken cancellationToken)
+    {
         // 3. The diagnosed run.
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         string traceDir = Path.Combine(Path.GetTempPath(), "gil-bench-diagnose-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(traceDir);
         try
         {
             string tracePath = Path.Combine(traceDir, "run.nettrace");
-            var recorder = new ContentionRecorder(tracePath);
-            var timeline = new CpuTimeline();
-            using var samplingStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task recording = Task.CompletedTask;
-            Task sampling = Task.CompletedTask;
-            RunMeasurement run = await Step("running the program under tracing", () =>
-                runner.RunAsync(Variant.Before, 1, false, dll, options.Entry, options.ProgramArgs, timeout, cancellationToken,
-                    ContentionRecorder.Environment,
-                    process =>
-                    {
-                        recording = Task.Run(() => recorder.RecordAsync(process, cancellationToken), CancellationToken.None);
-                        sampling = Task.Run(async () =>
-                        {
-                            await recorder.Attached.ConfigureAwait(false);
-                            await timeline.SampleAsync(process, TimeSpan.FromMilliseconds(50), samplingStop.Token).ConfigureAwait(false);
-                        }, CancellationToken.None);
-                    })).ConfigureAwait(false);
-            samplingStop.Cancel();
-            await Task.WhenAll(recording, sampling).ConfigureAwait(false);
+            TracedRun traced = await RunTracedAsync(runner, dll, tracePath, options, steps, cancellationToken).ConfigureAwait(false);
             timings.RunMs = clock.Elapsed.TotalMilliseconds;
-            if (recorder.KilledProcess)
+            if (traced.Recorder.KilledProcess)
             {
-                throw new HarnessException(ExitCodes.BadUsage, recorder.Problem ?? "the runtime's diagnostics could not be reached");
+                throw new HarnessException(ExitCodes.BadUsage, traced.Recorder.Problem ?? "the runtime's diagnostics could not be reached");
             }
 
-            Fail(run, "the diagnosed run");
-            if (plainRun)
-            {
-                overhead = new OverheadEntry(plainWall, run.WallMs, plainWall > 0 ? Math.Round(run.WallMs / plainWall, 3) : 0, plainCpu, run.TotalCpuMs);
-            }
+            RunStage.ThrowIfFailed(traced.Run, "the diagnosed run");
 
             // 4. Contention sites from the trace, joined with the diagnostics.
             clock.Restart();
-            var contention = new ContentionSection { Recorded = recorder.Problem is null && File.Exists(tracePath), Problem = recorder.Problem };
-            if (contention.Recorded)
-            {
-                ContentionAnalysis.Result result = await Step("reading the trace", () => Task.FromResult(ContentionAnalysis.Analyze(tracePath, Display))).ConfigureAwait(false);
-                contention.Sites = result.Sites;
-                contention.Events = result.Events;
-                contention.EventsWithoutUserFrame = result.EventsWithoutUserFrame;
-                StaticJoin.Join(result.Sites, findings);
-            }
-            else
-            {
-                contention.Problem ??= "the trace file was not written";
-            }
-
+            ContentionSection contention = await ReadTraceAsync(traced.Recorder, tracePath, findings, display, steps).ConfigureAwait(false);
             timings.TraceAnalysisMs = clock.Elapsed.TotalMilliseconds;
-            // A run that ends before the sampler's first 50 ms interval (a fast program, or a sampler started late on a
-            // loaded machine) leaves no samples: the run's own CPU over its wall time is then the one point.
-            IReadOnlyList<TimelinePoint> points = timeline.Points.Count > 0 || run.WallMs <= 0
-                ? timeline.Points
-                : [new TimelinePoint(Math.Round(run.WallMs, 1), Math.Round(run.TotalCpuMs / run.WallMs, 3))];
-            var report = new DiagnoseReport
-            {
-                Input = Path.GetFullPath(options.Input),
-                InputKind = bench.Kind == InputKind.Project ? "project" : "single-file",
-                Entry = options.Entry,
-                Run = RunEntry.From(run),
-                Timeline = points,
-                MeanEffectiveCores = Math.Round(CpuTimeline.Mean(points), 3),
-                ShareBelowThreshold = Math.Round(CpuTimeline.ShareBelow(points, 1.2), 3),
-                Contention = contention,
-                Diagnostics = findings,
-                Uncovered = ContentionAnalysis.Uncovered(contention.Sites),
-                NotExercised = DiagnoseReport.NotExercisedOf(findings, contention.Recorded),
-                NotLockRules = findings.Where(f => !f.LockRule).ToList(),
-                Overhead = overhead,
-                Harness = timings,
-            };
-            Report = report;
-            _console.WriteLine();
-            DiagnoseWriters.WriteConsole(_console, report);
-            if (options.JsonPath is not null)
-            {
-                ReportWriters.WriteFile(options.JsonPath, DiagnoseWriters.Json(report));
-            }
-
-            if (options.MarkdownPath is not null)
-            {
-                ReportWriters.WriteFile(options.MarkdownPath, DiagnoseWriters.Markdown(report));
-            }
-
-            if (options.ChartPath is not null)
-            {
-                DiagnoseWriters.Chart(options.ChartPath, report);
-            }
-
+            Report = CreateReport(options, bench, traced, plain, contention, findings, timings);
+            ReportStage.WriteDiagnose(_console, Report, options);
             if (!contention.Recorded)
             {
                 _console.MarkupLine("[red]error:[/] " + Markup.Escape(contention.Problem ?? ""));
@@ -247,43 +171,84 @@ public sealed class DiagnoseCommand
         }
     }
 
-    private static void Fail(RunMeasurement m, string label)
+    private async Task<(List<StaticFinding>, string?)> AnalyzeAsync(Workbench bench, string solution, DiagnoseOptions options, Func<string, string> display, StepRunner steps, CancellationToken cancellationToken)
     {
-        if (m.Failure != RunFailure.None)
-        {
-            int code = m.Failure == RunFailure.EntryNotFound ? ExitCodes.BadUsage : ExitCodes.UserCodeFailed;
-            throw new HarnessException(code, $"{label}: the program {m.FailureMessage}");
-        }
-    }
-
-    private async Task<(List<StaticFinding>, string?)> AnalyzeAsync(Workbench bench, BenchOptions options, Func<string, string> display, CancellationToken cancellationToken)
-    {
-        BuildResult restore = await Step("restoring", () => DotnetBuilder.RestoreSolutionAsync(Solution(bench), bench.BeforeProject, cancellationToken)).ConfigureAwait(false);
-        if (!restore.Succeeded)
-        {
-            throw new HarnessException(ExitCodes.BadUsage, "the input does not restore:" + Environment.NewLine + BenchCommand.Relativise(restore.Errors, bench));
-        }
-
-        var (workspace, project, _) = await Step("opening the project", () => ProjectLoader.OpenAsync(bench.BeforeProject, cancellationToken, DotnetBuilder.WorkspaceProperties(Solution(bench)))).ConfigureAwait(false);
-        using MSBuildWorkspace _ = workspace;
-        if (project.CompilationOptions?.OutputKind is not (OutputKind.ConsoleApplication or OutputKind.WindowsApplication))
-        {
-            throw new HarnessException(ExitCodes.BadUsage, $"'{options.Input}' is not an executable project (OutputType Exe): gil-bench runs programs");
-        }
-
-        List<StaticFinding> findings = await Step("running GilAnalyzers", () => StaticJoin.AnalyzeAsync(_engine, project, display, cancellationToken)).ConfigureAwait(false);
+        using OpenedProject opened = await OpenStage.RestoreAndOpenAsync(bench, solution, options.Input, steps, cancellationToken).ConfigureAwait(false);
+        List<StaticFinding> findings = await steps.RunAsync("running GilAnalyzers", () => StaticJoin.AnalyzeAsync(_engine, opened.Project, display, cancellationToken)).ConfigureAwait(false);
         _console.MarkupLine(Markup.Escape($"analyzers: {findings.Count} diagnostic(s): " + string.Join(", ", findings.Select(f => $"{f.Id} at {f.File}:{f.Line}"))));
-        return (findings, project.AssemblyName);
+        return (findings, opened.Project.AssemblyName);
     }
 
-    /// <summary>The one-project solution the build goes through (analyzer-only project references dropped, as for the bench).</summary>
-    private static string Solution(Workbench bench) => Path.Combine(bench.SolutionDir, "gil-bench.slnx") is { } path && File.Exists(path)
-        ? path
-        : DotnetBuilder.WriteSolution(new[] { bench.BeforeProject }, bench.SolutionDir);
-
-    private async Task<T> Step<T>(string title, Func<Task<T>> work)
+    /// <summary>The program run once under an EventPipe session (contention events) and a /proc CPU sampler of its process tree.</summary>
+    private static async Task<TracedRun> RunTracedAsync(ProgramRunner runner, string dll, string tracePath, DiagnoseOptions options, StepRunner steps, CancellationToken cancellationToken)
     {
-        _console.MarkupLine(Markup.Escape("» " + title));
-        return await work().ConfigureAwait(false);
+        var recorder = new ContentionRecorder(tracePath);
+        var timeline = new CpuTimeline();
+        using var samplingStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task recording = Task.CompletedTask;
+        Task sampling = Task.CompletedTask;
+        RunMeasurement run = await steps.RunAsync("running the program under tracing", () =>
+            runner.RunAsync(Variant.Before, 1, false, dll, options.Entry, options.ProgramArgs, TimeSpan.FromSeconds(options.TimeoutSeconds), cancellationToken,
+                ContentionRecorder.Environment,
+                process =>
+                {
+                    recording = Task.Run(() => recorder.RecordAsync(process, cancellationToken), CancellationToken.None);
+                    sampling = Task.Run(async () =>
+                    {
+                        await recorder.Attached.ConfigureAwait(false);
+                        await timeline.SampleAsync(process, TimeSpan.FromMilliseconds(50), samplingStop.Token).ConfigureAwait(false);
+                    }, CancellationToken.None);
+                })).ConfigureAwait(false);
+        samplingStop.Cancel();
+        await Task.WhenAll(recording, sampling).ConfigureAwait(false);
+        return new TracedRun(run, recorder, timeline);
+    }
+
+    private static async Task<ContentionSection> ReadTraceAsync(ContentionRecorder recorder, string tracePath, List<StaticFinding> findings, Func<string, string> display, StepRunner steps)
+    {
+        var contention = new ContentionSection { Recorded = recorder.Problem is null && File.Exists(tracePath), Problem = recorder.Problem };
+        if (!contention.Recorded)
+        {
+            contention.Problem ??= "the trace file was not written";
+            return contention;
+        }
+
+        ContentionAnalysis.Result result = await steps.RunAsync("reading the trace", () => Task.FromResult(ContentionAnalysis.Analyze(tracePath, display))).ConfigureAwait(false);
+        contention.Sites = result.Sites;
+        contention.Events = result.Events;
+        contention.EventsWithoutUserFrame = result.EventsWithoutUserFrame;
+        StaticJoin.Join(result.Sites, findings);
+        return contention;
+    }
+
+    private static DiagnoseReport CreateReport(
+        DiagnoseOptions options, Workbench bench, TracedRun traced, RunMeasurement? plain, ContentionSection contention, List<StaticFinding> findings, DiagnoseTimings timings)
+    {
+        RunMeasurement run = traced.Run;
+        // A run that ends before the sampler's first 50 ms interval (a fast program, or a sampler started late on a
+        // loaded machine) leaves no samples: the run's own CPU over its wall time is then the one point.
+        IReadOnlyList<TimelinePoint> points = traced.Timeline.Points.Count > 0 || run.WallMs <= 0
+            ? traced.Timeline.Points
+            : [new TimelinePoint(Math.Round(run.WallMs, 1), Math.Round(run.TotalCpuMs / run.WallMs, 3))];
+        OverheadEntry? overhead = plain is null
+            ? null
+            : new OverheadEntry(plain.WallMs, run.WallMs, plain.WallMs > 0 ? Math.Round(run.WallMs / plain.WallMs, 3) : 0, plain.TotalCpuMs, run.TotalCpuMs);
+        return new DiagnoseReport
+        {
+            Input = Path.GetFullPath(options.Input),
+            InputKind = bench.Kind == InputKind.Project ? "project" : "single-file",
+            Entry = options.Entry,
+            Run = RunEntry.From(run),
+            Timeline = points,
+            MeanEffectiveCores = Math.Round(CpuTimeline.Mean(points), 3),
+            ShareBelowThreshold = Math.Round(CpuTimeline.ShareBelow(points, 1.2), 3),
+            Contention = contention,
+            Diagnostics = findings,
+            Uncovered = ContentionAnalysis.Uncovered(contention.Sites),
+            NotExercised = DiagnoseReport.NotExercisedOf(findings, contention.Recorded),
+            NotLockRules = findings.Where(f => !f.LockRule).ToList(),
+            Overhead = overhead,
+            Harness = timings,
+        };
     }
 }

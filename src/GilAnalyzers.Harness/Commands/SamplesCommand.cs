@@ -36,7 +36,39 @@ public sealed class SamplesCommand
 
     public IReadOnlyList<SampleOutcome> Outcomes { get; private set; } = Array.Empty<SampleOutcome>();
 
+    /// <summary>The samples command's own arguments: the folder, its two output files, and the bench options passed to every sample.</summary>
+    private sealed record SamplesArguments(string? Folder, string? Markdown, string? Json, List<string> PassThrough);
+
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        SamplesArguments parsed = ParseArguments(args);
+        List<string> samples = FindSamples(parsed.Folder);
+        var outcomes = new List<SampleOutcome>();
+        foreach (string sample in samples)
+        {
+            outcomes.Add(await RunSampleAsync(sample, parsed.PassThrough, cancellationToken).ConfigureAwait(false));
+        }
+
+        Outcomes = outcomes;
+        string table = Markdown(outcomes);
+        _console.WriteLine();
+        _console.Write(new Text(table));
+        if (parsed.Markdown is not null)
+        {
+            ReportWriters.WriteFile(parsed.Markdown, table);
+        }
+
+        if (parsed.Json is not null)
+        {
+            ReportWriters.WriteFile(parsed.Json, System.Text.Json.JsonSerializer.Serialize(
+                outcomes.Select(o => new { sample = o.Name, exitCode = o.ExitCode, message = o.Message, report = o.Report }),
+                ReportWriters.JsonOptions));
+        }
+
+        return outcomes.Select(o => o.ExitCode).FirstOrDefault(c => c != ExitCodes.Ok);
+    }
+
+    private static SamplesArguments ParseArguments(IReadOnlyList<string> args)
     {
         string? folder = null;
         string? markdown = null;
@@ -75,6 +107,12 @@ public sealed class SamplesCommand
             }
         }
 
+        return new SamplesArguments(folder, markdown, json, passThrough);
+    }
+
+    /// <summary>Each subfolder with one .csproj or one .cs file, in name order; hidden folders are skipped.</summary>
+    private static List<string> FindSamples(string? folder)
+    {
         if (folder is null || !Directory.Exists(folder))
         {
             throw new HarnessException(ExitCodes.BadUsage, folder is null ? "samples: name the samples folder" : $"samples: folder '{folder}' does not exist");
@@ -90,49 +128,33 @@ public sealed class SamplesCommand
             throw new HarnessException(ExitCodes.BadUsage, $"samples: '{folder}' has no sample folders (each with one .csproj or one .cs file)");
         }
 
-        var outcomes = new List<SampleOutcome>();
-        foreach (string sample in samples)
-        {
-            string name = Path.GetFileName(sample);
-            _console.Write(new Rule($"[bold]{Markup.Escape(name)}[/]").LeftJustified());
-            var sampleArgs = new List<string> { sample };
-            sampleArgs.AddRange(ReadResponseFile(Path.Combine(sample, ResponseFileName)));
-            sampleArgs.AddRange(passThrough);
-            var bench = new BenchCommand(_console, _engine);
-            int code;
-            string? message = null;
-            try
-            {
-                BenchOptions options = BenchOptions.Parse(sampleArgs) ?? throw new HarnessException(ExitCodes.BadUsage, "--help is not a sample option");
-                code = await bench.RunAsync(options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HarnessException ex)
-            {
-                code = ex.ExitCode;
-                message = ex.Message;
-                _console.MarkupLine($"[red]{Markup.Escape(name)}:[/] {Markup.Escape(ex.Message)}");
-            }
+        return samples;
+    }
 
-            outcomes.Add(new SampleOutcome(name, code, message, bench.Report));
+    /// <summary>The bench on one sample, with its gil-bench.rsp options then the command's; a failure is its outcome, not the end of the command.</summary>
+    private async Task<SampleOutcome> RunSampleAsync(string sample, IReadOnlyList<string> passThrough, CancellationToken cancellationToken)
+    {
+        string name = Path.GetFileName(sample);
+        _console.Write(new Rule($"[bold]{Markup.Escape(name)}[/]").LeftJustified());
+        var sampleArgs = new List<string> { sample };
+        sampleArgs.AddRange(ReadResponseFile(Path.Combine(sample, ResponseFileName)));
+        sampleArgs.AddRange(passThrough);
+        var bench = new BenchCommand(_console, _engine);
+        int code;
+        string? message = null;
+        try
+        {
+            BenchOptions options = BenchOptions.Parse(sampleArgs) ?? throw new HarnessException(ExitCodes.BadUsage, "--help is not a sample option");
+            code = await bench.RunAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HarnessException ex)
+        {
+            code = ex.ExitCode;
+            message = ex.Message;
+            _console.MarkupLine($"[red]{Markup.Escape(name)}:[/] {Markup.Escape(ex.Message)}");
         }
 
-        Outcomes = outcomes;
-        string table = Markdown(outcomes);
-        _console.WriteLine();
-        _console.Write(new Text(table));
-        if (markdown is not null)
-        {
-            ReportWriters.WriteFile(markdown, table);
-        }
-
-        if (json is not null)
-        {
-            ReportWriters.WriteFile(json, System.Text.Json.JsonSerializer.Serialize(
-                outcomes.Select(o => new { sample = o.Name, exitCode = o.ExitCode, message = o.Message, report = o.Report }),
-                ReportWriters.JsonOptions));
-        }
-
-        return outcomes.Select(o => o.ExitCode).FirstOrDefault(c => c != ExitCodes.Ok);
+        return new SampleOutcome(name, code, message, bench.Report);
     }
 
     internal static IEnumerable<string> ReadResponseFile(string path)

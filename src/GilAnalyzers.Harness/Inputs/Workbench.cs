@@ -182,6 +182,11 @@ public sealed class Workbench : IDisposable
         }
     }
 
+    /// <summary>A build log's paths into the work folders, shown as BEFORE/… and AFTER/….</summary>
+    public string Relativise(string text) =>
+        text.Replace(BeforeDir + Path.DirectorySeparatorChar, "BEFORE/", StringComparison.Ordinal)
+            .Replace(AfterDir + Path.DirectorySeparatorChar, "AFTER/", StringComparison.Ordinal);
+
     /// <summary>The name a user recognises for a file of the work folders.</summary>
     public string DisplayName(string relativePath) =>
         Kind == InputKind.SingleFile && string.Equals(relativePath, SingleFileName, StringComparison.Ordinal)

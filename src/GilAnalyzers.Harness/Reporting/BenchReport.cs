@@ -108,6 +108,9 @@ public sealed class HarnessTimings
     /// <summary>CPU spent on that overhead: gil-bench's own and its reaped child processes' (restore, workspace host, builds); null off Linux.</summary>
     public double? OverheadCpuMs { get; set; }
 
+    /// <summary>The CPU of each step before the runs (its title as printed → gil-bench's own and its reaped child processes' CPU); empty off Linux.</summary>
+    public IReadOnlyDictionary<string, double> CpuMsByStage { get; set; } = new Dictionary<string, double>();
+
     /// <summary>The 1-minute load average when the run started (the overhead is wall time: a busy machine stretches it).</summary>
     public double? LoadAverage { get; set; }
 
