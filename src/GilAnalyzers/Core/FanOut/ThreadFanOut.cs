@@ -519,7 +519,7 @@ internal static class ThreadFanOut
             return "the threads are not created by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
         }
 
-        if (bound is not null && !OperationFacts.IsStableValue(bound, root))
+        if (bound is not null && !BoundKept(bound, root, handle.Delegate!, types))
         {
             return "the thread count can change while the threads run";
         }
@@ -548,7 +548,7 @@ internal static class ThreadFanOut
 
             if (!seenCreation)
             {
-                if (!IsPureDeclaration(statement, types))
+                if (!IsPureDeclaration(statement, types) && !IsPerThreadAdjustment(statement, pre, types))
                 {
                     return "the creation loop does more than declare per-thread values before creating the thread";
                 }
@@ -1047,17 +1047,200 @@ internal static class ThreadFanOut
         return true;
     }
 
+    /// <summary>
+    /// <c>if (i == n - 1) end = total;</c> after <c>int end = …;</c>: a branch that only sets values declared for this thread
+    /// by the statements before it, from pure expressions — it moves into the partition's body unchanged.
+    /// </summary>
+    private static bool IsPerThreadAdjustment(IOperation statement, IList<IOperation> declarations, KnownTypes types)
+    {
+        if (statement is not IConditionalOperation { Type: null } branch)
+        {
+            return false;
+        }
+
+        var declared = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        foreach (var declaration in declarations)
+        {
+            foreach (var operation in OperationFacts.Descendants(declaration, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator)
+                {
+                    declared.Add(declarator.Symbol);
+                }
+            }
+        }
+
+        foreach (var operation in OperationFacts.Descendants(branch))
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation when !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.MathType):
+                case IObjectCreationOperation:
+                case IAnonymousFunctionOperation:
+                case IAwaitOperation:
+                case IBranchOperation:
+                case IReturnOperation:
+                case IThrowOperation:
+                case IVariableDeclarationGroupOperation:
+                case ILoopOperation:
+                    return false;
+                case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or ICoalesceAssignmentOperation:
+                    var target = operation switch
+                    {
+                        IAssignmentOperation assignment => assignment.Target,
+                        IIncrementOrDecrementOperation increment => increment.Target,
+                        _ => null,
+                    };
+                    if (target is not ILocalReferenceOperation local || !declared.Contains(local.Local))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
+        return true;
+    }
+
     private static bool IsPureCollectionCreation(IOperation declaration)
     {
         foreach (var operation in OperationFacts.Descendants(declaration))
         {
-            if (operation is IInvocationOperation || operation is IAnonymousFunctionOperation)
+            if ((operation is IInvocationOperation invocation && !IsArrayShapeRead(invocation)) || operation is IAnonymousFunctionOperation)
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary><c>grid.GetLength(0)</c>, <c>GetUpperBound</c>, <c>GetLowerBound</c> on an array: reads its shape, nothing else.</summary>
+    private static bool IsArrayShapeRead(IInvocationOperation invocation)
+        => invocation.TargetMethod.Name is "GetLength" or "GetUpperBound" or "GetLowerBound" or "GetLongLength"
+           && invocation.Instance?.Type is IArrayTypeSymbol
+           && invocation.Arguments.Length == 1;
+
+    /// <summary>
+    /// Whether <c>Parallel.For(0, bound, …)</c>, which reads the thread count once before any partition runs, reads the
+    /// same count as the creation loop, which reads it again before each thread is made while the earlier ones already
+    /// run. The operands the rewrite accepts: what <see cref="OperationFacts.IsStableValue"/> accepts, plus fields,
+    /// auto-properties and array shapes (<c>grid.GetLength(0)</c>) that the threads' own work (the delegate's body and the
+    /// source methods it calls directly) never writes — nothing else runs between the creation and the join.
+    /// </summary>
+    private static bool BoundKept(IOperation bound, IOperation root, IOperation @delegate, KnownTypes types)
+    {
+        if (OperationFacts.IsStableValue(bound, root))
+        {
+            return true;
+        }
+
+        HashSet<ISymbol>? written = null;
+        foreach (var operation in OperationFacts.Descendants(bound))
+        {
+            switch (operation)
+            {
+                case ILiteralOperation:
+                case IConversionOperation:
+                case IBinaryOperation:
+                case IUnaryOperation:
+                case IInstanceReferenceOperation:
+                case IParenthesizedOperation:
+                    continue;
+                case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None:
+                    continue;
+                case ILocalReferenceOperation local when !local.Local.IsRef && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root):
+                    continue;
+                case IFieldReferenceOperation field:
+                    written ??= WrittenByWork(@delegate, types);
+                    if (field.Field.IsReadOnly || field.Field.IsConst || !written.Contains(field.Field.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    return false;
+                case IPropertyReferenceOperation { Property: { Name: "Length" or "Count" or "LongLength" }, Instance: { } }:
+                    continue;
+                case IPropertyReferenceOperation { Property: { IsIndexer: false } property } when IsAutoProperty(property):
+                    written ??= WrittenByWork(@delegate, types);
+                    if (!written.Contains(property.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    return false;
+                case IInvocationOperation invocation when IsArrayShapeRead(invocation):
+                    continue;
+                case IArgumentOperation:
+                    continue;
+                default:
+                    if (operation.ConstantValue.HasValue)
+                    {
+                        continue;
+                    }
+
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A property declared in source as <c>{ get; set; }</c> / <c>{ get; }</c>: reading it runs no code.</summary>
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        if (property.DeclaringSyntaxReferences.Length != 1
+            || property.DeclaringSyntaxReferences[0].GetSyntax() is not PropertyDeclarationSyntax { AccessorList: { } accessors })
+        {
+            return false;
+        }
+
+        foreach (var accessor in accessors.Accessors)
+        {
+            if (accessor.Body is not null || accessor.ExpressionBody is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The fields and properties the thread's work writes: in its body and in the source methods that body calls.</summary>
+    private static HashSet<ISymbol> WrittenByWork(IOperation @delegate, KnownTypes types)
+    {
+        var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var body = DelegateBody(@delegate);
+        if (body is null)
+        {
+            return written;
+        }
+
+        var costModel = WorkCostModel.For(types);
+        var bodies = new List<IOperation> { body };
+        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            foreach (var operation in OperationFacts.Descendants(bodies[i]))
+            {
+                switch (operation)
+                {
+                    case IFieldReferenceOperation field when OperationFacts.IsWrite(field):
+                        written.Add(field.Field.OriginalDefinition);
+                        break;
+                    case IPropertyReferenceOperation property when OperationFacts.IsWrite(property):
+                        written.Add(property.Property.OriginalDefinition);
+                        break;
+                    case IInvocationOperation call when i == 0 && seen.Add(call.TargetMethod.OriginalDefinition)
+                                                        && costModel.GetBody(call.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } callee:
+                        bodies.Add(callee);
+                        break;
+                }
+            }
+        }
+
+        return written;
     }
 
     public static string Describe(IOperation count)
