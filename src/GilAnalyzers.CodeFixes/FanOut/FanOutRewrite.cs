@@ -278,11 +278,12 @@ internal static class FanOutRewrite
     public static bool KeepsRemovedLocal(FanOutPlan plan)
     {
         var removed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var carried = CarriedLocals(plan);
         foreach (var statement in plan.Removed)
         {
             foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
             {
-                if (operation is IVariableDeclaratorOperation declarator)
+                if (operation is IVariableDeclaratorOperation declarator && !carried.Contains(declarator.Symbol))
                 {
                     removed.Add(declarator.Symbol);
                 }
@@ -350,11 +351,12 @@ internal static class FanOutRewrite
         var result = new List<(SyntaxNode, ExpressionSyntax)>();
         blocked = false;
         var sizes = new Dictionary<ISymbol, ExpressionSyntax?>(SymbolEqualityComparer.Default);
+        var carried = CarriedLocals(plan);
         foreach (var statement in plan.Removed)
         {
             foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
             {
-                if (operation is IVariableDeclaratorOperation declarator)
+                if (operation is IVariableDeclaratorOperation declarator && !carried.Contains(declarator.Symbol))
                 {
                     sizes[declarator.Symbol] = StableArraySize(declarator);
                 }
@@ -386,6 +388,33 @@ internal static class FanOutRewrite
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Locals a removed creation loop declares that the rewrite declares again: the partition index (the lambda's
+    /// parameter) and the per-thread values (copied into the lambda's body). The creation loop is removed rather than
+    /// replaced when the Parallel.For takes the place of a later start statement.
+    /// </summary>
+    private static HashSet<ISymbol> CarriedLocals(FanOutPlan plan)
+    {
+        var carried = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        if (plan.Index is not null)
+        {
+            carried.Add(plan.Index);
+        }
+
+        foreach (var statement in plan.PreStatements)
+        {
+            foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator)
+                {
+                    carried.Add(declarator.Symbol);
+                }
+            }
+        }
+
+        return carried;
     }
 
     /// <summary><c>new Thread[4]</c>, <c>new Thread[n]</c> with <c>n</c> a parameter or local never written after its declaration.</summary>

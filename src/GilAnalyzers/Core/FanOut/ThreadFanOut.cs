@@ -603,6 +603,7 @@ internal static class ThreadFanOut
 
         // Start/join statements and the collection declaration go away; nothing else may run between them.
         var removed = new List<IOperation>();
+
         foreach (var statement in usage.OutsideStatements)
         {
             if (statement.Parent != block)
@@ -626,12 +627,33 @@ internal static class ThreadFanOut
             return "the threads are started before the creation loop";
         }
 
+        // Threads created by one loop and started by a later statement (threads.ForEach(t => t.Start())): declarations that
+        // only compute between the two run before any thread starts. They stay there and the rewrite takes the place of
+        // the first start, so nothing runs in another order.
+        var firstStart = FirstStartAfterLoop(usage, loop, block);
+        var hoisted = false;
         for (var i = loopPosition + 1; i <= lastRemoved; i++)
         {
-            if (!removed.Contains(block.Operations[i]))
+            if (removed.Contains(block.Operations[i]))
             {
-                return "other code runs while the threads run";
+                continue;
             }
+
+            if (i < firstStart && IsPureDeclaration(block.Operations[i], types))
+            {
+                hoisted = true;
+                continue;
+            }
+
+            return "other code runs while the threads run";
+        }
+
+        IOperation anchor = loop;
+        if (hoisted)
+        {
+            anchor = block.Operations[firstStart];
+            removed.Remove(anchor);
+            removed.Add(loop);
         }
 
         // The collection's declaration goes away: the rewrite must not keep code that still names it
@@ -663,8 +685,33 @@ internal static class ThreadFanOut
         }
 
         var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
-        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
+        plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
         return null;
+    }
+
+    /// <summary>
+    /// The position in <paramref name="block"/> of the first statement that starts a thread when no thread is started
+    /// inside the creation loop, or -1.
+    /// </summary>
+    private static int FirstStartAfterLoop(ThreadUsage usage, ILoopOperation loop, IBlockOperation block)
+    {
+        if (usage.Starts.Count == 0)
+        {
+            return -1;
+        }
+
+        var first = int.MaxValue;
+        foreach (var start in usage.Starts)
+        {
+            if (IsWithin(start, loop) || OperationFacts.StatementIn(start, block) is not { } statement)
+            {
+                return -1;
+            }
+
+            first = System.Math.Min(first, block.Operations.IndexOf(statement));
+        }
+
+        return first;
     }
 
     /// <summary>
@@ -2429,7 +2476,7 @@ internal static class ThreadFanOut
             {
                 outer = directLoop;
             }
-            else if (join && ForEachJoinStatement(statement) is { } forEachJoin)
+            else if (ForEachJoinStatement(statement) is { } forEachJoin)
             {
                 outer = forEachJoin;
             }
@@ -2462,7 +2509,10 @@ internal static class ThreadFanOut
                 : null;
         }
 
-        /// <summary><c>threads.ForEach(t =&gt; t.Join())</c> / <c>Array.ForEach(threads, t =&gt; t.Join())</c>: a join loop the rewrite removes.</summary>
+        /// <summary>
+        /// <c>threads.ForEach(t =&gt; t.Join())</c> / <c>Array.ForEach(threads, t =&gt; t.Join())</c>, and the same with
+        /// <c>t.Start()</c>: a join or start loop the rewrite removes.
+        /// </summary>
         private static bool IsForEachJoin(IInvocationOperation invocation)
         {
             if (invocation.TargetMethod.Name != "ForEach" || invocation.Parent is not IExpressionStatementOperation)
@@ -2476,7 +2526,7 @@ internal static class ThreadFanOut
                 {
                     var work = lambda.Body.Operations.Where(o => o is not IReturnOperation { ReturnedValue: null, IsImplicit: true }).ToList();
                     return work.Count == 1
-                           && work[0] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Join", Arguments.Length: 0, Instance: { } joined } }
+                           && work[0] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Join" or "Start", Arguments.Length: 0, Instance: { } joined } }
                            && OperationFacts.StripConversions(joined) is IParameterReferenceOperation parameter
                            && SymbolEqualityComparer.Default.Equals(parameter.Parameter, lambda.Symbol.Parameters[0]);
                 }
