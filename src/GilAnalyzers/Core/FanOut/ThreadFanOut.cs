@@ -456,6 +456,8 @@ internal static class ThreadFanOut
         string count;
         IOperation? bound = null;
         ILocalSymbol? index = null;
+        ILocalSymbol? callerIndex = null;
+        IOperation? callerBound = null;
         if (OperationFacts.IsCountingLoop(loop, out var loopIndex, out var start, out var loopBound))
         {
             if (loopBound.ConstantValue is { HasValue: true, Value: int n } && n - start < 2)
@@ -472,6 +474,12 @@ internal static class ThreadFanOut
             else
             {
                 // for (int i = 1; i < n; i++): the calling thread usually runs partition 0 itself.
+                if (start == 1)
+                {
+                    callerIndex = loopIndex;
+                    callerBound = loopBound;
+                }
+
                 count = loopBound.ConstantValue is { HasValue: true, Value: int constant }
                     ? (constant - start).ToString(System.Globalization.CultureInfo.InvariantCulture)
                     : "'" + OperationFacts.StripConversions(loopBound).Syntax + " - " + start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "'";
@@ -498,13 +506,13 @@ internal static class ThreadFanOut
         FanOutPlan? plan = null;
         if (blocker is null)
         {
-            blocker = PlanLoop(handle, usage, index, bound, root, types, out plan);
+            blocker = PlanLoop(handle, usage, index ?? callerIndex, bound ?? callerBound, callerIndex is not null, root, types, out plan);
         }
 
         return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker);
     }
 
-    private static string? PlanLoop(ThreadHandle handle, ThreadUsage usage, ILocalSymbol? index, IOperation? bound, IOperation root, KnownTypes types, out FanOutPlan? plan)
+    private static string? PlanLoop(ThreadHandle handle, ThreadUsage usage, ILocalSymbol? index, IOperation? bound, bool callerRunsFirst, IOperation root, KnownTypes types, out FanOutPlan? plan)
     {
         plan = null;
         var loop = handle.Loop!;
@@ -603,6 +611,18 @@ internal static class ThreadFanOut
 
         // Start/join statements and the collection declaration go away; nothing else may run between them.
         var removed = new List<IOperation>();
+        if (callerRunsFirst)
+        {
+            // for (int i = 1; i < n; i++) { …start thread i… } Work(0); join: the calling thread runs partition 0 right after
+            // starting the others; Parallel.For(0, n, …) runs all n partitions, the call goes away.
+            var loopAt = block.Operations.IndexOf(loop);
+            if (loopAt + 1 >= block.Operations.Length || !IsCallerPartition(block.Operations[loopAt + 1], body, pre, index!))
+            {
+                return "the creation loop does not start at 0 and the calling thread does not run partition 0 right after it";
+            }
+
+            removed.Add(block.Operations[loopAt + 1]);
+        }
 
         foreach (var statement in usage.OutsideStatements)
         {
@@ -687,6 +707,79 @@ internal static class ThreadFanOut
         var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
         plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
         return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="statement"/> is the thread body run for partition 0: the same call (same method, receiver
+    /// and arguments as written), where an argument that is the partition index — or a per-thread copy of it
+    /// (<c>int j = i;</c>) — is the constant 0, and every other argument names nothing declared per thread.
+    /// </summary>
+    private static bool IsCallerPartition(IOperation statement, FanOutBody body, IList<IOperation> pre, ILocalSymbol index)
+    {
+        if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation inline }
+            || body.MethodGroup is not null
+            || body.Parameter is not null
+            || body.Statements.Length != 1
+            || OperationFacts.StripConversions(body.Statements[0] is IExpressionStatementOperation expression ? expression.Operation : body.Statements[0]) is not IInvocationOperation work
+            || !SymbolEqualityComparer.Default.Equals(work.TargetMethod, inline.TargetMethod)
+            || work.Arguments.Length != inline.Arguments.Length
+            || (work.Instance?.Syntax.ToString() ?? string.Empty) != (inline.Instance?.Syntax.ToString() ?? string.Empty))
+        {
+            return false;
+        }
+
+        // Per-thread values: the index and the locals the creation loop declares; copies of the index may stand for it.
+        var perThread = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default) { index };
+        var indexCopies = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default) { index };
+        foreach (var declaration in pre)
+        {
+            foreach (var operation in OperationFacts.Descendants(declaration, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator)
+                {
+                    perThread.Add(declarator.Symbol);
+                    var initial = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
+                    if (initial is not null && OperationFacts.StripConversions(initial) is ILocalReferenceOperation copied
+                        && SymbolEqualityComparer.Default.Equals(copied.Local, index) && !OperationFacts.IsWrittenAfterDeclaration(declarator.Symbol, body.Delegate))
+                    {
+                        indexCopies.Add(declarator.Symbol);
+                    }
+                }
+            }
+        }
+
+        if (work.Instance is not null && OperationFacts.Descendants(work.Instance).Any(o => o is ILocalReferenceOperation l && perThread.Contains(l.Local)))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < work.Arguments.Length; i++)
+        {
+            var mine = OperationFacts.StripConversions(work.Arguments[i].Value);
+            var theirs = OperationFacts.StripConversions(inline.Arguments[i].Value);
+            if (!SymbolEqualityComparer.Default.Equals(work.Arguments[i].Parameter, inline.Arguments[i].Parameter))
+            {
+                return false;
+            }
+
+            if (mine is ILocalReferenceOperation local && indexCopies.Contains(local.Local))
+            {
+                if (theirs.ConstantValue is not { HasValue: true, Value: 0 })
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (OperationFacts.Descendants(mine).Any(o => o is ILocalReferenceOperation l && perThread.Contains(l.Local))
+                || mine.Syntax.ToString() != theirs.Syntax.ToString())
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -219,28 +219,6 @@ public class RealShapesRawThreadsFixerTests
             """
         },
         {
-            "the calling thread runs partition zero",
-            """
-            class C
-            {
-                static void Run(double[] values, int parts)
-                {
-                    var helpers = new Thread[parts];
-                    for (int p = 1; p < parts; p++)
-                    {
-                        int part = p;
-                        helpers[p] = new Thread(() => Part(values, part, parts));
-                        helpers[p].Start();
-                    }
-                    Part(values, 0, parts);
-                    for (int p = 1; p < parts; p++) helpers[p].Join();
-                }
-
-                static void Part(double[] values, int part, int parts) { for (int i = part; i < values.Length; i += parts) values[i] = Math.Sqrt(values[i]); }
-            }
-            """
-        },
-        {
             "the calling thread runs the last partition between start and join",
             """
             class C
