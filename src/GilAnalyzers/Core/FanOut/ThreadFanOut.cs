@@ -556,11 +556,20 @@ internal static class ThreadFanOut
 
             if (!seenCreation)
             {
-                if (!IsPureDeclaration(statement, types) && !IsPerThreadAdjustment(statement, pre, types))
+                if (!IsPerThreadDeclaration(statement, types) && !IsPerThreadAdjustment(statement, pre, types))
                 {
                     return "the creation loop does more than declare per-thread values before creating the thread";
                 }
 
+                pre.Add(statement);
+                continue;
+            }
+
+            if (!usage.LoopBookkeeping.Contains(statement) && IsPerThreadDeclaration(statement, types)
+                && (handle.Local is null || !OperationFacts.References(statement, handle.Local)))
+            {
+                // threads[i] = new Thread(Render); var range = new Band(min, max); threads[i].Start(range); — making a
+                // thread runs nothing, so the declarations after it can as well come first.
                 pre.Add(statement);
                 continue;
             }
@@ -634,12 +643,17 @@ internal static class ThreadFanOut
             removed.Add(statement);
         }
 
-        if (usage.CollectionDeclaration is null || usage.CollectionDeclaration.Parent != block || !IsPureCollectionCreation(usage.CollectionDeclaration))
+        var keptField = handle.Collection is IFieldSymbol;
+        if (!keptField)
         {
-            return "the thread collection is not a local created in the same block";
+            if (usage.CollectionDeclaration is null || usage.CollectionDeclaration.Parent != block || !IsPureCollectionCreation(usage.CollectionDeclaration))
+            {
+                return "the thread collection is not a local created in the same block";
+            }
+
+            removed.Add(usage.CollectionDeclaration);
         }
 
-        removed.Add(usage.CollectionDeclaration);
         var lastRemoved = removed.Max(s => block.Operations.IndexOf(s));
         var loopPosition = block.Operations.IndexOf(loop);
         if (removed.Any(s => block.Operations.IndexOf(s) < loopPosition && s != usage.CollectionDeclaration))
@@ -679,6 +693,15 @@ internal static class ThreadFanOut
         // The collection's declaration goes away: the rewrite must not keep code that still names it
         // (`Parallel.For(0, threads.Length, ...)` after `var threads = new Thread[n]` is gone would not compile).
         var collection = handle.Collection!;
+        if (keptField)
+        {
+            // A private field keeps its declaration and its size: the count may still be read from it (threads.Length);
+            // its elements are no longer set, and the usage walk has checked that nothing else in the type reads them.
+            var fieldRange = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+            plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), fieldRange, null, source);
+            return null;
+        }
+
         if (source is not null && OperationFacts.References(source, collection))
         {
             return "the threads' work uses the thread collection, which the rewrite removes";
@@ -1188,6 +1211,152 @@ internal static class ThreadFanOut
     }
 
     /// <summary>
+    /// A declaration the rewrite can run inside each partition: pure (<see cref="IsPureDeclaration"/>), or one that also
+    /// builds per-thread argument objects (<c>var band = new Band(progress, min, max);</c>) whose constructor only
+    /// stores its parameters in the new object's own fields and properties.
+    /// </summary>
+    private static bool IsPerThreadDeclaration(IOperation statement, KnownTypes types)
+    {
+        if (IsPureDeclaration(statement, types))
+        {
+            return true;
+        }
+
+        if (statement is not IVariableDeclarationGroupOperation group)
+        {
+            return false;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(group))
+        {
+            switch (operation)
+            {
+                case IObjectCreationOperation creation when IsArgumentBag(creation):
+                    break;
+                case ISimpleAssignmentOperation { Parent: IObjectOrCollectionInitializerOperation, Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } }:
+                    break;
+                case IInvocationOperation invocation when !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.MathType):
+                case IObjectCreationOperation:
+                case IAnonymousFunctionOperation:
+                case ISimpleAssignmentOperation:
+                case ICompoundAssignmentOperation:
+                case IIncrementOrDecrementOperation:
+                case IAwaitOperation:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <c>new Band(progress, min, max)</c> / <c>new Job { From = a }</c> of a source class whose constructor (if any) only
+    /// assigns its parameters or constants to the object's own fields and auto-properties.
+    /// </summary>
+    private static bool IsArgumentBag(IObjectCreationOperation creation)
+    {
+        if (creation.Constructor is not { } constructor || creation.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } type
+            || type.DeclaringSyntaxReferences.Length == 0 || type.BaseType is { SpecialType: not SpecialType.System_Object })
+        {
+            return false;
+        }
+
+        if (constructor.IsImplicitlyDeclared)
+        {
+            return IsPlainStorage(type);
+        }
+
+        if (constructor.DeclaringSyntaxReferences.Length != 1
+            || constructor.DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax { Initializer: null } declaration
+            || creation.SemanticModel is not { } model
+            || declaration.SyntaxTree != model.SyntaxTree
+            || model.GetOperation(declaration) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(body))
+        {
+            switch (operation)
+            {
+                case IConstructorBodyOperation:
+                case IBlockOperation:
+                case IExpressionStatementOperation:
+                case IParameterReferenceOperation:
+                case ILiteralOperation:
+                case IConversionOperation:
+                case IInstanceReferenceOperation:
+                case IFieldReferenceOperation { Instance: IInstanceReferenceOperation }:
+                case IReturnOperation { ReturnedValue: null }:
+                    break;
+                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Constructor, ContainingType.SpecialType: SpecialType.System_Object } }:
+                    // The implicit `: base()` call of object.
+                    break;
+                case IPropertyReferenceOperation { Instance: IInstanceReferenceOperation, Property: { } property } when IsAutoProperty(property):
+                    break;
+                case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment
+                    when (assignment.Target as IMemberReferenceOperation)?.Instance is IInstanceReferenceOperation:
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return IsPlainStorage(type);
+    }
+
+    /// <summary>A class whose field initializers, if any, are constants: making one runs no other code.</summary>
+    private static bool IsPlainStorage(INamedTypeSymbol type)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field
+                && field.DeclaringSyntaxReferences.Length == 1
+                && field.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { } initializer }
+                && initializer.Value is not LiteralExpressionSyntax)
+            {
+                return false;
+            }
+
+            if (member is IPropertySymbol { IsStatic: false } property
+                && property.DeclaringSyntaxReferences.Length == 1
+                && property.DeclaringSyntaxReferences[0].GetSyntax() is PropertyDeclarationSyntax { Initializer: { } propertyInitializer }
+                && propertyInitializer.Value is not LiteralExpressionSyntax)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A private field of a type declared in one place, whose nested types never name it: every use of it is in the
+    /// methods and accessors the thread usage walk visits.
+    /// </summary>
+    private static bool IsPrivateToThisFile(IFieldSymbol field)
+    {
+        if (field.DeclaredAccessibility != Accessibility.Private
+            || field.ContainingType is not { DeclaringSyntaxReferences.Length: 1 } type
+            || field.DeclaringSyntaxReferences.Length != 1
+            || type.DeclaringSyntaxReferences[0].GetSyntax() is not TypeDeclarationSyntax declaration)
+        {
+            return false;
+        }
+
+        foreach (var member in declaration.Members)
+        {
+            if (member is BaseTypeDeclarationSyntax nested
+                && nested.DescendantTokens().Any(t => t.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken) && t.ValueText == field.Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// <c>if (i == n - 1) end = total;</c> after <c>int end = …;</c>: a branch that only sets values declared for this thread
     /// by the statements before it, from pure expressions — it moves into the partition's body unchanged.
     /// </summary>
@@ -1548,9 +1717,16 @@ internal static class ThreadFanOut
                 }
             }
 
-            if (collection is IFieldSymbol field)
+            if (collection is IFieldSymbol field && !IsPrivateToThisFile(field))
             {
-                shapeBlocker ??= "the threads are kept in the field '" + field.Name + "'";
+                // The uses of a private field are all in this file's part of the type, where the thread usage is followed;
+                // any other field can be used where nothing checks it.
+                shapeBlocker ??= "the threads are kept in the field '" + field.Name + "', which code in other files can reach";
+            }
+            else if (collection is IFieldSymbol arrayField && arrayField.Type is not IArrayTypeSymbol)
+            {
+                // An array field keeps its length when its elements are no longer set; a list field would stay empty.
+                shapeBlocker ??= "the threads are added to the field '" + arrayField.Name + "', whose count the rewrite would change";
             }
             else if (collection is ILocalSymbol collectionLocal && !IsListOrArray(collectionLocal.Type))
             {
