@@ -75,7 +75,7 @@ internal static class FanOutRewrite
             editor.ReplaceNode(anchor, replacement);
             foreach (var removed in plan.Removed)
             {
-                editor.RemoveNode(removed.Syntax, SyntaxRemoveOptions.KeepUnbalancedDirectives);
+                editor.RemoveNode(removed.Syntax, RemoveOptions(removed.Syntax));
             }
         }
 
@@ -86,6 +86,23 @@ internal static class FanOutRewrite
 
         // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
         return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How a removed node goes: a statement with its trivia; the last member of an object initializer without a comma
+    /// after it (<c>{ Id = w, Worker = new Thread(Run) }</c>) keeps the space before the closing brace.
+    /// </summary>
+    private static SyntaxRemoveOptions RemoveOptions(SyntaxNode node)
+    {
+        if (node.Parent is InitializerExpressionSyntax initializer
+            && initializer.Expressions.Count > 1
+            && initializer.Expressions[initializer.Expressions.Count - 1] == node
+            && initializer.Expressions.SeparatorCount < initializer.Expressions.Count)
+        {
+            return SyntaxRemoveOptions.KeepUnbalancedDirectives | SyntaxRemoveOptions.KeepTrailingTrivia;
+        }
+
+        return SyntaxRemoveOptions.KeepUnbalancedDirectives;
     }
 
     /// <summary>Indentation of the new statement and the unit to indent its body by; the document's end of line.</summary>

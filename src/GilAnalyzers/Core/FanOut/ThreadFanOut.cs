@@ -502,8 +502,14 @@ internal static class ThreadFanOut
             return null;
         }
 
-        var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (usage.Joins.Count == 0 ? "the threads signal a CountdownEvent instead of being joined" : null);
         FanOutPlan? plan = null;
+        if (handle.HeldByMember && usage.FixBlocker is null && usage.Joins.Count > 0 && handle.OuterLoop is null)
+        {
+            var holderBlocker = PlanHolders(handle, usage, root, types, out plan);
+            return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, holderBlocker is null ? null : handle.ShapeBlocker + ": " + holderBlocker);
+        }
+
+        var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (usage.Joins.Count == 0 ? "the threads signal a CountdownEvent instead of being joined" : null);
         if (blocker is null)
         {
             blocker = PlanLoop(handle, usage, index ?? callerIndex, bound ?? callerBound, callerIndex is not null, root, types, out plan);
@@ -828,6 +834,99 @@ internal static class ThreadFanOut
         }
 
         return first;
+    }
+
+    /// <summary>
+    /// Threads kept as a member of per-thread objects (<c>jobs.Add(new Job { …, Worker = new Thread(Run) })</c>), started
+    /// by <c>foreach (var job in jobs) job.Worker.Start(job);</c> and joined by a second such loop: the start loop becomes
+    /// <c>Parallel.ForEach(jobs, job =&gt; Run(job))</c>, the join loop and the member's initialiser go. The objects are
+    /// built as before; only their thread member stays unset, so the work must not read it.
+    /// </summary>
+    private static string? PlanHolders(ThreadHandle handle, ThreadUsage usage, IOperation root, KnownTypes types, out FanOutPlan? plan)
+    {
+        plan = null;
+        if (handle.Collection is not ILocalSymbol || handle.Site.Parent is not ISimpleAssignmentOperation { Parent: IObjectOrCollectionInitializerOperation } memberInitializer
+            || usage.Starts.Count != 1 || usage.Joins.Count != 1 || usage.OutsideStatements.Count != 2)
+        {
+            return "the threads are not started by one loop over the objects and joined by another";
+        }
+
+        if (usage.OutsideStatements[0] is not IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation startVariable } startLoop
+            || usage.OutsideStatements[1] is not IForEachLoopOperation joinLoop
+            || !IsWithin(usage.Starts[0], startLoop) || !IsWithin(usage.Joins[0], joinLoop)
+            || startLoop.Parent is not IBlockOperation block || joinLoop.Parent != block
+            || block.Operations.IndexOf(joinLoop) != block.Operations.IndexOf(startLoop) + 1
+            || startLoop.Syntax is not ForEachStatementSyntax { Type.IsVar: true }
+            || OperationFacts.StripConversions(startLoop.Collection) is not ILocalReferenceOperation items
+            || !SymbolEqualityComparer.Default.Equals(items.Local, handle.Collection))
+        {
+            return "the threads are not started by one loop over the objects and joined by the loop right after it";
+        }
+
+        var @delegate = handle.Delegate!;
+        var start = usage.Starts[0];
+        IOperation? argument = start.Arguments.Length == 1 ? start.Arguments[0].Value : null;
+        if (argument is not null && !OperationFacts.IsStableValue(argument, root, startVariable.Symbol))
+        {
+            return "the argument passed to Start cannot be evaluated later with the same value";
+        }
+
+        var affinity = OperationFacts.ThreadAffinity(DelegateBody(@delegate), types);
+        if (affinity is not null)
+        {
+            return "the thread body depends on its own thread (" + affinity + ")";
+        }
+
+        if (WorkReads(@delegate, handle.Member!, types))
+        {
+            return "the work reads the '" + handle.Member!.Name + "' member, which the rewrite leaves unset";
+        }
+
+        var body = BodyOf(@delegate, argument);
+        if (body is null)
+        {
+            return "the thread delegate's shape is not supported";
+        }
+
+        if (OperationFacts.References(@delegate, handle.Collection))
+        {
+            return "the threads' work uses the collection of per-thread objects";
+        }
+
+        plan = new FanOutPlan(startLoop, ImmutableArray.Create<IOperation>(joinLoop, memberInitializer), startVariable.Symbol, null,
+            ImmutableArray<IOperation>.Empty, ImmutableArray.Create(body), null, null, startLoop.Collection);
+        return null;
+    }
+
+    /// <summary>Whether the thread's work (its body and the source methods that body calls) reads <paramref name="member"/>.</summary>
+    private static bool WorkReads(IOperation @delegate, ISymbol member, KnownTypes types)
+    {
+        var body = DelegateBody(@delegate);
+        if (body is null)
+        {
+            return true;
+        }
+
+        var costModel = WorkCostModel.For(types);
+        var bodies = new List<IOperation> { body };
+        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            foreach (var operation in OperationFacts.Descendants(bodies[i]))
+            {
+                switch (operation)
+                {
+                    case IMemberReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Member.OriginalDefinition, member.OriginalDefinition):
+                        return true;
+                    case IInvocationOperation call when i == 0 && seen.Add(call.TargetMethod.OriginalDefinition)
+                                                        && costModel.GetBody(call.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } callee:
+                        bodies.Add(callee);
+                        break;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -1610,6 +1709,12 @@ internal static class ThreadFanOut
         /// <summary>The thread is this property / field of each object stored in <see cref="Collection"/>.</summary>
         public ISymbol? Member { get; private set; }
 
+        /// <summary>
+        /// The only thing that kept the rewrite away when the handle was made: the thread is a member of per-thread objects
+        /// (<see cref="Member"/>), which <see cref="PlanHolders"/> may still rewrite.
+        /// </summary>
+        public bool HeldByMember { get; private set; }
+
         /// <summary>How many threads the query makes, as written.</summary>
         public string? QueryCount { get; }
 
@@ -1663,6 +1768,7 @@ internal static class ThreadFanOut
             ILocalSymbol? local = null;
             IOperation? declaration = null;
             ISymbol? member = null;
+            var heldByMember = false;
             switch (parent)
             {
                 case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } held, Parent: IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation holder } }
@@ -1670,6 +1776,7 @@ internal static class ThreadFanOut
                     // list.Add(new WorkerState { Id = i, Thread = new Thread(Run) }): the thread is a member of each stored object.
                     collection = holders;
                     member = held.Member;
+                    heldByMember = shapeBlocker is null;
                     shapeBlocker ??= "the threads are kept in the '" + held.Member.Name + "' member of per-thread objects";
                     break;
                 case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element }:
@@ -1749,7 +1856,7 @@ internal static class ThreadFanOut
                 }
             }
 
-            return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member };
+            return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member, HeldByMember = heldByMember };
         }
 
         /// <summary>
