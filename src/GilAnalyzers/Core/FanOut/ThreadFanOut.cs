@@ -639,10 +639,20 @@ internal static class ThreadFanOut
             removed.Add(block.Operations[loopAt + 1]);
         }
 
+        var mergeLoops = new List<IOperation>();
         foreach (var statement in usage.OutsideStatements)
         {
             if (statement.Parent != block)
             {
+                // for (int i = 0; i < n; i++) { threads[i].Join(); total += partial[i]; }: the join goes, the loop that
+                // folds the per-thread results stays and runs once every partition is done.
+                if (MergeLoopOfJoin(statement, block, @delegate, pre, types) is { } mergeLoop)
+                {
+                    mergeLoops.Add(mergeLoop);
+                    removed.Add(statement);
+                    continue;
+                }
+
                 return "the threads are started or joined inside nested statements";
             }
 
@@ -660,12 +670,14 @@ internal static class ThreadFanOut
             removed.Add(usage.CollectionDeclaration);
         }
 
-        var lastRemoved = removed.Max(s => block.Operations.IndexOf(s));
+        var lastRemoved = removed.Max(s => block.Operations.IndexOf(OperationFacts.StatementIn(s, block)!));
         var loopPosition = block.Operations.IndexOf(loop);
-        if (removed.Any(s => block.Operations.IndexOf(s) < loopPosition && s != usage.CollectionDeclaration))
+        if (removed.Any(s => block.Operations.IndexOf(OperationFacts.StatementIn(s, block)!) < loopPosition && s != usage.CollectionDeclaration))
         {
             return "the threads are started before the creation loop";
         }
+
+        var lastStart = usage.Starts.Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
 
         // Threads created by one loop and started by a later statement (threads.ForEach(t => t.Start())): declarations that
         // only compute between the two run before any thread starts. They stay there and the rewrite takes the place of
@@ -674,7 +686,7 @@ internal static class ThreadFanOut
         var hoisted = false;
         for (var i = loopPosition + 1; i <= lastRemoved; i++)
         {
-            if (removed.Contains(block.Operations[i]))
+            if (removed.Contains(block.Operations[i]) || mergeLoops.Contains(block.Operations[i]))
             {
                 continue;
             }
@@ -682,6 +694,13 @@ internal static class ThreadFanOut
             if (i < firstStart && IsPureDeclaration(block.Operations[i], types))
             {
                 hoisted = true;
+                continue;
+            }
+
+            if (mergeLoops.Count > 0 && i > lastStart && IsPureDeclaration(block.Operations[i], types))
+            {
+                // int total = partial[0]; between the last start and the merge loop: it reads what is final once the
+                // Parallel.For returns, as it is once the threads it waits for are joined.
                 continue;
             }
 
@@ -736,6 +755,50 @@ internal static class ThreadFanOut
         var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
         plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
         return null;
+    }
+
+    /// <summary>
+    /// The loop of the function's block whose body starts with <paramref name="joinStatement"/> and then only folds
+    /// per-thread results into locals the threads' work never names (<c>total += partial[i];</c>,
+    /// <c>if (best[i] &gt; max) max = best[i];</c>): no calls but Math, no writes but to such locals, no jumps.
+    /// </summary>
+    private static IOperation? MergeLoopOfJoin(IOperation joinStatement, IBlockOperation block, IOperation work, IList<IOperation> pre, KnownTypes types)
+    {
+        if (joinStatement.Parent is not IBlockOperation { Parent: ILoopOperation loop } body
+            || loop.Body != body || loop.Parent != block || body.Operations.Length < 2 || body.Operations[0] != joinStatement)
+        {
+            return null;
+        }
+
+        for (var i = 1; i < body.Operations.Length; i++)
+        {
+            foreach (var operation in OperationFacts.Descendants(body.Operations[i]))
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation invocation when !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.MathType):
+                    case IObjectCreationOperation:
+                    case IAnonymousFunctionOperation:
+                    case IBranchOperation:
+                    case IReturnOperation:
+                    case IThrowOperation:
+                    case IAwaitOperation:
+                        return null;
+                    case ILocalReferenceOperation local when OperationFacts.IsWrite(local):
+                        if (OperationFacts.References(work, local.Local) || pre.Any(p => OperationFacts.References(p, local.Local)))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case IArrayElementReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation
+                        when OperationFacts.IsWrite(operation):
+                        return null;
+                }
+            }
+        }
+
+        return loop;
     }
 
     /// <summary>
