@@ -197,28 +197,6 @@ public class RealShapesRawThreadsFixerTests
             """
         },
         {
-            "threads kept in a static field",
-            """
-            static class C
-            {
-                static Thread[] s_workers;
-                static readonly double[] s_values = new double[1 << 20];
-
-                public static void Begin()
-                {
-                    s_workers = new Thread[4];
-                    for (int w = 0; w < 4; w++)
-                    {
-                        int me = w;
-                        s_workers[w] = new Thread(() => { for (int i = me; i < s_values.Length; i += 4) s_values[i] = Math.Sqrt(s_values[i]); });
-                        s_workers[w].Start();
-                    }
-                    foreach (var t in s_workers) t.Join();
-                }
-            }
-            """
-        },
-        {
             "the calling thread runs the last partition between start and join",
             """
             class C
