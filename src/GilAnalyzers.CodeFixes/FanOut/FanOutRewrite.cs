@@ -44,7 +44,7 @@ internal static class FanOutRewrite
         {
             FanOutRewriteKind.Range => RangeText(plan, model, anchor.SpanStart, layout),
             FanOutRewriteKind.Invoke => InvokeText(plan),
-            _ => PartitionsText(plan, layout),
+            _ => PartitionsText(plan, layout, model, anchor.SpanStart),
         };
         var replacement = Annotate(SyntaxFactory.ParseStatement(text))
             .WithLeadingTrivia(outer.GetLeadingTrivia())
@@ -185,12 +185,25 @@ internal static class FanOutRewrite
         return statement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
     }
 
-    private static string PartitionsText(FanOutPlan plan, Layout layout)
+    private static string PartitionsText(FanOutPlan plan, Layout layout, SemanticModel model, int position)
     {
         var index = plan.Index!.Name;
         var eol = layout.EndOfLine;
         var body = new StringBuilder();
         body.Append(layout.Indent).Append('{').Append(eol);
+        var start = "0";
+        if (plan.Items is null && plan.Index.Type.SpecialType is SpecialType.System_UInt32 or SpecialType.System_Int64)
+        {
+            // for (uint i = 0; …) / for (long i = 0; …): the long overload, with the partition index back in its own type.
+            start = "0L";
+            if (plan.Index.Type.SpecialType == SpecialType.System_UInt32)
+            {
+                var wide = FreeName(model, position, index + "Index", plan.Anchor.Syntax);
+                body.Append(layout.Inner).Append("uint ").Append(index).Append(" = (uint)").Append(wide).Append(';').Append(eol);
+                index = wide;
+            }
+        }
+
         foreach (var statement in plan.PreStatements)
         {
             body.Append(StatementText(statement, layout)).Append(eol);
@@ -200,7 +213,7 @@ internal static class FanOutRewrite
         body.Append(layout.Indent).Append('}');
         return plan.Items is not null
             ? ParallelName + ".ForEach(" + plan.Items.Syntax + ", " + index + " =>" + eol + body + ");"
-            : ParallelName + ".For(0, " + plan.Bound!.Syntax + ", " + index + " =>" + eol + body + ");";
+            : ParallelName + ".For(" + start + ", " + plan.Bound!.Syntax + ", " + index + " =>" + eol + body + ");";
     }
 
     private static string InvokeText(FanOutPlan plan)
