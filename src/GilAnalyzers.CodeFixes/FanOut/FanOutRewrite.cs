@@ -44,7 +44,7 @@ internal static class FanOutRewrite
         {
             FanOutRewriteKind.Range => RangeText(plan, model, anchor.SpanStart, layout),
             FanOutRewriteKind.Invoke => InvokeText(plan),
-            _ => PartitionsText(plan, layout),
+            _ => PartitionsText(plan, layout, model, anchor.SpanStart),
         };
         var replacement = Annotate(SyntaxFactory.ParseStatement(text))
             .WithLeadingTrivia(outer.GetLeadingTrivia())
@@ -75,7 +75,7 @@ internal static class FanOutRewrite
             editor.ReplaceNode(anchor, replacement);
             foreach (var removed in plan.Removed)
             {
-                editor.RemoveNode(removed.Syntax, SyntaxRemoveOptions.KeepUnbalancedDirectives);
+                editor.RemoveNode(removed.Syntax, RemoveOptions(removed.Syntax));
             }
         }
 
@@ -86,6 +86,23 @@ internal static class FanOutRewrite
 
         // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
         return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How a removed node goes: a statement with its trivia; the last member of an object initializer without a comma
+    /// after it (<c>{ Id = w, Worker = new Thread(Run) }</c>) keeps the space before the closing brace.
+    /// </summary>
+    private static SyntaxRemoveOptions RemoveOptions(SyntaxNode node)
+    {
+        if (node.Parent is InitializerExpressionSyntax initializer
+            && initializer.Expressions.Count > 1
+            && initializer.Expressions[initializer.Expressions.Count - 1] == node
+            && initializer.Expressions.SeparatorCount < initializer.Expressions.Count)
+        {
+            return SyntaxRemoveOptions.KeepUnbalancedDirectives | SyntaxRemoveOptions.KeepTrailingTrivia;
+        }
+
+        return SyntaxRemoveOptions.KeepUnbalancedDirectives;
     }
 
     /// <summary>Indentation of the new statement and the unit to indent its body by; the document's end of line.</summary>
@@ -168,12 +185,25 @@ internal static class FanOutRewrite
         return statement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
     }
 
-    private static string PartitionsText(FanOutPlan plan, Layout layout)
+    private static string PartitionsText(FanOutPlan plan, Layout layout, SemanticModel model, int position)
     {
         var index = plan.Index!.Name;
         var eol = layout.EndOfLine;
         var body = new StringBuilder();
         body.Append(layout.Indent).Append('{').Append(eol);
+        var start = "0";
+        if (plan.Items is null && plan.Index.Type.SpecialType is SpecialType.System_UInt32 or SpecialType.System_Int64)
+        {
+            // for (uint i = 0; …) / for (long i = 0; …): the long overload, with the partition index back in its own type.
+            start = "0L";
+            if (plan.Index.Type.SpecialType == SpecialType.System_UInt32)
+            {
+                var wide = FreeName(model, position, index + "Index", plan.Anchor.Syntax);
+                body.Append(layout.Inner).Append("uint ").Append(index).Append(" = (uint)").Append(wide).Append(';').Append(eol);
+                index = wide;
+            }
+        }
+
         foreach (var statement in plan.PreStatements)
         {
             body.Append(StatementText(statement, layout)).Append(eol);
@@ -183,7 +213,7 @@ internal static class FanOutRewrite
         body.Append(layout.Indent).Append('}');
         return plan.Items is not null
             ? ParallelName + ".ForEach(" + plan.Items.Syntax + ", " + index + " =>" + eol + body + ");"
-            : ParallelName + ".For(0, " + plan.Bound!.Syntax + ", " + index + " =>" + eol + body + ");";
+            : ParallelName + ".For(" + start + ", " + plan.Bound!.Syntax + ", " + index + " =>" + eol + body + ");";
     }
 
     private static string InvokeText(FanOutPlan plan)
@@ -278,11 +308,12 @@ internal static class FanOutRewrite
     public static bool KeepsRemovedLocal(FanOutPlan plan)
     {
         var removed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var carried = CarriedLocals(plan);
         foreach (var statement in plan.Removed)
         {
             foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
             {
-                if (operation is IVariableDeclaratorOperation declarator)
+                if (operation is IVariableDeclaratorOperation declarator && !carried.Contains(declarator.Symbol))
                 {
                     removed.Add(declarator.Symbol);
                 }
@@ -350,11 +381,12 @@ internal static class FanOutRewrite
         var result = new List<(SyntaxNode, ExpressionSyntax)>();
         blocked = false;
         var sizes = new Dictionary<ISymbol, ExpressionSyntax?>(SymbolEqualityComparer.Default);
+        var carried = CarriedLocals(plan);
         foreach (var statement in plan.Removed)
         {
             foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
             {
-                if (operation is IVariableDeclaratorOperation declarator)
+                if (operation is IVariableDeclaratorOperation declarator && !carried.Contains(declarator.Symbol))
                 {
                     sizes[declarator.Symbol] = StableArraySize(declarator);
                 }
@@ -386,6 +418,33 @@ internal static class FanOutRewrite
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Locals a removed creation loop declares that the rewrite declares again: the partition index (the lambda's
+    /// parameter) and the per-thread values (copied into the lambda's body). The creation loop is removed rather than
+    /// replaced when the Parallel.For takes the place of a later start statement.
+    /// </summary>
+    private static HashSet<ISymbol> CarriedLocals(FanOutPlan plan)
+    {
+        var carried = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        if (plan.Index is not null)
+        {
+            carried.Add(plan.Index);
+        }
+
+        foreach (var statement in plan.PreStatements)
+        {
+            foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator)
+                {
+                    carried.Add(declarator.Symbol);
+                }
+            }
+        }
+
+        return carried;
     }
 
     /// <summary><c>new Thread[4]</c>, <c>new Thread[n]</c> with <c>n</c> a parameter or local never written after its declaration.</summary>

@@ -54,7 +54,7 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
         {
             // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
             // partition...).
-            why.Add(NoFixReasons.ThreadShape);
+            why.Add(NoFixReasons.ThreadShape, fanOut?.FixBlocker);
             return;
         }
 

@@ -43,11 +43,12 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
         }
 
         var types = KnownTypes.For(model.Compilation);
-        var plan = PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, WorkCostModel.For(types))
-            .FirstOrDefault(f => f.Launch.Syntax.Span == launch.Syntax.Span)?.Plan;
+        var fanOut = PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, WorkCostModel.For(types))
+            .FirstOrDefault(f => f.Launch.Syntax.Span == launch.Syntax.Span);
+        var plan = fanOut?.Plan;
         if (plan is null)
         {
-            why.Add(NoFixReasons.PoolShape);
+            why.Add(NoFixReasons.PoolShape, fanOut?.FixBlocker);
             return;
         }
 

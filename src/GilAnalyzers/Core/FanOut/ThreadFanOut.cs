@@ -456,6 +456,8 @@ internal static class ThreadFanOut
         string count;
         IOperation? bound = null;
         ILocalSymbol? index = null;
+        ILocalSymbol? callerIndex = null;
+        IOperation? callerBound = null;
         if (OperationFacts.IsCountingLoop(loop, out var loopIndex, out var start, out var loopBound))
         {
             if (loopBound.ConstantValue is { HasValue: true, Value: int n } && n - start < 2)
@@ -472,10 +474,23 @@ internal static class ThreadFanOut
             else
             {
                 // for (int i = 1; i < n; i++): the calling thread usually runs partition 0 itself.
+                if (start == 1)
+                {
+                    callerIndex = loopIndex;
+                    callerBound = loopBound;
+                }
+
                 count = loopBound.ConstantValue is { HasValue: true, Value: int constant }
                     ? (constant - start).ToString(System.Globalization.CultureInfo.InvariantCulture)
                     : "'" + OperationFacts.StripConversions(loopBound).Syntax + " - " + start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "'";
             }
+        }
+        else if (IsWideCountingLoop(loop, out var wideIndex, out var wideBound))
+        {
+            // for (uint i = 0; i < n; ++i) / for (long i = 0; …): Parallel.For's long overload runs the same partitions.
+            index = wideIndex;
+            bound = wideBound;
+            count = Describe(wideBound);
         }
         else
         {
@@ -494,17 +509,23 @@ internal static class ThreadFanOut
             return null;
         }
 
-        var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (usage.Joins.Count == 0 ? "the threads signal a CountdownEvent instead of being joined" : null);
         FanOutPlan? plan = null;
+        if (handle.HeldByMember && usage.FixBlocker is null && usage.Joins.Count > 0 && handle.OuterLoop is null)
+        {
+            var holderBlocker = PlanHolders(handle, usage, root, types, out plan);
+            return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, holderBlocker is null ? null : handle.ShapeBlocker + ": " + holderBlocker);
+        }
+
+        var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (usage.Joins.Count == 0 ? "the threads signal a CountdownEvent instead of being joined" : null);
         if (blocker is null)
         {
-            blocker = PlanLoop(handle, usage, index, bound, root, types, out plan);
+            blocker = PlanLoop(handle, usage, index ?? callerIndex, bound ?? callerBound, callerIndex is not null, root, types, out plan);
         }
 
         return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker);
     }
 
-    private static string? PlanLoop(ThreadHandle handle, ThreadUsage usage, ILocalSymbol? index, IOperation? bound, IOperation root, KnownTypes types, out FanOutPlan? plan)
+    private static string? PlanLoop(ThreadHandle handle, ThreadUsage usage, ILocalSymbol? index, IOperation? bound, bool callerRunsFirst, IOperation root, KnownTypes types, out FanOutPlan? plan)
     {
         plan = null;
         var loop = handle.Loop!;
@@ -519,7 +540,7 @@ internal static class ThreadFanOut
             return "the threads are not created by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
         }
 
-        if (bound is not null && !OperationFacts.IsStableValue(bound, root))
+        if (bound is not null && !BoundKept(bound, root, handle.Delegate!, types))
         {
             return "the thread count can change while the threads run";
         }
@@ -548,11 +569,20 @@ internal static class ThreadFanOut
 
             if (!seenCreation)
             {
-                if (!IsPureDeclaration(statement, types))
+                if (!IsPerThreadDeclaration(statement, types) && !IsPerThreadAdjustment(statement, pre, types))
                 {
                     return "the creation loop does more than declare per-thread values before creating the thread";
                 }
 
+                pre.Add(statement);
+                continue;
+            }
+
+            if (!usage.LoopBookkeeping.Contains(statement) && IsPerThreadDeclaration(statement, types)
+                && (handle.Local is null || !OperationFacts.References(statement, handle.Local)))
+            {
+                // threads[i] = new Thread(Render); var range = new Band(min, max); threads[i].Start(range); — making a
+                // thread runs nothing, so the declarations after it can as well come first.
                 pre.Add(statement);
                 continue;
             }
@@ -603,40 +633,107 @@ internal static class ThreadFanOut
 
         // Start/join statements and the collection declaration go away; nothing else may run between them.
         var removed = new List<IOperation>();
+        if (callerRunsFirst)
+        {
+            // for (int i = 1; i < n; i++) { …start thread i… } Work(0); join: the calling thread runs partition 0 right after
+            // starting the others; Parallel.For(0, n, …) runs all n partitions, the call goes away.
+            var loopAt = block.Operations.IndexOf(loop);
+            if (loopAt + 1 >= block.Operations.Length || !IsCallerPartition(block.Operations[loopAt + 1], body, pre, index!))
+            {
+                return "the creation loop does not start at 0 and the calling thread does not run partition 0 right after it";
+            }
+
+            removed.Add(block.Operations[loopAt + 1]);
+        }
+
+        var mergeLoops = new List<IOperation>();
         foreach (var statement in usage.OutsideStatements)
         {
             if (statement.Parent != block)
             {
+                // for (int i = 0; i < n; i++) { threads[i].Join(); total += partial[i]; }: the join goes, the loop that
+                // folds the per-thread results stays and runs once every partition is done.
+                if (MergeLoopOfJoin(statement, block, @delegate, pre, types) is { } mergeLoop)
+                {
+                    mergeLoops.Add(mergeLoop);
+                    removed.Add(statement);
+                    continue;
+                }
+
                 return "the threads are started or joined inside nested statements";
             }
 
             removed.Add(statement);
         }
 
-        if (usage.CollectionDeclaration is null || usage.CollectionDeclaration.Parent != block || !IsPureCollectionCreation(usage.CollectionDeclaration))
+        var keptField = handle.Collection is IFieldSymbol;
+        if (!keptField)
         {
-            return "the thread collection is not a local created in the same block";
+            if (usage.CollectionDeclaration is null || usage.CollectionDeclaration.Parent != block || !IsPureCollectionCreation(usage.CollectionDeclaration))
+            {
+                return "the thread collection is not a local created in the same block";
+            }
+
+            removed.Add(usage.CollectionDeclaration);
         }
 
-        removed.Add(usage.CollectionDeclaration);
-        var lastRemoved = removed.Max(s => block.Operations.IndexOf(s));
+        var lastRemoved = removed.Max(s => block.Operations.IndexOf(OperationFacts.StatementIn(s, block)!));
         var loopPosition = block.Operations.IndexOf(loop);
-        if (removed.Any(s => block.Operations.IndexOf(s) < loopPosition && s != usage.CollectionDeclaration))
+        if (removed.Any(s => block.Operations.IndexOf(OperationFacts.StatementIn(s, block)!) < loopPosition && s != usage.CollectionDeclaration))
         {
             return "the threads are started before the creation loop";
         }
 
+        var lastStart = usage.Starts.Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
+
+        // Threads created by one loop and started by a later statement (threads.ForEach(t => t.Start())): declarations that
+        // only compute between the two run before any thread starts. They stay there and the rewrite takes the place of
+        // the first start, so nothing runs in another order.
+        var firstStart = FirstStartAfterLoop(usage, loop, block);
+        var hoisted = false;
         for (var i = loopPosition + 1; i <= lastRemoved; i++)
         {
-            if (!removed.Contains(block.Operations[i]))
+            if (removed.Contains(block.Operations[i]) || mergeLoops.Contains(block.Operations[i]))
             {
-                return "other code runs while the threads run";
+                continue;
             }
+
+            if (i < firstStart && IsPureDeclaration(block.Operations[i], types))
+            {
+                hoisted = true;
+                continue;
+            }
+
+            if (mergeLoops.Count > 0 && i > lastStart && IsPureDeclaration(block.Operations[i], types))
+            {
+                // int total = partial[0]; between the last start and the merge loop: it reads what is final once the
+                // Parallel.For returns, as it is once the threads it waits for are joined.
+                continue;
+            }
+
+            return "other code runs while the threads run";
+        }
+
+        IOperation anchor = loop;
+        if (hoisted)
+        {
+            anchor = block.Operations[firstStart];
+            removed.Remove(anchor);
+            removed.Add(loop);
         }
 
         // The collection's declaration goes away: the rewrite must not keep code that still names it
         // (`Parallel.For(0, threads.Length, ...)` after `var threads = new Thread[n]` is gone would not compile).
         var collection = handle.Collection!;
+        if (keptField)
+        {
+            // A private field keeps its declaration and its size: the count may still be read from it (threads.Length);
+            // its elements are no longer set, and the usage walk has checked that nothing else in the type reads them.
+            var fieldRange = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+            plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), fieldRange, null, source);
+            return null;
+        }
+
         if (source is not null && OperationFacts.References(source, collection))
         {
             return "the threads' work uses the thread collection, which the rewrite removes";
@@ -663,8 +760,290 @@ internal static class ThreadFanOut
         }
 
         var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
-        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
+        plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
         return null;
+    }
+
+    /// <summary>
+    /// The loop of the function's block whose body starts with <paramref name="joinStatement"/> and then only folds
+    /// per-thread results into locals the threads' work never names (<c>total += partial[i];</c>,
+    /// <c>if (best[i] &gt; max) max = best[i];</c>): no calls but Math, no writes but to such locals, no jumps.
+    /// </summary>
+    private static IOperation? MergeLoopOfJoin(IOperation joinStatement, IBlockOperation block, IOperation work, IList<IOperation> pre, KnownTypes types)
+    {
+        if (joinStatement.Parent is not IBlockOperation { Parent: ILoopOperation loop } body
+            || loop.Body != body || loop.Parent != block || body.Operations.Length < 2 || body.Operations[0] != joinStatement)
+        {
+            return null;
+        }
+
+        for (var i = 1; i < body.Operations.Length; i++)
+        {
+            foreach (var operation in OperationFacts.Descendants(body.Operations[i]))
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation invocation when !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.MathType):
+                    case IObjectCreationOperation:
+                    case IAnonymousFunctionOperation:
+                    case IBranchOperation:
+                    case IReturnOperation:
+                    case IThrowOperation:
+                    case IAwaitOperation:
+                        return null;
+                    case ILocalReferenceOperation local when OperationFacts.IsWrite(local):
+                        if (OperationFacts.References(work, local.Local) || pre.Any(p => OperationFacts.References(p, local.Local)))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case IArrayElementReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation
+                        when OperationFacts.IsWrite(operation):
+                        return null;
+                }
+            }
+        }
+
+        return loop;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="statement"/> is the thread body run for partition 0: the same call (same method, receiver
+    /// and arguments as written), where an argument that is the partition index — or a per-thread copy of it
+    /// (<c>int j = i;</c>) — is the constant 0, and every other argument names nothing declared per thread.
+    /// </summary>
+    private static bool IsCallerPartition(IOperation statement, FanOutBody body, IList<IOperation> pre, ILocalSymbol index)
+    {
+        if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation inline }
+            || body.MethodGroup is not null
+            || body.Parameter is not null
+            || body.Statements.Length != 1
+            || OperationFacts.StripConversions(body.Statements[0] is IExpressionStatementOperation expression ? expression.Operation : body.Statements[0]) is not IInvocationOperation work
+            || !SymbolEqualityComparer.Default.Equals(work.TargetMethod, inline.TargetMethod)
+            || work.Arguments.Length != inline.Arguments.Length
+            || (work.Instance?.Syntax.ToString() ?? string.Empty) != (inline.Instance?.Syntax.ToString() ?? string.Empty))
+        {
+            return false;
+        }
+
+        // Per-thread values: the index and the locals the creation loop declares; copies of the index may stand for it.
+        var perThread = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default) { index };
+        var indexCopies = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default) { index };
+        foreach (var declaration in pre)
+        {
+            foreach (var operation in OperationFacts.Descendants(declaration, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator)
+                {
+                    perThread.Add(declarator.Symbol);
+                    var initial = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
+                    if (initial is not null && OperationFacts.StripConversions(initial) is ILocalReferenceOperation copied
+                        && SymbolEqualityComparer.Default.Equals(copied.Local, index) && !OperationFacts.IsWrittenAfterDeclaration(declarator.Symbol, body.Delegate))
+                    {
+                        indexCopies.Add(declarator.Symbol);
+                    }
+                }
+            }
+        }
+
+        if (work.Instance is not null && OperationFacts.Descendants(work.Instance).Any(o => o is ILocalReferenceOperation l && perThread.Contains(l.Local)))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < work.Arguments.Length; i++)
+        {
+            var mine = OperationFacts.StripConversions(work.Arguments[i].Value);
+            var theirs = OperationFacts.StripConversions(inline.Arguments[i].Value);
+            if (!SymbolEqualityComparer.Default.Equals(work.Arguments[i].Parameter, inline.Arguments[i].Parameter))
+            {
+                return false;
+            }
+
+            if (mine is ILocalReferenceOperation local && indexCopies.Contains(local.Local))
+            {
+                if (theirs.ConstantValue is not { HasValue: true, Value: 0 })
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (OperationFacts.Descendants(mine).Any(o => o is ILocalReferenceOperation l && perThread.Contains(l.Local))
+                || mine.Syntax.ToString() != theirs.Syntax.ToString())
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The position in <paramref name="block"/> of the first statement that starts a thread when no thread is started
+    /// inside the creation loop, or -1.
+    /// </summary>
+    private static int FirstStartAfterLoop(ThreadUsage usage, ILoopOperation loop, IBlockOperation block)
+    {
+        if (usage.Starts.Count == 0)
+        {
+            return -1;
+        }
+
+        var first = int.MaxValue;
+        foreach (var start in usage.Starts)
+        {
+            if (IsWithin(start, loop) || OperationFacts.StatementIn(start, block) is not { } statement)
+            {
+                return -1;
+            }
+
+            first = System.Math.Min(first, block.Operations.IndexOf(statement));
+        }
+
+        return first;
+    }
+
+    /// <summary>
+    /// <c>for (uint i = 0; i &lt; n; ++i)</c> or the same with a <c>long</c> index: starts at 0, steps by one, the index
+    /// written by nothing but the step.
+    /// </summary>
+    private static bool IsWideCountingLoop(ILoopOperation loop, out ILocalSymbol index, out IOperation bound)
+    {
+        index = null!;
+        bound = null!;
+        if (loop is not IForLoopOperation { Before.Length: 1, AtLoopBottom.Length: 1, Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition } forLoop
+            || forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
+            || declarations[0].Declarators.Length != 1)
+        {
+            return false;
+        }
+
+        var declarator = declarations[0].Declarators[0];
+        var initializer = declarator.Initializer ?? declarations[0].Initializer;
+        if (declarator.Symbol.Type.SpecialType is not (SpecialType.System_UInt32 or SpecialType.System_Int64)
+            || initializer is null
+            || OperationFacts.StripConversions(initializer.Value).ConstantValue is not { HasValue: true, Value: 0 or 0u or 0L }
+            || OperationFacts.StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
+            || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol)
+            || condition.RightOperand.Type?.SpecialType is not (SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_Int32)
+                && OperationFacts.StripConversions(condition.RightOperand).Type?.SpecialType is not (SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_Int32))
+        {
+            return false;
+        }
+
+        var step = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
+        var isIncrement = step switch
+        {
+            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
+                => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value.ConstantValue: { HasValue: true, Value: 1 or 1u or 1L } }
+                => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+            _ => false,
+        };
+        if (!isIncrement || OperationFacts.IsWrittenAfterDeclaration(declarator.Symbol, forLoop.Body))
+        {
+            return false;
+        }
+
+        index = declarator.Symbol;
+        bound = OperationFacts.StripConversions(condition.RightOperand);
+        return true;
+    }
+
+    /// <summary>
+    /// Threads kept as a member of per-thread objects (<c>jobs.Add(new Job { …, Worker = new Thread(Run) })</c>), started
+    /// by <c>foreach (var job in jobs) job.Worker.Start(job);</c> and joined by a second such loop: the start loop becomes
+    /// <c>Parallel.ForEach(jobs, job =&gt; Run(job))</c>, the join loop and the member's initialiser go. The objects are
+    /// built as before; only their thread member stays unset, so the work must not read it.
+    /// </summary>
+    private static string? PlanHolders(ThreadHandle handle, ThreadUsage usage, IOperation root, KnownTypes types, out FanOutPlan? plan)
+    {
+        plan = null;
+        if (handle.Collection is not ILocalSymbol || handle.Site.Parent is not ISimpleAssignmentOperation { Parent: IObjectOrCollectionInitializerOperation } memberInitializer
+            || usage.Starts.Count != 1 || usage.Joins.Count != 1 || usage.OutsideStatements.Count != 2)
+        {
+            return "the threads are not started by one loop over the objects and joined by another";
+        }
+
+        if (usage.OutsideStatements[0] is not IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation startVariable } startLoop
+            || usage.OutsideStatements[1] is not IForEachLoopOperation joinLoop
+            || !IsWithin(usage.Starts[0], startLoop) || !IsWithin(usage.Joins[0], joinLoop)
+            || startLoop.Parent is not IBlockOperation block || joinLoop.Parent != block
+            || block.Operations.IndexOf(joinLoop) != block.Operations.IndexOf(startLoop) + 1
+            || startLoop.Syntax is not ForEachStatementSyntax { Type.IsVar: true }
+            || OperationFacts.StripConversions(startLoop.Collection) is not ILocalReferenceOperation items
+            || !SymbolEqualityComparer.Default.Equals(items.Local, handle.Collection))
+        {
+            return "the threads are not started by one loop over the objects and joined by the loop right after it";
+        }
+
+        var @delegate = handle.Delegate!;
+        var start = usage.Starts[0];
+        IOperation? argument = start.Arguments.Length == 1 ? start.Arguments[0].Value : null;
+        if (argument is not null && !OperationFacts.IsStableValue(argument, root, startVariable.Symbol))
+        {
+            return "the argument passed to Start cannot be evaluated later with the same value";
+        }
+
+        var affinity = OperationFacts.ThreadAffinity(DelegateBody(@delegate), types);
+        if (affinity is not null)
+        {
+            return "the thread body depends on its own thread (" + affinity + ")";
+        }
+
+        if (WorkReads(@delegate, handle.Member!, types))
+        {
+            return "the work reads the '" + handle.Member!.Name + "' member, which the rewrite leaves unset";
+        }
+
+        var body = BodyOf(@delegate, argument);
+        if (body is null)
+        {
+            return "the thread delegate's shape is not supported";
+        }
+
+        if (OperationFacts.References(@delegate, handle.Collection))
+        {
+            return "the threads' work uses the collection of per-thread objects";
+        }
+
+        plan = new FanOutPlan(startLoop, ImmutableArray.Create<IOperation>(joinLoop, memberInitializer), startVariable.Symbol, null,
+            ImmutableArray<IOperation>.Empty, ImmutableArray.Create(body), null, null, startLoop.Collection);
+        return null;
+    }
+
+    /// <summary>Whether the thread's work (its body and the source methods that body calls) reads <paramref name="member"/>.</summary>
+    private static bool WorkReads(IOperation @delegate, ISymbol member, KnownTypes types)
+    {
+        var body = DelegateBody(@delegate);
+        if (body is null)
+        {
+            return true;
+        }
+
+        var costModel = WorkCostModel.For(types);
+        var bodies = new List<IOperation> { body };
+        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            foreach (var operation in OperationFacts.Descendants(bodies[i]))
+            {
+                switch (operation)
+                {
+                    case IMemberReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Member.OriginalDefinition, member.OriginalDefinition):
+                        return true;
+                    case IInvocationOperation call when i == 0 && seen.Add(call.TargetMethod.OriginalDefinition)
+                                                        && costModel.GetBody(call.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } callee:
+                        bodies.Add(callee);
+                        break;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -1047,17 +1426,346 @@ internal static class ThreadFanOut
         return true;
     }
 
-    private static bool IsPureCollectionCreation(IOperation declaration)
+    /// <summary>
+    /// A declaration the rewrite can run inside each partition: pure (<see cref="IsPureDeclaration"/>), or one that also
+    /// builds per-thread argument objects (<c>var band = new Band(progress, min, max);</c>) whose constructor only
+    /// stores its parameters in the new object's own fields and properties.
+    /// </summary>
+    private static bool IsPerThreadDeclaration(IOperation statement, KnownTypes types)
     {
-        foreach (var operation in OperationFacts.Descendants(declaration))
+        if (IsPureDeclaration(statement, types))
         {
-            if (operation is IInvocationOperation || operation is IAnonymousFunctionOperation)
+            return true;
+        }
+
+        if (statement is not IVariableDeclarationGroupOperation group)
+        {
+            return false;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(group))
+        {
+            switch (operation)
+            {
+                case IObjectCreationOperation creation when IsArgumentBag(creation):
+                    break;
+                case ISimpleAssignmentOperation { Parent: IObjectOrCollectionInitializerOperation, Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } }:
+                    break;
+                case IInvocationOperation invocation when !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.MathType):
+                case IObjectCreationOperation:
+                case IAnonymousFunctionOperation:
+                case ISimpleAssignmentOperation:
+                case ICompoundAssignmentOperation:
+                case IIncrementOrDecrementOperation:
+                case IAwaitOperation:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <c>new Band(progress, min, max)</c> / <c>new Job { From = a }</c> of a source class whose constructor (if any) only
+    /// assigns its parameters or constants to the object's own fields and auto-properties.
+    /// </summary>
+    private static bool IsArgumentBag(IObjectCreationOperation creation)
+    {
+        if (creation.Constructor is not { } constructor || creation.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class } type
+            || type.DeclaringSyntaxReferences.Length == 0 || type.BaseType is { SpecialType: not SpecialType.System_Object })
+        {
+            return false;
+        }
+
+        if (constructor.IsImplicitlyDeclared)
+        {
+            return IsPlainStorage(type);
+        }
+
+        if (constructor.DeclaringSyntaxReferences.Length != 1
+            || constructor.DeclaringSyntaxReferences[0].GetSyntax() is not ConstructorDeclarationSyntax { Initializer: null } declaration
+            || creation.SemanticModel is not { } model
+            || declaration.SyntaxTree != model.SyntaxTree
+            || model.GetOperation(declaration) is not { } body)
+        {
+            return false;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(body))
+        {
+            switch (operation)
+            {
+                case IConstructorBodyOperation:
+                case IBlockOperation:
+                case IExpressionStatementOperation:
+                case IParameterReferenceOperation:
+                case ILiteralOperation:
+                case IConversionOperation:
+                case IInstanceReferenceOperation:
+                case IFieldReferenceOperation { Instance: IInstanceReferenceOperation }:
+                case IReturnOperation { ReturnedValue: null }:
+                    break;
+                case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Constructor, ContainingType.SpecialType: SpecialType.System_Object } }:
+                    // The implicit `: base()` call of object.
+                    break;
+                case IPropertyReferenceOperation { Instance: IInstanceReferenceOperation, Property: { } property } when IsAutoProperty(property):
+                    break;
+                case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment
+                    when (assignment.Target as IMemberReferenceOperation)?.Instance is IInstanceReferenceOperation:
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return IsPlainStorage(type);
+    }
+
+    /// <summary>A class whose field initializers, if any, are constants: making one runs no other code.</summary>
+    private static bool IsPlainStorage(INamedTypeSymbol type)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IFieldSymbol { IsStatic: false, IsImplicitlyDeclared: false } field
+                && field.DeclaringSyntaxReferences.Length == 1
+                && field.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer: { } initializer }
+                && initializer.Value is not LiteralExpressionSyntax)
+            {
+                return false;
+            }
+
+            if (member is IPropertySymbol { IsStatic: false } property
+                && property.DeclaringSyntaxReferences.Length == 1
+                && property.DeclaringSyntaxReferences[0].GetSyntax() is PropertyDeclarationSyntax { Initializer: { } propertyInitializer }
+                && propertyInitializer.Value is not LiteralExpressionSyntax)
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// A private field of a type declared in one place, whose nested types never name it: every use of it is in the
+    /// methods and accessors the thread usage walk visits.
+    /// </summary>
+    private static bool IsPrivateToThisFile(IFieldSymbol field)
+    {
+        if (field.DeclaredAccessibility != Accessibility.Private
+            || field.ContainingType is not { DeclaringSyntaxReferences.Length: 1 } type
+            || field.DeclaringSyntaxReferences.Length != 1
+            || type.DeclaringSyntaxReferences[0].GetSyntax() is not TypeDeclarationSyntax declaration)
+        {
+            return false;
+        }
+
+        foreach (var member in declaration.Members)
+        {
+            if (member is BaseTypeDeclarationSyntax nested
+                && nested.DescendantTokens().Any(t => t.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.IdentifierToken) && t.ValueText == field.Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <c>if (i == n - 1) end = total;</c> after <c>int end = …;</c>: a branch that only sets values declared for this thread
+    /// by the statements before it, from pure expressions — it moves into the partition's body unchanged.
+    /// </summary>
+    private static bool IsPerThreadAdjustment(IOperation statement, IList<IOperation> declarations, KnownTypes types)
+    {
+        if (statement is not IConditionalOperation { Type: null } branch)
+        {
+            return false;
+        }
+
+        var declared = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        foreach (var declaration in declarations)
+        {
+            foreach (var operation in OperationFacts.Descendants(declaration, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator)
+                {
+                    declared.Add(declarator.Symbol);
+                }
+            }
+        }
+
+        foreach (var operation in OperationFacts.Descendants(branch))
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation when !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.MathType):
+                case IObjectCreationOperation:
+                case IAnonymousFunctionOperation:
+                case IAwaitOperation:
+                case IBranchOperation:
+                case IReturnOperation:
+                case IThrowOperation:
+                case IVariableDeclarationGroupOperation:
+                case ILoopOperation:
+                    return false;
+                case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or ICoalesceAssignmentOperation:
+                    var target = operation switch
+                    {
+                        IAssignmentOperation assignment => assignment.Target,
+                        IIncrementOrDecrementOperation increment => increment.Target,
+                        _ => null,
+                    };
+                    if (target is not ILocalReferenceOperation local || !declared.Contains(local.Local))
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsPureCollectionCreation(IOperation declaration)
+    {
+        foreach (var operation in OperationFacts.Descendants(declaration))
+        {
+            if ((operation is IInvocationOperation invocation && !IsArrayShapeRead(invocation)) || operation is IAnonymousFunctionOperation)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><c>grid.GetLength(0)</c>, <c>GetUpperBound</c>, <c>GetLowerBound</c> on an array: reads its shape, nothing else.</summary>
+    private static bool IsArrayShapeRead(IInvocationOperation invocation)
+        => invocation.TargetMethod.Name is "GetLength" or "GetUpperBound" or "GetLowerBound" or "GetLongLength"
+           && invocation.Instance?.Type is IArrayTypeSymbol
+           && invocation.Arguments.Length == 1;
+
+    /// <summary>
+    /// Whether <c>Parallel.For(0, bound, …)</c>, which reads the thread count once before any partition runs, reads the
+    /// same count as the creation loop, which reads it again before each thread is made while the earlier ones already
+    /// run. The operands the rewrite accepts: what <see cref="OperationFacts.IsStableValue"/> accepts, plus fields,
+    /// auto-properties and array shapes (<c>grid.GetLength(0)</c>) that the threads' own work (the delegate's body and the
+    /// source methods it calls directly) never writes — nothing else runs between the creation and the join.
+    /// </summary>
+    private static bool BoundKept(IOperation bound, IOperation root, IOperation @delegate, KnownTypes types)
+    {
+        if (OperationFacts.IsStableValue(bound, root))
+        {
+            return true;
+        }
+
+        HashSet<ISymbol>? written = null;
+        foreach (var operation in OperationFacts.Descendants(bound))
+        {
+            switch (operation)
+            {
+                case ILiteralOperation:
+                case IConversionOperation:
+                case IBinaryOperation:
+                case IUnaryOperation:
+                case IInstanceReferenceOperation:
+                case IParenthesizedOperation:
+                    continue;
+                case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None:
+                    continue;
+                case ILocalReferenceOperation local when !local.Local.IsRef && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root):
+                    continue;
+                case IFieldReferenceOperation field:
+                    written ??= WrittenByWork(@delegate, types);
+                    if (field.Field.IsReadOnly || field.Field.IsConst || !written.Contains(field.Field.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    return false;
+                case IPropertyReferenceOperation { Property: { Name: "Length" or "Count" or "LongLength" }, Instance: { } }:
+                    continue;
+                case IPropertyReferenceOperation { Property: { IsIndexer: false } property } when IsAutoProperty(property):
+                    written ??= WrittenByWork(@delegate, types);
+                    if (!written.Contains(property.OriginalDefinition))
+                    {
+                        continue;
+                    }
+
+                    return false;
+                case IInvocationOperation invocation when IsArrayShapeRead(invocation):
+                    continue;
+                case IArgumentOperation:
+                    continue;
+                default:
+                    if (operation.ConstantValue.HasValue)
+                    {
+                        continue;
+                    }
+
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A property declared in source as <c>{ get; set; }</c> / <c>{ get; }</c>: reading it runs no code.</summary>
+    private static bool IsAutoProperty(IPropertySymbol property)
+    {
+        if (property.DeclaringSyntaxReferences.Length != 1
+            || property.DeclaringSyntaxReferences[0].GetSyntax() is not PropertyDeclarationSyntax { AccessorList: { } accessors })
+        {
+            return false;
+        }
+
+        foreach (var accessor in accessors.Accessors)
+        {
+            if (accessor.Body is not null || accessor.ExpressionBody is not null)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The fields and properties the thread's work writes: in its body and in the source methods that body calls.</summary>
+    private static HashSet<ISymbol> WrittenByWork(IOperation @delegate, KnownTypes types)
+    {
+        var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var body = DelegateBody(@delegate);
+        if (body is null)
+        {
+            return written;
+        }
+
+        var costModel = WorkCostModel.For(types);
+        var bodies = new List<IOperation> { body };
+        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            foreach (var operation in OperationFacts.Descendants(bodies[i]))
+            {
+                switch (operation)
+                {
+                    case IFieldReferenceOperation field when OperationFacts.IsWrite(field):
+                        written.Add(field.Field.OriginalDefinition);
+                        break;
+                    case IPropertyReferenceOperation property when OperationFacts.IsWrite(property):
+                        written.Add(property.Property.OriginalDefinition);
+                        break;
+                    case IInvocationOperation call when i == 0 && seen.Add(call.TargetMethod.OriginalDefinition)
+                                                        && costModel.GetBody(call.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } callee:
+                        bodies.Add(callee);
+                        break;
+                }
+            }
+        }
+
+        return written;
     }
 
     public static string Describe(IOperation count)
@@ -1118,6 +1826,12 @@ internal static class ThreadFanOut
         /// <summary>The thread is this property / field of each object stored in <see cref="Collection"/>.</summary>
         public ISymbol? Member { get; private set; }
 
+        /// <summary>
+        /// The only thing that kept the rewrite away when the handle was made: the thread is a member of per-thread objects
+        /// (<see cref="Member"/>), which <see cref="PlanHolders"/> may still rewrite.
+        /// </summary>
+        public bool HeldByMember { get; private set; }
+
         /// <summary>How many threads the query makes, as written.</summary>
         public string? QueryCount { get; }
 
@@ -1171,6 +1885,7 @@ internal static class ThreadFanOut
             ILocalSymbol? local = null;
             IOperation? declaration = null;
             ISymbol? member = null;
+            var heldByMember = false;
             switch (parent)
             {
                 case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } held, Parent: IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation holder } }
@@ -1178,6 +1893,7 @@ internal static class ThreadFanOut
                     // list.Add(new WorkerState { Id = i, Thread = new Thread(Run) }): the thread is a member of each stored object.
                     collection = holders;
                     member = held.Member;
+                    heldByMember = shapeBlocker is null;
                     shapeBlocker ??= "the threads are kept in the '" + held.Member.Name + "' member of per-thread objects";
                     break;
                 case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element }:
@@ -1225,9 +1941,16 @@ internal static class ThreadFanOut
                 }
             }
 
-            if (collection is IFieldSymbol field)
+            if (collection is IFieldSymbol field && !IsPrivateToThisFile(field))
             {
-                shapeBlocker ??= "the threads are kept in the field '" + field.Name + "'";
+                // The uses of a private field are all in this file's part of the type, where the thread usage is followed;
+                // any other field can be used where nothing checks it.
+                shapeBlocker ??= "the threads are kept in the field '" + field.Name + "', which code in other files can reach";
+            }
+            else if (collection is IFieldSymbol arrayField && arrayField.Type is not IArrayTypeSymbol)
+            {
+                // An array field keeps its length when its elements are no longer set; a list field would stay empty.
+                shapeBlocker ??= "the threads are added to the field '" + arrayField.Name + "', whose count the rewrite would change";
             }
             else if (collection is ILocalSymbol collectionLocal && !IsListOrArray(collectionLocal.Type))
             {
@@ -1250,7 +1973,7 @@ internal static class ThreadFanOut
                 }
             }
 
-            return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member };
+            return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member, HeldByMember = heldByMember };
         }
 
         /// <summary>
@@ -2246,7 +2969,7 @@ internal static class ThreadFanOut
             {
                 outer = directLoop;
             }
-            else if (join && ForEachJoinStatement(statement) is { } forEachJoin)
+            else if (ForEachJoinStatement(statement) is { } forEachJoin)
             {
                 outer = forEachJoin;
             }
@@ -2279,7 +3002,10 @@ internal static class ThreadFanOut
                 : null;
         }
 
-        /// <summary><c>threads.ForEach(t =&gt; t.Join())</c> / <c>Array.ForEach(threads, t =&gt; t.Join())</c>: a join loop the rewrite removes.</summary>
+        /// <summary>
+        /// <c>threads.ForEach(t =&gt; t.Join())</c> / <c>Array.ForEach(threads, t =&gt; t.Join())</c>, and the same with
+        /// <c>t.Start()</c>: a join or start loop the rewrite removes.
+        /// </summary>
         private static bool IsForEachJoin(IInvocationOperation invocation)
         {
             if (invocation.TargetMethod.Name != "ForEach" || invocation.Parent is not IExpressionStatementOperation)
@@ -2293,7 +3019,7 @@ internal static class ThreadFanOut
                 {
                     var work = lambda.Body.Operations.Where(o => o is not IReturnOperation { ReturnedValue: null, IsImplicit: true }).ToList();
                     return work.Count == 1
-                           && work[0] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Join", Arguments.Length: 0, Instance: { } joined } }
+                           && work[0] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Join" or "Start", Arguments.Length: 0, Instance: { } joined } }
                            && OperationFacts.StripConversions(joined) is IParameterReferenceOperation parameter
                            && SymbolEqualityComparer.Default.Equals(parameter.Parameter, lambda.Symbol.Parameters[0]);
                 }

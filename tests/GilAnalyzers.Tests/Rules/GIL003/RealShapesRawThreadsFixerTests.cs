@@ -197,50 +197,6 @@ public class RealShapesRawThreadsFixerTests
             """
         },
         {
-            "threads kept in a static field",
-            """
-            static class C
-            {
-                static Thread[] s_workers;
-                static readonly double[] s_values = new double[1 << 20];
-
-                public static void Begin()
-                {
-                    s_workers = new Thread[4];
-                    for (int w = 0; w < 4; w++)
-                    {
-                        int me = w;
-                        s_workers[w] = new Thread(() => { for (int i = me; i < s_values.Length; i += 4) s_values[i] = Math.Sqrt(s_values[i]); });
-                        s_workers[w].Start();
-                    }
-                    foreach (var t in s_workers) t.Join();
-                }
-            }
-            """
-        },
-        {
-            "the calling thread runs partition zero",
-            """
-            class C
-            {
-                static void Run(double[] values, int parts)
-                {
-                    var helpers = new Thread[parts];
-                    for (int p = 1; p < parts; p++)
-                    {
-                        int part = p;
-                        helpers[p] = new Thread(() => Part(values, part, parts));
-                        helpers[p].Start();
-                    }
-                    Part(values, 0, parts);
-                    for (int p = 1; p < parts; p++) helpers[p].Join();
-                }
-
-                static void Part(double[] values, int part, int parts) { for (int i = part; i < values.Length; i += parts) values[i] = Math.Sqrt(values[i]); }
-            }
-            """
-        },
-        {
             "the calling thread runs the last partition between start and join",
             """
             class C
