@@ -53,7 +53,7 @@ internal static class NoFixReasons
     // ------------------------------------------------------------ GIL003
 
     public static readonly NoFixReason ThreadShape = new("GIL003-N1",
-        "the threads are not in a shape the rewrite keeps (threads in fields or made by helpers, configured threads, the calling thread running a partition, work that uses the thread's identity)");
+        "the threads are not in a shape the rewrite keeps (threads reachable from other code or used for more than start and join, threads made by helpers, configured threads, a count the threads change, work that uses the thread's identity); the detail names the shape");
 
     public static readonly NoFixReason RemovedLocalStillRead = new("GIL003-N2",
         "code kept by the rewrite still reads the thread array or list it would remove");

@@ -1,5 +1,5 @@
 using GilAnalyzers.CodeFixes;
-using GilAnalyzers.SamplesBench;
+using GilAnalyzers.Testing.Programs;
 using Xunit;
 
 namespace GilAnalyzers.Tests.Execution;
