@@ -1018,32 +1018,55 @@ internal static class ThreadFanOut
     /// <summary>Whether the thread's work (its body and the source methods that body calls) reads <paramref name="member"/>.</summary>
     private static bool WorkReads(IOperation @delegate, ISymbol member, KnownTypes types)
     {
-        var body = DelegateBody(@delegate);
-        if (body is null)
+        if (DelegateBody(@delegate) is null)
         {
             return true;
         }
 
-        var costModel = WorkCostModel.For(types);
-        var bodies = new List<IOperation> { body };
-        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        for (var i = 0; i < bodies.Count; i++)
+        foreach (var operation in WorkOperations(@delegate, types))
         {
-            foreach (var operation in OperationFacts.Descendants(bodies[i]))
+            if (operation is IMemberReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Member.OriginalDefinition, member.OriginalDefinition))
             {
-                switch (operation)
-                {
-                    case IMemberReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Member.OriginalDefinition, member.OriginalDefinition):
-                        return true;
-                    case IInvocationOperation call when i == 0 && seen.Add(call.TargetMethod.OriginalDefinition)
-                                                        && costModel.GetBody(call.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } callee:
-                        bodies.Add(callee);
-                        break;
-                }
+                return true;
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The operations of a thread's work: its body, then the bodies of the source methods that body calls directly (one
+    /// level: what a partition's own helpers do).
+    /// </summary>
+    private static IEnumerable<IOperation> WorkOperations(IOperation @delegate, KnownTypes types)
+    {
+        var body = DelegateBody(@delegate);
+        if (body is null)
+        {
+            yield break;
+        }
+
+        var costModel = WorkCostModel.For(types);
+        var callees = new List<IOperation>();
+        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        foreach (var operation in OperationFacts.Descendants(body))
+        {
+            if (operation is IInvocationOperation call && seen.Add(call.TargetMethod.OriginalDefinition)
+                && costModel.GetBody(call.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } callee)
+            {
+                callees.Add(callee);
+            }
+
+            yield return operation;
+        }
+
+        foreach (var callee in callees)
+        {
+            foreach (var operation in OperationFacts.Descendants(callee))
+            {
+                yield return operation;
+            }
+        }
     }
 
     /// <summary>
@@ -1736,32 +1759,16 @@ internal static class ThreadFanOut
     private static HashSet<ISymbol> WrittenByWork(IOperation @delegate, KnownTypes types)
     {
         var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        var body = DelegateBody(@delegate);
-        if (body is null)
+        foreach (var operation in WorkOperations(@delegate, types))
         {
-            return written;
-        }
-
-        var costModel = WorkCostModel.For(types);
-        var bodies = new List<IOperation> { body };
-        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
-        for (var i = 0; i < bodies.Count; i++)
-        {
-            foreach (var operation in OperationFacts.Descendants(bodies[i]))
+            switch (operation)
             {
-                switch (operation)
-                {
-                    case IFieldReferenceOperation field when OperationFacts.IsWrite(field):
-                        written.Add(field.Field.OriginalDefinition);
-                        break;
-                    case IPropertyReferenceOperation property when OperationFacts.IsWrite(property):
-                        written.Add(property.Property.OriginalDefinition);
-                        break;
-                    case IInvocationOperation call when i == 0 && seen.Add(call.TargetMethod.OriginalDefinition)
-                                                        && costModel.GetBody(call.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is { } callee:
-                        bodies.Add(callee);
-                        break;
-                }
+                case IFieldReferenceOperation field when OperationFacts.IsWrite(field):
+                    written.Add(field.Field.OriginalDefinition);
+                    break;
+                case IPropertyReferenceOperation property when OperationFacts.IsWrite(property):
+                    written.Add(property.Property.OriginalDefinition);
+                    break;
             }
         }
 
