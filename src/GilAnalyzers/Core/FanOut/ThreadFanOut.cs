@@ -558,39 +558,9 @@ internal static class ThreadFanOut
             return "the thread is created inside a nested statement";
         }
 
-        var seenCreation = false;
-        foreach (var statement in loopBody.Operations)
+        if (PerThreadStatements(loopBody, creationStatement, handle, usage, types, pre) is { } perThreadBlocker)
         {
-            if (statement == creationStatement)
-            {
-                seenCreation = true;
-                continue;
-            }
-
-            if (!seenCreation)
-            {
-                if (!IsPerThreadDeclaration(statement, types) && !IsPerThreadAdjustment(statement, pre, types))
-                {
-                    return "the creation loop does more than declare per-thread values before creating the thread";
-                }
-
-                pre.Add(statement);
-                continue;
-            }
-
-            if (!usage.LoopBookkeeping.Contains(statement) && IsPerThreadDeclaration(statement, types)
-                && (handle.Local is null || !OperationFacts.References(statement, handle.Local)))
-            {
-                // threads[i] = new Thread(Render); var range = new Band(min, max); threads[i].Start(range); — making a
-                // thread runs nothing, so the declarations after it can as well come first.
-                pre.Add(statement);
-                continue;
-            }
-
-            if (!usage.LoopBookkeeping.Contains(statement))
-            {
-                return "the creation loop does other work after creating the thread";
-            }
+            return perThreadBlocker;
         }
 
         if (usage.Joins.Any(j => IsWithin(j, loop)))
@@ -633,93 +603,16 @@ internal static class ThreadFanOut
 
         // Start/join statements and the collection declaration go away; nothing else may run between them.
         var removed = new List<IOperation>();
-        if (callerRunsFirst)
-        {
-            // for (int i = 1; i < n; i++) { …start thread i… } Work(0); join: the calling thread runs partition 0 right after
-            // starting the others; Parallel.For(0, n, …) runs all n partitions, the call goes away.
-            var loopAt = block.Operations.IndexOf(loop);
-            if (loopAt + 1 >= block.Operations.Length || !IsCallerPartition(block.Operations[loopAt + 1], body, pre, index!))
-            {
-                return "the creation loop does not start at 0 and the calling thread does not run partition 0 right after it";
-            }
-
-            removed.Add(block.Operations[loopAt + 1]);
-        }
-
         var mergeLoops = new List<IOperation>();
-        foreach (var statement in usage.OutsideStatements)
-        {
-            if (statement.Parent != block)
-            {
-                // for (int i = 0; i < n; i++) { threads[i].Join(); total += partial[i]; }: the join goes, the loop that
-                // folds the per-thread results stays and runs once every partition is done.
-                if (MergeLoopOfJoin(statement, block, @delegate, pre, types) is { } mergeLoop)
-                {
-                    mergeLoops.Add(mergeLoop);
-                    removed.Add(statement);
-                    continue;
-                }
-
-                return "the threads are started or joined inside nested statements";
-            }
-
-            removed.Add(statement);
-        }
-
         var keptField = handle.Collection is IFieldSymbol;
-        if (!keptField)
+        if (StatementsToRemove(handle, usage, block, loop, body, pre, index!, callerRunsFirst, keptField, types, removed, mergeLoops) is { } removeBlocker)
         {
-            if (usage.CollectionDeclaration is null || usage.CollectionDeclaration.Parent != block || !IsPureCollectionCreation(usage.CollectionDeclaration))
-            {
-                return "the thread collection is not a local created in the same block";
-            }
-
-            removed.Add(usage.CollectionDeclaration);
+            return removeBlocker;
         }
 
-        var lastRemoved = removed.Max(s => block.Operations.IndexOf(OperationFacts.StatementIn(s, block)!));
-        var loopPosition = block.Operations.IndexOf(loop);
-        if (removed.Any(s => block.Operations.IndexOf(OperationFacts.StatementIn(s, block)!) < loopPosition && s != usage.CollectionDeclaration))
+        if (PlaceOfRewrite(usage, block, loop, removed, mergeLoops, types, out var anchor) is { } placeBlocker)
         {
-            return "the threads are started before the creation loop";
-        }
-
-        var lastStart = usage.Starts.Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
-
-        // Threads created by one loop and started by a later statement (threads.ForEach(t => t.Start())): declarations that
-        // only compute between the two run before any thread starts. They stay there and the rewrite takes the place of
-        // the first start, so nothing runs in another order.
-        var firstStart = FirstStartAfterLoop(usage, loop, block);
-        var hoisted = false;
-        for (var i = loopPosition + 1; i <= lastRemoved; i++)
-        {
-            if (removed.Contains(block.Operations[i]) || mergeLoops.Contains(block.Operations[i]))
-            {
-                continue;
-            }
-
-            if (i < firstStart && IsPureDeclaration(block.Operations[i], types))
-            {
-                hoisted = true;
-                continue;
-            }
-
-            if (mergeLoops.Count > 0 && i > lastStart && IsPureDeclaration(block.Operations[i], types))
-            {
-                // int total = partial[0]; between the last start and the merge loop: it reads what is final once the
-                // Parallel.For returns, as it is once the threads it waits for are joined.
-                continue;
-            }
-
-            return "other code runs while the threads run";
-        }
-
-        IOperation anchor = loop;
-        if (hoisted)
-        {
-            anchor = block.Operations[firstStart];
-            removed.Remove(anchor);
-            removed.Add(loop);
+            return placeBlocker;
         }
 
         // The collection's declaration goes away: the rewrite must not keep code that still names it
@@ -761,6 +654,159 @@ internal static class ThreadFanOut
 
         var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
         plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
+        return null;
+    }
+
+    /// <summary>
+    /// The creation loop's body, statement by statement: per-thread declarations (and adjustments) before the creation go
+    /// to <paramref name="pre"/>, as do pure declarations after it; starts and list adds are the usage's bookkeeping. Null
+    /// when nothing else runs there, else why the rewrite is refused.
+    /// </summary>
+    private static string? PerThreadStatements(IBlockOperation loopBody, IOperation creationStatement, ThreadHandle handle, ThreadUsage usage, KnownTypes types, ImmutableArray<IOperation>.Builder pre)
+    {
+        var seenCreation = false;
+        foreach (var statement in loopBody.Operations)
+        {
+            if (statement == creationStatement)
+            {
+                seenCreation = true;
+                continue;
+            }
+
+            if (!seenCreation)
+            {
+                if (!IsPerThreadDeclaration(statement, types) && !IsPerThreadAdjustment(statement, pre, types))
+                {
+                    return "the creation loop does more than declare per-thread values before creating the thread";
+                }
+
+                pre.Add(statement);
+                continue;
+            }
+
+            if (!usage.LoopBookkeeping.Contains(statement) && IsPerThreadDeclaration(statement, types)
+                && (handle.Local is null || !OperationFacts.References(statement, handle.Local)))
+            {
+                // threads[i] = new Thread(Render); var range = new Band(min, max); threads[i].Start(range); — making a
+                // thread runs nothing, so the declarations after it can as well come first.
+                pre.Add(statement);
+                continue;
+            }
+
+            if (!usage.LoopBookkeeping.Contains(statement))
+            {
+                return "the creation loop does other work after creating the thread";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The statements the rewrite removes (starts, joins, the collection's declaration, the caller's own partition) into
+    /// <paramref name="removed"/>, and join loops that also fold per-thread results into <paramref name="mergeLoops"/>.
+    /// Null when they can all go, else why not.
+    /// </summary>
+    private static string? StatementsToRemove(ThreadHandle handle, ThreadUsage usage, IBlockOperation block, ILoopOperation loop, FanOutBody body, ImmutableArray<IOperation>.Builder pre, ILocalSymbol index, bool callerRunsFirst, bool keptField, KnownTypes types, List<IOperation> removed, List<IOperation> mergeLoops)
+    {
+        var @delegate = handle.Delegate!;
+        if (callerRunsFirst)
+        {
+            // for (int i = 1; i < n; i++) { …start thread i… } Work(0); join: the calling thread runs partition 0 right after
+            // starting the others; Parallel.For(0, n, …) runs all n partitions, the call goes away.
+            var loopAt = block.Operations.IndexOf(loop);
+            if (loopAt + 1 >= block.Operations.Length || !IsCallerPartition(block.Operations[loopAt + 1], body, pre, index!))
+            {
+                return "the creation loop does not start at 0 and the calling thread does not run partition 0 right after it";
+            }
+
+            removed.Add(block.Operations[loopAt + 1]);
+        }
+
+        foreach (var statement in usage.OutsideStatements)
+        {
+            if (statement.Parent != block)
+            {
+                // for (int i = 0; i < n; i++) { threads[i].Join(); total += partial[i]; }: the join goes, the loop that
+                // folds the per-thread results stays and runs once every partition is done.
+                if (MergeLoopOfJoin(statement, block, @delegate, pre, types) is { } mergeLoop)
+                {
+                    mergeLoops.Add(mergeLoop);
+                    removed.Add(statement);
+                    continue;
+                }
+
+                return "the threads are started or joined inside nested statements";
+            }
+
+            removed.Add(statement);
+        }
+
+        if (!keptField)
+        {
+            if (usage.CollectionDeclaration is null || usage.CollectionDeclaration.Parent != block || !IsPureCollectionCreation(usage.CollectionDeclaration))
+            {
+                return "the thread collection is not a local created in the same block";
+            }
+
+            removed.Add(usage.CollectionDeclaration);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Where the Parallel.For goes (the creation loop, or the first start when the threads start later) — null when
+    /// nothing but removed statements, hoistable declarations and merge-loop reads runs between the creation loop and the
+    /// last removed statement, else why the rewrite would change the order of things.
+    /// </summary>
+    private static string? PlaceOfRewrite(ThreadUsage usage, IBlockOperation block, ILoopOperation loop, List<IOperation> removed, List<IOperation> mergeLoops, KnownTypes types, out IOperation anchor)
+    {
+        anchor = loop;
+        var lastRemoved = removed.Max(s => block.Operations.IndexOf(OperationFacts.StatementIn(s, block)!));
+        var loopPosition = block.Operations.IndexOf(loop);
+        if (removed.Any(s => block.Operations.IndexOf(OperationFacts.StatementIn(s, block)!) < loopPosition && s != usage.CollectionDeclaration))
+        {
+            return "the threads are started before the creation loop";
+        }
+
+        var lastStart = usage.Starts.Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
+
+        // Threads created by one loop and started by a later statement (threads.ForEach(t => t.Start())): declarations that
+        // only compute between the two run before any thread starts. They stay there and the rewrite takes the place of
+        // the first start, so nothing runs in another order.
+        var firstStart = FirstStartAfterLoop(usage, loop, block);
+        var hoisted = false;
+        for (var i = loopPosition + 1; i <= lastRemoved; i++)
+        {
+            if (removed.Contains(block.Operations[i]) || mergeLoops.Contains(block.Operations[i]))
+            {
+                continue;
+            }
+
+            if (i < firstStart && IsPureDeclaration(block.Operations[i], types))
+            {
+                hoisted = true;
+                continue;
+            }
+
+            if (mergeLoops.Count > 0 && i > lastStart && IsPureDeclaration(block.Operations[i], types))
+            {
+                // int total = partial[0]; between the last start and the merge loop: it reads what is final once the
+                // Parallel.For returns, as it is once the threads it waits for are joined.
+                continue;
+            }
+
+            return "other code runs while the threads run";
+        }
+
+        if (hoisted)
+        {
+            anchor = block.Operations[firstStart];
+            removed.Remove(anchor);
+            removed.Add(loop);
+        }
+
         return null;
     }
 
