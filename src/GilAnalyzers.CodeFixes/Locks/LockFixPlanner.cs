@@ -807,71 +807,9 @@ internal sealed class LockFixPlanner
         // Every locked statement is either a fold into the one accumulator or thread-own computation.
         var folds = new List<FoldPattern>();
         var computations = new List<StateEffects>();
-        foreach (var statement in _region.Body.Statements)
+        if (!TryCollectFolds(folds, computations))
         {
-            var fold = FoldPattern.Match(statement, _model, _cancellationToken);
-            if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
-            {
-                folds.Add(fold);
-                if (fold.PayloadOperation is not null)
-                {
-                    computations.Add(_effects.Analyze(fold.PayloadOperation, _scope));
-                }
-
-                if (fold.Index is not null)
-                {
-                    computations.Add(_effects.Analyze(fold.Index, _scope));
-                }
-
-                continue;
-            }
-
-            // foreach (var w in words) counts[w] = …: a loop over the worker's own data whose every statement folds.
-            if (LoopOfFolds(statement) is { } loop)
-            {
-                if (_model.GetOperation(loop.Loop.Expression, _cancellationToken) is not { } collection)
-                {
-                    return _why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, Excerpt(loop.Loop.Expression));
-                }
-
-                computations.Add(_effects.Analyze(collection, _scope));
-                foreach (var inner in loop.Folds)
-                {
-                    folds.Add(inner);
-                    if (inner.PayloadOperation is not null)
-                    {
-                        computations.Add(_effects.Analyze(inner.PayloadOperation, _scope));
-                    }
-
-                    if (inner.Index is not null)
-                    {
-                        computations.Add(_effects.Analyze(inner.Index, _scope));
-                    }
-                }
-
-                continue;
-            }
-
-            var operation = _model.GetOperation(statement, _cancellationToken);
-            if (operation is null)
-            {
-                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, Excerpt(statement));
-            }
-
-            if (NonIntegerSum(operation) is { } regrouped)
-            {
-                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, regrouped);
-            }
-
-            var effects = _effects.Analyze(operation, _scope);
-            if (HoistBlocker(statement, effects) is { } blocker)
-            {
-                return blocker.Reason == NoFixReasons.NothingToMove
-                    ? _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "a locked statement neither folds nor only computes: " + Excerpt(statement))
-                    : _why.Refuse<ThreadLocalPlan>(blocker.Reason, blocker.Detail);
-            }
-
-            computations.Add(effects);
+            return null;
         }
 
         if (folds.Count == 0)
@@ -923,25 +861,9 @@ internal sealed class LockFixPlanner
             return _why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, "the accumulator '" + accumulator.Name + "' is read elsewhere in the loop body");
         }
 
-        var writes = new StateEffects();
-        writes.UnionWith(_otherRegionsWrites);
-        writes.SharedWrites.Add(accumulator);
-        foreach (var computation in computations)
+        if (!ComputationsAreIndependent(computations, accumulator))
         {
-            if (computation.Unknown)
-            {
-                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.OpaqueCall, computation.UnknownReason);
-            }
-
-            if (computation.HasSharedWrites)
-            {
-                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the folded values are computed by code that writes shared state");
-            }
-
-            if (computation.ReadsAnythingWrittenBy(writes))
-            {
-                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.ReadsLockedState, ConflictDetail(computation, writes));
-            }
+            return null;
         }
 
         if (lambdaBody.DescendantNodes().Any(n => n is ReturnStatementSyntax { Expression: not null } r && EnclosingFunction(r) == lambda))
@@ -951,6 +873,116 @@ internal sealed class LockFixPlanner
 
         return BuildThreadLocal(invocation, method, lambda, lambdaBody, itemParameter, folds, striped);
     }
+
+    /// <summary>
+    /// Sorts the locked statements into <paramref name="folds"/> (into the one accumulator, also inside a loop of folds) and
+    /// the thread-own <paramref name="computations"/> that produce their values; false (the refusal recorded) when a
+    /// statement is neither.
+    /// </summary>
+    private bool TryCollectFolds(List<FoldPattern> folds, List<StateEffects> computations)
+    {
+        foreach (var statement in _region.Body.Statements)
+        {
+            var fold = FoldPattern.Match(statement, _model, _cancellationToken);
+            if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
+            {
+                folds.Add(fold);
+                if (fold.PayloadOperation is not null)
+                {
+                    computations.Add(_effects.Analyze(fold.PayloadOperation, _scope));
+                }
+
+                if (fold.Index is not null)
+                {
+                    computations.Add(_effects.Analyze(fold.Index, _scope));
+                }
+
+                continue;
+            }
+
+            // foreach (var w in words) counts[w] = …: a loop over the worker's own data whose every statement folds.
+            if (LoopOfFolds(statement) is { } loop)
+            {
+                if (_model.GetOperation(loop.Loop.Expression, _cancellationToken) is not { } collection)
+                {
+                    return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, Excerpt(loop.Loop.Expression)));
+                }
+
+                computations.Add(_effects.Analyze(collection, _scope));
+                foreach (var inner in loop.Folds)
+                {
+                    folds.Add(inner);
+                    if (inner.PayloadOperation is not null)
+                    {
+                        computations.Add(_effects.Analyze(inner.PayloadOperation, _scope));
+                    }
+
+                    if (inner.Index is not null)
+                    {
+                        computations.Add(_effects.Analyze(inner.Index, _scope));
+                    }
+                }
+
+                continue;
+            }
+
+            var operation = _model.GetOperation(statement, _cancellationToken);
+            if (operation is null)
+            {
+                return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, Excerpt(statement)));
+            }
+
+            if (NonIntegerSum(operation) is { } regrouped)
+            {
+                return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, regrouped));
+            }
+
+            var effects = _effects.Analyze(operation, _scope);
+            if (HoistBlocker(statement, effects) is { } blocker)
+            {
+                return Refused(blocker.Reason == NoFixReasons.NothingToMove
+                    ? _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "a locked statement neither folds nor only computes: " + Excerpt(statement))
+                    : _why.Refuse<ThreadLocalPlan>(blocker.Reason, blocker.Detail));
+            }
+
+            computations.Add(effects);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the values folded per worker can be computed outside the lock: no opaque calls, no shared writes, nothing
+    /// read that the lock's other regions (or the fold itself) write. False with the refusal recorded otherwise.
+    /// </summary>
+    private bool ComputationsAreIndependent(List<StateEffects> computations, ISymbol accumulator)
+    {
+        var writes = new StateEffects();
+        writes.UnionWith(_otherRegionsWrites);
+        writes.SharedWrites.Add(accumulator);
+        foreach (var computation in computations)
+        {
+            if (computation.Unknown)
+            {
+                return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.OpaqueCall, computation.UnknownReason));
+            }
+
+            if (computation.HasSharedWrites)
+            {
+                return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the folded values are computed by code that writes shared state"));
+            }
+
+            if (computation.ReadsAnythingWrittenBy(writes))
+            {
+                return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.ReadsLockedState, ConflictDetail(computation, writes)));
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>For the steps of a plan that answer true or false: a refusal (already recorded by <c>_why</c>) is false.</summary>
+    private static bool Refused(ThreadLocalPlan? refusal) => false;
 
     /// <summary><c>lock (locks[c])</c>: a lock statement on one element of an array picked by one index; null otherwise.</summary>
     private ElementAccessExpressionSyntax? StripedLock()
