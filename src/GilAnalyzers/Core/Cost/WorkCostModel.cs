@@ -1392,8 +1392,15 @@ internal sealed class WorkCostModel
                 }
                 else
                 {
-                    // for (i = 0; i < args.Length; i++) over an argument list.
-                    return IsArgumentListLength(condition.RightOperand) || IsArgumentListLength(condition.LeftOperand) ? ArgumentListTrips : -1;
+                    // for (i = 0; i < args.Length; i++) over an argument list; for (j = 0; j < a.Length; j++) over a local
+                    // array written out element by element (int[] a = { 3, 8, 1 }): at most that many trips.
+                    if (IsArgumentListLength(condition.RightOperand) || IsArgumentListLength(condition.LeftOperand))
+                    {
+                        return ArgumentListTrips;
+                    }
+
+                    var written = WrittenOutLength(condition.RightOperand);
+                    return written >= 0 ? written : WrittenOutLength(condition.LeftOperand);
                 }
 
                 if (OperationFacts.StripConversions(variableSide) is not ILocalReferenceOperation local
@@ -1410,6 +1417,7 @@ internal sealed class WorkCostModel
                 {
                     IArrayCreationOperation { Initializer: { } init } => init.ElementValues.Length,
                     var collection when IsArgumentList(collection) => ArgumentListTrips,
+                    ILocalReferenceOperation array => WrittenOutElements(array.Local),
                     _ => -1,
                 };
             default:
@@ -1424,6 +1432,51 @@ internal sealed class WorkCostModel
     /// loop over one is as light as a loop of this many, and only counts when nested in others.
     /// </summary>
     private const long ArgumentListTrips = 4;
+
+    /// <summary>
+    /// <c>a.Length</c> of a local array written out in its declaration (<c>int[] a = { … }</c>, <c>new[] { … }</c>,
+    /// <c>new int[] { … }</c>) and never assigned again: its element count, else -1.
+    /// </summary>
+    private static long WrittenOutLength(IOperation bound)
+        => OperationFacts.StripConversions(bound) is IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance }
+           && OperationFacts.StripConversions(instance) is ILocalReferenceOperation local
+            ? WrittenOutElements(local.Local)
+            : -1;
+
+    private static long WrittenOutElements(ILocalSymbol local)
+    {
+        if (local.DeclaringSyntaxReferences.Length != 1
+            || local.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } value } declarator)
+        {
+            return -1;
+        }
+
+        var elements = value switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.InitializerExpressionSyntax initializer => initializer.Expressions.Count,
+            Microsoft.CodeAnalysis.CSharp.Syntax.ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions.Count,
+            Microsoft.CodeAnalysis.CSharp.Syntax.ImplicitArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions.Count,
+            _ => -1,
+        };
+        if (elements < 0 || declarator.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax>() is not { } scope)
+        {
+            return -1;
+        }
+
+        // Assigned again, or handed out by ref: the length is not the written one.
+        foreach (var node in scope.DescendantNodes())
+        {
+            if ((node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax assigned }
+                 && assigned.Identifier.ValueText == local.Name)
+                || (node is Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { RefKindKeyword.RawKind: > 0, Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax byRef }
+                    && byRef.Identifier.ValueText == local.Name))
+            {
+                return -1;
+            }
+        }
+
+        return elements;
+    }
 
     private static bool IsArgumentList(IOperation collection)
         => collection is IParameterReferenceOperation { Parameter: { } parameter }
