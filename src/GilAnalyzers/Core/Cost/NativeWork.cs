@@ -89,15 +89,7 @@ internal static class NativeWork
             return true;
         }
 
-        foreach (var attribute in method.GetAttributes())
-        {
-            if (attribute.AttributeClass?.Name == "LibraryImportAttribute")
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return OperationFacts.HasAttributeNamed(method, "LibraryImportAttribute");
     }
 
     /// <summary>A P/Invoke or a member of a native library's managed wrapper.</summary>
@@ -109,22 +101,8 @@ internal static class NativeWork
     /// (<c>NativeLibrary.GetExport</c> + <c>Marshal.GetDelegateForFunctionPointer</c>) and called through a delegate.
     /// </summary>
     private static bool IsNativeDelegateInvoke(IMethodSymbol method)
-    {
-        if (method.MethodKind != MethodKind.DelegateInvoke || method.ContainingType is not { } type)
-        {
-            return false;
-        }
-
-        foreach (var attribute in type.GetAttributes())
-        {
-            if (attribute.AttributeClass?.Name == "UnmanagedFunctionPointerAttribute")
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        => method.MethodKind == MethodKind.DelegateInvoke && method.ContainingType is { } type
+           && OperationFacts.HasAttributeNamed(type, "UnmanagedFunctionPointerAttribute");
 
     /// <summary>
     /// The name a native call goes by: the method's, or for a native delegate the field, property or local it is

@@ -337,7 +337,7 @@ internal sealed class WorkCostModel
                 return;
             case ILoopOperation loop:
                 var outer = nest;
-                var open = loop is IWhileLoopOperation or IForLoopOperation { Condition: null };
+                var open = OperationFacts.IsOpenEndedLoop(loop);
                 walk.OpenLoops += open ? 1 : 0;
                 nest = EnterLoop(loop, nest, walk);
                 // What a loop evaluates once, before its first iteration — a foreach's collection, a for loop's
@@ -1399,8 +1399,8 @@ internal sealed class WorkCostModel
                         return ArgumentListTrips;
                     }
 
-                    var written = WrittenOutLength(condition.RightOperand);
-                    return written >= 0 ? written : WrittenOutLength(condition.LeftOperand);
+                    var written = WrittenOutLength(condition.RightOperand, loop);
+                    return written >= 0 ? written : WrittenOutLength(condition.LeftOperand, loop);
                 }
 
                 if (OperationFacts.StripConversions(variableSide) is not ILocalReferenceOperation local
@@ -1417,7 +1417,7 @@ internal sealed class WorkCostModel
                 {
                     IArrayCreationOperation { Initializer: { } init } => init.ElementValues.Length,
                     var collection when IsArgumentList(collection) => ArgumentListTrips,
-                    ILocalReferenceOperation array => WrittenOutElements(array.Local),
+                    ILocalReferenceOperation array => WrittenOutElements(array.Local, loop),
                     _ => -1,
                 };
             default:
@@ -1435,47 +1435,35 @@ internal sealed class WorkCostModel
 
     /// <summary>
     /// <c>a.Length</c> of a local array written out in its declaration (<c>int[] a = { … }</c>, <c>new[] { … }</c>,
-    /// <c>new int[] { … }</c>) and never assigned again: its element count, else -1.
+    /// <c>new int[] { … }</c>) and never written again in the function around <paramref name="loop"/>: its element count,
+    /// else -1.
     /// </summary>
-    private static long WrittenOutLength(IOperation bound)
+    private static long WrittenOutLength(IOperation bound, ILoopOperation loop)
         => OperationFacts.StripConversions(bound) is IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance }
            && OperationFacts.StripConversions(instance) is ILocalReferenceOperation local
-            ? WrittenOutElements(local.Local)
+            ? WrittenOutElements(local.Local, loop)
             : -1;
 
-    private static long WrittenOutElements(ILocalSymbol local)
+    private static long WrittenOutElements(ILocalSymbol local, ILoopOperation loop)
     {
+        // The declaration's syntax first: only a local written out as an array initializer is looked up in the operations.
         if (local.DeclaringSyntaxReferences.Length != 1
-            || local.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } value } declarator)
-        {
-            return -1;
-        }
-
-        var elements = value switch
-        {
-            Microsoft.CodeAnalysis.CSharp.Syntax.InitializerExpressionSyntax initializer => initializer.Expressions.Count,
-            Microsoft.CodeAnalysis.CSharp.Syntax.ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions.Count,
-            Microsoft.CodeAnalysis.CSharp.Syntax.ImplicitArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions.Count,
-            _ => -1,
-        };
-        if (elements < 0 || declarator.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax>() is not { } scope)
-        {
-            return -1;
-        }
-
-        // Assigned again, or handed out by ref: the length is not the written one.
-        foreach (var node in scope.DescendantNodes())
-        {
-            if ((node is Microsoft.CodeAnalysis.CSharp.Syntax.AssignmentExpressionSyntax { Left: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax assigned }
-                 && assigned.Identifier.ValueText == local.Name)
-                || (node is Microsoft.CodeAnalysis.CSharp.Syntax.ArgumentSyntax { RefKindKeyword.RawKind: > 0, Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax byRef }
-                    && byRef.Identifier.ValueText == local.Name))
+            || local.DeclaringSyntaxReferences[0].GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax
             {
-                return -1;
-            }
+                Initializer.Value: Microsoft.CodeAnalysis.CSharp.Syntax.InitializerExpressionSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.ArrayCreationExpressionSyntax { Initializer: not null }
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.ImplicitArrayCreationExpressionSyntax
+            })
+        {
+            return -1;
         }
 
-        return elements;
+        var root = OperationFacts.TreeRoot(loop);
+        return OperationFacts.InitializerOf(local, root) is { } initializer
+               && OperationFacts.StripConversions(initializer) is IArrayCreationOperation { Initializer: { } elements }
+               && !OperationFacts.IsWrittenAfterDeclaration(local, root)
+            ? elements.ElementValues.Length
+            : -1;
     }
 
     private static bool IsArgumentList(IOperation collection)

@@ -79,15 +79,7 @@ internal static class ParallelContextFinder
 
     /// <summary><c>Action&lt;int&gt; step = i => { … };</c>: the local a lambda is stored in, or null.</summary>
     private static ILocalSymbol? StoredLocal(IAnonymousFunctionOperation function)
-    {
-        IOperation? node = function.Parent;
-        while (node is IDelegateCreationOperation || node is IConversionOperation)
-        {
-            node = node.Parent;
-        }
-
-        return node is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol : null;
-    }
+        => AboveDelegateWrappers(function) is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol : null;
 
     /// <summary>
     /// A local function or a lambda stored in a local, run by parallel code of the same method: called from a parallel
@@ -156,19 +148,25 @@ internal static class ParallelContextFinder
         return null;
     }
 
+    /// <summary>What holds <paramref name="operation"/> once the conversions and delegate creations around it are passed.</summary>
+    private static IOperation? AboveDelegateWrappers(IOperation operation)
+    {
+        var node = operation.Parent;
+        while (node is IConversionOperation or IDelegateCreationOperation)
+        {
+            node = node.Parent;
+        }
+
+        return node;
+    }
+
     /// <summary>
     /// The local collection a delegate value is put into: <c>actions.Add(work)</c>, <c>actions[i] = work</c>. Null
     /// otherwise.
     /// </summary>
     private static ILocalSymbol? CollectedFor(IOperation use)
     {
-        var node = use.Parent;
-        while (node is IConversionOperation or IDelegateCreationOperation)
-        {
-            node = node.Parent;
-        }
-
-        return node switch
+        return AboveDelegateWrappers(use) switch
         {
             IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Add", Instance: ILocalReferenceOperation list } } => list.Local,
             ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array } } => array.Local,
@@ -190,15 +188,15 @@ internal static class ParallelContextFinder
                 continue;
             }
 
-            var value = Unwrap(invoke.Arguments[0].Value);
+            var value = OperationFacts.StripConversions(invoke.Arguments[0].Value);
             if (value is IArrayCreationOperation { Initializer.ElementValues.Length: 1 } wrapped)
             {
-                value = Unwrap(wrapped.Initializer.ElementValues[0]);
+                value = OperationFacts.StripConversions(wrapped.Initializer.ElementValues[0]);
             }
 
             if (value is IInvocationOperation { TargetMethod.Name: "ToArray" } copy)
             {
-                value = Unwrap(copy.Instance ?? (copy.Arguments.Length == 1 ? copy.Arguments[0].Value : copy));
+                value = OperationFacts.StripConversions(copy.Instance ?? (copy.Arguments.Length == 1 ? copy.Arguments[0].Value : copy));
             }
 
             if (value is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, collection)
@@ -209,16 +207,6 @@ internal static class ParallelContextFinder
         }
 
         return null;
-    }
-
-    private static IOperation Unwrap(IOperation value)
-    {
-        while (value is IConversionOperation conversion)
-        {
-            value = conversion.Operand;
-        }
-
-        return value;
     }
 
     private static bool IsInside(IOperation operation, IOperation container)

@@ -338,12 +338,9 @@ internal sealed class GlobalStateModel
 
     private static bool IsPerThread(IFieldSymbol field)
     {
-        foreach (var attribute in field.GetAttributes())
+        if (OperationFacts.HasAttributeNamed(field, "ThreadStaticAttribute"))
         {
-            if (attribute.AttributeClass?.Name == "ThreadStaticAttribute")
-            {
-                return true;
-            }
+            return true;
         }
 
         var typeName = field.Type.OriginalDefinition.ToDisplayString();

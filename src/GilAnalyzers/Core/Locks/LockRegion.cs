@@ -144,13 +144,7 @@ internal static class LockRegionFinder
         IParameterSymbol? parameter = null;
         foreach (var argument in invocation.Arguments)
         {
-            var value = argument.Value;
-            while (value is IConversionOperation or IDelegateCreationOperation)
-            {
-                value = value is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)value).Target;
-            }
-
-            if (value is IAnonymousFunctionOperation function && argument.Parameter is { } target)
+            if (OperationFacts.UnwrapDelegate(argument.Value) is IAnonymousFunctionOperation function && argument.Parameter is { } target)
             {
                 if (lambda is not null)
                 {

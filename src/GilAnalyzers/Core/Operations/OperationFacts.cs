@@ -468,7 +468,7 @@ internal static class OperationFacts
     {
         for (var parent = operation.Parent; parent is not null && parent != body; parent = parent.Parent)
         {
-            if (parent is IWhileLoopOperation or IForLoopOperation { Condition: null })
+            if (IsOpenEndedLoop(parent))
             {
                 return true;
             }
@@ -476,6 +476,24 @@ internal static class OperationFacts
             if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
                 return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A <c>while</c>, <c>do</c> or condition-less <c>for</c> loop: one that runs until something else ends it.</summary>
+    public static bool IsOpenEndedLoop(IOperation operation)
+        => operation is IWhileLoopOperation or IForLoopOperation { Condition: null };
+
+    /// <summary>Whether <paramref name="symbol"/> carries an attribute of that simple class name (decoded by name only).</summary>
+    public static bool HasAttributeNamed(ISymbol symbol, string attributeName)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name == attributeName)
+            {
+                return true;
             }
         }
 
