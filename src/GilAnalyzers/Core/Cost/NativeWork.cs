@@ -172,8 +172,10 @@ internal static class NativeWork
             }
         }
 
-        // A static call on an unresolved wrapper class: Cv2.Resize(..), CvInvoke.GaussianBlur(..).
+        // A static call on an unresolved wrapper class (Cv2.Resize(..), CvInvoke.GaussianBlur(..)), or a call on what a
+        // wrapper's factory or constructor just made (Graphics.FromImage(b).DrawImage(..), new Mat(..).Resize(..)).
         return access.Expression is IdentifierNameSyntax identifier && WrapperTypeNames.Contains(identifier.Identifier.ValueText)
+               || MadeByWrapper(access.Expression)
             ? access.Name.Identifier.ValueText
             : null;
     }
@@ -223,13 +225,13 @@ internal static class NativeWork
     /// not resolve (not even to a name), but its initializer names the wrapper.
     /// </summary>
     private static bool IsMadeByWrapper(ILocalSymbol local)
-    {
-        if (local.DeclaringSyntaxReferences.Length != 1
-            || local.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: { } value })
-        {
-            return false;
-        }
+        => local.DeclaringSyntaxReferences.Length == 1
+           && local.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value }
+           && MadeByWrapper(value);
 
+    /// <summary><c>Graphics.FromImage(..)</c>, <c>new Mat(..)</c>: an expression that makes a wrapper object by its type's name.</summary>
+    private static bool MadeByWrapper(ExpressionSyntax value)
+    {
         var named = value switch
         {
             ObjectCreationExpressionSyntax creation => creation.Type,

@@ -494,7 +494,9 @@ internal sealed class WorkCostModel
 
         // Taking a lock (Monitor.Enter, a one-slot semaphore's Wait, Mutex.WaitOne) is not waiting for I/O or a signal:
         // the time goes to the work done under it, which the walk goes on to count.
-        var classification = LockRegionFinder.IsAcquireName(method.Name) && LockRegionFinder.FromAcquireCall(invocation, _types) is not null
+        // Joining a thread this method forked waits for work it split off, not for a signal (OperationFacts.JoinsOwnFork).
+        var classification = (LockRegionFinder.IsAcquireName(method.Name) && LockRegionFinder.FromAcquireCall(invocation, _types) is not null)
+                             || OperationFacts.JoinsOwnFork(invocation)
             ? CallKind.Light
             : Classify(method, invocation.Instance?.Type);
         switch (classification)

@@ -96,6 +96,7 @@ internal static class LockRegionFinder
             ILockOperation lockOperation => FromLockStatement(lockOperation),
             IInvocationOperation invocation when IsAcquireName(invocation.TargetMethod.Name) => FromAcquireCall(invocation, types),
             IInvocationOperation invocation when MayBeRunnerCall(invocation.Syntax) => FromRunnerCall(invocation, types, cancellationToken),
+            IInvalidOperation invalid when MayBeRunnerCall(invalid.Syntax) => FromUnboundRunnerCall(invalid, types, cancellationToken),
             { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => FromUsing(usingOperation, types),
             _ => null,
         };
@@ -133,13 +134,6 @@ internal static class LockRegionFinder
     /// </summary>
     public static LockRegion? FromRunnerCall(IInvocationOperation invocation, KnownTypes types, System.Threading.CancellationToken cancellationToken)
     {
-        var method = invocation.TargetMethod;
-        if (method.DeclaringSyntaxReferences.Length != 1 || method.IsVirtual || method.IsAbstract || method.IsOverride
-            || invocation.Arguments.Length == 0 || !types.Compilation.ContainsSyntaxTree(method.DeclaringSyntaxReferences[0].SyntaxTree))
-        {
-            return null;
-        }
-
         IAnonymousFunctionOperation? lambda = null;
         IParameterSymbol? parameter = null;
         foreach (var argument in invocation.Arguments)
@@ -156,19 +150,70 @@ internal static class LockRegionFinder
             }
         }
 
+        return lambda is null || parameter is null ? null : FromRunnerCall(invocation, invocation.TargetMethod, lambda, parameter, types, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same runner call when it does not bind: a lambda whose body has errors (a wrapper type from a missing package,
+    /// <c>var canvas = Graphics.FromImage(..)</c>) leaves the whole call an invalid operation, though its one candidate
+    /// method is known.
+    /// </summary>
+    public static LockRegion? FromUnboundRunnerCall(IInvalidOperation call, KnownTypes types, System.Threading.CancellationToken cancellationToken)
+    {
+        if (call.Syntax is not InvocationExpressionSyntax { ArgumentList.Arguments: { } arguments } syntax
+            || call.SemanticModel is not { } model
+            || model.GetSymbolInfo(syntax, cancellationToken).CandidateSymbols is not { Length: 1 } candidates
+            || candidates[0] is not IMethodSymbol method
+            || method.Parameters.Length != arguments.Count)
+        {
+            return null;
+        }
+
+        IAnonymousFunctionOperation? lambda = null;
+        foreach (var child in call.ChildOperations)
+        {
+            if (child is IAnonymousFunctionOperation function)
+            {
+                if (lambda is not null)
+                {
+                    return null;
+                }
+
+                lambda = function;
+            }
+        }
+
+        for (var i = 0; lambda is not null && i < arguments.Count; i++)
+        {
+            if (arguments[i].NameColon is null && arguments[i].Expression == lambda.Syntax)
+            {
+                return FromRunnerCall(call, method, lambda, method.Parameters[i], types, cancellationToken);
+            }
+        }
+
+        return null;
+    }
+
+    private static LockRegion? FromRunnerCall(IOperation call, IMethodSymbol method, IAnonymousFunctionOperation lambda, IParameterSymbol parameter, KnownTypes types, System.Threading.CancellationToken cancellationToken)
+    {
+        if (method.DeclaringSyntaxReferences.Length != 1 || method.IsVirtual || method.IsAbstract || method.IsOverride
+            || !types.Compilation.ContainsSyntaxTree(method.DeclaringSyntaxReferences[0].SyntaxTree))
+        {
+            return null;
+        }
+
         // The callee's syntax first: only a body that is one lock statement is bound.
-        if (lambda is null || parameter is null
-            || method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body.Statements: { Count: 1 } statements } || statements[0] is not LockStatementSyntax
+        if (method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body.Statements: { Count: 1 } statements } || statements[0] is not LockStatementSyntax
             || WorkCostModel.For(types).GetBody(method.OriginalDefinition, cancellationToken) is not { } body
             || RunnerLock(body, parameter.OriginalDefinition) is not { } locked)
         {
             return null;
         }
 
-        var location = invocation.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }
-            ? Location.Create(invocation.Syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(member.SpanStart, member.Name.Span.End))
-            : invocation.Syntax.GetLocation();
-        return new LockRegion(LockKind.Statement, invocation, locked, ImmutableArray.Create<IOperation>(lambda.Body), location, isSystemWide: false);
+        var location = call.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }
+            ? Location.Create(call.Syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(member.SpanStart, member.Name.Span.End))
+            : call.Syntax.GetLocation();
+        return new LockRegion(LockKind.Statement, call, locked, ImmutableArray.Create<IOperation>(lambda.Body), location, isSystemWide: false);
     }
 
     /// <summary>

@@ -64,6 +64,16 @@ internal sealed class SerialisedLockSite
                 }
             },
             OperationKind.Invocation);
+        context.RegisterOperationAction(
+            c =>
+            {
+                if (LockRegionFinder.MayBeRunnerCall(c.Operation.Syntax)
+                    && LockRegionFinder.FromUnboundRunnerCall((IInvalidOperation)c.Operation, types, c.CancellationToken) is { } runnerRegion)
+                {
+                    onRegion(c, runnerRegion);
+                }
+            },
+            OperationKind.Invalid);
         // Registered whatever the references: asking whether System.Threading.Lock exists here, at compilation start,
         // would resolve a type before any code needs it (see GilAnalyzer). FromUsing looks for an EnterScope call by
         // name before it resolves the type.

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace GilAnalyzers.Core;
@@ -346,7 +347,8 @@ internal static class OperationFacts
                     }
 
                     if (type.Name == "Thread" && IsWaitingThreadMethod(method.Name) && KnownTypes.Is(type, types.Thread)
-                        && (method.Name != "SpinWait" || InsideOpenEndedLoop(invocation, body)))
+                        && (method.Name != "SpinWait" || InsideOpenEndedLoop(invocation, body))
+                        && !JoinsOwnFork(invocation))
                     {
                         return "Thread." + method.Name;
                     }
@@ -395,6 +397,69 @@ internal static class OperationFacts
                     }
 
                     break;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// <c>t.Join()</c> on a thread the same method made: <c>var l = new Thread(() =&gt; Sort(left)); l.Start(); … l.Join();</c>,
+    /// or a loop over a thread array or list the method filled (<c>foreach (var t in threads) t.Join();</c>,
+    /// <c>threads[i].Join()</c>). A fork-join: the method waits for the work it split off, so its time goes to that work
+    /// — a recursive merge sort whose halves fork again computes, it does not coordinate others. A join on a thread that
+    /// came from elsewhere (a field, a parameter) stays a wait.
+    /// </summary>
+    public static bool JoinsOwnFork(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.Name != "Join" || invocation.Arguments.Length != 0 || invocation.TargetMethod.ContainingType?.Name != "Thread")
+        {
+            return false;
+        }
+
+        if (invocation.Instance is null)
+        {
+            return false;
+        }
+
+        ILocalSymbol? local = StripConversions(invocation.Instance) switch
+        {
+            ILocalReferenceOperation reference => reference.Local,
+            IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array } => array.Local,
+            IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation list } => list.Local,
+            _ => null,
+        };
+        if (local is null || local.DeclaringSyntaxReferences.Length != 1 || EnclosingMember(invocation.Syntax) is not { } member)
+        {
+            return false;
+        }
+
+        var declaration = local.DeclaringSyntaxReferences[0].GetSyntax();
+        if (EnclosingMember(declaration) != member)
+        {
+            return false;
+        }
+
+        return declaration switch
+        {
+            // var t = new Thread(…); Thread[] threads = new Thread[n]; var threads = new List<Thread>();
+            VariableDeclaratorSyntax { Initializer.Value: BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax } => true,
+            // foreach (var t in threads) where threads is itself such a local of this method.
+            ForEachStatementSyntax { Expression: IdentifierNameSyntax collection } when invocation.SemanticModel is { } model
+                => model.GetSymbolInfo(collection).Symbol is ILocalSymbol { DeclaringSyntaxReferences.Length: 1 } source
+                   && source.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or BaseObjectCreationExpressionSyntax } sourceDeclaration
+                   && EnclosingMember(sourceDeclaration) == member,
+            _ => false,
+        };
+    }
+
+    private static SyntaxNode? EnclosingMember(SyntaxNode node)
+    {
+        for (var current = node.Parent; current is not null; current = current.Parent)
+        {
+            if (current is BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AccessorDeclarationSyntax or AnonymousFunctionExpressionSyntax)
+            {
+                return current;
             }
         }
 

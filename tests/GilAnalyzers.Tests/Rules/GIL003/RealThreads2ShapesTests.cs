@@ -528,4 +528,71 @@ public class RealThreads2ShapesTests
             }
             """);
     }
+
+    // ---- fork-join: a thread body that forks threads of its own and joins them computes, it does not coordinate ----
+
+    [Fact]
+    public async Task RecursiveSortWhoseHalvesForkAgain_Reports()
+    {
+        await Reports("""
+            class ForkingSort
+            {
+                public static void Sort(int[] keys, int lo, int hi)
+                {
+                    if (hi - lo < 1024) { Array.Sort(keys, lo, hi - lo + 1); return; }
+                    int mid = lo + (hi - lo) / 2;
+                    Thread low = {|#0:new Thread(() => Sort(keys, lo, mid))|};
+                    Thread high = new Thread(() => Sort(keys, mid + 1, hi));
+                    low.Start();
+                    high.Start();
+                    low.Join();
+                    high.Join();
+                    Merge(keys, lo, mid, hi);
+                }
+
+                static void Merge(int[] a, int lo, int mid, int hi)
+                {
+                    var tmp = new int[hi - lo + 1];
+                    int i = lo, j = mid + 1, k = 0;
+                    while (i <= mid && j <= hi) tmp[k++] = a[i] <= a[j] ? a[i++] : a[j++];
+                    while (i <= mid) tmp[k++] = a[i++];
+                    while (j <= hi) tmp[k++] = a[j++];
+                    Array.Copy(tmp, 0, a, lo, tmp.Length);
+                }
+            }
+            """, "2", "calls 'Sort' (Array.Sort (sorting))", "Parallel.Invoke");
+    }
+
+    [Fact]
+    public async Task ThreadsThatJoinThreadsHandedToThem_StayQuiet()
+    {
+        // Each supervisor waits for workers it did not make (a field filled elsewhere): it coordinates, it does not compute.
+        await Quiet("""
+            class Supervisors
+            {
+                private readonly List<Thread> _workers = new List<Thread>();
+                public void Add(Thread worker) { _workers.Add(worker); worker.Start(); }
+
+                void Watch(int from, int to)
+                {
+                    for (int i = from; i < to; i++)
+                    {
+                        _workers[i].Join();
+                        long check = 0;
+                        for (int k = 0; k < 1000; k++) check += k * i;
+                        Console.WriteLine(check);
+                    }
+                }
+
+                public void WatchAll()
+                {
+                    int half = _workers.Count / 2;
+                    var a = new Thread(() => Watch(0, half));
+                    var b = new Thread(() => Watch(half, _workers.Count));
+                    a.Start(); b.Start();
+                    a.Join(); b.Join();
+                }
+            }
+            """);
+    }
 }

@@ -152,6 +152,55 @@ public class RealNativeLockTests
     }
 
     [Fact]
+    public async Task UnresolvedGraphicsMadeInsideARunnerLambda_IsGil006()
+    {
+        // A wrapper object made inside the lambda a process-wide runner runs (the package is missing, so neither the
+        // factory nor the local's type resolves): its draw call is still bulk native work under the runner's lock.
+        var source = """
+            using System;
+            using System.Drawing;
+
+            static class PaintGate
+            {
+                private static readonly object Sync = new object();
+                public static void Exclusive(Action draw) { lock (Sync) { draw(); } }
+            }
+
+            sealed class Snapshot
+            {
+                public Image Picture { get; }
+                public Snapshot(Image picture) { Picture = picture; }
+
+                public Snapshot Scaled(int width, int height)
+                {
+                    var target = new Bitmap(width, height);
+                    {|#0:PaintGate.Exclusive|}(() =>
+                    {
+                        using (var canvas = Graphics.FromImage(target))
+                        {
+                            canvas.DrawImage(Picture, 0, 0, width, height);
+                        }
+                    });
+                    return new Snapshot(target);
+                }
+
+                public void Stamp(Image mark) => {|#1:PaintGate.Exclusive|}(() => Graphics.FromImage(Picture).DrawImage(mark, 4, 4));
+
+                public int Width()
+                {
+                    var w = 0;
+                    PaintGate.Exclusive(() => { var canvas = Graphics.FromImage(Picture); w = canvas.GetHdc().ToInt32(); });
+                    return w;
+                }
+            }
+            """;
+        var test = new Verify006.Test { TestCode = source, CompilerDiagnostics = CompilerDiagnostics.None };
+        test.ExpectedDiagnostics.Add(Gil006(0, "Sync", "DrawImage", "'Scaled', a process-wide lock that every calling thread queues for", "FromImage"));
+        test.ExpectedDiagnostics.Add(Gil006(1, "Sync", "DrawImage", "'Stamp', a process-wide lock that every calling thread queues for", "DrawImage"));
+        await test.RunAsync();
+    }
+
+    [Fact]
     public async Task CairoBlendUnderStaticLock_FromRenderThreads_Reports_ClearAloneDoesNot()
     {
         var source = """
