@@ -447,10 +447,17 @@ internal static class ThreadFanOut
         }
 
         var loop = handle.Loop!;
+        var grid = false;
         if (handle.OuterLoop is not null && usage.Joins.Any(j => !IsWithin(j, handle.OuterLoop)))
         {
-            // Threads created in nested loops and joined elsewhere: not one partitioning.
-            return null;
+            // Threads created in nested loops and joined elsewhere: not one partitioning — unless it is a grid of them, one
+            // thread per cell of two counting or foreach loops, collected in one local and joined after both.
+            if (!IsThreadGrid(handle, root))
+            {
+                return null;
+            }
+
+            grid = true;
         }
 
         string count;
@@ -497,6 +504,12 @@ internal static class ThreadFanOut
             count = "several";
         }
 
+        if (grid && OperationFacts.IsCountingLoop(handle.OuterLoop!, out _, out var outerStart, out var outerBound) && outerStart == 0 && bound is not null)
+        {
+            // 'rows × columns' threads: one per cell.
+            count = "'" + Describe(outerBound).Trim('\'') + " × " + count.Trim('\'') + "'";
+        }
+
         var @delegate = handle.Delegate;
         if (@delegate is null)
         {
@@ -524,6 +537,19 @@ internal static class ThreadFanOut
 
         return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker);
     }
+
+    /// <summary>
+    /// Threads made one per cell of two nested loops (<c>for (i …) for (j …) workers.Add(new Thread(() =&gt; Cell(i, j)))</c>),
+    /// kept in one local collection declared before the outer loop, which itself runs a finite count: a grid fan-out
+    /// joined once after both loops. A while loop around the creation (a service loop making a thread per request) is not.
+    /// </summary>
+    private static bool IsThreadGrid(ThreadHandle handle, IOperation root)
+        => handle.OuterLoop is { } outer
+           && outer.LoopKind is LoopKind.For or LoopKind.ForEach
+           && handle.Loop!.LoopKind is LoopKind.For or LoopKind.ForEach
+           && OperationFacts.EnclosingLoop(outer, root) is null
+           && handle.Collection is ILocalSymbol { DeclaringSyntaxReferences.Length: 1 } collection
+           && !outer.Syntax.Span.Contains(collection.DeclaringSyntaxReferences[0].Span);
 
     private static string? PlanLoop(ThreadHandle handle, ThreadUsage usage, ILocalSymbol? index, IOperation? bound, bool callerRunsFirst, IOperation root, KnownTypes types, out FanOutPlan? plan)
     {

@@ -595,4 +595,71 @@ public class RealThreads2ShapesTests
             }
             """);
     }
+
+    // ---- a grid of threads: one per cell of two nested loops, joined once after both ----
+
+    [Fact]
+    public async Task ThreadPerCellOfTwoLoops_CollectedAndJoinedAfter_Reports()
+    {
+        await Reports("""
+            class CellWise
+            {
+                static double Dot(double[] x, double[] y)
+                {
+                    double s = 0;
+                    for (int k = 0; k < x.Length; k++) s += x[k] * y[k];
+                    return s;
+                }
+
+                public static double[,] Multiply(double[][] rows, double[][] columns)
+                {
+                    var product = new double[rows.Length, columns.Length];
+                    var pending = new List<Thread>();
+                    for (int r = 0; r < rows.Length; r++)
+                    {
+                        int row = r;
+                        for (int c = 0; c < columns.Length; c++)
+                        {
+                            int column = c;
+                            pending.Add({|#0:new Thread(() => product[row, column] = Dot(rows[row], columns[column]))|});
+                        }
+                    }
+
+                    pending.ForEach(t => t.Start());
+                    pending.ForEach(t => t.Join());
+                    return product;
+                }
+            }
+            """, "'rows.Length × columns.Length'", "calls 'Dot' (for loop)");
+    }
+
+    [Fact]
+    public async Task ThreadsMadeInsideAWhileLoopAndJoinedAtTheEnd_StayQuiet()
+    {
+        // An open-ended outer loop (batches until the input runs out) is not a grid of one computation.
+        await Quiet("""
+            class Batches
+            {
+                static double Work(double[] x) { double s = 0; for (int k = 0; k < x.Length; k++) s += Math.Sqrt(x[k]); return s; }
+
+                public static void Drain(Queue<double[][]> batches)
+                {
+                    var all = new List<Thread>();
+                    while (batches.Count > 0)
+                    {
+                        var batch = batches.Dequeue();
+                        for (int i = 0; i < batch.Length; i++)
+                        {
+                            var part = batch[i];
+                            var t = new Thread(() => Work(part));
+                            all.Add(t);
+                            t.Start();
+                        }
+                    }
+
+                    foreach (var t in all) t.Join();
+                }
+            }
+            """);
+    }
 }
