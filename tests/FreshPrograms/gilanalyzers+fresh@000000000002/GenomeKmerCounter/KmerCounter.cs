@@ -38,18 +38,7 @@ public sealed class KmerCounter
         {
             int from = t * chunk;
             int to = Math.Min(reads.Count, from + chunk);
-            var thread = new Thread(() =>
-            {
-                var local = new Dictionary<ulong, int>();
-                for (int r = from; r < to; r++)
-                {
-                    CountRead(reads[r], local);
-                }
-                lock (_partialsLock)
-                {
-                    _partials.Add(local);
-                }
-            });
+            var thread = new Thread(() => CountChunk(reads, from, to));
             thread.Name = $"kmer-{t}";
             threads.Add(thread);
         }
@@ -66,6 +55,19 @@ public sealed class KmerCounter
             }
         }
         return new KmerSpectrum(merged);
+    }
+
+    private void CountChunk(IReadOnlyList<string> reads, int from, int to)
+    {
+        var local = new Dictionary<ulong, int>();
+        for (int r = from; r < to; r++)
+        {
+            CountRead(reads[r], local);
+        }
+        lock (_partialsLock)
+        {
+            _partials.Add(local);
+        }
     }
 
     private void CountRead(string read, Dictionary<ulong, int> counts)
