@@ -414,6 +414,10 @@ internal sealed class StateEffectsWalker
                 }
 
                 break;
+            case IImplicitIndexerReferenceOperation implicitIndexer:
+                Visit(implicitIndexer.Instance, effects, scope, depth);
+                Visit(implicitIndexer.Argument, effects, scope, depth);
+                break;
         }
     }
 
@@ -522,6 +526,10 @@ internal sealed class StateEffectsWalker
 
             case IArrayElementReferenceOperation element:
                 RecordReceiverMutation(element.ArrayReference, effects, scope);
+                return;
+            case IImplicitIndexerReferenceOperation implicitIndexer:
+                // bytes[^1] |= mask: the indexer of the collection it is applied to, like bytes[bytes.Count - 1].
+                RecordReceiverMutation(implicitIndexer.Instance, effects, scope);
                 return;
             case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }:
             case IDiscardOperation:
@@ -658,6 +666,18 @@ internal sealed class StateEffectsWalker
                 return;
             }
 
+            // Array.Clear(buffer), Array.Copy(src, dst, n), Array.Sort(keys): they write the arrays they are handed, and
+            // only those; Array.IndexOf / BinarySearch / Exists only read. data.AsSpan(i, n): a view, nothing written yet.
+            if (ArgumentWritingStatics(invocation, type) is { } written)
+            {
+                foreach (var target in written)
+                {
+                    RecordReceiverMutation(target, effects, scope);
+                }
+
+                return;
+            }
+
             // SHA256.Create(), Stopwatch.StartNew(): a new object of the type's own family, touching nothing shared.
             if (IsFrameworkFactory(invocation))
             {
@@ -717,6 +737,61 @@ internal sealed class StateEffectsWalker
     }
 
     /// <summary>One-shot hashing helpers (<c>SHA256.HashData(byte[])</c> and friends) return a new array.</summary>
+    /// <summary>
+    /// For the static framework calls whose effects are on their arguments alone (System.Array, Buffer, the view-making
+    /// MemoryExtensions): the arguments they write (empty when they only read); null for any other call.
+    /// </summary>
+    private static List<IOperation>? ArgumentWritingStatics(IInvocationOperation invocation, string type)
+    {
+        var method = invocation.TargetMethod;
+        switch (type)
+        {
+            case "System.Array":
+            case "System.Buffer":
+                if (method.Name is "Resize" or "ForEach" or "CreateInstance" or "CreateInstanceFromArrayType")
+                {
+                    // Resize replaces a ref argument; ForEach runs a delegate; CreateInstance is a factory the caller sees.
+                    return method.Name is "CreateInstance" or "CreateInstanceFromArrayType" ? new List<IOperation>() : null;
+                }
+
+                var written = new List<IOperation>();
+                if (method.Name is "Clear" or "Fill" or "Sort" or "Reverse" or "Copy" or "ConstrainedCopy" or "BlockCopy" or "SetByte")
+                {
+                    foreach (var argument in invocation.Arguments)
+                    {
+                        if (argument.Parameter?.Name is "array" or "keys" or "items" or "destinationArray" or "dst")
+                        {
+                            written.Add(argument.Value);
+                        }
+                    }
+                }
+
+                // Anything that takes a delegate or a comparer (Find, Exists, ConvertAll, Sort(a, comparer)) runs code we do not see.
+                foreach (var argument in invocation.Arguments)
+                {
+                    if (argument.Parameter?.Type is { } parameterType
+                        && (parameterType.TypeKind == TypeKind.Delegate || parameterType.Name is "IComparer" or "IEqualityComparer"))
+                    {
+                        return null;
+                    }
+                }
+
+                return written;
+            case "System.MemoryExtensions":
+                return method.Name is "AsSpan" or "AsMemory" or "SequenceEqual" or "IndexOf" or "LastIndexOf" or "Contains"
+                    or "StartsWith" or "EndsWith" or "IndexOfAny" or "Trim" or "TrimStart" or "TrimEnd"
+                    ? new List<IOperation>()
+                    : null;
+            case "System.Convert":
+                // Conversions and encodings compute a new value from their arguments (ToHexString, ToBase64String, ToInt32).
+                return method.Name.StartsWith("To", StringComparison.Ordinal) || method.Name.StartsWith("From", StringComparison.Ordinal)
+                    ? new List<IOperation>()
+                    : null;
+            default:
+                return null;
+        }
+    }
+
     private static bool IsPureHashCall(IMethodSymbol method)
     {
         var ns = method.ContainingNamespace?.ToDisplayString();

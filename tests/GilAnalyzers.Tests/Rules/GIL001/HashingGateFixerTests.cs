@@ -56,10 +56,11 @@ public class HashingGateFixerTests
             """ + "\n            " + declaration + "\n" + """
                         byte[] digest = blob;
                         for (int round = 0; round < 1000; round++) digest = sha.ComputeHash(digest);
+                        var item = Convert.ToHexString(digest);
                         Gate.Wait();
                         try
                         {
-                            result.Add(Convert.ToHexString(digest));
+                            result.Add(item);
                         }
                         finally
                         {

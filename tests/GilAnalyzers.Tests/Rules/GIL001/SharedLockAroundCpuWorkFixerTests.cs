@@ -130,6 +130,113 @@ public class SharedLockAroundCpuWorkFixerTests
             """, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, version);
     }
 
+    [Fact]
+    public async Task MoveOut_WorkOnItsOwnBuffersThroughArrayAndConvertCalls_LeavesTheSharedUpdate()
+    {
+        // Array.Clear / Array.Copy write only the arrays handed to them (here made in the body), AsSpan makes a view and
+        // Convert computes a new value: none of them reaches shared state, so only the update stays locked.
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            var window = new byte[64];
+                            var copy = new byte[64];
+                            long mix = 0;
+                            for (int round = 0; round < n; round++)
+                            {
+                                Array.Clear(window, 0, window.Length);
+                                for (int k = 0; k < window.Length; k++) window[k] = (byte)(k * round + i);
+                                Array.Copy(window, copy, window.Length);
+                                mix += copy.AsSpan(0, 8)[3] + Convert.ToInt32(window[5]);
+                            }
+                            count += mix;
+                        }
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        var window = new byte[64];
+                        var copy = new byte[64];
+                        long mix = 0;
+                        for (int round = 0; round < n; round++)
+                        {
+                            Array.Clear(window, 0, window.Length);
+                            for (int k = 0; k < window.Length; k++) window[k] = (byte)(k * round + i);
+                            Array.Copy(window, copy, window.Length);
+                            mix += copy.AsSpan(0, 8)[3] + Convert.ToInt32(window[5]);
+                        }
+                        lock (Gate)
+                        {
+                            count += mix;
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey);
+    }
+
+    [Fact]
+    public async Task MoveOut_WritesThroughAnIndexFromTheEndOfItsOwnList()
+    {
+        // bits[^1] |= mask on a list the body made: an indexer write on its own object, not shared state.
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            var bits = new List<byte>();
+                            for (int k = 0; k < n; k++)
+                                for (int b = 0; b < 32; b++)
+                                {
+                                    if (b % 8 == 0) bits.Add(0);
+                                    if (((k * i) >> b & 1) == 1) bits[^1] |= (byte)(0x80 >> (b % 8));
+                                }
+                            count += bits.Count;
+                        }
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        var bits = new List<byte>();
+                        for (int k = 0; k < n; k++)
+                            for (int b = 0; b < 32; b++)
+                            {
+                                if (b % 8 == 0) bits.Add(0);
+                                if (((k * i) >> b & 1) == 1) bits[^1] |= (byte)(0x80 >> (b % 8));
+                            }
+                        lock (Gate)
+                        {
+                            count += bits.Count;
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey);
+    }
+
+    [Fact]
+    public async Task ArrayCallsOnASharedBuffer_OfferNoMoveOut()
+    {
+        // The same calls on one scratch buffer all workers share write shared state: moving them out would race.
+        var source = Wrap("""
+                    var scratch = new byte[64];
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            long mix = 0;
+                            for (int round = 0; round < n; round++)
+                            {
+                                Array.Clear(scratch, 0, scratch.Length);
+                                for (int k = 0; k < scratch.Length; k++) scratch[k] = (byte)(k * round + i);
+                                mix += scratch[5];
+                            }
+                            count += mix;
+                        }
+                    });
+            """);
+        var offers = await CodeFixOffers.ForAsync(source);
+        Assert.Contains(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork);
+        Assert.All(offers, o => Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, o.Keys));
+    }
+
     [Theory]
     [InlineData(LanguageVersion.CSharp7_3)]
     [InlineData(LanguageVersion.Latest)]
