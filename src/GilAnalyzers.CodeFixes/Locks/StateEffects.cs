@@ -53,6 +53,65 @@ internal sealed class StateEffects
     public void UnionSharedWith(StateEffects callee) => UnionWith(callee);
 
     /// <summary>
+    /// The part of <see cref="SharedReads"/> read through the method's own instance (<c>this</c>): its fields and auto
+    /// properties, and what it reads of objects only it holds (<see cref="ThisWrites"/> says which).
+    /// </summary>
+    public HashSet<ISymbol> ThisReads { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// The part of <see cref="SharedWrites"/> written through <c>this</c>: its fields and auto properties, and the objects
+    /// held in private readonly fields it made itself (<c>_bytes.Add(b)</c> on <c>readonly List&lt;byte&gt; _bytes = new()</c>).
+    /// On an object the caller just made, these writes touch only that object.
+    /// </summary>
+    public HashSet<ISymbol> ThisWrites { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+    /// <summary>A call on the same instance (<c>Flush()</c> inside <c>Write</c>): its effects through <c>this</c> stay so.</summary>
+    public void UnionOnSameInstance(StateEffects callee)
+    {
+        UnionWith(callee);
+        ThisReads.UnionWith(callee.ThisReads);
+        ThisWrites.UnionWith(callee.ThisWrites);
+    }
+
+    /// <summary>
+    /// A call on an object the function made itself (<paramref name="receiver"/>, a local holding a <c>new</c> object):
+    /// what the callee does through <c>this</c> reads and writes that object only.
+    /// </summary>
+    public void UnionOnOwnObject(StateEffects callee, ISymbol receiver)
+    {
+        foreach (var read in callee.SharedReads)
+        {
+            if (!callee.ThisReads.Contains(read))
+            {
+                SharedReads.Add(read);
+            }
+        }
+
+        foreach (var write in callee.SharedWrites)
+        {
+            if (!callee.ThisWrites.Contains(write))
+            {
+                SharedWrites.Add(write);
+            }
+        }
+
+        if (callee.ThisReads.Count > 0)
+        {
+            LocalReads.Add(receiver);
+        }
+
+        if (callee.ThisWrites.Count > 0)
+        {
+            LocalWrites.Add(receiver);
+        }
+
+        if (callee.Unknown)
+        {
+            MarkUnknown(callee.UnknownReason ?? "unknown");
+        }
+    }
+
+    /// <summary>
     /// True when code with these effects may read something that <paramref name="writers"/> write: reordering the two
     /// across a lock boundary could then change what is read.
     /// </summary>

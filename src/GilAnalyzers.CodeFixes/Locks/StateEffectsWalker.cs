@@ -299,6 +299,10 @@ internal sealed class StateEffectsWalker
                     else if (!IsLookupTable(field.Field))
                     {
                         effects.SharedReads.Add(field.Field);
+                        if (IsThis(field.Instance, scope))
+                        {
+                            effects.ThisReads.Add(field.Field);
+                        }
                     }
                 }
 
@@ -313,11 +317,15 @@ internal sealed class StateEffectsWalker
                     else
                     {
                         effects.SharedReads.Add(property.Property);
+                        if ((IsThis(property.Instance, scope) && IsAutoProperty(property.Property)) || IsOwnedThisField(property.Instance, scope))
+                        {
+                            effects.ThisReads.Add(property.Property);
+                        }
                     }
 
                     if (property.Property.GetMethod is { } getter && IsInSource(getter) && !IsAutoProperty(property.Property))
                     {
-                        AddCallee(getter, effects, depth);
+                        AddCalleeOn(getter, property.Instance, own, effects, scope, depth);
                     }
 
                     Visit(property.Instance, effects, scope, depth);
@@ -462,6 +470,10 @@ internal sealed class StateEffectsWalker
                     else
                     {
                         effects.SharedWrites.Add(field.Field);
+                        if (IsThis(field.Instance, scope))
+                        {
+                            effects.ThisWrites.Add(field.Field);
+                        }
                     }
 
                     return;
@@ -504,6 +516,11 @@ internal sealed class StateEffectsWalker
                     }
 
                     effects.SharedWrites.Add(property.Property);
+                    if (IsThis(property.Instance, scope) && IsAutoProperty(property.Property))
+                    {
+                        effects.ThisWrites.Add(property.Property);
+                    }
+
                     if (property.Property.SetMethod is { } setter && IsInSource(setter))
                     {
                         if (!IsAutoProperty(property.Property))
@@ -573,6 +590,10 @@ internal sealed class StateEffectsWalker
                     else
                     {
                         effects.SharedWrites.Add(field.Field);
+                        if (IsThis(field.Instance, scope) && (field.Field.Type.IsValueType || IsOwnedField(field.Field)))
+                        {
+                            effects.ThisWrites.Add(field.Field);
+                        }
                     }
 
                     return;
@@ -654,7 +675,16 @@ internal sealed class StateEffectsWalker
                 return;
             }
 
-            AddCallee(method, effects, depth);
+            if (method.IsStatic || invocation.Instance is null)
+            {
+                AddCallee(method, effects, depth);
+            }
+            else
+            {
+                IsOwnReceiver(invocation.Instance, scope, out var own);
+                AddCalleeOn(method, invocation.Instance, own, effects, scope, depth);
+            }
+
             return;
         }
 
@@ -876,6 +906,69 @@ internal sealed class StateEffectsWalker
     private void AddCallee(IMethodSymbol method, StateEffects effects, int depth)
     {
         effects.UnionSharedWith(Summarize(method.OriginalDefinition, depth + 1));
+    }
+
+    /// <summary>
+    /// An instance method or getter called on <paramref name="receiver"/>: on an object this function made (a local
+    /// holding a <c>new</c> object: <paramref name="own"/>), what the callee does through <c>this</c> touches only that
+    /// object; on <c>this</c> itself it stays relative to this function's own instance; otherwise it is plain shared.
+    /// </summary>
+    private void AddCalleeOn(IMethodSymbol method, IOperation? receiver, ISymbol? own, StateEffects effects, ThreadScope scope, int depth)
+    {
+        var summary = Summarize(method.OriginalDefinition, depth + 1);
+        if (own is ILocalSymbol local && !local.Type.IsValueType && receiver is not null && Unwrap(receiver) is ILocalReferenceOperation)
+        {
+            effects.UnionOnOwnObject(summary, local);
+        }
+        else if (IsThis(receiver, scope))
+        {
+            effects.UnionOnSameInstance(summary);
+        }
+        else
+        {
+            effects.UnionSharedWith(summary);
+        }
+    }
+
+    /// <summary><c>this</c> (written or implicit) outside a constructor: the instance a method summary is relative to.</summary>
+    private static bool IsThis(IOperation? instance, ThreadScope scope)
+        => instance is not null && !scope.IsConstructor
+           && Unwrap(instance) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+
+    /// <summary><c>_bytes</c> of <c>this</c> where the field is one <see cref="IsOwnedField"/>.</summary>
+    private bool IsOwnedThisField(IOperation? instance, ThreadScope scope)
+        => instance is not null && Unwrap(instance) is IFieldReferenceOperation field && IsThis(field.Instance, scope) && IsOwnedField(field.Field);
+
+    /// <summary>
+    /// A private readonly instance field initialised with an object it makes itself (<c>readonly List&lt;byte&gt; _bytes =
+    /// new()</c>, an array creation) and assigned in no constructor: the object it holds belongs to the instance alone.
+    /// </summary>
+    private bool IsOwnedField(IFieldSymbol field)
+    {
+        if (field.IsStatic || !field.IsReadOnly || field.DeclaredAccessibility != Accessibility.Private
+            || field.DeclaringSyntaxReferences.Length != 1
+            || field.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: var value }
+            || value is not (BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax))
+        {
+            return false;
+        }
+
+        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var constructor in reference.GetSyntax(_cancellationToken).DescendantNodes().OfType<ConstructorDeclarationSyntax>())
+            {
+                foreach (var assignment in constructor.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : assignment.Left;
+                    if (target is IdentifierNameSyntax { Identifier.ValueText: var name } && name == field.Name)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
     }
 
     private StateEffects Summarize(IMethodSymbol method, int depth)

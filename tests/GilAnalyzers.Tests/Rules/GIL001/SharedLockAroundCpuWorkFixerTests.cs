@@ -211,6 +211,81 @@ public class SharedLockAroundCpuWorkFixerTests
             """, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey);
     }
 
+    private const string BitPacker = """
+            sealed class Packer
+            {
+                private readonly List<byte> _bytes = new List<byte>();
+                private int _bit;
+                public void Put(bool on)
+                {
+                    if (_bit == 0) _bytes.Add(0);
+                    if (on) _bytes[^1] |= (byte)(0x80 >> _bit);
+                    Advance();
+                }
+                private void Advance() => _bit = (_bit + 1) & 7;
+                public int Length => _bytes.Count;
+            }
+            sealed class SharedPacker
+            {
+                private readonly List<byte> _bytes;
+                public SharedPacker(List<byte> into) { _bytes = into; }
+                public void Put(bool on) => _bytes.Add(on ? (byte)1 : (byte)0);
+            }
+
+        """;
+
+    [Fact]
+    public async Task MoveOut_AHelperObjectMadeInTheLockChangesOnlyItself()
+    {
+        // Put and Length change and read only the Packer's own fields and the list it made: on a Packer made in the locked
+        // code, nothing shared — the packing moves out, the shared update stays.
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            var packer = new Packer();
+                            for (int k = 0; k < n; k++)
+                                for (int b = 0; b < 32; b++) packer.Put(((k * i) >> b & 1) == 1);
+                            count += packer.Length;
+                        }
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        var packer = new Packer();
+                        for (int k = 0; k < n; k++)
+                            for (int b = 0; b < 32; b++) packer.Put(((k * i) >> b & 1) == 1);
+                        lock (Gate)
+                        {
+                            count += packer.Length;
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, members: BitPacker);
+    }
+
+    [Fact]
+    public async Task AHelperObjectThatWritesIntoAListItWasHanded_OffersNoMoveOut()
+    {
+        // SharedPacker writes into the list its constructor was given — here one list every worker shares.
+        var source = Wrap("""
+                    var sink = new List<byte>();
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            var packer = new SharedPacker(sink);
+                            for (int k = 0; k < n; k++)
+                                for (int b = 0; b < 32; b++) packer.Put(((k * i) >> b & 1) == 1);
+                            count += k0(i);
+                        }
+                    });
+            """, BitPacker + "    static long k0(int i) => i;\n");
+        var offers = await CodeFixOffers.ForAsync(source);
+        Assert.Contains(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork);
+        Assert.All(offers, o => Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, o.Keys));
+    }
+
     [Fact]
     public async Task ArrayCallsOnASharedBuffer_OfferNoMoveOut()
     {
