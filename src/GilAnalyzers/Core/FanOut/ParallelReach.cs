@@ -261,6 +261,8 @@ internal sealed class ParallelReach
         => IsRootedIn(operand, root => root switch
         {
             IInstanceReferenceOperation => caller.SharedInstance,
+            // A primary constructor's parameter read in a member (class Search(Evaluator evaluator)): a field of this.
+            IParameterReferenceOperation parameter when OperationFacts.IsPrimaryConstructorParameter(parameter.Parameter) => caller.SharedInstance,
             IParameterReferenceOperation parameter => caller.SharedParameters.Contains(parameter.Parameter.Ordinal)
                                                       && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol.OriginalDefinition, caller.Method),
             _ => false,

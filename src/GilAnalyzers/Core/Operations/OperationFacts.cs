@@ -453,6 +453,14 @@ internal static class OperationFacts
         };
     }
 
+    /// <summary>
+    /// A parameter of a primary constructor (<c>class Search(Evaluator evaluator)</c>): read in the type's members it is
+    /// state of the instance, like a field.
+    /// </summary>
+    public static bool IsPrimaryConstructorParameter(IParameterSymbol parameter)
+        => parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor, DeclaringSyntaxReferences: { Length: 1 } references }
+           && references[0].GetSyntax() is TypeDeclarationSyntax;
+
     private static SyntaxNode? EnclosingMember(SyntaxNode node)
     {
         for (var current = node.Parent; current is not null; current = current.Parent)

@@ -205,4 +205,80 @@ public class SynchronizedCpuMethodAnalyzerTests
             VerifyCS.Diagnostic(Descriptors.SynchronizedCpuMethod).WithLocation(0)
                 .WithArguments("ScalarMultiply", "nested loop, 2 levels", "the type 'Curve'"));
     }
+
+    [Fact]
+    public async Task CalledThroughAPrimaryConstructorParameter_FromARecursiveSearch_Reports()
+    {
+        // class Search(Scorer scorer): the captured parameter is state of the Search instance every worker shares.
+        var source = Usings + """
+            public sealed class Scorer
+            {
+                private long _calls;
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public int {|#0:Score|}(int[] cells)
+                {
+                    _calls++;
+                    int s = 0;
+                    for (int i = 0; i < cells.Length; i++)
+                        for (int d = 0; d < 8; d++) s += cells[i] * d;
+                    return s;
+                }
+            }
+
+            public sealed class Search(Scorer scorer)
+            {
+                public int[] Run(int[][] boards)
+                {
+                    var results = new int[boards.Length];
+                    Parallel.For(0, boards.Length, i => results[i] = Deep(boards[i], 3));
+                    return results;
+                }
+
+                private int Deep(int[] board, int depth)
+                {
+                    if (depth == 0) return scorer.Score(board);
+                    int best = int.MinValue;
+                    for (int k = 0; k < 3; k++) best = Math.Max(best, -Deep(board, depth - 1));
+                    return best;
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(Descriptors.SynchronizedCpuMethodReached).WithLocation(0)
+                .WithArguments("Score", "for loop", "the instance, shared by a Parallel.For body"));
+    }
+
+    [Fact]
+    public async Task PrimaryConstructorParameterOfAPerItemObject_StaysQuiet()
+    {
+        // Each worker makes its own Search, so each Scorer is called by one thread.
+        var source = Usings + """
+            public sealed class Scorer
+            {
+                private long _calls;
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public int Score(int[] cells)
+                {
+                    _calls++;
+                    int s = 0;
+                    for (int i = 0; i < cells.Length; i++)
+                        for (int d = 0; d < 8; d++) s += cells[i] * d;
+                    return s;
+                }
+            }
+
+            public sealed class Search(Scorer scorer)
+            {
+                public int Leaf(int[] board) => scorer.Score(board);
+
+                public static int[] Run(int[][] boards)
+                {
+                    var results = new int[boards.Length];
+                    Parallel.For(0, boards.Length, i => results[i] = new Search(new Scorer()).Leaf(boards[i]));
+                    return results;
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
