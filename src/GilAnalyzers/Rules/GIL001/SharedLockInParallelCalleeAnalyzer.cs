@@ -145,6 +145,9 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
         {
             case IInstanceReferenceOperation:
                 return method.IsStatic ? null : ThisRoot;
+            case IParameterReferenceOperation parameter when !method.IsStatic && OperationFacts.IsPrimaryConstructorParameter(parameter.Parameter):
+                // lock (context.Sync) in class Encoder(EncoderContext context): the parameter is state of this.
+                return ThisRoot;
             case IParameterReferenceOperation parameter
                 when SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method)
                      && parameter.Parameter.RefKind == RefKind.None && !parameter.Parameter.Type.IsValueType:

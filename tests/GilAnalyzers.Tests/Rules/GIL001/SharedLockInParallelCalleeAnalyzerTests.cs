@@ -178,4 +178,59 @@ public class SharedLockInParallelCalleeAnalyzerTests
         // The lock inside Inner's own Parallel.For is the live GIL001 analyzer's, not the callee analyzer's.
         await VerifyCS.VerifyAnalyzerAsync(source.Replace("{|#0:lock (_sync)|}", "lock (_sync)"));
     }
+
+    private const string PrimaryConstructorEncoder = """
+        using System; using System.Collections.Generic; using System.IO; using System.Threading.Tasks;
+        public sealed class RateControl { public object Sync { get; } = new object(); public int Step { get; set; } = 4; }
+
+        public sealed class FrameEncoder(RateControl rate)
+        {
+            public byte[] EncodeAll(List<byte[]> frames)
+            {
+                using var output = new MemoryStream();
+                foreach (var frame in frames) EncodeOne(frame, output);
+                return output.ToArray();
+            }
+
+            private void EncodeOne(byte[] frame, MemoryStream output)
+            {
+                LOCK
+                {
+                    int step = rate.Step;
+                    for (int i = 0; i < frame.Length; i++)
+                        for (int k = 0; k < 64; k++)
+                            output.WriteByte((byte)(frame[i] * k / step));
+                }
+            }
+        }
+
+        """;
+
+    [Fact]
+    public async Task LockOnAPrimaryConstructorParameter_OfASharedEncoder_Reports()
+    {
+        // class FrameEncoder(RateControl rate): 'rate' is the encoder's state, and one encoder serves every worker.
+        var source = PrimaryConstructorEncoder.Replace("LOCK", "{|#0:lock (rate.Sync)|}") + """
+            public sealed class Scheduler(FrameEncoder encoder)
+            {
+                public void Run(List<List<byte[]>> segments) => Parallel.ForEach(segments, s => encoder.EncodeAll(s));
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
+                .WithArguments("rate.Sync", "nested loop, 2 levels", "'EncodeOne', called from a Parallel.ForEach body"));
+    }
+
+    [Fact]
+    public async Task LockOnAPrimaryConstructorParameter_OfAnEncoderPerSegment_StaysQuiet()
+    {
+        var source = PrimaryConstructorEncoder.Replace("LOCK", "lock (rate.Sync)") + """
+            public static class Scheduler
+            {
+                public static void Run(List<List<byte[]>> segments)
+                    => Parallel.ForEach(segments, s => new FrameEncoder(new RateControl()).EncodeAll(s));
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
