@@ -907,7 +907,8 @@ internal sealed class WorkCostModel
 
         foreach (var operation in driver.DescendantsAndSelf())
         {
-            if (operation is IFieldReferenceOperation
+            // A named constant (for (int s = 0; s < Sweeps; s++) with const int Sweeps = 4) is a number, not state.
+            if (operation is IFieldReferenceOperation { Field.IsConst: false }
                 || operation is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IFieldReferenceOperation })
             {
                 return true;
