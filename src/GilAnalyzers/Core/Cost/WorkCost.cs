@@ -25,13 +25,21 @@ internal readonly struct WorkCost
     /// <summary>Strength of nested loops, recursion, or a loop around heavy calls.</summary>
     public const int NestedStrength = 2;
 
-    public WorkCost(WorkKind kind, string reason, int strength = 0, bool bulkData = false)
+    public WorkCost(WorkKind kind, string reason, int strength = 0, bool bulkData = false, long iterations = -1)
     {
         Kind = kind;
         Reason = reason;
         Strength = strength;
         BulkData = bulkData;
+        Iterations = iterations;
     }
+
+    /// <summary>
+    /// When the work is made only of loops with compile-time trip counts (and the source calls inside them), how many
+    /// iterations its heaviest nest runs in all; -1 when any count is not known or the work calls code the model cannot
+    /// see. <c>for (i &lt; 50) list.Add(i)</c> is 50: a loop, but a few microseconds of it.
+    /// </summary>
+    public long Iterations { get; }
 
     /// <summary>
     /// The strongest work is a library call that processes the data handed to it (hashing, compression, serialisation,

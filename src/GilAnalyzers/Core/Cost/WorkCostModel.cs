@@ -213,8 +213,30 @@ internal sealed class WorkCostModel
         /// </summary>
         public int OpenLoops { get; set; }
 
-        public void Loop(int depth, string reason, string? nestReason = null)
+        private long _maxIterations;
+        private bool _iterationsUnknown;
+
+        /// <summary>
+        /// The iterations of the largest loop nest or callee when every trip count met is a constant and nothing unseen is
+        /// called; -1 otherwise (see <see cref="WorkCost.Iterations"/>).
+        /// </summary>
+        public long KnownIterations => _iterationsUnknown || SawUnknown ? -1 : _maxIterations;
+
+        private void CountIterations(long iterations)
         {
+            if (iterations < 0)
+            {
+                _iterationsUnknown = true;
+            }
+            else if (iterations > _maxIterations)
+            {
+                _maxIterations = iterations;
+            }
+        }
+
+        public void Loop(int depth, string reason, string? nestReason = null, long iterations = -1)
+        {
+            CountIterations(iterations);
             if (depth > MaxLoopDepth)
             {
                 MaxLoopDepth = depth;
@@ -232,12 +254,14 @@ internal sealed class WorkCostModel
         /// A further constant loop inside the deepest constant nest adds iterations but no level: the message gives the
         /// whole nest's count (three loops of 8: "nested loops, 512 iterations").
         /// </summary>
-        public void RefineNest(int depth, string nestReason)
+        public void RefineNest(int depth, string nestReason, long iterations)
         {
             if (depth != MaxLoopDepth || depth == 0)
             {
                 return;
             }
+
+            CountIterations(iterations);
 
             if (depth >= 2 && DeepNestReason is not null)
             {
@@ -253,8 +277,9 @@ internal sealed class WorkCostModel
         /// <summary>The strongest heavy call processes data handed to a library: see <see cref="WorkCost.BulkData"/>.</summary>
         public bool HeavyIsBulk { get; private set; }
 
-        public void Heavy(int strength, string reason, bool bulkData = false)
+        public void Heavy(int strength, string reason, bool bulkData = false, long iterations = -1)
         {
+            CountIterations(iterations);
             if (strength > HeavyStrength)
             {
                 HeavyStrength = strength;
@@ -283,11 +308,11 @@ internal sealed class WorkCostModel
 
             if (HeavyStrength > MaxLoopDepth)
             {
-                return new WorkCost(WorkKind.CpuBound, HeavyReason!, HeavyStrength, HeavyIsBulk);
+                return new WorkCost(WorkKind.CpuBound, HeavyReason!, HeavyStrength, HeavyIsBulk, KnownIterations);
             }
 
             var reason = MaxLoopDepth >= 2 ? DeepNestReason ?? "nested loop, " + MaxLoopDepth + " levels" : LoopReason ?? "loop";
-            return new WorkCost(WorkKind.CpuBound, reason, MaxLoopDepth);
+            return new WorkCost(WorkKind.CpuBound, reason, MaxLoopDepth, iterations: KnownIterations);
         }
     }
 
@@ -380,7 +405,7 @@ internal sealed class WorkCostModel
         if (trips < 0)
         {
             var deeper = new Nest(nest.Depth + 1, 1, -1, nest.ConstantLoops);
-            walk.Loop(deeper.Depth, DescribeLoop(loop));
+            walk.Loop(deeper.Depth, DescribeLoop(loop), iterations: -1);
             return deeper;
         }
 
@@ -391,7 +416,7 @@ internal sealed class WorkCostModel
         {
             if (nest.Depth > 0 && iterations >= 0)
             {
-                walk.RefineNest(nest.Depth, NestReason(iterations));
+                walk.RefineNest(nest.Depth, NestReason(iterations), iterations);
             }
 
             return new Nest(nest.Depth, pending, iterations, loops);
@@ -399,7 +424,7 @@ internal sealed class WorkCostModel
 
         var depth = nest.Depth + 1;
         var nestReason = iterations >= 0 && loops >= 2 ? NestReason(iterations) : null;
-        walk.Loop(depth, nestReason ?? DescribeLoop(loop), nestReason);
+        walk.Loop(depth, nestReason ?? DescribeLoop(loop), nestReason, iterations);
         return new Nest(depth, 1, iterations, loops);
     }
 
@@ -550,7 +575,9 @@ internal sealed class WorkCostModel
                 walk.IoReason = "calls '" + name + "' (" + summary.Reason + ")";
                 return false;
             case WorkKind.CpuBound:
-                walk.Heavy(nest.Depth + summary.Strength, DescribeCall(name, summary.Reason), summary.BulkData);
+                // A callee of known iterations, called from constant loops only: its iterations times theirs.
+                var iterations = summary.Iterations >= 0 && nest.Iterations >= 0 ? Multiply(summary.Iterations, nest.Iterations) : -1;
+                walk.Heavy(nest.Depth + summary.Strength, DescribeCall(name, summary.Reason), summary.BulkData, iterations);
                 break;
             case WorkKind.Unknown:
                 walk.SawUnknown = true;

@@ -130,6 +130,12 @@ internal static class ThreadFanOut
     /// around the work (check a file, read a config, print progress once per outer iteration) does not decide: when the
     /// CPU-bound part runs at a deeper loop level than every I/O call, the time goes to the CPU.
     /// </summary>
+    /// <summary>
+    /// Below this many iterations in all (every trip count a constant), a thread's work costs less than the thread: tens of
+    /// microseconds to create, start and join one, against nanoseconds per simple iteration.
+    /// </summary>
+    public const long MinThreadIterations = 10_000;
+
     public static WorkCost ThreadCost(IOperation @delegate, WorkCostModel costModel, KnownTypes types)
     {
         var body = DelegateBody(@delegate);
@@ -140,6 +146,13 @@ internal static class ThreadFanOut
         {
             // Light or unknown: not reported whatever waits in it; the callee walk below is not needed.
             return cost;
+        }
+
+        if (cost.IsCpuBound && cost.Iterations >= 0 && cost.Iterations < MinThreadIterations)
+        {
+            // for (int i = 0; i < 50; i++) list.Add(i): a loop, but its trip counts are constants and add up to less work
+            // than creating, starting and joining the thread costs — a demonstration, not a split worth balancing.
+            return new WorkCost(WorkKind.Light, "a constant " + cost.Iterations.ToString(System.Globalization.CultureInfo.InvariantCulture) + " iterations");
         }
 
         var waiting = OperationFacts.WaitingCall(body ?? @delegate, types, costModel);

@@ -662,4 +662,66 @@ public class RealThreads2ShapesTests
             }
             """);
     }
+
+    // ---- constant trip counts: a few thousand iterations in all cost less than the threads ----
+
+    [Fact]
+    public async Task ThreadsThatEachDoAFewDozenConstantSteps_StayQuiet()
+    {
+        await Quiet("""
+            class Demo
+            {
+                static readonly List<int> Numbers = new List<int>();
+                static int _counter;
+
+                public static void Fill()
+                {
+                    var low = new Thread(() => { for (int i = 0; i < 50; i++) lock (Numbers) Numbers.Add(i); });
+                    var high = new Thread(() => { for (int i = 50; i < 100; i++) lock (Numbers) Numbers.Add(i); });
+                    low.Start(); high.Start();
+                    low.Join(); high.Join();
+                }
+
+                static void Bump() { for (int i = 0; i < 1000; i++) Interlocked.Increment(ref _counter); }
+
+                public static void Count()
+                {
+                    var workers = new Thread[3];
+                    for (int t = 0; t < workers.Length; t++) { workers[t] = new Thread(Bump); workers[t].Start(); }
+                    foreach (var w in workers) w.Join();
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task ConstantLoopsOfMillionsOrAroundVariableWork_Report()
+    {
+        await Reports("""
+            class Halves
+            {
+                static long _even, _odd;
+                public static void Run()
+                {
+                    var even = {|#0:new Thread(() => { long s = 0; for (long i = 0; i < 50_000_000; i += 2) s += i; _even = s; })|};
+                    var odd = new Thread(() => { long s = 0; for (long i = 1; i < 50_000_000; i += 2) s += i; _odd = s; });
+                    even.Start(); odd.Start();
+                    even.Join(); odd.Join();
+                }
+            }
+            """, "2", "for loop", "Parallel.Invoke");
+        await Reports("""
+            class Rounds
+            {
+                static double Pass(double[] data) { double s = 0; foreach (var v in data) s += Math.Sqrt(v); return s; }
+                public static void Run(double[] a, double[] b)
+                {
+                    var first = {|#0:new Thread(() => { for (int r = 0; r < 8; r++) Pass(a); })|};
+                    var second = new Thread(() => { for (int r = 0; r < 8; r++) Pass(b); });
+                    first.Start(); second.Start();
+                    first.Join(); second.Join();
+                }
+            }
+            """, "2", "calls 'Pass' (foreach loop)", "Parallel.Invoke");
+    }
 }
