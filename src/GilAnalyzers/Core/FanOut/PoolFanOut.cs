@@ -1351,14 +1351,26 @@ internal static partial class PoolFanOut
     private static string? PlanTasks(IOperation launch, ILoopOperation loop, IOperation @delegate, ILocalSymbol collection, IOperation join, IOperation root, KnownTypes types, out FanOutPlan? plan)
     {
         plan = null;
-        if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound) || !OperationFacts.IsStableValue(bound, root))
+        ILocalSymbol index;
+        IOperation? bound = null;
+        IOperation? items = null;
+        if (OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit) && OperationFacts.IsStableValue(limit, root))
         {
-            return "the tasks are not started by a 'for (int i = 0; i < n; i++)' loop";
+            index = counting;
+            bound = limit;
+            if (OperationFacts.References(@delegate, index))
+            {
+                return "the task reads the loop variable '" + index.Name + "', which changes while it runs";
+            }
         }
-
-        if (OperationFacts.References(@delegate, index))
+        else if (ForEachItems(loop, root) is { } source)
         {
-            return "the task reads the loop variable '" + index.Name + "', which changes while it runs";
+            index = source.Variable;
+            items = source.Items;
+        }
+        else
+        {
+            return "the tasks are not started by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
         }
 
         var affinity = OperationFacts.ThreadAffinity(ThreadFanOut.DelegateBody(@delegate), types);
@@ -1500,7 +1512,7 @@ internal static partial class PoolFanOut
         }
 
         removed.Add(declaration);
-        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, null);
+        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, null, items);
         return null;
     }
 

@@ -34,17 +34,36 @@ internal static partial class PoolFanOut
             return "the pending counter is not a local of the method";
         }
 
-        if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound))
+        ILocalSymbol index;
+        IOperation? bound = null;
+        IOperation? items = null;
+        if (OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit))
         {
-            return "the items are not queued by a 'for (int i = 0; i < n; i++)' loop";
+            if (!OperationFacts.IsStableValue(limit, root))
+            {
+                return "the item count can change while the items run";
+            }
+
+            index = counting;
+            bound = limit;
+        }
+        else if (ForEachItems(loop, root) is { } source)
+        {
+            // foreach (var file in files) ThreadPool.QueueUserWorkItem(...): Parallel.ForEach over the same items.
+            index = source.Variable;
+            items = source.Items;
+        }
+        else
+        {
+            return "the items are not queued by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
         }
 
-        if (!OperationFacts.IsStableValue(bound, root))
+        if (@delegate is not IAnonymousFunctionOperation function)
         {
-            return "the item count can change while the items run";
+            return "the work item is a method, not a lambda whose completion signal the rewrite can drop";
         }
 
-        if (join.SignalStatements.Length != 1 || @delegate is not IAnonymousFunctionOperation function)
+        if (join.SignalStatements.Length != 1)
         {
             return "the work item signals completion more than once";
         }
@@ -78,7 +97,7 @@ internal static partial class PoolFanOut
             return "the work item returns early";
         }
 
-        if (OperationFacts.References(function, index))
+        if (items is null && OperationFacts.References(function, index))
         {
             return "the work item reads the loop variable '" + index.Name + "', which changes while it runs";
         }
@@ -91,7 +110,7 @@ internal static partial class PoolFanOut
 
         IParameterSymbol? parameter = function.Symbol.Parameters.Length == 1 ? function.Symbol.Parameters[0] : null;
         IOperation? argument = queue.Arguments.Length >= 2 && queue.Arguments[1].ArgumentKind == ArgumentKind.Explicit ? queue.Arguments[1].Value : null;
-        if (argument is not null && !OperationFacts.IsStableValue(argument, root, index))
+        if (argument is not null && !OperationFacts.IsStableValue(argument, root, index) && !(items is not null && References(argument, index) && OperationFacts.IsStableValue(argument, root)))
         {
             return "the state passed to the work item cannot be evaluated later with the same value";
         }
@@ -133,7 +152,7 @@ internal static partial class PoolFanOut
         string? reason;
         if (join.Countdown is not null)
         {
-            reason = CountdownRemoval(join.Countdown, bound, block, root, allowed, removed, ref usingOperation);
+            reason = CountdownRemoval(join.Countdown, bound, items, block, root, allowed, removed, ref usingOperation);
         }
         else if (join.Events is ILocalSymbol events)
         {
@@ -141,7 +160,7 @@ internal static partial class PoolFanOut
         }
         else
         {
-            reason = CounterRemoval((ILocalSymbol)join.DoneEvent!, (ILocalSymbol)join.Counter!, bound, block, root, allowed, removed, ref usingOperation);
+            reason = CounterRemoval((ILocalSymbol)join.DoneEvent!, (ILocalSymbol)join.Counter!, bound, items, block, root, allowed, removed, ref usingOperation);
         }
 
         if (reason is not null)
@@ -159,15 +178,62 @@ internal static partial class PoolFanOut
         }
 
         var body = new FanOutBody(work, null, parameter, argument, @delegate);
-        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutableArray(), ImmutableArray.Create(body), null, usingOperation);
+        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutableArray(), ImmutableArray.Create(body), null, usingOperation, items);
         return null;
     }
 
+    /// <summary>
+    /// The loop variable and items of <c>foreach (var x in items)</c> when <c>Parallel.ForEach(items, x =&gt; …)</c> runs
+    /// the same iterations: a <c>var</c> variable, items that are a one-dimensional array or an <c>IEnumerable&lt;T&gt;</c>
+    /// not changed while the items run. (The same test as the thread rule's foreach rewrite.)
+    /// </summary>
+    internal static (ILocalSymbol Variable, IOperation Items)? ForEachItems(ILoopOperation loop, IOperation root)
+    {
+        if (loop is not IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation declarator } forEach
+            || forEach.IsAsynchronous
+            || forEach.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax { Type.IsVar: true })
+        {
+            return null;
+        }
+
+        var items = OperationFacts.StripConversions(forEach.Collection);
+        if (items.Type is not { } itemsType
+            || !(itemsType is IArrayTypeSymbol { Rank: 1 }
+                 || itemsType.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+                 || itemsType.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+            || !OperationFacts.IsStableValue(items, root))
+        {
+            return null;
+        }
+
+        return (declarator.Symbol, items);
+    }
+
+    /// <summary>A count that is the loop's: the same bound, or for a foreach the items' <c>Length</c> / <c>Count</c> / <c>Count()</c>.</summary>
+    private static bool CountsTheItems(IOperation count, IOperation? bound, IOperation? items)
+    {
+        if (bound is not null)
+        {
+            return SameCount(count, bound);
+        }
+
+        var itemsSymbol = items is null ? null : OperationFacts.ReferencedSymbol(items);
+        count = OperationFacts.StripConversions(count);
+        var counted = count switch
+        {
+            IPropertyReferenceOperation { Property.Name: "Length" or "Count", Instance: { } instance } => instance,
+            IInvocationOperation { TargetMethod.Name: "Count", Arguments.Length: 1 } call => call.Arguments[0].Value,
+            _ => null,
+        };
+        return itemsSymbol is not null && counted is not null
+               && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(counted)), itemsSymbol);
+    }
+
     /// <summary>The countdown: declared in this block, or a using whose block holds the loop; waited right after the loop.</summary>
-    private static string? CountdownRemoval(ILocalSymbol countdown, IOperation bound, IBlockOperation block, IOperation root, HashSet<IOperation> allowed, List<IOperation> removed, ref IUsingOperation? usingOperation)
+    private static string? CountdownRemoval(ILocalSymbol countdown, IOperation? bound, IOperation? items, IBlockOperation block, IOperation root, HashSet<IOperation> allowed, List<IOperation> removed, ref IUsingOperation? usingOperation)
     {
         var declaration = DeclarationOf(countdown, root, out var initial);
-        if (initial is not IObjectCreationOperation { Arguments: { Length: 1 } } creation || !SameCount(creation.Arguments[0].Value, bound))
+        if (initial is not IObjectCreationOperation { Arguments: { Length: 1 } } creation || !CountsTheItems(creation.Arguments[0].Value, bound, items))
         {
             return "the CountdownEvent's initial count is not the loop's item count";
         }
@@ -265,7 +331,7 @@ internal static partial class PoolFanOut
     }
 
     /// <summary>The counter and the event the last item sets: locals of this block used only for the join.</summary>
-    private static string? CounterRemoval(ILocalSymbol done, ILocalSymbol counter, IOperation bound, IBlockOperation block, IOperation root, HashSet<IOperation> allowed, List<IOperation> removed, ref IUsingOperation? usingOperation)
+    private static string? CounterRemoval(ILocalSymbol done, ILocalSymbol counter, IOperation? bound, IOperation? items, IBlockOperation block, IOperation root, HashSet<IOperation> allowed, List<IOperation> removed, ref IUsingOperation? usingOperation)
     {
         var counterDeclaration = DeclarationOf(counter, root, out var start);
         if (counterDeclaration is null || counterDeclaration.Parent != block)
@@ -273,7 +339,7 @@ internal static partial class PoolFanOut
             return "the pending counter is not a local of the block that queues the items";
         }
 
-        if (start is null || !SameCount(start, bound))
+        if (start is null || !CountsTheItems(start, bound, items))
         {
             return "the pending counter does not start at the loop's item count";
         }

@@ -316,6 +316,98 @@ public class PoolJoinRewriteTests
     }
 
     [Fact]
+    public async Task ForEachOverItems_CountdownAndTaskList_ParallelForEach()
+    {
+        var source = Usings + """
+            class Digests
+            {
+                static void Queued(string[] words, Dictionary<string, int> unused, int[] scores)
+                {
+                    using (var left = new CountdownEvent(words.Length))
+                    {
+                        foreach (var word in words)
+                        {
+                            [|ThreadPool.QueueUserWorkItem(_ =>
+                            {
+                                int h = 17;
+                                for (int round = 0; round < 20000; round++)
+                                    foreach (char c in word) h = h * 31 + c;
+                                scores[word.Length % scores.Length] ^= h;
+                                left.Signal();
+                            })|];
+                        }
+                        left.Wait();
+                    }
+                }
+
+                static void Tasks(List<double[]> rows)
+                {
+                    var running = new List<Task>();
+                    foreach (var row in rows)
+                    {
+                        running.Add([|Task.Factory.StartNew(() =>
+                        {
+                            for (int i = 0; i < row.Length; i++) row[i] = Math.Sqrt(Math.Abs(row[i])) + Math.Log(i + 1);
+                        }, TaskCreationOptions.LongRunning)|]);
+                    }
+                    Task.WaitAll(running.ToArray());
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Digests
+            {
+                static void Queued(string[] words, Dictionary<string, int> unused, int[] scores)
+                {
+                    Parallel.ForEach(words, word =>
+                    {
+                        int h = 17;
+                        for (int round = 0; round < 20000; round++)
+                            foreach (char c in word) h = h * 31 + c;
+                        scores[word.Length % scores.Length] ^= h;
+                    });
+                }
+
+                static void Tasks(List<double[]> rows)
+                {
+                    Parallel.ForEach(rows, row =>
+                    {
+                        for (int i = 0; i < row.Length; i++) row[i] = Math.Sqrt(Math.Abs(row[i])) + Math.Log(i + 1);
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForKey);
+    }
+
+    [Fact]
+    public async Task ForEachOverItems_CountdownNotTheItemCount_NoFix()
+    {
+        var source = Usings + """
+            class Digests
+            {
+                static void Queued(List<string> words, int[] scores)
+                {
+                    var left = new CountdownEvent(3);
+                    foreach (var word in words)
+                    {
+                        [|ThreadPool.QueueUserWorkItem(_ =>
+                        {
+                            int h = 17;
+                            for (int round = 0; round < 20000; round++)
+                                foreach (char c in word) h = h * 31 + c;
+                            scores[word.Length % scores.Length] ^= h;
+                            left.Signal();
+                        })|];
+                    }
+                    left.Wait();
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
+
+    [Fact]
     public async Task FixAll_EventArrayCounterAndNewTaskShapes()
     {
         var source = Usings + """
