@@ -1241,6 +1241,12 @@ internal static partial class PoolFanOut
             return null;
         }
 
+        if (loop is null && SelectedTasks(launch, root, types) is { } query)
+        {
+            // var tasks = Enumerable.Range(0, n).Select(i => Task.Factory.StartNew(..., LongRunning)).ToArray(); Task.WaitAll(tasks);
+            return AnalyzeSelectedTasks(launch, @delegate, query, types, costModel, mechanism);
+        }
+
         // Where the task goes: tasks[i] = ..., tasks.Add(...).
         var parent = launch.Parent;
         while (parent is IConversionOperation)

@@ -357,4 +357,113 @@ internal static partial class PoolFanOut
 
         return null;
     }
+
+    /// <summary>Tasks made by a LINQ selector: the collection they are stored in, the function that holds the query, and the count.</summary>
+    internal sealed class TaskQuery
+    {
+        public TaskQuery(ISymbol collection, IOperation root, string count)
+        {
+            Collection = collection;
+            Root = root;
+            Count = count;
+        }
+
+        public ISymbol Collection { get; }
+
+        public IOperation Root { get; }
+
+        public string Count { get; }
+    }
+
+    /// <summary>
+    /// <c>items.Select(x =&gt; Task.Factory.StartNew(...))</c> (then <c>ToArray()</c>/<c>ToList()</c>) stored into a local or
+    /// field, when <paramref name="launch"/> is what the selector returns.
+    /// </summary>
+    private static TaskQuery? SelectedTasks(IOperation launch, IOperation root, KnownTypes types)
+    {
+        if (root is not IAnonymousFunctionOperation selector
+            || !IsReturnedBy(launch, selector)
+            || selector.Parent is not { } wrapper)
+        {
+            return null;
+        }
+
+        IOperation current = wrapper;
+        while (current is IDelegateCreationOperation or IConversionOperation)
+        {
+            current = current.Parent!;
+        }
+
+        if (current is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Select" } select }
+            || !KnownTypes.Is(select.TargetMethod.ContainingType, types.Enumerable))
+        {
+            return null;
+        }
+
+        current = select;
+        while (current.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToArray" or "ToList" } materialize }
+               && KnownTypes.Is(materialize.TargetMethod.ContainingType, types.Enumerable))
+        {
+            current = materialize;
+        }
+
+        while (current.Parent is IConversionOperation)
+        {
+            current = current.Parent;
+        }
+
+        ISymbol? collection = current.Parent switch
+        {
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+            ISimpleAssignmentOperation assignment when assignment.Value == current => OperationFacts.ReferencedSymbol(assignment.Target),
+            _ => null,
+        };
+        if (collection is null)
+        {
+            return null;
+        }
+
+        var source = select.Arguments.Length > 0 ? OperationFacts.StripConversions(select.Arguments[0].Value) : null;
+        var count = source is IInvocationOperation { TargetMethod.Name: "Range", Arguments.Length: 2 } range && KnownTypes.Is(range.TargetMethod.ContainingType, types.Enumerable)
+                    && range.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 }
+            ? ThreadFanOut.Describe(range.Arguments[1].Value)
+            : "several";
+        return new TaskQuery(collection, OperationFacts.FunctionRoot(select), count);
+    }
+
+    private static bool IsReturnedBy(IOperation value, IAnonymousFunctionOperation function)
+    {
+        var current = value.Parent;
+        while (current is IConversionOperation)
+        {
+            current = current.Parent;
+        }
+
+        return current is IReturnOperation returned && returned.Parent?.Parent == function
+               && function.Body.Operations.Length <= 2;
+    }
+
+    private static FanOut? AnalyzeSelectedTasks(IOperation launch, IOperation @delegate, TaskQuery query, KnownTypes types, WorkCostModel costModel, string mechanism)
+    {
+        if (launch is IObjectCreationOperation)
+        {
+            // new Task(...) from a query must also be started; leave those to the loop shapes.
+            return null;
+        }
+
+        var join = FindTaskJoin(query.Collection, query.Root, types, costModel);
+        if (join is null)
+        {
+            return null;
+        }
+
+        var cost = ThreadFanOut.DelegateCost(@delegate, costModel, types);
+        if (!cost.IsCpuBound || ThreadFanOut.DelegateBody(@delegate) is null)
+        {
+            return null;
+        }
+
+        return new FanOut(FanOutShape.Loop, launch, query.Count, cost, mechanism + " + " + join.Value.Name, null,
+            "the tasks are made by a LINQ query; the rewrite needs a for or foreach loop");
+    }
 }

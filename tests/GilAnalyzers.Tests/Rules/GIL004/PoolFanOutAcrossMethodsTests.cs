@@ -258,4 +258,69 @@ public class PoolFanOutAcrossMethodsTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public async Task LongRunningTasksMadeByASelect_WaitAll_ReportsWithoutFix()
+    {
+        var source = Usings + """
+            class Resolve
+            {
+                static void Hammer(int threads, int perThread, Dictionary<int, int> lookup)
+                {
+                    var running = Enumerable.Range(0, threads)
+                        .Select(t => {|#0:Task.Factory.StartNew(() =>
+                        {
+                            long s = 0;
+                            for (int i = 0; i < perThread; i++) s += (i * 2654435761L) % 1000003;
+                            Console.WriteLine(s);
+                        }, TaskCreationOptions.LongRunning)|})
+                        .ToArray();
+                    Task.WaitAll(running);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source, null, Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest,
+            VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
+                .WithArguments("'threads'", "Task.Factory.StartNew(LongRunning) + Task.WaitAll", "for loop"));
+    }
+
+    [Fact]
+    public async Task LongRunningTasksMadeByASelect_ConsumersOrNeverJoined_NoDiagnostic()
+    {
+        var source = Usings + """
+            class Pipeline<T> : IDisposable
+            {
+                readonly System.Collections.Concurrent.BlockingCollection<T> queue = new System.Collections.Concurrent.BlockingCollection<T>();
+                readonly Action<T> job;
+                readonly Task[] workers;
+
+                public Pipeline(Action<T> job, int count)
+                {
+                    this.job = job;
+                    workers = Enumerable.Range(0, count).Select(_ => Task.Factory.StartNew(Drain, TaskCreationOptions.LongRunning)).ToArray();
+                }
+
+                void Drain()
+                {
+                    foreach (var item in queue.GetConsumingEnumerable()) job(item);
+                }
+
+                public void Dispose()
+                {
+                    queue.CompleteAdding();
+                    Task.WaitAll(workers);
+                }
+            }
+
+            class Fire
+            {
+                static void Go(int n, long[] sums)
+                {
+                    var started = Enumerable.Range(0, n).Select(k => Task.Factory.StartNew(() => { for (long v = 0; v < 10000000; v++) sums[k] += v % 7; }, TaskCreationOptions.LongRunning)).ToList();
+                    Console.WriteLine(started.Count);
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
