@@ -69,10 +69,11 @@ internal static partial class PoolFanOut
         }
 
         // The completion: the signal itself, or `if (Interlocked.Decrement(ref pending) == 0) done.Set();` around it.
-        var completion = join.DoneEvent is not null ? CounterCompletion(join.SignalStatements[0], (ILocalSymbol)join.Counter!, types) : join.SignalStatements[0];
+        IOperation? countsUpTo = null;
+        var completion = join.DoneEvent is not null ? CounterCompletion(join.SignalStatements[0], (ILocalSymbol)join.Counter!, types, out countsUpTo) : join.SignalStatements[0];
         if (completion is null)
         {
-            return "the last item's signal is not 'if (Interlocked.Decrement(ref pending) == 0) done.Set();'";
+            return "the last item's signal is not 'if (Interlocked.Decrement(ref pending) == 0) done.Set();' or 'if (Interlocked.Increment(ref completed) == n) done.Set();'";
         }
 
         var statements = function.Body.Operations.Where(s => !(s is IReturnOperation { IsImplicit: true, ReturnedValue: null })).ToList();
@@ -92,7 +93,7 @@ internal static partial class PoolFanOut
             return "the completion signal is not the work item's last statement";
         }
 
-        if (work.Any(s => OperationFacts.Descendants(s).Any(o => o is IReturnOperation)))
+        if (work.Any(s => OperationFacts.Descendants(s, enterFunctions: false).Any(o => o is IReturnOperation)))
         {
             return "the work item returns early";
         }
@@ -160,7 +161,7 @@ internal static partial class PoolFanOut
         }
         else
         {
-            reason = CounterRemoval((ILocalSymbol)join.DoneEvent!, (ILocalSymbol)join.Counter!, bound, items, block, root, allowed, removed, ref usingOperation);
+            reason = CounterRemoval((ILocalSymbol)join.DoneEvent!, (ILocalSymbol)join.Counter!, countsUpTo, bound, items, block, root, allowed, removed, ref usingOperation);
         }
 
         if (reason is not null)
@@ -331,7 +332,7 @@ internal static partial class PoolFanOut
     }
 
     /// <summary>The counter and the event the last item sets: locals of this block used only for the join.</summary>
-    private static string? CounterRemoval(ILocalSymbol done, ILocalSymbol counter, IOperation? bound, IOperation? items, IBlockOperation block, IOperation root, HashSet<IOperation> allowed, List<IOperation> removed, ref IUsingOperation? usingOperation)
+    private static string? CounterRemoval(ILocalSymbol done, ILocalSymbol counter, IOperation? countsUpTo, IOperation? bound, IOperation? items, IBlockOperation block, IOperation root, HashSet<IOperation> allowed, List<IOperation> removed, ref IUsingOperation? usingOperation)
     {
         var counterDeclaration = DeclarationOf(counter, root, out var start);
         if (counterDeclaration is null || counterDeclaration.Parent != block)
@@ -339,9 +340,12 @@ internal static partial class PoolFanOut
             return "the pending counter is not a local of the block that queues the items";
         }
 
-        if (start is null || !CountsTheItems(start, bound, items))
+        if (countsUpTo is null ? start is null || !CountsTheItems(start, bound, items)
+                               : start?.ConstantValue is not { HasValue: true, Value: 0 } || !CountsTheItems(countsUpTo, bound, items))
         {
-            return "the pending counter does not start at the loop's item count";
+            return countsUpTo is null
+                ? "the pending counter does not start at the loop's item count"
+                : "the completed counter does not count from 0 to the loop's item count";
         }
 
         removed.Add(counterDeclaration);
@@ -388,24 +392,36 @@ internal static partial class PoolFanOut
     /// <c>if (Interlocked.Decrement(ref pending) == 0) done.Set();</c> (either operand order, a block around the Set
     /// allowed, no else): the statement the rewrite drops instead of the bare signal.
     /// </summary>
-    private static IOperation? CounterCompletion(IOperation signalStatement, ILocalSymbol counter, KnownTypes types)
+    private static IOperation? CounterCompletion(IOperation signalStatement, ILocalSymbol counter, KnownTypes types, out IOperation? countsUpTo)
     {
+        countsUpTo = null;
         var conditional = signalStatement.Parent is IBlockOperation { Operations.Length: 1 } wrapper ? wrapper.Parent : signalStatement.Parent;
         if (conditional is not IConditionalOperation { WhenFalse: null, Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } test } if_)
         {
             return null;
         }
 
-        var decrement = test.RightOperand.ConstantValue is { HasValue: true, Value: 0 } ? test.LeftOperand
-            : test.LeftOperand.ConstantValue is { HasValue: true, Value: 0 } ? test.RightOperand
-            : null;
-        return decrement is not null
-               && OperationFacts.StripConversions(decrement) is IInvocationOperation { TargetMethod.Name: "Decrement", Arguments.Length: 1 } call
-               && KnownTypes.Is(call.TargetMethod.ContainingType, types.Interlocked)
-               && OperationFacts.StripConversions(call.Arguments[0].Value) is ILocalReferenceOperation local
-               && SymbolEqualityComparer.Default.Equals(local.Local, counter)
-            ? if_
-            : null;
+        // Interlocked.Decrement(ref pending) == 0, or Interlocked.Increment(ref completed) == n (either operand order).
+        foreach (var (call, other) in new[] { (test.LeftOperand, test.RightOperand), (test.RightOperand, test.LeftOperand) })
+        {
+            if (OperationFacts.StripConversions(call) is not IInvocationOperation { TargetMethod.Name: "Decrement" or "Increment", Arguments.Length: 1 } interlocked
+                || !KnownTypes.Is(interlocked.TargetMethod.ContainingType, types.Interlocked)
+                || OperationFacts.StripConversions(interlocked.Arguments[0].Value) is not ILocalReferenceOperation local
+                || !SymbolEqualityComparer.Default.Equals(local.Local, counter))
+            {
+                continue;
+            }
+
+            if (interlocked.TargetMethod.Name == "Decrement")
+            {
+                return other.ConstantValue is { HasValue: true, Value: 0 or 0L } ? if_ : null;
+            }
+
+            countsUpTo = other;
+            return if_;
+        }
+
+        return null;
     }
 
     /// <summary>

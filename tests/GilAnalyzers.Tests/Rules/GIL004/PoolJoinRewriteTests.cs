@@ -223,6 +223,82 @@ public class PoolJoinRewriteTests
     }
 
     [Fact]
+    public async Task CompletedCounterCountingUpToTheChunks_ParallelFor()
+    {
+        var source = Usings + """
+            class Chunks
+            {
+                static void Count(int chunks, int size, int[] found)
+                {
+                    int completed = 0;
+                    var allDone = new ManualResetEvent(false);
+                    for (int c = 0; c < chunks; c++)
+                    {
+                        int first = c * size;
+                        [|ThreadPool.QueueUserWorkItem(_ =>
+                        {
+                            int hits = 0;
+                            for (int v = first; v < first + size; v++)
+                                if (v > 1 && Enumerable.Range(2, (int)Math.Sqrt(v) - 1).All(d => v % d != 0)) hits++;
+                            found[first / size] = hits;
+                            if (Interlocked.Increment(ref completed) == chunks)
+                                allDone.Set();
+                        })|];
+                    }
+                    allDone.WaitOne();
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Chunks
+            {
+                static void Count(int chunks, int size, int[] found)
+                {
+                    Parallel.For(0, chunks, c =>
+                    {
+                        int first = c * size;
+                        int hits = 0;
+                        for (int v = first; v < first + size; v++)
+                            if (v > 1 && Enumerable.Range(2, (int)Math.Sqrt(v) - 1).All(d => v % d != 0)) hits++;
+                        found[first / size] = hits;
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForKey);
+    }
+
+    [Fact]
+    public async Task CompletedCounterNotCountingFromZero_NoFix()
+    {
+        var source = Usings + """
+            class Chunks
+            {
+                static void OffByOne(int chunks, int size, int[] found)
+                {
+                    int completed = 1;
+                    var allDone = new ManualResetEvent(false);
+                    for (int c = 0; c < chunks; c++)
+                    {
+                        int first = c * size;
+                        [|ThreadPool.QueueUserWorkItem(_ =>
+                        {
+                            int hits = 0;
+                            for (int v = first; v < first + size; v++)
+                                if (v > 1 && Enumerable.Range(2, (int)Math.Sqrt(v) - 1).All(d => v % d != 0)) hits++;
+                            found[first / size] = hits;
+                            if (Interlocked.Increment(ref completed) == chunks)
+                                allDone.Set();
+                        })|];
+                    }
+                    allDone.WaitOne();
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
+
+    [Fact]
     public async Task NewTaskStartedInLoop_WaitAll_ParallelFor()
     {
         var source = Usings + """
