@@ -1498,6 +1498,11 @@ internal static partial class PoolFanOut
             return "the loop that waits for the tasks also uses their results";
         }
 
+        if (join is IInvocationOperation { Arguments.Length: > 1 })
+        {
+            return "the wait has a timeout or a cancellation token";
+        }
+
         removed.Add(joinStatement);
         var declaration = OperationFacts.Descendants(root, enterFunctions: false).OfType<IVariableDeclaratorOperation>()
             .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, collection))?.Parent?.Parent;

@@ -286,6 +286,12 @@ internal static partial class PoolFanOut
             return "the events are not waited right after the items are queued";
         }
 
+        if (wait is IInvocationOperation { Arguments.Length: > 1 } || (wait is ILoopOperation loopWait && !OnlyCallsOnElements(loopWait, "WaitOne")))
+        {
+            // WaitAll(events, timeout) goes on after the timeout; Parallel.For would not.
+            return "the wait has a timeout or does more than wait";
+        }
+
         removed.Add(waitStatement);
         foreach (var use in Uses(events, root))
         {

@@ -618,6 +618,29 @@ public class PoolJoinRewriteTests
                     Console.WriteLine(total);
                 }
 
+                static void WaitAllWithTimeout(double[] data)
+                {
+                    var events = new ManualResetEvent[4];
+                    for (int t = 0; t < 4; t++)
+                    {
+                        int id = t;
+                        events[t] = new ManualResetEvent(false);
+                        [|ThreadPool.QueueUserWorkItem(_ => { for (int i = id; i < data.Length; i += 4) data[i] = Math.Sqrt(data[i]); events[id].Set(); })|];
+                    }
+                    WaitHandle.WaitAll(events, 5000);
+                }
+
+                static void TasksWithTimeout(double[] data)
+                {
+                    var tasks = new Task[4];
+                    for (int t = 0; t < 4; t++)
+                    {
+                        int id = t;
+                        tasks[t] = [|Task.Factory.StartNew(() => { for (int i = id; i < data.Length; i += 4) data[i] = Math.Log(data[i]); }, TaskCreationOptions.LongRunning)|];
+                    }
+                    Task.WaitAll(tasks, 5000);
+                }
+
                 static void OtherWorkWhileItemsRun(double[] data)
                 {
                     var events = new ManualResetEvent[4];
