@@ -358,9 +358,15 @@ internal static partial class PoolFanOut
     {
         var loop = OperationFacts.EnclosingLoop(queue, root);
         var @delegate = OperationFacts.UnwrapDelegate(queue.Arguments[0].Value);
-        if (loop is null || @delegate is null)
+        if (@delegate is null)
         {
             return null;
+        }
+
+        if (loop is null)
+        {
+            // ThreadPool.QueueUserWorkItem(_ => { SortLeft(); left.Set(); }); ...(right)...; WaitHandle.WaitAll(new[] { left, right });
+            return AnalyzeQueuedSet(queue, @delegate, root, types, costModel);
         }
 
         // job.Execute on a local typed as an interface or base class: the method of the object the local holds.

@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -465,5 +467,87 @@ internal static partial class PoolFanOut
 
         return new FanOut(FanOutShape.Loop, launch, query.Count, cost, mechanism + " + " + join.Value.Name, null,
             "the tasks are made by a LINQ query; the rewrite needs a for or foreach loop");
+    }
+
+    /// <summary>
+    /// A fixed set of work items queued one by one (no loop), each a lambda that ends by setting its own local event, and
+    /// joined by <c>WaitHandle.WaitAll</c> over an array written out with exactly those events — a hand-made
+    /// <c>Parallel.Invoke</c>. Reported at the first item of the set, when every item is CPU-bound; no rewrite.
+    /// </summary>
+    private static FanOut? AnalyzeQueuedSet(IInvocationOperation queue, IOperation @delegate, IOperation root, KnownTypes types, WorkCostModel costModel)
+    {
+        if (@delegate is not IAnonymousFunctionOperation || ItemEvent(queue, types) is not { } ownEvent)
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            if (operation is not IInvocationOperation { TargetMethod.Name: "WaitAll", Arguments.Length: 1 } waitAll
+                || !KnownTypes.Is(waitAll.TargetMethod.ContainingType, types.WaitHandle)
+                || OperationFacts.StripConversions(waitAll.Arguments[0].Value) is not IArrayCreationOperation { Initializer: { ElementValues: { Length: >= 2 } elements } })
+            {
+                continue;
+            }
+
+            var events = elements.Select(e => OperationFacts.StripConversions(e) is ILocalReferenceOperation local ? local.Local : null).ToList();
+            if (events.Any(e => e is null) || !events.Contains(ownEvent, SymbolEqualityComparer.Default))
+            {
+                continue;
+            }
+
+            // Every event set by exactly one queued CPU-bound item of this function; this queue call is the first of them.
+            var items = new List<IInvocationOperation>();
+            foreach (var candidate in OperationFacts.Descendants(root, enterFunctions: false))
+            {
+                if (candidate is IInvocationOperation other && IsQueueUserWorkItem(other, types) && ItemEvent(other, types) is { } set
+                    && events.Contains(set, SymbolEqualityComparer.Default))
+                {
+                    items.Add(other);
+                }
+            }
+
+            if (items.Count != events.Count || items[0] != queue
+                || items.Select(i => ItemEvent(i, types)).Distinct(SymbolEqualityComparer.Default).Count() != events.Count)
+            {
+                return null;
+            }
+
+            WorkCost? first = null;
+            foreach (var item in items)
+            {
+                var function = (IAnonymousFunctionOperation)OperationFacts.UnwrapDelegate(item.Arguments[0].Value)!;
+                var signal = function.Body.Operations.Where(o => !(o is IReturnOperation { IsImplicit: true, ReturnedValue: null })).LastOrDefault();
+                var cost = ItemCost(function, function.Body, signal is null ? ImmutableArray<IOperation>.Empty : ImmutableArray.Create(signal), costModel, types);
+                if (!cost.IsCpuBound)
+                {
+                    return null;
+                }
+
+                first ??= cost;
+            }
+
+            return new FanOut(FanOutShape.Explicit, queue, events.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), first!.Value,
+                "ThreadPool." + queue.TargetMethod.Name + " (one call per item) + WaitHandle.WaitAll", null,
+                "a fixed set of work items; the rewrite to Parallel.Invoke is not offered");
+        }
+
+        return null;
+    }
+
+    /// <summary>The local event a queued lambda sets as its last statement (<c>done.Set();</c>), or null.</summary>
+    private static ILocalSymbol? ItemEvent(IInvocationOperation queue, KnownTypes types)
+    {
+        if (OperationFacts.UnwrapDelegate(queue.Arguments[0].Value) is not IAnonymousFunctionOperation function)
+        {
+            return null;
+        }
+
+        var last = function.Body.Operations.Where(o => !(o is IReturnOperation { IsImplicit: true, ReturnedValue: null })).LastOrDefault();
+        return last is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Set", Arguments.Length: 0, Instance: { } instance } set }
+               && (OperationFacts.DerivesFrom(set.TargetMethod.ContainingType, types.WaitHandle) || KnownTypes.Is(set.TargetMethod.ContainingType, types.ManualResetEventSlim))
+               && OperationFacts.StripConversions(instance) is ILocalReferenceOperation local
+            ? local.Local
+            : null;
     }
 }

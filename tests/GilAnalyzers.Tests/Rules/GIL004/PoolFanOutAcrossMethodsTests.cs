@@ -323,4 +323,88 @@ public class PoolFanOutAcrossMethodsTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public async Task ExplicitPairOfQueuedHalves_WaitAllOverTheirEvents_ReportsWithoutFix()
+    {
+        var source = Usings + """
+            class ForkSort
+            {
+                const int Cutoff = 50000;
+
+                public static void Sort(int[] a, int lo, int hi)
+                {
+                    if (hi - lo <= Cutoff)
+                    {
+                        Array.Sort(a, lo, hi - lo + 1);
+                        return;
+                    }
+
+                    int mid = (lo + hi) / 2;
+                    var leftDone = new ManualResetEvent(false);
+                    var rightDone = new ManualResetEvent(false);
+                    {|#0:ThreadPool.QueueUserWorkItem(_ =>
+                    {
+                        Sort(a, lo, mid);
+                        leftDone.Set();
+                    })|};
+                    ThreadPool.QueueUserWorkItem(_ =>
+                    {
+                        Sort(a, mid + 1, hi);
+                        rightDone.Set();
+                    });
+                    WaitHandle.WaitAll(new WaitHandle[] { leftDone, rightDone });
+                    Merge(a, lo, mid, hi);
+                }
+
+                static void Merge(int[] a, int lo, int mid, int hi)
+                {
+                    var merged = new int[hi - lo + 1];
+                    int i = lo, j = mid + 1, k = 0;
+                    while (i <= mid && j <= hi) merged[k++] = a[i] <= a[j] ? a[i++] : a[j++];
+                    while (i <= mid) merged[k++] = a[i++];
+                    while (j <= hi) merged[k++] = a[j++];
+                    Array.Copy(merged, 0, a, lo, merged.Length);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source, null, Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest,
+            VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
+                .WithArguments("2", "ThreadPool.QueueUserWorkItem (one call per item) + WaitHandle.WaitAll", "recursion in 'Sort'"));
+    }
+
+    [Fact]
+    public async Task ExplicitItems_SleepingOrWaitedForAnyOrOnlyOne_NoDiagnostic()
+    {
+        var source = Usings + """
+            class Quiet
+            {
+                static void Sleepers()
+                {
+                    var a = new ManualResetEvent(false);
+                    var b = new ManualResetEvent(false);
+                    ThreadPool.QueueUserWorkItem(_ => { Thread.Sleep(500); a.Set(); });
+                    ThreadPool.QueueUserWorkItem(_ => { Thread.Sleep(700); b.Set(); });
+                    WaitHandle.WaitAll(new WaitHandle[] { a, b });
+                }
+
+                static int First(long[] data)
+                {
+                    var a = new ManualResetEvent(false);
+                    var b = new ManualResetEvent(false);
+                    ThreadPool.QueueUserWorkItem(_ => { for (int i = 0; i < data.Length; i += 2) data[i] = data[i] * 31 % 1000003; a.Set(); });
+                    ThreadPool.QueueUserWorkItem(_ => { for (int i = 1; i < data.Length; i += 2) data[i] = data[i] * 31 % 1000003; b.Set(); });
+                    return WaitHandle.WaitAny(new WaitHandle[] { a, b });
+                }
+
+                static void One(long[] data)
+                {
+                    var a = new ManualResetEvent(false);
+                    ThreadPool.QueueUserWorkItem(_ => { for (int i = 0; i < data.Length; i++) data[i] = data[i] * 31 % 1000003; a.Set(); });
+                    WaitHandle.WaitAll(new WaitHandle[] { a });
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
 }
