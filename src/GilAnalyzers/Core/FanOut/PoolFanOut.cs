@@ -14,7 +14,7 @@ namespace GilAnalyzers.Core;
 /// <c>Task.Factory.StartNew(..., LongRunning)</c> / <c>new Task(...).Start()</c> chunks joined by
 /// <c>Task.WaitAll</c> / <c>Task.WhenAll</c>. Plans the rewrite to <c>Parallel.For</c> when it keeps behaviour.
 /// </summary>
-internal static class PoolFanOut
+internal static partial class PoolFanOut
 {
     public static ImmutableArray<FanOut> Find(IOperation functionRoot, KnownTypes types, WorkCostModel costModel)
     {
@@ -27,7 +27,7 @@ internal static class PoolFanOut
                 IInvocationOperation invocation when IsWrapperCandidate(invocation.TargetMethod) && WrapperOf(invocation.TargetMethod, types, costModel) is { } wrapper
                     => AnalyzeWrapped(invocation, wrapper, functionRoot, types, costModel),
                 IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)"),
-                IObjectCreationOperation creation when KnownTypes.Is(creation.Type, types.Task) && creation.Arguments.Length >= 1 => AnalyzeTasks(creation, creation.Arguments[0].Value, functionRoot, types, costModel, "new Task(...).Start()"),
+                IObjectCreationOperation creation when IsTaskType(creation.Type, types) && creation.Arguments.Length >= 1 => AnalyzeTasks(creation, creation.Arguments[0].Value, functionRoot, types, costModel, "new Task(...).Start()"),
                 _ => null,
             };
             if (fanOut is not null)
@@ -358,9 +358,15 @@ internal static class PoolFanOut
     {
         var loop = OperationFacts.EnclosingLoop(queue, root);
         var @delegate = OperationFacts.UnwrapDelegate(queue.Arguments[0].Value);
-        if (loop is null || @delegate is null)
+        if (@delegate is null)
         {
             return null;
+        }
+
+        if (loop is null)
+        {
+            // ThreadPool.QueueUserWorkItem(_ => { SortLeft(); left.Set(); }); ...(right)...; WaitHandle.WaitAll(new[] { left, right });
+            return AnalyzeQueuedSet(queue, @delegate, root, types, costModel);
         }
 
         // job.Execute on a local typed as an interface or base class: the method of the object the local holds.
@@ -390,13 +396,9 @@ internal static class PoolFanOut
         {
             blocker = join.Value.Blocker;
         }
-        else if (join.Value.Countdown is null)
-        {
-            blocker = "only the CountdownEvent join is rewritten automatically";
-        }
         else
         {
-            blocker = PlanQueued(queue, loop, @delegate, join.Value.Countdown, join.Value.SignalStatements, root, types, out plan);
+            blocker = PlanQueued(queue, loop, @delegate, join.Value, root, types, out plan);
         }
 
         return new FanOut(FanOutShape.Loop, queue, count, cost, "ThreadPool." + queue.TargetMethod.Name + " + " + join.Value.Mechanism, plan, blocker);
@@ -599,13 +601,30 @@ internal static class PoolFanOut
 
     private readonly struct QueuedJoin
     {
-        public QueuedJoin(string mechanism, ILocalSymbol? countdown, ImmutableArray<IOperation> signalStatements, string? blocker = null)
+        public QueuedJoin(string mechanism, ILocalSymbol? countdown, ImmutableArray<IOperation> signalStatements, string? blocker = null,
+            ISymbol? events = null, ISymbol? doneEvent = null, ISymbol? counter = null, IOperation? wait = null)
         {
             Mechanism = mechanism;
             Countdown = countdown;
             SignalStatements = signalStatements;
             Blocker = blocker;
+            Events = events;
+            DoneEvent = doneEvent;
+            Counter = counter;
+            Wait = wait;
         }
+
+        /// <summary>The array or list of per-item events that WaitAll waits on (event-array join).</summary>
+        public ISymbol? Events { get; }
+
+        /// <summary>The one event the last item sets (counter + event join).</summary>
+        public ISymbol? DoneEvent { get; }
+
+        /// <summary>The pending counter the items decrement (counter + event join).</summary>
+        public ISymbol? Counter { get; }
+
+        /// <summary>The wait: WaitAll, WaitOne/Wait, or a loop of WaitOne over the events.</summary>
+        public IOperation? Wait { get; }
 
         /// <summary>Why the join cannot be rewritten even when it is a CountdownEvent (it travels in the work item's state).</summary>
         public string? Blocker { get; }
@@ -814,7 +833,17 @@ internal static class PoolFanOut
         }
 
         var signalStatements = signals.Select(s => (IOperation)(s.Parent is IExpressionStatementOperation st ? st : s)).ToImmutableArray();
-        var waits = OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
+        var rootWaits = OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
+        ISymbol? counter = null;
+        foreach (var operation in OperationFacts.Descendants(site.SignalBody))
+        {
+            if (operation is IInvocationOperation { TargetMethod.Name: "Decrement" or "Increment", Arguments.Length: 1 } interlocked
+                && KnownTypes.Is(interlocked.TargetMethod.ContainingType, types.Interlocked))
+            {
+                counter = OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(interlocked.Arguments[0].Value));
+            }
+        }
+
         foreach (var signal in signals)
         {
             var monitor = IsMonitorPulse(signal, types);
@@ -829,6 +858,13 @@ internal static class PoolFanOut
             var fromState = StateValue(target, site, 0);
             var carried = fromState is not null;
             var resolved = fromState ?? target;
+            var waits = rootWaits;
+            if (JoinField(resolved) is { } joinField)
+            {
+                // A join object kept in a field may be waited in another method of the class.
+                waits = rootWaits.Concat(SiblingInvocations(joinField, root, costModel)).ToList();
+            }
+
             var blocker = !carried ? null
                 : site.HelperCall is not null && target is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol owner }
                   && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, site.HelperCall.TargetMethod.OriginalDefinition)
@@ -860,20 +896,29 @@ internal static class PoolFanOut
             }
 
             var collection = EventCollection(resolved, root);
-            if (collection is not null
-                && waits.Any(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
-                                  && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection)))
+            var waitAll = collection is null ? null
+                : waits.FirstOrDefault(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
+                                            && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection));
+            if (waitAll is not null)
             {
-                return new QueuedJoin("ManualResetEvent[] + WaitHandle.WaitAll", null, signalStatements, blocker);
+                return new QueuedJoin("ManualResetEvent[] + WaitHandle.WaitAll", null, signalStatements, blocker, events: collection, wait: waitAll);
+            }
+
+            if (collection is not null && EventWaitLoop(collection, root, types) is { } waitLoop)
+            {
+                // foreach (var e in events) e.WaitOne();
+                return new QueuedJoin("ManualResetEvent[] + WaitOne per event", null, signalStatements, blocker, events: collection, wait: waitLoop);
             }
 
             if (decrements)
             {
                 var symbol = OperationFacts.ReferencedSymbol(resolved);
-                if (symbol is not null && waits.Any(w => (w.TargetMethod.Name == "WaitOne" || w.TargetMethod.Name == "Wait") && w.Instance is { } i
-                                                         && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol)))
+                var wait = symbol is null ? null
+                    : waits.FirstOrDefault(w => (w.TargetMethod.Name == "WaitOne" || w.TargetMethod.Name == "Wait") && w.Instance is { } i
+                                                && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol));
+                if (wait is not null)
                 {
-                    return new QueuedJoin("Interlocked counter + event", null, signalStatements, blocker);
+                    return new QueuedJoin("Interlocked counter + event", null, signalStatements, blocker, doneEvent: symbol, counter: counter, wait: wait);
                 }
             }
         }
@@ -1171,146 +1216,6 @@ internal static class PoolFanOut
             : -1;
     }
 
-    private static string? PlanQueued(IInvocationOperation queue, ILoopOperation loop, IOperation @delegate, ILocalSymbol countdown, ImmutableArray<IOperation> signals, IOperation root, KnownTypes types, out FanOutPlan? plan)
-    {
-        plan = null;
-        if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound))
-        {
-            return "the items are not queued by a 'for (int i = 0; i < n; i++)' loop";
-        }
-
-        if (!OperationFacts.IsStableValue(bound, root))
-        {
-            return "the item count can change while the items run";
-        }
-
-        if (signals.Length != 1 || @delegate is not IAnonymousFunctionOperation function)
-        {
-            return "the work item signals completion more than once";
-        }
-
-        var signal = signals[0];
-        var statements = function.Body.Operations.Where(s => !(s is IReturnOperation { IsImplicit: true, ReturnedValue: null })).ToList();
-        ImmutableArray<IOperation> work;
-        if (statements.Count > 0 && statements[statements.Count - 1] == signal)
-        {
-            work = statements.Take(statements.Count - 1).ToImmutableArray();
-        }
-        else if (statements.Count == 1
-                 && statements[0] is ITryOperation { Catches: { Length: 0 }, Finally: { Operations: { Length: 1 } } finallyBlock } tryOperation
-                 && finallyBlock.Operations[0] == signal)
-        {
-            work = tryOperation.Body.Operations;
-        }
-        else
-        {
-            return "the completion signal is not the work item's last statement";
-        }
-
-        if (work.Any(s => OperationFacts.Descendants(s).Any(o => o is IReturnOperation)))
-        {
-            return "the work item returns early";
-        }
-
-        if (OperationFacts.References(function, index))
-        {
-            return "the work item reads the loop variable '" + index.Name + "', which changes while it runs";
-        }
-
-        var affinity = OperationFacts.ThreadAffinity(function.Body, types);
-        if (affinity is not null)
-        {
-            return "the work item depends on its thread (" + affinity + ")";
-        }
-
-        IParameterSymbol? parameter = function.Symbol.Parameters.Length == 1 ? function.Symbol.Parameters[0] : null;
-        IOperation? argument = queue.Arguments.Length >= 2 ? queue.Arguments[1].Value : null;
-        if (argument is not null && !OperationFacts.IsStableValue(argument, root, index))
-        {
-            return "the state passed to the work item cannot be evaluated later with the same value";
-        }
-
-        if (queue.Parent is not IExpressionStatementOperation queueStatement || loop.Body is not IBlockOperation loopBody || queueStatement.Parent != loopBody
-            || loopBody.Operations[loopBody.Operations.Length - 1] != queueStatement)
-        {
-            return "the loop does more than queue the work item";
-        }
-
-        var pre = loopBody.Operations.Take(loopBody.Operations.Length - 1).ToImmutableArray();
-        if (pre.Any(s => !ThreadFanOut.IsPureDeclaration(s, types)))
-        {
-            return "the loop does more than declare per-item values before queuing";
-        }
-
-        if (loop.Parent is not IBlockOperation block)
-        {
-            return "the loop is not a plain statement";
-        }
-
-        // The countdown: declared in this block, or a using whose block holds the loop; waited right after the loop.
-        var removed = new List<IOperation>();
-        IUsingOperation? usingOperation = null;
-        var uses = OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>().Where(r => SymbolEqualityComparer.Default.Equals(r.Local, countdown)).ToList();
-        IOperation? declaration = null;
-        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
-        {
-            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, countdown))
-            {
-                declaration = declarator.Parent?.Parent;
-                var initial = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
-                if (initial is not IObjectCreationOperation { Arguments: { Length: 1 } } creation || !SameCount(creation.Arguments[0].Value, bound))
-                {
-                    return "the CountdownEvent's initial count is not the loop's item count";
-                }
-            }
-        }
-
-        if (declaration?.Parent is IUsingOperation usingStatement && usingStatement.Body == block)
-        {
-            usingOperation = usingStatement;
-        }
-        else if (declaration is not null && declaration.Parent == block)
-        {
-            removed.Add(declaration);
-        }
-        else if (declaration?.Parent is IUsingDeclarationOperation usingDeclaration && usingDeclaration.Parent == block)
-        {
-            removed.Add(usingDeclaration);
-        }
-        else
-        {
-            return "the CountdownEvent is not a local of the block that queues the items";
-        }
-
-        foreach (var use in uses)
-        {
-            if (use.Parent is IInvocationOperation { TargetMethod: { Name: "Signal" } } signalCall && signals.Contains(signalCall.Parent!))
-            {
-                continue;
-            }
-
-            if (use.Parent is IInvocationOperation { TargetMethod: { Name: "Wait" or "Dispose" }, Arguments: { Length: 0 } } waitCall
-                && waitCall.Parent is IExpressionStatementOperation waitStatement && waitStatement.Parent == block)
-            {
-                removed.Add(waitStatement);
-                continue;
-            }
-
-            return "the CountdownEvent is used for more than signalling and waiting";
-        }
-
-        var loopPosition = block.Operations.IndexOf(loop);
-        var after = removed.Where(s => s.Parent == block && block.Operations.IndexOf(s) > loopPosition).Select(s => block.Operations.IndexOf(s)).ToList();
-        if (after.Count == 0 || block.Operations.IndexOf(removed.First(s => s is IExpressionStatementOperation)) != loopPosition + 1)
-        {
-            return "other code runs while the work items run";
-        }
-
-        var body = new FanOutBody(work, null, parameter, argument, @delegate);
-        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, usingOperation);
-        return null;
-    }
-
     private static bool SameCount(IOperation a, IOperation b)
     {
         a = OperationFacts.StripConversions(a);
@@ -1331,13 +1236,21 @@ internal static class PoolFanOut
                && (a is not IFieldReferenceOperation fa || fa.Instance is null or IInstanceReferenceOperation);
     }
 
+    internal static bool IsTaskType(ITypeSymbol? type, KnownTypes types) => KnownTypes.Is(type, types.Task) || KnownTypes.Is(type, types.TaskOfT);
+
     private static FanOut? AnalyzeTasks(IOperation launch, IOperation delegateArgument, IOperation root, KnownTypes types, WorkCostModel costModel, string mechanism)
     {
         var loop = OperationFacts.EnclosingLoop(launch, root);
-        var @delegate = OperationFacts.UnwrapDelegate(delegateArgument);
-        if (loop is null || @delegate is null)
+        var @delegate = OperationFacts.UnwrapDelegate(delegateArgument) ?? DelegateOfField(delegateArgument, costModel);
+        if (@delegate is null)
         {
             return null;
+        }
+
+        if (loop is null && SelectedTasks(launch, root, types) is { } query)
+        {
+            // var tasks = Enumerable.Range(0, n).Select(i => Task.Factory.StartNew(..., LongRunning)).ToArray(); Task.WaitAll(tasks);
+            return AnalyzeSelectedTasks(launch, @delegate, query, types, costModel, mechanism);
         }
 
         // Where the task goes: tasks[i] = ..., tasks.Add(...).
@@ -1355,26 +1268,24 @@ internal static class PoolFanOut
             return null;
         }
 
-        IInvocationOperation? join = null;
-        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        if (loop is null)
         {
-            if (operation is IInvocationOperation invocation
-                && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task)
-                && (invocation.TargetMethod.Name == "WaitAll" || invocation.TargetMethod.Name == "WhenAll")
-                && invocation.Arguments.Length >= 1
-                && References(invocation.Arguments[0].Value, collection))
+            // tasks.Add(new Task(...)) in an AddTask method, started by a foreach over the field in another method.
+            if (launch is not IObjectCreationOperation || collection is not IFieldSymbol field || StartLoopOverField(field, root, types, costModel) is null)
             {
-                join = invocation;
+                return null;
             }
         }
 
+        var join = FindTaskJoin(collection, root, types, costModel);
         if (join is null)
         {
             return null;
         }
 
-        if (launch is IObjectCreationOperation
-            && !OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().Any(i => i.TargetMethod.Name == "Start" && KnownTypes.Is(i.TargetMethod.ContainingType, types.Task)))
+        if (launch is IObjectCreationOperation && loop is not null
+            && !OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().Any(i => i.TargetMethod.Name == "Start" && IsTaskType(i.TargetMethod.ContainingType, types))
+            && !(collection is IFieldSymbol started && StartLoopOverField(started, root, types, costModel) is not null))
         {
             return null;
         }
@@ -1386,21 +1297,28 @@ internal static class PoolFanOut
             return null;
         }
 
-        var count = OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
+        IOperation? bound = null;
+        var count = loop is not null && OperationFacts.IsZeroBasedCountingLoop(loop, out _, out bound) ? ThreadFanOut.Describe(bound) : "several";
         FanOutPlan? plan = null;
-        var blocker = collection is not ILocalSymbol localCollection || !IsDirectStore(parent)
+        var joinName = join.Value.Name;
+        var blocker = loop is null || join.Value.InOtherMethod
+            ? "the tasks are created, started or joined in different methods"
+            : collection is not ILocalSymbol localCollection || !IsDirectStore(parent, types)
             ? "the tasks are not stored straight into a local array or list"
-            : launch is IInvocationOperation startNew && join.TargetMethod.Name == "WaitAll"
-            ? PlanTasks(startNew, loop, @delegate, localCollection, join, root, types, out plan)
-            : join.TargetMethod.Name == "WhenAll"
+            : joinName == "Task.WhenAll"
                 ? "the tasks are awaited; Parallel.For would block the caller"
-                : "only Task.Factory.StartNew chunks are rewritten automatically";
-        return new FanOut(FanOutShape.Loop, launch, count, cost, mechanism + " + Task." + join.TargetMethod.Name, plan, blocker);
+                : PlanTasks(launch, loop, @delegate, localCollection, join.Value.Join, root, types, out plan);
+        return new FanOut(FanOutShape.Loop, launch, count, cost, mechanism + " + " + joinName, plan, blocker);
     }
 
-    private static bool IsDirectStore(IOperation? parent)
+    /// <summary>
+    /// <c>tasks[i] = launch</c>, <c>tasks.Add(launch)</c> into a local; for <c>new Task(...)</c> also through a loop-local
+    /// <c>var t = new Task(...);</c> that is then started and stored.
+    /// </summary>
+    private static bool IsDirectStore(IOperation? parent, KnownTypes types)
         => parent is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation } }
-           || parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: ILocalReferenceOperation } };
+           || parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Add" }, Instance: ILocalReferenceOperation } }
+           || parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation };
 
     /// <summary>The array or list (local or field) a started task is stored into, directly or through a local.</summary>
     private static ISymbol? TaskCollection(IOperation? parent, IOperation root)
@@ -1442,17 +1360,29 @@ internal static class PoolFanOut
         }
     }
 
-    private static string? PlanTasks(IInvocationOperation startNew, ILoopOperation loop, IOperation @delegate, ILocalSymbol collection, IInvocationOperation join, IOperation root, KnownTypes types, out FanOutPlan? plan)
+    private static string? PlanTasks(IOperation launch, ILoopOperation loop, IOperation @delegate, ILocalSymbol collection, IOperation join, IOperation root, KnownTypes types, out FanOutPlan? plan)
     {
         plan = null;
-        if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound) || !OperationFacts.IsStableValue(bound, root))
+        ILocalSymbol index;
+        IOperation? bound = null;
+        IOperation? items = null;
+        if (OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit) && OperationFacts.IsStableValue(limit, root))
         {
-            return "the tasks are not started by a 'for (int i = 0; i < n; i++)' loop";
+            index = counting;
+            bound = limit;
+            if (OperationFacts.References(@delegate, index))
+            {
+                return "the task reads the loop variable '" + index.Name + "', which changes while it runs";
+            }
         }
-
-        if (OperationFacts.References(@delegate, index))
+        else if (ForEachItems(loop, root) is { } source)
         {
-            return "the task reads the loop variable '" + index.Name + "', which changes while it runs";
+            index = source.Variable;
+            items = source.Items;
+        }
+        else
+        {
+            return "the tasks are not started by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
         }
 
         var affinity = OperationFacts.ThreadAffinity(ThreadFanOut.DelegateBody(@delegate), types);
@@ -1461,17 +1391,26 @@ internal static class PoolFanOut
             return "the task depends on its thread (" + affinity + ")";
         }
 
-        IOperation? argument = null;
-        if (startNew.Arguments.Length >= 2 && startNew.TargetMethod.Parameters[1].Name == "state")
+        var arguments = launch switch
         {
-            argument = startNew.Arguments[1].Value;
-            if (!OperationFacts.IsStableValue(argument, root, index))
+            IInvocationOperation invocation => invocation.Arguments,
+            IObjectCreationOperation creation => creation.Arguments,
+            _ => ImmutableArray<IArgumentOperation>.Empty,
+        };
+        IOperation? argument = null;
+        foreach (var candidate in arguments)
+        {
+            if (candidate.Parameter?.Name == "state")
             {
-                return "the state passed to the task cannot be evaluated later with the same value";
+                argument = candidate.Value;
+                if (!OperationFacts.IsStableValue(argument, root, index))
+                {
+                    return "the state passed to the task cannot be evaluated later with the same value";
+                }
             }
         }
 
-        if (startNew.Arguments.Any(a => a.Parameter?.Name == "cancellationToken" && !(a.Value is IDefaultValueOperation || a.Value is IPropertyReferenceOperation { Property: { Name: "None" } })))
+        if (arguments.Any(a => a.Parameter?.Name == "cancellationToken" && !(a.Value is IDefaultValueOperation || a.Value is IPropertyReferenceOperation { Property: { Name: "None" } })))
         {
             return "the tasks take a cancellation token";
         }
@@ -1482,13 +1421,49 @@ internal static class PoolFanOut
             return "the task returns a value";
         }
 
-        var statement = OperationFacts.StatementIn(startNew, loop.Body as IBlockOperation ?? (IBlockOperation)loop.Body.Parent!);
-        if (loop.Body is not IBlockOperation loopBody || statement is null || loopBody.Operations[loopBody.Operations.Length - 1] != statement)
+        if (loop.Body is not IBlockOperation loopBody || OperationFacts.StatementIn(launch, loopBody) is not { } statement)
         {
             return "the loop does more than start the task";
         }
 
-        var pre = loopBody.Operations.Take(loopBody.Operations.Length - 1).ToImmutableArray();
+        var store = launch.Parent;
+        while (store is IConversionOperation)
+        {
+            store = store.Parent;
+        }
+
+        var plainStore = statement is IExpressionStatementOperation { Operation: var stored } && (stored == store || stored == store?.Parent)
+                         || (statement is IVariableDeclarationGroupOperation && store is IVariableInitializerOperation);
+        if (!plainStore)
+        {
+            return "the task is not stored by a statement of its own";
+        }
+
+        // After the statement that makes the task, only its start and its store may follow: tasks[i].Start();
+        // var t = new Task(...); t.Start(); tasks.Add(t);
+        ILocalSymbol? taskLocal = statement is IVariableDeclarationGroupOperation { Declarations: { Length: 1 } group } && group[0].Declarators.Length == 1
+            ? group[0].Declarators[0].Symbol
+            : null;
+        var position = loopBody.Operations.IndexOf(statement);
+        var startedInLoop = launch is IInvocationOperation;
+        for (var k = position + 1; k < loopBody.Operations.Length; k++)
+        {
+            var after = loopBody.Operations[k];
+            if (IsElementStart(after, collection, taskLocal, types))
+            {
+                startedInLoop = true;
+                continue;
+            }
+
+            if (taskLocal is not null && StoresLocalInto(after, taskLocal, collection))
+            {
+                continue;
+            }
+
+            return "the loop does more than start the task";
+        }
+
+        var pre = loopBody.Operations.Take(position).ToImmutableArray();
         if (pre.Any(s => !ThreadFanOut.IsPureDeclaration(s, types)))
         {
             return "the loop does more than declare per-task values before starting it";
@@ -1500,23 +1475,41 @@ internal static class PoolFanOut
         }
 
         var removed = new List<IOperation>();
-        if (join.Parent is not IExpressionStatementOperation joinStatement || joinStatement.Parent != block
-            || block.Operations.IndexOf(joinStatement) != block.Operations.IndexOf(loop) + 1)
+        var joinStatement = join is ILoopOperation ? join : join.Parent as IExpressionStatementOperation;
+        if (joinStatement is null || joinStatement.Parent != block)
         {
             return "other code runs while the tasks run";
         }
 
-        removed.Add(joinStatement);
-        foreach (var reference in OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>().Where(r => SymbolEqualityComparer.Default.Equals(r.Local, collection)))
+        var next = block.Operations.IndexOf(loop) + 1;
+        if (!startedInLoop)
         {
-            if (OperationFacts.StatementIn(reference, loopBody) == statement || OperationFacts.StatementIn(reference, block) == joinStatement)
+            // for (...) tasks[i] = new Task(...); foreach (var t in tasks) t.Start(); Task.WaitAll(tasks);
+            if (next >= block.Operations.Length || block.Operations[next] is not ILoopOperation startLoop || !OnlyStartsElements(startLoop, collection, types))
             {
-                continue;
+                return "the tasks are not started right after they are made";
             }
 
-            return "the tasks are used after the join";
+            removed.Add(startLoop);
+            next++;
         }
 
+        if (block.Operations.IndexOf(joinStatement) != next)
+        {
+            return "other code runs while the tasks run";
+        }
+
+        if (join is ILoopOperation waitLoop && !OnlyWaitsForElements(waitLoop, collection, types))
+        {
+            return "the loop that waits for the tasks also uses their results";
+        }
+
+        if (join is IInvocationOperation { Arguments.Length: > 1 })
+        {
+            return "the wait has a timeout or a cancellation token";
+        }
+
+        removed.Add(joinStatement);
         var declaration = OperationFacts.Descendants(root, enterFunctions: false).OfType<IVariableDeclaratorOperation>()
             .FirstOrDefault(d => SymbolEqualityComparer.Default.Equals(d.Symbol, collection))?.Parent?.Parent;
         if (declaration is null || declaration.Parent != block
@@ -1525,8 +1518,71 @@ internal static class PoolFanOut
             return "the task collection is not a local created in the same block";
         }
 
+        foreach (var reference in OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>().Where(r => SymbolEqualityComparer.Default.Equals(r.Local, collection)))
+        {
+            if (OperationFacts.StatementIn(reference, block) is { } owner && (owner == loop || owner == declaration || removed.Contains(owner)))
+            {
+                continue;
+            }
+
+            return "the tasks are used after the join";
+        }
+
         removed.Add(declaration);
-        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, null);
+        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, null, items);
         return null;
+    }
+
+    /// <summary><c>tasks[i].Start();</c> or <c>t.Start();</c> for the loop's own task.</summary>
+    private static bool IsElementStart(IOperation statement, ILocalSymbol collection, ILocalSymbol? taskLocal, KnownTypes types)
+    {
+        if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 0, Instance: { } instance } start }
+            || !IsTaskType(start.TargetMethod.ContainingType, types))
+        {
+            return false;
+        }
+
+        instance = OperationFacts.StripConversions(instance);
+        return (taskLocal is not null && instance is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, taskLocal))
+               || (instance is IArrayElementReferenceOperation element && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(element.ArrayReference)), collection))
+               || (instance is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } list } && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(list)), collection));
+    }
+
+    /// <summary><c>tasks.Add(t);</c> or <c>tasks[i] = t;</c>.</summary>
+    private static bool StoresLocalInto(IOperation statement, ILocalSymbol local, ILocalSymbol collection)
+    {
+        if (statement is not IExpressionStatementOperation { Operation: var operation })
+        {
+            return false;
+        }
+
+        static bool IsLocal(IOperation value, ILocalSymbol local) => OperationFacts.StripConversions(value) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+        return operation switch
+        {
+            IInvocationOperation { TargetMethod.Name: "Add", Instance: { } list, Arguments: { Length: 1 } added }
+                => SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(list)), collection) && IsLocal(added[0].Value, local),
+            ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation slot, Value: var value }
+                => SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(slot.ArrayReference)), collection) && IsLocal(value, local),
+            _ => false,
+        };
+    }
+
+    /// <summary>A loop over the tasks whose body only starts each one.</summary>
+    private static bool OnlyStartsElements(ILoopOperation loop, ILocalSymbol collection, KnownTypes types)
+        => StartsEachElement(loop, collection, types) && OnlyCallsOnElements(loop, "Start");
+
+    /// <summary>A loop over the tasks whose body only waits for each one.</summary>
+    private static bool OnlyWaitsForElements(ILoopOperation loop, ILocalSymbol collection, KnownTypes types)
+        => WaitsForEachElement(loop, collection, types, "Wait", types.Task, types.TaskOfT) && OnlyCallsOnElements(loop, "Wait");
+
+    private static bool OnlyCallsOnElements(ILoopOperation loop, string name)
+    {
+        if (loop is not IForEachLoopOperation && loop is not IForLoopOperation)
+        {
+            return false;
+        }
+
+        var statements = loop.Body is IBlockOperation block ? block.Operations : ImmutableArray.Create(loop.Body);
+        return statements.All(s => s is IExpressionStatementOperation { Operation: IInvocationOperation { Arguments.Length: 0 } call } && call.TargetMethod.Name == name);
     }
 }

@@ -32,7 +32,7 @@ public sealed class HandRolledPoolFanOutAnalyzer : GilAnalyzer
             ? ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
               || (PoolFanOut.IsWrapperCandidate(invocation.TargetMethod) && OperationFacts.EnclosingLoop(invocation, OperationFacts.FunctionRoot(invocation)) is not null
                   && PoolFanOut.WrapperOf(invocation.TargetMethod, types, costModel) is not null)
-            : launch.Type is { Name: "Task" } && KnownTypes.Is(launch.Type, types.Task);
+            : launch.Type is { Name: "Task" } && PoolFanOut.IsTaskType(launch.Type, types);
         if (!isLaunch || !HasRequiredTypes(types))
         {
             return;

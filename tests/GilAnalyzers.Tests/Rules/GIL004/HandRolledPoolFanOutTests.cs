@@ -156,43 +156,13 @@ public class HandRolledPoolFanOutTests
     }
 
     [Fact]
-    public async Task ManualResetEventArrayAndInterlockedCounter_ReportWithoutFix()
+    public async Task AwaitedLongRunningTasks_ReportWithoutFix()
     {
+        // The event-array, counter and new Task shapes are rewritten now (PoolJoinRewriteTests); awaited tasks are not:
+        // Parallel.For would block the awaiting caller.
         var source = Usings + """
             class C
             {
-                static void Events(double[] data)
-                {
-                    var events = new ManualResetEvent[4];
-                    for (int t = 0; t < 4; t++)
-                    {
-                        int id = t;
-                        events[t] = new ManualResetEvent(false);
-                        [|ThreadPool.QueueUserWorkItem(_ =>
-                        {
-                            for (int i = id; i < data.Length; i += 4) data[i] = Math.Sqrt(data[i]);
-                            events[id].Set();
-                        })|];
-                    }
-                    WaitHandle.WaitAll(events);
-                }
-
-                static void Counter(double[] data)
-                {
-                    int remaining = 4;
-                    var allDone = new ManualResetEventSlim(false);
-                    for (int t = 0; t < 4; t++)
-                    {
-                        int id = t;
-                        [|ThreadPool.QueueUserWorkItem(_ =>
-                        {
-                            for (int i = id; i < data.Length; i += 4) data[i] = Math.Exp(data[i]);
-                            if (Interlocked.Decrement(ref remaining) == 0) allDone.Set();
-                        })|];
-                    }
-                    allDone.Wait();
-                }
-
                 static async Task Awaited(double[] data)
                 {
                     var tasks = new List<Task>();
@@ -202,18 +172,6 @@ public class HandRolledPoolFanOutTests
                         tasks.Add([|Task.Factory.StartNew(() => { for (int i = id; i < data.Length; i += 4) data[i] = Math.Log(data[i]); }, TaskCreationOptions.LongRunning)|]);
                     }
                     await Task.WhenAll(tasks);
-                }
-
-                static void NewTaskStart(double[] data)
-                {
-                    var tasks = new Task[4];
-                    for (int t = 0; t < 4; t++)
-                    {
-                        int id = t;
-                        tasks[t] = [|new Task(() => { for (int i = id; i < data.Length; i += 4) data[i] = Math.Log(data[i]); })|];
-                        tasks[t].Start();
-                    }
-                    Task.WaitAll(tasks);
                 }
             }
             """;

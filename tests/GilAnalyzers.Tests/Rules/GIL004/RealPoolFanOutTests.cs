@@ -170,7 +170,7 @@ public class RealPoolFanOutTests
     }
 
     [Fact]
-    public async Task EventListFilledInLoop_WaitAllOverToArray_Reports()
+    public async Task EventListFilledInLoop_WaitAllOverToArray_ParallelForEach()
     {
         var source = Usings + """
             class Resampler
@@ -193,7 +193,20 @@ public class RealPoolFanOutTests
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, source);
+        var fixedSource = Usings + """
+            class Resampler
+            {
+                public void Run(List<short[]> channels)
+                {
+                    Parallel.ForEach(channels, channel =>
+                    {
+                        for (int i = 1; i < channel.Length; i++)
+                            channel[i] = (short)((channel[i] * 3 + channel[i - 1]) / 4);
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForKey);
     }
 
     [Fact]
