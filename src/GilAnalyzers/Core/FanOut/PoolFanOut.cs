@@ -1375,7 +1375,7 @@ internal static partial class PoolFanOut
                 return "the task reads the loop variable '" + index.Name + "', which changes while it runs";
             }
         }
-        else if (ForEachItems(loop, root) is { } source)
+        else if (OperationFacts.ForEachItems(loop, root) is { } source)
         {
             index = source.Variable;
             items = source.Items;

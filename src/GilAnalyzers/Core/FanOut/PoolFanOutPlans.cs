@@ -47,7 +47,7 @@ internal static partial class PoolFanOut
             index = counting;
             bound = limit;
         }
-        else if (ForEachItems(loop, root) is { } source)
+        else if (OperationFacts.ForEachItems(loop, root) is { } source)
         {
             // foreach (var file in files) ThreadPool.QueueUserWorkItem(...): Parallel.ForEach over the same items.
             index = source.Variable;
@@ -181,33 +181,6 @@ internal static partial class PoolFanOut
         var body = new FanOutBody(work, null, parameter, argument, @delegate);
         plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutableArray(), ImmutableArray.Create(body), null, usingOperation, items);
         return null;
-    }
-
-    /// <summary>
-    /// The loop variable and items of <c>foreach (var x in items)</c> when <c>Parallel.ForEach(items, x =&gt; …)</c> runs
-    /// the same iterations: a <c>var</c> variable, items that are a one-dimensional array or an <c>IEnumerable&lt;T&gt;</c>
-    /// not changed while the items run. (The same test as the thread rule's foreach rewrite.)
-    /// </summary>
-    internal static (ILocalSymbol Variable, IOperation Items)? ForEachItems(ILoopOperation loop, IOperation root)
-    {
-        if (loop is not IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation declarator } forEach
-            || forEach.IsAsynchronous
-            || forEach.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.ForEachStatementSyntax { Type.IsVar: true })
-        {
-            return null;
-        }
-
-        var items = OperationFacts.StripConversions(forEach.Collection);
-        if (items.Type is not { } itemsType
-            || !(itemsType is IArrayTypeSymbol { Rank: 1 }
-                 || itemsType.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
-                 || itemsType.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
-            || !OperationFacts.IsStableValue(items, root))
-        {
-            return null;
-        }
-
-        return (declarator.Symbol, items);
     }
 
     /// <summary>A count that is the loop's: the same bound, or for a foreach the items' <c>Length</c> / <c>Count</c> / <c>Count()</c>.</summary>

@@ -569,7 +569,7 @@ internal static class ThreadFanOut
         plan = null;
         var loop = handle.Loop!;
         IOperation? source = null;
-        if ((index is null || bound is null) && ForEachSource(loop, root, types) is { } items)
+        if ((index is null || bound is null) && OperationFacts.ForEachItems(loop, root) is { } items)
         {
             // foreach (var desk in desks) { new Thread(…).Start(); … }: one thread per item → Parallel.ForEach over the items.
             (index, source) = items;
@@ -1152,33 +1152,6 @@ internal static class ThreadFanOut
                 yield return operation;
             }
         }
-    }
-
-    /// <summary>
-    /// The loop variable and the items of <c>foreach (var x in items)</c> when <c>Parallel.ForEach(items, x =&gt; …)</c>
-    /// runs the same iterations: a <c>var</c> loop variable (no conversion), items that are an <c>IEnumerable&lt;T&gt;</c>
-    /// (not only something with a <c>GetEnumerator</c> pattern) and not changed while the threads run.
-    /// </summary>
-    private static (ILocalSymbol Variable, IOperation Items)? ForEachSource(ILoopOperation loop, IOperation root, KnownTypes types)
-    {
-        if (loop is not IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation declarator } forEach
-            || forEach.IsAsynchronous
-            || forEach.Syntax is not ForEachStatementSyntax { Type.IsVar: true })
-        {
-            return null;
-        }
-
-        var items = OperationFacts.StripConversions(forEach.Collection);
-        if (items.Type is not { } itemsType
-            || !(itemsType is IArrayTypeSymbol { Rank: 1 }
-                 || itemsType.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
-                 || itemsType.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
-            || !OperationFacts.IsStableValue(items, root))
-        {
-            return null;
-        }
-
-        return (declarator.Symbol, items);
     }
 
     private static bool IsWithin(IOperation operation, IOperation ancestor)

@@ -461,6 +461,33 @@ internal static class OperationFacts
         => parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor, DeclaringSyntaxReferences: { Length: 1 } references }
            && references[0].GetSyntax() is TypeDeclarationSyntax;
 
+    /// <summary>
+    /// The loop variable and items of <c>foreach (var x in items)</c> when <c>Parallel.ForEach(items, x =&gt; …)</c> runs
+    /// the same iterations: a <c>var</c> variable, items that are a one-dimensional array or an <c>IEnumerable&lt;T&gt;</c>
+    /// not changed while the items run. Shared by the thread and pool rewrites.
+    /// </summary>
+    public static (ILocalSymbol Variable, IOperation Items)? ForEachItems(ILoopOperation loop, IOperation root)
+    {
+        if (loop is not IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation declarator } forEach
+            || forEach.IsAsynchronous
+            || forEach.Syntax is not ForEachStatementSyntax { Type.IsVar: true })
+        {
+            return null;
+        }
+
+        var items = OperationFacts.StripConversions(forEach.Collection);
+        if (items.Type is not { } itemsType
+            || !(itemsType is IArrayTypeSymbol { Rank: 1 }
+                 || itemsType.AllInterfaces.Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+                 || itemsType.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+            || !OperationFacts.IsStableValue(items, root))
+        {
+            return null;
+        }
+
+        return (declarator.Symbol, items);
+    }
+
     private static SyntaxNode? EnclosingMember(SyntaxNode node)
     {
         for (var current = node.Parent; current is not null; current = current.Parent)
