@@ -1363,9 +1363,49 @@ internal static partial class PoolFanOut
     private static string? PlanTasks(IOperation launch, ILoopOperation loop, IOperation @delegate, ILocalSymbol collection, IOperation join, IOperation root, KnownTypes types, out FanOutPlan? plan)
     {
         plan = null;
-        ILocalSymbol index;
-        IOperation? bound = null;
-        IOperation? items = null;
+        if (TaskItems(loop, @delegate, root, out var index, out var bound, out var items) is { } loopBlocker)
+        {
+            return loopBlocker;
+        }
+
+        var affinity = OperationFacts.ThreadAffinity(ThreadFanOut.DelegateBody(@delegate), types);
+        if (affinity is not null)
+        {
+            return "the task depends on its thread (" + affinity + ")";
+        }
+
+        if (TaskState(launch, root, index, out var argument) is { } stateBlocker)
+        {
+            return stateBlocker;
+        }
+
+        var body = ThreadFanOut.BodyOf(@delegate, argument);
+        if (body is null)
+        {
+            return "the task returns a value";
+        }
+
+        if (TaskLoopParts(launch, loop, collection, types, out var pre, out var startedInLoop) is { } partsBlocker)
+        {
+            return partsBlocker;
+        }
+
+        var removed = new List<IOperation>();
+        if (TaskJoinRemoval(loop, join, collection, root, startedInLoop, types, removed) is { } joinBlocker)
+        {
+            return joinBlocker;
+        }
+
+        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, null, items);
+        return null;
+    }
+
+    /// <summary>The start loop's index and count, or its items; a counting loop's index must not be read by the task.</summary>
+    private static string? TaskItems(ILoopOperation loop, IOperation @delegate, IOperation root, out ILocalSymbol index, out IOperation? bound, out IOperation? items)
+    {
+        index = null!;
+        bound = null;
+        items = null;
         if (OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit) && OperationFacts.IsStableValue(limit, root))
         {
             index = counting;
@@ -1385,19 +1425,19 @@ internal static partial class PoolFanOut
             return "the tasks are not started by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
         }
 
-        var affinity = OperationFacts.ThreadAffinity(ThreadFanOut.DelegateBody(@delegate), types);
-        if (affinity is not null)
-        {
-            return "the task depends on its thread (" + affinity + ")";
-        }
+        return null;
+    }
 
+    /// <summary>The state handed to the task (evaluated later by the rewrite: it must keep its value) and no cancellation token.</summary>
+    private static string? TaskState(IOperation launch, IOperation root, ILocalSymbol index, out IOperation? argument)
+    {
         var arguments = launch switch
         {
             IInvocationOperation invocation => invocation.Arguments,
             IObjectCreationOperation creation => creation.Arguments,
             _ => ImmutableArray<IArgumentOperation>.Empty,
         };
-        IOperation? argument = null;
+        argument = null;
         foreach (var candidate in arguments)
         {
             if (candidate.Parameter?.Name == "state")
@@ -1415,12 +1455,17 @@ internal static partial class PoolFanOut
             return "the tasks take a cancellation token";
         }
 
-        var body = ThreadFanOut.BodyOf(@delegate, argument);
-        if (body is null)
-        {
-            return "the task returns a value";
-        }
+        return null;
+    }
 
+    /// <summary>
+    /// The loop makes the task in a statement of its own, then only starts and stores it; before it, only per-task
+    /// declarations. <paramref name="startedInLoop"/>: whether the loop starts the tasks (else a start loop must follow).
+    /// </summary>
+    private static string? TaskLoopParts(IOperation launch, ILoopOperation loop, ILocalSymbol collection, KnownTypes types, out ImmutableArray<IOperation> pre, out bool startedInLoop)
+    {
+        pre = ImmutableArray<IOperation>.Empty;
+        startedInLoop = launch is IInvocationOperation;
         if (loop.Body is not IBlockOperation loopBody || OperationFacts.StatementIn(launch, loopBody) is not { } statement)
         {
             return "the loop does more than start the task";
@@ -1445,7 +1490,6 @@ internal static partial class PoolFanOut
             ? group[0].Declarators[0].Symbol
             : null;
         var position = loopBody.Operations.IndexOf(statement);
-        var startedInLoop = launch is IInvocationOperation;
         for (var k = position + 1; k < loopBody.Operations.Length; k++)
         {
             var after = loopBody.Operations[k];
@@ -1463,18 +1507,26 @@ internal static partial class PoolFanOut
             return "the loop does more than start the task";
         }
 
-        var pre = loopBody.Operations.Take(position).ToImmutableArray();
+        pre = loopBody.Operations.Take(position).ToImmutableArray();
         if (pre.Any(s => !ThreadFanOut.IsPureDeclaration(s, types)))
         {
             return "the loop does more than declare per-task values before starting it";
         }
 
+        return null;
+    }
+
+    /// <summary>
+    /// The statements the rewrite removes with the tasks — a separate start loop, the join, the collection's declaration —
+    /// when the join follows the loop at once and the tasks are not used after it.
+    /// </summary>
+    private static string? TaskJoinRemoval(ILoopOperation loop, IOperation join, ILocalSymbol collection, IOperation root, bool startedInLoop, KnownTypes types, List<IOperation> removed)
+    {
         if (loop.Parent is not IBlockOperation block)
         {
             return "the loop is not a plain statement";
         }
 
-        var removed = new List<IOperation>();
         var joinStatement = join is ILoopOperation ? join : join.Parent as IExpressionStatementOperation;
         if (joinStatement is null || joinStatement.Parent != block)
         {
@@ -1529,7 +1581,6 @@ internal static partial class PoolFanOut
         }
 
         removed.Add(declaration);
-        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre, ImmutableArray.Create(body), null, null, items);
         return null;
     }
 

@@ -17,6 +17,84 @@ internal static partial class PoolFanOut
     private static string? PlanQueued(IInvocationOperation queue, ILoopOperation loop, IOperation @delegate, QueuedJoin join, IOperation root, KnownTypes types, out FanOutPlan? plan)
     {
         plan = null;
+        if (QueuedJoinObjectsBlocker(join) is { } joinBlocker)
+        {
+            return joinBlocker;
+        }
+
+        if (QueuedItems(loop, root, out var index, out var bound, out var items) is { } loopBlocker)
+        {
+            return loopBlocker;
+        }
+
+        if (@delegate is not IAnonymousFunctionOperation function)
+        {
+            return "the work item is a method, not a lambda whose completion signal the rewrite can drop";
+        }
+
+        if (ItemWork(function, join, types, out var work, out var completion, out var countsUpTo) is { } workBlocker)
+        {
+            return workBlocker;
+        }
+
+        if (items is null && OperationFacts.References(function, index))
+        {
+            return "the work item reads the loop variable '" + index.Name + "', which changes while it runs";
+        }
+
+        var affinity = OperationFacts.ThreadAffinity(function.Body, types);
+        if (affinity is not null)
+        {
+            return "the work item depends on its thread (" + affinity + ")";
+        }
+
+        IParameterSymbol? parameter = function.Symbol.Parameters.Length == 1 ? function.Symbol.Parameters[0] : null;
+        IOperation? argument = queue.Arguments.Length >= 2 && queue.Arguments[1].ArgumentKind == ArgumentKind.Explicit ? queue.Arguments[1].Value : null;
+        if (argument is not null && !OperationFacts.IsStableValue(argument, root, index) && !(items is not null && References(argument, index) && OperationFacts.IsStableValue(argument, root)))
+        {
+            return "the state passed to the work item cannot be evaluated later with the same value";
+        }
+
+        if (QueueLoopParts(queue, loop, join, types, out var block, out var dropped, out var pre, out var eventLocals) is { } partsBlocker)
+        {
+            return partsBlocker;
+        }
+
+        var removed = new List<IOperation>();
+        IUsingOperation? usingOperation = null;
+        var allowed = new HashSet<IOperation>(dropped) { completion! };
+        string? reason;
+        if (join.Countdown is not null)
+        {
+            reason = CountdownRemoval(join.Countdown, bound, items, block, root, allowed, removed, ref usingOperation);
+        }
+        else if (join.Events is ILocalSymbol events)
+        {
+            reason = EventsRemoval(events, eventLocals, block, loop, root, join.Wait, allowed, removed, types);
+        }
+        else
+        {
+            reason = CounterRemoval((ILocalSymbol)join.DoneEvent!, (ILocalSymbol)join.Counter!, countsUpTo, bound, items, block, root, allowed, removed, ref usingOperation);
+        }
+
+        if (reason is not null)
+        {
+            return reason;
+        }
+
+        if (!JoinFollowsLoop(join, loop, block, removed))
+        {
+            return "other code runs while the work items run";
+        }
+
+        var body = new FanOutBody(work, null, parameter, argument, @delegate);
+        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutableArray(), ImmutableArray.Create(body), null, usingOperation, items);
+        return null;
+    }
+
+    /// <summary>Why the join objects cannot be removed by the rewrite (fields, a Monitor.Wait join), or null.</summary>
+    private static string? QueuedJoinObjectsBlocker(QueuedJoin join)
+    {
         if (join.Countdown is null && join.Events is null && join.DoneEvent is null)
         {
             return join.Mechanism.Contains("Monitor")
@@ -34,9 +112,15 @@ internal static partial class PoolFanOut
             return "the pending counter is not a local of the method";
         }
 
-        ILocalSymbol index;
-        IOperation? bound = null;
-        IOperation? items = null;
+        return null;
+    }
+
+    /// <summary>The loop's index and count (<c>for (int i = 0; i &lt; n; i++)</c>) or its items (<c>foreach (var x in items)</c>).</summary>
+    private static string? QueuedItems(ILoopOperation loop, IOperation root, out ILocalSymbol index, out IOperation? bound, out IOperation? items)
+    {
+        index = null!;
+        bound = null;
+        items = null;
         if (OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit))
         {
             if (!OperationFacts.IsStableValue(limit, root))
@@ -58,26 +142,31 @@ internal static partial class PoolFanOut
             return "the items are not queued by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
         }
 
-        if (@delegate is not IAnonymousFunctionOperation function)
-        {
-            return "the work item is a method, not a lambda whose completion signal the rewrite can drop";
-        }
+        return null;
+    }
 
+    /// <summary>
+    /// The work of a queued lambda without its completion signal: the signal (or the pending counter's
+    /// <c>if (Interlocked.Decrement(ref pending) == 0) done.Set();</c>) must be its last statement or its only finally.
+    /// </summary>
+    private static string? ItemWork(IAnonymousFunctionOperation function, QueuedJoin join, KnownTypes types, out ImmutableArray<IOperation> work, out IOperation? completion, out IOperation? countsUpTo)
+    {
+        work = ImmutableArray<IOperation>.Empty;
+        countsUpTo = null;
+        completion = null;
         if (join.SignalStatements.Length != 1)
         {
             return "the work item signals completion more than once";
         }
 
         // The completion: the signal itself, or `if (Interlocked.Decrement(ref pending) == 0) done.Set();` around it.
-        IOperation? countsUpTo = null;
-        var completion = join.DoneEvent is not null ? CounterCompletion(join.SignalStatements[0], (ILocalSymbol)join.Counter!, types, out countsUpTo) : join.SignalStatements[0];
+        completion = join.DoneEvent is not null ? CounterCompletion(join.SignalStatements[0], (ILocalSymbol)join.Counter!, types, out countsUpTo) : join.SignalStatements[0];
         if (completion is null)
         {
             return "the last item's signal is not 'if (Interlocked.Decrement(ref pending) == 0) done.Set();' or 'if (Interlocked.Increment(ref completed) == n) done.Set();'";
         }
 
         var statements = function.Body.Operations.Where(s => !(s is IReturnOperation { IsImplicit: true, ReturnedValue: null })).ToList();
-        ImmutableArray<IOperation> work;
         if (statements.Count > 0 && statements[statements.Count - 1] == completion)
         {
             work = statements.Take(statements.Count - 1).ToImmutableArray();
@@ -98,39 +187,33 @@ internal static partial class PoolFanOut
             return "the work item returns early";
         }
 
-        if (items is null && OperationFacts.References(function, index))
-        {
-            return "the work item reads the loop variable '" + index.Name + "', which changes while it runs";
-        }
+        return null;
+    }
 
-        var affinity = OperationFacts.ThreadAffinity(function.Body, types);
-        if (affinity is not null)
-        {
-            return "the work item depends on its thread (" + affinity + ")";
-        }
-
-        IParameterSymbol? parameter = function.Symbol.Parameters.Length == 1 ? function.Symbol.Parameters[0] : null;
-        IOperation? argument = queue.Arguments.Length >= 2 && queue.Arguments[1].ArgumentKind == ArgumentKind.Explicit ? queue.Arguments[1].Value : null;
-        if (argument is not null && !OperationFacts.IsStableValue(argument, root, index) && !(items is not null && References(argument, index) && OperationFacts.IsStableValue(argument, root)))
-        {
-            return "the state passed to the work item cannot be evaluated later with the same value";
-        }
-
+    /// <summary>
+    /// The loop that queues: it ends with the queue call, before it only declares per-item values and makes or stores the
+    /// per-item events (<paramref name="dropped"/>, removed with the join).
+    /// </summary>
+    private static string? QueueLoopParts(IInvocationOperation queue, ILoopOperation loop, QueuedJoin join, KnownTypes types, out IBlockOperation block, out List<IOperation> dropped, out List<IOperation> pre, out HashSet<ISymbol> eventLocals)
+    {
+        block = null!;
+        eventLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        dropped = new List<IOperation>();
+        pre = new List<IOperation>();
         if (queue.Parent is not IExpressionStatementOperation queueStatement || loop.Body is not IBlockOperation loopBody || queueStatement.Parent != loopBody
             || loopBody.Operations[loopBody.Operations.Length - 1] != queueStatement)
         {
             return "the loop does more than queue the work item";
         }
 
-        if (loop.Parent is not IBlockOperation block)
+        if (loop.Parent is not IBlockOperation loopBlock)
         {
             return "the loop is not a plain statement";
         }
 
+        block = loopBlock;
+
         // Per-item event creation and storing (events[i] = new ManualResetEvent(false); events.Add(done);) goes with the join.
-        var eventLocals = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        var dropped = new List<IOperation>();
-        var pre = new List<IOperation>();
         foreach (var statement in loopBody.Operations.Take(loopBody.Operations.Length - 1))
         {
             if (join.Events is ILocalSymbol events && EventStoreOrDeclaration(statement, events, eventLocals, types))
@@ -147,40 +230,16 @@ internal static partial class PoolFanOut
             return "the loop does more than declare per-item values before queuing";
         }
 
-        var removed = new List<IOperation>();
-        IUsingOperation? usingOperation = null;
-        var allowed = new HashSet<IOperation>(dropped) { completion };
-        string? reason;
-        if (join.Countdown is not null)
-        {
-            reason = CountdownRemoval(join.Countdown, bound, items, block, root, allowed, removed, ref usingOperation);
-        }
-        else if (join.Events is ILocalSymbol events)
-        {
-            reason = EventsRemoval(events, eventLocals, block, loop, root, join.Wait, allowed, removed, types);
-        }
-        else
-        {
-            reason = CounterRemoval((ILocalSymbol)join.DoneEvent!, (ILocalSymbol)join.Counter!, countsUpTo, bound, items, block, root, allowed, removed, ref usingOperation);
-        }
+        return null;
+    }
 
-        if (reason is not null)
-        {
-            return reason;
-        }
-
-        // The join statement comes straight after the loop: nothing else runs while the items run.
+    /// <summary>The join statement comes straight after the loop: nothing else runs while the items run.</summary>
+    private static bool JoinFollowsLoop(QueuedJoin join, ILoopOperation loop, IBlockOperation block, List<IOperation> removed)
+    {
         var loopPosition = block.Operations.IndexOf(loop);
         var waitStatement = join.Wait is ILoopOperation waitLoop ? waitLoop : (IOperation?)join.Wait?.Parent;
         var firstAfter = removed.Where(r => r.Parent == block && block.Operations.IndexOf(r) > loopPosition).Select(r => block.Operations.IndexOf(r)).DefaultIfEmpty(-1).Min();
-        if (firstAfter != loopPosition + 1 || (waitStatement is not null && join.Countdown is null && block.Operations.IndexOf(waitStatement) != loopPosition + 1))
-        {
-            return "other code runs while the work items run";
-        }
-
-        var body = new FanOutBody(work, null, parameter, argument, @delegate);
-        plan = new FanOutPlan(loop, removed.ToImmutableArray(), index, bound, pre.ToImmutableArray(), ImmutableArray.Create(body), null, usingOperation, items);
-        return null;
+        return firstAfter == loopPosition + 1 && (waitStatement is null || join.Countdown is not null || block.Operations.IndexOf(waitStatement) == loopPosition + 1);
     }
 
     /// <summary>A count that is the loop's: the same bound, or for a foreach the items' <c>Length</c> / <c>Count</c> / <c>Count()</c>.</summary>
