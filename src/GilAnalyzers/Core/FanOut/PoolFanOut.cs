@@ -229,7 +229,7 @@ internal static partial class PoolFanOut
             return null;
         }
 
-        var count = OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
+        var count = DescribeCount(loop);
         return new FanOut(FanOutShape.Loop, call, count, cost, "'" + wrapper.Method.Name + "' (ThreadPool." + wrapper.Queue.TargetMethod.Name + ") + " + mechanism, null,
             "the work items are queued through '" + wrapper.Method.Name + "'");
     }
@@ -389,7 +389,7 @@ internal static partial class PoolFanOut
             return null;
         }
 
-        var count = OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) ? ThreadFanOut.Describe(bound) : "several";
+        var count = DescribeCount(loop);
         string? blocker;
         FanOutPlan? plan = null;
         if (join.Value.Blocker is not null)
@@ -1297,8 +1297,7 @@ internal static partial class PoolFanOut
             return null;
         }
 
-        IOperation? bound = null;
-        var count = loop is not null && OperationFacts.IsZeroBasedCountingLoop(loop, out _, out bound) ? ThreadFanOut.Describe(bound) : "several";
+        var count = loop is null ? "several" : DescribeCount(loop);
         FanOutPlan? plan = null;
         var joinName = join.Value.Name;
         var blocker = loop is null || join.Value.InOtherMethod
@@ -1360,6 +1359,12 @@ internal static partial class PoolFanOut
         }
     }
 
+    /// <summary>How many items a queuing loop makes: its bound (<c>'n'</c>, also for a uint/long index), else "several".</summary>
+    private static string DescribeCount(ILoopOperation loop)
+        => OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) || ThreadFanOut.IsWideCountingLoop(loop, out _, out bound)
+            ? ThreadFanOut.Describe(bound)
+            : "several";
+
     private static string? PlanTasks(IOperation launch, ILoopOperation loop, IOperation @delegate, ILocalSymbol collection, IOperation join, IOperation root, KnownTypes types, out FanOutPlan? plan)
     {
         plan = null;
@@ -1406,8 +1411,10 @@ internal static partial class PoolFanOut
         index = null!;
         bound = null;
         items = null;
-        if (OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit) && OperationFacts.IsStableValue(limit, root))
+        if ((OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit) || ThreadFanOut.IsWideCountingLoop(loop, out counting, out limit))
+            && OperationFacts.IsStableValue(limit, root))
         {
+            // for (int i = 0; i < n; i++), or a uint/long index (Parallel.For's long overload).
             index = counting;
             bound = limit;
             if (OperationFacts.References(@delegate, index))

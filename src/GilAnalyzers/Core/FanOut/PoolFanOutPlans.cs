@@ -131,6 +131,17 @@ internal static partial class PoolFanOut
             index = counting;
             bound = limit;
         }
+        else if (ThreadFanOut.IsWideCountingLoop(loop, out var wide, out var wideLimit))
+        {
+            // for (uint i = 0; i < n; i++) / a long index: Parallel.For's long overload runs the same items.
+            if (!OperationFacts.IsStableValue(wideLimit, root))
+            {
+                return "the item count can change while the items run";
+            }
+
+            index = wide;
+            bound = wideLimit;
+        }
         else if (OperationFacts.ForEachItems(loop, root) is { } source)
         {
             // foreach (var file in files) ThreadPool.QueueUserWorkItem(...): Parallel.ForEach over the same items.

@@ -995,7 +995,7 @@ internal static class ThreadFanOut
     /// <c>for (uint i = 0; i &lt; n; ++i)</c> or the same with a <c>long</c> index: starts at 0, steps by one, the index
     /// written by nothing but the step.
     /// </summary>
-    private static bool IsWideCountingLoop(ILoopOperation loop, out ILocalSymbol index, out IOperation bound)
+    internal static bool IsWideCountingLoop(ILoopOperation loop, out ILocalSymbol index, out IOperation bound)
     {
         index = null!;
         bound = null!;

@@ -784,4 +784,60 @@ public class PoolJoinRewriteTests
 
         return result;
     }
+
+    [Fact]
+    public async Task UnsignedIndexQueuingWithACountdown_BecomesLongParallelFor()
+    {
+        // for (uint i = 0; …): Parallel.For's long overload runs the same items and the index gets its own type back.
+        var source = Usings + """
+            class Blocks
+            {
+                static ulong Mix(ulong v) { for (int r = 0; r < 64; r++) v = v * 6364136223846793005UL + 1442695040888963407UL; return v; }
+
+                public static ulong[] Run(uint count, ulong[] seeds)
+                {
+                    var results = new ulong[count];
+                    using (var done = new CountdownEvent((int)count))
+                    {
+                        for (uint i = 0; i < count; i++)
+                        {
+                            uint block = i;
+                            {|#0:ThreadPool.QueueUserWorkItem(_ =>
+                            {
+                                ulong acc = 0;
+                                for (int k = 0; k < seeds.Length; k++) acc ^= Mix(seeds[k] + block);
+                                results[block] = acc;
+                                done.Signal();
+                            })|};
+                        }
+                        done.Wait();
+                    }
+                    return results;
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Blocks
+            {
+                static ulong Mix(ulong v) { for (int r = 0; r < 64; r++) v = v * 6364136223846793005UL + 1442695040888963407UL; return v; }
+
+                public static ulong[] Run(uint count, ulong[] seeds)
+                {
+                    var results = new ulong[count];
+                    Parallel.For(0L, count, iIndex =>
+                    {
+                        uint i = (uint)iIndex;
+                        uint block = i;
+                        ulong acc = 0;
+                        for (int k = 0; k < seeds.Length; k++) acc ^= Mix(seeds[k] + block);
+                        results[block] = acc;
+                    });
+                    return results;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForKey, LanguageVersion.Latest,
+            VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
+                .WithArguments("'count'", "ThreadPool.QueueUserWorkItem + CountdownEvent", "calls 'Mix' (for loop)"));
+    }
 }
