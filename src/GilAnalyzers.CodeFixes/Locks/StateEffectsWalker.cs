@@ -97,6 +97,31 @@ internal sealed class StateEffectsWalker
     {
         var fresh = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         var spoiled = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+
+        // A local given another local's object (next = u; (u, next) = (next, u)) is fresh only while that one is.
+        var aliases = new Dictionary<ILocalSymbol, List<ILocalSymbol>>(SymbolEqualityComparer.Default);
+        void Assign(ILocalSymbol target, IOperation value)
+        {
+            var sources = new List<ILocalSymbol>();
+            if (IsCreationOrAlias(value, sources))
+            {
+                fresh.Add(target);
+                if (sources.Count > 0)
+                {
+                    if (!aliases.TryGetValue(target, out var list))
+                    {
+                        aliases[target] = list = new List<ILocalSymbol>();
+                    }
+
+                    list.AddRange(sources);
+                }
+            }
+            else
+            {
+                spoiled.Add(target);
+            }
+        }
+
         if (!_compilation.ContainsSyntaxTree(function.SyntaxTree))
         {
             return fresh;
@@ -117,12 +142,22 @@ internal sealed class StateEffectsWalker
                     var init = declarator.Initializer?.Value ?? declarator.GetVariableInitializer()?.Value;
                     if (init is not null)
                     {
-                        (IsCreation(init) ? fresh : spoiled).Add(declarator.Symbol);
+                        Assign(declarator.Symbol, init);
                     }
 
                     break;
                 case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
-                    (IsCreation(assignment.Value) ? fresh : spoiled).Add(target.Local);
+                    Assign(target.Local, assignment.Value);
+                    break;
+                case IDeconstructionAssignmentOperation { Target: ITupleOperation targets } swap
+                    when Unwrap(swap.Value) is ITupleOperation values
+                         && targets.Elements.Length == values.Elements.Length && targets.Elements.All(e => e is ILocalReferenceOperation):
+                    // (u, next) = (next, u): the locals trade objects they already held.
+                    for (var i = 0; i < targets.Elements.Length; i++)
+                    {
+                        Assign(((ILocalReferenceOperation)targets.Elements[i]).Local, values.Elements[i]);
+                    }
+
                     break;
                 case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target }:
                     spoiled.Add(target.Local);
@@ -159,7 +194,84 @@ internal sealed class StateEffectsWalker
         }
 
         fresh.ExceptWith(spoiled);
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var pair in aliases)
+            {
+                if (fresh.Contains(pair.Key) && pair.Value.Any(source => !fresh.Contains(source)))
+                {
+                    fresh.Remove(pair.Key);
+                    changed = true;
+                }
+            }
+        }
+
         return fresh;
+    }
+
+    /// <summary>
+    /// A new object (<see cref="IsCreation"/>), a call to a source method that only ever returns new objects
+    /// (<c>static double[,] NewPlate() =&gt; new double[n, n]</c>), another local (<paramref name="sources"/>: fresh only if
+    /// it is), or a conditional between such values.
+    /// </summary>
+    private bool IsCreationOrAlias(IOperation value, List<ILocalSymbol> sources)
+    {
+        value = Unwrap(value);
+        switch (value)
+        {
+            case ILocalReferenceOperation local when local.Local.RefKind == RefKind.None:
+                sources.Add(local.Local);
+                return true;
+            case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
+                return IsCreationOrAlias(conditional.WhenTrue, sources) && IsCreationOrAlias(whenFalse, sources);
+            case IInvocationOperation invocation when ReturnsOnlyNewObjects(invocation.TargetMethod):
+                return true;
+            default:
+                return IsCreation(value);
+        }
+    }
+
+    /// <summary>A source method whose every return is a <c>new</c> object or array: it cannot hand out a cached one.</summary>
+    private bool ReturnsOnlyNewObjects(IMethodSymbol method)
+    {
+        if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern || method.IsAsync
+            || method.ReturnsByRef || method.ReturnsVoid || method.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken);
+        if (!_compilation.ContainsSyntaxTree(syntax.SyntaxTree) || syntax is not (MethodDeclarationSyntax or LocalFunctionStatementSyntax))
+        {
+            return false;
+        }
+
+        if (_compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, _cancellationToken) is not { } body)
+        {
+            return false;
+        }
+
+        var returns = 0;
+        foreach (var operation in body.DescendantsAndSelf())
+        {
+            if (operation.Kind == OperationKind.YieldReturn)
+            {
+                return false;
+            }
+
+            if (operation is IReturnOperation { ReturnedValue: { } returned } && OperationFacts.FunctionRoot(operation) == OperationFacts.FunctionRoot(body))
+            {
+                if (!IsCreation(returned))
+                {
+                    return false;
+                }
+
+                returns++;
+            }
+        }
+
+        return returns > 0;
     }
 
     private static bool IsCreation(IOperation value)

@@ -286,6 +286,81 @@ public class SharedLockAroundCpuWorkFixerTests
         Assert.All(offers, o => Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, o.Keys));
     }
 
+    private const string Relaxation = """
+            static double[] NewGrid(int size) => new double[size];
+            static double[] Cached = new double[8];
+            static double[] SharedGrid(int size) => size <= 8 ? Cached : new double[size];
+            static long Relax(int size, bool inPlace) => Sweep(NewGrid(size), inPlace);
+            static long Sweep(double[] start, bool inPlace)
+            {
+                var u = start.Length > 0 ? NewGrid(start.Length) : NewGrid(1);
+                var next = inPlace ? u : NewGrid(u.Length);
+                long sweeps = 0;
+                for (int s = 0; s < u.Length; s++)
+                {
+                    for (int j = 1; j < u.Length - 1; j++) next[j] = 0.5 * (u[j - 1] + u[j + 1]);
+                    (u, next) = (next, u);
+                    sweeps++;
+                }
+                return sweeps;
+            }
+            static long RelaxShared(int size)
+            {
+                var u = SharedGrid(size);
+                long sweeps = 0;
+                for (int s = 0; s < size; s++)
+                {
+                    for (int j = 1; j < u.Length - 1; j++) u[j] = 0.5 * (u[j - 1] + u[j + 1]);
+                    sweeps++;
+                }
+                return sweeps;
+            }
+
+        """;
+
+    [Fact]
+    public async Task MoveOut_WorkOnArraysFromASourceFactoryAndSwapped_LeavesTheSharedUpdate()
+    {
+        // NewGrid only ever returns a new array, 'next' is 'u' or another new array, and the swap trades the two:
+        // Relax writes only its own memory, so the call moves out of the lock and the sum stays.
+        await VerifyAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            count += Relax(n, i % 2 == 0);
+                        }
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        var value = Relax(n, i % 2 == 0);
+                        lock (Gate)
+                        {
+                            count += value;
+                        }
+                    });
+            """, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, members: Relaxation);
+    }
+
+    [Fact]
+    public async Task AFactoryThatMayReturnACachedArray_IsNotFresh()
+    {
+        // SharedGrid hands out the static Cached array for small sizes: writes through it are shared.
+        var source = Wrap("""
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            count += RelaxShared(n);
+                        }
+                    });
+            """, Relaxation);
+        var offers = await CodeFixOffers.ForAsync(source);
+        Assert.Contains(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork || o.Id == DiagnosticIds.ProcessGlobalStateUnderLock);
+        Assert.All(offers, o => Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, o.Keys));
+    }
+
     [Fact]
     public async Task ArrayCallsOnASharedBuffer_OfferNoMoveOut()
     {
