@@ -262,7 +262,7 @@ internal sealed class StateEffectsWalker
 
             if (operation is IReturnOperation { ReturnedValue: { } returned } && OperationFacts.FunctionRoot(operation) == OperationFacts.FunctionRoot(body))
             {
-                if (!IsCreation(returned))
+                if (!IsCreation(returned) && !IsFilledLocalArray(Unwrap(returned), body))
                 {
                     return false;
                 }
@@ -272,6 +272,43 @@ internal sealed class StateEffectsWalker
         }
 
         return returns > 0;
+    }
+
+    /// <summary>
+    /// <c>var plate = new double[n, n]; … plate[0, j] = top; … return plate;</c>: a local array made by <c>new</c> and
+    /// otherwise only indexed (or asked its length) — nothing else can hold it when it is returned.
+    /// </summary>
+    private static bool IsFilledLocalArray(IOperation returned, IOperation body)
+    {
+        if (returned is not ILocalReferenceOperation { Local: { Type: IArrayTypeSymbol } local })
+        {
+            return false;
+        }
+
+        var created = false;
+        foreach (var operation in body.DescendantsAndSelf())
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, local):
+                    created = declarator.Initializer?.Value is { } init && Unwrap(init) is IArrayCreationOperation;
+                    break;
+                case ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, local):
+                    var parent = reference.Parent;
+                    var onlyIndexedOrReturned = parent is IReturnOperation
+                        || (parent is IArrayElementReferenceOperation element && element.ArrayReference == reference)
+                        || parent is IPropertyReferenceOperation { Property.Name: "Length" or "LongLength" or "Rank" }
+                        || parent is IInvocationOperation { TargetMethod.Name: "GetLength" or "GetUpperBound" or "GetLowerBound" };
+                    if (!onlyIndexedOrReturned)
+                    {
+                        return false;
+                    }
+
+                    break;
+            }
+        }
+
+        return created;
     }
 
     private static bool IsCreation(IOperation value)

@@ -287,7 +287,12 @@ public class SharedLockAroundCpuWorkFixerTests
     }
 
     private const string Relaxation = """
-            static double[] NewGrid(int size) => new double[size];
+            static double[] NewGrid(int size)
+            {
+                var grid = new double[size];
+                for (int j = 0; j < grid.Length; j++) grid[j] = 1.0;
+                return grid;
+            }
             static double[] Cached = new double[8];
             static double[] SharedGrid(int size) => size <= 8 ? Cached : new double[size];
             static long Relax(int size, bool inPlace) => Sweep(NewGrid(size), inPlace);
@@ -321,7 +326,7 @@ public class SharedLockAroundCpuWorkFixerTests
     [Fact]
     public async Task MoveOut_WorkOnArraysFromASourceFactoryAndSwapped_LeavesTheSharedUpdate()
     {
-        // NewGrid only ever returns a new array, 'next' is 'u' or another new array, and the swap trades the two:
+        // NewGrid only ever returns the new array it filled, 'next' is 'u' or another new array, and the swap trades the two:
         // Relax writes only its own memory, so the call moves out of the lock and the sum stays.
         await VerifyAsync("""
                     Parallel.For(0, n, i =>
