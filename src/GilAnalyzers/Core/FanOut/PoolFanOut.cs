@@ -1361,7 +1361,7 @@ internal static partial class PoolFanOut
 
     /// <summary>How many items a queuing loop makes: its bound (<c>'n'</c>, also for a uint/long index), else "several".</summary>
     private static string DescribeCount(ILoopOperation loop)
-        => OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) || ThreadFanOut.IsWideCountingLoop(loop, out _, out bound)
+        => OperationFacts.IsZeroBasedCountingLoop(loop, out _, out var bound) || OperationFacts.IsWideCountingLoop(loop, out _, out bound)
             ? ThreadFanOut.Describe(bound)
             : "several";
 
@@ -1411,7 +1411,7 @@ internal static partial class PoolFanOut
         index = null!;
         bound = null;
         items = null;
-        if ((OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit) || ThreadFanOut.IsWideCountingLoop(loop, out counting, out limit))
+        if ((OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit) || OperationFacts.IsWideCountingLoop(loop, out counting, out limit))
             && OperationFacts.IsStableValue(limit, root))
         {
             // for (int i = 0; i < n; i++), or a uint/long index (Parallel.For's long overload).

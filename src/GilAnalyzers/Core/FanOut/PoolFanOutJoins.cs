@@ -90,18 +90,7 @@ internal static partial class PoolFanOut
     /// </summary>
     private static bool WaitsForEachElement(ILoopOperation loop, ISymbol collection, KnownTypes types, string waitName, INamedTypeSymbol? type, INamedTypeSymbol? genericType = null)
     {
-        ILocalSymbol? element = null;
-        if (loop is IForEachLoopOperation forEach)
-        {
-            if (!SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(forEach.Collection)), collection)
-                || forEach.Locals.Length == 0)
-            {
-                return false;
-            }
-
-            element = forEach.Locals[0];
-        }
-        else if (loop is not IForLoopOperation)
+        if (!IsLoopOver(loop, collection, out var element))
         {
             return false;
         }
@@ -137,6 +126,28 @@ internal static partial class PoolFanOut
         }
 
         return waits;
+    }
+
+    /// <summary>
+    /// A loop that can visit the elements of <paramref name="collection"/>: <c>foreach (var t in collection)</c>
+    /// (<paramref name="element"/> is its variable) or a <c>for</c> loop (null: elements are <c>collection[...]</c>).
+    /// </summary>
+    private static bool IsLoopOver(ILoopOperation loop, ISymbol collection, out ILocalSymbol? element)
+    {
+        element = null;
+        if (loop is IForEachLoopOperation forEach)
+        {
+            if (!SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(forEach.Collection)), collection)
+                || forEach.Locals.Length == 0)
+            {
+                return false;
+            }
+
+            element = forEach.Locals[0];
+            return true;
+        }
+
+        return loop is IForLoopOperation;
     }
 
     /// <summary>The loop's element: the foreach variable, or <c>collection[...]</c>.</summary>
@@ -179,18 +190,7 @@ internal static partial class PoolFanOut
 
     private static bool StartsEachElement(ILoopOperation loop, ISymbol collection, KnownTypes types)
     {
-        ILocalSymbol? element = null;
-        if (loop is IForEachLoopOperation forEach)
-        {
-            if (!SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(forEach.Collection)), collection)
-                || forEach.Locals.Length == 0)
-            {
-                return false;
-            }
-
-            element = forEach.Locals[0];
-        }
-        else if (loop is not IForLoopOperation)
+        if (!IsLoopOver(loop, collection, out var element))
         {
             return false;
         }

@@ -131,7 +131,7 @@ internal static partial class PoolFanOut
             index = counting;
             bound = limit;
         }
-        else if (ThreadFanOut.IsWideCountingLoop(loop, out var wide, out var wideLimit))
+        else if (OperationFacts.IsWideCountingLoop(loop, out var wide, out var wideLimit))
         {
             // for (uint i = 0; i < n; i++) / a long index: Parallel.For's long overload runs the same items.
             if (!OperationFacts.IsStableValue(wideLimit, root))

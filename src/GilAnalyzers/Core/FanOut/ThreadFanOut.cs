@@ -505,7 +505,7 @@ internal static class ThreadFanOut
                     : "'" + OperationFacts.StripConversions(loopBound).Syntax + " - " + start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "'";
             }
         }
-        else if (IsWideCountingLoop(loop, out var wideIndex, out var wideBound))
+        else if (OperationFacts.IsWideCountingLoop(loop, out var wideIndex, out var wideBound))
         {
             // for (uint i = 0; i < n; ++i) / for (long i = 0; …): Parallel.For's long overload runs the same partitions.
             index = wideIndex;
@@ -989,53 +989,6 @@ internal static class ThreadFanOut
         }
 
         return first;
-    }
-
-    /// <summary>
-    /// <c>for (uint i = 0; i &lt; n; ++i)</c> or the same with a <c>long</c> index: starts at 0, steps by one, the index
-    /// written by nothing but the step.
-    /// </summary>
-    internal static bool IsWideCountingLoop(ILoopOperation loop, out ILocalSymbol index, out IOperation bound)
-    {
-        index = null!;
-        bound = null!;
-        if (loop is not IForLoopOperation { Before.Length: 1, AtLoopBottom.Length: 1, Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition } forLoop
-            || forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
-            || declarations[0].Declarators.Length != 1)
-        {
-            return false;
-        }
-
-        var declarator = declarations[0].Declarators[0];
-        var initializer = declarator.Initializer ?? declarations[0].Initializer;
-        if (declarator.Symbol.Type.SpecialType is not (SpecialType.System_UInt32 or SpecialType.System_Int64)
-            || initializer is null
-            || OperationFacts.StripConversions(initializer.Value).ConstantValue is not { HasValue: true, Value: 0 or 0u or 0L }
-            || OperationFacts.StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
-            || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol)
-            || condition.RightOperand.Type?.SpecialType is not (SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_Int32)
-                && OperationFacts.StripConversions(condition.RightOperand).Type?.SpecialType is not (SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_Int32))
-        {
-            return false;
-        }
-
-        var step = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
-        var isIncrement = step switch
-        {
-            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
-                => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
-            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value.ConstantValue: { HasValue: true, Value: 1 or 1u or 1L } }
-                => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
-            _ => false,
-        };
-        if (!isIncrement || OperationFacts.IsWrittenAfterDeclaration(declarator.Symbol, forLoop.Body))
-        {
-            return false;
-        }
-
-        index = declarator.Symbol;
-        bound = OperationFacts.StripConversions(condition.RightOperand);
-        return true;
     }
 
     /// <summary>

@@ -412,12 +412,8 @@ internal static class OperationFacts
     /// </summary>
     public static bool JoinsOwnFork(IInvocationOperation invocation)
     {
-        if (invocation.TargetMethod.Name != "Join" || invocation.Arguments.Length != 0 || invocation.TargetMethod.ContainingType?.Name != "Thread")
-        {
-            return false;
-        }
-
-        if (invocation.Instance is null)
+        if (invocation.TargetMethod.Name != "Join" || invocation.Arguments.Length != 0 || invocation.TargetMethod.ContainingType?.Name != "Thread"
+            || invocation.Instance is null)
         {
             return false;
         }
@@ -443,15 +439,19 @@ internal static class OperationFacts
         return declaration switch
         {
             // var t = new Thread(…); Thread[] threads = new Thread[n]; var threads = new List<Thread>();
-            VariableDeclaratorSyntax { Initializer.Value: BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax } => true,
+            VariableDeclaratorSyntax declarator => IsMadeByNew(declarator),
             // foreach (var t in threads) where threads is itself such a local of this method.
             ForEachStatementSyntax { Expression: IdentifierNameSyntax collection } when invocation.SemanticModel is { } model
                 => model.GetSymbolInfo(collection).Symbol is ILocalSymbol { DeclaringSyntaxReferences.Length: 1 } source
-                   && source.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or BaseObjectCreationExpressionSyntax } sourceDeclaration
+                   && source.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax sourceDeclaration
+                   && IsMadeByNew(sourceDeclaration)
                    && EnclosingMember(sourceDeclaration) == member,
             _ => false,
         };
     }
+
+    private static bool IsMadeByNew(VariableDeclaratorSyntax declarator)
+        => declarator.Initializer?.Value is BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax;
 
     /// <summary>
     /// A parameter of a primary constructor (<c>class Search(Evaluator evaluator)</c>): read in the type's members it is
@@ -750,6 +750,53 @@ internal static class OperationFacts
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// <c>for (uint i = 0; i &lt; n; ++i)</c> or the same with a <c>long</c> index: starts at 0, steps by one, the index
+    /// written by nothing but the step.
+    /// </summary>
+    public static bool IsWideCountingLoop(ILoopOperation loop, out ILocalSymbol index, out IOperation bound)
+    {
+        index = null!;
+        bound = null!;
+        if (loop is not IForLoopOperation { Before.Length: 1, AtLoopBottom.Length: 1, Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition } forLoop
+            || forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
+            || declarations[0].Declarators.Length != 1)
+        {
+            return false;
+        }
+
+        var declarator = declarations[0].Declarators[0];
+        var initializer = declarator.Initializer ?? declarations[0].Initializer;
+        if (declarator.Symbol.Type.SpecialType is not (SpecialType.System_UInt32 or SpecialType.System_Int64)
+            || initializer is null
+            || StripConversions(initializer.Value).ConstantValue is not { HasValue: true, Value: 0 or 0u or 0L }
+            || StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left
+            || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol)
+            || condition.RightOperand.Type?.SpecialType is not (SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_Int32)
+                && StripConversions(condition.RightOperand).Type?.SpecialType is not (SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_Int32))
+        {
+            return false;
+        }
+
+        var step = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
+        var isIncrement = step switch
+        {
+            IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
+                => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+            ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value.ConstantValue: { HasValue: true, Value: 1 or 1u or 1L } }
+                => SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol),
+            _ => false,
+        };
+        if (!isIncrement || IsWrittenAfterDeclaration(declarator.Symbol, forLoop.Body))
+        {
+            return false;
+        }
+
+        index = declarator.Symbol;
+        bound = StripConversions(condition.RightOperand);
+        return true;
     }
 
     /// <summary>
