@@ -19,7 +19,8 @@ namespace GilAnalyzers.Core;
 /// <item>I/O and waiting (await, Console, streams, files, sockets, Thread.Sleep, Task.Delay) make it I/O-bound:
 /// a lock around I/O guards a shared resource and is fine.</item>
 /// <item>Calls into methods of the same compilation are summarised once per compilation (memoised, depth-bounded;
-/// a cycle counts as recursion). Calls the model cannot see (virtual, interface, other assemblies) are unknown.</item>
+/// a cycle counts as recursion). An interface, abstract or virtual call is costed by the implementations the compilation's
+/// own source declares (see <see cref="SourceImplementations"/>); calls the model cannot see (other assemblies) are unknown.</item>
 /// </list>
 /// One instance per compilation, shared by every analyzer: see <see cref="For"/>.
 /// </summary>
@@ -43,9 +44,12 @@ internal sealed class WorkCostModel
     private readonly ConcurrentDictionary<IMethodSymbol, WorkCost> _lockBodySummaries =
         new ConcurrentDictionary<IMethodSymbol, WorkCost>(SymbolEqualityComparer.Default);
 
+    private readonly SourceImplementations _implementations;
+
     private WorkCostModel(KnownTypes types)
     {
         _types = types;
+        _implementations = new SourceImplementations(types.Compilation);
     }
 
     public static WorkCostModel For(KnownTypes types)
@@ -557,12 +561,60 @@ internal sealed class WorkCostModel
                 }
 
                 break;
+            case CallKind.Dispatch when StrongestImplementation(method, invocation.Instance?.Type, walk) is { } implementation:
+                if (!VisitSourceCall(implementation, method.Name, nest, walk, walk.LockBody && IsCallOnSameState(invocation)))
+                {
+                    return;
+                }
+
+                break;
             default:
                 walk.SawUnknown = true;
                 break;
         }
 
         VisitChildren(invocation, nest, walk);
+    }
+
+    /// <summary>
+    /// Of the source bodies a dispatched call can run (<see cref="SourceImplementations"/>), the one that decides its cost:
+    /// the most CPU-bound; else one that waits when they all wait; else a light one when none is unknown. Null when a body
+    /// is unknown and none computes, or when there is no source body to look at.
+    /// </summary>
+    private IMethodSymbol? StrongestImplementation(IMethodSymbol method, ITypeSymbol? receiverType, Walk walk)
+    {
+        IMethodSymbol? strongest = null, waiting = null, light = null;
+        var strength = -1;
+        var sawOther = false;
+        foreach (var implementation in _implementations.For(method, receiverType, walk.CancellationToken))
+        {
+            if (walk.Callers.Contains(implementation, SymbolEqualityComparer.Default))
+            {
+                return implementation;
+            }
+
+            var summary = Summarise(implementation, walk.Callers, walk.CancellationToken);
+            switch (summary.Kind)
+            {
+                case WorkKind.CpuBound when summary.Strength > strength:
+                    strongest = implementation;
+                    strength = summary.Strength;
+                    break;
+                case WorkKind.CpuBound:
+                    break;
+                case WorkKind.IoBound:
+                    waiting ??= implementation;
+                    break;
+                case WorkKind.Light:
+                    light ??= implementation;
+                    break;
+                default:
+                    sawOther = true;
+                    break;
+            }
+        }
+
+        return strongest ?? (sawOther ? null : light is null ? waiting : waiting is null ? light : null);
     }
 
     /// <summary>Adds the summary of a source method (or constructor) called here; false when it waits (the walk is over).</summary>
@@ -685,6 +737,9 @@ internal sealed class WorkCostModel
         Heavy,
         Linq,
         Source,
+
+        /// <summary>An interface, abstract or virtual member of this compilation: costed by its source implementations.</summary>
+        Dispatch,
     }
 
     private CallKind Classify(IMethodSymbol method, ITypeSymbol? receiverType)
@@ -732,6 +787,11 @@ internal sealed class WorkCostModel
                 && method.DeclaringSyntaxReferences.Length > 0))
         {
             return method.IsExtern ? CallKind.Unknown : CallKind.Source;
+        }
+
+        if (_implementations.Dispatches(method))
+        {
+            return CallKind.Dispatch;
         }
 
         return type.ContainingNamespace?.ToDisplayString() is { } ns && ns.StartsWith("System", StringComparison.Ordinal)

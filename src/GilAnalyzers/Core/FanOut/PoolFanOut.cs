@@ -1265,7 +1265,10 @@ internal static partial class PoolFanOut
         var collection = TaskCollection(parent, root);
         if (collection is null)
         {
-            return null;
+            // var task = new Task(() => { work; countdown.Signal(); }); task.Start(); ... countdown.Wait();
+            return loop is not null && launch is IObjectCreationOperation creation
+                ? AnalyzeSignalledTask(creation, @delegate, loop, parent, root, types, costModel)
+                : null;
         }
 
         if (loop is null)
@@ -1308,6 +1311,62 @@ internal static partial class PoolFanOut
                 ? "the tasks are awaited; Parallel.For would block the caller"
                 : PlanTasks(launch, loop, @delegate, localCollection, join.Value.Join, root, types, out plan);
         return new FanOut(FanOutShape.Loop, launch, count, cost, mechanism + " + " + joinName, plan, blocker);
+    }
+
+    /// <summary>
+    /// Tasks made with <c>new Task(...)</c> in a loop, started there and kept nowhere, whose work items say they are done the
+    /// way queued items do (a CountdownEvent they signal, an event per item, a counter and an event) and that the caller
+    /// waits for: the same hand-made fan-out as the queued form (<see cref="FindQueuedJoin(SignalSite, KnownTypes, WorkCostModel)"/>).
+    /// Reported without a rewrite.
+    /// </summary>
+    private static FanOut? AnalyzeSignalledTask(IObjectCreationOperation creation, IOperation @delegate, ILoopOperation loop, IOperation? parent, IOperation root, KnownTypes types, WorkCostModel costModel)
+    {
+        var start = parent switch
+        {
+            // new Task(...).Start();
+            IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 0 } direct => direct,
+            // var task = new Task(...); task.Start();
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => StartOfLocal(declarator.Symbol, loop.Body, types),
+            _ => null,
+        };
+        if (start is null || @delegate is not IAnonymousFunctionOperation function)
+        {
+            return null;
+        }
+
+        var site = new SignalSite(@delegate, function.Symbol, function.Body, function.Body, null, null, start, root);
+        var join = FindQueuedJoin(site, types, costModel);
+        if (join is null)
+        {
+            return null;
+        }
+
+        var cost = ItemCost(@delegate, function.Body, join.Value.SignalStatements, costModel, types);
+        return cost.IsCpuBound
+            ? new FanOut(FanOutShape.Loop, creation, DescribeCount(loop), cost, "new Task + Start + " + join.Value.Mechanism, null,
+                "the tasks are joined by what their work items signal, not kept in a collection the rewrite can replace")
+            : null;
+    }
+
+    /// <summary>The one <c>local.Start()</c> in <paramref name="body"/>.</summary>
+    private static IInvocationOperation? StartOfLocal(ILocalSymbol local, IOperation body, KnownTypes types)
+    {
+        IInvocationOperation? start = null;
+        foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 0, Instance: ILocalReferenceOperation reference } call
+                && SymbolEqualityComparer.Default.Equals(reference.Local, local) && IsTaskType(call.TargetMethod.ContainingType, types))
+            {
+                if (start is not null)
+                {
+                    return null;
+                }
+
+                start = call;
+            }
+        }
+
+        return start;
     }
 
     /// <summary>
