@@ -1010,17 +1010,7 @@ internal sealed class LockFixPlanner
             var fold = FoldPattern.Match(statement, _model, _cancellationToken);
             if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
             {
-                folds.Add(fold);
-                if (fold.PayloadOperation is not null)
-                {
-                    computations.Add(_effects.Analyze(fold.PayloadOperation, _scope));
-                }
-
-                if (fold.Index is not null)
-                {
-                    computations.Add(_effects.Analyze(fold.Index, _scope));
-                }
-
+                AddFold(fold, folds, computations);
                 continue;
             }
 
@@ -1035,16 +1025,7 @@ internal sealed class LockFixPlanner
                 computations.Add(_effects.Analyze(collection, _scope));
                 foreach (var inner in loop.Folds)
                 {
-                    folds.Add(inner);
-                    if (inner.PayloadOperation is not null)
-                    {
-                        computations.Add(_effects.Analyze(inner.PayloadOperation, _scope));
-                    }
-
-                    if (inner.Index is not null)
-                    {
-                        computations.Add(_effects.Analyze(inner.Index, _scope));
-                    }
+                    AddFold(inner, folds, computations);
                 }
 
                 continue;
@@ -1073,6 +1054,21 @@ internal sealed class LockFixPlanner
         }
 
         return true;
+    }
+
+    /// <summary>A fold, and the thread-own computations of its payload and its index.</summary>
+    private void AddFold(FoldPattern fold, List<FoldPattern> folds, List<StateEffects> computations)
+    {
+        folds.Add(fold);
+        if (fold.PayloadOperation is not null)
+        {
+            computations.Add(_effects.Analyze(fold.PayloadOperation, _scope));
+        }
+
+        if (fold.Index is not null)
+        {
+            computations.Add(_effects.Analyze(fold.Index, _scope));
+        }
     }
 
     /// <summary>
