@@ -88,85 +88,125 @@ internal sealed class FoldPattern
             return null;
         }
 
-        var operation = model.GetOperation(expressionStatement.Expression, cancellationToken);
-        switch (operation)
+        return model.GetOperation(expressionStatement.Expression, cancellationToken) switch
         {
-            case ICompoundAssignmentOperation compound
-                when (compound.OperatorKind == BinaryOperatorKind.Add || compound.OperatorKind == BinaryOperatorKind.Subtract)
-                     && !compound.IsChecked && compound.OperatorMethod is null
-                     && compound.Target.Type is { } type && IsIntegerSumType(type)
-                     && AccumulatorOf(compound.Target) is { } accumulator
-                     && expressionStatement.Expression is AssignmentExpressionSyntax assignment:
-                return new FoldPattern(FoldKind.Sum, expressionStatement, assignment.Left, accumulator, type, assignment.Right, compound.Value,
-                    compound.OperatorKind == BinaryOperatorKind.Subtract);
-            case ICompoundAssignmentOperation compound
-                when (compound.OperatorKind == BinaryOperatorKind.Add || compound.OperatorKind == BinaryOperatorKind.Subtract)
-                     && !compound.IsChecked && compound.OperatorMethod is null
-                     && ArrayElement(compound.Target) is { } element
-                     && expressionStatement.Expression is AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax access } assignment:
-                return new FoldPattern(FoldKind.ArraySum, expressionStatement, access.Expression, element.Accumulator, element.Type, assignment.Right, compound.Value,
-                    compound.OperatorKind == BinaryOperatorKind.Subtract, index: element.Index);
-            case IIncrementOrDecrementOperation increment
-                when !increment.IsChecked && increment.OperatorMethod is null
-                     && ArrayElement(increment.Target) is { } element
-                     && ((expressionStatement.Expression as PostfixUnaryExpressionSyntax)?.Operand ?? (expressionStatement.Expression as PrefixUnaryExpressionSyntax)?.Operand) is ElementAccessExpressionSyntax access:
-                return new FoldPattern(FoldKind.ArraySum, expressionStatement, access.Expression, element.Accumulator, element.Type, null, null,
-                    increment.Kind == OperationKind.Decrement, index: element.Index);
-            case IIncrementOrDecrementOperation increment
-                when !increment.IsChecked && increment.OperatorMethod is null
-                     && increment.Target.Type is { } type && IsIntegerSumType(type)
-                     && AccumulatorOf(increment.Target) is { } accumulator:
-                var target = expressionStatement.Expression switch
-                {
-                    PostfixUnaryExpressionSyntax postfix => postfix.Operand,
-                    PrefixUnaryExpressionSyntax prefix => prefix.Operand,
-                    _ => null,
-                };
-                return target is null ? null : new FoldPattern(FoldKind.Sum, expressionStatement, target, accumulator, type, null, null,
-                    increment.Kind == OperationKind.Decrement);
-            case ISimpleAssignmentOperation simple
-                when AccumulatorOf(simple.Target) is { } accumulator
-                     && simple.Value is IInvocationOperation { TargetMethod: { Name: "Max" or "Min", ContainingType: { } mathType } } call
-                     && mathType.ToDisplayString() == "System.Math"
-                     && call.Arguments.Length == 2
-                     && simple.Target.Type is { } type && IsNumeric(type)
-                     && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ReturnType, type)
-                     && expressionStatement.Expression is AssignmentExpressionSyntax assignment:
-                {
-                    var kind = call.TargetMethod.Name == "Max" ? FoldKind.Max : FoldKind.Min;
-                    var first = StateEffectsWalker.Unwrap(call.Arguments[0].Value);
-                    var second = StateEffectsWalker.Unwrap(call.Arguments[1].Value);
-                    if (SymbolEqualityComparer.Default.Equals(AccumulatorOf(first), accumulator) && !Mentions(second, accumulator))
-                    {
-                        return new FoldPattern(kind, expressionStatement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[1].Value.Syntax, call.Arguments[1].Value, false, (ExpressionSyntax)call.Arguments[0].Value.Syntax);
-                    }
-
-                    if (SymbolEqualityComparer.Default.Equals(AccumulatorOf(second), accumulator) && !Mentions(first, accumulator))
-                    {
-                        return new FoldPattern(kind, expressionStatement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[0].Value.Syntax, call.Arguments[0].Value, false, (ExpressionSyntax)call.Arguments[1].Value.Syntax);
-                    }
-
-                    return null;
-                }
-
-            case ISimpleAssignmentOperation keyedAssignment
-                when KeyedSum.Match(keyedAssignment) is { } keyed
-                     && AccumulatorOf(keyed.Dictionary) is { } accumulator
-                     && SymbolEqualityComparer.Default.Equals(AccumulatorOf(keyed.LookupReceiver), accumulator):
-                return new FoldPattern(FoldKind.KeyedSum, expressionStatement, (ExpressionSyntax)keyed.Dictionary.Syntax, accumulator, keyed.Dictionary.Type!,
-                    (ExpressionSyntax)keyed.Payload.Syntax, keyed.Payload, false, (ExpressionSyntax)keyed.LookupReceiver.Syntax);
-            case IInvocationOperation { TargetMethod: { Name: "Add" } method, Instance: { } instance } invocation
-                when invocation.Arguments.Length == 1
-                     && method.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
-                     && AccumulatorOf(instance) is { } accumulator
-                     && instance.Type is { } listType
-                     && expressionStatement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }:
-                return new FoldPattern(FoldKind.Collect, expressionStatement, member.Expression, accumulator, listType,
-                    (ExpressionSyntax)invocation.Arguments[0].Value.Syntax, invocation.Arguments[0].Value, false);
-            default:
-                return null;
-        }
+            ICompoundAssignmentOperation compound => MatchSum(expressionStatement, compound) ?? MatchArraySum(expressionStatement, compound),
+            IIncrementOrDecrementOperation increment => MatchArrayIncrement(expressionStatement, increment) ?? MatchIncrement(expressionStatement, increment),
+            ISimpleAssignmentOperation simple => MinMaxCall(expressionStatement, simple) is { } minMax
+                ? MatchMinMax(expressionStatement, minMax.Assignment, minMax.Accumulator, minMax.Type, minMax.Call)
+                : MatchKeyedSum(expressionStatement, simple),
+            IInvocationOperation invocation => MatchCollect(expressionStatement, invocation),
+            _ => null,
+        };
     }
+
+    /// <summary><c>acc += e</c>, <c>acc -= e</c> on an integer field or local.</summary>
+    private static FoldPattern? MatchSum(ExpressionStatementSyntax statement, ICompoundAssignmentOperation compound)
+        => IsWrappingAddOrSubtract(compound)
+           && compound.Target.Type is { } type && IsIntegerSumType(type)
+           && AccumulatorOf(compound.Target) is { } accumulator
+           && statement.Expression is AssignmentExpressionSyntax assignment
+            ? new FoldPattern(FoldKind.Sum, statement, assignment.Left, accumulator, type, assignment.Right, compound.Value,
+                compound.OperatorKind == BinaryOperatorKind.Subtract)
+            : null;
+
+    /// <summary><c>sums[c] += e</c>, <c>sums[c] -= e</c> on an integer array.</summary>
+    private static FoldPattern? MatchArraySum(ExpressionStatementSyntax statement, ICompoundAssignmentOperation compound)
+        => IsWrappingAddOrSubtract(compound)
+           && ArrayElement(compound.Target) is { } element
+           && statement.Expression is AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax access } assignment
+            ? new FoldPattern(FoldKind.ArraySum, statement, access.Expression, element.Accumulator, element.Type, assignment.Right, compound.Value,
+                compound.OperatorKind == BinaryOperatorKind.Subtract, index: element.Index)
+            : null;
+
+    private static bool IsWrappingAddOrSubtract(ICompoundAssignmentOperation compound)
+        => (compound.OperatorKind == BinaryOperatorKind.Add || compound.OperatorKind == BinaryOperatorKind.Subtract)
+           && !compound.IsChecked && compound.OperatorMethod is null;
+
+    /// <summary><c>hist[v]++</c>, <c>--hist[v]</c> on an integer array.</summary>
+    private static FoldPattern? MatchArrayIncrement(ExpressionStatementSyntax statement, IIncrementOrDecrementOperation increment)
+        => !increment.IsChecked && increment.OperatorMethod is null
+           && ArrayElement(increment.Target) is { } element
+           && IncrementedOperand(statement) is ElementAccessExpressionSyntax access
+            ? new FoldPattern(FoldKind.ArraySum, statement, access.Expression, element.Accumulator, element.Type, null, null,
+                increment.Kind == OperationKind.Decrement, index: element.Index)
+            : null;
+
+    /// <summary><c>acc++</c>, <c>--acc</c> on an integer field or local.</summary>
+    private static FoldPattern? MatchIncrement(ExpressionStatementSyntax statement, IIncrementOrDecrementOperation increment)
+        => !increment.IsChecked && increment.OperatorMethod is null
+           && increment.Target.Type is { } type && IsIntegerSumType(type)
+           && AccumulatorOf(increment.Target) is { } accumulator
+           && IncrementedOperand(statement) is { } target
+            ? new FoldPattern(FoldKind.Sum, statement, target, accumulator, type, null, null, increment.Kind == OperationKind.Decrement)
+            : null;
+
+    /// <summary>The operand of a statement <c>x++</c>, <c>x--</c>, <c>++x</c> or <c>--x</c>.</summary>
+    private static ExpressionSyntax? IncrementedOperand(ExpressionStatementSyntax statement) => statement.Expression switch
+    {
+        PostfixUnaryExpressionSyntax postfix => postfix.Operand,
+        PrefixUnaryExpressionSyntax prefix => prefix.Operand,
+        _ => null,
+    };
+
+    /// <summary>
+    /// <c>acc = Math.Max(…, …)</c> (or Min) on a numeric field or local, the call returning the accumulator's type; null
+    /// for any other assignment. Which argument is the accumulator is <see cref="MatchMinMax"/>'s question.
+    /// </summary>
+    private static (AssignmentExpressionSyntax Assignment, ISymbol Accumulator, ITypeSymbol Type, IInvocationOperation Call)? MinMaxCall(
+        ExpressionStatementSyntax statement, ISimpleAssignmentOperation simple)
+        => AccumulatorOf(simple.Target) is { } accumulator
+           && simple.Value is IInvocationOperation { TargetMethod: { Name: "Max" or "Min", ContainingType: { } mathType } } call
+           && mathType.ToDisplayString() == "System.Math"
+           && call.Arguments.Length == 2
+           && simple.Target.Type is { } type && IsNumeric(type)
+           && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ReturnType, type)
+           && statement.Expression is AssignmentExpressionSyntax assignment
+            ? (assignment, accumulator, type, call)
+            : null;
+
+    /// <summary>
+    /// <c>acc = Math.Max(acc, e)</c> or <c>Math.Max(e, acc)</c> where <c>e</c> does not mention the accumulator; null when
+    /// neither argument is the accumulator alone.
+    /// </summary>
+    private static FoldPattern? MatchMinMax(ExpressionStatementSyntax statement, AssignmentExpressionSyntax assignment, ISymbol accumulator, ITypeSymbol type, IInvocationOperation call)
+    {
+        var kind = call.TargetMethod.Name == "Max" ? FoldKind.Max : FoldKind.Min;
+        var first = StateEffectsWalker.Unwrap(call.Arguments[0].Value);
+        var second = StateEffectsWalker.Unwrap(call.Arguments[1].Value);
+        if (SymbolEqualityComparer.Default.Equals(AccumulatorOf(first), accumulator) && !Mentions(second, accumulator))
+        {
+            return new FoldPattern(kind, statement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[1].Value.Syntax, call.Arguments[1].Value, false, (ExpressionSyntax)call.Arguments[0].Value.Syntax);
+        }
+
+        if (SymbolEqualityComparer.Default.Equals(AccumulatorOf(second), accumulator) && !Mentions(first, accumulator))
+        {
+            return new FoldPattern(kind, statement, assignment.Left, accumulator, type, (ExpressionSyntax)call.Arguments[0].Value.Syntax, call.Arguments[0].Value, false, (ExpressionSyntax)call.Arguments[1].Value.Syntax);
+        }
+
+        return null;
+    }
+
+    /// <summary><c>counts[k] = counts.TryGetValue(k, out var c) ? c + e : e</c> and its kin (<see cref="KeyedSum"/>) on one dictionary.</summary>
+    private static FoldPattern? MatchKeyedSum(ExpressionStatementSyntax statement, ISimpleAssignmentOperation assignment)
+        => KeyedSum.Match(assignment) is { } keyed
+           && AccumulatorOf(keyed.Dictionary) is { } accumulator
+           && SymbolEqualityComparer.Default.Equals(AccumulatorOf(keyed.LookupReceiver), accumulator)
+            ? new FoldPattern(FoldKind.KeyedSum, statement, (ExpressionSyntax)keyed.Dictionary.Syntax, accumulator, keyed.Dictionary.Type!,
+                (ExpressionSyntax)keyed.Payload.Syntax, keyed.Payload, false, (ExpressionSyntax)keyed.LookupReceiver.Syntax)
+            : null;
+
+    /// <summary><c>list.Add(e)</c> on a <c>List&lt;T&gt;</c> field or local.</summary>
+    private static FoldPattern? MatchCollect(ExpressionStatementSyntax statement, IInvocationOperation invocation)
+        => invocation is { TargetMethod: { Name: "Add" } method, Instance: { } instance }
+           && invocation.Arguments.Length == 1
+           && method.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
+           && AccumulatorOf(instance) is { } accumulator
+           && instance.Type is { } listType
+           && statement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }
+            ? new FoldPattern(FoldKind.Collect, statement, member.Expression, accumulator, listType,
+                (ExpressionSyntax)invocation.Arguments[0].Value.Syntax, invocation.Arguments[0].Value, false)
+            : null;
 
     /// <summary><c>a[i]</c> of a one-dimensional integer array held in a field or local: the array, its type and the index.</summary>
     private static (ISymbol Accumulator, ITypeSymbol Type, IOperation Index)? ArrayElement(IOperation target)

@@ -67,6 +67,35 @@ internal sealed class ThreadLocalPlan
 }
 
 /// <summary>
+/// A <c>Parallel.For</c>/<c>ForEach</c> call whose body lambda holds the region: the call, its overload, the lambda, the
+/// lambda's block and its item parameter.
+/// </summary>
+internal sealed class ParallelLoop
+{
+    public ParallelLoop(InvocationExpressionSyntax invocation, IMethodSymbol method, AnonymousFunctionExpressionSyntax lambda, BlockSyntax body, ParameterSyntax item)
+    {
+        Invocation = invocation;
+        Method = method;
+        Lambda = lambda;
+        Body = body;
+        Item = item;
+    }
+
+    public InvocationExpressionSyntax Invocation { get; }
+
+    public IMethodSymbol Method { get; }
+
+    public AnonymousFunctionExpressionSyntax Lambda { get; }
+
+    public BlockSyntax Body { get; }
+
+    public ParameterSyntax Item { get; }
+
+    /// <summary><c>Parallel.For</c> or <c>Parallel.ForEach</c>, for reasons' details.</summary>
+    public string Name => "Parallel." + Method.Name;
+}
+
+/// <summary>
 /// Decides, for one guarded region, which rewrites keep the program's behaviour, and builds them.
 /// Every check that fails makes the corresponding plan null: no code action is offered for it.
 /// </summary>
@@ -135,116 +164,28 @@ internal sealed class LockFixPlanner
 
     public MovePlan? PlanMoveOut()
     {
-        if (!_region.BodyIsInTree)
+        if (EffectsOfLockedStatements() is not { } effects)
         {
-            // `lock (g) statement;` without braces: rewritten by hand, not by this fix.
-            return _why.Refuse<MovePlan>(NoFixReasons.LockShape, "a lock statement whose body has no braces");
+            return null;
         }
 
         var statements = _region.Body.Statements;
-        if (statements.Count == 0)
-        {
-            return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "the locked block is empty");
-        }
-
-        var effects = new List<StateEffects>();
-        foreach (var statement in statements)
-        {
-            var operation = _model.GetOperation(statement, _cancellationToken);
-            if (operation is null || operation.HasErrors(_model.Compilation, _cancellationToken))
-            {
-                return _why.Refuse<MovePlan>(NoFixReasons.DoesNotCompile, Excerpt(statement));
-            }
-
-            effects.Add(_effects.Analyze(operation, _scope));
-        }
-
-        // The hoistable prefix: statements that write only thread-own locals.
-        var prefix = 0;
-        while (prefix < statements.Count && IsHoistable(statements[prefix], effects[prefix]))
-        {
-            prefix++;
-        }
-
-        // Why the prefix stops where it does, reported only if nothing at all can move.
-        var stop = prefix < statements.Count ? HoistBlocker(statements[prefix], effects[prefix]) : null;
-
-        // Whatever stays under the lock, plus the other regions on the same lock, is what the hoisted code must not read.
-        var writesUnderLock = WritesOf(effects, prefix, statements.Count);
-        var safe = 0;
-        while (safe < prefix && !effects[safe].ReadsAnythingWrittenBy(writesUnderLock))
-        {
-            safe++;
-        }
-
-        if (safe < prefix)
-        {
-            stop = (NoFixReasons.ReadsLockedState, ConflictDetail(effects[safe], writesUnderLock));
-        }
-
-        prefix = safe;
-        var hoisted = new List<StatementSyntax>();
-        for (var i = 0; i < prefix; i++)
-        {
-            hoisted.Add(statements[i]);
-        }
-
+        var prefix = MovablePrefix(effects, out var writesUnderLock, out var stop);
+        var hoisted = statements.Take(prefix).ToList();
         if (DeclaresConflictingNames(hoisted))
         {
             return _why.Refuse<MovePlan>(NoFixReasons.NameClash);
         }
 
         var kept = new List<StatementSyntax>();
-        var keptOperations = new List<IOperation>();
-        var rest = prefix;
-        InterlockedUpdate? interlocked = null;
-        if (rest < statements.Count)
-        {
-            var first = statements[rest];
-            var writesOfOthers = WritesOf(effects, rest + 1, statements.Count);
-            if (TryAccumulateLoop(first, writesOfOthers, out var declaration, out var loop, out var merge, out var mergeUpdate))
-            {
-                hoisted.Add(declaration);
-                hoisted.Add(loop);
-                kept.Add(merge);
-                interlocked = mergeUpdate;
-                rest++;
-            }
-            else if (TryExtractPayload(first, writesUnderLock, out var extracted, out var remaining, out var update))
-            {
-                hoisted.Add(extracted);
-                kept.Add(remaining);
-                interlocked = update;
-                rest++;
-            }
-            else if (rest == statements.Count - 1)
-            {
-                // A lone integer update left as it was can still become Interlocked.
-                interlocked = AsInterlocked(first, null);
-            }
-        }
-
+        var rest = SplitFirstKeptStatement(effects, prefix, writesUnderLock, hoisted, kept, out var interlocked);
         if (hoisted.Count == 0)
         {
-            // The reason the first statement had to stay, then why its value could not be computed in front of the lock.
-            if (stop is { } blocker)
-            {
-                _why.Add(blocker.Reason, blocker.Detail);
-            }
-
-            if (_extractBlocker is { } extractBlocker && (stop is null || extractBlocker.Reason != NoFixReasons.NothingToMove))
-            {
-                _why.Add(extractBlocker.Reason, extractBlocker.Detail);
-            }
-
-            if (stop is null && _extractBlocker is null)
-            {
-                _why.Add(NoFixReasons.NothingToMove);
-            }
-
+            RecordWhyNothingMoves(stop);
             return null;
         }
 
+        var keptOperations = new List<IOperation>();
         for (var i = rest; i < statements.Count; i++)
         {
             kept.Add(statements[i]);
@@ -260,33 +201,167 @@ internal sealed class LockFixPlanner
                 : new MovePlan(hoisted, kept, null, dropLock: true);
         }
 
-        foreach (var operation in keptOperations)
+        if (keptOperations.FirstOrDefault(operation => _costModel.Analyze(operation).IsCpuBound) is { } heavy)
         {
-            if (_costModel.Analyze(operation).IsCpuBound)
+            // Say first why the heavy statement could not leave with the rest.
+            if (stop is { } heavyBlocker && heavyBlocker.Reason != NoFixReasons.NothingToMove)
             {
-                // Say first why the heavy statement could not leave with the rest.
-                if (stop is { } heavyBlocker && heavyBlocker.Reason != NoFixReasons.NothingToMove)
-                {
-                    _why.Add(heavyBlocker.Reason, heavyBlocker.Detail);
-                }
+                _why.Add(heavyBlocker.Reason, heavyBlocker.Detail);
+            }
 
-                return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "what stays locked is CPU-bound: " + Excerpt(operation.Syntax));
+            return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "what stays locked is CPU-bound: " + Excerpt(heavy.Syntax));
+        }
+
+        return new MovePlan(hoisted, kept, kept.Count == 1 ? interlocked : null, GuardsNothing(effects, prefix, rest));
+    }
+
+    /// <summary>
+    /// The effects of each locked statement, in order; null (the refusal recorded) when the body is not a braced, non-empty
+    /// block whose every statement binds without errors.
+    /// </summary>
+    private List<StateEffects>? EffectsOfLockedStatements()
+    {
+        if (!_region.BodyIsInTree)
+        {
+            // `lock (g) statement;` without braces: rewritten by hand, not by this fix.
+            return _why.Refuse<List<StateEffects>>(NoFixReasons.LockShape, "a lock statement whose body has no braces");
+        }
+
+        if (_region.Body.Statements.Count == 0)
+        {
+            return _why.Refuse<List<StateEffects>>(NoFixReasons.NothingToMove, "the locked block is empty");
+        }
+
+        var effects = new List<StateEffects>();
+        foreach (var statement in _region.Body.Statements)
+        {
+            var operation = _model.GetOperation(statement, _cancellationToken);
+            if (operation is null || operation.HasErrors(_model.Compilation, _cancellationToken))
+            {
+                return _why.Refuse<List<StateEffects>>(NoFixReasons.DoesNotCompile, Excerpt(statement));
+            }
+
+            effects.Add(_effects.Analyze(operation, _scope));
+        }
+
+        return effects;
+    }
+
+    /// <summary>
+    /// How many leading locked statements can run in front of the lock: they write only thread-own locals and read nothing
+    /// that what stays under the lock (<paramref name="writesUnderLock"/>, with the other regions on the same lock) writes.
+    /// <paramref name="stop"/> says why the prefix ends where it does.
+    /// </summary>
+    private int MovablePrefix(List<StateEffects> effects, out StateEffects writesUnderLock, out (NoFixReason Reason, string? Detail)? stop)
+    {
+        var statements = _region.Body.Statements;
+        var prefix = 0;
+        while (prefix < statements.Count && IsHoistable(statements[prefix], effects[prefix]))
+        {
+            prefix++;
+        }
+
+        // Why the prefix stops where it does, reported only if nothing at all can move.
+        stop = prefix < statements.Count ? HoistBlocker(statements[prefix], effects[prefix]) : null;
+
+        // Whatever stays under the lock, plus the other regions on the same lock, is what the hoisted code must not read.
+        writesUnderLock = WritesOf(effects, prefix, statements.Count);
+        var safe = 0;
+        while (safe < prefix && !effects[safe].ReadsAnythingWrittenBy(writesUnderLock))
+        {
+            safe++;
+        }
+
+        if (safe < prefix)
+        {
+            stop = (NoFixReasons.ReadsLockedState, ConflictDetail(effects[safe], writesUnderLock));
+        }
+
+        return safe;
+    }
+
+    /// <summary>
+    /// The first statement that stays under the lock, rewritten when it can be: a summing loop becomes a local sum before
+    /// the lock and one add inside, a heavy payload is computed into a local before the lock. Adds to
+    /// <paramref name="hoisted"/> and <paramref name="kept"/> and returns the index of the first statement left as it is.
+    /// </summary>
+    private int SplitFirstKeptStatement(List<StateEffects> effects, int prefix, StateEffects writesUnderLock, List<StatementSyntax> hoisted, List<StatementSyntax> kept,
+        out InterlockedUpdate? interlocked)
+    {
+        var statements = _region.Body.Statements;
+        interlocked = null;
+        if (prefix >= statements.Count)
+        {
+            return prefix;
+        }
+
+        var first = statements[prefix];
+        var writesOfOthers = WritesOf(effects, prefix + 1, statements.Count);
+        if (TryAccumulateLoop(first, writesOfOthers, out var declaration, out var loop, out var merge, out var mergeUpdate))
+        {
+            hoisted.Add(declaration);
+            hoisted.Add(loop);
+            kept.Add(merge);
+            interlocked = mergeUpdate;
+            return prefix + 1;
+        }
+
+        if (TryExtractPayload(first, writesUnderLock, out var extracted, out var remaining, out var update))
+        {
+            hoisted.Add(extracted);
+            kept.Add(remaining);
+            interlocked = update;
+            return prefix + 1;
+        }
+
+        if (prefix == statements.Count - 1)
+        {
+            // A lone integer update left as it was can still become Interlocked.
+            interlocked = AsInterlocked(first, null);
+        }
+
+        return prefix;
+    }
+
+    /// <summary>The reason the first statement had to stay, then why its value could not be computed in front of the lock.</summary>
+    private void RecordWhyNothingMoves((NoFixReason Reason, string? Detail)? stop)
+    {
+        if (stop is { } blocker)
+        {
+            _why.Add(blocker.Reason, blocker.Detail);
+        }
+
+        if (_extractBlocker is { } extractBlocker && (stop is null || extractBlocker.Reason != NoFixReasons.NothingToMove))
+        {
+            _why.Add(extractBlocker.Reason, extractBlocker.Detail);
+        }
+
+        if (stop is null && _extractBlocker is null)
+        {
+            _why.Add(NoFixReasons.NothingToMove);
+        }
+    }
+
+    /// <summary>
+    /// Nothing was rewritten into the kept part (<paramref name="rest"/> is <paramref name="prefix"/>) and it reads and
+    /// writes only thread-own state: no lock is needed.
+    /// </summary>
+    private bool GuardsNothing(List<StateEffects> effects, int prefix, int rest)
+    {
+        if (_region.IsWholeBody || rest != prefix)
+        {
+            return false;
+        }
+
+        for (var i = rest; i < effects.Count; i++)
+        {
+            if (effects[i].HasSharedWrites || !effects[i].SharedReads.All(StateEffects.IsImmutableAfterConstruction))
+            {
+                return false;
             }
         }
 
-        if (kept.Count != 1)
-        {
-            interlocked = null;
-        }
-
-        // Nothing was rewritten into the kept part and it reads and writes only thread-own state: no lock is needed.
-        var guardsNothing = !_region.IsWholeBody && rest == prefix;
-        for (var i = rest; guardsNothing && i < statements.Count; i++)
-        {
-            guardsNothing = !effects[i].HasSharedWrites && effects[i].SharedReads.All(StateEffects.IsImmutableAfterConstruction);
-        }
-
-        return new MovePlan(hoisted, kept, interlocked, guardsNothing);
+        return true;
     }
 
     private StateEffects WritesOf(List<StateEffects> effects, int from, int to)
@@ -492,21 +567,7 @@ internal sealed class LockFixPlanner
         remaining = null!;
         update = null;
         var fold = FoldPattern.Match(statement, _model, _cancellationToken);
-        ExpressionSyntax? payload = fold?.Payload;
-        IOperation? payloadOperation = fold?.PayloadOperation;
-        if (fold is null && statement is ExpressionStatementSyntax expressionStatement)
-        {
-            // Any shared assignment `x = E` / `x op= E`.
-            var operation = _model.GetOperation(expressionStatement.Expression, _cancellationToken);
-            if (operation is IAssignmentOperation assignment && expressionStatement.Expression is AssignmentExpressionSyntax syntax
-                && assignment is not IDeconstructionAssignmentOperation
-                && (assignment is not ICompoundAssignmentOperation compound || compound.OperatorMethod is null))
-            {
-                payload = syntax.Right;
-                payloadOperation = assignment.Value;
-            }
-        }
-
+        var (payload, payloadOperation) = fold is null ? AssignedValue(statement) : (fold.Payload, fold.PayloadOperation);
         if (payload is null || payloadOperation is null || payloadOperation.Type is null
             || payloadOperation.Type.IsAnonymousType || payloadOperation.Type.TypeKind == TypeKind.Error)
         {
@@ -514,43 +575,9 @@ internal sealed class LockFixPlanner
             return false;
         }
 
-        // Only a payload that calls something is worth a new local; building a pair or a tuple is not.
-        if (!payloadOperation.DescendantsAndSelf().Any(o => o is IInvocationOperation))
+        if (WhyPayloadStays(payload, payloadOperation, writesUnderLock) is { } blocker)
         {
-            _extractBlocker = (NoFixReasons.NothingToMove, "the value stored calls nothing: " + Excerpt(payload));
-            return false;
-        }
-
-        // A payload whose natural type differs from what it converts to (a lambda, null, a target-typed new) cannot move into `var`.
-        var natural = _model.GetTypeInfo(payload, _cancellationToken).Type;
-        if (natural is null || natural.TypeKind == TypeKind.Error)
-        {
-            _extractBlocker = (NoFixReasons.NothingToMove, "the value stored has no type of its own: " + Excerpt(payload));
-            return false;
-        }
-
-        var payloadEffects = _effects.Analyze(payloadOperation, _scope);
-        if (payloadEffects.Unknown)
-        {
-            _extractBlocker = (NoFixReasons.OpaqueCall, payloadEffects.UnknownReason);
-            return false;
-        }
-
-        if (payloadEffects.HasSharedWrites)
-        {
-            _extractBlocker = (NoFixReasons.NothingToMove, "computing the value stored writes shared state: " + Excerpt(payload));
-            return false;
-        }
-
-        if (payloadEffects.ReadsAnythingWrittenBy(writesUnderLock))
-        {
-            _extractBlocker = (NoFixReasons.ReadsLockedState, ConflictDetail(payloadEffects, writesUnderLock));
-            return false;
-        }
-
-        if (payload.DescendantNodesAndSelf().Any(n => n is AwaitExpressionSyntax || n is ThrowExpressionSyntax || n is DeclarationExpressionSyntax))
-        {
-            _extractBlocker = (NoFixReasons.JumpsOut, Excerpt(payload));
+            _extractBlocker = blocker;
             return false;
         }
 
@@ -571,6 +598,61 @@ internal sealed class LockFixPlanner
         return true;
     }
 
+    /// <summary>The value of any assignment statement <c>x = E</c> / <c>x op= E</c> (no user-defined operator); nulls otherwise.</summary>
+    private (ExpressionSyntax? Payload, IOperation? Operation) AssignedValue(StatementSyntax statement)
+    {
+        if (statement is ExpressionStatementSyntax expressionStatement
+            && _model.GetOperation(expressionStatement.Expression, _cancellationToken) is IAssignmentOperation assignment
+            && expressionStatement.Expression is AssignmentExpressionSyntax syntax
+            && assignment is not IDeconstructionAssignmentOperation
+            && (assignment is not ICompoundAssignmentOperation compound || compound.OperatorMethod is null))
+        {
+            return (syntax.Right, assignment.Value);
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>Why a payload cannot be computed into a new local in front of the lock; null when it can.</summary>
+    private (NoFixReason Reason, string? Detail)? WhyPayloadStays(ExpressionSyntax payload, IOperation payloadOperation, StateEffects writesUnderLock)
+    {
+        // Only a payload that calls something is worth a new local; building a pair or a tuple is not.
+        if (!payloadOperation.DescendantsAndSelf().Any(o => o is IInvocationOperation))
+        {
+            return (NoFixReasons.NothingToMove, "the value stored calls nothing: " + Excerpt(payload));
+        }
+
+        // A payload whose natural type differs from what it converts to (a lambda, null, a target-typed new) cannot move into `var`.
+        var natural = _model.GetTypeInfo(payload, _cancellationToken).Type;
+        if (natural is null || natural.TypeKind == TypeKind.Error)
+        {
+            return (NoFixReasons.NothingToMove, "the value stored has no type of its own: " + Excerpt(payload));
+        }
+
+        var payloadEffects = _effects.Analyze(payloadOperation, _scope);
+        if (payloadEffects.Unknown)
+        {
+            return (NoFixReasons.OpaqueCall, payloadEffects.UnknownReason);
+        }
+
+        if (payloadEffects.HasSharedWrites)
+        {
+            return (NoFixReasons.NothingToMove, "computing the value stored writes shared state: " + Excerpt(payload));
+        }
+
+        if (payloadEffects.ReadsAnythingWrittenBy(writesUnderLock))
+        {
+            return (NoFixReasons.ReadsLockedState, ConflictDetail(payloadEffects, writesUnderLock));
+        }
+
+        if (payload.DescendantNodesAndSelf().Any(n => n is AwaitExpressionSyntax || n is ThrowExpressionSyntax || n is DeclarationExpressionSyntax))
+        {
+            return (NoFixReasons.JumpsOut, Excerpt(payload));
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// A loop under the lock that only adds into one shared integer: sum into a new local before the lock and add
     /// the total once inside. Unchecked integer addition wraps, so the grouping does not change the result.
@@ -582,62 +664,12 @@ internal sealed class LockFixPlanner
         loop = null!;
         merge = null!;
         update = null;
-        if (statement is not (ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax))
+        if (SumFoldsOfLoop(statement, writesOfOthers) is not { } sum)
         {
             return false;
         }
 
-        var operation = _model.GetOperation(statement, _cancellationToken);
-        if (operation is null || !HasNoJumpsOut(statement))
-        {
-            return false;
-        }
-
-        var effects = _effects.Analyze(operation, _scope);
-        if (effects.Unknown || effects.SharedWrites.Count != 1)
-        {
-            return false;
-        }
-
-        var accumulator = effects.SharedWrites.First();
-        var folds = new List<FoldPattern>();
-        foreach (var candidate in statement.DescendantNodes().OfType<ExpressionStatementSyntax>())
-        {
-            var fold = FoldPattern.Match(candidate, _model, _cancellationToken);
-            if (fold is not null && fold.Kind == FoldKind.Sum && SymbolEqualityComparer.Default.Equals(fold.Accumulator, accumulator))
-            {
-                folds.Add(fold);
-            }
-        }
-
-        if (folds.Count == 0)
-        {
-            return false;
-        }
-
-        // The accumulator may appear only as the target of those folds.
-        var mentions = operation.Descendants().Count(o => IsReferenceTo(o, accumulator));
-        if (mentions != folds.Count)
-        {
-            return false;
-        }
-
-        foreach (var fold in folds)
-        {
-            if (fold.Statement.Ancestors().TakeWhile(a => a != statement).Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax))
-            {
-                return false;
-            }
-        }
-
-        var reads = new StateEffects();
-        reads.SharedReads.UnionWith(effects.SharedReads);
-        reads.SharedReads.Remove(accumulator);
-        if (reads.ReadsAnythingWrittenBy(writesOfOthers))
-        {
-            return false;
-        }
-
+        var (folds, accumulator) = sum;
         var type = folds[0].Type;
         var typeSyntax = SyntaxFactory.ParseTypeName(type.ToMinimalDisplayString(_model, _region.First.SpanStart));
         var name = FreshName(BaseName(accumulator.Name) + "Sum");
@@ -658,6 +690,58 @@ internal sealed class LockFixPlanner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// For a loop statement with no jumps out whose one shared write is a sum: the sums (<c>acc += e</c>, <c>acc++</c>) and
+    /// the accumulator, when the accumulator appears nowhere else in the loop, no sum sits in a lambda or local function,
+    /// and nothing the loop reads is written by <paramref name="writesOfOthers"/>; null otherwise.
+    /// </summary>
+    private (List<FoldPattern> Folds, ISymbol Accumulator)? SumFoldsOfLoop(StatementSyntax statement, StateEffects writesOfOthers)
+    {
+        if (statement is not (ForStatementSyntax or ForEachStatementSyntax or WhileStatementSyntax or DoStatementSyntax))
+        {
+            return null;
+        }
+
+        var operation = _model.GetOperation(statement, _cancellationToken);
+        if (operation is null || !HasNoJumpsOut(statement))
+        {
+            return null;
+        }
+
+        var effects = _effects.Analyze(operation, _scope);
+        if (effects.Unknown || effects.SharedWrites.Count != 1)
+        {
+            return null;
+        }
+
+        var accumulator = effects.SharedWrites.First();
+        var folds = new List<FoldPattern>();
+        foreach (var candidate in statement.DescendantNodes().OfType<ExpressionStatementSyntax>())
+        {
+            var fold = FoldPattern.Match(candidate, _model, _cancellationToken);
+            if (fold is not null && fold.Kind == FoldKind.Sum && SymbolEqualityComparer.Default.Equals(fold.Accumulator, accumulator))
+            {
+                folds.Add(fold);
+            }
+        }
+
+        // The accumulator may appear only as the target of those folds.
+        if (folds.Count == 0 || operation.Descendants().Count(o => IsReferenceTo(o, accumulator)) != folds.Count)
+        {
+            return null;
+        }
+
+        if (folds.Any(fold => fold.Statement.Ancestors().TakeWhile(a => a != statement).Any(a => a is AnonymousFunctionExpressionSyntax || a is LocalFunctionStatementSyntax)))
+        {
+            return null;
+        }
+
+        var reads = new StateEffects();
+        reads.SharedReads.UnionWith(effects.SharedReads);
+        reads.SharedReads.Remove(accumulator);
+        return reads.ReadsAnythingWrittenBy(writesOfOthers) ? null : (folds, accumulator);
     }
 
     private static bool IsReferenceTo(IOperation operation, ISymbol symbol)
@@ -748,6 +832,46 @@ internal sealed class LockFixPlanner
     /// </summary>
     public ThreadLocalPlan? PlanThreadLocal()
     {
+        if (EnclosingParallelLoop() is not { } loop || !LockIsReachableFromMerge(loop, out var striped))
+        {
+            return null;
+        }
+
+        // Every locked statement is either a fold into the one accumulator or thread-own computation.
+        var folds = new List<FoldPattern>();
+        var computations = new List<StateEffects>();
+        if (!TryCollectFolds(folds, computations))
+        {
+            return null;
+        }
+
+        if (folds.Count == 0)
+        {
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "no locked statement folds into an accumulator");
+        }
+
+        var accumulator = folds[0].Accumulator;
+        if (!FoldsAreOneMergeableAccumulator(loop, folds, striped)
+            || !IsOnlyFoldedInBody(loop, folds, accumulator)
+            || !ComputationsAreIndependent(computations, accumulator))
+        {
+            return null;
+        }
+
+        if (loop.Body.DescendantNodes().Any(n => n is ReturnStatementSyntax { Expression: not null } r && EnclosingFunction(r) == loop.Lambda))
+        {
+            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.JumpsOut, "the loop body returns a value");
+        }
+
+        return BuildThreadLocal(loop, folds, striped);
+    }
+
+    /// <summary>
+    /// The Parallel.For/ForEach call (a simple overload) whose last, positional argument is the non-async block lambda
+    /// around the region, with one untyped item parameter; null otherwise (no reason recorded: not this fix's shape).
+    /// </summary>
+    private ParallelLoop? EnclosingParallelLoop()
+    {
         if (!_region.BodyIsInTree
             || _scope.Function is not AnonymousFunctionExpressionSyntax lambda
             || lambda.Body is not BlockSyntax lambdaBody
@@ -777,101 +901,101 @@ internal sealed class LockFixPlanner
             return null;
         }
 
-        var loopName = "Parallel." + method.Name;
+        return new ParallelLoop(invocation, method, lambda, lambdaBody, itemParameter);
+    }
+
+    /// <summary>
+    /// Whether localFinally can take the region's lock: the lock is directly in the loop body (not inside another lock, using
+    /// or try), the body compiles, and the lock object is not made in the body. A striped lock (<c>lock (locks[c]) { sums[c]
+    /// += … }</c>, <paramref name="striped"/>) is taken per element by the merge, so only its array must be reachable.
+    /// False with the refusal recorded otherwise.
+    /// </summary>
+    private bool LockIsReachableFromMerge(ParallelLoop loop, out ElementAccessExpressionSyntax? striped)
+    {
+        striped = null;
 
         // Inside another lock in the body, the fold is also guarded by that lock, which the merge would not take.
-        if (_region.First.Ancestors().TakeWhile(a => a != lambda).Any(a => a is LockStatementSyntax || a is UsingStatementSyntax || a is TryStatementSyntax))
+        if (_region.First.Ancestors().TakeWhile(a => a != loop.Lambda).Any(a => a is LockStatementSyntax || a is UsingStatementSyntax || a is TryStatementSyntax))
         {
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the lock is inside another lock, using or try in the " + loopName + " body");
+            return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the lock is inside another lock, using or try in the " + loop.Name + " body"));
         }
 
-        var lambdaOperation = _model.GetOperation(lambda, _cancellationToken);
+        var lambdaOperation = _model.GetOperation(loop.Lambda, _cancellationToken);
         if (lambdaOperation is null || lambdaOperation.HasErrors(_model.Compilation, _cancellationToken))
         {
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, "the " + loopName + " body");
+            return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, "the " + loop.Name + " body"));
         }
 
-        // The lock object must still be reachable from localFinally. A striped lock (lock (locks[c]) { sums[c] += … }) is
-        // taken per element by the merge, so only its array must be.
-        var striped = StripedLock();
+        striped = StripedLock();
         var lockObjectParts = striped is null ? _region.LockExpression : striped.Expression;
         foreach (var identifier in lockObjectParts.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
         {
             var symbol = _model.GetSymbolInfo(identifier, _cancellationToken).Symbol;
             if (symbol is ILocalSymbol or IParameterSymbol && _scope.IsOwn(symbol!))
             {
-                return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the lock object '" + symbol!.Name + "' is made in the loop body");
+                return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the lock object '" + symbol!.Name + "' is made in the loop body"));
             }
         }
 
-        // Every locked statement is either a fold into the one accumulator or thread-own computation.
-        var folds = new List<FoldPattern>();
-        var computations = new List<StateEffects>();
-        if (!TryCollectFolds(folds, computations))
-        {
-            return null;
-        }
+        return true;
+    }
 
-        if (folds.Count == 0)
-        {
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "no locked statement folds into an accumulator");
-        }
-
+    /// <summary>
+    /// Whether the folds are all of one kind into one accumulator that a per-worker copy can stand for: not one slot per item,
+    /// not used by another region on the lock (array buckets), indexed like a striped lock, and not a local of the loop body.
+    /// False with the refusal recorded otherwise.
+    /// </summary>
+    private bool FoldsAreOneMergeableAccumulator(ParallelLoop loop, List<FoldPattern> folds, ElementAccessExpressionSyntax? striped)
+    {
         var accumulator = folds[0].Accumulator;
         var kind = folds[0].Kind;
         if (folds.Any(f => f.Kind != kind || !SymbolEqualityComparer.Default.Equals(f.Accumulator, accumulator)))
         {
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, "more than one accumulator or kind of fold");
+            return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, "more than one accumulator or kind of fold"));
         }
 
         if (kind == FoldKind.ArraySum
-            && folds.Any(f => StateEffectsWalker.Unwrap(f.Index!) is IParameterReferenceOperation p && p.Parameter.Name == itemParameter.Identifier.ValueText))
+            && folds.Any(f => StateEffectsWalker.Unwrap(f.Index!) is IParameterReferenceOperation p && p.Parameter.Name == loop.Item.Identifier.ValueText))
         {
             // results[i] += …: one slot per item, not buckets; a per-worker copy of the whole array would only cost memory.
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "each item updates its own slot of '" + accumulator.Name + "'");
+            return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "each item updates its own slot of '" + accumulator.Name + "'"));
         }
 
         if (kind == FoldKind.ArraySum && MentionedInOtherRegions(accumulator))
         {
             // Other code under the lock reads the buckets while the loop runs: it would see them fill only per worker.
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "another region on the same lock uses '" + accumulator.Name + "'");
+            return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "another region on the same lock uses '" + accumulator.Name + "'"));
         }
 
         if (striped is not null
             && (kind != FoldKind.ArraySum || folds.Any(f => f.Index is null || !SyntaxFactory.AreEquivalent(f.Index.Syntax, striped.ArgumentList.Arguments[0].Expression))))
         {
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the lock is chosen per item but the folds do not use the same index");
+            return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the lock is chosen per item but the folds do not use the same index"));
         }
 
         if (accumulator is ILocalSymbol && _scope.IsOwn(accumulator))
         {
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the accumulator '" + accumulator.Name + "' is declared in the loop body");
+            return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "the accumulator '" + accumulator.Name + "' is declared in the loop body"));
         }
 
-        // The accumulator appears nowhere in the body except as the folds' target.
-        var bodyOperation = _model.GetOperation(lambdaBody, _cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the accumulator appears nowhere in the loop body except as the folds' target (and, for Max/Min, the
+    /// accumulator argument). False with the refusal recorded otherwise.
+    /// </summary>
+    private bool IsOnlyFoldedInBody(ParallelLoop loop, List<FoldPattern> folds, ISymbol accumulator)
+    {
+        var bodyOperation = _model.GetOperation(loop.Body, _cancellationToken);
         if (bodyOperation is null)
         {
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, "the " + loopName + " body");
+            return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.DoesNotCompile, "the " + loop.Name + " body"));
         }
 
         var mentions = bodyOperation.Descendants().Count(o => IsReferenceTo(o, accumulator));
-        if (mentions != folds.Sum(f => f.AccumulatorArgument is null ? 1 : 2))
-        {
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, "the accumulator '" + accumulator.Name + "' is read elsewhere in the loop body");
-        }
-
-        if (!ComputationsAreIndependent(computations, accumulator))
-        {
-            return null;
-        }
-
-        if (lambdaBody.DescendantNodes().Any(n => n is ReturnStatementSyntax { Expression: not null } r && EnclosingFunction(r) == lambda))
-        {
-            return _why.Refuse<ThreadLocalPlan>(NoFixReasons.JumpsOut, "the loop body returns a value");
-        }
-
-        return BuildThreadLocal(invocation, method, lambda, lambdaBody, itemParameter, folds, striped);
+        return mentions == folds.Sum(f => f.AccumulatorArgument is null ? 1 : 2)
+               || Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, "the accumulator '" + accumulator.Name + "' is read elsewhere in the loop body"));
     }
 
     /// <summary>
@@ -886,17 +1010,7 @@ internal sealed class LockFixPlanner
             var fold = FoldPattern.Match(statement, _model, _cancellationToken);
             if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
             {
-                folds.Add(fold);
-                if (fold.PayloadOperation is not null)
-                {
-                    computations.Add(_effects.Analyze(fold.PayloadOperation, _scope));
-                }
-
-                if (fold.Index is not null)
-                {
-                    computations.Add(_effects.Analyze(fold.Index, _scope));
-                }
-
+                AddFold(fold, folds, computations);
                 continue;
             }
 
@@ -911,16 +1025,7 @@ internal sealed class LockFixPlanner
                 computations.Add(_effects.Analyze(collection, _scope));
                 foreach (var inner in loop.Folds)
                 {
-                    folds.Add(inner);
-                    if (inner.PayloadOperation is not null)
-                    {
-                        computations.Add(_effects.Analyze(inner.PayloadOperation, _scope));
-                    }
-
-                    if (inner.Index is not null)
-                    {
-                        computations.Add(_effects.Analyze(inner.Index, _scope));
-                    }
+                    AddFold(inner, folds, computations);
                 }
 
                 continue;
@@ -949,6 +1054,21 @@ internal sealed class LockFixPlanner
         }
 
         return true;
+    }
+
+    /// <summary>A fold, and the thread-own computations of its payload and its index.</summary>
+    private void AddFold(FoldPattern fold, List<FoldPattern> folds, List<StateEffects> computations)
+    {
+        folds.Add(fold);
+        if (fold.PayloadOperation is not null)
+        {
+            computations.Add(_effects.Analyze(fold.PayloadOperation, _scope));
+        }
+
+        if (fold.Index is not null)
+        {
+            computations.Add(_effects.Analyze(fold.Index, _scope));
+        }
     }
 
     /// <summary>
@@ -1090,25 +1210,54 @@ internal sealed class LockFixPlanner
         return false;
     }
 
-    private ThreadLocalPlan BuildThreadLocal(InvocationExpressionSyntax invocation, IMethodSymbol method, AnonymousFunctionExpressionSyntax lambda,
-        BlockSyntax lambdaBody, ParameterSyntax itemParameter, List<FoldPattern> folds, ElementAccessExpressionSyntax? striped)
+    /// <summary>The localInit/body/localFinally call that replaces the loop's: a per-worker local, merged once per worker.</summary>
+    private ThreadLocalPlan BuildThreadLocal(ParallelLoop loop, List<FoldPattern> folds, ElementAccessExpressionSyntax? striped)
     {
         var fold = folds[0];
-        var position = invocation.SpanStart;
+        var position = loop.Invocation.SpanStart;
         var typeSyntax = SyntaxFactory.ParseTypeName(fold.Type.ToMinimalDisplayString(_model, position));
         var localName = FreshName("local" + Capitalise(BaseName(fold.Accumulator.Name)));
         var stateName = FreshName("loopState");
         var local = SyntaxFactory.IdentifierName(localName);
 
-        // Body: the locked statements run unlocked, folding into the local; every exit returns the local.
+        var bodyLambda = SyntaxFactory.ParenthesizedLambdaExpression(
+            SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[]
+            {
+                SyntaxFactory.Parameter(loop.Item.Identifier.WithoutTrivia()),
+                SyntaxFactory.Parameter(SyntaxFactory.Identifier(stateName)),
+                SyntaxFactory.Parameter(SyntaxFactory.Identifier(localName)),
+            })),
+            UnlockedBody(loop, folds, local));
+
+        var initLambda = SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), fold.IdentityValue(typeSyntax));
+
+        var mergeStatement = MergeStatement(fold, local, striped);
+        var finallyLambda = SyntaxFactory.SimpleLambdaExpression(
+            SyntaxFactory.Parameter(SyntaxFactory.Identifier(localName)),
+            SyntaxFactory.Block((striped is null ? _region.Rebuild(new[] { mergeStatement }) : new[] { mergeStatement }).Select(s => s.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticMarker))));
+
+        var invocation = loop.Invocation;
+        var arguments = invocation.ArgumentList.Arguments.Take(invocation.ArgumentList.Arguments.Count - 1).ToList();
+        arguments.Add(SyntaxFactory.Argument(initLambda));
+        arguments.Add(SyntaxFactory.Argument(bodyLambda));
+        arguments.Add(SyntaxFactory.Argument(finallyLambda));
+        var replacement = SyntaxFactory.InvocationExpression(ThreadLocalCallee(loop, typeSyntax, position), SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)))
+            .WithTriviaFrom(invocation);
+        return new ThreadLocalPlan(invocation, replacement);
+    }
+
+    /// <summary>The loop body with the locked statements run unlocked, folding into <paramref name="local"/>; every exit returns the local.</summary>
+    private BlockSyntax UnlockedBody(ParallelLoop loop, List<FoldPattern> folds, IdentifierNameSyntax local)
+    {
         var regionReplacement = _region.Body.Statements
             .Select(s => s.ReplaceNodes(
                 folds.Where(f => s.Contains(f.Statement)).Select(f => f.Statement),
                 (original, _) => folds.First(f => f.Statement == original).WithTarget(local)))
             .ToList();
+        var lambdaBody = loop.Body;
         var newBody = lambdaBody.TrackNodes(_region.Statements.Concat(
-            lambdaBody.DescendantNodes().OfType<ReturnStatementSyntax>().Where(r => EnclosingFunction(r) == lambda)));
-        foreach (var ret in lambdaBody.DescendantNodes().OfType<ReturnStatementSyntax>().Where(r => EnclosingFunction(r) == lambda))
+            lambdaBody.DescendantNodes().OfType<ReturnStatementSyntax>().Where(r => EnclosingFunction(r) == loop.Lambda)));
+        foreach (var ret in lambdaBody.DescendantNodes().OfType<ReturnStatementSyntax>().Where(r => EnclosingFunction(r) == loop.Lambda))
         {
             var current = newBody.GetCurrentNode(ret)!;
             newBody = newBody.ReplaceNode(current, current.WithExpression(local.WithLeadingTrivia(SyntaxFactory.Space)));
@@ -1127,19 +1276,14 @@ internal sealed class LockFixPlanner
             newBody = newBody.AddStatements(SyntaxFactory.ReturnStatement(local));
         }
 
-        var bodyLambda = SyntaxFactory.ParenthesizedLambdaExpression(
-            SyntaxFactory.ParameterList(SyntaxFactory.SeparatedList(new[]
-            {
-                SyntaxFactory.Parameter(itemParameter.Identifier.WithoutTrivia()),
-                SyntaxFactory.Parameter(SyntaxFactory.Identifier(stateName)),
-                SyntaxFactory.Parameter(SyntaxFactory.Identifier(localName)),
-            })),
-            newBody);
+        return newBody;
+    }
 
-        var initLambda = SyntaxFactory.ParenthesizedLambdaExpression(SyntaxFactory.ParameterList(), fold.IdentityValue(typeSyntax));
-
+    /// <summary>What localFinally does with a worker's <paramref name="local"/>: fold it into the shared accumulator once.</summary>
+    private StatementSyntax MergeStatement(FoldPattern fold, IdentifierNameSyntax local, ElementAccessExpressionSyntax? striped)
+    {
         ExpressionSyntax target = fold.Target.WithoutTrivia();
-        StatementSyntax mergeStatement = fold.Kind switch
+        return fold.Kind switch
         {
             FoldKind.Sum => SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(SyntaxKind.AddAssignmentExpression, target, local)),
             FoldKind.KeyedSum => KeyedMerge(target, local),
@@ -1152,32 +1296,27 @@ internal sealed class LockFixPlanner
                     MathCallee(((AssignmentExpressionSyntax)fold.Statement.Expression).Right),
                     SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { SyntaxFactory.Argument(target), SyntaxFactory.Argument(local) }))))),
         };
-        var finallyLambda = SyntaxFactory.SimpleLambdaExpression(
-            SyntaxFactory.Parameter(SyntaxFactory.Identifier(localName)),
-            SyntaxFactory.Block((striped is null ? _region.Rebuild(new[] { mergeStatement }) : new[] { mergeStatement }).Select(s => s.WithoutLeadingTrivia().WithTrailingTrivia(SyntaxFactory.ElasticMarker))));
+    }
 
-        // Name the generic arguments: TLocal cannot always be inferred from the init lambda (0 is an int).
+    /// <summary>
+    /// <c>Parallel.For&lt;TLocal&gt;</c> / <c>Parallel.ForEach&lt;TSource, TLocal&gt;</c> as the call was written: the generic
+    /// arguments are named because TLocal cannot always be inferred from the init lambda (0 is an int).
+    /// </summary>
+    private ExpressionSyntax ThreadLocalCallee(ParallelLoop loop, TypeSyntax localType, int position)
+    {
         var typeArguments = new List<TypeSyntax>();
-        if (method.Name == "ForEach")
+        if (loop.Method.Name == "ForEach")
         {
-            typeArguments.Add(SyntaxFactory.ParseTypeName(method.TypeArguments[0].ToMinimalDisplayString(_model, position)));
+            typeArguments.Add(SyntaxFactory.ParseTypeName(loop.Method.TypeArguments[0].ToMinimalDisplayString(_model, position)));
         }
 
-        typeArguments.Add(typeSyntax);
-        var name = SyntaxFactory.GenericName(SyntaxFactory.Identifier(method.Name), SyntaxFactory.TypeArgumentList(SyntaxFactory.SeparatedList(typeArguments)));
-        ExpressionSyntax callee = invocation.Expression switch
+        typeArguments.Add(localType);
+        var name = SyntaxFactory.GenericName(SyntaxFactory.Identifier(loop.Method.Name), SyntaxFactory.TypeArgumentList(SyntaxFactory.SeparatedList(typeArguments)));
+        return loop.Invocation.Expression switch
         {
             MemberAccessExpressionSyntax member => member.WithName(name),
             _ => name,
         };
-
-        var arguments = invocation.ArgumentList.Arguments.Take(invocation.ArgumentList.Arguments.Count - 1).ToList();
-        arguments.Add(SyntaxFactory.Argument(initLambda));
-        arguments.Add(SyntaxFactory.Argument(bodyLambda));
-        arguments.Add(SyntaxFactory.Argument(finallyLambda));
-        var replacement = SyntaxFactory.InvocationExpression(callee, SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments)))
-            .WithTriviaFrom(invocation);
-        return new ThreadLocalPlan(invocation, replacement);
     }
 
     /// <summary>

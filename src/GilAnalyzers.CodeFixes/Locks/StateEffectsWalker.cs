@@ -95,46 +95,46 @@ internal sealed class StateEffectsWalker
 
     private HashSet<ILocalSymbol> ComputeFreshLocals(SyntaxNode function)
     {
-        var fresh = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-        var spoiled = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
-
-        // A local given another local's object (next = u; (u, next) = (next, u)) is fresh only while that one is.
-        var aliases = new Dictionary<ILocalSymbol, List<ILocalSymbol>>(SymbolEqualityComparer.Default);
-        void Assign(ILocalSymbol target, IOperation value)
-        {
-            var sources = new List<ILocalSymbol>();
-            if (IsCreationOrAlias(value, sources))
-            {
-                fresh.Add(target);
-                if (sources.Count > 0)
-                {
-                    if (!aliases.TryGetValue(target, out var list))
-                    {
-                        aliases[target] = list = new List<ILocalSymbol>();
-                    }
-
-                    list.AddRange(sources);
-                }
-            }
-            else
-            {
-                spoiled.Add(target);
-            }
-        }
-
         if (!_compilation.ContainsSyntaxTree(function.SyntaxTree))
         {
-            return fresh;
+            return new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         }
 
-        var model = _compilation.GetSemanticModel(function.SyntaxTree);
-        var root = model.GetOperation(function, _cancellationToken);
+        var root = _compilation.GetSemanticModel(function.SyntaxTree).GetOperation(function, _cancellationToken);
         if (root is null)
         {
-            return fresh;
+            return new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         }
 
+        var pass = new FreshLocalsPass(this);
         foreach (var operation in root.DescendantsAndSelf())
+        {
+            pass.Observe(operation);
+        }
+
+        return pass.Settle();
+    }
+
+    /// <summary>
+    /// One walk over a function's operations for <see cref="ComputeFreshLocals"/>: the locals given a new object (or another
+    /// local's), the locals spoiled by any other store, and which local took whose object.
+    /// </summary>
+    private sealed class FreshLocalsPass
+    {
+        private readonly StateEffectsWalker _walker;
+        private readonly HashSet<ILocalSymbol> _fresh = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+        private readonly HashSet<ILocalSymbol> _spoiled = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+
+        // A local given another local's object (next = u; (u, next) = (next, u)) is fresh only while that one is.
+        private readonly Dictionary<ILocalSymbol, List<ILocalSymbol>> _aliases = new Dictionary<ILocalSymbol, List<ILocalSymbol>>(SymbolEqualityComparer.Default);
+
+        public FreshLocalsPass(StateEffectsWalker walker)
+        {
+            _walker = walker;
+        }
+
+        /// <summary>Notes what <paramref name="operation"/> stores into locals.</summary>
+        public void Observe(IOperation operation)
         {
             switch (operation)
             {
@@ -160,7 +160,7 @@ internal sealed class StateEffectsWalker
 
                     break;
                 case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target }:
-                    spoiled.Add(target.Local);
+                    _spoiled.Add(target.Local);
                     break;
                 case IDeconstructionAssignmentOperation deconstruction:
                     // The locals the tuple assigns; a local only indexed there ((a[0], a[j]) = (a[j], a[0])) keeps its object.
@@ -168,46 +168,63 @@ internal sealed class StateEffectsWalker
                     {
                         if (local.Parent is not IArrayElementReferenceOperation element || element.ArrayReference != local)
                         {
-                            spoiled.Add(local.Local);
+                            _spoiled.Add(local.Local);
                         }
                     }
 
                     break;
                 case IArgumentOperation { Value: ILocalReferenceOperation argument } arg when arg.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
-                    spoiled.Add(argument.Local);
+                    _spoiled.Add(argument.Local);
                     break;
                 case IDeclarationExpressionOperation declaration:
-                    foreach (var local in declaration.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
-                    {
-                        spoiled.Add(local.Local);
-                    }
-
+                    _spoiled.UnionWith(declaration.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Select(local => local.Local));
                     break;
                 case IForEachLoopOperation forEach:
-                    foreach (var local in forEach.Locals)
-                    {
-                        spoiled.Add(local);
-                    }
-
+                    _spoiled.UnionWith(forEach.Locals);
                     break;
             }
         }
 
-        fresh.ExceptWith(spoiled);
-        for (var changed = true; changed;)
+        /// <summary>The fresh locals: never spoiled, and every local they took an object from fresh as well.</summary>
+        public HashSet<ILocalSymbol> Settle()
         {
-            changed = false;
-            foreach (var pair in aliases)
+            _fresh.ExceptWith(_spoiled);
+            for (var changed = true; changed;)
             {
-                if (fresh.Contains(pair.Key) && pair.Value.Any(source => !fresh.Contains(source)))
+                changed = false;
+                foreach (var pair in _aliases)
                 {
-                    fresh.Remove(pair.Key);
-                    changed = true;
+                    if (_fresh.Contains(pair.Key) && pair.Value.Any(source => !_fresh.Contains(source)))
+                    {
+                        _fresh.Remove(pair.Key);
+                        changed = true;
+                    }
                 }
             }
+
+            return _fresh;
         }
 
-        return fresh;
+        private void Assign(ILocalSymbol target, IOperation value)
+        {
+            var sources = new List<ILocalSymbol>();
+            if (!_walker.IsCreationOrAlias(value, sources))
+            {
+                _spoiled.Add(target);
+                return;
+            }
+
+            _fresh.Add(target);
+            if (sources.Count > 0)
+            {
+                if (!_aliases.TryGetValue(target, out var list))
+                {
+                    _aliases[target] = list = new List<ILocalSymbol>();
+                }
+
+                list.AddRange(sources);
+            }
+        }
     }
 
     /// <summary>
@@ -374,63 +391,17 @@ internal sealed class StateEffectsWalker
         _cancellationToken.ThrowIfCancellationRequested();
         switch (operation)
         {
-            case ISimpleAssignmentOperation assignment:
-                RecordWrite(assignment.Target, effects, scope, depth);
-                VisitTargetParts(assignment.Target, effects, scope, depth);
-                Visit(assignment.Value, effects, scope, depth);
-                return;
-            case ICompoundAssignmentOperation compound:
-                RecordWrite(compound.Target, effects, scope, depth);
-                Visit(compound.Target, effects, scope, depth);
-                Visit(compound.Value, effects, scope, depth);
-                VisitUserOperator(compound.OperatorMethod, effects, depth);
-                return;
-            case IIncrementOrDecrementOperation increment:
-                RecordWrite(increment.Target, effects, scope, depth);
-                Visit(increment.Target, effects, scope, depth);
-                VisitUserOperator(increment.OperatorMethod, effects, depth);
-                return;
-            case IDeconstructionAssignmentOperation deconstruction:
-                RecordTupleWrites(deconstruction.Target, effects, scope, depth);
-                Visit(deconstruction.Value, effects, scope, depth);
+            case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
+                VisitWrite(operation, effects, scope, depth);
                 return;
             case IArgumentOperation argument:
-                if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
-                {
-                    RecordWrite(argument.Value, effects, scope, depth);
-                    VisitTargetParts(argument.Value, effects, scope, depth);
-                    if (argument.Parameter.RefKind == RefKind.Ref)
-                    {
-                        Visit(argument.Value, effects, scope, depth);
-                    }
-
-                    return;
-                }
-
-                Visit(argument.Value, effects, scope, depth);
+                VisitArgument(argument, effects, scope, depth);
                 return;
             case IInvocationOperation invocation:
                 VisitInvocation(invocation, effects, scope, depth);
                 return;
             case IObjectCreationOperation creation:
-                if (creation.Constructor is { } constructor && IsInSource(constructor))
-                {
-                    AddCallee(constructor, effects, depth);
-                }
-
-                foreach (var argument in creation.Arguments)
-                {
-                    Visit(argument, effects, scope, depth);
-                }
-
-                if (creation.Initializer is not null)
-                {
-                    foreach (var initializer in creation.Initializer.Initializers)
-                    {
-                        VisitInitializer(initializer, effects, scope, depth);
-                    }
-                }
-
+                VisitObjectCreation(creation, effects, scope, depth);
                 return;
             case ILocalReferenceOperation local:
                 (scope.IsOwn(local.Local) ? effects.LocalReads : effects.SharedReads).Add(local.Local);
@@ -439,53 +410,11 @@ internal sealed class StateEffectsWalker
                 (scope.IsOwn(parameter.Parameter) ? effects.LocalReads : effects.SharedReads).Add(parameter.Parameter);
                 return;
             case IFieldReferenceOperation field:
-                if (!field.Field.IsConst)
-                {
-                    if (IsOwnReceiver(field.Instance, scope, out var own))
-                    {
-                        AddIfAny(effects.LocalReads, own);
-                    }
-                    else if (!IsLookupTable(field.Field))
-                    {
-                        effects.SharedReads.Add(field.Field);
-                        if (IsThis(field.Instance, scope))
-                        {
-                            effects.ThisReads.Add(field.Field);
-                        }
-                    }
-                }
-
-                Visit(field.Instance, effects, scope, depth);
+                VisitFieldRead(field, effects, scope, depth);
                 return;
             case IPropertyReferenceOperation property:
-                {
-                    if (IsOwnReceiver(property.Instance, scope, out var own))
-                    {
-                        AddIfAny(effects.LocalReads, own);
-                    }
-                    else
-                    {
-                        effects.SharedReads.Add(property.Property);
-                        if ((IsThis(property.Instance, scope) && IsAutoProperty(property.Property)) || IsOwnedThisField(property.Instance, scope))
-                        {
-                            effects.ThisReads.Add(property.Property);
-                        }
-                    }
-
-                    if (property.Property.GetMethod is { } getter && IsInSource(getter) && !IsAutoProperty(property.Property))
-                    {
-                        AddCalleeOn(getter, property.Instance, own, effects, scope, depth);
-                    }
-
-                    Visit(property.Instance, effects, scope, depth);
-                    foreach (var argument in property.Arguments)
-                    {
-                        Visit(argument, effects, scope, depth);
-                    }
-
-                    return;
-                }
-
+                VisitPropertyRead(property, effects, scope, depth);
+                return;
             case IEventReferenceOperation:
             case IEventAssignmentOperation:
             case IDynamicInvocationOperation:
@@ -514,6 +443,124 @@ internal sealed class StateEffectsWalker
         foreach (var child in operation.ChildOperations)
         {
             Visit(child, effects, scope, depth);
+        }
+    }
+
+    /// <summary>An assignment, compound assignment, <c>++</c>/<c>--</c> or deconstruction: the write, then what it reads.</summary>
+    private void VisitWrite(IOperation write, StateEffects effects, ThreadScope scope, int depth)
+    {
+        switch (write)
+        {
+            case ISimpleAssignmentOperation assignment:
+                RecordWrite(assignment.Target, effects, scope, depth);
+                VisitTargetParts(assignment.Target, effects, scope, depth);
+                Visit(assignment.Value, effects, scope, depth);
+                return;
+            case ICompoundAssignmentOperation compound:
+                RecordWrite(compound.Target, effects, scope, depth);
+                Visit(compound.Target, effects, scope, depth);
+                Visit(compound.Value, effects, scope, depth);
+                VisitUserOperator(compound.OperatorMethod, effects, depth);
+                return;
+            case IIncrementOrDecrementOperation increment:
+                RecordWrite(increment.Target, effects, scope, depth);
+                Visit(increment.Target, effects, scope, depth);
+                VisitUserOperator(increment.OperatorMethod, effects, depth);
+                return;
+            case IDeconstructionAssignmentOperation deconstruction:
+                RecordTupleWrites(deconstruction.Target, effects, scope, depth);
+                Visit(deconstruction.Value, effects, scope, depth);
+                return;
+        }
+    }
+
+    /// <summary>An argument passed by <c>ref</c> or <c>out</c> is written (and a <c>ref</c> one read); any other is read.</summary>
+    private void VisitArgument(IArgumentOperation argument, StateEffects effects, ThreadScope scope, int depth)
+    {
+        if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
+        {
+            RecordWrite(argument.Value, effects, scope, depth);
+            VisitTargetParts(argument.Value, effects, scope, depth);
+            if (argument.Parameter.RefKind == RefKind.Ref)
+            {
+                Visit(argument.Value, effects, scope, depth);
+            }
+
+            return;
+        }
+
+        Visit(argument.Value, effects, scope, depth);
+    }
+
+    /// <summary><c>new T(…) { … }</c>: the constructor when it is in source, the arguments, the initializers.</summary>
+    private void VisitObjectCreation(IObjectCreationOperation creation, StateEffects effects, ThreadScope scope, int depth)
+    {
+        if (creation.Constructor is { } constructor && IsInSource(constructor))
+        {
+            AddCallee(constructor, effects, depth);
+        }
+
+        foreach (var argument in creation.Arguments)
+        {
+            Visit(argument, effects, scope, depth);
+        }
+
+        if (creation.Initializer is not null)
+        {
+            foreach (var initializer in creation.Initializer.Initializers)
+            {
+                VisitInitializer(initializer, effects, scope, depth);
+            }
+        }
+    }
+
+    /// <summary>A field read: thread-own through an own receiver, nothing for a lookup table or a constant, shared otherwise.</summary>
+    private void VisitFieldRead(IFieldReferenceOperation field, StateEffects effects, ThreadScope scope, int depth)
+    {
+        if (!field.Field.IsConst)
+        {
+            if (IsOwnReceiver(field.Instance, scope, out var own))
+            {
+                AddIfAny(effects.LocalReads, own);
+            }
+            else if (!IsLookupTable(field.Field))
+            {
+                effects.SharedReads.Add(field.Field);
+                if (IsThis(field.Instance, scope))
+                {
+                    effects.ThisReads.Add(field.Field);
+                }
+            }
+        }
+
+        Visit(field.Instance, effects, scope, depth);
+    }
+
+    /// <summary>A property read: the read itself, the getter's effects when it is in source and not an auto-property, the receiver and arguments.</summary>
+    private void VisitPropertyRead(IPropertyReferenceOperation property, StateEffects effects, ThreadScope scope, int depth)
+    {
+        if (IsOwnReceiver(property.Instance, scope, out var own))
+        {
+            AddIfAny(effects.LocalReads, own);
+        }
+        else
+        {
+            effects.SharedReads.Add(property.Property);
+            if ((IsThis(property.Instance, scope) && IsAutoProperty(property.Property)) || IsOwnedThisField(property.Instance, scope))
+            {
+                effects.ThisReads.Add(property.Property);
+            }
+        }
+
+        if (property.Property.GetMethod is { } getter && IsInSource(getter) && !IsAutoProperty(property.Property))
+        {
+            AddCalleeOn(getter, property.Instance, own, effects, scope, depth);
+        }
+
+        Visit(property.Instance, effects, scope, depth);
+        foreach (var argument in property.Arguments)
+        {
+            Visit(argument, effects, scope, depth);
         }
     }
 
@@ -629,67 +676,8 @@ internal sealed class StateEffectsWalker
                 }
 
             case IPropertyReferenceOperation property:
-                {
-                    if (IsOwnReceiver(property.Instance, scope, out var own) && IsAutoProperty(property.Property))
-                    {
-                        AddIfAny(effects.LocalWrites, own);
-                        return;
-                    }
-
-                    // cameFrom[next] = at on a dictionary this function created: a framework setter changes only that object.
-                    if (own is ILocalSymbol { Type.IsValueType: false } ownObject
-                        && property.Property.SetMethod is { } frameworkSetter && !IsInSource(frameworkSetter))
-                    {
-                        effects.LocalWrites.Add(ownObject);
-                        foreach (var argument in property.Arguments)
-                        {
-                            Visit(argument, effects, scope, depth);
-                        }
-
-                        return;
-                    }
-
-                    // span[i] = v on a Span<T> over this function's own memory (stackalloc, a new array).
-                    if (property.Property.IsIndexer
-                        && property.Property.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Span<T>"
-                        && property.Instance is { } spanInstance && Unwrap(spanInstance) is ILocalReferenceOperation span
-                        && scope.IsOwn(span.Local) && scope.IsFresh(span.Local))
-                    {
-                        effects.LocalWrites.Add(span.Local);
-                        foreach (var argument in property.Arguments)
-                        {
-                            Visit(argument, effects, scope, depth);
-                        }
-
-                        return;
-                    }
-
-                    effects.SharedWrites.Add(property.Property);
-                    if (IsThis(property.Instance, scope) && IsAutoProperty(property.Property))
-                    {
-                        effects.ThisWrites.Add(property.Property);
-                    }
-
-                    if (property.Property.SetMethod is { } setter && IsInSource(setter))
-                    {
-                        if (!IsAutoProperty(property.Property))
-                        {
-                            AddCallee(setter, effects, depth);
-                        }
-                    }
-                    else if (property.Instance is not null && !property.Property.IsStatic)
-                    {
-                        // A framework indexer or setter on a shared receiver mutates the receiver.
-                        RecordReceiverMutation(property.Instance, effects, scope);
-                    }
-                    else
-                    {
-                        effects.MarkUnknown("static framework property set");
-                    }
-
-                    return;
-                }
-
+                RecordPropertyWrite(property, effects, scope, depth);
+                return;
             case IArrayElementReferenceOperation element:
                 RecordReceiverMutation(element.ArrayReference, effects, scope);
                 return;
@@ -710,6 +698,78 @@ internal sealed class StateEffectsWalker
                 effects.MarkUnknown("write to " + target.Kind);
                 return;
         }
+    }
+
+    /// <summary>
+    /// A property set or indexer store: thread-own when it only changes an object this function owns (an auto-property of an
+    /// own receiver, a framework setter or indexer on an own object or span); otherwise a shared write, plus the setter's
+    /// effects or the mutation of the receiver.
+    /// </summary>
+    private void RecordPropertyWrite(IPropertyReferenceOperation property, StateEffects effects, ThreadScope scope, int depth)
+    {
+        if (IsOwnReceiver(property.Instance, scope, out var own) && IsAutoProperty(property.Property))
+        {
+            AddIfAny(effects.LocalWrites, own);
+            return;
+        }
+
+        if (OwnObjectSetThrough(property, own, scope) is { } ownObject)
+        {
+            effects.LocalWrites.Add(ownObject);
+            foreach (var argument in property.Arguments)
+            {
+                Visit(argument, effects, scope, depth);
+            }
+
+            return;
+        }
+
+        effects.SharedWrites.Add(property.Property);
+        if (IsThis(property.Instance, scope) && IsAutoProperty(property.Property))
+        {
+            effects.ThisWrites.Add(property.Property);
+        }
+
+        if (property.Property.SetMethod is { } setter && IsInSource(setter))
+        {
+            if (!IsAutoProperty(property.Property))
+            {
+                AddCallee(setter, effects, depth);
+            }
+        }
+        else if (property.Instance is not null && !property.Property.IsStatic)
+        {
+            // A framework indexer or setter on a shared receiver mutates the receiver.
+            RecordReceiverMutation(property.Instance, effects, scope);
+        }
+        else
+        {
+            effects.MarkUnknown("static framework property set");
+        }
+    }
+
+    /// <summary>
+    /// The local whose object a property store changes and nothing else, <paramref name="own"/> being the own receiver's
+    /// local: <c>cameFrom[next] = at</c> on a dictionary this function created (a framework setter changes only that object),
+    /// <c>span[i] = v</c> on a <c>Span&lt;T&gt;</c> over this function's own memory (stackalloc, a new array); null otherwise.
+    /// </summary>
+    private static ILocalSymbol? OwnObjectSetThrough(IPropertyReferenceOperation property, ISymbol? own, ThreadScope scope)
+    {
+        if (own is ILocalSymbol { Type.IsValueType: false } ownObject
+            && property.Property.SetMethod is { } frameworkSetter && !IsInSource(frameworkSetter))
+        {
+            return ownObject;
+        }
+
+        if (property.Property.IsIndexer
+            && property.Property.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Span<T>"
+            && property.Instance is { } spanInstance && Unwrap(spanInstance) is ILocalReferenceOperation span
+            && scope.IsOwn(span.Local) && scope.IsFresh(span.Local))
+        {
+            return span.Local;
+        }
+
+        return null;
     }
 
     /// <summary>Something mutates the object <paramref name="receiver"/> refers to (an element write, a mutating call).</summary>
@@ -818,61 +878,80 @@ internal sealed class StateEffectsWalker
 
         if (IsInSource(method))
         {
-            if (method.MethodKind == MethodKind.LocalFunction && invocation.Syntax.SyntaxTree == scope.Function.SyntaxTree)
-            {
-                AddLocalFunction(method, effects, scope, depth);
-                return;
-            }
-
-            if (method.IsStatic || invocation.Instance is null)
-            {
-                AddCallee(method, effects, depth);
-            }
-            else
-            {
-                IsOwnReceiver(invocation.Instance, scope, out var own);
-                AddCalleeOn(method, invocation.Instance, own, effects, scope, depth);
-            }
-
+            AddSourceCall(invocation, effects, scope, depth);
             return;
         }
 
         var type = method.ContainingType?.OriginalDefinition.ToDisplayString() ?? string.Empty;
         if (method.IsStatic)
         {
-            if (PureStaticTypes.Contains(type) || IsPureHashCall(method))
-            {
-                return;
-            }
+            RecordFrameworkStaticCall(invocation, type, effects, scope);
+        }
+        else
+        {
+            RecordFrameworkInstanceCall(invocation, type, effects, scope);
+        }
+    }
 
-            // Array.Clear(buffer), Array.Copy(src, dst, n), Array.Sort(keys): they write the arrays they are handed, and
-            // only those; Array.IndexOf / BinarySearch / Exists only read. data.AsSpan(i, n): a view, nothing written yet.
-            if (ArgumentWritingStatics(invocation, type) is { } written)
-            {
-                foreach (var target in written)
-                {
-                    RecordReceiverMutation(target, effects, scope);
-                }
+    /// <summary>A call into this compilation: a local function seen through with the caller's scope, any other method by its summary.</summary>
+    private void AddSourceCall(IInvocationOperation invocation, StateEffects effects, ThreadScope scope, int depth)
+    {
+        var method = invocation.TargetMethod;
+        if (method.MethodKind == MethodKind.LocalFunction && invocation.Syntax.SyntaxTree == scope.Function.SyntaxTree)
+        {
+            AddLocalFunction(method, effects, scope, depth);
+        }
+        else if (method.IsStatic || invocation.Instance is null)
+        {
+            AddCallee(method, effects, depth);
+        }
+        else
+        {
+            IsOwnReceiver(invocation.Instance, scope, out var own);
+            AddCalleeOn(method, invocation.Instance, own, effects, scope, depth);
+        }
+    }
 
-                return;
-            }
-
-            // SHA256.Create(), Stopwatch.StartNew(): a new object of the type's own family, touching nothing shared.
-            if (IsFrameworkFactory(invocation))
-            {
-                return;
-            }
-
-            // counts.GetValueOrDefault(k): an extension that only reads the dictionary it is called on.
-            if (type == "System.Collections.Generic.CollectionExtensions" && method.Name == "GetValueOrDefault")
-            {
-                return;
-            }
-
-            effects.MarkUnknown("framework call " + type + "." + method.Name);
+    /// <summary>A static framework method of <paramref name="type"/>: pure, writing only its arguments, a factory, or unknown.</summary>
+    private void RecordFrameworkStaticCall(IInvocationOperation invocation, string type, StateEffects effects, ThreadScope scope)
+    {
+        var method = invocation.TargetMethod;
+        if (PureStaticTypes.Contains(type) || IsPureHashCall(method))
+        {
             return;
         }
 
+        // Array.Clear(buffer), Array.Copy(src, dst, n), Array.Sort(keys): they write the arrays they are handed, and
+        // only those; Array.IndexOf / BinarySearch / Exists only read. data.AsSpan(i, n): a view, nothing written yet.
+        if (ArgumentWritingStatics(invocation, type) is { } written)
+        {
+            foreach (var target in written)
+            {
+                RecordReceiverMutation(target, effects, scope);
+            }
+
+            return;
+        }
+
+        // SHA256.Create(), Stopwatch.StartNew(): a new object of the type's own family, touching nothing shared.
+        if (IsFrameworkFactory(invocation))
+        {
+            return;
+        }
+
+        // counts.GetValueOrDefault(k): an extension that only reads the dictionary it is called on.
+        if (type == "System.Collections.Generic.CollectionExtensions" && method.Name == "GetValueOrDefault")
+        {
+            return;
+        }
+
+        effects.MarkUnknown("framework call " + type + "." + method.Name);
+    }
+
+    /// <summary>An instance framework method of <paramref name="type"/>: pure on immutable receivers and for read-only methods, else it mutates its receiver.</summary>
+    private void RecordFrameworkInstanceCall(IInvocationOperation invocation, string type, StateEffects effects, ThreadScope scope)
+    {
+        var method = invocation.TargetMethod;
         if (invocation.Instance is null)
         {
             effects.MarkUnknown("call " + method.Name);
@@ -915,7 +994,6 @@ internal sealed class StateEffectsWalker
         return value is ILocalReferenceOperation local && scope.IsOwn(local.Local) && scope.IsFresh(local.Local);
     }
 
-    /// <summary>One-shot hashing helpers (<c>SHA256.HashData(byte[])</c> and friends) return a new array.</summary>
     /// <summary>
     /// For the static framework calls whose effects are on their arguments alone (System.Array, Buffer, the view-making
     /// MemoryExtensions): the arguments they write (empty when they only read); null for any other call.
@@ -971,6 +1049,7 @@ internal sealed class StateEffectsWalker
         }
     }
 
+    /// <summary>One-shot hashing helpers (<c>SHA256.HashData(byte[])</c> and friends) return a new array.</summary>
     private static bool IsPureHashCall(IMethodSymbol method)
     {
         var ns = method.ContainingNamespace?.ToDisplayString();
