@@ -605,6 +605,8 @@ internal sealed class LockFixPlanner
             && _model.GetOperation(expressionStatement.Expression, _cancellationToken) is IAssignmentOperation assignment
             && expressionStatement.Expression is AssignmentExpressionSyntax syntax
             && assignment is not IDeconstructionAssignmentOperation
+            // x ??= Build(): the value is computed only while x is null; in front of the lock it would run every time.
+            && assignment is not ICoalesceAssignmentOperation
             && (assignment is not ICompoundAssignmentOperation compound || compound.OperatorMethod is null))
         {
             return (syntax.Right, assignment.Value);

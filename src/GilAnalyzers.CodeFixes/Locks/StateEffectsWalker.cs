@@ -162,6 +162,10 @@ internal sealed class StateEffectsWalker
                 case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target }:
                     _spoiled.Add(target.Local);
                     break;
+                case ICoalesceAssignmentOperation { Target: ILocalReferenceOperation target }:
+                    // buffer ??= Shared.Buffer: from here on the local may hold an object the code did not make.
+                    _spoiled.Add(target.Local);
+                    break;
                 case IDeconstructionAssignmentOperation deconstruction:
                     // The locals the tuple assigns; a local only indexed there ((a[0], a[j]) = (a[j], a[0])) keeps its object.
                     foreach (var local in deconstruction.Target.DescendantsAndSelf().OfType<ILocalReferenceOperation>())
@@ -391,7 +395,7 @@ internal sealed class StateEffectsWalker
         _cancellationToken.ThrowIfCancellationRequested();
         switch (operation)
         {
-            case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
+            case ISimpleAssignmentOperation or ICompoundAssignmentOperation or ICoalesceAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation:
                 VisitWrite(operation, effects, scope, depth);
                 return;
             case IArgumentOperation argument:
@@ -446,7 +450,7 @@ internal sealed class StateEffectsWalker
         }
     }
 
-    /// <summary>An assignment, compound assignment, <c>++</c>/<c>--</c> or deconstruction: the write, then what it reads.</summary>
+    /// <summary>An assignment, compound assignment, <c>??=</c>, <c>++</c>/<c>--</c> or deconstruction: the write, then what it reads.</summary>
     private void VisitWrite(IOperation write, StateEffects effects, ThreadScope scope, int depth)
     {
         switch (write)
@@ -461,6 +465,12 @@ internal sealed class StateEffectsWalker
                 Visit(compound.Target, effects, scope, depth);
                 Visit(compound.Value, effects, scope, depth);
                 VisitUserOperator(compound.OperatorMethod, effects, depth);
+                return;
+            case ICoalesceAssignmentOperation coalesce:
+                // table ??= Build(n): reads the target, and writes it when it was null.
+                RecordWrite(coalesce.Target, effects, scope, depth);
+                Visit(coalesce.Target, effects, scope, depth);
+                Visit(coalesce.Value, effects, scope, depth);
                 return;
             case IIncrementOrDecrementOperation increment:
                 RecordWrite(increment.Target, effects, scope, depth);

@@ -863,6 +863,32 @@ public class SharedLockAroundCpuWorkFixerTests
     }
 
     [Fact]
+    public async Task LazyInitialisationWithCoalesceAssignment_IsAWriteTheLockKeeps()
+    {
+        // table ??= Build(n) writes the shared field (when it is null): moving it out of the lock would build the table on
+        // several threads and publish whichever finishes last.
+        var offers = await CodeFixOffers.ForAsync(Wrap("""
+                    Parallel.For(0, n, i =>
+                    {
+                        lock (Gate)
+                        {
+                            table ??= Build(n);
+                        }
+                    });
+            """, """
+                static double[] table;
+                static double[] Build(int n)
+                {
+                    var t = new double[n];
+                    for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) t[i] += Math.Sqrt(i * j);
+                    return t;
+                }
+            """));
+        var gil001 = Assert.Single(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork);
+        Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, gil001.Keys);
+    }
+
+    [Fact]
     public async Task DoubleAccumulator_OffersMoveOutButNotThreadLocal()
     {
         var offers = await CodeFixOffers.ForAsync(Wrap("""
