@@ -21,6 +21,9 @@ internal sealed class ParallelReach
     /// <summary>A lock rooted in the instance (<c>this</c>, <c>_sync</c>, <c>_owner.Sync</c>).</summary>
     public const int ThisRoot = -1;
 
+    /// <summary>A process-wide lock (a static field, a type): shared whatever object the method is called on.</summary>
+    public const int StaticRoot = -2;
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, ParallelReach> Cache =
         new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, ParallelReach>();
 
@@ -30,12 +33,18 @@ internal sealed class ParallelReach
     private readonly ConcurrentDictionary<IMethodSymbol, string> _onSharedInstance = new ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default);
     private readonly ConcurrentDictionary<(IMethodSymbol Method, int Ordinal), string> _withSharedArgument = new ConcurrentDictionary<(IMethodSymbol, int), string>(new MethodOrdinalComparer());
 
+    /// <summary>Every source method parallel code calls, on any object (up to <see cref="MaxCallDepth"/> deep): where a static lock is taken by many workers.</summary>
+    private readonly ConcurrentDictionary<IMethodSymbol, string> _reachedAtAll = new ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default);
+
     /// <summary>One per compilation, shared by the analyzers that need it (GIL001 in callees, GIL002).</summary>
     public static ParallelReach For(Compilation compilation) => Cache.GetValue(compilation, _ => new ParallelReach());
 
-    public bool IsEmpty => _onSharedInstance.IsEmpty && _withSharedArgument.IsEmpty;
+    public bool IsEmpty => _onSharedInstance.IsEmpty && _withSharedArgument.IsEmpty && _reachedAtAll.IsEmpty;
 
-    /// <summary>Where parallel code reaches <paramref name="method"/> with <paramref name="root"/> (<see cref="ThisRoot"/> or a parameter ordinal) shared.</summary>
+    /// <summary>
+    /// Where parallel code reaches <paramref name="method"/> with <paramref name="root"/> (<see cref="ThisRoot"/> or a parameter
+    /// ordinal) shared; for <see cref="StaticRoot"/>, where parallel code calls it at all.
+    /// </summary>
     public bool TryGet(IMethodSymbol method, int root, out string description)
     {
         if (TryGetExact(method, root, out description))
@@ -73,9 +82,12 @@ internal sealed class ParallelReach
     }
 
     private bool TryGetExact(IMethodSymbol method, int root, out string description)
-        => root == ThisRoot
-            ? _onSharedInstance.TryGetValue(method, out description!)
-            : _withSharedArgument.TryGetValue((method, root), out description!);
+        => root switch
+        {
+            ThisRoot => _onSharedInstance.TryGetValue(method, out description!),
+            StaticRoot => _reachedAtAll.TryGetValue(method, out description!),
+            _ => _withSharedArgument.TryGetValue((method, root), out description!),
+        };
 
     private void Add(IMethodSymbol method, int root, string description)
     {
@@ -154,6 +166,7 @@ internal sealed class ParallelReach
     {
         foreach (var (target, description) in ParallelContextFinder.HotDelegates(launch, types))
         {
+            CollectCalled(target, description, costModel, cancellationToken);
             var work = new Queue<Reach>();
             // The object every worker is handed as its state: QueueUserWorkItem(Run, job), new Thread(Run) … t.Start(job).
             var sharedState = SharesState(launch);
@@ -218,6 +231,54 @@ internal sealed class ParallelReach
                 {
                     work.Enqueue(next);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every source method (and constructor) the hot delegate calls, and what those call, up to <see cref="MaxCallDepth"/>
+    /// deep, on any object: a lock on a static field in any of them is taken by every worker.
+    /// </summary>
+    private void CollectCalled(IOperation target, string description, WorkCostModel costModel, System.Threading.CancellationToken cancellationToken)
+    {
+        var work = new Queue<(IMethodSymbol Method, int Depth)>();
+        switch (target)
+        {
+            case IMethodReferenceOperation reference when reference.Method.DeclaringSyntaxReferences.Length > 0:
+                work.Enqueue((reference.Method.OriginalDefinition, 1));
+                break;
+            case IAnonymousFunctionOperation lambda:
+                EnqueueCallees(lambda.Body, 1, work);
+                break;
+        }
+
+        while (work.Count > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (method, depth) = work.Dequeue();
+            if (!_reachedAtAll.TryAdd(method, description) || depth >= MaxCallDepth
+                || costModel.GetBody(method, cancellationToken) is not { } body)
+            {
+                continue;
+            }
+
+            EnqueueCallees(body, depth + 1, work);
+        }
+    }
+
+    private static void EnqueueCallees(IOperation body, int depth, Queue<(IMethodSymbol Method, int Depth)> work)
+    {
+        foreach (var operation in body.DescendantsAndSelf())
+        {
+            var callee = operation switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IObjectCreationOperation creation => creation.Constructor,
+                _ => null,
+            };
+            if (callee is not null && callee.DeclaringSyntaxReferences.Length > 0 && callee.MethodKind != MethodKind.LocalFunction)
+            {
+                work.Enqueue((callee.OriginalDefinition, depth));
             }
         }
     }

@@ -12,7 +12,8 @@ namespace GilAnalyzers.Rules;
 /// GIL001 for the lock that is not visibly in parallel code: an instance lock (<c>lock (_sync)</c>, <c>lock (this)</c>,
 /// <c>lock (_owner.Sync)</c>) around CPU-bound work in a method that a Parallel.For body, a PLINQ delegate or threads
 /// started in a loop call on one shared object; or a lock on a parameter (<c>lock (sync)</c>, <c>lock (state.Gate)</c>)
-/// that parallel code passes the same object for every worker (a captured local, a field). Needs the call graph of the
+/// that parallel code passes the same object for every worker (a captured local, a field); or a process-wide lock
+/// (<c>lock (s_gate)</c>, <c>lock (typeof(T))</c>) in any method parallel code calls, whatever the object. Needs the call graph of the
 /// whole compilation, so it reports at compilation end.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -66,7 +67,7 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
             {
                 if (reached.TryGet(candidate.Method, candidate.Root, out var description)
                     && FindRegion(candidate.Syntax, types, end.CancellationToken) is { } region
-                    && Evaluate(region, types, costModel, globalState ??= GlobalStateModel.For(types), end.Options, end.CancellationToken) is { } reason)
+                    && Evaluate(region, candidate.Root, types, costModel, globalState ??= GlobalStateModel.For(types), end.Options, end.CancellationToken) is { } reason)
                 {
                     end.ReportDiagnostic(Diagnostic.Create(
                         Descriptors.SharedLockAroundCpuWorkInCallee,
@@ -118,11 +119,21 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
     /// A lock on the instance (<c>this</c> or one of its fields) around CPU-bound work, outside any visible parallel
     /// delegate: the cost's reason when the method, called on a shared object from parallel code, is worth reporting.
     /// </summary>
-    private static string? Evaluate(LockRegion region, KnownTypes types, WorkCostModel costModel, GlobalStateModel globalState, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+    private static string? Evaluate(LockRegion region, int root, KnownTypes types, WorkCostModel costModel, GlobalStateModel globalState, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
     {
+        var processWide = root == StaticRoot;
         if (ParallelContextFinder.FindEnclosing(region.Anchor, types) is not null
             || ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types)
-            || SerialisedLockSite.IsLazyInitialisation(region))
+            || SerialisedLockSite.IsLazyInitialisation(region, processWide))
+        {
+            return null;
+        }
+
+        // A process-wide lock heavy enough to report with no parallel caller in sight is reported where it is, by GIL001
+        // or GIL006 (SerialisedLockSite); here only the lighter work that parallel callers make worth a report.
+        if (processWide
+            && (LockSharing.Classify(region, null).Scope != LockScope.ProcessGlobal
+                || SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken, inParallelCode: false) is not null))
         {
             return null;
         }
@@ -135,6 +146,8 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
 
     private const int ThisRoot = ParallelReach.ThisRoot;
 
+    private const int StaticRoot = ParallelReach.StaticRoot;
+
     /// <summary>
     /// What the lock object hangs off through instance fields and properties: the instance (<see cref="ThisRoot"/>, in an
     /// instance method) or a parameter of <paramref name="method"/> (its ordinal); null for anything else.
@@ -143,6 +156,11 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
     {
         switch (ParallelReach.InstanceChainRoot(lockedValue))
         {
+            case IFieldReferenceOperation { Field.IsStatic: true }:
+            case IPropertyReferenceOperation { Property.IsStatic: true }:
+            case ITypeOfOperation:
+                // lock (s_gate), lock (Cache.Sync), lock (typeof(Codec)): one lock for every caller.
+                return StaticRoot;
             case IInstanceReferenceOperation:
                 return method.IsStatic ? null : ThisRoot;
             case IParameterReferenceOperation parameter when !method.IsStatic && OperationFacts.IsPrimaryConstructorParameter(parameter.Parameter):
