@@ -359,6 +359,10 @@ internal sealed class WorkCostModel
             case ILoopOperation loop when IsSpinWait(loop):
                 walk.IoReason = "spin-wait loop";
                 return;
+            case ILoopOperation loop when IsContentionOnly(loop):
+                // for (…) Interlocked.Increment(ref s_counter): every trip fights over one shared location; splitting it
+                // over cores only moves the cache line around. That is contention, not work a fan-out can share.
+                return;
             case ILoopOperation loop when walk.LockBody && IsGuardedCollectionLoop(loop, walk):
                 return;
             case ILoopOperation loop when walk.LockBody && IsElementwiseMerge(loop):
@@ -1058,6 +1062,80 @@ internal sealed class WorkCostModel
     /// Volatile / Interlocked — without advancing anything (<c>while (!_ready) { }</c>, <c>while (Volatile.Read(ref _flag) == 0) ;</c>,
     /// <c>while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) { }</c>).
     /// </summary>
+    /// <summary>
+    /// A loop whose every statement bumps a shared field by a constant: <c>Interlocked.Increment(ref s_count)</c>,
+    /// <c>Interlocked.Add(ref _total, 2)</c>, <c>lock (gate) { s_count++; }</c> or a bare <c>s_count++</c>. An update that reads the data
+    /// (<c>Interlocked.Add(ref total, data[i])</c>) is a reduction, and stays work.
+    /// </summary>
+    private static bool IsContentionOnly(ILoopOperation loop)
+    {
+        // A counting loop: for (i = 0; i < n; i++) or foreach; a while loop whose condition reads what it bumps is a
+        // scan (while (_buffer[_cursor] == ' ') _cursor++;).
+        if (loop is not (IForLoopOperation or IForEachLoopOperation))
+        {
+            return false;
+        }
+
+        var statements = loop.Body is IBlockOperation block ? block.Operations : ImmutableArray.Create(loop.Body);
+        if (statements.IsEmpty || (loop is IForLoopOperation { Condition: { } condition } && ReadsWhatItBumps(condition, loop.Body)))
+        {
+            return false;
+        }
+
+        foreach (var statement in statements)
+        {
+            if (!IsConstantSharedBump(statement, allowLock: true))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="condition"/> reads an array element or a field that <paramref name="body"/> mentions.</summary>
+    private static bool ReadsWhatItBumps(IOperation condition, IOperation body)
+    {
+        foreach (var part in condition.DescendantsAndSelf())
+        {
+            if (part is IArrayElementReferenceOperation
+                || (part is IFieldReferenceOperation read
+                    && body.DescendantsAndSelf().Any(b => b is IFieldReferenceOperation bumped && SymbolEqualityComparer.Default.Equals(bumped.Field, read.Field))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsConstantSharedBump(IOperation statement, bool allowLock)
+    {
+        switch (statement)
+        {
+            case IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.ContainingType: { Name: "Interlocked" } type } call }
+                when IsSystemThreading(type.ContainingNamespace) && call.Arguments.Length > 0:
+                for (var i = 0; i < call.Arguments.Length; i++)
+                {
+                    var value = OperationFacts.StripConversions(call.Arguments[i].Value);
+                    if (!(i == 0 ? value is IFieldReferenceOperation : value.ConstantValue.HasValue))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case IExpressionStatementOperation { Operation: IIncrementOrDecrementOperation { Target: IFieldReferenceOperation } }:
+            case IExpressionStatementOperation { Operation: ICompoundAssignmentOperation { Target: IFieldReferenceOperation, Value.ConstantValue.HasValue: true } }:
+                return true;
+            case ILockOperation { Body: var body } when allowLock:
+                var locked = body is IBlockOperation lockedBlock ? lockedBlock.Operations : ImmutableArray.Create(body);
+                return !locked.IsEmpty && locked.All(s => IsConstantSharedBump(s, allowLock: false));
+            default:
+                return false;
+        }
+    }
+
     private static bool IsSpinWait(ILoopOperation loop)
     {
         if (loop is not IWhileLoopOperation { Condition: { } condition } || !IsEmpty(loop.Body))

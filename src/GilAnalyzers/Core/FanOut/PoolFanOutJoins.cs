@@ -490,7 +490,7 @@ internal static partial class PoolFanOut
                 continue;
             }
 
-            var events = elements.Select(e => OperationFacts.StripConversions(e) is ILocalReferenceOperation local ? local.Local : null).ToList();
+            var events = elements.Select(e => EventSymbol(e)).ToList();
             if (events.Any(e => e is null) || !events.Contains(ownEvent, SymbolEqualityComparer.Default))
             {
                 continue;
@@ -535,8 +535,21 @@ internal static partial class PoolFanOut
         return null;
     }
 
-    /// <summary>The local event a queued lambda sets as its last statement (<c>done.Set();</c>), or null.</summary>
-    private static ILocalSymbol? ItemEvent(IInvocationOperation queue, KnownTypes types)
+    /// <summary>
+    /// The local or field an event expression names (<c>done</c>, <c>s_leftDone</c>, <c>this._done</c>), or null for anything
+    /// else (an element, a call).
+    /// </summary>
+    private static ISymbol? EventSymbol(IOperation expression)
+        => OperationFacts.StripConversions(expression) switch
+        {
+            ILocalReferenceOperation local => local.Local,
+            IFieldReferenceOperation { Field.IsStatic: true } field => field.Field,
+            IFieldReferenceOperation { Instance: IInstanceReferenceOperation } field => field.Field,
+            _ => null,
+        };
+
+    /// <summary>The event (a local or a field of the type) a queued lambda sets as its last statement (<c>done.Set();</c>), or null.</summary>
+    private static ISymbol? ItemEvent(IInvocationOperation queue, KnownTypes types)
     {
         if (OperationFacts.UnwrapDelegate(queue.Arguments[0].Value) is not IAnonymousFunctionOperation function)
         {
@@ -546,8 +559,7 @@ internal static partial class PoolFanOut
         var last = function.Body.Operations.Where(o => !(o is IReturnOperation { IsImplicit: true, ReturnedValue: null })).LastOrDefault();
         return last is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Set", Arguments.Length: 0, Instance: { } instance } set }
                && (OperationFacts.DerivesFrom(set.TargetMethod.ContainingType, types.WaitHandle) || KnownTypes.Is(set.TargetMethod.ContainingType, types.ManualResetEventSlim))
-               && OperationFacts.StripConversions(instance) is ILocalReferenceOperation local
-            ? local.Local
+            ? EventSymbol(instance)
             : null;
     }
 }

@@ -374,6 +374,46 @@ public class PoolFanOutAcrossMethodsTests
     }
 
     [Fact]
+    public async Task ExplicitItems_SettingStaticFieldEvents_Reports()
+    {
+        // The events are static fields of the program, not locals: still one event per item, all waited for together.
+        var source = Usings + """
+            static class Tally
+            {
+                static readonly ManualResetEvent s_upDone = new ManualResetEvent(false);
+                static readonly ManualResetEvent s_downDone = new ManualResetEvent(false);
+                static long s_total;
+
+                static void Count(int sign, int n)
+                {
+                    long local = 0;
+                    for (int i = 0; i < n; i++) local += sign * (i % 7);
+                    Interlocked.Add(ref s_total, local);
+                }
+
+                public static long Run(int n)
+                {
+                    {|#0:ThreadPool.QueueUserWorkItem(_ =>
+                    {
+                        Count(1, n);
+                        s_upDone.Set();
+                    })|};
+                    ThreadPool.QueueUserWorkItem(_ =>
+                    {
+                        Count(-1, n);
+                        s_downDone.Set();
+                    });
+                    WaitHandle.WaitAll(new[] { s_upDone, s_downDone });
+                    return s_total;
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
+                .WithArguments("2", "ThreadPool.QueueUserWorkItem (one call per item) + WaitHandle.WaitAll", "calls 'Count' (for loop)"));
+    }
+
+    [Fact]
     public async Task ExplicitItems_SleepingOrWaitedForAnyOrOnlyOne_NoDiagnostic()
     {
         var source = Usings + """
