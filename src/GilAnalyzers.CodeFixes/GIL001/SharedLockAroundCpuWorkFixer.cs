@@ -94,7 +94,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             ThreadLocalKey);
 
     private static bool IsCollectingFold(GuardedRegion region, SemanticModel model, CancellationToken cancellationToken)
-        => region.Body.Statements.Any(s => FoldPattern.Match(s, model, cancellationToken)?.Kind == FoldKind.Collect);
+        => region.Locked.Any(s => FoldPattern.Match(s, model, cancellationToken)?.Kind == FoldKind.Collect);
 
     private static SyntaxNode ApplyMove(SyntaxNode root, GuardedRegion region, MovePlan plan)
     {

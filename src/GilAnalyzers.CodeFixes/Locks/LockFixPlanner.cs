@@ -169,7 +169,7 @@ internal sealed class LockFixPlanner
             return null;
         }
 
-        var statements = _region.Body.Statements;
+        var statements = _region.Locked;
         var prefix = MovablePrefix(effects, out var writesUnderLock, out var stop);
         var hoisted = statements.Take(prefix).ToList();
         if (DeclaresConflictingNames(hoisted))
@@ -227,13 +227,13 @@ internal sealed class LockFixPlanner
             return _why.Refuse<List<StateEffects>>(NoFixReasons.LockShape, "a lock statement whose body has no braces");
         }
 
-        if (_region.Body.Statements.Count == 0)
+        if (_region.Locked.Count == 0)
         {
             return _why.Refuse<List<StateEffects>>(NoFixReasons.NothingToMove, "the locked block is empty");
         }
 
         var effects = new List<StateEffects>();
-        foreach (var statement in _region.Body.Statements)
+        foreach (var statement in _region.Locked)
         {
             var operation = _model.GetOperation(statement, _cancellationToken);
             if (operation is null || operation.HasErrors(_model.Compilation, _cancellationToken))
@@ -254,7 +254,7 @@ internal sealed class LockFixPlanner
     /// </summary>
     private int MovablePrefix(List<StateEffects> effects, out StateEffects writesUnderLock, out (NoFixReason Reason, string? Detail)? stop)
     {
-        var statements = _region.Body.Statements;
+        var statements = _region.Locked;
         var prefix = 0;
         while (prefix < statements.Count && IsHoistable(statements[prefix], effects[prefix]))
         {
@@ -288,7 +288,7 @@ internal sealed class LockFixPlanner
     private int SplitFirstKeptStatement(List<StateEffects> effects, int prefix, StateEffects writesUnderLock, List<StatementSyntax> hoisted, List<StatementSyntax> kept,
         out InterlockedUpdate? interlocked)
     {
-        var statements = _region.Body.Statements;
+        var statements = _region.Locked;
         interlocked = null;
         if (prefix >= statements.Count)
         {
@@ -1007,7 +1007,7 @@ internal sealed class LockFixPlanner
     /// </summary>
     private bool TryCollectFolds(List<FoldPattern> folds, List<StateEffects> computations)
     {
-        foreach (var statement in _region.Body.Statements)
+        foreach (var statement in _region.Locked)
         {
             var fold = FoldPattern.Match(statement, _model, _cancellationToken);
             if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
@@ -1251,7 +1251,7 @@ internal sealed class LockFixPlanner
     /// <summary>The loop body with the locked statements run unlocked, folding into <paramref name="local"/>; every exit returns the local.</summary>
     private BlockSyntax UnlockedBody(ParallelLoop loop, List<FoldPattern> folds, IdentifierNameSyntax local)
     {
-        var regionReplacement = _region.Body.Statements
+        var regionReplacement = _region.Locked
             .Select(s => s.ReplaceNodes(
                 folds.Where(f => s.Contains(f.Statement)).Select(f => f.Statement),
                 (original, _) => folds.First(f => f.Statement == original).WithTarget(local)))
