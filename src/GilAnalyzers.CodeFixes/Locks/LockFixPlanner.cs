@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
 
 namespace GilAnalyzers.CodeFixes.Locks;
 
@@ -50,6 +51,35 @@ internal sealed class InterlockedUpdate
     public ExpressionSyntax? Delta { get; }
 
     public bool Negate { get; }
+
+    /// <summary><c>Interlocked.Increment(ref x);</c>, <c>Decrement</c>, or <c>Add(ref x, delta)</c> (a negated delta for <c>-=</c>).</summary>
+    public ExpressionStatementSyntax ToStatement()
+    {
+        var interlocked = SyntaxFactory.ParseExpression("global::System.Threading.Interlocked")
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        string method;
+        var arguments = new List<ArgumentSyntax>
+        {
+            SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), Target),
+        };
+        if (Delta is null)
+        {
+            method = Negate ? "Decrement" : "Increment";
+        }
+        else
+        {
+            method = "Add";
+            var delta = Negate
+                ? SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, SyntaxFactory.ParenthesizedExpression(Delta).WithAdditionalAnnotations(Simplifier.Annotation))
+                : Delta;
+            arguments.Add(SyntaxFactory.Argument(delta));
+        }
+
+        return SyntaxFactory.ExpressionStatement(
+            SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, interlocked, SyntaxFactory.IdentifierName(method)),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments))));
+    }
 }
 
 /// <summary>Parallel.For/ForEach rewritten to the localInit/body/localFinally overload.</summary>
