@@ -341,8 +341,8 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
     }
 
     /// <summary>
-    /// The method without the Synchronized flag and with its counter bumps (<c>_count++;</c>, <c>_count += k;</c> as statements
-    /// of the body) made Interlocked, when the hidden lock did nothing else: the counters are private int/long fields of the
+    /// The method without the Synchronized flag and with its counter bumps (<c>_count++;</c>, <c>_count += 2;</c> — by a
+    /// constant — as statements of the body) made Interlocked, when the hidden lock did nothing else: the counters are private int/long fields of the
     /// type, bumped on this object (or the type), read nowhere in the method and written elsewhere in the type only by
     /// increments, Interlocked calls or constructors; the rest of the method writes no shared state; and no derived type
     /// can take the same hidden lock. The caller has checked that nothing in the type itself takes it. Null otherwise, with a
@@ -365,19 +365,16 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         for (var i = 0; i < body.Statements.Count; i++)
         {
             var statement = body.Statements[i];
+            // A counter: bumped by one or by a constant. A computed amount (_total += s) is an accumulation; the narrowed
+            // lock keeps it (the samples' measured first action), and GIL002-N4 does not apply to it.
             if (FoldPattern.Match(statement, model, cancellationToken) is { Kind: FoldKind.Sum } fold
+                && (fold.PayloadOperation is null || fold.PayloadOperation.ConstantValue.HasValue)
                 && fold.Accumulator is IFieldSymbol field
                 && SymbolEqualityComparer.Default.Equals(field.ContainingType, symbol.ContainingType)
                 && field.IsStatic == symbol.IsStatic
                 && model.GetOperation(fold.Target, cancellationToken) is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } })
             {
                 counters.Add(field);
-                if (fold.PayloadOperation is not null)
-                {
-                    rest.UnionWith(walker.Analyze(fold.PayloadOperation, scope));
-                    restStatements.Add(fold.PayloadOperation.Syntax);
-                }
-
                 updates[i] = new InterlockedUpdate(fold.Target.WithoutTrivia(), fold.Payload?.WithoutTrivia(), fold.Negate);
                 continue;
             }

@@ -90,14 +90,14 @@ public class InterlockedCounterFixerTests
         => await VerifyAsync(Evaluator, EvaluatorFixed, EvaluatorDriver, version);
 
     [Fact]
-    public async Task StaticCounterAddedLast_BecomesInterlockedAdd()
+    public async Task StaticCounterAddedLast_ByAConstant_BecomesInterlockedAdd()
     {
         await VerifyAsync("""
             static class Hashing
             {
-                private static int s_bytesHashed;
+                private static int s_blocks;
 
-                public static int BytesHashed => s_bytesHashed;
+                public static int Blocks => s_blocks;
 
                 [MethodImpl(MethodImplOptions.Synchronized | MethodImplOptions.NoInlining)]
                 public static uint {|GIL002:Fnv|}(byte[] data)
@@ -105,16 +105,16 @@ public class InterlockedCounterFixerTests
                     uint h = 2166136261;
                     for (int round = 0; round < 16; round++)
                         foreach (var b in data) h = (h ^ b) * 16777619;
-                    s_bytesHashed += data.Length;
+                    s_blocks += 16;
                     return h;
                 }
             }
             """, """
             static class Hashing
             {
-                private static int s_bytesHashed;
+                private static int s_blocks;
 
-                public static int BytesHashed => s_bytesHashed;
+                public static int Blocks => s_blocks;
 
                 [MethodImpl(MethodImplOptions.NoInlining)]
                 public static uint Fnv(byte[] data)
@@ -122,7 +122,7 @@ public class InterlockedCounterFixerTests
                     uint h = 2166136261;
                     for (int round = 0; round < 16; round++)
                         foreach (var b in data) h = (h ^ b) * 16777619;
-                    Interlocked.Add(ref s_bytesHashed, data.Length);
+                    Interlocked.Add(ref s_blocks, 16);
                     return h;
                 }
             }
@@ -331,6 +331,22 @@ public class InterlockedCounterFixerTests
                     for (int sq = 0; sq < board.Length; sq++)
                         for (int ray = 0; ray < 8; ray++) score += board[sq] * ray;
                     if (score > _best) _best = score;
+                    return score;
+                }
+            }
+            """)]
+    [InlineData("a computed amount is an accumulation, which the narrowed lock keeps", """
+            sealed class Evaluator
+            {
+                private long _evaluations;
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public int Evaluate(int[] board)
+                {
+                    _evaluations += board.Length;
+                    int score = 0;
+                    for (int sq = 0; sq < board.Length; sq++)
+                        for (int ray = 0; ray < 8; ray++) score += board[sq] * ray;
                     return score;
                 }
             }
