@@ -28,7 +28,7 @@ internal sealed class GuardedRegion
         Last = last;
         LockExpression = lockExpression;
         Body = body;
-        Acquire = acquire ?? (first is ExpressionStatementSyntax ? first : null);
+        Acquire = acquire ?? (!isWholeBody && first is ExpressionStatementSyntax ? first : null);
         _lockedFrom = lockedFrom;
     }
 
