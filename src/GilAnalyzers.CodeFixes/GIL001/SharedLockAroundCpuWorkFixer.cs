@@ -94,7 +94,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             ThreadLocalKey);
 
     private static bool IsCollectingFold(GuardedRegion region, SemanticModel model, CancellationToken cancellationToken)
-        => region.Body.Statements.Any(s => FoldPattern.Match(s, model, cancellationToken)?.Kind == FoldKind.Collect);
+        => region.Locked.Any(s => FoldPattern.Match(s, model, cancellationToken)?.Kind == FoldKind.Collect);
 
     private static SyntaxNode ApplyMove(SyntaxNode root, GuardedRegion region, MovePlan plan)
     {
@@ -106,31 +106,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
 
     private static SyntaxNode ApplyInterlocked(SyntaxNode root, GuardedRegion region, MovePlan plan)
     {
-        var update = plan.Interlocked!;
-        var interlocked = SyntaxFactory.ParseExpression("global::System.Threading.Interlocked")
-            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-        string method;
-        var arguments = new List<ArgumentSyntax>
-        {
-            SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), update.Target),
-        };
-        if (update.Delta is null)
-        {
-            method = update.Negate ? "Decrement" : "Increment";
-        }
-        else
-        {
-            method = "Add";
-            var delta = update.Negate
-                ? SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, SyntaxFactory.ParenthesizedExpression(update.Delta).WithAdditionalAnnotations(Simplifier.Annotation))
-                : update.Delta;
-            arguments.Add(SyntaxFactory.Argument(delta));
-        }
-
-        var call = SyntaxFactory.ExpressionStatement(
-            SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, interlocked, SyntaxFactory.IdentifierName(method)),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments))));
+        var call = plan.Interlocked!.ToStatement();
         var replacement = plan.Hoisted.Select(Prepare).Concat(new[] { Prepare(call) });
         return ReplaceRegion(root, region, replacement);
     }

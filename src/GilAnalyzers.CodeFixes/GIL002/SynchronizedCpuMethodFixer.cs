@@ -13,6 +13,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 
 namespace GilAnalyzers.CodeFixes;
@@ -20,13 +21,16 @@ namespace GilAnalyzers.CodeFixes;
 /// <summary>
 /// GIL002 fixes for <c>[MethodImpl(MethodImplOptions.Synchronized)]</c> on CPU-bound methods: drop the attribute
 /// when the method touches no shared mutable state; otherwise drop it and lock a private lock object around only the
-/// statements that update shared state, after moving the computation in front of them.
+/// statements that update shared state, after moving the computation in front of them. When the only shared write is a
+/// counter bump (<c>_evaluations++;</c>), the first action drops the attribute and bumps the counter with Interlocked: no
+/// lock is left at all.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SynchronizedCpuMethodFixer)), Shared]
 public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
 {
     public const string RemoveSynchronizedKey = "GIL002.RemoveSynchronized";
     public const string NarrowLockKey = "GIL002.NarrowLock";
+    public const string InterlockedCounterKey = "GIL002.InterlockedCounter";
 
     /// <summary>LanguageVersion.CSharp13, which the Roslyn this assembly builds against does not name yet.</summary>
     private const int CSharp13 = 1300;
@@ -82,6 +86,16 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         {
             why.Add(NoFixReasons.HiddenLockShared, sharer + (touched is null ? string.Empty : "; the method " + touched));
             return;
+        }
+
+        // First: nothing left to serialise when the only shared write is a counter that Interlocked can bump.
+        var counted = await InterlockedCountersAsync(document, method, withoutAttribute, symbol, model, why, cancellationToken).ConfigureAwait(false);
+        if (counted is not null)
+        {
+            register(CodeAction.Create(
+                "Remove MethodImplOptions.Synchronized and bump the counter with Interlocked",
+                _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(method, counted))),
+                InterlockedCounterKey));
         }
 
         var narrowed = NarrowLock(method, withoutAttribute, symbol, model, why, cancellationToken);
@@ -324,6 +338,146 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
 
         var read = effects.SharedReads.FirstOrDefault(r => !StateEffects.IsImmutableAfterConstruction(r));
         return read is null ? null : "reads '" + read.Name + "'";
+    }
+
+    /// <summary>
+    /// The method without the Synchronized flag and with its counter bumps (<c>_count++;</c>, <c>_count += 2;</c> — by a
+    /// constant — as statements of the body) made Interlocked, when the hidden lock did nothing else: the counters are private int/long fields of the
+    /// type, bumped on this object (or the type), read nowhere in the method and written elsewhere in the type only by
+    /// increments, Interlocked calls or constructors; the rest of the method writes no shared state; and no derived type
+    /// can take the same hidden lock. The caller has checked that nothing in the type itself takes it. Null otherwise, with a
+    /// reason when the method has a counter bump at all.
+    /// </summary>
+    private static async Task<MethodDeclarationSyntax?> InterlockedCountersAsync(Document document, MethodDeclarationSyntax method, MethodDeclarationSyntax withoutAttribute,
+        IMethodSymbol symbol, SemanticModel model, Refusal why, CancellationToken cancellationToken)
+    {
+        if (method.Body is not { Statements.Count: > 0 } body || withoutAttribute.Body is null)
+        {
+            return null;
+        }
+
+        var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
+        var scope = walker.ScopeOf(body);
+        var updates = new Dictionary<int, InterlockedUpdate>();
+        var counters = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var rest = new StateEffects();
+        var restStatements = new List<SyntaxNode>();
+        for (var i = 0; i < body.Statements.Count; i++)
+        {
+            var statement = body.Statements[i];
+            // A counter: bumped by one or by a constant. A computed amount (_total += s) is an accumulation; the narrowed
+            // lock keeps it (the samples' measured first action), and GIL002-N4 does not apply to it.
+            if (FoldPattern.Match(statement, model, cancellationToken) is { Kind: FoldKind.Sum } fold
+                && (fold.PayloadOperation is null || fold.PayloadOperation.ConstantValue.HasValue)
+                && fold.Accumulator is IFieldSymbol field
+                && SymbolEqualityComparer.Default.Equals(field.ContainingType, symbol.ContainingType)
+                && field.IsStatic == symbol.IsStatic
+                && model.GetOperation(fold.Target, cancellationToken) is IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } })
+            {
+                counters.Add(field);
+                updates[i] = new InterlockedUpdate(fold.Target.WithoutTrivia(), fold.Payload?.WithoutTrivia(), fold.Negate);
+                continue;
+            }
+
+            if (model.GetOperation(statement, cancellationToken) is not { } operation || operation.HasErrors(model.Compilation, cancellationToken))
+            {
+                return null;
+            }
+
+            rest.UnionWith(walker.Analyze(operation, scope));
+            restStatements.Add(statement);
+        }
+
+        if (updates.Count == 0)
+        {
+            return null;
+        }
+
+        string? blocker = null;
+        foreach (var counter in counters.Cast<IFieldSymbol>())
+        {
+            blocker ??= counter.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64) ? "'" + counter.Name + "' is a " + counter.Type.ToDisplayString() + ", not an int or long"
+                : counter.DeclaredAccessibility != Accessibility.Private ? "'" + counter.Name + "' is not private: code outside the type may write it"
+                : counter.IsReadOnly || counter.IsVolatile ? "'" + counter.Name + "' is " + (counter.IsReadOnly ? "readonly" : "volatile")
+                : restStatements.SelectMany(s => s.DescendantNodesAndSelf()).OfType<IdentifierNameSyntax>()
+                    .Any(n => n.Identifier.ValueText == counter.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n, cancellationToken).Symbol, counter))
+                    ? "the method reads the counter '" + counter.Name + "'"
+                : OtherWriteOf(counter, method, model, cancellationToken);
+        }
+
+        blocker ??= rest.Unknown ? "the rest of the method: " + rest.UnknownReason
+            : rest.SharedWrites.FirstOrDefault(w => !counters.Contains(w)) is { } written ? "the rest of the method writes '" + written.Name + "'"
+            : null;
+
+        if (blocker is null && !symbol.IsStatic && !symbol.ContainingType.IsSealed)
+        {
+            var derived = await Microsoft.CodeAnalysis.FindSymbols.SymbolFinder.FindDerivedClassesAsync(symbol.ContainingType, document.Project.Solution, transitive: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (derived.FirstOrDefault() is { } subtype)
+            {
+                blocker = "derived type '" + subtype.Name + "' may take the same hidden lock (lock (this), Synchronized)";
+            }
+        }
+
+        if (blocker is not null)
+        {
+            why.Add(NoFixReasons.CounterNotInterlocked, blocker);
+            return null;
+        }
+
+        var statements = withoutAttribute.Body.Statements;
+        var newStatements = statements.Select((s, i) => updates.TryGetValue(i, out var update)
+            ? update.ToStatement().WithTriviaFrom(s).WithAdditionalAnnotations(Formatter.Annotation)
+            : s);
+        return withoutAttribute.WithBody(withoutAttribute.Body.WithStatements(SyntaxFactory.List(newStatements)))
+            .WithAdditionalAnnotations(Formatter.Annotation);
+    }
+
+    /// <summary>
+    /// Why a write of <paramref name="counter"/> outside <paramref name="method"/> could race with an Interlocked bump in a
+    /// way the hidden lock prevented (an assignment, a ref passed to anything but Interlocked), or null: every other write
+    /// is an increment, an Interlocked call, or in a constructor (before the object is shared).
+    /// </summary>
+    private static string? OtherWriteOf(IFieldSymbol counter, MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var reference in counter.ContainingType.DeclaringSyntaxReferences)
+        {
+            var typeSyntax = reference.GetSyntax(cancellationToken);
+            if (!model.Compilation.ContainsSyntaxTree(typeSyntax.SyntaxTree))
+            {
+                return "'" + counter.Name + "' is declared in another project";
+            }
+
+            var typeModel = typeSyntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(typeSyntax.SyntaxTree);
+            foreach (var identifier in typeSyntax.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (identifier.Identifier.ValueText != counter.Name || method.Span.Contains(identifier.Span)
+                    || typeModel.GetOperation(identifier, cancellationToken) is not IFieldReferenceOperation use
+                    || !SymbolEqualityComparer.Default.Equals(use.Field, counter))
+                {
+                    continue;
+                }
+
+                var inConstructor = identifier.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not null
+                    && identifier.Ancestors().TakeWhile(a => a is not ConstructorDeclarationSyntax).All(a => a is not AnonymousFunctionExpressionSyntax && a is not LocalFunctionStatementSyntax);
+                var write = use.Parent switch
+                {
+                    ISimpleAssignmentOperation assignment when assignment.Target == use => inConstructor ? null : "assigned",
+                    ICompoundAssignmentOperation compound when compound.Target == use => compound.OperatorKind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract ? null : "updated",
+                    IIncrementOrDecrementOperation => null,
+                    IArgumentOperation { Parameter.RefKind: not RefKind.None, Parent: IInvocationOperation call }
+                        => call.TargetMethod.ContainingType?.ToDisplayString() == "System.Threading.Interlocked" ? null : "passed by reference",
+                    IArgumentOperation { Parameter.RefKind: not RefKind.None } => "passed by reference",
+                    ITupleOperation or IAddressOfOperation => "written through a tuple or pointer",
+                    _ => identifier.Parent is RefExpressionSyntax ? "taken by reference" : null,
+                };
+                if (write is not null)
+                {
+                    return "'" + counter.Name + "' is " + write + " elsewhere: " + LockFixPlanner.Excerpt(identifier.FirstAncestorOrSelf<StatementSyntax>() ?? (SyntaxNode)identifier);
+                }
+            }
+        }
+
+        return null;
     }
 
     private static System.Func<SyntaxNode, SyntaxNode>? NarrowLock(MethodDeclarationSyntax method, MethodDeclarationSyntax withoutAttribute, IMethodSymbol symbol, SemanticModel model, Refusal why, CancellationToken cancellationToken)

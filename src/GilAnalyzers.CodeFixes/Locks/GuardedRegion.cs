@@ -13,11 +13,14 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// <summary>
 /// Statements that run while a lock is held, in one of the shapes the fixes can rewrite:
 /// <c>lock (x) { ... }</c>, or an acquire call followed by <c>try { ... } finally { release }</c>
-/// (<c>SemaphoreSlim.Wait/Release</c>, <c>Semaphore/Mutex.WaitOne/Release(Mutex)</c>, <c>Monitor.Enter/Exit</c>).
+/// (<c>SemaphoreSlim.Wait/Release</c>, <c>Semaphore/Mutex.WaitOne/Release(Mutex)</c>, <c>Monitor.Enter/Exit</c>), or
+/// <c>Monitor.Enter(x, ref taken)</c> behind a <c>bool taken = false;</c> flag, before or inside a <c>try</c> whose finally is
+/// <c>if (taken) Monitor.Exit(x);</c>.
 /// </summary>
 internal sealed class GuardedRegion
 {
-    private GuardedRegion(BlockSyntax container, StatementSyntax first, StatementSyntax last, ExpressionSyntax lockExpression, BlockSyntax body, bool isWholeBody = false)
+    private GuardedRegion(BlockSyntax container, StatementSyntax first, StatementSyntax last, ExpressionSyntax lockExpression, BlockSyntax body, bool isWholeBody = false,
+        StatementSyntax? acquire = null, int lockedFrom = 0)
     {
         IsWholeBody = isWholeBody;
         Container = container;
@@ -25,7 +28,15 @@ internal sealed class GuardedRegion
         Last = last;
         LockExpression = lockExpression;
         Body = body;
+        Acquire = acquire ?? (!isWholeBody && first is ExpressionStatementSyntax ? first : null);
+        _lockedFrom = lockedFrom;
     }
+
+    /// <summary>How many statements of <see cref="Body"/> run before the lock is held (the acquiring call inside the try).</summary>
+    private readonly int _lockedFrom;
+
+    /// <summary>The statement with the acquiring call (<c>gate.Wait();</c>, <c>Monitor.Enter(x, ref taken);</c>); null for <c>lock</c>, <c>using</c> and whole bodies.</summary>
+    public StatementSyntax? Acquire { get; }
 
     /// <summary>The block that holds the region's statements.</summary>
     public BlockSyntax Container { get; }
@@ -39,8 +50,15 @@ internal sealed class GuardedRegion
     /// <summary>The object locked on, as written.</summary>
     public ExpressionSyntax LockExpression { get; }
 
-    /// <summary>The statements run under the lock.</summary>
+    /// <summary>The block that holds the statements run under the lock (see <see cref="Locked"/>).</summary>
     public BlockSyntax Body { get; }
+
+    /// <summary>
+    /// The statements run under the lock, in order: <see cref="Body"/>'s statements, without the acquiring call when it is
+    /// the first statement of the try (<c>try { Monitor.Enter(x, ref taken); … }</c>).
+    /// </summary>
+    public IReadOnlyList<StatementSyntax> Locked
+        => _lockedFrom == 0 ? Body.Statements : Body.Statements.Skip(_lockedFrom).ToArray();
 
     public bool IsLockStatement => First is LockStatementSyntax;
 
@@ -53,7 +71,7 @@ internal sealed class GuardedRegion
     /// </summary>
     public IReadOnlyList<StatementSyntax> StatementsInTree
         => BodyIsInTree
-            ? Body.Statements
+            ? Locked
             : First is LockStatementSyntax lockStatement ? new[] { lockStatement.Statement } : (IReadOnlyList<StatementSyntax>)System.Array.Empty<StatementSyntax>();
 
     /// <summary>
@@ -73,9 +91,21 @@ internal sealed class GuardedRegion
         return new GuardedRegion(body, body.Statements.First(), body.Statements.Last(), newLock, body, isWholeBody: true);
     }
 
-    /// <summary>The statements of <see cref="Container"/> that make up the region.</summary>
+    /// <summary>The statements of <see cref="Container"/> that make up the region, from <see cref="First"/> to <see cref="Last"/>.</summary>
     public IReadOnlyList<StatementSyntax> Statements
-        => IsWholeBody ? Container.Statements.ToArray() : First == Last ? new[] { First } : new[] { First, Last };
+    {
+        get
+        {
+            if (IsWholeBody)
+            {
+                return Container.Statements.ToArray();
+            }
+
+            var first = Container.Statements.IndexOf(First);
+            var last = Container.Statements.IndexOf(Last);
+            return Container.Statements.Skip(first).Take(last - first + 1).ToArray();
+        }
+    }
 
     /// <summary>The same lock around other statements.</summary>
     public StatementSyntax[] Rebuild(IEnumerable<StatementSyntax> body)
@@ -104,8 +134,11 @@ internal sealed class GuardedRegion
             return new StatementSyntax[] { usingStatement.WithStatement(block.WithTriviaFrom(usingStatement.Statement)) };
         }
 
+        // The acquiring call and anything before the try stay as written; inside the try, so does the acquiring call.
         var tryStatement = (TryStatementSyntax)Last;
-        return new StatementSyntax[] { First, tryStatement.WithBlock(block.WithTriviaFrom(tryStatement.Block)) };
+        var newBlock = block.WithStatements(SyntaxFactory.List(tryStatement.Block.Statements.Take(_lockedFrom).Concat(block.Statements)));
+        var before = Statements.Take(Statements.Count - 1);
+        return before.Concat(new StatementSyntax[] { tryStatement.WithBlock(newBlock.WithTriviaFrom(tryStatement.Block)) }).ToArray();
     }
 
     /// <summary>The region a diagnostic at <paramref name="span"/> points at, or null.</summary>
@@ -127,7 +160,8 @@ internal sealed class GuardedRegion
 
                     break;
                 case ExpressionStatementSyntax expressionStatement:
-                    var fromAcquire = FromAcquire(expressionStatement, model, cancellationToken);
+                    var fromAcquire = FromAcquire(expressionStatement, model, cancellationToken)
+                                      ?? FromTakenFlag(expressionStatement, model, cancellationToken);
                     if (fromAcquire is not null)
                     {
                         return fromAcquire;
@@ -183,6 +217,93 @@ internal sealed class GuardedRegion
 
         var body = usingStatement.Statement as BlockSyntax ?? SyntaxFactory.Block(usingStatement.Statement);
         return new GuardedRegion(container, usingStatement, usingStatement, lockExpression, body);
+    }
+
+    /// <summary>
+    /// <c>Monitor.Enter(x, ref taken)</c> with its flag: <c>bool taken = false;</c> right before it, and the call either right
+    /// before <c>try { … } finally { if (taken) Monitor.Exit(x); }</c> or the first statement of that try. The flag is used
+    /// nowhere else (the rewrite may drop it with the lock), the try has no catch and its finally only that release.
+    /// </summary>
+    private static GuardedRegion? FromTakenFlag(ExpressionStatementSyntax acquire, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (acquire.Expression is not InvocationExpressionSyntax { ArgumentList.Arguments: { Count: 2 } arguments } invocation
+            || arguments[0].NameColon is not null || arguments[1].NameColon is not null
+            || !arguments[1].RefKindKeyword.IsKind(SyntaxKind.RefKeyword)
+            || arguments[1].Expression is not IdentifierNameSyntax flagName
+            || acquire.Parent is not BlockSyntax acquireBlock)
+        {
+            return null;
+        }
+
+        BlockSyntax container;
+        TryStatementSyntax tryStatement;
+        StatementSyntax? declaration;
+        int lockedFrom;
+        if (acquireBlock.Parent is TryStatementSyntax inner && inner.Block == acquireBlock && acquireBlock.Statements.IndexOf(acquire) == 0
+            && inner.Parent is BlockSyntax outer)
+        {
+            // bool taken = false; try { Monitor.Enter(x, ref taken); … } finally { … }
+            container = outer;
+            tryStatement = inner;
+            lockedFrom = 1;
+            var index = outer.Statements.IndexOf(inner);
+            declaration = index > 0 ? outer.Statements[index - 1] : null;
+        }
+        else
+        {
+            // bool taken = false; Monitor.Enter(x, ref taken); try { … } finally { … }
+            container = acquireBlock;
+            lockedFrom = 0;
+            var index = container.Statements.IndexOf(acquire);
+            if (index < 1 || index + 1 >= container.Statements.Count || container.Statements[index + 1] is not TryStatementSyntax next)
+            {
+                return null;
+            }
+
+            tryStatement = next;
+            declaration = container.Statements[index - 1];
+        }
+
+        var flagText = flagName.Identifier.ValueText;
+        if (declaration is not LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables } flagDeclaration
+            || flagDeclaration.IsConst || flagDeclaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword)
+            || variables[0].Identifier.ValueText != flagText
+            || variables[0].Initializer?.Value is not LiteralExpressionSyntax initial || !initial.IsKind(SyntaxKind.FalseLiteralExpression)
+            || tryStatement.Catches.Count > 0
+            || tryStatement.Finally is not { Block.Statements: { Count: 1 } finallyStatements }
+            || finallyStatements[0] is not IfStatementSyntax { Else: null, Condition: IdentifierNameSyntax condition } releaseIf
+            || condition.Identifier.ValueText != flagText
+            || (releaseIf.Statement is BlockSyntax { Statements: { Count: 1 } releaseBlock } ? releaseBlock[0] : releaseIf.Statement)
+                is not ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release })
+        {
+            return null;
+        }
+
+        // The analyzers' own model of the region: Monitor.Enter(object, ref bool), its statements those of the try after it.
+        if (LockRegionFinder.FromSyntax(model, invocation, KnownTypes.For(model.Compilation), cancellationToken) is not { Kind: LockKind.Monitor } region
+            || region.Anchor is not IInvocationOperation { TargetMethod: { Name: "Enter", Parameters.Length: 2 } }
+            || region.LockedValue.Syntax is not ExpressionSyntax lockExpression
+            || !region.Body.Select(o => o.Syntax).SequenceEqual(lockedFrom == 0 ? new SyntaxNode[] { tryStatement.Block } : tryStatement.Block.Statements.Skip(1))
+            || model.GetSymbolInfo(release, cancellationToken).Symbol is not IMethodSymbol { Name: "Exit", IsStatic: true, Parameters.Length: 1 } releaseMethod
+            || !SymbolEqualityComparer.Default.Equals(releaseMethod.ContainingType, region.Anchor is IInvocationOperation call ? call.TargetMethod.ContainingType : null)
+            || release.ArgumentList.Arguments.Count != 1
+            || !SyntaxFactory.AreEquivalent(release.ArgumentList.Arguments[0].Expression, lockExpression)
+            || model.GetDeclaredSymbol(variables[0], cancellationToken) is not ILocalSymbol { Type.SpecialType: SpecialType.System_Boolean } flag)
+        {
+            return null;
+        }
+
+        // The flag says whether the lock is held; code that reads it elsewhere would see it change when the lock goes.
+        foreach (var identifier in container.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (identifier != flagName && identifier != condition && identifier.Identifier.ValueText == flagText
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, flag))
+            {
+                return null;
+            }
+        }
+
+        return new GuardedRegion(container, flagDeclaration, tryStatement, lockExpression, tryStatement.Block, acquire: acquire, lockedFrom: lockedFrom);
     }
 
     /// <summary>

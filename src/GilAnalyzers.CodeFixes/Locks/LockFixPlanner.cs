@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
 
 namespace GilAnalyzers.CodeFixes.Locks;
 
@@ -50,6 +51,35 @@ internal sealed class InterlockedUpdate
     public ExpressionSyntax? Delta { get; }
 
     public bool Negate { get; }
+
+    /// <summary><c>Interlocked.Increment(ref x);</c>, <c>Decrement</c>, or <c>Add(ref x, delta)</c> (a negated delta for <c>-=</c>).</summary>
+    public ExpressionStatementSyntax ToStatement()
+    {
+        var interlocked = SyntaxFactory.ParseExpression("global::System.Threading.Interlocked")
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        string method;
+        var arguments = new List<ArgumentSyntax>
+        {
+            SyntaxFactory.Argument(null, SyntaxFactory.Token(SyntaxKind.RefKeyword), Target),
+        };
+        if (Delta is null)
+        {
+            method = Negate ? "Decrement" : "Increment";
+        }
+        else
+        {
+            method = "Add";
+            var delta = Negate
+                ? SyntaxFactory.PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, SyntaxFactory.ParenthesizedExpression(Delta).WithAdditionalAnnotations(Simplifier.Annotation))
+                : Delta;
+            arguments.Add(SyntaxFactory.Argument(delta));
+        }
+
+        return SyntaxFactory.ExpressionStatement(
+            SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, interlocked, SyntaxFactory.IdentifierName(method)),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(arguments))));
+    }
 }
 
 /// <summary>Parallel.For/ForEach rewritten to the localInit/body/localFinally overload.</summary>
@@ -169,7 +199,7 @@ internal sealed class LockFixPlanner
             return null;
         }
 
-        var statements = _region.Body.Statements;
+        var statements = _region.Locked;
         var prefix = MovablePrefix(effects, out var writesUnderLock, out var stop);
         var hoisted = statements.Take(prefix).ToList();
         if (DeclaresConflictingNames(hoisted))
@@ -227,13 +257,13 @@ internal sealed class LockFixPlanner
             return _why.Refuse<List<StateEffects>>(NoFixReasons.LockShape, "a lock statement whose body has no braces");
         }
 
-        if (_region.Body.Statements.Count == 0)
+        if (_region.Locked.Count == 0)
         {
             return _why.Refuse<List<StateEffects>>(NoFixReasons.NothingToMove, "the locked block is empty");
         }
 
         var effects = new List<StateEffects>();
-        foreach (var statement in _region.Body.Statements)
+        foreach (var statement in _region.Locked)
         {
             var operation = _model.GetOperation(statement, _cancellationToken);
             if (operation is null || operation.HasErrors(_model.Compilation, _cancellationToken))
@@ -254,7 +284,7 @@ internal sealed class LockFixPlanner
     /// </summary>
     private int MovablePrefix(List<StateEffects> effects, out StateEffects writesUnderLock, out (NoFixReason Reason, string? Detail)? stop)
     {
-        var statements = _region.Body.Statements;
+        var statements = _region.Locked;
         var prefix = 0;
         while (prefix < statements.Count && IsHoistable(statements[prefix], effects[prefix]))
         {
@@ -288,7 +318,7 @@ internal sealed class LockFixPlanner
     private int SplitFirstKeptStatement(List<StateEffects> effects, int prefix, StateEffects writesUnderLock, List<StatementSyntax> hoisted, List<StatementSyntax> kept,
         out InterlockedUpdate? interlocked)
     {
-        var statements = _region.Body.Statements;
+        var statements = _region.Locked;
         interlocked = null;
         if (prefix >= statements.Count)
         {
@@ -1007,7 +1037,7 @@ internal sealed class LockFixPlanner
     /// </summary>
     private bool TryCollectFolds(List<FoldPattern> folds, List<StateEffects> computations)
     {
-        foreach (var statement in _region.Body.Statements)
+        foreach (var statement in _region.Locked)
         {
             var fold = FoldPattern.Match(statement, _model, _cancellationToken);
             if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
@@ -1251,7 +1281,7 @@ internal sealed class LockFixPlanner
     /// <summary>The loop body with the locked statements run unlocked, folding into <paramref name="local"/>; every exit returns the local.</summary>
     private BlockSyntax UnlockedBody(ParallelLoop loop, List<FoldPattern> folds, IdentifierNameSyntax local)
     {
-        var regionReplacement = _region.Body.Statements
+        var regionReplacement = _region.Locked
             .Select(s => s.ReplaceNodes(
                 folds.Where(f => s.Contains(f.Statement)).Select(f => f.Statement),
                 (original, _) => folds.First(f => f.Statement == original).WithTarget(local)))

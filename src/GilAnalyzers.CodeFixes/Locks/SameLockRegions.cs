@@ -123,7 +123,7 @@ internal static class SameLockRegions
             return false;
         }
 
-        if (taken == region.First)
+        if (taken == region.First || (region.Acquire is not null && region.Acquire.Span.Contains(taken.Span)))
         {
             return true;
         }
