@@ -84,6 +84,17 @@ public static class Descriptors
             + "thread-safe. Narrowing the lock or per-thread accumulation would race. Separate processes each have their "
             + "own statics and their own copy of native libraries: move the work to a process pool.");
 
+    /// <summary>
+    /// GIL006 for a process-wide lock inside a method that parallel code calls (reported with GIL001's callee sites, at
+    /// compilation end).
+    /// </summary>
+    public static readonly DiagnosticDescriptor ProcessGlobalStateUnderLockInCallee = Create(
+        DiagnosticIds.ProcessGlobalStateUnderLock,
+        title: ProcessGlobalStateUnderLock.Title.ToString(),
+        messageFormat: ProcessGlobalStateUnderLock.MessageFormat.ToString(),
+        description: ProcessGlobalStateUnderLock.Description.ToString(),
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     internal static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
 #pragma warning disable RS0030 // This is the one sanctioned place that constructs descriptors.

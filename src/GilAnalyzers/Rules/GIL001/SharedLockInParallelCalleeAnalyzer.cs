@@ -20,7 +20,7 @@ namespace GilAnalyzers.Rules;
 public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.SharedLockAroundCpuWorkInCallee);
+        ImmutableArray.Create(Descriptors.SharedLockAroundCpuWorkInCallee, Descriptors.ProcessGlobalStateUnderLockInCallee);
 
     private protected override bool HasRequiredTypes(KnownTypes types) => types.Monitor is not null;
 
@@ -67,14 +67,14 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
             {
                 if (reached.TryGet(candidate.Method, candidate.Root, out var description)
                     && FindRegion(candidate.Syntax, types, end.CancellationToken) is { } region
-                    && Evaluate(region, candidate.Root, types, costModel, globalState ??= GlobalStateModel.For(types), end.Options, end.CancellationToken) is { } reason)
+                    && Evaluate(region, candidate.Root, types, costModel, globalState ??= GlobalStateModel.For(types), end.Options, end.CancellationToken) is { } verdict)
                 {
-                    end.ReportDiagnostic(Diagnostic.Create(
-                        Descriptors.SharedLockAroundCpuWorkInCallee,
-                        region.Location,
-                        LockSharing.Classify(region, null).Name,
-                        reason,
-                        "'" + candidate.Method.Name + "', called from " + description));
+                    var where = "'" + candidate.Method.Name + "', called from " + description;
+                    var name = LockSharing.Classify(region, null).Name;
+                    // A process-wide lock whose work reads and writes process-wide state: GIL006, as where it is.
+                    end.ReportDiagnostic(verdict.Entanglement is { } entanglement
+                        ? Diagnostic.Create(Descriptors.ProcessGlobalStateUnderLockInCallee, region.Location, name, verdict.Reason, where, entanglement)
+                        : Diagnostic.Create(Descriptors.SharedLockAroundCpuWorkInCallee, region.Location, name, verdict.Reason, where));
                 }
             }
         });
@@ -119,7 +119,7 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
     /// A lock on the instance (<c>this</c> or one of its fields) around CPU-bound work, outside any visible parallel
     /// delegate: the cost's reason when the method, called on a shared object from parallel code, is worth reporting.
     /// </summary>
-    private static string? Evaluate(LockRegion region, int root, KnownTypes types, WorkCostModel costModel, GlobalStateModel globalState, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
+    private static Verdict? Evaluate(LockRegion region, int root, KnownTypes types, WorkCostModel costModel, GlobalStateModel globalState, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
     {
         var processWide = root == StaticRoot;
         if (ParallelContextFinder.FindEnclosing(region.Anchor, types) is not null
@@ -138,10 +138,30 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
             return null;
         }
 
-        return SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken) is { } cost
-               && globalState.FindEntanglement(region, options, cancellationToken) is null
-            ? cost.Reason
+        if (SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken) is not { } cost)
+        {
+            return null;
+        }
+
+        // Entangled with process-wide state: only a process-wide lock is GIL006's (an instance lock on such work is left out).
+        var entanglement = globalState.FindEntanglement(region, options, cancellationToken);
+        return entanglement is null ? new Verdict(cost.Reason, null)
+            : processWide ? new Verdict(cost.Reason, entanglement.Description)
             : null;
+    }
+
+    private sealed class Verdict
+    {
+        public Verdict(string reason, string? entanglement)
+        {
+            Reason = reason;
+            Entanglement = entanglement;
+        }
+
+        public string Reason { get; }
+
+        /// <summary>How the work is tied to process-wide state, for GIL006; null for GIL001.</summary>
+        public string? Entanglement { get; }
     }
 
     private const int ThisRoot = ParallelReach.ThisRoot;

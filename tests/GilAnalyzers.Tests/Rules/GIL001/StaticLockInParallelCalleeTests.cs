@@ -105,6 +105,41 @@ public class StaticLockInParallelCalleeTests
     }
 
     [Fact]
+    public async Task StaticGateAroundAStaticScratchBuffer_InAParallelCallee_IsGil006()
+    {
+        // The loops walk the static scratch buffer the lock guards: with no parallel caller in sight that is bookkeeping
+        // of the guarded state, but Parallel.For calls Solve, and the buffer is state threads cannot share.
+        var source = Usings + """
+            static class Legacy
+            {
+                private static readonly object Gate = new object();
+                private static double[] s_scratch = new double[4096];
+
+                public static double Solve(int seed)
+                {
+                    {|#0:lock (Gate)|}
+                    {
+                        for (int i = 0; i < s_scratch.Length; i++) s_scratch[i] = Math.Sqrt(s_scratch[i] + seed + i);
+                        double sum = 0;
+                        foreach (var v in s_scratch) sum += v;
+                        return sum;
+                    }
+                }
+
+                public static double[] SolveAll(int n)
+                {
+                    var results = new double[n];
+                    Parallel.For(0, n, i => { results[i] = Solve(i); });
+                    return results;
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.ProcessGlobalStateUnderLock).WithLocation(0).WithArguments(
+                "Gate", "for loop", "'Solve', called from a Parallel.For body", "'Legacy.s_scratch' is read and written by the work"));
+    }
+
+    [Fact]
     public async Task StaticGateWithNoParallelCaller_OneLoop_StaysQuiet()
     {
         var source = Usings + """
