@@ -76,7 +76,10 @@ public static class DotnetBuilder
             <WriteLinesToFile File="$(GilBenchCommandLineFile).tmp" Lines="@(CscCommandLineArgs)" Overwrite="true" />
             <WriteLinesToFile Condition="'$(GilBenchBuildProject)' == 'true'" File="$(GilBenchCommandLineFile).compiler" Lines="$(CSharpCoreTargetsPath)|$(CscToolPath)|$(CscToolExe)" Overwrite="true" />
             <Move SourceFiles="$(GilBenchCommandLineFile).tmp" DestinationFiles="$(GilBenchCommandLineFile)" />
-            <MSBuild Condition="'$(GilBenchBuildProject)' == 'true'" Projects="$(MSBuildProjectFullPath)" Targets="Build" Properties="GilBenchRealBuild=true" />
+            <MSBuild Condition="'$(GilBenchBuildProject)' == 'true'" Projects="$(MSBuildProjectFullPath)" Targets="Build" Properties="GilBenchRealBuild=true">
+              <Output TaskParameter="TargetOutputs" ItemName="_GilBenchBuilt" />
+            </MSBuild>
+            <WriteLinesToFile Condition="'$(GilBenchBuildProject)' == 'true'" File="$(GilBenchCommandLineFile).built.done" Lines="@(_GilBenchBuilt->'%(FullPath)')" Overwrite="true" />
           </Target>
           <Target Name="_GilBenchDescribeAfter" Condition="'$(GilBenchAfterProject)' != '' and '$(MSBuildProjectFullPath)' == '$(GilBenchAfterProject)'" DependsOnTargets="_GilBenchSkipCompiler;PrepareResources;Compile">
             <WriteLinesToFile File="$(GilBenchAfterCommandLineFile)" Lines="@(CscCommandLineArgs)" Overwrite="true" />

@@ -21,7 +21,32 @@ public sealed record AfterBuildPath(bool InProcess, string Note)
 /// <summary>BEFORE recompiled in-process and compared with MSBuild's build of it: the compiler to use for AFTER, or why not.</summary>
 public sealed record BeforeCheck(SdkCompiler? Compiler, IReadOnlyList<string> CommandLine, string? Refused, double ElapsedMs)
 {
+    /// <summary>What the in-process compile of BEFORE made, equal to MSBuild's output when checked.</summary>
+    public BeforeImage? Image { get; init; }
+
     public static BeforeCheck Refuse(string why, double elapsedMs = 0) => new(null, Array.Empty<string>(), why, elapsedMs);
+}
+
+/// <summary>BEFORE's assembly and PDB as compiled in-process, and the output folder of MSBuild's build they must match.</summary>
+public sealed record BeforeImage(string OutputDirectory, string FileName, byte[] Image, string PdbFileName, byte[]? Pdb)
+{
+    /// <summary>Null when MSBuild's output folder holds these very bytes (the PDB when MSBuild wrote one); otherwise what differs.</summary>
+    public string? Mismatch()
+    {
+        string built = Path.Combine(OutputDirectory, FileName);
+        if (!File.Exists(built) || !File.ReadAllBytes(built).AsSpan().SequenceEqual(Image))
+        {
+            return $"BEFORE compiled in-process differs from MSBuild's {FileName} (a build step after the compiler, or another compiler)";
+        }
+
+        string builtPdb = Path.Combine(OutputDirectory, PdbFileName);
+        if (File.Exists(builtPdb) && (Pdb is null || !File.ReadAllBytes(builtPdb).AsSpan().SequenceEqual(Pdb)))
+        {
+            return $"BEFORE compiled in-process differs from MSBuild's {PdbFileName}";
+        }
+
+        return null;
+    }
 }
 
 /// <summary>
@@ -55,25 +80,37 @@ public static class InProcessAfterBuild
     /// </summary>
     public static async Task<BeforeCheck> VerifyBeforeAsync(Task<BuildResult> beforeBuild, Workbench bench, string commandLineFile)
     {
-        BuildResult before;
-        try
+        // BEFORE's build is over when the restore step's target notes the program it built (MSBuild then goes on to
+        // describe AFTER, which does not touch BEFORE's folder), or when the process ends.
+        string builtNote = BuiltNoteFile(commandLineFile);
+        while (!beforeBuild.IsCompleted && !File.Exists(builtNote))
         {
-            before = await beforeBuild.ConfigureAwait(false);
+            await Task.WhenAny(beforeBuild, Task.Delay(20)).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+
+        string? program = File.Exists(builtNote) ? File.ReadAllLines(builtNote).FirstOrDefault(l => l.Trim().Length > 0)?.Trim() : null;
+        if (program is null)
         {
-            return BeforeCheck.Refuse("stopped");
+            try
+            {
+                BuildResult ended = await beforeBuild.ConfigureAwait(false);
+                if (!ended.Succeeded)
+                {
+                    return BeforeCheck.Refuse("BEFORE did not build");
+                }
+
+                program = Path.Combine(ended.OutputDirectory, "?");
+            }
+            catch (OperationCanceledException)
+            {
+                return BeforeCheck.Refuse("stopped");
+            }
         }
 
         var clock = Stopwatch.StartNew();
-        if (!before.Succeeded)
-        {
-            return BeforeCheck.Refuse("BEFORE did not build");
-        }
-
         try
         {
-            return await Task.Run(() => Verify(before, bench, commandLineFile, clock)).ConfigureAwait(false);
+            return await Task.Run(() => Verify(Path.GetDirectoryName(program)!, bench, commandLineFile, clock)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -81,7 +118,7 @@ public static class InProcessAfterBuild
         }
     }
 
-    private static BeforeCheck Verify(BuildResult before, Workbench bench, string commandLineFile, Stopwatch clock)
+    private static BeforeCheck Verify(string outputDirectory, Workbench bench, string commandLineFile, Stopwatch clock)
     {
         string builtFile = DotnetBuilder.BuiltCommandLineFile(commandLineFile);
         string[] commandLine = File.Exists(builtFile) ? File.ReadAllLines(builtFile) : Array.Empty<string>();
@@ -123,19 +160,13 @@ public static class InProcessAfterBuild
                 return BeforeCheck.Refuse("BEFORE did not compile in-process: " + error, clock.Elapsed.TotalMilliseconds);
             }
 
-            string built = Path.Combine(before.OutputDirectory, Path.GetFileName(outFile));
-            if (!SameBytes(outFile, built))
+            var compiled = new BeforeImage(outputDirectory, Path.GetFileName(outFile), File.ReadAllBytes(outFile), Path.GetFileName(pdbFile), File.Exists(pdbFile) ? File.ReadAllBytes(pdbFile) : null);
+            if (compiled.Mismatch() is { } mismatch)
             {
-                return BeforeCheck.Refuse($"BEFORE compiled in-process differs from MSBuild's {Path.GetFileName(outFile)} (a build step after the compiler, or another compiler)", clock.Elapsed.TotalMilliseconds);
+                return BeforeCheck.Refuse(mismatch, clock.Elapsed.TotalMilliseconds);
             }
 
-            string builtPdb = Path.Combine(before.OutputDirectory, Path.GetFileName(pdbFile));
-            if (File.Exists(builtPdb) && !SameBytes(pdbFile, builtPdb))
-            {
-                return BeforeCheck.Refuse($"BEFORE compiled in-process differs from MSBuild's {Path.GetFileName(pdbFile)}", clock.Elapsed.TotalMilliseconds);
-            }
-
-            return new BeforeCheck(compiler, commandLine, null, clock.Elapsed.TotalMilliseconds);
+            return new BeforeCheck(compiler, commandLine, null, clock.Elapsed.TotalMilliseconds) { Image = compiled };
         }
         finally
         {
@@ -167,6 +198,17 @@ public static class InProcessAfterBuild
         if (check.Compiler is null)
         {
             return (null, AfterBuildPath.MsBuild(check.Refused ?? "no compiler"));
+        }
+
+        // The check compared BEFORE's output before MSBuild exited: it must be the same folder, unchanged since.
+        if (check.Image is not { } image || !SamePath(image.OutputDirectory, before.OutputDirectory))
+        {
+            return (null, AfterBuildPath.MsBuild("BEFORE's build put its program elsewhere than the check saw"));
+        }
+
+        if (image.Mismatch() is { } changedSince)
+        {
+            return (null, AfterBuildPath.MsBuild(changedSince));
         }
 
         string afterFile = DotnetBuilder.AfterCommandLineFile(commandLineFile);
@@ -262,8 +304,11 @@ public static class InProcessAfterBuild
         return string.IsNullOrEmpty(value) ? null : Path.GetFullPath(Path.Combine(workingDirectory, value));
     }
 
-    private static bool SameBytes(string a, string b) =>
-        File.Exists(a) && File.Exists(b) && File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
+    /// <summary>Where the restore step notes the program BEFORE's build made, once that build is over.</summary>
+    public static string BuiltNoteFile(string commandLineFile) => Path.GetFullPath(commandLineFile) + ".built.done";
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
 
     private static void CopyFolder(string from, string to)
     {
@@ -279,3 +324,4 @@ public static class InProcessAfterBuild
         }
     }
 }
+
