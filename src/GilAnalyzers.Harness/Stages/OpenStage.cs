@@ -94,6 +94,8 @@ public static class OpenStage
         var buildCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // Building BEFORE here, the same MSBuild run also describes AFTER (still a plain copy): AFTER may then be compiled in-process.
         Task<BuildResult> restoring = DotnetBuilder.RestoreAndDescribeAsync(solution, bench.BeforeProject, commandLineFile, buildBefore, buildCancellation.Token, buildBefore ? bench.AfterProject : null);
+        // The restore step leaves a core free: the workspace's composition and the parser get ready meanwhile.
+        _ = ProjectLoader.WarmUpAsync(bench.BeforeDir, buildCancellation.Token);
         try
         {
             await steps.RunAsync("restoring", async () =>
