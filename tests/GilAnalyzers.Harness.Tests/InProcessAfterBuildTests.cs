@@ -55,6 +55,9 @@ public class InProcessAfterBuildTests
         JsonElement harness = JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetProperty("harness");
         Assert.True(harness.GetProperty("afterBuild").GetString() == "in-process", output);
         Assert.Equal(AfterBuildPath.Compiled.Note, harness.GetProperty("afterBuildNote").GetString());
+        // The SDK's source generators produce nothing here: one analysis, without them.
+        Assert.False(harness.GetProperty("analysedTwice").GetBoolean());
+        Assert.DoesNotContain("with the project's source generators", output);
         Assert.Contains("AFTER compiled in-process by the SDK's compiler", Flat(output));
 
         // What MSBuild makes of the kept AFTER folder, with gil-bench's build properties, is the very same assembly and PDB.
@@ -100,6 +103,36 @@ public class InProcessAfterBuildTests
         string after = Directory.GetDirectories(dir.Path, "*-after").Single();
         byte[] stamped = File.ReadAllBytes(Path.Combine(after, "bin", "gil-bench", "Stamped.dll"));
         Assert.Equal((byte)'x', stamped[^1]);
+    }
+
+    [Fact]
+    public async Task SourceGeneratorThatProducesCode_AnalysedAgainWithIt_AndAfterStillCompiledInProcess()
+    {
+        // The Regex generator implements EndsInSeven: the first analysis (without generators) is thrown away once
+        // BEFORE's build shows generated code, and the fixes are made again on the project with its generators.
+        using var dir = new TempFolder();
+        string project = dir.Write("Rx/Rx.csproj", Project());
+        dir.Write("Rx/Program.cs", LockedSum + """
+            System.Console.WriteLine(Patterns.EndsInSeven().IsMatch("1237"));
+
+            static partial class Patterns
+            {
+                [System.Text.RegularExpressions.GeneratedRegex("^[0-9]*7$")]
+                public static partial System.Text.RegularExpressions.Regex EndsInSeven();
+            }
+
+            """);
+        string json = Path.Combine(dir.Path, "report.json");
+
+        var (code, output) = await HarnessRun.CliAsync(project, "--rounds", "1", "--warmup", "0", "--no-diff", "--json", json);
+
+        Assert.True(code == ExitCodes.Ok, output);
+        Assert.Contains("analyzing and applying fixes with the project's source generators", output);
+        Assert.Contains("fixed GIL001", output);
+        Assert.Contains("results: equal (stdout)", output);
+        JsonElement harness = JsonDocument.Parse(File.ReadAllText(json)).RootElement.GetProperty("harness");
+        Assert.True(harness.GetProperty("analysedTwice").GetBoolean());
+        Assert.True(harness.GetProperty("afterBuild").GetString() == "in-process", output);
     }
 
     [Fact]

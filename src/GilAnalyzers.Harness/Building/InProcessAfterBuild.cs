@@ -80,31 +80,10 @@ public static class InProcessAfterBuild
     /// </summary>
     public static async Task<BeforeCheck> VerifyBeforeAsync(Task<BuildResult> beforeBuild, Workbench bench, string commandLineFile)
     {
-        // BEFORE's build is over when the restore step's target notes the program it built (MSBuild then goes on to
-        // describe AFTER, which does not touch BEFORE's folder), or when the process ends.
-        string builtNote = BuiltNoteFile(commandLineFile);
-        while (!beforeBuild.IsCompleted && !File.Exists(builtNote))
-        {
-            await Task.WhenAny(beforeBuild, Task.Delay(20)).ConfigureAwait(false);
-        }
-
-        string? program = File.Exists(builtNote) ? File.ReadAllLines(builtNote).FirstOrDefault(l => l.Trim().Length > 0)?.Trim() : null;
+        string? program = await BuiltProgramAsync(beforeBuild, commandLineFile).ConfigureAwait(false);
         if (program is null)
         {
-            try
-            {
-                BuildResult ended = await beforeBuild.ConfigureAwait(false);
-                if (!ended.Succeeded)
-                {
-                    return BeforeCheck.Refuse("BEFORE did not build");
-                }
-
-                program = Path.Combine(ended.OutputDirectory, "?");
-            }
-            catch (OperationCanceledException)
-            {
-                return BeforeCheck.Refuse("stopped");
-            }
+            return BeforeCheck.Refuse(beforeBuild.IsCanceled ? "stopped" : "BEFORE did not build");
         }
 
         var clock = Stopwatch.StartNew();
@@ -183,6 +162,73 @@ public static class InProcessAfterBuild
                     File.Delete(file);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The program BEFORE's build made, once that build is over: when the restore step's target notes it (MSBuild then
+    /// goes on to describe AFTER, which does not touch BEFORE's folder), or when the process ends; null if it failed.
+    /// </summary>
+    private static async Task<string?> BuiltProgramAsync(Task<BuildResult> beforeBuild, string commandLineFile)
+    {
+        string builtNote = BuiltNoteFile(commandLineFile);
+        while (!beforeBuild.IsCompleted && !File.Exists(builtNote))
+        {
+            await Task.WhenAny(beforeBuild, Task.Delay(20)).ConfigureAwait(false);
+        }
+
+        if (File.Exists(builtNote) && File.ReadAllLines(builtNote).FirstOrDefault(l => l.Trim().Length > 0)?.Trim() is { } noted)
+        {
+            return noted;
+        }
+
+        try
+        {
+            BuildResult ended = await beforeBuild.ConfigureAwait(false);
+            return ended.Succeeded ? Path.Combine(ended.OutputDirectory, "?") : null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether the project's source generators produced nothing for BEFORE, read from MSBuild's build of it: its PDB lists
+    /// a document for every source the compiler compiled, so a document that is not one of the command line's sources
+    /// came from a generator. True: nothing was generated; false: something was; null: not known (no build, no PDB).
+    /// </summary>
+    public static async Task<bool?> GeneratedNothingAsync(Task<BuildResult> beforeBuild, Workbench bench, string commandLineFile)
+    {
+        string? program = await BuiltProgramAsync(beforeBuild, commandLineFile).ConfigureAwait(false);
+        string builtFile = DotnetBuilder.BuiltCommandLineFile(commandLineFile);
+        if (program is null || !File.Exists(builtFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            string[] commandLine = File.ReadAllLines(builtFile);
+            var sources = new HashSet<string>(
+                Microsoft.CodeAnalysis.CSharp.CSharpCommandLineParser.Default.Parse(commandLine, bench.BeforeDir, sdkDirectory: null).SourceFiles.Select(f => Path.GetFullPath(f.Path)),
+                StringComparer.Ordinal);
+            string? outFile = Written(commandLine, "/out:", bench.BeforeDir);
+            string? pdbName = Path.GetFileName(Written(commandLine, "/pdb:", bench.BeforeDir) ?? (outFile is null ? null : Path.ChangeExtension(outFile, ".pdb")));
+            string pdb = Path.Combine(Path.GetDirectoryName(program)!, pdbName ?? "?");
+            if (pdbName is null || !File.Exists(pdb))
+            {
+                return null;
+            }
+
+            using FileStream stream = File.OpenRead(pdb);
+            using var provider = System.Reflection.Metadata.MetadataReaderProvider.FromPortablePdbStream(stream);
+            System.Reflection.Metadata.MetadataReader reader = provider.GetMetadataReader();
+            return reader.Documents.All(d => sources.Contains(Path.GetFullPath(reader.GetString(reader.GetDocument(d).Name))));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or ArgumentException)
+        {
+            return null;
         }
     }
 

@@ -12,6 +12,7 @@ using GilAnalyzers.Harness.Inputs;
 using GilAnalyzers.Harness.Reporting;
 using GilAnalyzers.Harness.Running;
 using GilAnalyzers.Harness.Stages;
+using Microsoft.CodeAnalysis;
 using Spectre.Console;
 
 namespace GilAnalyzers.Harness.Commands;
@@ -165,8 +166,19 @@ public sealed class BenchCommand
         {
             timings.RestoreMs = opened.RestoreMs;
             timings.OpenProjectMs = opened.OpenMs;
-            FixStageResult result = await FixStage.RunAsync(_engine, opened.Project, bench, options, steps, _console, cancellationToken).ConfigureAwait(false);
-            return (new AfterFiles(result.Changed, result.Fixes, result.NotFixed, opened.Project.AssemblyName), opened);
+            Project project = opened.Project;
+            FixOutcome outcome = await FixStage.ComputeAsync(_engine, project, options, steps, "analyzing and applying fixes", cancellationToken).ConfigureAwait(false);
+            if (opened.GeneratedNothing is { } generatedNothing && await generatedNothing.ConfigureAwait(false) != true)
+            {
+                // The project's source generators produce code (or it is not known): the analysis must see it.
+                (Workspace workspace, project) = ProjectLoader.OpenFromCommandLine(bench.BeforeProject, opened.CommandLine, withGenerators: true);
+                opened.Adopt(workspace);
+                timings.AnalysedTwice = true;
+                outcome = await FixStage.ComputeAsync(_engine, project, options, steps, "analyzing and applying fixes with the project's source generators", cancellationToken).ConfigureAwait(false);
+            }
+
+            FixStageResult result = await FixStage.ConcludeAsync(_engine, outcome, project, bench, options, _console, cancellationToken).ConfigureAwait(false);
+            return (new AfterFiles(result.Changed, result.Fixes, result.NotFixed, project.AssemblyName), opened);
         }
         catch
         {

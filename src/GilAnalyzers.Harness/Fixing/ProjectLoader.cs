@@ -52,13 +52,24 @@ public static class ProjectLoader
     /// references, analyzers and generators, analyzer config files, options), in an in-memory workspace, with the
     /// .csproj as its file path (fixes name files relative to it).
     /// </summary>
-    public static (Workspace Workspace, Project Project) OpenFromCommandLine(string projectPath, IReadOnlyList<string> commandLine)
+    /// <remarks>
+    /// Without <paramref name="withGenerators"/>, the project's analyzer references (the source generators the command
+    /// line names; gil-bench runs its own analyzers, never the project's) are left out: the workspace then neither loads
+    /// nor runs them. Only right when the generators produce nothing for this project (see
+    /// <see cref="Building.InProcessAfterBuild.GeneratedNothingAsync"/>).
+    /// </remarks>
+    public static (Workspace Workspace, Project Project) OpenFromCommandLine(string projectPath, IReadOnlyList<string> commandLine, bool withGenerators = true)
     {
         var workspace = new AdhocWorkspace();
         try
         {
             ProjectInfo info = CommandLineProject.CreateProjectInfo(
                 Path.GetFileNameWithoutExtension(projectPath), LanguageNames.CSharp, commandLine, Path.GetDirectoryName(projectPath)!, workspace);
+            if (!withGenerators)
+            {
+                info = info.WithAnalyzerReferences(Array.Empty<Microsoft.CodeAnalysis.Diagnostics.AnalyzerReference>());
+            }
+
             Project project = workspace.AddProject(info.WithFilePath(projectPath));
             return (workspace, project);
         }

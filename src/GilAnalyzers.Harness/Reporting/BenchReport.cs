@@ -116,6 +116,9 @@ public sealed class HarnessTimings
 
     public double RunsMs { get; set; }
 
+    /// <summary>True when the project was analysed first without its source generators and they turned out to produce code: the analysis was made again with them.</summary>
+    public bool AnalysedTwice { get; set; }
+
     /// <summary>How AFTER was built: "in-process" (compiled in gil-bench's process, see docs/harness.md#build) or "msbuild".</summary>
     public string? AfterBuild { get; set; }
 

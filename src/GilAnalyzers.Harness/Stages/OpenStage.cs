@@ -20,6 +20,7 @@ namespace GilAnalyzers.Harness.Stages;
 public sealed class OpenedProject : IDisposable
 {
     private readonly CancellationTokenSource? _buildCancellation;
+    private readonly List<Workspace> _adopted = new();
 
     public OpenedProject(Workspace workspace, Project project, string commandLineFile, IReadOnlyList<string> commandLine, double restoreMs, double openMs, Task<BuildResult>? beforeBuild = null, CancellationTokenSource? buildCancellation = null, Task<BeforeCheck>? beforeCheck = null)
     {
@@ -54,9 +55,24 @@ public sealed class OpenedProject : IDisposable
     /// <summary>BEFORE compiled again in-process once built and compared with MSBuild's build (<see cref="InProcessAfterBuild.VerifyBeforeAsync"/>).</summary>
     public Task<BeforeCheck>? BeforeCheck { get; }
 
+    /// <summary>
+    /// Set when the project was opened without its source generators (<see cref="ProjectLoader.OpenFromCommandLine"/>):
+    /// whether they produce nothing for it, known once BEFORE is built (<see cref="InProcessAfterBuild.GeneratedNothingAsync"/>).
+    /// Anything but true means the analysis must be made again with them.
+    /// </summary>
+    public Task<bool?>? GeneratedNothing { get; init; }
+
+    /// <summary>Another workspace of the same project (opened again with its generators), disposed with this one.</summary>
+    public void Adopt(Workspace workspace) => _adopted.Add(workspace);
+
     public void Dispose()
     {
         Workspace.Dispose();
+        foreach (Workspace adopted in _adopted)
+        {
+            adopted.Dispose();
+        }
+
         if (BeforeBuild is { IsCompleted: false } running)
         {
             _buildCancellation?.Cancel();
@@ -128,10 +144,15 @@ public static class OpenStage
         OpenedProject opened;
         try
         {
-            var (workspace, project) = await steps.RunAsync("opening the project", () => Task.FromResult(ProjectLoader.OpenFromCommandLine(bench.BeforeProject, commandLine))).ConfigureAwait(false);
+            // Building BEFORE here tells soon whether the project's source generators produce anything: analyse without
+            // them meanwhile (they cost the most JIT of all), and again with them only if they do.
+            var (workspace, project) = await steps.RunAsync("opening the project", () => Task.FromResult(ProjectLoader.OpenFromCommandLine(bench.BeforeProject, commandLine, withGenerators: !buildBefore))).ConfigureAwait(false);
             opened = buildBefore
                 ? new OpenedProject(workspace, project, commandLineFile, commandLine, restoreMs, clock.Elapsed.TotalMilliseconds, restoring, buildCancellation,
                     InProcessAfterBuild.VerifyBeforeAsync(restoring, bench, commandLineFile))
+                {
+                    GeneratedNothing = InProcessAfterBuild.GeneratedNothingAsync(restoring, bench, commandLineFile),
+                }
                 : new OpenedProject(workspace, project, commandLineFile, commandLine, restoreMs, clock.Elapsed.TotalMilliseconds);
         }
         catch
