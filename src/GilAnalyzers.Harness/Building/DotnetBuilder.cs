@@ -61,7 +61,7 @@ public static class DotnetBuilder
             <ItemGroup>
               <ProjectReference Remove="@(ProjectReference)" Condition="'%(ProjectReference.OutputItemType)' == 'Analyzer' and '%(ProjectReference.ReferenceOutputAssembly)' == 'false'" />
               <ProjectReference>
-                <GlobalPropertiesToRemove>%(ProjectReference.GlobalPropertiesToRemove);GilBenchBuild;OutDir;ShouldUnsetParentConfigurationAndPlatform;CustomAfterMicrosoftCommonTargets;TreatWarningsAsErrors;RunAnalyzers;StartupHookSupport;UseAppHost;GenerateDocumentationFile;DeterministicSourcePaths;ContinuousIntegrationBuild;GilBenchCommandLineProject;GilBenchCommandLineFile</GlobalPropertiesToRemove>
+                <GlobalPropertiesToRemove>%(ProjectReference.GlobalPropertiesToRemove);GilBenchBuild;OutDir;ShouldUnsetParentConfigurationAndPlatform;CustomAfterMicrosoftCommonTargets;TreatWarningsAsErrors;RunAnalyzers;StartupHookSupport;UseAppHost;GenerateDocumentationFile;DeterministicSourcePaths;ContinuousIntegrationBuild;GilBenchCommandLineProject;GilBenchCommandLineFile;GilBenchBuildProject;GilBenchRealBuild;GilBenchAfterProject;GilBenchAfterCommandLineFile</GlobalPropertiesToRemove>
               </ProjectReference>
             </ItemGroup>
           </Target>
@@ -71,8 +71,24 @@ public static class DotnetBuilder
               <ProvideCommandLineArgs>true</ProvideCommandLineArgs>
             </PropertyGroup>
           </Target>
-          <Target Name="GilBenchCommandLine" Condition="'$(MSBuildProjectFullPath)' == '$(GilBenchCommandLineProject)'" DependsOnTargets="_GilBenchSkipCompiler;Compile">
-            <WriteLinesToFile File="$(GilBenchCommandLineFile)" Lines="@(CscCommandLineArgs)" Overwrite="true" />
+          <Target Name="GilBenchCommandLine" DependsOnTargets="_GilBenchDescribeBefore;_GilBenchDescribeAfter" />
+          <Target Name="_GilBenchDescribeBefore" Condition="'$(MSBuildProjectFullPath)' == '$(GilBenchCommandLineProject)'" DependsOnTargets="_GilBenchSkipCompiler;PrepareResources;Compile">
+            <WriteLinesToFile File="$(GilBenchCommandLineFile).tmp" Lines="@(CscCommandLineArgs)" Overwrite="true" />
+            <WriteLinesToFile Condition="'$(GilBenchBuildProject)' == 'true'" File="$(GilBenchCommandLineFile).compiler" Lines="$(CSharpCoreTargetsPath)|$(CscToolPath)|$(CscToolExe)" Overwrite="true" />
+            <Move SourceFiles="$(GilBenchCommandLineFile).tmp" DestinationFiles="$(GilBenchCommandLineFile)" />
+            <MSBuild Condition="'$(GilBenchBuildProject)' == 'true'" Projects="$(MSBuildProjectFullPath)" Targets="Build" Properties="GilBenchRealBuild=true">
+              <Output TaskParameter="TargetOutputs" ItemName="_GilBenchBuilt" />
+            </MSBuild>
+            <WriteLinesToFile Condition="'$(GilBenchBuildProject)' == 'true'" File="$(GilBenchCommandLineFile).built.done" Lines="@(_GilBenchBuilt->'%(FullPath)')" Overwrite="true" />
+          </Target>
+          <Target Name="_GilBenchDescribeAfter" Condition="'$(GilBenchAfterProject)' != '' and '$(MSBuildProjectFullPath)' == '$(GilBenchAfterProject)'" DependsOnTargets="_GilBenchSkipCompiler;PrepareResources;Compile">
+            <WriteLinesToFile File="$(GilBenchAfterCommandLineFile)" Lines="@(CscCommandLineArgs)" Overwrite="true" />
+          </Target>
+          <PropertyGroup Condition="'$(GilBenchRealBuild)' == 'true'">
+            <ProvideCommandLineArgs>true</ProvideCommandLineArgs>
+          </PropertyGroup>
+          <Target Name="_GilBenchWriteBuiltCommandLine" AfterTargets="CoreCompile" Condition="'$(GilBenchRealBuild)' == 'true'">
+            <WriteLinesToFile File="$(GilBenchCommandLineFile).built" Lines="@(CscCommandLineArgs)" Overwrite="true" />
           </Target>
         </Project>
         """;
@@ -137,16 +153,40 @@ public static class DotnetBuilder
     /// process instead of a restore and a workspace build host. Projects it references are built, with the properties
     /// gil-bench's build gives them, so that build finds them up to date.
     /// </summary>
-    public static async Task<BuildResult> RestoreAndDescribeAsync(string solution, string project, string commandLineFile, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="buildProject"/>, the same MSBuild process then builds <paramref name="project"/> for real
+    /// (`Build` in an instance of its own, with the properties of <see cref="BuildTogetherAsync"/>): the command line file
+    /// appears (moved into place whole) while the compiler still runs, so the caller can open and analyse the project
+    /// while BEFORE is built. The result is then that build's, split out for <paramref name="project"/> (its output folder).
+    /// </remarks>
+    public static async Task<BuildResult> RestoreAndDescribeAsync(string solution, string project, string commandLineFile, bool buildProject, CancellationToken cancellationToken, string? afterProject = null)
     {
-        var args = new List<string> { "build", solution, "-t:GilBenchCommandLine", "-c", "Release", "-v:q", "-tl:off", "-m:1" };
+        var args = new List<string> { "build", solution, "-t:GilBenchCommandLine", "-c", "Release", buildProject ? "-v:m" : "-v:q", "-tl:off", "-m:1" };
         args.AddRange(BuildProperties);
         args.AddRange(SolutionProperties(solution));
         args.Add("-p:GilBenchCommandLineProject=" + Path.GetFullPath(project));
         args.Add("-p:GilBenchCommandLineFile=" + Path.GetFullPath(commandLineFile));
+        if (buildProject)
+        {
+            args.Add("-p:GilBenchBuildProject=true");
+        }
+
+        if (afterProject is not null)
+        {
+            args.Add("-p:GilBenchAfterProject=" + Path.GetFullPath(afterProject));
+            args.Add("-p:GilBenchAfterCommandLineFile=" + AfterCommandLineFile(commandLineFile));
+        }
+
         args.AddRange(CommonProperties);
-        return await RunAsync(args, project, outputDirectory: "", cancellationToken).ConfigureAwait(false);
+        BuildResult result = await RunAsync(args, project, outputDirectory: "", cancellationToken).ConfigureAwait(false);
+        return buildProject ? Split(result, new[] { project })[0] : result;
     }
+
+    /// <summary>Where the restore step writes the command line BEFORE's real build compiled with (buildProject).</summary>
+    public static string BuiltCommandLineFile(string commandLineFile) => Path.GetFullPath(commandLineFile) + ".built";
+
+    /// <summary>Where the restore step writes AFTER's compiler command line (afterProject).</summary>
+    public static string AfterCommandLineFile(string commandLineFile) => Path.GetFullPath(commandLineFile) + ".after";
 
     /// <summary>The properties of a build of gil-bench's solution (see <see cref="BuildTogetherAsync"/>).</summary>
     private static IEnumerable<string> SolutionProperties(string solution) => new[]

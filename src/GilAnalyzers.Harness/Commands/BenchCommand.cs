@@ -12,6 +12,7 @@ using GilAnalyzers.Harness.Inputs;
 using GilAnalyzers.Harness.Reporting;
 using GilAnalyzers.Harness.Running;
 using GilAnalyzers.Harness.Stages;
+using Microsoft.CodeAnalysis;
 using Spectre.Console;
 
 namespace GilAnalyzers.Harness.Commands;
@@ -56,12 +57,36 @@ public sealed class BenchCommand
         string solution = DotnetBuilder.WriteSolution(new[] { bench.BeforeProject, bench.AfterProject }, bench.SolutionDir);
         timings.PrepareMs = clock.Elapsed.TotalMilliseconds;
 
-        // 1. AFTER: the fixers' output, or the user's own version.
+        // 1. AFTER: the fixers' output, or the user's own version. Fixing, the restore step's MSBuild process goes on to
+        // build BEFORE while the project is analysed and fixed here (two cores at work).
         clock.Restart();
-        AfterFiles after = options.After is not null
-            ? new AfterFiles(AfterVersion.Read(bench, options.After), Array.Empty<FixEntry>(), Array.Empty<UnfixedDiagnostic>(), null)
-            : await FixAsync(bench, solution, options, timings, steps, cancellationToken).ConfigureAwait(false);
-        timings.AnalyzeAndFixMs = clock.Elapsed.TotalMilliseconds;
+        OpenedProject? opened = null;
+        try
+        {
+            AfterFiles after;
+            if (options.After is not null)
+            {
+                after = new AfterFiles(AfterVersion.Read(bench, options.After), Array.Empty<FixEntry>(), Array.Empty<UnfixedDiagnostic>(), null);
+            }
+            else
+            {
+                (after, opened) = await FixAsync(bench, solution, options, timings, steps, cancellationToken).ConfigureAwait(false);
+            }
+
+            timings.AnalyzeAndFixMs = clock.Elapsed.TotalMilliseconds;
+            return await MeasureAsync(options, bench, solution, after, opened, timings, overheadStart, steps, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Stops BEFORE's build if it still runs (an early exit: nothing to fix, a failure).
+            opened?.Dispose();
+        }
+    }
+
+    private async Task<int> MeasureAsync(
+        BenchOptions options, Workbench bench, string solution, AfterFiles after, OpenedProject? opened, HarnessTimings timings, CpuSnapshot? overheadStart, StepRunner steps, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
 
         // 2. The diff, against BEFORE as built (for a single file, its text as the user wrote it).
         string diff = AfterVersion.Diff(bench, after.Changed);
@@ -80,6 +105,12 @@ public sealed class BenchCommand
             _console.WriteLine();
         }
 
+        // 3. Build both in Release. BEFORE: by the restore step's MSBuild process if it did (awaited before AFTER's files are
+        // written), then AFTER in-process where provably the same as MSBuild's build, else by MSBuild; otherwise one MSBuild
+        // invocation over both copies (a shared reference built once).
+        clock.Restart();
+        BuildResult? beforeBuilt = opened?.BeforeBuild is { } building ? await BuildStage.AwaitBeforeAsync(building, bench, steps).ConfigureAwait(false) : null;
+        double waitMs = clock.Elapsed.TotalMilliseconds;
         bench.WriteAfterFiles(after.Changed);
         await RestoreAfterIfNeededAsync(bench, solution, options, after.Changed, timings, steps, cancellationToken).ConfigureAwait(false);
         if (options.Keep)
@@ -87,10 +118,25 @@ public sealed class BenchCommand
             _console.MarkupLine($"work folders kept: [blue]{Markup.Escape(bench.BeforeDir)}[/] and [blue]{Markup.Escape(bench.AfterDir)}[/]");
         }
 
-        // 3. Build both in Release: one MSBuild invocation over both copies (a shared reference built once).
         clock.Restart();
-        var (before, afterBuild) = await BuildStage.BuildBothAsync(bench, solution, options, steps, cancellationToken).ConfigureAwait(false);
-        timings.BuildMs = clock.Elapsed.TotalMilliseconds;
+        BuildResult before;
+        BuildResult afterBuild;
+        if (beforeBuilt is not null && opened is not null)
+        {
+            before = beforeBuilt;
+            AfterBuildPath path;
+            (afterBuild, path) = await BuildStage.BuildAfterAsync(bench, solution, opened, before, after.Changed, options, steps, cancellationToken).ConfigureAwait(false);
+            timings.AfterBuild = path.InProcess ? "in-process" : "msbuild";
+            timings.AfterBuildNote = path.Note;
+        }
+        else
+        {
+            (before, afterBuild) = await BuildStage.BuildBothAsync(bench, solution, options, steps, cancellationToken).ConfigureAwait(false);
+            timings.AfterBuild = "msbuild";
+            timings.AfterBuildNote = "AFTER built by MSBuild with BEFORE: " + (options.After is not null ? "--after (no project was opened)" : "--build-cache");
+        }
+
+        timings.BuildMs = waitMs + clock.Elapsed.TotalMilliseconds;
         timings.BuildBeforeMs = before.Elapsed.TotalMilliseconds;
         timings.BuildAfterMs = afterBuild.Elapsed.TotalMilliseconds;
         string beforeDll = BuildStage.FindProgram(before.OutputDirectory, bench, after.AssemblyName);
@@ -112,13 +158,33 @@ public sealed class BenchCommand
         return Conclude(verdict);
     }
 
-    private async Task<AfterFiles> FixAsync(Workbench bench, string solution, BenchOptions options, HarnessTimings timings, StepRunner steps, CancellationToken cancellationToken)
+    /// <summary>The fixes, and the opened project (the caller disposes it) whose restore step builds BEFORE meanwhile unless --build-cache builds it.</summary>
+    private async Task<(AfterFiles After, OpenedProject Opened)> FixAsync(Workbench bench, string solution, BenchOptions options, HarnessTimings timings, StepRunner steps, CancellationToken cancellationToken)
     {
-        using OpenedProject opened = await OpenStage.RestoreAndOpenAsync(bench, solution, options.Input, steps, cancellationToken).ConfigureAwait(false);
-        timings.RestoreMs = opened.RestoreMs;
-        timings.OpenProjectMs = opened.OpenMs;
-        FixStageResult result = await FixStage.RunAsync(_engine, opened.Project, bench, options, steps, _console, cancellationToken).ConfigureAwait(false);
-        return new AfterFiles(result.Changed, result.Fixes, result.NotFixed, opened.Project.AssemblyName);
+        OpenedProject opened = await OpenStage.RestoreAndOpenAsync(bench, solution, options.Input, steps, cancellationToken, buildBefore: options.BuildCache is null).ConfigureAwait(false);
+        try
+        {
+            timings.RestoreMs = opened.RestoreMs;
+            timings.OpenProjectMs = opened.OpenMs;
+            Project project = opened.Project;
+            FixOutcome outcome = await FixStage.ComputeAsync(_engine, project, options, steps, "analyzing and applying fixes", cancellationToken).ConfigureAwait(false);
+            if (opened.GeneratedNothing is { } generatedNothing && await generatedNothing.ConfigureAwait(false) != true)
+            {
+                // The project's source generators produce code (or it is not known): the analysis must see it.
+                (Workspace workspace, project) = ProjectLoader.OpenFromCommandLine(bench.BeforeProject, opened.CommandLine, withGenerators: true);
+                opened.Adopt(workspace);
+                timings.AnalysedTwice = true;
+                outcome = await FixStage.ComputeAsync(_engine, project, options, steps, "analyzing and applying fixes with the project's source generators", cancellationToken).ConfigureAwait(false);
+            }
+
+            FixStageResult result = await FixStage.ConcludeAsync(_engine, outcome, project, bench, options, _console, cancellationToken).ConfigureAwait(false);
+            return (new AfterFiles(result.Changed, result.Fixes, result.NotFixed, project.AssemblyName), opened);
+        }
+        catch
+        {
+            opened.Dispose();
+            throw;
+        }
     }
 
     /// <summary>

@@ -115,6 +115,15 @@ public sealed class HarnessTimings
     public double? LoadAverage { get; set; }
 
     public double RunsMs { get; set; }
+
+    /// <summary>True when the project was analysed first without its source generators and they turned out to produce code: the analysis was made again with them.</summary>
+    public bool AnalysedTwice { get; set; }
+
+    /// <summary>How AFTER was built: "in-process" (compiled in gil-bench's process, see docs/harness.md#build) or "msbuild".</summary>
+    public string? AfterBuild { get; set; }
+
+    /// <summary>The sentence the summary prints about it: the in-process check that held, or why MSBuild built AFTER.</summary>
+    public string? AfterBuildNote { get; set; }
 }
 
 public sealed record RunEntry(string Variant, int Round, bool Warmup, double WallMs, double CpuMs, double ChildProcessCpuMs, double EffectiveCores, long LockContentions, long WorkItems, long AllocatedBytes, double? OthersCores = null)

@@ -87,7 +87,8 @@ public static class ReportWriters
         string cpu = h.OverheadCpuMs is { } c ? $"CPU {Ms(c)}, " : "";
         string load = h.LoadAverage is { } l ? $"load average {l.ToString("0.00", Inv)} at the start" : "load not measured";
         return $"harness overhead {Ms(h.OverheadMs)} ({cpu}{load}): prepare {Ms(h.PrepareMs)}, restore {Ms(h.RestoreMs + h.LateRestoreMs)}, open {Ms(h.OpenProjectMs)}, " +
-               $"analysis+fix {Ms(Math.Max(0, h.AnalyzeAndFixMs - h.RestoreMs - h.OpenProjectMs))}, builds {Ms(h.BuildMs)}; runs {Ms(h.RunsMs)}";
+               $"analysis+fix {Ms(Math.Max(0, h.AnalyzeAndFixMs - h.RestoreMs - h.OpenProjectMs))}, builds {Ms(h.BuildMs)}; runs {Ms(h.RunsMs)}" +
+               (h.AfterBuildNote is { } note ? "; " + note : "");
     }
 
     /// <summary>The load during the runs, as a warning when the figures are not trustworthy; null when nothing was measured.</summary>

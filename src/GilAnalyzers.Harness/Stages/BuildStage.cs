@@ -40,14 +40,50 @@ public static class BuildStage
             return (await b.ConfigureAwait(false), await a.ConfigureAwait(false));
         }).ConfigureAwait(false);
         ThrowIfBeforeFailed(before, bench);
+        ThrowIfAfterFailed(after, bench, options);
+        return (before, after);
+    }
+
+    private static void ThrowIfAfterFailed(BuildResult after, Workbench bench, BenchOptions options)
+    {
         if (!after.Succeeded)
         {
             throw new HarnessException(ExitCodes.UserCodeFailed,
                 (options.After is null ? "AFTER (the fixed code) does not build — a bug in a code fix, please report it:" : "the --after version does not build:")
                 + Environment.NewLine + bench.Relativise(after.Errors));
         }
+    }
 
-        return (before, after);
+    /// <summary>
+    /// BEFORE as the restore step's MSBuild process built it (awaited: it ran while the fixes were made), checked like
+    /// any BEFORE build.
+    /// </summary>
+    public static async Task<BuildResult> AwaitBeforeAsync(Task<BuildResult> beforeBuild, Workbench bench, StepRunner steps)
+    {
+        BuildResult before = await steps.RunAsync("building BEFORE (Release)", () => beforeBuild).ConfigureAwait(false);
+        ThrowIfBeforeFailed(before, bench);
+        return before;
+    }
+
+    /// <summary>
+    /// AFTER once BEFORE is built: compiled in-process where that is provably what MSBuild would make
+    /// (<see cref="InProcessAfterBuild"/>), otherwise built by MSBuild through the work solution (BEFORE is up to date
+    /// there). The path taken and why are returned for the summary.
+    /// </summary>
+    public static async Task<(BuildResult After, AfterBuildPath Path)> BuildAfterAsync(
+        Workbench bench, string solution, OpenedProject opened, BuildResult before, IReadOnlyDictionary<string, string> changed, BenchOptions options, StepRunner steps, CancellationToken cancellationToken)
+    {
+        var (compiled, path) = await steps.RunAsync("compiling AFTER in-process", () =>
+            InProcessAfterBuild.CompileAfterAsync(opened.BeforeCheck ?? Task.FromResult(BeforeCheck.Refuse("BEFORE was not built by the restore step")), bench, opened.CommandLineFile, before, changed)).ConfigureAwait(false);
+        if (compiled is not null)
+        {
+            return (compiled, path);
+        }
+
+        BuildResult after = (await steps.RunAsync("building AFTER (Release)", () =>
+            DotnetBuilder.BuildTogetherAsync(solution, new[] { bench.BeforeProject, bench.AfterProject }, restore: false, cancellationToken)).ConfigureAwait(false))[1];
+        ThrowIfAfterFailed(after, bench, options);
+        return (after, path);
     }
 
     /// <summary>BEFORE alone, through the work solution (diagnose).</summary>

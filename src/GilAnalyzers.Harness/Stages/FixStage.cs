@@ -24,9 +24,17 @@ public static class FixStage
 {
     public static async Task<FixStageResult> RunAsync(FixEngine engine, Project project, Workbench bench, BenchOptions options, StepRunner steps, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        FixOutcome outcome = await steps.RunAsync("analyzing and applying fixes", () =>
-            engine.FixAsync(project, options.Fix, options.MaxFixes, progress: null, cancellationToken)).ConfigureAwait(false);
+        FixOutcome outcome = await ComputeAsync(engine, project, options, steps, "analyzing and applying fixes", cancellationToken).ConfigureAwait(false);
+        return await ConcludeAsync(engine, outcome, project, bench, options, console, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>The fixes, computed and not yet printed (a caller may still discard them and compute them again).</summary>
+    public static Task<FixOutcome> ComputeAsync(FixEngine engine, Project project, BenchOptions options, StepRunner steps, string title, CancellationToken cancellationToken) =>
+        steps.RunAsync(title, () => engine.FixAsync(project, options.Fix, options.MaxFixes, progress: null, cancellationToken));
+
+    /// <summary>Prints the fixes and those left unfixed, ends the run when nothing was fixed, and collects the changed files.</summary>
+    public static async Task<FixStageResult> ConcludeAsync(FixEngine engine, FixOutcome outcome, Project project, Workbench bench, BenchOptions options, IAnsiConsole console, CancellationToken cancellationToken)
+    {
         var fixes = outcome.Fixes.Select(f => new FixEntry(f.Id, f.Action, f.EquivalenceKey, bench.DisplayName(f.File), f.Line)).ToList();
         var notFixed = outcome.Unfixed.Select(u => u with { File = bench.DisplayName(u.File) }).ToList();
         Print(console, engine, outcome, fixes, notFixed);
