@@ -465,7 +465,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
                     ICompoundAssignmentOperation compound when compound.Target == use => compound.OperatorKind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract ? null : "updated",
                     IIncrementOrDecrementOperation => null,
                     IArgumentOperation { Parameter.RefKind: not RefKind.None, Parent: IInvocationOperation call }
-                        => call.TargetMethod.ContainingType?.ToDisplayString() == "System.Threading.Interlocked" ? null : "passed by reference",
+                        => KnownTypes.Is(call.TargetMethod.ContainingType, KnownTypes.For(typeModel.Compilation).Interlocked) ? null : "passed by reference",
                     IArgumentOperation { Parameter.RefKind: not RefKind.None } => "passed by reference",
                     ITupleOperation or IAddressOfOperation => "written through a tuple or pointer",
                     _ => identifier.Parent is RefExpressionSyntax ? "taken by reference" : null,

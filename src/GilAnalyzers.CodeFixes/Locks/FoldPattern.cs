@@ -157,7 +157,7 @@ internal sealed class FoldPattern
         ExpressionStatementSyntax statement, ISimpleAssignmentOperation simple)
         => AccumulatorOf(simple.Target) is { } accumulator
            && simple.Value is IInvocationOperation { TargetMethod: { Name: "Max" or "Min", ContainingType: { } mathType } } call
-           && mathType.ToDisplayString() == "System.Math"
+           && call.SemanticModel is { } model && KnownTypes.Is(mathType, KnownTypes.For(model.Compilation).MathType)
            && call.Arguments.Length == 2
            && simple.Target.Type is { } type && IsNumeric(type)
            && SymbolEqualityComparer.Default.Equals(call.TargetMethod.ReturnType, type)
@@ -200,7 +200,7 @@ internal sealed class FoldPattern
     private static FoldPattern? MatchCollect(ExpressionStatementSyntax statement, IInvocationOperation invocation)
         => invocation is { TargetMethod: { Name: "Add" } method, Instance: { } instance }
            && invocation.Arguments.Length == 1
-           && method.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.List<T>"
+           && invocation.SemanticModel is { } model && KnownTypes.Is(method.ContainingType, KnownTypes.For(model.Compilation).List)
            && AccumulatorOf(instance) is { } accumulator
            && instance.Type is { } listType
            && statement.Expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }

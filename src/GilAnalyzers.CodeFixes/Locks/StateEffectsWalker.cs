@@ -351,7 +351,7 @@ internal sealed class StateEffectsWalker
     /// </summary>
     private static bool IsCopyingLinqCall(IOperation value)
         => value is IInvocationOperation { TargetMethod: { IsStatic: true, Name: "ToArray" or "ToList" or "ToHashSet" or "ToDictionary" } method }
-           && method.ContainingType?.ToDisplayString() == "System.Linq.Enumerable";
+           && value.SemanticModel is { } model && KnownTypes.Is(method.ContainingType, KnownTypes.For(model.Compilation).Enumerable);
 
     /// <summary>
     /// A framework factory that returns a new instance of its own type family: <c>SHA256.Create()</c>,
