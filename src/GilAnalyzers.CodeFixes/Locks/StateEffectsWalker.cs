@@ -460,17 +460,13 @@ internal sealed class StateEffectsWalker
                 VisitTargetParts(assignment.Target, effects, scope, depth);
                 Visit(assignment.Value, effects, scope, depth);
                 return;
-            case ICompoundAssignmentOperation compound:
-                RecordWrite(compound.Target, effects, scope, depth);
-                Visit(compound.Target, effects, scope, depth);
-                Visit(compound.Value, effects, scope, depth);
-                VisitUserOperator(compound.OperatorMethod, effects, depth);
-                return;
-            case ICoalesceAssignmentOperation coalesce:
-                // table ??= Build(n): reads the target, and writes it when it was null.
-                RecordWrite(coalesce.Target, effects, scope, depth);
-                Visit(coalesce.Target, effects, scope, depth);
-                Visit(coalesce.Value, effects, scope, depth);
+            case ICompoundAssignmentOperation or ICoalesceAssignmentOperation:
+                // x += e, and table ??= Build(n) (which writes the target when it was null): read, then write.
+                var readModifyWrite = (IAssignmentOperation)write;
+                RecordWrite(readModifyWrite.Target, effects, scope, depth);
+                Visit(readModifyWrite.Target, effects, scope, depth);
+                Visit(readModifyWrite.Value, effects, scope, depth);
+                VisitUserOperator((write as ICompoundAssignmentOperation)?.OperatorMethod, effects, depth);
                 return;
             case IIncrementOrDecrementOperation increment:
                 RecordWrite(increment.Target, effects, scope, depth);
