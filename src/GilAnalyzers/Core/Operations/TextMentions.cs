@@ -1,9 +1,6 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Text;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
 
 namespace GilAnalyzers.Core;
 
@@ -14,34 +11,17 @@ namespace GilAnalyzers.Core;
 /// </summary>
 internal sealed class TextMentions
 {
-    /// <summary>Characters of text searched at a time: the text is read in pieces, never copied whole into one string.</summary>
-    private const int ChunkLength = 8192;
-
     private readonly string[] _words;
-    private readonly string _firstCharacters;
-    private readonly int _longestWord;
-    private readonly Func<SourceText, int, string, bool>? _isOtherName;
+    private readonly System.Func<string, int, string, bool>? _isOtherName;
     private readonly ConcurrentDictionary<SyntaxTree, int[]> _positions = new ConcurrentDictionary<SyntaxTree, int[]>();
 
     /// <param name="words">The words looked for.</param>
     /// <param name="isOtherName">Given the text, a match's position and its word: true when the match names something else
     /// (<c>string.Join</c>, <c>ThreadPool</c>) and does not count.</param>
-    public TextMentions(string[] words, Func<SourceText, int, string, bool>? isOtherName = null)
+    public TextMentions(string[] words, System.Func<string, int, string, bool>? isOtherName = null)
     {
         _words = words;
         _isOtherName = isOtherName;
-        var first = new StringBuilder();
-        foreach (var word in words)
-        {
-            if (first.ToString().IndexOf(word[0]) < 0)
-            {
-                first.Append(word[0]);
-            }
-
-            _longestWord = Math.Max(_longestWord, word.Length);
-        }
-
-        _firstCharacters = first.ToString();
     }
 
     /// <summary>Whether a word occurs inside the text of <paramref name="reference"/> (a declaration's syntax).</summary>
@@ -50,7 +30,7 @@ internal sealed class TextMentions
     /// <summary>Whether a word occurs inside <paramref name="node"/>'s text.</summary>
     public bool In(SyntaxNode node) => In(node.SyntaxTree, node.Span);
 
-    public bool In(SyntaxTree tree, TextSpan span)
+    public bool In(SyntaxTree tree, Microsoft.CodeAnalysis.Text.TextSpan span)
     {
         var positions = _positions.GetOrAdd(tree, Find);
         if (positions.Length == 0)
@@ -59,7 +39,7 @@ internal sealed class TextMentions
         }
 
         // The first mention at or after the span's start, then whether it lies inside the span.
-        var index = Array.BinarySearch(positions, span.Start);
+        var index = System.Array.BinarySearch(positions, span.Start);
         if (index < 0)
         {
             index = ~index;
@@ -68,45 +48,27 @@ internal sealed class TextMentions
         return index < positions.Length && positions[index] < span.End;
     }
 
-    /// <summary>
-    /// The positions of the words, in increasing order. The text is copied piece by piece into one small buffer (a large
-    /// file's text is held in chunks: a whole-text string would be a large-object-heap copy per tree), each piece with
-    /// enough of the next one that a word starting in it is seen whole; candidates are found by their first character.
-    /// </summary>
     private int[] Find(SyntaxTree tree)
     {
-        var text = tree.GetText();
-        var length = text.Length;
-        var buffer = new char[Math.Min(length, ChunkLength + _longestWord - 1)];
+        var text = tree.GetText().ToString();
         List<int>? found = null;
-        for (var start = 0; start < length; start += ChunkLength)
+        foreach (var word in _words)
         {
-            var count = Math.Min(buffer.Length, length - start);
-            text.CopyTo(start, buffer, 0, count);
-            var piece = new ReadOnlySpan<char>(buffer, 0, count);
-            // Words that start in this piece proper; the overlap belongs to the next piece.
-            var end = Math.Min(ChunkLength, count);
-            for (var i = 0; i < end; i++)
+            for (var at = text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
             {
-                var next = piece.Slice(i, end - i).IndexOfAny(_firstCharacters.AsSpan());
-                if (next < 0)
+                if (_isOtherName is null || !_isOtherName(text, at, word))
                 {
-                    break;
-                }
-
-                i += next;
-                foreach (var word in _words)
-                {
-                    if (piece.Slice(i).StartsWith(word.AsSpan(), StringComparison.Ordinal)
-                        && (_isOtherName is null || !_isOtherName(text, start + i, word)))
-                    {
-                        (found ??= new List<int>()).Add(start + i);
-                        break;
-                    }
+                    (found ??= new List<int>()).Add(at);
                 }
             }
         }
 
-        return found is null ? Array.Empty<int>() : found.ToArray();
+        if (found is null)
+        {
+            return System.Array.Empty<int>();
+        }
+
+        found.Sort();
+        return found.ToArray();
     }
 }
