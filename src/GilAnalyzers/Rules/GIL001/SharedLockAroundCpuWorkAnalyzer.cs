@@ -22,11 +22,10 @@ public sealed class SharedLockAroundCpuWorkAnalyzer : GilAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        var costModel = WorkCostModel.For(types);
         SerialisedLockSite.RegisterLockRegions(context, types, (c, region) =>
         {
             if (HasRequiredTypes(types)
-                && SerialisedLockSite.Classify(c, region, types, costModel) is { Entanglement: null } site)
+                && SerialisedLockSite.Classify(c, region, types, WorkCostModel.For(types)) is { Entanglement: null } site)
             {
                 c.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.SharedLockAroundCpuWork, region.Location, site.LockName, site.Reason, site.Where));

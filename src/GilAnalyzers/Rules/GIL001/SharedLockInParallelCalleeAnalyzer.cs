@@ -26,7 +26,6 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        var costModel = WorkCostModel.For(types);
         var reached = ParallelReach.For(context.Compilation);
         var candidates = new ConcurrentBag<Candidate>();
 
@@ -36,7 +35,7 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
                 // Names first: most invocations of a compilation are not parallel launches, and this resolves no type.
                 if (ParallelContextFinder.MayLaunch(c.Operation) && HasRequiredTypes(types))
                 {
-                    reached.Collect(c.Operation, types, costModel, c.CancellationToken);
+                    reached.Collect(c.Operation, types, WorkCostModel.For(types), c.CancellationToken);
                 }
             },
             OperationKind.Invocation,
@@ -63,6 +62,7 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
             }
 
             GlobalStateModel? globalState = null;
+            var costModel = WorkCostModel.For(types);
             foreach (var candidate in candidates)
             {
                 if (reached.TryGet(candidate.Method, candidate.Root, out var description)

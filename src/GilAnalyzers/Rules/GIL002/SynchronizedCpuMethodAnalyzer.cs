@@ -30,7 +30,6 @@ public sealed class SynchronizedCpuMethodAnalyzer : GilAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        var costModel = WorkCostModel.For(types);
         var reach = ParallelReach.For(context.Compilation);
         var candidates = new ConcurrentBag<IMethodSymbol>();
 
@@ -39,7 +38,7 @@ public sealed class SynchronizedCpuMethodAnalyzer : GilAnalyzer
             {
                 if (ParallelContextFinder.MayLaunch(c.Operation) && HasRequiredTypes(types))
                 {
-                    reach.Collect(c.Operation, types, costModel, c.CancellationToken);
+                    reach.Collect(c.Operation, types, WorkCostModel.For(types), c.CancellationToken);
                 }
             },
             OperationKind.Invocation,
@@ -54,6 +53,7 @@ public sealed class SynchronizedCpuMethodAnalyzer : GilAnalyzer
                 return;
             }
 
+            var costModel = WorkCostModel.For(types);
             if (method.IsStatic)
             {
                 var cost = costModel.AnalyzeLockBody(c.OperationBlocks, c.CancellationToken);
@@ -76,6 +76,7 @@ public sealed class SynchronizedCpuMethodAnalyzer : GilAnalyzer
                 return;
             }
 
+            var costModel = WorkCostModel.For(types);
             foreach (var method in candidates)
             {
                 if (!reach.TryGet(method, ParallelReach.ThisRoot, out var description)

@@ -26,12 +26,11 @@ public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        var costModel = WorkCostModel.For(types);
         var mentions = ThreadMentions.Create();
-        context.RegisterOperationBlockAction(c => AnalyzeBlocks(c, types, costModel, mentions));
+        context.RegisterOperationBlockAction(c => AnalyzeBlocks(c, types, mentions));
     }
 
-    private static void AnalyzeBlocks(OperationBlockAnalysisContext context, KnownTypes types, WorkCostModel costModel, TextMentions mentions)
+    private static void AnalyzeBlocks(OperationBlockAnalysisContext context, KnownTypes types, TextMentions mentions)
     {
         HashSet<IOperation>? roots = null;
         foreach (var block in context.OperationBlocks)
@@ -63,7 +62,7 @@ public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
                     continue;
                 }
 
-                foreach (var fanOut in ThreadFanOut.Find(root, types, costModel))
+                foreach (var fanOut in ThreadFanOut.Find(root, types, WorkCostModel.For(types)))
                 {
                     Report(context, fanOut);
                 }

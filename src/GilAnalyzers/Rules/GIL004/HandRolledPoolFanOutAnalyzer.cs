@@ -20,25 +20,24 @@ public sealed class HandRolledPoolFanOutAnalyzer : GilAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        var costModel = WorkCostModel.For(types);
-        context.RegisterOperationAction(c => Analyze(c, types, costModel), OperationKind.Invocation, OperationKind.ObjectCreation);
+        context.RegisterOperationAction(c => Analyze(c, types), OperationKind.Invocation, OperationKind.ObjectCreation);
     }
 
-    private void Analyze(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
+    private void Analyze(OperationAnalysisContext context, KnownTypes types)
     {
         var launch = context.Operation;
         // Names first: they are necessary for the type checks below and cost no symbol work or type resolution.
         var isLaunch = launch is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation
             ? ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
               || (PoolFanOut.IsWrapperCandidate(invocation.TargetMethod) && OperationFacts.EnclosingLoop(invocation, OperationFacts.FunctionRoot(invocation)) is not null
-                  && PoolFanOut.WrapperOf(invocation.TargetMethod, types, costModel) is not null)
+                  && PoolFanOut.WrapperOf(invocation.TargetMethod, types, WorkCostModel.For(types)) is not null)
             : launch.Type is { Name: "Task" } && PoolFanOut.IsTaskType(launch.Type, types);
         if (!isLaunch || !HasRequiredTypes(types))
         {
             return;
         }
 
-        foreach (var fanOut in PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, costModel))
+        foreach (var fanOut in PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, WorkCostModel.For(types)))
         {
             if (fanOut.Launch != launch || fanOut.Cost.Strength < GilOptions.MinWorkStrength(context.Options, launch.Syntax.SyntaxTree))
             {

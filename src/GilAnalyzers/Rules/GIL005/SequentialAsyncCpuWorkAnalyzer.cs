@@ -20,11 +20,10 @@ public sealed class SequentialAsyncCpuWorkAnalyzer : GilAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        var costModel = WorkCostModel.For(types);
-        context.RegisterOperationAction(c => Analyze(c, types, costModel), OperationKind.Invocation);
+        context.RegisterOperationAction(c => Analyze(c, types), OperationKind.Invocation);
     }
 
-    private static void Analyze(OperationAnalysisContext context, KnownTypes types, WorkCostModel costModel)
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {
         var invocation = (IInvocationOperation)context.Operation;
         // The method name first: it resolves no type.
@@ -34,7 +33,7 @@ public sealed class SequentialAsyncCpuWorkAnalyzer : GilAnalyzer
             return;
         }
 
-        var fanIn = AsyncFanIn.Analyze(invocation, types, costModel);
+        var fanIn = AsyncFanIn.Analyze(invocation, types, WorkCostModel.For(types));
         if (fanIn is null || fanIn.Cost.Strength < GilOptions.MinWorkStrength(context.Options, invocation.Syntax.SyntaxTree))
         {
             return;

@@ -20,11 +20,10 @@ public sealed class ProcessGlobalStateUnderLockAnalyzer : GilAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        var costModel = WorkCostModel.For(types);
         SerialisedLockSite.RegisterLockRegions(context, types, (c, region) =>
         {
             if (HasRequiredTypes(types)
-                && SerialisedLockSite.Classify(c, region, types, costModel) is { Entanglement: { } entanglement } site)
+                && SerialisedLockSite.Classify(c, region, types, WorkCostModel.For(types)) is { Entanglement: { } entanglement } site)
             {
                 c.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.ProcessGlobalStateUnderLock,
