@@ -52,8 +52,12 @@ internal sealed class WorkCostModel
         _implementations = new SourceImplementations(types.Compilation);
     }
 
+    /// <summary>The compilation's model; the rules ask for it inside their callbacks, so the lookup allocates nothing.</summary>
     public static WorkCostModel For(KnownTypes types)
-        => Cache.GetValue(types.Compilation, _ => new WorkCostModel(types));
+        => Cache.GetValue(types.Compilation, CreateForCompilation);
+
+    private static readonly ConditionalWeakTable<Compilation, WorkCostModel>.CreateValueCallback CreateForCompilation =
+        compilation => new WorkCostModel(KnownTypes.For(compilation));
 
     public WorkCost Analyze(IOperation? root, CancellationToken cancellationToken = default)
         => root is null ? WorkCost.Light : Analyze(ImmutableArray.Create(root), cancellationToken);
