@@ -88,6 +88,36 @@ public sealed class FormatFixTests(PackagedConsumerFixture fixture)
         Assert.True(build.ExitCode == 0, "The fixed projects no longer compile. " + build.Describe());
     }
 
+    /// <summary>
+    /// Issue 17, item 3: a project whose GIL001 sites all have no code action. <c>dotnet format</c> finishes cleanly, changes
+    /// nothing and no longer prints "didn't return a Fix All action" (which read like a crash); why each site has no fix is
+    /// told by gil-bench and the real-code runner (WhyNoFixTests).
+    /// </summary>
+    [Fact]
+    public async Task Dotnet_format_on_a_project_whose_sites_all_refuse_changes_nothing_and_prints_no_missing_fix_all_action()
+    {
+        var clients = await fixture.GetClientWorkspaceAsync();
+        var refused = clients.MixedFormatProjects[0];
+        var files = System.IO.Directory.GetFiles(refused.Directory, "*.cs").ToDictionary(f => f, File.ReadAllText);
+
+        // Not vacuous: the project does report GIL001.
+        var build = await DotNetCli.RunAsync(
+            clients.Directory,
+            ["build", refused.ProjectFile, "--no-restore", "--no-incremental", .. DotNetCli.QuietBuildArguments]);
+        Assert.True(build.ExitCode == 0, "The refused-site project does not build. " + build.Describe());
+        Assert.Contains(BuildDiagnostic.Parse(build.Output), d => d.Id == "GIL001");
+
+        var format = await DotNetCli.RunAsync(
+            clients.Directory,
+            "format", "analyzers", refused.ProjectFile, "--diagnostics", "GIL001", "--severity", "warn", "--no-restore", "-v", "diag");
+        Assert.True(format.ExitCode == 0, "`dotnet format analyzers` failed. " + format.Describe());
+        Assert.DoesNotContain("didn't return a Fix All action", format.Output, StringComparison.Ordinal);
+        foreach (var (file, before) in files)
+        {
+            Assert.True(File.ReadAllText(file) == before, $"{file} has only sites the fixer refuses, yet it changed. " + format.Describe());
+        }
+    }
+
     /// <summary>The text between the braces of the first <c>lock (Gate)</c> statement.</summary>
     private static string LockBody(string source)
     {
