@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
@@ -56,8 +57,8 @@ internal sealed class SourceImplementations
         var narrowed = ImmutableArray.CreateBuilder<IMethodSymbol>();
         foreach (var implementation in all)
         {
-            if (DerivesFrom(implementation.ContainingType, receiver.OriginalDefinition)
-                || DerivesFrom(receiver.OriginalDefinition, implementation.ContainingType))
+            if (OperationFacts.DerivesFrom(implementation.ContainingType, receiver.OriginalDefinition)
+                || OperationFacts.DerivesFrom(receiver.OriginalDefinition, implementation.ContainingType))
             {
                 narrowed.Add(implementation);
             }
@@ -85,7 +86,7 @@ internal sealed class SourceImplementations
             }
 
             var body = declaring.TypeKind == TypeKind.Interface ? Implementation(type, declaring, member) : Override(type, declaring, member);
-            if (body is not null && body.DeclaringSyntaxReferences.Length > 0 && !Contains(found, body))
+            if (body is not null && body.DeclaringSyntaxReferences.Length > 0 && !found.Contains(body, SymbolEqualityComparer.Default))
             {
                 found.Add(body);
                 if (found.Count > MaxImplementations)
@@ -123,7 +124,7 @@ internal sealed class SourceImplementations
     /// <summary>The override of <paramref name="member"/> declared in <paramref name="type"/> itself, if any.</summary>
     private static IMethodSymbol? Override(INamedTypeSymbol type, INamedTypeSymbol declaring, IMethodSymbol member)
     {
-        if (!DerivesFrom(type, declaring))
+        if (!OperationFacts.DerivesFrom(type, declaring))
         {
             return null;
         }
@@ -140,32 +141,6 @@ internal sealed class SourceImplementations
         }
 
         return null;
-    }
-
-    private static bool DerivesFrom(INamedTypeSymbol? type, INamedTypeSymbol ancestor)
-    {
-        for (var current = type?.OriginalDefinition; current is not null; current = current.BaseType?.OriginalDefinition)
-        {
-            if (SymbolEqualityComparer.Default.Equals(current, ancestor))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool Contains(List<IMethodSymbol> methods, IMethodSymbol method)
-    {
-        foreach (var known in methods)
-        {
-            if (SymbolEqualityComparer.Default.Equals(known, method))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private ImmutableArray<INamedTypeSymbol> SourceTypes(CancellationToken cancellationToken)
