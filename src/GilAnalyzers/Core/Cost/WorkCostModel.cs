@@ -532,6 +532,31 @@ internal sealed class WorkCostModel
         // Taking a lock (Monitor.Enter, a one-slot semaphore's Wait, Mutex.WaitOne) is not waiting for I/O or a signal:
         // the time goes to the work done under it, which the walk goes on to count.
         // Joining a thread this method forked waits for work it split off, not for a signal (OperationFacts.JoinsOwnFork).
+        if (IsParallelLoopCall(method) && !TakesLockInside(invocation))
+        {
+            // Parallel.For / ForEach / Invoke, PLINQ: the work is spread over the cores by the framework's own workers, so
+            // it does not queue callers onto one core, wherever it runs (a lock around a render that itself runs a
+            // Parallel.For keeps the cores busy). Its arguments other than the work are still evaluated here.
+            foreach (var argument in invocation.Arguments)
+            {
+                if (OperationFacts.StripConversions(argument.Value) is not (IAnonymousFunctionOperation or IDelegateCreationOperation))
+                {
+                    Visit(argument.Value, nest, walk);
+                }
+            }
+
+            return;
+        }
+
+        if (CompressingStreamWrite(invocation) is { } compressed)
+        {
+            // entry.Open().Write(bytes), data.CopyTo(new GZipStream(output, CompressionLevel.Optimal)): the stream
+            // compresses what it is given — CPU work proportional to the data, not I/O.
+            walk.Heavy(nest.Depth + WorkCost.LoopStrength, compressed + " (compression)", bulkData: true);
+            VisitChildren(invocation, nest, walk);
+            return;
+        }
+
         var classification = (LockRegionFinder.IsAcquireName(method.Name) && LockRegionFinder.FromAcquireCall(invocation, _types) is not null)
                              || OperationFacts.JoinsOwnFork(invocation)
             ? CallKind.Light
@@ -661,6 +686,13 @@ internal sealed class WorkCostModel
     /// </summary>
     private void VisitLinq(IInvocationOperation invocation, Nest nest, Walk walk)
     {
+        if (walk.LockBody && IsGuardedCollectionPipeline(invocation, walk))
+        {
+            // lock (_gate) return _seen.Any(s => s.Id == id): a look through the collection the lock guards, like a
+            // guarded-collection loop (see IsGuardedCollectionLoop).
+            return;
+        }
+
         // A copy or a look at one element (list.ToList(), items.ToArray(), queue.First()) is not a pass of computation:
         // its source chain and its lambdas count, the operator itself does not.
         var deeper = nest.Deeper();
@@ -1232,6 +1264,152 @@ internal sealed class WorkCostModel
 
         var cost = body.Result();
         return cost.Kind is WorkKind.Light or WorkKind.Unknown;
+    }
+
+    /// <summary>
+    /// A LINQ chain under a lock over the state the lock guards (see <see cref="IsGuardedCollectionLoop"/>): the chain's
+    /// source is a field, a this-property, a captured local or a concurrent collection that holds objects, and every
+    /// lambda of the chain is light (<c>_results.Any(r =&gt; Equals(r.Key, key))</c>, <c>_queue.Where(j =&gt; j.Done).ToList()</c>).
+    /// </summary>
+    private bool IsGuardedCollectionPipeline(IInvocationOperation invocation, Walk walk)
+    {
+        var lambdas = new List<IOperation>();
+        IOperation? source = invocation;
+        while (OperationFacts.StripConversions(source) is IInvocationOperation { TargetMethod: { IsExtensionMethod: true } method } call
+               && call.Arguments.Length > 0
+               && method.ContainingType is { Name: "Enumerable" } type && KnownTypes.Is(type, _types.Enumerable))
+        {
+            for (var i = 1; i < call.Arguments.Length; i++)
+            {
+                lambdas.Add(call.Arguments[i].Value);
+            }
+
+            source = call.Arguments[0].Value;
+        }
+
+        if (source == invocation || source is null)
+        {
+            return false;
+        }
+
+        var collection = AsStateCollection(source) ?? (IsConcurrentCollection(OperationFacts.StripConversions(source).Type) ? source : null);
+        if (collection?.Type is not { } collectionType || HoldsNumbers(collectionType))
+        {
+            return false;
+        }
+
+        foreach (var lambda in lambdas)
+        {
+            var body = new Walk(walk.Callers, walk.CancellationToken);
+            Visit(lambda, Nest.None, body);
+            if (body.Result().Kind is not (WorkKind.Light or WorkKind.Unknown))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A System.Collections.Concurrent collection (or BlockingCollection): shared state by construction.</summary>
+    private static bool IsConcurrentCollection(ITypeSymbol? type)
+        => type is INamedTypeSymbol named
+           && named.ContainingNamespace?.ToDisplayString() == "System.Collections.Concurrent"
+           && (named.Name.StartsWith("Concurrent", StringComparison.Ordinal) || named.Name == "BlockingCollection");
+
+    /// <summary>
+    /// A lock statement or an acquire call (Monitor.Enter, a one-slot semaphore's Wait, …) in the delegates handed to
+    /// <paramref name="invocation"/>: a parallel loop whose body queues on a gate does not keep the cores busy.
+    /// </summary>
+    private bool TakesLockInside(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            foreach (var operation in argument.Value.DescendantsAndSelf())
+            {
+                if (operation is ILockOperation
+                    || (operation is IInvocationOperation call && LockRegionFinder.IsAcquireName(call.TargetMethod.Name)
+                        && LockRegionFinder.FromAcquireCall(call, _types) is not null))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Parallel.For / ForEach / Invoke / ForAsync / ForEachAsync, or a PLINQ operator.</summary>
+    private bool IsParallelLoopCall(IMethodSymbol method)
+    {
+        var type = method.ContainingType;
+        return type is not null
+               && ((type.Name == "Parallel" && KnownTypes.Is(type, _types.Parallel))
+                   || (type.Name == "ParallelEnumerable" && KnownTypes.Is(type, _types.ParallelEnumerable)));
+    }
+
+    /// <summary>
+    /// The described call when <paramref name="invocation"/> writes into a compressing stream: <c>s.Write(..)</c> /
+    /// <c>WriteAsync</c> on, or <c>data.CopyTo(s)</c> into, a stream that <c>ZipArchiveEntry.Open()</c> returned or that
+    /// is a GZip/Deflate/Brotli/ZLib stream made to compress — directly or through a local initialised so.
+    /// </summary>
+    private string? CompressingStreamWrite(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        IOperation? target;
+        if (method.Name.StartsWith("Write", StringComparison.Ordinal))
+        {
+            target = invocation.Instance;
+        }
+        else if (method.Name.StartsWith("CopyTo", StringComparison.Ordinal) && invocation.Arguments.Length > 0)
+        {
+            target = invocation.Arguments[0].Value;
+        }
+        else
+        {
+            return null;
+        }
+
+        if (target is null || method.ContainingType is not { } type || !IsStreamLike(type))
+        {
+            return null;
+        }
+
+        var value = OperationFacts.StripConversions(target);
+        if (value is ILocalReferenceOperation local && OperationFacts.InitializerOf(local.Local, OperationFacts.FunctionRoot(invocation)) is { } init)
+        {
+            value = OperationFacts.StripConversions(init);
+        }
+
+        var compresses = value switch
+        {
+            IInvocationOperation { TargetMethod: { Name: "Open", ContainingType: { Name: "ZipArchiveEntry" } entry } } => IsCompressionNamespace(entry),
+            IObjectCreationOperation { Type: INamedTypeSymbol created } creation => IsCompressionNamespace(created) && CreatedToCompress(creation),
+            _ => false,
+        };
+        return compresses ? Display(method) : null;
+    }
+
+    private static bool IsCompressionNamespace(INamedTypeSymbol type) => type.ContainingNamespace?.ToDisplayString() == "System.IO.Compression";
+
+    /// <summary><c>new GZipStream(s, CompressionLevel.Fastest)</c> or <c>new DeflateStream(s, CompressionMode.Compress)</c>.</summary>
+    private static bool CreatedToCompress(IObjectCreationOperation creation)
+    {
+        foreach (var argument in creation.Arguments)
+        {
+            var argumentValue = OperationFacts.StripConversions(argument.Value);
+            switch (argumentValue.Type?.Name)
+            {
+                case "CompressionLevel":
+                case "ZLibCompressionOptions":
+                case "BrotliCompressionOptions":
+                    return true;
+                case "CompressionMode":
+                    return argumentValue.ConstantValue is { HasValue: true, Value: int mode } && mode == 1;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
