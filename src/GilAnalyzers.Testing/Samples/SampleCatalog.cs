@@ -24,10 +24,10 @@ public static class SampleCatalog
 {
     public static IReadOnlyList<SampleInfo> All { get; } = new[]
     {
-        new SampleInfo("MonteCarlo", DiagnosticIds.SharedLockAroundCpuWork, "GilSamples.MonteCarlo.Sample", 200, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
-        new SampleInfo("Mandelbrot", DiagnosticIds.SharedLockAroundCpuWork, "GilSamples.Mandelbrot.Sample", 200, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey),
-        new SampleInfo("HashChain", DiagnosticIds.SharedLockAroundCpuWork, "GilSamples.HashChain.Sample", 40, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
-        new SampleInfo("Simulation", DiagnosticIds.SynchronizedCpuMethod, "GilSamples.Simulation.Sample", 150, SynchronizedCpuMethodFixer.NarrowLockKey),
+        new SampleInfo("GIL001.LockedMonteCarloPi", DiagnosticIds.SharedLockAroundCpuWork, "GilSamples.MonteCarlo.Sample", 200, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
+        new SampleInfo("GIL001.LockedMandelbrotRows", DiagnosticIds.SharedLockAroundCpuWork, "GilSamples.Mandelbrot.Sample", 200, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey),
+        new SampleInfo("GIL001.SemaphoreHashChain", DiagnosticIds.SharedLockAroundCpuWork, "GilSamples.HashChain.Sample", 40, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
+        new SampleInfo("GIL002.SynchronizedParticleSimulation", DiagnosticIds.SynchronizedCpuMethod, "GilSamples.Simulation.Sample", 150, SynchronizedCpuMethodFixer.NarrowLockKey),
         new SampleInfo("GIL003.ThreadArraySumOfSquares", DiagnosticIds.RawThreadsCpuLoop, "Sample", 2_000_003, RawThreadsCpuLoopFixer.ParallelForPartitionsKey),
         new SampleInfo("GIL003.TwoThreadFibonacci", DiagnosticIds.RawThreadsCpuLoop, "Sample", 24, RawThreadsCpuLoopFixer.ParallelInvokeKey),
         new SampleInfo("GIL003.UnevenTriangularSplit", DiagnosticIds.RawThreadsCpuLoop, "Sample", 3_001, RawThreadsCpuLoopFixer.ParallelForRangeKey),
