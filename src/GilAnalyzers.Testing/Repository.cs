@@ -10,7 +10,7 @@ public static class Repository
     /// <summary>The repository root found from the running assembly's folder; throws when there is none.</summary>
     public static string Root => LazyRoot.Value;
 
-    /// <summary>A path inside the repository, e.g. <c>Repository.Combine("samples", "MonteCarlo")</c>.</summary>
+    /// <summary>A path inside the repository, e.g. <c>Repository.Combine("samples", "GIL001.LockedMonteCarloPi")</c>.</summary>
     public static string Combine(params string[] parts) => Path.Combine([Root, .. parts]);
 
     /// <summary>The nearest folder at or above <paramref name="start"/> that holds GilAnalyzers.sln, or null.</summary>

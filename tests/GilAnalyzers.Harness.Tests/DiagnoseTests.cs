@@ -75,9 +75,9 @@ public class DiagnoseTests
         """;
 
     [Fact]
-    public async Task MonteCarlo_ContendedSiteIsTheLockLine_JoinedToItsGil001()
+    public async Task LockedMonteCarloPi_ContendedSiteIsTheLockLine_JoinedToItsGil001()
     {
-        string sample = Path.Combine(RepoRoot(), "samples", "MonteCarlo");
+        string sample = Path.Combine(RepoRoot(), "samples", "GIL001.LockedMonteCarloPi");
         int lockLine = LineOf(Path.Combine(sample, "Program.cs"), "lock (Gate)");
         using var dir = new TempFolder();
         string json = Path.Combine(dir.Path, "report.json");
@@ -124,9 +124,9 @@ public class DiagnoseTests
     }
 
     [Fact]
-    public async Task Simulation_SynchronizedMethod_SiteIsTheMethod_JoinedToItsGil002()
+    public async Task SynchronizedParticleSimulation_SiteIsTheMethod_JoinedToItsGil002()
     {
-        string sample = Path.Combine(RepoRoot(), "samples", "Simulation");
+        string sample = Path.Combine(RepoRoot(), "samples", "GIL002.SynchronizedParticleSimulation");
         string source = Path.Combine(sample, "Program.cs");
         int firstStatement = LineOf(source, "double x = 0.1 + (particle % 97)");
         var (code, output, report) = await RunAsync("diagnose", sample);
@@ -140,7 +140,7 @@ public class DiagnoseTests
         Assert.Empty(report.Uncovered);
     }
 
-    /// <summary>MonteCarlo after GIL001's fix: per-worker counts merged once under the lock (localInit/localFinally).</summary>
+    /// <summary>samples/GIL001.LockedMonteCarloPi after GIL001's fix: per-worker counts merged once under the lock (localInit/localFinally).</summary>
     private const string FixedMonteCarlo = """
         using System.Threading.Tasks;
 

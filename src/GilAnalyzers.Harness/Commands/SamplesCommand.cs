@@ -111,7 +111,7 @@ public sealed class SamplesCommand
     }
 
     /// <summary>Each subfolder with one .csproj or one .cs file, in name order; hidden folders are skipped.</summary>
-    private static List<string> FindSamples(string? folder)
+    internal static List<string> FindSamples(string? folder)
     {
         if (folder is null || !Directory.Exists(folder))
         {

@@ -154,7 +154,7 @@ public static class ContentionAnalysis
         || fullName.StartsWith("Internal.", StringComparison.Ordinal)
         || fullName.StartsWith("Interop", StringComparison.Ordinal);
 
-    /// <summary>"GilSamples.MonteCarlo.Sample+&lt;&gt;c.&lt;Run&gt;b__3_0(int32)" → "Sample.&lt;Run&gt;b__3_0".</summary>
+    /// <summary>"Shop.Pricing.Sample+&lt;&gt;c.&lt;Run&gt;b__3_0(int32)" → "Sample.&lt;Run&gt;b__3_0".</summary>
     internal static string ShortName(string fullName)
     {
         int paren = fullName.IndexOf('(', StringComparison.Ordinal);

@@ -135,7 +135,7 @@ public static class SampleFixPipeline
 
     /// <summary>
     /// Loads <paramref name="image"/> into its own collectible load context, calls <paramref name="entry"/>
-    /// (e.g. "GilSamples.MonteCarlo.Sample.Run") with <paramref name="arguments"/> and unloads it.
+    /// (e.g. "Sample.Run", the samples' entry) with <paramref name="arguments"/> and unloads it.
     /// </summary>
     public static object? Invoke(byte[] image, string entry, params object[] arguments)
     {

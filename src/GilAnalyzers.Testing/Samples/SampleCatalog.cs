@@ -3,15 +3,15 @@ using GilAnalyzers.CodeFixes;
 namespace GilAnalyzers.Testing;
 
 /// <summary>
-/// A sample program under samples/: the rule it shows, the type holding its entry (<c>Run()</c> at full size,
-/// <c>Run(int)</c> at a given size), the size the execution tests run, and the code action its fix applies first.
+/// A sample program under samples/GIL00x.Name/: the rule it shows, the size the execution tests run its entry at
+/// (<c>Sample.Run(int)</c>; <c>Sample.Run()</c> is the full size), and the code action its fix applies first.
 /// <see cref="RunsInProcess"/> is false where the fixed program needs its own process (GIL006's worker processes load
 /// the application from disk), so it cannot run in a collectible load context.
 /// </summary>
-public sealed record SampleInfo(string Name, string Rule, string EntryType, int TestSize, string PreferredFix, bool RunsInProcess = true)
+public sealed record SampleInfo(string Name, string Rule, int TestSize, string PreferredFix, bool RunsInProcess = true)
 {
-    /// <summary>The entry method's full name without its arguments, e.g. <c>GilSamples.MonteCarlo.Sample.Run</c>.</summary>
-    public string Entry => EntryType + ".Run";
+    /// <summary>The entry method's full name without its arguments: every sample declares <c>Sample</c> in the global namespace (samples/README.md).</summary>
+    public string Entry => "Sample.Run";
 
     public string SourcePath(string repositoryRoot) => Path.Combine(repositoryRoot, "samples", Name, "Program.cs");
 
@@ -24,16 +24,16 @@ public static class SampleCatalog
 {
     public static IReadOnlyList<SampleInfo> All { get; } = new[]
     {
-        new SampleInfo("MonteCarlo", DiagnosticIds.SharedLockAroundCpuWork, "GilSamples.MonteCarlo.Sample", 200, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
-        new SampleInfo("Mandelbrot", DiagnosticIds.SharedLockAroundCpuWork, "GilSamples.Mandelbrot.Sample", 200, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey),
-        new SampleInfo("HashChain", DiagnosticIds.SharedLockAroundCpuWork, "GilSamples.HashChain.Sample", 40, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
-        new SampleInfo("Simulation", DiagnosticIds.SynchronizedCpuMethod, "GilSamples.Simulation.Sample", 150, SynchronizedCpuMethodFixer.NarrowLockKey),
-        new SampleInfo("GIL003.ThreadArraySumOfSquares", DiagnosticIds.RawThreadsCpuLoop, "Sample", 2_000_003, RawThreadsCpuLoopFixer.ParallelForPartitionsKey),
-        new SampleInfo("GIL003.TwoThreadFibonacci", DiagnosticIds.RawThreadsCpuLoop, "Sample", 24, RawThreadsCpuLoopFixer.ParallelInvokeKey),
-        new SampleInfo("GIL003.UnevenTriangularSplit", DiagnosticIds.RawThreadsCpuLoop, "Sample", 3_001, RawThreadsCpuLoopFixer.ParallelForRangeKey),
-        new SampleInfo("GIL004.ThreadPoolMatrixMultiply", DiagnosticIds.HandRolledPoolFanOut, "Sample", 61, HandRolledPoolFanOutFixer.ParallelForKey),
-        new SampleInfo("GIL005.WhenAllCrc", DiagnosticIds.SequentialAsyncCpuWork, "Sample", 5, SequentialAsyncCpuWorkFixer.TaskRunKey),
-        new SampleInfo("GIL006.LegacyCodec", DiagnosticIds.ProcessGlobalStateUnderLock, "Sample", 6, ProcessGlobalStateUnderLockFixer.ProcessPoolKey, RunsInProcess: false),
+        new SampleInfo("GIL001.LockedMonteCarloPi", DiagnosticIds.SharedLockAroundCpuWork, 200, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
+        new SampleInfo("GIL001.LockedMandelbrotRows", DiagnosticIds.SharedLockAroundCpuWork, 200, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey),
+        new SampleInfo("GIL001.SemaphoreHashChain", DiagnosticIds.SharedLockAroundCpuWork, 40, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
+        new SampleInfo("GIL002.SynchronizedParticleSimulation", DiagnosticIds.SynchronizedCpuMethod, 150, SynchronizedCpuMethodFixer.NarrowLockKey),
+        new SampleInfo("GIL003.ThreadArraySumOfSquares", DiagnosticIds.RawThreadsCpuLoop, 2_000_003, RawThreadsCpuLoopFixer.ParallelForPartitionsKey),
+        new SampleInfo("GIL003.TwoThreadFibonacci", DiagnosticIds.RawThreadsCpuLoop, 24, RawThreadsCpuLoopFixer.ParallelInvokeKey),
+        new SampleInfo("GIL003.UnevenTriangularSplit", DiagnosticIds.RawThreadsCpuLoop, 3_001, RawThreadsCpuLoopFixer.ParallelForRangeKey),
+        new SampleInfo("GIL004.ThreadPoolMatrixMultiply", DiagnosticIds.HandRolledPoolFanOut, 61, HandRolledPoolFanOutFixer.ParallelForKey),
+        new SampleInfo("GIL005.WhenAllCrc", DiagnosticIds.SequentialAsyncCpuWork, 5, SequentialAsyncCpuWorkFixer.TaskRunKey),
+        new SampleInfo("GIL006.LegacyCodec", DiagnosticIds.ProcessGlobalStateUnderLock, 6, ProcessGlobalStateUnderLockFixer.ProcessPoolKey, RunsInProcess: false),
     };
 
     public static SampleInfo Named(string name) =>
