@@ -519,6 +519,40 @@ internal sealed class WorkCostModel
         }
     }
 
+    /// <summary>
+    /// Calls costed by what they do with their arguments rather than by their method: a parallel loop (its delegates run
+    /// on the framework's workers) and a write into a compressing stream. True when the call was handled here.
+    /// </summary>
+    private bool VisitSpreadOrCompressingCall(IInvocationOperation invocation, Nest nest, Walk walk)
+    {
+        if (IsParallelLoopCall(invocation.TargetMethod) && !TakesLockInside(invocation))
+        {
+            // Parallel.For / ForEach / Invoke, PLINQ: the work is spread over the cores by the framework's own workers, so
+            // it does not queue callers onto one core, wherever it runs (a lock around a render that itself runs a
+            // Parallel.For keeps the cores busy). Its arguments other than the work are still evaluated here.
+            foreach (var argument in invocation.Arguments)
+            {
+                if (OperationFacts.StripConversions(argument.Value) is not (IAnonymousFunctionOperation or IDelegateCreationOperation))
+                {
+                    Visit(argument.Value, nest, walk);
+                }
+            }
+
+            return true;
+        }
+
+        if (CompressingStreamWrite(invocation) is { } compressed)
+        {
+            // entry.Open().Write(bytes), data.CopyTo(new GZipStream(output, CompressionLevel.Optimal)): the stream
+            // compresses what it is given — CPU work proportional to the data, not I/O.
+            walk.Heavy(nest.Depth + WorkCost.LoopStrength, compressed + " (compression)", bulkData: true);
+            VisitChildren(invocation, nest, walk);
+            return true;
+        }
+
+        return false;
+    }
+
     private void VisitInvocation(IInvocationOperation invocation, Nest nest, Walk walk)
     {
         var method = invocation.TargetMethod;
@@ -532,28 +566,8 @@ internal sealed class WorkCostModel
         // Taking a lock (Monitor.Enter, a one-slot semaphore's Wait, Mutex.WaitOne) is not waiting for I/O or a signal:
         // the time goes to the work done under it, which the walk goes on to count.
         // Joining a thread this method forked waits for work it split off, not for a signal (OperationFacts.JoinsOwnFork).
-        if (IsParallelLoopCall(method) && !TakesLockInside(invocation))
+        if (VisitSpreadOrCompressingCall(invocation, nest, walk))
         {
-            // Parallel.For / ForEach / Invoke, PLINQ: the work is spread over the cores by the framework's own workers, so
-            // it does not queue callers onto one core, wherever it runs (a lock around a render that itself runs a
-            // Parallel.For keeps the cores busy). Its arguments other than the work are still evaluated here.
-            foreach (var argument in invocation.Arguments)
-            {
-                if (OperationFacts.StripConversions(argument.Value) is not (IAnonymousFunctionOperation or IDelegateCreationOperation))
-                {
-                    Visit(argument.Value, nest, walk);
-                }
-            }
-
-            return;
-        }
-
-        if (CompressingStreamWrite(invocation) is { } compressed)
-        {
-            // entry.Open().Write(bytes), data.CopyTo(new GZipStream(output, CompressionLevel.Optimal)): the stream
-            // compresses what it is given — CPU work proportional to the data, not I/O.
-            walk.Heavy(nest.Depth + WorkCost.LoopStrength, compressed + " (compression)", bulkData: true);
-            VisitChildren(invocation, nest, walk);
             return;
         }
 
