@@ -26,6 +26,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
     public const string MoveOutOfLockKey = "GIL001.MoveOutOfLock";
     public const string ThreadLocalKey = "GIL001.ThreadLocal";
     public const string InterlockedKey = "GIL001.Interlocked";
+    public const string OneShotHashKey = "GIL001.OneShotHash";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SharedLockAroundCpuWork);
 
@@ -49,10 +50,19 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             return;
         }
 
+        var actions = new List<CodeAction>();
+        if (OneShotHashPlan.Create(region, model, cancellationToken) is { } oneShot)
+        {
+            // Removes the serialisation completely: no shared hasher, no lock. Registered first.
+            actions.Add(CodeAction.Create(
+                "Hash with " + oneShot.Algorithm + ".HashData (no shared hasher) and drop the lock",
+                _ => Task.FromResult(document.WithSyntaxRoot(ReplaceRegion(root, region, oneShot.Rewritten))),
+                OneShotHashKey));
+        }
+
         var planner = new LockFixPlanner(model, region, cancellationToken, why);
         var move = planner.PlanMoveOut();
         var threadLocal = planner.PlanThreadLocal();
-        var actions = new List<CodeAction>();
         var numericFold = threadLocal is not null && !IsCollectingFold(region, model, cancellationToken);
 
         if (threadLocal is not null && numericFold)
