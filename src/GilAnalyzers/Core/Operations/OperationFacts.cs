@@ -338,69 +338,91 @@ internal static class OperationFacts
                 case IPropertyReferenceOperation { Property: { Name: "Result" } } result
                     when result.Property.ContainingType is { Name: "Task" or "ValueTask" }:
                     return "Task.Result";
-                case IInvocationOperation invocation:
-                    var method = invocation.TargetMethod;
-                    var type = method.ContainingType;
-                    if (type is null)
-                    {
-                        break;
-                    }
-
-                    if (type.Name == "Thread" && IsWaitingThreadMethod(method.Name) && KnownTypes.Is(type, types.Thread)
-                        && (method.Name != "SpinWait" || InsideOpenEndedLoop(invocation, body))
-                        && !JoinsOwnFork(invocation))
-                    {
-                        return "Thread." + method.Name;
-                    }
-
-                    if (type.Name == "SpinWait" && method.Name == "SpinOnce")
-                    {
-                        return "SpinWait.SpinOnce";
-                    }
-
-                    if (IsInputWait(type, method.Name))
-                    {
-                        // Console input, sockets, listeners, pipes: the thread waits for a peer, however much it computes after.
-                        return type.Name + "." + method.Name;
-                    }
-
-                    if ((type.Name == "Task" || type.Name == "ValueTask")
-                        && (method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny" || method.Name == "Delay" || method.Name == "GetResult"))
-                    {
-                        return type.Name + "." + method.Name;
-                    }
-
-                    if (depth < WaitingCallDepth
-                        && visited.Count < WaitingCallBudget
-                        && (method.MethodKind == MethodKind.LocalFunction || (!method.IsVirtual && !method.IsAbstract && !method.IsOverride))
-                        && method.DeclaringSyntaxReferences.Length > 0
-                        && visited.Add(method.OriginalDefinition))
-                    {
-                        var memo = MethodWaits.GetValue(types.Compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default));
-                        if (!memo.TryGetValue(method.OriginalDefinition, out var deep))
-                        {
-                            var calleeBody = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
-                            deep = (calleeBody is null ? null : WaitingCall(calleeBody, types, costModel, visited, depth + 1)) ?? string.Empty;
-                            if (depth == 0)
-                            {
-                                // Found with the whole depth budget: the same answer for every caller.
-                                memo.TryAdd(method.OriginalDefinition, deep);
-                            }
-                        }
-
-                        if (deep.Length != 0)
-                        {
-                            return deep.StartsWith("calls '", System.StringComparison.Ordinal)
-                                ? "calls '" + method.Name + "' → " + deep.Substring("calls ".Length)
-                                : "calls '" + method.Name + "' (" + deep + ")";
-                        }
-                    }
-
-                    break;
+                case IInvocationOperation invocation when WaitingInvocation(invocation, body, types, costModel, visited, depth) is { } waits:
+                    return waits;
             }
         }
 
         return null;
+    }
+
+    /// <summary>The wait of one call in a thread body: a waiting framework call, or a source callee that waits (memoised per compilation).</summary>
+    private static string? WaitingInvocation(IInvocationOperation invocation, IOperation body, KnownTypes types, WorkCostModel costModel, HashSet<IMethodSymbol> visited, int depth)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType;
+        if (type is null)
+        {
+            return null;
+        }
+
+        return FrameworkWait(invocation, body, types) ?? CalleeWait(method, types, costModel, visited, depth);
+    }
+
+    /// <summary>Thread.Sleep/Yield/Join (not of its own fork), SpinWait.SpinOnce, input waits, Task.Wait/WaitAll/Delay/GetResult.</summary>
+    private static string? FrameworkWait(IInvocationOperation invocation, IOperation body, KnownTypes types)
+    {
+        var method = invocation.TargetMethod;
+        var type = method.ContainingType;
+        if (type.Name == "Thread" && IsWaitingThreadMethod(method.Name) && KnownTypes.Is(type, types.Thread)
+            && (method.Name != "SpinWait" || InsideOpenEndedLoop(invocation, body))
+            && !JoinsOwnFork(invocation))
+        {
+            return "Thread." + method.Name;
+        }
+
+        if (type.Name == "SpinWait" && method.Name == "SpinOnce")
+        {
+            return "SpinWait.SpinOnce";
+        }
+
+        if (IsInputWait(type, method.Name))
+        {
+            // Console input, sockets, listeners, pipes: the thread waits for a peer, however much it computes after.
+            return type.Name + "." + method.Name;
+        }
+
+        if ((type.Name == "Task" || type.Name == "ValueTask")
+            && (method.Name == "Wait" || method.Name == "WaitAll" || method.Name == "WaitAny" || method.Name == "Delay" || method.Name == "GetResult"))
+        {
+            return type.Name + "." + method.Name;
+        }
+
+        return null;
+    }
+
+    /// <summary>A source method (not overridable) the body calls that waits, within the depth and size budget: "calls 'M' (…)".</summary>
+    private static string? CalleeWait(IMethodSymbol method, KnownTypes types, WorkCostModel costModel, HashSet<IMethodSymbol> visited, int depth)
+    {
+        if (depth >= WaitingCallDepth
+            || visited.Count >= WaitingCallBudget
+            || !(method.MethodKind == MethodKind.LocalFunction || (!method.IsVirtual && !method.IsAbstract && !method.IsOverride))
+            || method.DeclaringSyntaxReferences.Length == 0
+            || !visited.Add(method.OriginalDefinition))
+        {
+            return null;
+        }
+
+        var memo = MethodWaits.GetValue(types.Compilation, _ => new System.Collections.Concurrent.ConcurrentDictionary<IMethodSymbol, string>(SymbolEqualityComparer.Default));
+        if (!memo.TryGetValue(method.OriginalDefinition, out var deep))
+        {
+            var calleeBody = costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None);
+            deep = (calleeBody is null ? null : WaitingCall(calleeBody, types, costModel, visited, depth + 1)) ?? string.Empty;
+            if (depth == 0)
+            {
+                // Found with the whole depth budget: the same answer for every caller.
+                memo.TryAdd(method.OriginalDefinition, deep);
+            }
+        }
+
+        if (deep.Length == 0)
+        {
+            return null;
+        }
+
+        return deep.StartsWith("calls '", System.StringComparison.Ordinal)
+            ? "calls '" + method.Name + "' → " + deep.Substring("calls ".Length)
+            : "calls '" + method.Name + "' (" + deep + ")";
     }
 
     /// <summary>
