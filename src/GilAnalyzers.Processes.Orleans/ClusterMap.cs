@@ -171,7 +171,7 @@ internal abstract class ClusterMap<TOut>
         };
     }
 
-    private static string HowItEnded(ItemFailure failure) => failure.ExitCode is int code ? ProcessPool.DescribeExit(code) : "exited";
+    private static string HowItEnded(ItemFailure failure) => ProcessPool.DescribeExit(failure.ExitCode);
 
     private static string StandardError(ItemFailure failure) =>
         string.IsNullOrEmpty(failure.StandardErrorTail) ? "It wrote nothing to standard error." : "Its last standard error output:" + Environment.NewLine + failure.StandardErrorTail;

@@ -171,8 +171,9 @@ public sealed class SiloProcess : IDisposable
                 }
             }
         };
-        process.EnableRaisingEvents = true;
+        // The handler first: a silo that has already exited raises Exited as soon as events are enabled.
         process.Exited += (_, _) => silo._ready.TrySetException(new ProcessPoolException("The silo process exited before it was ready."));
+        process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try

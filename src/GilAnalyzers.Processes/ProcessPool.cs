@@ -746,7 +746,7 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
         }
 
         string tail = worker.StandardErrorTail();
-        string how = exitCode is int code ? DescribeExit(code) : "exited";
+        string how = DescribeExit(exitCode);
         string which = count == 1
             ? ""
             : $" (one chunk; which of these items it was running is not known, as a chunk's results come back together: ItemIndex is -1, FirstItemIndex {start} and LastItemIndex {last}; with chunkSize: 1 a crash names its item)";
@@ -856,6 +856,9 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
 
         return broken.Copy();
     }
+
+    /// <summary>How a worker process ended, for messages: its exit code (and signal), or that the code is not known.</summary>
+    internal static string DescribeExit(int? code) => code is int known ? DescribeExit(known) : "exited (its exit code could not be read)";
 
     internal static string DescribeExit(int code)
     {

@@ -26,15 +26,32 @@ internal sealed class WorkerProcess : IDisposable
     private readonly Process _process;
     private readonly WorkerConnection _rpc;
     private readonly Queue<string> _stderrTail = new();
+    /// <summary>
+    /// Held around every look at <see cref="_process"/>'s exit (<see cref="Process.HasExited"/>, <see cref="Process.ExitCode"/>)
+    /// and around its disposal. <see cref="Process"/> is not thread-safe: <c>HasExited</c> sets its "exited" flag before it
+    /// stores the exit code, so a second thread could read the code in between and get 0; and two concurrent
+    /// <see cref="Process.WaitForExitAsync"/> calls add their <c>Exited</c> handlers without synchronisation, so one can be
+    /// lost (that wait then runs into its timeout). Several threads do ask: the failure of every chunk in flight on a worker
+    /// that dies (<see cref="WorkerConnection"/> fails them all at once), the pool's checks, kills and releases.
+    /// </summary>
+    private readonly object _exitGate = new();
+    /// <summary>Completed by the process's <c>Exited</c> event, subscribed before the process starts (so never missed), or by <see cref="Dispose"/>.</summary>
+    private readonly TaskCompletionSource _exited;
+    /// <summary>Completed when the worker's standard error reaches its end (its tail is complete then), or by <see cref="Dispose"/>.</summary>
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The exit code, read once under <see cref="_exitGate"/> once the process has exited.</summary>
+    private int? _exitCode;
+    private bool _disposed;
     /// <summary>Methods this worker has been sent, by their number in the protocol (see <see cref="RunChunkAsync"/>).</summary>
     private readonly Dictionary<WorkMethodIdentity, int> _methodIds = new(WorkMethodIdentity.SameMethod);
     private int _killReason;
     private int _timedOutIndex = -1;
     private int _traced;
 
-    private WorkerProcess(Process process)
+    private WorkerProcess(Process process, TaskCompletionSource exited)
     {
         _process = process;
+        _exited = exited;
         ProcessId = process.Id;
         _rpc = new WorkerConnection(process.StandardInput.BaseStream, process.StandardOutput.BaseStream, OnItemTimedOut);
     }
@@ -56,13 +73,9 @@ internal sealed class WorkerProcess : IDisposable
     {
         get
         {
-            try
+            lock (_exitGate)
             {
-                return _process.HasExited;
-            }
-            catch (InvalidOperationException)
-            {
-                return true;
+                return ExitedLocked();
             }
         }
     }
@@ -70,6 +83,8 @@ internal sealed class WorkerProcess : IDisposable
     public static WorkerProcess Start(WorkerLauncher launcher)
     {
         var process = new Process { StartInfo = launcher.CreateStartInfo(), EnableRaisingEvents = true };
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult();
         long spawn = Stopwatch.GetTimestamp();
         try
         {
@@ -86,7 +101,7 @@ internal sealed class WorkerProcess : IDisposable
             throw new ProcessPoolException($"Could not start a worker process ('{launcher.DotnetPath}'): {ex.Message}", inner: ex);
         }
 
-        var worker = new WorkerProcess(process);
+        var worker = new WorkerProcess(process, exited);
         process.ErrorDataReceived += (_, e) => worker.OnStderr(e.Data);
         process.BeginErrorReadLine();
         worker._rpc.StartReading(worker.ProcessId);
@@ -185,7 +200,7 @@ internal sealed class WorkerProcess : IDisposable
         try
         {
             // Not once it has exited: its pid may belong to another process by now.
-            if (!_process.HasExited && !ProcessTree.TryKill(ProcessId))
+            if (!HasExited && !ProcessTree.TryKill(ProcessId))
             {
                 _process.Kill(entireProcessTree: true);
             }
@@ -196,22 +211,73 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
-    /// <summary>Waits for the process to end and returns its exit code, or null if it is still running.</summary>
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the process to end, and for its standard error to reach its end (so that
+    /// <see cref="StandardErrorTail"/> is complete), and returns its exit code: null while it is still running, or when it
+    /// cannot be known (the worker was disposed before its exit was seen). Safe to call from several threads at once.
+    /// </summary>
     public async Task<int?> WaitForExitAsync(TimeSpan timeout)
     {
-        using var cts = new CancellationTokenSource(timeout);
+        long start = Stopwatch.GetTimestamp();
+        if (!HasExited)
+        {
+            try
+            {
+                await _exited.Task.WaitAsync(timeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return ExitCode();
+            }
+        }
+
+        TimeSpan left = timeout - Stopwatch.GetElapsedTime(start);
+        if (left > TimeSpan.Zero)
+        {
+            try
+            {
+                await _stderrClosed.Task.WaitAsync(left).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Something the worker started still holds its standard error: the exit code is known all the same.
+            }
+        }
+
+        return ExitCode();
+    }
+
+    /// <summary>The exit code once the process has exited, else null.</summary>
+    private int? ExitCode()
+    {
+        lock (_exitGate)
+        {
+            ExitedLocked();
+            return _exitCode;
+        }
+    }
+
+    /// <summary>Whether the process has exited (true once disposed); reads and keeps the exit code when it has. Under <see cref="_exitGate"/>.</summary>
+    private bool ExitedLocked()
+    {
+        if (_exitCode is not null || _disposed)
+        {
+            return true;
+        }
+
         try
         {
-            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-            return _process.ExitCode;
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
+            if (!_process.HasExited)
+            {
+                return false;
+            }
+
+            _exitCode = _process.ExitCode;
+            return true;
         }
         catch (InvalidOperationException)
         {
-            return null;
+            return true;
         }
     }
 
@@ -265,13 +331,26 @@ internal sealed class WorkerProcess : IDisposable
     {
         Kill(KillReason.Disposed);
         _rpc.Dispose();
-        _process.Dispose();
+        lock (_exitGate)
+        {
+            if (!_disposed)
+            {
+                ExitedLocked(); // keeps the exit code if it is known by now: a disposed Process no longer gives it
+                _disposed = true;
+                _process.Dispose();
+            }
+        }
+
+        // A disposed Process raises no Exited event and reads no more standard error: release the waits.
+        _exited.TrySetResult();
+        _stderrClosed.TrySetResult();
     }
 
     private void OnStderr(string? line)
     {
         if (line is null)
         {
+            _stderrClosed.TrySetResult();
             return;
         }
 

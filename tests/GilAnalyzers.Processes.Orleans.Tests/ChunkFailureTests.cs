@@ -73,6 +73,28 @@ public sealed class ChunkFailureTests
     }
 
     [Fact]
+    public void A_crash_whose_exit_code_could_not_be_read_says_so_and_never_shows_code_0()
+    {
+        int[] items = Enumerable.Range(0, 80).ToArray();
+        var map = new OrderedClusterMap<int, int>(ClusterPool.Call.Create((Func<int, int>)ClusterWork.FailFastAt41), items, 40, null);
+        var local = new WorkerCrashedException("local", -1, 4242, null, "deliberate crash") { FirstItemIndex = 0, LastItemIndex = 4 };
+        var outcome = new ChunkOutcome
+        {
+            Values = Payload.Nulls(40).ToArray(),
+            Failures = [ItemFailure.FromPool(local, FailureKinds.Crash, 40)],
+            ProcessId = 99,
+            Silo = "S127.0.0.1:1:1",
+        };
+
+        Assert.False(map.Done(new ChunkJob(40, 40, []), outcome));
+
+        var crash = Assert.IsType<WorkerCrashedException>(map.Errors.Error);
+        Assert.Null(crash.ExitCode);
+        Assert.Contains("exited (its exit code could not be read) while running items 40–44", crash.Message);
+        Assert.DoesNotContain("code 0", crash.Message);
+    }
+
+    [Fact]
     public void A_whole_chunk_failure_names_no_item_unless_the_chunk_holds_one()
     {
         var many = new ChunkJob(40, 10, []);

@@ -77,6 +77,18 @@ public static class Work
         return x;
     }
 
+    /// <summary>
+    /// Starts <c>sleep 30</c>, which inherits this worker's standard error, writes its process id to
+    /// <paramref name="pidFile"/>, then fails fast: the worker is gone while its standard error stays open.
+    /// </summary>
+    public static int FailFastLeavingAChildOnStandardError(string pidFile)
+    {
+        using var child = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        File.WriteAllText(pidFile, child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Environment.FailFast("deliberate crash with a child holding standard error");
+        return 0;
+    }
+
     /// <summary>Set by a test: a file path; <see cref="FailFastOnceOnNegative"/> crashes only while it does not exist (and creates it).</summary>
     public const string CrashOnceFileVariable = "GIL_TEST_CRASH_ONCE_FILE";
 
