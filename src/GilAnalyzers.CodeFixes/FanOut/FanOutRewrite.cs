@@ -248,7 +248,7 @@ internal static class FanOutRewrite
                + layout.Indent + "});";
     }
 
-    private static string FreeName(SemanticModel model, int position, string name, SyntaxNode body)
+    internal static string FreeName(SemanticModel model, int position, string name, SyntaxNode body)
     {
         var candidate = name;
         for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0

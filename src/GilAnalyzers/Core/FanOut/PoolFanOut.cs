@@ -401,7 +401,14 @@ internal static partial class PoolFanOut
             blocker = PlanQueued(queue, loop, @delegate, join.Value, root, types, out plan);
         }
 
-        return new FanOut(FanOutShape.Loop, queue, count, cost, "ThreadPool." + queue.TargetMethod.Name + " + " + join.Value.Mechanism, plan, blocker);
+        // The join cannot go: keep it and change only how the items are dispatched, when that keeps behaviour.
+        PoolDispatchPlan? dispatch = null;
+        if (plan is null && PlanLoopDispatch(queue, loop, root, types, costModel, out dispatch) is { } dispatchBlocker)
+        {
+            blocker += "; " + dispatchBlocker;
+        }
+
+        return new FanOut(FanOutShape.Loop, queue, count, cost, "ThreadPool." + queue.TargetMethod.Name + " + " + join.Value.Mechanism, plan, blocker, dispatch);
     }
 
     /// <summary>The cost of a work item without its completion signalling.</summary>
