@@ -68,7 +68,7 @@ internal static class PoolDispatchRewrite
         var declaration = Annotate(SyntaxFactory.ParseStatement(indent + "var " + list + " = new System.Collections.Generic.List<" + pairType + ">();" + eol));
         var dispatch = Annotate(SyntaxFactory.ParseStatement(indent + "System.Threading.Tasks.Parallel.ForEach(" + list + ", " + item + " => " + run + ");" + eol));
 
-        editor.ReplaceNode(queue.Syntax, SyntaxFactory.ParseExpression(add).WithTriviaFrom(queue.Syntax));
+        editor.ReplaceNode(queue.Syntax, Annotate(SyntaxFactory.ParseExpression(add)).WithTriviaFrom(queue.Syntax));
         editor.InsertBefore(loop, declaration);
         editor.InsertAfter(loop, dispatch);
     }
@@ -137,7 +137,8 @@ internal static class PoolDispatchRewrite
     }
 
     /// <summary>Fully qualified System names are shortened and get their using directive.</summary>
-    private static StatementSyntax Annotate(StatementSyntax statement)
+    private static TNode Annotate<TNode>(TNode statement)
+        where TNode : SyntaxNode
     {
         var names = statement.DescendantNodes()
             .Where(n => n.ToString().StartsWith("System.", System.StringComparison.Ordinal)
