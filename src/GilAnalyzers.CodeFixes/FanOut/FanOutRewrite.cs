@@ -218,7 +218,10 @@ internal static class FanOutRewrite
 
     private static string InvokeText(FanOutPlan plan)
     {
-        var actions = plan.Bodies.Select(b => b.Delegate.Syntax.ToString());
+        // A ParameterizedThreadStart lambda that ignores its parameter (the planner checked) runs as an Action.
+        var actions = plan.Bodies.Select(b => b.Parameter is not null && b.Delegate.Syntax is LambdaExpressionSyntax lambda
+            ? "() => " + lambda.Body
+            : b.Delegate.Syntax.ToString());
         return ParallelName + ".Invoke(" + string.Join(", ", actions) + ");";
     }
 

@@ -1366,8 +1366,11 @@ internal static class ThreadFanOut
             }
 
             var body = BodyOf(handle.Delegate!, null);
-            if (body is null || body.Parameter is not null || (body.MethodGroup is not null && body.MethodGroup.Method.Parameters.Length != 0))
+            if (body is null || (body.Parameter is not null && (body.Argument is not null || body.Statements.Any(s => OperationFacts.References(s, body.Parameter))))
+                || (body.MethodGroup is not null && body.MethodGroup.Method.Parameters.Length != 0))
             {
+                // A ParameterizedThreadStart lambda that ignores its parameter and is started without an argument runs as
+                // an Action (`x => { Work(); }` becomes `() => { Work(); }`).
                 return "a thread delegate takes a parameter";
             }
 
@@ -1381,27 +1384,60 @@ internal static class ThreadFanOut
             return "the threads are started or joined inside nested statements";
         }
 
-        var positions = statements.Select(s => block!.Operations.IndexOf(s)).ToList();
+        if (ExplicitOrderBlocker(workers, statements, block!, out var anchor) is { } orderBlocker)
+        {
+            return orderBlocker;
+        }
+
+        var removed = statements.Where(s => s != anchor).Distinct().ToImmutableArray();
+        plan = new FanOutPlan(anchor, removed, null, null, ImmutableArray<IOperation>.Empty, bodies.ToImmutable(), null, null);
+        return null;
+    }
+
+    /// <summary>
+    /// Where the <c>Parallel.Invoke</c> goes and whether the order of the explicit threads' statements allows it: every
+    /// thread started before the first join, and between the first start and the last join nothing but starts and joins.
+    /// Statements between the declarations and the first start (<c>var watch = Stopwatch.StartNew();</c>) stay where they
+    /// are when they do not touch the threads: making a thread runs nothing, so the work begins at the first start, where
+    /// the <c>Parallel.Invoke</c> takes its place.
+    /// </summary>
+    private static string? ExplicitOrderBlocker(List<(ThreadHandle Handle, ThreadUsage Usage, WorkCost Cost)> workers, List<IOperation> statements, IBlockOperation block, out IOperation anchor)
+    {
+        var positions = statements.Select(s => block.Operations.IndexOf(s)).ToList();
         var first = positions.Min();
         var last = positions.Max();
+        var firstStart = workers.SelectMany(w => w.Usage.Starts).Min(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
+        var lastStart = workers.SelectMany(w => w.Usage.Starts).Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
+        var firstJoin = workers.SelectMany(w => w.Usage.Joins).Min(j => block.Operations.IndexOf(OperationFacts.StatementIn(j, block)!));
+        anchor = block.Operations[first];
+        var threadLocals = statements.OfType<IVariableDeclarationGroupOperation>().SelectMany(d => d.GetDeclaredVariables()).ToList();
+        var movedPast = false;
         for (var i = first; i <= last; i++)
         {
-            if (!statements.Contains(block!.Operations[i]))
+            var statement = block.Operations[i];
+            if (statements.Contains(statement))
+            {
+                continue;
+            }
+
+            if (i > firstStart || firstStart < 0 || threadLocals.Any(l => OperationFacts.References(statement, l)))
             {
                 return "other code runs between creating and joining the threads";
             }
+
+            movedPast = true;
         }
 
-        var lastStart = workers.SelectMany(w => w.Usage.Starts).Max(st => block!.Operations.IndexOf(OperationFacts.StatementIn(st, block!)!));
-        var firstJoin = workers.SelectMany(w => w.Usage.Joins).Min(j => block!.Operations.IndexOf(OperationFacts.StatementIn(j, block!)!));
         if (firstJoin < lastStart)
         {
             return "a thread is joined before another one starts, so the threads run one after another";
         }
 
-        var anchor = block!.Operations[first];
-        var removed = statements.Where(s => s != anchor).Distinct().ToImmutableArray();
-        plan = new FanOutPlan(anchor, removed, null, null, ImmutableArray<IOperation>.Empty, bodies.ToImmutable(), null, null);
+        if (movedPast)
+        {
+            anchor = block.Operations[firstStart];
+        }
+
         return null;
     }
 
