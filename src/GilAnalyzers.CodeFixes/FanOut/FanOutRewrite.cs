@@ -49,6 +49,11 @@ internal static class FanOutRewrite
         var replacement = Annotate(SyntaxFactory.ParseStatement(text))
             .WithLeadingTrivia(outer.GetLeadingTrivia())
             .WithTrailingTrivia(outer.GetTrailingTrivia());
+        if (!replacement.GetTrailingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)))
+        {
+            // The anchor shared its line with a removed statement (`first.Start(); second.Start();`): end the line here.
+            replacement = replacement.WithTrailingTrivia(SyntaxFactory.EndOfLine(layout.EndOfLine));
+        }
 
         if (usingStatement is not null && usingStatement.Statement is BlockSyntax usingBlock)
         {
@@ -220,7 +225,7 @@ internal static class FanOutRewrite
     {
         // A ParameterizedThreadStart lambda that ignores its parameter (the planner checked) runs as an Action.
         var actions = plan.Bodies.Select(b => b.Parameter is not null && b.Delegate.Syntax is LambdaExpressionSyntax lambda
-            ? "() => " + lambda.Body
+            ? "() =>" + lambda.ArrowToken.TrailingTrivia.ToFullString() + lambda.Body.ToFullString().TrimEnd()
             : b.Delegate.Syntax.ToString());
         return ParallelName + ".Invoke(" + string.Join(", ", actions) + ");";
     }
