@@ -23,7 +23,11 @@ internal static class PoolDispatchRewrite
     public static async Task<Document> ApplyAsync(Document document, PoolDispatchPlan plan, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
-        if (plan.IsSet)
+        if (plan.Thread is not null)
+        {
+            RewriteThreads(editor, plan);
+        }
+        else if (plan.IsSet)
         {
             RewriteSet(editor, plan);
         }
@@ -69,6 +73,41 @@ internal static class PoolDispatchRewrite
         var dispatch = Annotate(SyntaxFactory.ParseStatement(indent + "System.Threading.Tasks.Parallel.ForEach(" + list + ", " + item + " => " + run + ");" + eol));
 
         editor.ReplaceNode(queue.Syntax, Annotate(SyntaxFactory.ParseExpression(add)).WithTriviaFrom(queue.Syntax));
+        editor.InsertBefore(loop, declaration);
+        editor.InsertAfter(loop, dispatch);
+    }
+
+    /// <summary>
+    /// The list of the threads' work before the loop, <c>list.Add(work);</c> for the statement that made (and started) the
+    /// thread, the separate <c>t.Start();</c> removed, and <c>Parallel.ForEach(list, work =&gt; work())</c> after the loop.
+    /// </summary>
+    private static void RewriteThreads(DocumentEditor editor, PoolDispatchPlan plan)
+    {
+        var model = editor.SemanticModel;
+        var loop = (StatementSyntax)plan.Region.Syntax;
+        var scope = loop.Parent!;
+        var position = loop.SpanStart;
+        var list = FanOutRewrite.FreeName(model, position, "threadWork", scope);
+        var work = FanOutRewrite.FreeName(model, position, "work", scope);
+        var thread = plan.Thread!;
+        var format = SymbolDisplayFormat.MinimallyQualifiedFormat.RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+        var delegateType = thread.Constructor!.Parameters[0].Type.ToMinimalDisplayString(model, position, format);
+        var delegateText = ((ArgumentSyntax)thread.Arguments[0].Syntax).Expression.ToString();
+
+        var indent = Indentation(loop);
+        var eol = loop.SyntaxTree.GetText().ToString().Contains("\r\n") ? "\r\n" : "\n";
+        var declaration = Annotate(SyntaxFactory.ParseStatement(indent + "var " + list + " = new System.Collections.Generic.List<" + delegateType + ">();" + eol));
+        var dispatch = Annotate(SyntaxFactory.ParseStatement(indent + "System.Threading.Tasks.Parallel.ForEach(" + list + ", " + work + " => " + work + "());" + eol));
+        var made = (StatementSyntax)plan.ThreadStatement!.Syntax;
+        var add = SyntaxFactory.ParseStatement(list + ".Add(" + delegateText + ");").WithTriviaFrom(made);
+
+        editor.ReplaceNode(made, add);
+        var start = plan.Queues[0].Parent!.Syntax;
+        if (start != made)
+        {
+            editor.RemoveNode(start, SyntaxRemoveOptions.KeepUnbalancedDirectives);
+        }
+
         editor.InsertBefore(loop, declaration);
         editor.InsertAfter(loop, dispatch);
     }

@@ -16,12 +16,23 @@ namespace GilAnalyzers.Core;
 /// </summary>
 internal sealed class PoolDispatchPlan
 {
-    public PoolDispatchPlan(ImmutableArray<IInvocationOperation> queues, IOperation region, bool isSet)
+    public PoolDispatchPlan(ImmutableArray<IInvocationOperation> queues, IOperation region, bool isSet, IObjectCreationOperation? thread = null, IOperation? threadStatement = null)
     {
         Queues = queues;
         Region = region;
         IsSet = isSet;
+        Thread = thread;
+        ThreadStatement = threadStatement;
     }
+
+    /// <summary>
+    /// Thread form (GIL003): the <c>new Thread(work)</c> kept nowhere whose work is collected instead (<see cref="Queues"/>
+    /// then holds its <c>Start()</c> call), joined by a CountdownEvent its work signals.
+    /// </summary>
+    public IObjectCreationOperation? Thread { get; }
+
+    /// <summary>Thread form: the statement that makes (and, chained, starts) the thread; it becomes <c>list.Add(work);</c>.</summary>
+    public IOperation? ThreadStatement { get; }
 
     /// <summary>The <c>QueueUserWorkItem</c> calls, in source order (one for the loop form).</summary>
     public ImmutableArray<IInvocationOperation> Queues { get; }
@@ -127,6 +138,70 @@ internal static partial class PoolFanOut
         return null;
     }
 
+    /// <summary>
+    /// Plans the dispatch-only rewrite of threads made and started one per iteration and kept nowhere
+    /// (<c>new Thread(() =&gt; Check(lo, hi, done)).Start();</c> or <c>var t = new Thread(…); t.Start();</c>), joined by a
+    /// CountdownEvent their work signals: the work is collected and run by <c>Parallel.ForEach</c> after the loop, the latch
+    /// and its wait stay. A started thread may begin running at any later time, so running every piece of work after the
+    /// loop is one of the schedules the original allows.
+    /// </summary>
+    internal static string? PlanThreadDispatch(IObjectCreationOperation thread, IOperation @delegate, ILoopOperation loop, ILocalSymbol? local, IOperation root, KnownTypes types, WorkCostModel costModel, out PoolDispatchPlan? plan)
+    {
+        plan = null;
+        if (thread.Arguments.Length != 1 || thread.Initializer is not null || @delegate is not IAnonymousFunctionOperation { Symbol.Parameters.Length: 0, Symbol.IsAsync: false } work)
+        {
+            return "the thread is not made from a parameterless lambda alone";
+        }
+
+        if (loop.Parent is not IBlockOperation || loop.Syntax.Parent is not Microsoft.CodeAnalysis.CSharp.Syntax.BlockSyntax || loop.Body is not IBlockOperation body)
+        {
+            return "the creation loop is not a statement of a block";
+        }
+
+        var statement = OperationFacts.StatementIn(thread, body);
+        IInvocationOperation? start = null;
+        IOperation? startStatement = null;
+        if (local is null && thread.Parent is IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 0 } chained && chained.Parent is IExpressionStatementOperation)
+        {
+            start = chained;
+        }
+        else if (local is not null && statement is IVariableDeclarationGroupOperation)
+        {
+            var uses = OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>().Where(r => SymbolEqualityComparer.Default.Equals(r.Local, local)).ToList();
+            if (uses.Count == 1 && uses[0].Parent is IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 0 } started
+                && started.Parent is IExpressionStatementOperation { Parent: var startParent } && startParent == body)
+            {
+                start = started;
+                startStatement = started.Parent;
+            }
+        }
+
+        if (start is null || statement is null)
+        {
+            return "the thread is used for more than being started once in the loop";
+        }
+
+        var creations = OperationFacts.Descendants(loop, enterFunctions: false).Count(o => o is IObjectCreationOperation c && OperationFacts.IsThread(c.Type, types));
+        if (creations != 1)
+        {
+            return "the loop makes more than one thread per iteration";
+        }
+
+        var blocker = OperationFacts.ThreadAffinity(work.Body, types) is { } affinity ? "the thread's work depends on its thread (" + affinity + ")"
+            : LeavesEarly(loop) is { } exit ? "the creation loop can leave early (" + exit + "), before the collected work would run"
+            : OperationFacts.WaitingCall(loop, types, costModel) is { } wait ? "the creation loop waits (" + wait + ")"
+            : HeldGate(loop, root, types) is { } gate ? "the threads are started while the method holds " + gate
+            : ChangedCapture(work, loop) is { } changed ? "the thread's work reads '" + changed.Name + "', which the creation loop changes after starting it"
+            : null;
+        if (blocker is not null)
+        {
+            return blocker;
+        }
+
+        plan = new PoolDispatchPlan(ImmutableArray.Create(start), loop, isSet: false, thread, startStatement is null ? start.Parent : statement);
+        return null;
+    }
+
     /// <summary>The queue call must be a statement of its own (its bool result unused) and carry no preferLocal that has effects.</summary>
     private static string? QueueStatementBlocker(IInvocationOperation queue)
     {
@@ -152,7 +227,7 @@ internal static partial class PoolFanOut
     }
 
     /// <summary>A return, throw, goto or await in the loop (outside its lambdas): the code after the loop might not run.</summary>
-    private static string? LeavesEarly(ILoopOperation loop)
+    internal static string? LeavesEarly(ILoopOperation loop)
     {
         foreach (var operation in OperationFacts.Descendants(loop, enterFunctions: false))
         {
@@ -177,7 +252,7 @@ internal static partial class PoolFanOut
     /// semaphore or mutex wait, a reader/writer lock): items that run on the calling thread would re-enter it, items on
     /// other threads would wait for a caller that waits for them.
     /// </summary>
-    private static string? HeldGate(IOperation region, IOperation root, KnownTypes types)
+    internal static string? HeldGate(IOperation region, IOperation root, KnownTypes types)
     {
         for (var parent = region.Parent; parent is not null && parent != root; parent = parent.Parent)
         {
@@ -212,7 +287,7 @@ internal static partial class PoolFanOut
     /// A variable or field the item lambda reads from outside itself that the queuing loop writes (outside the lambda),
     /// such as the for loop's own variable: running the item after the loop would see the last value.
     /// </summary>
-    private static ISymbol? ChangedCapture(IAnonymousFunctionOperation function, ILoopOperation loop)
+    internal static ISymbol? ChangedCapture(IAnonymousFunctionOperation function, ILoopOperation loop)
     {
         var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var operation in OperationFacts.Descendants(loop, enterFunctions: false))

@@ -548,7 +548,15 @@ internal static class ThreadFanOut
             blocker = PlanLoop(handle, usage, index ?? callerIndex, bound ?? callerBound, callerIndex is not null, root, types, out plan);
         }
 
-        return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker);
+        PoolDispatchPlan? dispatch = null;
+        if (plan is null && handle.Collection is null && usage.Joins.Count == 0 && handle.OuterLoop is null && handle.Site is IObjectCreationOperation thread
+            && PoolFanOut.PlanThreadDispatch(thread, @delegate, handle.Loop!, handle.Local, root, types, costModel, out dispatch) is { } dispatchBlocker)
+        {
+            // Kept nowhere and joined by a CountdownEvent: the latch stays, only the threads go (or why not).
+            blocker += "; " + dispatchBlocker;
+        }
+
+        return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker, dispatch);
     }
 
     /// <summary>
