@@ -1732,7 +1732,7 @@ internal static class ThreadFanOut
     /// auto-properties and array shapes (<c>grid.GetLength(0)</c>) that the threads' own work (the delegate's body and the
     /// source methods it calls directly) never writes — nothing else runs between the creation and the join.
     /// </summary>
-    private static bool BoundKept(IOperation bound, IOperation root, IOperation @delegate, KnownTypes types)
+    internal static bool BoundKept(IOperation bound, IOperation root, IOperation @delegate, KnownTypes types)
     {
         if (OperationFacts.IsStableValue(bound, root))
         {
