@@ -49,6 +49,11 @@ internal static class FanOutRewrite
         var replacement = Annotate(SyntaxFactory.ParseStatement(text))
             .WithLeadingTrivia(outer.GetLeadingTrivia())
             .WithTrailingTrivia(outer.GetTrailingTrivia());
+        if (!replacement.GetTrailingTrivia().Any(t => t.IsKind(SyntaxKind.EndOfLineTrivia)))
+        {
+            // The anchor shared its line with a removed statement (`first.Start(); second.Start();`): end the line here.
+            replacement = replacement.WithTrailingTrivia(SyntaxFactory.EndOfLine(layout.EndOfLine));
+        }
 
         if (usingStatement is not null && usingStatement.Statement is BlockSyntax usingBlock)
         {
@@ -218,7 +223,10 @@ internal static class FanOutRewrite
 
     private static string InvokeText(FanOutPlan plan)
     {
-        var actions = plan.Bodies.Select(b => b.Delegate.Syntax.ToString());
+        // A ParameterizedThreadStart lambda that ignores its parameter (the planner checked) runs as an Action.
+        var actions = plan.Bodies.Select(b => b.Parameter is not null && b.Delegate.Syntax is LambdaExpressionSyntax lambda
+            ? "() =>" + lambda.ArrowToken.TrailingTrivia.ToFullString() + lambda.Body.ToFullString().TrimEnd()
+            : b.Delegate.Syntax.ToString());
         return ParallelName + ".Invoke(" + string.Join(", ", actions) + ");";
     }
 
@@ -248,7 +256,7 @@ internal static class FanOutRewrite
                + layout.Indent + "});";
     }
 
-    private static string FreeName(SemanticModel model, int position, string name, SyntaxNode body)
+    internal static string FreeName(SemanticModel model, int position, string name, SyntaxNode body)
     {
         var candidate = name;
         for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0

@@ -24,6 +24,9 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
     public const string ParallelForEachItemsKey = "GIL003.ParallelForEachItems";
     public const string ParallelInvokeKey = "GIL003.ParallelInvoke";
 
+    /// <summary>Threads kept nowhere and joined by a CountdownEvent: their work runs by Parallel.ForEach after the loop; the latch stays.</summary>
+    public const string ParallelForEachKeepJoinKey = "GIL003.ParallelForEachKeepJoin";
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawThreadsCpuLoop);
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
@@ -50,6 +53,13 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
         var fanOut = ThreadFanOut.Find(OperationFacts.FunctionRoot(creation), types, WorkCostModel.For(types))
             .FirstOrDefault(f => f.Launch.Syntax.Span == creation.Syntax.Span);
         var plan = fanOut?.Plan;
+        if (plan is null && fanOut?.Dispatch is { } dispatch)
+        {
+            // Threads kept nowhere, joined by a CountdownEvent their work signals: the latch stays, the threads go.
+            register(CodeAction.Create("Run the threads' work with Parallel.ForEach (keeps the CountdownEvent)", c => PoolDispatchRewrite.ApplyAsync(document, dispatch, c), ParallelForEachKeepJoinKey));
+            return;
+        }
+
         if (plan is null)
         {
             // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a

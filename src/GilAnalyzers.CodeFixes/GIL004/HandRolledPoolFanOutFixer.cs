@@ -20,6 +20,12 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
 {
     public const string ParallelForKey = "GIL004.ParallelFor";
 
+    /// <summary>The items queued by a loop run by <c>Parallel.ForEach</c> after it; the join objects stay.</summary>
+    public const string ParallelForEachKeepJoinKey = "GIL004.ParallelForEachKeepJoin";
+
+    /// <summary>A fixed set of queued items run by <c>Parallel.Invoke</c>; their events and the wait stay.</summary>
+    public const string ParallelInvokeKeepJoinKey = "GIL004.ParallelInvokeKeepJoin";
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.HandRolledPoolFanOut);
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
@@ -46,6 +52,15 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
         var fanOut = PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, WorkCostModel.For(types))
             .FirstOrDefault(f => f.Launch.Syntax.Span == launch.Syntax.Span);
         var plan = fanOut?.Plan;
+        if (plan is null && fanOut?.Dispatch is { } dispatch)
+        {
+            // The join cannot be removed: it stays, and only the dispatch of the items changes.
+            register(dispatch.IsSet
+                ? CodeAction.Create("Run the work items with Parallel.Invoke (keeps the join)", c => PoolDispatchRewrite.ApplyAsync(document, dispatch, c), ParallelInvokeKeepJoinKey)
+                : CodeAction.Create("Run the work items with Parallel.ForEach (keeps the join)", c => PoolDispatchRewrite.ApplyAsync(document, dispatch, c), ParallelForEachKeepJoinKey));
+            return;
+        }
+
         if (plan is null)
         {
             why.Add(NoFixReasons.PoolShape, fanOut?.FixBlocker);

@@ -20,8 +20,9 @@ internal enum FanOutShape
 /// </summary>
 internal sealed class FanOut
 {
-    public FanOut(FanOutShape shape, IOperation launch, string count, WorkCost cost, string mechanism, FanOutPlan? plan, string? fixBlocker)
+    public FanOut(FanOutShape shape, IOperation launch, string count, WorkCost cost, string mechanism, FanOutPlan? plan, string? fixBlocker, PoolDispatchPlan? dispatch = null)
     {
+        Dispatch = plan is null ? dispatch : null;
         Shape = shape;
         Launch = launch;
         Count = count;
@@ -48,6 +49,12 @@ internal sealed class FanOut
     public FanOutPlan? Plan { get; }
 
     public string? FixBlocker { get; }
+
+    /// <summary>
+    /// When <see cref="Plan"/> is null for a thread-pool fan-out: the rewrite that keeps the join objects and only runs the
+    /// queued items with <c>Parallel.ForEach</c> / <c>Parallel.Invoke</c>; null when that cannot keep behaviour either.
+    /// </summary>
+    public PoolDispatchPlan? Dispatch { get; }
 }
 
 /// <summary>One unit of work of a fan-out, as the rewrite will run it.</summary>

@@ -401,7 +401,14 @@ internal static partial class PoolFanOut
             blocker = PlanQueued(queue, loop, @delegate, join.Value, root, types, out plan);
         }
 
-        return new FanOut(FanOutShape.Loop, queue, count, cost, "ThreadPool." + queue.TargetMethod.Name + " + " + join.Value.Mechanism, plan, blocker);
+        // The join cannot go: keep it and change only how the items are dispatched, when that keeps behaviour.
+        PoolDispatchPlan? dispatch = null;
+        if (plan is null && PlanLoopDispatch(queue, loop, root, types, costModel, out dispatch) is { } dispatchBlocker)
+        {
+            blocker += "; " + dispatchBlocker;
+        }
+
+        return new FanOut(FanOutShape.Loop, queue, count, cost, "ThreadPool." + queue.TargetMethod.Name + " + " + join.Value.Mechanism, plan, blocker, dispatch);
     }
 
     /// <summary>The cost of a work item without its completion signalling.</summary>
@@ -1427,7 +1434,7 @@ internal static partial class PoolFanOut
     private static string? PlanTasks(IOperation launch, ILoopOperation loop, IOperation @delegate, ILocalSymbol collection, IOperation join, IOperation root, KnownTypes types, out FanOutPlan? plan)
     {
         plan = null;
-        if (TaskItems(loop, @delegate, root, out var index, out var bound, out var items) is { } loopBlocker)
+        if (TaskItems(loop, @delegate, root, types, out var index, out var bound, out var items) is { } loopBlocker)
         {
             return loopBlocker;
         }
@@ -1465,14 +1472,19 @@ internal static partial class PoolFanOut
     }
 
     /// <summary>The start loop's index and count, or its items; a counting loop's index must not be read by the task.</summary>
-    private static string? TaskItems(ILoopOperation loop, IOperation @delegate, IOperation root, out ILocalSymbol index, out IOperation? bound, out IOperation? items)
+    private static string? TaskItems(ILoopOperation loop, IOperation @delegate, IOperation root, KnownTypes types, out ILocalSymbol index, out IOperation? bound, out IOperation? items)
     {
         index = null!;
         bound = null;
         items = null;
-        if ((OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit) || OperationFacts.IsWideCountingLoop(loop, out counting, out limit))
-            && OperationFacts.IsStableValue(limit, root))
+        if (OperationFacts.IsZeroBasedCountingLoop(loop, out var counting, out var limit) || OperationFacts.IsWideCountingLoop(loop, out counting, out limit))
         {
+            // A count in a field or auto-property the tasks' work never writes is read once by Parallel.For, as the loop read it.
+            if (!ThreadFanOut.BoundKept(limit, root, @delegate, types))
+            {
+                return "the task count can change while the tasks run";
+            }
+
             // for (int i = 0; i < n; i++), or a uint/long index (Parallel.For's long overload).
             index = counting;
             bound = limit;

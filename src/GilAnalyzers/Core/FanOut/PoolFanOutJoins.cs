@@ -527,9 +527,10 @@ internal static partial class PoolFanOut
                 first ??= cost;
             }
 
+            var blocker = PlanSetDispatch(items, root, types, out var dispatch);
             return new FanOut(FanOutShape.Explicit, queue, events.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), first!.Value,
                 "ThreadPool." + queue.TargetMethod.Name + " (one call per item) + WaitHandle.WaitAll", null,
-                "a fixed set of work items; the rewrite to Parallel.Invoke is not offered");
+                "a fixed set of work items whose events stay; " + (blocker ?? "Parallel.Invoke runs them"), dispatch);
         }
 
         return null;

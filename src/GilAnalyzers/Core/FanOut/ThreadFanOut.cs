@@ -548,7 +548,15 @@ internal static class ThreadFanOut
             blocker = PlanLoop(handle, usage, index ?? callerIndex, bound ?? callerBound, callerIndex is not null, root, types, out plan);
         }
 
-        return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker);
+        PoolDispatchPlan? dispatch = null;
+        if (plan is null && handle.Collection is null && usage.Joins.Count == 0 && handle.OuterLoop is null && handle.Site is IObjectCreationOperation thread
+            && PoolFanOut.PlanThreadDispatch(thread, @delegate, handle.Loop!, handle.Local, root, types, costModel, out dispatch) is { } dispatchBlocker)
+        {
+            // Kept nowhere and joined by a CountdownEvent: the latch stays, only the threads go (or why not).
+            blocker += "; " + dispatchBlocker;
+        }
+
+        return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker, dispatch);
     }
 
     /// <summary>
@@ -1366,8 +1374,11 @@ internal static class ThreadFanOut
             }
 
             var body = BodyOf(handle.Delegate!, null);
-            if (body is null || body.Parameter is not null || (body.MethodGroup is not null && body.MethodGroup.Method.Parameters.Length != 0))
+            if (body is null || (body.Parameter is not null && (body.Argument is not null || body.Statements.Any(s => OperationFacts.References(s, body.Parameter))))
+                || (body.MethodGroup is not null && body.MethodGroup.Method.Parameters.Length != 0))
             {
+                // A ParameterizedThreadStart lambda that ignores its parameter and is started without an argument runs as
+                // an Action (`x => { Work(); }` becomes `() => { Work(); }`).
                 return "a thread delegate takes a parameter";
             }
 
@@ -1381,27 +1392,60 @@ internal static class ThreadFanOut
             return "the threads are started or joined inside nested statements";
         }
 
-        var positions = statements.Select(s => block!.Operations.IndexOf(s)).ToList();
+        if (ExplicitOrderBlocker(workers, statements, block!, out var anchor) is { } orderBlocker)
+        {
+            return orderBlocker;
+        }
+
+        var removed = statements.Where(s => s != anchor).Distinct().ToImmutableArray();
+        plan = new FanOutPlan(anchor, removed, null, null, ImmutableArray<IOperation>.Empty, bodies.ToImmutable(), null, null);
+        return null;
+    }
+
+    /// <summary>
+    /// Where the <c>Parallel.Invoke</c> goes and whether the order of the explicit threads' statements allows it: every
+    /// thread started before the first join, and between the first start and the last join nothing but starts and joins.
+    /// Statements between the declarations and the first start (<c>var watch = Stopwatch.StartNew();</c>) stay where they
+    /// are when they do not touch the threads: making a thread runs nothing, so the work begins at the first start, where
+    /// the <c>Parallel.Invoke</c> takes its place.
+    /// </summary>
+    private static string? ExplicitOrderBlocker(List<(ThreadHandle Handle, ThreadUsage Usage, WorkCost Cost)> workers, List<IOperation> statements, IBlockOperation block, out IOperation anchor)
+    {
+        var positions = statements.Select(s => block.Operations.IndexOf(s)).ToList();
         var first = positions.Min();
         var last = positions.Max();
+        var firstStart = workers.SelectMany(w => w.Usage.Starts).Min(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
+        var lastStart = workers.SelectMany(w => w.Usage.Starts).Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
+        var firstJoin = workers.SelectMany(w => w.Usage.Joins).Min(j => block.Operations.IndexOf(OperationFacts.StatementIn(j, block)!));
+        anchor = block.Operations[first];
+        var threadLocals = statements.OfType<IVariableDeclarationGroupOperation>().SelectMany(d => d.GetDeclaredVariables()).ToList();
+        var movedPast = false;
         for (var i = first; i <= last; i++)
         {
-            if (!statements.Contains(block!.Operations[i]))
+            var statement = block.Operations[i];
+            if (statements.Contains(statement))
+            {
+                continue;
+            }
+
+            if (i > firstStart || firstStart < 0 || threadLocals.Any(l => OperationFacts.References(statement, l)))
             {
                 return "other code runs between creating and joining the threads";
             }
+
+            movedPast = true;
         }
 
-        var lastStart = workers.SelectMany(w => w.Usage.Starts).Max(st => block!.Operations.IndexOf(OperationFacts.StatementIn(st, block!)!));
-        var firstJoin = workers.SelectMany(w => w.Usage.Joins).Min(j => block!.Operations.IndexOf(OperationFacts.StatementIn(j, block!)!));
         if (firstJoin < lastStart)
         {
             return "a thread is joined before another one starts, so the threads run one after another";
         }
 
-        var anchor = block!.Operations[first];
-        var removed = statements.Where(s => s != anchor).Distinct().ToImmutableArray();
-        plan = new FanOutPlan(anchor, removed, null, null, ImmutableArray<IOperation>.Empty, bodies.ToImmutable(), null, null);
+        if (movedPast)
+        {
+            anchor = block.Operations[firstStart];
+        }
+
         return null;
     }
 
@@ -1688,7 +1732,7 @@ internal static class ThreadFanOut
     /// auto-properties and array shapes (<c>grid.GetLength(0)</c>) that the threads' own work (the delegate's body and the
     /// source methods it calls directly) never writes — nothing else runs between the creation and the join.
     /// </summary>
-    private static bool BoundKept(IOperation bound, IOperation root, IOperation @delegate, KnownTypes types)
+    internal static bool BoundKept(IOperation bound, IOperation root, IOperation @delegate, KnownTypes types)
     {
         if (OperationFacts.IsStableValue(bound, root))
         {

@@ -1,3 +1,4 @@
+using GilAnalyzers.CodeFixes;
 using Xunit;
 using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.HandRolledPoolFanOutAnalyzer, GilAnalyzers.CodeFixes.HandRolledPoolFanOutFixer>;
 
@@ -325,7 +326,7 @@ public class PoolFanOutAcrossMethodsTests
     }
 
     [Fact]
-    public async Task ExplicitPairOfQueuedHalves_WaitAllOverTheirEvents_ReportsWithoutFix()
+    public async Task ExplicitPairOfQueuedHalves_WaitAllOverTheirEvents_KeepJoinFix()
     {
         var source = Usings + """
             class ForkSort
@@ -368,7 +369,47 @@ public class PoolFanOutAcrossMethodsTests
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, source, null, Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest,
+        var fixedSource = Usings + """
+            class ForkSort
+            {
+                const int Cutoff = 50000;
+
+                public static void Sort(int[] a, int lo, int hi)
+                {
+                    if (hi - lo <= Cutoff)
+                    {
+                        Array.Sort(a, lo, hi - lo + 1);
+                        return;
+                    }
+
+                    int mid = (lo + hi) / 2;
+                    var leftDone = new ManualResetEvent(false);
+                    var rightDone = new ManualResetEvent(false);
+                    Parallel.Invoke(() =>
+                    {
+                        Sort(a, lo, mid);
+                        leftDone.Set();
+                    }, () =>
+                    {
+                        Sort(a, mid + 1, hi);
+                        rightDone.Set();
+                    });
+                    WaitHandle.WaitAll(new WaitHandle[] { leftDone, rightDone });
+                    Merge(a, lo, mid, hi);
+                }
+
+                static void Merge(int[] a, int lo, int mid, int hi)
+                {
+                    var merged = new int[hi - lo + 1];
+                    int i = lo, j = mid + 1, k = 0;
+                    while (i <= mid && j <= hi) merged[k++] = a[i] <= a[j] ? a[i++] : a[j++];
+                    while (i <= mid) merged[k++] = a[i++];
+                    while (j <= hi) merged[k++] = a[j++];
+                    Array.Copy(merged, 0, a, lo, merged.Length);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelInvokeKeepJoinKey, Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest,
             VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
                 .WithArguments("2", "ThreadPool.QueueUserWorkItem (one call per item) + WaitHandle.WaitAll", "recursion in 'Sort'"));
     }

@@ -13,7 +13,7 @@ public class RealPoolFanOutTests
     [Theory]
     [InlineData(LanguageVersion.CSharp7_3)]
     [InlineData(LanguageVersion.Latest)]
-    public async Task GenericQueueUserWorkItem_CountdownInNamedTuple_ReportsWithoutFix(LanguageVersion version)
+    public async Task GenericQueueUserWorkItem_CountdownInNamedTuple_KeepJoinFix(LanguageVersion version)
     {
         var source = Usings + """
             class Blur
@@ -39,13 +39,39 @@ public class RealPoolFanOutTests
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, source, null, version,
+        var fixedSource = Usings + """
+            class Blur
+            {
+                public static void Apply(float[] image, float[] result, int width, int height)
+                {
+                    var latch = new CountdownEvent(height);
+                    var workItems = new List<(Action<(int Row, CountdownEvent Latch)> Callback, (int Row, CountdownEvent Latch) State)>();
+                    for (int y = 0; y < height; y++)
+                    {
+                        workItems.Add((job =>
+                        {
+                            int row = job.Row * width;
+                            for (int x = 1; x < width - 1; x++)
+                            {
+                                float sum = 0;
+                                for (int k = -1; k <= 1; k++) sum += image[row + x + k];
+                                result[row + x] = sum / 3f;
+                            }
+                            job.Latch.Signal();
+                        }, (Row: y, Latch: latch)));
+                    }
+                    Parallel.ForEach(workItems, item => item.Callback(item.State));
+                    latch.Wait();
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForEachKeepJoinKey, version,
             VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
                 .WithArguments("'height'", "ThreadPool.QueueUserWorkItem + CountdownEvent", "for loop"));
     }
 
     [Fact]
-    public async Task StateClassWithMethodGroupCallback_EventSetThroughState_Reports()
+    public async Task StateClassWithMethodGroupCallback_EventSetThroughState_ReportsWithKeepJoinFix()
     {
         var source = Usings + """
             sealed class Slice
@@ -85,13 +111,53 @@ public class RealPoolFanOutTests
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, source);
+        var fixedSource = Usings + """
+            sealed class Slice
+            {
+                public int From;
+                public int To;
+                public double[] Data;
+                public ManualResetEvent Finished;
+            }
+
+            static class Normaliser
+            {
+                static void Work(Slice slice)
+                {
+                    try
+                    {
+                        for (int i = slice.From; i < slice.To; i++)
+                            slice.Data[i] = Math.Tanh(slice.Data[i]) * Math.Exp(-slice.Data[i] * slice.Data[i]);
+                    }
+                    finally
+                    {
+                        slice.Finished.Set();
+                    }
+                }
+
+                public static void Run(double[] values, int parts)
+                {
+                    var handles = new ManualResetEvent[parts];
+                    int size = values.Length / parts;
+                    var workItems = new List<(Action<Slice> Callback, Slice State)>();
+                    for (int p = 0; p < parts; p++)
+                    {
+                        handles[p] = new ManualResetEvent(false);
+                        var slice = new Slice { From = p * size, To = p == parts - 1 ? values.Length : (p + 1) * size, Data = values, Finished = handles[p] };
+                        workItems.Add((Work, slice));
+                    }
+                    Parallel.ForEach(workItems, item => item.Callback(item.State));
+                    WaitHandle.WaitAll(handles);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForEachKeepJoinKey);
     }
 
     [Theory]
     [InlineData(LanguageVersion.CSharp7_3)]
     [InlineData(LanguageVersion.Latest)]
-    public async Task WaitCallbackMethodWithObjectState_InterlockedCounterAndEvent_Reports(LanguageVersion version)
+    public async Task WaitCallbackMethodWithObjectState_InterlockedCounterAndEvent_ReportsWithKeepJoinFix(LanguageVersion version)
     {
         var source = Usings + """
             class Mandelbrot
@@ -128,11 +194,48 @@ public class RealPoolFanOutTests
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, source, null, version);
+        var fixedSource = Usings + """
+            class Mandelbrot
+            {
+                private readonly int[] _pixels;
+                private readonly int _size;
+                private int _rowsLeft;
+                private readonly AutoResetEvent _allRows = new AutoResetEvent(false);
+
+                public Mandelbrot(int size) { _size = size; _pixels = new int[size * size]; }
+
+                private void RenderRow(object state)
+                {
+                    var y = (int)state;
+                    for (int x = 0; x < _size; x++)
+                    {
+                        double cr = 2.0 * x / _size - 1.5, ci = 2.0 * y / _size - 1.0, zr = 0, zi = 0;
+                        int it = 0;
+                        while (it < 256 && zr * zr + zi * zi < 4) { double t = zr * zr - zi * zi + cr; zi = 2 * zr * zi + ci; zr = t; it++; }
+                        _pixels[y * _size + x] = it;
+                    }
+                    if (Interlocked.Decrement(ref _rowsLeft) == 0) _allRows.Set();
+                }
+
+                public int[] Render()
+                {
+                    _rowsLeft = _size;
+                    var workItems = new List<(WaitCallback Callback, object State)>();
+                    for (int y = 0; y < _size; y++)
+                    {
+                        workItems.Add((new WaitCallback(RenderRow), y));
+                    }
+                    Parallel.ForEach(workItems, item => item.Callback(item.State));
+                    _allRows.WaitOne();
+                    return _pixels;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForEachKeepJoinKey, version);
     }
 
     [Fact]
-    public async Task ObjectStateCastToTuple_CountdownFromState_LocalFunctionCallback_Reports()
+    public async Task ObjectStateCastToTuple_CountdownFromState_LocalFunctionCallback_ReportsWithKeepJoinFix()
     {
         var source = Usings + """
             static class Sieve
@@ -166,7 +269,41 @@ public class RealPoolFanOutTests
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, source);
+        var fixedSource = Usings + """
+            static class Sieve
+            {
+                public static long CountPrimes(int[][] blocks)
+                {
+                    long total = 0;
+                    using (var remaining = new CountdownEvent(blocks.Length))
+                    {
+                        void Count(object boxed)
+                        {
+                            var work = (Tuple<int[], CountdownEvent>)boxed;
+                            long found = 0;
+                            foreach (var n in work.Item1)
+                            {
+                                bool prime = n > 1;
+                                for (int d = 2; d * d <= n; d++) if (n % d == 0) { prime = false; break; }
+                                if (prime) found++;
+                            }
+                            Interlocked.Add(ref total, found);
+                            work.Item2.Signal();
+                        }
+                        var workItems = new List<(WaitCallback Callback, object State)>();
+
+                        foreach (var block in blocks)
+                        {
+                            workItems.Add((Count, Tuple.Create(block, remaining)));
+                        }
+                        Parallel.ForEach(workItems, item => item.Callback(item.State));
+                        remaining.Wait();
+                    }
+                    return total;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForEachKeepJoinKey);
     }
 
     [Fact]
@@ -349,7 +486,7 @@ public class RealPoolFanOutTests
     }
 
     [Fact]
-    public async Task GenericQueueUserWorkItem_TupleStateAndCapturedCountdown_ReportsWithoutRewrite()
+    public async Task GenericQueueUserWorkItem_TupleStateAndCapturedCountdown_KeepJoinFix()
     {
         var source = Usings + """
             class Convolver
@@ -380,13 +517,43 @@ public class RealPoolFanOutTests
             }
             """;
         // A tuple state is not a value the rewrite re-evaluates inside Parallel.For: reported, no action.
-        await VerifyCS.VerifyCodeFixAsync(source, source, null, LanguageVersion.Latest,
+        var fixedSource = Usings + """
+            class Convolver
+            {
+                public static void Run(double[][] rows, double[] kernel)
+                {
+                    using (var pending = new CountdownEvent(rows.Length))
+                    {
+                        var workItems = new List<(Action<(int Row, double[] Taps)> Callback, (int Row, double[] Taps) State)>();
+                        for (int r = 0; r < rows.Length; r++)
+                        {
+                            workItems.Add((item =>
+                            {
+                                try
+                                {
+                                    var line = rows[item.Row];
+                                    for (int i = 0; i < line.Length; i++)
+                                        for (int k = 0; k < item.Taps.Length; k++) line[i] += item.Taps[k] * 0.001;
+                                }
+                                finally
+                                {
+                                    pending.Signal();
+                                }
+                            }, (Row: r, Taps: kernel)));
+                        }
+                        Parallel.ForEach(workItems, item2 => item2.Callback(item2.State));
+                        pending.Wait();
+                    }
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForEachKeepJoinKey, LanguageVersion.Latest,
             VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
                 .WithArguments("'rows.Length'", "ThreadPool.QueueUserWorkItem + CountdownEvent", "nested loop, 2 levels"));
     }
 
     [Fact]
-    public async Task WorkerObjectAsState_SignalInsideItsRunMethod_Reports()
+    public async Task WorkerObjectAsState_SignalInsideItsRunMethod_ReportsWithKeepJoinFix()
     {
         var source = Usings + """
             sealed class RowWorker
@@ -438,7 +605,61 @@ public class RealPoolFanOutTests
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, source);
+        var fixedSource = Usings + """
+            sealed class RowWorker
+            {
+                private readonly float[,] _grid;
+                private readonly int _row;
+                private readonly CountdownEvent _finished;
+
+                public RowWorker(float[,] grid, int row, CountdownEvent finished)
+                {
+                    _grid = grid;
+                    _row = row;
+                    _finished = finished;
+                }
+
+                public void Run()
+                {
+                    int width = _grid.GetLength(1);
+                    for (int x = 1; x < width - 1; x++)
+                        for (int pass = 0; pass < 8; pass++)
+                            _grid[_row, x] = (_grid[_row, x - 1] + _grid[_row, x] + _grid[_row, x + 1]) / 3f;
+                    _finished.Signal();
+                }
+            }
+
+            static class Relaxation
+            {
+                public static void Relax(float[,] grid)
+                {
+                    int rows = grid.GetLength(0);
+                    var finished = new CountdownEvent(rows);
+                    var workItems = new List<(WaitCallback Callback, object State)>();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var worker = new RowWorker(grid, r, finished);
+                        workItems.Add((state => ((RowWorker)state).Run(), worker));
+                    }
+                    Parallel.ForEach(workItems, item => item.Callback(item.State));
+                    finished.Wait();
+                }
+
+                public static void RelaxGeneric(float[,] grid)
+                {
+                    int rows = grid.GetLength(0);
+                    var finished = new CountdownEvent(rows);
+                    var workItems = new List<(Action<RowWorker> Callback, RowWorker State)>();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        workItems.Add((w => w.Run(), new RowWorker(grid, r, finished)));
+                    }
+                    Parallel.ForEach(workItems, item => item.Callback(item.State));
+                    finished.Wait();
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForEachKeepJoinKey);
     }
 
     [Fact]
