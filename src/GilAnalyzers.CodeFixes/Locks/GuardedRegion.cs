@@ -294,16 +294,24 @@ internal sealed class GuardedRegion
         }
 
         // The flag says whether the lock is held; code that reads it elsewhere would see it change when the lock goes.
+        return FlagUsedElsewhere(container, flag, new[] { flagName, condition }, model, cancellationToken)
+            ? null
+            : new GuardedRegion(container, flagDeclaration, tryStatement, lockExpression, tryStatement.Block, acquire: acquire, lockedFrom: lockedFrom);
+    }
+
+    /// <summary>Whether <paramref name="flag"/> is named in <paramref name="container"/> anywhere but at <paramref name="known"/> (the Enter's ref and the finally's test).</summary>
+    private static bool FlagUsedElsewhere(BlockSyntax container, ILocalSymbol flag, IdentifierNameSyntax[] known, SemanticModel model, CancellationToken cancellationToken)
+    {
         foreach (var identifier in container.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
-            if (identifier != flagName && identifier != condition && identifier.Identifier.ValueText == flagText
+            if (!known.Contains(identifier) && identifier.Identifier.ValueText == flag.Name
                 && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(identifier, cancellationToken).Symbol, flag))
             {
-                return null;
+                return true;
             }
         }
 
-        return new GuardedRegion(container, flagDeclaration, tryStatement, lockExpression, tryStatement.Block, acquire: acquire, lockedFrom: lockedFrom);
+        return false;
     }
 
     /// <summary>
