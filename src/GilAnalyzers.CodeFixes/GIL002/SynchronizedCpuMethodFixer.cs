@@ -393,18 +393,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             return null;
         }
 
-        string? blocker = null;
-        foreach (var counter in counters.Cast<IFieldSymbol>())
-        {
-            blocker ??= counter.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64) ? "'" + counter.Name + "' is a " + counter.Type.ToDisplayString() + ", not an int or long"
-                : counter.DeclaredAccessibility != Accessibility.Private ? "'" + counter.Name + "' is not private: code outside the type may write it"
-                : counter.IsReadOnly || counter.IsVolatile ? "'" + counter.Name + "' is " + (counter.IsReadOnly ? "readonly" : "volatile")
-                : restStatements.SelectMany(s => s.DescendantNodesAndSelf()).OfType<IdentifierNameSyntax>()
-                    .Any(n => n.Identifier.ValueText == counter.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n, cancellationToken).Symbol, counter))
-                    ? "the method reads the counter '" + counter.Name + "'"
-                : OtherWriteOf(counter, method, model, cancellationToken);
-        }
-
+        var blocker = counters.Cast<IFieldSymbol>().Select(c => CounterBlocker(c, restStatements, method, model, cancellationToken)).FirstOrDefault(b => b is not null);
         blocker ??= rest.Unknown ? "the rest of the method: " + rest.UnknownReason
             : rest.SharedWrites.FirstOrDefault(w => !counters.Contains(w)) is { } written ? "the rest of the method writes '" + written.Name + "'"
             : null;
@@ -431,6 +420,16 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         return withoutAttribute.WithBody(withoutAttribute.Body.WithStatements(SyntaxFactory.List(newStatements)))
             .WithAdditionalAnnotations(Formatter.Annotation);
     }
+
+    /// <summary>Why <paramref name="counter"/> cannot become an Interlocked counter (its type, access, modifiers, a read in the method, another write), or null.</summary>
+    private static string? CounterBlocker(IFieldSymbol counter, List<SyntaxNode> restStatements, MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
+        => counter.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64) ? "'" + counter.Name + "' is a " + counter.Type.ToDisplayString() + ", not an int or long"
+            : counter.DeclaredAccessibility != Accessibility.Private ? "'" + counter.Name + "' is not private: code outside the type may write it"
+            : counter.IsReadOnly || counter.IsVolatile ? "'" + counter.Name + "' is " + (counter.IsReadOnly ? "readonly" : "volatile")
+            : restStatements.SelectMany(s => s.DescendantNodesAndSelf()).OfType<IdentifierNameSyntax>()
+                .Any(n => n.Identifier.ValueText == counter.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n, cancellationToken).Symbol, counter))
+                ? "the method reads the counter '" + counter.Name + "'"
+            : OtherWriteOf(counter, method, model, cancellationToken);
 
     /// <summary>
     /// Why a write of <paramref name="counter"/> outside <paramref name="method"/> could race with an Interlocked bump in a
