@@ -73,15 +73,20 @@ internal sealed class WorkCostModel
     /// subscribers), not computation that threads queue for. Callees are summarised as usual.
     /// </summary>
     public WorkCost AnalyzeComputation(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
-        => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, skipStateDrivenLoops: true, lockBody: true);
+        => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, skipStateDrivenLoops: true, lockBody: true, cacheFillIsRare: true);
 
     /// <summary>
     /// The cost of code that runs while a lock is held (a lock body, a <c>[MethodImpl(Synchronized)]</c> method): as
     /// <see cref="Analyze(IEnumerable{IOperation}, CancellationToken)"/>, but bookkeeping of the state the lock guards
     /// is not computation — see <see cref="IsGuardedCollectionLoop"/> and <see cref="IsRareUpdateBranch"/>.
     /// </summary>
-    public WorkCost AnalyzeLockBody(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
-        => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, lockBody: true);
+    /// <remarks>
+    /// With <paramref name="cacheFillIsRare"/> (a lock in a method whose callers are not in sight), a per-key cache fill's
+    /// miss branch (see <see cref="CacheMissBranch"/>) is left out like a rare update: it runs once per key. A lock written
+    /// inside the parallel body itself keeps it, since the key there is often the item and every call misses.
+    /// </remarks>
+    public WorkCost AnalyzeLockBody(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default, bool cacheFillIsRare = false)
+        => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, lockBody: true, cacheFillIsRare: cacheFillIsRare);
 
     /// <summary>The memoised summary of a method of this compilation (Unknown when its body is not in source).</summary>
     public WorkCost AnalyzeMethod(IMethodSymbol method, CancellationToken cancellationToken = default)
@@ -163,9 +168,9 @@ internal sealed class WorkCostModel
         return null;
     }
 
-    private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool skipStateDrivenLoops = false, bool lockBody = false)
+    private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool skipStateDrivenLoops = false, bool lockBody = false, bool cacheFillIsRare = false)
     {
-        var walk = new Walk(callers, cancellationToken) { SkipStateDrivenLoops = skipStateDrivenLoops, LockBody = lockBody };
+        var walk = new Walk(callers, cancellationToken) { SkipStateDrivenLoops = skipStateDrivenLoops, LockBody = lockBody, CacheFillIsRare = cacheFillIsRare };
         foreach (var operation in operations)
         {
             Visit(operation, Nest.None, walk);
@@ -192,6 +197,9 @@ internal sealed class WorkCostModel
 
         /// <summary>The code runs under a lock: guarded-collection loops and rare update branches are bookkeeping.</summary>
         public bool LockBody { get; set; }
+
+        /// <summary>A per-key cache fill's miss path runs once per key: not what callers queue for (see <see cref="AnalyzeLockBody"/>).</summary>
+        public bool CacheFillIsRare { get; set; }
 
         public int MaxLoopDepth { get; private set; }
 
@@ -388,6 +396,25 @@ internal sealed class WorkCostModel
                 }
 
                 walk.OpenLoops -= open ? 1 : 0;
+                return;
+            case IConditionalOperation conditional when walk.CacheFillIsRare && CacheMissBranch(conditional) is { } miss:
+                // lock (s_maps) { if (!s_maps.TryGetValue(k, out m)) { m = Build(k); s_maps[k] = m; } }: the build runs once per
+                // key; what every caller queues for is the look-up (and whatever else runs on every call).
+                Visit(conditional.Condition, nest, walk);
+                if ((miss == conditional.WhenTrue ? conditional.WhenFalse : conditional.WhenTrue) is { } hit)
+                {
+                    Visit(hit, nest, walk);
+                }
+
+                return;
+            case IBlockOperation block when walk.CacheFillIsRare && CacheHitReturnIndex(block) is var hitIndex and >= 0:
+                // if (s_maps.TryGetValue(k, out var m)) return m; m = Build(k); s_maps[k] = m; return m; — the statements
+                // after the early return are the once-per-key miss path.
+                for (var i = 0; i <= hitIndex; i++)
+                {
+                    Visit(block.Operations[i], nest, walk);
+                }
+
                 return;
             case IConditionalOperation conditional when walk.LockBody && IsRareUpdateBranch(conditional):
                 Visit(conditional.Condition, nest, walk);
@@ -1347,6 +1374,85 @@ internal sealed class WorkCostModel
                 {
                     return true;
                 }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The branch of a per-key cache fill that runs on a miss: the condition looks the key up in a member
+    /// (<c>s_maps.TryGetValue(k, out m)</c>, <c>_cache.ContainsKey(k)</c>, negated or not) and that branch stores into the
+    /// same member (<c>s_maps[k] = m</c>, <c>s_maps.Add(k, m)</c>). Null when the conditional is not that shape.
+    /// </summary>
+    private static IOperation? CacheMissBranch(IConditionalOperation conditional)
+    {
+        if (CacheLookup(conditional.Condition, out var negated) is not { } cache)
+        {
+            return null;
+        }
+
+        var miss = negated ? conditional.WhenTrue : conditional.WhenFalse;
+        return miss is not null && StoresInto(miss, cache) ? miss : null;
+    }
+
+    /// <summary>
+    /// In a block, the index of <c>if (cache.TryGetValue(k, out v)) return v;</c> (a positive look-up whose branch leaves,
+    /// with no else) when a later statement of the block stores into the same cache; else -1.
+    /// </summary>
+    private static int CacheHitReturnIndex(IBlockOperation block)
+    {
+        for (var i = 0; i < block.Operations.Length - 1; i++)
+        {
+            if (block.Operations[i] is IConditionalOperation { WhenFalse: null } conditional
+                && CacheLookup(conditional.Condition, out var negated) is { } cache && !negated
+                && (conditional.WhenTrue is IBlockOperation branch ? branch.Operations.LastOrDefault() : conditional.WhenTrue) is IReturnOperation or IThrowOperation
+                && block.Operations.Skip(i + 1).Any(o => StoresInto(o, cache)))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The member a condition looks a key up in (<c>TryGetValue</c>, <c>ContainsKey</c>, <c>Contains</c> on a field or property), or null.</summary>
+    private static ISymbol? CacheLookup(IOperation condition, out bool negated)
+    {
+        negated = false;
+        var test = OperationFacts.StripConversions(condition);
+        if (test is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            negated = true;
+            test = OperationFacts.StripConversions(not.Operand);
+        }
+
+        return test is IInvocationOperation { TargetMethod.Name: "TryGetValue" or "ContainsKey" or "Contains", Instance: { } instance }
+            ? OperationFacts.StripConversions(instance) switch
+            {
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation { Arguments.Length: 0 } property => property.Property,
+                _ => null,
+            }
+            : null;
+    }
+
+    /// <summary>Whether <paramref name="operation"/> stores into <paramref name="cache"/>: an indexer assignment or an Add/TryAdd/set call on it.</summary>
+    private static bool StoresInto(IOperation operation, ISymbol cache)
+    {
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            var instance = descendant switch
+            {
+                IAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true } indexer } => indexer.Instance,
+                IInvocationOperation { TargetMethod.Name: "Add" or "TryAdd" or "GetOrAdd" or "AddOrUpdate" } call => call.Instance,
+                _ => null,
+            };
+            if (instance is not null
+                && OperationFacts.StripConversions(instance) is IMemberReferenceOperation member
+                && SymbolEqualityComparer.Default.Equals(member.Member, cache))
+            {
+                return true;
             }
         }
 

@@ -157,13 +157,15 @@ internal sealed class SerialisedLockSite
     /// <see cref="WorkCostModel.AnalyzeComputation"/>). Real-code runs (docs/real-world.md) showed that such locks
     /// mostly guard one pass over a shared collection. In parallel code the bookkeeping of the lock's own small collections
     /// (a job queue drained, a top-N list, subscribers) and the rare "new best found" branch do not count either (see
-    /// <see cref="WorkCostModel.AnalyzeLockBody"/>); a loop over a numeric data field does.
+    /// <see cref="WorkCostModel.AnalyzeLockBody"/>); a loop over a numeric data field does. With no parallel code in sight,
+    /// or with <paramref name="inCallee"/> (a lock in a method parallel code calls), a per-key cache fill's miss branch
+    /// (<c>if (!s_maps.TryGetValue(k, out m)) { m = Build(k); s_maps.Add(k, m); }</c>) runs once per key and does not count.
     /// </summary>
-    public static WorkCost? CostIfReportable(LockRegion region, WorkCostModel costModel, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken, bool inParallelCode = true)
+    public static WorkCost? CostIfReportable(LockRegion region, WorkCostModel costModel, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken, bool inParallelCode = true, bool inCallee = false)
     {
         var minimum = GilOptions.MinWorkStrength(options, region.Anchor.Syntax.SyntaxTree);
         var cost = inParallelCode
-            ? costModel.AnalyzeLockBody(region.Body, cancellationToken)
+            ? costModel.AnalyzeLockBody(region.Body, cancellationToken, cacheFillIsRare: inCallee)
             : costModel.AnalyzeComputation(region.Body, cancellationToken);
         // A hash, a compression or a native codec call processes the caller's data, not the state the lock guards: one
         // such call is heavy enough to queue every calling thread.

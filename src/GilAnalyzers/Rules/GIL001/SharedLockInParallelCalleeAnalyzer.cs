@@ -138,7 +138,7 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
             return null;
         }
 
-        if (SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken) is not { } cost)
+        if (SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken, inCallee: true) is not { } cost)
         {
             return null;
         }
