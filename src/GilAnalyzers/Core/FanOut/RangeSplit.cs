@@ -67,6 +67,41 @@ internal static class RangeSplit
 
         var loop = loops[0];
         var loopPosition = statements.IndexOf(loop);
+        var partitionLocals = LocalsDeclaredBefore(statements, loopPosition);
+        if (partitionLocals is null || !IsCountingLoop(loop, out var j, out var start, out var end))
+        {
+            return null;
+        }
+
+        var n = WholeRangeEnd(new Matcher(root, statements), partition, partitionCount, start, end, partitionLocals, root);
+        if (n is null || !TryFindAccumulator(loop.Body, partition, partitionLocals, j, out var accumulator))
+        {
+            return null;
+        }
+
+        IOperation? accumulatorInitializer = null;
+        if (accumulator is not null)
+        {
+            accumulatorInitializer = IntegralSumStart(accumulator, statements);
+            if (accumulatorInitializer is null)
+            {
+                return null;
+            }
+        }
+
+        // After the loop: only merges of the accumulator into shared state.
+        var merges = statements.Skip(loopPosition + 1).ToImmutableArray();
+        if (!AreMergesOnly(merges, accumulator, partition, partitionLocals, types))
+        {
+            return null;
+        }
+
+        return new RangeSplitPlan(j, n, loop.Body, accumulator, accumulatorInitializer, merges);
+    }
+
+    /// <summary>The locals the partition declares before its loop, or null when anything else runs before the loop.</summary>
+    private static HashSet<ILocalSymbol>? LocalsDeclaredBefore(ImmutableArray<IOperation> statements, int loopPosition)
+    {
         var partitionLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         foreach (var statement in statements.Take(loopPosition))
         {
@@ -81,12 +116,12 @@ internal static class RangeSplit
             }
         }
 
-        if (!IsCountingLoop(loop, out var j, out var start, out var end))
-        {
-            return null;
-        }
+        return partitionLocals;
+    }
 
-        var matcher = new Matcher(root, statements);
+    /// <summary>N when the loop's [start, end) is a recognised split of an int range [0, N) whose N means the same outside the partition; otherwise null.</summary>
+    private static IOperation? WholeRangeEnd(Matcher matcher, ILocalSymbol partition, IOperation partitionCount, IOperation start, IOperation end, HashSet<ILocalSymbol> partitionLocals, IOperation root)
+    {
         var n = MatchRange(matcher, partition, partitionCount, start, end);
         if (n is null || n.Type?.SpecialType != SpecialType.System_Int32)
         {
@@ -100,63 +135,72 @@ internal static class RangeSplit
             return null;
         }
 
-        // Which partition locals the loop body uses: at most one, and it must be an integral sum accumulator.
-        ILocalSymbol? accumulator = null;
-        IOperation? accumulatorInitializer = null;
-        foreach (var operation in OperationFacts.Descendants(loop.Body))
+        return n;
+    }
+
+    /// <summary>
+    /// Whether the loop body is safe to spread over workers; if so, the one partition local it uses (a sum
+    /// accumulator only ever added to), or null when it uses none.
+    /// </summary>
+    private static bool TryFindAccumulator(IOperation loopBody, ILocalSymbol partition, HashSet<ILocalSymbol> partitionLocals, ILocalSymbol j, out ILocalSymbol? accumulator)
+    {
+        accumulator = null;
+        foreach (var operation in OperationFacts.Descendants(loopBody))
         {
             if (operation is ILocalReferenceOperation local && partitionLocals.Contains(local.Local))
             {
                 if (accumulator is not null && !SymbolEqualityComparer.Default.Equals(accumulator, local.Local))
                 {
-                    return null;
+                    return false;
                 }
 
                 accumulator = local.Local;
                 if (!(local.Parent is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } add && add.Target == local && !OperationFacts.References(add.Value, local.Local)))
                 {
-                    return null;
+                    return false;
                 }
             }
 
             if (operation is ILocalReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Local, partition))
             {
-                return null;
+                return false;
             }
 
-            if (!IsSafeInRangeLoop(operation, loop.Body, j))
+            if (!IsSafeInRangeLoop(operation, loopBody, j))
             {
-                return null;
+                return false;
             }
         }
 
-        if (accumulator is not null)
+        return true;
+    }
+
+    /// <summary>The accumulator's constant initial value, or null when it is not integral or does not start from a constant.</summary>
+    private static IOperation? IntegralSumStart(ILocalSymbol accumulator, ImmutableArray<IOperation> statements)
+    {
+        if (!IsIntegral(accumulator.Type))
         {
-            if (!IsIntegral(accumulator.Type))
-            {
-                // Floating-point sums depend on the grouping: the result could change.
-                return null;
-            }
-
-            accumulatorInitializer = InitializerOf(accumulator, statements);
-            if (accumulatorInitializer is null || !accumulatorInitializer.ConstantValue.HasValue)
-            {
-                return null;
-            }
+            // Floating-point sums depend on the grouping: the result could change.
+            return null;
         }
 
-        // After the loop: only merges of the accumulator into shared state.
-        var merges = statements.Skip(loopPosition + 1).ToImmutableArray();
+        var initializer = InitializerOf(accumulator, statements);
+        return initializer is null || !initializer.ConstantValue.HasValue ? null : initializer;
+    }
+
+    /// <summary>Whether the statements after the loop are exactly the merges of the accumulator into shared state (none without one).</summary>
+    private static bool AreMergesOnly(ImmutableArray<IOperation> merges, ILocalSymbol? accumulator, ILocalSymbol partition, HashSet<ILocalSymbol> partitionLocals, KnownTypes types)
+    {
         if (accumulator is null ? merges.Length != 0 : merges.Length == 0)
         {
-            return null;
+            return false;
         }
 
         foreach (var merge in merges)
         {
             if (!IsMerge(merge, accumulator!, types))
             {
-                return null;
+                return false;
             }
 
             foreach (var operation in OperationFacts.Descendants(merge))
@@ -165,12 +209,12 @@ internal static class RangeSplit
                     && (SymbolEqualityComparer.Default.Equals(local.Local, partition)
                         || (partitionLocals.Contains(local.Local) && !SymbolEqualityComparer.Default.Equals(local.Local, accumulator))))
                 {
-                    return null;
+                    return false;
                 }
             }
         }
 
-        return new RangeSplitPlan(j, n, loop.Body, accumulator, accumulatorInitializer, merges);
+        return true;
     }
 
     private static bool IsIntegral(ITypeSymbol type) => type.SpecialType switch
