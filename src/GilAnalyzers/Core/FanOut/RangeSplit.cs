@@ -349,18 +349,9 @@ internal static class RangeSplit
     {
         var s = m.Resolve(start);
         var e = m.Resolve(end);
-
-        // start = p * N / T; end = (p + 1) * N / T
-        if (m.IsBinary(s, BinaryOperatorKind.Divide, out var sNum, out var sDen) && m.Same(sDen, t)
-            && m.IsBinary(sNum, BinaryOperatorKind.Multiply, out var a, out var b)
-            && m.IsBinary(e, BinaryOperatorKind.Divide, out var eNum, out var eDen) && m.Same(eDen, t)
-            && m.IsBinary(eNum, BinaryOperatorKind.Multiply, out var c, out var d))
+        if (MatchProportional(m, p, t, s, e) is { } proportional)
         {
-            IOperation? n = m.IsLocal(a, p) ? b : m.IsLocal(b, p) ? a : null;
-            if (n is not null && ((m.IsPlusOne(c, p) && m.Same(d, n)) || (m.IsPlusOne(d, p) && m.Same(c, n))))
-            {
-                return n;
-            }
+            return proportional;
         }
 
         // start = p * chunk
@@ -375,61 +366,97 @@ internal static class RangeSplit
             return null;
         }
 
-        bool IsNextStart(IOperation candidate)
+        if (e is IConditionalOperation conditional)
         {
-            candidate = m.Resolve(candidate);
-            if (m.IsBinary(candidate, BinaryOperatorKind.Add, out var l, out var r))
-            {
-                if ((m.Same(l, start) && m.Same(r, chunk)) || (m.Same(r, start) && m.Same(l, chunk)))
-                {
-                    return true;
-                }
-            }
-
-            if (m.IsBinary(candidate, BinaryOperatorKind.Multiply, out l, out r))
-            {
-                return (m.IsPlusOne(l, p) && m.Same(r, chunk)) || (m.IsPlusOne(r, p) && m.Same(l, chunk));
-            }
-
-            return false;
+            return MatchLastTakesRest(m, p, t, start, chunk, conditional);
         }
 
-        // end = p == T - 1 ? N : next    (or p < T - 1 ? next : N),  chunk = N / T
-        if (e is IConditionalOperation { WhenFalse: { } whenFalse } conditional
-            && m.Resolve(conditional.Condition) is IBinaryOperation test)
-        {
-            IOperation? n = null;
-            var testsLast = (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t))
-                            || (m.IsLocal(test.RightOperand, p) && m.IsMinusOne(test.LeftOperand, t));
-            if (testsLast && test.OperatorKind == BinaryOperatorKind.Equals && IsNextStart(whenFalse))
-            {
-                n = conditional.WhenTrue;
-            }
-            else if (testsLast && test.OperatorKind == BinaryOperatorKind.NotEquals && IsNextStart(conditional.WhenTrue))
-            {
-                n = whenFalse;
-            }
-            else if (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t) && test.OperatorKind == BinaryOperatorKind.LessThan && IsNextStart(conditional.WhenTrue))
-            {
-                n = whenFalse;
-            }
+        return MatchCappedChunks(m, p, t, start, chunk, e);
+    }
 
-            if (n is not null
-                && m.IsBinary(m.Resolve(chunk), BinaryOperatorKind.Divide, out var num, out var den)
-                && m.Same(num, n) && m.Same(den, t))
+    /// <summary>N when start = p * N / T and end = (p + 1) * N / T (either factor order); otherwise null.</summary>
+    private static IOperation? MatchProportional(Matcher m, ILocalSymbol p, IOperation t, IOperation s, IOperation e)
+    {
+        if (m.IsBinary(s, BinaryOperatorKind.Divide, out var sNum, out var sDen) && m.Same(sDen, t)
+            && m.IsBinary(sNum, BinaryOperatorKind.Multiply, out var a, out var b)
+            && m.IsBinary(e, BinaryOperatorKind.Divide, out var eNum, out var eDen) && m.Same(eDen, t)
+            && m.IsBinary(eNum, BinaryOperatorKind.Multiply, out var c, out var d))
+        {
+            IOperation? n = m.IsLocal(a, p) ? b : m.IsLocal(b, p) ? a : null;
+            if (n is not null && ((m.IsPlusOne(c, p) && m.Same(d, n)) || (m.IsPlusOne(d, p) && m.Same(c, n))))
             {
                 return n;
             }
+        }
 
+        return null;
+    }
+
+    /// <summary>Whether the candidate is the next partition's start: start + chunk or (p + 1) * chunk.</summary>
+    private static bool IsNextStart(Matcher m, ILocalSymbol p, IOperation start, IOperation chunk, IOperation candidate)
+    {
+        candidate = m.Resolve(candidate);
+        if (m.IsBinary(candidate, BinaryOperatorKind.Add, out var l, out var r))
+        {
+            if ((m.Same(l, start) && m.Same(r, chunk)) || (m.Same(r, start) && m.Same(l, chunk)))
+            {
+                return true;
+            }
+        }
+
+        if (m.IsBinary(candidate, BinaryOperatorKind.Multiply, out l, out r))
+        {
+            return (m.IsPlusOne(l, p) && m.Same(r, chunk)) || (m.IsPlusOne(r, p) && m.Same(l, chunk));
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// N when end = p == T - 1 ? N : next (or p != T - 1 ? next : N, or p &lt; T - 1 ? next : N) and chunk = N / T,
+    /// so the last partition takes the remainder; otherwise null.
+    /// </summary>
+    private static IOperation? MatchLastTakesRest(Matcher m, ILocalSymbol p, IOperation t, IOperation start, IOperation chunk, IConditionalOperation conditional)
+    {
+        if (conditional.WhenFalse is not { } whenFalse || m.Resolve(conditional.Condition) is not IBinaryOperation test)
+        {
             return null;
         }
 
-        // end = Math.Min(N, next), chunk = (N + T - 1) / T
+        IOperation? n = null;
+        var testsLast = (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t))
+                        || (m.IsLocal(test.RightOperand, p) && m.IsMinusOne(test.LeftOperand, t));
+        if (testsLast && test.OperatorKind == BinaryOperatorKind.Equals && IsNextStart(m, p, start, chunk, whenFalse))
+        {
+            n = conditional.WhenTrue;
+        }
+        else if (testsLast && test.OperatorKind == BinaryOperatorKind.NotEquals && IsNextStart(m, p, start, chunk, conditional.WhenTrue))
+        {
+            n = whenFalse;
+        }
+        else if (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t) && test.OperatorKind == BinaryOperatorKind.LessThan && IsNextStart(m, p, start, chunk, conditional.WhenTrue))
+        {
+            n = whenFalse;
+        }
+
+        if (n is not null
+            && m.IsBinary(m.Resolve(chunk), BinaryOperatorKind.Divide, out var num, out var den)
+            && m.Same(num, n) && m.Same(den, t))
+        {
+            return n;
+        }
+
+        return null;
+    }
+
+    /// <summary>N when end = Math.Min(N, next) (either order) and chunk = (N + T - 1) / T; otherwise null.</summary>
+    private static IOperation? MatchCappedChunks(Matcher m, ILocalSymbol p, IOperation t, IOperation start, IOperation chunk, IOperation e)
+    {
         if (e is IInvocationOperation { TargetMethod: { Name: "Min", ContainingType: { Name: "Math" } } } min && min.Arguments.Length == 2)
         {
             var first = min.Arguments[0].Value;
             var second = min.Arguments[1].Value;
-            var n = IsNextStart(first) ? second : IsNextStart(second) ? first : null;
+            var n = IsNextStart(m, p, start, chunk, first) ? second : IsNextStart(m, p, start, chunk, second) ? first : null;
             if (n is not null
                 && m.IsBinary(m.Resolve(chunk), BinaryOperatorKind.Divide, out var num, out var den) && m.Same(den, t)
                 && m.IsCeilingNumerator(num, n, t))
