@@ -475,6 +475,7 @@ internal static partial class PoolFanOut
         }
     }
 
+    /// <summary>Walks a work item for its deepest CPU-bound work and deepest I/O, following I/O-bound structure, loops and calls.</summary>
     private static void Split(IOperation operation, int depth, int calls, WorkCostModel costModel, KnownTypes types, ref ItemSplit split)
     {
         var cost = costModel.Analyze(operation);
@@ -522,39 +523,47 @@ internal static partial class PoolFanOut
 
                 return;
             case IInvocationOperation call:
-                var callee = call.TargetMethod;
-                if (IsRemoteIo(callee) || (call.Instance?.Type is { } receiver && IsRemoteIoType(receiver)))
-                {
-                    split.Remote = true;
-                    return;
-                }
-
-                var calleeBody = calls < SplitCallDepth && (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
-                    ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
-                    : null;
-                if (call.Instance is not null)
-                {
-                    Split(call.Instance, depth, calls, costModel, types, ref split);
-                }
-
-                foreach (var argument in call.Arguments)
-                {
-                    Split(argument, depth, calls, costModel, types, ref split);
-                }
-
-                if (calleeBody is not null)
-                {
-                    Split(calleeBody, depth, calls + 1, costModel, types, ref split);
-                }
-                else
-                {
-                    split.Io = System.Math.Max(split.Io, depth);
-                }
-
+                SplitCall(call, depth, calls, costModel, types, ref split);
                 return;
             default:
                 split.Io = System.Math.Max(split.Io, depth);
                 return;
+        }
+    }
+
+    /// <summary>
+    /// An I/O-bound call in a work item: remote I/O marks the whole item remote; otherwise its receiver and
+    /// arguments are split, then the callee's body when it can be followed, else the call counts as I/O here.
+    /// </summary>
+    private static void SplitCall(IInvocationOperation call, int depth, int calls, WorkCostModel costModel, KnownTypes types, ref ItemSplit split)
+    {
+        var callee = call.TargetMethod;
+        if (IsRemoteIo(callee) || (call.Instance?.Type is { } receiver && IsRemoteIoType(receiver)))
+        {
+            split.Remote = true;
+            return;
+        }
+
+        var calleeBody = calls < SplitCallDepth && (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
+            ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+            : null;
+        if (call.Instance is not null)
+        {
+            Split(call.Instance, depth, calls, costModel, types, ref split);
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            Split(argument, depth, calls, costModel, types, ref split);
+        }
+
+        if (calleeBody is not null)
+        {
+            Split(calleeBody, depth, calls + 1, costModel, types, ref split);
+        }
+        else
+        {
+            split.Io = System.Math.Max(split.Io, depth);
         }
     }
 
