@@ -247,6 +247,7 @@ internal static class ThreadFanOut
         }
     }
 
+    /// <summary>Walks a thread body for its deepest CPU-bound work and its I/O level, following I/O-bound structure, loops and calls.</summary>
     private static void SplitCost(IOperation operation, int depth, int trampolines, WorkCostModel costModel, ref CostSplit split)
     {
         var cost = costModel.Analyze(operation);
@@ -271,20 +272,7 @@ internal static class ThreadFanOut
 
                 return;
             case ILoopOperation loop:
-                var small = IsSmallConstantLoop(loop);
-                var inner = depth + (small ? 0 : 1);
-                foreach (var child in loop.ChildOperations)
-                {
-                    SplitCost(child, inner, trampolines, costModel, ref split);
-                }
-
-                if (!small && loop.Body is IBlockOperation loopBlock
-                    && loopBlock.Operations.Any(o => !(o is IConditionalOperation) && costModel.Analyze(o).Kind != WorkKind.IoBound))
-                {
-                    // The iterations compute besides the I/O: the loop itself is work at its own level.
-                    split.AddCpu(inner, inner >= 2 ? "nested loop, " + inner.ToString(System.Globalization.CultureInfo.InvariantCulture) + " levels" : "loop");
-                }
-
+                SplitLoopCost(loop, depth, trampolines, costModel, ref split);
                 return;
             case IConditionalOperation { WhenTrue: IBlockOperation { Operations: { Length: > 0 } exit } } branch when depth > 0 && LeavesLoop(exit[exit.Length - 1]) is { } levels:
                 // if (failed) { Console.WriteLine(...); break; }: runs once, when the loop ends, not once per iteration.
@@ -311,22 +299,7 @@ internal static class ThreadFanOut
 
                 return;
             case IExpressionStatementOperation { Operation: IInvocationOperation call } when trampolines < TrampolineDepth:
-                var callee = call.TargetMethod;
-                var calleeBody = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
-                    ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
-                    : null;
-                if (calleeBody is null)
-                {
-                    split.AddIo(depth);
-                    return;
-                }
-
-                foreach (var argument in call.Arguments)
-                {
-                    SplitCost(argument.Value, depth, trampolines, costModel, ref split);
-                }
-
-                SplitCost(calleeBody, depth, trampolines + 1, costModel, ref split);
+                SplitCallCost(call, depth, trampolines, costModel, ref split);
                 return;
             default:
                 // A statement whose only I/O is inside one source call (`var c = tracer.Calculate(x, y);`): where the time
@@ -340,6 +313,51 @@ internal static class ThreadFanOut
                 split.AddIo(depth);
                 return;
         }
+    }
+
+    /// <summary>
+    /// An I/O-bound loop: its children one level deeper (unless it is a small constant loop), and the loop itself
+    /// counts as CPU work at that level when its iterations compute besides the I/O.
+    /// </summary>
+    private static void SplitLoopCost(ILoopOperation loop, int depth, int trampolines, WorkCostModel costModel, ref CostSplit split)
+    {
+        var small = IsSmallConstantLoop(loop);
+        var inner = depth + (small ? 0 : 1);
+        foreach (var child in loop.ChildOperations)
+        {
+            SplitCost(child, inner, trampolines, costModel, ref split);
+        }
+
+        if (!small && loop.Body is IBlockOperation loopBlock
+            && loopBlock.Operations.Any(o => !(o is IConditionalOperation) && costModel.Analyze(o).Kind != WorkKind.IoBound))
+        {
+            // The iterations compute besides the I/O: the loop itself is work at its own level.
+            split.AddCpu(inner, inner >= 2 ? "nested loop, " + inner.ToString(System.Globalization.CultureInfo.InvariantCulture) + " levels" : "loop");
+        }
+    }
+
+    /// <summary>
+    /// An I/O-bound call statement: followed into the callee's body (after its arguments) when the body is in
+    /// source and the call is not virtual, otherwise I/O at this level.
+    /// </summary>
+    private static void SplitCallCost(IInvocationOperation call, int depth, int trampolines, WorkCostModel costModel, ref CostSplit split)
+    {
+        var callee = call.TargetMethod;
+        var calleeBody = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+            ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+            : null;
+        if (calleeBody is null)
+        {
+            split.AddIo(depth);
+            return;
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            SplitCost(argument.Value, depth, trampolines, costModel, ref split);
+        }
+
+        SplitCost(calleeBody, depth, trampolines + 1, costModel, ref split);
     }
 
     /// <summary>How many loop levels a branch's last statement leaves: 1 for <c>break</c>, all for <c>return</c> / <c>throw</c>.</summary>
