@@ -491,48 +491,10 @@ internal static class ThreadFanOut
             grid = true;
         }
 
-        string count;
-        IOperation? bound = null;
-        ILocalSymbol? index = null;
-        ILocalSymbol? callerIndex = null;
-        IOperation? callerBound = null;
-        if (OperationFacts.IsCountingLoop(loop, out var loopIndex, out var start, out var loopBound))
+        var count = LoopCount(loop, out var index, out var bound, out var callerIndex, out var callerBound);
+        if (count is null)
         {
-            if (loopBound.ConstantValue is { HasValue: true, Value: int n } && n - start < 2)
-            {
-                return null;
-            }
-
-            if (start == 0)
-            {
-                index = loopIndex;
-                bound = loopBound;
-                count = Describe(loopBound);
-            }
-            else
-            {
-                // for (int i = 1; i < n; i++): the calling thread usually runs partition 0 itself.
-                if (start == 1)
-                {
-                    callerIndex = loopIndex;
-                    callerBound = loopBound;
-                }
-
-                count = loopBound.ConstantValue is { HasValue: true, Value: int constant }
-                    ? (constant - start).ToString(System.Globalization.CultureInfo.InvariantCulture)
-                    : "'" + OperationFacts.StripConversions(loopBound).Syntax + " - " + start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "'";
-            }
-        }
-        else if (OperationFacts.IsWideCountingLoop(loop, out var wideIndex, out var wideBound))
-        {
-            // for (uint i = 0; i < n; ++i) / for (long i = 0; …): Parallel.For's long overload runs the same partitions.
-            index = wideIndex;
-            bound = wideBound;
-            count = Describe(wideBound);
-        }
-        else
-        {
-            count = "several";
+            return null;
         }
 
         if (grid && OperationFacts.IsCountingLoop(handle.OuterLoop!, out _, out var outerStart, out var outerBound) && outerStart == 0 && bound is not null)
@@ -575,6 +537,53 @@ internal static class ThreadFanOut
         }
 
         return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker, dispatch);
+    }
+
+    /// <summary>
+    /// How many threads the creation loop makes, as the message words it, with the index and bound of a loop from 0
+    /// (or of a loop from 1, whose partition 0 the calling thread runs); null when a constant count is below two.
+    /// </summary>
+    private static string? LoopCount(ILoopOperation loop, out ILocalSymbol? index, out IOperation? bound, out ILocalSymbol? callerIndex, out IOperation? callerBound)
+    {
+        index = null;
+        bound = null;
+        callerIndex = null;
+        callerBound = null;
+        if (OperationFacts.IsCountingLoop(loop, out var loopIndex, out var start, out var loopBound))
+        {
+            if (loopBound.ConstantValue is { HasValue: true, Value: int n } && n - start < 2)
+            {
+                return null;
+            }
+
+            if (start == 0)
+            {
+                index = loopIndex;
+                bound = loopBound;
+                return Describe(loopBound);
+            }
+
+            // for (int i = 1; i < n; i++): the calling thread usually runs partition 0 itself.
+            if (start == 1)
+            {
+                callerIndex = loopIndex;
+                callerBound = loopBound;
+            }
+
+            return loopBound.ConstantValue is { HasValue: true, Value: int constant }
+                ? (constant - start).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : "'" + OperationFacts.StripConversions(loopBound).Syntax + " - " + start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "'";
+        }
+
+        if (OperationFacts.IsWideCountingLoop(loop, out var wideIndex, out var wideBound))
+        {
+            // for (uint i = 0; i < n; ++i) / for (long i = 0; …): Parallel.For's long overload runs the same partitions.
+            index = wideIndex;
+            bound = wideBound;
+            return Describe(wideBound);
+        }
+
+        return "several";
     }
 
     /// <summary>
