@@ -603,21 +603,12 @@ internal static class ThreadFanOut
     {
         plan = null;
         var loop = handle.Loop!;
-        IOperation? source = null;
-        if ((index is null || bound is null) && OperationFacts.ForEachItems(loop, root) is { } items)
+        if (LoopRange(handle, index, bound, root, types, out var partition, out var source) is { } rangeBlocker)
         {
-            // foreach (var desk in desks) { new Thread(…).Start(); … }: one thread per item → Parallel.ForEach over the items.
-            (index, source) = items;
-        }
-        else if (index is null || bound is null)
-        {
-            return "the threads are not created by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
+            return rangeBlocker;
         }
 
-        if (bound is not null && !BoundKept(bound, root, handle.Delegate!, types))
-        {
-            return "the thread count can change while the threads run";
-        }
+        index = partition;
 
         if (loop.Parent is not IBlockOperation block || loop.Body is not IBlockOperation loopBody)
         {
@@ -637,36 +628,10 @@ internal static class ThreadFanOut
             return perThreadBlocker;
         }
 
-        if (usage.Joins.Any(j => IsWithin(j, loop)))
-        {
-            // Each thread is joined before the next one starts: the original runs the partitions one at a time.
-            return "each thread is joined before the next one starts, so the partitions run one after another";
-        }
-
         var @delegate = handle.Delegate!;
-        if (source is null && OperationFacts.References(@delegate, index))
+        if (ThreadRunBlocker(usage, loop, @delegate, index, source, root, types, out var argument) is { } runBlocker)
         {
-            return "the thread reads the loop variable '" + index.Name + "', which changes while the thread runs";
-        }
-
-        var affinity = OperationFacts.ThreadAffinity(DelegateBody(@delegate), types);
-        if (affinity is not null)
-        {
-            return "the thread body depends on its own thread (" + affinity + ")";
-        }
-
-        IOperation? argument = null;
-        if (usage.StartArgumentInLoop is not null)
-        {
-            argument = usage.StartArgumentInLoop;
-            if (!OperationFacts.IsStableValue(argument, root, index))
-            {
-                return "the argument passed to Start cannot be evaluated later with the same value";
-            }
-        }
-        else if (usage.HasStartArgumentOutsideLoop)
-        {
-            return "the threads' arguments are passed by a separate start loop";
+            return runBlocker;
         }
 
         var body = BodyOf(@delegate, argument);
@@ -701,6 +666,94 @@ internal static class ThreadFanOut
             return null;
         }
 
+        if (RemovedCollectionBlocker(usage, collection, source, pre, @delegate, argument, root, ref bound) is { } collectionBlocker)
+        {
+            return collectionBlocker;
+        }
+
+        var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+        plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
+        return null;
+    }
+
+    /// <summary>
+    /// What the threads run over: the counting loop's index (<paramref name="partition"/>) and bound as given, or a
+    /// foreach loop's variable and items (<paramref name="source"/>) when there is no counting index; null when the
+    /// count is kept while the threads run, else why the rewrite is refused.
+    /// </summary>
+    private static string? LoopRange(ThreadHandle handle, ILocalSymbol? index, IOperation? bound, IOperation root, KnownTypes types, out ILocalSymbol partition, out IOperation? source)
+    {
+        partition = null!;
+        source = null;
+        if ((index is null || bound is null) && OperationFacts.ForEachItems(handle.Loop!, root) is { } items)
+        {
+            // foreach (var desk in desks) { new Thread(…).Start(); … }: one thread per item → Parallel.ForEach over the items.
+            (partition, source) = items;
+        }
+        else if (index is null || bound is null)
+        {
+            return "the threads are not created by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
+        }
+        else
+        {
+            partition = index;
+        }
+
+        if (bound is not null && !BoundKept(bound, root, handle.Delegate!, types))
+        {
+            return "the thread count can change while the threads run";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the threads can run as iterations of one parallel loop: not joined one by one, not reading the changing
+    /// loop variable, not tied to their own thread, and started with an argument that can be evaluated later
+    /// (<paramref name="argument"/>). Null when they can, else why not.
+    /// </summary>
+    private static string? ThreadRunBlocker(ThreadUsage usage, ILoopOperation loop, IOperation @delegate, ILocalSymbol index, IOperation? source, IOperation root, KnownTypes types, out IOperation? argument)
+    {
+        argument = null;
+        if (usage.Joins.Any(j => IsWithin(j, loop)))
+        {
+            // Each thread is joined before the next one starts: the original runs the partitions one at a time.
+            return "each thread is joined before the next one starts, so the partitions run one after another";
+        }
+
+        if (source is null && OperationFacts.References(@delegate, index))
+        {
+            return "the thread reads the loop variable '" + index.Name + "', which changes while the thread runs";
+        }
+
+        var affinity = OperationFacts.ThreadAffinity(DelegateBody(@delegate), types);
+        if (affinity is not null)
+        {
+            return "the thread body depends on its own thread (" + affinity + ")";
+        }
+
+        if (usage.StartArgumentInLoop is not null)
+        {
+            argument = usage.StartArgumentInLoop;
+            if (!OperationFacts.IsStableValue(argument, root, index))
+            {
+                return "the argument passed to Start cannot be evaluated later with the same value";
+            }
+        }
+        else if (usage.HasStartArgumentOutsideLoop)
+        {
+            return "the threads' arguments are passed by a separate start loop";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the rewrite may remove the local thread collection: nothing it keeps names it, and a count read from it
+    /// (<c>threads.Length</c>) is replaced by the array's stable size in <paramref name="bound"/>. Null when it may, else why not.
+    /// </summary>
+    private static string? RemovedCollectionBlocker(ThreadUsage usage, ISymbol collection, IOperation? source, ImmutableArray<IOperation>.Builder pre, IOperation @delegate, IOperation? argument, IOperation root, ref IOperation? bound)
+    {
         if (source is not null && OperationFacts.References(source, collection))
         {
             return "the threads' work uses the thread collection, which the rewrite removes";
@@ -726,8 +779,6 @@ internal static class ThreadFanOut
             return "the threads' work uses the thread collection, which the rewrite removes";
         }
 
-        var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
-        plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
         return null;
     }
 
