@@ -1983,33 +1983,12 @@ internal static class ThreadFanOut
 
         public static ThreadHandle? Create(IOperation site, IOperation root, KnownTypes types, WorkCostModel costModel)
         {
-            IOperation? @delegate;
-            var startedByHelper = false;
-            string? shapeBlocker = null;
-            if (site is IObjectCreationOperation creation)
+            if (site is IInvocationOperation call && !OperationFacts.IsThread(call.TargetMethod.ReturnType, types))
             {
-                if (!IsPlainWorkerCreation(creation, out shapeBlocker))
-                {
-                    return null;
-                }
-
-                @delegate = ResolveDelegate(creation.Arguments[0].Value, root, ref shapeBlocker);
+                return CreateFromCollectionHelper(call, root, types, costModel);
             }
-            else if (site is IInvocationOperation call)
-            {
-                if (!OperationFacts.IsThread(call.TargetMethod.ReturnType, types))
-                {
-                    return CreateFromCollectionHelper(call, root, types, costModel);
-                }
 
-                if (!Helper.TryResolve(call, types, costModel, out @delegate, out startedByHelper))
-                {
-                    return null;
-                }
-
-                shapeBlocker = "the threads are made by the helper '" + call.TargetMethod.Name + "'";
-            }
-            else
+            if (!TryResolveSiteDelegate(site, root, types, costModel, out var @delegate, out var startedByHelper, out var shapeBlocker))
             {
                 return null;
             }
@@ -2021,39 +2000,7 @@ internal static class ThreadFanOut
                 parent = parent.Parent;
             }
 
-            ISymbol? collection = null;
-            ILocalSymbol? local = null;
-            IOperation? declaration = null;
-            ISymbol? member = null;
-            var heldByMember = false;
-            switch (parent)
-            {
-                case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } held, Parent: IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation holder } }
-                    when loop is not null && StoredInto(holder) is { } holders:
-                    // list.Add(new WorkerState { Id = i, Thread = new Thread(Run) }): the thread is a member of each stored object.
-                    collection = holders;
-                    member = held.Member;
-                    heldByMember = shapeBlocker is null;
-                    shapeBlocker ??= "the threads are kept in the '" + held.Member.Name + "' member of per-thread objects";
-                    break;
-                case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element }:
-                    collection = Storage(element.ArrayReference);
-                    break;
-                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer }:
-                    collection = Storage(indexer.Instance);
-                    break;
-                case IArgumentOperation { Parent: IInvocationOperation store } when IsStoreMethod(store.TargetMethod.Name):
-                    collection = Storage(store.Instance);
-                    break;
-                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                    local = declarator.Symbol;
-                    declaration = declarator.Parent?.Parent;
-                    break;
-                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned }:
-                    local = assigned.Local;
-                    break;
-            }
-
+            WhereKept(parent, loop, ref shapeBlocker, out var collection, out var local, out var declaration, out var member, out var heldByMember);
             if (loop is null && root is IAnonymousFunctionOperation selector && TryQuery(selector, site, parent, local, out var query))
             {
                 return new ThreadHandle(site, @delegate, null, null, query.Collection, null, null, query.Started, shapeBlocker ?? "the threads are made by a LINQ query", query.Root, query.Count);
@@ -2081,22 +2028,7 @@ internal static class ThreadFanOut
                 }
             }
 
-            if (collection is IFieldSymbol field && !IsPrivateToThisFile(field))
-            {
-                // The uses of a private field are all in this file's part of the type, where the thread usage is followed;
-                // any other field can be used where nothing checks it.
-                shapeBlocker ??= "the threads are kept in the field '" + field.Name + "', which code in other files can reach";
-            }
-            else if (collection is IFieldSymbol arrayField && arrayField.Type is not IArrayTypeSymbol)
-            {
-                // An array field keeps its length when its elements are no longer set; a list field would stay empty.
-                shapeBlocker ??= "the threads are added to the field '" + arrayField.Name + "', whose count the rewrite would change";
-            }
-            else if (collection is ILocalSymbol collectionLocal && !IsListOrArray(collectionLocal.Type))
-            {
-                shapeBlocker ??= "the threads are kept in a " + collectionLocal.Type.Name;
-            }
-
+            shapeBlocker ??= CollectionBlocker(collection);
             ILoopOperation? outerLoop = null;
             if (loop is not null)
             {
@@ -2114,6 +2046,99 @@ internal static class ThreadFanOut
             }
 
             return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member, HeldByMember = heldByMember };
+        }
+
+        /// <summary>
+        /// The delegate a creation site runs (<c>new Thread(delegate)</c> or a helper returning a started or unstarted
+        /// thread), whether the helper starts it, and why the shape blocks the rewrite; false when it is no plain worker thread.
+        /// </summary>
+        private static bool TryResolveSiteDelegate(IOperation site, IOperation root, KnownTypes types, WorkCostModel costModel, out IOperation? @delegate, out bool startedByHelper, out string? shapeBlocker)
+        {
+            @delegate = null;
+            startedByHelper = false;
+            shapeBlocker = null;
+            if (site is IObjectCreationOperation creation)
+            {
+                if (!IsPlainWorkerCreation(creation, out shapeBlocker))
+                {
+                    return false;
+                }
+
+                @delegate = ResolveDelegate(creation.Arguments[0].Value, root, ref shapeBlocker);
+                return true;
+            }
+
+            if (site is IInvocationOperation call && Helper.TryResolve(call, types, costModel, out @delegate, out startedByHelper))
+            {
+                shapeBlocker = "the threads are made by the helper '" + call.TargetMethod.Name + "'";
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Where the created thread is kept, read from the operation that receives it: a member of per-thread objects
+        /// stored in a collection, an element of an array, indexer or store call's collection, or a local.
+        /// </summary>
+        private static void WhereKept(IOperation? parent, ILoopOperation? loop, ref string? shapeBlocker, out ISymbol? collection, out ILocalSymbol? local, out IOperation? declaration, out ISymbol? member, out bool heldByMember)
+        {
+            collection = null;
+            local = null;
+            declaration = null;
+            member = null;
+            heldByMember = false;
+            switch (parent)
+            {
+                case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } held, Parent: IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation holder } }
+                    when loop is not null && StoredInto(holder) is { } holders:
+                    // list.Add(new WorkerState { Id = i, Thread = new Thread(Run) }): the thread is a member of each stored object.
+                    collection = holders;
+                    member = held.Member;
+                    heldByMember = shapeBlocker is null;
+                    shapeBlocker ??= "the threads are kept in the '" + held.Member.Name + "' member of per-thread objects";
+                    break;
+                case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element }:
+                    collection = Storage(element.ArrayReference);
+                    break;
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer }:
+                    collection = Storage(indexer.Instance);
+                    break;
+                case IArgumentOperation { Parent: IInvocationOperation store } when IsStoreMethod(store.TargetMethod.Name):
+                    collection = Storage(store.Instance);
+                    break;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    local = declarator.Symbol;
+                    declaration = declarator.Parent?.Parent;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned }:
+                    local = assigned.Local;
+                    break;
+            }
+        }
+
+        /// <summary>Why the collection the threads are kept in blocks the rewrite (a field other files reach, a list field, an unusual collection), or null.</summary>
+        private static string? CollectionBlocker(ISymbol? collection)
+        {
+            if (collection is IFieldSymbol field && !IsPrivateToThisFile(field))
+            {
+                // The uses of a private field are all in this file's part of the type, where the thread usage is followed;
+                // any other field can be used where nothing checks it.
+                return "the threads are kept in the field '" + field.Name + "', which code in other files can reach";
+            }
+
+            if (collection is IFieldSymbol arrayField && arrayField.Type is not IArrayTypeSymbol)
+            {
+                // An array field keeps its length when its elements are no longer set; a list field would stay empty.
+                return "the threads are added to the field '" + arrayField.Name + "', whose count the rewrite would change";
+            }
+
+            if (collection is ILocalSymbol collectionLocal && !IsListOrArray(collectionLocal.Type))
+            {
+                return "the threads are kept in a " + collectionLocal.Type.Name;
+            }
+
+            return null;
         }
 
         /// <summary>
