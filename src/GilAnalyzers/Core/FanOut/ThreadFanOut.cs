@@ -2514,26 +2514,8 @@ internal static class ThreadFanOut
                 return false;
             }
 
-            IObjectCreationOperation? creation = null;
             var returns = new List<IOperation>();
-            foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
-            {
-                switch (operation)
-                {
-                    case IObjectCreationOperation candidate when OperationFacts.IsThread(candidate.Type, types):
-                        if (creation is not null)
-                        {
-                            return false;
-                        }
-
-                        creation = candidate;
-                        break;
-                    case IReturnOperation { ReturnedValue: { } value }:
-                        returns.Add(OperationFacts.StripConversions(value));
-                        break;
-                }
-            }
-
+            var creation = SingleThreadCreation(body, types, returns);
             if (creation is null || !ThreadHandle.IsPlainWorkerCreation(creation, out _))
             {
                 return false;
@@ -2563,40 +2545,83 @@ internal static class ThreadFanOut
                 return false;
             }
 
-            if (local is not null)
+            if (local is not null && !IsPlainlyStarted(body, local, ref started))
             {
-                foreach (var operation in OperationFacts.Descendants(body))
-                {
-                    if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
-                    {
-                        continue;
-                    }
+                return false;
+            }
 
-                    switch (reference.Parent)
-                    {
-                        case IInvocationOperation { TargetMethod: { Name: "Start" } } start when start.Instance == reference:
-                            started = true;
-                            break;
-                        case IInvocationOperation { TargetMethod: { Name: "SetApartmentState" or "TrySetApartmentState" } }:
-                            return false;
-                        case IPropertyReferenceOperation { Property: { Name: "IsBackground" or "ApartmentState" } }:
-                            return false;
-                    }
+            @delegate = CreationDelegate(call, creation);
+            return @delegate is not null;
+        }
+
+        /// <summary>The helper's one <c>new Thread(...)</c> (null when there are none or several), collecting its returned values into <paramref name="returns"/>.</summary>
+        private static IObjectCreationOperation? SingleThreadCreation(IOperation body, KnownTypes types, List<IOperation> returns)
+        {
+            IObjectCreationOperation? creation = null;
+            foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
+            {
+                switch (operation)
+                {
+                    case IObjectCreationOperation candidate when OperationFacts.IsThread(candidate.Type, types):
+                        if (creation is not null)
+                        {
+                            return null;
+                        }
+
+                        creation = candidate;
+                        break;
+                    case IReturnOperation { ReturnedValue: { } value }:
+                        returns.Add(OperationFacts.StripConversions(value));
+                        break;
                 }
             }
 
+            return creation;
+        }
+
+        /// <summary>
+        /// Whether the helper's thread local is used plainly: false when the helper sets its apartment or background flag;
+        /// sets <paramref name="started"/> when the helper starts it.
+        /// </summary>
+        private static bool IsPlainlyStarted(IOperation body, ILocalSymbol local, ref bool started)
+        {
+            foreach (var operation in OperationFacts.Descendants(body))
+            {
+                if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    continue;
+                }
+
+                switch (reference.Parent)
+                {
+                    case IInvocationOperation { TargetMethod: { Name: "Start" } } start when start.Instance == reference:
+                        started = true;
+                        break;
+                    case IInvocationOperation { TargetMethod: { Name: "SetApartmentState" or "TrySetApartmentState" } }:
+                        return false;
+                    case IPropertyReferenceOperation { Property: { Name: "IsBackground" or "ApartmentState" } }:
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The delegate the helper's thread runs: its own, or the caller's when the helper passes a delegate parameter on.</summary>
+        private static IOperation? CreationDelegate(IInvocationOperation call, IObjectCreationOperation creation)
+        {
             var argument = creation.Arguments[0].Value;
-            @delegate = OperationFacts.UnwrapDelegate(argument);
+            var @delegate = OperationFacts.UnwrapDelegate(argument);
             if (@delegate is null
                 && OperationFacts.StripConversions(argument) is IParameterReferenceOperation parameter
-                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method.OriginalDefinition))
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, call.TargetMethod.OriginalDefinition))
             {
                 // Thread Spawn(ThreadStart work) { ... new Thread(work) ... }: the caller's delegate runs.
                 var passed = call.Arguments.FirstOrDefault(a => a.Parameter is { } p && p.Ordinal == parameter.Parameter.Ordinal);
                 @delegate = passed is null ? null : OperationFacts.UnwrapDelegate(passed.Value);
             }
 
-            return @delegate is not null;
+            return @delegate;
         }
     }
 
