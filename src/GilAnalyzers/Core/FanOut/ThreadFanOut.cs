@@ -2873,28 +2873,7 @@ internal static class ThreadFanOut
                         Invocation(invocation, argument);
                         break;
                     case IForEachLoopOperation forEach when forEach.Collection == outer:
-                        foreach (var local in forEach.Locals)
-                        {
-                            if (IsHolder(local.Type))
-                            {
-                                _holderSymbols.Add(local);
-                            }
-                            else if (OperationFacts.IsThread(local.Type, _types) || (isCollection && local.Type.TypeKind == TypeKind.Error))
-                            {
-                                _threadSymbols.Add(local);
-                            }
-                            else if (OperationFacts.HoldsThreads(local.Type, _types))
-                            {
-                                _containerSymbols.Add(local);
-                                Block();
-                            }
-                        }
-
-                        if (!isCollection)
-                        {
-                            Block();
-                        }
-
+                        ForEachOver(forEach, isCollection);
                         break;
                     case ISimpleAssignmentOperation assignment when assignment.Target == outer:
                         // _workers = new Thread[n]: a field (re)created before the fan-out.
@@ -2919,6 +2898,35 @@ internal static class ThreadFanOut
                     default:
                         Block();
                         break;
+                }
+            }
+
+            /// <summary>
+            /// <c>foreach (var t in threads)</c>: the loop variable is followed as a holder, a thread or a nested container;
+            /// a loop over anything but the thread collection itself blocks.
+            /// </summary>
+            private void ForEachOver(IForEachLoopOperation forEach, bool isCollection)
+            {
+                foreach (var local in forEach.Locals)
+                {
+                    if (IsHolder(local.Type))
+                    {
+                        _holderSymbols.Add(local);
+                    }
+                    else if (OperationFacts.IsThread(local.Type, _types) || (isCollection && local.Type.TypeKind == TypeKind.Error))
+                    {
+                        _threadSymbols.Add(local);
+                    }
+                    else if (OperationFacts.HoldsThreads(local.Type, _types))
+                    {
+                        _containerSymbols.Add(local);
+                        Block();
+                    }
+                }
+
+                if (!isCollection)
+                {
+                    Block();
                 }
             }
 
