@@ -2834,6 +2834,7 @@ internal static class ThreadFanOut
 
             private void Block() => Usage.FixBlocker ??= CollectionBlocker;
 
+            /// <summary>Follows one use of a thread container: to the threads and containers it yields, or blocks the rewrite.</summary>
             private void Container(IOperation expression, bool isCollection)
             {
                 if (!_seenContainers.Add(expression))
@@ -3033,7 +3034,7 @@ internal static class ThreadFanOut
             }
         }
 
-
+        /// <summary>Classifies one direct use of a thread: its creation or storing, a Thread call or property, or anything else, which blocks.</summary>
         private void Classify(IOperation expression, ThreadHandle handle, KnownTypes types)
         {
             var parent = expression.Parent;
@@ -3075,64 +3076,77 @@ internal static class ThreadFanOut
 
             if (parent is IInvocationOperation invocation && invocation.Instance == expression && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Thread))
             {
-                switch (invocation.TargetMethod.Name)
-                {
-                    case "Start":
-                    case "UnsafeStart":
-                        Starts.Add(invocation);
-                        if (invocation.TargetMethod.Name == "UnsafeStart")
-                        {
-                            FixBlocker ??= "the threads are started with UnsafeStart";
-                        }
-
-                        if (invocation.Arguments.Length == 1)
-                        {
-                            if (handle.Loop is not null && IsInside(invocation, handle.Loop))
-                            {
-                                StartArgumentInLoop = invocation.Arguments[0].Value;
-                            }
-                            else
-                            {
-                                HasStartArgumentOutsideLoop = true;
-                            }
-                        }
-
-                        NoteStatement(invocation, handle, start: true, join: false);
-                        return;
-                    case "Join":
-                        Joins.Add(invocation);
-                        if (invocation.Arguments.Length != 0)
-                        {
-                            FixBlocker ??= "a thread is joined with a timeout";
-                        }
-
-                        NoteStatement(invocation, handle, start: false, join: true);
-                        return;
-                    case "SetApartmentState":
-                    case "TrySetApartmentState":
-                        NotACpuWorker = true;
-                        return;
-                    default:
-                        FixBlocker ??= "the code calls Thread." + invocation.TargetMethod.Name + " on the threads";
-                        return;
-                }
+                ThreadCall(invocation, handle);
+                return;
             }
 
             if (parent is IPropertyReferenceOperation property && property.Instance == expression)
             {
-                var isWrite = property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
-                if (property.Property.Name == "IsBackground" || property.Property.Name == "ApartmentState")
-                {
-                    // A background thread does not keep the process alive: a service / message-loop thread, not a CPU fan-out.
-                    NotACpuWorker = NotACpuWorker || isWrite;
-                    return;
-                }
-
-                FixBlocker ??= "the threads' " + property.Property.Name + " is " + (isWrite ? "set" : "read");
+                ThreadProperty(property);
                 return;
             }
 
             FixBlocker ??= "the threads are used for more than starting and joining";
+        }
+
+        /// <summary>A Thread method called on one of the threads: a start (and its argument), a join, an apartment setting, or anything else, which blocks.</summary>
+        private void ThreadCall(IInvocationOperation invocation, ThreadHandle handle)
+        {
+            switch (invocation.TargetMethod.Name)
+            {
+                case "Start":
+                case "UnsafeStart":
+                    Starts.Add(invocation);
+                    if (invocation.TargetMethod.Name == "UnsafeStart")
+                    {
+                        FixBlocker ??= "the threads are started with UnsafeStart";
+                    }
+
+                    if (invocation.Arguments.Length == 1)
+                    {
+                        if (handle.Loop is not null && IsInside(invocation, handle.Loop))
+                        {
+                            StartArgumentInLoop = invocation.Arguments[0].Value;
+                        }
+                        else
+                        {
+                            HasStartArgumentOutsideLoop = true;
+                        }
+                    }
+
+                    NoteStatement(invocation, handle, start: true, join: false);
+                    return;
+                case "Join":
+                    Joins.Add(invocation);
+                    if (invocation.Arguments.Length != 0)
+                    {
+                        FixBlocker ??= "a thread is joined with a timeout";
+                    }
+
+                    NoteStatement(invocation, handle, start: false, join: true);
+                    return;
+                case "SetApartmentState":
+                case "TrySetApartmentState":
+                    NotACpuWorker = true;
+                    return;
+                default:
+                    FixBlocker ??= "the code calls Thread." + invocation.TargetMethod.Name + " on the threads";
+                    return;
+            }
+        }
+
+        /// <summary>A Thread property read or set on one of the threads: setting IsBackground/ApartmentState marks a non-CPU worker; other uses block.</summary>
+        private void ThreadProperty(IPropertyReferenceOperation property)
+        {
+            var isWrite = property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
+            if (property.Property.Name == "IsBackground" || property.Property.Name == "ApartmentState")
+            {
+                // A background thread does not keep the process alive: a service / message-loop thread, not a CPU fan-out.
+                NotACpuWorker = NotACpuWorker || isWrite;
+                return;
+            }
+
+            FixBlocker ??= "the threads' " + property.Property.Name + " is " + (isWrite ? "set" : "read");
         }
 
         private void NoteStatement(IOperation invocation, ThreadHandle handle, bool start, bool join)
