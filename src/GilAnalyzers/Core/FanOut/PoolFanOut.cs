@@ -475,6 +475,7 @@ internal static partial class PoolFanOut
         }
     }
 
+    /// <summary>Walks a work item for its deepest CPU-bound work and deepest I/O, following I/O-bound structure, loops and calls.</summary>
     private static void Split(IOperation operation, int depth, int calls, WorkCostModel costModel, KnownTypes types, ref ItemSplit split)
     {
         var cost = costModel.Analyze(operation);
@@ -522,39 +523,47 @@ internal static partial class PoolFanOut
 
                 return;
             case IInvocationOperation call:
-                var callee = call.TargetMethod;
-                if (IsRemoteIo(callee) || (call.Instance?.Type is { } receiver && IsRemoteIoType(receiver)))
-                {
-                    split.Remote = true;
-                    return;
-                }
-
-                var calleeBody = calls < SplitCallDepth && (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
-                    ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
-                    : null;
-                if (call.Instance is not null)
-                {
-                    Split(call.Instance, depth, calls, costModel, types, ref split);
-                }
-
-                foreach (var argument in call.Arguments)
-                {
-                    Split(argument, depth, calls, costModel, types, ref split);
-                }
-
-                if (calleeBody is not null)
-                {
-                    Split(calleeBody, depth, calls + 1, costModel, types, ref split);
-                }
-                else
-                {
-                    split.Io = System.Math.Max(split.Io, depth);
-                }
-
+                SplitCall(call, depth, calls, costModel, types, ref split);
                 return;
             default:
                 split.Io = System.Math.Max(split.Io, depth);
                 return;
+        }
+    }
+
+    /// <summary>
+    /// An I/O-bound call in a work item: remote I/O marks the whole item remote; otherwise its receiver and
+    /// arguments are split, then the callee's body when it can be followed, else the call counts as I/O here.
+    /// </summary>
+    private static void SplitCall(IInvocationOperation call, int depth, int calls, WorkCostModel costModel, KnownTypes types, ref ItemSplit split)
+    {
+        var callee = call.TargetMethod;
+        if (IsRemoteIo(callee) || (call.Instance?.Type is { } receiver && IsRemoteIoType(receiver)))
+        {
+            split.Remote = true;
+            return;
+        }
+
+        var calleeBody = calls < SplitCallDepth && (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
+            ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+            : null;
+        if (call.Instance is not null)
+        {
+            Split(call.Instance, depth, calls, costModel, types, ref split);
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            Split(argument, depth, calls, costModel, types, ref split);
+        }
+
+        if (calleeBody is not null)
+        {
+            Split(calleeBody, depth, calls + 1, costModel, types, ref split);
+        }
+        else
+        {
+            split.Io = System.Math.Max(split.Io, depth);
         }
     }
 
@@ -807,9 +816,34 @@ internal static partial class PoolFanOut
 
     private static QueuedJoin? FindQueuedJoin(SignalSite site, KnownTypes types, WorkCostModel costModel)
     {
-        var root = site.Root;
+        var signals = CompletionSignals(site, types, costModel, out var decrements);
+        if (signals.Count == 0)
+        {
+            return null;
+        }
+
+        var signalStatements = signals.Select(s => (IOperation)(s.Parent is IExpressionStatementOperation st ? st : s)).ToImmutableArray();
+        var rootWaits = OperationFacts.Descendants(site.Root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
+        var counter = InterlockedCounter(site.SignalBody, types);
+        foreach (var signal in signals)
+        {
+            if (JoinOfSignal(signal, site, rootWaits, signalStatements, decrements, counter, types, costModel) is { } join)
+            {
+                return join;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The calls in the signal body that signal the work item's completion (CountdownEvent.Signal, an event's Set,
+    /// Monitor.Pulse), and whether the body also counts with Interlocked.Decrement/Increment.
+    /// </summary>
+    private static List<IInvocationOperation> CompletionSignals(SignalSite site, KnownTypes types, WorkCostModel costModel, out bool decrements)
+    {
         var signals = new List<IInvocationOperation>();
-        var decrements = false;
+        decrements = false;
         foreach (var operation in OperationFacts.Descendants(site.SignalBody))
         {
             if (operation is not IInvocationOperation invocation)
@@ -834,15 +868,14 @@ internal static partial class PoolFanOut
             }
         }
 
-        if (signals.Count == 0)
-        {
-            return null;
-        }
+        return signals;
+    }
 
-        var signalStatements = signals.Select(s => (IOperation)(s.Parent is IExpressionStatementOperation st ? st : s)).ToImmutableArray();
-        var rootWaits = OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>().ToList();
+    /// <summary>The counter the signal body passes to Interlocked.Decrement/Increment (the last such call wins), or null.</summary>
+    private static ISymbol? InterlockedCounter(IOperation signalBody, KnownTypes types)
+    {
         ISymbol? counter = null;
-        foreach (var operation in OperationFacts.Descendants(site.SignalBody))
+        foreach (var operation in OperationFacts.Descendants(signalBody))
         {
             if (operation is IInvocationOperation { TargetMethod.Name: "Decrement" or "Increment", Arguments.Length: 1 } interlocked
                 && KnownTypes.Is(interlocked.TargetMethod.ContainingType, types.Interlocked))
@@ -851,82 +884,106 @@ internal static partial class PoolFanOut
             }
         }
 
-        foreach (var signal in signals)
+        return counter;
+    }
+
+    /// <summary>
+    /// The join one completion signal takes part in, seen through the work item's state and a join field's
+    /// sibling methods, or null when the caller waits for it in none of the recognised ways.
+    /// </summary>
+    private static QueuedJoin? JoinOfSignal(IInvocationOperation signal, SignalSite site, List<IInvocationOperation> rootWaits, ImmutableArray<IOperation> signalStatements, bool decrements, ISymbol? counter, KnownTypes types, WorkCostModel costModel)
+    {
+        var monitor = IsMonitorPulse(signal, types);
+        var targetExpression = monitor ? signal.Arguments[0].Value : signal.Instance;
+        var target = targetExpression is null ? null : OperationFacts.StripConversions(targetExpression);
+        if (target is null)
         {
-            var monitor = IsMonitorPulse(signal, types);
-            var targetExpression = monitor ? signal.Arguments[0].Value : signal.Instance;
-            var target = targetExpression is null ? null : OperationFacts.StripConversions(targetExpression);
-            if (target is null)
+            return null;
+        }
+
+        // The join object may reach the work item through its state: a tuple, a small class, an array element.
+        var fromState = StateValue(target, site, 0);
+        var carried = fromState is not null;
+        var resolved = fromState ?? target;
+        var waits = rootWaits;
+        if (JoinField(resolved) is { } joinField)
+        {
+            // A join object kept in a field may be waited in another method of the class.
+            waits = rootWaits.Concat(SiblingInvocations(joinField, site.Root, costModel)).ToList();
+        }
+
+        var blocker = SignalBlocker(site, target, carried);
+        if (monitor)
+        {
+            return MonitorJoin(resolved, waits, signalStatements, blocker, types);
+        }
+
+        if (KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent))
+        {
+            var symbol = OperationFacts.ReferencedSymbol(resolved);
+            return symbol is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && w.Instance is { } i && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol))
+                ? new QueuedJoin("CountdownEvent", carried ? null : symbol as ILocalSymbol, signalStatements, blocker)
+                : null;
+        }
+
+        return EventJoin(resolved, waits, signalStatements, blocker, decrements, counter, site.Root, types);
+    }
+
+    /// <summary>Why a rewrite must refuse a join whose object travels in the item's state (null when it does not).</summary>
+    private static string? SignalBlocker(SignalSite site, IOperation target, bool carried) =>
+        !carried ? null
+        : site.HelperCall is not null && target is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol owner }
+          && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, site.HelperCall.TargetMethod.OriginalDefinition)
+            ? HelperSignalBlocker
+            : StateCarriedBlocker;
+
+    /// <summary>
+    /// <c>lock (gate) { pending--; Monitor.Pulse(gate); }</c> in the item with <c>while (pending &gt; 0) Monitor.Wait(gate)</c>
+    /// in the caller: the join when some wait is a Monitor.Wait on the pulsed gate.
+    /// </summary>
+    private static QueuedJoin? MonitorJoin(IOperation gateExpression, List<IInvocationOperation> waits, ImmutableArray<IOperation> signalStatements, string? blocker, KnownTypes types)
+    {
+        var gate = OperationFacts.ReferencedSymbol(gateExpression);
+        if (gate is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && KnownTypes.Is(w.TargetMethod.ContainingType, types.Monitor)
+                                               && w.Arguments.Length >= 1
+                                               && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(w.Arguments[0].Value)), gate)))
+        {
+            return new QueuedJoin("pending counter + Monitor.Wait", null, signalStatements, blocker);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The joins on set events: an event array waited with WaitHandle.WaitAll or one WaitOne per event, or one done
+    /// event set when an Interlocked counter runs out and waited by the caller.
+    /// </summary>
+    private static QueuedJoin? EventJoin(IOperation eventExpression, List<IInvocationOperation> waits, ImmutableArray<IOperation> signalStatements, string? blocker, bool decrements, ISymbol? counter, IOperation root, KnownTypes types)
+    {
+        var collection = EventCollection(eventExpression, root);
+        var waitAll = collection is null ? null
+            : waits.FirstOrDefault(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
+                                        && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection));
+        if (waitAll is not null)
+        {
+            return new QueuedJoin("ManualResetEvent[] + WaitHandle.WaitAll", null, signalStatements, blocker, events: collection, wait: waitAll);
+        }
+
+        if (collection is not null && EventWaitLoop(collection, root, types) is { } waitLoop)
+        {
+            // foreach (var e in events) e.WaitOne();
+            return new QueuedJoin("ManualResetEvent[] + WaitOne per event", null, signalStatements, blocker, events: collection, wait: waitLoop);
+        }
+
+        if (decrements)
+        {
+            var symbol = OperationFacts.ReferencedSymbol(eventExpression);
+            var wait = symbol is null ? null
+                : waits.FirstOrDefault(w => (w.TargetMethod.Name == "WaitOne" || w.TargetMethod.Name == "Wait") && w.Instance is { } i
+                                            && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol));
+            if (wait is not null)
             {
-                continue;
-            }
-
-            // The join object may reach the work item through its state: a tuple, a small class, an array element.
-            var fromState = StateValue(target, site, 0);
-            var carried = fromState is not null;
-            var resolved = fromState ?? target;
-            var waits = rootWaits;
-            if (JoinField(resolved) is { } joinField)
-            {
-                // A join object kept in a field may be waited in another method of the class.
-                waits = rootWaits.Concat(SiblingInvocations(joinField, root, costModel)).ToList();
-            }
-
-            var blocker = !carried ? null
-                : site.HelperCall is not null && target is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol owner }
-                  && SymbolEqualityComparer.Default.Equals(owner.OriginalDefinition, site.HelperCall.TargetMethod.OriginalDefinition)
-                    ? HelperSignalBlocker
-                    : StateCarriedBlocker;
-            if (monitor)
-            {
-                // lock (gate) { pending--; Monitor.Pulse(gate); } in the item, while (pending > 0) Monitor.Wait(gate) in the caller.
-                var gate = OperationFacts.ReferencedSymbol(resolved);
-                if (gate is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && KnownTypes.Is(w.TargetMethod.ContainingType, types.Monitor)
-                                                       && w.Arguments.Length >= 1
-                                                       && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(w.Arguments[0].Value)), gate)))
-                {
-                    return new QueuedJoin("pending counter + Monitor.Wait", null, signalStatements, blocker);
-                }
-
-                continue;
-            }
-
-            if (KnownTypes.Is(signal.TargetMethod.ContainingType, types.CountdownEvent))
-            {
-                var symbol = OperationFacts.ReferencedSymbol(resolved);
-                if (symbol is not null && waits.Any(w => w.TargetMethod.Name == "Wait" && w.Instance is { } i && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol)))
-                {
-                    return new QueuedJoin("CountdownEvent", carried ? null : symbol as ILocalSymbol, signalStatements, blocker);
-                }
-
-                continue;
-            }
-
-            var collection = EventCollection(resolved, root);
-            var waitAll = collection is null ? null
-                : waits.FirstOrDefault(w => KnownTypes.Is(w.TargetMethod.ContainingType, types.WaitHandle) && w.TargetMethod.Name == "WaitAll"
-                                            && w.Arguments.Length >= 1 && References(w.Arguments[0].Value, collection));
-            if (waitAll is not null)
-            {
-                return new QueuedJoin("ManualResetEvent[] + WaitHandle.WaitAll", null, signalStatements, blocker, events: collection, wait: waitAll);
-            }
-
-            if (collection is not null && EventWaitLoop(collection, root, types) is { } waitLoop)
-            {
-                // foreach (var e in events) e.WaitOne();
-                return new QueuedJoin("ManualResetEvent[] + WaitOne per event", null, signalStatements, blocker, events: collection, wait: waitLoop);
-            }
-
-            if (decrements)
-            {
-                var symbol = OperationFacts.ReferencedSymbol(resolved);
-                var wait = symbol is null ? null
-                    : waits.FirstOrDefault(w => (w.TargetMethod.Name == "WaitOne" || w.TargetMethod.Name == "Wait") && w.Instance is { } i
-                                                && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(i)), symbol));
-                if (wait is not null)
-                {
-                    return new QueuedJoin("Interlocked counter + event", null, signalStatements, blocker, doneEvent: symbol, counter: counter, wait: wait);
-                }
+                return new QueuedJoin("Interlocked counter + event", null, signalStatements, blocker, doneEvent: symbol, counter: counter, wait: wait);
             }
         }
 

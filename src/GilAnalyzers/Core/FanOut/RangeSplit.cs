@@ -67,6 +67,41 @@ internal static class RangeSplit
 
         var loop = loops[0];
         var loopPosition = statements.IndexOf(loop);
+        var partitionLocals = LocalsDeclaredBefore(statements, loopPosition);
+        if (partitionLocals is null || !IsCountingLoop(loop, out var j, out var start, out var end))
+        {
+            return null;
+        }
+
+        var n = WholeRangeEnd(new Matcher(root, statements), partition, partitionCount, start, end, partitionLocals, root);
+        if (n is null || !TryFindAccumulator(loop.Body, partition, partitionLocals, j, out var accumulator))
+        {
+            return null;
+        }
+
+        IOperation? accumulatorInitializer = null;
+        if (accumulator is not null)
+        {
+            accumulatorInitializer = IntegralSumStart(accumulator, statements);
+            if (accumulatorInitializer is null)
+            {
+                return null;
+            }
+        }
+
+        // After the loop: only merges of the accumulator into shared state.
+        var merges = statements.Skip(loopPosition + 1).ToImmutableArray();
+        if (!AreMergesOnly(merges, accumulator, partition, partitionLocals, types))
+        {
+            return null;
+        }
+
+        return new RangeSplitPlan(j, n, loop.Body, accumulator, accumulatorInitializer, merges);
+    }
+
+    /// <summary>The locals the partition declares before its loop, or null when anything else runs before the loop.</summary>
+    private static HashSet<ILocalSymbol>? LocalsDeclaredBefore(ImmutableArray<IOperation> statements, int loopPosition)
+    {
         var partitionLocals = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
         foreach (var statement in statements.Take(loopPosition))
         {
@@ -81,12 +116,12 @@ internal static class RangeSplit
             }
         }
 
-        if (!IsCountingLoop(loop, out var j, out var start, out var end))
-        {
-            return null;
-        }
+        return partitionLocals;
+    }
 
-        var matcher = new Matcher(root, statements);
+    /// <summary>N when the loop's [start, end) is a recognised split of an int range [0, N) whose N means the same outside the partition; otherwise null.</summary>
+    private static IOperation? WholeRangeEnd(Matcher matcher, ILocalSymbol partition, IOperation partitionCount, IOperation start, IOperation end, HashSet<ILocalSymbol> partitionLocals, IOperation root)
+    {
         var n = MatchRange(matcher, partition, partitionCount, start, end);
         if (n is null || n.Type?.SpecialType != SpecialType.System_Int32)
         {
@@ -100,63 +135,72 @@ internal static class RangeSplit
             return null;
         }
 
-        // Which partition locals the loop body uses: at most one, and it must be an integral sum accumulator.
-        ILocalSymbol? accumulator = null;
-        IOperation? accumulatorInitializer = null;
-        foreach (var operation in OperationFacts.Descendants(loop.Body))
+        return n;
+    }
+
+    /// <summary>
+    /// Whether the loop body is safe to spread over workers; if so, the one partition local it uses (a sum
+    /// accumulator only ever added to), or null when it uses none.
+    /// </summary>
+    private static bool TryFindAccumulator(IOperation loopBody, ILocalSymbol partition, HashSet<ILocalSymbol> partitionLocals, ILocalSymbol j, out ILocalSymbol? accumulator)
+    {
+        accumulator = null;
+        foreach (var operation in OperationFacts.Descendants(loopBody))
         {
             if (operation is ILocalReferenceOperation local && partitionLocals.Contains(local.Local))
             {
                 if (accumulator is not null && !SymbolEqualityComparer.Default.Equals(accumulator, local.Local))
                 {
-                    return null;
+                    return false;
                 }
 
                 accumulator = local.Local;
                 if (!(local.Parent is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } add && add.Target == local && !OperationFacts.References(add.Value, local.Local)))
                 {
-                    return null;
+                    return false;
                 }
             }
 
             if (operation is ILocalReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Local, partition))
             {
-                return null;
+                return false;
             }
 
-            if (!IsSafeInRangeLoop(operation, loop.Body, j))
+            if (!IsSafeInRangeLoop(operation, loopBody, j))
             {
-                return null;
+                return false;
             }
         }
 
-        if (accumulator is not null)
+        return true;
+    }
+
+    /// <summary>The accumulator's constant initial value, or null when it is not integral or does not start from a constant.</summary>
+    private static IOperation? IntegralSumStart(ILocalSymbol accumulator, ImmutableArray<IOperation> statements)
+    {
+        if (!IsIntegral(accumulator.Type))
         {
-            if (!IsIntegral(accumulator.Type))
-            {
-                // Floating-point sums depend on the grouping: the result could change.
-                return null;
-            }
-
-            accumulatorInitializer = InitializerOf(accumulator, statements);
-            if (accumulatorInitializer is null || !accumulatorInitializer.ConstantValue.HasValue)
-            {
-                return null;
-            }
+            // Floating-point sums depend on the grouping: the result could change.
+            return null;
         }
 
-        // After the loop: only merges of the accumulator into shared state.
-        var merges = statements.Skip(loopPosition + 1).ToImmutableArray();
+        var initializer = InitializerOf(accumulator, statements);
+        return initializer is null || !initializer.ConstantValue.HasValue ? null : initializer;
+    }
+
+    /// <summary>Whether the statements after the loop are exactly the merges of the accumulator into shared state (none without one).</summary>
+    private static bool AreMergesOnly(ImmutableArray<IOperation> merges, ILocalSymbol? accumulator, ILocalSymbol partition, HashSet<ILocalSymbol> partitionLocals, KnownTypes types)
+    {
         if (accumulator is null ? merges.Length != 0 : merges.Length == 0)
         {
-            return null;
+            return false;
         }
 
         foreach (var merge in merges)
         {
             if (!IsMerge(merge, accumulator!, types))
             {
-                return null;
+                return false;
             }
 
             foreach (var operation in OperationFacts.Descendants(merge))
@@ -165,12 +209,12 @@ internal static class RangeSplit
                     && (SymbolEqualityComparer.Default.Equals(local.Local, partition)
                         || (partitionLocals.Contains(local.Local) && !SymbolEqualityComparer.Default.Equals(local.Local, accumulator))))
                 {
-                    return null;
+                    return false;
                 }
             }
         }
 
-        return new RangeSplitPlan(j, n, loop.Body, accumulator, accumulatorInitializer, merges);
+        return true;
     }
 
     private static bool IsIntegral(ITypeSymbol type) => type.SpecialType switch
@@ -305,18 +349,9 @@ internal static class RangeSplit
     {
         var s = m.Resolve(start);
         var e = m.Resolve(end);
-
-        // start = p * N / T; end = (p + 1) * N / T
-        if (m.IsBinary(s, BinaryOperatorKind.Divide, out var sNum, out var sDen) && m.Same(sDen, t)
-            && m.IsBinary(sNum, BinaryOperatorKind.Multiply, out var a, out var b)
-            && m.IsBinary(e, BinaryOperatorKind.Divide, out var eNum, out var eDen) && m.Same(eDen, t)
-            && m.IsBinary(eNum, BinaryOperatorKind.Multiply, out var c, out var d))
+        if (MatchProportional(m, p, t, s, e) is { } proportional)
         {
-            IOperation? n = m.IsLocal(a, p) ? b : m.IsLocal(b, p) ? a : null;
-            if (n is not null && ((m.IsPlusOne(c, p) && m.Same(d, n)) || (m.IsPlusOne(d, p) && m.Same(c, n))))
-            {
-                return n;
-            }
+            return proportional;
         }
 
         // start = p * chunk
@@ -331,61 +366,97 @@ internal static class RangeSplit
             return null;
         }
 
-        bool IsNextStart(IOperation candidate)
+        if (e is IConditionalOperation conditional)
         {
-            candidate = m.Resolve(candidate);
-            if (m.IsBinary(candidate, BinaryOperatorKind.Add, out var l, out var r))
-            {
-                if ((m.Same(l, start) && m.Same(r, chunk)) || (m.Same(r, start) && m.Same(l, chunk)))
-                {
-                    return true;
-                }
-            }
-
-            if (m.IsBinary(candidate, BinaryOperatorKind.Multiply, out l, out r))
-            {
-                return (m.IsPlusOne(l, p) && m.Same(r, chunk)) || (m.IsPlusOne(r, p) && m.Same(l, chunk));
-            }
-
-            return false;
+            return MatchLastTakesRest(m, p, t, start, chunk, conditional);
         }
 
-        // end = p == T - 1 ? N : next    (or p < T - 1 ? next : N),  chunk = N / T
-        if (e is IConditionalOperation { WhenFalse: { } whenFalse } conditional
-            && m.Resolve(conditional.Condition) is IBinaryOperation test)
-        {
-            IOperation? n = null;
-            var testsLast = (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t))
-                            || (m.IsLocal(test.RightOperand, p) && m.IsMinusOne(test.LeftOperand, t));
-            if (testsLast && test.OperatorKind == BinaryOperatorKind.Equals && IsNextStart(whenFalse))
-            {
-                n = conditional.WhenTrue;
-            }
-            else if (testsLast && test.OperatorKind == BinaryOperatorKind.NotEquals && IsNextStart(conditional.WhenTrue))
-            {
-                n = whenFalse;
-            }
-            else if (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t) && test.OperatorKind == BinaryOperatorKind.LessThan && IsNextStart(conditional.WhenTrue))
-            {
-                n = whenFalse;
-            }
+        return MatchCappedChunks(m, p, t, start, chunk, e);
+    }
 
-            if (n is not null
-                && m.IsBinary(m.Resolve(chunk), BinaryOperatorKind.Divide, out var num, out var den)
-                && m.Same(num, n) && m.Same(den, t))
+    /// <summary>N when start = p * N / T and end = (p + 1) * N / T (either factor order); otherwise null.</summary>
+    private static IOperation? MatchProportional(Matcher m, ILocalSymbol p, IOperation t, IOperation s, IOperation e)
+    {
+        if (m.IsBinary(s, BinaryOperatorKind.Divide, out var sNum, out var sDen) && m.Same(sDen, t)
+            && m.IsBinary(sNum, BinaryOperatorKind.Multiply, out var a, out var b)
+            && m.IsBinary(e, BinaryOperatorKind.Divide, out var eNum, out var eDen) && m.Same(eDen, t)
+            && m.IsBinary(eNum, BinaryOperatorKind.Multiply, out var c, out var d))
+        {
+            IOperation? n = m.IsLocal(a, p) ? b : m.IsLocal(b, p) ? a : null;
+            if (n is not null && ((m.IsPlusOne(c, p) && m.Same(d, n)) || (m.IsPlusOne(d, p) && m.Same(c, n))))
             {
                 return n;
             }
+        }
 
+        return null;
+    }
+
+    /// <summary>Whether the candidate is the next partition's start: start + chunk or (p + 1) * chunk.</summary>
+    private static bool IsNextStart(Matcher m, ILocalSymbol p, IOperation start, IOperation chunk, IOperation candidate)
+    {
+        candidate = m.Resolve(candidate);
+        if (m.IsBinary(candidate, BinaryOperatorKind.Add, out var l, out var r))
+        {
+            if ((m.Same(l, start) && m.Same(r, chunk)) || (m.Same(r, start) && m.Same(l, chunk)))
+            {
+                return true;
+            }
+        }
+
+        if (m.IsBinary(candidate, BinaryOperatorKind.Multiply, out l, out r))
+        {
+            return (m.IsPlusOne(l, p) && m.Same(r, chunk)) || (m.IsPlusOne(r, p) && m.Same(l, chunk));
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// N when end = p == T - 1 ? N : next (or p != T - 1 ? next : N, or p &lt; T - 1 ? next : N) and chunk = N / T,
+    /// so the last partition takes the remainder; otherwise null.
+    /// </summary>
+    private static IOperation? MatchLastTakesRest(Matcher m, ILocalSymbol p, IOperation t, IOperation start, IOperation chunk, IConditionalOperation conditional)
+    {
+        if (conditional.WhenFalse is not { } whenFalse || m.Resolve(conditional.Condition) is not IBinaryOperation test)
+        {
             return null;
         }
 
-        // end = Math.Min(N, next), chunk = (N + T - 1) / T
+        IOperation? n = null;
+        var testsLast = (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t))
+                        || (m.IsLocal(test.RightOperand, p) && m.IsMinusOne(test.LeftOperand, t));
+        if (testsLast && test.OperatorKind == BinaryOperatorKind.Equals && IsNextStart(m, p, start, chunk, whenFalse))
+        {
+            n = conditional.WhenTrue;
+        }
+        else if (testsLast && test.OperatorKind == BinaryOperatorKind.NotEquals && IsNextStart(m, p, start, chunk, conditional.WhenTrue))
+        {
+            n = whenFalse;
+        }
+        else if (m.IsLocal(test.LeftOperand, p) && m.IsMinusOne(test.RightOperand, t) && test.OperatorKind == BinaryOperatorKind.LessThan && IsNextStart(m, p, start, chunk, conditional.WhenTrue))
+        {
+            n = whenFalse;
+        }
+
+        if (n is not null
+            && m.IsBinary(m.Resolve(chunk), BinaryOperatorKind.Divide, out var num, out var den)
+            && m.Same(num, n) && m.Same(den, t))
+        {
+            return n;
+        }
+
+        return null;
+    }
+
+    /// <summary>N when end = Math.Min(N, next) (either order) and chunk = (N + T - 1) / T; otherwise null.</summary>
+    private static IOperation? MatchCappedChunks(Matcher m, ILocalSymbol p, IOperation t, IOperation start, IOperation chunk, IOperation e)
+    {
         if (e is IInvocationOperation { TargetMethod: { Name: "Min", ContainingType: { Name: "Math" } } } min && min.Arguments.Length == 2)
         {
             var first = min.Arguments[0].Value;
             var second = min.Arguments[1].Value;
-            var n = IsNextStart(first) ? second : IsNextStart(second) ? first : null;
+            var n = IsNextStart(m, p, start, chunk, first) ? second : IsNextStart(m, p, start, chunk, second) ? first : null;
             if (n is not null
                 && m.IsBinary(m.Resolve(chunk), BinaryOperatorKind.Divide, out var num, out var den) && m.Same(den, t)
                 && m.IsCeilingNumerator(num, n, t))

@@ -247,6 +247,7 @@ internal static class ThreadFanOut
         }
     }
 
+    /// <summary>Walks a thread body for its deepest CPU-bound work and its I/O level, following I/O-bound structure, loops and calls.</summary>
     private static void SplitCost(IOperation operation, int depth, int trampolines, WorkCostModel costModel, ref CostSplit split)
     {
         var cost = costModel.Analyze(operation);
@@ -271,20 +272,7 @@ internal static class ThreadFanOut
 
                 return;
             case ILoopOperation loop:
-                var small = IsSmallConstantLoop(loop);
-                var inner = depth + (small ? 0 : 1);
-                foreach (var child in loop.ChildOperations)
-                {
-                    SplitCost(child, inner, trampolines, costModel, ref split);
-                }
-
-                if (!small && loop.Body is IBlockOperation loopBlock
-                    && loopBlock.Operations.Any(o => !(o is IConditionalOperation) && costModel.Analyze(o).Kind != WorkKind.IoBound))
-                {
-                    // The iterations compute besides the I/O: the loop itself is work at its own level.
-                    split.AddCpu(inner, inner >= 2 ? "nested loop, " + inner.ToString(System.Globalization.CultureInfo.InvariantCulture) + " levels" : "loop");
-                }
-
+                SplitLoopCost(loop, depth, trampolines, costModel, ref split);
                 return;
             case IConditionalOperation { WhenTrue: IBlockOperation { Operations: { Length: > 0 } exit } } branch when depth > 0 && LeavesLoop(exit[exit.Length - 1]) is { } levels:
                 // if (failed) { Console.WriteLine(...); break; }: runs once, when the loop ends, not once per iteration.
@@ -311,22 +299,7 @@ internal static class ThreadFanOut
 
                 return;
             case IExpressionStatementOperation { Operation: IInvocationOperation call } when trampolines < TrampolineDepth:
-                var callee = call.TargetMethod;
-                var calleeBody = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
-                    ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
-                    : null;
-                if (calleeBody is null)
-                {
-                    split.AddIo(depth);
-                    return;
-                }
-
-                foreach (var argument in call.Arguments)
-                {
-                    SplitCost(argument.Value, depth, trampolines, costModel, ref split);
-                }
-
-                SplitCost(calleeBody, depth, trampolines + 1, costModel, ref split);
+                SplitCallCost(call, depth, trampolines, costModel, ref split);
                 return;
             default:
                 // A statement whose only I/O is inside one source call (`var c = tracer.Calculate(x, y);`): where the time
@@ -340,6 +313,51 @@ internal static class ThreadFanOut
                 split.AddIo(depth);
                 return;
         }
+    }
+
+    /// <summary>
+    /// An I/O-bound loop: its children one level deeper (unless it is a small constant loop), and the loop itself
+    /// counts as CPU work at that level when its iterations compute besides the I/O.
+    /// </summary>
+    private static void SplitLoopCost(ILoopOperation loop, int depth, int trampolines, WorkCostModel costModel, ref CostSplit split)
+    {
+        var small = IsSmallConstantLoop(loop);
+        var inner = depth + (small ? 0 : 1);
+        foreach (var child in loop.ChildOperations)
+        {
+            SplitCost(child, inner, trampolines, costModel, ref split);
+        }
+
+        if (!small && loop.Body is IBlockOperation loopBlock
+            && loopBlock.Operations.Any(o => !(o is IConditionalOperation) && costModel.Analyze(o).Kind != WorkKind.IoBound))
+        {
+            // The iterations compute besides the I/O: the loop itself is work at its own level.
+            split.AddCpu(inner, inner >= 2 ? "nested loop, " + inner.ToString(System.Globalization.CultureInfo.InvariantCulture) + " levels" : "loop");
+        }
+    }
+
+    /// <summary>
+    /// An I/O-bound call statement: followed into the callee's body (after its arguments) when the body is in
+    /// source and the call is not virtual, otherwise I/O at this level.
+    /// </summary>
+    private static void SplitCallCost(IInvocationOperation call, int depth, int trampolines, WorkCostModel costModel, ref CostSplit split)
+    {
+        var callee = call.TargetMethod;
+        var calleeBody = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+            ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
+            : null;
+        if (calleeBody is null)
+        {
+            split.AddIo(depth);
+            return;
+        }
+
+        foreach (var argument in call.Arguments)
+        {
+            SplitCost(argument.Value, depth, trampolines, costModel, ref split);
+        }
+
+        SplitCost(calleeBody, depth, trampolines + 1, costModel, ref split);
     }
 
     /// <summary>How many loop levels a branch's last statement leaves: 1 for <c>break</c>, all for <c>return</c> / <c>throw</c>.</summary>
@@ -473,48 +491,10 @@ internal static class ThreadFanOut
             grid = true;
         }
 
-        string count;
-        IOperation? bound = null;
-        ILocalSymbol? index = null;
-        ILocalSymbol? callerIndex = null;
-        IOperation? callerBound = null;
-        if (OperationFacts.IsCountingLoop(loop, out var loopIndex, out var start, out var loopBound))
+        var count = LoopCount(loop, out var index, out var bound, out var callerIndex, out var callerBound);
+        if (count is null)
         {
-            if (loopBound.ConstantValue is { HasValue: true, Value: int n } && n - start < 2)
-            {
-                return null;
-            }
-
-            if (start == 0)
-            {
-                index = loopIndex;
-                bound = loopBound;
-                count = Describe(loopBound);
-            }
-            else
-            {
-                // for (int i = 1; i < n; i++): the calling thread usually runs partition 0 itself.
-                if (start == 1)
-                {
-                    callerIndex = loopIndex;
-                    callerBound = loopBound;
-                }
-
-                count = loopBound.ConstantValue is { HasValue: true, Value: int constant }
-                    ? (constant - start).ToString(System.Globalization.CultureInfo.InvariantCulture)
-                    : "'" + OperationFacts.StripConversions(loopBound).Syntax + " - " + start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "'";
-            }
-        }
-        else if (OperationFacts.IsWideCountingLoop(loop, out var wideIndex, out var wideBound))
-        {
-            // for (uint i = 0; i < n; ++i) / for (long i = 0; …): Parallel.For's long overload runs the same partitions.
-            index = wideIndex;
-            bound = wideBound;
-            count = Describe(wideBound);
-        }
-        else
-        {
-            count = "several";
+            return null;
         }
 
         if (grid && OperationFacts.IsCountingLoop(handle.OuterLoop!, out _, out var outerStart, out var outerBound) && outerStart == 0 && bound is not null)
@@ -560,6 +540,53 @@ internal static class ThreadFanOut
     }
 
     /// <summary>
+    /// How many threads the creation loop makes, as the message words it, with the index and bound of a loop from 0
+    /// (or of a loop from 1, whose partition 0 the calling thread runs); null when a constant count is below two.
+    /// </summary>
+    private static string? LoopCount(ILoopOperation loop, out ILocalSymbol? index, out IOperation? bound, out ILocalSymbol? callerIndex, out IOperation? callerBound)
+    {
+        index = null;
+        bound = null;
+        callerIndex = null;
+        callerBound = null;
+        if (OperationFacts.IsCountingLoop(loop, out var loopIndex, out var start, out var loopBound))
+        {
+            if (loopBound.ConstantValue is { HasValue: true, Value: int n } && n - start < 2)
+            {
+                return null;
+            }
+
+            if (start == 0)
+            {
+                index = loopIndex;
+                bound = loopBound;
+                return Describe(loopBound);
+            }
+
+            // for (int i = 1; i < n; i++): the calling thread usually runs partition 0 itself.
+            if (start == 1)
+            {
+                callerIndex = loopIndex;
+                callerBound = loopBound;
+            }
+
+            return loopBound.ConstantValue is { HasValue: true, Value: int constant }
+                ? (constant - start).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : "'" + OperationFacts.StripConversions(loopBound).Syntax + " - " + start.ToString(System.Globalization.CultureInfo.InvariantCulture) + "'";
+        }
+
+        if (OperationFacts.IsWideCountingLoop(loop, out var wideIndex, out var wideBound))
+        {
+            // for (uint i = 0; i < n; ++i) / for (long i = 0; …): Parallel.For's long overload runs the same partitions.
+            index = wideIndex;
+            bound = wideBound;
+            return Describe(wideBound);
+        }
+
+        return "several";
+    }
+
+    /// <summary>
     /// Threads made one per cell of two nested loops (<c>for (i …) for (j …) workers.Add(new Thread(() =&gt; Cell(i, j)))</c>),
     /// kept in one local collection declared before the outer loop, which itself runs a finite count: a grid fan-out
     /// joined once after both loops. A while loop around the creation (a service loop making a thread per request) is not.
@@ -576,21 +603,12 @@ internal static class ThreadFanOut
     {
         plan = null;
         var loop = handle.Loop!;
-        IOperation? source = null;
-        if ((index is null || bound is null) && OperationFacts.ForEachItems(loop, root) is { } items)
+        if (LoopRange(handle, index, bound, root, types, out var partition, out var source) is { } rangeBlocker)
         {
-            // foreach (var desk in desks) { new Thread(…).Start(); … }: one thread per item → Parallel.ForEach over the items.
-            (index, source) = items;
-        }
-        else if (index is null || bound is null)
-        {
-            return "the threads are not created by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
+            return rangeBlocker;
         }
 
-        if (bound is not null && !BoundKept(bound, root, handle.Delegate!, types))
-        {
-            return "the thread count can change while the threads run";
-        }
+        index = partition;
 
         if (loop.Parent is not IBlockOperation block || loop.Body is not IBlockOperation loopBody)
         {
@@ -610,36 +628,10 @@ internal static class ThreadFanOut
             return perThreadBlocker;
         }
 
-        if (usage.Joins.Any(j => IsWithin(j, loop)))
-        {
-            // Each thread is joined before the next one starts: the original runs the partitions one at a time.
-            return "each thread is joined before the next one starts, so the partitions run one after another";
-        }
-
         var @delegate = handle.Delegate!;
-        if (source is null && OperationFacts.References(@delegate, index))
+        if (ThreadRunBlocker(usage, loop, @delegate, index, source, root, types, out var argument) is { } runBlocker)
         {
-            return "the thread reads the loop variable '" + index.Name + "', which changes while the thread runs";
-        }
-
-        var affinity = OperationFacts.ThreadAffinity(DelegateBody(@delegate), types);
-        if (affinity is not null)
-        {
-            return "the thread body depends on its own thread (" + affinity + ")";
-        }
-
-        IOperation? argument = null;
-        if (usage.StartArgumentInLoop is not null)
-        {
-            argument = usage.StartArgumentInLoop;
-            if (!OperationFacts.IsStableValue(argument, root, index))
-            {
-                return "the argument passed to Start cannot be evaluated later with the same value";
-            }
-        }
-        else if (usage.HasStartArgumentOutsideLoop)
-        {
-            return "the threads' arguments are passed by a separate start loop";
+            return runBlocker;
         }
 
         var body = BodyOf(@delegate, argument);
@@ -674,6 +666,94 @@ internal static class ThreadFanOut
             return null;
         }
 
+        if (RemovedCollectionBlocker(usage, collection, source, pre, @delegate, argument, root, ref bound) is { } collectionBlocker)
+        {
+            return collectionBlocker;
+        }
+
+        var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+        plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
+        return null;
+    }
+
+    /// <summary>
+    /// What the threads run over: the counting loop's index (<paramref name="partition"/>) and bound as given, or a
+    /// foreach loop's variable and items (<paramref name="source"/>) when there is no counting index; null when the
+    /// count is kept while the threads run, else why the rewrite is refused.
+    /// </summary>
+    private static string? LoopRange(ThreadHandle handle, ILocalSymbol? index, IOperation? bound, IOperation root, KnownTypes types, out ILocalSymbol partition, out IOperation? source)
+    {
+        partition = null!;
+        source = null;
+        if ((index is null || bound is null) && OperationFacts.ForEachItems(handle.Loop!, root) is { } items)
+        {
+            // foreach (var desk in desks) { new Thread(…).Start(); … }: one thread per item → Parallel.ForEach over the items.
+            (partition, source) = items;
+        }
+        else if (index is null || bound is null)
+        {
+            return "the threads are not created by a 'for (int i = 0; i < n; i++)' or 'foreach (var x in items)' loop";
+        }
+        else
+        {
+            partition = index;
+        }
+
+        if (bound is not null && !BoundKept(bound, root, handle.Delegate!, types))
+        {
+            return "the thread count can change while the threads run";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the threads can run as iterations of one parallel loop: not joined one by one, not reading the changing
+    /// loop variable, not tied to their own thread, and started with an argument that can be evaluated later
+    /// (<paramref name="argument"/>). Null when they can, else why not.
+    /// </summary>
+    private static string? ThreadRunBlocker(ThreadUsage usage, ILoopOperation loop, IOperation @delegate, ILocalSymbol index, IOperation? source, IOperation root, KnownTypes types, out IOperation? argument)
+    {
+        argument = null;
+        if (usage.Joins.Any(j => IsWithin(j, loop)))
+        {
+            // Each thread is joined before the next one starts: the original runs the partitions one at a time.
+            return "each thread is joined before the next one starts, so the partitions run one after another";
+        }
+
+        if (source is null && OperationFacts.References(@delegate, index))
+        {
+            return "the thread reads the loop variable '" + index.Name + "', which changes while the thread runs";
+        }
+
+        var affinity = OperationFacts.ThreadAffinity(DelegateBody(@delegate), types);
+        if (affinity is not null)
+        {
+            return "the thread body depends on its own thread (" + affinity + ")";
+        }
+
+        if (usage.StartArgumentInLoop is not null)
+        {
+            argument = usage.StartArgumentInLoop;
+            if (!OperationFacts.IsStableValue(argument, root, index))
+            {
+                return "the argument passed to Start cannot be evaluated later with the same value";
+            }
+        }
+        else if (usage.HasStartArgumentOutsideLoop)
+        {
+            return "the threads' arguments are passed by a separate start loop";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the rewrite may remove the local thread collection: nothing it keeps names it, and a count read from it
+    /// (<c>threads.Length</c>) is replaced by the array's stable size in <paramref name="bound"/>. Null when it may, else why not.
+    /// </summary>
+    private static string? RemovedCollectionBlocker(ThreadUsage usage, ISymbol collection, IOperation? source, ImmutableArray<IOperation>.Builder pre, IOperation @delegate, IOperation? argument, IOperation root, ref IOperation? bound)
+    {
         if (source is not null && OperationFacts.References(source, collection))
         {
             return "the threads' work uses the thread collection, which the rewrite removes";
@@ -699,8 +779,6 @@ internal static class ThreadFanOut
             return "the threads' work uses the thread collection, which the rewrite removes";
         }
 
-        var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
-        plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
         return null;
     }
 
@@ -1905,33 +1983,12 @@ internal static class ThreadFanOut
 
         public static ThreadHandle? Create(IOperation site, IOperation root, KnownTypes types, WorkCostModel costModel)
         {
-            IOperation? @delegate;
-            var startedByHelper = false;
-            string? shapeBlocker = null;
-            if (site is IObjectCreationOperation creation)
+            if (site is IInvocationOperation call && !OperationFacts.IsThread(call.TargetMethod.ReturnType, types))
             {
-                if (!IsPlainWorkerCreation(creation, out shapeBlocker))
-                {
-                    return null;
-                }
-
-                @delegate = ResolveDelegate(creation.Arguments[0].Value, root, ref shapeBlocker);
+                return CreateFromCollectionHelper(call, root, types, costModel);
             }
-            else if (site is IInvocationOperation call)
-            {
-                if (!OperationFacts.IsThread(call.TargetMethod.ReturnType, types))
-                {
-                    return CreateFromCollectionHelper(call, root, types, costModel);
-                }
 
-                if (!Helper.TryResolve(call, types, costModel, out @delegate, out startedByHelper))
-                {
-                    return null;
-                }
-
-                shapeBlocker = "the threads are made by the helper '" + call.TargetMethod.Name + "'";
-            }
-            else
+            if (!TryResolveSiteDelegate(site, root, types, costModel, out var @delegate, out var startedByHelper, out var shapeBlocker))
             {
                 return null;
             }
@@ -1943,39 +2000,7 @@ internal static class ThreadFanOut
                 parent = parent.Parent;
             }
 
-            ISymbol? collection = null;
-            ILocalSymbol? local = null;
-            IOperation? declaration = null;
-            ISymbol? member = null;
-            var heldByMember = false;
-            switch (parent)
-            {
-                case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } held, Parent: IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation holder } }
-                    when loop is not null && StoredInto(holder) is { } holders:
-                    // list.Add(new WorkerState { Id = i, Thread = new Thread(Run) }): the thread is a member of each stored object.
-                    collection = holders;
-                    member = held.Member;
-                    heldByMember = shapeBlocker is null;
-                    shapeBlocker ??= "the threads are kept in the '" + held.Member.Name + "' member of per-thread objects";
-                    break;
-                case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element }:
-                    collection = Storage(element.ArrayReference);
-                    break;
-                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer }:
-                    collection = Storage(indexer.Instance);
-                    break;
-                case IArgumentOperation { Parent: IInvocationOperation store } when IsStoreMethod(store.TargetMethod.Name):
-                    collection = Storage(store.Instance);
-                    break;
-                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
-                    local = declarator.Symbol;
-                    declaration = declarator.Parent?.Parent;
-                    break;
-                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned }:
-                    local = assigned.Local;
-                    break;
-            }
-
+            WhereKept(parent, loop, ref shapeBlocker, out var collection, out var local, out var declaration, out var member, out var heldByMember);
             if (loop is null && root is IAnonymousFunctionOperation selector && TryQuery(selector, site, parent, local, out var query))
             {
                 return new ThreadHandle(site, @delegate, null, null, query.Collection, null, null, query.Started, shapeBlocker ?? "the threads are made by a LINQ query", query.Root, query.Count);
@@ -2003,22 +2028,7 @@ internal static class ThreadFanOut
                 }
             }
 
-            if (collection is IFieldSymbol field && !IsPrivateToThisFile(field))
-            {
-                // The uses of a private field are all in this file's part of the type, where the thread usage is followed;
-                // any other field can be used where nothing checks it.
-                shapeBlocker ??= "the threads are kept in the field '" + field.Name + "', which code in other files can reach";
-            }
-            else if (collection is IFieldSymbol arrayField && arrayField.Type is not IArrayTypeSymbol)
-            {
-                // An array field keeps its length when its elements are no longer set; a list field would stay empty.
-                shapeBlocker ??= "the threads are added to the field '" + arrayField.Name + "', whose count the rewrite would change";
-            }
-            else if (collection is ILocalSymbol collectionLocal && !IsListOrArray(collectionLocal.Type))
-            {
-                shapeBlocker ??= "the threads are kept in a " + collectionLocal.Type.Name;
-            }
-
+            shapeBlocker ??= CollectionBlocker(collection);
             ILoopOperation? outerLoop = null;
             if (loop is not null)
             {
@@ -2036,6 +2046,99 @@ internal static class ThreadFanOut
             }
 
             return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member, HeldByMember = heldByMember };
+        }
+
+        /// <summary>
+        /// The delegate a creation site runs (<c>new Thread(delegate)</c> or a helper returning a started or unstarted
+        /// thread), whether the helper starts it, and why the shape blocks the rewrite; false when it is no plain worker thread.
+        /// </summary>
+        private static bool TryResolveSiteDelegate(IOperation site, IOperation root, KnownTypes types, WorkCostModel costModel, out IOperation? @delegate, out bool startedByHelper, out string? shapeBlocker)
+        {
+            @delegate = null;
+            startedByHelper = false;
+            shapeBlocker = null;
+            if (site is IObjectCreationOperation creation)
+            {
+                if (!IsPlainWorkerCreation(creation, out shapeBlocker))
+                {
+                    return false;
+                }
+
+                @delegate = ResolveDelegate(creation.Arguments[0].Value, root, ref shapeBlocker);
+                return true;
+            }
+
+            if (site is IInvocationOperation call && Helper.TryResolve(call, types, costModel, out @delegate, out startedByHelper))
+            {
+                shapeBlocker = "the threads are made by the helper '" + call.TargetMethod.Name + "'";
+                return true;
+            }
+
+            return false;
+        }
+
+        /// <summary>
+        /// Where the created thread is kept, read from the operation that receives it: a member of per-thread objects
+        /// stored in a collection, an element of an array, indexer or store call's collection, or a local.
+        /// </summary>
+        private static void WhereKept(IOperation? parent, ILoopOperation? loop, ref string? shapeBlocker, out ISymbol? collection, out ILocalSymbol? local, out IOperation? declaration, out ISymbol? member, out bool heldByMember)
+        {
+            collection = null;
+            local = null;
+            declaration = null;
+            member = null;
+            heldByMember = false;
+            switch (parent)
+            {
+                case ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member: IPropertySymbol or IFieldSymbol } held, Parent: IObjectOrCollectionInitializerOperation { Parent: IObjectCreationOperation holder } }
+                    when loop is not null && StoredInto(holder) is { } holders:
+                    // list.Add(new WorkerState { Id = i, Thread = new Thread(Run) }): the thread is a member of each stored object.
+                    collection = holders;
+                    member = held.Member;
+                    heldByMember = shapeBlocker is null;
+                    shapeBlocker ??= "the threads are kept in the '" + held.Member.Name + "' member of per-thread objects";
+                    break;
+                case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element }:
+                    collection = Storage(element.ArrayReference);
+                    break;
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer }:
+                    collection = Storage(indexer.Instance);
+                    break;
+                case IArgumentOperation { Parent: IInvocationOperation store } when IsStoreMethod(store.TargetMethod.Name):
+                    collection = Storage(store.Instance);
+                    break;
+                case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                    local = declarator.Symbol;
+                    declaration = declarator.Parent?.Parent;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned }:
+                    local = assigned.Local;
+                    break;
+            }
+        }
+
+        /// <summary>Why the collection the threads are kept in blocks the rewrite (a field other files reach, a list field, an unusual collection), or null.</summary>
+        private static string? CollectionBlocker(ISymbol? collection)
+        {
+            if (collection is IFieldSymbol field && !IsPrivateToThisFile(field))
+            {
+                // The uses of a private field are all in this file's part of the type, where the thread usage is followed;
+                // any other field can be used where nothing checks it.
+                return "the threads are kept in the field '" + field.Name + "', which code in other files can reach";
+            }
+
+            if (collection is IFieldSymbol arrayField && arrayField.Type is not IArrayTypeSymbol)
+            {
+                // An array field keeps its length when its elements are no longer set; a list field would stay empty.
+                return "the threads are added to the field '" + arrayField.Name + "', whose count the rewrite would change";
+            }
+
+            if (collection is ILocalSymbol collectionLocal && !IsListOrArray(collectionLocal.Type))
+            {
+                return "the threads are kept in a " + collectionLocal.Type.Name;
+            }
+
+            return null;
         }
 
         /// <summary>
@@ -2411,26 +2514,8 @@ internal static class ThreadFanOut
                 return false;
             }
 
-            IObjectCreationOperation? creation = null;
             var returns = new List<IOperation>();
-            foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
-            {
-                switch (operation)
-                {
-                    case IObjectCreationOperation candidate when OperationFacts.IsThread(candidate.Type, types):
-                        if (creation is not null)
-                        {
-                            return false;
-                        }
-
-                        creation = candidate;
-                        break;
-                    case IReturnOperation { ReturnedValue: { } value }:
-                        returns.Add(OperationFacts.StripConversions(value));
-                        break;
-                }
-            }
-
+            var creation = SingleThreadCreation(body, types, returns);
             if (creation is null || !ThreadHandle.IsPlainWorkerCreation(creation, out _))
             {
                 return false;
@@ -2460,40 +2545,83 @@ internal static class ThreadFanOut
                 return false;
             }
 
-            if (local is not null)
+            if (local is not null && !IsPlainlyStarted(body, local, ref started))
             {
-                foreach (var operation in OperationFacts.Descendants(body))
-                {
-                    if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
-                    {
-                        continue;
-                    }
+                return false;
+            }
 
-                    switch (reference.Parent)
-                    {
-                        case IInvocationOperation { TargetMethod: { Name: "Start" } } start when start.Instance == reference:
-                            started = true;
-                            break;
-                        case IInvocationOperation { TargetMethod: { Name: "SetApartmentState" or "TrySetApartmentState" } }:
-                            return false;
-                        case IPropertyReferenceOperation { Property: { Name: "IsBackground" or "ApartmentState" } }:
-                            return false;
-                    }
+            @delegate = CreationDelegate(call, creation);
+            return @delegate is not null;
+        }
+
+        /// <summary>The helper's one <c>new Thread(...)</c> (null when there are none or several), collecting its returned values into <paramref name="returns"/>.</summary>
+        private static IObjectCreationOperation? SingleThreadCreation(IOperation body, KnownTypes types, List<IOperation> returns)
+        {
+            IObjectCreationOperation? creation = null;
+            foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
+            {
+                switch (operation)
+                {
+                    case IObjectCreationOperation candidate when OperationFacts.IsThread(candidate.Type, types):
+                        if (creation is not null)
+                        {
+                            return null;
+                        }
+
+                        creation = candidate;
+                        break;
+                    case IReturnOperation { ReturnedValue: { } value }:
+                        returns.Add(OperationFacts.StripConversions(value));
+                        break;
                 }
             }
 
+            return creation;
+        }
+
+        /// <summary>
+        /// Whether the helper's thread local is used plainly: false when the helper sets its apartment or background flag;
+        /// sets <paramref name="started"/> when the helper starts it.
+        /// </summary>
+        private static bool IsPlainlyStarted(IOperation body, ILocalSymbol local, ref bool started)
+        {
+            foreach (var operation in OperationFacts.Descendants(body))
+            {
+                if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+                {
+                    continue;
+                }
+
+                switch (reference.Parent)
+                {
+                    case IInvocationOperation { TargetMethod: { Name: "Start" } } start when start.Instance == reference:
+                        started = true;
+                        break;
+                    case IInvocationOperation { TargetMethod: { Name: "SetApartmentState" or "TrySetApartmentState" } }:
+                        return false;
+                    case IPropertyReferenceOperation { Property: { Name: "IsBackground" or "ApartmentState" } }:
+                        return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>The delegate the helper's thread runs: its own, or the caller's when the helper passes a delegate parameter on.</summary>
+        private static IOperation? CreationDelegate(IInvocationOperation call, IObjectCreationOperation creation)
+        {
             var argument = creation.Arguments[0].Value;
-            @delegate = OperationFacts.UnwrapDelegate(argument);
+            var @delegate = OperationFacts.UnwrapDelegate(argument);
             if (@delegate is null
                 && OperationFacts.StripConversions(argument) is IParameterReferenceOperation parameter
-                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, method.OriginalDefinition))
+                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol, call.TargetMethod.OriginalDefinition))
             {
                 // Thread Spawn(ThreadStart work) { ... new Thread(work) ... }: the caller's delegate runs.
                 var passed = call.Arguments.FirstOrDefault(a => a.Parameter is { } p && p.Ordinal == parameter.Parameter.Ordinal);
                 @delegate = passed is null ? null : OperationFacts.UnwrapDelegate(passed.Value);
             }
 
-            return @delegate is not null;
+            return @delegate;
         }
     }
 
@@ -2706,6 +2834,7 @@ internal static class ThreadFanOut
 
             private void Block() => Usage.FixBlocker ??= CollectionBlocker;
 
+            /// <summary>Follows one use of a thread container: to the threads and containers it yields, or blocks the rewrite.</summary>
             private void Container(IOperation expression, bool isCollection)
             {
                 if (!_seenContainers.Add(expression))
@@ -2745,28 +2874,7 @@ internal static class ThreadFanOut
                         Invocation(invocation, argument);
                         break;
                     case IForEachLoopOperation forEach when forEach.Collection == outer:
-                        foreach (var local in forEach.Locals)
-                        {
-                            if (IsHolder(local.Type))
-                            {
-                                _holderSymbols.Add(local);
-                            }
-                            else if (OperationFacts.IsThread(local.Type, _types) || (isCollection && local.Type.TypeKind == TypeKind.Error))
-                            {
-                                _threadSymbols.Add(local);
-                            }
-                            else if (OperationFacts.HoldsThreads(local.Type, _types))
-                            {
-                                _containerSymbols.Add(local);
-                                Block();
-                            }
-                        }
-
-                        if (!isCollection)
-                        {
-                            Block();
-                        }
-
+                        ForEachOver(forEach, isCollection);
                         break;
                     case ISimpleAssignmentOperation assignment when assignment.Target == outer:
                         // _workers = new Thread[n]: a field (re)created before the fan-out.
@@ -2791,6 +2899,35 @@ internal static class ThreadFanOut
                     default:
                         Block();
                         break;
+                }
+            }
+
+            /// <summary>
+            /// <c>foreach (var t in threads)</c>: the loop variable is followed as a holder, a thread or a nested container;
+            /// a loop over anything but the thread collection itself blocks.
+            /// </summary>
+            private void ForEachOver(IForEachLoopOperation forEach, bool isCollection)
+            {
+                foreach (var local in forEach.Locals)
+                {
+                    if (IsHolder(local.Type))
+                    {
+                        _holderSymbols.Add(local);
+                    }
+                    else if (OperationFacts.IsThread(local.Type, _types) || (isCollection && local.Type.TypeKind == TypeKind.Error))
+                    {
+                        _threadSymbols.Add(local);
+                    }
+                    else if (OperationFacts.HoldsThreads(local.Type, _types))
+                    {
+                        _containerSymbols.Add(local);
+                        Block();
+                    }
+                }
+
+                if (!isCollection)
+                {
+                    Block();
                 }
             }
 
@@ -2897,7 +3034,7 @@ internal static class ThreadFanOut
             }
         }
 
-
+        /// <summary>Classifies one direct use of a thread: its creation or storing, a Thread call or property, or anything else, which blocks.</summary>
         private void Classify(IOperation expression, ThreadHandle handle, KnownTypes types)
         {
             var parent = expression.Parent;
@@ -2939,64 +3076,77 @@ internal static class ThreadFanOut
 
             if (parent is IInvocationOperation invocation && invocation.Instance == expression && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Thread))
             {
-                switch (invocation.TargetMethod.Name)
-                {
-                    case "Start":
-                    case "UnsafeStart":
-                        Starts.Add(invocation);
-                        if (invocation.TargetMethod.Name == "UnsafeStart")
-                        {
-                            FixBlocker ??= "the threads are started with UnsafeStart";
-                        }
-
-                        if (invocation.Arguments.Length == 1)
-                        {
-                            if (handle.Loop is not null && IsInside(invocation, handle.Loop))
-                            {
-                                StartArgumentInLoop = invocation.Arguments[0].Value;
-                            }
-                            else
-                            {
-                                HasStartArgumentOutsideLoop = true;
-                            }
-                        }
-
-                        NoteStatement(invocation, handle, start: true, join: false);
-                        return;
-                    case "Join":
-                        Joins.Add(invocation);
-                        if (invocation.Arguments.Length != 0)
-                        {
-                            FixBlocker ??= "a thread is joined with a timeout";
-                        }
-
-                        NoteStatement(invocation, handle, start: false, join: true);
-                        return;
-                    case "SetApartmentState":
-                    case "TrySetApartmentState":
-                        NotACpuWorker = true;
-                        return;
-                    default:
-                        FixBlocker ??= "the code calls Thread." + invocation.TargetMethod.Name + " on the threads";
-                        return;
-                }
+                ThreadCall(invocation, handle);
+                return;
             }
 
             if (parent is IPropertyReferenceOperation property && property.Instance == expression)
             {
-                var isWrite = property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
-                if (property.Property.Name == "IsBackground" || property.Property.Name == "ApartmentState")
-                {
-                    // A background thread does not keep the process alive: a service / message-loop thread, not a CPU fan-out.
-                    NotACpuWorker = NotACpuWorker || isWrite;
-                    return;
-                }
-
-                FixBlocker ??= "the threads' " + property.Property.Name + " is " + (isWrite ? "set" : "read");
+                ThreadProperty(property);
                 return;
             }
 
             FixBlocker ??= "the threads are used for more than starting and joining";
+        }
+
+        /// <summary>A Thread method called on one of the threads: a start (and its argument), a join, an apartment setting, or anything else, which blocks.</summary>
+        private void ThreadCall(IInvocationOperation invocation, ThreadHandle handle)
+        {
+            switch (invocation.TargetMethod.Name)
+            {
+                case "Start":
+                case "UnsafeStart":
+                    Starts.Add(invocation);
+                    if (invocation.TargetMethod.Name == "UnsafeStart")
+                    {
+                        FixBlocker ??= "the threads are started with UnsafeStart";
+                    }
+
+                    if (invocation.Arguments.Length == 1)
+                    {
+                        if (handle.Loop is not null && IsInside(invocation, handle.Loop))
+                        {
+                            StartArgumentInLoop = invocation.Arguments[0].Value;
+                        }
+                        else
+                        {
+                            HasStartArgumentOutsideLoop = true;
+                        }
+                    }
+
+                    NoteStatement(invocation, handle, start: true, join: false);
+                    return;
+                case "Join":
+                    Joins.Add(invocation);
+                    if (invocation.Arguments.Length != 0)
+                    {
+                        FixBlocker ??= "a thread is joined with a timeout";
+                    }
+
+                    NoteStatement(invocation, handle, start: false, join: true);
+                    return;
+                case "SetApartmentState":
+                case "TrySetApartmentState":
+                    NotACpuWorker = true;
+                    return;
+                default:
+                    FixBlocker ??= "the code calls Thread." + invocation.TargetMethod.Name + " on the threads";
+                    return;
+            }
+        }
+
+        /// <summary>A Thread property read or set on one of the threads: setting IsBackground/ApartmentState marks a non-CPU worker; other uses block.</summary>
+        private void ThreadProperty(IPropertyReferenceOperation property)
+        {
+            var isWrite = property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
+            if (property.Property.Name == "IsBackground" || property.Property.Name == "ApartmentState")
+            {
+                // A background thread does not keep the process alive: a service / message-loop thread, not a CPU fan-out.
+                NotACpuWorker = NotACpuWorker || isWrite;
+                return;
+            }
+
+            FixBlocker ??= "the threads' " + property.Property.Name + " is " + (isWrite ? "set" : "read");
         }
 
         private void NoteStatement(IOperation invocation, ThreadHandle handle, bool start, bool join)
