@@ -120,9 +120,21 @@ public sealed class ClusterPoolTests(ITestOutputHelper output)
         try
         {
             string[] items = Enumerable.Range(0, 400).Select(i => folder + "|" + i).ToArray();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            using var cts = new CancellationTokenSource();
+            Task<int[]> map = pool.MapAsync<string, int>(ClusterWork.SpinThenMark, items, chunkSize: 10, cancellationToken: cts.Token);
+            // Cancel once items really run on the silos: a fixed delay (it was 2 s) can pass before a loaded machine has
+            // started any worker process, and then the test proves nothing.
+            var starting = Stopwatch.StartNew();
+            while (Directory.GetFiles(folder).Length == 0 && !map.IsCompleted && starting.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(Directory.GetFiles(folder).Length > 0, "items ran before the cancellation (none within 60 s)");
+            double waited = starting.Elapsed.TotalSeconds;
+            cts.Cancel();
             var watch = Stopwatch.StartNew();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pool.MapAsync<string, int>(ClusterWork.SpinThenMark, items, chunkSize: 10, cancellationToken: cts.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => map);
             double ended = watch.Elapsed.TotalSeconds;
             int atCancel = Directory.GetFiles(folder).Length;
             // The cancellation travels to the silos as a message; each silo's local pool then stops the worker processes
@@ -132,9 +144,9 @@ public sealed class ClusterPoolTests(ITestOutputHelper output)
             int settled = Directory.GetFiles(folder).Length;
             await Task.Delay(TimeSpan.FromSeconds(2));
             int later = Directory.GetFiles(folder).Length;
-            output.WriteLine($"cancelled after {ended:0.00} s; {atCancel} items done then, {settled} 1.5 s later, {later} 3.5 s later (of {items.Length})");
-            Assert.True(ended < 4, "the map ended soon after the cancellation");
-            Assert.True(atCancel > 0, "items ran before the cancellation");
+            output.WriteLine($"cancelled after {waited:0.00} s; the map ended {ended:0.00} s later; {atCancel} items done then, {settled} 1.5 s later, {later} 3.5 s later (of {items.Length})");
+            Assert.True(ended < 10, $"the map ended soon after the cancellation (it took {ended:0.0} s)");
+            Assert.True(atCancel < items.Length, "the cancellation came before the map finished");
             Assert.True(later - settled <= 1, $"work went on after the cancellation: {later - settled} more items between 1.5 s and 3.5 s after it");
         }
         finally
