@@ -16,6 +16,7 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
 {
     private readonly Lazy<Task<DefaultBuild>> _defaultBuild;
     private readonly Lazy<Task<ClientWorkspace>> _clients;
+    private readonly Lazy<Task<HostSolutions>> _hosts;
     private string? _workRoot;
     private string? _feed;
 
@@ -24,6 +25,8 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
         _defaultBuild = new Lazy<Task<DefaultBuild>>(RunDefaultBuildAsync);
         _clients = new Lazy<Task<ClientWorkspace>>(
             () => ClientWorkspace.CreateAndRestoreAsync(Path.Combine(_workRoot!, "clients"), _feed!, PackageVersion));
+        _hosts = new Lazy<Task<HostSolutions>>(
+            () => HostSolutions.CreateRestoreAndBuildAsync(Path.Combine(_workRoot!, "hosts"), _feed!, PackageVersion));
     }
 
     /// <summary>The version this run packed: <c>0.1.0-it</c> + UTC timestamp + process id.</summary>
@@ -40,6 +43,9 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
 
     /// <summary>The consumers of the client tests (presets, compatibility, dotnet format, language server), restored once on first use.</summary>
     public Task<ClientWorkspace> GetClientWorkspaceAsync() => _clients.Value;
+
+    /// <summary>The fix-host solutions (every rule's refused and fixable sites), with GilAnalyzers.Processes packed into the same feed, restored and built once on first use.</summary>
+    public Task<HostSolutions> GetHostSolutionsAsync() => _hosts.Value;
 
     public async Task InitializeAsync()
     {
@@ -85,11 +91,14 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
         }
 
         // The run-unique version would otherwise pile up in the global packages folder.
-        var globalCopy = GlobalPackagesCopy();
-        TryDelete(globalCopy);
-        if (globalCopy is not null)
+        foreach (var id in new[] { "gilanalyzers", "gilanalyzers.processes" })
         {
-            TryDelete(Path.GetDirectoryName(globalCopy), recursive: false);
+            var globalCopy = GlobalPackagesCopy(id);
+            TryDelete(globalCopy);
+            if (globalCopy is not null)
+            {
+                TryDelete(Path.GetDirectoryName(globalCopy), recursive: false);
+            }
         }
 
         TryDelete(_workRoot);
@@ -103,8 +112,8 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
         return new DefaultBuild(result, BuildDiagnostic.Parse(result.Output));
     }
 
-    /// <summary>The folder NuGet extracted this run's package to, read from the consumer's restore output.</summary>
-    private string? GlobalPackagesCopy()
+    /// <summary>The folder NuGet extracted this run's package <paramref name="id"/> to, in the global packages folder the consumer's restore used.</summary>
+    private string? GlobalPackagesCopy(string id)
     {
         var assets = Path.Combine(Consumer?.Directory ?? "", "obj", "project.assets.json");
         if (Consumer is null || !File.Exists(assets))
@@ -120,7 +129,7 @@ public sealed class PackagedConsumerFixture : IAsyncLifetime
 
         foreach (var folder in folders.EnumerateObject())
         {
-            var copy = Path.Combine(folder.Name, "gilanalyzers", PackageVersion.ToLowerInvariant());
+            var copy = Path.Combine(folder.Name, id, PackageVersion.ToLowerInvariant());
             if (Directory.Exists(copy))
             {
                 return copy;
