@@ -43,8 +43,11 @@ internal sealed class OneShotHashPlan
     public static OneShotHashPlan? Create(GuardedRegion region, SemanticModel model, CancellationToken cancellationToken)
         => region.IsWholeBody ? null : CreateFor(region.StatementsInTree, region, model, cancellationToken);
 
-    private static OneShotHashPlan? CreateFor(IReadOnlyList<StatementSyntax> locked, GuardedRegion region, SemanticModel model, CancellationToken cancellationToken)
+    private static OneShotHashPlan? CreateFor(IReadOnlyList<StatementSyntax> allLocked, GuardedRegion region, SemanticModel model, CancellationToken cancellationToken)
     {
+        // hasher.Initialize() after ComputeHash resets what ComputeHash has already reset: with no shared hasher it goes.
+        var resets = allLocked.Where(s => IsHasherReset(s, model, cancellationToken)).ToList();
+        var locked = allLocked.Except(resets).ToList();
         if (locked.Count == 0 || !locked.All(IsSimpleStatement))
         {
             return null;
@@ -84,7 +87,8 @@ internal sealed class OneShotHashPlan
         }
 
         if (hasher is null || AlgorithmOf(hasher, model.Compilation, cancellationToken) is not { } algorithm
-            || !OnlyHashesElsewhere(hasher, model, cancellationToken))
+            || !OnlyHashesElsewhere(hasher, model, cancellationToken)
+            || resets.Any(r => !SymbolEqualityComparer.Default.Equals(ResetField(r, model, cancellationToken), hasher)))
         {
             return null;
         }
@@ -115,6 +119,16 @@ internal sealed class OneShotHashPlan
     /// <summary>A type of the framework (its namespace is System or under it).</summary>
     private static bool IsFrameworkSymbol(ITypeSymbol? type)
         => type?.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal));
+
+    /// <summary><c>hasher.Initialize();</c> on a HashAlgorithm field.</summary>
+    private static bool IsHasherReset(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+        => ResetField(statement, model, cancellationToken) is not null;
+
+    private static IFieldSymbol? ResetField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+        => statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Initialize" } access, ArgumentList.Arguments.Count: 0 } call }
+           && model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol method && DerivesFrom(method.ContainingType, "HashAlgorithm")
+            ? model.GetSymbolInfo(access.Expression, cancellationToken).Symbol as IFieldSymbol
+            : null;
 
     /// <summary><c>return e;</c>, <c>x = e;</c>, <c>var x = e;</c> or <c>e;</c>: no branch, loop or nested block.</summary>
     private static bool IsSimpleStatement(StatementSyntax statement)
@@ -257,7 +271,7 @@ internal sealed class OneShotHashPlan
                 var allowed = use.Parent switch
                 {
                     LockStatementSyntax lockStatement => lockStatement.Expression == use,
-                    MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ComputeHash" or "Dispose" or "Clear" } access => access.Expression == use,
+                    MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ComputeHash" or "Initialize" or "Dispose" or "Clear" } access => access.Expression == use,
                     _ => false,
                 };
                 if (!allowed)

@@ -117,6 +117,42 @@ public class OneShotHashFixerTests
     }
 
     [Fact]
+    public async Task AResetAfterTheHash_GoesWithTheSharedHasher()
+    {
+        await VerifyCS.VerifyCodeFixAsync(Usings + """
+            static class ImageKeys
+            {
+                private static readonly MD5 s_hasher = MD5.Create();
+
+                public static string Key(byte[] pixels)
+                {
+                    byte[] digest;
+                    {|GIL001:lock (s_hasher)|}
+                    {
+                        digest = s_hasher.ComputeHash(pixels);
+                        s_hasher.Initialize();
+                    }
+
+                    return Convert.ToHexString(digest);
+                }
+            }
+            """, Usings + """
+            static class ImageKeys
+            {
+                private static readonly MD5 s_hasher = MD5.Create();
+
+                public static string Key(byte[] pixels)
+                {
+                    byte[] digest;
+                    digest = MD5.HashData(pixels);
+
+                    return Convert.ToHexString(digest);
+                }
+            }
+            """, SharedLockAroundCpuWorkFixer.OneShotHashKey);
+    }
+
+    [Fact]
     public async Task FixAll_RewritesEveryLockedHashInTheDocument()
     {
         var source = Usings + """
