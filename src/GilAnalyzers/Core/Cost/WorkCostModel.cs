@@ -616,7 +616,7 @@ internal sealed class WorkCostModel
                 return;
             case CallKind.Light:
                 break;
-            case CallKind.Heavy when HashesAString(invocation):
+            case CallKind.Heavy when HashesAString(invocation) || HashesWhatCallersPassAsString(invocation, walk.CancellationToken):
                 // md5.ComputeHash(Encoding.UTF8.GetBytes(url)): a key, a path, a name — microseconds, not bulk work.
                 break;
             case CallKind.Heavy:
@@ -929,10 +929,7 @@ internal sealed class WorkCostModel
     {
         foreach (var argument in invocation.Arguments)
         {
-            if (OperationFacts.StripConversions(argument.Value) is IInvocationOperation { TargetMethod: { Name: "GetBytes" } getBytes } call
-                && getBytes.ContainingType?.Name.EndsWith("Encoding", StringComparison.Ordinal) == true
-                && call.Arguments.Length == 1
-                && call.Arguments[0].Value.Type?.SpecialType == SpecialType.System_String)
+            if (IsBytesOfAString(argument.Value))
             {
                 return true;
             }
@@ -940,6 +937,67 @@ internal sealed class WorkCostModel
 
         return false;
     }
+
+    /// <summary>
+    /// A hash of a parameter of a private helper (<c>static byte[] Hash(byte[] b) { lock (s_md5) return s_md5.ComputeHash(b); }</c>)
+    /// whose every call in its type passes the bytes of one string (<c>Hash(Encoding.UTF8.GetBytes(name))</c>): as short as
+    /// <see cref="HashesAString"/>, one call away. A helper nothing in its type calls, or one other code can call, is left as it is.
+    /// </summary>
+    private bool HashesWhatCallersPassAsString(IInvocationOperation invocation, CancellationToken cancellationToken)
+    {
+        var parameter = invocation.Arguments
+            .Select(a => OperationFacts.StripConversions(a.Value))
+            .OfType<IParameterReferenceOperation>()
+            .FirstOrDefault()?.Parameter;
+        if (parameter?.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
+            || helper.IsVirtual || helper.ContainingType is not { } type)
+        {
+            return false;
+        }
+
+        var calls = 0;
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var declaration = reference.GetSyntax(cancellationToken);
+            var model = ModelFor(declaration.SyntaxTree);
+            foreach (var node in declaration.DescendantNodes())
+            {
+                if (node is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax call
+                    || CalledName(call.Expression) != helper.Name
+                    || model.GetOperation(call, cancellationToken) is not IInvocationOperation bound
+                    || !SymbolEqualityComparer.Default.Equals(bound.TargetMethod.OriginalDefinition, helper.OriginalDefinition))
+                {
+                    continue;
+                }
+
+                var argument = bound.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, parameter) || a.Parameter?.Ordinal == parameter.Ordinal);
+                if (argument is null || !IsBytesOfAString(argument.Value))
+                {
+                    return false;
+                }
+
+                calls++;
+            }
+        }
+
+        return calls > 0;
+    }
+
+    /// <summary>The simple name an invocation's expression calls (<c>Hash</c> of <c>Hash(..)</c>, <c>Util.Hash(..)</c>, <c>this.Hash(..)</c>).</summary>
+    private static string? CalledName(Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax expression)
+        => expression switch
+        {
+            Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax name => name.Identifier.ValueText,
+            Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText,
+            _ => null,
+        };
+
+    /// <summary><c>Encoding.UTF8.GetBytes(s)</c> with <c>s</c> a string.</summary>
+    private static bool IsBytesOfAString(IOperation value)
+        => OperationFacts.StripConversions(value) is IInvocationOperation { TargetMethod: { Name: "GetBytes" } getBytes } call
+           && getBytes.ContainingType?.Name.EndsWith("Encoding", StringComparison.Ordinal) == true
+           && call.Arguments.Length == 1
+           && call.Arguments[0].Value.Type?.SpecialType == SpecialType.System_String;
 
     private static bool IsRandomNumberGenerator(INamedTypeSymbol type)
     {

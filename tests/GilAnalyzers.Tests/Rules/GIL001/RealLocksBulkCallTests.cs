@@ -118,6 +118,37 @@ public class RealLocksBulkCallTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    /// <summary>A private hash helper whose every caller hashes the bytes of a string is as short as hashing the string inline.</summary>
+    [Fact]
+    public async Task PrivateHashHelper_EveryCallerPassesTheBytesOfAString_IsQuiet_AnotherCallerWithContentReports()
+    {
+        const string template = """
+            static class Names
+            {
+                private static readonly MD5 Md5 = MD5.Create();
+
+                private static byte[] Hash(byte[] buffer)
+                {
+                    LOCK (Md5)
+                    {
+                        return Md5.ComputeHash(buffer);
+                    }
+                }
+
+                public static Guid Of(string name) => new Guid(Hash(Encoding.UTF8.GetBytes(name)));
+
+                public static Guid OfPath(string path) => new Guid(Hash(Encoding.Unicode.GetBytes(path.ToLowerInvariant())));
+                EXTRA
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(Usings + template.Replace("LOCK", "lock", StringComparison.Ordinal).Replace("EXTRA", string.Empty, StringComparison.Ordinal));
+        await VerifyCS.VerifyAnalyzerAsync(
+            Usings + template.Replace("LOCK", "{|#0:lock", StringComparison.Ordinal).Replace("(Md5)\n", "(Md5)|}\n", StringComparison.Ordinal)
+                .Replace("EXTRA", "public static Guid OfContent(byte[] content) => new Guid(Hash(content));", StringComparison.Ordinal),
+            VerifyCS.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
+                .WithArguments("Md5", "HashAlgorithm.ComputeHash (hashing/cryptography)", "'Hash', a process-wide lock that every calling thread queues for"));
+    }
 }
 
 /// <summary>A cryptographic random-number generator fills a few bytes: a lock around it is a short update.</summary>
