@@ -600,8 +600,7 @@ internal sealed class WorkCostModel
             return;
         }
 
-        var classification = (LockRegionFinder.IsAcquireName(method.Name) && LockRegionFinder.FromAcquireCall(invocation, _types) is not null)
-                             || OperationFacts.JoinsOwnFork(invocation)
+        var classification = IsLockAcquire(invocation) || OperationFacts.JoinsOwnFork(invocation)
             ? CallKind.Light
             : Classify(method, invocation.Instance?.Type);
         switch (classification)
@@ -1428,9 +1427,7 @@ internal sealed class WorkCostModel
         {
             foreach (var operation in argument.Value.DescendantsAndSelf())
             {
-                if (operation is ILockOperation
-                    || (operation is IInvocationOperation call && LockRegionFinder.IsAcquireName(call.TargetMethod.Name)
-                        && LockRegionFinder.FromAcquireCall(call, _types) is not null))
+                if (operation is ILockOperation || (operation is IInvocationOperation call && IsLockAcquire(call)))
                 {
                     return true;
                 }
@@ -1518,6 +1515,10 @@ internal sealed class WorkCostModel
 
         return false;
     }
+
+    /// <summary>A call that takes a lock the analyzers recognise (Monitor.Enter, a one-slot semaphore's Wait, Mutex.WaitOne, …).</summary>
+    private bool IsLockAcquire(IInvocationOperation call)
+        => LockRegionFinder.IsAcquireName(call.TargetMethod.Name) && LockRegionFinder.FromAcquireCall(call, _types) is not null;
 
     /// <summary>Parallel.For / ForEach / Invoke / ForAsync / ForEachAsync, or a PLINQ operator.</summary>
     private bool IsParallelLoopCall(IMethodSymbol method)
