@@ -46,8 +46,8 @@ internal sealed class OneShotHashPlan
     private static OneShotHashPlan? CreateFor(IReadOnlyList<StatementSyntax> allLocked, GuardedRegion region, SemanticModel model, CancellationToken cancellationToken)
     {
         // hasher.Initialize() after ComputeHash resets what ComputeHash has already reset: with no shared hasher it goes.
-        var resets = allLocked.Where(s => IsHasherReset(s, model, cancellationToken)).ToList();
-        var locked = allLocked.Except(resets).ToList();
+        var resets = allLocked.Select(s => (Statement: s, Field: ResetField(s, model, cancellationToken))).Where(r => r.Field is not null).ToList();
+        var locked = allLocked.Except(resets.Select(r => r.Statement)).ToList();
         if (locked.Count == 0 || !locked.All(IsSimpleStatement))
         {
             return null;
@@ -88,7 +88,7 @@ internal sealed class OneShotHashPlan
 
         if (hasher is null || AlgorithmOf(hasher, model.Compilation, cancellationToken) is not { } algorithm
             || !OnlyHashesElsewhere(hasher, model, cancellationToken)
-            || resets.Any(r => !SymbolEqualityComparer.Default.Equals(ResetField(r, model, cancellationToken), hasher)))
+            || resets.Any(r => !SymbolEqualityComparer.Default.Equals(r.Field, hasher)))
         {
             return null;
         }
@@ -120,10 +120,7 @@ internal sealed class OneShotHashPlan
     private static bool IsFrameworkSymbol(ITypeSymbol? type)
         => type?.ContainingNamespace?.ToDisplayString() is { } ns && (ns == "System" || ns.StartsWith("System.", System.StringComparison.Ordinal));
 
-    /// <summary><c>hasher.Initialize();</c> on a HashAlgorithm field.</summary>
-    private static bool IsHasherReset(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
-        => ResetField(statement, model, cancellationToken) is not null;
-
+    /// <summary>The HashAlgorithm field of a <c>hasher.Initialize();</c> statement, else null.</summary>
     private static IFieldSymbol? ResetField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
         => statement is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Initialize" } access, ArgumentList.Arguments.Count: 0 } call }
            && model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol method && DerivesFrom(method.ContainingType, "HashAlgorithm")
