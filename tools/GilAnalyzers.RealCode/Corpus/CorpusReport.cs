@@ -93,6 +93,10 @@ public sealed record RowResult(CorpusRow Row, Outcome Outcome, ReferenceMode? Mo
     /// <summary>On a true positive scored with code actions: one probe per diagnostic of an expected rule in the range.</summary>
     public IReadOnlyList<ActionProbe>? Actions { get; init; }
 
+    /// <summary>Compiler error ids reported inside the labelled lines (one entry per error): how much of the site itself
+    /// the compilation could not bind (missing packages or framework assemblies), so misses can be told apart by it.</summary>
+    public IReadOnlyList<string> SiteErrors { get; init; } = Array.Empty<string>();
+
     public static RowResult Unscored(CorpusRow row, string why) => new(row, Outcome.Unscored, null, Array.Empty<FoundDiagnostic>(), why);
 
     public static RowResult Scored(CorpusRow row, ReferenceMode mode, IReadOnlyList<FoundDiagnostic> found)
@@ -140,7 +144,7 @@ public sealed class CorpusRun
 
     public List<RowView> RowOutcomes => Rows.Select(r => new RowView(
         r.Row.Set, r.Row.FileLine, r.Row.Where, r.Row.ExpectedText, r.Row.Shape, r.Outcome.ToString(), r.Mode?.ToString(),
-        r.Found.Select(f => $"{f.Id}@{f.Line}").ToList(), r.Why, r.Actions)).ToList();
+        r.Found.Select(f => $"{f.Id}@{f.Line}").ToList(), r.Why, r.Actions, r.SiteErrors)).ToList();
 
     public List<string> Unlabelled { get; } = new();
 
@@ -170,7 +174,7 @@ public sealed class CorpusRun
 
     public sealed record RowView(
         string Set, int Line, string Where, string Expected, string Shape, string Outcome, string? Mode, List<string> Found, string? Why,
-        IReadOnlyList<ActionProbe>? Actions = null);
+        IReadOnlyList<ActionProbe>? Actions = null, IReadOnlyList<string>? SiteErrors = null);
 }
 
 /// <summary>Counts over rows: recall = TP / (TP + FN), precision = TP / (TP + FP).</summary>
@@ -337,6 +341,7 @@ public sealed class CorpusReport
             }
 
             md.AppendLine();
+            AppendSiteErrors(md, run, sets);
             if (run.ActionsMeasured)
             {
                 AppendActions(md, run);
@@ -398,6 +403,31 @@ public sealed class CorpusReport
         }
 
         return md.ToString();
+    }
+
+    /// <summary>
+    /// Recall of the flag rows split by whether the compilation reported errors inside the labelled lines, and the error ids
+    /// most often found in the missed ones: aggregates only, so a held-out set can be read this way without its rows.
+    /// </summary>
+    private static void AppendSiteErrors(StringBuilder md, CorpusRun run, IReadOnlyList<string> sets)
+    {
+        var c = CultureInfo.InvariantCulture;
+        md.AppendLine("Flag rows by compiler errors inside the labelled lines (unresolved symbols at the site itself):");
+        md.AppendLine();
+        md.AppendLine("| set | site binds: TP/FN | recall | site has errors: TP/FN | recall | error ids in missed sites (count) |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | --- |");
+        foreach (var set in sets)
+        {
+            var flags = run.Rows.Where(r => r.Row.Set == set && r.Outcome is Outcome.TruePositive or Outcome.FalseNegative).ToList();
+            var clean = Score.Of(flags.Where(r => r.SiteErrors.Count == 0));
+            var broken = Score.Of(flags.Where(r => r.SiteErrors.Count > 0));
+            var ids = flags.Where(r => r.Outcome == Outcome.FalseNegative).SelectMany(r => r.SiteErrors.Distinct())
+                .GroupBy(id => id).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(8)
+                .Select(g => $"{g.Key} ({g.Count()})");
+            md.AppendLine(c, $"| {set} | {clean.TruePositives}/{clean.FalseNegatives} | {Fmt(clean.Recall)} | {broken.TruePositives}/{broken.FalseNegatives} | {Fmt(broken.Recall)} | {string.Join(", ", ids)} |");
+        }
+
+        md.AppendLine();
     }
 
     private static void AppendActions(StringBuilder md, CorpusRun run)

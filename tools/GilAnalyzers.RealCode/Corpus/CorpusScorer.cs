@@ -215,7 +215,7 @@ public sealed class CorpusScorer
             {
                 var inRangeDiagnostics = found.Where(f => f.File == row.Path && f.Line >= row.Start && f.Line <= row.End).ToList();
                 var inRange = inRangeDiagnostics.Select(f => new FoundDiagnostic(f.Diagnostic.Id, f.Line, f.Diagnostic.GetMessage())).ToList();
-                var result = RowResult.Scored(row, entry.Mode, inRange);
+                var result = RowResult.Scored(row, entry.Mode, inRange) with { SiteErrors = ErrorsInside(compilerDiagnostics, root, row) };
                 if (options.Actions && result.Outcome == Outcome.TruePositive && project is not null)
                 {
                     var watch = Stopwatch.StartNew();
@@ -322,6 +322,13 @@ public sealed class CorpusScorer
         var frame = e.StackTrace?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("at GilAnalyzers.", StringComparison.Ordinal));
         return frame is null ? "" : $" ({frame})";
     }
+
+    private static IReadOnlyList<string> ErrorsInside(ImmutableArray<Diagnostic> diagnostics, string root, CorpusRow row) =>
+        diagnostics
+            .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.IsInSource && SameFile(d.Location.SourceTree!.FilePath, root, row.Path))
+            .Where(d => d.Location.GetLineSpan().StartLinePosition.Line + 1 is var line && line >= row.Start && line <= row.End)
+            .Select(d => d.Id)
+            .ToList();
 
     private static bool SameFile(string? treePath, string root, string relative) =>
         treePath is not null && Relative(treePath, root) == relative;
