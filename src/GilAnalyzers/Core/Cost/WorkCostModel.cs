@@ -64,7 +64,7 @@ internal sealed class WorkCostModel
 
     /// <summary>The cost of running <paramref name="operations"/> once, in order.</summary>
     public WorkCost Analyze(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
-        => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken);
+        => AnalyzeCore(operations, new CallChain(), cancellationToken);
 
     /// <summary>
     /// The cost of <paramref name="operations"/> leaving out loops driven by shared state — a <c>foreach</c> over a field,
@@ -73,7 +73,7 @@ internal sealed class WorkCostModel
     /// subscribers), not computation that threads queue for. Callees are summarised as usual.
     /// </summary>
     public WorkCost AnalyzeComputation(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
-        => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, skipStateDrivenLoops: true, lockBody: true, cacheFillIsRare: true);
+        => AnalyzeCore(operations, new CallChain(), cancellationToken, skipStateDrivenLoops: true, lockBody: true, cacheFillIsRare: true);
 
     /// <summary>
     /// The cost of code that runs while a lock is held (a lock body, a <c>[MethodImpl(Synchronized)]</c> method): as
@@ -86,13 +86,13 @@ internal sealed class WorkCostModel
     /// inside the parallel body itself keeps it, since the key there is often the item and every call misses.
     /// </remarks>
     public WorkCost AnalyzeLockBody(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default, bool cacheFillIsRare = false)
-        => AnalyzeCore(operations, new Stack<IMethodSymbol>(), cancellationToken, lockBody: true, cacheFillIsRare: cacheFillIsRare);
+        => AnalyzeCore(operations, new CallChain(), cancellationToken, lockBody: true, cacheFillIsRare: cacheFillIsRare);
 
     /// <summary>The memoised summary of a method of this compilation (Unknown when its body is not in source).</summary>
     public WorkCost AnalyzeMethod(IMethodSymbol method, CancellationToken cancellationToken = default)
-        => Summarise(method, new Stack<IMethodSymbol>(), cancellationToken);
+        => Summarise(method, new CallChain(), cancellationToken);
 
-    private WorkCost Summarise(IMethodSymbol method, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool lockBody = false)
+    private WorkCost Summarise(IMethodSymbol method, CallChain callers, CancellationToken cancellationToken, bool lockBody = false, bool forwarded = false)
     {
         method = method.OriginalDefinition;
         var summaries = lockBody ? _lockBodySummaries : _summaries;
@@ -101,9 +101,11 @@ internal sealed class WorkCostModel
             return known;
         }
 
-        if (callers.Contains(method, SymbolEqualityComparer.Default))
+        if (callers.Contains(method))
         {
-            return new WorkCost(WorkKind.CpuBound, RecursionReason, WorkCost.NestedStrength);
+            // Back to a method on the chain: recursion — unless the way back went through a forwarding hop (see
+            // StrongestImplementation), where the cycle is adapters handing one call to each other.
+            return callers.ForwardedSince(method) ? WorkCost.Light : new WorkCost(WorkKind.CpuBound, RecursionReason, WorkCost.NestedStrength);
         }
 
         if (callers.Count >= MaxCalleeDepth)
@@ -117,7 +119,7 @@ internal sealed class WorkCostModel
             return WorkCost.Unknown("no source for '" + method.Name + "'");
         }
 
-        callers.Push(method);
+        callers.Push(method, forwarded);
         var summary = AnalyzeCore(ImmutableArray.Create(body), callers, cancellationToken, lockBody: lockBody);
         callers.Pop();
         return summaries.GetOrAdd(method, summary);
@@ -168,7 +170,7 @@ internal sealed class WorkCostModel
         return null;
     }
 
-    private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, Stack<IMethodSymbol> callers, CancellationToken cancellationToken, bool skipStateDrivenLoops = false, bool lockBody = false, bool cacheFillIsRare = false)
+    private WorkCost AnalyzeCore(IEnumerable<IOperation> operations, CallChain callers, CancellationToken cancellationToken, bool skipStateDrivenLoops = false, bool lockBody = false, bool cacheFillIsRare = false)
     {
         var walk = new Walk(callers, cancellationToken) { SkipStateDrivenLoops = skipStateDrivenLoops, LockBody = lockBody, CacheFillIsRare = cacheFillIsRare };
         foreach (var operation in operations)
@@ -183,13 +185,13 @@ internal sealed class WorkCostModel
     {
         private bool _loopReasonIsNest;
 
-        public Walk(Stack<IMethodSymbol> callers, CancellationToken cancellationToken)
+        public Walk(CallChain callers, CancellationToken cancellationToken)
         {
             Callers = callers;
             CancellationToken = cancellationToken;
         }
 
-        public Stack<IMethodSymbol> Callers { get; }
+        public CallChain Callers { get; }
 
         public CancellationToken CancellationToken { get; }
 
@@ -636,8 +638,8 @@ internal sealed class WorkCostModel
                 }
 
                 break;
-            case CallKind.Dispatch when StrongestImplementation(method, invocation.Instance?.Type, walk) is { } implementation:
-                if (!VisitSourceCall(implementation, method.Name, nest, walk, walk.LockBody && IsCallOnSameState(invocation)))
+            case CallKind.Dispatch when StrongestImplementation(method, invocation, nest, walk) is { } implementation:
+                if (!VisitSourceCall(implementation, method.Name, nest, walk, walk.LockBody && IsCallOnSameState(invocation), IsForwardingCall(invocation, method, nest)))
                 {
                     return;
                 }
@@ -656,19 +658,29 @@ internal sealed class WorkCostModel
     /// the most CPU-bound; else one that waits when they all wait; else a light one when none is unknown. Null when a body
     /// is unknown and none computes, or when there is no source body to look at.
     /// </summary>
-    private IMethodSymbol? StrongestImplementation(IMethodSymbol method, ITypeSymbol? receiverType, Walk walk)
+    /// <remarks>
+    /// A body already on the call chain closes a cycle through dispatch: recursion when the call is a branching one, left
+    /// out when it is forwarding (see <see cref="IsForwardingCall"/>).
+    /// </remarks>
+    private IMethodSymbol? StrongestImplementation(IMethodSymbol method, IInvocationOperation invocation, Nest nest, Walk walk)
     {
         IMethodSymbol? strongest = null, waiting = null, light = null;
         var strength = -1;
         var sawOther = false;
-        foreach (var implementation in _implementations.For(method, receiverType, walk.CancellationToken))
+        foreach (var implementation in _implementations.For(method, invocation.Instance?.Type, walk.CancellationToken))
         {
-            if (walk.Callers.Contains(implementation, SymbolEqualityComparer.Default))
+            var forwarding = IsForwardingCall(invocation, method, nest);
+            if (walk.Callers.Contains(implementation))
             {
-                return implementation;
+                if (!forwarding)
+                {
+                    return implementation;
+                }
+
+                continue;
             }
 
-            var summary = Summarise(implementation, walk.Callers, walk.CancellationToken);
+            var summary = Summarise(implementation, walk.Callers, walk.CancellationToken, forwarded: forwarding);
             switch (summary.Kind)
             {
                 case WorkKind.CpuBound when summary.Strength > strength:
@@ -692,10 +704,41 @@ internal sealed class WorkCostModel
         return strongest ?? (sawOther ? null : light is null ? waiting : waiting is null ? light : null);
     }
 
-    /// <summary>Adds the summary of a source method (or constructor) called here; false when it waits (the walk is over).</summary>
-    private bool VisitSourceCall(IMethodSymbol method, string name, Nest nest, Walk walk, bool onSameState)
+    /// <summary>
+    /// A dispatched call made once, outside any loop, of a body: an adapter or decorator handing the call to another object
+    /// (a logger bridging two logging interfaces, a cache wrapping a repository). A cycle back through such a hop is not
+    /// recursion — it does not make the work CPU-bound. Called in a loop or more than once from one body (the children of a
+    /// tree node, both halves of a split), a dispatched call that comes back is recursion.
+    /// </summary>
+    private static bool IsForwardingCall(IInvocationOperation invocation, IMethodSymbol method, Nest nest)
+        => nest.Depth == 0 && !CalledAgainInSameBody(invocation, method);
+
+    /// <summary>Whether the body holding <paramref name="invocation"/> calls <paramref name="method"/> somewhere else too.</summary>
+    private static bool CalledAgainInSameBody(IInvocationOperation invocation, IMethodSymbol method)
     {
-        var summary = Summarise(method, walk.Callers, walk.CancellationToken, onSameState);
+        var root = invocation;
+        IOperation current = invocation;
+        while (current.Parent is { } parent)
+        {
+            current = parent;
+        }
+
+        foreach (var other in current.Descendants())
+        {
+            if (other is IInvocationOperation call && call != root
+                && SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds the summary of a source method (or constructor) called here; false when it waits (the walk is over).</summary>
+    private bool VisitSourceCall(IMethodSymbol method, string name, Nest nest, Walk walk, bool onSameState, bool forwarded = false)
+    {
+        var summary = Summarise(method, walk.Callers, walk.CancellationToken, onSameState, forwarded);
         switch (summary.Kind)
         {
             case WorkKind.IoBound:
