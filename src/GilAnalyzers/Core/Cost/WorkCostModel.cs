@@ -407,7 +407,7 @@ internal sealed class WorkCostModel
                 Visit(conditional.Condition, nest, walk);
                 if ((miss == conditional.WhenTrue ? conditional.WhenFalse : conditional.WhenTrue) is { } hit)
                 {
-                    Visit(hit, nest, walk);
+                    VisitCacheHit(hit, CacheLookup(conditional.Condition, out _)!, nest, walk);
                 }
 
                 return;
@@ -1494,6 +1494,24 @@ internal sealed class WorkCostModel
 
         var miss = negated ? conditional.WhenTrue : conditional.WhenFalse;
         return miss is not null && StoresInto(miss, cache) ? miss : null;
+    }
+
+    /// <summary>
+    /// The hit branch of a per-key cache fill: a guarded refresh of the entry found (<c>if (stale) { m = Build(k);
+    /// s_maps[k] = m; }</c>) runs once per change, like the miss branch; its test is what every call pays.
+    /// </summary>
+    private void VisitCacheHit(IOperation hit, ISymbol cache, Nest nest, Walk walk)
+    {
+        foreach (var statement in hit is IBlockOperation block ? block.Operations : ImmutableArray.Create(hit))
+        {
+            if (statement is IConditionalOperation { WhenFalse: null } refresh && StoresInto(refresh.WhenTrue, cache))
+            {
+                Visit(refresh.Condition, nest, walk);
+                continue;
+            }
+
+            Visit(statement, nest, walk);
+        }
     }
 
     /// <summary>

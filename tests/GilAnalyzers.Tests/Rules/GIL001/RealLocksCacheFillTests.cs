@@ -52,6 +52,30 @@ public class RealLocksCacheFillTests
                 }
             }
 
+            // Found, but built for other options: rebuilt once per change of options, like a miss.
+            public static double[] GetFor(int n, int options)
+            {
+                double[] table;
+                lock (s_tables)
+                {
+                    if (s_tables.TryGetValue(n, out table))
+                    {
+                        if (options != 0 && table.Length != n + options)
+                        {
+                            table = Build(n + options);
+                            s_tables[n] = table;
+                        }
+                    }
+                    else
+                    {
+                        table = Build(n);
+                        s_tables.Add(n, table);
+                    }
+                }
+
+                return table;
+            }
+
             // No look-up: every call rebuilds under the lock.
             public static double[] Rebuild(int n)
             {
@@ -68,7 +92,7 @@ public class RealLocksCacheFillTests
     [Fact]
     public async Task StaticCacheFill_IsQuiet_ARebuildOnEveryCallReports()
     {
-        // The cache is process-wide state the work writes: GIL006's, and GIL001 stays quiet on all three.
+        // The cache is process-wide state the work writes: GIL006's, and GIL001 stays quiet on all four.
         await Verify006.VerifyAnalyzerAsync(
             Usings + Tables,
             Verify006.Diagnostic(DiagnosticIds.ProcessGlobalStateUnderLock).WithLocation(0)
