@@ -43,5 +43,9 @@ internal static class WellKnownTypeNames
     public const string ValueTask = "System.Threading.Tasks.ValueTask";
     public const string ValueTaskOfT = "System.Threading.Tasks.ValueTask`1";
     public const string MathType = "System.Math";
+    public const string Random = "System.Random";
+    public const string MethodImplOptions = "System.Runtime.CompilerServices.MethodImplOptions";
+    public const string SpanOfT = "System.Span`1";
+    public const string DictionaryOfKeyValue = "System.Collections.Generic.Dictionary`2";
     public const string ProcessPool = "GilAnalyzers.Processes.ProcessPool";
 }

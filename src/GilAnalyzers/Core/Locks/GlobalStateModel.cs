@@ -98,12 +98,14 @@ internal sealed class GlobalStateModel
         "Update", "TransformBlock", "TransformFinalBlock", "Fill", "Resize");
 
     private readonly WorkCostModel _costModel;
+    private readonly KnownTypes _types;
     private readonly ConcurrentDictionary<IMethodSymbol, GlobalStateSummary> _summaries =
         new ConcurrentDictionary<IMethodSymbol, GlobalStateSummary>(SymbolEqualityComparer.Default);
 
     private GlobalStateModel(KnownTypes types)
     {
         _costModel = WorkCostModel.For(types);
+        _types = types;
     }
 
     public static GlobalStateModel For(KnownTypes types) => Cache.GetValue(types.Compilation, _ => new GlobalStateModel(types));
@@ -328,7 +330,7 @@ internal sealed class GlobalStateModel
             return SummariseMethod(method, callers, cancellationToken).MutatesInstance;
         }
 
-        if (type.ToDisplayString() == "System.Random")
+        if (type.Name == "Random" && KnownTypes.Is(type, _types.Random))
         {
             return method.Name.StartsWith("Next", StringComparison.Ordinal) || method.Name == "Shuffle" || method.Name == "GetItems";
         }

@@ -54,6 +54,10 @@ internal sealed class KnownTypes
     private readonly Lazy<INamedTypeSymbol?> _valueTask;
     private readonly Lazy<INamedTypeSymbol?> _valueTaskOfT;
     private readonly Lazy<INamedTypeSymbol?> _mathType;
+    private readonly Lazy<INamedTypeSymbol?> _random;
+    private readonly Lazy<INamedTypeSymbol?> _methodImplOptions;
+    private readonly Lazy<INamedTypeSymbol?> _spanOfT;
+    private readonly Lazy<INamedTypeSymbol?> _dictionary;
     private readonly Lazy<INamedTypeSymbol?> _processPool;
 
     private KnownTypes(Compilation compilation)
@@ -102,6 +106,10 @@ internal sealed class KnownTypes
         _valueTask = Lazy(() => Get(WellKnownTypeNames.ValueTask));
         _valueTaskOfT = Lazy(() => Get(WellKnownTypeNames.ValueTaskOfT));
         _mathType = Lazy(() => Get(WellKnownTypeNames.MathType));
+        _random = Lazy(() => Get(WellKnownTypeNames.Random));
+        _methodImplOptions = Lazy(() => Get(WellKnownTypeNames.MethodImplOptions));
+        _spanOfT = Lazy(() => Get(WellKnownTypeNames.SpanOfT));
+        _dictionary = Lazy(() => Get(WellKnownTypeNames.DictionaryOfKeyValue));
         _processPool = Lazy(() => Get(WellKnownTypeNames.ProcessPool));
     }
 
@@ -145,6 +153,10 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? ValueTask => _valueTask.Value;
     public INamedTypeSymbol? ValueTaskOfT => _valueTaskOfT.Value;
     public INamedTypeSymbol? MathType => _mathType.Value;
+    public INamedTypeSymbol? Random => _random.Value;
+    public INamedTypeSymbol? MethodImplOptions => _methodImplOptions.Value;
+    public INamedTypeSymbol? SpanOfT => _spanOfT.Value;
+    public INamedTypeSymbol? Dictionary => _dictionary.Value;
 
     /// <summary>GilAnalyzers.Processes' pool: present when the project references that package.</summary>
     public INamedTypeSymbol? ProcessPool => _processPool.Value;
