@@ -39,6 +39,11 @@ public class WorkCostModelTests
     [InlineData("void Target(int n) { Heavy(n); } static void Heavy(int n) { for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) { } }", "calls 'Heavy' (nested loop, 2 levels)", 2)]
     [InlineData("void Target(int n) { for (int i = 0; i < n; i++) Step(i); } static int Step(int i) { int s = 0; for (int k = 0; k < i; k++) s += k; return s; }", "calls 'Step' (for loop)", 2)]
     [InlineData("void Target(int n) { int Local(int m) { int s = 0; for (int i = 0; i < m; i++) s += i; return s; } Local(n); }", "calls 'Local' (for loop)", 1)]
+    // Fields that look constant but are not: written elsewhere, or written by code out of sight (internal, not readonly).
+    [InlineData("static int rows = 4; static int[,] m = new int[4, 4]; void Target() { for (int i = 0; i < rows; i++) for (int j = 0; j < rows; j++) m[i, j]++; } void Resize(int n) { rows = n; }", "nested loop, 2 levels", 2)]
+    [InlineData("internal static int Rows = 4; static int[,] m = new int[4, 4]; void Target() { for (int i = 0; i < Rows; i++) for (int j = 0; j < Rows; j++) m[i, j]++; }", "nested loop, 2 levels", 2)]
+    [InlineData("static int rows = 4; static int[,] m = new int[4, 4]; void Target() { for (int i = 0; i < rows; i++) for (int j = 0; j < rows; j++) m[i, j]++; } void Grow() { C.rows++; }", "nested loop, 2 levels", 2)]
+    [InlineData("private readonly int size = 1000; void Target(int[] a) { for (int i = 0; i < size; i++) a[i % a.Length]++; }", "for loop", 1)]
     public async Task CpuBound(string members, string reason, int strength)
     {
         var cost = await CostOfTarget(members);
@@ -52,6 +57,8 @@ public class WorkCostModelTests
     [InlineData("int total; void Target(int x) { total += x; }")]
     [InlineData("void Target(List<int> list, int x) { list.Add(x); }")]
     [InlineData("void Target(int n) { Light(n); } static int Light(int n) => n * 2;")]
+    [InlineData("static int rows = 4; static int[,] m = new int[4, 4]; void Target() { for (int i = 0; i < rows; i++) for (int j = 0; j < rows; j++) m[i, j]++; }")]
+    [InlineData("private readonly int size = 3; int[] a = new int[3]; C(int extra) { a[0] = extra; } void Target() { for (int i = 0; i < this.size; i++) a[i]++; }")]
     public async Task Light(string members)
     {
         var cost = await CostOfTarget(members);

@@ -1964,7 +1964,8 @@ internal sealed class WorkCostModel
 
     /// <summary>
     /// The trip count of a loop whose bounds are compile-time constants — <c>for (int k = 0; k &lt; 8; k++)</c>,
-    /// <c>for (r = 1; r &lt;= Size; r++)</c> with a <c>const</c>, <c>foreach (var d in new[] { 1, 2, 3 })</c> — or -1.
+    /// <c>for (r = 1; r &lt;= Size; r++)</c> with a <c>const</c> or a field that is constant in practice (see
+    /// <see cref="ConstantFields"/>), <c>foreach (var d in new[] { 1, 2, 3 })</c> — or -1.
     /// The step is taken as 1 (an over-estimate for larger steps).
     /// </summary>
     private static long ConstantTripCount(ILoopOperation loop)
@@ -2101,12 +2102,15 @@ internal sealed class WorkCostModel
     {
         value = 0;
         var constant = operand.ConstantValue;
-        if (!constant.HasValue || constant.Value is null)
+        var known = constant.HasValue ? constant.Value
+            : OperationFacts.StripConversions(operand) is IFieldReferenceOperation field ? ConstantFields.ValueOf(field)
+            : null;
+        if (known is null)
         {
             return false;
         }
 
-        switch (constant.Value)
+        switch (known)
         {
             case int i: value = i; return true;
             case long l: value = l; return l > -MaxConstantTrips * 4 && l < MaxConstantTrips * 4;
