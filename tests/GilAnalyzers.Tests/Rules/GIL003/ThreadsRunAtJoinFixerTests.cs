@@ -1,0 +1,240 @@
+using GilAnalyzers.CodeFixes;
+using Xunit;
+using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.RawThreadsCpuLoopAnalyzer, GilAnalyzers.CodeFixes.RawThreadsCpuLoopFixer>;
+
+namespace GilAnalyzers.Tests.Rules;
+
+/// <summary>
+/// GIL003's run-at-the-join rewrite: threads kept in a local array or list whose making code does more than a partition
+/// loop keeps (fills a list of per-thread objects, sets fields up, nests loops, sits in an outer loop). The code stays;
+/// the threads become ThreadStart delegates, the starts go, and Parallel.ForEach runs them where they were first joined.
+/// </summary>
+public class ThreadsRunAtJoinFixerTests
+{
+    private const string Usings = "using System; using System.Collections.Generic; using System.Threading; using System.Threading.Tasks;\n";
+
+    [Fact]
+    public async Task LoopAlsoKeepsPerThreadObjects_JoinLoopMerges_RunGoesBeforeTheMerge()
+    {
+        var source = Usings + """
+            class Summer
+            {
+                readonly int[] values; readonly int from; readonly int count;
+                public long Total;
+                public Summer(int[] values, int from, int count) { this.values = values; this.from = from; this.count = count; }
+                public void Run() { long s = 0; for (int k = from; k < from + count; k++) s += values[k] % 7; Total = s; }
+            }
+
+            class Program
+            {
+                static long Sum(int[] values, int parts)
+                {
+                    var threads = new List<Thread>(parts);
+                    var summers = new List<Summer>(parts);
+                    int each = values.Length / parts;
+                    for (int i = 0; i < parts; i++)
+                    {
+                        int count = each;
+                        if (i == parts - 1)
+                        {
+                            count += values.Length % parts;
+                        }
+
+                        var summer = new Summer(values, i * each, count);
+                        summers.Add(summer);
+                        var thread = {|GIL003:new Thread(summer.Run)|};
+                        threads.Add(thread);
+                        thread.Start();
+                    }
+
+                    long total = 0;
+                    for (int i = 0; i < threads.Count; i++)
+                    {
+                        threads[i].Join();
+                        total += summers[i].Total;
+                    }
+
+                    return total;
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Summer
+            {
+                readonly int[] values; readonly int from; readonly int count;
+                public long Total;
+                public Summer(int[] values, int from, int count) { this.values = values; this.from = from; this.count = count; }
+                public void Run() { long s = 0; for (int k = from; k < from + count; k++) s += values[k] % 7; Total = s; }
+            }
+
+            class Program
+            {
+                static long Sum(int[] values, int parts)
+                {
+                    var threads = new List<ThreadStart>(parts);
+                    var summers = new List<Summer>(parts);
+                    int each = values.Length / parts;
+                    for (int i = 0; i < parts; i++)
+                    {
+                        int count = each;
+                        if (i == parts - 1)
+                        {
+                            count += values.Length % parts;
+                        }
+
+                        var summer = new Summer(values, i * each, count);
+                        summers.Add(summer);
+                        var thread = new ThreadStart(summer.Run);
+                        threads.Add(thread);
+                    }
+
+                    long total = 0;
+                    Parallel.ForEach(threads, work => work());
+                    for (int i = 0; i < threads.Count; i++)
+                    {
+                        total += summers[i].Total;
+                    }
+
+                    return total;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey);
+    }
+
+    [Fact]
+    public async Task NestedCreationLoops_StartedAndJoinedByListForEach()
+    {
+        var source = Usings + """
+            class Grid
+            {
+                static double[,] Products(double[][] rows, double[][] columns)
+                {
+                    var cells = new double[rows.Length, columns.Length];
+                    var workers = new List<Thread>();
+                    for (int r = 0; r < rows.Length; r++)
+                    {
+                        int row = r;
+                        for (int c = 0; c < columns.Length; c++)
+                        {
+                            int column = c;
+                            workers.Add({|GIL003:new Thread(() =>
+                            {
+                                double dot = 0;
+                                for (int k = 0; k < rows[row].Length; k++) dot += rows[row][k] * columns[column][k];
+                                cells[row, column] = dot;
+                            })|});
+                        }
+                    }
+
+                    workers.ForEach(w => w.Start());
+                    workers.ForEach(w => w.Join());
+                    return cells;
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Grid
+            {
+                static double[,] Products(double[][] rows, double[][] columns)
+                {
+                    var cells = new double[rows.Length, columns.Length];
+                    var workers = new List<ThreadStart>();
+                    for (int r = 0; r < rows.Length; r++)
+                    {
+                        int row = r;
+                        for (int c = 0; c < columns.Length; c++)
+                        {
+                            int column = c;
+                            workers.Add(new ThreadStart(() =>
+                            {
+                                double dot = 0;
+                                for (int k = 0; k < rows[row].Length; k++) dot += rows[row][k] * columns[column][k];
+                                cells[row, column] = dot;
+                            }));
+                        }
+                    }
+
+                    Parallel.ForEach(workers, work => work());
+                    return cells;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey);
+    }
+
+    [Fact]
+    public async Task FanOutInsideAnOuterLoop_SetsFieldsBeforeEachThread_JoinCatchesInterrupt()
+    {
+        var source = Usings + """
+            class Block
+            {
+                public double[] Left = new double[0], Current = new double[0];
+                public double Sum;
+                public void Update() { for (int k = 0; k < Current.Length; k++) Sum += Current[k] * Left[k % Left.Length]; }
+            }
+
+            class Rounds
+            {
+                static double Run(Block[] blocks, int rounds)
+                {
+                    for (var round = 0; round < rounds; round++)
+                    {
+                        Thread[] threads = new Thread[blocks.Length];
+                        for (var i = 0; i < blocks.Length; i++)
+                        {
+                            var block = blocks[i];
+                            block.Current = block.Left;
+                            var thread = {|GIL003:new Thread(new ThreadStart(() => block.Update()))|};
+                            thread.Start();
+                            threads[i] = thread;
+                        }
+
+                        foreach (var thread in threads)
+                        {
+                            try { thread.Join(); }
+                            catch (ThreadInterruptedException e) { Console.WriteLine(e.Message); }
+                        }
+                    }
+
+                    double total = 0;
+                    foreach (var block in blocks) total += block.Sum;
+                    return total;
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Block
+            {
+                public double[] Left = new double[0], Current = new double[0];
+                public double Sum;
+                public void Update() { for (int k = 0; k < Current.Length; k++) Sum += Current[k] * Left[k % Left.Length]; }
+            }
+
+            class Rounds
+            {
+                static double Run(Block[] blocks, int rounds)
+                {
+                    for (var round = 0; round < rounds; round++)
+                    {
+                        ThreadStart[] threads = new ThreadStart[blocks.Length];
+                        for (var i = 0; i < blocks.Length; i++)
+                        {
+                            var block = blocks[i];
+                            block.Current = block.Left;
+                            var thread = new ThreadStart(() => block.Update());
+                            threads[i] = thread;
+                        }
+
+                        Parallel.ForEach(threads, work => work());
+                    }
+
+                    double total = 0;
+                    foreach (var block in blocks) total += block.Sum;
+                    return total;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey);
+    }
+}
