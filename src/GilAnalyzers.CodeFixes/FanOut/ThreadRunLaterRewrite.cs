@@ -78,7 +78,9 @@ internal static class ThreadRunLaterRewrite
         {
             var indent = runAt.GetLeadingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
             var eol = runAt.SyntaxTree.GetText(cancellationToken).ToString().Contains("\r\n") ? "\r\n" : "\n";
-            editor.InsertBefore(runAt, run.WithLeadingTrivia(indent).WithTrailingTrivia(SyntaxFactory.EndOfLine(eol)));
+            // The run takes the loop's leading trivia (blank line, comment); the loop keeps its indentation.
+            editor.InsertBefore(runAt, run.WithLeadingTrivia(runAt.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.EndOfLine(eol)));
+            editor.ReplaceNode(runAt, (current, _) => current.WithLeadingTrivia(indent));
         }
 
         return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);

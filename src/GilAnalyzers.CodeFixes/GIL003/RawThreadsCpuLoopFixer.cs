@@ -69,17 +69,21 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
 
         if (plan is null)
         {
-            if (fanOut?.Launch is IObjectCreationOperation thread
-                && ThreadRunLater.Plan(thread, OperationFacts.FunctionRoot(thread), types, WorkCostModel.For(types), out var later) is null)
+            string? laterBlocker = null;
+            if (fanOut?.Launch is IObjectCreationOperation thread)
             {
-                // The code around the threads stays as written; only their work moves to where they were joined.
-                register(CodeAction.Create("Run the threads' work with Parallel.ForEach where they are joined", c => ThreadRunLaterRewrite.ApplyAsync(document, later!, c), ParallelForEachAtJoinKey));
-                return;
+                laterBlocker = ThreadRunLater.Plan(thread, OperationFacts.FunctionRoot(thread), types, WorkCostModel.For(types), out var later);
+                if (laterBlocker is null)
+                {
+                    // The code around the threads stays as written; only their work moves to where they were joined.
+                    register(CodeAction.Create("Run the threads' work with Parallel.ForEach where they are joined", c => ThreadRunLaterRewrite.ApplyAsync(document, later!, c), ParallelForEachAtJoinKey));
+                    return;
+                }
             }
 
             // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
-            // partition...).
-            why.Add(NoFixReasons.ThreadShape, fanOut?.FixBlocker);
+            // partition...). The run-at-the-join rewrite's own reason follows the planner's.
+            why.Add(NoFixReasons.ThreadShape, laterBlocker is null ? fanOut?.FixBlocker : fanOut?.FixBlocker + "; the work cannot run where the threads are joined: " + laterBlocker);
             return;
         }
 

@@ -237,4 +237,239 @@ public class ThreadsRunAtJoinFixerTests
             """;
         await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey);
     }
+
+    [Fact]
+    public async Task FixAll_TwoMethodsInOneFile()
+    {
+        var source = Usings + """
+            class Cells
+            {
+                static long Weigh(int x) { long w = 0; for (int k = 0; k < x * 1000; k++) w += k % 11; return w; }
+
+                static long[] Rows(int rows, int columns)
+                {
+                    var sums = new long[rows * columns];
+                    var threads = new List<Thread>();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        for (int c = 0; c < columns; c++)
+                        {
+                            int cell = r * columns + c;
+                            threads.Add({|GIL003:new Thread(() => sums[cell] = Weigh(cell))|});
+                        }
+                    }
+
+                    foreach (var t in threads) t.Start();
+                    foreach (var t in threads) t.Join();
+                    return sums;
+                }
+
+                static long Repeat(int rounds, int parts)
+                {
+                    long total = 0;
+                    for (int round = 0; round < rounds; round++)
+                    {
+                        var slots = new long[parts];
+                        var threads = new Thread[parts];
+                        for (int p = 0; p < parts; p++)
+                        {
+                            int part = p + round;
+                            threads[p] = {|GIL003:new Thread(() => slots[part - round] = Weigh(part))|};
+                            threads[p].Start();
+                        }
+
+                        for (int p = 0; p < parts; p++)
+                        {
+                            threads[p].Join();
+                            total += slots[p];
+                        }
+                    }
+
+                    return total;
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Cells
+            {
+                static long Weigh(int x) { long w = 0; for (int k = 0; k < x * 1000; k++) w += k % 11; return w; }
+
+                static long[] Rows(int rows, int columns)
+                {
+                    var sums = new long[rows * columns];
+                    var threads = new List<ThreadStart>();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        for (int c = 0; c < columns; c++)
+                        {
+                            int cell = r * columns + c;
+                            threads.Add(new ThreadStart(() => sums[cell] = Weigh(cell)));
+                        }
+                    }
+
+                    Parallel.ForEach(threads, work => work());
+                    return sums;
+                }
+
+                static long Repeat(int rounds, int parts)
+                {
+                    long total = 0;
+                    for (int round = 0; round < rounds; round++)
+                    {
+                        var slots = new long[parts];
+                        var threads = new ThreadStart[parts];
+                        for (int p = 0; p < parts; p++)
+                        {
+                            int part = p + round;
+                            threads[p] = new ThreadStart(() => slots[part - round] = Weigh(part));
+                        }
+
+                        Parallel.ForEach(threads, work => work());
+                        for (int p = 0; p < parts; p++)
+                        {
+                            total += slots[p];
+                        }
+                    }
+
+                    return total;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey);
+    }
+
+    [Fact]
+    public async Task CallerComputesBeforeTheJoin_OrThreadsUsedForMore_NoFix()
+    {
+        const string source = Usings + """
+            class Refused
+            {
+                static long Weigh(int x) { long w = 0; for (int k = 0; k < x * 1000; k++) w += k % 11; return w; }
+
+                static long CallerComputes(int parts)
+                {
+                    var sums = new long[parts];
+                    var names = new List<string>();
+                    var threads = new List<Thread>();
+                    for (int p = 0; p < parts; p++)
+                    {
+                        int part = p;
+                        names.Add("part " + part);
+                        var t = [|new Thread(() => sums[part] = Weigh(part))|];
+                        threads.Add(t);
+                        t.Start();
+                    }
+
+                    long mine = 0;
+                    for (int k = 0; k < parts * 100000; k++) mine += k % 7;
+                    foreach (var t in threads) t.Join();
+                    return mine + sums[0];
+                }
+
+                static long AskedIfAlive(int parts)
+                {
+                    var sums = new long[parts];
+                    var names = new List<string>();
+                    var threads = new Thread[parts];
+                    for (int p = 0; p < parts; p++)
+                    {
+                        int part = p;
+                        names.Add("part " + part);
+                        threads[p] = [|new Thread(() => sums[part] = Weigh(part))|];
+                        threads[p].Start();
+                    }
+
+                    Console.WriteLine(threads[0].IsAlive);
+                    foreach (var t in threads) t.Join();
+                    return sums[0];
+                }
+
+                static long StartedUnderACondition(int parts, bool go)
+                {
+                    var sums = new long[parts];
+                    var names = new List<string>();
+                    var threads = new Thread[parts];
+                    for (int p = 0; p < parts; p++)
+                    {
+                        int part = p;
+                        names.Add("part " + part);
+                        threads[p] = [|new Thread(() => sums[part] = Weigh(part))|];
+                        if (go)
+                        {
+                            threads[p].Start();
+                        }
+                    }
+
+                    foreach (var t in threads) t.Join();
+                    return sums[0];
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+        var reasons = await FixRefusals.ReasonsAsync(source.Replace("[|", string.Empty).Replace("|]", string.Empty), DiagnosticIds.RawThreadsCpuLoop);
+        Assert.Equal(3, reasons.Count);
+        Assert.All(reasons, r => Assert.StartsWith("GIL003-N1", r));
+        Assert.Contains("the calling thread does CPU-bound work while the threads run", reasons[0]);
+        Assert.Contains("used for more than keeping, starting and joining the threads ('Console.WriteLine(threads[0].IsAlive);')", reasons[1]);
+        Assert.Contains("the threads are made, started or joined under a condition", reasons[2]);
+    }
+
+    [Fact]
+    public async Task WorkReadsWhatTheLoopChangesLater_OrLoopLeavesEarly_NoFix()
+    {
+        const string source = Usings + """
+            class Refused
+            {
+                static long Weigh(int x) { long w = 0; for (int k = 0; k < x * 1000; k++) w += k % 11; return w; }
+
+                static long ChangedAfterStart(int parts)
+                {
+                    var sums = new long[parts];
+                    var names = new List<string>();
+                    var threads = new List<Thread>();
+                    int offset = 0;
+                    for (int p = 0; p < parts; p++)
+                    {
+                        int part = p;
+                        names.Add("part " + part);
+                        var t = [|new Thread(() => sums[part] = Weigh(part + offset))|];
+                        threads.Add(t);
+                        t.Start();
+                        offset += 3;
+                    }
+
+                    foreach (var t in threads) t.Join();
+                    return sums[0];
+                }
+
+                static long LeavesEarly(int parts, int stop)
+                {
+                    var sums = new long[parts];
+                    var names = new List<string>();
+                    var threads = new List<Thread>();
+                    for (int p = 0; p < parts; p++)
+                    {
+                        int part = p;
+                        if (part == stop)
+                        {
+                            return -1;
+                        }
+
+                        names.Add("part " + part);
+                        var t = [|new Thread(() => sums[part] = Weigh(part))|];
+                        threads.Add(t);
+                        t.Start();
+                    }
+
+                    foreach (var t in threads) t.Join();
+                    return sums[0];
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+        var reasons = await FixRefusals.ReasonsAsync(source.Replace("[|", string.Empty).Replace("|]", string.Empty), DiagnosticIds.RawThreadsCpuLoop);
+        Assert.Equal(2, reasons.Count);
+        Assert.Contains("the thread's work reads 'offset', which the code that starts the threads changes afterwards", reasons[0]);
+        Assert.Contains("the code that starts the threads can leave early (return) before the join", reasons[1]);
+    }
 }
