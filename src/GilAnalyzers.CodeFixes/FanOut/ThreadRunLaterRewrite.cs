@@ -23,10 +23,10 @@ internal static class ThreadRunLaterRewrite
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
         var model = editor.SemanticModel;
-        var thread = KnownTypes.For(model.Compilation).Thread;
+        var launched = plan.Launched;
 
         var creation = plan.Creation.Syntax;
-        var action = (ObjectCreationExpressionSyntax)SyntaxFactory.ParseExpression("new System.Threading.ThreadStart(" + plan.Work.ToString() + ")");
+        var action = (ObjectCreationExpressionSyntax)SyntaxFactory.ParseExpression("new " + plan.DelegateType + "(" + plan.Work.ToString() + ")");
         action = action.WithType(Simplified(action.Type)).WithTriviaFrom(creation);
         editor.ReplaceNode(creation, action);
 
@@ -43,11 +43,11 @@ internal static class ThreadRunLaterRewrite
                 .Where(t => t is IdentifierNameSyntax { IsVar: false } or QualifiedNameSyntax or AliasQualifiedNameSyntax
                             && !creation.Span.Contains(t.Span)
                             && t.Parent is not QualifiedNameSyntax
-                            && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(t, cancellationToken).Symbol, thread))
+                            && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(t, cancellationToken).Symbol, launched))
                 .ToList();
             foreach (var name in names)
             {
-                editor.ReplaceNode(name, Simplified(SyntaxFactory.ParseTypeName("System.Threading.ThreadStart")).WithTriviaFrom(name));
+                editor.ReplaceNode(name, Simplified(SyntaxFactory.ParseTypeName(plan.DelegateType)).WithTriviaFrom(name));
             }
         }
 

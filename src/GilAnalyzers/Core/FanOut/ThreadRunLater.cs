@@ -30,8 +30,12 @@ internal sealed class ThreadRunLaterPlan
         IOperation? threadDeclaration,
         ImmutableArray<IOperation> removed,
         IOperation runAt,
-        bool replaceRunAt)
+        bool replaceRunAt,
+        INamedTypeSymbol launched,
+        string delegateType)
     {
+        Launched = launched;
+        DelegateType = delegateType;
         Creation = creation;
         Work = work;
         Collection = collection;
@@ -63,6 +67,12 @@ internal sealed class ThreadRunLaterPlan
     /// <summary>The statement where the threads are first joined: the Parallel.ForEach replaces it or goes right before it.</summary>
     public IOperation RunAt { get; }
 
+    /// <summary>What was launched: <c>Thread</c>, or <c>Task</c> (a cold task made by <c>new Task(work)</c>).</summary>
+    public INamedTypeSymbol Launched { get; }
+
+    /// <summary>The delegate type that replaces <see cref="Launched"/>: <c>System.Threading.ThreadStart</c> or <c>System.Action</c>.</summary>
+    public string DelegateType { get; }
+
     /// <summary>True when <see cref="RunAt"/> only joins (it is replaced); false when it also merges results (the run goes before it).</summary>
     public bool ReplaceRunAt { get; }
 }
@@ -79,11 +89,59 @@ internal static class ThreadRunLater
         Harmless,
     }
 
-    /// <summary>Plans the rewrite for the threads made by <paramref name="creation"/>; null when it keeps behaviour, else why not.</summary>
+    /// <summary>What is launched and how it is waited for: threads joined, or cold tasks waited for.</summary>
+    private sealed class Launch
+    {
+        public Launch(INamedTypeSymbol type, string start, string join, string delegateParameter, string delegateType)
+        {
+            Type = type;
+            Start = start;
+            Join = join;
+            DelegateParameter = delegateParameter;
+            DelegateType = delegateType;
+        }
+
+        public INamedTypeSymbol Type { get; }
+
+        public string Start { get; }
+
+        public string Join { get; }
+
+        /// <summary>The constructor's delegate parameter type that takes no argument: ThreadStart / Action.</summary>
+        public string DelegateParameter { get; }
+
+        public string DelegateType { get; }
+
+        public bool IsTask => Type.Name == "Task";
+
+        public static Launch? For(IObjectCreationOperation creation, KnownTypes types)
+        {
+            if (types.Thread is { } thread && OperationFacts.IsThread(creation.Type, types))
+            {
+                return new Launch(thread, "Start", "Join", "ThreadStart", "System.Threading.ThreadStart");
+            }
+
+            return types.Task is { } task && KnownTypes.Is(creation.Type, task)
+                ? new Launch(task, "Start", "Wait", "Action", "System.Action")
+                : null;
+        }
+
+        public bool Is(ITypeSymbol? type) => KnownTypes.Is(type, Type);
+    }
+
+    /// <summary>
+    /// Plans the rewrite for the threads (or cold tasks) made by <paramref name="creation"/>; null when it keeps behaviour,
+    /// else why not.
+    /// </summary>
     public static string? Plan(IObjectCreationOperation creation, IOperation root, KnownTypes types, WorkCostModel costModel, out ThreadRunLaterPlan? plan)
     {
         plan = null;
-        if (WorkOf(creation, types, out var work, out var workSyntax) is { } workBlocker)
+        if (Launch.For(creation, types) is not { } launch)
+        {
+            return "the work is not launched by new Thread(...) or new Task(...)";
+        }
+
+        if (WorkOf(creation, launch, types, out var work, out var workSyntax) is { } workBlocker)
         {
             return workBlocker;
         }
@@ -93,13 +151,13 @@ internal static class ThreadRunLater
             return keeperBlocker;
         }
 
-        if (CollectionDeclaration(collection!, root, types) is not { } declaration || declaration.Parent is not IBlockOperation block)
+        if (CollectionDeclaration(collection!, root, launch) is not { } declaration || declaration.Parent is not IBlockOperation block)
         {
             return "the thread collection is not a local array or list created empty in a statement of its own";
         }
 
         var uses = new List<(UseKind Kind, IOperation Unit)>();
-        if (CollectionUses(collection!, threadLocal, creation, root, types, uses) is { } useBlocker)
+        if (CollectionUses(collection!, threadLocal, creation, root, launch, uses) is { } useBlocker)
         {
             return useBlocker;
         }
@@ -116,23 +174,23 @@ internal static class ThreadRunLater
 
         var removed = uses.Where(u => u.Kind is UseKind.Start or UseKind.Join && !(replaceRunAt && u.Unit == runAt))
             .Select(u => u.Unit).Distinct().ToImmutableArray();
-        plan = new ThreadRunLaterPlan(creation, workSyntax!, collection!, declaration, threadDeclaration, removed, runAt, replaceRunAt);
+        plan = new ThreadRunLaterPlan(creation, workSyntax!, collection!, declaration, threadDeclaration, removed, runAt, replaceRunAt, launch.Type, launch.DelegateType);
         return null;
     }
 
     /// <summary>The thread's work: a lambda or method group given as a ThreadStart, run on no particular thread.</summary>
-    private static string? WorkOf(IObjectCreationOperation creation, KnownTypes types, out IOperation? work, out SyntaxNode? syntax)
+    private static string? WorkOf(IObjectCreationOperation creation, Launch launch, KnownTypes types, out IOperation? work, out SyntaxNode? syntax)
     {
         work = null;
         syntax = null;
-        if (!OperationFacts.IsThread(creation.Type, types) || creation.Arguments.Length != 1 || creation.Initializer is not null)
+        if (creation.Arguments.Length != 1 || creation.Initializer is not null)
         {
-            return "the thread is configured (a stack size or an initializer)";
+            return launch.IsTask ? "the task has a state, a cancellation token or options" : "the thread is configured (a stack size or an initializer)";
         }
 
-        if (creation.Constructor?.Parameters[0].Type is not INamedTypeSymbol { Name: "ThreadStart" })
+        if (creation.Constructor?.Parameters[0].Type is not INamedTypeSymbol parameterType || parameterType.Name != launch.DelegateParameter)
         {
-            return "the thread is started with an argument (ParameterizedThreadStart)";
+            return launch.IsTask ? "the task's work returns a value or takes a state" : "the thread is started with an argument (ParameterizedThreadStart)";
         }
 
         var argument = creation.Arguments[0].Value;
@@ -143,7 +201,7 @@ internal static class ThreadRunLater
             value = OperationFacts.StripConversions(wrapped.Target);
             if (wrapped.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 1 } explicitCreation)
             {
-                // new Thread(new ThreadStart(Work)): the ThreadStart wraps Work itself.
+                // new Thread(new ThreadStart(Work)): the new delegate wraps Work itself.
                 syntax = explicitCreation.ArgumentList.Arguments[0].Expression;
             }
         }
@@ -241,12 +299,12 @@ internal static class ThreadRunLater
     }
 
     /// <summary>The declaration statement of <c>Thread[] threads = new Thread[n]</c> / <c>List&lt;Thread&gt; threads = new()</c>, or null.</summary>
-    private static IOperation? CollectionDeclaration(ILocalSymbol collection, IOperation root, KnownTypes types)
+    private static IOperation? CollectionDeclaration(ILocalSymbol collection, IOperation root, Launch launch)
     {
-        var isArray = collection.Type is IArrayTypeSymbol { Rank: 1 } array && OperationFacts.IsThread(array.ElementType, types);
+        var isArray = collection.Type is IArrayTypeSymbol { Rank: 1 } array && launch.Is(array.ElementType);
         var isList = collection.Type is INamedTypeSymbol { Name: "List", TypeArguments.Length: 1 } list
                      && list.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic"
-                     && OperationFacts.IsThread(list.TypeArguments[0], types);
+                     && launch.Is(list.TypeArguments[0]);
         if ((!isArray && !isList) || OperationFacts.IsWrittenAfterDeclaration(collection, root))
         {
             return null;
@@ -277,7 +335,7 @@ internal static class ThreadRunLater
     /// that do nothing else), and harmless reads (<c>Length</c>, <c>Count</c>, a null test). Null when nothing else uses
     /// it, else why the rewrite is refused.
     /// </summary>
-    private static string? CollectionUses(ILocalSymbol collection, ILocalSymbol? threadLocal, IObjectCreationOperation creation, IOperation root, KnownTypes types, List<(UseKind Kind, IOperation Unit)> uses)
+    private static string? CollectionUses(ILocalSymbol collection, ILocalSymbol? threadLocal, IObjectCreationOperation creation, IOperation root, Launch launch, List<(UseKind Kind, IOperation Unit)> uses)
     {
         var stores = 0;
         foreach (var reference in OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>())
@@ -287,7 +345,7 @@ internal static class ThreadRunLater
                 continue;
             }
 
-            var use = Classify(reference, threadLocal, creation, types);
+            var use = Classify(reference, threadLocal, creation, launch);
             if (use is null)
             {
                 return "the thread collection '" + collection.Name + "' is used for more than keeping, starting and joining the threads ('" + Statement(reference).Syntax + "')";
@@ -327,7 +385,52 @@ internal static class ThreadRunLater
             return "the threads are not both started and joined through '" + collection.Name + "'";
         }
 
+        if (collection.Type is IArrayTypeSymbol && !uses.Any(u => u.Kind == UseKind.Join && JoinsEverySlot(u.Unit, collection, root)))
+        {
+            // Parallel.ForEach runs every slot of the array; a slot never filled would be null. A join of every slot (which
+            // throws on a null slot) shows that the original fills them all.
+            return "no join waits for every slot of the array '" + collection.Name + "', which may have slots without a thread";
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// Whether a join unit waits for every element of the collection: a foreach over it, <c>ForEach(t =&gt; t.Join())</c>,
+    /// <c>Task.WaitAll(tasks)</c>, or <c>for (int i = 0; i &lt; threads.Length; i++)</c> joining <c>threads[i]</c> (the bound
+    /// may also be the variable the array was sized with, when nothing changes it).
+    /// </summary>
+    private static bool JoinsEverySlot(IOperation unit, ILocalSymbol collection, IOperation root)
+    {
+        if (unit is IForEachLoopOperation or IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "ForEach" or "WaitAll" } })
+        {
+            return true;
+        }
+
+        var join = unit is IForLoopOperation whole ? OnlyStatement(whole.Body) : unit;
+        var loop = unit as IForLoopOperation ?? join?.Parent?.Parent as IForLoopOperation;
+        return loop is not null
+               && join is IExpressionStatementOperation { Operation: IInvocationOperation { Instance: IArrayElementReferenceOperation { Indices.Length: 1 } element } }
+               && OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound)
+               && OperationFacts.StripConversions(element.Indices[0]) is ILocalReferenceOperation slot
+               && SymbolEqualityComparer.Default.Equals(slot.Local, index)
+               && IsLengthOf(bound, collection, root)
+               && !OperationFacts.IsWrittenAfterDeclaration(index, loop.Body);
+    }
+
+    /// <summary><c>threads.Length</c>, or the local or parameter <c>n</c> of <c>new Thread[n]</c> when nothing writes it.</summary>
+    private static bool IsLengthOf(IOperation bound, ILocalSymbol collection, IOperation root)
+    {
+        var value = OperationFacts.StripConversions(bound);
+        if (value is IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation array })
+        {
+            return SymbolEqualityComparer.Default.Equals(array.Local, collection);
+        }
+
+        return OperationFacts.ReferencedSymbol(value) is ILocalSymbol or IParameterSymbol
+               && OperationFacts.InitializerOf(collection, root) is IArrayCreationOperation { DimensionSizes.Length: 1 } creation
+               && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(creation.DimensionSizes[0])), OperationFacts.ReferencedSymbol(value))
+               && OperationFacts.IsStableValue(value, root);
     }
 
     private static IOperation Statement(IOperation operation)
@@ -342,7 +445,7 @@ internal static class ThreadRunLater
     }
 
     /// <summary>What one reference to the collection does, with the statement (or loop) that goes with it; null when unknown.</summary>
-    private static (UseKind Kind, IOperation Unit)? Classify(ILocalReferenceOperation reference, ILocalSymbol? threadLocal, IObjectCreationOperation creation, KnownTypes types)
+    private static (UseKind Kind, IOperation Unit)? Classify(ILocalReferenceOperation reference, ILocalSymbol? threadLocal, IObjectCreationOperation creation, Launch launch)
     {
         var parent = reference.Parent;
         switch (parent)
@@ -352,14 +455,14 @@ internal static class ThreadRunLater
                 when (binary.LeftOperand == reference ? binary.RightOperand : binary.LeftOperand).ConstantValue is { HasValue: true, Value: null }:
                 return (UseKind.Harmless, reference);
             case IArrayElementReferenceOperation element when element.ArrayReference == reference:
-                return ElementUse(element, threadLocal, creation);
+                return ElementUse(element, threadLocal, creation, launch);
             case IPropertyReferenceOperation { Property.IsIndexer: true } element when element.Instance == reference:
-                return ElementUse(element, threadLocal, creation);
+                return ElementUse(element, threadLocal, creation, launch);
             case IInvocationOperation { TargetMethod.Name: "Add" } add when add.Instance == reference:
                 var added = OperationFacts.StripConversions(add.Arguments[0].Value);
                 return IsTheThread(added, threadLocal, creation) && Unit(add.Parent!) is { } addUnit ? (UseKind.Store, addUnit) : null;
             case IInvocationOperation { TargetMethod.Name: "ForEach", Arguments.Length: 1 } forEach when forEach.Instance == reference:
-                return ForEachCall(forEach);
+                return ForEachCall(forEach, launch);
         }
 
         while (parent is IConversionOperation)
@@ -367,14 +470,21 @@ internal static class ThreadRunLater
             parent = parent.Parent;
         }
 
-        return parent is IForEachLoopOperation loop && OperationFacts.StripConversions(loop.Collection) is ILocalReferenceOperation ? ForEachLoop(loop, types) : null;
+        if (launch.IsTask && parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "WaitAll", Instance: null, Arguments.Length: 1 } waitAll }
+            && launch.Is(waitAll.TargetMethod.ContainingType))
+        {
+            // Task.WaitAll(tasks);
+            return Unit(waitAll.Parent!) is { } waitUnit ? (UseKind.Join, waitUnit) : null;
+        }
+
+        return parent is IForEachLoopOperation loop && OperationFacts.StripConversions(loop.Collection) is ILocalReferenceOperation ? ForEachLoop(loop, launch) : null;
     }
 
     private static bool IsTheThread(IOperation value, ILocalSymbol? threadLocal, IObjectCreationOperation creation)
         => value == creation || (value is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, threadLocal));
 
     /// <summary><c>threads[i] = thread;</c> (the store), <c>threads[i].Start();</c> or <c>threads[i].Join();</c>.</summary>
-    private static (UseKind Kind, IOperation Unit)? ElementUse(IOperation element, ILocalSymbol? threadLocal, IObjectCreationOperation creation)
+    private static (UseKind Kind, IOperation Unit)? ElementUse(IOperation element, ILocalSymbol? threadLocal, IObjectCreationOperation creation, Launch launch)
     {
         if (element.Parent is ISimpleAssignmentOperation { Parent: IExpressionStatementOperation statement } assignment && assignment.Target == element)
         {
@@ -386,7 +496,7 @@ internal static class ThreadRunLater
             return (UseKind.Start, start);
         }
 
-        return IsCall(element, "Join") && Unit(element.Parent!.Parent!) is { } join ? (UseKind.Join, join) : null;
+        return IsCall(element, launch.Join) && Unit(element.Parent!.Parent!) is { } join ? (UseKind.Join, join) : null;
     }
 
     /// <summary>Whether <paramref name="instance"/> is the receiver of a parameterless <c>Start()</c> / <c>Join()</c> that is a statement of its own.</summary>
@@ -396,7 +506,7 @@ internal static class ThreadRunLater
            && call.TargetMethod.Name == name;
 
     /// <summary><c>threads.ForEach(t =&gt; t.Start());</c> or <c>threads.ForEach(t =&gt; t.Join());</c>.</summary>
-    private static (UseKind Kind, IOperation Unit)? ForEachCall(IInvocationOperation forEach)
+    private static (UseKind Kind, IOperation Unit)? ForEachCall(IInvocationOperation forEach, Launch launch)
     {
         if (OperationFacts.UnwrapDelegate(forEach.Arguments[0].Value) is not IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } function
             || Unit(forEach.Parent!) is not { } unit)
@@ -409,12 +519,7 @@ internal static class ThreadRunLater
             && statements[0] is IExpressionStatementOperation { Operation: IInvocationOperation { Arguments.Length: 0, Instance: IParameterReferenceOperation parameter } call }
             && SymbolEqualityComparer.Default.Equals(parameter.Parameter, function.Symbol.Parameters[0]))
         {
-            return call.TargetMethod.Name switch
-            {
-                "Start" => (UseKind.Start, unit),
-                "Join" => (UseKind.Join, unit),
-                _ => null,
-            };
+            return Kind(call.TargetMethod.Name, launch) is { } kind ? (kind, unit) : null;
         }
 
         return null;
@@ -424,7 +529,7 @@ internal static class ThreadRunLater
     /// <c>foreach (var t in threads) t.Start();</c> / <c>… t.Join();</c>, the join possibly inside
     /// <c>try { … } catch (ThreadInterruptedException) { … }</c> (the caller, not the threads, being interrupted).
     /// </summary>
-    private static (UseKind Kind, IOperation Unit)? ForEachLoop(IForEachLoopOperation loop, KnownTypes types)
+    private static (UseKind Kind, IOperation Unit)? ForEachLoop(IForEachLoopOperation loop, Launch launch)
     {
         if (loop.Locals.Length != 1 || loop.Parent is not IBlockOperation)
         {
@@ -438,7 +543,7 @@ internal static class ThreadRunLater
             && guarded.Catches[0].Filter is null)
         {
             only = OnlyStatement(guarded.Body);
-            if (!(only is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Join" } }))
+            if (!(only is IExpressionStatementOperation { Operation: IInvocationOperation join } && join.TargetMethod.Name == launch.Join))
             {
                 return null;
             }
@@ -446,18 +551,16 @@ internal static class ThreadRunLater
 
         if (only is IExpressionStatementOperation { Operation: IInvocationOperation { Arguments.Length: 0, Instance: ILocalReferenceOperation receiver } call }
             && SymbolEqualityComparer.Default.Equals(receiver.Local, variable)
-            && KnownTypes.Is(call.TargetMethod.ContainingType, types.Thread))
+            && launch.Is(call.TargetMethod.ContainingType))
         {
-            return call.TargetMethod.Name switch
-            {
-                "Start" => (UseKind.Start, loop),
-                "Join" => (UseKind.Join, loop),
-                _ => null,
-            };
+            return Kind(call.TargetMethod.Name, launch) is { } kind ? (kind, loop) : null;
         }
 
         return null;
     }
+
+    private static UseKind? Kind(string method, Launch launch)
+        => method == launch.Start ? UseKind.Start : method == launch.Join ? UseKind.Join : null;
 
     private static IOperation? OnlyStatement(IOperation body)
     {
