@@ -6,8 +6,8 @@ namespace GilAnalyzers.Tests.Execution;
 
 /// <summary>
 /// GIL003's run-at-the-join rewrite — threads whose making code also fills a list of per-thread objects, threads made by
-/// nested loops, a fan-out repeated in an outer loop that sets fields up before each thread — must compute what the
-/// threads computed.
+/// nested loops, a fan-out repeated in an outer loop that sets fields up before each thread — and GIL004's for cold tasks
+/// waited for with Task.WaitAll must compute what the threads and tasks computed.
 /// </summary>
 public class ThreadsRunAtJoinExecutionTests
 {
@@ -130,6 +130,26 @@ public class ThreadsRunAtJoinExecutionTests
                 return tiles.Aggregate(0L, (a, t) => (a * 7 + t.Acc) % 1000000007);
             }
 
+            static long TaskRounds(Tile[] tiles, int rounds)
+            {
+                for (var round = 0; round < rounds; round++)
+                {
+                    var tasks = new System.Threading.Tasks.Task[tiles.Length];
+                    for (var i = 0; i < tiles.Length; i++)
+                    {
+                        var tile = tiles[i];
+                        tile.Input = tiles[(i + 2 * round + 1) % tiles.Length].Source;
+                        var task = new System.Threading.Tasks.Task(() => tile.Step());
+                        task.Start();
+                        tasks[i] = task;
+                    }
+
+                    System.Threading.Tasks.Task.WaitAll(tasks);
+                }
+
+                return tiles.Aggregate(0L, (a, t) => (a * 11 + t.Acc) % 1000000007);
+            }
+
             public static string Run(int n)
             {
                 var values = Enumerable.Range(0, n).Select(i => 1000 + i * 7919 % 200003).ToArray();
@@ -139,7 +159,8 @@ public class ThreadsRunAtJoinExecutionTests
                 var products = Products(rows, columns);
                 var tiles = Enumerable.Range(0, 5).Select(t => new Tile { Source = Enumerable.Range(0, n / 10).Select(k => (long)(k * (t + 3) % 101)).ToArray() }).ToArray();
                 var rounds = Rounds(tiles, 4);
-                return composite + "|" + string.Join(";", products) + "|" + rounds;
+                var taskRounds = TaskRounds(tiles, 3);
+                return composite + "|" + string.Join(";", products) + "|" + rounds + "|" + taskRounds;
             }
         }
         """;
@@ -150,6 +171,8 @@ public class ThreadsRunAtJoinExecutionTests
         var outcome = await SampleFixPipeline.ApplyAllFixesAsync(Program);
 
         Assert.Equal(3, outcome.Applied.Count(fix => fix.EquivalenceKey == RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey));
+        Assert.Single(outcome.Applied, fix => fix.EquivalenceKey == HandRolledPoolFanOutFixer.ParallelForEachAtWaitKey);
+        Assert.DoesNotContain("WaitAll", outcome.Source, StringComparison.Ordinal);
         Assert.Empty(outcome.RemainingDiagnostics);
         Assert.DoesNotContain("new Thread(", outcome.Source, StringComparison.Ordinal);
         Assert.DoesNotContain(".Join()", outcome.Source, StringComparison.Ordinal);

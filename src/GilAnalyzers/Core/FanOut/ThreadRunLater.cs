@@ -141,6 +141,23 @@ internal static class ThreadRunLater
             return "the work is not launched by new Thread(...) or new Task(...)";
         }
 
+        var blocker = Plan(creation, launch, root, types, costModel, out plan);
+        return blocker is not null && launch.IsTask ? InTaskWords(blocker) : blocker;
+    }
+
+    /// <summary>A reason written for threads, said of tasks: "the threads are joined" → "the tasks are waited for".</summary>
+    private static string InTaskWords(string reason)
+        => reason.Replace("calling thread", "calling\u0001").Replace("own thread", "own\u0001")
+            .Replace("threads", "tasks").Replace("thread", "task")
+            .Replace("starting and joining", "starting and waiting for").Replace("started or joined", "started or waited for")
+            .Replace("made, started or joined", "made, started or waited for").Replace("are joined", "are waited for")
+            .Replace("first join", "first wait").Replace("before the join", "before the wait").Replace("no join waits for", "no wait covers")
+            .Replace("\u0001", " thread");
+
+    private static string? Plan(IObjectCreationOperation creation, Launch launch, IOperation root, KnownTypes types, WorkCostModel costModel, out ThreadRunLaterPlan? plan)
+    {
+        plan = null;
+
         if (WorkOf(creation, launch, types, out var work, out var workSyntax) is { } workBlocker)
         {
             return workBlocker;
