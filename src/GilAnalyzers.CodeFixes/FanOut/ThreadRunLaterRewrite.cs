@@ -26,7 +26,25 @@ internal static class ThreadRunLaterRewrite
         var launched = plan.Launched;
 
         var creation = plan.Creation.Syntax;
-        var action = (ObjectCreationExpressionSyntax)SyntaxFactory.ParseExpression("new " + plan.DelegateType + "(" + plan.Work.ToString() + ")");
+        var workText = plan.Work.ToString();
+        if (plan.StartArgument is { } argument)
+        {
+            // new Thread(Work) … t.Start(arg) → new ThreadStart(() => Work(arg)), arg first copied where the thread was made.
+            var argumentText = argument.Syntax.ToString();
+            if (plan.CopyArgument)
+            {
+                var statement = creation.AncestorsAndSelf().OfType<StatementSyntax>().First(s => s.Parent is BlockSyntax);
+                argumentText = FanOutRewrite.FreeName(model, statement.SpanStart, "state", statement.Parent!);
+                var copy = SyntaxFactory.ParseStatement("var " + argumentText + " = " + argument.Syntax + ";")
+                    .WithLeadingTrivia(statement.GetLeadingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia)))
+                    .WithTrailingTrivia(SyntaxFactory.EndOfLine(EndOfLine(statement, cancellationToken)));
+                editor.InsertBefore(statement, copy);
+            }
+
+            workText = "() => " + workText + "(" + argumentText + ")";
+        }
+
+        var action = (ObjectCreationExpressionSyntax)SyntaxFactory.ParseExpression("new " + plan.DelegateType + "(" + workText + ")");
         action = action.WithType(Simplified(action.Type)).WithTriviaFrom(creation);
         editor.ReplaceNode(creation, action);
 
@@ -77,7 +95,7 @@ internal static class ThreadRunLaterRewrite
         else
         {
             var indent = runAt.GetLeadingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
-            var eol = runAt.SyntaxTree.GetText(cancellationToken).ToString().Contains("\r\n") ? "\r\n" : "\n";
+            var eol = EndOfLine(runAt, cancellationToken);
             // The run takes the loop's leading trivia (blank line, comment); the loop keeps its indentation.
             editor.InsertBefore(runAt, run.WithLeadingTrivia(runAt.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.EndOfLine(eol)));
             editor.ReplaceNode(runAt, (current, _) => current.WithLeadingTrivia(indent));
@@ -85,6 +103,9 @@ internal static class ThreadRunLaterRewrite
 
         return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
+
+    private static string EndOfLine(SyntaxNode node, CancellationToken cancellationToken)
+        => node.SyntaxTree.GetText(cancellationToken).ToString().Contains("\r\n") ? "\r\n" : "\n";
 
     private static TypeSyntax Simplified(TypeSyntax type) => type.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
 }

@@ -6,7 +6,8 @@ namespace GilAnalyzers.Tests.Execution;
 
 /// <summary>
 /// GIL003's run-at-the-join rewrite — threads whose making code also fills a list of per-thread objects, threads made by
-/// nested loops, a fan-out repeated in an outer loop that sets fields up before each thread — and GIL004's for cold tasks
+/// nested loops, a fan-out repeated in an outer loop that sets fields up before each thread, threads started with the
+/// loop index as their argument — and GIL004's for cold tasks
 /// waited for with Task.WaitAll must compute what the threads and tasks computed.
 /// </summary>
 public class ThreadsRunAtJoinExecutionTests
@@ -130,6 +131,36 @@ public class ThreadsRunAtJoinExecutionTests
                 return tiles.Aggregate(0L, (a, t) => (a * 7 + t.Acc) % 1000000007);
             }
 
+            static double[] rowSums = new double[0];
+
+            static void SumRow(object row)
+            {
+                int r = (int)row;
+                double s = 0;
+                for (int k = 1; k < 20000; k++) s += Math.Sqrt(k * (r + 1)) / k;
+                rowSums[r] = s;
+            }
+
+            static string Rows(int count)
+            {
+                rowSums = new double[count];
+                var labels = new List<string>();
+                Thread[] threads = new Thread[count];
+                for (int i = 0; i < threads.Length; i++)
+                {
+                    labels.Add("row" + i);
+                    threads[i] = new Thread(SumRow);
+                    threads[i].Start(i);
+                }
+
+                foreach (var th in threads)
+                {
+                    th.Join();
+                }
+
+                return string.Join(",", labels) + ":" + string.Join(";", rowSums.Select(v => v.ToString("R")));
+            }
+
             static long TaskRounds(Tile[] tiles, int rounds)
             {
                 for (var round = 0; round < rounds; round++)
@@ -160,7 +191,8 @@ public class ThreadsRunAtJoinExecutionTests
                 var tiles = Enumerable.Range(0, 5).Select(t => new Tile { Source = Enumerable.Range(0, n / 10).Select(k => (long)(k * (t + 3) % 101)).ToArray() }).ToArray();
                 var rounds = Rounds(tiles, 4);
                 var taskRounds = TaskRounds(tiles, 3);
-                return composite + "|" + string.Join(";", products) + "|" + rounds + "|" + taskRounds;
+                var rowsText = Rows(24);
+                return composite + "|" + string.Join(";", products) + "|" + rounds + "|" + taskRounds + "|" + rowsText;
             }
         }
         """;
@@ -170,7 +202,7 @@ public class ThreadsRunAtJoinExecutionTests
     {
         var outcome = await SampleFixPipeline.ApplyAllFixesAsync(Program);
 
-        Assert.Equal(3, outcome.Applied.Count(fix => fix.EquivalenceKey == RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey));
+        Assert.Equal(4, outcome.Applied.Count(fix => fix.EquivalenceKey == RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey));
         Assert.Single(outcome.Applied, fix => fix.EquivalenceKey == HandRolledPoolFanOutFixer.ParallelForEachAtWaitKey);
         Assert.DoesNotContain("WaitAll", outcome.Source, StringComparison.Ordinal);
         Assert.Empty(outcome.RemainingDiagnostics);

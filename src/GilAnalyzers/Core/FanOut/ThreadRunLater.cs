@@ -32,8 +32,12 @@ internal sealed class ThreadRunLaterPlan
         IOperation runAt,
         bool replaceRunAt,
         INamedTypeSymbol launched,
-        string delegateType)
+        string delegateType,
+        IOperation? startArgument = null,
+        bool copyArgument = false)
     {
+        StartArgument = startArgument;
+        CopyArgument = copyArgument;
         Launched = launched;
         DelegateType = delegateType;
         Creation = creation;
@@ -66,6 +70,16 @@ internal sealed class ThreadRunLaterPlan
 
     /// <summary>The statement where the threads are first joined: the Parallel.ForEach replaces it or goes right before it.</summary>
     public IOperation RunAt { get; }
+
+    /// <summary>
+    /// A thread made from a method that takes its argument (<c>new Thread(Work)</c>, <c>t.Start(arg)</c>): the argument,
+    /// evaluated where the thread was made (nothing but keeping the thread runs between there and the start); the work
+    /// becomes <c>() =&gt; Work(arg)</c>.
+    /// </summary>
+    public IOperation? StartArgument { get; }
+
+    /// <summary>Whether <see cref="StartArgument"/> goes into a local of its own first (it is not a value nothing changes).</summary>
+    public bool CopyArgument { get; }
 
     /// <summary>What was launched: <c>Thread</c>, or <c>Task</c> (a cold task made by <c>new Task(work)</c>).</summary>
     public INamedTypeSymbol Launched { get; }
@@ -158,12 +172,12 @@ internal static class ThreadRunLater
     {
         plan = null;
 
-        if (WorkOf(creation, launch, types, out var work, out var workSyntax) is { } workBlocker)
+        if (WorkOf(creation, launch, types, out var work, out var workSyntax, out var takesArgument) is { } workBlocker)
         {
             return workBlocker;
         }
 
-        if (Keeper(creation, root, out var threadLocal, out var collection, out var threadDeclaration) is { } keeperBlocker)
+        if (Keeper(creation, root, takesArgument ? 1 : 0, out var threadLocal, out var collection, out var threadDeclaration) is { } keeperBlocker)
         {
             return keeperBlocker;
         }
@@ -174,7 +188,7 @@ internal static class ThreadRunLater
         }
 
         var uses = new List<(UseKind Kind, IOperation Unit)>();
-        if (CollectionUses(collection!, threadLocal, creation, root, launch, uses) is { } useBlocker)
+        if (CollectionUses(collection!, threadLocal, creation, root, launch, takesArgument ? 1 : 0, uses) is { } useBlocker)
         {
             return useBlocker;
         }
@@ -189,23 +203,78 @@ internal static class ThreadRunLater
             return regionBlocker;
         }
 
+        IOperation? argument = null;
+        var copy = false;
+        if (takesArgument && StartArgument(creation, (IMethodReferenceOperation)work!, collection!, threadLocal, uses, root, out argument, out copy) is { } argumentBlocker)
+        {
+            return argumentBlocker;
+        }
+
         var removed = uses.Where(u => u.Kind is UseKind.Start or UseKind.Join && !(replaceRunAt && u.Unit == runAt))
             .Select(u => u.Unit).Distinct().ToImmutableArray();
-        plan = new ThreadRunLaterPlan(creation, workSyntax!, collection!, declaration, threadDeclaration, removed, runAt, replaceRunAt, launch.Type, launch.DelegateType);
+        plan = new ThreadRunLaterPlan(creation, workSyntax!, collection!, declaration, threadDeclaration, removed, runAt, replaceRunAt, launch.Type, launch.DelegateType, argument, copy);
         return null;
     }
 
+    /// <summary>
+    /// <c>new Thread(Work)</c> then <c>t.Start(arg)</c>: the one start must follow the statement that makes the thread in
+    /// the same block with nothing but keeping the thread in between, so <c>arg</c> can as well be evaluated where the
+    /// thread is made; the method group's receiver must be one nothing changes (it is read when the work runs).
+    /// </summary>
+    private static string? StartArgument(IObjectCreationOperation creation, IMethodReferenceOperation work, ILocalSymbol collection, ILocalSymbol? threadLocal, List<(UseKind Kind, IOperation Unit)> uses, IOperation root, out IOperation? argument, out bool copy)
+    {
+        argument = null;
+        copy = false;
+        var starts = uses.Where(u => u.Kind == UseKind.Start).Select(u => u.Unit).Distinct().ToList();
+        if (starts.Count != 1 || starts[0] is not IExpressionStatementOperation { Operation: IInvocationOperation start, Parent: IBlockOperation block })
+        {
+            return "the thread is not started once, by a statement of its own, with its argument";
+        }
+
+        var made = OperationFacts.StatementIn(creation, block);
+        var from = made is null ? -1 : block.Operations.IndexOf(made);
+        var to = block.Operations.IndexOf(start.Parent!);
+        if (from < 0 || from >= to
+            || block.Operations.Skip(from + 1).Take(to - from - 1).Any(s => !uses.Any(u => u.Kind == UseKind.Store && u.Unit == s)))
+        {
+            return "other code runs between making the thread and starting it with its argument";
+        }
+
+        argument = start.Arguments[0].Value;
+        if (OperationFacts.References(argument, collection) || (threadLocal is not null && OperationFacts.References(argument, threadLocal)))
+        {
+            return "the argument passed to Start reads the threads";
+        }
+
+        if (work.Instance is not (null or IInstanceReferenceOperation) && !IsUnchanged(OperationFacts.StripConversions(work.Instance), root))
+        {
+            return "the object whose method the thread runs may change before the work runs";
+        }
+
+        // A constant, or a local nothing writes after its declaration, is read as it is; anything else is kept in a copy.
+        var value = OperationFacts.StripConversions(argument);
+        copy = !(value.ConstantValue.HasValue || IsUnchanged(value, root));
+        return null;
+    }
+
+    /// <summary>A local or parameter that nothing in <paramref name="root"/> writes after its declaration.</summary>
+    private static bool IsUnchanged(IOperation value, IOperation root)
+        => OperationFacts.ReferencedSymbol(value) is (ILocalSymbol or IParameterSymbol { RefKind: RefKind.None }) and var symbol
+           && !OperationFacts.Descendants(root).Any(o => OperationFacts.IsWrite(o) && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(o), symbol));
+
     /// <summary>The thread's work: a lambda or method group given as a ThreadStart, run on no particular thread.</summary>
-    private static string? WorkOf(IObjectCreationOperation creation, Launch launch, KnownTypes types, out IOperation? work, out SyntaxNode? syntax)
+    private static string? WorkOf(IObjectCreationOperation creation, Launch launch, KnownTypes types, out IOperation? work, out SyntaxNode? syntax, out bool takesArgument)
     {
         work = null;
         syntax = null;
+        takesArgument = false;
         if (creation.Arguments.Length != 1 || creation.Initializer is not null)
         {
             return launch.IsTask ? "the task has a state, a cancellation token or options" : "the thread is configured (a stack size or an initializer)";
         }
 
-        if (creation.Constructor?.Parameters[0].Type is not INamedTypeSymbol parameterType || parameterType.Name != launch.DelegateParameter)
+        takesArgument = !launch.IsTask && creation.Constructor?.Parameters.Length == 1 && creation.Constructor.Parameters[0].Type.Name == "ParameterizedThreadStart";
+        if (!takesArgument && (creation.Constructor?.Parameters[0].Type is not INamedTypeSymbol parameterType || parameterType.Name != launch.DelegateParameter))
         {
             return launch.IsTask ? "the task's work returns a value or takes a state" : "the thread is started with an argument (ParameterizedThreadStart)";
         }
@@ -228,6 +297,11 @@ internal static class ThreadRunLater
             return "the thread's work is not a lambda or a method group";
         }
 
+        if (takesArgument && value is not IMethodReferenceOperation)
+        {
+            return "the thread's lambda takes the argument passed to Start";
+        }
+
         work = value;
         var body = ThreadFanOut.DelegateBody(value);
         if (OperationFacts.ThreadAffinity(body, types) is { } affinity)
@@ -242,7 +316,7 @@ internal static class ThreadRunLater
     /// Where the new thread is kept: stored straight into a local array or list (<c>threads[i] = new Thread(…)</c>,
     /// <c>threads.Add(new Thread(…))</c>), or first in a local that is only started and stored.
     /// </summary>
-    private static string? Keeper(IObjectCreationOperation creation, IOperation root, out ILocalSymbol? threadLocal, out ILocalSymbol? collection, out IOperation? threadDeclaration)
+    private static string? Keeper(IObjectCreationOperation creation, IOperation root, int startArguments, out ILocalSymbol? threadLocal, out ILocalSymbol? collection, out IOperation? threadDeclaration)
     {
         threadLocal = null;
         threadDeclaration = null;
@@ -278,7 +352,7 @@ internal static class ThreadRunLater
                 continue;
             }
 
-            if (IsCall(reference, "Start"))
+            if (IsCall(reference, "Start", startArguments))
             {
                 continue;
             }
@@ -352,7 +426,7 @@ internal static class ThreadRunLater
     /// that do nothing else), and harmless reads (<c>Length</c>, <c>Count</c>, a null test). Null when nothing else uses
     /// it, else why the rewrite is refused.
     /// </summary>
-    private static string? CollectionUses(ILocalSymbol collection, ILocalSymbol? threadLocal, IObjectCreationOperation creation, IOperation root, Launch launch, List<(UseKind Kind, IOperation Unit)> uses)
+    private static string? CollectionUses(ILocalSymbol collection, ILocalSymbol? threadLocal, IObjectCreationOperation creation, IOperation root, Launch launch, int startArguments, List<(UseKind Kind, IOperation Unit)> uses)
     {
         var stores = 0;
         foreach (var reference in OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>())
@@ -362,7 +436,7 @@ internal static class ThreadRunLater
                 continue;
             }
 
-            var use = Classify(reference, threadLocal, creation, launch);
+            var use = Classify(reference, threadLocal, creation, launch, startArguments);
             if (use is null)
             {
                 return "the thread collection '" + collection.Name + "' is used for more than keeping, starting and joining the threads ('" + Statement(reference).Syntax + "')";
@@ -380,7 +454,7 @@ internal static class ThreadRunLater
         {
             foreach (var reference in OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>())
             {
-                if (SymbolEqualityComparer.Default.Equals(reference.Local, threadLocal) && IsCall(reference, "Start"))
+                if (SymbolEqualityComparer.Default.Equals(reference.Local, threadLocal) && IsCall(reference, "Start", startArguments))
                 {
                     if (Unit(reference.Parent!.Parent!) is not { } unit)
                     {
@@ -462,7 +536,7 @@ internal static class ThreadRunLater
     }
 
     /// <summary>What one reference to the collection does, with the statement (or loop) that goes with it; null when unknown.</summary>
-    private static (UseKind Kind, IOperation Unit)? Classify(ILocalReferenceOperation reference, ILocalSymbol? threadLocal, IObjectCreationOperation creation, Launch launch)
+    private static (UseKind Kind, IOperation Unit)? Classify(ILocalReferenceOperation reference, ILocalSymbol? threadLocal, IObjectCreationOperation creation, Launch launch, int startArguments)
     {
         var parent = reference.Parent;
         switch (parent)
@@ -472,9 +546,9 @@ internal static class ThreadRunLater
                 when (binary.LeftOperand == reference ? binary.RightOperand : binary.LeftOperand).ConstantValue is { HasValue: true, Value: null }:
                 return (UseKind.Harmless, reference);
             case IArrayElementReferenceOperation element when element.ArrayReference == reference:
-                return ElementUse(element, threadLocal, creation, launch);
+                return ElementUse(element, threadLocal, creation, launch, startArguments);
             case IPropertyReferenceOperation { Property.IsIndexer: true } element when element.Instance == reference:
-                return ElementUse(element, threadLocal, creation, launch);
+                return ElementUse(element, threadLocal, creation, launch, startArguments);
             case IInvocationOperation { TargetMethod.Name: "Add" } add when add.Instance == reference:
                 var added = OperationFacts.StripConversions(add.Arguments[0].Value);
                 return IsTheThread(added, threadLocal, creation) && Unit(add.Parent!) is { } addUnit ? (UseKind.Store, addUnit) : null;
@@ -501,14 +575,14 @@ internal static class ThreadRunLater
         => value == creation || (value is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, threadLocal));
 
     /// <summary><c>threads[i] = thread;</c> (the store), <c>threads[i].Start();</c> or <c>threads[i].Join();</c>.</summary>
-    private static (UseKind Kind, IOperation Unit)? ElementUse(IOperation element, ILocalSymbol? threadLocal, IObjectCreationOperation creation, Launch launch)
+    private static (UseKind Kind, IOperation Unit)? ElementUse(IOperation element, ILocalSymbol? threadLocal, IObjectCreationOperation creation, Launch launch, int startArguments)
     {
         if (element.Parent is ISimpleAssignmentOperation { Parent: IExpressionStatementOperation statement } assignment && assignment.Target == element)
         {
             return IsTheThread(OperationFacts.StripConversions(assignment.Value), threadLocal, creation) && Unit(statement) is { } unit ? (UseKind.Store, unit) : null;
         }
 
-        if (IsCall(element, "Start") && Unit(element.Parent!.Parent!) is { } start)
+        if (IsCall(element, "Start", startArguments) && Unit(element.Parent!.Parent!) is { } start)
         {
             return (UseKind.Start, start);
         }
@@ -516,9 +590,10 @@ internal static class ThreadRunLater
         return IsCall(element, launch.Join) && Unit(element.Parent!.Parent!) is { } join ? (UseKind.Join, join) : null;
     }
 
-    /// <summary>Whether <paramref name="instance"/> is the receiver of a parameterless <c>Start()</c> / <c>Join()</c> that is a statement of its own.</summary>
-    private static bool IsCall(IOperation instance, string name)
-        => instance.Parent is IInvocationOperation { Arguments.Length: 0, Parent: IExpressionStatementOperation } call
+    /// <summary>Whether <paramref name="instance"/> is the receiver of <c>Start()</c> / <c>Join()</c> (with <paramref name="arguments"/> arguments) that is a statement of its own.</summary>
+    private static bool IsCall(IOperation instance, string name, int arguments = 0)
+        => instance.Parent is IInvocationOperation { Parent: IExpressionStatementOperation } call
+           && call.Arguments.Length == arguments
            && call.Instance == instance
            && call.TargetMethod.Name == name;
 

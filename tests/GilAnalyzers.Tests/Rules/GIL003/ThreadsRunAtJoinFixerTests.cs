@@ -472,4 +472,184 @@ public class ThreadsRunAtJoinFixerTests
         Assert.Contains("the thread's work reads 'offset', which the code that starts the threads changes afterwards", reasons[0]);
         Assert.Contains("the code that starts the threads can leave early (return) before the join", reasons[1]);
     }
+
+    [Fact]
+    public async Task StartedWithTheLoopIndex_LoopAlsoLabels_IndexCopiedWhereTheThreadIsMade()
+    {
+        var source = Usings + """
+            class Grid
+            {
+                public double[,] Cells = new double[0, 0];
+                public void Row(object index)
+                {
+                    int r = (int)index;
+                    for (int c = 0; c < Cells.GetLength(1); c++) Cells[r, c] = Math.Sqrt(r * 31 + c);
+                }
+            }
+
+            class Program
+            {
+                static List<string> Fill(Grid grid)
+                {
+                    var labels = new List<string>();
+                    Thread[] threads = new Thread[grid.Cells.GetLength(0)];
+                    for (int i = 0; i < grid.Cells.GetLength(0); i++)
+                    {
+                        labels.Add("row " + i);
+                        threads[i] = {|GIL003:new Thread(grid.Row)|};
+                        threads[i].Start(i);
+                    }
+
+                    foreach (var th in threads)
+                    {
+                        th.Join();
+                    }
+
+                    return labels;
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Grid
+            {
+                public double[,] Cells = new double[0, 0];
+                public void Row(object index)
+                {
+                    int r = (int)index;
+                    for (int c = 0; c < Cells.GetLength(1); c++) Cells[r, c] = Math.Sqrt(r * 31 + c);
+                }
+            }
+
+            class Program
+            {
+                static List<string> Fill(Grid grid)
+                {
+                    var labels = new List<string>();
+                    ThreadStart[] threads = new ThreadStart[grid.Cells.GetLength(0)];
+                    for (int i = 0; i < grid.Cells.GetLength(0); i++)
+                    {
+                        labels.Add("row " + i);
+                        var state = i;
+                        threads[i] = new ThreadStart(() => grid.Row(state));
+                    }
+
+                    Parallel.ForEach(threads, work => work());
+
+                    return labels;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey);
+    }
+
+    [Fact]
+    public async Task StartedWithAPerIterationObject_ReadAsItIs()
+    {
+        var source = Usings + """
+            class Band { public int From, To; public double[] Data = new double[0]; }
+
+            class Render
+            {
+                static void Paint(object state)
+                {
+                    var band = (Band)state;
+                    for (int i = band.From; i < band.To; i++) band.Data[i] = Math.Sqrt(band.Data[i] + i);
+                }
+
+                static int Run(double[] data, int parts)
+                {
+                    var threads = new List<Thread>();
+                    int made = 0;
+                    foreach (var from in new[] { 0, data.Length / 2 })
+                    {
+                        var band = new Band { From = from, To = Math.Min(data.Length, from + data.Length / 2), Data = data };
+                        made++;
+                        Thread t = {|GIL003:new Thread(new ParameterizedThreadStart(Paint))|};
+                        t.Start(band);
+                        threads.Add(t);
+                    }
+
+                    foreach (Thread t in threads)
+                        t.Join();
+                    return made;
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class Band { public int From, To; public double[] Data = new double[0]; }
+
+            class Render
+            {
+                static void Paint(object state)
+                {
+                    var band = (Band)state;
+                    for (int i = band.From; i < band.To; i++) band.Data[i] = Math.Sqrt(band.Data[i] + i);
+                }
+
+                static int Run(double[] data, int parts)
+                {
+                    var threads = new List<ThreadStart>();
+                    int made = 0;
+                    foreach (var from in new[] { 0, data.Length / 2 })
+                    {
+                        var band = new Band { From = from, To = Math.Min(data.Length, from + data.Length / 2), Data = data };
+                        made++;
+                        ThreadStart t = new ThreadStart(() => Paint(band));
+                        threads.Add(t);
+                    }
+
+                    Parallel.ForEach(threads, work => work());
+                    return made;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey);
+    }
+
+    [Fact]
+    public async Task StartArgumentAfterOtherWork_OrLambdaTakesIt_NoFix()
+    {
+        const string source = Usings + """
+            class Refused
+            {
+                static double[] data = new double[100000];
+                static void Work(object part) { int p = (int)part; for (int i = p; i < data.Length; i += 4) data[i] = Math.Sqrt(i); }
+
+                static void OtherWorkBetween(int parts)
+                {
+                    var threads = new Thread[parts];
+                    int started = 0;
+                    for (int i = 0; i < threads.Length; i++)
+                    {
+                        threads[i] = [|new Thread(Work)|];
+                        started++;
+                        threads[i].Start(i);
+                    }
+
+                    foreach (var t in threads) t.Join();
+                    Console.WriteLine(started);
+                }
+
+                static void LambdaTakesIt(int parts)
+                {
+                    var threads = new Thread[parts];
+                    int started = 0;
+                    for (int i = 0; i < threads.Length; i++)
+                    {
+                        started++;
+                        threads[i] = [|new Thread(p => Work(p!))|];
+                        threads[i].Start(i);
+                    }
+
+                    foreach (var t in threads) t.Join();
+                    Console.WriteLine(started);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+        var reasons = await FixRefusals.ReasonsAsync(source.Replace("[|", string.Empty).Replace("|]", string.Empty), DiagnosticIds.RawThreadsCpuLoop);
+        Assert.Equal(2, reasons.Count);
+        Assert.Contains("other code runs between making the thread and starting it with its argument", reasons[0]);
+        Assert.Contains("the thread's lambda takes the argument passed to Start", reasons[1]);
+    }
 }
