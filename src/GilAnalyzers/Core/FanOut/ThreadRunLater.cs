@@ -439,7 +439,7 @@ internal static class ThreadRunLater
             var use = Classify(reference, threadLocal, creation, launch, startArguments);
             if (use is null)
             {
-                return "the thread collection '" + collection.Name + "' is used for more than keeping, starting and joining the threads ('" + Statement(reference).Syntax + "')";
+                return "the thread collection '" + collection.Name + "' is used for more than keeping, starting and joining the threads ('" + FirstLine(Statement(reference).Syntax.ToString()) + "')";
             }
 
             if (use.Value.Kind == UseKind.Store)
@@ -522,6 +522,13 @@ internal static class ThreadRunLater
                && OperationFacts.InitializerOf(collection, root) is IArrayCreationOperation { DimensionSizes.Length: 1 } creation
                && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(creation.DimensionSizes[0])), OperationFacts.ReferencedSymbol(value))
                && OperationFacts.IsStableValue(value, root);
+    }
+
+    /// <summary>A statement's first line, shortened: enough to find it in a refusal's detail.</summary>
+    private static string FirstLine(string text)
+    {
+        var line = text.Split('\n')[0].Trim();
+        return line.Length <= 80 ? line : line.Substring(0, 77) + "...";
     }
 
     private static IOperation Statement(IOperation operation)
