@@ -6,6 +6,7 @@ using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Operations;
 
 using GilAnalyzers.CodeFixes.Refusals;
 
@@ -26,6 +27,12 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
 
     /// <summary>Threads kept nowhere and joined by a CountdownEvent: their work runs by Parallel.ForEach after the loop; the latch stays.</summary>
     public const string ParallelForEachKeepJoinKey = "GIL003.ParallelForEachKeepJoin";
+
+    /// <summary>
+    /// Threads kept in a local array or list whose making code does more than a partition loop keeps: the code stays, the
+    /// threads become ThreadStart delegates, and Parallel.ForEach runs them where they were first joined.
+    /// </summary>
+    public const string ParallelForEachAtJoinKey = "GIL003.ParallelForEachAtJoin";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawThreadsCpuLoop);
 
@@ -62,9 +69,21 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
 
         if (plan is null)
         {
+            string? laterBlocker = null;
+            if (fanOut?.Launch is IObjectCreationOperation thread)
+            {
+                laterBlocker = ThreadRunLater.Plan(thread, OperationFacts.FunctionRoot(thread), types, WorkCostModel.For(types), out var later);
+                if (laterBlocker is null)
+                {
+                    // The code around the threads stays as written; only their work moves to where they were joined.
+                    register(CodeAction.Create("Run the threads' work with Parallel.ForEach where they are joined", c => ThreadRunLaterRewrite.ApplyAsync(document, later!, c), ParallelForEachAtJoinKey));
+                    return;
+                }
+            }
+
             // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
-            // partition...).
-            why.Add(NoFixReasons.ThreadShape, fanOut?.FixBlocker);
+            // partition...). The run-at-the-join rewrite's own reason follows the planner's.
+            why.Add(NoFixReasons.ThreadShape, laterBlocker is null ? fanOut?.FixBlocker : fanOut?.FixBlocker + "; the work cannot run where the threads are joined: " + laterBlocker);
             return;
         }
 

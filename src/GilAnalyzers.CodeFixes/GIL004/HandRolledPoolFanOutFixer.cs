@@ -6,6 +6,7 @@ using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.Operations;
 
 using GilAnalyzers.CodeFixes.Refusals;
 
@@ -25,6 +26,12 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
 
     /// <summary>A fixed set of queued items run by <c>Parallel.Invoke</c>; their events and the wait stay.</summary>
     public const string ParallelInvokeKeepJoinKey = "GIL004.ParallelInvokeKeepJoin";
+
+    /// <summary>
+    /// Cold tasks (<c>new Task(work)</c>) kept in a local array or list whose making code does more than a partition loop
+    /// keeps: the code stays, the tasks become Actions, and Parallel.ForEach runs them where they were first waited for.
+    /// </summary>
+    public const string ParallelForEachAtWaitKey = "GIL004.ParallelForEachAtWait";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.HandRolledPoolFanOut);
 
@@ -63,7 +70,19 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
 
         if (plan is null)
         {
-            why.Add(NoFixReasons.PoolShape, fanOut?.FixBlocker);
+            string? laterBlocker = null;
+            if (fanOut?.Launch is IObjectCreationOperation task && KnownTypes.Is(task.Type, types.Task))
+            {
+                laterBlocker = ThreadRunLater.Plan(task, OperationFacts.FunctionRoot(task), types, WorkCostModel.For(types), out var later);
+                if (laterBlocker is null)
+                {
+                    // The code around the tasks stays as written; only their work moves to where they were waited for.
+                    register(CodeAction.Create("Run the tasks' work with Parallel.ForEach where they are waited for", c => ThreadRunLaterRewrite.ApplyAsync(document, later!, c), ParallelForEachAtWaitKey));
+                    return;
+                }
+            }
+
+            why.Add(NoFixReasons.PoolShape, laterBlocker is null ? fanOut?.FixBlocker : fanOut?.FixBlocker + "; the work cannot run where the tasks are waited for: " + laterBlocker);
             return;
         }
 

@@ -227,7 +227,7 @@ internal static partial class PoolFanOut
     }
 
     /// <summary>A return, throw, goto or await in the loop (outside its lambdas): the code after the loop might not run.</summary>
-    internal static string? LeavesEarly(ILoopOperation loop)
+    internal static string? LeavesEarly(IOperation loop)
     {
         foreach (var operation in OperationFacts.Descendants(loop, enterFunctions: false))
         {
@@ -287,7 +287,7 @@ internal static partial class PoolFanOut
     /// A variable or field the item lambda reads from outside itself that the queuing loop writes (outside the lambda),
     /// such as the for loop's own variable: running the item after the loop would see the last value.
     /// </summary>
-    internal static ISymbol? ChangedCapture(IAnonymousFunctionOperation function, ILoopOperation loop)
+    internal static ISymbol? ChangedCapture(IAnonymousFunctionOperation function, IOperation loop)
     {
         var written = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var operation in OperationFacts.Descendants(loop, enterFunctions: false))

@@ -134,7 +134,7 @@ public class IgnoredParameterThreadPairFixerTests
     [Fact]
     public async Task Refusals_ParameterReadWorkBetweenStartsAndThreadTouchedBeforeTheStart()
     {
-        var reasons = await ReasonsAsync(Usings + """
+        var reasons = await FixRefusals.ReasonsAsync(Usings + """
             class Refused
             {
                 static long a, b;
@@ -173,36 +173,11 @@ public class IgnoredParameterThreadPairFixerTests
                     t2.Join();
                 }
             }
-            """);
+            """, DiagnosticIds.RawThreadsCpuLoop);
         Assert.Equal(3, reasons.Count);
         Assert.Contains("a thread delegate takes a parameter", reasons[0]);
         Assert.Contains("other code runs between creating and joining the threads", reasons[1]);
         Assert.StartsWith("GIL003-N1", reasons[2]);
         Assert.All(reasons, r => Assert.StartsWith("GIL003-N1", r));
-    }
-
-    /// <summary>WhyNoFix's answer for every GIL003 diagnostic of the source, in order.</summary>
-    private static async Task<List<string>> ReasonsAsync(string source)
-    {
-        using var workspace = new AdhocWorkspace(MefHostServices.DefaultHost);
-        var projectId = ProjectId.CreateNewId();
-        var documentId = DocumentId.CreateNewId(projectId);
-        var solution = workspace.CurrentSolution
-            .AddProject(ProjectInfo.Create(projectId, VersionStamp.Create(), "Test", "Test", LanguageNames.CSharp,
-                compilationOptions: SampleFixPipeline.CompilationOptions(),
-                parseOptions: SampleFixPipeline.ParseOptions(),
-                metadataReferences: SampleFixPipeline.PlatformReferences))
-            .AddDocument(documentId, "Test.cs", SourceText.From(source));
-        var document = solution.GetDocument(documentId)!;
-        var result = new List<string>();
-        foreach (var diagnostic in await SampleFixPipeline.AnalyzeAsync(document))
-        {
-            if (diagnostic.Id == DiagnosticIds.RawThreadsCpuLoop)
-            {
-                result.Add(await WhyNoFix.ExplainAsync(document, diagnostic) ?? "(fix offered)");
-            }
-        }
-
-        return result;
     }
 }

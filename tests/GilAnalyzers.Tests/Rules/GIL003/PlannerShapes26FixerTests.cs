@@ -1,3 +1,4 @@
+using System.Linq;
 using GilAnalyzers.CodeFixes;
 using GilAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis.CSharp;
@@ -401,6 +402,20 @@ public class PlannerShapes26FixerTests
     {
         var offers = await CodeFixOffers.ForAsync(Usings + source);
         var gil003 = Assert.Single(offers, o => o.Id == DiagnosticIds.RawThreadsCpuLoop);
-        Assert.True(gil003.Keys.Count == 0, shape + ": offered " + string.Join(", ", gil003.Keys));
+        // No partition rewrite keeps these shapes. Where the threads live in a local collection and the code around them
+        // only runs before their work could, the run-at-the-join rewrite keeps that code where it is and is the only action.
+        var expected = RunAtJoinShapes.Contains(shape) ? new[] { RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey } : System.Array.Empty<string>();
+        Assert.True(gil003.Keys.SequenceEqual(expected), shape + ": offered " + string.Join(", ", gil003.Keys));
     }
+
+    /// <summary>
+    /// The fix-up stays in the creation loop, which still runs before any of the work; the loop that reads the counting
+    /// getter stays too, so the getter runs as often as before (the work ignores the count).
+    /// </summary>
+    private static readonly System.Collections.Generic.HashSet<string> RunAtJoinShapes = new()
+    {
+        "the count is a property whose getter runs code",
+        "the fix-up for the last thread writes a value shared by every thread",
+        "the fix-up for the last thread calls a method",
+    };
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using GilAnalyzers.CodeFixes;
 using GilAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis.CSharp;
@@ -340,6 +341,17 @@ public class RealShapesRawThreadsFixerTests
     {
         var offers = await CodeFixOffers.ForAsync(Usings + source);
         var gil003 = Assert.Single(offers, o => o.Id == DiagnosticIds.RawThreadsCpuLoop);
-        Assert.True(gil003.Keys.Count == 0, shape + ": offered " + string.Join(", ", gil003.Keys));
+        // No partition rewrite keeps these shapes. Where the threads live in a local collection and the code around them
+        // only runs before their work could, the run-at-the-join rewrite keeps that code where it is and is the only action.
+        var expected = RunAtJoinShapes.Contains(shape) ? new[] { RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey } : System.Array.Empty<string>();
+        Assert.True(gil003.Keys.SequenceEqual(expected), shape + ": offered " + string.Join(", ", gil003.Keys));
     }
+
+    /// <summary>The array, its size and the outer loop stay as written; each round's work runs where it was joined.</summary>
+    private static readonly System.Collections.Generic.HashSet<string> RunAtJoinShapes = new()
+    {
+        "bound read from an array whose size is not stable",
+        "partition count read from the thread array inside the work",
+        "fan-out repeated inside an outer loop",
+    };
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using GilAnalyzers.CodeFixes;
 using GilAnalyzers.Tests.Verifiers;
 using Microsoft.CodeAnalysis.CSharp;
@@ -227,6 +228,16 @@ public class SeparateStartLoopFixerTests
     {
         var offers = await CodeFixOffers.ForAsync(Usings + source);
         var gil003 = Assert.Single(offers, o => o.Id == DiagnosticIds.RawThreadsCpuLoop);
-        Assert.True(gil003.Keys.Count == 0, shape + ": offered " + string.Join(", ", gil003.Keys));
+        // No partition rewrite keeps these shapes. Where the threads live in a local collection and the code around them
+        // only runs before their work could, the run-at-the-join rewrite keeps that code where it is and is the only action.
+        var expected = RunAtJoinShapes.Contains(shape) ? new[] { RawThreadsCpuLoopFixer.ParallelForEachAtJoinKey } : System.Array.Empty<string>();
+        Assert.True(gil003.Keys.SequenceEqual(expected), shape + ": offered " + string.Join(", ", gil003.Keys));
     }
+
+    /// <summary>The print and the field write stay before the work, as before the starts.</summary>
+    private static readonly System.Collections.Generic.HashSet<string> RunAtJoinShapes = new()
+    {
+        "code between the creation loop and the start does I/O",
+        "a declaration between the creation loop and the start is read later by the work through a field",
+    };
 }
