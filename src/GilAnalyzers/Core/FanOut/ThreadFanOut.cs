@@ -478,6 +478,7 @@ internal static class ThreadFanOut
         }
 
         var loop = handle.Loop!;
+
         var grid = false;
         if (handle.OuterLoop is not null && usage.Joins.Any(j => !IsWithin(j, handle.OuterLoop)))
         {
@@ -543,6 +544,33 @@ internal static class ThreadFanOut
     /// How many threads the creation loop makes, as the message words it, with the index and bound of a loop from 0
     /// (or of a loop from 1, whose partition 0 the calling thread runs); null when a constant count is below two.
     /// </summary>
+    /// <summary>
+    /// The value of a loop bound known before the loop runs: a constant, or a local initialised with one and never written
+    /// again (<c>int nrThreads = 1;</c>), also through <c>threads.Length</c> of a local array made with such a size.
+    /// </summary>
+    private static long? SettledCount(IOperation bound, ILoopOperation loop)
+    {
+        var value = OperationFacts.StripConversions(bound);
+        if (value.ConstantValue is { HasValue: true, Value: int constant })
+        {
+            return constant;
+        }
+
+        var root = OperationFacts.TreeRoot(loop);
+        if (value is IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation array }
+            && !OperationFacts.IsWrittenAfterDeclaration(array.Local, root)
+            && OperationFacts.InitializerOf(array.Local, root) is IArrayCreationOperation { DimensionSizes.Length: 1 } creation)
+        {
+            return SettledCount(creation.DimensionSizes[0], loop);
+        }
+
+        return value is ILocalReferenceOperation local
+               && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root)
+               && OperationFacts.InitializerOf(local.Local, root) is { ConstantValue: { HasValue: true, Value: int initial } }
+            ? initial
+            : null;
+    }
+
     private static string? LoopCount(ILoopOperation loop, out ILocalSymbol? index, out IOperation? bound, out ILocalSymbol? callerIndex, out IOperation? callerBound)
     {
         index = null;
@@ -551,8 +579,9 @@ internal static class ThreadFanOut
         callerBound = null;
         if (OperationFacts.IsCountingLoop(loop, out var loopIndex, out var start, out var loopBound))
         {
-            if (loopBound.ConstantValue is { HasValue: true, Value: int n } && n - start < 2)
+            if (SettledCount(loopBound, loop) is { } n && n - start < 2)
             {
+                // One thread (int nrThreads = 1; for (i = 0; i < nrThreads; i++)): no split.
                 return null;
             }
 
