@@ -13,7 +13,9 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// <summary>
 /// Statements that run while a lock is held, in one of the shapes the fixes can rewrite:
 /// <c>lock (x) { ... }</c>, or an acquire call followed by <c>try { ... } finally { release }</c>
-/// (<c>SemaphoreSlim.Wait/Release</c>, <c>Semaphore/Mutex.WaitOne/Release(Mutex)</c>, <c>Monitor.Enter/Exit</c>), or
+/// (<c>SemaphoreSlim.Wait/Release</c>, <c>Semaphore/Mutex.WaitOne/Release(Mutex)</c>, <c>Monitor.Enter/Exit</c>,
+/// <c>ReaderWriterLockSlim.EnterWriteLock/ExitWriteLock</c>, <c>Lock.Enter/Exit</c>; the acquiring call before the try or as its
+/// first statement), or
 /// <c>Monitor.Enter(x, ref taken)</c> behind a <c>bool taken = false;</c> flag, before or inside a <c>try</c> whose finally is
 /// <c>if (taken) Monitor.Exit(x);</c>.
 /// </summary>
@@ -193,6 +195,31 @@ internal sealed class GuardedRegion
         return null;
     }
 
+    /// <summary>
+    /// Why the lock a diagnostic at <paramref name="span"/> points at is in no form <see cref="Find"/> rewrites, for the
+    /// refusal's detail; null when there is nothing more to say than the reason itself.
+    /// </summary>
+    public static string? WhyNoForm(SyntaxNode root, TextSpan span)
+    {
+        var node = root.FindNode(span, getInnermostNodeForTie: true);
+        var call = node as InvocationExpressionSyntax ?? node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
+        if (call?.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name })
+        {
+            return node.FirstAncestorOrSelf<LockStatementSyntax>() is { Parent: not BlockSyntax } ? "a lock statement that is not in a block" : null;
+        }
+
+        if (call.Parent is ExpressionStatementSyntax statement && statement.Parent is BlockSyntax block
+            && !block.Statements.Skip(block.Statements.IndexOf(statement) + 1).Take(1).Any(s => s is TryStatementSyntax)
+            && statement.Parent.Parent is not TryStatementSyntax)
+        {
+            // Monitor.Enter(x); …; Monitor.Exit(x); — honest only on the path that throws nothing.
+            return name + "(…) with no try/finally around what it guards: an exception there leaves the lock held, which no rewrite"
+                   + " that moves code across the release can keep (write it as lock (…) { … } or with try/finally first)";
+        }
+
+        return name + "(…) in a form not rewritten (a timeout or flag, a catch, or more than the release in the finally)";
+    }
+
     private static GuardedRegion? FromLock(LockStatementSyntax lockStatement)
     {
         if (lockStatement.Parent is not BlockSyntax container)
@@ -315,8 +342,12 @@ internal sealed class GuardedRegion
     }
 
     /// <summary>
-    /// An acquiring call that the analyzers recognise as taking a lock, in the one shape the fixes rewrite: the call as a
-    /// statement, then <c>try { … } finally { release; }</c> with nothing else in the finally and no catch.
+    /// An acquiring call that the analyzers recognise as taking a lock, in the shapes the fixes rewrite: the call as a
+    /// statement, then <c>try { … } finally { release; }</c> with nothing else in the finally and no catch; or the call as the
+    /// first statement of that try (<c>try { Monitor.Enter(x); … } finally { Monitor.Exit(x); }</c>), the region then being
+    /// the try's other statements. The write side of a <c>ReaderWriterLockSlim</c> (<c>EnterWriteLock</c> …
+    /// <c>ExitWriteLock</c>) is one of them: readers never write, so what the writers write is all that moved code must
+    /// not read, as for any other lock.
     /// </summary>
     private static GuardedRegion? FromAcquire(ExpressionStatementSyntax acquire, SemanticModel model, CancellationToken cancellationToken)
     {
@@ -328,9 +359,12 @@ internal sealed class GuardedRegion
             return null;
         }
 
+        // try { Monitor.Enter(x); … } finally { Monitor.Exit(x); }: the acquiring call is the try's first statement.
+        var insideTry = container.Parent is TryStatementSyntax enclosing && enclosing.Block == container && container.Statements.IndexOf(acquire) == 0
+                        && enclosing.Parent is BlockSyntax;
         var index = container.Statements.IndexOf(acquire);
-        if (index < 0 || index + 1 >= container.Statements.Count
-            || container.Statements[index + 1] is not TryStatementSyntax tryStatement
+        var tryStatement = insideTry ? (TryStatementSyntax)container.Parent! : index >= 0 && index + 1 < container.Statements.Count ? container.Statements[index + 1] as TryStatementSyntax : null;
+        if (tryStatement is null
             || tryStatement.Catches.Count > 0
             || tryStatement.Finally is null
             || tryStatement.Finally.Block.Statements.Count != 1
@@ -341,7 +375,7 @@ internal sealed class GuardedRegion
 
         if (LockRegionFinder.FromSyntax(model, invocation, KnownTypes.For(model.Compilation), cancellationToken) is not { } region
             || region.Anchor is not IInvocationOperation { TargetMethod: var acquireMethod }
-            || region.Body.Length != 1 || region.Body[0].Syntax != tryStatement.Block
+            || !region.Body.Select(o => o.Syntax).SequenceEqual(insideTry ? tryStatement.Block.Statements.Skip(1) : new SyntaxNode[] { tryStatement.Block })
             || region.LockedValue.Syntax is not ExpressionSyntax lockExpression
             || model.GetSymbolInfo(release, cancellationToken).Symbol is not IMethodSymbol releaseMethod)
         {
@@ -357,6 +391,7 @@ internal sealed class GuardedRegion
             LockKind.Mutex when acquireMethod.Parameters.Length == 0 => "ReleaseMutex",
             LockKind.LockObject when acquireMethod.Name == "Enter" && acquireMethod.Parameters.Length == 0 => "Exit",
             LockKind.Monitor when acquireMethod.Name == "Enter" && invocation.ArgumentList.Arguments.Count == 1 => "Exit",
+            LockKind.ReaderWriter when acquireMethod.Name == "EnterWriteLock" && acquireMethod.Parameters.Length == 0 && awaited is null => "ExitWriteLock",
             _ => null,
         };
         if (expectedRelease is null || releaseMethod.Name != expectedRelease || releaseMethod.Parameters.Length > 1)
@@ -373,6 +408,8 @@ internal sealed class GuardedRegion
             return null;
         }
 
-        return new GuardedRegion(container, acquire, tryStatement, lockExpression, tryStatement.Block);
+        return insideTry
+            ? new GuardedRegion((BlockSyntax)tryStatement.Parent!, tryStatement, tryStatement, lockExpression, tryStatement.Block, acquire: acquire, lockedFrom: 1)
+            : new GuardedRegion(container, acquire, tryStatement, lockExpression, tryStatement.Block);
     }
 }

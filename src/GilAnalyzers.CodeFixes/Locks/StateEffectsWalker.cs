@@ -945,6 +945,12 @@ internal sealed class StateEffectsWalker
             return;
         }
 
+        // Thread.SpinWait(n): burns the CPU for a while and touches no state (the demos' stand-in for work).
+        if (type == "System.Threading.Thread" && method.Name == "SpinWait")
+        {
+            return;
+        }
+
         // counts.GetValueOrDefault(k): an extension that only reads the dictionary it is called on.
         if (type == "System.Collections.Generic.CollectionExtensions" && method.Name == "GetValueOrDefault")
         {
