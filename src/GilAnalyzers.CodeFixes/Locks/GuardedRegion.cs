@@ -15,7 +15,7 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// <c>lock (x) { ... }</c>, or an acquire call followed by <c>try { ... } finally { release }</c>
 /// (<c>SemaphoreSlim.Wait/Release</c>, <c>Semaphore/Mutex.WaitOne/Release(Mutex)</c>, <c>Monitor.Enter/Exit</c>,
 /// <c>ReaderWriterLockSlim.EnterWriteLock/ExitWriteLock</c>, <c>Lock.Enter/Exit</c>; the acquiring call before the try or as its
-/// first statement), or
+/// first statement), <c>using (gate.EnterScope()) { … }</c> or <c>using var scope = gate.EnterScope();</c> and the rest of its block, or
 /// <c>Monitor.Enter(x, ref taken)</c> behind a <c>bool taken = false;</c> flag, before or inside a <c>try</c> whose finally is
 /// <c>if (taken) Monitor.Exit(x);</c>.
 /// </summary>
@@ -63,6 +63,12 @@ internal sealed class GuardedRegion
         => _lockedFrom == 0 ? Body.Statements : Body.Statements.Skip(_lockedFrom).ToArray();
 
     public bool IsLockStatement => First is LockStatementSyntax;
+
+    /// <summary>
+    /// <c>using var scope = gate.EnterScope();</c>: the lock is held to the end of the enclosing block, so nothing can run
+    /// after its release there; the statements that follow the declaration are the region.
+    /// </summary>
+    public bool HeldToEndOfBlock => First is LocalDeclarationStatementSyntax && !IsWholeBody;
 
     /// <summary>Whether <see cref="Body"/> is a node of the document (false for a synthesized block around an unbraced body).</summary>
     public bool BodyIsInTree => Body.SyntaxTree == First.SyntaxTree;
@@ -136,6 +142,12 @@ internal sealed class GuardedRegion
             return new StatementSyntax[] { usingStatement.WithStatement(block.WithTriviaFrom(usingStatement.Statement)) };
         }
 
+        if (HeldToEndOfBlock)
+        {
+            // using var scope = gate.EnterScope(); stays, what is kept follows it to the end of the block.
+            return new[] { First }.Concat(block.Statements).ToArray();
+        }
+
         // The acquiring call and anything before the try stay as written; inside the try, so does the acquiring call.
         var tryStatement = (TryStatementSyntax)Last;
         var newBlock = block.WithStatements(SyntaxFactory.List(tryStatement.Block.Statements.Take(_lockedFrom).Concat(block.Statements)));
@@ -158,6 +170,14 @@ internal sealed class GuardedRegion
                     if (fromScope is not null)
                     {
                         return fromScope;
+                    }
+
+                    break;
+                case LocalDeclarationStatementSyntax declaration:
+                    var fromDeclaration = FromEnterScopeDeclaration(declaration, model, cancellationToken);
+                    if (fromDeclaration is not null)
+                    {
+                        return fromDeclaration;
                     }
 
                     break;
@@ -247,6 +267,30 @@ internal sealed class GuardedRegion
     }
 
     /// <summary>
+    /// <c>using var scope = gate.EnterScope();</c> on a <c>System.Threading.Lock</c>, as the analyzers recognise it: the region is
+    /// every statement after it in its block. The scope variable is named nowhere else (the rewrite may drop it with the
+    /// lock), and the block is not a switch section's.
+    /// </summary>
+    private static GuardedRegion? FromEnterScopeDeclaration(LocalDeclarationStatementSyntax declaration, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (!declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword)
+            || declaration.Parent is not BlockSyntax container
+            || declaration.Declaration.Variables.Count != 1
+            || container.Statements.IndexOf(declaration) is var index && index + 1 >= container.Statements.Count
+            || LockRegionFinder.FromSyntax(model, declaration, KnownTypes.For(model.Compilation), cancellationToken) is not { Kind: LockKind.LockObject } region
+            || region.LockedValue.Syntax is not ExpressionSyntax lockExpression
+            // (the implicit return at the end of a lambda's or void method's block is one of the operations after it)
+            || !region.Body.Where(o => !o.IsImplicit).Select(o => o.Syntax).SequenceEqual(container.Statements.Skip(index + 1))
+            || model.GetDeclaredSymbol(declaration.Declaration.Variables[0], cancellationToken) is not ILocalSymbol scope
+            || FlagUsedElsewhere(container, scope, System.Array.Empty<IdentifierNameSyntax>(), model, cancellationToken))
+        {
+            return null;
+        }
+
+        return new GuardedRegion(container, declaration, container.Statements.Last(), lockExpression, container, acquire: declaration, lockedFrom: index + 1);
+    }
+
+    /// <summary>
     /// <c>Monitor.Enter(x, ref taken)</c> with its flag: <c>bool taken = false;</c> right before it, and the call either right
     /// before <c>try { … } finally { if (taken) Monitor.Exit(x); }</c> or the first statement of that try. The flag is used
     /// nowhere else (the rewrite may drop it with the lock), the try has no catch and its finally only that release.
@@ -326,7 +370,7 @@ internal sealed class GuardedRegion
             : new GuardedRegion(container, flagDeclaration, tryStatement, lockExpression, tryStatement.Block, acquire: acquire, lockedFrom: lockedFrom);
     }
 
-    /// <summary>Whether <paramref name="flag"/> is named in <paramref name="container"/> anywhere but at <paramref name="known"/> (the Enter's ref and the finally's test).</summary>
+    /// <summary>Whether <paramref name="flag"/> is named in <paramref name="container"/> anywhere but at <paramref name="known"/> (the Enter's ref and the finally's test; for a scope, nowhere).</summary>
     private static bool FlagUsedElsewhere(BlockSyntax container, ILocalSymbol flag, IdentifierNameSyntax[] known, SemanticModel model, CancellationToken cancellationToken)
     {
         foreach (var identifier in container.DescendantNodes().OfType<IdentifierNameSyntax>())

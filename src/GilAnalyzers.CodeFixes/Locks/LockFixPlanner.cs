@@ -274,6 +274,12 @@ internal sealed class LockFixPlanner
     {
         var statements = _region.Locked;
         var from = statements.Count;
+        if (_region.HeldToEndOfBlock)
+        {
+            // using var scope = gate.EnterScope(); holds the lock to the end of the block: there is no "after the release" in it.
+            return from;
+        }
+
         var firstStaying = System.Math.Max(rest, prefix + 1);
         while (from - 1 >= firstStaying && IsSinkable(statements[from - 1], effects[from - 1], writesUnderLock))
         {

@@ -339,6 +339,151 @@ public class LockFormsSinkFixerTests
         await test.RunAsync(CancellationToken.None);
     }
 
+    // ------------------------------------------------------------------ using var scope = gate.EnterScope();
+
+    private static string WrapLock(string body) => Usings + """
+        class L
+        {
+            static readonly Lock Sync = new Lock();
+            static long count;
+            static readonly List<double> Results = new List<double>();
+
+            static void Run(int n)
+            {
+        """ + "\n" + body + "\n" + """
+            }
+        }
+        """;
+
+    private static Task VerifyLockAsync(string body, string fixedBody, string key, string? batchFixedBody = null)
+    {
+        var test = new VerifyCS.Test
+        {
+            TestCode = WrapLock(body),
+            FixedCode = WrapLock(fixedBody),
+            CodeActionEquivalenceKey = key,
+            ReferenceAssemblies = TestReferences.Net90,
+        };
+        if (batchFixedBody is not null)
+        {
+            test.BatchFixedCode = WrapLock(batchFixedBody);
+        }
+
+        return test.RunAsync(CancellationToken.None);
+    }
+
+    private const string ScopeDeclaration = """
+                    Parallel.For(0, n, i =>
+                    {
+                        using var scope = {|GIL001:Sync.EnterScope()|};
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        Results.Add(s);
+                    });
+            """;
+
+    private const string ScopeDeclarationMoved = """
+                    Parallel.For(0, n, i =>
+                    {
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        using var scope = Sync.EnterScope();
+                        Results.Add(s);
+                    });
+            """;
+
+    [Fact]
+    public async Task MoveOut_UsingVarEnterScope_WorkGoesInFrontOfTheDeclaration()
+    {
+        await VerifyLockAsync(ScopeDeclaration, ScopeDeclarationMoved, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey);
+    }
+
+    [Fact]
+    public async Task Interlocked_UsingVarEnterScope_TheDeclarationGoes()
+    {
+        await VerifyLockAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        using var scope = {|GIL001:Sync.EnterScope()|};
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        count += c;
+                    });
+            """, """
+                    Parallel.For(0, n, i =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        Interlocked.Add(ref count, c);
+                    });
+            """, SharedLockAroundCpuWorkFixer.InterlockedKey);
+    }
+
+    [Fact]
+    public async Task FixAll_UsingVarEnterScope_TwoLoops()
+    {
+        var twice = ScopeDeclaration + "\n" + ScopeDeclaration.Replace("i =>", "j =>", StringComparison.Ordinal).Replace("k * i", "k * j", StringComparison.Ordinal);
+        var movedTwice = ScopeDeclarationMoved + "\n" + ScopeDeclarationMoved.Replace("i =>", "j =>", StringComparison.Ordinal).Replace("k * i", "k * j", StringComparison.Ordinal);
+        await VerifyLockAsync(twice, movedTwice, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, movedTwice);
+    }
+
+    [Fact]
+    public async Task Refusal_UsingVarEnterScope_TrailingWorkCannotLeave()
+    {
+        // The scope holds the lock to the end of the block: work after the update has no "after the release" to go to,
+        // and with it still locked, what stays is CPU-bound: no action.
+        var offers = await CodeFixOffers.ForAsync(WrapLock("""
+                    Parallel.For(0, n, i =>
+                    {
+                        using var scope = Sync.EnterScope();
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        Results.Add(s);
+                        double t = 0;
+                        for (int k = 0; k < n; k++) t += Math.Sqrt(k + i);
+                    });
+            """));
+        Assert.DoesNotContain(SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, Assert.Single(offers, o => o.Id == DiagnosticIds.SharedLockAroundCpuWork).Keys);
+    }
+
+    [Fact]
+    public async Task ThreadLocal_UsingVarEnterScope_TheMergeTakesTheScope()
+    {
+        await VerifyLockAsync("""
+                    Parallel.For(0, n, i =>
+                    {
+                        using var scope = {|GIL001:Sync.EnterScope()|};
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        count += c;
+                    });
+            """, """
+                    Parallel.For<long>(0, n, () => 0, (i, loopState, localCount) =>
+                    {
+                        long c = 0;
+                        for (int k = 0; k < n; k++) c += k ^ i;
+                        localCount += c;
+                        return localCount;
+                    }, localCount => { using var scope = Sync.EnterScope(); count += localCount; });
+            """, SharedLockAroundCpuWorkFixer.ThreadLocalKey);
+    }
+
+    [Fact]
+    public async Task Refusal_UsingVarEnterScope_ScopeNamedAgain()
+    {
+        var body = """
+                    Parallel.For(0, n, i =>
+                    {
+                        using var scope = {|GIL001:Sync.EnterScope()|};
+                        double s = 0;
+                        for (int k = 0; k < n; k++) s += Math.Sqrt(k * i);
+                        Results.Add(s);
+                        scope.Dispose();
+                    });
+            """;
+        await VerifyLockAsync(body, body, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey);
+    }
+
     // ------------------------------------------------------------------ refusals
 
     [Theory]
