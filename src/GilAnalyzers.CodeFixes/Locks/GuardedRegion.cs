@@ -222,10 +222,22 @@ internal sealed class GuardedRegion
     public static string? WhyNoForm(SyntaxNode root, TextSpan span)
     {
         var node = root.FindNode(span, getInnermostNodeForTie: true);
-        var call = node as InvocationExpressionSyntax ?? node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
+        var statementNode = node.FirstAncestorOrSelf<StatementSyntax>();
+        if (statementNode is LockStatementSyntax lockStatement)
+        {
+            return lockStatement.Parent is BlockSyntax ? null : "a lock statement that is not in a block";
+        }
+
+        // The acquiring call, within the statement the diagnostic sits in (not a Parallel.For around it).
+        var call = node.AncestorsAndSelf().TakeWhile(n => n != statementNode).OfType<InvocationExpressionSyntax>().FirstOrDefault();
         if (call?.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name })
         {
-            return node.FirstAncestorOrSelf<LockStatementSyntax>() is { Parent: not BlockSyntax } ? "a lock statement that is not in a block" : null;
+            return null;
+        }
+
+        if (LockRegionFinder.MayBeRunnerCall(call))
+        {
+            return name + "(…) runs the lambda under its callee's lock: the rewrite would have to change the callee";
         }
 
         if (call.Parent is ExpressionStatementSyntax statement && statement.Parent is BlockSyntax block
@@ -237,7 +249,9 @@ internal sealed class GuardedRegion
                    + " that moves code across the release can keep (write it as lock (…) { … } or with try/finally first)";
         }
 
-        return name + "(…) in a form not rewritten (a timeout or flag, a catch, or more than the release in the finally)";
+        return name == "EnterScope"
+            ? "EnterScope() whose scope is named again, or not directly in a block"
+            : name + "(…) in a form not rewritten (a timeout or flag, a catch, or more than the release in the finally)";
     }
 
     private static GuardedRegion? FromLock(LockStatementSyntax lockStatement)

@@ -568,6 +568,31 @@ public class LockFormsSinkFixerTests
         Assert.Contains("Enter(…) with no try/finally", why, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Refusal_LockRunner_TheDetailNamesTheCallee()
+    {
+        var why = await WhyAsync(Usings + """
+            static class Exclusive
+            {
+                private static readonly object Sync = new object();
+                public static void Run(Action work) { lock (Sync) { work(); } }
+            }
+
+            static class Stats
+            {
+                public static double Total;
+                public static void Fold(double[] data) => Exclusive.Run(() =>
+                {
+                    for (int i = 0; i < data.Length; i++)
+                        for (int j = 0; j < data.Length; j++) Total += data[i] * data[j];
+                });
+            }
+            """);
+        Assert.NotNull(why);
+        Assert.StartsWith("GIL001-N1: ", why, StringComparison.Ordinal);
+        Assert.Contains("Run(…) runs the lambda under its callee's lock", why, StringComparison.Ordinal);
+    }
+
     /// <summary>WhyNoFix's answer for the one GIL diagnostic of <paramref name="source"/>.</summary>
     private static async Task<string?> WhyAsync(string source)
     {
