@@ -286,13 +286,20 @@ internal sealed class LockFixPlanner
             from--;
         }
 
-        // A statement that uses a local declared by one that stays must stay too, and so must all before it.
-        for (var i = statements.Count - 1; i >= from; i--)
+        // A statement that uses a local declared by one that stays must stay too, and so must all before it; what then
+        // stays may declare what a later one uses, so look again until nothing changes.
+        var changed = true;
+        while (changed)
         {
-            if (UsesLocalDeclaredBy(statements[i], statements.Skip(rest).Take(from - rest)))
+            changed = false;
+            for (var i = from; i < statements.Count; i++)
             {
-                from = i + 1;
-                i = statements.Count;
+                if (UsesLocalDeclaredBy(statements[i], statements.Skip(prefix).Take(from - prefix)))
+                {
+                    from = i + 1;
+                    changed = true;
+                    break;
+                }
             }
         }
 
