@@ -68,7 +68,7 @@ internal sealed class GuardedRegion
     /// <c>using var scope = gate.EnterScope();</c>: the lock is held to the end of the enclosing block, so nothing can run
     /// after its release there; the statements that follow the declaration are the region.
     /// </summary>
-    public bool HeldToEndOfBlock => First is LocalDeclarationStatementSyntax && !IsWholeBody;
+    public bool HeldToEndOfBlock => !IsWholeBody && First is LocalDeclarationStatementSyntax declaration && declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword);
 
     /// <summary>Whether <see cref="Body"/> is a node of the document (false for a synthesized block around an unbraced body).</summary>
     public bool BodyIsInTree => Body.SyntaxTree == First.SyntaxTree;
