@@ -46,7 +46,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         var region = GuardedRegion.Find(root, diagnostic.Location.SourceSpan, model, cancellationToken);
         if (region is null)
         {
-            why.Add(NoFixReasons.LockShape);
+            why.Add(NoFixReasons.LockShape, GuardedRegion.WhyNoForm(root, diagnostic.Location.SourceSpan));
             return;
         }
 
@@ -110,14 +110,15 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
     {
         var kept = plan.DropLock ? plan.Kept.Select(Prepare) : region.Rebuild(plan.Kept.Select(Prepare));
         var replacement = plan.Hoisted.Select(Prepare)
-            .Concat(kept.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)));
+            .Concat(kept.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)))
+            .Concat(plan.Sunk.Select(Prepare));
         return ReplaceRegion(root, region, replacement);
     }
 
     private static SyntaxNode ApplyInterlocked(SyntaxNode root, GuardedRegion region, MovePlan plan)
     {
         var call = plan.Interlocked!.ToStatement();
-        var replacement = plan.Hoisted.Select(Prepare).Concat(new[] { Prepare(call) });
+        var replacement = plan.Hoisted.Select(Prepare).Concat(new[] { Prepare(call) }).Concat(plan.Sunk.Select(Prepare));
         return ReplaceRegion(root, region, replacement);
     }
 

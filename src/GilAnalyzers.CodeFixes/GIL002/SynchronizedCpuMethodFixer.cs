@@ -503,7 +503,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             return null;
         }
 
-        var newStatements = plan.Hoisted.Concat(region.Rebuild(plan.Kept)).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation));
+        var newStatements = plan.Hoisted.Concat(region.Rebuild(plan.Kept)).Concat(plan.Sunk).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation));
         var newMethod = withoutAttribute.WithBody(withoutAttribute.Body!.WithStatements(SyntaxFactory.List(newStatements)))
             .WithAdditionalAnnotations(Formatter.Annotation);
 

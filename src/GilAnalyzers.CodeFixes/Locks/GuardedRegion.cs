@@ -13,7 +13,9 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// <summary>
 /// Statements that run while a lock is held, in one of the shapes the fixes can rewrite:
 /// <c>lock (x) { ... }</c>, or an acquire call followed by <c>try { ... } finally { release }</c>
-/// (<c>SemaphoreSlim.Wait/Release</c>, <c>Semaphore/Mutex.WaitOne/Release(Mutex)</c>, <c>Monitor.Enter/Exit</c>), or
+/// (<c>SemaphoreSlim.Wait/Release</c>, <c>Semaphore/Mutex.WaitOne/Release(Mutex)</c>, <c>Monitor.Enter/Exit</c>,
+/// <c>ReaderWriterLockSlim.EnterWriteLock/ExitWriteLock</c>, <c>Lock.Enter/Exit</c>; the acquiring call before the try or as its
+/// first statement), <c>using (gate.EnterScope()) { … }</c> or <c>using var scope = gate.EnterScope();</c> and the rest of its block, or
 /// <c>Monitor.Enter(x, ref taken)</c> behind a <c>bool taken = false;</c> flag, before or inside a <c>try</c> whose finally is
 /// <c>if (taken) Monitor.Exit(x);</c>.
 /// </summary>
@@ -61,6 +63,12 @@ internal sealed class GuardedRegion
         => _lockedFrom == 0 ? Body.Statements : Body.Statements.Skip(_lockedFrom).ToArray();
 
     public bool IsLockStatement => First is LockStatementSyntax;
+
+    /// <summary>
+    /// <c>using var scope = gate.EnterScope();</c>: the lock is held to the end of the enclosing block, so nothing can run
+    /// after its release there; the statements that follow the declaration are the region.
+    /// </summary>
+    public bool HeldToEndOfBlock => !IsWholeBody && First is LocalDeclarationStatementSyntax declaration && declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword);
 
     /// <summary>Whether <see cref="Body"/> is a node of the document (false for a synthesized block around an unbraced body).</summary>
     public bool BodyIsInTree => Body.SyntaxTree == First.SyntaxTree;
@@ -134,6 +142,12 @@ internal sealed class GuardedRegion
             return new StatementSyntax[] { usingStatement.WithStatement(block.WithTriviaFrom(usingStatement.Statement)) };
         }
 
+        if (HeldToEndOfBlock)
+        {
+            // using var scope = gate.EnterScope(); stays, what is kept follows it to the end of the block.
+            return new[] { First }.Concat(block.Statements).ToArray();
+        }
+
         // The acquiring call and anything before the try stay as written; inside the try, so does the acquiring call.
         var tryStatement = (TryStatementSyntax)Last;
         var newBlock = block.WithStatements(SyntaxFactory.List(tryStatement.Block.Statements.Take(_lockedFrom).Concat(block.Statements)));
@@ -156,6 +170,14 @@ internal sealed class GuardedRegion
                     if (fromScope is not null)
                     {
                         return fromScope;
+                    }
+
+                    break;
+                case LocalDeclarationStatementSyntax declaration:
+                    var fromDeclaration = FromEnterScopeDeclaration(declaration, model, cancellationToken);
+                    if (fromDeclaration is not null)
+                    {
+                        return fromDeclaration;
                     }
 
                     break;
@@ -193,6 +215,45 @@ internal sealed class GuardedRegion
         return null;
     }
 
+    /// <summary>
+    /// Why the lock a diagnostic at <paramref name="span"/> points at is in no form <see cref="Find"/> rewrites, for the
+    /// refusal's detail; null when there is nothing more to say than the reason itself.
+    /// </summary>
+    public static string? WhyNoForm(SyntaxNode root, TextSpan span)
+    {
+        var node = root.FindNode(span, getInnermostNodeForTie: true);
+        var statementNode = node.FirstAncestorOrSelf<StatementSyntax>();
+        if (statementNode is LockStatementSyntax lockStatement)
+        {
+            return lockStatement.Parent is BlockSyntax ? null : "a lock statement that is not in a block";
+        }
+
+        // The acquiring call, within the statement the diagnostic sits in (not a Parallel.For around it).
+        var call = node.AncestorsAndSelf().TakeWhile(n => n != statementNode).OfType<InvocationExpressionSyntax>().FirstOrDefault();
+        if (call?.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: var name })
+        {
+            return null;
+        }
+
+        if (LockRegionFinder.MayBeRunnerCall(call))
+        {
+            return name + "(…) runs the lambda under its callee's lock: the rewrite would have to change the callee";
+        }
+
+        if (call.Parent is ExpressionStatementSyntax statement && statement.Parent is BlockSyntax block
+            && !block.Statements.Skip(block.Statements.IndexOf(statement) + 1).Take(1).Any(s => s is TryStatementSyntax)
+            && statement.Parent.Parent is not TryStatementSyntax)
+        {
+            // Monitor.Enter(x); …; Monitor.Exit(x); — honest only on the path that throws nothing.
+            return name + "(…) with no try/finally around what it guards: an exception there leaves the lock held, which no rewrite"
+                   + " that moves code across the release can keep (write it as lock (…) { … } or with try/finally first)";
+        }
+
+        return name == "EnterScope"
+            ? "EnterScope() whose scope is named again, or not directly in a block"
+            : name + "(…) in a form not rewritten (a timeout or flag, a catch, or more than the release in the finally)";
+    }
+
     private static GuardedRegion? FromLock(LockStatementSyntax lockStatement)
     {
         if (lockStatement.Parent is not BlockSyntax container)
@@ -217,6 +278,30 @@ internal sealed class GuardedRegion
 
         var body = usingStatement.Statement as BlockSyntax ?? SyntaxFactory.Block(usingStatement.Statement);
         return new GuardedRegion(container, usingStatement, usingStatement, lockExpression, body);
+    }
+
+    /// <summary>
+    /// <c>using var scope = gate.EnterScope();</c> on a <c>System.Threading.Lock</c>, as the analyzers recognise it: the region is
+    /// every statement after it in its block. The scope variable is named nowhere else (the rewrite may drop it with the
+    /// lock), and the block is not a switch section's.
+    /// </summary>
+    private static GuardedRegion? FromEnterScopeDeclaration(LocalDeclarationStatementSyntax declaration, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (!declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword)
+            || declaration.Parent is not BlockSyntax container
+            || declaration.Declaration.Variables.Count != 1
+            || container.Statements.IndexOf(declaration) is var index && index + 1 >= container.Statements.Count
+            || LockRegionFinder.FromSyntax(model, declaration, KnownTypes.For(model.Compilation), cancellationToken) is not { Kind: LockKind.LockObject } region
+            || region.LockedValue.Syntax is not ExpressionSyntax lockExpression
+            // (the implicit return at the end of a lambda's or void method's block is one of the operations after it)
+            || !region.Body.Where(o => !o.IsImplicit).Select(o => o.Syntax).SequenceEqual(container.Statements.Skip(index + 1))
+            || model.GetDeclaredSymbol(declaration.Declaration.Variables[0], cancellationToken) is not ILocalSymbol scope
+            || FlagUsedElsewhere(container, scope, System.Array.Empty<IdentifierNameSyntax>(), model, cancellationToken))
+        {
+            return null;
+        }
+
+        return new GuardedRegion(container, declaration, container.Statements.Last(), lockExpression, container, acquire: declaration, lockedFrom: index + 1);
     }
 
     /// <summary>
@@ -299,7 +384,7 @@ internal sealed class GuardedRegion
             : new GuardedRegion(container, flagDeclaration, tryStatement, lockExpression, tryStatement.Block, acquire: acquire, lockedFrom: lockedFrom);
     }
 
-    /// <summary>Whether <paramref name="flag"/> is named in <paramref name="container"/> anywhere but at <paramref name="known"/> (the Enter's ref and the finally's test).</summary>
+    /// <summary>Whether <paramref name="flag"/> is named in <paramref name="container"/> anywhere but at <paramref name="known"/> (the Enter's ref and the finally's test; for a scope, nowhere).</summary>
     private static bool FlagUsedElsewhere(BlockSyntax container, ILocalSymbol flag, IdentifierNameSyntax[] known, SemanticModel model, CancellationToken cancellationToken)
     {
         foreach (var identifier in container.DescendantNodes().OfType<IdentifierNameSyntax>())
@@ -315,8 +400,12 @@ internal sealed class GuardedRegion
     }
 
     /// <summary>
-    /// An acquiring call that the analyzers recognise as taking a lock, in the one shape the fixes rewrite: the call as a
-    /// statement, then <c>try { … } finally { release; }</c> with nothing else in the finally and no catch.
+    /// An acquiring call that the analyzers recognise as taking a lock, in the shapes the fixes rewrite: the call as a
+    /// statement, then <c>try { … } finally { release; }</c> with nothing else in the finally and no catch; or the call as the
+    /// first statement of that try (<c>try { Monitor.Enter(x); … } finally { Monitor.Exit(x); }</c>), the region then being
+    /// the try's other statements. The write side of a <c>ReaderWriterLockSlim</c> (<c>EnterWriteLock</c> …
+    /// <c>ExitWriteLock</c>) is one of them: readers never write, so what the writers write is all that moved code must
+    /// not read, as for any other lock.
     /// </summary>
     private static GuardedRegion? FromAcquire(ExpressionStatementSyntax acquire, SemanticModel model, CancellationToken cancellationToken)
     {
@@ -328,9 +417,12 @@ internal sealed class GuardedRegion
             return null;
         }
 
+        // try { Monitor.Enter(x); … } finally { Monitor.Exit(x); }: the acquiring call is the try's first statement.
+        var insideTry = container.Parent is TryStatementSyntax enclosing && enclosing.Block == container && container.Statements.IndexOf(acquire) == 0
+                        && enclosing.Parent is BlockSyntax;
         var index = container.Statements.IndexOf(acquire);
-        if (index < 0 || index + 1 >= container.Statements.Count
-            || container.Statements[index + 1] is not TryStatementSyntax tryStatement
+        var tryStatement = insideTry ? (TryStatementSyntax)container.Parent! : index >= 0 && index + 1 < container.Statements.Count ? container.Statements[index + 1] as TryStatementSyntax : null;
+        if (tryStatement is null
             || tryStatement.Catches.Count > 0
             || tryStatement.Finally is null
             || tryStatement.Finally.Block.Statements.Count != 1
@@ -341,7 +433,7 @@ internal sealed class GuardedRegion
 
         if (LockRegionFinder.FromSyntax(model, invocation, KnownTypes.For(model.Compilation), cancellationToken) is not { } region
             || region.Anchor is not IInvocationOperation { TargetMethod: var acquireMethod }
-            || region.Body.Length != 1 || region.Body[0].Syntax != tryStatement.Block
+            || !region.Body.Select(o => o.Syntax).SequenceEqual(insideTry ? tryStatement.Block.Statements.Skip(1) : new SyntaxNode[] { tryStatement.Block })
             || region.LockedValue.Syntax is not ExpressionSyntax lockExpression
             || model.GetSymbolInfo(release, cancellationToken).Symbol is not IMethodSymbol releaseMethod)
         {
@@ -357,6 +449,7 @@ internal sealed class GuardedRegion
             LockKind.Mutex when acquireMethod.Parameters.Length == 0 => "ReleaseMutex",
             LockKind.LockObject when acquireMethod.Name == "Enter" && acquireMethod.Parameters.Length == 0 => "Exit",
             LockKind.Monitor when acquireMethod.Name == "Enter" && invocation.ArgumentList.Arguments.Count == 1 => "Exit",
+            LockKind.ReaderWriter when acquireMethod.Name == "EnterWriteLock" && acquireMethod.Parameters.Length == 0 && awaited is null => "ExitWriteLock",
             _ => null,
         };
         if (expectedRelease is null || releaseMethod.Name != expectedRelease || releaseMethod.Parameters.Length > 1)
@@ -373,6 +466,8 @@ internal sealed class GuardedRegion
             return null;
         }
 
-        return new GuardedRegion(container, acquire, tryStatement, lockExpression, tryStatement.Block);
+        return insideTry
+            ? new GuardedRegion((BlockSyntax)tryStatement.Parent!, tryStatement, tryStatement, lockExpression, tryStatement.Block, acquire: acquire, lockedFrom: 1)
+            : new GuardedRegion(container, acquire, tryStatement, lockExpression, tryStatement.Block);
     }
 }

@@ -11,13 +11,14 @@ using Microsoft.CodeAnalysis.Simplification;
 
 namespace GilAnalyzers.CodeFixes.Locks;
 
-/// <summary>The statements of a rewritten region: what runs before the lock, and what stays inside it.</summary>
+/// <summary>The statements of a rewritten region: what runs before the lock, what stays inside it, and what runs after it.</summary>
 internal sealed class MovePlan
 {
-    public MovePlan(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked, bool dropLock = false)
+    public MovePlan(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked, bool dropLock = false, List<StatementSyntax>? sunk = null)
     {
         Hoisted = hoisted;
         Kept = kept;
+        Sunk = sunk ?? new List<StatementSyntax>();
         Interlocked = interlocked;
         DropLock = dropLock;
     }
@@ -31,6 +32,9 @@ internal sealed class MovePlan
     public List<StatementSyntax> Hoisted { get; }
 
     public List<StatementSyntax> Kept { get; }
+
+    /// <summary>Trailing locked statements that run after the release: they touch only thread-own state (see <c>PlanMoveOut</c>).</summary>
+    public List<StatementSyntax> Sunk { get; }
 
     /// <summary>Set when what stays inside is one integer update that <c>Interlocked</c> can do without the lock.</summary>
     public InterlockedUpdate? Interlocked { get; }
@@ -209,17 +213,30 @@ internal sealed class LockFixPlanner
 
         var kept = new List<StatementSyntax>();
         var rest = SplitFirstKeptStatement(effects, prefix, writesUnderLock, hoisted, kept, out var interlocked);
-        if (hoisted.Count == 0)
+        var sinkFrom = SinkableSuffix(effects, prefix, rest, writesUnderLock);
+        var sunk = statements.Skip(sinkFrom).ToList();
+        if (hoisted.Count == 0 && sunk.Count == 0)
         {
             RecordWhyNothingMoves(stop);
             return null;
         }
 
+        if (sunk.Count > 0 && DeclaresConflictingNames(sunk))
+        {
+            return _why.Refuse<MovePlan>(NoFixReasons.NameClash);
+        }
+
         var keptOperations = new List<IOperation>();
-        for (var i = rest; i < statements.Count; i++)
+        for (var i = rest; i < sinkFrom; i++)
         {
             kept.Add(statements[i]);
             keptOperations.Add(_model.GetOperation(statements[i], _cancellationToken)!);
+        }
+
+        if (rest == prefix && sinkFrom == prefix + 1 && interlocked is null)
+        {
+            // A lone integer update left once the trailing thread-own work has gone after the lock.
+            interlocked = AsInterlocked(statements[prefix], null);
         }
 
         if (kept.Count == 0)
@@ -242,7 +259,98 @@ internal sealed class LockFixPlanner
             return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "what stays locked is CPU-bound: " + Excerpt(heavy.Syntax));
         }
 
-        return new MovePlan(hoisted, kept, kept.Count == 1 ? interlocked : null, GuardsNothing(effects, prefix, rest));
+        return new MovePlan(hoisted, kept, kept.Count == 1 ? interlocked : null, GuardsNothing(effects, prefix, rest, sinkFrom), sunk);
+    }
+
+    /// <summary>
+    /// Where the trailing statements that can run after the release begin (<c>x += i; Thread.SpinWait(50);</c> → the spin):
+    /// each writes only thread-own locals (an object it writes into not published by then), has no jumps out, reads nothing
+    /// that stays under the lock or that other regions on the lock write, and uses no local declared by a statement that
+    /// stays (that statement's scope is the locked block). At least one statement stays. Their order with what stays is
+    /// kept; they run after the update instead of before the release, which no other thread can tell apart: they touch
+    /// nothing it could see.
+    /// </summary>
+    private int SinkableSuffix(List<StateEffects> effects, int prefix, int rest, StateEffects writesUnderLock)
+    {
+        var statements = _region.Locked;
+        var from = statements.Count;
+        if (_region.HeldToEndOfBlock)
+        {
+            // using var scope = gate.EnterScope(); holds the lock to the end of the block: there is no "after the release" in it.
+            return from;
+        }
+
+        var firstStaying = System.Math.Max(rest, prefix + 1);
+        while (from - 1 >= firstStaying && IsSinkable(statements[from - 1], effects[from - 1], writesUnderLock))
+        {
+            from--;
+        }
+
+        // A statement that uses a local declared by one that stays must stay too, and so must all before it; what then
+        // stays may declare what a later one uses, so look again until nothing changes.
+        var changed = true;
+        while (changed)
+        {
+            changed = false;
+            for (var i = from; i < statements.Count; i++)
+            {
+                if (UsesLocalDeclaredBy(statements[i], statements.Skip(prefix).Take(from - prefix)))
+                {
+                    from = i + 1;
+                    changed = true;
+                    break;
+                }
+            }
+        }
+
+        return from;
+    }
+
+    private bool IsSinkable(StatementSyntax statement, StateEffects effects, StateEffects writesUnderLock)
+    {
+        if (effects.Unknown || effects.HasSharedWrites || !HasNoJumpsOut(statement) || effects.ReadsAnythingWrittenBy(writesUnderLock)
+            || statement is LocalFunctionStatementSyntax || statement is UsingStatementSyntax || statement is FixedStatementSyntax
+            || statement is LockStatementSyntax || statement is LabeledStatementSyntax
+            || (statement is LocalDeclarationStatementSyntax declaration && (declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst))
+            // `out var v` or `is T v` directly in the statement: v would join the enclosing block's scope.
+            || statement.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Any(d => d.FirstAncestorOrSelf<StatementSyntax>() == statement))
+        {
+            return false;
+        }
+
+        foreach (var written in effects.LocalWrites)
+        {
+            // The object may have been handed to other threads by anything before it, the statements that stay included.
+            if (written is ILocalSymbol { Type.IsValueType: false } local && EscapesBefore(local, statement.SpanStart))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool UsesLocalDeclaredBy(StatementSyntax statement, IEnumerable<StatementSyntax> staying)
+    {
+        var declaredByStaying = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var stay in staying)
+        {
+            foreach (var node in stay.DescendantNodesAndSelf())
+            {
+                if (node is VariableDeclaratorSyntax or SingleVariableDesignationSyntax && _model.GetDeclaredSymbol(node, _cancellationToken) is ILocalSymbol declared)
+                {
+                    declaredByStaying.Add(declared);
+                }
+            }
+        }
+
+        if (declaredByStaying.Count == 0)
+        {
+            return false;
+        }
+
+        var flow = _model.AnalyzeDataFlow(statement);
+        return flow is null || !flow.Succeeded || flow.ReadInside.Concat(flow.WrittenInside).Any(declaredByStaying.Contains);
     }
 
     /// <summary>
@@ -376,14 +484,14 @@ internal sealed class LockFixPlanner
     /// Nothing was rewritten into the kept part (<paramref name="rest"/> is <paramref name="prefix"/>) and it reads and
     /// writes only thread-own state: no lock is needed.
     /// </summary>
-    private bool GuardsNothing(List<StateEffects> effects, int prefix, int rest)
+    private bool GuardsNothing(List<StateEffects> effects, int prefix, int rest, int sinkFrom)
     {
         if (_region.IsWholeBody || rest != prefix)
         {
             return false;
         }
 
-        for (var i = rest; i < effects.Count; i++)
+        for (var i = rest; i < sinkFrom; i++)
         {
             if (effects[i].HasSharedWrites || !effects[i].SharedReads.All(StateEffects.IsImmutableAfterConstruction))
             {

@@ -37,6 +37,13 @@ internal sealed class StateEffectsWalker
         "System.Guid", "System.Decimal",
     };
 
+    /// <summary>
+    /// The names the framework lists above are written in: <c>System.Char</c>, not the C# keyword <c>char</c> that the default
+    /// display format gives for special types (with it, <c>char.IsLetter</c> or <c>int.Parse</c> were never recognised).
+    /// </summary>
+    private static readonly SymbolDisplayFormat FrameworkTypeFormat =
+        SymbolDisplayFormat.CSharpErrorMessageFormat.RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
     private readonly Compilation _compilation;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<IMethodSymbol, StateEffects> _summaries = new Dictionary<IMethodSymbol, StateEffects>(SymbolEqualityComparer.Default);
@@ -888,7 +895,7 @@ internal sealed class StateEffectsWalker
             return;
         }
 
-        var type = method.ContainingType?.OriginalDefinition.ToDisplayString() ?? string.Empty;
+        var type = method.ContainingType?.OriginalDefinition.ToDisplayString(FrameworkTypeFormat) ?? string.Empty;
         if (method.IsStatic)
         {
             RecordFrameworkStaticCall(invocation, type, effects, scope);
@@ -922,7 +929,7 @@ internal sealed class StateEffectsWalker
     private void RecordFrameworkStaticCall(IInvocationOperation invocation, string type, StateEffects effects, ThreadScope scope)
     {
         var method = invocation.TargetMethod;
-        if (PureStaticTypes.Contains(type) || IsPureHashCall(method))
+        if ((PureStaticTypes.Contains(type) && !(type == "System.String" && FormatsArbitraryObjects(method))) || IsPureHashCall(method))
         {
             return;
         }
@@ -945,6 +952,12 @@ internal sealed class StateEffectsWalker
             return;
         }
 
+        // Thread.SpinWait(n): burns the CPU for a while and touches no state (the demos' stand-in for work).
+        if (type == "System.Threading.Thread" && method.Name == "SpinWait")
+        {
+            return;
+        }
+
         // counts.GetValueOrDefault(k): an extension that only reads the dictionary it is called on.
         if (type == "System.Collections.Generic.CollectionExtensions" && method.Name == "GetValueOrDefault")
         {
@@ -952,6 +965,25 @@ internal sealed class StateEffectsWalker
         }
 
         effects.MarkUnknown("framework call " + type + "." + method.Name);
+    }
+
+    /// <summary>
+    /// <c>string.Concat(object)</c>, <c>string.Format(format, args)</c>, <c>string.Join&lt;T&gt;(sep, values)</c>: they call the
+    /// arguments' <c>ToString()</c>, which may be any code.
+    /// </summary>
+    private static bool FormatsArbitraryObjects(IMethodSymbol method)
+    {
+        foreach (var parameter in method.OriginalDefinition.Parameters)
+        {
+            var parameterType = parameter.Type is IArrayTypeSymbol array ? array.ElementType : parameter.Type;
+            if (parameterType.SpecialType == SpecialType.System_Object || parameterType is ITypeParameterSymbol
+                || (parameterType is INamedTypeSymbol { IsGenericType: true } generic && generic.TypeArguments.Any(t => t is ITypeParameterSymbol || t.SpecialType == SpecialType.System_Object)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>An instance framework method of <paramref name="type"/>: pure on immutable receivers and for read-only methods, else it mutates its receiver.</summary>

@@ -10,7 +10,7 @@ internal static class NoFixReasons
     // ------------------------------------------------------------ GIL001 (and the lock rewrites GIL002 reuses)
 
     public static readonly NoFixReason LockShape = new("GIL001-N1",
-        "the lock is not in a form the fixes rewrite (a lock statement in a block, using (x.EnterScope()), or an acquire call followed by try/finally release)");
+        "the lock is not in a form the fixes rewrite (a lock statement in a block, using (x.EnterScope()), or an acquire call before or as the first statement of a try whose finally only releases)");
 
     public static readonly NoFixReason ReadsLockedState = new("GIL001-N2",
         "the work reads state that is written under the same lock");
@@ -28,7 +28,7 @@ internal static class NoFixReasons
         "the work writes into an object that other threads may already see");
 
     public static readonly NoFixReason NothingToMove = new("GIL001-N7",
-        "nothing in front of the shared update can leave the lock, or what stays locked is itself CPU-bound");
+        "nothing before or after the shared update can leave the lock, or what stays locked is itself CPU-bound");
 
     public static readonly NoFixReason DoesNotCompile = new("GIL001-N8",
         "the locked code has compiler errors or unresolved symbols");

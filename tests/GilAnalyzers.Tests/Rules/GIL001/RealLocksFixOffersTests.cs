@@ -13,7 +13,7 @@ public class RealLocksFixOffersTests
     private const string Usings = "using System; using System.Collections.Generic; using System.Linq; using System.Threading; using System.Threading.Tasks;\n";
 
     [Fact]
-    public async Task GuardedSemaphore_WriteLock_ZeroTimeoutGate_OfferNothing()
+    public async Task GuardedSemaphore_ZeroTimeoutGate_OfferNothing_WriteLockMovesOut()
     {
         var source = Usings + """
             class Jobs
@@ -66,11 +66,12 @@ public class RealLocksFixOffersTests
             """;
         var offers = await CodeFixOffers.ForAsync(source);
         Assert.Equal(3, offers.Count);
-        Assert.All(offers, o =>
-        {
-            Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, o.Id);
-            Assert.Empty(o.Keys);
-        });
+        Assert.All(offers, o => Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, o.Id));
+        Assert.Empty(offers[0].Keys);
+        // EnterWriteLock(); try { … } finally { ExitWriteLock(); } is a form the fixes rewrite (issue 16): the row's sum
+        // reads nothing written under the write lock, so it moves in front of it; a per-worker fold would regroup doubles.
+        Assert.Equal(new[] { SharedLockAroundCpuWorkFixer.MoveOutOfLockKey }, offers[1].Keys);
+        Assert.Empty(offers[2].Keys);
     }
 
     [Fact]
