@@ -375,11 +375,12 @@ internal sealed class WorkCostModel
             case ILoopOperation loop when IsSpinWait(loop):
                 walk.IoReason = "spin-wait loop";
                 return;
-            case ILoopOperation loop when IsContentionOnly(loop) && !(walk.LockBody && BumpsOnlyWhatTheLockGuards(loop)):
+            case ILoopOperation loop when IsContentionOnly(loop) && !(walk.LockBody && BumpsOnlyWhatTheLockGuards(loop) && !IsShortBumpLoop(loop)):
                 // for (…) Interlocked.Increment(ref s_counter): every trip fights over one shared location; splitting it
                 // over cores only moves the cache line around. That is contention, not work a fan-out can share. Under
                 // a lock that is held around the whole loop (lock (g) { for (…) s_count++; }) the trips are plain
-                // arithmetic that every thread queues for: the loop is the work the lock serialises.
+                // arithmetic that every thread queues for: the loop is the work the lock serialises — unless it is
+                // short (see IsShortBumpLoop).
                 return;
             case ILoopOperation loop when walk.LockBody && IsGuardedCollectionLoop(loop, walk):
                 return;
@@ -1277,6 +1278,14 @@ internal sealed class WorkCostModel
     /// <summary>A contention-only loop (see <see cref="IsContentionOnly"/>) whose bumps are plain field updates: no Interlocked call, no lock of its own.</summary>
     private static bool BumpsOnlyWhatTheLockGuards(ILoopOperation loop)
         => !loop.Body.DescendantsAndSelf().Any(o => o is ILockOperation || (o is IInvocationOperation { TargetMethod.ContainingType.Name: "Interlocked" }));
+
+    /// <summary>
+    /// Plain increments cost about a nanosecond a trip: a bump loop of fewer than this many constant trips holds the lock
+    /// for microseconds, less than a thread's wake-up; the hand-off, not the loop, is then what the threads queue for.
+    /// </summary>
+    private const long ShortBumpLoopTrips = 10_000;
+
+    private static bool IsShortBumpLoop(ILoopOperation loop) => ConstantTripCount(loop) is >= 0 and < ShortBumpLoopTrips;
 
     /// <summary>Whether <paramref name="condition"/> reads an array element or a field that <paramref name="body"/> mentions.</summary>
     private static bool ReadsWhatItBumps(IOperation condition, IOperation body)

@@ -6,7 +6,8 @@ namespace GilAnalyzers.Tests.Rules;
 
 /// <summary>
 /// A lock held around a whole counting loop (the shape of many lock demonstrations in public repositories: each thread
-/// takes the monitor, then counts to a hundred thousand) serialises every trip; a lock taken per trip only contends.
+/// takes the monitor, then counts to a hundred thousand) serialises every trip; a lock taken per trip only contends, and
+/// a lock around a short constant loop (a thousand increments) holds for less than a thread's wake-up.
 /// </summary>
 public class RealLocksCountingLoopTests
 {
@@ -76,6 +77,31 @@ public class RealLocksCountingLoopTests
                         {
                             for (var i = 0; i < n; i++) Interlocked.Increment(ref _counter);
                         }
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task MutexHeldAroundAThousandIncrements_IsQuiet()
+    {
+        // A thousand increments are a microsecond: the threads queue for the hand-off, not for the loop.
+        var source = Usings + """
+            class Counting
+            {
+                private int _counter;
+                private readonly Mutex _mutex = new Mutex();
+
+                public void Run()
+                {
+                    Parallel.For(0, 16, _ =>
+                    {
+                        Thread.Sleep(1000);
+                        _mutex.WaitOne();
+                        for (int i = 0; i < 1000; ++i) ++_counter;
+                        _mutex.ReleaseMutex();
                     });
                 }
             }
