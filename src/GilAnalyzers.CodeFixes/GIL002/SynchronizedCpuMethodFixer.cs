@@ -193,7 +193,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
 
     private static bool IsMethodImplOptionsMember(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
         => model.GetSymbolInfo(expression, cancellationToken).Symbol is IFieldSymbol { ContainingType: { } type }
-           && type.ToDisplayString() == "System.Runtime.CompilerServices.MethodImplOptions";
+           && type.Name == "MethodImplOptions" && KnownTypes.Is(type, KnownTypes.For(model.Compilation).MethodImplOptions);
 
     private static bool IsSynchronizedMember(ExpressionSyntax expression, SemanticModel model, CancellationToken cancellationToken)
         => IsMethodImplOptionsMember(expression, model, cancellationToken)

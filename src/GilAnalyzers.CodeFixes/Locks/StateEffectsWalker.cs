@@ -775,7 +775,8 @@ internal sealed class StateEffectsWalker
         }
 
         if (property.Property.IsIndexer
-            && property.Property.ContainingType?.OriginalDefinition.ToDisplayString() == "System.Span<T>"
+            && property.Property.ContainingType is { Name: "Span" } spanType && property.SemanticModel is { } model
+            && KnownTypes.Is(spanType.OriginalDefinition, KnownTypes.For(model.Compilation).SpanOfT)
             && property.Instance is { } spanInstance && Unwrap(spanInstance) is ILocalReferenceOperation span
             && scope.IsOwn(span.Local) && scope.IsFresh(span.Local))
         {

@@ -34,7 +34,7 @@ internal sealed class KeyedSum
     public static KeyedSum? Match(ISimpleAssignmentOperation assignment)
     {
         if (assignment.Target is not IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } dictionary, Arguments.Length: 1 } indexer
-            || !IsIntegerDictionary(dictionary.Type))
+            || !IsIntegerDictionary(dictionary.Type, assignment.SemanticModel?.Compilation))
         {
             return null;
         }
@@ -97,9 +97,9 @@ internal sealed class KeyedSum
         return false;
     }
 
-    public static bool IsIntegerDictionary(ITypeSymbol? type)
-        => type is INamedTypeSymbol { TypeArguments.Length: 2 } named
-           && named.OriginalDefinition.ToDisplayString() == "System.Collections.Generic.Dictionary<TKey, TValue>"
+    public static bool IsIntegerDictionary(ITypeSymbol? type, Compilation? compilation)
+        => type is INamedTypeSymbol { Name: "Dictionary", TypeArguments.Length: 2 } named && compilation is not null
+           && KnownTypes.Is(named, KnownTypes.For(compilation).Dictionary)
            && IsWrappingIntegerType(named.TypeArguments[1]);
 
     /// <summary>Integer types whose unchecked addition wraps, so any grouping of the adds gives the same result.</summary>
