@@ -641,8 +641,8 @@ internal sealed class WorkCostModel
                 }
 
                 break;
-            case CallKind.Dispatch when StrongestImplementation(method, invocation, nest, walk) is { } implementation:
-                if (!VisitSourceCall(implementation, method.Name, nest, walk, walk.LockBody && IsCallOnSameState(invocation), IsForwardingCall(invocation, method, nest)))
+            case CallKind.Dispatch when StrongestImplementation(method, invocation, nest, walk, out var forwarding) is { } implementation:
+                if (!VisitSourceCall(implementation, method.Name, nest, walk, walk.LockBody && IsCallOnSameState(invocation), forwarding))
                 {
                     return;
                 }
@@ -665,14 +665,21 @@ internal sealed class WorkCostModel
     /// A body already on the call chain closes a cycle through dispatch: recursion when the call is a branching one, left
     /// out when it is forwarding (see <see cref="IsForwardingCall"/>).
     /// </remarks>
-    private IMethodSymbol? StrongestImplementation(IMethodSymbol method, IInvocationOperation invocation, Nest nest, Walk walk)
+    private IMethodSymbol? StrongestImplementation(IMethodSymbol method, IInvocationOperation invocation, Nest nest, Walk walk, out bool forwarding)
     {
         IMethodSymbol? strongest = null, waiting = null, light = null;
         var strength = -1;
         var sawOther = false;
-        foreach (var implementation in _implementations.For(method, invocation.Instance?.Type, walk.CancellationToken))
+        forwarding = false;
+        var implementations = _implementations.For(method, invocation.Instance?.Type, walk.CancellationToken);
+        if (!implementations.IsEmpty)
         {
-            var forwarding = IsForwardingCall(invocation, method, nest);
+            // Once per call: it looks through the calling body for a second call of the method.
+            forwarding = IsForwardingCall(invocation, method, nest);
+        }
+
+        foreach (var implementation in implementations)
+        {
             if (walk.Callers.Contains(implementation))
             {
                 if (!forwarding)
