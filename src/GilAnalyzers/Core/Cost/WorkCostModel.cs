@@ -404,13 +404,13 @@ internal sealed class WorkCostModel
 
                 walk.OpenLoops -= open ? 1 : 0;
                 return;
-            case IConditionalOperation conditional when walk.CacheFillIsRare && CacheMissBranch(conditional) is { } miss:
+            case IConditionalOperation conditional when walk.CacheFillIsRare && CacheMissBranch(conditional, out var cache) is { } miss:
                 // lock (s_maps) { if (!s_maps.TryGetValue(k, out m)) { m = Build(k); s_maps[k] = m; } }: the build runs once per
                 // key; what every caller queues for is the look-up (and whatever else runs on every call).
                 Visit(conditional.Condition, nest, walk);
                 if ((miss == conditional.WhenTrue ? conditional.WhenFalse : conditional.WhenTrue) is { } hit)
                 {
-                    VisitCacheHit(hit, CacheLookup(conditional.Condition, out _)!, nest, walk);
+                    VisitCacheHit(hit, cache!, nest, walk);
                 }
 
                 return;
@@ -726,16 +726,9 @@ internal sealed class WorkCostModel
     /// <summary>Whether the body holding <paramref name="invocation"/> calls <paramref name="method"/> somewhere else too.</summary>
     private static bool CalledAgainInSameBody(IInvocationOperation invocation, IMethodSymbol method)
     {
-        var root = invocation;
-        IOperation current = invocation;
-        while (current.Parent is { } parent)
+        foreach (var other in OperationFacts.TreeRoot(invocation).Descendants())
         {
-            current = parent;
-        }
-
-        foreach (var other in current.Descendants())
-        {
-            if (other is IInvocationOperation call && call != root
+            if (other is IInvocationOperation call && call != invocation
                 && SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, method.OriginalDefinition))
             {
                 return true;
@@ -1505,11 +1498,12 @@ internal sealed class WorkCostModel
     /// <summary>
     /// The branch of a per-key cache fill that runs on a miss: the condition looks the key up in a member
     /// (<c>s_maps.TryGetValue(k, out m)</c>, <c>_cache.ContainsKey(k)</c>, negated or not) and that branch stores into the
-    /// same member (<c>s_maps[k] = m</c>, <c>s_maps.Add(k, m)</c>). Null when the conditional is not that shape.
+    /// same member (<c>s_maps[k] = m</c>, <c>s_maps.Add(k, m)</c>), that member being <paramref name="cache"/>. Null when the
+    /// conditional is not that shape.
     /// </summary>
-    private static IOperation? CacheMissBranch(IConditionalOperation conditional)
+    private static IOperation? CacheMissBranch(IConditionalOperation conditional, out ISymbol? cache)
     {
-        if (CacheLookup(conditional.Condition, out var negated) is not { } cache)
+        if ((cache = CacheLookup(conditional.Condition, out var negated)) is null)
         {
             return null;
         }
