@@ -158,7 +158,7 @@ internal static class PoolDispatchRewrite
     /// Tuples need <c>System.ValueTuple`2</c> (missing on .NET Framework before 4.7 without the package) and C# 7; a
     /// KeyValuePair holds the pair otherwise.
     /// </summary>
-    private static bool HasValueTuple(Compilation compilation, SemanticModel model)
+    internal static bool HasValueTuple(Compilation compilation, SemanticModel model)
     {
         if (model.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp7 })
         {

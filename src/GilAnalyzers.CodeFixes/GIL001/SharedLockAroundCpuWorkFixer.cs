@@ -27,6 +27,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
     public const string ThreadLocalKey = "GIL001.ThreadLocal";
     public const string InterlockedKey = "GIL001.Interlocked";
     public const string OneShotHashKey = "GIL001.OneShotHash";
+    public const string SplitLoopKey = "GIL001.SplitLoop";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SharedLockAroundCpuWork);
 
@@ -70,6 +71,15 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             actions.Add(ThreadLocalAction(document, root, threadLocal));
         }
 
+        // A CPU-bound loop left under the lock: its items computed in front of the lock, their writes applied under it.
+        if (move is null && planner.PlanSplitLoop() is { } split)
+        {
+            actions.Add(CodeAction.Create(
+                "Compute the loop's items outside the lock and apply their writes under it",
+                _ => Task.FromResult(document.WithSyntaxRoot(ApplySplit(root, region, split))),
+                SplitLoopKey));
+        }
+
         if (move?.Interlocked is not null)
         {
             actions.Add(CodeAction.Create(
@@ -111,6 +121,19 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         var kept = plan.DropLock ? plan.Kept.Select(Prepare) : region.Rebuild(plan.Kept.Select(Prepare));
         var replacement = plan.Hoisted.Select(Prepare)
             .Concat(kept.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)))
+            .Concat(plan.Sunk.Select(Prepare));
+        return ReplaceRegion(root, region, replacement);
+    }
+
+    private static SyntaxNode ApplySplit(SyntaxNode root, GuardedRegion region, SplitLoopPlan plan)
+    {
+        // try { compute } finally { lock { apply } }: when an item's computation throws, the items before it are applied.
+        var tryStatement = SyntaxFactory.TryStatement(
+            SyntaxFactory.Block(plan.ComputeLoop),
+            default,
+            SyntaxFactory.FinallyClause(SyntaxFactory.Block(region.Rebuild(new[] { plan.ApplyLoop }))));
+        var replacement = plan.Hoisted.Select(Prepare)
+            .Concat(new[] { Prepare(plan.PendingDeclaration), Prepare(tryStatement) })
             .Concat(plan.Sunk.Select(Prepare));
         return ReplaceRegion(root, region, replacement);
     }

@@ -133,7 +133,7 @@ internal sealed class ParallelLoop
 /// Decides, for one guarded region, which rewrites keep the program's behaviour, and builds them.
 /// Every check that fails makes the corresponding plan null: no code action is offered for it.
 /// </summary>
-internal sealed class LockFixPlanner
+internal sealed partial class LockFixPlanner
 {
     private readonly SemanticModel _model;
     private readonly GuardedRegion _region;
@@ -198,7 +198,7 @@ internal sealed class LockFixPlanner
 
     public MovePlan? PlanMoveOut()
     {
-        if (EffectsOfLockedStatements() is not { } effects)
+        if (EffectsOfLockedStatements(_why) is not { } effects)
         {
             return null;
         }
@@ -357,17 +357,17 @@ internal sealed class LockFixPlanner
     /// The effects of each locked statement, in order; null (the refusal recorded) when the body is not a braced, non-empty
     /// block whose every statement binds without errors.
     /// </summary>
-    private List<StateEffects>? EffectsOfLockedStatements()
+    private List<StateEffects>? EffectsOfLockedStatements(Refusal why)
     {
         if (!_region.BodyIsInTree)
         {
             // `lock (g) statement;` without braces: rewritten by hand, not by this fix.
-            return _why.Refuse<List<StateEffects>>(NoFixReasons.LockShape, "a lock statement whose body has no braces");
+            return why.Refuse<List<StateEffects>>(NoFixReasons.LockShape, "a lock statement whose body has no braces");
         }
 
         if (_region.Locked.Count == 0)
         {
-            return _why.Refuse<List<StateEffects>>(NoFixReasons.NothingToMove, "the locked block is empty");
+            return why.Refuse<List<StateEffects>>(NoFixReasons.NothingToMove, "the locked block is empty");
         }
 
         var effects = new List<StateEffects>();
@@ -376,7 +376,7 @@ internal sealed class LockFixPlanner
             var operation = _model.GetOperation(statement, _cancellationToken);
             if (operation is null || operation.HasErrors(_model.Compilation, _cancellationToken))
             {
-                return _why.Refuse<List<StateEffects>>(NoFixReasons.DoesNotCompile, Excerpt(statement));
+                return why.Refuse<List<StateEffects>>(NoFixReasons.DoesNotCompile, Excerpt(statement));
             }
 
             effects.Add(_effects.Analyze(operation, _scope));

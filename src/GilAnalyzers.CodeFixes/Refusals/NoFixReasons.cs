@@ -39,6 +39,9 @@ internal static class NoFixReasons
     public static readonly NoFixReason NotAParallelLoopFold = new("GIL001-N10",
         "no per-worker fold: the lock is not in the body of a simple Parallel.For/ForEach, or its statements do not all fold into one accumulator");
 
+    public static readonly NoFixReason LoopDoesNotSplit = new("GIL001-N11",
+        "the CPU-bound loop that stays under the lock cannot be split into a per-item computation in front of the lock and the shared writes applied under it");
+
     // ------------------------------------------------------------ GIL002
 
     public static readonly NoFixReason HiddenLockShared = new("GIL002-N1",

@@ -387,6 +387,9 @@ internal sealed class WorkCostModel
             case ILoopOperation loop when walk.LockBody && IsElementwiseMerge(loop):
                 // Adding a vector computed outside the lock into the shared one: one cheap pass per merge.
                 return;
+            case ILoopOperation loop when walk.LockBody && IsPendingMerge(loop, walk):
+                // Applying results computed outside the lock, item by item: one cheap pass per merge.
+                return;
             case ILoopOperation loop:
                 var outer = nest;
                 var open = OperationFacts.IsOpenEndedLoop(loop);
@@ -1713,6 +1716,29 @@ internal sealed class WorkCostModel
         }
 
         return sourceRead;
+    }
+
+    /// <summary>
+    /// Results computed outside the lock applied under it item by item: a <c>foreach</c> over a <c>List&lt;T&gt;</c> that a
+    /// local of this function made (<c>var pending = new List&lt;(int x, byte v)&gt;();</c>, filled by the computation), whose
+    /// body, walked alone, is light (<c>payoffSum += value;</c>, <c>histogram[v]++;</c>). The values were computed where the
+    /// list was filled, and that is costed where it ran. A body that computes per item is work, and so is a list that
+    /// comes from anywhere else (a field, a parameter, a call).
+    /// </summary>
+    private bool IsPendingMerge(ILoopOperation loop, Walk walk)
+    {
+        if (loop is not IForEachLoopOperation forEach
+            || OperationFacts.StripConversions(forEach.Collection) is not ILocalReferenceOperation source
+            || OperationFacts.InitializerOf(source.Local, OperationFacts.FunctionRoot(loop)) is not { } initializer
+            || OperationFacts.StripConversions(initializer) is not IObjectCreationOperation { Type: INamedTypeSymbol { Name: "List", Arity: 1 } listType }
+            || !KnownTypes.Is(listType.OriginalDefinition, _types.List))
+        {
+            return false;
+        }
+
+        var body = new Walk(walk.Callers, walk.CancellationToken);
+        Visit(loop.Body, Nest.None, body);
+        return body.Result().Kind == WorkKind.Light;
     }
 
     private static bool IsIndexedBy(IArrayElementReferenceOperation element, ILocalSymbol index)

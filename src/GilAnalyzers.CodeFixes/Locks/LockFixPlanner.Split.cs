@@ -1,0 +1,453 @@
+using System.Collections.Generic;
+using System.Linq;
+using GilAnalyzers.CodeFixes.Refusals;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace GilAnalyzers.CodeFixes.Locks;
+
+/// <summary>
+/// A locked loop split in two (<see cref="LockFixPlanner.PlanSplitLoop"/>): the loop runs in front of the lock and keeps,
+/// per item, the values its shared writes use; the writes then run under the lock, item by item, in the original order.
+/// </summary>
+internal sealed class SplitLoopPlan
+{
+    public SplitLoopPlan(List<StatementSyntax> hoisted, StatementSyntax pendingDeclaration, StatementSyntax computeLoop, StatementSyntax applyLoop, List<StatementSyntax> sunk)
+    {
+        Hoisted = hoisted;
+        PendingDeclaration = pendingDeclaration;
+        ComputeLoop = computeLoop;
+        ApplyLoop = applyLoop;
+        Sunk = sunk;
+    }
+
+    /// <summary>Leading locked statements that run in front of the lock, as in the move-out rewrite.</summary>
+    public List<StatementSyntax> Hoisted { get; }
+
+    /// <summary><c>var pending = new List&lt;(int x, byte v)&gt;();</c></summary>
+    public StatementSyntax PendingDeclaration { get; }
+
+    /// <summary>The loop with its shared writes replaced by <c>pending.Add((x, v));</c>.</summary>
+    public StatementSyntax ComputeLoop { get; }
+
+    /// <summary><c>foreach (var (x, v) in pending) { the shared writes }</c>, run under the lock.</summary>
+    public StatementSyntax ApplyLoop { get; }
+
+    /// <summary>Trailing locked statements that run after the release, as in the move-out rewrite.</summary>
+    public List<StatementSyntax> Sunk { get; }
+}
+
+internal sealed partial class LockFixPlanner
+{
+    /// <summary>
+    /// A CPU-bound loop that stays under the lock although each of its iterations computes first and writes shared state
+    /// only at its end (<c>for (x …) { heavy per-item work; blurred[x, y] = v; histogram[v]++; }</c>, or
+    /// <c>payoffSum += Payoff(path)</c> whose value is the work): the loop runs in front of the lock and records, per item,
+    /// the values the writes read; under the lock the writes are applied item by item in the same order, so even a
+    /// floating-point sum adds the same numbers in the same order. The loop is wrapped in <c>try</c> and the writes are
+    /// applied in its <c>finally</c>: when an item's computation throws, the writes of the items before it are applied, as
+    /// they were before. Null, with the reason recorded, when the loop's computing part reads what the writes (or other
+    /// regions on the lock) write, writes shared state itself, or the split would not move the work.
+    /// </summary>
+    public SplitLoopPlan? PlanSplitLoop()
+    {
+        if (EffectsOfLockedStatements(Refusal.Ignored) is not { } effects)
+        {
+            return null;
+        }
+
+        var statements = _region.Locked;
+        var prefix = MovablePrefix(effects, out var writesUnderLock, out _);
+        if (prefix >= statements.Count)
+        {
+            return null;
+        }
+
+        var sinkFrom = SinkableSuffix(effects, prefix, prefix, writesUnderLock);
+        var loop = statements[prefix];
+        if (sinkFrom != prefix + 1 || LoopBody(loop) is not { } body)
+        {
+            return null;
+        }
+
+        var hoisted = statements.Take(prefix).ToList();
+        var sunk = statements.Skip(sinkFrom).ToList();
+        if (DeclaresConflictingNames(hoisted) || (sunk.Count > 0 && DeclaresConflictingNames(sunk)))
+        {
+            return _why.Refuse<SplitLoopPlan>(NoFixReasons.NameClash);
+        }
+
+        return SplitLoop(loop, body) is { } split
+            ? new SplitLoopPlan(hoisted, split.Declaration, split.ComputeLoop, split.ApplyLoop, sunk)
+            : null;
+    }
+
+    private static BlockSyntax? LoopBody(StatementSyntax loop) => loop switch
+    {
+        ForStatementSyntax { Statement: BlockSyntax body } => body,
+        ForEachStatementSyntax { Statement: BlockSyntax body } => body,
+        WhileStatementSyntax { Statement: BlockSyntax body } => body,
+        _ => null,
+    };
+
+    private LoopParts? SplitLoop(StatementSyntax loop, BlockSyntax body)
+    {
+        var items = body.Statements;
+        var itemEffects = new List<StateEffects>();
+        foreach (var statement in items)
+        {
+            var operation = _model.GetOperation(statement, _cancellationToken);
+            if (operation is null || operation.HasErrors(_model.Compilation, _cancellationToken))
+            {
+                return null;
+            }
+
+            itemEffects.Add(_effects.Analyze(operation, _scope));
+        }
+
+        // The computing part is the longest run of leading statements that write nothing shared.
+        var split = 0;
+        while (split < items.Count && !itemEffects[split].HasSharedWrites)
+        {
+            split++;
+        }
+
+        if (split == items.Count)
+        {
+            // Nothing in the body writes shared state: the loop stays for another reason (its header, or the move-out found
+            // a reason already).
+            return null;
+        }
+
+        var compute = items.Take(split).ToList();
+        var apply = items.Skip(split).ToList();
+        var writes = WritesOf(itemEffects, split, items.Count);
+
+        // The first write's value may be the work itself (payoffSum += Payoff(path)): computed into a local in front.
+        ExpressionSyntax? extractedPayload = null;
+        if (TryExtractPayload(apply[0], writes, out var extracted, out var remaining, out _))
+        {
+            extractedPayload = AssignedOrFoldedPayload(apply[0]);
+            compute.Add(extracted);
+            apply[0] = remaining;
+        }
+
+        if (extractedPayload is null && compute.Count == 0)
+        {
+            return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit,
+                "each item starts with a shared write: " + Excerpt(items[0]));
+        }
+
+        if (WhyComputeStays(loop, items, itemEffects, split, writes) is { } blocker)
+        {
+            return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit, blocker);
+        }
+
+        var computeHeavy = extractedPayload is not null
+            || items.Take(split).Any(s => _model.GetOperation(s, _cancellationToken) is { } o
+                && (_costModel.Analyze(o).IsCpuBound || o.DescendantsAndSelf().Any(d => d is IInvocationOperation or ILoopOperation)));
+        if (!computeHeavy)
+        {
+            return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit, "the items' computation is too light to be worth moving");
+        }
+
+        if (WhyWritesStay(loop, items, itemEffects, split, extractedPayload) is { } writesBlocker)
+        {
+            return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit, writesBlocker);
+        }
+
+        if (CapturedForWrites(loop, items, split, extractedPayload, extracted) is not { } captured)
+        {
+            return null;
+        }
+
+        return BuildSplit(loop, compute, apply, captured);
+    }
+
+    private ExpressionSyntax? AssignedOrFoldedPayload(StatementSyntax statement)
+        => FoldPattern.Match(statement, _model, _cancellationToken)?.Payload ?? AssignedValue(statement).Payload;
+
+    /// <summary>Why the computing part of each item (and the loop's header) cannot run in front of the lock; null when it can.</summary>
+    private string? WhyComputeStays(StatementSyntax loop, SyntaxList<StatementSyntax> items, List<StateEffects> itemEffects, int split, StateEffects writes)
+    {
+        for (var i = 0; i < split; i++)
+        {
+            var statement = items[i];
+            if (itemEffects[i].ReadsAnythingWrittenBy(writes))
+            {
+                return "the computation reads what is written under the lock: " + ConflictDetail(itemEffects[i], writes);
+            }
+
+            if (statement is LocalFunctionStatementSyntax or UsingStatementSyntax or FixedStatementSyntax or LockStatementSyntax or LabeledStatementSyntax
+                || (statement is LocalDeclarationStatementSyntax declaration && declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword))
+                || statement.DescendantNodesAndSelf().Any(n => n is YieldStatementSyntax or AwaitExpressionSyntax or GotoStatementSyntax))
+            {
+                return "the computation declares or jumps where it cannot move: " + Excerpt(statement);
+            }
+
+            foreach (var written in itemEffects[i].LocalWrites)
+            {
+                if (written is ILocalSymbol { Type.IsValueType: false } local && !loop.Span.Contains(local.DeclaringSyntaxReferences.FirstOrDefault()?.Span ?? default)
+                    && EscapesBefore(local, _region.First.SpanStart))
+                {
+                    return "the computation writes into '" + local.Name + "', which other threads may see";
+                }
+            }
+        }
+
+        // The header runs with the computation: its condition, steps and collection must not read what the writes change.
+        var header = loop switch
+        {
+            ForStatementSyntax f => f.Initializers.Cast<SyntaxNode>().Concat(f.Incrementors).Concat(new SyntaxNode?[] { f.Declaration, f.Condition }.OfType<SyntaxNode>()),
+            ForEachStatementSyntax e => new SyntaxNode[] { e.Expression },
+            WhileStatementSyntax w => new SyntaxNode[] { w.Condition },
+            _ => Enumerable.Empty<SyntaxNode>(),
+        };
+        foreach (var part in header)
+        {
+            var operation = _model.GetOperation(part, _cancellationToken);
+            if (operation is null)
+            {
+                return "a loop header part that does not bind: " + Excerpt(part);
+            }
+
+            var partEffects = _effects.Analyze(operation, _scope);
+            if (partEffects.HasSharedWrites || partEffects.ReadsAnythingWrittenBy(writes))
+            {
+                return "the loop header reads or writes shared state the writes change: " + Excerpt(part);
+            }
+        }
+
+        if (loop is ForEachStatementSyntax forEach && _model.GetForEachStatementInfo(forEach) is var info
+            && info.GetEnumeratorMethod is { } getEnumerator && getEnumerator.Locations.Any(l => l.IsInSource))
+        {
+            return "the loop walks a collection of the project's own, whose enumerator the analysis does not follow";
+        }
+
+        return null;
+    }
+
+    /// <summary>Why the writes cannot be applied later, item by item, under the lock; null when they can.</summary>
+    private string? WhyWritesStay(StatementSyntax loop, SyntaxList<StatementSyntax> items, List<StateEffects> itemEffects, int split, ExpressionSyntax? extractedPayload)
+    {
+        // Objects the computation changes through a local: the writes would see them as the last item left them.
+        var changedByCompute = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < split; i++)
+        {
+            changedByCompute.UnionWith(itemEffects[i].LocalWrites);
+        }
+
+        for (var i = split; i < items.Count; i++)
+        {
+            var statement = items[i];
+            if (!HasNoJumpsOut(statement) || statement is LocalFunctionStatementSyntax or LabeledStatementSyntax)
+            {
+                return "a write jumps out of the item (break, continue, return, throw): " + Excerpt(statement);
+            }
+
+            var operation = _model.GetOperation(statement, _cancellationToken)!;
+            var withoutPayload = operation.DescendantsAndSelf()
+                .Where(o => extractedPayload is null || i != split || !extractedPayload.Span.Contains(o.Syntax.Span));
+            if (withoutPayload.Any(o => o is ILoopOperation) || (i != split || extractedPayload is null) && _costModel.Analyze(operation).IsCpuBound)
+            {
+                return "the writes are themselves CPU-bound: " + Excerpt(statement);
+            }
+
+            // A write into a local declared outside the writes would be read by the computation of later items.
+            foreach (var reference in withoutPayload)
+            {
+                if (reference is ILocalReferenceOperation { Local: { Type: { IsValueType: false, SpecialType: not SpecialType.System_String } } readLocal }
+                    && changedByCompute.Contains(readLocal) && !IsFreshPerItem(readLocal, loop))
+                {
+                    return "the writes read '" + readLocal.Name + "', an object the computation of later items changes: " + Excerpt(statement);
+                }
+
+                if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference
+                    || reference.Parent is IIncrementOrDecrementOperation)
+                {
+                    // A captured local of the enclosing method is shared state: the conflict checks cover it.
+                    if (reference is ILocalReferenceOperation local && _scope.IsOwn(local.Local)
+                            && !statement.Span.Contains(local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.Span ?? default)
+                        || reference is IParameterReferenceOperation parameter && _scope.IsOwn(parameter.Parameter))
+                    {
+                        return "a write changes a local the computation of later items may read: " + Excerpt(statement);
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A local declared in the loop's body from a new object or array and never assigned again: a new object per item.</summary>
+    private bool IsFreshPerItem(ILocalSymbol local, StatementSyntax loop)
+    {
+        if (local.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax declarator
+            || !loop.Span.Contains(declarator.Span)
+            || declarator.Initializer?.Value is not (ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax))
+        {
+            return false;
+        }
+
+        var flow = _model.AnalyzeDataFlow(LoopBody(loop)!);
+        return flow is not null && flow.Succeeded
+            && !loop.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(a.Left, _cancellationToken).Symbol, local));
+    }
+
+    /// <summary>
+    /// The locals and parameters the writes read whose value is made per item (declared in the loop, or written by it):
+    /// kept per item in the pending list. Null when one cannot be kept in a list (a ref local, a ref struct, an anonymous
+    /// type) or nothing would be kept.
+    /// </summary>
+    private List<ILocalSymbol>? CapturedForWrites(StatementSyntax loop, SyntaxList<StatementSyntax> items, int split, ExpressionSyntax? extractedPayload, StatementSyntax? extracted)
+    {
+        var writtenInLoop = _model.AnalyzeDataFlow(loop);
+        if (writtenInLoop is null || !writtenInLoop.Succeeded)
+        {
+            return null;
+        }
+
+        var captured = new List<ILocalSymbol>();
+        for (var i = split; i < items.Count; i++)
+        {
+            var statement = items[i];
+            var operation = _model.GetOperation(statement, _cancellationToken)!;
+            foreach (var reference in operation.DescendantsAndSelf())
+            {
+                if (extractedPayload is not null && i == split && extractedPayload.Span.Contains(reference.Syntax.Span))
+                {
+                    continue;
+                }
+
+                ISymbol? symbol = reference switch
+                {
+                    ILocalReferenceOperation localReference => localReference.Local,
+                    IParameterReferenceOperation parameter => parameter.Parameter,
+                    _ => null,
+                };
+                // Shared state (a captured local of the enclosing method, a field) is read under the lock as before.
+                if (symbol is null || !_scope.IsOwn(symbol) || captured.Contains(symbol, SymbolEqualityComparer.Default))
+                {
+                    continue;
+                }
+
+                var declaredInWrites = symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == statement.SyntaxTree && items.Skip(split).Any(s => s.Span.Contains(r.Span)));
+                var declaredInLoop = symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == loop.SyntaxTree && loop.Span.Contains(r.Span));
+                if (declaredInWrites || (!declaredInLoop && !writtenInLoop.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default)))
+                {
+                    continue;
+                }
+
+                if (symbol is not ILocalSymbol local || local.RefKind != RefKind.None || local.Type.IsRefLikeType || local.Type.IsAnonymousType
+                    || local.Type.TypeKind is TypeKind.Error or TypeKind.Pointer or TypeKind.FunctionPointer)
+                {
+                    return _why.Refuse<List<ILocalSymbol>>(NoFixReasons.LoopDoesNotSplit, "'" + symbol.Name + "' cannot be kept per item in a list");
+                }
+
+                captured.Add(local);
+            }
+        }
+
+        if (extracted is not null && extractedPayload is not null)
+        {
+            // The new local that holds the extracted value: found by name in the rewritten write, typed like the payload.
+            if (_model.GetTypeInfo(extractedPayload, _cancellationToken).Type is not { } payloadType || payloadType.IsRefLikeType || payloadType.IsAnonymousType)
+            {
+                return null;
+            }
+
+            _extractedLocal = (((LocalDeclarationStatementSyntax)extracted).Declaration.Variables[0].Identifier.ValueText, payloadType);
+        }
+        else
+        {
+            _extractedLocal = null;
+        }
+
+        if (captured.Count + (_extractedLocal is null ? 0 : 1) == 0)
+        {
+            return _why.Refuse<List<ILocalSymbol>>(NoFixReasons.LoopDoesNotSplit, "the writes use nothing the items compute");
+        }
+
+        return captured;
+    }
+
+    private (string Name, ITypeSymbol Type)? _extractedLocal;
+
+    private sealed class LoopParts
+    {
+        public LoopParts(StatementSyntax declaration, StatementSyntax computeLoop, StatementSyntax applyLoop)
+        {
+            Declaration = declaration;
+            ComputeLoop = computeLoop;
+            ApplyLoop = applyLoop;
+        }
+
+        public StatementSyntax Declaration { get; }
+
+        public StatementSyntax ComputeLoop { get; }
+
+        public StatementSyntax ApplyLoop { get; }
+    }
+
+    private LoopParts? BuildSplit(StatementSyntax loop, List<StatementSyntax> compute, List<StatementSyntax> apply, List<ILocalSymbol> captured)
+    {
+        var elements = captured.Select(l => (l.Name, Type: (ITypeSymbol)l.Type)).ToList();
+        if (_extractedLocal is { } extractedLocal)
+        {
+            elements.Add(extractedLocal);
+        }
+
+        if (elements.Count > 1 && !PoolDispatchRewrite.HasValueTuple(_model.Compilation, _model))
+        {
+            return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit, "the items keep several values and the project has no ValueTuple");
+        }
+
+        var position = _region.First.SpanStart;
+        TypeSyntax TypeOf(ITypeSymbol type)
+            => SyntaxFactory.ParseTypeName(type.ToMinimalDisplayString(_model, position)).WithAdditionalAnnotations(Simplifier.Annotation);
+
+        TypeSyntax elementType = elements.Count == 1
+            ? TypeOf(elements[0].Type)
+            : SyntaxFactory.TupleType(SyntaxFactory.SeparatedList(elements.Select(e => SyntaxFactory.TupleElement(TypeOf(e.Type), SyntaxFactory.Identifier(e.Name)))));
+        var pendingName = FreshName("pending");
+        var pending = SyntaxFactory.IdentifierName(pendingName);
+        var listType = SyntaxFactory.QualifiedName(
+                SyntaxFactory.ParseName("global::System.Collections.Generic"),
+                SyntaxFactory.GenericName(SyntaxFactory.Identifier("List"), SyntaxFactory.TypeArgumentList(SyntaxFactory.SingletonSeparatedList(elementType))))
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        var declaration = SyntaxFactory.LocalDeclarationStatement(
+            SyntaxFactory.VariableDeclaration(
+                SyntaxFactory.IdentifierName("var"),
+                SyntaxFactory.SingletonSeparatedList(
+                    SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(pendingName))
+                        .WithInitializer(SyntaxFactory.EqualsValueClause(
+                            SyntaxFactory.ObjectCreationExpression(listType).WithArgumentList(SyntaxFactory.ArgumentList()))))));
+
+        ExpressionSyntax added = elements.Count == 1
+            ? SyntaxFactory.IdentifierName(elements[0].Name)
+            : SyntaxFactory.TupleExpression(SyntaxFactory.SeparatedList(elements.Select(e => SyntaxFactory.Argument(SyntaxFactory.IdentifierName(e.Name)))));
+        var add = SyntaxFactory.ExpressionStatement(
+            SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, pending, SyntaxFactory.IdentifierName("Add")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(added)))));
+        var body = LoopBody(loop)!;
+        var computeBody = body.WithStatements(SyntaxFactory.List(compute.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)).Append(add)));
+        var computeLoop = loop.ReplaceNode(body, computeBody);
+
+        var applyBody = SyntaxFactory.Block(apply.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)));
+        StatementSyntax applyLoop = elements.Count == 1
+            ? SyntaxFactory.ForEachStatement(SyntaxFactory.IdentifierName("var"), SyntaxFactory.Identifier(elements[0].Name), pending, applyBody)
+            : SyntaxFactory.ForEachVariableStatement(
+                SyntaxFactory.DeclarationExpression(
+                    SyntaxFactory.IdentifierName("var"),
+                    SyntaxFactory.ParenthesizedVariableDesignation(SyntaxFactory.SeparatedList<VariableDesignationSyntax>(
+                        elements.Select(e => SyntaxFactory.SingleVariableDesignation(SyntaxFactory.Identifier(e.Name)))))),
+                pending,
+                applyBody);
+        return new LoopParts(declaration, computeLoop.WithoutLeadingTrivia(), applyLoop);
+    }
+}
