@@ -28,6 +28,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
     public const string InterlockedKey = "GIL001.Interlocked";
     public const string OneShotHashKey = "GIL001.OneShotHash";
     public const string SplitLoopKey = "GIL001.SplitLoop";
+    public const string ScratchToLocalKey = "GIL001.ScratchToLocal";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SharedLockAroundCpuWork);
 
@@ -72,12 +73,23 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         }
 
         // A CPU-bound loop left under the lock: its items computed in front of the lock, their writes applied under it.
-        if (move is null && planner.PlanSplitLoop() is { } split)
+        var split = move is null ? planner.PlanSplitLoop() : null;
+        if (split is not null)
         {
             actions.Add(CodeAction.Create(
                 "Compute the loop's items outside the lock and apply their writes under it",
                 _ => Task.FromResult(document.WithSyntaxRoot(ApplySplit(root, region, split))),
                 SplitLoopKey));
+        }
+
+        // The lock guards a scratch buffer that every call clears first: a new buffer per call, then the work can leave.
+        if (move is null && split is null
+            && await ScratchToLocalAsync(document, root, model, region, diagnostic, cancellationToken).ConfigureAwait(false) is { } scratch)
+        {
+            actions.Add(CodeAction.Create(
+                "Use a new buffer per call instead of the shared scratch field, and move the computation out of the lock",
+                _ => Task.FromResult(document.WithSyntaxRoot(scratch)),
+                ScratchToLocalKey));
         }
 
         if (move?.Interlocked is not null)
@@ -123,6 +135,38 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             .Concat(kept.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)))
             .Concat(plan.Sunk.Select(Prepare));
         return ReplaceRegion(root, region, replacement);
+    }
+
+    /// <summary>
+    /// The scratch fields cleared at the top of the region become new locals (<see cref="ScratchBuffers"/>); the rewritten
+    /// region is planned again, and the result is returned only when the work then leaves the lock.
+    /// </summary>
+    private static async Task<SyntaxNode?> ScratchToLocalAsync(Document document, SyntaxNode root, SemanticModel model, GuardedRegion region, Diagnostic diagnostic, CancellationToken cancellationToken)
+    {
+        var keep = new SyntaxAnnotation();
+        var anchor = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+        if (ScratchBuffers.Localise(root, model, region, keep, anchor, cancellationToken) is not { } localised)
+        {
+            return null;
+        }
+
+        var rewritten = document.WithSyntaxRoot(localised);
+        var newRoot = await rewritten.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var newModel = await rewritten.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (newRoot is null || newModel is null || newRoot.GetAnnotatedNodes(keep).FirstOrDefault() is not { } newAnchor
+            || GuardedRegion.Find(newRoot, newAnchor.Span, newModel, cancellationToken) is not { } newRegion)
+        {
+            throw new System.Exception("DBG region");
+        }
+
+        var dbg = GilAnalyzers.CodeFixes.Refusals.Refusal.Recording();
+        var planner = new LockFixPlanner(newModel, newRegion, cancellationToken, dbg);
+        if (planner.PlanMoveOut() is { } move)
+        {
+            return ApplyMove(newRoot, newRegion, move);
+        }
+
+        return planner.PlanSplitLoop() is { } split ? ApplySplit(newRoot, newRegion, split) : throw new System.Exception("DBG plan " + dbg + "\n" + newRoot.ToFullString());
     }
 
     private static SyntaxNode ApplySplit(SyntaxNode root, GuardedRegion region, SplitLoopPlan plan)

@@ -22,6 +22,13 @@ internal sealed class StateEffects
     /// <summary>Thread-own locals and parameters written.</summary>
     public HashSet<ISymbol> LocalWrites { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
+    /// <summary>
+    /// Ordinals of the summarised method's own by-value reference parameters whose objects it mutates (<c>into.Add(i)</c>):
+    /// a call site maps each to its argument. Only method summaries keep them; <see cref="StateEffectsWalker.Analyze(IOperation, ThreadScope)"/>
+    /// turns any left at the top into <see cref="Unknown"/>. Not copied by <see cref="UnionWith"/>: they are relative to one method.
+    /// </summary>
+    public HashSet<int> ParameterMutations { get; } = new HashSet<int>();
+
     /// <summary>The code calls or writes something the analysis cannot see through; it may touch anything.</summary>
     public bool Unknown { get; private set; }
 

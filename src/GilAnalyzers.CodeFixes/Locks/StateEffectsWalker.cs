@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using GilAnalyzers.Core;
@@ -64,6 +65,13 @@ internal sealed class StateEffectsWalker
         foreach (var operation in operations)
         {
             Visit(operation, effects, scope, 0);
+        }
+
+        if (effects.ParameterMutations.Count > 0)
+        {
+            // The function's own parameters: their objects are the caller's, and no call site is in sight here.
+            effects.MarkUnknown("mutation through a parameter");
+            effects.ParameterMutations.Clear();
         }
 
         return effects;
@@ -830,6 +838,12 @@ internal sealed class StateEffectsWalker
                 return;
             case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when scope.IsConstructor:
                 return;
+            case IParameterReferenceOperation parameter
+                when scope.IsOwn(parameter.Parameter) && parameter.Parameter.RefKind == RefKind.None
+                     && parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) }:
+                // The object the caller passed: the call site knows which it is (see MapParameterMutations).
+                effects.ParameterMutations.Add(parameter.Parameter.Ordinal);
+                return;
             default:
                 // A thread-own local that may alias shared state, a call result, `this`: cannot tell what it mutates.
                 effects.MarkUnknown("mutation through " + receiver.Syntax);
@@ -917,12 +931,31 @@ internal sealed class StateEffectsWalker
         }
         else if (method.IsStatic || invocation.Instance is null)
         {
-            AddCallee(method, effects, depth);
+            AddCallee(method, effects, depth, invocation.Arguments, scope);
         }
         else
         {
             IsOwnReceiver(invocation.Instance, scope, out var own);
-            AddCalleeOn(method, invocation.Instance, own, effects, scope, depth);
+            AddCalleeOn(method, invocation.Instance, own, effects, scope, depth, invocation.Arguments);
+        }
+    }
+
+    /// <summary>
+    /// What a callee mutates through its parameters happens to the objects the call passes: a list this function made is a
+    /// thread-own write, a shared one a shared write. Without the call's arguments, unknown.
+    /// </summary>
+    private void MapParameterMutations(StateEffects summary, ImmutableArray<IArgumentOperation> arguments, StateEffects effects, ThreadScope? scope)
+    {
+        foreach (var ordinal in summary.ParameterMutations)
+        {
+            var argument = arguments.IsDefault ? null : arguments.FirstOrDefault(a => a.Parameter?.Ordinal == ordinal && a.ArgumentKind == ArgumentKind.Explicit);
+            if (argument is null || scope is null)
+            {
+                effects.MarkUnknown("mutation through a parameter of a call");
+                continue;
+            }
+
+            RecordReceiverMutation(argument.Value, effects, scope);
         }
     }
 
@@ -1170,9 +1203,11 @@ internal sealed class StateEffectsWalker
         }
     }
 
-    private void AddCallee(IMethodSymbol method, StateEffects effects, int depth)
+    private void AddCallee(IMethodSymbol method, StateEffects effects, int depth, ImmutableArray<IArgumentOperation> arguments = default, ThreadScope? scope = null)
     {
-        effects.UnionSharedWith(Summarize(method.OriginalDefinition, depth + 1));
+        var summary = Summarize(method.OriginalDefinition, depth + 1);
+        effects.UnionSharedWith(summary);
+        MapParameterMutations(summary, arguments, effects, scope);
     }
 
     /// <summary>
@@ -1180,9 +1215,10 @@ internal sealed class StateEffectsWalker
     /// holding a <c>new</c> object: <paramref name="own"/>), what the callee does through <c>this</c> touches only that
     /// object; on <c>this</c> itself it stays relative to this function's own instance; otherwise it is plain shared.
     /// </summary>
-    private void AddCalleeOn(IMethodSymbol method, IOperation? receiver, ISymbol? own, StateEffects effects, ThreadScope scope, int depth)
+    private void AddCalleeOn(IMethodSymbol method, IOperation? receiver, ISymbol? own, StateEffects effects, ThreadScope scope, int depth, ImmutableArray<IArgumentOperation> arguments = default)
     {
         var summary = Summarize(method.OriginalDefinition, depth + 1);
+        MapParameterMutations(summary, arguments, effects, scope);
         if (own is ILocalSymbol local && !local.Type.IsValueType && receiver is not null && Unwrap(receiver) is ILocalReferenceOperation)
         {
             effects.UnionOnOwnObject(summary, local);

@@ -117,4 +117,44 @@ public class StateEffectsWalkerTests
         unknownWriter.MarkUnknown("test");
         Assert.False(readsLimit.ReadsAnythingWrittenBy(unknownWriter));
     }
+
+    private const string Fill = """
+            static void FillMultiples(List<int> into, int step)
+            {
+                for (int k = 0; k < 100; k += step) into.Add(k);
+            }
+        """;
+
+    [Fact]
+    public void HelperFillsAListThisFunctionMade_AThreadOwnWrite()
+    {
+        var effects = EffectsOfMarkedStatement("""
+            var mine = new List<int>();
+            /*mark*/ FillMultiples(mine, i + 1);
+            """, Fill);
+        Assert.False(effects.HasSharedWrites);
+        Assert.Contains("mine", Names(effects.LocalWrites));
+    }
+
+    [Fact]
+    public void HelperFillsASharedList_ASharedWrite()
+    {
+        var effects = EffectsOfMarkedStatement("""
+            /*mark*/ FillMultiples(s_list, i + 1);
+            """, Fill);
+        Assert.True(effects.HasSharedWrites);
+        Assert.Contains("s_list", Names(effects.SharedWrites));
+    }
+
+    [Fact]
+    public void HelperFillsAParameterOfTheLockingMethod_Unknown()
+    {
+        // The data parameter's object is the caller's: whether it is shared is not in sight.
+        var effects = EffectsOfMarkedStatement("""
+            /*mark*/ Mark(data);
+            """, """
+            static void Mark(int[] values) { values[0] = 1; }
+            """);
+        Assert.True(effects.HasSharedWrites);
+    }
 }

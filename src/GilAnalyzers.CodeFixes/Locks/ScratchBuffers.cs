@@ -1,0 +1,396 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace GilAnalyzers.CodeFixes.Locks;
+
+/// <summary>
+/// A field kept as a reusable scratch buffer that the lock exists to protect: the locked code starts by clearing it
+/// (<c>Array.Clear(_history);</c>, <c>_scratchPairs.Clear();</c>) and nothing outside the locked code uses it (beyond its
+/// initialiser or a constructor's assignment). Every call then fills it from empty, so a new buffer per call computes the
+/// same — and once the buffer is a local of the call, the work on it writes nothing shared and can leave the lock.
+/// </summary>
+/// <remarks>
+/// The buffer must not escape the locked code: it is used only through its elements, its own members (<c>Add</c>,
+/// <c>Length</c>, <c>Clone()</c>…), a <c>foreach</c>, the static helpers of <c>Array</c>/<c>Buffer</c>/<c>MemoryExtensions</c>,
+/// or as a by-value argument of a method of the project whose parameter is used in those ways only. A buffer handed to
+/// anything else (stored, returned, passed to other code) could be seen as the shared object it was.
+/// </remarks>
+internal static class ScratchBuffers
+{
+    /// <summary>The rewritten root: each scratch field cleared at the top of <paramref name="region"/> is a new local there; null when none qualifies.</summary>
+    public static SyntaxNode? Localise(SyntaxNode root, SemanticModel model, GuardedRegion region, SyntaxAnnotation keep, SyntaxNode anchor, CancellationToken cancellationToken)
+    {
+        if (!region.BodyIsInTree)
+        {
+            return null;
+        }
+
+        var locked = region.Locked;
+        var resets = new List<(StatementSyntax Reset, IFieldSymbol Field)>();
+        foreach (var statement in locked)
+        {
+            if (ResetField(statement, model, cancellationToken) is { } field && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
+            {
+                resets.Add((statement, field));
+            }
+        }
+
+        var usedNames = new HashSet<string>(model.LookupSymbols(region.First.SpanStart).Select(s => s.Name));
+        foreach (var token in (region.First.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() ?? (SyntaxNode)region.Container).DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken))
+            {
+                usedNames.Add(token.ValueText);
+            }
+        }
+
+        var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
+        foreach (var (reset, field) in resets)
+        {
+            var resetIndex = IndexOf(locked, reset);
+            if (!UsedOnlyInside(field, locked, resetIndex, reset, model, cancellationToken, out var references))
+            {
+                continue;
+            }
+
+            var name = FreshName(BaseName(field.Name), usedNames);
+            replacements[reset] = Declaration(field, name, model, reset.SpanStart);
+            foreach (var reference in references)
+            {
+                replacements[reference] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(reference);
+            }
+        }
+
+        if (replacements.Count == 0)
+        {
+            return null;
+        }
+
+        // One pass: the anchor (the node the diagnostic points at, which may hold the references) keeps an annotation so
+        // that the region can be found again in the rewritten tree.
+        var nodes = replacements.Keys.Append(anchor).Distinct();
+        return root.ReplaceNodes(nodes, (original, rewritten) =>
+            replacements.TryGetValue(original, out var replacement) ? replacement : rewritten.WithAdditionalAnnotations(keep));
+    }
+
+    private static int IndexOf(IReadOnlyList<StatementSyntax> statements, StatementSyntax statement)
+    {
+        for (var i = 0; i < statements.Count; i++)
+        {
+            if (statements[i] == statement)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary><c>Array.Clear(f)</c>, <c>Array.Clear(f, 0, f.Length)</c> or <c>f.Clear()</c> on a private scratch field; null otherwise.</summary>
+    private static IFieldSymbol? ResetField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (statement is not ExpressionStatementSyntax expression
+            || model.GetOperation(expression.Expression, cancellationToken) is not IInvocationOperation invocation)
+        {
+            return null;
+        }
+
+        IOperation? cleared = null;
+        var method = invocation.TargetMethod;
+        if (method is { IsStatic: true, Name: "Clear", ContainingType: { Name: "Array", ContainingNamespace.Name: "System" } })
+        {
+            if (invocation.Arguments.Length == 1)
+            {
+                cleared = invocation.Arguments[0].Value;
+            }
+            else if (invocation.Arguments.Length == 3
+                     && invocation.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 }
+                     && Strip(invocation.Arguments[2].Value) is IPropertyReferenceOperation { Property.Name: "Length" } length
+                     && FieldOf(length.Instance) is { } lengthOf
+                     && SymbolEqualityComparer.Default.Equals(lengthOf, FieldOf(invocation.Arguments[0].Value)))
+            {
+                cleared = invocation.Arguments[0].Value;
+            }
+        }
+        else if (method is { IsStatic: false, Name: "Clear", Parameters.Length: 0 } && IsFrameworkCollection(method.ContainingType))
+        {
+            cleared = invocation.Instance;
+        }
+
+        var field = FieldOf(cleared);
+        if (field is null || field.DeclaredAccessibility != Accessibility.Private || field.IsVolatile || field.IsConst
+            || !field.Locations.Any(l => l.IsInSource))
+        {
+            return null;
+        }
+
+        return field.Type switch
+        {
+            IArrayTypeSymbol { Rank: 1 } array when array.ElementType.TypeKind != TypeKind.Error => field,
+            INamedTypeSymbol named when IsFrameworkCollection(named) && !named.IsAbstract && HasParameterlessConstructor(named) => field,
+            _ => null,
+        };
+    }
+
+    private static bool HasParameterlessConstructor(INamedTypeSymbol type)
+        => type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public);
+
+    /// <summary>List, HashSet, Dictionary, SortedDictionary, Queue, Stack of System.Collections.Generic, or StringBuilder.</summary>
+    private static bool IsFrameworkCollection(INamedTypeSymbol? type)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        var ns = type.ContainingNamespace?.ToDisplayString();
+        return (ns == "System.Collections.Generic" && type.Name is "List" or "HashSet" or "Dictionary" or "SortedDictionary" or "Queue" or "Stack")
+               || (ns == "System.Text" && type.Name == "StringBuilder");
+    }
+
+    private static IOperation? Strip(IOperation? operation)
+    {
+        while (operation is IConversionOperation conversion)
+        {
+            operation = conversion.Operand;
+        }
+
+        return operation;
+    }
+
+    private static IFieldSymbol? FieldOf(IOperation? operation)
+        => Strip(operation) is IFieldReferenceOperation reference
+           && (reference.Field.IsStatic || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            ? reference.Field
+            : null;
+
+    /// <summary>
+    /// Whether every use of <paramref name="field"/> is the initialiser, a constructor's assignment, or a non-escaping use in
+    /// the locked statements after <paramref name="reset"/>; <paramref name="references"/> are those uses' expressions.
+    /// </summary>
+    private static bool UsedOnlyInside(IFieldSymbol field, IReadOnlyList<StatementSyntax> locked, int resetIndex, StatementSyntax reset, SemanticModel model,
+        CancellationToken cancellationToken, out List<ExpressionSyntax> references)
+    {
+        references = new List<ExpressionSyntax>();
+        var compilation = model.Compilation;
+        foreach (var declaration in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            var typeSyntax = declaration.GetSyntax(cancellationToken);
+            var typeModel = typeSyntax.SyntaxTree == model.SyntaxTree ? model : compilation.GetSemanticModel(typeSyntax.SyntaxTree);
+            foreach (var name in typeSyntax.DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (name.Identifier.ValueText != field.Name
+                    || !SymbolEqualityComparer.Default.Equals(typeModel.GetSymbolInfo(name, cancellationToken).Symbol, field))
+                {
+                    continue;
+                }
+
+                // this._f and Type._f are replaced whole; a._f (another instance's field) is not a use of this call's buffer.
+                ExpressionSyntax use = name;
+                if (name.Parent is MemberAccessExpressionSyntax member && member.Name == name)
+                {
+                    if (member.Expression is ThisExpressionSyntax
+                        || (field.IsStatic && typeModel.GetSymbolInfo(member.Expression, cancellationToken).Symbol is INamedTypeSymbol))
+                    {
+                        use = member;
+                    }
+                    else
+                    {
+                        return false;
+                    }
+                }
+
+                if (reset.Span.Contains(use.Span))
+                {
+                    continue;
+                }
+
+                var statementIndex = -1;
+                for (var i = 0; i < locked.Count; i++)
+                {
+                    if (locked[i].SyntaxTree == use.SyntaxTree && locked[i].Span.Contains(use.Span))
+                    {
+                        statementIndex = i;
+                        break;
+                    }
+                }
+
+                if (statementIndex < 0)
+                {
+                    if (IsConstructorAssignment(use, typeModel, field, cancellationToken))
+                    {
+                        continue;
+                    }
+
+                    return false;
+                }
+
+                if (statementIndex < resetIndex || !IsContainedUse(use, typeModel, cancellationToken))
+                {
+                    return false;
+                }
+
+                references.Add(use);
+            }
+        }
+
+        return references.Count > 0;
+    }
+
+    /// <summary><c>_f = new T[n];</c> / <c>this._f = …</c> as a statement of an instance or static constructor of the type.</summary>
+    private static bool IsConstructorAssignment(ExpressionSyntax use, SemanticModel model, IFieldSymbol field, CancellationToken cancellationToken)
+        => use.Parent is AssignmentExpressionSyntax { Parent: ExpressionStatementSyntax } assignment
+           && assignment.Left == use
+           && assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+           && use.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is { } constructor
+           && model.GetDeclaredSymbol(constructor, cancellationToken)?.IsStatic == field.IsStatic
+           && !assignment.Right.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.ValueText == field.Name);
+
+    /// <summary>A use that cannot hand the buffer to anything that outlives the call.</summary>
+    private static bool IsContainedUse(ExpressionSyntax use, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(use, cancellationToken) is not { } operation)
+        {
+            return false;
+        }
+
+        // Seen as itself or as a base type or interface (float[] passed as Array, List<T> as IList<T>).
+        var parent = operation.Parent;
+        var current = operation;
+        while (parent is IConversionOperation { IsImplicit: true } conversion && (conversion.Conversion.IsIdentity || conversion.Conversion.IsReference))
+        {
+            current = parent;
+            parent = parent.Parent;
+        }
+
+        operation = current;
+
+        switch (parent)
+        {
+            case IArrayElementReferenceOperation element when element.ArrayReference == operation:
+            case IPropertyReferenceOperation property when property.Instance == operation:
+            case IInvocationOperation call when call.Instance == operation:
+            case IForEachLoopOperation:
+                return true;
+            case IArgumentOperation { Parameter: { } parameter } argument when argument.ArgumentKind == ArgumentKind.Explicit && parameter.RefKind == RefKind.None:
+                var method = (parameter.ContainingSymbol as IMethodSymbol)?.OriginalDefinition;
+                if (method is { IsStatic: true, ContainingType: { } type } && !method.Locations.Any(l => l.IsInSource)
+                    && type.ContainingNamespace?.ToDisplayString() == "System" && type.Name is "Array" or "Buffer" or "MemoryExtensions")
+                {
+                    return true;
+                }
+
+                return method is not null && ParameterIsContained(method, parameter.Ordinal, model.Compilation, cancellationToken);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A method of the project whose parameter is used only through its elements, its members or a foreach.</summary>
+    private static bool ParameterIsContained(IMethodSymbol method, int ordinal, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (method.DeclaringSyntaxReferences.Length != 1 || ordinal >= method.Parameters.Length)
+        {
+            return false;
+        }
+
+        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken);
+        if (!compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+        {
+            return false;
+        }
+
+        var model = compilation.GetSemanticModel(syntax.SyntaxTree);
+        if (model.GetOperation(syntax, cancellationToken) is not { } body)
+        {
+            return false;
+        }
+
+        var parameter = method.Parameters[ordinal];
+        foreach (var reference in body.Descendants().OfType<IParameterReferenceOperation>())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(reference.Parameter.OriginalDefinition, parameter.OriginalDefinition))
+            {
+                continue;
+            }
+
+            var parent = reference.Parent;
+            var contained = parent switch
+            {
+                IArrayElementReferenceOperation element => element.ArrayReference == reference,
+                IPropertyReferenceOperation property => property.Instance == reference,
+                IInvocationOperation call => call.Instance == reference,
+                IForEachLoopOperation => true,
+                _ => false,
+            };
+            if (!contained)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static StatementSyntax Declaration(IFieldSymbol field, string name, SemanticModel model, int position)
+    {
+        ExpressionSyntax created;
+        if (field.Type is IArrayTypeSymbol array)
+        {
+            // A new array is all zeros, as the cleared one was; it keeps the field's length.
+            var length = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess(field, model, position), SyntaxFactory.IdentifierName("Length"));
+            created = SyntaxFactory.ArrayCreationExpression(
+                SyntaxFactory.ArrayType(
+                    SyntaxFactory.ParseTypeName(array.ElementType.ToMinimalDisplayString(model, position)),
+                    SyntaxFactory.SingletonList(SyntaxFactory.ArrayRankSpecifier(SyntaxFactory.SingletonSeparatedList<ExpressionSyntax>(length)))));
+        }
+        else
+        {
+            created = SyntaxFactory.ObjectCreationExpression(SyntaxFactory.ParseTypeName(field.Type.ToMinimalDisplayString(model, position)))
+                .WithArgumentList(SyntaxFactory.ArgumentList());
+        }
+
+        return SyntaxFactory.LocalDeclarationStatement(
+            SyntaxFactory.VariableDeclaration(
+                SyntaxFactory.IdentifierName("var"),
+                SyntaxFactory.SingletonSeparatedList(
+                    SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
+                        .WithInitializer(SyntaxFactory.EqualsValueClause(created.WithAdditionalAnnotations(Simplifier.Annotation))))));
+    }
+
+    private static ExpressionSyntax FieldAccess(IFieldSymbol field, SemanticModel model, int position)
+        => model.LookupSymbols(position, name: field.Name).Any(s => SymbolEqualityComparer.Default.Equals(s, field))
+            ? SyntaxFactory.IdentifierName(field.Name)
+            : SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
+                field.IsStatic ? SyntaxFactory.ParseTypeName(field.ContainingType.ToMinimalDisplayString(model, position)) : SyntaxFactory.ThisExpression(),
+                SyntaxFactory.IdentifierName(field.Name));
+
+    private static string BaseName(string name)
+    {
+        var trimmed = name.TrimStart('_');
+        if (trimmed.StartsWith("s_", System.StringComparison.Ordinal) || trimmed.StartsWith("m_", System.StringComparison.Ordinal))
+        {
+            trimmed = trimmed.Substring(2);
+        }
+
+        return trimmed.Length == 0 ? "buffer" : char.ToLowerInvariant(trimmed[0]) + trimmed.Substring(1);
+    }
+
+    private static string FreshName(string baseName, HashSet<string> used)
+    {
+        var name = baseName;
+        for (var i = 2; used.Contains(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
+        {
+            name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        used.Add(name);
+        return name;
+    }
+}

@@ -1,0 +1,272 @@
+using GilAnalyzers.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer, GilAnalyzers.CodeFixes.SharedLockAroundCpuWorkFixer>;
+using System.Threading;
+
+namespace GilAnalyzers.Tests.Rules;
+
+/// <summary>
+/// Issue 16: a lock that exists to protect a reused scratch buffer — the locked code clears a private field and fills it
+/// again on every call (<c>Array.Clear(_taps)</c>, <c>_pairs.Clear()</c>) — in a method parallel code calls on one shared
+/// object. A new buffer per call computes the same; once it is a local, the work writes nothing shared and leaves the lock.
+/// </summary>
+public class ScratchToLocalFixerTests
+{
+    private const string Usings = "using System;\nusing System.Collections.Generic;\nusing System.Linq;\nusing System.Threading;\nusing System.Threading.Tasks;\n";
+
+    private static string Program(string filter) => Usings + filter + """
+
+        static class Mixer
+        {
+            public static double Run(float[][] tracks)
+            {
+                var filter = new Filter(64);
+                var peaks = new double[tracks.Length];
+                Parallel.For(0, tracks.Length, i =>
+                {
+                    var output = filter.Apply(tracks[i]);
+                    peaks[i] = output.Max();
+                });
+                return peaks.Sum();
+            }
+        }
+        """;
+
+    // The callee form is a compilation-end (non-local) diagnostic; the fix itself is local to the lock.
+    private static Task VerifyAsync(string filter, string fixedFilter, LanguageVersion version = LanguageVersion.Latest)
+        => new VerifyCS.Test
+        {
+            TestCode = Program(filter),
+            FixedCode = Program(fixedFilter),
+            CodeActionEquivalenceKey = SharedLockAroundCpuWorkFixer.ScratchToLocalKey,
+            LanguageVersion = version,
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
+        }.RunAsync(CancellationToken.None);
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task MonitorAroundDelayLine_ClearedArrayBecomesALocal_AndTheLockGoes(LanguageVersion version)
+    {
+        var filter = """
+            sealed class Filter
+            {
+                private readonly float[] _coefficients;
+                private readonly float[] _taps;
+                private readonly object _sync = new object();
+
+                public Filter(int length)
+                {
+                    _coefficients = Enumerable.Range(0, length).Select(k => 1f / (k + 1)).ToArray();
+                    _taps = new float[length];
+                }
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    {|GIL001:Monitor.Enter(_sync)|};
+                    try
+                    {
+                        Array.Clear(_taps, 0, _taps.Length);
+                        for (int n = 0; n < input.Length; n++)
+                        {
+                            Array.Copy(_taps, 0, _taps, 1, _taps.Length - 1);
+                            _taps[0] = input[n];
+                            float acc = 0f;
+                            for (int k = 0; k < _taps.Length; k++) acc += _coefficients[k] * _taps[k];
+                            output[n] = acc;
+                        }
+                    }
+                    finally
+                    {
+                        Monitor.Exit(_sync);
+                    }
+
+                    return output;
+                }
+            }
+            """;
+        await VerifyAsync(filter, """
+            sealed class Filter
+            {
+                private readonly float[] _coefficients;
+                private readonly float[] _taps;
+                private readonly object _sync = new object();
+
+                public Filter(int length)
+                {
+                    _coefficients = Enumerable.Range(0, length).Select(k => 1f / (k + 1)).ToArray();
+                    _taps = new float[length];
+                }
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    var taps = new float[_taps.Length];
+                    for (int n = 0; n < input.Length; n++)
+                    {
+                        Array.Copy(taps, 0, taps, 1, taps.Length - 1);
+                        taps[0] = input[n];
+                        float acc = 0f;
+                        for (int k = 0; k < taps.Length; k++) acc += _coefficients[k] * taps[k];
+                        output[n] = acc;
+                    }
+
+                    return output;
+                }
+            }
+            """, version);
+    }
+
+    [Fact]
+    public async Task LockAroundPairList_ClearedListBecomesALocal_TheCountStaysLocked()
+    {
+        var filter = """
+            sealed class Filter
+            {
+                private readonly List<int> _pairs = new List<int>();
+                private readonly object _gate = new object();
+                private long _matched;
+
+                public Filter(int length) { }
+
+                public long Matched => _matched;
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    {|GIL001:lock (_gate)|}
+                    {
+                        _pairs.Clear();
+                        Collect(input, _pairs);
+                        foreach (var p in _pairs)
+                        {
+                            float s = 0;
+                            for (int k = 0; k < input.Length; k++) s += input[k] * input[(k + p) % input.Length];
+                            output[p % output.Length] += s;
+                        }
+
+                        _matched += _pairs.Count;
+                    }
+
+                    return output;
+                }
+
+                private static void Collect(float[] input, List<int> into)
+                {
+                    for (int i = 0; i < input.Length; i += 3) into.Add(i);
+                }
+            }
+            """;
+        await VerifyAsync(filter, """
+            sealed class Filter
+            {
+                private readonly List<int> _pairs = new List<int>();
+                private readonly object _gate = new object();
+                private long _matched;
+
+                public Filter(int length) { }
+
+                public long Matched => _matched;
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    var pairs = new List<int>();
+                    Collect(input, pairs);
+                    foreach (var p in pairs)
+                    {
+                        float s = 0;
+                        for (int k = 0; k < input.Length; k++) s += input[k] * input[(k + p) % input.Length];
+                        output[p % output.Length] += s;
+                    }
+                    lock (_gate)
+                    {
+                        _matched += pairs.Count;
+                    }
+
+                    return output;
+                }
+
+                private static void Collect(float[] input, List<int> into)
+                {
+                    for (int i = 0; i < input.Length; i += 3) into.Add(i);
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task BufferReadOutsideTheLock_NoAction()
+    {
+        // Another member hands the buffer out: callers may rely on it being the one object.
+        var filter = """
+            sealed class Filter
+            {
+                private readonly float[] _taps;
+                private readonly object _sync = new object();
+
+                public Filter(int length) { _taps = new float[length]; }
+
+                public float[] LastTaps => _taps;
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    {|GIL001:lock (_sync)|}
+                    {
+                        Array.Clear(_taps);
+                        for (int n = 0; n < input.Length; n++)
+                        {
+                            Array.Copy(_taps, 0, _taps, 1, _taps.Length - 1);
+                            _taps[0] = input[n];
+                            float acc = 0f;
+                            for (int k = 0; k < _taps.Length; k++) acc += _taps[k] * k;
+                            output[n] = acc;
+                        }
+                    }
+
+                    return output;
+                }
+            }
+            """;
+        await VerifyAsync(filter, filter);
+    }
+
+    [Fact]
+    public async Task BufferHandedToAnotherObject_NoAction()
+    {
+        var filter = """
+            sealed class Filter
+            {
+                private readonly List<float> _window = new List<float>();
+                private readonly List<List<float>> _history = new List<List<float>>();
+                private readonly object _sync = new object();
+
+                public Filter(int length) { }
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    {|GIL001:lock (_sync)|}
+                    {
+                        _window.Clear();
+                        for (int n = 0; n < input.Length; n++)
+                        {
+                            _window.Add(input[n]);
+                            float acc = 0f;
+                            for (int k = 0; k < _window.Count; k++) acc += _window[k] * k;
+                            output[n] = acc;
+                        }
+
+                        _history.Add(_window);
+                    }
+
+                    return output;
+                }
+            }
+            """;
+        await VerifyAsync(filter, filter);
+    }
+}
