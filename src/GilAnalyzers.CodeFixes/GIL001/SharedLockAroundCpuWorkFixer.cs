@@ -156,17 +156,16 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         if (newRoot is null || newModel is null || newRoot.GetAnnotatedNodes(keep).FirstOrDefault() is not { } newAnchor
             || GuardedRegion.Find(newRoot, newAnchor.Span, newModel, cancellationToken) is not { } newRegion)
         {
-            throw new System.Exception("DBG region");
+            return null;
         }
 
-        var dbg = GilAnalyzers.CodeFixes.Refusals.Refusal.Recording();
-        var planner = new LockFixPlanner(newModel, newRegion, cancellationToken, dbg);
+        var planner = new LockFixPlanner(newModel, newRegion, cancellationToken);
         if (planner.PlanMoveOut() is { } move)
         {
             return ApplyMove(newRoot, newRegion, move);
         }
 
-        return planner.PlanSplitLoop() is { } split ? ApplySplit(newRoot, newRegion, split) : throw new System.Exception("DBG plan " + dbg + "\n" + newRoot.ToFullString());
+        return planner.PlanSplitLoop() is { } split ? ApplySplit(newRoot, newRegion, split) : null;
     }
 
     private static SyntaxNode ApplySplit(SyntaxNode root, GuardedRegion region, SplitLoopPlan plan)
