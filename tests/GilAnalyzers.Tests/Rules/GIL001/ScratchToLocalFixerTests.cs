@@ -269,4 +269,38 @@ public class ScratchToLocalFixerTests
             """;
         await VerifyAsync(filter, filter);
     }
+
+    [Fact]
+    public async Task LocalBufferButTheWorkStillWritesSharedState_NoAction()
+    {
+        // The buffer could become a local, but each item's heavy step adds into a shared array as it goes: the work cannot
+        // leave the lock, so no action is offered (and nothing half-done is).
+        var filter = """
+            sealed class Filter
+            {
+                private readonly List<int> _pairs = new List<int>();
+                private readonly double[] _energy = new double[16];
+                private readonly object _gate = new object();
+
+                public Filter(int length) { }
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    {|GIL001:lock (_gate)|}
+                    {
+                        _pairs.Clear();
+                        for (int i = 0; i < input.Length; i += 2) _pairs.Add(i);
+                        foreach (var p in _pairs)
+                        {
+                            for (int k = 0; k < input.Length; k++) _energy[(p + k) & 15] += input[k] * input[p];
+                        }
+                    }
+
+                    return output;
+                }
+            }
+            """;
+        await VerifyAsync(filter, filter);
+    }
 }
