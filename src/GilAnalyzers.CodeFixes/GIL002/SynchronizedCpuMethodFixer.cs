@@ -31,6 +31,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
     public const string RemoveSynchronizedKey = "GIL002.RemoveSynchronized";
     public const string NarrowLockKey = "GIL002.NarrowLock";
     public const string InterlockedCounterKey = "GIL002.InterlockedCounter";
+    public const string ScratchToLocalKey = "GIL002.ScratchToLocal";
 
     /// <summary>LanguageVersion.CSharp13, which the Roslyn this assembly builds against does not name yet.</summary>
     private const int CSharp13 = 1300;
@@ -106,6 +107,43 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
                 _ => Task.FromResult(document.WithSyntaxRoot(narrowed(root))),
                 NarrowLockKey));
         }
+        else if (await ScratchToLocalAsync(document, root, model, method, symbol, cancellationToken).ConfigureAwait(false) is { } scratch)
+        {
+            register(CodeAction.Create(
+                "Use a new buffer per call instead of the shared scratch field, and lock only the shared-state update",
+                _ => Task.FromResult(document.WithSyntaxRoot(scratch)),
+                ScratchToLocalKey));
+        }
+    }
+
+    /// <summary>
+    /// The hidden lock protects a scratch buffer the method clears first (see <see cref="ScratchBuffers"/>): the buffer
+    /// becomes a local, then the lock is narrowed on the rewritten method; null unless both steps succeed.
+    /// </summary>
+    private static async Task<SyntaxNode?> ScratchToLocalAsync(Document document, SyntaxNode root, SemanticModel model, MethodDeclarationSyntax method, IMethodSymbol symbol, CancellationToken cancellationToken)
+    {
+        if (method.Body is null || GuardedRegion.ForMethodBody(method.Body, SyntaxFactory.ThisExpression()) is not { } region)
+        {
+            return null;
+        }
+
+        var keep = new SyntaxAnnotation();
+        if (ScratchBuffers.Localise(root, model, region, keep, method, cancellationToken) is not { } localised)
+        {
+            return null;
+        }
+
+        var rewritten = document.WithSyntaxRoot(localised);
+        var newRoot = await rewritten.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var newModel = await rewritten.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (newRoot is null || newModel is null
+            || newRoot.GetAnnotatedNodes(keep).OfType<MethodDeclarationSyntax>().FirstOrDefault() is not { } newMethod
+            || RemoveSynchronizedFlag(newMethod, newModel, cancellationToken) is not { } newWithoutAttribute)
+        {
+            return null;
+        }
+
+        return NarrowLock(newMethod, newWithoutAttribute, symbol, newModel, Refusal.Ignored, cancellationToken) is { } narrow ? narrow(newRoot) : null;
     }
 
     /// <summary>The method without the Synchronized flag (the attribute goes when it was the only option); null when the attribute is not a plain flags expression.</summary>

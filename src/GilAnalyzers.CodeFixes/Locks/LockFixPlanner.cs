@@ -308,7 +308,7 @@ internal sealed partial class LockFixPlanner
 
     private bool IsSinkable(StatementSyntax statement, StateEffects effects, StateEffects writesUnderLock)
     {
-        if (effects.Unknown || effects.HasSharedWrites || !HasNoJumpsOut(statement) || effects.ReadsAnythingWrittenBy(writesUnderLock)
+        if (effects.Unknown || effects.HasSharedWrites || !(HasNoJumpsOut(statement) || IsFinalReturn(statement)) || effects.ReadsAnythingWrittenBy(writesUnderLock)
             || statement is LocalFunctionStatementSyntax || statement is UsingStatementSyntax || statement is FixedStatementSyntax
             || statement is LockStatementSyntax || statement is LabeledStatementSyntax
             || (statement is LocalDeclarationStatementSyntax declaration && (declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst))
@@ -329,6 +329,15 @@ internal sealed partial class LockFixPlanner
 
         return true;
     }
+
+    /// <summary>
+    /// <c>return value;</c> as the last locked statement, its value computed from thread-own state: after the release it
+    /// returns the same value, and it is still the region's last statement (nothing after it ran before either).
+    /// </summary>
+    private bool IsFinalReturn(StatementSyntax statement)
+        => statement is ReturnStatementSyntax
+           && _region.Locked.Count > 0 && _region.Locked[_region.Locked.Count - 1] == statement
+           && !statement.DescendantNodes().Any(n => n is AwaitExpressionSyntax or YieldStatementSyntax);
 
     private bool UsesLocalDeclaredBy(StatementSyntax statement, IEnumerable<StatementSyntax> staying)
     {

@@ -286,10 +286,40 @@ internal static class ScratchBuffers
                     return true;
                 }
 
+                if (method is { IsStatic: true, ContainingType: { Name: "Enumerable", ContainingNamespace: { Name: "Linq", ContainingNamespace.Name: "System" } } })
+                {
+                    return IsMaterialised((IInvocationOperation)argument.Parent!);
+                }
+
                 return method is not null && ParameterIsContained(method, parameter.Ordinal, model.Compilation, cancellationToken);
             default:
                 return false;
         }
+    }
+
+    /// <summary>
+    /// A LINQ chain over the buffer that ends in the same expression with a result that holds no reference to it
+    /// (<c>_sums.Select(…).ToArray()</c>, <c>.Sum()</c>): a lazy sequence left over would read the buffer later.
+    /// </summary>
+    private static bool IsMaterialised(IInvocationOperation call)
+    {
+        var current = call;
+        while (current.Parent is IArgumentOperation { Parent: IInvocationOperation next }
+               && next.TargetMethod is { IsStatic: true, ContainingType.Name: "Enumerable" })
+        {
+            current = next;
+        }
+
+        while (current.Parent is IInvocationOperation outer && outer.Instance == current)
+        {
+            // .GetEnumerator() and the like on the sequence: still lazy.
+            return false;
+        }
+
+        return current.Type is { } type && type.SpecialType != SpecialType.System_Collections_Generic_IEnumerable_T
+               && !(type is INamedTypeSymbol { IsGenericType: true } named
+                    && named.AllInterfaces.Concat(new[] { named }).Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+                    && named.TypeKind == TypeKind.Interface);
     }
 
     /// <summary>A method of the project whose parameter is used only through its elements, its members or a foreach.</summary>

@@ -129,8 +129,8 @@ public class SynchronizedCpuMethodFixerTests
                     lock (_stepLock)
                     {
                         _energy += e;
-                        return e;
                     }
+                    return e;
                 }
             }
             """, SynchronizedCpuMethodFixer.NarrowLockKey, Driver("simulation.Step(10);", "var simulation = new Simulation();"), version);

@@ -1,0 +1,106 @@
+using GilAnalyzers.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.SynchronizedCpuMethodAnalyzer, GilAnalyzers.CodeFixes.SynchronizedCpuMethodFixer>;
+
+namespace GilAnalyzers.Tests.Rules;
+
+/// <summary>
+/// GIL002 (issue 16): a Synchronized method whose hidden lock protects reusable accumulation buffers it clears first
+/// (<c>Array.Clear(_sums)</c>): the buffers become locals, the accumulation leaves the lock, and only the shared update
+/// keeps a private lock.
+/// </summary>
+public class ScratchToLocalSynchronizedFixerTests
+{
+    private const string Usings = "using System;\nusing System.Linq;\nusing System.Runtime.CompilerServices;\nusing System.Threading;\n";
+
+    private static async Task VerifyAsync(string source, string fixedSource, LanguageVersion version = LanguageVersion.Latest)
+    {
+        var driver = SynchronizedCpuMethodFixerTests.Driver("builder.Build(data, i);", "var builder = new BinBuilder(16); var data = new double[4096];");
+        var test = new VerifyCS.Test
+        {
+            // Reported at compilation end, once the parallel caller in Driver.cs is seen (a non-local diagnostic).
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
+            TestCode = Usings + source,
+            FixedCode = Usings + fixedSource,
+            CodeActionEquivalenceKey = SynchronizedCpuMethodFixer.ScratchToLocalKey,
+            LanguageVersion = version,
+        };
+        test.TestState.Sources.Add(("Driver.cs", driver));
+        test.FixedState.Sources.Add(("Driver.cs", driver));
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task ClearedAccumulators_BecomeLocals_TheCountKeepsALock(LanguageVersion version)
+    {
+        await VerifyAsync("""
+            sealed class BinBuilder
+            {
+                private readonly double[] _sums;
+                private readonly int[] _counts;
+                private int _built;
+
+                public BinBuilder(int bins)
+                {
+                    _sums = new double[bins];
+                    _counts = new int[bins];
+                }
+
+                public int Built => _built;
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public double[] {|GIL002:Build|}(double[] values, int shift)
+                {
+                    Array.Clear(_sums, 0, _sums.Length);
+                    Array.Clear(_counts, 0, _counts.Length);
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        int b = (i * 31 + shift) % _sums.Length;
+                        _sums[b] += Math.Sqrt(i + values[i] * values[i]);
+                        _counts[b]++;
+                    }
+
+                    _built++;
+                    return _sums.Select((s, k) => _counts[k] == 0 ? 0 : s / _counts[k]).ToArray();
+                }
+            }
+            """, """
+            sealed class BinBuilder
+            {
+                private readonly double[] _sums;
+                private readonly int[] _counts;
+                private int _built;
+
+                public BinBuilder(int bins)
+                {
+                    _sums = new double[bins];
+                    _counts = new int[bins];
+                }
+
+                public int Built => _built;
+
+                private readonly object _buildLock = new object();
+
+                public double[] Build(double[] values, int shift)
+                {
+                    var sums = new double[_sums.Length];
+                    var counts = new int[_counts.Length];
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        int b = (i * 31 + shift) % sums.Length;
+                        sums[b] += Math.Sqrt(i + values[i] * values[i]);
+                        counts[b]++;
+                    }
+                    lock (_buildLock)
+                    {
+                        _built++;
+                    }
+                    return sums.Select((s, k) => counts[k] == 0 ? 0 : s / counts[k]).ToArray();
+                }
+            }
+            """, version);
+    }
+}
