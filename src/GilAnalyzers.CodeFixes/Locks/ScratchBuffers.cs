@@ -31,40 +31,15 @@ internal static class ScratchBuffers
             return null;
         }
 
-        var locked = region.Locked;
-        var resets = new List<(StatementSyntax Reset, IFieldSymbol Field)>();
-        foreach (var statement in locked)
-        {
-            if (ResetField(statement, model, cancellationToken) is { } field && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
-            {
-                resets.Add((statement, field));
-            }
-        }
-
-        var usedNames = new HashSet<string>(model.LookupSymbols(region.First.SpanStart).Select(s => s.Name));
-        foreach (var token in (region.First.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() ?? (SyntaxNode)region.Container).DescendantTokens())
-        {
-            if (token.IsKind(SyntaxKind.IdentifierToken))
-            {
-                usedNames.Add(token.ValueText);
-            }
-        }
-
         var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
-        foreach (var (reset, field) in resets)
-        {
-            var resetIndex = IndexOf(locked, reset);
-            if (!UsedOnlyInside(field, locked, resetIndex, reset, model, cancellationToken, out var references))
-            {
-                continue;
-            }
+        CollectReplacements(region.Locked, region.First, region.Container, model, replacements, cancellationToken);
 
-            var name = FreshName(BaseName(field.Name), usedNames);
-            replacements[reset] = Declaration(field, name, model, reset.SpanStart);
-            foreach (var reference in references)
-            {
-                replacements[reference] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(reference);
-            }
+        // A helper of this file that the locked code calls and that clears a buffer of its own first (a similarity score
+        // over a reused bigram table): every call starts from an empty buffer, whoever the caller is, so the buffer can
+        // be the helper's local — and the locked code then touches nothing shared through it.
+        foreach (var helper in HelpersCalledFrom(region.Locked, model, cancellationToken))
+        {
+            CollectReplacements(helper.Statements, helper.Statements[0], helper, model, replacements, cancellationToken);
         }
 
         if (replacements.Count == 0)
@@ -77,6 +52,77 @@ internal static class ScratchBuffers
         var nodes = replacements.Keys.Append(anchor).Distinct();
         return root.ReplaceNodes(nodes, (original, rewritten) =>
             replacements.TryGetValue(original, out var replacement) ? replacement : rewritten.WithAdditionalAnnotations(keep));
+    }
+
+    /// <summary>The replacements for each scratch field that <paramref name="statements"/> clear before any other use.</summary>
+    private static void CollectReplacements(IReadOnlyList<StatementSyntax> statements, StatementSyntax first, SyntaxNode scope, SemanticModel model,
+        Dictionary<SyntaxNode, SyntaxNode> replacements, CancellationToken cancellationToken)
+    {
+        var resets = new List<(StatementSyntax Reset, IFieldSymbol Field)>();
+        foreach (var statement in statements)
+        {
+            if (ResetField(statement, model, cancellationToken) is { } field && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
+            {
+                resets.Add((statement, field));
+            }
+        }
+
+        if (resets.Count == 0)
+        {
+            return;
+        }
+
+        var usedNames = new HashSet<string>(model.LookupSymbols(first.SpanStart).Select(s => s.Name));
+        foreach (var token in (first.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() ?? scope).DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken))
+            {
+                usedNames.Add(token.ValueText);
+            }
+        }
+
+        foreach (var (reset, field) in resets)
+        {
+            var resetIndex = IndexOf(statements, reset);
+            if (!UsedOnlyInside(field, statements, resetIndex, reset, model, cancellationToken, out var references))
+            {
+                continue;
+            }
+
+            var name = FreshName(BaseName(field.Name), usedNames);
+            replacements[reset] = Declaration(field, name, model, reset.SpanStart);
+            foreach (var reference in references)
+            {
+                replacements[reference] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(reference);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Block bodies of methods of this file (not virtual, not calling themselves) that <paramref name="statements"/> call
+    /// directly.
+    /// </summary>
+    private static IEnumerable<BlockSyntax> HelpersCalledFrom(IReadOnlyList<StatementSyntax> statements, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        foreach (var invocation in statements.SelectMany(s => s.DescendantNodesAndSelf()).OfType<InvocationExpressionSyntax>())
+        {
+            if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method
+                || method.IsVirtual || method.IsAbstract || method.IsOverride || method.MethodKind != MethodKind.Ordinary
+                || method.DeclaringSyntaxReferences.Length != 1 || !seen.Add(method.OriginalDefinition))
+            {
+                continue;
+            }
+
+            if (method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is MethodDeclarationSyntax { Body: { Statements.Count: > 0 } body } declaration
+                && declaration.SyntaxTree == model.SyntaxTree
+                && !statements.Any(s => s.Span.Contains(declaration.Span))
+                && !body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(call =>
+                    SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(call, cancellationToken).Symbol?.OriginalDefinition, method.OriginalDefinition)))
+            {
+                yield return body;
+            }
+        }
     }
 
     private static int IndexOf(IReadOnlyList<StatementSyntax> statements, StatementSyntax statement)

@@ -303,4 +303,70 @@ public class ScratchToLocalFixerTests
             """;
         await VerifyAsync(filter, filter);
     }
+
+    [Fact]
+    public async Task HelperClearsItsOwnTable_TheTableBecomesTheHelpersLocal_AndTheLockGoes()
+    {
+        var filter = """
+            sealed class Filter
+            {
+                private readonly int[] _table = new int[64];
+                private readonly object _scoring = new object();
+
+                public Filter(int length) { }
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    {|GIL001:lock (_scoring)|}
+                    {
+                        for (int n = 0; n < input.Length; n++)
+                        {
+                            output[n] = Score(input, n);
+                        }
+                    }
+
+                    return output;
+                }
+
+                private float Score(float[] input, int at)
+                {
+                    Array.Clear(_table, 0, _table.Length);
+                    for (int k = 0; k < input.Length; k++) _table[(int)(input[k] * 7 + at) & 63]++;
+                    int peak = 0;
+                    foreach (var count in _table) peak = Math.Max(peak, count);
+                    return peak / (float)input.Length;
+                }
+            }
+            """;
+        await VerifyAsync(filter, """
+            sealed class Filter
+            {
+                private readonly int[] _table = new int[64];
+                private readonly object _scoring = new object();
+
+                public Filter(int length) { }
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    for (int n = 0; n < input.Length; n++)
+                    {
+                        output[n] = Score(input, n);
+                    }
+
+                    return output;
+                }
+
+                private float Score(float[] input, int at)
+                {
+                    var table = new int[_table.Length];
+                    for (int k = 0; k < input.Length; k++) table[(int)(input[k] * 7 + at) & 63]++;
+                    int peak = 0;
+                    foreach (var count in table) peak = Math.Max(peak, count);
+                    return peak / (float)input.Length;
+                }
+            }
+            """);
+    }
 }
