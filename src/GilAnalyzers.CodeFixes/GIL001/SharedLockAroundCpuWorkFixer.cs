@@ -174,7 +174,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         var tryStatement = SyntaxFactory.TryStatement(
             SyntaxFactory.Block(plan.ComputeLoop),
             default,
-            SyntaxFactory.FinallyClause(SyntaxFactory.Block(region.Rebuild(new[] { plan.ApplyLoop }))));
+            SyntaxFactory.FinallyClause(SyntaxFactory.Block(region.Rebuild(plan.Locked))));
         var replacement = plan.Hoisted.Select(Prepare)
             .Concat(new[] { Prepare(plan.PendingDeclaration), Prepare(tryStatement) })
             .Concat(plan.Sunk.Select(Prepare));

@@ -535,13 +535,27 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.NothingToMove, "the method body is empty");
         }
 
-        var plan = new LockFixPlanner(model, region, cancellationToken, why).PlanMoveOut();
-        if (plan is null)
+        var planner = new LockFixPlanner(model, region, cancellationToken, why);
+        IEnumerable<StatementSyntax> newStatements;
+        if (planner.PlanMoveOut() is { } plan)
+        {
+            newStatements = plan.Hoisted.Concat(region.Rebuild(plan.Kept)).Concat(plan.Sunk);
+        }
+        else if (planner.PlanSplitLoop() is { } split)
+        {
+            // A CPU-bound loop that stays: its items computed unlocked, their writes applied under the new lock (GIL001.SplitLoop).
+            var tryStatement = SyntaxFactory.TryStatement(
+                SyntaxFactory.Block(split.ComputeLoop),
+                default,
+                SyntaxFactory.FinallyClause(SyntaxFactory.Block(region.Rebuild(split.Locked))));
+            newStatements = split.Hoisted.Concat(new[] { split.PendingDeclaration, tryStatement }).Concat(split.Sunk);
+        }
+        else
         {
             return null;
         }
 
-        var newStatements = plan.Hoisted.Concat(region.Rebuild(plan.Kept)).Concat(plan.Sunk).Select(s => s.WithAdditionalAnnotations(Formatter.Annotation));
+        newStatements = newStatements.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)).ToList();
         var newMethod = withoutAttribute.WithBody(withoutAttribute.Body!.WithStatements(SyntaxFactory.List(newStatements)))
             .WithAdditionalAnnotations(Formatter.Annotation);
 

@@ -16,14 +16,21 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// </summary>
 internal sealed class SplitLoopPlan
 {
-    public SplitLoopPlan(List<StatementSyntax> hoisted, StatementSyntax pendingDeclaration, StatementSyntax computeLoop, StatementSyntax applyLoop, List<StatementSyntax> sunk)
+    public SplitLoopPlan(List<StatementSyntax> hoisted, StatementSyntax pendingDeclaration, StatementSyntax computeLoop, List<StatementSyntax> keptBefore, StatementSyntax applyLoop, List<StatementSyntax> sunk)
     {
         Hoisted = hoisted;
         PendingDeclaration = pendingDeclaration;
         ComputeLoop = computeLoop;
+        KeptBefore = keptBefore;
         ApplyLoop = applyLoop;
         Sunk = sunk;
     }
+
+    /// <summary>Light shared updates that stood before the loop under the lock: they run under it before the writes.</summary>
+    public List<StatementSyntax> KeptBefore { get; }
+
+    /// <summary>What runs under the lock, in order: the updates before the loop, then the loop's writes.</summary>
+    public IEnumerable<StatementSyntax> Locked => KeptBefore.Append(ApplyLoop);
 
     /// <summary>Leading locked statements that run in front of the lock, as in the move-out rewrite.</summary>
     public List<StatementSyntax> Hoisted { get; }
@@ -67,11 +74,38 @@ internal sealed partial class LockFixPlanner
             return null;
         }
 
+        // The loop is the last statement that stays; light shared updates in front of it (a document count bumped before
+        // the tokens are counted) stay too, and run under the lock just before the loop's writes.
         var sinkFrom = SinkableSuffix(effects, prefix, prefix, writesUnderLock);
-        var loop = statements[prefix];
-        if (sinkFrom != prefix + 1 || LoopBody(loop) is not { } body)
+        var loopIndex = sinkFrom - 1;
+        if (loopIndex < prefix || LoopBody(statements[loopIndex]) is not { } body)
         {
             return null;
+        }
+
+        var loop = statements[loopIndex];
+        var keptBefore = statements.Skip(prefix).Take(loopIndex - prefix).ToList();
+        var keptWrites = WritesOf(effects, prefix, loopIndex);
+        foreach (var statement in keptBefore)
+        {
+            if (!HasNoJumpsOut(statement) || statement is LocalFunctionStatementSyntax or LabeledStatementSyntax
+                || _model.GetOperation(statement, _cancellationToken) is not { } operation || _costModel.Analyze(operation).IsCpuBound)
+            {
+                return _why.Refuse<SplitLoopPlan>(NoFixReasons.LoopDoesNotSplit, "a statement before the loop stays locked and is not a light update: " + Excerpt(statement));
+            }
+        }
+
+        if (keptBefore.Count > 0 && UsesLocalDeclaredBy(loop, keptBefore))
+        {
+            return _why.Refuse<SplitLoopPlan>(NoFixReasons.LoopDoesNotSplit, "the loop uses a local declared by a statement that stays locked before it");
+        }
+
+        if (keptBefore.Count > 0 && _model.AnalyzeDataFlow(loop) is { Succeeded: true } loopFlow
+            && keptBefore.Any(k => _model.AnalyzeDataFlow(k) is not { Succeeded: true } keptFlow
+                                   || keptFlow.ReadInside.Any(r => loopFlow.WrittenInside.Contains(r, SymbolEqualityComparer.Default))))
+        {
+            // Once the loop runs first, such a statement would read the loop's last value instead of the one before it.
+            return _why.Refuse<SplitLoopPlan>(NoFixReasons.LoopDoesNotSplit, "a statement that stays locked before the loop reads a local the loop changes");
         }
 
         var hoisted = statements.Take(prefix).ToList();
@@ -81,8 +115,8 @@ internal sealed partial class LockFixPlanner
             return _why.Refuse<SplitLoopPlan>(NoFixReasons.NameClash);
         }
 
-        return SplitLoop(loop, body) is { } split
-            ? new SplitLoopPlan(hoisted, split.Declaration, split.ComputeLoop, split.ApplyLoop, sunk)
+        return SplitLoop(loop, body, keptWrites) is { } split
+            ? new SplitLoopPlan(hoisted, split.Declaration, split.ComputeLoop, keptBefore, split.ApplyLoop, sunk)
             : null;
     }
 
@@ -94,7 +128,7 @@ internal sealed partial class LockFixPlanner
         _ => null,
     };
 
-    private LoopParts? SplitLoop(StatementSyntax loop, BlockSyntax body)
+    private LoopParts? SplitLoop(StatementSyntax loop, BlockSyntax body, StateEffects keptWrites)
     {
         var items = body.Statements;
         var itemEffects = new List<StateEffects>();
@@ -123,9 +157,17 @@ internal sealed partial class LockFixPlanner
             return null;
         }
 
+        // Declarations without a value just before the writes (int seen; before TryGetValue(key, out seen)) belong to them.
+        while (split > 0 && items[split - 1] is LocalDeclarationStatementSyntax { Declaration.Variables: var variables }
+               && variables.All(v => v.Initializer is null))
+        {
+            split--;
+        }
+
         var compute = items.Take(split).ToList();
         var apply = items.Skip(split).ToList();
         var writes = WritesOf(itemEffects, split, items.Count);
+        writes.UnionWith(keptWrites);
 
         // The first write's value may be the work itself (payoffSum += Payoff(path)): computed into a local in front.
         ExpressionSyntax? extractedPayload = null;
@@ -267,11 +309,12 @@ internal sealed partial class LockFixPlanner
                 }
 
                 if (reference.Parent is IAssignmentOperation assignment && assignment.Target == reference
-                    || reference.Parent is IIncrementOrDecrementOperation)
+                    || reference.Parent is IIncrementOrDecrementOperation
+                    || reference.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref })
                 {
                     // A captured local of the enclosing method is shared state: the conflict checks cover it.
                     if (reference is ILocalReferenceOperation local && _scope.IsOwn(local.Local)
-                            && !statement.Span.Contains(local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.Span ?? default)
+                            && !items.Skip(split).Any(w => w.Span.Contains(local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.Span ?? default))
                         || reference is IParameterReferenceOperation parameter && _scope.IsOwn(parameter.Parameter))
                     {
                         return "a write changes a local the computation of later items may read: " + Excerpt(statement);
