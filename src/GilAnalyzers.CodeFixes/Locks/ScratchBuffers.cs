@@ -323,6 +323,8 @@ internal static class ScratchBuffers
             case IPropertyReferenceOperation property when property.Instance == operation:
             case IInvocationOperation call when call.Instance == operation:
             case IForEachLoopOperation:
+            // $"({_buffer})" made into a string: formatted on the spot (a FormattableString would keep the object).
+            case IInterpolationOperation { Parent: IInterpolatedStringOperation { Type.SpecialType: SpecialType.System_String } }:
                 return true;
             case IArgumentOperation { Parameter: { } parameter } argument when argument.ArgumentKind == ArgumentKind.Explicit && parameter.RefKind == RefKind.None:
                 var method = (parameter.ContainingSymbol as IMethodSymbol)?.OriginalDefinition;

@@ -838,6 +838,12 @@ internal sealed class StateEffectsWalker
                 return;
             case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance } when scope.IsConstructor:
                 return;
+            case IInvocationOperation { Instance: { } chained, TargetMethod: { IsStatic: false } builderCall }
+                when builderCall.ContainingType is { Name: "StringBuilder", ContainingNamespace: { Name: "Text", ContainingNamespace.Name: "System" } }
+                     && SymbolEqualityComparer.Default.Equals(builderCall.ReturnType, builderCall.ContainingType):
+                // sb.Append(a).Append(b): each StringBuilder call that returns a builder returns its own receiver.
+                RecordReceiverMutation(chained, effects, scope);
+                return;
             case IParameterReferenceOperation parameter
                 when scope.IsOwn(parameter.Parameter) && parameter.Parameter.RefKind == RefKind.None
                      && parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) }:

@@ -157,4 +157,25 @@ public class StateEffectsWalkerTests
             """);
         Assert.True(effects.HasSharedWrites);
     }
+
+    [Fact]
+    public void ChainedAppendOnABuilderThisFunctionMade_AThreadOwnWrite()
+    {
+        var effects = EffectsOfMarkedStatement("""
+            var sb = new System.Text.StringBuilder();
+            /*mark*/ sb.Append(i).Append(' ').Append(Math.Sqrt(i)).Append('\n');
+            """);
+        Assert.False(effects.HasSharedWrites);
+        Assert.Contains("sb", Names(effects.LocalWrites));
+    }
+
+    [Fact]
+    public void ChainedAppendOnASharedBuilder_ASharedWrite()
+    {
+        var effects = EffectsOfMarkedStatement("""
+            /*mark*/ s_log.Append(i).Append(' ');
+            """, "static readonly System.Text.StringBuilder s_log = new System.Text.StringBuilder();");
+        Assert.True(effects.HasSharedWrites);
+        Assert.Contains("s_log", Names(effects.SharedWrites));
+    }
 }

@@ -369,4 +369,84 @@ public class ScratchToLocalFixerTests
             }
             """);
     }
+
+    [Fact]
+    public async Task FormatterOfAnotherClassReusesABuilder_TheBuilderBecomesItsLocal()
+    {
+        // The lock is taken on the formatter's public gate to protect its reused builder; formatting into a new builder per
+        // call leaves nothing shared under the lock, and the line building runs in parallel.
+        var filter = """
+            sealed class Formatter
+            {
+                private readonly System.Text.StringBuilder _text = new System.Text.StringBuilder();
+                public readonly object Gate = new object();
+
+                public string Format(float value)
+                {
+                    _text.Clear();
+                    _text.Append(Math.Round(value, 3)).Append(' ');
+                    return value < 0 ? $"({_text})" : _text.ToString();
+                }
+            }
+
+            sealed class Filter
+            {
+                private readonly Formatter _formatter = new Formatter();
+
+                public Filter(int length) { }
+
+                public float[] Apply(float[] input)
+                {
+                    var lines = new List<string>();
+                    {|GIL001:lock (_formatter.Gate)|}
+                    {
+                        var sb = new System.Text.StringBuilder();
+                        for (int n = 0; n < input.Length; n++)
+                        {
+                            sb.Append(n).Append(':').Append(_formatter.Format(input[n] * input[n]));
+                        }
+
+                        lines.Add(sb.ToString());
+                    }
+
+                    return new float[lines[0].Length];
+                }
+            }
+            """;
+        await VerifyAsync(filter, """
+            sealed class Formatter
+            {
+                private readonly System.Text.StringBuilder _text = new System.Text.StringBuilder();
+                public readonly object Gate = new object();
+
+                public string Format(float value)
+                {
+                    var text = new System.Text.StringBuilder();
+                    text.Append(Math.Round(value, 3)).Append(' ');
+                    return value < 0 ? $"({text})" : text.ToString();
+                }
+            }
+
+            sealed class Filter
+            {
+                private readonly Formatter _formatter = new Formatter();
+
+                public Filter(int length) { }
+
+                public float[] Apply(float[] input)
+                {
+                    var lines = new List<string>();
+                    var sb = new System.Text.StringBuilder();
+                    for (int n = 0; n < input.Length; n++)
+                    {
+                        sb.Append(n).Append(':').Append(_formatter.Format(input[n] * input[n]));
+                    }
+
+                    lines.Add(sb.ToString());
+
+                    return new float[lines[0].Length];
+                }
+            }
+            """);
+    }
 }
