@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -10,6 +11,7 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 
@@ -70,6 +72,7 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
     private static async Task<Document> ApplyAsync(Document document, AsyncFanIn fanIn, CancellationToken cancellationToken)
     {
         var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+        var capturedNames = new HashSet<string>();
         foreach (var call in fanIn.Calls)
         {
             if (call.IsAsyncLambda && call.Site.Syntax is LambdaExpressionSyntax lambda)
@@ -78,7 +81,14 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
                 continue;
             }
 
-            var site = (ExpressionSyntax)call.Site.Syntax;
+            var original = (ExpressionSyntax)call.Site.Syntax;
+            var site = original;
+            if (!call.ValuesToCapture.IsEmpty)
+            {
+                // Values that could change before the task runs are read in front of the statement, where the call read them.
+                site = CaptureInFront(editor, call, original, capturedNames);
+            }
+
             string text;
             if (call.IsMethodGroup)
             {
@@ -93,8 +103,8 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
             var replacement = SyntaxFactory.ParseExpression(text);
             var names = replacement.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Where(m => m.ToString() == TaskName).ToList();
             replacement = replacement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
-                .WithTriviaFrom(site);
-            editor.ReplaceNode(site, replacement);
+                .WithTriviaFrom(original);
+            editor.ReplaceNode(original, replacement);
         }
 
         // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
@@ -134,10 +144,36 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
         return result;
     }
 
-    private static string FreeName(SemanticModel model, int position, string name)
+    /// <summary>
+    /// <c>tasks.Add(Render(c, summaries[c.Id]))</c> → <c>var summary = summaries[c.Id];</c> in front, and the call reads the
+    /// local: the values are read at the same moment as before, and the task started later sees them unchanged.
+    /// </summary>
+    private static ExpressionSyntax CaptureInFront(DocumentEditor editor, AsyncFanInCall call, ExpressionSyntax site, HashSet<string> used)
+    {
+        var statement = site.FirstAncestorOrSelf<StatementSyntax>()!;
+        var invocation = (IInvocationOperation)call.Site;
+        var names = new Dictionary<SyntaxNode, string>();
+        foreach (var value in call.ValuesToCapture)
+        {
+            var baseName = invocation.Arguments.FirstOrDefault(a => a.Value == value)?.Parameter?.Name ?? "target";
+            var name = FreeName(editor.SemanticModel, statement.SpanStart, baseName, used);
+            names[value.Syntax] = name;
+            editor.InsertBefore(statement, SyntaxFactory.LocalDeclarationStatement(
+                    SyntaxFactory.VariableDeclaration(
+                        SyntaxFactory.IdentifierName("var"),
+                        SyntaxFactory.SingletonSeparatedList(
+                            SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
+                                .WithInitializer(SyntaxFactory.EqualsValueClause(((ExpressionSyntax)value.Syntax).WithoutTrivia())))))
+                .WithAdditionalAnnotations(Formatter.Annotation));
+        }
+
+        return site.ReplaceNodes(names.Keys, (original, _) => SyntaxFactory.IdentifierName(names[original]).WithTriviaFrom(original));
+    }
+
+    private static string FreeName(SemanticModel model, int position, string name, HashSet<string>? used = null)
     {
         var candidate = name;
-        for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0; i++)
+        for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0 || (used is not null && !used.Add(candidate)) || SyntaxFacts.GetKeywordKind(candidate) != SyntaxKind.None; i++)
         {
             candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }

@@ -33,6 +33,13 @@ internal sealed class AsyncFanInCall
 
     /// <summary>The name for messages: the method's name, the delegate local's name, or <c>async x =&gt; …</c>.</summary>
     public string DisplayName { get; }
+
+    /// <summary>
+    /// The receiver and arguments, in evaluation order, whose value could change before a task started with
+    /// <c>Task.Run</c> reads them (<c>summaries[c.Id]</c>): the fix evaluates them into locals in front of the statement,
+    /// where the call evaluated them. Empty when every value is stable.
+    /// </summary>
+    public ImmutableArray<IOperation> ValuesToCapture { get; set; } = ImmutableArray<IOperation>.Empty;
 }
 
 /// <summary>A <c>Task.WhenAll</c> / <c>Task.WaitAll</c> over calls to async methods with a CPU-bound synchronous prefix.</summary>
@@ -203,9 +210,12 @@ internal sealed class AsyncFanIn
 
         var invocation = (IInvocationOperation)call.Site;
         var root = OperationFacts.FunctionRoot(invocation);
+        var unstable = ImmutableArray.CreateBuilder<IOperation>();
+        string? what = null;
         if (invocation.Instance is not null && !OperationFacts.IsStableValue(invocation.Instance, root))
         {
-            return "the receiver of '" + call.DisplayName + "' could change before the task runs";
+            unstable.Add(invocation.Instance);
+            what = "the receiver of '" + call.DisplayName + "'";
         }
 
         foreach (var argument in invocation.Arguments)
@@ -215,13 +225,71 @@ internal sealed class AsyncFanIn
                 return "'" + call.DisplayName + "' takes a ref argument";
             }
 
+            if (argument.ArgumentKind != ArgumentKind.Explicit)
+            {
+                // A params array or a default value: built by the compiler where the call is, not a value to capture.
+                if (!OperationFacts.IsStableValue(argument.Value, root))
+                {
+                    return "an argument of '" + call.DisplayName + "' could change before the task runs";
+                }
+
+                continue;
+            }
+
             if (!OperationFacts.IsStableValue(argument.Value, root))
             {
-                return "an argument of '" + call.DisplayName + "' could change before the task runs";
+                unstable.Add(argument.Value);
+                what ??= "an argument of '" + call.DisplayName + "'";
             }
         }
 
+        if (unstable.Count > 0)
+        {
+            // Each value goes into a `var` local: it needs a type of its own (not a lambda, null, default or a target-typed new).
+            if (!CanCaptureInFront(invocation)
+                || unstable.Any(v => v.Type is null || v.Type.TypeKind == TypeKind.Error || v.Type.IsRefLikeType
+                                     || v is IAnonymousFunctionOperation or IDelegateCreationOperation
+                                     || (v is IConversionOperation { IsImplicit: true } conversion && !conversion.Conversion.IsIdentity)
+                                     || v.ConstantValue is { HasValue: true, Value: null }))
+            {
+                return what + " could change before the task runs";
+            }
+
+            call.ValuesToCapture = unstable.ToImmutable();
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// Whether the call's receiver and arguments can be evaluated by statements in front of the one that holds the call,
+    /// at the same moment as before: the call is the only invocation of that statement besides an <c>Add</c> to a local or
+    /// field list that receives it, the statement is directly in a block (not a lambda's expression body, not a condition),
+    /// and nothing else in it runs first (<c>tasks.Add(F(x, d[k]));</c>, <c>var t = F(x, d[k]);</c>, <c>t = F(…);</c>).
+    /// </summary>
+    private static bool CanCaptureInFront(IInvocationOperation call)
+    {
+        IOperation current = call;
+        while (current.Parent is IConversionOperation or IArgumentOperation)
+        {
+            current = current.Parent;
+        }
+
+        var statement = current.Parent switch
+        {
+            IInvocationOperation { TargetMethod.Name: "Add", Instance: { } list } add
+                when current is IArgumentOperation && OperationFacts.StripConversions(list) is ILocalReferenceOperation or IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation }
+                => add.Parent as IExpressionStatementOperation,
+            IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Parent: IVariableDeclarationOperation { Parent: IVariableDeclarationGroupOperation group } } } => (IOperation?)group,
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation, Parent: IExpressionStatementOperation expression } assignment
+                when assignment.Value == current => expression,
+            _ => null,
+        };
+        return statement?.Parent is IBlockOperation
+               && !statement.Descendants().Any(o => o is IInvocationOperation other && other != call && !call.Descendants().Contains(other)
+                                                     && !(other.TargetMethod.Name == "Add" && other.Arguments.Any(a => a.Value == call || a.Value.Descendants().Contains(call))))
+               && !statement.Descendants().Any(o => o is IAnonymousFunctionOperation or IConditionalOperation or IConditionalAccessOperation or ICoalesceOperation
+                                                     && o.Descendants().Contains(call));
     }
 
     /// <summary>One task expression: a call, or a local initialised by a call and never reassigned.</summary>

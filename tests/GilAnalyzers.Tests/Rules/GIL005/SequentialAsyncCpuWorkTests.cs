@@ -213,9 +213,12 @@ public class SequentialAsyncCpuWorkTests
                 .WithArguments("WhenAll", "the calls added to 'tasks'", "CrcAsync", "foreach loop"));
     }
 
-    [Fact]
-    public async Task ListFilledInForLoopFromArray_ReportsWithoutFix()
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3)]
+    [InlineData(LanguageVersion.Latest)]
+    public async Task ListFilledInForLoopFromArray_TheElementIsReadInFrontOfTheStatement(LanguageVersion version)
     {
+        // blocks[i] read inside Task.Run would see the loop's later i: it is read where the call read it, into a local.
         var source = Usings + "class C\n{\n" + Crc + """
 
                 static Task<uint[]> Run(byte[][] blocks)
@@ -229,7 +232,54 @@ public class SequentialAsyncCpuWorkTests
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, source);
+        var fixedSource = Usings + "class C\n{\n" + Crc + """
+
+                static Task<uint[]> Run(byte[][] blocks)
+                {
+                    var tasks = new List<Task<uint>>();
+                    for (int i = 0; i < blocks.Length; i++)
+                    {
+                        var data = blocks[i];
+                        tasks.Add(Task.Run(() => CrcAsync(data)));
+                    }
+                    return Task.WhenAll(tasks);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey, version);
+    }
+
+    [Fact]
+    public async Task DictionaryReadAsArgument_ReadInFrontOfTheStatement()
+    {
+        var source = Usings + "class C\n{\n" + Crc + """
+
+                static async Task<uint[]> Run(IReadOnlyList<string> names, Dictionary<string, byte[]> contents)
+                {
+                    var tasks = new List<Task<uint>>();
+                    foreach (var name in names)
+                    {
+                        tasks.Add(CrcAsync(contents[name]));
+                    }
+                    return await [|Task.WhenAll(tasks)|];
+                }
+            }
+            """;
+        var fixedSource = Usings + "class C\n{\n" + Crc + """
+
+                static async Task<uint[]> Run(IReadOnlyList<string> names, Dictionary<string, byte[]> contents)
+                {
+                    var tasks = new List<Task<uint>>();
+                    foreach (var name in names)
+                    {
+                        var data = contents[name];
+                        tasks.Add(Task.Run(() => CrcAsync(data)));
+                    }
+                    return await Task.WhenAll(tasks);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
     }
 
     [Fact]
@@ -293,8 +343,9 @@ public class SequentialAsyncCpuWorkTests
     }
 
     [Fact]
-    public async Task ArgumentsThatChange_ReportWithoutFix()
+    public async Task ArgumentsThatChange_EachIsReadWhereItsCallReadIt()
     {
+        // 'current' changes between the calls: each task gets the value its call saw, read into a local in front.
         var source = Usings + "class C\n{\n" + Crc + """
 
                 static Task<uint[]> Run(byte[][] blocks)
@@ -307,6 +358,20 @@ public class SequentialAsyncCpuWorkTests
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, source);
+        var fixedSource = Usings + "class C\n{\n" + Crc + """
+
+                static Task<uint[]> Run(byte[][] blocks)
+                {
+                    byte[] current = blocks[0];
+                    var data = current;
+                    var first = Task.Run(() => CrcAsync(data));
+                    current = blocks[1];
+                    var data2 = current;
+                    var second = Task.Run(() => CrcAsync(data2));
+                    return Task.WhenAll(first, second);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
     }
 }
