@@ -1498,33 +1498,9 @@ internal sealed partial class LockFixPlanner
 
     // ---------------------------------------------------------------- names
 
-    private string FreshName(string baseName)
-    {
-        var name = baseName;
-        for (var i = 2; _usedNames.Contains(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
-        {
-            name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
+    private string FreshName(string baseName) => LocalNames.Fresh(baseName, _usedNames);
 
-        _usedNames.Add(name);
-        return name;
-    }
-
-    private static string BaseName(string name)
-    {
-        var trimmed = name.TrimStart('_');
-        if (trimmed.StartsWith("s_", System.StringComparison.Ordinal) || trimmed.StartsWith("m_", System.StringComparison.Ordinal))
-        {
-            trimmed = trimmed.Substring(2);
-        }
-
-        if (trimmed.Length == 0)
-        {
-            return "acc";
-        }
-
-        return char.ToLowerInvariant(trimmed[0]) + trimmed.Substring(1);
-    }
+    private static string BaseName(string name) => LocalNames.FromField(name, "acc");
 
     private static string Capitalise(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
 

@@ -89,7 +89,7 @@ internal static class ScratchBuffers
                 continue;
             }
 
-            var name = FreshName(BaseName(field.Name), usedNames);
+            var name = LocalNames.Fresh(LocalNames.FromField(field.Name, "buffer"), usedNames);
             replacements[reset] = Declaration(field, name, model, reset.SpanStart);
             foreach (var reference in references)
             {
@@ -448,27 +448,4 @@ internal static class ScratchBuffers
             : SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression,
                 field.IsStatic ? SyntaxFactory.ParseTypeName(field.ContainingType.ToMinimalDisplayString(model, position)) : SyntaxFactory.ThisExpression(),
                 SyntaxFactory.IdentifierName(field.Name));
-
-    private static string BaseName(string name)
-    {
-        var trimmed = name.TrimStart('_');
-        if (trimmed.StartsWith("s_", System.StringComparison.Ordinal) || trimmed.StartsWith("m_", System.StringComparison.Ordinal))
-        {
-            trimmed = trimmed.Substring(2);
-        }
-
-        return trimmed.Length == 0 ? "buffer" : char.ToLowerInvariant(trimmed[0]) + trimmed.Substring(1);
-    }
-
-    private static string FreshName(string baseName, HashSet<string> used)
-    {
-        var name = baseName;
-        for (var i = 2; used.Contains(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
-        {
-            name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        used.Add(name);
-        return name;
-    }
 }

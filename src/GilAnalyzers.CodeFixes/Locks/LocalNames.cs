@@ -1,0 +1,33 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace GilAnalyzers.CodeFixes.Locks;
+
+/// <summary>Names for the locals the lock rewrites introduce: from a field's name, and free in the scope they go into.</summary>
+internal static class LocalNames
+{
+    /// <summary><c>_sums</c>, <c>s_sums</c>, <c>m_sums</c> → <c>sums</c>; <paramref name="fallback"/> when nothing is left.</summary>
+    public static string FromField(string name, string fallback)
+    {
+        var trimmed = name.TrimStart('_');
+        if (trimmed.StartsWith("s_", System.StringComparison.Ordinal) || trimmed.StartsWith("m_", System.StringComparison.Ordinal))
+        {
+            trimmed = trimmed.Substring(2);
+        }
+
+        return trimmed.Length == 0 ? fallback : char.ToLowerInvariant(trimmed[0]) + trimmed.Substring(1);
+    }
+
+    /// <summary><paramref name="baseName"/>, or with 2, 3… appended, the first that is neither in <paramref name="used"/> nor a keyword; added to it.</summary>
+    public static string Fresh(string baseName, HashSet<string> used)
+    {
+        var name = baseName;
+        for (var i = 2; used.Contains(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
+        {
+            name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        used.Add(name);
+        return name;
+    }
+}
