@@ -4,6 +4,7 @@ using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using GilAnalyzers.CodeFixes.Locks;
 using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
@@ -66,7 +67,148 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
             return;
         }
 
+        // Before the fix the synchronous parts ran one after another; after it they run at the same time. What they write
+        // that other calls can see would then be raced on.
+        var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
+        foreach (var call in fanIn.Calls)
+        {
+            if (SharedWriteBeforeFirstAwait(call, walker, model.Compilation, cancellationToken) is { } shared)
+            {
+                why.Add(NoFixReasons.FanInSharesState, shared);
+                return;
+            }
+        }
+
         register(CodeAction.Create("Start each call with Task.Run", c => ApplyAsync(document, fanIn, c), TaskRunKey));
+    }
+
+    /// <summary>
+    /// What the part of <paramref name="call"/>'s async body up to its first await (that statement included) writes of
+    /// shared state, or why that cannot be told; null when it writes only its own locals and objects.
+    /// </summary>
+    private static string? SharedWriteBeforeFirstAwait(AsyncFanInCall call, StateEffectsWalker walker, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (call.Site is IAnonymousFunctionOperation lambda)
+        {
+            // An expression-bodied async lambda awaits in its one expression: nothing runs before it but that expression.
+            return (lambda.Syntax as AnonymousFunctionExpressionSyntax)?.Block is { } lambdaBody
+                ? SharedWriteBeforeFirstAwait(call.DisplayName, lambdaBody, walker, compilation, cancellationToken)
+                : null;
+        }
+
+        // An abstract or interface method: every implementation of this compilation is what may run.
+        var methods = call.Method.IsAbstract || call.Method.IsVirtual
+            ? Overrides.Of(call.Method, compilation).Concat(call.Method.IsAbstract ? Enumerable.Empty<IMethodSymbol>() : new[] { call.Method }).ToList()
+            : new List<IMethodSymbol> { call.Method };
+        if (methods.Count == 0)
+        {
+            return "no implementation of '" + call.DisplayName + "' is in sight";
+        }
+
+        foreach (var method in methods)
+        {
+            var body = method.DeclaringSyntaxReferences.Length == 1
+                ? method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) switch
+                {
+                    BaseMethodDeclarationSyntax declaration => declaration.Body,
+                    LocalFunctionStatementSyntax local => local.Body,
+                    AnonymousFunctionExpressionSyntax delegateLambda => delegateLambda.Block,
+                    _ => null,
+                }
+                : null;
+            if (body is null && method.DeclaringSyntaxReferences.Length == 1
+                && method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is AnonymousFunctionExpressionSyntax { ExpressionBody: not null })
+            {
+                // A delegate holding an expression-bodied async lambda: it awaits in its one expression.
+                continue;
+            }
+
+            var arrow = method.DeclaringSyntaxReferences.Length == 1
+                ? method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) switch
+                {
+                    BaseMethodDeclarationSyntax declaration => declaration.ExpressionBody,
+                    LocalFunctionStatementSyntax local => local.ExpressionBody,
+                    _ => null,
+                }
+                : null;
+            var blocker = body is not null
+                ? SharedWriteBeforeFirstAwait(call.DisplayName, body, walker, compilation, cancellationToken)
+                : arrow is not null
+                    ? SharedWriteInArrow(call.DisplayName, arrow, walker, compilation, cancellationToken)
+                    : "the body of '" + call.DisplayName + "' is not in sight";
+            if (blocker is not null)
+            {
+                return blocker;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary><c>=&gt; Task.FromResult(Compute(x))</c>: all of it runs in the call, unless it awaits.</summary>
+    private static string? SharedWriteInArrow(string name, ArrowExpressionClauseSyntax arrow, StateEffectsWalker walker, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (arrow.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax).OfType<AwaitExpressionSyntax>().Any())
+        {
+            return null;
+        }
+
+        if (!compilation.ContainsSyntaxTree(arrow.SyntaxTree)
+            || compilation.GetSemanticModel(arrow.SyntaxTree).GetOperation(arrow.Expression, cancellationToken) is not { } operation)
+        {
+            return "the body of '" + name + "' is not in sight";
+        }
+
+        var written = walker.Analyze(operation, walker.ScopeOf(arrow)).SharedWrites.FirstOrDefault(w => !IsThreadSafe(w));
+        return written is null ? null : "'" + name + "' writes '" + written.Name + "' before its first await";
+    }
+
+    private static string? SharedWriteBeforeFirstAwait(string name, BlockSyntax body, StateEffectsWalker walker, Compilation compilation, CancellationToken cancellationToken)
+    {
+
+        if (!compilation.ContainsSyntaxTree(body.SyntaxTree))
+        {
+            return "'" + name + "' is in another project";
+        }
+
+        var model = compilation.GetSemanticModel(body.SyntaxTree);
+        var prefix = new List<IOperation>();
+        foreach (var statement in body.Statements)
+        {
+            if (model.GetOperation(statement, cancellationToken) is not { } operation)
+            {
+                return "a statement of '" + name + "' does not bind";
+            }
+
+            if (statement.DescendantNodesAndSelf(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax).OfType<AwaitExpressionSyntax>().Any())
+            {
+                break;
+            }
+
+            prefix.Add(operation);
+        }
+
+        // Known writes only: a call the analysis cannot see through (a framework method it has no model of) is not counted,
+        // and neither are the thread-safe objects the calls may share (a SemaphoreSlim, a concurrent collection).
+        var effects = walker.Analyze(prefix, walker.ScopeOf(body));
+        var written = effects.SharedWrites.FirstOrDefault(w => !IsThreadSafe(w));
+        return written is null ? null : "'" + name + "' writes '" + written.Name + "' before its first await";
+    }
+
+    private static bool IsThreadSafe(ISymbol symbol)
+    {
+        var type = symbol switch
+        {
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            _ => null,
+        };
+        var ns = type?.ContainingNamespace?.ToDisplayString();
+        return ns == "System.Collections.Concurrent"
+               || (ns == "System.Threading" && type!.Name is "SemaphoreSlim" or "Semaphore" or "Mutex" or "CountdownEvent" or "ManualResetEventSlim" or "ManualResetEvent" or "AutoResetEvent" or "Barrier" or "Lock" or "ReaderWriterLockSlim")
+               || (ns == "System.Threading.Channels");
     }
 
     private static async Task<Document> ApplyAsync(Document document, AsyncFanIn fanIn, CancellationToken cancellationToken)

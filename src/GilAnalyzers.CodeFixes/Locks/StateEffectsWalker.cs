@@ -36,6 +36,9 @@ internal sealed class StateEffectsWalker
     {
         "System.String", "System.Numerics.Complex", "System.Numerics.BigInteger", "System.TimeSpan", "System.DateTime",
         "System.Guid", "System.Decimal",
+        // Shared read-only services whose instance methods change nothing a caller can see (Encoding.UTF8.GetBytes).
+        "System.Text.Encoding", "System.Globalization.CultureInfo", "System.Globalization.CompareInfo", "System.Globalization.TextInfo",
+        "System.StringComparer",
     };
 
     /// <summary>

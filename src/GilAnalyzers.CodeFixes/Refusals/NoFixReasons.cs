@@ -77,6 +77,9 @@ internal static class NoFixReasons
     public static readonly NoFixReason FanInBlocked = new("GIL005-N2",
         "a call cannot be started with Task.Run as written (it returns no Task, takes a ref argument, or its receiver or an argument could change before the task runs)");
 
+    public static readonly NoFixReason FanInSharesState = new("GIL005-N3",
+        "the work before the first await writes shared state (or calls what the analysis cannot see through): started together on the thread pool, the calls would race on it");
+
     // ------------------------------------------------------------ GIL006
 
     public static readonly NoFixReason NoProcessPool = new("GIL006-N1",

@@ -374,4 +374,72 @@ public class SequentialAsyncCpuWorkTests
             """;
         await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
     }
+
+    private const string Shared = """
+            static readonly List<uint> s_seen = new List<uint>();
+            static readonly System.Collections.Concurrent.ConcurrentBag<uint> s_bag = new System.Collections.Concurrent.ConcurrentBag<uint>();
+
+            static async Task<uint> RecordedCrcAsync(byte[] data)
+            {
+                uint crc = 0xFFFFFFFF;
+                foreach (var b in data)
+                {
+                    crc ^= b;
+                    for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (uint)-(int)(crc & 1));
+                }
+                s_seen.Add(crc);
+                await Task.Yield();
+                return ~crc;
+            }
+
+            static async Task<uint> BaggedCrcAsync(byte[] data)
+            {
+                uint crc = 0xFFFFFFFF;
+                foreach (var b in data)
+                {
+                    crc ^= b;
+                    for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (uint)-(int)(crc & 1));
+                }
+                s_bag.Add(crc);
+                await Task.Yield();
+                return ~crc;
+            }
+        """;
+
+    [Fact]
+    public async Task CallsWriteASharedListBeforeTheirFirstAwait_ReportsWithoutFix()
+    {
+        // Run together on the pool, the calls would add to one List<T> at the same time.
+        var source = Usings + "class C\n{\n" + Shared + """
+
+                static async Task<uint[]> Run(byte[][] blocks)
+                {
+                    return await [|Task.WhenAll(blocks.Select(b => RecordedCrcAsync(b)))|];
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
+
+    [Fact]
+    public async Task CallsAddToAConcurrentBag_StillFixed()
+    {
+        var source = Usings + "class C\n{\n" + Shared + """
+
+                static async Task<uint[]> Run(byte[][] blocks)
+                {
+                    return await [|Task.WhenAll(blocks.Select(b => BaggedCrcAsync(b)))|];
+                }
+            }
+            """;
+        var fixedSource = Usings + "class C\n{\n" + Shared + """
+
+                static async Task<uint[]> Run(byte[][] blocks)
+                {
+                    return await Task.WhenAll(blocks.Select(b => Task.Run(() => BaggedCrcAsync(b))));
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
+    }
 }
