@@ -37,9 +37,10 @@ export NUGET_PACKAGES=${NUGET_PACKAGES:-$WORK/nuget}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 RULES="GIL001 GIL002 GIL003 GIL004 GIL005 GIL006"
 
-# ---- the repositories: key | owner/name | commit | solution folder | solution | test project (from the folder) ----
+# ---- the repositories: key | owner/name | commit | solution folder | solution | test project (from the folder)
+#      | test filter (empty: the whole suite) ----
 ENTRIES=(
-  "compactmpc|jnagykuhlen/CompactMPC|a9cebdf5da0ee8be3fe4071372fa8669e766f883|.|CompactMPC.sln|UnitTests"
+  "compactmpc|jnagykuhlen/CompactMPC|a9cebdf5da0ee8be3fe4071372fa8669e766f883|.|CompactMPC.sln|UnitTests|FullyQualifiedName!~NetworkTest&FullyQualifiedName!~SecureComputationTest"
   "likhvar|LikhvarDS/Examples|c2bafe39c73003ac4417f689d3ca1a3e248a78b5|UnitTests|UnitTests.sln|UnitTestProject"
   "codemaze-locking|CodeMazeBlog/CodeMazeGuides|79fe6ef961ee215beb6597ab6432ce559a4da649|csharp-intermediate-topics/LockingMechanismInCSharp|LockingMechanismInCSharp.sln|Tests"
   "codemaze-rwlock|CodeMazeBlog/CodeMazeGuides|79fe6ef961ee215beb6597ab6432ce559a4da649|csharp-intermediate-topics/WhenToUseReaderWriterLockSlimOverLockInCSharp|WhenToUseReaderWriterLockSlimOverLockInCSharp.sln|Tests"
@@ -103,11 +104,12 @@ gitdir_of() { # where the repository of owner/name lives under MIRROR
 diag_sites() { # unique rule@file:line of GIL warnings in a build log
   grep -oE '[^ ]+\.cs\([0-9]+,[0-9]+\): warning GIL[0-9]{3}' "$1" | sed -E 's/\(([0-9]+),[0-9]+\): warning (GIL[0-9]{3})/:\1 \2/' | sort -u
 }
-test_counts() { # "passed/failed/skipped" summed over the summary lines of a dotnet test log
+test_counts() { # "passed/failed/skipped" summed over the summary blocks ("Total tests: N" then "Passed: N" lines)
   local p f s
-  p=$(grep -oE 'Passed: +[0-9]+' "$1" | grep -oE '[0-9]+' | paste -sd+ | bc 2>/dev/null)
-  f=$(grep -oE 'Failed: +[0-9]+' "$1" | grep -oE '[0-9]+' | paste -sd+ | bc 2>/dev/null)
-  s=$(grep -oE 'Skipped: +[0-9]+' "$1" | grep -oE '[0-9]+' | paste -sd+ | bc 2>/dev/null)
+  p=$(grep -E '^ +Passed: +[0-9]+' "$1" | grep -oE '[0-9]+' | paste -sd+ | bc 2>/dev/null)
+  f=$(grep -E '^ +Failed: +[0-9]+' "$1" | grep -oE '[0-9]+' | paste -sd+ | bc 2>/dev/null)
+  s=$(grep -E '^ +Skipped: +[0-9]+' "$1" | grep -oE '[0-9]+' | paste -sd+ | bc 2>/dev/null)
+  grep -q 'The active test run was aborted' "$1" && { echo "aborted"; return; }
   [ -n "$p$f$s" ] || { echo "none"; return; }
   echo "${p:-0}/${f:-0}/${s:-0}"
 }
@@ -121,7 +123,11 @@ for key in ${REPOS:-$DEFAULT_REPOS}; do
   entry=""
   for e in "${ENTRIES[@]}"; do [ "${e%%|*}" = "$key" ] && entry=$e; done
   [ -n "$entry" ] || die "unknown repository key '$key' (known: $(printf '%s ' "${ENTRIES[@]%%|*}"))"
-  IFS='|' read -r _ repo commit folder target testproj <<<"$entry"
+  IFS='|' read -r _ repo commit folder target testproj filter <<<"$entry"
+  # CompactMPC's TCP tests bind fixed loopback ports one after another: here two fail (connection refused, address
+  # in use) and the multi-party set-intersection tests sometimes hang; they are left out (see the docs page)
+  testargs=(-c Release --logger "console;verbosity=normal" --blame-hang-timeout 5m)
+  [ -n "$filter" ] && testargs+=(--filter "$filter")
   src=$(gitdir_of "$repo") || die "no repository for $repo under $MIRROR (expected ${repo/\//+}/repo or ${repo/\//+})"
   out="$WORK/$key"; logs="$WORK/$key.logs"
   rm -rf "$out" "$logs"; mkdir -p "$logs"
@@ -155,41 +161,61 @@ EOF
 EOF
   git add -A . 2>/dev/null   # the index now holds the ported tree: the fix diff below is against it
 
-  # 3. build, list the diagnostics, run the suite
-  dotnet build "$target" -c Release >"$logs/build-before.log" 2>&1
+  # 3. build (every project compiled, so every warning is printed), list the diagnostics, run the suite
+  dotnet build "$target" -c Release --no-incremental >"$logs/build-before.log" 2>&1
   errs_before=$(build_errors "$logs/build-before.log")
   diag_sites "$logs/build-before.log" >"$logs/diagnostics-before.txt"
   start=$(date +%s)
-  dotnet test "$testproj" -c Release >"$logs/test-before.log" 2>&1
+  dotnet test "$testproj" "${testargs[@]}" >"$logs/test-before.log" 2>&1
   t_before=$(( $(date +%s) - start ))
   before=$(test_counts "$logs/test-before.log")
 
-  # 4. the fixes, as README "Fix from the command line" applies them
-  dotnet format analyzers "$target" --diagnostics $RULES --severity info -v diag >"$logs/format.log" 2>&1 \
-    || echo "   dotnet format exited non-zero (see $logs/format.log)" >&2
+  # 4. the fixes, as README "Fix from the command line" applies them; run again while a pass still changes code,
+  #    because a fix can uncover another rule's site (a lock removed from hand-made threads leaves GIL003), at most 3
+  passes=0; last=""
+  for pass in 1 2 3; do
+    dotnet format analyzers "$target" --diagnostics $RULES --severity info -v diag >"$logs/format-$pass.log" 2>&1 \
+      || echo "   dotnet format pass $pass exited non-zero (see $logs/format-$pass.log)" >&2
+    now=$(git diff . | sha1sum)
+    [ "$now" = "$last" ] && break
+    [ -z "$(git diff --name-only .)" ] && break
+    passes=$pass; last=$now
+    git diff . >"$WORK/$key.fix-pass$pass.diff"
+  done
   git diff . >"$WORK/$key.fix.diff"
   files_changed=$(git diff --name-only . | wc -l)
 
   # 5. build again, list what is left, run the suite again
-  dotnet build "$target" -c Release >"$logs/build-after.log" 2>&1
+  dotnet build "$target" -c Release --no-incremental >"$logs/build-after.log" 2>&1
   errs_after=$(build_errors "$logs/build-after.log")
   diag_sites "$logs/build-after.log" >"$logs/diagnostics-after.txt"
   start=$(date +%s)
-  dotnet test "$testproj" -c Release >"$logs/test-after.log" 2>&1
+  dotnet test "$testproj" "${testargs[@]}" >"$logs/test-after.log" 2>&1
   t_after=$(( $(date +%s) - start ))
   after=$(test_counts "$logs/test-after.log")
 
-  n_before=$(wc -l <"$logs/diagnostics-before.txt"); n_after=$(wc -l <"$logs/diagnostics-after.txt")
-  rules=$(cut -d' ' -f2 "$logs/diagnostics-before.txt" | sort | uniq -c | awk '{printf "%s%s×%s", (NR>1?" ":""), $2, $1}')
+  # sites are rule@file:line; a fixed site's line may move, so "gone" and "new" are per file and rule
+  per_file_rule() { sed -E 's/:[0-9]+ / /' "$1" | sort | uniq -c | awk '{print $3" "$2" "$1}'; }
+  gone=0; new=0
+  while read -r rule file n; do
+    m=$(per_file_rule "$logs/diagnostics-after.txt" | awk -v r="$rule" -v f="$file" '$1==r && $2==f {print $3}')
+    [ "${m:-0}" -lt "$n" ] && gone=$((gone + n - ${m:-0}))
+  done < <(per_file_rule "$logs/diagnostics-before.txt")
+  while read -r rule file n; do
+    m=$(per_file_rule "$logs/diagnostics-before.txt" | awk -v r="$rule" -v f="$file" '$1==r && $2==f {print $3}')
+    [ "${m:-0}" -lt "$n" ] && new=$((new + n - ${m:-0}))
+  done < <(per_file_rule "$logs/diagnostics-after.txt")
+  by_rule() { cut -d' ' -f2 "$1" | sort | uniq -c | awk '{printf "%s%s×%s", (NR>1?" ":""), $2, $1}'; }
+  r_before=$(by_rule "$logs/diagnostics-before.txt"); r_after=$(by_rule "$logs/diagnostics-after.txt")
   verdict=ok
   if [ "$errs_after" != "0" ] || [ "$before" = "none" ] || [ "$before" != "$after" ]; then verdict=DIFFERENT; STATUS=1; fi
-  ROWS+=("| $key | ${commit:0:12} | $n_before (${rules:-none}) | $((n_before - n_after)) sites gone, $files_changed files changed | $errs_before → $errs_after | $before (${t_before}s) | $after (${t_after}s) | $verdict |")
+  ROWS+=("| $key | ${commit:0:12} | ${r_before:-none} | ${r_after:-none} | $passes | $gone gone, $new new; $files_changed files changed | $errs_before → $errs_after | $before (${t_before}s) | $after (${t_after}s) | $verdict |")
   cd "$WORK" || exit 2
 done
 
 echo
 echo "GilAnalyzers $GIL_VERSION; tests as passed/failed/skipped (wall time of dotnet test); diffs in $WORK/<key>.fix.diff"
-echo "| repository | commit | GIL diagnostics | fixes applied | build errors before → after | tests before | tests after | counts |"
-echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+echo "| repository | commit | GIL diagnostics before | after | format passes that changed code | sites | build errors before → after | tests before | tests after | counts |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 printf '%s\n' "${ROWS[@]}"
 exit $STATUS
