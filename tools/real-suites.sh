@@ -12,7 +12,7 @@
 # Environment: REPOS="compactmpc likhvar ..." picks entries (default: every entry but argon2, whose suite takes
 #   ~10 min and whose library has no diagnostic); NUGET_PACKAGES (default WORKDIR/nuget, so no stale package copy).
 # Exit status: 0 when every chosen repository built after the fixes with no error and its test counts matched;
-#   1 otherwise; 2 on missing inputs or a step that could not run.
+#   1 otherwise (also when a suite ran no test or its run was aborted); 2 on missing inputs or a step that could not run.
 set -uo pipefail
 
 die() { echo "real-suites: $*" >&2; exit 2; }
@@ -228,7 +228,8 @@ EOF
   by_rule() { cut -d' ' -f2 "$1" | sort | uniq -c | awk '{printf "%s%s×%s", (NR>1?" ":""), $2, $1}'; }
   r_before=$(by_rule "$logs/diagnostics-before.txt"); r_after=$(by_rule "$logs/diagnostics-after.txt")
   verdict=ok
-  if [ "$errs_after" != "0" ] || [ "$before" = "none" ] || [ "$before" != "$after" ]; then verdict=DIFFERENT; STATUS=1; fi
+  if [ "$errs_after" != "0" ] || [ "$before" != "$after" ]; then verdict=DIFFERENT; STATUS=1; fi
+  case "$before $after" in *none*|*aborted*) verdict="NOT COMPARED (no complete run)"; STATUS=1 ;; esac
   ROWS+=("| $key | ${commit:0:12} | ${r_before:-none} | ${r_after:-none} | $passes | $gone gone, $new new; $files_changed files changed | $errs_before → $errs_after | $before (${t_before}s) | $after (${t_after}s) | $verdict |")
   cd "$WORK" || exit 2
 done
