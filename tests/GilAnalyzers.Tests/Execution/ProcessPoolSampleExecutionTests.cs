@@ -10,43 +10,58 @@ namespace GilAnalyzers.Tests.Execution;
 /// <summary>
 /// GIL006's BEFORE/AFTER with real processes. The process pool starts workers that load the application's own
 /// assembly from disk (its deps.json and runtimeconfig.json), so an in-memory load context cannot run the AFTER:
-/// both versions of samples/GIL006.LegacyCodec are built with the real <c>dotnet build</c> into temporary projects
-/// and run as child processes at a reduced size, and must print the same result.
+/// both versions of each GIL006 sample (the catalogue's rows that do not run in-process: samples/GIL006.LegacyCodec,
+/// samples/GIL006.IndexDrivenKnapsack) are fixed with the first code action (what "Fix all" and dotnet format apply),
+/// built with the real <c>dotnet build</c> into temporary projects and run as child processes at a reduced size, and
+/// must print the same result.
 /// </summary>
 public sealed class ProcessPoolSampleExecutionTests
 {
-    private static readonly SampleInfo Sample = SampleCatalog.Named("GIL006.LegacyCodec");
-
-    /// <summary>Frames per run: a few per worker, so the pool really fans out, at a fraction of the full size.</summary>
-    private static readonly string ReducedSize = Sample.TestSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    [Fact]
-    public async Task FixedLegacyCodecSampleRunsInWorkerProcessesAndPrintsTheSameResult()
+    public static TheoryData<string> ProcessSamples()
     {
-        var before = Sample.ReadSource();
+        var data = new TheoryData<string>();
+        foreach (var sample in SampleCatalog.All.Where(s => !s.RunsInProcess))
+        {
+            data.Add(sample.Name);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ProcessSamples))]
+    public async Task FixedSampleRunsInWorkerProcessesAndPrintsTheSameResult(string name)
+    {
+        var sample = SampleCatalog.Named(name);
+
+        // Frames or manifests per run: a few per worker, so the pool really fans out, at a fraction of the full size.
+        var reducedSize = sample.TestSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var before = sample.ReadSource();
         var outcome = await SampleFixPipeline.ApplyAllFixesAsync(
             before,
-            only: [Sample.PreferredFix],
             additionalReferences: [MetadataReference.CreateFromFile(typeof(ProcessPool).Assembly.Location)]);
         var after = outcome.Source;
 
-        Assert.Contains(outcome.Applied, applied => applied.EquivalenceKey == Sample.PreferredFix);
+        // No key named: the first action of every diagnostic, and that is the process pool.
+        Assert.Contains(outcome.Applied, applied => applied.EquivalenceKey == sample.PreferredFix);
+        Assert.All(outcome.Applied, applied => Assert.Equal(sample.PreferredFix, applied.EquivalenceKey));
+        Assert.Empty(outcome.RemainingDiagnostics);
         Assert.Contains("ProcessPool.Shared.Map", after, StringComparison.Ordinal);
-        Assert.DoesNotContain("lock (CodecGate)", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("lock (", after, StringComparison.Ordinal);
         Assert.DoesNotContain("Parallel.For(", after, StringComparison.Ordinal);
 
         var root = Directory.CreateTempSubdirectory("gil006-exec-").FullName;
         try
         {
-            var beforeProject = WriteProject(Path.Combine(root, "before"), "LegacyCodecBefore", before);
-            var afterProject = WriteProject(Path.Combine(root, "after"), "LegacyCodecAfter", after);
+            var beforeProject = WriteProject(Path.Combine(root, "before"), name.Replace(".", "", StringComparison.Ordinal) + "Before", before);
+            var afterProject = WriteProject(Path.Combine(root, "after"), name.Replace(".", "", StringComparison.Ordinal) + "After", after);
 
             // One after the other: both builds would otherwise build the referenced pool project at the same time.
             var beforeDll = await BuildAsync(beforeProject);
             var afterDll = await BuildAsync(afterProject);
 
-            var beforeRun = await DotNetCli.RunAsync(root, beforeDll, ReducedSize);
-            var afterRun = await DotNetCli.RunAsync(root, afterDll, ReducedSize);
+            var beforeRun = await DotNetCli.RunAsync(root, beforeDll, reducedSize);
+            var afterRun = await DotNetCli.RunAsync(root, afterDll, reducedSize);
             Assert.True(beforeRun.ExitCode == 0, beforeRun.Describe());
             Assert.True(afterRun.ExitCode == 0, afterRun.Describe());
 
