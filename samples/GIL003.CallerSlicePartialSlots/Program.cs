@@ -6,9 +6,9 @@ using System.Threading;
 // itself, a started thread counts each other slice, each slice writes its count to its own slot partial[id], and the
 // slots are summed after the joins. Row i compares against i earlier points, so the later slices hold most of the
 // pairs (on two cores: three quarters in the second slice) and the other threads finish early and wait.
-// The fix it needs runs Parallel.For over the whole row range with a count per worker (localInit/localFinally), so
-// the scheduler balances the rows. The first code action today (GIL003.ParallelForPartitions) keeps the two slices,
-// only without hand-made threads: as unbalanced as before.
+// The first code action (GIL003.ParallelForRange) runs Parallel.For over the whole row range with a count per worker
+// (localInit/localFinally), so the scheduler balances the rows; each worker adds its count into partial[0], and the
+// sum over the slots is the same.
 public static class Sample
 {
     /// <summary>Full size: points, about 2 s of single-core work.</summary>

@@ -31,6 +31,7 @@ internal enum FanOutRewriteKind
 internal static class FanOutRewrite
 {
     private const string ParallelName = "System.Threading.Tasks.Parallel";
+    private const string InterlockedName = "System.Threading.Interlocked";
 
     public static async Task<Document> ApplyAsync(Document document, FanOutPlan plan, FanOutRewriteKind kind, CancellationToken cancellationToken)
     {
@@ -87,6 +88,12 @@ internal static class FanOutRewrite
         foreach (var (read, size) in OutsideLengthReads(plan, out _))
         {
             editor.ReplaceNode(read, size.WithTriviaFrom(read));
+        }
+
+        if (kind == FanOutRewriteKind.Range && UnusedCallee(plan, model, editor.OriginalRoot) is { } unused)
+        {
+            // The partitions' method now runs inline in the Parallel.For: an uncalled local function would warn (CS8321).
+            editor.RemoveNode(unused, SyntaxRemoveOptions.KeepUnbalancedDirectives);
         }
 
         // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
@@ -185,7 +192,7 @@ internal static class FanOutRewrite
     private static StatementSyntax Annotate(StatementSyntax statement)
     {
         var names = statement.DescendantNodes().OfType<MemberAccessExpressionSyntax>()
-            .Where(m => m.ToString() == ParallelName)
+            .Where(m => m.ToString() is ParallelName or InterlockedName)
             .ToList();
         return statement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
     }
@@ -245,7 +252,10 @@ internal static class FanOutRewrite
         var acc = range.Accumulator.Name;
         var type = range.Accumulator.Type.ToMinimalDisplayString(model, position);
         var state = FreeName(model, position, "loopState", range.LoopBody.Syntax);
-        var merges = string.Concat(range.Merges.Select(m => Reindent(m.Syntax.ToFullString(), layout.Inner, eol) + eol));
+        // partial[id] = acc; over an array that is only summed: each worker adds its sum into the first slot instead.
+        var merges = range.SlotArray is { } slots
+            ? layout.Inner + InterlockedName + ".Add(ref " + slots.Syntax + "[0], " + acc + ");" + eol
+            : string.Concat(range.Merges.Select(m => Reindent(m.Syntax.ToFullString(), layout.Inner, eol) + eol));
         return ParallelName + ".For<" + type + ">(0, " + range.End.Syntax + ", () => " + range.AccumulatorInitializer!.Syntax + ", (" + j + ", " + state + ", " + acc + ") =>" + eol
                + layout.Indent + "{" + eol
                + loopBody
@@ -254,6 +264,78 @@ internal static class FanOutRewrite
                + layout.Indent + "{" + eol
                + merges
                + layout.Indent + "});";
+    }
+
+    /// <summary>
+    /// Whether the whole-range rewrite's code, written at the fan-out, names what it named where it was: a range loop
+    /// taken from the method the partitions call must not meet a local that hides a field or captured local there.
+    /// </summary>
+    public static bool RangeNamesResolveAtAnchor(FanOutPlan plan, SemanticModel model)
+    {
+        if (plan.Range is not { Callee: not null } range)
+        {
+            return true;
+        }
+
+        var position = plan.Anchor.Syntax.SpanStart;
+        var copied = new List<IOperation> { range.End, range.LoopBody };
+        if (range.SlotArray is not null)
+        {
+            // partial[id] = acc; becomes Interlocked.Add(ref partial[0], acc): only the array is written there.
+            copied.Add(range.SlotArray);
+        }
+        else
+        {
+            copied.AddRange(range.Merges);
+        }
+
+        foreach (var operation in copied.SelectMany(c => OperationFacts.Descendants(c)))
+        {
+            // Only simple names bind by scope: `Math.PI`, `this.items` and `other.Count` mean the same anywhere.
+            var symbol = operation switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IFieldReferenceOperation { Syntax: IdentifierNameSyntax } field => field.Field,
+                IPropertyReferenceOperation { Syntax: IdentifierNameSyntax } property => property.Property,
+                IInvocationOperation { Syntax: InvocationExpressionSyntax { Expression: SimpleNameSyntax } } call => call.TargetMethod,
+                _ => null,
+            };
+            if (symbol is null
+                || OperationFacts.IsDeclaredIn(symbol, range.LoopBody)
+                || SymbolEqualityComparer.Default.Equals(symbol, range.LoopIndex)
+                || SymbolEqualityComparer.Default.Equals(symbol, range.Accumulator))
+            {
+                continue;
+            }
+
+            var original = symbol.OriginalDefinition;
+            if (!model.LookupSymbols(position, name: symbol.Name).Any(found => SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, original)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The declaration of the local function the partitions called, when nothing but the removed fan-out calls it.</summary>
+    private static SyntaxNode? UnusedCallee(FanOutPlan plan, SemanticModel model, SyntaxNode root)
+    {
+        if (plan.Range?.Callee is not { MethodKind: MethodKind.LocalFunction } callee
+            || callee.DeclaringSyntaxReferences.Length != 1
+            || callee.DeclaringSyntaxReferences[0].GetSyntax() is not LocalFunctionStatementSyntax declaration)
+        {
+            return null;
+        }
+
+        var gone = new List<SyntaxNode> { plan.Anchor.Syntax, declaration };
+        gone.AddRange(plan.Removed.Select(r => r.Syntax));
+        var stillCalled = root.DescendantNodes()
+            .OfType<IdentifierNameSyntax>()
+            .Where(n => n.Identifier.ValueText == callee.Name && !gone.Any(g => g.Span.Contains(n.Span)))
+            .Any(n => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n).Symbol, callee));
+        return stillCalled ? null : declaration;
     }
 
     internal static string FreeName(SemanticModel model, int position, string name, SyntaxNode body)

@@ -100,18 +100,35 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
             return;
         }
 
-        // The whole-range rewrite comes first when it applies: it is the one that balances uneven partitions.
-        if (plan.Range is not null)
+        // The whole-range rewrite comes first when it applies and an index's work can vary (it loops or calls): it is the
+        // one that balances uneven partitions. A flat body costs the same at every index — balancing gains nothing and a
+        // delegate call per index costs — so there the partitions rewrite comes first.
+        var range = plan.Range is not null && FanOutRewrite.RangeNamesResolveAtAnchor(plan, model)
+            ? CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Range, c), ParallelForRangeKey)
+            : null;
+        var rangeFirst = range is not null && WorkVariesByIndex(plan.Range!.LoopBody, types);
+        if (rangeFirst)
         {
-            register(CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Range, c), ParallelForRangeKey));
+            register(range!);
         }
 
         if (plan.Items is not null)
         {
             register(CodeAction.Create("Run the items with Parallel.ForEach", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForEachItemsKey));
-            return;
+        }
+        else
+        {
+            register(CodeAction.Create("Run the partitions with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForPartitionsKey));
         }
 
-        register(CodeAction.Create("Run the partitions with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForPartitionsKey));
+        if (range is not null && !rangeFirst)
+        {
+            register(range);
+        }
     }
+
+    /// <summary>Whether one index's work holds a loop or a call (other than System.Math's), so its cost can differ by index.</summary>
+    private static bool WorkVariesByIndex(IOperation loopBody, KnownTypes types)
+        => OperationFacts.Descendants(loopBody).Any(o => o is ILoopOperation
+                                                         || (o is IInvocationOperation call && !KnownTypes.Is(call.TargetMethod.ContainingType, types.MathType)));
 }

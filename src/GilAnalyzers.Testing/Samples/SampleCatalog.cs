@@ -29,9 +29,7 @@ public static class SampleCatalog
         new SampleInfo("GIL001.SemaphoreHashChain", DiagnosticIds.SharedLockAroundCpuWork, 40, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
         new SampleInfo("GIL001.TaskRunFanOutPrimeCount", DiagnosticIds.SharedLockAroundCpuWork, 250_003, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey),
         new SampleInfo("GIL002.SynchronizedParticleSimulation", DiagnosticIds.SynchronizedCpuMethod, 150, SynchronizedCpuMethodFixer.NarrowLockKey),
-        // The first action today keeps the two static slices (Parallel.For over the partitions, no rebalancing); issue 16
-        // asks for Parallel.For over the whole row range (GIL003.ParallelForRange), which the fixer does not offer here yet.
-        new SampleInfo("GIL003.CallerSlicePartialSlots", DiagnosticIds.RawThreadsCpuLoop, 3_001, RawThreadsCpuLoopFixer.ParallelForPartitionsKey),
+        new SampleInfo("GIL003.CallerSlicePartialSlots", DiagnosticIds.RawThreadsCpuLoop, 3_001, RawThreadsCpuLoopFixer.ParallelForRangeKey),
         new SampleInfo("GIL003.ThreadArraySumOfSquares", DiagnosticIds.RawThreadsCpuLoop, 2_000_003, RawThreadsCpuLoopFixer.ParallelForPartitionsKey),
         new SampleInfo("GIL003.TwoThreadFibonacci", DiagnosticIds.RawThreadsCpuLoop, 24, RawThreadsCpuLoopFixer.ParallelInvokeKey),
         new SampleInfo("GIL003.UnevenTriangularSplit", DiagnosticIds.RawThreadsCpuLoop, 3_001, RawThreadsCpuLoopFixer.ParallelForRangeKey),

@@ -13,7 +13,7 @@ namespace GilAnalyzers.Core;
 /// </summary>
 internal sealed class RangeSplitPlan
 {
-    public RangeSplitPlan(ILocalSymbol loopIndex, IOperation end, IOperation loopBody, ILocalSymbol? accumulator, IOperation? accumulatorInitializer, ImmutableArray<IOperation> merges)
+    public RangeSplitPlan(ILocalSymbol loopIndex, IOperation end, IOperation loopBody, ILocalSymbol? accumulator, IOperation? accumulatorInitializer, ImmutableArray<IOperation> merges, IOperation? slotArray = null, IMethodSymbol? callee = null)
     {
         LoopIndex = loopIndex;
         End = end;
@@ -21,6 +21,8 @@ internal sealed class RangeSplitPlan
         Accumulator = accumulator;
         AccumulatorInitializer = accumulatorInitializer;
         Merges = merges;
+        SlotArray = slotArray;
+        Callee = callee;
     }
 
     /// <summary>The inner loop's index (<c>j</c>); it becomes the Parallel.For index.</summary>
@@ -37,6 +39,18 @@ internal sealed class RangeSplitPlan
 
     /// <summary>The statements after the inner loop that fold the accumulator into shared state (become localFinally).</summary>
     public ImmutableArray<IOperation> Merges { get; }
+
+    /// <summary>
+    /// When the one merge writes the partition's own slot (<c>partial[id] = sum</c>) of a local array that is only ever
+    /// summed: that array. Each worker then adds its sum into the first slot, so every sum over the slots is unchanged.
+    /// </summary>
+    public IOperation? SlotArray { get; }
+
+    /// <summary>
+    /// When each partition runs a call (<c>() =&gt; CountSlice(id)</c>, or the calling thread's <c>CountSlice(0)</c>): the
+    /// method or local function whose body holds the range loop; the loop, the end and the merges are its code.
+    /// </summary>
+    public IMethodSymbol? Callee { get; }
 }
 
 /// <summary>
@@ -58,7 +72,18 @@ internal static class RangeSplit
             return null;
         }
 
+        ISymbol partitionSymbol = partition;
         var statements = preStatements.AddRange(body.Statements);
+        IMethodSymbol? callee = null;
+        IOperation? calleeBody = null;
+        if (!statements.Any(s => s is IForLoopOperation) && PartitionCallee(body, preStatements, partition, root) is { } called)
+        {
+            // () => CountSlice(id): the range loop is the called method's; its parameter is the partition.
+            (callee, partitionSymbol, calleeBody) = called;
+            // A void local function's block ends in an implicit return: not part of what it does.
+            statements = ((IBlockOperation)calleeBody).Operations.Where(o => o is not IReturnOperation { IsImplicit: true, ReturnedValue: null }).ToImmutableArray();
+        }
+
         var loops = statements.OfType<IForLoopOperation>().ToList();
         if (loops.Count != 1)
         {
@@ -73,8 +98,9 @@ internal static class RangeSplit
             return null;
         }
 
-        var n = WholeRangeEnd(new Matcher(root, statements), partition, partitionCount, start, end, partitionLocals, root);
-        if (n is null || !TryFindAccumulator(loop.Body, partition, partitionLocals, j, out var accumulator))
+        var matcher = new Matcher(root, statements, calleeBody);
+        var n = WholeRangeEnd(matcher, partitionSymbol, partitionCount, start, end, partitionLocals, root);
+        if (n is null || !TryFindAccumulator(loop.Body, partitionSymbol, partitionLocals, j, out var accumulator))
         {
             return null;
         }
@@ -91,12 +117,120 @@ internal static class RangeSplit
 
         // After the loop: only merges of the accumulator into shared state.
         var merges = statements.Skip(loopPosition + 1).ToImmutableArray();
-        if (!AreMergesOnly(merges, accumulator, partition, partitionLocals, types))
+        IOperation? slotArray = null;
+        if (accumulator is not null && merges.Length == 1 && SummedSlotWrite(merges[0], accumulator, partitionSymbol, matcher, root) is { } slots)
+        {
+            slotArray = slots;
+        }
+        else if (!AreMergesOnly(merges, accumulator, partitionSymbol, partitionLocals, types))
         {
             return null;
         }
 
-        return new RangeSplitPlan(j, n, loop.Body, accumulator, accumulatorInitializer, merges);
+        return new RangeSplitPlan(j, n, loop.Body, accumulator, accumulatorInitializer, merges, slotArray, callee);
+    }
+
+    /// <summary>
+    /// The called method when the partition's whole body is one call with the partition index as its only argument, to a
+    /// local function or a method declared in this file (not virtual, generic or async, no ref parameter), with a block
+    /// body; with its parameter and body. Null otherwise.
+    /// </summary>
+    private static (IMethodSymbol Callee, IParameterSymbol Partition, IOperation Body)? PartitionCallee(FanOutBody body, ImmutableArray<IOperation> preStatements, ILocalSymbol partition, IOperation root)
+    {
+        if (body.Statements.Length != 1)
+        {
+            return null;
+        }
+
+        var statement = body.Statements[0] is IExpressionStatementOperation expression ? expression.Operation : body.Statements[0];
+        if (OperationFacts.StripConversions(statement) is not IInvocationOperation { Arguments: { Length: 1 } } call
+            || call.TargetMethod is not { Parameters: { Length: 1 }, ReturnsVoid: true, IsGenericMethod: false, IsAsync: false, IsVirtual: false, IsAbstract: false, IsOverride: false, IsExtern: false } method
+            || method.Parameters[0] is not { RefKind: RefKind.None, IsParams: false } parameter
+            || parameter.Type.SpecialType != SpecialType.System_Int32
+            || (call.Instance is not null && call.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
+            || method.DeclaringSyntaxReferences.Length != 1
+            || method.DeclaringSyntaxReferences[0].SyntaxTree != root.Syntax.SyntaxTree
+            || !new Matcher(root, preStatements).IsLocal(call.Arguments[0].Value, partition))
+        {
+            return null;
+        }
+
+        IOperation? calleeBody = null;
+        if (method.MethodKind == MethodKind.LocalFunction)
+        {
+            calleeBody = OperationFacts.Descendants(root).OfType<ILocalFunctionOperation>().FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, method))?.Body;
+        }
+        else if (method.MethodKind == MethodKind.Ordinary && root.SemanticModel is { } model)
+        {
+            calleeBody = model.GetOperation(method.DeclaringSyntaxReferences[0].GetSyntax()) is IMethodBodyOperation { BlockBody: { } block } ? block : null;
+        }
+
+        return calleeBody is IBlockOperation ? (method, parameter, calleeBody) : null;
+    }
+
+    /// <summary>
+    /// The array of <c>slots[p] = acc;</c> when <c>slots</c> is a local int or long array of the accumulator's type, made
+    /// empty (<c>new long[n]</c>), written only here and read only by <c>foreach (var s in slots) total += s;</c> folds
+    /// (and its <c>Length</c>): adding every worker's sum into one slot leaves those folds' results as they were.
+    /// </summary>
+    private static IOperation? SummedSlotWrite(IOperation merge, ILocalSymbol accumulator, ISymbol partition, Matcher matcher, IOperation root)
+    {
+        if (merge is not IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { Indices: { Length: 1 } } slot } assignment }
+            || OperationFacts.StripConversions(assignment.Value) is not ILocalReferenceOperation value
+            || !SymbolEqualityComparer.Default.Equals(value.Local, accumulator)
+            || !matcher.IsLocal(slot.Indices[0], partition)
+            || slot.ArrayReference is not ILocalReferenceOperation { Local: { Type: IArrayTypeSymbol { Rank: 1 } arrayType } array }
+            || !SymbolEqualityComparer.Default.Equals(arrayType.ElementType, accumulator.Type)
+            || accumulator.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64))
+        {
+            return null;
+        }
+
+        var declared = false;
+        foreach (var operation in OperationFacts.Descendants(root))
+        {
+            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, array))
+            {
+                var initial = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
+                if (initial is null || OperationFacts.StripConversions(initial) is not IArrayCreationOperation { Initializer: null })
+                {
+                    return null;
+                }
+
+                declared = true;
+            }
+            else if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, array)
+                     && reference != slot.ArrayReference
+                     && !(reference.Parent is IPropertyReferenceOperation { Property.Name: "Length" })
+                     && !IsSumFoldSource(reference))
+            {
+                return null;
+            }
+        }
+
+        return declared ? slot.ArrayReference : null;
+    }
+
+    /// <summary><c>foreach (var s in slots) total += s;</c> (one unchecked addition of the element into something else).</summary>
+    private static bool IsSumFoldSource(ILocalReferenceOperation reference)
+    {
+        var parent = reference.Parent;
+        while (parent is IConversionOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        if (parent is not IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation element } loop
+            || OperationFacts.StripConversions(loop.Collection) != reference)
+        {
+            return false;
+        }
+
+        var statement = loop.Body is IBlockOperation { Operations: { Length: 1 } } block ? block.Operations[0] : loop.Body;
+        return statement is IExpressionStatementOperation { Operation: ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, IsChecked: false } add }
+               && OperationFacts.StripConversions(add.Value) is ILocalReferenceOperation added
+               && SymbolEqualityComparer.Default.Equals(added.Local, element.Symbol)
+               && !OperationFacts.References(add.Target, element.Symbol);
     }
 
     /// <summary>The locals the partition declares before its loop, or null when anything else runs before the loop.</summary>
@@ -120,7 +254,7 @@ internal static class RangeSplit
     }
 
     /// <summary>N when the loop's [start, end) is a recognised split of an int range [0, N) whose N means the same outside the partition; otherwise null.</summary>
-    private static IOperation? WholeRangeEnd(Matcher matcher, ILocalSymbol partition, IOperation partitionCount, IOperation start, IOperation end, HashSet<ILocalSymbol> partitionLocals, IOperation root)
+    private static IOperation? WholeRangeEnd(Matcher matcher, ISymbol partition, IOperation partitionCount, IOperation start, IOperation end, HashSet<ILocalSymbol> partitionLocals, IOperation root)
     {
         var n = MatchRange(matcher, partition, partitionCount, start, end);
         if (n is null || n.Type?.SpecialType != SpecialType.System_Int32)
@@ -129,7 +263,7 @@ internal static class RangeSplit
         }
 
         // N must mean the same thing outside the partition.
-        if (OperationFacts.Descendants(n).Any(o => o is ILocalReferenceOperation l && (partitionLocals.Contains(l.Local) || SymbolEqualityComparer.Default.Equals(l.Local, partition)))
+        if (OperationFacts.Descendants(n).Any(o => (o is ILocalReferenceOperation l && partitionLocals.Contains(l.Local)) || IsReferenceTo(o, partition))
             || !OperationFacts.IsStableValue(n, root))
         {
             return null;
@@ -142,7 +276,7 @@ internal static class RangeSplit
     /// Whether the loop body is safe to spread over workers; if so, the one partition local it uses (a sum
     /// accumulator only ever added to), or null when it uses none.
     /// </summary>
-    private static bool TryFindAccumulator(IOperation loopBody, ILocalSymbol partition, HashSet<ILocalSymbol> partitionLocals, ILocalSymbol j, out ILocalSymbol? accumulator)
+    private static bool TryFindAccumulator(IOperation loopBody, ISymbol partition, HashSet<ILocalSymbol> partitionLocals, ILocalSymbol j, out ILocalSymbol? accumulator)
     {
         accumulator = null;
         foreach (var operation in OperationFacts.Descendants(loopBody))
@@ -155,13 +289,16 @@ internal static class RangeSplit
                 }
 
                 accumulator = local.Local;
-                if (!(local.Parent is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } add && add.Target == local && !OperationFacts.References(add.Value, local.Local)))
+                if (!IsAddedTo(local))
                 {
                     return false;
                 }
+
+                // acc += x; or acc++; as a statement: checked, and per worker after the rewrite.
+                continue;
             }
 
-            if (operation is ILocalReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Local, partition))
+            if (IsReferenceTo(operation, partition))
             {
                 return false;
             }
@@ -175,7 +312,32 @@ internal static class RangeSplit
         return true;
     }
 
-    /// <summary>The accumulator's constant initial value, or null when it is not integral or does not start from a constant.</summary>
+    /// <summary><c>acc += x;</c> (x not reading acc), <c>acc++;</c> or <c>++acc;</c> as a statement of its own.</summary>
+    private static bool IsAddedTo(ILocalReferenceOperation local)
+    {
+        switch (local.Parent)
+        {
+            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add } add when add.Target == local && !OperationFacts.References(add.Value, local.Local):
+                return add.Parent is IExpressionStatementOperation;
+            case IIncrementOrDecrementOperation { Kind: OperationKind.Increment } increment:
+                return increment.Parent is IExpressionStatementOperation;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A reference to the local or parameter.</summary>
+    private static bool IsReferenceTo(IOperation operation, ISymbol symbol) => operation switch
+    {
+        ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, symbol),
+        IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, symbol),
+        _ => false,
+    };
+
+    /// <summary>
+    /// The accumulator's initial value when it is a constant zero, or null when it is not integral or starts elsewhere:
+    /// each partition starts from it once, each worker after the rewrite once, and the counts differ.
+    /// </summary>
     private static IOperation? IntegralSumStart(ILocalSymbol accumulator, ImmutableArray<IOperation> statements)
     {
         if (!IsIntegral(accumulator.Type))
@@ -185,11 +347,14 @@ internal static class RangeSplit
         }
 
         var initializer = InitializerOf(accumulator, statements);
-        return initializer is null || !initializer.ConstantValue.HasValue ? null : initializer;
+        return initializer is { ConstantValue: { HasValue: true, Value: { } value } }
+               && System.Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture) == 0m
+            ? initializer
+            : null;
     }
 
     /// <summary>Whether the statements after the loop are exactly the merges of the accumulator into shared state (none without one).</summary>
-    private static bool AreMergesOnly(ImmutableArray<IOperation> merges, ILocalSymbol? accumulator, ILocalSymbol partition, HashSet<ILocalSymbol> partitionLocals, KnownTypes types)
+    private static bool AreMergesOnly(ImmutableArray<IOperation> merges, ILocalSymbol? accumulator, ISymbol partition, HashSet<ILocalSymbol> partitionLocals, KnownTypes types)
     {
         if (accumulator is null ? merges.Length != 0 : merges.Length == 0)
         {
@@ -205,9 +370,8 @@ internal static class RangeSplit
 
             foreach (var operation in OperationFacts.Descendants(merge))
             {
-                if (operation is ILocalReferenceOperation local
-                    && (SymbolEqualityComparer.Default.Equals(local.Local, partition)
-                        || (partitionLocals.Contains(local.Local) && !SymbolEqualityComparer.Default.Equals(local.Local, accumulator))))
+                if (IsReferenceTo(operation, partition)
+                    || (operation is ILocalReferenceOperation local && partitionLocals.Contains(local.Local) && !SymbolEqualityComparer.Default.Equals(local.Local, accumulator)))
                 {
                     return false;
                 }
@@ -270,6 +434,8 @@ internal static class RangeSplit
     {
         switch (operation)
         {
+            case IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } branch when ExitsNestedStatementOnly(branch, body):
+                return true;
             case IBranchOperation:
             case IReturnOperation:
             case IAwaitOperation:
@@ -292,6 +458,20 @@ internal static class RangeSplit
             default:
                 return true;
         }
+    }
+
+    /// <summary>A break or continue of a loop (or a break of a switch) that sits inside the body: it stays in one iteration.</summary>
+    private static bool ExitsNestedStatementOnly(IBranchOperation branch, IOperation body)
+    {
+        for (var current = branch.Parent; current is not null && current != body; current = current.Parent)
+        {
+            if (current is ILoopOperation || (branch.BranchKind == BranchKind.Break && current is ISwitchOperation))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsInsideLock(IOperation operation)
@@ -345,7 +525,7 @@ internal static class RangeSplit
     }
 
     /// <summary>Returns N when [start, end) for partition p of T is one of the recognised splits of [0, N).</summary>
-    private static IOperation? MatchRange(Matcher m, ILocalSymbol p, IOperation t, IOperation start, IOperation end)
+    private static IOperation? MatchRange(Matcher m, ISymbol p, IOperation t, IOperation start, IOperation end)
     {
         var s = m.Resolve(start);
         var e = m.Resolve(end);
@@ -375,7 +555,7 @@ internal static class RangeSplit
     }
 
     /// <summary>N when start = p * N / T and end = (p + 1) * N / T (either factor order); otherwise null.</summary>
-    private static IOperation? MatchProportional(Matcher m, ILocalSymbol p, IOperation t, IOperation s, IOperation e)
+    private static IOperation? MatchProportional(Matcher m, ISymbol p, IOperation t, IOperation s, IOperation e)
     {
         if (m.IsBinary(s, BinaryOperatorKind.Divide, out var sNum, out var sDen) && m.Same(sDen, t)
             && m.IsBinary(sNum, BinaryOperatorKind.Multiply, out var a, out var b)
@@ -393,7 +573,7 @@ internal static class RangeSplit
     }
 
     /// <summary>Whether the candidate is the next partition's start: start + chunk or (p + 1) * chunk.</summary>
-    private static bool IsNextStart(Matcher m, ILocalSymbol p, IOperation start, IOperation chunk, IOperation candidate)
+    private static bool IsNextStart(Matcher m, ISymbol p, IOperation start, IOperation chunk, IOperation candidate)
     {
         candidate = m.Resolve(candidate);
         if (m.IsBinary(candidate, BinaryOperatorKind.Add, out var l, out var r))
@@ -416,7 +596,7 @@ internal static class RangeSplit
     /// N when end = p == T - 1 ? N : next (or p != T - 1 ? next : N, or p &lt; T - 1 ? next : N) and chunk = N / T,
     /// so the last partition takes the remainder; otherwise null.
     /// </summary>
-    private static IOperation? MatchLastTakesRest(Matcher m, ILocalSymbol p, IOperation t, IOperation start, IOperation chunk, IConditionalOperation conditional)
+    private static IOperation? MatchLastTakesRest(Matcher m, ISymbol p, IOperation t, IOperation start, IOperation chunk, IConditionalOperation conditional)
     {
         if (conditional.WhenFalse is not { } whenFalse || m.Resolve(conditional.Condition) is not IBinaryOperation test)
         {
@@ -450,7 +630,7 @@ internal static class RangeSplit
     }
 
     /// <summary>N when end = Math.Min(N, next) (either order) and chunk = (N + T - 1) / T; otherwise null.</summary>
-    private static IOperation? MatchCappedChunks(Matcher m, ILocalSymbol p, IOperation t, IOperation start, IOperation chunk, IOperation e)
+    private static IOperation? MatchCappedChunks(Matcher m, ISymbol p, IOperation t, IOperation start, IOperation chunk, IOperation e)
     {
         if (e is IInvocationOperation { TargetMethod: { Name: "Min", ContainingType: { Name: "Math" } } } min && min.Arguments.Length == 2)
         {
@@ -472,11 +652,16 @@ internal static class RangeSplit
     private sealed class Matcher
     {
         private readonly IOperation _root;
+        private readonly IOperation? _calleeBody;
         private readonly Dictionary<ILocalSymbol, IOperation?> _initializers = new Dictionary<ILocalSymbol, IOperation?>(SymbolEqualityComparer.Default);
 
-        public Matcher(IOperation root, ImmutableArray<IOperation> partitionStatements)
+        /// <param name="root">The function holding the fan-out.</param>
+        /// <param name="partitionStatements">What a partition runs.</param>
+        /// <param name="calleeBody">The body of the method each partition calls, when that holds the loop (its locals are written there).</param>
+        public Matcher(IOperation root, ImmutableArray<IOperation> partitionStatements, IOperation? calleeBody = null)
         {
             _root = root;
+            _calleeBody = calleeBody;
             foreach (var operation in OperationFacts.Descendants(root).Concat(partitionStatements.SelectMany(s => OperationFacts.Descendants(s))))
             {
                 if (operation is IVariableDeclaratorOperation declarator && !_initializers.ContainsKey(declarator.Symbol))
@@ -495,7 +680,8 @@ internal static class RangeSplit
                     && _initializers.TryGetValue(local.Local, out var initializer)
                     && initializer is not null
                     && !local.Local.IsRef
-                    && !OperationFacts.IsWrittenAfterDeclaration(local.Local, _root))
+                    && !OperationFacts.IsWrittenAfterDeclaration(local.Local, _root)
+                    && (_calleeBody is null || !OperationFacts.IsWrittenAfterDeclaration(local.Local, _calleeBody)))
                 {
                     operation = initializer;
                     continue;
@@ -507,8 +693,9 @@ internal static class RangeSplit
             return operation;
         }
 
-        public bool IsLocal(IOperation operation, ILocalSymbol local)
-            => Resolve(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+        /// <summary>Whether the value is (a copy of) the local or parameter.</summary>
+        public bool IsLocal(IOperation operation, ISymbol local)
+            => IsReferenceTo(Resolve(operation), local);
 
         public bool IsBinary(IOperation operation, BinaryOperatorKind kind, out IOperation left, out IOperation right)
         {
@@ -524,7 +711,7 @@ internal static class RangeSplit
             return false;
         }
 
-        public bool IsPlusOne(IOperation operation, ILocalSymbol p)
+        public bool IsPlusOne(IOperation operation, ISymbol p)
             => IsBinary(operation, BinaryOperatorKind.Add, out var l, out var r)
                && ((IsLocal(l, p) && IsConstant(r, 1)) || (IsLocal(r, p) && IsConstant(l, 1)));
 
