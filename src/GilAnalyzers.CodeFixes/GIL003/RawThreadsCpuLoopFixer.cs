@@ -100,9 +100,16 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
             return;
         }
 
-        // The whole-range rewrite comes first when it applies and an index's work can vary (it loops or calls): it is the
-        // one that balances uneven partitions. A flat body costs the same at every index — balancing gains nothing and a
-        // delegate call per index costs — so there the partitions rewrite comes first.
+        RegisterLoopRewrites(document, plan, model, types, register);
+    }
+
+    /// <summary>
+    /// The whole-range rewrite comes first when it applies and an index's work can vary (it loops or calls): it is the
+    /// one that balances uneven partitions. A flat body costs the same at every index — balancing gains nothing and a
+    /// delegate call per index costs — so there the partitions (or items) rewrite comes first and the range one second.
+    /// </summary>
+    private static void RegisterLoopRewrites(Document document, FanOutPlan plan, SemanticModel model, KnownTypes types, System.Action<CodeAction> register)
+    {
         var range = plan.Range is not null && FanOutRewrite.RangeNamesResolveAtAnchor(plan, model)
             ? CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Range, c), ParallelForRangeKey)
             : null;
