@@ -52,6 +52,21 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             return;
         }
 
+        foreach (var action in await LockActionsAsync(document, root, model, region, diagnostic, why, key => key, cancellationToken).ConfigureAwait(false))
+        {
+            register(action);
+        }
+    }
+
+    /// <summary>
+    /// The thread-level rewrites of one lock region, best first: the one-shot hash, the per-worker fold, the split loop,
+    /// the per-call scratch buffer, Interlocked, the move out of the lock, a collecting fold. Each only when the planner
+    /// proves it keeps behaviour (its refusals go to <paramref name="why"/>). GIL006 offers the same rewrites under its
+    /// own keys (<paramref name="key"/> maps a GIL001 key to the caller's): where they apply, the state the lock guards
+    /// turned out not to be shared, and threads beat worker processes.
+    /// </summary>
+    internal static async Task<List<CodeAction>> LockActionsAsync(Document document, SyntaxNode root, SemanticModel model, GuardedRegion region, Diagnostic diagnostic, Refusal why, System.Func<string, string> key, CancellationToken cancellationToken)
+    {
         var actions = new List<CodeAction>();
         if (OneShotHashPlan.Create(region, model, cancellationToken) is { } oneShot)
         {
@@ -59,7 +74,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             actions.Add(CodeAction.Create(
                 "Hash with " + oneShot.Algorithm + ".HashData (no shared hasher) and drop the lock",
                 _ => Task.FromResult(document.WithSyntaxRoot(ReplaceRegion(root, region, oneShot.Rewritten))),
-                OneShotHashKey));
+                key(OneShotHashKey)));
         }
 
         var planner = new LockFixPlanner(model, region, cancellationToken, why);
@@ -69,7 +84,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
 
         if (threadLocal is not null && numericFold)
         {
-            actions.Add(ThreadLocalAction(document, root, threadLocal));
+            actions.Add(ThreadLocalAction(document, root, threadLocal, key(ThreadLocalKey)));
         }
 
         // A CPU-bound loop left under the lock: its items computed in front of the lock, their writes applied under it.
@@ -79,7 +94,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             actions.Add(CodeAction.Create(
                 "Compute the loop's items outside the lock and apply their writes under it",
                 _ => Task.FromResult(document.WithSyntaxRoot(ApplySplit(root, region, split))),
-                SplitLoopKey));
+                key(SplitLoopKey)));
         }
 
         // The lock guards a scratch buffer that every call clears first: a new buffer per call, then the work can leave.
@@ -89,7 +104,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             actions.Add(CodeAction.Create(
                 "Use a new buffer per call instead of the shared scratch field, and move the computation out of the lock",
                 _ => Task.FromResult(document.WithSyntaxRoot(scratch)),
-                ScratchToLocalKey));
+                key(ScratchToLocalKey)));
         }
 
         if (move?.Interlocked is not null)
@@ -97,7 +112,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             actions.Add(CodeAction.Create(
                 "Compute outside the lock and update with Interlocked",
                 _ => Task.FromResult(document.WithSyntaxRoot(ApplyInterlocked(root, region, move))),
-                InterlockedKey));
+                key(InterlockedKey)));
         }
 
         if (move is not null)
@@ -105,25 +120,22 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             actions.Add(CodeAction.Create(
                 move.DropLock ? "Move the computation out of the lock and drop the lock (it then guards no shared state)" : "Move the computation out of the lock",
                 _ => Task.FromResult(document.WithSyntaxRoot(ApplyMove(root, region, move))),
-                MoveOutOfLockKey));
+                key(MoveOutOfLockKey)));
         }
 
         if (threadLocal is not null && !numericFold)
         {
-            actions.Add(ThreadLocalAction(document, root, threadLocal));
+            actions.Add(ThreadLocalAction(document, root, threadLocal, key(ThreadLocalKey)));
         }
 
-        foreach (var action in actions)
-        {
-            register(action);
-        }
+        return actions;
     }
 
-    private static CodeAction ThreadLocalAction(Document document, SyntaxNode root, ThreadLocalPlan plan)
+    private static CodeAction ThreadLocalAction(Document document, SyntaxNode root, ThreadLocalPlan plan, string key)
         => CodeAction.Create(
             "Accumulate per worker and merge once (localInit/localFinally)",
             _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(plan.Invocation, plan.Replacement.WithAdditionalAnnotations(Formatter.Annotation)))),
-            ThreadLocalKey);
+            key);
 
     private static bool IsCollectingFold(GuardedRegion region, SemanticModel model, CancellationToken cancellationToken)
         => region.Locked.Any(s => FoldPattern.Match(s, model, cancellationToken)?.Kind == FoldKind.Collect);

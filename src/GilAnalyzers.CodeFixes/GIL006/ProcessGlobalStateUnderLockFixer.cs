@@ -14,6 +14,7 @@ using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 
+using GilAnalyzers.CodeFixes.Locks;
 using GilAnalyzers.CodeFixes.Refusals;
 
 namespace GilAnalyzers.CodeFixes;
@@ -32,6 +33,14 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
 {
     public const string ProcessPoolKey = "GIL006.ProcessPool";
 
+    /// <summary>
+    /// The thread-level rewrites of GIL001 under GIL006 keys (<c>GIL006.ScratchToLocal</c>, <c>GIL006.MoveOutOfLock</c>,
+    /// …): offered first where they provably apply — the state the lock guards is then per call, and no process is needed.
+    /// </summary>
+    public const string ThreadLevelKeyPrefix = "GIL006";
+
+    public const string ScratchToLocalKey = ThreadLevelKeyPrefix + ".ScratchToLocal";
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ProcessGlobalStateUnderLock);
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
@@ -45,6 +54,18 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
         {
             why.Add(NoFixReasons.NotFound);
             return;
+        }
+
+        // Threads first: where a GIL001 rewrite is proven (a static scratch buffer every call clears becomes a local, then
+        // the work leaves the lock), the state was never shared between calls and worker processes would only cost.
+        if (GuardedRegion.Find(root, diagnostic.Location.SourceSpan, model, cancellationToken) is { } region)
+        {
+            var threadLevel = await SharedLockAroundCpuWorkFixer.LockActionsAsync(
+                document, root, model, region, diagnostic, why, key => ThreadLevelKeyPrefix + key.Substring(key.IndexOf('.')), cancellationToken).ConfigureAwait(false);
+            foreach (var action in threadLevel)
+            {
+                register(action);
+            }
         }
 
         var plan = Plan(root, model, diagnostic.Location.SourceSpan, why, cancellationToken);

@@ -307,8 +307,10 @@ public class ProcessGlobalStateUnderLockFixerTests
     }
 
     [Fact]
-    public async Task WithoutTheProcessesPackage_OffersNoFix()
+    public async Task WithoutTheProcessesPackage_ScratchStateGetsTheThreadLevelFixFirst()
     {
+        // The codec clears its static window at every call: a new window per call makes the state per call, and the
+        // work leaves the lock — no worker process needed, and none available (the package is not referenced).
         var source = "using System.Threading.Tasks;\n" + Codec + """
             class Runner
             {
@@ -321,6 +323,151 @@ public class ProcessGlobalStateUnderLockFixerTests
                         {|GIL006:lock (Gate)|}
                         {
                             outputs[k] = Codec.Encode(frames[k]);
+                        }
+                    });
+                }
+            }
+            """;
+        var fixedSource = "using System.Threading.Tasks;\n" + Codec.Replace("System.Array.Clear(s_window, 0, s_window.Length);", "var window = new double[s_window.Length];").Replace("s_window[i % 64]", "window[i % 64]").Replace("s_window[(i * 7) % 64]", "window[(i * 7) % 64]") + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(double[][] frames, double[] outputs)
+                {
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        var value = Codec.Encode(frames[k]);
+                        lock (Gate)
+                        {
+                            outputs[k] = value;
+                        }
+                    });
+                }
+            }
+            """;
+        var test = new VerifyCS.Test { TestCode = source, FixedCode = fixedSource, CodeActionIndex = 0, CodeActionEquivalenceKey = ProcessGlobalStateUnderLockFixer.ScratchToLocalKey };
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task WithoutTheProcessesPackage_FixAllRewritesEveryFanOutOverTheSameCodec()
+    {
+        var source = "using System.Threading.Tasks;\n" + Codec + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(double[][] frames, double[] outputs, double[] previews)
+                {
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            outputs[k] = Codec.Encode(frames[k]);
+                        }
+                    });
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            previews[k] = Codec.Encode(frames[k]);
+                        }
+                    });
+                }
+            }
+            """;
+        var fixedSource = "using System.Threading.Tasks;\n" + Codec.Replace("System.Array.Clear(s_window, 0, s_window.Length);", "var window = new double[s_window.Length];").Replace("s_window[i % 64]", "window[i % 64]").Replace("s_window[(i * 7) % 64]", "window[(i * 7) % 64]") + """
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(double[][] frames, double[] outputs, double[] previews)
+                {
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        var value = Codec.Encode(frames[k]);
+                        lock (Gate)
+                        {
+                            outputs[k] = value;
+                        }
+                    });
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        var value = Codec.Encode(frames[k]);
+                        lock (Gate)
+                        {
+                            previews[k] = value;
+                        }
+                    });
+                }
+            }
+            """;
+        // One site at a time, the first fix already makes the codec's state per call: the second lock then guards no
+        // process-wide state (GIL006 is gone there; GIL001 reports it, and its own fix moves the call out).
+        var oneAtATime = fixedSource.Replace("""
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        var value = Codec.Encode(frames[k]);
+                        lock (Gate)
+                        {
+                            previews[k] = value;
+                        }
+                    });
+            """, """
+                    Parallel.For(0, frames.Length, k =>
+                    {
+                        lock (Gate)
+                        {
+                            previews[k] = Codec.Encode(frames[k]);
+                        }
+                    });
+            """);
+        Assert.NotEqual(fixedSource, oneAtATime);
+        var test = new VerifyCS.Test
+        {
+            TestCode = source,
+            FixedCode = oneAtATime,
+            BatchFixedCode = fixedSource,
+            CodeActionEquivalenceKey = ProcessGlobalStateUnderLockFixer.ScratchToLocalKey,
+            NumberOfIncrementalIterations = 1,
+        };
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task WithoutTheProcessesPackage_StateKeptBetweenCallsOffersNoFix()
+    {
+        // The model's weights carry over from call to call: neither threads nor (without the package) processes.
+        var source = "using System.Threading.Tasks;\n" + """
+            public static class Model
+            {
+                private static readonly double[] s_weights = new double[64];
+
+                public static double Train(double[] sample)
+                {
+                    double loss = 0;
+                    for (int i = 0; i < sample.Length; i++)
+                    {
+                        double error = sample[i] - s_weights[i % 64];
+                        s_weights[i % 64] += 0.01 * error;
+                        loss += error * error;
+                    }
+                    return loss;
+                }
+            }
+
+            class Runner
+            {
+                static readonly object Gate = new object();
+
+                static void Run(double[][] samples, double[] losses)
+                {
+                    Parallel.For(0, samples.Length, k =>
+                    {
+                        {|GIL006:lock (Gate)|}
+                        {
+                            losses[k] = Model.Train(samples[k]);
                         }
                     });
                 }
