@@ -48,7 +48,21 @@ internal static class ThreadRunLaterRewrite
         action = action.WithType(Simplified(action.Type)).WithTriviaFrom(creation);
         editor.ReplaceNode(creation, action);
 
-        // Thread[] / List<Thread> / Thread t → ThreadStart[] / List<ThreadStart> / ThreadStart t (not inside the replaced creation).
+        RetypeDeclarations(editor, plan, creation, launched, cancellationToken);
+
+        foreach (var removed in plan.Removed)
+        {
+            editor.RemoveNode(removed.Syntax, SyntaxRemoveOptions.KeepUnbalancedDirectives);
+        }
+
+        PlaceRun(editor, plan, model, cancellationToken);
+        return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Thread[] / List&lt;Thread&gt; / Thread t → ThreadStart[] / List&lt;ThreadStart&gt; / ThreadStart t (not inside the replaced creation).</summary>
+    private static void RetypeDeclarations(DocumentEditor editor, ThreadRunLaterPlan plan, SyntaxNode creation, ITypeSymbol launched, CancellationToken cancellationToken)
+    {
+        var model = editor.SemanticModel;
         foreach (var declaration in new[] { plan.CollectionDeclaration.Syntax, plan.ThreadDeclaration?.Syntax })
         {
             if (declaration is null)
@@ -68,12 +82,11 @@ internal static class ThreadRunLaterRewrite
                 editor.ReplaceNode(name, Simplified(SyntaxFactory.ParseTypeName(plan.DelegateType)).WithTriviaFrom(name));
             }
         }
+    }
 
-        foreach (var removed in plan.Removed)
-        {
-            editor.RemoveNode(removed.Syntax, SyntaxRemoveOptions.KeepUnbalancedDirectives);
-        }
-
+    /// <summary>Parallel.ForEach(collection, work =&gt; work()) where the threads were first joined (or right before the joining loop).</summary>
+    private static void PlaceRun(DocumentEditor editor, ThreadRunLaterPlan plan, SemanticModel model, CancellationToken cancellationToken)
+    {
         var runAt = (StatementSyntax)plan.RunAt.Syntax;
         var work = FanOutRewrite.FreeName(model, runAt.SpanStart, "work", runAt);
         var run = SyntaxFactory.ParseStatement("System.Threading.Tasks.Parallel.ForEach(" + plan.Collection.Name + ", " + work + " => " + work + "());");
@@ -100,8 +113,6 @@ internal static class ThreadRunLaterRewrite
             editor.InsertBefore(runAt, run.WithLeadingTrivia(runAt.GetLeadingTrivia()).WithTrailingTrivia(SyntaxFactory.EndOfLine(eol)));
             editor.ReplaceNode(runAt, (current, _) => current.WithLeadingTrivia(indent));
         }
-
-        return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static string EndOfLine(SyntaxNode node, CancellationToken cancellationToken)

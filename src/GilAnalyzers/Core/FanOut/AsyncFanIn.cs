@@ -175,6 +175,19 @@ internal sealed class AsyncFanIn
         return default;
     }
 
+    /// <summary>Rewritten to <c>x =&gt; Task.Run(async () =&gt; body)</c>: the parameters are captured by the inner lambda.</summary>
+    private static string? LambdaBlocker(IAnonymousFunctionOperation lambda)
+    {
+        if (lambda.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax lambdaSyntax
+            || lambdaSyntax.AttributeLists.Count > 0
+            || (lambdaSyntax is Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedLambdaExpressionSyntax { ReturnType: not null }))
+        {
+            return "the async lambda has a form the fix does not rewrite";
+        }
+
+        return lambda.Symbol.Parameters.Any(p => p.RefKind != RefKind.None) ? "the async lambda takes a ref parameter" : null;
+    }
+
     private static string? FindFixBlocker(AsyncFanInCall call, KnownTypes types)
     {
         if (!KnownTypes.Is(call.Method.ReturnType, types.Task) && !KnownTypes.Is(call.Method.ReturnType, types.TaskOfT))
@@ -184,23 +197,7 @@ internal sealed class AsyncFanIn
 
         if (call.Site is IAnonymousFunctionOperation lambda)
         {
-            // Rewritten to x => Task.Run(async () => body): the parameters are captured by the inner lambda.
-            if (lambda.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.LambdaExpressionSyntax lambdaSyntax
-                || lambdaSyntax.AttributeLists.Count > 0
-                || (lambdaSyntax is Microsoft.CodeAnalysis.CSharp.Syntax.ParenthesizedLambdaExpressionSyntax { ReturnType: not null }))
-            {
-                return "the async lambda has a form the fix does not rewrite";
-            }
-
-            foreach (var parameter in lambda.Symbol.Parameters)
-            {
-                if (parameter.RefKind != RefKind.None)
-                {
-                    return "the async lambda takes a ref parameter";
-                }
-            }
-
-            return null;
+            return LambdaBlocker(lambda);
         }
 
         if (call.IsMethodGroup)
