@@ -186,29 +186,92 @@ internal static class RangeSplit
             return null;
         }
 
-        var declared = false;
+        IOperation? size = null;
         foreach (var operation in OperationFacts.Descendants(root))
         {
             if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, array))
             {
                 var initial = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
-                if (initial is null || OperationFacts.StripConversions(initial) is not IArrayCreationOperation { Initializer: null })
+                if (initial is null || OperationFacts.StripConversions(initial) is not IArrayCreationOperation { Initializer: null, DimensionSizes: { Length: 1 } creation })
                 {
                     return null;
                 }
 
-                declared = true;
+                size = creation[0];
             }
-            else if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, array)
-                     && reference != slot.ArrayReference
-                     && !(reference.Parent is IPropertyReferenceOperation { Property.Name: "Length" })
-                     && !IsSumFoldSource(reference))
+        }
+
+        if (size is null)
+        {
+            return null;
+        }
+
+        if (!OperationFacts.IsStableValue(size, root))
+        {
+            // An indexed fold may then only run to slots.Length.
+            size = null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(root))
+        {
+            if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, array)
+                && reference != slot.ArrayReference
+                && !(reference.Parent is IPropertyReferenceOperation { Property.Name: "Length" })
+                && !IsSumFoldSource(reference)
+                && !IsIndexedSumFoldSource(reference, size, matcher))
             {
                 return null;
             }
         }
 
-        return declared ? slot.ArrayReference : null;
+        return slot.ArrayReference;
+    }
+
+    /// <summary>
+    /// <c>for (int k = 0; k &lt; slots.Length; k++) total += slots[k];</c> (or <c>k &lt; n</c> with the array made as
+    /// <c>new long[n]</c>): every slot added once, unchecked, by a loop that cannot leave early. Other statements in the
+    /// loop (a join) may stay.
+    /// </summary>
+    private static bool IsIndexedSumFoldSource(ILocalReferenceOperation reference, IOperation? size, Matcher matcher)
+    {
+        if (reference.Parent is not IArrayElementReferenceOperation { Indices: { Length: 1 } } element
+            || element.ArrayReference != reference
+            || OperationFacts.StripConversions(element.Indices[0]) is not ILocalReferenceOperation index)
+        {
+            return false;
+        }
+
+        IOperation value = element;
+        while (value.Parent is IConversionOperation)
+        {
+            value = value.Parent;
+        }
+
+        if (value.Parent is not ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, IsChecked: false } add
+            || add.Value != value
+            || add.Parent is not IExpressionStatementOperation statement
+            || OperationFacts.References(add.Target, index.Local)
+            || OperationFacts.References(add.Target, reference.Local))
+        {
+            return false;
+        }
+
+        var loop = statement.Parent as IForLoopOperation ?? (statement.Parent is IBlockOperation block ? block.Parent as IForLoopOperation : null);
+        if (loop is null
+            || !IsCountingLoop(loop, out var loopIndex, out var start, out var end)
+            || !SymbolEqualityComparer.Default.Equals(loopIndex, index.Local)
+            || !matcher.IsConstant(start, 0)
+            || OperationFacts.Descendants(loop.Body).Any(o => o is IBranchOperation or IReturnOperation
+                                                             || (o is ILocalReferenceOperation written && OperationFacts.IsWrite(written)
+                                                                 && SymbolEqualityComparer.Default.Equals(written.Local, index.Local))))
+        {
+            return false;
+        }
+
+        var bound = OperationFacts.StripConversions(end);
+        return (bound is IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation lengthOf }
+                && SymbolEqualityComparer.Default.Equals(lengthOf.Local, reference.Local))
+               || (size is not null && matcher.Same(bound, size));
     }
 
     /// <summary><c>foreach (var s in slots) total += s;</c> (one unchecked addition of the element into something else).</summary>

@@ -224,6 +224,108 @@ public class RangeSplitSlotsFixerTests
     }
 
     [Fact]
+    public async Task SlotsFoldedByTheJoinLoop_ParallelForRange()
+    {
+        // for (…) { threads[t].Join(); total += partial[t]; }: the join goes, the fold over every slot stays.
+        var source = Usings + """
+            class C
+            {
+                static long Run(int n, int workers)
+                {
+                    var partial = new long[workers];
+                    var threads = new Thread[workers];
+                    int chunk = (n + workers - 1) / workers;
+                    for (int t = 0; t < workers; t++)
+                    {
+                        int id = t;
+                        int start = id * chunk;
+                        int end = Math.Min(n, start + chunk);
+                        threads[t] = [|new Thread(() =>
+                        {
+                            long sum = 0;
+                            for (int k = start; k < end; k++)
+                            {
+                                for (int d = 1; d <= k; d++) sum += k % d;
+                            }
+                            partial[id] = sum;
+                        })|];
+                        threads[t].Start();
+                    }
+                    long total = 0;
+                    for (int t = 0; t < workers; t++)
+                    {
+                        threads[t].Join();
+                        total += partial[t];
+                    }
+                    return total;
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class C
+            {
+                static long Run(int n, int workers)
+                {
+                    var partial = new long[workers];
+                    int chunk = (n + workers - 1) / workers;
+                    Parallel.For<long>(0, n, () => 0, (k, loopState, sum) =>
+                    {
+                        for (int d = 1; d <= k; d++) sum += k % d;
+                        return sum;
+                    }, sum =>
+                    {
+                        Interlocked.Add(ref partial[0], sum);
+                    });
+                    long total = 0;
+                    for (int t = 0; t < workers; t++)
+                    {
+                        total += partial[t];
+                    }
+                    return total;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForRangeKey);
+    }
+
+    [Fact]
+    public async Task SlotsFoldedFromTheSecond_OfferNoRangeFix()
+    {
+        // The fold skips slot 0: the slots' values, not only their sum, decide the result.
+        var source = Usings + """
+            class C
+            {
+                static long Run(int n)
+                {
+                    var partial = new long[2];
+                    var threads = new Thread[2];
+                    for (int w = 0; w < 2; w++)
+                    {
+                        int id = w;
+                        int start = id * n / 2;
+                        int end = (id + 1) * n / 2;
+                        threads[w] = [|new Thread(() =>
+                        {
+                            long sum = 0;
+                            for (int k = start; k < end; k++)
+                            {
+                                for (int d = 1; d <= k; d++) sum += k % d;
+                            }
+                            partial[id] = sum;
+                        })|];
+                        threads[w].Start();
+                    }
+                    foreach (var thread in threads) thread.Join();
+                    long total = 0;
+                    for (int t = 1; t < partial.Length; t++) total += partial[t];
+                    return total;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source, RawThreadsCpuLoopFixer.ParallelForRangeKey);
+    }
+
+    [Fact]
     public async Task SlotsReadOneByOne_OfferNoRangeFix()
     {
         // found[1] is printed: the slots' values, not only their sum, are seen after the join.
