@@ -289,6 +289,104 @@ public class RangeSplitSlotsFixerTests
     }
 
     [Fact]
+    public async Task FixAll_RewritesEverySlotSplitInTheDocument()
+    {
+        var source = Usings + """
+            class C
+            {
+                static long Remainders(int n)
+                {
+                    var partial = new long[2];
+                    var threads = new Thread[2];
+                    for (int w = 0; w < 2; w++)
+                    {
+                        int id = w;
+                        int start = id * n / 2;
+                        int end = (id + 1) * n / 2;
+                        threads[w] = [|new Thread(() =>
+                        {
+                            long sum = 0;
+                            for (int k = start; k < end; k++)
+                            {
+                                for (int d = 1; d <= k; d++) sum += k % d;
+                            }
+                            partial[id] = sum;
+                        })|];
+                        threads[w].Start();
+                    }
+                    foreach (var thread in threads) thread.Join();
+                    long total = 0;
+                    foreach (var p in partial) total += p;
+                    return total;
+                }
+
+                static long Xors(int n)
+                {
+                    var partial = new long[2];
+                    var threads = new Thread[2];
+                    for (int w = 0; w < 2; w++)
+                    {
+                        int id = w;
+                        int start = id * n / 2;
+                        int end = (id + 1) * n / 2;
+                        threads[w] = [|new Thread(() =>
+                        {
+                            long sum = 0;
+                            for (int k = start; k < end; k++)
+                            {
+                                for (int d = 1; d <= k; d++) sum += k ^ d;
+                            }
+                            partial[id] = sum;
+                        })|];
+                        threads[w].Start();
+                    }
+                    foreach (var thread in threads) thread.Join();
+                    long total = 0;
+                    foreach (var p in partial) total += p;
+                    return total;
+                }
+            }
+            """;
+        var fixedSource = Usings + """
+            class C
+            {
+                static long Remainders(int n)
+                {
+                    var partial = new long[2];
+                    Parallel.For<long>(0, n, () => 0, (k, loopState, sum) =>
+                    {
+                        for (int d = 1; d <= k; d++) sum += k % d;
+                        return sum;
+                    }, sum =>
+                    {
+                        Interlocked.Add(ref partial[0], sum);
+                    });
+                    long total = 0;
+                    foreach (var p in partial) total += p;
+                    return total;
+                }
+
+                static long Xors(int n)
+                {
+                    var partial = new long[2];
+                    Parallel.For<long>(0, n, () => 0, (k, loopState, sum) =>
+                    {
+                        for (int d = 1; d <= k; d++) sum += k ^ d;
+                        return sum;
+                    }, sum =>
+                    {
+                        Interlocked.Add(ref partial[0], sum);
+                    });
+                    long total = 0;
+                    foreach (var p in partial) total += p;
+                    return total;
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForRangeKey);
+    }
+
+    [Fact]
     public async Task SlotsFoldedFromTheSecond_OfferNoRangeFix()
     {
         // The fold skips slot 0: the slots' values, not only their sum, decide the result.
