@@ -438,7 +438,9 @@ public static class FixHostSites
 
         namespace {{ns}}
         {
-            // GIL006, fixable: the solver reuses a static scratch buffer that it clears on every call.
+            // GIL006, fixable: the solver reuses a static scratch buffer that it clears on every call. The buffer is internal:
+            // other code of the assembly could reach it, so GIL006's thread-level rewrite (a buffer per call) is not proven
+            // and the first action is the process pool's (each worker process has its own copy).
             public static class Gil006Site
             {
                 private static readonly object Gate = new object();
@@ -459,7 +461,7 @@ public static class FixHostSites
 
             public static class Scratch
             {
-                private static double[] buffer = new double[64];
+                internal static double[] buffer = new double[64];
 
                 public static double Solve(double x)
                 {
