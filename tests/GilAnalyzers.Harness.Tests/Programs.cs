@@ -105,7 +105,8 @@ internal static class Programs
 
         public static class Codec
         {
-            private static readonly double[] s_window = new double[64];
+            // Internal: other code could reach the window, so only worker processes (each with its own copy) are proven safe.
+            internal static readonly double[] s_window = new double[64];
 
             public static double Encode(double[] frame)
             {

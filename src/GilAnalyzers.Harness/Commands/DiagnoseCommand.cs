@@ -192,11 +192,14 @@ public sealed class DiagnoseCommand
                 ContentionRecorder.Environment,
                 process =>
                 {
-                    recording = Task.Run(() => recorder.RecordAsync(process, cancellationToken), CancellationToken.None);
+                    // The id is read here, while the runner holds the process: a program that ends at once (an exception
+                    // in its first line) can be gone, and its Process object disposed, before the tasks below start.
+                    int pid = process.Id;
+                    recording = Task.Run(() => recorder.RecordAsync(process, pid, cancellationToken), CancellationToken.None);
                     sampling = Task.Run(async () =>
                     {
                         await recorder.Attached.ConfigureAwait(false);
-                        await timeline.SampleAsync(process, TimeSpan.FromMilliseconds(50), samplingStop.Token).ConfigureAwait(false);
+                        await timeline.SampleAsync(pid, TimeSpan.FromMilliseconds(50), samplingStop.Token).ConfigureAwait(false);
                     }, CancellationToken.None);
                 })).ConfigureAwait(false);
         samplingStop.Cancel();

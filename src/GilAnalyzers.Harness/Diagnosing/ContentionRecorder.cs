@@ -61,13 +61,29 @@ public sealed class ContentionRecorder
         return null;
     }
 
+    /// <summary>Whether the program has exited (a disposed Process object means the runner saw it exit).</summary>
+    private static bool HasEnded(Process process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Attaches, resumes the runtime, and copies the event stream to the trace file until the process exits.</summary>
-    public async Task RecordAsync(Process process, CancellationToken cancellationToken)
+    /// <param name="process">The running program; it may exit (and its object be disposed) at any time.</param>
+    /// <param name="pid">Its id, read while it was known to run.</param>
+    /// <param name="cancellationToken">Stops the recording.</param>
+    public async Task RecordAsync(Process process, int pid, CancellationToken cancellationToken)
     {
         EventPipeSession? session = null;
         try
         {
-            var client = new DiagnosticsClient(process.Id);
+            var client = new DiagnosticsClient(pid);
             var providers = new[]
             {
                 new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Verbose, Keywords),
@@ -82,7 +98,7 @@ public sealed class ContentionRecorder
                 }
                 catch (Exception ex) when (ex is ServerNotAvailableException or IOException or TimeoutException)
                 {
-                    if (process.HasExited)
+                    if (HasEnded(process))
                     {
                         Problem = "the program ended without opening its diagnostic port: the runtime's diagnostics are turned off for it (DOTNET_EnableDiagnostics=0, or a runtime built without EventPipe), so no lock contention could be recorded";
                         return;

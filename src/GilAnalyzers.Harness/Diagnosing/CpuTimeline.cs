@@ -26,15 +26,14 @@ public sealed class CpuTimeline
 
     public static bool Supported => OperatingSystem.IsLinux() && Directory.Exists("/proc");
 
-    /// <summary>Samples until the process exits or the token fires.</summary>
-    public async Task SampleAsync(Process process, TimeSpan interval, CancellationToken cancellationToken)
+    /// <summary>Samples the process tree under <paramref name="root"/> until it exits or the token fires.</summary>
+    public async Task SampleAsync(int root, TimeSpan interval, CancellationToken cancellationToken)
     {
         if (!Supported)
         {
             return;
         }
 
-        int root = process.Id;
         var clock = Stopwatch.StartNew();
         double lastCpu = TreeCpuMs(root);
         double lastT = 0;
