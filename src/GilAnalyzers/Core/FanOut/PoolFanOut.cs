@@ -819,7 +819,7 @@ internal static partial class PoolFanOut
         var signals = CompletionSignals(site, types, costModel, out var decrements);
         if (signals.Count == 0)
         {
-            return null;
+            return PollingJoin(site, types, costModel);
         }
 
         var signalStatements = signals.Select(s => (IOperation)(s.Parent is IExpressionStatementOperation st ? st : s)).ToImmutableArray();
@@ -833,7 +833,110 @@ internal static partial class PoolFanOut
             }
         }
 
+        return PollingJoin(site, types, costModel);
+    }
+
+    private const string PollingJoinBlocker = "the caller polls the pending counter in a sleep loop";
+
+    /// <summary>
+    /// A work item that ends by counting itself done (<c>Interlocked.Increment(ref finished)</c>, or <c>finished++</c> /
+    /// <c>pending--</c> inside a <c>lock</c>) and a caller that, after queuing, spins until the counter says all are done:
+    /// <c>while (Interlocked.Read(ref finished) &lt; n) Thread.Sleep(100);</c> — a loop whose condition reads the counter and
+    /// whose body only sleeps, yields or spins. No rewrite (the loop would have to go); the keep-the-join dispatch may apply.
+    /// </summary>
+    private static QueuedJoin? PollingJoin(SignalSite site, KnownTypes types, WorkCostModel costModel)
+    {
+        var step = CompletionCount(site.SignalBody, types, out var counter);
+        if (step is null || counter is null || !SignalsCompletion(step, site.SignalBody, costModel))
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(site.Root, enterFunctions: false))
+        {
+            if (operation is IWhileLoopOperation { Condition: { } condition } loop
+                && loop.Syntax.SpanStart > site.Queue.Syntax.SpanStart
+                && References(condition, counter)
+                && OnlyWaits(loop.Body, types))
+            {
+                return new QueuedJoin("pending counter polled in a sleep loop", null, ImmutableArray.Create(step), PollingJoinBlocker, wait: loop);
+            }
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// The statement with which a work item counts itself done, and the counter: the last <c>Interlocked.Increment</c> /
+    /// <c>Decrement</c> on a field or captured local, or the last <c>++</c> / <c>--</c> / <c>+= 1</c> / <c>-= 1</c> of one
+    /// inside a <c>lock</c>.
+    /// </summary>
+    private static IOperation? CompletionCount(IOperation body, KnownTypes types, out ISymbol? counter)
+    {
+        IOperation? step = null;
+        counter = null;
+        foreach (var operation in OperationFacts.Descendants(body))
+        {
+            IOperation? target = null;
+            switch (operation)
+            {
+                case IInvocationOperation { TargetMethod.Name: "Increment" or "Decrement", Arguments.Length: 1 } interlocked
+                    when KnownTypes.Is(interlocked.TargetMethod.ContainingType, types.Interlocked):
+                    target = interlocked.Arguments[0].Value;
+                    break;
+                case IIncrementOrDecrementOperation change when IsInsideLock(change, body):
+                    target = change.Target;
+                    break;
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound
+                    when IsInsideLock(compound, body) && compound.Value.ConstantValue is { HasValue: true, Value: 1 }:
+                    target = compound.Target;
+                    break;
+            }
+
+            var symbol = target is null ? null : OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(target));
+            if (symbol is IFieldSymbol or ILocalSymbol && operation.Parent is IExpressionStatementOperation statement)
+            {
+                step = statement;
+                counter = symbol;
+            }
+        }
+
+        return step;
+    }
+
+    private static bool IsInsideLock(IOperation operation, IOperation body)
+    {
+        for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
+        {
+            if (current is ILockOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A loop body that only waits: <c>Thread.Sleep</c>, <c>Thread.Yield</c>, <c>Thread.SpinWait</c>, <c>SpinWait.SpinOnce</c>, or nothing.</summary>
+    private static bool OnlyWaits(IOperation body, KnownTypes types)
+    {
+        var statements = body is IBlockOperation block ? block.Operations : ImmutableArray.Create(body);
+        foreach (var statement in statements)
+        {
+            if (statement is IEmptyOperation)
+            {
+                continue;
+            }
+
+            if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation call }
+                || !((OperationFacts.IsThread(call.TargetMethod.ContainingType, types) && call.TargetMethod.Name is "Sleep" or "Yield" or "SpinWait")
+                     || (call.TargetMethod.ContainingType.Name == "SpinWait" && call.TargetMethod.Name == "SpinOnce")))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
