@@ -1288,9 +1288,10 @@ internal static class ThreadFanOut
     }
 
     /// <summary>
-    /// Whether explicit threads are given different constant priorities (a thread whose priority is never set runs at
-    /// <c>Normal</c>), through <c>t.Priority = ...</c> on its local or <c>new Thread(...) { Priority = ... }</c>. A priority
-    /// that is not a constant decides nothing.
+    /// Whether at least two explicit threads are each given a constant priority and those differ, through
+    /// <c>t.Priority = ...</c> on its local or <c>new Thread(...) { Priority = ... }</c>. A thread whose priority is never set,
+    /// or set to something other than a constant, decides nothing (one raised thread next to a plain one is still reported,
+    /// without a rewrite).
     /// </summary>
     private static bool HaveDifferentPriorities(IEnumerable<ThreadHandle> handles, IOperation root, KnownTypes types)
     {
@@ -1298,7 +1299,7 @@ internal static class ThreadFanOut
         var assignments = OperationFacts.Descendants(root, enterFunctions: false).OfType<ISimpleAssignmentOperation>().ToList();
         foreach (var handle in handles)
         {
-            long? priority = 2; // ThreadPriority.Normal
+            long? priority = null;
             if (handle.Site is IObjectCreationOperation { Initializer: { } initializer })
             {
                 foreach (var member in initializer.Initializers)

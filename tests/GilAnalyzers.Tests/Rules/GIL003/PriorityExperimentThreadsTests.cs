@@ -4,9 +4,9 @@ using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzer
 namespace GilAnalyzers.Tests.Rules;
 
 /// <summary>
-/// GIL003 on explicit threads whose priorities are set. Threads raised and lowered against each other are a scheduling
-/// experiment (which one gets the processor first), not one computation split in parts, so they stay quiet; threads that
-/// all get the same priority are still a hand-made split.
+/// GIL003 on explicit threads whose priorities are set. Threads each given a different priority are a scheduling experiment
+/// (which one gets the processor first), not one computation split in parts, so they stay quiet; threads that all get the
+/// same priority, or where only one is raised, are still a hand-made split.
 /// </summary>
 public class PriorityExperimentThreadsTests
 {
@@ -51,7 +51,7 @@ public class PriorityExperimentThreadsTests
     }
 
     [Fact]
-    public async Task OneThreadRaisedInInitializer_OtherLeftNormal_NoDiagnostic()
+    public async Task PrioritiesSetInInitializersDiffer_NoDiagnostic()
     {
         var source = Usings + """
             class Contest
@@ -61,7 +61,7 @@ public class PriorityExperimentThreadsTests
                 void Run(int n)
                 {
                     var eager = new Thread(() => { for (int i = 0; i < n; i++) fast += i % 7; }) { Priority = ThreadPriority.AboveNormal };
-                    var plain = new Thread(() => { for (int i = 0; i < n; i++) slow += i % 7; });
+                    var plain = new Thread(() => { for (int i = 0; i < n; i++) slow += i % 7; }) { Priority = ThreadPriority.BelowNormal };
                     eager.Start();
                     plain.Start();
                     eager.Join();
@@ -95,6 +95,28 @@ public class PriorityExperimentThreadsTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source,
             VerifyCS.Diagnostic(DiagnosticIds.RawThreadsCpuLoop).WithLocation(0).WithArguments("2", "calls 'Sum' (for loop)", "Parallel.Invoke"));
+    }
+
+    [Fact]
+    public async Task OnlyOneThreadRaised_StillReported()
+    {
+        var source = Usings + """
+            class Lead
+            {
+                long left, right;
+
+                void Run(int n)
+                {
+                    var first = {|#0:new Thread(() => { for (int i = 0; i < n; i += 2) left += i; })|};
+                    var second = new Thread(() => { for (int i = 1; i < n; i += 2) right += i; });
+                    first.Priority = ThreadPriority.AboveNormal;
+                    first.Start(); second.Start();
+                    first.Join(); second.Join();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.RawThreadsCpuLoop).WithLocation(0).WithArguments("2", "for loop", "Parallel.Invoke"));
     }
 
     [Fact]
