@@ -383,7 +383,7 @@ internal static partial class PoolFanOut
             return null;
         }
 
-        var cost = ItemCost(@delegate, lambdaBody, join.Value.SignalStatements, costModel, types);
+        var cost = ItemCost(@delegate, lambdaBody, join.Value.SignalStatements.AddRange(StartGates(queue, lambdaBody, root, types, costModel)), costModel, types);
         if (!cost.IsCpuBound)
         {
             return null;
@@ -409,6 +409,86 @@ internal static partial class PoolFanOut
         }
 
         return new FanOut(FanOutShape.Loop, queue, count, cost, "ThreadPool." + queue.TargetMethod.Name + " + " + join.Value.Mechanism, plan, blocker, dispatch);
+    }
+
+    /// <summary>
+    /// Waits with which a work item first waits for the caller to open a start gate: a <c>WaitOne()</c> / <c>Wait()</c> on an
+    /// event that the calling function <c>Set()</c>s only after it has queued the items (the event captured, a field, or
+    /// handed over in the item's state), made once, before any CPU-bound statement of the item. The items then start
+    /// together (to be timed, say); the wait is not what they spend their time on.
+    /// </summary>
+    private static IEnumerable<IOperation> StartGates(IInvocationOperation queue, IOperation body, IOperation root, KnownTypes types, WorkCostModel costModel)
+    {
+        var opened = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var call in OperationFacts.Descendants(root, enterFunctions: false).OfType<IInvocationOperation>())
+        {
+            if (call.TargetMethod.Name == "Set" && call.Arguments.Length == 0 && call.Instance is { } instance && IsGateEvent(call.TargetMethod.ContainingType, types)
+                && call.Syntax.SpanStart > queue.Syntax.SpanStart
+                && OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance)) is { } symbol)
+            {
+                opened.Add(symbol);
+            }
+        }
+
+        if (opened.Count == 0)
+        {
+            yield break;
+        }
+
+        // A gate handed over in the item's state reaches the item as a local it unpacks.
+        var handedOver = opened.Count(symbol => queue.Arguments.Skip(1).Any(argument => References(argument.Value, symbol))) == 1;
+        foreach (var wait in OperationFacts.Descendants(body).OfType<IInvocationOperation>())
+        {
+            if (wait.TargetMethod.Name is not ("WaitOne" or "Wait") || wait.Arguments.Length != 0 || wait.Instance is null
+                || !IsGateEvent(wait.TargetMethod.ContainingType, types))
+            {
+                continue;
+            }
+
+            var target = OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(wait.Instance));
+            if (!(target is not null && opened.Contains(target)) && !(handedOver && target is ILocalSymbol))
+            {
+                continue;
+            }
+
+            if (wait.Parent is IExpressionStatementOperation statement && IsLeading(statement, body, costModel))
+            {
+                yield return statement;
+            }
+        }
+    }
+
+    private static bool IsGateEvent(INamedTypeSymbol? type, KnownTypes types)
+        => OperationFacts.DerivesFrom(type, types.WaitHandle) || KnownTypes.Is(type, types.ManualResetEventSlim);
+
+    /// <summary>Whether <paramref name="statement"/> runs once, before any CPU-bound statement of <paramref name="body"/>.</summary>
+    private static bool IsLeading(IOperation statement, IOperation body, WorkCostModel costModel)
+    {
+        for (var current = statement; current is not null && current != body; current = current.Parent)
+        {
+            if (current is ILoopOperation || current is IAnonymousFunctionOperation)
+            {
+                return false;
+            }
+
+            if (current.Parent is IBlockOperation block)
+            {
+                foreach (var before in block.Operations)
+                {
+                    if (before == current)
+                    {
+                        break;
+                    }
+
+                    if (costModel.Analyze(before).IsCpuBound)
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The cost of a work item without its completion signalling.</summary>
@@ -819,7 +899,7 @@ internal static partial class PoolFanOut
         var signals = CompletionSignals(site, types, costModel, out var decrements);
         if (signals.Count == 0)
         {
-            return null;
+            return PollingJoin(site, types, costModel);
         }
 
         var signalStatements = signals.Select(s => (IOperation)(s.Parent is IExpressionStatementOperation st ? st : s)).ToImmutableArray();
@@ -833,7 +913,110 @@ internal static partial class PoolFanOut
             }
         }
 
+        return PollingJoin(site, types, costModel);
+    }
+
+    private const string PollingJoinBlocker = "the caller polls the pending counter in a sleep loop";
+
+    /// <summary>
+    /// A work item that ends by counting itself done (<c>Interlocked.Increment(ref finished)</c>, or <c>finished++</c> /
+    /// <c>pending--</c> inside a <c>lock</c>) and a caller that, after queuing, spins until the counter says all are done:
+    /// <c>while (Interlocked.Read(ref finished) &lt; n) Thread.Sleep(100);</c> — a loop whose condition reads the counter and
+    /// whose body only sleeps, yields or spins. No rewrite (the loop would have to go); the keep-the-join dispatch may apply.
+    /// </summary>
+    private static QueuedJoin? PollingJoin(SignalSite site, KnownTypes types, WorkCostModel costModel)
+    {
+        var step = CompletionCount(site.SignalBody, types, out var counter);
+        if (step is null || counter is null || !SignalsCompletion(step, site.SignalBody, costModel))
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(site.Root, enterFunctions: false))
+        {
+            if (operation is IWhileLoopOperation { Condition: { } condition } loop
+                && loop.Syntax.SpanStart > site.Queue.Syntax.SpanStart
+                && References(condition, counter)
+                && OnlyWaits(loop.Body, types))
+            {
+                return new QueuedJoin("pending counter polled in a sleep loop", null, ImmutableArray.Create(step), PollingJoinBlocker, wait: loop);
+            }
+        }
+
         return null;
+    }
+
+    /// <summary>
+    /// The statement with which a work item counts itself done, and the counter: the last <c>Interlocked.Increment</c> /
+    /// <c>Decrement</c> on a field or captured local, or the last <c>++</c> / <c>--</c> / <c>+= 1</c> / <c>-= 1</c> of one
+    /// inside a <c>lock</c>.
+    /// </summary>
+    private static IOperation? CompletionCount(IOperation body, KnownTypes types, out ISymbol? counter)
+    {
+        IOperation? step = null;
+        counter = null;
+        foreach (var operation in OperationFacts.Descendants(body))
+        {
+            IOperation? target = null;
+            switch (operation)
+            {
+                case IInvocationOperation { TargetMethod.Name: "Increment" or "Decrement", Arguments.Length: 1 } interlocked
+                    when KnownTypes.Is(interlocked.TargetMethod.ContainingType, types.Interlocked):
+                    target = interlocked.Arguments[0].Value;
+                    break;
+                case IIncrementOrDecrementOperation change when IsInsideLock(change, body):
+                    target = change.Target;
+                    break;
+                case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound
+                    when IsInsideLock(compound, body) && compound.Value.ConstantValue is { HasValue: true, Value: 1 }:
+                    target = compound.Target;
+                    break;
+            }
+
+            var symbol = target is null ? null : OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(target));
+            if (symbol is IFieldSymbol or ILocalSymbol && operation.Parent is IExpressionStatementOperation statement)
+            {
+                step = statement;
+                counter = symbol;
+            }
+        }
+
+        return step;
+    }
+
+    private static bool IsInsideLock(IOperation operation, IOperation body)
+    {
+        for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
+        {
+            if (current is ILockOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A loop body that only waits: <c>Thread.Sleep</c>, <c>Thread.Yield</c>, <c>Thread.SpinWait</c>, <c>SpinWait.SpinOnce</c>, or nothing.</summary>
+    private static bool OnlyWaits(IOperation body, KnownTypes types)
+    {
+        var statements = body is IBlockOperation block ? block.Operations : ImmutableArray.Create(body);
+        foreach (var statement in statements)
+        {
+            if (statement is IEmptyOperation)
+            {
+                continue;
+            }
+
+            if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation call }
+                || !((OperationFacts.IsThread(call.TargetMethod.ContainingType, types) && call.TargetMethod.Name is "Sleep" or "Yield" or "SpinWait")
+                     || (call.TargetMethod.ContainingType.Name == "SpinWait" && call.TargetMethod.Name == "SpinOnce")))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -1096,7 +1279,8 @@ internal static partial class PoolFanOut
 
                 return null;
             case ILocalReferenceOperation local:
-                var initializer = LocalCopy(local.Local, site.CallbackBody) ?? (site.SignalBody != site.CallbackBody ? LocalCopy(local.Local, site.SignalBody) : null);
+                var initializer = LocalCopy(local.Local, site.CallbackBody) ?? (site.SignalBody != site.CallbackBody ? LocalCopy(local.Local, site.SignalBody) : null)
+                                  ?? StraightLineValue(local);
                 return initializer is null ? null : StateValue(initializer, site, depth + 1);
             case IArrayElementReferenceOperation { Indices: { Length: 1 } indices } element
                 when indices[0].ConstantValue is { HasValue: true, Value: int slot }:
@@ -1134,6 +1318,76 @@ internal static partial class PoolFanOut
         }
 
         return container is null ? null : MemberValue(CallerValue(container, site.Root), member);
+    }
+
+    /// <summary>
+    /// The value a local reused as a temporary holds where <paramref name="reference"/> reads it: the last write before the
+    /// reading statement, when the local is declared in the block that holds that statement and every write to it is a plain
+    /// statement of that block (straight-line unpacking of a state array: <c>var data = parts[3]; ... data = parts[2];
+    /// var done = (AutoResetEvent)data;</c>). Null when a write sits in a branch, a loop or a lambda, or the local is passed by
+    /// reference.
+    /// </summary>
+    private static IOperation? StraightLineValue(ILocalReferenceOperation reference)
+    {
+        IOperation statement = reference;
+        while (statement.Parent is not null and not IBlockOperation)
+        {
+            statement = statement.Parent;
+        }
+
+        if (statement.Parent is not IBlockOperation block || !block.Locals.Contains(reference.Local, SymbolEqualityComparer.Default))
+        {
+            return null;
+        }
+
+        var position = block.Operations.IndexOf(statement);
+        IOperation? value = null;
+        foreach (var operation in OperationFacts.Descendants(block))
+        {
+            IOperation? written = null;
+            switch (operation)
+            {
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment when SymbolEqualityComparer.Default.Equals(target.Local, reference.Local):
+                    written = assignment.Value;
+                    break;
+                case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local):
+                    written = declarator.Initializer?.Value;
+                    break;
+                case IArgumentOperation { Parameter.RefKind: not RefKind.None } argument when OperationFacts.StripConversions(argument.Value) is ILocalReferenceOperation passed
+                                                                                             && SymbolEqualityComparer.Default.Equals(passed.Local, reference.Local):
+                    return null;
+                case IAnonymousFunctionOperation or ILocalFunctionOperation when OperationFacts.Descendants(operation).OfType<ISimpleAssignmentOperation>()
+                    .Any(a => a.Target is ILocalReferenceOperation t && SymbolEqualityComparer.Default.Equals(t.Local, reference.Local)):
+                    return null;
+                default:
+                    continue;
+            }
+
+            // The statement of the block that makes the write: it must be the write itself, not a branch or loop around it.
+            IOperation owner = operation;
+            while (owner.Parent is not null && owner.Parent != block)
+            {
+                if (owner.Parent is IBlockOperation or ILoopOperation or IConditionalOperation or ITryOperation or ISwitchOperation or IAnonymousFunctionOperation)
+                {
+                    return null;
+                }
+
+                owner = owner.Parent;
+            }
+
+            var at = block.Operations.IndexOf(owner);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            if (at < position && written is not null)
+            {
+                value = written;
+            }
+        }
+
+        return value;
     }
 
     /// <summary>The initialiser of a local declared in <paramref name="body"/> and never reassigned there.</summary>

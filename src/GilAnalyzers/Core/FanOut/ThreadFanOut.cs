@@ -1275,9 +1275,68 @@ internal static class ThreadFanOut
             return null;
         }
 
+        if (HaveDifferentPriorities(workers.Select(w => w.Handle), root, types))
+        {
+            // t1.Priority = Highest; t2.Priority = Lowest: the author wants the scheduler to favour one thread over the
+            // other (a priority experiment), not one computation split in two; Parallel.Invoke would drop that.
+            return null;
+        }
+
         FanOutPlan? plan = null;
         var blocker = workers.Any(w => w.Usage.Joins.Count == 0) ? "the threads signal a CountdownEvent instead of being joined" : PlanExplicit(workers, root, types, out plan);
         return new FanOut(FanOutShape.Explicit, workers[0].Handle.Site, workers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), workers[0].Cost, "new Thread", blocker is null ? plan : null, blocker);
+    }
+
+    /// <summary>
+    /// Whether at least two explicit threads are each given a constant priority and those differ, through
+    /// <c>t.Priority = ...</c> on its local or <c>new Thread(...) { Priority = ... }</c>. A thread whose priority is never set,
+    /// or set to something other than a constant, decides nothing (one raised thread next to a plain one is still reported,
+    /// without a rewrite).
+    /// </summary>
+    private static bool HaveDifferentPriorities(IEnumerable<ThreadHandle> handles, IOperation root, KnownTypes types)
+    {
+        var known = new HashSet<long>();
+        var assignments = OperationFacts.Descendants(root, enterFunctions: false).OfType<ISimpleAssignmentOperation>().ToList();
+        foreach (var handle in handles)
+        {
+            long? priority = null;
+            if (handle.Site is IObjectCreationOperation { Initializer: { } initializer })
+            {
+                foreach (var member in initializer.Initializers)
+                {
+                    if (member is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Priority" } } set)
+                    {
+                        priority = ConstantPriority(set.Value);
+                    }
+                }
+            }
+
+            if (handle.Local is not null)
+            {
+                foreach (var assignment in assignments)
+                {
+                    if (assignment.Target is IPropertyReferenceOperation { Property.Name: "Priority", Instance: ILocalReferenceOperation local } property
+                        && OperationFacts.IsThread(property.Property.ContainingType, types)
+                        && SymbolEqualityComparer.Default.Equals(local.Local, handle.Local))
+                    {
+                        priority = ConstantPriority(assignment.Value);
+                    }
+                }
+            }
+
+            if (priority is { } value)
+            {
+                known.Add(value);
+            }
+        }
+
+        return known.Count > 1;
+    }
+
+    private static long? ConstantPriority(IOperation value)
+    {
+        var constant = OperationFacts.StripConversions(value).ConstantValue;
+        return constant.HasValue && constant.Value is not null ? System.Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     /// <summary>
