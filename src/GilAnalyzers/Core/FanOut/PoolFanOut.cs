@@ -964,11 +964,11 @@ internal static partial class PoolFanOut
                     when KnownTypes.Is(interlocked.TargetMethod.ContainingType, types.Interlocked):
                     target = interlocked.Arguments[0].Value;
                     break;
-                case IIncrementOrDecrementOperation change when IsInsideLock(change, body):
+                case IIncrementOrDecrementOperation change when OperationFacts.IsInsideLock(change, body):
                     target = change.Target;
                     break;
                 case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound
-                    when IsInsideLock(compound, body) && compound.Value.ConstantValue is { HasValue: true, Value: 1 }:
+                    when OperationFacts.IsInsideLock(compound, body) && compound.Value.ConstantValue is { HasValue: true, Value: 1 }:
                     target = compound.Target;
                     break;
             }
@@ -982,19 +982,6 @@ internal static partial class PoolFanOut
         }
 
         return step;
-    }
-
-    private static bool IsInsideLock(IOperation operation, IOperation body)
-    {
-        for (var current = operation.Parent; current is not null && current != body; current = current.Parent)
-        {
-            if (current is ILockOperation)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>A loop body that only waits: <c>Thread.Sleep</c>, <c>Thread.Yield</c>, <c>Thread.SpinWait</c>, <c>SpinWait.SpinOnce</c>, or nothing.</summary>
@@ -1177,7 +1164,7 @@ internal static partial class PoolFanOut
     {
         foreach (var operation in OperationFacts.Descendants(expression, enterFunctions: false))
         {
-            if (SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(operation), symbol))
+            if (OperationFacts.IsReferenceTo(operation, symbol))
             {
                 return true;
             }

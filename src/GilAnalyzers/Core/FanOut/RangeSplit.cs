@@ -186,25 +186,14 @@ internal static class RangeSplit
             return null;
         }
 
-        IOperation? size = null;
-        foreach (var operation in OperationFacts.Descendants(root))
-        {
-            if (operation is IVariableDeclaratorOperation declarator && SymbolEqualityComparer.Default.Equals(declarator.Symbol, array))
-            {
-                var initial = (declarator.Initializer ?? (declarator.Parent as IVariableDeclarationOperation)?.Initializer)?.Value;
-                if (initial is null || OperationFacts.StripConversions(initial) is not IArrayCreationOperation { Initializer: null, DimensionSizes: { Length: 1 } creation })
-                {
-                    return null;
-                }
-
-                size = creation[0];
-            }
-        }
-
-        if (size is null)
+        // The matcher already knows every local's initial value in the function.
+        if (matcher.Initializer(array) is not { } initial
+            || OperationFacts.StripConversions(initial) is not IArrayCreationOperation { Initializer: null, DimensionSizes: { Length: 1 } creation })
         {
             return null;
         }
+
+        IOperation? size = creation[0];
 
         if (!OperationFacts.IsStableValue(size, root))
         {
@@ -326,7 +315,7 @@ internal static class RangeSplit
         }
 
         // N must mean the same thing outside the partition.
-        if (OperationFacts.Descendants(n).Any(o => (o is ILocalReferenceOperation l && partitionLocals.Contains(l.Local)) || IsReferenceTo(o, partition))
+        if (OperationFacts.Descendants(n).Any(o => (o is ILocalReferenceOperation l && partitionLocals.Contains(l.Local)) || OperationFacts.IsReferenceTo(o, partition))
             || !OperationFacts.IsStableValue(n, root))
         {
             return null;
@@ -361,7 +350,7 @@ internal static class RangeSplit
                 continue;
             }
 
-            if (IsReferenceTo(operation, partition))
+            if (OperationFacts.IsReferenceTo(operation, partition))
             {
                 return false;
             }
@@ -388,14 +377,6 @@ internal static class RangeSplit
                 return false;
         }
     }
-
-    /// <summary>A reference to the local or parameter.</summary>
-    private static bool IsReferenceTo(IOperation operation, ISymbol symbol) => operation switch
-    {
-        ILocalReferenceOperation local => SymbolEqualityComparer.Default.Equals(local.Local, symbol),
-        IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, symbol),
-        _ => false,
-    };
 
     /// <summary>
     /// The accumulator's initial value when it is a constant zero, or null when it is not integral or starts elsewhere:
@@ -433,7 +414,7 @@ internal static class RangeSplit
 
             foreach (var operation in OperationFacts.Descendants(merge))
             {
-                if (IsReferenceTo(operation, partition)
+                if (OperationFacts.IsReferenceTo(operation, partition)
                     || (operation is ILocalReferenceOperation local && partitionLocals.Contains(local.Local) && !SymbolEqualityComparer.Default.Equals(local.Local, accumulator)))
                 {
                     return false;
@@ -516,7 +497,7 @@ internal static class RangeSplit
                        && OperationFacts.StripConversions(element.Indices[0]) is ILocalReferenceOperation index
                        && SymbolEqualityComparer.Default.Equals(index.Local, j);
             case IParameterReferenceOperation parameter when OperationFacts.IsWrite(parameter):
-            case IFieldReferenceOperation field when OperationFacts.IsWrite(field) && !(field.Parent?.Parent is IExpressionStatementOperation && IsInsideLock(field)):
+            case IFieldReferenceOperation field when OperationFacts.IsWrite(field) && !(field.Parent?.Parent is IExpressionStatementOperation && OperationFacts.IsInsideLock(field)):
                 return false;
             default:
                 return true;
@@ -529,19 +510,6 @@ internal static class RangeSplit
         for (var current = branch.Parent; current is not null && current != body; current = current.Parent)
         {
             if (current is ILoopOperation || (branch.BranchKind == BranchKind.Break && current is ISwitchOperation))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsInsideLock(IOperation operation)
-    {
-        for (var current = operation.Parent; current is not null; current = current.Parent)
-        {
-            if (current is ILockOperation)
             {
                 return true;
             }
@@ -756,9 +724,13 @@ internal static class RangeSplit
             return operation;
         }
 
+        /// <summary>The value a local of the function or the partition is declared with, or null (none, or not declared there).</summary>
+        public IOperation? Initializer(ILocalSymbol local)
+            => _initializers.TryGetValue(local, out var initializer) ? initializer : null;
+
         /// <summary>Whether the value is (a copy of) the local or parameter.</summary>
         public bool IsLocal(IOperation operation, ISymbol local)
-            => IsReferenceTo(Resolve(operation), local);
+            => OperationFacts.IsReferenceTo(Resolve(operation), local);
 
         public bool IsBinary(IOperation operation, BinaryOperatorKind kind, out IOperation left, out IOperation right)
         {

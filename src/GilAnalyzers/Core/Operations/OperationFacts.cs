@@ -192,7 +192,25 @@ internal static class OperationFacts
     }
 
     public static bool References(IOperation root, ISymbol symbol)
-        => Descendants(root).Any(o => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(o), symbol));
+        => Descendants(root).Any(o => IsReferenceTo(o, symbol));
+
+    /// <summary>Whether <paramref name="operation"/> itself reads or writes <paramref name="symbol"/> (a local, parameter or field).</summary>
+    public static bool IsReferenceTo(IOperation operation, ISymbol symbol)
+        => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(operation), symbol);
+
+    /// <summary>Whether a <c>lock</c> statement holds <paramref name="operation"/>, looking no further out than <paramref name="within"/>.</summary>
+    public static bool IsInsideLock(IOperation operation, IOperation? within = null)
+    {
+        for (var current = operation.Parent; current is not null && current != within; current = current.Parent)
+        {
+            if (current is ILockOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static ISymbol? ReferencedSymbol(IOperation operation) => operation switch
     {
