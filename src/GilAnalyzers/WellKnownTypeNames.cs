@@ -33,6 +33,7 @@ internal static class WellKnownTypeNames
     public const string CountdownEvent = "System.Threading.CountdownEvent";
     public const string ManualResetEvent = "System.Threading.ManualResetEvent";
     public const string ManualResetEventSlim = "System.Threading.ManualResetEventSlim";
+    public const string AutoResetEvent = "System.Threading.AutoResetEvent";
     public const string WaitHandle = "System.Threading.WaitHandle";
     public const string TaskCreationOptions = "System.Threading.Tasks.TaskCreationOptions";
     public const string ThreadStaticAttribute = "System.ThreadStaticAttribute";

@@ -338,17 +338,10 @@ internal static class FanOutRewrite
         return stillCalled ? null : declaration;
     }
 
+    /// <summary>A name free where the new code goes: not in scope at <paramref name="position"/> and not an identifier of <paramref name="body"/>.</summary>
     internal static string FreeName(SemanticModel model, int position, string name, SyntaxNode body)
-    {
-        var candidate = name;
-        for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0
-                        || body.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == candidate); i++)
-        {
-            candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
-    }
+        => Locks.LocalNames.Fresh(name, new HashSet<string>(), candidate => model.LookupSymbols(position, name: candidate).Length > 0
+                                                                             || body.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == candidate));
 
     private static void AppendBody(StringBuilder text, FanOutBody body, Layout layout)
     {

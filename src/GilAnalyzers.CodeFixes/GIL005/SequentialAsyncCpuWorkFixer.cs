@@ -107,30 +107,20 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
 
         foreach (var method in methods)
         {
-            var body = method.DeclaringSyntaxReferences.Length == 1
-                ? method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) switch
-                {
-                    BaseMethodDeclarationSyntax declaration => declaration.Body,
-                    LocalFunctionStatementSyntax local => local.Body,
-                    AnonymousFunctionExpressionSyntax delegateLambda => delegateLambda.Block,
-                    _ => null,
-                }
-                : null;
-            if (body is null && method.DeclaringSyntaxReferences.Length == 1
-                && method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is AnonymousFunctionExpressionSyntax { ExpressionBody: not null })
+            var declared = method.DeclaringSyntaxReferences.Length == 1 ? method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) : null;
+            if (declared is AnonymousFunctionExpressionSyntax { ExpressionBody: not null })
             {
                 // A delegate holding an expression-bodied async lambda: it awaits in its one expression.
                 continue;
             }
 
-            var arrow = method.DeclaringSyntaxReferences.Length == 1
-                ? method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) switch
-                {
-                    BaseMethodDeclarationSyntax declaration => declaration.ExpressionBody,
-                    LocalFunctionStatementSyntax local => local.ExpressionBody,
-                    _ => null,
-                }
-                : null;
+            var (body, arrow) = declared switch
+            {
+                BaseMethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody),
+                LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
+                AnonymousFunctionExpressionSyntax delegateLambda => (delegateLambda.Block, (ArrowExpressionClauseSyntax?)null),
+                _ => ((BlockSyntax?)null, (ArrowExpressionClauseSyntax?)null),
+            };
             var blocker = body is not null
                 ? SharedWriteBeforeFirstAwait(call.DisplayName, body, walker, compilation, cancellationToken)
                 : arrow is not null
@@ -159,13 +149,12 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
             return "the body of '" + name + "' is not in sight";
         }
 
-        var written = walker.Analyze(operation, walker.ScopeOf(arrow)).SharedWrites.FirstOrDefault(w => !IsThreadSafe(w));
+        var written = walker.Analyze(operation, walker.ScopeOf(arrow)).SharedWrites.FirstOrDefault(w => !IsThreadSafe(w, KnownTypes.For(compilation)));
         return written is null ? null : "'" + name + "' writes '" + written.Name + "' before its first await";
     }
 
     private static string? SharedWriteBeforeFirstAwait(string name, BlockSyntax body, StateEffectsWalker walker, Compilation compilation, CancellationToken cancellationToken)
     {
-
         if (!compilation.ContainsSyntaxTree(body.SyntaxTree))
         {
             return "'" + name + "' is in another project";
@@ -191,11 +180,12 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
         // Known writes only: a call the analysis cannot see through (a framework method it has no model of) is not counted,
         // and neither are the thread-safe objects the calls may share (a SemaphoreSlim, a concurrent collection).
         var effects = walker.Analyze(prefix, walker.ScopeOf(body));
-        var written = effects.SharedWrites.FirstOrDefault(w => !IsThreadSafe(w));
+        var written = effects.SharedWrites.FirstOrDefault(w => !IsThreadSafe(w, KnownTypes.For(compilation)));
         return written is null ? null : "'" + name + "' writes '" + written.Name + "' before its first await";
     }
 
-    private static bool IsThreadSafe(ISymbol symbol)
+    /// <summary>Concurrent collections, channels and the synchronisation types: what the calls may share without racing.</summary>
+    private static bool IsThreadSafe(ISymbol symbol, KnownTypes types)
     {
         var type = symbol switch
         {
@@ -206,9 +196,12 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
             _ => null,
         };
         var ns = type?.ContainingNamespace?.ToDisplayString();
-        return ns == "System.Collections.Concurrent"
-               || (ns == "System.Threading" && type!.Name is "SemaphoreSlim" or "Semaphore" or "Mutex" or "CountdownEvent" or "ManualResetEventSlim" or "ManualResetEvent" or "AutoResetEvent" or "Barrier" or "Lock" or "ReaderWriterLockSlim")
-               || (ns == "System.Threading.Channels");
+        return ns is "System.Collections.Concurrent" or "System.Threading.Channels"
+               || new[]
+               {
+                   types.SemaphoreSlim, types.Semaphore, types.Mutex, types.CountdownEvent, types.ManualResetEventSlim,
+                   types.ManualResetEvent, types.AutoResetEvent, types.Barrier, types.Lock, types.ReaderWriterLockSlim,
+               }.Any(known => KnownTypes.Is(type, known));
     }
 
     private static async Task<Document> ApplyAsync(Document document, AsyncFanIn fanIn, CancellationToken cancellationToken)
@@ -313,13 +306,5 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
     }
 
     private static string FreeName(SemanticModel model, int position, string name, HashSet<string>? used = null)
-    {
-        var candidate = name;
-        for (var i = 2; model.LookupSymbols(position, name: candidate).Length > 0 || (used is not null && !used.Add(candidate)) || SyntaxFacts.GetKeywordKind(candidate) != SyntaxKind.None; i++)
-        {
-            candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return candidate;
-    }
+        => LocalNames.Fresh(name, used ?? new HashSet<string>(), candidate => model.LookupSymbols(position, name: candidate).Length > 0);
 }

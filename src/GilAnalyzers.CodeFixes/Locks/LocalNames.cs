@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace GilAnalyzers.CodeFixes.Locks;
 
-/// <summary>Names for the locals the lock rewrites introduce: from a field's name, and free in the scope they go into.</summary>
+/// <summary>Names for the locals the rewrites introduce: from a field's name, and free in the scope they go into.</summary>
 internal static class LocalNames
 {
     /// <summary><c>_sums</c>, <c>s_sums</c>, <c>m_sums</c> → <c>sums</c>; <paramref name="fallback"/> when nothing is left.</summary>
@@ -18,11 +18,14 @@ internal static class LocalNames
         return trimmed.Length == 0 ? fallback : char.ToLowerInvariant(trimmed[0]) + trimmed.Substring(1);
     }
 
-    /// <summary><paramref name="baseName"/>, or with 2, 3… appended, the first that is neither in <paramref name="used"/> nor a keyword; added to it.</summary>
-    public static string Fresh(string baseName, HashSet<string> used)
+    /// <summary>
+    /// <paramref name="baseName"/>, or with 2, 3… appended, the first that is neither in <paramref name="used"/>, nor
+    /// <paramref name="taken"/> (a name already in scope where the local goes), nor a keyword; added to <paramref name="used"/>.
+    /// </summary>
+    public static string Fresh(string baseName, HashSet<string> used, System.Func<string, bool>? taken = null)
     {
         var name = baseName;
-        for (var i = 2; used.Contains(name) || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
+        for (var i = 2; used.Contains(name) || taken?.Invoke(name) == true || SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None; i++)
         {
             name = baseName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }

@@ -43,6 +43,7 @@ internal sealed class KnownTypes
     private readonly Lazy<INamedTypeSymbol?> _cancellationToken;
     private readonly Lazy<INamedTypeSymbol?> _countdownEvent;
     private readonly Lazy<INamedTypeSymbol?> _manualResetEvent;
+    private readonly Lazy<INamedTypeSymbol?> _autoResetEvent;
     private readonly Lazy<INamedTypeSymbol?> _manualResetEventSlim;
     private readonly Lazy<INamedTypeSymbol?> _waitHandle;
     private readonly Lazy<INamedTypeSymbol?> _taskCreationOptions;
@@ -95,6 +96,7 @@ internal sealed class KnownTypes
         _cancellationToken = Lazy(() => Get(WellKnownTypeNames.CancellationToken));
         _countdownEvent = Lazy(() => Get(WellKnownTypeNames.CountdownEvent));
         _manualResetEvent = Lazy(() => Get(WellKnownTypeNames.ManualResetEvent));
+        _autoResetEvent = Lazy(() => Get(WellKnownTypeNames.AutoResetEvent));
         _manualResetEventSlim = Lazy(() => Get(WellKnownTypeNames.ManualResetEventSlim));
         _waitHandle = Lazy(() => Get(WellKnownTypeNames.WaitHandle));
         _taskCreationOptions = Lazy(() => Get(WellKnownTypeNames.TaskCreationOptions));
@@ -142,6 +144,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? CancellationToken => _cancellationToken.Value;
     public INamedTypeSymbol? CountdownEvent => _countdownEvent.Value;
     public INamedTypeSymbol? ManualResetEvent => _manualResetEvent.Value;
+    public INamedTypeSymbol? AutoResetEvent => _autoResetEvent.Value;
     public INamedTypeSymbol? ManualResetEventSlim => _manualResetEventSlim.Value;
     public INamedTypeSymbol? WaitHandle => _waitHandle.Value;
     public INamedTypeSymbol? TaskCreationOptions => _taskCreationOptions.Value;
