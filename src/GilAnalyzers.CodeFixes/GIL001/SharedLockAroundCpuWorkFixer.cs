@@ -67,6 +67,19 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
     /// </summary>
     internal static async Task<List<CodeAction>> LockActionsAsync(Document document, SyntaxNode root, SemanticModel model, GuardedRegion region, Diagnostic diagnostic, Refusal why, System.Func<string, string> key, CancellationToken cancellationToken)
     {
+        if (!region.BodyIsInTree && region.First is LockStatementSyntax { Statement: not BlockSyntax } unbraced)
+        {
+            // `lock (g) statement;`: planned on the same code with the body in braces, so every rewrite sees a block. The
+            // braces go in after the diagnostic's span (the lock keyword and expression), which stays where it was.
+            if (await BracedAsync(document, root, unbraced, cancellationToken).ConfigureAwait(false) is not { } braced)
+            {
+                why.Add(NoFixReasons.LockShape, "a lock statement whose body has no braces");
+                return new List<CodeAction>();
+            }
+
+            (document, root, model, region) = braced;
+        }
+
         var actions = new List<CodeAction>();
         if (OneShotHashPlan.Create(region, model, cancellationToken) is { } oneShot)
         {
@@ -129,6 +142,24 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         }
 
         return actions;
+    }
+
+    /// <summary>The document with <paramref name="unbraced"/>'s body in a block, and the region found again there; null when it is not.</summary>
+    private static async Task<(Document Document, SyntaxNode Root, SemanticModel Model, GuardedRegion Region)?> BracedAsync(Document document, SyntaxNode root, LockStatementSyntax unbraced, CancellationToken cancellationToken)
+    {
+        var keep = new SyntaxAnnotation();
+        var body = SyntaxFactory.Block(unbraced.Statement.WithoutTrivia()).WithAdditionalAnnotations(Formatter.Annotation);
+        var bracedLock = unbraced.WithStatement(body).WithAdditionalAnnotations(keep, Formatter.Annotation);
+        var rewritten = document.WithSyntaxRoot(root.ReplaceNode(unbraced, bracedLock));
+        var newRoot = await rewritten.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var newModel = await rewritten.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (newRoot?.GetAnnotatedNodes(keep).FirstOrDefault() is not LockStatementSyntax found || newModel is null
+            || GuardedRegion.Find(newRoot, found.LockKeyword.Span, newModel, cancellationToken) is not { BodyIsInTree: true } region)
+        {
+            return null;
+        }
+
+        return (rewritten, newRoot, newModel, region);
     }
 
     private static CodeAction ThreadLocalAction(Document document, SyntaxNode root, ThreadLocalPlan plan, string key)

@@ -60,10 +60,11 @@ public class RealCodeRegressionTests
     /// <summary>
     /// MonoGame-style pool (docs/real-world.md, fixer crash): another lock on the same object has a body without braces.
     /// The GIL001 fixer used to ask the compilation about a synthesized block and threw; now it plans over the real
-    /// statement, and an unbraced region of its own is refused rather than rewritten.
+    /// statement; since issue 16, an unbraced region of its own is planned with its body in braces and gets the braced
+    /// form's actions.
     /// </summary>
     [Fact]
-    public async Task FixerSurvivesAnUnbracedLockBodyElsewhereAndRefusesAnUnbracedOne()
+    public async Task FixerSurvivesAnUnbracedLockBodyElsewhereAndTreatsAnUnbracedOneAsBraced()
     {
         const string source = """
             using System.Collections.Generic;
@@ -92,6 +93,6 @@ public class RealCodeRegressionTests
         var offers = await GilAnalyzers.Tests.Verifiers.CodeFixOffers.ForAsync(source);
         Assert.Equal(2, offers.Count);
         Assert.All(offers, o => Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, o.Id));
-        Assert.Empty(offers[1].Keys);
+        Assert.Equal(offers[0].Keys, offers[1].Keys);
     }
 }
