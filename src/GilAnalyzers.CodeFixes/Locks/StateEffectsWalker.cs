@@ -17,7 +17,7 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// list of framework APIs known to touch nothing but their arguments. Everything else it cannot see through makes
 /// the effects <see cref="StateEffects.Unknown"/>: the fixes then refuse, which is the point.
 /// </summary>
-internal sealed class StateEffectsWalker
+internal sealed partial class StateEffectsWalker
 {
     private const int MaxCallDepth = 8;
 
@@ -499,6 +499,14 @@ internal sealed class StateEffectsWalker
     }
 
     /// <summary>An argument passed by <c>ref</c> or <c>out</c> is written (and a <c>ref</c> one read); any other is read.</summary>
+    private void VisitAll(IEnumerable<IOperation> operations, StateEffects effects, ThreadScope scope, int depth)
+    {
+        foreach (var operation in operations)
+        {
+            Visit(operation, effects, scope, depth);
+        }
+    }
+
     private void VisitArgument(IArgumentOperation argument, StateEffects effects, ThreadScope scope, int depth)
     {
         if (argument.Parameter?.RefKind is RefKind.Ref or RefKind.Out)
@@ -563,6 +571,18 @@ internal sealed class StateEffectsWalker
     /// <summary>A property read: the read itself, the getter's effects when it is in source and not an auto-property, the receiver and arguments.</summary>
     private void VisitPropertyRead(IPropertyReferenceOperation property, StateEffects effects, ThreadScope scope, int depth)
     {
+        if (ConfinedReceiver(property.Instance, scope) is { } confined)
+        {
+            // The object is reachable only through this local: reading it is reading the local (see StateEffectsWalker.Confined.cs).
+            if (!IsFixedAutoProperty(property.Property))
+            {
+                effects.SharedReads.Add(confined);
+            }
+
+            VisitAll(property.Arguments, effects, scope, depth);
+            return;
+        }
+
         if (IsOwnReceiver(property.Instance, scope, out var own))
         {
             AddIfAny(effects.LocalReads, own);
@@ -731,6 +751,13 @@ internal sealed class StateEffectsWalker
     /// </summary>
     private void RecordPropertyWrite(IPropertyReferenceOperation property, StateEffects effects, ThreadScope scope, int depth)
     {
+        if (ConfinedReceiver(property.Instance, scope) is { } confined)
+        {
+            effects.SharedWrites.Add(confined);
+            VisitAll(property.Arguments, effects, scope, depth);
+            return;
+        }
+
         if (IsOwnReceiver(property.Instance, scope, out var own) && IsAutoProperty(property.Property))
         {
             AddIfAny(effects.LocalWrites, own);
@@ -835,6 +862,12 @@ internal sealed class StateEffectsWalker
 
             case IPropertyReferenceOperation property:
                 effects.SharedWrites.Add(property.Property);
+                if (IsThis(property.Instance, scope) && IsOwnedAutoProperty(property.Property))
+                {
+                    // Pixels[i] = v on a get-only property the class fills with its own new array: this instance's state.
+                    effects.ThisWrites.Add(property.Property);
+                }
+
                 return;
             case IArrayElementReferenceOperation element:
                 RecordReceiverMutation(element.ArrayReference, effects, scope);
@@ -895,6 +928,23 @@ internal sealed class StateEffectsWalker
 
     private void VisitInvocation(IInvocationOperation invocation, StateEffects effects, ThreadScope scope, int depth)
     {
+        if (invocation.TargetMethod is { IsStatic: false } target && ConfinedReceiver(invocation.Instance, scope) is { } confined)
+        {
+            VisitAll(invocation.Arguments, effects, scope, depth);
+            var summary = Summarize(target.OriginalDefinition, depth + 1);
+            if (summary.SharedReads.Count > 0)
+            {
+                effects.SharedReads.Add(confined);
+            }
+
+            if (summary.SharedWrites.Count > 0)
+            {
+                effects.SharedWrites.Add(confined);
+            }
+
+            return;
+        }
+
         Visit(invocation.Instance, effects, scope, depth);
         foreach (var argument in invocation.Arguments)
         {
@@ -1252,35 +1302,27 @@ internal sealed class StateEffectsWalker
         => instance is not null && Unwrap(instance) is IFieldReferenceOperation field && IsThis(field.Instance, scope) && IsOwnedField(field.Field);
 
     /// <summary>
-    /// A private readonly instance field initialised with an object it makes itself (<c>readonly List&lt;byte&gt; _bytes =
-    /// new()</c>, an array creation) and assigned in no constructor: the object it holds belongs to the instance alone.
+    /// A private readonly instance field of a class (not a record) that is only ever given an object its class makes there
+    /// (<c>readonly List&lt;byte&gt; _bytes = new()</c>, <c>_data = new float[rows * columns];</c> in a constructor): the
+    /// object it holds belongs to the instance alone.
     /// </summary>
     private bool IsOwnedField(IFieldSymbol field)
     {
         if (field.IsStatic || !field.IsReadOnly || field.DeclaredAccessibility != Accessibility.Private
             || field.DeclaringSyntaxReferences.Length != 1
-            || field.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: var value }
-            || value is not (BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax))
+            || field.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax declarator
+            || field.ContainingType is not { TypeKind: TypeKind.Class, IsRecord: false } type || CopiesItself(type))
         {
             return false;
         }
 
-        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        if (!_ownedMembers.TryGetValue(field, out var owned))
         {
-            foreach (var constructor in reference.GetSyntax(_cancellationToken).DescendantNodes().OfType<ConstructorDeclarationSyntax>())
-            {
-                foreach (var assignment in constructor.DescendantNodes().OfType<AssignmentExpressionSyntax>())
-                {
-                    var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : assignment.Left;
-                    if (target is IdentifierNameSyntax { Identifier.ValueText: var name } && name == field.Name)
-                    {
-                        return false;
-                    }
-                }
-            }
+            owned = AssignedOnlyNewObjects(type, field.Name, declarator.Initializer?.Value);
+            _ownedMembers[field] = owned;
         }
 
-        return true;
+        return owned;
     }
 
     private StateEffects Summarize(IMethodSymbol method, int depth)
@@ -1498,6 +1540,10 @@ internal sealed class ThreadScope
                 return false;
             case IParameterSymbol parameter when parameter.RefKind != RefKind.None:
                 return false;
+            case IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.PropertyGet or MethodKind.PropertySet } }
+                when Function is AccessorDeclarationSyntax:
+                // An indexer's accessor reads its own copy of the indexer's parameters (this[int x, int y] { get => … x … }).
+                return true;
             case ILocalSymbol:
             case IParameterSymbol:
                 foreach (var reference in symbol.DeclaringSyntaxReferences)

@@ -1,0 +1,208 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GilAnalyzers.CodeFixes.Locks;
+
+/// <summary>
+/// Objects a parallel body reaches only through one captured local, made just before the parallel statement
+/// (<c>var blurred = new GrayImage(w, h); Parallel.For(…, y => { … blurred[x, y] = v; … });</c>): what the body does through
+/// that local's members is recorded as a read or write of the local itself, as an element store into an array local is.
+/// So writing the output image no longer looks like a write to every image (<c>frame[sx, sy]</c> reads the same indexer
+/// of another object), and the reads of the input can move in front of the lock.
+/// </summary>
+/// <remarks>
+/// Sound because nothing else can hold the object: the local is initialised with <c>new</c> of a class of this
+/// compilation and never assigned again; before the statement that runs the body it is not used at all (so it has not been
+/// handed anywhere); inside the body it is only the receiver of members that take value-type (or string) arguments and
+/// return a value type or nothing, and whose code touches only the instance's own state — its fields, get-only
+/// auto-properties and the arrays or collections the type makes for itself in its constructors (<see cref="IsConfinedSummary"/>).
+/// Records (a <c>with</c> copy shares the arrays) and types that call <c>MemberwiseClone</c> are not candidates.
+/// </remarks>
+internal sealed partial class StateEffectsWalker
+{
+    private readonly Dictionary<SyntaxNode, Dictionary<ILocalSymbol, bool>> _confinedLocals = new Dictionary<SyntaxNode, Dictionary<ILocalSymbol, bool>>();
+    private readonly Dictionary<ISymbol, bool> _ownedMembers = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+
+    /// <summary>The captured local <paramref name="instance"/> reads when the object it holds is confined to it (see the type's remarks); null otherwise.</summary>
+    private ILocalSymbol? ConfinedReceiver(IOperation? instance, ThreadScope scope)
+    {
+        if (instance is null || Unwrap(instance) is not ILocalReferenceOperation { Local: var local }
+            || local.RefKind != RefKind.None || scope.IsOwn(local) || scope.Function is not AnonymousFunctionExpressionSyntax lambda
+            || local.Type is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsRecord: false } type || !type.Locations.Any(l => l.IsInSource))
+        {
+            return null;
+        }
+
+        if (!_confinedLocals.TryGetValue(lambda, out var known))
+        {
+            known = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
+            _confinedLocals[lambda] = known;
+        }
+
+        if (!known.TryGetValue(local, out var confined))
+        {
+            confined = IsConfinedLocal(local, type, lambda);
+            known[local] = confined;
+        }
+
+        return confined ? local : null;
+    }
+
+    private bool IsConfinedLocal(ILocalSymbol local, INamedTypeSymbol type, AnonymousFunctionExpressionSyntax lambda)
+    {
+        if (local.DeclaringSyntaxReferences.Length != 1
+            || local.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax { Initializer.Value: BaseObjectCreationExpressionSyntax } declarator
+            || declarator.Parent?.Parent is not LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)SyntaxKind.None } declaration
+            || declaration.Parent is not BlockSyntax block || !block.Span.Contains(lambda.Span)
+            || !_compilation.ContainsSyntaxTree(lambda.SyntaxTree) || CopiesItself(type))
+        {
+            return false;
+        }
+
+        // The statement of the declaring block that runs the body (the Parallel.For call, the loop around it).
+        var holder = lambda.Ancestors().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == block);
+        if (holder is null || holder.SpanStart < declaration.Span.End)
+        {
+            return false;
+        }
+
+        var owner = declaration.Ancestors().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax)
+                    ?? declaration.SyntaxTree.GetRoot(_cancellationToken);
+        var model = _compilation.GetSemanticModel(lambda.SyntaxTree);
+        foreach (var identifier in owner.DescendantNodes().OfType<IdentifierNameSyntax>())
+        {
+            if (identifier.Identifier.ValueText != local.Name)
+            {
+                continue;
+            }
+
+            if (lambda.Span.Contains(identifier.Span))
+            {
+                if (!IsConfinedUse(identifier, model))
+                {
+                    return false;
+                }
+            }
+            else if (identifier.SpanStart < holder.Span.End)
+            {
+                // Used before the body runs or beside it: it may have been handed to what the body reads.
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><c>local[i, j]</c>, <c>local.Width</c>, <c>local.Set(x, y, v)</c> where the member keeps to the instance's own state.</summary>
+    private bool IsConfinedUse(IdentifierNameSyntax identifier, SemanticModel model)
+    {
+        switch (identifier.Parent)
+        {
+            case ElementAccessExpressionSyntax element when element.Expression == identifier:
+                return model.GetSymbolInfo(element, _cancellationToken).Symbol is IPropertySymbol { IsIndexer: true } indexer && IsConfinedProperty(indexer);
+            case MemberAccessExpressionSyntax member when member.Expression == identifier:
+                switch (model.GetSymbolInfo(member, _cancellationToken).Symbol)
+                {
+                    case IPropertySymbol property:
+                        return IsConfinedProperty(property);
+                    case IMethodSymbol method when member.Parent is InvocationExpressionSyntax:
+                        return !method.IsStatic && !method.ReturnsByRef && !method.ReturnsByRefReadonly
+                               && (method.ReturnsVoid || method.ReturnType.IsValueType)
+                               && method.Parameters.All(IsValueArgument) && IsInSource(method)
+                               && IsConfinedSummary(Summarize(method.OriginalDefinition, 1));
+                    default:
+                        return false;
+                }
+
+            default:
+                return false;
+        }
+    }
+
+    private bool IsConfinedProperty(IPropertySymbol property)
+    {
+        if (property.IsStatic || property.ReturnsByRef || property.ReturnsByRefReadonly || !property.Type.IsValueType
+            || !property.Parameters.All(IsValueArgument))
+        {
+            return false;
+        }
+
+        if (IsAutoProperty(property))
+        {
+            return true;
+        }
+
+        return new[] { property.GetMethod, property.SetMethod }
+            .All(accessor => accessor is null || (IsInSource(accessor) && IsConfinedSummary(Summarize(accessor.OriginalDefinition, 1))));
+    }
+
+    private static bool IsValueArgument(IParameterSymbol parameter)
+        => parameter.RefKind == RefKind.None && (parameter.Type.IsValueType || parameter.Type.SpecialType == SpecialType.System_String);
+
+    /// <summary>Code that touches nothing but its own instance's state (and values that cannot change).</summary>
+    private static bool IsConfinedSummary(StateEffects summary)
+        => !summary.Unknown && summary.ParameterMutations.Count == 0
+           && summary.SharedReads.All(read => summary.ThisReads.Contains(read) || StateEffects.IsImmutableAfterConstruction(read))
+           && summary.SharedWrites.All(write => summary.ThisWrites.Contains(write));
+
+    /// <summary>A get-only auto-property of a value type or string: set by constructors only, then fixed.</summary>
+    private static bool IsFixedAutoProperty(IPropertySymbol property)
+        => property.SetMethod is null && !property.IsIndexer && IsAutoProperty(property)
+           && (property.Type.TypeKind == TypeKind.Enum || StateEffects.IsValueOrString(property.Type.SpecialType));
+
+    /// <summary>
+    /// A get-only instance auto-property that its class only ever sets to an object it makes there
+    /// (<c>Pixels = new byte[width * height];</c> in a constructor): the object belongs to the instance alone.
+    /// </summary>
+    private bool IsOwnedAutoProperty(IPropertySymbol property)
+    {
+        if (property.IsStatic || property.SetMethod is not null || property.IsIndexer || property.Type.IsValueType || !IsAutoProperty(property)
+            || property.ContainingType is not { TypeKind: TypeKind.Class, IsRecord: false } type || CopiesItself(type))
+        {
+            return false;
+        }
+
+        if (!_ownedMembers.TryGetValue(property, out var owned))
+        {
+            owned = AssignedOnlyNewObjects(type, property.Name, property.DeclaringSyntaxReferences.Select(r => r.GetSyntax(_cancellationToken)).OfType<PropertyDeclarationSyntax>().FirstOrDefault()?.Initializer?.Value);
+            _ownedMembers[property] = owned;
+        }
+
+        return owned;
+    }
+
+    /// <summary>Every assignment of <paramref name="name"/> in <paramref name="type"/>'s code (and its initializer) stores an object made there.</summary>
+    private bool AssignedOnlyNewObjects(INamedTypeSymbol type, string name, ExpressionSyntax? initializer)
+    {
+        if (initializer is not null && !IsNewObject(initializer))
+        {
+            return false;
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var assignment in reference.GetSyntax(_cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>())
+            {
+                var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : assignment.Left;
+                if (target is IdentifierNameSyntax { Identifier.ValueText: var assigned } && assigned == name
+                    && (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || !IsNewObject(assignment.Right)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsNewObject(ExpressionSyntax value)
+        => value is BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax;
+
+    /// <summary>A type whose code calls <c>MemberwiseClone</c>: its copies share what its fields hold.</summary>
+    private bool CopiesItself(INamedTypeSymbol type)
+        => type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(_cancellationToken).DescendantTokens().Any(t => t.ValueText == "MemberwiseClone"));
+}
