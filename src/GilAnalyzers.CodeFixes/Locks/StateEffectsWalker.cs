@@ -792,6 +792,11 @@ internal sealed partial class StateEffectsWalker
         {
             // A framework indexer or setter on a shared receiver mutates the receiver.
             RecordReceiverMutation(property.Instance, effects, scope);
+            if (IsOwnedThisField(property.Instance, scope))
+            {
+                // _counts[key] = n on a dictionary the instance made for itself: a write to this instance's own state.
+                effects.ThisWrites.Add(property.Property);
+            }
         }
         else
         {
@@ -1057,8 +1062,55 @@ internal sealed partial class StateEffectsWalker
             return;
         }
 
+        // line.AsSpan(i), span.Trim(','), message.Split(' '), span.IndexOf("- "): span helpers that only read what they are
+        // given (read-only spans, strings and values of primitive types) and return a value or a view of it.
+        if (type == "System.MemoryExtensions" && ReadsOnlyPrimitiveArguments(method))
+        {
+            return;
+        }
+
         effects.MarkUnknown("framework call " + type + "." + method.Name);
     }
+
+    /// <summary>
+    /// Every parameter is taken by value and is a read-only span or memory, a string or a primitive value, and every type
+    /// argument is a primitive or string (so no user <c>Equals</c> or comparer runs): nothing is written, nothing else called.
+    /// </summary>
+    private static bool ReadsOnlyPrimitiveArguments(IMethodSymbol method)
+    {
+        if (!method.TypeArguments.All(IsPrimitiveOrString))
+        {
+            return false;
+        }
+
+        foreach (var parameter in method.Parameters)
+        {
+            var parameterType = parameter.Type;
+            if (parameter.RefKind != RefKind.None)
+            {
+                return false;
+            }
+
+            if (parameterType is INamedTypeSymbol { IsGenericType: true, Name: "ReadOnlySpan" or "ReadOnlyMemory", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } view)
+            {
+                if (!view.TypeArguments.All(IsPrimitiveOrString))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (!IsPrimitiveOrString(parameterType) && parameterType.TypeKind != TypeKind.Enum)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsPrimitiveOrString(ITypeSymbol type) => StateEffects.IsValueOrString(type.SpecialType);
 
     /// <summary>
     /// <c>string.Concat(object)</c>, <c>string.Format(format, args)</c>, <c>string.Join&lt;T&gt;(sep, values)</c>: they call the
