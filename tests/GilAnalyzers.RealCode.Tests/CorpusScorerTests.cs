@@ -136,6 +136,32 @@ public sealed class CorpusScorerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_folder_of_independent_programs_is_compiled_program_by_program()
+    {
+        // Benchmark variants or exercise solutions side by side, each with its own Main and the same class name, built one
+        // by one by a script: compiled together they clash (CS0101) and nothing binds. Each labelled file is compiled
+        // with the folder's files that have no Main.
+        var checkout = Path.Combine(root, "checkouts", "someone+numerics@0123456789ab");
+        Directory.CreateDirectory(Path.Combine(checkout, "bench"));
+        var withMain = Program.Replace("public static class Work", "public static class Work\n{\n    public static void Main() => WorkBody.Heavy(4);\n}\npublic static class WorkBody");
+        await File.WriteAllTextAsync(Path.Combine(checkout, "bench", "v1.cs"), withMain);
+        await File.WriteAllTextAsync(Path.Combine(checkout, "bench", "v2.cs"), withMain);
+        await File.WriteAllTextAsync(Path.Combine(checkout, "bench", "shared.cs"), "public static class Shared { public static int One => 1; }");
+        var labels = Path.Combine(root, "tuned.tsv");
+        await File.WriteAllLinesAsync(labels, new[] { Row("19-24", "GIL001", "lock-parallel-body", "bench/v1.cs"), Row("19-24", "GIL001", "lock-parallel-body", "bench/v2.cs") });
+
+        var report = await new CorpusScorer(new CorpusOptions(Path.Combine(root, "checkouts"), new[] { labels }, new[] { ReferenceMode.Framework }), TextWriter.Null)
+            .RunAsync(CancellationToken.None);
+
+        var run = Assert.Single(report.Runs);
+        Assert.Empty(run.Failures);
+        Assert.All(run.Rows, r => Assert.Equal(Outcome.TruePositive, r.Outcome));
+        Assert.Equal(2, run.Projects.Count);
+        Assert.All(run.Projects, p => Assert.Equal(0, p.CompilerErrors));
+        Assert.All(run.Projects, p => Assert.Contains("several programs", p.Note, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Diagnostics_outside_every_row_are_listed_not_counted()
     {
         var checkout = Path.Combine(root, "checkouts", "someone+numerics@0123456789ab");

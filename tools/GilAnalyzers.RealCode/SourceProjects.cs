@@ -51,6 +51,29 @@ public static class SourceProjects
         return loose with { Name = name, ProjectFile = Path.Combine(root, folder, LooseFilesName), Files = files };
     }
 
+    /// <summary>
+    /// The program of <paramref name="file"/> when the loose folder (see <see cref="LooseFolder"/>) holds several
+    /// independent programs — two or more of its files declare a <c>Main</c> (benchmark variants, exercise solutions
+    /// built one by one by a script): that file with the folder's files that declare none. Null when the folder is one
+    /// program.
+    /// </summary>
+    public static SourceProject? LooseProgram(SourceProject folderProject, string file)
+    {
+        var entries = folderProject.Files.Where(DeclaresMain).ToList();
+        if (entries.Count < 2 || !entries.Contains(file, StringComparer.Ordinal))
+        {
+            return null;
+        }
+
+        var files = folderProject.Files.Where(f => f == file || !entries.Contains(f, StringComparer.Ordinal)).ToList();
+        var name = folderProject.Name + " " + Path.GetFileName(file);
+        return folderProject with { Name = name, ProjectFile = folderProject.ProjectFile + " " + Path.GetFileName(file), Files = files };
+    }
+
+    private static readonly Regex MainDeclaration = new(@"\bstatic\s+(?:async\s+)?(?:void|int|Task(?:<int>)?)\s+Main\s*\(", RegexOptions.Compiled);
+
+    private static bool DeclaresMain(string file) => MainDeclaration.IsMatch(File.ReadAllText(file));
+
     public static IReadOnlyList<SourceProject> Discover(string root, Regex? exclude, TextWriter log)
     {
         var projectFiles = EnumerateFiles(root, "*.csproj")
