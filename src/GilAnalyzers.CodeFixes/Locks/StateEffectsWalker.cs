@@ -1050,6 +1050,14 @@ internal sealed partial class StateEffectsWalker
             return;
         }
 
+        // Parallel.For(0, n, i => …), Parallel.ForEach(items, body), Parallel.Invoke(a, b): they run the delegates they are
+        // given before returning, and nothing else; the delegates' bodies were visited with the arguments above.
+        if (type == "System.Threading.Tasks.Parallel" && method.Name is "For" or "ForEach" or "Invoke"
+            && invocation.Arguments.All(a => RunsOnlyLambdas(a.Value)))
+        {
+            return;
+        }
+
         // Thread.SpinWait(n): burns the CPU for a while and touches no state (the demos' stand-in for work).
         if (type == "System.Threading.Thread" && method.Name == "SpinWait")
         {
@@ -1070,6 +1078,26 @@ internal sealed partial class StateEffectsWalker
         }
 
         effects.MarkUnknown("framework call " + type + "." + method.Name);
+    }
+
+    /// <summary>
+    /// A value handed to <c>Parallel</c> whose code the walk has seen: not a delegate, or lambdas written in place (also as
+    /// the elements of <c>Parallel.Invoke</c>'s array); a method group or a delegate held in a variable is not seen.
+    /// </summary>
+    private static bool RunsOnlyLambdas(IOperation value)
+    {
+        value = Unwrap(value);
+        if (value is IArrayCreationOperation { Initializer: { } elements })
+        {
+            return elements.ElementValues.All(RunsOnlyLambdas);
+        }
+
+        if (value is IDelegateCreationOperation creation)
+        {
+            return creation.Target is IAnonymousFunctionOperation;
+        }
+
+        return value.Type is not { TypeKind: TypeKind.Delegate } && value.Type?.SpecialType != SpecialType.System_Delegate;
     }
 
     /// <summary>
