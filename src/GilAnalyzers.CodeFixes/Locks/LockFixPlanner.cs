@@ -1163,7 +1163,8 @@ internal sealed partial class LockFixPlanner
                 continue;
             }
 
-            // foreach (var w in words) counts[w] = …: a loop over the worker's own data whose every statement folds.
+            // foreach (var w in words) counts[w] = …: a loop over the worker's own data whose statements fold, or compute
+            // thread-own values first (var word = token.ToLowerInvariant(); if (word.Length < 3) continue;).
             if (LoopOfFolds(statement) is { } loop)
             {
                 if (_model.GetOperation(loop.Loop.Expression, _cancellationToken) is not { } collection)
@@ -1172,6 +1173,16 @@ internal sealed partial class LockFixPlanner
                 }
 
                 computations.Add(_effects.Analyze(collection, _scope));
+                foreach (var inner in loop.Computing)
+                {
+                    if (InnerComputation(inner) is not { } innerEffects)
+                    {
+                        return Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.NotAParallelLoopFold, "a statement of the folding loop neither folds nor only computes: " + Excerpt(inner)));
+                    }
+
+                    computations.Add(innerEffects);
+                }
+
                 foreach (var inner in loop.Folds)
                 {
                     AddFold(inner, folds, computations);
@@ -1293,7 +1304,7 @@ internal sealed partial class LockFixPlanner
     /// A <c>foreach</c> whose body is one fold or a block of folds (<c>foreach (var w in words) counts[w] = …;</c>), with
     /// a simple loop variable; null otherwise.
     /// </summary>
-    private (ForEachStatementSyntax Loop, List<FoldPattern> Folds)? LoopOfFolds(StatementSyntax statement)
+    private (ForEachStatementSyntax Loop, List<FoldPattern> Folds, List<StatementSyntax> Computing)? LoopOfFolds(StatementSyntax statement)
     {
         if (statement is not ForEachStatementSyntax loop || loop.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
         {
@@ -1302,18 +1313,62 @@ internal sealed partial class LockFixPlanner
 
         var body = loop.Statement is BlockSyntax block ? block.Statements.ToList() : new List<StatementSyntax> { loop.Statement };
         var folds = new List<FoldPattern>();
+        var computing = new List<StatementSyntax>();
         foreach (var inner in body)
         {
             var fold = FoldPattern.Match(inner, _model, _cancellationToken);
-            if (fold is null || (fold.Kind == FoldKind.Sum && !FoldPattern.IsIntegerSumType(fold.Type)))
+            if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
+            {
+                folds.Add(fold);
+            }
+            else if (folds.Count == 0 && IsComputingStep(inner))
+            {
+                // Computing steps come before the folds: a local declared per item, a filter that skips the item.
+                computing.Add(inner);
+            }
+            else
             {
                 return null;
             }
-
-            folds.Add(fold);
         }
 
-        return folds.Count == 0 ? null : (loop, folds);
+        return folds.Count == 0 ? null : (loop, folds, computing);
+    }
+
+    /// <summary><c>var word = …;</c> (not using, not ref) or <c>if (…) continue;</c> with no else.</summary>
+    private static bool IsComputingStep(StatementSyntax statement) => statement switch
+    {
+        LocalDeclarationStatementSyntax declaration => !declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword)
+                                                      && declaration.Declaration.Type is not RefTypeSyntax,
+        IfStatementSyntax { Else: null, Statement: var skip } => skip is ContinueStatementSyntax
+                                                                 || (skip is BlockSyntax { Statements.Count: 1 } only && only.Statements[0] is ContinueStatementSyntax),
+        _ => false,
+    };
+
+    /// <summary>The effects of a computing step of a folding loop (see <see cref="IsComputingStep"/>); null when it may touch shared state.</summary>
+    private StateEffects? InnerComputation(StatementSyntax statement)
+    {
+        var part = statement is IfStatementSyntax filter ? (SyntaxNode)filter.Condition : statement;
+        if (_model.GetOperation(part, _cancellationToken) is not { } operation || operation.HasErrors(_model.Compilation, _cancellationToken))
+        {
+            return null;
+        }
+
+        var effects = _effects.Analyze(operation, _scope);
+        if (effects.Unknown || effects.HasSharedWrites)
+        {
+            return null;
+        }
+
+        foreach (var written in effects.LocalWrites)
+        {
+            if (written is ILocalSymbol { Type.IsValueType: false } local && EscapesBefore(local, _region.First.SpanStart))
+            {
+                return null;
+            }
+        }
+
+        return effects;
     }
 
     private static ExpressionSyntax MathCallee(ExpressionSyntax expression)
