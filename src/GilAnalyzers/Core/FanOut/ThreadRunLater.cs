@@ -518,6 +518,13 @@ internal static partial class ThreadRunLater
             return SymbolEqualityComparer.Default.Equals(array.Local, collection);
         }
 
+        if (value is IFieldReferenceOperation field)
+        {
+            return OperationFacts.InitializerOf(collection, root) is IArrayCreationOperation { DimensionSizes.Length: 1 } sized
+                   && OperationFacts.StripConversions(sized.DimensionSizes[0]) is IFieldReferenceOperation size
+                   && IsSameFixedField(field, size, root);
+        }
+
         return OperationFacts.ReferencedSymbol(value) is ILocalSymbol or IParameterSymbol
                && OperationFacts.InitializerOf(collection, root) is IArrayCreationOperation { DimensionSizes.Length: 1 } creation
                && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(creation.DimensionSizes[0])), OperationFacts.ReferencedSymbol(value))
