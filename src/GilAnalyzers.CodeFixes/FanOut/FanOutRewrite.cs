@@ -28,7 +28,7 @@ internal enum FanOutRewriteKind
 }
 
 /// <summary>Turns a <see cref="FanOutPlan"/> computed by the analysis core into a syntax edit.</summary>
-internal static class FanOutRewrite
+internal static partial class FanOutRewrite
 {
     private const string ParallelName = "System.Threading.Tasks.Parallel";
     private const string InterlockedName = "System.Threading.Interlocked";

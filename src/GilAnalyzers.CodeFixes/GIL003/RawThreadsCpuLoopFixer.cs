@@ -60,6 +60,28 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
         var fanOut = ThreadFanOut.Find(OperationFacts.FunctionRoot(creation), types, WorkCostModel.For(types))
             .FirstOrDefault(f => f.Launch.Syntax.Span == creation.Syntax.Span);
         var plan = fanOut?.Plan;
+        ExplicitRangePlan? explicitRange = null;
+        string? explicitBlocker = null;
+        if (fanOut is { Shape: FanOutShape.Explicit, Launch: IObjectCreationOperation firstThread })
+        {
+            // Explicit threads (and the calling thread) that each run one range of one method: Parallel.For over the whole range.
+            explicitBlocker = RangeSplit.PlanExplicit(firstThread, OperationFacts.FunctionRoot(firstThread), types, WorkCostModel.For(types), out explicitRange);
+            if (explicitRange is not null && !FanOutRewrite.ExplicitRangeNamesResolve(explicitRange, model))
+            {
+                explicitRange = null;
+                explicitBlocker = "the method's loop would mean something else where the threads are made";
+            }
+        }
+
+        var explicitRangeAction = explicitRange is null
+            ? null
+            : CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyExplicitRangeAsync(document, explicitRange, c), ParallelForRangeKey);
+        if (plan is null && explicitRangeAction is not null)
+        {
+            register(explicitRangeAction);
+            return;
+        }
+
         if (plan is null && fanOut?.Dispatch is { } dispatch)
         {
             // Threads kept nowhere, joined by a CountdownEvent their work signals: the latch stays, the threads go.
@@ -83,7 +105,13 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
 
             // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
             // partition...). The run-at-the-join rewrite's own reason follows the planner's.
-            why.Add(NoFixReasons.ThreadShape, laterBlocker is null ? fanOut?.FixBlocker : fanOut?.FixBlocker + "; the work cannot run where the threads are joined: " + laterBlocker);
+            var detail = laterBlocker is null ? fanOut?.FixBlocker : fanOut?.FixBlocker + "; the work cannot run where the threads are joined: " + laterBlocker;
+            if (fanOut?.Shape == FanOutShape.Explicit && fanOut.FixBlocker == RangeSplit.CallerRunsPartBlocker && explicitBlocker is not null)
+            {
+                detail += "; the parts are not one range split: " + explicitBlocker;
+            }
+
+            why.Add(NoFixReasons.ThreadShape, detail);
             return;
         }
 
@@ -96,7 +124,19 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
 
         if (fanOut!.Shape == FanOutShape.Explicit)
         {
+            // The whole range first when an index's work can vary (it balances); Parallel.Invoke keeps the parts as written.
+            var rangeFirst = explicitRangeAction is not null && WorkVariesByIndex(explicitRange!.LoopBody, types);
+            if (rangeFirst)
+            {
+                register(explicitRangeAction!);
+            }
+
             register(CodeAction.Create("Run the threads' work with Parallel.Invoke", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Invoke, c), ParallelInvokeKey));
+            if (explicitRangeAction is not null && !rangeFirst)
+            {
+                register(explicitRangeAction);
+            }
+
             return;
         }
 

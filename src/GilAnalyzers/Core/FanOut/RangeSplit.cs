@@ -63,7 +63,7 @@ internal sealed class RangeSplitPlan
 /// <item><c>start = p * N / T; end = (p + 1) * N / T</c>.</item>
 /// </list>
 /// </summary>
-internal static class RangeSplit
+internal static partial class RangeSplit
 {
     public static RangeSplitPlan? Plan(ILocalSymbol partition, IOperation partitionCount, ImmutableArray<IOperation> preStatements, FanOutBody body, IOperation root, KnownTypes types)
     {

@@ -92,7 +92,7 @@ internal sealed class ThreadRunLaterPlan
 }
 
 /// <summary>Plans <see cref="ThreadRunLaterPlan"/>: see there for the shape and why it keeps behaviour.</summary>
-internal static class ThreadRunLater
+internal static partial class ThreadRunLater
 {
     /// <summary>What a use of the thread collection (or of the thread local) does.</summary>
     private enum UseKind
@@ -518,6 +518,13 @@ internal static class ThreadRunLater
             return SymbolEqualityComparer.Default.Equals(array.Local, collection);
         }
 
+        if (value is IFieldReferenceOperation field)
+        {
+            return OperationFacts.InitializerOf(collection, root) is IArrayCreationOperation { DimensionSizes.Length: 1 } sized
+                   && OperationFacts.StripConversions(sized.DimensionSizes[0]) is IFieldReferenceOperation size
+                   && IsSameFixedField(field, size, root);
+        }
+
         return OperationFacts.ReferencedSymbol(value) is ILocalSymbol or IParameterSymbol
                && OperationFacts.InitializerOf(collection, root) is IArrayCreationOperation { DimensionSizes.Length: 1 } creation
                && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(creation.DimensionSizes[0])), OperationFacts.ReferencedSymbol(value))
@@ -803,9 +810,13 @@ internal static class ThreadRunLater
                 return "the code that starts the threads can leave early (" + exit + ") before the join";
             }
 
-            if (OperationFacts.WaitingCall(statement, types, costModel) is { } wait)
+            if (OperationFacts.WaitingCall(statement, types, costModel) is { } wait
+                && (WaitsBesidesSleep(statement, types, costModel) || ReadsClock(workBody, types, costModel) is not null))
             {
-                return "the code that starts the threads waits (" + wait + ")";
+                // A Thread.Sleep between starts only delays the starter; its threads may as well have got no core meanwhile.
+                // It is kept unless the work reads the clock (a time-seeded Random would then see other times).
+                return "the code that starts the threads waits (" + wait + ")"
+                       + (ReadsClock(workBody, types, costModel) is { } clock && !WaitsBesidesSleep(statement, types, costModel) ? " and the work reads the clock (" + clock + ")" : string.Empty);
             }
 
             if (work is IAnonymousFunctionOperation function && PoolFanOut.ChangedCapture(function, statement) is { } changed)
