@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -58,12 +59,12 @@ internal static class ScratchBuffers
     private static void CollectReplacements(IReadOnlyList<StatementSyntax> statements, StatementSyntax first, SyntaxNode scope, SemanticModel model,
         Dictionary<SyntaxNode, SyntaxNode> replacements, CancellationToken cancellationToken)
     {
-        var resets = new List<(StatementSyntax Reset, IFieldSymbol Field)>();
+        var resets = new List<(StatementSyntax Reset, IFieldSymbol Field, ExpressionSyntax? Fill)>();
         foreach (var statement in statements)
         {
-            if (ResetField(statement, model, cancellationToken) is { } field && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
+            if (ResetField(statement, model, cancellationToken, out var fill) is { } field && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
             {
-                resets.Add((statement, field));
+                resets.Add((statement, field, fill));
             }
         }
 
@@ -81,7 +82,7 @@ internal static class ScratchBuffers
             }
         }
 
-        foreach (var (reset, field) in resets)
+        foreach (var (reset, field, fill) in resets)
         {
             var resetIndex = IndexOf(statements, reset);
             if (!UsedOnlyInside(field, statements, resetIndex, reset, model, cancellationToken, out var references))
@@ -90,7 +91,7 @@ internal static class ScratchBuffers
             }
 
             var name = LocalNames.Fresh(LocalNames.FromField(field.Name, "buffer"), usedNames);
-            replacements[reset] = Declaration(field, name, model, reset.SpanStart);
+            replacements[reset] = Declaration(field, name, fill, model, reset.SpanStart);
             foreach (var reference in references)
             {
                 replacements[reference] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(reference);
@@ -138,9 +139,13 @@ internal static class ScratchBuffers
         return -1;
     }
 
-    /// <summary><c>Array.Clear(f)</c>, <c>Array.Clear(f, 0, f.Length)</c> or <c>f.Clear()</c> on a private scratch field; null otherwise.</summary>
-    private static IFieldSymbol? ResetField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>Array.Clear(f)</c>, <c>Array.Clear(f, 0, f.Length)</c>, <c>f.Clear()</c> or <c>Array.Fill(f, constant)</c> (then
+    /// <paramref name="fill"/> is the constant) on a private scratch field; null otherwise.
+    /// </summary>
+    private static IFieldSymbol? ResetField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken, out ExpressionSyntax? fill)
     {
+        fill = null;
         if (statement is not ExpressionStatementSyntax expression
             || model.GetOperation(expression.Expression, cancellationToken) is not IInvocationOperation invocation)
         {
@@ -163,6 +168,14 @@ internal static class ScratchBuffers
             {
                 cleared = invocation.Arguments[0].Value;
             }
+        }
+        else if (method is { IsStatic: true, Name: "Fill", ContainingType: { Name: "Array", ContainingNamespace.Name: "System" } }
+                 && invocation.Arguments.Length == 2 && invocation.Arguments[1].Value.ConstantValue.HasValue
+                 && invocation.Arguments[1].Value.Syntax is ExpressionSyntax value)
+        {
+            // Array.Fill(_dist, int.MaxValue): every element set to one constant, as a new array filled with it would be.
+            cleared = invocation.Arguments[0].Value;
+            fill = value;
         }
         else if (method is { IsStatic: false, Name: "Clear", Parameters.Length: 0 } && IsFrameworkCollection(method.ContainingType))
         {
@@ -416,10 +429,20 @@ internal static class ScratchBuffers
         return true;
     }
 
-    private static StatementSyntax Declaration(IFieldSymbol field, string name, SemanticModel model, int position)
+    private static StatementSyntax Declaration(IFieldSymbol field, string name, ExpressionSyntax? fill, SemanticModel model, int position)
     {
         ExpressionSyntax created;
-        if (field.Type is IArrayTypeSymbol array)
+        if (field.Type is IArrayTypeSymbol filled && fill is not null)
+        {
+            // Array.Fill(field, c) on a buffer of the field's length: Enumerable.Repeat<T>(c, field.Length).ToArray().
+            var length = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess(field, model, position), SyntaxFactory.IdentifierName("Length"));
+            var repeat = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.ParseExpression(EnumerableName(model, position) + ".Repeat<" + filled.ElementType.ToMinimalDisplayString(model, position) + ">"),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { SyntaxFactory.Argument(fill.WithoutTrivia()), SyntaxFactory.Argument(length) })));
+            created = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, repeat, SyntaxFactory.IdentifierName("ToArray")));
+        }
+        else if (field.Type is IArrayTypeSymbol array)
         {
             // A new array is all zeros, as the cleared one was; it keeps the field's length.
             var length = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess(field, model, position), SyntaxFactory.IdentifierName("Length"));
@@ -441,6 +464,12 @@ internal static class ScratchBuffers
                     SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
                         .WithInitializer(SyntaxFactory.EqualsValueClause(created.WithAdditionalAnnotations(Simplifier.Annotation))))));
     }
+
+    /// <summary><c>Enumerable</c> where <c>System.Linq</c> is imported, else the qualified name.</summary>
+    private static string EnumerableName(SemanticModel model, int position)
+        => KnownTypes.For(model.Compilation).Enumerable is { } enumerable
+            ? enumerable.ToMinimalDisplayString(model, position)
+            : "global::System.Linq.Enumerable";
 
     private static ExpressionSyntax FieldAccess(IFieldSymbol field, SemanticModel model, int position)
         => model.LookupSymbols(position, name: field.Name).Any(s => SymbolEqualityComparer.Default.Equals(s, field))

@@ -16,9 +16,10 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// </summary>
 /// <remarks>
 /// Sound because nothing else can hold the object: the local is initialised with <c>new</c> of a class of this
-/// compilation and never assigned again; before the statement that runs the body it is not used at all (so it has not been
-/// handed anywhere); inside the body it is only the receiver of members that take value-type (or string) arguments and
-/// return a value type or nothing, and whose code touches only the instance's own state — its fields, get-only
+/// compilation and never assigned again; up to the end of the statement that runs the body (before it, beside the body in
+/// that statement, and inside the body) it is only locked on or the receiver of value-type fields and of members that take
+/// value-type (or string) arguments and return a value type or nothing, and whose code touches only the instance's own
+/// state — its fields, get-only
 /// auto-properties and the arrays or collections the type makes for itself in its constructors (<see cref="IsConfinedSummary"/>).
 /// Records (a <c>with</c> copy shares the arrays) and types that call <c>MemberwiseClone</c> are not candidates.
 /// </remarks>
@@ -80,16 +81,10 @@ internal sealed partial class StateEffectsWalker
                 continue;
             }
 
-            if (lambda.Span.Contains(identifier.Span))
+            // Up to the end of the statement that runs the body, every use keeps the object to itself (after it, the
+            // object may go anywhere: the body has finished with it).
+            if (identifier.SpanStart < holder.Span.End && !IsConfinedUse(identifier, model))
             {
-                if (!IsConfinedUse(identifier, model))
-                {
-                    return false;
-                }
-            }
-            else if (identifier.SpanStart < holder.Span.End)
-            {
-                // Used before the body runs or beside it: it may have been handed to what the body reads.
                 return false;
             }
         }
@@ -102,6 +97,9 @@ internal sealed partial class StateEffectsWalker
     {
         switch (identifier.Parent)
         {
+            case LockStatementSyntax locked when locked.Expression == identifier:
+                // lock (frame): the monitor reads and writes none of the object's state.
+                return true;
             case ElementAccessExpressionSyntax element when element.Expression == identifier:
                 return model.GetSymbolInfo(element, _cancellationToken).Symbol is IPropertySymbol { IsIndexer: true } indexer && IsConfinedProperty(indexer);
             case MemberAccessExpressionSyntax member when member.Expression == identifier:
@@ -109,6 +107,9 @@ internal sealed partial class StateEffectsWalker
                 {
                     case IPropertySymbol property:
                         return IsConfinedProperty(property);
+                    case IFieldSymbol { IsStatic: false, Type.IsValueType: true }:
+                        // frame.Checksum += …: a value stored in the object itself.
+                        return true;
                     case IMethodSymbol method when member.Parent is InvocationExpressionSyntax:
                         return !method.IsStatic && !method.ReturnsByRef && !method.ReturnsByRefReadonly
                                && (method.ReturnsVoid || method.ReturnType.IsValueType)

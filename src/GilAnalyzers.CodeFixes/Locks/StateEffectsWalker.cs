@@ -29,6 +29,8 @@ internal sealed partial class StateEffectsWalker
         "System.Int32", "System.UInt32", "System.Int64", "System.UInt64", "System.Single", "System.Double",
         "System.Decimal", "System.String", "System.Linq.Enumerable", "System.Guid", "System.TimeSpan",
         "System.Numerics.Complex", "System.Numerics.Vector", "System.HashCode",
+        "System.Numerics.Vector2", "System.Numerics.Vector3", "System.Numerics.Vector4", "System.Numerics.Quaternion",
+        "System.Numerics.Plane", "System.Numerics.Matrix3x2", "System.Numerics.Matrix4x4",
     };
 
     /// <summary>Framework types whose instances cannot change, so instance calls on them are pure.</summary>

@@ -153,4 +153,15 @@ public class ConfinedOutputObjectFixerTests
         var body = LockedKernel.Replace("output[col, row] = mean;", "output.Cells[row * input.Width + col] = mean;");
         await AssertNoSplitAsync(body);
     }
+
+    [Fact]
+    public async Task OutputSizeReadBeforeTheLoopAndTheLockOnTheOutput_StillSplit()
+    {
+        // Reading output.Height for the loop bound and locking on the output itself hand nothing of it away.
+        var body = LockedKernel
+            .Replace("Parallel.For(0, input.Height, row =>", "Parallel.For(0, output.Height, row =>")
+            .Replace("{|GIL001:lock (Sync)|}", "{|GIL001:lock (output)|}");
+        var offers = await CodeFixOffers.ForAsync(Program(body).Replace("{|GIL001:", string.Empty).Replace("|}", string.Empty));
+        Assert.Equal(SharedLockAroundCpuWorkFixer.SplitLoopKey, Assert.Single(offers).Keys.FirstOrDefault());
+    }
 }

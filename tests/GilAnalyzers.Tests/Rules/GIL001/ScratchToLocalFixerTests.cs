@@ -449,4 +449,69 @@ public class ScratchToLocalFixerTests
             }
             """);
     }
+
+    [Fact]
+    public async Task LockAroundDistanceTable_FilledWithAConstant_BecomesARepeatedLocal()
+    {
+        // Array.Fill(_best, long.MaxValue) resets every element as a new array filled with that constant would hold.
+        var filter = """
+            sealed class Filter
+            {
+                private readonly long[] _best;
+                private readonly object _gate = new object();
+
+                public Filter(int length)
+                {
+                    _best = new long[length];
+                }
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    {|GIL001:lock (_gate)|}
+                    {
+                        Array.Fill(_best, long.MaxValue);
+                        for (int n = 0; n < input.Length; n++)
+                        {
+                            int slot = n % _best.Length;
+                            long cost = (long)(input[n] * 1000);
+                            for (int k = 0; k < 200; k++) cost = (cost * 31 + k) % 1000003;
+                            if (cost < _best[slot]) _best[slot] = cost;
+                            output[n] = _best[slot];
+                        }
+                    }
+
+                    return output;
+                }
+            }
+            """;
+        await VerifyAsync(filter, """
+            sealed class Filter
+            {
+                private readonly long[] _best;
+                private readonly object _gate = new object();
+
+                public Filter(int length)
+                {
+                    _best = new long[length];
+                }
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    var best = Enumerable.Repeat<long>(long.MaxValue, _best.Length).ToArray();
+                    for (int n = 0; n < input.Length; n++)
+                    {
+                        int slot = n % best.Length;
+                        long cost = (long)(input[n] * 1000);
+                        for (int k = 0; k < 200; k++) cost = (cost * 31 + k) % 1000003;
+                        if (cost < best[slot]) best[slot] = cost;
+                        output[n] = best[slot];
+                    }
+
+                    return output;
+                }
+            }
+            """);
+    }
 }
