@@ -192,7 +192,8 @@ internal static class ScratchBuffers
         return field.Type switch
         {
             IArrayTypeSymbol { Rank: 1 } array when array.ElementType.TypeKind != TypeKind.Error => field,
-            INamedTypeSymbol named when IsFrameworkCollection(named) && !named.IsAbstract && HasParameterlessConstructor(named) => field,
+            INamedTypeSymbol named when IsFrameworkCollection(named) && !named.IsAbstract && HasParameterlessConstructor(named)
+                                        && MadeWithDefaults(field, model, cancellationToken) => field,
             _ => null,
         };
     }
@@ -209,8 +210,51 @@ internal static class ScratchBuffers
         }
 
         var ns = type.ContainingNamespace?.ToDisplayString();
-        return (ns == "System.Collections.Generic" && type.Name is "List" or "HashSet" or "Dictionary" or "SortedDictionary" or "Queue" or "Stack")
+        return (ns == "System.Collections.Generic" && type.Name is "List" or "HashSet" or "Dictionary" or "SortedDictionary" or "Queue" or "Stack"
+                    or "PriorityQueue" or "SortedSet" or "LinkedList")
                || (ns == "System.Text" && type.Name == "StringBuilder");
+    }
+
+    /// <summary>
+    /// Every collection the field is given (its initialiser, a constructor's assignment) is made with no arguments or only an
+    /// initial capacity: a new empty one per call behaves the same. A comparer (<c>StringComparer.OrdinalIgnoreCase</c>) or
+    /// starting items would be lost, so those fields are not localised.
+    /// </summary>
+    private static bool MadeWithDefaults(IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var values = new List<ExpressionSyntax>();
+        foreach (var reference in field.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: var initial })
+            {
+                values.Add(initial);
+            }
+        }
+
+        foreach (var declaration in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var constructor in declaration.GetSyntax(cancellationToken).DescendantNodes().OfType<ConstructorDeclarationSyntax>())
+            {
+                foreach (var assignment in constructor.DescendantNodes().OfType<AssignmentExpressionSyntax>())
+                {
+                    var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : assignment.Left;
+                    if (target is IdentifierNameSyntax { Identifier.ValueText: var name } && name == field.Name)
+                    {
+                        values.Add(assignment.Right);
+                    }
+                }
+            }
+        }
+
+        return values.All(value => value switch
+        {
+            BaseObjectCreationExpressionSyntax creation => creation.Initializer is null
+                && (creation.ArgumentList is null || creation.ArgumentList.Arguments.Count == 0
+                    || (creation.ArgumentList.Arguments.Count == 1
+                        && model.Compilation.GetSemanticModel(value.SyntaxTree).GetTypeInfo(creation.ArgumentList.Arguments[0].Expression, cancellationToken).Type?.SpecialType == SpecialType.System_Int32)),
+            CollectionExpressionSyntax { Elements.Count: 0 } => true,
+            _ => false,
+        });
     }
 
     private static IOperation? Strip(IOperation? operation)

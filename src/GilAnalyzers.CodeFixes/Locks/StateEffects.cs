@@ -29,6 +29,12 @@ internal sealed class StateEffects
     /// </summary>
     public HashSet<int> ParameterMutations { get; } = new HashSet<int>();
 
+    /// <summary>
+    /// The method's own ref/out parameters whose objects it mutates (<c>list.Add(x)</c> on <c>ref List&lt;int&gt; list</c>), as
+    /// opposed to assigning them: a summary keeps those as shared writes. Relative to one method; not copied by <see cref="UnionWith"/>.
+    /// </summary>
+    public HashSet<IParameterSymbol> MutatedThroughByRef { get; } = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+
     /// <summary>The code calls or writes something the analysis cannot see through; it may touch anything.</summary>
     public bool Unknown { get; private set; }
 

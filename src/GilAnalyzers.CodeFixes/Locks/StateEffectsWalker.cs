@@ -848,6 +848,11 @@ internal sealed partial class StateEffectsWalker
                 return;
             case IParameterReferenceOperation parameter when !scope.IsOwn(parameter.Parameter):
                 effects.SharedWrites.Add(parameter.Parameter);
+                if (parameter.Parameter.RefKind != RefKind.None)
+                {
+                    effects.MutatedThroughByRef.Add(parameter.Parameter);
+                }
+
                 return;
             case IFieldReferenceOperation field:
                 {
@@ -892,6 +897,12 @@ internal sealed partial class StateEffectsWalker
                      && parameter.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: not (MethodKind.AnonymousFunction or MethodKind.LocalFunction) }:
                 // The object the caller passed: the call site knows which it is (see MapParameterMutations).
                 effects.ParameterMutations.Add(parameter.Parameter.Ordinal);
+                return;
+            case { Type: { IsValueType: true, IsRefLikeType: false, IsUnmanagedType: true } }
+                when receiver is not (ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation
+                                      or IArrayElementReferenceOperation or IInstanceReferenceOperation or IPropertyReferenceOperation
+                                      or IInvocationOperation { TargetMethod.RefKind: not RefKind.None }):
+                // (p - c).Length(), Normalize(v).X: a copy of plain values made for the call; nothing else can see it change.
                 return;
             default:
                 // A thread-own local that may alias shared state, a call result, `this`: cannot tell what it mutates.
@@ -1467,6 +1478,18 @@ internal sealed partial class StateEffectsWalker
         finally
         {
             _inProgress.Remove(method);
+        }
+
+        // The method's own ref and out parameters (TryParse(line, out record)) are the caller's variables: every call site
+        // records its ref/out arguments as written, so the parameters themselves are no shared state of their own.
+        // Only when the method just assigns them: a mutation of the object one refers to is a write the call site cannot see.
+        foreach (var parameter in method.Parameters)
+        {
+            if (parameter.RefKind is RefKind.Ref or RefKind.Out && !effects.MutatedThroughByRef.Contains(parameter))
+            {
+                effects.SharedReads.Remove(parameter);
+                effects.SharedWrites.Remove(parameter);
+            }
         }
 
         // Results computed under a cycle guard of some caller are still sound (the cycle made them unknown).

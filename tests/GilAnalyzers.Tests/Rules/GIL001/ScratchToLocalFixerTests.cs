@@ -514,4 +514,122 @@ public class ScratchToLocalFixerTests
             }
             """);
     }
+
+    [Fact]
+    public async Task LockAroundQueueAndTable_BothResetFirst_BothBecomeLocals()
+    {
+        // A search keeps its frontier queue and its cost table in fields, resetting both on every call.
+        var filter = """
+            sealed class Filter
+            {
+                private readonly int[] _cost;
+                private readonly PriorityQueue<int, int> _open = new PriorityQueue<int, int>();
+                private readonly object _gate = new object();
+
+                public Filter(int length)
+                {
+                    _cost = new int[length];
+                }
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    {|GIL001:lock (_gate)|}
+                    {
+                        Array.Fill(_cost, int.MaxValue);
+                        _open.Clear();
+                        _cost[0] = 0;
+                        _open.Enqueue(0, 0);
+                        while (_open.TryDequeue(out int at, out int d))
+                        {
+                            if (d > _cost[at]) continue;
+                            for (int step = 1; step <= 3; step++)
+                            {
+                                int next = (at + step) % _cost.Length;
+                                int nd = d + step * (1 + (int)(input[next % input.Length] * 10));
+                                if (nd < _cost[next]) { _cost[next] = nd; _open.Enqueue(next, nd); }
+                            }
+                        }
+
+                        for (int n = 0; n < input.Length; n++) output[n] = _cost[n % _cost.Length];
+                    }
+
+                    return output;
+                }
+            }
+            """;
+        await VerifyAsync(filter, """
+            sealed class Filter
+            {
+                private readonly int[] _cost;
+                private readonly PriorityQueue<int, int> _open = new PriorityQueue<int, int>();
+                private readonly object _gate = new object();
+
+                public Filter(int length)
+                {
+                    _cost = new int[length];
+                }
+
+                public float[] Apply(float[] input)
+                {
+                    var output = new float[input.Length];
+                    var cost = Enumerable.Repeat<int>(int.MaxValue, _cost.Length).ToArray();
+                    var open = new PriorityQueue<int, int>();
+                    cost[0] = 0;
+                    open.Enqueue(0, 0);
+                    while (open.TryDequeue(out int at, out int d))
+                    {
+                        if (d > cost[at]) continue;
+                        for (int step = 1; step <= 3; step++)
+                        {
+                            int next = (at + step) % cost.Length;
+                            int nd = d + step * (1 + (int)(input[next % input.Length] * 10));
+                            if (nd < cost[next]) { cost[next] = nd; open.Enqueue(next, nd); }
+                        }
+                    }
+
+                    for (int n = 0; n < input.Length; n++) output[n] = cost[n % cost.Length];
+
+                    return output;
+                }
+            }
+            """);
+    }
+
+    [Fact]
+    public async Task SetMadeWithAComparer_NotLocalised()
+    {
+        // A new HashSet<string>() would compare case-sensitively where the field's set ignored case.
+        var source = Usings + """
+            sealed class Filter
+            {
+                private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                private readonly object _gate = new object();
+
+                public int Distinct(string[] words)
+                {
+                    lock (_gate)
+                    {
+                        _seen.Clear();
+                        foreach (var w in words)
+                            for (int k = 0; k < 50; k++) _seen.Add(w.Substring(0, 1 + (k % w.Length)));
+                        return _seen.Count;
+                    }
+                }
+            }
+
+            static class Use
+            {
+                public static int Run(string[][] batches)
+                {
+                    var filter = new Filter();
+                    var counts = new int[batches.Length];
+                    Parallel.For(0, batches.Length, i => counts[i] = filter.Distinct(batches[i]));
+                    return counts.Sum();
+                }
+            }
+            """;
+        var offers = await GilAnalyzers.Tests.Verifiers.CodeFixOffers.ForAsync(source);
+        Assert.DoesNotContain(offers, o => o.Keys.Contains(SharedLockAroundCpuWorkFixer.ScratchToLocalKey));
+    }
 }
