@@ -283,6 +283,10 @@ internal sealed partial class LockFixPlanner
             changedByCompute.UnionWith(itemEffects[i].LocalWrites);
         }
 
+        // Thread-own locals the computation (its statements, the value moved in front, the loop header) reads: a write to
+        // one of them would reach later items too late once the writes run after all the items.
+        var readByCompute = LocalsReadByCompute(loop, itemEffects, split, extractedPayload);
+
         for (var i = split; i < items.Count; i++)
         {
             var statement = items[i];
@@ -313,9 +317,10 @@ internal sealed partial class LockFixPlanner
                     || reference.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Out or RefKind.Ref })
                 {
                     // A captured local of the enclosing method is shared state: the conflict checks cover it.
-                    if (reference is ILocalReferenceOperation local && _scope.IsOwn(local.Local)
+                    if ((reference is ILocalReferenceOperation local && _scope.IsOwn(local.Local)
                             && !items.Skip(split).Any(w => w.Span.Contains(local.Local.DeclaringSyntaxReferences.FirstOrDefault()?.Span ?? default))
-                        || reference is IParameterReferenceOperation parameter && _scope.IsOwn(parameter.Parameter))
+                            && readByCompute.Contains(local.Local))
+                        || (reference is IParameterReferenceOperation parameter && _scope.IsOwn(parameter.Parameter) && readByCompute.Contains(parameter.Parameter)))
                     {
                         return "a write changes a local the computation of later items may read: " + Excerpt(statement);
                     }
@@ -324,6 +329,41 @@ internal sealed partial class LockFixPlanner
         }
 
         return null;
+    }
+
+    /// <summary>The locals and parameters read by the items' computation, the value moved in front of the writes, and the loop's header.</summary>
+    private HashSet<ISymbol> LocalsReadByCompute(StatementSyntax loop, List<StateEffects> itemEffects, int split, ExpressionSyntax? extractedPayload)
+    {
+        var read = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < split; i++)
+        {
+            read.UnionWith(itemEffects[i].LocalReads);
+        }
+
+        var parts = loop switch
+        {
+            ForStatementSyntax f => f.Initializers.Cast<SyntaxNode>().Concat(f.Incrementors).Concat(new SyntaxNode?[] { f.Declaration, f.Condition }.OfType<SyntaxNode>()),
+            ForEachStatementSyntax e => new SyntaxNode[] { e.Expression },
+            WhileStatementSyntax w => new SyntaxNode[] { w.Condition },
+            _ => Enumerable.Empty<SyntaxNode>(),
+        };
+        if (extractedPayload is not null)
+        {
+            parts = parts.Append(extractedPayload);
+        }
+
+        foreach (var part in parts)
+        {
+            foreach (var node in part.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
+            {
+                if (_model.GetSymbolInfo(node, _cancellationToken).Symbol is ILocalSymbol or IParameterSymbol && _model.GetSymbolInfo(node, _cancellationToken).Symbol is { } symbol)
+                {
+                    read.Add(symbol);
+                }
+            }
+        }
+
+        return read;
     }
 
     /// <summary>A local declared in the loop's body from a new object or array and never assigned again: a new object per item.</summary>
@@ -350,6 +390,15 @@ internal sealed partial class LockFixPlanner
     {
         var writtenInLoop = _model.AnalyzeDataFlow(loop);
         if (writtenInLoop is null || !writtenInLoop.Succeeded)
+        {
+            return null;
+        }
+
+        // Tallies of the worker's own that only the writes change (rowSteps += steps) are updated in place by the applying
+        // loop, in the same order: they are not kept per item (WhyWritesStay made sure no computation reads them).
+        var writesFlow = _model.AnalyzeDataFlow(items[split], items[items.Count - 1]);
+        var computeFlow = split > 0 ? _model.AnalyzeDataFlow(items[0], items[split - 1]) : null;
+        if (writesFlow is null || !writesFlow.Succeeded || (computeFlow is not null && !computeFlow.Succeeded))
         {
             return null;
         }
@@ -382,6 +431,16 @@ internal sealed partial class LockFixPlanner
                 var declaredInLoop = symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == loop.SyntaxTree && loop.Span.Contains(r.Span));
                 if (declaredInWrites || (!declaredInLoop && !writtenInLoop.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default)))
                 {
+                    continue;
+                }
+
+                if (!declaredInLoop && writesFlow.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default))
+                {
+                    if (computeFlow is not null && computeFlow.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default))
+                    {
+                        return _why.Refuse<List<ILocalSymbol>>(NoFixReasons.LoopDoesNotSplit, "'" + symbol.Name + "' is changed both by the items' computation and by their writes");
+                    }
+
                     continue;
                 }
 
