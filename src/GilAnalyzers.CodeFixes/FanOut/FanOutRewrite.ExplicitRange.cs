@@ -63,36 +63,16 @@ internal static partial class FanOutRewrite
             declared.Add(plan.Accumulator.Name);
         }
 
-        foreach (var operation in copied.SelectMany(c => OperationFacts.Descendants(c)))
-        {
-            if (operation is IVariableDeclaratorOperation declarator)
-            {
-                declared.Add(declarator.Symbol.Name);
-                continue;
-            }
+        declared.UnionWith(copied.SelectMany(c => OperationFacts.Descendants(c)).OfType<IVariableDeclaratorOperation>().Select(d => d.Symbol.Name));
 
-            var symbol = operation switch
-            {
-                ILocalReferenceOperation local => (ISymbol)local.Local,
-                IParameterReferenceOperation parameter when !plan.Arguments.ContainsKey(parameter.Parameter.OriginalDefinition) => parameter.Parameter,
-                IFieldReferenceOperation { Syntax: IdentifierNameSyntax } field => field.Field,
-                IPropertyReferenceOperation { Syntax: IdentifierNameSyntax } property => property.Property,
-                IInvocationOperation { Syntax: InvocationExpressionSyntax { Expression: SimpleNameSyntax } } call => call.TargetMethod,
-                _ => null,
-            };
-            if (symbol is null
+        // The callee's parameters become the calls' arguments; the rest must mean the same at the anchor.
+        if (!CopiedNamesResolve(copied, model, position, symbol =>
+                (symbol is IParameterSymbol parameter && plan.Arguments.ContainsKey(parameter.OriginalDefinition))
                 || OperationFacts.IsDeclaredIn(symbol, plan.LoopBody)
                 || SymbolEqualityComparer.Default.Equals(symbol, plan.LoopIndex)
-                || SymbolEqualityComparer.Default.Equals(symbol, plan.Accumulator))
-            {
-                continue;
-            }
-
-            var original = symbol.OriginalDefinition;
-            if (!model.LookupSymbols(position, name: symbol.Name).Any(found => SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, original)))
-            {
-                return false;
-            }
+                || SymbolEqualityComparer.Default.Equals(symbol, plan.Accumulator)))
+        {
+            return false;
         }
 
         var argumentNames = plan.Arguments.Values.Concat(new[] { plan.Start, plan.End })

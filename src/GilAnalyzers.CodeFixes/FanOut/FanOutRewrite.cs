@@ -289,9 +289,22 @@ internal static partial class FanOutRewrite
             copied.AddRange(range.Merges);
         }
 
+        return CopiedNamesResolve(copied, model, position, symbol =>
+            OperationFacts.IsDeclaredIn(symbol, range.LoopBody)
+            || SymbolEqualityComparer.Default.Equals(symbol, range.LoopIndex)
+            || SymbolEqualityComparer.Default.Equals(symbol, range.Accumulator));
+    }
+
+    /// <summary>
+    /// Whether every simple name the copied operations use (locals, parameters, and fields, properties and methods named
+    /// without a receiver — <c>Math.PI</c>, <c>this.items</c> and <c>other.Count</c> mean the same anywhere) finds the same
+    /// symbol at <paramref name="position"/>; names <paramref name="skip"/> accepts (declared by the copy, replaced) are not
+    /// looked up.
+    /// </summary>
+    internal static bool CopiedNamesResolve(IEnumerable<IOperation> copied, SemanticModel model, int position, System.Func<ISymbol, bool> skip)
+    {
         foreach (var operation in copied.SelectMany(c => OperationFacts.Descendants(c)))
         {
-            // Only simple names bind by scope: `Math.PI`, `this.items` and `other.Count` mean the same anywhere.
             var symbol = operation switch
             {
                 ILocalReferenceOperation local => (ISymbol)local.Local,
@@ -301,10 +314,7 @@ internal static partial class FanOutRewrite
                 IInvocationOperation { Syntax: InvocationExpressionSyntax { Expression: SimpleNameSyntax } } call => call.TargetMethod,
                 _ => null,
             };
-            if (symbol is null
-                || OperationFacts.IsDeclaredIn(symbol, range.LoopBody)
-                || SymbolEqualityComparer.Default.Equals(symbol, range.LoopIndex)
-                || SymbolEqualityComparer.Default.Equals(symbol, range.Accumulator))
+            if (symbol is null || skip(symbol))
             {
                 continue;
             }
