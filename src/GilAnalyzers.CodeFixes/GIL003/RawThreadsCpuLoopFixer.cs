@@ -60,19 +60,7 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
         var fanOut = ThreadFanOut.Find(OperationFacts.FunctionRoot(creation), types, WorkCostModel.For(types))
             .FirstOrDefault(f => f.Launch.Syntax.Span == creation.Syntax.Span);
         var plan = fanOut?.Plan;
-        ExplicitRangePlan? explicitRange = null;
-        string? explicitBlocker = null;
-        if (fanOut is { Shape: FanOutShape.Explicit, Launch: IObjectCreationOperation firstThread })
-        {
-            // Explicit threads (and the calling thread) that each run one range of one method: Parallel.For over the whole range.
-            explicitBlocker = RangeSplit.PlanExplicit(firstThread, OperationFacts.FunctionRoot(firstThread), types, WorkCostModel.For(types), out explicitRange);
-            if (explicitRange is not null && !FanOutRewrite.ExplicitRangeNamesResolve(explicitRange, model))
-            {
-                explicitRange = null;
-                explicitBlocker = "the method's loop would mean something else where the threads are made";
-            }
-        }
-
+        var explicitBlocker = PlanExplicitRange(fanOut, model, types, out var explicitRange);
         var explicitRangeAction = explicitRange is null
             ? null
             : CodeAction.Create("Run the whole range with Parallel.For (balances uneven work)", c => FanOutRewrite.ApplyExplicitRangeAsync(document, explicitRange, c), ParallelForRangeKey);
@@ -91,27 +79,7 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
 
         if (plan is null)
         {
-            string? laterBlocker = null;
-            if (fanOut?.Launch is IObjectCreationOperation thread)
-            {
-                laterBlocker = ThreadRunLater.Plan(thread, OperationFacts.FunctionRoot(thread), types, WorkCostModel.For(types), out var later);
-                if (laterBlocker is null)
-                {
-                    // The code around the threads stays as written; only their work moves to where they were joined.
-                    register(CodeAction.Create("Run the threads' work with Parallel.ForEach where they are joined", c => ThreadRunLaterRewrite.ApplyAsync(document, later!, c), ParallelForEachAtJoinKey));
-                    return;
-                }
-            }
-
-            // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
-            // partition...). The run-at-the-join rewrite's own reason follows the planner's.
-            var detail = laterBlocker is null ? fanOut?.FixBlocker : fanOut?.FixBlocker + "; the work cannot run where the threads are joined: " + laterBlocker;
-            if (fanOut?.Shape == FanOutShape.Explicit && fanOut.FixBlocker == RangeSplit.CallerRunsPartBlocker && explicitBlocker is not null)
-            {
-                detail += "; the parts are not one range split: " + explicitBlocker;
-            }
-
-            why.Add(NoFixReasons.ThreadShape, detail);
+            RegisterRunLaterOrExplain(document, fanOut, types, explicitBlocker, register, why);
             return;
         }
 
@@ -141,6 +109,58 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
         }
 
         RegisterLoopRewrites(document, plan, model, types, register);
+    }
+
+    /// <summary>
+    /// No plan for the threads' loop: the run-at-the-join rewrite when it applies (the code around the threads stays as
+    /// written, only their work moves to where they were joined), else the reasons — the planner's, the run-at-the-join
+    /// rewrite's, and for a calling thread that runs a part, why the parts are not one range split.
+    /// </summary>
+    private static void RegisterRunLaterOrExplain(Document document, FanOut? fanOut, KnownTypes types, string? explicitBlocker, System.Action<CodeAction> register, Refusal why)
+    {
+        string? laterBlocker = null;
+        if (fanOut?.Launch is IObjectCreationOperation thread)
+        {
+            laterBlocker = ThreadRunLater.Plan(thread, OperationFacts.FunctionRoot(thread), types, WorkCostModel.For(types), out var later);
+            if (laterBlocker is null)
+            {
+                // The code around the threads stays as written; only their work moves to where they were joined.
+                register(CodeAction.Create("Run the threads' work with Parallel.ForEach where they are joined", c => ThreadRunLaterRewrite.ApplyAsync(document, later!, c), ParallelForEachAtJoinKey));
+                return;
+            }
+        }
+
+        // No plan: a shape the rewrite cannot keep (threads in fields, made by helpers, the calling thread running a
+        // partition...). The run-at-the-join rewrite's own reason follows the planner's.
+        var detail = laterBlocker is null ? fanOut?.FixBlocker : fanOut?.FixBlocker + "; the work cannot run where the threads are joined: " + laterBlocker;
+        if (fanOut?.Shape == FanOutShape.Explicit && fanOut.FixBlocker == RangeSplit.CallerRunsPartBlocker && explicitBlocker is not null)
+        {
+            detail += "; the parts are not one range split: " + explicitBlocker;
+        }
+
+        why.Add(NoFixReasons.ThreadShape, detail);
+    }
+
+    /// <summary>
+    /// Explicit threads (and the calling thread) that each run one range of one method: the plan for one Parallel.For over
+    /// the whole range, or why there is none (null when the fan-out is not of explicit threads).
+    /// </summary>
+    private static string? PlanExplicitRange(FanOut? fanOut, SemanticModel model, KnownTypes types, out ExplicitRangePlan? explicitRange)
+    {
+        explicitRange = null;
+        if (fanOut is not { Shape: FanOutShape.Explicit, Launch: IObjectCreationOperation firstThread })
+        {
+            return null;
+        }
+
+        var blocker = RangeSplit.PlanExplicit(firstThread, OperationFacts.FunctionRoot(firstThread), types, WorkCostModel.For(types), out explicitRange);
+        if (explicitRange is not null && !FanOutRewrite.ExplicitRangeNamesResolve(explicitRange, model))
+        {
+            explicitRange = null;
+            blocker = "the method's loop would mean something else where the threads are made";
+        }
+
+        return blocker;
     }
 
     /// <summary>

@@ -331,6 +331,12 @@ internal sealed partial class LockFixPlanner
         return null;
     }
 
+    /// <summary>Why a local the writes change cannot be left to the applying loop (the computation changes it too); null when it can.</summary>
+    private static string? IsTallyOfTheWrites(ISymbol symbol, DataFlowAnalysis? computeFlow)
+        => computeFlow is not null && computeFlow.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default)
+            ? "'" + symbol.Name + "' is changed both by the items' computation and by their writes"
+            : null;
+
     /// <summary>The locals and parameters read by the items' computation, the value moved in front of the writes, and the loop's header.</summary>
     private HashSet<ISymbol> LocalsReadByCompute(StatementSyntax loop, List<StateEffects> itemEffects, int split, ExpressionSyntax? extractedPayload)
     {
@@ -398,7 +404,7 @@ internal sealed partial class LockFixPlanner
         // loop, in the same order: they are not kept per item (WhyWritesStay made sure no computation reads them).
         var writesFlow = _model.AnalyzeDataFlow(items[split], items[items.Count - 1]);
         var computeFlow = split > 0 ? _model.AnalyzeDataFlow(items[0], items[split - 1]) : null;
-        if (writesFlow is null || !writesFlow.Succeeded || (computeFlow is not null && !computeFlow.Succeeded))
+        if (writesFlow is not { Succeeded: true } || computeFlow is { Succeeded: false })
         {
             return null;
         }
@@ -436,9 +442,9 @@ internal sealed partial class LockFixPlanner
 
                 if (!declaredInLoop && writesFlow.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default))
                 {
-                    if (computeFlow is not null && computeFlow.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default))
+                    if (IsTallyOfTheWrites(symbol, computeFlow) is { } both)
                     {
-                        return _why.Refuse<List<ILocalSymbol>>(NoFixReasons.LoopDoesNotSplit, "'" + symbol.Name + "' is changed both by the items' computation and by their writes");
+                        return _why.Refuse<List<ILocalSymbol>>(NoFixReasons.LoopDoesNotSplit, both);
                     }
 
                     continue;
@@ -454,19 +460,9 @@ internal sealed partial class LockFixPlanner
             }
         }
 
-        if (extracted is not null && extractedPayload is not null)
+        if (!RecordExtractedLocal(extractedPayload, extracted))
         {
-            // The new local that holds the extracted value: found by name in the rewritten write, typed like the payload.
-            if (_model.GetTypeInfo(extractedPayload, _cancellationToken).Type is not { } payloadType || payloadType.IsRefLikeType || payloadType.IsAnonymousType)
-            {
-                return null;
-            }
-
-            _extractedLocal = (((LocalDeclarationStatementSyntax)extracted).Declaration.Variables[0].Identifier.ValueText, payloadType);
-        }
-        else
-        {
-            _extractedLocal = null;
+            return null;
         }
 
         if (captured.Count + (_extractedLocal is null ? 0 : 1) == 0)
@@ -478,6 +474,27 @@ internal sealed partial class LockFixPlanner
     }
 
     private (string Name, ITypeSymbol Type)? _extractedLocal;
+
+    /// <summary>
+    /// The new local that holds the value moved in front of the first write (found by name in the rewritten write, typed
+    /// like the payload), or none; false when that value cannot be kept in a list.
+    /// </summary>
+    private bool RecordExtractedLocal(ExpressionSyntax? extractedPayload, StatementSyntax? extracted)
+    {
+        _extractedLocal = null;
+        if (extracted is null || extractedPayload is null)
+        {
+            return true;
+        }
+
+        if (_model.GetTypeInfo(extractedPayload, _cancellationToken).Type is not { } payloadType || payloadType.IsRefLikeType || payloadType.IsAnonymousType)
+        {
+            return false;
+        }
+
+        _extractedLocal = (((LocalDeclarationStatementSyntax)extracted).Declaration.Variables[0].Identifier.ValueText, payloadType);
+        return true;
+    }
 
     private sealed class LoopParts
     {

@@ -116,8 +116,81 @@ internal static partial class RangeSplit
             return "a thread is not made from a lambda that only calls a method, in a declaration of its own";
         }
 
-        var threads = new Dictionary<ILocalSymbol, ExplicitPart>(SymbolEqualityComparer.Default);
-        IExpressionStatementOperation? caller = null;
+        if (CollectParts(block, first, types, out var threads, out var caller) is { } order)
+        {
+            return order;
+        }
+
+        if (threads.Count == 0 || threads.Values.Any(t => t.Join is null) || threads.Count + (caller is null ? 0 : 1) < 2)
+        {
+            return "a thread is not started and joined in the block that makes it";
+        }
+
+        foreach (var pair in threads)
+        {
+            // Declared, started and joined: nothing else names the thread.
+            var uses = OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>().Count(r => SymbolEqualityComparer.Default.Equals(r.Local, pair.Key));
+            if (uses != 2)
+            {
+                return "the thread '" + pair.Key.Name + "' is used for more than starting and joining it";
+            }
+        }
+
+        var calls = threads.Values.Select(t => t.Call).ToList();
+        if (caller is not null)
+        {
+            calls.Add((IInvocationOperation)caller.Operation);
+        }
+
+        if (ExplicitCallee(calls[0], root) is not { } callee
+            || calls.Any(c => !SymbolEqualityComparer.Default.Equals(c.TargetMethod, callee.Method)
+                              || (c.Instance is not null && c.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })))
+        {
+            return "the parts do not all call one method of this file (void, not virtual, generic or async) whose body is a block";
+        }
+
+        if (ExplicitLoop(callee.Method, callee.Body, types, out var loop) is { } loopBlocker)
+        {
+            return loopBlocker;
+        }
+
+        var (j, from, to, loopBody, accumulator, initializer, merges) = loop!.Value;
+        var matcher = new Matcher(root, ImmutableArray<IOperation>.Empty);
+        var arguments = ImmutableDictionary.CreateBuilder<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
+        var ranges = new List<(IOperation From, IOperation To)>();
+        if (PartArguments(calls, from, to, root, matcher, arguments, ranges) is { } argumentBlocker)
+        {
+            return argumentBlocker;
+        }
+
+        if (InOrder(matcher, ranges, out var start, out var end) is { } orderBlocker)
+        {
+            return orderBlocker;
+        }
+
+        if (WhyTheWorkStays(loopBody, merges, types, costModel, matcher, start!, end!, arguments) is { } workBlocker)
+        {
+            return workBlocker;
+        }
+
+        var removed = threads.Values.SelectMany(t => new[] { t.Declaration, t.Start!, t.Join! }).Where(s => s != first).ToList();
+        if (caller is not null)
+        {
+            removed.Add(caller);
+        }
+
+        plan = new ExplicitRangePlan(first, removed.OrderBy(s => s.Syntax.SpanStart).ToImmutableArray(), start!, end!, callee.Method, callee.Body, j, loopBody, accumulator, initializer, merges, arguments.ToImmutable());
+        return null;
+    }
+
+    /// <summary>
+    /// The threads made from <paramref name="first"/> on in <paramref name="block"/>, each started then joined, and the
+    /// calling thread's own call between the last start and the first join; null when they are in that order, else why not.
+    /// </summary>
+    private static string? CollectParts(IBlockOperation block, IOperation first, KnownTypes types, out Dictionary<ILocalSymbol, ExplicitPart> threads, out IExpressionStatementOperation? caller)
+    {
+        threads = new Dictionary<ILocalSymbol, ExplicitPart>(SymbolEqualityComparer.Default);
+        caller = null;
         var joining = false;
         for (var i = block.Operations.IndexOf(first); i < block.Operations.Length; i++)
         {
@@ -167,43 +240,17 @@ internal static partial class RangeSplit
             return "other code runs between making the threads and joining them";
         }
 
-        if (threads.Count == 0 || threads.Values.Any(t => t.Join is null) || threads.Count + (caller is null ? 0 : 1) < 2)
-        {
-            return "a thread is not started and joined in the block that makes it";
-        }
+        return null;
+    }
 
-        foreach (var pair in threads)
-        {
-            // Declared, started and joined: nothing else names the thread.
-            var uses = OperationFacts.Descendants(root).OfType<ILocalReferenceOperation>().Count(r => SymbolEqualityComparer.Default.Equals(r.Local, pair.Key));
-            if (uses != 2)
-            {
-                return "the thread '" + pair.Key.Name + "' is used for more than starting and joining it";
-            }
-        }
-
-        var calls = threads.Values.Select(t => t.Call).ToList();
-        if (caller is not null)
-        {
-            calls.Add((IInvocationOperation)caller.Operation);
-        }
-
-        if (ExplicitCallee(calls[0], root) is not { } callee
-            || calls.Any(c => !SymbolEqualityComparer.Default.Equals(c.TargetMethod, callee.Method)
-                              || (c.Instance is not null && c.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })))
-        {
-            return "the parts do not all call one method of this file (void, not virtual, generic or async) whose body is a block";
-        }
-
-        if (ExplicitLoop(callee.Method, callee.Body, types, out var loop) is { } loopBlocker)
-        {
-            return loopBlocker;
-        }
-
-        var (j, from, to, loopBody, accumulator, initializer, merges) = loop!.Value;
-        var matcher = new Matcher(root, ImmutableArray<IOperation>.Empty);
-        var arguments = ImmutableDictionary.CreateBuilder<IParameterSymbol, IOperation>(SymbolEqualityComparer.Default);
-        var ranges = new List<(IOperation From, IOperation To)>();
+    /// <summary>
+    /// Each part's range (the values its call passes for <paramref name="from"/> and <paramref name="to"/>) into
+    /// <paramref name="ranges"/>, and the one value all calls pass for each other parameter into <paramref name="arguments"/>;
+    /// null when every argument is such a stable, shared value, else why not.
+    /// </summary>
+    private static string? PartArguments(List<IInvocationOperation> calls, IParameterSymbol from, IParameterSymbol to, IOperation root, Matcher matcher,
+        ImmutableDictionary<IParameterSymbol, IOperation>.Builder arguments, List<(IOperation From, IOperation To)> ranges)
+    {
         foreach (var call in calls)
         {
             IOperation? partFrom = null;
@@ -245,11 +292,13 @@ internal static partial class RangeSplit
             ranges.Add((partFrom, partTo));
         }
 
-        if (InOrder(matcher, ranges, out var start, out var end) is { } orderBlocker)
-        {
-            return orderBlocker;
-        }
+        return null;
+    }
 
+    /// <summary>Why the loop's work cannot run as one Parallel.For: it needs its own thread, waits, or changes what bounds the range.</summary>
+    private static string? WhyTheWorkStays(IOperation loopBody, ImmutableArray<IOperation> merges, KnownTypes types, WorkCostModel costModel, Matcher matcher,
+        IOperation start, IOperation end, ImmutableDictionary<IParameterSymbol, IOperation>.Builder arguments)
+    {
         var copied = new List<IOperation> { loopBody };
         copied.AddRange(merges);
         if (OperationFacts.ThreadAffinity(loopBody, types) is { } affinity)
@@ -262,19 +311,9 @@ internal static partial class RangeSplit
             return "the work waits (" + wait + ")";
         }
 
-        if (ChangedBound(matcher, start!, end!, copied, arguments) is { } changed)
-        {
-            return "the work calls a method of '" + changed + "', whose size bounds the range";
-        }
-
-        var removed = threads.Values.SelectMany(t => new[] { t.Declaration, t.Start!, t.Join! }).Where(s => s != first).ToList();
-        if (caller is not null)
-        {
-            removed.Add(caller);
-        }
-
-        plan = new ExplicitRangePlan(first, removed.OrderBy(s => s.Syntax.SpanStart).ToImmutableArray(), start!, end!, callee.Method, callee.Body, j, loopBody, accumulator, initializer, merges, arguments.ToImmutable());
-        return null;
+        return ChangedBound(matcher, start, end, copied, arguments) is { } changed
+            ? "the work calls a method of '" + changed + "', whose size bounds the range"
+            : null;
     }
 
     private static IOperation? StatementOf(IOperation operation)
