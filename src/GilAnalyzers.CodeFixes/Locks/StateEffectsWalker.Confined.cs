@@ -21,7 +21,8 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// value-type (or string) arguments and return a value type or nothing, and whose code touches only the instance's own
 /// state — its fields, get-only
 /// auto-properties and the arrays or collections the type makes for itself in its constructors (<see cref="IsConfinedSummary"/>).
-/// Records (a <c>with</c> copy shares the arrays) and types that call <c>MemberwiseClone</c> are not candidates.
+/// Its constructor writes only the new instance (one that hands <c>this</c> to a static registry would let other code reach
+/// it). Records (a <c>with</c> copy shares the arrays) and types that call <c>MemberwiseClone</c> are not candidates.
 /// </remarks>
 internal sealed partial class StateEffectsWalker
 {
@@ -64,6 +65,15 @@ internal sealed partial class StateEffectsWalker
             return false;
         }
 
+        // A constructor that hands 'this' to anything (a static registry) would let other code reach the object.
+        var model = _compilation.GetSemanticModel(lambda.SyntaxTree);
+        if (model.GetOperation(declarator.Initializer.Value, _cancellationToken) is not IObjectCreationOperation { Constructor: { } constructor }
+            || (IsInSource(constructor) && Summarize(constructor.OriginalDefinition, 1) is { } built
+                && (built.Unknown || !built.SharedWrites.All(write => built.ThisWrites.Contains(write)))))
+        {
+            return false;
+        }
+
         // The statement of the declaring block that runs the body (the Parallel.For call, the loop around it).
         var holder = lambda.Ancestors().OfType<StatementSyntax>().FirstOrDefault(s => s.Parent == block);
         if (holder is null || holder.SpanStart < declaration.Span.End)
@@ -73,7 +83,6 @@ internal sealed partial class StateEffectsWalker
 
         var owner = declaration.Ancestors().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax)
                     ?? declaration.SyntaxTree.GetRoot(_cancellationToken);
-        var model = _compilation.GetSemanticModel(lambda.SyntaxTree);
         foreach (var identifier in owner.DescendantNodes().OfType<IdentifierNameSyntax>())
         {
             if (identifier.Identifier.ValueText != local.Name)

@@ -164,4 +164,17 @@ public class ConfinedOutputObjectFixerTests
         var offers = await CodeFixOffers.ForAsync(Program(body).Replace("{|GIL001:", string.Empty).Replace("|}", string.Empty));
         Assert.Equal(SharedLockAroundCpuWorkFixer.SplitLoopKey, Assert.Single(offers).Keys.FirstOrDefault());
     }
+
+    [Fact]
+    public async Task OutputRegisteredByItsConstructor_NoSplit()
+    {
+        // The constructor hands every plane to a static list: code could reach the output through it.
+        var body = LockedKernel;
+        var source = Program(body).Replace("{|GIL001:", string.Empty).Replace("|}", string.Empty)
+            .Replace("        Cells = new short[width * height];", "        Cells = new short[width * height];\n        All.Add(this);")
+            .Replace("    public int Width { get; }", "    public static readonly List<Plane> All = new List<Plane>();\n    public int Width { get; }");
+        Assert.Contains("All.Add(this);", source);
+        var offers = await CodeFixOffers.ForAsync(source);
+        Assert.DoesNotContain(offers, o => o.Keys.Contains(SharedLockAroundCpuWorkFixer.SplitLoopKey));
+    }
 }
