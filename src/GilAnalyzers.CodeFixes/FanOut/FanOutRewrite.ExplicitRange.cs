@@ -98,14 +98,7 @@ internal static partial class FanOutRewrite
         var type = plan.Accumulator.Type.ToMinimalDisplayString(model, position);
         var state = FreeName(model, position, "loopState", plan.LoopBody.Syntax);
         var merges = string.Concat(plan.Merges.Select(m => Reindent(WithArguments(m.Syntax, plan).ToFullString(), layout.Inner, eol) + eol));
-        return ParallelName + ".For<" + type + ">(" + range + ", () => " + plan.AccumulatorInitializer!.Syntax + ", (" + j + ", " + state + ", " + acc + ") =>" + eol
-               + layout.Indent + "{" + eol
-               + loopBody
-               + layout.Inner + "return " + acc + ";" + eol
-               + layout.Indent + "}, " + acc + " =>" + eol
-               + layout.Indent + "{" + eol
-               + merges
-               + layout.Indent + "});";
+        return LocalFoldForText(type, range, plan.AccumulatorInitializer!.Syntax.ToString(), j, state, acc, loopBody, merges, layout);
     }
 
     /// <summary>The copied code with each of the method's parameters replaced by what the calls pass for it.</summary>

@@ -256,7 +256,17 @@ internal static partial class FanOutRewrite
         var merges = range.SlotArray is { } slots
             ? layout.Inner + InterlockedName + ".Add(ref " + slots.Syntax + "[0], " + acc + ");" + eol
             : string.Concat(range.Merges.Select(m => Reindent(m.Syntax.ToFullString(), layout.Inner, eol) + eol));
-        return ParallelName + ".For<" + type + ">(0, " + range.End.Syntax + ", () => " + range.AccumulatorInitializer!.Syntax + ", (" + j + ", " + state + ", " + acc + ") =>" + eol
+        return LocalFoldForText(type, "0, " + range.End.Syntax, range.AccumulatorInitializer!.Syntax.ToString(), j, state, acc, loopBody, merges, layout);
+    }
+
+    /// <summary>
+    /// <c>Parallel.For&lt;T&gt;(range, () =&gt; init, (j, state, acc) =&gt; { body return acc; }, acc =&gt; { merges });</c> laid out
+    /// with <paramref name="layout"/>: the whole-range rewrite with a per-worker accumulator.
+    /// </summary>
+    private static string LocalFoldForText(string type, string range, string initializer, string j, string state, string acc, string loopBody, string merges, Layout layout)
+    {
+        var eol = layout.EndOfLine;
+        return ParallelName + ".For<" + type + ">(" + range + ", () => " + initializer + ", (" + j + ", " + state + ", " + acc + ") =>" + eol
                + layout.Indent + "{" + eol
                + loopBody
                + layout.Inner + "return " + acc + ";" + eol
