@@ -150,11 +150,19 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         var keep = new SyntaxAnnotation();
         var body = SyntaxFactory.Block(unbraced.Statement.WithoutTrivia()).WithAdditionalAnnotations(Formatter.Annotation);
         var bracedLock = unbraced.WithStatement(body).WithAdditionalAnnotations(keep, Formatter.Annotation);
-        var rewritten = document.WithSyntaxRoot(root.ReplaceNode(unbraced, bracedLock));
+        return await RegionInRewrittenAsync(document, root.ReplaceNode(unbraced, bracedLock), keep, cancellationToken).ConfigureAwait(false) is { Region.BodyIsInTree: true } braced
+            ? braced
+            : null;
+    }
+
+    /// <summary>The document with <paramref name="rewrittenRoot"/>, and the lock region found again at the node annotated <paramref name="keep"/>; null when there is none.</summary>
+    private static async Task<(Document Document, SyntaxNode Root, SemanticModel Model, GuardedRegion Region)?> RegionInRewrittenAsync(Document document, SyntaxNode rewrittenRoot, SyntaxAnnotation keep, CancellationToken cancellationToken)
+    {
+        var rewritten = document.WithSyntaxRoot(rewrittenRoot);
         var newRoot = await rewritten.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var newModel = await rewritten.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (newRoot?.GetAnnotatedNodes(keep).FirstOrDefault() is not LockStatementSyntax found || newModel is null
-            || GuardedRegion.Find(newRoot, found.LockKeyword.Span, newModel, cancellationToken) is not { BodyIsInTree: true } region)
+        if (newRoot?.GetAnnotatedNodes(keep).FirstOrDefault() is not { } anchor || newModel is null
+            || GuardedRegion.Find(newRoot, anchor.Span, newModel, cancellationToken) is not { } region)
         {
             return null;
         }
@@ -193,14 +201,12 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             return null;
         }
 
-        var rewritten = document.WithSyntaxRoot(localised);
-        var newRoot = await rewritten.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var newModel = await rewritten.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (newRoot is null || newModel is null || newRoot.GetAnnotatedNodes(keep).FirstOrDefault() is not { } newAnchor
-            || GuardedRegion.Find(newRoot, newAnchor.Span, newModel, cancellationToken) is not { } newRegion)
+        if (await RegionInRewrittenAsync(document, localised, keep, cancellationToken).ConfigureAwait(false) is not { } found)
         {
             return null;
         }
+
+        var (_, newRoot, newModel, newRegion) = found;
 
         var planner = new LockFixPlanner(newModel, newRegion, cancellationToken);
         if (planner.PlanMoveOut() is { } move)

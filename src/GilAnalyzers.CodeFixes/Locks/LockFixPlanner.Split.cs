@@ -242,13 +242,7 @@ internal sealed partial class LockFixPlanner
         }
 
         // The header runs with the computation: its condition, steps and collection must not read what the writes change.
-        var header = loop switch
-        {
-            ForStatementSyntax f => f.Initializers.Cast<SyntaxNode>().Concat(f.Incrementors).Concat(new SyntaxNode?[] { f.Declaration, f.Condition }.OfType<SyntaxNode>()),
-            ForEachStatementSyntax e => new SyntaxNode[] { e.Expression },
-            WhileStatementSyntax w => new SyntaxNode[] { w.Condition },
-            _ => Enumerable.Empty<SyntaxNode>(),
-        };
+        var header = HeaderParts(loop);
         foreach (var part in header)
         {
             var operation = _model.GetOperation(part, _cancellationToken);
@@ -337,6 +331,15 @@ internal sealed partial class LockFixPlanner
             ? "'" + symbol.Name + "' is changed both by the items' computation and by their writes"
             : null;
 
+    /// <summary>What a loop's header evaluates: a <c>for</c>'s declaration, initialisers, condition and steps, a <c>foreach</c>'s collection, a <c>while</c>'s condition.</summary>
+    private static IEnumerable<SyntaxNode> HeaderParts(StatementSyntax loop) => loop switch
+    {
+        ForStatementSyntax f => f.Initializers.Cast<SyntaxNode>().Concat(f.Incrementors).Concat(new SyntaxNode?[] { f.Declaration, f.Condition }.OfType<SyntaxNode>()),
+        ForEachStatementSyntax e => new SyntaxNode[] { e.Expression },
+        WhileStatementSyntax w => new SyntaxNode[] { w.Condition },
+        _ => Enumerable.Empty<SyntaxNode>(),
+    };
+
     /// <summary>The locals and parameters read by the items' computation, the value moved in front of the writes, and the loop's header.</summary>
     private HashSet<ISymbol> LocalsReadByCompute(StatementSyntax loop, List<StateEffects> itemEffects, int split, ExpressionSyntax? extractedPayload)
     {
@@ -346,13 +349,7 @@ internal sealed partial class LockFixPlanner
             read.UnionWith(itemEffects[i].LocalReads);
         }
 
-        var parts = loop switch
-        {
-            ForStatementSyntax f => f.Initializers.Cast<SyntaxNode>().Concat(f.Incrementors).Concat(new SyntaxNode?[] { f.Declaration, f.Condition }.OfType<SyntaxNode>()),
-            ForEachStatementSyntax e => new SyntaxNode[] { e.Expression },
-            WhileStatementSyntax w => new SyntaxNode[] { w.Condition },
-            _ => Enumerable.Empty<SyntaxNode>(),
-        };
+        var parts = HeaderParts(loop);
         if (extractedPayload is not null)
         {
             parts = parts.Append(extractedPayload);
@@ -362,7 +359,7 @@ internal sealed partial class LockFixPlanner
         {
             foreach (var node in part.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>())
             {
-                if (_model.GetSymbolInfo(node, _cancellationToken).Symbol is ILocalSymbol or IParameterSymbol && _model.GetSymbolInfo(node, _cancellationToken).Symbol is { } symbol)
+                if (_model.GetSymbolInfo(node, _cancellationToken).Symbol is { } symbol and (ILocalSymbol or IParameterSymbol))
                 {
                     read.Add(symbol);
                 }

@@ -528,6 +528,31 @@ internal sealed partial class LockFixPlanner
     /// <summary>Why <paramref name="statement"/> cannot run in front of the lock; null when it can.</summary>
     private (NoFixReason Reason, string? Detail)? HoistBlocker(StatementSyntax statement, StateEffects effects)
     {
+        if (EffectsBlocker(statement, effects) is { } blocker)
+        {
+            return blocker;
+        }
+
+        if (statement is LocalDeclarationStatementSyntax declaration
+            && (declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst))
+        {
+            return declaration.IsConst || (HasNoJumpsOut(statement) && DisposesOnlyCryptography(declaration))
+                ? null
+                : (NoFixReasons.JumpsOut, Excerpt(statement));
+        }
+
+        if (statement is LocalFunctionStatementSyntax || statement is UsingStatementSyntax || statement is FixedStatementSyntax
+            || statement is LockStatementSyntax || statement is LabeledStatementSyntax)
+        {
+            return (NoFixReasons.JumpsOut, Excerpt(statement));
+        }
+
+        return HasNoJumpsOut(statement) ? null : (NoFixReasons.JumpsOut, Excerpt(statement));
+    }
+
+    /// <summary>Why code with <paramref name="effects"/> cannot run outside the lock: it is opaque, writes shared state, or writes an object shared before the lock.</summary>
+    private (NoFixReason Reason, string? Detail)? EffectsBlocker(StatementSyntax statement, StateEffects effects)
+    {
         if (effects.Unknown)
         {
             return (NoFixReasons.OpaqueCall, effects.UnknownReason);
@@ -547,21 +572,7 @@ internal sealed partial class LockFixPlanner
             }
         }
 
-        if (statement is LocalDeclarationStatementSyntax declaration
-            && (declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst))
-        {
-            return declaration.IsConst || (HasNoJumpsOut(statement) && DisposesOnlyCryptography(declaration))
-                ? null
-                : (NoFixReasons.JumpsOut, Excerpt(statement));
-        }
-
-        if (statement is LocalFunctionStatementSyntax || statement is UsingStatementSyntax || statement is FixedStatementSyntax
-            || statement is LockStatementSyntax || statement is LabeledStatementSyntax)
-        {
-            return (NoFixReasons.JumpsOut, Excerpt(statement));
-        }
-
-        return HasNoJumpsOut(statement) ? null : (NoFixReasons.JumpsOut, Excerpt(statement));
+        return null;
     }
 
     /// <summary>The first shared symbol <paramref name="reader"/> reads that <paramref name="writers"/> may write.</summary>
@@ -1355,20 +1366,7 @@ internal sealed partial class LockFixPlanner
         }
 
         var effects = _effects.Analyze(operation, _scope);
-        if (effects.Unknown || effects.HasSharedWrites)
-        {
-            return null;
-        }
-
-        foreach (var written in effects.LocalWrites)
-        {
-            if (written is ILocalSymbol { Type.IsValueType: false } local && EscapesBefore(local, _region.First.SpanStart))
-            {
-                return null;
-            }
-        }
-
-        return effects;
+        return EffectsBlocker(statement, effects) is null ? effects : null;
     }
 
     private static ExpressionSyntax MathCallee(ExpressionSyntax expression)

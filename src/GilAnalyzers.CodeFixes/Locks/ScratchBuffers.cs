@@ -231,20 +231,10 @@ internal static class ScratchBuffers
             }
         }
 
-        foreach (var declaration in field.ContainingType.DeclaringSyntaxReferences)
-        {
-            foreach (var constructor in declaration.GetSyntax(cancellationToken).DescendantNodes().OfType<ConstructorDeclarationSyntax>())
-            {
-                foreach (var assignment in constructor.DescendantNodes().OfType<AssignmentExpressionSyntax>())
-                {
-                    var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : assignment.Left;
-                    if (target is IdentifierNameSyntax { Identifier.ValueText: var name } && name == field.Name)
-                    {
-                        values.Add(assignment.Right);
-                    }
-                }
-            }
-        }
+        // Other assignments than a constructor's already keep the field from being localised (UsedOnlyInside).
+        values.AddRange(MemberAssignments.To(field.ContainingType, field.Name, cancellationToken)
+            .Where(assignment => assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not null)
+            .Select(assignment => assignment.Right));
 
         return values.All(value => value switch
         {

@@ -193,20 +193,8 @@ internal sealed partial class StateEffectsWalker
             return false;
         }
 
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            foreach (var assignment in reference.GetSyntax(_cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>())
-            {
-                var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : assignment.Left;
-                if (target is IdentifierNameSyntax { Identifier.ValueText: var assigned } && assigned == name
-                    && (!assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) || !IsNewObject(assignment.Right)))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
+        return MemberAssignments.To(type, name, _cancellationToken)
+            .All(assignment => assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsNewObject(assignment.Right));
     }
 
     private static bool IsNewObject(ExpressionSyntax value)

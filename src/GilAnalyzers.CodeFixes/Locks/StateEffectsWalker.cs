@@ -1119,7 +1119,7 @@ internal sealed partial class StateEffectsWalker
     /// </summary>
     private static bool ReadsOnlyPrimitiveArguments(IMethodSymbol method)
     {
-        if (!method.TypeArguments.All(IsPrimitiveOrString))
+        if (!method.TypeArguments.All(IsPrimitive))
         {
             return false;
         }
@@ -1134,7 +1134,7 @@ internal sealed partial class StateEffectsWalker
 
             if (parameterType is INamedTypeSymbol { IsGenericType: true, Name: "ReadOnlySpan" or "ReadOnlyMemory", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } view)
             {
-                if (!view.TypeArguments.All(IsPrimitiveOrString))
+                if (!view.TypeArguments.All(IsPrimitive))
                 {
                     return false;
                 }
@@ -1142,7 +1142,7 @@ internal sealed partial class StateEffectsWalker
                 continue;
             }
 
-            if (!IsPrimitiveOrString(parameterType) && parameterType.TypeKind != TypeKind.Enum)
+            if (!IsPrimitive(parameterType) && parameterType.TypeKind != TypeKind.Enum)
             {
                 return false;
             }
@@ -1150,8 +1150,6 @@ internal sealed partial class StateEffectsWalker
 
         return true;
     }
-
-    private static bool IsPrimitiveOrString(ITypeSymbol type) => StateEffects.IsValueOrString(type.SpecialType);
 
     /// <summary>
     /// <c>string.Concat(object)</c>, <c>string.Format(format, args)</c>, <c>string.Join&lt;T&gt;(sep, values)</c>: they call the
@@ -1196,7 +1194,8 @@ internal sealed partial class StateEffectsWalker
         RecordReceiverMutation(invocation.Instance, effects, scope);
     }
 
-    private static bool IsPrimitive(INamedTypeSymbol? type)
+    /// <summary>A primitive number, <c>bool</c>, <c>char</c> or <c>string</c>.</summary>
+    private static bool IsPrimitive(ITypeSymbol? type)
         => type is not null && StateEffects.IsValueOrString(type.SpecialType);
 
     private static void AddIfAny(HashSet<ISymbol> set, ISymbol? symbol)
