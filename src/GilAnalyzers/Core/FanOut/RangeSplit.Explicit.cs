@@ -142,7 +142,7 @@ internal static partial class RangeSplit
             calls.Add((IInvocationOperation)caller.Operation);
         }
 
-        if (ExplicitCallee(calls[0], root) is not { } callee
+        if (CopyableCallee(calls[0], root) is not { } callee
             || calls.Any(c => !SymbolEqualityComparer.Default.Equals(c.TargetMethod, callee.Method)
                               || (c.Instance is not null && c.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })))
         {
@@ -365,8 +365,12 @@ internal static partial class RangeSplit
         return null;
     }
 
-    /// <summary>The called method and its block body, when it is one the copied loop can come from (see <see cref="PartitionCallee"/>).</summary>
-    private static (IMethodSymbol Method, IOperation Body)? ExplicitCallee(IInvocationOperation call, IOperation root)
+    /// <summary>
+    /// The called method and its block body, when it is one a copied loop can come from: a local function or a method
+    /// declared in this file, called on this instance or statically (not virtual, generic or async, returning nothing, no
+    /// ref or params parameter). Null otherwise.
+    /// </summary>
+    private static (IMethodSymbol Method, IOperation Body)? CopyableCallee(IInvocationOperation call, IOperation root)
     {
         if (call.TargetMethod is not { ReturnsVoid: true, IsGenericMethod: false, IsAsync: false, IsVirtual: false, IsAbstract: false, IsOverride: false, IsExtern: false } method
             || method.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams)

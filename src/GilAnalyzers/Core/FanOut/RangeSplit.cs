@@ -144,28 +144,16 @@ internal static partial class RangeSplit
 
         var statement = body.Statements[0] is IExpressionStatementOperation expression ? expression.Operation : body.Statements[0];
         if (OperationFacts.StripConversions(statement) is not IInvocationOperation { Arguments: { Length: 1 } } call
-            || call.TargetMethod is not { Parameters: { Length: 1 }, ReturnsVoid: true, IsGenericMethod: false, IsAsync: false, IsVirtual: false, IsAbstract: false, IsOverride: false, IsExtern: false } method
-            || method.Parameters[0] is not { RefKind: RefKind.None, IsParams: false } parameter
+            || call.TargetMethod.Parameters is not { Length: 1 } parameters
+            || parameters[0] is not { RefKind: RefKind.None, IsParams: false } parameter
             || parameter.Type.SpecialType != SpecialType.System_Int32
-            || (call.Instance is not null && call.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
-            || method.DeclaringSyntaxReferences.Length != 1
-            || method.DeclaringSyntaxReferences[0].SyntaxTree != root.Syntax.SyntaxTree
-            || !new Matcher(root, preStatements).IsLocal(call.Arguments[0].Value, partition))
+            || !new Matcher(root, preStatements).IsLocal(call.Arguments[0].Value, partition)
+            || CopyableCallee(call, root) is not { } callee)
         {
             return null;
         }
 
-        IOperation? calleeBody = null;
-        if (method.MethodKind == MethodKind.LocalFunction)
-        {
-            calleeBody = OperationFacts.Descendants(root).OfType<ILocalFunctionOperation>().FirstOrDefault(f => SymbolEqualityComparer.Default.Equals(f.Symbol, method))?.Body;
-        }
-        else if (method.MethodKind == MethodKind.Ordinary && root.SemanticModel is { } model)
-        {
-            calleeBody = model.GetOperation(method.DeclaringSyntaxReferences[0].GetSyntax()) is IMethodBodyOperation { BlockBody: { } block } ? block : null;
-        }
-
-        return calleeBody is IBlockOperation ? (method, parameter, calleeBody) : null;
+        return (callee.Method, parameter, callee.Body);
     }
 
     /// <summary>
