@@ -30,6 +30,10 @@ Usage:
       and measure the second of two identical builds: analyzers loaded and their code compiled once, as in an edit-build
       loop or the later projects of a solution. Without it every project gets a fresh compiler process, which also
       pays the JIT of every analyzer.
+  GilAnalyzers.RealCode jit <folder> [--top N]
+      Binds every project under <folder>, then runs the analyzers once over each while listening to the runtime's JIT
+      events: how many of the analyzers' methods (and generic instantiations over their types) a fresh process
+      compiles, and the milliseconds it takes — the share of a fresh compiler's analyzer time that is not analysis.
 Exit codes: 0 no failures, 1 analyzer/fixer failures (exceptions) or new compiler errors from FixAll or a first action, 2 bad input.
 """;
 
@@ -44,6 +48,11 @@ try
     if (args[0] == "cost")
     {
         return await CostBenchmark.RunAsync(args.Skip(1).ToArray(), Console.Out, Console.Error);
+    }
+
+    if (args[0] == "jit")
+    {
+        return await JitBenchmark.RunAsync(args.Skip(1).ToArray(), Console.Out, Console.Error);
     }
 
     if (args[0] == "corpus")
