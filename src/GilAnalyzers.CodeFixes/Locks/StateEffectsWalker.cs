@@ -21,6 +21,11 @@ internal sealed partial class StateEffectsWalker
 {
     private const int MaxCallDepth = 8;
 
+    /// <summary>How many locals deep a mutation is followed to the container the object came from.</summary>
+    private const int MaxAliasDepth = 4;
+
+    private int _aliasDepth;
+
     /// <summary>Framework types whose static members only compute from their arguments.</summary>
     private static readonly HashSet<string> PureStaticTypes = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -362,8 +367,20 @@ internal sealed partial class StateEffectsWalker
         }
 
         return value is IArrayCreationOperation || value is IObjectCreationOperation || value is IAnonymousObjectCreationOperation
-               || IsFrameworkFactory(value) || IsCopyingLinqCall(value);
+               || IsFrameworkFactory(value) || IsCopyingLinqCall(value) || IsNewArrayFromFramework(value);
     }
+
+    /// <summary>
+    /// A framework call that returns an array it makes for the caller: <c>word.ToCharArray()</c>, <c>line.Split(',')</c>,
+    /// <c>Encoding.UTF8.GetBytes(s)</c>, <c>BitConverter.GetBytes(x)</c>, <c>span.ToArray()</c>, <c>stream.ToArray()</c>,
+    /// <c>Convert.FromBase64String(s)</c>, <c>guid.ToByteArray()</c> (an empty result may be a shared empty array, which has no
+    /// element to write).
+    /// </summary>
+    private static bool IsNewArrayFromFramework(IOperation value)
+        => value is IInvocationOperation { TargetMethod: { ReturnType: IArrayTypeSymbol, Name: "ToCharArray" or "ToArray" or "Split" or "GetBytes" or "ToByteArray" or "FromBase64String" } method }
+           && !IsInSource(method)
+           && method.ContainingType?.ContainingNamespace?.ToDisplayString() is { } ns
+           && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal));
 
     /// <summary>
     /// <c>xs.ToArray()</c>, <c>ToList()</c>, <c>ToHashSet()</c>, <c>ToDictionary(…)</c> of <c>System.Linq.Enumerable</c>: a new
@@ -903,6 +920,23 @@ internal sealed partial class StateEffectsWalker
                                       or IArrayElementReferenceOperation or IInstanceReferenceOperation or IPropertyReferenceOperation
                                       or IInvocationOperation { TargetMethod.RefKind: not RefKind.None }):
                 // (p - c).Length(), Normalize(v).X: a copy of plain values made for the call; nothing else can see it change.
+                return;
+            case ILocalReferenceOperation alias when scope.IsOwn(alias.Local) && !alias.Local.Type.IsValueType && _aliasDepth < MaxAliasDepth
+                                                      && AliasSources(alias.Local, scope) is { } containers:
+                // counts[severity]++ on a local that took its array from byHost: a change to what byHost holds.
+                _aliasDepth++;
+                try
+                {
+                    foreach (var container in containers)
+                    {
+                        RecordReceiverMutation(container, effects, scope);
+                    }
+                }
+                finally
+                {
+                    _aliasDepth--;
+                }
+
                 return;
             default:
                 // A thread-own local that may alias shared state, a call result, `this`: cannot tell what it mutates.
