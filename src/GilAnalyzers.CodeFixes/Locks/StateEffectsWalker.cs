@@ -58,6 +58,8 @@ internal sealed partial class StateEffectsWalker
     private readonly Compilation _compilation;
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<IMethodSymbol, StateEffects> _summaries = new Dictionary<IMethodSymbol, StateEffects>(SymbolEqualityComparer.Default);
+    private readonly Dictionary<IMethodSymbol, StateEffects> _bodySummaries = new Dictionary<IMethodSymbol, StateEffects>(SymbolEqualityComparer.Default);
+    private SourceImplementations? _implementations;
     private readonly HashSet<IMethodSymbol> _inProgress = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
     private readonly Dictionary<SyntaxNode, HashSet<ILocalSymbol>> _freshLocals = new Dictionary<SyntaxNode, HashSet<ILocalSymbol>>();
     private readonly Dictionary<IFieldSymbol, bool> _lookupTables = new Dictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
@@ -1458,14 +1460,32 @@ internal sealed partial class StateEffectsWalker
             return known;
         }
 
-        var effects = new StateEffects();
         if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern
             || method.ContainingType?.TypeKind == TypeKind.Interface)
         {
-            effects.MarkUnknown("overridable or external method " + method.Name);
-            return effects;
+            if (!method.IsExtern && DispatchedSummary(method, depth) is { } dispatched)
+            {
+                _summaries[method] = dispatched;
+                return dispatched;
+            }
+
+            var open = new StateEffects();
+            open.MarkUnknown("overridable or external method " + method.Name);
+            return open;
         }
 
+        return SummarizeBody(method, depth);
+    }
+
+    /// <summary>The effects of <paramref name="method"/>'s own body (for a virtual method: this implementation alone).</summary>
+    private StateEffects SummarizeBody(IMethodSymbol method, int depth)
+    {
+        if (_bodySummaries.TryGetValue(method, out var known))
+        {
+            return known;
+        }
+
+        var effects = new StateEffects();
         if (depth > MaxCallDepth || !_inProgress.Add(method))
         {
             effects.MarkUnknown("recursion or deep calls");
@@ -1526,8 +1546,81 @@ internal sealed partial class StateEffectsWalker
         }
 
         // Results computed under a cycle guard of some caller are still sound (the cycle made them unknown).
-        _summaries[method] = effects;
+        _bodySummaries[method] = effects;
         return effects;
+    }
+
+    /// <summary>
+    /// An interface, abstract or virtual call whose every body is in this compilation's source and nobody else can add one
+    /// (<see cref="IsClosedWorld"/>): the union of those bodies' effects, each relative to the receiver as a plain method's
+    /// would be. Null when the bodies are not all known (more than <see cref="SourceImplementations.MaxImplementations"/>,
+    /// none, or one that mutates through a ref parameter).
+    /// </summary>
+    private StateEffects? DispatchedSummary(IMethodSymbol method, int depth)
+    {
+        if (!IsClosedWorld(method.ContainingType))
+        {
+            return null;
+        }
+
+        _implementations ??= new SourceImplementations(_compilation);
+        if (!_implementations.Dispatches(method.OriginalDefinition))
+        {
+            return null;
+        }
+
+        var bodies = _implementations.For(method.OriginalDefinition, receiverType: null, _cancellationToken);
+        if (bodies.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        var effects = new StateEffects();
+        foreach (var body in bodies)
+        {
+            if (body.IsAbstract || body.IsExtern || body.Parameters.Length != method.Parameters.Length)
+            {
+                return null;
+            }
+
+            var summary = SummarizeBody(body.OriginalDefinition, depth + 1);
+            if (summary.MutatedThroughByRef.Count > 0)
+            {
+                return null;
+            }
+
+            effects.UnionOnSameInstance(summary);
+            effects.ParameterMutations.UnionWith(summary.ParameterMutations);
+        }
+
+        return effects;
+    }
+
+    /// <summary>
+    /// No other assembly can add an implementation of <paramref name="type"/>'s members: the compilation is an application, or
+    /// the type is not visible outside its assembly and the assembly gives no friend assembly its internals.
+    /// </summary>
+    private bool IsClosedWorld(INamedTypeSymbol? type)
+    {
+        if (type is null || !SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, _compilation.Assembly))
+        {
+            return false;
+        }
+
+        if (_compilation.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication)
+        {
+            return true;
+        }
+
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility is Accessibility.Private or Accessibility.Internal or Accessibility.ProtectedAndInternal)
+            {
+                return !_compilation.Assembly.GetAttributes().Any(a => a.AttributeClass?.Name == "InternalsVisibleToAttribute");
+            }
+        }
+
+        return false;
     }
 
     private static bool IsInSource(IMethodSymbol method)
