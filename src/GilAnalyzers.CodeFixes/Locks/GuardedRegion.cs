@@ -190,6 +190,14 @@ internal sealed class GuardedRegion
                     }
 
                     break;
+                case IfStatementSyntax guard:
+                    var fromGuard = FromGuard(guard, model, cancellationToken);
+                    if (fromGuard is not null)
+                    {
+                        return fromGuard;
+                    }
+
+                    break;
                 case TryStatementSyntax tryStatement when tryStatement.Parent is BlockSyntax block:
                     var index = block.Statements.IndexOf(tryStatement);
                     if (index > 0 && block.Statements[index - 1] is ExpressionStatementSyntax acquire)
@@ -469,5 +477,80 @@ internal sealed class GuardedRegion
         return insideTry
             ? new GuardedRegion((BlockSyntax)tryStatement.Parent!, tryStatement, tryStatement, lockExpression, tryStatement.Block, acquire: acquire, lockedFrom: 1)
             : new GuardedRegion(container, acquire, tryStatement, lockExpression, tryStatement.Block);
+    }
+
+    /// <summary>
+    /// <c>if (!Monitor.TryEnter(x, timeout)) throw …;</c> (or <c>return …;</c>), <c>if (!gate.Wait(timeout)) …</c>,
+    /// <c>mutex.WaitOne(timeout)</c>, <c>rw.TryEnterWriteLock(timeout)</c>, <c>gate.TryEnter(timeout)</c> on a <c>Lock</c>, followed by
+    /// <c>try { … } finally { release; }</c>: the lock is held in the try. The guard stays as written in front of the rebuilt try,
+    /// so what moves out of the lock runs before the attempt to take it (when the attempt times out, work that touches nothing
+    /// shared has run for nothing; the exception is the same).
+    /// </summary>
+    private static GuardedRegion? FromGuard(IfStatementSyntax guard, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (guard.Parent is not BlockSyntax container || guard.Else is not null
+            || guard.Condition is not PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var operand }
+            || StripParentheses(operand) is not InvocationExpressionSyntax invocation
+            || !LeavesTheMethod(guard.Statement)
+            || container.Statements.IndexOf(guard) is var index && index + 1 >= container.Statements.Count
+            || container.Statements[index + 1] is not TryStatementSyntax tryStatement
+            || tryStatement.Catches.Count > 0
+            || tryStatement.Finally is null
+            || tryStatement.Finally.Block.Statements.Count != 1
+            || tryStatement.Finally.Block.Statements[0] is not ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release })
+        {
+            return null;
+        }
+
+        if (LockRegionFinder.FromSyntax(model, invocation, KnownTypes.For(model.Compilation), cancellationToken) is not { } region
+            || region.Anchor is not IInvocationOperation { TargetMethod: var acquireMethod }
+            || !region.Body.Select(o => o.Syntax).SequenceEqual(new SyntaxNode[] { tryStatement.Block })
+            || region.LockedValue.Syntax is not ExpressionSyntax lockExpression
+            || model.GetSymbolInfo(release, cancellationToken).Symbol is not IMethodSymbol releaseMethod)
+        {
+            return null;
+        }
+
+        var expectedRelease = (region.Kind, acquireMethod.Name) switch
+        {
+            (LockKind.Semaphore, "Wait" or "WaitOne") => "Release",
+            (LockKind.Mutex, "WaitOne") => "ReleaseMutex",
+            (LockKind.LockObject, "TryEnter") => "Exit",
+            (LockKind.Monitor, "TryEnter") when invocation.ArgumentList.Arguments.Count == 2 => "Exit",
+            (LockKind.ReaderWriter, "TryEnterWriteLock") => "ExitWriteLock",
+            _ => null,
+        };
+        if (expectedRelease is null || releaseMethod.Name != expectedRelease || releaseMethod.Parameters.Length > 1
+            || acquireMethod.Parameters.Any(p => p.RefKind != RefKind.None))
+        {
+            return null;
+        }
+
+        ExpressionSyntax? releasedOn = releaseMethod.IsStatic
+            ? release.ArgumentList.Arguments.FirstOrDefault()?.Expression
+            : (release.Expression as MemberAccessExpressionSyntax)?.Expression;
+        if (releasedOn is null || !SyntaxFactory.AreEquivalent(releasedOn, lockExpression)
+            || (!releaseMethod.IsStatic && release.ArgumentList.Arguments.Count > 0))
+        {
+            return null;
+        }
+
+        return new GuardedRegion(container, guard, tryStatement, lockExpression, tryStatement.Block, acquire: guard);
+    }
+
+    /// <summary><c>throw …;</c> or <c>return …;</c>, alone or as the last statement of a block (which runs only when the lock was not taken).</summary>
+    private static bool LeavesTheMethod(StatementSyntax statement)
+        => statement is ThrowStatementSyntax or ReturnStatementSyntax
+           || (statement is BlockSyntax { Statements.Count: > 0 } block && block.Statements.Last() is ThrowStatementSyntax or ReturnStatementSyntax
+               && !block.DescendantNodes().OfType<StatementSyntax>().Any(s => s is BreakStatementSyntax or ContinueStatementSyntax or GotoStatementSyntax or YieldStatementSyntax));
+
+    private static ExpressionSyntax StripParentheses(ExpressionSyntax expression)
+    {
+        while (expression is ParenthesizedExpressionSyntax parenthesized)
+        {
+            expression = parenthesized.Expression;
+        }
+
+        return expression;
     }
 }

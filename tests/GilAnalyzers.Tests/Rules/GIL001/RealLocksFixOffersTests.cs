@@ -67,7 +67,9 @@ public class RealLocksFixOffersTests
         var offers = await CodeFixOffers.ForAsync(source);
         Assert.Equal(3, offers.Count);
         Assert.All(offers, o => Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, o.Id));
-        Assert.Empty(offers[0].Keys);
+        // if (!gate.Wait(t)) throw …; try { … } finally { Release(); }: the guard stays in front, the row's sum moves before it
+        // (GuardedAcquireFixerTests); it used to get no action.
+        Assert.Equal(new[] { SharedLockAroundCpuWorkFixer.MoveOutOfLockKey }, offers[0].Keys);
         // EnterWriteLock(); try { … } finally { ExitWriteLock(); } is a form the fixes rewrite (issue 16): the row's sum
         // reads nothing written under the write lock, so it moves in front of it; a per-worker fold would regroup doubles.
         Assert.Equal(new[] { SharedLockAroundCpuWorkFixer.MoveOutOfLockKey }, offers[1].Keys);
@@ -103,11 +105,31 @@ public class RealLocksFixOffersTests
                 }
             }
             """;
+        // Only the guarded semaphore is reported; its fix rewrites that gate (the sum moves in front of its guard), never the
+        // enclosing `lock (_outer)`.
+        var fixedSource = source.Replace("""
+                            if (!_inner.Wait(100)) throw new TimeoutException();
+                            try
+                            {
+                                long h = 0;
+                                for (int i = 0; i < grid[g].Length; i++) h += grid[g][i] * (long)grid[g][i];
+                                sums[g] = h;
+                            }
+            """, """
+                            long h = 0;
+                            for (int i = 0; i < grid[g].Length; i++) h += grid[g][i] * (long)grid[g][i];
+                            if (!_inner.Wait(100)) throw new TimeoutException();
+                            try
+                            {
+                                sums[g] = h;
+                            }
+            """);
+        Assert.NotEqual(source, fixedSource);
         var offers = await CodeFixOffers.ForAsync(source);
-        // Only the guarded semaphore is reported; its fix must not rewrite the enclosing `lock (_outer)` instead.
         var site = Assert.Single(offers);
         Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, site.Id);
-        Assert.Empty(site.Keys);
+        await GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.SharedLockAroundCpuWorkAnalyzer, SharedLockAroundCpuWorkFixer>.VerifyCodeFixAsync(
+            source.Replace("if (!_inner.Wait(100))", "if (!{|GIL001:_inner.Wait(100)|})"), fixedSource, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey);
     }
 
     [Fact]
