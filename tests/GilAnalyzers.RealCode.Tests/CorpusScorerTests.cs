@@ -162,6 +162,27 @@ public sealed class CorpusScorerTests : IDisposable
     }
 
     [Fact]
+    public async Task An_application_project_is_compiled_as_an_application()
+    {
+        // OutputType Exe: top-level statements bind (as a library they are error CS8805), and the code fixes see a closed world.
+        var checkout = Path.Combine(root, "checkouts", "someone+numerics@0123456789ab");
+        Directory.CreateDirectory(checkout);
+        await File.WriteAllTextAsync(Path.Combine(checkout, "App.csproj"),
+            "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><OutputType>Exe</OutputType></PropertyGroup></Project>");
+        await File.WriteAllTextAsync(Path.Combine(checkout, "Main.cs"), "Work.Heavy(args.Length + 4);\n");
+        await File.WriteAllTextAsync(Path.Combine(checkout, "Work.cs"), Program);
+        var labels = Path.Combine(root, "tuned.tsv");
+        await File.WriteAllLinesAsync(labels, new[] { Row("15-20", "GIL001", "lock-parallel-body", path: "Work.cs") });
+
+        var report = await new CorpusScorer(new CorpusOptions(Path.Combine(root, "checkouts"), new[] { labels }, new[] { ReferenceMode.Framework }), TextWriter.Null)
+            .RunAsync(CancellationToken.None);
+
+        var run = Assert.Single(report.Runs);
+        Assert.Equal(0, Assert.Single(run.Projects).CompilerErrors);
+        Assert.Equal(Outcome.TruePositive, Assert.Single(run.Rows).Outcome);
+    }
+
+    [Fact]
     public async Task Diagnostics_outside_every_row_are_listed_not_counted()
     {
         var checkout = Path.Combine(root, "checkouts", "someone+numerics@0123456789ab");

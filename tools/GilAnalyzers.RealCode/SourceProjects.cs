@@ -15,7 +15,8 @@ public sealed record SourceProject(
     IReadOnlyList<string> PreprocessorSymbols,
     bool Nullable,
     bool ImplicitUsings,
-    IReadOnlyList<string> ProjectReferences);
+    IReadOnlyList<string> ProjectReferences,
+    OutputKind OutputKind = OutputKind.DynamicallyLinkedLibrary);
 
 /// <summary>
 /// Finds projects under a folder without MSBuild: each *.csproj owns the *.cs files below its folder (bin/obj and
@@ -67,7 +68,7 @@ public static class SourceProjects
 
         var files = folderProject.Files.Where(f => f == file || !entries.Contains(f, StringComparer.Ordinal)).ToList();
         var name = folderProject.Name + " " + Path.GetFileName(file);
-        return folderProject with { Name = name, ProjectFile = folderProject.ProjectFile + " " + Path.GetFileName(file), Files = files };
+        return folderProject with { Name = name, ProjectFile = folderProject.ProjectFile + " " + Path.GetFileName(file), Files = files, OutputKind = OutputKind.ConsoleApplication };
     }
 
     private static readonly Regex MainDeclaration = new(@"\bstatic\s+(?:async\s+)?(?:void|int|Task(?:<int>)?)\s+Main\s*\(", RegexOptions.Compiled);
@@ -229,6 +230,16 @@ public static class SourceProjects
             languageVersion = parsed;
         }
 
+        // An application (OutputType Exe or WinExe) is compiled as one: top-level statements bind, and the code fixes see
+        // that no other assembly can implement its types.
+        var outputKind = properties.TryGetValue("OutputType", out var outputType)
+            ? outputType.ToLowerInvariant() switch
+            {
+                "exe" => OutputKind.ConsoleApplication,
+                "winexe" => OutputKind.WindowsApplication,
+                _ => OutputKind.DynamicallyLinkedLibrary,
+            }
+            : OutputKind.DynamicallyLinkedLibrary;
         var projectName = properties.TryGetValue("AssemblyName", out var assemblyName) && !assemblyName.Contains("$(")
             ? assemblyName
             : Path.GetFileNameWithoutExtension(projectFile);
@@ -241,7 +252,8 @@ public static class SourceProjects
             Nullable: !properties.TryGetValue("Nullable", out var nullable) || !nullable.Equals("disable", StringComparison.OrdinalIgnoreCase),
             ImplicitUsings: properties.TryGetValue("ImplicitUsings", out var usings)
                 && (usings.Equals("enable", StringComparison.OrdinalIgnoreCase) || usings.Equals("true", StringComparison.OrdinalIgnoreCase)),
-            references);
+            references,
+            outputKind);
     }
 
     private const string ImplicitUsingsSource =
@@ -262,7 +274,7 @@ public static class SourceProjects
             var id = ids[project.ProjectFile];
             var parseOptions = new CSharpParseOptions(project.LanguageVersion, DocumentationMode.Parse, SourceCodeKind.Regular, project.PreprocessorSymbols);
             var compilationOptions = new CSharpCompilationOptions(
-                OutputKind.DynamicallyLinkedLibrary,
+                project.OutputKind,
                 allowUnsafe: true,
                 nullableContextOptions: project.Nullable ? NullableContextOptions.Enable : NullableContextOptions.Disable,
                 concurrentBuild: false);
