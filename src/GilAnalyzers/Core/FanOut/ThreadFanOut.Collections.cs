@@ -19,9 +19,9 @@ internal static partial class ThreadFanOut
             return null;
         }
 
-        var cost = ThreadCost(handle.Delegate, costModel, types);
+        var cost = WorkerThreadCost(handle.Delegate, costModel, types, out var queueWorker);
         return cost.IsCpuBound
-            ? new FanOut(FanOutShape.Loop, handle.Site, handle.QueryCount!, cost, "new Thread", null, handle.ShapeBlocker)
+            ? new FanOut(FanOutShape.Loop, handle.Site, handle.QueryCount!, cost, "new Thread", null, handle.ShapeBlocker ?? (queueWorker ? QueueWorkerBlocker : null))
             : null;
     }
 
@@ -66,13 +66,20 @@ internal static partial class ThreadFanOut
             return null;
         }
 
-        var cost = ThreadCost(@delegate, costModel, types);
+        var cost = WorkerThreadCost(@delegate, costModel, types, out var queueWorker);
         if (!cost.IsCpuBound)
         {
             return null;
         }
 
         FanOutPlan? plan = null;
+        if (queueWorker)
+        {
+            // Each thread drains a shared queue until it is told to stop: the same work as Parallel.ForEach over the
+            // queue, but not one partition per thread — no rewrite.
+            return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", null, handle.ShapeBlocker ?? usage.FixBlocker ?? QueueWorkerBlocker);
+        }
+
         if (handle.HeldByMember && usage.FixBlocker is null && usage.Joins.Count > 0 && handle.OuterLoop is null)
         {
             var holderBlocker = PlanHolders(handle, usage, root, types, out plan);

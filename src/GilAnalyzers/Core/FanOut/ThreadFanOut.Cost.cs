@@ -133,6 +133,11 @@ internal static partial class ThreadFanOut
         public int Io;
         public bool HasIo;
 
+        /// <summary>Walking a queue worker (<see cref="QueueWorkerCost"/>): hand-off waits are no I/O, and a loop is no work by itself.</summary>
+        public bool QueueWorker;
+
+        public KnownTypes? Types;
+
         public void AddCpu(int strength, string reason)
         {
             if (strength > Cpu)
@@ -165,6 +170,13 @@ internal static partial class ThreadFanOut
                 break;
             default:
                 return;
+        }
+
+        if (split.QueueWorker && operation is not (IBlockOperation or ILoopOperation or IConditionalOperation or ITryOperation or IUsingOperation or ILockOperation or ISwitchOperation or ISwitchCaseOperation or ILabeledOperation)
+            && WaitsOnlyForItems(operation, split.Types!, costModel))
+        {
+            SplitHandOffStatement(operation, depth, trampolines, costModel, ref split);
+            return;
         }
 
         switch (operation)
@@ -233,7 +245,7 @@ internal static partial class ThreadFanOut
             SplitCost(child, inner, trampolines, costModel, ref split);
         }
 
-        if (!small && loop.Body is IBlockOperation loopBlock
+        if (!small && !split.QueueWorker && loop.Body is IBlockOperation loopBlock
             && loopBlock.Operations.Any(o => !(o is IConditionalOperation) && costModel.Analyze(o).Kind != WorkKind.IoBound))
         {
             // The iterations compute besides the I/O: the loop itself is work at its own level.

@@ -15,8 +15,21 @@ internal static partial class ThreadFanOut
 
         public List<IInvocationOperation> Joins { get; } = new List<IInvocationOperation>();
 
-        /// <summary>Background, STA, message-loop threads: not CPU workers at all (no diagnostic).</summary>
-        public bool NotACpuWorker { get; set; }
+        private bool _notACpuWorker;
+
+        /// <summary>
+        /// STA / message-loop threads, and background threads nothing joins: not CPU workers at all (no diagnostic). A
+        /// background thread that the function (or, for threads kept in a field, the type) joins is waited for like any
+        /// worker: being a background thread only matters to a process that exits without waiting.
+        /// </summary>
+        public bool NotACpuWorker
+        {
+            get => _notACpuWorker || (Background && Joins.Count == 0);
+            set => _notACpuWorker = value;
+        }
+
+        /// <summary>The threads' <c>IsBackground</c> is set.</summary>
+        public bool Background { get; private set; }
 
         public string? FixBlocker { get; set; }
 
@@ -522,9 +535,21 @@ internal static partial class ThreadFanOut
         private void ThreadProperty(IPropertyReferenceOperation property)
         {
             var isWrite = property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
-            if (property.Property.Name == "IsBackground" || property.Property.Name == "ApartmentState")
+            if (property.Property.Name == "IsBackground")
             {
-                // A background thread does not keep the process alive: a service / message-loop thread, not a CPU fan-out.
+                // A background thread does not keep the process alive: a service thread unless something joins it.
+                // Parallel.For has no such flag: no rewrite.
+                if (isWrite)
+                {
+                    Background = true;
+                    FixBlocker ??= "the threads are background threads";
+                }
+
+                return;
+            }
+
+            if (property.Property.Name == "ApartmentState")
+            {
                 NotACpuWorker = NotACpuWorker || isWrite;
                 return;
             }
