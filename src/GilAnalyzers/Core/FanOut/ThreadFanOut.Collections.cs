@@ -34,6 +34,11 @@ internal static partial class ThreadFanOut
         }
 
         var loop = handle.Loop!;
+        if (JoinedInItsOwnIteration(usage, loop))
+        {
+            // threads[i].Start(); threads[i].Join(); in the creation loop: one thread at a time, nothing runs in parallel.
+            return null;
+        }
 
         var grid = false;
         if (handle.OuterLoop is not null && usage.Joins.Any(j => !IsWithin(j, handle.OuterLoop)))
@@ -101,6 +106,30 @@ internal static partial class ThreadFanOut
         }
 
         return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker, dispatch);
+    }
+
+    /// <summary>
+    /// Whether the creation loop joins the thread it has just started (<c>t.Start(); t.Join();</c>, <c>threads[i].Start();
+    /// threads[i].Join();</c>) before the next iteration makes another: the threads run one after another.
+    /// </summary>
+    private static bool JoinedInItsOwnIteration(ThreadUsage usage, ILoopOperation loop)
+    {
+        foreach (var join in usage.Joins)
+        {
+            if (!IsWithin(join, loop.Body) || join.Instance is null)
+            {
+                continue;
+            }
+
+            var joined = OperationFacts.StripConversions(join.Instance).Syntax.ToString();
+            if (usage.Starts.Any(start => start.Instance is not null && IsWithin(start, loop.Body) && start.Syntax.SpanStart < join.Syntax.SpanStart
+                                          && OperationFacts.StripConversions(start.Instance).Syntax.ToString() == joined))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -32,7 +32,7 @@ internal static partial class ThreadFanOut
             return AnalyzeCallerRunsOtherPart(candidates[0].Handle, candidates[0].Usage, costModel, types);
         }
 
-        if (candidates.Count < 2)
+        if (candidates.Count < 2 || RunOneAfterAnother(candidates.Select(c => c.Usage).ToList()))
         {
             return null;
         }
@@ -62,6 +62,31 @@ internal static partial class ThreadFanOut
         FanOutPlan? plan = null;
         var blocker = workers.Any(w => w.Usage.Joins.Count == 0) ? "the threads signal a CountdownEvent instead of being joined" : PlanExplicit(workers, root, types, out plan);
         return new FanOut(FanOutShape.Explicit, workers[0].Handle.Site, workers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), workers[0].Cost, "new Thread", blocker is null ? plan : null, blocker);
+    }
+
+    /// <summary>
+    /// Whether no two of the threads overlap: each is joined before the next one is started (<c>a.Start(); a.Join();
+    /// b.Start(); b.Join();</c>) — they run one after another, nothing is split.
+    /// </summary>
+    private static bool RunOneAfterAnother(List<ThreadUsage> threads)
+    {
+        if (threads.Any(t => t.Starts.Count == 0 || t.Joins.Count == 0))
+        {
+            return false;
+        }
+
+        var spans = threads.Select(t => (Start: t.Starts.Min(s => s.Syntax.SpanStart), Join: t.Joins.Max(j => j.Syntax.SpanStart)))
+            .OrderBy(t => t.Start)
+            .ToList();
+        for (var i = 1; i < spans.Count; i++)
+        {
+            if (spans[i - 1].Join > spans[i].Start)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
