@@ -67,9 +67,10 @@ internal static partial class ThreadFanOut
     }
 
     /// <summary>
-    /// Whether everything in <paramref name="operation"/> that waits or does I/O is a hand-off wait
-    /// (<see cref="IsHandOffWait"/>), directly or in the source methods it calls (not overridable, a few calls deep).
-    /// Counts the hand-off waits found.
+    /// Whether everything in <paramref name="operation"/> that waits is a hand-off wait (<see cref="IsHandOffWait"/>),
+    /// directly or in the source methods it calls (a few calls deep; an interface or virtual call through its few source
+    /// implementations). <paramref name="allowIo"/>: plain I/O that does not wait (a stream, a file) is allowed — the cost
+    /// split weighs it against the work; otherwise it refuses too. Counts the hand-off waits found.
     /// </summary>
     private static bool OnlyHandOffWaits(IOperation operation, KnownTypes types, WorkCostModel costModel, bool allowIo, int depth, HashSet<IMethodSymbol> visited, ref int waits)
     {
