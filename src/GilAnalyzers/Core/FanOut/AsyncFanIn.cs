@@ -159,7 +159,7 @@ internal sealed class AsyncFanIn
     /// compiler picks the <c>params ReadOnlySpan&lt;Task&gt;</c> overload — the collection the compiler builds (its children
     /// are the elements). Default when the argument is one collection expression of the user's.
     /// </summary>
-    private static ImmutableArray<IOperation> ParamsElements(IInvocationOperation join, IOperation argument)
+    internal static ImmutableArray<IOperation> ParamsElements(IInvocationOperation join, IOperation argument)
     {
         if (join.Arguments[0].ArgumentKind == ArgumentKind.ParamArray && argument is IArrayCreationOperation { Initializer: { } initializer })
         {

@@ -1571,9 +1571,9 @@ internal static partial class PoolFanOut
         if (collection is null)
         {
             // var task = new Task(() => { work; countdown.Signal(); }); task.Start(); ... countdown.Wait();
-            return loop is not null && launch is IObjectCreationOperation creation
-                ? AnalyzeSignalledTask(creation, @delegate, loop, parent, root, types, costModel)
-                : null;
+            return launch is not IObjectCreationOperation creation ? null
+                : loop is not null ? AnalyzeSignalledTask(creation, @delegate, loop, parent, root, types, costModel)
+                : AnalyzeTaskSet(creation, parent, root, types, costModel);
         }
 
         if (loop is null)

@@ -128,8 +128,9 @@ public class RawThreadsCpuLoopAnalyzerTests
     }
 
     [Fact]
-    public async Task BackgroundThreads_DoNotReport()
+    public async Task BackgroundThreadsTheMethodJoins_Report()
     {
+        // Background or not, the method waits for the threads: they are workers (no rewrite: Parallel.For has no such flag).
         var source = Usings + """
             class C
             {
@@ -139,11 +140,34 @@ public class RawThreadsCpuLoopAnalyzerTests
                     for (int t = 0; t < 4; t++)
                     {
                         int id = t;
-                        threads[t] = new Thread(() => { for (int i = id; i < data.Length; i += 4) data[i] *= 2; });
+                        threads[t] = {|#0:new Thread(() => { for (int i = id; i < data.Length; i += 4) data[i] *= 2; })|};
                         threads[t].IsBackground = true;
                         threads[t].Start();
                     }
                     foreach (var th in threads) th.Join();
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.RawThreadsCpuLoop).WithLocation(0).WithArguments("4", "for loop", "Parallel.For"));
+    }
+
+    [Fact]
+    public async Task BackgroundThreadsNobodyJoins_DoNotReport()
+    {
+        var source = Usings + """
+            class C
+            {
+                static void Run(int[] data, CountdownEvent done)
+                {
+                    var threads = new Thread[4];
+                    for (int t = 0; t < 4; t++)
+                    {
+                        int id = t;
+                        threads[t] = new Thread(() => { for (int i = id; i < data.Length; i += 4) data[i] *= 2; done.Signal(); });
+                        threads[t].IsBackground = true;
+                        threads[t].Start();
+                    }
                 }
             }
             """;

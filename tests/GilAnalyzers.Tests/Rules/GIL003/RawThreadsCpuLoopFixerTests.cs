@@ -363,7 +363,7 @@ public class RawThreadsCpuLoopFixerTests
     }
 
     [Fact]
-    public async Task ThreadsJoinedOneByOne_ReportWithoutFix()
+    public async Task ThreadsJoinedOneByOne_AreNoFanOut()
     {
         var source = Usings + """
             class C
@@ -374,7 +374,7 @@ public class RawThreadsCpuLoopFixerTests
                     for (int t = 0; t < 2; t++)
                     {
                         int id = t;
-                        threads[t] = [|new Thread(() => { for (int i = id; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); })|];
+                        threads[t] = new Thread(() => { for (int i = id; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); });
                         threads[t].Start();
                         threads[t].Join();
                     }
@@ -382,7 +382,7 @@ public class RawThreadsCpuLoopFixerTests
 
                 static void Explicit(double[] data)
                 {
-                    var a = [|new Thread(() => { for (int i = 0; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); })|];
+                    var a = new Thread(() => { for (int i = 0; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); });
                     var b = new Thread(() => { for (int i = 1; i < data.Length; i += 2) data[i] = Math.Sqrt(data[i]); });
                     a.Start();
                     a.Join();

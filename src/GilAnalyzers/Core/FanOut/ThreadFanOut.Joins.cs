@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GilAnalyzers.Core;
+
+/// <summary>
+/// Whether the function waits for its threads: <c>Join</c>, or a <c>CountdownEvent</c> each thread signals.
+/// </summary>
+internal static partial class ThreadFanOut
+{
+    /// <summary>Joined with <c>Join</c>, or each thread signals a <c>CountdownEvent</c> the function then waits on.</summary>
+    private static bool IsJoined(ThreadUsage usage, ThreadHandle handle, IOperation root, KnownTypes types)
+        => usage.Joins.Count > 0 || (handle.Delegate is not null && JoinedByCountdown(handle.Delegate, root, types));
+
+    /// <summary>
+    /// <c>done.Signal()</c> in the thread body and <c>done.Wait()</c> in the function that starts the threads, on the same
+    /// <c>CountdownEvent</c>: a join written without <c>Join</c>.
+    /// </summary>
+    private static bool JoinedByCountdown(IOperation @delegate, IOperation root, KnownTypes types)
+    {
+        if (@delegate is not IAnonymousFunctionOperation function)
+        {
+            return false;
+        }
+
+        ISymbol? signalled = null;
+        foreach (var operation in OperationFacts.Descendants(function.Body, enterFunctions: false))
+        {
+            if (operation is not IInvocationOperation invocation)
+            {
+                continue;
+            }
+
+            if (IsCountdownSignal(invocation, types))
+            {
+                signalled = OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(invocation.Instance!));
+                break;
+            }
+
+            // () => CheckRange(lo, hi, done): the helper signals the event it is handed.
+            if (SignalledArgument(invocation, types) is { } passed)
+            {
+                signalled = passed;
+                break;
+            }
+        }
+
+        if (signalled is null)
+        {
+            return false;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation { TargetMethod: { Name: "Wait", ContainingType: { Name: "CountdownEvent" } }, Instance: { } waited }
+                && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(waited)), signalled))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsCountdownSignal(IInvocationOperation invocation, KnownTypes types)
+        => invocation is { TargetMethod: { Name: "Signal", ContainingType: { Name: "CountdownEvent" } countdown }, Instance: not null }
+           && KnownTypes.Is(countdown, types.CountdownEvent);
+
+    /// <summary>
+    /// The local or field passed to a source method of this compilation that signals it (<c>Check(lo, hi, done)</c> where
+    /// <c>Check</c> ends with <c>done.Signal()</c> on that parameter), or null.
+    /// </summary>
+    private static ISymbol? SignalledArgument(IInvocationOperation call, KnownTypes types)
+    {
+        var candidates = new List<(IParameterSymbol Parameter, ISymbol Passed)>();
+        foreach (var argument in call.Arguments)
+        {
+            if (argument.Parameter is { } parameter && KnownTypes.Is(parameter.Type, types.CountdownEvent)
+                && OperationFacts.StripConversions(argument.Value) is ILocalReferenceOperation or IFieldReferenceOperation
+                && OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(argument.Value)) is { } passed)
+            {
+                candidates.Add((parameter, passed));
+            }
+        }
+
+        if (candidates.Count == 0
+            || WorkCostModel.For(types).GetBody(call.TargetMethod.OriginalDefinition, System.Threading.CancellationToken.None) is not { } body)
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation signal && IsCountdownSignal(signal, types)
+                && OperationFacts.StripConversions(signal.Instance!) is IParameterReferenceOperation signalledParameter)
+            {
+                foreach (var (parameter, passed) in candidates)
+                {
+                    if (parameter.Ordinal == signalledParameter.Parameter.Ordinal)
+                    {
+                        return passed;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+}
