@@ -430,11 +430,7 @@ internal sealed class GuardedRegion
                         && enclosing.Parent is BlockSyntax;
         var index = container.Statements.IndexOf(acquire);
         var tryStatement = insideTry ? (TryStatementSyntax)container.Parent! : index >= 0 && index + 1 < container.Statements.Count ? container.Statements[index + 1] as TryStatementSyntax : null;
-        if (tryStatement is null
-            || tryStatement.Catches.Count > 0
-            || tryStatement.Finally is null
-            || tryStatement.Finally.Block.Statements.Count != 1
-            || tryStatement.Finally.Block.Statements[0] is not ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release })
+        if (tryStatement is null || OnlyReleaseIn(tryStatement) is not { } release)
         {
             return null;
         }
@@ -465,11 +461,7 @@ internal sealed class GuardedRegion
             return null;
         }
 
-        ExpressionSyntax? releasedOn = releaseMethod.IsStatic
-            ? release.ArgumentList.Arguments.FirstOrDefault()?.Expression
-            : (release.Expression as MemberAccessExpressionSyntax)?.Expression;
-        if (releasedOn is null || !SyntaxFactory.AreEquivalent(releasedOn, lockExpression)
-            || (!releaseMethod.IsStatic && release.ArgumentList.Arguments.Count > 0))
+        if (!ReleasesOn(release, releaseMethod, lockExpression))
         {
             return null;
         }
@@ -494,10 +486,7 @@ internal sealed class GuardedRegion
             || !LeavesTheMethod(guard.Statement)
             || container.Statements.IndexOf(guard) is var index && index + 1 >= container.Statements.Count
             || container.Statements[index + 1] is not TryStatementSyntax tryStatement
-            || tryStatement.Catches.Count > 0
-            || tryStatement.Finally is null
-            || tryStatement.Finally.Block.Statements.Count != 1
-            || tryStatement.Finally.Block.Statements[0] is not ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release })
+            || OnlyReleaseIn(tryStatement) is not { } release)
         {
             return null;
         }
@@ -526,11 +515,7 @@ internal sealed class GuardedRegion
             return null;
         }
 
-        ExpressionSyntax? releasedOn = releaseMethod.IsStatic
-            ? release.ArgumentList.Arguments.FirstOrDefault()?.Expression
-            : (release.Expression as MemberAccessExpressionSyntax)?.Expression;
-        if (releasedOn is null || !SyntaxFactory.AreEquivalent(releasedOn, lockExpression)
-            || (!releaseMethod.IsStatic && release.ArgumentList.Arguments.Count > 0))
+        if (!ReleasesOn(release, releaseMethod, lockExpression))
         {
             return null;
         }
@@ -552,5 +537,24 @@ internal sealed class GuardedRegion
         }
 
         return expression;
+    }
+
+    /// <summary>The release call of a <c>try</c> with no <c>catch</c> whose <c>finally</c> holds only that call; null otherwise.</summary>
+    private static InvocationExpressionSyntax? OnlyReleaseIn(TryStatementSyntax tryStatement)
+        => tryStatement is { Catches.Count: 0, Finally.Block.Statements: { Count: 1 } finallyStatements }
+           && finallyStatements[0] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax release }
+            ? release
+            : null;
+
+    /// <summary>
+    /// <c>Monitor.Exit(x)</c> or <c>x.Release()</c> on the same object as written in the acquire, with no argument but the lock.
+    /// </summary>
+    private static bool ReleasesOn(InvocationExpressionSyntax release, IMethodSymbol releaseMethod, ExpressionSyntax lockExpression)
+    {
+        ExpressionSyntax? releasedOn = releaseMethod.IsStatic
+            ? release.ArgumentList.Arguments.FirstOrDefault()?.Expression
+            : (release.Expression as MemberAccessExpressionSyntax)?.Expression;
+        return releasedOn is not null && SyntaxFactory.AreEquivalent(releasedOn, lockExpression)
+               && (releaseMethod.IsStatic || release.ArgumentList.Arguments.Count == 0);
     }
 }
