@@ -80,7 +80,7 @@ internal sealed class SerialisedLockSite
         context.RegisterOperationAction(
             c =>
             {
-                if (LockRegionFinder.FromUsing(c.Operation, types) is { } region)
+                if (LockRegionFinder.FromUsing(c.Operation, types, c.CancellationToken) is { } region)
                 {
                     onRegion(c, region);
                 }
