@@ -317,7 +317,7 @@ internal sealed class WorkCostModel
             // Where the time goes: one call outside the loops against a nest of loops (or bulk work nested as deep).
             if (ShallowIoReason is not null && MaxLoopDepth < WorkCost.NestedStrength && HeavyStrength < WorkCost.NestedStrength)
             {
-                return new WorkCost(WorkKind.IoBound, ShallowIoReason);
+                return new WorkCost(WorkKind.IoBound, ShallowIoReason, shallowIo: true);
             }
 
             if (MaxLoopDepth == 0 && HeavyStrength == 0)
@@ -748,6 +748,12 @@ internal sealed class WorkCostModel
         var summary = Summarise(method, walk.Callers, walk.CancellationToken, onSameState, forwarded);
         switch (summary.Kind)
         {
+            case WorkKind.IoBound when summary.ShallowIo && nest.Depth == 0 && walk.LockBody && walk.Callers.Count == 0:
+                // Under a lock, a helper called once that only does a one-off I/O step (TryGetExistingPath: one
+                // File.Exists) is that step, as if written here: where the time goes is decided by the rest of the
+                // locked work, as for a direct one-off call (ShallowIoReason).
+                walk.ShallowIoReason ??= "calls '" + name + "' (" + summary.Reason + ")";
+                break;
             case WorkKind.IoBound:
                 walk.IoReason = "calls '" + name + "' (" + summary.Reason + ")";
                 return false;
