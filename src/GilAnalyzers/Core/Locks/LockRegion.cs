@@ -44,12 +44,6 @@ internal enum LockKind
     /// <see cref="AsyncLockWrappers"/>). The region is the using's scope; the lock is the wrapper instance.
     /// </summary>
     AsyncWrapper,
-
-    /// <summary>
-    /// A call to a helper of the compilation that takes a lock and leaves it held (<c>EnterCacheLock(ref taken); try { … }
-    /// finally { ExitCacheLock(taken); }</c>, see <see cref="AcquireHelpers"/>). The lock is the one the helper takes.
-    /// </summary>
-    AcquireHelper,
 }
 
 /// <summary>A piece of code that runs while holding one lock.</summary>
@@ -108,7 +102,6 @@ internal static class LockRegionFinder
         {
             ILockOperation lockOperation => FromLockStatement(lockOperation),
             IInvocationOperation invocation when IsAcquireName(invocation.TargetMethod.Name) => FromAcquireCall(invocation, types),
-            IInvocationOperation invocation when AcquireHelpers.MayBeHelperName(invocation.TargetMethod.Name) => FromHelperCall(invocation, types, cancellationToken),
             IInvocationOperation invocation when MayBeRunnerCall(invocation.Syntax) => FromRunnerCall(invocation, types, cancellationToken),
             IInvalidOperation invalid when MayBeRunnerCall(invalid.Syntax) => FromUnboundRunnerCall(invalid, types, cancellationToken),
             { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => FromUsing(usingOperation, types, cancellationToken),
@@ -131,9 +124,7 @@ internal static class LockRegionFinder
                 UsingStatementSyntax { Expression: InvocationExpressionSyntax or AwaitExpressionSyntax } => true,
                 UsingStatementSyntax { Declaration.Variables.Count: 1 } => true,
                 LocalDeclarationStatementSyntax { UsingKeyword.RawKind: > 0 } => true,
-                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => IsAcquireName(member.Name.Identifier.ValueText)
-                    || AcquireHelpers.MayBeHelperName(member.Name.Identifier.ValueText),
-                InvocationExpressionSyntax { Expression: IdentifierNameSyntax identifier } => AcquireHelpers.MayBeHelperName(identifier.Identifier.ValueText),
+                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => IsAcquireName(member.Name.Identifier.ValueText),
                 _ => false,
             };
             if (candidate && FromSyntax(model, node, types, cancellationToken) is { } region)
@@ -295,7 +286,7 @@ internal static class LockRegionFinder
            || name == "TryEnterUpgradeableReadLock" || name == "AcquireWriterLock";
 
     /// <summary>The call names that release a lock taken by <paramref name="acquireName"/> on a lock of <paramref name="kind"/>.</summary>
-    internal static string[] ReleaseNames(LockKind kind, string acquireName)
+    private static string[] ReleaseNames(LockKind kind, string acquireName)
     {
         switch (kind)
         {
@@ -322,106 +313,75 @@ internal static class LockRegionFinder
     /// <summary>A call that acquires a lock: Monitor.Enter/TryEnter, a one-slot semaphore's Wait, Mutex.WaitOne, Lock.Enter, SpinLock.Enter.</summary>
     public static LockRegion? FromAcquireCall(IInvocationOperation invocation, KnownTypes types)
     {
-        if (!ClassifyAcquire(invocation, types, out var kind, out var lockedValue, out var systemWide))
-        {
-            return null;
-        }
-
-        var body = FindBodyAfterAcquire(invocation, lockedValue, ReleaseNames(kind, invocation.TargetMethod.Name));
-        return body.IsDefaultOrEmpty
-            ? null
-            : new LockRegion(kind, invocation, lockedValue, body, invocation.Syntax.GetLocation(), systemWide);
-    }
-
-    /// <summary>
-    /// A call to a helper of the compilation that takes a lock and leaves it held (<c>EnterCacheLock(ref taken);</c>, see
-    /// <see cref="AcquireHelpers"/>): the region runs from the call to the release — a call to a helper that releases the
-    /// same lock, or the release itself — as for a direct acquisition. The lock is the helper's.
-    /// </summary>
-    public static LockRegion? FromHelperCall(IInvocationOperation invocation, KnownTypes types, System.Threading.CancellationToken cancellationToken)
-    {
-        if (AcquireHelpers.Find(invocation, types, cancellationToken) is not { } helper)
-        {
-            return null;
-        }
-
-        var body = FindBodyAfterAcquire(invocation, helper.LockedValue, helper.ReleaseNames,
-            call => AcquireHelpers.Releases(call, Normalize(helper.LockedValue), helper.ReleaseNames, types, cancellationToken));
-        return body.IsDefaultOrEmpty
-            ? null
-            : new LockRegion(LockKind.AcquireHelper, invocation, helper.LockedValue, body, invocation.Syntax.GetLocation(), helper.IsSystemWide);
-    }
-
-    /// <summary>
-    /// What <paramref name="invocation"/> acquires when it is a lock acquisition (Monitor.Enter/TryEnter, a one-slot
-    /// semaphore's Wait, Mutex.WaitOne, Lock.Enter, SpinLock.Enter, an exclusive reader/writer acquisition): its kind, the
-    /// lock and whether the lock is machine-wide.
-    /// </summary>
-    internal static bool ClassifyAcquire(IInvocationOperation invocation, KnownTypes types, out LockKind kind, out IOperation lockedValue, out bool systemWide)
-    {
-        kind = default;
-        lockedValue = null!;
-        IOperation? value = null;
-        systemWide = false;
         var method = invocation.TargetMethod;
         if (!IsAcquireName(method.Name))
         {
-            return false;
+            return null;
         }
 
         var type = method.ContainingType;
         // WaitOne is declared on WaitHandle: what matters is the receiver's type.
         var receiverType = invocation.Instance?.Type;
+        LockKind kind;
+        IOperation? lockedValue;
+        var systemWide = false;
         // In each test the method and type names come before KnownTypes.Is: they are necessary for it and resolve no type.
         var name = method.Name;
         var isEnter = name == "Enter" || name == "TryEnter";
         if (isEnter && type?.Name == "Monitor" && KnownTypes.Is(type, types.Monitor) && invocation.Arguments.Length > 0)
         {
             kind = LockKind.Monitor;
-            value = ArgumentInOrder(invocation, 0);
+            lockedValue = ArgumentInOrder(invocation, 0);
         }
         else if (((name == "Wait" || name == "WaitAsync") && type?.Name == "SemaphoreSlim" && KnownTypes.Is(type, types.SemaphoreSlim))
                  || (name == "WaitOne" && receiverType?.Name == "Semaphore" && KnownTypes.Is(receiverType, types.Semaphore)))
         {
             kind = LockKind.Semaphore;
-            value = invocation.Instance;
-            if (value is null || !IsSingleSlotGate(value))
+            lockedValue = invocation.Instance;
+            if (lockedValue is null || !IsSingleSlotGate(lockedValue))
             {
-                return false;
+                return null;
             }
 
-            systemWide = receiverType?.Name == "Semaphore" && IsNamedSemaphore(value);
+            systemWide = receiverType?.Name == "Semaphore" && IsNamedSemaphore(lockedValue);
         }
         else if (name == "WaitOne" && receiverType?.Name == "Mutex" && KnownTypes.Is(receiverType, types.Mutex))
         {
             kind = LockKind.Mutex;
-            value = invocation.Instance;
-            systemWide = value is not null && IsNamedMutex(value);
+            lockedValue = invocation.Instance;
+            systemWide = lockedValue is not null && IsNamedMutex(lockedValue);
         }
         else if (isEnter && type?.Name == "Lock" && KnownTypes.Is(type, types.Lock))
         {
             kind = LockKind.LockObject;
-            value = invocation.Instance;
+            lockedValue = invocation.Instance;
         }
         else if (isEnter && type?.Name == "SpinLock" && type.ContainingNamespace is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
         {
             kind = LockKind.SpinLock;
-            value = invocation.Instance;
+            lockedValue = invocation.Instance;
         }
         else if (IsReaderWriterAcquireName(name)
                  && ((type?.Name == "ReaderWriterLockSlim" && KnownTypes.Is(type, types.ReaderWriterLockSlim))
                      || (type?.Name == "ReaderWriterLock" && KnownTypes.Is(type, types.ReaderWriterLock))))
         {
             kind = LockKind.ReaderWriter;
-            value = invocation.Instance;
+            lockedValue = invocation.Instance;
         }
         else
         {
-            return false;
+            return null;
         }
 
-        lockedValue = value!;
-        return value is not null;
+        if (lockedValue is null)
+        {
+            return null;
+        }
+
+        var body = FindBodyAfterAcquire(invocation, lockedValue, ReleaseNames(kind, name));
+        return body.IsDefaultOrEmpty
+            ? null
+            : new LockRegion(kind, invocation, lockedValue, body, invocation.Syntax.GetLocation(), systemWide);
     }
 
     /// <summary>
@@ -494,7 +454,7 @@ internal static class LockRegionFinder
     /// <c>if (!gate.Wait(timeout)) throw …; try { … } finally { gate.Release(); }</c> → the try body after the guard;
     /// otherwise the following statements of the same block, up to the first statement that releases the lock.
     /// </summary>
-    private static ImmutableArray<IOperation> FindBodyAfterAcquire(IInvocationOperation invocation, IOperation lockedValue, string[] releaseNames, Func<IInvocationOperation, bool>? helperReleases = null)
+    private static ImmutableArray<IOperation> FindBodyAfterAcquire(IInvocationOperation invocation, IOperation lockedValue, string[] releaseNames)
     {
         IOperation current = invocation;
         while (true)
@@ -554,7 +514,7 @@ internal static class LockRegionFinder
 
         var lockText = Normalize(lockedValue);
         if (index + 1 < block.Operations.Length && block.Operations[index + 1] is ITryOperation { Finally: { } @finally } tryOperation
-            && ContainsRelease(@finally, lockText, releaseNames, helperReleases))
+            && ContainsRelease(@finally, lockText, releaseNames))
         {
             return ImmutableArray.Create<IOperation>(tryOperation.Body);
         }
@@ -562,7 +522,7 @@ internal static class LockRegionFinder
         var builder = ImmutableArray.CreateBuilder<IOperation>();
         for (var i = index + 1; i < block.Operations.Length; i++)
         {
-            if (ContainsRelease(block.Operations[i], lockText, releaseNames, helperReleases))
+            if (ContainsRelease(block.Operations[i], lockText, releaseNames))
             {
                 break;
             }
@@ -625,22 +585,12 @@ internal static class LockRegionFinder
         return index < 0 ? default : ImmutableArray.Create(block.Operations, index + 1, block.Operations.Length - index - 1);
     }
 
-    internal static bool ContainsRelease(IOperation operation, string lockText, string[] releaseNames, Func<IInvocationOperation, bool>? helperReleases = null)
+    private static bool ContainsRelease(IOperation operation, string lockText, string[] releaseNames)
     {
         foreach (var descendant in operation.DescendantsAndSelf())
         {
-            if (descendant is not IInvocationOperation call)
+            if (descendant is not IInvocationOperation call || System.Array.IndexOf(releaseNames, call.TargetMethod.Name) < 0)
             {
-                continue;
-            }
-
-            if (System.Array.IndexOf(releaseNames, call.TargetMethod.Name) < 0)
-            {
-                if (helperReleases is not null && helperReleases(call))
-                {
-                    return true;
-                }
-
                 continue;
             }
 
@@ -661,7 +611,7 @@ internal static class LockRegionFinder
         return false;
     }
 
-    internal static string Normalize(IOperation operation)
+    private static string Normalize(IOperation operation)
     {
         var text = OperationFacts.StripConversions(operation).Syntax.ToString();
         return text.StartsWith("this.", StringComparison.Ordinal) ? text.Substring(5) : text;

@@ -57,11 +57,6 @@ internal sealed class SerialisedLockSite
                 {
                     onRegion(c, region);
                 }
-                else if (AcquireHelpers.MayBeHelperName(invocation.TargetMethod.Name)
-                         && LockRegionFinder.FromHelperCall(invocation, types, c.CancellationToken) is { } helperRegion)
-                {
-                    onRegion(c, helperRegion);
-                }
                 else if (LockRegionFinder.MayBeRunnerCall(invocation.Syntax)
                          && LockRegionFinder.FromRunnerCall(invocation, types, c.CancellationToken) is { } runnerRegion)
                 {
