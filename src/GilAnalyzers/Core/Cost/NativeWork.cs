@@ -138,6 +138,7 @@ internal static class NativeWork
                 var entryPoint = IsPInvoke(method) || IsNativeDelegateInvoke(method);
                 return (NamesBulkWork(called) && !(entryPoint && TakesOnlyScalars(method)))
                        || (entryPoint && TakesDataToProcess(method, called))
+                       || IsGdiImageEncode(method)
                     ? called
                     : null;
             case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
@@ -148,6 +149,14 @@ internal static class NativeWork
                 return null;
         }
     }
+
+    /// <summary>
+    /// <c>image.Save(stream, ImageFormat.Png)</c>, <c>bitmap.Save(path)</c>: GDI+ encodes the whole image (PNG/JPEG
+    /// compression of every pixel) whatever the destination — bulk native work, though its name reads like I/O.
+    /// </summary>
+    private static bool IsGdiImageEncode(IMethodSymbol method)
+        => method.Name == "Save" && !method.IsStatic
+           && method.ContainingType is { Name: "Image", ContainingNamespace: { Name: "Drawing", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     /// <summary>The called name of an unresolved call on a native wrapper (<c>graphics.DrawImage(..)</c> with no System.Drawing reference).</summary>
     public static string? UnresolvedWrapperCall(IInvalidOperation invalid)

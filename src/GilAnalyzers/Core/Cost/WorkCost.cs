@@ -25,14 +25,21 @@ internal readonly struct WorkCost
     /// <summary>Strength of nested loops, recursion, or a loop around heavy calls.</summary>
     public const int NestedStrength = 2;
 
-    public WorkCost(WorkKind kind, string reason, int strength = 0, bool bulkData = false, long iterations = -1)
+    public WorkCost(WorkKind kind, string reason, int strength = 0, bool bulkData = false, long iterations = -1, bool shallowIo = false)
     {
         Kind = kind;
         Reason = reason;
         Strength = strength;
         BulkData = bulkData;
         Iterations = iterations;
+        ShallowIo = shallowIo;
     }
+
+    /// <summary>
+    /// I/O-bound only through blocking or I/O calls made once, outside every loop (a file existence check, a config read),
+    /// with CPU work lighter than a loop nest beside them: called once, such code is a one-off I/O step for its caller.
+    /// </summary>
+    public bool ShallowIo { get; }
 
     /// <summary>
     /// When the work is made only of loops with compile-time trip counts (and the source calls inside them), how many

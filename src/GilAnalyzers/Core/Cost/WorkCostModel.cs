@@ -67,10 +67,11 @@ internal sealed class WorkCostModel
         => AnalyzeCore(operations, new CallChain(), cancellationToken);
 
     /// <summary>
-    /// The cost of <paramref name="operations"/> leaving out loops driven by shared state — a <c>foreach</c> over a field,
-    /// a <c>for</c>/<c>while</c> whose condition reads a field — together with their bodies. Under a lock with no parallel
-    /// code in sight such a loop is maintenance of the state the lock guards (prune a list, drain a queue, notify
-    /// subscribers), not computation that threads queue for. Callees are summarised as usual.
+    /// The cost of <paramref name="operations"/> under a process-wide lock, leaving out loops driven by static state — a
+    /// <c>foreach</c> over a static field, a <c>for</c>/<c>while</c> whose condition reads one — together with their
+    /// bodies. Under a process-wide lock with no parallel code in sight such a loop is maintenance of the state the lock
+    /// guards (prune a list, drain a queue, notify subscribers), not computation that threads queue for. A loop over one
+    /// instance's own state counts (see <see cref="IsDrivenByProcessWideState"/>). Callees are summarised as usual.
     /// </summary>
     public WorkCost AnalyzeComputation(IEnumerable<IOperation> operations, CancellationToken cancellationToken = default)
         => AnalyzeCore(operations, new CallChain(), cancellationToken, skipStateDrivenLoops: true, lockBody: true, cacheFillIsRare: true);
@@ -316,7 +317,7 @@ internal sealed class WorkCostModel
             // Where the time goes: one call outside the loops against a nest of loops (or bulk work nested as deep).
             if (ShallowIoReason is not null && MaxLoopDepth < WorkCost.NestedStrength && HeavyStrength < WorkCost.NestedStrength)
             {
-                return new WorkCost(WorkKind.IoBound, ShallowIoReason);
+                return new WorkCost(WorkKind.IoBound, ShallowIoReason, shallowIo: true);
             }
 
             if (MaxLoopDepth == 0 && HeavyStrength == 0)
@@ -370,7 +371,7 @@ internal sealed class WorkCostModel
                 VisitSourceCall(constructor, constructor.ContainingType.Name, nest, walk, onSameState: false);
                 VisitChildren(operation, nest, walk);
                 return;
-            case ILoopOperation loop when walk.SkipStateDrivenLoops && IsStateDriven(loop):
+            case ILoopOperation loop when walk.SkipStateDrivenLoops && IsDrivenByProcessWideState(loop):
                 return;
             case ILoopOperation loop when IsSpinWait(loop):
                 walk.IoReason = "spin-wait loop";
@@ -747,6 +748,12 @@ internal sealed class WorkCostModel
         var summary = Summarise(method, walk.Callers, walk.CancellationToken, onSameState, forwarded);
         switch (summary.Kind)
         {
+            case WorkKind.IoBound when summary.ShallowIo && nest.Depth == 0 && walk.LockBody && walk.Callers.Count == 0:
+                // Under a lock, a helper called once that only does a one-off I/O step (TryGetExistingPath: one
+                // File.Exists) is that step, as if written here: where the time goes is decided by the rest of the
+                // locked work, as for a direct one-off call (ShallowIoReason).
+                walk.ShallowIoReason ??= "calls '" + name + "' (" + summary.Reason + ")";
+                break;
             case WorkKind.IoBound:
                 walk.IoReason = "calls '" + name + "' (" + summary.Reason + ")";
                 return false;
@@ -1166,8 +1173,15 @@ internal sealed class WorkCostModel
         _ => "loop",
     };
 
-    /// <summary>A loop whose trip count comes from fields: <c>foreach (var x in _items)</c>, <c>while (_queue.Count &gt; 0)</c>.</summary>
-    private static bool IsStateDriven(ILoopOperation loop)
+    /// <summary>
+    /// A loop whose trip count comes from static state: <c>foreach (var x in s_items)</c>, <c>while (Pending.Count &gt; 0)</c>
+    /// with <c>static Queue&lt;Job&gt; Pending</c>. Under a process-wide lock with no parallel code in sight that is the state
+    /// the lock guards. A loop driven by one instance's own state (<c>for (c = 0; c &lt; _columnCount; c++)</c> under a static
+    /// lock) is not: the instance is not what the lock is shared for, so every instance's walk queues behind the others
+    /// (as in <see cref="SerialisedLockSite.IsLazyInitialisation(LockRegion, bool)"/>, where a static lock around an
+    /// instance's lazy member is not one-time initialisation).
+    /// </summary>
+    private static bool IsDrivenByProcessWideState(ILoopOperation loop)
     {
         IOperation? driver = loop switch
         {
@@ -1184,8 +1198,8 @@ internal sealed class WorkCostModel
         foreach (var operation in driver.DescendantsAndSelf())
         {
             // A named constant (for (int s = 0; s < Sweeps; s++) with const int Sweeps = 4) is a number, not state.
-            if (operation is IFieldReferenceOperation { Field.IsConst: false }
-                || operation is IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation or IFieldReferenceOperation })
+            if (operation is IFieldReferenceOperation { Field: { IsConst: false, IsStatic: true } }
+                || operation is IPropertyReferenceOperation { Property.IsStatic: true })
             {
                 return true;
             }

@@ -37,6 +37,13 @@ internal enum LockKind
 
     /// <summary><c>spin.Enter(ref taken) … spin.Exit()</c> on a System.Threading.SpinLock: a lock whose waiters burn the CPU.</summary>
     SpinLock,
+
+    /// <summary>
+    /// <c>using (await gate.LockAsync()) { … }</c>, <c>using var _ = await gate.WaitAsync();</c>, <c>using (gate.Lock())</c>: a
+    /// wrapper method that waits on its own one-slot <c>SemaphoreSlim</c> and returns a disposable that releases it (see
+    /// <see cref="AsyncLockWrappers"/>). The region is the using's scope; the lock is the wrapper instance.
+    /// </summary>
+    AsyncWrapper,
 }
 
 /// <summary>A piece of code that runs while holding one lock.</summary>
@@ -97,7 +104,7 @@ internal static class LockRegionFinder
             IInvocationOperation invocation when IsAcquireName(invocation.TargetMethod.Name) => FromAcquireCall(invocation, types),
             IInvocationOperation invocation when MayBeRunnerCall(invocation.Syntax) => FromRunnerCall(invocation, types, cancellationToken),
             IInvalidOperation invalid when MayBeRunnerCall(invalid.Syntax) => FromUnboundRunnerCall(invalid, types, cancellationToken),
-            { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => FromUsing(usingOperation, types),
+            { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => FromUsing(usingOperation, types, cancellationToken),
             _ => null,
         };
 
@@ -114,7 +121,8 @@ internal static class LockRegionFinder
             var candidate = node switch
             {
                 LockStatementSyntax => true,
-                UsingStatementSyntax { Expression: InvocationExpressionSyntax } => true,
+                UsingStatementSyntax { Expression: InvocationExpressionSyntax or AwaitExpressionSyntax } => true,
+                UsingStatementSyntax { Declaration.Variables.Count: 1 } => true,
                 LocalDeclarationStatementSyntax { UsingKeyword.RawKind: > 0 } => true,
                 InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member } => IsAcquireName(member.Name.Identifier.ValueText),
                 _ => false,
@@ -376,8 +384,12 @@ internal static class LockRegionFinder
             : new LockRegion(kind, invocation, lockedValue, body, invocation.Syntax.GetLocation(), systemWide);
     }
 
-    /// <summary><c>using (gate.EnterScope()) { … }</c> and <c>using var scope = gate.EnterScope();</c>.</summary>
-    public static LockRegion? FromUsing(IOperation operation, KnownTypes types)
+    /// <summary>
+    /// <c>using (gate.EnterScope()) { … }</c> and <c>using var scope = gate.EnterScope();</c> on a System.Threading.Lock; and
+    /// the same usings over an async-lock wrapper's acquisition, <c>using (await gate.LockAsync()) { … }</c> (see
+    /// <see cref="AsyncLockWrappers"/>).
+    /// </summary>
+    public static LockRegion? FromUsing(IOperation operation, KnownTypes types, System.Threading.CancellationToken cancellationToken = default)
     {
         switch (operation)
         {
@@ -389,6 +401,14 @@ internal static class LockRegionFinder
                 return rest.IsDefaultOrEmpty
                     ? null
                     : new LockRegion(LockKind.LockObject, call, call.Instance!, rest, call.Syntax.GetLocation(), isSystemWide: false);
+            case IUsingOperation usingOperation when AsyncLockWrappers.FindAcquire(usingOperation.Resources, types, cancellationToken) is { } acquire:
+                return new LockRegion(LockKind.AsyncWrapper, acquire, acquire.Instance!, ImmutableArray.Create(usingOperation.Body),
+                    acquire.Syntax.GetLocation(), isSystemWide: false);
+            case IUsingDeclarationOperation declaration when AsyncLockWrappers.FindAcquire(declaration.DeclarationGroup, types, cancellationToken) is { } acquire:
+                var after = StatementsAfter(declaration);
+                return after.IsDefaultOrEmpty
+                    ? null
+                    : new LockRegion(LockKind.AsyncWrapper, acquire, acquire.Instance!, after, acquire.Syntax.GetLocation(), isSystemWide: false);
             default:
                 return null;
         }
@@ -602,7 +622,7 @@ internal static class LockRegionFinder
     /// <c>new Semaphore(initialCount: 1, maximumCount: 1)</c>, at the initialiser or, for a field or property without
     /// one, at every assignment of it in its type. Any other count, or a creation not in sight, is not a lock.
     /// </summary>
-    private static bool IsSingleSlotGate(IOperation instance)
+    internal static bool IsSingleSlotGate(IOperation instance)
     {
         var creations = Creations(instance);
         if (creations is null)

@@ -80,7 +80,7 @@ internal sealed class SerialisedLockSite
         context.RegisterOperationAction(
             c =>
             {
-                if (LockRegionFinder.FromUsing(c.Operation, types) is { } region)
+                if (LockRegionFinder.FromUsing(c.Operation, types, c.CancellationToken) is { } region)
                 {
                     onRegion(c, region);
                 }
@@ -136,6 +136,7 @@ internal sealed class SerialisedLockSite
         }
         else if (identity.Scope == LockScope.ProcessGlobal
                  && !IsLazyInitialisation(region, processWideLock: true)
+                 && !IsTeardown(context.ContainingSymbol)
                  && !ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types))
         {
             where = "'" + context.ContainingSymbol.Name + "', a process-wide lock that every calling thread queues for";
@@ -149,6 +150,15 @@ internal sealed class SerialisedLockSite
             ? new SerialisedLockSite(region, identity, cost, where)
             : null;
     }
+
+    /// <summary>
+    /// <c>Dispose()</c>, <c>Dispose(bool)</c>, <c>DisposeAsync()</c> or a finalizer: teardown runs once per object, so with no
+    /// parallel code in sight a process-wide lock there is not one that calling threads keep queueing for.
+    /// </summary>
+    private static bool IsTeardown(ISymbol? member)
+        => member is IMethodSymbol method
+           && (method.MethodKind == MethodKind.Destructor
+               || (method.Name is "Dispose" or "DisposeAsync" && method.Parameters.Length <= 1 && !method.IsStatic));
 
     /// <summary>
     /// The region's cost when it is CPU-bound enough to report under the configured threshold. With no parallel code in
