@@ -91,7 +91,31 @@ internal sealed class WorkCostModel
 
     /// <summary>The memoised summary of a method of this compilation (Unknown when its body is not in source).</summary>
     public WorkCost AnalyzeMethod(IMethodSymbol method, CancellationToken cancellationToken = default)
-        => Summarise(method, new CallChain(), cancellationToken);
+    {
+        var cost = Summarise(method, new CallChain(), cancellationToken);
+        if (cost.Kind == WorkKind.CpuBound || !_implementations.Dispatches(method.OriginalDefinition))
+        {
+            return cost;
+        }
+
+        // new Thread(ProcessBlocks) on an abstract or virtual method: the thread runs whichever override its object has,
+        // costed as a dispatched call is — by the most CPU-bound of the source bodies.
+        foreach (var implementation in _implementations.For(method.OriginalDefinition, receiverType: null, cancellationToken))
+        {
+            if (SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, method.OriginalDefinition))
+            {
+                continue;
+            }
+
+            var overriding = Summarise(implementation, new CallChain(), cancellationToken);
+            if (overriding.Kind == WorkKind.CpuBound && (cost.Kind != WorkKind.CpuBound || overriding.Strength > cost.Strength))
+            {
+                cost = overriding;
+            }
+        }
+
+        return cost;
+    }
 
     private WorkCost Summarise(IMethodSymbol method, CallChain callers, CancellationToken cancellationToken, bool lockBody = false, bool forwarded = false)
     {
