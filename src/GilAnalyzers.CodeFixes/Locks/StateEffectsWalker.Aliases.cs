@@ -282,8 +282,6 @@ internal sealed partial class StateEffectsWalker
                 case IExpressionStatementOperation:
                 case IInterpolationOperation:
                     return;
-                case ISimpleAssignmentOperation:
-                    return;
                 default:
                     Spoil(read.Local);
                     return;
@@ -407,11 +405,7 @@ internal sealed partial class StateEffectsWalker
                     sources.Add(value);
                     return true;
                 case IPropertyReferenceOperation or IArrayElementReferenceOperation or IInvocationOperation:
-                    if (value is IInvocationOperation && Base(value) == value)
-                    {
-                        return false;
-                    }
-
+                    // An element access or an element-returning call: the container it reads (null for any other call).
                     if (Base(value) is not { } container)
                     {
                         return false;

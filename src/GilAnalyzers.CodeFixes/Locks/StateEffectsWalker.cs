@@ -59,7 +59,6 @@ internal sealed partial class StateEffectsWalker
     private readonly CancellationToken _cancellationToken;
     private readonly Dictionary<IMethodSymbol, StateEffects> _summaries = new Dictionary<IMethodSymbol, StateEffects>(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, StateEffects> _bodySummaries = new Dictionary<IMethodSymbol, StateEffects>(SymbolEqualityComparer.Default);
-    private SourceImplementations? _implementations;
     private readonly HashSet<IMethodSymbol> _inProgress = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
     private readonly Dictionary<SyntaxNode, HashSet<ILocalSymbol>> _freshLocals = new Dictionary<SyntaxNode, HashSet<ILocalSymbol>>();
     private readonly Dictionary<IFieldSymbol, bool> _lookupTables = new Dictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
@@ -1563,13 +1562,14 @@ internal sealed partial class StateEffectsWalker
             return null;
         }
 
-        _implementations ??= new SourceImplementations(_compilation);
-        if (!_implementations.Dispatches(method.OriginalDefinition))
+        // The compilation's one index, shared with the analyzers' cost model (built once, when first asked).
+        var implementations = WorkCostModel.For(KnownTypes.For(_compilation)).Implementations;
+        if (!implementations.Dispatches(method.OriginalDefinition))
         {
             return null;
         }
 
-        var bodies = _implementations.For(method.OriginalDefinition, receiverType: null, _cancellationToken);
+        var bodies = implementations.For(method.OriginalDefinition, receiverType: null, _cancellationToken);
         if (bodies.IsDefaultOrEmpty)
         {
             return null;

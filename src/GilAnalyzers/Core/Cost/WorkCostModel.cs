@@ -56,6 +56,9 @@ internal sealed class WorkCostModel
     public static WorkCostModel For(KnownTypes types)
         => Cache.GetValue(types.Compilation, CreateForCompilation);
 
+    /// <summary>The compilation's one index of the source bodies interface, abstract and virtual calls can run.</summary>
+    internal SourceImplementations Implementations => _implementations;
+
     private static readonly ConditionalWeakTable<Compilation, WorkCostModel>.CreateValueCallback CreateForCompilation =
         compilation => new WorkCostModel(KnownTypes.For(compilation));
 

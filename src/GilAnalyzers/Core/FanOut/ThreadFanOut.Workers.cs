@@ -109,7 +109,7 @@ internal static partial class ThreadFanOut
                         return false;
                     }
 
-                    var callees = SourceCallees(call, types);
+                    var callees = SourceCallees(call, costModel);
                     if (callees.IsEmpty)
                     {
                         if (allowIo && OperationFacts.WaitingCall(call, types, costModel) is null)
@@ -182,15 +182,11 @@ internal static partial class ThreadFanOut
     private static bool IsLockCall(IInvocationOperation call, KnownTypes types)
         => KnownTypes.Is(call.TargetMethod.ContainingType, types.Monitor) && call.TargetMethod.Name is "Enter" or "Exit" or "Pulse" or "PulseAll";
 
-    /// <summary>Per compilation: the implementations interface and virtual calls of its own types can run.</summary>
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, SourceImplementations> Implementations =
-        new System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, SourceImplementations>();
-
     /// <summary>
     /// The source methods a call runs: the callee itself when it is not overridable, or the few source implementations
     /// of an interface, abstract or virtual method of the compilation (empty when there are none or too many).
     /// </summary>
-    private static ImmutableArray<IMethodSymbol> SourceCallees(IInvocationOperation call, KnownTypes types)
+    private static ImmutableArray<IMethodSymbol> SourceCallees(IInvocationOperation call, WorkCostModel costModel)
     {
         var method = call.TargetMethod;
         if (method.MethodKind == MethodKind.LocalFunction || (!method.IsVirtual && !method.IsAbstract && !method.IsOverride && method.ContainingType?.TypeKind != TypeKind.Interface))
@@ -198,7 +194,7 @@ internal static partial class ThreadFanOut
             return method.DeclaringSyntaxReferences.Length > 0 ? ImmutableArray.Create(method.OriginalDefinition) : ImmutableArray<IMethodSymbol>.Empty;
         }
 
-        var implementations = Implementations.GetValue(types.Compilation, compilation => new SourceImplementations(compilation));
+        var implementations = costModel.Implementations;
         return implementations.Dispatches(method)
             ? implementations.For(method, call.Instance?.Type, System.Threading.CancellationToken.None)
             : ImmutableArray<IMethodSymbol>.Empty;
@@ -233,7 +229,7 @@ internal static partial class ThreadFanOut
             else if (cost.Kind == WorkKind.IoBound && trampolines < TrampolineDepth)
             {
                 // A source method that waits for the item and may also work on it (each body an interface call can run).
-                foreach (var callee in SourceCallees(call, split.Types!))
+                foreach (var callee in SourceCallees(call, costModel))
                 {
                     if (costModel.GetBody(callee, System.Threading.CancellationToken.None) is { } calleeBody)
                     {
