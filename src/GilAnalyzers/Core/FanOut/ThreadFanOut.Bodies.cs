@@ -44,29 +44,7 @@ internal static partial class ThreadFanOut
 
     /// <summary>A local declaration whose initialisers only compute (no calls except Math, no writes, no allocation of threads).</summary>
     public static bool IsPureDeclaration(IOperation statement, KnownTypes types)
-    {
-        if (statement is not IVariableDeclarationGroupOperation group)
-        {
-            return false;
-        }
-
-        foreach (var operation in OperationFacts.Descendants(group))
-        {
-            switch (operation)
-            {
-                case IInvocationOperation invocation when !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.MathType):
-                case IObjectCreationOperation:
-                case IAnonymousFunctionOperation:
-                case ISimpleAssignmentOperation:
-                case ICompoundAssignmentOperation:
-                case IIncrementOrDecrementOperation:
-                case IAwaitOperation:
-                    return false;
-            }
-        }
-
-        return true;
-    }
+        => OnlyComputes(statement, types, allowArgumentBags: false);
 
     /// <summary>
     /// A declaration the rewrite can run inside each partition: pure (<see cref="IsPureDeclaration"/>), or one that also
@@ -74,12 +52,14 @@ internal static partial class ThreadFanOut
     /// stores its parameters in the new object's own fields and properties.
     /// </summary>
     private static bool IsPerThreadDeclaration(IOperation statement, KnownTypes types)
-    {
-        if (IsPureDeclaration(statement, types))
-        {
-            return true;
-        }
+        => OnlyComputes(statement, types, allowArgumentBags: true);
 
+    /// <summary>
+    /// A declaration group whose initialisers call nothing but Math and write, create and capture nothing — except, with
+    /// <paramref name="allowArgumentBags"/>, argument objects (<see cref="IsArgumentBag"/>) and their initialisers' members.
+    /// </summary>
+    private static bool OnlyComputes(IOperation statement, KnownTypes types, bool allowArgumentBags)
+    {
         if (statement is not IVariableDeclarationGroupOperation group)
         {
             return false;
@@ -89,9 +69,10 @@ internal static partial class ThreadFanOut
         {
             switch (operation)
             {
-                case IObjectCreationOperation creation when IsArgumentBag(creation):
+                case IObjectCreationOperation creation when allowArgumentBags && IsArgumentBag(creation):
                     break;
-                case ISimpleAssignmentOperation { Parent: IObjectOrCollectionInitializerOperation, Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } }:
+                case ISimpleAssignmentOperation { Parent: IObjectOrCollectionInitializerOperation, Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } }
+                    when allowArgumentBags:
                     break;
                 case IInvocationOperation invocation when !KnownTypes.Is(invocation.TargetMethod.ContainingType, types.MathType):
                 case IObjectCreationOperation:
