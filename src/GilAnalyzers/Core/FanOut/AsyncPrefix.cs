@@ -227,7 +227,7 @@ internal static class AsyncPrefix
                 }
             }
 
-            if (StripConfigureAwait(awaitOperation.Operation) is not IInvocationOperation call)
+            if (OperationFacts.StripConfigureAwait(awaitOperation.Operation) is not IInvocationOperation call)
             {
                 return null;
             }
@@ -260,18 +260,6 @@ internal static class AsyncPrefix
         return null;
     }
 
-    /// <summary><c>task.ConfigureAwait(false)</c> awaits the task itself.</summary>
-    private static IOperation StripConfigureAwait(IOperation awaited)
-    {
-        awaited = OperationFacts.StripConversions(awaited);
-        while (awaited is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" }, Instance: { } instance })
-        {
-            awaited = OperationFacts.StripConversions(instance);
-        }
-
-        return awaited;
-    }
-
     private static bool AwaitsIn(IOperation statement, KnownTypes types, out bool yields)
     {
         var awaits = false;
@@ -300,7 +288,7 @@ internal static class AsyncPrefix
     /// <summary><c>Task.CompletedTask</c>, <c>Task.FromResult(x)</c>, <c>default(ValueTask)</c>, <c>new ValueTask&lt;T&gt;(x)</c>.</summary>
     private static bool IsCompletedAwaitable(IOperation awaited, KnownTypes types)
     {
-        awaited = StripConfigureAwait(awaited);
+        awaited = OperationFacts.StripConfigureAwait(awaited);
         switch (awaited)
         {
             case IPropertyReferenceOperation { Property: { Name: "CompletedTask" } } property:

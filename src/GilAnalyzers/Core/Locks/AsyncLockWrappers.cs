@@ -32,11 +32,7 @@ internal static class AsyncLockWrappers
         value = value is null ? null : OperationFacts.StripConversions(value);
         if (value is IAwaitOperation awaited)
         {
-            value = OperationFacts.StripConversions(awaited.Operation);
-            if (value is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
-            {
-                value = OperationFacts.StripConversions(configured);
-            }
+            value = OperationFacts.StripConfigureAwait(awaited.Operation);
         }
 
         return value is IInvocationOperation { Instance: not null } call && IsWrapper(call.TargetMethod, types, cancellationToken) ? call : null;

@@ -45,6 +45,18 @@ internal static class OperationFacts
         return operation;
     }
 
+    /// <summary>What an await really awaits: <c>task.ConfigureAwait(false)</c> awaits the task itself (conversions stripped).</summary>
+    public static IOperation StripConfigureAwait(IOperation awaited)
+    {
+        awaited = StripConversions(awaited);
+        while (awaited is IInvocationOperation { TargetMethod: { Name: "ConfigureAwait" }, Instance: { } instance })
+        {
+            awaited = StripConversions(instance);
+        }
+
+        return awaited;
+    }
+
     /// <summary>The root of the operation tree <paramref name="operation"/> belongs to (the member's body).</summary>
     public static IOperation TreeRoot(IOperation operation)
     {
