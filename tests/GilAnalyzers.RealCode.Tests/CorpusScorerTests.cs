@@ -183,6 +183,81 @@ public sealed class CorpusScorerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_NET_Framework_project_is_compiled_against_NET_Framework_reference_assemblies()
+    {
+        // An old-style project: its types come from System.Drawing and System.Windows.Forms, which .NET 10's reference
+        // assemblies do not hold (CS0246 there); against .NET Framework 4.8's they bind, as in the project's real build,
+        // with the language version its Release configuration names.
+        var checkout = Path.Combine(root, "checkouts", "someone+numerics@0123456789ab");
+        Directory.CreateDirectory(checkout);
+        await File.WriteAllTextAsync(Path.Combine(checkout, "Numerics.csproj"), """
+            <?xml version="1.0" encoding="utf-8"?>
+            <Project ToolsVersion="15.0" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+              <PropertyGroup>
+                <OutputType>Library</OutputType>
+                <TargetFrameworkVersion>v4.7.2</TargetFrameworkVersion>
+              </PropertyGroup>
+              <PropertyGroup Condition=" '$(Configuration)|$(Platform)' == 'Release|AnyCPU' ">
+                <DefineConstants>TRACE</DefineConstants>
+                <LangVersion>8.0</LangVersion>
+              </PropertyGroup>
+              <ItemGroup>
+                <Reference Include="System" />
+                <Reference Include="System.Drawing, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a" />
+                <Reference Include="System.Windows.Forms" />
+              </ItemGroup>
+              <ItemGroup>
+                <Compile Include="Work.cs" />
+              </ItemGroup>
+              <Import Project="$(MSBuildToolsPath)\Microsoft.CSharp.targets" />
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(checkout, "Work.cs"), Program);
+        await File.WriteAllTextAsync(Path.Combine(checkout, "Picture.cs"), """
+            using System.Drawing;
+            using System.Windows.Forms;
+
+            public sealed class Picture : UserControl
+            {
+                private readonly Bitmap frame = new Bitmap(64, 48);
+
+            #if NETFRAMEWORK
+                public Color Corner() => frame.GetPixel(0, 0);
+            #endif
+
+                // C# 8 (the LangVersion of the Release group); 7.3, a .NET Framework target's default, would refuse it.
+                public string Size(int side) => side switch { 1 => "one", _ => "many" };
+            }
+            """);
+        var labels = Path.Combine(root, "tuned.tsv");
+        await File.WriteAllLinesAsync(labels, new[] { Row("15-20", "GIL001", "lock-parallel-body", path: "Work.cs") });
+
+        var report = await new CorpusScorer(new CorpusOptions(Path.Combine(root, "checkouts"), new[] { labels }, new[] { ReferenceMode.Framework }), TextWriter.Null)
+            .RunAsync(CancellationToken.None);
+
+        var run = Assert.Single(report.Runs);
+        var project = Assert.Single(run.Projects);
+        Assert.True(project.NetFramework);
+        Assert.Equal(0, project.CompilerErrors);
+        Assert.Contains(".NET Framework 4.8", project.Note, StringComparison.Ordinal);
+        Assert.Equal(Outcome.TruePositive, Assert.Single(run.Rows).Outcome);
+        Assert.Contains("1 against .NET Framework 4.8", report.ToMarkdown(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TargetFrameworkVersion", "v4.7.2", true)]
+    [InlineData("TargetFrameworkVersion", "v3.5", true)]
+    [InlineData("TargetFramework", "net48", true)]
+    [InlineData("TargetFrameworks", "net461;net48", true)]
+    [InlineData("TargetFrameworks", "netstandard2.0;net48", false)]
+    [InlineData("TargetFramework", "net8.0", false)]
+    [InlineData("TargetFramework", "net8.0-windows", false)]
+    [InlineData("TargetFramework", "netcoreapp3.1", false)]
+    [InlineData("LangVersion", "latest", false)]
+    public void A_project_targets_NET_Framework_only_when_every_target_is_one(string property, string value, bool expected) =>
+        Assert.Equal(expected, SourceProjects.TargetsOnlyNetFramework(new Dictionary<string, string> { [property] = value }));
+
+    [Fact]
     public async Task Diagnostics_outside_every_row_are_listed_not_counted()
     {
         var checkout = Path.Combine(root, "checkouts", "someone+numerics@0123456789ab");

@@ -86,7 +86,7 @@ public sealed class RealCodeRunner
         report.AnalyzerSeconds = report.AnalyzerTimes.Values.Sum(t => t.Seconds);
         if (options.TypingFiles > 0)
         {
-            report.Typing = await TypingAsync(solution, references, report, cancellationToken);
+            report.Typing = await TypingAsync(solution, references.Net, report, cancellationToken);
         }
 
         return report;

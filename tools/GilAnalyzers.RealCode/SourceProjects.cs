@@ -16,7 +16,18 @@ public sealed record SourceProject(
     bool Nullable,
     bool ImplicitUsings,
     IReadOnlyList<string> ProjectReferences,
-    OutputKind OutputKind = OutputKind.DynamicallyLinkedLibrary);
+    OutputKind OutputKind = OutputKind.DynamicallyLinkedLibrary)
+{
+    /// <summary>
+    /// The project targets only .NET Framework (an old-style project's <c>TargetFrameworkVersion</c> v2–v4.x, or an SDK
+    /// project whose target frameworks are all net2x–net4x): it is compiled against .NET Framework 4.8's reference
+    /// assemblies when the runner has them (see <see cref="FrameworkReferences"/>).
+    /// </summary>
+    public bool TargetsNetFramework { get; init; }
+
+    /// <summary>The framework assemblies the project names in <c>&lt;Reference Include="…"/&gt;</c> (simple names: System.Drawing).</summary>
+    public IReadOnlyList<string> AssemblyReferences { get; init; } = Array.Empty<string>();
+}
 
 /// <summary>
 /// Finds projects under a folder without MSBuild: each *.csproj owns the *.cs files below its folder (bin/obj and
@@ -185,6 +196,8 @@ public static class SourceProjects
         var properties = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var symbols = new List<string>(FrameworkSymbols);
         var references = new List<string>();
+        var assemblyReferences = new List<string>();
+        string? conditionalLangVersion = null;
         foreach (var file in chain)
         {
             XDocument document;
@@ -201,6 +214,13 @@ public static class SourceProjects
             {
                 if (element.Attribute("Condition") is not null || element.Parent?.Attribute("Condition") is not null)
                 {
+                    // Project property pages write LangVersion into each configuration's group: take the Release one.
+                    if (element.Name.LocalName == "LangVersion"
+                        && (conditionalLangVersion is null || (element.Attribute("Condition") ?? element.Parent?.Attribute("Condition"))!.Value.Contains("Release", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        conditionalLangVersion = element.Value.Trim();
+                    }
+
                     continue;
                 }
 
@@ -216,6 +236,11 @@ public static class SourceProjects
                         properties[name] = element.Value.Trim();
                     }
                 }
+                else if (name == "Reference" && file == projectFile && element.Attribute("Include")?.Value is { } assembly)
+                {
+                    // "System.Drawing" or "System.Drawing, Version=4.0.0.0, Culture=neutral, …": the simple name.
+                    assemblyReferences.Add(assembly.Split(',')[0].Trim());
+                }
                 else if (name == "ProjectReference" && file == projectFile && element.Attribute("Include")?.Value is { } include)
                 {
                     var path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(projectFile)!, include.Replace('\\', '/')));
@@ -224,8 +249,18 @@ public static class SourceProjects
             }
         }
 
-        var languageVersion = LanguageVersion.Preview;
-        if (properties.TryGetValue("LangVersion", out var lang) && LanguageVersionFacts.TryParse(lang, out var parsed))
+        var netFramework = TargetsOnlyNetFramework(properties);
+        if (netFramework)
+        {
+            // A .NET Framework build defines NETFRAMEWORK and NET4x symbols, not the .NET (Core) ones.
+            symbols.RemoveAll(FrameworkSymbols.Contains);
+            symbols.InsertRange(0, NetFrameworkSymbols);
+        }
+
+        // C# 7.3 is the default language version of a .NET Framework target; newer syntax there needs an explicit LangVersion.
+        var languageVersion = netFramework ? LanguageVersion.CSharp7_3 : LanguageVersion.Preview;
+        if ((properties.TryGetValue("LangVersion", out var lang) || (lang = conditionalLangVersion) is not null)
+            && LanguageVersionFacts.TryParse(lang, out var parsed))
         {
             languageVersion = parsed;
         }
@@ -249,11 +284,47 @@ public static class SourceProjects
             files.OrderBy(f => f, StringComparer.Ordinal).ToList(),
             languageVersion,
             symbols.Distinct(StringComparer.Ordinal).ToList(),
-            Nullable: !properties.TryGetValue("Nullable", out var nullable) || !nullable.Equals("disable", StringComparison.OrdinalIgnoreCase),
+            // A nullable context needs C# 8 (CS8630 under the 7.3 a .NET Framework target defaults to): there it is opt-in.
+            Nullable: properties.TryGetValue("Nullable", out var nullable)
+                ? !nullable.Equals("disable", StringComparison.OrdinalIgnoreCase)
+                : !netFramework,
             ImplicitUsings: properties.TryGetValue("ImplicitUsings", out var usings)
                 && (usings.Equals("enable", StringComparison.OrdinalIgnoreCase) || usings.Equals("true", StringComparison.OrdinalIgnoreCase)),
             references,
-            outputKind);
+            outputKind)
+        {
+            TargetsNetFramework = netFramework,
+            AssemblyReferences = assemblyReferences.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+        };
+    }
+
+    /// <summary>Symbols a .NET Framework 4.8 Release build defines.</summary>
+    public static readonly IReadOnlyList<string> NetFrameworkSymbols = new[]
+    {
+        "NETFRAMEWORK", "NET48", "RELEASE", "TRACE",
+        "NET20_OR_GREATER", "NET30_OR_GREATER", "NET35_OR_GREATER", "NET40_OR_GREATER", "NET45_OR_GREATER",
+        "NET451_OR_GREATER", "NET452_OR_GREATER", "NET46_OR_GREATER", "NET461_OR_GREATER", "NET462_OR_GREATER",
+        "NET47_OR_GREATER", "NET471_OR_GREATER", "NET472_OR_GREATER", "NET48_OR_GREATER",
+    };
+
+    private static readonly Regex NetFrameworkMoniker = new(@"^net[234][0-9]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// Whether the project's unconditional properties say it builds for .NET Framework only: an old-style project's
+    /// <c>TargetFrameworkVersion</c> (v2.0–v4.8.1) without an SDK target framework, or target frameworks that are all
+    /// net20–net481. A project that also targets .NET (Core) or .NET Standard is compiled as .NET.
+    /// </summary>
+    public static bool TargetsOnlyNetFramework(IReadOnlyDictionary<string, string> properties)
+    {
+        var monikers = (properties.TryGetValue("TargetFrameworks", out var many) ? many : properties.TryGetValue("TargetFramework", out var one) ? one : "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (monikers.Length > 0)
+        {
+            return monikers.All(m => NetFrameworkMoniker.IsMatch(m));
+        }
+
+        return properties.TryGetValue("TargetFrameworkVersion", out var version)
+            && Regex.IsMatch(version, @"^v[234](\.[0-9]+)*$", RegexOptions.CultureInvariant);
     }
 
     private const string ImplicitUsingsSource =
@@ -265,7 +336,7 @@ public static class SourceProjects
     /// One AdhocWorkspace solution holding every project, with project references between them, so compilations see
     /// each other's symbols. Reading the files happens here; unreadable files are reported and skipped.
     /// </summary>
-    public static Solution BuildSolution(AdhocWorkspace workspace, IReadOnlyList<SourceProject> projects, IReadOnlyList<MetadataReference> frameworkReferences, TextWriter log)
+    public static Solution BuildSolution(AdhocWorkspace workspace, IReadOnlyList<SourceProject> projects, FrameworkReferences frameworkReferences, TextWriter log)
     {
         var ids = projects.ToDictionary(p => p.ProjectFile, _ => ProjectId.CreateNewId(), StringComparer.Ordinal);
         var solution = workspace.CurrentSolution;
@@ -288,7 +359,7 @@ public static class SourceProjects
                 filePath: project.ProjectFile,
                 compilationOptions: compilationOptions,
                 parseOptions: parseOptions,
-                metadataReferences: frameworkReferences,
+                metadataReferences: frameworkReferences.For(project),
                 projectReferences: projectReferences));
             foreach (var file in project.Files)
             {

@@ -122,6 +122,9 @@ public sealed class ScoredProject
 
     public string? Note { get; set; }
 
+    /// <summary>Compiled against .NET Framework 4.8's reference assemblies (the project targets only .NET Framework).</summary>
+    public bool NetFramework { get; set; }
+
     public int CompilerErrors { get; set; }
 
     public double CompilerSeconds { get; set; }
@@ -301,7 +304,8 @@ public sealed class CorpusReport
             md.AppendLine(c, $"## References: {run.Mode}");
             md.AppendLine();
             var restored = run.Projects.Count(p => p.Mode == ReferenceMode.Restored);
-            md.AppendLine(c, $"{run.Projects.Count} compilations ({restored} with restored references), analyzer exceptions: **{run.Failures.Count}**, "
+            var netFramework = run.Projects.Count(p => p.NetFramework);
+            md.AppendLine(c, $"{run.Projects.Count} compilations ({restored} with restored references, {netFramework} against .NET Framework 4.8's reference assemblies), analyzer exceptions: **{run.Failures.Count}**, "
                 + $"analyzers {run.AnalyzerSeconds.Values.Sum():F2} s vs binding {run.CompilerSeconds:F1} s.");
             md.AppendLine();
             md.AppendLine("| set | rows | TP | FN | FP | TN | unscored | recall | precision |");

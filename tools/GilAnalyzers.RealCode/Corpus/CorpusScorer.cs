@@ -81,7 +81,7 @@ public sealed class CorpusScorer
     }
 
     private async Task ScoreCheckoutAsync(
-        string name, List<CorpusRow> rows, ReferenceMode mode, ImmutableArray<MetadataReference> frameworkReferences, CorpusRun run, CancellationToken cancellationToken)
+        string name, List<CorpusRow> rows, ReferenceMode mode, FrameworkReferences frameworkReferences, CorpusRun run, CancellationToken cancellationToken)
     {
         var root = Path.Combine(options.Checkouts, name);
         if (!Directory.Exists(root))
@@ -176,6 +176,12 @@ public sealed class CorpusScorer
 
             if (compilation is null)
             {
+                entry.NetFramework = owner.TargetsNetFramework && frameworkReferences.HasNetFramework;
+                if (owner.TargetsNetFramework)
+                {
+                    entry.Note = entry.Note is null ? frameworkReferences.Describe(owner) : entry.Note + "; " + frameworkReferences.Describe(owner);
+                }
+
                 project = solution.Projects.First(p => p.FilePath == owner.ProjectFile);
                 compilation = (await project.GetCompilationAsync(cancellationToken))!;
                 analyzerOptions = project.AnalyzerOptions;
