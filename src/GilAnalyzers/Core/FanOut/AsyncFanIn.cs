@@ -316,7 +316,7 @@ internal sealed class AsyncFanIn
         }
     }
 
-    /// <summary>A sequence of tasks: <c>xs.Select(x =&gt; F(x))</c> (+ ToArray/ToList), or a local holding one.</summary>
+    /// <summary>A sequence of tasks: <c>xs.Select(x =&gt; F(x))</c> (+ ToArray/ToList), <c>ys.SelectMany(y =&gt; xs.Select(x =&gt; F(y, x)))</c>, or a local holding one.</summary>
     private static bool CollectTasks(IOperation expression, IOperation root, List<AsyncFanInCall> calls, int depth, out string count, KnownTypes types)
     {
         count = "the calls";
@@ -341,6 +341,21 @@ internal sealed class AsyncFanIn
         if ((invocation.TargetMethod.Name == "ToArray" || invocation.TargetMethod.Name == "ToList") && invocation.Arguments.Length == 1)
         {
             return CollectTasks(invocation.Arguments[0].Value, root, calls, depth + 1, out count, types);
+        }
+
+        if (invocation.TargetMethod.Name == "SelectMany" && invocation.Arguments.Length == 2)
+        {
+            // outer.SelectMany(o => inner.Select(x => F(o, x))): one call per pair, the inner sequence made per element.
+            var outer = OperationFacts.StripConversions(invocation.Arguments[0].Value);
+            if (OperationFacts.UnwrapDelegate(invocation.Arguments[1].Value) is IAnonymousFunctionOperation { Symbol.IsAsync: false } pairs
+                && pairs.Body.Operations.Length == 1 && pairs.Body.Operations[0] is IReturnOperation { ReturnedValue: { } inner }
+                && CollectTasks(inner, root, calls, depth + 1, out var innerCount, types))
+            {
+                count = innerCount + ", for each element of '" + outer.Syntax + "'";
+                return true;
+            }
+
+            return false;
         }
 
         if (invocation.TargetMethod.Name != "Select" || invocation.Arguments.Length != 2)
