@@ -1399,10 +1399,20 @@ internal static partial class PoolFanOut
         return null;
     }
 
-    /// <summary>A local of the queuing function read in place of its (never reassigned) initialiser.</summary>
+    /// <summary>
+    /// A local of the queuing function read in place of its (never reassigned) initialiser; an array element read in
+    /// place of what an earlier statement of its block stored there (<c>jobs[i] = new Job(…, done[i]);
+    /// QueueUserWorkItem(jobs[i].Run);</c>), or of the one creation every element of a local array is made by (the jobs
+    /// made in one loop and queued in the next).
+    /// </summary>
     private static IOperation CallerValue(IOperation value, IOperation root)
     {
         value = OperationFacts.StripConversions(value);
+        if (value is IArrayElementReferenceOperation element && (StoredBefore(element) ?? OnlyStored(element, root)) is { } stored)
+        {
+            return stored;
+        }
+
         if (value is ILocalReferenceOperation local && !OperationFacts.IsWrittenAfterDeclaration(local.Local, root)
             && OperationFacts.InitializerOf(local.Local, root) is { } initializer
             && OperationFacts.StripConversions(initializer) is ITupleOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation or IInvocationOperation or IArrayCreationOperation)
@@ -1411,6 +1421,108 @@ internal static partial class PoolFanOut
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// The object creation an earlier statement of the same block stored in <paramref name="element"/>'s slot: the array
+    /// is a local or field and the index a local or parameter, the same symbols in both places, and no statement between
+    /// the store and the read writes either. Null otherwise.
+    /// </summary>
+    private static IOperation? StoredBefore(IArrayElementReferenceOperation element)
+    {
+        var array = element.Indices.Length == 1 ? OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(element.ArrayReference)) : null;
+        var index = element.Indices.Length == 1 ? OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(element.Indices[0])) : null;
+        if (array is not (ILocalSymbol or IFieldSymbol) || index is not (ILocalSymbol or IParameterSymbol))
+        {
+            return null;
+        }
+
+        IOperation statement = element;
+        while (statement.Parent is not null and not IBlockOperation)
+        {
+            statement = statement.Parent;
+        }
+
+        if (statement.Parent is not IBlockOperation block)
+        {
+            return null;
+        }
+
+        for (var i = block.Operations.IndexOf(statement) - 1; i >= 0; i--)
+        {
+            var earlier = block.Operations[i];
+            if (earlier is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { Indices.Length: 1 } target } store }
+                && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(target.ArrayReference)), array)
+                && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(target.Indices[0])), index))
+            {
+                return OperationFacts.StripConversions(store.Value) is IObjectCreationOperation creation ? creation : null;
+            }
+
+            if (Writes(earlier, array) || Writes(earlier, index))
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The one object creation that fills a local array of the function: one statement <c>a[k] = new T(…)</c>, no other
+    /// write to an element of it, and the local itself assigned only by its initialiser. Null otherwise.
+    /// </summary>
+    private static IOperation? OnlyStored(IArrayElementReferenceOperation element, IOperation root)
+    {
+        if (OperationFacts.StripConversions(element.ArrayReference) is not ILocalReferenceOperation { Local: var array }
+            || OperationFacts.IsWrittenAfterDeclaration(array, root))
+        {
+            return null;
+        }
+
+        IOperation? creation = null;
+        foreach (var operation in OperationFacts.Descendants(root))
+        {
+            if (operation is not IArrayElementReferenceOperation stored
+                || OperationFacts.StripConversions(stored.ArrayReference) is not ILocalReferenceOperation reference
+                || !SymbolEqualityComparer.Default.Equals(reference.Local, array)
+                || !OperationFacts.IsWrite(stored))
+            {
+                continue;
+            }
+
+            if (creation is not null
+                || stored.Parent is not ISimpleAssignmentOperation { Parent: IExpressionStatementOperation } store
+                || store.Target != stored
+                || OperationFacts.StripConversions(store.Value) is not IObjectCreationOperation made)
+            {
+                return null;
+            }
+
+            creation = made;
+        }
+
+        return creation;
+    }
+
+    /// <summary>Whether <paramref name="operation"/> assigns <paramref name="symbol"/> itself (not an element of it), or passes it by reference.</summary>
+    private static bool Writes(IOperation operation, ISymbol symbol)
+    {
+        foreach (var descendant in OperationFacts.Descendants(operation))
+        {
+            var target = descendant switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                IArgumentOperation { Parameter.RefKind: not RefKind.None } argument => argument.Value,
+                _ => null,
+            };
+            if (target is not null && SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(target)), symbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The value a tuple, object creation or <c>Tuple.Create</c> gives <paramref name="member"/>.</summary>
