@@ -1304,7 +1304,15 @@ internal static partial class PoolFanOut
             container = StateValue(instance, site, depth + 1);
         }
 
-        return container is null ? null : MemberValue(CallerValue(container, site.Root), member);
+        if (container is null)
+        {
+            return null;
+        }
+
+        // new Job { Done = new ManualResetEvent(false) }: an object made in place has no name in the caller to match a
+        // join by; the caller reaches it through the member (handles[i] = jobs[i].Done), which the member match follows.
+        var value = MemberValue(CallerValue(container, site.Root), member);
+        return value is IObjectCreationOperation ? null : value;
     }
 
     /// <summary>

@@ -110,6 +110,56 @@ public class WorkerArrayMethodGroupTests
     }
 
     [Fact]
+    public async Task StateElementMadeWithItsOwnEvent_TheEventCollectedIntoTheWaitedArray_Reported()
+    {
+        // The event is made inside the object initialiser: the caller knows it only as jobs[i].Done, stored into the
+        // array WaitAll waits on — the join is found through that member, not through the (nameless) new event.
+        var source = Usings + """
+            class Tile
+            {
+                public float[] Heights;
+                public float Relief;
+                public ManualResetEvent Done;
+            }
+
+            static class Terrain
+            {
+                static void Erode(object state)
+                {
+                    var tile = (Tile)state;
+                    try
+                    {
+                        for (int pass = 0; pass < 40; pass++)
+                        {
+                            for (int i = 1; i < tile.Heights.Length - 1; i++) tile.Heights[i] = (tile.Heights[i - 1] + tile.Heights[i + 1]) * 0.5f;
+                        }
+                        tile.Relief = tile.Heights.Max() - tile.Heights.Min();
+                    }
+                    finally
+                    {
+                        tile.Done.Set();
+                    }
+                }
+
+                public static float Run(float[][] maps)
+                {
+                    var tiles = new Tile[maps.Length];
+                    var done = new ManualResetEvent[maps.Length];
+                    for (int i = 0; i < maps.Length; i++)
+                    {
+                        tiles[i] = new Tile { Heights = maps[i], Done = new ManualResetEvent(false) };
+                        done[i] = tiles[i].Done;
+                        {|GIL004:ThreadPool.QueueUserWorkItem(new WaitCallback(Erode), tiles[i])|};
+                    }
+                    WaitHandle.WaitAll(done);
+                    return tiles.Sum(t => t.Relief);
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public async Task ElementFilledByTwoDifferentStatements_IsNotFollowed_Quiet()
     {
         // Which object a slot holds depends on a branch: neither creation is the element's value, the event a queued
