@@ -14,7 +14,7 @@ namespace GilAnalyzers.CodeFixes;
 
 /// <summary>
 /// GIL004 fix: the queued work items / LongRunning chunks become one Parallel.For over the same items; the
-/// CountdownEvent / task array and the wait go away.
+/// CountdownEvent / task array and the wait go away. A fixed set of explicit cold tasks becomes one Parallel.Invoke.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HandRolledPoolFanOutFixer)), Shared]
 public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
@@ -32,6 +32,12 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
     /// keeps: the code stays, the tasks become Actions, and Parallel.ForEach runs them where they were first waited for.
     /// </summary>
     public const string ParallelForEachAtWaitKey = "GIL004.ParallelForEachAtWait";
+
+    /// <summary>
+    /// A fixed set of explicit cold tasks (<c>var a = new Task(work); … a.Start(); … Task.WaitAll(a, b);</c>) run by
+    /// <c>Parallel.Invoke</c> where the first one was started; the task locals, their starts and the wait go.
+    /// </summary>
+    public const string ParallelInvokeKey = "GIL004.ParallelInvoke";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.HandRolledPoolFanOut);
 
@@ -83,6 +89,12 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
             }
 
             why.Add(NoFixReasons.PoolShape, laterBlocker is null ? fanOut?.FixBlocker : fanOut?.FixBlocker + "; the work cannot run where the tasks are waited for: " + laterBlocker);
+            return;
+        }
+
+        if (fanOut!.Shape == FanOutShape.Explicit)
+        {
+            register(CodeAction.Create("Run the tasks' work with Parallel.Invoke", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Invoke, c), ParallelInvokeKey));
             return;
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -93,8 +94,157 @@ internal static partial class PoolFanOut
                 first ??= cost;
             }
 
+            var blocker = PlanTaskSet(locals!, tasks, waitAll, root, types, out var plan);
             return new FanOut(FanOutShape.Explicit, creation, tasks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), first!.Value,
-                "new Task(...).Start() (one local per task) + Task.WaitAll", null, "a fixed set of explicit tasks: no rewrite is offered");
+                "new Task(...).Start() (one local per task) + Task.WaitAll", blocker is null ? plan : null, blocker);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The <c>Parallel.Invoke</c> rewrite of a task set, or why there is none. Each task is a non-generic <c>Task</c> made
+    /// from a parameterless lambda or method group (no state, token or options), declared alone in the block that starts
+    /// it and waits for it; its local is used only by that declaration, its one <c>Start()</c> statement and the
+    /// <c>Task.WaitAll</c> statement. From the first start to the wait nothing runs but starts and task declarations
+    /// (making a task runs nothing), so the work begins at the first start, where <c>Parallel.Invoke</c> takes its place;
+    /// code between the declarations and the first start stays where it is. <c>Parallel.Invoke</c> schedules on
+    /// <c>TaskScheduler.Current</c> as <c>Start()</c> does, waits for every action, and throws the actions' exceptions in
+    /// one <c>AggregateException</c> as <c>Task.WaitAll</c> does. A body that reads its own task (<c>Task.CurrentId</c>,
+    /// <c>TaskScheduler.Current</c>) or thread keeps the tasks: one action of <c>Parallel.Invoke</c> runs on the caller.
+    /// </summary>
+    private static string? PlanTaskSet(List<ILocalSymbol?> locals, List<IObjectCreationOperation> tasks, IInvocationOperation waitAll, IOperation root, KnownTypes types, out FanOutPlan? plan)
+    {
+        plan = null;
+        if (waitAll.Parent is not IExpressionStatementOperation { Parent: IBlockOperation block } wait)
+        {
+            return "the tasks are not waited for by a statement of their own";
+        }
+
+        var declarations = new List<IOperation>();
+        var starts = new List<IOperation>();
+        var bodies = ImmutableArray.CreateBuilder<FanOutBody>();
+        for (var i = 0; i < locals.Count; i++)
+        {
+            var local = locals[i]!;
+            var task = tasks[i];
+            if (!KnownTypes.Is(task.Type, types.Task))
+            {
+                return "a task returns a result";
+            }
+
+            if (task.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.LocalDeclarationStatementSyntax>() is not { } declarationSyntax
+                || StatementOf(task, block) is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } declaration
+                || declaration.Syntax != declarationSyntax
+                || declaration.Declarations[0].Declarators.Length != 1)
+            {
+                return "the task '" + local.Name + "' is not declared alone in the block that waits for it";
+            }
+
+            var @delegate = OperationFacts.UnwrapDelegate(task.Arguments[0].Value);
+            var body = @delegate is null ? null : ThreadFanOut.BodyOf(@delegate, null);
+            if (body is null || body.Parameter is not null || (body.MethodGroup is not null && body.MethodGroup.Method.Parameters.Length != 0))
+            {
+                return "the task '" + local.Name + "' does not run a parameterless lambda or method";
+            }
+
+            var delegateBody = ThreadFanOut.DelegateBody(@delegate!);
+            var affinity = OperationFacts.ThreadAffinity(delegateBody, types) ?? TaskAffinity(delegateBody, types);
+            if (affinity is not null)
+            {
+                return "the work of the task '" + local.Name + "' depends on where it runs (" + affinity + ")";
+            }
+
+            IOperation? start = null;
+            foreach (var operation in OperationFacts.Descendants(root))
+            {
+                if (!OperationFacts.IsReferenceTo(operation, local) || operation.Syntax == declaration.Declarations[0].Declarators[0].Syntax)
+                {
+                    continue;
+                }
+
+                if (IsInside(operation, wait))
+                {
+                    continue;
+                }
+
+                if (operation.Parent is IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 0, Parent: IExpressionStatementOperation { Parent: var startParent } startStatement }
+                    && startParent == block
+                    && start is null)
+                {
+                    start = startStatement;
+                    continue;
+                }
+
+                return "the task '" + local.Name + "' is used for more than starting it and waiting for it";
+            }
+
+            if (start is null)
+            {
+                return "the task '" + local.Name + "' is not started by a statement of the block that waits for it";
+            }
+
+            declarations.Add(declaration);
+            starts.Add(start);
+            bodies.Add(body);
+        }
+
+        var waitIndex = block.Operations.IndexOf(wait);
+        var startIndexes = starts.Select(s => block.Operations.IndexOf(s)).ToList();
+        var firstStart = startIndexes.Min();
+        if (startIndexes.Max() > waitIndex)
+        {
+            return "a task is started after the wait";
+        }
+
+        for (var i = firstStart; i < waitIndex; i++)
+        {
+            var statement = block.Operations[i];
+            if (!starts.Contains(statement) && !declarations.Contains(statement))
+            {
+                return "other code runs between starting the tasks and waiting for them";
+            }
+        }
+
+        var anchor = block.Operations[firstStart];
+        var removed = declarations.Concat(starts).Append(wait).Where(s => s != anchor).ToImmutableArray();
+        plan = new FanOutPlan(anchor, removed, null, null, ImmutableArray<IOperation>.Empty, bodies.ToImmutable(), null, null);
+        return null;
+    }
+
+    /// <summary>The statement of <paramref name="block"/> that holds <paramref name="operation"/>, or null.</summary>
+    private static IOperation? StatementOf(IOperation operation, IBlockOperation block)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (current.Parent == block)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsInside(IOperation operation, IOperation container)
+        => container.Syntax.Span.Contains(operation.Syntax.Span) && container.Syntax.SyntaxTree == operation.Syntax.SyntaxTree;
+
+    /// <summary>What in a task's body reads the task it runs in (<c>Task.CurrentId</c>, <c>TaskScheduler.Current</c>), or null.</summary>
+    private static string? TaskAffinity(IOperation? body, KnownTypes types)
+    {
+        if (body is null)
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(body))
+        {
+            if (operation is IPropertyReferenceOperation { Property: { IsStatic: true } property }
+                && ((property.Name == "CurrentId" && KnownTypes.Is(property.ContainingType, types.Task))
+                    || (property.Name == "Current" && property.ContainingType.Name == "TaskScheduler")))
+            {
+                return "it uses " + property.ContainingType.Name + "." + property.Name;
+            }
         }
 
         return null;

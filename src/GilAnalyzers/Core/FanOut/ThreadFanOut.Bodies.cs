@@ -69,7 +69,10 @@ internal static partial class ThreadFanOut
         {
             switch (operation)
             {
-                case IObjectCreationOperation creation when allowArgumentBags && IsArgumentBag(creation):
+                case IObjectCreationOperation creation when allowArgumentBags && (IsArgumentBag(creation) || IsTupleType(creation.Type)):
+                    break;
+                case IInvocationOperation { TargetMethod: { Name: "Create", IsStatic: true } factory } when allowArgumentBags && IsTupleType(factory.ContainingType):
+                    // Tuple.Create(data, from, to, slot): the tuple only stores its arguments, as an argument object does.
                     break;
                 case ISimpleAssignmentOperation { Parent: IObjectOrCollectionInitializerOperation, Target: IMemberReferenceOperation { Instance: IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } } }
                     when allowArgumentBags:
@@ -87,6 +90,13 @@ internal static partial class ThreadFanOut
 
         return true;
     }
+
+    /// <summary>
+    /// <c>System.Tuple</c> / <c>System.ValueTuple</c> (the static factories' types) and their generic forms: their
+    /// constructors and <c>Create</c> only store the arguments.
+    /// </summary>
+    private static bool IsTupleType(ITypeSymbol? type)
+        => type is INamedTypeSymbol { Name: "Tuple" or "ValueTuple", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     /// <summary>
     /// <c>new Band(progress, min, max)</c> / <c>new Job { From = a }</c> of a source class whose constructor (if any) only

@@ -24,20 +24,24 @@ internal static partial class ThreadFanOut
 
         index = partition;
 
-        if (loop.Parent is not IBlockOperation block || loop.Body is not IBlockOperation loopBody)
+        if (loop.Parent is not IBlockOperation block)
         {
             return "the creation loop is not a plain statement block";
         }
 
-        // The loop body: per-iteration declarations, the creation, then only starts / list adds.
+        // The loop body: per-iteration declarations, the creation, then only starts / list adds. A body without braces is
+        // its one statement (`for (…) threads[i] = new Thread(Work);`).
+        var loopStatements = loop.Body is IBlockOperation loopBody ? loopBody.Operations : ImmutableArray.Create(loop.Body);
         var pre = ImmutableArray.CreateBuilder<IOperation>();
-        var creationStatement = OperationFacts.StatementIn(handle.Site, loopBody);
+        var creationStatement = loop.Body is IBlockOperation bodyBlock ? OperationFacts.StatementIn(handle.Site, bodyBlock)
+            : loop.Body is IExpressionStatementOperation ? loop.Body
+            : null;
         if (creationStatement is null)
         {
             return "the thread is created inside a nested statement";
         }
 
-        if (PerThreadStatements(loopBody, creationStatement, handle, usage, types, pre) is { } perThreadBlocker)
+        if (PerThreadStatements(loopStatements, creationStatement, handle, usage, types, pre) is { } perThreadBlocker)
         {
             return perThreadBlocker;
         }
@@ -179,7 +183,7 @@ internal static partial class ThreadFanOut
             if (size is null
                 || size.DimensionSizes.Length != 1
                 || !SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(bound) is IPropertyReferenceOperation { Property: { Name: "Length" } } length ? OperationFacts.StripConversions(length.Instance!) : bound), collection)
-                || !OperationFacts.IsStableValue(size.DimensionSizes[0], root))
+                || !(OperationFacts.IsStableValue(size.DimensionSizes[0], root) || IsProcessorCount(size.DimensionSizes[0])))
             {
                 return "the thread count is read from the thread collection, which the rewrite removes";
             }
@@ -197,14 +201,21 @@ internal static partial class ThreadFanOut
     }
 
     /// <summary>
+    /// <c>Environment.ProcessorCount</c>: read once at process start and kept (a static auto-property on .NET Core, the
+    /// machine's processor count on .NET Framework), so the <c>Parallel.For</c> reads the size the array was made with.
+    /// </summary>
+    private static bool IsProcessorCount(IOperation size)
+        => OperationFacts.StripConversions(size) is IPropertyReferenceOperation { Instance: null, Property: { Name: "ProcessorCount", ContainingType: { Name: "Environment", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
+
+    /// <summary>
     /// The creation loop's body, statement by statement: per-thread declarations (and adjustments) before the creation go
     /// to <paramref name="pre"/>, as do pure declarations after it; starts and list adds are the usage's bookkeeping. Null
     /// when nothing else runs there, else why the rewrite is refused.
     /// </summary>
-    private static string? PerThreadStatements(IBlockOperation loopBody, IOperation creationStatement, ThreadHandle handle, ThreadUsage usage, KnownTypes types, ImmutableArray<IOperation>.Builder pre)
+    private static string? PerThreadStatements(ImmutableArray<IOperation> loopStatements, IOperation creationStatement, ThreadHandle handle, ThreadUsage usage, KnownTypes types, ImmutableArray<IOperation>.Builder pre)
     {
         var seenCreation = false;
-        foreach (var statement in loopBody.Operations)
+        foreach (var statement in loopStatements)
         {
             if (statement == creationStatement)
             {

@@ -567,8 +567,10 @@ internal static partial class ThreadFanOut
 
             if (handle.Loop is not null && IsInside(statement, handle.Loop))
             {
-                if (statement.Parent == handle.Loop.Body)
+                if (statement.Parent == handle.Loop.Body || statement == handle.Loop.Body)
                 {
+                    // A statement of the loop's block, or the loop's whole body without braces:
+                    // `for (…) (threads[i] = new Thread(Work)).Start();`.
                     LoopBookkeeping.Add(statement);
                 }
                 else
