@@ -636,6 +636,14 @@ internal sealed class WorkCostModel
             return;
         }
 
+        if (ReturnsDatabaseConnection(method))
+        {
+            // db.OpenConnection(), a repository's CreateConnection(): the code around it talks to a database server, and its
+            // loops walk rows as the server sends them — where the time goes is the database, wherever the helper lives.
+            walk.IoReason = Display(method) + " (database connection)";
+            return;
+        }
+
         var classification = IsLockAcquire(invocation) || OperationFacts.JoinsOwnFork(invocation)
             ? CallKind.Light
             : Classify(method, invocation.Instance?.Type);
@@ -653,8 +661,9 @@ internal sealed class WorkCostModel
                 return;
             case CallKind.Light:
                 break;
-            case CallKind.Heavy when HashesAString(invocation) || HashesWhatCallersPassAsString(invocation, walk.CancellationToken):
-                // md5.ComputeHash(Encoding.UTF8.GetBytes(url)): a key, a path, a name — microseconds, not bulk work.
+            case CallKind.Heavy when HashesAString(invocation) || HashesSmallData(invocation) || HashesWhatCallersPassAsString(invocation, walk.CancellationToken):
+                // md5.ComputeHash(Encoding.UTF8.GetBytes(url)): a key, a path, a name — microseconds, not bulk work; so is
+                // sha.TryComputeHash(block, …) over a stackalloc byte[24] or a digest hashed again.
                 break;
             case CallKind.Heavy:
                 var category = HeavyCategory(method);
@@ -1076,6 +1085,28 @@ internal sealed class WorkCostModel
             _ => null,
         };
 
+    /// <summary>
+    /// A hash or cipher call whose data (its first argument) is small and fixed in size: a constant-length buffer of at
+    /// most <see cref="SmallBuffers.MaxBytes"/>, a digest, or a local that only holds such data (see <see cref="SmallBuffers"/>).
+    /// </summary>
+    private static bool HashesSmallData(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.ContainingType?.ContainingNamespace?.ToDisplayString() != "System.Security.Cryptography")
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                return SmallBuffers.IsSmall(argument.Value);
+            }
+        }
+
+        return false;
+    }
+
     /// <summary><c>Encoding.UTF8.GetBytes(s)</c> with <c>s</c> a string.</summary>
     private static bool IsBytesOfAString(IOperation value)
         => OperationFacts.StripConversions(value) is IInvocationOperation { TargetMethod: { Name: "GetBytes" } getBytes } call
@@ -1130,6 +1161,37 @@ internal sealed class WorkCostModel
 
         return "serialisation";
     }
+
+    /// <summary>
+    /// A method that hands back a database connection: its return type is, or implements, <c>System.Data.IDbConnection</c>
+    /// (<c>DbConnection</c>, a provider's connection). Tested by names, so it resolves no type.
+    /// </summary>
+    private static bool ReturnsDatabaseConnection(IMethodSymbol method)
+    {
+        if (method.ReturnsVoid || method.ReturnType is not INamedTypeSymbol { TypeKind: TypeKind.Interface or TypeKind.Class } type)
+        {
+            return false;
+        }
+
+        if (IsDbConnectionInterface(type))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (IsDbConnectionInterface(implemented))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDbConnectionInterface(INamedTypeSymbol type)
+        => type.Name == "IDbConnection"
+           && type.ContainingNamespace is { Name: "Data", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     /// <summary>MemoryStream, StringWriter, StringReader (and types derived from them) do no I/O.</summary>
     private bool IsInMemoryIo(INamedTypeSymbol type)
@@ -2087,6 +2149,13 @@ internal sealed class WorkCostModel
 
                 var inclusive = condition.OperatorKind is BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThanOrEqual;
                 var trips = Math.Abs(bound - start) + (inclusive ? 1 : 0);
+                // for (i = 0; i < 20; i += 4) steps over the range: 5 trips, not 20.
+                var step = ConstantStep(forLoop.AtLoopBottom, local.Local);
+                if (step > 1)
+                {
+                    trips = (trips + step - 1) / step;
+                }
+
                 return trips <= MaxConstantTrips ? trips : -1;
             case IForEachLoopOperation forEach:
                 return OperationFacts.StripConversions(forEach.Collection) switch
@@ -2150,6 +2219,25 @@ internal sealed class WorkCostModel
     private static bool IsArgumentListLength(IOperation bound)
         => OperationFacts.StripConversions(bound) is IPropertyReferenceOperation { Property.Name: "Length" or "Count", Instance: { } instance }
            && IsArgumentList(OperationFacts.StripConversions(instance));
+
+    /// <summary>
+    /// The constant stride of a for loop's only update, when it is <c>i += k</c> or <c>i -= k</c> on the loop variable
+    /// (k a positive constant); 1 for anything else (<c>i++</c>, several updates, a variable step).
+    /// </summary>
+    private static long ConstantStep(ImmutableArray<IOperation> atLoopBottom, ILocalSymbol local)
+    {
+        if (atLoopBottom.Length != 1)
+        {
+            return 1;
+        }
+
+        var update = atLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : atLoopBottom[0];
+        return update is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, Target: ILocalReferenceOperation target } compound
+               && SymbolEqualityComparer.Default.Equals(target.Local, local)
+               && TryConstant(compound.Value, out var step) && step > 1
+            ? step
+            : 1;
+    }
 
     private static bool TryInitialValue(ImmutableArray<IOperation> before, ILocalSymbol local, out long value)
     {
