@@ -253,6 +253,12 @@ internal sealed class WorkCostModel
         public bool SawUnknown { get; set; }
 
         /// <summary>
+        /// Inside the condition of a loop that reads one byte or character per trip and parses it (see
+        /// <see cref="ParsesElementsItReads"/>): those reads come out of the stream's buffer.
+        /// </summary>
+        public int BufferedReads { get; set; }
+
+        /// <summary>
         /// Open-ended loops (<c>while</c>, <c>do</c>, <c>for</c> without a condition) around the operation being visited: a
         /// <c>Thread.SpinWait</c> inside one backs off while waiting for a condition; outside every such loop it only burns
         /// the CPU for its count (demos and benchmarks stand it in for work).
@@ -421,6 +427,7 @@ internal sealed class WorkCostModel
             case ILoopOperation loop:
                 var outer = nest;
                 var open = OperationFacts.IsOpenEndedLoop(loop);
+                var bufferedReads = ParsesElementsItReads(loop, walk) ? ((IWhileLoopOperation)loop).Condition : null;
                 walk.OpenLoops += open ? 1 : 0;
                 nest = EnterLoop(loop, nest, walk);
                 // What a loop evaluates once, before its first iteration — a foreach's collection, a for loop's
@@ -430,7 +437,9 @@ internal sealed class WorkCostModel
                 {
                     var once = (loop is IForEachLoopOperation forEach && child == forEach.Collection)
                                || (loop is IForLoopOperation forLoop && forLoop.Before.Contains(child));
+                    walk.BufferedReads += child == bufferedReads ? 1 : 0;
                     Visit(child, once ? outer : nest, walk);
+                    walk.BufferedReads -= child == bufferedReads ? 1 : 0;
                 }
 
                 walk.OpenLoops -= open ? 1 : 0;
@@ -624,6 +633,14 @@ internal sealed class WorkCostModel
         if (walk.OpenLoops == 0 && IsThreadSpinWait(method))
         {
             SpinFor(invocation, nest, walk);
+            VisitChildren(invocation, nest, walk);
+            return;
+        }
+
+        if (walk.BufferedReads > 0 && IsOneElementRead(invocation))
+        {
+            // while ((c = input.ReadByte()) != -1) parser.Feed(c): the bytes come out of the stream's buffer; the time goes
+            // to the parsing of each one.
             VisitChildren(invocation, nest, walk);
             return;
         }
@@ -1192,6 +1209,43 @@ internal sealed class WorkCostModel
     private static bool IsDbConnectionInterface(INamedTypeSymbol type)
         => type.Name == "IDbConnection"
            && type.ContainingNamespace is { Name: "Data", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+    /// <summary>
+    /// A <c>while</c> loop that reads one byte or character per trip in its condition (<c>while ((c = input.ReadByte()) != -1)</c>,
+    /// <c>reader.Read()</c>) and does CPU-bound work on each one in its body — a tokenizer or a parser's state machine fed
+    /// element by element. A stream or reader hands single elements out of its buffer, so such a loop is parsing, not
+    /// waiting: the reads in its condition count as light. A body that only stores or copies what it reads stays I/O.
+    /// </summary>
+    private bool ParsesElementsItReads(ILoopOperation loop, Walk walk)
+    {
+        if (loop is not IWhileLoopOperation { Condition: { } condition, Body: { } body })
+        {
+            return false;
+        }
+
+        var reads = false;
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation call && IsOneElementRead(call))
+            {
+                reads = true;
+                break;
+            }
+        }
+
+        if (!reads)
+        {
+            return false;
+        }
+
+        var perElement = AnalyzeCore(new[] { body }, walk.Callers, walk.CancellationToken, walk.SkipStateDrivenLoops, walk.LockBody, walk.CacheFillIsRare);
+        return perElement.Kind == WorkKind.CpuBound && perElement.Strength >= WorkCost.LoopStrength;
+    }
+
+    /// <summary><c>ReadByte()</c> or <c>ReadChar()</c>, or a <c>Read()</c> without arguments, on a type of System.IO.</summary>
+    private static bool IsOneElementRead(IInvocationOperation call)
+        => call.TargetMethod is { Parameters.Length: 0, Name: "ReadByte" or "ReadChar" or "Read" } method
+           && (call.Instance?.Type ?? method.ContainingType) is INamedTypeSymbol { ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     /// <summary>MemoryStream, StringWriter, StringReader (and types derived from them) do no I/O.</summary>
     private bool IsInMemoryIo(INamedTypeSymbol type)
