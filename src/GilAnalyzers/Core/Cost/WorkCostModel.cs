@@ -253,6 +253,12 @@ internal sealed class WorkCostModel
         public bool SawUnknown { get; set; }
 
         /// <summary>
+        /// Inside the condition of a loop that reads one byte or character per trip and parses it (see
+        /// <see cref="ParsesElementsItReads"/>): those reads come out of the stream's buffer.
+        /// </summary>
+        public int BufferedReads { get; set; }
+
+        /// <summary>
         /// Open-ended loops (<c>while</c>, <c>do</c>, <c>for</c> without a condition) around the operation being visited: a
         /// <c>Thread.SpinWait</c> inside one backs off while waiting for a condition; outside every such loop it only burns
         /// the CPU for its count (demos and benchmarks stand it in for work).
@@ -421,6 +427,7 @@ internal sealed class WorkCostModel
             case ILoopOperation loop:
                 var outer = nest;
                 var open = OperationFacts.IsOpenEndedLoop(loop);
+                var bufferedReads = ParsesElementsItReads(loop, walk) ? ((IWhileLoopOperation)loop).Condition : null;
                 walk.OpenLoops += open ? 1 : 0;
                 nest = EnterLoop(loop, nest, walk);
                 // What a loop evaluates once, before its first iteration — a foreach's collection, a for loop's
@@ -430,7 +437,9 @@ internal sealed class WorkCostModel
                 {
                     var once = (loop is IForEachLoopOperation forEach && child == forEach.Collection)
                                || (loop is IForLoopOperation forLoop && forLoop.Before.Contains(child));
+                    walk.BufferedReads += child == bufferedReads ? 1 : 0;
                     Visit(child, once ? outer : nest, walk);
+                    walk.BufferedReads -= child == bufferedReads ? 1 : 0;
                 }
 
                 walk.OpenLoops -= open ? 1 : 0;
@@ -628,11 +637,27 @@ internal sealed class WorkCostModel
             return;
         }
 
+        if (walk.BufferedReads > 0 && IsOneElementRead(invocation))
+        {
+            // while ((c = input.ReadByte()) != -1) parser.Feed(c): the bytes come out of the stream's buffer; the time goes
+            // to the parsing of each one.
+            VisitChildren(invocation, nest, walk);
+            return;
+        }
+
         // Taking a lock (Monitor.Enter, a one-slot semaphore's Wait, Mutex.WaitOne) is not waiting for I/O or a signal:
         // the time goes to the work done under it, which the walk goes on to count.
         // Joining a thread this method forked waits for work it split off, not for a signal (OperationFacts.JoinsOwnFork).
         if (VisitSpreadOrCompressingCall(invocation, nest, walk))
         {
+            return;
+        }
+
+        if (ReturnsDatabaseConnection(method))
+        {
+            // db.OpenConnection(), a repository's CreateConnection(): the code around it talks to a database server, and its
+            // loops walk rows as the server sends them — where the time goes is the database, wherever the helper lives.
+            walk.IoReason = Display(method) + " (database connection)";
             return;
         }
 
@@ -653,8 +678,9 @@ internal sealed class WorkCostModel
                 return;
             case CallKind.Light:
                 break;
-            case CallKind.Heavy when HashesAString(invocation) || HashesWhatCallersPassAsString(invocation, walk.CancellationToken):
-                // md5.ComputeHash(Encoding.UTF8.GetBytes(url)): a key, a path, a name — microseconds, not bulk work.
+            case CallKind.Heavy when HashesAString(invocation) || HashesSmallData(invocation) || HashesWhatCallersPassAsString(invocation, walk.CancellationToken):
+                // md5.ComputeHash(Encoding.UTF8.GetBytes(url)): a key, a path, a name — microseconds, not bulk work; so is
+                // sha.TryComputeHash(block, …) over a stackalloc byte[24] or a digest hashed again.
                 break;
             case CallKind.Heavy:
                 var category = HeavyCategory(method);
@@ -1076,6 +1102,28 @@ internal sealed class WorkCostModel
             _ => null,
         };
 
+    /// <summary>
+    /// A hash or cipher call whose data (its first argument) is small and fixed in size: a constant-length buffer of at
+    /// most <see cref="SmallBuffers.MaxBytes"/>, a digest, or a local that only holds such data (see <see cref="SmallBuffers"/>).
+    /// </summary>
+    private static bool HashesSmallData(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.ContainingType?.ContainingNamespace?.ToDisplayString() != "System.Security.Cryptography")
+        {
+            return false;
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 0)
+            {
+                return SmallBuffers.IsSmall(argument.Value);
+            }
+        }
+
+        return false;
+    }
+
     /// <summary><c>Encoding.UTF8.GetBytes(s)</c> with <c>s</c> a string.</summary>
     private static bool IsBytesOfAString(IOperation value)
         => OperationFacts.StripConversions(value) is IInvocationOperation { TargetMethod: { Name: "GetBytes" } getBytes } call
@@ -1130,6 +1178,74 @@ internal sealed class WorkCostModel
 
         return "serialisation";
     }
+
+    /// <summary>
+    /// A method that hands back a database connection: its return type is, or implements, <c>System.Data.IDbConnection</c>
+    /// (<c>DbConnection</c>, a provider's connection). Tested by names, so it resolves no type.
+    /// </summary>
+    private static bool ReturnsDatabaseConnection(IMethodSymbol method)
+    {
+        if (method.ReturnsVoid || method.ReturnType is not INamedTypeSymbol { TypeKind: TypeKind.Interface or TypeKind.Class } type)
+        {
+            return false;
+        }
+
+        if (IsDbConnectionInterface(type))
+        {
+            return true;
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (IsDbConnectionInterface(implemented))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsDbConnectionInterface(INamedTypeSymbol type)
+        => type.Name == "IDbConnection"
+           && type.ContainingNamespace is { Name: "Data", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
+
+    /// <summary>
+    /// A <c>while</c> loop that reads one byte or character per trip in its condition (<c>while ((c = input.ReadByte()) != -1)</c>,
+    /// <c>reader.Read()</c>) and does CPU-bound work on each one in its body — a tokenizer or a parser's state machine fed
+    /// element by element. A stream or reader hands single elements out of its buffer, so such a loop is parsing, not
+    /// waiting: the reads in its condition count as light. A body that only stores or copies what it reads stays I/O.
+    /// </summary>
+    private bool ParsesElementsItReads(ILoopOperation loop, Walk walk)
+    {
+        if (loop is not IWhileLoopOperation { Condition: { } condition, Body: { } body })
+        {
+            return false;
+        }
+
+        var reads = false;
+        foreach (var operation in condition.DescendantsAndSelf())
+        {
+            if (operation is IInvocationOperation call && IsOneElementRead(call))
+            {
+                reads = true;
+                break;
+            }
+        }
+
+        if (!reads)
+        {
+            return false;
+        }
+
+        var perElement = AnalyzeCore(new[] { body }, walk.Callers, walk.CancellationToken, walk.SkipStateDrivenLoops, walk.LockBody, walk.CacheFillIsRare);
+        return perElement.Kind == WorkKind.CpuBound && perElement.Strength >= WorkCost.LoopStrength;
+    }
+
+    /// <summary><c>ReadByte()</c> or <c>ReadChar()</c>, or a <c>Read()</c> without arguments, on a type of System.IO.</summary>
+    private static bool IsOneElementRead(IInvocationOperation call)
+        => call.TargetMethod is { Parameters.Length: 0, Name: "ReadByte" or "ReadChar" or "Read" } method
+           && (call.Instance?.Type ?? method.ContainingType) is INamedTypeSymbol { ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 
     /// <summary>MemoryStream, StringWriter, StringReader (and types derived from them) do no I/O.</summary>
     private bool IsInMemoryIo(INamedTypeSymbol type)
@@ -2087,6 +2203,13 @@ internal sealed class WorkCostModel
 
                 var inclusive = condition.OperatorKind is BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThanOrEqual;
                 var trips = Math.Abs(bound - start) + (inclusive ? 1 : 0);
+                // for (i = 0; i < 20; i += 4) steps over the range: 5 trips, not 20.
+                var step = ConstantStep(forLoop.AtLoopBottom, local.Local);
+                if (step > 1)
+                {
+                    trips = (trips + step - 1) / step;
+                }
+
                 return trips <= MaxConstantTrips ? trips : -1;
             case IForEachLoopOperation forEach:
                 return OperationFacts.StripConversions(forEach.Collection) switch
@@ -2150,6 +2273,25 @@ internal sealed class WorkCostModel
     private static bool IsArgumentListLength(IOperation bound)
         => OperationFacts.StripConversions(bound) is IPropertyReferenceOperation { Property.Name: "Length" or "Count", Instance: { } instance }
            && IsArgumentList(OperationFacts.StripConversions(instance));
+
+    /// <summary>
+    /// The constant stride of a for loop's only update, when it is <c>i += k</c> or <c>i -= k</c> on the loop variable
+    /// (k a positive constant); 1 for anything else (<c>i++</c>, several updates, a variable step).
+    /// </summary>
+    private static long ConstantStep(ImmutableArray<IOperation> atLoopBottom, ILocalSymbol local)
+    {
+        if (atLoopBottom.Length != 1)
+        {
+            return 1;
+        }
+
+        var update = atLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : atLoopBottom[0];
+        return update is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract, Target: ILocalReferenceOperation target } compound
+               && SymbolEqualityComparer.Default.Equals(target.Local, local)
+               && TryConstant(compound.Value, out var step) && step > 1
+            ? step
+            : 1;
+    }
 
     private static bool TryInitialValue(ImmutableArray<IOperation> before, ILocalSymbol local, out long value)
     {

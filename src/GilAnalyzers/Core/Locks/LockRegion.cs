@@ -44,6 +44,12 @@ internal enum LockKind
     /// <see cref="AsyncLockWrappers"/>). The region is the using's scope; the lock is the wrapper instance.
     /// </summary>
     AsyncWrapper,
+
+    /// <summary>
+    /// A call of the code's own helper whose last act is taking a lock on a field (<c>EnterCodecLock(ref taken);</c>, see
+    /// <see cref="LockRegionFinder.FromAcquireHelperCall"/>): the region is what the caller runs after it.
+    /// </summary>
+    AcquireHelper,
 }
 
 /// <summary>A piece of code that runs while holding one lock.</summary>
@@ -78,7 +84,7 @@ internal sealed class LockRegion
 }
 
 /// <summary>Recognises the ways C# code takes a lock and finds the code that runs under it.</summary>
-internal static class LockRegionFinder
+internal static partial class LockRegionFinder
 {
     public static LockRegion? FromLockStatement(ILockOperation operation)
     {
@@ -101,8 +107,10 @@ internal static class LockRegionFinder
         => model.GetOperation(syntax, cancellationToken) switch
         {
             ILockOperation lockOperation => FromLockStatement(lockOperation),
-            IInvocationOperation invocation when IsAcquireName(invocation.TargetMethod.Name) => FromAcquireCall(invocation, types),
+            IInvocationOperation invocation when IsAcquireName(invocation.TargetMethod.Name)
+                => FromAcquireCall(invocation, types) ?? FromAcquireHelperCall(invocation, types, cancellationToken),
             IInvocationOperation invocation when MayBeRunnerCall(invocation.Syntax) => FromRunnerCall(invocation, types, cancellationToken),
+            IInvocationOperation invocation when MayBeAcquireHelperCall(invocation) => FromAcquireHelperCall(invocation, types, cancellationToken),
             IInvalidOperation invalid when MayBeRunnerCall(invalid.Syntax) => FromUnboundRunnerCall(invalid, types, cancellationToken),
             { Kind: OperationKind.Using or OperationKind.UsingDeclaration } usingOperation => FromUsing(usingOperation, types, cancellationToken),
             _ => null,
@@ -313,75 +321,91 @@ internal static class LockRegionFinder
     /// <summary>A call that acquires a lock: Monitor.Enter/TryEnter, a one-slot semaphore's Wait, Mutex.WaitOne, Lock.Enter, SpinLock.Enter.</summary>
     public static LockRegion? FromAcquireCall(IInvocationOperation invocation, KnownTypes types)
     {
+        if (!RecogniseAcquire(invocation, types, out var kind, out var lockedValue, out var systemWide))
+        {
+            return null;
+        }
+
+        var body = FindBodyAfterAcquire(invocation, lockedValue, ReleaseNames(kind, invocation.TargetMethod.Name));
+        return body.IsDefaultOrEmpty
+            ? null
+            : new LockRegion(kind, invocation, lockedValue, body, invocation.Syntax.GetLocation(), systemWide);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="invocation"/> takes a lock (see <see cref="FromAcquireCall"/>): its kind, the operation
+    /// naming the lock object, and whether the lock is machine-wide (a named Mutex or Semaphore).
+    /// </summary>
+    private static bool RecogniseAcquire(IInvocationOperation invocation, KnownTypes types, out LockKind kind, out IOperation lockedValue, out bool systemWide)
+    {
+        kind = default;
+        lockedValue = null!;
+        systemWide = false;
         var method = invocation.TargetMethod;
         if (!IsAcquireName(method.Name))
         {
-            return null;
+            return false;
         }
 
         var type = method.ContainingType;
         // WaitOne is declared on WaitHandle: what matters is the receiver's type.
         var receiverType = invocation.Instance?.Type;
-        LockKind kind;
-        IOperation? lockedValue;
-        var systemWide = false;
+        IOperation? value;
         // In each test the method and type names come before KnownTypes.Is: they are necessary for it and resolve no type.
         var name = method.Name;
         var isEnter = name == "Enter" || name == "TryEnter";
         if (isEnter && type?.Name == "Monitor" && KnownTypes.Is(type, types.Monitor) && invocation.Arguments.Length > 0)
         {
             kind = LockKind.Monitor;
-            lockedValue = ArgumentInOrder(invocation, 0);
+            value = ArgumentInOrder(invocation, 0);
         }
         else if (((name == "Wait" || name == "WaitAsync") && type?.Name == "SemaphoreSlim" && KnownTypes.Is(type, types.SemaphoreSlim))
                  || (name == "WaitOne" && receiverType?.Name == "Semaphore" && KnownTypes.Is(receiverType, types.Semaphore)))
         {
             kind = LockKind.Semaphore;
-            lockedValue = invocation.Instance;
-            if (lockedValue is null || !IsSingleSlotGate(lockedValue))
+            value = invocation.Instance;
+            if (value is null || !IsSingleSlotGate(value))
             {
-                return null;
+                return false;
             }
 
-            systemWide = receiverType?.Name == "Semaphore" && IsNamedSemaphore(lockedValue);
+            systemWide = receiverType?.Name == "Semaphore" && IsNamedSemaphore(value);
         }
         else if (name == "WaitOne" && receiverType?.Name == "Mutex" && KnownTypes.Is(receiverType, types.Mutex))
         {
             kind = LockKind.Mutex;
-            lockedValue = invocation.Instance;
-            systemWide = lockedValue is not null && IsNamedMutex(lockedValue);
+            value = invocation.Instance;
+            systemWide = value is not null && IsNamedMutex(value);
         }
         else if (isEnter && type?.Name == "Lock" && KnownTypes.Is(type, types.Lock))
         {
             kind = LockKind.LockObject;
-            lockedValue = invocation.Instance;
+            value = invocation.Instance;
         }
         else if (isEnter && type?.Name == "SpinLock" && type.ContainingNamespace is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
         {
             kind = LockKind.SpinLock;
-            lockedValue = invocation.Instance;
+            value = invocation.Instance;
         }
         else if (IsReaderWriterAcquireName(name)
                  && ((type?.Name == "ReaderWriterLockSlim" && KnownTypes.Is(type, types.ReaderWriterLockSlim))
                      || (type?.Name == "ReaderWriterLock" && KnownTypes.Is(type, types.ReaderWriterLock))))
         {
             kind = LockKind.ReaderWriter;
-            lockedValue = invocation.Instance;
+            value = invocation.Instance;
         }
         else
         {
-            return null;
+            return false;
         }
 
-        if (lockedValue is null)
+        if (value is null)
         {
-            return null;
+            return false;
         }
 
-        var body = FindBodyAfterAcquire(invocation, lockedValue, ReleaseNames(kind, name));
-        return body.IsDefaultOrEmpty
-            ? null
-            : new LockRegion(kind, invocation, lockedValue, body, invocation.Syntax.GetLocation(), systemWide);
+        lockedValue = value;
+        return true;
     }
 
     /// <summary>
@@ -454,7 +478,7 @@ internal static class LockRegionFinder
     /// <c>if (!gate.Wait(timeout)) throw …; try { … } finally { gate.Release(); }</c> → the try body after the guard;
     /// otherwise the following statements of the same block, up to the first statement that releases the lock.
     /// </summary>
-    private static ImmutableArray<IOperation> FindBodyAfterAcquire(IInvocationOperation invocation, IOperation lockedValue, string[] releaseNames)
+    private static ImmutableArray<IOperation> FindBodyAfterAcquire(IInvocationOperation invocation, IOperation lockedValue, string[] releaseNames, Func<IInvocationOperation, bool>? isRelease = null)
     {
         IOperation current = invocation;
         while (true)
@@ -514,7 +538,7 @@ internal static class LockRegionFinder
 
         var lockText = Normalize(lockedValue);
         if (index + 1 < block.Operations.Length && block.Operations[index + 1] is ITryOperation { Finally: { } @finally } tryOperation
-            && ContainsRelease(@finally, lockText, releaseNames))
+            && ContainsRelease(@finally, lockText, releaseNames, isRelease))
         {
             return ImmutableArray.Create<IOperation>(tryOperation.Body);
         }
@@ -522,7 +546,7 @@ internal static class LockRegionFinder
         var builder = ImmutableArray.CreateBuilder<IOperation>();
         for (var i = index + 1; i < block.Operations.Length; i++)
         {
-            if (ContainsRelease(block.Operations[i], lockText, releaseNames))
+            if (ContainsRelease(block.Operations[i], lockText, releaseNames, isRelease))
             {
                 break;
             }
@@ -585,10 +609,16 @@ internal static class LockRegionFinder
         return index < 0 ? default : ImmutableArray.Create(block.Operations, index + 1, block.Operations.Length - index - 1);
     }
 
-    private static bool ContainsRelease(IOperation operation, string lockText, string[] releaseNames)
+    /// <param name="isRelease">Another way the lock is released (a helper method that exits it), or null.</param>
+    private static bool ContainsRelease(IOperation operation, string lockText, string[] releaseNames, Func<IInvocationOperation, bool>? isRelease = null)
     {
         foreach (var descendant in operation.DescendantsAndSelf())
         {
+            if (descendant is IInvocationOperation released && isRelease is not null && isRelease(released))
+            {
+                return true;
+            }
+
             if (descendant is not IInvocationOperation call || System.Array.IndexOf(releaseNames, call.TargetMethod.Name) < 0)
             {
                 continue;

@@ -35,7 +35,7 @@ internal sealed class SerialisedLockSite
 
     /// <summary>
     /// Registers one callback for every lock region in the compilation: <c>lock</c> statements, Monitor / one-slot
-    /// semaphore / Mutex / Lock acquisitions, and <c>using (gate.EnterScope())</c>.
+    /// semaphore / Mutex / Lock acquisitions (also through a helper method of the code's own), and <c>using (gate.EnterScope())</c>.
     /// </summary>
     public static void RegisterLockRegions(CompilationStartAnalysisContext context, KnownTypes types, Action<OperationAnalysisContext, LockRegion> onRegion)
     {
@@ -61,6 +61,11 @@ internal sealed class SerialisedLockSite
                          && LockRegionFinder.FromRunnerCall(invocation, types, c.CancellationToken) is { } runnerRegion)
                 {
                     onRegion(c, runnerRegion);
+                }
+                else if (LockRegionFinder.MayBeAcquireHelperCall(invocation)
+                         && LockRegionFinder.FromAcquireHelperCall(invocation, types, c.CancellationToken) is { } helperRegion)
+                {
+                    onRegion(c, helperRegion);
                 }
             },
             OperationKind.Invocation);
