@@ -134,7 +134,7 @@ internal static partial class PoolFanOut
             }
 
             if (task.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.LocalDeclarationStatementSyntax>() is not { } declarationSyntax
-                || StatementOf(task, block) is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } declaration
+                || OperationFacts.StatementIn(task, block) is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } declaration
                 || declaration.Syntax != declarationSyntax
                 || declaration.Declarations[0].Declarators.Length != 1)
             {
@@ -209,20 +209,6 @@ internal static partial class PoolFanOut
         var anchor = block.Operations[firstStart];
         var removed = declarations.Concat(starts).Append(wait).Where(s => s != anchor).ToImmutableArray();
         plan = new FanOutPlan(anchor, removed, null, null, ImmutableArray<IOperation>.Empty, bodies.ToImmutable(), null, null);
-        return null;
-    }
-
-    /// <summary>The statement of <paramref name="block"/> that holds <paramref name="operation"/>, or null.</summary>
-    private static IOperation? StatementOf(IOperation operation, IBlockOperation block)
-    {
-        for (var current = operation; current is not null; current = current.Parent)
-        {
-            if (current.Parent == block)
-            {
-                return current;
-            }
-        }
-
         return null;
     }
 
