@@ -274,6 +274,7 @@ internal sealed class ParallelReach
             {
                 IInvocationOperation invocation => invocation.TargetMethod,
                 IObjectCreationOperation creation => creation.Constructor,
+                IPropertyReferenceOperation property => Accessor(property),
                 _ => null,
             };
             if (callee is not null && callee.DeclaringSyntaxReferences.Length > 0 && callee.MethodKind != MethodKind.LocalFunction)
@@ -291,7 +292,14 @@ internal sealed class ParallelReach
     {
         foreach (var operation in body.DescendantsAndSelf())
         {
-            if (operation is not IInvocationOperation { TargetMethod: { } method } call
+            var (method, instance, arguments) = operation switch
+            {
+                IInvocationOperation invocation => (invocation.TargetMethod, invocation.Instance, invocation.Arguments),
+                // table[frame], model.Weights: the accessor runs on the property's receiver, with the indexer's arguments.
+                IPropertyReferenceOperation property => (Accessor(property), property.Instance, property.Arguments),
+                _ => (null, null, ImmutableArray<IArgumentOperation>.Empty),
+            };
+            if (method is null
                 || method.DeclaringSyntaxReferences.Length == 0
                 || method.MethodKind == MethodKind.LocalFunction)
             {
@@ -299,9 +307,9 @@ internal sealed class ParallelReach
             }
 
             // A static method counts as called on what every worker shares: the type.
-            var sharedInstance = method.IsStatic ? depth == 1 : call.Instance is not null && isShared(call.Instance);
+            var sharedInstance = method.IsStatic ? depth == 1 : instance is not null && isShared(instance);
             var parameters = ImmutableArray.CreateBuilder<int>();
-            foreach (var argument in call.Arguments)
+            foreach (var argument in arguments)
             {
                 if (argument.Parameter is { RefKind: RefKind.None } parameter && !parameter.Type.IsValueType
                     && argument.ArgumentKind == ArgumentKind.Explicit && isShared(argument.Value))
@@ -315,6 +323,32 @@ internal sealed class ParallelReach
                 yield return new Reach(method.OriginalDefinition, depth, sharedInstance, parameters.ToImmutable());
             }
         }
+    }
+
+    /// <summary>
+    /// The accessor a property or indexer reference runs: the setter when the reference is assigned, else the getter (a
+    /// compound assignment runs both; the getter is the one that computes). Null for an auto-property, which runs no code
+    /// of the user's.
+    /// </summary>
+    private static IMethodSymbol? Accessor(IPropertyReferenceOperation property)
+    {
+        var accessor = property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property
+            ? property.Property.SetMethod
+            : property.Property.GetMethod;
+        return accessor is null || IsAutoAccessor(accessor) ? null : accessor;
+    }
+
+    private static bool IsAutoAccessor(IMethodSymbol accessor)
+    {
+        foreach (var reference in accessor.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax { Body: null, ExpressionBody: null })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>In a reached method: <c>this</c> (or what hangs off it) when its instance is shared, or a shared parameter.</summary>

@@ -69,7 +69,7 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
                     && FindRegion(candidate.Syntax, types, end.CancellationToken) is { } region
                     && Evaluate(region, candidate.Root, types, costModel, globalState ??= GlobalStateModel.For(types), end.Options, end.CancellationToken) is { } verdict)
                 {
-                    var where = "'" + candidate.Method.Name + "', called from " + description;
+                    var where = MemberName(candidate.Method) + ", called from " + description;
                     var name = LockSharing.Classify(region, null).Name;
                     // A process-wide lock whose work reads and writes process-wide state: GIL006, as where it is.
                     end.ReportDiagnostic(verdict.Entanglement is { } entanglement
@@ -78,6 +78,20 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
                 }
             }
         });
+    }
+
+    /// <summary>How a message names the method: <c>'Run'</c>, <c>the getter of 'Gain'</c>, <c>the indexer of 'Table'</c>.</summary>
+    private static string MemberName(IMethodSymbol method)
+    {
+        if (method.AssociatedSymbol is IPropertySymbol property)
+        {
+            var accessor = method.MethodKind == MethodKind.PropertySet ? "setter" : "getter";
+            return property.IsIndexer
+                ? "the " + accessor + " of the indexer of '" + property.ContainingType.Name + "'"
+                : "the " + accessor + " of '" + property.Name + "'";
+        }
+
+        return "'" + method.Name + "'";
     }
 
     /// <summary>
