@@ -270,16 +270,10 @@ internal sealed class ParallelReach
     {
         foreach (var operation in body.DescendantsAndSelf())
         {
-            var callee = operation switch
+            var callee = operation is IObjectCreationOperation creation ? creation.Constructor : SourceCall(operation)?.Method;
+            if (IsSourceCallee(callee))
             {
-                IInvocationOperation invocation => invocation.TargetMethod,
-                IObjectCreationOperation creation => creation.Constructor,
-                IPropertyReferenceOperation property => Accessor(property),
-                _ => null,
-            };
-            if (callee is not null && callee.DeclaringSyntaxReferences.Length > 0 && callee.MethodKind != MethodKind.LocalFunction)
-            {
-                work.Enqueue((callee.OriginalDefinition, depth));
+                work.Enqueue((callee!.OriginalDefinition, depth));
             }
         }
     }
@@ -292,19 +286,12 @@ internal sealed class ParallelReach
     {
         foreach (var operation in body.DescendantsAndSelf())
         {
-            var (method, instance, arguments) = operation switch
-            {
-                IInvocationOperation invocation => (invocation.TargetMethod, invocation.Instance, invocation.Arguments),
-                // table[frame], model.Weights: the accessor runs on the property's receiver, with the indexer's arguments.
-                IPropertyReferenceOperation property => (Accessor(property), property.Instance, property.Arguments),
-                _ => (null, null, ImmutableArray<IArgumentOperation>.Empty),
-            };
-            if (method is null
-                || method.DeclaringSyntaxReferences.Length == 0
-                || method.MethodKind == MethodKind.LocalFunction)
+            if (SourceCall(operation) is not { } call)
             {
                 continue;
             }
+
+            var (method, instance, arguments) = call;
 
             // A static method counts as called on what every worker shares: the type.
             var sharedInstance = method.IsStatic ? depth == 1 : instance is not null && isShared(instance);
@@ -324,6 +311,25 @@ internal sealed class ParallelReach
             }
         }
     }
+
+    /// <summary>
+    /// The source method an invocation or a property/indexer reference runs, with its receiver and arguments
+    /// (<c>table[frame]</c>, <c>model.Weights</c>: the accessor, on the property's receiver, with the indexer's arguments);
+    /// null for any other operation, a method without source, or a local function.
+    /// </summary>
+    private static (IMethodSymbol Method, IOperation? Instance, ImmutableArray<IArgumentOperation> Arguments)? SourceCall(IOperation operation)
+    {
+        var (method, instance, arguments) = operation switch
+        {
+            IInvocationOperation invocation => (invocation.TargetMethod, invocation.Instance, invocation.Arguments),
+            IPropertyReferenceOperation property => (Accessor(property), property.Instance, property.Arguments),
+            _ => (null, null, ImmutableArray<IArgumentOperation>.Empty),
+        };
+        return IsSourceCallee(method) ? (method!, instance, arguments) : null;
+    }
+
+    private static bool IsSourceCallee(IMethodSymbol? method)
+        => method is not null && method.DeclaringSyntaxReferences.Length > 0 && method.MethodKind != MethodKind.LocalFunction;
 
     /// <summary>
     /// The accessor a property or indexer reference runs: the setter when the reference is assigned, else the getter (a
