@@ -312,8 +312,7 @@ internal sealed partial class LockFixPlanner
             || statement is LocalFunctionStatementSyntax || statement is UsingStatementSyntax || statement is FixedStatementSyntax
             || statement is LockStatementSyntax || statement is LabeledStatementSyntax
             || (statement is LocalDeclarationStatementSyntax declaration && (declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.IsConst))
-            // `out var v` or `is T v` directly in the statement: v would join the enclosing block's scope.
-            || statement.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Any(d => d.FirstAncestorOrSelf<StatementSyntax>() == statement))
+            || DeclaresIntoEnclosingBlock(statement))
         {
             return false;
         }
@@ -329,6 +328,17 @@ internal sealed partial class LockFixPlanner
 
         return true;
     }
+
+    /// <summary>
+    /// <c>out var v</c> or <c>is T v</c> directly in an expression statement, a declaration, a return or an <c>if</c> condition:
+    /// v belongs to the enclosing block's scope, so moving the statement out of the locked block would change what it
+    /// is visible to. A loop, <c>using</c>, <c>lock</c> or <c>fixed</c> statement scopes what it declares (a deconstructing
+    /// <c>foreach (var (k, v) in …)</c> included) to itself.
+    /// </summary>
+    private static bool DeclaresIntoEnclosingBlock(StatementSyntax statement)
+        => statement is not (ForEachStatementSyntax or ForEachVariableStatementSyntax or ForStatementSyntax or WhileStatementSyntax
+               or UsingStatementSyntax or LockStatementSyntax or FixedStatementSyntax)
+           && statement.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Any(d => d.FirstAncestorOrSelf<StatementSyntax>() == statement);
 
     /// <summary>
     /// <c>return value;</c> as the last locked statement, its value computed from thread-own state: after the release it

@@ -1022,6 +1022,13 @@ internal sealed partial class StateEffectsWalker
             return;
         }
 
+        if (TakesOrReleasesLock(invocation))
+        {
+            // Synchronisation, not data: the primitive is thread-safe by design, like the implicit acquire of a lock
+            // statement, which writes nothing either. What the code does while holding it is visited as usual.
+            return;
+        }
+
         var type = method.ContainingType?.OriginalDefinition.ToDisplayString(FrameworkTypeFormat) ?? string.Empty;
         if (method.IsStatic)
         {
@@ -1031,6 +1038,59 @@ internal sealed partial class StateEffectsWalker
         {
             RecordFrameworkInstanceCall(invocation, type, effects, scope);
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="invocation"/> takes or releases a mutual-exclusion lock — Monitor.Enter/TryEnter/Exit,
+    /// Lock.Enter/TryEnter/Exit/EnterScope and its scope's Dispose, SemaphoreSlim.Wait/WaitAsync/Release, a Mutex's or
+    /// Semaphore's WaitOne and release, ReaderWriterLockSlim's Enter/TryEnter/Exit of any mode. Never a wait for a
+    /// signal (Monitor.Wait, an event's WaitOne), which hands the lock over or waits for another thread's work.
+    /// </summary>
+    private bool TakesOrReleasesLock(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        var name = method.Name;
+        var containing = method.ContainingType?.OriginalDefinition;
+        if (containing is null)
+        {
+            return false;
+        }
+
+        var types = KnownTypes.For(_compilation);
+        if (KnownTypes.Is(containing, types.Monitor))
+        {
+            return name is "Enter" or "TryEnter" or "Exit";
+        }
+
+        if (KnownTypes.Is(containing, types.Lock))
+        {
+            return name is "Enter" or "TryEnter" or "Exit" or "EnterScope";
+        }
+
+        if (name == "Dispose" && containing.Name == "Scope" && KnownTypes.Is(containing.ContainingType, types.Lock))
+        {
+            return true;
+        }
+
+        if (KnownTypes.Is(containing, types.SemaphoreSlim))
+        {
+            return name is "Wait" or "WaitAsync" or "Release";
+        }
+
+        if (KnownTypes.Is(containing, types.ReaderWriterLockSlim))
+        {
+            return (name.StartsWith("Enter", StringComparison.Ordinal) || name.StartsWith("TryEnter", StringComparison.Ordinal)
+                    || name.StartsWith("Exit", StringComparison.Ordinal))
+                   && name.EndsWith("Lock", StringComparison.Ordinal);
+        }
+
+        // WaitOne is declared on WaitHandle: a lock only when the receiver is a Mutex or a Semaphore.
+        var receiver = invocation.Instance?.Type?.OriginalDefinition;
+        var isMutex = KnownTypes.Is(receiver, types.Mutex);
+        var isSemaphore = KnownTypes.Is(receiver, types.Semaphore);
+        return (name == "WaitOne" && (isMutex || isSemaphore))
+               || (name == "ReleaseMutex" && isMutex)
+               || (name == "Release" && isSemaphore);
     }
 
     /// <summary>A call into this compilation: a local function seen through with the caller's scope, any other method by its summary.</summary>
