@@ -15,17 +15,20 @@ internal static class MemberAssignments
     /// <c>this.Cells = …</c>. A member of another object with the same name (<c>other._data = …</c>) is not one of them.
     /// </summary>
     public static IEnumerable<AssignmentExpressionSyntax> To(INamedTypeSymbol type, string name, CancellationToken cancellationToken)
-    {
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            foreach (var assignment in reference.GetSyntax(cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>())
-            {
-                var target = assignment.Left is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : assignment.Left;
-                if (target is IdentifierNameSyntax { Identifier.ValueText: var assigned } && assigned == name)
-                {
-                    yield return assignment;
-                }
-            }
-        }
-    }
+        => Assignments(type, cancellationToken).Where(assignment => Names(assignment.Left, name));
+
+    /// <summary>
+    /// The assignments in <paramref name="type"/>'s declarations whose target is an element of the member
+    /// <paramref name="name"/>: <c>_counts[c] = …</c>, <c>this._rows[i] = …</c>.
+    /// </summary>
+    public static IEnumerable<AssignmentExpressionSyntax> ToElementOf(INamedTypeSymbol type, string name, CancellationToken cancellationToken)
+        => Assignments(type, cancellationToken).Where(assignment => assignment.Left is ElementAccessExpressionSyntax element && Names(element.Expression, name));
+
+    private static IEnumerable<AssignmentExpressionSyntax> Assignments(INamedTypeSymbol type, CancellationToken cancellationToken)
+        => type.DeclaringSyntaxReferences.SelectMany(reference => reference.GetSyntax(cancellationToken).DescendantNodes().OfType<AssignmentExpressionSyntax>());
+
+    /// <summary>The member <paramref name="name"/> written plainly or through <c>this.</c>.</summary>
+    private static bool Names(ExpressionSyntax target, string name)
+        => (target is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } member ? member.Name : target)
+            is IdentifierNameSyntax { Identifier.ValueText: var assigned } && assigned == name;
 }

@@ -197,8 +197,54 @@ internal sealed partial class StateEffectsWalker
             .All(assignment => assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsNewObject(assignment.Right));
     }
 
+    /// <summary>
+    /// Whether the array an owned field holds (see <see cref="IsOwnedField"/>) holds only objects its class makes for it:
+    /// every array the field is given lists only new objects (<c>[new(), new()]</c>, <c>new[] { new List&lt;int&gt;() }</c>)
+    /// or none (<c>new Dictionary&lt;string, int&gt;[2]</c>), and every element the class stores is a new object.
+    /// </summary>
+    private bool HoldsOnlyOwnElements(IFieldSymbol field)
+    {
+        if (field.Type is not IArrayTypeSymbol { ElementType.IsReferenceType: true } || !IsOwnedField(field)
+            || field.ContainingType is not { } type
+            || field.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax declarator)
+        {
+            return false;
+        }
+
+        var values = MemberAssignments.To(type, field.Name, _cancellationToken).Select(assignment => assignment.Right);
+        if (declarator.Initializer?.Value is { } initializer)
+        {
+            values = values.Append(initializer);
+        }
+
+        return values.All(ListsOnlyNewObjects)
+               && MemberAssignments.ToElementOf(type, field.Name, _cancellationToken)
+                   .All(assignment => assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsNewObject(assignment.Right));
+    }
+
+    private static bool ListsOnlyNewObjects(ExpressionSyntax array)
+    {
+        var elements = array switch
+        {
+            ArrayCreationExpressionSyntax creation => creation.Initializer?.Expressions,
+            ImplicitArrayCreationExpressionSyntax implicitCreation => implicitCreation.Initializer.Expressions,
+            InitializerExpressionSyntax initializer => initializer.Expressions,
+            CollectionExpressionSyntax collection => collection.Elements.All(e => e is ExpressionElementSyntax)
+                ? SyntaxFactory.SeparatedList(collection.Elements.Cast<ExpressionElementSyntax>().Select(e => e.Expression))
+                : (SeparatedSyntaxList<ExpressionSyntax>?)null,
+            _ => null,
+        };
+        if (array is CollectionExpressionSyntax && elements is null)
+        {
+            return false;
+        }
+
+        return elements is null ? array is ArrayCreationExpressionSyntax : elements.Value.All(IsNewObject);
+    }
+
     private static bool IsNewObject(ExpressionSyntax value)
-        => value is BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax;
+        => value is BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax
+           || value.IsKind(SyntaxKind.ArrayInitializerExpression);
 
     /// <summary>A type whose code calls <c>MemberwiseClone</c>: its copies share what its fields hold.</summary>
     private bool CopiesItself(INamedTypeSymbol type)

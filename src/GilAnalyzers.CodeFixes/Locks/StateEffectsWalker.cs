@@ -812,9 +812,10 @@ internal sealed partial class StateEffectsWalker
         {
             // A framework indexer or setter on a shared receiver mutates the receiver.
             RecordReceiverMutation(property.Instance, effects, scope);
-            if (IsOwnedThisField(property.Instance, scope))
+            if (IsOwnedThisField(property.Instance, scope) || IsOwnElementOfThisField(property.Instance, scope))
             {
-                // _counts[key] = n on a dictionary the instance made for itself: a write to this instance's own state.
+                // _counts[key] = n on a dictionary the instance made for itself (or _byClass[c][key] = n on one of the
+                // dictionaries of an array it made and filled with new ones): a write to this instance's own state.
                 effects.ThisWrites.Add(property.Property);
             }
         }
@@ -1487,6 +1488,11 @@ internal sealed partial class StateEffectsWalker
     /// <summary><c>_bytes</c> of <c>this</c> where the field is one <see cref="IsOwnedField"/>.</summary>
     private bool IsOwnedThisField(IOperation? instance, ThreadScope scope)
         => instance is not null && Unwrap(instance) is IFieldReferenceOperation field && IsThis(field.Instance, scope) && IsOwnedField(field.Field);
+
+    /// <summary>An element of an owned array field of this instance whose elements are all objects the class made for it.</summary>
+    private bool IsOwnElementOfThisField(IOperation? instance, ThreadScope scope)
+        => instance is not null && Unwrap(instance) is IArrayElementReferenceOperation { ArrayReference: var array }
+           && Unwrap(array) is IFieldReferenceOperation field && IsThis(field.Instance, scope) && HoldsOnlyOwnElements(field.Field);
 
     /// <summary>
     /// A private readonly instance field of a class (not a record) that is only ever given an object its class makes there

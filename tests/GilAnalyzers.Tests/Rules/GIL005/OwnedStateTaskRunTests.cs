@@ -68,4 +68,58 @@ public class OwnedStateTaskRunTests
         var source = Program(field, constructor).Replace("MARK", "[|Task.WhenAll(texts.Select(t => TrainAsync(t, seed)))|]");
         await VerifyCS.VerifyCodeFixAsync(source, source);
     }
+
+    private static string PerClassProgram(string countsField) => Usings + """
+        sealed class SpamModel
+        {
+        """ + countsField + """
+
+            public void Train(string text, bool spam)
+            {
+                int c = spam ? 1 : 0;
+                for (int pass = 0; pass < 50; pass++)
+                    foreach (var word in text.Split(' '))
+                        _byClass[c][word] = _byClass[c].TryGetValue(word, out var n) ? n + 1 : 1;
+            }
+
+            public int Distinct => _byClass[0].Count + _byClass[1].Count;
+        }
+
+        static class Folds
+        {
+            internal static readonly Dictionary<string, int> Shared = new Dictionary<string, int>();
+
+            static async Task<int> FoldAsync(string[] texts)
+            {
+                var model = new SpamModel();
+                foreach (var text in texts) model.Train(text, text.Length % 2 == 0);
+                await File.WriteAllTextAsync(Path.GetTempFileName(), model.Distinct.ToString());
+                return model.Distinct;
+            }
+
+            public static Task<int[]> RunAll(string[][] folds)
+                => MARK;
+        }
+        """;
+
+    [Theory]
+    [InlineData("    private readonly Dictionary<string, int>[] _byClass = { new Dictionary<string, int>(), new Dictionary<string, int>() };")]
+    [InlineData("    private readonly Dictionary<string, int>[] _byClass = [new(), new()];")]
+    public async Task ModelFillsTheDictionariesOfItsOwnArray_CallsStartedWithTaskRun(string field)
+    {
+        // _byClass[c][word] = … stores into one of the dictionaries the model's own array holds: the model's own state.
+        var source = PerClassProgram(field).Replace("MARK", "[|Task.WhenAll(folds.Select(f => FoldAsync(f)))|]");
+        var fixedSource = PerClassProgram(field).Replace("MARK", "Task.WhenAll(folds.Select(f => Task.Run(() => FoldAsync(f))))");
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
+    }
+
+    [Theory]
+    [InlineData("    private readonly Dictionary<string, int>[] _byClass = { Folds.Shared, new Dictionary<string, int>() };")]
+    [InlineData("    private readonly Dictionary<string, int>[] _byClass = new Dictionary<string, int>[2];\n    public SpamModel() { _byClass[0] = Folds.Shared; _byClass[1] = new Dictionary<string, int>(); }")]
+    public async Task AnElementOfTheArrayIsASharedDictionary_NoFix(string field)
+    {
+        // One slot holds the dictionary every model shares: started together, the calls would race on it.
+        var source = PerClassProgram(field.Replace("\\n", "\n")).Replace("MARK", "[|Task.WhenAll(folds.Select(f => FoldAsync(f)))|]");
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
 }
