@@ -281,7 +281,8 @@ internal sealed partial class LockFixPlanner
         }
 
         var firstStaying = System.Math.Max(rest, prefix + 1);
-        while (from - 1 >= firstStaying && IsSinkable(statements[from - 1], effects[from - 1], writesUnderLock))
+        while (from - 1 >= firstStaying
+               && (IsSinkable(statements[from - 1], effects[from - 1], writesUnderLock) || IsSinkableSlotStore(from - 1, effects, writesUnderLock)))
         {
             from--;
         }
@@ -327,6 +328,53 @@ internal sealed partial class LockFixPlanner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <c>results[i] = value;</c> — a plain store into a slot of a shared array — can also run after the release when no
+    /// other code on the lock touches that array (no other statement of this region, no other region on the lock reads
+    /// or writes it) and the value and index read nothing the code that stays under the lock writes: the lock then orders
+    /// nothing about the array, and a reference or value store into one slot is not torn. Two threads that store into the
+    /// same slot still leave one of their values, as they did in lock order.
+    /// </summary>
+    private bool IsSinkableSlotStore(int index, List<StateEffects> effects, StateEffects writesUnderLock)
+    {
+        var statement = _region.Locked[index];
+        var own = effects[index];
+        if (own.Unknown || own.MutatedThroughByRef.Count > 0 || own.SharedWrites.Count != 1 || _otherRegionsWrites.Unknown
+            || statement is not ExpressionStatementSyntax || !HasNoJumpsOut(statement) || DeclaresIntoEnclosingBlock(statement)
+            || _model.GetOperation(statement, _cancellationToken) is not IExpressionStatementOperation
+            {
+                Operation: ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation { ArrayReference: var arrayReference } }
+            })
+        {
+            return false;
+        }
+
+        var array = OperationFacts.StripConversions(arrayReference) switch
+        {
+            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } field => (ISymbol)field.Field,
+            ILocalReferenceOperation local => local.Local,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            _ => null,
+        };
+        if (array is null || !own.SharedWrites.Contains(array)
+            || _otherRegionsWrites.SharedReads.Contains(array) || _otherRegionsWrites.SharedWrites.Contains(array))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < effects.Count; i++)
+        {
+            if (i != index && (effects[i].Unknown || effects[i].SharedReads.Contains(array) || effects[i].SharedWrites.Contains(array)))
+            {
+                return false;
+            }
+        }
+
+        var reads = new StateEffects();
+        reads.SharedReads.UnionWith(own.SharedReads.Where(read => !SymbolEqualityComparer.Default.Equals(read, array)));
+        return !reads.ReadsAnythingWrittenBy(writesUnderLock);
     }
 
     /// <summary>
