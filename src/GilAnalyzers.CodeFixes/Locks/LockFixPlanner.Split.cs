@@ -76,7 +76,7 @@ internal sealed partial class LockFixPlanner
 
         // The loop is the last statement that stays; light shared updates in front of it (a document count bumped before
         // the tokens are counted) stay too, and run under the lock just before the loop's writes.
-        var sinkFrom = SinkableSuffix(effects, prefix, prefix, writesUnderLock);
+        var sinkFrom = SinkableSuffix(effects, prefix, prefix, writesUnderLock, splitDeclarations: false, out _);
         var loopIndex = sinkFrom - 1;
         if (loopIndex < prefix || LoopBody(statements[loopIndex]) is not { } body)
         {

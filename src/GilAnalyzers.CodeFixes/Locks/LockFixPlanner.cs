@@ -213,7 +213,7 @@ internal sealed partial class LockFixPlanner
 
         var kept = new List<StatementSyntax>();
         var rest = SplitFirstKeptStatement(effects, prefix, writesUnderLock, hoisted, kept, out var interlocked);
-        var sinkFrom = SinkableSuffix(effects, prefix, rest, writesUnderLock);
+        var sinkFrom = SinkableSuffix(effects, prefix, rest, writesUnderLock, splitDeclarations: true, out var split);
         var sunk = statements.Skip(sinkFrom).ToList();
         if (hoisted.Count == 0 && sunk.Count == 0)
         {
@@ -229,7 +229,18 @@ internal sealed partial class LockFixPlanner
         var keptOperations = new List<IOperation>();
         for (var i = rest; i < sinkFrom; i++)
         {
-            kept.Add(statements[i]);
+            if (statements[i] is LocalDeclarationStatementSyntax declaration && split.Contains(declaration))
+            {
+                // Declared in front of the lock, given its value under it: the statements after the release can use it.
+                var (outside, assignment) = SplitDeclaration(declaration);
+                hoisted.Add(outside);
+                kept.Add(assignment);
+            }
+            else
+            {
+                kept.Add(statements[i]);
+            }
+
             keptOperations.Add(_model.GetOperation(statements[i], _cancellationToken)!);
         }
 
@@ -266,14 +277,16 @@ internal sealed partial class LockFixPlanner
     /// Where the trailing statements that can run after the release begin (<c>x += i; Thread.SpinWait(50);</c> → the spin):
     /// each writes only thread-own locals (an object it writes into not published by then), has no jumps out, reads nothing
     /// that stays under the lock or that other regions on the lock write, and uses no local declared by a statement that
-    /// stays (that statement's scope is the locked block). At least one statement stays. Their order with what stays is
-    /// kept; they run after the update instead of before the release, which no other thread can tell apart: they touch
-    /// nothing it could see.
+    /// stays (that statement's scope is the locked block) — with <paramref name="splitDeclarations"/>, unless that statement
+    /// is a plain declaration that can be split (<paramref name="split"/>: declared in front of the lock, assigned under it).
+    /// At least one statement stays. Their order with what stays is kept; they run after the update instead of before the
+    /// release, which no other thread can tell apart: they touch nothing it could see.
     /// </summary>
-    private int SinkableSuffix(List<StateEffects> effects, int prefix, int rest, StateEffects writesUnderLock)
+    private int SinkableSuffix(List<StateEffects> effects, int prefix, int rest, StateEffects writesUnderLock, bool splitDeclarations, out HashSet<LocalDeclarationStatementSyntax> split)
     {
         var statements = _region.Locked;
         var from = statements.Count;
+        split = new HashSet<LocalDeclarationStatementSyntax>();
         if (_region.HeldToEndOfBlock)
         {
             // using var scope = gate.EnterScope(); holds the lock to the end of the block: there is no "after the release" in it.
@@ -287,15 +300,18 @@ internal sealed partial class LockFixPlanner
             from--;
         }
 
-        // A statement that uses a local declared by one that stays must stay too, and so must all before it; what then
-        // stays may declare what a later one uses, so look again until nothing changes.
+        // A statement that uses a local declared by one that stays must stay too, and so must all before it — unless that
+        // declaration can be split (declared in front of the lock, assigned under it). What then stays may declare what a
+        // later one uses, so look again until nothing changes.
         var changed = true;
         while (changed)
         {
             changed = false;
+            var staying = statements.Skip(prefix).Take(from - prefix).ToList();
+            var fixedScope = staying.Where(stay => !splitDeclarations || stay is not LocalDeclarationStatementSyntax declaration || !statements.Skip(rest).Contains(stay) || !CanSplitDeclaration(declaration)).ToList();
             for (var i = from; i < statements.Count; i++)
             {
-                if (UsesLocalDeclaredBy(statements[i], statements.Skip(prefix).Take(from - prefix)))
+                if (UsesLocalDeclaredBy(statements[i], fixedScope))
                 {
                     from = i + 1;
                     changed = true;
@@ -304,7 +320,56 @@ internal sealed partial class LockFixPlanner
             }
         }
 
+        if (splitDeclarations && from < statements.Count)
+        {
+            foreach (var stay in statements.Skip(rest).Take(from - rest))
+            {
+                if (stay is LocalDeclarationStatementSyntax declaration && CanSplitDeclaration(declaration)
+                    && statements.Skip(from).Any(sunk => UsesLocalDeclaredBy(sunk, new[] { stay })))
+                {
+                    split.Add(declaration);
+                }
+            }
+        }
+
         return from;
+    }
+
+    /// <summary>
+    /// <c>var x = value;</c> (one variable, not const, using or ref) whose type can be written out and whose name clashes
+    /// with nothing in the block the lock is in: it can become <c>T x;</c> in front of the lock and <c>x = value;</c> under it.
+    /// The lock's body always runs to its end before the release, so x is definitely assigned after it.
+    /// </summary>
+    private bool CanSplitDeclaration(LocalDeclarationStatementSyntax declaration)
+    {
+        if (declaration.IsConst || declaration.UsingKeyword.IsKind(SyntaxKind.UsingKeyword) || declaration.Modifiers.Count > 0
+            || declaration.Declaration.Variables.Count != 1 || declaration.Declaration.Variables[0].Initializer is null
+            || declaration.Declaration.Type is RefTypeSyntax
+            || _model.GetDeclaredSymbol(declaration.Declaration.Variables[0], _cancellationToken) is not ILocalSymbol local
+            || local.Type is null || local.Type.TypeKind == TypeKind.Error || local.Type.IsAnonymousType || local.Type.IsRefLikeType
+            || local.RefKind != RefKind.None)
+        {
+            return false;
+        }
+
+        return !DeclaresConflictingNames(new List<StatementSyntax> { declaration });
+    }
+
+    /// <summary><c>var x = value;</c> → <c>T x;</c> (in front of the lock) and <c>x = value;</c> (under it).</summary>
+    private (StatementSyntax Outside, StatementSyntax Assignment) SplitDeclaration(LocalDeclarationStatementSyntax declaration)
+    {
+        var variable = declaration.Declaration.Variables[0];
+        var local = (ILocalSymbol)_model.GetDeclaredSymbol(variable, _cancellationToken)!;
+        var type = declaration.Declaration.Type.IsVar
+            ? SyntaxFactory.ParseTypeName(local.Type.ToMinimalDisplayString(_model, declaration.SpanStart))
+            : declaration.Declaration.Type.WithoutTrivia();
+        var outside = SyntaxFactory.LocalDeclarationStatement(
+                SyntaxFactory.VariableDeclaration(type, SyntaxFactory.SingletonSeparatedList(SyntaxFactory.VariableDeclarator(variable.Identifier.WithoutTrivia()))))
+            .WithAdditionalAnnotations(Simplifier.Annotation);
+        var assignment = SyntaxFactory.ExpressionStatement(
+                SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName(variable.Identifier.WithoutTrivia()), variable.Initializer!.Value.WithoutTrivia()))
+            .WithTriviaFrom(declaration);
+        return (outside, assignment);
     }
 
     private bool IsSinkable(StatementSyntax statement, StateEffects effects, StateEffects writesUnderLock)

@@ -499,17 +499,6 @@ public class LockFormsSinkFixerTests
                         }
                     });
             """)]
-    [InlineData("the trailing work uses a local declared by what stays", """
-                    Parallel.For(0, n, i =>
-                    {
-                        lock (Gate)
-                        {
-                            var before = total += i;
-                            double t = 0;
-                            for (int k = 0; k < n; k++) t += Math.Cos(k * before);
-                        }
-                    });
-            """)]
     [InlineData("the trailing work writes into a list the update published", """
                     var mine = new List<double>();
                     Parallel.For(0, n, i =>
