@@ -288,17 +288,29 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
         var statement = site.FirstAncestorOrSelf<StatementSyntax>()!;
         var invocation = (IInvocationOperation)call.Site;
         var names = new Dictionary<SyntaxNode, string>();
+        var declarations = new List<StatementSyntax>();
         foreach (var value in call.ValuesToCapture)
         {
             var baseName = invocation.Arguments.FirstOrDefault(a => a.Value == value)?.Parameter?.Name ?? "target";
             var name = FreeName(editor.SemanticModel, statement.SpanStart, baseName, used);
             names[value.Syntax] = name;
-            editor.InsertBefore(statement, SyntaxFactory.LocalDeclarationStatement(
+            declarations.Add(SyntaxFactory.LocalDeclarationStatement(
                     SyntaxFactory.VariableDeclaration(
                         SyntaxFactory.IdentifierName("var"),
                         SyntaxFactory.SingletonSeparatedList(
                             SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
                                 .WithInitializer(SyntaxFactory.EqualsValueClause(((ExpressionSyntax)value.Syntax).WithoutTrivia())))))
+                .WithAdditionalAnnotations(Formatter.Annotation));
+        }
+
+        if (statement.Parent is BlockSyntax)
+        {
+            editor.InsertBefore(statement, declarations);
+        }
+        else
+        {
+            // The whole body of a loop written without braces: it becomes a block, the reads in front of the statement.
+            editor.ReplaceNode(statement, (current, _) => SyntaxFactory.Block(declarations.Append(((StatementSyntax)current).WithoutLeadingTrivia()))
                 .WithAdditionalAnnotations(Formatter.Annotation));
         }
 

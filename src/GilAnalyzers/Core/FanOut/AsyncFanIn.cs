@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace GilAnalyzers.Core;
@@ -282,12 +283,19 @@ internal sealed class AsyncFanIn
                 when assignment.Value == current => expression,
             _ => null,
         };
-        return statement?.Parent is IBlockOperation
-               && !statement.Descendants().Any(o => o is IInvocationOperation other && other != call && !call.Descendants().Contains(other)
+        // The statement is in a block, or it is the whole body of a loop written without braces (the fix then gives the
+        // body braces, with the reads in front of the statement).
+        return (statement?.Parent is IBlockOperation || IsBracelessLoopBody(statement))
+               && !statement!.Descendants().Any(o => o is IInvocationOperation other && other != call && !call.Descendants().Contains(other)
                                                      && !(other.TargetMethod.Name == "Add" && other.Arguments.Any(a => a.Value == call || a.Value.Descendants().Contains(call))))
                && !statement.Descendants().Any(o => o is IAnonymousFunctionOperation or IConditionalOperation or IConditionalAccessOperation or ICoalesceOperation
                                                      && o.Descendants().Contains(call));
     }
+
+    /// <summary><c>foreach (…) tasks.Add(F(x));</c>, <c>for (…) …;</c>, <c>while (…) …;</c>: the statement is the loop's whole body.</summary>
+    internal static bool IsBracelessLoopBody(IOperation? statement)
+        => statement?.Parent is ILoopOperation loop && loop.Body == statement
+           && statement.Syntax.Parent is ForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax;
 
     /// <summary>One task expression: a call, or a local initialised by a call and never reassigned.</summary>
     private static bool CollectTask(IOperation expression, IOperation root, List<AsyncFanInCall> calls, int depth, KnownTypes types)

@@ -283,6 +283,39 @@ public class SequentialAsyncCpuWorkTests
     }
 
     [Fact]
+    public async Task ListFilledInALoopWithoutBraces_TheLoopBodyGetsBracesAndTheElementIsReadInFront()
+    {
+        // foreach (…) tasks.Add(F(contents[name])); — the body is one statement: the read goes in front of it in a new block.
+        var source = Usings + "class C\n{\n" + Crc + """
+
+                static async Task<uint[]> Run(IReadOnlyList<string> names, Dictionary<string, byte[]> contents)
+                {
+                    var tasks = new List<Task<uint>>();
+                    foreach (var name in names)
+                        tasks.Add(CrcAsync(contents[name]));
+                    return await [|Task.WhenAll(tasks)|];
+                }
+            }
+            """;
+        var fixedSource = Usings + "class C\n{\n" + Crc + """
+
+                static async Task<uint[]> Run(IReadOnlyList<string> names, Dictionary<string, byte[]> contents)
+                {
+                    var tasks = new List<Task<uint>>();
+                    foreach (var name in names)
+                    {
+                        var data = contents[name];
+                        tasks.Add(Task.Run(() => CrcAsync(data)));
+                    }
+
+                    return await Task.WhenAll(tasks);
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey);
+    }
+
+    [Fact]
     public async Task GenuinelyAsyncIo_DoesNotReport()
     {
         var source = Usings + """
