@@ -10,8 +10,8 @@ namespace GilAnalyzers.Tests.RealShapes;
 /// process every element: an element-wise add, a bitwise OR of two masks, a colour conversion. Real code accumulates a
 /// full frame into a shared result under one mutex inside a parallel loop, so the frames are added one at a time.
 /// Their names are ordinary arithmetic words (Add, Subtract, BitwiseOr), which the name model alone reads as a hand-over
-/// or as nothing; the entry class says it is image work. Projects are often compiled without the package, so the calls
-/// do not resolve; the class name is what is left.
+/// or as nothing; the entry class says it is image work. When a project is compiled without the package the calls do
+/// not resolve and the class name is what is left.
 /// </summary>
 public class OpenCvFunctionCallTests
 {
@@ -24,6 +24,15 @@ public class OpenCvFunctionCallTests
     {
         var source = """
             using System.Threading.Tasks;
+            using Emgu.CV;
+
+            namespace Emgu.CV
+            {
+                public static class CvInvoke
+                {
+                    public static void Add(object src1, object src2, object dst, object mask) { }
+                }
+            }
 
             sealed class Progress
             {
@@ -55,31 +64,27 @@ public class OpenCvFunctionCallTests
     }
 
     [Fact]
-    public async Task MaskOredIntoSharedMapUnderLock_InParallelFor_IsGil006()
+    public async Task MaskOredIntoStaticMapUnderProcessWideLock_WithoutThePackage_IsGil006()
     {
+        // OpenCvSharp is not referenced: Cv2 does not resolve, its name is what is left.
         var source = """
             using System.Collections.Generic;
-            using System.Threading.Tasks;
 
-            sealed class Traps
+            static class Traps
             {
-                private readonly object _gate = new object();
+                private static readonly object s_gate = new object();
 
-                public void Mark(List<object> contours, object airMap)
+                public static void Mark(object contour, object airMap)
                 {
-                    Parallel.For(0, contours.Count, i =>
+                    {|#0:lock (s_gate)|}
                     {
-                        var contour = contours[i];
-                        {|#0:lock (_gate)|}
-                        {
-                            Cv2.BitwiseOr(contour, airMap, airMap);
-                        }
-                    });
+                        Cv2.BitwiseOr(contour, airMap, airMap);
+                    }
                 }
             }
             """;
         var test = new Verify006.Test { TestCode = source, CompilerDiagnostics = CompilerDiagnostics.None };
-        test.ExpectedDiagnostics.Add(Gil006("_gate", "BitwiseOr", "a Parallel.For body"));
+        test.ExpectedDiagnostics.Add(Gil006("s_gate", "BitwiseOr", "'Mark', a process-wide lock that every calling thread queues for"));
         await test.RunAsync();
     }
 
@@ -92,7 +97,7 @@ public class OpenCvFunctionCallTests
 
             sealed class Viewer
             {
-                private readonly object _gate = new object();
+                private static readonly object _gate = new object();
 
                 public void Show(int[] frames, object image)
                 {

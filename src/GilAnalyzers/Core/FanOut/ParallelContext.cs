@@ -256,94 +256,9 @@ internal static class ParallelContextFinder
     {
         launch = null;
         description = null;
-        if (ArgumentOf(function) is { } argument)
-        {
-            return ClassifyArgument(argument, types, out launch, out description);
-        }
-
-        return UnboundParallelCall(function) is { } call
-            ? ClassifyUnbound(function, call, out launch, out description)
+        return ArgumentOf(function) is { } argument
+            ? ClassifyArgument(argument, types, out launch, out description)
             : Verdict.NotParallel;
-    }
-
-    /// <summary>
-    /// <c>Parallel.For(0, n, i => { … Cv2.Add(…) … })</c> in a project compiled without one of its packages: an error in
-    /// the lambda's body leaves the call unbound (overload resolution cannot pick between the Parallel.For overloads), so
-    /// the lambda is no argument of any method. The call's syntax still says what it is: a call of <c>Parallel.For</c>,
-    /// <c>ForEach</c> or <c>Invoke</c> whose candidates are all methods of <c>System.Threading.Tasks.Parallel</c>.
-    /// </summary>
-    private static IInvalidOperation? UnboundParallelCall(IAnonymousFunctionOperation function)
-    {
-        IOperation? node = function.Parent;
-        while (node is IDelegateCreationOperation || node is IConversionOperation)
-        {
-            node = node.Parent;
-        }
-
-        if (node is not IInvalidOperation invalid
-            || invalid.Syntax is not Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax
-            {
-                Expression: Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax
-                {
-                    Name.Identifier.ValueText: "For" or "ForEach" or "Invoke",
-                } access,
-            }
-            || access.Expression is not (Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "Parallel" }
-                or Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Parallel" })
-            || invalid.SemanticModel is not { } model)
-        {
-            return null;
-        }
-
-        var candidates = model.GetSymbolInfo(invalid.Syntax).CandidateSymbols;
-        if (candidates.IsEmpty)
-        {
-            return null;
-        }
-
-        foreach (var candidate in candidates)
-        {
-            if (candidate is not IMethodSymbol { ContainingType: { Name: "Parallel", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } } })
-            {
-                return null;
-            }
-        }
-
-        return invalid;
-    }
-
-    /// <summary>
-    /// The lambda of an unbound <c>Parallel.*</c> call: a <c>Parallel.Invoke</c> action, or the body of a
-    /// <c>Parallel.For</c>/<c>ForEach</c> when it is the call's only lambda (with localInit/localFinally, which of the
-    /// lambdas is the body cannot be told without a bound overload).
-    /// </summary>
-    private static Verdict ClassifyUnbound(IAnonymousFunctionOperation function, IInvalidOperation call, out IOperation? launch, out string? description)
-    {
-        var name = ((Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax)((Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax)call.Syntax).Expression).Name.Identifier.ValueText;
-        launch = call;
-        description = "a Parallel." + name + (name == "Invoke" ? " action" : " body");
-        if (name == "Invoke")
-        {
-            return Verdict.Hot;
-        }
-
-        var lambdas = 0;
-        foreach (var argument in ((Microsoft.CodeAnalysis.CSharp.Syntax.InvocationExpressionSyntax)call.Syntax).ArgumentList.Arguments)
-        {
-            if (argument.Expression is Microsoft.CodeAnalysis.CSharp.Syntax.AnonymousFunctionExpressionSyntax)
-            {
-                lambdas++;
-            }
-        }
-
-        if (lambdas == 1)
-        {
-            return Verdict.Hot;
-        }
-
-        launch = null;
-        description = null;
-        return Verdict.NotParallel;
     }
 
     /// <summary>
