@@ -139,15 +139,78 @@ internal static class NativeWork
                 return (NamesBulkWork(called) && !(entryPoint && TakesOnlyScalars(method)))
                        || (entryPoint && TakesDataToProcess(method, called))
                        || IsGdiImageEncode(method)
+                       || (method.IsStatic && OpenCvFunctionClasses.Contains(method.ContainingType.Name) && IsOpenCvImageCall(invocation.Syntax, called))
                     ? called
                     : null;
             case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
-                return NamesBulkWork(name) ? name : null;
+                return NamesBulkWork(name) || IsOpenCvImageCall(invalid.Syntax, name) ? name : null;
             case IInvalidOperation invalid when NativeCandidate(invalid) is { } candidate:
                 return (NamesBulkWork(candidate.Name) && !TakesOnlyScalars(candidate)) || TakesDataToProcess(candidate, candidate.Name) ? candidate.Name : null;
             default:
                 return null;
         }
+    }
+
+    /// <summary>OpenCV's function-style entry classes: Emgu CV's <c>CvInvoke</c>, OpenCvSharp's <c>Cv2</c>.</summary>
+    private static readonly HashSet<string> OpenCvFunctionClasses = new HashSet<string>(StringComparer.Ordinal) { "CvInvoke", "Cv2" };
+
+    /// <summary>Words of the entry classes' calls that take no image: windows, keys, timing, threading and back-end switches.</summary>
+    private static readonly HashSet<string> OpenCvNonImageWords = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "Window", "Windows", "Show", "Key", "Wait", "Tick", "Ticks", "Thread", "Threads", "Trackbar", "Mouse", "Use", "Optimized",
+        "Num", "Cuda", "Device",
+    };
+
+    /// <summary>
+    /// <c>CvInvoke.Add(sum, frame, sum, mask)</c>, <c>Cv2.BitwiseOr(a, b, dst)</c>: a static call on OpenCV's function-style
+    /// entry class with an image to work on. Every such function processes the whole image (element-wise arithmetic,
+    /// bitwise masks, colour conversion, morphology), so it is bulk native work whatever its name — Add or Subtract
+    /// here is per pixel, not a hand-over. Calls that take only literals (<c>Cv2.WaitKey(1)</c>) or are named for
+    /// windows, timing or configuration (<c>SetNumThreads</c>, <c>NamedWindow</c>, <c>GetTickCount</c>) are not.
+    /// </summary>
+    private static bool IsOpenCvImageCall(SyntaxNode syntax, string called)
+    {
+        if (syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } call)
+        {
+            return false;
+        }
+
+        var receiver = access.Expression switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            _ => null,
+        };
+        if (receiver is null || !OpenCvFunctionClasses.Contains(receiver))
+        {
+            return false;
+        }
+
+        var takesData = false;
+        foreach (var argument in call.ArgumentList.Arguments)
+        {
+            if (argument.Expression is not LiteralExpressionSyntax)
+            {
+                takesData = true;
+                break;
+            }
+        }
+
+        if (!takesData)
+        {
+            return false;
+        }
+
+        foreach (var word in Words(called))
+        {
+            if (BookkeepingWords.Contains(word) || OpenCvNonImageWords.Contains(word))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -1311,8 +1311,48 @@ internal static partial class PoolFanOut
 
         // new Job { Done = new ManualResetEvent(false) }: an object made in place has no name in the caller to match a
         // join by; the caller reaches it through the member (handles[i] = jobs[i].Done), which the member match follows.
-        var value = MemberValue(CallerValue(container, site.Root), member);
+        var value = MemberValue(CallerValue(container, site.Root), member) ?? MemberAssignedOn(container, member, site.Root);
         return value is IObjectCreationOperation ? null : value;
+    }
+
+    /// <summary>
+    /// <c>var data = new NormalsJob(); data.Start = s; data.Done = events[t]; QueueUserWorkItem(Work, data);</c>: the state
+    /// object filled member by member after it is made. The value of <paramref name="member"/> is the one assignment the
+    /// queuing function (not its lambdas) makes to that member of the local; null when there is none or more than one.
+    /// </summary>
+    private static IOperation? MemberAssignedOn(IOperation container, ISymbol member, IOperation root)
+    {
+        // The local itself, or the creation that initialises it (what the state argument resolves to in the caller).
+        ILocalSymbol? local = OperationFacts.StripConversions(container) switch
+        {
+            ILocalReferenceOperation reference => reference.Local,
+            IObjectCreationOperation { Parent: IConversionOperation { Parent: IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } } } => declarator.Symbol,
+            IObjectCreationOperation { Parent: IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } } => declarator.Symbol,
+            _ => null,
+        };
+        if (local is null)
+        {
+            return null;
+        }
+
+        IOperation? found = null;
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            if (operation is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Instance: { } instance } target } assignment
+                && SymbolEqualityComparer.Default.Equals(target.Member.OriginalDefinition, member.OriginalDefinition)
+                && OperationFacts.StripConversions(instance) is ILocalReferenceOperation owner
+                && SymbolEqualityComparer.Default.Equals(owner.Local, local))
+            {
+                if (found is not null)
+                {
+                    return null;
+                }
+
+                found = OperationFacts.StripConversions(assignment.Value);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>

@@ -294,10 +294,12 @@ internal static partial class ThreadFanOut
 
             if (creation.Initializer is { } initializer)
             {
-                // new Thread(...) { IsBackground = true, ... }: background / configured threads are not plain workers.
+                // new Thread(...) { MaxStackSize… }: configured threads are not plain workers. IsBackground is as set by a
+                // statement (t.IsBackground = true): the usage reads it, a background thread that nothing joins is a
+                // service thread, one the code joins is a worker waited for like any other.
                 foreach (var member in initializer.Initializers)
                 {
-                    if (member is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "Name" or "Priority" } } })
+                    if (member is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "Name" or "Priority" or "IsBackground" } } })
                     {
                         return false;
                     }

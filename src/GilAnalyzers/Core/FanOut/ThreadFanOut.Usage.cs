@@ -50,6 +50,14 @@ internal static partial class ThreadFanOut
             var collector = new Collector(handle, types);
             collector.Run(root);
             var usage = collector.Usage;
+            if (handle.Site is IObjectCreationOperation { Initializer: { } initializer }
+                && initializer.Initializers.Any(m => m is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "IsBackground" } }))
+            {
+                // new Thread(Work) { IsBackground = true }: the same as setting it by a statement (see ThreadProperty).
+                usage.Background = true;
+                usage.FixBlocker ??= "the threads are background threads";
+            }
+
             foreach (var expression in collector.ThreadExpressions)
             {
                 usage.Classify(expression, handle, types);

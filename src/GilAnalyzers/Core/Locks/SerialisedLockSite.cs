@@ -137,6 +137,11 @@ internal sealed class SerialisedLockSite
         var inParallelCode = parallel is not null;
         if (parallel is not null)
         {
+            if (IsOncePerWorkerMerge(region, parallel))
+            {
+                return null;
+            }
+
             where = parallel.Description;
         }
         else if (identity.Scope == LockScope.ProcessGlobal
@@ -154,6 +159,84 @@ internal sealed class SerialisedLockSite
         return CostIfReportable(region, costModel, context.Options, context.CancellationToken, inParallelCode) is { } cost
             ? new SerialisedLockSite(region, identity, cost, where)
             : null;
+    }
+
+    /// <summary>
+    /// A hand-written localFinally: <c>Parallel.For(0, Environment.ProcessorCount, w => { …loop over the worker's share into
+    /// locals…; lock (g) { …merge the locals into the shared result… } })</c>. The loop runs once per worker, not once per
+    /// item, so the lock outside the body's loops is taken once by each worker to merge what it computed — the place
+    /// where per-worker results are meant to be merged, as in a real localFinally. The iteration count is a worker count
+    /// when the bound reads <c>Environment.ProcessorCount</c>, directly or through the local it initialises
+    /// (<c>var workers = Math.Min(Environment.ProcessorCount, n)</c>). A body whose only loop is the one under the lock
+    /// still serialises all of its work and stays reported.
+    /// </summary>
+    private static bool IsOncePerWorkerMerge(LockRegion region, ParallelContext parallel)
+    {
+        if (parallel.Launcher is not { TargetMethod: { Name: "For", ContainingType.Name: "Parallel" } } call
+            || call.Arguments.Length < 3
+            || !IsWorkerCount(call.Arguments[1].Value))
+        {
+            return false;
+        }
+
+        for (var current = region.Anchor.Parent; current is not null && current != parallel.Region; current = current.Parent)
+        {
+            if (current is ILoopOperation)
+            {
+                return false;
+            }
+        }
+
+        foreach (var descendant in parallel.Region.Descendants())
+        {
+            if (descendant is ILoopOperation && !IsWithin(descendant, region.Anchor))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsWithin(IOperation operation, IOperation container)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (current == container)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>Environment.ProcessorCount</c>, or a local initialised from an expression that reads it.</summary>
+    private static bool IsWorkerCount(IOperation bound)
+    {
+        var value = OperationFacts.StripConversions(bound);
+        if (ReadsProcessorCount(value.Syntax))
+        {
+            return true;
+        }
+
+        return value is ILocalReferenceOperation local
+               && local.Local.DeclaringSyntaxReferences.Length == 1
+               && local.Local.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: { } initializer }
+               && ReadsProcessorCount(initializer);
+    }
+
+    private static bool ReadsProcessorCount(SyntaxNode syntax)
+    {
+        foreach (var node in syntax.DescendantNodesAndSelf())
+        {
+            if (node is Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ProcessorCount", Expression: Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { Identifier.ValueText: "Environment" } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
