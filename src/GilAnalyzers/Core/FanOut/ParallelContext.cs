@@ -118,7 +118,7 @@ internal static class ParallelContextFinder
                 ILocalReferenceOperation reference when SymbolEqualityComparer.Default.Equals(reference.Local, symbol) && !(reference.Parent is IInvocationOperation) => reference,
                 _ => null,
             };
-            if (use is null || IsInside(use, callable))
+            if (use is null || OperationFacts.IsWithin(use, callable))
             {
                 continue;
             }
@@ -207,19 +207,6 @@ internal static class ParallelContextFinder
         }
 
         return null;
-    }
-
-    private static bool IsInside(IOperation operation, IOperation container)
-    {
-        for (var current = operation; current is not null; current = current.Parent)
-        {
-            if (current == container)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

@@ -502,7 +502,7 @@ internal static partial class PoolFanOut
                 continue;
             }
 
-            if (operation is IInvocationOperation invocation && !signals.Any(s => IsWithin(invocation, s)))
+            if (operation is IInvocationOperation invocation && !signals.Any(s => OperationFacts.IsWithin(invocation, s)))
             {
                 var blocking = OperationFacts.BlockingCall(invocation, types);
                 if (blocking is not null && !IsSignal(invocation, types))
@@ -666,19 +666,6 @@ internal static partial class PoolFanOut
             if (operation is IInvocationOperation invocation
                 && (ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
                     || (invocation.TargetMethod.Name == "Run" && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task))))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsWithin(IOperation operation, IOperation ancestor)
-    {
-        for (var current = operation; current is not null; current = current.Parent)
-        {
-            if (current == ancestor)
             {
                 return true;
             }

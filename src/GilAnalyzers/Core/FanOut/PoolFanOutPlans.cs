@@ -338,9 +338,9 @@ internal static partial class PoolFanOut
         removed.Add(waitStatement);
         foreach (var use in Uses(events, root))
         {
-            if (IsInside(use, allowed) || IsInside(use, removed) || IsWithin(use, loop))
+            if (IsInside(use, allowed) || IsInside(use, removed) || OperationFacts.IsWithin(use, loop))
             {
-                if (IsWithin(use, loop) && !IsInside(use, allowed))
+                if (OperationFacts.IsWithin(use, loop) && !IsInside(use, allowed))
                 {
                     return "the events are used for more than signalling and the join";
                 }
@@ -597,7 +597,7 @@ internal static partial class PoolFanOut
     {
         foreach (var statement in statements)
         {
-            if (IsWithin(operation, statement))
+            if (OperationFacts.IsWithin(operation, statement))
             {
                 return true;
             }

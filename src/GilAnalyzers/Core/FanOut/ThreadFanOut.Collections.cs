@@ -41,7 +41,7 @@ internal static partial class ThreadFanOut
         }
 
         var grid = false;
-        if (handle.OuterLoop is not null && usage.Joins.Any(j => !IsWithin(j, handle.OuterLoop)))
+        if (handle.OuterLoop is not null && usage.Joins.Any(j => !OperationFacts.IsWithin(j, handle.OuterLoop)))
         {
             // Threads created in nested loops and joined elsewhere: not one partitioning — unless it is a grid of them, one
             // thread per cell of two counting or foreach loops, collected in one local and joined after both.
@@ -116,13 +116,13 @@ internal static partial class ThreadFanOut
     {
         foreach (var join in usage.Joins)
         {
-            if (!IsWithin(join, loop.Body) || join.Instance is null)
+            if (!OperationFacts.IsWithin(join, loop.Body) || join.Instance is null)
             {
                 continue;
             }
 
             var joined = OperationFacts.StripConversions(join.Instance).Syntax.ToString();
-            if (usage.Starts.Any(start => start.Instance is not null && IsWithin(start, loop.Body) && start.Syntax.SpanStart < join.Syntax.SpanStart
+            if (usage.Starts.Any(start => start.Instance is not null && OperationFacts.IsWithin(start, loop.Body) && start.Syntax.SpanStart < join.Syntax.SpanStart
                                           && OperationFacts.StripConversions(start.Instance).Syntax.ToString() == joined))
             {
                 return true;

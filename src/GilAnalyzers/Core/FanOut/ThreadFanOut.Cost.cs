@@ -299,13 +299,13 @@ internal static partial class ThreadFanOut
                 continue;
             }
 
-            if (sole is not null && !IsWithin(call, sole) && !IsWithin(sole, call))
+            if (sole is not null && !OperationFacts.IsWithin(call, sole) && !OperationFacts.IsWithin(sole, call))
             {
                 return null;
             }
 
             // Keep the innermost I/O call of a nested chain: Process(Read(x)) is decided by Read.
-            sole = sole is null || IsWithin(call, sole) ? call : sole;
+            sole = sole is null || OperationFacts.IsWithin(call, sole) ? call : sole;
         }
 
         if (sole is null)

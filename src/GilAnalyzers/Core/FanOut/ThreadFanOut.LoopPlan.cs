@@ -133,7 +133,7 @@ internal static partial class ThreadFanOut
     private static string? ThreadRunBlocker(ThreadUsage usage, ILoopOperation loop, IOperation @delegate, ILocalSymbol index, IOperation? source, IOperation root, KnownTypes types, out IOperation? argument)
     {
         argument = null;
-        if (usage.Joins.Any(j => IsWithin(j, loop)))
+        if (usage.Joins.Any(j => OperationFacts.IsWithin(j, loop)))
         {
             // Each thread is joined before the next one starts: the original runs the partitions one at a time.
             return "each thread is joined before the next one starts, so the partitions run one after another";
@@ -491,7 +491,7 @@ internal static partial class ThreadFanOut
         var first = int.MaxValue;
         foreach (var start in usage.Starts)
         {
-            if (IsWithin(start, loop) || OperationFacts.StatementIn(start, block) is not { } statement)
+            if (OperationFacts.IsWithin(start, loop) || OperationFacts.StatementIn(start, block) is not { } statement)
             {
                 return -1;
             }
@@ -519,7 +519,7 @@ internal static partial class ThreadFanOut
 
         if (usage.OutsideStatements[0] is not IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation startVariable } startLoop
             || usage.OutsideStatements[1] is not IForEachLoopOperation joinLoop
-            || !IsWithin(usage.Starts[0], startLoop) || !IsWithin(usage.Joins[0], joinLoop)
+            || !OperationFacts.IsWithin(usage.Starts[0], startLoop) || !OperationFacts.IsWithin(usage.Joins[0], joinLoop)
             || startLoop.Parent is not IBlockOperation block || joinLoop.Parent != block
             || block.Operations.IndexOf(joinLoop) != block.Operations.IndexOf(startLoop) + 1
             || startLoop.Syntax is not ForEachStatementSyntax { Type.IsVar: true }
@@ -616,18 +616,5 @@ internal static partial class ThreadFanOut
                 yield return operation;
             }
         }
-    }
-
-    private static bool IsWithin(IOperation operation, IOperation ancestor)
-    {
-        for (var current = operation; current is not null; current = current.Parent)
-        {
-            if (current == ancestor)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -508,7 +508,7 @@ internal static partial class ThreadFanOut
 
                     if (invocation.Arguments.Length == 1)
                     {
-                        if (handle.Loop is not null && IsInside(invocation, handle.Loop))
+                        if (handle.Loop is not null && OperationFacts.IsWithin(invocation, handle.Loop))
                         {
                             StartArgumentInLoop = invocation.Arguments[0].Value;
                         }
@@ -573,7 +573,7 @@ internal static partial class ThreadFanOut
                 return;
             }
 
-            if (handle.Loop is not null && IsInside(statement, handle.Loop))
+            if (handle.Loop is not null && OperationFacts.IsWithin(statement, handle.Loop))
             {
                 if (statement.Parent == handle.Loop.Body || statement == handle.Loop.Body)
                 {
@@ -652,19 +652,6 @@ internal static partial class ThreadFanOut
                            && work[0] is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "Join" or "Start", Arguments.Length: 0, Instance: { } joined } }
                            && OperationFacts.StripConversions(joined) is IParameterReferenceOperation parameter
                            && SymbolEqualityComparer.Default.Equals(parameter.Parameter, lambda.Symbol.Parameters[0]);
-                }
-            }
-
-            return false;
-        }
-
-        private static bool IsInside(IOperation operation, IOperation ancestor)
-        {
-            for (var current = operation; current is not null; current = current.Parent)
-            {
-                if (current == ancestor)
-                {
-                    return true;
                 }
             }
 

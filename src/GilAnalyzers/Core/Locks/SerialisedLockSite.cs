@@ -189,20 +189,7 @@ internal sealed class SerialisedLockSite
 
         foreach (var descendant in parallel.Region.Descendants())
         {
-            if (descendant is ILoopOperation && !IsWithin(descendant, region.Anchor))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool IsWithin(IOperation operation, IOperation container)
-    {
-        for (var current = operation; current is not null; current = current.Parent)
-        {
-            if (current == container)
+            if (descendant is ILoopOperation && !OperationFacts.IsWithin(descendant, region.Anchor))
             {
                 return true;
             }

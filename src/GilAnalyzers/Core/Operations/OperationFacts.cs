@@ -210,6 +210,20 @@ internal static class OperationFacts
     public static bool IsReferenceTo(IOperation operation, ISymbol symbol)
         => SymbolEqualityComparer.Default.Equals(ReferencedSymbol(operation), symbol);
 
+    /// <summary>Whether <paramref name="ancestor"/> is <paramref name="operation"/> or one of its parents in the same operation tree.</summary>
+    public static bool IsWithin(IOperation operation, IOperation ancestor)
+    {
+        for (var current = operation; current is not null; current = current.Parent)
+        {
+            if (current == ancestor)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Whether a <c>lock</c> statement holds <paramref name="operation"/>, looking no further out than <paramref name="within"/>.</summary>
     public static bool IsInsideLock(IOperation operation, IOperation? within = null)
     {
