@@ -1023,10 +1023,12 @@ internal sealed partial class StateEffectsWalker
             return;
         }
 
-        if (TakesOrReleasesLock(invocation))
+        if (depth > 0 && IsBalancedLockCall(invocation))
         {
-            // Synchronisation, not data: the primitive is thread-safe by design, like the implicit acquire of a lock
-            // statement, which writes nothing either. What the code does while holding it is visited as usual.
+            // In a callee that takes and releases its own lock: synchronisation, not data — the primitive is thread-safe by
+            // design, like the implicit acquire of a lock statement, which writes nothing either. What the callee does while
+            // holding it is visited as usual. Not at the top of the code being planned (depth 0): there an acquire or a
+            // release moved across the outer lock would change the lock order or wake a waiting thread early.
             return;
         }
 
@@ -1042,56 +1044,87 @@ internal sealed partial class StateEffectsWalker
     }
 
     /// <summary>
-    /// Whether <paramref name="invocation"/> takes or releases a mutual-exclusion lock — Monitor.Enter/TryEnter/Exit,
-    /// Lock.Enter/TryEnter/Exit/EnterScope and its scope's Dispose, SemaphoreSlim.Wait/WaitAsync/Release, a Mutex's or
-    /// Semaphore's WaitOne and release, ReaderWriterLockSlim's Enter/TryEnter/Exit of any mode. Never a wait for a
-    /// signal (Monitor.Wait, an event's WaitOne), which hands the lock over or waits for another thread's work.
+    /// Whether <paramref name="invocation"/> takes or releases a lock — Monitor.Enter/TryEnter/Exit, Lock.Enter/TryEnter/Exit,
+    /// SemaphoreSlim.Wait/WaitAsync/Release, a Mutex's or Semaphore's WaitOne and release, ReaderWriterLockSlim's enter and
+    /// exit of any mode — and the same function also holds the opposite call on the same lock object, so the callee takes
+    /// and gives back its own lock (Lock.EnterScope, released by its scope, always does). Never a wait for a signal
+    /// (Monitor.Wait, an event's WaitOne), and never a lone release, which can be a signal to another thread.
     /// </summary>
-    private bool TakesOrReleasesLock(IInvocationOperation invocation)
+    private bool IsBalancedLockCall(IInvocationOperation invocation)
+    {
+        if (LockCall(invocation) is not { } call)
+        {
+            return false;
+        }
+
+        if (call.Acquire && call.Scoped)
+        {
+            return true;
+        }
+
+        if (call.LockObject is null)
+        {
+            return false;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(OperationFacts.FunctionRoot(invocation), enterFunctions: false))
+        {
+            if (operation is IInvocationOperation other && other != invocation && LockCall(other) is { } counterpart
+                && counterpart.Acquire != call.Acquire && SymbolEqualityComparer.Default.Equals(counterpart.LockObject, call.LockObject))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A lock acquire or release (see <see cref="IsBalancedLockCall"/>): which, and the symbol naming the lock object.</summary>
+    private (bool Acquire, bool Scoped, ISymbol? LockObject)? LockCall(IInvocationOperation invocation)
     {
         var method = invocation.TargetMethod;
         var name = method.Name;
         var containing = method.ContainingType?.OriginalDefinition;
         if (containing is null)
         {
-            return false;
+            return null;
         }
 
         var types = KnownTypes.For(_compilation);
+        var receiver = invocation.Instance is { } instance ? OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance)) : null;
         if (KnownTypes.Is(containing, types.Monitor))
         {
-            return name is "Enter" or "TryEnter" or "Exit";
+            var lockObject = invocation.Arguments.Length > 0 ? OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(invocation.Arguments[0].Value)) : null;
+            return name is "Enter" or "TryEnter" ? (true, false, lockObject) : name == "Exit" ? (false, false, lockObject) : null;
         }
 
         if (KnownTypes.Is(containing, types.Lock))
         {
-            return name is "Enter" or "TryEnter" or "Exit" or "EnterScope";
-        }
-
-        if (name == "Dispose" && containing.Name == "Scope" && KnownTypes.Is(containing.ContainingType, types.Lock))
-        {
-            return true;
+            return name is "Enter" or "TryEnter" ? (true, false, receiver) : name == "Exit" ? (false, false, receiver) : name == "EnterScope" ? (true, true, receiver) : null;
         }
 
         if (KnownTypes.Is(containing, types.SemaphoreSlim))
         {
-            return name is "Wait" or "WaitAsync" or "Release";
+            return name is "Wait" or "WaitAsync" ? (true, false, receiver) : name == "Release" ? (false, false, receiver) : null;
         }
 
-        if (KnownTypes.Is(containing, types.ReaderWriterLockSlim))
+        if (KnownTypes.Is(containing, types.ReaderWriterLockSlim) && name.EndsWith("Lock", StringComparison.Ordinal))
         {
-            return (name.StartsWith("Enter", StringComparison.Ordinal) || name.StartsWith("TryEnter", StringComparison.Ordinal)
-                    || name.StartsWith("Exit", StringComparison.Ordinal))
-                   && name.EndsWith("Lock", StringComparison.Ordinal);
+            return name.StartsWith("Enter", StringComparison.Ordinal) || name.StartsWith("TryEnter", StringComparison.Ordinal) ? (true, false, receiver)
+                : name.StartsWith("Exit", StringComparison.Ordinal) ? (false, false, receiver)
+                : null;
         }
 
         // WaitOne is declared on WaitHandle: a lock only when the receiver is a Mutex or a Semaphore.
-        var receiver = invocation.Instance?.Type?.OriginalDefinition;
-        var isMutex = KnownTypes.Is(receiver, types.Mutex);
-        var isSemaphore = KnownTypes.Is(receiver, types.Semaphore);
-        return (name == "WaitOne" && (isMutex || isSemaphore))
-               || (name == "ReleaseMutex" && isMutex)
-               || (name == "Release" && isSemaphore);
+        var receiverType = invocation.Instance?.Type?.OriginalDefinition;
+        var isMutex = KnownTypes.Is(receiverType, types.Mutex);
+        var isSemaphore = KnownTypes.Is(receiverType, types.Semaphore);
+        if (name == "WaitOne" && (isMutex || isSemaphore))
+        {
+            return (true, false, receiver);
+        }
+
+        return (name == "ReleaseMutex" && isMutex) || (name == "Release" && isSemaphore) ? (false, false, receiver) : null;
     }
 
     /// <summary>A call into this compilation: a local function seen through with the caller's scope, any other method by its summary.</summary>

@@ -134,4 +134,41 @@ public class CalleeGateFixerTests
             FixedCode = Wrap(counting, Locked),
         }.RunAsync(CancellationToken.None);
     }
+
+    private const string Signalling = """
+            static readonly SemaphoreSlim Ready = new SemaphoreSlim(0);
+            static readonly Queue<double> Pending = new Queue<double>();
+
+            static void Notify() => Ready.Release();
+
+            static double Price(double spot, int seed)
+            {
+                double s = 0;
+                for (int i = 0; i < 4000; i++) s += Math.Max(0, spot * Math.Exp(Math.Sin(i * seed) * 0.5) - 100);
+                return s / 4000;
+            }
+        """;
+
+    [Theory]
+    [InlineData("Ready.Release();")]
+    [InlineData("Notify();")]
+    public async Task AReleaseThatSignalsAnotherThread_StaysWhereItIs(string signal)
+    {
+        // A release with no acquire beside it hands a permit to a waiting thread: moved in front of the outer lock, the
+        // waiter could run before the item is queued. It stays a write, in the region and in a callee alike.
+        var body = """
+                    {|GIL001:lock (bookLock)|}
+                    {
+                        SIGNAL
+                        double basePrice = Price(spot, 11);
+                        Pending.Enqueue(basePrice);
+                        results.Add(basePrice);
+                    }
+            """.Replace("SIGNAL", signal);
+        await new VerifyCS.Test
+        {
+            TestCode = Wrap(Signalling, body),
+            FixedCode = Wrap(Signalling, body),
+        }.RunAsync(CancellationToken.None);
+    }
 }
