@@ -303,12 +303,14 @@ internal sealed partial class LockFixPlanner
         // A statement that uses a local declared by one that stays must stay too, and so must all before it — unless that
         // declaration can be split (declared in front of the lock, assigned under it). What then stays may declare what a
         // later one uses, so look again until nothing changes.
+        var splittable = splitDeclarations
+            ? new HashSet<StatementSyntax>(statements.Skip(rest).OfType<LocalDeclarationStatementSyntax>().Where(CanSplitDeclaration))
+            : new HashSet<StatementSyntax>();
         var changed = true;
         while (changed)
         {
             changed = false;
-            var staying = statements.Skip(prefix).Take(from - prefix).ToList();
-            var fixedScope = staying.Where(stay => !splitDeclarations || stay is not LocalDeclarationStatementSyntax declaration || !statements.Skip(rest).Contains(stay) || !CanSplitDeclaration(declaration)).ToList();
+            var fixedScope = statements.Skip(prefix).Take(from - prefix).Where(stay => !splittable.Contains(stay)).ToList();
             for (var i = from; i < statements.Count; i++)
             {
                 if (UsesLocalDeclaredBy(statements[i], fixedScope))
@@ -320,14 +322,13 @@ internal sealed partial class LockFixPlanner
             }
         }
 
-        if (splitDeclarations && from < statements.Count)
+        if (from < statements.Count)
         {
             foreach (var stay in statements.Skip(rest).Take(from - rest))
             {
-                if (stay is LocalDeclarationStatementSyntax declaration && CanSplitDeclaration(declaration)
-                    && statements.Skip(from).Any(sunk => UsesLocalDeclaredBy(sunk, new[] { stay })))
+                if (splittable.Contains(stay) && statements.Skip(from).Any(sunk => UsesLocalDeclaredBy(sunk, new[] { stay })))
                 {
-                    split.Add(declaration);
+                    split.Add((LocalDeclarationStatementSyntax)stay);
                 }
             }
         }

@@ -222,25 +222,14 @@ internal sealed partial class StateEffectsWalker
                    .All(assignment => assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && IsNewObject(assignment.Right));
     }
 
-    private static bool ListsOnlyNewObjects(ExpressionSyntax array)
+    private static bool ListsOnlyNewObjects(ExpressionSyntax array) => array switch
     {
-        var elements = array switch
-        {
-            ArrayCreationExpressionSyntax creation => creation.Initializer?.Expressions,
-            ImplicitArrayCreationExpressionSyntax implicitCreation => implicitCreation.Initializer.Expressions,
-            InitializerExpressionSyntax initializer => initializer.Expressions,
-            CollectionExpressionSyntax collection => collection.Elements.All(e => e is ExpressionElementSyntax)
-                ? SyntaxFactory.SeparatedList(collection.Elements.Cast<ExpressionElementSyntax>().Select(e => e.Expression))
-                : (SeparatedSyntaxList<ExpressionSyntax>?)null,
-            _ => null,
-        };
-        if (array is CollectionExpressionSyntax && elements is null)
-        {
-            return false;
-        }
-
-        return elements is null ? array is ArrayCreationExpressionSyntax : elements.Value.All(IsNewObject);
-    }
+        ArrayCreationExpressionSyntax creation => creation.Initializer is null || creation.Initializer.Expressions.All(IsNewObject),
+        ImplicitArrayCreationExpressionSyntax implicitCreation => implicitCreation.Initializer.Expressions.All(IsNewObject),
+        InitializerExpressionSyntax initializer => initializer.Expressions.All(IsNewObject),
+        CollectionExpressionSyntax collection => collection.Elements.All(e => e is ExpressionElementSyntax { Expression: var element } && IsNewObject(element)),
+        _ => false,
+    };
 
     private static bool IsNewObject(ExpressionSyntax value)
         => value is BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax

@@ -293,7 +293,7 @@ internal sealed class AsyncFanIn
     }
 
     /// <summary><c>foreach (…) tasks.Add(F(x));</c>, <c>for (…) …;</c>, <c>while (…) …;</c>: the statement is the loop's whole body.</summary>
-    internal static bool IsBracelessLoopBody(IOperation? statement)
+    private static bool IsBracelessLoopBody(IOperation? statement)
         => statement?.Parent is ILoopOperation loop && loop.Body == statement
            && statement.Syntax.Parent is ForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax;
 
