@@ -15,7 +15,7 @@ public sealed class PackageLayoutTests(PackagedConsumerFixture fixture)
     private const string CodeFixesDll = "analyzers/dotnet/cs/GilAnalyzers.CodeFixes.dll";
 
     [Fact]
-    public void Package_contains_exactly_the_two_analyzer_assemblies_the_presets_and_the_readme()
+    public void Package_contains_exactly_the_two_analyzer_assemblies_their_images_the_presets_and_the_readme()
     {
         using var package = ZipFile.OpenRead(fixture.PackagePath);
         var content = package.Entries
@@ -24,9 +24,11 @@ public sealed class PackageLayoutTests(PackagedConsumerFixture fixture)
             .Order(StringComparer.Ordinal)
             .ToList();
 
-        // buildTransitive/: the GilAnalyzersMode severity presets (see SeverityPresetTests).
+        // buildTransitive/: the GilAnalyzersMode severity presets (see SeverityPresetTests) and the assemblies'
+        // linux-x64 ReadyToRun images (see ReadyToRunAnalyzerTests).
         var presets = new[] { "buildTransitive/GilAnalyzers.props", "buildTransitive/GilAnalyzers.targets" }
-            .Concat(SeverityPresets.ModesWithFiles.Select(mode => $"buildTransitive/config/GilAnalyzers.{mode}.globalconfig"));
+            .Concat(SeverityPresets.ModesWithFiles.Select(mode => $"buildTransitive/config/GilAnalyzers.{mode}.globalconfig"))
+            .Concat(["buildTransitive/readytorun/linux-x64/GilAnalyzers.dll", "buildTransitive/readytorun/linux-x64/GilAnalyzers.CodeFixes.dll"]);
         Assert.Equal(new[] { "README.md", CodeFixesDll, AnalyzerDll }.Concat(presets).Order(StringComparer.Ordinal), content);
         Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith("lib/", StringComparison.OrdinalIgnoreCase));
         Assert.True(package.GetEntry("README.md")!.Length > 0, "The package README is empty.");
