@@ -46,6 +46,19 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public void Tuple_items_carry_per_call_values_to_a_non_capturing_lambda()
+    {
+        // The shape GIL006's fix writes for M(item, a, b): each item travels with the call's other arguments as a tuple.
+        using var pool = new ProcessPool(maxWorkers: 2);
+        int depth = 3;
+        var items = System.Linq.Enumerable.Select<int, (int, int, DayOfWeek, string)>(System.Linq.Enumerable.Range(0, 5), item => (item, depth, DayOfWeek.Friday, "x"));
+
+        var results = pool.Map(static input => $"{input.Item1 * input.Item2}:{input.Item3}:{input.Item4}", items);
+
+        Assert.Equal(new[] { "0:Friday:x", "3:Friday:x", "6:Friday:x", "9:Friday:x", "12:Friday:x" }, results);
+    }
+
+    [Fact]
     public void Non_capturing_lambdas_run_capturing_ones_are_rejected_by_name()
     {
         using var pool = new ProcessPool(maxWorkers: 1);

@@ -22,7 +22,8 @@ namespace GilAnalyzers.CodeFixes;
 /// <summary>
 /// GIL006: move a locked per-item computation to worker processes with <c>GilAnalyzers.Processes.ProcessPool</c>.
 /// Offered for the two fan-outs whose locked region computes one value per item with one static method:
-/// <c>Parallel.For(from, to, k =&gt; { lock (g) { outputs[k] = M(inputs[k]); } })</c> and
+/// <c>Parallel.For(from, to, k =&gt; { lock (g) { outputs[k] = M(inputs[k]); } })</c> (or <c>M(k)</c>, either with further
+/// arguments that hold the same number, enum or string for every item: they travel with each item as a tuple) and
 /// <c>Parallel.ForEach(items, x =&gt; { lock (g) { results.Add(M(x)); } })</c>. Refused unless the project references
 /// GilAnalyzers.Processes and every static field the work reads and writes is provably reset at the start of each
 /// call (a scratch buffer), so per-process copies cannot change the results; native code and configured types are
@@ -153,7 +154,7 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
         if (statement is null)
         {
             return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape,
-                "the locked statement is not outputs[k] = M(inputs[k]), outputs[k] = M(k) or results.Add(M(item)) with a static one-argument M over stable collections");
+                "the locked statement is not outputs[k] = M(inputs[k]), outputs[k] = M(k) (each optionally with further arguments that are constants, or locals or parameters holding numbers, enums or strings) or results.Add(M(item)) with a static M over stable collections, in a method and type that are not generic");
         }
 
         if (!StateIsResetPerItem(model, lockOperation, why, cancellationToken))
@@ -181,9 +182,10 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
             || assignment.Left is not ElementAccessExpressionSyntax { ArgumentList.Arguments.Count: 1 } output
             || !IsReferenceTo(model, output.ArgumentList.Arguments[0].Expression, index, cancellationToken)
             || assignment.Right is not InvocationExpressionSyntax workCall
-            || workCall.ArgumentList.Arguments.Count != 1
+            || workCall.ArgumentList.Arguments.Count == 0
             || !IsStableReference(model, output.Expression, cancellationToken)
-            || WorkMethod(model, workCall, cancellationToken) is not { } method)
+            || WorkMethod(model, workCall, cancellationToken) is not { } method
+            || !AreLoopInvariantValues(model, workCall, index, cancellationToken))
         {
             return null;
         }
@@ -222,8 +224,16 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
                 ? input.Expression.WithoutTrivia().ToString()
                 : $"global::System.Linq.Enumerable.Select({range}, {i} => {input!.Expression}[{i}])";
         var offset = fromIsZero ? string.Empty : " - " + Parenthesize(from);
+        var map = workCall.ArgumentList.Arguments.Count == 1
+            ? MapCall(method, items)
+            : MapCallWithInvariants(model, method, workCall, items, UniqueName(model, call.SpanStart, "item"), UniqueName(model, call.SpanStart, "input"), cancellationToken);
+        if (map is null)
+        {
+            return null;
+        }
+
         var text = "{\n"
-            + $"var {resultsName} = {MapCall(method, items)};\n"
+            + $"var {resultsName} = {map};\n"
             + $"for (int {i} = {from}; {i} < {to}; {i}++) {output.Expression}[{i}] = {resultsName}[{i}{offset}];\n"
             + "}";
         return SyntaxFactory.ParseStatement(text);
@@ -254,6 +264,82 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
         return SyntaxFactory.ParseStatement($"{add.Expression}.AddRange({MapCall(method, source.ToString())});");
     }
 
+    /// <summary>
+    /// <c>M(item, a, b)</c> whose other arguments are the same for every item: each item travels with them as a tuple
+    /// <c>(item, a, b)</c> (the values evaluated once per item in the parent, as the loop did), and a lambda that captures
+    /// nothing calls <c>M</c> with the tuple's elements in the worker. Null when the lambda could not run there: a generic
+    /// method or type around the fan-out puts the lambda in a generic closure class, which a worker cannot load.
+    /// </summary>
+    private static string? MapCallWithInvariants(SemanticModel model, IMethodSymbol method, InvocationExpressionSyntax workCall, string items, string itemName, string tupleName, CancellationToken cancellationToken)
+    {
+        var enclosing = model.GetEnclosingSymbol(workCall.SpanStart, cancellationToken);
+        for (var symbol = enclosing; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+        {
+            if (symbol is IMethodSymbol { IsGenericMethod: true } or INamedTypeSymbol { IsGenericType: true })
+            {
+                return null;
+            }
+        }
+
+        var format = SymbolDisplayFormat.FullyQualifiedFormat;
+        var parameterTypes = method.Parameters.Select(p => p.Type.ToDisplayString(format)).ToList();
+        var tupleType = "(" + string.Join(", ", parameterTypes) + ")";
+        var arguments = workCall.ArgumentList.Arguments;
+        var itemType = model.GetTypeInfo(arguments[0].Expression, cancellationToken).Type;
+        if (itemType is null)
+        {
+            return null;
+        }
+
+        var tuple = "(" + itemName + ", " + string.Join(", ", arguments.Skip(1).Select(a => a.Expression.WithoutTrivia().ToString())) + ")";
+        var elements = string.Join(", ", Enumerable.Range(1, arguments.Count).Select(n => tupleName + ".Item" + n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var output = method.ReturnType.ToDisplayString(format);
+        var target = method.ContainingType.ToDisplayString(format) + "." + method.Name;
+        var isStaticLambdaAvailable = ((CSharpParseOptions)workCall.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp9;
+        var tupled = $"global::System.Linq.Enumerable.Select<{itemType.ToDisplayString(format)}, {tupleType}>({items}, {itemName} => {tuple})";
+        return $"global::GilAnalyzers.Processes.ProcessPool.Shared.Map<{tupleType}, {output}>({(isStaticLambdaAvailable ? "static " : "")}{tupleName} => {target}({elements}), {tupled})";
+    }
+
+    /// <summary>
+    /// The call's arguments after the first hold the same value for every item and travel by value: constants, and locals
+    /// or parameters of the enclosing method (the loop body is the lock around this one statement, so nothing in it writes
+    /// them) of a type that is copied whole — a number, <c>bool</c>, <c>char</c>, an enum or a string. A field is left out
+    /// (the work may write it), and so is an object or array, which the work could change in place.
+    /// </summary>
+    private static bool AreLoopInvariantValues(SemanticModel model, InvocationExpressionSyntax workCall, IParameterSymbol index, CancellationToken cancellationToken)
+    {
+        foreach (var argument in workCall.ArgumentList.Arguments.Skip(1))
+        {
+            if (argument.NameColon is not null || !argument.RefKindKeyword.IsKind(SyntaxKind.None)
+                || model.GetTypeInfo(argument.Expression, cancellationToken).Type is not { } type
+                || !IsCopiedWhole(type))
+            {
+                return false;
+            }
+
+            if (model.GetConstantValue(argument.Expression, cancellationToken).HasValue)
+            {
+                continue;
+            }
+
+            if (argument.Expression is not IdentifierNameSyntax
+                || model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol is not (ILocalSymbol { IsRef: false } or IParameterSymbol { RefKind: RefKind.None })
+                || SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(argument.Expression, cancellationToken).Symbol, index))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        static bool IsCopiedWhole(ITypeSymbol type)
+            => type.TypeKind == TypeKind.Enum
+               || type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_SByte or SpecialType.System_Byte
+                   or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or SpecialType.System_UInt32
+                   or SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Single or SpecialType.System_Double
+                   or SpecialType.System_Decimal or SpecialType.System_String;
+    }
+
     private static string MapCall(IMethodSymbol method, string items)
     {
         var format = SymbolDisplayFormat.FullyQualifiedFormat;
@@ -263,7 +349,10 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
         return $"global::GilAnalyzers.Processes.ProcessPool.Shared.Map<{input}, {output}>({target}, {items})";
     }
 
-    /// <summary>A static, non-generic method with one by-value parameter and a result: what a worker process can run.</summary>
+    /// <summary>
+    /// A static, non-generic method with by-value parameters, one per argument of the call (the item first, then values
+    /// that travel with it), and a result: what a worker process can run.
+    /// </summary>
     private static IMethodSymbol? WorkMethod(SemanticModel model, InvocationExpressionSyntax call, CancellationToken cancellationToken)
     {
         return model.GetSymbolInfo(call, cancellationToken).Symbol is IMethodSymbol
@@ -274,9 +363,10 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
             ReturnsByRef: false,
             ReturnsByRefReadonly: false,
             MethodKind: MethodKind.Ordinary,
-            Parameters.Length: 1,
+            Parameters.Length: > 0 and <= 7,
         } method
-            && method.Parameters[0].RefKind == RefKind.None
+            && method.Parameters.Length == call.ArgumentList.Arguments.Count
+            && method.Parameters.All(p => p.RefKind == RefKind.None && !p.IsParams && !p.IsOptional)
             && !method.IsExtensionMethod
             && !method.ContainingType.IsGenericType
             && method.ContainingType.DeclaredAccessibility != Accessibility.Private
