@@ -77,21 +77,13 @@ public sealed class PackageLayoutTests(PackagedConsumerFixture fixture)
         name is "[Content_Types].xml" or "_rels/.rels" or "GilAnalyzers.nuspec"
         || name.StartsWith("package/services/metadata/", StringComparison.Ordinal);
 
-    private static List<(string Name, Version Version)> ReferencedAssemblies(ZipArchive package, string entryName)
-    {
-        var entry = package.GetEntry(entryName) ?? throw new InvalidOperationException($"{entryName} is missing from the package.");
-        using var buffer = new MemoryStream();
-        using (var stream = entry.Open())
+    private static List<(string Name, Version Version)> ReferencedAssemblies(ZipArchive package, string entryName) =>
+        PackageEntries.ReadAssembly(package, entryName, pe =>
         {
-            stream.CopyTo(buffer);
-        }
-
-        buffer.Position = 0;
-        using var pe = new PEReader(buffer);
-        var reader = pe.GetMetadataReader();
-        return reader.AssemblyReferences
-            .Select(handle => reader.GetAssemblyReference(handle))
-            .Select(reference => (reader.GetString(reference.Name), reference.Version))
-            .ToList();
-    }
+            var reader = pe.GetMetadataReader();
+            return reader.AssemblyReferences
+                .Select(handle => reader.GetAssemblyReference(handle))
+                .Select(reference => (reader.GetString(reference.Name), reference.Version))
+                .ToList();
+        });
 }

@@ -90,21 +90,12 @@ public sealed partial class ReadyToRunAnalyzerTests(PackagedConsumerFixture fixt
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    private static (Guid Mvid, bool HasNativeCode) Read(ZipArchive package, string entryName)
-    {
-        var entry = package.GetEntry(entryName) ?? throw new InvalidOperationException($"{entryName} is missing from the package.");
-        using var buffer = new MemoryStream();
-        using (var stream = entry.Open())
+    private static (Guid Mvid, bool HasNativeCode) Read(ZipArchive package, string entryName) =>
+        PackageEntries.ReadAssembly(package, entryName, pe =>
         {
-            stream.CopyTo(buffer);
-        }
-
-        buffer.Position = 0;
-        using var pe = new PEReader(buffer);
-        var reader = pe.GetMetadataReader();
-        var hasNativeCode = pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
-        return (reader.GetGuid(reader.GetModuleDefinition().Mvid), hasNativeCode);
-    }
+            var reader = pe.GetMetadataReader();
+            return (reader.GetGuid(reader.GetModuleDefinition().Mvid), pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0);
+        });
 
     [GeneratedRegex(@"/analyzer:(?<path>[^\s""]*GilAnalyzers(\.CodeFixes)?\.dll)")]
     private static partial Regex AnalyzerArgument();

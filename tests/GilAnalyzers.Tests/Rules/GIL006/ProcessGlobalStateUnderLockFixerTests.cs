@@ -14,7 +14,7 @@ public class ProcessGlobalStateUnderLockFixerTests
     /// The real GilAnalyzers.Processes assembly (net8.0, like the tests' reference assemblies), as a consumer
     /// that references the package compiles against it.
     /// </summary>
-    private static readonly MetadataReference PoolAssembly = MetadataReference.CreateFromFile(typeof(ProcessPool).Assembly.Location);
+    internal static readonly MetadataReference PoolAssembly = MetadataReference.CreateFromFile(typeof(ProcessPool).Assembly.Location);
 
     private const string Codec = """
         public static class Codec
@@ -36,7 +36,8 @@ public class ProcessGlobalStateUnderLockFixerTests
 
         """;
 
-    private static VerifyCS.Test Test(string source, string? fixedSource, LanguageVersion version = LanguageVersion.Latest)
+    /// <summary>A verifier run of the process-pool action (its equivalence key) with the real GilAnalyzers.Processes referenced.</summary>
+    internal static VerifyCS.Test Test(string source, string? fixedSource, LanguageVersion version = LanguageVersion.Latest)
     {
         var test = new VerifyCS.Test { LanguageVersion = version, CodeActionEquivalenceKey = ProcessGlobalStateUnderLockFixer.ProcessPoolKey };
         test.TestState.Sources.Add(("/0/Test0.cs", source));

@@ -1,8 +1,4 @@
-using GilAnalyzers.CodeFixes;
-using GilAnalyzers.Processes;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Testing;
 using Xunit;
 using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.ProcessGlobalStateUnderLockAnalyzer, GilAnalyzers.CodeFixes.ProcessGlobalStateUnderLockFixer>;
 
@@ -15,8 +11,6 @@ namespace GilAnalyzers.Tests.Rules;
 /// </summary>
 public class ProcessPoolInvariantArgumentsFixerTests
 {
-    private static readonly MetadataReference PoolAssembly = MetadataReference.CreateFromFile(typeof(ProcessPool).Assembly.Location);
-
     private const string Planner = """
         public enum Mode { Fast, Thorough }
 
@@ -52,18 +46,7 @@ public class ProcessPoolInvariantArgumentsFixerTests
         """;
 
     private static VerifyCS.Test Test(string source, string? fixedSource, LanguageVersion version = LanguageVersion.Latest)
-    {
-        var test = new VerifyCS.Test { LanguageVersion = version, CodeActionEquivalenceKey = ProcessGlobalStateUnderLockFixer.ProcessPoolKey };
-        test.TestState.Sources.Add(("/0/Test0.cs", source));
-        test.TestState.AdditionalReferences.Add(PoolAssembly);
-        if (fixedSource is not null)
-        {
-            test.FixedState.Sources.Add(("/0/Test0.cs", fixedSource));
-            test.FixedState.AdditionalReferences.Add(PoolAssembly);
-        }
-
-        return test;
-    }
+        => ProcessGlobalStateUnderLockFixerTests.Test(source, fixedSource, version);
 
     [Theory]
     [InlineData(LanguageVersion.CSharp7_3, "")]
