@@ -219,6 +219,9 @@ internal static partial class ThreadFanOut
                 SplitCallCost(call, depth, trampolines, costModel, ref split);
                 return;
             default:
+                // The CPU-bound calls beside the I/O in the statement (`Pack(Read(block))`).
+                AddNestedCpu(operation, depth, costModel, ref split);
+
                 // A statement whose only I/O is inside one source call (`var c = tracer.Calculate(x, y);`): where the time
                 // goes is decided inside that callee, at this statement's loop level.
                 if (trampolines < TrampolineDepth && SoleIoCallee(operation, costModel) is { } calleeOfIo)
@@ -229,6 +232,44 @@ internal static partial class ThreadFanOut
 
                 split.AddIo(depth);
                 return;
+        }
+    }
+
+    /// <summary>
+    /// The CPU-bound calls inside one I/O-bound statement, at the statement's level: <c>Compress(Read(block))</c> weighs
+    /// the compression as <c>var data = Read(block); Compress(data);</c> would. A call that is I/O-bound only because an
+    /// argument reads (the read is counted as I/O) is costed by what its own body does (the few source implementations
+    /// of an interface call).
+    /// </summary>
+    private static void AddNestedCpu(IOperation statement, int depth, WorkCostModel costModel, ref CostSplit split)
+    {
+        foreach (var node in OperationFacts.Descendants(statement, enterFunctions: false))
+        {
+            if (node is not IInvocationOperation call)
+            {
+                continue;
+            }
+
+            var cost = costModel.Analyze(call);
+            if (cost.Kind == WorkKind.CpuBound)
+            {
+                split.AddCpu(depth + cost.Strength, depth == 0 ? cost.Reason : DeeperReason(cost, depth));
+                continue;
+            }
+
+            if (cost.Kind != WorkKind.IoBound || !call.Arguments.Any(a => costModel.Analyze(a.Value).Kind == WorkKind.IoBound))
+            {
+                continue;
+            }
+
+            foreach (var callee in SourceCallees(call, costModel))
+            {
+                var own = costModel.AnalyzeMethod(callee);
+                if (own.Kind == WorkKind.CpuBound)
+                {
+                    split.AddCpu(depth + own.Strength, depth == 0 ? own.Reason : DeeperReason(own, depth));
+                }
+            }
         }
     }
 
