@@ -219,7 +219,7 @@ internal static partial class ThreadFanOut
                 SplitCallCost(call, depth, trampolines, costModel, ref split);
                 return;
             default:
-                // The CPU-bound calls beside the I/O in the statement (`Pack(Read(block))`).
+                // The CPU-bound calls beside the I/O in the statement (`Pack(Read(block))`, `compress ? Pack(b) : Unpack(b)`).
                 AddNestedCpu(operation, depth, costModel, ref split);
 
                 // A statement whose only I/O is inside one source call (`var c = tracer.Calculate(x, y);`): where the time
@@ -230,6 +230,15 @@ internal static partial class ThreadFanOut
                     return;
                 }
 
+                // var packed = compress ? Pack(block) : Unpack(block): the statement runs one of two source methods, and
+                // each is weighed inside, at this statement's loop level, as the one method of a plain call is.
+                if (trampolines < TrampolineDepth && AlternativeIoCallees(operation, costModel) is { } alternatives)
+                {
+                    SplitCost(alternatives.WhenTrue, depth, trampolines + 1, costModel, ref split);
+                    SplitCost(alternatives.WhenFalse, depth, trampolines + 1, costModel, ref split);
+                    return;
+                }
+
                 split.AddIo(depth);
                 return;
         }
@@ -237,7 +246,8 @@ internal static partial class ThreadFanOut
 
     /// <summary>
     /// The CPU-bound calls inside one I/O-bound statement, at the statement's level: <c>Compress(Read(block))</c> weighs
-    /// the compression as <c>var data = Read(block); Compress(data);</c> would. A call that is I/O-bound only because an
+    /// the compression as <c>var data = Read(block); Compress(data);</c> would, and <c>mode ? Pack(b) : Unpack(b)</c>
+    /// counts the packing even when the unpacking is what reads. A call that is I/O-bound only because an
     /// argument reads (the read is counted as I/O) is costed by what its own body does (the few source implementations
     /// of an interface call).
     /// </summary>
@@ -373,6 +383,63 @@ internal static partial class ThreadFanOut
         }
 
         return body;
+    }
+
+    /// <summary>
+    /// The bodies of the two source methods a conditional expression chooses between (<c>mode ? Pack(b) : Unpack(b)</c>),
+    /// when every I/O call of <paramref name="statement"/> is inside one of them and neither call's arguments do I/O.
+    /// </summary>
+    private static (IOperation WhenTrue, IOperation WhenFalse)? AlternativeIoCallees(IOperation statement, WorkCostModel costModel)
+    {
+        IConditionalOperation? choice = null;
+        foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+        {
+            if (operation is IConditionalOperation { WhenFalse: not null } conditional && conditional.Type is not null)
+            {
+                if (choice is not null)
+                {
+                    return null;
+                }
+
+                choice = conditional;
+            }
+        }
+
+        if (choice is null
+            || SourceCallBody(choice.WhenTrue, costModel) is not { } whenTrue
+            || SourceCallBody(choice.WhenFalse!, costModel) is not { } whenFalse)
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation call && costModel.Analyze(call).Kind == WorkKind.IoBound
+                && !OperationFacts.IsWithin(call, choice.WhenTrue) && !OperationFacts.IsWithin(call, choice.WhenFalse!))
+            {
+                return null;
+            }
+        }
+
+        return (whenTrue, whenFalse);
+    }
+
+    /// <summary>The body of a non-virtual source method that <paramref name="value"/> calls with I/O-free arguments.</summary>
+    private static IOperation? SourceCallBody(IOperation value, WorkCostModel costModel)
+    {
+        if (OperationFacts.StripConversions(value) is not IInvocationOperation call)
+        {
+            return null;
+        }
+
+        var callee = call.TargetMethod;
+        if (!(callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
+            || call.Arguments.Any(a => costModel.Analyze(a.Value).Kind == WorkKind.IoBound))
+        {
+            return null;
+        }
+
+        return costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None);
     }
 
     private static string DeeperReason(WorkCost cost, int depth)
