@@ -310,10 +310,7 @@ internal static partial class ThreadFanOut
     /// </summary>
     private static void SplitCallCost(IInvocationOperation call, int depth, int trampolines, WorkCostModel costModel, ref CostSplit split)
     {
-        var callee = call.TargetMethod;
-        var calleeBody = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
-            ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
-            : null;
+        var calleeBody = FollowedBody(call, costModel);
         if (calleeBody is null)
         {
             split.AddIo(depth);
@@ -326,6 +323,26 @@ internal static partial class ThreadFanOut
         }
 
         SplitCost(calleeBody, depth, trampolines + 1, costModel, ref split);
+    }
+
+    /// <summary>
+    /// The one source body a call runs: a local function or a method that cannot be overridden, a <c>base.M()</c> call (bound
+    /// to the base's body, whatever overrides it), or an interface, abstract or virtual method with exactly one source
+    /// implementation in the compilation. Null when the call may run several bodies or none in source.
+    /// </summary>
+    private static IOperation? FollowedBody(IInvocationOperation call, WorkCostModel costModel)
+    {
+        var callee = call.TargetMethod;
+        if (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+            || (!callee.IsAbstract && call.Instance is IInstanceReferenceOperation { Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.BaseExpressionSyntax }))
+        {
+            return costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None);
+        }
+
+        var implementations = SourceCallees(call, costModel);
+        return implementations.Length == 1
+            ? costModel.GetBody(implementations[0], System.Threading.CancellationToken.None)
+            : null;
     }
 
     /// <summary>How many loop levels a branch's last statement leaves: 1 for <c>break</c>, all for <c>return</c> / <c>throw</c>.</summary>
@@ -364,10 +381,7 @@ internal static partial class ThreadFanOut
             return null;
         }
 
-        var callee = sole.TargetMethod;
-        var body = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
-            ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
-            : null;
+        var body = FollowedBody(sole, costModel);
         if (body is null)
         {
             return null;
