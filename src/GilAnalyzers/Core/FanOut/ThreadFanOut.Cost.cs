@@ -219,6 +219,9 @@ internal static partial class ThreadFanOut
                 SplitCallCost(call, depth, trampolines, costModel, ref split);
                 return;
             default:
+                // The CPU-bound calls beside the I/O in the statement (`Pack(Read(block))`, `compress ? Pack(b) : Unpack(b)`).
+                AddNestedCpu(operation, depth, costModel, ref split);
+
                 // A statement whose only I/O is inside one source call (`var c = tracer.Calculate(x, y);`): where the time
                 // goes is decided inside that callee, at this statement's loop level.
                 if (trampolines < TrampolineDepth && SoleIoCallee(operation, costModel) is { } calleeOfIo)
@@ -227,8 +230,56 @@ internal static partial class ThreadFanOut
                     return;
                 }
 
+                // var packed = compress ? Pack(block) : Unpack(block): the statement runs one of two source methods, and
+                // each is weighed inside, at this statement's loop level, as the one method of a plain call is.
+                if (trampolines < TrampolineDepth && AlternativeIoCallees(operation, costModel) is { } alternatives)
+                {
+                    SplitCost(alternatives.WhenTrue, depth, trampolines + 1, costModel, ref split);
+                    SplitCost(alternatives.WhenFalse, depth, trampolines + 1, costModel, ref split);
+                    return;
+                }
+
                 split.AddIo(depth);
                 return;
+        }
+    }
+
+    /// <summary>
+    /// The CPU-bound calls inside one I/O-bound statement, at the statement's level: <c>Compress(Read(block))</c> weighs
+    /// the compression as <c>var data = Read(block); Compress(data);</c> would, and <c>mode ? Pack(b) : Unpack(b)</c>
+    /// counts the packing even when the unpacking is what reads. A call that is I/O-bound only because an
+    /// argument reads (the read is counted as I/O) is costed by what its own body does (the few source implementations
+    /// of an interface call).
+    /// </summary>
+    private static void AddNestedCpu(IOperation statement, int depth, WorkCostModel costModel, ref CostSplit split)
+    {
+        foreach (var node in OperationFacts.Descendants(statement, enterFunctions: false))
+        {
+            if (node is not IInvocationOperation call)
+            {
+                continue;
+            }
+
+            var cost = costModel.Analyze(call);
+            if (cost.Kind == WorkKind.CpuBound)
+            {
+                split.AddCpu(depth + cost.Strength, depth == 0 ? cost.Reason : DeeperReason(cost, depth));
+                continue;
+            }
+
+            if (cost.Kind != WorkKind.IoBound || !call.Arguments.Any(a => costModel.Analyze(a.Value).Kind == WorkKind.IoBound))
+            {
+                continue;
+            }
+
+            foreach (var callee in SourceCallees(call, costModel))
+            {
+                var own = costModel.AnalyzeMethod(callee);
+                if (own.Kind == WorkKind.CpuBound)
+                {
+                    split.AddCpu(depth + own.Strength, depth == 0 ? own.Reason : DeeperReason(own, depth));
+                }
+            }
         }
     }
 
@@ -259,10 +310,7 @@ internal static partial class ThreadFanOut
     /// </summary>
     private static void SplitCallCost(IInvocationOperation call, int depth, int trampolines, WorkCostModel costModel, ref CostSplit split)
     {
-        var callee = call.TargetMethod;
-        var calleeBody = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
-            ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
-            : null;
+        var calleeBody = FollowedBody(call, costModel);
         if (calleeBody is null)
         {
             split.AddIo(depth);
@@ -275,6 +323,26 @@ internal static partial class ThreadFanOut
         }
 
         SplitCost(calleeBody, depth, trampolines + 1, costModel, ref split);
+    }
+
+    /// <summary>
+    /// The one source body a call runs: a local function or a method that cannot be overridden, a <c>base.M()</c> call (bound
+    /// to the base's body, whatever overrides it), or an interface, abstract or virtual method with exactly one source
+    /// implementation in the compilation. Null when the call may run several bodies or none in source.
+    /// </summary>
+    private static IOperation? FollowedBody(IInvocationOperation call, WorkCostModel costModel)
+    {
+        var callee = call.TargetMethod;
+        if (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+            || (!callee.IsAbstract && call.Instance is IInstanceReferenceOperation { Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.BaseExpressionSyntax }))
+        {
+            return costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None);
+        }
+
+        var implementations = SourceCallees(call, costModel);
+        return implementations.Length == 1
+            ? costModel.GetBody(implementations[0], System.Threading.CancellationToken.None)
+            : null;
     }
 
     /// <summary>How many loop levels a branch's last statement leaves: 1 for <c>break</c>, all for <c>return</c> / <c>throw</c>.</summary>
@@ -313,10 +381,7 @@ internal static partial class ThreadFanOut
             return null;
         }
 
-        var callee = sole.TargetMethod;
-        var body = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
-            ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
-            : null;
+        var body = FollowedBody(sole, costModel);
         if (body is null)
         {
             return null;
@@ -332,6 +397,63 @@ internal static partial class ThreadFanOut
         }
 
         return body;
+    }
+
+    /// <summary>
+    /// The bodies of the two source methods a conditional expression chooses between (<c>mode ? Pack(b) : Unpack(b)</c>),
+    /// when every I/O call of <paramref name="statement"/> is inside one of them and neither call's arguments do I/O.
+    /// </summary>
+    private static (IOperation WhenTrue, IOperation WhenFalse)? AlternativeIoCallees(IOperation statement, WorkCostModel costModel)
+    {
+        IConditionalOperation? choice = null;
+        foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+        {
+            if (operation is IConditionalOperation { WhenFalse: not null } conditional && conditional.Type is not null)
+            {
+                if (choice is not null)
+                {
+                    return null;
+                }
+
+                choice = conditional;
+            }
+        }
+
+        if (choice is null
+            || SourceCallBody(choice.WhenTrue, costModel) is not { } whenTrue
+            || SourceCallBody(choice.WhenFalse!, costModel) is not { } whenFalse)
+        {
+            return null;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation call && costModel.Analyze(call).Kind == WorkKind.IoBound
+                && !OperationFacts.IsWithin(call, choice.WhenTrue) && !OperationFacts.IsWithin(call, choice.WhenFalse!))
+            {
+                return null;
+            }
+        }
+
+        return (whenTrue, whenFalse);
+    }
+
+    /// <summary>The body of a non-virtual source method that <paramref name="value"/> calls with I/O-free arguments.</summary>
+    private static IOperation? SourceCallBody(IOperation value, WorkCostModel costModel)
+    {
+        if (OperationFacts.StripConversions(value) is not IInvocationOperation call)
+        {
+            return null;
+        }
+
+        var callee = call.TargetMethod;
+        if (!(callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
+            || call.Arguments.Any(a => costModel.Analyze(a.Value).Kind == WorkKind.IoBound))
+        {
+            return null;
+        }
+
+        return costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None);
     }
 
     private static string DeeperReason(WorkCost cost, int depth)
