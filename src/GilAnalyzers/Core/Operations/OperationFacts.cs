@@ -980,9 +980,14 @@ internal static class OperationFacts
                     continue;
                 case IPropertyReferenceOperation { Property: { Name: "Length" or "Count" }, Instance: { } }:
                     continue;
-                case IArrayElementReferenceOperation:
-                    // Reads an element now rather than later: only stable if nobody writes the array in between,
-                    // which cannot be proven here.
+                case IArrayElementReferenceOperation element:
+                    // Reads an element now rather than later: stable when nobody can write the array in between — a local
+                    // array the method only ever reads (its elements never written, the array never handed on).
+                    if (StripConversions(element.ArrayReference) is ILocalReferenceOperation array && IsReadOnlyLocalArray(array))
+                    {
+                        continue;
+                    }
+
                     return false;
                 default:
                     if (operation.ConstantValue.HasValue)
@@ -991,6 +996,66 @@ internal static class OperationFacts
                     }
 
                     return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// A local array that its whole method (lambdas and local functions included) only reads: assigned once where it is
+    /// declared, and every other use an element read (never a write, a <c>ref</c> or an <c>out</c>), its <c>Length</c>, or
+    /// the collection of a <c>foreach</c>. Handed to a call, stored elsewhere or reassigned, it could change.
+    /// </summary>
+    public static bool IsReadOnlyLocalArray(ILocalReferenceOperation reference)
+    {
+        static bool IsPlainElementRead(IArrayElementReferenceOperation element)
+            => !IsWrite(element)
+               && element.Parent is not (IArgumentOperation { Parameter.RefKind: not RefKind.None } or IAddressOfOperation)
+               && element.Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol.IsRef: true } }
+               // A struct element's members are the element: `points[i].X = 0` or a mutating call writes the array.
+               && !(element.Type is { IsValueType: true, SpecialType: SpecialType.None }
+                    && element.Parent is IMemberReferenceOperation or IInvocationOperation);
+
+        if (reference.Local.IsRef || reference.Local.Type is not IArrayTypeSymbol)
+        {
+            return false;
+        }
+
+        IOperation root = reference;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        foreach (var operation in Descendants(root))
+        {
+            if (operation is not ILocalReferenceOperation use || !SymbolEqualityComparer.Default.Equals(use.Local, reference.Local))
+            {
+                continue;
+            }
+
+            if (use.IsDeclaration)
+            {
+                continue;
+            }
+
+            var parent = use.Parent;
+            while (parent is IConversionOperation { IsImplicit: true })
+            {
+                parent = parent.Parent;
+            }
+
+            var isRead = parent switch
+            {
+                IArrayElementReferenceOperation element => IsPlainElementRead(element),
+                IPropertyReferenceOperation { Property.Name: "Length" or "LongLength" } => true,
+                IForEachLoopOperation loop => loop.Collection == use || loop.Collection == use.Parent,
+                _ => false,
+            };
+            if (!isRead)
+            {
+                return false;
             }
         }
 
