@@ -127,6 +127,44 @@ public class Native40ObjectLockTests
     }
 
     [Fact]
+    public async Task PreparedStatementExecutedUnderLockOnIt_NoDiagnostic()
+    {
+        // A prepared native database statement bound for one operation at a time: the lock guards database I/O.
+        var source = """
+            using System;
+            using System.Runtime.InteropServices;
+
+            public sealed class PreparedInsert
+            {
+                private IntPtr _statement;
+
+                [DllImport("sqlite3")]
+                private static extern int sqlite3_step(IntPtr statement);
+
+                public int ExecuteNonQuery(object[] values) => sqlite3_step(_statement);
+            }
+
+            public sealed class Connection
+            {
+                private readonly PreparedInsert _insert = new PreparedInsert();
+
+                private PreparedInsert GetInsertCommand() => _insert;
+
+                public int Insert(object[] values)
+                {
+                    var command = GetInsertCommand();
+                    lock (command)
+                    {
+                        return command.ExecuteNonQuery(values);
+                    }
+                }
+            }
+            """;
+        await Verify006.VerifyAnalyzerAsync(source);
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
     public async Task RunUnderLockOnAnUnresolvedPredictor_IsGil001()
     {
         // The inference package is not referenced: TextPredictor does not resolve, its name and the call's are what is left.

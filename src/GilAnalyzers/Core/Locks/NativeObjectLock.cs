@@ -56,6 +56,7 @@ internal static class NativeObjectLock
             {
                 if (operation is IInvocationOperation { Instance: { } instance } invocation
                     && Refers(instance, symbol)
+                    && !NamesStatementExecution(invocation.TargetMethod.Name)
                     && costModel.AnalyzeComputation(new[] { invocation }, cancellationToken) is { IsCpuBound: true, BulkData: true })
                 {
                     return symbol.Name;
@@ -112,6 +113,7 @@ internal static class NativeObjectLock
             {
                 if (operation is IInvalidOperation { Syntax: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }, SemanticModel: { } model }
                     && NativeWork.NamesBulkWork(access.Name.Identifier.ValueText)
+                    && !NamesStatementExecution(access.Name.Identifier.ValueText)
                     && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(access.Expression).Symbol, symbol))
                 {
                     return access.Name.Identifier.ValueText;
@@ -120,6 +122,29 @@ internal static class NativeObjectLock
         }
 
         return null;
+    }
+
+    /// <summary>Words of calls that run a statement against a database: <c>ExecuteNonQuery</c>, <c>Query</c>, <c>ExecuteScalar</c>.</summary>
+    private static readonly System.Collections.Generic.HashSet<string> StatementWords = new System.Collections.Generic.HashSet<string>(System.StringComparer.OrdinalIgnoreCase)
+    {
+        "Execute", "Query", "Sql", "Statement", "Transaction", "Commit",
+    };
+
+    /// <summary>
+    /// <c>insertCommand.ExecuteNonQuery(values)</c> under <c>lock (insertCommand)</c>: a prepared database statement (a native
+    /// SQLite statement, say) run for one operation — database I/O, whatever native code steps it.
+    /// </summary>
+    private static bool NamesStatementExecution(string name)
+    {
+        foreach (var word in NativeWork.Words(name))
+        {
+            if (StatementWords.Contains(word))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary><c>var m = new Mat(…); lock (m) { … }</c>: an object made by the method itself is no one else's.</summary>
