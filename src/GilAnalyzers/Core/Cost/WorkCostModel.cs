@@ -396,6 +396,11 @@ internal sealed class WorkCostModel
                 walk.Heavy(nest.Depth + WorkCost.NestedStrength, "'" + native + "' (bulk work in a native library)", bulkData: true);
                 VisitChildren(operation, nest, walk);
                 return;
+            case IInvocationOperation or IInvalidOperation when ImageCodecs.DecodeCall(operation) is { } decode:
+                // Image.Load(bytes): every pixel of the image handed over is decoded — bulk work, like a hash.
+                walk.Heavy(nest.Depth + WorkCost.NestedStrength, "'" + decode + "' (image decoding)", bulkData: true);
+                VisitChildren(operation, nest, walk);
+                return;
             case IInvocationOperation invocation:
                 VisitInvocation(invocation, nest, walk);
                 return;
