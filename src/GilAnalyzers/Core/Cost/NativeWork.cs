@@ -73,6 +73,9 @@ internal static class NativeWork
         "TesseractEngine", "PdfDocument", "Gdal", "Ogr",
     };
 
+    /// <summary>The name of a native wrapper type, for code compiled without the package (<c>Mat</c>, <c>InferenceSession</c>).</summary>
+    public static bool IsWrapperTypeName(string name) => WrapperTypeNames.Contains(name);
+
     /// <summary>A P/Invoke entry point (<c>[DllImport]</c> or <c>[LibraryImport]</c>).</summary>
     public static bool IsPInvoke(IMethodSymbol method)
     {
@@ -142,6 +145,8 @@ internal static class NativeWork
                        || (method.IsStatic && OpenCvFunctionClasses.Contains(method.ContainingType.Name) && IsOpenCvImageCall(invocation.Syntax, called))
                     ? called
                     : null;
+            case IObjectCreationOperation or IInvalidOperation when ImageCopyConstruction(operation) is { } copy:
+                return copy;
             case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
                 return NamesBulkWork(name) || IsOpenCvImageCall(invalid.Syntax, name) ? name : null;
             case IInvalidOperation invalid when NativeCandidate(invalid) is { } candidate:
@@ -211,6 +216,41 @@ internal static class NativeWork
         }
 
         return true;
+    }
+
+    /// <summary>Image types of GDI+ whose constructors take another image.</summary>
+    private static readonly HashSet<string> GdiImageTypeNames = new HashSet<string>(StringComparer.Ordinal) { "Bitmap", "Image", "Metafile" };
+
+    /// <summary>
+    /// <c>new Bitmap(image)</c>, <c>new Bitmap(image, width, height)</c>, <c>new Bitmap(image, size)</c>: GDI+ copies (and
+    /// scales) every pixel of the source image into a new one — the usual way to snapshot or resize a bitmap, bulk
+    /// native work. <c>new Bitmap(width, height)</c> (an empty image) or <c>new Bitmap(path)</c> is not. Works when
+    /// System.Drawing does not resolve (the construction is then invalid, but the names are there).
+    /// </summary>
+    public static string? ImageCopyConstruction(IOperation operation)
+    {
+        if (operation.Syntax is not ObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } creation)
+        {
+            return null;
+        }
+
+        var named = creation.Type switch
+        {
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            QualifiedNameSyntax qualified => qualified.Right.Identifier.ValueText,
+            _ => null,
+        };
+        if (named != "Bitmap"
+            || (operation is IObjectCreationOperation { Type: { TypeKind: not TypeKind.Error } type } && !IsWrapperType(type))
+            || operation.SemanticModel is not { } model)
+        {
+            return null;
+        }
+
+        // The first argument is the source image: its type (resolved or not) is one of GDI+'s image types.
+        return model.GetTypeInfo(arguments[0].Expression).Type is { } source && GdiImageTypeNames.Contains(source.Name)
+            ? "new Bitmap"
+            : null;
     }
 
     /// <summary>
@@ -431,7 +471,7 @@ internal static class NativeWork
         return bulk;
     }
 
-    private static bool IsWrapperType(ITypeSymbol type)
+    public static bool IsWrapperType(ITypeSymbol type)
     {
         if (type.TypeKind != TypeKind.Class || type.ContainingNamespace is not { IsGlobalNamespace: false } ns)
         {
@@ -462,7 +502,7 @@ internal static class NativeWork
     }
 
     /// <summary>"TF_LoadSessionFromSavedModel" → TF, Load, Session, From, Saved, Model; "acmStreamConvert" → acm, Stream, Convert.</summary>
-    private static IEnumerable<string> Words(string name)
+    internal static IEnumerable<string> Words(string name)
     {
         var start = 0;
         for (var i = 1; i <= name.Length; i++)

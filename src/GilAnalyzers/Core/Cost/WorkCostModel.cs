@@ -390,10 +390,15 @@ internal sealed class WorkCostModel
                 // Creating a delegate runs nothing: a lambda stored in a field or local, or handed to a
                 // constructor (new Timer(_ => Work(), ...), new Thread(...)) runs later, elsewhere.
                 return;
-            case IInvocationOperation or IInvalidOperation when NativeWork.BulkNativeCall(operation) is { } native:
+            case IInvocationOperation or IInvalidOperation or IObjectCreationOperation when NativeWork.BulkNativeCall(operation) is { } native:
                 // Bulk work in a native library (a codec conversion, a model load, a GDI+/Cairo draw): as heavy as a
                 // loop nest over the data handed over, which the model cannot see.
                 walk.Heavy(nest.Depth + WorkCost.NestedStrength, "'" + native + "' (bulk work in a native library)", bulkData: true);
+                VisitChildren(operation, nest, walk);
+                return;
+            case IInvocationOperation or IInvalidOperation when ImageCodecs.DecodeCall(operation) is { } decode:
+                // Image.Load(bytes): every pixel of the image handed over is decoded — bulk work, like a hash.
+                walk.Heavy(nest.Depth + WorkCost.NestedStrength, "'" + decode + "' (image decoding)", bulkData: true);
                 VisitChildren(operation, nest, walk);
                 return;
             case IInvocationOperation invocation:

@@ -213,6 +213,9 @@ internal sealed class GlobalStateModel
                         when IsWritten(instanceField):
                         mutatesInstance = true;
                         break;
+                    case IObjectCreationOperation or IInvalidOperation when NativeWork.ImageCopyConstruction(operation) is { } copy:
+                        native ??= copy;
+                        break;
                     case IInvalidOperation invalid when NativeWork.UnresolvedWrapperCall(invalid) is { } unresolvedNative:
                         native ??= unresolvedNative;
                         break;

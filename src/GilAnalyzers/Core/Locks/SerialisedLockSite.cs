@@ -151,6 +151,23 @@ internal sealed class SerialisedLockSite
         {
             where = "'" + context.ContainingSymbol.Name + "', a process-wide lock that every calling thread queues for";
         }
+        else if (identity.Scope == LockScope.Shared
+                 && !IsLazyInitialisation(region)
+                 && !IsTeardown(context.ContainingSymbol)
+                 && !ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types)
+                 && NativeObjectLock.DrivenObject(region, costModel, context.CancellationToken, out var unresolvedCost) is { } driven)
+        {
+            // lock (_predictor) { _predictor.Run(); }: the lock exists because threads share the native object.
+            where = "'" + context.ContainingSymbol.Name + "', a lock on the native object '" + driven + "' that every thread sharing it queues for";
+            if (unresolvedCost is { } engineRun
+                && CostIfReportable(region, costModel, context.Options, context.CancellationToken, inParallelCode: false) is null)
+            {
+                // The engine's type does not resolve: its run is all the cost model can know of the work.
+                return engineRun.Strength >= GilOptions.MinWorkStrength(context.Options, region.Anchor.Syntax.SyntaxTree)
+                    ? new SerialisedLockSite(region, identity, engineRun, where)
+                    : null;
+            }
+        }
         else
         {
             return null;

@@ -152,6 +152,14 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
             return null;
         }
 
+        // A lock on a native object around its own bulk work is reported where it is (SerialisedLockSite) too.
+        if (!processWide
+            && NativeObjectLock.DrivenObject(region, costModel, cancellationToken, out var unresolvedCost) is not null
+            && (unresolvedCost is not null || SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken, inParallelCode: false) is not null))
+        {
+            return null;
+        }
+
         if (SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken, inCallee: true) is not { } cost)
         {
             return null;
