@@ -973,7 +973,7 @@ internal sealed class WorkCostModel
             return CallKind.Linq;
         }
 
-        if (IsStreamLike(type) || (IsIoNamespace(type) && !IsPathArithmetic(type)))
+        if (IsStreamLike(type) || (IsIoNamespace(type) && !IsPathArithmetic(type) && !IsNetTextOrAddressArithmetic(type)))
         {
             return CallKind.Io;
         }
@@ -1287,6 +1287,18 @@ internal sealed class WorkCostModel
     /// <summary>System.IO.Path only computes strings (GetFullPath, Combine, GetExtension): no I/O.</summary>
     private static bool IsPathArithmetic(INamedTypeSymbol type)
         => type.Name == "Path" && type.ContainingNamespace?.ToDisplayString() == "System.IO";
+
+    /// <summary>
+    /// System.Net types that only compute on strings and bytes, with no socket or request behind them:
+    /// <c>WebUtility.HtmlEncode/UrlEncode</c> (and decode), <c>IPAddress</c>/<c>IPEndPoint</c>/<c>IPNetwork</c> parsing and
+    /// formatting, MIME content types. A page rendered with <c>WebUtility.HtmlEncode</c> is string work, not network I/O.
+    /// </summary>
+    private static bool IsNetTextOrAddressArithmetic(INamedTypeSymbol type)
+    {
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        return ns == "System.Net.Mime"
+               || (ns == "System.Net" && type.Name is "WebUtility" or "IPAddress" or "IPEndPoint" or "IPNetwork");
+    }
 
     private static bool IsIoNamespace(INamedTypeSymbol type)
     {
