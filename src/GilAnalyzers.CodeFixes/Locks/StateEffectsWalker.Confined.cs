@@ -29,6 +29,9 @@ internal sealed partial class StateEffectsWalker
     private readonly Dictionary<SyntaxNode, Dictionary<ILocalSymbol, bool>> _confinedLocals = new Dictionary<SyntaxNode, Dictionary<ILocalSymbol, bool>>();
     private readonly Dictionary<ISymbol, bool> _ownedMembers = new Dictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
 
+    /// <summary>Owned array fields already judged by <see cref="HoldsOnlyOwnElements"/> (each reads the type's assignments once).</summary>
+    private readonly Dictionary<IFieldSymbol, bool> _ownElementArrays = new Dictionary<IFieldSymbol, bool>(SymbolEqualityComparer.Default);
+
     /// <summary>The captured local <paramref name="instance"/> reads when the object it holds is confined to it (see the type's remarks); null otherwise.</summary>
     private ILocalSymbol? ConfinedReceiver(IOperation? instance, ThreadScope scope)
     {
@@ -203,6 +206,17 @@ internal sealed partial class StateEffectsWalker
     /// or none (<c>new Dictionary&lt;string, int&gt;[2]</c>), and every element the class stores is a new object.
     /// </summary>
     private bool HoldsOnlyOwnElements(IFieldSymbol field)
+    {
+        if (!_ownElementArrays.TryGetValue(field, out var holds))
+        {
+            holds = ComputeHoldsOnlyOwnElements(field);
+            _ownElementArrays[field] = holds;
+        }
+
+        return holds;
+    }
+
+    private bool ComputeHoldsOnlyOwnElements(IFieldSymbol field)
     {
         if (field.Type is not IArrayTypeSymbol { ElementType.IsReferenceType: true } || !IsOwnedField(field)
             || field.ContainingType is not { } type
