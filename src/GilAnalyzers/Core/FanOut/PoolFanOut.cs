@@ -624,7 +624,7 @@ internal static partial class PoolFanOut
             return;
         }
 
-        var calleeBody = calls < SplitCallDepth && (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
+        var calleeBody = calls < SplitCallDepth && OperationFacts.RunsItsOwnBody(callee)
             ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
             : null;
         if (call.Instance is not null)

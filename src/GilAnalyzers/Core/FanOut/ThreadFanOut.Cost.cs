@@ -101,7 +101,7 @@ internal static partial class ThreadFanOut
                     return true;
                 case IExpressionStatementOperation { Operation: IInvocationOperation call } when trampolines < TrampolineDepth && statements.Count == 1:
                     var callee = call.TargetMethod;
-                    var calleeBody = callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+                    var calleeBody = OperationFacts.RunsItsOwnBody(callee)
                         ? costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None)
                         : null;
                     return calleeBody is not null && RunsUntilStopped(calleeBody, trampolines + 1, costModel);
@@ -333,7 +333,7 @@ internal static partial class ThreadFanOut
     private static IOperation? FollowedBody(IInvocationOperation call, WorkCostModel costModel)
     {
         var callee = call.TargetMethod;
-        if (callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract)
+        if (OperationFacts.RunsItsOwnBody(callee)
             || (!callee.IsAbstract && call.Instance is IInstanceReferenceOperation { Syntax: Microsoft.CodeAnalysis.CSharp.Syntax.BaseExpressionSyntax }))
         {
             return costModel.GetBody(callee.OriginalDefinition, System.Threading.CancellationToken.None);
@@ -447,7 +447,7 @@ internal static partial class ThreadFanOut
         }
 
         var callee = call.TargetMethod;
-        if (!(callee.MethodKind == MethodKind.LocalFunction || (!callee.IsVirtual && !callee.IsAbstract))
+        if (!OperationFacts.RunsItsOwnBody(callee)
             || call.Arguments.Any(a => costModel.Analyze(a.Value).Kind == WorkKind.IoBound))
         {
             return null;

@@ -57,6 +57,14 @@ internal static class OperationFacts
         return awaited;
     }
 
+    /// <summary>
+    /// A call of <paramref name="method"/> is taken to run the body it names: a local function, or a method that is neither
+    /// virtual nor abstract (an override counts, though a further override could replace it). The cost walks follow such
+    /// calls into their body.
+    /// </summary>
+    public static bool RunsItsOwnBody(IMethodSymbol method)
+        => method.MethodKind == MethodKind.LocalFunction || (!method.IsVirtual && !method.IsAbstract);
+
     /// <summary>The root of the operation tree <paramref name="operation"/> belongs to (the member's body).</summary>
     public static IOperation TreeRoot(IOperation operation)
     {
@@ -1022,13 +1030,7 @@ internal static class OperationFacts
             return false;
         }
 
-        IOperation root = reference;
-        while (root.Parent is not null)
-        {
-            root = root.Parent;
-        }
-
-        foreach (var operation in Descendants(root))
+        foreach (var operation in Descendants(TreeRoot(reference)))
         {
             if (operation is not ILocalReferenceOperation use || !SymbolEqualityComparer.Default.Equals(use.Local, reference.Local))
             {
