@@ -332,12 +332,7 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
 
         return true;
 
-        static bool IsCopiedWhole(ITypeSymbol type)
-            => type.TypeKind == TypeKind.Enum
-               || type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Char or SpecialType.System_SByte or SpecialType.System_Byte
-                   or SpecialType.System_Int16 or SpecialType.System_UInt16 or SpecialType.System_Int32 or SpecialType.System_UInt32
-                   or SpecialType.System_Int64 or SpecialType.System_UInt64 or SpecialType.System_Single or SpecialType.System_Double
-                   or SpecialType.System_Decimal or SpecialType.System_String;
+        static bool IsCopiedWhole(ITypeSymbol type) => type.TypeKind == TypeKind.Enum || StateEffects.IsValueOrString(type.SpecialType);
     }
 
     private static string MapCall(IMethodSymbol method, string items)
