@@ -417,8 +417,9 @@ internal sealed class GuardedRegion
     /// </summary>
     private static GuardedRegion? FromAcquire(ExpressionStatementSyntax acquire, SemanticModel model, CancellationToken cancellationToken)
     {
-        // await gate.WaitAsync(); — the awaited acquire of a one-slot SemaphoreSlim (without ConfigureAwait or a timeout).
-        var awaited = acquire.Expression is AwaitExpressionSyntax { Expression: InvocationExpressionSyntax asyncAcquire } ? asyncAcquire : null;
+        // await gate.WaitAsync(); — the awaited acquire of a one-slot SemaphoreSlim (without a timeout), also
+        // await gate.WaitAsync(ct).ConfigureAwait(false): where the continuation runs does not change what the gate guards.
+        var awaited = acquire.Expression is AwaitExpressionSyntax { Expression: InvocationExpressionSyntax asyncAcquire } ? WithoutConfigureAwait(asyncAcquire) : null;
         if (acquire.Parent is not BlockSyntax container
             || (awaited ?? acquire.Expression) is not InvocationExpressionSyntax invocation)
         {
@@ -446,10 +447,13 @@ internal sealed class GuardedRegion
 
         // The rewrite keeps the acquiring statement as written and rebuilds the try: only the plain forms, whose release
         // takes no argument but the lock (Monitor.Exit(x)) or none.
+        // A SemaphoreSlim wait may take a CancellationToken: work moved in front of it runs before a cancelled wait throws,
+        // and touches nothing shared (as in front of a timeout guard); the same exception follows.
+        var plainWait = acquireMethod.Parameters.Length == 0 || (acquireMethod.Name is "Wait" or "WaitAsync" && IsCancellationTokenOnly(acquireMethod, KnownTypes.For(model.Compilation)));
         var expectedRelease = region.Kind switch
         {
-            LockKind.Semaphore when acquireMethod.Name is "Wait" or "WaitOne" && acquireMethod.Parameters.Length == 0 && awaited is null => "Release",
-            LockKind.Semaphore when acquireMethod.Name == "WaitAsync" && acquireMethod.Parameters.Length == 0 && awaited is not null => "Release",
+            LockKind.Semaphore when acquireMethod.Name is "Wait" or "WaitOne" && plainWait && awaited is null => "Release",
+            LockKind.Semaphore when acquireMethod.Name == "WaitAsync" && plainWait && awaited is not null => "Release",
             LockKind.Mutex when acquireMethod.Parameters.Length == 0 => "ReleaseMutex",
             LockKind.LockObject when acquireMethod.Name == "Enter" && acquireMethod.Parameters.Length == 0 => "Exit",
             LockKind.Monitor when acquireMethod.Name == "Enter" && invocation.ArgumentList.Arguments.Count == 1 => "Exit",
@@ -470,6 +474,16 @@ internal sealed class GuardedRegion
             ? new GuardedRegion((BlockSyntax)tryStatement.Parent!, tryStatement, tryStatement, lockExpression, tryStatement.Block, acquire: acquire, lockedFrom: 1)
             : new GuardedRegion(container, acquire, tryStatement, lockExpression, tryStatement.Block);
     }
+
+    /// <summary><c>x.ConfigureAwait(…)</c> → <c>x</c> when <c>x</c> is itself a call; the call otherwise.</summary>
+    private static InvocationExpressionSyntax WithoutConfigureAwait(InvocationExpressionSyntax invocation)
+        => invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: InvocationExpressionSyntax inner }
+            ? inner
+            : invocation;
+
+    /// <summary>The method's one parameter is a <c>System.Threading.CancellationToken</c>.</summary>
+    private static bool IsCancellationTokenOnly(IMethodSymbol method, KnownTypes types)
+        => method.Parameters.Length == 1 && KnownTypes.Is(method.Parameters[0].Type, types.CancellationToken);
 
     /// <summary>
     /// <c>if (!Monitor.TryEnter(x, timeout)) throw …;</c> (or <c>return …;</c>), <c>if (!gate.Wait(timeout)) …</c>,

@@ -254,9 +254,12 @@ internal sealed partial class LockFixPlanner
         {
             // Nothing shared is written: every statement moves out and the lock guards nothing. A method-wide hidden lock
             // (GIL002) is the removal fix's business.
-            return _region.IsWholeBody
-                ? _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "nothing shared is written under the lock")
-                : new MovePlan(hoisted, kept, null, dropLock: true);
+            if (_region.IsWholeBody)
+            {
+                return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "nothing shared is written under the lock");
+            }
+
+            return WithoutTheLock(hoisted, kept, null, null);
         }
 
         if (keptOperations.FirstOrDefault(operation => _costModel.Analyze(operation).IsCpuBound) is { } heavy)
@@ -270,7 +273,59 @@ internal sealed partial class LockFixPlanner
             return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "what stays locked is CPU-bound: " + Excerpt(heavy.Syntax));
         }
 
-        return new MovePlan(hoisted, kept, kept.Count == 1 ? interlocked : null, GuardsNothing(effects, prefix, rest, sinkFrom), sunk);
+        return GuardsNothing(effects, prefix, rest, sinkFrom)
+            ? WithoutTheLock(hoisted, kept, kept.Count == 1 ? interlocked : null, sunk)
+            : new MovePlan(hoisted, kept, kept.Count == 1 ? interlocked : null, dropLock: false, sunk);
+    }
+
+    /// <summary>The plan that leaves the lock out, with what its acquiring statement also did (see <see cref="WhatTheAcquireAlsoDoes"/>); null when refused.</summary>
+    private MovePlan? WithoutTheLock(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked, List<StatementSyntax>? sunk)
+        => WhatTheAcquireAlsoDoes() is { } first
+            ? new MovePlan(first.Concat(hoisted).ToList(), kept, interlocked, dropLock: true, sunk)
+            : null;
+
+    /// <summary>
+    /// Dropping the lock drops its acquiring statement, and with it what that statement does besides locking: a
+    /// <c>CancellationToken</c> it is handed throws when the token is cancelled — kept as
+    /// <c>token.ThrowIfCancellationRequested();</c> in its place (a token read by anything but a name or a member path is
+    /// refused; <c>default</c> and <c>CancellationToken.None</c> never cancel). An awaited acquire that was its function's only
+    /// <c>await</c> goes too: an uncontended gate's await already continued synchronously, and the compiler's CS1998 then
+    /// says the function no longer awaits. The statements to put first; null when refused.
+    /// </summary>
+    private List<StatementSyntax>? WhatTheAcquireAlsoDoes()
+    {
+        var acquire = _region.Acquire ?? (_region.First is IfStatementSyntax guard ? guard : null);
+        var result = new List<StatementSyntax>();
+        if (acquire is null)
+        {
+            return result;
+        }
+
+        var types = KnownTypes.For(_model.Compilation);
+        foreach (var argument in acquire.DescendantNodes().OfType<ArgumentSyntax>())
+        {
+            if (_model.GetTypeInfo(argument.Expression, _cancellationToken).Type is not { } type || !KnownTypes.Is(type, types.CancellationToken)
+                || argument.Expression is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.DefaultLiteralExpression } or DefaultExpressionSyntax
+                || _model.GetSymbolInfo(argument.Expression, _cancellationToken).Symbol is IPropertySymbol { Name: "None", IsStatic: true })
+            {
+                continue;
+            }
+
+            if (!IsNamePath(argument.Expression))
+            {
+                return _why.Refuse<List<StatementSyntax>>(NoFixReasons.NothingToMove,
+                    "the gate's acquire takes a cancellation token that is not a plain name: " + Excerpt(argument.Expression));
+            }
+
+            result.Add(SyntaxFactory.ParseStatement(argument.Expression.WithoutTrivia() + ".ThrowIfCancellationRequested();")
+                .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
+        }
+
+        return result;
+
+        static bool IsNamePath(ExpressionSyntax expression)
+            => expression is IdentifierNameSyntax or ThisExpressionSyntax
+               || (expression is MemberAccessExpressionSyntax { RawKind: (int)SyntaxKind.SimpleMemberAccessExpression } access && IsNamePath(access.Expression));
     }
 
     /// <summary>
