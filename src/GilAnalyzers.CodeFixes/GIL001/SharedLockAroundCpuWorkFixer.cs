@@ -29,6 +29,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
     public const string OneShotHashKey = "GIL001.OneShotHash";
     public const string SplitLoopKey = "GIL001.SplitLoop";
     public const string ScratchToLocalKey = "GIL001.ScratchToLocal";
+    public const string MovePartOutOfLockKey = "GIL001.MovePartOutOfLock";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SharedLockAroundCpuWork);
 
@@ -52,10 +53,13 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
             return;
         }
 
-        foreach (var action in await LockActionsAsync(document, root, model, region, diagnostic, why, key => key, cancellationToken).ConfigureAwait(false))
+        var fallbacks = new List<CodeAction>();
+        foreach (var action in await LockActionsAsync(document, root, model, region, diagnostic, why, key => key, fallbacks, cancellationToken).ConfigureAwait(false))
         {
             register(action);
         }
+
+        fallbacks.ForEach(register);
     }
 
     /// <summary>
@@ -63,9 +67,11 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
     /// the per-call scratch buffer, Interlocked, the move out of the lock, a collecting fold. Each only when the planner
     /// proves it keeps behaviour (its refusals go to <paramref name="why"/>). GIL006 offers the same rewrites under its
     /// own keys (<paramref name="key"/> maps a GIL001 key to the caller's): where they apply, the state the lock guards
-    /// turned out not to be shared, and threads beat worker processes.
+    /// turned out not to be shared, and threads beat worker processes. A partial narrowing (the lock kept around CPU-bound
+    /// work that needs it, the rest moved out) goes to <paramref name="fallbacks"/>, for the caller to register after what
+    /// it offers itself, and only when none of the others applies.
     /// </summary>
-    internal static async Task<List<CodeAction>> LockActionsAsync(Document document, SyntaxNode root, SemanticModel model, GuardedRegion region, Diagnostic diagnostic, Refusal why, System.Func<string, string> key, CancellationToken cancellationToken)
+    internal static async Task<List<CodeAction>> LockActionsAsync(Document document, SyntaxNode root, SemanticModel model, GuardedRegion region, Diagnostic diagnostic, Refusal why, System.Func<string, string> key, List<CodeAction> fallbacks, CancellationToken cancellationToken)
     {
         if (!region.BodyIsInTree && region.First is LockStatementSyntax { Statement: not BlockSyntax } unbraced)
         {
@@ -111,13 +117,23 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         }
 
         // The lock guards a scratch buffer that every call clears first: a new buffer per call, then the work can leave.
-        if (move is null && split is null
-            && await ScratchToLocalAsync(document, root, model, region, diagnostic, cancellationToken).ConfigureAwait(false) is { } scratch)
+        var scratch = move is null && split is null
+            ? await ScratchToLocalAsync(document, root, model, region, diagnostic, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (scratch is not null)
         {
             actions.Add(CodeAction.Create(
                 "Use a new buffer per call instead of the shared scratch field, and move the computation out of the lock",
                 _ => Task.FromResult(document.WithSyntaxRoot(scratch)),
                 key(ScratchToLocalKey)));
+        }
+
+        if (move is null && split is null && scratch is null && threadLocal is null && planner.PartialMove is { } partial)
+        {
+            fallbacks.Add(CodeAction.Create(
+                "Move the work that needs no lock out of it (what stays locked is still CPU-bound)",
+                _ => Task.FromResult(document.WithSyntaxRoot(ApplyMove(root, region, partial))),
+                key(MovePartOutOfLockKey)));
         }
 
         if (move?.Interlocked is not null)

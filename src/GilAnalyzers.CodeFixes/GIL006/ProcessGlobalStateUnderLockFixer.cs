@@ -59,10 +59,12 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
 
         // Threads first: where a GIL001 rewrite is proven (a static scratch buffer every call clears becomes a local, then
         // the work leaves the lock), the state was never shared between calls and worker processes would only cost.
+        // A partial narrowing comes last: the process pool, where it applies, removes the serialisation instead.
+        var fallbacks = new List<CodeAction>();
         if (GuardedRegion.Find(root, diagnostic.Location.SourceSpan, model, cancellationToken) is { } region)
         {
             var threadLevel = await SharedLockAroundCpuWorkFixer.LockActionsAsync(
-                document, root, model, region, diagnostic, why, key => ThreadLevelKeyPrefix + key.Substring(key.IndexOf('.')), cancellationToken).ConfigureAwait(false);
+                document, root, model, region, diagnostic, why, key => ThreadLevelKeyPrefix + key.Substring(key.IndexOf('.')), fallbacks, cancellationToken).ConfigureAwait(false);
             foreach (var action in threadLevel)
             {
                 register(action);
@@ -70,15 +72,15 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
         }
 
         var plan = Plan(root, model, diagnostic.Location.SourceSpan, why, cancellationToken);
-        if (plan is null)
+        if (plan is not null)
         {
-            return;
+            register(CodeAction.Create(
+                "Run the work in worker processes (ProcessPool.Map)",
+                ct => ApplyAsync(document, plan, ct),
+                ProcessPoolKey));
         }
 
-        register(CodeAction.Create(
-            "Run the work in worker processes (ProcessPool.Map)",
-            ct => ApplyAsync(document, plan, ct),
-            ProcessPoolKey));
+        fallbacks.ForEach(register);
     }
 
     private sealed class RewritePlan

@@ -196,6 +196,14 @@ internal sealed partial class LockFixPlanner
 
     // ---------------------------------------------------------------- move out of the lock
 
+    /// <summary>
+    /// Set by <see cref="PlanMoveOut"/> when it refuses because what stays locked is itself CPU-bound, yet CPU-bound work
+    /// that touches no shared state can still leave (in front of the lock or after its release): the lock narrowed to the
+    /// statements that need it. It shortens the serialised part without removing it, so it is offered only where no
+    /// rewrite that removes more applies.
+    /// </summary>
+    public MovePlan? PartialMove { get; private set; }
+
     public MovePlan? PlanMoveOut()
     {
         if (EffectsOfLockedStatements(_why) is not { } effects)
@@ -268,6 +276,13 @@ internal sealed partial class LockFixPlanner
             if (stop is { } heavyBlocker && heavyBlocker.Reason != NoFixReasons.NothingToMove)
             {
                 _why.Add(heavyBlocker.Reason, heavyBlocker.Detail);
+            }
+
+            if (!GuardsNothing(effects, prefix, rest, sinkFrom)
+                && statements.Take(prefix).Concat(sunk).Any(s => _model.GetOperation(s, _cancellationToken) is { } moved && _costModel.Analyze(moved).IsCpuBound))
+            {
+                // The rest still holds CPU-bound work of its own, but what leaves is CPU-bound too: a partial narrowing.
+                PartialMove = new MovePlan(hoisted, kept, null, dropLock: false, sunk);
             }
 
             return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "what stays locked is CPU-bound: " + Excerpt(heavy.Syntax));
