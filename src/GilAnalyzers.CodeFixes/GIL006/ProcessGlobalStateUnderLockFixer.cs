@@ -284,8 +284,7 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
         }
 
         var format = SymbolDisplayFormat.FullyQualifiedFormat;
-        var parameterTypes = method.Parameters.Select(p => p.Type.ToDisplayString(format)).ToList();
-        var tupleType = "(" + string.Join(", ", parameterTypes) + ")";
+        var tupleType = "(" + string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(format))) + ")";
         var arguments = workCall.ArgumentList.Arguments;
         var itemType = model.GetTypeInfo(arguments[0].Expression, cancellationToken).Type;
         if (itemType is null)
@@ -295,11 +294,9 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
 
         var tuple = "(" + itemName + ", " + string.Join(", ", arguments.Skip(1).Select(a => a.Expression.WithoutTrivia().ToString())) + ")";
         var elements = string.Join(", ", Enumerable.Range(1, arguments.Count).Select(n => tupleName + ".Item" + n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var output = method.ReturnType.ToDisplayString(format);
-        var target = method.ContainingType.ToDisplayString(format) + "." + method.Name;
         var isStaticLambdaAvailable = ((CSharpParseOptions)workCall.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp9;
         var tupled = $"global::System.Linq.Enumerable.Select<{itemType.ToDisplayString(format)}, {tupleType}>({items}, {itemName} => {tuple})";
-        return $"global::GilAnalyzers.Processes.ProcessPool.Shared.Map<{tupleType}, {output}>({(isStaticLambdaAvailable ? "static " : "")}{tupleName} => {target}({elements}), {tupled})";
+        return PoolMap(tupleType, method, $"{(isStaticLambdaAvailable ? "static " : "")}{tupleName} => {QualifiedName(method)}({elements})", tupled);
     }
 
     /// <summary>
@@ -338,13 +335,15 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
     }
 
     private static string MapCall(IMethodSymbol method, string items)
-    {
-        var format = SymbolDisplayFormat.FullyQualifiedFormat;
-        var input = method.Parameters[0].Type.ToDisplayString(format);
-        var output = method.ReturnType.ToDisplayString(format);
-        var target = method.ContainingType.ToDisplayString(format) + "." + method.Name;
-        return $"global::GilAnalyzers.Processes.ProcessPool.Shared.Map<{input}, {output}>({target}, {items})";
-    }
+        => PoolMap(method.Parameters[0].Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), method, QualifiedName(method), items);
+
+    /// <summary><c>ProcessPool.Shared.Map&lt;input, output&gt;(mapper, items)</c>, fully qualified; the output is <paramref name="method"/>'s result.</summary>
+    private static string PoolMap(string inputType, IMethodSymbol method, string mapper, string items)
+        => $"global::GilAnalyzers.Processes.ProcessPool.Shared.Map<{inputType}, {method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}>({mapper}, {items})";
+
+    /// <summary><c>global::N.T.M</c>: the static method a worker process runs.</summary>
+    private static string QualifiedName(IMethodSymbol method)
+        => method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + method.Name;
 
     /// <summary>
     /// A static, non-generic method with by-value parameters, one per argument of the call (the item first, then values
