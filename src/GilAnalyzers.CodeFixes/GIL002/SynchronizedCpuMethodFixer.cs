@@ -32,6 +32,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
     public const string NarrowLockKey = "GIL002.NarrowLock";
     public const string InterlockedCounterKey = "GIL002.InterlockedCounter";
     public const string ScratchToLocalKey = "GIL002.ScratchToLocal";
+    public const string NarrowHiddenLockKey = "GIL002.NarrowHiddenLock";
 
     /// <summary>LanguageVersion.CSharp13, which the Roslyn this assembly builds against does not name yet.</summary>
     private const int CSharp13 = 1300;
@@ -86,6 +87,20 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         if (sharer is not null)
         {
             why.Add(NoFixReasons.HiddenLockShared, sharer + (touched is null ? string.Empty : "; the method " + touched));
+
+            // The flag cannot simply go, but the hidden lock can be spelled out around what needs it: `lock (this)` (or
+            // `lock (typeof(T))`) is the lock the other Synchronized methods and `lock (this)` take, so they still exclude it.
+            // A method that touches no shared mutable state has nothing to keep under it: removing the flag is the remove
+            // action's decision, refused above beside other users of the hidden lock.
+            if (touched is not null
+                && NarrowLock(method, withoutAttribute, symbol, model, why, cancellationToken, keepHiddenLock: true) is { } onHiddenLock)
+            {
+                register(CodeAction.Create(
+                    "Replace MethodImplOptions.Synchronized with " + (symbol.IsStatic ? "lock (typeof(…))" : "lock (this)") + " around the shared-state update (the lock the type's other synchronized code takes)",
+                    _ => Task.FromResult(document.WithSyntaxRoot(onHiddenLock(root))),
+                    NarrowHiddenLockKey));
+            }
+
             return;
         }
 
@@ -517,19 +532,42 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         return null;
     }
 
-    private static System.Func<SyntaxNode, SyntaxNode>? NarrowLock(MethodDeclarationSyntax method, MethodDeclarationSyntax withoutAttribute, IMethodSymbol symbol, SemanticModel model, Refusal why, CancellationToken cancellationToken)
+    /// <summary>
+    /// The method without the flag, its shared-state update under an explicit lock and the rest moved out (or its loop
+    /// split): a new private lock field, or with <paramref name="keepHiddenLock"/> the hidden lock itself spelled out
+    /// (<c>this</c>, <c>typeof(T)</c>; not in a struct, whose <c>this</c> cannot be locked), which other code of the type
+    /// also takes — the planner then keeps clear of what that code writes. Null, with the refusal recorded, when neither
+    /// rewrite is proven.
+    /// </summary>
+    private static System.Func<SyntaxNode, SyntaxNode>? NarrowLock(MethodDeclarationSyntax method, MethodDeclarationSyntax withoutAttribute, IMethodSymbol symbol, SemanticModel model, Refusal why, CancellationToken cancellationToken, bool keepHiddenLock = false)
     {
         if (method.Body is null || method.Parent is not TypeDeclarationSyntax typeDeclaration)
         {
             return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.ExpressionBodyWrites);
         }
 
+        if (keepHiddenLock && !symbol.IsStatic && symbol.ContainingType.IsValueType)
+        {
+            return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.SynchronizedShape, "a struct's method: its hidden lock cannot be written as lock (this)");
+        }
+
+        if (keepHiddenLock && symbol.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None
+                || !(p.Type.SpecialType == SpecialType.System_String || (p.Type.IsValueType && p.Type.IsUnmanagedType))) is { } handedIn)
+        {
+            // The other synchronized code may write the very object handed in (a field's array passed as the argument):
+            // the effects model cannot tell, so work on parameters stays where the hidden lock covered it.
+            return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.HiddenLockShared,
+                "parameter '" + handedIn.Name + "' may be an object the type's other synchronized code writes");
+        }
+
         // System.Threading.Lock only where the target framework has it and the language (C# 13) locks on it properly.
         var useLockType = GilAnalyzers.Core.KnownTypes.For(model.Compilation).Lock is not null
             && (int)((CSharpParseOptions)method.SyntaxTree.Options).LanguageVersion >= CSharp13;
         var fieldName = FreshMemberName(symbol, (symbol.IsStatic ? "s_" : "_") + char.ToLowerInvariant(symbol.Name[0]) + symbol.Name.Substring(1) + "Lock");
-        var lockReference = SyntaxFactory.IdentifierName(fieldName);
-        var region = GuardedRegion.ForMethodBody(method.Body, lockReference);
+        ExpressionSyntax lockReference = !keepHiddenLock ? SyntaxFactory.IdentifierName(fieldName)
+            : symbol.IsStatic ? SyntaxFactory.TypeOfExpression(SyntaxFactory.ParseTypeName(symbol.ContainingType.ToMinimalDisplayString(model, method.SpanStart)))
+            : SyntaxFactory.ThisExpression();
+        var region = GuardedRegion.ForMethodBody(method.Body, lockReference, keepHiddenLock);
         if (region is null)
         {
             return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.NothingToMove, "the method body is empty");
@@ -539,6 +577,13 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         IEnumerable<StatementSyntax> newStatements;
         if (planner.PlanMoveOut() is { } plan)
         {
+            if (keepHiddenLock && plan.DropLock)
+            {
+                // Nothing the type's other synchronized code writes would stay locked: that is removing the flag, which
+                // beside other users of the hidden lock is the remove action's decision (refused above), not this one's.
+                return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.HiddenLockShared, "nothing would stay under the hidden lock");
+            }
+
             newStatements = plan.Hoisted.Concat(region.Rebuild(plan.Kept)).Concat(plan.Sunk);
         }
         else if (planner.PlanSplitLoop() is { } split)
@@ -577,6 +622,11 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
                                 SyntaxFactory.ObjectCreationExpression(lockType, SyntaxFactory.ArgumentList(), null))))))
             .WithModifiers(SyntaxFactory.TokenList(modifiers))
             .WithAdditionalAnnotations(Formatter.Annotation);
+
+        if (keepHiddenLock)
+        {
+            return root => root.ReplaceNode(method, newMethod);
+        }
 
         return root =>
         {

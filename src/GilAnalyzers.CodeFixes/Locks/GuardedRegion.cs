@@ -22,9 +22,10 @@ namespace GilAnalyzers.CodeFixes.Locks;
 internal sealed class GuardedRegion
 {
     private GuardedRegion(BlockSyntax container, StatementSyntax first, StatementSyntax last, ExpressionSyntax lockExpression, BlockSyntax body, bool isWholeBody = false,
-        StatementSyntax? acquire = null, int lockedFrom = 0)
+        StatementSyntax? acquire = null, int lockedFrom = 0, bool keepsHiddenLock = false)
     {
         IsWholeBody = isWholeBody;
+        KeepsHiddenLock = keepsHiddenLock;
         Container = container;
         First = first;
         Last = last;
@@ -88,15 +89,25 @@ internal sealed class GuardedRegion
     /// </summary>
     public bool IsWholeBody { get; }
 
-    /// <summary>A method body that runs under a lock the method does not spell out; rebuilt as <c>lock (newLock) { ... }</c>.</summary>
-    public static GuardedRegion? ForMethodBody(BlockSyntax body, ExpressionSyntax newLock)
+    /// <summary>
+    /// The whole body is rebuilt around the lock the method already took without spelling it out — <c>this</c> or
+    /// <c>typeof(T)</c> for a Synchronized method — rather than around a new private one: every other place that takes that
+    /// lock (the type's other Synchronized methods, its <c>lock (this)</c>) still excludes what stays under it.
+    /// </summary>
+    public bool KeepsHiddenLock { get; }
+
+    /// <summary>
+    /// A method body that runs under a lock the method does not spell out; rebuilt as <c>lock (newLock) { ... }</c>.
+    /// With <paramref name="keepsHiddenLock"/>, <paramref name="newLock"/> names that same hidden lock (see <see cref="KeepsHiddenLock"/>).
+    /// </summary>
+    public static GuardedRegion? ForMethodBody(BlockSyntax body, ExpressionSyntax newLock, bool keepsHiddenLock = false)
     {
         if (body.Statements.Count == 0)
         {
             return null;
         }
 
-        return new GuardedRegion(body, body.Statements.First(), body.Statements.Last(), newLock, body, isWholeBody: true);
+        return new GuardedRegion(body, body.Statements.First(), body.Statements.Last(), newLock, body, isWholeBody: true, keepsHiddenLock: keepsHiddenLock);
     }
 
     /// <summary>The statements of <see cref="Container"/> that make up the region, from <see cref="First"/> to <see cref="Last"/>.</summary>

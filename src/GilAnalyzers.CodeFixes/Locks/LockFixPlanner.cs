@@ -156,8 +156,8 @@ internal sealed partial class LockFixPlanner
         _effects = new StateEffectsWalker(model.Compilation, cancellationToken);
         _scope = _effects.ScopeOf(region.First);
         _costModel = WorkCostModel.For(KnownTypes.For(model.Compilation));
-        // A whole-body region gets a new private lock: nothing else takes it.
-        _otherRegions = region.IsWholeBody ? new List<SameLockRegions.OtherRegion>() : SameLockRegions.Find(model, region, cancellationToken);
+        // A whole-body region gets a new private lock: nothing else takes it — unless it keeps the hidden lock it had.
+        _otherRegions = region.IsWholeBody && !region.KeepsHiddenLock ? new List<SameLockRegions.OtherRegion>() : SameLockRegions.Find(model, region, cancellationToken);
         _otherRegionsWrites = new StateEffects();
         if (SameLockRegions.WhyIncomplete(model, region, cancellationToken) is { } incomplete)
         {

@@ -42,7 +42,9 @@ internal static class SameLockRegions
         // A striped lock (locks[c]) may be the same object as any other element of the same array: regions on any
         // element of it count, found through the array's variable.
         var stripes = StripesOf(region.LockExpression);
-        var lockSymbol = model.GetSymbolInfo(stripes ?? region.LockExpression, cancellationToken).Symbol;
+        // A hidden lock kept by a whole-body region is a synthesized `this` / `typeof(T)`, not a node of the model's tree.
+        var inTree = region.LockExpression.SyntaxTree == model.SyntaxTree;
+        var lockSymbol = inTree ? model.GetSymbolInfo(stripes ?? region.LockExpression, cancellationToken).Symbol : null;
         var isThisLock = region.LockExpression is ThisExpressionSyntax;
         var containingType = model.GetEnclosingSymbol(region.First.SpanStart, cancellationToken)?.ContainingType;
 
@@ -91,7 +93,7 @@ internal static class SameLockRegions
 
         // [MethodImpl(Synchronized)] methods lock `this` (instance) or `typeof(T)` (static) around their whole body.
         var lockedType = isThisLock ? containingType
-            : region.LockExpression is TypeOfExpressionSyntax typeOf ? model.GetTypeInfo(typeOf.Type, cancellationToken).Type as INamedTypeSymbol
+            : region.LockExpression is TypeOfExpressionSyntax typeOf ? (inTree ? model.GetTypeInfo(typeOf.Type, cancellationToken).Type as INamedTypeSymbol : region.KeepsHiddenLock ? containingType : null)
             : null;
         if (lockedType is not null)
         {

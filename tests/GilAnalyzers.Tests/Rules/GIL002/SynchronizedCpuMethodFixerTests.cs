@@ -293,39 +293,6 @@ public class SynchronizedCpuMethodFixerTests
     }
 
     [Theory]
-    [InlineData("another Synchronized method shares the hidden lock", """
-            class C
-            {
-                private long _total;
-
-                [MethodImpl(MethodImplOptions.Synchronized)]
-                public void Add(int n)
-                {
-                    long s = 0;
-                    for (int i = 0; i < n; i++) s += i % 7;
-                    _total += s;
-                }
-
-                [MethodImpl(MethodImplOptions.Synchronized)]
-                public void Reset() { _total = 0; }
-            }
-            """)]
-    [InlineData("lock (this) elsewhere shares the hidden lock", """
-            class C
-            {
-                private long _total;
-
-                [MethodImpl(MethodImplOptions.Synchronized)]
-                public void Add(int n)
-                {
-                    long s = 0;
-                    for (int i = 0; i < n; i++) s += i % 7;
-                    _total += s;
-                }
-
-                public long Read() { lock (this) { return _total; } }
-            }
-            """)]
     [InlineData("the computation reads the state it updates", """
             class C
             {
