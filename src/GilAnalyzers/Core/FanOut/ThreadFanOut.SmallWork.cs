@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace GilAnalyzers.Core;
@@ -39,7 +41,7 @@ internal static partial class ThreadFanOut
             return false;
         }
 
-        var env = new Dictionary<ISymbol, Abstract>(SymbolEqualityComparer.Default);
+        var env = new SmallEnv(costModel);
         if (parameters.Length == 1)
         {
             // new Thread(Work).Start(arg): the parameter holds what every Start call hands in.
@@ -71,7 +73,7 @@ internal static partial class ThreadFanOut
     }
 
     /// <summary>The iterations <paramref name="operation"/> runs in all, or null when a bound or a call is not known to be small.</summary>
-    private static long? Work(IOperation operation, Dictionary<ISymbol, Abstract> env, WorkCostModel costModel, int depth)
+    private static long? Work(IOperation operation, SmallEnv env, WorkCostModel costModel, int depth)
     {
         switch (operation)
         {
@@ -123,7 +125,7 @@ internal static partial class ThreadFanOut
     /// A call's own work: a source method followed into its body with its arguments read (a few calls deep); a small
     /// step of a list, set, dictionary, string, <c>Math</c> or the console; anything else unknown.
     /// </summary>
-    private static long? CallWork(IInvocationOperation invocation, Dictionary<ISymbol, Abstract> env, WorkCostModel costModel, int depth)
+    private static long? CallWork(IInvocationOperation invocation, SmallEnv env, WorkCostModel costModel, int depth)
     {
         var method = invocation.TargetMethod;
         if (method.DeclaringSyntaxReferences.Length > 0)
@@ -134,7 +136,7 @@ internal static partial class ThreadFanOut
                 return null;
             }
 
-            var calleeEnv = new Dictionary<ISymbol, Abstract>(SymbolEqualityComparer.Default);
+            var calleeEnv = new SmallEnv(costModel);
             foreach (var argument in invocation.Arguments)
             {
                 if (argument.Parameter is { } parameter && Evaluate(argument.Value, env, 0) is { } value)
@@ -169,25 +171,255 @@ internal static partial class ThreadFanOut
     /// At most how many times a counting loop runs: <c>for (var i = lo; i &lt; hi; i++)</c> (or <c>&lt;=</c>, or a constant
     /// positive step) whose start and bound are known intervals. Other loops are unknown.
     /// </summary>
-    private static long? Trips(ILoopOperation loop, Dictionary<ISymbol, Abstract> env)
+    private static long? Trips(ILoopOperation loop, SmallEnv env)
     {
-        if (!CountingBounds(loop, out var lowest, out var highest, out var step, env))
+        if (CountingBounds(loop, out var lowest, out var highest, out var step, env))
+        {
+            var span = highest - lowest + 1;
+            return span <= 0 ? 0 : (span + step - 1) / step;
+        }
+
+        if (IsBisection(loop))
+        {
+            // while (lo <= hi) { mid = (lo + hi) / 2; … lo = mid + 1; … hi = mid - 1; }: halves an int range each pass.
+            return BisectionTrips;
+        }
+
+        // for (int r = band.From; r <= band.To; r++) { grid[r, c] = …; }: bounds unknown, but every iteration indexes an
+        // array of a constant size with the index, which goes up by one — past the end it would throw.
+        return UnitStepIndex(loop) is { } index ? AccessBound(loop.Body, index, env, 0) : null;
+    }
+
+    /// <summary>At most how many passes a binary search over a range of 32- or 64-bit indices makes.</summary>
+    private const long BisectionTrips = 64;
+
+    /// <summary>
+    /// A binary search: <c>while (lo &lt;= hi)</c> (or <c>&lt;</c>) over two locals or parameters, the body computing a
+    /// midpoint <c>(lo + hi) / 2</c>, <c>lo + (hi - lo) / 2</c> (or <c>&gt;&gt; 1</c>) and moving only one end to it
+    /// (<c>lo = mid + 1</c>, <c>hi = mid - 1</c>, <c>hi = mid</c>), each end at least once.
+    /// </summary>
+    private static bool IsBisection(ILoopOperation loop)
+    {
+        if (loop is not IWhileLoopOperation { Condition: IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual } condition } whileLoop
+            || EndSymbol(condition.LeftOperand) is not { } low || EndSymbol(condition.RightOperand) is not { } high
+            || SymbolEqualityComparer.Default.Equals(low, high))
+        {
+            return false;
+        }
+
+        ISymbol? middle = null;
+        bool movesLow = false, movesHigh = false;
+        foreach (var operation in OperationFacts.Descendants(whileLoop.Body))
+        {
+            switch (operation)
+            {
+                case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                    return false;
+                case IVariableDeclaratorOperation { Initializer.Value: { } value } declarator when IsMidpoint(value, low, high):
+                    middle = declarator.Symbol;
+                    break;
+                case ISimpleAssignmentOperation { Target: { } target, Value: { } value } when EndSymbol(target) is { } written:
+                    if (SymbolEqualityComparer.Default.Equals(written, low) || SymbolEqualityComparer.Default.Equals(written, high))
+                    {
+                        var isLow = SymbolEqualityComparer.Default.Equals(written, low);
+                        if (!MovesToMiddle(value, middle, isLow))
+                        {
+                            return false;
+                        }
+
+                        movesLow |= isLow;
+                        movesHigh |= !isLow;
+                    }
+                    else if (IsMidpoint(value, low, high))
+                    {
+                        middle = written;
+                    }
+
+                    break;
+                case ICompoundAssignmentOperation { Target: { } compound } when EndSymbol(compound) is { } changed
+                                                                              && (SymbolEqualityComparer.Default.Equals(changed, low) || SymbolEqualityComparer.Default.Equals(changed, high)):
+                case IIncrementOrDecrementOperation { Target: { } stepped } when EndSymbol(stepped) is { } moved
+                                                                                && (SymbolEqualityComparer.Default.Equals(moved, low) || SymbolEqualityComparer.Default.Equals(moved, high)):
+                case IArgumentOperation { Parameter.RefKind: not RefKind.None, Value: { } passed } when EndSymbol(passed) is { } byRef
+                                                                                                    && (SymbolEqualityComparer.Default.Equals(byRef, low) || SymbolEqualityComparer.Default.Equals(byRef, high)):
+                    return false;
+            }
+        }
+
+        return middle is not null && movesLow && movesHigh;
+    }
+
+    /// <summary>A local or parameter read or written (conversions stripped), or null.</summary>
+    private static ISymbol? EndSymbol(IOperation operation) => OperationFacts.StripConversions(operation) switch
+    {
+        ILocalReferenceOperation local => local.Local,
+        IParameterReferenceOperation parameter => parameter.Parameter,
+        _ => null,
+    };
+
+    /// <summary><c>(lo + hi) / 2</c>, <c>(lo + hi) &gt;&gt; 1</c>, <c>lo + (hi - lo) / 2</c> (or <c>&gt;&gt; 1</c>).</summary>
+    private static bool IsMidpoint(IOperation value, ISymbol low, ISymbol high)
+    {
+        if (OperationFacts.StripConversions(value) is not IBinaryOperation binary)
+        {
+            return false;
+        }
+
+        if (IsHalving(binary, out var halved))
+        {
+            // (lo + hi) / 2
+            return halved is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } sum && AreEnds(sum.LeftOperand, sum.RightOperand, low, high);
+        }
+
+        // lo + (hi - lo) / 2
+        return binary.OperatorKind == BinaryOperatorKind.Add
+               && SymbolEqualityComparer.Default.Equals(EndSymbol(binary.LeftOperand), low)
+               && OperationFacts.StripConversions(binary.RightOperand) is IBinaryOperation half && IsHalving(half, out var span)
+               && span is IBinaryOperation { OperatorKind: BinaryOperatorKind.Subtract } difference
+               && SymbolEqualityComparer.Default.Equals(EndSymbol(difference.LeftOperand), high)
+               && SymbolEqualityComparer.Default.Equals(EndSymbol(difference.RightOperand), low);
+    }
+
+    private static bool IsHalving(IBinaryOperation binary, out IOperation halved)
+    {
+        halved = OperationFacts.StripConversions(binary.LeftOperand);
+        while (halved is IParenthesizedOperation parenthesized)
+        {
+            halved = OperationFacts.StripConversions(parenthesized.Operand);
+        }
+
+        return binary.RightOperand.ConstantValue is { HasValue: true, Value: int divisor }
+               && ((binary.OperatorKind == BinaryOperatorKind.Divide && divisor == 2) || (binary.OperatorKind == BinaryOperatorKind.RightShift && divisor == 1));
+    }
+
+    private static bool AreEnds(IOperation a, IOperation b, ISymbol low, ISymbol high)
+        => (SymbolEqualityComparer.Default.Equals(EndSymbol(a), low) && SymbolEqualityComparer.Default.Equals(EndSymbol(b), high))
+           || (SymbolEqualityComparer.Default.Equals(EndSymbol(a), high) && SymbolEqualityComparer.Default.Equals(EndSymbol(b), low));
+
+    /// <summary><c>mid</c>, <c>mid + 1</c> (for the low end) or <c>mid - 1</c> (for the high end).</summary>
+    private static bool MovesToMiddle(IOperation value, ISymbol? middle, bool lowEnd)
+    {
+        if (middle is null)
+        {
+            return false;
+        }
+
+        var stripped = OperationFacts.StripConversions(value);
+        if (SymbolEqualityComparer.Default.Equals(EndSymbol(stripped), middle))
+        {
+            return true;
+        }
+
+        return stripped is IBinaryOperation { RightOperand.ConstantValue: { HasValue: true, Value: 1 } } step
+               && step.OperatorKind == (lowEnd ? BinaryOperatorKind.Add : BinaryOperatorKind.Subtract)
+               && SymbolEqualityComparer.Default.Equals(EndSymbol(step.LeftOperand), middle);
+    }
+
+    /// <summary>The index of <c>for (int i = …; …; i++)</c> that only its step writes, or null.</summary>
+    private static ILocalSymbol? UnitStepIndex(ILoopOperation loop)
+    {
+        if (loop is not IForLoopOperation { Before.Length: 1, AtLoopBottom.Length: 1 } forLoop
+            || forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
+            || declarations[0].Declarators.Length != 1)
         {
             return null;
         }
 
-        var span = highest - lowest + 1;
-        return span <= 0 ? 0 : (span + step - 1) / step;
+        var index = declarations[0].Declarators[0].Symbol;
+        var step = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
+        return step is IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
+               && SymbolEqualityComparer.Default.Equals(target.Local, index)
+               && !WrittenInside(forLoop.Body, index)
+            ? index
+            : null;
     }
+
+    /// <summary>
+    /// The length of an array dimension that <paramref name="body"/> indexes with <paramref name="index"/> on every
+    /// pass: in a plain statement before any statement that could skip it (a branch, a jump), or in the body of an inner
+    /// counting loop that runs at least once. Accesses under <c>?:</c>, <c>&amp;&amp;</c>, <c>||</c> or <c>??</c> do not count.
+    /// </summary>
+    private static long? AccessBound(IOperation body, ILocalSymbol index, SmallEnv env, int depth)
+    {
+        if (depth > 3)
+        {
+            return null;
+        }
+
+        var statements = body is IBlockOperation block ? (IEnumerable<IOperation>)block.Operations : new[] { body };
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case IExpressionStatementOperation or IVariableDeclarationGroupOperation:
+                    foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+                    {
+                        if (operation is IArrayElementReferenceOperation element && !Conditional(element, statement)
+                            && Evaluate(element.ArrayReference, env, 0)?.Dimensions is { } dimensions && dimensions.Length == element.Indices.Length)
+                        {
+                            for (var k = 0; k < dimensions.Length; k++)
+                            {
+                                if (OperationFacts.StripConversions(element.Indices[k]) is ILocalReferenceOperation used
+                                    && SymbolEqualityComparer.Default.Equals(used.Local, index))
+                                {
+                                    return dimensions[k];
+                                }
+                            }
+                        }
+                    }
+
+                    break;
+                case IForLoopOperation inner when RunsAtLeastOnce(inner, env):
+                    if (AccessBound(inner.Body, index, env, depth + 1) is { } bound)
+                    {
+                        return bound;
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="operation"/> sits in a part of <paramref name="statement"/> that may not run.</summary>
+    private static bool Conditional(IOperation operation, IOperation statement)
+    {
+        for (var current = operation; current != statement && current.Parent is { } parent; current = parent)
+        {
+            switch (parent)
+            {
+                case IConditionalOperation conditional when conditional.Condition != current:
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr } binary when binary.LeftOperand != current:
+                case ICoalesceOperation coalesce when coalesce.Value != current:
+                case IConditionalAccessOperation access when access.Operation != current:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>for (int j = 0; j &lt; 16; j++)</c>: a counting loop whose first test always passes.</summary>
+    private static bool RunsAtLeastOnce(IForLoopOperation loop, SmallEnv env)
+        => CountingBounds(loop, out _, out _, out _, env, out var start, out var bound, out var inclusive)
+           && (inclusive ? start.High <= bound.Low : start.High < bound.Low);
 
     /// <summary>
     /// <c>for (int i = start; i &lt; bound; i += step)</c>: the lowest start and the highest value the index takes, from the
     /// intervals of <c>start</c> and <c>bound</c>; the index written only by the step.
     /// </summary>
-    private static bool CountingBounds(ILoopOperation loop, out long lowest, out long highest, out long step, Dictionary<ISymbol, Abstract> env)
+    private static bool CountingBounds(ILoopOperation loop, out long lowest, out long highest, out long step, SmallEnv env)
+        => CountingBounds(loop, out lowest, out highest, out step, env, out _, out _, out _);
+
+    private static bool CountingBounds(ILoopOperation loop, out long lowest, out long highest, out long step, SmallEnv env, out Interval start, out Interval bound, out bool inclusive)
     {
         lowest = highest = 0;
         step = 1;
+        start = bound = default;
+        inclusive = false;
         if (loop is not IForLoopOperation forLoop
             || forLoop.Before.Length != 1
             || forLoop.AtLoopBottom.Length != 1
@@ -202,8 +434,8 @@ internal static partial class ThreadFanOut
         var declarator = declarations[0].Declarators[0];
         var initializer = declarator.Initializer ?? declarations[0].Initializer;
         if (initializer is null || !SymbolEqualityComparer.Default.Equals(left.Local, declarator.Symbol)
-            || Evaluate(initializer.Value, env, 0)?.Number is not { } start
-            || Evaluate(condition.RightOperand, env, 0)?.Number is not { } bound)
+            || Evaluate(initializer.Value, env, 0)?.Number is not { } first
+            || Evaluate(condition.RightOperand, env, 0)?.Number is not { } last)
         {
             return false;
         }
@@ -229,8 +461,11 @@ internal static partial class ThreadFanOut
             return false;
         }
 
-        lowest = start.Low;
-        highest = condition.OperatorKind == BinaryOperatorKind.LessThan ? bound.High - 1 : bound.High;
+        start = first;
+        bound = last;
+        inclusive = condition.OperatorKind == BinaryOperatorKind.LessThanOrEqual;
+        lowest = first.Low;
+        highest = inclusive ? last.High : last.High - 1;
         return true;
     }
 
@@ -249,7 +484,7 @@ internal static partial class ThreadFanOut
     /// What is known of a value: its number's interval, or, for an array or object made with constants, its elements'
     /// interval, its length and its members. Null when anything on the way is not a constant at the start.
     /// </summary>
-    private static Abstract? Evaluate(IOperation operation, Dictionary<ISymbol, Abstract> env, int depth)
+    private static Abstract? Evaluate(IOperation operation, SmallEnv env, int depth)
     {
         if (depth > SmallWorkValueDepth)
         {
@@ -289,11 +524,24 @@ internal static partial class ThreadFanOut
                     elements = elements is null ? value : Interval.Join(elements.Value, value);
                 }
 
-                return new Abstract(null, elements, initializer.ElementValues.Length, null);
-            case IArrayCreationOperation { Initializer: null, DimensionSizes.Length: 1 } sized:
-                return Evaluate(sized.DimensionSizes[0], env, depth + 1)?.Number is { } size && size.Low == size.High
-                    ? new Abstract(null, null, size.High, null)
-                    : null;
+                return new Abstract(null, elements, new long[] { initializer.ElementValues.Length }, null);
+            case IArrayCreationOperation { Initializer: null } sized:
+                var sizes = new long[sized.DimensionSizes.Length];
+                for (var k = 0; k < sizes.Length; k++)
+                {
+                    if (Evaluate(sized.DimensionSizes[k], env, depth + 1)?.Number is not { } size || size.Low != size.High || size.High < 0)
+                    {
+                        return null;
+                    }
+
+                    sizes[k] = size.High;
+                }
+
+                return new Abstract(null, null, sizes, null);
+            case IFieldReferenceOperation field:
+                return ConstantFields.ValueOf(field) is { } fixedValue && fixedValue is int or long or short or byte
+                    ? Abstract.Of(new Interval(System.Convert.ToInt64(fixedValue, System.Globalization.CultureInfo.InvariantCulture), System.Convert.ToInt64(fixedValue, System.Globalization.CultureInfo.InvariantCulture)))
+                    : FixedArrayField(field.Field, env.CostModel, depth);
             case IObjectCreationOperation { Initializer: { } objectInitializer, Arguments.Length: 0 }:
                 var members = new Dictionary<string, Abstract>();
                 foreach (var initialized in objectInitializer.Initializers)
@@ -321,7 +569,7 @@ internal static partial class ThreadFanOut
     /// A local written once, where it is declared (its initializer's value), or the index of the counting loop that
     /// declares it (from its start to its bound).
     /// </summary>
-    private static Abstract? EvaluateLocal(ILocalReferenceOperation reference, Dictionary<ISymbol, Abstract> env, int depth)
+    private static Abstract? EvaluateLocal(ILocalReferenceOperation reference, SmallEnv env, int depth)
     {
         var local = reference.Local;
         var root = OperationFacts.TreeRoot(reference);
@@ -353,6 +601,60 @@ internal static partial class ThreadFanOut
         }
 
         return Evaluate(initializer.Value, env, depth + 1);
+    }
+
+    /// <summary>
+    /// An array field made once at its declaration (<c>static int[,] grid = new int[Rows, Cols];</c>, sizes constant) and
+    /// never assigned again in its type — readonly, or private so that only its type writes it: its dimensions.
+    /// </summary>
+    private static Abstract? FixedArrayField(IFieldSymbol field, WorkCostModel costModel, int depth)
+    {
+        field = field.OriginalDefinition;
+        if (field.Type is not IArrayTypeSymbol || field.IsConst || field.DeclaringSyntaxReferences.Length != 1
+            || (!field.IsReadOnly && field.DeclaredAccessibility != Accessibility.Private)
+            || field.DeclaringSyntaxReferences[0].GetSyntax() is not VariableDeclaratorSyntax { Initializer.Value: ArrayCreationExpressionSyntax creation })
+        {
+            return null;
+        }
+
+        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var name in reference.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (name.Identifier.ValueText == field.Name && IsAssignedName(name))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return costModel.ModelFor(creation.SyntaxTree).GetOperation(creation) is IArrayCreationOperation made
+            ? Evaluate(made, new SmallEnv(costModel), depth + 1)
+            : null;
+    }
+
+    /// <summary>Whether the name (alone or as the member of <c>this.x</c> / <c>Type.x</c>) is assigned or passed by reference.</summary>
+    private static bool IsAssignedName(IdentifierNameSyntax name)
+    {
+        SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+        return target.Parent switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Left == target,
+            ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None),
+            _ => false,
+        };
+    }
+
+    /// <summary>The values known at the thread's start (parameters), and the cost model whose semantic models read other trees.</summary>
+    private sealed class SmallEnv : Dictionary<ISymbol, Abstract>
+    {
+        public SmallEnv(WorkCostModel costModel)
+            : base(SymbolEqualityComparer.Default)
+        {
+            CostModel = costModel;
+        }
+
+        public WorkCostModel CostModel { get; }
     }
 
     /// <summary>A closed integer interval.</summary>
@@ -400,11 +702,11 @@ internal static partial class ThreadFanOut
     /// <summary>What is known of one value (see <see cref="Evaluate"/>).</summary>
     private sealed class Abstract
     {
-        public Abstract(Interval? number, Interval? elements, long? length, Dictionary<string, Abstract>? members)
+        public Abstract(Interval? number, Interval? elements, long[]? dimensions, Dictionary<string, Abstract>? members)
         {
             Number = number;
             Elements = elements;
-            Length = length;
+            Dimensions = dimensions;
             Members = members;
         }
 
@@ -412,7 +714,11 @@ internal static partial class ThreadFanOut
 
         public Interval? Elements { get; }
 
-        public long? Length { get; }
+        /// <summary>An array's length in each dimension.</summary>
+        public long[]? Dimensions { get; }
+
+        /// <summary>An array's <c>Length</c>: its elements in all dimensions.</summary>
+        public long? Length => Dimensions is { } dimensions ? dimensions.Aggregate(1L, (a, b) => a * b) : null;
 
         public Dictionary<string, Abstract>? Members { get; }
 
@@ -437,7 +743,7 @@ internal static partial class ThreadFanOut
             return new Abstract(
                 a.Number is { } an && b.Number is { } bn ? Interval.Join(an, bn) : null,
                 a.Elements is { } ae && b.Elements is { } be ? Interval.Join(ae, be) : null,
-                a.Length is { } al && b.Length is { } bl ? System.Math.Max(al, bl) : null,
+                a.Dimensions is { } ad && b.Dimensions is { } bd && ad.Length == bd.Length ? ad.Zip(bd, System.Math.Max).ToArray() : null,
                 members);
         }
     }
