@@ -72,7 +72,7 @@ internal static partial class ThreadFanOut
         }
 
         var cost = WorkerThreadCost(@delegate, costModel, types, out var queueWorker);
-        if (!cost.IsCpuBound)
+        if (!cost.IsCpuBound || IsSmallConstantWork(@delegate, usage.Starts, costModel))
         {
             return null;
         }

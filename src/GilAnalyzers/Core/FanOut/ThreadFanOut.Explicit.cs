@@ -47,8 +47,9 @@ internal static partial class ThreadFanOut
             }
         }
 
-        if (workers.Count < 2)
+        if (workers.Count < 2 || workers.All(w => IsSmallConstantWork(w.Handle.Delegate!, w.Usage.Starts, costModel)))
         {
+            // Every thread's loops count between constants handed in at its start, to a few iterations in all: a demonstration.
             return null;
         }
 
@@ -176,7 +177,7 @@ internal static partial class ThreadFanOut
         }
 
         var cost = ThreadCost(handle.Delegate!, costModel, types);
-        return cost.IsCpuBound
+        return cost.IsCpuBound && !IsSmallConstantWork(handle.Delegate!, usage.Starts, costModel)
             ? new FanOut(FanOutShape.Explicit, handle.Site, "2", cost, "new Thread", null, "the calling thread runs one of the parts itself")
             : null;
     }

@@ -150,8 +150,12 @@ internal static partial class ThreadFanOut
                 ISimpleAssignmentOperation { Target: ILocalReferenceOperation assigned } => assigned.Local,
                 _ => null,
             };
+            // Thread Fork(...) { if (small) { Work(...); return null; } var t = new Thread(...); t.Start(); return t; }: a
+            // thread or none — the helper runs a small part itself and hands back no thread; every thread made is returned.
             if (returns.Count == 0
-                || !returns.All(r => r == creation || (local is not null && r is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, local))))
+                || !returns.Any(r => r is not ILiteralOperation)
+                || !returns.All(r => r == creation || r is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } }
+                                     || (local is not null && r is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, local))))
             {
                 return false;
             }

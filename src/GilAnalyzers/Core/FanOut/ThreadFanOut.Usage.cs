@@ -490,6 +490,14 @@ internal static partial class ThreadFanOut
                 return;
             }
 
+            if (parent is IConditionalAccessOperation { WhenNotNull: IInvocationOperation { Instance: IConditionalAccessInstanceOperation } guarded } access
+                && access.Operation == expression && KnownTypes.Is(guarded.TargetMethod.ContainingType, types.Thread))
+            {
+                // worker?.Join(): the thread may be null (a helper that ran small work itself); a thread made is joined.
+                ThreadCall(guarded, handle);
+                return;
+            }
+
             FixBlocker ??= "the threads are used for more than starting and joining";
         }
 

@@ -81,10 +81,10 @@ public class CallerRunsFirstPartitionFixerTests
                     for (int i = 1; i < 3; i++)
                     {
                         int part = i;
-                        workers[i] = [|new Thread(() => Count(n, part, 1000))|];
+                        workers[i] = [|new Thread(() => Count(n, part, 100000))|];
                         workers[i].Start();
                     }
-                    Count(n, 0, 1000);
+                    Count(n, 0, 100000);
                     for (int i = 1; i < 3; i++) workers[i].Join();
                 }
 
@@ -93,9 +93,9 @@ public class CallerRunsFirstPartitionFixerTests
                     var workers = new Thread[4];
                     for (int i = 1; i < 4; i++)
                     {
-                        (workers[i] = [|new Thread(() => Spin(n, 1000))|]).Start();
+                        (workers[i] = [|new Thread(() => Spin(n, 100000))|]).Start();
                     }
-                    Spin(n, 1000);
+                    Spin(n, 100000);
                     for (int i = 1; i < workers.Length; i++) workers[i].Join();
                 }
             }
@@ -113,7 +113,7 @@ public class CallerRunsFirstPartitionFixerTests
                     Parallel.For(0, 3, i =>
                     {
                         int part = i;
-                        Count(n, part, 1000);
+                        Count(n, part, 100000);
                     });
                 }
 
@@ -121,7 +121,7 @@ public class CallerRunsFirstPartitionFixerTests
                 {
                     Parallel.For(0, 4, i =>
                     {
-                        Spin(n, 1000);
+                        Spin(n, 100000);
                     });
                 }
             }
@@ -140,10 +140,10 @@ public class CallerRunsFirstPartitionFixerTests
                     for (int i = 1; i < 4; i++)
                     {
                         int part = i;
-                        workers[i] = new Thread(() => Count(n, part, 1000));
+                        workers[i] = new Thread(() => Count(n, part, 100000));
                         workers[i].Start();
                     }
-                    Count(n, 3, 1000);
+                    Count(n, 3, 100000);
                     for (int i = 1; i < 4; i++) workers[i].Join();
                 }
             }
@@ -158,11 +158,11 @@ public class CallerRunsFirstPartitionFixerTests
                     for (int i = 1; i < 4; i++)
                     {
                         int part = i;
-                        workers[i] = new Thread(() => Count(n, part, 1000));
+                        workers[i] = new Thread(() => Count(n, part, 100000));
                         workers[i].Start();
                     }
                     Console.WriteLine("main part");
-                    Count(n, 0, 1000);
+                    Count(n, 0, 100000);
                     for (int i = 1; i < 4; i++) workers[i].Join();
                 }
             }
@@ -177,7 +177,7 @@ public class CallerRunsFirstPartitionFixerTests
                     for (int i = 1; i < 4; i++)
                     {
                         int part = i;
-                        workers[i] = new Thread(() => Count(n, part, 1000));
+                        workers[i] = new Thread(() => Count(n, part, 100000));
                         workers[i].Start();
                     }
                     for (int i = 1; i < 4; i++) workers[i].Join();

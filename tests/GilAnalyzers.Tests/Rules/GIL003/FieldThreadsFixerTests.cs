@@ -128,7 +128,7 @@ public class FieldThreadsFixerTests
             {
                 private Thread[] _first = new Thread[3];
                 private Thread[] _second = new Thread[3];
-                private readonly double[] _data = new double[3000];
+                private readonly double[] _data = new double[300000];
 
                 private void Lane(object state)
                 {
@@ -163,7 +163,7 @@ public class FieldThreadsFixerTests
             {
                 private Thread[] _first = new Thread[3];
                 private Thread[] _second = new Thread[3];
-                private readonly double[] _data = new double[3000];
+                private readonly double[] _data = new double[300000];
 
                 private void Lane(object state)
                 {

@@ -86,7 +86,7 @@ public class MergeAfterJoinFixerTests
                     for (int i = 0; i < 3; i++)
                     {
                         int part = i;
-                        workers[i] = [|new Thread(() => Count(partial, part, 1000))|];
+                        workers[i] = [|new Thread(() => Count(partial, part, 100000))|];
                         workers[i].Start();
                     }
                     long total = 0;
@@ -101,9 +101,9 @@ public class MergeAfterJoinFixerTests
                     for (int i = 1; i < 4; i++)
                     {
                         int part = i;
-                        (workers[i] = [|new Thread(() => Count(partial, part, 1000))|]).Start();
+                        (workers[i] = [|new Thread(() => Count(partial, part, 100000))|]).Start();
                     }
-                    Count(partial, 0, 1000);
+                    Count(partial, 0, 100000);
                     long total = partial[0];
                     for (int i = 1; i < workers.Length; i++)
                     {
@@ -121,7 +121,7 @@ public class MergeAfterJoinFixerTests
                     Parallel.For(0, 3, i =>
                     {
                         int part = i;
-                        Count(partial, part, 1000);
+                        Count(partial, part, 100000);
                     });
                     long total = 0;
                     for (int i = 0; i < 3; i++) { total += partial[i]; }
@@ -134,7 +134,7 @@ public class MergeAfterJoinFixerTests
                     Parallel.For(0, 4, i =>
                     {
                         int part = i;
-                        Count(partial, part, 1000);
+                        Count(partial, part, 100000);
                     });
                     long total = partial[0];
                     for (int i = 1; i < 4; i++)
@@ -160,7 +160,7 @@ public class MergeAfterJoinFixerTests
                     for (int i = 0; i < parts; i++)
                     {
                         int part = i;
-                        workers[i] = new Thread(() => Count(partial, part, 1000));
+                        workers[i] = new Thread(() => Count(partial, part, 100000));
                         workers[i].Start();
                     }
                     for (int i = 0; i < parts; i++)
@@ -182,7 +182,7 @@ public class MergeAfterJoinFixerTests
                     for (int i = 0; i < parts; i++)
                     {
                         int part = i;
-                        workers[i] = new Thread(() => Count(partial, part, 1000));
+                        workers[i] = new Thread(() => Count(partial, part, 100000));
                         workers[i].Start();
                     }
                     for (int i = 0; i < parts; i++)
@@ -204,7 +204,7 @@ public class MergeAfterJoinFixerTests
                     for (int i = 0; i < parts; i++)
                     {
                         int part = i;
-                        workers[i] = new Thread(() => Count(partial, part, 1000));
+                        workers[i] = new Thread(() => Count(partial, part, 100000));
                         workers[i].Start();
                     }
                     Console.WriteLine("waiting");
