@@ -67,6 +67,69 @@ internal static class NativeObjectLock
         return null;
     }
 
+    /// <summary>
+    /// The native object a companion lock guards: <c>lock (provider.Lock) { g.DrawImage(provider.Bitmap, …); }</c>,
+    /// <c>lock (_frameGate) { _encoder.Encode(_frame); }</c>. The lock is another member of the object that owns a
+    /// native wrapper object (<c>provider</c> — a parameter, a local or a field of this instance — or <c>this</c>), and
+    /// under it that wrapper object is handed to, or called by, bulk native work (<see cref="NativeWork.BulkNativeCall"/>).
+    /// The owner keeps a lock next to its bitmap, matrix or engine because threads share them: every thread that shares
+    /// the object queues for the whole native run, with or without parallel code in sight. The guarded member's text
+    /// (<c>provider.Bitmap</c>), or null.
+    /// </summary>
+    public static string? GuardedCompanion(LockRegion region)
+    {
+        if (OperationFacts.StripConversions(region.LockedValue) is not IMemberReferenceOperation { Member: { IsStatic: false } lockMember } locked
+            || Owner(locked) is not { } owner)
+        {
+            return null;
+        }
+
+        foreach (var root in region.Body)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                if (operation is not (IInvocationOperation or IInvalidOperation) || NativeWork.BulkNativeCall(operation) is null)
+                {
+                    continue;
+                }
+
+                foreach (var part in operation.DescendantsAndSelf())
+                {
+                    if (part is IMemberReferenceOperation { Member: { IsStatic: false } member } reference
+                        && !SymbolEqualityComparer.Default.Equals(member, lockMember)
+                        && member is IFieldSymbol or IPropertySymbol
+                        && IsNativeObject(reference.Type)
+                        && Owner(reference) is { } partOwner
+                        && SymbolEqualityComparer.Default.Equals(partOwner, owner))
+                    {
+                        return reference.Syntax.ToString();
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whose member <paramref name="member"/> is: the containing type for <c>this</c> (implicit or explicit), else the
+    /// parameter, local or instance field it is read through; null for anything else (a call's result, an element).
+    /// </summary>
+    private static ISymbol? Owner(IMemberReferenceOperation member)
+        => member.Instance is null ? null : OperationFacts.StripConversions(member.Instance) switch
+        {
+            IInstanceReferenceOperation => member.Member.ContainingType,
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            ILocalReferenceOperation local when !IsCreatedHere(local.Local) => local.Local,
+            IFieldReferenceOperation { Field.IsStatic: false, Instance: IInstanceReferenceOperation } field => field.Field,
+            _ => null,
+        };
+
+    /// <summary>A native wrapper's object (a bitmap, a matrix, an engine), its type resolved or known by its name only.</summary>
+    private static bool IsNativeObject(ITypeSymbol? type)
+        => type is INamedTypeSymbol named
+           && (named.TypeKind == TypeKind.Error ? NamesNativeEngine(named.Name) : NativeWork.IsWrapperType(named) || OwnsNativeHandle(named));
+
     private static string Driven(ISymbol symbol, string called, out WorkCost? cost)
     {
         cost = new WorkCost(WorkKind.CpuBound, "'" + called + "' on '" + symbol.Name + "' (bulk work of a native engine)", WorkCost.NestedStrength, bulkData: true);

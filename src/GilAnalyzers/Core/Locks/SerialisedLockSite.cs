@@ -168,6 +168,15 @@ internal sealed class SerialisedLockSite
                     : null;
             }
         }
+        else if (identity.Scope == LockScope.Shared
+                 && !IsLazyInitialisation(region)
+                 && !IsTeardown(context.ContainingSymbol)
+                 && !ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types)
+                 && NativeObjectLock.GuardedCompanion(region) is { } guarded)
+        {
+            // lock (provider.Lock) { g.DrawImage(provider.Bitmap, …); }: the owner keeps the lock for the native object.
+            where = "'" + context.ContainingSymbol.Name + "', a lock kept with the native object '" + guarded + "' that every thread sharing it queues for";
+        }
         else
         {
             return null;
