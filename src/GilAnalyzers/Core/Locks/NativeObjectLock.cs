@@ -45,7 +45,8 @@ internal static class NativeObjectLock
                 : null;
         }
 
-        if (!OwnsNativeHandle(type))
+        var processor = IsUnsafeProcessor(type);
+        if (!processor && !OwnsNativeHandle(type))
         {
             return null;
         }
@@ -55,7 +56,7 @@ internal static class NativeObjectLock
             foreach (var operation in root.DescendantsAndSelf())
             {
                 if (operation is IInvocationOperation { Instance: { } instance } invocation
-                    && Refers(instance, symbol)
+                    && (Refers(instance, symbol) || (processor && HandsOut(invocation, symbol, root)))
                     && !NamesStatementExecution(invocation.TargetMethod.Name)
                     && costModel.AnalyzeComputation(new[] { invocation }, cancellationToken) is { IsCpuBound: true, BulkData: true })
                 {
@@ -65,6 +66,65 @@ internal static class NativeObjectLock
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A framework object that keeps the state of one bulk computation and is not thread-safe: a <c>ZipArchive</c> being
+    /// written (its entries compress what is copied into them) or a <c>HashAlgorithm</c> (MD5, SHA-256, HMAC…). A lock on
+    /// one of these, like a lock on a native engine, is there because threads share it.
+    /// </summary>
+    public static bool IsUnsafeProcessor(ITypeSymbol? type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            switch (current.Name)
+            {
+                case "ZipArchive" when current.ContainingNamespace is { Name: "Compression", ContainingNamespace.Name: "IO" }:
+                case "HashAlgorithm" when current.ContainingNamespace is { Name: "Cryptography", ContainingNamespace.Name: "Security" }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>data.CopyTo(stream)</c> where <c>var stream = entry.Open(); var entry = Archive.CreateEntry(…);</c>: the call
+    /// works on something the locked object handed out, through at most six steps (a local's initializer, a call's receiver).
+    /// </summary>
+    private static bool HandsOut(IInvocationOperation invocation, ISymbol symbol, IOperation root)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (DerivesFrom(argument.Value, symbol, root, 6))
+            {
+                return true;
+            }
+        }
+
+        return invocation.Instance is { } instance && DerivesFrom(instance, symbol, root, 6);
+    }
+
+    private static bool DerivesFrom(IOperation value, ISymbol symbol, IOperation root, int depth)
+    {
+        var current = OperationFacts.StripConversions(value);
+        if (Refers(current, symbol))
+        {
+            return true;
+        }
+
+        if (depth == 0)
+        {
+            return false;
+        }
+
+        if (current is ILocalReferenceOperation local
+            && OperationFacts.InitializerOf(local.Local, OperationFacts.FunctionRoot(root), enterFunctions: false) is { } initializer)
+        {
+            return DerivesFrom(initializer, symbol, root, depth - 1);
+        }
+
+        return current is IInvocationOperation { Instance: { } instance } && DerivesFrom(instance, symbol, root, depth - 1);
     }
 
     /// <summary>

@@ -158,7 +158,7 @@ internal sealed class SerialisedLockSite
                  && NativeObjectLock.DrivenObject(region, costModel, context.CancellationToken, out var unresolvedCost) is { } driven)
         {
             // lock (_predictor) { _predictor.Run(); }: the lock exists because threads share the native object.
-            where = "'" + context.ContainingSymbol.Name + "', a lock on the native object '" + driven + "' that every thread sharing it queues for";
+            where = "'" + context.ContainingSymbol.Name + "', a lock on the " + (OperationFacts.StripConversions(region.LockedValue).Type is { } lockedType && NativeObjectLock.IsUnsafeProcessor(lockedType) ? "non-thread-safe " + lockedType.Name : "native object") + " '" + driven + "' that every thread sharing it queues for";
             if (unresolvedCost is { } engineRun
                 && CostIfReportable(region, costModel, context.Options, context.CancellationToken, inParallelCode: false) is null)
             {
