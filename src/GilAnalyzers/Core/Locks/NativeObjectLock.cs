@@ -129,8 +129,8 @@ internal static class NativeObjectLock
 
     /// <summary>
     /// The native object a companion lock guards: <c>lock (provider.Lock) { g.DrawImage(provider.Bitmap, …); }</c>,
-    /// <c>lock (_frameGate) { _encoder.Encode(_frame); }</c>. The lock is another member of the object that owns a
-    /// native wrapper object (<c>provider</c> — a parameter, a local or a field of this instance — or <c>this</c>), and
+    /// <c>lock (_screen.Gate) { _encoder.Encode(_screen.Frame); }</c>. The lock is another member of the object that owns a
+    /// native wrapper object (<c>provider</c> — a parameter, a local or a field of this instance, not <c>this</c>), and
     /// under it that wrapper object is handed to, or called by, bulk native work (<see cref="NativeWork.BulkNativeCall"/>).
     /// The owner keeps a lock next to its bitmap, matrix or engine because threads share them: every thread that shares
     /// the object queues for the whole native run, with or without parallel code in sight. The guarded member's text
@@ -172,13 +172,14 @@ internal static class NativeObjectLock
     }
 
     /// <summary>
-    /// Whose member <paramref name="member"/> is: the containing type for <c>this</c> (implicit or explicit), else the
-    /// parameter, local or instance field it is read through; null for anything else (a call's result, an element).
+    /// Whose member <paramref name="member"/> is: the parameter, local or instance field it is read through; null for
+    /// anything else — <c>this</c> (a class's own private lock beside its own back buffer is as often one UI thread
+    /// painting while one worker swaps the buffer: tuned row 615), a call's result, an element. An object that exposes
+    /// its lock as a member for its callers to take is made to be shared.
     /// </summary>
     private static ISymbol? Owner(IMemberReferenceOperation member)
         => member.Instance is null ? null : OperationFacts.StripConversions(member.Instance) switch
         {
-            IInstanceReferenceOperation => member.Member.ContainingType,
             IParameterReferenceOperation parameter => parameter.Parameter,
             ILocalReferenceOperation local when !IsCreatedHere(local.Local) => local.Local,
             IFieldReferenceOperation { Field.IsStatic: false, Instance: IInstanceReferenceOperation } field => field.Field,
