@@ -151,6 +151,8 @@ internal static class NativeWork
                 return NamesBulkWork(name) || IsOpenCvImageCall(invalid.Syntax, name) ? name : null;
             case IInvalidOperation invalid when NativeCandidate(invalid) is { } candidate:
                 return (NamesBulkWork(candidate.Name) && !TakesOnlyScalars(candidate)) || TakesDataToProcess(candidate, candidate.Name) ? candidate.Name : null;
+            case IInvalidOperation invalid when UnresolvedBulkCallOnWrapperObject(invalid) is { } handed:
+                return handed;
             default:
                 return null;
         }
@@ -291,6 +293,37 @@ internal static class NativeWork
             ? access.Name.Identifier.ValueText
             : null;
     }
+
+    /// <summary>
+    /// <c>context.BlendSurface(surface, area)</c>, <c>canvas.DrawBitmap(bitmap, 0, 0)</c>, <c>encoder.Encode(frame)</c> when
+    /// the receiver's type does not resolve (its package is missing, or it is a drawing context made with a target-typed
+    /// <c>new (surface)</c> the model cannot name): a call named for bulk work (<see cref="NamesBulkWork"/>) that is handed
+    /// a native library's object — an image, a surface, a matrix, a model — as an argument works on that object's data.
+    /// The called name, or null. A call with only plain arguments, or named for bookkeeping, is not.
+    /// </summary>
+    public static string? UnresolvedBulkCallOnWrapperObject(IInvalidOperation invalid)
+    {
+        if (invalid.Syntax is not InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access, ArgumentList.Arguments: { Count: > 0 } arguments }
+            || !NamesBulkWork(access.Name.Identifier.ValueText)
+            || invalid.SemanticModel is not { } model)
+        {
+            return null;
+        }
+
+        foreach (var argument in arguments)
+        {
+            if (model.GetTypeInfo(argument.Expression).Type is { } type && IsWrapperObjectType(type))
+            {
+                return access.Name.Identifier.ValueText;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A native wrapper's type, resolved (by namespace) or left unresolved (by its name).</summary>
+    private static bool IsWrapperObjectType(ITypeSymbol type)
+        => type.TypeKind == TypeKind.Error ? WrapperTypeNames.Contains(type.Name) : IsWrapperType(type);
 
     private static IEnumerable<IOperation> ReceiverCandidates(IInvalidOperation invalid, MemberAccessExpressionSyntax access)
     {

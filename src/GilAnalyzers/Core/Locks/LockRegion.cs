@@ -218,8 +218,11 @@ internal static partial class LockRegionFinder
             return null;
         }
 
-        // The callee's syntax first: only a body that is one lock statement is bound.
-        if (method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body.Statements: { Count: 1 } statements } || statements[0] is not LockStatementSyntax
+        // The callee's syntax first: only a body that ends in its one lock statement, after nothing but bypasses
+        // (if statements), is bound.
+        if (method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body.Statements: { Count: > 0 } statements }
+            || statements[statements.Count - 1] is not LockStatementSyntax
+            || !OnlyIfStatementsBefore(statements)
             || WorkCostModel.For(types).GetBody(method.OriginalDefinition, cancellationToken) is not { } body
             || RunnerLock(body, parameter.OriginalDefinition) is not { } locked)
         {
@@ -236,16 +239,40 @@ internal static partial class LockRegionFinder
     /// The static field a runner's body locks when that body is only <c>lock (Field) { p(); }</c> (or <c>return p();</c>,
     /// <c>p.Invoke()</c>) for its delegate parameter <paramref name="parameter"/>; else null.
     /// </summary>
+    /// <remarks>
+    /// The lock may follow bypasses that run the delegate without it and return (a runner whose callers can opt out,
+    /// <c>if (mode == Mode.Parallel) { p(); return; } lock (Field) { p(); }</c>): the callers that do not opt out still
+    /// queue for the lock.
+    /// </remarks>
     private static IOperation? RunnerLock(IOperation body, IParameterSymbol parameter)
     {
-        var statement = body is IBlockOperation { Operations.Length: 1 } block ? block.Operations[0] : body;
+        var statement = body;
+        if (body is IBlockOperation { Operations.Length: > 0 } block)
+        {
+            for (var i = 0; i < block.Operations.Length - 1; i++)
+            {
+                if (!IsBypass(block.Operations[i], parameter))
+                {
+                    return null;
+                }
+            }
+
+            statement = block.Operations[block.Operations.Length - 1];
+        }
+
         if (statement is not ILockOperation { LockedValue: { } lockedValue, Body: { } lockBody }
             || OperationFacts.StripConversions(lockedValue) is not IFieldReferenceOperation { Field.IsStatic: true })
         {
             return null;
         }
 
-        var inner = lockBody is IBlockOperation { Operations.Length: 1 } innerBlock ? innerBlock.Operations[0] : lockBody;
+        return RunsOnly(lockBody, parameter) ? lockedValue : null;
+    }
+
+    /// <summary><c>p();</c> or <c>return p();</c> (in a block of its own or not) for the delegate parameter <paramref name="parameter"/>.</summary>
+    private static bool RunsOnly(IOperation statement, IParameterSymbol parameter)
+    {
+        var inner = statement is IBlockOperation { Operations.Length: 1 } innerBlock ? innerBlock.Operations[0] : statement;
         var call = inner switch
         {
             IExpressionStatementOperation expression => expression.Operation,
@@ -259,9 +286,39 @@ internal static partial class LockRegionFinder
 
         return call is IInvocationOperation { Instance: IParameterReferenceOperation invoked } delegateCall
                && delegateCall.TargetMethod.MethodKind == MethodKind.DelegateInvoke
-               && SymbolEqualityComparer.Default.Equals(invoked.Parameter.OriginalDefinition, parameter)
-            ? lockedValue
-            : null;
+               && SymbolEqualityComparer.Default.Equals(invoked.Parameter.OriginalDefinition, parameter);
+    }
+
+    /// <summary>
+    /// <c>if (…) { p(); return; }</c> or <c>if (…) return p();</c> with no else: a path that runs the delegate without the
+    /// lock and leaves the runner.
+    /// </summary>
+    private static bool IsBypass(IOperation statement, IParameterSymbol parameter)
+    {
+        if (statement is not IConditionalOperation { WhenFalse: null, WhenTrue: { } whenTrue })
+        {
+            return false;
+        }
+
+        if (whenTrue is IBlockOperation { Operations.Length: 2 } pair)
+        {
+            return RunsOnly(pair.Operations[0], parameter) && pair.Operations[1] is IReturnOperation { ReturnedValue: null };
+        }
+
+        return RunsOnly(whenTrue, parameter) && (whenTrue is IReturnOperation || (whenTrue is IBlockOperation { Operations.Length: 1 } single && single.Operations[0] is IReturnOperation));
+    }
+
+    private static bool OnlyIfStatementsBefore(SyntaxList<StatementSyntax> statements)
+    {
+        for (var i = 0; i < statements.Count - 1; i++)
+        {
+            if (statements[i] is not IfStatementSyntax { Else: null })
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Cheap syntax filter for <see cref="FromRunnerCall"/>: a call with a lambda among its arguments.</summary>

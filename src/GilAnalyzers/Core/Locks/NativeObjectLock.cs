@@ -45,7 +45,8 @@ internal static class NativeObjectLock
                 : null;
         }
 
-        if (!OwnsNativeHandle(type))
+        var processor = IsUnsafeProcessor(type);
+        if (!processor && !OwnsNativeHandle(type))
         {
             return null;
         }
@@ -55,7 +56,7 @@ internal static class NativeObjectLock
             foreach (var operation in root.DescendantsAndSelf())
             {
                 if (operation is IInvocationOperation { Instance: { } instance } invocation
-                    && Refers(instance, symbol)
+                    && (Refers(instance, symbol) || (processor && HandsOut(invocation, symbol, root)))
                     && !NamesStatementExecution(invocation.TargetMethod.Name)
                     && costModel.AnalyzeComputation(new[] { invocation }, cancellationToken) is { IsCpuBound: true, BulkData: true })
                 {
@@ -66,6 +67,129 @@ internal static class NativeObjectLock
 
         return null;
     }
+
+    /// <summary>
+    /// A framework object that keeps the state of one bulk computation and is not thread-safe: a <c>ZipArchive</c> being
+    /// written (its entries compress what is copied into them) or a <c>HashAlgorithm</c> (MD5, SHA-256, HMAC…). A lock on
+    /// one of these, like a lock on a native engine, is there because threads share it.
+    /// </summary>
+    public static bool IsUnsafeProcessor(ITypeSymbol? type)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            switch (current.Name)
+            {
+                case "ZipArchive" when current.ContainingNamespace is { Name: "Compression", ContainingNamespace.Name: "IO" }:
+                case "HashAlgorithm" when current.ContainingNamespace is { Name: "Cryptography", ContainingNamespace.Name: "Security" }:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>data.CopyTo(stream)</c> where <c>var stream = entry.Open(); var entry = Archive.CreateEntry(…);</c>: the call
+    /// works on something the locked object handed out, through at most six steps (a local's initializer, a call's receiver).
+    /// </summary>
+    private static bool HandsOut(IInvocationOperation invocation, ISymbol symbol, IOperation root)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (DerivesFrom(argument.Value, symbol, root, 6))
+            {
+                return true;
+            }
+        }
+
+        return invocation.Instance is { } instance && DerivesFrom(instance, symbol, root, 6);
+    }
+
+    private static bool DerivesFrom(IOperation value, ISymbol symbol, IOperation root, int depth)
+    {
+        var current = OperationFacts.StripConversions(value);
+        if (Refers(current, symbol))
+        {
+            return true;
+        }
+
+        if (depth == 0)
+        {
+            return false;
+        }
+
+        if (current is ILocalReferenceOperation local
+            && OperationFacts.InitializerOf(local.Local, OperationFacts.FunctionRoot(root), enterFunctions: false) is { } initializer)
+        {
+            return DerivesFrom(initializer, symbol, root, depth - 1);
+        }
+
+        return current is IInvocationOperation { Instance: { } instance } && DerivesFrom(instance, symbol, root, depth - 1);
+    }
+
+    /// <summary>
+    /// The native object a companion lock guards: <c>lock (provider.Lock) { g.DrawImage(provider.Bitmap, …); }</c>,
+    /// <c>lock (_screen.Gate) { _encoder.Encode(_screen.Frame); }</c>. The lock is another member of the object that owns a
+    /// native wrapper object (<c>provider</c> — a parameter, a local or a field of this instance, not <c>this</c>), and
+    /// under it that wrapper object is handed to, or called by, bulk native work (<see cref="NativeWork.BulkNativeCall"/>).
+    /// The owner keeps a lock next to its bitmap, matrix or engine because threads share them: every thread that shares
+    /// the object queues for the whole native run, with or without parallel code in sight. The guarded member's text
+    /// (<c>provider.Bitmap</c>), or null.
+    /// </summary>
+    public static string? GuardedCompanion(LockRegion region)
+    {
+        if (OperationFacts.StripConversions(region.LockedValue) is not IMemberReferenceOperation { Member: { IsStatic: false } lockMember } locked
+            || Owner(locked) is not { } owner)
+        {
+            return null;
+        }
+
+        foreach (var root in region.Body)
+        {
+            foreach (var operation in root.DescendantsAndSelf())
+            {
+                if (operation is not (IInvocationOperation or IInvalidOperation) || NativeWork.BulkNativeCall(operation) is null)
+                {
+                    continue;
+                }
+
+                foreach (var part in operation.DescendantsAndSelf())
+                {
+                    if (part is IMemberReferenceOperation { Member: { IsStatic: false } member } reference
+                        && !SymbolEqualityComparer.Default.Equals(member, lockMember)
+                        && member is IFieldSymbol or IPropertySymbol
+                        && IsNativeObject(reference.Type)
+                        && Owner(reference) is { } partOwner
+                        && SymbolEqualityComparer.Default.Equals(partOwner, owner))
+                    {
+                        return reference.Syntax.ToString();
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whose member <paramref name="member"/> is: the parameter, local or instance field it is read through; null for
+    /// anything else — <c>this</c> (a class's own private lock beside its own back buffer is as often one UI thread
+    /// painting while one worker swaps the buffer: tuned row 615), a call's result, an element. An object that exposes
+    /// its lock as a member for its callers to take is made to be shared.
+    /// </summary>
+    private static ISymbol? Owner(IMemberReferenceOperation member)
+        => member.Instance is null ? null : OperationFacts.StripConversions(member.Instance) switch
+        {
+            IParameterReferenceOperation parameter => parameter.Parameter,
+            ILocalReferenceOperation local when !IsCreatedHere(local.Local) => local.Local,
+            IFieldReferenceOperation { Field.IsStatic: false, Instance: IInstanceReferenceOperation } field => field.Field,
+            _ => null,
+        };
+
+    /// <summary>A native wrapper's object (a bitmap, a matrix, an engine), its type resolved or known by its name only.</summary>
+    private static bool IsNativeObject(ITypeSymbol? type)
+        => type is INamedTypeSymbol named
+           && (named.TypeKind == TypeKind.Error ? NamesNativeEngine(named.Name) : NativeWork.IsWrapperType(named) || OwnsNativeHandle(named));
 
     private static string Driven(ISymbol symbol, string called, out WorkCost? cost)
     {

@@ -158,7 +158,7 @@ internal sealed class SerialisedLockSite
                  && NativeObjectLock.DrivenObject(region, costModel, context.CancellationToken, out var unresolvedCost) is { } driven)
         {
             // lock (_predictor) { _predictor.Run(); }: the lock exists because threads share the native object.
-            where = "'" + context.ContainingSymbol.Name + "', a lock on the native object '" + driven + "' that every thread sharing it queues for";
+            where = "'" + context.ContainingSymbol.Name + "', a lock on the " + (OperationFacts.StripConversions(region.LockedValue).Type is { } lockedType && NativeObjectLock.IsUnsafeProcessor(lockedType) ? "non-thread-safe " + lockedType.Name : "native object") + " '" + driven + "' that every thread sharing it queues for";
             if (unresolvedCost is { } engineRun
                 && CostIfReportable(region, costModel, context.Options, context.CancellationToken, inParallelCode: false) is null)
             {
@@ -167,6 +167,15 @@ internal sealed class SerialisedLockSite
                     ? new SerialisedLockSite(region, identity, engineRun, where)
                     : null;
             }
+        }
+        else if (identity.Scope == LockScope.Shared
+                 && !IsLazyInitialisation(region)
+                 && !IsTeardown(context.ContainingSymbol)
+                 && !ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types)
+                 && NativeObjectLock.GuardedCompanion(region) is { } guarded)
+        {
+            // lock (provider.Lock) { g.DrawImage(provider.Bitmap, …); }: the owner keeps the lock for the native object.
+            where = "'" + context.ContainingSymbol.Name + "', a lock kept with the native object '" + guarded + "' that every thread sharing it queues for";
         }
         else
         {

@@ -152,10 +152,18 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
             return null;
         }
 
-        // A lock on a native object around its own bulk work is reported where it is (SerialisedLockSite) too.
+        // A lock on a native object around its own bulk work is reported where it is (SerialisedLockSite) too, and so is a
+        // lock kept next to a native object around that object's bulk work.
         if (!processWide
             && NativeObjectLock.DrivenObject(region, costModel, cancellationToken, out var unresolvedCost) is not null
             && (unresolvedCost is not null || SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken, inParallelCode: false) is not null))
+        {
+            return null;
+        }
+
+        if (!processWide
+            && NativeObjectLock.GuardedCompanion(region) is not null
+            && SerialisedLockSite.CostIfReportable(region, costModel, options, cancellationToken, inParallelCode: false) is not null)
         {
             return null;
         }
