@@ -68,8 +68,11 @@ internal static class ConstantFields
             _ => null,
         };
 
-    /// <summary>Whether the name (alone or as the member of <c>this.x</c> / <c>Type.x</c>) is a write target.</summary>
-    private static bool IsWritten(IdentifierNameSyntax name)
+    /// <summary>
+    /// Whether the name (alone or as the member of <c>this.x</c> / <c>Type.x</c>) is a write target: assigned, incremented or
+    /// decremented, or passed by <c>ref</c>/<c>out</c>. Shared with the thread rules' reading of fixed-size array fields.
+    /// </summary>
+    internal static bool IsWritten(IdentifierNameSyntax name)
     {
         SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
         return target.Parent switch

@@ -621,7 +621,7 @@ internal static partial class ThreadFanOut
         {
             foreach (var name in reference.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>())
             {
-                if (name.Identifier.ValueText == field.Name && IsAssignedName(name))
+                if (name.Identifier.ValueText == field.Name && ConstantFields.IsWritten(name))
                 {
                     return null;
                 }
@@ -631,18 +631,6 @@ internal static partial class ThreadFanOut
         return costModel.ModelFor(creation.SyntaxTree).GetOperation(creation) is IArrayCreationOperation made
             ? Evaluate(made, new SmallEnv(costModel), depth + 1)
             : null;
-    }
-
-    /// <summary>Whether the name (alone or as the member of <c>this.x</c> / <c>Type.x</c>) is assigned or passed by reference.</summary>
-    private static bool IsAssignedName(IdentifierNameSyntax name)
-    {
-        SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
-        return target.Parent switch
-        {
-            AssignmentExpressionSyntax assignment => assignment.Left == target,
-            ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None),
-            _ => false,
-        };
     }
 
     /// <summary>The values known at the thread's start (parameters), and the cost model whose semantic models read other trees.</summary>
