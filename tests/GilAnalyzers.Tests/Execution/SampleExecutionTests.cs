@@ -27,9 +27,6 @@ public class SampleExecutionTests
         return data;
     }
 
-    /// <summary>Samples whose work is fanned out with Task.Run + Task.WaitAll, which GIL004 reports without a fix.</summary>
-    private static readonly string[] KeepsTaskRunFanOut = ["GIL001.TaskRunFanOutPrimeCount"];
-
     [Theory]
     [MemberData(nameof(Fixes))]
     public async Task FixedSample_ComputesTheSameResult(string name, string fix)
@@ -45,9 +42,7 @@ public class SampleExecutionTests
         Assert.DoesNotContain(outcome.RemainingDiagnostics, d => d.Id == sample.Rule);
         if (preferred)
         {
-            // A sample that is itself a hand-made Task.Run fan-out joined by Task.WaitAll keeps GIL004 (reported without a
-            // fix) once its own rule is fixed: that is the rule's finding, not something the fix left behind.
-            Assert.DoesNotContain(outcome.RemainingDiagnostics, d => !(d.Id == DiagnosticIds.HandRolledPoolFanOut && KeepsTaskRunFanOut.Contains(name)));
+            Assert.Empty(outcome.RemainingDiagnostics);
         }
 
         Assert.NotEqual(before, outcome.Source);

@@ -27,7 +27,6 @@ internal static partial class PoolFanOut
                 IInvocationOperation invocation when IsWrapperCandidate(invocation.TargetMethod) && WrapperOf(invocation.TargetMethod, types, costModel) is { } wrapper
                     => AnalyzeWrapped(invocation, wrapper, functionRoot, types, costModel),
                 IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)"),
-                IInvocationOperation invocation when IsPoolTaskRun(invocation, types) => AnalyzeTaskRun(invocation, functionRoot, types, costModel),
                 IObjectCreationOperation creation when IsTaskType(creation.Type, types) && creation.Arguments.Length >= 1 => AnalyzeTasks(creation, creation.Arguments[0].Value, functionRoot, types, costModel, "new Task(...).Start()"),
                 _ => null,
             };

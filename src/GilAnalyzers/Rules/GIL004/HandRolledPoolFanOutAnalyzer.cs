@@ -8,7 +8,7 @@ namespace GilAnalyzers.Rules;
 /// <summary>
 /// GIL004: CPU-bound work items fanned out by hand — <c>ThreadPool.QueueUserWorkItem</c> joined by a
 /// CountdownEvent / event array / Interlocked counter, or LongRunning / <c>new Task</c> chunks joined by
-/// <c>Task.WaitAll</c> / <c>WhenAll</c>, or <c>Task.Run</c> / <c>StartNew</c> chunks the caller blocks on.
+/// <c>Task.WaitAll</c> / <c>WhenAll</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HandRolledPoolFanOutAnalyzer : GilAnalyzer
@@ -29,7 +29,6 @@ public sealed class HandRolledPoolFanOutAnalyzer : GilAnalyzer
         // Names first: they are necessary for the type checks below and cost no symbol work or type resolution.
         var isLaunch = launch is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation
             ? ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
-              || PoolFanOut.IsPoolTaskStart(invocation.TargetMethod, types)
               || (PoolFanOut.IsWrapperCandidate(invocation.TargetMethod) && OperationFacts.EnclosingLoop(invocation, OperationFacts.FunctionRoot(invocation)) is not null
                   && PoolFanOut.WrapperOf(invocation.TargetMethod, types, WorkCostModel.For(types)) is not null)
             : launch.Type is { Name: "Task" } && PoolFanOut.IsTaskType(launch.Type, types);
