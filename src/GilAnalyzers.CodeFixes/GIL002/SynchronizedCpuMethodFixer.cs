@@ -560,10 +560,8 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
                 "parameter '" + handedIn.Name + "' may be an object the type's other synchronized code writes");
         }
 
-        // System.Threading.Lock only where the target framework has it and the language (C# 13) locks on it properly.
-        var useLockType = GilAnalyzers.Core.KnownTypes.For(model.Compilation).Lock is not null
-            && (int)((CSharpParseOptions)method.SyntaxTree.Options).LanguageVersion >= CSharp13;
-        var fieldName = FreshMemberName(symbol, (symbol.IsStatic ? "s_" : "_") + char.ToLowerInvariant(symbol.Name[0]) + symbol.Name.Substring(1) + "Lock");
+        // A new private lock field's name; none when the hidden lock is kept.
+        var fieldName = keepHiddenLock ? string.Empty : FreshMemberName(symbol, (symbol.IsStatic ? "s_" : "_") + char.ToLowerInvariant(symbol.Name[0]) + symbol.Name.Substring(1) + "Lock");
         ExpressionSyntax lockReference = !keepHiddenLock ? SyntaxFactory.IdentifierName(fieldName)
             : symbol.IsStatic ? SyntaxFactory.TypeOfExpression(SyntaxFactory.ParseTypeName(symbol.ContainingType.ToMinimalDisplayString(model, method.SpanStart)))
             : SyntaxFactory.ThisExpression();
@@ -604,6 +602,31 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         var newMethod = withoutAttribute.WithBody(withoutAttribute.Body!.WithStatements(SyntaxFactory.List(newStatements)))
             .WithAdditionalAnnotations(Formatter.Annotation);
 
+        if (keepHiddenLock)
+        {
+            return root => root.ReplaceNode(method, newMethod);
+        }
+
+        var field = NewLockField(symbol, model, method, fieldName);
+        return root =>
+        {
+            var tracked = root.TrackNodes(method);
+            var current = tracked.GetCurrentNode(method)!;
+            var type = (TypeDeclarationSyntax)current.Parent!;
+            var index = type.Members.IndexOf(current);
+            var newType = type.WithMembers(type.Members.Replace(current, newMethod).Insert(index, field));
+            return tracked.ReplaceNode(type, newType);
+        };
+    }
+
+    /// <summary>
+    /// <c>private [static] readonly object _nameLock = new object();</c> — a <c>System.Threading.Lock</c> where the target
+    /// framework has it and the language (C# 13) locks on it properly.
+    /// </summary>
+    private static FieldDeclarationSyntax NewLockField(IMethodSymbol symbol, SemanticModel model, MethodDeclarationSyntax method, string fieldName)
+    {
+        var useLockType = GilAnalyzers.Core.KnownTypes.For(model.Compilation).Lock is not null
+            && (int)((CSharpParseOptions)method.SyntaxTree.Options).LanguageVersion >= CSharp13;
         var lockType = useLockType
             ? SyntaxFactory.ParseTypeName("global::System.Threading.Lock").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation)
             : SyntaxFactory.PredefinedType(SyntaxFactory.Token(SyntaxKind.ObjectKeyword));
@@ -614,7 +637,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         }
 
         modifiers.Add(SyntaxFactory.Token(SyntaxKind.ReadOnlyKeyword));
-        var field = SyntaxFactory.FieldDeclaration(
+        return SyntaxFactory.FieldDeclaration(
                 SyntaxFactory.VariableDeclaration(lockType,
                     SyntaxFactory.SingletonSeparatedList(
                         SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(fieldName))
@@ -622,21 +645,6 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
                                 SyntaxFactory.ObjectCreationExpression(lockType, SyntaxFactory.ArgumentList(), null))))))
             .WithModifiers(SyntaxFactory.TokenList(modifiers))
             .WithAdditionalAnnotations(Formatter.Annotation);
-
-        if (keepHiddenLock)
-        {
-            return root => root.ReplaceNode(method, newMethod);
-        }
-
-        return root =>
-        {
-            var tracked = root.TrackNodes(method);
-            var current = tracked.GetCurrentNode(method)!;
-            var type = (TypeDeclarationSyntax)current.Parent!;
-            var index = type.Members.IndexOf(current);
-            var newType = type.WithMembers(type.Members.Replace(current, newMethod).Insert(index, field));
-            return tracked.ReplaceNode(type, newType);
-        };
     }
 
     private static string FreshMemberName(IMethodSymbol method, string name)
