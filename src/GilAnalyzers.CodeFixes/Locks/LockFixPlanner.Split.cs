@@ -78,7 +78,7 @@ internal sealed partial class LockFixPlanner
         // the tokens are counted) stay too, and run under the lock just before the loop's writes.
         var sinkFrom = SinkableSuffix(effects, prefix, prefix, writesUnderLock, splitDeclarations: false, out _);
         var loopIndex = sinkFrom - 1;
-        if (loopIndex < prefix || LoopBody(statements[loopIndex]) is not { } body)
+        if (loopIndex < prefix || SplitBody(statements[loopIndex]) is not { } body)
         {
             return null;
         }
@@ -120,13 +120,60 @@ internal sealed partial class LockFixPlanner
             : null;
     }
 
-    private static BlockSyntax? LoopBody(StatementSyntax loop) => loop switch
+    /// <summary>
+    /// The block whose statements are the items: the loop's own block, or — for a perfect nest, <c>for (y …) for (x …) { … }</c>
+    /// or an outer block that holds only the inner loop — the innermost loop's block, so that each innermost iteration is an
+    /// item (a tile's pixels, a matrix's cells) and the writes are applied in the nest's order. Null for any other body.
+    /// </summary>
+    private static BlockSyntax? SplitBody(StatementSyntax loop)
     {
-        ForStatementSyntax { Statement: BlockSyntax body } => body,
-        ForEachStatementSyntax { Statement: BlockSyntax body } => body,
-        WhileStatementSyntax { Statement: BlockSyntax body } => body,
+        var current = loop;
+        for (var depth = 0; depth < MaxNestDepth; depth++)
+        {
+            switch (InnerStatement(current))
+            {
+                case BlockSyntax { Statements.Count: 1 } block when IsNestableLoop(block.Statements[0]):
+                    current = block.Statements[0];
+                    break;
+                case BlockSyntax block:
+                    return block;
+                case StatementSyntax inner when IsNestableLoop(inner):
+                    current = inner;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    private const int MaxNestDepth = 4;
+
+    /// <summary>The loops of the nest <see cref="SplitBody"/> walks, outermost first.</summary>
+    private static IEnumerable<StatementSyntax> NestLoops(StatementSyntax loop)
+    {
+        var body = SplitBody(loop);
+        for (var current = loop; current is not null; )
+        {
+            yield return current;
+            var inner = InnerStatement(current);
+            current = inner == body ? null
+                : inner is BlockSyntax { Statements.Count: 1 } block ? block.Statements[0]
+                : inner;
+        }
+    }
+
+    private static StatementSyntax? InnerStatement(StatementSyntax loop) => loop switch
+    {
+        ForStatementSyntax f => f.Statement,
+        ForEachStatementSyntax e => e.Statement,
+        WhileStatementSyntax w => w.Statement,
         _ => null,
     };
+
+    /// <summary>Inner loops of a nest: <c>for</c> and <c>foreach</c> (a <c>while</c> inside a loop is a search, not a grid).</summary>
+    private static bool IsNestableLoop(StatementSyntax statement) => statement is ForStatementSyntax or ForEachStatementSyntax;
 
     private LoopParts? SplitLoop(StatementSyntax loop, BlockSyntax body, StateEffects keptWrites)
     {
@@ -258,10 +305,13 @@ internal sealed partial class LockFixPlanner
             }
         }
 
-        if (loop is ForEachStatementSyntax forEach && _model.GetForEachStatementInfo(forEach) is var info
-            && info.GetEnumeratorMethod is { } getEnumerator && getEnumerator.Locations.Any(l => l.IsInSource))
+        foreach (var forEach in NestLoops(loop).OfType<ForEachStatementSyntax>())
         {
-            return "the loop walks a collection of the project's own, whose enumerator the analysis does not follow";
+            if (_model.GetForEachStatementInfo(forEach) is var info
+                && info.GetEnumeratorMethod is { } getEnumerator && getEnumerator.Locations.Any(l => l.IsInSource))
+            {
+                return "the loop walks a collection of the project's own, whose enumerator the analysis does not follow";
+            }
         }
 
         return null;
@@ -332,7 +382,9 @@ internal sealed partial class LockFixPlanner
             : null;
 
     /// <summary>What a loop's header evaluates: a <c>for</c>'s declaration, initialisers, condition and steps, a <c>foreach</c>'s collection, a <c>while</c>'s condition.</summary>
-    private static IEnumerable<SyntaxNode> HeaderParts(StatementSyntax loop) => loop switch
+    private static IEnumerable<SyntaxNode> HeaderParts(StatementSyntax loop) => NestLoops(loop).SelectMany(OwnHeaderParts);
+
+    private static IEnumerable<SyntaxNode> OwnHeaderParts(StatementSyntax loop) => loop switch
     {
         ForStatementSyntax f => f.Initializers.Cast<SyntaxNode>().Concat(f.Incrementors).Concat(new SyntaxNode?[] { f.Declaration, f.Condition }.OfType<SyntaxNode>()),
         ForEachStatementSyntax e => new SyntaxNode[] { e.Expression },
@@ -379,7 +431,7 @@ internal sealed partial class LockFixPlanner
             return false;
         }
 
-        var flow = _model.AnalyzeDataFlow(LoopBody(loop)!);
+        var flow = _model.AnalyzeDataFlow(SplitBody(loop)!);
         return flow is not null && flow.Succeeded
             && !loop.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => SymbolEqualityComparer.Default.Equals(_model.GetSymbolInfo(a.Left, _cancellationToken).Symbol, local));
     }
@@ -550,7 +602,7 @@ internal sealed partial class LockFixPlanner
             SyntaxFactory.InvocationExpression(
                 SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, pending, SyntaxFactory.IdentifierName("Add")),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(added)))));
-        var body = LoopBody(loop)!;
+        var body = SplitBody(loop)!;
         var computeBody = body.WithStatements(SyntaxFactory.List(compute.Select(s => s.WithAdditionalAnnotations(Formatter.Annotation)).Append(add)));
         var computeLoop = loop.ReplaceNode(body, computeBody);
 
