@@ -38,6 +38,16 @@ internal sealed partial class StateEffectsWalker
         "System.Numerics.Plane", "System.Numerics.Matrix3x2", "System.Numerics.Matrix4x4",
     };
 
+    /// <summary>
+    /// Framework types whose static methods, given only strings, numbers, enums and read-only spans of them, compute a new
+    /// value from those and touch nothing else (not <c>System.IO.Path</c>: <c>GetTempFileName()</c> makes a file).
+    /// </summary>
+    private static readonly HashSet<string> ValueConversionStaticTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "System.Net.WebUtility", "System.Uri", "System.Convert", "System.Text.RegularExpressions.Regex",
+        "System.Globalization.CharUnicodeInfo", "System.Buffers.Binary.BinaryPrimitives",
+    };
+
     /// <summary>Framework types whose instances cannot change, so instance calls on them are pure.</summary>
     private static readonly HashSet<string> ImmutableTypes = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -1215,6 +1225,15 @@ internal sealed partial class StateEffectsWalker
         // line.AsSpan(i), span.Trim(','), message.Split(' '), span.IndexOf("- "): span helpers that only read what they are
         // given (read-only spans, strings and values of primitive types) and return a value or a view of it.
         if (type == "System.MemoryExtensions" && ReadsOnlyPrimitiveArguments(method))
+        {
+            return;
+        }
+
+        // WebUtility.HtmlEncode(text), Uri.EscapeDataString(s), Convert.ToInt32(s, 16), Regex.Replace(s, pattern, "")
+        // and the like: text and number conversions that read only the values they are handed (the regex cache behind
+        // Regex's statics is the framework's own, safe for any thread). A delegate or a writable array or span argument
+        // (a MatchEvaluator, Convert.TryToBase64Chars) makes the call unknown as before.
+        if (ValueConversionStaticTypes.Contains(type) && ReadsOnlyPrimitiveArguments(method))
         {
             return;
         }
