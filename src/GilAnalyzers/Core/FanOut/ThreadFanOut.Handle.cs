@@ -286,9 +286,15 @@ internal static partial class ThreadFanOut
         public static bool IsPlainWorkerCreation(IObjectCreationOperation creation, out string? shapeBlocker)
         {
             shapeBlocker = null;
-            if (creation.Arguments.Length != 1)
+            if (creation.Arguments.Length == 2 && IsAtMostDefaultStack(creation.Arguments[1].Value))
             {
-                // new Thread(start, maxStackSize): a custom stack size is deliberate.
+                // new Thread(start, 64 * 1024): a stack no larger than the default only saves memory; a pool thread (which
+                // Parallel.For runs on) has the default stack, so the work fits there too. The rewrite would drop it.
+                shapeBlocker = "the threads are given a stack size";
+            }
+            else if (creation.Arguments.Length != 1)
+            {
+                // new Thread(start, 64 << 20): a stack larger than the default is deliberate (deep recursion).
                 return false;
             }
 
@@ -315,6 +321,13 @@ internal static partial class ThreadFanOut
 
             return true;
         }
+
+        /// <summary>
+        /// A <c>maxStackSize</c> argument that is a constant from 0 (the default) up to 1 MB, the default stack of a
+        /// thread-pool thread on the common platforms. Any other value, or one not known when compiling, is deliberate.
+        /// </summary>
+        private static bool IsAtMostDefaultStack(IOperation size)
+            => OperationFacts.StripConversions(size).ConstantValue is { HasValue: true, Value: int bytes } && bytes >= 0 && bytes <= 1024 * 1024;
 
         /// <summary>
         /// The selector of <c>Enumerable.Range(0, n).Select(i =&gt; new Thread(...)).ToList()</c> (or <c>.ToArray()</c>) stored
