@@ -185,7 +185,7 @@ internal static partial class ThreadFanOut
                     shapeBlocker ??= "the threads are kept in the '" + held.Member.Name + "' member of per-thread objects";
                     break;
                 case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element }:
-                    collection = Storage(element.ArrayReference);
+                    collection = Storage(element.ArrayReference) ?? HandedIn(element.ArrayReference, loop);
                     break;
                 case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer }:
                     collection = Storage(indexer.Instance);
@@ -203,6 +203,16 @@ internal static partial class ThreadFanOut
             }
         }
 
+        /// <summary>
+        /// <c>workers[n] = new Thread(...)</c> in a loop, where <c>workers</c> is an array parameter of an ordinary method: the
+        /// array its callers hand in (and join elsewhere, see the usage's scopes).
+        /// </summary>
+        private static ISymbol? HandedIn(IOperation? array, ILoopOperation? loop)
+            => loop is not null
+               && (array is null ? null : OperationFacts.StripConversions(array)) is IParameterReferenceOperation { Parameter: { RefKind: RefKind.None, Type: IArrayTypeSymbol, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Ordinary } } parameter }
+                ? parameter
+                : null;
+
         /// <summary>Why the collection the threads are kept in blocks the rewrite (a field other files reach, a list field, an unusual collection), or null.</summary>
         private static string? CollectionBlocker(ISymbol? collection)
         {
@@ -211,6 +221,11 @@ internal static partial class ThreadFanOut
                 // The uses of a private field are all in this file's part of the type, where the thread usage is followed;
                 // any other field can be used where nothing checks it.
                 return "the threads are kept in the field '" + field.Name + "', which code in other files can reach";
+            }
+
+            if (collection is IParameterSymbol handedIn)
+            {
+                return "the threads are kept in the array '" + handedIn.Name + "' the caller hands in";
             }
 
             if (collection is IFieldSymbol arrayField && arrayField.Type is not IArrayTypeSymbol)
