@@ -376,6 +376,13 @@ internal static partial class PoolFanOut
             return null;
         }
 
+        if (RunsOnlyCallersDelegate(lambdaBody, costModel))
+        {
+            // ForEach(source, Action<T> body) built on the pool: the items run whatever the caller passes — a parallel-for
+            // utility, not one computation split by hand.
+            return null;
+        }
+
         // How the caller learns that the items are done.
         var join = FindQueuedJoin(queue, @delegate, callback, lambdaBody, root, types, costModel);
         if (join is null)
@@ -409,6 +416,51 @@ internal static partial class PoolFanOut
         }
 
         return new FanOut(FanOutShape.Loop, queue, count, cost, "ThreadPool." + queue.TargetMethod.Name + " + " + join.Value.Mechanism, plan, blocker, dispatch);
+    }
+
+    /// <summary>
+    /// Whether a work item's computation is the caller's: it invokes a delegate parameter of the method that queues it
+    /// (<c>ForEach&lt;T&gt;(IEnumerable&lt;T&gt; source, Action&lt;T&gt; body)</c> calling <c>body(item)</c>), and everything
+    /// else it does — taking the next item, catching, counting down — is not CPU-bound by itself. Such a method is a
+    /// general-purpose parallel-for helper whose work is whatever its callers pass.
+    /// </summary>
+    private static bool RunsOnlyCallersDelegate(IOperation body, WorkCostModel costModel)
+    {
+        var calls = new List<IOperation>();
+        foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
+        {
+            if (operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: { } target }
+                && OperationFacts.StripConversions(target) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } })
+            {
+                calls.Add(operation);
+            }
+        }
+
+        return calls.Count > 0 && RestIsLight(body, calls, costModel);
+    }
+
+    /// <summary>Every part of <paramref name="operation"/> outside the delegate calls is not CPU-bound (a loop around a call is read through).</summary>
+    private static bool RestIsLight(IOperation operation, List<IOperation> calls, WorkCostModel costModel)
+    {
+        if (calls.Contains(operation))
+        {
+            return true;
+        }
+
+        if (!calls.Any(c => OperationFacts.IsWithin(c, operation)))
+        {
+            return !costModel.Analyze(operation).IsCpuBound;
+        }
+
+        foreach (var child in operation.ChildOperations)
+        {
+            if (!RestIsLight(child, calls, costModel))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

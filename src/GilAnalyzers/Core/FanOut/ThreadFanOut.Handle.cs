@@ -185,7 +185,7 @@ internal static partial class ThreadFanOut
                     shapeBlocker ??= "the threads are kept in the '" + held.Member.Name + "' member of per-thread objects";
                     break;
                 case ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element }:
-                    collection = Storage(element.ArrayReference);
+                    collection = Storage(element.ArrayReference) ?? HandedIn(element.ArrayReference, loop);
                     break;
                 case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { IsIndexer: true } } indexer }:
                     collection = Storage(indexer.Instance);
@@ -203,6 +203,16 @@ internal static partial class ThreadFanOut
             }
         }
 
+        /// <summary>
+        /// <c>workers[n] = new Thread(...)</c> in a loop, where <c>workers</c> is an array parameter of an ordinary method: the
+        /// array its callers hand in (and join elsewhere, see the usage's scopes).
+        /// </summary>
+        private static ISymbol? HandedIn(IOperation? array, ILoopOperation? loop)
+            => loop is not null
+               && (array is null ? null : OperationFacts.StripConversions(array)) is IParameterReferenceOperation { Parameter: { RefKind: RefKind.None, Type: IArrayTypeSymbol, ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Ordinary } } parameter }
+                ? parameter
+                : null;
+
         /// <summary>Why the collection the threads are kept in blocks the rewrite (a field other files reach, a list field, an unusual collection), or null.</summary>
         private static string? CollectionBlocker(ISymbol? collection)
         {
@@ -211,6 +221,11 @@ internal static partial class ThreadFanOut
                 // The uses of a private field are all in this file's part of the type, where the thread usage is followed;
                 // any other field can be used where nothing checks it.
                 return "the threads are kept in the field '" + field.Name + "', which code in other files can reach";
+            }
+
+            if (collection is IParameterSymbol handedIn)
+            {
+                return "the threads are kept in the array '" + handedIn.Name + "' the caller hands in";
             }
 
             if (collection is IFieldSymbol arrayField && arrayField.Type is not IArrayTypeSymbol)
@@ -286,9 +301,15 @@ internal static partial class ThreadFanOut
         public static bool IsPlainWorkerCreation(IObjectCreationOperation creation, out string? shapeBlocker)
         {
             shapeBlocker = null;
-            if (creation.Arguments.Length != 1)
+            if (creation.Arguments.Length == 2 && IsAtMostDefaultStack(creation.Arguments[1].Value))
             {
-                // new Thread(start, maxStackSize): a custom stack size is deliberate.
+                // new Thread(start, 64 * 1024): a stack no larger than the default only saves memory; a pool thread (which
+                // Parallel.For runs on) has the default stack, so the work fits there too. The rewrite would drop it.
+                shapeBlocker = "the threads are given a stack size";
+            }
+            else if (creation.Arguments.Length != 1)
+            {
+                // new Thread(start, 64 << 20): a stack larger than the default is deliberate (deep recursion).
                 return false;
             }
 
@@ -315,6 +336,13 @@ internal static partial class ThreadFanOut
 
             return true;
         }
+
+        /// <summary>
+        /// A <c>maxStackSize</c> argument that is a constant from 0 (the default) up to 1 MB, the default stack of a
+        /// thread-pool thread on the common platforms. Any other value, or one not known when compiling, is deliberate.
+        /// </summary>
+        private static bool IsAtMostDefaultStack(IOperation size)
+            => OperationFacts.StripConversions(size).ConstantValue is { HasValue: true, Value: int bytes } && bytes >= 0 && bytes <= 1024 * 1024;
 
         /// <summary>
         /// The selector of <c>Enumerable.Range(0, n).Select(i =&gt; new Thread(...)).ToList()</c> (or <c>.ToArray()</c>) stored

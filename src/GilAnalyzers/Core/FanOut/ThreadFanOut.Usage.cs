@@ -184,6 +184,19 @@ internal static partial class ThreadFanOut
             /// <summary>The function, or for threads kept in a field every method and accessor of the type (in this file).</summary>
             private IEnumerable<IOperation> Scopes(IOperation root)
             {
+                if (_handle.Collection is IParameterSymbol { ContainingSymbol: IMethodSymbol filler } parameter && _handle.Site.SemanticModel is { } callerModel)
+                {
+                    // FillThreads(threads) / JoinThreads(threads) called one after the other on a local array: the function
+                    // fills the collection its caller hands in, and the callers are where it is joined.
+                    yield return root;
+                    foreach (var caller in CallersHandingInALocal(filler, parameter, callerModel))
+                    {
+                        yield return caller;
+                    }
+
+                    yield break;
+                }
+
                 if (_handle.Collection is not IFieldSymbol field || _handle.Site.SemanticModel is not { } model)
                 {
                     yield return root;
@@ -215,6 +228,49 @@ internal static partial class ThreadFanOut
                                 }
 
                                 break;
+                        }
+                    }
+                }
+            }
+
+            /// <summary>
+            /// The bodies of the methods of <paramref name="filler"/>'s type (in this file) that call it with a local for
+            /// <paramref name="parameter"/>; each such local joins the thread containers followed there.
+            /// </summary>
+            private IEnumerable<IOperation> CallersHandingInALocal(IMethodSymbol filler, IParameterSymbol parameter, SemanticModel model)
+            {
+                var tree = _handle.Site.Syntax.SyntaxTree;
+                var callers = 0;
+                foreach (var reference in filler.ContainingType.DeclaringSyntaxReferences)
+                {
+                    if (reference.SyntaxTree != tree || reference.GetSyntax() is not TypeDeclarationSyntax type)
+                    {
+                        continue;
+                    }
+
+                    foreach (var member in type.Members)
+                    {
+                        if (member is not BaseMethodDeclarationSyntax method || model.GetOperation(method) is not { } body)
+                        {
+                            continue;
+                        }
+
+                        var handsIn = false;
+                        foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
+                        {
+                            if (operation is IInvocationOperation call
+                                && SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, filler.OriginalDefinition)
+                                && call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == parameter.Ordinal) is { } argument
+                                && OperationFacts.StripConversions(argument.Value) is ILocalReferenceOperation local)
+                            {
+                                _containerSymbols.Add(local.Local);
+                                handsIn = true;
+                            }
+                        }
+
+                        if (handsIn && callers++ < MaxExtraScopes)
+                        {
+                            yield return body;
                         }
                     }
                 }
