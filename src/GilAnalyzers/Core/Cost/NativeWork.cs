@@ -534,6 +534,61 @@ internal static class NativeWork
         return false;
     }
 
+    /// <summary>
+    /// ONNX Runtime's types: its <c>InferenceSession</c> is documented as safe for concurrent <c>Run</c> calls on one
+    /// session, and its values and tensors (<c>NamedOnnxValue</c>, <c>OrtValue</c>, <c>DenseTensor</c>) are objects of
+    /// one call. A call into it is native work, but it keeps no process-global state that threads would have to take
+    /// turns on: a lock around it serialises threads that could share the session (GIL001), not a library only
+    /// processes can run in parallel (GIL006).
+    /// </summary>
+    private static readonly HashSet<string> ThreadSafeNativeTypeNames = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "InferenceSession", "NamedOnnxValue", "DisposableNamedOnnxValue", "OrtValue", "RunOptions", "DenseTensor",
+    };
+
+    /// <summary>
+    /// A call into a native library that is safe to share between threads (see <see cref="ThreadSafeNativeTypeNames"/>):
+    /// resolved, a member of a type in <c>Microsoft.ML.OnnxRuntime</c>; unresolved (the package missing), a call on, or a
+    /// static call of, one of its type names.
+    /// </summary>
+    public static bool IsThreadSafeNativeCall(IOperation operation)
+    {
+        switch (operation)
+        {
+            case IInvocationOperation { TargetMethod.ContainingType: { } type }:
+                return IsOnnxRuntimeType(type);
+            case IInvalidOperation { Syntax: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }, SemanticModel: { } model }:
+                if (access.Expression is IdentifierNameSyntax identifier && ThreadSafeNativeTypeNames.Contains(identifier.Identifier.ValueText))
+                {
+                    return true;
+                }
+
+                return model.GetTypeInfo(access.Expression).Type is { } receiver
+                       && (receiver.TypeKind == TypeKind.Error ? ThreadSafeNativeTypeNames.Contains(receiver.Name) : IsOnnxRuntimeType(receiver));
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsOnnxRuntimeType(ITypeSymbol type)
+    {
+        if (type.ContainingNamespace is not { IsGlobalNamespace: false } ns)
+        {
+            return false;
+        }
+
+        // Microsoft.ML.OnnxRuntime and the namespaces under it (…OnnxRuntime.Tensors).
+        string? first = null, second = null, third = null;
+        for (var current = ns; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
+        {
+            third = second;
+            second = first;
+            first = current.Name;
+        }
+
+        return first == "Microsoft" && second == "ML" && third == "OnnxRuntime";
+    }
+
     /// <summary>"TF_LoadSessionFromSavedModel" → TF, Load, Session, From, Saved, Model; "acmStreamConvert" → acm, Stream, Convert.</summary>
     internal static IEnumerable<string> Words(string name)
     {

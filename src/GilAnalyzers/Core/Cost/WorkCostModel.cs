@@ -426,6 +426,9 @@ internal sealed class WorkCostModel
             case ILoopOperation loop when walk.LockBody && IsElementwiseMerge(loop):
                 // Adding a vector computed outside the lock into the shared one: one cheap pass per merge.
                 return;
+            case ILoopOperation loop when walk.LockBody && IsCopyOnlyLoop(loop):
+                // Moving values computed before the lock into the shared array, element by element: Array.Copy by hand.
+                return;
             case ILoopOperation loop when walk.LockBody && IsPendingMerge(loop, walk):
                 // Applying results computed outside the lock, item by item: one cheap pass per merge.
                 return;
@@ -1890,6 +1893,89 @@ internal sealed class WorkCostModel
         }
 
         return sourceRead;
+    }
+
+    /// <summary>
+    /// A loop (or a loop nest) that only moves the elements of an array the caller handed over (a local or a parameter)
+    /// into an array of the shared state (a field or property of this instance, or a static one) —
+    /// <c>_atlas[d++] = tile[s++];</c>, with the index bookkeeping around it (<c>d += stride;</c>) and bounds checks that
+    /// throw — the hand-written form of <c>Array.Copy</c>, which is not counted as work either. Under a lock it is the
+    /// store the lock guards: the values were computed before, and a copy is bound by memory, not by a core. A copy out
+    /// of the shared state, or between two other objects' arrays, is not this shape. A loop that computes on the values
+    /// (<c>dst[i] = src[i] * k</c>, <c>sum += src[i]</c>), reads an element anywhere else (a condition, a look-up table
+    /// index), or calls anything is not a copy.
+    /// </summary>
+    private static bool IsCopyOnlyLoop(ILoopOperation loop)
+    {
+        var copies = 0;
+        return CopiesOnly(loop.Body, ref copies) && copies > 0;
+    }
+
+    private static bool CopiesOnly(IOperation operation, ref int copies)
+    {
+        switch (operation)
+        {
+            case IThrowOperation:
+                // A bounds check's exception (throw new Exception("out of range: " + i)) runs at most once.
+                return true;
+            case ISimpleAssignmentOperation assignment
+                when OperationFacts.StripConversions(assignment.Target) is IArrayElementReferenceOperation target:
+                if (OperationFacts.StripConversions(assignment.Value) is not IArrayElementReferenceOperation source
+                    || !IsSharedArray(target.ArrayReference) || !IsCallersArray(source.ArrayReference)
+                    || !AddressesOnly(target) || !AddressesOnly(source))
+                {
+                    return false;
+                }
+
+                copies++;
+                return true;
+            case IArrayElementReferenceOperation:
+            case IPropertyReferenceOperation { Property.IsIndexer: true }:
+            case IInvocationOperation or IObjectCreationOperation or IInvalidOperation or IAnonymousFunctionOperation
+                or IDynamicInvocationOperation or IDynamicMemberReferenceOperation or IAwaitOperation:
+                return false;
+        }
+
+        foreach (var child in operation.ChildOperations)
+        {
+            if (!CopiesOnly(child, ref copies))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>An array the lock guards: a field or property of this instance, or a static one (<c>_pixels</c>, <c>RawData</c>).</summary>
+    private static bool IsSharedArray(IOperation array)
+        => OperationFacts.StripConversions(array) switch
+        {
+            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } => true,
+            IPropertyReferenceOperation { Property.IsIndexer: false, Instance: null or IInstanceReferenceOperation } => true,
+            _ => false,
+        };
+
+    /// <summary>An array the caller computed and handed over: a local or a parameter (<c>tile</c>, <c>imageData</c>).</summary>
+    private static bool IsCallersArray(IOperation array)
+        => OperationFacts.StripConversions(array) is ILocalReferenceOperation or IParameterReferenceOperation;
+
+    /// <summary>An element's array and indices: locals, fields, constants and arithmetic on them — no element read, no call.</summary>
+    private static bool AddressesOnly(IArrayElementReferenceOperation element)
+    {
+        foreach (var child in element.ChildOperations)
+        {
+            foreach (var part in child.DescendantsAndSelf())
+            {
+                if (part is IArrayElementReferenceOperation or IPropertyReferenceOperation { Property.IsIndexer: true }
+                    or IInvocationOperation or IObjectCreationOperation or IInvalidOperation)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

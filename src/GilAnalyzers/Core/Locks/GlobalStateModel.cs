@@ -213,6 +213,9 @@ internal sealed class GlobalStateModel
                         when IsWritten(instanceField):
                         mutatesInstance = true;
                         break;
+                    case IInvocationOperation or IInvalidOperation when NativeWork.IsThreadSafeNativeCall(operation):
+                        // ONNX Runtime's session and values: native, but nothing threads must take turns on.
+                        break;
                     case IObjectCreationOperation or IInvalidOperation when NativeWork.ImageCopyConstruction(operation) is { } copy:
                         native ??= copy;
                         break;
