@@ -492,7 +492,15 @@ internal static class OperationFacts
             return false;
         }
 
-        ILocalSymbol? local = StripConversions(invocation.Instance) switch
+        var instance = StripConversions(invocation.Instance);
+        if (instance is IConditionalAccessInstanceOperation
+            && invocation.Parent is IConditionalAccessOperation { Operation: { } tested } access && access.WhenNotNull == invocation)
+        {
+            // t?.Join(): the thread tested for null.
+            instance = StripConversions(tested);
+        }
+
+        ILocalSymbol? local = instance switch
         {
             ILocalReferenceOperation reference => reference.Local,
             IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array } => array.Local,
@@ -513,7 +521,9 @@ internal static class OperationFacts
         return declaration switch
         {
             // var t = new Thread(…); Thread[] threads = new Thread[n]; var threads = new List<Thread>();
-            VariableDeclaratorSyntax declarator => IsMadeByNew(declarator),
+            // Thread t = StartSort(…); where StartSort returns a thread it made with new and started (or null).
+            VariableDeclaratorSyntax declarator => IsMadeByNew(declarator)
+                                                   || (invocation.SemanticModel is { } semanticModel && IsStartedByHelper(declarator, semanticModel)),
             // foreach (var t in threads) where threads is itself such a local of this method.
             ForEachStatementSyntax { Expression: IdentifierNameSyntax collection } when invocation.SemanticModel is { } model
                 => model.GetSymbolInfo(collection).Symbol is ILocalSymbol { DeclaringSyntaxReferences.Length: 1 } source
@@ -522,6 +532,57 @@ internal static class OperationFacts
                    && EnclosingMember(sourceDeclaration) == member,
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// <c>Thread t = StartSort(list, lo, mid);</c>: the local holds what a source method of the same type returns, and that
+    /// method returns only a <c>Thread</c> local it made with <c>new Thread(…)</c> and started in its own body, or
+    /// <c>null</c> (it ran the work inline). Joining it waits for a fork of the caller's own work.
+    /// </summary>
+    private static bool IsStartedByHelper(VariableDeclaratorSyntax declarator, SemanticModel model)
+    {
+        if (declarator.Initializer?.Value is not InvocationExpressionSyntax call
+            || model.GetSymbolInfo(call).Symbol is not IMethodSymbol { ReturnType.Name: "Thread" } helper
+            || helper.DeclaringSyntaxReferences.Length != 1
+            || helper.DeclaringSyntaxReferences[0].SyntaxTree != declarator.SyntaxTree
+            || helper.DeclaringSyntaxReferences[0].GetSyntax() is not MethodDeclarationSyntax { Body: { } body })
+        {
+            return false;
+        }
+
+        var threads = 0;
+        foreach (var statement in body.DescendantNodes(n => n is not AnonymousFunctionExpressionSyntax and not LocalFunctionStatementSyntax).OfType<ReturnStatementSyntax>())
+        {
+            switch (statement.Expression)
+            {
+                case LiteralExpressionSyntax literal when literal.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.NullLiteralExpression):
+                    continue;
+                case IdentifierNameSyntax name when IsStartedNewThread(body, name.Identifier.ValueText):
+                    threads++;
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return threads > 0;
+    }
+
+    /// <summary><paramref name="name"/> is a local of <paramref name="body"/> declared as <c>new Thread(…)</c> and started there (<c>name.Start(…)</c>).</summary>
+    private static bool IsStartedNewThread(BlockSyntax body, string name)
+    {
+        var made = body.DescendantNodes().OfType<VariableDeclaratorSyntax>()
+            .Where(d => d.Identifier.ValueText == name).ToList();
+        if (made.Count != 1
+            || made[0].Initializer?.Value is not ObjectCreationExpressionSyntax { Type: var type }
+            || (type is IdentifierNameSyntax { Identifier.ValueText: "Thread" } || type is QualifiedNameSyntax { Right.Identifier.ValueText: "Thread" }) == false)
+        {
+            return false;
+        }
+
+        return body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i =>
+            i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Start", Expression: IdentifierNameSyntax { Identifier.ValueText: var started } }
+            && started == name);
     }
 
     private static bool IsMadeByNew(VariableDeclaratorSyntax declarator)
