@@ -60,7 +60,8 @@ internal static class NativeWork
     private static readonly string[] WrapperNamespaces =
     {
         "System.Drawing", "SkiaSharp", "Cairo", "OpenCvSharp", "Emgu.CV", "ImageMagick", "Tensorflow", "TensorFlow",
-        "Microsoft.ML.OnnxRuntime", "OSGeo", "Tesseract", "PdfiumViewer", "Pdfium", "FFmpeg", "Leptonica",
+        "Microsoft.ML.OnnxRuntime", "OSGeo", "Tesseract", "PdfiumViewer", "Pdfium", "PDFiumCore", "PDFiumSharp", "FFmpeg",
+        "Leptonica",
     };
 
     private static readonly string[][] WrapperNamespaceParts = Array.ConvertAll(WrapperNamespaces, n => n.Split('.'));
@@ -149,6 +150,8 @@ internal static class NativeWork
                 return copy;
             case IInvalidOperation invalid when UnresolvedWrapperCall(invalid) is { } name:
                 return NamesBulkWork(name) || IsOpenCvImageCall(invalid.Syntax, name) ? name : null;
+            case IInvalidOperation invalid when UnresolvedStaticImportCall(invalid) is { } imported:
+                return NamesBulkWork(imported) ? imported : null;
             case IInvalidOperation invalid when NativeCandidate(invalid) is { } candidate:
                 return (NamesBulkWork(candidate.Name) && !TakesOnlyScalars(candidate)) || TakesDataToProcess(candidate, candidate.Name) ? candidate.Name : null;
             case IInvalidOperation invalid when UnresolvedBulkCallOnWrapperObject(invalid) is { } handed:
@@ -366,6 +369,64 @@ internal static class NativeWork
     }
 
     /// <summary>
+    /// <c>FPDF_RenderPageBitmap(bitmap, page, …)</c> in a file with <c>using static PDFiumCore.fpdfview;</c> and the package
+    /// missing: a bare-name call that binds to nothing (no candidate at all) while the file imports the static members of
+    /// a native wrapper's class — the usual way generated bindings (PDFiumCore, FFmpeg.AutoGen) are called. The called
+    /// name, or null.
+    /// </summary>
+    public static string? UnresolvedStaticImportCall(IInvalidOperation invalid)
+    {
+        if (invalid.Syntax is not InvocationExpressionSyntax { Expression: IdentifierNameSyntax called }
+            || invalid.SemanticModel is not { } model
+            || !model.GetSymbolInfo(invalid.Syntax).CandidateSymbols.IsEmpty)
+        {
+            return null;
+        }
+
+        for (SyntaxNode? node = invalid.Syntax; node is not null; node = node.Parent)
+        {
+            var usings = node switch
+            {
+                CompilationUnitSyntax unit => unit.Usings,
+                BaseNamespaceDeclarationSyntax space => space.Usings,
+                _ => default,
+            };
+            foreach (var directive in usings)
+            {
+                if (directive.StaticKeyword.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.StaticKeyword)
+                    && directive.Name is QualifiedNameSyntax { Left: { } imported }
+                    && IsWrapperNamespaceName(imported))
+                {
+                    return called.Identifier.ValueText;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The namespace part of a <c>using static</c> directive (<c>PDFiumCore</c>, <c>FFmpeg.AutoGen</c>) names a wrapper's namespace.</summary>
+    private static bool IsWrapperNamespaceName(NameSyntax name)
+    {
+        var parts = name.ToString().Split('.');
+        foreach (var wrapper in WrapperNamespaceParts)
+        {
+            var matches = parts.Length >= wrapper.Length;
+            for (var i = 0; i < wrapper.Length && matches; i++)
+            {
+                matches = string.Equals(parts[i].Trim(), wrapper[i], StringComparison.Ordinal);
+            }
+
+            if (matches)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// <c>var g = Graphics.FromImage(..)</c> or <c>var m = new Mat(..)</c> with the package missing: the local's type does
     /// not resolve (not even to a name), but its initializer names the wrapper.
     /// </summary>
@@ -501,7 +562,30 @@ internal static class NativeWork
             bulk |= BulkVerbs.Contains(word);
         }
 
-        return bulk;
+        return bulk && !OpensDocument(name);
+    }
+
+    /// <summary>
+    /// <c>FPDF_LoadDocument</c>, <c>LoadMemDocument</c>: "loading" a document only opens it (a document library reads the
+    /// file's trailer and cross-reference table; pages are parsed when asked for), so on its own it is not bulk work —
+    /// the page loads, renders and extractions that follow are. <c>LoadPage</c>, <c>LoadModel</c> stay bulk.
+    /// </summary>
+    private static bool OpensDocument(string name)
+    {
+        var loads = false;
+        var document = false;
+        foreach (var word in Words(name))
+        {
+            if (BulkVerbs.Contains(word) && !word.Equals("Load", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            loads |= word.Equals("Load", StringComparison.OrdinalIgnoreCase);
+            document |= word.Equals("Document", StringComparison.OrdinalIgnoreCase) || word.Equals("Doc", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return loads && document;
     }
 
     public static bool IsWrapperType(ITypeSymbol type)

@@ -182,9 +182,45 @@ internal sealed class SerialisedLockSite
             return null;
         }
 
-        return CostIfReportable(region, costModel, context.Options, context.CancellationToken, inParallelCode) is { } cost
-            ? new SerialisedLockSite(region, identity, cost, where)
+        if (CostIfReportable(region, costModel, context.Options, context.CancellationToken, inParallelCode) is { } cost)
+        {
+            return new SerialisedLockSite(region, identity, cost, where);
+        }
+
+        return parallel is null && identity.Scope == LockScope.ProcessGlobal && NativeLibraryCallRunner(region) is { } handedIn
+               && handedIn.Strength >= GilOptions.MinWorkStrength(context.Options, region.Anchor.Syntax.SyntaxTree)
+            ? new SerialisedLockSite(region, identity, handedIn, where)
             : null;
+    }
+
+    /// <summary>
+    /// <c>T Invoke&lt;T&gt;(Func&lt;T&gt; func) { lock (s_library) return func(); }</c> with the lock named for a native
+    /// library (<see cref="NativeWork.NativeLockName"/>): the wrapper of a library that is not thread-safe runs every call
+    /// of it — page renders included — as a delegate handed to one process-wide lock. The work is the callers', out of
+    /// sight here, but the helper exists to serialise the library's work. The cost, or null when the region does not
+    /// invoke a delegate parameter of its method, or the lock is not named for a native library.
+    /// </summary>
+    private static WorkCost? NativeLibraryCallRunner(LockRegion region)
+    {
+        if (NativeWork.NativeLockName(region.LockedValue) is not { } library)
+        {
+            return null;
+        }
+
+        foreach (var operation in region.Body)
+        {
+            foreach (var descendant in operation.DescendantsAndSelf())
+            {
+                if (descendant is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: IParameterReferenceOperation handed }
+                    && !OperationFacts.HasAttributeNamed(handed.Parameter.Type, "UnmanagedFunctionPointerAttribute"))
+                {
+                    return new WorkCost(WorkKind.CpuBound, "'" + handed.Parameter.Name + "' (every call of the native library '" + library + "' its callers hand in)",
+                        WorkCost.NestedStrength, bulkData: true);
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
