@@ -597,14 +597,7 @@ internal static class NativeWork
 
         // The outermost three namespace names, without building the display string: this runs for every call the
         // cost and global-state models walk.
-        string? first = null, second = null, third = null;
-        for (var current = ns; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
-        {
-            third = second;
-            second = first;
-            first = current.Name;
-        }
-
+        var (first, second, third) = OutermostNames(ns);
         foreach (var parts in WrapperNamespaceParts)
         {
             if (parts[0] == first
@@ -662,6 +655,13 @@ internal static class NativeWork
         }
 
         // Microsoft.ML.OnnxRuntime and the namespaces under it (…OnnxRuntime.Tensors).
+        var (first, second, third) = OutermostNames(ns);
+        return first == "Microsoft" && second == "ML" && third == "OnnxRuntime";
+    }
+
+    /// <summary>The outermost three names of a namespace (<c>Microsoft</c>, <c>ML</c>, <c>OnnxRuntime</c> for Microsoft.ML.OnnxRuntime.Tensors); null where it is shallower.</summary>
+    private static (string? First, string? Second, string? Third) OutermostNames(INamespaceSymbol ns)
+    {
         string? first = null, second = null, third = null;
         for (var current = ns; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
         {
@@ -670,7 +670,7 @@ internal static class NativeWork
             first = current.Name;
         }
 
-        return first == "Microsoft" && second == "ML" && third == "OnnxRuntime";
+        return (first, second, third);
     }
 
     /// <summary>"TF_LoadSessionFromSavedModel" → TF, Load, Session, From, Saved, Model; "acmStreamConvert" → acm, Stream, Convert.</summary>
