@@ -167,16 +167,15 @@ internal static partial class PoolFanOut
         IParameterSymbol? work = null;
         foreach (var operation in OperationFacts.Descendants(lambda.Body, enterFunctions: false))
         {
-            if (operation is IInvocationOperation { TargetMethod: { MethodKind: MethodKind.DelegateInvoke }, Instance: { } target }
-                && OperationFacts.StripConversions(target) is IParameterReferenceOperation parameter
-                && SymbolEqualityComparer.Default.Equals(parameter.Parameter.ContainingSymbol?.OriginalDefinition, method))
+            if (OperationFacts.InvokedDelegateParameter(operation) is { } parameter
+                && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol?.OriginalDefinition, method))
             {
-                if (work is not null && !SymbolEqualityComparer.Default.Equals(work, parameter.Parameter))
+                if (work is not null && !SymbolEqualityComparer.Default.Equals(work, parameter))
                 {
                     return null;
                 }
 
-                work = parameter.Parameter;
+                work = parameter;
             }
         }
 
@@ -429,8 +428,7 @@ internal static partial class PoolFanOut
         var calls = new List<IOperation>();
         foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
         {
-            if (operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: { } target }
-                && OperationFacts.StripConversions(target) is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } })
+            if (OperationFacts.InvokedDelegateParameter(operation) is { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.Ordinary or MethodKind.LocalFunction } })
             {
                 calls.Add(operation);
             }

@@ -45,6 +45,16 @@ internal static class OperationFacts
         return operation;
     }
 
+    /// <summary>
+    /// The parameter whose delegate <paramref name="operation"/> invokes (<c>body(item)</c>, <c>work()</c>; conversions on the
+    /// delegate stripped), or null when it is not a delegate call on a parameter.
+    /// </summary>
+    public static IParameterSymbol? InvokedDelegateParameter(IOperation operation)
+        => operation is IInvocationOperation { TargetMethod.MethodKind: MethodKind.DelegateInvoke, Instance: { } target }
+           && StripConversions(target) is IParameterReferenceOperation parameter
+            ? parameter.Parameter
+            : null;
+
     /// <summary>What an await really awaits: <c>task.ConfigureAwait(false)</c> awaits the task itself (conversions stripped).</summary>
     public static IOperation StripConfigureAwait(IOperation awaited)
     {
@@ -575,7 +585,7 @@ internal static class OperationFacts
             .Where(d => d.Identifier.ValueText == name).ToList();
         if (made.Count != 1
             || made[0].Initializer?.Value is not ObjectCreationExpressionSyntax { Type: var type }
-            || (type is IdentifierNameSyntax { Identifier.ValueText: "Thread" } || type is QualifiedNameSyntax { Right.Identifier.ValueText: "Thread" }) == false)
+            || type is not (IdentifierNameSyntax { Identifier.ValueText: "Thread" } or QualifiedNameSyntax { Right.Identifier.ValueText: "Thread" }))
         {
             return false;
         }
