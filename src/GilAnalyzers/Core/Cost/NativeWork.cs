@@ -409,21 +409,8 @@ internal static class NativeWork
     private static bool IsWrapperNamespaceName(NameSyntax name)
     {
         var parts = name.ToString().Split('.');
-        foreach (var wrapper in WrapperNamespaceParts)
-        {
-            var matches = parts.Length >= wrapper.Length;
-            for (var i = 0; i < wrapper.Length && matches; i++)
-            {
-                matches = string.Equals(parts[i].Trim(), wrapper[i], StringComparison.Ordinal);
-            }
-
-            if (matches)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        string? Part(int i) => i < parts.Length ? parts[i].Trim() : null;
+        return IsWrapperNamespace(Part(0), Part(1), Part(2));
     }
 
     /// <summary>
@@ -598,6 +585,12 @@ internal static class NativeWork
         // The outermost three namespace names, without building the display string: this runs for every call the
         // cost and global-state models walk.
         var (first, second, third) = OutermostNames(ns);
+        return IsWrapperNamespace(first, second, third);
+    }
+
+    /// <summary>A namespace whose outermost three names (null where it is shallower) start with one of <see cref="WrapperNamespaces"/>.</summary>
+    private static bool IsWrapperNamespace(string? first, string? second, string? third)
+    {
         foreach (var parts in WrapperNamespaceParts)
         {
             if (parts[0] == first
