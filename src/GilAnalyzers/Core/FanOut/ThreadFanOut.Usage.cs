@@ -203,8 +203,17 @@ internal static partial class ThreadFanOut
                     yield break;
                 }
 
+                foreach (var body in BodiesInThisFile(field.ContainingType, model, accessors: true))
+                {
+                    yield return body;
+                }
+            }
+
+            /// <summary>The bodies of the methods (and, with <paramref name="accessors"/>, the property accessors) of <paramref name="owner"/>'s declarations in this file.</summary>
+            private IEnumerable<IOperation> BodiesInThisFile(INamedTypeSymbol owner, SemanticModel model, bool accessors)
+            {
                 var tree = _handle.Site.Syntax.SyntaxTree;
-                foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+                foreach (var reference in owner.DeclaringSyntaxReferences)
                 {
                     if (reference.SyntaxTree != tree || reference.GetSyntax() is not TypeDeclarationSyntax type)
                     {
@@ -218,8 +227,8 @@ internal static partial class ThreadFanOut
                             case BaseMethodDeclarationSyntax method when model.GetOperation(method) is { } body:
                                 yield return body;
                                 break;
-                            case BasePropertyDeclarationSyntax { AccessorList: { } accessors }:
-                                foreach (var accessor in accessors.Accessors)
+                            case BasePropertyDeclarationSyntax { AccessorList: { } list } when accessors:
+                                foreach (var accessor in list.Accessors)
                                 {
                                     if (model.GetOperation(accessor) is { } accessorBody)
                                     {
@@ -239,39 +248,25 @@ internal static partial class ThreadFanOut
             /// </summary>
             private IEnumerable<IOperation> CallersHandingInALocal(IMethodSymbol filler, IParameterSymbol parameter, SemanticModel model)
             {
-                var tree = _handle.Site.Syntax.SyntaxTree;
                 var callers = 0;
-                foreach (var reference in filler.ContainingType.DeclaringSyntaxReferences)
+                foreach (var body in BodiesInThisFile(filler.ContainingType, model, accessors: false))
                 {
-                    if (reference.SyntaxTree != tree || reference.GetSyntax() is not TypeDeclarationSyntax type)
+                    var handsIn = false;
+                    foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
                     {
-                        continue;
+                        if (operation is IInvocationOperation call
+                            && SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, filler.OriginalDefinition)
+                            && call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == parameter.Ordinal) is { } argument
+                            && OperationFacts.StripConversions(argument.Value) is ILocalReferenceOperation local)
+                        {
+                            _containerSymbols.Add(local.Local);
+                            handsIn = true;
+                        }
                     }
 
-                    foreach (var member in type.Members)
+                    if (handsIn && callers++ < MaxExtraScopes)
                     {
-                        if (member is not BaseMethodDeclarationSyntax method || model.GetOperation(method) is not { } body)
-                        {
-                            continue;
-                        }
-
-                        var handsIn = false;
-                        foreach (var operation in OperationFacts.Descendants(body, enterFunctions: false))
-                        {
-                            if (operation is IInvocationOperation call
-                                && SymbolEqualityComparer.Default.Equals(call.TargetMethod.OriginalDefinition, filler.OriginalDefinition)
-                                && call.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == parameter.Ordinal) is { } argument
-                                && OperationFacts.StripConversions(argument.Value) is ILocalReferenceOperation local)
-                            {
-                                _containerSymbols.Add(local.Local);
-                                handsIn = true;
-                            }
-                        }
-
-                        if (handsIn && callers++ < MaxExtraScopes)
-                        {
-                            yield return body;
-                        }
+                        yield return body;
                     }
                 }
             }
