@@ -125,43 +125,35 @@ internal sealed partial class LockFixPlanner
     /// or an outer block that holds only the inner loop — the innermost loop's block, so that each innermost iteration is an
     /// item (a tile's pixels, a matrix's cells) and the writes are applied in the nest's order. Null for any other body.
     /// </summary>
-    private static BlockSyntax? SplitBody(StatementSyntax loop)
-    {
-        var current = loop;
-        for (var depth = 0; depth < MaxNestDepth; depth++)
-        {
-            switch (InnerStatement(current))
-            {
-                case BlockSyntax { Statements.Count: 1 } block when IsNestableLoop(block.Statements[0]):
-                    current = block.Statements[0];
-                    break;
-                case BlockSyntax block:
-                    return block;
-                case StatementSyntax inner when IsNestableLoop(inner):
-                    current = inner;
-                    break;
-                default:
-                    return null;
-            }
-        }
+    private static BlockSyntax? SplitBody(StatementSyntax loop) => Nest(loop).Body;
 
-        return null;
-    }
+    /// <summary>The loops of the nest <see cref="SplitBody"/> walks, outermost first.</summary>
+    private static IEnumerable<StatementSyntax> NestLoops(StatementSyntax loop) => Nest(loop).Loops;
 
     private const int MaxNestDepth = 4;
 
-    /// <summary>The loops of the nest <see cref="SplitBody"/> walks, outermost first.</summary>
-    private static IEnumerable<StatementSyntax> NestLoops(StatementSyntax loop)
+    /// <summary>The loops from <paramref name="loop"/> down to the block whose statements are the items, and that block (null when there is none).</summary>
+    private static (List<StatementSyntax> Loops, BlockSyntax? Body) Nest(StatementSyntax loop)
     {
-        var body = SplitBody(loop);
-        for (var current = loop; current is not null; )
+        var loops = new List<StatementSyntax> { loop };
+        for (var depth = 0; depth < MaxNestDepth; depth++)
         {
-            yield return current;
-            var inner = InnerStatement(current);
-            current = inner == body ? null
-                : inner is BlockSyntax { Statements.Count: 1 } block ? block.Statements[0]
-                : inner;
+            switch (InnerStatement(loops[loops.Count - 1]))
+            {
+                case BlockSyntax { Statements.Count: 1 } block when IsNestableLoop(block.Statements[0]):
+                    loops.Add(block.Statements[0]);
+                    break;
+                case BlockSyntax block:
+                    return (loops, block);
+                case StatementSyntax inner when IsNestableLoop(inner):
+                    loops.Add(inner);
+                    break;
+                default:
+                    return (loops, null);
+            }
         }
+
+        return (loops, null);
     }
 
     private static StatementSyntax? InnerStatement(StatementSyntax loop) => loop switch
