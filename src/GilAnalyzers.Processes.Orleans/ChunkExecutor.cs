@@ -21,7 +21,11 @@ namespace GilAnalyzers.Processes.Orleans;
 public sealed class ChunkExecutor : IDisposable
 {
     private readonly ConcurrentDictionary<(string Assembly, Guid Mvid, int Token), PoolChunkRunner> _runners = new();
-    private readonly ConcurrentDictionary<long, byte> _held = new();
+    // Chunk calls this silo received: 0 while running, then the tick count at which the answer left. An answered call
+    // is still reported as held for a while, so a client whose answer is slow on the way (a loaded machine) does not
+    // take the call for lost and run the chunk again.
+    private readonly ConcurrentDictionary<long, long> _held = new();
+    private const long AnsweredMemoryMilliseconds = 30_000;
     private readonly ProcessPool _pool;
     private readonly string _silo;
 
@@ -76,19 +80,28 @@ public sealed class ChunkExecutor : IDisposable
         }
         finally
         {
-            _held.TryRemove(work.CallId, out _);
+            _held[work.CallId] = Math.Max(1, Environment.TickCount64);
         }
     }
 
-    /// <summary>For each call id: true while the chunk call is running here.</summary>
+    /// <summary>For each call id: true while the chunk call is running here, or its answer left less than 30 s ago.</summary>
     /// <param name="callIds">The ids.</param>
     /// <returns>One flag per id.</returns>
     public bool[] Holds(long[] callIds)
     {
+        long now = Environment.TickCount64;
+        foreach (KeyValuePair<long, long> call in _held)
+        {
+            if (call.Value != 0 && now - call.Value > AnsweredMemoryMilliseconds)
+            {
+                _held.TryRemove(call.Key, out _);
+            }
+        }
+
         var held = new bool[callIds.Length];
         for (int i = 0; i < callIds.Length; i++)
         {
-            held[i] = _held.ContainsKey(callIds[i]);
+            held[i] = _held.TryGetValue(callIds[i], out long answered) && (answered == 0 || now - answered <= AnsweredMemoryMilliseconds);
         }
 
         return held;

@@ -21,6 +21,9 @@ internal sealed class ChunkJob(int start, int count, byte[] items)
 
     public int Attempts;
 
+    /// <summary>Times the chunk was sent again because a silo that stayed alive did not hold its call (lost on the way).</summary>
+    public int Resends;
+
     /// <summary>The chunk's last item.</summary>
     public int Last => Start + Count - 1;
 
@@ -55,6 +58,9 @@ internal sealed class ChunkScheduler
     private readonly ConcurrentQueue<ChunkJob> _retry = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static long s_callIds;
+    // Resends of one chunk whose call a live silo never held before the map fails (a request or answer lost on the way
+    // again and again means the client cannot reach that silo's work).
+    private const int MaxResends = 5;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _outstanding;
     private volatile bool _exhausted;
@@ -292,8 +298,23 @@ internal sealed class ChunkScheduler
             if (inFlight.Lost && !token.IsCancellationRequested)
             {
                 // The silo is alive but no longer holds the call: the request or its answer was lost on the way (e.g.
-                // through the gateway of a silo that died). Run the chunk again; this lane goes on.
-                Requeue(job, slot, ex);
+                // through the gateway of a silo that died). Run the chunk again; this lane goes on. The silo was not
+                // lost, so this is not one of the chunk's attempts on lost silos; resends have a budget of their own.
+                job.Attempts--;
+                if (++job.Resends > MaxResends)
+                {
+                    _errors.Record(job.Start, new ClusterWorkLostException(
+                        $"{Capitalised(job.Describe())} of '{_call.Display}' was sent {job.Resends} times to silos that stayed in the cluster but never held the call or whose answer never came back (last: {slot.Address}, process {slot.Info.ProcessId}: {ex.GetType().Name}: {ex.Message}).{job.WhichUnknown()}",
+                        job.KnownItem, ex)
+                    {
+                        FirstItemIndex = job.Start,
+                        LastItemIndex = job.Last,
+                    });
+                    return (null, false);
+                }
+
+                _retry.Enqueue(job);
+                Pulse();
                 return (null, true);
             }
 
@@ -348,7 +369,7 @@ internal sealed class ChunkScheduler
 
         for (int i = 0; i < old.Length && i < held.Length; i++)
         {
-            old[i].Value.Seen(held[i]);
+            old[i].Value.Seen(held[i], Environment.TickCount64);
         }
     }
 
@@ -357,7 +378,7 @@ internal sealed class ChunkScheduler
         if (job.Attempts >= Math.Max(1, _pool.Options.MaxAttemptsPerChunk))
         {
             _errors.Record(job.Start, new ClusterWorkLostException(
-                $"{char.ToUpperInvariant(job.Describe()[0])}{job.Describe()[1..]} of '{_call.Display}' ran on {job.Attempts} silos that were lost before they answered (last: {slot.Address}, process {slot.Info.ProcessId}: {cause.GetType().Name}: {cause.Message}).{job.WhichUnknown()}",
+                $"{Capitalised(job.Describe())} of '{_call.Display}' ran on {job.Attempts} silos that were lost before they answered (last: {slot.Address}, process {slot.Info.ProcessId}: {cause.GetType().Name}: {cause.Message}).{job.WhichUnknown()}",
                 job.KnownItem, cause)
             {
                 FirstItemIndex = job.Start,
@@ -369,6 +390,8 @@ internal sealed class ChunkScheduler
         _retry.Enqueue(job);
         Pulse();
     }
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>The next chunk for a lane: one to run again first, then a new one; null when the map has no more work for it.</summary>
     private async Task<ChunkJob?> TakeAsync(CancellationToken token)
@@ -442,9 +465,11 @@ internal sealed class ChunkScheduler
     }
 
     /// <summary>A chunk call on its way or running.</summary>
-    private sealed class InFlight(CancellationTokenSource call)
+    internal sealed class InFlight(CancellationTokenSource call)
     {
+        private const long LostAfterMilliseconds = 2000;
         private int _misses;
+        private long _firstMiss;
 
         public long Sent { get; } = Environment.TickCount64;
 
@@ -458,13 +483,25 @@ internal sealed class ChunkScheduler
             Cancel();
         }
 
-        public void Seen(bool held)
+        /// <summary>
+        /// One answer of the silo. The call is lost when the silo has not held it at two checks in a row spanning at least
+        /// <see cref="LostAfterMilliseconds"/>: a request still queued on a loaded machine is not taken for a lost one.
+        /// </summary>
+        public void Seen(bool held, long now)
         {
             if (held)
             {
                 _misses = 0;
+                _firstMiss = 0;
+                return;
             }
-            else if (++_misses >= 2)
+
+            if (_misses++ == 0)
+            {
+                _firstMiss = now;
+            }
+
+            if (_misses >= 2 && now - _firstMiss >= LostAfterMilliseconds)
             {
                 Lost = true;
                 Cancel();
