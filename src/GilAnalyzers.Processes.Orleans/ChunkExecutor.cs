@@ -25,7 +25,7 @@ public sealed class ChunkExecutor : IDisposable
     // is still reported as held for a while, so a client whose answer is slow on the way (a loaded machine) does not
     // take the call for lost and run the chunk again.
     private readonly ConcurrentDictionary<long, long> _held = new();
-    private const long AnsweredMemoryMilliseconds = 30_000;
+    private const long AnsweredMemoryMilliseconds = 10_000;
     private readonly ProcessPool _pool;
     private readonly string _silo;
 
@@ -84,7 +84,7 @@ public sealed class ChunkExecutor : IDisposable
         }
     }
 
-    /// <summary>For each call id: true while the chunk call is running here, or its answer left less than 30 s ago.</summary>
+    /// <summary>For each call id: true while the chunk call is running here, or its answer left less than 10 s ago.</summary>
     /// <param name="callIds">The ids.</param>
     /// <returns>One flag per id.</returns>
     public bool[] Holds(long[] callIds)
