@@ -11,7 +11,7 @@ Usage:
       --typing N    replay typing (every line prefix) of the N files with the most threading code; zero exceptions allowed
       --exclude RE  skip .csproj files whose path relative to <folder> matches RE
       --commit SHA  recorded in the report
-  GilAnalyzers.RealCode corpus <checkouts> --labels FILE [--labels FILE…] [--references framework|restored|both] [--actions] [--markdown FILE] [--json FILE]
+  GilAnalyzers.RealCode corpus <checkouts> --labels FILE [--labels FILE…] [--references framework|restored|both] [--actions] [--with-process-pool] [--markdown FILE] [--json FILE]
       Scores every analyzer against labelled real code. <checkouts> holds one folder per repository and commit,
       named owner+name@<first 12 hex of the commit> (tools/corpus-checkouts.sh makes them from git clones); nothing is
       fetched. Each label file is tab-separated: repo, commit, path, start-end, expected rule or none, shape, reason.
@@ -20,6 +20,8 @@ Usage:
       falling back to framework references where that fails; both: score both ways.
       --actions: on every true positive, ask every GilAnalyzers fixer for its code actions (as the IDE and dotnet format
       do), apply the first one alone and count the compiler errors it adds; reported per label file and rule.
+      --with-process-pool: compile every project with a reference to GilAnalyzers.Processes, as after
+      `dotnet add package GilAnalyzers.Processes` (GIL006's process-pool fix is refused without it).
   GilAnalyzers.RealCode cost <project.csproj> [--configuration C] [--analyzers FOLDER] [--keep-log FILE] [--without-ca] [--compiler-server]
   GilAnalyzers.RealCode cost --from-log FILE
       Builds the project with -p:ReportAnalyzer=true, GilAnalyzers and the built-in CA analyzers (AnalysisMode=All),

@@ -8,6 +8,7 @@ public static class CorpusCommand
         string? checkouts = null, markdown = null, json = null;
         var labels = new List<string>();
         var actions = false;
+        var withProcessPool = false;
         var modes = new List<ReferenceMode> { ReferenceMode.Framework };
         for (var i = 0; i < args.Length; i++)
         {
@@ -18,6 +19,7 @@ public static class CorpusCommand
                 case "--markdown": markdown = Value(); break;
                 case "--json": json = Value(); break;
                 case "--actions": actions = true; break;
+                case "--with-process-pool": withProcessPool = true; break;
                 case "--references":
                     modes = Value() switch
                     {
@@ -56,7 +58,7 @@ public static class CorpusCommand
             e.Cancel = true;
             cancel.Cancel();
         };
-        var options = new CorpusOptions(Path.GetFullPath(checkouts), labels.Select(Path.GetFullPath).ToList(), modes, actions);
+        var options = new CorpusOptions(Path.GetFullPath(checkouts), labels.Select(Path.GetFullPath).ToList(), modes, actions, withProcessPool);
         var report = await new CorpusScorer(options, log).RunAsync(cancel.Token);
         if (markdown is not null)
         {

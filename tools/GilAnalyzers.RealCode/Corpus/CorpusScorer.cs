@@ -18,7 +18,11 @@ public enum ReferenceMode
 }
 
 /// <param name="Actions">On every true positive, ask the fixers for code actions and apply the first (<c>--actions</c>).</param>
-public sealed record CorpusOptions(string Checkouts, IReadOnlyList<string> LabelFiles, IReadOnlyList<ReferenceMode> Modes, bool Actions = false);
+/// <param name="WithProcessPool">
+/// Adds a reference to GilAnalyzers.Processes to every compiled project: the projects as they are after
+/// <c>dotnet add package GilAnalyzers.Processes</c>, which GIL006's process-pool fix needs (it is refused without it).
+/// </param>
+public sealed record CorpusOptions(string Checkouts, IReadOnlyList<string> LabelFiles, IReadOnlyList<ReferenceMode> Modes, bool Actions = false, bool WithProcessPool = false);
 
 /// <summary>
 /// Scores the analyzers against labelled real code: per checkout (one folder per repository and commit, made by the
@@ -27,6 +31,9 @@ public sealed record CorpusOptions(string Checkouts, IReadOnlyList<string> Label
 /// </summary>
 public sealed class CorpusScorer
 {
+    private static readonly Lazy<MetadataReference> ProcessPoolReference =
+        new(() => MetadataReference.CreateFromFile(typeof(GilAnalyzers.Processes.ProcessPool).Assembly.Location));
+
     private readonly CorpusOptions options;
     private readonly TextWriter log;
     private readonly ImmutableArray<DiagnosticAnalyzer> analyzers = GilCatalog.CreateAnalyzers();
@@ -185,6 +192,13 @@ public sealed class CorpusScorer
                 project = solution.Projects.First(p => p.FilePath == owner.ProjectFile);
                 compilation = (await project.GetCompilationAsync(cancellationToken))!;
                 analyzerOptions = project.AnalyzerOptions;
+            }
+
+            if (options.WithProcessPool && project is not null)
+            {
+                project = project.AddMetadataReference(ProcessPoolReference.Value);
+                compilation = (await project.GetCompilationAsync(cancellationToken))!;
+                entry.Note = entry.Note is null ? "with GilAnalyzers.Processes" : entry.Note + "; with GilAnalyzers.Processes";
             }
 
             var binding = Stopwatch.StartNew();
