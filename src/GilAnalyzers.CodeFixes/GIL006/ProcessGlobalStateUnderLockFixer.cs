@@ -30,7 +30,7 @@ namespace GilAnalyzers.CodeFixes;
 /// refused because their hidden state cannot be checked.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProcessGlobalStateUnderLockFixer)), Shared]
-public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
+public sealed partial class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
 {
     public const string ProcessPoolKey = "GIL006.ProcessPool";
 
@@ -85,7 +85,7 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
 
     private sealed class RewritePlan
     {
-        public RewritePlan(ExpressionStatementSyntax fanOut, StatementSyntax replacement)
+        public RewritePlan(ExpressionStatementSyntax fanOut, params StatementSyntax[] replacement)
         {
             FanOut = fanOut;
             Replacement = replacement;
@@ -93,7 +93,8 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
 
         public ExpressionStatementSyntax FanOut { get; }
 
-        public StatementSyntax Replacement { get; }
+        /// <summary>What the fan-out statement becomes: one statement, or several put in its place (in a block of their own where it is not in one).</summary>
+        public IReadOnlyList<StatementSyntax> Replacement { get; }
     }
 
     private static async Task<Document> ApplyAsync(Document document, RewritePlan plan, CancellationToken cancellationToken)
@@ -111,11 +112,15 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
             return document;
         }
 
-        var replacement = plan.Replacement
-            .WithLeadingTrivia(current.GetLeadingTrivia())
-            .WithTrailingTrivia(current.GetTrailingTrivia())
-            .WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation);
-        return document.WithSyntaxRoot(root.ReplaceNode(current, replacement));
+        var statements = plan.Replacement.Select(r => r.WithAdditionalAnnotations(Formatter.Annotation, Simplifier.Annotation)).ToList();
+        if (statements.Count > 1 && current.Parent is not BlockSyntax)
+        {
+            statements = new List<StatementSyntax> { SyntaxFactory.Block(statements).WithAdditionalAnnotations(Formatter.Annotation) };
+        }
+
+        statements[0] = statements[0].WithLeadingTrivia(current.GetLeadingTrivia());
+        statements[statements.Count - 1] = statements[statements.Count - 1].WithTrailingTrivia(current.GetTrailingTrivia());
+        return document.WithSyntaxRoot(statements.Count == 1 ? root.ReplaceNode(current, statements[0]) : root.ReplaceNode(current, statements));
     }
 
     private static RewritePlan? Plan(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, Refusal why, CancellationToken cancellationToken)
@@ -131,6 +136,12 @@ public sealed class ProcessGlobalStateUnderLockFixer : ExplainingCodeFixProvider
         if (lockStatement is null || span.Start != lockStatement.LockKeyword.SpanStart)
         {
             return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, "the lock is not a lock statement");
+        }
+
+        if (lockStatement.Parent is BlockSyntax { Statements.Count: > 1 })
+        {
+            // The lock is one statement of a longer body: its result goes to a local the rest of the body uses.
+            return PlanPrecompute(model, lockStatement, why, cancellationToken);
         }
 
         if (lockStatement.Parent is not BlockSyntax { Statements.Count: 1 } lambdaBlock

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using GilAnalyzers.CodeFixes;
 using GilAnalyzers.Testing.Programs;
 using Microsoft.CodeAnalysis;
@@ -10,7 +11,7 @@ namespace GilAnalyzers.Tests.Rules;
 /// <summary>Why the fixers refuse: WhyNoFix's answer for every diagnostic of one rule in a source, in order.</summary>
 internal static class FixRefusals
 {
-    public static async Task<List<string>> ReasonsAsync(string source, string diagnosticId)
+    public static async Task<List<string>> ReasonsAsync(string source, string diagnosticId, params MetadataReference[] references)
     {
         using var workspace = new AdhocWorkspace(MefHostServices.DefaultHost);
         var projectId = ProjectId.CreateNewId();
@@ -19,7 +20,7 @@ internal static class FixRefusals
             .AddProject(ProjectInfo.Create(projectId, VersionStamp.Create(), "Test", "Test", LanguageNames.CSharp,
                 compilationOptions: SampleFixPipeline.CompilationOptions(),
                 parseOptions: SampleFixPipeline.ParseOptions(),
-                metadataReferences: SampleFixPipeline.PlatformReferences))
+                metadataReferences: SampleFixPipeline.PlatformReferences.Concat(references)))
             .AddDocument(documentId, "Test.cs", SourceText.From(source));
         var document = solution.GetDocument(documentId)!;
         var result = new List<string>();
