@@ -85,6 +85,112 @@ public sealed class ProcessPoolSampleExecutionTests
         }
     }
 
+    /// <summary>
+    /// The local-result form (<c>int steps; lock (g) { steps = M(grid, job.From, job.To); } …</c> in a longer
+    /// <c>Parallel.ForEach</c> body): the pool's rewrite runs every call first in worker processes and the loop reads each
+    /// result; the program prints the same checksum before and after, and a different size gives another.
+    /// </summary>
+    [Fact]
+    public async Task LocalResultFormRunsInWorkerProcessesAndPrintsTheSameResult()
+    {
+        const string before = """
+            using System;
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+
+            public sealed class Grid
+            {
+                public int Width;
+                public int[] Cells = new int[0];
+            }
+
+            public sealed class Job
+            {
+                public int From { get; set; }
+                public int To { get; set; }
+            }
+
+            public static class Legacy
+            {
+                public static readonly object Sync = new object();
+                private static int s_visits;
+
+                public static int Walk(Grid grid, int from, int to)
+                {
+                    s_visits = 0;
+                    int steps = 0;
+                    for (int i = from; i != to && steps < grid.Width; i = (i + 7) % grid.Cells.Length)
+                    {
+                        s_visits++;
+                        steps += (grid.Cells[i] ^ s_visits) % 5 + 1;
+                    }
+                    return steps;
+                }
+            }
+
+            public static class Program
+            {
+                public static void Main(string[] args)
+                {
+                    int count = args.Length > 0 ? int.Parse(args[0]) : 40;
+                    var grid = new Grid { Width = 20_000, Cells = new int[997] };
+                    for (int c = 0; c < grid.Cells.Length; c++) grid.Cells[c] = (c * 31) % 17;
+                    var jobs = new List<Job>();
+                    for (int j = 0; j < count; j++) jobs.Add(new Job { From = j % 997, To = (j * 13 + 5) % 997 });
+                    var lengths = new int[count];
+                    var far = new int[count];
+                    Parallel.ForEach(jobs, (job, _, i) =>
+                    {
+                        int steps;
+                        lock (Legacy.Sync)
+                        {
+                            steps = Legacy.Walk(grid, job.From, job.To);
+                        }
+                        lengths[i] = steps;
+                        far[i] = steps > 40 ? 1 : 0;
+                    });
+                    long sum = 0;
+                    for (int j = 0; j < count; j++) sum = sum * 31 + lengths[j] + far[j];
+                    Console.WriteLine("combined: " + sum);
+                }
+            }
+            """;
+        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(
+            before,
+            only: ["GIL006.ProcessPool"],
+            additionalReferences: [MetadataReference.CreateFromFile(typeof(ProcessPool).Assembly.Location)]);
+        var after = outcome.Source;
+        Assert.Contains(outcome.Applied, applied => applied.EquivalenceKey == "GIL006.ProcessPool");
+        Assert.Contains("ProcessPool.Shared.Map", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("lock (", after, StringComparison.Ordinal);
+
+        var root = Directory.CreateTempSubdirectory("gil006-local-").FullName;
+        try
+        {
+            var beforeDll = await BuildAsync(WriteProject(Path.Combine(root, "before"), "LocalResultBefore", before));
+            var afterDll = await BuildAsync(WriteProject(Path.Combine(root, "after"), "LocalResultAfter", after));
+            var beforeRun = await DotNetCli.RunAsync(root, beforeDll, "60");
+            var afterRun = await DotNetCli.RunAsync(root, afterDll, "60");
+            Assert.True(beforeRun.ExitCode == 0, beforeRun.Describe());
+            Assert.True(afterRun.ExitCode == 0, afterRun.Describe());
+            Assert.Equal(ResultLine(beforeRun), ResultLine(afterRun));
+
+            var other = await DotNetCli.RunAsync(root, afterDll, "7");
+            Assert.True(other.ExitCode == 0, other.Describe());
+            Assert.NotEqual(ResultLine(afterRun), ResultLine(other));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     private static string ResultLine(ProcessResult run)
     {
         var line = run.StandardOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
