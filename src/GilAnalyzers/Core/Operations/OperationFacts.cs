@@ -567,7 +567,7 @@ internal static class OperationFacts
             {
                 case LiteralExpressionSyntax literal when literal.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.NullLiteralExpression):
                     continue;
-                case IdentifierNameSyntax name when IsStartedNewThread(body, name.Identifier.ValueText):
+                case IdentifierNameSyntax name when IsStartedNewThread(body, name.Identifier.ValueText, model):
                     threads++;
                     continue;
                 default:
@@ -578,14 +578,20 @@ internal static class OperationFacts
         return threads > 0;
     }
 
-    /// <summary><paramref name="name"/> is a local of <paramref name="body"/> declared as <c>new Thread(…)</c> and started there (<c>name.Start(…)</c>).</summary>
-    private static bool IsStartedNewThread(BlockSyntax body, string name)
+    /// <summary>
+    /// <paramref name="name"/> is a local of <paramref name="body"/> declared as <c>new Thread(…)</c> and started there
+    /// (<c>name.Start(…)</c>). The created type is <c>System.Threading.Thread</c> by the semantic model; only where it does
+    /// not resolve (half-typed code, a missing reference) is the name <c>Thread</c> taken as the type.
+    /// </summary>
+    private static bool IsStartedNewThread(BlockSyntax body, string name, SemanticModel model)
     {
         var made = body.DescendantNodes().OfType<VariableDeclaratorSyntax>()
             .Where(d => d.Identifier.ValueText == name).ToList();
         if (made.Count != 1
-            || made[0].Initializer?.Value is not ObjectCreationExpressionSyntax { Type: var type }
-            || type is not (IdentifierNameSyntax { Identifier.ValueText: "Thread" } or QualifiedNameSyntax { Right.Identifier.ValueText: "Thread" }))
+            || made[0].Initializer?.Value is not ObjectCreationExpressionSyntax { Type: var type } creation
+            || type is not (IdentifierNameSyntax { Identifier.ValueText: "Thread" } or QualifiedNameSyntax { Right.Identifier.ValueText: "Thread" })
+            || (model.GetTypeInfo(creation).Type is { TypeKind: not TypeKind.Error } created
+                && created.ContainingNamespace?.ToDisplayString() != "System.Threading"))
         {
             return false;
         }
