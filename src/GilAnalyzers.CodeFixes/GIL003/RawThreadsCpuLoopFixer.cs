@@ -34,6 +34,12 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
     /// </summary>
     public const string ParallelForEachAtJoinKey = "GIL003.ParallelForEachAtJoin";
 
+    /// <summary>
+    /// Threads made by <c>Enumerable.Range(…).Select(i =&gt; new Thread(…)).ToList()</c>, started and joined by the next two
+    /// statements: one Parallel.For over the same range runs the same work.
+    /// </summary>
+    public const string ParallelForQueryKey = "GIL003.ParallelForQuery";
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.RawThreadsCpuLoop);
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
@@ -119,6 +125,18 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
     private static void RegisterRunLaterOrExplain(Document document, FanOut? fanOut, KnownTypes types, string? explicitBlocker, System.Action<CodeAction> register, Refusal why)
     {
         string? laterBlocker = null;
+        string? queryBlocker = null;
+        if (fanOut?.Launch is IObjectCreationOperation made && ThreadQueryRewrite.IsQueryMade(made))
+        {
+            // Threads made by a LINQ query: one Parallel.For over the query's range when the three statements are one unit.
+            queryBlocker = ThreadQueryRewrite.Plan(made, types, WorkCostModel.For(types), out var query);
+            if (queryBlocker is null)
+            {
+                register(CodeAction.Create("Run the threads' work with Parallel.For over the query's range", c => ThreadQueryRewrite.ApplyAsync(document, query!, c), ParallelForQueryKey));
+                return;
+            }
+        }
+
         if (fanOut?.Launch is IObjectCreationOperation thread)
         {
             laterBlocker = ThreadRunLater.Plan(thread, OperationFacts.FunctionRoot(thread), types, WorkCostModel.For(types), out var later);
@@ -136,6 +154,11 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
         if (fanOut?.Shape == FanOutShape.Explicit && fanOut.FixBlocker == RangeSplit.CallerRunsPartBlocker && explicitBlocker is not null)
         {
             detail += "; the parts are not one range split: " + explicitBlocker;
+        }
+
+        if (queryBlocker is not null)
+        {
+            detail += "; the query's threads cannot run as one Parallel.For: " + queryBlocker;
         }
 
         why.Add(NoFixReasons.ThreadShape, detail);
