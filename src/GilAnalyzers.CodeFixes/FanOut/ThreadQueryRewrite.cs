@@ -88,7 +88,8 @@ internal static class ThreadQueryRewrite
         }
 
         if (thread.Initializer is { } initializer
-            && initializer.Initializers.Any(i => i is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Name" or "IsBackground" } }))
+            && initializer.Initializers.Any(i => i is not ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Name" or "IsBackground" } } label
+                || !IsPlainValue(label.Value)))
         {
             // A name only labels a thread; IsBackground only matters for threads nobody joins. Anything else configures it.
             return "the threads are configured (" + initializer.Syntax + ")";
@@ -309,4 +310,13 @@ internal static class ThreadQueryRewrite
         => call.ArgumentList.Arguments.Count == 0
            && call.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax target, Name.Identifier.ValueText: var name }
            && target.Identifier.ValueText == element && name == method;
+
+    /// <summary>
+    /// A thread's label that the rewrite may drop: computed from constants, locals and parameters only (a literal, an
+    /// interpolation or a concatenation), so not evaluating it changes nothing. A call or a member read could have effects.
+    /// </summary>
+    private static bool IsPlainValue(IOperation value)
+        => value.DescendantsAndSelf().All(o => o is ILiteralOperation or IInterpolatedStringOperation or IInterpolatedStringTextOperation
+            or IInterpolationOperation or IBinaryOperation or IConversionOperation or ILocalReferenceOperation or IParameterReferenceOperation
+            || o.ConstantValue.HasValue);
 }

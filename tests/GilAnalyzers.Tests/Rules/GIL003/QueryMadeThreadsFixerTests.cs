@@ -216,7 +216,7 @@ public class QueryMadeThreadsFixerTests
     }
 
     [Fact]
-    public async Task Refusals_CodeBetweenStartAndJoin_CountRead_StackSize_CallerRunsOtherWork_OwnThread()
+    public async Task Refusals_CodeBetweenStartAndJoin_CountRead_StackSize_CallerRunsOtherWork_NameWithEffects_OwnThread()
     {
         var reasons = await FixRefusals.ReasonsAsync(Usings + "class Sky\n{\n" + Bands + """
                 static void Between(int workers)
@@ -250,6 +250,17 @@ public class QueryMadeThreadsFixerTests
                     threads.ForEach(t => t.Join());
                 }
 
+                static int s_named;
+
+                static string NextName() => "band " + s_named++;
+
+                static void NamedByCall(int workers)
+                {
+                    var threads = Enumerable.Range(0, workers).Select(b => new Thread(() => Band(b, workers)) { Name = NextName() }).ToList();
+                    foreach (var t in threads) t.Start();
+                    foreach (var t in threads) t.Join();
+                }
+
                 static void OwnThread(int workers)
                 {
                     var threads = Enumerable.Range(0, workers).Select(b => new Thread(() => { Band(b, workers); Console.WriteLine(Thread.CurrentThread.ManagedThreadId); })).ToList();
@@ -258,13 +269,13 @@ public class QueryMadeThreadsFixerTests
                 }
             }
             """, DiagnosticIds.RawThreadsCpuLoop);
-        System.IO.File.WriteAllLines("/tmp/fix52/reasons.txt", reasons);
-        Assert.Equal(5, reasons.Count);
+        Assert.Equal(6, reasons.Count);
         Assert.All(reasons, r => Assert.StartsWith("GIL003-N1", r));
         Assert.Contains("the query's threads cannot run as one Parallel.For: the threads are not all started by the next statement and joined by the one after it", reasons[0]);
         Assert.Contains("the query's threads cannot run as one Parallel.For: the thread collection 'threads' is used for more than starting and joining", reasons[1]);
         Assert.Contains("the query's threads cannot run as one Parallel.For: the threads are given a stack size", reasons[2]);
         Assert.Contains("the query's threads cannot run as one Parallel.For: the threads are not all started by the next statement", reasons[3]);
-        Assert.Contains("the query's threads cannot run as one Parallel.For: the work depends on its own thread", reasons[4]);
+        Assert.Contains("the query's threads cannot run as one Parallel.For: the threads are configured ({ Name = NextName() })", reasons[4]);
+        Assert.Contains("the query's threads cannot run as one Parallel.For: the work depends on its own thread", reasons[5]);
     }
 }
