@@ -33,7 +33,9 @@ internal static class ScratchBuffers
         }
 
         var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
+        var hoists = new Dictionary<SyntaxNode, StatementSyntax>();
         CollectReplacements(region.Locked, region.First, region.Container, model, replacements, cancellationToken);
+        CollectLoopCopies(region.Locked, region.First, region.Container, model, replacements, hoists, cancellationToken);
 
         // A helper of this file that the locked code calls and that clears a buffer of its own first (a similarity score
         // over a reused bigram table): every call starts from an empty buffer, whoever the caller is, so the buffer can
@@ -49,10 +51,177 @@ internal static class ScratchBuffers
         }
 
         // One pass: the anchor (the node the diagnostic points at, which may hold the references) keeps an annotation so
-        // that the region can be found again in the rewritten tree.
-        var nodes = replacements.Keys.Append(anchor).Distinct();
-        return root.ReplaceNodes(nodes, (original, rewritten) =>
-            replacements.TryGetValue(original, out var replacement) ? replacement : rewritten.WithAdditionalAnnotations(keep));
+        // that the region can be found again in the rewritten tree; a loop whose buffer becomes a local is marked so that
+        // the local's declaration can be put in front of it.
+        var marks = hoists.Keys.ToDictionary(loop => loop, _ => new SyntaxAnnotation());
+        var nodes = replacements.Keys.Append(anchor).Concat(hoists.Keys).Distinct();
+        var rewrittenRoot = root.ReplaceNodes(nodes, (original, rewritten) =>
+        {
+            var result = replacements.TryGetValue(original, out var replacement) ? replacement : rewritten;
+            if (original == anchor)
+            {
+                result = result.WithAdditionalAnnotations(keep);
+            }
+
+            return marks.TryGetValue(original, out var mark) ? result.WithAdditionalAnnotations(mark) : result;
+        });
+        foreach (var hoist in hoists)
+        {
+            var declaration = hoist.Value;
+            var marked = rewrittenRoot.GetAnnotatedNodes(marks[hoist.Key]).FirstOrDefault();
+            if (marked is null)
+            {
+                return null;
+            }
+
+            rewrittenRoot = rewrittenRoot.InsertNodesBefore(marked, new[] { declaration.WithLeadingTrivia(marked.GetLeadingTrivia()) });
+        }
+
+        return rewrittenRoot;
+    }
+
+    /// <summary>
+    /// A loop of the locked statements whose body starts its use of a scratch array field by overwriting all of it with a
+    /// copy (<c>Array.Copy(series, i - Window, _window, 0, Window)</c> on a field made as <c>new double[Window]</c>, or with
+    /// <c>_window.Length</c> as the count), every other use following in the same body: no iteration sees what an earlier
+    /// one or an earlier call left, so one new array per lock entry, declared in front of the loop, computes the same.
+    /// </summary>
+    private static void CollectLoopCopies(IReadOnlyList<StatementSyntax> statements, StatementSyntax first, SyntaxNode scope, SemanticModel model,
+        Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, StatementSyntax> hoists, CancellationToken cancellationToken)
+    {
+        HashSet<string>? usedNames = null;
+        foreach (var statement in statements)
+        {
+            if (LoopBody(statement) is not { } body)
+            {
+                continue;
+            }
+
+            foreach (var inner in body.Statements)
+            {
+                if (CopyResetField(inner, model, cancellationToken, out var destination) is not { } field
+                    || replacements.Keys.OfType<ExpressionSyntax>().Any(r => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(r, cancellationToken).Symbol, field))
+                    || !UsedOnlyInside(field, body.Statements, IndexOf(body.Statements, inner), inner, model, cancellationToken, out var references))
+                {
+                    continue;
+                }
+
+                usedNames ??= NamesAround(first, scope, model);
+                var name = LocalNames.Fresh(LocalNames.FromField(field.Name, "buffer"), usedNames);
+                // The copy itself writes the new local (and reads its length, when that is the count).
+                foreach (var own in inner.DescendantNodes().OfType<ExpressionSyntax>()
+                             .Where(e => e is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }
+                                         && !(e is IdentifierNameSyntax && e.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } parent && parent.Name == e)
+                                         && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(e, cancellationToken).Symbol, field)))
+                {
+                    replacements[own] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(own);
+                }
+
+                foreach (var reference in references)
+                {
+                    replacements[reference] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(reference);
+                }
+
+                hoists[statement] = Declaration(field, name, null, model, statement.SpanStart);
+                break;
+            }
+        }
+    }
+
+    private static BlockSyntax? LoopBody(StatementSyntax statement) => statement switch
+    {
+        ForStatementSyntax { Statement: BlockSyntax body } => body,
+        ForEachStatementSyntax { Statement: BlockSyntax body } => body,
+        WhileStatementSyntax { Statement: BlockSyntax body } => body,
+        DoStatementSyntax { Statement: BlockSyntax body } => body,
+        _ => null,
+    };
+
+    /// <summary>
+    /// <c>Array.Copy(source, [sourceIndex,] f, [0,] count)</c> that overwrites every element of a private array field
+    /// <c>f</c>: the count is <c>f.Length</c>, or a constant equal to the constant length of every array the field is
+    /// given; the source does not read <c>f</c>. <paramref name="destination"/> is the field's expression in the call.
+    /// </summary>
+    private static IFieldSymbol? CopyResetField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken, out ExpressionSyntax destination)
+    {
+        destination = null!;
+        if (statement is not ExpressionStatementSyntax expression
+            || model.GetOperation(expression.Expression, cancellationToken) is not IInvocationOperation
+            {
+                TargetMethod: { IsStatic: true, Name: "Copy", ContainingType: { Name: "Array", ContainingNamespace.Name: "System" } },
+            } copy)
+        {
+            return null;
+        }
+
+        IArgumentOperation target, count;
+        switch (copy.Arguments.Length)
+        {
+            case 3:
+                (target, count) = (copy.Arguments[1], copy.Arguments[2]);
+                break;
+            case 5 when copy.Arguments[3].Value.ConstantValue is { HasValue: true, Value: 0 or 0L }:
+                (target, count) = (copy.Arguments[2], copy.Arguments[4]);
+                break;
+            default:
+                return null;
+        }
+
+        if (FieldOf(target.Value) is not { Type: IArrayTypeSymbol { Rank: 1 } } field
+            || field.DeclaredAccessibility != Accessibility.Private || field.IsVolatile || !field.Locations.Any(l => l.IsInSource)
+            || target.Value.Syntax is not ExpressionSyntax written
+            || copy.Arguments.Where(a => a != target && a != count).Any(a => a.Value.DescendantsAndSelf().Any(o => FieldOf(o) is { } other && SymbolEqualityComparer.Default.Equals(other, field))))
+        {
+            return null;
+        }
+
+        // The count is the field's own length (only its Length is read), or the constant every array it is given has.
+        var fullLength = Strip(count.Value) is IPropertyReferenceOperation { Property.Name: "Length" } length
+                         && SymbolEqualityComparer.Default.Equals(FieldOf(length.Instance), field)
+                         || count.Value.ConstantValue is { HasValue: true, Value: int constant } && AllCreatedWithLength(field, constant, model, cancellationToken);
+        if (!fullLength)
+        {
+            return null;
+        }
+
+        destination = written;
+        return field;
+    }
+
+    /// <summary>Every array the field is given (its initialiser, a constructor's assignment) is <c>new T[n]</c> with <c>n</c> the constant <paramref name="length"/>.</summary>
+    private static bool AllCreatedWithLength(IFieldSymbol field, int length, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var values = new List<ExpressionSyntax>();
+        foreach (var reference in field.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: var initial })
+            {
+                values.Add(initial);
+            }
+        }
+
+        values.AddRange(MemberAssignments.To(field.ContainingType, field.Name, cancellationToken)
+            .Where(assignment => assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not null)
+            .Select(assignment => assignment.Right));
+        return values.Count > 0 && values.All(value =>
+            value is ArrayCreationExpressionSyntax { Initializer: null, Type.RankSpecifiers: { Count: 1 } ranks }
+            && ranks[0].Sizes.Count == 1 && ranks[0].Sizes[0] is var size
+            && model.Compilation.GetSemanticModel(value.SyntaxTree).GetConstantValue(size, cancellationToken) is { HasValue: true, Value: int made }
+            && made == length);
+    }
+
+    private static HashSet<string> NamesAround(StatementSyntax first, SyntaxNode scope, SemanticModel model)
+    {
+        var usedNames = new HashSet<string>(model.LookupSymbols(first.SpanStart).Select(s => s.Name));
+        foreach (var token in (first.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() ?? scope).DescendantTokens())
+        {
+            if (token.IsKind(SyntaxKind.IdentifierToken))
+            {
+                usedNames.Add(token.ValueText);
+            }
+        }
+
+        return usedNames;
     }
 
     /// <summary>The replacements for each scratch field that <paramref name="statements"/> clear before any other use.</summary>
@@ -73,15 +242,7 @@ internal static class ScratchBuffers
             return;
         }
 
-        var usedNames = new HashSet<string>(model.LookupSymbols(first.SpanStart).Select(s => s.Name));
-        foreach (var token in (first.Ancestors().OfType<MemberDeclarationSyntax>().FirstOrDefault() ?? scope).DescendantTokens())
-        {
-            if (token.IsKind(SyntaxKind.IdentifierToken))
-            {
-                usedNames.Add(token.ValueText);
-            }
-        }
-
+        var usedNames = NamesAround(first, scope, model);
         foreach (var (reset, field, fill) in resets)
         {
             var resetIndex = IndexOf(statements, reset);
