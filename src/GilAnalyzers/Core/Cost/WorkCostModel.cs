@@ -1731,7 +1731,7 @@ internal sealed class WorkCostModel
     }
 
     /// <summary>The member a condition looks a key up in (<c>TryGetValue</c>, <c>ContainsKey</c>, <c>Contains</c> on a field or property), or null.</summary>
-    private static ISymbol? CacheLookup(IOperation condition, out bool negated)
+    internal static ISymbol? CacheLookup(IOperation condition, out bool negated)
     {
         negated = false;
         var test = OperationFacts.StripConversions(condition);
@@ -1752,7 +1752,7 @@ internal sealed class WorkCostModel
     }
 
     /// <summary>Whether <paramref name="operation"/> stores into <paramref name="cache"/>: an indexer assignment or an Add/TryAdd/set call on it.</summary>
-    private static bool StoresInto(IOperation operation, ISymbol cache)
+    internal static bool StoresInto(IOperation operation, ISymbol cache)
     {
         foreach (var descendant in operation.DescendantsAndSelf())
         {
