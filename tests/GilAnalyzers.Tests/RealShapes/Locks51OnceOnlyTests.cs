@@ -6,9 +6,10 @@ namespace GilAnalyzers.Tests.RealShapes;
 /// <summary>
 /// Heavy work under a lock that runs once per location is initialisation, not a hot path threads queue for. Check-then-lock:
 /// the lock is taken only on the branch where a field, an array slot, a dictionary entry or a flag is found empty, and the
-/// locked code fills that same location — callers whose location is filled never take the lock. A lock with no such
-/// guard, a guard on another location or one that also lets other calls through, and the same shape written inside a
-/// parallel body on a slot of the item still count.
+/// locked code fills that same location — callers whose location is filled never take the lock. Loading a file: a loop
+/// over the lines of a file read under the lock (a user dictionary, a configuration file) is a load done once per file.
+/// A lock with no such guard, a guard on another location or one that also lets other calls through, and the same shapes
+/// written inside a parallel body on a slot of the item or a file per item still count.
 /// </summary>
 public class Locks51OnceOnlyTests
 {
@@ -196,5 +197,99 @@ public class Locks51OnceOnlyTests
             }
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    private const string Lexicon = """
+        sealed class Lexicon
+        {
+            private static readonly object s_gate = new object();
+            private static readonly HashSet<string> s_loaded = new HashSet<string>();
+            private readonly Dictionary<string, int> _weights = new Dictionary<string, int>();
+
+            public void Load(string path, string text)
+            {
+                {|#0:lock (s_gate)|}
+                {
+                    if (s_loaded.Contains(path)) return;
+                    var lines = LINES;
+                    foreach (var line in lines)
+                    {
+                        var cut = line.IndexOf(' ');
+                        if (cut <= 0) continue;
+                        var word = line.Substring(0, cut);
+                        _weights[word] = Weigh(word) + int.Parse(line.Substring(cut + 1));
+                    }
+                }
+            }
+
+            private static int Weigh(string word)
+            {
+                var h = 0;
+                for (int r = 0; r < word.Length * 64; r++) h = h * 31 + word[r % word.Length];
+                return h & 0xFF;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task LinesOfAFileReadUnderTheLockParsedIntoSharedState_NoDiagnostic()
+    {
+        var source = Usings + Lexicon.Replace("{|#0:lock (s_gate)|}", "lock (s_gate)").Replace("LINES", "File.ReadAllLines(path)");
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task TextOfAFileSplitUnderTheLock_NoDiagnostic()
+    {
+        var source = Usings + Lexicon.Replace("{|#0:lock (s_gate)|}", "lock (s_gate)").Replace("LINES", "File.ReadAllText(path).Split('\\n')");
+        await VerifyCS.VerifyAnalyzerAsync(source);
+    }
+
+    [Fact]
+    public async Task SameParseOfTextHandedIn_Reports()
+    {
+        var source = Usings + Lexicon.Replace("if (s_loaded.Contains(path)) return;", "").Replace("LINES", "text.Split('\\n')");
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
+                .WithArguments("s_gate", "calls 'Weigh' (for loop)", "'Load', a process-wide lock that every calling thread queues for"));
+    }
+
+    [Fact]
+    public async Task SameParseOfTextHandedInBehindALoadedGuard_Reports()
+    {
+        var source = Usings + Lexicon.Replace("LINES", "text.Split('\\n')");
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0)
+                .WithArguments("s_gate", "calls 'Weigh' (for loop)", "'Load', a process-wide lock that every calling thread queues for"));
+    }
+
+    [Fact]
+    public async Task FilePerItemParsedUnderSharedLockInParallelBody_Reports()
+    {
+        var source = Usings + """
+            sealed class Index
+            {
+                private readonly object _gate = new object();
+                private readonly Dictionary<string, int> _weights = new Dictionary<string, int>();
+
+                public void LoadAll(string[] files)
+                {
+                    Parallel.ForEach(files, f =>
+                    {
+                        {|#0:lock (_gate)|}
+                        {
+                            foreach (var line in File.ReadAllLines(f))
+                            {
+                                var h = 0;
+                                foreach (var c in line) h = h * 31 + c;
+                                _weights[line] = h;
+                            }
+                        }
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyAnalyzerAsync(source,
+            VerifyCS.Diagnostic(DiagnosticIds.SharedLockAroundCpuWork).WithLocation(0).WithArguments("_gate", "nested loop, 2 levels", "a Parallel.ForEach body"));
     }
 }
