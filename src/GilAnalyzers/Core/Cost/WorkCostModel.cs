@@ -252,6 +252,9 @@ internal sealed class WorkCostModel
 
         public bool SawUnknown { get; set; }
 
+        /// <summary>Locals of the lock body that hold the whole text of a file read there (see <see cref="WalksLinesOfFileReadHere"/>).</summary>
+        public Dictionary<ILocalSymbol, FileTextKind>? FileTexts { get; set; }
+
         /// <summary>
         /// Inside the condition of a loop that reads one byte or character per trip and parses it (see
         /// <see cref="ParsesElementsItReads"/>): those reads come out of the stream's buffer.
@@ -422,6 +425,22 @@ internal sealed class WorkCostModel
                 // short (see IsShortBumpLoop).
                 return;
             case ILoopOperation loop when walk.LockBody && IsGuardedCollectionLoop(loop, walk):
+                return;
+            case IVariableDeclaratorOperation { Initializer.Value: { } text } declarator when walk.CacheFillIsRare && walk.LockBody && FileText(text, walk) is var kind and not FileTextKind.None:
+                // var lines = File.ReadAllLines(path); under the lock: a loop over these lines loads the file (see
+                // WalksLinesOfFileReadHere).
+                (walk.FileTexts ??= new Dictionary<ILocalSymbol, FileTextKind>(SymbolEqualityComparer.Default))[declarator.Symbol] = kind;
+                VisitChildren(operation, nest, walk);
+                return;
+            case ILoopOperation loop when walk.CacheFillIsRare && walk.LockBody && WalksLinesOfFileReadHere(loop, walk):
+                // foreach (var line in File.ReadAllLines(path)) { parse; store; }: loading a file into the state the lock
+                // guards, which callers do once per file (a dictionary, a config), paced by the read.
+                walk.ShallowIoReason ??= "loads the lines of a file it reads";
+                if (loop is IForEachLoopOperation { Collection: { } lines })
+                {
+                    Visit(lines, nest, walk);
+                }
+
                 return;
             case ILoopOperation loop when walk.LockBody && IsElementwiseMerge(loop):
                 // Adding a vector computed outside the lock into the shared one: one cheap pass per merge.
@@ -1250,6 +1269,50 @@ internal sealed class WorkCostModel
         return perElement.Kind == WorkKind.CpuBound && perElement.Strength >= WorkCost.LoopStrength;
     }
 
+    /// <summary>
+    /// A <c>foreach</c> over the lines of a file read in the same lock body: <c>File.ReadAllLines(p)</c> / <c>File.ReadLines(p)</c>,
+    /// <c>File.ReadAllText(p).Split(…)</c>, or a local that the lock body initialised with one of those (and never assigns
+    /// again). Only where a per-key cache fill is rare (<see cref="Walk.CacheFillIsRare"/>: no parallel body in sight):
+    /// loading a dictionary or a configuration file into the shared state is done once per file, and the loop walks what
+    /// the read returned. Written inside a parallel body, where each item is usually a file of its own, it still counts.
+    /// </summary>
+    private static bool WalksLinesOfFileReadHere(ILoopOperation loop, Walk walk)
+        => loop is IForEachLoopOperation { Collection: { } collection } && FileText(collection, walk) == FileTextKind.Lines;
+
+    private enum FileTextKind
+    {
+        None,
+
+        /// <summary><c>File.ReadAllText(p)</c>.</summary>
+        Text,
+
+        /// <summary><c>File.ReadAllLines(p)</c>, <c>File.ReadLines(p)</c>, <c>File.ReadAllText(p).Split(…)</c>.</summary>
+        Lines,
+    }
+
+    /// <summary>
+    /// What a value holds of a file read as text: a direct read, that text split, or a local of the lock body initialised
+    /// so (<see cref="Walk.FileTexts"/>, never assigned again).
+    /// </summary>
+    private static FileTextKind FileText(IOperation value, Walk? walk)
+    {
+        switch (OperationFacts.StripConversions(value))
+        {
+            case ILocalReferenceOperation local:
+                return walk?.FileTexts is { } texts && texts.TryGetValue(local.Local, out var kind)
+                       && !OperationFacts.IsWrittenAfterDeclaration(local.Local, OperationFacts.FunctionRoot(value))
+                    ? kind
+                    : FileTextKind.None;
+            case IInvocationOperation { TargetMethod.Name: "Split", Instance: { } text }:
+                return FileText(text, walk) == FileTextKind.Text ? FileTextKind.Lines : FileTextKind.None;
+            case IInvocationOperation { TargetMethod: { Name: "ReadAllLines" or "ReadLines" or "ReadAllText" } method }
+                when method.ContainingType is { Name: "File", ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } }:
+                return method.Name == "ReadAllText" ? FileTextKind.Text : FileTextKind.Lines;
+            default:
+                return FileTextKind.None;
+        }
+    }
+
     /// <summary><c>ReadByte()</c> or <c>ReadChar()</c>, or a <c>Read()</c> without arguments, on a type of System.IO.</summary>
     private static bool IsOneElementRead(IInvocationOperation call)
         => call.TargetMethod is { Parameters.Length: 0, Name: "ReadByte" or "ReadChar" or "Read" } method
@@ -1731,7 +1794,7 @@ internal sealed class WorkCostModel
     }
 
     /// <summary>The member a condition looks a key up in (<c>TryGetValue</c>, <c>ContainsKey</c>, <c>Contains</c> on a field or property), or null.</summary>
-    private static ISymbol? CacheLookup(IOperation condition, out bool negated)
+    internal static ISymbol? CacheLookup(IOperation condition, out bool negated)
     {
         negated = false;
         var test = OperationFacts.StripConversions(condition);
@@ -1752,7 +1815,7 @@ internal sealed class WorkCostModel
     }
 
     /// <summary>Whether <paramref name="operation"/> stores into <paramref name="cache"/>: an indexer assignment or an Add/TryAdd/set call on it.</summary>
-    private static bool StoresInto(IOperation operation, ISymbol cache)
+    internal static bool StoresInto(IOperation operation, ISymbol cache)
     {
         foreach (var descendant in operation.DescendantsAndSelf())
         {

@@ -137,7 +137,7 @@ internal sealed class SerialisedLockSite
         var inParallelCode = parallel is not null;
         if (parallel is not null)
         {
-            if (IsOncePerWorkerMerge(region, parallel))
+            if (IsOncePerWorkerMerge(region, parallel) || CheckThenLock.IsInitialisation(region.Body, region.Anchor, keyedCounts: true))
             {
                 return null;
             }
@@ -331,7 +331,9 @@ internal sealed class SerialisedLockSite
     /// <remarks>
     /// With <paramref name="processWideLock"/> (a static lock), initialising a member of the instance
     /// (<c>lock (s_gate) { return _image ??= Decode(_bytes); }</c>) runs once per instance, and every instance's first
-    /// caller queues on the one lock: that is not one-time initialisation.
+    /// caller queues on the one lock: that is not one-time initialisation. Check-then-lock initialisation
+    /// (<see cref="CheckThenLock"/>: the lock is taken only when the location it fills is found empty) is, whoever owns
+    /// the location: callers whose location is filled never take the lock.
     /// </remarks>
     public static bool IsLazyInitialisation(LockRegion region, bool processWideLock = false) => IsLazyInitialisation(region.Body, region.Anchor, processWideLock);
 
@@ -341,6 +343,13 @@ internal sealed class SerialisedLockSite
     /// </summary>
     public static bool IsLazyInitialisation(IEnumerable<IOperation> body, IOperation? anchor, bool processWideLock = false)
     {
+        // if (Tables[hi] == null) lock (s_gate) { Tables[hi] = Build(hi); }: callers whose location is filled never take the
+        // lock, whoever owns the location.
+        if (CheckThenLock.IsInitialisation(body, anchor, keyedCounts: false))
+        {
+            return true;
+        }
+
         var assigned = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         var coalesces = false;
         var perInstance = true;
