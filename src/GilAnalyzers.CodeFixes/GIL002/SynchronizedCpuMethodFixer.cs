@@ -573,6 +573,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
 
         var planner = new LockFixPlanner(model, region, cancellationToken, why);
         IEnumerable<StatementSyntax> newStatements;
+        var guardsNothing = false;
         if (planner.PlanMoveOut() is { } plan)
         {
             if (keepHiddenLock && plan.DropLock)
@@ -582,7 +583,10 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
                 return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.HiddenLockShared, "nothing would stay under the hidden lock");
             }
 
-            newStatements = plan.Hoisted.Concat(region.Rebuild(plan.Kept)).Concat(plan.Sunk);
+            // What stays guards nothing (no shared write, only reads of state that cannot change after construction, as
+            // a final `return localResult;` once the work left): it runs unlocked and no new lock is made.
+            guardsNothing = !keepHiddenLock && KeptGuardsNothing(plan.Kept, model, cancellationToken);
+            newStatements = plan.Hoisted.Concat(guardsNothing ? plan.Kept : region.Rebuild(plan.Kept)).Concat(plan.Sunk);
         }
         else if (planner.PlanSplitLoop() is { } split)
         {
@@ -602,7 +606,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         var newMethod = withoutAttribute.WithBody(withoutAttribute.Body!.WithStatements(SyntaxFactory.List(newStatements)))
             .WithAdditionalAnnotations(Formatter.Annotation);
 
-        if (keepHiddenLock)
+        if (keepHiddenLock || guardsNothing)
         {
             return root => root.ReplaceNode(method, newMethod);
         }
@@ -617,6 +621,25 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             var newType = type.WithMembers(type.Members.Replace(current, newMethod).Insert(index, field));
             return tracked.ReplaceNode(type, newType);
         };
+    }
+
+    /// <summary>Statements that would stay under the new lock write nothing shared and read only state fixed at construction.</summary>
+    private static bool KeptGuardsNothing(IReadOnlyList<StatementSyntax> kept, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (kept.Count == 0)
+        {
+            return false;
+        }
+
+        var operations = kept.Select(statement => model.GetOperation(statement, cancellationToken)).ToList();
+        if (operations.Any(operation => operation is null))
+        {
+            return false;
+        }
+
+        var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
+        var effects = walker.Analyze(operations!, walker.ScopeOf(kept[0]));
+        return !effects.Unknown && !effects.HasSharedWrites && effects.SharedReads.All(StateEffects.IsImmutableAfterConstruction);
     }
 
     /// <summary>

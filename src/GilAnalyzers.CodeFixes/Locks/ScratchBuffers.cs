@@ -34,7 +34,7 @@ internal static class ScratchBuffers
 
         var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
         var hoists = new Dictionary<SyntaxNode, StatementSyntax>();
-        CollectReplacements(region.Locked, region.First, region.Container, model, replacements, cancellationToken);
+        CollectReplacements(region.Locked, region.First, region.Container, model, replacements, hoists, cancellationToken);
         CollectLoopCopies(region.Locked, region.First, region.Container, model, replacements, hoists, cancellationToken);
 
         // A helper of this file that the locked code calls and that clears a buffer of its own first (a similarity score
@@ -42,7 +42,7 @@ internal static class ScratchBuffers
         // be the helper's local — and the locked code then touches nothing shared through it.
         foreach (var helper in HelpersCalledFrom(region.Locked, model, cancellationToken))
         {
-            CollectReplacements(helper.Statements, helper.Statements[0], helper, model, replacements, cancellationToken);
+            CollectReplacements(helper.Statements, helper.Statements[0], helper, model, replacements, hoists, cancellationToken);
         }
 
         if (replacements.Count == 0)
@@ -99,7 +99,7 @@ internal static class ScratchBuffers
 
             foreach (var inner in body.Statements)
             {
-                if (CopyResetField(inner, model, cancellationToken, out var destination) is not { } field
+                if (CopyResetField(inner, model, cancellationToken) is not { } field
                     || replacements.Keys.OfType<ExpressionSyntax>().Any(r => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(r, cancellationToken).Symbol, field))
                     || !UsedOnlyInside(field, body.Statements, IndexOf(body.Statements, inner), inner, model, cancellationToken, out var references))
                 {
@@ -109,13 +109,7 @@ internal static class ScratchBuffers
                 usedNames ??= NamesAround(first, scope, model);
                 var name = LocalNames.Fresh(LocalNames.FromField(field.Name, "buffer"), usedNames);
                 // The copy itself writes the new local (and reads its length, when that is the count).
-                foreach (var own in inner.DescendantNodes().OfType<ExpressionSyntax>()
-                             .Where(e => e is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }
-                                         && !(e is IdentifierNameSyntax && e.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } parent && parent.Name == e)
-                                         && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(e, cancellationToken).Symbol, field)))
-                {
-                    replacements[own] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(own);
-                }
+                ReplaceOwnUses(inner, field, name, model, replacements, cancellationToken);
 
                 foreach (var reference in references)
                 {
@@ -140,11 +134,10 @@ internal static class ScratchBuffers
     /// <summary>
     /// <c>Array.Copy(source, [sourceIndex,] f, [0,] count)</c> that overwrites every element of a private array field
     /// <c>f</c>: the count is <c>f.Length</c>, or a constant equal to the constant length of every array the field is
-    /// given; the source does not read <c>f</c>. <paramref name="destination"/> is the field's expression in the call.
+    /// given; the source does not read <c>f</c>.
     /// </summary>
-    private static IFieldSymbol? CopyResetField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken, out ExpressionSyntax destination)
+    private static IFieldSymbol? CopyResetField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
     {
-        destination = null!;
         if (statement is not ExpressionStatementSyntax expression
             || model.GetOperation(expression.Expression, cancellationToken) is not IInvocationOperation
             {
@@ -169,7 +162,6 @@ internal static class ScratchBuffers
 
         if (FieldOf(target.Value) is not { Type: IArrayTypeSymbol { Rank: 1 } } field
             || field.DeclaredAccessibility != Accessibility.Private || field.IsVolatile || !field.Locations.Any(l => l.IsInSource)
-            || target.Value.Syntax is not ExpressionSyntax written
             || copy.Arguments.Where(a => a != target && a != count).Any(a => a.Value.DescendantsAndSelf().Any(o => FieldOf(o) is { } other && SymbolEqualityComparer.Default.Equals(other, field))))
         {
             return null;
@@ -184,7 +176,6 @@ internal static class ScratchBuffers
             return null;
         }
 
-        destination = written;
         return field;
     }
 
@@ -226,12 +217,20 @@ internal static class ScratchBuffers
 
     /// <summary>The replacements for each scratch field that <paramref name="statements"/> clear before any other use.</summary>
     private static void CollectReplacements(IReadOnlyList<StatementSyntax> statements, StatementSyntax first, SyntaxNode scope, SemanticModel model,
-        Dictionary<SyntaxNode, SyntaxNode> replacements, CancellationToken cancellationToken)
+        Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, StatementSyntax> hoists, CancellationToken cancellationToken)
     {
         var resets = new List<(StatementSyntax Reset, IFieldSymbol Field, ExpressionSyntax? Fill)>();
+        var fills = new HashSet<StatementSyntax>();
         foreach (var statement in statements)
         {
-            if (ResetField(statement, model, cancellationToken, out var fill) is { } field && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
+            var field = ResetField(statement, model, cancellationToken, out var fill);
+            if (field is null && FillLoopField(statement, model, cancellationToken) is { } filled)
+            {
+                field = filled;
+                fills.Add(statement);
+            }
+
+            if (field is not null && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
             {
                 resets.Add((statement, field, fill));
             }
@@ -252,13 +251,144 @@ internal static class ScratchBuffers
             }
 
             var name = LocalNames.Fresh(LocalNames.FromField(field.Name, "buffer"), usedNames);
-            replacements[reset] = Declaration(field, name, fill, model, reset.SpanStart);
+            if (fills.Contains(reset))
+            {
+                // A loop that writes every element: the new array is declared in front of it, and the loop fills that.
+                hoists[reset] = Declaration(field, name, null, model, reset.SpanStart);
+                ReplaceOwnUses(reset, field, name, model, replacements, cancellationToken);
+            }
+            else
+            {
+                replacements[reset] = Declaration(field, name, fill, model, reset.SpanStart);
+            }
+
             foreach (var reference in references)
             {
                 replacements[reference] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(reference);
             }
         }
     }
+
+    /// <summary>The field's own uses inside <paramref name="statement"/> (plain or through <c>this.</c>) become the local <paramref name="name"/>.</summary>
+    private static void ReplaceOwnUses(StatementSyntax statement, IFieldSymbol field, string name, SemanticModel model,
+        Dictionary<SyntaxNode, SyntaxNode> replacements, CancellationToken cancellationToken)
+    {
+        foreach (var own in statement.DescendantNodes().OfType<ExpressionSyntax>()
+                     .Where(e => e is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }
+                                 && !(e is IdentifierNameSyntax && e.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } parent && parent.Name == e)
+                                 && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(e, cancellationToken).Symbol, field)))
+        {
+            replacements[own] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(own);
+        }
+    }
+
+    /// <summary>
+    /// <c>for (int s = 0; s &lt; n; s++) { …; f[s] = value; }</c> on a private array field <c>f</c>: every element written once,
+    /// the write the body's last statement (nothing skips it: no break, continue, return or goto), nothing else in the loop
+    /// touching <c>f</c>, and <c>n</c> the field's length — <c>f.Length</c>, or the length of a read-only array field that
+    /// every constructor assigning <c>f</c> sets to the parameter <c>f</c> is sized from (<c>_scenarios = scenarios;
+    /// _pnl = new double[scenarios.Length];</c>). After the loop the field holds nothing of before.
+    /// </summary>
+    private static IFieldSymbol? FillLoopField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (statement is not ForStatementSyntax { Declaration.Variables: { Count: 1 } variables, Condition: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LessThanExpression } condition, Incrementors.Count: 1 } loop
+            || variables[0].Initializer?.Value is not { } start
+            || model.GetConstantValue(start, cancellationToken) is not { HasValue: true, Value: 0 }
+            || condition.Left is not IdentifierNameSyntax { Identifier.ValueText: var counter } || counter != variables[0].Identifier.ValueText
+            || !IsStepByOne(loop.Incrementors[0], counter))
+        {
+            return null;
+        }
+
+        var body = loop.Statement is BlockSyntax block ? block.Statements.ToList() : new List<StatementSyntax> { loop.Statement };
+        if (body.Count == 0
+            || body[body.Count - 1] is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: ElementAccessExpressionSyntax { ArgumentList.Arguments: { Count: 1 } index } target } write }
+            || index[0].Expression is not IdentifierNameSyntax { Identifier.ValueText: var written } || written != counter
+            || model.GetOperation(target.Expression, cancellationToken) is not { } targetOperation
+            || FieldOf(targetOperation) is not { Type: IArrayTypeSymbol { Rank: 1 } } field
+            || field.DeclaredAccessibility != Accessibility.Private || field.IsVolatile || !field.Locations.Any(l => l.IsInSource)
+            || loop.Statement.DescendantNodes().Any(n => n is BreakStatementSyntax or ContinueStatementSyntax or ReturnStatementSyntax or GotoStatementSyntax or YieldStatementSyntax)
+            || loop.Statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => a.Left is IdentifierNameSyntax { Identifier.ValueText: var name } && name == counter)
+            || loop.Statement.DescendantNodes().OfType<PostfixUnaryExpressionSyntax>().Any(u => u.Operand is IdentifierNameSyntax { Identifier.ValueText: var name } && name == counter)
+            || loop.Statement.DescendantNodes().OfType<PrefixUnaryExpressionSyntax>().Any(u => u.Operand is IdentifierNameSyntax { Identifier.ValueText: var name } && name == counter))
+        {
+            return null;
+        }
+
+        // Nothing in the loop but the write's target (and the bound, when it is the field's own length) names the field.
+        var allowed = new HashSet<SyntaxNode> { target.Expression };
+        var bound = model.GetOperation(condition.Right, cancellationToken);
+        var ownLength = Strip(bound) is IPropertyReferenceOperation { Property.Name: "Length" } length && SymbolEqualityComparer.Default.Equals(FieldOf(length.Instance), field);
+        if (ownLength && condition.Right is MemberAccessExpressionSyntax boundAccess)
+        {
+            allowed.Add(boundAccess.Expression);
+        }
+
+        var mentions = statement.DescendantNodes().OfType<IdentifierNameSyntax>()
+            .Where(n => n.Identifier.ValueText == field.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n, cancellationToken).Symbol, field));
+        if (mentions.Any(n => !allowed.Contains(n) && !(n.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && allowed.Contains(viaThis))))
+        {
+            return null;
+        }
+
+        if (!ownLength
+            && !(Strip(bound) is IPropertyReferenceOperation { Property.Name: "Length" } otherLength && FieldOf(otherLength.Instance) is { } other
+                 && SizedFromTheSameArray(field, other, cancellationToken)))
+        {
+            return null;
+        }
+
+        return field;
+    }
+
+    private static bool IsStepByOne(ExpressionSyntax incrementor, string counter) => incrementor switch
+    {
+        PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression, Operand: IdentifierNameSyntax name } => name.Identifier.ValueText == counter,
+        PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression, Operand: IdentifierNameSyntax name } => name.Identifier.ValueText == counter,
+        AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.AddAssignmentExpression, Left: IdentifierNameSyntax name, Right: LiteralExpressionSyntax { Token.Value: 1 } } => name.Identifier.ValueText == counter,
+        _ => false,
+    };
+
+    /// <summary>
+    /// <paramref name="other"/> is a read-only array field, and every assignment to either field is in a constructor that
+    /// sets <paramref name="other"/> to a parameter and <paramref name="field"/> to <c>new T[thatParameter.Length]</c>
+    /// (neither has an initialiser): the two always have the same length.
+    /// </summary>
+    private static bool SizedFromTheSameArray(IFieldSymbol field, IFieldSymbol other, CancellationToken cancellationToken)
+    {
+        if (!other.IsReadOnly || other.Type is not IArrayTypeSymbol || SymbolEqualityComparer.Default.Equals(field, other)
+            || HasInitialiser(field, cancellationToken) || HasInitialiser(other, cancellationToken))
+        {
+            return false;
+        }
+
+        var sized = MemberAssignments.To(field.ContainingType, field.Name, cancellationToken).ToList();
+        var sources = MemberAssignments.To(other.ContainingType, other.Name, cancellationToken).ToList();
+        if (sized.Count == 0 || sized.Count != sources.Count)
+        {
+            return false;
+        }
+
+        foreach (var assignment in sized)
+        {
+            if (assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not { } constructor
+                || assignment.Right is not ArrayCreationExpressionSyntax { Initializer: null, Type.RankSpecifiers: { Count: 1 } ranks }
+                || ranks[0].Sizes.Count != 1
+                || ranks[0].Sizes[0] is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length", Expression: IdentifierNameSyntax parameter }
+                || !constructor.ParameterList.Parameters.Any(p => p.Identifier.ValueText == parameter.Identifier.ValueText)
+                || !sources.Any(source => source.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() == constructor
+                                          && source.Right is IdentifierNameSyntax { Identifier.ValueText: var assigned } && assigned == parameter.Identifier.ValueText)
+                || constructor.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => a.Left is IdentifierNameSyntax { Identifier.ValueText: var name } && name == parameter.Identifier.ValueText))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool HasInitialiser(IFieldSymbol field, CancellationToken cancellationToken)
+        => field.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer: not null });
 
     /// <summary>
     /// Block bodies of methods of this file (not virtual, not calling themselves) that <paramref name="statements"/> call
