@@ -79,4 +79,67 @@ public class ScratchCopiedInLoopExecutionTests
         Assert.StartsWith("12;", (string)before!, StringComparison.Ordinal);
         Assert.Equal(before, after);
     }
+
+    private const string LossProgram = """
+        using System;
+        using System.Globalization;
+        using System.Linq;
+        using System.Runtime.CompilerServices;
+        using System.Threading.Tasks;
+
+        public sealed class LossReport
+        {
+            private readonly double[][] _scenarios;
+            private readonly double[] _pnl;
+
+            public LossReport(double[][] scenarios)
+            {
+                _scenarios = scenarios;
+                _pnl = new double[scenarios.Length];
+            }
+
+            [MethodImpl(MethodImplOptions.Synchronized)]
+            public double Loss(double[] weights)
+            {
+                for (int s = 0; s < _scenarios.Length; s++)
+                {
+                    double p = 0;
+                    for (int i = 0; i < weights.Length; i++) p += weights[i] * _scenarios[s][i];
+                    _pnl[s] = p;
+                }
+
+                Array.Sort(_pnl);
+                return -_pnl[_pnl.Length / 100];
+            }
+        }
+
+        public static class Risk
+        {
+            public static string Run(int portfolios)
+            {
+                var scenarios = Enumerable.Range(0, 3000).Select(s => Enumerable.Range(0, 8).Select(i => Math.Sin(s * 0.7 + i) * 0.02 + ((s * 31 + i * 17) % 13 - 6) * 0.001).ToArray()).ToArray();
+                var report = new LossReport(scenarios);
+                var losses = new double[portfolios];
+                Parallel.For(0, portfolios, k => losses[k] = report.Loss(Enumerable.Range(0, 8).Select(i => 1.0 / (1 + ((k + i) % 5))).ToArray()));
+                return portfolios + ";" + string.Join(",", losses.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ResultBufferPerCall_SameLossesAfterTheFirstAction()
+    {
+        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(LossProgram);
+
+        Assert.Contains(outcome.Applied, fix => fix.EquivalenceKey == "GIL002.ScratchToLocal");
+        Assert.DoesNotContain("Synchronized", outcome.Source, StringComparison.Ordinal);
+        Assert.DoesNotContain("lock (", outcome.Source, StringComparison.Ordinal);
+
+        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(LossProgram, "Loss.Before"), "Risk.Run", 16);
+        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "Loss.After"), "Risk.Run", 16);
+
+        Assert.NotNull(before);
+        Assert.StartsWith("16;", (string)before!, StringComparison.Ordinal);
+        Assert.Equal(before, after);
+    }
 }
