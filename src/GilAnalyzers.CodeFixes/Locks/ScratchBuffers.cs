@@ -182,18 +182,7 @@ internal static class ScratchBuffers
     /// <summary>Every array the field is given (its initialiser, a constructor's assignment) is <c>new T[n]</c> with <c>n</c> the constant <paramref name="length"/>.</summary>
     private static bool AllCreatedWithLength(IFieldSymbol field, int length, SemanticModel model, CancellationToken cancellationToken)
     {
-        var values = new List<ExpressionSyntax>();
-        foreach (var reference in field.DeclaringSyntaxReferences)
-        {
-            if (reference.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer.Value: var initial })
-            {
-                values.Add(initial);
-            }
-        }
-
-        values.AddRange(MemberAssignments.To(field.ContainingType, field.Name, cancellationToken)
-            .Where(assignment => assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not null)
-            .Select(assignment => assignment.Right));
+        var values = ValuesGiven(field, cancellationToken);
         return values.Count > 0 && values.All(value =>
             value is ArrayCreationExpressionSyntax { Initializer: null, Type.RankSpecifiers: { Count: 1 } ranks }
             && ranks[0].Sizes.Count == 1 && ranks[0].Sizes[0] is var size
@@ -507,11 +496,10 @@ internal static class ScratchBuffers
     }
 
     /// <summary>
-    /// Every collection the field is given (its initialiser, a constructor's assignment) is made with no arguments or only an
-    /// initial capacity: a new empty one per call behaves the same. A comparer (<c>StringComparer.OrdinalIgnoreCase</c>) or
-    /// starting items would be lost, so those fields are not localised.
+    /// What the field is given: its initialiser and its constructors' assignments. Other assignments already keep a field
+    /// from being localised (<see cref="UsedOnlyInside"/>).
     /// </summary>
-    private static bool MadeWithDefaults(IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+    private static List<ExpressionSyntax> ValuesGiven(IFieldSymbol field, CancellationToken cancellationToken)
     {
         var values = new List<ExpressionSyntax>();
         foreach (var reference in field.DeclaringSyntaxReferences)
@@ -522,11 +510,20 @@ internal static class ScratchBuffers
             }
         }
 
-        // Other assignments than a constructor's already keep the field from being localised (UsedOnlyInside).
         values.AddRange(MemberAssignments.To(field.ContainingType, field.Name, cancellationToken)
             .Where(assignment => assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not null)
             .Select(assignment => assignment.Right));
+        return values;
+    }
 
+    /// <summary>
+    /// Every collection the field is given (its initialiser, a constructor's assignment) is made with no arguments or only an
+    /// initial capacity: a new empty one per call behaves the same. A comparer (<c>StringComparer.OrdinalIgnoreCase</c>) or
+    /// starting items would be lost, so those fields are not localised.
+    /// </summary>
+    private static bool MadeWithDefaults(IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var values = ValuesGiven(field, cancellationToken);
         return values.All(value => value switch
         {
             BaseObjectCreationExpressionSyntax creation => creation.Initializer is null
