@@ -166,13 +166,9 @@ public sealed partial class ProcessGlobalStateUnderLockFixer
         LockStatementSyntax lockStatement, IdentifierNameSyntax resultName, InvocationExpressionSyntax workCall, IMethodSymbol method, IParameterSymbol item,
         bool isFor, Refusal why, CancellationToken cancellationToken)
     {
-        // A lambda inside a generic method or type lives in a generic closure class, which a worker process cannot load.
-        for (var symbol = model.GetEnclosingSymbol(fanOutCall.SpanStart, cancellationToken); symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+        if (IsInGenericCode(model, fanOutCall.SpanStart, cancellationToken))
         {
-            if (symbol is IMethodSymbol { IsGenericMethod: true } or INamedTypeSymbol { IsGenericType: true })
-            {
-                return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, "the loop is inside a generic method or type, whose lambdas a worker process cannot load");
-            }
+            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, "the loop is inside a generic method or type, whose lambdas a worker process cannot load");
         }
 
         var format = SymbolDisplayFormat.FullyQualifiedFormat;
@@ -189,10 +185,7 @@ public sealed partial class ProcessGlobalStateUnderLockFixer
                 return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, "the loop's bounds are not constants, variables or fields");
             }
 
-            var fromIsZero = model.GetConstantValue(from, cancellationToken) is { HasValue: true, Value: 0 };
-            items = fromIsZero
-                ? $"global::System.Linq.Enumerable.Range(0, {to})"
-                : $"global::System.Linq.Enumerable.Range({from}, {Parenthesize(to)} - {Parenthesize(from)})";
+            (items, var fromIsZero) = RangeOf(model, from, to, cancellationToken);
             indexText = fromIsZero ? item.Name : item.Name + " - " + Parenthesize(from);
         }
         else
@@ -222,7 +215,6 @@ public sealed partial class ProcessGlobalStateUnderLockFixer
         // One input per item: the call's only argument, or a tuple of them; a lambda that captures nothing calls M in the worker.
         var callArguments = workCall.ArgumentList.Arguments;
         var itemType = item.Type.ToDisplayString(format);
-        var isStaticLambdaAvailable = ((CSharpParseOptions)workCall.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp9;
         string map;
         if (callArguments.Count == 1)
         {
@@ -235,12 +227,8 @@ public sealed partial class ProcessGlobalStateUnderLockFixer
         }
         else
         {
-            var tupleType = "(" + string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(format))) + ")";
-            var tupleName = UniqueName(model, fanOutCall.SpanStart, "input");
-            var tuple = "(" + string.Join(", ", callArguments.Select(a => a.Expression.WithoutTrivia().ToString())) + ")";
-            var elements = string.Join(", ", Enumerable.Range(1, callArguments.Count).Select(n => tupleName + ".Item" + n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            var inputs = $"global::System.Linq.Enumerable.Select<{itemType}, {tupleType}>({items}, {item.Name} => {tuple})";
-            map = PoolMap(tupleType, method, $"{(isStaticLambdaAvailable ? "static " : "")}{tupleName} => {QualifiedName(method)}({elements})", inputs);
+            map = TupleMap(method, workCall.SyntaxTree, itemType, items, item.Name,
+                callArguments.Select(a => a.Expression.WithoutTrivia().ToString()), UniqueName(model, fanOutCall.SpanStart, "input"));
         }
 
         var resultsName = UniqueName(model, fanOutCall.SpanStart, "results");

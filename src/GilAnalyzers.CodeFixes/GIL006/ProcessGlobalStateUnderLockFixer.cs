@@ -227,10 +227,7 @@ public sealed partial class ProcessGlobalStateUnderLockFixer : ExplainingCodeFix
 
         var resultsName = UniqueName(model, call.SpanStart, "results");
         var i = UniqueName(model, call.SpanStart, index.Name);
-        var fromIsZero = model.GetConstantValue(from, cancellationToken) is { HasValue: true, Value: 0 };
-        var range = fromIsZero
-            ? $"global::System.Linq.Enumerable.Range(0, {to})"
-            : $"global::System.Linq.Enumerable.Range({from}, {Parenthesize(to)} - {Parenthesize(from)})";
+        var (range, fromIsZero) = RangeOf(model, from, to, cancellationToken);
         var items = byIndex
             ? range
             : fromIsZero && IsLengthOf(model, to, input!.Expression, cancellationToken)
@@ -285,29 +282,57 @@ public sealed partial class ProcessGlobalStateUnderLockFixer : ExplainingCodeFix
     /// </summary>
     private static string? MapCallWithInvariants(SemanticModel model, IMethodSymbol method, InvocationExpressionSyntax workCall, string items, string itemName, string tupleName, CancellationToken cancellationToken)
     {
-        var enclosing = model.GetEnclosingSymbol(workCall.SpanStart, cancellationToken);
-        for (var symbol = enclosing; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
-        {
-            if (symbol is IMethodSymbol { IsGenericMethod: true } or INamedTypeSymbol { IsGenericType: true })
-            {
-                return null;
-            }
-        }
-
-        var format = SymbolDisplayFormat.FullyQualifiedFormat;
-        var tupleType = "(" + string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(format))) + ")";
         var arguments = workCall.ArgumentList.Arguments;
-        var itemType = model.GetTypeInfo(arguments[0].Expression, cancellationToken).Type;
-        if (itemType is null)
+        if (IsInGenericCode(model, workCall.SpanStart, cancellationToken)
+            || model.GetTypeInfo(arguments[0].Expression, cancellationToken).Type is not { } itemType)
         {
             return null;
         }
 
-        var tuple = "(" + itemName + ", " + string.Join(", ", arguments.Skip(1).Select(a => a.Expression.WithoutTrivia().ToString())) + ")";
-        var elements = string.Join(", ", Enumerable.Range(1, arguments.Count).Select(n => tupleName + ".Item" + n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        var isStaticLambdaAvailable = ((CSharpParseOptions)workCall.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp9;
-        var tupled = $"global::System.Linq.Enumerable.Select<{itemType.ToDisplayString(format)}, {tupleType}>({items}, {itemName} => {tuple})";
+        var tupleElements = new[] { itemName }.Concat(arguments.Skip(1).Select(a => a.Expression.WithoutTrivia().ToString()));
+        return TupleMap(method, workCall.SyntaxTree, itemType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), items, itemName, tupleElements, tupleName);
+    }
+
+    /// <summary>
+    /// A lambda inside a generic method or type lives in a generic closure class, which a worker process cannot load.
+    /// </summary>
+    private static bool IsInGenericCode(SemanticModel model, int position, CancellationToken cancellationToken)
+    {
+        for (var symbol = model.GetEnclosingSymbol(position, cancellationToken); symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+        {
+            if (symbol is IMethodSymbol { IsGenericMethod: true } or INamedTypeSymbol { IsGenericType: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>Map(static t =&gt; M(t.Item1, …), Select&lt;item, (…)&gt;(items, item =&gt; (e1, …)))</c>: each item travels as the tuple of
+    /// <paramref name="tupleElements"/> (one per parameter of <paramref name="method"/>, evaluated in the parent), and a
+    /// lambda that captures nothing (static where the language has it) calls the method in the worker.
+    /// </summary>
+    private static string TupleMap(IMethodSymbol method, SyntaxTree tree, string itemType, string items, string itemName, IEnumerable<string> tupleElements, string tupleName)
+    {
+        var format = SymbolDisplayFormat.FullyQualifiedFormat;
+        var tupleType = "(" + string.Join(", ", method.Parameters.Select(p => p.Type.ToDisplayString(format))) + ")";
+        var tuple = "(" + string.Join(", ", tupleElements) + ")";
+        var elements = string.Join(", ", Enumerable.Range(1, method.Parameters.Length).Select(n => tupleName + ".Item" + n.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        var isStaticLambdaAvailable = ((CSharpParseOptions)tree.Options).LanguageVersion >= LanguageVersion.CSharp9;
+        var tupled = $"global::System.Linq.Enumerable.Select<{itemType}, {tupleType}>({items}, {itemName} => {tuple})";
         return PoolMap(tupleType, method, $"{(isStaticLambdaAvailable ? "static " : "")}{tupleName} => {QualifiedName(method)}({elements})", tupled);
+    }
+
+    /// <summary><c>Enumerable.Range(from, to - from)</c> (<c>Range(0, to)</c> from zero), fully qualified, and whether it starts at zero.</summary>
+    private static (string Range, bool FromIsZero) RangeOf(SemanticModel model, ExpressionSyntax from, ExpressionSyntax to, CancellationToken cancellationToken)
+    {
+        var fromIsZero = model.GetConstantValue(from, cancellationToken) is { HasValue: true, Value: 0 };
+        var range = fromIsZero
+            ? $"global::System.Linq.Enumerable.Range(0, {to})"
+            : $"global::System.Linq.Enumerable.Range({from}, {Parenthesize(to)} - {Parenthesize(from)})";
+        return (range, fromIsZero);
     }
 
     /// <summary>
