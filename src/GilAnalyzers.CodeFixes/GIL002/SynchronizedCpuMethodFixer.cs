@@ -585,7 +585,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
 
             // What stays guards nothing (no shared write, only reads of state that cannot change after construction, as
             // a final `return localResult;` once the work left): it runs unlocked and no new lock is made.
-            guardsNothing = !keepHiddenLock && KeptGuardsNothing(plan.Kept, model, cancellationToken);
+            guardsNothing = !keepHiddenLock && plan.KeptTouchesNothingShared;
             newStatements = plan.Hoisted.Concat(guardsNothing ? plan.Kept : region.Rebuild(plan.Kept)).Concat(plan.Sunk);
         }
         else if (planner.PlanSplitLoop() is { } split)
@@ -621,25 +621,6 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             var newType = type.WithMembers(type.Members.Replace(current, newMethod).Insert(index, field));
             return tracked.ReplaceNode(type, newType);
         };
-    }
-
-    /// <summary>Statements that would stay under the new lock write nothing shared and read only state fixed at construction.</summary>
-    private static bool KeptGuardsNothing(IReadOnlyList<StatementSyntax> kept, SemanticModel model, CancellationToken cancellationToken)
-    {
-        if (kept.Count == 0)
-        {
-            return false;
-        }
-
-        var operations = kept.Select(statement => model.GetOperation(statement, cancellationToken)).ToList();
-        if (operations.Any(operation => operation is null))
-        {
-            return false;
-        }
-
-        var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
-        var effects = walker.Analyze(operations!, walker.ScopeOf(kept[0]));
-        return !effects.Unknown && !effects.HasSharedWrites && effects.SharedReads.All(StateEffects.IsImmutableAfterConstruction);
     }
 
     /// <summary>

@@ -14,14 +14,21 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// <summary>The statements of a rewritten region: what runs before the lock, what stays inside it, and what runs after it.</summary>
 internal sealed class MovePlan
 {
-    public MovePlan(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked, bool dropLock = false, List<StatementSyntax>? sunk = null)
+    public MovePlan(List<StatementSyntax> hoisted, List<StatementSyntax> kept, InterlockedUpdate? interlocked, bool dropLock = false, List<StatementSyntax>? sunk = null, bool keptTouchesNothingShared = false)
     {
         Hoisted = hoisted;
         Kept = kept;
         Sunk = sunk ?? new List<StatementSyntax>();
         Interlocked = interlocked;
         DropLock = dropLock;
+        KeptTouchesNothingShared = keptTouchesNothingShared;
     }
+
+    /// <summary>
+    /// What stays writes nothing shared and reads only state fixed at construction — as <see cref="DropLock"/> says for a
+    /// lock statement, also for a method-wide hidden lock, where dropping it is left to the caller (GIL002's fixer).
+    /// </summary>
+    public bool KeptTouchesNothingShared { get; }
 
     /// <summary>
     /// What stays touches no shared state at all (<c>return outage / years;</c> once the simulation moved out): the lock
@@ -288,9 +295,10 @@ internal sealed partial class LockFixPlanner
             return _why.Refuse<MovePlan>(NoFixReasons.NothingToMove, "what stays locked is CPU-bound: " + Excerpt(heavy.Syntax));
         }
 
-        return GuardsNothing(effects, prefix, rest, sinkFrom)
+        var touchesNothingShared = KeptTouchesNothingShared(effects, prefix, rest, sinkFrom);
+        return touchesNothingShared && !_region.IsWholeBody
             ? WithoutTheLock(hoisted, kept, kept.Count == 1 ? interlocked : null, sunk)
-            : new MovePlan(hoisted, kept, kept.Count == 1 ? interlocked : null, dropLock: false, sunk);
+            : new MovePlan(hoisted, kept, kept.Count == 1 ? interlocked : null, dropLock: false, sunk, touchesNothingShared);
     }
 
     /// <summary>The plan that leaves the lock out, with what its acquiring statement also did (see <see cref="WhatTheAcquireAlsoDoes"/>); null when refused.</summary>
@@ -688,8 +696,12 @@ internal sealed partial class LockFixPlanner
     /// writes only thread-own state: no lock is needed.
     /// </summary>
     private bool GuardsNothing(List<StateEffects> effects, int prefix, int rest, int sinkFrom)
+        => !_region.IsWholeBody && KeptTouchesNothingShared(effects, prefix, rest, sinkFrom);
+
+    /// <summary>The statements that stay (none split off the first of them) write nothing shared and read only state fixed at construction.</summary>
+    private static bool KeptTouchesNothingShared(List<StateEffects> effects, int prefix, int rest, int sinkFrom)
     {
-        if (_region.IsWholeBody || rest != prefix)
+        if (rest != prefix)
         {
             return false;
         }
