@@ -134,7 +134,7 @@ internal static class ThreadQueryRewrite
             return "the thread's work waits (" + wait + "), possibly for a sibling the pool has not started";
         }
 
-        var select = (IInvocationOperation)Up(selector).Parent!.Parent!;
+        var select = (IInvocationOperation)OperationFacts.WithWrappers(selector).Parent!.Parent!;
         if (select.Arguments.Length != 2 || !IsEnumerable(select.TargetMethod, types)
             || OperationFacts.StripConversions(select.Arguments[0].Value) is not IInvocationOperation { TargetMethod.Name: "Range" } range
             || !IsEnumerable(range.TargetMethod, types) || range.Arguments.Length != 2)
@@ -142,9 +142,9 @@ internal static class ThreadQueryRewrite
             return "the threads are not made over Enumerable.Range";
         }
 
-        if (Up(select).Parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" } materialised }
+        if (OperationFacts.WithWrappers(select).Parent is not IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "ToList" or "ToArray" } materialised }
             || !IsEnumerable(materialised.TargetMethod, types)
-            || Up(materialised).Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var collection } declarator }
+            || OperationFacts.WithWrappers(materialised).Parent is not IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: var collection } declarator }
             || declarator.Syntax.Parent?.Parent is not LocalDeclarationStatementSyntax { Declaration.Variables.Count: 1, Parent: BlockSyntax block } declaration)
         {
             return "the query's threads are not materialised (ToList or ToArray) into one local";
@@ -256,24 +256,13 @@ internal static class ThreadQueryRewrite
     /// <summary>The selector lambda whose only statement returns <paramref name="thread"/>.</summary>
     private static IAnonymousFunctionOperation? SelectorOf(IObjectCreationOperation thread)
     {
-        var up = Up(thread).Parent;
+        var up = OperationFacts.WithWrappers(thread).Parent;
         if (up is not IReturnOperation { Parent: IBlockOperation { Operations.Length: 1, Parent: IAnonymousFunctionOperation selector } })
         {
             return null;
         }
 
-        return Up(selector).Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Select" } } ? selector : null;
-    }
-
-    /// <summary>The operation with the conversions and delegate creations that wrap it.</summary>
-    private static IOperation Up(IOperation operation)
-    {
-        while (operation.Parent is IConversionOperation or IDelegateCreationOperation)
-        {
-            operation = operation.Parent;
-        }
-
-        return operation;
+        return OperationFacts.WithWrappers(selector).Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Select" } } ? selector : null;
     }
 
     private static bool IsEnumerable(IMethodSymbol method, KnownTypes types)

@@ -680,13 +680,7 @@ internal static partial class ThreadFanOut
                 return null;
             }
 
-            IOperation current = lambda;
-            while (current.Parent is IDelegateCreationOperation or IConversionOperation)
-            {
-                current = current.Parent;
-            }
-
-            return current.Parent is IArgumentOperation { Parent: IInvocationOperation forEach } && IsForEachJoin(forEach)
+            return OperationFacts.WithWrappers(lambda).Parent is IArgumentOperation { Parent: IInvocationOperation forEach } && IsForEachJoin(forEach)
                 ? forEach.Parent
                 : null;
         }

@@ -46,6 +46,20 @@ internal static class OperationFacts
     }
 
     /// <summary>
+    /// The operation with the conversions and delegate creations that wrap it (a lambda or method group seen as the
+    /// argument it is passed as): the reverse of <see cref="StripConversions"/>, upward.
+    /// </summary>
+    public static IOperation WithWrappers(IOperation operation)
+    {
+        while (operation.Parent is IConversionOperation or IDelegateCreationOperation)
+        {
+            operation = operation.Parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>
     /// The parameter whose delegate <paramref name="operation"/> invokes (<c>body(item)</c>, <c>work()</c>; conversions on the
     /// delegate stripped), or null when it is not a delegate call on a parameter.
     /// </summary>
