@@ -410,11 +410,7 @@ public sealed class ClusterPool : IWorkerPool, IAsyncDisposable, IDisposable
 
         public static Call Create(Delegate work)
         {
-            (WorkMethodIdentity identity, MethodInfo method) = WorkMethod.Describe(work);
-            Type parameterType = method.GetParameters()[0].ParameterType;
-            Type returnType = method.ReturnType;
-            Payload.EnsureSerialisable(parameterType, "argument", identity.Display);
-            Payload.EnsureSerialisable(returnType, "result", identity.Display);
+            (WorkMethodIdentity identity, MethodInfo method, Type parameterType, Type returnType) = WorkMethod.DescribeMap(work);
             var reference = new WorkRef
             {
                 AssemblyName = identity.AssemblyName,

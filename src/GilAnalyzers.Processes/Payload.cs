@@ -356,10 +356,10 @@ internal static class Codec
         if (type == typeof(bool)) return new BooleanCodec();
         if (type == typeof(string)) return new StringCodec();
         if (type == typeof(byte[])) return new BytesCodec();
-        if (type == typeof(int[])) return new Int32ArrayCodec();
-        if (type == typeof(long[])) return new Int64ArrayCodec();
-        if (type == typeof(double[])) return new DoubleArrayCodec();
-        if (type == typeof(float[])) return new SingleArrayCodec();
+        if (type == typeof(int[])) return new ArrayCodec<int>((ref MessagePackWriter w, int v) => w.Write(v), (ref MessagePackReader r) => r.ReadInt32(), raw: false);
+        if (type == typeof(long[])) return new ArrayCodec<long>((ref MessagePackWriter w, long v) => w.Write(v), (ref MessagePackReader r) => r.ReadInt64(), raw: false);
+        if (type == typeof(double[])) return new ArrayCodec<double>((ref MessagePackWriter w, double v) => w.Write(v), (ref MessagePackReader r) => r.ReadDouble(), raw: true);
+        if (type == typeof(float[])) return new ArrayCodec<float>((ref MessagePackWriter w, float v) => w.Write(v), (ref MessagePackReader r) => r.ReadSingle(), raw: true);
         return null;
     }
 
@@ -412,10 +412,37 @@ internal static class Codec
         public override byte[] Read(ref MessagePackReader reader) => reader.ReadBytes() is ReadOnlySequence<byte> bytes ? bytes.ToArray() : null!;
     }
 
-    private sealed class Int32ArrayCodec : Codec<int[]>
+    private delegate void WriteElement<T>(ref MessagePackWriter writer, T value);
+
+    private delegate T ReadElement<T>(ref MessagePackReader reader);
+
+    /// <summary>
+    /// An array of one primitive element type, nil for null. Written element by element, as MessagePack's own array
+    /// formatter writes it, or — when <c>raw</c> — as one block of raw bytes (<see cref="RawArrays"/>); a raw codec also
+    /// reads the element-by-element form.
+    /// </summary>
+    private sealed class ArrayCodec<T> : Codec<T[]>
+        where T : unmanaged
     {
-        public override void Write(ref MessagePackWriter writer, int[] value)
+        private readonly WriteElement<T> _writeElement;
+        private readonly ReadElement<T> _readElement;
+        private readonly bool _raw;
+
+        public ArrayCodec(WriteElement<T> writeElement, ReadElement<T> readElement, bool raw)
         {
+            _writeElement = writeElement;
+            _readElement = readElement;
+            _raw = raw;
+        }
+
+        public override void Write(ref MessagePackWriter writer, T[] value)
+        {
+            if (_raw)
+            {
+                RawArrays.Write(ref writer, value);
+                return;
+            }
+
             if (value is null)
             {
                 writer.WriteNil();
@@ -423,109 +450,28 @@ internal static class Codec
             }
 
             writer.WriteArrayHeader(value.Length);
-            foreach (int v in value)
+            foreach (T v in value)
             {
-                writer.Write(v);
+                _writeElement(ref writer, v);
             }
         }
 
-        public override int[] Read(ref MessagePackReader reader)
+        public override T[] Read(ref MessagePackReader reader)
         {
             if (reader.TryReadNil())
             {
                 return null!;
             }
 
-            var values = new int[reader.ReadArrayHeader()];
+            if (_raw && RawArrays.IsNext(ref reader))
+            {
+                return RawArrays.Read<T>(ref reader);
+            }
+
+            var values = new T[reader.ReadArrayHeader()];
             for (int i = 0; i < values.Length; i++)
             {
-                values[i] = reader.ReadInt32();
-            }
-
-            return values;
-        }
-    }
-
-    private sealed class Int64ArrayCodec : Codec<long[]>
-    {
-        public override void Write(ref MessagePackWriter writer, long[] value)
-        {
-            if (value is null)
-            {
-                writer.WriteNil();
-                return;
-            }
-
-            writer.WriteArrayHeader(value.Length);
-            foreach (long v in value)
-            {
-                writer.Write(v);
-            }
-        }
-
-        public override long[] Read(ref MessagePackReader reader)
-        {
-            if (reader.TryReadNil())
-            {
-                return null!;
-            }
-
-            var values = new long[reader.ReadArrayHeader()];
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = reader.ReadInt64();
-            }
-
-            return values;
-        }
-    }
-
-    private sealed class DoubleArrayCodec : Codec<double[]>
-    {
-        public override void Write(ref MessagePackWriter writer, double[] value) => RawArrays.Write(ref writer, value);
-
-        public override double[] Read(ref MessagePackReader reader)
-        {
-            if (reader.TryReadNil())
-            {
-                return null!;
-            }
-
-            if (RawArrays.IsNext(ref reader))
-            {
-                return RawArrays.Read<double>(ref reader);
-            }
-
-            var values = new double[reader.ReadArrayHeader()];
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = reader.ReadDouble();
-            }
-
-            return values;
-        }
-    }
-
-    private sealed class SingleArrayCodec : Codec<float[]>
-    {
-        public override void Write(ref MessagePackWriter writer, float[] value) => RawArrays.Write(ref writer, value);
-
-        public override float[] Read(ref MessagePackReader reader)
-        {
-            if (reader.TryReadNil())
-            {
-                return null!;
-            }
-
-            if (RawArrays.IsNext(ref reader))
-            {
-                return RawArrays.Read<float>(ref reader);
-            }
-
-            var values = new float[reader.ReadArrayHeader()];
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = reader.ReadSingle();
+                values[i] = _readElement(ref reader);
             }
 
             return values;

@@ -1125,11 +1125,7 @@ public sealed partial class ProcessPool : IWorkerPool, IDisposable, IAsyncDispos
 
         public static Call Create(Delegate work)
         {
-            (WorkMethodIdentity identity, MethodInfo method) = WorkMethod.Describe(work);
-            Type parameterType = method.GetParameters()[0].ParameterType;
-            Type returnType = method.ReturnType;
-            Payload.EnsureSerialisable(parameterType, "argument", identity.Display);
-            Payload.EnsureSerialisable(returnType, "result", identity.Display);
+            (WorkMethodIdentity identity, _, Type parameterType, Type returnType) = WorkMethod.DescribeMap(work);
             return new Call(identity, parameterType, returnType);
         }
     }

@@ -38,6 +38,19 @@ internal static class WorkMethod
         return (identity, method);
     }
 
+    /// <summary>
+    /// A map's work delegate (one argument): <see cref="Describe"/>, then its argument and result types checked to be
+    /// payload types (<see cref="Payload.EnsureSerialisable"/>).
+    /// </summary>
+    public static (WorkMethodIdentity Identity, MethodInfo Method, Type ParameterType, Type ReturnType) DescribeMap(Delegate work)
+    {
+        (WorkMethodIdentity identity, MethodInfo method) = Describe(work);
+        Type parameterType = method.GetParameters()[0].ParameterType;
+        Payload.EnsureSerialisable(parameterType, "argument", identity.Display);
+        Payload.EnsureSerialisable(method.ReturnType, "result", identity.Display);
+        return (identity, method, parameterType, method.ReturnType);
+    }
+
     private static ArgumentException Reject(string parameterName, string display, string why) =>
         new($"The {(parameterName == "work" ? "work method" : parameterName)} '{display}' cannot run in a worker process: {why}.", parameterName);
 
