@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Reflection;
+using GilAnalyzers.Testing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -28,9 +29,9 @@ public static class RuleCatalog
     public static ImmutableArray<DiagnosticDescriptor> Rules { get; } =
         Descriptors.GroupBy(d => d.Id, StringComparer.Ordinal).Select(g => g.First()).ToImmutableArray();
 
-    public static ImmutableArray<Type> AnalyzerTypes { get; } = ConcreteSubclassesOf<DiagnosticAnalyzer>(AnalyzerAssembly);
+    public static ImmutableArray<Type> AnalyzerTypes { get; } = GilCatalog.ConcreteTypes<DiagnosticAnalyzer>(AnalyzerAssembly);
 
-    public static ImmutableArray<Type> CodeFixProviderTypes { get; } = ConcreteSubclassesOf<CodeFixProvider>(CodeFixAssembly);
+    public static ImmutableArray<Type> CodeFixProviderTypes { get; } = GilCatalog.ConcreteTypes<CodeFixProvider>(CodeFixAssembly);
 
     /// <summary>The IDs some code fix provider can fix.</summary>
     public static ImmutableHashSet<string> FixableIds { get; } =
@@ -40,10 +41,4 @@ public static class RuleCatalog
 
     public static ImmutableArray<DiagnosticAnalyzer> CreateAnalyzers() =>
         AnalyzerTypes.Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!).ToImmutableArray();
-
-    public static ImmutableArray<Type> ConcreteSubclassesOf<T>(Assembly assembly) =>
-        assembly.GetTypes()
-            .Where(t => t.IsClass && !t.IsAbstract && typeof(T).IsAssignableFrom(t))
-            .OrderBy(t => t.FullName, StringComparer.Ordinal)
-            .ToImmutableArray();
 }
