@@ -490,7 +490,8 @@ internal sealed class WorkCostModel
                 }
 
                 return;
-            case IConditionalOperation conditional when walk.LockBody && IsRareUpdateBranch(conditional):
+            case IConditionalOperation conditional when walk.LockBody && (IsRareUpdateBranch(conditional) || CheckThenLock.FillsOnlyWhenEmpty(conditional)):
+                // A new best found, or a member filled the first time through: the branch runs rarely, the test always.
                 Visit(conditional.Condition, nest, walk);
                 if (conditional.WhenFalse is { } whenFalse)
                 {

@@ -74,6 +74,25 @@ internal static class CheckThenLock
     }
 
     /// <summary>
+    /// An initialisation branch inside locked code: <c>if (_table == null) _table = Build();</c>, <c>if (!_ready) { …;
+    /// _ready = true; }</c> — the condition finds a field or property of this object (or a static one) not yet there and
+    /// the true branch fills it, so the branch runs once, not on every entry. An array slot, a dictionary entry or a member
+    /// of another object is one location per key and does not count (the key is often the caller's item).
+    /// </summary>
+    public static bool FillsOnlyWhenEmpty(IConditionalOperation conditional)
+    {
+        foreach (var location in Tested(conditional.Condition, uninitialisedWhen: true))
+        {
+            if (!location.Keyed && Fills(conditional.WhenTrue, location))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// The locations found uninitialised on the way to <paramref name="anchor"/>: tested by an enclosing <c>if</c> whose
     /// true branch holds the lock, or by an earlier <c>if (…) return/throw</c> of an enclosing block whose test found them
     /// initialised. The walk stops at a loop or a function boundary (a lock in a loop is taken once per trip).

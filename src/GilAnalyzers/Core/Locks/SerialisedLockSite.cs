@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
@@ -386,14 +387,15 @@ internal sealed class SerialisedLockSite
             return false;
         }
 
-        // A guard inside the lock: its first statement tests state that the lock body assigns.
-        foreach (var operation in body)
+        // A guard inside the lock: its first statement tests state that the lock body assigns, and unless it is an early
+        // exit (if (_done) return;), no loop follows it. A loop after a guard that falls through runs on every entry (if
+        // (_buf.Length < n) _buf = new int[n * 2]; then the pass that uses the buffer): the guard only resizes a scratch
+        // buffer, and the work is costed as usual, the guard's own branch as a rare update (WorkCostModel).
+        var statements = Flatten(body);
+        if (statements.Count > 0 && statements[0] is IConditionalOperation inner && ReadsAny(inner.Condition, assigned)
+            && (inner.WhenFalse is null && Leaves(inner.WhenTrue) || !statements.Skip(1).Any(LoopsAnywhere)))
         {
-            var first = operation is IBlockOperation { Operations.Length: > 0 } block ? block.Operations[0] : operation;
-            if (first is IConditionalOperation inner && ReadsAny(inner.Condition, assigned))
-            {
-                return true;
-            }
+            return true;
         }
 
         // A guard around the lock.
@@ -406,6 +408,31 @@ internal sealed class SerialisedLockSite
         }
 
         return false;
+    }
+
+    private static bool Leaves(IOperation branch)
+        => (branch is IBlockOperation block ? (block.Operations.Length > 0 ? block.Operations[block.Operations.Length - 1] : null) : branch)
+            is IReturnOperation or IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation };
+
+    private static bool LoopsAnywhere(IOperation operation) => operation.DescendantsAndSelf().Any(d => d is ILoopOperation);
+
+    /// <summary>The statements of a locked body, a block's statements in place of the block.</summary>
+    private static List<IOperation> Flatten(IEnumerable<IOperation> body)
+    {
+        var statements = new List<IOperation>();
+        foreach (var operation in body)
+        {
+            if (operation is IBlockOperation block)
+            {
+                statements.AddRange(block.Operations);
+            }
+            else
+            {
+                statements.Add(operation);
+            }
+        }
+
+        return statements;
     }
 
     /// <summary>A field or property of <c>this</c> instance (<c>_image</c>, <c>this.Cache</c>).</summary>
