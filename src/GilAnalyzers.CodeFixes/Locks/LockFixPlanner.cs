@@ -945,6 +945,15 @@ internal sealed partial class LockFixPlanner
             return false;
         }
 
+        // A test whose branches are the heavy part: moving the test alone would leave the work under the lock.
+        if (statement is IfStatementSyntax tested
+            && new[] { tested.Statement, tested.Else?.Statement }.OfType<StatementSyntax>()
+                .Any(branch => _model.GetOperation(branch, _cancellationToken) is { } branchOperation && _costModel.Analyze(branchOperation).IsCpuBound))
+        {
+            _extractBlocker = (NoFixReasons.NothingToMove, "what the test decides is itself CPU-bound: " + Excerpt(tested));
+            return false;
+        }
+
         var name = FreshName(fold?.Kind == FoldKind.Collect ? "item" : statement is IfStatementSyntax ? "test" : "value");
         extracted = SyntaxFactory.LocalDeclarationStatement(
             SyntaxFactory.VariableDeclaration(

@@ -451,6 +451,37 @@ public class TestedWritesSplitFixerTests
     // ------------------------------------------------------------------ refusals
 
     [Fact]
+    public async Task TestedUpdateWhoseBranchIsTheWork_NoMoveOfTheTestAlone()
+    {
+        // The test is cheap next to what it guards (a long shared accumulation): moving the test alone would leave the
+        // work under the lock, so no move-out is offered.
+        var source = Usings + """
+            class Sieve
+            {
+                static readonly object Gate = new object();
+                static readonly long[] Table = new long[64];
+
+                static bool Wanted(int n) => n % 3 != 0;
+
+                static void Fill(int limit)
+                {
+                    Parallel.For(0, limit, n =>
+                    {
+                        {|GIL001:lock (Gate)|}
+                        {
+                            if (Wanted(n))
+                            {
+                                for (int k = 0; k < 100000; k++) Table[(n + k) & 63] += k % 7;
+                            }
+                        }
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, source, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey);
+    }
+
+    [Fact]
     public async Task TestReadsWhatTheWritesChange_NoSplit()
     {
         // Each item's test reads the pushes earlier items made: testing all items first would see none of them.
