@@ -159,13 +159,13 @@ internal sealed partial class LockFixPlanner
     private static StatementSyntax? InnerStatement(StatementSyntax loop) => loop switch
     {
         ForStatementSyntax f => f.Statement,
-        ForEachStatementSyntax e => e.Statement,
+        CommonForEachStatementSyntax e => e.Statement,
         WhileStatementSyntax w => w.Statement,
         _ => null,
     };
 
     /// <summary>Inner loops of a nest: <c>for</c> and <c>foreach</c> (a <c>while</c> inside a loop is a search, not a grid).</summary>
-    private static bool IsNestableLoop(StatementSyntax statement) => statement is ForStatementSyntax or ForEachStatementSyntax;
+    private static bool IsNestableLoop(StatementSyntax statement) => statement is ForStatementSyntax or CommonForEachStatementSyntax;
 
     private LoopParts? SplitLoop(StatementSyntax loop, BlockSyntax body, StateEffects keptWrites)
     {
@@ -210,7 +210,7 @@ internal sealed partial class LockFixPlanner
 
         // The first write's value may be the work itself (payoffSum += Payoff(path)): computed into a local in front.
         ExpressionSyntax? extractedPayload = null;
-        if (TryExtractPayload(apply[0], writes, out var extracted, out var remaining, out _))
+        if (TryExtractPayload(apply[0], writes, out var extracted, out var remaining, out _, inPlace: true))
         {
             extractedPayload = AssignedOrFoldedPayload(apply[0]);
             compute.Add(extracted);
@@ -297,7 +297,7 @@ internal sealed partial class LockFixPlanner
             }
         }
 
-        foreach (var forEach in NestLoops(loop).OfType<ForEachStatementSyntax>())
+        foreach (var forEach in NestLoops(loop).OfType<CommonForEachStatementSyntax>())
         {
             if (_model.GetForEachStatementInfo(forEach) is var info
                 && info.GetEnumeratorMethod is { } getEnumerator && getEnumerator.Locations.Any(l => l.IsInSource))
@@ -379,7 +379,7 @@ internal sealed partial class LockFixPlanner
     private static IEnumerable<SyntaxNode> OwnHeaderParts(StatementSyntax loop) => loop switch
     {
         ForStatementSyntax f => f.Initializers.Cast<SyntaxNode>().Concat(f.Incrementors).Concat(new SyntaxNode?[] { f.Declaration, f.Condition }.OfType<SyntaxNode>()),
-        ForEachStatementSyntax e => new SyntaxNode[] { e.Expression },
+        CommonForEachStatementSyntax e => new SyntaxNode[] { e.Expression },
         WhileStatementSyntax w => new SyntaxNode[] { w.Condition },
         _ => Enumerable.Empty<SyntaxNode>(),
     };
@@ -474,7 +474,9 @@ internal sealed partial class LockFixPlanner
                     continue;
                 }
 
-                var declaredInWrites = symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == statement.SyntaxTree && items.Skip(split).Any(s => s.Span.Contains(r.Span)));
+                // An out variable of the value moved in front (if (HitsAt(a, b, out var depth))) is declared by the computation now.
+                var declaredInWrites = symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == statement.SyntaxTree && items.Skip(split).Any(s => s.Span.Contains(r.Span))
+                                                                                 && !(extractedPayload is not null && extractedPayload.Span.Contains(r.Span)));
                 var declaredInLoop = symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == loop.SyntaxTree && loop.Span.Contains(r.Span));
                 if (declaredInWrites || (!declaredInLoop && !writtenInLoop.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default)))
                 {

@@ -925,7 +925,7 @@ internal sealed partial class LockFixPlanner
     /// <c>acc op= Heavy(x)</c>, <c>acc = Math.Max(acc, Heavy(x))</c>, <c>list.Add(Heavy(x))</c>: compute the payload
     /// into a new local before the lock and keep only the update inside.
     /// </summary>
-    private bool TryExtractPayload(StatementSyntax statement, StateEffects writesUnderLock, out StatementSyntax extracted, out StatementSyntax remaining, out InterlockedUpdate? update)
+    private bool TryExtractPayload(StatementSyntax statement, StateEffects writesUnderLock, out StatementSyntax extracted, out StatementSyntax remaining, out InterlockedUpdate? update, bool inPlace = false)
     {
         extracted = null!;
         remaining = null!;
@@ -939,13 +939,22 @@ internal sealed partial class LockFixPlanner
             return false;
         }
 
-        if (WhyPayloadStays(payload, payloadOperation, writesUnderLock) is { } blocker)
+        if (WhyPayloadStays(payload, payloadOperation, writesUnderLock, inPlace) is { } blocker)
         {
             _extractBlocker = blocker;
             return false;
         }
 
-        var name = FreshName(fold?.Kind == FoldKind.Collect ? "item" : "value");
+        // A test whose branches are the heavy part: moving the test alone would leave the work under the lock.
+        if (statement is IfStatementSyntax tested
+            && new[] { tested.Statement, tested.Else?.Statement }.OfType<StatementSyntax>()
+                .Any(branch => _model.GetOperation(branch, _cancellationToken) is { } branchOperation && _costModel.Analyze(branchOperation).IsCpuBound))
+        {
+            _extractBlocker = (NoFixReasons.NothingToMove, "what the test decides is itself CPU-bound: " + Excerpt(tested));
+            return false;
+        }
+
+        var name = FreshName(fold?.Kind == FoldKind.Collect ? "item" : statement is IfStatementSyntax ? "test" : "value");
         extracted = SyntaxFactory.LocalDeclarationStatement(
             SyntaxFactory.VariableDeclaration(
                 SyntaxFactory.IdentifierName("var"),
@@ -962,7 +971,10 @@ internal sealed partial class LockFixPlanner
         return true;
     }
 
-    /// <summary>The value of any assignment statement <c>x = E</c> / <c>x op= E</c> (no user-defined operator); nulls otherwise.</summary>
+    /// <summary>
+    /// The value of any assignment statement <c>x = E</c> / <c>x op= E</c> (no user-defined operator), or the condition of an
+    /// <c>if</c> statement; nulls otherwise.
+    /// </summary>
     private (ExpressionSyntax? Payload, IOperation? Operation) AssignedValue(StatementSyntax statement)
     {
         if (statement is ExpressionStatementSyntax expressionStatement
@@ -976,11 +988,19 @@ internal sealed partial class LockFixPlanner
             return (syntax.Right, assignment.Value);
         }
 
+        // if (Overlaps(a, b)) { shared writes }: the test is the value the writes depend on. Computed into a bool in front,
+        // it is evaluated once, as the if did, and the writes run (or not) on the same result.
+        if (statement is IfStatementSyntax { Condition: var condition }
+            && _model.GetOperation(condition, _cancellationToken) is { Type.SpecialType: SpecialType.System_Boolean, ConstantValue.HasValue: false } test)
+        {
+            return (condition, test);
+        }
+
         return (null, null);
     }
 
     /// <summary>Why a payload cannot be computed into a new local in front of the lock; null when it can.</summary>
-    private (NoFixReason Reason, string? Detail)? WhyPayloadStays(ExpressionSyntax payload, IOperation payloadOperation, StateEffects writesUnderLock)
+    private (NoFixReason Reason, string? Detail)? WhyPayloadStays(ExpressionSyntax payload, IOperation payloadOperation, StateEffects writesUnderLock, bool inPlace)
     {
         // Only a payload that calls something is worth a new local; building a pair or a tuple is not.
         if (!payloadOperation.DescendantsAndSelf().Any(o => o is IInvocationOperation))
@@ -1011,13 +1031,29 @@ internal sealed partial class LockFixPlanner
             return (NoFixReasons.ReadsLockedState, ConflictDetail(payloadEffects, writesUnderLock));
         }
 
-        if (payload.DescendantNodesAndSelf().Any(n => n is AwaitExpressionSyntax || n is ThrowExpressionSyntax || n is DeclarationExpressionSyntax))
+        if (payload.DescendantNodesAndSelf().Any(n => n is AwaitExpressionSyntax || n is ThrowExpressionSyntax
+                                                        || (n is DeclarationExpressionSyntax && !(inPlace && IsUnconditionalOutInCondition(payload)))
+                                                        || (n is VariableDesignationSyntax && n.Parent is not DeclarationExpressionSyntax && payload.Parent is IfStatementSyntax)))
         {
             return (NoFixReasons.JumpsOut, Excerpt(payload));
         }
 
         return null;
     }
+
+    /// <summary>
+    /// An <c>if</c> condition whose <c>out var</c> declarations are all assigned whenever it is evaluated (no <c>&amp;&amp;</c>,
+    /// <c>||</c>, <c>?:</c>, <c>??</c> or <c>?.</c> that could skip them), in a block: an <c>if</c> condition's variables belong
+    /// to the enclosing block, so <c>var test = F(out var n); if (test) …</c> just before it declares them in the same scope,
+    /// definitely assigned as before.
+    /// </summary>
+    private static bool IsUnconditionalOutInCondition(ExpressionSyntax payload)
+        => payload.Parent is IfStatementSyntax { Parent: BlockSyntax } statement && statement.Condition == payload
+           && !payload.DescendantNodesAndSelf().Any(n => n.IsKind(SyntaxKind.LogicalAndExpression) || n.IsKind(SyntaxKind.LogicalOrExpression)
+                                                         || n.IsKind(SyntaxKind.CoalesceExpression) || n is ConditionalExpressionSyntax or ConditionalAccessExpressionSyntax
+                                                         || n is SwitchExpressionSyntax or IsPatternExpressionSyntax)
+           && payload.DescendantNodes().OfType<DeclarationExpressionSyntax>().All(d => d.Parent is ArgumentSyntax { RefKindKeyword.RawKind: (int)SyntaxKind.OutKeyword }
+                                                                                       && d.Designation is SingleVariableDesignationSyntax or DiscardDesignationSyntax);
 
     /// <summary>
     /// A loop under the lock that only adds into one shared integer: sum into a new local before the lock and add

@@ -34,7 +34,8 @@ internal static class ScratchBuffers
 
         var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
         var hoists = new Dictionary<SyntaxNode, StatementSyntax>();
-        CollectReplacements(region.Locked, region.First, region.Container, model, replacements, hoists, cancellationToken);
+        var edits = new Dictionary<SyntaxNode, System.Func<SyntaxNode, SyntaxNode>>();
+        CollectReplacements(region.Locked, region.First, region.Container, model, replacements, hoists, cancellationToken, edits);
         CollectLoopCopies(region.Locked, region.First, region.Container, model, replacements, hoists, cancellationToken);
 
         // A helper of this file that the locked code calls and that clears a buffer of its own first (a similarity score
@@ -54,10 +55,15 @@ internal static class ScratchBuffers
         // that the region can be found again in the rewritten tree; a loop whose buffer becomes a local is marked so that
         // the local's declaration can be put in front of it.
         var marks = hoists.Keys.ToDictionary(loop => loop, _ => new SyntaxAnnotation());
-        var nodes = replacements.Keys.Append(anchor).Concat(hoists.Keys).Distinct();
+        var nodes = replacements.Keys.Append(anchor).Concat(hoists.Keys).Concat(edits.Keys).Distinct();
         var rewrittenRoot = root.ReplaceNodes(nodes, (original, rewritten) =>
         {
             var result = replacements.TryGetValue(original, out var replacement) ? replacement : rewritten;
+            if (edits.TryGetValue(original, out var edit))
+            {
+                result = edit(result);
+            }
+
             if (original == anchor)
             {
                 result = result.WithAdditionalAnnotations(keep);
@@ -206,7 +212,8 @@ internal static class ScratchBuffers
 
     /// <summary>The replacements for each scratch field that <paramref name="statements"/> clear before any other use.</summary>
     private static void CollectReplacements(IReadOnlyList<StatementSyntax> statements, StatementSyntax first, SyntaxNode scope, SemanticModel model,
-        Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, StatementSyntax> hoists, CancellationToken cancellationToken)
+        Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, StatementSyntax> hoists, CancellationToken cancellationToken,
+        Dictionary<SyntaxNode, System.Func<SyntaxNode, SyntaxNode>>? edits = null)
     {
         var resets = new List<(StatementSyntax Reset, IFieldSymbol Field, ExpressionSyntax? Fill)>();
         var fills = new HashSet<StatementSyntax>();
@@ -234,12 +241,41 @@ internal static class ScratchBuffers
         foreach (var (reset, field, fill) in resets)
         {
             var resetIndex = IndexOf(statements, reset);
-            if (!UsedOnlyInside(field, statements, resetIndex, reset, model, cancellationToken, out var references))
+            var helpers = edits is null ? null : new Dictionary<MethodDeclarationSyntax, List<InvocationExpressionSyntax>>();
+            if (!UsedOnlyInside(field, statements, resetIndex, reset, model, cancellationToken, out var references, helpers)
+                || (helpers is { Count: > 0 } && helpers.Keys.Any(h => h.DescendantNodes().Any(n => edits!.ContainsKey(n)) || edits!.ContainsKey(h))))
             {
                 continue;
             }
 
+            if (helpers is { Count: > 0 })
+            {
+                // The helpers' own names must stay free for the parameter that brings them the buffer.
+                foreach (var token in helpers.Keys.SelectMany(h => h.DescendantTokens()))
+                {
+                    if (token.IsKind(SyntaxKind.IdentifierToken))
+                    {
+                        usedNames.Add(token.ValueText);
+                    }
+                }
+            }
+
             var name = LocalNames.Fresh(LocalNames.FromField(field.Name, "buffer"), usedNames);
+            if (helpers is { Count: > 0 })
+            {
+                // Each helper takes the buffer as a last parameter, and every call (all in the locked code) passes the local.
+                foreach (var helper in helpers)
+                {
+                    var parameterType = SyntaxFactory.ParseTypeName(field.Type.ToMinimalDisplayString(model, helper.Key.SpanStart)).WithAdditionalAnnotations(Simplifier.Annotation);
+                    edits![helper.Key] = node => ((MethodDeclarationSyntax)node).AddParameterListParameters(
+                        SyntaxFactory.Parameter(SyntaxFactory.Identifier(name)).WithType(parameterType));
+                    foreach (var call in helper.Value)
+                    {
+                        edits[call] = node => ((InvocationExpressionSyntax)node).AddArgumentListArguments(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(name)));
+                    }
+                }
+            }
+
             if (fills.Contains(reset))
             {
                 // A loop that writes every element: the new array is declared in front of it, and the loop fills that.
@@ -556,7 +592,7 @@ internal static class ScratchBuffers
     /// the locked statements after <paramref name="reset"/>; <paramref name="references"/> are those uses' expressions.
     /// </summary>
     private static bool UsedOnlyInside(IFieldSymbol field, IReadOnlyList<StatementSyntax> locked, int resetIndex, StatementSyntax reset, SemanticModel model,
-        CancellationToken cancellationToken, out List<ExpressionSyntax> references)
+        CancellationToken cancellationToken, out List<ExpressionSyntax> references, Dictionary<MethodDeclarationSyntax, List<InvocationExpressionSyntax>>? helpers = null)
     {
         references = new List<ExpressionSyntax>();
         var compilation = model.Compilation;
@@ -609,6 +645,15 @@ internal static class ScratchBuffers
                         continue;
                     }
 
+                    // A private helper that only the locked code calls, after the reset: it is handed the new buffer.
+                    if (helpers is not null && use.FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } helper
+                        && (helpers.ContainsKey(helper) || AddHelper(helpers, helper, CallsOfHelper(helper, typeModel, locked, resetIndex, cancellationToken)))
+                        && IsContainedUse(use, typeModel, cancellationToken))
+                    {
+                        references.Add(use);
+                        continue;
+                    }
+
                     return false;
                 }
 
@@ -622,6 +667,78 @@ internal static class ScratchBuffers
         }
 
         return references.Count > 0;
+    }
+
+    private static bool AddHelper(Dictionary<MethodDeclarationSyntax, List<InvocationExpressionSyntax>> helpers, MethodDeclarationSyntax helper, List<InvocationExpressionSyntax>? calls)
+    {
+        if (calls is null)
+        {
+            return false;
+        }
+
+        helpers.Add(helper, calls);
+        return true;
+    }
+
+    /// <summary>
+    /// The calls of <paramref name="helper"/> when it is a private, non-virtual, ordinary method of the type with a block or
+    /// expression body, no optional or <c>params</c> parameter, called only directly (<c>Helper(…)</c> / <c>this.Helper(…)</c>,
+    /// positional arguments, not inside a lambda or local function) by the locked statements after the reset, and named
+    /// nowhere else; null otherwise. Each call then runs inside the lock entry that made the new buffer.
+    /// </summary>
+    private static List<InvocationExpressionSyntax>? CallsOfHelper(MethodDeclarationSyntax helper, SemanticModel model, IReadOnlyList<StatementSyntax> locked, int resetIndex, CancellationToken cancellationToken)
+    {
+        if (locked.Count == 0 || helper.SyntaxTree != locked[0].SyntaxTree || helper.Span.Contains(locked[0].Span)
+            || model.GetDeclaredSymbol(helper, cancellationToken) is not { } method
+            || method.DeclaredAccessibility != Accessibility.Private || method.MethodKind != MethodKind.Ordinary
+            || method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern || method.IsGenericMethod || method.PartialDefinitionPart is not null || method.PartialImplementationPart is not null
+            || method.Parameters.Any(p => p.IsOptional || p.IsParams) || method.DeclaringSyntaxReferences.Length != 1
+            || (helper.Body is null && helper.ExpressionBody is null))
+        {
+            return null;
+        }
+
+        var calls = new List<InvocationExpressionSyntax>();
+        foreach (var declaration in method.ContainingType.DeclaringSyntaxReferences)
+        {
+            var typeSyntax = declaration.GetSyntax(cancellationToken);
+            var typeModel = typeSyntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(typeSyntax.SyntaxTree);
+            foreach (var name in typeSyntax.DescendantNodes().OfType<SimpleNameSyntax>())
+            {
+                if (name.Identifier.ValueText != method.Name
+                    || !SymbolEqualityComparer.Default.Equals(typeModel.GetSymbolInfo(name, cancellationToken).Symbol?.OriginalDefinition, method))
+                {
+                    continue;
+                }
+
+                ExpressionSyntax callee = name.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && viaThis.Name == name ? viaThis : name;
+                if (callee.Parent is not InvocationExpressionSyntax call || call.Expression != callee
+                    || call.ArgumentList.Arguments.Any(a => a.NameColon is not null)
+                    || call.Ancestors().Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax && locked.Any(l => l.Span.Contains(a.Span))))
+                {
+                    return null;
+                }
+
+                var index = -1;
+                for (var i = 0; i < locked.Count; i++)
+                {
+                    if (locked[i].SyntaxTree == call.SyntaxTree && locked[i].Span.Contains(call.Span))
+                    {
+                        index = i;
+                        break;
+                    }
+                }
+
+                if (index <= resetIndex)
+                {
+                    return null;
+                }
+
+                calls.Add(call);
+            }
+        }
+
+        return calls.Count > 0 ? calls : null;
     }
 
     /// <summary><c>_f = new T[n];</c> / <c>this._f = …</c> as a statement of an instance or static constructor of the type.</summary>
@@ -665,6 +782,13 @@ internal static class ScratchBuffers
                 var method = (parameter.ContainingSymbol as IMethodSymbol)?.OriginalDefinition;
                 if (method is { IsStatic: true, ContainingType: { } type } && !method.Locations.Any(l => l.IsInSource)
                     && type.ContainingNamespace?.ToDisplayString() == "System" && type.Name is "Array" or "Buffer" or "MemoryExtensions")
+                {
+                    return true;
+                }
+
+                // values.GetValueOrDefault(key): reads the dictionary it is handed and returns a value.
+                if (method is { IsStatic: true, Name: "GetValueOrDefault", ContainingType: { Name: "CollectionExtensions" } } && !method.Locations.Any(l => l.IsInSource)
+                    && method.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic")
                 {
                     return true;
                 }

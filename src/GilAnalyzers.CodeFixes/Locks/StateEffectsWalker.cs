@@ -1410,6 +1410,12 @@ internal sealed partial class StateEffectsWalker
                     or "StartsWith" or "EndsWith" or "IndexOfAny" or "Trim" or "TrimStart" or "TrimEnd"
                     ? new List<IOperation>()
                     : null;
+            case "System.Threading.Interlocked":
+                // Interlocked.Increment(ref _hits), Add(ref total, n), CompareExchange(ref slot, v, c): an atomic write of the
+                // variable passed by ref, and nothing else (the other arguments are values). MemoryBarrier writes nothing.
+                return method.Name is "Increment" or "Decrement" or "Add" or "Exchange" or "CompareExchange" or "And" or "Or" or "Read" or "MemoryBarrier"
+                    ? invocation.Arguments.Where(a => a.Parameter?.RefKind == RefKind.Ref && method.Name != "Read").Select(a => a.Value).ToList()
+                    : null;
             case "System.Convert":
                 // Conversions and encodings compute a new value from their arguments (ToHexString, ToBase64String, ToInt32).
                 return method.Name.StartsWith("To", StringComparison.Ordinal) || method.Name.StartsWith("From", StringComparison.Ordinal)
