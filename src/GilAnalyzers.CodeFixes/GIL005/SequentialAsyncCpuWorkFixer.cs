@@ -217,6 +217,18 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
             }
 
             var original = (ExpressionSyntax)call.Site.Syntax;
+            if (!call.ValuesToCapture.IsEmpty && original.Parent is LambdaExpressionSyntax { ExpressionBody: { } body } selector && body == original)
+            {
+                // x => F(x.Id, x.Items.ToList()) → x => { var id = x.Id; var items = x.Items.ToList(); return Task.Run(() =>
+                // F(id, items)); }: the lambda reads the values when it runs, as the call did, and starts the task with them.
+                var (readNames, reads) = CaptureDeclarations(editor, call, original.SpanStart, capturedNames);
+                var captured = original.ReplaceNodes(readNames.Keys, (node, _) => SyntaxFactory.IdentifierName(readNames[node]).WithTriviaFrom(node));
+                var block = SyntaxFactory.Block(reads.Append(SyntaxFactory.ReturnStatement(TaskRun(editor, call, captured.WithoutTrivia()))))
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                editor.ReplaceNode(selector, selector.WithExpressionBody(null).WithArrowToken(selector.ArrowToken.WithTrailingTrivia(SyntaxFactory.Space)).WithBlock(block));
+                continue;
+            }
+
             var site = original;
             if (!call.ValuesToCapture.IsEmpty)
             {
@@ -224,26 +236,30 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
                 site = CaptureInFront(editor, call, original, capturedNames);
             }
 
-            string text;
-            if (call.IsMethodGroup)
-            {
-                var name = FreeName(editor.SemanticModel, site.SpanStart, "item");
-                text = name + " => " + TaskName + ".Run(() => " + site + "(" + name + "))";
-            }
-            else
-            {
-                text = TaskName + ".Run(() => " + site + ")";
-            }
-
-            var replacement = SyntaxFactory.ParseExpression(text);
-            var names = replacement.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Where(m => m.ToString() == TaskName).ToList();
-            replacement = replacement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
-                .WithTriviaFrom(original);
-            editor.ReplaceNode(original, replacement);
+            editor.ReplaceNode(original, TaskRun(editor, call, site).WithTriviaFrom(original));
         }
 
         // Qualified System.Threading.Tasks names get their using directive; the code action's cleanup then shortens them.
         return await ImportAdder.AddImportsAsync(editor.GetChangedDocument(), Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary><c>Task.Run(() =&gt; site)</c>, or for a method group <c>item =&gt; Task.Run(() =&gt; site(item))</c>.</summary>
+    private static ExpressionSyntax TaskRun(DocumentEditor editor, AsyncFanInCall call, ExpressionSyntax site)
+    {
+        string text;
+        if (call.IsMethodGroup)
+        {
+            var name = FreeName(editor.SemanticModel, ((ExpressionSyntax)call.Site.Syntax).SpanStart, "item");
+            text = name + " => " + TaskName + ".Run(() => " + site + "(" + name + "))";
+        }
+        else
+        {
+            text = TaskName + ".Run(() => " + site + ")";
+        }
+
+        var replacement = SyntaxFactory.ParseExpression(text);
+        var names = replacement.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Where(m => m.ToString() == TaskName).ToList();
+        return replacement.ReplaceNodes(names, (_, current) => current.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
     }
 
     /// <summary><c>async x =&gt; body</c> becomes <c>x =&gt; Task.Run(async () =&gt; body)</c>: the same body, started on the thread pool.</summary>
@@ -286,23 +302,7 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
     private static ExpressionSyntax CaptureInFront(DocumentEditor editor, AsyncFanInCall call, ExpressionSyntax site, HashSet<string> used)
     {
         var statement = site.FirstAncestorOrSelf<StatementSyntax>()!;
-        var invocation = (IInvocationOperation)call.Site;
-        var names = new Dictionary<SyntaxNode, string>();
-        var declarations = new List<StatementSyntax>();
-        foreach (var value in call.ValuesToCapture)
-        {
-            var baseName = invocation.Arguments.FirstOrDefault(a => a.Value == value)?.Parameter?.Name ?? "target";
-            var name = FreeName(editor.SemanticModel, statement.SpanStart, baseName, used);
-            names[value.Syntax] = name;
-            declarations.Add(SyntaxFactory.LocalDeclarationStatement(
-                    SyntaxFactory.VariableDeclaration(
-                        SyntaxFactory.IdentifierName("var"),
-                        SyntaxFactory.SingletonSeparatedList(
-                            SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
-                                .WithInitializer(SyntaxFactory.EqualsValueClause(((ExpressionSyntax)value.Syntax).WithoutTrivia())))))
-                .WithAdditionalAnnotations(Formatter.Annotation));
-        }
-
+        var (names, declarations) = CaptureDeclarations(editor, call, statement.SpanStart, used);
         if (statement.Parent is BlockSyntax)
         {
             editor.InsertBefore(statement, declarations);
@@ -315,6 +315,29 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
         }
 
         return site.ReplaceNodes(names.Keys, (original, _) => SyntaxFactory.IdentifierName(names[original]).WithTriviaFrom(original));
+    }
+
+    /// <summary>A <c>var</c> local per value to capture, named after the parameter it is passed to, free at <paramref name="position"/>.</summary>
+    private static (Dictionary<SyntaxNode, string> Names, List<StatementSyntax> Declarations) CaptureDeclarations(DocumentEditor editor, AsyncFanInCall call, int position, HashSet<string> used)
+    {
+        var invocation = (IInvocationOperation)call.Site;
+        var names = new Dictionary<SyntaxNode, string>();
+        var declarations = new List<StatementSyntax>();
+        foreach (var value in call.ValuesToCapture)
+        {
+            var baseName = invocation.Arguments.FirstOrDefault(a => a.Value == value)?.Parameter?.Name ?? "target";
+            var name = FreeName(editor.SemanticModel, position, baseName, used);
+            names[value.Syntax] = name;
+            declarations.Add(SyntaxFactory.LocalDeclarationStatement(
+                    SyntaxFactory.VariableDeclaration(
+                        SyntaxFactory.IdentifierName("var"),
+                        SyntaxFactory.SingletonSeparatedList(
+                            SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
+                                .WithInitializer(SyntaxFactory.EqualsValueClause(((ExpressionSyntax)value.Syntax).WithoutTrivia())))))
+                .WithAdditionalAnnotations(Formatter.Annotation));
+        }
+
+        return (names, declarations);
     }
 
     private static string FreeName(SemanticModel model, int position, string name, HashSet<string>? used = null)

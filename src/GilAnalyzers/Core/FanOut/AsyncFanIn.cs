@@ -273,6 +273,13 @@ internal sealed class AsyncFanIn
             current = current.Parent;
         }
 
+        // xs.Select(x => F(x.Id, x.Items.ToList())): the whole expression body of a lambda, which the fix gives a block that
+        // reads the values first and returns the task.
+        if (IsLambdaExpressionBody(current))
+        {
+            return true;
+        }
+
         var statement = current.Parent switch
         {
             IInvocationOperation { TargetMethod.Name: "Add", Instance: { } list } add
@@ -291,6 +298,11 @@ internal sealed class AsyncFanIn
                && !statement.Descendants().Any(o => o is IAnonymousFunctionOperation or IConditionalOperation or IConditionalAccessOperation or ICoalesceOperation
                                                      && o.Descendants().Contains(call));
     }
+
+    /// <summary>The operation is the whole expression body of a lambda (<c>x =&gt; F(x.Id)</c>), not of an async one.</summary>
+    public static bool IsLambdaExpressionBody(IOperation operation)
+        => operation.Parent is IReturnOperation { IsImplicit: true, Parent: IBlockOperation { IsImplicit: true, Parent: IAnonymousFunctionOperation { Symbol.IsAsync: false } function } }
+           && function.Syntax is LambdaExpressionSyntax { ExpressionBody: { } body } && body == operation.Syntax;
 
     /// <summary><c>foreach (…) tasks.Add(F(x));</c>, <c>for (…) …;</c>, <c>while (…) …;</c>: the statement is the loop's whole body.</summary>
     private static bool IsBracelessLoopBody(IOperation? statement)
