@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
@@ -78,34 +77,27 @@ internal sealed class TextMentions
         {
             var count = System.Math.Min(ChunkLength + longest - 1, length - start);
             text.CopyTo(start, buffer, 0, count);
-            var chunk = new System.ReadOnlySpan<char>(buffer, 0, count);
-            for (var w = 0; w < _words.Length; w++)
+            // One pass over the chunk's own part, comparing characters in this assembly's code: no generic span search,
+            // whose instantiation a ReadyToRun image of a netstandard assembly cannot hold, so the compiler would JIT it.
+            var own = System.Math.Min(count, ChunkLength);
+            for (var i = 0; i < own; i++)
             {
-                var word = _words[w];
-                var from = System.Math.Max(0, next[w] - start);
-                while (from < count)
+                var c = buffer[i];
+                for (var w = 0; w < _words.Length; w++)
                 {
-                    var index = chunk.Slice(from).IndexOf(word.AsSpan());
-                    if (index < 0)
+                    var word = _words[w];
+                    var position = start + i;
+                    if (c != word[0] || position < next[w] || !MatchesAt(buffer, i, count, word))
                     {
-                        break;
+                        continue;
                     }
 
-                    var at = from + index;
-                    if (at >= ChunkLength)
-                    {
-                        // Starts in the next chunk's own part: found there.
-                        break;
-                    }
-
-                    var position = start + at;
                     if (_isOtherName is null || !_isOtherName(text, position, word))
                     {
                         (found ??= new List<int>()).Add(position);
                     }
 
                     next[w] = position + word.Length;
-                    from = at + word.Length;
                 }
             }
         }
@@ -117,6 +109,24 @@ internal sealed class TextMentions
 
         found.Sort();
         return found.ToArray();
+    }
+
+    private static bool MatchesAt(char[] buffer, int at, int count, string word)
+    {
+        if (at + word.Length > count)
+        {
+            return false;
+        }
+
+        for (var k = 1; k < word.Length; k++)
+        {
+            if (buffer[at + k] != word[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Characters searched per chunk (a buffer well below the large object heap's threshold).</summary>
