@@ -90,7 +90,7 @@ internal static partial class LockRegionFinder
     private static HelperLock? HelperAcquisition(IMethodSymbol method, KnownTypes types, CancellationToken cancellationToken)
     {
         if (!types.Compilation.ContainsSyntaxTree(method.DeclaringSyntaxReferences[0].SyntaxTree)
-            || !MayBeHelperSyntax(method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken), IsAcquireName)
+            || !MayBeAcquireHelperSyntax(method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken))
             || WorkCostModel.For(types).GetBody(method, cancellationToken) is not { } body)
         {
             return null;
@@ -245,6 +245,19 @@ internal static partial class LockRegionFinder
     /// Syntax filter before any binding: a short method (block of at most three statements, or an expression body) that
     /// calls something named as <paramref name="isName"/> accepts.
     /// </summary>
+    /// <summary>
+    /// <see cref="MayBeHelperSyntax"/> with the acquisition names, remembered per declaration: it is asked at every call
+    /// statement of a small source method, and the answer depends on the declaration's syntax alone.
+    /// </summary>
+    private static bool MayBeAcquireHelperSyntax(SyntaxNode declaration)
+        => AcquireHelperSyntax.GetValue(declaration, d => MayBeHelperSyntax(d, IsAcquireName) ? HelperShape : NotHelperShape) == HelperShape;
+
+    private static readonly ConditionalWeakTable<SyntaxNode, object> AcquireHelperSyntax = new ConditionalWeakTable<SyntaxNode, object>();
+
+    private static readonly object HelperShape = new object();
+
+    private static readonly object NotHelperShape = new object();
+
     private static bool MayBeHelperSyntax(SyntaxNode declaration, System.Func<string, bool> isName)
     {
         if (declaration is not MethodDeclarationSyntax method || method.Span.Length > MaxHelperLength)

@@ -154,7 +154,7 @@ internal static class OperationFacts
     /// <summary>All descendants of <paramref name="root"/> (including itself), without entering nested functions when asked.</summary>
     public static IEnumerable<IOperation> Descendants(IOperation root, bool enterFunctions = true)
     {
-        var stack = new Stack<IOperation>();
+        var stack = new Stack<IOperation>(32);
         stack.Push(root);
         while (stack.Count > 0)
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
 
 namespace GilAnalyzers.Core;
 
@@ -12,13 +13,13 @@ namespace GilAnalyzers.Core;
 internal sealed class TextMentions
 {
     private readonly string[] _words;
-    private readonly System.Func<string, int, string, bool>? _isOtherName;
+    private readonly System.Func<SourceText, int, string, bool>? _isOtherName;
     private readonly ConcurrentDictionary<SyntaxTree, int[]> _positions = new ConcurrentDictionary<SyntaxTree, int[]>();
 
     /// <param name="words">The words looked for.</param>
     /// <param name="isOtherName">Given the text, a match's position and its word: true when the match names something else
     /// (<c>string.Join</c>, <c>ThreadPool</c>) and does not count.</param>
-    public TextMentions(string[] words, System.Func<string, int, string, bool>? isOtherName = null)
+    public TextMentions(string[] words, System.Func<SourceText, int, string, bool>? isOtherName = null)
     {
         _words = words;
         _isOtherName = isOtherName;
@@ -30,7 +31,7 @@ internal sealed class TextMentions
     /// <summary>Whether a word occurs inside <paramref name="node"/>'s text.</summary>
     public bool In(SyntaxNode node) => In(node.SyntaxTree, node.Span);
 
-    public bool In(SyntaxTree tree, Microsoft.CodeAnalysis.Text.TextSpan span)
+    public bool In(SyntaxTree tree, TextSpan span)
     {
         var positions = _positions.GetOrAdd(tree, Find);
         if (positions.Length == 0)
@@ -50,15 +51,53 @@ internal sealed class TextMentions
 
     private int[] Find(SyntaxTree tree)
     {
-        var text = tree.GetText().ToString();
-        List<int>? found = null;
+        // The text is searched in chunks copied into one small buffer, never as one string: a file's text as a string is
+        // often large enough for the large object heap, and allocating one per tree made the compiler collect its
+        // largest generation — most of this filter's cost in a real compile. Consecutive chunks overlap by the longest
+        // word less one, so a mention across a chunk boundary is found (in the chunk where it starts).
+        var text = tree.GetText();
+        var length = text.Length;
+        var longest = 0;
         foreach (var word in _words)
         {
-            for (var at = text.IndexOf(word, System.StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + word.Length, System.StringComparison.Ordinal))
+            longest = System.Math.Max(longest, word.Length);
+        }
+
+        if (length == 0 || longest == 0)
+        {
+            return System.Array.Empty<int>();
+        }
+
+        List<int>? found = null;
+        // Per word, where the next mention may start: mentions of one word do not overlap (as an ordinal search that
+        // goes on after each match finds them).
+        var next = new int[_words.Length];
+        var buffer = new char[ChunkLength + longest - 1];
+        for (var start = 0; start < length; start += ChunkLength)
+        {
+            var count = System.Math.Min(ChunkLength + longest - 1, length - start);
+            text.CopyTo(start, buffer, 0, count);
+            // One pass over the chunk's own part, comparing characters in this assembly's code: no generic span search,
+            // whose instantiation a ReadyToRun image of a netstandard assembly cannot hold, so the compiler would JIT it.
+            var own = System.Math.Min(count, ChunkLength);
+            for (var i = 0; i < own; i++)
             {
-                if (_isOtherName is null || !_isOtherName(text, at, word))
+                var c = buffer[i];
+                for (var w = 0; w < _words.Length; w++)
                 {
-                    (found ??= new List<int>()).Add(at);
+                    var word = _words[w];
+                    var position = start + i;
+                    if (c != word[0] || position < next[w] || !MatchesAt(buffer, i, count, word))
+                    {
+                        continue;
+                    }
+
+                    if (_isOtherName is null || !_isOtherName(text, position, word))
+                    {
+                        (found ??= new List<int>()).Add(position);
+                    }
+
+                    next[w] = position + word.Length;
                 }
             }
         }
@@ -71,4 +110,25 @@ internal sealed class TextMentions
         found.Sort();
         return found.ToArray();
     }
+
+    private static bool MatchesAt(char[] buffer, int at, int count, string word)
+    {
+        if (at + word.Length > count)
+        {
+            return false;
+        }
+
+        for (var k = 1; k < word.Length; k++)
+        {
+            if (buffer[at + k] != word[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Characters searched per chunk (a buffer well below the large object heap's threshold).</summary>
+    private const int ChunkLength = 16 * 1024;
 }

@@ -4,6 +4,7 @@ using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
+using Microsoft.CodeAnalysis.Text;
 
 namespace GilAnalyzers.Rules;
 
@@ -101,7 +102,7 @@ public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
         /// ThreadLocal, ThreadStatic and any other name that only starts with the word. A member that only has these has
         /// no thread fan-out of its own.
         /// </summary>
-        private static bool IsOtherName(string text, int at, string word)
+        private static bool IsOtherName(SourceText text, int at, string word)
         {
             var end = at + word.Length;
             // ThreadFanOut, Threads, ManagedThreadId, JoinAll, Joined: a longer name. (A longer name that ends in the
@@ -114,7 +115,22 @@ public sealed class RawThreadsCpuLoopAnalyzer : GilAnalyzer
             return word == "Join" && (Preceded(text, at, "string.") || Preceded(text, at, "String."));
         }
 
-        private static bool Preceded(string text, int at, string prefix)
-            => at >= prefix.Length && string.CompareOrdinal(text, at - prefix.Length, prefix, 0, prefix.Length) == 0;
+        private static bool Preceded(SourceText text, int at, string prefix)
+        {
+            if (at < prefix.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < prefix.Length; i++)
+            {
+                if (text[at - prefix.Length + i] != prefix[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }
