@@ -242,10 +242,6 @@ internal static partial class LockRegionFinder
     }
 
     /// <summary>
-    /// Syntax filter before any binding: a short method (block of at most three statements, or an expression body) that
-    /// calls something named as <paramref name="isName"/> accepts.
-    /// </summary>
-    /// <summary>
     /// <see cref="MayBeHelperSyntax"/> with the acquisition names, remembered per declaration: it is asked at every call
     /// statement of a small source method, and the answer depends on the declaration's syntax alone.
     /// </summary>
@@ -258,6 +254,10 @@ internal static partial class LockRegionFinder
 
     private static readonly object NotHelperShape = new object();
 
+    /// <summary>
+    /// Syntax filter before any binding: a short method (block of at most three statements, or an expression body) that
+    /// calls something named as <paramref name="isName"/> accepts.
+    /// </summary>
     private static bool MayBeHelperSyntax(SyntaxNode declaration, System.Func<string, bool> isName)
     {
         if (declaration is not MethodDeclarationSyntax method || method.Span.Length > MaxHelperLength)
