@@ -247,7 +247,7 @@ internal sealed class AsyncFanIn
             if (!CanCaptureInFront(invocation)
                 || unstable.Any(v => v.Type is null || v.Type.TypeKind == TypeKind.Error || v.Type.IsRefLikeType
                                      || v is IAnonymousFunctionOperation or IDelegateCreationOperation
-                                     || (v is IConversionOperation { IsImplicit: true } conversion && !conversion.Conversion.IsIdentity)
+                                     || (v is IConversionOperation { IsImplicit: true } conversion && !conversion.Conversion.IsIdentity && !IsReappliedConversion(conversion))
                                      || v.ConstantValue is { HasValue: true, Value: null }))
             {
                 return what + " could change before the task runs";
@@ -298,6 +298,15 @@ internal sealed class AsyncFanIn
                && !statement.Descendants().Any(o => o is IAnonymousFunctionOperation or IConditionalOperation or IConditionalAccessOperation or ICoalesceOperation
                                                      && o.Descendants().Contains(call));
     }
+
+    /// <summary>
+    /// An implicit conversion the call applies again to a local of the value's own type, to the same result: a reference
+    /// conversion (<c>List&lt;T&gt;</c> to <c>IReadOnlyList&lt;T&gt;</c>), a nullable or a numeric widening of a value
+    /// that is not a constant (a constant's conversion would not apply to a variable of its type).
+    /// </summary>
+    private static bool IsReappliedConversion(IConversionOperation conversion)
+        => conversion.Operand.Type is { TypeKind: not TypeKind.Error } && !conversion.Conversion.IsUserDefined && !conversion.Operand.ConstantValue.HasValue
+           && (conversion.Conversion.IsReference || conversion.Conversion.IsNullable || conversion.Conversion.IsNumeric);
 
     /// <summary>The operation is the whole expression body of a lambda (<c>x =&gt; F(x.Id)</c>), not of an async one.</summary>
     public static bool IsLambdaExpressionBody(IOperation operation)

@@ -107,6 +107,34 @@ public class SelectorReadsTests
     }
 
     [Fact]
+    public async Task ReadConvertedToTheParameterType_LocalOfItsOwnType()
+    {
+        // The list goes to an IReadOnlyList<Game> parameter, a long to a double: the local keeps the value's own type and
+        // the call converts it again, as it did.
+        var source = Ratings + """
+                public static async Task<double> SummaryAsync(string league, IReadOnlyList<Game> games, double weight)
+                {
+                    double total = 0;
+                    for (int r = 0; r < 200; r++)
+                        foreach (var g in games) total += Math.Sqrt(g.Goals + r) * weight;
+                    await Task.Yield();
+                    return total;
+                }
+
+                public static async Task<double[]> RunAsync(List<Game> games)
+                {
+                    var byLeague = games.GroupBy(g => g.League).ToList();
+                    return await {|#0:Task.WhenAll(byLeague.Select(g => SummaryAsync(g.Key, g.ToList(), g.LongCount())))|};
+                }
+            }
+            """;
+        var fixedSource = source.Replace("{|#0:Task.WhenAll(byLeague.Select(g => SummaryAsync(g.Key, g.ToList(), g.LongCount())))|}",
+            "Task.WhenAll(byLeague.Select(g => { var league = g.Key; var games2 = g.ToList(); var weight = g.LongCount(); return Task.Run(() => SummaryAsync(league, games2, weight)); }))");
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, SequentialAsyncCpuWorkFixer.TaskRunKey, LanguageVersion.Latest,
+            Expected("one call per element of 'byLeague'", "SummaryAsync"));
+    }
+
+    [Fact]
     public async Task ReadThatIsALambda_NoTaskRunFix()
     {
         // A value with no type of its own (a lambda) cannot go into a var local: no rewrite.
