@@ -217,7 +217,7 @@ public sealed class SequentialAsyncCpuWorkFixer : ExplainingCodeFixProvider
             }
 
             var original = (ExpressionSyntax)call.Site.Syntax;
-            if (!call.ValuesToCapture.IsEmpty && original.Parent is LambdaExpressionSyntax { ExpressionBody: { } body } selector && body == original)
+            if (call.CapturesInSelector && original.Parent is LambdaExpressionSyntax selector)
             {
                 // x => F(x.Id, x.Items.ToList()) → x => { var id = x.Id; var items = x.Items.ToList(); return Task.Run(() =>
                 // F(id, items)); }: the lambda reads the values when it runs, as the call did, and starts the task with them.

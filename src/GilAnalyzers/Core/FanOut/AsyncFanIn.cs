@@ -41,6 +41,12 @@ internal sealed class AsyncFanInCall
     /// where the call evaluated them. Empty when every value is stable.
     /// </summary>
     public ImmutableArray<IOperation> ValuesToCapture { get; set; } = ImmutableArray<IOperation>.Empty;
+
+    /// <summary>
+    /// The call is a selector's whole expression body (<c>g =&gt; F(g.Key, g.ToList())</c>): the values to capture are read
+    /// in a block the fix gives that selector, in front of its <c>return</c>, rather than in front of a statement.
+    /// </summary>
+    public bool CapturesInSelector { get; set; }
 }
 
 /// <summary>A <c>Task.WhenAll</c> / <c>Task.WaitAll</c> over calls to async methods with a CPU-bound synchronous prefix.</summary>
@@ -244,7 +250,7 @@ internal sealed class AsyncFanIn
         if (unstable.Count > 0)
         {
             // Each value goes into a `var` local: it needs a type of its own (not a lambda, null, default or a target-typed new).
-            if (!CanCaptureInFront(invocation)
+            if (!CanCaptureInFront(invocation, out var inSelector)
                 || unstable.Any(v => v.Type is null || v.Type.TypeKind == TypeKind.Error || v.Type.IsRefLikeType
                                      || v is IAnonymousFunctionOperation or IDelegateCreationOperation
                                      || (v is IConversionOperation { IsImplicit: true } conversion && !conversion.Conversion.IsIdentity && !IsReappliedConversion(conversion))
@@ -254,6 +260,7 @@ internal sealed class AsyncFanIn
             }
 
             call.ValuesToCapture = unstable.ToImmutable();
+            call.CapturesInSelector = inSelector;
         }
 
         return null;
@@ -262,10 +269,12 @@ internal sealed class AsyncFanIn
     /// <summary>
     /// Whether the call's receiver and arguments can be evaluated by statements in front of the one that holds the call,
     /// at the same moment as before: the call is the only invocation of that statement besides an <c>Add</c> to a local or
-    /// field list that receives it, the statement is directly in a block (not a lambda's expression body, not a condition),
-    /// and nothing else in it runs first (<c>tasks.Add(F(x, d[k]));</c>, <c>var t = F(x, d[k]);</c>, <c>t = F(…);</c>).
+    /// field list that receives it, the statement is directly in a block (not a condition), and nothing else in it runs
+    /// first (<c>tasks.Add(F(x, d[k]));</c>, <c>var t = F(x, d[k]);</c>, <c>t = F(…);</c>) — or the call is a non-async
+    /// lambda's whole expression body (<paramref name="inSelector"/>: <c>xs.Select(x =&gt; F(x.Id, x.Items.ToList()))</c>),
+    /// which the fix gives a block that reads the values first and returns the task.
     /// </summary>
-    private static bool CanCaptureInFront(IInvocationOperation call)
+    private static bool CanCaptureInFront(IInvocationOperation call, out bool inSelector)
     {
         IOperation current = call;
         while (current.Parent is IConversionOperation or IArgumentOperation)
@@ -273,9 +282,8 @@ internal sealed class AsyncFanIn
             current = current.Parent;
         }
 
-        // xs.Select(x => F(x.Id, x.Items.ToList())): the whole expression body of a lambda, which the fix gives a block that
-        // reads the values first and returns the task.
-        if (IsLambdaExpressionBody(current))
+        inSelector = IsLambdaExpressionBody(current);
+        if (inSelector)
         {
             return true;
         }
@@ -309,7 +317,7 @@ internal sealed class AsyncFanIn
            && (conversion.Conversion.IsReference || conversion.Conversion.IsNullable || conversion.Conversion.IsNumeric);
 
     /// <summary>The operation is the whole expression body of a lambda (<c>x =&gt; F(x.Id)</c>), not of an async one.</summary>
-    public static bool IsLambdaExpressionBody(IOperation operation)
+    private static bool IsLambdaExpressionBody(IOperation operation)
         => operation.Parent is IReturnOperation { IsImplicit: true, Parent: IBlockOperation { IsImplicit: true, Parent: IAnonymousFunctionOperation { Symbol.IsAsync: false } function } }
            && function.Syntax is LambdaExpressionSyntax { ExpressionBody: { } body } && body == operation.Syntax;
 

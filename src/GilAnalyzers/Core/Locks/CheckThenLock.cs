@@ -138,7 +138,8 @@ internal static class CheckThenLock
         }
     }
 
-    private static bool Leaves(IOperation branch)
+    /// <summary>The branch ends by leaving: its last statement (or itself) is a <c>return</c> or a <c>throw</c>.</summary>
+    public static bool Leaves(IOperation branch)
         => (branch is IBlockOperation block ? (block.Operations.Length > 0 ? block.Operations[block.Operations.Length - 1] : null) : branch)
             is IReturnOperation or IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation };
 

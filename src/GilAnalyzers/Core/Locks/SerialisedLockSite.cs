@@ -393,7 +393,7 @@ internal sealed class SerialisedLockSite
         // buffer, and the work is costed as usual, the guard's own branch as a rare update (WorkCostModel).
         var statements = Flatten(body);
         if (statements.Count > 0 && statements[0] is IConditionalOperation inner && ReadsAny(inner.Condition, assigned)
-            && (inner.WhenFalse is null && Leaves(inner.WhenTrue) || !statements.Skip(1).Any(LoopsAnywhere)))
+            && (inner.WhenFalse is null && CheckThenLock.Leaves(inner.WhenTrue) || !statements.Skip(1).Any(LoopsAnywhere)))
         {
             return true;
         }
@@ -409,10 +409,6 @@ internal sealed class SerialisedLockSite
 
         return false;
     }
-
-    private static bool Leaves(IOperation branch)
-        => (branch is IBlockOperation block ? (block.Operations.Length > 0 ? block.Operations[block.Operations.Length - 1] : null) : branch)
-            is IReturnOperation or IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation };
 
     private static bool LoopsAnywhere(IOperation operation) => operation.DescendantsAndSelf().Any(d => d is ILoopOperation);
 
