@@ -109,48 +109,9 @@ public sealed partial class ProcessGlobalStateUnderLockFixer
             }
         }
 
-        // Every call runs before the loop: nothing the rest of the body does may reach what the calls read, and the rest
-        // must not read the static state the calls leave behind (worker processes keep it).
-        var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
-        var scope = walker.ScopeOf(lockStatement);
-        var work = walker.Analyze(lockOperation.Body, scope);
-        if (work.Unknown)
+        if (EffectsBlocker(model, body, lockStatement, lockOperation, argumentSymbols, cancellationToken) is { } blocker)
         {
-            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, "the locked call does something the analysis cannot see through (" + work.UnknownReason + ")");
-        }
-
-        // What the call writes must be the library's own static state, which it also reads (then the reset check below
-        // applies to it): a static it only writes would be an output that worker processes keep to themselves.
-        if (work.SharedWrites.FirstOrDefault(s => s is not IFieldSymbol { IsStatic: true } || !work.SharedReads.Contains(s) || argumentSymbols.Contains(s)) is { } sharedWrite)
-        {
-            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, $"the locked call writes '{sharedWrite.Name}', which is not state of the library's own that it reads and resets");
-        }
-
-        var rest = body.Statements.SkipWhile(s => s != lockStatement).Skip(1)
-            .Select(s => model.GetOperation(s, cancellationToken)).ToList();
-        if (rest.Any(o => o is null))
-        {
-            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, PrecomputeShape);
-        }
-
-        var after = walker.Analyze(rest!, scope);
-        if (after.Unknown)
-        {
-            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape,
-                "the rest of the loop body does something the analysis cannot see through, so it might change what later calls read (" + after.UnknownReason + ")");
-        }
-
-        var callInputs = new HashSet<ISymbol>(work.SharedReads, SymbolEqualityComparer.Default);
-        callInputs.UnionWith(work.SharedWrites);
-        callInputs.UnionWith(argumentSymbols);
-        if (after.SharedWrites.FirstOrDefault(callInputs.Contains) is { } clash)
-        {
-            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, $"the rest of the loop body writes '{clash.Name}', which the locked call reads");
-        }
-
-        if (after.SharedReads.FirstOrDefault(work.SharedWrites.Contains) is { } leftBehind)
-        {
-            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, $"the rest of the loop body reads '{leftBehind.Name}', which the locked call leaves behind in its process");
+            return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, blocker);
         }
 
         if (!StateIsResetPerItem(model, lockOperation, why, cancellationToken))
@@ -159,6 +120,60 @@ public sealed partial class ProcessGlobalStateUnderLockFixer
         }
 
         return BuildPrecompute(model, fanOutCall, fanOutStatement, lambda, lockStatement, resultName, workCall, method, item, isFor, why, cancellationToken);
+    }
+
+    /// <summary>
+    /// Why running every item's locked call before the loop could change what a call computes or what the rest of the body
+    /// sees, or null: the call must see through, write only static state of its own that it reads, and the rest of the body
+    /// must see through, write nothing the call reads and not read what the call leaves behind in its process.
+    /// </summary>
+    private static string? EffectsBlocker(SemanticModel model, BlockSyntax body, LockStatementSyntax lockStatement, ILockOperation lockOperation,
+        HashSet<ISymbol> argumentSymbols, CancellationToken cancellationToken)
+    {
+        // Every call runs before the loop: nothing the rest of the body does may reach what the calls read, and the rest
+        // must not read the static state the calls leave behind (worker processes keep it).
+        var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
+        var scope = walker.ScopeOf(lockStatement);
+        var work = walker.Analyze(lockOperation.Body, scope);
+        if (work.Unknown)
+        {
+            return "the locked call does something the analysis cannot see through (" + work.UnknownReason + ")";
+        }
+
+        // What the call writes must be the library's own static state, which it also reads (then the per-item reset check
+        // applies to it): a static it only writes would be an output that worker processes keep to themselves.
+        if (work.SharedWrites.FirstOrDefault(s => s is not IFieldSymbol { IsStatic: true } || !work.SharedReads.Contains(s) || argumentSymbols.Contains(s)) is { } sharedWrite)
+        {
+            return $"the locked call writes '{sharedWrite.Name}', which is not state of the library's own that it reads and resets";
+        }
+
+        var rest = body.Statements.SkipWhile(s => s != lockStatement).Skip(1)
+            .Select(s => model.GetOperation(s, cancellationToken)).ToList();
+        if (rest.Any(o => o is null))
+        {
+            return PrecomputeShape;
+        }
+
+        var after = walker.Analyze(rest!, scope);
+        if (after.Unknown)
+        {
+            return "the rest of the loop body does something the analysis cannot see through, so it might change what later calls read (" + after.UnknownReason + ")";
+        }
+
+        var callInputs = new HashSet<ISymbol>(work.SharedReads, SymbolEqualityComparer.Default);
+        callInputs.UnionWith(work.SharedWrites);
+        callInputs.UnionWith(argumentSymbols);
+        if (after.SharedWrites.FirstOrDefault(callInputs.Contains) is { } clash)
+        {
+            return $"the rest of the loop body writes '{clash.Name}', which the locked call reads";
+        }
+
+        if (after.SharedReads.FirstOrDefault(work.SharedWrites.Contains) is { } leftBehind)
+        {
+            return $"the rest of the loop body reads '{leftBehind.Name}', which the locked call leaves behind in its process";
+        }
+
+        return null;
     }
 
     private static RewritePlan? BuildPrecompute(
@@ -171,7 +186,6 @@ public sealed partial class ProcessGlobalStateUnderLockFixer
             return why.Refuse<RewritePlan>(NoFixReasons.ProcessFanOutShape, "the loop is inside a generic method or type, whose lambdas a worker process cannot load");
         }
 
-        var format = SymbolDisplayFormat.FullyQualifiedFormat;
         string items;
         string? indexText;
         ParameterListSyntax? newParameters = null;
@@ -212,25 +226,7 @@ public sealed partial class ProcessGlobalStateUnderLockFixer
             }
         }
 
-        // One input per item: the call's only argument, or a tuple of them; a lambda that captures nothing calls M in the worker.
-        var callArguments = workCall.ArgumentList.Arguments;
-        var itemType = item.Type.ToDisplayString(format);
-        string map;
-        if (callArguments.Count == 1)
-        {
-            var only = callArguments[0].Expression;
-            var inputType = method.Parameters[0].Type.ToDisplayString(format);
-            var inputs = IsReferenceTo(model, only, item, cancellationToken)
-                ? items
-                : $"global::System.Linq.Enumerable.Select<{itemType}, {inputType}>({items}, {item.Name} => {only.WithoutTrivia()})";
-            map = PoolMap(inputType, method, QualifiedName(method), inputs);
-        }
-        else
-        {
-            map = TupleMap(method, workCall.SyntaxTree, itemType, items, item.Name,
-                callArguments.Select(a => a.Expression.WithoutTrivia().ToString()), UniqueName(model, fanOutCall.SpanStart, "input"));
-        }
-
+        var map = PrecomputeMap(model, fanOutCall, workCall, method, item, items, cancellationToken);
         var resultsName = UniqueName(model, fanOutCall.SpanStart, "results");
         var read = SyntaxFactory.ParseStatement($"{resultName.Identifier.ValueText} = {resultsName}[{indexText}];")
             .WithTriviaFrom(lockStatement);
@@ -244,6 +240,30 @@ public sealed partial class ProcessGlobalStateUnderLockFixer
         var loop = fanOutStatement.ReplaceNode(lambda, newLambda);
         var declaration = SyntaxFactory.ParseStatement($"var {resultsName} = {map};\n");
         return new RewritePlan(fanOutStatement, declaration, loop);
+    }
+
+    /// <summary>
+    /// The <c>ProcessPool.Shared.Map</c> call over every item's input: the call's only argument, or a tuple of them; a
+    /// lambda that captures nothing calls the method in the worker.
+    /// </summary>
+    private static string PrecomputeMap(SemanticModel model, InvocationExpressionSyntax fanOutCall, InvocationExpressionSyntax workCall, IMethodSymbol method,
+        IParameterSymbol item, string items, CancellationToken cancellationToken)
+    {
+        var format = SymbolDisplayFormat.FullyQualifiedFormat;
+        var callArguments = workCall.ArgumentList.Arguments;
+        var itemType = item.Type.ToDisplayString(format);
+        if (callArguments.Count == 1)
+        {
+            var only = callArguments[0].Expression;
+            var inputType = method.Parameters[0].Type.ToDisplayString(format);
+            var inputs = IsReferenceTo(model, only, item, cancellationToken)
+                ? items
+                : $"global::System.Linq.Enumerable.Select<{itemType}, {inputType}>({items}, {item.Name} => {only.WithoutTrivia()})";
+            return PoolMap(inputType, method, QualifiedName(method), inputs);
+        }
+
+        return TupleMap(method, workCall.SyntaxTree, itemType, items, item.Name,
+            callArguments.Select(a => a.Expression.WithoutTrivia().ToString()), UniqueName(model, fanOutCall.SpanStart, "input"));
     }
 
     /// <summary>Before the lock the body only declares locals without values (the result's among them).</summary>

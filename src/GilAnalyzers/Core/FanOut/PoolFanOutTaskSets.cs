@@ -32,74 +32,109 @@ internal static partial class PoolFanOut
                 continue;
             }
 
-            // Task.WaitAll(a, b) (a params array, or the span .NET 9+ references bind to) or Task.WaitAll(new[] { a, b }).
-            var argument = OperationFacts.StripConversions(waitAll.Arguments[0].Value);
-            var elements = AsyncFanIn.ParamsElements(waitAll, argument);
-            if (elements.IsDefault && argument is IArrayCreationOperation { Initializer: { } initializer })
-            {
-                elements = initializer.ElementValues;
-            }
-
-            if (elements.IsDefault || elements.Length < 2)
-            {
-                continue;
-            }
-
-            var locals = elements.Select(e => OperationFacts.StripConversions(e) is ILocalReferenceOperation reference ? reference.Local : null).ToList();
-            if (locals.Any(l => l is null) || !locals.Contains(own, SymbolEqualityComparer.Default))
-            {
-                continue;
-            }
-
-            if (locals.Distinct(SymbolEqualityComparer.Default).Count() != locals.Count)
+            var locals = WaitedLocals(waitAll, own, out var waitedTwice);
+            if (waitedTwice)
             {
                 return null;
             }
 
-            var tasks = new List<IObjectCreationOperation>();
-            foreach (var local in locals)
+            if (locals is not null)
             {
-                if (OperationFacts.InitializerOf(local!, root) is not IObjectCreationOperation { Arguments.Length: 1 } made
-                    || !IsTaskType(made.Type, types)
-                    || OperationFacts.EnclosingLoop(made, root) is not null
-                    || !IsStartedOnce(local!, root, waitAll, types))
-                {
-                    return null;
-                }
-
-                tasks.Add(made);
+                return AnalyzeWaitedTasks(creation, locals, waitAll, root, types, costModel);
             }
-
-            if (tasks.OrderBy(t => t.Syntax.SpanStart).First() != creation)
-            {
-                // Reported once, at the first task of the set.
-                return null;
-            }
-
-            WorkCost? first = null;
-            foreach (var task in tasks)
-            {
-                var @delegate = OperationFacts.UnwrapDelegate(task.Arguments[0].Value);
-                if (@delegate is null || ThreadFanOut.DelegateBody(@delegate) is null)
-                {
-                    return null;
-                }
-
-                var cost = ThreadFanOut.DelegateCost(@delegate, costModel, types);
-                if (!cost.IsCpuBound)
-                {
-                    return null;
-                }
-
-                first ??= cost;
-            }
-
-            var blocker = PlanTaskSet(locals!, tasks, waitAll, root, types, out var plan);
-            return new FanOut(FanOutShape.Explicit, creation, tasks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), first!.Value,
-                "new Task(...).Start() (one local per task) + Task.WaitAll", blocker is null ? plan : null, blocker);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The locals a <c>Task.WaitAll(a, b)</c> (a params array, or the span .NET 9+ references bind to) or
+    /// <c>Task.WaitAll(new[] { a, b })</c> waits for, when there are two or more, all are locals and
+    /// <paramref name="own"/> is one of them; null otherwise. <paramref name="waitedTwice"/> is set when a local is
+    /// listed twice (no task set then, whatever else waits).
+    /// </summary>
+    private static List<ILocalSymbol>? WaitedLocals(IInvocationOperation waitAll, ILocalSymbol own, out bool waitedTwice)
+    {
+        waitedTwice = false;
+        var argument = OperationFacts.StripConversions(waitAll.Arguments[0].Value);
+        var elements = AsyncFanIn.ParamsElements(waitAll, argument);
+        if (elements.IsDefault && argument is IArrayCreationOperation { Initializer: { } initializer })
+        {
+            elements = initializer.ElementValues;
+        }
+
+        if (elements.IsDefault || elements.Length < 2)
+        {
+            return null;
+        }
+
+        var locals = new List<ILocalSymbol>();
+        foreach (var element in elements)
+        {
+            if (OperationFacts.StripConversions(element) is not ILocalReferenceOperation reference)
+            {
+                return null;
+            }
+
+            locals.Add(reference.Local);
+        }
+
+        if (!locals.Contains(own, SymbolEqualityComparer.Default))
+        {
+            return null;
+        }
+
+        waitedTwice = locals.Distinct(SymbolEqualityComparer.Default).Count() != locals.Count;
+        return waitedTwice ? null : locals;
+    }
+
+    /// <summary>
+    /// The task set behind the waited <paramref name="locals"/>, reported at its first task: each a <c>new Task(delegate)</c>
+    /// outside any loop, started once, running CPU-bound work.
+    /// </summary>
+    private static FanOut? AnalyzeWaitedTasks(IObjectCreationOperation creation, List<ILocalSymbol> locals, IInvocationOperation waitAll, IOperation root, KnownTypes types, WorkCostModel costModel)
+    {
+        var tasks = new List<IObjectCreationOperation>();
+        foreach (var local in locals)
+        {
+            if (OperationFacts.InitializerOf(local, root) is not IObjectCreationOperation { Arguments.Length: 1 } made
+                || !IsTaskType(made.Type, types)
+                || OperationFacts.EnclosingLoop(made, root) is not null
+                || !IsStartedOnce(local, root, waitAll, types))
+            {
+                return null;
+            }
+
+            tasks.Add(made);
+        }
+
+        if (tasks.OrderBy(t => t.Syntax.SpanStart).First() != creation)
+        {
+            // Reported once, at the first task of the set.
+            return null;
+        }
+
+        WorkCost? first = null;
+        foreach (var task in tasks)
+        {
+            var @delegate = OperationFacts.UnwrapDelegate(task.Arguments[0].Value);
+            if (@delegate is null || ThreadFanOut.DelegateBody(@delegate) is null)
+            {
+                return null;
+            }
+
+            var cost = ThreadFanOut.DelegateCost(@delegate, costModel, types);
+            if (!cost.IsCpuBound)
+            {
+                return null;
+            }
+
+            first ??= cost;
+        }
+
+        var blocker = PlanTaskSet(locals, tasks, waitAll, root, types, out var plan);
+        return new FanOut(FanOutShape.Explicit, creation, tasks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), first!.Value,
+            "new Task(...).Start() (one local per task) + Task.WaitAll", blocker is null ? plan : null, blocker);
     }
 
     /// <summary>
@@ -113,7 +148,7 @@ internal static partial class PoolFanOut
     /// one <c>AggregateException</c> as <c>Task.WaitAll</c> does. A body that reads its own task (<c>Task.CurrentId</c>,
     /// <c>TaskScheduler.Current</c>) or thread keeps the tasks: one action of <c>Parallel.Invoke</c> runs on the caller.
     /// </summary>
-    private static string? PlanTaskSet(List<ILocalSymbol?> locals, List<IObjectCreationOperation> tasks, IInvocationOperation waitAll, IOperation root, KnownTypes types, out FanOutPlan? plan)
+    private static string? PlanTaskSet(List<ILocalSymbol> locals, List<IObjectCreationOperation> tasks, IInvocationOperation waitAll, IOperation root, KnownTypes types, out FanOutPlan? plan)
     {
         plan = null;
         if (waitAll.Parent is not IExpressionStatementOperation { Parent: IBlockOperation block } wait)
@@ -126,67 +161,15 @@ internal static partial class PoolFanOut
         var bodies = ImmutableArray.CreateBuilder<FanOutBody>();
         for (var i = 0; i < locals.Count; i++)
         {
-            var local = locals[i]!;
-            var task = tasks[i];
-            if (!KnownTypes.Is(task.Type, types.Task))
+            var blocker = CheckTaskOfSet(locals[i], tasks[i], block, wait, root, types, out var declaration, out var start, out var body);
+            if (blocker is not null)
             {
-                return "a task returns a result";
+                return blocker;
             }
 
-            if (task.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.LocalDeclarationStatementSyntax>() is not { } declarationSyntax
-                || OperationFacts.StatementIn(task, block) is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } declaration
-                || declaration.Syntax != declarationSyntax
-                || declaration.Declarations[0].Declarators.Length != 1)
-            {
-                return "the task '" + local.Name + "' is not declared alone in the block that waits for it";
-            }
-
-            var @delegate = OperationFacts.UnwrapDelegate(task.Arguments[0].Value);
-            var body = @delegate is null ? null : ThreadFanOut.BodyOf(@delegate, null);
-            if (body is null || body.Parameter is not null || (body.MethodGroup is not null && body.MethodGroup.Method.Parameters.Length != 0))
-            {
-                return "the task '" + local.Name + "' does not run a parameterless lambda or method";
-            }
-
-            var delegateBody = ThreadFanOut.DelegateBody(@delegate!);
-            var affinity = OperationFacts.ThreadAffinity(delegateBody, types) ?? TaskAffinity(delegateBody, types);
-            if (affinity is not null)
-            {
-                return "the work of the task '" + local.Name + "' depends on where it runs (" + affinity + ")";
-            }
-
-            IOperation? start = null;
-            foreach (var operation in OperationFacts.Descendants(root))
-            {
-                if (!OperationFacts.IsReferenceTo(operation, local) || operation.Syntax == declaration.Declarations[0].Declarators[0].Syntax)
-                {
-                    continue;
-                }
-
-                if (IsInside(operation, wait))
-                {
-                    continue;
-                }
-
-                if (operation.Parent is IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 0, Parent: IExpressionStatementOperation { Parent: var startParent } startStatement }
-                    && startParent == block
-                    && start is null)
-                {
-                    start = startStatement;
-                    continue;
-                }
-
-                return "the task '" + local.Name + "' is used for more than starting it and waiting for it";
-            }
-
-            if (start is null)
-            {
-                return "the task '" + local.Name + "' is not started by a statement of the block that waits for it";
-            }
-
-            declarations.Add(declaration);
-            starts.Add(start);
-            bodies.Add(body);
+            declarations.Add(declaration!);
+            starts.Add(start!);
+            bodies.Add(body!);
         }
 
         var waitIndex = block.Operations.IndexOf(wait);
@@ -209,6 +192,77 @@ internal static partial class PoolFanOut
         var anchor = block.Operations[firstStart];
         var removed = declarations.Concat(starts).Append(wait).Where(s => s != anchor).ToImmutableArray();
         plan = new FanOutPlan(anchor, removed, null, null, ImmutableArray<IOperation>.Empty, bodies.ToImmutable(), null, null);
+        return null;
+    }
+
+    /// <summary>
+    /// Why one task of a set keeps its rewrite from applying, or null with its declaration statement, its one
+    /// <c>Start()</c> statement and its body: a non-generic <c>Task</c> declared alone in <paramref name="block"/>, made from
+    /// a parameterless lambda or method whose work does not depend on where it runs, and used only to be started there
+    /// and waited for by <paramref name="wait"/>.
+    /// </summary>
+    private static string? CheckTaskOfSet(ILocalSymbol local, IObjectCreationOperation task, IBlockOperation block, IOperation wait, IOperation root, KnownTypes types,
+        out IOperation? declarationStatement, out IOperation? start, out FanOutBody? body)
+    {
+        declarationStatement = null;
+        start = null;
+        body = null;
+        if (!KnownTypes.Is(task.Type, types.Task))
+        {
+            return "a task returns a result";
+        }
+
+        if (task.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.LocalDeclarationStatementSyntax>() is not { } declarationSyntax
+            || OperationFacts.StatementIn(task, block) is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } declaration
+            || declaration.Syntax != declarationSyntax
+            || declaration.Declarations[0].Declarators.Length != 1)
+        {
+            return "the task '" + local.Name + "' is not declared alone in the block that waits for it";
+        }
+
+        var @delegate = OperationFacts.UnwrapDelegate(task.Arguments[0].Value);
+        body = @delegate is null ? null : ThreadFanOut.BodyOf(@delegate, null);
+        if (body is null || body.Parameter is not null || (body.MethodGroup is not null && body.MethodGroup.Method.Parameters.Length != 0))
+        {
+            return "the task '" + local.Name + "' does not run a parameterless lambda or method";
+        }
+
+        var delegateBody = ThreadFanOut.DelegateBody(@delegate!);
+        var affinity = OperationFacts.ThreadAffinity(delegateBody, types) ?? TaskAffinity(delegateBody, types);
+        if (affinity is not null)
+        {
+            return "the work of the task '" + local.Name + "' depends on where it runs (" + affinity + ")";
+        }
+
+        foreach (var operation in OperationFacts.Descendants(root))
+        {
+            if (!OperationFacts.IsReferenceTo(operation, local) || operation.Syntax == declaration.Declarations[0].Declarators[0].Syntax)
+            {
+                continue;
+            }
+
+            if (IsInside(operation, wait))
+            {
+                continue;
+            }
+
+            if (operation.Parent is IInvocationOperation { TargetMethod.Name: "Start", Arguments.Length: 0, Parent: IExpressionStatementOperation { Parent: var startParent } startStatement }
+                && startParent == block
+                && start is null)
+            {
+                start = startStatement;
+                continue;
+            }
+
+            return "the task '" + local.Name + "' is used for more than starting it and waiting for it";
+        }
+
+        if (start is null)
+        {
+            return "the task '" + local.Name + "' is not started by a statement of the block that waits for it";
+        }
+
+        declarationStatement = declaration;
         return null;
     }
 
