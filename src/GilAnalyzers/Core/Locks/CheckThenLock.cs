@@ -159,40 +159,9 @@ internal static class CheckThenLock
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                 return Tested(not.Operand, !uninitialisedWhen);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.ConditionalAnd } logical:
-            {
-                // Needs both sides: (a || b) true, or (a && b) false. Either side suffices otherwise.
-                var both = (logical.OperatorKind == BinaryOperatorKind.ConditionalOr) == uninitialisedWhen;
-                var left = Tested(logical.LeftOperand, uninitialisedWhen);
-                var right = Tested(logical.RightOperand, uninitialisedWhen);
-                if (both && (left.Count == 0 || right.Count == 0))
-                {
-                    return found;
-                }
-
-                found.AddRange(left);
-                found.AddRange(right);
-                return found;
-            }
-
+                return TestedByBoth(logical, uninitialisedWhen);
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } compare:
-            {
-                var equals = compare.OperatorKind == BinaryOperatorKind.Equals;
-                if (IsNull(compare.RightOperand) || IsNull(compare.LeftOperand))
-                {
-                    // x == null is true when x is not there yet; x != null is false then.
-                    if (equals == uninitialisedWhen)
-                    {
-                        AddLocations(IsNull(compare.RightOperand) ? compare.LeftOperand : compare.RightOperand, found);
-                    }
-                }
-                else if (BooleanConstant(compare.RightOperand) is { } constant)
-                {
-                    // flag == false reads as !flag.
-                    return Tested(compare.LeftOperand, equals == constant ? uninitialisedWhen : !uninitialisedWhen);
-                }
-
-                return found;
-            }
+                return TestedByComparison(compare, uninitialisedWhen);
 
             case IIsPatternOperation { Pattern: IConstantPatternOperation constantPattern } isNull when IsNull(constantPattern.Value):
                 if (uninitialisedWhen)
@@ -234,6 +203,45 @@ internal static class CheckThenLock
             default:
                 return found;
         }
+    }
+
+    /// <summary>
+    /// <see cref="Tested"/> for <c>a || b</c> and <c>a &amp;&amp; b</c>: an <c>||</c> that is true, or an <c>&amp;&amp;</c>
+    /// that is false, needs a test on both sides; either side suffices otherwise.
+    /// </summary>
+    private static List<Location> TestedByBoth(IBinaryOperation logical, bool uninitialisedWhen)
+    {
+        var both = (logical.OperatorKind == BinaryOperatorKind.ConditionalOr) == uninitialisedWhen;
+        var left = Tested(logical.LeftOperand, uninitialisedWhen);
+        var right = Tested(logical.RightOperand, uninitialisedWhen);
+        if (both && (left.Count == 0 || right.Count == 0))
+        {
+            return new List<Location>();
+        }
+
+        left.AddRange(right);
+        return left;
+    }
+
+    /// <summary><see cref="Tested"/> for <c>x == null</c>, <c>x != null</c> and <c>flag == false</c> (read as <c>!flag</c>).</summary>
+    private static List<Location> TestedByComparison(IBinaryOperation compare, bool uninitialisedWhen)
+    {
+        var found = new List<Location>();
+        var equals = compare.OperatorKind == BinaryOperatorKind.Equals;
+        if (IsNull(compare.RightOperand) || IsNull(compare.LeftOperand))
+        {
+            // x == null is true when x is not there yet; x != null is false then.
+            if (equals == uninitialisedWhen)
+            {
+                AddLocations(IsNull(compare.RightOperand) ? compare.LeftOperand : compare.RightOperand, found);
+            }
+        }
+        else if (BooleanConstant(compare.RightOperand) is { } constant)
+        {
+            return Tested(compare.LeftOperand, equals == constant ? uninitialisedWhen : !uninitialisedWhen);
+        }
+
+        return found;
     }
 
     /// <summary>The location a tested value names: a member, an element of an array member, and for a member of one of those, that one too.</summary>
