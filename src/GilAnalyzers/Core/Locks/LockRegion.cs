@@ -219,12 +219,31 @@ internal static partial class LockRegionFinder
         }
 
         // The callee's syntax first: only a body that ends in its one lock statement, after nothing but bypasses
-        // (if statements), is bound.
-        if (method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body.Statements: { Count: > 0 } statements }
-            || statements[statements.Count - 1] is not LockStatementSyntax
-            || !OnlyIfStatementsBefore(statements)
-            || WorkCostModel.For(types).GetBody(method.OriginalDefinition, cancellationToken) is not { } body
-            || RunnerLock(body, parameter.OriginalDefinition) is not { } locked)
+        // (if statements), or a short body that ends in the try or using of another gate form, is bound.
+        if (method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is not MethodDeclarationSyntax { Body.Statements: { Count: > 0 } statements } declaration)
+        {
+            return null;
+        }
+
+        var kind = LockKind.Statement;
+        var systemWide = false;
+        IOperation locked;
+        if (statements[statements.Count - 1] is LockStatementSyntax)
+        {
+            if (!OnlyIfStatementsBefore(statements)
+                || WorkCostModel.For(types).GetBody(method.OriginalDefinition, cancellationToken) is not { } body
+                || RunnerLock(body, parameter.OriginalDefinition) is not { } statementLock)
+            {
+                return null;
+            }
+
+            locked = statementLock;
+        }
+        else if (GateRunnerRegion(declaration, method, parameter.OriginalDefinition, types, cancellationToken) is { } gate)
+        {
+            (kind, locked, systemWide) = (gate.Kind, gate.LockedValue, gate.IsSystemWide);
+        }
+        else
         {
             return null;
         }
@@ -232,7 +251,7 @@ internal static partial class LockRegionFinder
         var location = call.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax member }
             ? Location.Create(call.Syntax.SyntaxTree, Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(member.SpanStart, member.Name.Span.End))
             : call.Syntax.GetLocation();
-        return new LockRegion(LockKind.Statement, call, locked, ImmutableArray.Create<IOperation>(lambda.Body), location, isSystemWide: false);
+        return new LockRegion(kind, call, locked, ImmutableArray.Create<IOperation>(lambda.Body), location, systemWide);
     }
 
     /// <summary>
@@ -279,9 +298,25 @@ internal static partial class LockRegionFinder
             IReturnOperation { ReturnedValue: { } returned } => returned,
             _ => null,
         };
-        while (call is IConversionOperation conversion)
+        // await p(), await p().ConfigureAwait(false) — the forms a gate runner of async work takes (no await in a lock).
+        while (true)
         {
-            call = conversion.Operand;
+            if (call is IConversionOperation conversion)
+            {
+                call = conversion.Operand;
+            }
+            else if (call is IAwaitOperation awaited)
+            {
+                call = awaited.Operation;
+            }
+            else if (call is IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } configured })
+            {
+                call = configured;
+            }
+            else
+            {
+                break;
+            }
         }
 
         return call is IInvocationOperation { Instance: IParameterReferenceOperation invoked } delegateCall
