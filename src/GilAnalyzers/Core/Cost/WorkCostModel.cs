@@ -371,7 +371,7 @@ internal sealed class WorkCostModel
         }
     }
 
-    // Longer than 80 lines on purpose: one switch over operation kinds whose arms each hand over to a named step; split,
+    // Long: one switch over operation kinds whose arms each hand over to a named step; split,
     // the order of the arms (which decides what a loop or a conditional counts as) would be spread over several methods.
     private void Visit(IOperation operation, Nest nest, Walk walk)
     {
@@ -692,6 +692,19 @@ internal sealed class WorkCostModel
         var classification = IsLockAcquire(invocation) || OperationFacts.JoinsOwnFork(invocation)
             ? CallKind.Light
             : Classify(method, invocation.Instance?.Type);
+        if (VisitClassifiedCall(invocation, classification, nest, walk))
+        {
+            VisitChildren(invocation, nest, walk);
+        }
+    }
+
+    /// <summary>
+    /// Counts a call by its kind (I/O, light, heavy framework work, LINQ, a source method, a dispatched one); false when
+    /// the call's arguments need no further walk (the walk stopped at I/O, or the call's own step walked them).
+    /// </summary>
+    private bool VisitClassifiedCall(IInvocationOperation invocation, CallKind classification, Nest nest, Walk walk)
+    {
+        var method = invocation.TargetMethod;
         switch (classification)
         {
             case CallKind.Io when nest.Depth == 0 && IsConsoleWrite(method):
@@ -703,7 +716,7 @@ internal sealed class WorkCostModel
                 break;
             case CallKind.Io:
                 walk.IoReason = Display(method);
-                return;
+                return false;
             case CallKind.Light:
                 break;
             case CallKind.Heavy when HashesAString(invocation) || HashesSmallData(invocation) || HashesWhatCallersPassAsString(invocation, walk.CancellationToken):
@@ -716,20 +729,20 @@ internal sealed class WorkCostModel
                 break;
             case CallKind.Linq:
                 VisitLinq(invocation, nest, walk);
-                return;
+                return false;
             case CallKind.Source:
                 // A helper of the same object or type called while the lock is held walks the same guarded state
                 // (lock (_gate) { Prune(); }): it is costed as lock body too.
                 if (!VisitSourceCall(method, method.Name, nest, walk, walk.LockBody && IsCallOnSameState(invocation)))
                 {
-                    return;
+                    return false;
                 }
 
                 break;
             case CallKind.Dispatch when StrongestImplementation(method, invocation, nest, walk, out var forwarding) is { } implementation:
                 if (!VisitSourceCall(implementation, method.Name, nest, walk, walk.LockBody && IsCallOnSameState(invocation), forwarding))
                 {
-                    return;
+                    return false;
                 }
 
                 break;
@@ -738,7 +751,7 @@ internal sealed class WorkCostModel
                 break;
         }
 
-        VisitChildren(invocation, nest, walk);
+        return true;
     }
 
     /// <summary>

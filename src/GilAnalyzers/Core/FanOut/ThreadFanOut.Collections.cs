@@ -40,29 +40,10 @@ internal static partial class ThreadFanOut
             return null;
         }
 
-        var grid = false;
-        if (handle.OuterLoop is not null && usage.Joins.Any(j => !OperationFacts.IsWithin(j, handle.OuterLoop)))
-        {
-            // Threads created in nested loops and joined elsewhere: not one partitioning — unless it is a grid of them, one
-            // thread per cell of two counting or foreach loops, collected in one local and joined after both.
-            if (!IsThreadGrid(handle, root))
-            {
-                return null;
-            }
-
-            grid = true;
-        }
-
-        var count = LoopCount(loop, out var index, out var bound, out var callerIndex, out var callerBound);
+        var count = LoopThreadCount(handle, usage, root, out var index, out var bound, out var callerIndex, out var callerBound);
         if (count is null)
         {
             return null;
-        }
-
-        if (grid && OperationFacts.IsCountingLoop(handle.OuterLoop!, out _, out var outerStart, out var outerBound) && outerStart == 0 && bound is not null)
-        {
-            // 'rows × columns' threads: one per cell.
-            count = "'" + Describe(outerBound).Trim('\'') + " × " + count.Trim('\'') + "'";
         }
 
         var @delegate = handle.Delegate;
@@ -106,6 +87,46 @@ internal static partial class ThreadFanOut
         }
 
         return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, blocker, dispatch);
+    }
+
+    /// <summary>
+    /// How many threads the creation loop makes, as the message says it (<c>'n'</c>, <c>'rows × columns'</c> for a grid of
+    /// them), with the loop's index and bound (or the caller's, when the loop runs in a helper); null when the loop is not one
+    /// partitioning — threads made in nested loops and joined elsewhere that are not a grid, or a count not known.
+    /// </summary>
+    private static string? LoopThreadCount(ThreadHandle handle, ThreadUsage usage, IOperation root,
+        out ILocalSymbol? index, out IOperation? bound, out ILocalSymbol? callerIndex, out IOperation? callerBound)
+    {
+        index = null;
+        bound = null;
+        callerIndex = null;
+        callerBound = null;
+        var grid = false;
+        if (handle.OuterLoop is not null && usage.Joins.Any(j => !OperationFacts.IsWithin(j, handle.OuterLoop)))
+        {
+            // Threads created in nested loops and joined elsewhere: not one partitioning — unless it is a grid of them, one
+            // thread per cell of two counting or foreach loops, collected in one local and joined after both.
+            if (!IsThreadGrid(handle, root))
+            {
+                return null;
+            }
+
+            grid = true;
+        }
+
+        var count = LoopCount(handle.Loop!, out index, out bound, out callerIndex, out callerBound);
+        if (count is null)
+        {
+            return null;
+        }
+
+        if (grid && OperationFacts.IsCountingLoop(handle.OuterLoop!, out _, out var outerStart, out var outerBound) && outerStart == 0 && bound is not null)
+        {
+            // 'rows × columns' threads: one per cell.
+            count = "'" + Describe(outerBound).Trim('\'') + " × " + count.Trim('\'') + "'";
+        }
+
+        return count;
     }
 
     /// <summary>

@@ -219,29 +219,38 @@ internal static partial class ThreadFanOut
                 SplitCallCost(call, depth, trampolines, costModel, ref split);
                 return;
             default:
-                // The CPU-bound calls beside the I/O in the statement (`Pack(Read(block))`, `compress ? Pack(b) : Unpack(b)`).
-                AddNestedCpu(operation, depth, costModel, ref split);
-
-                // A statement whose only I/O is inside one source call (`var c = tracer.Calculate(x, y);`): where the time
-                // goes is decided inside that callee, at this statement's loop level.
-                if (trampolines < TrampolineDepth && SoleIoCallee(operation, costModel) is { } calleeOfIo)
-                {
-                    SplitCost(calleeOfIo, depth, trampolines + 1, costModel, ref split);
-                    return;
-                }
-
-                // var packed = compress ? Pack(block) : Unpack(block): the statement runs one of two source methods, and
-                // each is weighed inside, at this statement's loop level, as the one method of a plain call is.
-                if (trampolines < TrampolineDepth && AlternativeIoCallees(operation, costModel) is { } alternatives)
-                {
-                    SplitCost(alternatives.WhenTrue, depth, trampolines + 1, costModel, ref split);
-                    SplitCost(alternatives.WhenFalse, depth, trampolines + 1, costModel, ref split);
-                    return;
-                }
-
-                split.AddIo(depth);
+                SplitStatementCost(operation, depth, trampolines, costModel, ref split);
                 return;
         }
+    }
+
+    /// <summary>
+    /// One I/O-bound statement of a thread body that is no structure to walk into: its CPU-bound calls beside the I/O count
+    /// at its level, and where its only I/O is inside one source call (or one of two alternative ones), that callee decides.
+    /// </summary>
+    private static void SplitStatementCost(IOperation operation, int depth, int trampolines, WorkCostModel costModel, ref CostSplit split)
+    {
+        // The CPU-bound calls beside the I/O in the statement (`Pack(Read(block))`, `compress ? Pack(b) : Unpack(b)`).
+        AddNestedCpu(operation, depth, costModel, ref split);
+
+        // A statement whose only I/O is inside one source call (`var c = tracer.Calculate(x, y);`): where the time
+        // goes is decided inside that callee, at this statement's loop level.
+        if (trampolines < TrampolineDepth && SoleIoCallee(operation, costModel) is { } calleeOfIo)
+        {
+            SplitCost(calleeOfIo, depth, trampolines + 1, costModel, ref split);
+            return;
+        }
+
+        // var packed = compress ? Pack(block) : Unpack(block): the statement runs one of two source methods, and
+        // each is weighed inside, at this statement's loop level, as the one method of a plain call is.
+        if (trampolines < TrampolineDepth && AlternativeIoCallees(operation, costModel) is { } alternatives)
+        {
+            SplitCost(alternatives.WhenTrue, depth, trampolines + 1, costModel, ref split);
+            SplitCost(alternatives.WhenFalse, depth, trampolines + 1, costModel, ref split);
+            return;
+        }
+
+        split.AddIo(depth);
     }
 
     /// <summary>
