@@ -95,43 +95,9 @@ internal static class ThreadQueryRewrite
             return "the threads are configured (" + initializer.Syntax + ")";
         }
 
-        if (OperationFacts.StripConversions(thread.Arguments[0].Value) is not IDelegateCreationOperation { Target: var work }
-            || work is not (IAnonymousFunctionOperation or IMethodReferenceOperation))
+        if (WorkBlocker(thread, types, costModel, out var work) is { } workBlocker)
         {
-            return "the thread's delegate is not a lambda or a method";
-        }
-
-        if (work is IAnonymousFunctionOperation { Symbol: { Parameters.Length: > 0 } } or IMethodReferenceOperation { Method.Parameters.Length: > 0 })
-        {
-            return "the thread's delegate takes the argument passed to Start";
-        }
-
-        if (work is IAnonymousFunctionOperation { Symbol.IsAsync: true })
-        {
-            return "the thread's delegate is async";
-        }
-
-        if (work is IMethodReferenceOperation { Instance: { } target }
-            && OperationFacts.StripConversions(target) is not (IInstanceReferenceOperation or IFieldReferenceOperation { Field.IsReadOnly: true, Instance: null or IInstanceReferenceOperation }))
-        {
-            // Each thread read its target when it was made; the pool would read it when the index runs.
-            return "the thread's method is called on '" + target.Syntax + "', which could change while the work runs";
-        }
-
-        var body = ThreadFanOut.DelegateBody(work);
-        if (body is null)
-        {
-            return "the thread's work is not in this file";
-        }
-
-        if (OperationFacts.ThreadAffinity(body, types) is { } affinity)
-        {
-            return "the work depends on its own thread (" + affinity + ")";
-        }
-
-        if (OperationFacts.WaitingCall(body, types, costModel) is { } wait)
-        {
-            return "the thread's work waits (" + wait + "), possibly for a sibling the pool has not started";
+            return workBlocker;
         }
 
         var select = (IInvocationOperation)OperationFacts.WithWrappers(selector).Parent!.Parent!;
@@ -180,6 +146,58 @@ internal static class ThreadQueryRewrite
         }
 
         plan = new ThreadQueryPlan(declaration, block.Statements[at + 1], block.Statements[joinAt], selector.Symbol.Parameters[0], from, range.Arguments[1].Value, work, callerRuns);
+        return null;
+    }
+
+    /// <summary>
+    /// Why the thread's work cannot be one index of a <c>Parallel.For</c>, or null with <paramref name="work"/>: a
+    /// parameterless, non-async lambda or method of this file, on a target that cannot change, that neither depends on its
+    /// own thread nor waits (possibly for a sibling the pool has not started).
+    /// </summary>
+    private static string? WorkBlocker(IObjectCreationOperation thread, KnownTypes types, WorkCostModel costModel, out IOperation work)
+    {
+        work = null!;
+        if (OperationFacts.StripConversions(thread.Arguments[0].Value) is not IDelegateCreationOperation { Target: var target }
+            || target is not (IAnonymousFunctionOperation or IMethodReferenceOperation))
+        {
+            return "the thread's delegate is not a lambda or a method";
+        }
+
+        work = target;
+
+        if (work is IAnonymousFunctionOperation { Symbol: { Parameters.Length: > 0 } } or IMethodReferenceOperation { Method.Parameters.Length: > 0 })
+        {
+            return "the thread's delegate takes the argument passed to Start";
+        }
+
+        if (work is IAnonymousFunctionOperation { Symbol.IsAsync: true })
+        {
+            return "the thread's delegate is async";
+        }
+
+        if (work is IMethodReferenceOperation { Instance: { } instance }
+            && OperationFacts.StripConversions(instance) is not (IInstanceReferenceOperation or IFieldReferenceOperation { Field.IsReadOnly: true, Instance: null or IInstanceReferenceOperation }))
+        {
+            // Each thread read its target when it was made; the pool would read it when the index runs.
+            return "the thread's method is called on '" + instance.Syntax + "', which could change while the work runs";
+        }
+
+        var body = ThreadFanOut.DelegateBody(work);
+        if (body is null)
+        {
+            return "the thread's work is not in this file";
+        }
+
+        if (OperationFacts.ThreadAffinity(body, types) is { } affinity)
+        {
+            return "the work depends on its own thread (" + affinity + ")";
+        }
+
+        if (OperationFacts.WaitingCall(body, types, costModel) is { } wait)
+        {
+            return "the thread's work waits (" + wait + "), possibly for a sibling the pool has not started";
+        }
+
         return null;
     }
 

@@ -91,7 +91,17 @@ internal static class SameLockRegions
             }
         }
 
-        // [MethodImpl(Synchronized)] methods lock `this` (instance) or `typeof(T)` (static) around their whole body.
+        AddSynchronizedMethods(model, region, types, isThisLock, inTree, containingType, result, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// The bodies of the <c>[MethodImpl(Synchronized)]</c> methods that take the same hidden lock: instance ones lock
+    /// <c>this</c>, static ones <c>typeof(T)</c>, around their whole body.
+    /// </summary>
+    private static void AddSynchronizedMethods(SemanticModel model, GuardedRegion region, KnownTypes types, bool isThisLock, bool inTree,
+        INamedTypeSymbol? containingType, List<OtherRegion> result, CancellationToken cancellationToken)
+    {
         var lockedType = isThisLock ? containingType
             : region.LockExpression is TypeOfExpressionSyntax typeOf ? (inTree ? model.GetTypeInfo(typeOf.Type, cancellationToken).Type as INamedTypeSymbol : region.KeepsHiddenLock ? containingType : null)
             : null;
@@ -113,8 +123,6 @@ internal static class SameLockRegions
                 }
             }
         }
-
-        return result;
     }
 
     /// <summary>Whether <paramref name="taken"/> (where another region takes its lock) is where <paramref name="region"/> takes it.</summary>

@@ -884,22 +884,8 @@ internal sealed partial class StateEffectsWalker
 
                 return;
             case IFieldReferenceOperation field:
-                {
-                    if (IsOwnReceiver(field.Instance, scope, out var own) && field.Field.Type.IsValueType)
-                    {
-                        AddIfAny(effects.LocalWrites, own);
-                    }
-                    else
-                    {
-                        effects.SharedWrites.Add(field.Field);
-                        if (IsThis(field.Instance, scope) && (field.Field.Type.IsValueType || IsOwnedField(field.Field)))
-                        {
-                            effects.ThisWrites.Add(field.Field);
-                        }
-                    }
-
-                    return;
-                }
+                RecordFieldMutation(field, effects, scope);
+                return;
 
             case IPropertyReferenceOperation property:
                 effects.SharedWrites.Add(property.Property);
@@ -936,24 +922,45 @@ internal sealed partial class StateEffectsWalker
             case ILocalReferenceOperation alias when scope.IsOwn(alias.Local) && !alias.Local.Type.IsValueType && _aliasDepth < MaxAliasDepth
                                                       && AliasSources(alias.Local, scope) is { } containers:
                 // counts[severity]++ on a local that took its array from byHost: a change to what byHost holds.
-                _aliasDepth++;
-                try
-                {
-                    foreach (var container in containers)
-                    {
-                        RecordReceiverMutation(container, effects, scope);
-                    }
-                }
-                finally
-                {
-                    _aliasDepth--;
-                }
-
+                RecordAliasMutation(containers, effects, scope);
                 return;
             default:
                 // A thread-own local that may alias shared state, a call result, `this`: cannot tell what it mutates.
                 effects.MarkUnknown("mutation through " + receiver.Syntax);
                 return;
+        }
+    }
+
+    /// <summary>A write through a field: the thread's own value-type copy, or the field itself (and this instance's state, when it is).</summary>
+    private void RecordFieldMutation(IFieldReferenceOperation field, StateEffects effects, ThreadScope scope)
+    {
+        if (IsOwnReceiver(field.Instance, scope, out var own) && field.Field.Type.IsValueType)
+        {
+            AddIfAny(effects.LocalWrites, own);
+            return;
+        }
+
+        effects.SharedWrites.Add(field.Field);
+        if (IsThis(field.Instance, scope) && (field.Field.Type.IsValueType || IsOwnedField(field.Field)))
+        {
+            effects.ThisWrites.Add(field.Field);
+        }
+    }
+
+    /// <summary>A write through a local that holds what <paramref name="containers"/> hold: a write to each of them.</summary>
+    private void RecordAliasMutation(IEnumerable<IOperation> containers, StateEffects effects, ThreadScope scope)
+    {
+        _aliasDepth++;
+        try
+        {
+            foreach (var container in containers)
+            {
+                RecordReceiverMutation(container, effects, scope);
+            }
+        }
+        finally
+        {
+            _aliasDepth--;
         }
     }
 
