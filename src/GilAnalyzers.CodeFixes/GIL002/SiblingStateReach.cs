@@ -294,11 +294,17 @@ internal static class SiblingStateReach
                         return null;
                     }
 
-                    foreach (var field in t.GetMembers().OfType<IFieldSymbol>())
+                    // Fields, and the instance properties too: an auto property's backing field (a record's positional
+                    // members) need not be listed among the members, and what a computed property returns is reachable.
+                    foreach (var member in t.GetMembers())
                     {
-                        if (!field.IsStatic)
+                        if (member is IFieldSymbol { IsStatic: false } field)
                         {
                             pending.Push(field.Type);
+                        }
+                        else if (member is IPropertySymbol { IsStatic: false } property)
+                        {
+                            pending.Push(property.Type);
                         }
                     }
                 }

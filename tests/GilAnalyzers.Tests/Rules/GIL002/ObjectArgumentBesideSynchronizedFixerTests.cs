@@ -354,4 +354,38 @@ public class ObjectArgumentBesideSynchronizedFixerTests
         var plan = Assert.Single(offers, o => o.Id == "GIL002");
         Assert.DoesNotContain(SynchronizedCpuMethodFixer.NarrowHiddenLockKey, plan.Keys);
     }
+
+    [Fact]
+    public async Task RecordArgumentWhosePositionalArrayMayBeTheSiblingsArray_FlagStays()
+    {
+        // A positional record keeps its array in a property's backing field: the reach test must see it.
+        var source = Usings + """
+            public sealed record Batch(int Rounds, double[] Samples);
+
+            sealed class Meter
+            {
+                private readonly double[] _window = new double[64];
+
+                public double[] Window => _window;
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public double Energy(Batch batch)
+                {
+                    double e = 0;
+                    for (int r = 0; r < batch.Rounds; r++)
+                        for (int i = 0; i < batch.Samples.Length; i++)
+                            e += Math.Sqrt(Math.Abs(batch.Samples[i] * r));
+                    return e;
+                }
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public void Fill(int seed) { _window[seed % 64] = seed; }
+            }
+
+            namespace System.Runtime.CompilerServices { static class IsExternalInit { } }
+            """ + SynchronizedCpuMethodFixerTests.Driver("meter.Energy(new Batch(200, meter.Window)); meter.Fill(i);", "var meter = new Meter();");
+        var offers = await CodeFixOffers.ForAsync(source);
+        var energy = Assert.Single(offers, o => o.Id == "GIL002");
+        Assert.Empty(energy.Keys);
+    }
 }
