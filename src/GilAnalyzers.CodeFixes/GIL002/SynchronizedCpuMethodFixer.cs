@@ -301,7 +301,8 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
     /// Beside other Synchronized methods of the type (and no explicit <c>lock (this)</c> / <c>lock (typeof(T))</c> in it,
     /// which <see cref="HiddenLockSharer"/> reports first): every sibling's writes are
     /// known, and either plain values (numbers, strings: nothing another method can be handed) or objects the method cannot
-    /// be handed, because it takes no argument of a reference type but string. Then nothing it reads is written under the
+    /// be handed, because it takes no argument of a reference type but string, or because no type reachable from its
+    /// arguments' types can hold them (<see cref="SiblingStateReach"/>). Then nothing it reads is written under the
     /// hidden lock, and dropping it from this method changes no value any code sees.
     /// </summary>
     private static bool OthersWriteOnlyWhatItCannotSee(IMethodSymbol symbol, SemanticModel model, Refusal why, CancellationToken cancellationToken)
@@ -309,6 +310,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         var types = KnownTypes.For(model.Compilation);
         var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
         var takesObjects = symbol.Parameters.Any(p => !p.Type.IsValueType && p.Type.SpecialType != SpecialType.System_String);
+        string? objectWritten = null;
         foreach (var member in symbol.ContainingType.GetMembers().OfType<IMethodSymbol>())
         {
             if (SymbolEqualityComparer.Default.Equals(member, symbol) || member.IsStatic != symbol.IsStatic
@@ -358,11 +360,17 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
                     };
                     if (takesObjects && (writtenType is null || !(writtenType.IsValueType || writtenType.SpecialType == SpecialType.System_String)))
                     {
-                        why.Add(NoFixReasons.HiddenLockShared, "Synchronized method '" + member.Name + "' changes '" + written.Name + "', which could be passed in");
-                        return false;
+                        objectWritten ??= "Synchronized method '" + member.Name + "' changes '" + written.Name + "', which could be passed in";
                     }
                 }
             }
+        }
+
+        // An object the others change could be passed in, unless no type reachable from the parameters can hold it.
+        if (objectWritten is not null && SiblingStateReach.Blocker(symbol, model, cancellationToken) is { } reach)
+        {
+            why.Add(NoFixReasons.HiddenLockShared, objectWritten + "; " + reach);
+            return false;
         }
 
         return true;
@@ -551,13 +559,12 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.SynchronizedShape, "a struct's method: its hidden lock cannot be written as lock (this)");
         }
 
-        if (keepHiddenLock && symbol.Parameters.FirstOrDefault(p => p.RefKind != RefKind.None
-                || !(p.Type.SpecialType == SpecialType.System_String || (p.Type.IsValueType && p.Type.IsUnmanagedType))) is { } handedIn)
+        if (keepHiddenLock && SiblingStateReach.Blocker(symbol, model, cancellationToken) is { } handedIn)
         {
-            // The other synchronized code may write the very object handed in (a field's array passed as the argument):
-            // the effects model cannot tell, so work on parameters stays where the hidden lock covered it.
-            return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.HiddenLockShared,
-                "parameter '" + handedIn.Name + "' may be an object the type's other synchronized code writes");
+            // The other synchronized code may use the very object handed in (a field's array passed as the argument):
+            // work on such a parameter stays where the hidden lock covered it. An argument whose type can hold none of
+            // the objects that code reads or writes was never shared with it through the lock.
+            return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.HiddenLockShared, handedIn);
         }
 
         // A new private lock field's name; none when the hidden lock is kept.
@@ -576,10 +583,11 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         var guardsNothing = false;
         if (planner.PlanMoveOut() is { } plan)
         {
-            if (keepHiddenLock && plan.DropLock)
+            if (keepHiddenLock && (plan.DropLock || plan.KeptTouchesNothingShared))
             {
-                // Nothing the type's other synchronized code writes would stay locked: that is removing the flag, which
-                // beside other users of the hidden lock is the remove action's decision (refused above), not this one's.
+                // Nothing the type's other synchronized code writes would stay locked (nothing at all, or only what touches
+                // no shared state, as a final `return localResult;`): that is removing the flag, which beside other users
+                // of the hidden lock is the remove action's decision (refused above), not this one's.
                 return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.HiddenLockShared, "nothing would stay under the hidden lock");
             }
 
