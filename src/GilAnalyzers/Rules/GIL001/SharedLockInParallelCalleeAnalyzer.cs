@@ -29,7 +29,8 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
         var reached = ParallelReach.For(context.Compilation);
         var candidates = new ConcurrentBag<Candidate>();
 
-        context.RegisterOperationAction(
+        OperationSites.Register(
+            context,
             c =>
             {
                 // Names first: most invocations of a compilation are not parallel launches, and this resolves no type.

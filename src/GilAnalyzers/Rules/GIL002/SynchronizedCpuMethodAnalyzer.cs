@@ -33,7 +33,8 @@ public sealed class SynchronizedCpuMethodAnalyzer : GilAnalyzer
         var reach = ParallelReach.For(context.Compilation);
         var candidates = new ConcurrentBag<IMethodSymbol>();
 
-        context.RegisterOperationAction(
+        OperationSites.Register(
+            context,
             c =>
             {
                 if (ParallelContextFinder.MayLaunch(c.Operation) && HasRequiredTypes(types))
