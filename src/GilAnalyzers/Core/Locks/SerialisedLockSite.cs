@@ -38,65 +38,59 @@ internal sealed class SerialisedLockSite
     /// Registers one callback for every lock region in the compilation: <c>lock</c> statements, Monitor / one-slot
     /// semaphore / Mutex / Lock acquisitions (also through a helper method of the code's own), and <c>using (gate.EnterScope())</c>.
     /// </summary>
-    public static void RegisterLockRegions(CompilationStartAnalysisContext context, KnownTypes types, Action<OperationSite, LockRegion> onRegion)
+    public static void RegisterLockRegions(CompilationStartAnalysisContext context, KnownTypes types, Action<OperationAnalysisContext, LockRegion> onRegion)
     {
-        // One walk per member (OperationSites), not an operation action per kind: the invocation callback alone was called
-        // for every invocation of the compilation, by each of the three analyzers that register lock regions.
-        // Using is looked at whatever the references: asking whether System.Threading.Lock exists here, at compilation
-        // start, would resolve a type before any code needs it (see GilAnalyzer). FromUsing looks for an EnterScope call by
-        // name before it resolves the type.
-        OperationSites.Register(
-            context,
+        context.RegisterOperationAction(
             c =>
             {
-                switch (c.Operation.Kind)
+                if (LockRegionFinder.FromLockStatement((ILockOperation)c.Operation) is { } region)
                 {
-                    case OperationKind.Lock:
-                        if (LockRegionFinder.FromLockStatement((ILockOperation)c.Operation) is { } lockRegion)
-                        {
-                            onRegion(c, lockRegion);
-                        }
-
-                        break;
-                    case OperationKind.Invocation:
-                        var invocation = (IInvocationOperation)c.Operation;
-                        if (LockRegionFinder.IsAcquireName(invocation.TargetMethod.Name)
-                            && LockRegionFinder.FromAcquireCall(invocation, types) is { } region)
-                        {
-                            onRegion(c, region);
-                        }
-                        else if (LockRegionFinder.MayBeRunnerCall(invocation.Syntax)
-                                 && LockRegionFinder.FromRunnerCall(invocation, types, c.CancellationToken) is { } runnerRegion)
-                        {
-                            onRegion(c, runnerRegion);
-                        }
-                        else if (LockRegionFinder.MayBeAcquireHelperCall(invocation)
-                                 && LockRegionFinder.FromAcquireHelperCall(invocation, types, c.CancellationToken) is { } helperRegion)
-                        {
-                            onRegion(c, helperRegion);
-                        }
-
-                        break;
-                    case OperationKind.Invalid:
-                        if (LockRegionFinder.MayBeRunnerCall(c.Operation.Syntax)
-                            && LockRegionFinder.FromUnboundRunnerCall((IInvalidOperation)c.Operation, types, c.CancellationToken) is { } unboundRegion)
-                        {
-                            onRegion(c, unboundRegion);
-                        }
-
-                        break;
-                    default:
-                        if (LockRegionFinder.FromUsing(c.Operation, types, c.CancellationToken) is { } usingRegion)
-                        {
-                            onRegion(c, usingRegion);
-                        }
-
-                        break;
+                    onRegion(c, region);
                 }
             },
-            OperationKind.Lock,
-            OperationKind.Invocation,
-            OperationKind.Invalid,
+            OperationKind.Lock);
+        context.RegisterOperationAction(
+            c =>
+            {
+                var invocation = (IInvocationOperation)c.Operation;
+                if (LockRegionFinder.IsAcquireName(invocation.TargetMethod.Name)
+                    && LockRegionFinder.FromAcquireCall(invocation, types) is { } region)
+                {
+                    onRegion(c, region);
+                }
+                else if (LockRegionFinder.MayBeRunnerCall(invocation.Syntax)
+                         && LockRegionFinder.FromRunnerCall(invocation, types, c.CancellationToken) is { } runnerRegion)
+                {
+                    onRegion(c, runnerRegion);
+                }
+                else if (LockRegionFinder.MayBeAcquireHelperCall(invocation)
+                         && LockRegionFinder.FromAcquireHelperCall(invocation, types, c.CancellationToken) is { } helperRegion)
+                {
+                    onRegion(c, helperRegion);
+                }
+            },
+            OperationKind.Invocation);
+        context.RegisterOperationAction(
+            c =>
+            {
+                if (LockRegionFinder.MayBeRunnerCall(c.Operation.Syntax)
+                    && LockRegionFinder.FromUnboundRunnerCall((IInvalidOperation)c.Operation, types, c.CancellationToken) is { } runnerRegion)
+                {
+                    onRegion(c, runnerRegion);
+                }
+            },
+            OperationKind.Invalid);
+        // Registered whatever the references: asking whether System.Threading.Lock exists here, at compilation start,
+        // would resolve a type before any code needs it (see GilAnalyzer). FromUsing looks for an EnterScope call by
+        // name before it resolves the type.
+        context.RegisterOperationAction(
+            c =>
+            {
+                if (LockRegionFinder.FromUsing(c.Operation, types, c.CancellationToken) is { } region)
+                {
+                    onRegion(c, region);
+                }
+            },
             OperationKind.Using,
             OperationKind.UsingDeclaration);
     }
@@ -107,7 +101,7 @@ internal sealed class SerialisedLockSite
     /// ask for the same region; the second gets the first one's verdict (strings only: a cached operation would keep
     /// its semantic model alive).
     /// </summary>
-    public static LockSiteVerdict? Classify(OperationSite context, LockRegion region, KnownTypes types, WorkCostModel costModel)
+    public static LockSiteVerdict? Classify(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel)
     {
         var verdicts = Verdicts.GetValue(types.Compilation, _ => new ConcurrentDictionary<SyntaxNode, LockSiteVerdict>());
         var key = region.Anchor.Syntax;
@@ -131,7 +125,7 @@ internal sealed class SerialisedLockSite
         new ConditionalWeakTable<Compilation, ConcurrentDictionary<SyntaxNode, LockSiteVerdict>>();
 
     /// <summary>The site when <paramref name="region"/> serialises CPU-bound work, else null.</summary>
-    public static SerialisedLockSite? TryCreate(OperationSite context, LockRegion region, KnownTypes types, WorkCostModel costModel)
+    public static SerialisedLockSite? TryCreate(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel)
     {
         var parallel = ParallelContextFinder.FindEnclosing(region.Anchor, types);
         var identity = LockSharing.Classify(region, parallel?.Region);

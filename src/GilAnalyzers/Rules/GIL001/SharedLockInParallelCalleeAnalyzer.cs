@@ -29,8 +29,7 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
         var reached = ParallelReach.For(context.Compilation);
         var candidates = new ConcurrentBag<Candidate>();
 
-        OperationSites.Register(
-            context,
+        context.RegisterOperationAction(
             c =>
             {
                 // Names first: most invocations of a compilation are not parallel launches, and this resolves no type.

@@ -33,8 +33,7 @@ public sealed class SynchronizedCpuMethodAnalyzer : GilAnalyzer
         var reach = ParallelReach.For(context.Compilation);
         var candidates = new ConcurrentBag<IMethodSymbol>();
 
-        OperationSites.Register(
-            context,
+        context.RegisterOperationAction(
             c =>
             {
                 if (ParallelContextFinder.MayLaunch(c.Operation) && HasRequiredTypes(types))

@@ -20,10 +20,10 @@ public sealed class HandRolledPoolFanOutAnalyzer : GilAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        OperationSites.Register(context, c => Analyze(c, types), OperationKind.Invocation, OperationKind.ObjectCreation);
+        context.RegisterOperationAction(c => Analyze(c, types), OperationKind.Invocation, OperationKind.ObjectCreation);
     }
 
-    private void Analyze(OperationSite context, KnownTypes types)
+    private void Analyze(OperationAnalysisContext context, KnownTypes types)
     {
         var launch = context.Operation;
         // Names first: they are necessary for the type checks below and cost no symbol work or type resolution.

@@ -20,10 +20,10 @@ public sealed class SequentialAsyncCpuWorkAnalyzer : GilAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext context, KnownTypes types)
     {
-        OperationSites.Register(context, c => Analyze(c, types), OperationKind.Invocation);
+        context.RegisterOperationAction(c => Analyze(c, types), OperationKind.Invocation);
     }
 
-    private static void Analyze(OperationSite context, KnownTypes types)
+    private static void Analyze(OperationAnalysisContext context, KnownTypes types)
     {
         var invocation = (IInvocationOperation)context.Operation;
         // The method name first: it resolves no type.
