@@ -128,7 +128,19 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
                 key(ScratchToLocalKey)));
         }
 
-        if (move is null && split is null && scratch is null && threadLocal is null && planner.PartialMove is { } partial)
+        AddMoveActions(document, root, region, planner, move, threadLocal, numericFold, split is null && scratch is null, key, actions, fallbacks);
+        return actions;
+    }
+
+    /// <summary>
+    /// The actions that move work out of the lock, in order: Interlocked for a lone counter, the move itself, then the
+    /// collecting thread-local fold; a partial move (what stays locked is still CPU-bound) only as a fallback when nothing
+    /// else applies (<paramref name="noLoopRewrite"/>: no split loop and no per-call scratch buffer).
+    /// </summary>
+    private static void AddMoveActions(Document document, SyntaxNode root, GuardedRegion region, LockFixPlanner planner, MovePlan? move, ThreadLocalPlan? threadLocal,
+        bool numericFold, bool noLoopRewrite, System.Func<string, string> key, List<CodeAction> actions, List<CodeAction> fallbacks)
+    {
+        if (move is null && noLoopRewrite && threadLocal is null && planner.PartialMove is { } partial)
         {
             fallbacks.Add(CodeAction.Create(
                 "Move the work that needs no lock out of it (what stays locked is still CPU-bound)",
@@ -156,8 +168,6 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         {
             actions.Add(ThreadLocalAction(document, root, threadLocal, key(ThreadLocalKey)));
         }
-
-        return actions;
     }
 
     /// <summary>The document with <paramref name="unbraced"/>'s body in a block, and the region found again there; null when it is not.</summary>

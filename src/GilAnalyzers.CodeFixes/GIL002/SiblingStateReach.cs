@@ -156,7 +156,16 @@ internal static class SiblingStateReach
         var written = new List<ITypeSymbol>();
         var read = new List<ITypeSymbol>();
 
-        // The code under an explicit lock on the hidden lock object elsewhere in the type (the method's own body aside).
+        var why = TouchedUnderExplicitLocks(symbol, model, walker, types, written, read, cancellationToken)
+                  ?? TouchedBySynchronizedMethods(symbol, model, walker, types, written, read, cancellationToken);
+        return (written, read, why);
+    }
+
+    /// <summary>Adds what the code under an explicit lock on the hidden lock object elsewhere in the type touches; why not, or null.</summary>
+    private static string? TouchedUnderExplicitLocks(IMethodSymbol symbol, SemanticModel model, StateEffectsWalker walker, KnownTypes types,
+        List<ITypeSymbol> written, List<ITypeSymbol> read, CancellationToken cancellationToken)
+    {
+        // The method's own body aside.
         foreach (var reference in symbol.ContainingType.DeclaringSyntaxReferences)
         {
             var typeSyntax = reference.GetSyntax(cancellationToken);
@@ -181,19 +190,26 @@ internal static class SiblingStateReach
                 var effects = walker.Analyze(region.Body, walker.ScopeOf(anchor));
                 if (effects.Unknown)
                 {
-                    return (written, read, "the code under lock on '" + locked + "': " + effects.UnknownReason);
+                    return "the code under lock on '" + locked + "': " + effects.UnknownReason;
                 }
 
                 foreach (var (used, into) in effects.SharedWrites.Select(w => (w, written)).Concat(effects.SharedReads.Select(r => (r, read))))
                 {
                     if (used is not (IFieldSymbol or IPropertySymbol) || !AddTypesOf(used, into))
                     {
-                        return (written, read, "the code under lock on '" + locked + "' works on '" + used.Name + "', an object handed to it");
+                        return "the code under lock on '" + locked + "' works on '" + used.Name + "', an object handed to it";
                     }
                 }
             }
         }
 
+        return null;
+    }
+
+    /// <summary>Adds what the type's other Synchronized methods (same static-ness) touch; why not, or null.</summary>
+    private static string? TouchedBySynchronizedMethods(IMethodSymbol symbol, SemanticModel model, StateEffectsWalker walker, KnownTypes types,
+        List<ITypeSymbol> written, List<ITypeSymbol> read, CancellationToken cancellationToken)
+    {
         foreach (var member in symbol.ContainingType.GetMembers().OfType<IMethodSymbol>())
         {
             if (SymbolEqualityComparer.Default.Equals(member, symbol) || member.IsStatic != symbol.IsStatic
@@ -207,7 +223,7 @@ internal static class SiblingStateReach
                 var syntax = reference.GetSyntax(cancellationToken);
                 if (!model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
                 {
-                    return (written, read, "Synchronized method '" + member.Name + "' is in another project");
+                    return "Synchronized method '" + member.Name + "' is in another project";
                 }
 
                 var memberModel = syntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(syntax.SyntaxTree);
@@ -219,13 +235,13 @@ internal static class SiblingStateReach
                 };
                 if (body is null || memberModel.GetOperation(syntax, cancellationToken) is not { } operation)
                 {
-                    return (written, read, "Synchronized member '" + member.Name + "' has no body to analyse");
+                    return "Synchronized member '" + member.Name + "' has no body to analyse";
                 }
 
                 var effects = walker.Analyze(operation, walker.ScopeOf(body));
                 if (effects.Unknown)
                 {
-                    return (written, read, "Synchronized method '" + member.Name + "': " + effects.UnknownReason);
+                    return "Synchronized method '" + member.Name + "': " + effects.UnknownReason;
                 }
 
                 foreach (var (used, into) in effects.SharedWrites.Select(w => (w, written)).Concat(effects.SharedReads.Select(r => (r, read))))
@@ -233,13 +249,13 @@ internal static class SiblingStateReach
                     if (used is not (IFieldSymbol or IPropertySymbol) || !AddTypesOf(used, into))
                     {
                         // A parameter or captured local: an object handed to the other method, which may be any.
-                        return (written, read, "Synchronized method '" + member.Name + "' works on '" + used.Name + "', an object handed to it");
+                        return "Synchronized method '" + member.Name + "' works on '" + used.Name + "', an object handed to it";
                     }
                 }
             }
         }
 
-        return (written, read, null);
+        return null;
     }
 
     /// <summary>

@@ -87,23 +87,42 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         if (sharer is not null)
         {
             why.Add(NoFixReasons.HiddenLockShared, sharer + (touched is null ? string.Empty : "; the method " + touched));
-
-            // The flag cannot simply go, but the hidden lock can be spelled out around what needs it: `lock (this)` (or
-            // `lock (typeof(T))`) is the lock the other Synchronized methods and `lock (this)` take, so they still exclude it.
-            // A method that touches no shared mutable state has nothing to keep under it: removing the flag is the remove
-            // action's decision, refused above beside other users of the hidden lock.
-            if (touched is not null
-                && NarrowLock(method, withoutAttribute, symbol, model, why, cancellationToken, keepHiddenLock: true) is { } onHiddenLock)
+            if (touched is not null)
             {
-                register(CodeAction.Create(
-                    "Replace MethodImplOptions.Synchronized with " + (symbol.IsStatic ? "lock (typeof(…))" : "lock (this)") + " around the shared-state update (the lock the type's other synchronized code takes)",
-                    _ => Task.FromResult(document.WithSyntaxRoot(onHiddenLock(root))),
-                    NarrowHiddenLockKey));
+                RegisterOnHiddenLock(document, root, method, withoutAttribute, symbol, model, register, why, cancellationToken);
             }
 
             return;
         }
 
+        await RegisterNarrowingAsync(document, root, model, method, withoutAttribute, symbol, register, why, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Beside other users of the hidden lock the flag cannot simply go, but the hidden lock can be spelled out around what
+    /// needs it: <c>lock (this)</c> (or <c>lock (typeof(T))</c>) is the lock the other Synchronized methods and
+    /// <c>lock (this)</c> take, so they still exclude it. (A method that touches no shared mutable state has nothing to keep
+    /// under it: removing the flag is the remove action's decision, refused beside other users of the hidden lock.)
+    /// </summary>
+    private static void RegisterOnHiddenLock(Document document, SyntaxNode root, MethodDeclarationSyntax method, MethodDeclarationSyntax withoutAttribute,
+        IMethodSymbol symbol, SemanticModel model, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+    {
+        if (NarrowLock(method, withoutAttribute, symbol, model, why, cancellationToken, keepHiddenLock: true) is { } onHiddenLock)
+        {
+            register(CodeAction.Create(
+                "Replace MethodImplOptions.Synchronized with " + (symbol.IsStatic ? "lock (typeof(…))" : "lock (this)") + " around the shared-state update (the lock the type's other synchronized code takes)",
+                _ => Task.FromResult(document.WithSyntaxRoot(onHiddenLock(root))),
+                NarrowHiddenLockKey));
+        }
+    }
+
+    /// <summary>
+    /// The actions for a method nothing else locks with: Interlocked for a lone counter, then a private lock around the
+    /// shared-state update, or else a new scratch buffer per call.
+    /// </summary>
+    private static async Task RegisterNarrowingAsync(Document document, SyntaxNode root, SemanticModel model, MethodDeclarationSyntax method,
+        MethodDeclarationSyntax withoutAttribute, IMethodSymbol symbol, System.Action<CodeAction> register, Refusal why, CancellationToken cancellationToken)
+    {
         // First: nothing left to serialise when the only shared write is a counter that Interlocked can bump.
         var counted = await InterlockedCountersAsync(document, method, withoutAttribute, symbol, model, why, cancellationToken).ConfigureAwait(false);
         if (counted is not null)
@@ -578,34 +597,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.NothingToMove, "the method body is empty");
         }
 
-        var planner = new LockFixPlanner(model, region, cancellationToken, why);
-        IEnumerable<StatementSyntax> newStatements;
-        var guardsNothing = false;
-        if (planner.PlanMoveOut() is { } plan)
-        {
-            if (keepHiddenLock && (plan.DropLock || plan.KeptTouchesNothingShared))
-            {
-                // Nothing the type's other synchronized code writes would stay locked (nothing at all, or only what touches
-                // no shared state, as a final `return localResult;`): that is removing the flag, which beside other users
-                // of the hidden lock is the remove action's decision (refused above), not this one's.
-                return why.Refuse<System.Func<SyntaxNode, SyntaxNode>>(NoFixReasons.HiddenLockShared, "nothing would stay under the hidden lock");
-            }
-
-            // What stays guards nothing (no shared write, only reads of state that cannot change after construction, as
-            // a final `return localResult;` once the work left): it runs unlocked and no new lock is made.
-            guardsNothing = !keepHiddenLock && plan.KeptTouchesNothingShared;
-            newStatements = plan.Hoisted.Concat(guardsNothing ? plan.Kept : region.Rebuild(plan.Kept)).Concat(plan.Sunk);
-        }
-        else if (planner.PlanSplitLoop() is { } split)
-        {
-            // A CPU-bound loop that stays: its items computed unlocked, their writes applied under the new lock (GIL001.SplitLoop).
-            var tryStatement = SyntaxFactory.TryStatement(
-                SyntaxFactory.Block(split.ComputeLoop),
-                default,
-                SyntaxFactory.FinallyClause(SyntaxFactory.Block(region.Rebuild(split.Locked))));
-            newStatements = split.Hoisted.Concat(new[] { split.PendingDeclaration, tryStatement }).Concat(split.Sunk);
-        }
-        else
+        if (NarrowedStatements(new LockFixPlanner(model, region, cancellationToken, why), region, keepHiddenLock, why, out var guardsNothing) is not { } newStatements)
         {
             return null;
         }
@@ -629,6 +621,48 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             var newType = type.WithMembers(type.Members.Replace(current, newMethod).Insert(index, field));
             return tracked.ReplaceNode(type, newType);
         };
+    }
+
+    /// <summary>
+    /// The method's statements with the lock narrowed: the work moved out (<see cref="LockFixPlanner.PlanMoveOut"/>), or a
+    /// CPU-bound loop that stays split into items computed unlocked and writes applied under the lock
+    /// (<see cref="LockFixPlanner.PlanSplitLoop"/>); null when neither applies. <paramref name="guardsNothing"/>: what stays
+    /// touches nothing shared, so it runs unlocked and no new lock is made.
+    /// </summary>
+    private static IEnumerable<StatementSyntax>? NarrowedStatements(LockFixPlanner planner, GuardedRegion region, bool keepHiddenLock, Refusal why, out bool guardsNothing)
+    {
+        guardsNothing = false;
+        IEnumerable<StatementSyntax> newStatements;
+        if (planner.PlanMoveOut() is { } plan)
+        {
+            if (keepHiddenLock && (plan.DropLock || plan.KeptTouchesNothingShared))
+            {
+                // Nothing the type's other synchronized code writes would stay locked (nothing at all, or only what touches
+                // no shared state, as a final `return localResult;`): that is removing the flag, which beside other users
+                // of the hidden lock is the remove action's decision (refused above), not this one's.
+                return why.Refuse<IEnumerable<StatementSyntax>>(NoFixReasons.HiddenLockShared, "nothing would stay under the hidden lock");
+            }
+
+            // What stays guards nothing (no shared write, only reads of state that cannot change after construction, as
+            // a final `return localResult;` once the work left): it runs unlocked and no new lock is made.
+            guardsNothing = !keepHiddenLock && plan.KeptTouchesNothingShared;
+            newStatements = plan.Hoisted.Concat(guardsNothing ? plan.Kept : region.Rebuild(plan.Kept)).Concat(plan.Sunk);
+        }
+        else if (planner.PlanSplitLoop() is { } split)
+        {
+            // A CPU-bound loop that stays: its items computed unlocked, their writes applied under the new lock (GIL001.SplitLoop).
+            var tryStatement = SyntaxFactory.TryStatement(
+                SyntaxFactory.Block(split.ComputeLoop),
+                default,
+                SyntaxFactory.FinallyClause(SyntaxFactory.Block(region.Rebuild(split.Locked))));
+            newStatements = split.Hoisted.Concat(new[] { split.PendingDeclaration, tryStatement }).Concat(split.Sunk);
+        }
+        else
+        {
+            return null;
+        }
+
+        return newStatements;
     }
 
     /// <summary>

@@ -241,23 +241,7 @@ internal sealed partial class LockFixPlanner
             return _why.Refuse<MovePlan>(NoFixReasons.NameClash);
         }
 
-        var keptOperations = new List<IOperation>();
-        for (var i = rest; i < sinkFrom; i++)
-        {
-            if (statements[i] is LocalDeclarationStatementSyntax declaration && split.Contains(declaration))
-            {
-                // Declared in front of the lock, given its value under it: the statements after the release can use it.
-                var (outside, assignment) = SplitDeclaration(declaration);
-                hoisted.Add(outside);
-                kept.Add(assignment);
-            }
-            else
-            {
-                kept.Add(statements[i]);
-            }
-
-            keptOperations.Add(_model.GetOperation(statements[i], _cancellationToken)!);
-        }
+        var keptOperations = CollectKept(rest, sinkFrom, split, hoisted, kept);
 
         if (rest == prefix && sinkFrom == prefix + 1 && interlocked is null)
         {
@@ -299,6 +283,34 @@ internal sealed partial class LockFixPlanner
         return touchesNothingShared && !_region.IsWholeBody
             ? WithoutTheLock(hoisted, kept, kept.Count == 1 ? interlocked : null, sunk)
             : new MovePlan(hoisted, kept, kept.Count == 1 ? interlocked : null, dropLock: false, sunk, touchesNothingShared);
+    }
+
+    /// <summary>
+    /// Adds the statements from <paramref name="from"/> to before <paramref name="to"/> to what stays locked — a declaration
+    /// the statements after the release use is split: declared in front of the lock, given its value under it — and
+    /// returns their operations.
+    /// </summary>
+    private List<IOperation> CollectKept(int from, int to, ICollection<LocalDeclarationStatementSyntax> split, List<StatementSyntax> hoisted, List<StatementSyntax> kept)
+    {
+        var statements = _region.Locked;
+        var keptOperations = new List<IOperation>();
+        for (var i = from; i < to; i++)
+        {
+            if (statements[i] is LocalDeclarationStatementSyntax declaration && split.Contains(declaration))
+            {
+                var (outside, assignment) = SplitDeclaration(declaration);
+                hoisted.Add(outside);
+                kept.Add(assignment);
+            }
+            else
+            {
+                kept.Add(statements[i]);
+            }
+
+            keptOperations.Add(_model.GetOperation(statements[i], _cancellationToken)!);
+        }
+
+        return keptOperations;
     }
 
     /// <summary>The plan that leaves the lock out, with what its acquiring statement also did (see <see cref="WhatTheAcquireAlsoDoes"/>); null when refused.</summary>
