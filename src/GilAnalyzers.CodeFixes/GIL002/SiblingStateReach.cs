@@ -209,6 +209,27 @@ internal static class SiblingStateReach
     /// <summary>Adds what the type's other Synchronized methods (same static-ness) touch; why not, or null.</summary>
     private static string? TouchedBySynchronizedMethods(IMethodSymbol symbol, SemanticModel model, StateEffectsWalker walker, KnownTypes types,
         List<ITypeSymbol> written, List<ITypeSymbol> read, CancellationToken cancellationToken)
+        => SiblingEffects(symbol, model, walker, types, (member, effects) =>
+        {
+            foreach (var (used, into) in effects.SharedWrites.Select(w => (w, written)).Concat(effects.SharedReads.Select(r => (r, read))))
+            {
+                if (used is not (IFieldSymbol or IPropertySymbol) || !AddTypesOf(used, into))
+                {
+                    // A parameter or captured local: an object handed to the other method, which may be any.
+                    return "Synchronized method '" + member.Name + "' works on '" + used.Name + "', an object handed to it";
+                }
+            }
+
+            return null;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Hands the effects of each other Synchronized method of <paramref name="symbol"/>'s type (same static-ness) to
+    /// <paramref name="visit"/>; the first reason it gives, or why a sibling cannot be analysed (in another project, no
+    /// body, effects unknown), or null.
+    /// </summary>
+    internal static string? SiblingEffects(IMethodSymbol symbol, SemanticModel model, StateEffectsWalker walker, KnownTypes types,
+        System.Func<IMethodSymbol, StateEffects, string?> visit, CancellationToken cancellationToken)
     {
         foreach (var member in symbol.ContainingType.GetMembers().OfType<IMethodSymbol>())
         {
@@ -244,13 +265,9 @@ internal static class SiblingStateReach
                     return "Synchronized method '" + member.Name + "': " + effects.UnknownReason;
                 }
 
-                foreach (var (used, into) in effects.SharedWrites.Select(w => (w, written)).Concat(effects.SharedReads.Select(r => (r, read))))
+                if (visit(member, effects) is { } reason)
                 {
-                    if (used is not (IFieldSymbol or IPropertySymbol) || !AddTypesOf(used, into))
-                    {
-                        // A parameter or captured local: an object handed to the other method, which may be any.
-                        return "Synchronized method '" + member.Name + "' works on '" + used.Name + "', an object handed to it";
-                    }
+                    return reason;
                 }
             }
         }

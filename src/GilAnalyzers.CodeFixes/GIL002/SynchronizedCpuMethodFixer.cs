@@ -330,59 +330,30 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
         var takesObjects = symbol.Parameters.Any(p => !p.Type.IsValueType && p.Type.SpecialType != SpecialType.System_String);
         string? objectWritten = null;
-        foreach (var member in symbol.ContainingType.GetMembers().OfType<IMethodSymbol>())
+        var failure = SiblingStateReach.SiblingEffects(symbol, model, walker, types, (member, effects) =>
         {
-            if (SymbolEqualityComparer.Default.Equals(member, symbol) || member.IsStatic != symbol.IsStatic
-                || !SynchronizedMethods.IsSynchronized(member, types))
+            foreach (var written in effects.SharedWrites)
             {
-                continue;
-            }
-
-            foreach (var reference in member.DeclaringSyntaxReferences)
-            {
-                var syntax = reference.GetSyntax(cancellationToken);
-                if (!model.Compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+                var writtenType = written switch
                 {
-                    why.Add(NoFixReasons.HiddenLockShared, "Synchronized method '" + member.Name + "' is in another project");
-                    return false;
-                }
-
-                var memberModel = syntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(syntax.SyntaxTree);
-                SyntaxNode? body = syntax switch
-                {
-                    BaseMethodDeclarationSyntax m => (SyntaxNode?)m.Body ?? m.ExpressionBody,
-                    AccessorDeclarationSyntax a => (SyntaxNode?)a.Body ?? a.ExpressionBody,
+                    IFieldSymbol f => f.Type,
+                    IPropertySymbol p => p.Type,
+                    ILocalSymbol l => l.Type,
+                    IParameterSymbol p => p.Type,
                     _ => null,
                 };
-                if (body is null || memberModel.GetOperation(syntax, cancellationToken) is not { } operation)
+                if (takesObjects && (writtenType is null || !(writtenType.IsValueType || writtenType.SpecialType == SpecialType.System_String)))
                 {
-                    why.Add(NoFixReasons.HiddenLockShared, "Synchronized member '" + member.Name + "' has no body to analyse");
-                    return false;
-                }
-
-                var effects = walker.Analyze(operation, walker.ScopeOf(body));
-                if (effects.Unknown)
-                {
-                    why.Add(NoFixReasons.HiddenLockShared, "Synchronized method '" + member.Name + "': " + effects.UnknownReason);
-                    return false;
-                }
-
-                foreach (var written in effects.SharedWrites)
-                {
-                    var writtenType = written switch
-                    {
-                        IFieldSymbol f => f.Type,
-                        IPropertySymbol p => p.Type,
-                        ILocalSymbol l => l.Type,
-                        IParameterSymbol p => p.Type,
-                        _ => null,
-                    };
-                    if (takesObjects && (writtenType is null || !(writtenType.IsValueType || writtenType.SpecialType == SpecialType.System_String)))
-                    {
-                        objectWritten ??= "Synchronized method '" + member.Name + "' changes '" + written.Name + "', which could be passed in";
-                    }
+                    objectWritten ??= "Synchronized method '" + member.Name + "' changes '" + written.Name + "', which could be passed in";
                 }
             }
+
+            return null;
+        }, cancellationToken);
+        if (failure is not null)
+        {
+            why.Add(NoFixReasons.HiddenLockShared, failure);
+            return false;
         }
 
         // An object the others change could be passed in, unless no type reachable from the parameters can hold it.
