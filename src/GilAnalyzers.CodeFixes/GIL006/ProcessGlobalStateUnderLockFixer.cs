@@ -529,47 +529,19 @@ public sealed partial class ProcessGlobalStateUnderLockFixer : ExplainingCodeFix
     {
         bool IsField(IOperation? op) => op is IFieldReferenceOperation f && SymbolEqualityComparer.Default.Equals(f.Field.OriginalDefinition, field);
 
-        switch (statement)
+        if (statement is IForLoopOperation loop)
         {
-            case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment }:
-                return IsField(assignment.Target) && !Touches(assignment.Value, field);
-            case IExpressionStatementOperation { Operation: IInvocationOperation call }:
-                var name = call.TargetMethod.Name;
-                if (call.Instance is null && call.TargetMethod.ContainingType.SpecialType == SpecialType.System_Array
-                    && (name == "Clear" || name == "Fill") && call.Arguments.Length >= 1 && IsField(OperationFacts.StripConversions(call.Arguments[0].Value))
-                    && (call.Arguments.Length <= 2 || name == "Clear" && call.Arguments.Length == 3 && IsFullRange(call, field)))
-                {
-                    return name == "Clear" || !call.Arguments.Skip(1).Any(a => Touches(a.Value, field));
-                }
-
-                if ((name == "Clear" || name == "Fill") && call.Instance is { } instance)
-                {
-                    var target = OperationFacts.StripConversions(instance);
-                    if (target is IInvocationOperation { TargetMethod.Name: "AsSpan", Arguments.Length: 1 } asSpan)
-                    {
-                        target = OperationFacts.StripConversions(asSpan.Arguments[0].Value);
-                    }
-
-                    return IsField(target) && !call.Arguments.Any(a => Touches(a.Value, field));
-                }
-
-                return false;
-            case IForLoopOperation loop:
-                return loop.Body is IBlockOperation { Operations.Length: 1 } or IExpressionStatementOperation
-                    && (loop.Body is IBlockOperation b ? b.Operations[0] : loop.Body) is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation write }
-                    && write.Target is IArrayElementReferenceOperation element && IsField(element.ArrayReference)
-                    && !Touches(write.Value, field)
-                    && loop.Condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
-                    && condition.RightOperand is IPropertyReferenceOperation { Property.Name: "Length" } length && IsField(length.Instance)
-                    && loop.Before.Length == 1 && loop.Before[0] is IVariableDeclarationGroupOperation group
-                    && group.Declarations.SelectMany(d => d.Declarators).SingleOrDefault()?.Initializer?.Value.ConstantValue is { HasValue: true, Value: 0 };
-            default:
-                return false;
+            return loop.Body is IBlockOperation { Operations.Length: 1 } or IExpressionStatementOperation
+                && (loop.Body is IBlockOperation b ? b.Operations[0] : loop.Body) is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation write }
+                && write.Target is IArrayElementReferenceOperation element && IsField(element.ArrayReference)
+                && !Touches(write.Value, field)
+                && loop.Condition is IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
+                && condition.RightOperand is IPropertyReferenceOperation { Property.Name: "Length" } length && IsField(length.Instance)
+                && loop.Before.Length == 1 && loop.Before[0] is IVariableDeclarationGroupOperation group
+                && group.Declarations.SelectMany(d => d.Declarators).SingleOrDefault()?.Initializer?.Value.ConstantValue is { HasValue: true, Value: 0 };
         }
-    }
 
-    private static bool IsFullRange(IInvocationOperation call, IFieldSymbol field)
-        => call.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 }
-           && call.Arguments[2].Value is IPropertyReferenceOperation { Property.Name: "Length", Instance: IFieldReferenceOperation f }
-           && SymbolEqualityComparer.Default.Equals(f.Field.OriginalDefinition, field);
+        return FieldResets.Of(statement) is { } reset && IsField(reset.Target)
+               && (reset.Value is null || !Touches(reset.Value, field));
+    }
 }

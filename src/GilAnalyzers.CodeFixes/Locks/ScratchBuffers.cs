@@ -463,39 +463,26 @@ internal static class ScratchBuffers
     {
         fill = null;
         if (statement is not ExpressionStatementSyntax expression
-            || model.GetOperation(expression.Expression, cancellationToken) is not IInvocationOperation invocation)
+            || model.GetOperation(expression, cancellationToken) is not { } operation
+            || FieldResets.Of(operation) is not { } reset)
         {
             return null;
         }
 
         IOperation? cleared = null;
-        var method = invocation.TargetMethod;
-        if (method is { IsStatic: true, Name: "Clear", ContainingType: { Name: "Array", ContainingNamespace.Name: "System" } })
+        switch (reset.Kind)
         {
-            if (invocation.Arguments.Length == 1)
-            {
-                cleared = invocation.Arguments[0].Value;
-            }
-            else if (invocation.Arguments.Length == 3
-                     && invocation.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 }
-                     && Strip(invocation.Arguments[2].Value) is IPropertyReferenceOperation { Property.Name: "Length" } length
-                     && FieldOf(length.Instance) is { } lengthOf
-                     && SymbolEqualityComparer.Default.Equals(lengthOf, FieldOf(invocation.Arguments[0].Value)))
-            {
-                cleared = invocation.Arguments[0].Value;
-            }
-        }
-        else if (method is { IsStatic: true, Name: "Fill", ContainingType: { Name: "Array", ContainingNamespace.Name: "System" } }
-                 && invocation.Arguments.Length == 2 && invocation.Arguments[1].Value.ConstantValue.HasValue
-                 && invocation.Arguments[1].Value.Syntax is ExpressionSyntax value)
-        {
-            // Array.Fill(_dist, int.MaxValue): every element set to one constant, as a new array filled with it would be.
-            cleared = invocation.Arguments[0].Value;
-            fill = value;
-        }
-        else if (method is { IsStatic: false, Name: "Clear", Parameters.Length: 0 } && IsFrameworkCollection(method.ContainingType))
-        {
-            cleared = invocation.Instance;
+            case FieldResetKind.ArrayCleared:
+                cleared = reset.Target;
+                break;
+            case FieldResetKind.ArrayFilled when reset.Value is { ConstantValue.HasValue: true, Syntax: ExpressionSyntax value }:
+                // Array.Fill(_dist, int.MaxValue): every element set to one constant, as a new array filled with it would be.
+                cleared = reset.Target;
+                fill = value;
+                break;
+            case FieldResetKind.InstanceCleared when reset.Method is { IsStatic: false, Parameters.Length: 0 } clear && IsFrameworkCollection(clear.ContainingType):
+                cleared = reset.Target;
+                break;
         }
 
         var field = FieldOf(cleared);
