@@ -20,7 +20,7 @@ internal static partial class LockRegionFinder
     private static LockRegion? GateRunnerRegion(MethodDeclarationSyntax declaration, IMethodSymbol method, IParameterSymbol parameter, KnownTypes types, System.Threading.CancellationToken cancellationToken)
     {
         if (declaration.Body is not { } bodySyntax
-            || !MayBeGateRunner(bodySyntax.Statements)
+            || !MayBeGateRunner(bodySyntax, parameter.Name)
             || WorkCostModel.For(types).GetBody(method.OriginalDefinition, cancellationToken) is not IBlockOperation body)
         {
             return null;
@@ -67,20 +67,53 @@ internal static partial class LockRegionFinder
     }
 
     /// <summary>
-    /// Cheap syntax filter for <see cref="GateRunnerRegion"/>: a short body (bypasses, the acquire, the try or using that
-    /// holds the gate) that ends in a <c>try … finally</c> or a <c>using</c>, or declares a <c>using</c> local.
+    /// Cheap syntax filter for <see cref="GateRunnerRegion"/>, before anything is bound: a short body (bypasses, the
+    /// acquire, the try or using that holds the gate) that calls its delegate parameter (<c>p()</c>, <c>p.Invoke()</c>) and
+    /// either ends in a <c>try … finally</c> after a call named as an acquire (<c>Wait</c>, <c>WaitAsync</c>, <c>Enter</c>,
+    /// <c>EnterWriteLock</c>, …), or takes its gate in a <c>using</c> over a call (<c>using (s_lock.EnterScope())</c>,
+    /// <c>using var _ = await s_gate.LockAsync();</c>) — not a <c>using</c> over a <c>new</c> object.
     /// </summary>
-    private static bool MayBeGateRunner(SyntaxList<StatementSyntax> statements)
+    private static bool MayBeGateRunner(BlockSyntax body, string parameter)
     {
+        var statements = body.Statements;
         if (statements.Count is 0 or > 6)
         {
             return false;
         }
 
-        var last = statements[statements.Count - 1];
-        return last is TryStatementSyntax { Finally: not null } or UsingStatementSyntax
-               || statements.Any(s => s is LocalDeclarationStatementSyntax { UsingKeyword.RawKind: > 0 });
+        var callsAcquire = false;
+        var callsDelegate = false;
+        foreach (var call in body.DescendantNodes().OfType<InvocationExpressionSyntax>())
+        {
+            switch (call.Expression)
+            {
+                case IdentifierNameSyntax { Identifier.ValueText: var name } when name == parameter:
+                case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Invoke", Expression: IdentifierNameSyntax { Identifier.ValueText: var invoked } } when invoked == parameter:
+                    callsDelegate = true;
+                    break;
+                case MemberAccessExpressionSyntax { Name.Identifier.ValueText: var method } when IsAcquireName(method):
+                    callsAcquire = true;
+                    break;
+            }
+        }
+
+        if (!callsDelegate)
+        {
+            return false;
+        }
+
+        return (callsAcquire && statements[statements.Count - 1] is TryStatementSyntax { Finally: not null })
+               || statements.Any(TakesAGateInAUsing);
     }
+
+    /// <summary><c>using (x.EnterScope()) …</c> or <c>using var _ = await gate.LockAsync();</c>: a using over a call, not over a new object.</summary>
+    private static bool TakesAGateInAUsing(StatementSyntax statement) => statement switch
+    {
+        UsingStatementSyntax { Expression: InvocationExpressionSyntax or AwaitExpressionSyntax } => true,
+        LocalDeclarationStatementSyntax { UsingKeyword.RawKind: > 0, Declaration.Variables: { Count: 1 } variables }
+            => variables[0].Initializer?.Value is InvocationExpressionSyntax or AwaitExpressionSyntax,
+        _ => false,
+    };
 
     /// <summary>The statements of a region's body, blocks opened.</summary>
     private static IEnumerable<IOperation> Statements(IEnumerable<IOperation> operations)
