@@ -161,11 +161,12 @@ internal static class SiblingStateReach
         return (written, read, why);
     }
 
-    /// <summary>Adds what the code under an explicit lock on the hidden lock object elsewhere in the type touches; why not, or null.</summary>
-    private static string? TouchedUnderExplicitLocks(IMethodSymbol symbol, SemanticModel model, StateEffectsWalker walker, KnownTypes types,
-        List<ITypeSymbol> written, List<ITypeSymbol> read, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lock regions elsewhere in <paramref name="symbol"/>'s type that take its hidden lock explicitly: <c>lock (this)</c>
+    /// for an instance method, <c>lock (typeof(T))</c> of the type for a static one (every form the analyzers recognise).
+    /// </summary>
+    internal static IEnumerable<LockRegion> HiddenLockRegions(IMethodSymbol symbol, SemanticModel model, KnownTypes types, CancellationToken cancellationToken)
     {
-        // The method's own body aside.
         foreach (var reference in symbol.ContainingType.DeclaringSyntaxReferences)
         {
             var typeSyntax = reference.GetSyntax(cancellationToken);
@@ -178,27 +179,41 @@ internal static class SiblingStateReach
             foreach (var region in LockRegionFinder.FindAll(typeModel, typeSyntax, types, cancellationToken))
             {
                 var locked = region.LockedValue.Syntax;
-                var anchor = region.Anchor.Syntax;
-                if (!(symbol.IsStatic
+                if (symbol.IsStatic
                         ? locked is TypeOfExpressionSyntax typeOf && SymbolEqualityComparer.Default.Equals(typeModel.GetTypeInfo(typeOf.Type, cancellationToken).Type, symbol.ContainingType)
                         : locked is ThisExpressionSyntax)
-                    || symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == anchor.SyntaxTree && r.Span.Contains(anchor.Span)))
                 {
-                    continue;
+                    yield return region;
                 }
+            }
+        }
+    }
 
-                var effects = walker.Analyze(region.Body, walker.ScopeOf(anchor));
-                if (effects.Unknown)
-                {
-                    return "the code under lock on '" + locked + "': " + effects.UnknownReason;
-                }
+    /// <summary>Adds what the code under an explicit lock on the hidden lock object elsewhere in the type touches; why not, or null.</summary>
+    private static string? TouchedUnderExplicitLocks(IMethodSymbol symbol, SemanticModel model, StateEffectsWalker walker, KnownTypes types,
+        List<ITypeSymbol> written, List<ITypeSymbol> read, CancellationToken cancellationToken)
+    {
+        foreach (var region in HiddenLockRegions(symbol, model, types, cancellationToken))
+        {
+            var locked = region.LockedValue.Syntax;
+            var anchor = region.Anchor.Syntax;
+            if (symbol.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == anchor.SyntaxTree && r.Span.Contains(anchor.Span)))
+            {
+                // The method's own body aside.
+                continue;
+            }
 
-                foreach (var (used, into) in effects.SharedWrites.Select(w => (w, written)).Concat(effects.SharedReads.Select(r => (r, read))))
+            var effects = walker.Analyze(region.Body, walker.ScopeOf(anchor));
+            if (effects.Unknown)
+            {
+                return "the code under lock on '" + locked + "': " + effects.UnknownReason;
+            }
+
+            foreach (var (used, into) in effects.SharedWrites.Select(w => (w, written)).Concat(effects.SharedReads.Select(r => (r, read))))
+            {
+                if (used is not (IFieldSymbol or IPropertySymbol) || !AddTypesOf(used, into))
                 {
-                    if (used is not (IFieldSymbol or IPropertySymbol) || !AddTypesOf(used, into))
-                    {
-                        return "the code under lock on '" + locked + "' works on '" + used.Name + "', an object handed to it";
-                    }
+                    return "the code under lock on '" + locked + "' works on '" + used.Name + "', an object handed to it";
                 }
             }
         }

@@ -280,24 +280,9 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
     {
         var type = symbol.ContainingType;
         var types = KnownTypes.For(model.Compilation);
-        foreach (var reference in type.DeclaringSyntaxReferences)
+        foreach (var region in SiblingStateReach.HiddenLockRegions(symbol, model, types, cancellationToken))
         {
-            var typeSyntax = reference.GetSyntax(cancellationToken);
-            if (!model.Compilation.ContainsSyntaxTree(typeSyntax.SyntaxTree))
-            {
-                continue;
-            }
-
-            var typeModel = typeSyntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(typeSyntax.SyntaxTree);
-            foreach (var region in LockRegionFinder.FindAll(typeModel, typeSyntax, types, cancellationToken))
-            {
-                var locked = region.LockedValue.Syntax;
-                if (symbol.IsStatic ? locked is TypeOfExpressionSyntax typeOf && SymbolEqualityComparer.Default.Equals(typeModel.GetTypeInfo(typeOf.Type, cancellationToken).Type, type)
-                                    : locked is ThisExpressionSyntax)
-                {
-                    return ("lock on '" + locked + "'", true);
-                }
-            }
+            return ("lock on '" + region.LockedValue.Syntax + "'", true);
         }
 
         foreach (var member in type.GetMembers().OfType<IMethodSymbol>())
