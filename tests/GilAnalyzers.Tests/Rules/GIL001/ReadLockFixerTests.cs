@@ -550,6 +550,43 @@ public class ReadLockFixerTests
         await NotOfferedAsync(source, "whose object was handed on before the lock");
     }
 
+    [Fact]
+    public async Task Gil006_WriteLockAroundProcessGlobalState_RefusedCleanly()
+    {
+        // GIL006 offers GIL001's thread-level actions under its own keys: its work reads and changes a static field, so the
+        // read lock (GIL006.ReadLock) never applies there.
+        var source = Usings + """
+            static class Filter
+            {
+                private static readonly ReaderWriterLockSlim s_rw = new ReaderWriterLockSlim();
+                private static double s_state;
+
+                public static double[] Run(double[] xs)
+                {
+                    var outs = new double[xs.Length];
+                    Parallel.For(0, xs.Length, i =>
+                    {
+                        double acc = 0;
+                        s_rw.EnterWriteLock();
+                        try
+                        {
+                            for (int k = 0; k < 1000; k++) { s_state = s_state * 0.5 + xs[i] * k; acc += Math.Sqrt(Math.Abs(s_state)); }
+                        }
+                        finally
+                        {
+                            s_rw.ExitWriteLock();
+                        }
+                        outs[i] = acc;
+                    });
+                    return outs;
+                }
+            }
+            """;
+        var site = Assert.Single(await CodeFixOffers.ForAsync(source));
+        Assert.Equal(DiagnosticIds.ProcessGlobalStateUnderLock, site.Id);
+        Assert.DoesNotContain(ProcessGlobalStateUnderLockFixer.ThreadLevelKeyPrefix + ".ReadLock", site.Keys);
+    }
+
     /// <summary>The source has a GIL001 site, no site is offered the read lock, and (with <paramref name="because"/>) the refusal says so.</summary>
     private static async Task NotOfferedAsync(string source, string? because = null)
     {
