@@ -139,14 +139,15 @@ internal sealed class ReadLockMode
         var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
         var scope = walker.ScopeOf(_acquire);
         var effects = walker.Analyze(operations, scope);
+        if (effects.SharedWrites.Count > 0)
+        {
+            // A definite write says more than a call that might write.
+            return why.Refuse<SyntaxNode>(NoFixReasons.ReadLockWouldShare, "it writes " + Named(effects.SharedWrites));
+        }
+
         if (effects.Unknown)
         {
             return why.Refuse<SyntaxNode>(NoFixReasons.OpaqueCall, effects.UnknownReason);
-        }
-
-        if (effects.SharedWrites.Count > 0)
-        {
-            return why.Refuse<SyntaxNode>(NoFixReasons.ReadLockWouldShare, "it writes '" + effects.SharedWrites.First().Name + "'");
         }
 
         if (SeenByOthers(effects.LocalWrites, scope, model, cancellationToken) is { } seen)
@@ -157,6 +158,13 @@ internal sealed class ReadLockMode
         var names = new[] { ((MemberAccessExpressionSyntax)_acquire.Expression).Name, ((MemberAccessExpressionSyntax)_release.Expression).Name };
         return root.ReplaceNodes(names, (original, _) =>
             SyntaxFactory.IdentifierName(ReadModeName(original.Identifier.ValueText)!).WithTriviaFrom(original));
+    }
+
+    /// <summary>The written symbol to name in a refusal: a variable before a property, a named property before an indexer (<c>Dictionary[…]</c>).</summary>
+    private static string Named(HashSet<ISymbol> written)
+    {
+        var first = written.OrderBy(w => w is IPropertySymbol property ? property.IsIndexer ? 2 : 1 : 0).First();
+        return "'" + (first is IPropertySymbol { IsIndexer: true } indexer ? indexer.ContainingType.Name + "[…]" : first.Name) + "'";
     }
 
     /// <summary>

@@ -113,6 +113,29 @@ public class ReadLockFixerTests
     }
 
     [Fact]
+    public async Task WhenTheWorkCanLeaveTheLock_MovingItOutComesFirst()
+    {
+        // A copy of the prices under the lock, the scoring after the release: it frees the writers too, so it is the first
+        // action; the read lock (all of it under a shared lock) is the second.
+        const string Site = """
+                    double s = 0;
+                    _rw.EnterWriteLock();
+                    try
+                    {
+                        var snapshot = _prices.ToArray();
+                        for (int k = 0; k < snapshot.Length; k++) s += Weight(snapshot[k], i);
+                    }
+                    finally
+                    {
+                        _rw.ExitWriteLock();
+                    }
+                    scores[i] = s;
+            """;
+        var site = Assert.Single(await CodeFixOffers.ForAsync(Catalog(Site)));
+        Assert.Equal(new[] { SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, SharedLockAroundCpuWorkFixer.ReadLockKey }, site.Keys);
+    }
+
+    [Fact]
     public async Task AcquireAsTheTrysFirstStatement_Rewritten()
     {
         const string Site = """
