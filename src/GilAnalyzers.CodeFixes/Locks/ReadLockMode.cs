@@ -119,6 +119,13 @@ internal sealed class ReadLockMode
     /// </summary>
     public SyntaxNode? Rewrite(SyntaxNode root, SemanticModel model, Refusal why, CancellationToken cancellationToken)
     {
+        // An iterator or async method that yields or awaits under the lock runs its caller's code while holding it: the write
+        // lock kept that code exclusive too, and nothing here sees what it writes.
+        if (_locked.SelectMany(statement => statement.DescendantNodesAndSelf()).FirstOrDefault(HandsBackControl) is { } suspension)
+        {
+            return why.Refuse<SyntaxNode>(NoFixReasons.JumpsOut, "the lock is held across " + LockFixPlanner.Excerpt(suspension) + ", where the caller's code runs under it");
+        }
+
         var operations = new List<IOperation>();
         foreach (var statement in _locked)
         {
@@ -159,6 +166,13 @@ internal sealed class ReadLockMode
         return root.ReplaceNodes(names, (original, _) =>
             SyntaxFactory.IdentifierName(ReadModeName(original.Identifier.ValueText)!).WithTriviaFrom(original));
     }
+
+    /// <summary><c>yield</c>, <c>await</c>, <c>await foreach</c> or <c>await using</c>: the function hands control back to its caller there.</summary>
+    private static bool HandsBackControl(SyntaxNode node)
+        => node is YieldStatementSyntax or AwaitExpressionSyntax
+           || (node is CommonForEachStatementSyntax forEach && forEach.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
+           || (node is UsingStatementSyntax usingStatement && usingStatement.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword))
+           || (node is LocalDeclarationStatementSyntax declaration && declaration.AwaitKeyword.IsKind(SyntaxKind.AwaitKeyword));
 
     /// <summary>The written symbol to name in a refusal: a variable before a property, a named property before an indexer (<c>Dictionary[…]</c>).</summary>
     private static string Named(HashSet<ISymbol> written)

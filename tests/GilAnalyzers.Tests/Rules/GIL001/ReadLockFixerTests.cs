@@ -522,6 +522,32 @@ public class ReadLockFixerTests
     }
 
     [Fact]
+    public async Task Refusal_AnIteratorYieldsUnderTheLock()
+    {
+        // The caller's loop body runs between the yields, still holding the write lock: exclusive before, not after.
+        const string Members = """
+            public IEnumerable<double> Weights(int i)
+            {
+                _rw.EnterWriteLock();
+                try
+                {
+                    for (int k = 0; k < _prices.Count; k++)
+                    {
+                        double w = _prices[k];
+                        for (int r = 0; r < 64; r++) w = Math.Sqrt(w * (i + 1) + r);
+                        yield return w;
+                    }
+                }
+                finally
+                {
+                    _rw.ExitWriteLock();
+                }
+            }
+            """;
+        await NotOfferedAsync(Catalog("foreach (var w in Weights(i)) scores[i] += w;", Members), "where the caller's code runs under it");
+    }
+
+    [Fact]
     public async Task Refusal_ALocalALambdaOutsideAlsoUses()
     {
         // `best` is the method's own local, but the task started before the lock reads it while the region runs.
