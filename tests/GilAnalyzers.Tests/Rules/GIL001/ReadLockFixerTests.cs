@@ -272,6 +272,89 @@ public class ReadLockFixerTests
     }
 
     [Fact]
+    public async Task GraphSearchWithPerCallBuffers_ReturnsFromInsideTheLoop()
+    {
+        // A breadth-first search over edges the writers add: its arrays and queue are made per call, the edge lists only read,
+        // and the result returned from inside the loop (the release still runs in the finally).
+        const string Graph = """
+            public sealed class Network
+            {
+                private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
+                private readonly List<(int From, int To)> _edges = new List<(int, int)>();
+                private readonly List<List<int>> _out = new List<List<int>>();
+
+                public void Connect(int a, int b)
+                {
+                    _rw.EnterWriteLock();
+                    try
+                    {
+                        while (_out.Count <= Math.Max(a, b)) _out.Add(new List<int>());
+                        _edges.Add((a, b));
+                        _out[a].Add(_edges.Count - 1);
+                    }
+                    finally
+                    {
+                        _rw.ExitWriteLock();
+                    }
+                }
+
+                public int Hops(int source, int sink)
+                {
+                    {|GIL001:_rw.EnterWriteLock()|};
+                    try
+                    {
+                        var depth = new int[_out.Count];
+                        Array.Fill(depth, -1);
+                        var queue = new Queue<int>();
+                        depth[source] = 0;
+                        queue.Enqueue(source);
+                        while (queue.Count > 0)
+                        {
+                            int u = queue.Dequeue();
+                            if (u == sink) return depth[u];
+                            foreach (int e in _out[u])
+                            {
+                                int v = _edges[e].To;
+                                if (depth[v] < 0) { depth[v] = depth[u] + 1; queue.Enqueue(v); }
+                            }
+                        }
+                        return -1;
+                    }
+                    finally
+                    {
+                        _rw.ExitWriteLock();
+                    }
+                }
+            }
+
+            public static class Planner
+            {
+                public static int[] AllHops(Network network, int nodes)
+                {
+                    var hops = new int[nodes];
+                    Parallel.For(0, nodes, t => { hops[t] = network.Hops(0, t); });
+                    return hops;
+                }
+            }
+            """;
+        var source = Usings + Graph;
+        // Hops is rewritten; Connect, which writes, keeps its write lock.
+        var hopsAt = Graph.IndexOf("public int Hops", StringComparison.Ordinal);
+        var fixedSource = Usings + Graph[..hopsAt] + Graph[hopsAt..].Replace("{|GIL001:_rw.EnterWriteLock()|}", "_rw.EnterReadLock()", StringComparison.Ordinal)
+            .Replace("_rw.ExitWriteLock()", "_rw.ExitReadLock()", StringComparison.Ordinal);
+        Assert.Equal(1, CountOf(fixedSource, "EnterReadLock"));
+        Assert.Equal(1, CountOf(fixedSource, "ExitReadLock"));
+        var test = new VerifyCallee.Test
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            CodeActionEquivalenceKey = SharedLockAroundCpuWorkFixer.ReadLockKey,
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
+        };
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task FixAll_TwoSites()
     {
         const string Members = """
