@@ -264,8 +264,9 @@ internal sealed class ReadLockMode
     /// The first use of a <c>ReaderWriterLockSlim</c> in <paramref name="roots"/> or in any method they can run, as a detail for
     /// the refusal; null when there is none. Followed: calls, accessors, operators, method groups, constructors and the field
     /// initialisers of the types made, the source bodies a virtual or interface call can dispatch to, and every member of a
-    /// project type handed to framework code (converted to <c>object</c> or an interface, interpolated, enumerated, a type
-    /// argument or an argument of a framework call), which may call it back (<c>ToString</c>, <c>GetHashCode</c>, <c>Compare</c>).
+    /// project type handed to framework code (converted to <c>object</c> or an interface, interpolated, enumerated, disposed,
+    /// the receiver or an argument of a framework call) or given as a type argument to any generic method or type, which may
+    /// call it back (<c>ToString</c>, <c>GetHashCode</c>, <c>CompareTo</c>).
     /// </summary>
     private static string? ReaderWriterLockUse(IReadOnlyList<IOperation> roots, Compilation compilation, CancellationToken cancellationToken)
     {
@@ -325,8 +326,6 @@ internal sealed class ReadLockMode
                     if (!IsInSource(invocation.TargetMethod))
                     {
                         // Framework code handed project objects may call their members back.
-                        AddTypesIn(invocation.TargetMethod.ContainingType);
-                        invocation.TargetMethod.TypeArguments.ToList().ForEach(AddTypesIn);
                         AddTypesIn(invocation.Instance?.Type);
                         invocation.Arguments.ToList().ForEach(argument => AddTypesIn(argument.Value.Type));
                     }
@@ -335,7 +334,6 @@ internal sealed class ReadLockMode
                 case IObjectCreationOperation creation:
                     AddMethod(creation.Constructor);
                     AddInitializers(creation.Type);
-                    AddTypesIn(creation.Type is INamedTypeSymbol { IsGenericType: true } generic && !IsInSource(generic) ? generic : null);
                     break;
                 case IPropertyReferenceOperation property:
                     AddMethod(property.Property.GetMethod);
@@ -395,7 +393,27 @@ internal sealed class ReadLockMode
 
         private void AddMethod(IMethodSymbol? method)
         {
-            if (method is null || !IsInSource(method) || !_seen.Add(method.OriginalDefinition))
+            if (method is null)
+            {
+                return;
+            }
+
+            // A generic method or type, the project's or the framework's, may call the members of its type arguments
+            // (Max<T>(items) where T : IComparable<T>, a Dictionary<TKey, …> hashing its keys).
+            foreach (var argument in method.TypeArguments)
+            {
+                AddTypesIn(argument);
+            }
+
+            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                foreach (var argument in type.TypeArguments)
+                {
+                    AddTypesIn(argument);
+                }
+            }
+
+            if (!IsInSource(method) || !_seen.Add(method.OriginalDefinition))
             {
                 return;
             }

@@ -577,6 +577,52 @@ public class ReadLockFixerTests
     }
 
     [Fact]
+    public async Task Refusal_AGenericHelperCallsBackATypeThatTakesTheLock()
+    {
+        // Largest<T> only sees IComparable<T>.CompareTo; the type it is given checks the catalogue's write lock in its CompareTo,
+        // which in read mode would throw.
+        const string Members = """
+            private sealed class Ranked : IComparable<Ranked>
+            {
+                private readonly Catalog _owner;
+                public readonly double Value;
+                public Ranked(Catalog owner, double value) { _owner = owner; Value = value; }
+                public int CompareTo(Ranked other)
+                {
+                    if (!_owner._rw.IsWriteLockHeld) throw new InvalidOperationException("rank under the catalogue's write lock");
+                    return Value.CompareTo(other.Value);
+                }
+            }
+
+            private static T Largest<T>(List<T> items) where T : IComparable<T>
+            {
+                var best = items[0];
+                foreach (var x in items) if (x.CompareTo(best) > 0) best = x;
+                return best;
+            }
+            """;
+        const string Site = """
+                    double s = 0;
+                    _rw.EnterWriteLock();
+                    try
+                    {
+                        var ranked = new List<Ranked>();
+                        for (int k = 0; k < _prices.Count; k++)
+                        {
+                            ranked.Add(new Ranked(this, Weight(_prices[k], i)));
+                            s += Largest(ranked).Value;
+                        }
+                    }
+                    finally
+                    {
+                        _rw.ExitWriteLock();
+                    }
+                    scores[i] = s;
+            """;
+        await NotOfferedAsync(Catalog(Site, Members), "reader/writer lock again: _owner._rw");
+    }
+
+    [Fact]
     public async Task Refusal_UpgradeableLockThatUpgrades()
     {
         const string Members = """
