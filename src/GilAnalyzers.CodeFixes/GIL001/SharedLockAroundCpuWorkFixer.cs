@@ -30,6 +30,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
     public const string SplitLoopKey = "GIL001.SplitLoop";
     public const string ScratchToLocalKey = "GIL001.ScratchToLocal";
     public const string MovePartOutOfLockKey = "GIL001.MovePartOutOfLock";
+    public const string ReadLockKey = "GIL001.ReadLock";
 
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SharedLockAroundCpuWork);
 
@@ -49,7 +50,16 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         var region = GuardedRegion.Find(root, diagnostic.Location.SourceSpan, model, cancellationToken);
         if (region is null)
         {
-            why.Add(NoFixReasons.LockShape, GuardedRegion.WhyNoForm(root, diagnostic.Location.SourceSpan));
+            // An upgradeable read lock is in no form the other rewrites take; only the read-lock rewrite applies to it.
+            if (ReadLockMode.ForUpgradeable(root, diagnostic.Location.SourceSpan, model, cancellationToken) is not { } upgradeable)
+            {
+                why.Add(NoFixReasons.LockShape, GuardedRegion.WhyNoForm(root, diagnostic.Location.SourceSpan));
+            }
+            else if (upgradeable.Rewrite(root, model, why, cancellationToken) is { } readMode)
+            {
+                register(ReadLockAction(document, readMode, ReadLockKey));
+            }
+
             return;
         }
 
@@ -64,7 +74,7 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
 
     /// <summary>
     /// The thread-level rewrites of one lock region, best first: the one-shot hash, the per-worker fold, the split loop,
-    /// the per-call scratch buffer, Interlocked, the move out of the lock, a collecting fold. Each only when the planner
+    /// the per-call scratch buffer, Interlocked, the move out of the lock, a collecting fold, the read lock. Each only when the planner
     /// proves it keeps behaviour (its refusals go to <paramref name="why"/>). GIL006 offers the same rewrites under its
     /// own keys (<paramref name="key"/> maps a GIL001 key to the caller's): where they apply, the state the lock guards
     /// turned out not to be shared, and threads beat worker processes. A partial narrowing (the lock kept around CPU-bound
@@ -128,7 +138,15 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
                 key(ScratchToLocalKey)));
         }
 
-        AddMoveActions(document, root, region, planner, move, threadLocal, numericFold, split is null && scratch is null, key, actions, fallbacks);
+        // A write lock around work that writes nothing shared: read mode lets the readers run together. After the rewrites
+        // that take the work out of the lock (those free the writers too); where it applies, no partial narrowing is offered.
+        var readMode = ReadLockMode.ForWriteLock(region, model, cancellationToken)?.Rewrite(root, model, why, cancellationToken);
+        AddMoveActions(document, root, region, planner, move, threadLocal, numericFold, split is null && scratch is null && readMode is null, key, actions, fallbacks);
+        if (readMode is not null)
+        {
+            actions.Add(ReadLockAction(document, readMode, key(ReadLockKey)));
+        }
+
         return actions;
     }
 
@@ -195,6 +213,9 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
 
         return (rewritten, newRoot, newModel, region);
     }
+
+    private static CodeAction ReadLockAction(Document document, SyntaxNode rewritten, string key)
+        => CodeAction.Create(ReadLockMode.Title, _ => Task.FromResult(document.WithSyntaxRoot(rewritten)), key);
 
     private static CodeAction ThreadLocalAction(Document document, SyntaxNode root, ThreadLocalPlan plan, string key)
         => CodeAction.Create(

@@ -42,6 +42,9 @@ internal static class NoFixReasons
     public static readonly NoFixReason LoopDoesNotSplit = new("GIL001-N11",
         "the CPU-bound loop that stays under the lock cannot be split into a per-item computation in front of the lock and the shared writes applied under it");
 
+    public static readonly NoFixReason ReadLockWouldShare = new("GIL001-N12",
+        "the reader/writer lock cannot be taken in read mode: the locked work writes shared state, writes what another thread may see, or it or what it calls uses a reader/writer lock again");
+
     // ------------------------------------------------------------ GIL002
 
     public static readonly NoFixReason HiddenLockShared = new("GIL002-N1",
