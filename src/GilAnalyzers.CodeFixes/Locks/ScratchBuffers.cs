@@ -44,6 +44,7 @@ internal static class ScratchBuffers
         foreach (var helper in HelpersCalledFrom(region.Locked, model, cancellationToken))
         {
             CollectReplacements(helper.Statements, helper.Statements[0], helper, model, replacements, hoists, cancellationToken);
+            CollectNestedOverwrites(helper.Statements, helper.Statements[0], helper, model, replacements, hoists, cancellationToken);
         }
 
         if (replacements.Count == 0)

@@ -166,7 +166,7 @@ internal static class WholeOverwrites
 
         if (resize is not null)
         {
-            return bound.IsEquivalentTo(resize.Size) && IsStable(resize.SizeOperation, loop, model, cancellationToken);
+            return SyntaxFactory.AreEquivalent(bound, resize.Size, topLevel: false) && IsStable(resize.SizeOperation, loop, model, cancellationToken);
         }
 
         if (operation?.ConstantValue is { HasValue: true, Value: int constant })
@@ -441,8 +441,8 @@ internal static class WholeOverwrites
             ? or.Right
             : resize.Condition;
         if (condition is not BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } differs
-            || !(IsLengthOf(differs.Left, field, model, cancellationToken) && differs.Right.IsEquivalentTo(size)
-                 || IsLengthOf(differs.Right, field, model, cancellationToken) && differs.Left.IsEquivalentTo(size))
+            || !(IsLengthOf(differs.Left, field, model, cancellationToken) && SyntaxFactory.AreEquivalent(differs.Right, size, topLevel: false)
+                 || IsLengthOf(differs.Right, field, model, cancellationToken) && SyntaxFactory.AreEquivalent(differs.Left, size, topLevel: false))
             || Names(size, field, model, cancellationToken)
             || model.GetOperation(size, cancellationToken) is not { } sizeOperation || !IsPure(sizeOperation))
         {
