@@ -297,6 +297,76 @@ public class ScratchOverwrittenFirstFixerTests
     public async Task ResizeThatDoesNotMakeTheFillWhole_OffersNoScratchToLocal(string _, string resize)
         => await VerifyRouterAsync(Router.Replace("RESIZE", resize), null);
 
+    private const string Deconvolver = """
+        sealed class Deconvolver(int samples, double noise)
+        {
+            private readonly SemaphoreSlim _slot = new(1, 1);
+            private readonly double[] _spectrum = new double[samples];
+            private readonly double[] _power = new double[samples];
+
+            public double Run(double[] trace)
+            {
+                {|GIL001:_slot.Wait()|};
+                try
+                {
+                    for (int i = 0; i < samples; i++) _spectrum[i] = trace[i % trace.Length];
+                    Smooth(_spectrum);
+                    double peak = 0;
+                    for (int i = 0; i < samples; i++) { _power[i] = _spectrum[i] * _spectrum[i]; peak = Math.Max(peak, _power[i]); }
+                    for (int i = 0; i < samples; i++) _spectrum[i] /= Math.Sqrt(_power[i] + noise * peak + 1e-9);
+                    var output = _spectrum.Select(c => c / samples).ToArray();
+                    return output[output.Length / 2];
+                }
+                finally
+                {
+                    _slot.Release();
+                }
+            }
+
+            private static void Smooth(double[] a)
+            {
+                for (int i = 1; i < a.Length; i++) a[i] = 0.5 * (a[i] + a[i - 1]);
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task BuffersSizedByAPrimaryConstructorParameterAndFilledFirst_BecomeLocals_AndTheGateGoes()
+        => await VerifyAsync(Deconvolver, """
+            sealed class Deconvolver(int samples, double noise)
+            {
+                private readonly SemaphoreSlim _slot = new(1, 1);
+                private readonly double[] _spectrum = new double[samples];
+                private readonly double[] _power = new double[samples];
+
+                public double Run(double[] trace)
+                {
+                    var spectrum = new double[_spectrum.Length];
+                    for (int i = 0; i < samples; i++) spectrum[i] = trace[i % trace.Length];
+                    Smooth(spectrum);
+                    double peak = 0;
+                    var power = new double[_power.Length];
+                    for (int i = 0; i < samples; i++) { power[i] = spectrum[i] * spectrum[i]; peak = Math.Max(peak, power[i]); }
+                    for (int i = 0; i < samples; i++) spectrum[i] /= Math.Sqrt(power[i] + noise * peak + 1e-9);
+                    var output = spectrum.Select(c => c / samples).ToArray();
+                    return output[output.Length / 2];
+                }
+
+                private static void Smooth(double[] a)
+                {
+                    for (int i = 1; i < a.Length; i++) a[i] = 0.5 * (a[i] + a[i - 1]);
+                }
+            }
+            """, "new Deconvolver(64, 0.001)", "shared.Run(inputs[i])");
+
+    [Theory]
+    [InlineData("a size parameter the type writes", "    private static void Smooth", "    public void Resample(int n) => samples = n;\n\n    private static void Smooth")]
+    [InlineData("a lazy sequence over the buffer handed out", "var output = _spectrum.Select(c => c / samples).ToArray();", "Keep = _spectrum.Select(c => c / samples); var output = trace;")]
+    public async Task PrimaryConstructorLookAlikes_OfferNoScratchToLocal(string _, string from, string to)
+        => await VerifyAsync(
+            Deconvolver.Replace(from, to).Replace("    public double Run", "    public IEnumerable<double>? Keep;\n\n    public double Run"),
+            null, "new Deconvolver(64, 0.001)", "shared.Run(inputs[i])");
+
     [Fact]
     public async Task FixAll_LocalisesTheBuffersOfEveryType()
     {
