@@ -24,8 +24,9 @@ internal sealed class WholeOverwrite
     public int Count { get; }
 
     /// <summary>
-    /// For the exact-size resize (<c>if (f.Length != n) f = new T[n];</c> then a fill over <c>n</c>): the creation, which
-    /// makes the new buffer in the resize's place. Null when the buffer keeps the field's own length.
+    /// For the exact-size resize (<c>if (f.Length != n) f = new T[n];</c> then a fill over <c>n</c>) and a plain
+    /// <c>f = new T[n];</c>: the creation, which makes the new buffer in that statement's place. Null when the buffer keeps
+    /// the field's own length.
     /// </summary>
     public ArrayCreationExpressionSyntax? Made { get; }
 }
@@ -35,7 +36,8 @@ internal sealed class WholeOverwrite
 /// left there is never seen (<see cref="ScratchBuffers"/>): a counting loop whose body first writes the element at its
 /// counter (<c>for (int i = 0; i &lt; n; i++) { f[i] = e; … }</c>, <c>n</c> provably the array's length); straight-line
 /// writes at the constant indexes 0..N-1 of an array always made with N elements; the exact-size resize
-/// (<c>if (f.Length != n) f = new T[n];</c>) followed by such a loop over <c>n</c>; <c>Array.Copy</c> into all of it.
+/// (<c>if (f.Length != n) f = new T[n];</c>) followed by such a loop over <c>n</c>; <c>Array.Copy</c> into all of it; a
+/// new array assigned to it (<c>f = new T[n, n];</c>).
 /// </summary>
 /// <remarks>
 /// A loop that starts at 1 or stops short, a bound another array's length is not known to equal, a size that can change,
@@ -61,7 +63,30 @@ internal static class WholeOverwrites
             return new WholeOverwrite(field, 1, null);
         }
 
+        if (NewArray(statement, model, cancellationToken) is { } renewed)
+        {
+            return renewed;
+        }
+
         return ConstantRun(statements, index, model, cancellationToken, out var count) is { } written ? new WholeOverwrite(written, count, null) : null;
+    }
+
+    /// <summary>
+    /// <c>f = new T[n];</c> (any rank) on a private, non-volatile array field of type <c>T[]</c>, the size not naming
+    /// <c>f</c>: the call starts from a new array, which the local can be in the assignment's place.
+    /// </summary>
+    private static WholeOverwrite? NewArray(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (statement is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: ArrayCreationExpressionSyntax made } assignment }
+            || ScratchBuffers.FieldOf(model.GetOperation(assignment.Left, cancellationToken)) is not { Type: IArrayTypeSymbol array, DeclaredAccessibility: Accessibility.Private, IsVolatile: false, IsConst: false } field
+            || array.ElementType.TypeKind == TypeKind.Error || !field.Locations.Any(l => l.IsInSource)
+            || !SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(made, cancellationToken).Type, field.Type)
+            || Names(made, field, model, cancellationToken))
+        {
+            return null;
+        }
+
+        return new WholeOverwrite(field, 1, made);
     }
 
     /// <summary>A private, non-volatile array field of rank 1 declared in source: one the fix may turn into a local.</summary>

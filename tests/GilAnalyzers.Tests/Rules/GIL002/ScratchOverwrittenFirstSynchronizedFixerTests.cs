@@ -92,4 +92,103 @@ public class ScratchOverwrittenFirstSynchronizedFixerTests
     [InlineData("another constant", "16")]
     public async Task LoopThatMayNotWriteEveryBin_OffersNoScratchToLocal(string _, string bound)
         => await VerifyAsync(Spread.Replace("BOUND", bound), null);
+
+    [Fact]
+    public async Task MatricesMadeNewAtTheTop_BecomeLocals_AndTheFlagGoes()
+    {
+        // Each call assigns new arrays to the fields first (a 2-D system matrix and its right-hand side): the fields only
+        // carry the last call's arrays, which nothing reads, so the new arrays can be the call's own.
+        var source = """
+            sealed class Spread
+            {
+                private double[,] _matrix = new double[0, 0];
+                private double[] _rhs = new double[0];
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public double {|GIL002:Loss|}(double[] weights)
+                {
+                    int n = weights.Length;
+                    _matrix = new double[n, n];
+                    _rhs = new double[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        _rhs[i] = weights[i];
+                        for (int j = 0; j < n; j++) _matrix[i, j] = i == j ? n : 1.0 / (1 + i + j);
+                    }
+
+                    var r = new double[n];
+                    for (int sweep = 0; sweep < 500; sweep++)
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            double s = _rhs[i];
+                            for (int j = 0; j < n; j++) if (j != i) s -= _matrix[i, j] * r[j];
+                            r[i] = s / _matrix[i, i];
+                        }
+                    }
+
+                    return r[0];
+                }
+            }
+            """;
+        var fixedSource = """
+            sealed class Spread
+            {
+                private double[,] _matrix = new double[0, 0];
+                private double[] _rhs = new double[0];
+
+                public double Loss(double[] weights)
+                {
+                    int n = weights.Length;
+                    var matrix = new double[n, n];
+                    var rhs = new double[n];
+                    for (int i = 0; i < n; i++)
+                    {
+                        rhs[i] = weights[i];
+                        for (int j = 0; j < n; j++) matrix[i, j] = i == j ? n : 1.0 / (1 + i + j);
+                    }
+
+                    var r = new double[n];
+                    for (int sweep = 0; sweep < 500; sweep++)
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            double s = rhs[i];
+                            for (int j = 0; j < n; j++) if (j != i) s -= matrix[i, j] * r[j];
+                            r[i] = s / matrix[i, i];
+                        }
+                    }
+
+                    return r[0];
+                }
+            }
+            """;
+        await VerifyAsync(source, fixedSource);
+    }
+
+    [Fact]
+    public async Task ArrayMadeNewButReadBeforehand_OffersNoScratchToLocal()
+    {
+        // The first statement reads what the last call left in the field: state kept between calls.
+        var source = """
+            sealed class Spread
+            {
+                private double[] _rhs = new double[1];
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public double {|GIL002:Loss|}(double[] weights)
+                {
+                    double carried = _rhs[0];
+                    _rhs = new double[weights.Length];
+                    for (int sweep = 0; sweep < 500; sweep++)
+                    {
+                        for (int i = 0; i < weights.Length; i++) _rhs[i] += Math.Sqrt(weights[i] * sweep + carried);
+                    }
+
+                    return _rhs[0];
+                }
+            }
+            """;
+        await VerifyAsync(source, null);
+    }
 }
