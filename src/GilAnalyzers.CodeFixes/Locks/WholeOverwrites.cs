@@ -462,9 +462,14 @@ internal static class WholeOverwrites
         }
 
         var size = ranks[0].Sizes[0];
-        var condition = resize.Condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalOrExpression } or && IsNull(or.Left, field, model, cancellationToken)
-            ? or.Right
-            : resize.Condition;
+        var nullTested = resize.Condition is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalOrExpression } or && IsNull(or.Left, field, model, cancellationToken);
+        var condition = nullTested ? ((BinaryExpressionSyntax)resize.Condition).Right : resize.Condition;
+        if (!nullTested && !NeverNull(field, cancellationToken))
+        {
+            // f.Length on a field that may be null throws; the new local would not.
+            return null;
+        }
+
         if (condition is not BinaryExpressionSyntax { RawKind: (int)SyntaxKind.NotEqualsExpression } differs
             || !(IsLengthOf(differs.Left, field, model, cancellationToken) && SyntaxFactory.AreEquivalent(differs.Right, size, topLevel: false)
                  || IsLengthOf(differs.Right, field, model, cancellationToken) && SyntaxFactory.AreEquivalent(differs.Left, size, topLevel: false))
@@ -476,6 +481,15 @@ internal static class WholeOverwrites
 
         return new ResizeShape(field, size, sizeOperation, made);
     }
+
+    /// <summary>
+    /// The field has an initialiser, and it and every constructor's assignment are array creations, collection expressions
+    /// or <c>Array.Empty&lt;T&gt;()</c>: it never holds null (other assignments already keep it from being localised).
+    /// </summary>
+    private static bool NeverNull(IFieldSymbol field, CancellationToken cancellationToken)
+        => HasInitialiser(field, cancellationToken)
+           && ScratchBuffers.ValuesGiven(field, cancellationToken).All(value => value is ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax
+               or InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Array" }, Name: GenericNameSyntax { Identifier.ValueText: "Empty" } } });
 
     private static bool IsLengthOf(ExpressionSyntax expression, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
         => Strip(model.GetOperation(expression, cancellationToken)) is IPropertyReferenceOperation { Property.Name: "Length" } length

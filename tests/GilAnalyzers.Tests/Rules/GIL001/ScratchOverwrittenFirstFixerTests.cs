@@ -368,6 +368,14 @@ public class ScratchOverwrittenFirstFixerTests
             null, "new Deconvolver(64, 0.001)", "shared.Run(inputs[i])");
 
     [Fact]
+    public async Task ResizeOfAFieldThatMayBeNull_OffersNoScratchToLocal()
+        // Without an initialiser the first call's _residual.Length throws; a new local would not.
+        => await VerifyRouterAsync(
+            Router.Replace("private int[] _residual = Array.Empty<int>();", "private int[] _residual;")
+                .Replace("RESIZE", "if (_residual.Length != capacities.Length) _residual = new int[capacities.Length];"),
+            null);
+
+    [Fact]
     public async Task FixAll_LocalisesTheBuffersOfEveryType()
     {
         var source = Usings + Features + "\n" + Smoother.Replace("BOUND", "_taps") + """
