@@ -12,8 +12,10 @@ namespace GilAnalyzers.CodeFixes.Locks;
 
 /// <summary>
 /// A field kept as a reusable scratch buffer that the lock exists to protect: the locked code starts by clearing it
-/// (<c>Array.Clear(_history);</c>, <c>_scratchPairs.Clear();</c>) and nothing outside the locked code uses it (beyond its
-/// initialiser or a constructor's assignment). Every call then fills it from empty, so a new buffer per call computes the
+/// (<c>Array.Clear(_history);</c>, <c>_scratchPairs.Clear();</c>) or by overwriting it whole before reading it (a fill
+/// loop, writes at every constant index, an exact-size resize and fill, a new array: <see cref="WholeOverwrites"/>, also
+/// in a nested block such as a loop's body), and nothing outside the locked code uses it (beyond its initialiser or a
+/// constructor's assignment). Every call then starts from what it wrote itself, so a new buffer per call computes the
 /// same — and once the buffer is a local of the call, the work on it writes nothing shared and can leave the lock.
 /// </summary>
 /// <remarks>
