@@ -12,8 +12,10 @@ namespace GilAnalyzers.CodeFixes.Locks;
 
 /// <summary>
 /// A field kept as a reusable scratch buffer that the lock exists to protect: the locked code starts by clearing it
-/// (<c>Array.Clear(_history);</c>, <c>_scratchPairs.Clear();</c>) and nothing outside the locked code uses it (beyond its
-/// initialiser or a constructor's assignment). Every call then fills it from empty, so a new buffer per call computes the
+/// (<c>Array.Clear(_history);</c>, <c>_scratchPairs.Clear();</c>) or by overwriting it whole before reading it (a fill
+/// loop, writes at every constant index, an exact-size resize and fill, a new array: <see cref="WholeOverwrites"/>, also
+/// in a nested block such as a loop's body), and nothing outside the locked code uses it (beyond its initialiser or a
+/// constructor's assignment). Every call then starts from what it wrote itself, so a new buffer per call computes the
 /// same — and once the buffer is a local of the call, the work on it writes nothing shared and can leave the lock.
 /// </summary>
 /// <remarks>
@@ -33,10 +35,10 @@ internal static class ScratchBuffers
         }
 
         var replacements = new Dictionary<SyntaxNode, SyntaxNode>();
-        var hoists = new Dictionary<SyntaxNode, StatementSyntax>();
+        var hoists = new Dictionary<SyntaxNode, List<StatementSyntax>>();
         var edits = new Dictionary<SyntaxNode, System.Func<SyntaxNode, SyntaxNode>>();
         CollectReplacements(region.Locked, region.First, region.Container, model, replacements, hoists, cancellationToken, edits);
-        CollectLoopCopies(region.Locked, region.First, region.Container, model, replacements, hoists, cancellationToken);
+        CollectNestedOverwrites(region.Locked, region.First, region.Container, model, replacements, hoists, cancellationToken);
 
         // A helper of this file that the locked code calls and that clears a buffer of its own first (a similarity score
         // over a reused bigram table): every call starts from an empty buffer, whoever the caller is, so the buffer can
@@ -44,6 +46,7 @@ internal static class ScratchBuffers
         foreach (var helper in HelpersCalledFrom(region.Locked, model, cancellationToken))
         {
             CollectReplacements(helper.Statements, helper.Statements[0], helper, model, replacements, hoists, cancellationToken);
+            CollectNestedOverwrites(helper.Statements, helper.Statements[0], helper, model, replacements, hoists, cancellationToken);
         }
 
         if (replacements.Count == 0)
@@ -73,127 +76,16 @@ internal static class ScratchBuffers
         });
         foreach (var hoist in hoists)
         {
-            var declaration = hoist.Value;
             var marked = rewrittenRoot.GetAnnotatedNodes(marks[hoist.Key]).FirstOrDefault();
             if (marked is null)
             {
                 return null;
             }
 
-            rewrittenRoot = rewrittenRoot.InsertNodesBefore(marked, new[] { declaration.WithLeadingTrivia(marked.GetLeadingTrivia()) });
+            rewrittenRoot = rewrittenRoot.InsertNodesBefore(marked, hoist.Value.Select(declaration => declaration.WithLeadingTrivia(marked.GetLeadingTrivia())));
         }
 
         return rewrittenRoot;
-    }
-
-    /// <summary>
-    /// A loop of the locked statements whose body starts its use of a scratch array field by overwriting all of it with a
-    /// copy (<c>Array.Copy(series, i - Window, _window, 0, Window)</c> on a field made as <c>new double[Window]</c>, or with
-    /// <c>_window.Length</c> as the count), every other use following in the same body: no iteration sees what an earlier
-    /// one or an earlier call left, so one new array per lock entry, declared in front of the loop, computes the same.
-    /// </summary>
-    private static void CollectLoopCopies(IReadOnlyList<StatementSyntax> statements, StatementSyntax first, SyntaxNode scope, SemanticModel model,
-        Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, StatementSyntax> hoists, CancellationToken cancellationToken)
-    {
-        HashSet<string>? usedNames = null;
-        foreach (var statement in statements)
-        {
-            if (LoopBody(statement) is not { } body)
-            {
-                continue;
-            }
-
-            foreach (var inner in body.Statements)
-            {
-                if (CopyResetField(inner, model, cancellationToken) is not { } field
-                    || replacements.Keys.OfType<ExpressionSyntax>().Any(r => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(r, cancellationToken).Symbol, field))
-                    || !UsedOnlyInside(field, body.Statements, IndexOf(body.Statements, inner), inner, model, cancellationToken, out var references))
-                {
-                    continue;
-                }
-
-                usedNames ??= NamesAround(first, scope, model);
-                var name = LocalNames.Fresh(LocalNames.FromField(field.Name, "buffer"), usedNames);
-                // The copy itself writes the new local (and reads its length, when that is the count).
-                ReplaceOwnUses(inner, field, name, model, replacements, cancellationToken);
-
-                foreach (var reference in references)
-                {
-                    replacements[reference] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(reference);
-                }
-
-                hoists[statement] = Declaration(field, name, null, model, statement.SpanStart);
-                break;
-            }
-        }
-    }
-
-    private static BlockSyntax? LoopBody(StatementSyntax statement) => statement switch
-    {
-        ForStatementSyntax { Statement: BlockSyntax body } => body,
-        ForEachStatementSyntax { Statement: BlockSyntax body } => body,
-        WhileStatementSyntax { Statement: BlockSyntax body } => body,
-        DoStatementSyntax { Statement: BlockSyntax body } => body,
-        _ => null,
-    };
-
-    /// <summary>
-    /// <c>Array.Copy(source, [sourceIndex,] f, [0,] count)</c> that overwrites every element of a private array field
-    /// <c>f</c>: the count is <c>f.Length</c>, or a constant equal to the constant length of every array the field is
-    /// given; the source does not read <c>f</c>.
-    /// </summary>
-    private static IFieldSymbol? CopyResetField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
-    {
-        if (statement is not ExpressionStatementSyntax expression
-            || model.GetOperation(expression.Expression, cancellationToken) is not IInvocationOperation
-            {
-                TargetMethod: { IsStatic: true, Name: "Copy", ContainingType: { Name: "Array", ContainingNamespace.Name: "System" } },
-            } copy)
-        {
-            return null;
-        }
-
-        IArgumentOperation target, count;
-        switch (copy.Arguments.Length)
-        {
-            case 3:
-                (target, count) = (copy.Arguments[1], copy.Arguments[2]);
-                break;
-            case 5 when copy.Arguments[3].Value.ConstantValue is { HasValue: true, Value: 0 or 0L }:
-                (target, count) = (copy.Arguments[2], copy.Arguments[4]);
-                break;
-            default:
-                return null;
-        }
-
-        if (FieldOf(target.Value) is not { Type: IArrayTypeSymbol { Rank: 1 } } field
-            || field.DeclaredAccessibility != Accessibility.Private || field.IsVolatile || !field.Locations.Any(l => l.IsInSource)
-            || copy.Arguments.Where(a => a != target && a != count).Any(a => a.Value.DescendantsAndSelf().Any(o => FieldOf(o) is { } other && SymbolEqualityComparer.Default.Equals(other, field))))
-        {
-            return null;
-        }
-
-        // The count is the field's own length (only its Length is read), or the constant every array it is given has.
-        var fullLength = Strip(count.Value) is IPropertyReferenceOperation { Property.Name: "Length" } length
-                         && SymbolEqualityComparer.Default.Equals(FieldOf(length.Instance), field)
-                         || count.Value.ConstantValue is { HasValue: true, Value: int constant } && AllCreatedWithLength(field, constant, model, cancellationToken);
-        if (!fullLength)
-        {
-            return null;
-        }
-
-        return field;
-    }
-
-    /// <summary>Every array the field is given (its initialiser, a constructor's assignment) is <c>new T[n]</c> with <c>n</c> the constant <paramref name="length"/>.</summary>
-    private static bool AllCreatedWithLength(IFieldSymbol field, int length, SemanticModel model, CancellationToken cancellationToken)
-    {
-        var values = ValuesGiven(field, cancellationToken);
-        return values.Count > 0 && values.All(value =>
-            value is ArrayCreationExpressionSyntax { Initializer: null, Type.RankSpecifiers: { Count: 1 } ranks }
-            && ranks[0].Sizes.Count == 1 && ranks[0].Sizes[0] is var size
-            && model.Compilation.GetSemanticModel(value.SyntaxTree).GetConstantValue(size, cancellationToken) is { HasValue: true, Value: int made }
-            && made == length);
     }
 
     private static HashSet<string> NamesAround(StatementSyntax first, SyntaxNode scope, SemanticModel model)
@@ -210,20 +102,89 @@ internal static class ScratchBuffers
         return usedNames;
     }
 
-    /// <summary>The replacements for each scratch field that <paramref name="statements"/> clear before any other use.</summary>
+    /// <summary>
+    /// Scratch array fields that a block nested in <paramref name="statements"/> (a loop's body, a branch) overwrites whole
+    /// (<see cref="WholeOverwrites"/>) before any other use, every other use in that block after the overwrite: each pass
+    /// through the block starts from what it wrote itself, so one new array per call, declared in front of the locked
+    /// statement that holds the block, computes the same (an exact-size resize makes its new array in its own place).
+    /// </summary>
+    private static void CollectNestedOverwrites(IReadOnlyList<StatementSyntax> statements, StatementSyntax first, SyntaxNode scope, SemanticModel model,
+        Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, List<StatementSyntax>> hoists, CancellationToken cancellationToken)
+    {
+        HashSet<string>? usedNames = null;
+        foreach (var statement in statements)
+        {
+            // A goto could jump over the overwrite; a lambda or local function could run after the lock is left.
+            if (statement.DescendantNodesAndSelf().Any(n => n is GotoStatementSyntax or LabeledStatementSyntax))
+            {
+                continue;
+            }
+
+            var blocks = statement.DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)).OfType<BlockSyntax>().ToList();
+            foreach (var block in blocks)
+            {
+                for (var i = 0; i < block.Statements.Count; i++)
+                {
+                    var reset = block.Statements[i];
+                    if (WholeOverwrites.At(block.Statements, i, model, cancellationToken) is not { } overwrite
+                        || replacements.Keys.OfType<ExpressionSyntax>().Any(r => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(r, cancellationToken).Symbol, overwrite.Field))
+                        || !UsedOnlyInside(overwrite.Field, block.Statements, i, reset, model, cancellationToken, out var references))
+                    {
+                        continue;
+                    }
+
+                    usedNames ??= NamesAround(first, scope, model);
+                    var name = LocalNames.Fresh(LocalNames.FromField(overwrite.Field.Name, "buffer"), usedNames);
+                    Localise(overwrite, reset, statement, name, references, model, replacements, hoists, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The edits that make <paramref name="overwrite"/>'s field the local <paramref name="name"/>: the resize becomes the
+    /// local's declaration, or the declaration goes in front of <paramref name="top"/> (the statement of the region that
+    /// holds the overwrite) and the overwrite writes the local; every other use names the local.
+    /// </summary>
+    private static void Localise(WholeOverwrite overwrite, StatementSyntax reset, StatementSyntax top, string name, List<ExpressionSyntax> references, SemanticModel model,
+        Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, List<StatementSyntax>> hoists, CancellationToken cancellationToken)
+    {
+        if (overwrite.Made is { } made)
+        {
+            replacements[reset] = LocalDeclaration(name, made.WithoutTrivia());
+        }
+        else
+        {
+            if (!hoists.TryGetValue(top, out var declarations))
+            {
+                hoists[top] = declarations = new List<StatementSyntax>();
+            }
+
+            declarations.Add(Declaration(overwrite.Field, name, null, model, top.SpanStart));
+            ReplaceOwnUses(reset, overwrite.Field, name, model, replacements, cancellationToken);
+        }
+
+        foreach (var reference in references)
+        {
+            replacements[reference] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(reference);
+        }
+    }
+
+    /// <summary>The replacements for each scratch field that <paramref name="statements"/> clear or overwrite whole before any other use.</summary>
     private static void CollectReplacements(IReadOnlyList<StatementSyntax> statements, StatementSyntax first, SyntaxNode scope, SemanticModel model,
-        Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, StatementSyntax> hoists, CancellationToken cancellationToken,
+        Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, List<StatementSyntax>> hoists, CancellationToken cancellationToken,
         Dictionary<SyntaxNode, System.Func<SyntaxNode, SyntaxNode>>? edits = null)
     {
         var resets = new List<(StatementSyntax Reset, IFieldSymbol Field, ExpressionSyntax? Fill)>();
-        var fills = new HashSet<StatementSyntax>();
-        foreach (var statement in statements)
+        var overwrites = new Dictionary<StatementSyntax, WholeOverwrite>();
+        for (var i = 0; i < statements.Count; i++)
         {
+            var statement = statements[i];
             var field = ResetField(statement, model, cancellationToken, out var fill);
-            if (field is null && FillLoopField(statement, model, cancellationToken) is { } filled)
+            if (field is null && WholeOverwrites.At(statements, i, model, cancellationToken) is { } overwrite)
             {
-                field = filled;
-                fills.Add(statement);
+                field = overwrite.Field;
+                overwrites[statement] = overwrite;
             }
 
             if (field is not null && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
@@ -276,17 +237,15 @@ internal static class ScratchBuffers
                 }
             }
 
-            if (fills.Contains(reset))
+            if (overwrites.TryGetValue(reset, out var whole))
             {
-                // A loop that writes every element: the new array is declared in front of it, and the loop fills that.
-                hoists[reset] = Declaration(field, name, null, model, reset.SpanStart);
-                ReplaceOwnUses(reset, field, name, model, replacements, cancellationToken);
-            }
-            else
-            {
-                replacements[reset] = Declaration(field, name, fill, model, reset.SpanStart);
+                // Code that writes every element: the new array is declared in front of it (or made by the exact-size
+                // resize, in its place), and the code fills that.
+                Localise(whole, reset, reset, name, references, model, replacements, hoists, cancellationToken);
+                continue;
             }
 
+            replacements[reset] = Declaration(field, name, fill, model, reset.SpanStart);
             foreach (var reference in references)
             {
                 replacements[reference] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(reference);
@@ -306,114 +265,6 @@ internal static class ScratchBuffers
             replacements[own] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(own);
         }
     }
-
-    /// <summary>
-    /// <c>for (int s = 0; s &lt; n; s++) { …; f[s] = value; }</c> on a private array field <c>f</c>: every element written once,
-    /// the write the body's last statement (nothing skips it: no break, continue, return or goto), nothing else in the loop
-    /// touching <c>f</c>, and <c>n</c> the field's length — <c>f.Length</c>, or the length of a read-only array field that
-    /// every constructor assigning <c>f</c> sets to the parameter <c>f</c> is sized from (<c>_scenarios = scenarios;
-    /// _pnl = new double[scenarios.Length];</c>). After the loop the field holds nothing of before.
-    /// </summary>
-    private static IFieldSymbol? FillLoopField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
-    {
-        if (statement is not ForStatementSyntax { Declaration.Variables: { Count: 1 } variables, Condition: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LessThanExpression } condition, Incrementors.Count: 1 } loop
-            || variables[0].Initializer?.Value is not { } start
-            || model.GetConstantValue(start, cancellationToken) is not { HasValue: true, Value: 0 }
-            || condition.Left is not IdentifierNameSyntax { Identifier.ValueText: var counter } || counter != variables[0].Identifier.ValueText
-            || !IsStepByOne(loop.Incrementors[0], counter))
-        {
-            return null;
-        }
-
-        var body = loop.Statement is BlockSyntax block ? block.Statements.ToList() : new List<StatementSyntax> { loop.Statement };
-        if (body.Count == 0
-            || body[body.Count - 1] is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: ElementAccessExpressionSyntax { ArgumentList.Arguments: { Count: 1 } index } target } write }
-            || index[0].Expression is not IdentifierNameSyntax { Identifier.ValueText: var written } || written != counter
-            || model.GetOperation(target.Expression, cancellationToken) is not { } targetOperation
-            || FieldOf(targetOperation) is not { Type: IArrayTypeSymbol { Rank: 1 } } field
-            || field.DeclaredAccessibility != Accessibility.Private || field.IsVolatile || !field.Locations.Any(l => l.IsInSource)
-            || loop.Statement.DescendantNodes().Any(n => n is BreakStatementSyntax or ContinueStatementSyntax or ReturnStatementSyntax or GotoStatementSyntax or YieldStatementSyntax)
-            || loop.Statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => a.Left is IdentifierNameSyntax { Identifier.ValueText: var name } && name == counter)
-            || loop.Statement.DescendantNodes().OfType<PostfixUnaryExpressionSyntax>().Any(u => u.Operand is IdentifierNameSyntax { Identifier.ValueText: var name } && name == counter)
-            || loop.Statement.DescendantNodes().OfType<PrefixUnaryExpressionSyntax>().Any(u => u.Operand is IdentifierNameSyntax { Identifier.ValueText: var name } && name == counter))
-        {
-            return null;
-        }
-
-        // Nothing in the loop but the write's target (and the bound, when it is the field's own length) names the field.
-        var allowed = new HashSet<SyntaxNode> { target.Expression };
-        var bound = model.GetOperation(condition.Right, cancellationToken);
-        var ownLength = Strip(bound) is IPropertyReferenceOperation { Property.Name: "Length" } length && SymbolEqualityComparer.Default.Equals(FieldOf(length.Instance), field);
-        if (ownLength && condition.Right is MemberAccessExpressionSyntax boundAccess)
-        {
-            allowed.Add(boundAccess.Expression);
-        }
-
-        var mentions = statement.DescendantNodes().OfType<IdentifierNameSyntax>()
-            .Where(n => n.Identifier.ValueText == field.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n, cancellationToken).Symbol, field));
-        if (mentions.Any(n => !allowed.Contains(n) && !(n.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && allowed.Contains(viaThis))))
-        {
-            return null;
-        }
-
-        if (!ownLength
-            && !(Strip(bound) is IPropertyReferenceOperation { Property.Name: "Length" } otherLength && FieldOf(otherLength.Instance) is { } other
-                 && SizedFromTheSameArray(field, other, cancellationToken)))
-        {
-            return null;
-        }
-
-        return field;
-    }
-
-    private static bool IsStepByOne(ExpressionSyntax incrementor, string counter) => incrementor switch
-    {
-        PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression, Operand: IdentifierNameSyntax name } => name.Identifier.ValueText == counter,
-        PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression, Operand: IdentifierNameSyntax name } => name.Identifier.ValueText == counter,
-        AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.AddAssignmentExpression, Left: IdentifierNameSyntax name, Right: LiteralExpressionSyntax { Token.Value: 1 } } => name.Identifier.ValueText == counter,
-        _ => false,
-    };
-
-    /// <summary>
-    /// <paramref name="other"/> is a read-only array field, and every assignment to either field is in a constructor that
-    /// sets <paramref name="other"/> to a parameter and <paramref name="field"/> to <c>new T[thatParameter.Length]</c>
-    /// (neither has an initialiser): the two always have the same length.
-    /// </summary>
-    private static bool SizedFromTheSameArray(IFieldSymbol field, IFieldSymbol other, CancellationToken cancellationToken)
-    {
-        if (!other.IsReadOnly || other.Type is not IArrayTypeSymbol || SymbolEqualityComparer.Default.Equals(field, other)
-            || HasInitialiser(field, cancellationToken) || HasInitialiser(other, cancellationToken))
-        {
-            return false;
-        }
-
-        var sized = MemberAssignments.To(field.ContainingType, field.Name, cancellationToken).ToList();
-        var sources = MemberAssignments.To(other.ContainingType, other.Name, cancellationToken).ToList();
-        if (sized.Count == 0 || sized.Count != sources.Count)
-        {
-            return false;
-        }
-
-        foreach (var assignment in sized)
-        {
-            if (assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not { } constructor
-                || assignment.Right is not ArrayCreationExpressionSyntax { Initializer: null, Type.RankSpecifiers: { Count: 1 } ranks }
-                || ranks[0].Sizes.Count != 1
-                || ranks[0].Sizes[0] is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length", Expression: IdentifierNameSyntax parameter }
-                || !constructor.ParameterList.Parameters.Any(p => p.Identifier.ValueText == parameter.Identifier.ValueText)
-                || !sources.Any(source => source.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() == constructor
-                                          && source.Right is IdentifierNameSyntax { Identifier.ValueText: var assigned } && assigned == parameter.Identifier.ValueText)
-                || constructor.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => a.Left is IdentifierNameSyntax { Identifier.ValueText: var name } && name == parameter.Identifier.ValueText))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool HasInitialiser(IFieldSymbol field, CancellationToken cancellationToken)
-        => field.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is VariableDeclaratorSyntax { Initializer: not null });
 
     /// <summary>
     /// Block bodies of methods of this file (not virtual, not calling themselves) that <paramref name="statements"/> call
@@ -522,7 +373,7 @@ internal static class ScratchBuffers
     /// What the field is given: its initialiser and its constructors' assignments. Other assignments already keep a field
     /// from being localised (<see cref="UsedOnlyInside"/>).
     /// </summary>
-    private static List<ExpressionSyntax> ValuesGiven(IFieldSymbol field, CancellationToken cancellationToken)
+    internal static List<ExpressionSyntax> ValuesGiven(IFieldSymbol field, CancellationToken cancellationToken)
     {
         var values = new List<ExpressionSyntax>();
         foreach (var reference in field.DeclaringSyntaxReferences)
@@ -568,7 +419,7 @@ internal static class ScratchBuffers
         return operation;
     }
 
-    private static IFieldSymbol? FieldOf(IOperation? operation)
+    internal static IFieldSymbol? FieldOf(IOperation? operation)
         => Strip(operation) is IFieldReferenceOperation reference
            && (reference.Field.IsStatic || reference.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance })
             ? reference.Field
@@ -890,13 +741,16 @@ internal static class ScratchBuffers
                 .WithArgumentList(SyntaxFactory.ArgumentList());
         }
 
-        return SyntaxFactory.LocalDeclarationStatement(
+        return LocalDeclaration(name, created.WithAdditionalAnnotations(Simplifier.Annotation));
+    }
+
+    /// <summary><c>var name = value;</c></summary>
+    private static StatementSyntax LocalDeclaration(string name, ExpressionSyntax value)
+        => SyntaxFactory.LocalDeclarationStatement(
             SyntaxFactory.VariableDeclaration(
                 SyntaxFactory.IdentifierName("var"),
                 SyntaxFactory.SingletonSeparatedList(
-                    SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name))
-                        .WithInitializer(SyntaxFactory.EqualsValueClause(created.WithAdditionalAnnotations(Simplifier.Annotation))))));
-    }
+                    SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name)).WithInitializer(SyntaxFactory.EqualsValueClause(value)))));
 
     /// <summary><c>Enumerable</c> where <c>System.Linq</c> is imported, else the qualified name.</summary>
     private static string EnumerableName(SemanticModel model, int position)
