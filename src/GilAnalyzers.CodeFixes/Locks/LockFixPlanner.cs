@@ -622,6 +622,11 @@ internal sealed partial class LockFixPlanner
             prefix++;
         }
 
+        if (!_region.IsWholeBody && prefix == statements.Count - 1 && IsFinalReturn(statements[prefix]) && EffectsBlocker(statements[prefix], effects[prefix]) is null)
+        {
+            prefix++;
+        }
+
         // Why the prefix stops where it does, reported only if nothing at all can move.
         stop = prefix < statements.Count ? HoistBlocker(statements[prefix], effects[prefix]) : null;
 
