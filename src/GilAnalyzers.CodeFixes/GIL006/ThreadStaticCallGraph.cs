@@ -36,6 +36,12 @@ internal sealed class ThreadStaticCallGraph
 
     public IBlockOperation BodyOf(IMethodSymbol method) => _bodies[method];
 
+    /// <summary>Every method reached from the lock.</summary>
+    public IEnumerable<IMethodSymbol> Methods => _bodies.Keys;
+
+    /// <summary>The project's methods <paramref name="method"/> calls or refers to.</summary>
+    public IReadOnlyCollection<IMethodSymbol> Callees(IMethodSymbol method) => _callees[method];
+
     /// <summary>The candidate fields <paramref name="method"/> uses, itself or through the methods it calls.</summary>
     public IReadOnlyCollection<IFieldSymbol> Reaches(IMethodSymbol method)
         => _reaches.TryGetValue(method, out var fields) ? fields : (IReadOnlyCollection<IFieldSymbol>)System.Array.Empty<IFieldSymbol>();

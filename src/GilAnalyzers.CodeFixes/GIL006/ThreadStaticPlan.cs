@@ -112,7 +112,14 @@ internal sealed partial class ThreadStaticPlan
         var effects = walker.Analyze(operations, walker.ScopeOf(region.First));
         if (effects.Unknown)
         {
-            return why.Refuse<List<IFieldSymbol>>(NoFixReasons.ThreadStaticRegion, "the locked code does something the analysis cannot see through (" + effects.UnknownReason + ")");
+            // Recursion (a backtracking search) hides every callee from one summary: the methods in and around the cycle
+            // are then analysed one by one, each with its calls into them cut out.
+            var wholeReason = effects.UnknownReason;
+            effects = EffectsAroundRecursion(model.Compilation, walker, region, operations, why, cancellationToken)!;
+            if (effects is null)
+            {
+                return why.Refuse<List<IFieldSymbol>>(NoFixReasons.ThreadStaticRegion, "the locked code does something the analysis cannot see through (" + wholeReason + ")");
+            }
         }
 
         var state = new List<IFieldSymbol>();

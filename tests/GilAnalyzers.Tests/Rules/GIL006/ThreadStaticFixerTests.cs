@@ -710,4 +710,103 @@ public class ThreadStaticFixerTests
         await Test(source, source).RunAsync();
         Assert.Contains("GIL006-N6", await WhyAsync(source.Replace("{|GIL006:", string.Empty).Replace(")|}", ")")), System.StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A backtracking search that recurses over static working arrays: the methods in the cycle are analysed one at a
+    /// time, and the arrays, cleared or overwritten by the entry, become per thread.
+    /// </summary>
+    [Fact]
+    public async Task RecursiveSearchOverStaticArrays_BecomesPerThread()
+    {
+        const string legacy = """
+            using System;
+            using System.Threading.Tasks;
+
+            static class Queens
+            {
+                public static readonly object Gate = new object();
+                private static readonly bool[] s_column = new bool[16];
+                private static readonly int[] s_row = new int[16];
+                private static int s_size;
+                private static long s_nodes;
+
+                public static long Count(int size)
+                {
+                    Array.Clear(s_column, 0, s_column.Length);
+                    for (int i = 0; i < s_row.Length; i++) s_row[i] = -1;
+                    s_size = size;
+                    s_nodes = 0;
+                    return Place(0) * 1000 + s_nodes % 1000;
+                }
+
+                private static long Place(int row)
+                {
+                    if (row == s_size) return 1;
+                    long found = 0;
+                    for (int c = 0; c < s_size; c++)
+                    {
+                        if (s_column[c] || Attacked(row, c)) continue;
+                        s_nodes++;
+                        s_column[c] = true;
+                        s_row[row] = c;
+                        found += Place(row + 1);
+                        s_column[c] = false;
+                    }
+                    return found;
+                }
+
+                private static bool Attacked(int row, int column)
+                {
+                    for (int r = 0; r < row; r++)
+                        if (Math.Abs(s_row[r] - column) == row - r) return true;
+                    return false;
+                }
+            }
+
+            class Runner
+            {
+                static void Run(int[] sizes, long[] counts)
+                {
+                    Parallel.For(0, sizes.Length, k =>
+                    {
+                        long count;
+                        {|GIL006:lock (Queens.Gate)|}
+                        {
+                            count = Queens.Count(sizes[k]);
+                        }
+                        counts[k] = count;
+                    });
+                }
+            }
+            """;
+        var fixedLegacy = legacy
+            .Replace("""
+                    private static readonly bool[] s_column = new bool[16];
+                    private static readonly int[] s_row = new int[16];
+                    private static int s_size;
+                    private static long s_nodes;
+                """, """
+                    [ThreadStatic]
+                    private static bool[] t_column;
+                    private static bool[] s_column => t_column ??= new bool[16];
+                    [ThreadStatic]
+                    private static int[] t_row;
+                    private static int[] s_row => t_row ??= new int[16];
+                    [ThreadStatic]
+                    private static int s_size;
+                    [ThreadStatic]
+                    private static long s_nodes;
+                """)
+            .Replace("""
+                            {|GIL006:lock (Queens.Gate)|}
+                            {
+                                count = Queens.Count(sizes[k]);
+                            }
+                """, """
+                            count = Queens.Count(sizes[k]);
+                """);
+        Assert.DoesNotContain("lock (", fixedLegacy, System.StringComparison.Ordinal);
+        Assert.Contains("t_column ??= new bool[16]", fixedLegacy, System.StringComparison.Ordinal);
+        await Test(legacy, fixedLegacy).RunAsync();
+    }
 }
