@@ -109,6 +109,8 @@ internal sealed partial class ThreadStaticPlan
                        && call.Arguments.All(a => a.Parameter is { RefKind: RefKind.None } && Split(a.Value, cut, pieces));
             case IAssignmentOperation { Target: ILocalReferenceOperation } assignment when assignment is ISimpleAssignmentOperation or ICompoundAssignmentOperation { OperatorMethod: null }:
                 return Split(assignment.Value, cut, pieces);
+            case IDeconstructionAssignmentOperation deconstruction when AreLocals(deconstruction.Target):
+                return Split(deconstruction.Value, cut, pieces);
             case IBinaryOperation { OperatorMethod: not null }:
             case IUnaryOperation { OperatorMethod: not null }:
             case IConversionOperation { OperatorMethod: not null }:
@@ -122,4 +124,14 @@ internal sealed partial class ThreadStaticPlan
                 return false;
         }
     }
+
+    /// <summary><c>(a, b)</c> or <c>var (a, b)</c> of locals (or discards): what a deconstruction writes is the thread's own.</summary>
+    private static bool AreLocals(IOperation target)
+        => target switch
+        {
+            IDeclarationExpressionOperation declaration => AreLocals(declaration.Expression),
+            ITupleOperation tuple => tuple.Elements.All(AreLocals),
+            ILocalReferenceOperation or IDiscardOperation => true,
+            _ => false,
+        };
 }
