@@ -21,6 +21,7 @@ internal sealed class ThreadStaticCallGraph
     private readonly Dictionary<IMethodSymbol, HashSet<IMethodSymbol>> _callees = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<IMethodSymbol, HashSet<IFieldSymbol>> _reaches = new(SymbolEqualityComparer.Default);
     private readonly HashSet<IFieldSymbol> _assignedOrByRef = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IFieldSymbol> _givenSharedObjects = new(SymbolEqualityComparer.Default);
     private readonly List<IMethodSymbol> _entries = new();
 
     private ThreadStaticCallGraph(Compilation compilation, IEnumerable<IFieldSymbol> state)
@@ -47,6 +48,12 @@ internal sealed class ThreadStaticCallGraph
         => _reaches.TryGetValue(method, out var fields) ? fields : (IReadOnlyCollection<IFieldSymbol>)System.Array.Empty<IFieldSymbol>();
 
     public bool IsAssignedOrByRef(IFieldSymbol field) => _assignedOrByRef.Contains(field);
+
+    /// <summary>
+    /// The field (of a mutable reference type) may be given an object it did not make: assigned something other than a
+    /// new object, passed by reference or deconstructed into. Its per-thread copies could then point at one shared object.
+    /// </summary>
+    public bool MayHoldSharedObject(IFieldSymbol field) => _givenSharedObjects.Contains(field);
 
     public static ThreadStaticCallGraph? Build(Compilation compilation, IReadOnlyList<IOperation> locked, IEnumerable<IFieldSymbol> state, Refusal why, CancellationToken cancellationToken)
     {
@@ -130,6 +137,10 @@ internal sealed class ThreadStaticCallGraph
             if (IsAssignedOrByRef(reference))
             {
                 _assignedOrByRef.Add(reference.Field.OriginalDefinition);
+                if (!IsGivenFreshValue(reference))
+                {
+                    _givenSharedObjects.Add(reference.Field.OriginalDefinition);
+                }
             }
         }
 
@@ -360,5 +371,38 @@ internal sealed class ThreadStaticCallGraph
 
         return reference.Syntax.Parent is RefExpressionSyntax
                || reference.Syntax.Parent is ArgumentSyntax argument && !argument.RefKindKeyword.IsKind(SyntaxKind.None) && !argument.RefKindKeyword.IsKind(SyntaxKind.InKeyword);
+    }
+
+    /// <summary>
+    /// The write gives the field a value no other code holds: a number, a string or another immutable value, or a new
+    /// object or array (also through a chain <c>a = b = new T[n]</c>), <c>null</c>, a copy (<c>Clone()</c>, <c>ToArray()</c>, <c>ToList()</c>).
+    /// </summary>
+    private static bool IsGivenFreshValue(IFieldReferenceOperation reference)
+    {
+        var type = reference.Field.Type;
+        if (type.IsValueType && type.TypeKind != TypeKind.TypeParameter || type.SpecialType == SpecialType.System_String)
+        {
+            return true;
+        }
+
+        return reference.Parent switch
+        {
+            ISimpleAssignmentOperation { IsRef: false } assignment when assignment.Target == reference => IsFresh(assignment.Value),
+            ICoalesceAssignmentOperation coalesce when coalesce.Target == reference => IsFresh(coalesce.Value),
+            _ => false,
+        };
+
+        static bool IsFresh(IOperation value)
+        {
+            while (value is IConversionOperation { OperatorMethod: null } conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value.ConstantValue.HasValue
+                   || value is IDefaultValueOperation or IArrayCreationOperation or IObjectCreationOperation or IAnonymousObjectCreationOperation
+                   || value is ISimpleAssignmentOperation { IsRef: false } inner && IsFresh(inner.Value)
+                   || value is IInvocationOperation { TargetMethod: { Name: "Clone" or "ToArray" or "ToList", DeclaringSyntaxReferences.Length: 0 } };
+        }
     }
 }

@@ -90,6 +90,12 @@ internal sealed partial class ThreadStaticPlan
             return null;
         }
 
+        if (state.FirstOrDefault(graph.MayHoldSharedObject) is { } aliased)
+        {
+            return why.Refuse<ThreadStaticPlan>(NoFixReasons.ThreadStaticStateShared,
+                $"'{aliased.Name}' is given an object it did not make, which every thread's copy would then share");
+        }
+
         var lazy = state.Where(inPlace.Contains).ToList();
         foreach (var field in lazy)
         {
@@ -126,7 +132,8 @@ internal sealed partial class ThreadStaticPlan
         var stateSymbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var written in effects.SharedWrites.OrderBy(s => s.Name, System.StringComparer.Ordinal))
         {
-            if (written is not IFieldSymbol { IsStatic: true, IsConst: false } field || !IsOwnStaticField(field))
+            if (written is not IFieldSymbol { IsStatic: true, IsConst: false } field || !IsOwnStaticField(field)
+                || !model.Compilation.ContainsSyntaxTree(field.DeclaringSyntaxReferences[0].SyntaxTree))
             {
                 return why.Refuse<List<IFieldSymbol>>(NoFixReasons.ThreadStaticRegion,
                     $"the locked code writes '{written.Name}', which is not a private or internal static field of a non-generic type of the project");

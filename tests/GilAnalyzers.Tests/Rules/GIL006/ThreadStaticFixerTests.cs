@@ -627,6 +627,22 @@ public class ThreadStaticFixerTests
             "GIL006-N"
         },
         {
+            "a field given a shared table: every thread's copy would point at the same array",
+            """
+            private static readonly double[] s_table = new double[64];
+            private static double[] s_work = new double[0];
+            public static double[] Table() => s_table;
+            public static double Run(double[] input)
+            {
+                s_work = Table();
+                double sum = 0;
+                for (int i = 0; i < input.Length; i++) { s_work[i & 63] = input[i]; sum += s_work[(i * 7) & 63]; }
+                return sum;
+            }
+            """,
+            "GIL006-N"
+        },
+        {
             "native code: a P/Invoke whose hidden state has no per-thread copy",
             """
             [System.Runtime.InteropServices.DllImport("libc")] private static extern int rand();
