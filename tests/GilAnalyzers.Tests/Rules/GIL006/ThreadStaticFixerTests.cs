@@ -496,6 +496,88 @@ public class ThreadStaticFixerTests
         await Test(source, fixedSource).RunAsync();
     }
 
+    [Fact]
+    public async Task OneSlotSemaphore_TheTryBodyStays()
+    {
+        var source = Scratch + """
+            class Runner
+            {
+                static readonly SemaphoreSlim Slot = new SemaphoreSlim(1, 1);
+
+                static void Run(double[][] inputs, double[] outputs)
+                {
+                    Parallel.For(0, inputs.Length, k =>
+                    {
+                        double value;
+                        {|GIL006:Slot.Wait()|};
+                        try
+                        {
+                            value = Legacy.Run(inputs[k]);
+                        }
+                        finally
+                        {
+                            Slot.Release();
+                        }
+
+                        outputs[k] = value;
+                    });
+                }
+            }
+            """;
+        var fixedSource = FixedScratch + """
+            class Runner
+            {
+                static readonly SemaphoreSlim Slot = new SemaphoreSlim(1, 1);
+
+                static void Run(double[][] inputs, double[] outputs)
+                {
+                    Parallel.For(0, inputs.Length, k =>
+                    {
+                        double value;
+                        value = Legacy.Run(inputs[k]);
+
+                        outputs[k] = value;
+                    });
+                }
+            }
+            """;
+        await Test(source, fixedSource).RunAsync();
+    }
+
+    [Fact]
+    public async Task LockWithoutBraces_ItsStatementStays()
+    {
+        var source = Scratch + """
+            class Runner
+            {
+                static void Run(double[][] inputs, double[] outputs)
+                {
+                    Parallel.For(0, inputs.Length, k =>
+                    {
+                        double value;
+                        {|GIL006:lock (Legacy.Gate)|} value = Legacy.Run(inputs[k]);
+                        outputs[k] = value;
+                    });
+                }
+            }
+            """;
+        var fixedSource = FixedScratch + """
+            class Runner
+            {
+                static void Run(double[][] inputs, double[] outputs)
+                {
+                    Parallel.For(0, inputs.Length, k =>
+                    {
+                        double value;
+                        value = Legacy.Run(inputs[k]);
+                        outputs[k] = value;
+                    });
+                }
+            }
+            """;
+        await Test(source, fixedSource).RunAsync();
+    }
+
     /// <summary>A legacy class (its <c>Run(double[])</c> under <c>Legacy.Gate</c>) that per-thread copies would change, and why.</summary>
     public static TheoryData<string, string, string> Refused => new()
     {
