@@ -35,6 +35,7 @@ internal static class ThreadStaticRewrite
     {
         var solution = document.Project.Solution;
         var edits = new Dictionary<DocumentId, Dictionary<SyntaxNode, IReadOnlyList<SyntaxNode>>>();
+        var taken = new HashSet<string>(System.StringComparer.Ordinal);
         var fields = plan.Plain.Select(f => (Field: f, Lazy: false)).Concat(plan.Lazy.Select(f => (Field: f, Lazy: true))).ToList();
         foreach (var group in fields.GroupBy(f => f.Field.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken).Parent!.Parent!))
         {
@@ -51,7 +52,7 @@ internal static class ThreadStaticRewrite
 
             var lazy = new HashSet<ISymbol>(group.Where(f => f.Lazy).Select(f => f.Field), SymbolEqualityComparer.Default);
             var plain = new HashSet<ISymbol>(group.Where(f => !f.Lazy).Select(f => f.Field), SymbolEqualityComparer.Default);
-            EditsOf(edits, fieldDocument.Id)[declaration] = Rewrite(model, declaration, plain, lazy, cancellationToken);
+            EditsOf(edits, fieldDocument.Id)[declaration] = Rewrite(model, declaration, plain, lazy, taken, cancellationToken);
         }
 
         EditsOf(edits, document.Id)[region.Container] = new[] { WithoutLock(region, await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false)) };
@@ -102,7 +103,8 @@ internal static class ThreadStaticRewrite
     }
 
     /// <summary>The members a field declaration becomes: the fields it keeps, the plain <c>[ThreadStatic]</c> ones, each lazy one's field and property.</summary>
-    private static IReadOnlyList<SyntaxNode> Rewrite(SemanticModel model, FieldDeclarationSyntax declaration, HashSet<ISymbol> plain, HashSet<ISymbol> lazy, CancellationToken cancellationToken)
+    private static IReadOnlyList<SyntaxNode> Rewrite(SemanticModel model, FieldDeclarationSyntax declaration, HashSet<ISymbol> plain, HashSet<ISymbol> lazy,
+        HashSet<string> taken, CancellationToken cancellationToken)
     {
         var indentation = declaration.GetLeadingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).ToString();
         var nullable = model.GetNullableContext(declaration.SpanStart).AnnotationsEnabled();
@@ -119,7 +121,7 @@ internal static class ThreadStaticRewrite
             }
             else if (symbol is not null && lazy.Contains(symbol))
             {
-                members.AddRange(LazyMembers(model, declaration, variable, symbol, nullable, modifiers, indentation));
+                members.AddRange(LazyMembers(declaration, variable, symbol, nullable, modifiers, indentation, taken));
             }
             else
             {
@@ -171,13 +173,15 @@ internal static class ThreadStaticRewrite
     }
 
     /// <summary><c>[ThreadStatic] private static T? t_name;</c> and <c>modifiers T name =&gt; t_name ??= initialiser;</c>.</summary>
-    private static IEnumerable<string> LazyMembers(SemanticModel model, FieldDeclarationSyntax declaration, VariableDeclaratorSyntax variable, IFieldSymbol field,
-        bool nullable, string modifiers, string indentation)
+    /// <remarks><paramref name="taken"/>: the backing names given so far (qualified by type), so two fields never get the same one.</remarks>
+    private static IEnumerable<string> LazyMembers(FieldDeclarationSyntax declaration, VariableDeclaratorSyntax variable, IFieldSymbol field,
+        bool nullable, string modifiers, string indentation, HashSet<string> taken)
     {
         var name = variable.Identifier.ValueText;
         var stem = name.StartsWith("s_", System.StringComparison.Ordinal) ? name.Substring(2) : name.TrimStart('_');
         var backing = "t_" + (stem.Length == 0 ? "value" : char.ToLowerInvariant(stem[0]) + stem.Substring(1));
-        while (!field.ContainingType.GetMembers(backing).IsEmpty)
+        var owner = field.ContainingType.ToDisplayString() + ".";
+        while (!field.ContainingType.GetMembers(backing).IsEmpty || !taken.Add(owner + backing))
         {
             backing += "_";
         }

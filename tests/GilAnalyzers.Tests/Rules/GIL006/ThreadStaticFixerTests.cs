@@ -578,6 +578,69 @@ public class ThreadStaticFixerTests
         await Test(source, fixedSource).RunAsync();
     }
 
+    [Fact]
+    public async Task TwoFieldsWithTheSameStem_GetDistinctPerThreadFields()
+    {
+        var source = """
+            using System;
+            using System.Threading.Tasks;
+
+            static class Legacy
+            {
+                public static readonly object Gate = new object();
+                private static readonly int[] s_mask = new int[8], _mask = new int[8];
+
+                public static double Run(double[] input)
+                {
+                    Array.Clear(s_mask, 0, s_mask.Length);
+                    Array.Clear(_mask, 0, _mask.Length);
+                    double sum = 0;
+                    for (int i = 0; i < input.Length; i++)
+                    {
+                        s_mask[i & 7]++;
+                        _mask[(i * 3) & 7] += s_mask[(i * 5) & 7];
+                        sum += _mask[i & 7];
+                    }
+
+                    return sum;
+                }
+            }
+
+            """ + Runner;
+        var fixedSource = """
+            using System;
+            using System.Threading.Tasks;
+
+            static class Legacy
+            {
+                public static readonly object Gate = new object();
+                [ThreadStatic]
+                private static int[] t_mask;
+                private static int[] s_mask => t_mask ??= new int[8];
+                [ThreadStatic]
+                private static int[] t_mask_;
+                private static int[] _mask => t_mask_ ??= new int[8];
+
+                public static double Run(double[] input)
+                {
+                    Array.Clear(s_mask, 0, s_mask.Length);
+                    Array.Clear(_mask, 0, _mask.Length);
+                    double sum = 0;
+                    for (int i = 0; i < input.Length; i++)
+                    {
+                        s_mask[i & 7]++;
+                        _mask[(i * 3) & 7] += s_mask[(i * 5) & 7];
+                        sum += _mask[i & 7];
+                    }
+
+                    return sum;
+                }
+            }
+
+            """ + FixedRunner;
+        await Test(source, fixedSource).RunAsync();
+    }
+
     /// <summary>A legacy class (its <c>Run(double[])</c> under <c>Legacy.Gate</c>) that per-thread copies would change, and why.</summary>
     public static TheoryData<string, string, string> Refused => new()
     {
