@@ -42,6 +42,13 @@ public sealed partial class ProcessGlobalStateUnderLockFixer : ExplainingCodeFix
 
     public const string ScratchToLocalKey = ThreadLevelKeyPrefix + ".ScratchToLocal";
 
+    /// <summary>
+    /// The static fields the locked calls use are per-call working state (reset at the start of every call, used nowhere
+    /// else): each becomes <c>[ThreadStatic]</c> and the lock goes (<see cref="ThreadStaticPlan"/>). After the thread-level
+    /// rewrites of GIL001, before the process pool.
+    /// </summary>
+    public const string ThreadStaticKey = ThreadLevelKeyPrefix + ".ThreadStatic";
+
     public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.ProcessGlobalStateUnderLock);
 
     public override FixAllProvider GetFixAllProvider() => FixAll.FirstActionFixAllProvider.Instance;
@@ -68,6 +75,15 @@ public sealed partial class ProcessGlobalStateUnderLockFixer : ExplainingCodeFix
             foreach (var action in threadLevel)
             {
                 register(action);
+            }
+
+            // Per-thread copies of static state every call resets: no process and no package needed.
+            if (ThreadStaticPlan.Create(model, region, why, cancellationToken) is { } threadStatic)
+            {
+                register(CodeAction.Create(
+                    $"Give each thread its own copy of {threadStatic.TypeNames}'s static state ([ThreadStatic]) and drop the lock",
+                    ct => ThreadStaticRewrite.ApplyAsync(document, region, threadStatic, ct),
+                    ThreadStaticKey));
             }
         }
 

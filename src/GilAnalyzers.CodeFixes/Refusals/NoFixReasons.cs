@@ -97,6 +97,12 @@ internal static class NoFixReasons
     public static readonly NoFixReason NativeState = new("GIL006-N4",
         "the work calls native code (P/Invoke), whose hidden state cannot be checked");
 
+    public static readonly NoFixReason ThreadStaticStateShared = new("GIL006-N5",
+        "a static field the work writes is not reset at the start of each call before it is read, or is used outside the locked call, so per-thread copies ([ThreadStatic]) could change the results");
+
+    public static readonly NoFixReason ThreadStaticRegion = new("GIL006-N6",
+        "the locked code does more than call code whose only shared writes are static fields of its own, or the analysis cannot see through it, so the lock cannot go");
+
     // ------------------------------------------------------------ any rule
 
     public static readonly NoFixReason NotFound = new("GIL000-N1",

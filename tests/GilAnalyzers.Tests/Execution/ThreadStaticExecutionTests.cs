@@ -1,0 +1,105 @@
+using GilAnalyzers.Testing.Programs;
+using Xunit;
+
+namespace GilAnalyzers.Tests.Execution;
+
+/// <summary>
+/// GIL006's <c>[ThreadStatic]</c> rewrite of a legacy solver whose working arrays, counters and search state are statics
+/// every call resets (a recursive backtracking search among them), run before and after the first (FixAll) action: the
+/// lock is gone, every worker of the <c>Parallel.For</c> runs its own copy of the state, and every puzzle's result prints
+/// the same, bit for bit.
+/// </summary>
+public class ThreadStaticExecutionTests
+{
+    private const string Program = """
+        using System;
+        using System.Linq;
+        using System.Threading.Tasks;
+
+        static class LegacySolver
+        {
+            public static readonly object Gate = new object();
+            private static readonly int[] s_cells = new int[64];
+            private static readonly bool[] s_used = new bool[65];
+            private static int s_depth;
+            private static long s_nodes;
+            private static int[] s_best = new int[0];
+
+            public static (long Nodes, int Score) Solve(int[] weights)
+            {
+                for (int i = 0; i < 64; i++) s_cells[i] = weights[i % weights.Length];
+                Array.Clear(s_used, 0, s_used.Length);
+                s_depth = 0;
+                s_nodes = 0;
+                s_best = new int[5];
+                int score = Search(0, 0);
+                return (s_nodes, score + s_best.Sum());
+            }
+
+            private static int Search(int position, int total)
+            {
+                s_nodes++;
+                if (position == 5)
+                {
+                    return total;
+                }
+
+                int best = int.MinValue;
+                for (int c = 0; c < 10; c++)
+                {
+                    int cell = (position * 7 + c * 3) % 64;
+                    if (s_used[cell]) continue;
+                    s_used[cell] = true;
+                    s_depth++;
+                    int result = Search(position + 1, total + s_cells[cell] * (s_depth % 3 + 1));
+                    s_depth--;
+                    s_used[cell] = false;
+                    if (result > best)
+                    {
+                        best = result;
+                        s_best[position] = cell;
+                    }
+                }
+
+                return best;
+            }
+        }
+
+        public static class Batch
+        {
+            public static string Run(int puzzles)
+            {
+                var results = new string[puzzles];
+                Parallel.For(0, puzzles, new ParallelOptions { MaxDegreeOfParallelism = 4 }, p =>
+                {
+                    var weights = Enumerable.Range(0, 5 + p % 7).Select(i => (i * 37 + p * 11) % 23 - 7).ToArray();
+                    long nodes;
+                    int score;
+                    lock (LegacySolver.Gate)
+                    {
+                        (nodes, score) = LegacySolver.Solve(weights);
+                    }
+
+                    results[p] = nodes + ":" + score;
+                });
+                return string.Join(",", results);
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task RecursiveSolverState_PerThread_SameResultsWithoutTheLock()
+    {
+        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(Program);
+
+        Assert.Contains(outcome.Applied, fix => fix.EquivalenceKey == "GIL006.ThreadStatic");
+        Assert.DoesNotContain("lock (", outcome.Source, StringComparison.Ordinal);
+        Assert.Contains("private static bool[] s_used => t_used ??= new bool[65];", outcome.Source, StringComparison.Ordinal);
+
+        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(Program, "Solver.Before"), "Batch.Run", 48);
+        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "Solver.After"), "Batch.Run", 48);
+
+        Assert.NotNull(before);
+        Assert.Equal(before, after);
+    }
+}
