@@ -388,6 +388,37 @@ public class ThreadStaticFixerTests
 
         """;
 
+    /// <summary>
+    /// <see cref="Scratch"/> with the buffer read by a second method: it cannot become one call's local (GIL006.ScratchToLocal),
+    /// so what these refusals test is the thread-static rewrite alone.
+    /// </summary>
+    private const string ScratchAcrossMethods = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        static class Legacy
+        {
+            public static readonly object Gate = new object();
+            private static double[] s_work = new double[0];
+
+            public static double Run(double[] input)
+            {
+                s_work = new double[input.Length];
+                for (int i = 0; i < input.Length; i++) s_work[i] = input[i] * 2;
+                return Half();
+            }
+
+            private static double Half()
+            {
+                double sum = 0;
+                for (int i = 0; i < s_work.Length; i++) sum += s_work[i / 2];
+                return sum;
+            }
+        }
+
+        """;
+
     private const string FixedScratch = """
         using System;
         using System.Threading;
@@ -764,6 +795,10 @@ public class ThreadStaticFixerTests
             {
                 s_work = new double[input.Length];
                 System.Threading.Tasks.Parallel.For(0, input.Length, i => s_work[i] = input[i] * 2);
+                return Sum();
+            }
+            private static double Sum()
+            {
                 double sum = 0;
                 for (int i = 0; i < s_work.Length; i++) sum += s_work[i];
                 return sum;
@@ -818,7 +853,7 @@ public class ThreadStaticFixerTests
     [Fact]
     public async Task CallerWritesItsOwnStaticUnderTheLock_IsRefused()
     {
-        var source = Scratch + """
+        var source = ScratchAcrossMethods + """
             class Runner
             {
                 static double s_total;
@@ -845,7 +880,7 @@ public class ThreadStaticFixerTests
     [Fact]
     public async Task LockGuardsAWriteToTheCallersArray_IsRefused()
     {
-        var source = Scratch + """
+        var source = ScratchAcrossMethods + """
             class Runner
             {
                 static void Run(double[][] inputs, double[] outputs)
