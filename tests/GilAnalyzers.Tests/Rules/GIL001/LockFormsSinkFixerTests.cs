@@ -583,19 +583,5 @@ public class LockFormsSinkFixerTests
     }
 
     /// <summary>WhyNoFix's answer for the one GIL diagnostic of <paramref name="source"/>.</summary>
-    private static async Task<string?> WhyAsync(string source)
-    {
-        using var workspace = new AdhocWorkspace(MefHostServices.DefaultHost);
-        var projectId = ProjectId.CreateNewId();
-        var documentId = DocumentId.CreateNewId(projectId);
-        var solution = workspace.CurrentSolution
-            .AddProject(ProjectInfo.Create(projectId, VersionStamp.Create(), "Test", "Test", LanguageNames.CSharp,
-                compilationOptions: SampleFixPipeline.CompilationOptions(),
-                parseOptions: SampleFixPipeline.ParseOptions(),
-                metadataReferences: SampleFixPipeline.PlatformReferences))
-            .AddDocument(documentId, "Test.cs", SourceText.From(source));
-        var document = solution.GetDocument(documentId)!;
-        var diagnostic = Assert.Single(await SampleFixPipeline.AnalyzeAsync(document));
-        return await WhyNoFix.ExplainAsync(document, diagnostic);
-    }
+    private static Task<string?> WhyAsync(string source) => FixRefusals.OnlyAsync(source);
 }

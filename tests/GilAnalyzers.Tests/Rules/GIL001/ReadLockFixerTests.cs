@@ -779,19 +779,5 @@ public class ReadLockFixerTests
     }
 
     /// <summary>WhyNoFix's answer for the one GIL001 diagnostic of <paramref name="source"/> at the Parallel.For site or its callee.</summary>
-    private static async Task<string?> WhyAsync(string source)
-    {
-        using var workspace = new AdhocWorkspace(MefHostServices.DefaultHost);
-        var projectId = ProjectId.CreateNewId();
-        var documentId = DocumentId.CreateNewId(projectId);
-        var solution = workspace.CurrentSolution
-            .AddProject(ProjectInfo.Create(projectId, VersionStamp.Create(), "Test", "Test", LanguageNames.CSharp,
-                compilationOptions: SampleFixPipeline.CompilationOptions(),
-                parseOptions: SampleFixPipeline.ParseOptions(),
-                metadataReferences: SampleFixPipeline.PlatformReferences))
-            .AddDocument(documentId, "Test.cs", SourceText.From(Unmarked(source)));
-        var document = solution.GetDocument(documentId)!;
-        var diagnostic = Assert.Single(await SampleFixPipeline.AnalyzeAsync(document), d => d.Id == DiagnosticIds.SharedLockAroundCpuWork);
-        return await WhyNoFix.ExplainAsync(document, diagnostic);
-    }
+    private static Task<string?> WhyAsync(string source) => FixRefusals.OnlyAsync(Unmarked(source), DiagnosticIds.SharedLockAroundCpuWork);
 }

@@ -33,20 +33,7 @@ public class ThreadStaticFixerTests
 
     /// <summary>What <see cref="WhyNoFix"/> says of the source's only GIL006 diagnostic (no GilAnalyzers.Processes referenced).</summary>
     internal static async Task<string> WhyAsync(string source)
-    {
-        using var workspace = new AdhocWorkspace(MefHostServices.DefaultHost);
-        var projectId = ProjectId.CreateNewId();
-        var documentId = DocumentId.CreateNewId(projectId);
-        var solution = workspace.CurrentSolution
-            .AddProject(ProjectInfo.Create(projectId, VersionStamp.Create(), "Test", "Test", LanguageNames.CSharp,
-                compilationOptions: SampleFixPipeline.CompilationOptions(),
-                parseOptions: SampleFixPipeline.ParseOptions(),
-                metadataReferences: SampleFixPipeline.PlatformReferences))
-            .AddDocument(documentId, "Test.cs", SourceText.From(source));
-        var document = solution.GetDocument(documentId)!;
-        var diagnostic = Assert.Single(await SampleFixPipeline.AnalyzeAsync(document), d => d.Id == "GIL006");
-        return await WhyNoFix.ExplainAsync(document, diagnostic) ?? "(an action is offered)";
-    }
+        => await FixRefusals.OnlyAsync(source, "GIL006") ?? "(an action is offered)";
 
     private const string Runner = """
         class Runner
