@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using GilAnalyzers.CodeFixes.Locks;
 using GilAnalyzers.CodeFixes.Refusals;
+using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -148,7 +149,7 @@ internal static class ThreadStaticResets
     /// <summary><c>f.Length</c>, or the constant length a read-only field's array is created with.</summary>
     private static bool IsWholeLength(ThreadStaticCallGraph graph, IOperation bound, IFieldSymbol field)
     {
-        bound = Strip(bound);
+        bound = OperationFacts.StripConversions(bound);
         if (bound is IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance } && IsField(instance, field))
         {
             return true;
@@ -175,19 +176,10 @@ internal static class ThreadStaticResets
     }
 
     private static bool IsLocal(IOperation operation, ILocalSymbol local)
-        => Strip(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+        => OperationFacts.StripConversions(operation) is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
 
     private static bool IsField(IOperation? operation, IFieldSymbol field)
-        => operation is not null && Strip(operation) is IFieldReferenceOperation reference
+        => operation is not null && OperationFacts.StripConversions(operation) is IFieldReferenceOperation reference
            && SymbolEqualityComparer.Default.Equals(reference.Field.OriginalDefinition, field);
 
-    private static IOperation Strip(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
 }

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using GilAnalyzers.CodeFixes.Locks;
+using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -199,7 +200,7 @@ internal static class ThreadStaticRewrite
     /// <summary>A value made without calling the project's code: a constant, <c>default</c>, a recreatable array or object, <c>Array.Empty&lt;T&gt;()</c>.</summary>
     private static bool IsPlainValue(IOperation value)
     {
-        value = Strip(value);
+        value = OperationFacts.StripConversions(value);
         return value.ConstantValue.HasValue
                || value is IDefaultValueOperation
                || IsRecreatable(value)
@@ -212,32 +213,23 @@ internal static class ThreadStaticRewrite
     /// </summary>
     public static bool IsRecreatable(IOperation value)
     {
-        value = Strip(value);
+        value = OperationFacts.StripConversions(value);
         switch (value)
         {
             case IArrayCreationOperation array:
                 return array.DimensionSizes.All(IsFixedNumber)
-                       && (array.Initializer is null || array.Initializer.DescendantsAndSelf().All(o => o is IArrayInitializerOperation || Strip(o).ConstantValue.HasValue || o is IConversionOperation));
+                       && (array.Initializer is null || array.Initializer.DescendantsAndSelf().All(o => o is IArrayInitializerOperation || OperationFacts.StripConversions(o).ConstantValue.HasValue || o is IConversionOperation));
             case IObjectCreationOperation creation:
                 return creation.Constructor is { } constructor && constructor.DeclaringSyntaxReferences.Length == 0
                        && creation.Initializer is null
-                       && creation.Arguments.All(a => Strip(a.Value).ConstantValue.HasValue);
+                       && creation.Arguments.All(a => OperationFacts.StripConversions(a.Value).ConstantValue.HasValue);
             default:
                 return false;
         }
 
         static bool IsFixedNumber(IOperation size)
-            => Strip(size) is var stripped && (stripped.ConstantValue.HasValue
+            => OperationFacts.StripConversions(size) is var stripped && (stripped.ConstantValue.HasValue
                || stripped is IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: true } } field && field.Field.Type.IsValueType);
     }
 
-    private static IOperation Strip(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
 }

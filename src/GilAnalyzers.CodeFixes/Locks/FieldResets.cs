@@ -1,3 +1,4 @@
+using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -57,7 +58,7 @@ internal static class FieldResets
         switch (statement)
         {
             case IExpressionStatementOperation { Operation: ISimpleAssignmentOperation assignment }:
-                return new FieldReset(Strip(assignment.Target), FieldResetKind.Assigned, assignment.Value, null);
+                return new FieldReset(OperationFacts.StripConversions(assignment.Target), FieldResetKind.Assigned, assignment.Value, null);
             case IExpressionStatementOperation { Operation: IInvocationOperation call }:
                 return OfCall(call);
             default:
@@ -81,7 +82,7 @@ internal static class FieldResets
                 return null;
             }
 
-            var array = Strip(call.Arguments[0].Value);
+            var array = OperationFacts.StripConversions(call.Arguments[0].Value);
             if (name == "Clear" && (call.Arguments.Length == 1 || (call.Arguments.Length == 3 && IsWholeLength(call, array))))
             {
                 return new FieldReset(array, FieldResetKind.ArrayCleared, null, method);
@@ -92,10 +93,10 @@ internal static class FieldResets
                 : null;
         }
 
-        var target = Strip(call.Instance);
+        var target = OperationFacts.StripConversions(call.Instance);
         if (target is IInvocationOperation { TargetMethod.Name: "AsSpan", Arguments.Length: 1 } asSpan)
         {
-            target = Strip(asSpan.Arguments[0].Value);
+            target = OperationFacts.StripConversions(asSpan.Arguments[0].Value);
         }
 
         if (name == "Clear")
@@ -109,19 +110,10 @@ internal static class FieldResets
     /// <summary><c>Array.Clear(f, 0, f.Length)</c>: from 0, the length of the same field (read through the same instance kind).</summary>
     private static bool IsWholeLength(IInvocationOperation call, IOperation array)
         => call.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 }
-           && Strip(call.Arguments[2].Value) is IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf }
-           && Strip(lengthOf) is IFieldReferenceOperation lengthField
+           && OperationFacts.StripConversions(call.Arguments[2].Value) is IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf }
+           && OperationFacts.StripConversions(lengthOf) is IFieldReferenceOperation lengthField
            && array is IFieldReferenceOperation arrayField
            && SymbolEqualityComparer.Default.Equals(lengthField.Field.OriginalDefinition, arrayField.Field.OriginalDefinition)
            && (lengthField.Field.IsStatic || (lengthField.Instance is IInstanceReferenceOperation && arrayField.Instance is IInstanceReferenceOperation));
 
-    private static IOperation Strip(IOperation operation)
-    {
-        while (operation is IConversionOperation conversion)
-        {
-            operation = conversion.Operand;
-        }
-
-        return operation;
-    }
 }
