@@ -9,7 +9,7 @@ namespace GilAnalyzers.IntegrationTests;
 
 /// <summary>
 /// IDE squiggles in a real language server: csharp-ls (pinned in <c>.config/dotnet-tools.json</c>, restored with
-/// <c>dotnet tool restore</c>) opens a consumer that installs the packed GilAnalyzers, and reports GIL001 over LSP.
+/// <c>dotnet tool restore</c> and started from the restored package, see <see cref="LocalTool"/>) opens a consumer that installs the packed GilAnalyzers, and reports GIL001 over LSP.
 /// <para>
 /// Diagnostics are pulled (<c>textDocument/diagnostic</c>): csharp-ls 0.28 pushes <c>publishDiagnostics</c> only to
 /// clients that do not declare pull support, and runs the project's analyzers only when the client's <c>csharp</c>
@@ -35,18 +35,17 @@ public sealed class LanguageServerTests(PackagedConsumerFixture fixture, ITestOu
         var clients = await fixture.GetClientWorkspaceAsync();
         var project = clients.LanguageServerProject;
 
-        var toolRestore = await DotNetCli.RunAsync(RepositoryPaths.Root, "tool", "restore");
-        Assert.True(toolRestore.ExitCode == 0, "`dotnet tool restore` failed. " + toolRestore.Describe());
+        var csharpLs = await LocalTool.RestoreAsync("csharp-ls");
 
         var uri = new Uri(project.SourceFile).AbsoluteUri;
         var original = File.ReadAllText(project.SourceFile);
         var fixedText = ConsumerSources.FixedPattern(project.Name, "AntiPattern");
         var expected = ClientWorkspace.AntiPatternWarning;
 
-        // The tool manifest is found from the working directory (the repository); the workspace is the consumer's folder.
+        // The server runs from the repository; the workspace is the consumer's folder.
         await using var server = LanguageServerSession.Start(
             DotNetCli.DotNetPath,
-            ["tool", "run", "csharp-ls"],
+            [.. csharpLs.HostArguments],
             RepositoryPaths.Root,
             DotNetCli.Environment,
             csharpSettings: new { analyzersEnabled = true });
