@@ -365,7 +365,7 @@ internal static partial class PoolFanOut
         if (loop is null)
         {
             // ThreadPool.QueueUserWorkItem(_ => { SortLeft(); left.Set(); }); ...(right)...; WaitHandle.WaitAll(new[] { left, right });
-            return AnalyzeQueuedSet(queue, @delegate, root, types, costModel);
+            return AnalyzeQueuedSet(queue, @delegate, root, types, costModel) ?? AnalyzeJoinedSet(queue, root, types, costModel);
         }
 
         // job.Execute on a local typed as an interface or base class: the method of the object the local holds.

@@ -537,6 +537,63 @@ internal static partial class PoolFanOut
     }
 
     /// <summary>
+    /// A fixed set of two or more work items queued by statements of one block (no loop), each of which the caller
+    /// waits for through a join this function recognises for a queued item — a <c>CountdownEvent</c>, a pending counter
+    /// with <c>Monitor.Wait</c> or a done event, a polled counter — the same kind of join for all of them:
+    /// <c>pending = 2; QueueUserWorkItem(Fill, lowerHalf); QueueUserWorkItem(Fill, upperHalf); lock (gate) while (pending &gt; 0) Monitor.Wait(gate);</c>.
+    /// A hand-made <c>Parallel.Invoke</c>, reported at the first item when every item is CPU-bound; no rewrite of the join.
+    /// </summary>
+    private static FanOut? AnalyzeJoinedSet(IInvocationOperation queue, IOperation root, KnownTypes types, WorkCostModel costModel)
+    {
+        if (queue.Parent is not IExpressionStatementOperation { Parent: IBlockOperation block })
+        {
+            return null;
+        }
+
+        var items = new List<IInvocationOperation>();
+        foreach (var statement in block.Operations)
+        {
+            if (statement is IExpressionStatementOperation { Operation: IInvocationOperation call } && IsQueueUserWorkItem(call, types))
+            {
+                items.Add(call);
+            }
+        }
+
+        if (items.Count < 2 || items[0] != queue)
+        {
+            return null;
+        }
+
+        string? mechanism = null;
+        WorkCost? first = null;
+        foreach (var item in items)
+        {
+            if (OperationFacts.UnwrapDelegate(item.Arguments[0].Value) is not { } @delegate
+                || CallbackMethod(@delegate, root, costModel, out var body) is not { } callback || body is null
+                || RunsOnlyCallersDelegate(body, costModel)
+                || FindQueuedJoin(item, @delegate, callback, body, root, types, costModel) is not { } join
+                || (mechanism is not null && mechanism != join.Mechanism))
+            {
+                return null;
+            }
+
+            mechanism = join.Mechanism;
+            var cost = ItemCost(@delegate, body, join.SignalStatements.AddRange(StartGates(item, body, root, types, costModel)), costModel, types);
+            if (!cost.IsCpuBound)
+            {
+                return null;
+            }
+
+            first ??= cost;
+        }
+
+        var blocker = PlanSetDispatch(items, root, types, out var dispatch);
+        return new FanOut(FanOutShape.Explicit, queue, items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), first!.Value,
+            "ThreadPool." + queue.TargetMethod.Name + " (one call per item) + " + mechanism, null,
+            "a fixed set of work items whose join stays; " + (blocker ?? "Parallel.Invoke runs them"), dispatch);
+    }
+
+    /// <summary>
     /// The local or field an event expression names (<c>done</c>, <c>s_leftDone</c>, <c>this._done</c>), or null for anything
     /// else (an element, a call).
     /// </summary>
