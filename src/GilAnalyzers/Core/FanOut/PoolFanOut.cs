@@ -1182,6 +1182,12 @@ internal static partial class PoolFanOut
             return new QueuedJoin("ManualResetEvent[] + WaitOne per event", null, signalStatements, blocker, events: collection, wait: waitLoop);
         }
 
+        if (collection is not null && EventDrainLoop(collection, root, types) is { } drainLoop)
+        {
+            // while (outstanding > 0) { WaitHandle.WaitAny(events); outstanding--; }
+            return new QueuedJoin("WaitHandle[] + WaitAny until none is outstanding", null, signalStatements, blocker ?? DrainJoinBlocker, events: collection, wait: drainLoop);
+        }
+
         if (decrements)
         {
             var symbol = OperationFacts.ReferencedSymbol(eventExpression);

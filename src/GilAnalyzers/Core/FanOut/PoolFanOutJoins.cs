@@ -360,6 +360,60 @@ internal static partial class PoolFanOut
         return null;
     }
 
+    private const string DrainJoinBlocker = "the caller drains the events one WaitAny at a time; that join is not rewritten automatically";
+
+    /// <summary>
+    /// <c>while (outstanding &gt; 0) { WaitHandle.WaitAny(events); outstanding--; }</c>: a loop whose condition reads a
+    /// counter that its body counts down once per <c>WaitHandle.WaitAny</c> over the item events — it returns only when
+    /// as many items have signalled as were outstanding, a join of all of them taken one at a time.
+    /// </summary>
+    private static ILoopOperation? EventDrainLoop(ISymbol collection, IOperation root, KnownTypes types)
+    {
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            if (operation is not IWhileLoopOperation { Condition: { } condition, Body: IBlockOperation body } loop)
+            {
+                continue;
+            }
+
+            var waitsAny = false;
+            ISymbol? counted = null;
+            foreach (var statement in body.Operations)
+            {
+                var inner = statement is IExpressionStatementOperation expression ? expression.Operation : statement;
+                if (inner is ISimpleAssignmentOperation { Value: { } assigned })
+                {
+                    inner = assigned;
+                }
+
+                if (statement is IVariableDeclarationGroupOperation group
+                    && group.Declarations.SelectMany(d => d.Declarators).Select(d => d.Initializer?.Value).SingleOrDefault() is { } initial)
+                {
+                    inner = initial;
+                }
+
+                if (inner is IInvocationOperation { TargetMethod.Name: "WaitAny", Arguments.Length: >= 1 } waitAny
+                    && KnownTypes.Is(waitAny.TargetMethod.ContainingType, types.WaitHandle)
+                    && OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(waitAny.Arguments[0].Value)) is { } waited
+                    && SymbolEqualityComparer.Default.Equals(waited, collection))
+                {
+                    waitsAny = true;
+                }
+                else if (inner is IIncrementOrDecrementOperation { Kind: OperationKind.Decrement } down)
+                {
+                    counted = OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(down.Target));
+                }
+            }
+
+            if (waitsAny && counted is ILocalSymbol or IFieldSymbol && References(condition, counted))
+            {
+                return loop;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Tasks made by a LINQ selector: the collection they are stored in, the function that holds the query, and the count.</summary>
     internal sealed class TaskQuery
     {
