@@ -26,6 +26,7 @@ internal static partial class PoolFanOut
                 IInvocationOperation invocation when IsQueueUserWorkItem(invocation, types) => AnalyzeQueued(invocation, functionRoot, types, costModel),
                 IInvocationOperation invocation when IsWrapperCandidate(invocation.TargetMethod) && WrapperOf(invocation.TargetMethod, types, costModel) is { } wrapper
                     => AnalyzeWrapped(invocation, wrapper, functionRoot, types, costModel),
+                IInvocationOperation invocation when IsUnkeptTaskLaunch(invocation, functionRoot, types) => AnalyzeUnkeptTasks(invocation, functionRoot, types, costModel),
                 IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)"),
                 IObjectCreationOperation creation when IsTaskType(creation.Type, types) && creation.Arguments.Length >= 1 => AnalyzeTasks(creation, creation.Arguments[0].Value, functionRoot, types, costModel, "new Task(...).Start()"),
                 _ => null,
@@ -365,7 +366,7 @@ internal static partial class PoolFanOut
         if (loop is null)
         {
             // ThreadPool.QueueUserWorkItem(_ => { SortLeft(); left.Set(); }); ...(right)...; WaitHandle.WaitAll(new[] { left, right });
-            return AnalyzeQueuedSet(queue, @delegate, root, types, costModel);
+            return AnalyzeQueuedSet(queue, @delegate, root, types, costModel) ?? AnalyzeJoinedSet(queue, root, types, costModel);
         }
 
         // job.Execute on a local typed as an interface or base class: the method of the object the local holds.
@@ -963,7 +964,7 @@ internal static partial class PoolFanOut
     /// </summary>
     private static QueuedJoin? PollingJoin(SignalSite site, KnownTypes types, WorkCostModel costModel)
     {
-        var step = CompletionCount(site.SignalBody, types, out var counter);
+        var step = CompletionCount(site.SignalBody, types, costModel, out var counter);
         if (step is null || counter is null || !SignalsCompletion(step, site.SignalBody, costModel))
         {
             return null;
@@ -988,7 +989,7 @@ internal static partial class PoolFanOut
     /// <c>Decrement</c> on a field or captured local, or the last <c>++</c> / <c>--</c> / <c>+= 1</c> / <c>-= 1</c> of one
     /// inside a <c>lock</c>.
     /// </summary>
-    private static IOperation? CompletionCount(IOperation body, KnownTypes types, out ISymbol? counter)
+    private static IOperation? CompletionCount(IOperation body, KnownTypes types, WorkCostModel costModel, out ISymbol? counter)
     {
         IOperation? step = null;
         counter = null;
@@ -1008,6 +1009,11 @@ internal static partial class PoolFanOut
                     when OperationFacts.IsInsideLock(compound, body) && compound.Value.ConstantValue is { HasValue: true, Value: 1 }:
                     target = compound.Target;
                     break;
+                case IInvocationOperation { Arguments.Length: 0, Instance: { } holder } counting
+                    when IsAtomicCountStep(counting.TargetMethod, types, costModel):
+                    // pending.DecrementAndGet() on an atomic-integer class of the user's: the object is the counter.
+                    target = holder;
+                    break;
             }
 
             var symbol = target is null ? null : OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(target));
@@ -1019,6 +1025,30 @@ internal static partial class PoolFanOut
         }
 
         return step;
+    }
+
+    /// <summary>
+    /// A parameterless method of the user's whose body is only <c>Interlocked.Increment</c> / <c>Decrement</c> of one of
+    /// its type's instance fields (returned or as a statement): the step of an atomic-integer wrapper class.
+    /// </summary>
+    private static bool IsAtomicCountStep(IMethodSymbol method, KnownTypes types, WorkCostModel costModel)
+    {
+        if (method.IsStatic || method.IsAbstract || method.IsVirtual || method.DeclaringSyntaxReferences.Length != 1
+            || costModel.GetBody(method.OriginalDefinition, System.Threading.CancellationToken.None) is not IBlockOperation { Operations.Length: 1 } block)
+        {
+            return false;
+        }
+
+        var only = block.Operations[0] switch
+        {
+            IReturnOperation { ReturnedValue: { } value } => value,
+            IExpressionStatementOperation statement => statement.Operation,
+            _ => null,
+        };
+        return only is IInvocationOperation { TargetMethod.Name: "Increment" or "Decrement", Arguments.Length: 1 } interlocked
+               && KnownTypes.Is(interlocked.TargetMethod.ContainingType, types.Interlocked)
+               && OperationFacts.StripConversions(interlocked.Arguments[0].Value) is IFieldReferenceOperation { Field.IsStatic: false, Instance: IInstanceReferenceOperation } field
+               && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, method.ContainingType);
     }
 
     /// <summary>A loop body that only waits: <c>Thread.Sleep</c>, <c>Thread.Yield</c>, <c>Thread.SpinWait</c>, <c>SpinWait.SpinOnce</c>, or nothing.</summary>
@@ -1180,6 +1210,12 @@ internal static partial class PoolFanOut
         {
             // foreach (var e in events) e.WaitOne();
             return new QueuedJoin("ManualResetEvent[] + WaitOne per event", null, signalStatements, blocker, events: collection, wait: waitLoop);
+        }
+
+        if (collection is not null && EventDrainLoop(collection, root, types) is { } drainLoop)
+        {
+            // while (outstanding > 0) { WaitHandle.WaitAny(events); outstanding--; }
+            return new QueuedJoin("WaitHandle[] + WaitAny until none is outstanding", null, signalStatements, blocker ?? DrainJoinBlocker, events: collection, wait: drainLoop);
         }
 
         if (decrements)

@@ -360,6 +360,60 @@ internal static partial class PoolFanOut
         return null;
     }
 
+    private const string DrainJoinBlocker = "the caller drains the events one WaitAny at a time; that join is not rewritten automatically";
+
+    /// <summary>
+    /// <c>while (outstanding &gt; 0) { WaitHandle.WaitAny(events); outstanding--; }</c>: a loop whose condition reads a
+    /// counter that its body counts down once per <c>WaitHandle.WaitAny</c> over the item events — it returns only when
+    /// as many items have signalled as were outstanding, a join of all of them taken one at a time.
+    /// </summary>
+    private static ILoopOperation? EventDrainLoop(ISymbol collection, IOperation root, KnownTypes types)
+    {
+        foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
+        {
+            if (operation is not IWhileLoopOperation { Condition: { } condition, Body: IBlockOperation body } loop)
+            {
+                continue;
+            }
+
+            var waitsAny = false;
+            ISymbol? counted = null;
+            foreach (var statement in body.Operations)
+            {
+                var inner = statement is IExpressionStatementOperation expression ? expression.Operation : statement;
+                if (inner is ISimpleAssignmentOperation { Value: { } assigned })
+                {
+                    inner = assigned;
+                }
+
+                if (statement is IVariableDeclarationGroupOperation group
+                    && group.Declarations.SelectMany(d => d.Declarators).Select(d => d.Initializer?.Value).SingleOrDefault() is { } initial)
+                {
+                    inner = initial;
+                }
+
+                if (inner is IInvocationOperation { TargetMethod.Name: "WaitAny", Arguments.Length: >= 1 } waitAny
+                    && KnownTypes.Is(waitAny.TargetMethod.ContainingType, types.WaitHandle)
+                    && OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(waitAny.Arguments[0].Value)) is { } waited
+                    && SymbolEqualityComparer.Default.Equals(waited, collection))
+                {
+                    waitsAny = true;
+                }
+                else if (inner is IIncrementOrDecrementOperation { Kind: OperationKind.Decrement } down)
+                {
+                    counted = OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(down.Target));
+                }
+            }
+
+            if (waitsAny && counted is ILocalSymbol or IFieldSymbol && References(condition, counted))
+            {
+                return loop;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Tasks made by a LINQ selector: the collection they are stored in, the function that holds the query, and the count.</summary>
     internal sealed class TaskQuery
     {
@@ -534,6 +588,63 @@ internal static partial class PoolFanOut
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A fixed set of two or more work items queued by statements of one block (no loop), each of which the caller
+    /// waits for through a join this function recognises for a queued item — a <c>CountdownEvent</c>, a pending counter
+    /// with <c>Monitor.Wait</c> or a done event, a polled counter — the same kind of join for all of them:
+    /// <c>pending = 2; QueueUserWorkItem(Fill, lowerHalf); QueueUserWorkItem(Fill, upperHalf); lock (gate) while (pending &gt; 0) Monitor.Wait(gate);</c>.
+    /// A hand-made <c>Parallel.Invoke</c>, reported at the first item when every item is CPU-bound; no rewrite of the join.
+    /// </summary>
+    private static FanOut? AnalyzeJoinedSet(IInvocationOperation queue, IOperation root, KnownTypes types, WorkCostModel costModel)
+    {
+        if (queue.Parent is not IExpressionStatementOperation { Parent: IBlockOperation block })
+        {
+            return null;
+        }
+
+        var items = new List<IInvocationOperation>();
+        foreach (var statement in block.Operations)
+        {
+            if (statement is IExpressionStatementOperation { Operation: IInvocationOperation call } && IsQueueUserWorkItem(call, types))
+            {
+                items.Add(call);
+            }
+        }
+
+        if (items.Count < 2 || items[0] != queue)
+        {
+            return null;
+        }
+
+        string? mechanism = null;
+        WorkCost? first = null;
+        foreach (var item in items)
+        {
+            if (OperationFacts.UnwrapDelegate(item.Arguments[0].Value) is not { } @delegate
+                || CallbackMethod(@delegate, root, costModel, out var body) is not { } callback || body is null
+                || RunsOnlyCallersDelegate(body, costModel)
+                || FindQueuedJoin(item, @delegate, callback, body, root, types, costModel) is not { } join
+                || (mechanism is not null && mechanism != join.Mechanism))
+            {
+                return null;
+            }
+
+            mechanism = join.Mechanism;
+            var cost = ItemCost(@delegate, body, join.SignalStatements.AddRange(StartGates(item, body, root, types, costModel)), costModel, types);
+            if (!cost.IsCpuBound)
+            {
+                return null;
+            }
+
+            first ??= cost;
+        }
+
+        var blocker = PlanSetDispatch(items, root, types, out var dispatch);
+        return new FanOut(FanOutShape.Explicit, queue, items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), first!.Value,
+            "ThreadPool." + queue.TargetMethod.Name + " (one call per item) + " + mechanism, null,
+            "a fixed set of work items whose join stays; " + (blocker ?? "Parallel.Invoke runs them"), dispatch);
     }
 
     /// <summary>

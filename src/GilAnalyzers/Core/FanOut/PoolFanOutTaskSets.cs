@@ -312,4 +312,62 @@ internal static partial class PoolFanOut
 
         return starts == 1;
     }
+
+    /// <summary>
+    /// <c>Task.Run(work)</c> / <c>factory.StartNew(work, …)</c> whose task is dropped: the statement discards it, or it
+    /// goes into a local nothing reads. Such a task can only be joined by what its work signals.
+    /// </summary>
+    private static bool IsUnkeptTaskLaunch(IInvocationOperation invocation, IOperation root, KnownTypes types)
+    {
+        var method = invocation.TargetMethod;
+        if (invocation.Arguments.Length == 0
+            || !((method.Name == "Run" && KnownTypes.Is(method.ContainingType, types.Task))
+                 || (method.Name == "StartNew" && KnownTypes.Is(method.ContainingType, types.TaskFactory))))
+        {
+            return false;
+        }
+
+        switch (invocation.Parent)
+        {
+            case IExpressionStatementOperation:
+            case ISimpleAssignmentOperation { Target: IDiscardOperation }:
+                return true;
+            case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
+                return !OperationFacts.Descendants(root, enterFunctions: true).Any(o => o is ILocalReferenceOperation reference
+                                                                                         && SymbolEqualityComparer.Default.Equals(reference.Local, declarator.Symbol));
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Tasks started in a loop with <c>Task.Run</c> / <c>StartNew</c> and kept nowhere, whose work items say they are done
+    /// the way queued pool items do (a CountdownEvent, an event per item, a counter and an event, a pending counter
+    /// with <c>Monitor.Wait</c> or polled in a sleep loop) and that the caller waits for: the hand-made join is what
+    /// makes them a fan-out of the pool's work items (<see cref="AnalyzeSignalledTask"/> is the cold-task twin).
+    /// Reported when the work is CPU-bound; no rewrite.
+    /// </summary>
+    private static FanOut? AnalyzeUnkeptTasks(IInvocationOperation launch, IOperation root, KnownTypes types, WorkCostModel costModel)
+    {
+        var loop = OperationFacts.EnclosingLoop(launch, root);
+        if (loop is null
+            || OperationFacts.UnwrapDelegate(launch.Arguments[0].Value) is not IAnonymousFunctionOperation { Symbol.IsAsync: false } function
+            || RunsOnlyCallersDelegate(function.Body, costModel))
+        {
+            return null;
+        }
+
+        var join = FindQueuedJoin(launch, function, function.Symbol, function.Body, root, types, costModel);
+        if (join is null)
+        {
+            return null;
+        }
+
+        var cost = ItemCost(function, function.Body, join.Value.SignalStatements, costModel, types);
+        var name = launch.TargetMethod.Name == "Run" ? "Task.Run" : "TaskFactory.StartNew";
+        return cost.IsCpuBound
+            ? new FanOut(FanOutShape.Loop, launch, DescribeCount(loop), cost, name + " (tasks kept nowhere) + " + join.Value.Mechanism, null,
+                "the tasks are joined by what their work items signal, not kept in a collection the rewrite can replace")
+            : null;
+    }
 }
