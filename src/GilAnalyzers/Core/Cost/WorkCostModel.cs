@@ -888,7 +888,7 @@ internal sealed class WorkCostModel
         // A copy or a look at one element (list.ToList(), items.ToArray(), queue.First()) is not a pass of computation:
         // its source chain and its lambdas count, the operator itself does not.
         var deeper = nest.Deeper();
-        if (!IsCopyOrPeek(invocation))
+        if (!IsCopyOrPeek(invocation) && !(walk.LockBody && IsElementProjection(invocation)))
         {
             walk.Loop(deeper.Depth, "LINQ pipeline");
         }
@@ -956,6 +956,65 @@ internal sealed class WorkCostModel
                 }
 
                 return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// <c>Select</c> whose selector only rebuilds each element from what it already holds (<c>p =&gt; new Path(p.Nodes)</c>,
+    /// <c>r =&gt; r.Id</c>, <c>r =&gt; (r.Key, r.Count)</c>): under a lock this copies or wraps the elements, like
+    /// <c>ToList</c>, to hand them to the state the lock guards. The selector is still walked, one level deeper, so a
+    /// constructor or getter that computes counts as it would in any loop; a selector that calls a method, does
+    /// arithmetic or indexes is computation and keeps the pipeline a pass.
+    /// </summary>
+    private static bool IsElementProjection(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod is not { Name: "Select", IsExtensionMethod: true } || invocation.Arguments.Length != 2
+            || OperationFacts.StripConversions(invocation.Arguments[1].Value) is not { } selector)
+        {
+            return false;
+        }
+
+        var lambda = selector is IDelegateCreationOperation { Target: IAnonymousFunctionOperation target } ? target : selector as IAnonymousFunctionOperation;
+        if (lambda is not { Symbol.Parameters.Length: 1, Body.Operations: { Length: 1 } operations }
+            || operations[0] is not IReturnOperation { ReturnedValue: { } returned })
+        {
+            return false;
+        }
+
+        return IsRebuiltFrom(returned, lambda.Symbol.Parameters[0], depth: 0);
+    }
+
+    /// <summary>The element itself, a constant, a field or property read off the element, or an object, tuple or anonymous
+    /// object made only of those (nesting at most three deep).</summary>
+    private static bool IsRebuiltFrom(IOperation value, IParameterSymbol element, int depth)
+    {
+        if (depth > 3)
+        {
+            return false;
+        }
+
+        value = OperationFacts.StripConversions(value);
+        if (value.ConstantValue.HasValue)
+        {
+            return true;
+        }
+
+        switch (value)
+        {
+            case IParameterReferenceOperation parameter:
+                return SymbolEqualityComparer.Default.Equals(parameter.Parameter, element);
+            case IFieldReferenceOperation { Instance: { } instance }:
+                return IsRebuiltFrom(instance, element, depth + 1);
+            case IPropertyReferenceOperation { Instance: { } instance, Arguments.Length: 0 }:
+                return IsRebuiltFrom(instance, element, depth + 1);
+            case IObjectCreationOperation { Initializer: null } creation:
+                return creation.Arguments.All(a => IsRebuiltFrom(a.Value, element, depth + 1));
+            case ITupleOperation tuple:
+                return tuple.Elements.All(e => IsRebuiltFrom(e, element, depth + 1));
+            case IAnonymousObjectCreationOperation anonymous:
+                return anonymous.Initializers.All(i => i is ISimpleAssignmentOperation assignment && IsRebuiltFrom(assignment.Value, element, depth + 1));
             default:
                 return false;
         }
