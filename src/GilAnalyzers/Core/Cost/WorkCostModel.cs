@@ -1776,7 +1776,9 @@ internal sealed class WorkCostModel
         {
             var body = new Walk(walk.Callers, walk.CancellationToken);
             Visit(lambda, Nest.None, body);
-            if (body.Result().Kind is not (WorkKind.Light or WorkKind.Unknown))
+            var cost = body.Result();
+            if (cost.Kind is not (WorkKind.Light or WorkKind.Unknown)
+                && !(cost.Strength <= WorkCost.LoopStrength && !cost.BulkData && IsKeyEqualityTest(lambda)))
             {
                 return false;
             }
@@ -1784,6 +1786,59 @@ internal sealed class WorkCostModel
 
         return true;
     }
+
+    /// <summary>
+    /// A predicate that tests the element against a key for equality (<c>e =&gt; VectorsEqual(e.Values, key)</c>,
+    /// <c>e =&gt; e.Bytes.SequenceEqual(key)</c>, <c>e =&gt; !AreEqual(key, e)</c>): the step of a lookup through the
+    /// guarded collection, as <c>Contains</c> makes it, however the equality is written. The test is a bool-returning call
+    /// named for equality (<c>Equals</c>, <c>SequenceEqual</c>, <c>…Equal</c>) whose receiver and arguments are only
+    /// the element (or what it holds) and values from outside the lambda, nothing computed; the caller accepts it only
+    /// when its cost is at most one loop (an element-by-element comparison), not nested work.
+    /// </summary>
+    private static bool IsKeyEqualityTest(IOperation predicate)
+    {
+        var lambda = OperationFacts.StripConversions(predicate) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation target }
+            ? target
+            : OperationFacts.StripConversions(predicate) as IAnonymousFunctionOperation;
+        if (lambda is not { Symbol.Parameters.Length: 1, Body.Operations: { Length: 1 } operations }
+            || operations[0] is not IReturnOperation { ReturnedValue: { } returned })
+        {
+            return false;
+        }
+
+        returned = OperationFacts.StripConversions(returned);
+        if (returned is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: { } negated })
+        {
+            returned = OperationFacts.StripConversions(negated);
+        }
+
+        if (returned is not IInvocationOperation { TargetMethod: { ReturnType.SpecialType: SpecialType.System_Boolean } method } call
+            || !(method.Name.EndsWith("Equal", StringComparison.Ordinal) || method.Name.EndsWith("Equals", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        var element = lambda.Symbol.Parameters[0];
+        var operands = call.Arguments.Select(a => a.Value).ToList();
+        if (call.Instance is { } instance and not IInstanceReferenceOperation)
+        {
+            operands.Add(instance);
+        }
+
+        return operands.Count == 2
+               && operands.Any(o => IsRebuiltFrom(o, element, depth: 1) && !OperationFacts.StripConversions(o).ConstantValue.HasValue)
+               && operands.All(o => IsRebuiltFrom(o, element, depth: 1) || IsKeyFromOutside(o));
+    }
+
+    /// <summary>A local, a parameter of the enclosing method, or a field of this object: a key the lambda captured, not computed in it.</summary>
+    private static bool IsKeyFromOutside(IOperation value)
+        => OperationFacts.StripConversions(value) switch
+        {
+            ILocalReferenceOperation => true,
+            IParameterReferenceOperation => true,
+            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } => true,
+            _ => false,
+        };
 
     /// <summary>A System.Collections.Concurrent collection (or BlockingCollection): shared state by construction.</summary>
     private static bool IsConcurrentCollection(ITypeSymbol? type)
