@@ -445,6 +445,9 @@ internal sealed class WorkCostModel
             case ILoopOperation loop when walk.LockBody && IsElementwiseMerge(loop):
                 // Adding a vector computed outside the lock into the shared one: one cheap pass per merge.
                 return;
+            case IForEachLoopOperation loop when walk.LockBody && WalksSmallDataCallersPass(loop, walk):
+                // foreach (var b in digest) under the lock of a helper every caller hands a digest: a few dozen light steps.
+                return;
             case ILoopOperation loop when walk.LockBody && IsCopyOnlyLoop(loop):
                 // Moving values computed before the lock into the shared array, element by element: Array.Copy by hand.
                 return;
@@ -1159,7 +1162,37 @@ internal sealed class WorkCostModel
             .Select(a => OperationFacts.StripConversions(a.Value))
             .OfType<IParameterReferenceOperation>()
             .FirstOrDefault()?.Parameter;
-        if (parameter?.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
+        return parameter is not null && EveryCallInTypePasses(parameter, IsBytesOfAString, cancellationToken);
+    }
+
+    /// <summary>
+    /// A <c>foreach</c> under a lock over a parameter of a private helper whose every call in its type passes small data
+    /// fixed in size (a digest, a constant-length buffer of at most <see cref="SmallBuffers.MaxBytes"/>: see
+    /// <see cref="SmallBuffers"/>), with light work per element: <c>foreach (var b in digest) text.Append(b.ToString("x2"))</c>
+    /// formats a few dozen bytes, whatever the loop looks like. A helper other code can call, or a loop with a loop, a
+    /// pipeline or a heavy call in its body, still counts.
+    /// </summary>
+    private bool WalksSmallDataCallersPass(IForEachLoopOperation loop, Walk walk)
+    {
+        if (OperationFacts.StripConversions(loop.Collection) is not IParameterReferenceOperation { Parameter: { } parameter }
+            || !EveryCallInTypePasses(parameter, SmallBuffers.IsSmall, walk.CancellationToken))
+        {
+            return false;
+        }
+
+        var body = new Walk(walk.Callers, walk.CancellationToken);
+        Visit(loop.Body, Nest.None, body);
+        return body.Result().Kind is WorkKind.Light or WorkKind.Unknown;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="parameter"/> belongs to a private, ordinary, non-virtual method that its type calls at least
+    /// once, and every such call passes an argument for it that <paramref name="passes"/> accepts. A helper nothing in its
+    /// type calls, or one other code can call, is not known.
+    /// </summary>
+    private bool EveryCallInTypePasses(IParameterSymbol parameter, Func<IOperation, bool> passes, CancellationToken cancellationToken)
+    {
+        if (parameter.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
             || helper.IsVirtual || helper.ContainingType is not { } type)
         {
             return false;
@@ -1181,7 +1214,7 @@ internal sealed class WorkCostModel
                 }
 
                 var argument = bound.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, parameter) || a.Parameter?.Ordinal == parameter.Ordinal);
-                if (argument is null || !IsBytesOfAString(argument.Value))
+                if (argument is null || !passes(argument.Value))
                 {
                     return false;
                 }
