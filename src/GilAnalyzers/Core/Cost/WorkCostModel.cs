@@ -445,6 +445,9 @@ internal sealed class WorkCostModel
             case ILoopOperation loop when walk.LockBody && IsElementwiseMerge(loop):
                 // Adding a vector computed outside the lock into the shared one: one cheap pass per merge.
                 return;
+            case IForEachLoopOperation loop when walk.LockBody && WalksSmallDataCallersPass(loop, walk):
+                // foreach (var b in digest) under the lock of a helper every caller hands a digest: a few dozen light steps.
+                return;
             case ILoopOperation loop when walk.LockBody && IsCopyOnlyLoop(loop):
                 // Moving values computed before the lock into the shared array, element by element: Array.Copy by hand.
                 return;
@@ -888,7 +891,7 @@ internal sealed class WorkCostModel
         // A copy or a look at one element (list.ToList(), items.ToArray(), queue.First()) is not a pass of computation:
         // its source chain and its lambdas count, the operator itself does not.
         var deeper = nest.Deeper();
-        if (!IsCopyOrPeek(invocation))
+        if (!IsCopyOrPeek(invocation) && !(walk.LockBody && IsElementProjection(invocation)))
         {
             walk.Loop(deeper.Depth, "LINQ pipeline");
         }
@@ -956,6 +959,65 @@ internal sealed class WorkCostModel
                 }
 
                 return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// <c>Select</c> whose selector only rebuilds each element from what it already holds (<c>p =&gt; new Path(p.Nodes)</c>,
+    /// <c>r =&gt; r.Id</c>, <c>r =&gt; (r.Key, r.Count)</c>): under a lock this copies or wraps the elements, like
+    /// <c>ToList</c>, to hand them to the state the lock guards. The selector is still walked, one level deeper, so a
+    /// constructor or getter that computes counts as it would in any loop; a selector that calls a method, does
+    /// arithmetic or indexes is computation and keeps the pipeline a pass.
+    /// </summary>
+    private static bool IsElementProjection(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod is not { Name: "Select", IsExtensionMethod: true } || invocation.Arguments.Length != 2
+            || OperationFacts.StripConversions(invocation.Arguments[1].Value) is not { } selector)
+        {
+            return false;
+        }
+
+        var lambda = selector is IDelegateCreationOperation { Target: IAnonymousFunctionOperation target } ? target : selector as IAnonymousFunctionOperation;
+        if (lambda is not { Symbol.Parameters.Length: 1, Body.Operations: { Length: 1 } operations }
+            || operations[0] is not IReturnOperation { ReturnedValue: { } returned })
+        {
+            return false;
+        }
+
+        return IsRebuiltFrom(returned, lambda.Symbol.Parameters[0], depth: 0);
+    }
+
+    /// <summary>The element itself, a constant, a field or property read off the element, or an object, tuple or anonymous
+    /// object made only of those (nesting at most three deep).</summary>
+    private static bool IsRebuiltFrom(IOperation value, IParameterSymbol element, int depth)
+    {
+        if (depth > 3)
+        {
+            return false;
+        }
+
+        value = OperationFacts.StripConversions(value);
+        if (value.ConstantValue.HasValue)
+        {
+            return true;
+        }
+
+        switch (value)
+        {
+            case IParameterReferenceOperation parameter:
+                return SymbolEqualityComparer.Default.Equals(parameter.Parameter, element);
+            case IFieldReferenceOperation { Instance: { } instance }:
+                return IsRebuiltFrom(instance, element, depth + 1);
+            case IPropertyReferenceOperation { Instance: { } instance, Arguments.Length: 0 }:
+                return IsRebuiltFrom(instance, element, depth + 1);
+            case IObjectCreationOperation { Initializer: null } creation:
+                return creation.Arguments.All(a => IsRebuiltFrom(a.Value, element, depth + 1));
+            case ITupleOperation tuple:
+                return tuple.Elements.All(e => IsRebuiltFrom(e, element, depth + 1));
+            case IAnonymousObjectCreationOperation anonymous:
+                return anonymous.Initializers.All(i => i is ISimpleAssignmentOperation assignment && IsRebuiltFrom(assignment.Value, element, depth + 1));
             default:
                 return false;
         }
@@ -1100,7 +1162,37 @@ internal sealed class WorkCostModel
             .Select(a => OperationFacts.StripConversions(a.Value))
             .OfType<IParameterReferenceOperation>()
             .FirstOrDefault()?.Parameter;
-        if (parameter?.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
+        return parameter is not null && EveryCallInTypePasses(parameter, IsBytesOfAString, cancellationToken);
+    }
+
+    /// <summary>
+    /// A <c>foreach</c> under a lock over a parameter of a private helper whose every call in its type passes small data
+    /// fixed in size (a digest, a constant-length buffer of at most <see cref="SmallBuffers.MaxBytes"/>: see
+    /// <see cref="SmallBuffers"/>), with light work per element: <c>foreach (var b in digest) text.Append(b.ToString("x2"))</c>
+    /// formats a few dozen bytes, whatever the loop looks like. A helper other code can call, or a loop with a loop, a
+    /// pipeline or a heavy call in its body, still counts.
+    /// </summary>
+    private bool WalksSmallDataCallersPass(IForEachLoopOperation loop, Walk walk)
+    {
+        if (OperationFacts.StripConversions(loop.Collection) is not IParameterReferenceOperation { Parameter: { } parameter }
+            || !EveryCallInTypePasses(parameter, SmallBuffers.IsSmall, walk.CancellationToken))
+        {
+            return false;
+        }
+
+        var body = new Walk(walk.Callers, walk.CancellationToken);
+        Visit(loop.Body, Nest.None, body);
+        return body.Result().Kind is WorkKind.Light or WorkKind.Unknown;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="parameter"/> belongs to a private, ordinary, non-virtual method that its type calls at least
+    /// once, and every such call passes an argument for it that <paramref name="passes"/> accepts. A helper nothing in its
+    /// type calls, or one other code can call, is not known.
+    /// </summary>
+    private bool EveryCallInTypePasses(IParameterSymbol parameter, Func<IOperation, bool> passes, CancellationToken cancellationToken)
+    {
+        if (parameter.ContainingSymbol is not IMethodSymbol { DeclaredAccessibility: Accessibility.Private, MethodKind: MethodKind.Ordinary } helper
             || helper.IsVirtual || helper.ContainingType is not { } type)
         {
             return false;
@@ -1122,7 +1214,7 @@ internal sealed class WorkCostModel
                 }
 
                 var argument = bound.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, parameter) || a.Parameter?.Ordinal == parameter.Ordinal);
-                if (argument is null || !IsBytesOfAString(argument.Value))
+                if (argument is null || !passes(argument.Value))
                 {
                     return false;
                 }
@@ -1717,7 +1809,9 @@ internal sealed class WorkCostModel
         {
             var body = new Walk(walk.Callers, walk.CancellationToken);
             Visit(lambda, Nest.None, body);
-            if (body.Result().Kind is not (WorkKind.Light or WorkKind.Unknown))
+            var cost = body.Result();
+            if (cost.Kind is not (WorkKind.Light or WorkKind.Unknown)
+                && !(cost.Strength <= WorkCost.LoopStrength && !cost.BulkData && IsKeyEqualityTest(lambda)))
             {
                 return false;
             }
@@ -1725,6 +1819,59 @@ internal sealed class WorkCostModel
 
         return true;
     }
+
+    /// <summary>
+    /// A predicate that tests the element against a key for equality (<c>e =&gt; VectorsEqual(e.Values, key)</c>,
+    /// <c>e =&gt; e.Bytes.SequenceEqual(key)</c>, <c>e =&gt; !AreEqual(key, e)</c>): the step of a lookup through the
+    /// guarded collection, as <c>Contains</c> makes it, however the equality is written. The test is a bool-returning call
+    /// named for equality (<c>Equals</c>, <c>SequenceEqual</c>, <c>…Equal</c>) whose receiver and arguments are only
+    /// the element (or what it holds) and values from outside the lambda, nothing computed; the caller accepts it only
+    /// when its cost is at most one loop (an element-by-element comparison), not nested work.
+    /// </summary>
+    private static bool IsKeyEqualityTest(IOperation predicate)
+    {
+        var lambda = OperationFacts.StripConversions(predicate) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation target }
+            ? target
+            : OperationFacts.StripConversions(predicate) as IAnonymousFunctionOperation;
+        if (lambda is not { Symbol.Parameters.Length: 1, Body.Operations: { Length: 1 } operations }
+            || operations[0] is not IReturnOperation { ReturnedValue: { } returned })
+        {
+            return false;
+        }
+
+        returned = OperationFacts.StripConversions(returned);
+        if (returned is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not, Operand: { } negated })
+        {
+            returned = OperationFacts.StripConversions(negated);
+        }
+
+        if (returned is not IInvocationOperation { TargetMethod: { ReturnType.SpecialType: SpecialType.System_Boolean } method } call
+            || !(method.Name.EndsWith("Equal", StringComparison.Ordinal) || method.Name.EndsWith("Equals", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        var element = lambda.Symbol.Parameters[0];
+        var operands = call.Arguments.Select(a => a.Value).ToList();
+        if (call.Instance is { } instance and not IInstanceReferenceOperation)
+        {
+            operands.Add(instance);
+        }
+
+        return operands.Count == 2
+               && operands.Any(o => IsRebuiltFrom(o, element, depth: 1) && !OperationFacts.StripConversions(o).ConstantValue.HasValue)
+               && operands.All(o => IsRebuiltFrom(o, element, depth: 1) || IsKeyFromOutside(o));
+    }
+
+    /// <summary>A local, a parameter of the enclosing method, or a field of this object: a key the lambda captured, not computed in it.</summary>
+    private static bool IsKeyFromOutside(IOperation value)
+        => OperationFacts.StripConversions(value) switch
+        {
+            ILocalReferenceOperation => true,
+            IParameterReferenceOperation => true,
+            IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation } => true,
+            _ => false,
+        };
 
     /// <summary>A System.Collections.Concurrent collection (or BlockingCollection): shared state by construction.</summary>
     private static bool IsConcurrentCollection(ITypeSymbol? type)
