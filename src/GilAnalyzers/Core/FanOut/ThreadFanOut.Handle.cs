@@ -304,8 +304,8 @@ internal static partial class ThreadFanOut
             if (creation.Arguments.Length == 2 && IsAtMostDefaultStack(creation.Arguments[1].Value))
             {
                 // new Thread(start, 64 * 1024): a stack no larger than the default only saves memory; a pool thread (which
-                // Parallel.For runs on) has the default stack, so the work fits there too. The rewrite would drop it.
-                shapeBlocker = "the threads are given a stack size";
+                // Parallel.For runs on) has at least the default stack, so the work fits there too, and dropping the size
+                // cannot make a stack overflow more likely. The rewrite drops it with the creation.
             }
             else if (creation.Arguments.Length != 1)
             {
