@@ -96,6 +96,13 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
             return;
         }
 
+        if (!FanOutRewrite.HelperWorkResolves(plan, model))
+        {
+            // The helper's work, written where its threads are made, would name other things (or nothing) there.
+            why.Add(NoFixReasons.ThreadShape, "the threads are made by a helper whose work would name something else where the threads are made");
+            return;
+        }
+
         if (fanOut!.Shape == FanOutShape.Explicit)
         {
             // The whole range first when an index's work can vary (it balances); Parallel.Invoke keeps the parts as written.

@@ -58,6 +58,16 @@ internal static partial class ThreadFanOut
             return "the thread delegate's shape is not supported";
         }
 
+        if (handle.Site is IInvocationOperation helperCall && !OperationFacts.IsWithin(@delegate, helperCall))
+        {
+            // Work made by a helper: the caller's arguments stand in for the helper's parameters.
+            body = body.BoundTo(handle.Bindings);
+            if (handle.Collection is { } kept && handle.Bindings.Values.Any(a => OperationFacts.References(a, kept)))
+            {
+                return "the threads' work uses the thread collection, which the rewrite removes";
+            }
+        }
+
         // Start/join statements and the collection declaration go away; nothing else may run between them.
         var removed = new List<IOperation>();
         var mergeLoops = new List<IOperation>();
@@ -79,7 +89,7 @@ internal static partial class ThreadFanOut
         {
             // A private field keeps its declaration and its size: the count may still be read from it (threads.Length);
             // its elements are no longer set, and the usage walk has checked that nothing else in the type reads them.
-            var fieldRange = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+            var fieldRange = bound is null || body.MadeByHelper ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
             plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), fieldRange, null, source);
             return null;
         }
@@ -89,7 +99,8 @@ internal static partial class ThreadFanOut
             return collectionBlocker;
         }
 
-        var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+        // A range split reads the work as written in its own method; a helper's work is rewritten, so the partitions stay.
+        var range = bound is null || body.MadeByHelper ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
         plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
         return null;
     }
@@ -383,7 +394,8 @@ internal static partial class ThreadFanOut
             return "the threads are started before the creation loop";
         }
 
-        var lastStart = usage.Starts.Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
+        // Threads a helper starts start in the creation loop.
+        var lastStart = usage.Starts.Count == 0 ? loopPosition : usage.Starts.Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
 
         // Threads created by one loop and started by a later statement (threads.ForEach(t => t.Start())): declarations that
         // only compute between the two run before any thread starts. They stay there and the rewrite takes the place of

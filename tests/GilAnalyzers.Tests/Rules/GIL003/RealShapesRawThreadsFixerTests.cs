@@ -220,27 +220,6 @@ public class RealShapesRawThreadsFixerTests
             """
         },
         {
-            "threads made by a helper",
-            """
-            class C
-            {
-                static void Run(double[] values)
-                {
-                    var running = new List<Thread>();
-                    for (int w = 0; w < 4; w++) running.Add(Launch(values, w));
-                    foreach (var t in running) t.Join();
-                }
-
-                static Thread Launch(double[] values, int me)
-                {
-                    var t = new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); });
-                    t.Start();
-                    return t;
-                }
-            }
-            """
-        },
-        {
             "threads keyed in a dictionary",
             """
             class C
