@@ -435,15 +435,22 @@ internal static partial class FanOutRewrite
     }
 
     /// <summary>
-    /// Whether work made by a helper, written where the threads were made with the caller's arguments in place of the
-    /// helper's parameters, names what it named in the helper (a method, a field, a local the helper captured).
+    /// Whether work written elsewhere — in a helper that makes the thread (with the caller's arguments in place of the
+    /// helper's parameters), or in a delegate local (<c>ThreadStart work = delegate { ... }</c>) — names what it named
+    /// there once written in the Parallel.For body (a method, a field, a captured local), and declares no local whose
+    /// name the code around it already uses (the partition index, a per-partition copy, a local of the method).
     /// </summary>
-    public static bool HelperWorkResolves(FanOutPlan plan, SemanticModel model)
+    public static bool MovedWorkResolves(FanOutPlan plan, SemanticModel model)
     {
-        foreach (var body in plan.Bodies.Where(b => b.MadeByHelper))
+        if (plan.Index is null || plan.Bodies.Length != 1)
+        {
+            return true;
+        }
+
+        foreach (var body in plan.Bodies.Where(b => b.MadeByHelper || !plan.Anchor.Syntax.Span.Contains(b.Delegate.Syntax.Span)))
         {
             var copied = body.MethodGroup is null ? body.Statements.ToList() : new List<IOperation>();
-            if (body.MethodGroup is { } group
+            if (body.MadeByHelper && body.MethodGroup is { } group
                 && (group.Syntax is not IdentifierNameSyntax
                     || !model.LookupSymbols(plan.Anchor.Syntax.SpanStart, name: group.Method.Name).Any(found => SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, group.Method.OriginalDefinition))))
             {
@@ -452,7 +459,7 @@ internal static partial class FanOutRewrite
 
             // A local the work declares must not take a name the caller's code around it already uses.
             var taken = new HashSet<string>(plan.PreStatements.SelectMany(p => OperationFacts.Descendants(p)).OfType<IVariableDeclaratorOperation>().Select(d => d.Symbol.Name));
-            taken.Add(plan.Index?.Name ?? string.Empty);
+            taken.Add(plan.Index.Name);
             if (OperationFacts.Descendants(body.Delegate).OfType<IVariableDeclaratorOperation>().Any(d =>
                     taken.Contains(d.Symbol.Name) || model.LookupSymbols(plan.Anchor.Syntax.SpanStart, name: d.Symbol.Name).Length > 0))
             {

@@ -96,10 +96,10 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
             return;
         }
 
-        if (!FanOutRewrite.HelperWorkResolves(plan, model))
+        if (!FanOutRewrite.MovedWorkResolves(plan, model))
         {
-            // The helper's work, written where its threads are made, would name other things (or nothing) there.
-            why.Add(NoFixReasons.ThreadShape, "the threads are made by a helper whose work would name something else where the threads are made");
+            // The work of a helper or a delegate local, written where the threads are made, would name other things there.
+            why.Add(NoFixReasons.ThreadShape, "the threads' work is written elsewhere (a helper, a delegate local) and would name something else where the threads are made");
             return;
         }
 

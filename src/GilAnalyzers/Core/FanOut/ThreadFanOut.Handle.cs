@@ -462,7 +462,7 @@ internal static partial class ThreadFanOut
                         && SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local)
                         && declarator.Initializer is { } initializer)
                     {
-                        shapeBlocker ??= "the thread's delegate is held in the local '" + reference.Local.Name + "'";
+                        // ThreadStart work = delegate { ... }; new Thread(work): the local's lambda (never reassigned) is the work.
                         return OperationFacts.UnwrapDelegate(initializer.Value);
                     }
                 }
