@@ -58,14 +58,9 @@ internal static partial class ThreadFanOut
             return "the thread delegate's shape is not supported";
         }
 
-        if (handle.Site is IInvocationOperation helperCall && !OperationFacts.IsWithin(@delegate, helperCall))
+        if (BindHelperWork(handle, @delegate, ref body) is { } helperBlocker)
         {
-            // Work made by a helper: the caller's arguments stand in for the helper's parameters.
-            body = body.BoundTo(handle.Bindings);
-            if (handle.Collection is { } kept && handle.Bindings.Values.Any(a => OperationFacts.References(a, kept)))
-            {
-                return "the threads' work uses the thread collection, which the rewrite removes";
-            }
+            return helperBlocker;
         }
 
         // Start/join statements and the collection declaration go away; nothing else may run between them.
@@ -99,10 +94,27 @@ internal static partial class ThreadFanOut
             return collectionBlocker;
         }
 
-        // A range split reads the work as written in its own method; a helper's work is rewritten, so the partitions stay.
         var range = bound is null || body.MadeByHelper ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
         plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
         return null;
+    }
+
+    /// <summary>
+    /// Work made by a helper (its delegate is not part of the call): the body with the caller's arguments standing in for
+    /// the helper's parameters. Null when the body is ready, else why the rewrite is refused. Such a body gets no range
+    /// split (which reads the work as written in its own method).
+    /// </summary>
+    private static string? BindHelperWork(ThreadHandle handle, IOperation @delegate, ref FanOutBody body)
+    {
+        if (handle.Site is not IInvocationOperation helperCall || OperationFacts.IsWithin(@delegate, helperCall))
+        {
+            return null;
+        }
+
+        body = body.BoundTo(handle.Bindings);
+        return handle.Collection is { } kept && handle.Bindings.Values.Any(a => OperationFacts.References(a, kept))
+            ? "the threads' work uses the thread collection, which the rewrite removes"
+            : null;
     }
 
     /// <summary>
