@@ -447,7 +447,9 @@ internal static partial class FanOutRewrite
             return true;
         }
 
-        foreach (var body in plan.Bodies.Where(b => b.MadeByHelper || !plan.Anchor.Syntax.Span.Contains(b.Delegate.Syntax.Span)))
+        // Work written in the statements the rewrite replaces (the creation loop, a later start) was valid there already.
+        var replaced = plan.Removed.Append(plan.Anchor).Select(r => r.Syntax.Span).ToList();
+        foreach (var body in plan.Bodies.Where(b => b.MadeByHelper || !replaced.Any(span => span.Contains(b.Delegate.Syntax.Span))))
         {
             var copied = body.MethodGroup is null ? body.Statements.ToList() : new List<IOperation>();
             if (body.MadeByHelper && body.MethodGroup is { } group
