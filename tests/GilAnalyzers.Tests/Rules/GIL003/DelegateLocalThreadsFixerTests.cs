@@ -110,6 +110,42 @@ public class DelegateLocalThreadsFixerTests
         await VerifyCS.VerifyCodeFixAsync(Usings + Before + "\n" + second, Usings + After + "\n" + secondAfter, RawThreadsCpuLoopFixer.ParallelForPartitionsKey);
     }
 
+    [Fact]
+    public async Task LambdaLocalStartedByALaterLoop_IsWrittenInTheParallelFor()
+    {
+        // Moved from RealShapesRawThreadsFixerTests' refusals ("delegate held in a local").
+        const string before = """
+            class C
+            {
+                static void Run(double[] values)
+                {
+                    int next = -1;
+                    ThreadStart work = () => { int i; while ((i = Interlocked.Increment(ref next)) < values.Length) values[i] = Math.Sqrt(values[i]); };
+                    var crew = new Thread[4];
+                    for (int w = 0; w < 4; w++) crew[w] = {|GIL003:new Thread(work)|};
+                    foreach (var t in crew) t.Start();
+                    foreach (var t in crew) t.Join();
+                }
+            }
+            """;
+        const string after = """
+            class C
+            {
+                static void Run(double[] values)
+                {
+                    int next = -1;
+                    ThreadStart work = () => { int i; while ((i = Interlocked.Increment(ref next)) < values.Length) values[i] = Math.Sqrt(values[i]); };
+                    Parallel.For(0, 4, w =>
+                    {
+                        int i;
+                        while ((i = Interlocked.Increment(ref next)) < values.Length) values[i] = Math.Sqrt(values[i]);
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(Usings + before, Usings + after, RawThreadsCpuLoopFixer.ParallelForPartitionsKey);
+    }
+
     [Theory]
     [InlineData("for (int r = 0; r < 1000; r++)", "for (int i = 0; i < 1000; i++)")]
     [InlineData("int count = Math.Max(", "int lane = 0;\n        int count = lane + Math.Max(")]

@@ -258,23 +258,6 @@ public class RealShapesRawThreadsFixerTests
             }
             """
         },
-        {
-            "delegate held in a local",
-            """
-            class C
-            {
-                static void Run(double[] values)
-                {
-                    int next = -1;
-                    ThreadStart work = () => { int i; while ((i = Interlocked.Increment(ref next)) < values.Length) values[i] = Math.Sqrt(values[i]); };
-                    var crew = new Thread[4];
-                    for (int w = 0; w < 4; w++) crew[w] = new Thread(work);
-                    foreach (var t in crew) t.Start();
-                    foreach (var t in crew) t.Join();
-                }
-            }
-            """
-        },
         // Threads made by a LINQ query, started and joined by the next two statements, now get GIL003.ParallelForQuery
         // (QueryMadeThreadsFixerTests, which also holds the query shapes still refused).
         {
