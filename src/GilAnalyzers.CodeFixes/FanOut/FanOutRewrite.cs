@@ -218,7 +218,7 @@ internal static partial class FanOutRewrite
 
         foreach (var statement in plan.PreStatements)
         {
-            body.Append(StatementText(statement, layout)).Append(eol);
+            body.Append(StatementText(statement, null, layout)).Append(eol);
         }
 
         AppendBody(body, plan.Bodies[0], layout);
@@ -376,7 +376,7 @@ internal static partial class FanOutRewrite
 
         if (body.MethodGroup is not null)
         {
-            text.Append(layout.Inner).Append(body.MethodGroup.Syntax).Append('(');
+            text.Append(layout.Inner).Append(BoundText(body.MethodGroup, body, full: false)).Append('(');
             if (body.MethodGroup.Method.Parameters.Length == 1)
             {
                 text.Append(body.Argument?.Syntax.ToString() ?? "null");
@@ -388,19 +388,94 @@ internal static partial class FanOutRewrite
 
         foreach (var statement in body.Statements)
         {
-            text.Append(StatementText(statement, layout)).Append(eol);
+            text.Append(StatementText(statement, body, layout)).Append(eol);
         }
     }
 
-    private static string StatementText(IOperation statement, Layout layout)
+    private static string StatementText(IOperation statement, FanOutBody? body, Layout layout)
     {
-        if (statement.Syntax is ExpressionSyntax expression)
+        if (statement.Syntax is ExpressionSyntax)
         {
             // The body of an expression lambda: `() => work(x)`.
-            return layout.Inner + expression + ";";
+            return layout.Inner + BoundText(statement, body, full: false) + ";";
         }
 
-        return Reindent(statement.Syntax.ToFullString(), layout.Inner, layout.EndOfLine);
+        return Reindent(BoundText(statement, body, full: true), layout.Inner, layout.EndOfLine);
+    }
+
+    /// <summary>
+    /// The text of <paramref name="operation"/>'s syntax, with each helper parameter the body is bound to (see
+    /// <see cref="FanOutBody.Bindings"/>) replaced by the caller's argument — parenthesized unless it is a name or a literal.
+    /// </summary>
+    private static string BoundText(IOperation operation, FanOutBody? body, bool full)
+    {
+        var node = operation.Syntax;
+        var text = full ? node.ToFullString() : node.ToString();
+        if (body is null || body.Bindings.IsEmpty)
+        {
+            return text;
+        }
+
+        var start = full ? node.FullSpan.Start : node.SpanStart;
+        var edited = new StringBuilder(text);
+        var references = OperationFacts.Descendants(operation)
+            .OfType<IParameterReferenceOperation>()
+            .Where(r => body.Bindings.ContainsKey(r.Parameter))
+            .GroupBy(r => r.Syntax.SpanStart)
+            .Select(g => g.First())
+            .OrderByDescending(r => r.Syntax.SpanStart);
+        foreach (var reference in references)
+        {
+            var argument = body.Bindings[reference.Parameter].Syntax;
+            var replacement = argument is IdentifierNameSyntax or LiteralExpressionSyntax or MemberAccessExpressionSyntax ? argument.ToString() : "(" + argument + ")";
+            edited.Remove(reference.Syntax.SpanStart - start, reference.Syntax.Span.Length).Insert(reference.Syntax.SpanStart - start, replacement);
+        }
+
+        return edited.ToString();
+    }
+
+    /// <summary>
+    /// Whether work written elsewhere — in a helper that makes the thread (with the caller's arguments in place of the
+    /// helper's parameters), or in a delegate local (<c>ThreadStart work = delegate { ... }</c>) — names what it named
+    /// there once written in the Parallel.For body (a method, a field, a captured local), and declares no local whose
+    /// name the code around it already uses (the partition index, a per-partition copy, a local of the method).
+    /// </summary>
+    public static bool MovedWorkResolves(FanOutPlan plan, SemanticModel model)
+    {
+        if (plan.Index is null || plan.Bodies.Length != 1)
+        {
+            return true;
+        }
+
+        // Work written in the statements the rewrite replaces (the creation loop, a later start) was valid there already.
+        var replaced = plan.Removed.Append(plan.Anchor).Select(r => r.Syntax.Span).ToList();
+        foreach (var body in plan.Bodies.Where(b => b.MadeByHelper || !replaced.Any(span => span.Contains(b.Delegate.Syntax.Span))))
+        {
+            var copied = body.MethodGroup is null ? body.Statements.ToList() : new List<IOperation>();
+            if (body.MadeByHelper && body.MethodGroup is { } group
+                && (group.Syntax is not IdentifierNameSyntax
+                    || !model.LookupSymbols(plan.Anchor.Syntax.SpanStart, name: group.Method.Name).Any(found => SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, group.Method.OriginalDefinition))))
+            {
+                return false;
+            }
+
+            // A local the work declares must not take a name the caller's code around it already uses.
+            var taken = new HashSet<string>(plan.PreStatements.SelectMany(p => OperationFacts.Descendants(p)).OfType<IVariableDeclaratorOperation>().Select(d => d.Symbol.Name));
+            taken.Add(plan.Index.Name);
+            if (OperationFacts.Descendants(body.Delegate).OfType<IVariableDeclaratorOperation>().Any(d =>
+                    taken.Contains(d.Symbol.Name) || model.LookupSymbols(plan.Anchor.Syntax.SpanStart, name: d.Symbol.Name).Length > 0))
+            {
+                return false;
+            }
+
+            if (!CopiedNamesResolve(copied, model, plan.Anchor.Syntax.SpanStart, symbol =>
+                    (symbol is IParameterSymbol parameter && body.Bindings.ContainsKey(parameter)) || OperationFacts.IsDeclaredIn(symbol, body.Delegate)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -448,6 +523,8 @@ internal static partial class FanOutRewrite
             {
                 kept.Add(body.Argument);
             }
+
+            kept.AddRange(body.Bindings.Values);
         }
 
         if (plan.Range is { } range)

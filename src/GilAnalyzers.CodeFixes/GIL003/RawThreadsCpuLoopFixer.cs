@@ -96,6 +96,13 @@ public sealed class RawThreadsCpuLoopFixer : ExplainingCodeFixProvider
             return;
         }
 
+        if (!FanOutRewrite.MovedWorkResolves(plan, model))
+        {
+            // The work of a helper or a delegate local, written where the threads are made, would name other things there.
+            why.Add(NoFixReasons.ThreadShape, "the threads' work is written elsewhere (a helper, a delegate local) and would name something else where the threads are made");
+            return;
+        }
+
         if (fanOut!.Shape == FanOutShape.Explicit)
         {
             // The whole range first when an index's work can vary (it balances); Parallel.Invoke keeps the parts as written.

@@ -83,6 +83,19 @@ internal sealed class FanOutBody
 
     /// <summary>The original lambda or method group.</summary>
     public IOperation Delegate { get; }
+
+    /// <summary>
+    /// Work made by a helper (<c>Thread Spawn(int from) { var t = new Thread(() =&gt; Work(from)); ... }</c>): each helper
+    /// parameter the work reads, and the caller's argument the rewrite writes in its place. Empty otherwise.
+    /// </summary>
+    public ImmutableDictionary<IParameterSymbol, IOperation> Bindings { get; private set; } = ImmutableDictionary<IParameterSymbol, IOperation>.Empty;
+
+    /// <summary>The work is written in a helper that makes the thread: it is rewritten where the helper is called.</summary>
+    public bool MadeByHelper { get; private set; }
+
+    /// <summary>The same body, made by a helper, with its parameters bound to the caller's arguments (see <see cref="Bindings"/>).</summary>
+    public FanOutBody BoundTo(ImmutableDictionary<IParameterSymbol, IOperation> bindings)
+        => new FanOutBody(Statements, MethodGroup, Parameter, Argument, Delegate) { Bindings = bindings, MadeByHelper = true };
 }
 
 /// <summary>The rewrite of a fan-out to <c>Parallel.For</c> (loop shape) or <c>Parallel.Invoke</c> (explicit shape).</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -58,6 +59,9 @@ internal static partial class ThreadFanOut
         /// </summary>
         public bool HeldByMember { get; private set; }
 
+        /// <summary>Threads made by a helper: the helper's parameters the work reads, and the caller's arguments for them.</summary>
+        public ImmutableDictionary<IParameterSymbol, IOperation> Bindings { get; private set; } = ImmutableDictionary<IParameterSymbol, IOperation>.Empty;
+
         /// <summary>How many threads the query makes, as written.</summary>
         public string? QueryCount { get; }
 
@@ -74,7 +78,7 @@ internal static partial class ThreadFanOut
                 return CreateFromCollectionHelper(call, root, types, costModel);
             }
 
-            if (!TryResolveSiteDelegate(site, root, types, costModel, out var @delegate, out var startedByHelper, out var shapeBlocker))
+            if (!TryResolveSiteDelegate(site, root, types, costModel, out var @delegate, out var startedByHelper, out var shapeBlocker, out var bindings))
             {
                 return null;
             }
@@ -131,15 +135,16 @@ internal static partial class ThreadFanOut
                 }
             }
 
-            return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member, HeldByMember = heldByMember };
+            return new ThreadHandle(site, @delegate, loop, outerLoop, collection, local, declaration, startedByHelper, shapeBlocker) { Member = member, HeldByMember = heldByMember, Bindings = bindings };
         }
 
         /// <summary>
         /// The delegate a creation site runs (<c>new Thread(delegate)</c> or a helper returning a started or unstarted
         /// thread), whether the helper starts it, and why the shape blocks the rewrite; false when it is no plain worker thread.
         /// </summary>
-        private static bool TryResolveSiteDelegate(IOperation site, IOperation root, KnownTypes types, WorkCostModel costModel, out IOperation? @delegate, out bool startedByHelper, out string? shapeBlocker)
+        private static bool TryResolveSiteDelegate(IOperation site, IOperation root, KnownTypes types, WorkCostModel costModel, out IOperation? @delegate, out bool startedByHelper, out string? shapeBlocker, out ImmutableDictionary<IParameterSymbol, IOperation> bindings)
         {
+            bindings = ImmutableDictionary<IParameterSymbol, IOperation>.Empty;
             @delegate = null;
             startedByHelper = false;
             shapeBlocker = null;
@@ -156,7 +161,14 @@ internal static partial class ThreadFanOut
 
             if (site is IInvocationOperation call && Helper.TryResolve(call, types, costModel, out @delegate, out startedByHelper))
             {
-                shapeBlocker = "the threads are made by the helper '" + call.TargetMethod.Name + "'";
+                // In a creation loop, a helper that only makes, labels and starts the thread is its work with the call's
+                // arguments (see Helper.Bind); explicit threads from helpers keep the rewrite away.
+                var bindBlocker = @delegate is null || OperationFacts.EnclosingLoop(site, root) is null
+                    ? string.Empty
+                    : Helper.Bind(call, @delegate, root, types, costModel, out bindings);
+                shapeBlocker = bindBlocker is null
+                    ? null
+                    : "the threads are made by the helper '" + call.TargetMethod.Name + "'" + (bindBlocker.Length == 0 ? string.Empty : " (" + bindBlocker + ")");
                 return true;
             }
 
@@ -304,8 +316,8 @@ internal static partial class ThreadFanOut
             if (creation.Arguments.Length == 2 && IsAtMostDefaultStack(creation.Arguments[1].Value))
             {
                 // new Thread(start, 64 * 1024): a stack no larger than the default only saves memory; a pool thread (which
-                // Parallel.For runs on) has the default stack, so the work fits there too. The rewrite would drop it.
-                shapeBlocker = "the threads are given a stack size";
+                // Parallel.For runs on) has at least the default stack, so the work fits there too, and dropping the size
+                // cannot make a stack overflow more likely. The rewrite drops it with the creation.
             }
             else if (creation.Arguments.Length != 1)
             {
@@ -450,7 +462,7 @@ internal static partial class ThreadFanOut
                         && SymbolEqualityComparer.Default.Equals(declarator.Symbol, reference.Local)
                         && declarator.Initializer is { } initializer)
                     {
-                        shapeBlocker ??= "the thread's delegate is held in the local '" + reference.Local.Name + "'";
+                        // ThreadStart work = delegate { ... }; new Thread(work): the local's lambda (never reassigned) is the work.
                         return OperationFacts.UnwrapDelegate(initializer.Value);
                     }
                 }

@@ -58,6 +58,11 @@ internal static partial class ThreadFanOut
             return "the thread delegate's shape is not supported";
         }
 
+        if (BindHelperWork(handle, @delegate, ref body) is { } helperBlocker)
+        {
+            return helperBlocker;
+        }
+
         // Start/join statements and the collection declaration go away; nothing else may run between them.
         var removed = new List<IOperation>();
         var mergeLoops = new List<IOperation>();
@@ -79,7 +84,7 @@ internal static partial class ThreadFanOut
         {
             // A private field keeps its declaration and its size: the count may still be read from it (threads.Length);
             // its elements are no longer set, and the usage walk has checked that nothing else in the type reads them.
-            var fieldRange = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+            var fieldRange = bound is null || body.MadeByHelper ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
             plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), fieldRange, null, source);
             return null;
         }
@@ -89,9 +94,27 @@ internal static partial class ThreadFanOut
             return collectionBlocker;
         }
 
-        var range = bound is null ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+        var range = bound is null || body.MadeByHelper ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
         plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
         return null;
+    }
+
+    /// <summary>
+    /// Work made by a helper (its delegate is not part of the call): the body with the caller's arguments standing in for
+    /// the helper's parameters. Null when the body is ready, else why the rewrite is refused. Such a body gets no range
+    /// split (which reads the work as written in its own method).
+    /// </summary>
+    private static string? BindHelperWork(ThreadHandle handle, IOperation @delegate, ref FanOutBody body)
+    {
+        if (handle.Site is not IInvocationOperation helperCall || OperationFacts.IsWithin(@delegate, helperCall))
+        {
+            return null;
+        }
+
+        body = body.BoundTo(handle.Bindings);
+        return handle.Collection is { } kept && handle.Bindings.Values.Any(a => OperationFacts.References(a, kept))
+            ? "the threads' work uses the thread collection, which the rewrite removes"
+            : null;
     }
 
     /// <summary>
@@ -153,7 +176,7 @@ internal static partial class ThreadFanOut
         if (usage.StartArgumentInLoop is not null)
         {
             argument = usage.StartArgumentInLoop;
-            if (!OperationFacts.IsStableValue(argument, root, index))
+            if (!IsStableStartArgument(argument, root, index))
             {
                 return "the argument passed to Start cannot be evaluated later with the same value";
             }
@@ -165,6 +188,69 @@ internal static partial class ThreadFanOut
 
         return null;
     }
+
+    /// <summary>
+    /// Whether Start's argument can be evaluated inside the rewritten loop's body with the same effect: a stable value
+    /// (<see cref="OperationFacts.IsStableValue"/>), or a fresh state object made right in the call —
+    /// <c>t.Start(new Range { First = i * size, Count = n })</c> — of a plain type of this compilation (an implicit
+    /// constructor, no base but object, no member initializer but a literal, no static constructor) whose members are
+    /// set to stable values. Nothing else can see the object before the thread gets it, so making it a moment later on
+    /// the worker gives the work the same state.
+    /// </summary>
+    private static bool IsStableStartArgument(IOperation argument, IOperation root, ISymbol? index)
+    {
+        if (OperationFacts.IsStableValue(argument, root, index))
+        {
+            return true;
+        }
+
+        switch (OperationFacts.StripConversions(argument))
+        {
+            case IObjectCreationOperation { Arguments.Length: 0, Constructor: { IsImplicitlyDeclared: true } or null, Type: INamedTypeSymbol type } creation
+                when IsPlainStateType(type):
+                return creation.Initializer is null
+                       || creation.Initializer.Initializers.All(member => member is ISimpleAssignmentOperation set
+                                                                           && IsPlainMemberSet(set.Target)
+                                                                           && OperationFacts.IsStableValue(set.Value, root, index));
+            case IAnonymousObjectCreationOperation anonymous:
+                return anonymous.Initializers.All(member => member is ISimpleAssignmentOperation set && OperationFacts.IsStableValue(set.Value, root, index));
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A class or struct of this compilation whose creation runs no code of its own: see <see cref="IsStableStartArgument"/>.</summary>
+    private static bool IsPlainStateType(INamedTypeSymbol type)
+    {
+        if (type.DeclaringSyntaxReferences.Length == 0 || type.TypeKind is not (TypeKind.Class or TypeKind.Struct)
+            || (type.TypeKind == TypeKind.Class && type.BaseType?.SpecialType != SpecialType.System_Object)
+            || type.StaticConstructors.Any(c => !c.IsImplicitlyDeclared))
+        {
+            return false;
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            foreach (var node in reference.GetSyntax().DescendantNodes(n => n == reference.GetSyntax() || n is FieldDeclarationSyntax or PropertyDeclarationSyntax or VariableDeclarationSyntax or VariableDeclaratorSyntax))
+            {
+                if (node is EqualsValueClauseSyntax { Value: not LiteralExpressionSyntax })
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>An initializer's target that runs no code when set: an instance field, or an auto-property.</summary>
+    private static bool IsPlainMemberSet(IOperation target)
+        => target switch
+        {
+            IFieldReferenceOperation field => !field.Field.IsStatic,
+            IPropertyReferenceOperation { Property: { IsStatic: false, IsIndexer: false } property } => IsAutoProperty(property),
+            _ => false,
+        };
 
     /// <summary>
     /// Whether the rewrite may remove the local thread collection: nothing it keeps names it, and a count read from it
@@ -320,7 +406,8 @@ internal static partial class ThreadFanOut
             return "the threads are started before the creation loop";
         }
 
-        var lastStart = usage.Starts.Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
+        // Threads a helper starts start in the creation loop.
+        var lastStart = usage.Starts.Count == 0 ? loopPosition : usage.Starts.Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
 
         // Threads created by one loop and started by a later statement (threads.ForEach(t => t.Start())): declarations that
         // only compute between the two run before any thread starts. They stay there and the rewrite takes the place of
@@ -532,7 +619,7 @@ internal static partial class ThreadFanOut
         var @delegate = handle.Delegate!;
         var start = usage.Starts[0];
         IOperation? argument = start.Arguments.Length == 1 ? start.Arguments[0].Value : null;
-        if (argument is not null && !OperationFacts.IsStableValue(argument, root, startVariable.Symbol))
+        if (argument is not null && !IsStableStartArgument(argument, root, startVariable.Symbol))
         {
             return "the argument passed to Start cannot be evaluated later with the same value";
         }

@@ -220,27 +220,6 @@ public class RealShapesRawThreadsFixerTests
             """
         },
         {
-            "threads made by a helper",
-            """
-            class C
-            {
-                static void Run(double[] values)
-                {
-                    var running = new List<Thread>();
-                    for (int w = 0; w < 4; w++) running.Add(Launch(values, w));
-                    foreach (var t in running) t.Join();
-                }
-
-                static Thread Launch(double[] values, int me)
-                {
-                    var t = new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); });
-                    t.Start();
-                    return t;
-                }
-            }
-            """
-        },
-        {
             "threads keyed in a dictionary",
             """
             class C
@@ -274,23 +253,6 @@ public class RealShapesRawThreadsFixerTests
                         crew[w] = new Thread(() => { for (int i = me; i < values.Length; i += 4) values[i] = Math.Sqrt(values[i]); }) { Priority = ThreadPriority.AboveNormal };
                         crew[w].Start();
                     }
-                    foreach (var t in crew) t.Join();
-                }
-            }
-            """
-        },
-        {
-            "delegate held in a local",
-            """
-            class C
-            {
-                static void Run(double[] values)
-                {
-                    int next = -1;
-                    ThreadStart work = () => { int i; while ((i = Interlocked.Increment(ref next)) < values.Length) values[i] = Math.Sqrt(values[i]); };
-                    var crew = new Thread[4];
-                    for (int w = 0; w < 4; w++) crew[w] = new Thread(work);
-                    foreach (var t in crew) t.Start();
                     foreach (var t in crew) t.Join();
                 }
             }
