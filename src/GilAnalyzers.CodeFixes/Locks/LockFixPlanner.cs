@@ -261,7 +261,9 @@ internal sealed partial class LockFixPlanner
             return WithoutTheLock(hoisted, kept, null, null);
         }
 
-        if (keptOperations.FirstOrDefault(operation => _costModel.Analyze(operation).IsCpuBound) is { } heavy)
+        // What stays is judged as the analyzer judges a lock body: the update the lock guards (publishing results computed
+        // before it, a merge, a copy into the shared array) is not work left serialised.
+        if (keptOperations.FirstOrDefault(operation => _costModel.AnalyzeLockBody(new[] { operation }, _cancellationToken).IsCpuBound) is { } heavy)
         {
             // Say first why the heavy statement could not leave with the rest.
             if (stop is { } heavyBlocker && heavyBlocker.Reason != NoFixReasons.NothingToMove)

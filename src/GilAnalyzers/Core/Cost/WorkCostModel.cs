@@ -2204,18 +2204,16 @@ internal sealed class WorkCostModel
 
     /// <summary>
     /// Results computed outside the lock applied under it item by item: a <c>foreach</c> over a <c>List&lt;T&gt;</c> that a
-    /// local of this function made (<c>var pending = new List&lt;(int x, byte v)&gt;();</c>, filled by the computation), whose
-    /// body, walked alone, is light (<c>payoffSum += value;</c>, <c>histogram[v]++;</c>). The values were computed where the
-    /// list was filled, and that is costed where it ran. A body that computes per item is work, and so is a list that
-    /// comes from anywhere else (a field, a parameter, a call).
+    /// local of this function made (<c>var pending = new List&lt;(int x, byte v)&gt;();</c>, filled by the computation), or a
+    /// counting loop over the elements of a results array this function made (<c>for (int i = 0; i &lt; n; i++)
+    /// _ratings[ids[i]] = r[i];</c> after <c>var r = new double[n];</c> was computed), whose body, walked alone, is light
+    /// (<c>payoffSum += value;</c>, <c>histogram[v]++;</c>). The values were computed where the list or array was filled,
+    /// and that is costed where it ran. A body that computes per item is work, and so is a list or array that comes from
+    /// anywhere else (a field, a parameter, a call).
     /// </summary>
     private bool IsPendingMerge(ILoopOperation loop, Walk walk)
     {
-        if (loop is not IForEachLoopOperation forEach
-            || OperationFacts.StripConversions(forEach.Collection) is not ILocalReferenceOperation source
-            || OperationFacts.InitializerOf(source.Local, OperationFacts.FunctionRoot(loop)) is not { } initializer
-            || OperationFacts.StripConversions(initializer) is not IObjectCreationOperation { Type: INamedTypeSymbol { Name: "List", Arity: 1 } listType }
-            || !KnownTypes.Is(listType.OriginalDefinition, _types.List))
+        if (!IsOverLocalList(loop) && !IsOverLocalResults(loop))
         {
             return false;
         }
@@ -2223,6 +2221,75 @@ internal sealed class WorkCostModel
         var body = new Walk(walk.Callers, walk.CancellationToken);
         Visit(loop.Body, Nest.None, body);
         return body.Result().Kind == WorkKind.Light;
+    }
+
+    /// <summary><c>foreach (var p in pending)</c> over a <c>List&lt;T&gt;</c> that a local of this function made.</summary>
+    private bool IsOverLocalList(ILoopOperation loop)
+        => loop is IForEachLoopOperation forEach
+           && OperationFacts.StripConversions(forEach.Collection) is ILocalReferenceOperation source
+           && OperationFacts.InitializerOf(source.Local, OperationFacts.FunctionRoot(loop)) is { } initializer
+           && OperationFacts.StripConversions(initializer) is IObjectCreationOperation { Type: INamedTypeSymbol { Name: "List", Arity: 1 } listType }
+           && KnownTypes.Is(listType.OriginalDefinition, _types.List);
+
+    /// <summary>
+    /// <c>for (int i = 0; i &lt; r.Length; i++) { … r[i] … }</c> over the results array <c>r</c> that this function made
+    /// (<c>var r = new double[n];</c>) and filled before: the loop counts exactly its elements — the bound is
+    /// <c>r.Length</c>, or the one never-reassigned local or parameter <c>n</c> it was made with — and the body reads
+    /// <c>r[i]</c> and writes no element of <c>r</c> (a loop that fills the array is the computation, not its merge). An
+    /// array from anywhere else (a field, a parameter, a call) is not this function's results.
+    /// </summary>
+    private static bool IsOverLocalResults(ILoopOperation loop)
+    {
+        if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound))
+        {
+            return false;
+        }
+
+        var root = OperationFacts.FunctionRoot(loop);
+        foreach (var operation in loop.Body.DescendantsAndSelf())
+        {
+            if (operation is IArrayElementReferenceOperation element && IsIndexedBy(element, index) && !OperationFacts.IsWrite(element)
+                && OperationFacts.StripConversions(element.ArrayReference) is ILocalReferenceOperation results
+                && !OperationFacts.IsWrittenAfterDeclaration(results.Local, root)
+                && !WritesElementOf(loop.Body, results.Local)
+                && OperationFacts.InitializerOf(results.Local, root) is { } initializer
+                && OperationFacts.StripConversions(initializer) is IArrayCreationOperation { DimensionSizes.Length: 1 } creation
+                && CountsElementsOf(bound, results.Local, creation.DimensionSizes[0], root))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="body"/> writes an element of the local array <paramref name="array"/> (the loop fills it: it is not done yet).</summary>
+    private static bool WritesElementOf(IOperation body, ILocalSymbol array)
+        => OperationFacts.Descendants(body).Any(o => o is IArrayElementReferenceOperation element && OperationFacts.IsWrite(element)
+                                                     && OperationFacts.StripConversions(element.ArrayReference) is ILocalReferenceOperation written
+                                                     && SymbolEqualityComparer.Default.Equals(written.Local, array));
+
+    /// <summary><c>r.Length</c>, or the same never-reassigned local or parameter that sized <c>r</c>.</summary>
+    private static bool CountsElementsOf(IOperation bound, ILocalSymbol array, IOperation size, IOperation root)
+    {
+        bound = OperationFacts.StripConversions(bound);
+        if (bound is IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance }
+            && OperationFacts.StripConversions(instance) is ILocalReferenceOperation lengthOf
+            && SymbolEqualityComparer.Default.Equals(lengthOf.Local, array))
+        {
+            return true;
+        }
+
+        size = OperationFacts.StripConversions(size);
+        return (bound, size) switch
+        {
+            (ILocalReferenceOperation a, ILocalReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Local, b.Local)
+                                                                         && !OperationFacts.IsWrittenAfterDeclaration(a.Local, root),
+            (IParameterReferenceOperation a, IParameterReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Parameter, b.Parameter)
+                                                                                 && !OperationFacts.Descendants(root).Any(o => o is IParameterReferenceOperation p
+                                                                                     && SymbolEqualityComparer.Default.Equals(p.Parameter, a.Parameter) && OperationFacts.IsWrite(p)),
+            _ => false,
+        };
     }
 
     private static bool IsIndexedBy(IArrayElementReferenceOperation element, ILocalSymbol index)
