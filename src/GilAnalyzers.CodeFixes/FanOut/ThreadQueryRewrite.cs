@@ -81,10 +81,11 @@ internal static class ThreadQueryRewrite
             return "the selector also takes the element's position";
         }
 
-        if (thread.Arguments.Length != 1)
+        if (thread.Arguments.Length != 1 && !(thread.Arguments.Length == 2 && ThreadFanOut.IsAtMostDefaultStack(thread.Arguments[1].Value)))
         {
-            // new Thread(work, maxStackSize): the stack size would be dropped.
-            return "the threads are given a stack size";
+            // new Thread(work, maxStackSize): a size up to the default only saves memory and may go with the thread (as in
+            // the loop rewrite); a larger or unknown one is deliberate and would be dropped.
+            return "the threads are given a stack size larger than the default, or one not known when compiling";
         }
 
         if (thread.Initializer is { } initializer

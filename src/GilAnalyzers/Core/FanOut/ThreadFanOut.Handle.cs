@@ -8,6 +8,13 @@ namespace GilAnalyzers.Core;
 internal static partial class ThreadFanOut
 {
     /// <summary>
+    /// A <c>maxStackSize</c> argument that is a constant from 0 (the default) up to 1 MB, the default stack of a
+    /// thread-pool thread on the common platforms. Any other value, or one not known when compiling, is deliberate.
+    /// </summary>
+    internal static bool IsAtMostDefaultStack(IOperation size)
+        => OperationFacts.StripConversions(size).ConstantValue is { HasValue: true, Value: int bytes } && bytes >= 0 && bytes <= 1024 * 1024;
+
+    /// <summary>
     /// Where one thread goes: a <c>new Thread(...)</c> (or a helper call returning one) stored into an array / list /
     /// dictionary / queue element in a loop, or into an explicit local.
     /// </summary>
@@ -313,7 +320,7 @@ internal static partial class ThreadFanOut
         public static bool IsPlainWorkerCreation(IObjectCreationOperation creation, out string? shapeBlocker)
         {
             shapeBlocker = null;
-            if (creation.Arguments.Length == 2 && IsAtMostDefaultStack(creation.Arguments[1].Value))
+            if (creation.Arguments.Length == 2 && ThreadFanOut.IsAtMostDefaultStack(creation.Arguments[1].Value))
             {
                 // new Thread(start, 64 * 1024): a stack no larger than the default only saves memory; a pool thread (which
                 // Parallel.For runs on) has at least the default stack, so the work fits there too, and dropping the size
@@ -348,13 +355,6 @@ internal static partial class ThreadFanOut
 
             return true;
         }
-
-        /// <summary>
-        /// A <c>maxStackSize</c> argument that is a constant from 0 (the default) up to 1 MB, the default stack of a
-        /// thread-pool thread on the common platforms. Any other value, or one not known when compiling, is deliberate.
-        /// </summary>
-        private static bool IsAtMostDefaultStack(IOperation size)
-            => OperationFacts.StripConversions(size).ConstantValue is { HasValue: true, Value: int bytes } && bytes >= 0 && bytes <= 1024 * 1024;
 
         /// <summary>
         /// The selector of <c>Enumerable.Range(0, n).Select(i =&gt; new Thread(...)).ToList()</c> (or <c>.ToArray()</c>) stored

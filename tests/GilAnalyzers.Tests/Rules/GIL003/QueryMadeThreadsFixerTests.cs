@@ -216,7 +216,7 @@ public class QueryMadeThreadsFixerTests
     }
 
     [Fact]
-    public async Task Refusals_CodeBetweenStartAndJoin_CountRead_StackSize_CallerRunsOtherWork_NameWithEffects_OwnThread()
+    public async Task Refusals_CodeBetweenStartAndJoin_CountRead_CallerRunsOtherWork_NameWithEffects_OwnThread()
     {
         var reasons = await FixRefusals.ReasonsAsync(Usings + "class Sky\n{\n" + Bands + """
                 static void Between(int workers)
@@ -233,13 +233,6 @@ public class QueryMadeThreadsFixerTests
                     foreach (var t in threads) t.Start();
                     foreach (var t in threads) t.Join();
                     return threads.Count;
-                }
-
-                static void StackSize(int workers)
-                {
-                    var threads = Enumerable.Range(0, workers).Select(b => new Thread(() => Band(b, workers), 256 * 1024)).ToList();
-                    foreach (var t in threads) t.Start();
-                    foreach (var t in threads) t.Join();
                 }
 
                 static void CallerRunsOtherWork(int workers)
@@ -269,13 +262,38 @@ public class QueryMadeThreadsFixerTests
                 }
             }
             """, DiagnosticIds.RawThreadsCpuLoop);
-        Assert.Equal(6, reasons.Count);
+        Assert.Equal(5, reasons.Count);
         Assert.All(reasons, r => Assert.StartsWith("GIL003-N1", r));
         Assert.Contains("the query's threads cannot run as one Parallel.For: the threads are not all started by the next statement and joined by the one after it", reasons[0]);
         Assert.Contains("the query's threads cannot run as one Parallel.For: the thread collection 'threads' is used for more than starting and joining", reasons[1]);
-        Assert.Contains("the query's threads cannot run as one Parallel.For: the threads are given a stack size", reasons[2]);
-        Assert.Contains("the query's threads cannot run as one Parallel.For: the threads are not all started by the next statement", reasons[3]);
-        Assert.Contains("the query's threads cannot run as one Parallel.For: the threads are configured ({ Name = NextName() })", reasons[4]);
-        Assert.Contains("the query's threads cannot run as one Parallel.For: the work depends on its own thread", reasons[5]);
+        Assert.Contains("the query's threads cannot run as one Parallel.For: the threads are not all started by the next statement", reasons[2]);
+        Assert.Contains("the query's threads cannot run as one Parallel.For: the threads are configured ({ Name = NextName() })", reasons[3]);
+        Assert.Contains("the query's threads cannot run as one Parallel.For: the work depends on its own thread", reasons[4]);
+    }
+
+    [Fact]
+    public async Task StackSizeUpToTheDefault_GoesWithTheThreads_ParallelForOverTheRange()
+    {
+        // A 256 KB stack only saves memory: the pool threads Parallel.For runs on have at least the default, as in the
+        // loop rewrite (SmallStackThreadsFixerTests). Larger sizes are deliberate and are not reported at all.
+        var source = Usings + "class Sky\n{\n" + Bands + """
+                static double Run(int workers)
+                {
+                    var threads = Enumerable.Range(0, workers).Select(b => {|GIL003:new Thread(() => Band(b, workers), 256 * 1024)|}).ToList();
+                    foreach (var t in threads) t.Start();
+                    foreach (var t in threads) t.Join();
+                    return bands.Sum();
+                }
+            }
+            """;
+        var fixedSource = Usings + "class Sky\n{\n" + Bands + """
+                static double Run(int workers)
+                {
+                    Parallel.For(0, workers, b => Band(b, workers));
+                    return bands.Sum();
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForQueryKey);
     }
 }
