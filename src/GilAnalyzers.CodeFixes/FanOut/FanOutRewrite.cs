@@ -645,10 +645,7 @@ internal static partial class FanOutRewrite
     }
 
     private static bool IsParameterWritten(IParameterSymbol parameter, IOperation root)
-        => parameter.RefKind != RefKind.None
-           || OperationFacts.Descendants(root).Any(o => o is IParameterReferenceOperation reference
-                                                       && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter)
-                                                       && OperationFacts.IsWrite(reference));
+        => parameter.RefKind != RefKind.None || OperationFacts.IsWrittenIn(parameter, root);
 
     /// <summary>Re-runs the analysis for the operation under a diagnostic.</summary>
     public static IOperation? OperationAt(SyntaxNode root, SemanticModel model, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)

@@ -105,46 +105,25 @@ internal static class ThreadStaticResets
 
     /// <summary>
     /// <c>for (int i = 0; i &lt; f.Length; i++) { f[i] = e; … }</c> (or up to the constant length of the array a read-only
-    /// field is created with), where <c>e</c> and the rest of the body do not use the field and the body does not change <c>i</c>.
+    /// field is created with), an <c>int</c> counter, where <c>e</c> and the rest of the body do not use the field and the body
+    /// does not change <c>i</c>.
     /// </summary>
     private static bool OverwritesEveryElement(ThreadStaticCallGraph graph, IForLoopOperation loop, IFieldSymbol field)
     {
-        if (loop.Before.Length != 1 || loop.Before[0] is not IVariableDeclarationGroupOperation group
-            || group.Declarations.SelectMany(d => d.Declarators).ToList() is not { Count: 1 } declarators
-            || declarators[0].GetVariableInitializer()?.Value.ConstantValue is not { HasValue: true } start
-            || !IsZero(start.Value)
-            || loop.AtLoopBottom.Length != 1
-            || !IsStepOfOne(loop.AtLoopBottom[0], declarators[0].Symbol)
-            || loop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan } condition
-            || !IsLocal(condition.LeftOperand, declarators[0].Symbol)
-            || !IsWholeLength(graph, condition.RightOperand, field))
+        // The counting-loop header and "the body never writes the counter" are OperationFacts' (one recogniser for every rule).
+        if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound) || !IsWholeLength(graph, bound, field))
         {
             return false;
         }
 
         var body = loop.Body is IBlockOperation block ? block.Operations : System.Collections.Immutable.ImmutableArray.Create(loop.Body);
-        if (body.Length == 0
-            || body[0] is not IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } write }
-            || !IsField(element.ArrayReference, field)
-            || element.Indices.Length != 1 || !IsLocal(element.Indices[0], declarators[0].Symbol)
-            || graph.Touches(write.Value, field))
-        {
-            return false;
-        }
-
-        var index = declarators[0].Symbol;
-        return !body.Skip(1).Any(s => graph.Touches(s, field))
-               && !loop.Body.DescendantsAndSelf().Any(o => o is IAssignmentOperation { Target: ILocalReferenceOperation target } && SymbolEqualityComparer.Default.Equals(target.Local, index)
-                                                          || o is IIncrementOrDecrementOperation { Target: ILocalReferenceOperation counter } && SymbolEqualityComparer.Default.Equals(counter.Local, index));
+        return body.Length > 0
+               && body[0] is IExpressionStatementOperation { Operation: ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } write }
+               && IsField(element.ArrayReference, field)
+               && element.Indices.Length == 1 && IsLocal(element.Indices[0], index)
+               && !graph.Touches(write.Value, field)
+               && !body.Skip(1).Any(s => graph.Touches(s, field));
     }
-
-    private static bool IsZero(object? value) => value is int or uint or long or ulong && System.Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) == 0;
-
-    private static bool IsStepOfOne(IOperation step, ILocalSymbol index)
-        => step is IExpressionStatementOperation { Operation: var operation }
-           && (operation is IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: var target } && IsLocal(target, index)
-               || operation is ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: var added, Value.ConstantValue: { HasValue: true, Value: 1 } }
-                  && IsLocal(added, index));
 
     /// <summary><c>f.Length</c>, or the constant length a read-only field's array is created with.</summary>
     private static bool IsWholeLength(ThreadStaticCallGraph graph, IOperation bound, IFieldSymbol field)

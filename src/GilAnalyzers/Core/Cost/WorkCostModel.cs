@@ -973,20 +973,26 @@ internal sealed class WorkCostModel
     /// </summary>
     private static bool IsElementProjection(IInvocationOperation invocation)
     {
-        if (invocation.TargetMethod is not { Name: "Select", IsExtensionMethod: true } || invocation.Arguments.Length != 2
-            || OperationFacts.StripConversions(invocation.Arguments[1].Value) is not { } selector)
-        {
-            return false;
-        }
+        return invocation.TargetMethod is { Name: "Select", IsExtensionMethod: true } && invocation.Arguments.Length == 2
+               && OneParameterLambdaResult(invocation.Arguments[1].Value, out var element) is { } returned
+               && IsRebuiltFrom(returned, element, depth: 0);
+    }
 
-        var lambda = selector is IDelegateCreationOperation { Target: IAnonymousFunctionOperation target } ? target : selector as IAnonymousFunctionOperation;
-        if (lambda is not { Symbol.Parameters.Length: 1, Body.Operations: { Length: 1 } operations }
+    /// <summary>
+    /// The value a one-parameter lambda returns when its body is only that return (<c>e =&gt; …</c>), with its parameter;
+    /// null for any other delegate.
+    /// </summary>
+    private static IOperation? OneParameterLambdaResult(IOperation value, out IParameterSymbol element)
+    {
+        element = null!;
+        if (OperationFacts.UnwrapDelegate(value) is not IAnonymousFunctionOperation { Symbol.Parameters.Length: 1, Body.Operations: { Length: 1 } operations } lambda
             || operations[0] is not IReturnOperation { ReturnedValue: { } returned })
         {
-            return false;
+            return null;
         }
 
-        return IsRebuiltFrom(returned, lambda.Symbol.Parameters[0], depth: 0);
+        element = lambda.Symbol.Parameters[0];
+        return returned;
     }
 
     /// <summary>The element itself, a constant, a field or property read off the element, or an object, tuple or anonymous
@@ -1830,11 +1836,7 @@ internal sealed class WorkCostModel
     /// </summary>
     private static bool IsKeyEqualityTest(IOperation predicate)
     {
-        var lambda = OperationFacts.StripConversions(predicate) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation target }
-            ? target
-            : OperationFacts.StripConversions(predicate) as IAnonymousFunctionOperation;
-        if (lambda is not { Symbol.Parameters.Length: 1, Body.Operations: { Length: 1 } operations }
-            || operations[0] is not IReturnOperation { ReturnedValue: { } returned })
+        if (OneParameterLambdaResult(predicate, out var element) is not { } returned)
         {
             return false;
         }
@@ -1851,7 +1853,6 @@ internal sealed class WorkCostModel
             return false;
         }
 
-        var element = lambda.Symbol.Parameters[0];
         var operands = call.Arguments.Select(a => a.Value).ToList();
         if (call.Instance is { } instance and not IInstanceReferenceOperation)
         {
@@ -2286,8 +2287,7 @@ internal sealed class WorkCostModel
             (ILocalReferenceOperation a, ILocalReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Local, b.Local)
                                                                          && !OperationFacts.IsWrittenAfterDeclaration(a.Local, root),
             (IParameterReferenceOperation a, IParameterReferenceOperation b) => SymbolEqualityComparer.Default.Equals(a.Parameter, b.Parameter)
-                                                                                 && !OperationFacts.Descendants(root).Any(o => o is IParameterReferenceOperation p
-                                                                                     && SymbolEqualityComparer.Default.Equals(p.Parameter, a.Parameter) && OperationFacts.IsWrite(p)),
+                                                                                 && !OperationFacts.IsWrittenIn(a.Parameter, root),
             _ => false,
         };
     }

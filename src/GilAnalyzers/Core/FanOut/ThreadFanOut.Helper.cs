@@ -221,7 +221,7 @@ internal static partial class ThreadFanOut
 
                 var argument = call.Arguments.FirstOrDefault(a => a.Parameter is { } p && p.Ordinal == parameter.Ordinal);
                 if (parameter.RefKind != RefKind.None || argument is not { ArgumentKind: ArgumentKind.Explicit }
-                    || ParameterWritten(parameter, body))
+                    || OperationFacts.IsWrittenIn(parameter, body))
                 {
                     return "the helper's parameter '" + parameter.Name + "' is not a plain value the work reads";
                 }
@@ -275,11 +275,6 @@ internal static partial class ThreadFanOut
         private static bool IsPlainArgument(IOperation value)
             => value is ILocalReferenceOperation or IParameterReferenceOperation or ILiteralOperation
                || (value.ConstantValue.HasValue && value.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax);
-
-        private static bool ParameterWritten(IParameterSymbol parameter, IOperation body)
-            => OperationFacts.Descendants(body).Any(o => o is IParameterReferenceOperation reference
-                                                         && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter)
-                                                         && OperationFacts.IsWrite(reference));
 
         /// <summary>
         /// Whether the helper's statements only make the thread (<c>var t = new Thread(work)</c>, or <c>return new

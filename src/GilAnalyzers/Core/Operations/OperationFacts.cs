@@ -188,6 +188,12 @@ internal static class OperationFacts
         return false;
     }
 
+    /// <summary>Whether <paramref name="parameter"/> is assigned (or passed by <c>ref</c>/<c>out</c>) anywhere in <paramref name="root"/>.</summary>
+    public static bool IsWrittenIn(IParameterSymbol parameter, IOperation root)
+        => Descendants(root).Any(o => o is IParameterReferenceOperation reference
+                                      && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter)
+                                      && IsWrite(reference));
+
     public static bool IsWrite(IOperation reference)
     {
         switch (reference.Parent)
