@@ -357,7 +357,8 @@ internal static partial class PoolFanOut
     private static FanOut? AnalyzeQueued(IInvocationOperation queue, IOperation root, KnownTypes types, WorkCostModel costModel)
     {
         var loop = OperationFacts.EnclosingLoop(queue, root);
-        var @delegate = OperationFacts.UnwrapDelegate(queue.Arguments[0].Value);
+        // QueueUserWorkItem(_callback, state) with _callback = new WaitCallback(Process) in the constructor: Process.
+        var @delegate = OperationFacts.UnwrapDelegate(queue.Arguments[0].Value) ?? DelegateOfField(queue.Arguments[0].Value, costModel);
         if (@delegate is null)
         {
             return null;
@@ -1338,6 +1339,10 @@ internal static partial class PoolFanOut
                 }
 
                 return null;
+            case ILocalReferenceOperation local when DeconstructedFrom(local.Local, site.CallbackBody, out var position) is { } whole:
+                // var (rows, done) = ((int[], ManualResetEvent))state; — the element at the local's position.
+                var tupleValue = StateValue(whole, site, depth + 1);
+                return tupleValue is null ? null : TupleElement(CallerValue(tupleValue, site.Root), position);
             case ILocalReferenceOperation local:
                 var initializer = LocalCopy(local.Local, site.CallbackBody) ?? (site.SignalBody != site.CallbackBody ? LocalCopy(local.Local, site.SignalBody) : null)
                                   ?? StraightLineValue(local);
@@ -1499,6 +1504,61 @@ internal static partial class PoolFanOut
     }
 
     /// <summary>The initialiser of a local declared in <paramref name="body"/> and never reassigned there.</summary>
+    /// <summary>
+    /// The value a deconstruction declaration in <paramref name="body"/> takes <paramref name="local"/> from
+    /// (<c>var (rows, done) = ((int[], ManualResetEvent))state;</c> or <c>(var rows, var done) = …</c>), with the local's
+    /// position in it; null when the local is not declared that way or is written again.
+    /// </summary>
+    private static IOperation? DeconstructedFrom(ILocalSymbol local, IOperation body, out int position)
+    {
+        position = -1;
+        IDeconstructionAssignmentOperation? found = null;
+        foreach (var operation in OperationFacts.Descendants(body))
+        {
+            if (operation is not ILocalReferenceOperation reference || !SymbolEqualityComparer.Default.Equals(reference.Local, local))
+            {
+                continue;
+            }
+
+            var element = reference.Parent is IDeclarationExpressionOperation declaration ? declaration : (IOperation)reference;
+            var tuple = element.Parent as ITupleOperation;
+            var deconstruction = (tuple?.Parent as IDeclarationExpressionOperation)?.Parent as IDeconstructionAssignmentOperation
+                                 ?? tuple?.Parent as IDeconstructionAssignmentOperation;
+            if (reference.IsDeclaration && tuple is not null && deconstruction is not null && found is null)
+            {
+                found = deconstruction;
+                position = tuple.Elements.IndexOf(element);
+            }
+            else if (OperationFacts.IsWrite(reference))
+            {
+                return null;
+            }
+        }
+
+        return found is null ? null : OperationFacts.StripConversions(found.Value);
+    }
+
+    /// <summary>The element at <paramref name="position"/> of a tuple literal, <c>new Tuple&lt;…&gt;(…)</c> or <c>Tuple.Create(…)</c>.</summary>
+    private static IOperation? TupleElement(IOperation container, int position)
+    {
+        if (position < 0)
+        {
+            return null;
+        }
+
+        switch (container)
+        {
+            case ITupleOperation tuple:
+                return position < tuple.Elements.Length ? OperationFacts.StripConversions(tuple.Elements[position]) : null;
+            case IInvocationOperation { TargetMethod: { Name: "Create" } } create when create.TargetMethod.ContainingType?.Name is "Tuple" or "ValueTuple":
+                return position < create.Arguments.Length ? OperationFacts.StripConversions(create.Arguments[position].Value) : null;
+            case IObjectCreationOperation { Initializer: null } creation when creation.Type?.Name is "Tuple" or "ValueTuple":
+                return position < creation.Arguments.Length ? OperationFacts.StripConversions(creation.Arguments[position].Value) : null;
+            default:
+                return null;
+        }
+    }
+
     private static IOperation? LocalCopy(ILocalSymbol local, IOperation body)
         => OperationFacts.IsWrittenAfterDeclaration(local, body) ? null : OperationFacts.InitializerOf(local, body);
 
@@ -1651,13 +1711,9 @@ internal static partial class PoolFanOut
     {
         switch (container)
         {
-            case ITupleOperation tuple:
-                var index = TupleIndex(member);
-                return index >= 0 && index < tuple.Elements.Length ? OperationFacts.StripConversions(tuple.Elements[index]) : null;
-            case IInvocationOperation { TargetMethod: { Name: "Create" } } create
-                when create.TargetMethod.ContainingType?.Name is "Tuple" or "ValueTuple":
-                var itemIndex = TupleIndex(member);
-                return itemIndex >= 0 && itemIndex < create.Arguments.Length ? OperationFacts.StripConversions(create.Arguments[itemIndex].Value) : null;
+            case ITupleOperation:
+            case IInvocationOperation { TargetMethod: { Name: "Create" } } create when create.TargetMethod.ContainingType?.Name is "Tuple" or "ValueTuple":
+                return TupleElement(container, TupleIndex(member));
             case IAnonymousObjectCreationOperation anonymous:
                 foreach (var initializer in anonymous.Initializers)
                 {

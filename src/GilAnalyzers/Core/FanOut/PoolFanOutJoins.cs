@@ -346,12 +346,17 @@ internal static partial class PoolFanOut
         };
     }
 
-    /// <summary><c>foreach (var e in events) e.WaitOne();</c> over the item events, in <paramref name="root"/> or (a field) a sibling method.</summary>
+    /// <summary>
+    /// <c>foreach (var e in events) e.WaitOne();</c> over the item events (<c>e.Wait()</c> for <c>ManualResetEventSlim</c>s),
+    /// in <paramref name="root"/> or (a field) a sibling method.
+    /// </summary>
     private static ILoopOperation? EventWaitLoop(ISymbol collection, IOperation root, KnownTypes types)
     {
         foreach (var operation in OperationFacts.Descendants(root, enterFunctions: false))
         {
-            if (operation is ILoopOperation loop && WaitsForEachElement(loop, collection, types, "WaitOne", types.WaitHandle))
+            if (operation is ILoopOperation loop
+                && (WaitsForEachElement(loop, collection, types, "WaitOne", types.WaitHandle)
+                    || WaitsForEachElement(loop, collection, types, "Wait", types.ManualResetEventSlim)))
             {
                 return loop;
             }

@@ -329,7 +329,7 @@ internal static partial class PoolFanOut
             return "the events are not waited right after the items are queued";
         }
 
-        if (wait is IInvocationOperation { Arguments.Length: > 1 } || (wait is ILoopOperation loopWait && !OnlyCallsOnElements(loopWait, "WaitOne")))
+        if (wait is IInvocationOperation { Arguments.Length: > 1 } || (wait is ILoopOperation loopWait && !OnlyCallsOnElements(loopWait, "WaitOne") && !OnlyCallsOnElements(loopWait, "Wait")))
         {
             // WaitAll(events, timeout) goes on after the timeout; Parallel.For would not.
             return "the wait has a timeout or does more than wait";
