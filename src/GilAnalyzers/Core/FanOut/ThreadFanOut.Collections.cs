@@ -72,14 +72,14 @@ internal static partial class ThreadFanOut
             return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, holderBlocker is null ? null : handle.ShapeBlocker + ": " + holderBlocker);
         }
 
-        var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (usage.Joins.Count == 0 ? "the threads signal a CountdownEvent instead of being joined" : null);
+        var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (usage.Joins.Count == 0 ? NotJoinedBlocker(usage) : null);
         if (blocker is null)
         {
             blocker = PlanLoop(handle, usage, index ?? callerIndex, bound ?? callerBound, callerIndex is not null, root, types, out plan);
         }
 
         PoolDispatchPlan? dispatch = null;
-        if (plan is null && handle.Collection is null && usage.Joins.Count == 0 && handle.OuterLoop is null && handle.Site is IObjectCreationOperation thread
+        if (plan is null && handle.Collection is null && usage.Joins.Count == 0 && usage.PollJoins.Count == 0 && handle.OuterLoop is null && handle.Site is IObjectCreationOperation thread
             && PoolFanOut.PlanThreadDispatch(thread, @delegate, handle.Loop!, handle.Local, root, types, costModel, out dispatch) is { } dispatchBlocker)
         {
             // Kept nowhere and joined by a CountdownEvent: the latch stays, only the threads go (or why not).

@@ -61,7 +61,8 @@ internal static partial class ThreadFanOut
         }
 
         FanOutPlan? plan = null;
-        var blocker = workers.Any(w => w.Usage.Joins.Count == 0) ? "the threads signal a CountdownEvent instead of being joined" : PlanExplicit(workers, root, types, out plan);
+        var unjoined = workers.Where(w => w.Usage.Joins.Count == 0).Select(w => w.Usage).FirstOrDefault();
+        var blocker = unjoined is not null ? NotJoinedBlocker(unjoined) : PlanExplicit(workers, root, types, out plan);
         return new FanOut(FanOutShape.Explicit, workers[0].Handle.Site, workers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), workers[0].Cost, "new Thread", blocker is null ? plan : null, blocker);
     }
 

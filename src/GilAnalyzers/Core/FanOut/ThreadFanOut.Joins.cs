@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -9,9 +10,62 @@ namespace GilAnalyzers.Core;
 /// </summary>
 internal static partial class ThreadFanOut
 {
-    /// <summary>Joined with <c>Join</c>, or each thread signals a <c>CountdownEvent</c> the function then waits on.</summary>
+    /// <summary>Joined with <c>Join</c> or an <c>IsAlive</c> poll, or each thread signals a <c>CountdownEvent</c> the function then waits on.</summary>
     private static bool IsJoined(ThreadUsage usage, ThreadHandle handle, IOperation root, KnownTypes types)
-        => usage.Joins.Count > 0 || (handle.Delegate is not null && JoinedByCountdown(handle.Delegate, root, types));
+        => usage.WaitedFor || (handle.Delegate is not null && JoinedByCountdown(handle.Delegate, root, types));
+
+    /// <summary>What to say when threads without a <c>Join</c> are not rewritten.</summary>
+    private static string NotJoinedBlocker(ThreadUsage usage)
+        => usage.PollJoins.Count > 0 ? "the threads are waited for by polling IsAlive" : "the threads signal a CountdownEvent instead of being joined";
+
+    /// <summary>
+    /// Whether <paramref name="isAlive"/> (a read of <c>Thread.IsAlive</c>) is part of the condition of a <c>while</c> or
+    /// <c>do</c> loop whose body only waits — sleeps, yields, spins or nothing — so the loop ends when the threads do:
+    /// <c>while (a.IsAlive || b.IsAlive) Thread.Sleep(10);</c>, also through a lambda of the condition
+    /// (<c>while (threads.Any(t =&gt; t.IsAlive))</c>).
+    /// </summary>
+    private static bool IsPollWaitCondition(IOperation isAlive)
+    {
+        var node = isAlive;
+        for (var depth = 0; depth < 12 && node.Parent is { } parent; depth++)
+        {
+            if (parent is IWhileLoopOperation loop && loop.Condition == node)
+            {
+                return OnlyWaits(loop.Body);
+            }
+
+            if (parent is IExpressionStatementOperation or IVariableDeclarationGroupOperation || parent is IBlockOperation { Parent: not IAnonymousFunctionOperation })
+            {
+                return false;
+            }
+
+            node = parent;
+        }
+
+        return false;
+    }
+
+    /// <summary>A loop body that does nothing but wait: <c>Thread.Sleep</c>, <c>Thread.Yield</c>, <c>Thread.SpinWait</c>, <c>SpinWait.SpinOnce</c>, or nothing.</summary>
+    private static bool OnlyWaits(IOperation body)
+    {
+        var statements = body is IBlockOperation block ? block.Operations : ImmutableArray.Create(body);
+        foreach (var statement in statements)
+        {
+            if (statement is IEmptyOperation)
+            {
+                continue;
+            }
+
+            if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation call }
+                || call.TargetMethod.Name is not ("Sleep" or "Yield" or "SpinWait" or "SpinOnce")
+                || call.TargetMethod.ContainingType?.Name is not ("Thread" or "SpinWait"))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// <c>done.Signal()</c> in the thread body and <c>done.Wait()</c> in the function that starts the threads, on the same

@@ -15,6 +15,12 @@ internal static partial class ThreadFanOut
 
         public List<IInvocationOperation> Joins { get; } = new List<IInvocationOperation>();
 
+        /// <summary><c>IsAlive</c> reads in the condition of a loop that only sleeps or yields until the threads end: a join by polling.</summary>
+        public List<IOperation> PollJoins { get; } = new List<IOperation>();
+
+        /// <summary>Whether the function waits for the threads to end, with <c>Join</c> or by polling <c>IsAlive</c>.</summary>
+        public bool WaitedFor => Joins.Count > 0 || PollJoins.Count > 0;
+
         private bool _notACpuWorker;
 
         /// <summary>
@@ -24,7 +30,7 @@ internal static partial class ThreadFanOut
         /// </summary>
         public bool NotACpuWorker
         {
-            get => _notACpuWorker || (Background && Joins.Count == 0);
+            get => _notACpuWorker || (Background && !WaitedFor);
             set => _notACpuWorker = value;
         }
 
@@ -618,6 +624,14 @@ internal static partial class ThreadFanOut
             if (property.Property.Name == "ApartmentState")
             {
                 NotACpuWorker = NotACpuWorker || isWrite;
+                return;
+            }
+
+            if (property.Property.Name == "IsAlive" && !isWrite && IsPollWaitCondition(property))
+            {
+                // while (a.IsAlive || b.IsAlive) Thread.Sleep(10); / while (threads.Any(t => t.IsAlive)) Thread.Sleep(50);
+                PollJoins.Add(property);
+                FixBlocker ??= "the threads are waited for by polling IsAlive";
                 return;
             }
 
