@@ -59,6 +59,75 @@ internal static class ConstantFields
         return value;
     }
 
+    private static readonly ConditionalWeakTable<Compilation, ConcurrentDictionary<IFieldSymbol, int[]?>> Extents =
+        new ConditionalWeakTable<Compilation, ConcurrentDictionary<IFieldSymbol, int[]?>>();
+
+    /// <summary>
+    /// The extent along <paramref name="dimension"/> (-1: all elements, as <c>Length</c> counts them) of an array field
+    /// written out in its declaration (<c>static int[,] A = { { 1, 2 }, { 3, 4 } };</c>, <c>new[] { … }</c>) that nothing in
+    /// its type ever assigns again — a private or readonly field, so no other type can either; -1 when not known.
+    /// </summary>
+    public static long WrittenOutExtent(IFieldSymbol field, int dimension, Compilation compilation)
+    {
+        field = field.OriginalDefinition;
+        if (field.Type is not IArrayTypeSymbol array || dimension >= array.Rank || field.DeclaringSyntaxReferences.Length != 1
+            || (field.DeclaredAccessibility != Accessibility.Private && !field.IsReadOnly))
+        {
+            return -1;
+        }
+
+        var extents = Extents.GetValue(compilation, _ => new ConcurrentDictionary<IFieldSymbol, int[]?>(SymbolEqualityComparer.Default))
+            .GetOrAdd(field, f => FindExtents(f, array.Rank));
+        if (extents is null)
+        {
+            return -1;
+        }
+
+        return dimension >= 0 ? extents[dimension] : extents.Aggregate(1L, (product, extent) => product * extent);
+    }
+
+    private static int[]? FindExtents(IFieldSymbol field, int rank)
+    {
+        var initializer = field.DeclaringSyntaxReferences[0].GetSyntax() switch
+        {
+            VariableDeclaratorSyntax { Initializer.Value: InitializerExpressionSyntax written } => written,
+            VariableDeclaratorSyntax { Initializer.Value: ArrayCreationExpressionSyntax { Initializer: { } written } } => written,
+            VariableDeclaratorSyntax { Initializer.Value: ImplicitArrayCreationExpressionSyntax { Initializer: { } written } } => written,
+            _ => null,
+        };
+        if (initializer is null)
+        {
+            return null;
+        }
+
+        // The extents of a rectangular array: the first nested initializer at each level (the compiler checks the rest).
+        var extents = new int[rank];
+        var level = initializer;
+        for (var d = 0; d < rank; d++)
+        {
+            if (level is null)
+            {
+                return null;
+            }
+
+            extents[d] = level.Expressions.Count;
+            level = level.Expressions.FirstOrDefault() as InitializerExpressionSyntax;
+        }
+
+        foreach (var reference in field.ContainingType.DeclaringSyntaxReferences)
+        {
+            foreach (var name in reference.GetSyntax().DescendantNodes().OfType<IdentifierNameSyntax>())
+            {
+                if (name.Identifier.ValueText == field.Name && IsWritten(name))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return extents;
+    }
+
     private static object? NumberIn(ExpressionSyntax initializer)
         => initializer switch
         {
