@@ -61,7 +61,7 @@ internal static partial class ThreadFanOut
         }
 
         FanOutPlan? plan = null;
-        var unjoined = workers.Where(w => w.Usage.Joins.Count == 0).Select(w => w.Usage).FirstOrDefault();
+        var unjoined = workers.Where(w => !w.Usage.WaitedFor).Select(w => w.Usage).FirstOrDefault();
         var blocker = unjoined is not null ? NotJoinedBlocker(unjoined) : PlanExplicit(workers, root, types, out plan);
         return new FanOut(FanOutShape.Explicit, workers[0].Handle.Site, workers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), workers[0].Cost, "new Thread", blocker is null ? plan : null, blocker);
     }
@@ -287,7 +287,7 @@ internal static partial class ThreadFanOut
         var last = positions.Max();
         var firstStart = workers.SelectMany(w => w.Usage.Starts).Min(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
         var lastStart = workers.SelectMany(w => w.Usage.Starts).Max(st => block.Operations.IndexOf(OperationFacts.StatementIn(st, block)!));
-        var firstJoin = workers.SelectMany(w => w.Usage.Joins).Min(j => block.Operations.IndexOf(OperationFacts.StatementIn(j, block)!));
+        var firstJoin = workers.SelectMany(w => w.Usage.Joins.Concat<IOperation>(w.Usage.PollJoins)).Min(j => block.Operations.IndexOf(OperationFacts.StatementIn(j, block)!));
         anchor = block.Operations[first];
         var threadLocals = statements.OfType<IVariableDeclarationGroupOperation>().SelectMany(d => d.GetDeclaredVariables()).ToList();
         var movedPast = false;

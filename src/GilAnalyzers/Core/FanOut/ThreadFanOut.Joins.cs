@@ -24,14 +24,16 @@ internal static partial class ThreadFanOut
     /// <c>while (a.IsAlive || b.IsAlive) Thread.Sleep(10);</c>, also through a lambda of the condition
     /// (<c>while (threads.Any(t =&gt; t.IsAlive))</c>).
     /// </summary>
-    private static bool IsPollWaitCondition(IOperation isAlive)
+    private static bool IsPollWaitCondition(IOperation isAlive, out IWhileLoopOperation loop)
     {
+        loop = null!;
         var node = isAlive;
         for (var depth = 0; depth < 12 && node.Parent is { } parent; depth++)
         {
-            if (parent is IWhileLoopOperation loop && loop.Condition == node)
+            if (parent is IWhileLoopOperation found && found.Condition == node)
             {
-                return OnlyWaits(loop.Body);
+                loop = found;
+                return OnlyWaits(found.Body);
             }
 
             if (parent is IExpressionStatementOperation or IVariableDeclarationGroupOperation || parent is IBlockOperation { Parent: not IAnonymousFunctionOperation })
@@ -44,6 +46,18 @@ internal static partial class ThreadFanOut
 
         return false;
     }
+
+    /// <summary>
+    /// A poll condition made only of <c>t.IsAlive</c> reads of thread locals joined by <c>||</c>
+    /// (<c>a.IsAlive || b.IsAlive</c>): it is false as soon as those threads have ended.
+    /// </summary>
+    private static bool OnlyPollsLocalThreads(IOperation condition)
+        => OperationFacts.StripConversions(condition) switch
+        {
+            IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or2 => OnlyPollsLocalThreads(or2.LeftOperand) && OnlyPollsLocalThreads(or2.RightOperand),
+            IPropertyReferenceOperation { Property.Name: "IsAlive", Instance: ILocalReferenceOperation } => true,
+            _ => false,
+        };
 
     /// <summary>A loop body that does nothing but wait: <c>Thread.Sleep</c>, <c>Thread.Yield</c>, <c>Thread.SpinWait</c>, <c>SpinWait.SpinOnce</c>, or nothing.</summary>
     private static bool OnlyWaits(IOperation body)

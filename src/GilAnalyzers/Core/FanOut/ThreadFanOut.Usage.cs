@@ -627,11 +627,24 @@ internal static partial class ThreadFanOut
                 return;
             }
 
-            if (property.Property.Name == "IsAlive" && !isWrite && IsPollWaitCondition(property))
+            if (property.Property.Name == "IsAlive" && !isWrite && IsPollWaitCondition(property, out var pollLoop))
             {
                 // while (a.IsAlive || b.IsAlive) Thread.Sleep(10); / while (threads.Any(t => t.IsAlive)) Thread.Sleep(50);
                 PollJoins.Add(property);
-                FixBlocker ??= "the threads are waited for by polling IsAlive";
+                if (pollLoop.Parent is IBlockOperation && OnlyPollsLocalThreads(pollLoop.Condition!))
+                {
+                    // Nothing but the threads' IsAlive in the condition: once the threads have run, the loop ends at once,
+                    // so the rewrite may drop it like a Join statement.
+                    if (!OutsideStatements.Contains(pollLoop))
+                    {
+                        OutsideStatements.Add(pollLoop);
+                    }
+                }
+                else
+                {
+                    FixBlocker ??= "the threads are waited for by polling IsAlive";
+                }
+
                 return;
             }
 

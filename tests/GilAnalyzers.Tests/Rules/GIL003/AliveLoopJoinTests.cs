@@ -1,4 +1,5 @@
 using Xunit;
+using FixVerify = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.RawThreadsCpuLoopAnalyzer, GilAnalyzers.CodeFixes.RawThreadsCpuLoopFixer>;
 using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpAnalyzerVerifier<GilAnalyzers.Rules.RawThreadsCpuLoopAnalyzer>;
 
 namespace GilAnalyzers.Tests.Rules;
@@ -6,8 +7,9 @@ namespace GilAnalyzers.Tests.Rules;
 /// <summary>
 /// GIL003 on threads the caller waits for by polling <c>IsAlive</c> in a loop that only sleeps or yields — older code's
 /// way to write a join (<c>while (a.IsAlive || b.IsAlive) Thread.Sleep(10);</c>, <c>while (threads.Any(t =&gt; t.IsAlive))</c>).
-/// Such threads are reported like joined ones, without a rewrite (the poll is not a shape the rewrite removes); a loop
-/// that does other work while it polls, or a single <c>IsAlive</c> test, is not a join.
+/// Such threads are reported like joined ones; a pair polled by a condition made only of their <c>IsAlive</c> reads gets the
+/// <c>Parallel.Invoke</c> rewrite (the poll goes with the starts), other polls no rewrite. A loop that does other work
+/// while it polls, or a single <c>IsAlive</c> test, is not a join.
 /// </summary>
 public class AliveLoopJoinTests
 {
@@ -33,9 +35,12 @@ public class AliveLoopJoinTests
         """;
 
     [Fact]
-    public async Task PairPolledWithSleep_Reported_WithoutRewrite()
+    public async Task PairPolledWithSleep_ParallelInvoke()
     {
-        var source = Usings + """
+        // The poll reads nothing but the two threads' IsAlive: once Parallel.Invoke has run both, it would end at once,
+        // so it goes with the starts.
+        const string usings = "using System; using System.Collections.Generic; using System.Linq; using System.Threading; using System.Threading.Tasks;\n";
+        var source = usings + """
             class Halves
             {
                 public static void Run(int[] data)
@@ -46,6 +51,41 @@ public class AliveLoopJoinTests
                     left.Start();
                     right.Start();
                     while (left.IsAlive || right.IsAlive)
+                        Thread.Sleep(10);
+                }
+            }
+            """ + Sorter;
+        var fixedSource = usings + """
+            class Halves
+            {
+                public static void Run(int[] data)
+                {
+                    int mid = data.Length / 2;
+                    Parallel.Invoke(() => Sorter.Sort(data, 0, mid), () => Sorter.Sort(data, mid, data.Length));
+                }
+            }
+            """ + Sorter;
+        await FixVerify.VerifyCodeFixAsync(source, fixedSource, null, Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest,
+            FixVerify.Diagnostic(DiagnosticIds.RawThreadsCpuLoop).WithLocation(0).WithArguments("2", "recursion in 'Sort'", "Parallel.Invoke"));
+    }
+
+    [Fact]
+    public async Task PairPolledWithAnotherCondition_Reported_WithoutRewrite()
+    {
+        // The poll also waits for something else: dropping it could change what the caller waits for.
+        var source = Usings + """
+            class Halves
+            {
+                public static volatile bool Flushed;
+
+                public static void Run(int[] data)
+                {
+                    int mid = data.Length / 2;
+                    var left = {|#0:new Thread(() => Sorter.Sort(data, 0, mid))|};
+                    var right = new Thread(() => Sorter.Sort(data, mid, data.Length));
+                    left.Start();
+                    right.Start();
+                    while (left.IsAlive || right.IsAlive || !Flushed)
                         Thread.Sleep(10);
                 }
             }
