@@ -72,7 +72,7 @@ internal static partial class ThreadFanOut
             return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, holderBlocker is null ? null : handle.ShapeBlocker + ": " + holderBlocker);
         }
 
-        var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (usage.Joins.Count == 0 ? NotJoinedBlocker(usage) : null);
+        var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (!usage.WaitedFor ? NotJoinedBlocker(usage) : null);
         if (blocker is null)
         {
             blocker = PlanLoop(handle, usage, index ?? callerIndex, bound ?? callerBound, callerIndex is not null, root, types, out plan);

@@ -56,8 +56,25 @@ internal static partial class ThreadFanOut
         {
             IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or2 => OnlyPollsLocalThreads(or2.LeftOperand) && OnlyPollsLocalThreads(or2.RightOperand),
             IPropertyReferenceOperation { Property.Name: "IsAlive", Instance: ILocalReferenceOperation } => true,
+            IInvocationOperation any => IsAnyAlive(any),
             _ => false,
         };
+
+    /// <summary><c>threads.Any(t =&gt; t.IsAlive)</c> over a local collection: true while one of its threads runs.</summary>
+    private static bool IsAnyAlive(IInvocationOperation invocation)
+    {
+        if (invocation.TargetMethod.Name != "Any" || invocation.Arguments.Length != 2
+            || OperationFacts.StripConversions(invocation.Arguments[0].Value) is not ILocalReferenceOperation
+            || OperationFacts.UnwrapDelegate(invocation.Arguments[1].Value) is not IAnonymousFunctionOperation { Symbol.Parameters.Length: 1 } lambda)
+        {
+            return false;
+        }
+
+        var statements = lambda.Body.Operations;
+        return statements.Length == 1
+               && statements[0] is IReturnOperation { ReturnedValue: IPropertyReferenceOperation { Property.Name: "IsAlive", Instance: IParameterReferenceOperation alive } }
+               && SymbolEqualityComparer.Default.Equals(alive.Parameter, lambda.Symbol.Parameters[0]);
+    }
 
     /// <summary>A loop body that does nothing but wait: <c>Thread.Sleep</c>, <c>Thread.Yield</c>, <c>Thread.SpinWait</c>, <c>SpinWait.SpinOnce</c>, or nothing.</summary>
     private static bool OnlyWaits(IOperation body)

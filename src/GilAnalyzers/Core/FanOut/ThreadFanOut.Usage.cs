@@ -440,7 +440,7 @@ internal static partial class ThreadFanOut
 
             private void Invocation(IInvocationOperation invocation, IArgumentOperation? argument)
             {
-                if (!IsForEachJoin(invocation))
+                if (!IsForEachJoin(invocation) && !IsAlivePoll(invocation))
                 {
                     Block();
                 }
@@ -716,6 +716,13 @@ internal static partial class ThreadFanOut
         /// <c>threads.ForEach(t =&gt; t.Join())</c> / <c>Array.ForEach(threads, t =&gt; t.Join())</c>, and the same with
         /// <c>t.Start()</c>: a join or start loop the rewrite removes.
         /// </summary>
+        /// <summary>
+        /// <c>threads.Any(t =&gt; t.IsAlive)</c> as the whole condition of a poll loop that only waits: the collection is
+        /// read to wait for its threads, like a join loop.
+        /// </summary>
+        private static bool IsAlivePoll(IInvocationOperation invocation)
+            => IsAnyAlive(invocation) && invocation.Parent is IWhileLoopOperation loop && loop.Condition == invocation && OnlyWaits(loop.Body);
+
         private static bool IsForEachJoin(IInvocationOperation invocation)
         {
             if (invocation.TargetMethod.Name != "ForEach" || invocation.Parent is not IExpressionStatementOperation)

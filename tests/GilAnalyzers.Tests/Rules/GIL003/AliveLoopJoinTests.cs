@@ -187,4 +187,42 @@ public class AliveLoopJoinTests
             """;
         await VerifyCS.VerifyAnalyzerAsync(source);
     }
+
+    [Fact]
+    public async Task ListPolledWithAnyAlive_ParallelFor()
+    {
+        const string usings = "using System; using System.Collections.Generic; using System.Linq; using System.Threading; using System.Threading.Tasks;\n";
+        var source = usings + """
+            class Bands
+            {
+                public static void Run(int[] data, int parts)
+                {
+                    var threads = new List<Thread>();
+                    for (int p = 0; p < parts; p++)
+                    {
+                        int lo = p * data.Length / parts, hi = (p + 1) * data.Length / parts;
+                        var t = {|#0:new Thread(() => Sorter.Sort(data, lo, hi))|};
+                        t.Start();
+                        threads.Add(t);
+                    }
+                    while (threads.Any(t => t.IsAlive)) { Thread.Sleep(10); }
+                }
+            }
+            """ + Sorter;
+        var fixedSource = usings + """
+            class Bands
+            {
+                public static void Run(int[] data, int parts)
+                {
+                    Parallel.For(0, parts, p =>
+                    {
+                        int lo = p * data.Length / parts, hi = (p + 1) * data.Length / parts;
+                        Sorter.Sort(data, lo, hi);
+                    });
+                }
+            }
+            """ + Sorter;
+        await FixVerify.VerifyCodeFixAsync(source, fixedSource, null, Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest,
+            FixVerify.Diagnostic(DiagnosticIds.RawThreadsCpuLoop).WithLocation(0).WithArguments("'parts'", "recursion in 'Sort'", "Parallel.For"));
+    }
 }
