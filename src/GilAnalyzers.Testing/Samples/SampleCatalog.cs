@@ -6,10 +6,9 @@ namespace GilAnalyzers.Testing;
 /// A sample program under samples/GIL00x.Name/: the rule it shows, the size the execution tests run its entry at
 /// (<c>Sample.Run(int)</c>; <c>Sample.Run()</c> is the full size), and the code action its fix applies first.
 /// <see cref="RunsInProcess"/> is false where the fixed program needs its own process (GIL006's worker processes load
-/// the application from disk), so it cannot run in a collectible load context. <see cref="FollowUps"/> names the rules
-/// that may still report a site after the preferred fix because the fixed code is itself a (smaller) finding of theirs.
+/// the application from disk), so it cannot run in a collectible load context.
 /// </summary>
-public sealed record SampleInfo(string Name, string Rule, int TestSize, string PreferredFix, bool RunsInProcess = true, params string[] FollowUps)
+public sealed record SampleInfo(string Name, string Rule, int TestSize, string PreferredFix, bool RunsInProcess = true)
 {
     /// <summary>The entry method's full name without its arguments: every sample declares <c>Sample</c> in the global namespace (samples/README.md).</summary>
     public string Entry => "Sample.Run";
@@ -28,9 +27,7 @@ public static class SampleCatalog
         new SampleInfo("GIL001.LockedMonteCarloPi", DiagnosticIds.SharedLockAroundCpuWork, 200, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
         new SampleInfo("GIL001.LockedMandelbrotRows", DiagnosticIds.SharedLockAroundCpuWork, 200, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey),
         new SampleInfo("GIL001.SemaphoreHashChain", DiagnosticIds.SharedLockAroundCpuWork, 40, SharedLockAroundCpuWorkFixer.ThreadLocalKey),
-        // Once the lock no longer serialises the blocks, the Task.Run blocks joined by Task.WaitAll are still a
-        // hand-made fan-out (GIL004, reported without a rewrite: the blocks step by BlockSize).
-        new SampleInfo("GIL001.TaskRunFanOutPrimeCount", DiagnosticIds.SharedLockAroundCpuWork, 250_003, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey, true, DiagnosticIds.HandRolledPoolFanOut),
+        new SampleInfo("GIL001.TaskRunFanOutPrimeCount", DiagnosticIds.SharedLockAroundCpuWork, 250_003, SharedLockAroundCpuWorkFixer.MoveOutOfLockKey),
         new SampleInfo("GIL002.SynchronizedParticleSimulation", DiagnosticIds.SynchronizedCpuMethod, 150, SynchronizedCpuMethodFixer.NarrowLockKey),
         new SampleInfo("GIL003.CallerSlicePartialSlots", DiagnosticIds.RawThreadsCpuLoop, 3_001, RawThreadsCpuLoopFixer.ParallelForRangeKey),
         new SampleInfo("GIL003.ThreadArraySumOfSquares", DiagnosticIds.RawThreadsCpuLoop, 2_000_003, RawThreadsCpuLoopFixer.ParallelForPartitionsKey),

@@ -2631,28 +2631,11 @@ internal sealed class WorkCostModel
     /// <c>new int[] { … }</c>) and never written again in the function around <paramref name="loop"/>: its element count,
     /// else -1.
     /// </summary>
-    /// <remarks>
-    /// Also <c>t.Length</c> and <c>t.GetLength(d)</c> of an array field written out in its declaration and never assigned
-    /// again (a small literal table or matrix: see <see cref="ConstantFields.WrittenOutExtent"/>).
-    /// </remarks>
     private static long WrittenOutLength(IOperation bound, ILoopOperation loop)
-    {
-        switch (OperationFacts.StripConversions(bound))
-        {
-            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance }:
-                return OperationFacts.StripConversions(instance) switch
-                {
-                    ILocalReferenceOperation local => WrittenOutElements(local.Local, loop),
-                    IFieldReferenceOperation { SemanticModel: { } model } field => ConstantFields.WrittenOutExtent(field.Field, -1, model.Compilation),
-                    _ => -1,
-                };
-            case IInvocationOperation { TargetMethod.Name: "GetLength", Instance: { } table, Arguments: { Length: 1 } arguments, SemanticModel: { } tableModel }
-                when OperationFacts.StripConversions(table) is IFieldReferenceOperation field && arguments[0].Value.ConstantValue is { HasValue: true, Value: int dimension } && dimension >= 0:
-                return ConstantFields.WrittenOutExtent(field.Field, dimension, tableModel.Compilation);
-            default:
-                return -1;
-        }
-    }
+        => OperationFacts.StripConversions(bound) is IPropertyReferenceOperation { Property.Name: "Length", Instance: { } instance }
+           && OperationFacts.StripConversions(instance) is ILocalReferenceOperation local
+            ? WrittenOutElements(local.Local, loop)
+            : -1;
 
     private static long WrittenOutElements(ILocalSymbol local, ILoopOperation loop)
     {

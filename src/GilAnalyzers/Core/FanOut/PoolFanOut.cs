@@ -28,7 +28,6 @@ internal static partial class PoolFanOut
                     => AnalyzeWrapped(invocation, wrapper, functionRoot, types, costModel),
                 IInvocationOperation invocation when IsUnkeptTaskLaunch(invocation, functionRoot, types) => AnalyzeUnkeptTasks(invocation, functionRoot, types, costModel),
                 IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)"),
-                IInvocationOperation invocation when IsPoolTaskLaunch(invocation, types) => AnalyzeKeptPoolTasks(invocation, functionRoot, types, costModel),
                 IObjectCreationOperation creation when IsTaskType(creation.Type, types) && creation.Arguments.Length >= 1 => AnalyzeTasks(creation, creation.Arguments[0].Value, functionRoot, types, costModel, "new Task(...).Start()"),
                 _ => null,
             };
@@ -1833,7 +1832,7 @@ internal static partial class PoolFanOut
 
     internal static bool IsTaskType(ITypeSymbol? type, KnownTypes types) => KnownTypes.Is(type, types.Task) || KnownTypes.Is(type, types.TaskOfT);
 
-    private static FanOut? AnalyzeTasks(IOperation launch, IOperation delegateArgument, IOperation root, KnownTypes types, WorkCostModel costModel, string mechanism, bool blockingJoinOnly = false)
+    private static FanOut? AnalyzeTasks(IOperation launch, IOperation delegateArgument, IOperation root, KnownTypes types, WorkCostModel costModel, string mechanism)
     {
         var loop = OperationFacts.EnclosingLoop(launch, root);
         var @delegate = OperationFacts.UnwrapDelegate(delegateArgument) ?? DelegateOfField(delegateArgument, costModel);
@@ -1845,7 +1844,7 @@ internal static partial class PoolFanOut
         if (loop is null && SelectedTasks(launch, root, types) is { } query)
         {
             // var tasks = Enumerable.Range(0, n).Select(i => Task.Factory.StartNew(..., LongRunning)).ToArray(); Task.WaitAll(tasks);
-            return AnalyzeSelectedTasks(launch, @delegate, query, types, costModel, mechanism, blockingJoinOnly);
+            return AnalyzeSelectedTasks(launch, @delegate, query, types, costModel, mechanism);
         }
 
         // Where the task goes: tasks[i] = ..., tasks.Add(...).
@@ -1876,7 +1875,7 @@ internal static partial class PoolFanOut
         }
 
         var join = FindTaskJoin(collection, root, types, costModel);
-        if (join is null || (blockingJoinOnly && (join.Value.InOtherMethod || collection is not ILocalSymbol || !IsBlockingTaskJoin(join.Value.Join))))
+        if (join is null)
         {
             return null;
         }

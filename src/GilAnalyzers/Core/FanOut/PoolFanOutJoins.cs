@@ -504,7 +504,7 @@ internal static partial class PoolFanOut
                && function.Body.Operations.Length <= 2;
     }
 
-    private static FanOut? AnalyzeSelectedTasks(IOperation launch, IOperation @delegate, TaskQuery query, KnownTypes types, WorkCostModel costModel, string mechanism, bool blockingJoinOnly)
+    private static FanOut? AnalyzeSelectedTasks(IOperation launch, IOperation @delegate, TaskQuery query, KnownTypes types, WorkCostModel costModel, string mechanism)
     {
         if (launch is IObjectCreationOperation)
         {
@@ -513,7 +513,7 @@ internal static partial class PoolFanOut
         }
 
         var join = FindTaskJoin(query.Collection, query.Root, types, costModel);
-        if (join is null || (blockingJoinOnly && (join.Value.InOtherMethod || !IsBlockingTaskJoin(join.Value.Join))))
+        if (join is null)
         {
             return null;
         }

@@ -317,63 +317,6 @@ internal static partial class PoolFanOut
     /// <c>Task.Run(work)</c> / <c>factory.StartNew(work, …)</c> whose task is dropped: the statement discards it, or it
     /// goes into a local nothing reads. Such a task can only be joined by what its work signals.
     /// </summary>
-    /// <summary>
-    /// <c>Task.Run(…)</c> or a factory's <c>StartNew(…)</c> (a LongRunning one is matched before this): a work item of the
-    /// thread pool in a task.
-    /// </summary>
-    private static bool IsPoolTaskLaunch(IInvocationOperation invocation, KnownTypes types)
-    {
-        var method = invocation.TargetMethod;
-        return invocation.Arguments.Length >= 1
-               && ((method.Name == "Run" && KnownTypes.Is(method.ContainingType, types.Task))
-                   || (method.Name == "StartNew" && KnownTypes.Is(method.ContainingType, types.TaskFactory)));
-    }
-
-    /// <summary>
-    /// Pool tasks (<c>Task.Run</c>, <c>StartNew</c>) started one per item or chunk in a loop (or a <c>Select</c> made into an
-    /// array or list), kept in a local array or list,
-    /// and joined by a call that blocks the caller until all are done — <c>Task.WaitAll(tasks)</c>, a <c>Wait()</c> or
-    /// <c>Result</c> per task, <c>Task.WhenAll(tasks).Wait()</c> — around CPU-bound work: a hand-made
-    /// <c>Parallel.For</c> that also holds a thread blocked for the whole run. Async lambdas and awaited joins are
-    /// asynchronous code offloading work, not this shape, and stay quiet.
-    /// </summary>
-    private static FanOut? AnalyzeKeptPoolTasks(IInvocationOperation launch, IOperation root, KnownTypes types, WorkCostModel costModel)
-    {
-        if ((OperationFacts.EnclosingLoop(launch, root) is null && SelectedTasks(launch, root, types) is null)
-            || OperationFacts.UnwrapDelegate(launch.Arguments[0].Value) is not { } work
-            || work is IAnonymousFunctionOperation { Symbol.IsAsync: true }
-            || (launch.TargetMethod.Name == "StartNew" && !IsDefaultFactory(launch.Instance)))
-        {
-            // StartNew on a factory the code was handed or keeps (a field, a parameter): its scheduler is the user's
-            // choice (limited concurrency, a dedicated scheduler), which Parallel.For would not keep.
-            return null;
-        }
-
-        var mechanism = launch.TargetMethod.Name == "Run" ? "Task.Run" : "Task.Factory.StartNew";
-        return AnalyzeTasks(launch, launch.Arguments[0].Value, root, types, costModel, mechanism, blockingJoinOnly: true);
-    }
-
-    /// <summary><c>Task.Factory</c> or <c>Task&lt;T&gt;.Factory</c>: the default scheduler's factory.</summary>
-    private static bool IsDefaultFactory(IOperation? instance)
-        => instance is not null && OperationFacts.StripConversions(instance) is IPropertyReferenceOperation { Property: { Name: "Factory", IsStatic: true, ContainingType.Name: "Task" } };
-
-    /// <summary>Whether a task join blocks the caller: <c>WaitAll</c> or a wait loop, or <c>WhenAll(…)</c> followed by <c>.Wait()</c>, <c>.Result</c> or <c>.GetAwaiter().GetResult()</c>.</summary>
-    private static bool IsBlockingTaskJoin(IOperation join)
-    {
-        if (join is not IInvocationOperation { TargetMethod.Name: "WhenAll" } whenAll)
-        {
-            return true;
-        }
-
-        return whenAll.Parent switch
-        {
-            IInvocationOperation { TargetMethod.Name: "Wait" } => true,
-            IPropertyReferenceOperation { Property.Name: "Result" } => true,
-            IInvocationOperation { TargetMethod.Name: "GetAwaiter", Parent: IInvocationOperation { TargetMethod.Name: "GetResult" } } => true,
-            _ => false,
-        };
-    }
-
     private static bool IsUnkeptTaskLaunch(IInvocationOperation invocation, IOperation root, KnownTypes types)
     {
         var method = invocation.TargetMethod;
