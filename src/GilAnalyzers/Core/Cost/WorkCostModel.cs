@@ -1595,11 +1595,6 @@ internal sealed class WorkCostModel
         => ns is { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 
     /// <summary>
-    /// A spin-wait: a <c>while</c>/<c>do</c> loop with an empty body whose condition only reads shared state — a field,
-    /// Volatile / Interlocked — without advancing anything (<c>while (!_ready) { }</c>, <c>while (Volatile.Read(ref _flag) == 0) ;</c>,
-    /// <c>while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) { }</c>).
-    /// </summary>
-    /// <summary>
     /// A loop whose every statement bumps a shared field by a constant: <c>Interlocked.Increment(ref s_count)</c>,
     /// <c>Interlocked.Add(ref _total, 2)</c>, <c>lock (gate) { s_count++; }</c> or a bare <c>s_count++</c>. An update that reads the data
     /// (<c>Interlocked.Add(ref total, data[i])</c>) is a reduction, and stays work.
@@ -1685,6 +1680,11 @@ internal sealed class WorkCostModel
         }
     }
 
+    /// <summary>
+    /// A spin-wait: a <c>while</c>/<c>do</c> loop with an empty body whose condition only reads shared state — a field,
+    /// Volatile / Interlocked — without advancing anything (<c>while (!_ready) { }</c>, <c>while (Volatile.Read(ref _flag) == 0) ;</c>,
+    /// <c>while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0) { }</c>).
+    /// </summary>
     private static bool IsSpinWait(ILoopOperation loop)
     {
         if (loop is not IWhileLoopOperation { Condition: { } condition } || !IsEmpty(loop.Body))

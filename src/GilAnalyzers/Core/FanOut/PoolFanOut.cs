@@ -358,7 +358,7 @@ internal static partial class PoolFanOut
     {
         var loop = OperationFacts.EnclosingLoop(queue, root);
         // QueueUserWorkItem(_callback, state) with _callback = new WaitCallback(Process) in the constructor: Process.
-        var @delegate = OperationFacts.UnwrapDelegate(queue.Arguments[0].Value) ?? DelegateOfField(queue.Arguments[0].Value, costModel);
+        var @delegate = WorkDelegate(queue.Arguments[0].Value, costModel);
         if (@delegate is null)
         {
             return null;
@@ -976,7 +976,7 @@ internal static partial class PoolFanOut
             if (operation is IWhileLoopOperation { Condition: { } condition } loop
                 && loop.Syntax.SpanStart > site.Queue.Syntax.SpanStart
                 && References(condition, counter)
-                && OnlyWaits(loop.Body, types))
+                && OperationFacts.OnlyWaits(loop.Body, types))
             {
                 return new QueuedJoin("pending counter polled in a sleep loop", null, ImmutableArray.Create(step), PollingJoinBlocker, wait: loop);
             }
@@ -1050,28 +1050,6 @@ internal static partial class PoolFanOut
                && KnownTypes.Is(interlocked.TargetMethod.ContainingType, types.Interlocked)
                && OperationFacts.StripConversions(interlocked.Arguments[0].Value) is IFieldReferenceOperation { Field.IsStatic: false, Instance: IInstanceReferenceOperation } field
                && SymbolEqualityComparer.Default.Equals(field.Field.ContainingType, method.ContainingType);
-    }
-
-    /// <summary>A loop body that only waits: <c>Thread.Sleep</c>, <c>Thread.Yield</c>, <c>Thread.SpinWait</c>, <c>SpinWait.SpinOnce</c>, or nothing.</summary>
-    private static bool OnlyWaits(IOperation body, KnownTypes types)
-    {
-        var statements = body is IBlockOperation block ? block.Operations : ImmutableArray.Create(body);
-        foreach (var statement in statements)
-        {
-            if (statement is IEmptyOperation)
-            {
-                continue;
-            }
-
-            if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation call }
-                || !((OperationFacts.IsThread(call.TargetMethod.ContainingType, types) && call.TargetMethod.Name is "Sleep" or "Yield" or "SpinWait")
-                     || (call.TargetMethod.ContainingType.Name == "SpinWait" && call.TargetMethod.Name == "SpinOnce")))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>
@@ -1248,10 +1226,6 @@ internal static partial class PoolFanOut
     }
 
     /// <summary>
-    /// The collection an event belongs to: <c>events[i]</c>, <c>list[i]</c>, or a local stored with
-    /// <c>events.Add(e)</c> / <c>events[i] = e</c>.
-    /// </summary>
-    /// <summary>
     /// The array or list that code under <paramref name="root"/> (not inside lambdas) stores a matching value into:
     /// <c>slots[i] = value</c> or <c>list.Add(value)</c>, the first one in tree order.
     /// </summary>
@@ -1273,6 +1247,10 @@ internal static partial class PoolFanOut
         return null;
     }
 
+    /// <summary>
+    /// The collection an event belongs to: <c>events[i]</c>, <c>list[i]</c>, or a local stored with
+    /// <c>events.Add(e)</c> / <c>events[i] = e</c>.
+    /// </summary>
     private static ISymbol? EventCollection(IOperation eventExpression, IOperation root)
     {
         switch (OperationFacts.StripConversions(eventExpression))
@@ -1503,7 +1481,6 @@ internal static partial class PoolFanOut
         return value;
     }
 
-    /// <summary>The initialiser of a local declared in <paramref name="body"/> and never reassigned there.</summary>
     /// <summary>
     /// The value a deconstruction declaration in <paramref name="body"/> takes <paramref name="local"/> from
     /// (<c>var (rows, done) = ((int[], ManualResetEvent))state;</c> or <c>(var rows, var done) = …</c>), with the local's
@@ -1559,6 +1536,7 @@ internal static partial class PoolFanOut
         }
     }
 
+    /// <summary>The initialiser of a local declared in <paramref name="body"/> and never reassigned there.</summary>
     private static IOperation? LocalCopy(ILocalSymbol local, IOperation body)
         => OperationFacts.IsWrittenAfterDeclaration(local, body) ? null : OperationFacts.InitializerOf(local, body);
 
@@ -1835,7 +1813,7 @@ internal static partial class PoolFanOut
     private static FanOut? AnalyzeTasks(IOperation launch, IOperation delegateArgument, IOperation root, KnownTypes types, WorkCostModel costModel, string mechanism)
     {
         var loop = OperationFacts.EnclosingLoop(launch, root);
-        var @delegate = OperationFacts.UnwrapDelegate(delegateArgument) ?? DelegateOfField(delegateArgument, costModel);
+        var @delegate = WorkDelegate(delegateArgument, costModel);
         if (@delegate is null)
         {
             return null;

@@ -292,6 +292,13 @@ internal static partial class PoolFanOut
     }
 
     /// <summary>
+    /// The lambda or method group a work argument stands for: written in place, or kept in a delegate field that one
+    /// constructor assignment fills (<see cref="DelegateOfField"/>).
+    /// </summary>
+    private static IOperation? WorkDelegate(IOperation argument, WorkCostModel costModel)
+        => OperationFacts.UnwrapDelegate(argument) ?? DelegateOfField(argument, costModel);
+
+    /// <summary>
     /// The lambda or method group a delegate-typed field holds when one constructor of its class assigns it once
     /// (<c>FindPrimes = range =&gt; { ... };</c>), so <c>new Task(FindPrimes, range)</c> can be judged by that body.
     /// </summary>

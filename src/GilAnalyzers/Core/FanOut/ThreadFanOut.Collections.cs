@@ -72,7 +72,7 @@ internal static partial class ThreadFanOut
             return new FanOut(FanOutShape.Loop, handle.Site, count, cost, "new Thread", plan, holderBlocker is null ? null : handle.ShapeBlocker + ": " + holderBlocker);
         }
 
-        var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (!usage.WaitedFor ? NotJoinedBlocker(usage) : null);
+        var blocker = handle.ShapeBlocker ?? usage.FixBlocker ?? (!usage.WaitedFor ? CountdownJoinBlocker : null);
         if (blocker is null)
         {
             blocker = PlanLoop(handle, usage, index ?? callerIndex, bound ?? callerBound, callerIndex is not null, root, types, out plan);
@@ -154,10 +154,6 @@ internal static partial class ThreadFanOut
     }
 
     /// <summary>
-    /// How many threads the creation loop makes, as the message words it, with the index and bound of a loop from 0
-    /// (or of a loop from 1, whose partition 0 the calling thread runs); null when a constant count is below two.
-    /// </summary>
-    /// <summary>
     /// The value of a loop bound known before the loop runs: a constant, or a local initialised with one and never written
     /// again (<c>int nrThreads = 1;</c>), also through <c>threads.Length</c> of a local array made with such a size.
     /// </summary>
@@ -184,6 +180,10 @@ internal static partial class ThreadFanOut
             : null;
     }
 
+    /// <summary>
+    /// How many threads the creation loop makes, as the message words it, with the index and bound of a loop from 0
+    /// (or of a loop from 1, whose partition 0 the calling thread runs); null when a constant count is below two.
+    /// </summary>
     private static string? LoopCount(ILoopOperation loop, out ILocalSymbol? index, out IOperation? bound, out ILocalSymbol? callerIndex, out IOperation? callerBound)
     {
         index = null;

@@ -30,17 +30,17 @@ internal static partial class ThreadFanOut
     }
 
     /// <summary>
-    /// What a raw thread's body spends its time on. Waiting anywhere in it — a blocking wait, a sleep, a spin loop, also
-    /// a few source calls deep — makes it a coordination thread (I/O-bound verdict). Otherwise a little I/O up front or
-    /// around the work (check a file, read a config, print progress once per outer iteration) does not decide: when the
-    /// CPU-bound part runs at a deeper loop level than every I/O call, the time goes to the CPU.
-    /// </summary>
-    /// <summary>
     /// Below this many iterations in all (every trip count a constant), a thread's work costs less than the thread: tens of
     /// microseconds to create, start and join one, against nanoseconds per simple iteration.
     /// </summary>
     public const long MinThreadIterations = 10_000;
 
+    /// <summary>
+    /// What a raw thread's body spends its time on. Waiting anywhere in it — a blocking wait, a sleep, a spin loop, also
+    /// a few source calls deep — makes it a coordination thread (I/O-bound verdict). Otherwise a little I/O up front or
+    /// around the work (check a file, read a config, print progress once per outer iteration) does not decide: when the
+    /// CPU-bound part runs at a deeper loop level than every I/O call, the time goes to the CPU.
+    /// </summary>
     public static WorkCost ThreadCost(IOperation @delegate, WorkCostModel costModel, KnownTypes types)
     {
         var body = DelegateBody(@delegate);

@@ -61,8 +61,7 @@ internal static partial class ThreadFanOut
         }
 
         FanOutPlan? plan = null;
-        var unjoined = workers.Where(w => !w.Usage.WaitedFor).Select(w => w.Usage).FirstOrDefault();
-        var blocker = unjoined is not null ? NotJoinedBlocker(unjoined) : PlanExplicit(workers, root, types, out plan);
+        var blocker = workers.Any(w => !w.Usage.WaitedFor) ? CountdownJoinBlocker : PlanExplicit(workers, root, types, out plan);
         return new FanOut(FanOutShape.Explicit, workers[0].Handle.Site, workers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), workers[0].Cost, "new Thread", blocker is null ? plan : null, blocker);
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -14,9 +13,8 @@ internal static partial class ThreadFanOut
     private static bool IsJoined(ThreadUsage usage, ThreadHandle handle, IOperation root, KnownTypes types)
         => usage.WaitedFor || (handle.Delegate is not null && JoinedByCountdown(handle.Delegate, root, types));
 
-    /// <summary>What to say when threads without a <c>Join</c> are not rewritten.</summary>
-    private static string NotJoinedBlocker(ThreadUsage usage)
-        => usage.PollJoins.Count > 0 ? "the threads are waited for by polling IsAlive" : "the threads signal a CountdownEvent instead of being joined";
+    /// <summary>Why threads the function waits for neither by <c>Join</c> nor by an <c>IsAlive</c> poll are not rewritten.</summary>
+    private const string CountdownJoinBlocker = "the threads signal a CountdownEvent instead of being joined";
 
     /// <summary>
     /// Whether <paramref name="isAlive"/> (a read of <c>Thread.IsAlive</c>) is part of the condition of a <c>while</c> or
@@ -24,7 +22,7 @@ internal static partial class ThreadFanOut
     /// <c>while (a.IsAlive || b.IsAlive) Thread.Sleep(10);</c>, also through a lambda of the condition
     /// (<c>while (threads.Any(t =&gt; t.IsAlive))</c>).
     /// </summary>
-    private static bool IsPollWaitCondition(IOperation isAlive, out IWhileLoopOperation loop)
+    private static bool IsPollWaitCondition(IOperation isAlive, KnownTypes types, out IWhileLoopOperation loop)
     {
         loop = null!;
         var node = isAlive;
@@ -33,7 +31,7 @@ internal static partial class ThreadFanOut
             if (parent is IWhileLoopOperation found && found.Condition == node)
             {
                 loop = found;
-                return OnlyWaits(found.Body);
+                return OperationFacts.OnlyWaits(found.Body, types);
             }
 
             if (parent is IExpressionStatementOperation or IVariableDeclarationGroupOperation || parent is IBlockOperation { Parent: not IAnonymousFunctionOperation })
@@ -74,28 +72,6 @@ internal static partial class ThreadFanOut
         return statements.Length == 1
                && statements[0] is IReturnOperation { ReturnedValue: IPropertyReferenceOperation { Property.Name: "IsAlive", Instance: IParameterReferenceOperation alive } }
                && SymbolEqualityComparer.Default.Equals(alive.Parameter, lambda.Symbol.Parameters[0]);
-    }
-
-    /// <summary>A loop body that does nothing but wait: <c>Thread.Sleep</c>, <c>Thread.Yield</c>, <c>Thread.SpinWait</c>, <c>SpinWait.SpinOnce</c>, or nothing.</summary>
-    private static bool OnlyWaits(IOperation body)
-    {
-        var statements = body is IBlockOperation block ? block.Operations : ImmutableArray.Create(body);
-        foreach (var statement in statements)
-        {
-            if (statement is IEmptyOperation)
-            {
-                continue;
-            }
-
-            if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation call }
-                || call.TargetMethod.Name is not ("Sleep" or "Yield" or "SpinWait" or "SpinOnce")
-                || call.TargetMethod.ContainingType?.Name is not ("Thread" or "SpinWait"))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>

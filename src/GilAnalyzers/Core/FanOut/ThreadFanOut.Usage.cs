@@ -440,7 +440,7 @@ internal static partial class ThreadFanOut
 
             private void Invocation(IInvocationOperation invocation, IArgumentOperation? argument)
             {
-                if (!IsForEachJoin(invocation) && !IsAlivePoll(invocation))
+                if (!IsForEachJoin(invocation) && !IsAlivePoll(invocation, _types))
                 {
                     Block();
                 }
@@ -543,7 +543,7 @@ internal static partial class ThreadFanOut
 
             if (parent is IPropertyReferenceOperation property && property.Instance == expression)
             {
-                ThreadProperty(property);
+                ThreadProperty(property, types);
                 return;
             }
 
@@ -605,7 +605,7 @@ internal static partial class ThreadFanOut
         }
 
         /// <summary>A Thread property read or set on one of the threads: setting IsBackground/ApartmentState marks a non-CPU worker; other uses block.</summary>
-        private void ThreadProperty(IPropertyReferenceOperation property)
+        private void ThreadProperty(IPropertyReferenceOperation property, KnownTypes types)
         {
             var isWrite = property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
             if (property.Property.Name == "IsBackground")
@@ -627,7 +627,7 @@ internal static partial class ThreadFanOut
                 return;
             }
 
-            if (property.Property.Name == "IsAlive" && !isWrite && IsPollWaitCondition(property, out var pollLoop))
+            if (property.Property.Name == "IsAlive" && !isWrite && IsPollWaitCondition(property, types, out var pollLoop))
             {
                 // while (a.IsAlive || b.IsAlive) Thread.Sleep(10); / while (threads.Any(t => t.IsAlive)) Thread.Sleep(50);
                 PollJoins.Add(property);
@@ -713,16 +713,16 @@ internal static partial class ThreadFanOut
         }
 
         /// <summary>
-        /// <c>threads.ForEach(t =&gt; t.Join())</c> / <c>Array.ForEach(threads, t =&gt; t.Join())</c>, and the same with
-        /// <c>t.Start()</c>: a join or start loop the rewrite removes.
-        /// </summary>
-        /// <summary>
         /// <c>threads.Any(t =&gt; t.IsAlive)</c> as the whole condition of a poll loop that only waits: the collection is
         /// read to wait for its threads, like a join loop.
         /// </summary>
-        private static bool IsAlivePoll(IInvocationOperation invocation)
-            => IsAnyAlive(invocation) && invocation.Parent is IWhileLoopOperation loop && loop.Condition == invocation && OnlyWaits(loop.Body);
+        private static bool IsAlivePoll(IInvocationOperation invocation, KnownTypes types)
+            => IsAnyAlive(invocation) && invocation.Parent is IWhileLoopOperation loop && loop.Condition == invocation && OperationFacts.OnlyWaits(loop.Body, types);
 
+        /// <summary>
+        /// <c>threads.ForEach(t =&gt; t.Join())</c> / <c>Array.ForEach(threads, t =&gt; t.Join())</c>, and the same with
+        /// <c>t.Start()</c>: a join or start loop the rewrite removes.
+        /// </summary>
         private static bool IsForEachJoin(IInvocationOperation invocation)
         {
             if (invocation.TargetMethod.Name != "ForEach" || invocation.Parent is not IExpressionStatementOperation)

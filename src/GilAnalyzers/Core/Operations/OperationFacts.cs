@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -773,6 +774,32 @@ internal static class OperationFacts
 
     private static bool IsWaitingThreadMethod(string name)
         => name == "Sleep" || name == "Yield" || name == "SpinWait" || name == "Join";
+
+    /// <summary>
+    /// A loop body that only waits: <c>Thread.Sleep</c>, <c>Thread.Yield</c>, <c>Thread.SpinWait</c>,
+    /// <c>SpinWait.SpinOnce</c>, or nothing (a poll whose condition carries the whole meaning; see also
+    /// <see cref="IsSpinLoop"/>, which also allows reads, branches and atomic calls).
+    /// </summary>
+    public static bool OnlyWaits(IOperation body, KnownTypes types)
+    {
+        var statements = body is IBlockOperation block ? block.Operations : ImmutableArray.Create(body);
+        foreach (var statement in statements)
+        {
+            if (statement is IEmptyOperation)
+            {
+                continue;
+            }
+
+            if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation call }
+                || !((IsThread(call.TargetMethod.ContainingType, types) && call.TargetMethod.Name is "Sleep" or "Yield" or "SpinWait")
+                     || (call.TargetMethod.ContainingType.Name == "SpinWait" && call.TargetMethod.Name == "SpinOnce")))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// A loop that only polls: <c>while (!ready) { }</c>, <c>while (Volatile.Read(ref flag) == 0) Thread.Yield();</c>,
