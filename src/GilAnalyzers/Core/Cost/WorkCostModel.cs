@@ -2214,7 +2214,7 @@ internal sealed class WorkCostModel
     /// </summary>
     private bool IsPendingMerge(ILoopOperation loop, Walk walk)
     {
-        if (!IsOverLocalList(loop) && !IsOverLocalResults(loop))
+        if (!IsOverLocalList(loop, walk) && !IsOverLocalResults(loop))
         {
             return false;
         }
@@ -2224,13 +2224,74 @@ internal sealed class WorkCostModel
         return body.Result().Kind == WorkKind.Light;
     }
 
-    /// <summary><c>foreach (var p in pending)</c> over a <c>List&lt;T&gt;</c> that a local of this function made.</summary>
-    private bool IsOverLocalList(ILoopOperation loop)
-        => loop is IForEachLoopOperation forEach
-           && OperationFacts.StripConversions(forEach.Collection) is ILocalReferenceOperation source
-           && OperationFacts.InitializerOf(source.Local, OperationFacts.FunctionRoot(loop)) is { } initializer
-           && OperationFacts.StripConversions(initializer) is IObjectCreationOperation { Type: INamedTypeSymbol { Name: "List", Arity: 1 } listType }
-           && KnownTypes.Is(listType.OriginalDefinition, _types.List);
+    /// <summary>
+    /// <c>foreach (var p in pending)</c> over a collection that a local of this function holds and that this function
+    /// made or had computed: a <c>List&lt;T&gt;</c> it created and filled, or the value of a call or a creation that the
+    /// local is never reassigned from and that cost work to make (<c>var xg = model.PlayerXg(match);</c>, a dictionary a
+    /// loop filled; see <see cref="IsProducedByWork"/>). A local that only aliases shared state (<c>var items = _items;</c>)
+    /// or a parameter is not this function's results.
+    /// </summary>
+    private bool IsOverLocalList(ILoopOperation loop, Walk walk)
+    {
+        if (loop is not IForEachLoopOperation forEach
+            || OperationFacts.StripConversions(forEach.Collection) is not ILocalReferenceOperation source)
+        {
+            return false;
+        }
+
+        var root = OperationFacts.FunctionRoot(loop);
+        if (OperationFacts.InitializerOf(source.Local, root) is not { } initializer)
+        {
+            return false;
+        }
+
+        initializer = OperationFacts.StripConversions(initializer);
+        if (initializer is IObjectCreationOperation { Type: INamedTypeSymbol { Name: "List", Arity: 1 } listType }
+            && KnownTypes.Is(listType.OriginalDefinition, _types.List))
+        {
+            return true;
+        }
+
+        return IsComputedHere(initializer) && !OperationFacts.IsWrittenAfterDeclaration(source.Local, root)
+               && IsProducedByWork(source.Local, initializer, loop, walk);
+    }
+
+    /// <summary>
+    /// Whether making the local <paramref name="local"/> cost real work outside <paramref name="merge"/>: its initial
+    /// value is CPU-bound (<c>model.PlayerXg(match)</c>, a query over the item), or a loop elsewhere in the function fills
+    /// it (<c>foreach (var b in image) local[b]++;</c>). Then the merge is a fraction of what ran unlocked. A batch that
+    /// costs nothing to make (<c>line.Split(' ')</c>) leaves the locked pass as the work itself: counting the words of a
+    /// line under the lock is the word count.
+    /// </summary>
+    private bool IsProducedByWork(ILocalSymbol local, IOperation initializer, ILoopOperation merge, Walk walk)
+    {
+        var made = new Walk(walk.Callers, walk.CancellationToken);
+        Visit(initializer, Nest.None, made);
+        if (made.Result().Kind == WorkKind.CpuBound)
+        {
+            return true;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(OperationFacts.FunctionRoot(merge)))
+        {
+            if (operation is ILoopOperation filler && filler != merge
+                && !filler.Syntax.Span.Contains(merge.Syntax.Span) && !merge.Syntax.Span.Contains(filler.Syntax.Span)
+                && OperationFacts.Descendants(filler.Body).Any(o => o is ILocalReferenceOperation reference
+                                                                     && SymbolEqualityComparer.Default.Equals(reference.Local, local)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// A local's initial value that this function computed rather than borrowed: the result of a call
+    /// (<c>calc.Gradient()</c>, <c>src.ToList()</c>) or a fresh array or object it fills itself (<c>new int[256]</c>).
+    /// </summary>
+    private static bool IsComputedHere(IOperation initializer)
+        => OperationFacts.StripConversions(initializer) is IInvocationOperation or IArrayCreationOperation or IObjectCreationOperation;
 
     /// <summary>
     /// <c>for (int i = 0; i &lt; r.Length; i++) { … r[i] … }</c> over the results array <c>r</c> that this function made
