@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using GilAnalyzers.Core;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -37,8 +39,10 @@ internal enum FoldKind
 /// <summary>A statement recognised as folding a payload into a shared accumulator.</summary>
 internal sealed class FoldPattern
 {
-    private FoldPattern(FoldKind kind, ExpressionStatementSyntax statement, ExpressionSyntax target, ISymbol accumulator, ITypeSymbol type, ExpressionSyntax? payload, IOperation? payloadOperation, bool negate, ExpressionSyntax? accumulatorArgument = null, IOperation? index = null)
+    private FoldPattern(FoldKind kind, StatementSyntax statement, ExpressionSyntax target, ISymbol accumulator, ITypeSymbol type, ExpressionSyntax? payload, IOperation? payloadOperation, bool negate, ExpressionSyntax? accumulatorArgument = null, IOperation? index = null, IReadOnlyList<ExpressionSyntax>? mentions = null, IOperation? key = null)
     {
+        AccumulatorMentions = mentions;
+        Key = key;
         Index = index;
         AccumulatorArgument = accumulatorArgument;
         Kind = kind;
@@ -59,7 +63,14 @@ internal sealed class FoldPattern
     /// <summary>For Max/Min: the accumulator as passed to Math.Max/Min.</summary>
     public ExpressionSyntax? AccumulatorArgument { get; }
 
-    public ExpressionStatementSyntax Statement { get; }
+    /// <summary>The folding statement: an expression statement, or a counting if (<see cref="MatchCountingIf"/>).</summary>
+    public StatementSyntax Statement { get; }
+
+    /// <summary>For a counting if: every mention of the accumulator in it, all retargeted to the worker's own dictionary.</summary>
+    public IReadOnlyList<ExpressionSyntax>? AccumulatorMentions { get; }
+
+    /// <summary>For a counting if: the key, computed by the worker as the payload is.</summary>
+    public IOperation? Key { get; }
 
     /// <summary>The accumulator as written (<c>total</c>, <c>this.total</c>, <c>C.total</c>).</summary>
     public ExpressionSyntax Target { get; }
@@ -81,8 +92,18 @@ internal sealed class FoldPattern
     /// <summary>Integer types whose unchecked addition wraps, so any grouping of the adds gives the same result.</summary>
     public static bool IsIntegerSumType(ITypeSymbol type) => KeyedSum.IsWrappingIntegerType(type);
 
-    public static FoldPattern? Match(StatementSyntax statement, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    /// <summary>
+    /// The fold <paramref name="statement"/> writes, or null. With <paramref name="countingIf"/>, a per-key count written
+    /// as an if (<c>if (d.ContainsKey(w)) d[w]++; else d.Add(w, 1);</c>) is a <see cref="FoldKind.KeyedSum"/> too — for
+    /// the thread-local rewrite, which retargets the whole if; rewrites that take a fold's payload apart do not ask for it.
+    /// </summary>
+    public static FoldPattern? Match(StatementSyntax statement, SemanticModel model, System.Threading.CancellationToken cancellationToken, bool countingIf = false)
     {
+        if (countingIf && statement is IfStatementSyntax ifStatement)
+        {
+            return MatchCountingIf(ifStatement, model, cancellationToken);
+        }
+
         if (statement is not ExpressionStatementSyntax expressionStatement)
         {
             return null;
@@ -196,6 +217,39 @@ internal sealed class FoldPattern
                 (ExpressionSyntax)keyed.Payload.Syntax, keyed.Payload, false, (ExpressionSyntax)keyed.LookupReceiver.Syntax)
             : null;
 
+    /// <summary>
+    /// <c>if (d.ContainsKey(k)) d[k] += e; else d[k] = e;</c> and the other counting ifs of <see cref="KeyedSum.MatchCountingIf"/>
+    /// on a dictionary held in a field or local that every mention in the if names the same way.
+    /// </summary>
+    private static FoldPattern? MatchCountingIf(IfStatementSyntax statement, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(statement, cancellationToken) is not IConditionalOperation conditional
+            || KeyedSum.MatchCountingIf(conditional) is not { } counting
+            || AccumulatorOf(counting.Dictionary) is not { } accumulator
+            || counting.Dictionary.Type is not { } type)
+        {
+            return null;
+        }
+
+        var mentions = new List<ExpressionSyntax>();
+        foreach (var operation in conditional.Descendants())
+        {
+            if (operation is IFieldReferenceOperation or ILocalReferenceOperation
+                && SymbolEqualityComparer.Default.Equals(AccumulatorOf(operation), accumulator))
+            {
+                mentions.Add((ExpressionSyntax)operation.Syntax);
+            }
+            else if (operation is IFieldReferenceOperation or ILocalReferenceOperation && Mentions(operation, accumulator))
+            {
+                // Named some other way (through another instance): not one accumulator to retarget.
+                return null;
+            }
+        }
+
+        return new FoldPattern(FoldKind.KeyedSum, statement, (ExpressionSyntax)counting.Dictionary.Syntax, accumulator, type,
+            (ExpressionSyntax?)counting.Added?.Syntax, counting.Added, false, mentions: mentions, key: counting.Key);
+    }
+
     /// <summary><c>list.Add(e)</c> on a <c>List&lt;T&gt;</c> field or local.</summary>
     private static FoldPattern? MatchCollect(ExpressionStatementSyntax statement, IInvocationOperation invocation)
         => invocation is { TargetMethod: { Name: "Add" } method, Instance: { } instance }
@@ -266,7 +320,8 @@ internal sealed class FoldPattern
     /// <summary>The same fold with the accumulator replaced by <paramref name="newTarget"/>.</summary>
     public StatementSyntax WithTarget(ExpressionSyntax newTarget)
     {
-        var nodes = AccumulatorArgument is null ? new SyntaxNode[] { Target } : new SyntaxNode[] { Target, AccumulatorArgument };
+        var nodes = AccumulatorMentions is { } mentions ? mentions.ToArray<SyntaxNode>()
+            : AccumulatorArgument is null ? new SyntaxNode[] { Target } : new SyntaxNode[] { Target, AccumulatorArgument };
         return Statement.ReplaceNodes(nodes, (original, _) => newTarget.WithTriviaFrom(original));
     }
 

@@ -1415,7 +1415,7 @@ internal sealed partial class LockFixPlanner
         }
 
         var mentions = bodyOperation.Descendants().Count(o => IsReferenceTo(o, accumulator));
-        return mentions == folds.Sum(f => f.AccumulatorArgument is null ? 1 : 2)
+        return mentions == folds.Sum(f => f.AccumulatorMentions?.Count ?? (f.AccumulatorArgument is null ? 1 : 2))
                || Refused(_why.Refuse<ThreadLocalPlan>(NoFixReasons.Regrouping, "the accumulator '" + accumulator.Name + "' is read elsewhere in the loop body"));
     }
 
@@ -1428,7 +1428,7 @@ internal sealed partial class LockFixPlanner
     {
         foreach (var statement in _region.Locked)
         {
-            var fold = FoldPattern.Match(statement, _model, _cancellationToken);
+            var fold = FoldPattern.Match(statement, _model, _cancellationToken, countingIf: true);
             if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
             {
                 AddFold(fold, folds, computations);
@@ -1500,6 +1500,11 @@ internal sealed partial class LockFixPlanner
         if (fold.Index is not null)
         {
             computations.Add(_effects.Analyze(fold.Index, _scope));
+        }
+
+        if (fold.Key is not null)
+        {
+            computations.Add(_effects.Analyze(fold.Key, _scope));
         }
     }
 
@@ -1588,7 +1593,7 @@ internal sealed partial class LockFixPlanner
         var computing = new List<StatementSyntax>();
         foreach (var inner in body)
         {
-            var fold = FoldPattern.Match(inner, _model, _cancellationToken);
+            var fold = FoldPattern.Match(inner, _model, _cancellationToken, countingIf: true);
             if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
             {
                 folds.Add(fold);
@@ -1756,7 +1761,7 @@ internal sealed partial class LockFixPlanner
                 SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(local))))),
             _ => SyntaxFactory.ExpressionStatement(SyntaxFactory.AssignmentExpression(SyntaxKind.SimpleAssignmentExpression, target,
                 SyntaxFactory.InvocationExpression(
-                    MathCallee(((AssignmentExpressionSyntax)fold.Statement.Expression).Right),
+                    MathCallee(((AssignmentExpressionSyntax)((ExpressionStatementSyntax)fold.Statement).Expression).Right),
                     SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { SyntaxFactory.Argument(target), SyntaxFactory.Argument(local) }))))),
         };
     }

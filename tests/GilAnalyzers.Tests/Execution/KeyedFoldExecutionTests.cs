@@ -60,4 +60,24 @@ public class KeyedFoldExecutionTests
         Assert.NotNull(before);
         Assert.Equal(before, after);
     }
+
+    [Theory]
+    [InlineData("if (counts.ContainsKey(w)) counts[w]++; else counts.Add(w, 1);")]
+    [InlineData("if (!counts.TryGetValue(w, out var c)) counts[w] = 1; else counts[w] = c + 1;")]
+    public async Task FixedCountingIfCountsTheSame(string counting)
+    {
+        var program = Program.Replace("counts[w] = counts.TryGetValue(w, out var c) ? c + 1 : 1;", counting);
+        Assert.Contains(counting, program, StringComparison.Ordinal);
+        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(program);
+
+        Assert.Contains(outcome.Applied, fix => fix.EquivalenceKey == SharedLockAroundCpuWorkFixer.ThreadLocalKey);
+        Assert.Empty(outcome.RemainingDiagnostics);
+        Assert.Contains("localCounts.", outcome.Source, StringComparison.Ordinal);
+
+        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(program, "CountingIf.Before"), "WordCount.Run", 2000);
+        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "CountingIf.After"), "WordCount.Run", 2000);
+
+        Assert.NotNull(before);
+        Assert.Equal(before, after);
+    }
 }

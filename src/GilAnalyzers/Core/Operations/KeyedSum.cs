@@ -77,24 +77,254 @@ internal sealed class KeyedSum
         }
     }
 
-    /// <summary>Whether <paramref name="value"/> (a field or local reference) is the dictionary of a keyed sum that it is part of.</summary>
+    /// <summary>
+    /// Whether <paramref name="value"/> (a field or local reference) is the dictionary of a keyed sum that it is part of:
+    /// one assignment (<see cref="Match"/>) or a counting statement (<see cref="IsPartOfCountingStatement"/>).
+    /// </summary>
     public static bool IsPartOf(IOperation value)
     {
         for (var current = value.Parent; current is not null; current = current.Parent)
         {
             if (current is ISimpleAssignmentOperation assignment)
             {
-                return Match(assignment) is { } keyed && (keyed.Dictionary == value || keyed.LookupReceiver == OperationFacts.StripConversions(value)
-                                                          || keyed.LookupReceiver == value);
+                if (Match(assignment) is { } keyed && (keyed.Dictionary == value || keyed.LookupReceiver == OperationFacts.StripConversions(value)
+                                                       || keyed.LookupReceiver == value))
+                {
+                    return true;
+                }
+
+                break;
             }
 
             if (current is IBlockOperation or IAnonymousFunctionOperation or ILocalFunctionOperation)
             {
-                return false;
+                break;
             }
         }
 
+        return IsPartOfCountingStatement(value);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is the dictionary of a per-key count written as statements rather than one
+    /// assignment — the forms counting code most often takes:
+    /// <c>if (d.ContainsKey(k)) d[k] += n; else d[k] = n;</c> (<c>d[k]++</c>, <c>d.Add(k, n)</c>, either order with
+    /// <c>!d.ContainsKey(k)</c>), <c>if (d.TryGetValue(k, out var c)) d[k] = c + n; else d[k] = n;</c> (or negated), and the pairs
+    /// <c>if (!d.ContainsKey(k)) d[k] = 0; d[k] += n;</c> and <c>d.TryGetValue(k, out var c); d[k] = c + n;</c>. Each
+    /// key ends at the sum of what was added for it, as with <c>total += n</c>: the dictionary is only accumulated into.
+    /// </summary>
+    public static bool IsPartOfCountingStatement(IOperation value)
+    {
+        var dictionary = OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(value));
+        if (dictionary is null || !IsIntegerDictionary(OperationFacts.StripConversions(value).Type, value.SemanticModel?.Compilation))
+        {
+            return false;
+        }
+
+        // The statement of the enclosing block (or branch) that holds the reference.
+        IOperation? statement = value;
+        while (statement is not null && statement.Parent is not IBlockOperation && statement.Parent is not IConditionalOperation { Type: null })
+        {
+            if (statement.Parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return false;
+            }
+
+            statement = statement.Parent;
+        }
+
+        if (statement?.Parent is IBlockOperation { Operations.Length: 1 } branch && branch.Parent is IConditionalOperation { Type: null } bracedIf)
+        {
+            // A braced branch of an if: { d[k] = 1; }.
+            statement = bracedIf;
+        }
+        else if (statement?.Parent is IConditionalOperation { Type: null } branchOf)
+        {
+            // In the condition or an unbraced branch of an if: the if is the counting statement.
+            statement = branchOf;
+        }
+
+        if (statement is IConditionalOperation { Type: null } conditional && IsCountingIf(conditional, dictionary))
+        {
+            return true;
+        }
+
+        if (statement?.Parent is not IBlockOperation block)
+        {
+            return false;
+        }
+
+        var index = block.Operations.IndexOf(statement);
+        return (index > 0 && IsCountingPair(block.Operations[index - 1], statement, dictionary))
+               || (index >= 0 && index + 1 < block.Operations.Length && IsCountingPair(statement, block.Operations[index + 1], dictionary));
+    }
+
+    /// <summary>
+    /// The per-key count an if statement keeps (the forms of <see cref="IsPartOfCountingStatement"/> written as one if
+    /// with both branches): the dictionary as the condition's receiver, the key, and the amount added (null for
+    /// <c>d[k]++</c>); null when the if is not one.
+    /// </summary>
+    public static (IOperation Dictionary, IOperation Key, IOperation? Added)? MatchCountingIf(IConditionalOperation conditional)
+    {
+        var condition = OperationFacts.StripConversions(conditional.Condition);
+        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            condition = OperationFacts.StripConversions(not.Operand);
+        }
+
+        if (condition is not IInvocationOperation { Instance: { } receiver, Arguments.Length: >= 1 } lookup
+            || OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(receiver)) is not { } dictionary
+            || !IsIntegerDictionary(OperationFacts.StripConversions(receiver).Type, conditional.SemanticModel?.Compilation)
+            || !IsCountingIf(conditional, dictionary))
+        {
+            return null;
+        }
+
+        var added = Single(conditional.WhenTrue) is { } whenTrue && AddedTo(whenTrue, dictionary, lookup.Arguments[0].Value, OutLocalOf(lookup)) is { } first
+            ? first
+            : Single(conditional.WhenFalse) is { } whenFalse ? AddedTo(whenFalse, dictionary, lookup.Arguments[0].Value, OutLocalOf(lookup)) : null;
+        return (OperationFacts.StripConversions(receiver), lookup.Arguments[0].Value, added is IIncrementOrDecrementOperation ? null : added);
+    }
+
+    private static ILocalSymbol? OutLocalOf(IInvocationOperation lookup)
+        => lookup.TargetMethod.Name == "TryGetValue" && lookup.Arguments.Length == 2 ? OutLocal(lookup.Arguments[1].Value) : null;
+
+    private static bool IsCountingIf(IConditionalOperation conditional, ISymbol dictionary)
+    {
+        var condition = OperationFacts.StripConversions(conditional.Condition);
+        var negated = false;
+        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
+        {
+            negated = true;
+            condition = OperationFacts.StripConversions(not.Operand);
+        }
+
+        if (condition is not IInvocationOperation { Instance: { } receiver, Arguments.Length: >= 1 } lookup
+            || !IsSymbol(receiver, dictionary))
+        {
+            return false;
+        }
+
+        var key = lookup.Arguments[0].Value;
+        var present = negated ? conditional.WhenFalse : conditional.WhenTrue;
+        var absent = negated ? conditional.WhenTrue : conditional.WhenFalse;
+        if (Single(present) is not { } whenPresent || Single(absent) is not { } whenAbsent)
+        {
+            return false;
+        }
+
+        switch (lookup.TargetMethod.Name)
+        {
+            case "ContainsKey" when lookup.Arguments.Length == 1:
+                return AddedTo(whenPresent, dictionary, key, old: null) is { } added
+                       && InitialValue(whenAbsent, dictionary, key) is { } initial
+                       && SameText(added, initial);
+            case "TryGetValue" when lookup.Arguments.Length == 2 && OutLocal(lookup.Arguments[1].Value) is { } old:
+                return AddedTo(whenPresent, dictionary, key, old) is { } addedToOld
+                       && InitialValue(whenAbsent, dictionary, key) is { } first
+                       && SameText(addedToOld, first);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary><c>if (!d.ContainsKey(k)) d[k] = 0; d[k] += n;</c> or <c>d.TryGetValue(k, out var c); d[k] = c + n;</c>.</summary>
+    private static bool IsCountingPair(IOperation first, IOperation second, ISymbol dictionary)
+    {
+        if (first is IConditionalOperation { Type: null, WhenFalse: null } guard
+            && OperationFacts.StripConversions(guard.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not
+            && OperationFacts.StripConversions(not.Operand) is IInvocationOperation { TargetMethod.Name: "ContainsKey", Instance: { } receiver, Arguments.Length: 1 } contains
+            && IsSymbol(receiver, dictionary)
+            && Single(guard.WhenTrue) is { } init
+            && InitialValue(init, dictionary, contains.Arguments[0].Value) is { } zero
+            && zero.ConstantValue is { HasValue: true, Value: 0 or 0L or 0u or 0uL })
+        {
+            return Single(second) is { } add && AddedTo(add, dictionary, contains.Arguments[0].Value, old: null) is not null;
+        }
+
+        if (first is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "TryGetValue", Instance: { } tryReceiver, Arguments.Length: 2 } lookup }
+            && IsSymbol(tryReceiver, dictionary)
+            && OutLocal(lookup.Arguments[1].Value) is { } old)
+        {
+            return Single(second) is { } store && AddedTo(store, dictionary, lookup.Arguments[0].Value, old) is not null;
+        }
+
         return false;
+    }
+
+    /// <summary>
+    /// What <paramref name="statement"/> adds to <c>d[key]</c>: <c>d[k]++</c> (one), <c>d[k] += n</c>,
+    /// <c>d[k] = d[k] + n</c>, or with <paramref name="old"/> the looked-up value, <c>d[k] = old + n</c>; null otherwise.
+    /// </summary>
+    private static IOperation? AddedTo(IOperation statement, ISymbol dictionary, IOperation key, ILocalSymbol? old)
+    {
+        switch (statement)
+        {
+            case IIncrementOrDecrementOperation { Kind: OperationKind.Increment, IsChecked: false, OperatorMethod: null } increment
+                when old is null && IsEntry(increment.Target, dictionary, key):
+                return increment;
+            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, IsChecked: false, OperatorMethod: null } compound
+                when old is null && IsEntry(compound.Target, dictionary, key) && !OperationFacts.References(compound.Value, dictionary):
+                return compound.Value;
+            case ISimpleAssignmentOperation assignment when IsEntry(assignment.Target, dictionary, key)
+                                                            && OperationFacts.StripConversions(assignment.Value) is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add, IsChecked: false, OperatorMethod: null } sum:
+                foreach (var (lookupSide, payload) in new[] { (sum.LeftOperand, sum.RightOperand), (sum.RightOperand, sum.LeftOperand) })
+                {
+                    var looked = OperationFacts.StripConversions(lookupSide);
+                    var isOld = old is null
+                        ? IsEntry(looked, dictionary, key)
+                        : looked is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, old);
+                    if (isOld && !OperationFacts.References(payload, dictionary) && (old is null || !OperationFacts.References(payload, old)))
+                    {
+                        return payload;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The value a missing key starts at: <c>d[k] = v</c>, <c>d.Add(k, v)</c>, <c>d.TryAdd(k, v)</c>.</summary>
+    private static IOperation? InitialValue(IOperation statement, ISymbol dictionary, IOperation key)
+        => statement switch
+        {
+            ISimpleAssignmentOperation assignment when IsEntry(assignment.Target, dictionary, key)
+                                                       && !OperationFacts.References(assignment.Value, dictionary) => assignment.Value,
+            IInvocationOperation { TargetMethod.Name: "Add" or "TryAdd", Instance: { } receiver, Arguments.Length: 2 } add
+                when IsSymbol(receiver, dictionary) && SameExpression(add.Arguments[0].Value, key)
+                     && !OperationFacts.References(add.Arguments[1].Value, dictionary) => add.Arguments[1].Value,
+            _ => null,
+        };
+
+    private static bool IsEntry(IOperation target, ISymbol dictionary, IOperation key)
+        => OperationFacts.StripConversions(target) is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance, Arguments.Length: 1 } indexer
+           && IsSymbol(instance, dictionary)
+           && SameExpression(indexer.Arguments[0].Value, key);
+
+    /// <summary>The one expression a statement or a one-statement block evaluates (<c>d[k]++;</c>, <c>{ d.Add(k, 1); }</c>).</summary>
+    private static IOperation? Single(IOperation? statement)
+        => statement switch
+        {
+            IBlockOperation { Operations.Length: 1 } block => Single(block.Operations[0]),
+            IExpressionStatementOperation expression => expression.Operation,
+            _ => null,
+        };
+
+    private static bool IsSymbol(IOperation operation, ISymbol symbol)
+        => SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(operation)), symbol);
+
+    /// <summary>The amount added and the amount a missing key starts at are the same (<c>d[k]++</c> and <c>= 1</c> agree).</summary>
+    private static bool SameText(IOperation added, IOperation initial)
+    {
+        var start = OperationFacts.StripConversions(initial);
+        if (added is IIncrementOrDecrementOperation)
+        {
+            return start.ConstantValue is { HasValue: true, Value: 1 or 1L or 1u or 1uL };
+        }
+
+        return SameExpression(added, start);
     }
 
     public static bool IsIntegerDictionary(ITypeSymbol? type, Compilation? compilation)
