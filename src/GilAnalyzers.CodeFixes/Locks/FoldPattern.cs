@@ -231,23 +231,58 @@ internal sealed class FoldPattern
             return null;
         }
 
-        var mentions = new List<ExpressionSyntax>();
-        foreach (var operation in conditional.Descendants())
+        if (AccumulatorMentionsIn(conditional, accumulator) is not { } mentions)
         {
-            if (operation is IFieldReferenceOperation or ILocalReferenceOperation
-                && SymbolEqualityComparer.Default.Equals(AccumulatorOf(operation), accumulator))
-            {
-                mentions.Add((ExpressionSyntax)operation.Syntax);
-            }
-            else if (operation is IFieldReferenceOperation or ILocalReferenceOperation && Mentions(operation, accumulator))
-            {
-                // Named some other way (through another instance): not one accumulator to retarget.
-                return null;
-            }
+            // Named some other way (through another instance): not one accumulator to retarget.
+            return null;
         }
 
         return new FoldPattern(FoldKind.KeyedSum, statement, (ExpressionSyntax)counting.Dictionary.Syntax, accumulator, type,
             (ExpressionSyntax?)counting.Added?.Syntax, counting.Added, false, mentions: mentions, key: counting.Key);
+    }
+
+    /// <summary>
+    /// <c>if (!d.ContainsKey(k)) d[k] = 0; d[k] += e;</c> or <c>d.TryGetValue(k, out var c); d[k] = c + e;</c>: one per-key
+    /// count written as two statements, returned as two <see cref="FoldKind.KeyedSum"/> folds on the same dictionary
+    /// (the second carries the amount), both retargeted to the worker's dictionary; null when they are not such a pair.
+    /// </summary>
+    public static (FoldPattern First, FoldPattern Second)? MatchCountingPair(StatementSyntax first, StatementSyntax second, SemanticModel model, System.Threading.CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(first, cancellationToken) is not { } firstOperation
+            || model.GetOperation(second, cancellationToken) is not { } secondOperation
+            || KeyedSum.MatchCountingPair(firstOperation, secondOperation) is not { } counting
+            || AccumulatorOf(counting.Dictionary) is not { } accumulator
+            || counting.Dictionary.Type is not { } type
+            || AccumulatorMentionsIn(firstOperation, accumulator) is not { } firstMentions
+            || AccumulatorMentionsIn(secondOperation, accumulator) is not { } secondMentions)
+        {
+            return null;
+        }
+
+        var target = (ExpressionSyntax)counting.Dictionary.Syntax;
+        return (new FoldPattern(FoldKind.KeyedSum, first, target, accumulator, type, null, null, false, mentions: firstMentions, key: counting.Key),
+                new FoldPattern(FoldKind.KeyedSum, second, target, accumulator, type, (ExpressionSyntax?)counting.Added?.Syntax, counting.Added, false,
+                    mentions: secondMentions, key: counting.Key));
+    }
+
+    /// <summary>Every mention of <paramref name="accumulator"/> in <paramref name="operation"/>; null if one names it through something else.</summary>
+    private static List<ExpressionSyntax>? AccumulatorMentionsIn(IOperation operation, ISymbol accumulator)
+    {
+        var mentions = new List<ExpressionSyntax>();
+        foreach (var descendant in operation.DescendantsAndSelf())
+        {
+            if (descendant is IFieldReferenceOperation or ILocalReferenceOperation
+                && SymbolEqualityComparer.Default.Equals(AccumulatorOf(descendant), accumulator))
+            {
+                mentions.Add((ExpressionSyntax)descendant.Syntax);
+            }
+            else if (descendant is IFieldReferenceOperation or ILocalReferenceOperation && Mentions(descendant, accumulator))
+            {
+                return null;
+            }
+        }
+
+        return mentions;
     }
 
     /// <summary><c>list.Add(e)</c> on a <c>List&lt;T&gt;</c> field or local.</summary>

@@ -1426,8 +1426,18 @@ internal sealed partial class LockFixPlanner
     /// </summary>
     private bool TryCollectFolds(List<FoldPattern> folds, List<StateEffects> computations)
     {
-        foreach (var statement in _region.Locked)
+        var locked = _region.Locked;
+        for (var index = 0; index < locked.Count; index++)
         {
+            var statement = locked[index];
+            if (index + 1 < locked.Count && FoldPattern.MatchCountingPair(statement, locked[index + 1], _model, _cancellationToken) is { } pair)
+            {
+                AddFold(pair.First, folds, computations);
+                AddFold(pair.Second, folds, computations);
+                index++;
+                continue;
+            }
+
             var fold = FoldPattern.Match(statement, _model, _cancellationToken, countingIf: true);
             if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
             {
@@ -1591,8 +1601,17 @@ internal sealed partial class LockFixPlanner
         var body = loop.Statement is BlockSyntax block ? block.Statements.ToList() : new List<StatementSyntax> { loop.Statement };
         var folds = new List<FoldPattern>();
         var computing = new List<StatementSyntax>();
-        foreach (var inner in body)
+        for (var index = 0; index < body.Count; index++)
         {
+            var inner = body[index];
+            if (index + 1 < body.Count && FoldPattern.MatchCountingPair(inner, body[index + 1], _model, _cancellationToken) is { } pair)
+            {
+                folds.Add(pair.First);
+                folds.Add(pair.Second);
+                index++;
+                continue;
+            }
+
             var fold = FoldPattern.Match(inner, _model, _cancellationToken, countingIf: true);
             if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
             {

@@ -64,6 +64,7 @@ public class KeyedFoldExecutionTests
     [Theory]
     [InlineData("if (counts.ContainsKey(w)) counts[w]++; else counts.Add(w, 1);")]
     [InlineData("if (!counts.TryGetValue(w, out var c)) counts[w] = 1; else counts[w] = c + 1;")]
+    [InlineData("{ counts.TryGetValue(w, out var c); counts[w] = c + 1; }")]
     public async Task FixedCountingIfCountsTheSame(string counting)
     {
         var program = Program.Replace("counts[w] = counts.TryGetValue(w, out var c) ? c + 1 : 1;", counting);

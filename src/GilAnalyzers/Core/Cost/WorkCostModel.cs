@@ -726,6 +726,10 @@ internal sealed class WorkCostModel
                 // md5.ComputeHash(Encoding.UTF8.GetBytes(url)): a key, a path, a name — microseconds, not bulk work; so is
                 // sha.TryComputeHash(block, …) over a stackalloc byte[24] or a digest hashed again.
                 break;
+            case CallKind.Heavy when walk.LockBody && SortsBoundedList(invocation):
+                // _best.Add(c); _best.Sort(byScore); if (_best.Count > 10) _best.RemoveAt(10);: a top-N list kept at a
+                // constant size is sorted in a few compares, bookkeeping like a loop over it.
+                break;
             case CallKind.Heavy:
                 var category = HeavyCategory(method);
                 walk.Heavy(nest.Depth + WorkCost.LoopStrength, Display(method) + " (" + category + ")", IsBulkCategory(category));
@@ -1098,6 +1102,72 @@ internal sealed class WorkCostModel
             ? CallKind.Light
             : CallKind.Unknown;
     }
+
+    /// <summary>The largest constant a top-N list may be trimmed to and still be sorted as bookkeeping.</summary>
+    private const int MaxBoundedListSize = 1000;
+
+    /// <summary>
+    /// <c>list.Sort(…)</c> on a list held in a field or a local that the same function trims to a constant size — a top-N
+    /// list: <c>if (_best.Count &gt; 10) _best.RemoveAt(10);</c>, <c>while (top.Count &gt; K) top.RemoveAt(top.Count - 1);</c>,
+    /// <c>top.RemoveRange(K, top.Count - K);</c> with <c>K</c> a constant of at most <see cref="MaxBoundedListSize"/>. The
+    /// list never holds more than a handful of items when it is sorted. A list that is only ever added to is data.
+    /// </summary>
+    private static bool SortsBoundedList(IInvocationOperation sort)
+    {
+        if (sort.TargetMethod.Name != "Sort" || sort.Instance is not { } instance
+            || sort.TargetMethod.ContainingType is not { Name: "List" }
+            || OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(instance)) is not { } list)
+        {
+            return false;
+        }
+
+        foreach (var operation in OperationFacts.Descendants(OperationFacts.FunctionRoot(sort)))
+        {
+            switch (operation)
+            {
+                // if (list.Count > K) list.RemoveAt(…) / while (list.Count > K) list.RemoveAt(…)
+                case IConditionalOperation { Type: null } conditional when IsCountAbove(conditional.Condition, list) && RemovesFrom(conditional.WhenTrue, list):
+                case IWhileLoopOperation loop when loop.Condition is { } condition && IsCountAbove(condition, list) && RemovesFrom(loop.Body, list):
+                    return true;
+                // list.RemoveRange(K, list.Count - K)
+                case IInvocationOperation { TargetMethod.Name: "RemoveRange", Instance: { } receiver, Arguments.Length: 2 } range
+                    when IsSymbol(receiver, list) && SmallConstant(range.Arguments[0].Value):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><c>list.Count &gt; K</c> or <c>list.Count &gt;= K</c> (either side) with <c>K</c> a small constant.</summary>
+    private static bool IsCountAbove(IOperation condition, ISymbol list)
+    {
+        if (OperationFacts.StripConversions(condition) is not IBinaryOperation binary)
+        {
+            return false;
+        }
+
+        var (count, bound) = binary.OperatorKind switch
+        {
+            BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual => (binary.LeftOperand, binary.RightOperand),
+            BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual => (binary.RightOperand, binary.LeftOperand),
+            _ => (null, null),
+        };
+        return count is not null && bound is not null
+               && OperationFacts.StripConversions(count) is IPropertyReferenceOperation { Property.Name: "Count", Instance: { } owner }
+               && IsSymbol(owner, list)
+               && SmallConstant(bound);
+    }
+
+    private static bool RemovesFrom(IOperation? body, ISymbol list)
+        => body is not null && OperationFacts.Descendants(body).Any(o => o is IInvocationOperation { TargetMethod.Name: "RemoveAt" or "RemoveRange", Instance: { } receiver }
+                                                                         && IsSymbol(receiver, list));
+
+    private static bool SmallConstant(IOperation value)
+        => OperationFacts.StripConversions(value).ConstantValue is { HasValue: true, Value: int k } && k >= 0 && k <= MaxBoundedListSize;
+
+    private static bool IsSymbol(IOperation operation, ISymbol symbol)
+        => SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(operation)), symbol);
 
     private bool IsHeavyFramework(IMethodSymbol method)
     {

@@ -228,6 +228,34 @@ internal sealed class KeyedSum
         }
     }
 
+    /// <summary>
+    /// The per-key count two consecutive statements keep — <c>if (!d.ContainsKey(k)) d[k] = 0; d[k] += n;</c> or
+    /// <c>d.TryGetValue(k, out var c); d[k] = c + n;</c> — as the dictionary (the first statement's receiver), the key and
+    /// the amount added (null for <c>d[k]++</c>); null when they are not such a pair.
+    /// </summary>
+    public static (IOperation Dictionary, IOperation Key, IOperation? Added)? MatchCountingPair(IOperation first, IOperation second)
+    {
+        var lookup = first switch
+        {
+            IConditionalOperation { Type: null, WhenFalse: null } guard
+                when OperationFacts.StripConversions(guard.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not
+                => OperationFacts.StripConversions(not.Operand) as IInvocationOperation,
+            IExpressionStatementOperation { Operation: IInvocationOperation call } => call,
+            _ => null,
+        };
+        if (lookup is not { Instance: { } receiver, Arguments.Length: >= 1 }
+            || OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(receiver)) is not { } dictionary
+            || !IsIntegerDictionary(OperationFacts.StripConversions(receiver).Type, first.SemanticModel?.Compilation)
+            || !IsCountingPair(first, second, dictionary)
+            || Single(second) is not { } store)
+        {
+            return null;
+        }
+
+        var added = AddedTo(store, dictionary, lookup.Arguments[0].Value, OutLocalOf(lookup));
+        return (OperationFacts.StripConversions(receiver), lookup.Arguments[0].Value, added is IIncrementOrDecrementOperation ? null : added);
+    }
+
     /// <summary><c>if (!d.ContainsKey(k)) d[k] = 0; d[k] += n;</c> or <c>d.TryGetValue(k, out var c); d[k] = c + n;</c>.</summary>
     private static bool IsCountingPair(IOperation first, IOperation second, ISymbol dictionary)
     {

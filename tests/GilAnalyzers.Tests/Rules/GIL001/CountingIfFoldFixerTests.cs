@@ -8,7 +8,8 @@ namespace GilAnalyzers.Tests.Rules;
 /// <summary>
 /// GIL001's thread-local fix for per-key counts written as an if — the way most counting code is written
 /// (<c>if (counts.ContainsKey(w)) counts[w]++; else counts.Add(w, 1);</c>, the negated form, <c>TryGetValue</c> then
-/// store): the whole if counts into the worker's own dictionary, merged key by key once per worker in localFinally.
+/// store, or two statements: <c>if (!counts.ContainsKey(w)) counts[w] = 0; counts[w] += n;</c>): the whole if (or
+/// pair) counts into the worker's own dictionary, merged key by key once per worker in localFinally.
 /// An if whose first value is not the amount added, or that reads the dictionary for anything else, is not a per-key
 /// sum and gets no thread-local rewrite.
 /// </summary>
@@ -68,6 +69,9 @@ public class CountingIfFoldFixerTests
     [InlineData("if (counts.ContainsKey(w)) counts[w]++; else counts.Add(w, 1);")]
     [InlineData("if (!counts.ContainsKey(w)) counts[w] = w.Length; else counts[w] += w.Length;")]
     [InlineData("if (counts.TryGetValue(w, out var c)) counts[w] = c + 1; else counts[w] = 1;")]
+    [InlineData("counts.TryGetValue(w, out var c); counts[w] = c + 1;")]
+    [InlineData("if (!counts.ContainsKey(w)) counts[w] = 0; counts[w] += w.Length;")]
+    [InlineData("if (!counts.ContainsKey(w)) counts.Add(w, 0); counts[w]++;")]
     public async Task CountingIfUnderTheLock_CountsPerWorkerAndMergesOnce(string counting)
     {
         await VerifyCS.VerifyCodeFixAsync(
@@ -88,6 +92,8 @@ public class CountingIfFoldFixerTests
     [InlineData("if (counts.ContainsKey(w)) counts[w]++; else counts.Add(w, 2);")] // the first count is not the increment
     [InlineData("if (counts.ContainsKey(w)) counts[w] = counts.Count; else counts.Add(w, 1);")] // reads the whole dictionary
     [InlineData("if (counts.ContainsKey(w)) counts[w]--; else counts.Add(w, 1);")] // not a sum of what was added
+    [InlineData("counts.TryGetValue(w, out var c); counts[w] = c * 2;")] // not a sum
+    [InlineData("if (!counts.ContainsKey(w)) counts[w] = 1; counts[w] += 1;")] // starts at one, then adds one
     public async Task NotAPerKeySum_NoThreadLocal(string counting)
     {
         var offers = await CodeFixOffers.ForAsync(Locked(counting).Replace("{|GIL001:", "").Replace("Gate)|}", "Gate)"));
