@@ -1131,7 +1131,7 @@ internal sealed class WorkCostModel
                     return true;
                 // list.RemoveRange(K, list.Count - K)
                 case IInvocationOperation { TargetMethod.Name: "RemoveRange", Instance: { } receiver, Arguments.Length: 2 } range
-                    when IsSymbol(receiver, list) && SmallConstant(range.Arguments[0].Value):
+                    when OperationFacts.IsReferenceTo(OperationFacts.StripConversions(receiver), list) && SmallConstant(range.Arguments[0].Value):
                     return true;
             }
         }
@@ -1155,19 +1155,17 @@ internal sealed class WorkCostModel
         };
         return count is not null && bound is not null
                && OperationFacts.StripConversions(count) is IPropertyReferenceOperation { Property.Name: "Count", Instance: { } owner }
-               && IsSymbol(owner, list)
+               && OperationFacts.IsReferenceTo(OperationFacts.StripConversions(owner), list)
                && SmallConstant(bound);
     }
 
     private static bool RemovesFrom(IOperation? body, ISymbol list)
         => body is not null && OperationFacts.Descendants(body).Any(o => o is IInvocationOperation { TargetMethod.Name: "RemoveAt" or "RemoveRange", Instance: { } receiver }
-                                                                         && IsSymbol(receiver, list));
+                                                                         && OperationFacts.IsReferenceTo(OperationFacts.StripConversions(receiver), list));
 
     private static bool SmallConstant(IOperation value)
         => OperationFacts.StripConversions(value).ConstantValue is { HasValue: true, Value: int k } && k >= 0 && k <= MaxBoundedListSize;
 
-    private static bool IsSymbol(IOperation operation, ISymbol symbol)
-        => SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(operation)), symbol);
 
     private bool IsHeavyFramework(IMethodSymbol method)
     {

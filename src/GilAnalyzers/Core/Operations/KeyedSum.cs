@@ -200,7 +200,7 @@ internal sealed class KeyedSum
         }
 
         if (condition is not IInvocationOperation { Instance: { } receiver, Arguments.Length: >= 1 } lookup
-            || !IsSymbol(receiver, dictionary))
+            || !OperationFacts.IsReferenceTo(OperationFacts.StripConversions(receiver), dictionary))
         {
             return false;
         }
@@ -262,7 +262,7 @@ internal sealed class KeyedSum
         if (first is IConditionalOperation { Type: null, WhenFalse: null } guard
             && OperationFacts.StripConversions(guard.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not
             && OperationFacts.StripConversions(not.Operand) is IInvocationOperation { TargetMethod.Name: "ContainsKey", Instance: { } receiver, Arguments.Length: 1 } contains
-            && IsSymbol(receiver, dictionary)
+            && OperationFacts.IsReferenceTo(OperationFacts.StripConversions(receiver), dictionary)
             && Single(guard.WhenTrue) is { } init
             && InitialValue(init, dictionary, contains.Arguments[0].Value) is { } zero
             && zero.ConstantValue is { HasValue: true, Value: 0 or 0L or 0u or 0uL })
@@ -271,7 +271,7 @@ internal sealed class KeyedSum
         }
 
         if (first is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "TryGetValue", Instance: { } tryReceiver, Arguments.Length: 2 } lookup }
-            && IsSymbol(tryReceiver, dictionary)
+            && OperationFacts.IsReferenceTo(OperationFacts.StripConversions(tryReceiver), dictionary)
             && OutLocal(lookup.Arguments[1].Value) is { } old)
         {
             return Single(second) is { } store && AddedTo(store, dictionary, lookup.Arguments[0].Value, old) is not null;
@@ -321,14 +321,14 @@ internal sealed class KeyedSum
             ISimpleAssignmentOperation assignment when IsEntry(assignment.Target, dictionary, key)
                                                        && !OperationFacts.References(assignment.Value, dictionary) => assignment.Value,
             IInvocationOperation { TargetMethod.Name: "Add" or "TryAdd", Instance: { } receiver, Arguments.Length: 2 } add
-                when IsSymbol(receiver, dictionary) && SameExpression(add.Arguments[0].Value, key)
+                when OperationFacts.IsReferenceTo(OperationFacts.StripConversions(receiver), dictionary) && SameExpression(add.Arguments[0].Value, key)
                      && !OperationFacts.References(add.Arguments[1].Value, dictionary) => add.Arguments[1].Value,
             _ => null,
         };
 
     private static bool IsEntry(IOperation target, ISymbol dictionary, IOperation key)
         => OperationFacts.StripConversions(target) is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance, Arguments.Length: 1 } indexer
-           && IsSymbol(instance, dictionary)
+           && OperationFacts.IsReferenceTo(OperationFacts.StripConversions(instance), dictionary)
            && SameExpression(indexer.Arguments[0].Value, key);
 
     /// <summary>The one expression a statement or a one-statement block evaluates (<c>d[k]++;</c>, <c>{ d.Add(k, 1); }</c>).</summary>
@@ -340,8 +340,6 @@ internal sealed class KeyedSum
             _ => null,
         };
 
-    private static bool IsSymbol(IOperation operation, ISymbol symbol)
-        => SymbolEqualityComparer.Default.Equals(OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(operation)), symbol);
 
     /// <summary>The amount added and the amount a missing key starts at are the same (<c>d[k]++</c> and <c>= 1</c> agree).</summary>
     private static bool SameText(IOperation added, IOperation initial)
