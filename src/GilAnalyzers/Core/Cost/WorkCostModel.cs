@@ -1166,7 +1166,6 @@ internal sealed class WorkCostModel
     private static bool SmallConstant(IOperation value)
         => OperationFacts.StripConversions(value).ConstantValue is { HasValue: true, Value: int k } && k >= 0 && k <= MaxBoundedListSize;
 
-
     private bool IsHeavyFramework(IMethodSymbol method)
     {
         var type = method.ContainingType;
@@ -2326,8 +2325,9 @@ internal sealed class WorkCostModel
 
     /// <summary>
     /// Whether making the local <paramref name="local"/> cost real work outside <paramref name="merge"/>: its initial
-    /// value is CPU-bound (<c>model.PlayerXg(match)</c>, a query over the item), or a loop elsewhere in the function fills
-    /// it (<c>foreach (var b in image) local[b]++;</c>). Then the merge is a fraction of what ran unlocked. A batch that
+    /// value is CPU-bound (<c>model.PlayerXg(match)</c>, a query over the item), or a loop elsewhere in the function works
+    /// on it — fills it, as in <c>foreach (var b in image) local[b]++;</c> (any use in another loop counts: the test is by
+    /// reference, not by write). Then the merge is a fraction of what ran unlocked. A batch that
     /// costs nothing to make (<c>line.Split(' ')</c>) leaves the locked pass as the work itself: counting the words of a
     /// line under the lock is the word count.
     /// </summary>
