@@ -63,13 +63,13 @@ internal sealed class FoldPattern
     /// <summary>For Max/Min: the accumulator as passed to Math.Max/Min.</summary>
     public ExpressionSyntax? AccumulatorArgument { get; }
 
-    /// <summary>The folding statement: an expression statement, or a counting if (<see cref="MatchCountingIf"/>).</summary>
+    /// <summary>The folding statement: an expression statement, a counting if (<see cref="MatchCountingIf"/>) or one statement of a counting pair (<see cref="MatchCountingPair"/>).</summary>
     public StatementSyntax Statement { get; }
 
-    /// <summary>For a counting if: every mention of the accumulator in it, all retargeted to the worker's own dictionary.</summary>
+    /// <summary>For a counting if or pair: every mention of the accumulator in the statement, all retargeted to the worker's own dictionary.</summary>
     public IReadOnlyList<ExpressionSyntax>? AccumulatorMentions { get; }
 
-    /// <summary>For a counting if: the key, computed by the worker as the payload is.</summary>
+    /// <summary>For a counting if or pair: the key, computed by the worker as the payload is.</summary>
     public IOperation? Key { get; }
 
     /// <summary>The accumulator as written (<c>total</c>, <c>this.total</c>, <c>C.total</c>).</summary>

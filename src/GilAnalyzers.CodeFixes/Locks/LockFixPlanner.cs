@@ -1430,18 +1430,14 @@ internal sealed partial class LockFixPlanner
         for (var index = 0; index < locked.Count; index++)
         {
             var statement = locked[index];
-            if (index + 1 < locked.Count && FoldPattern.MatchCountingPair(statement, locked[index + 1], _model, _cancellationToken) is { } pair)
+            if (FoldsAt(locked, index) is { } found)
             {
-                AddFold(pair.First, folds, computations);
-                AddFold(pair.Second, folds, computations);
-                index++;
-                continue;
-            }
+                foreach (var fold in found)
+                {
+                    AddFold(fold, folds, computations);
+                }
 
-            var fold = FoldPattern.Match(statement, _model, _cancellationToken, countingIf: true);
-            if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
-            {
-                AddFold(fold, folds, computations);
+                index += found.Count - 1;
                 continue;
             }
 
@@ -1496,6 +1492,22 @@ internal sealed partial class LockFixPlanner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The folds the statement at <paramref name="index"/> starts — one per statement, or two for a per-key count written
+    /// as a pair of statements (the second is consumed with it) — or null when it does not fold (an integer sum only when
+    /// it wraps).
+    /// </summary>
+    private IReadOnlyList<FoldPattern>? FoldsAt(IReadOnlyList<StatementSyntax> statements, int index)
+    {
+        if (index + 1 < statements.Count && FoldPattern.MatchCountingPair(statements[index], statements[index + 1], _model, _cancellationToken) is { } pair)
+        {
+            return new[] { pair.First, pair.Second };
+        }
+
+        var fold = FoldPattern.Match(statements[index], _model, _cancellationToken, countingIf: true);
+        return fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)) ? new[] { fold } : null;
     }
 
     /// <summary>A fold, and the thread-own computations of its payload and its index.</summary>
@@ -1604,18 +1616,10 @@ internal sealed partial class LockFixPlanner
         for (var index = 0; index < body.Count; index++)
         {
             var inner = body[index];
-            if (index + 1 < body.Count && FoldPattern.MatchCountingPair(inner, body[index + 1], _model, _cancellationToken) is { } pair)
+            if (FoldsAt(body, index) is { } found)
             {
-                folds.Add(pair.First);
-                folds.Add(pair.Second);
-                index++;
-                continue;
-            }
-
-            var fold = FoldPattern.Match(inner, _model, _cancellationToken, countingIf: true);
-            if (fold is not null && (fold.Kind != FoldKind.Sum || FoldPattern.IsIntegerSumType(fold.Type)))
-            {
-                folds.Add(fold);
+                folds.AddRange(found);
+                index += found.Count - 1;
             }
             else if (folds.Count == 0 && IsComputingStep(inner))
             {

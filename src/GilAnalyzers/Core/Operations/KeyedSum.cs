@@ -166,43 +166,39 @@ internal sealed class KeyedSum
     /// </summary>
     public static (IOperation Dictionary, IOperation Key, IOperation? Added)? MatchCountingIf(IConditionalOperation conditional)
     {
-        var condition = OperationFacts.StripConversions(conditional.Condition);
-        if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
-        {
-            condition = OperationFacts.StripConversions(not.Operand);
-        }
-
-        if (condition is not IInvocationOperation { Instance: { } receiver, Arguments.Length: >= 1 } lookup
+        if (LookupIn(conditional.Condition, out _) is not { Instance: { } receiver } lookup
             || OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(receiver)) is not { } dictionary
             || !IsIntegerDictionary(OperationFacts.StripConversions(receiver).Type, conditional.SemanticModel?.Compilation)
-            || !IsCountingIf(conditional, dictionary))
+            || CountingIf(conditional, dictionary) is not { } added)
         {
             return null;
         }
 
-        var added = Single(conditional.WhenTrue) is { } whenTrue && AddedTo(whenTrue, dictionary, lookup.Arguments[0].Value, OutLocalOf(lookup)) is { } first
-            ? first
-            : Single(conditional.WhenFalse) is { } whenFalse ? AddedTo(whenFalse, dictionary, lookup.Arguments[0].Value, OutLocalOf(lookup)) : null;
         return (OperationFacts.StripConversions(receiver), lookup.Arguments[0].Value, added is IIncrementOrDecrementOperation ? null : added);
     }
 
-    private static ILocalSymbol? OutLocalOf(IInvocationOperation lookup)
-        => lookup.TargetMethod.Name == "TryGetValue" && lookup.Arguments.Length == 2 ? OutLocal(lookup.Arguments[1].Value) : null;
-
-    private static bool IsCountingIf(IConditionalOperation conditional, ISymbol dictionary)
+    /// <summary>The lookup an if tests, <c>d.ContainsKey(k)</c> or <c>!d.TryGetValue(k, out var c)</c>, and whether it is negated.</summary>
+    private static IInvocationOperation? LookupIn(IOperation condition, out bool negated)
     {
-        var condition = OperationFacts.StripConversions(conditional.Condition);
-        var negated = false;
+        condition = OperationFacts.StripConversions(condition);
+        negated = condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not };
         if (condition is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not)
         {
-            negated = true;
             condition = OperationFacts.StripConversions(not.Operand);
         }
 
-        if (condition is not IInvocationOperation { Instance: { } receiver, Arguments.Length: >= 1 } lookup
+        return condition is IInvocationOperation { Instance: not null, Arguments.Length: >= 1 } lookup ? lookup : null;
+    }
+
+    private static bool IsCountingIf(IConditionalOperation conditional, ISymbol dictionary) => CountingIf(conditional, dictionary) is not null;
+
+    /// <summary>What a counting if on <paramref name="dictionary"/> adds per key (see <see cref="AddedTo"/>); null when it is not one.</summary>
+    private static IOperation? CountingIf(IConditionalOperation conditional, ISymbol dictionary)
+    {
+        if (LookupIn(conditional.Condition, out var negated) is not { Instance: { } receiver } lookup
             || !OperationFacts.IsReferenceTo(OperationFacts.StripConversions(receiver), dictionary))
         {
-            return false;
+            return null;
         }
 
         var key = lookup.Arguments[0].Value;
@@ -210,22 +206,28 @@ internal sealed class KeyedSum
         var absent = negated ? conditional.WhenTrue : conditional.WhenFalse;
         if (Single(present) is not { } whenPresent || Single(absent) is not { } whenAbsent)
         {
-            return false;
+            return null;
         }
 
-        switch (lookup.TargetMethod.Name)
+        // ContainsKey(k) ? d[k] += n : d[k] = n, or TryGetValue(k, out old) ? d[k] = old + n : d[k] = n.
+        ILocalSymbol? old = null;
+        if (lookup.TargetMethod.Name == "TryGetValue" && lookup.Arguments.Length == 2)
         {
-            case "ContainsKey" when lookup.Arguments.Length == 1:
-                return AddedTo(whenPresent, dictionary, key, old: null) is { } added
-                       && InitialValue(whenAbsent, dictionary, key) is { } initial
-                       && SameText(added, initial);
-            case "TryGetValue" when lookup.Arguments.Length == 2 && OutLocal(lookup.Arguments[1].Value) is { } old:
-                return AddedTo(whenPresent, dictionary, key, old) is { } addedToOld
-                       && InitialValue(whenAbsent, dictionary, key) is { } first
-                       && SameText(addedToOld, first);
-            default:
-                return false;
+            if ((old = OutLocal(lookup.Arguments[1].Value)) is null)
+            {
+                return null;
+            }
         }
+        else if (lookup.TargetMethod.Name != "ContainsKey" || lookup.Arguments.Length != 1)
+        {
+            return null;
+        }
+
+        return AddedTo(whenPresent, dictionary, key, old) is { } added
+               && InitialValue(whenAbsent, dictionary, key) is { } initial
+               && SameText(added, initial)
+            ? added
+            : null;
     }
 
     /// <summary>
@@ -237,27 +239,28 @@ internal sealed class KeyedSum
     {
         var lookup = first switch
         {
-            IConditionalOperation { Type: null, WhenFalse: null } guard
-                when OperationFacts.StripConversions(guard.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not
-                => OperationFacts.StripConversions(not.Operand) as IInvocationOperation,
+            IConditionalOperation { Type: null, WhenFalse: null } guard => LookupIn(guard.Condition, out _),
             IExpressionStatementOperation { Operation: IInvocationOperation call } => call,
             _ => null,
         };
         if (lookup is not { Instance: { } receiver, Arguments.Length: >= 1 }
             || OperationFacts.ReferencedSymbol(OperationFacts.StripConversions(receiver)) is not { } dictionary
             || !IsIntegerDictionary(OperationFacts.StripConversions(receiver).Type, first.SemanticModel?.Compilation)
-            || !IsCountingPair(first, second, dictionary)
-            || Single(second) is not { } store)
+            || CountingPair(first, second, dictionary) is not { } added)
         {
             return null;
         }
 
-        var added = AddedTo(store, dictionary, lookup.Arguments[0].Value, OutLocalOf(lookup));
         return (OperationFacts.StripConversions(receiver), lookup.Arguments[0].Value, added is IIncrementOrDecrementOperation ? null : added);
     }
 
-    /// <summary><c>if (!d.ContainsKey(k)) d[k] = 0; d[k] += n;</c> or <c>d.TryGetValue(k, out var c); d[k] = c + n;</c>.</summary>
-    private static bool IsCountingPair(IOperation first, IOperation second, ISymbol dictionary)
+    private static bool IsCountingPair(IOperation first, IOperation second, ISymbol dictionary) => CountingPair(first, second, dictionary) is not null;
+
+    /// <summary>
+    /// What <c>if (!d.ContainsKey(k)) d[k] = 0; d[k] += n;</c> or <c>d.TryGetValue(k, out var c); d[k] = c + n;</c> on
+    /// <paramref name="dictionary"/> adds per key (see <see cref="AddedTo"/>); null when the statements are not such a pair.
+    /// </summary>
+    private static IOperation? CountingPair(IOperation first, IOperation second, ISymbol dictionary)
     {
         if (first is IConditionalOperation { Type: null, WhenFalse: null } guard
             && OperationFacts.StripConversions(guard.Condition) is IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not
@@ -267,17 +270,17 @@ internal sealed class KeyedSum
             && InitialValue(init, dictionary, contains.Arguments[0].Value) is { } zero
             && zero.ConstantValue is { HasValue: true, Value: 0 or 0L or 0u or 0uL })
         {
-            return Single(second) is { } add && AddedTo(add, dictionary, contains.Arguments[0].Value, old: null) is not null;
+            return Single(second) is { } add ? AddedTo(add, dictionary, contains.Arguments[0].Value, old: null) : null;
         }
 
         if (first is IExpressionStatementOperation { Operation: IInvocationOperation { TargetMethod.Name: "TryGetValue", Instance: { } tryReceiver, Arguments.Length: 2 } lookup }
             && OperationFacts.IsReferenceTo(OperationFacts.StripConversions(tryReceiver), dictionary)
             && OutLocal(lookup.Arguments[1].Value) is { } old)
         {
-            return Single(second) is { } store && AddedTo(store, dictionary, lookup.Arguments[0].Value, old) is not null;
+            return Single(second) is { } store ? AddedTo(store, dictionary, lookup.Arguments[0].Value, old) : null;
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>
@@ -339,7 +342,6 @@ internal sealed class KeyedSum
             IExpressionStatementOperation expression => expression.Operation,
             _ => null,
         };
-
 
     /// <summary>The amount added and the amount a missing key starts at are the same (<c>d[k]++</c> and <c>= 1</c> agree).</summary>
     private static bool SameText(IOperation added, IOperation initial)
