@@ -135,21 +135,21 @@ internal static class ScratchBuffers
 
                     usedNames ??= NamesAround(first, scope, model);
                     var name = LocalNames.Fresh(LocalNames.FromField(overwrite.Field.Name, "buffer"), usedNames);
-                    Localise(overwrite, reset, statement, name, references, model, replacements, hoists, cancellationToken);
+                    Localise(overwrite.Field, overwrite.Made, reset, statement, name, references, model, replacements, hoists, cancellationToken);
                 }
             }
         }
     }
 
     /// <summary>
-    /// The edits that make <paramref name="overwrite"/>'s field the local <paramref name="name"/>: the resize becomes the
+    /// The edits that make <paramref name="field"/> the local <paramref name="name"/>: the resize (<paramref name="made"/>) becomes the
     /// local's declaration, or the declaration goes in front of <paramref name="top"/> (the statement of the region that
     /// holds the overwrite) and the overwrite writes the local; every other use names the local.
     /// </summary>
-    private static void Localise(WholeOverwrite overwrite, StatementSyntax reset, StatementSyntax top, string name, List<ExpressionSyntax> references, SemanticModel model,
+    private static void Localise(IFieldSymbol field, ArrayCreationExpressionSyntax? made, StatementSyntax reset, StatementSyntax top, string name, List<ExpressionSyntax> references, SemanticModel model,
         Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, List<StatementSyntax>> hoists, CancellationToken cancellationToken)
     {
-        if (overwrite.Made is { } made)
+        if (made is not null)
         {
             replacements[reset] = LocalDeclaration(name, made.WithoutTrivia());
         }
@@ -160,8 +160,8 @@ internal static class ScratchBuffers
                 hoists[top] = declarations = new List<StatementSyntax>();
             }
 
-            declarations.Add(Declaration(overwrite.Field, name, null, model, top.SpanStart));
-            ReplaceOwnUses(reset, overwrite.Field, name, model, replacements, cancellationToken);
+            declarations.Add(Declaration(field, name, null, model, top.SpanStart));
+            ReplaceOwnUses(reset, field, name, model, replacements, cancellationToken);
         }
 
         foreach (var reference in references)
@@ -175,24 +175,9 @@ internal static class ScratchBuffers
         Dictionary<SyntaxNode, SyntaxNode> replacements, Dictionary<SyntaxNode, List<StatementSyntax>> hoists, CancellationToken cancellationToken,
         Dictionary<SyntaxNode, System.Func<SyntaxNode, SyntaxNode>>? edits = null)
     {
-        var resets = new List<(StatementSyntax Reset, IFieldSymbol Field, ExpressionSyntax? Fill)>();
         var overwrites = new Dictionary<StatementSyntax, WholeOverwrite>();
-        for (var i = 0; i < statements.Count; i++)
-        {
-            var statement = statements[i];
-            var field = ResetField(statement, model, cancellationToken, out var fill);
-            if (field is null && WholeOverwrites.At(statements, i, model, cancellationToken) is { } overwrite)
-            {
-                field = overwrite.Field;
-                overwrites[statement] = overwrite;
-            }
-
-            if (field is not null && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
-            {
-                resets.Add((statement, field, fill));
-            }
-        }
-
+        var prefixes = new Dictionary<StatementSyntax, PrefixReset>();
+        var resets = FindResets(statements, model, cancellationToken, overwrites, prefixes);
         if (resets.Count == 0)
         {
             return;
@@ -204,6 +189,7 @@ internal static class ScratchBuffers
             var resetIndex = IndexOf(statements, reset);
             var helpers = edits is null ? null : new Dictionary<MethodDeclarationSyntax, List<InvocationExpressionSyntax>>();
             if (!UsedOnlyInside(field, statements, resetIndex, reset, model, cancellationToken, out var references, helpers)
+                || (prefixes.TryGetValue(reset, out var prefix) && !PrefixResets.UsedOnlyByElement(prefix, references, model, cancellationToken))
                 || (helpers is { Count: > 0 } && helpers.Keys.Any(h => h.DescendantNodes().Any(n => edits!.ContainsKey(n)) || edits!.ContainsKey(h))))
             {
                 continue;
@@ -241,7 +227,15 @@ internal static class ScratchBuffers
             {
                 // Code that writes every element: the new array is declared in front of it (or made by the exact-size
                 // resize, in its place), and the code fills that.
-                Localise(whole, reset, reset, name, references, model, replacements, hoists, cancellationToken);
+                Localise(whole.Field, whole.Made, reset, reset, name, references, model, replacements, hoists, cancellationToken);
+                continue;
+            }
+
+            if (prefixes.ContainsKey(reset))
+            {
+                // A grow and a reset from index 0: the new array, made as the field's first one, is declared in front of
+                // them, and the call's own statements grow and reset that.
+                Localise(field, null, reset, reset, name, references, model, replacements, hoists, cancellationToken);
                 continue;
             }
 
@@ -251,6 +245,40 @@ internal static class ScratchBuffers
                 replacements[reference] = SyntaxFactory.IdentifierName(name).WithTriviaFrom(reference);
             }
         }
+    }
+
+    /// <summary>
+    /// The first statement of <paramref name="statements"/> that starts each scratch field afresh — a clear or constant fill
+    /// (<see cref="ResetField"/>), a whole overwrite (kept in <paramref name="overwrites"/>), or a grow and reset from index 0
+    /// (kept in <paramref name="prefixes"/>) — with the fill value of a constant fill.
+    /// </summary>
+    private static List<(StatementSyntax Reset, IFieldSymbol Field, ExpressionSyntax? Fill)> FindResets(IReadOnlyList<StatementSyntax> statements, SemanticModel model,
+        CancellationToken cancellationToken, Dictionary<StatementSyntax, WholeOverwrite> overwrites, Dictionary<StatementSyntax, PrefixReset> prefixes)
+    {
+        var resets = new List<(StatementSyntax Reset, IFieldSymbol Field, ExpressionSyntax? Fill)>();
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var statement = statements[i];
+            var field = ResetField(statement, model, cancellationToken, out var fill);
+            if (field is null && WholeOverwrites.At(statements, i, model, cancellationToken) is { } overwrite)
+            {
+                field = overwrite.Field;
+                overwrites[statement] = overwrite;
+            }
+
+            if (field is null && PrefixResets.At(statements, i, model, cancellationToken) is { } restarted)
+            {
+                field = restarted.Field;
+                prefixes[statement] = restarted;
+            }
+
+            if (field is not null && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
+            {
+                resets.Add((statement, field, fill));
+            }
+        }
+
+        return resets;
     }
 
     /// <summary>The field's own uses inside <paramref name="statement"/> (plain or through <c>this.</c>) become the local <paramref name="name"/>.</summary>

@@ -919,6 +919,11 @@ internal sealed partial class StateEffectsWalker
                                       or IInvocationOperation { TargetMethod.RefKind: not RefKind.None }):
                 // (p - c).Length(), Normalize(v).X: a copy of plain values made for the call; nothing else can see it change.
                 return;
+            case IInvocationOperation { Instance: null, TargetMethod: { Name: "AsSpan" or "AsMemory", ContainingType: { Name: "MemoryExtensions", ContainingNamespace.Name: "System" } } } view
+                when view.Arguments.Length > 0:
+                // buffer.AsSpan(0, n).Clear(), input.CopyTo(buffer.AsSpan(k)): a view of the array, so a write of the array.
+                RecordReceiverMutation(view.Arguments[0].Value, effects, scope);
+                return;
             case ILocalReferenceOperation alias when scope.IsOwn(alias.Local) && !alias.Local.Type.IsValueType && _aliasDepth < MaxAliasDepth
                                                       && AliasSources(alias.Local, scope) is { } containers:
                 // counts[severity]++ on a local that took its array from byHost: a change to what byHost holds.
@@ -1413,6 +1418,12 @@ internal sealed partial class StateEffectsWalker
 
                 return written;
             case "System.MemoryExtensions":
+                if (method.Name == "CopyTo")
+                {
+                    // source.CopyTo(destination): writes the destination (a span or array), reads the source.
+                    return invocation.Arguments.Where(a => a.Parameter?.Name == "destination").Select(a => a.Value).ToList();
+                }
+
                 return method.Name is "AsSpan" or "AsMemory" or "SequenceEqual" or "IndexOf" or "LastIndexOf" or "Contains"
                     or "StartsWith" or "EndsWith" or "IndexOfAny" or "Trim" or "TrimStart" or "TrimEnd"
                     ? new List<IOperation>()

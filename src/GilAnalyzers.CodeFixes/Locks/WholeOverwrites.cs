@@ -103,6 +103,17 @@ internal static class WholeOverwrites
     /// array's length (<see cref="IsLength"/>). After the loop every element holds what this call wrote.
     /// </summary>
     private static IFieldSymbol? FillLoop(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken, ResizeShape? resize)
+        => FillLoop(statement, model, cancellationToken, resize, prefix: false);
+
+    /// <summary>
+    /// The counting loop of <see cref="FillLoop(StatementSyntax, SemanticModel, CancellationToken, ResizeShape?)"/> with any
+    /// bound that names the array at most through its length: it writes the elements from 0 up to the bound, which need
+    /// not be all of them (<see cref="PrefixResets"/>).
+    /// </summary>
+    public static IFieldSymbol? PrefixFillLoop(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+        => FillLoop(statement, model, cancellationToken, null, prefix: true);
+
+    private static IFieldSymbol? FillLoop(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken, ResizeShape? resize, bool prefix)
     {
         if (statement is not ForStatementSyntax { Declaration.Variables: { Count: 1 } variables, Condition: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LessThanExpression } condition, Incrementors.Count: 1 } loop
             || variables[0].Initializer?.Value is not { } start
@@ -142,8 +153,21 @@ internal static class WholeOverwrites
             return null;
         }
 
+        if (prefix)
+        {
+            return NamesOnlyLength(condition.Right, field, model, cancellationToken) ? field : null;
+        }
+
         return IsLength(condition.Right, field, loop, resize, model, cancellationToken) ? field : null;
     }
+
+    /// <summary>Every mention of <paramref name="field"/> in <paramref name="node"/> is <c>f.Length</c> (or <c>this.f.Length</c>).</summary>
+    public static bool NamesOnlyLength(SyntaxNode node, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+        => Mentions(node, field, model, cancellationToken).All(mention =>
+        {
+            var use = mention.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && viaThis.Name == mention ? (ExpressionSyntax)viaThis : mention;
+            return use.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } length && length.Expression == use;
+        });
 
     /// <summary>A <c>break</c> whose nearest enclosing loop or switch is <paramref name="loop"/>.</summary>
     private static bool EndsLoop(SyntaxNode breakStatement, ForStatementSyntax loop)
@@ -581,7 +605,7 @@ internal static class WholeOverwrites
     private static bool Names(SyntaxNode node, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
         => Mentions(node, field, model, cancellationToken).Any();
 
-    private static IEnumerable<IdentifierNameSyntax> Mentions(SyntaxNode node, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+    internal static IEnumerable<IdentifierNameSyntax> Mentions(SyntaxNode node, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
         => node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
             .Where(n => n.Identifier.ValueText == field.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n, cancellationToken).Symbol, field));
 

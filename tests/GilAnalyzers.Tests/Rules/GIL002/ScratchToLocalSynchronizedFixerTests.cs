@@ -103,4 +103,52 @@ public class ScratchToLocalSynchronizedFixerTests
             }
             """, version);
     }
+
+    /// <summary>
+    /// A buffer grown when too short and cleared as far as the call needs (GIL001's restart from index 0): it becomes a
+    /// local made as the field's first array, and with nothing shared left the hidden lock goes.
+    /// </summary>
+    [Fact]
+    public async Task BufferGrownThenClearedFromZero_BecomesALocal_AndTheFlagGoes()
+    {
+        await VerifyAsync("""
+            sealed class BinBuilder
+            {
+                private double[] _partial = new double[16];
+
+                public BinBuilder(int bins) { }
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public double[] {|GIL002:Build|}(double[] values, int shift)
+                {
+                    if (_partial.Length < values.Length) _partial = new double[values.Length * 2];
+                    Array.Clear(_partial, 0, values.Length);
+                    for (int i = 0; i < values.Length; i++)
+                        for (int k = 0; k <= i % 16; k++) _partial[i] += Math.Sqrt(i + k + shift + values[i] * values[i]);
+                    double total = 0;
+                    for (int i = 0; i < values.Length; i++) total += _partial[i];
+                    return new[] { total };
+                }
+            }
+            """, """
+            sealed class BinBuilder
+            {
+                private double[] _partial = new double[16];
+
+                public BinBuilder(int bins) { }
+
+                public double[] Build(double[] values, int shift)
+                {
+                    var partial = new double[_partial.Length];
+                    if (partial.Length < values.Length) partial = new double[values.Length * 2];
+                    Array.Clear(partial, 0, values.Length);
+                    for (int i = 0; i < values.Length; i++)
+                        for (int k = 0; k <= i % 16; k++) partial[i] += Math.Sqrt(i + k + shift + values[i] * values[i]);
+                    double total = 0;
+                    for (int i = 0; i < values.Length; i++) total += partial[i];
+                    return new[] { total };
+                }
+            }
+            """);
+    }
 }

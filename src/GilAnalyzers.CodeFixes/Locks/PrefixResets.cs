@@ -1,0 +1,247 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using GilAnalyzers.Core;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GilAnalyzers.CodeFixes.Locks;
+
+/// <summary>
+/// Code at the top of a call that starts a reused scratch array afresh from its first element, but not necessarily all of
+/// it: an optional grow (<c>if (f.Length &lt; n) f = new T[n * 2];</c>), then a clear or fill from index 0
+/// (<c>Array.Clear(f, 0, n)</c>, <c>Array.Fill(f, v, 0, n)</c>, <c>f.AsSpan(0, n).Clear()</c>, a counting loop from 0 that
+/// writes <c>f[i]</c> first, up to any bound) — or a grow followed by a whole clear. <see cref="WholeOverwrites"/> proves
+/// that nothing an earlier call left is ever read; this shape does not: what lies past the reset part, and the length a
+/// grow reached, are an earlier call's. A new array made as the field's first one (all zeros, its first length) and grown
+/// and reset by the call's own statements gives every call the state the program's first call had.
+/// </summary>
+/// <remarks>
+/// That keeps results only when they do not depend on what an earlier call left past the part it resets — which is what
+/// the lock already implies: the calls the diagnostic reports take it from parallel code, in an order the program does not
+/// choose, so which call left the rest is not something its results can rely on. The reset from index 0 is what shows the
+/// buffer is scratch: state kept on purpose from call to call (a running history, a counter, a cache) is read before it
+/// is written, or written from a later index, and is none of these. The field must be given only new zero-filled arrays
+/// (<c>new T[n]</c>, <c>[]</c>), so that the first call's array is <c>new T[f.Length]</c>.
+/// </remarks>
+internal static class PrefixResets
+{
+    /// <summary>
+    /// The scratch field that <paramref name="statements"/>[<paramref name="index"/>] starts afresh — a reset, or a grow
+    /// whose buffer the next statement that names it resets; null when none.
+    /// </summary>
+    public static PrefixReset? At(IReadOnlyList<StatementSyntax> statements, int index, SemanticModel model, CancellationToken cancellationToken)
+    {
+        // A goto could jump from before the reset to a use after it.
+        if (statements.Skip(index).Any(s => s.DescendantNodesAndSelf().Any(n => n is GotoStatementSyntax or LabeledStatementSyntax)))
+        {
+            return null;
+        }
+
+        IFieldSymbol? field;
+        var resetStatement = statements[index];
+        if (Grow(statements[index], model, cancellationToken) is { } grown)
+        {
+            // The reset is the next statement that names the buffer (two buffers may be grown, then both reset).
+            resetStatement = statements.Skip(index + 1).FirstOrDefault(s => WholeOverwrites.Mentions(s, grown, model, cancellationToken).Any());
+            field = resetStatement is not null && Reset(resetStatement, model, cancellationToken) is { } reset && SymbolEqualityComparer.Default.Equals(reset, grown)
+                ? grown
+                : null;
+        }
+        else
+        {
+            field = Reset(statements[index], model, cancellationToken);
+        }
+
+        return field is not null && resetStatement is not null && GivenOnlyNewZeroArrays(field, cancellationToken) ? new PrefixReset(field, resetStatement) : null;
+    }
+
+    /// <summary>
+    /// After the reset, the call uses the buffer only element by element (<c>f[e]</c>) or as the destination of a copy
+    /// (<c>src.CopyTo(f.AsSpan(k))</c>, <c>Array.Copy(src, 0, f, k, n)</c>): its length, a loop or sort over all of it, a
+    /// clone or a pass over the whole array would see what an earlier call left past the reset part (and the length an
+    /// earlier grow reached), so such a buffer is not taken.
+    /// </summary>
+    public static bool UsedOnlyByElement(PrefixReset prefix, IEnumerable<ExpressionSyntax> references, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var use in references)
+        {
+            var byElement = use.Parent is ElementAccessExpressionSyntax element && element.Expression == use;
+            var inReset = prefix.Reset.SyntaxTree == use.SyntaxTree && prefix.Reset.Span.Contains(use.Span);
+
+            // The clear or fill call itself may take the whole array; a fill loop, like the rest, goes element by element.
+            if (!(byElement || (inReset && prefix.Reset is not ForStatementSyntax) || IsCopyDestination(use, model, cancellationToken)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><c>src.CopyTo(f.AsSpan(…))</c> or <c>Array.Copy(src, i, f, j, n)</c> / <c>Array.Copy(src, f, n)</c>: the buffer is only written.</summary>
+    private static bool IsCopyDestination(ExpressionSyntax use, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (use.SyntaxTree != model.SyntaxTree)
+        {
+            return false;
+        }
+
+        var operation = model.GetOperation(use, cancellationToken);
+        var parent = operation?.Parent;
+        while (parent is IConversionOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        if (parent is IArgumentOperation { Parent: IInvocationOperation asSpan } asSpanArgument
+            && asSpan.TargetMethod is { Name: "AsSpan", ContainingType: { Name: "MemoryExtensions", ContainingNamespace.Name: "System" } }
+            && asSpan.Arguments[0] == asSpanArgument)
+        {
+            var span = asSpan.Parent;
+            while (span is IConversionOperation)
+            {
+                span = span.Parent;
+            }
+
+            // Span<T>.CopyTo(destination), MemoryExtensions.CopyTo(this T[] source, Span<T> destination).
+            return span is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "CopyTo" }, Parameter.Name: "destination" };
+        }
+
+        return parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Copy", IsStatic: true, ContainingType.SpecialType: SpecialType.System_Array } } arrayCopy } argument
+               && arrayCopy.Arguments.Length is 3 or 5
+               && argument == arrayCopy.Arguments[arrayCopy.Arguments.Length == 3 ? 1 : 2];
+    }
+
+    /// <summary>
+    /// <c>if (cond) f = new T[m];</c> (no else, the assignment alone or alone in a block) on a scratch array field, where
+    /// the condition and the new size look at the buffer only through its length or a null test.
+    /// </summary>
+    private static IFieldSymbol? Grow(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (statement is not IfStatementSyntax { Else: null } grow)
+        {
+            return null;
+        }
+
+        var body = grow.Statement is BlockSyntax { Statements.Count: 1 } block ? block.Statements[0] : grow.Statement;
+        if (body is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: ArrayCreationExpressionSyntax { Initializer: null } made } assignment }
+            || ScratchBuffers.FieldOf(model.GetOperation(assignment.Left, cancellationToken)) is not { } field
+            || !WholeOverwrites.IsScratchArray(field)
+            || !SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(made, cancellationToken).Type, field.Type)
+            || !WholeOverwrites.NamesOnlyLength(made, field, model, cancellationToken))
+        {
+            return null;
+        }
+
+        // The condition: f.Length, or f == null / f is null / f != null (a buffer made on first use).
+        foreach (var mention in WholeOverwrites.Mentions(grow.Condition, field, model, cancellationToken))
+        {
+            var use = mention.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && viaThis.Name == mention ? (ExpressionSyntax)viaThis : mention;
+            var ok = use.Parent switch
+            {
+                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } length => length.Expression == use,
+                BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression or (int)SyntaxKind.NotEqualsExpression } test
+                    => (test.Left == use ? test.Right : test.Left).IsKind(SyntaxKind.NullLiteralExpression),
+                IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } } => true,
+                IsPatternExpressionSyntax { Pattern: UnaryPatternSyntax { Pattern: ConstantPatternSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } } } => true,
+                _ => false,
+            };
+            if (!ok)
+            {
+                return null;
+            }
+        }
+
+        return field;
+    }
+
+    /// <summary>
+    /// A clear or fill of a scratch array field from index 0: <c>Array.Clear(f)</c>, <c>Array.Clear(f, 0, n)</c>,
+    /// <c>Array.Fill(f, v)</c>, <c>Array.Fill(f, v, 0, n)</c>, <c>f.AsSpan().Clear()</c>, <c>f.AsSpan(0, n).Clear()</c> /
+    /// <c>.Fill(v)</c>, or a counting loop from 0 that writes <c>f[i]</c> first; the other arguments name the buffer only
+    /// through its length.
+    /// </summary>
+    private static IFieldSymbol? Reset(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (WholeOverwrites.PrefixFillLoop(statement, model, cancellationToken) is { } filled)
+        {
+            return filled;
+        }
+
+        if (statement is not ExpressionStatementSyntax { Expression: InvocationExpressionSyntax }
+            || model.GetOperation(statement, cancellationToken) is not IExpressionStatementOperation { Operation: IInvocationOperation call })
+        {
+            return null;
+        }
+
+        var method = call.TargetMethod;
+        IOperation? array;
+        IOperation[] others;
+        if (call.Instance is null && method.IsStatic && method.ContainingType.SpecialType == SpecialType.System_Array && call.Arguments.Length > 0
+            && (method.Name, call.Arguments.Length) is ("Clear", 1) or ("Clear", 3) or ("Fill", 2) or ("Fill", 4))
+        {
+            // Array.Clear(f, start, n) and Array.Fill(f, v, start, n): the start is 0.
+            var startAt = method.Name == "Clear" ? 1 : 2;
+            if (call.Arguments.Length > startAt && call.Arguments[startAt].Value.ConstantValue is not { HasValue: true, Value: 0 })
+            {
+                return null;
+            }
+
+            array = call.Arguments[0].Value;
+            others = call.Arguments.Skip(1).Select(a => a.Value).ToArray();
+        }
+        else if (method is { Name: "Clear", Parameters.Length: 0 } or { Name: "Fill", Parameters.Length: 1 }
+                 && method.ContainingType is { Name: "Span", ContainingNamespace.Name: "System" }
+                 && call.Instance is not null && OperationFacts.StripConversions(call.Instance) is IInvocationOperation
+                 {
+                     TargetMethod: { Name: "AsSpan", ContainingType: { Name: "MemoryExtensions", ContainingNamespace.Name: "System" } },
+                 } asSpan
+                 && asSpan.Arguments.Length is 1 or 3
+                 && (asSpan.Arguments.Length == 1 || asSpan.Arguments[1].Value.ConstantValue is { HasValue: true, Value: 0 }))
+        {
+            // f.AsSpan().Clear(), f.AsSpan(0, n).Clear(), .Fill(v).
+            array = asSpan.Arguments[0].Value;
+            others = asSpan.Arguments.Skip(1).Select(a => a.Value).Concat(call.Arguments.Select(a => a.Value)).ToArray();
+        }
+        else
+        {
+            return null;
+        }
+
+        if (ScratchBuffers.FieldOf(OperationFacts.StripConversions(array)) is not { } field || !WholeOverwrites.IsScratchArray(field)
+            || others.Any(other => !WholeOverwrites.NamesOnlyLength(other.Syntax, field, model, cancellationToken)))
+        {
+            return null;
+        }
+
+        return field;
+    }
+
+    /// <summary>
+    /// Every value the field is given (its initialiser, its constructors' assignments) is a new array with no elements
+    /// listed (<c>new T[n]</c>) or an empty collection expression: all zeros, so <c>new T[f.Length]</c> is the first one.
+    /// </summary>
+    private static bool GivenOnlyNewZeroArrays(IFieldSymbol field, CancellationToken cancellationToken)
+    {
+        var values = ScratchBuffers.ValuesGiven(field, cancellationToken);
+        return values.Count > 0 && values.All(value => value is ArrayCreationExpressionSyntax { Initializer: null } or CollectionExpressionSyntax { Elements.Count: 0 });
+    }
+}
+
+/// <summary>A scratch field started afresh from index 0 (<see cref="PrefixResets"/>), and the statement that resets it.</summary>
+internal sealed class PrefixReset
+{
+    public PrefixReset(IFieldSymbol field, StatementSyntax reset)
+    {
+        Field = field;
+        Reset = reset;
+    }
+
+    public IFieldSymbol Field { get; }
+
+    /// <summary>The clear, fill or fill loop (after the grow, when there is one).</summary>
+    public StatementSyntax Reset { get; }
+}

@@ -1,0 +1,273 @@
+using GilAnalyzers.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using VerifyCS = GilAnalyzers.Tests.Verifiers.CSharpCodeFixVerifier<GilAnalyzers.Rules.SharedLockInParallelCalleeAnalyzer, GilAnalyzers.CodeFixes.SharedLockAroundCpuWorkFixer>;
+
+namespace GilAnalyzers.Tests.Rules;
+
+/// <summary>
+/// Issue 16: a reused scratch array that the locked code starts afresh from index 0 without resetting all of it — grown
+/// when too short (<c>if (_hits.Length &lt; n) _hits = new int[n * 2];</c>), then cleared or filled up to what the call
+/// needs (<c>Array.Clear(_hits, 0, n)</c>, <c>_hits.AsSpan(0, n).Clear()</c>, <c>Array.Fill(_hits, -1, 0, n)</c>, a loop from 0
+/// to n that writes first), and then used element by element. The buffer becomes a local made as the field's first array
+/// (every call starts as the program's first call did), and the work, now on the call's own data, leaves the lock. A
+/// buffer whose length, whole contents or tail past the reset part the call reads (a loop to its Length, a sort, a clone),
+/// a reset from a later index (kept history), a read before the reset, a field given listed elements or used outside the
+/// locked code keeps the lock.
+/// </summary>
+public class ScratchRestartedFromZeroFixerTests
+{
+    private const string Usings = "using System;\nusing System.Collections.Generic;\nusing System.Linq;\nusing System.Threading;\nusing System.Threading.Tasks;\n";
+
+    private static string Program(string type, string make, string call) => Usings + type + """
+
+        static class Driver
+        {
+            public static double Run(string[] inputs)
+            {
+                var shared = MAKE;
+                var results = new double[inputs.Length];
+                Parallel.For(0, inputs.Length, i => results[i] = CALL);
+                return results.Sum();
+            }
+        }
+        """.Replace("MAKE", make).Replace("CALL", call);
+
+    private static Task VerifyAsync(string type, string? fixedType, string make, string call, LanguageVersion version = LanguageVersion.Latest)
+        => new VerifyCS.Test
+        {
+            TestCode = Program(type, make, call),
+            FixedCode = Program(fixedType ?? type, make, call),
+            CodeActionEquivalenceKey = SharedLockAroundCpuWorkFixer.ScratchToLocalKey,
+            LanguageVersion = version,
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
+        }.RunAsync(CancellationToken.None);
+
+    private static Task VerifyCoverageAsync(string type, string? fixedType, LanguageVersion version = LanguageVersion.Latest)
+        => VerifyAsync(type, fixedType, "new Coverage(new[] { \"acgt\", \"gtta\", \"ttac\" }, 3)", "shared.MeanDepth(inputs[i])", version);
+
+    private const string Coverage = """
+        sealed class Coverage
+        {
+            private readonly object _gate = new object();
+            private readonly string[] _reads;
+            private readonly int _k;
+            private int[] _hits = new int[64];
+
+            public Coverage(string[] reads, int k) { _reads = reads; _k = k; }
+
+            public double MeanDepth(string genome)
+            {
+                {|GIL001:lock (_gate)|}
+                {
+                    GROW
+                    RESET
+                    foreach (string read in _reads)
+                        for (int start = 0; start + _k <= genome.Length; start++)
+                            for (int j = 0; j < _k && j < read.Length; j++)
+                                if (genome[start + j] == read[j]) _hits[start + j]++;
+                    long total = 0;
+                    for (int p = 0; p < genome.Length; p++) total += _hits[p];
+                    return total / (double)Math.Max(1, genome.Length);
+                }
+            }
+        }
+        """;
+
+    private const string CoverageFixed = """
+        sealed class Coverage
+        {
+            private readonly object _gate = new object();
+            private readonly string[] _reads;
+            private readonly int _k;
+            private int[] _hits = new int[64];
+
+            public Coverage(string[] reads, int k) { _reads = reads; _k = k; }
+
+            public double MeanDepth(string genome)
+            {
+                var hits = new int[_hits.Length];
+                GROW
+                RESET
+                foreach (string read in _reads)
+                    for (int start = 0; start + _k <= genome.Length; start++)
+                        for (int j = 0; j < _k && j < read.Length; j++)
+                            if (genome[start + j] == read[j]) hits[start + j]++;
+                long total = 0;
+                for (int p = 0; p < genome.Length; p++) total += hits[p];
+                return total / (double)Math.Max(1, genome.Length);
+            }
+        }
+        """;
+
+    private const string Grow = "if (_hits.Length < genome.Length) _hits = new int[genome.Length * 2];";
+
+    [Theory]
+    [InlineData(LanguageVersion.CSharp7_3, Grow, "Array.Clear(_hits, 0, genome.Length);")]
+    [InlineData(LanguageVersion.Latest, Grow, "Array.Clear(_hits, 0, genome.Length);")]
+    [InlineData(LanguageVersion.Latest, "if (_hits == null || _hits.Length < genome.Length)\n            {\n                _hits = new int[genome.Length + 16];\n            }", "Array.Clear(_hits, 0, genome.Length);")]
+    [InlineData(LanguageVersion.Latest, Grow, "_hits.AsSpan(0, genome.Length).Clear();")]
+    [InlineData(LanguageVersion.Latest, Grow, "Array.Fill(_hits, 0, 0, genome.Length);")]
+    [InlineData(LanguageVersion.Latest, Grow, "Array.Clear(_hits);")]
+    [InlineData(LanguageVersion.Latest, Grow, "for (int p = 0; p < genome.Length; p++) _hits[p] = 0;")]
+    [InlineData(LanguageVersion.Latest, "", "Array.Clear(_hits, 0, Math.Min(genome.Length, _hits.Length));")]
+    public async Task BufferGrownAndResetFromZero_BecomesALocalMadeAsTheFirstOne_AndTheLockGoes(LanguageVersion version, string grow, string reset)
+        => await VerifyCoverageAsync(
+            (grow.Length == 0 ? Coverage.Replace("            GROW\n", "") : Coverage.Replace("GROW", grow)).Replace("RESET", reset),
+            (grow.Length == 0 ? CoverageFixed.Replace("        GROW\n", "") : CoverageFixed.Replace("GROW", Local(grow))).Replace("RESET", Local(reset)),
+            version);
+
+    private static string Local(string code) => code.Replace("_hits", "hits").Replace("\n    ", "\n");
+
+    [Theory]
+    [InlineData("a reset from a later index (the first cells are kept from the last call)", "Array.Clear(_hits, 0, genome.Length);", "Array.Clear(_hits, 4, genome.Length - 4);")]
+    [InlineData("a pass up to the buffer's length (it reads what an earlier call left)", "for (int p = 0; p < genome.Length; p++) total += _hits[p];", "for (int p = 0; p < _hits.Length; p++) total += _hits[p];")]
+    [InlineData("a sort of the whole buffer", "long total = 0;", "Array.Sort(_hits);\n                    long total = 0;")]
+    [InlineData("a clone of the whole buffer", "long total = 0;", "var copy = (int[])_hits.Clone();\n                    long total = copy[0];")]
+    [InlineData("a read before the reset", "Array.Clear(_hits, 0, genome.Length);", "int carried = _hits[0];\n                    Array.Clear(_hits, 0, genome.Length);")]
+    [InlineData("no reset after the grow", "Array.Clear(_hits, 0, genome.Length);", "")]
+    [InlineData("a field given listed elements", "private int[] _hits = new int[64];", "private int[] _hits = new int[] { 1, 2, 3 };")]
+    [InlineData("a field read outside the lock", "public Coverage(", "public int Capacity => _hits.Length;\n\n    public Coverage(")]
+    [InlineData("a fill loop that stops at the buffer's length less one", "Array.Clear(_hits, 0, genome.Length);", "for (int p = 0; p < _hits.Length - 1; p++) _hits[p] = 0;")]
+    public async Task BufferNotOnlyRestartedAndReadByElement_OffersNoScratchToLocal(string _, string from, string to)
+        => await VerifyCoverageAsync(Coverage.Replace("GROW", Grow).Replace("RESET", "Array.Clear(_hits, 0, genome.Length);").Replace(from, to), null);
+
+    private const string Matcher = """
+        sealed class Matcher
+        {
+            private readonly object _sync = new object();
+            private bool[] _usedA = new bool[16];
+            private bool[] _usedB = new bool[16];
+
+            public double Best(string name)
+            {
+                {|GIL001:lock (_sync)|}
+                {
+                    double best = 0;
+                    for (int shift = 0; shift < 200; shift++)
+                        best = Math.Max(best, Agreement(name, name.Substring(shift % Math.Max(1, name.Length)) + name));
+                    return best;
+                }
+            }
+
+            private double Agreement(string s, string t)
+            {
+                if (s.Length == 0 || t.Length == 0) return 0;
+                if (_usedA.Length < s.Length) _usedA = new bool[s.Length * 2];
+                if (_usedB.Length < t.Length) _usedB = new bool[t.Length * 2];
+                Array.Clear(_usedA, 0, s.Length);
+                Array.Clear(_usedB, 0, t.Length);
+                int reach = Math.Max(s.Length, t.Length) / 2, agreed = 0;
+                for (int i = 0; i < s.Length; i++)
+                    for (int j = Math.Max(0, i - reach); j < Math.Min(t.Length, i + reach + 1); j++)
+                        if (!_usedB[j] && s[i] == t[j]) { _usedA[i] = _usedB[j] = true; agreed++; break; }
+                int unmatched = 0;
+                for (int i = 0; i < s.Length; i++) if (!_usedA[i]) unmatched++;
+                return agreed / (double)(agreed + unmatched + 1);
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task TwoBuffersOfAHelperGrownThenCleared_BecomeTheHelpersLocals_AndTheLockGoes()
+        => await VerifyAsync(Matcher, """
+            sealed class Matcher
+            {
+                private readonly object _sync = new object();
+                private bool[] _usedA = new bool[16];
+                private bool[] _usedB = new bool[16];
+
+                public double Best(string name)
+                {
+                    double best = 0;
+                    for (int shift = 0; shift < 200; shift++)
+                        best = Math.Max(best, Agreement(name, name.Substring(shift % Math.Max(1, name.Length)) + name));
+                    return best;
+                }
+
+                private double Agreement(string s, string t)
+                {
+                    if (s.Length == 0 || t.Length == 0) return 0;
+                    var usedA = new bool[_usedA.Length];
+                    if (usedA.Length < s.Length) usedA = new bool[s.Length * 2];
+                    var usedB = new bool[_usedB.Length];
+                    if (usedB.Length < t.Length) usedB = new bool[t.Length * 2];
+                    Array.Clear(usedA, 0, s.Length);
+                    Array.Clear(usedB, 0, t.Length);
+                    int reach = Math.Max(s.Length, t.Length) / 2, agreed = 0;
+                    for (int i = 0; i < s.Length; i++)
+                        for (int j = Math.Max(0, i - reach); j < Math.Min(t.Length, i + reach + 1); j++)
+                            if (!usedB[j] && s[i] == t[j]) { usedA[i] = usedB[j] = true; agreed++; break; }
+                    int unmatched = 0;
+                    for (int i = 0; i < s.Length; i++) if (!usedA[i]) unmatched++;
+                    return agreed / (double)(agreed + unmatched + 1);
+                }
+            }
+            """, "new Matcher()", "shared.Best(inputs[i])");
+
+    private const string Filter = """
+        sealed class Filter
+        {
+            private readonly object _gate = new object();
+            private readonly double[] _taps = { 0.25, 0.5, 0.25 };
+            private double[] _padded = new double[8];
+
+            public double Energy(string text)
+            {
+                var input = text.Select(c => (double)c).ToArray();
+                {|GIL001:lock (_gate)|}
+                {
+                    int pad = _taps.Length - 1;
+                    if (_padded.Length < input.Length + pad) _padded = new double[input.Length + pad];
+                    Array.Clear(_padded, 0, pad);
+                    input.CopyTo(_padded.AsSpan(pad));
+                    double energy = 0;
+                    for (int round = 0; round < 50; round++)
+                        for (int n = 0; n < input.Length; n++)
+                        {
+                            double acc = 0;
+                            for (int k = 0; k < _taps.Length; k++) acc += _taps[k] * _padded[n + pad - k];
+                            energy += acc * acc;
+                        }
+                    return energy;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task HistoryClearedThenTheInputCopiedInBehindIt_BecomesALocal_AndTheLockGoes()
+        => await VerifyAsync(Filter, """
+            sealed class Filter
+            {
+                private readonly object _gate = new object();
+                private readonly double[] _taps = { 0.25, 0.5, 0.25 };
+                private double[] _padded = new double[8];
+
+                public double Energy(string text)
+                {
+                    var input = text.Select(c => (double)c).ToArray();
+                    int pad = _taps.Length - 1;
+                    var padded = new double[_padded.Length];
+                    if (padded.Length < input.Length + pad) padded = new double[input.Length + pad];
+                    Array.Clear(padded, 0, pad);
+                    input.CopyTo(padded.AsSpan(pad));
+                    double energy = 0;
+                    for (int round = 0; round < 50; round++)
+                        for (int n = 0; n < input.Length; n++)
+                        {
+                            double acc = 0;
+                            for (int k = 0; k < _taps.Length; k++) acc += _taps[k] * padded[n + pad - k];
+                            energy += acc * acc;
+                        }
+                    return energy;
+                }
+            }
+            """, "new Filter()", "shared.Energy(inputs[i])");
+
+    [Fact]
+    public async Task HistoryKeptFromTheLastCall_OffersNoScratchToLocal()
+        => await VerifyAsync(
+            Filter.Replace("Array.Clear(_padded, 0, pad);", "Array.Copy(_padded, _padded.Length - pad, _padded, 0, pad);"),
+            null, "new Filter()", "shared.Energy(inputs[i])");
+}
