@@ -13,7 +13,8 @@ namespace GilAnalyzers.CodeFixes.Locks;
 /// Code at the top of a call that starts a reused scratch array afresh from its first element, but not necessarily all of
 /// it: an optional grow (<c>if (f.Length &lt; n) f = new T[n * 2];</c>), then a clear or fill from index 0
 /// (<c>Array.Clear(f, 0, n)</c>, <c>Array.Fill(f, v, 0, n)</c>, <c>f.AsSpan(0, n).Clear()</c>, a counting loop from 0 that
-/// writes <c>f[i]</c> first, up to any bound) — or a grow followed by a whole clear. <see cref="WholeOverwrites"/> proves
+/// writes <c>f[i]</c> first, up to any bound, a loop nest that writes <c>f[k++]</c> from <c>k = 0</c>) — or a grow followed
+/// by a whole clear. <see cref="WholeOverwrites"/> proves
 /// that nothing an earlier call left is ever read; this shape does not: what lies past the reset part, and the length a
 /// grow reached, are an earlier call's. A new array made as the field's first one (all zeros, its first length) and grown
 /// and reset by the call's own statements gives every call the state the program's first call had.
@@ -41,22 +42,80 @@ internal static class PrefixResets
         }
 
         IFieldSymbol? field;
-        var resetStatement = statements[index];
+        var resetIndex = index;
         if (Grow(statements[index], model, cancellationToken) is { } grown)
         {
             // The reset is the next statement that names the buffer (two buffers may be grown, then both reset).
-            resetStatement = statements.Skip(index + 1).FirstOrDefault(s => WholeOverwrites.Mentions(s, grown, model, cancellationToken).Any());
-            field = resetStatement is not null && Reset(resetStatement, model, cancellationToken) is { } reset && SymbolEqualityComparer.Default.Equals(reset, grown)
+            resetIndex = -1;
+            for (var i = index + 1; i < statements.Count && resetIndex < 0; i++)
+            {
+                if (WholeOverwrites.Mentions(statements[i], grown, model, cancellationToken).Any())
+                {
+                    resetIndex = i;
+                }
+            }
+
+            field = resetIndex >= 0 && ResetAt(statements, resetIndex, model, cancellationToken) is { } reset && SymbolEqualityComparer.Default.Equals(reset, grown)
                 ? grown
                 : null;
         }
         else
         {
-            field = Reset(statements[index], model, cancellationToken);
+            field = ResetAt(statements, index, model, cancellationToken);
         }
 
-        return field is not null && resetStatement is not null && GivenOnlyNewZeroArrays(field, cancellationToken) ? new PrefixReset(field, resetStatement) : null;
+        return field is not null && GivenOnlyNewZeroArrays(field, cancellationToken) ? new PrefixReset(field, statements[resetIndex]) : null;
     }
+
+    private static IFieldSymbol? ResetAt(IReadOnlyList<StatementSyntax> statements, int index, SemanticModel model, CancellationToken cancellationToken)
+        => Reset(statements[index], model, cancellationToken) ?? SequentialFill(statements, index, model, cancellationToken);
+
+    /// <summary>
+    /// A nest of <c>for</c> loops, each the whole body of the one around it, whose innermost statement is <c>f[k++] = e;</c>
+    /// — a window flattened into a scratch array (<c>for (y…) for (x…) _stamp[k++] = frame[x, y];</c>) — where the
+    /// statement before the nest sets the local <c>k</c> to 0, nothing else in the nest writes <c>k</c> or names <c>f</c>, and
+    /// every loop has a condition: the nest writes <c>f[0]</c>, <c>f[1]</c>, … in order before anything reads the buffer.
+    /// </summary>
+    private static IFieldSymbol? SequentialFill(IReadOnlyList<StatementSyntax> statements, int index, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (index == 0 || statements[index] is not ForStatementSyntax outer)
+        {
+            return null;
+        }
+
+        StatementSyntax inner = outer;
+        while (inner is ForStatementSyntax loop)
+        {
+            if (loop.Condition is null)
+            {
+                return null;
+            }
+
+            inner = loop.Statement is BlockSyntax { Statements.Count: 1 } block ? block.Statements[0] : loop.Statement;
+        }
+
+        if (inner is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: ElementAccessExpressionSyntax { ArgumentList.Arguments: { Count: 1 } index0 } target } }
+            || index0[0].Expression is not PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression, Operand: IdentifierNameSyntax { Identifier.ValueText: var counter } }
+            || ScratchBuffers.FieldOf(model.GetOperation(target.Expression, cancellationToken)) is not { } field
+            || !WholeOverwrites.IsScratchArray(field)
+            || WholeOverwrites.Mentions(outer, field, model, cancellationToken).Count() != 1
+            || outer.DescendantNodes().OfType<IdentifierNameSyntax>().Count(n => n.Identifier.ValueText == counter && WholeOverwrites.IsWritten(n)) != 1)
+        {
+            return null;
+        }
+
+        return statements[index - 1] switch
+        {
+            LocalDeclarationStatementSyntax { Declaration.Variables: var variables }
+                => variables.Any(v => v.Identifier.ValueText == counter && v.Initializer?.Value is { } initial && IsZero(initial, model, cancellationToken)) ? field : null,
+            ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax { Identifier.ValueText: var name }, Right: var value } }
+                => name == counter && IsZero(value, model, cancellationToken) ? field : null,
+            _ => null,
+        };
+    }
+
+    private static bool IsZero(ExpressionSyntax value, SemanticModel model, CancellationToken cancellationToken)
+        => model.GetConstantValue(value, cancellationToken) is { HasValue: true, Value: 0 };
 
     /// <summary>
     /// After the reset, the call uses the buffer only element by element (<c>f[e]</c>) or as the destination of a copy

@@ -287,7 +287,7 @@ internal static class WholeOverwrites
     /// <summary>
     /// A syntax write of the identifier: an assignment's target, <c>++</c>/<c>--</c>, a <c>ref</c>/<c>out</c> argument.
     /// </summary>
-    private static bool IsWritten(IdentifierNameSyntax name)
+    internal static bool IsWritten(IdentifierNameSyntax name)
         => name.Parent switch
         {
             AssignmentExpressionSyntax assignment => assignment.Left == name,

@@ -6,7 +6,7 @@ namespace GilAnalyzers.Tests.Execution;
 /// <summary>
 /// GIL001's buffer per call for scratch arrays that the locked code grows when too short and resets from index 0 as far
 /// as the call needs — a coverage counter cleared up to the genome's length, a matcher's two flag arrays cleared in a
-/// helper, a filter's history cleared and then filled with the input — run before and after the first (FixAll) actions
+/// helper, a filter's history cleared and then filled with the input, a window flattened into a patch from index 0 — run before and after the first (FixAll) actions
 /// on inputs whose sizes go up and down, so that the shared buffers are grown by some calls and reused by shorter ones:
 /// every result must print the same, bit for bit.
 /// </summary>
@@ -104,6 +104,36 @@ public class ScratchRestartedFromZeroExecutionTests
             }
         }
 
+        public sealed class Stamp
+        {
+            private const int R = 2;
+            private readonly object _gate = new object();
+            private readonly double[] _patch = new double[(2 * R + 1) * (2 * R + 1)];
+
+            public double Sharpness(string text)
+            {
+                lock (_gate)
+                {
+                    int k = 0;
+                    for (int y = -R; y <= R; y++)
+                        for (int x = -R; x <= R; x++)
+                            _patch[k++] = text[Math.Abs(x * 7 + y * 3) % text.Length] - 'a';
+                    double best = 0;
+                    for (double s = 0.5; s < 3; s += 0.25)
+                    {
+                        double acc = 0;
+                        k = 0;
+                        for (int y = -R; y <= R; y++)
+                            for (int x = -R; x <= R; x++, k++)
+                                acc += _patch[k] * Math.Exp(-(x * x + y * y) / (2 * s * s));
+                        best = Math.Max(best, acc);
+                    }
+
+                    return best;
+                }
+            }
+        }
+
         public static class Workload
         {
             public static string Run(int items)
@@ -118,14 +148,17 @@ public class ScratchRestartedFromZeroExecutionTests
                 var depth = new double[items];
                 var best = new double[items];
                 var energy = new double[items];
+                var stamp = new Stamp();
+                var sharp = new double[items];
                 Parallel.For(0, items, i =>
                 {
                     depth[i] = coverage.MeanDepth(genomes[i]);
                     best[i] = matcher.Best(genomes[i].Substring(0, 5 + i % 11), genomes.Take(30).Select(g => g.Substring(0, 4 + g.Length % 13)).ToArray());
                     energy[i] = filter.Energy(genomes[i].Select(c => (double)(c - 'a')).ToArray());
+                    sharp[i] = stamp.Sharpness(genomes[i]);
                 });
                 string Show(double[] values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
-                return items + ";" + Show(depth) + ";" + Show(best) + ";" + Show(energy);
+                return items + ";" + Show(depth) + ";" + Show(best) + ";" + Show(energy) + ";" + Show(sharp);
             }
         }
         """;
@@ -135,10 +168,11 @@ public class ScratchRestartedFromZeroExecutionTests
     {
         var outcome = await SampleFixPipeline.ApplyAllFixesAsync(Program);
 
-        Assert.Equal(3, outcome.Applied.Count(fix => fix.EquivalenceKey == "GIL001.ScratchToLocal"));
+        Assert.Equal(4, outcome.Applied.Count(fix => fix.EquivalenceKey == "GIL001.ScratchToLocal"));
         Assert.Matches(@"var hits = new int\[_hits\.Length\];\s*if \(hits\.Length < genome\.Length\) hits = new int\[genome\.Length \* 2\];", outcome.Source);
         Assert.Matches(@"var usedA = new bool\[_usedA\.Length\];", outcome.Source);
         Assert.Matches(@"input\.CopyTo\(padded\.AsSpan\(pad\)\);", outcome.Source);
+        Assert.Matches(@"var patch = new double\[_patch\.Length\];\s*for", outcome.Source);
         Assert.DoesNotContain("lock (", outcome.Source, StringComparison.Ordinal);
 
         var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(Program, "Restarted.Before"), "Workload.Run", 60);

@@ -270,4 +270,73 @@ public class ScratchRestartedFromZeroFixerTests
         => await VerifyAsync(
             Filter.Replace("Array.Clear(_padded, 0, pad);", "Array.Copy(_padded, _padded.Length - pad, _padded, 0, pad);"),
             null, "new Filter()", "shared.Energy(inputs[i])");
+
+    private const string Stamp = """
+        sealed class Stamp
+        {
+            private const int R = 3;
+            private readonly object _gate = new object();
+            private readonly double[] _patch = new double[(2 * R + 1) * (2 * R + 1)];
+
+            public double Sharpness(string text)
+            {
+                {|GIL001:lock (_gate)|}
+                {
+                    int k = 0;
+                    for (int y = -R; y <= R; y++)
+                        for (int x = -R; x <= R; x++)
+                            _patch[k++] = text[Math.Abs(x * 7 + y) % text.Length];
+                    double best = 0;
+                    for (double s = 0.5; s < 4; s += 0.05)
+                    {
+                        double acc = 0;
+                        k = 0;
+                        for (int y = -R; y <= R; y++)
+                            for (int x = -R; x <= R; x++, k++)
+                                acc += _patch[k] * Math.Exp(-(x * x + y * y) / (2 * s * s));
+                        best = Math.Max(best, acc);
+                    }
+                    return best;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task WindowFlattenedIntoTheBufferFromZero_BecomesALocal_AndTheLockGoes()
+        => await VerifyAsync(Stamp, """
+            sealed class Stamp
+            {
+                private const int R = 3;
+                private readonly object _gate = new object();
+                private readonly double[] _patch = new double[(2 * R + 1) * (2 * R + 1)];
+
+                public double Sharpness(string text)
+                {
+                    int k = 0;
+                    var patch = new double[_patch.Length];
+                    for (int y = -R; y <= R; y++)
+                        for (int x = -R; x <= R; x++)
+                            patch[k++] = text[Math.Abs(x * 7 + y) % text.Length];
+                    double best = 0;
+                    for (double s = 0.5; s < 4; s += 0.05)
+                    {
+                        double acc = 0;
+                        k = 0;
+                        for (int y = -R; y <= R; y++)
+                            for (int x = -R; x <= R; x++, k++)
+                                acc += patch[k] * Math.Exp(-(x * x + y * y) / (2 * s * s));
+                        best = Math.Max(best, acc);
+                    }
+                    return best;
+                }
+            }
+            """, "new Stamp()", "shared.Sharpness(inputs[i])");
+
+    [Theory]
+    [InlineData("a counter that starts past 0", "int k = 0;\n            for", "int k = 1;\n            for")]
+    [InlineData("a conditional write", "_patch[k++] = text[", "if (x != 0) _patch[k++] = text[")]
+    [InlineData("a write that reads the buffer", "_patch[k++] = text[Math.Abs(x * 7 + y) % text.Length];", "_patch[k++] = _patch[0] + 1;")]
+    public async Task WindowNotFlattenedFromZero_OffersNoScratchToLocal(string _, string from, string to)
+        => await VerifyAsync(Stamp.Replace(from, to), null, "new Stamp()", "shared.Sharpness(inputs[i])");
 }
