@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -30,41 +31,45 @@ namespace GilAnalyzers.CodeFixes.Locks;
 internal static class PrefixResets
 {
     /// <summary>
-    /// The scratch field that <paramref name="statements"/>[<paramref name="index"/>] starts afresh — a reset, or a grow
-    /// whose buffer the next statement that names it resets; null when none.
+    /// The scratch fields that <paramref name="statements"/>[<paramref name="index"/>] starts afresh — a reset, or a grow
+    /// (of one buffer, or of several resized together) whose buffers the next statement naming each resets; empty when none.
     /// </summary>
-    public static PrefixReset? At(IReadOnlyList<StatementSyntax> statements, int index, SemanticModel model, CancellationToken cancellationToken)
+    public static IReadOnlyList<PrefixReset> At(IReadOnlyList<StatementSyntax> statements, int index, SemanticModel model, CancellationToken cancellationToken)
     {
         // A goto could jump from before the reset to a use after it.
         if (statements.Skip(index).Any(s => s.DescendantNodesAndSelf().Any(n => n is GotoStatementSyntax or LabeledStatementSyntax)))
         {
-            return null;
+            return Array.Empty<PrefixReset>();
         }
 
-        IFieldSymbol? field;
-        var resetIndex = index;
+        var found = new List<PrefixReset>();
         if (Grow(statements[index], model, cancellationToken) is { } grown)
         {
-            // The reset is the next statement that names the buffer (two buffers may be grown, then both reset).
-            resetIndex = -1;
-            for (var i = index + 1; i < statements.Count && resetIndex < 0; i++)
+            foreach (var field in grown)
             {
-                if (WholeOverwrites.Mentions(statements[i], grown, model, cancellationToken).Any())
+                // The reset is the next statement that names the buffer (two buffers may be grown, then both reset).
+                var resetIndex = -1;
+                for (var i = index + 1; i < statements.Count && resetIndex < 0; i++)
                 {
-                    resetIndex = i;
+                    if (WholeOverwrites.Mentions(statements[i], field, model, cancellationToken).Any())
+                    {
+                        resetIndex = i;
+                    }
+                }
+
+                if (resetIndex >= 0 && ResetAt(statements, resetIndex, model, cancellationToken) is { } reset && SymbolEqualityComparer.Default.Equals(reset, field)
+                    && GivenOnlyNewZeroArrays(field, cancellationToken))
+                {
+                    found.Add(new PrefixReset(field, statements[index], statements[resetIndex]));
                 }
             }
-
-            field = resetIndex >= 0 && ResetAt(statements, resetIndex, model, cancellationToken) is { } reset && SymbolEqualityComparer.Default.Equals(reset, grown)
-                ? grown
-                : null;
         }
-        else
+        else if (ResetAt(statements, index, model, cancellationToken) is { } field && GivenOnlyNewZeroArrays(field, cancellationToken))
         {
-            field = ResetAt(statements, index, model, cancellationToken);
+            found.Add(new PrefixReset(field, statements[index], statements[index]));
         }
 
-        return field is not null && GivenOnlyNewZeroArrays(field, cancellationToken) ? new PrefixReset(field, statements[resetIndex]) : null;
+        return found;
     }
 
     private static IFieldSymbol? ResetAt(IReadOnlyList<StatementSyntax> statements, int index, SemanticModel model, CancellationToken cancellationToken)
@@ -175,28 +180,49 @@ internal static class PrefixResets
     }
 
     /// <summary>
-    /// <c>if (cond) f = new T[m];</c> (no else, the assignment alone or alone in a block) on a scratch array field, where
-    /// the condition and the new size look at the buffer only through its length or a null test.
+    /// <c>if (cond) f = new T[m];</c> (no else; the assignment alone, or assignments of new arrays to several scratch array
+    /// fields alone in a block: <c>{ _dist = new double[n]; _prev = new int[n]; }</c>), where the condition and each new size
+    /// look at the buffers only through their lengths or a null test. The fields grown, or null.
     /// </summary>
-    private static IFieldSymbol? Grow(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
+    private static List<IFieldSymbol>? Grow(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken)
     {
         if (statement is not IfStatementSyntax { Else: null } grow)
         {
             return null;
         }
 
-        var body = grow.Statement is BlockSyntax { Statements.Count: 1 } block ? block.Statements[0] : grow.Statement;
-        if (body is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: ArrayCreationExpressionSyntax { Initializer: null } made } assignment }
-            || ScratchBuffers.FieldOf(model.GetOperation(assignment.Left, cancellationToken)) is not { } field
-            || !WholeOverwrites.IsScratchArray(field)
-            || !SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(made, cancellationToken).Type, field.Type)
-            || !WholeOverwrites.NamesOnlyLength(made, field, model, cancellationToken))
+        var body = grow.Statement is BlockSyntax block ? (IReadOnlyList<StatementSyntax>)block.Statements : new[] { grow.Statement };
+        var fields = new List<IFieldSymbol>();
+        var sizes = new List<ArrayCreationExpressionSyntax>();
+        foreach (var assignmentStatement in body)
+        {
+            if (assignmentStatement is not ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Right: ArrayCreationExpressionSyntax { Initializer: null } made } assignment }
+                || ScratchBuffers.FieldOf(model.GetOperation(assignment.Left, cancellationToken)) is not { } field
+                || !WholeOverwrites.IsScratchArray(field)
+                || !SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(made, cancellationToken).Type, field.Type)
+                || fields.Any(f => SymbolEqualityComparer.Default.Equals(f, field)))
+            {
+                return null;
+            }
+
+            fields.Add(field);
+            sizes.Add(made);
+        }
+
+        if (fields.Count == 0
+            || fields.Any(field => !sizes.All(made => WholeOverwrites.NamesOnlyLength(made, field, model, cancellationToken))
+                                   || !OnlyLengthOrNullTest(grow.Condition, field, model, cancellationToken)))
         {
             return null;
         }
 
-        // The condition: f.Length, or f == null / f is null / f != null (a buffer made on first use).
-        foreach (var mention in WholeOverwrites.Mentions(grow.Condition, field, model, cancellationToken))
+        return fields;
+    }
+
+    /// <summary>The condition names the buffer only as <c>f.Length</c>, or in <c>f == null</c> / <c>f != null</c> / <c>f is null</c> / <c>f is not null</c>.</summary>
+    private static bool OnlyLengthOrNullTest(ExpressionSyntax condition, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (var mention in WholeOverwrites.Mentions(condition, field, model, cancellationToken))
         {
             var use = mention.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && viaThis.Name == mention ? (ExpressionSyntax)viaThis : mention;
             var ok = use.Parent switch
@@ -210,11 +236,11 @@ internal static class PrefixResets
             };
             if (!ok)
             {
-                return null;
+                return false;
             }
         }
 
-        return field;
+        return true;
     }
 
     /// <summary>
@@ -293,13 +319,17 @@ internal static class PrefixResets
 /// <summary>A scratch field started afresh from index 0 (<see cref="PrefixResets"/>), and the statement that resets it.</summary>
 internal sealed class PrefixReset
 {
-    public PrefixReset(IFieldSymbol field, StatementSyntax reset)
+    public PrefixReset(IFieldSymbol field, StatementSyntax start, StatementSyntax reset)
     {
         Field = field;
+        Start = start;
         Reset = reset;
     }
 
     public IFieldSymbol Field { get; }
+
+    /// <summary>The first statement: the grow, or the reset itself.</summary>
+    public StatementSyntax Start { get; }
 
     /// <summary>The clear, fill or fill loop (after the grow, when there is one).</summary>
     public StatementSyntax Reset { get; }

@@ -176,7 +176,7 @@ internal static class ScratchBuffers
         Dictionary<SyntaxNode, System.Func<SyntaxNode, SyntaxNode>>? edits = null)
     {
         var overwrites = new Dictionary<StatementSyntax, WholeOverwrite>();
-        var prefixes = new Dictionary<StatementSyntax, PrefixReset>();
+        var prefixes = new List<PrefixReset>();
         var resets = FindResets(statements, model, cancellationToken, overwrites, prefixes);
         if (resets.Count == 0)
         {
@@ -189,7 +189,7 @@ internal static class ScratchBuffers
             var resetIndex = IndexOf(statements, reset);
             var helpers = edits is null ? null : new Dictionary<MethodDeclarationSyntax, List<InvocationExpressionSyntax>>();
             if (!UsedOnlyInside(field, statements, resetIndex, reset, model, cancellationToken, out var references, helpers)
-                || (prefixes.TryGetValue(reset, out var prefix) && !PrefixResets.UsedOnlyByElement(prefix, references, model, cancellationToken))
+                || (PrefixOf(prefixes, reset, field) is { } prefix && !PrefixResets.UsedOnlyByElement(prefix, references, model, cancellationToken))
                 || (helpers is { Count: > 0 } && helpers.Keys.Any(h => h.DescendantNodes().Any(n => edits!.ContainsKey(n)) || edits!.ContainsKey(h))))
             {
                 continue;
@@ -231,7 +231,7 @@ internal static class ScratchBuffers
                 continue;
             }
 
-            if (prefixes.ContainsKey(reset))
+            if (PrefixOf(prefixes, reset, field) is not null)
             {
                 // A grow and a reset from index 0: the new array, made as the field's first one, is declared in front of
                 // them, and the call's own statements grow and reset that.
@@ -253,7 +253,7 @@ internal static class ScratchBuffers
     /// (kept in <paramref name="prefixes"/>) — with the fill value of a constant fill.
     /// </summary>
     private static List<(StatementSyntax Reset, IFieldSymbol Field, ExpressionSyntax? Fill)> FindResets(IReadOnlyList<StatementSyntax> statements, SemanticModel model,
-        CancellationToken cancellationToken, Dictionary<StatementSyntax, WholeOverwrite> overwrites, Dictionary<StatementSyntax, PrefixReset> prefixes)
+        CancellationToken cancellationToken, Dictionary<StatementSyntax, WholeOverwrite> overwrites, List<PrefixReset> prefixes)
     {
         var resets = new List<(StatementSyntax Reset, IFieldSymbol Field, ExpressionSyntax? Fill)>();
         for (var i = 0; i < statements.Count; i++)
@@ -266,13 +266,19 @@ internal static class ScratchBuffers
                 overwrites[statement] = overwrite;
             }
 
-            if (field is null && PrefixResets.At(statements, i, model, cancellationToken) is { } restarted)
+            if (field is null)
             {
-                field = restarted.Field;
-                prefixes[statement] = restarted;
+                // A grow may start several buffers afresh at once.
+                foreach (var restarted in PrefixResets.At(statements, i, model, cancellationToken))
+                {
+                    if (!resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, restarted.Field)))
+                    {
+                        resets.Add((statement, restarted.Field, null));
+                        prefixes.Add(restarted);
+                    }
+                }
             }
-
-            if (field is not null && !resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
+            else if (!resets.Any(r => SymbolEqualityComparer.Default.Equals(r.Field, field)))
             {
                 resets.Add((statement, field, fill));
             }
@@ -280,6 +286,9 @@ internal static class ScratchBuffers
 
         return resets;
     }
+
+    private static PrefixReset? PrefixOf(List<PrefixReset> prefixes, StatementSyntax start, IFieldSymbol field)
+        => prefixes.FirstOrDefault(p => p.Start == start && SymbolEqualityComparer.Default.Equals(p.Field, field));
 
     /// <summary>The field's own uses inside <paramref name="statement"/> (plain or through <c>this.</c>) become the local <paramref name="name"/>.</summary>
     private static void ReplaceOwnUses(StatementSyntax statement, IFieldSymbol field, string name, SemanticModel model,

@@ -339,4 +339,88 @@ public class ScratchRestartedFromZeroFixerTests
     [InlineData("a write that reads the buffer", "_patch[k++] = text[Math.Abs(x * 7 + y) % text.Length];", "_patch[k++] = _patch[0] + 1;")]
     public async Task WindowNotFlattenedFromZero_OffersNoScratchToLocal(string _, string from, string to)
         => await VerifyAsync(Stamp.Replace(from, to), null, "new Stamp()", "shared.Sharpness(inputs[i])");
+
+    private const string Paths = """
+        sealed class Paths
+        {
+            private readonly object _gate = new object();
+            private double[] _dist = new double[8];
+            private bool[] _done = new bool[8];
+
+            public double Farthest(string text)
+            {
+                int n = text.Length;
+                {|GIL001:lock (_gate)|}
+                {
+                    if (_dist.Length < n)
+                    {
+                        _dist = new double[n * 2];
+                        _done = new bool[n * 2];
+                    }
+
+                    Array.Fill(_dist, double.MaxValue, 0, n);
+                    Array.Clear(_done, 0, n);
+                    _dist[0] = 0;
+                    for (int round = 0; round < n; round++)
+                    {
+                        int u = -1;
+                        for (int v = 0; v < n; v++)
+                            if (!_done[v] && (u < 0 || _dist[v] < _dist[u])) u = v;
+                        _done[u] = true;
+                        for (int v = 0; v < n; v++)
+                            _dist[v] = Math.Min(_dist[v], _dist[u] + Math.Abs(text[u] - text[v]) + 1);
+                    }
+                    double far = 0;
+                    for (int v = 0; v < n; v++) far = Math.Max(far, _dist[v]);
+                    return far;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task TwoBuffersGrownTogetherThenResetFromZero_BecomeLocals_AndTheLockGoes()
+        => await VerifyAsync(Paths, """
+            sealed class Paths
+            {
+                private readonly object _gate = new object();
+                private double[] _dist = new double[8];
+                private bool[] _done = new bool[8];
+
+                public double Farthest(string text)
+                {
+                    int n = text.Length;
+                    var dist = new double[_dist.Length];
+                    var done = new bool[_done.Length];
+                    if (dist.Length < n)
+                    {
+                        dist = new double[n * 2];
+                        done = new bool[n * 2];
+                    }
+
+                    Array.Fill(dist, double.MaxValue, 0, n);
+                    Array.Clear(done, 0, n);
+                    dist[0] = 0;
+                    for (int round = 0; round < n; round++)
+                    {
+                        int u = -1;
+                        for (int v = 0; v < n; v++)
+                            if (!done[v] && (u < 0 || dist[v] < dist[u])) u = v;
+                        done[u] = true;
+                        for (int v = 0; v < n; v++)
+                            dist[v] = Math.Min(dist[v], dist[u] + Math.Abs(text[u] - text[v]) + 1);
+                    }
+                    double far = 0;
+                    for (int v = 0; v < n; v++) far = Math.Max(far, dist[v]);
+                    return far;
+                }
+            }
+            """, "new Paths()", "shared.Farthest(inputs[i])");
+
+    [Theory]
+    [InlineData("a grow that also does something else", "_done = new bool[n * 2];", "_done = new bool[n * 2];\n                Console.WriteLine(n);")]
+    [InlineData("one of the two buffers not reset", "Array.Clear(_done, 0, n);", "")]
+    [InlineData("a size that reads the other buffer's elements", "_done = new bool[n * 2];", "_done = new bool[(int)_dist[0] + n * 2];")]
+    public async Task BuffersGrownTogetherNotAllRestarted_OffersNoScratchToLocal(string _, string from, string to)
+        => await VerifyAsync(Paths.Replace(from, to.Replace("\\n", "\n")), null, "new Paths()", "shared.Farthest(inputs[i])");
 }
