@@ -244,8 +244,8 @@ internal static class PrefixResets
     }
 
     /// <summary>
-    /// A clear or fill of a scratch array field from index 0: <c>Array.Clear(f)</c>, <c>Array.Clear(f, 0, n)</c>,
-    /// <c>Array.Fill(f, v)</c>, <c>Array.Fill(f, v, 0, n)</c>, <c>f.AsSpan().Clear()</c>, <c>f.AsSpan(0, n).Clear()</c> /
+    /// A clear, fill or copy into a scratch array field from index 0: <c>Array.Clear(f)</c>, <c>Array.Clear(f, 0, n)</c>,
+    /// <c>Array.Fill(f, v)</c>, <c>Array.Fill(f, v, 0, n)</c>, <c>Array.Copy(source, f, n)</c>, <c>Array.Copy(source, i, f, 0, n)</c>, <c>f.AsSpan().Clear()</c>, <c>f.AsSpan(0, n).Clear()</c> /
     /// <c>.Fill(v)</c>, or a counting loop from 0 that writes <c>f[i]</c> first; the other arguments name the buffer only
     /// through its length.
     /// </summary>
@@ -277,6 +277,13 @@ internal static class PrefixResets
 
             array = call.Arguments[0].Value;
             others = call.Arguments.Skip(1).Select(a => a.Value).ToArray();
+        }
+        else if (call.Instance is null && method is { IsStatic: true, Name: "Copy" } && method.ContainingType.SpecialType == SpecialType.System_Array
+                 && (call.Arguments.Length == 3 || (call.Arguments.Length == 5 && call.Arguments[3].Value.ConstantValue is { HasValue: true, Value: 0 })))
+        {
+            // Array.Copy(source, f, n), Array.Copy(source, i, f, 0, n): f written from 0 with what the call hands in.
+            array = call.Arguments[call.Arguments.Length == 3 ? 1 : 2].Value;
+            others = call.Arguments.Where(a => a.Value != array).Select(a => a.Value).ToArray();
         }
         else if (method is { Name: "Clear", Parameters.Length: 0 } or { Name: "Fill", Parameters.Length: 1 }
                  && method.ContainingType is { Name: "Span", ContainingNamespace.Name: "System" }

@@ -423,4 +423,58 @@ public class ScratchRestartedFromZeroFixerTests
     [InlineData("a size that reads the other buffer's elements", "_done = new bool[n * 2];", "_done = new bool[(int)_dist[0] + n * 2];")]
     public async Task BuffersGrownTogetherNotAllRestarted_OffersNoScratchToLocal(string _, string from, string to)
         => await VerifyAsync(Paths.Replace(from, to.Replace("\\n", "\n")), null, "new Paths()", "shared.Farthest(inputs[i])");
+
+    private const string Median = """
+        sealed class Median
+        {
+            private readonly object _gate = new object();
+            private double[] _work = new double[16];
+
+            public double Of(string text)
+            {
+                var values = text.Select(c => (double)c).ToArray();
+                int n = values.Length;
+                {|GIL001:lock (_gate)|}
+                {
+                    if (_work.Length < n) _work = new double[n];
+                    COPY
+                    for (int i = 0; i <= n / 2; i++)
+                        for (int j = i + 1; j < n; j++)
+                            if (_work[j] < _work[i]) { double t = _work[i]; _work[i] = _work[j]; _work[j] = t; }
+                    return _work[n / 2];
+                }
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("Array.Copy(values, _work, n);")]
+    [InlineData("Array.Copy(values, 0, _work, 0, n);")]
+    public async Task BufferGrownThenCopiedIntoFromZero_BecomesALocal_AndTheLockGoes(string copy)
+        => await VerifyAsync(Median.Replace("COPY", copy), """
+            sealed class Median
+            {
+                private readonly object _gate = new object();
+                private double[] _work = new double[16];
+
+                public double Of(string text)
+                {
+                    var values = text.Select(c => (double)c).ToArray();
+                    int n = values.Length;
+                    var work = new double[_work.Length];
+                    if (work.Length < n) work = new double[n];
+                    COPY
+                    for (int i = 0; i <= n / 2; i++)
+                        for (int j = i + 1; j < n; j++)
+                            if (work[j] < work[i]) { double t = work[i]; work[i] = work[j]; work[j] = t; }
+                    return work[n / 2];
+                }
+            }
+            """.Replace("COPY", copy.Replace("_work", "work")), "new Median()", "shared.Of(inputs[i])");
+
+    [Theory]
+    [InlineData("a copy to a later index", "Array.Copy(values, 0, _work, 1, n - 1);")]
+    [InlineData("a copy that reads the buffer", "Array.Copy(_work, values, n);")]
+    public async Task BufferNotCopiedIntoFromZero_OffersNoScratchToLocal(string _, string copy)
+        => await VerifyAsync(Median.Replace("COPY", copy), null, "new Median()", "shared.Of(inputs[i])");
 }
