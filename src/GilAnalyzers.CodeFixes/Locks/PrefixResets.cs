@@ -224,7 +224,7 @@ internal static class PrefixResets
     {
         foreach (var mention in WholeOverwrites.Mentions(condition, field, model, cancellationToken))
         {
-            var use = mention.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && viaThis.Name == mention ? (ExpressionSyntax)viaThis : mention;
+            var use = WholeOverwrites.UseOf(mention);
             var ok = use.Parent switch
             {
                 MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } length => length.Expression == use,
@@ -313,13 +313,17 @@ internal static class PrefixResets
     }
 
     /// <summary>
-    /// Every value the field is given (its initialiser, its constructors' assignments) is a new array with no elements
-    /// listed (<c>new T[n]</c>) or an empty collection expression: all zeros, so <c>new T[f.Length]</c> is the first one.
+    /// The field has an initialiser, and every value it is given (the initialiser, its constructors' assignments) is a new
+    /// array with no elements listed (<c>new T[n]</c>) or an empty collection expression: never null and all zeros, so
+    /// <c>new T[f.Length]</c> is the first one.
     /// </summary>
     private static bool GivenOnlyNewZeroArrays(IFieldSymbol field, CancellationToken cancellationToken)
     {
+        // An initialiser too: a field only some constructors assign could be null, and f.Length would then throw where
+        // a grow guarded by f == null did not.
         var values = ScratchBuffers.ValuesGiven(field, cancellationToken);
-        return values.Count > 0 && values.All(value => value is ArrayCreationExpressionSyntax { Initializer: null } or CollectionExpressionSyntax { Elements.Count: 0 });
+        return WholeOverwrites.NeverNull(field, cancellationToken)
+               && values.All(value => value is ArrayCreationExpressionSyntax { Initializer: null } or CollectionExpressionSyntax { Elements.Count: 0 });
     }
 }
 

@@ -161,11 +161,15 @@ internal static class WholeOverwrites
         return IsLength(condition.Right, field, loop, resize, model, cancellationToken) ? field : null;
     }
 
+    /// <summary>The expression a mention of a field stands for: <c>this.f</c> when written so, else the name itself.</summary>
+    internal static ExpressionSyntax UseOf(IdentifierNameSyntax mention)
+        => mention.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && viaThis.Name == mention ? viaThis : mention;
+
     /// <summary>Every mention of <paramref name="field"/> in <paramref name="node"/> is <c>f.Length</c> (or <c>this.f.Length</c>).</summary>
     public static bool NamesOnlyLength(SyntaxNode node, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
         => Mentions(node, field, model, cancellationToken).All(mention =>
         {
-            var use = mention.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && viaThis.Name == mention ? (ExpressionSyntax)viaThis : mention;
+            var use = UseOf(mention);
             return use.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } length && length.Expression == use;
         });
 
@@ -181,7 +185,7 @@ internal static class WholeOverwrites
     {
         foreach (var mention in statements.SelectMany(s => Mentions(s, field, model, cancellationToken)))
         {
-            var use = mention.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && viaThis.Name == mention ? (ExpressionSyntax)viaThis : mention;
+            var use = UseOf(mention);
             var atCounter = use.Parent is ElementAccessExpressionSyntax { ArgumentList.Arguments: { Count: 1 } index } element && element.Expression == use
                             && index[0].Expression is IdentifierNameSyntax { Identifier.ValueText: var name } && name == counter;
             var length = use.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } member && member.Expression == use;
@@ -510,7 +514,7 @@ internal static class WholeOverwrites
     /// The field has an initialiser, and it and every constructor's assignment are array creations, collection expressions
     /// or <c>Array.Empty&lt;T&gt;()</c>: it never holds null (other assignments already keep it from being localised).
     /// </summary>
-    private static bool NeverNull(IFieldSymbol field, CancellationToken cancellationToken)
+    internal static bool NeverNull(IFieldSymbol field, CancellationToken cancellationToken)
         => HasInitialiser(field, cancellationToken)
            && ScratchBuffers.ValuesGiven(field, cancellationToken).All(value => value is ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax
                or InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Array" }, Name: GenericNameSyntax { Identifier.ValueText: "Empty" } } });

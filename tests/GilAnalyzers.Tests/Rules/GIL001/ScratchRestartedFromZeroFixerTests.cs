@@ -132,6 +132,17 @@ public class ScratchRestartedFromZeroFixerTests
     public async Task BufferNotOnlyRestartedAndReadByElement_OffersNoScratchToLocal(string _, string from, string to)
         => await VerifyCoverageAsync(Coverage.Replace("GROW", Grow).Replace("RESET", "Array.Clear(_hits, 0, genome.Length);").Replace(from, to), null);
 
+    /// <summary>A buffer only one constructor makes could be null: the grow's null test handles that, <c>new int[_hits.Length]</c> would not.</summary>
+    [Fact]
+    public async Task BufferSomeConstructorLeavesNull_OffersNoScratchToLocal()
+        => await VerifyCoverageAsync(
+            Coverage.Replace("GROW", "if (_hits == null || _hits.Length < genome.Length) _hits = new int[genome.Length * 2];")
+                .Replace("RESET", "Array.Clear(_hits, 0, genome.Length);")
+                .Replace("private int[] _hits = new int[64];", "private int[] _hits;")
+                .Replace("public Coverage(string[] reads, int k) { _reads = reads; _k = k; }",
+                         "public Coverage(string[] reads, int k) { _reads = reads; _k = k; _hits = new int[64]; }\n\n    public Coverage(string[] reads) { _reads = reads; _k = 3; }"),
+            null);
+
     private const string Matcher = """
         sealed class Matcher
         {
