@@ -63,6 +63,12 @@ internal static class PrefixResets
                     found.Add(new PrefixReset(field, statements[index], statements[resetIndex]));
                 }
             }
+
+            // Buffers grown together all restart, or none: a field left shared would be grown by the local's length.
+            if (found.Count != grown.Count)
+            {
+                found.Clear();
+            }
         }
         else if (ResetAt(statements, index, model, cancellationToken) is { } field && GivenOnlyNewZeroArrays(field, cancellationToken))
         {
