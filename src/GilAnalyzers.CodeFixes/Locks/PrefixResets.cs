@@ -57,10 +57,10 @@ internal static class PrefixResets
                     }
                 }
 
-                if (resetIndex >= 0 && ResetAt(statements, resetIndex, model, cancellationToken) is { } reset && SymbolEqualityComparer.Default.Equals(reset, field)
+                if (resetIndex >= 0 && ResetIn(statements[resetIndex], statements, resetIndex, field, model, cancellationToken) is { } reset
                     && GivenOnlyNewZeroArrays(field, cancellationToken))
                 {
-                    found.Add(new PrefixReset(field, statements[index], statements[resetIndex]));
+                    found.Add(new PrefixReset(field, statements[index], reset));
                 }
             }
 
@@ -76,6 +76,47 @@ internal static class PrefixResets
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// The statement that resets <paramref name="field"/> after a grow: <paramref name="next"/> itself, or — when it is a loop
+    /// whose header does not name the buffer — the first statement of the loop's body that names it (a tally cleared at the
+    /// top of every round: <c>while (…) { rounds++; Array.Clear(_tally); … }</c>); null when that is not a reset of it.
+    /// </summary>
+    private static StatementSyntax? ResetIn(StatementSyntax next, IReadOnlyList<StatementSyntax> statements, int index, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (ResetAt(statements, index, model, cancellationToken) is { } reset)
+        {
+            return SymbolEqualityComparer.Default.Equals(reset, field) ? next : null;
+        }
+
+        var (header, body) = next switch
+        {
+            WhileStatementSyntax loop => ((SyntaxNode?)loop.Condition, loop.Statement),
+            ForStatementSyntax loop => (null, loop.Statement),
+            ForEachStatementSyntax loop => (loop.Expression, loop.Statement),
+            _ => (null, (StatementSyntax?)null),
+        };
+        if (body is not BlockSyntax block
+            || (header is not null && WholeOverwrites.Mentions(header, field, model, cancellationToken).Any())
+            || (next is ForStatementSyntax @for && (@for.Declaration is { } declaration && WholeOverwrites.Mentions(declaration, field, model, cancellationToken).Any()
+                                                    || @for.Initializers.Concat(@for.Incrementors).Any(e => WholeOverwrites.Mentions(e, field, model, cancellationToken).Any())
+                                                    || @for.Condition is { } condition && WholeOverwrites.Mentions(condition, field, model, cancellationToken).Any())))
+        {
+            return null;
+        }
+
+        for (var i = 0; i < block.Statements.Count; i++)
+        {
+            if (WholeOverwrites.Mentions(block.Statements[i], field, model, cancellationToken).Any())
+            {
+                return ResetAt(block.Statements, i, model, cancellationToken) is { } nested && SymbolEqualityComparer.Default.Equals(nested, field)
+                    ? block.Statements[i]
+                    : null;
+            }
+        }
+
+        return null;
     }
 
     private static IFieldSymbol? ResetAt(IReadOnlyList<StatementSyntax> statements, int index, SemanticModel model, CancellationToken cancellationToken)

@@ -488,4 +488,85 @@ public class ScratchRestartedFromZeroFixerTests
     [InlineData("a copy that reads the buffer", "Array.Copy(_work, values, n);")]
     public async Task BufferNotCopiedIntoFromZero_OffersNoScratchToLocal(string _, string copy)
         => await VerifyAsync(Median.Replace("COPY", copy), null, "new Median()", "shared.Of(inputs[i])");
+
+    private const string Runoff = """
+        sealed class Runoff
+        {
+            private readonly object _gate = new object();
+            private int[] _votes = new int[4];
+            private bool[] _excluded = new bool[4];
+
+            public double Winner(string text)
+            {
+                int n = 1 + text.Length % 7;
+                {|GIL001:lock (_gate)|}
+                {
+                    if (_votes.Length < n) { _votes = new int[n]; _excluded = new bool[n]; }
+                    Array.Clear(_excluded, 0, n);
+                    int rounds = 0;
+                    while (rounds < n - 1)
+                    {
+                        rounds++;
+                        Array.Clear(_votes, 0, n);
+                        for (int b = 0; b < text.Length * 50; b++)
+                        {
+                            int choice = (text[b % text.Length] + b * 7) % n;
+                            if (!_excluded[choice]) _votes[choice]++;
+                        }
+                        int loser = -1;
+                        for (int c = 0; c < n; c++)
+                            if (!_excluded[c] && (loser < 0 || _votes[c] < _votes[loser])) loser = c;
+                        _excluded[loser] = true;
+                    }
+                    int best = 0;
+                    for (int c = 0; c < n; c++) if (_votes[c] > _votes[best]) best = c;
+                    return best + rounds * 0.01;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task TallyClearedAtTheTopOfEveryRoundAfterTheGrow_BecomesALocal_AndTheLockGoes()
+        => await VerifyAsync(Runoff, """
+            sealed class Runoff
+            {
+                private readonly object _gate = new object();
+                private int[] _votes = new int[4];
+                private bool[] _excluded = new bool[4];
+
+                public double Winner(string text)
+                {
+                    int n = 1 + text.Length % 7;
+                    var votes = new int[_votes.Length];
+                    var excluded = new bool[_excluded.Length];
+                    if (votes.Length < n) { votes = new int[n]; excluded = new bool[n]; }
+                    Array.Clear(excluded, 0, n);
+                    int rounds = 0;
+                    while (rounds < n - 1)
+                    {
+                        rounds++;
+                        Array.Clear(votes, 0, n);
+                        for (int b = 0; b < text.Length * 50; b++)
+                        {
+                            int choice = (text[b % text.Length] + b * 7) % n;
+                            if (!excluded[choice]) votes[choice]++;
+                        }
+                        int loser = -1;
+                        for (int c = 0; c < n; c++)
+                            if (!excluded[c] && (loser < 0 || votes[c] < votes[loser])) loser = c;
+                        excluded[loser] = true;
+                    }
+                    int best = 0;
+                    for (int c = 0; c < n; c++) if (votes[c] > votes[best]) best = c;
+                    return best + rounds * 0.01;
+                }
+            }
+            """, "new Runoff()", "shared.Winner(inputs[i])");
+
+    [Theory]
+    [InlineData("a loop whose condition reads the buffer", "while (rounds < n - 1)", "while (rounds < n - 1 && _votes[0] >= 0)")]
+    [InlineData("a read before the reset in the round", "rounds++;", "rounds += _votes[0];")]
+    public async Task TallyNotClearedFirstInTheRound_OffersNoScratchToLocal(string _, string from, string to)
+        => await VerifyAsync(Runoff.Replace(from, to), null, "new Runoff()", "shared.Winner(inputs[i])");
 }
