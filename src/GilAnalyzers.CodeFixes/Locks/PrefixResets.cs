@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -36,12 +35,6 @@ internal static class PrefixResets
     /// </summary>
     public static IReadOnlyList<PrefixReset> At(IReadOnlyList<StatementSyntax> statements, int index, SemanticModel model, CancellationToken cancellationToken)
     {
-        // A goto could jump from before the reset to a use after it.
-        if (statements.Skip(index).Any(s => s.DescendantNodesAndSelf().Any(n => n is GotoStatementSyntax or LabeledStatementSyntax)))
-        {
-            return Array.Empty<PrefixReset>();
-        }
-
         var found = new List<PrefixReset>();
         if (Grow(statements[index], model, cancellationToken) is { } grown)
         {
@@ -57,7 +50,7 @@ internal static class PrefixResets
                     }
                 }
 
-                if (resetIndex >= 0 && ResetIn(statements[resetIndex], statements, resetIndex, field, model, cancellationToken) is { } reset
+                if (resetIndex >= 0 && ResetIn(statements, resetIndex, field, model, cancellationToken) is { } reset
                     && GivenOnlyNewZeroArrays(field, cancellationToken))
                 {
                     found.Add(new PrefixReset(field, statements[index], reset));
@@ -75,33 +68,38 @@ internal static class PrefixResets
             found.Add(new PrefixReset(field, statements[index], statements[index]));
         }
 
+        // A goto could jump from before the reset to a use after it (looked for only once there is a candidate).
+        if (found.Count > 0 && statements.Skip(index).Any(s => s.DescendantNodesAndSelf().Any(n => n is GotoStatementSyntax or LabeledStatementSyntax)))
+        {
+            found.Clear();
+        }
+
         return found;
     }
 
     /// <summary>
-    /// The statement that resets <paramref name="field"/> after a grow: <paramref name="next"/> itself, or — when it is a loop
+    /// The statement that resets <paramref name="field"/> after a grow: <paramref name="statements"/>[<paramref name="index"/>] itself, or — when it is a loop
     /// whose header does not name the buffer — the first statement of the loop's body that names it (a tally cleared at the
     /// top of every round: <c>while (…) { rounds++; Array.Clear(_tally); … }</c>); null when that is not a reset of it.
     /// </summary>
-    private static StatementSyntax? ResetIn(StatementSyntax next, IReadOnlyList<StatementSyntax> statements, int index, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
+    private static StatementSyntax? ResetIn(IReadOnlyList<StatementSyntax> statements, int index, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
     {
+        var next = statements[index];
         if (ResetAt(statements, index, model, cancellationToken) is { } reset)
         {
             return SymbolEqualityComparer.Default.Equals(reset, field) ? next : null;
         }
 
-        var (header, body) = next switch
+        // The loop's header (condition, for clauses, foreach source) is everything outside its body.
+        var body = next switch
         {
-            WhileStatementSyntax loop => ((SyntaxNode?)loop.Condition, loop.Statement),
-            ForStatementSyntax loop => (null, loop.Statement),
-            ForEachStatementSyntax loop => (loop.Expression, loop.Statement),
-            _ => (null, (StatementSyntax?)null),
+            WhileStatementSyntax loop => loop.Statement,
+            ForStatementSyntax loop => loop.Statement,
+            ForEachStatementSyntax loop => loop.Statement,
+            _ => null,
         };
         if (body is not BlockSyntax block
-            || (header is not null && WholeOverwrites.Mentions(header, field, model, cancellationToken).Any())
-            || (next is ForStatementSyntax @for && (@for.Declaration is { } declaration && WholeOverwrites.Mentions(declaration, field, model, cancellationToken).Any()
-                                                    || @for.Initializers.Concat(@for.Incrementors).Any(e => WholeOverwrites.Mentions(e, field, model, cancellationToken).Any())
-                                                    || @for.Condition is { } condition && WholeOverwrites.Mentions(condition, field, model, cancellationToken).Any())))
+            || WholeOverwrites.Mentions(next, field, model, cancellationToken).Any(mention => !block.Span.Contains(mention.Span)))
         {
             return null;
         }
@@ -200,25 +198,18 @@ internal static class PrefixResets
             return false;
         }
 
-        var operation = model.GetOperation(use, cancellationToken);
-        var parent = operation?.Parent;
-        while (parent is IConversionOperation)
+        if (model.GetOperation(use, cancellationToken) is not { } operation)
         {
-            parent = parent.Parent;
+            return false;
         }
 
+        var parent = OperationFacts.WithWrappers(operation).Parent;
         if (parent is IArgumentOperation { Parent: IInvocationOperation asSpan } asSpanArgument
             && asSpan.TargetMethod is { Name: "AsSpan", ContainingType: { Name: "MemoryExtensions", ContainingNamespace.Name: "System" } }
             && asSpan.Arguments[0] == asSpanArgument)
         {
-            var span = asSpan.Parent;
-            while (span is IConversionOperation)
-            {
-                span = span.Parent;
-            }
-
             // Span<T>.CopyTo(destination), MemoryExtensions.CopyTo(this T[] source, Span<T> destination).
-            return span is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "CopyTo" }, Parameter.Name: "destination" };
+            return OperationFacts.WithWrappers(asSpan).Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "CopyTo" }, Parameter.Name: "destination" };
         }
 
         return parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Copy", IsStatic: true, ContainingType.SpecialType: SpecialType.System_Array } } arrayCopy } argument
@@ -274,7 +265,7 @@ internal static class PrefixResets
             var use = WholeOverwrites.UseOf(mention);
             var ok = use.Parent switch
             {
-                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } length => length.Expression == use,
+                MemberAccessExpressionSyntax => WholeOverwrites.IsLengthRead(use),
                 BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression or (int)SyntaxKind.NotEqualsExpression } test
                     => (test.Left == use ? test.Right : test.Left).IsKind(SyntaxKind.NullLiteralExpression),
                 IsPatternExpressionSyntax { Pattern: ConstantPatternSyntax { Expression: LiteralExpressionSyntax { RawKind: (int)SyntaxKind.NullLiteralExpression } } } => true,
@@ -389,6 +380,6 @@ internal sealed class PrefixReset
     /// <summary>The first statement: the grow, or the reset itself.</summary>
     public StatementSyntax Start { get; }
 
-    /// <summary>The clear, fill or fill loop (after the grow, when there is one).</summary>
+    /// <summary>The clear, fill, copy or fill loop (after a grow, the first statement naming the buffer, or one at the top of a loop's body).</summary>
     public StatementSyntax Reset { get; }
 }

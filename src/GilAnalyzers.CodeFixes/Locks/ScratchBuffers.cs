@@ -188,8 +188,9 @@ internal static class ScratchBuffers
         {
             var resetIndex = IndexOf(statements, reset);
             var helpers = edits is null ? null : new Dictionary<MethodDeclarationSyntax, List<InvocationExpressionSyntax>>();
+            var prefix = prefixes.FirstOrDefault(p => p.Start == reset && SymbolEqualityComparer.Default.Equals(p.Field, field));
             if (!UsedOnlyInside(field, statements, resetIndex, reset, model, cancellationToken, out var references, helpers)
-                || (PrefixOf(prefixes, reset, field) is { } prefix && !PrefixResets.UsedOnlyByElement(prefix, references, model, cancellationToken))
+                || (prefix is not null && !PrefixResets.UsedOnlyByElement(prefix, references, model, cancellationToken))
                 || (helpers is { Count: > 0 } && helpers.Keys.Any(h => h.DescendantNodes().Any(n => edits!.ContainsKey(n)) || edits!.ContainsKey(h))))
             {
                 continue;
@@ -231,7 +232,7 @@ internal static class ScratchBuffers
                 continue;
             }
 
-            if (PrefixOf(prefixes, reset, field) is not null)
+            if (prefix is not null)
             {
                 // A grow and a reset from index 0: the new array, made as the field's first one, is declared in front of
                 // them, and the call's own statements grow and reset that.
@@ -286,9 +287,6 @@ internal static class ScratchBuffers
 
         return resets;
     }
-
-    private static PrefixReset? PrefixOf(List<PrefixReset> prefixes, StatementSyntax start, IFieldSymbol field)
-        => prefixes.FirstOrDefault(p => p.Start == start && SymbolEqualityComparer.Default.Equals(p.Field, field));
 
     /// <summary>The field's own uses inside <paramref name="statement"/> (plain or through <c>this.</c>) become the local <paramref name="name"/>.</summary>
     private static void ReplaceOwnUses(StatementSyntax statement, IFieldSymbol field, string name, SemanticModel model,

@@ -165,13 +165,13 @@ internal static class WholeOverwrites
     internal static ExpressionSyntax UseOf(IdentifierNameSyntax mention)
         => mention.Parent is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } viaThis && viaThis.Name == mention ? viaThis : mention;
 
+    /// <summary>The use (<see cref="UseOf"/>) is the receiver of <c>.Length</c>.</summary>
+    internal static bool IsLengthRead(ExpressionSyntax use)
+        => use.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } length && length.Expression == use;
+
     /// <summary>Every mention of <paramref name="field"/> in <paramref name="node"/> is <c>f.Length</c> (or <c>this.f.Length</c>).</summary>
     public static bool NamesOnlyLength(SyntaxNode node, IFieldSymbol field, SemanticModel model, CancellationToken cancellationToken)
-        => Mentions(node, field, model, cancellationToken).All(mention =>
-        {
-            var use = UseOf(mention);
-            return use.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } length && length.Expression == use;
-        });
+        => Mentions(node, field, model, cancellationToken).All(mention => IsLengthRead(UseOf(mention)));
 
     /// <summary>A <c>break</c> whose nearest enclosing loop or switch is <paramref name="loop"/>.</summary>
     private static bool EndsLoop(SyntaxNode breakStatement, ForStatementSyntax loop)
@@ -188,8 +188,7 @@ internal static class WholeOverwrites
             var use = UseOf(mention);
             var atCounter = use.Parent is ElementAccessExpressionSyntax { ArgumentList.Arguments: { Count: 1 } index } element && element.Expression == use
                             && index[0].Expression is IdentifierNameSyntax { Identifier.ValueText: var name } && name == counter;
-            var length = use.Parent is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length" } member && member.Expression == use;
-            if (!(atCounter || length) || (use.Parent != write && use.Ancestors().Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+            if (!(atCounter || IsLengthRead(use)) || (use.Parent != write && use.Ancestors().Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
             {
                 return false;
             }
