@@ -454,6 +454,11 @@ internal sealed class WorkCostModel
             case ILoopOperation loop when walk.LockBody && IsPendingMerge(loop, walk):
                 // Applying results computed outside the lock, item by item: one cheap pass per merge.
                 return;
+            case ILoopOperation loop when Bisection.IsBinarySearch(loop):
+                // while (lo <= hi) { mid = (lo + hi) >> 1; … }: a lookup in a sorted array makes a few dozen passes at most,
+                // so its body counts at the depth around it (a search per item of a loop is that loop's work).
+                VisitChildren(operation, nest, walk);
+                return;
             case ILoopOperation loop:
                 var outer = nest;
                 var open = OperationFacts.IsOpenEndedLoop(loop);
