@@ -110,6 +110,64 @@ public class Threads42SmallConstantWorkTests
         }
         """;
 
+    private static string SignalledCounters(string count) => $$"""
+        sealed class Counter
+        {
+            public long Sum;
+
+            public void CountUp(int count)
+            {
+                long sum = 0;
+                for (int i = 1; i <= count; ++i)
+                {
+                    sum += i;
+                }
+
+                Sum = sum;
+            }
+        }
+
+        static class Demo
+        {
+            public static void Run(int limit)
+            {
+                var up = new Counter();
+                var down = new Counter();
+                var done = new CountdownEvent(2);
+                var ready = new ManualResetEventSlim();
+                var first = {|#0:new Thread(() =>
+                {
+                    up.CountUp({{count}});
+                    done.Signal();
+                })|};
+                var second = new Thread(() =>
+                {
+                    down.CountUp({{count}});
+                    ready.Set();
+                    done.Signal();
+                });
+                first.Start();
+                second.Start();
+                done.Wait();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ThreadsCountingToAConstantAndSignalling_AreQuiet()
+    {
+        // A classroom pair: a hundred additions each, then a CountdownEvent signal (and an event set): the signals are
+        // single steps, not unknown work.
+        await VerifyCS.VerifyAnalyzerAsync(Usings + SignalledCounters("100").Replace("{|#0:", "").Replace("})|};", "});"));
+    }
+
+    [Fact]
+    public async Task ThreadsCountingToACallersBoundAndSignalling_Report()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + SignalledCounters("limit"),
+            VerifyCS.Diagnostic(DiagnosticIds.RawThreadsCpuLoop).WithLocation(0).WithArguments("2", "calls 'CountUp' (for loop)", "Parallel.Invoke"));
+    }
+
     [Theory]
     [InlineData(LanguageVersion.CSharp7_3)]
     [InlineData(LanguageVersion.Latest)]

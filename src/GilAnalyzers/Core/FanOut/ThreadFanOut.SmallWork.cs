@@ -162,10 +162,24 @@ internal static partial class ThreadFanOut
         }
 
         return (ns == "System" && type.Name is "Console" or "Math" or "String" or "Convert" or "Int32" or "Int64" or "Double")
-               || (ns == "System.Threading" && type.Name == "Interlocked")
+               || (ns == "System.Threading" && (type.Name == "Interlocked" || IsCompletionSignal(type.Name, method.Name)))
             ? 1
             : null;
     }
+
+    /// <summary>
+    /// A thread telling others it is done or handing a slot on — <c>countdown.Signal()</c>, <c>done.Set()</c>,
+    /// <c>gate.Release()</c>, <c>Monitor.Exit(o)</c>: one step, whatever the thread waits for elsewhere.
+    /// </summary>
+    private static bool IsCompletionSignal(string type, string method) => type switch
+    {
+        "CountdownEvent" => method is "Signal" or "AddCount" or "TryAddCount",
+        "ManualResetEvent" or "ManualResetEventSlim" or "AutoResetEvent" or "EventWaitHandle" => method is "Set" or "Reset",
+        "SemaphoreSlim" or "Semaphore" or "Mutex" => method is "Release" or "ReleaseMutex",
+        "Monitor" => method is "Enter" or "Exit" or "Pulse" or "PulseAll",
+        "Volatile" => method is "Read" or "Write",
+        _ => false,
+    };
 
     /// <summary>
     /// At most how many times a counting loop runs: <c>for (var i = lo; i &lt; hi; i++)</c> (or <c>&lt;=</c>, or a constant
