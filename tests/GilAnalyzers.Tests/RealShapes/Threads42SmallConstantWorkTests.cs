@@ -125,6 +125,17 @@ public class Threads42SmallConstantWorkTests
 
                 Sum = sum;
             }
+
+            public void CountDown(int count)
+            {
+                long sum = 0;
+                for (int j = count; j >= 1; --j)
+                {
+                    sum += j;
+                }
+
+                Sum = sum;
+            }
         }
 
         static class Demo
@@ -142,7 +153,7 @@ public class Threads42SmallConstantWorkTests
                 })|};
                 var second = new Thread(() =>
                 {
-                    down.CountUp({{count}});
+                    down.CountDown({{count}});
                     ready.Set();
                     done.Signal();
                 });
@@ -156,8 +167,8 @@ public class Threads42SmallConstantWorkTests
     [Fact]
     public async Task ThreadsCountingToAConstantAndSignalling_AreQuiet()
     {
-        // A classroom pair: a hundred additions each, then a CountdownEvent signal (and an event set): the signals are
-        // single steps, not unknown work.
+        // A classroom pair: a hundred additions each (one counting up, one down), then a CountdownEvent signal (and an
+        // event set): the signals are single steps, not unknown work.
         await VerifyCS.VerifyAnalyzerAsync(Usings + SignalledCounters("100").Replace("{|#0:", "").Replace("})|};", "});"));
     }
 

@@ -296,26 +296,33 @@ internal static partial class ThreadFanOut
 
     /// <summary><c>for (int j = 0; j &lt; 16; j++)</c>: a counting loop whose first test always passes.</summary>
     private static bool RunsAtLeastOnce(IForLoopOperation loop, SmallEnv env)
-        => CountingBounds(loop, out _, out _, out _, env, out var start, out var bound, out var inclusive)
-           && (inclusive ? start.High <= bound.Low : start.High < bound.Low);
+        => CountingBounds(loop, out _, out _, out _, env, out var start, out var bound, out var inclusive, out var descending)
+           && (descending
+               ? (inclusive ? start.Low >= bound.High : start.Low > bound.High)
+               : (inclusive ? start.High <= bound.Low : start.High < bound.Low));
 
     /// <summary>
-    /// <c>for (int i = start; i &lt; bound; i += step)</c>: the lowest start and the highest value the index takes, from the
+    /// <c>for (int i = start; i &lt; bound; i += step)</c>, or counting down (<c>for (int j = start; j &gt;= bound; j--)</c>,
+    /// <paramref name="descending"/>): the lowest and the highest value the index takes, from the
     /// intervals of <c>start</c> and <c>bound</c>; the index written only by the step.
     /// </summary>
     private static bool CountingBounds(ILoopOperation loop, out long lowest, out long highest, out long step, SmallEnv env)
-        => CountingBounds(loop, out lowest, out highest, out step, env, out _, out _, out _);
+        => CountingBounds(loop, out lowest, out highest, out step, env, out _, out _, out _, out _);
 
-    private static bool CountingBounds(ILoopOperation loop, out long lowest, out long highest, out long step, SmallEnv env, out Interval start, out Interval bound, out bool inclusive)
+    private static bool CountingBounds(ILoopOperation loop, out long lowest, out long highest, out long step, SmallEnv env, out Interval start, out Interval bound, out bool inclusive, out bool descending)
     {
         lowest = highest = 0;
         step = 1;
         start = bound = default;
         inclusive = false;
+        descending = false;
         if (loop is not IForLoopOperation forLoop
             || forLoop.Before.Length != 1
             || forLoop.AtLoopBottom.Length != 1
-            || forLoop.Condition is not IBinaryOperation { OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual } condition
+            || forLoop.Condition is not IBinaryOperation
+            {
+                OperatorKind: BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual,
+            } condition
             || forLoop.Before[0] is not IVariableDeclarationGroupOperation { Declarations: { Length: 1 } declarations }
             || declarations[0].Declarators.Length != 1
             || OperationFacts.StripConversions(condition.LeftOperand) is not ILocalReferenceOperation left)
@@ -332,15 +339,19 @@ internal static partial class ThreadFanOut
             return false;
         }
 
+        // for (i = lo; i < hi; i++) counts up; for (j = hi; j >= lo; j--) counts down: the step must move toward the bound.
+        descending = condition.OperatorKind is BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual;
         var stepOperation = forLoop.AtLoopBottom[0] is IExpressionStatementOperation statement ? statement.Operation : forLoop.AtLoopBottom[0];
         switch (stepOperation)
         {
-            case IIncrementOrDecrementOperation { Kind: OperationKind.Increment, Target: ILocalReferenceOperation target }
-                when SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol):
+            case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation target } stepped
+                when SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol)
+                     && (stepped.Kind == OperationKind.Decrement) == descending:
                 step = 1;
                 break;
-            case ICompoundAssignmentOperation { OperatorKind: BinaryOperatorKind.Add, Target: ILocalReferenceOperation target, Value: { } by }
+            case ICompoundAssignmentOperation { Target: ILocalReferenceOperation target, Value: { } by } compound
                 when SymbolEqualityComparer.Default.Equals(target.Local, declarator.Symbol)
+                     && compound.OperatorKind == (descending ? BinaryOperatorKind.Subtract : BinaryOperatorKind.Add)
                      && Evaluate(by, env, 0)?.Number is { } stepValue && stepValue.Low > 0:
                 step = stepValue.Low;
                 break;
@@ -355,9 +366,9 @@ internal static partial class ThreadFanOut
 
         start = first;
         bound = last;
-        inclusive = condition.OperatorKind == BinaryOperatorKind.LessThanOrEqual;
-        lowest = first.Low;
-        highest = inclusive ? last.High : last.High - 1;
+        inclusive = condition.OperatorKind is BinaryOperatorKind.LessThanOrEqual or BinaryOperatorKind.GreaterThanOrEqual;
+        lowest = descending ? (inclusive ? last.Low : last.Low + 1) : first.Low;
+        highest = descending ? first.High : (inclusive ? last.High : last.High - 1);
         return true;
     }
 
