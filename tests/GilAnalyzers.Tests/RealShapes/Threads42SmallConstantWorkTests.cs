@@ -164,6 +164,52 @@ public class Threads42SmallConstantWorkTests
         }
         """;
 
+    private static string SpinningDeposits(string spins) => $$"""
+        sealed class Account
+        {
+            private decimal _balance;
+
+            public void Deposit(decimal amount)
+            {
+                if (amount <= 0) throw new ArgumentException("positive amounts only", nameof(amount));
+                decimal seen = _balance;
+                Thread.SpinWait({{spins}});
+                _balance = seen + amount;
+            }
+        }
+
+        static class RaceDemo
+        {
+            public static void Run(Account account, List<decimal> amounts)
+            {
+                var threads = new List<Thread>();
+                foreach (decimal a in amounts)
+                {
+                    decimal amount = a;
+                    var thread = {|#0:new Thread(() => account.Deposit(amount))|};
+                    threads.Add(thread);
+                }
+
+                foreach (var t in threads) t.Start();
+                foreach (var t in threads) t.Join();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task ThreadsSpinningBrieflyToProvokeARace_AreQuiet()
+    {
+        // A race-condition lesson: one thread per deposit, each spinning a hundred pauses between its read and its write.
+        await VerifyCS.VerifyAnalyzerAsync(Usings + SpinningDeposits("100").Replace("{|#0:", "").Replace("))|};", "));"));
+    }
+
+    [Fact]
+    public async Task ThreadsSpinningForLong_Report()
+    {
+        await VerifyCS.VerifyAnalyzerAsync(Usings + SpinningDeposits("20_000_000"),
+            VerifyCS.Diagnostic(DiagnosticIds.RawThreadsCpuLoop).WithLocation(0).WithArguments("several", "calls 'Deposit' (Thread.SpinWait(20000000) spinning the CPU)", "Parallel.For"));
+    }
+
     [Fact]
     public async Task ThreadsCountingToAConstantAndSignalling_AreQuiet()
     {

@@ -161,6 +161,19 @@ internal static partial class ThreadFanOut
             return 1;
         }
 
+        if (ns == "System.Threading" && type.Name == "Thread" && method.IsStatic)
+        {
+            // Thread.SpinWait(100): a hundred pause instructions, the demonstration's stand-in for work; Sleep and Yield
+            // give the core away.
+            return method.Name switch
+            {
+                "SpinWait" when invocation.Arguments.Length == 1 && Evaluate(invocation.Arguments[0].Value, env, 0)?.Number is { } spins && spins.Low >= 0
+                    => spins.High,
+                "Sleep" or "Yield" => 1,
+                _ => null,
+            };
+        }
+
         return (ns == "System" && type.Name is "Console" or "Math" or "String" or "Convert" or "Int32" or "Int64" or "Double")
                || (ns == "System.Threading" && (type.Name == "Interlocked" || IsCompletionSignal(type.Name, method.Name)))
             ? 1
