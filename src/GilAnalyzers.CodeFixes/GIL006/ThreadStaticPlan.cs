@@ -32,11 +32,15 @@ internal sealed partial class ThreadStaticPlan
     /// <summary>How many methods the locked code may reach before the proof gives up.</summary>
     private const int MaxMethods = 200;
 
-    private ThreadStaticPlan(IReadOnlyList<IFieldSymbol> plain, IReadOnlyList<IFieldSymbol> lazy)
+    private ThreadStaticPlan(IReadOnlyList<IFieldSymbol> plain, IReadOnlyList<IFieldSymbol> lazy, IReadOnlyList<ThreadStaticTally> tallies)
     {
         Plain = plain;
         Lazy = lazy;
+        Tallies = tallies;
     }
+
+    /// <summary>Counters that stay shared, their bumps made atomic (<see cref="ThreadStaticTally"/>).</summary>
+    public IReadOnlyList<ThreadStaticTally> Tallies { get; }
 
     /// <summary>Fields every call resets by assignment: <c>[ThreadStatic]</c>, no longer <c>readonly</c>, the initialiser dropped where it is a plain value.</summary>
     public IReadOnlyList<IFieldSymbol> Plain { get; }
@@ -72,13 +76,23 @@ internal sealed partial class ThreadStaticPlan
             return why.Refuse<ThreadStaticPlan>(NoFixReasons.NativeState, global.NativeCall);
         }
 
-        var state = StateOf(model, region, operations!, why, cancellationToken);
+        var tallies = new List<ThreadStaticTally>();
+        var state = StateOf(model, region, operations!, tallies, why, cancellationToken);
         if (state is null)
         {
             return null;
         }
 
         var graph = ThreadStaticCallGraph.Build(model.Compilation, operations!, state, why, cancellationToken);
+        if (graph is not null && tallies.Where(t => !StaysOffThePath(t, graph, region)).ToList() is { Count: > 0 } readOnPath)
+        {
+            // A counter the called code also reads (a generation stamp) or bumps next to the lock is per-call state after
+            // all: it must pass the proofs of the rest.
+            tallies.RemoveAll(readOnPath.Contains);
+            state.AddRange(readOnPath.Select(t => t.Field));
+            graph = ThreadStaticCallGraph.Build(model.Compilation, operations!, state, why, cancellationToken);
+        }
+
         if (graph is null || !graph.UsesStayOnTheCallPath(why, cancellationToken))
         {
             return null;
@@ -105,14 +119,29 @@ internal sealed partial class ThreadStaticPlan
             }
         }
 
-        return new ThreadStaticPlan(state.Where(f => !inPlace.Contains(f)).ToList(), lazy);
+        return new ThreadStaticPlan(state.Where(f => !inPlace.Contains(f)).ToList(), lazy, tallies);
+    }
+
+    /// <summary>
+    /// Whether a tally's value is read only by code the lock does not call, and its bumps are away from the lock's own
+    /// block (which the rewrite replaces).
+    /// </summary>
+    private static bool StaysOffThePath(ThreadStaticTally tally, ThreadStaticCallGraph graph, GuardedRegion region)
+    {
+        var reached = new HashSet<SyntaxTree>(graph.Methods.SelectMany(m => m.DeclaringSyntaxReferences).Select(r => r.SyntaxTree));
+        var reachedSpans = graph.Methods.SelectMany(m => m.DeclaringSyntaxReferences).ToList();
+        bool OnPath(SyntaxNode node)
+            => (node.SyntaxTree == region.Container.SyntaxTree && region.Container.Span.Contains(node.Span))
+               || (reached.Contains(node.SyntaxTree) && reachedSpans.Any(r => r.SyntaxTree == node.SyntaxTree && r.Span.Contains(node.Span)));
+        return !tally.Reads.Any(OnPath)
+               && !tally.Bumps.Any(b => b.Statement.SyntaxTree == region.Container.SyntaxTree && region.Container.Span.Contains(b.Statement.Span));
     }
 
     /// <summary>
     /// The static fields the locked code writes, when they are all it writes of shared state and no other region of the
     /// same lock writes what it reads or writes; null (with the reason) otherwise.
     /// </summary>
-    private static List<IFieldSymbol>? StateOf(SemanticModel model, GuardedRegion region, IReadOnlyList<IOperation> operations, Refusal why, CancellationToken cancellationToken)
+    private static List<IFieldSymbol>? StateOf(SemanticModel model, GuardedRegion region, IReadOnlyList<IOperation> operations, List<ThreadStaticTally> tallies, Refusal why, CancellationToken cancellationToken)
     {
         var walker = new StateEffectsWalker(model.Compilation, cancellationToken);
         var effects = walker.Analyze(operations, walker.ScopeOf(region.First));
@@ -132,6 +161,13 @@ internal sealed partial class ThreadStaticPlan
         var stateSymbols = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var written in effects.SharedWrites.OrderBy(s => s.Name, System.StringComparer.Ordinal))
         {
+            if (written is IFieldSymbol counter && ThreadStaticTally.Of(model.Compilation, counter, cancellationToken) is { } tally)
+            {
+                tallies.Add(tally);
+                stateSymbols.Add(counter);
+                continue;
+            }
+
             if (written is not IFieldSymbol { IsStatic: true, IsConst: false } field || !IsOwnStaticField(field)
                 || !model.Compilation.ContainsSyntaxTree(field.DeclaringSyntaxReferences[0].SyntaxTree))
             {
@@ -145,7 +181,7 @@ internal sealed partial class ThreadStaticPlan
 
         if (state.Count == 0)
         {
-            return why.Refuse<List<IFieldSymbol>>(NoFixReasons.ThreadStaticRegion, "the locked code writes no static field");
+            return why.Refuse<List<IFieldSymbol>>(NoFixReasons.ThreadStaticRegion, tallies.Count == 0 ? "the locked code writes no static field" : "the locked code writes no static field but counters");
         }
 
         var touched = new HashSet<ISymbol>(effects.SharedReads, SymbolEqualityComparer.Default);

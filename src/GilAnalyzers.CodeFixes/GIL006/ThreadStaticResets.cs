@@ -105,13 +105,15 @@ internal static class ThreadStaticResets
 
     /// <summary>
     /// <c>for (int i = 0; i &lt; f.Length; i++) { f[i] = e; … }</c> (or up to the constant length of the array a read-only
-    /// field is created with), an <c>int</c> counter, where <c>e</c> and the rest of the body do not use the field and the body
+    /// field is created with), an <c>int</c> counter (or <c>uint</c>/<c>long</c>), where <c>e</c> and the rest of the body do not use the field and the body
     /// does not change <c>i</c>.
     /// </summary>
     private static bool OverwritesEveryElement(ThreadStaticCallGraph graph, IForLoopOperation loop, IFieldSymbol field)
     {
         // The counting-loop header and "the body never writes the counter" are OperationFacts' (one recogniser for every rule).
-        if (!OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound) || !IsWholeLength(graph, bound, field))
+        // for (uint k = 0; k < 256; k++) s_state[k] = …: a uint or long counter walks the array the same way.
+        if (!(OperationFacts.IsZeroBasedCountingLoop(loop, out var index, out var bound) || OperationFacts.IsWideCountingLoop(loop, out index, out bound))
+            || !IsWholeLength(graph, bound, field))
         {
             return false;
         }

@@ -57,6 +57,17 @@ internal static class ThreadStaticRewrite
         }
 
         EditsOf(edits, document.Id)[region.Container] = new[] { WithoutLock(region, await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false)) };
+        foreach (var (statement, update) in plan.Tallies.SelectMany(t => t.Bumps))
+        {
+            // Computed++; becomes Interlocked.Increment(ref Computed); — the counter stays one field for all threads.
+            if (solution.GetDocument(statement.SyntaxTree) is not { } bumpDocument)
+            {
+                return document.Project.Solution;
+            }
+
+            EditsOf(edits, bumpDocument.Id)[statement] = new[] { update.ToStatement().WithTriviaFrom(statement) };
+        }
+
         foreach (var pair in edits)
         {
             var target = solution.GetDocument(pair.Key)!;

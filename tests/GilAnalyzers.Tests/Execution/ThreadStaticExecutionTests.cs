@@ -102,4 +102,85 @@ public class ThreadStaticExecutionTests
         Assert.NotNull(before);
         Assert.Equal(before, after);
     }
+
+    private const string TalliedHasher = """
+        using System;
+        using System.Text;
+        using System.Threading.Tasks;
+
+        public static class LegacyHash
+        {
+            private static readonly uint[] s_state = new uint[256];
+            private static uint s_i, s_j;
+            public static long Computed;
+            private static long s_bytes;
+
+            public static string Hash(string password, string salt)
+            {
+                byte[] key = Encoding.ASCII.GetBytes(salt + ":" + password);
+                for (uint k = 0; k < 256; k++) s_state[k] = k * 2654435761u;
+                s_i = s_j = 0;
+                for (int round = 0; round < 4; round++)
+                {
+                    for (int k = 0; k < 256; k++)
+                    {
+                        s_j = (s_j + s_state[k] + key[k % key.Length]) & 0xff;
+                        (s_state[k], s_state[s_j]) = (s_state[s_j], s_state[k]);
+                    }
+                }
+
+                var sb = new StringBuilder();
+                for (int n = 0; n < 8; n++)
+                {
+                    s_i = (s_i + 1) & 0xff;
+                    s_j = (s_j + s_state[s_i]) & 0xff;
+                    sb.Append((s_state[(s_state[s_i] + s_state[s_j]) & 0xff] & 0xff).ToString("x2"));
+                }
+
+                Computed++;
+                s_bytes += key.Length;
+                return sb.ToString();
+            }
+
+            public static string Stats() => Computed + " hashes, " + s_bytes + " bytes";
+        }
+
+        public static class Audit
+        {
+            private static readonly object Gate = new object();
+
+            public static string Run(int accounts)
+            {
+                var hashes = new string[accounts];
+                Parallel.For(0, accounts, new ParallelOptions { MaxDegreeOfParallelism = 4 }, a =>
+                {
+                    string hash;
+                    lock (Gate)
+                    {
+                        hash = LegacyHash.Hash("pw" + (a * 7919 % 1000), "salt" + a);
+                    }
+
+                    hashes[a] = hash;
+                });
+                return string.Join(",", hashes) + "|" + LegacyHash.Stats();
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task HasherStatePerThread_CountersAtomic_SameHashesAndTotals()
+    {
+        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(TalliedHasher);
+
+        Assert.Contains(outcome.Applied, fix => fix.EquivalenceKey == "GIL006.ThreadStatic");
+        Assert.DoesNotContain("lock (", outcome.Source, StringComparison.Ordinal);
+        Assert.Contains("Interlocked.Increment(ref Computed)", outcome.Source, StringComparison.Ordinal);
+
+        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(TalliedHasher, "Hasher.Before"), "Audit.Run", 400);
+        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "Hasher.After"), "Audit.Run", 400);
+
+        Assert.NotNull(before);
+        Assert.Contains("|400 hashes, ", before!.ToString(), StringComparison.Ordinal);
+        Assert.Equal(before, after);
+    }
 }

@@ -470,6 +470,111 @@ public class ThreadStaticFixerTests
         await test.RunAsync();
     }
 
+    private const string Tallied = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public static class Legacy
+        {
+            public static readonly object Gate = new object();
+            private static double[] s_work = new double[0];
+            public static long Computed;
+            private static int s_values;
+
+            public static double Run(double[] input)
+            {
+                s_work = new double[input.Length];
+                double sum = 0;
+                for (int i = 0; i < input.Length; i++) { s_work[i] = input[i] * 2; sum += s_work[i]; }
+                Computed++;
+                s_values += input.Length;
+                return sum;
+            }
+
+            public static string Report() => Computed + " runs, " + s_values + " values";
+        }
+
+        """;
+
+    [Fact]
+    public async Task CountersReadOnlyByStatistics_StaySharedAndBecomeAtomic()
+    {
+        // A public run counter and a private value count, bumped by every call and read only by a report: per-thread copies
+        // would split them, so they stay one field each and their bumps become Interlocked; the scratch array is per thread.
+        var fixedSource = """
+            using System;
+            using System.Threading;
+            using System.Threading.Tasks;
+
+            public static class Legacy
+            {
+                public static readonly object Gate = new object();
+                [ThreadStatic]
+                private static double[] s_work;
+                public static long Computed;
+                private static int s_values;
+
+                public static double Run(double[] input)
+                {
+                    s_work = new double[input.Length];
+                    double sum = 0;
+                    for (int i = 0; i < input.Length; i++) { s_work[i] = input[i] * 2; sum += s_work[i]; }
+                    Interlocked.Increment(ref Computed);
+                    Interlocked.Add(ref s_values, input.Length);
+                    return sum;
+                }
+
+                public static string Report() => Computed + " runs, " + s_values + " values";
+            }
+
+            """ + FixedRunner;
+        await Test(Tallied + Runner, fixedSource).RunAsync();
+    }
+
+    [Fact]
+    public async Task FixAll_TwoSitesOverTheSameTalliedClass_BumpTheCountersOnce()
+    {
+        const string site = """
+                    Parallel.For(0, inputs.Length, k =>
+                    {
+                        double value;
+                        {|GIL006:lock (Legacy.Gate)|}
+                        {
+                            value = Legacy.Run(inputs[k]);
+                        }
+                        outputs[k] = value;
+                    });
+            """;
+        var unmarked = site.Replace("{|GIL006:", string.Empty).Replace(")|}", ")");
+        const string fixedSite = """
+                    Parallel.For(0, inputs.Length, k =>
+                    {
+                        double value;
+                        value = Legacy.Run(inputs[k]);
+                        outputs[k] = value;
+                    });
+            """;
+        var fixedTallied = Tallied.Replace("    private static double[] s_work = new double[0];", "    [ThreadStatic]\n    private static double[] s_work;")
+            .Replace("Computed++;", "Interlocked.Increment(ref Computed);").Replace("s_values += input.Length;", "Interlocked.Add(ref s_values, input.Length);");
+        string Program(string legacy, string a, string b) => legacy + "class Runner\n{\n"
+            + "    static void A(double[][] inputs, double[] outputs)\n    {\n" + a + "\n    }\n\n"
+            + "    static void B(double[][] inputs, double[] outputs)\n    {\n" + b + "\n    }\n}\n";
+        var test = Test(Program(Tallied, site, site), Program(fixedTallied, fixedSite, unmarked));
+        test.BatchFixedState.Sources.Add(("/0/Test0.cs", Program(fixedTallied, fixedSite, fixedSite)));
+        test.NumberOfFixAllIterations = 1;
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public async Task CounterTheCalledCodeReads_IsRefused()
+    {
+        // The call reads its own counter (a progress tick every 100 runs): per-call state after all, never reset — refused.
+        var source = Tallied.Replace("Computed++;", "Computed++;\n        if (Computed % 100 == 0) sum = -sum;") + Runner;
+        await Test(source, source).RunAsync();
+        Assert.Contains("GIL006-N5", await WhyAsync(source.Replace("{|GIL006:", string.Empty).Replace(")|}", ")")), System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task MonitorEnterExit_TheTryBodyStays()
     {
