@@ -440,34 +440,43 @@ public class ThreadStaticFixerTests
     /// </summary>
     [Fact]
     public async Task FixAll_TwoSitesOverTheSameLegacyClass_AddTheAttributeOnce()
-    {
-        const string site = """
-                    Parallel.For(0, inputs.Length, k =>
+        => await TwoSitesFixAll(Scratch, FixedScratch).RunAsync();
+
+    private const string TwoSitesSite = """
+                Parallel.For(0, inputs.Length, k =>
+                {
+                    double value;
+                    {|GIL006:lock (Legacy.Gate)|}
                     {
-                        double value;
-                        {|GIL006:lock (Legacy.Gate)|}
-                        {
-                            value = Legacy.Run(inputs[k]);
-                        }
-                        outputs[k] = value;
-                    });
-            """;
-        var unmarked = site.Replace("{|GIL006:", string.Empty).Replace(")|}", ")");
-        const string fixedSite = """
-                    Parallel.For(0, inputs.Length, k =>
-                    {
-                        double value;
                         value = Legacy.Run(inputs[k]);
-                        outputs[k] = value;
-                    });
-            """;
-        string Program(string scratch, string a, string b) => scratch + "class Runner\n{\n"
+                    }
+                    outputs[k] = value;
+                });
+        """;
+
+    private const string TwoSitesFixedSite = """
+                Parallel.For(0, inputs.Length, k =>
+                {
+                    double value;
+                    value = Legacy.Run(inputs[k]);
+                    outputs[k] = value;
+                });
+        """;
+
+    /// <summary>
+    /// Two loops (methods A and B) lock the same gate around <c>Legacy.Run</c>: one fix leaves B's lock unmarked (no longer
+    /// GIL006's), Fix all drops both.
+    /// </summary>
+    private static VerifyCS.Test TwoSitesFixAll(string legacy, string fixedLegacy)
+    {
+        var unmarked = TwoSitesSite.Replace("{|GIL006:", string.Empty).Replace(")|}", ")");
+        static string Program(string legacyClass, string a, string b) => legacyClass + "class Runner\n{\n"
             + "    static void A(double[][] inputs, double[] outputs)\n    {\n" + a + "\n    }\n\n"
             + "    static void B(double[][] inputs, double[] outputs)\n    {\n" + b + "\n    }\n}\n";
-        var test = Test(Program(Scratch, site, site), Program(FixedScratch, fixedSite, unmarked));
-        test.BatchFixedState.Sources.Add(("/0/Test0.cs", Program(FixedScratch, fixedSite, fixedSite)));
+        var test = Test(Program(legacy, TwoSitesSite, TwoSitesSite), Program(fixedLegacy, TwoSitesFixedSite, unmarked));
+        test.BatchFixedState.Sources.Add(("/0/Test0.cs", Program(fixedLegacy, TwoSitesFixedSite, TwoSitesFixedSite)));
         test.NumberOfFixAllIterations = 1;
-        await test.RunAsync();
+        return test;
     }
 
     private const string Tallied = """
@@ -535,35 +544,9 @@ public class ThreadStaticFixerTests
     [Fact]
     public async Task FixAll_TwoSitesOverTheSameTalliedClass_BumpTheCountersOnce()
     {
-        const string site = """
-                    Parallel.For(0, inputs.Length, k =>
-                    {
-                        double value;
-                        {|GIL006:lock (Legacy.Gate)|}
-                        {
-                            value = Legacy.Run(inputs[k]);
-                        }
-                        outputs[k] = value;
-                    });
-            """;
-        var unmarked = site.Replace("{|GIL006:", string.Empty).Replace(")|}", ")");
-        const string fixedSite = """
-                    Parallel.For(0, inputs.Length, k =>
-                    {
-                        double value;
-                        value = Legacy.Run(inputs[k]);
-                        outputs[k] = value;
-                    });
-            """;
         var fixedTallied = Tallied.Replace("    private static double[] s_work = new double[0];", "    [ThreadStatic]\n    private static double[] s_work;")
             .Replace("Computed++;", "Interlocked.Increment(ref Computed);").Replace("s_values += input.Length;", "Interlocked.Add(ref s_values, input.Length);");
-        string Program(string legacy, string a, string b) => legacy + "class Runner\n{\n"
-            + "    static void A(double[][] inputs, double[] outputs)\n    {\n" + a + "\n    }\n\n"
-            + "    static void B(double[][] inputs, double[] outputs)\n    {\n" + b + "\n    }\n}\n";
-        var test = Test(Program(Tallied, site, site), Program(fixedTallied, fixedSite, unmarked));
-        test.BatchFixedState.Sources.Add(("/0/Test0.cs", Program(fixedTallied, fixedSite, fixedSite)));
-        test.NumberOfFixAllIterations = 1;
-        await test.RunAsync();
+        await TwoSitesFixAll(Tallied, fixedTallied).RunAsync();
     }
 
     [Fact]
