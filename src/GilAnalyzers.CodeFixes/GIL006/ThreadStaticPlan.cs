@@ -128,13 +128,10 @@ internal sealed partial class ThreadStaticPlan
     /// </summary>
     private static bool StaysOffThePath(ThreadStaticTally tally, ThreadStaticCallGraph graph, GuardedRegion region)
     {
-        var reached = new HashSet<SyntaxTree>(graph.Methods.SelectMany(m => m.DeclaringSyntaxReferences).Select(r => r.SyntaxTree));
-        var reachedSpans = graph.Methods.SelectMany(m => m.DeclaringSyntaxReferences).ToList();
-        bool OnPath(SyntaxNode node)
-            => (node.SyntaxTree == region.Container.SyntaxTree && region.Container.Span.Contains(node.Span))
-               || (reached.Contains(node.SyntaxTree) && reachedSpans.Any(r => r.SyntaxTree == node.SyntaxTree && r.Span.Contains(node.Span)));
-        return !tally.Reads.Any(OnPath)
-               && !tally.Bumps.Any(b => b.Statement.SyntaxTree == region.Container.SyntaxTree && region.Container.Span.Contains(b.Statement.Span));
+        var reached = graph.Methods.SelectMany(m => m.DeclaringSyntaxReferences).ToList();
+        bool InLockBlock(SyntaxNode node) => node.SyntaxTree == region.Container.SyntaxTree && region.Container.Span.Contains(node.Span);
+        return !tally.Reads.Any(read => InLockBlock(read) || reached.Any(r => r.SyntaxTree == read.SyntaxTree && r.Span.Contains(read.Span)))
+               && !tally.Bumps.Any(b => InLockBlock(b.Statement));
     }
 
     /// <summary>
