@@ -225,7 +225,26 @@ internal static partial class FanOutRewrite
         body.Append(layout.Indent).Append('}');
         return plan.Items is not null
             ? ParallelName + ".ForEach(" + plan.Items.Syntax + ", " + index + " =>" + eol + body + ");"
-            : ParallelName + ".For(" + start + ", " + plan.Bound!.Syntax + ", " + index + " =>" + eol + body + ");";
+            : ParallelName + ".For(" + start + ", " + BoundText(plan) + ", " + index + " =>" + eol + body + ");";
+    }
+
+    /// <summary>
+    /// The loop's count: the bound as written, or one more when the calling thread also ran the work — <c>n - 1</c> (the
+    /// size of the thread array beside the caller) becomes <c>n</c>.
+    /// </summary>
+    private static string BoundText(FanOutPlan plan)
+    {
+        var bound = plan.Bound!.Syntax;
+        if (!plan.CallerRunsOneMore)
+        {
+            return bound.ToString();
+        }
+
+        return bound is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.SubtractExpression, Right: LiteralExpressionSyntax { Token.ValueText: "1" } } lessOne
+            ? lessOne.Left.WithoutTrivia().ToString()
+            : bound is IdentifierNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax or LiteralExpressionSyntax
+                ? bound + " + 1"
+                : "(" + bound + ") + 1";
     }
 
     private static string InvokeText(FanOutPlan plan)

@@ -83,4 +83,68 @@ public class StartLaterAndCallerPartitionExecutionTests
         Assert.NotNull(before);
         Assert.Equal(before, after);
     }
+
+    private const string PullingWorkers = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+
+        public static class Lanes
+        {
+            private static void Stir(ulong[] cells, int lane)
+            {
+                for (int r = 0; r < 20000; r++) cells[lane] = cells[lane] * 6364136223846793005UL + 1442695040888963407UL + (ulong)r;
+            }
+
+            public static string Run(int lanes)
+            {
+                var cells = new ulong[lanes];
+                for (int i = 0; i < lanes; i++) cells[i] = (ulong)i * 2654435761UL;
+                int claimed = 0;
+                ThreadStart drain = delegate
+                {
+                    while (true)
+                    {
+                        int lane = Interlocked.Increment(ref claimed) - 1;
+                        if (lane >= lanes)
+                        {
+                            break;
+                        }
+
+                        Stir(cells, lane);
+                    }
+                };
+
+                int count = Math.Max(1, Math.Min(4, lanes));
+                var helpers = new Thread[count - 1];
+                for (int i = 0; i < helpers.Length; i++)
+                {
+                    (helpers[i] = new Thread(drain)).Start();
+                }
+                drain();
+                for (int i = 0; i < helpers.Length; i++)
+                {
+                    helpers[i].Join();
+                }
+
+                return string.Join(",", cells) + "|" + claimed;
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task CallerAsOneMoreWorker_SameCellsAndClaims()
+    {
+        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(PullingWorkers);
+
+        Assert.Contains(outcome.Applied, fix => fix.EquivalenceKey == RawThreadsCpuLoopFixer.ParallelForPartitionsKey);
+        Assert.DoesNotContain("new Thread", outcome.Source, StringComparison.Ordinal);
+        Assert.Contains("Parallel.For(0, count,", outcome.Source, StringComparison.Ordinal);
+
+        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(PullingWorkers, "Lanes.Before"), "Lanes.Run", 37);
+        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "Lanes.After"), "Lanes.Run", 37);
+
+        Assert.NotNull(before);
+        Assert.Equal(before, after);
+    }
 }

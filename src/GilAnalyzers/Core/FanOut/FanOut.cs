@@ -110,8 +110,10 @@ internal sealed class FanOutPlan
         ImmutableArray<FanOutBody> bodies,
         RangeSplitPlan? range,
         IUsingOperation? unwrapUsing,
-        IOperation? items = null)
+        IOperation? items = null,
+        bool callerRunsOneMore = false)
     {
+        CallerRunsOneMore = callerRunsOneMore;
         Items = items;
         Anchor = anchor;
         Removed = removed;
@@ -133,6 +135,12 @@ internal sealed class FanOutPlan
     public ILocalSymbol? Index { get; }
 
     public IOperation? Bound { get; }
+
+    /// <summary>
+    /// Loop shape: the calling thread runs the threads' own work once more between starting and joining them
+    /// (<c>workerThread();</c>), so the loop runs <see cref="Bound"/> + 1 times.
+    /// </summary>
+    public bool CallerRunsOneMore { get; }
 
     /// <summary>Loop shape: the creation loop's statements before the launch (per-iteration copies, bounds).</summary>
     public ImmutableArray<IOperation> PreStatements { get; }

@@ -67,7 +67,7 @@ internal static partial class ThreadFanOut
         var removed = new List<IOperation>();
         var mergeLoops = new List<IOperation>();
         var keptField = handle.Collection is IFieldSymbol;
-        if (StatementsToRemove(handle, usage, block, loop, body, pre, index!, callerRunsFirst, keptField, types, removed, mergeLoops) is { } removeBlocker)
+        if (StatementsToRemove(handle, usage, block, loop, body, pre, index!, callerRunsFirst, keptField, types, removed, mergeLoops, out var callerRunsOneMore) is { } removeBlocker)
         {
             return removeBlocker;
         }
@@ -84,8 +84,8 @@ internal static partial class ThreadFanOut
         {
             // A private field keeps its declaration and its size: the count may still be read from it (threads.Length);
             // its elements are no longer set, and the usage walk has checked that nothing else in the type reads them.
-            var fieldRange = bound is null || body.MadeByHelper ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
-            plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), fieldRange, null, source);
+            var fieldRange = bound is null || body.MadeByHelper || callerRunsOneMore ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+            plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), fieldRange, null, source, callerRunsOneMore);
             return null;
         }
 
@@ -94,8 +94,8 @@ internal static partial class ThreadFanOut
             return collectionBlocker;
         }
 
-        var range = bound is null || body.MadeByHelper ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
-        plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source);
+        var range = bound is null || body.MadeByHelper || callerRunsOneMore ? null : RangeSplit.Plan(index, bound, pre.ToImmutable(), body, root, types);
+        plan = new FanOutPlan(anchor, removed.ToImmutableArray(), index, bound, pre.ToImmutable(), ImmutableArray.Create(body), range, null, source, callerRunsOneMore);
         return null;
     }
 
@@ -343,9 +343,19 @@ internal static partial class ThreadFanOut
     /// <paramref name="removed"/>, and join loops that also fold per-thread results into <paramref name="mergeLoops"/>.
     /// Null when they can all go, else why not.
     /// </summary>
-    private static string? StatementsToRemove(ThreadHandle handle, ThreadUsage usage, IBlockOperation block, ILoopOperation loop, FanOutBody body, ImmutableArray<IOperation>.Builder pre, ILocalSymbol index, bool callerRunsFirst, bool keptField, KnownTypes types, List<IOperation> removed, List<IOperation> mergeLoops)
+    private static string? StatementsToRemove(ThreadHandle handle, ThreadUsage usage, IBlockOperation block, ILoopOperation loop, FanOutBody body, ImmutableArray<IOperation>.Builder pre, ILocalSymbol index, bool callerRunsFirst, bool keptField, KnownTypes types, List<IOperation> removed, List<IOperation> mergeLoops, out bool callerRunsOneMore)
     {
         var @delegate = handle.Delegate!;
+        callerRunsOneMore = false;
+        if (!callerRunsFirst && block.Operations.IndexOf(loop) is var after and >= 0 && after + 1 < block.Operations.Length
+            && IsCallerWorker(block.Operations[after + 1], handle, body, index))
+        {
+            // for (i = 0; i < threads.Length; i++) (threads[i] = new Thread(worker)).Start(); worker(); join: the calling
+            // thread is one more worker of the same work; Parallel.For runs threads.Length + 1 of them, the call goes away.
+            removed.Add(block.Operations[after + 1]);
+            callerRunsOneMore = true;
+        }
+
         if (callerRunsFirst)
         {
             // for (int i = 1; i < n; i++) { …start thread i… } Work(0); join: the calling thread runs partition 0 right after
@@ -489,6 +499,41 @@ internal static partial class ThreadFanOut
         }
 
         return loop;
+    }
+
+    /// <summary>
+    /// <c>worker();</c> (or <c>Work();</c>) right after the creation loop: the caller runs the threads' own delegate — the
+    /// local that holds it, or the method group — with no arguments, and that work does not read the creation loop's index
+    /// (each worker is the same, pulling its items from shared state as the threads do).
+    /// </summary>
+    private static bool IsCallerWorker(IOperation statement, ThreadHandle handle, FanOutBody body, ILocalSymbol index)
+    {
+        if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation { Arguments.Length: 0 } call }
+            || body.Parameter is not null
+            || handle.Site is not IObjectCreationOperation { Arguments.Length: >= 1 } creation
+            || OperationFacts.Descendants(body.Delegate).Any(o => o is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, index)))
+        {
+            return false;
+        }
+
+        var started = OperationFacts.StripConversions(creation.Arguments[0].Value);
+        if (started is IDelegateCreationOperation { Target: var target })
+        {
+            started = target;
+        }
+
+        return started switch
+        {
+            // new Thread(worker) with ThreadStart worker = delegate { … }; — the caller invokes the same local.
+            ILocalReferenceOperation local => call.TargetMethod.MethodKind == MethodKind.DelegateInvoke
+                                              && call.Instance is ILocalReferenceOperation invoked
+                                              && SymbolEqualityComparer.Default.Equals(invoked.Local, local.Local)
+                                              && !OperationFacts.IsWrittenAfterDeclaration(local.Local, handle.Loop!.Parent ?? handle.Loop),
+            // new Thread(Work) — the caller calls Work() on the same receiver.
+            IMethodReferenceOperation group => SymbolEqualityComparer.Default.Equals(call.TargetMethod, group.Method)
+                                               && (call.Instance?.Syntax.ToString() ?? string.Empty) == (group.Instance?.Syntax.ToString() ?? string.Empty),
+            _ => false,
+        };
     }
 
     /// <summary>

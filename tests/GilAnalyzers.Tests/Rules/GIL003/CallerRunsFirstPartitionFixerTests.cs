@@ -64,6 +64,140 @@ public class CallerRunsFirstPartitionFixerTests
         await VerifyCS.VerifyCodeFixAsync(source, fixedSource, RawThreadsCpuLoopFixer.ParallelForPartitionsKey, version);
     }
 
+    private const string PullingWorkers = """
+        class Mixer
+        {
+            static void Mix(uint[] blocks, int j)
+            {
+                for (int r = 0; r < 200000; r++) blocks[j] = blocks[j] * 1664525u + 1013904223u;
+            }
+
+            public static void MixAll(uint[] blocks, int parallel, int maxThreads)
+            {
+                int current = 0;
+                ThreadStart worker = delegate
+                {
+                    while (true)
+                    {
+                        int j = Interlocked.Increment(ref current) - 1;
+                        if (j >= parallel)
+                        {
+                            break;
+                        }
+
+                        Mix(blocks, j);
+                    }
+                };
+
+                int threadCount = Math.Max(1, Math.Min(Environment.ProcessorCount, Math.Min(maxThreads, parallel)));
+                Thread[] threads = new Thread[threadCount - 1];
+                for (int i = 0; i < threads.Length; i++)
+                {
+                    (threads[i] = [|new Thread(worker, 8192)|]).Start();
+                }
+                worker();
+                for (int i = 0; i < threads.Length; i++)
+                {
+                    threads[i].Join();
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task CallerRunsTheThreadsOwnWorker_BecomesOneMoreIteration()
+    {
+        // threadCount - 1 threads pull items from a shared counter and the caller pulls too: Parallel.For runs threadCount
+        // such workers (the array's size plus the caller), and the caller's own call goes away.
+        await VerifyCS.VerifyCodeFixAsync(Usings + PullingWorkers, FixedPullingWorkers, RawThreadsCpuLoopFixer.ParallelForPartitionsKey);
+    }
+
+    private static string FixedPullingWorkers => Usings + PullingWorkers.Replace("[|", string.Empty).Replace("|]", string.Empty).Replace("""
+                        Thread[] threads = new Thread[threadCount - 1];
+                        for (int i = 0; i < threads.Length; i++)
+                        {
+                            (threads[i] = new Thread(worker, 8192)).Start();
+                        }
+                        worker();
+                        for (int i = 0; i < threads.Length; i++)
+                        {
+                            threads[i].Join();
+                        }
+                """, """
+                        Parallel.For(0, threadCount, i =>
+                        {
+                            while (true)
+                            {
+                                int j = Interlocked.Increment(ref current) - 1;
+                                if (j >= parallel)
+                                {
+                                    break;
+                                }
+
+                                Mix(blocks, j);
+                            }
+                        });
+                """);
+
+    [Fact]
+    public async Task FixAll_CallerRunsTheWorkerMethodGroup_AlsoOneMoreIteration()
+    {
+        // The same with a method group (new Thread(Drain) … Drain();) beside the delegate-local method: both rewritten.
+        var group = """
+            class Queue
+            {
+                private int _next;
+                private readonly double[] _items = new double[64];
+
+                private void Drain()
+                {
+                    int k;
+                    while ((k = Interlocked.Increment(ref _next) - 1) < _items.Length)
+                    {
+                        for (int r = 0; r < 100000; r++) _items[k] = Math.Sqrt(_items[k] + r);
+                    }
+                }
+
+                public void RunAll(int helpers)
+                {
+                    var threads = new Thread[helpers];
+                    for (int t = 0; t < threads.Length; t++)
+                    {
+                        threads[t] = [|new Thread(Drain)|];
+                        threads[t].Start();
+                    }
+                    Drain();
+                    foreach (var thread in threads) thread.Join();
+                }
+            }
+            """;
+        var fixedGroup = """
+            class Queue
+            {
+                private int _next;
+                private readonly double[] _items = new double[64];
+
+                private void Drain()
+                {
+                    int k;
+                    while ((k = Interlocked.Increment(ref _next) - 1) < _items.Length)
+                    {
+                        for (int r = 0; r < 100000; r++) _items[k] = Math.Sqrt(_items[k] + r);
+                    }
+                }
+
+                public void RunAll(int helpers)
+                {
+                    Parallel.For(0, helpers + 1, t =>
+                    {
+                        Drain();
+                    });
+                }
+            }
+            """;
+        await VerifyCS.VerifyCodeFixAsync(Usings + PullingWorkers + "\n" + group, FixedPullingWorkers + "\n" + fixedGroup, RawThreadsCpuLoopFixer.ParallelForPartitionsKey);
+    }
+
     [Fact]
     public async Task FixAll_RewritesEveryCallerPartitionFanOut()
     {
