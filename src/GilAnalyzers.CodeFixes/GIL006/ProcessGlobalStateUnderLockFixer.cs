@@ -480,9 +480,9 @@ public sealed partial class ProcessGlobalStateUnderLockFixer : ExplainingCodeFix
         var types = KnownTypes.For(model.Compilation);
         var state = GlobalStateModel.For(types).Summarise(new[] { lockOperation.Body }, cancellationToken);
         var entangled = state.Entangled.ToList();
-        if (state.NativeCall is not null)
+        if (state.StatefulNativeCall is not null)
         {
-            why.Add(NoFixReasons.NativeState, state.NativeCall);
+            why.Add(NoFixReasons.NativeState, state.StatefulNativeCall);
             return false;
         }
 

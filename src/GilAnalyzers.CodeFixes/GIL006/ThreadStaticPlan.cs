@@ -71,9 +71,9 @@ internal sealed partial class ThreadStaticPlan
         }
 
         var global = GlobalStateModel.For(KnownTypes.For(model.Compilation)).Summarise(operations!, cancellationToken);
-        if (global.NativeCall is not null)
+        if (global.StatefulNativeCall is not null)
         {
-            return why.Refuse<ThreadStaticPlan>(NoFixReasons.NativeState, global.NativeCall);
+            return why.Refuse<ThreadStaticPlan>(NoFixReasons.NativeState, global.StatefulNativeCall);
         }
 
         var tallies = new List<ThreadStaticTally>();

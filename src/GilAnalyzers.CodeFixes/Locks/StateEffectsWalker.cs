@@ -214,7 +214,11 @@ internal sealed partial class StateEffectsWalker
 
                     break;
                 case IArgumentOperation { Value: ILocalReferenceOperation argument } arg when arg.Parameter?.RefKind is RefKind.Ref or RefKind.Out:
-                    _spoiled.Add(argument.Local);
+                    if (!IsArrayResize(arg))
+                    {
+                        _spoiled.Add(argument.Local);
+                    }
+
                     break;
                 case IDeclarationExpressionOperation declaration:
                     _spoiled.UnionWith(declaration.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Select(local => local.Local));
@@ -224,6 +228,13 @@ internal sealed partial class StateEffectsWalker
                     break;
             }
         }
+
+        /// <summary>
+        /// <c>Array.Resize(ref dest, n)</c>: the local keeps its own array (same length) or gets a new one the call made and
+        /// filled from it — either way an array only this function holds.
+        /// </summary>
+        private static bool IsArrayResize(IArgumentOperation argument)
+            => argument.Parent is IInvocationOperation { TargetMethod: { Name: "Resize", IsStatic: true, ContainingType: { SpecialType: SpecialType.System_Array } } };
 
         /// <summary>The fresh locals: never spoiled, and every local they took an object from fresh as well.</summary>
         public HashSet<ILocalSymbol> Settle()
@@ -1191,7 +1202,9 @@ internal sealed partial class StateEffectsWalker
     private void RecordFrameworkStaticCall(IInvocationOperation invocation, string type, StateEffects effects, ThreadScope scope)
     {
         var method = invocation.TargetMethod;
-        if ((PureStaticTypes.Contains(type) && !(type == "System.String" && FormatsArbitraryObjects(method))) || IsPureHashCall(method))
+        if ((PureStaticTypes.Contains(type) && !(type == "System.String" && FormatsArbitraryObjects(method))) || IsPureHashCall(method)
+            // Marshal.PtrToStringAnsi / UTF8 / Uni / Auto copy characters out of native memory into a new string.
+            || (type == "System.Runtime.InteropServices.Marshal" && method.Name.StartsWith("PtrToString", StringComparison.Ordinal)))
         {
             return;
         }
@@ -1390,8 +1403,9 @@ internal sealed partial class StateEffectsWalker
             case "System.Buffer":
                 if (method.Name is "Resize" or "ForEach" or "CreateInstance" or "CreateInstanceFromArrayType")
                 {
-                    // Resize replaces a ref argument; ForEach runs a delegate; CreateInstance is a factory the caller sees.
-                    return method.Name is "CreateInstance" or "CreateInstanceFromArrayType" ? new List<IOperation>() : null;
+                    // Resize reads its ref argument's array and stores a new copy (or the same array) back into it — the store
+                    // is the ref argument's write, seen at the call; ForEach runs a delegate; CreateInstance is a factory.
+                    return method.Name is "ForEach" ? null : new List<IOperation>();
                 }
 
                 var written = new List<IOperation>();
@@ -1599,6 +1613,16 @@ internal sealed partial class StateEffectsWalker
         if (_summaries.TryGetValue(method, out var known))
         {
             return known;
+        }
+
+        if (StatelessNativeFunctions.IsStateless(method, out var writtenArrays))
+        {
+            // compress2(dest, ref destLen, source, …), exp(x): a C function that keeps nothing between calls writes only
+            // the arrays it is handed as output (mapped to the call's arguments) and its ref/out numbers (seen at the call).
+            var native = new StateEffects();
+            native.ParameterMutations.UnionWith(writtenArrays);
+            _summaries[method] = native;
+            return native;
         }
 
         if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern

@@ -15,13 +15,14 @@ namespace GilAnalyzers.Core;
 internal sealed class GlobalStateSummary
 {
     public static readonly GlobalStateSummary Empty = new GlobalStateSummary(
-        ImmutableHashSet<IFieldSymbol>.Empty, ImmutableHashSet<IFieldSymbol>.Empty, ImmutableHashSet<IFieldSymbol>.Empty, null, ImmutableHashSet<string>.Empty, false);
+        ImmutableHashSet<IFieldSymbol>.Empty, ImmutableHashSet<IFieldSymbol>.Empty, ImmutableHashSet<IFieldSymbol>.Empty, null, null, ImmutableHashSet<string>.Empty, false);
 
     public GlobalStateSummary(
         ImmutableHashSet<IFieldSymbol> reads,
         ImmutableHashSet<IFieldSymbol> writes,
         ImmutableHashSet<IFieldSymbol> accumulates,
         string? nativeCall,
+        string? statefulNativeCall,
         ImmutableHashSet<string> calledTypes,
         bool mutatesInstance)
     {
@@ -30,6 +31,7 @@ internal sealed class GlobalStateSummary
         Writes = writes;
         Accumulates = accumulates;
         NativeCall = nativeCall;
+        StatefulNativeCall = statefulNativeCall;
         CalledTypes = calledTypes;
     }
 
@@ -45,6 +47,14 @@ internal sealed class GlobalStateSummary
     /// <summary>The first native entry point called (DllImport / LibraryImport), for messages.</summary>
     public string? NativeCall { get; }
 
+    /// <summary>
+    /// The first native call that may keep state between calls: every native call but those to C functions documented
+    /// stateless and thread-safe (<see cref="StatelessNativeFunctions"/>: zlib's one-shot functions, the math library).
+    /// Null when the work calls no native code or only such functions — what the fixes need to know; the rule reports on
+    /// <see cref="NativeCall"/>.
+    /// </summary>
+    public string? StatefulNativeCall { get; }
+
     /// <summary>Whether the code (a method body) writes fields of its own instance.</summary>
     public bool MutatesInstance { get; }
 
@@ -58,7 +68,7 @@ internal sealed class GlobalStateSummary
     public GlobalStateSummary Union(GlobalStateSummary other)
         => ReferenceEquals(other, Empty) ? this : ReferenceEquals(this, Empty) ? other : new GlobalStateSummary(
             Reads.Union(other.Reads), Writes.Union(other.Writes), Accumulates.Union(other.Accumulates),
-            NativeCall ?? other.NativeCall, CalledTypes.Union(other.CalledTypes), MutatesInstance);
+            NativeCall ?? other.NativeCall, StatefulNativeCall ?? other.StatefulNativeCall, CalledTypes.Union(other.CalledTypes), MutatesInstance);
 }
 
 /// <summary>Why a lock site's work can only be parallelised with processes.</summary>
@@ -180,6 +190,7 @@ internal sealed class GlobalStateModel
         var accumulates = ImmutableHashSet.CreateBuilder<IFieldSymbol>(SymbolEqualityComparer.Default);
         var calledTypes = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
         string? native = null;
+        string? stateful = null;
         var mutatesInstance = false;
         var callees = GlobalStateSummary.Empty;
 
@@ -218,18 +229,25 @@ internal sealed class GlobalStateModel
                         break;
                     case IObjectCreationOperation or IInvalidOperation when NativeWork.ImageCopyConstruction(operation) is { } copy:
                         native ??= copy;
+                        stateful ??= copy;
                         break;
                     case IInvalidOperation invalid when NativeWork.UnresolvedWrapperCall(invalid) is { } unresolvedNative:
                         native ??= unresolvedNative;
+                        stateful ??= unresolvedNative;
                         break;
                     case IInvalidOperation invalid when NativeWork.NativeCandidate(invalid) is { } candidate:
                         native ??= candidate.Name;
+                        stateful ??= candidate.Name;
                         break;
                     case IInvocationOperation invocation:
                         var method = invocation.TargetMethod;
                         if (NativeWork.IsNative(method))
                         {
                             native ??= NativeWork.NativeName(invocation);
+                            if (!StatelessNativeFunctions.IsStateless(method, out _))
+                            {
+                                stateful ??= NativeWork.NativeName(invocation);
+                            }
                         }
                         else if (method.DeclaringSyntaxReferences.Length > 0 && !method.IsVirtual && !method.IsAbstract)
                         {
@@ -246,7 +264,7 @@ internal sealed class GlobalStateModel
             }
         }
 
-        var own = new GlobalStateSummary(reads.ToImmutable(), writes.ToImmutable(), accumulates.ToImmutable(), native, calledTypes.ToImmutable(), mutatesInstance);
+        var own = new GlobalStateSummary(reads.ToImmutable(), writes.ToImmutable(), accumulates.ToImmutable(), native, stateful, calledTypes.ToImmutable(), mutatesInstance);
         return own.Union(callees);
     }
 
