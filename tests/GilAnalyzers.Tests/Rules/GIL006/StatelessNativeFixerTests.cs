@@ -113,27 +113,28 @@ public class StatelessNativeFixerTests
         var source = LogGamma + """
             static class Likelihood
             {
-                public static double Poisson(int[] observed, double[] expected)
+                public static double NegativeBinomial(int[] counts, double[] means, double shape)
                 {
-                    double total = 0;
+                    double logLikelihood = 0;
                     {|GIL006:lock (NativeMath.Gate)|}
                     {
-                        for (int d = 0; d < observed.Length; d++)
+                        for (int step = 1; step <= 64; step++)
                         {
-                            double lambda = expected[d];
-                            int k = observed[d];
-                            total += k * Math.Log(lambda) - lambda - NativeMath.LogGamma(k + 1.0);
-                            for (int j = 1; j <= 64; j++)
-                                total -= 1e-12 * NativeMath.LogGamma(lambda / j + 1.0);
+                            for (int day = 0; day < counts.Length; day++)
+                            {
+                                double r = shape * step / 16.0, p = r / (r + means[day]);
+                                logLikelihood += NativeMath.LogGamma(counts[day] + r) - NativeMath.LogGamma(r)
+                                                 - NativeMath.LogGamma(counts[day] + 1.0) + r * Math.Log(p) + counts[day] * Math.Log(1 - p);
+                            }
                         }
                     }
-                    return total;
+                    return logLikelihood;
                 }
 
                 public static double[] Fit(int[] observed, double[][] candidates)
                 {
                     var scores = new double[candidates.Length];
-                    Parallel.For(0, candidates.Length, c => scores[c] = Poisson(observed, candidates[c]));
+                    Parallel.For(0, candidates.Length, c => scores[c] = NegativeBinomial(observed, candidates[c], 1.5));
                     return scores;
                 }
             }
@@ -141,24 +142,25 @@ public class StatelessNativeFixerTests
         var fixedSource = LogGamma + """
             static class Likelihood
             {
-                public static double Poisson(int[] observed, double[] expected)
+                public static double NegativeBinomial(int[] counts, double[] means, double shape)
                 {
-                    double total = 0;
-                    for (int d = 0; d < observed.Length; d++)
+                    double logLikelihood = 0;
+                    for (int step = 1; step <= 64; step++)
                     {
-                        double lambda = expected[d];
-                        int k = observed[d];
-                        total += k * Math.Log(lambda) - lambda - NativeMath.LogGamma(k + 1.0);
-                        for (int j = 1; j <= 64; j++)
-                            total -= 1e-12 * NativeMath.LogGamma(lambda / j + 1.0);
+                        for (int day = 0; day < counts.Length; day++)
+                        {
+                            double r = shape * step / 16.0, p = r / (r + means[day]);
+                            logLikelihood += NativeMath.LogGamma(counts[day] + r) - NativeMath.LogGamma(r)
+                                             - NativeMath.LogGamma(counts[day] + 1.0) + r * Math.Log(p) + counts[day] * Math.Log(1 - p);
+                        }
                     }
-                    return total;
+                    return logLikelihood;
                 }
 
                 public static double[] Fit(int[] observed, double[][] candidates)
                 {
                     var scores = new double[candidates.Length];
-                    Parallel.For(0, candidates.Length, c => scores[c] = Poisson(observed, candidates[c]));
+                    Parallel.For(0, candidates.Length, c => scores[c] = NegativeBinomial(observed, candidates[c], 1.5));
                     return scores;
                 }
             }
