@@ -2086,7 +2086,7 @@ internal static partial class PoolFanOut
             if (candidate.Parameter?.Name == "state")
             {
                 argument = candidate.Value;
-                if (!OperationFacts.IsStableValue(argument, root, index))
+                if (!FreshState.IsRemade(argument, root, index))
                 {
                     return "the state passed to the task cannot be evaluated later with the same value";
                 }

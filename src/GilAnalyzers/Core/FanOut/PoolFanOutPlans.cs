@@ -50,7 +50,7 @@ internal static partial class PoolFanOut
 
         IParameterSymbol? parameter = function.Symbol.Parameters.Length == 1 ? function.Symbol.Parameters[0] : null;
         IOperation? argument = queue.Arguments.Length >= 2 && queue.Arguments[1].ArgumentKind == ArgumentKind.Explicit ? queue.Arguments[1].Value : null;
-        if (argument is not null && !OperationFacts.IsStableValue(argument, root, index) && !(items is not null && References(argument, index) && OperationFacts.IsStableValue(argument, root)))
+        if (argument is not null && !FreshState.IsRemade(argument, root, index) && !(items is not null && References(argument, index) && OperationFacts.IsStableValue(argument, root)))
         {
             return "the state passed to the work item cannot be evaluated later with the same value";
         }

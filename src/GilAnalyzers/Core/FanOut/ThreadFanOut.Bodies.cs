@@ -141,7 +141,7 @@ internal static partial class ThreadFanOut
                 case IInvocationOperation { TargetMethod: { MethodKind: MethodKind.Constructor, ContainingType.SpecialType: SpecialType.System_Object } }:
                     // The implicit `: base()` call of object.
                     break;
-                case IPropertyReferenceOperation { Instance: IInstanceReferenceOperation, Property: { } property } when IsAutoProperty(property):
+                case IPropertyReferenceOperation { Instance: IInstanceReferenceOperation, Property: { } property } when FreshState.IsAutoProperty(property):
                     break;
                 case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment
                     when (assignment.Target as IMemberReferenceOperation)?.Instance is IInstanceReferenceOperation:
@@ -320,7 +320,7 @@ internal static partial class ThreadFanOut
                     return false;
                 case IPropertyReferenceOperation { Property: { Name: "Length" or "Count" or "LongLength" }, Instance: { } }:
                     continue;
-                case IPropertyReferenceOperation { Property: { IsIndexer: false } property } when IsAutoProperty(property):
+                case IPropertyReferenceOperation { Property: { IsIndexer: false } property } when FreshState.IsAutoProperty(property):
                     written ??= WrittenByWork(@delegate, types);
                     if (!written.Contains(property.OriginalDefinition))
                     {
@@ -339,26 +339,6 @@ internal static partial class ThreadFanOut
                     }
 
                     return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>A property declared in source as <c>{ get; set; }</c> / <c>{ get; }</c>: reading it runs no code.</summary>
-    private static bool IsAutoProperty(IPropertySymbol property)
-    {
-        if (property.DeclaringSyntaxReferences.Length != 1
-            || property.DeclaringSyntaxReferences[0].GetSyntax() is not PropertyDeclarationSyntax { AccessorList: { } accessors })
-        {
-            return false;
-        }
-
-        foreach (var accessor in accessors.Accessors)
-        {
-            if (accessor.Body is not null || accessor.ExpressionBody is not null)
-            {
-                return false;
             }
         }
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -176,7 +177,7 @@ internal static partial class ThreadFanOut
         if (usage.StartArgumentInLoop is not null)
         {
             argument = usage.StartArgumentInLoop;
-            if (!IsStableStartArgument(argument, root, index))
+            if (!FreshState.IsRemade(argument, root, index))
             {
                 return "the argument passed to Start cannot be evaluated later with the same value";
             }
@@ -188,69 +189,6 @@ internal static partial class ThreadFanOut
 
         return null;
     }
-
-    /// <summary>
-    /// Whether Start's argument can be evaluated inside the rewritten loop's body with the same effect: a stable value
-    /// (<see cref="OperationFacts.IsStableValue"/>), or a fresh state object made right in the call —
-    /// <c>t.Start(new Range { First = i * size, Count = n })</c> — of a plain type of this compilation (an implicit
-    /// constructor, no base but object, no member initializer but a literal, no static constructor) whose members are
-    /// set to stable values. Nothing else can see the object before the thread gets it, so making it a moment later on
-    /// the worker gives the work the same state.
-    /// </summary>
-    private static bool IsStableStartArgument(IOperation argument, IOperation root, ISymbol? index)
-    {
-        if (OperationFacts.IsStableValue(argument, root, index))
-        {
-            return true;
-        }
-
-        switch (OperationFacts.StripConversions(argument))
-        {
-            case IObjectCreationOperation { Arguments.Length: 0, Constructor: { IsImplicitlyDeclared: true } or null, Type: INamedTypeSymbol type } creation
-                when IsPlainStateType(type):
-                return creation.Initializer is null
-                       || creation.Initializer.Initializers.All(member => member is ISimpleAssignmentOperation set
-                                                                           && IsPlainMemberSet(set.Target)
-                                                                           && OperationFacts.IsStableValue(set.Value, root, index));
-            case IAnonymousObjectCreationOperation anonymous:
-                return anonymous.Initializers.All(member => member is ISimpleAssignmentOperation set && OperationFacts.IsStableValue(set.Value, root, index));
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>A class or struct of this compilation whose creation runs no code of its own: see <see cref="IsStableStartArgument"/>.</summary>
-    private static bool IsPlainStateType(INamedTypeSymbol type)
-    {
-        if (type.DeclaringSyntaxReferences.Length == 0 || type.TypeKind is not (TypeKind.Class or TypeKind.Struct)
-            || (type.TypeKind == TypeKind.Class && type.BaseType?.SpecialType != SpecialType.System_Object)
-            || type.StaticConstructors.Any(c => !c.IsImplicitlyDeclared))
-        {
-            return false;
-        }
-
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            foreach (var node in reference.GetSyntax().DescendantNodes(n => n == reference.GetSyntax() || n is FieldDeclarationSyntax or PropertyDeclarationSyntax or VariableDeclarationSyntax or VariableDeclaratorSyntax))
-            {
-                if (node is EqualsValueClauseSyntax { Value: not LiteralExpressionSyntax })
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>An initializer's target that runs no code when set: an instance field, or an auto-property.</summary>
-    private static bool IsPlainMemberSet(IOperation target)
-        => target switch
-        {
-            IFieldReferenceOperation field => !field.Field.IsStatic,
-            IPropertyReferenceOperation { Property: { IsStatic: false, IsIndexer: false } property } => IsAutoProperty(property),
-            _ => false,
-        };
 
     /// <summary>
     /// Whether the rewrite may remove the local thread collection: nothing it keeps names it, and a count read from it
@@ -664,7 +602,7 @@ internal static partial class ThreadFanOut
         var @delegate = handle.Delegate!;
         var start = usage.Starts[0];
         IOperation? argument = start.Arguments.Length == 1 ? start.Arguments[0].Value : null;
-        if (argument is not null && !IsStableStartArgument(argument, root, startVariable.Symbol))
+        if (argument is not null && !FreshState.IsRemade(argument, root, startVariable.Symbol))
         {
             return "the argument passed to Start cannot be evaluated later with the same value";
         }

@@ -486,7 +486,7 @@ public class RealPoolFanOutTests
     }
 
     [Fact]
-    public async Task GenericQueueUserWorkItem_TupleStateAndCapturedCountdown_KeepJoinFix()
+    public async Task GenericQueueUserWorkItem_TupleStateAndCapturedCountdown_ParallelFor()
     {
         var source = Usings + """
             class Convolver
@@ -516,38 +516,24 @@ public class RealPoolFanOutTests
                 }
             }
             """;
-        // A tuple state is not a value the rewrite re-evaluates inside Parallel.For: reported, no action.
+        // A tuple of values made in the call is made again inside Parallel.For (a typed local), so the full rewrite
+        // applies and the latch goes.
         var fixedSource = Usings + """
             class Convolver
             {
                 public static void Run(double[][] rows, double[] kernel)
                 {
-                    using (var pending = new CountdownEvent(rows.Length))
+                    Parallel.For(0, rows.Length, r =>
                     {
-                        var workItems = new List<(Action<(int Row, double[] Taps)> Callback, (int Row, double[] Taps) State)>();
-                        for (int r = 0; r < rows.Length; r++)
-                        {
-                            workItems.Add((item =>
-                            {
-                                try
-                                {
-                                    var line = rows[item.Row];
-                                    for (int i = 0; i < line.Length; i++)
-                                        for (int k = 0; k < item.Taps.Length; k++) line[i] += item.Taps[k] * 0.001;
-                                }
-                                finally
-                                {
-                                    pending.Signal();
-                                }
-                            }, (Row: r, Taps: kernel)));
-                        }
-                        Parallel.ForEach(workItems, item2 => item2.Callback(item2.State));
-                        pending.Wait();
-                    }
+                        (int Row, double[] Taps) item = (Row: r, Taps: kernel);
+                        var line = rows[item.Row];
+                        for (int i = 0; i < line.Length; i++)
+                            for (int k = 0; k < item.Taps.Length; k++) line[i] += item.Taps[k] * 0.001;
+                    });
                 }
             }
             """;
-        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForEachKeepJoinKey, LanguageVersion.Latest,
+        await VerifyCS.VerifyCodeFixAsync(source, fixedSource, HandRolledPoolFanOutFixer.ParallelForKey, LanguageVersion.Latest,
             VerifyCS.Diagnostic(DiagnosticIds.HandRolledPoolFanOut).WithLocation(0)
                 .WithArguments("'rows.Length'", "ThreadPool.QueueUserWorkItem + CountdownEvent", "nested loop, 2 levels"));
     }
