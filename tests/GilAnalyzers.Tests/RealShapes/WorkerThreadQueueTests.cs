@@ -151,7 +151,7 @@ public class WorkerThreadQueueTests
 
     [Theory]
     [InlineData(Digester, "the threads take their items from a shared queue and wait for them")]
-    [InlineData(Pipeline, "the threads are background threads")]
+    [InlineData(Pipeline, "the threads take their items from a shared queue and wait for them")]
     public async Task QueueWorkers_AreReportedWithoutAFix(string source, string why)
     {
         var code = Usings + source.Replace("{|#0:", string.Empty).Replace(")|};", ");");

@@ -318,7 +318,7 @@ internal static partial class ThreadFanOut
                                                              && HasNoEffect(label.Value));
 
         /// <summary>A value whose computing runs no code of its own: literals, names, arithmetic and string interpolation of those.</summary>
-        private static bool HasNoEffect(IOperation value)
+        internal static bool HasNoEffect(IOperation value)
             => OperationFacts.Descendants(value).All(o => o is ILiteralOperation or ILocalReferenceOperation or IParameterReferenceOperation
                 or IFieldReferenceOperation or IBinaryOperation or IConversionOperation or IInterpolatedStringOperation or IInterpolationOperation
                 or IInterpolatedStringTextOperation or IInstanceReferenceOperation || o.ConstantValue.HasValue);

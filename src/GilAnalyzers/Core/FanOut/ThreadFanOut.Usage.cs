@@ -543,7 +543,7 @@ internal static partial class ThreadFanOut
 
             if (parent is IPropertyReferenceOperation property && property.Instance == expression)
             {
-                ThreadProperty(property, types);
+                ThreadProperty(property, handle, types);
                 return;
             }
 
@@ -604,20 +604,32 @@ internal static partial class ThreadFanOut
             }
         }
 
-        /// <summary>A Thread property read or set on one of the threads: setting IsBackground/ApartmentState marks a non-CPU worker; other uses block.</summary>
-        private void ThreadProperty(IPropertyReferenceOperation property, KnownTypes types)
+        /// <summary>
+        /// A Thread property read or set on one of the threads: setting IsBackground/ApartmentState marks a non-CPU worker;
+        /// an IsBackground or Name label set by a statement of its own goes with the thread; other uses block.
+        /// </summary>
+        private void ThreadProperty(IPropertyReferenceOperation property, ThreadHandle handle, KnownTypes types)
         {
             var isWrite = property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property;
             if (property.Property.Name == "IsBackground")
             {
-                // A background thread does not keep the process alive: a service thread unless something joins it.
-                // Parallel.For has no such flag: no rewrite.
+                // A background thread does not keep the process alive: a service thread unless something joins it. Joined
+                // in this function — which the rewrite needs anyway — it has ended before the function goes on, as a
+                // foreground thread would have: `t.IsBackground = true;` only labels it and goes with it.
                 if (isWrite)
                 {
                     Background = true;
-                    FixBlocker ??= "the threads are background threads";
+                    NoteLabel(property, handle, "the threads are background threads");
                 }
 
+                return;
+            }
+
+            if (property.Property.Name == "Name" && isWrite)
+            {
+                // t.Name = "worker " + i; — a debugger's label (work that reads its thread's name is refused as thread
+                // affinity); the statement goes with the thread.
+                NoteLabel(property, handle, "the threads' Name is set");
                 return;
             }
 
@@ -649,6 +661,22 @@ internal static partial class ThreadFanOut
             }
 
             FixBlocker ??= "the threads' " + property.Property.Name + " is " + (isWrite ? "set" : "read");
+        }
+
+        /// <summary>
+        /// <c>t.IsBackground = true;</c> / <c>t.Name = "w" + i;</c> as a statement of its own, set from a value whose reading
+        /// runs no code: removed with the start and join statements; otherwise <paramref name="blocker"/>.
+        /// </summary>
+        private void NoteLabel(IPropertyReferenceOperation property, ThreadHandle handle, string blocker)
+        {
+            if (property.Parent is ISimpleAssignmentOperation { Parent: IExpressionStatementOperation } assignment && Helper.HasNoEffect(assignment.Value))
+            {
+                NoteStatement(assignment, handle, start: false, join: false);
+            }
+            else
+            {
+                FixBlocker ??= blocker;
+            }
         }
 
         private void NoteStatement(IOperation invocation, ThreadHandle handle, bool start, bool join)
