@@ -33,9 +33,8 @@ public class ConstructedStateArgumentFixerTests
 
         """;
 
-    private const string Before = """
-        class Heat
-        {
+    /// <summary>The threads' work: each relaxes its band of the grid and records the band's peak.</summary>
+    private const string RelaxMethod = """
             static double[] grid = new double[1 << 16];
             static double[] peaks = new double[16];
 
@@ -51,6 +50,12 @@ public class ConstructedStateArgumentFixerTests
 
                 peaks[band.Id] = peak;
             }
+        """;
+
+    private const string BeforeTemplate = """
+        class Heat
+        {
+        RELAX
 
             static void Run(int bands)
             {
@@ -68,24 +73,10 @@ public class ConstructedStateArgumentFixerTests
         }
         """;
 
-    private const string After = """
+    private const string AfterTemplate = """
         class Heat
         {
-            static double[] grid = new double[1 << 16];
-            static double[] peaks = new double[16];
-
-            static void Relax(object state)
-            {
-                var band = (Band)state;
-                double peak = 0;
-                for (int k = band.First; k < band.First + band.Count; k++)
-                {
-                    for (int s = 0; s < 50; s++) grid[k] = 0.5 * (grid[k] + Math.Sqrt(k + s));
-                    peak = Math.Max(peak, grid[k]);
-                }
-
-                peaks[band.Id] = peak;
-            }
+        RELAX
 
             static void Run(int bands)
             {
@@ -97,6 +88,10 @@ public class ConstructedStateArgumentFixerTests
             }
         }
         """;
+
+    private static readonly string Before = BeforeTemplate.Replace("RELAX", RelaxMethod);
+
+    private static readonly string After = AfterTemplate.Replace("RELAX", RelaxMethod);
 
     private const string Argument = "new Band(b * size, size, b)";
 

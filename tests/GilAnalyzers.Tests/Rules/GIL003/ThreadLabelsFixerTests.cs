@@ -14,9 +14,8 @@ public class ThreadLabelsFixerTests
 {
     private const string Usings = "using System; using System.Collections.Generic; using System.Threading; using System.Threading.Tasks;\n";
 
-    private const string Before = """
-        class Sieve
-        {
+    /// <summary>The threads' work: each counts the primes of its residue class.</summary>
+    private const string CountMethod = """
             static int[] counts = new int[8];
 
             static void Count(object state)
@@ -32,6 +31,12 @@ public class ThreadLabelsFixerTests
 
                 counts[part] = found;
             }
+        """;
+
+    private const string BeforeTemplate = """
+        class Sieve
+        {
+        COUNT
 
             static void Run()
             {
@@ -49,24 +54,10 @@ public class ThreadLabelsFixerTests
         }
         """;
 
-    private const string After = """
+    private const string AfterTemplate = """
         class Sieve
         {
-            static int[] counts = new int[8];
-
-            static void Count(object state)
-            {
-                int part = (int)state;
-                int found = 0;
-                for (int n = 2 + part; n < 200_000; n += 8)
-                {
-                    bool prime = true;
-                    for (int d = 2; d * d <= n && prime; d++) prime = n % d != 0;
-                    if (prime) found++;
-                }
-
-                counts[part] = found;
-            }
+        COUNT
 
             static void Run()
             {
@@ -77,6 +68,10 @@ public class ThreadLabelsFixerTests
             }
         }
         """;
+
+    private static readonly string Before = BeforeTemplate.Replace("COUNT", CountMethod);
+
+    private static readonly string After = AfterTemplate.Replace("COUNT", CountMethod);
 
     [Fact]
     public async Task BackgroundAndNamedWorkers_LabelsGoWithTheThreads()
