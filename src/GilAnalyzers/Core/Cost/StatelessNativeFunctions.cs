@@ -147,6 +147,8 @@ internal static class StatelessNativeFunctions
     private static bool IsNumber(ITypeSymbol type)
         => type.SpecialType is >= SpecialType.System_Char and <= SpecialType.System_Double and not SpecialType.System_Decimal;
 
+    private static readonly string[] LibrarySuffixes = { ".so", ".dll", ".dylib" };
+
     /// <summary><c>libz.so.1</c> → <c>libz</c>, <c>zlib1.dll</c> → <c>zlib1</c>, <c>/usr/lib/libm.so.6</c> → <c>libm</c>.</summary>
     private static string LibraryStem(string library)
     {
@@ -157,7 +159,7 @@ internal static class StatelessNativeFunctions
             name = name.Substring(slash + 1);
         }
 
-        foreach (var suffix in new[] { ".so", ".dll", ".dylib" })
+        foreach (var suffix in LibrarySuffixes)
         {
             var at = name.IndexOf(suffix, StringComparison.OrdinalIgnoreCase);
             if (at > 0)

@@ -30,16 +30,12 @@ internal static class FreshState
 
         switch (OperationFacts.StripConversions(argument))
         {
-            case IObjectCreationOperation { Arguments.Length: 0, Constructor: { IsImplicitlyDeclared: true } or null, Type: INamedTypeSymbol type } creation
-                when IsPlainStateType(type):
-                return creation.Initializer is null
-                       || creation.Initializer.Initializers.All(member => member is ISimpleAssignmentOperation set
-                                                                           && IsPlainMemberSet(set.Target)
-                                                                           && OperationFacts.IsStableValue(set.Value, root, index));
-            case IObjectCreationOperation { Constructor: { } constructor, Type: INamedTypeSymbol type } creation
-                when IsPlainStateType(type) && OnlyStoresItsParameters(constructor):
-                // new MatrixParams(dim, i, j, a, b, result, null), new Job(from, to) with a record's or a constructor that only
-                // stores its parameters in fields: a new object holding the argument values, built again per iteration.
+            case IObjectCreationOperation { Type: INamedTypeSymbol type } creation
+                when IsPlainStateType(type)
+                     && (creation.Constructor is null or { IsImplicitlyDeclared: true } || OnlyStoresItsParameters(creation.Constructor)):
+                // new Range { First = i * size }, new MatrixParams(dim, i, j, a, b, result, null), new Job(from, to) with an
+                // implicit constructor, a record's, or one that only stores its parameters in fields: a new object holding
+                // the argument values, built again per iteration.
                 return creation.Arguments.All(a => a.ArgumentKind != ArgumentKind.ParamArray && OperationFacts.IsStableValue(a.Value, root, index))
                        && (creation.Initializer is null
                            || creation.Initializer.Initializers.All(member => member is ISimpleAssignmentOperation set

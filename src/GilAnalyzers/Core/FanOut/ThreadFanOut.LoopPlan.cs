@@ -449,7 +449,7 @@ internal static partial class ThreadFanOut
         if (statement is not IExpressionStatementOperation { Operation: IInvocationOperation { Arguments.Length: 0 } call }
             || body.Parameter is not null
             || handle.Site is not IObjectCreationOperation { Arguments.Length: >= 1 } creation
-            || OperationFacts.Descendants(body.Delegate).Any(o => o is ILocalReferenceOperation local && SymbolEqualityComparer.Default.Equals(local.Local, index)))
+            || OperationFacts.References(body.Delegate, index))
         {
             return false;
         }
