@@ -14,6 +14,12 @@ namespace GilAnalyzers.IntegrationTests.Infrastructure;
 /// with its own <c>NUGET_PACKAGES</c> leaves exactly that). Then <c>dotnet tool run</c> fails with "Run dotnet tool
 /// restore" right after a successful restore.
 /// </para>
+/// <para>
+/// The same cache also makes <c>dotnet tool restore</c> a no-op when its entry points into another packages folder
+/// that still exists (an earlier clone's <c>NUGET_PACKAGES</c>): restore reports success and writes nothing to this
+/// run's folder. Then the tool is installed with <c>dotnet tool install --tool-path</c> into a folder of this
+/// machine's temp directory, which no resolver cache is consulted for.
+/// </para>
 /// </summary>
 public sealed record LocalTool(string Command, string Version, string EntryPoint)
 {
@@ -29,23 +35,51 @@ public sealed record LocalTool(string Command, string Version, string EntryPoint
         var (packageId, version) = FromManifest(command);
         var packages = await GlobalPackagesFolderAsync();
         var packageFolder = Path.Combine(packages, packageId.ToLowerInvariant(), version.ToLowerInvariant(), "tools");
-        var settings = Directory.Exists(packageFolder)
-            ? Directory.GetFiles(packageFolder, "DotnetToolSettings.xml", SearchOption.AllDirectories)
+        if (FindEntryPoint(packageFolder, command) is { } restored)
+        {
+            return new LocalTool(command, version, restored);
+        }
+
+        // Restore was answered from a resolver-cache entry that points elsewhere: install into a folder of our own.
+        var toolPath = Path.Combine(Path.GetTempPath(), "gilanalyzers-tools", packageId.ToLowerInvariant(), version.ToLowerInvariant());
+        var store = Path.Combine(toolPath, ".store", packageId.ToLowerInvariant(), version.ToLowerInvariant());
+        if (FindEntryPoint(store, command) is { } installedBefore)
+        {
+            return new LocalTool(command, version, installedBefore);
+        }
+
+        var install = await DotNetCli.RunAsync(
+            RepositoryPaths.Root, "tool", "install", packageId, "--version", version, "--tool-path", toolPath);
+        if (install.ExitCode == 0 && FindEntryPoint(store, command) is { } installed)
+        {
+            return new LocalTool(command, version, installed);
+        }
+
+        throw new InvalidOperationException(
+            $"`dotnet tool restore` succeeded but no '{command}' entry point of {packageId} {version} is under {packageFolder} " +
+            $"(global packages folder {packages}), and installing it with --tool-path {toolPath} did not give one either. " +
+            restore.Describe() + " " + install.Describe());
+    }
+
+    /// <summary>The entry point a <c>DotnetToolSettings.xml</c> under <paramref name="folder"/> names for <paramref name="command"/>, if its file exists.</summary>
+    private static string? FindEntryPoint(string folder, string command)
+    {
+        var settings = Directory.Exists(folder)
+            ? Directory.GetFiles(folder, "DotnetToolSettings.xml", SearchOption.AllDirectories)
             : [];
         foreach (var file in settings.OrderByDescending(f => f, StringComparer.Ordinal))
         {
             var entry = XDocument.Load(file).Descendants("Command")
                 .FirstOrDefault(c => (string?)c.Attribute("Name") == command && (string?)c.Attribute("Runner") == "dotnet");
             var entryPoint = (string?)entry?.Attribute("EntryPoint");
-            if (entryPoint is not null && File.Exists(Path.Combine(Path.GetDirectoryName(file)!, entryPoint)))
+            var path = entryPoint is null ? null : Path.Combine(Path.GetDirectoryName(file)!, entryPoint);
+            if (path is not null && File.Exists(path))
             {
-                return new LocalTool(command, version, Path.Combine(Path.GetDirectoryName(file)!, entryPoint));
+                return path;
             }
         }
 
-        throw new InvalidOperationException(
-            $"`dotnet tool restore` succeeded but no '{command}' entry point of {packageId} {version} is under {packageFolder} " +
-            $"(global packages folder {packages}). " + restore.Describe());
+        return null;
     }
 
     /// <summary>The arguments that start the tool with the <c>dotnet</c> host.</summary>
