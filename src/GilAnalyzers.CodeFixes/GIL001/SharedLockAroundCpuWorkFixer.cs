@@ -130,11 +130,13 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         var scratch = move is null && split is null
             ? await ScratchToLocalAsync(document, root, model, region, diagnostic, cancellationToken).ConfigureAwait(false)
             : null;
-        if (scratch is not null)
+        if (scratch is { } localised)
         {
             actions.Add(CodeAction.Create(
-                "Use a new buffer per call instead of the shared scratch field, and move the computation out of the lock",
-                _ => Task.FromResult(document.WithSyntaxRoot(scratch)),
+                localised.ReadLock
+                    ? "Use a new buffer per call instead of the shared scratch field, and take the read lock (the work then writes nothing shared)"
+                    : "Use a new buffer per call instead of the shared scratch field, and move the computation out of the lock",
+                _ => Task.FromResult(document.WithSyntaxRoot(localised.Root)),
                 key(ScratchToLocalKey)));
         }
 
@@ -237,9 +239,11 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
 
     /// <summary>
     /// The scratch fields cleared at the top of the region become new locals (<see cref="ScratchBuffers"/>); the rewritten
-    /// region is planned again, and the result is returned only when the work then leaves the lock.
+    /// region is planned again, and the result is returned only when the work then leaves the lock — or, under a
+    /// reader/writer write lock whose work still reads what the writers write, when the work now writes nothing shared and
+    /// the lock can be taken in read mode (<see cref="ReadLockMode"/>; <c>ReadLock</c> true).
     /// </summary>
-    private static async Task<SyntaxNode?> ScratchToLocalAsync(Document document, SyntaxNode root, SemanticModel model, GuardedRegion region, Diagnostic diagnostic, CancellationToken cancellationToken)
+    private static async Task<(SyntaxNode Root, bool ReadLock)?> ScratchToLocalAsync(Document document, SyntaxNode root, SemanticModel model, GuardedRegion region, Diagnostic diagnostic, CancellationToken cancellationToken)
     {
         var keep = new SyntaxAnnotation();
         var anchor = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
@@ -258,10 +262,17 @@ public sealed class SharedLockAroundCpuWorkFixer : ExplainingCodeFixProvider
         var planner = new LockFixPlanner(newModel, newRegion, cancellationToken);
         if (planner.PlanMoveOut() is { } move)
         {
-            return ApplyMove(newRoot, newRegion, move);
+            return (ApplyMove(newRoot, newRegion, move), false);
         }
 
-        return planner.PlanSplitLoop() is { } split ? ApplySplit(newRoot, newRegion, split) : null;
+        if (planner.PlanSplitLoop() is { } split)
+        {
+            return (ApplySplit(newRoot, newRegion, split), false);
+        }
+
+        return ReadLockMode.ForWriteLock(newRegion, newModel, cancellationToken)?.Rewrite(newRoot, newModel, Refusal.Ignored, cancellationToken) is { } readMode
+            ? (readMode, true)
+            : null;
     }
 
     private static SyntaxNode ApplySplit(SyntaxNode root, GuardedRegion region, SplitLoopPlan plan)
