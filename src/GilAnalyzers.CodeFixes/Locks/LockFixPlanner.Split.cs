@@ -217,7 +217,11 @@ internal sealed partial class LockFixPlanner
             apply[0] = remaining;
         }
 
-        if (extractedPayload is null && compute.Count == 0)
+        // Nothing to compute per item, but the items themselves are the work: a foreach over a CPU-bound sequence (a LINQ
+        // pipeline over a document's words, an iterator that lexes a file). The sequence is walked in front of the lock
+        // and its items kept; the writes are applied under the lock in the same order.
+        var collectionIsTheWork = extractedPayload is null && compute.Count == 0 && HasCpuBoundCollection(loop);
+        if (extractedPayload is null && compute.Count == 0 && !collectionIsTheWork)
         {
             return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit,
                 "each item starts with a shared write: " + Excerpt(items[0]));
@@ -228,7 +232,7 @@ internal sealed partial class LockFixPlanner
             return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit, blocker);
         }
 
-        var computeHeavy = extractedPayload is not null
+        var computeHeavy = extractedPayload is not null || collectionIsTheWork
             || items.Take(split).Any(s => _model.GetOperation(s, _cancellationToken) is { } o
                 && (_costModel.Analyze(o).IsCpuBound || o.DescendantsAndSelf().Any(d => d is IInvocationOperation or ILoopOperation)));
         if (!computeHeavy)
@@ -248,6 +252,11 @@ internal sealed partial class LockFixPlanner
 
         return BuildSplit(loop, compute, apply, captured);
     }
+
+    /// <summary>A <c>foreach</c> of the nest whose collection expression (with the lambdas of a LINQ chain and the iterators it calls) is CPU-bound work.</summary>
+    private bool HasCpuBoundCollection(StatementSyntax loop)
+        => NestLoops(loop).OfType<CommonForEachStatementSyntax>().Any(e =>
+            _model.GetOperation(e.Expression, _cancellationToken) is { } collection && _costModel.Analyze(collection).IsCpuBound);
 
     private ExpressionSyntax? AssignedOrFoldedPayload(StatementSyntax statement)
         => FoldPattern.Match(statement, _model, _cancellationToken)?.Payload ?? AssignedValue(statement).Payload;
@@ -317,6 +326,16 @@ internal sealed partial class LockFixPlanner
         for (var i = 0; i < split; i++)
         {
             changedByCompute.UnionWith(itemEffects[i].LocalWrites);
+        }
+
+        // The header runs with the computation: an iterator that advances an object of the worker's (a lexer's position)
+        // changes it before the writes of the first item run.
+        foreach (var part in HeaderParts(loop))
+        {
+            if (_model.GetOperation(part, _cancellationToken) is { } header)
+            {
+                changedByCompute.UnionWith(_effects.Analyze(header, _scope).LocalWrites);
+            }
         }
 
         // Thread-own locals the computation (its statements, the value moved in front, the loop header) reads: a write to
