@@ -502,7 +502,17 @@ internal static partial class FanOutRewrite
     /// declaration the rewrite removes — <c>Parallel.For(0, threads.Length, ...)</c> after <c>var threads = ...</c> is gone
     /// would not compile. The fixers offer no action then.
     /// </summary>
-    public static bool KeepsRemovedLocal(FanOutPlan plan)
+    public static bool KeepsRemovedLocal(FanOutPlan plan) => KeepsRemovedLocal(plan, lengthReadsOnly: false);
+
+    /// <summary>
+    /// Whether code the rewrite keeps reads the <c>Length</c> of an array local whose declaration it removes (the task
+    /// array of <c>for (int c = 0; c &lt; chunks.Length; c++)</c>): the pool rewrite's check, whose kept delegates also hold
+    /// the signals it drops, so only the length reads are asked about (<see cref="InlineRemovedLengths"/> writes the size
+    /// in their place).
+    /// </summary>
+    public static bool ReadsRemovedArrayLength(FanOutPlan plan) => KeepsRemovedLocal(plan, lengthReadsOnly: true);
+
+    private static bool KeepsRemovedLocal(FanOutPlan plan, bool lengthReadsOnly)
     {
         var removed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         var carried = CarriedLocals(plan);
@@ -555,6 +565,12 @@ internal static partial class FanOutRewrite
             {
                 kept.Add(range.AccumulatorInitializer);
             }
+        }
+
+        if (lengthReadsOnly)
+        {
+            return kept.Any(k => OperationFacts.Descendants(k).Any(o => o is ILocalReferenceOperation { Local.Type: IArrayTypeSymbol } local && removed.Contains(local.Local)
+                                                                        && local.Parent is IPropertyReferenceOperation { Property.Name: "Length" }));
         }
 
         if (kept.Any(k => OperationFacts.Descendants(k).Any(o => o is ILocalReferenceOperation local && removed.Contains(local.Local))))
@@ -644,6 +660,57 @@ internal static partial class FanOutRewrite
         }
 
         return carried;
+    }
+
+    /// <summary>
+    /// <paramref name="root"/> with every <c>tasks.Length</c> read of an array local the rewrite removes — made with a
+    /// stable size (<see cref="StableArraySize"/>) and never assigned again, so its length is that size wherever it is
+    /// read — replaced by the size (<c>for (int c = 0; c &lt; 4; c++)</c> after <c>var chunks = new Task[4];</c>), and
+    /// <paramref name="launch"/> marked with <paramref name="mark"/> so the fan-out can be planned again on the result.
+    /// Null when no such read exists. The plan of the result no longer names the array where only its length was read.
+    /// </summary>
+    public static SyntaxNode? InlineRemovedLengths(FanOutPlan plan, SyntaxNode root, SyntaxNode launch, SyntaxAnnotation mark)
+    {
+        var sizes = new Dictionary<ISymbol, ExpressionSyntax>(SymbolEqualityComparer.Default);
+        var carried = CarriedLocals(plan);
+        foreach (var statement in plan.Removed)
+        {
+            foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator && !carried.Contains(declarator.Symbol)
+                    && StableArraySize(declarator) is { } size
+                    && !OperationFacts.IsWrittenAfterDeclaration(declarator.Symbol, OperationFacts.TreeRoot(declarator)))
+                {
+                    sizes[declarator.Symbol] = size;
+                }
+            }
+        }
+
+        if (sizes.Count == 0 || plan.Removed.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        var reads = new Dictionary<SyntaxNode, ExpressionSyntax>();
+        foreach (var operation in OperationFacts.Descendants(OperationFacts.TreeRoot(plan.Removed[0])))
+        {
+            if (operation is ILocalReferenceOperation local && sizes.TryGetValue(local.Local, out var size)
+                && local.Parent is IPropertyReferenceOperation { Property.Name: "Length" } length && length.Syntax.SyntaxTree == root.SyntaxTree)
+            {
+                // A literal or a name reads the same anywhere; a constant expression (2 * Workers) keeps its grouping.
+                reads[length.Syntax] = size is LiteralExpressionSyntax or IdentifierNameSyntax or MemberAccessExpressionSyntax
+                    ? size.WithoutTrivia()
+                    : SyntaxFactory.ParenthesizedExpression(size.WithoutTrivia());
+            }
+        }
+
+        if (reads.Count == 0 || reads.Keys.Any(r => r.Span.IntersectsWith(launch.Span) && !launch.Span.Contains(r.Span)))
+        {
+            return null;
+        }
+
+        return root.ReplaceNodes(reads.Keys.Append(launch), (original, rewritten) =>
+            reads.TryGetValue(original, out var size) ? size.WithTriviaFrom(original) : rewritten.WithAdditionalAnnotations(mark));
     }
 
     /// <summary><c>new Thread[4]</c>, <c>new Thread[n]</c> with <c>n</c> a parameter or local never written after its declaration.</summary>

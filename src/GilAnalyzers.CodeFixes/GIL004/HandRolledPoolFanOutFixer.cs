@@ -92,6 +92,21 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
             return;
         }
 
+        if (FanOutRewrite.ReadsRemovedArrayLength(plan))
+        {
+            // The kept code reads the task array the rewrite removes (for (int c = 0; c < chunks.Length; c++)): where it
+            // reads only its length, that length is the array's size; the fan-out is planned again with it written in.
+            var mark = new SyntaxAnnotation();
+            if (FanOutRewrite.InlineRemovedLengths(plan, root, fanOut!.Launch.Syntax, mark) is not { } inlined
+                || await ReplanAsync(document.WithSyntaxRoot(inlined), mark, fanOut.Shape, cancellationToken).ConfigureAwait(false) is not { } replanned)
+            {
+                why.Add(NoFixReasons.RemovedTaskArrayStillRead);
+                return;
+            }
+
+            (document, plan) = replanned;
+        }
+
         if (fanOut!.Shape == FanOutShape.Explicit)
         {
             register(CodeAction.Create("Run the tasks' work with Parallel.Invoke", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Invoke, c), ParallelInvokeKey));
@@ -99,5 +114,21 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
         }
 
         register(CodeAction.Create("Run the work items with Parallel.For", c => FanOutRewrite.ApplyAsync(document, plan, FanOutRewriteKind.Partitions, c), ParallelForKey));
+    }
+
+    /// <summary>The document and the plan of the fan-out launched at the node marked <paramref name="mark"/>, when it has one of the same shape whose kept code reads no length of an array the rewrite removes.</summary>
+    private static async Task<(Document Document, FanOutPlan Plan)?> ReplanAsync(Document document, SyntaxAnnotation mark, FanOutShape shape, System.Threading.CancellationToken cancellationToken)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+        if (root?.GetAnnotatedNodes(mark).FirstOrDefault() is not { } node || model?.GetOperation(node, cancellationToken) is not { } launch)
+        {
+            return null;
+        }
+
+        var types = KnownTypes.For(model.Compilation);
+        var fanOut = PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, WorkCostModel.For(types))
+            .FirstOrDefault(f => f.Launch.Syntax.Span == launch.Syntax.Span);
+        return fanOut?.Plan is { } plan && fanOut.Shape == shape && !FanOutRewrite.ReadsRemovedArrayLength(plan) ? (document, plan) : null;
     }
 }

@@ -72,6 +72,9 @@ internal static class NoFixReasons
     public static readonly NoFixReason PoolShape = new("GIL004-N1",
         "the work items are not in a shape the rewrite keeps (items made by helpers, state shared between items, a join the rewrite cannot remove)");
 
+    public static readonly NoFixReason RemovedTaskArrayStillRead = new("GIL004-N2",
+        "code kept by the rewrite still reads the task or event array it would remove for more than its length (or its size can change)");
+
     // ------------------------------------------------------------ GIL005
 
     public static readonly NoFixReason FanInShape = new("GIL005-N1",
