@@ -265,6 +265,16 @@ internal sealed partial class LockFixPlanner
         // before it, a merge, a copy into the shared array) is not work left serialised.
         if (keptOperations.FirstOrDefault(operation => _costModel.AnalyzeLockBody(new[] { operation }, _cancellationToken).IsCpuBound) is { } heavy)
         {
+            // What stays could not leave (it returns from inside a loop, say), yet it writes nothing shared and reads only
+            // state fixed at construction — a route search once its scratch fields are locals of the call: the lock guards
+            // nothing, so it goes and every statement stays where it is, jumps included.
+            if (!_region.IsWholeBody && rest == prefix && OnlyJumpsKeepItLocked(effects, prefix, writesUnderLock)
+                && !kept.Any(ContainsAwaitOrYield) && !DeclaresConflictingNames(kept)
+                && WithoutTheLock(hoisted, kept, null, sunk) is { } unlocked)
+            {
+                return unlocked;
+            }
+
             // Say first why the heavy statement could not leave with the rest.
             if (stop is { } heavyBlocker && heavyBlocker.Reason != NoFixReasons.NothingToMove)
             {
@@ -714,6 +724,31 @@ internal sealed partial class LockFixPlanner
     /// Nothing was rewritten into the kept part (<paramref name="rest"/> is <paramref name="prefix"/>) and it reads and
     /// writes only thread-own state: no lock is needed.
     /// </summary>
+    /// <summary>
+    /// Every statement from <paramref name="prefix"/> on could run in front of the lock but for a jump it holds (a
+    /// <c>return</c> from inside the search loop): it writes nothing shared, calls nothing the analysis cannot see
+    /// through, writes no object shared before the lock, and reads nothing the lock's regions write. Then the lock
+    /// protects nothing, and dropping it keeps every statement, and every jump, where it is.
+    /// </summary>
+    private bool OnlyJumpsKeepItLocked(List<StateEffects> effects, int prefix, StateEffects writesUnderLock)
+    {
+        var statements = _region.Locked;
+        for (var i = prefix; i < statements.Count; i++)
+        {
+            if (EffectsBlocker(statements[i], effects[i]) is not null || effects[i].ReadsAnythingWrittenBy(writesUnderLock)
+                || statements[i] is LocalFunctionStatementSyntax or LabeledStatementSyntax)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ContainsAwaitOrYield(StatementSyntax statement)
+        => statement.DescendantNodesAndSelf(n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
+            .Any(n => n is AwaitExpressionSyntax or YieldStatementSyntax);
+
     private bool GuardsNothing(List<StateEffects> effects, int prefix, int rest, int sinkFrom)
         => !_region.IsWholeBody && KeptTouchesNothingShared(effects, prefix, rest, sinkFrom);
 

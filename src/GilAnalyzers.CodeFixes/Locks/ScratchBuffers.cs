@@ -126,16 +126,21 @@ internal static class ScratchBuffers
                 for (var i = 0; i < block.Statements.Count; i++)
                 {
                     var reset = block.Statements[i];
-                    if (WholeOverwrites.At(block.Statements, i, model, cancellationToken) is not { } overwrite
-                        || replacements.Keys.OfType<ExpressionSyntax>().Any(r => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(r, cancellationToken).Symbol, overwrite.Field))
-                        || !UsedOnlyInside(overwrite.Field, block.Statements, i, reset, model, cancellationToken, out var references))
+
+                    // A whole overwrite, or a clear (Array.Clear(_best); _front.Clear(); a constant fill) that each pass of
+                    // the loop starts with: every pass starts from what it wrote itself. The clear stays, on the local.
+                    var overwrite = WholeOverwrites.At(block.Statements, i, model, cancellationToken);
+                    var field = overwrite?.Field ?? (block != statement ? ResetField(reset, model, cancellationToken, out _) : null);
+                    if (field is null
+                        || replacements.Keys.OfType<ExpressionSyntax>().Any(r => SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(r, cancellationToken).Symbol, field))
+                        || !UsedOnlyInside(field, block.Statements, i, reset, model, cancellationToken, out var references))
                     {
                         continue;
                     }
 
                     usedNames ??= NamesAround(first, scope, model);
-                    var name = LocalNames.Fresh(LocalNames.FromField(overwrite.Field.Name, "buffer"), usedNames);
-                    Localise(overwrite.Field, overwrite.Made, reset, statement, name, references, model, replacements, hoists, cancellationToken);
+                    var name = LocalNames.Fresh(LocalNames.FromField(field.Name, "buffer"), usedNames);
+                    Localise(field, overwrite?.Made, reset, statement, name, references, model, replacements, hoists, cancellationToken);
                 }
             }
         }
@@ -696,10 +701,45 @@ internal static class ScratchBuffers
             return false;
         }
 
+        // Handed straight to a framework method that walks it at once and keeps only the items
+        // (_front.AddRange(_best.OfType<Node>()), string.Join(",", _parts.Select(…)), new List<T>(…)).
+        if (current.Parent is IArgumentOperation { Parent: { } consumer } && IsCopyingConsumer(consumer))
+        {
+            return true;
+        }
+
         return current.Type is { } type && type.SpecialType != SpecialType.System_Collections_Generic_IEnumerable_T
                && !(type is INamedTypeSymbol { IsGenericType: true } named
                     && named.AllInterfaces.Concat(new[] { named }).Any(i => i.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
                     && named.TypeKind == TypeKind.Interface);
+    }
+
+    /// <summary>
+    /// A framework member that enumerates a sequence argument once, during the call, and keeps no reference to the sequence
+    /// (only its items): <c>List&lt;T&gt;.AddRange</c>/<c>InsertRange</c>, <c>HashSet&lt;T&gt;</c>'s set operations,
+    /// <c>string.Join</c>/<c>Concat</c>, and the copying constructors of <c>List&lt;T&gt;</c>, <c>HashSet&lt;T&gt;</c>, <c>Queue&lt;T&gt;</c>, <c>Stack&lt;T&gt;</c>.
+    /// </summary>
+    private static bool IsCopyingConsumer(IOperation consumer)
+    {
+        var (method, type) = consumer switch
+        {
+            IInvocationOperation invocation => (invocation.TargetMethod, invocation.TargetMethod.ContainingType),
+            IObjectCreationOperation creation => (creation.Constructor, creation.Constructor?.ContainingType),
+            _ => (null, null),
+        };
+        if (method is null || type is null || type.ContainingNamespace?.ToDisplayString() is not ("System.Collections.Generic" or "System"))
+        {
+            return false;
+        }
+
+        return (type.Name, method.MethodKind == MethodKind.Constructor ? ".ctor" : method.Name) switch
+        {
+            ("List", "AddRange" or "InsertRange" or ".ctor") => true,
+            ("HashSet", "UnionWith" or "ExceptWith" or "IntersectWith" or "SymmetricExceptWith" or ".ctor") => true,
+            ("Queue" or "Stack", ".ctor") => true,
+            ("String", "Join" or "Concat") => true,
+            _ => false,
+        };
     }
 
     /// <summary>A method of the project whose parameter is used only through its elements, its members or a foreach.</summary>

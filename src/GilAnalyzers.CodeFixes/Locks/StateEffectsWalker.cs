@@ -1471,26 +1471,51 @@ internal sealed partial class StateEffectsWalker
 
     /// <summary>
     /// The compiler-written <c>==</c>, <c>!=</c>, <c>Equals</c> and <c>GetHashCode</c> of a record whose fields are all numbers,
-    /// strings or enums: they only read the two values' fields (no user code runs), like a primitive comparison.
+    /// strings, enums, arrays (compared by reference) or records of the same kind (a search node holding its position, a
+    /// record struct of two doubles, and its parent node): they only read the two values' fields (no user code runs), like
+    /// a primitive comparison.
     /// </summary>
     private static bool IsSynthesizedRecordEquality(IMethodSymbol method)
+        => method.IsImplicitlyDeclared && method.ContainingType is { IsRecord: true } record
+           && method.Name is "op_Equality" or "op_Inequality" or "Equals" or "GetHashCode"
+           && HasSynthesizedEqualityOverPlainFields(record, new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default));
+
+    private static bool HasSynthesizedEqualityOverPlainFields(INamedTypeSymbol record, HashSet<ITypeSymbol> visiting)
     {
-        if (!method.IsImplicitlyDeclared || method.ContainingType is not { IsRecord: true } record
-            || method.Name is not ("op_Equality" or "op_Inequality" or "Equals" or "GetHashCode"))
+        if (!visiting.Add(record))
+        {
+            // A record that holds itself (a parent node): its fields are being checked already.
+            return true;
+        }
+
+        // A user-written Equals(T) (or a base record's) would run user code: only the compiler's own compares field by field.
+        if (record.BaseType is { IsRecord: true }
+            || record.GetMembers("Equals").OfType<IMethodSymbol>().Any(m => m.Parameters.Length == 1 && !m.IsImplicitlyDeclared))
         {
             return false;
         }
 
         foreach (var member in record.GetMembers())
         {
-            if (member is IFieldSymbol { IsStatic: false } field
-                && field.Type.TypeKind != TypeKind.Enum && !StateEffects.IsValueOrString(field.Type.SpecialType))
+            if (member is IFieldSymbol { IsStatic: false } field && !IsPlainForEquality(field.Type, visiting))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    private static bool IsPlainForEquality(ITypeSymbol type, HashSet<ITypeSymbol> visiting)
+    {
+        if (type.TypeKind == TypeKind.Enum || StateEffects.IsValueOrString(type.SpecialType) || type is IArrayTypeSymbol)
+        {
+            return true;
+        }
+
+        var underlying = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
+        return underlying is INamedTypeSymbol { IsRecord: true } inner && inner.DeclaringSyntaxReferences.Length > 0
+               && HasSynthesizedEqualityOverPlainFields(inner, visiting);
     }
 
     private void VisitUserOperator(IMethodSymbol? method, StateEffects effects, int depth)
