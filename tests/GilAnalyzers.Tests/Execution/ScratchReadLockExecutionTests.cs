@@ -1,4 +1,5 @@
 using GilAnalyzers.Testing.Programs;
+using GilAnalyzers.Tests.Rules;
 using Xunit;
 
 namespace GilAnalyzers.Tests.Execution;
@@ -17,25 +18,7 @@ public class ScratchReadLockExecutionTests
         using System.Threading;
         using System.Threading.Tasks;
 
-        public sealed class PipeNetwork
-        {
-            private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
-            private readonly List<(int From, int To, int Capacity)> _edges = new List<(int From, int To, int Capacity)>();
-            private int[] _residual = Array.Empty<int>();
-
-            public void AddPipe(int from, int to, int capacity)
-            {
-                _rw.EnterWriteLock();
-                try
-                {
-                    _edges.Add((from, to, capacity));
-                }
-                finally
-                {
-                    _rw.ExitWriteLock();
-                }
-            }
-
+        """ + ScratchReadLockFixerTests.NetworkHead + """
             public long Capacity(int closed, double scale, int pipes)
             {
                 _rw.EnterWriteLock();

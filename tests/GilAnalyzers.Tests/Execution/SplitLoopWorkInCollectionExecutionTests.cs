@@ -1,4 +1,5 @@
 using GilAnalyzers.Testing.Programs;
+using GilAnalyzers.Tests.Rules;
 using Xunit;
 
 namespace GilAnalyzers.Tests.Execution;
@@ -16,26 +17,7 @@ public class SplitLoopWorkInCollectionExecutionTests
         using System.Linq;
         using System.Threading.Tasks;
 
-        public sealed class Lexer
-        {
-            private readonly string _text;
-            private int _pos;
-
-            public Lexer(string text) { _text = text; }
-
-            public IEnumerable<string> Words()
-            {
-                while (_pos < _text.Length)
-                {
-                    int start = _pos;
-                    while (_pos < _text.Length && _text[_pos] != ' ') _pos++;
-                    var word = _text.Substring(start, _pos - start);
-                    for (int r = 0; r < 20; r++) word = word.Length > 3 ? word.Substring(1) + word[0] : word;
-                    _pos++;
-                    yield return word;
-                }
-            }
-        }
+        """ + SplitLoopWorkInCollectionFixerTests.Lexer + """
 
         public static class Workload
         {

@@ -17,7 +17,23 @@ public class ScratchReadLockFixerTests
     private const string Usings = "using System;\nusing System.Collections.Generic;\nusing System.Linq;\nusing System.Threading;\nusing System.Threading.Tasks;\n";
 
     /// <summary>The network (with <paramref name="query"/> as its query method) and a caller that runs it from Parallel.For.</summary>
-    private static string Program(string query, string call = "network.Capacity(q % 7, 0.5 + q * 0.01)") => Usings + """
+    private static string Program(string query, string call = "network.Capacity(q % 7, 0.5 + q * 0.01)") => Usings + NetworkHead + query + """
+
+        }
+
+        public static class Driver
+        {
+            public static long Run(PipeNetwork network, int queries)
+            {
+                var results = new long[queries];
+                Parallel.For(0, queries, q => results[q] = CALL);
+                return results.Sum();
+            }
+        }
+        """.Replace("CALL", call, StringComparison.Ordinal);
+
+    /// <summary>The pipe network's fields and its writer, up to where its query method goes (also the execution test's).</summary>
+    internal const string NetworkHead = """
         public sealed class PipeNetwork
         {
             private readonly ReaderWriterLockSlim _rw = new ReaderWriterLockSlim();
@@ -37,20 +53,7 @@ public class ScratchReadLockFixerTests
                 }
             }
 
-        """ + query + """
-
-        }
-
-        public static class Driver
-        {
-            public static long Run(PipeNetwork network, int queries)
-            {
-                var results = new long[queries];
-                Parallel.For(0, queries, q => results[q] = CALL);
-                return results.Sum();
-            }
-        }
-        """.Replace("CALL", call, StringComparison.Ordinal);
+        """;
 
     private const string Query = """
             public long Capacity(int closed, double scale)

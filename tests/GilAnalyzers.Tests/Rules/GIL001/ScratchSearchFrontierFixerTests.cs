@@ -37,7 +37,8 @@ public class ScratchSearchFrontierFixerTests
         }
         """;
 
-    private const string Planner = """
+    /// <summary>The planner's fields and the start of <c>Plan</c>, down to where the locked search begins.</summary>
+    private const string Head = """
         public sealed class Planner(Cell start)
         {
             private sealed record Node(Cell At, Node? Parent);
@@ -50,66 +51,17 @@ public class ScratchSearchFrontierFixerTests
 
             public Cell[] Plan(Cell goal)
             {
-                {|GIL001:lock (_gate)|}
-                {
-                    _frontier.Clear();
-                    _frontier.Add(new Node(start, null));
-                    for (int step = 1; step <= 60; step++)
-                    {
-                        Array.Clear(_bestAt);
-                        Array.Clear(_reach);
-                        foreach (var node in _frontier)
-                        {
-                            for (int heading = 0; heading < 360; heading += 15)
-                            {
-                                var next = new Node(new Cell(node.At.X + (int)Math.Round(Math.Cos(heading * Math.PI / 180)), node.At.Y + (int)Math.Round(Math.Sin(heading * Math.PI / 180))), node);
-                                if (next.At == goal)
-                                {
-                                    var path = new List<Cell>();
-                                    for (Node? n = next; n != null; n = n.Parent) path.Add(n.At);
-                                    path.Reverse();
-                                    return path.ToArray();
-                                }
-
-                                int sector = heading * Sectors / 360;
-                                double reach = Math.Sqrt(Math.Pow(next.At.X - start.X, 2) + Math.Pow(next.At.Y - start.Y, 2)) - Math.Abs(next.At.X - goal.X) * 0.1;
-                                if (reach > _reach[sector]) { _reach[sector] = reach; _bestAt[sector] = next; }
-                            }
-                        }
-
-                        _frontier.Clear();
-                        _frontier.AddRange(_bestAt.OfType<Node>());
-                    }
-
-                    return new[] { start };
-                }
-            }
-        }
 
         """;
 
-    private const string PlannerFixed = """
-        public sealed class Planner(Cell start)
-        {
-            private sealed record Node(Cell At, Node? Parent);
-
-            private const int Sectors = 16;
-            private readonly object _gate = new object();
-            private readonly List<Node> _frontier = new();
-            private readonly Node?[] _bestAt = new Node?[Sectors];
-            private readonly double[] _reach = new double[Sectors];
-
-            public Cell[] Plan(Cell goal)
-            {
-                var frontier = new List<Node>();
-                frontier.Add(new Node(start, null));
-                var bestAt = new Node?[_bestAt.Length];
-                var reach2 = new double[_reach.Length];
+    /// <summary>The search, written once: FRONTIER, BEST and REACH name the buffers (the fields before the fix, locals after).</summary>
+    private const string Search = """
+                FRONTIER.Add(new Node(start, null));
                 for (int step = 1; step <= 60; step++)
                 {
-                    Array.Clear(bestAt);
-                    Array.Clear(reach2);
-                    foreach (var node in frontier)
+                    Array.Clear(BEST);
+                    Array.Clear(REACH);
+                    foreach (var node in FRONTIER)
                     {
                         for (int heading = 0; heading < 360; heading += 15)
                         {
@@ -124,19 +76,42 @@ public class ScratchSearchFrontierFixerTests
 
                             int sector = heading * Sectors / 360;
                             double reach = Math.Sqrt(Math.Pow(next.At.X - start.X, 2) + Math.Pow(next.At.Y - start.Y, 2)) - Math.Abs(next.At.X - goal.X) * 0.1;
-                            if (reach > reach2[sector]) { reach2[sector] = reach; bestAt[sector] = next; }
+                            if (reach > REACH[sector]) { REACH[sector] = reach; BEST[sector] = next; }
                         }
                     }
 
-                    frontier.Clear();
-                    frontier.AddRange(bestAt.OfType<Node>());
+                    FRONTIER.Clear();
+                    FRONTIER.AddRange(BEST.OfType<Node>());
                 }
 
                 return new[] { start };
+
+        """;
+
+    private const string Tail = """
             }
         }
 
         """;
+
+    private static string Buffers(string search, string frontier, string best, string reach)
+        => search.Replace("FRONTIER", frontier, StringComparison.Ordinal).Replace("BEST", best, StringComparison.Ordinal).Replace("REACH", reach, StringComparison.Ordinal);
+
+    /// <summary>Each line four spaces further in: the search inside the lock's braces.</summary>
+    private static string Indented(string text)
+        => string.Join("\n", text.Split('\n').Select(line => line.Length == 0 ? line : "    " + line));
+
+    private static readonly string Planner = Head
+        + "        {|GIL001:lock (_gate)|}\n        {\n            _frontier.Clear();\n"
+        + Indented(Buffers(Search, "_frontier", "_bestAt", "_reach")).TrimEnd('\n', ' ') + "\n        }\n"
+        + Tail;
+
+    private static readonly string PlannerFixed = Head
+        + "        var frontier = new List<Node>();\n"
+        + Buffers(Search, "frontier", "bestAt", "reach2")
+            .Replace("        for (int step = 1;", "        var bestAt = new Node?[_bestAt.Length];\n        var reach2 = new double[_reach.Length];\n        for (int step = 1;", StringComparison.Ordinal)
+            .TrimEnd('\n', ' ') + "\n"
+        + Tail;
 
     internal static string Source => Program(Planner).Replace("{|GIL001:lock (_gate)|}", "lock (_gate)", StringComparison.Ordinal);
 

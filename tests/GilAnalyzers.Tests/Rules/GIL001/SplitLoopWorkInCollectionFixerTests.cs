@@ -101,7 +101,8 @@ public class SplitLoopWorkInCollectionFixerTests
         }.RunAsync(CancellationToken.None);
     }
 
-    private const string Lexer = """
+    /// <summary>A lexer whose iterator does the work as it yields its words (also the execution test's).</summary>
+    internal const string Lexer = """
             sealed class Lexer
             {
                 private readonly string _text;
