@@ -518,7 +518,10 @@ internal static class ScratchBuffers
 
                 if (statementIndex < 0)
                 {
-                    if (IsConstructorAssignment(use, typeModel, field, cancellationToken))
+                    // A constructor that sizes another buffer from it (_energy = new double[_rir.Length]) reads only its
+                    // length, which the field keeps: the call's buffer is made with that length too.
+                    if (IsConstructorAssignment(use, typeModel, field, cancellationToken)
+                        || (WholeOverwrites.IsLengthRead(use) && use.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not null))
                     {
                         continue;
                     }

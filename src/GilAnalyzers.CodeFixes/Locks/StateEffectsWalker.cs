@@ -1420,11 +1420,13 @@ internal sealed partial class StateEffectsWalker
                     }
                 }
 
-                // Anything that takes a delegate or a comparer (Find, Exists, ConvertAll, Sort(a, comparer)) runs code we do not see.
+                // Anything that takes a comparer, or a delegate other than a lambda written in place, runs code we do not see.
+                // A lambda's body is visited with the arguments (Array.FindIndex(energy, e => e <= limit), Exists, ConvertAll,
+                // Sort(keys, (a, b) => …)): the call itself only reads the array, or writes the one it sorts.
                 foreach (var argument in invocation.Arguments)
                 {
                     if (argument.Parameter?.Type is { } parameterType
-                        && (parameterType.TypeKind == TypeKind.Delegate || parameterType.Name is "IComparer" or "IEqualityComparer"))
+                        && ((parameterType.TypeKind == TypeKind.Delegate && !RunsOnlyLambdas(argument.Value)) || parameterType.Name is "IComparer" or "IEqualityComparer"))
                     {
                         return null;
                     }

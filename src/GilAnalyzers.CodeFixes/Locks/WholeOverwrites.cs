@@ -115,15 +115,14 @@ internal static class WholeOverwrites
 
     private static IFieldSymbol? FillLoop(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken, ResizeShape? resize, bool prefix)
     {
-        if (statement is not ForStatementSyntax { Declaration.Variables: { Count: 1 } variables, Condition: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LessThanExpression } condition, Incrementors.Count: 1 } loop
-            || variables[0].Initializer?.Value is not { } start
-            || model.GetConstantValue(start, cancellationToken) is not { HasValue: true, Value: 0 }
-            || condition.Left is not IdentifierNameSyntax { Identifier.ValueText: var counter } || counter != variables[0].Identifier.ValueText
-            || !IsStepByOne(loop.Incrementors[0], counter)
-            || WritesCounter(loop.Statement, counter))
+        if (statement is not ForStatementSyntax loop
+            || (CountsUp(loop, model, cancellationToken) ?? (prefix ? null : CountsDown(loop, model, cancellationToken))) is not { } header
+            || WritesCounter(loop.Statement, header.Counter))
         {
             return null;
         }
+
+        var (counter, bound) = header;
 
         var body = loop.Statement is BlockSyntax block ? (IReadOnlyList<StatementSyntax>)block.Statements : new[] { loop.Statement };
         var writeIndex = -1;
@@ -155,11 +154,43 @@ internal static class WholeOverwrites
 
         if (prefix)
         {
-            return NamesOnlyLength(condition.Right, field, model, cancellationToken) ? field : null;
+            return NamesOnlyLength(bound, field, model, cancellationToken) ? field : null;
         }
 
-        return IsLength(condition.Right, field, loop, resize, model, cancellationToken) ? field : null;
+        return IsLength(bound, field, loop, resize, model, cancellationToken) ? field : null;
     }
+
+    /// <summary><c>for (int i = 0; i &lt; n; i++)</c> (or <c>++i</c>, <c>i += 1</c>): the counter and <c>n</c>.</summary>
+    private static (string Counter, ExpressionSyntax Bound)? CountsUp(ForStatementSyntax loop, SemanticModel model, CancellationToken cancellationToken)
+        => loop is { Declaration.Variables: { Count: 1 } variables, Condition: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LessThanExpression } condition, Incrementors.Count: 1 }
+           && variables[0].Initializer?.Value is { } start
+           && model.GetConstantValue(start, cancellationToken) is { HasValue: true, Value: 0 }
+           && condition.Left is IdentifierNameSyntax { Identifier.ValueText: var counter } && counter == variables[0].Identifier.ValueText
+           && IsStepByOne(loop.Incrementors[0], counter)
+            ? (counter, condition.Right)
+            : null;
+
+    /// <summary>
+    /// <c>for (int i = n - 1; i &gt;= 0; i--)</c> (or <c>--i</c>, <c>i -= 1</c>), the same elements from the top down — a
+    /// suffix sum written backwards (<c>acc += x[t] * x[t]; energy[t] = acc;</c>): the counter and <c>n</c>.
+    /// </summary>
+    private static (string Counter, ExpressionSyntax Bound)? CountsDown(ForStatementSyntax loop, SemanticModel model, CancellationToken cancellationToken)
+        => loop is { Declaration.Variables: { Count: 1 } variables, Condition: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.GreaterThanOrEqualExpression } condition, Incrementors.Count: 1 }
+           && variables[0].Initializer?.Value is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.SubtractExpression } start
+           && model.GetConstantValue(start.Right, cancellationToken) is { HasValue: true, Value: 1 }
+           && model.GetConstantValue(condition.Right, cancellationToken) is { HasValue: true, Value: 0 }
+           && condition.Left is IdentifierNameSyntax { Identifier.ValueText: var counter } && counter == variables[0].Identifier.ValueText
+           && IsStepDownByOne(loop.Incrementors[0], counter)
+            ? (counter, start.Left)
+            : null;
+
+    private static bool IsStepDownByOne(ExpressionSyntax incrementor, string counter) => incrementor switch
+    {
+        PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostDecrementExpression, Operand: IdentifierNameSyntax name } => name.Identifier.ValueText == counter,
+        PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreDecrementExpression, Operand: IdentifierNameSyntax name } => name.Identifier.ValueText == counter,
+        AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SubtractAssignmentExpression, Left: IdentifierNameSyntax name, Right: LiteralExpressionSyntax { Token.Value: 1 } } => name.Identifier.ValueText == counter,
+        _ => false,
+    };
 
     /// <summary>The expression a mention of a field stands for: <c>this.f</c> when written so, else the name itself.</summary>
     internal static ExpressionSyntax UseOf(IdentifierNameSyntax mention)
@@ -390,6 +421,24 @@ internal static class WholeOverwrites
 
         foreach (var assignment in sized)
         {
+            // _energy = new double[_rir.Length]; after _rir was given its array earlier in the same constructor body: the
+            // read-only _rir keeps that array, so the two lengths stay equal.
+            if (assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is { } sizingConstructor
+                && assignment.Right is ArrayCreationExpressionSyntax { Initializer: null, Type.RankSpecifiers: { Count: 1 } sizingRanks }
+                && sizingRanks[0].Sizes.Count == 1
+                && sizingRanks[0].Sizes[0] is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length", Expression: var sizedFrom }
+                && (sizedFrom is IdentifierNameSyntax { Identifier.ValueText: var otherName } && otherName == other.Name
+                    || sizedFrom is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var viaThis } && viaThis == other.Name)
+                && sources.Count(source => source.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() == sizingConstructor) == 1
+                && sources.Single(source => source.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() == sizingConstructor) is var otherAssignment
+                && otherAssignment.Parent is ExpressionStatementSyntax { Parent: BlockSyntax otherBlock } otherStatement
+                && assignment.Parent is ExpressionStatementSyntax { Parent: BlockSyntax sizedBlock } sizedStatement
+                && otherBlock == sizedBlock && otherBlock.Parent == sizingConstructor
+                && otherBlock.Statements.IndexOf(otherStatement) < otherBlock.Statements.IndexOf(sizedStatement))
+            {
+                continue;
+            }
+
             if (assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not { } constructor
                 || assignment.Right is not ArrayCreationExpressionSyntax { Initializer: null, Type.RankSpecifiers: { Count: 1 } ranks }
                 || ranks[0].Sizes.Count != 1

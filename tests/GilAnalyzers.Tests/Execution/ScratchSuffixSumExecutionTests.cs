@@ -1,0 +1,30 @@
+using GilAnalyzers.Testing.Programs;
+using GilAnalyzers.Tests.Rules;
+using Xunit;
+
+namespace GilAnalyzers.Tests.Execution;
+
+/// <summary>
+/// GIL001's buffers per call for a synthesiser whose response is cleared per call and whose energy curve is a suffix sum
+/// written from the top down (<see cref="ScratchSuffixSumFixerTests"/>): run before and after the first (FixAll) action
+/// from a Parallel.For, the decay indexes must sum the same and the lock must be gone.
+/// </summary>
+public class ScratchSuffixSumExecutionTests
+{
+    [Fact]
+    public async Task SynthWithoutTheLock_SameResultsAfterTheFirstAction()
+    {
+        var program = ScratchSuffixSumFixerTests.Source;
+        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(program);
+
+        Assert.Equal(1, outcome.Applied.Count(fix => fix.EquivalenceKey == "GIL001.ScratchToLocal"));
+        Assert.DoesNotContain("lock (_sync)", outcome.Source, StringComparison.Ordinal);
+
+        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(program, "SuffixSum.Before"), "Driver.Run", 80);
+        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "SuffixSum.After"), "Driver.Run", 80);
+
+        Assert.NotNull(before);
+        Assert.False(double.IsNaN((double)before!));
+        Assert.Equal(before, after);
+    }
+}
