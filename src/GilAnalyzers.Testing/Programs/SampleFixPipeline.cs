@@ -134,6 +134,19 @@ public static class SampleFixPipeline
     }
 
     /// <summary>
+    /// The execution tests' round trip: applies every first action to <paramref name="program"/>
+    /// (<see cref="ApplyAllFixesAsync"/>), compiles the program before and after (assemblies named
+    /// <paramref name="name"/>.Before and .After), and calls <paramref name="entry"/> on each with <paramref name="arguments"/>.
+    /// </summary>
+    public static async Task<(FixOutcome Outcome, object? Before, object? After)> RunBeforeAndAfterAsync(string program, string name, string entry, params object[] arguments)
+    {
+        var outcome = await ApplyAllFixesAsync(program).ConfigureAwait(false);
+        var before = Invoke(Compile(program, name + ".Before"), entry, arguments);
+        var after = Invoke(Compile(outcome.Source, name + ".After"), entry, arguments);
+        return (outcome, before, after);
+    }
+
+    /// <summary>
     /// Loads <paramref name="image"/> into its own collectible load context, calls <paramref name="entry"/>
     /// (e.g. "Sample.Run", the samples' entry) with <paramref name="arguments"/> and unloads it.
     /// </summary>

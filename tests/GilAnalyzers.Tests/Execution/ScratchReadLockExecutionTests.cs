@@ -69,14 +69,11 @@ public class ScratchReadLockExecutionTests
     [Fact]
     public async Task ScratchPerCallInReadMode_SameResultsAfterTheFirstActions()
     {
-        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(Program);
+        var (outcome, before, after) = await SampleFixPipeline.RunBeforeAndAfterAsync(Program, "ScratchReadLock", "Workload.Run", 200);
 
         Assert.Equal(1, outcome.Applied.Count(fix => fix.EquivalenceKey == "GIL001.ScratchToLocal"));
         Assert.Matches(@"_rw\.EnterReadLock\(\);\s*try\s*\{\s*var residual = new int\[_edges\.Count\];", outcome.Source);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(outcome.Source, @"EnterWriteLock"));
-
-        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(Program, "ScratchReadLock.Before"), "Workload.Run", 200);
-        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "ScratchReadLock.After"), "Workload.Run", 200);
 
         Assert.NotNull(before);
         Assert.StartsWith("200;", (string)before!, StringComparison.Ordinal);

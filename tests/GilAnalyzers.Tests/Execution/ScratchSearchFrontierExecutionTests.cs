@@ -15,13 +15,10 @@ public class ScratchSearchFrontierExecutionTests
     public async Task SearchWithoutTheLock_SameResultsAfterTheFirstAction()
     {
         var program = ScratchSearchFrontierFixerTests.Source;
-        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(program);
+        var (outcome, before, after) = await SampleFixPipeline.RunBeforeAndAfterAsync(program, "SearchFrontier", "Driver.Run", 300);
 
         Assert.Equal(1, outcome.Applied.Count(fix => fix.EquivalenceKey == "GIL001.ScratchToLocal"));
         Assert.DoesNotContain("lock (_gate)", outcome.Source, StringComparison.Ordinal);
-
-        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(program, "SearchFrontier.Before"), "Driver.Run", 300);
-        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "SearchFrontier.After"), "Driver.Run", 300);
 
         Assert.NotNull(before);
         Assert.True((int)before! > 300, "every goal is reached in at least two cells");

@@ -15,13 +15,10 @@ public class ScratchSuffixSumExecutionTests
     public async Task SynthWithoutTheLock_SameResultsAfterTheFirstAction()
     {
         var program = ScratchSuffixSumFixerTests.Source;
-        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(program);
+        var (outcome, before, after) = await SampleFixPipeline.RunBeforeAndAfterAsync(program, "SuffixSum", "Driver.Run", 80);
 
         Assert.Equal(1, outcome.Applied.Count(fix => fix.EquivalenceKey == "GIL001.ScratchToLocal"));
         Assert.DoesNotContain("lock (_sync)", outcome.Source, StringComparison.Ordinal);
-
-        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(program, "SuffixSum.Before"), "Driver.Run", 80);
-        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "SuffixSum.After"), "Driver.Run", 80);
 
         Assert.NotNull(before);
         Assert.False(double.IsNaN((double)before!));

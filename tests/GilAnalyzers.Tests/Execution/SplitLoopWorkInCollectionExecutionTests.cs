@@ -64,14 +64,11 @@ public class SplitLoopWorkInCollectionExecutionTests
     [Fact]
     public async Task SequenceWalkedInFrontOfTheLock_SameCountsAfterTheFirstActions()
     {
-        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(Program);
+        var (outcome, before, after) = await SampleFixPipeline.RunBeforeAndAfterAsync(Program, "WorkInCollection", "Workload.Run", 60);
 
         Assert.Equal(2, outcome.Applied.Count(fix => fix.EquivalenceKey == "GIL001.SplitLoop"));
         Assert.Matches(@"foreach \(var w in doc\.Split\(' '\)[^\n]*\)\s*\{\s*pending\w*\.Add\(w\);", outcome.Source);
         Assert.Matches(@"foreach \(var w in lexer\.Words\(\)\)\s*\{\s*pending\w*\.Add\(w\);", outcome.Source);
-
-        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(Program, "WorkInCollection.Before"), "Workload.Run", 60);
-        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "WorkInCollection.After"), "Workload.Run", 60);
 
         Assert.NotNull(before);
         Assert.StartsWith("60;", (string)before!, StringComparison.Ordinal);

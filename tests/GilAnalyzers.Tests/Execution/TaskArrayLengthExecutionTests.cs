@@ -46,14 +46,11 @@ public class TaskArrayLengthExecutionTests
     [Fact]
     public async Task LengthsInlined_SameResultsAfterTheFirstAction()
     {
-        var outcome = await SampleFixPipeline.ApplyAllFixesAsync(Program);
+        var (outcome, before, after) = await SampleFixPipeline.RunBeforeAndAfterAsync(Program, "TaskArrayLength", "Workload.Run", 50);
 
         Assert.Equal(1, outcome.Applied.Count(fix => fix.EquivalenceKey == "GIL004.ParallelFor"));
         Assert.DoesNotContain("chunks", outcome.Source, StringComparison.Ordinal);
         Assert.Contains("Parallel.For(0, 3, c =>", outcome.Source, StringComparison.Ordinal);
-
-        var before = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(Program, "TaskArrayLength.Before"), "Workload.Run", 50);
-        var after = SampleFixPipeline.Invoke(SampleFixPipeline.Compile(outcome.Source, "TaskArrayLength.After"), "Workload.Run", 50);
 
         Assert.NotNull(before);
         Assert.StartsWith("50;", (string)before!, StringComparison.Ordinal);
