@@ -514,18 +514,7 @@ internal static partial class FanOutRewrite
 
     private static bool KeepsRemovedLocal(FanOutPlan plan, bool lengthReadsOnly)
     {
-        var removed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        var carried = CarriedLocals(plan);
-        foreach (var statement in plan.Removed)
-        {
-            foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
-            {
-                if (operation is IVariableDeclaratorOperation declarator && !carried.Contains(declarator.Symbol))
-                {
-                    removed.Add(declarator.Symbol);
-                }
-            }
-        }
+        var removed = new HashSet<ISymbol>(RemovedDeclarators(plan).Select(d => d.Symbol), SymbolEqualityComparer.Default);
 
         if (removed.Count == 0)
         {
@@ -596,19 +585,12 @@ internal static partial class FanOutRewrite
         var result = new List<(SyntaxNode, ExpressionSyntax)>();
         blocked = false;
         var sizes = new Dictionary<ISymbol, ExpressionSyntax?>(SymbolEqualityComparer.Default);
-        var carried = CarriedLocals(plan);
-        foreach (var statement in plan.Removed)
+        foreach (var declarator in RemovedDeclarators(plan))
         {
-            foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
-            {
-                if (operation is IVariableDeclaratorOperation declarator && !carried.Contains(declarator.Symbol))
-                {
-                    sizes[declarator.Symbol] = StableArraySize(declarator);
-                }
-            }
+            sizes[declarator.Symbol] = StableArraySize(declarator);
         }
 
-        if (sizes.Count == 0 || plan.Removed.IsDefaultOrEmpty)
+        if (sizes.Count == 0)
         {
             return result;
         }
@@ -633,6 +615,30 @@ internal static partial class FanOutRewrite
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The locals the removed statements declare (the thread or task array, the latch) and the rewrite does not declare
+    /// again (<see cref="CarriedLocals"/>): what no code the rewrite keeps may still name.
+    /// </summary>
+    private static IEnumerable<IVariableDeclaratorOperation> RemovedDeclarators(FanOutPlan plan)
+    {
+        if (plan.Removed.IsDefaultOrEmpty)
+        {
+            yield break;
+        }
+
+        var carried = CarriedLocals(plan);
+        foreach (var statement in plan.Removed)
+        {
+            foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+            {
+                if (operation is IVariableDeclaratorOperation declarator && !carried.Contains(declarator.Symbol))
+                {
+                    yield return declarator;
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -672,21 +678,15 @@ internal static partial class FanOutRewrite
     public static SyntaxNode? InlineRemovedLengths(FanOutPlan plan, SyntaxNode root, SyntaxNode launch, SyntaxAnnotation mark)
     {
         var sizes = new Dictionary<ISymbol, ExpressionSyntax>(SymbolEqualityComparer.Default);
-        var carried = CarriedLocals(plan);
-        foreach (var statement in plan.Removed)
+        foreach (var declarator in RemovedDeclarators(plan))
         {
-            foreach (var operation in OperationFacts.Descendants(statement, enterFunctions: false))
+            if (StableArraySize(declarator) is { } size && !OperationFacts.IsWrittenAfterDeclaration(declarator.Symbol, OperationFacts.TreeRoot(declarator)))
             {
-                if (operation is IVariableDeclaratorOperation declarator && !carried.Contains(declarator.Symbol)
-                    && StableArraySize(declarator) is { } size
-                    && !OperationFacts.IsWrittenAfterDeclaration(declarator.Symbol, OperationFacts.TreeRoot(declarator)))
-                {
-                    sizes[declarator.Symbol] = size;
-                }
+                sizes[declarator.Symbol] = size;
             }
         }
 
-        if (sizes.Count == 0 || plan.Removed.IsDefaultOrEmpty)
+        if (sizes.Count == 0)
         {
             return null;
         }
@@ -704,7 +704,7 @@ internal static partial class FanOutRewrite
             }
         }
 
-        if (reads.Count == 0 || reads.Keys.Any(r => r.Span.IntersectsWith(launch.Span) && !launch.Span.Contains(r.Span)))
+        if (reads.Count == 0)
         {
             return null;
         }

@@ -62,8 +62,7 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
         }
 
         var types = KnownTypes.For(model.Compilation);
-        var fanOut = PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, WorkCostModel.For(types))
-            .FirstOrDefault(f => f.Launch.Syntax.Span == launch.Syntax.Span);
+        var fanOut = FanOutLaunchedBy(launch, types);
         var plan = fanOut?.Plan;
         if (plan is null && fanOut?.Dispatch is { } dispatch)
         {
@@ -126,9 +125,12 @@ public sealed class HandRolledPoolFanOutFixer : ExplainingCodeFixProvider
             return null;
         }
 
-        var types = KnownTypes.For(model.Compilation);
-        var fanOut = PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, WorkCostModel.For(types))
-            .FirstOrDefault(f => f.Launch.Syntax.Span == launch.Syntax.Span);
+        var fanOut = FanOutLaunchedBy(launch, KnownTypes.For(model.Compilation));
         return fanOut?.Plan is { } plan && fanOut.Shape == shape && !FanOutRewrite.ReadsRemovedArrayLength(plan) ? (document, plan) : null;
     }
+
+    /// <summary>The pool fan-out whose launch is <paramref name="launch"/>, found again by the analysis the rule runs.</summary>
+    private static FanOut? FanOutLaunchedBy(IOperation launch, KnownTypes types)
+        => PoolFanOut.Find(OperationFacts.FunctionRoot(launch), types, WorkCostModel.For(types))
+            .FirstOrDefault(f => f.Launch.Syntax.Span == launch.Syntax.Span);
 }

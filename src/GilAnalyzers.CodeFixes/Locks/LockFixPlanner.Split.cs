@@ -217,30 +217,28 @@ internal sealed partial class LockFixPlanner
             apply[0] = remaining;
         }
 
-        // Nothing to compute per item, but the items themselves are the work: a foreach over a CPU-bound sequence (a LINQ
-        // pipeline over a document's words, an iterator that lexes a file). The sequence is walked in front of the lock
-        // and its items kept; the writes are applied under the lock in the same order.
-        var collectionIsTheWork = extractedPayload is null && compute.Count == 0 && HasCpuBoundCollection(loop);
-        if (extractedPayload is null && compute.Count == 0 && !collectionIsTheWork)
+        // Nothing to compute per item, but the items are the work: a foreach over a CPU-bound sequence (a LINQ pipeline over
+        // a document's words, a lexing iterator) is walked in front of the lock and its items kept.
+        var nothingComputed = extractedPayload is null && compute.Count == 0;
+        var collectionIsTheWork = nothingComputed && HasCpuBoundCollection(loop);
+        if (nothingComputed && !collectionIsTheWork)
         {
             return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit,
                 "each item starts with a shared write: " + Excerpt(items[0]));
         }
 
-        if (WhyComputeStays(loop, items, itemEffects, split, writes) is { } blocker)
+        var header = HeaderEffects(loop);
+        if (WhyComputeStays(loop, items, itemEffects, split, writes, header) is { } blocker)
         {
             return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit, blocker);
         }
 
-        var computeHeavy = extractedPayload is not null || collectionIsTheWork
-            || items.Take(split).Any(s => _model.GetOperation(s, _cancellationToken) is { } o
-                && (_costModel.Analyze(o).IsCpuBound || o.DescendantsAndSelf().Any(d => d is IInvocationOperation or ILoopOperation)));
-        if (!computeHeavy)
+        if (extractedPayload is null && !collectionIsTheWork && !items.Take(split).Any(IsWorthMoving))
         {
             return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit, "the items' computation is too light to be worth moving");
         }
 
-        if (WhyWritesStay(loop, items, itemEffects, split, extractedPayload) is { } writesBlocker)
+        if (WhyWritesStay(loop, items, itemEffects, split, extractedPayload, header) is { } writesBlocker)
         {
             return _why.Refuse<LoopParts>(NoFixReasons.LoopDoesNotSplit, writesBlocker);
         }
@@ -253,6 +251,11 @@ internal sealed partial class LockFixPlanner
         return BuildSplit(loop, compute, apply, captured);
     }
 
+    /// <summary>A statement of the items' computation that is CPU-bound, calls something or loops: worth running in front of the lock.</summary>
+    private bool IsWorthMoving(StatementSyntax statement)
+        => _model.GetOperation(statement, _cancellationToken) is { } operation
+           && (_costModel.Analyze(operation).IsCpuBound || operation.DescendantsAndSelf().Any(d => d is IInvocationOperation or ILoopOperation));
+
     /// <summary>A <c>foreach</c> of the nest whose collection expression (with the lambdas of a LINQ chain and the iterators it calls) is CPU-bound work.</summary>
     private bool HasCpuBoundCollection(StatementSyntax loop)
         => NestLoops(loop).OfType<CommonForEachStatementSyntax>().Any(e =>
@@ -262,7 +265,8 @@ internal sealed partial class LockFixPlanner
         => FoldPattern.Match(statement, _model, _cancellationToken)?.Payload ?? AssignedValue(statement).Payload;
 
     /// <summary>Why the computing part of each item (and the loop's header) cannot run in front of the lock; null when it can.</summary>
-    private string? WhyComputeStays(StatementSyntax loop, SyntaxList<StatementSyntax> items, List<StateEffects> itemEffects, int split, StateEffects writes)
+    private string? WhyComputeStays(StatementSyntax loop, SyntaxList<StatementSyntax> items, List<StateEffects> itemEffects, int split, StateEffects writes,
+        List<(SyntaxNode Part, StateEffects? Effects)> header)
     {
         for (var i = 0; i < split; i++)
         {
@@ -290,16 +294,13 @@ internal sealed partial class LockFixPlanner
         }
 
         // The header runs with the computation: its condition, steps and collection must not read what the writes change.
-        var header = HeaderParts(loop);
-        foreach (var part in header)
+        foreach (var (part, partEffects) in header)
         {
-            var operation = _model.GetOperation(part, _cancellationToken);
-            if (operation is null)
+            if (partEffects is null)
             {
                 return "a loop header part that does not bind: " + Excerpt(part);
             }
 
-            var partEffects = _effects.Analyze(operation, _scope);
             if (partEffects.HasSharedWrites || partEffects.ReadsAnythingWrittenBy(writes))
             {
                 return "the loop header reads or writes shared state the writes change: " + Excerpt(part);
@@ -319,7 +320,8 @@ internal sealed partial class LockFixPlanner
     }
 
     /// <summary>Why the writes cannot be applied later, item by item, under the lock; null when they can.</summary>
-    private string? WhyWritesStay(StatementSyntax loop, SyntaxList<StatementSyntax> items, List<StateEffects> itemEffects, int split, ExpressionSyntax? extractedPayload)
+    private string? WhyWritesStay(StatementSyntax loop, SyntaxList<StatementSyntax> items, List<StateEffects> itemEffects, int split, ExpressionSyntax? extractedPayload,
+        List<(SyntaxNode Part, StateEffects? Effects)> header)
     {
         // Objects the computation changes through a local: the writes would see them as the last item left them.
         var changedByCompute = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -330,11 +332,11 @@ internal sealed partial class LockFixPlanner
 
         // The header runs with the computation: an iterator that advances an object of the worker's (a lexer's position)
         // changes it before the writes of the first item run.
-        foreach (var part in HeaderParts(loop))
+        foreach (var (_, partEffects) in header)
         {
-            if (_model.GetOperation(part, _cancellationToken) is { } header)
+            if (partEffects is not null)
             {
-                changedByCompute.UnionWith(_effects.Analyze(header, _scope).LocalWrites);
+                changedByCompute.UnionWith(partEffects.LocalWrites);
             }
         }
 
@@ -391,6 +393,15 @@ internal sealed partial class LockFixPlanner
         => computeFlow is not null && computeFlow.WrittenInside.Contains(symbol, SymbolEqualityComparer.Default)
             ? "'" + symbol.Name + "' is changed both by the items' computation and by their writes"
             : null;
+
+    /// <summary>
+    /// The effects of each part of the loop's header (<see cref="HeaderParts"/>), which runs with the computation: read by
+    /// both the computation's and the writes' checks. Null for a part that does not bind.
+    /// </summary>
+    private List<(SyntaxNode Part, StateEffects? Effects)> HeaderEffects(StatementSyntax loop)
+        => HeaderParts(loop)
+            .Select(part => (part, _model.GetOperation(part, _cancellationToken) is { } operation ? _effects.Analyze(operation, _scope) : null))
+            .ToList();
 
     /// <summary>What a loop's header evaluates: a <c>for</c>'s declaration, initialisers, condition and steps, a <c>foreach</c>'s collection, a <c>while</c>'s condition.</summary>
     private static IEnumerable<SyntaxNode> HeaderParts(StatementSyntax loop) => NestLoops(loop).SelectMany(OwnHeaderParts);

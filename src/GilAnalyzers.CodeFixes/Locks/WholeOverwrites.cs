@@ -404,6 +404,30 @@ internal static class WholeOverwrites
     /// sets <paramref name="other"/> to a parameter and <paramref name="field"/> to <c>new T[thatParameter.Length]</c>
     /// (neither has an initialiser): the two always have the same length.
     /// </summary>
+    /// <summary>
+    /// <c>_energy = new double[_rir.Length];</c> (or <c>this._rir.Length</c>) in a constructor body that gave the read-only
+    /// <c>_rir</c> its array in an earlier statement of the same body, its only assignment there: <c>_rir</c> keeps that
+    /// array, so the two lengths stay equal.
+    /// </summary>
+    private static bool SizedFromTheOtherField(AssignmentExpressionSyntax assignment, IFieldSymbol other, List<AssignmentExpressionSyntax> sources)
+    {
+        if (assignment.Parent is not ExpressionStatementSyntax { Parent: BlockSyntax { Parent: ConstructorDeclarationSyntax constructor } body } sized
+            || assignment.Right is not ArrayCreationExpressionSyntax { Initializer: null, Type.RankSpecifiers: { Count: 1 } ranks }
+            || ranks[0].Sizes.Count != 1
+            || ranks[0].Sizes[0] is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length", Expression: var sizedFrom }
+            || !(sizedFrom is IdentifierNameSyntax { Identifier.ValueText: var name } && name == other.Name
+                 || sizedFrom is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var viaThis } && viaThis == other.Name))
+        {
+            return false;
+        }
+
+        var inConstructor = sources.Where(source => source.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() == constructor).ToList();
+        return inConstructor.Count == 1
+               && inConstructor[0].Parent is ExpressionStatementSyntax { Parent: BlockSyntax otherBody } given
+               && otherBody == body
+               && body.Statements.IndexOf(given) < body.Statements.IndexOf(sized);
+    }
+
     private static bool SizedFromTheSameArray(IFieldSymbol field, IFieldSymbol other, CancellationToken cancellationToken)
     {
         if (!other.IsReadOnly || other.Type is not IArrayTypeSymbol || SymbolEqualityComparer.Default.Equals(field, other)
@@ -421,20 +445,7 @@ internal static class WholeOverwrites
 
         foreach (var assignment in sized)
         {
-            // _energy = new double[_rir.Length]; after _rir was given its array earlier in the same constructor body: the
-            // read-only _rir keeps that array, so the two lengths stay equal.
-            if (assignment.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is { } sizingConstructor
-                && assignment.Right is ArrayCreationExpressionSyntax { Initializer: null, Type.RankSpecifiers: { Count: 1 } sizingRanks }
-                && sizingRanks[0].Sizes.Count == 1
-                && sizingRanks[0].Sizes[0] is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Length", Expression: var sizedFrom }
-                && (sizedFrom is IdentifierNameSyntax { Identifier.ValueText: var otherName } && otherName == other.Name
-                    || sizedFrom is MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: var viaThis } && viaThis == other.Name)
-                && sources.Count(source => source.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() == sizingConstructor) == 1
-                && sources.Single(source => source.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() == sizingConstructor) is var otherAssignment
-                && otherAssignment.Parent is ExpressionStatementSyntax { Parent: BlockSyntax otherBlock } otherStatement
-                && assignment.Parent is ExpressionStatementSyntax { Parent: BlockSyntax sizedBlock } sizedStatement
-                && otherBlock == sizedBlock && otherBlock.Parent == sizingConstructor
-                && otherBlock.Statements.IndexOf(otherStatement) < otherBlock.Statements.IndexOf(sizedStatement))
+            if (SizedFromTheOtherField(assignment, other, sources))
             {
                 continue;
             }
