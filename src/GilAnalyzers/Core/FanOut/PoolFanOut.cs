@@ -27,7 +27,10 @@ internal static partial class PoolFanOut
                 IInvocationOperation invocation when IsWrapperCandidate(invocation.TargetMethod) && WrapperOf(invocation.TargetMethod, types, costModel) is { } wrapper
                     => AnalyzeWrapped(invocation, wrapper, functionRoot, types, costModel),
                 IInvocationOperation invocation when IsUnkeptTaskLaunch(invocation, functionRoot, types) => AnalyzeUnkeptTasks(invocation, functionRoot, types, costModel),
-                IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)"),
+                IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)")
+                    ?? (OperationFacts.EnclosingLoop(invocation, functionRoot) is null ? AnalyzePoolTaskSet(invocation, functionRoot, types, costModel) : null),
+                IInvocationOperation invocation when IsPoolTaskLaunch(invocation, types) && OperationFacts.EnclosingLoop(invocation, functionRoot) is null
+                    => AnalyzePoolTaskSet(invocation, functionRoot, types, costModel),
                 IObjectCreationOperation creation when IsTaskType(creation.Type, types) && creation.Arguments.Length >= 1 => AnalyzeTasks(creation, creation.Arguments[0].Value, functionRoot, types, costModel, "new Task(...).Start()"),
                 _ => null,
             };
