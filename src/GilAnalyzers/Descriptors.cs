@@ -61,7 +61,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor HandRolledPoolFanOut = Create(
         DiagnosticIds.HandRolledPoolFanOut,
         title: "Hand-rolled thread-pool fan-out of CPU-bound work",
-        messageFormat: "{0} work items are fanned out with {1} to run CPU-bound work ({2}); Parallel.For does the same fan-out, join and exception propagation for you",
+        messageFormat: "{0} work items are fanned out with {1} to run CPU-bound work ({2}); Parallel.For (Parallel.Invoke for a fixed set) does the same fan-out, join and exception propagation for you",
         description: "Queuing CPU-bound work items by hand and joining them with a CountdownEvent, an array of events or "
             + "LongRunning tasks re-implements Parallel.For without its dynamic partitioning, its exception "
             + "propagation and its cheap join. LongRunning tasks even get a dedicated thread each.");
