@@ -347,8 +347,9 @@ internal static class ScratchBuffers
     }
 
     /// <summary>
-    /// <c>Array.Clear(f)</c>, <c>Array.Clear(f, 0, f.Length)</c>, <c>f.Clear()</c> or <c>Array.Fill(f, constant)</c> (then
-    /// <paramref name="fill"/> is the constant) on a private scratch field; null otherwise.
+    /// <c>Array.Clear(f)</c>, <c>Array.Clear(f, 0, f.Length)</c>, <c>f.Clear()</c> or <c>Array.Fill(f, value)</c> (then
+    /// <paramref name="fill"/> is the value: a constant, or one that reads no field and not this object) on a private
+    /// scratch field; null otherwise.
     /// </summary>
     private static IFieldSymbol? ResetField(StatementSyntax statement, SemanticModel model, CancellationToken cancellationToken, out ExpressionSyntax? fill)
     {
@@ -366,8 +367,11 @@ internal static class ScratchBuffers
             case FieldResetKind.ArrayCleared:
                 cleared = reset.Target;
                 break;
-            case FieldResetKind.ArrayFilled when reset.Value is { ConstantValue.HasValue: true, Syntax: ExpressionSyntax value }:
-                // Array.Fill(_dist, int.MaxValue): every element set to one constant, as a new array filled with it would be.
+            case FieldResetKind.ArrayFilled when reset.Value is { Syntax: ExpressionSyntax value } filler
+                                                 && (filler.ConstantValue.HasValue || !ReadsObjectState(filler)):
+                // Array.Fill(_dist, int.MaxValue), Array.Fill(_mz, tissue.Density): every element set to one value,
+                // computed once at the same point, as a new array filled with it would be. A value read from fields or
+                // this object (Array.Fill(_m, _m[0]), a field another reset makes a local) keeps the buffer shared.
                 cleared = reset.Target;
                 fill = value;
                 break;
@@ -391,6 +395,11 @@ internal static class ScratchBuffers
             _ => null,
         };
     }
+
+    /// <summary>Whether <paramref name="value"/> reads a field (a constant aside) or this object, or awaits or assigns.</summary>
+    private static bool ReadsObjectState(IOperation value)
+        => OperationFacts.Descendants(value).Prepend(value).Any(o => o is IFieldReferenceOperation { Field.IsConst: false } or IInstanceReferenceOperation
+                                                                     or IAwaitOperation or IAssignmentOperation or IIncrementOrDecrementOperation);
 
     private static bool HasParameterlessConstructor(INamedTypeSymbol type)
         => type.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public);
@@ -798,11 +807,16 @@ internal static class ScratchBuffers
         {
             // Array.Fill(field, c) on a buffer of the field's length: Enumerable.Repeat<T>(c, field.Length).ToArray().
             var length = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, FieldAccess(field, model, position), SyntaxFactory.IdentifierName("Length"));
+            var enumerable = EnumerableName(model, position);
             var repeat = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.ParseExpression(EnumerableName(model, position) + ".Repeat<" + filled.ElementType.ToMinimalDisplayString(model, position) + ">"),
+                SyntaxFactory.ParseExpression(enumerable + ".Repeat<" + filled.ElementType.ToMinimalDisplayString(model, position) + ">"),
                 SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[] { SyntaxFactory.Argument(fill.WithoutTrivia()), SyntaxFactory.Argument(length) })));
-            created = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, repeat, SyntaxFactory.IdentifierName("ToArray")));
+            // ToArray is an extension method: without System.Linq in scope (a file with implicit usings off) it is
+            // called as the static method it is, or the fixed code would not compile.
+            created = enumerable == "Enumerable"
+                ? SyntaxFactory.InvocationExpression(SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, repeat, SyntaxFactory.IdentifierName("ToArray")))
+                : SyntaxFactory.InvocationExpression(SyntaxFactory.ParseExpression(enumerable + ".ToArray"),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(repeat))));
         }
         else if (field.Type is IArrayTypeSymbol array)
         {

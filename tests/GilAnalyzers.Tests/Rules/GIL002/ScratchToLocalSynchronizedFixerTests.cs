@@ -105,6 +105,180 @@ public class ScratchToLocalSynchronizedFixerTests
     }
 
     /// <summary>
+    /// Buffers reset by <c>Array.Fill</c> with a value the call computes (a parameter, not a constant) start from that value
+    /// on every call as a new array filled with it would: they become locals, and with nothing shared left the hidden lock
+    /// goes (a Bloch simulation's magnetisation vectors).
+    /// </summary>
+    [Fact]
+    public async Task FilledWithTheCallsValue_BecomeRepeatedLocals_TheLockGoes()
+    {
+        await VerifyAsync("""
+            sealed class BinBuilder
+            {
+                private readonly double[] _sums;
+                private readonly double[] _levels;
+
+                public BinBuilder(int bins)
+                {
+                    _sums = new double[bins];
+                    _levels = new double[bins];
+                }
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public double[] {|GIL002:Build|}(double[] values, int shift)
+                {
+                    Array.Fill(_sums, 0.0);
+                    Array.Fill(_levels, values[0] * shift);
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        int b = (i * 31 + shift) % _sums.Length;
+                        _sums[b] += Math.Sqrt(i + values[i] * values[i]) + _levels[b];
+                        _levels[b] *= 0.5;
+                    }
+
+                    return _sums.ToArray();
+                }
+            }
+            """, """
+            sealed class BinBuilder
+            {
+                private readonly double[] _sums;
+                private readonly double[] _levels;
+
+                public BinBuilder(int bins)
+                {
+                    _sums = new double[bins];
+                    _levels = new double[bins];
+                }
+
+                public double[] Build(double[] values, int shift)
+                {
+                    var sums = Enumerable.Repeat<double>(0.0, _sums.Length).ToArray();
+                    var levels = Enumerable.Repeat<double>(values[0] * shift, _levels.Length).ToArray();
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        int b = (i * 31 + shift) % sums.Length;
+                        sums[b] += Math.Sqrt(i + values[i] * values[i]) + levels[b];
+                        levels[b] *= 0.5;
+                    }
+
+                    return sums.ToArray();
+                }
+            }
+            """);
+    }
+
+    /// <summary>
+    /// The same fill in a file that does not import System.Linq (implicit usings off): <c>ToArray</c> is called as the
+    /// static method it is, so the fixed code compiles.
+    /// </summary>
+    [Fact]
+    public async Task FilledWithoutSystemLinqInScope_StaticToArray()
+    {
+        const string usings = "using System;\nusing System.Runtime.CompilerServices;\n";
+        var driver = SynchronizedCpuMethodFixerTests.Driver("simulator.Signal(0.5, i);", "var simulator = new Simulator(16);");
+        var test = new VerifyCS.Test
+        {
+            CodeFixTestBehaviors = Microsoft.CodeAnalysis.Testing.CodeFixTestBehaviors.SkipLocalDiagnosticCheck,
+            TestCode = usings + """
+                sealed class Simulator
+                {
+                    private readonly double[] _mz;
+
+                    public Simulator(int spins)
+                    {
+                        _mz = new double[spins];
+                    }
+
+                    [MethodImpl(MethodImplOptions.Synchronized)]
+                    public double {|GIL002:Signal|}(double density, int turns)
+                    {
+                        Array.Fill(_mz, density);
+                        double signal = 0;
+                        for (int t = 0; t < turns * 1000; t++)
+                        {
+                            for (int k = 0; k < _mz.Length; k++)
+                            {
+                                _mz[k] = density + (_mz[k] * Math.Cos(t * 0.01) - density) * 0.9;
+                                signal += _mz[k];
+                            }
+                        }
+
+                        return signal;
+                    }
+                }
+                """,
+            FixedCode = usings + """
+                sealed class Simulator
+                {
+                    private readonly double[] _mz;
+
+                    public Simulator(int spins)
+                    {
+                        _mz = new double[spins];
+                    }
+
+                    public double Signal(double density, int turns)
+                    {
+                        var mz = System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Repeat<double>(density, _mz.Length));
+                        double signal = 0;
+                        for (int t = 0; t < turns * 1000; t++)
+                        {
+                            for (int k = 0; k < mz.Length; k++)
+                            {
+                                mz[k] = density + (mz[k] * Math.Cos(t * 0.01) - density) * 0.9;
+                                signal += mz[k];
+                            }
+                        }
+
+                        return signal;
+                    }
+                }
+                """,
+            CodeActionEquivalenceKey = SynchronizedCpuMethodFixer.ScratchToLocalKey,
+        };
+        test.TestState.Sources.Add(("Driver.cs", driver));
+        test.FixedState.Sources.Add(("Driver.cs", driver));
+        await test.RunAsync(CancellationToken.None);
+    }
+
+    /// <summary>A fill value read from the object (<c>Array.Fill(_levels, _base)</c>) keeps the buffer shared: no local, no fix.</summary>
+    [Fact]
+    public async Task FilledWithAFieldsValue_NoScratchFix()
+    {
+        var source = Usings + """
+            sealed class BinBuilder
+            {
+                private readonly double[] _levels;
+                private double _base = 1;
+
+                public BinBuilder(int bins)
+                {
+                    _levels = new double[bins];
+                }
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public double[] Build(double[] values, int shift)
+                {
+                    Array.Fill(_levels, _base);
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        int b = (i * 31 + shift) % _levels.Length;
+                        _levels[b] += Math.Sqrt(i + values[i] * values[i]);
+                    }
+
+                    _base = _levels[0];
+                    return _levels.ToArray();
+                }
+            }
+            """;
+        var driver = SynchronizedCpuMethodFixerTests.Driver("builder.Build(data, i);", "var builder = new BinBuilder(16); var data = new double[4096];");
+        var offers = await Verifiers.CodeFixOffers.ForAsync(source + "\n" + driver);
+        var gil002 = Assert.Single(offers, o => o.Id == "GIL002");
+        Assert.DoesNotContain(SynchronizedCpuMethodFixer.ScratchToLocalKey, gil002.Keys);
+    }
+
+    /// <summary>
     /// A buffer grown when too short and cleared as far as the call needs (GIL001's restart from index 0): it becomes a
     /// local made as the field's first array, and with nothing shared left the hidden lock goes.
     /// </summary>
