@@ -14,7 +14,8 @@ public class ExplicitTaskSetInvoke37FixerTests
 {
     private const string Usings = "using System; using System.Diagnostics; using System.Threading; using System.Threading.Tasks;\n";
 
-    private const string Weights = """
+    /// <summary>A CPU-bound helper the task sets of these tests (and of <see cref="PoolTaskSetInvokeFixerTests"/>) call.</summary>
+    internal const string Weights = """
             static long Weigh(int seed, int rounds)
             {
                 long acc = seed;

@@ -15,14 +15,7 @@ public class PoolTaskSetInvokeFixerTests
 {
     private const string Usings = "using System; using System.Threading; using System.Threading.Tasks;\n";
 
-    private const string Weigh = """
-            static long Weigh(int seed, int rounds)
-            {
-                long acc = seed;
-                for (int r = 0; r < rounds; r++) acc = (acc * 31 + r) % 1000003;
-                return acc;
-            }
-        """;
+    private const string Weigh = ExplicitTaskSetInvoke37FixerTests.Weights;
 
     [Fact]
     public async Task LocalsOfTaskRunAndStartNew_BecomeParallelInvoke()
