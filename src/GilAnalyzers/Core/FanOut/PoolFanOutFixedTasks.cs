@@ -250,31 +250,10 @@ internal static partial class PoolFanOut
             statements.Add(statement);
         }
 
-        var holders = PoolTaskHolders(join, launches, statements, block, root);
-        if (holders is null)
-        {
-            return "a task or its array is used for more than starting the work and waiting for it";
-        }
-
-        var waitIndex = block.Operations.IndexOf(wait);
-        var first = statements.Min(s => block.Operations.IndexOf(s));
-        if (statements.Any(s => block.Operations.IndexOf(s) > waitIndex))
-        {
-            return "a task is started after the wait";
-        }
-
-        for (var i = first; i < waitIndex; i++)
-        {
-            if (!statements.Contains(block.Operations[i]) && !holders.Contains(block.Operations[i]))
-            {
-                return "other code runs between starting the tasks and waiting for them";
-            }
-        }
-
-        var anchor = block.Operations[first];
-        var removed = statements.Concat(holders).Append(wait).Where(s => s != anchor).Distinct().ToImmutableArray();
-        plan = new FanOutPlan(anchor, removed, null, null, ImmutableArray<IOperation>.Empty, bodies.ToImmutable(), null, null);
-        return null;
+        var holders = PoolTaskHolders(join, statements, block, root);
+        return holders is null
+            ? "a task or its array is used for more than starting the work and waiting for it"
+            : PlanInvokeInBlock(block, wait, statements, holders, bodies.ToImmutable(), out plan);
     }
 
     /// <summary>Why one launch of a set cannot become an action of <c>Parallel.Invoke</c>, or null.</summary>
@@ -321,7 +300,7 @@ internal static partial class PoolFanOut
     /// or null when a task local or the array is declared with anything else or used anywhere but in
     /// <paramref name="statements"/> and <paramref name="join"/>.
     /// </summary>
-    private static List<IOperation>? PoolTaskHolders(IInvocationOperation join, List<IInvocationOperation> launches, HashSet<IOperation> statements, IBlockOperation block, IOperation root)
+    private static List<IOperation>? PoolTaskHolders(IInvocationOperation join, HashSet<IOperation> statements, IBlockOperation block, IOperation root)
     {
         var held = new List<ILocalSymbol>();
         var elements = JoinElements(join);
@@ -344,15 +323,9 @@ internal static partial class PoolFanOut
                 return null;
             }
 
-            foreach (var operation in OperationFacts.Descendants(root))
+            if (Uses(local, root).Any(use => !IsInside(use, join) && !IsInside(use, declaration) && !IsInside(use, statements)))
             {
-                if (OperationFacts.IsReferenceTo(operation, local)
-                    && !IsInside(operation, join)
-                    && !IsInside(operation, declaration)
-                    && !statements.Any(s => IsInside(operation, s)))
-                {
-                    return null;
-                }
+                return null;
             }
 
             holders.Add(declaration);

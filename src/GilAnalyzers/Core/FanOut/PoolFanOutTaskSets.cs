@@ -56,13 +56,7 @@ internal static partial class PoolFanOut
     private static List<ILocalSymbol>? WaitedLocals(IInvocationOperation waitAll, ILocalSymbol own, out bool waitedTwice)
     {
         waitedTwice = false;
-        var argument = OperationFacts.StripConversions(waitAll.Arguments[0].Value);
-        var elements = AsyncFanIn.ParamsElements(waitAll, argument);
-        if (elements.IsDefault && argument is IArrayCreationOperation { Initializer: { } initializer })
-        {
-            elements = initializer.ElementValues;
-        }
-
+        var elements = JoinElements(waitAll);
         if (elements.IsDefault || elements.Length < 2)
         {
             return null;
@@ -172,6 +166,20 @@ internal static partial class PoolFanOut
             bodies.Add(body!);
         }
 
+        return PlanInvokeInBlock(block, wait, starts, declarations, bodies.ToImmutable(), out plan);
+    }
+
+    /// <summary>
+    /// The <c>Parallel.Invoke</c> plan of a fixed set of tasks in <paramref name="block"/>: the statements that start the
+    /// work (<paramref name="starts"/>), those that only hold the tasks (<paramref name="holders"/>, which make nothing run)
+    /// and the <paramref name="wait"/> go, and <c>Parallel.Invoke</c> takes the place of the first start — or why not: a
+    /// task started after the wait, or other code running between the first start and the wait (it ran beside the tasks,
+    /// and would run before them).
+    /// </summary>
+    private static string? PlanInvokeInBlock(IBlockOperation block, IOperation wait, ICollection<IOperation> starts, ICollection<IOperation> holders,
+        ImmutableArray<FanOutBody> bodies, out FanOutPlan? plan)
+    {
+        plan = null;
         var waitIndex = block.Operations.IndexOf(wait);
         var startIndexes = starts.Select(s => block.Operations.IndexOf(s)).ToList();
         var firstStart = startIndexes.Min();
@@ -183,15 +191,15 @@ internal static partial class PoolFanOut
         for (var i = firstStart; i < waitIndex; i++)
         {
             var statement = block.Operations[i];
-            if (!starts.Contains(statement) && !declarations.Contains(statement))
+            if (!starts.Contains(statement) && !holders.Contains(statement))
             {
                 return "other code runs between starting the tasks and waiting for them";
             }
         }
 
         var anchor = block.Operations[firstStart];
-        var removed = declarations.Concat(starts).Append(wait).Where(s => s != anchor).ToImmutableArray();
-        plan = new FanOutPlan(anchor, removed, null, null, ImmutableArray<IOperation>.Empty, bodies.ToImmutable(), null, null);
+        var removed = holders.Concat(starts).Append(wait).Where(s => s != anchor).Distinct().ToImmutableArray();
+        plan = new FanOutPlan(anchor, removed, null, null, ImmutableArray<IOperation>.Empty, bodies, null, null);
         return null;
     }
 
@@ -319,10 +327,7 @@ internal static partial class PoolFanOut
     /// </summary>
     private static bool IsUnkeptTaskLaunch(IInvocationOperation invocation, IOperation root, KnownTypes types)
     {
-        var method = invocation.TargetMethod;
-        if (invocation.Arguments.Length == 0
-            || !((method.Name == "Run" && KnownTypes.Is(method.ContainingType, types.Task))
-                 || (method.Name == "StartNew" && KnownTypes.Is(method.ContainingType, types.TaskFactory))))
+        if (!IsPoolTaskLaunch(invocation, types))
         {
             return false;
         }
