@@ -51,7 +51,7 @@ internal sealed class TextMentions
 
     private int[] Find(SyntaxTree tree)
     {
-        // The text is searched in chunks copied into one small buffer, never as one string: a file's text as a string is
+        // The text is searched in chunks of at most 16K characters, never as one string: a file's text as a string is
         // often large enough for the large object heap, and allocating one per tree made the compiler collect its
         // largest generation — most of this filter's cost in a real compile. Consecutive chunks overlap by the longest
         // word less one, so a mention across a chunk boundary is found (in the chunk where it starts).
@@ -72,32 +72,33 @@ internal sealed class TextMentions
         // Per word, where the next mention may start: mentions of one word do not overlap (as an ordinal search that
         // goes on after each match finds them).
         var next = new int[_words.Length];
-        var buffer = new char[ChunkLength + longest - 1];
         for (var start = 0; start < length; start += ChunkLength)
         {
             var count = System.Math.Min(ChunkLength + longest - 1, length - start);
-            text.CopyTo(start, buffer, 0, count);
-            // One pass over the chunk's own part, comparing characters in this assembly's code: no generic span search,
-            // whose instantiation a ReadyToRun image of a netstandard assembly cannot hold, so the compiler would JIT it.
             var own = System.Math.Min(count, ChunkLength);
-            for (var i = 0; i < own; i++)
+            // string.IndexOf with an ordinal comparison: the runtime's vectorised search, not a generic span method
+            // (whose instantiation a ReadyToRun image of a netstandard assembly cannot hold, so the compiler would JIT it).
+            var chunk = text.ToString(new TextSpan(start, count));
+            for (var w = 0; w < _words.Length; w++)
             {
-                var c = buffer[i];
-                for (var w = 0; w < _words.Length; w++)
+                var word = _words[w];
+                var from = System.Math.Max(0, next[w] - start);
+                while (from < own)
                 {
-                    var word = _words[w];
-                    var position = start + i;
-                    if (c != word[0] || position < next[w] || !MatchesAt(buffer, i, count, word))
+                    var at = chunk.IndexOf(word, from, System.StringComparison.Ordinal);
+                    if (at < 0 || at >= own)
                     {
-                        continue;
+                        break;
                     }
 
+                    var position = start + at;
                     if (_isOtherName is null || !_isOtherName(text, position, word))
                     {
                         (found ??= new List<int>()).Add(position);
                     }
 
                     next[w] = position + word.Length;
+                    from = at + word.Length;
                 }
             }
         }
@@ -111,24 +112,6 @@ internal sealed class TextMentions
         return found.ToArray();
     }
 
-    private static bool MatchesAt(char[] buffer, int at, int count, string word)
-    {
-        if (at + word.Length > count)
-        {
-            return false;
-        }
-
-        for (var k = 1; k < word.Length; k++)
-        {
-            if (buffer[at + k] != word[k])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Characters searched per chunk (a buffer well below the large object heap's threshold).</summary>
+    /// <summary>Characters searched per chunk (a string well below the large object heap's threshold).</summary>
     private const int ChunkLength = 16 * 1024;
 }
