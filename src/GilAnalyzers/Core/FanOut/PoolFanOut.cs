@@ -24,7 +24,7 @@ internal static partial class PoolFanOut
             FanOut? fanOut = operation switch
             {
                 IInvocationOperation invocation when IsQueueUserWorkItem(invocation, types) => AnalyzeQueued(invocation, functionRoot, types, costModel),
-                IInvocationOperation invocation when IsWrapperCandidate(invocation.TargetMethod) && WrapperOf(invocation.TargetMethod, types, costModel) is { } wrapper
+                IInvocationOperation invocation when IsWrapperCandidate(invocation) && WrapperOf(invocation.TargetMethod, types, costModel) is { } wrapper
                     => AnalyzeWrapped(invocation, wrapper, functionRoot, types, costModel),
                 IInvocationOperation invocation when IsUnkeptTaskLaunch(invocation, functionRoot, types) => AnalyzeUnkeptTasks(invocation, functionRoot, types, costModel),
                 IInvocationOperation invocation when IsLongRunningStartNew(invocation, types) => AnalyzeTasks(invocation, invocation.Arguments[0].Value, functionRoot, types, costModel, "Task.Factory.StartNew(LongRunning)")
@@ -47,7 +47,24 @@ internal static partial class PoolFanOut
     /// Cheap symbol checks before <see cref="WrapperOf"/>: a method of the user's (not abstract, not virtual) with a delegate
     /// parameter — the shape of <c>void Spawn(Action work) =&gt; ThreadPool.QueueUserWorkItem(_ =&gt; { work(); done.Signal(); })</c>.
     /// </summary>
-    public static bool IsWrapperCandidate(IMethodSymbol method)
+    public static bool IsWrapperCandidate(IInvocationOperation invocation)
+    {
+        // The operation tree first: an argument whose value is a delegate (a lambda, a method group, a delegate variable).
+        // Most invocations of a compilation have none, and the symbol checks below build the callee's parameter list.
+        var hasDelegateArgument = false;
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Value.Type is { TypeKind: TypeKind.Delegate })
+            {
+                hasDelegateArgument = true;
+                break;
+            }
+        }
+
+        return hasDelegateArgument && IsWrapperCandidate(invocation.TargetMethod);
+    }
+
+    private static bool IsWrapperCandidate(IMethodSymbol method)
     {
         if (method.IsAbstract || method.IsVirtual || method.IsExtern || method.Parameters.Length == 0 || method.Parameters.Length > 4
             || (method.MethodKind != MethodKind.Ordinary && method.MethodKind != MethodKind.LocalFunction)

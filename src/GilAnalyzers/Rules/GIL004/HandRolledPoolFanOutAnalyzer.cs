@@ -30,7 +30,7 @@ public sealed class HandRolledPoolFanOutAnalyzer : GilAnalyzer
         var isLaunch = launch is Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation
             ? ParallelContextFinder.IsPoolLaunch(invocation.TargetMethod, types)
               || (invocation.TargetMethod is { Name: "Run", ContainingType.Name: "Task" } && KnownTypes.Is(invocation.TargetMethod.ContainingType, types.Task))
-              || (PoolFanOut.IsWrapperCandidate(invocation.TargetMethod) && OperationFacts.EnclosingLoop(invocation, OperationFacts.FunctionRoot(invocation)) is not null
+              || (PoolFanOut.IsWrapperCandidate(invocation) && OperationFacts.EnclosingLoop(invocation, OperationFacts.FunctionRoot(invocation)) is not null
                   && PoolFanOut.WrapperOf(invocation.TargetMethod, types, WorkCostModel.For(types)) is not null)
             : launch.Type is { Name: "Task" } && PoolFanOut.IsTaskType(launch.Type, types);
         if (!isLaunch || !HasRequiredTypes(types))
