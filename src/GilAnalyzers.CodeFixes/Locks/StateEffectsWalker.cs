@@ -956,6 +956,14 @@ internal sealed partial class StateEffectsWalker
             return;
         }
 
+        if (scope.IsConstructor && field.Instance is { } instance
+            && Unwrap(instance) is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+            && IsOwnedField(field.Field))
+        {
+            // _grid[i] = … in a constructor, the array one the class made for this instance: the object under construction.
+            return;
+        }
+
         effects.SharedWrites.Add(field.Field);
         if (IsThis(field.Instance, scope) && (field.Field.Type.IsValueType || IsOwnedField(field.Field)))
         {
@@ -1612,15 +1620,17 @@ internal sealed partial class StateEffectsWalker
            && Unwrap(array) is IFieldReferenceOperation field && IsThis(field.Instance, scope) && HoldsOnlyOwnElements(field.Field);
 
     /// <summary>
-    /// A private readonly instance field of a class (not a record) that is only ever given an object its class makes there
-    /// (<c>readonly List&lt;byte&gt; _bytes = new()</c>, <c>_data = new float[rows * columns];</c> in a constructor): the
-    /// object it holds belongs to the instance alone.
+    /// A private instance field of a class (not a record) that only ever holds an object its class makes for the instance:
+    /// every value it is given is a new object (<c>readonly List&lt;byte&gt; _bytes = new()</c>, <c>_data = new float[rows *
+    /// columns];</c> in a constructor) or what another such field of the same instance holds (<c>(_f, _next) = (_next, _f);</c>
+    /// swapping two buffers after a step), and it is never passed by <c>ref</c> or <c>out</c>. The object it holds belongs to
+    /// the instance alone.
     /// </summary>
     private bool IsOwnedField(IFieldSymbol field)
     {
-        if (field.IsStatic || !field.IsReadOnly || field.DeclaredAccessibility != Accessibility.Private
+        if (field.IsStatic || field.DeclaredAccessibility != Accessibility.Private
             || field.DeclaringSyntaxReferences.Length != 1
-            || field.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax declarator
+            || field.DeclaringSyntaxReferences[0].GetSyntax(_cancellationToken) is not VariableDeclaratorSyntax
             || field.ContainingType is not { TypeKind: TypeKind.Class, IsRecord: false } type || CopiesItself(type))
         {
             return false;
@@ -1628,7 +1638,7 @@ internal sealed partial class StateEffectsWalker
 
         if (!_ownedMembers.TryGetValue(field, out var owned))
         {
-            owned = AssignedOnlyNewObjects(type, field.Name, declarator.Initializer?.Value);
+            owned = OwnedFieldGroup.Holds(type, field, _compilation, _cancellationToken);
             _ownedMembers[field] = owned;
         }
 
