@@ -460,7 +460,8 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
     /// <summary>Why <paramref name="counter"/> cannot become an Interlocked counter (its type, access, modifiers, a read in the method, another write), or null.</summary>
     private static string? CounterBlocker(IFieldSymbol counter, List<SyntaxNode> restStatements, MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
         => counter.Type.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64) ? "'" + counter.Name + "' is a " + counter.Type.ToDisplayString() + ", not an int or long"
-            : counter.DeclaredAccessibility != Accessibility.Private ? "'" + counter.Name + "' is not private: code outside the type may write it"
+            : counter.DeclaredAccessibility != Accessibility.Private && IsVisibleOutsideAssembly(counter, model.Compilation)
+                ? "'" + counter.Name + "' is visible outside this library: code elsewhere may write it"
             : counter.IsReadOnly || counter.IsVolatile ? "'" + counter.Name + "' is " + (counter.IsReadOnly ? "readonly" : "volatile")
             : restStatements.SelectMany(s => s.DescendantNodesAndSelf()).OfType<IdentifierNameSyntax>()
                 .Any(n => n.Identifier.ValueText == counter.Name && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(n, cancellationToken).Symbol, counter))
@@ -468,15 +469,40 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             : OtherWriteOf(counter, method, model, cancellationToken);
 
     /// <summary>
+    /// Whether code outside this compilation can name <paramref name="counter"/>: a public or protected field of a type that
+    /// is itself visible, in a library (an executable's public members are not referenced by other code in practice).
+    /// </summary>
+    private static bool IsVisibleOutsideAssembly(IFieldSymbol counter, Compilation compilation)
+    {
+        if (compilation.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication or OutputKind.WindowsRuntimeApplication)
+        {
+            return false;
+        }
+
+        for (ISymbol? symbol = counter; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
+        {
+            if (symbol.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Why a write of <paramref name="counter"/> outside <paramref name="method"/> could race with an Interlocked bump in a
     /// way the hidden lock prevented (an assignment, a ref passed to anything but Interlocked), or null: every other write
-    /// is an increment, an Interlocked call, or in a constructor (before the object is shared).
+    /// is an increment, an Interlocked call, or in a constructor (before the object is shared). A private counter is looked
+    /// for in its type's code; any other in the whole compilation.
     /// </summary>
     private static string? OtherWriteOf(IFieldSymbol counter, MethodDeclarationSyntax method, SemanticModel model, CancellationToken cancellationToken)
     {
-        foreach (var reference in counter.ContainingType.DeclaringSyntaxReferences)
+        var places = counter.DeclaredAccessibility == Accessibility.Private
+            ? counter.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken))
+            : model.Compilation.SyntaxTrees.Select(t => t.GetRoot(cancellationToken));
+        foreach (var typeSyntax in places)
         {
-            var typeSyntax = reference.GetSyntax(cancellationToken);
             if (!model.Compilation.ContainsSyntaxTree(typeSyntax.SyntaxTree))
             {
                 return "'" + counter.Name + "' is declared in another project";
@@ -485,14 +511,19 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             var typeModel = typeSyntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(typeSyntax.SyntaxTree);
             foreach (var identifier in typeSyntax.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
-                if (identifier.Identifier.ValueText != counter.Name || method.Span.Contains(identifier.Span)
-                    || typeModel.GetOperation(identifier, cancellationToken) is not IFieldReferenceOperation use
+                // Parsimony.TreesScored: the field reference is the member access, not its name.
+                SyntaxNode reference = identifier.Parent is MemberAccessExpressionSyntax member && member.Name == identifier ? member : identifier;
+                if (identifier.Identifier.ValueText != counter.Name
+                    || (identifier.SyntaxTree == method.SyntaxTree && method.Span.Contains(identifier.Span))
+                    || typeModel.GetOperation(reference, cancellationToken) is not IFieldReferenceOperation use
                     || !SymbolEqualityComparer.Default.Equals(use.Field, counter))
                 {
                     continue;
                 }
 
-                var inConstructor = identifier.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is not null
+                // A static counter is set before any thread can run only by the static constructor; an instance one by a constructor.
+                var inConstructor = identifier.FirstAncestorOrSelf<ConstructorDeclarationSyntax>() is { } constructor
+                    && constructor.Modifiers.Any(SyntaxKind.StaticKeyword) == counter.IsStatic
                     && identifier.Ancestors().TakeWhile(a => a is not ConstructorDeclarationSyntax).All(a => a is not AnonymousFunctionExpressionSyntax && a is not LocalFunctionStatementSyntax);
                 var write = use.Parent switch
                 {
@@ -503,7 +534,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
                         => KnownTypes.Is(call.TargetMethod.ContainingType, KnownTypes.For(typeModel.Compilation).Interlocked) ? null : "passed by reference",
                     IArgumentOperation { Parameter.RefKind: not RefKind.None } => "passed by reference",
                     ITupleOperation or IAddressOfOperation => "written through a tuple or pointer",
-                    _ => identifier.Parent is RefExpressionSyntax ? "taken by reference" : null,
+                    _ => reference.Parent is RefExpressionSyntax ? "taken by reference" : null,
                 };
                 if (write is not null)
                 {

@@ -21,6 +21,9 @@ internal sealed partial class StateEffectsWalker
 {
     private const int MaxCallDepth = 8;
 
+    /// <summary>The local functions whose bodies <see cref="AddLocalFunction"/> is visiting inline (in their caller's scope).</summary>
+    private readonly Dictionary<IMethodSymbol, ThreadScope> _inlineLocalFunctions = new Dictionary<IMethodSymbol, ThreadScope>(SymbolEqualityComparer.Default);
+
     /// <summary>How many locals deep a mutation is followed to the container the object came from.</summary>
     private const int MaxAliasDepth = 4;
 
@@ -1543,11 +1546,21 @@ internal sealed partial class StateEffectsWalker
 
     private void AddLocalFunction(IMethodSymbol function, StateEffects effects, ThreadScope scope, int depth)
     {
+        if (_inProgress.Contains(function) && _inlineLocalFunctions.TryGetValue(function, out var visiting) && ReferenceEquals(visiting, scope))
+        {
+            // A recursive call of a local function whose body is being visited right now, inline in this same scope: its
+            // effects are the ones that visit collects (effects are per symbol, not per value), so the call adds nothing.
+            // Its arguments are visited by the caller; a mutation through a parameter of the function is already unknown.
+            return;
+        }
+
         if (depth >= MaxCallDepth || !_inProgress.Add(function))
         {
             effects.MarkUnknown("recursion or deep calls");
             return;
         }
+
+        _inlineLocalFunctions[function] = scope;
 
         try
         {
@@ -1572,6 +1585,7 @@ internal sealed partial class StateEffectsWalker
         finally
         {
             _inProgress.Remove(function);
+            _inlineLocalFunctions.Remove(function);
         }
     }
 

@@ -57,7 +57,7 @@ internal static class NoFixReasons
         "an expression-bodied method that writes shared state (only the removal applies to those)");
 
     public static readonly NoFixReason CounterNotInterlocked = new("GIL002-N4",
-        "the method bumps a counter, but Interlocked cannot replace the hidden lock: the counter is read in the method, written elsewhere other than by increments, not a private int or long field of the type, or the rest of the method writes shared state or may be excluded by a derived type");
+        "the method bumps a counter, but Interlocked cannot replace the hidden lock: the counter is read in the method, written elsewhere other than by increments, not an int or long field of the type, visible to other assemblies (a public field of a library), or the rest of the method writes shared state or may be excluded by a derived type");
 
     // ------------------------------------------------------------ GIL003
 
