@@ -21,6 +21,18 @@ internal sealed partial class StateEffectsWalker
 {
     private const int MaxCallDepth = 8;
 
+    /// <summary>How many more visits of a self-recursive method's body may be needed before its summary settles.</summary>
+    private const int MaxRecursionRounds = 4;
+
+    /// <summary>The methods whose bodies <see cref="SummarizeBody"/> is visiting, innermost on top.</summary>
+    private readonly Stack<IMethodSymbol> _bodyStack = new Stack<IMethodSymbol>();
+
+    /// <summary>Self-recursive methods and the summary their recursive calls stand for in the current visit.</summary>
+    private readonly Dictionary<IMethodSymbol, StateEffects> _provisional = new Dictionary<IMethodSymbol, StateEffects>(SymbolEqualityComparer.Default);
+
+    /// <summary>The methods on <see cref="_bodyStack"/> whose current visit met a call of themselves.</summary>
+    private readonly HashSet<IMethodSymbol> _calledItself = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+
     /// <summary>The local functions whose bodies <see cref="AddLocalFunction"/> is visiting inline (in their caller's scope).</summary>
     private readonly Dictionary<IMethodSymbol, ThreadScope> _inlineLocalFunctions = new Dictionary<IMethodSymbol, ThreadScope>(SymbolEqualityComparer.Default);
 
@@ -392,8 +404,12 @@ internal sealed partial class StateEffectsWalker
         }
 
         return value is IArrayCreationOperation || value is IObjectCreationOperation || value is IAnonymousObjectCreationOperation
-               || IsFrameworkFactory(value) || IsCopyingLinqCall(value) || IsNewArrayFromFramework(value);
+               || IsFrameworkFactory(value) || IsCopyingLinqCall(value) || IsNewArrayFromFramework(value) || IsArrayClone(value);
     }
+
+    /// <summary><c>(int[])board.Clone()</c>: an array's Clone returns a new array (a shallow copy) for the caller.</summary>
+    private static bool IsArrayClone(IOperation value)
+        => value is IInvocationOperation { TargetMethod: { Name: "Clone", Parameters.Length: 0, ContainingType.SpecialType: SpecialType.System_Array }, Instance.Type: IArrayTypeSymbol };
 
     /// <summary>
     /// A framework call that returns an array it makes for the caller: <c>word.ToCharArray()</c>, <c>line.Split(',')</c>,
@@ -1701,6 +1717,15 @@ internal sealed partial class StateEffectsWalker
             return known;
         }
 
+        if (_inProgress.Contains(method) && _bodyStack.Count > 0 && SymbolEqualityComparer.Default.Equals(_bodyStack.Peek(), method))
+        {
+            // A method calling itself (Negamax, a tree walk, a recursive sort): its summary is what its body does with the
+            // recursive call contributing what the body does — a fixed point, found by visiting the body again with the
+            // last result standing in for the call until nothing changes (see below). Mutual recursion stays unknown.
+            _calledItself.Add(method);
+            return _provisional.TryGetValue(method, out var provisional) ? provisional : new StateEffects();
+        }
+
         var effects = new StateEffects();
         if (depth > MaxCallDepth || !_inProgress.Add(method))
         {
@@ -1708,7 +1733,56 @@ internal sealed partial class StateEffectsWalker
             return effects;
         }
 
+        _bodyStack.Push(method);
         try
+        {
+            for (var round = 0; ; round++)
+            {
+                effects = SummarizeBodyOnce(method, depth);
+                if (!_calledItself.Remove(method))
+                {
+                    break;
+                }
+
+                if (_provisional.TryGetValue(method, out var previous) && SameEffects(previous, effects))
+                {
+                    break;
+                }
+
+                if (round == MaxRecursionRounds)
+                {
+                    effects.MarkUnknown("recursion that does not settle");
+                    break;
+                }
+
+                _provisional[method] = effects;
+            }
+        }
+        finally
+        {
+            _bodyStack.Pop();
+            _provisional.Remove(method);
+            _calledItself.Remove(method);
+            _inProgress.Remove(method);
+        }
+
+        // Results computed under a cycle guard of some caller are still sound (the cycle made them unknown).
+        _bodySummaries[method] = effects;
+        return effects;
+    }
+
+    /// <summary>Whether two summaries of one method say the same (the recursion fixed point has been reached).</summary>
+    private static bool SameEffects(StateEffects a, StateEffects b)
+        => a.Unknown == b.Unknown
+           && a.SharedReads.SetEquals(b.SharedReads) && a.SharedWrites.SetEquals(b.SharedWrites)
+           && a.ThisReads.SetEquals(b.ThisReads) && a.ThisWrites.SetEquals(b.ThisWrites)
+           && a.LocalReads.SetEquals(b.LocalReads) && a.LocalWrites.SetEquals(b.LocalWrites)
+           && a.ParameterMutations.SetEquals(b.ParameterMutations) && a.MutatedThroughByRef.SetEquals(b.MutatedThroughByRef);
+
+    /// <summary>One visit of <paramref name="method"/>'s body (the caller holds the cycle guard).</summary>
+    private StateEffects SummarizeBodyOnce(IMethodSymbol method, int depth)
+    {
+        var effects = new StateEffects();
         {
             var analysed = false;
             foreach (var reference in method.DeclaringSyntaxReferences)
@@ -1744,10 +1818,6 @@ internal sealed partial class StateEffectsWalker
                 effects.MarkUnknown("no body for " + method.Name);
             }
         }
-        finally
-        {
-            _inProgress.Remove(method);
-        }
 
         // The method's own ref and out parameters (TryParse(line, out record)) are the caller's variables: every call site
         // records its ref/out arguments as written, so the parameters themselves are no shared state of their own.
@@ -1761,8 +1831,6 @@ internal sealed partial class StateEffectsWalker
             }
         }
 
-        // Results computed under a cycle guard of some caller are still sound (the cycle made them unknown).
-        _bodySummaries[method] = effects;
         return effects;
     }
 

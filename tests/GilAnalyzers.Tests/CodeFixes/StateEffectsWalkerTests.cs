@@ -107,10 +107,20 @@ public class StateEffectsWalkerTests
     }
 
     [Fact]
-    public void Recursion_IsUnknown_AndReadonlyPrimitiveFieldsAreImmutable()
+    public void SelfRecursion_IsSeenThrough_MutualRecursionIsUnknown_AndReadonlyPrimitiveFieldsAreImmutable()
     {
+        // A method calling itself: its summary is the fixed point of its body (pure stays pure, a static write is found).
         var recursive = EffectsOfMarkedStatement("/*mark*/ var x = Fib(i);", "static int Fib(int v) => v < 2 ? v : Fib(v - 1) + Fib(v - 2);\n");
-        Assert.True(recursive.Unknown);
+        Assert.False(recursive.Unknown);
+        Assert.False(recursive.HasSharedWrites);
+
+        var counting = EffectsOfMarkedStatement("/*mark*/ var x = Walk(i);", "static int s_nodes; static int Walk(int v) { if (v == 0) return 0; s_nodes++; return Walk(v - 1) + 1; }\n");
+        Assert.False(counting.Unknown);
+        Assert.Equal(new[] { "s_nodes" }, Names(counting.SharedWrites));
+
+        // Only the deepest of two mutually recursive methods writes the static: still found, or the whole is unknown.
+        var mutual = EffectsOfMarkedStatement("/*mark*/ var x = Even(i);", "static int s_odd; static int Even(int v) => v == 0 ? 1 : Odd(v - 1);\nstatic int Odd(int v) { s_odd++; return v == 0 ? 0 : Even(v - 1); }\n");
+        Assert.True(mutual.Unknown || Names(mutual.SharedWrites).Contains("s_odd"));
 
         var readsLimit = EffectsOfMarkedStatement("/*mark*/ var x = i * Limit;");
         var unknownWriter = new StateEffects();
