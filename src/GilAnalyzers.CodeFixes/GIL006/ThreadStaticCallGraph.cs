@@ -319,11 +319,64 @@ internal sealed class ThreadStaticCallGraph
         {
             if (method is not null && method.MethodKind is not (MethodKind.LocalFunction or MethodKind.AnonymousFunction)
                 && !method.IsImplicitlyDeclared
-                && method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => Compilation.ContainsSyntaxTree(r.SyntaxTree)))
+                && method.OriginalDefinition.DeclaringSyntaxReferences.Any(r => Compilation.ContainsSyntaxTree(r.SyntaxTree))
+                && !TouchesOnlyItsInstance(method.OriginalDefinition))
             {
                 yield return method.OriginalDefinition;
             }
         }
+    }
+
+    /// <summary>
+    /// Code with no body of its own that only stores or loads the instance's own values, so it reaches no static state: an
+    /// instance auto-property's accessors (a positional record's properties included), and the primary constructor of a
+    /// type that has no instance field or property initialisers and passes nothing to a base constructor
+    /// (<c>new YieldResult(vout, knee)</c> for <c>record YieldResult(double Vout, double Knee)</c>).
+    /// </summary>
+    private static bool TouchesOnlyItsInstance(IMethodSymbol method)
+    {
+        if (method.IsStatic || method.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax();
+        if (method.MethodKind is MethodKind.PropertyGet or MethodKind.PropertySet)
+        {
+            return syntax is ParameterSyntax
+                   || (syntax is AccessorDeclarationSyntax { Body: null, ExpressionBody: null } && syntax.Parent?.Parent is PropertyDeclarationSyntax { ExpressionBody: null });
+        }
+
+        if (method.MethodKind != MethodKind.Constructor || syntax is not TypeDeclarationSyntax { ParameterList: not null })
+        {
+            return false;
+        }
+
+        foreach (var part in method.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>())
+        {
+            if (part.BaseList?.Types.Any(t => t is PrimaryConstructorBaseTypeSyntax) == true)
+            {
+                return false;
+            }
+
+            foreach (var member in part.Members)
+            {
+                var initialised = member switch
+                {
+                    FieldDeclarationSyntax field => !field.Modifiers.Any(SyntaxKind.StaticKeyword) && !field.Modifiers.Any(SyntaxKind.ConstKeyword)
+                                                    && field.Declaration.Variables.Any(v => v.Initializer is not null),
+                    PropertyDeclarationSyntax property => !property.Modifiers.Any(SyntaxKind.StaticKeyword) && property.Initializer is not null,
+                    EventFieldDeclarationSyntax events => !events.Modifiers.Any(SyntaxKind.StaticKeyword) && events.Declaration.Variables.Any(v => v.Initializer is not null),
+                    _ => false,
+                };
+                if (initialised)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
     }
 
     private IBlockOperation? BodyOperation(IMethodSymbol method, CancellationToken cancellationToken)
