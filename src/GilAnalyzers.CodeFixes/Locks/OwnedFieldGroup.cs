@@ -119,7 +119,8 @@ internal static class OwnedFieldGroup
         return true;
     }
 
-    private static bool IsNewObject(ExpressionSyntax value)
+    /// <summary>A value that is a new object: <c>new T(…)</c>, <c>new()</c>, an array creation or initialiser, a collection expression.</summary>
+    internal static bool IsNewObject(ExpressionSyntax value)
         => value is BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax
            || value.IsKind(SyntaxKind.ArrayInitializerExpression);
 }

@@ -245,9 +245,7 @@ internal sealed partial class StateEffectsWalker
         _ => false,
     };
 
-    private static bool IsNewObject(ExpressionSyntax value)
-        => value is BaseObjectCreationExpressionSyntax or ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax
-           || value.IsKind(SyntaxKind.ArrayInitializerExpression);
+    private static bool IsNewObject(ExpressionSyntax value) => OwnedFieldGroup.IsNewObject(value);
 
     /// <summary>A type whose code calls <c>MemberwiseClone</c>: its copies share what its fields hold.</summary>
     private bool CopiesItself(INamedTypeSymbol type)
