@@ -114,4 +114,15 @@ public class FreshSimulationTaskRunTests
             .Replace("MARK", "[|Task.WhenAll(sizes.Select(n => RunCaseAsync(n, path)))|]");
         await VerifyCS.VerifyCodeFixAsync(source, source);
     }
+    [Fact]
+    public async Task AReadonlyGridIsGivenASharedArrayThroughATuple_NoFix()
+    {
+        // readonly, but (_solid, _steps) = (Sweep.Mask, 0) hands every simulation the one shared mask, which Advance writes.
+        var source = Program("    private int _steps;", string.Empty, "            _solid[0] = !_solid[0];")
+            .Replace("_solid = new bool[n];", "(_solid, _steps) = (Sweep.Mask, 0);")
+            .Replace("static readonly SemaphoreSlim Gate", "internal static readonly bool[] Mask = new bool[4096];\n    static readonly SemaphoreSlim Gate")
+            .Replace("MARK", "[|Task.WhenAll(sizes.Select(n => RunCaseAsync(n, path)))|]");
+        Assert.Contains("(_solid, _steps) = (Sweep.Mask, 0);", source, System.StringComparison.Ordinal);
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
 }
