@@ -12,10 +12,13 @@ internal static class MemberAssignments
     /// <summary>
     /// The assignments in <paramref name="type"/>'s declarations (its constructors, methods, accessors and lambdas) whose
     /// target is the member <paramref name="name"/> written plainly or through <c>this.</c>: <c>_data = new float[n];</c>,
-    /// <c>this.Cells = …</c>. A member of another object with the same name (<c>other._data = …</c>) is not one of them.
+    /// <c>this.Cells = …</c>, and a tuple that has it among its targets (<c>(_data, _n) = (data, n);</c>, returned whole: its
+    /// right side is the tuple, never the member's own value). A member of another object with the same name
+    /// (<c>other._data = …</c>) is not one of them.
     /// </summary>
     public static IEnumerable<AssignmentExpressionSyntax> To(INamedTypeSymbol type, string name, CancellationToken cancellationToken)
-        => Assignments(type, cancellationToken).Where(assignment => Names(assignment.Left, name));
+        => Assignments(type, cancellationToken).Where(assignment => Names(assignment.Left, name)
+            || (assignment.Left is TupleExpressionSyntax targets && targets.Arguments.Any(argument => Names(argument.Expression, name))));
 
     /// <summary>
     /// The assignments in <paramref name="type"/>'s declarations whose target is an element of the member

@@ -125,4 +125,26 @@ public class FreshSimulationTaskRunTests
         Assert.Contains("(_solid, _steps) = (Sweep.Mask, 0);", source, System.StringComparison.Ordinal);
         await VerifyCS.VerifyCodeFixAsync(source, source);
     }
+    [Fact]
+    public async Task TheSimulationWritesItsOwnGetOnlyCells_CallsStartedWithTaskRun()
+    {
+        // Cells is a get-only auto-property the constructor gives a new array: each simulation's own.
+        const string field = "    public bool[] Cells { get; }";
+        var source = Program(field, "        Cells = new bool[n];", "            Cells[s % Cells.Length] = !Cells[s % Cells.Length];");
+        await VerifyCS.VerifyCodeFixAsync(
+            source.Replace("MARK", "[|Task.WhenAll(sizes.Select(n => RunCaseAsync(n, path)))|]"),
+            source.Replace("MARK", "Task.WhenAll(sizes.Select(n => Task.Run(() => RunCaseAsync(n, path))))"),
+            SequentialAsyncCpuWorkFixer.TaskRunKey);
+    }
+
+    [Fact]
+    public async Task GetOnlyCellsGivenASharedArrayThroughATuple_NoFix()
+    {
+        // (Cells, _steps) = (Sweep.Mask, 0): every simulation writes the one shared mask through its Cells.
+        const string field = "    public bool[] Cells { get; }\n    private int _steps;";
+        var source = Program(field, "        (Cells, _steps) = (Sweep.Mask, 0);", "            Cells[s % Cells.Length] = !Cells[s % Cells.Length];")
+            .Replace("static readonly SemaphoreSlim Gate", "internal static readonly bool[] Mask = new bool[4096];\n    static readonly SemaphoreSlim Gate")
+            .Replace("MARK", "[|Task.WhenAll(sizes.Select(n => RunCaseAsync(n, path)))|]");
+        await VerifyCS.VerifyCodeFixAsync(source, source);
+    }
 }
