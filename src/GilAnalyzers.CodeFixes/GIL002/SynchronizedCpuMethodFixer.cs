@@ -469,8 +469,9 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             : OtherWriteOf(counter, method, model, cancellationToken);
 
     /// <summary>
-    /// Whether code outside this compilation can name <paramref name="counter"/>: a public or protected field of a type that
-    /// is itself visible, in a library (an executable's public members are not referenced by other code in practice).
+    /// Whether code outside this compilation can name <paramref name="counter"/>: a field of a library that is public or
+    /// protected all the way out — or also internal, when the library names friend assemblies with
+    /// <c>[InternalsVisibleTo]</c> (an executable's members are not referenced by other code in practice).
     /// </summary>
     private static bool IsVisibleOutsideAssembly(IFieldSymbol counter, Compilation compilation)
     {
@@ -479,9 +480,12 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             return false;
         }
 
+        var hasFriends = compilation.Assembly.GetAttributes().Any(a => a.AttributeClass is { Name: "InternalsVisibleToAttribute", ContainingNamespace: { Name: "CompilerServices", ContainingNamespace: { Name: "Runtime", ContainingNamespace.Name: "System" } } });
         for (ISymbol? symbol = counter; symbol is not null and not INamespaceSymbol; symbol = symbol.ContainingSymbol)
         {
-            if (symbol.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+            var visible = symbol.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal
+                          || (hasFriends && symbol.DeclaredAccessibility is Accessibility.Internal or Accessibility.ProtectedAndInternal);
+            if (!visible)
             {
                 return false;
             }

@@ -110,4 +110,19 @@ public class PublicCounterInterlockedTests
             .Replace("public static long TreesScored;", "public static long TreesScored;\n    public static int Deepest;");
         await Test(source, source, OutputKind.ConsoleApplication).RunAsync();
     }
+    [Fact]
+    public async Task InternalTallyOfALibraryWithFriendAssemblies_NoInterlockedCounter()
+    {
+        // [InternalsVisibleTo] lets another assembly write the internal tally; nothing here can see how.
+        var source = Scorer("    [MethodImpl(MethodImplOptions.Synchronized)]", "        TreesScored++;")
+            .Replace("public static class Parsimony", "internal static class Parsimony").Replace("public static long TreesScored;", "internal static long TreesScored;");
+        var alone = Usings + source.Replace("{|GIL002:Score|}", "Score") + "\n" + Driver.Replace("public static void Main()", "public static void Run()");
+        var offers = await CodeFixOffers.ForAsync(alone.Insert(Usings.Length, "[assembly: InternalsVisibleTo(\"Parsimony.Tests\")]\n"));
+        var gil002 = Assert.Single(offers, o => o.Id == DiagnosticIds.SynchronizedCpuMethod);
+        Assert.DoesNotContain(SynchronizedCpuMethodFixer.InterlockedCounterKey, gil002.Keys);
+
+        // The same library without friends: the internal tally can only be written here, where every write is a bump.
+        var withoutFriends = await CodeFixOffers.ForAsync(alone);
+        Assert.Contains(SynchronizedCpuMethodFixer.InterlockedCounterKey, Assert.Single(withoutFriends, o => o.Id == DiagnosticIds.SynchronizedCpuMethod).Keys);
+    }
 }
