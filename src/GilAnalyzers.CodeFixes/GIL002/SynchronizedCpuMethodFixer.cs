@@ -505,21 +505,21 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
         var places = counter.DeclaredAccessibility == Accessibility.Private
             ? counter.ContainingType.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken))
             : model.Compilation.SyntaxTrees.Select(t => t.GetRoot(cancellationToken));
-        foreach (var typeSyntax in places)
+        foreach (var place in places)
         {
-            if (!model.Compilation.ContainsSyntaxTree(typeSyntax.SyntaxTree))
+            if (!model.Compilation.ContainsSyntaxTree(place.SyntaxTree))
             {
                 return "'" + counter.Name + "' is declared in another project";
             }
 
-            var typeModel = typeSyntax.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(typeSyntax.SyntaxTree);
-            foreach (var identifier in typeSyntax.DescendantNodes().OfType<IdentifierNameSyntax>())
+            var placeModel = place.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(place.SyntaxTree);
+            foreach (var identifier in place.DescendantNodes().OfType<IdentifierNameSyntax>())
             {
                 // Parsimony.TreesScored: the field reference is the member access, not its name.
                 SyntaxNode reference = identifier.Parent is MemberAccessExpressionSyntax member && member.Name == identifier ? member : identifier;
                 if (identifier.Identifier.ValueText != counter.Name
                     || (identifier.SyntaxTree == method.SyntaxTree && method.Span.Contains(identifier.Span))
-                    || typeModel.GetOperation(reference, cancellationToken) is not IFieldReferenceOperation use
+                    || placeModel.GetOperation(reference, cancellationToken) is not IFieldReferenceOperation use
                     || !SymbolEqualityComparer.Default.Equals(use.Field, counter))
                 {
                     continue;
@@ -535,7 +535,7 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
                     ICompoundAssignmentOperation compound when compound.Target == use => compound.OperatorKind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract ? null : "updated",
                     IIncrementOrDecrementOperation => null,
                     IArgumentOperation { Parameter.RefKind: not RefKind.None, Parent: IInvocationOperation call }
-                        => KnownTypes.Is(call.TargetMethod.ContainingType, KnownTypes.For(typeModel.Compilation).Interlocked) ? null : "passed by reference",
+                        => KnownTypes.Is(call.TargetMethod.ContainingType, KnownTypes.For(placeModel.Compilation).Interlocked) ? null : "passed by reference",
                     IArgumentOperation { Parameter.RefKind: not RefKind.None } => "passed by reference",
                     ITupleOperation or IAddressOfOperation => "written through a tuple or pointer",
                     _ => reference.Parent is RefExpressionSyntax ? "taken by reference" : null,

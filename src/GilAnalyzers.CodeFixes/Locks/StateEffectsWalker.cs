@@ -1562,7 +1562,7 @@ internal sealed partial class StateEffectsWalker
 
     private void AddLocalFunction(IMethodSymbol function, StateEffects effects, ThreadScope scope, int depth)
     {
-        if (_inProgress.Contains(function) && _inlineLocalFunctions.TryGetValue(function, out var visiting) && ReferenceEquals(visiting, scope))
+        if (_inlineLocalFunctions.TryGetValue(function, out var visiting) && ReferenceEquals(visiting, scope))
         {
             // A recursive call of a local function whose body is being visited right now, inline in this same scope: its
             // effects are the ones that visit collects (effects are per symbol, not per value), so the call adds nothing.
