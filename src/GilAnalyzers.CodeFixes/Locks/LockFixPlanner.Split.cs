@@ -343,6 +343,7 @@ internal sealed partial class LockFixPlanner
         // Thread-own locals the computation (its statements, the value moved in front, the loop header) reads: a write to
         // one of them would reach later items too late once the writes run after all the items.
         var readByCompute = LocalsReadByCompute(loop, itemEffects, split, extractedPayload);
+        var disjoint = new Dictionary<ILocalSymbol, bool>(SymbolEqualityComparer.Default);
 
         for (var i = split; i < items.Count; i++)
         {
@@ -364,7 +365,8 @@ internal sealed partial class LockFixPlanner
             foreach (var reference in withoutPayload)
             {
                 if (reference is ILocalReferenceOperation { Local: { Type: { IsValueType: false, SpecialType: not SpecialType.System_String } } readLocal }
-                    && changedByCompute.Contains(readLocal) && !IsFreshPerItem(readLocal, loop))
+                    && changedByCompute.Contains(readLocal) && !IsFreshPerItem(readLocal, loop)
+                    && !(extractedPayload is null && DisjointMembers(readLocal, items, split, header, disjoint)))
                 {
                     return "the writes read '" + readLocal.Name + "', an object the computation of later items changes: " + Excerpt(statement);
                 }
@@ -386,6 +388,29 @@ internal sealed partial class LockFixPlanner
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether the writes use <paramref name="local"/>'s object only through members the computation (the items' computing
+    /// statements and the loop's header, where an iterator of the object may run) does not write, and write none of its
+    /// members themselves: a lexer whose <c>Tokens()</c> advances its position, asked by the writes for a token's text from
+    /// its read-only source. Applied after every item is computed, the writes then see what they saw item by item.
+    /// </summary>
+    private bool DisjointMembers(ILocalSymbol local, SyntaxList<StatementSyntax> items, int split, List<(SyntaxNode Part, StateEffects? Effects)> header, Dictionary<ILocalSymbol, bool> known)
+    {
+        if (known.TryGetValue(local, out var answer))
+        {
+            return answer;
+        }
+
+        var compute = items.Take(split).Cast<SyntaxNode>().Concat(header.Select(h => h.Part)).Select(n => _model.GetOperation(n, _cancellationToken)).ToList();
+        var writes = items.Skip(split).Select(n => _model.GetOperation(n, _cancellationToken)).ToList();
+        answer = compute.All(o => o is not null) && writes.All(o => o is not null)
+                 && _effects.MemberEffectsThrough(compute!, local, iteratorsIn: true, out _, out var changed)
+                 && _effects.MemberEffectsThrough(writes!, local, iteratorsIn: false, out var read, out var written)
+                 && written.Count == 0 && !read.Overlaps(changed);
+        known[local] = answer;
+        return answer;
     }
 
     /// <summary>Why a local the writes change cannot be left to the applying loop (the computation changes it too); null when it can.</summary>
