@@ -26,13 +26,14 @@ namespace GilAnalyzers.CodeFixes;
 /// lock is left at all.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SynchronizedCpuMethodFixer)), Shared]
-public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
+public sealed partial class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
 {
     public const string RemoveSynchronizedKey = "GIL002.RemoveSynchronized";
     public const string NarrowLockKey = "GIL002.NarrowLock";
     public const string InterlockedCounterKey = "GIL002.InterlockedCounter";
     public const string ScratchToLocalKey = "GIL002.ScratchToLocal";
     public const string NarrowHiddenLockKey = "GIL002.NarrowHiddenLock";
+    public const string ReaderWriterLockKey = "GIL002.ReaderWriterLock";
 
     /// <summary>LanguageVersion.CSharp13, which the Roslyn this assembly builds against does not name yet.</summary>
     private const int CSharp13 = 1300;
@@ -90,6 +91,13 @@ public sealed class SynchronizedCpuMethodFixer : ExplainingCodeFixProvider
             if (touched is not null)
             {
                 RegisterOnHiddenLock(document, root, method, withoutAttribute, symbol, model, register, why, cancellationToken);
+            }
+
+            // The others' exclusion kept, the method's calls run together: the reader/writer lock the type needed (also for
+            // a method that touches only its arguments, when one of them may be an object the others write).
+            if (!explicitLock)
+            {
+                await RegisterReaderWriterAsync(document, root, model, symbol, register, why, cancellationToken).ConfigureAwait(false);
             }
 
             return;

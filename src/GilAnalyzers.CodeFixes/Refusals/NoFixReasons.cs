@@ -59,6 +59,9 @@ internal static class NoFixReasons
     public static readonly NoFixReason CounterNotInterlocked = new("GIL002-N4",
         "the method bumps a counter, but Interlocked cannot replace the hidden lock: the counter is read in the method, written elsewhere other than by increments, not an int or long field of the type, visible to other assemblies (a public field of a library), or the rest of the method writes shared state or may be excluded by a derived type");
 
+    public static readonly NoFixReason NoReaderWriterLock = new("GIL002-N5",
+        "the type's Synchronized methods cannot share one reader/writer lock instead: the method writes shared state, a method of the type is not a plain synchronous one in this file, one that reads may call one that writes, the code waits or pulses on the instance, or a derived type may take the hidden lock");
+
     // ------------------------------------------------------------ GIL003
 
     public static readonly NoFixReason ThreadShape = new("GIL003-N1",

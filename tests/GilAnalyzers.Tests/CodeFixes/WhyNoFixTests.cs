@@ -155,6 +155,9 @@ public class WhyNoFixTests
                 public void Note(int x) => _seen[x & 15]++;
             }
 
+            // A derived type may lock the instance too: no reader/writer lock for the type either.
+            class CountedBuffers : Buffers { }
+
             static class Driver
             {
                 static void Run()
@@ -168,6 +171,7 @@ public class WhyNoFixTests
 
         Assert.StartsWith("GIL002-N1: ", why, StringComparison.Ordinal);
         Assert.Contains("'Note'", why, StringComparison.Ordinal);
+        Assert.Contains("GIL002-N5: ", why, StringComparison.Ordinal);
     }
 
     [Fact]
