@@ -81,6 +81,14 @@ internal sealed class LockRegion
 
     /// <summary>A named Mutex: shared by every process on the machine.</summary>
     public bool IsSystemWide { get; }
+
+    /// <summary>
+    /// The acquisition never waits: a try-acquire with no timeout or a zero one (<c>Monitor.TryEnter(x)</c>,
+    /// <c>gate.Wait(0)</c>, <c>TryEnterWriteLock(0)</c>), whose failure skips the work (the region is its success branch).
+    /// A thread that finds the lock taken goes on with something else, so the lock serialises nobody: still a region (what
+    /// it writes is written under the lock), never a reported site.
+    /// </summary>
+    public bool NeverWaits => Anchor is IInvocationOperation invocation && LockRegionFinder.IsNonBlockingAcquire(invocation);
 }
 
 /// <summary>Recognises the ways C# code takes a lock and finds the code that runs under it.</summary>
@@ -409,6 +417,50 @@ internal static partial class LockRegionFinder
     private static readonly string[] WriteLockReleases = { "ExitWriteLock" };
     private static readonly string[] UpgradeableReleases = { "ExitUpgradeableReadLock" };
     private static readonly string[] WriterLockReleases = { "ReleaseWriterLock", "ReleaseLock" };
+
+    /// <summary>
+    /// A try-acquire that returns at once: <c>TryEnter</c> (of <c>Monitor</c>, <c>Lock</c>, <c>SpinLock</c>) with no
+    /// timeout, or any acquiring call whose timeout is the constant 0 or <c>TimeSpan.Zero</c>. Its result must decide
+    /// whether the work runs — the condition of an <c>if</c> (negated or not) — not be retried in a loop, which waits.
+    /// </summary>
+    public static bool IsNonBlockingAcquire(IInvocationOperation invocation)
+    {
+        var method = invocation.TargetMethod;
+        if (!IsAcquireName(method.Name) && !IsReaderWriterAcquireName(method.Name))
+        {
+            return false;
+        }
+
+        var timeouts = invocation.Arguments.Where(a => a.Parameter is { RefKind: RefKind.None } p
+                                                         && (p.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64 || p.Type.Name == "TimeSpan"))
+            .ToList();
+        var immediate = timeouts.Count == 0
+            ? method.Name == "TryEnter"
+            : timeouts.All(a => IsZeroTimeout(a.Value));
+        if (!immediate)
+        {
+            return false;
+        }
+
+        IOperation current = invocation;
+        while (current.Parent is IConversionOperation or IUnaryOperation { OperatorKind: UnaryOperatorKind.Not })
+        {
+            current = current.Parent;
+        }
+
+        return current.Parent is IConditionalOperation conditional && conditional.Condition == current;
+    }
+
+    private static bool IsZeroTimeout(IOperation value)
+    {
+        value = value is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : value;
+        if (value.ConstantValue is { HasValue: true, Value: var constant } && constant is int or long)
+        {
+            return System.Convert.ToInt64(constant, System.Globalization.CultureInfo.InvariantCulture) == 0;
+        }
+
+        return value is IFieldReferenceOperation { Field: { Name: "Zero", IsStatic: true } field } && field.ContainingType.Name == "TimeSpan";
+    }
 
     /// <summary>A call that acquires a lock: Monitor.Enter/TryEnter, a one-slot semaphore's Wait, Mutex.WaitOne, Lock.Enter, SpinLock.Enter.</summary>
     public static LockRegion? FromAcquireCall(IInvocationOperation invocation, KnownTypes types)

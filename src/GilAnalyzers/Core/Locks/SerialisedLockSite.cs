@@ -127,6 +127,12 @@ internal sealed class SerialisedLockSite
     /// <summary>The site when <paramref name="region"/> serialises CPU-bound work, else null.</summary>
     public static SerialisedLockSite? TryCreate(OperationAnalysisContext context, LockRegion region, KnownTypes types, WorkCostModel costModel)
     {
+        if (region.NeverWaits)
+        {
+            // if (Monitor.TryEnter(gate)) { … }: a thread that finds the lock taken skips the work instead of queueing.
+            return null;
+        }
+
         var parallel = ParallelContextFinder.FindEnclosing(region.Anchor, types);
         var identity = LockSharing.Classify(region, parallel?.Region);
         if (!identity.IsShared)

@@ -136,7 +136,8 @@ public sealed class SharedLockInParallelCalleeAnalyzer : GilAnalyzer
     private static Verdict? Evaluate(LockRegion region, int root, KnownTypes types, WorkCostModel costModel, GlobalStateModel globalState, AnalyzerOptions options, System.Threading.CancellationToken cancellationToken)
     {
         var processWide = root == StaticRoot;
-        if (ParallelContextFinder.FindEnclosing(region.Anchor, types) is not null
+        if (region.NeverWaits
+            || ParallelContextFinder.FindEnclosing(region.Anchor, types) is not null
             || ParallelContextFinder.IsInOncePerWorkerDelegate(region.Anchor, types)
             || SerialisedLockSite.IsLazyInitialisation(region, processWide))
         {

@@ -65,7 +65,9 @@ public class RealLocksFixOffersTests
             }
             """;
         var offers = await CodeFixOffers.ForAsync(source);
-        Assert.Equal(3, offers.Count);
+        // The third loop's if (_gate.Wait(0)) never waits: a row that finds the gate taken is skipped, nobody queues, and
+        // nothing is reported (a try-acquire with no timeout serialises no one).
+        Assert.Equal(2, offers.Count);
         Assert.All(offers, o => Assert.Equal(DiagnosticIds.SharedLockAroundCpuWork, o.Id));
         // if (!gate.Wait(t)) throw …; try { … } finally { Release(); }: the guard stays in front, the row's sum moves before it
         // (GuardedAcquireFixerTests); it used to get no action.
@@ -73,7 +75,6 @@ public class RealLocksFixOffersTests
         // EnterWriteLock(); try { … } finally { ExitWriteLock(); } is a form the fixes rewrite (issue 16): the row's sum
         // reads nothing written under the write lock, so it moves in front of it; a per-worker fold would regroup doubles.
         Assert.Equal(new[] { SharedLockAroundCpuWorkFixer.MoveOutOfLockKey }, offers[1].Keys);
-        Assert.Empty(offers[2].Keys);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public class SharedLockInParallelCalleeAnalyzerTests
     [Theory]
     [InlineData("private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);", "{|#0:_gate.Wait()|}; try { WORK } finally { _gate.Release(); }", "_gate")]
     [InlineData("private readonly object _gate = new object();", "{|#0:Monitor.Enter(_gate)|}; try { WORK } finally { Monitor.Exit(_gate); }", "_gate")]
-    [InlineData("private readonly object _gate = new object();", "if ({|#0:Monitor.TryEnter(_gate)|}) { WORK Monitor.Exit(_gate); }", "_gate")]
+    [InlineData("private readonly object _gate = new object();", "if ({|#0:Monitor.TryEnter(_gate, 5000)|}) { WORK Monitor.Exit(_gate); }", "_gate")]
     public async Task AcquireCallForms_Report(string field, string body, string lockName)
     {
         var source = """
