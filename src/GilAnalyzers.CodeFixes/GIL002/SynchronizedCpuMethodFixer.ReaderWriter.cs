@@ -283,10 +283,12 @@ public sealed partial class SynchronizedCpuMethodFixer
         }
         else
         {
-            var expression = declaration.ExpressionBody!.Expression;
-            body = SyntaxFactory.Block(!method.Symbol.ReturnsVoid
-                ? SyntaxFactory.ReturnStatement(expression.WithoutTrivia())
-                : SyntaxFactory.ExpressionStatement(expression.WithoutTrivia()));
+            var expression = declaration.ExpressionBody!.Expression.WithoutTrivia();
+            body = SyntaxFactory.Block(expression is ThrowExpressionSyntax thrown
+                ? SyntaxFactory.ThrowStatement(thrown.Expression)
+                : !method.Symbol.ReturnsVoid
+                    ? SyntaxFactory.ReturnStatement(expression)
+                    : SyntaxFactory.ExpressionStatement(expression));
             declaration = declaration.WithExpressionBody(null).WithSemicolonToken(default);
         }
 

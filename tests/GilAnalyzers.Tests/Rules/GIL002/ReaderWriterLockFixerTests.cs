@@ -217,6 +217,63 @@ public class ReaderWriterLockFixerTests
         await test.RunAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task ExpressionBodiedSiblings_ThrowAndValue_BecomeBlocks()
+    {
+        // Siblings written as expression bodies: a value, a void call, and a throw expression each become a statement.
+        const string Extra = """
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public void Clear() => _ids.Clear();
+
+                [MethodImpl(MethodImplOptions.Synchronized)]
+                public void Remove(int id) => throw new NotSupportedException("append-only index");
+            """;
+        const string ExtraFixed = """
+
+                public void Clear()
+                {
+                    _vectorIndexLock.EnterWriteLock();
+                    try
+                    {
+                        _ids.Clear();
+                    }
+                    finally
+                    {
+                        _vectorIndexLock.ExitWriteLock();
+                    }
+                }
+
+                public void Remove(int id)
+                {
+                    _vectorIndexLock.EnterReadLock();
+                    try
+                    {
+                        throw new NotSupportedException("append-only index");
+                    }
+                    finally
+                    {
+                        _vectorIndexLock.ExitReadLock();
+                    }
+                }
+            """;
+        const string CountEnd = "public int Count() => _ids.Count;";
+        const string CountFixedEnd = """
+                        return _ids.Count;
+                    }
+                    finally
+                    {
+                        _vectorIndexLock.ExitReadLock();
+                    }
+                }
+            """;
+        var source = Index.Replace(CountEnd, CountEnd + "\n" + Extra, StringComparison.Ordinal);
+        var fixedSource = IndexFixed.Replace(CountFixedEnd, CountFixedEnd + "\n" + ExtraFixed, StringComparison.Ordinal);
+        Assert.NotEqual(Index, source);
+        Assert.NotEqual(IndexFixed, fixedSource);
+        await Test(source, fixedSource, IndexDriver).RunAsync(CancellationToken.None);
+    }
+
     [Theory]
     // The reported method writes what the others read: it would need the write lock, and nothing would run together.
     [InlineData("_queries++;", "_ids.Add(-1);", "writes shared state")]
