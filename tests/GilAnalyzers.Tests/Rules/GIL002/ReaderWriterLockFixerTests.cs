@@ -290,6 +290,18 @@ public class ReaderWriterLockFixerTests
     }
 
     [Fact]
+    public async Task ReaderThatDrawsFromASharedRandom_NoReaderWriterLock()
+    {
+        // Random.Next changes the generator: two searches drawing from it together would corrupt it.
+        var source = Usings + Unmarked(Index)
+            .Replace("private long _queries;", "private long _queries;\n    private readonly Random _rng = new Random(1);", StringComparison.Ordinal)
+            .Replace("_queries++;", "_queries++;\n        if (_rng.Next(100) == 0) k++;", StringComparison.Ordinal) + "\n" + IndexDriver;
+        var site = Assert.Single(await CodeFixOffers.ForAsync(source));
+        Assert.DoesNotContain(SynchronizedCpuMethodFixer.ReaderWriterLockKey, site.Keys);
+        Assert.Contains("GIL002-N5", await FixRefusals.OnlyAsync(source, "GIL002"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TypeWithADerivedType_NoReaderWriterLock()
     {
         // The derived type may lock the instance (lock (this), its own Synchronized methods) around calls of Search.
