@@ -1,4 +1,5 @@
 using GilAnalyzers.Testing.Programs;
+using GilAnalyzers.Tests.Rules;
 using Xunit;
 
 namespace GilAnalyzers.Tests.Execution;
@@ -19,43 +20,7 @@ public class ReaderWriterLockExecutionTests
         using System.Threading;
         using System.Threading.Tasks;
 
-        sealed class VectorIndex
-        {
-            private readonly List<int> _ids = new List<int>();
-            private readonly List<float[]> _vectors = new List<float[]>();
-            private long _queries;
-
-            public long Queries => Interlocked.Read(ref _queries);
-
-            [MethodImpl(MethodImplOptions.Synchronized)]
-            public void Add(int id, float[] vector)
-            {
-                _ids.Add(id);
-                _vectors.Add(vector);
-            }
-
-            [MethodImpl(MethodImplOptions.Synchronized)]
-            public int[] Search(float[] query, int k)
-            {
-                _queries++;
-                var scores = new float[_vectors.Count];
-                for (int i = 0; i < _vectors.Count; i++)
-                {
-                    float dot = 0, norm = 0;
-                    for (int d = 0; d < query.Length; d++)
-                    {
-                        dot += query[d] * _vectors[i][d];
-                        norm += _vectors[i][d] * _vectors[i][d];
-                    }
-                    scores[i] = dot / (MathF.Sqrt(norm) + 1e-6f);
-                }
-                var order = Enumerable.Range(0, scores.Length).ToArray();
-                Array.Sort(scores, order);
-                var best = new int[Math.Min(k, order.Length)];
-                for (int i = 0; i < best.Length; i++) best[i] = _ids[order[order.Length - 1 - i]];
-                return best;
-            }
-        }
+        """ + ReaderWriterLockFixerTests.IndexType + """
 
         public static class Workload
         {

@@ -21,7 +21,8 @@ public class ReaderWriterLockFixerTests
 
     private static readonly string IndexDriver = SynchronizedCpuMethodFixerTests.Driver("index.Search(new float[] { i, 1, 2, 3 }, 5);", "var index = new VectorIndex(); index.Add(1, new float[] { 1, 2, 3, 4 });");
 
-    private const string Index = """
+    /// <summary>The index before the fix, unmarked (also the execution test's).</summary>
+    internal const string IndexType = """
         sealed class VectorIndex
         {
             private readonly List<int> _ids = new List<int>();
@@ -41,7 +42,7 @@ public class ReaderWriterLockFixerTests
             public int Count() => _ids.Count;
 
             [MethodImpl(MethodImplOptions.Synchronized)]
-            public int[] {|GIL002:Search|}(float[] query, int k)
+            public int[] Search(float[] query, int k)
             {
                 _queries++;
                 var scores = new float[_vectors.Count];
@@ -64,6 +65,8 @@ public class ReaderWriterLockFixerTests
             }
         }
         """;
+    private static readonly string Index = IndexType.Replace("public int[] Search(", "public int[] {|GIL002:Search|}(", StringComparison.Ordinal);
+
 
     private const string IndexFixed = """
         sealed class VectorIndex
