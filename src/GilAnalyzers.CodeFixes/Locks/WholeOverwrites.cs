@@ -43,7 +43,7 @@ internal sealed class WholeOverwrite
 /// A loop that starts at 1 or stops short, a bound another array's length is not known to equal, a size that can change,
 /// a read of the array before the write, a conditional or skippable write, or an early <c>break</c> is none of these.
 /// </remarks>
-internal static class WholeOverwrites
+internal static partial class WholeOverwrites
 {
     /// <summary>The overwrite that starts at <paramref name="statements"/>[<paramref name="index"/>], or null.</summary>
     public static WholeOverwrite? At(IReadOnlyList<StatementSyntax> statements, int index, SemanticModel model, CancellationToken cancellationToken)
@@ -66,6 +66,11 @@ internal static class WholeOverwrites
         if (NewArray(statement, model, cancellationToken) is { } renewed)
         {
             return renewed;
+        }
+
+        if (Recurrence(statements, index, model, cancellationToken) is { } recurrence)
+        {
+            return recurrence;
         }
 
         return ConstantRun(statements, index, model, cancellationToken, out var count) is { } written ? new WholeOverwrite(written, count, null) : null;
