@@ -102,7 +102,7 @@ internal static partial class WholeOverwrites
 
             var atCounter = use.Parent is ElementAccessExpressionSyntax { ArgumentList.Arguments: { Count: 1 } position } read && read.Expression == use
                             && position[0].Expression is IdentifierNameSyntax { Identifier.ValueText: var name } && name == counter
-                            && !IsElementWritten(read);
+                            && !IsWritten(read);
             if (!atCounter || use.Ancestors().TakeWhile(a => a != loop).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
             {
                 return false;
@@ -111,18 +111,6 @@ internal static partial class WholeOverwrites
 
         return true;
     }
-
-    /// <summary>An element store: an assignment's target (also compound), <c>++</c>/<c>--</c>, a <c>ref</c>/<c>out</c> argument, a <c>ref</c>.</summary>
-    private static bool IsElementWritten(ExpressionSyntax element)
-        => element.Parent switch
-        {
-            AssignmentExpressionSyntax assignment => assignment.Left == element,
-            PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } => true,
-            PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } => true,
-            ArgumentSyntax argument => !argument.RefKindKeyword.IsKind(SyntaxKind.None),
-            RefExpressionSyntax => true,
-            _ => false,
-        };
 
     /// <summary><c>f[s + 1]</c> or <c>f[1 + s]</c>.</summary>
     private static bool IsCounterPlusOne(ElementAccessExpressionSyntax target, string counter)

@@ -324,9 +324,10 @@ internal static partial class WholeOverwrites
     }
 
     /// <summary>
-    /// A syntax write of the identifier: an assignment's target, <c>++</c>/<c>--</c>, a <c>ref</c>/<c>out</c> argument.
+    /// A syntax write of the identifier (or element access): an assignment's target, <c>++</c>/<c>--</c>, a
+    /// <c>ref</c>/<c>out</c> argument.
     /// </summary>
-    internal static bool IsWritten(IdentifierNameSyntax name)
+    internal static bool IsWritten(ExpressionSyntax name)
         => name.Parent switch
         {
             AssignmentExpressionSyntax assignment => assignment.Left == name,
