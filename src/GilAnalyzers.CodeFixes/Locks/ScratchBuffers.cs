@@ -141,7 +141,7 @@ internal static class ScratchBuffers
                     // Reads after the loop whose every pass overwrites the buffer see what its last pass wrote — this call's data,
                     // once the loop surely runs (a counted for with a constant positive trip count whose body cannot skip or end
                     // a pass): the local, declared in front of the loop, is what they read then.
-                    var after = overwrite is not null && RunsEveryPassAtLeastOnce(statement, block, model, cancellationToken)
+                    var after = overwrite is not null && WholeOverwrites.RunsEveryPassAtLeastOnce(statement, block, model, cancellationToken)
                         ? statements.Skip(top + 1).ToList()
                         : new List<StatementSyntax>();
                     if (!UsedOnlyInside(field, block.Statements.Concat(after).ToList(), i, reset, model, cancellationToken, out var references))
@@ -155,30 +155,6 @@ internal static class ScratchBuffers
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// <paramref name="block"/> is the body of <paramref name="loop"/>, a <c>for</c> that counts up by one from 0 to a constant
-    /// above 0 and never writes its counter, and no statement of the body can end a pass early or leave the loop
-    /// (<c>continue</c>, <c>break</c>, <c>goto</c>, <c>return</c>, <c>throw</c>, <c>yield</c>): every pass runs the body whole,
-    /// and there is at least one.
-    /// </summary>
-    private static bool RunsEveryPassAtLeastOnce(StatementSyntax loop, BlockSyntax block, SemanticModel model, CancellationToken cancellationToken)
-    {
-        if (loop is not ForStatementSyntax { Declaration.Variables: { Count: 1 } variables, Condition: BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LessThanExpression } condition, Incrementors.Count: 1 } counted
-            || counted.Statement != block
-            || variables[0].Initializer?.Value is not { } start || model.GetConstantValue(start, cancellationToken) is not { HasValue: true, Value: 0 }
-            || condition.Left is not IdentifierNameSyntax { Identifier.ValueText: var counter } || counter != variables[0].Identifier.ValueText
-            || model.GetConstantValue(condition.Right, cancellationToken) is not { HasValue: true, Value: int trips } || trips <= 0
-            || counted.Incrementors[0] is not PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression, Operand: IdentifierNameSyntax { Identifier.ValueText: var stepped } }
-            || stepped != counter)
-        {
-            return false;
-        }
-
-        return !block.DescendantNodes().Any(n => n is ContinueStatementSyntax or BreakStatementSyntax or GotoStatementSyntax or ReturnStatementSyntax
-                                                  or ThrowStatementSyntax or ThrowExpressionSyntax or YieldStatementSyntax or LabeledStatementSyntax
-                                                  || (n is IdentifierNameSyntax name && name.Identifier.ValueText == counter && WholeOverwrites.IsWritten(name)));
     }
 
     /// <summary>

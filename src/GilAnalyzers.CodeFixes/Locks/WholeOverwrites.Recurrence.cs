@@ -112,6 +112,22 @@ internal static partial class WholeOverwrites
         return true;
     }
 
+    /// <summary>
+    /// <paramref name="block"/> is the body of <paramref name="loop"/>, a <c>for</c> that counts up from 0 by <c>i++</c> to a
+    /// constant above 0 (<see cref="CountsUp"/>) and never writes its counter, and no statement of the body can end a pass
+    /// early or leave the loop (<c>continue</c>, <c>break</c>, <c>goto</c>, <c>return</c>, <c>throw</c>, <c>yield</c>): every
+    /// pass runs the body whole, and there is at least one. A buffer the body overwrites whole then holds this call's data
+    /// after the loop (<see cref="ScratchBuffers"/>).
+    /// </summary>
+    public static bool RunsEveryPassAtLeastOnce(StatementSyntax loop, BlockSyntax block, SemanticModel model, CancellationToken cancellationToken)
+        => loop is ForStatementSyntax counted && counted.Statement == block
+           && CountsUp(counted, model, cancellationToken) is { } header
+           && model.GetConstantValue(header.Bound, cancellationToken) is { HasValue: true, Value: int trips } && trips > 0
+           && counted.Incrementors[0] is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression }
+           && !WritesCounter(block, header.Counter)
+           && !block.DescendantNodes().Any(n => n is ContinueStatementSyntax or BreakStatementSyntax or GotoStatementSyntax or ReturnStatementSyntax
+                                                 or ThrowStatementSyntax or ThrowExpressionSyntax or YieldStatementSyntax or LabeledStatementSyntax);
+
     /// <summary><c>f[s + 1]</c> or <c>f[1 + s]</c>.</summary>
     private static bool IsCounterPlusOne(ElementAccessExpressionSyntax target, string counter)
         => target.ArgumentList.Arguments.Count == 1
